@@ -1,0 +1,36 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { ClockModule, VigiaValidationPipe } from '#lib/common';
+import { type VigiaConfig, VigiaConfigModule } from '#lib/config';
+import { WatchdogModule, WatchdogStatusModule } from '#lib/detection';
+import { InventoryModule } from '#lib/inventory';
+import { ObservabilityModule } from '#lib/observability';
+import { PersistenceModule } from '#lib/persistence';
+import { TenancyModule } from '#lib/tenancy';
+import { graphqlOptions } from './graphql.options.js';
+
+/**
+ * The API process: GraphQL, health and metrics. In quick start (VIGIA_ROLES unset) the watchdog role runs in the same
+ * process; VIGIA_ROLES=api runs the API alone next to separate watchdog processes.
+ */
+@Module({})
+export class ApiAppModule {
+  static forRoot(config: VigiaConfig): DynamicModule {
+    return {
+      module: ApiAppModule,
+      imports: [
+        VigiaConfigModule.forRoot(config),
+        ClockModule,
+        ObservabilityModule.forRoot([...config.roles].join('+')),
+        PersistenceModule.forRoot(),
+        TenancyModule,
+        ...(config.roles.has('api')
+          ? [GraphQLModule.forRoot(graphqlOptions(config)), InventoryModule, WatchdogStatusModule]
+          : []),
+        ...(config.roles.has('watchdog') ? [WatchdogModule] : []),
+      ],
+      providers: [{ provide: APP_PIPE, useValue: new VigiaValidationPipe() }],
+    };
+  }
+}

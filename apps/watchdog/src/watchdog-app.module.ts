@@ -1,0 +1,17 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ClockModule } from '#lib/common';
+import { type VigiaConfig, VigiaConfigModule } from '#lib/config';
+import { WatchdogModule } from '#lib/detection';
+import { ObservabilityModule } from '#lib/observability';
+import { PersistenceModule } from '#lib/persistence';
+
+/** A watchdog process on its own: probing and detection, plus /healthz, /readyz and /metrics on PORT. */
+@Module({})
+export class WatchdogAppModule {
+  static forRoot(config: VigiaConfig): DynamicModule {
+    return {
+      module: WatchdogAppModule,
+      imports: [VigiaConfigModule.forRoot(config), ClockModule, ObservabilityModule.forRoot('watchdog'), PersistenceModule.forRoot(), WatchdogModule],
+    };
+  }
+}

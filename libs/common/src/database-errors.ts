@@ -1,0 +1,38 @@
+import { QueryFailedError } from 'typeorm';
+import { VigiaException } from './vigia.exception.js';
+
+interface PgError {
+  code?: string;
+  detail?: string;
+  constraint?: string;
+}
+
+/**
+ * Turns a unique-violation from PostgreSQL into a DUPLICATE error naming the field. The database is the judge of
+ * uniqueness (a check-then-insert would race); this only translates its verdict. Other errors pass through.
+ */
+export function translateDatabaseError(error: unknown): unknown {
+  if (!(error instanceof QueryFailedError)) return error;
+  const pg = error.driverError as PgError;
+  if (pg.code === '23505') {
+    // detail looks like: Key (tenant_id, name)=(…, web1) already exists.
+    const columns = /^Key \(([^)]*)\)/.exec(pg.detail ?? '')?.[1]?.split(',').map((c) => c.trim()) ?? [];
+    const column = columns.filter((c) => c !== 'tenant_id').at(-1) ?? 'name';
+    const field = column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+    return new VigiaException('DUPLICATE', `${field}: already in use`, field);
+  }
+  if (pg.code === '23503' && /still referenced/.test(pg.detail ?? '')) {
+    // detail looks like: Key (id)=(…) is still referenced from table "services".
+    const table = /from table "([^"]+)"/.exec(pg.detail ?? '')?.[1] ?? 'other records';
+    return new VigiaException('CONFLICT', `id: still used by ${table}; remove or move those first`, 'id');
+  }
+  return error;
+}
+
+export async function withDatabaseErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw translateDatabaseError(error);
+  }
+}

@@ -1,0 +1,44 @@
+import { Logger } from '@nestjs/common';
+import type { GraphQLFormattedError } from 'graphql';
+import { VigiaException } from './vigia.exception.js';
+
+/** Codes Apollo and graphql-js produce themselves for malformed requests; their messages are safe to show. */
+const PASSTHROUGH_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+const logger = new Logger('GraphQL');
+
+/** Finds the VigiaException behind a GraphQL error, whatever wrapped it on the way. */
+function unwrap(error: unknown): VigiaException | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    if (current instanceof VigiaException) return current;
+    current = (current as { originalError?: unknown }).originalError;
+  }
+  return undefined;
+}
+
+export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const vigia = unwrap(error);
+  if (vigia) {
+    return {
+      message: vigia.message,
+      path: formatted.path,
+      extensions: { code: vigia.code, ...(vigia.field ? { field: vigia.field } : {}) },
+    };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && PASSTHROUGH_CODES.has(code)) {
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+  }
+  // The client learns nothing of the cause; the operator's log gets all of it.
+  const cause = (error as { originalError?: unknown }).originalError ?? error;
+  logger.error({ err: cause, path: formatted.path }, cause instanceof Error ? cause.message : String(cause));
+  return { message: 'Internal error', path: formatted.path, extensions: { code: 'INTERNAL' } };
+}

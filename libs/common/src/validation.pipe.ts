@@ -1,0 +1,46 @@
+import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { type ValidationError, validate } from 'class-validator';
+import { VigiaException } from './vigia.exception.js';
+
+/** Flattens nested class-validator errors into "field.sub[2]" paths so the client knows exactly what to fix. */
+export function firstValidationFailure(errors: ValidationError[], prefix = ''): { field: string; reason: string } | undefined {
+  for (const error of errors) {
+    const isIndex = /^\d+$/.test(error.property);
+    const field = isIndex ? `${prefix}[${error.property}]` : prefix ? `${prefix}.${error.property}` : error.property;
+    if (error.constraints) {
+      const reason = Object.values(error.constraints)[0] ?? 'is invalid';
+      return { field, reason };
+    }
+    const nested = firstValidationFailure(error.children ?? [], field);
+    if (nested) return nested;
+  }
+  return undefined;
+}
+
+/**
+ * Validates every GraphQL input class with class-validator. Unknown properties are refused so a typo in a client
+ * never silently drops a setting.
+ */
+@Injectable()
+export class VigiaValidationPipe implements PipeTransform {
+  /** `type` is for generic resolvers, whose argument types TypeScript erases to Object. */
+  constructor(private readonly type?: new () => object) {}
+
+  async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // Only client input is validated: parents, context and info are Vigia's own objects.
+    if (metadata.type !== 'body' && metadata.type !== 'query' && (metadata.type as string) !== 'args') return value;
+    const type = this.type ?? metadata.metatype;
+    if (!type || value === null || value === undefined || [String, Number, Boolean, Array, Object].includes(type as never)) {
+      return value;
+    }
+    const instance = plainToInstance(type as new () => object, value);
+    const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false });
+    const failure = firstValidationFailure(errors);
+    if (failure) {
+      const field = metadata.data ? `${metadata.data}.${failure.field}` : failure.field;
+      throw VigiaException.invalid(field, failure.reason);
+    }
+    return instance;
+  }
+}

@@ -1,0 +1,2 @@
+export { ConfigError, loadVigiaConfig, PROCESS_ROLES, type ProcessRole, VigiaConfig, VigiaEnvironment } from './vigia-config.js';
+export { VigiaConfigModule } from './vigia-config.module.js';

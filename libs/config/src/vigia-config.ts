@@ -1,0 +1,154 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+import { resolve } from 'node:path';
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const trimmed = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() || undefined : value);
+
+export const PROCESS_ROLES = ['api', 'watchdog'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+/**
+ * The one place environment variables are read. Property names are the variable names, so a validation failure
+ * names exactly what the operator has to fix.
+ */
+export class VigiaEnvironment {
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsOptional() @Transform(trimmed) @IsString() @Matches(/^[0-9a-zA-Z.:-]+$/, { message: 'must be an IP address or hostname to listen on' })
+  HOST = '127.0.0.1';
+
+  @IsOptional() @Transform(trimmed) @IsString() @MinLength(1)
+  VIGIA_DATA_DIR = './.vigia';
+
+  @IsOptional() @Transform(trimmed) @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  VIGIA_EMBEDDED_PG_PORT = 0;
+
+  @IsOptional() @Transform(trimmed) @Matches(/^(api|watchdog)(,(api|watchdog))*$/, { message: 'must be a comma-separated list of api, watchdog' })
+  VIGIA_ROLES?: string;
+
+  @IsOptional() @Transform(trimmed) @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 30)
+  VIGIA_SESSION_TTL_HOURS = 12;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(2) @Max(50)
+  VIGIA_GRAPHQL_MAX_DEPTH = 10;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(1_000_000)
+  VIGIA_GRAPHQL_MAX_COMPLEXITY = 20_000;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  VIGIA_LOGIN_MAX_FAILURES = 10;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(86_400)
+  VIGIA_LOGIN_WINDOW_SECONDS = 900;
+
+  @IsOptional() @Transform(trimmed) @IsString() @MaxLength(100)
+  VIGIA_BOOTSTRAP_TENANT?: string;
+
+  @IsOptional() @Transform(trimmed) @IsEmail()
+  VIGIA_BOOTSTRAP_EMAIL?: string;
+
+  @IsOptional() @IsString() @MinLength(12, { message: 'must be at least 12 characters' }) @MaxLength(200)
+  VIGIA_BOOTSTRAP_PASSWORD?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(300)
+  VIGIA_WATCHDOG_HEARTBEAT_SECONDS = 5;
+}
+
+export class ConfigError extends Error {}
+
+/** The validated, typed configuration the rest of Vigia receives. */
+export class VigiaConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly embeddedPgPort: number;
+  readonly roles: ReadonlySet<ProcessRole>;
+  readonly logLevel: string;
+  readonly sessionTtlMs: number;
+  readonly graphqlMaxDepth: number;
+  readonly graphqlMaxComplexity: number;
+  readonly loginMaxFailures: number;
+  readonly loginWindowMs: number;
+  readonly bootstrap: { tenant?: string; email?: string; password?: string };
+  readonly watchdogHeartbeatMs: number;
+
+  constructor(env: VigiaEnvironment, defaultRoles: readonly ProcessRole[]) {
+    this.port = env.PORT;
+    this.host = env.HOST;
+    this.dataDir = resolve(env.VIGIA_DATA_DIR);
+    this.databaseUrl = env.DATABASE_URL;
+    this.embeddedPgPort = env.VIGIA_EMBEDDED_PG_PORT;
+    this.roles = new Set((env.VIGIA_ROLES?.split(',') as ProcessRole[] | undefined) ?? defaultRoles);
+    this.logLevel = env.LOG_LEVEL;
+    this.sessionTtlMs = env.VIGIA_SESSION_TTL_HOURS * 3_600_000;
+    this.graphqlMaxDepth = env.VIGIA_GRAPHQL_MAX_DEPTH;
+    this.graphqlMaxComplexity = env.VIGIA_GRAPHQL_MAX_COMPLEXITY;
+    this.loginMaxFailures = env.VIGIA_LOGIN_MAX_FAILURES;
+    this.loginWindowMs = env.VIGIA_LOGIN_WINDOW_SECONDS * 1000;
+    this.bootstrap = {
+      tenant: env.VIGIA_BOOTSTRAP_TENANT,
+      email: env.VIGIA_BOOTSTRAP_EMAIL,
+      password: env.VIGIA_BOOTSTRAP_PASSWORD,
+    };
+    this.watchdogHeartbeatMs = env.VIGIA_WATCHDOG_HEARTBEAT_SECONDS * 1000;
+  }
+
+  /** The embedded PostgreSQL is started after validation; its URL is then fixed into a new config. */
+  withDatabaseUrl(url: string): VigiaConfig {
+    return Object.assign(Object.create(VigiaConfig.prototype) as VigiaConfig, this, { databaseUrl: url });
+  }
+}
+
+/** Validates the environment; the first bad variable becomes one line: `VAR: reason (got "value")`. */
+export function loadVigiaConfig(
+  env: Record<string, string | undefined>,
+  defaultRoles: readonly ProcessRole[] = PROCESS_ROLES,
+): VigiaConfig {
+  const known = Object.keys(new VigiaEnvironment());
+  const relevant: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && (known.includes(key) || key.startsWith('VIGIA_') || key === 'DATABASE_URL')) relevant[key] = value;
+  }
+  const unknown = Object.keys(relevant).filter((k) => k.startsWith('VIGIA_') && !isKnownVariable(k));
+  if (unknown.length) throw new ConfigError(`${unknown[0]}: unknown setting (check the spelling; see docs/operations.md)`);
+  const parsed = plainToInstance(VigiaEnvironment, relevant);
+  const errors = validateSync(parsed, { forbidUnknownValues: false });
+  if (errors.length) {
+    const first = errors[0]!;
+    const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    const shown = first.property.includes('PASSWORD') || first.property === 'DATABASE_URL' ? '<hidden>' : JSON.stringify(first.value);
+    throw new ConfigError(`${first.property}: ${reason.replace(`${first.property} `, '')} (got ${shown})`);
+  }
+  if ((parsed.VIGIA_BOOTSTRAP_EMAIL || parsed.VIGIA_BOOTSTRAP_PASSWORD) && !(parsed.VIGIA_BOOTSTRAP_EMAIL && parsed.VIGIA_BOOTSTRAP_PASSWORD)) {
+    throw new ConfigError('VIGIA_BOOTSTRAP_PASSWORD: VIGIA_BOOTSTRAP_EMAIL and VIGIA_BOOTSTRAP_PASSWORD go together');
+  }
+  return new VigiaConfig(parsed, defaultRoles);
+}
+
+function isKnownVariable(name: string): boolean {
+  // Variables Vigia's own scripts and tests use, that are not settings of the running process.
+  const extra = ['VIGIA_TEST_DATABASE_URL'];
+  return Object.keys(new VigiaEnvironment()).includes(name) || extra.includes(name);
+}

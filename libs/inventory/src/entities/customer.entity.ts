@@ -1,0 +1,18 @@
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Tenant } from '#lib/tenancy';
+
+@ObjectType({ description: "An end client of the tenant: sees only its own SLA pages" })
+@Entity('customers')
+@Index(['tenantId', 'name'], { unique: true })
+export class Customer {
+  @Field(() => ID) @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'uuid' }) tenantId: string;
+  @ManyToOne(() => Tenant, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'tenant_id' }) tenant?: Tenant;
+  @Field() @Column({ type: 'text' }) name: string;
+  @Field(() => String, { nullable: true }) @Column({ type: 'text', nullable: true }) email: string | null;
+  @Field(() => String, { nullable: true, description: "The tenant's own reference (billing id)" })
+  @Column({ type: 'text', nullable: true }) externalRef: string | null;
+  @Field() @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @Field() @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}

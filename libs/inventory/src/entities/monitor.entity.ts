@@ -1,0 +1,31 @@
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Tenant } from '#lib/tenancy';
+import { ProbeType } from './enums.js';
+import { Host } from './host.entity.js';
+import { Service } from './service.entity.js';
+
+@ObjectType({ description: 'One probe of one host or service: type, typed config, interval, timeout' })
+@Entity('monitors')
+@Index(['tenantId', 'name'], { unique: true })
+@Check('ck_monitors_interval', '"interval_ms" >= 1000')
+@Check('ck_monitors_timeout', '"timeout_ms" > 0 AND "timeout_ms" < "interval_ms"')
+export class Monitor {
+  @Field(() => ID) @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'uuid' }) tenantId: string;
+  @ManyToOne(() => Tenant, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'tenant_id' }) tenant?: Tenant;
+  @Field() @Column({ type: 'text' }) name: string;
+  @Field(() => ProbeType) @Column({ type: 'enum', enum: ProbeType, enumName: 'probe_type' }) type: ProbeType;
+  @Field(() => ID) @Index() @Column({ type: 'uuid' }) hostId: string;
+  @ManyToOne(() => Host, { onDelete: 'RESTRICT' }) @JoinColumn({ name: 'host_id' }) host?: Host;
+  @Field(() => ID, { nullable: true, description: 'Null for a host-level check (e.g. ICMP)' })
+  @Index() @Column({ type: 'uuid', nullable: true }) serviceId: string | null;
+  @ManyToOne(() => Service, { onDelete: 'RESTRICT' }) @JoinColumn({ name: 'service_id' }) service?: Service;
+  @Field(() => GraphQLJSONObject) @Column({ type: 'jsonb' }) config: Record<string, unknown>;
+  @Field(() => Int) @Column({ type: 'int' }) intervalMs: number;
+  @Field(() => Int) @Column({ type: 'int' }) timeoutMs: number;
+  @Field() @Column({ type: 'boolean', default: true }) enabled: boolean;
+  @Field() @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @Field() @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}

@@ -1,0 +1,122 @@
+import { Field, ID, InputType, Int, PartialType } from '@nestjs/graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsBoolean,
+  IsEmail,
+  IsEnum,
+  IsInt,
+  IsIP,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { HostKind, ProbeType, ServiceType } from '../entities/enums.js';
+import { HOSTNAME } from '../monitor-config.validator.js';
+
+/** Free-text names: printable, trimmed by the services, no control characters (they end up in e-mails and shells). */
+const PRINTABLE = /^[^\p{Cc}]+$/u;
+const printable = { message: 'must not contain control characters' };
+const TAG = /^[a-z0-9][a-z0-9_.:=-]{0,62}$/i;
+const UNIX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+const idMessage = { message: 'must be an id returned by this API' };
+
+@InputType()
+export class CreateCustomerInput {
+  @Field() @IsString() @MinLength(1) @MaxLength(100) @Matches(PRINTABLE, printable) name: string;
+  @Field({ nullable: true }) @IsOptional() @IsEmail({}, { message: 'must be an e-mail address' }) @MaxLength(254) email?: string;
+  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(100) @Matches(PRINTABLE, printable) externalRef?: string;
+}
+@InputType()
+export class UpdateCustomerInput extends PartialType(CreateCustomerInput) {}
+
+@InputType()
+export class CreateSiteInput {
+  @Field() @IsString() @MinLength(1) @MaxLength(100) @Matches(PRINTABLE, printable) name: string;
+  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(200) @Matches(PRINTABLE, printable) location?: string;
+}
+@InputType()
+export class UpdateSiteInput extends PartialType(CreateSiteInput) {}
+
+@InputType()
+export class CreateHostInput {
+  @Field({ description: 'RFC 1123 host name, e.g. web1 or web1.example.net' })
+  @IsString() @MaxLength(253) @Matches(HOSTNAME, { message: 'must be a host name (letters, digits, dashes, dots)' })
+  name: string;
+  @Field(() => HostKind, { nullable: true }) @IsOptional() @IsEnum(HostKind) kind?: HostKind;
+  @Field(() => [String]) @ArrayMinSize(1, { message: 'must hold at least one address' }) @ArrayMaxSize(16) @ArrayUnique()
+  @IsIP(undefined, { each: true, message: 'each value must be an IPv4 or IPv6 address' })
+  addresses: string[];
+  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all', idMessage) siteId?: string;
+  @Field(() => [String], { nullable: true }) @IsOptional() @ArrayMaxSize(32) @ArrayUnique()
+  @Matches(TAG, { each: true, message: 'each tag must be 1-63 letters, digits or _.:=-' })
+  tags?: string[];
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(65535) sshPort?: number;
+  @Field({ nullable: true }) @IsOptional() @Matches(UNIX_USER, { message: 'must be a Unix user name' }) sshUser?: string;
+}
+@InputType()
+export class UpdateHostInput extends PartialType(CreateHostInput) {}
+
+@InputType()
+export class CreateServiceInput {
+  @Field() @IsString() @MinLength(1) @MaxLength(100) @Matches(PRINTABLE, printable) name: string;
+  @Field(() => ServiceType) @IsEnum(ServiceType) type: ServiceType;
+  @Field(() => ID) @IsUUID('all', idMessage) hostId: string;
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(65535) port?: number;
+  @Field(() => [ID], { nullable: true, description: 'Customers this service serves' })
+  @IsOptional() @ArrayMaxSize(10_000) @ArrayUnique() @IsUUID('all', { each: true, message: 'each value must be an id returned by this API' })
+  customerIds?: string[];
+}
+@InputType()
+export class UpdateServiceInput extends PartialType(CreateServiceInput) {}
+
+@InputType()
+export class CreateMonitorInput {
+  @Field() @IsString() @MinLength(1) @MaxLength(100) @Matches(PRINTABLE, printable) name: string;
+  @Field(() => ProbeType) @IsEnum(ProbeType) type: ProbeType;
+  @Field(() => ID) @IsUUID('all', idMessage) hostId: string;
+  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all', idMessage) serviceId?: string;
+  @Field(() => GraphQLJSONObject, { description: 'Settings of the probe type; see docs/monitors.md' }) @IsObject() config: Record<string, unknown>;
+  @Field(() => Int, { description: 'Milliseconds between probes, at least 1000' }) @IsInt() @Min(1000) @Max(86_400_000) intervalMs: number;
+  @Field(() => Int, { description: 'Milliseconds before a probe counts as failed, less than intervalMs' })
+  @IsInt() @Min(1) @Max(86_400_000) timeoutMs: number;
+  @Field({ nullable: true }) @IsOptional() @IsBoolean() enabled?: boolean;
+}
+@InputType()
+export class UpdateMonitorInput extends PartialType(CreateMonitorInput) {}
+
+@InputType()
+export class NameFilter {
+  @Field({ nullable: true, description: 'Case-insensitive substring of the name' })
+  @IsOptional() @IsString() @MaxLength(100) search?: string;
+}
+
+@InputType()
+export class HostFilter extends NameFilter {
+  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all', idMessage) siteId?: string;
+  @Field({ nullable: true }) @IsOptional() @Matches(TAG, { message: 'must be a tag' }) tag?: string;
+  @Field(() => HostKind, { nullable: true }) @IsOptional() @IsEnum(HostKind) kind?: HostKind;
+}
+
+@InputType()
+export class ServiceFilter extends NameFilter {
+  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all', idMessage) hostId?: string;
+  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all', idMessage) customerId?: string;
+  @Field(() => ServiceType, { nullable: true }) @IsOptional() @IsEnum(ServiceType) type?: ServiceType;
+}
+
+@InputType()
+export class MonitorFilter extends NameFilter {
+  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all', idMessage) hostId?: string;
+  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all', idMessage) serviceId?: string;
+  @Field(() => ProbeType, { nullable: true }) @IsOptional() @IsEnum(ProbeType) type?: ProbeType;
+  @Field({ nullable: true }) @IsOptional() @IsBoolean() enabled?: boolean;
+}

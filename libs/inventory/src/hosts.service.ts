@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { Connection, PageArgs } from '#lib/common';
+import { type Principal, TenantScopedRepository } from '#lib/tenancy';
+import { Host } from './entities/host.entity.js';
+import type { CreateHostInput, HostFilter, UpdateHostInput } from './graphql/inventory.inputs.js';
+import { whereNameContains } from './search.js';
+import { SitesService } from './customers.service.js';
+
+@Injectable()
+export class HostsService {
+  readonly scope: TenantScopedRepository<Host>;
+
+  constructor(
+    @InjectRepository(Host) repository: Repository<Host>,
+    private readonly sites: SitesService,
+  ) {
+    this.scope = new TenantScopedRepository(repository, 'host');
+  }
+
+  list(principal: Principal, page: PageArgs, filter: HostFilter = {}): Promise<Connection<Host>> {
+    return this.scope.list(principal, page, 'name', (q) => {
+      whereNameContains(q, filter.search);
+      if (filter.siteId) q.andWhere('e.site_id = :siteId', { siteId: filter.siteId });
+      if (filter.kind) q.andWhere('e.kind = :kind', { kind: filter.kind });
+      if (filter.tag) q.andWhere(':tag = ANY(e.tags)', { tag: filter.tag.toLowerCase() });
+    });
+  }
+
+  async create(principal: Principal, input: CreateHostInput): Promise<Host> {
+    if (input.siteId) await this.sites.scope.get(principal, input.siteId, 'input.siteId');
+    return this.scope.create(principal, { ...input, name: input.name.toLowerCase(), tags: normalizeTags(input.tags) });
+  }
+
+  async update(principal: Principal, id: string, input: UpdateHostInput): Promise<Host> {
+    if (input.siteId) await this.sites.scope.get(principal, input.siteId, 'input.siteId');
+    return this.scope.update(principal, id, { ...input, name: input.name?.toLowerCase(), tags: input.tags && normalizeTags(input.tags) });
+  }
+}
+
+function normalizeTags(tags: string[] | undefined): string[] {
+  return [...new Set((tags ?? []).map((t) => t.toLowerCase()))];
+}

@@ -1,0 +1,7 @@
+export { InventoryModule } from './inventory.module.js';
+export { INVENTORY_ENTITIES, Customer, Host, HostKind, Monitor, ProbeType, Service, ServiceType, Site } from './entities/index.js';
+export { validateMonitorConfig, HOSTNAME } from './monitor-config.validator.js';
+export { HostsService } from './hosts.service.js';
+export { MonitorsService } from './monitors.service.js';
+export { ServicesService } from './services.service.js';
+export { CustomersService, SitesService } from './customers.service.js';

@@ -1,0 +1,123 @@
+import { isIP } from 'node:net';
+import { VigiaException } from '#lib/common';
+import { ProbeType } from './entities/enums.js';
+
+type FieldKind = 'string' | 'int' | 'bool' | 'port' | 'host' | 'url' | 'regex' | 'string[]' | 'int[]' | 'headers';
+
+interface ConfigSchema {
+  required: string[];
+  fields: Record<string, FieldKind>;
+}
+
+export const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
+
+const target = { host: 'host', port: 'port' } as const;
+const login = { username: 'string', password: 'string' } as const;
+
+/**
+ * What each probe type accepts. Unknown keys are refused, so a misspelt "expectedStatus" cannot silently turn an
+ * assertion off. The probes issue refines semantics; the shape is checked here, at save time.
+ */
+const SCHEMAS: Record<ProbeType, ConfigSchema> = {
+  [ProbeType.http]: {
+    required: ['url'],
+    fields: {
+      url: 'url', method: 'string', headers: 'headers', body: 'string', expectedStatus: 'int[]', bodyContains: 'string',
+      bodyRegex: 'regex', jsonPath: 'string', jsonEquals: 'string', maxLatencyMs: 'int', followRedirects: 'bool',
+      maxRedirects: 'int', tlsVerify: 'bool', certExpiryWarnDays: 'int',
+    },
+  },
+  [ProbeType.tcp]: { required: ['port'], fields: { ...target, send: 'string', expect: 'string', bannerRegex: 'regex' } },
+  [ProbeType.icmp]: { required: [], fields: { host: 'host', count: 'int' } },
+  [ProbeType.dns]: {
+    required: ['server', 'name'],
+    fields: { server: 'host', port: 'port', name: 'host', recordType: 'string', expect: 'string[]', rcode: 'string' },
+  },
+  [ProbeType.smtp]: { required: [], fields: { ...target, starttls: 'bool', tls: 'bool', ...login, ehloName: 'host' } },
+  [ProbeType.imap]: { required: [], fields: { ...target, starttls: 'bool', tls: 'bool', ...login, mailbox: 'string' } },
+  [ProbeType.pop3]: { required: [], fields: { ...target, starttls: 'bool', tls: 'bool', ...login } },
+  [ProbeType.mail_roundtrip]: {
+    required: ['from', 'to'],
+    fields: {
+      smtpHost: 'host', smtpPort: 'port', imapHost: 'host', imapPort: 'port', from: 'string', to: 'string',
+      ...login, mailbox: 'string', deadlineMs: 'int', tls: 'bool',
+    },
+  },
+  [ProbeType.mysql]: {
+    required: ['user'],
+    fields: { ...target, user: 'string', password: 'string', database: 'string', query: 'string', replica: 'bool', maxLagSeconds: 'int' },
+  },
+  [ProbeType.ssh]: {
+    required: ['command'],
+    fields: { port: 'port', user: 'string', command: 'string', expectExitCode: 'int', outputContains: 'string', outputRegex: 'regex' },
+  },
+};
+
+const MAX_CONFIG_BYTES = 16 * 1024;
+
+function checkValue(kind: FieldKind, value: unknown): string | undefined {
+  switch (kind) {
+    case 'string':
+      return typeof value === 'string' && value.length <= 4096 ? undefined : 'must be a string of at most 4096 characters';
+    case 'int':
+      return Number.isInteger(value) && (value as number) >= 0 ? undefined : 'must be a whole number ≥ 0';
+    case 'bool':
+      return typeof value === 'boolean' ? undefined : 'must be true or false';
+    case 'port':
+      return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535 ? undefined : 'must be a port from 1 to 65535';
+    case 'host':
+      return typeof value === 'string' && (isIP(value) !== 0 || HOSTNAME.test(value)) ? undefined : 'must be an IP address or a host name';
+    case 'url':
+      return isHttpUrl(value) ? undefined : 'must be an http:// or https:// URL';
+    case 'regex':
+      return isRegex(value) ? undefined : 'must be a valid regular expression';
+    case 'string[]':
+      return Array.isArray(value) && value.every((v) => typeof v === 'string') ? undefined : 'must be a list of strings';
+    case 'int[]':
+      return Array.isArray(value) && value.every((v) => Number.isInteger(v)) ? undefined : 'must be a list of whole numbers';
+    case 'headers':
+      return isStringMap(value) ? undefined : 'must be an object of header names to string values';
+  }
+}
+
+function isHttpUrl(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length > 2048) return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function isRegex(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length > 1024) return false;
+  try {
+    new RegExp(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isStringMap(value: unknown): boolean {
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) &&
+    Object.entries(value).every(([k, v]) => /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/.test(k) && typeof v === 'string')
+  );
+}
+
+/** Throws VALIDATION_FAILED naming `config.<key>` for the first problem found. */
+export function validateMonitorConfig(type: ProbeType, config: Record<string, unknown>, field = 'input.config'): void {
+  if (Buffer.byteLength(JSON.stringify(config)) > MAX_CONFIG_BYTES) throw VigiaException.invalid(field, `is larger than ${MAX_CONFIG_BYTES} bytes`);
+  const schema = SCHEMAS[type];
+  for (const key of Object.keys(config)) {
+    const kind = schema.fields[key];
+    if (!kind) throw VigiaException.invalid(`${field}.${key}`, `is not a setting of a ${type} monitor`);
+    const problem = checkValue(kind, config[key]);
+    if (problem) throw VigiaException.invalid(`${field}.${key}`, problem);
+  }
+  for (const key of schema.required) {
+    if (config[key] === undefined) throw VigiaException.invalid(`${field}.${key}`, `is required for a ${type} monitor`);
+  }
+}

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { type Connection, type PageArgs, VigiaException } from '#lib/common';
+import { type Principal, TenantScopedRepository } from '#lib/tenancy';
+import { Monitor } from './entities/monitor.entity.js';
+import type { CreateMonitorInput, MonitorFilter, UpdateMonitorInput } from './graphql/inventory.inputs.js';
+import { validateMonitorConfig } from './monitor-config.validator.js';
+import { whereNameContains } from './search.js';
+import { HostsService } from './hosts.service.js';
+import { ServicesService } from './services.service.js';
+
+@Injectable()
+export class MonitorsService {
+  readonly scope: TenantScopedRepository<Monitor>;
+
+  constructor(
+    @InjectRepository(Monitor) repository: Repository<Monitor>,
+    private readonly hosts: HostsService,
+    private readonly services: ServicesService,
+  ) {
+    this.scope = new TenantScopedRepository(repository, 'monitor');
+  }
+
+  list(principal: Principal, page: PageArgs, filter: MonitorFilter = {}): Promise<Connection<Monitor>> {
+    return this.scope.list(principal, page, 'name', (q) => {
+      whereNameContains(q, filter.search);
+      if (filter.hostId) q.andWhere('e.host_id = :hostId', { hostId: filter.hostId });
+      if (filter.serviceId) q.andWhere('e.service_id = :serviceId', { serviceId: filter.serviceId });
+      if (filter.type) q.andWhere('e.type = :type', { type: filter.type });
+      if (filter.enabled !== undefined) q.andWhere('e.enabled = :enabled', { enabled: filter.enabled });
+    });
+  }
+
+  async create(principal: Principal, input: CreateMonitorInput): Promise<Monitor> {
+    await this.checkLinks(principal, input.hostId, input.serviceId ?? null);
+    checkTiming(input.intervalMs, input.timeoutMs);
+    validateMonitorConfig(input.type, input.config);
+    return this.scope.create(principal, { ...input, name: input.name.trim() });
+  }
+
+  async update(principal: Principal, id: string, input: UpdateMonitorInput): Promise<Monitor> {
+    const current = await this.scope.get(principal, id);
+    const next = { ...current, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as Monitor;
+    await this.checkLinks(principal, next.hostId, next.serviceId);
+    checkTiming(next.intervalMs, next.timeoutMs);
+    validateMonitorConfig(next.type, next.config);
+    return this.scope.update(principal, id, { ...input, name: input.name?.trim() });
+  }
+
+  private async checkLinks(principal: Principal, hostId: string, serviceId: string | null): Promise<void> {
+    await this.hosts.scope.get(principal, hostId, 'input.hostId');
+    if (!serviceId) return;
+    const service = await this.services.scope.get(principal, serviceId, 'input.serviceId');
+    if (service.hostId !== hostId) throw VigiaException.invalid('input.serviceId', 'belongs to another host than input.hostId');
+  }
+}
+
+function checkTiming(intervalMs: number, timeoutMs: number): void {
+  if (timeoutMs >= intervalMs) throw VigiaException.invalid('input.timeoutMs', 'must be less than intervalMs');
+}

@@ -1,0 +1,8 @@
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+
+/** Case-insensitive substring match on the name; LIKE wildcards typed by the user are matched literally. */
+export function whereNameContains<E extends ObjectLiteral>(query: SelectQueryBuilder<E>, search: string | undefined): void {
+  if (!search) return;
+  const escaped = search.replace(/[\\%_]/g, (c) => `\\${c}`);
+  query.andWhere(`${query.alias}.name ILIKE :search`, { search: `%${escaped}%` });
+}

@@ -1,0 +1,19 @@
+import { Injectable, type NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { MetricsService } from './metrics.service.js';
+
+/** Labels by route path (not the raw URL) so ids in paths cannot explode the metric's cardinality. */
+@Injectable()
+export class HttpMetricsMiddleware implements NestMiddleware {
+  constructor(private readonly metrics: MetricsService) {}
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    const end = this.metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path ?? req.baseUrl + (req.path.split('/')[1] ? `/${req.path.split('/')[1]}` : '');
+      end({ method: req.method, route });
+      this.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  }
+}

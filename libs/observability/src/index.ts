@@ -1,0 +1,2 @@
+export { ObservabilityModule } from './observability.module.js';
+export { MetricsService } from './metrics.service.js';

@@ -1,0 +1,38 @@
+import { type DynamicModule, Global, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { VigiaConfig } from '#lib/config';
+import { HealthController } from './health.controller.js';
+import { HttpMetricsMiddleware } from './http-metrics.middleware.js';
+import { MetricsService } from './metrics.service.js';
+
+/** JSON logs (pino), /healthz, /readyz and /metrics for every process role. */
+@Global()
+@Module({})
+export class ObservabilityModule implements NestModule {
+  static forRoot(role: string): DynamicModule {
+    return {
+      module: ObservabilityModule,
+      imports: [
+        LoggerModule.forRootAsync({
+          inject: [VigiaConfig],
+          useFactory: (config: VigiaConfig) => ({
+            pinoHttp: {
+              level: config.logLevel,
+              base: { role },
+              // Bearer tokens and passwords never reach the logs.
+              redact: ['req.headers.authorization', 'req.headers.cookie'],
+              autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
+            },
+          }),
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [MetricsService],
+      exports: [MetricsService],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
+  }
+}

@@ -1,0 +1,5 @@
+export { startEmbeddedPostgres, freePort, type EmbeddedDatabase } from './embedded-postgres.js';
+export { vigiaDataSourceOptions, type EntityList } from './data-source.options.js';
+export { runPendingMigrations, revertLastMigration, pendingSchemaChanges } from './migration.runner.js';
+export { TransactionRunner } from './transaction.runner.js';
+export { PersistenceModule } from './persistence.module.js';

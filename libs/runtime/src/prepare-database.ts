@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+import type { VigiaConfig } from '#lib/config';
+import { runPendingMigrations, startEmbeddedPostgres } from '#lib/persistence';
+
+export interface PreparedDatabase {
+  config: VigiaConfig;
+  embedded: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * Gives the process a migrated database: the one in DATABASE_URL, or an embedded PostgreSQL under the data folder
+ * (quick start). Migrations run here, before Nest starts, under an advisory lock.
+ */
+export async function prepareDatabase(config: VigiaConfig, log: (line: string) => void): Promise<PreparedDatabase> {
+  if (config.databaseUrl) {
+    await runPendingMigrations(config.databaseUrl, log);
+    return { config, embedded: false, stop: async () => undefined };
+  }
+  const database = await startEmbeddedPostgres({
+    dataDir: join(config.dataDir, 'pg'),
+    port: config.embeddedPgPort,
+    log: (line) => (/error|fatal|panic/i.test(line) ? log(`postgres: ${line}`) : undefined),
+  });
+  log(`embedded PostgreSQL listening on 127.0.0.1:${database.port} (data in ${join(config.dataDir, 'pg')})`);
+  try {
+    await runPendingMigrations(database.url, log);
+  } catch (error) {
+    await database.stop();
+    throw error;
+  }
+  return { config: config.withDatabaseUrl(database.url), embedded: true, stop: () => database.stop() };
+}

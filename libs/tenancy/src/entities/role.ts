@@ -1,0 +1,18 @@
+import { registerEnumType } from '@nestjs/graphql';
+
+export enum Role {
+  viewer = 'viewer',
+  operator = 'operator',
+  admin = 'admin',
+  owner = 'owner',
+}
+registerEnumType(Role, {
+  name: 'Role',
+  description: 'viewer reads; operator also changes inventory and acts on incidents; admin also manages users and tokens; owner also manages owners',
+});
+
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2, owner: 3 };
+
+export function roleAtLeast(role: Role, required: Role): boolean {
+  return RANK[role] >= RANK[required];
+}

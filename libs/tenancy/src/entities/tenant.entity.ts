@@ -1,0 +1,12 @@
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@ObjectType({ description: 'A hosting company using Vigia; everything else belongs to exactly one tenant' })
+@Entity('tenants')
+export class Tenant {
+  @Field(() => ID) @PrimaryGeneratedColumn('uuid') id: string;
+  @Field({ description: 'Short name used at login' }) @Column({ type: 'text', unique: true }) slug: string;
+  @Field() @Column({ type: 'text' }) name: string;
+  @Field() @Column({ type: 'text', default: 'UTC' }) timeZone: string;
+  @Field() @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}

@@ -1,0 +1,41 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { AuthService } from '../auth/auth.service.js';
+import { BearerToken, ClientIp, CurrentPrincipal, Public, RequireRole } from '../auth/auth.decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { Role } from '../entities/role.js';
+import { UsersService } from '../users.service.js';
+import { ChangePasswordInput, LoginInput, LoginResult, Me } from './tenancy.dto.js';
+
+@Resolver()
+export class AuthResolver {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Public()
+  @Mutation(() => LoginResult, { description: 'Exchange a password for a session token' })
+  login(@Args('input') input: LoginInput, @ClientIp() ip: string): Promise<LoginResult> {
+    return this.auth.login(input.tenant, input.email, input.password, ip);
+  }
+
+  @RequireRole(Role.viewer)
+  @Mutation(() => Boolean, { description: 'End the current session' })
+  async logout(@CurrentPrincipal() principal: Principal, @BearerToken() bearer: string): Promise<boolean> {
+    await this.auth.logout(principal, bearer);
+    return true;
+  }
+
+  @Query(() => Me)
+  async me(@CurrentPrincipal() principal: Principal): Promise<Me> {
+    const tenant = await this.users.tenantOf(principal);
+    const user = principal.userId ? await this.users.get(principal, principal.userId) : undefined;
+    return { tenant, role: principal.role, user, apiTokenId: principal.tokenId };
+  }
+
+  @RequireRole(Role.viewer)
+  @Mutation(() => Boolean)
+  changePassword(@CurrentPrincipal() principal: Principal, @Args('input') input: ChangePasswordInput): Promise<boolean> {
+    return this.users.changePassword(principal, input);
+  }
+}

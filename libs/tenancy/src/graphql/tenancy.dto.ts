@@ -1,0 +1,76 @@
+import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { IsBoolean, IsEmail, IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ConnectionType } from '#lib/common';
+import { ApiToken } from '../entities/api-token.entity.js';
+import { Role } from '../entities/role.js';
+import { Tenant } from '../entities/tenant.entity.js';
+import { User } from '../entities/user.entity.js';
+
+export const TENANT_SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+@InputType()
+export class LoginInput {
+  @Field({ description: 'The tenant slug, e.g. "acme-hosting"' }) @IsString() @MaxLength(63) tenant: string;
+  @Field() @IsString() @MaxLength(254) email: string;
+  @Field() @IsString() @MaxLength(200) password: string;
+}
+
+@ObjectType()
+export class LoginResult {
+  @Field({ description: 'Send as "Authorization: Bearer <token>"' }) token: string;
+  @Field() expiresAt: Date;
+  @Field(() => User) user: User;
+  @Field(() => Tenant) tenant: Tenant;
+}
+
+@ObjectType()
+export class Me {
+  @Field(() => Tenant) tenant: Tenant;
+  @Field(() => Role) role: Role;
+  @Field(() => User, { nullable: true, description: 'Null when the caller is an API token' }) user?: User;
+  @Field(() => ID, { nullable: true }) apiTokenId?: string;
+}
+
+@InputType()
+export class CreateUserInput {
+  @Field() @IsEmail({}, { message: 'must be an e-mail address' }) @MaxLength(254) email: string;
+  @Field() @IsString() @MinLength(1) @MaxLength(100) displayName: string;
+  @Field(() => Role) @IsEnum(Role) role: Role;
+  @Field() @IsString() @MinLength(12, { message: 'must be at least 12 characters' }) @MaxLength(200) password: string;
+}
+
+@InputType()
+export class UpdateUserInput {
+  @Field({ nullable: true }) @IsOptional() @IsString() @MinLength(1) @MaxLength(100) displayName?: string;
+  @Field(() => Role, { nullable: true }) @IsOptional() @IsEnum(Role) role?: Role;
+  @Field({ nullable: true }) @IsOptional() @IsBoolean() disabled?: boolean;
+}
+
+@InputType()
+export class ChangePasswordInput {
+  @Field() @IsString() @MaxLength(200) currentPassword: string;
+  @Field() @IsString() @MinLength(12, { message: 'must be at least 12 characters' }) @MaxLength(200) newPassword: string;
+}
+
+@InputType()
+export class CreateApiTokenInput {
+  @Field() @IsString() @MinLength(1) @MaxLength(100) name: string;
+  @Field(() => Role) @IsEnum(Role) role: Role;
+  @Field(() => Int, { nullable: true, description: 'Days until it expires; omitted: never' })
+  @IsOptional() @IsInt() @Min(1) @Max(3650) expiresInDays?: number;
+}
+
+@ObjectType()
+export class CreatedApiToken {
+  @Field({ description: 'The secret. Shown only now: Vigia keeps only a hash of it' }) token: string;
+  @Field(() => ApiToken) apiToken: ApiToken;
+}
+
+@InputType()
+export class CreateTenantInput {
+  @Field() @Matches(TENANT_SLUG, { message: 'must be 2-63 lowercase letters, digits or dashes' }) slug: string;
+  @Field() @IsString() @MinLength(1) @MaxLength(100) name: string;
+}
+
+export const UserConnection = ConnectionType(User, 'User');
+export const ApiTokenConnection = ConnectionType(ApiToken, 'ApiToken');

@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiTokensService } from './api-tokens.service.js';
+import { GraphqlAuthGuard } from './auth/auth.guard.js';
+import { AuthService } from './auth/auth.service.js';
+import { LoginThrottle } from './auth/login-throttle.service.js';
+import { Argon2PasswordHasher, PasswordHasher } from './auth/password.hasher.js';
+import { TenantBootstrapService } from './bootstrap.service.js';
+import { FirstRunService } from './first-run.service.js';
+import { TENANCY_ENTITIES } from './entities/index.js';
+import { AuthResolver } from './graphql/auth.resolver.js';
+import { UsersResolver } from './graphql/users.resolver.js';
+import { UsersService } from './users.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature(TENANCY_ENTITIES)],
+  providers: [
+    { provide: PasswordHasher, useClass: Argon2PasswordHasher },
+    { provide: APP_GUARD, useClass: GraphqlAuthGuard },
+    AuthService,
+    LoginThrottle,
+    UsersService,
+    ApiTokensService,
+    TenantBootstrapService,
+    FirstRunService,
+    AuthResolver,
+    UsersResolver,
+  ],
+  exports: [AuthService, TenantBootstrapService, FirstRunService],
+})
+export class TenancyModule {}

@@ -1,0 +1,67 @@
+import type { DeepPartial, FindOptionsWhere, Repository, SelectQueryBuilder } from 'typeorm';
+import { assertUuid, type Connection, PageArgs, paginate, VigiaException, withDatabaseErrors } from '#lib/common';
+import type { Principal } from './auth/principal.js';
+
+interface TenantOwned {
+  id: string;
+  tenantId: string;
+}
+
+/**
+ * The tenant scope every inventory read and write goes through: each query carries `tenant_id = <caller's tenant>`,
+ * so an id of another tenant is indistinguishable from an id that does not exist.
+ */
+export class TenantScopedRepository<E extends TenantOwned> {
+  constructor(
+    readonly repository: Repository<E>,
+    private readonly label: string,
+  ) {}
+
+  async get(principal: Principal, id: string, field = 'id'): Promise<E> {
+    const where = { id: assertUuid(id, field), tenantId: principal.tenantId } as FindOptionsWhere<E>;
+    const entity = await this.repository.findOne({ where });
+    if (!entity) throw VigiaException.notFound(this.label, field);
+    return entity;
+  }
+
+  /** Checks that every id exists in the caller's tenant; the error names the first one that does not. */
+  async getMany(principal: Principal, ids: string[], field: string): Promise<E[]> {
+    const found: E[] = [];
+    for (const [index, id] of ids.entries()) found.push(await this.get(principal, id, `${field}[${index}]`));
+    return found;
+  }
+
+  query(principal: Principal, alias: string): SelectQueryBuilder<E> {
+    return this.repository.createQueryBuilder(alias).where(`${alias}.tenant_id = :tenantId`, { tenantId: principal.tenantId });
+  }
+
+  list(principal: Principal, page: PageArgs, sort: keyof E & string, filter?: (q: SelectQueryBuilder<E>) => void): Promise<Connection<E>> {
+    const query = this.query(principal, 'e');
+    filter?.(query);
+    return paginate(query, page, sort);
+  }
+
+  create(principal: Principal, data: DeepPartial<E>): Promise<E> {
+    const entity = this.repository.create({ ...data, tenantId: principal.tenantId } as DeepPartial<E>);
+    return withDatabaseErrors(() => this.repository.save(entity));
+  }
+
+  async update(principal: Principal, id: string, patch: Partial<E>): Promise<E> {
+    const entity = await this.get(principal, id);
+    const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<E>;
+    for (const [key, value] of Object.entries(defined)) {
+      // GraphQL lets a client send null for any optional input; only nullable columns may be cleared.
+      if (value === null && !this.repository.metadata.findColumnWithPropertyName(key)?.isNullable) {
+        throw VigiaException.invalid(`input.${key}`, 'cannot be null');
+      }
+    }
+    Object.assign(entity, defined, { id: entity.id, tenantId: entity.tenantId });
+    return withDatabaseErrors(() => this.repository.save(entity));
+  }
+
+  async delete(principal: Principal, id: string): Promise<boolean> {
+    const entity = await this.get(principal, id);
+    await withDatabaseErrors(() => this.repository.delete({ id: entity.id } as FindOptionsWhere<E>));
+    return true;
+  }
+}

@@ -1,0 +1,120 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Not, Repository, type EntityManager } from 'typeorm';
+import { assertUuid, CLOCK, type Clock, type Connection, PageArgs, paginate, VigiaException, withDatabaseErrors } from '#lib/common';
+import { TransactionRunner } from '#lib/persistence';
+import type { Principal } from './auth/principal.js';
+import { PasswordHasher } from './auth/password.hasher.js';
+import { Role, roleAtLeast } from './entities/role.js';
+import { Session } from './entities/session.entity.js';
+import { Tenant } from './entities/tenant.entity.js';
+import { User } from './entities/user.entity.js';
+import type { ChangePasswordInput, CreateUserInput, UpdateUserInput } from './graphql/tenancy.dto.js';
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(Tenant) private readonly tenants: Repository<Tenant>,
+    private readonly hasher: PasswordHasher,
+    private readonly tx: TransactionRunner,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async tenantOf(principal: Principal): Promise<Tenant> {
+    return this.tenants.findOneOrFail({ where: { id: principal.tenantId } });
+  }
+
+  async get(principal: Principal, id: string): Promise<User> {
+    const user = await this.users.findOne({ where: { id: assertUuid(id, 'id'), tenantId: principal.tenantId } });
+    if (!user) throw VigiaException.notFound('user');
+    return user;
+  }
+
+  list(principal: Principal, page: PageArgs): Promise<Connection<User>> {
+    const query = this.users.createQueryBuilder('u').where('u.tenant_id = :tenantId', { tenantId: principal.tenantId });
+    return paginate(query, page, 'email');
+  }
+
+  async create(principal: Principal, input: CreateUserInput): Promise<User> {
+    this.assertMayGrant(principal, input.role, 'role');
+    const passwordHash = await this.hasher.hash(input.password);
+    return withDatabaseErrors(() =>
+      this.users.save(
+        this.users.create({
+          tenantId: principal.tenantId,
+          email: input.email.trim().toLowerCase(),
+          displayName: input.displayName.trim(),
+          role: input.role,
+          passwordHash,
+          disabledAt: null,
+        }),
+      ),
+    );
+  }
+
+  async update(principal: Principal, id: string, input: UpdateUserInput): Promise<User> {
+    return this.tx.run(async (manager) => {
+      const user = await this.lockedUser(manager, principal, id);
+      this.assertMayManage(principal, user);
+      if (input.role) this.assertMayGrant(principal, input.role, 'input.role');
+      const losesOwner = user.role === Role.owner && ((input.role && input.role !== Role.owner) || input.disabled === true);
+      if (losesOwner) await this.assertAnotherOwner(manager, user);
+      if (input.displayName !== undefined) user.displayName = input.displayName.trim();
+      if (input.role) user.role = input.role;
+      if (input.disabled !== undefined) user.disabledAt = input.disabled ? this.clock.now() : null;
+      if (input.disabled) await manager.update(Session, { userId: user.id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+      return manager.save(user);
+    });
+  }
+
+  async delete(principal: Principal, id: string): Promise<boolean> {
+    return this.tx.run(async (manager) => {
+      const user = await this.lockedUser(manager, principal, id);
+      this.assertMayManage(principal, user);
+      if (user.role === Role.owner) await this.assertAnotherOwner(manager, user);
+      await manager.delete(User, { id: user.id });
+      return true;
+    });
+  }
+
+  async changePassword(principal: Principal, input: ChangePasswordInput): Promise<boolean> {
+    if (!principal.userId) throw new VigiaException('FORBIDDEN', 'an API token has no password');
+    const user = await this.get(principal, principal.userId);
+    if (!(await this.hasher.verify(user.passwordHash, input.currentPassword))) {
+      throw VigiaException.invalid('input.currentPassword', 'is not your current password');
+    }
+    await this.users.update({ id: user.id }, { passwordHash: await this.hasher.hash(input.newPassword) });
+    return true;
+  }
+
+  private async lockedUser(manager: EntityManager, principal: Principal, id: string): Promise<User> {
+    const user = await manager.findOne(User, {
+      where: { id: assertUuid(id, 'id'), tenantId: principal.tenantId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!user) throw VigiaException.notFound('user');
+    return user;
+  }
+
+  private assertMayGrant(principal: Principal, role: Role, field: string): void {
+    if (!roleAtLeast(principal.role, role)) {
+      throw new VigiaException('FORBIDDEN', `${field}: you cannot grant a role above your own`, field);
+    }
+  }
+
+  private assertMayManage(principal: Principal, user: User): void {
+    if (user.role === Role.owner && principal.role !== Role.owner) {
+      throw new VigiaException('FORBIDDEN', 'only an owner can change an owner');
+    }
+  }
+
+  /** Locks the tenant's owners so two admins cannot each remove "the other" last owner at once. */
+  private async assertAnotherOwner(manager: EntityManager, user: User): Promise<void> {
+    const owners = await manager.find(User, {
+      where: { tenantId: user.tenantId, role: Role.owner, disabledAt: IsNull(), id: Not(user.id) },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (owners.length === 0) throw new VigiaException('CONFLICT', 'a tenant keeps at least one active owner');
+  }
+}

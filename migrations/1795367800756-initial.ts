@@ -1,0 +1,101 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class Initial1795367800756 implements MigrationInterface {
+  name = 'Initial1795367800756';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("CREATE TABLE \"tenants\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"slug\" text NOT NULL, \"name\" text NOT NULL, \"time_zone\" text NOT NULL DEFAULT 'UTC', \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"UQ_2310ecc5cb8be427097154b18fc\" UNIQUE (\"slug\"), CONSTRAINT \"PK_53be67a04681c66b87ee27c9321\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE TYPE \"public\".\"role\" AS ENUM('viewer', 'operator', 'admin', 'owner')");
+    await queryRunner.query("CREATE TABLE \"api_tokens\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"tenant_id\" uuid NOT NULL, \"name\" text NOT NULL, \"role\" \"public\".\"role\" NOT NULL, \"token_hash\" text NOT NULL, \"prefix\" text NOT NULL, \"created_by\" uuid, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"last_used_at\" TIMESTAMP WITH TIME ZONE, \"expires_at\" TIMESTAMP WITH TIME ZONE, \"revoked_at\" TIMESTAMP WITH TIME ZONE, CONSTRAINT \"UQ_bbd687a104e1921e6702c6e3aad\" UNIQUE (\"token_hash\"), CONSTRAINT \"PK_c587455266b5fa8dace7194caac\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE INDEX \"IDX_2c3be6b98e872975a45a982507\" ON \"api_tokens\"  (\"tenant_id\") ");
+    await queryRunner.query("CREATE TABLE \"users\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"tenant_id\" uuid NOT NULL, \"email\" text NOT NULL, \"display_name\" text NOT NULL, \"role\" \"public\".\"role\" NOT NULL, \"password_hash\" text NOT NULL, \"disabled_at\" TIMESTAMP WITH TIME ZONE, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_a3ffb1c0c8416b9fc6f907b7433\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE UNIQUE INDEX \"IDX_e9f4c2efab52114c4e99e28efb\" ON \"users\"  (\"tenant_id\", \"email\") ");
+    await queryRunner.query("CREATE TABLE \"sessions\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"user_id\" uuid NOT NULL, \"tenant_id\" uuid NOT NULL, \"token_hash\" text NOT NULL, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"expires_at\" TIMESTAMP WITH TIME ZONE NOT NULL, \"revoked_at\" TIMESTAMP WITH TIME ZONE, CONSTRAINT \"UQ_abaa9e068cdd390bc5210f79884\" UNIQUE (\"token_hash\"), CONSTRAINT \"PK_3238ef96f18b355b671619111bc\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE INDEX \"IDX_085d540d9f418cfbdc7bd55bb1\" ON \"sessions\"  (\"user_id\") ");
+    await queryRunner.query("CREATE TABLE \"auth_failures\" (\"id\" BIGSERIAL NOT NULL, \"key\" text NOT NULL, \"at\" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT \"PK_e2b915d735b7aa6e2f015f5c799\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE INDEX \"IDX_1e074aba459f85261f917d9583\" ON \"auth_failures\"  (\"key\", \"at\") ");
+    await queryRunner.query("CREATE TABLE \"watchdog_instances\" (\"id\" text NOT NULL, \"hostname\" text NOT NULL, \"pid\" integer NOT NULL, \"started_at\" TIMESTAMP WITH TIME ZONE NOT NULL, \"heartbeat_at\" TIMESTAMP WITH TIME ZONE NOT NULL, \"stopped_at\" TIMESTAMP WITH TIME ZONE, CONSTRAINT \"PK_d7ef9f87f9c08f0c3cdfd78157e\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE TABLE \"customers\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"tenant_id\" uuid NOT NULL, \"name\" text NOT NULL, \"email\" text, \"external_ref\" text, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_133ec679a801fab5e070f73d3ea\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE UNIQUE INDEX \"IDX_39563e005024b7ece81ed65ab8\" ON \"customers\"  (\"tenant_id\", \"name\") ");
+    await queryRunner.query("CREATE TABLE \"sites\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"tenant_id\" uuid NOT NULL, \"name\" text NOT NULL, \"location\" text, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_4f5eccb1dfde10c9170502595a7\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE UNIQUE INDEX \"IDX_ec0d1ca1137aa487c667d64363\" ON \"sites\"  (\"tenant_id\", \"name\") ");
+    await queryRunner.query("CREATE TYPE \"public\".\"host_kind\" AS ENUM('physical', 'vm', 'hypervisor')");
+    await queryRunner.query("CREATE TABLE \"hosts\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"tenant_id\" uuid NOT NULL, \"name\" text NOT NULL, \"kind\" \"public\".\"host_kind\" NOT NULL DEFAULT 'physical', \"addresses\" text array NOT NULL, \"site_id\" uuid, \"tags\" text array NOT NULL DEFAULT '{}', \"ssh_port\" integer NOT NULL DEFAULT '22', \"ssh_user\" text NOT NULL DEFAULT 'root', \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"ck_hosts_ssh_port\" CHECK (\"ssh_port\" BETWEEN 1 AND 65535), CONSTRAINT \"PK_c4bcf0826e0e2847faee4da1746\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE INDEX \"IDX_7d01fa758308cc0acfc58f5749\" ON \"hosts\"  (\"site_id\") ");
+    await queryRunner.query("CREATE UNIQUE INDEX \"IDX_8c3e24648ace87b8903019579b\" ON \"hosts\"  (\"tenant_id\", \"name\") ");
+    await queryRunner.query("CREATE TYPE \"public\".\"service_type\" AS ENUM('web', 'mail', 'mysql', 'dns', 'other')");
+    await queryRunner.query("CREATE TABLE \"services\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"tenant_id\" uuid NOT NULL, \"name\" text NOT NULL, \"type\" \"public\".\"service_type\" NOT NULL, \"host_id\" uuid NOT NULL, \"port\" integer, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_ba2d347a3168a296416c6c5ccb2\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE INDEX \"IDX_847c3b57ab049376d3380329a9\" ON \"services\"  (\"tenant_id\") ");
+    await queryRunner.query("CREATE UNIQUE INDEX \"IDX_12032865e95a3bf54e13973f4e\" ON \"services\"  (\"host_id\", \"name\") ");
+    await queryRunner.query("CREATE TYPE \"public\".\"probe_type\" AS ENUM('http', 'tcp', 'icmp', 'dns', 'smtp', 'imap', 'pop3', 'mail_roundtrip', 'mysql', 'ssh')");
+    await queryRunner.query("CREATE TABLE \"monitors\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"tenant_id\" uuid NOT NULL, \"name\" text NOT NULL, \"type\" \"public\".\"probe_type\" NOT NULL, \"host_id\" uuid NOT NULL, \"service_id\" uuid, \"config\" jsonb NOT NULL, \"interval_ms\" integer NOT NULL, \"timeout_ms\" integer NOT NULL, \"enabled\" boolean NOT NULL DEFAULT true, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"ck_monitors_timeout\" CHECK (\"timeout_ms\" > 0 AND \"timeout_ms\" < \"interval_ms\"), CONSTRAINT \"ck_monitors_interval\" CHECK (\"interval_ms\" >= 1000), CONSTRAINT \"PK_193902e2013887310490284cdbe\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE INDEX \"IDX_4423971b75bb9b11244ae7bbdd\" ON \"monitors\"  (\"host_id\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_716c857d69eb20f4478425bcd1\" ON \"monitors\"  (\"service_id\") ");
+    await queryRunner.query("CREATE UNIQUE INDEX \"IDX_07d3e8766fa56855b1b702b2a7\" ON \"monitors\"  (\"tenant_id\", \"name\") ");
+    await queryRunner.query("CREATE TABLE \"service_customers\" (\"service_id\" uuid NOT NULL, \"customer_id\" uuid NOT NULL, CONSTRAINT \"PK_7737bc3774ed754e286124e7cb2\" PRIMARY KEY (\"service_id\", \"customer_id\"))");
+    await queryRunner.query("CREATE INDEX \"IDX_08a3667400c6b2a6e7d8302929\" ON \"service_customers\"  (\"service_id\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_034bf124683962ab545d73108d\" ON \"service_customers\"  (\"customer_id\") ");
+    await queryRunner.query("ALTER TABLE \"api_tokens\" ADD CONSTRAINT \"FK_2c3be6b98e872975a45a982507b\" FOREIGN KEY (\"tenant_id\") REFERENCES \"tenants\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await queryRunner.query("ALTER TABLE \"users\" ADD CONSTRAINT \"FK_109638590074998bb72a2f2cf08\" FOREIGN KEY (\"tenant_id\") REFERENCES \"tenants\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await queryRunner.query("ALTER TABLE \"sessions\" ADD CONSTRAINT \"FK_085d540d9f418cfbdc7bd55bb19\" FOREIGN KEY (\"user_id\") REFERENCES \"users\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await queryRunner.query("ALTER TABLE \"customers\" ADD CONSTRAINT \"FK_97913f35ac2e435a4463fb50a01\" FOREIGN KEY (\"tenant_id\") REFERENCES \"tenants\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await queryRunner.query("ALTER TABLE \"sites\" ADD CONSTRAINT \"FK_bee73a348dcf70a5e113e865bb4\" FOREIGN KEY (\"tenant_id\") REFERENCES \"tenants\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await queryRunner.query("ALTER TABLE \"hosts\" ADD CONSTRAINT \"FK_80cbb08be7f46ffc4234c98d22d\" FOREIGN KEY (\"tenant_id\") REFERENCES \"tenants\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await queryRunner.query("ALTER TABLE \"hosts\" ADD CONSTRAINT \"FK_7d01fa758308cc0acfc58f57498\" FOREIGN KEY (\"site_id\") REFERENCES \"sites\"(\"id\") ON DELETE RESTRICT ON UPDATE NO ACTION");
+    await queryRunner.query("ALTER TABLE \"services\" ADD CONSTRAINT \"FK_847c3b57ab049376d3380329a9c\" FOREIGN KEY (\"tenant_id\") REFERENCES \"tenants\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await queryRunner.query("ALTER TABLE \"services\" ADD CONSTRAINT \"FK_92c6179c44159fe521e521950ab\" FOREIGN KEY (\"host_id\") REFERENCES \"hosts\"(\"id\") ON DELETE RESTRICT ON UPDATE NO ACTION");
+    await queryRunner.query("ALTER TABLE \"monitors\" ADD CONSTRAINT \"FK_899f677c0378817c5b915bff051\" FOREIGN KEY (\"tenant_id\") REFERENCES \"tenants\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await queryRunner.query("ALTER TABLE \"monitors\" ADD CONSTRAINT \"FK_4423971b75bb9b11244ae7bbdd6\" FOREIGN KEY (\"host_id\") REFERENCES \"hosts\"(\"id\") ON DELETE RESTRICT ON UPDATE NO ACTION");
+    await queryRunner.query("ALTER TABLE \"monitors\" ADD CONSTRAINT \"FK_716c857d69eb20f4478425bcd10\" FOREIGN KEY (\"service_id\") REFERENCES \"services\"(\"id\") ON DELETE RESTRICT ON UPDATE NO ACTION");
+    await queryRunner.query("ALTER TABLE \"service_customers\" ADD CONSTRAINT \"FK_08a3667400c6b2a6e7d83029292\" FOREIGN KEY (\"service_id\") REFERENCES \"services\"(\"id\") ON DELETE CASCADE ON UPDATE CASCADE");
+    await queryRunner.query("ALTER TABLE \"service_customers\" ADD CONSTRAINT \"FK_034bf124683962ab545d73108d6\" FOREIGN KEY (\"customer_id\") REFERENCES \"customers\"(\"id\") ON DELETE CASCADE ON UPDATE CASCADE");
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("ALTER TABLE \"service_customers\" DROP CONSTRAINT \"FK_034bf124683962ab545d73108d6\"");
+    await queryRunner.query("ALTER TABLE \"service_customers\" DROP CONSTRAINT \"FK_08a3667400c6b2a6e7d83029292\"");
+    await queryRunner.query("ALTER TABLE \"monitors\" DROP CONSTRAINT \"FK_716c857d69eb20f4478425bcd10\"");
+    await queryRunner.query("ALTER TABLE \"monitors\" DROP CONSTRAINT \"FK_4423971b75bb9b11244ae7bbdd6\"");
+    await queryRunner.query("ALTER TABLE \"monitors\" DROP CONSTRAINT \"FK_899f677c0378817c5b915bff051\"");
+    await queryRunner.query("ALTER TABLE \"services\" DROP CONSTRAINT \"FK_92c6179c44159fe521e521950ab\"");
+    await queryRunner.query("ALTER TABLE \"services\" DROP CONSTRAINT \"FK_847c3b57ab049376d3380329a9c\"");
+    await queryRunner.query("ALTER TABLE \"hosts\" DROP CONSTRAINT \"FK_7d01fa758308cc0acfc58f57498\"");
+    await queryRunner.query("ALTER TABLE \"hosts\" DROP CONSTRAINT \"FK_80cbb08be7f46ffc4234c98d22d\"");
+    await queryRunner.query("ALTER TABLE \"sites\" DROP CONSTRAINT \"FK_bee73a348dcf70a5e113e865bb4\"");
+    await queryRunner.query("ALTER TABLE \"customers\" DROP CONSTRAINT \"FK_97913f35ac2e435a4463fb50a01\"");
+    await queryRunner.query("ALTER TABLE \"sessions\" DROP CONSTRAINT \"FK_085d540d9f418cfbdc7bd55bb19\"");
+    await queryRunner.query("ALTER TABLE \"users\" DROP CONSTRAINT \"FK_109638590074998bb72a2f2cf08\"");
+    await queryRunner.query("ALTER TABLE \"api_tokens\" DROP CONSTRAINT \"FK_2c3be6b98e872975a45a982507b\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_034bf124683962ab545d73108d\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_08a3667400c6b2a6e7d8302929\"");
+    await queryRunner.query("DROP TABLE \"service_customers\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_07d3e8766fa56855b1b702b2a7\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_716c857d69eb20f4478425bcd1\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_4423971b75bb9b11244ae7bbdd\"");
+    await queryRunner.query("DROP TABLE \"monitors\"");
+    await queryRunner.query("DROP TYPE \"public\".\"probe_type\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_12032865e95a3bf54e13973f4e\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_847c3b57ab049376d3380329a9\"");
+    await queryRunner.query("DROP TABLE \"services\"");
+    await queryRunner.query("DROP TYPE \"public\".\"service_type\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_8c3e24648ace87b8903019579b\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_7d01fa758308cc0acfc58f5749\"");
+    await queryRunner.query("DROP TABLE \"hosts\"");
+    await queryRunner.query("DROP TYPE \"public\".\"host_kind\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_ec0d1ca1137aa487c667d64363\"");
+    await queryRunner.query("DROP TABLE \"sites\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_39563e005024b7ece81ed65ab8\"");
+    await queryRunner.query("DROP TABLE \"customers\"");
+    await queryRunner.query("DROP TABLE \"watchdog_instances\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_1e074aba459f85261f917d9583\"");
+    await queryRunner.query("DROP TABLE \"auth_failures\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_085d540d9f418cfbdc7bd55bb1\"");
+    await queryRunner.query("DROP TABLE \"sessions\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_e9f4c2efab52114c4e99e28efb\"");
+    await queryRunner.query("DROP TABLE \"users\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_2c3be6b98e872975a45a982507\"");
+    await queryRunner.query("DROP TABLE \"api_tokens\"");
+    await queryRunner.query("DROP TYPE \"public\".\"role\"");
+    await queryRunner.query("DROP TABLE \"tenants\"");
+  }
+}

@@ -1,0 +1,5 @@
+import { Initial1795367800756 } from './1795367800756-initial.js';
+// Every migration, in order. Listed explicitly: a bundler or a glob cannot lose one.
+export const allMigrations = [
+  Initial1795367800756,
+];
