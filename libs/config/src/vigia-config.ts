@@ -36,13 +36,13 @@ export class VigiaEnvironment {
   VIGIA_DATA_DIR = './.vigia';
 
   @IsOptional() @Transform(trimmed) @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
-  DATABASE_URL?: string;
+  DATABASE_URL?: string = undefined;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
   VIGIA_EMBEDDED_PG_PORT = 0;
 
   @IsOptional() @Transform(trimmed) @Matches(/^(api|watchdog)(,(api|watchdog))*$/, { message: 'must be a comma-separated list of api, watchdog' })
-  VIGIA_ROLES?: string;
+  VIGIA_ROLES?: string = undefined;
 
   @IsOptional() @Transform(trimmed) @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
@@ -63,13 +63,13 @@ export class VigiaEnvironment {
   VIGIA_LOGIN_WINDOW_SECONDS = 900;
 
   @IsOptional() @Transform(trimmed) @IsString() @MaxLength(100)
-  VIGIA_BOOTSTRAP_TENANT?: string;
+  VIGIA_BOOTSTRAP_TENANT?: string = undefined;
 
   @IsOptional() @Transform(trimmed) @IsEmail()
-  VIGIA_BOOTSTRAP_EMAIL?: string;
+  VIGIA_BOOTSTRAP_EMAIL?: string = undefined;
 
   @IsOptional() @IsString() @MinLength(12, { message: 'must be at least 12 characters' }) @MaxLength(200)
-  VIGIA_BOOTSTRAP_PASSWORD?: string;
+  VIGIA_BOOTSTRAP_PASSWORD?: string = undefined;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(300)
   VIGIA_WATCHDOG_HEARTBEAT_SECONDS = 5;
@@ -131,13 +131,17 @@ export function loadVigiaConfig(
   for (const [key, value] of Object.entries(env)) {
     if (value !== undefined && (known.includes(key) || key.startsWith('VIGIA_') || key === 'DATABASE_URL')) relevant[key] = value;
   }
-  const unknown = Object.keys(relevant).filter((k) => k.startsWith('VIGIA_') && !isKnownVariable(k));
+  // Variables Vigia's own scripts and tests use, that are not settings of the running process.
+  const tooling = ['VIGIA_TEST_DATABASE_URL', 'VIGIA_NEW_PASSWORD'];
+  const unknown = Object.keys(relevant).filter((k) => k.startsWith('VIGIA_') && !known.includes(k) && !tooling.includes(k));
   if (unknown.length) throw new ConfigError(`${unknown[0]}: unknown setting (check the spelling; see docs/operations.md)`);
   const parsed = plainToInstance(VigiaEnvironment, relevant);
   const errors = validateSync(parsed, { forbidUnknownValues: false });
   if (errors.length) {
     const first = errors[0]!;
-    const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    // "must be an integer" says more than "must not be greater than 65535" about "eighty": type checks first.
+    const constraints = Object.entries(first.constraints ?? {}).sort(([a], [b]) => Number(!a.startsWith('is')) - Number(!b.startsWith('is')));
+    const reason = constraints[0]?.[1] ?? 'is invalid';
     const shown = first.property.includes('PASSWORD') || first.property === 'DATABASE_URL' ? '<hidden>' : JSON.stringify(first.value);
     throw new ConfigError(`${first.property}: ${reason.replace(`${first.property} `, '')} (got ${shown})`);
   }
@@ -145,10 +149,4 @@ export function loadVigiaConfig(
     throw new ConfigError('VIGIA_BOOTSTRAP_PASSWORD: VIGIA_BOOTSTRAP_EMAIL and VIGIA_BOOTSTRAP_PASSWORD go together');
   }
   return new VigiaConfig(parsed, defaultRoles);
-}
-
-function isKnownVariable(name: string): boolean {
-  // Variables Vigia's own scripts and tests use, that are not settings of the running process.
-  const extra = ['VIGIA_TEST_DATABASE_URL'];
-  return Object.keys(new VigiaEnvironment()).includes(name) || extra.includes(name);
 }

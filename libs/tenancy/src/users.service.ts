@@ -37,7 +37,7 @@ export class UsersService {
   }
 
   async create(principal: Principal, input: CreateUserInput): Promise<User> {
-    this.assertMayGrant(principal, input.role, 'role');
+    this.assertMayGrant(principal, input.role, 'input.role');
     const passwordHash = await this.hasher.hash(input.password);
     return withDatabaseErrors(() =>
       this.users.save(

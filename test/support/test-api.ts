@@ -1,0 +1,81 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { loadVigiaConfig } from '#lib/config';
+import { TenantBootstrapService } from '#lib/tenancy';
+import { ApiAppModule } from '../../apps/api/src/api-app.module.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export interface GraphqlResponse<T = Record<string, unknown>> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; path?: string[]; extensions?: { code?: string; field?: string } }[];
+}
+
+export interface TestApi {
+  app: INestApplication;
+  url: string;
+  db: TestDatabase;
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphqlResponse<T>>;
+  /** Creates a tenant with an owner and returns a session token for that owner. */
+  tenant(slug: string): Promise<{ tenantId: string; token: string; email: string; password: string }>;
+  /** Creates a user with `role` in the tenant of `ownerToken` and logs them in. */
+  userWithRole(ownerToken: string, slug: string, role: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The real API (GraphQL over HTTP on a free port) on its own freshly migrated database. */
+export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+  const db = await createTestDatabase();
+  const config = loadVigiaConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', VIGIA_ROLES: 'api', ...env });
+  const app = await NestFactory.create<NestExpressApplication>(ApiAppModule.forRoot(config), { bufferLogs: true, bodyParser: false, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: '512kb' });
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+
+  const gql: TestApi['gql'] = async (query, variables, token) => {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as GraphqlResponse;
+    return { status: res.status, ...body } as never;
+  };
+
+  const login = async (slug: string, email: string, password: string): Promise<string> => {
+    const res = await gql<{ login: { token: string } }>(
+      'mutation($i: LoginInput!) { login(input: $i) { token } }',
+      { i: { tenant: slug, email, password } },
+    );
+    if (!res.data?.login) throw new Error(`login failed: ${JSON.stringify(res.errors)}`);
+    return res.data.login.token;
+  };
+
+  return {
+    app,
+    url,
+    db,
+    gql,
+    async tenant(slug) {
+      const email = `owner@${slug}.test`;
+      const password = `pw-${slug}-correct-horse`;
+      const { tenant } = await app.get(TenantBootstrapService).createTenantWithOwner({ slug, name: slug, ownerEmail: email, ownerPassword: password });
+      return { tenantId: tenant.id, token: await login(slug, email, password), email, password };
+    },
+    async userWithRole(ownerToken, slug, role) {
+      const email = `${role}-${Math.random().toString(36).slice(2, 8)}@${slug}.test`;
+      const password = 'a-long-enough-password';
+      const res = await gql('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', { i: { email, displayName: role, role, password } }, ownerToken);
+      if (res.errors) throw new Error(JSON.stringify(res.errors));
+      return login(slug, email, password);
+    },
+    async close() {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
