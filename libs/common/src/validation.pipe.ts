@@ -28,14 +28,18 @@ export class VigiaValidationPipe implements PipeTransform {
   constructor(private readonly type?: new () => object) {}
 
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    // Only client input is validated: parents, context and info are Vigia's own objects.
-    if (metadata.type !== 'body' && metadata.type !== 'query' && (metadata.type as string) !== 'args') return value;
+    // Only client input is validated (Nest reports GraphQL arguments as 'body'): parents, context and info are
+    // Vigia's own objects.
+    if (metadata.type !== 'body' && metadata.type !== 'query') return value;
     const type = this.type ?? metadata.metatype;
     if (!type || value === null || value === undefined || [String, Number, Boolean, Array, Object].includes(type as never)) {
       return value;
     }
     const instance = plainToInstance(type as new () => object, value);
-    const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false });
+    // A nameless @Args() (an ArgsType such as PageArgs) receives all of the field's arguments, its siblings included;
+    // GraphQL has already refused unknown arguments, so there only the ArgsType's own are kept. Named inputs refuse
+    // unknown keys.
+    const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: Boolean(metadata.data), forbidUnknownValues: false });
     const failure = firstValidationFailure(errors);
     if (failure) {
       const field = metadata.data ? `${metadata.data}.${failure.field}` : failure.field;

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from './support/test-api.js';
+
+interface Ids {
+  site: string;
+  customer: string;
+  host: string;
+  service: string;
+  monitor: string;
+  user: string;
+  apiToken: string;
+}
+
+async function seed(api: TestApi, token: string, prefix: string): Promise<Ids> {
+  const run = async <T>(query: string): Promise<T> => {
+    const res = await api.gql<T>(query, {}, token);
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data!;
+  };
+  const site = (await run<{ createSite: { id: string } }>(`mutation { createSite(input: {name: "${prefix}-dc1"}) { id } }`)).createSite.id;
+  const customer = (await run<{ createCustomer: { id: string } }>(`mutation { createCustomer(input: {name: "${prefix} customer"}) { id } }`)).createCustomer.id;
+  const host = (await run<{ createHost: { id: string } }>(
+    `mutation { createHost(input: {name: "${prefix}-web1", addresses: ["192.0.2.10"], siteId: "${site}"}) { id } }`,
+  )).createHost.id;
+  const service = (await run<{ createService: { id: string } }>(
+    `mutation { createService(input: {name: "www", type: web, hostId: "${host}", customerIds: ["${customer}"]}) { id } }`,
+  )).createService.id;
+  const monitor = (await run<{ createMonitor: { id: string } }>(
+    `mutation { createMonitor(input: {name: "${prefix} http", type: http, hostId: "${host}", serviceId: "${service}", config: {url: "http://192.0.2.10/"}, intervalMs: 10000, timeoutMs: 5000}) { id } }`,
+  )).createMonitor.id;
+  const user = (await run<{ createUser: { id: string } }>(
+    `mutation { createUser(input: {email: "ops@${prefix}.test", displayName: "Ops", role: operator, password: "long-enough-password"}) { id } }`,
+  )).createUser.id;
+  const apiToken = (await run<{ createApiToken: { apiToken: { id: string } } }>(
+    'mutation { createApiToken(input: {name: "automation", role: viewer}) { apiToken { id } } }',
+  )).createApiToken.apiToken.id;
+  return { site, customer, host, service, monitor, user, apiToken };
+}
+
+describe('tenant isolation: an id of another tenant behaves as not found', () => {
+  let api: TestApi;
+  let a: Ids;
+  let b: Ids;
+  let tokenB: string;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    const tenantA = await api.tenant('alpha');
+    const tenantB = await api.tenant('bravo');
+    tokenB = tenantB.token;
+    a = await seed(api, tenantA.token, 'alpha');
+    b = await seed(api, tenantB.token, 'bravo');
+  });
+  afterAll(() => api?.close());
+
+  // Every query and mutation that takes an id, called by tenant B with tenant A's ids.
+  const cases: [string, (a: Ids, b: Ids) => string, string?][] = [
+    ['site', (a) => `{ site(id: "${a.site}") { id } }`],
+    ['customer', (a) => `{ customer(id: "${a.customer}") { id } }`],
+    ['host', (a) => `{ host(id: "${a.host}") { id } }`],
+    ['service', (a) => `{ service(id: "${a.service}") { id } }`],
+    ['monitor', (a) => `{ monitor(id: "${a.monitor}") { id } }`],
+    ['user', (a) => `{ user(id: "${a.user}") { id } }`],
+    ['updateSite', (a) => `mutation { updateSite(id: "${a.site}", input: {name: "stolen"}) { id } }`],
+    ['updateCustomer', (a) => `mutation { updateCustomer(id: "${a.customer}", input: {name: "stolen"}) { id } }`],
+    ['updateHost', (a) => `mutation { updateHost(id: "${a.host}", input: {name: "stolen"}) { id } }`],
+    ['updateService', (a) => `mutation { updateService(id: "${a.service}", input: {name: "stolen"}) { id } }`],
+    ['updateMonitor', (a) => `mutation { updateMonitor(id: "${a.monitor}", input: {enabled: false}) { id } }`],
+    ['updateUser', (a) => `mutation { updateUser(id: "${a.user}", input: {disabled: true}) { id } }`],
+    ['deleteSite', (a) => `mutation { deleteSite(id: "${a.site}") }`],
+    ['deleteCustomer', (a) => `mutation { deleteCustomer(id: "${a.customer}") }`],
+    ['deleteHost', (a) => `mutation { deleteHost(id: "${a.host}") }`],
+    ['deleteService', (a) => `mutation { deleteService(id: "${a.service}") }`],
+    ['deleteMonitor', (a) => `mutation { deleteMonitor(id: "${a.monitor}") }`],
+    ['deleteUser', (a) => `mutation { deleteUser(id: "${a.user}") }`],
+    ['revokeApiToken', (a) => `mutation { revokeApiToken(id: "${a.apiToken}") { id } }`],
+    // Links to another tenant's objects inside inputs.
+    ['createHost', (a) => `mutation { createHost(input: {name: "x1", addresses: ["192.0.2.1"], siteId: "${a.site}"}) { id } }`, 'input.siteId'],
+    ['createService', (a) => `mutation { createService(input: {name: "x", type: web, hostId: "${a.host}"}) { id } }`, 'input.hostId'],
+    ['createService', (a, b) => `mutation { createService(input: {name: "x", type: web, hostId: "${b.host}", customerIds: ["${b.customer}", "${a.customer}"]}) { id } }`, 'input.customerIds[1]'],
+    ['createMonitor', (a) => `mutation { createMonitor(input: {name: "x", type: icmp, hostId: "${a.host}", config: {}, intervalMs: 5000, timeoutMs: 1000}) { id } }`, 'input.hostId'],
+    ['createMonitor', (a, b) => `mutation { createMonitor(input: {name: "x", type: icmp, hostId: "${b.host}", serviceId: "${a.service}", config: {}, intervalMs: 5000, timeoutMs: 1000}) { id } }`, 'input.serviceId'],
+    ['updateHost', (a, b) => `mutation { updateHost(id: "${b.host}", input: {siteId: "${a.site}"}) { id } }`, 'input.siteId'],
+    ['updateService', (a, b) => `mutation { updateService(id: "${b.service}", input: {customerIds: ["${a.customer}"]}) { id } }`, 'input.customerIds[0]'],
+    ['updateMonitor', (a, b) => `mutation { updateMonitor(id: "${b.monitor}", input: {hostId: "${a.host}"}) { id } }`, 'input.hostId'],
+  ];
+
+  it.each(cases.map(([name, build, field], n) => [`${name} #${n}`, build, field] as const))('%s', async (_name, build, field) => {
+    const res = await api.gql(build(a, b), {}, tokenB);
+    expect(res.errors?.[0]?.extensions?.code, JSON.stringify(res.errors)).toBe('NOT_FOUND');
+    if (field) expect(res.errors?.[0]?.extensions?.field).toBe(field);
+    expect(res.errors?.[0]?.message).not.toMatch(/alpha|tenant/i);
+  });
+
+  it('covers every query and mutation that takes an id, so a new one cannot skip this test', async () => {
+    const schema = await api.gql<{ __schema: { queryType: { fields: Field[] }; mutationType: { fields: Field[] } } }>(
+      '{ __schema { queryType { fields { name args { name } } } mutationType { fields { name args { name } } } } }', {}, tokenB,
+    );
+    type Field = { name: string; args: { name: string }[] };
+    const all = [...schema.data!.__schema.queryType.fields, ...schema.data!.__schema.mutationType.fields];
+    const takingIds = all.filter((f) => f.args.some((arg) => arg.name === 'id')).map((f) => f.name);
+    const tested = new Set(cases.map(([name]) => name));
+    expect(takingIds.filter((name) => !tested.has(name))).toEqual([]);
+  });
+
+  it("lists and filters never show another tenant's rows", async () => {
+    const res = await api.gql<Record<string, { totalCount: number; nodes: { id: string }[] }>>(
+      `{ sites { totalCount nodes { id } } customers { totalCount nodes { id } } hosts { totalCount nodes { id } }
+         services { totalCount nodes { id } } monitors { totalCount nodes { id } } apiTokens { totalCount nodes { id } }
+         bySite: hosts(filter: {siteId: "${a.site}"}) { totalCount nodes { id } }
+         byHost: services(filter: {hostId: "${a.host}"}) { totalCount nodes { id } }
+         byCustomer: services(filter: {customerId: "${a.customer}"}) { totalCount nodes { id } }
+         monitorsOfHost: monitors(filter: {hostId: "${a.host}"}) { totalCount nodes { id } } }`,
+      {}, tokenB,
+    );
+    expect(res.errors).toBeUndefined();
+    const seen = Object.values(res.data!).flatMap((c) => c.nodes.map((n) => n.id));
+    expect(seen.filter((id) => Object.values(a).includes(id))).toEqual([]);
+    expect(res.data!.hosts!.totalCount).toBe(1);
+    expect(res.data!.bySite!.totalCount).toBe(0);
+  });
+
+  it("left tenant A's objects untouched", async () => {
+    const tenantA = await api.gql<{ login: { token: string } }>(
+      'mutation { login(input: {tenant: "alpha", email: "owner@alpha.test", password: "pw-alpha-correct-horse"}) { token } }',
+    );
+    const res = await api.gql<{ host: { name: string; site: { name: string } }; monitor: { enabled: boolean }; service: { customers: { id: string }[] } }>(
+      `{ host(id: "${a.host}") { name site { name } } monitor(id: "${a.monitor}") { enabled } service(id: "${a.service}") { customers { id } } }`,
+      {}, tenantA.data!.login.token,
+    );
+    expect(res.data).toEqual({
+      host: { name: 'alpha-web1', site: { name: 'alpha-dc1' } },
+      monitor: { enabled: true },
+      service: { customers: [{ id: a.customer }] },
+    });
+  });
+});
