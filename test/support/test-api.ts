@@ -43,7 +43,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
       body: JSON.stringify({ query, variables }),
     });
     const body = (await res.json()) as GraphqlResponse;
-    return { status: res.status, ...body } as never;
+    return { ...body, status: res.status } as never;
   };
 
   const login = async (slug: string, email: string, password: string): Promise<string> => {

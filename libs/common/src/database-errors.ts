@@ -1,4 +1,3 @@
-import { QueryFailedError } from 'typeorm';
 import { VigiaException } from './vigia.exception.js';
 
 interface PgError {
@@ -12,8 +11,9 @@ interface PgError {
  * uniqueness (a check-then-insert would race); this only translates its verdict. Other errors pass through.
  */
 export function translateDatabaseError(error: unknown): unknown {
-  if (!(error instanceof QueryFailedError)) return error;
-  const pg = error.driverError as PgError;
+  // Duck-typed, not instanceof: TypeORM can be loaded twice (ESM and CommonJS) in one process, e.g. under tests.
+  const pg = (error as { driverError?: PgError } | null)?.driverError;
+  if (!pg) return error;
   if (pg.code === '23505') {
     // detail looks like: Key (tenant_id, name)=(…, web1) already exists.
     const columns = /^Key \(([^)]*)\)/.exec(pg.detail ?? '')?.[1]?.split(',').map((c) => c.trim()) ?? [];
@@ -21,8 +21,9 @@ export function translateDatabaseError(error: unknown): unknown {
     const field = column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
     return new VigiaException('DUPLICATE', `${field}: already in use`, field);
   }
-  if (pg.code === '23503' && /still referenced/.test(pg.detail ?? '')) {
-    // detail looks like: Key (id)=(…) is still referenced from table "services".
+  // 23001 restrict_violation (ON DELETE RESTRICT), 23503 foreign_key_violation (NO ACTION): the row is in use.
+  if ((pg.code === '23001' || pg.code === '23503') && /referenced from table/.test(pg.detail ?? '')) {
+    // detail looks like: Key (id)=(…) is referenced from table "services".
     const table = /from table "([^"]+)"/.exec(pg.detail ?? '')?.[1] ?? 'other records';
     return new VigiaException('CONFLICT', `id: still used by ${table}; remove or move those first`, 'id');
   }

@@ -37,8 +37,13 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
   if (typeof code === 'string' && PASSTHROUGH_CODES.has(code)) {
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
   }
+  // graphql-js's own verdicts on the request (variable coercion: `Variable "$i" got invalid value … at "i.kind"`)
+  // carry no cause but another GraphQLError; they describe the client's input and name its field.
+  const cause = (error as { originalError?: unknown }).originalError;
+  if (!formatted.path && (!cause || (cause as Error).name === 'GraphQLError')) {
+    return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT' } };
+  }
   // The client learns nothing of the cause; the operator's log gets all of it.
-  const cause = (error as { originalError?: unknown }).originalError ?? error;
-  logger.error({ err: cause, path: formatted.path }, cause instanceof Error ? cause.message : String(cause));
+  logger.error({ err: cause ?? error, path: formatted.path }, cause instanceof Error ? cause.message : String(cause ?? error));
   return { message: 'Internal error', path: formatted.path, extensions: { code: 'INTERNAL' } };
 }

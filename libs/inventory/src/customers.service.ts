@@ -6,7 +6,7 @@ import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { Customer } from './entities/customer.entity.js';
 import { Site } from './entities/site.entity.js';
 import type { CreateCustomerInput, CreateSiteInput, NameFilter, UpdateCustomerInput, UpdateSiteInput } from './graphql/inventory.inputs.js';
-import { whereNameContains } from './search.js';
+import { keepNull, whereNameContains } from './search.js';
 
 @Injectable()
 export class CustomersService {
@@ -25,7 +25,7 @@ export class CustomersService {
   }
 
   update(principal: Principal, id: string, input: UpdateCustomerInput): Promise<Customer> {
-    return this.scope.update(principal, id, { ...input, name: input.name?.trim() });
+    return this.scope.update(principal, id, { ...input, name: keepNull(input.name, (n) => n.trim()) });
   }
 }
 
@@ -46,6 +46,6 @@ export class SitesService {
   }
 
   update(principal: Principal, id: string, input: UpdateSiteInput): Promise<Site> {
-    return this.scope.update(principal, id, { ...input, name: input.name?.trim() });
+    return this.scope.update(principal, id, { ...input, name: keepNull(input.name, (n) => n.trim()) });
   }
 }

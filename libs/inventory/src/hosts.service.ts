@@ -5,7 +5,7 @@ import type { Connection, PageArgs } from '#lib/common';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { Host } from './entities/host.entity.js';
 import type { CreateHostInput, HostFilter, UpdateHostInput } from './graphql/inventory.inputs.js';
-import { whereNameContains } from './search.js';
+import { keepNull, whereNameContains } from './search.js';
 import { SitesService } from './customers.service.js';
 
 @Injectable()
@@ -35,7 +35,7 @@ export class HostsService {
 
   async update(principal: Principal, id: string, input: UpdateHostInput): Promise<Host> {
     if (input.siteId) await this.sites.scope.get(principal, input.siteId, 'input.siteId');
-    return this.scope.update(principal, id, { ...input, name: input.name?.toLowerCase(), tags: input.tags && normalizeTags(input.tags) });
+    return this.scope.update(principal, id, { ...input, name: keepNull(input.name, (n) => n.toLowerCase()), tags: keepNull(input.tags, normalizeTags) });
   }
 }
 

@@ -6,7 +6,7 @@ import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { Monitor } from './entities/monitor.entity.js';
 import type { CreateMonitorInput, MonitorFilter, UpdateMonitorInput } from './graphql/inventory.inputs.js';
 import { validateMonitorConfig } from './monitor-config.validator.js';
-import { whereNameContains } from './search.js';
+import { keepNull, whereNameContains } from './search.js';
 import { HostsService } from './hosts.service.js';
 import { ServicesService } from './services.service.js';
 
@@ -40,12 +40,13 @@ export class MonitorsService {
   }
 
   async update(principal: Principal, id: string, input: UpdateMonitorInput): Promise<Monitor> {
+    this.scope.refuseNulls(input);
     const current = await this.scope.get(principal, id);
     const next = { ...current, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as Monitor;
     await this.checkLinks(principal, next.hostId, next.serviceId);
     checkTiming(next.intervalMs, next.timeoutMs);
     validateMonitorConfig(next.type, next.config);
-    return this.scope.update(principal, id, { ...input, name: input.name?.trim() });
+    return this.scope.update(principal, id, { ...input, name: keepNull(input.name, (n) => n.trim()) });
   }
 
   private async checkLinks(principal: Principal, hostId: string, serviceId: string | null): Promise<void> {

@@ -45,13 +45,14 @@ export class ServicesService {
   }
 
   async update(principal: Principal, id: string, input: UpdateServiceInput): Promise<Service> {
+    this.scope.refuseNulls({ ...input, customerIds: undefined });
     if (input.hostId) await this.hosts.scope.get(principal, input.hostId, 'input.hostId');
     const customers = input.customerIds && (await this.customers.scope.getMany(principal, input.customerIds, 'input.customerIds'));
     const { customerIds: _ignored, ...fields } = input;
     return this.tx.run(async (manager) => {
       const service = await this.scope.get(principal, id);
       Object.assign(service, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)));
-      if (fields.name) service.name = fields.name.trim();
+      if (typeof fields.name === 'string') service.name = fields.name.trim();
       if (customers) service.customers = customers;
       return withDatabaseErrors(() => manager.save(service));
     });

@@ -10,7 +10,8 @@ export class HttpMetricsMiddleware implements NestMiddleware {
   use(req: Request, res: Response, next: NextFunction): void {
     const end = this.metrics.httpDuration.startTimer();
     res.on('finish', () => {
-      const route = (req.route as { path?: string } | undefined)?.path ?? req.baseUrl + (req.path.split('/')[1] ? `/${req.path.split('/')[1]}` : '');
+      // The first path segment (/graphql, /healthz, later /reports): a handful of values. Unknown paths share one label.
+      const route = res.statusCode === 404 ? 'unmatched' : `/${req.originalUrl.split('?')[0]?.split('/')[1] ?? ''}`;
       end({ method: req.method, route });
       this.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
     });

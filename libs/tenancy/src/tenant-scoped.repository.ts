@@ -46,17 +46,20 @@ export class TenantScopedRepository<E extends TenantOwned> {
     return withDatabaseErrors(() => this.repository.save(entity));
   }
 
-  async update(principal: Principal, id: string, patch: Partial<E>): Promise<E> {
+  async update(principal: Principal, id: string, patch: { [K in keyof E]?: E[K] | null }): Promise<E> {
     const entity = await this.get(principal, id);
+    this.refuseNulls(patch);
     const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<E>;
-    for (const [key, value] of Object.entries(defined)) {
-      // GraphQL lets a client send null for any optional input; only nullable columns may be cleared.
-      if (value === null && !this.repository.metadata.findColumnWithPropertyName(key)?.isNullable) {
-        throw VigiaException.invalid(`input.${key}`, 'cannot be null');
-      }
-    }
     Object.assign(entity, defined, { id: entity.id, tenantId: entity.tenantId });
     return withDatabaseErrors(() => this.repository.save(entity));
+  }
+
+  /** GraphQL lets a client send null for any optional input of an update; only nullable columns may be cleared. */
+  refuseNulls(patch: object): void {
+    for (const [key, value] of Object.entries(patch)) {
+      const column = this.repository.metadata.findColumnWithPropertyName(key);
+      if (value === null && !column?.isNullable) throw VigiaException.invalid(`input.${key}`, 'cannot be null');
+    }
   }
 
   async delete(principal: Principal, id: string): Promise<boolean> {
