@@ -16,7 +16,10 @@ export interface EmbeddedOptions {
   dataDir: string;
   /** 0 picks a free port. */
   port: number;
+  /** Vigia's own messages about the cluster (creation, orphan recovery). */
   log?: (line: string) => void;
+  /** The server's own output; quiet by default. */
+  serverLog?: (line: string) => void;
 }
 
 export async function freePort(): Promise<number> {
@@ -69,6 +72,7 @@ async function clusterPassword(dataDir: string): Promise<string> {
 
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const log = options.log ?? (() => undefined);
+  const serverLog = options.serverLog ?? (() => undefined);
   const dataDir = options.dataDir;
   await mkdir(join(dataDir, '..'), { recursive: true });
   // postgres runs as its own user when we are root: it must be able to reach its folder.
@@ -85,8 +89,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     createPostgresUser: true,
     // Listen on loopback only, and no unix socket: nothing but this process needs to reach it.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: (message) => log(String(message).trim()),
-    onError: (error) => log(`embedded PostgreSQL: ${error instanceof Error ? error.message : String(error)}`),
+    onLog: (message) => serverLog(String(message).trim()),
+    onError: (error) => serverLog(`embedded PostgreSQL: ${error instanceof Error ? error.message : String(error)}`),
   });
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     log(`creating a PostgreSQL cluster in ${dataDir}`);

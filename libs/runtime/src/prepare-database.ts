@@ -20,7 +20,8 @@ export async function prepareDatabase(config: VigiaConfig, log: (line: string) =
   const database = await startEmbeddedPostgres({
     dataDir: join(config.dataDir, 'pg'),
     port: config.embeddedPgPort,
-    log: (line) => (/error|fatal|panic/i.test(line) ? log(`postgres: ${line}`) : undefined),
+    log,
+    serverLog: (line) => (/\b(ERROR|FATAL|PANIC)\b/.test(line) ? log(`postgres: ${line}`) : undefined),
   });
   log(`embedded PostgreSQL listening on 127.0.0.1:${database.port} (data in ${join(config.dataDir, 'pg')})`);
   try {
