@@ -1,0 +1,119 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import { ProbeType } from '#lib/inventory';
+import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str } from './probe.js';
+import { readJsonPath } from './json-path.js';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const DAY_MS = 86_400_000;
+
+interface Exchange {
+  response: IncomingMessage;
+  body: string;
+  url: URL;
+  peer: string;
+  certValidTo?: Date;
+}
+
+/**
+ * HTTP(S) check: status set, body substring/regex, JSON path, latency ceiling, redirect policy, certificate expiry.
+ * Every request uses a fresh connection (no keep-alive agent): a probe must see what a new visitor sees.
+ */
+export class HttpProbe implements Probe {
+  readonly type = ProbeType.http;
+
+  async check(target: ProbeTarget, signal: AbortSignal): Promise<ProbeVerdict> {
+    const config = target.config;
+    const started = performance.now();
+    const followRedirects = bool(config, 'followRedirects') ?? true;
+    const maxRedirects = num(config, 'maxRedirects') ?? 5;
+    let url = new URL(str(config, 'url')!);
+    let exchange = await this.fetch(url, target, signal);
+    for (let hops = 0; followRedirects && isRedirect(exchange.response.statusCode) && exchange.response.headers.location; hops++) {
+      if (hops >= maxRedirects) return { status: 'down', reason: `more than ${maxRedirects} redirects, last to ${exchange.response.headers.location}` };
+      url = new URL(exchange.response.headers.location, url);
+      exchange = await this.fetch(url, target, signal);
+    }
+    const latencyMs = performance.now() - started;
+    const code = exchange.response.statusCode ?? 0;
+    const seen = `HTTP ${code} from ${exchange.peer} in ${formatMs(latencyMs)}`;
+    const details = { status: code, url: exchange.url.toString(), certValidTo: exchange.certValidTo?.toISOString() };
+    const failure = this.assertions(config, code, exchange.body, followRedirects);
+    if (failure) return { status: 'down', reason: `${seen}: ${failure}`, latencyMs, details };
+    const warning = this.warnings(config, latencyMs, exchange.certValidTo);
+    if (warning) return { status: 'degraded', reason: `${seen}: ${warning}`, latencyMs, details };
+    return { status: 'up', reason: seen, latencyMs, details };
+  }
+
+  private assertions(config: Record<string, unknown>, code: number, body: string, followRedirects: boolean): string | undefined {
+    const expected = (config.expectedStatus as number[] | undefined) ?? undefined;
+    const okStatus = expected ? expected.includes(code) : code >= 200 && code < (followRedirects ? 300 : 400);
+    if (!okStatus) return `expected status ${expected ? expected.join('/') : followRedirects ? '2xx' : '2xx/3xx'}`;
+    const contains = str(config, 'bodyContains');
+    if (contains !== undefined && !body.includes(contains)) return `body does not contain ${JSON.stringify(contains)}`;
+    const regex = str(config, 'bodyRegex');
+    if (regex !== undefined && !new RegExp(regex).test(body)) return `body does not match /${regex}/`;
+    const path = str(config, 'jsonPath');
+    if (path !== undefined) {
+      let value: unknown;
+      try {
+        value = readJsonPath(JSON.parse(body), path);
+      } catch {
+        return 'body is not JSON';
+      }
+      const wanted = str(config, 'jsonEquals');
+      const actual = typeof value === 'string' ? value : JSON.stringify(value);
+      if (value === undefined) return `JSON has nothing at ${path}`;
+      if (wanted !== undefined && actual !== wanted) return `JSON ${path} is ${actual}, expected ${wanted}`;
+    }
+    return undefined;
+  }
+
+  private warnings(config: Record<string, unknown>, latencyMs: number, certValidTo?: Date): string | undefined {
+    const maxLatency = num(config, 'maxLatencyMs');
+    if (maxLatency !== undefined && latencyMs > maxLatency) return `slower than ${formatMs(maxLatency)}`;
+    const warnDays = num(config, 'certExpiryWarnDays') ?? 14;
+    if (certValidTo) {
+      const days = (certValidTo.getTime() - Date.now()) / DAY_MS;
+      if (days < warnDays) return `TLS certificate expires in ${Math.max(0, days).toFixed(1)} days (${certValidTo.toISOString().slice(0, 10)})`;
+    }
+    return undefined;
+  }
+
+  private fetch(url: URL, target: ProbeTarget, signal: AbortSignal): Promise<Exchange> {
+    const config = target.config;
+    const body = str(config, 'body');
+    const secure = url.protocol === 'https:';
+    const options = {
+      method: str(config, 'method') ?? 'GET',
+      headers: { 'user-agent': 'Vigia-probe/1', ...(config.headers as Record<string, string> | undefined) },
+      agent: false as const,
+      signal,
+      rejectUnauthorized: bool(config, 'tlsVerify') ?? true,
+      servername: url.hostname,
+    };
+    return new Promise<Exchange>((resolve, reject) => {
+      const req = (secure ? httpsRequest : httpRequest)(url, options, (response) => {
+        const socket = response.socket as TLSSocket;
+        const peer = socket.remoteAddress ?? url.hostname;
+        const cert = secure ? socket.getPeerCertificate() : undefined;
+        const certValidTo = cert?.valid_to ? new Date(cert.valid_to) : undefined;
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+        });
+        response.on('end', () => resolve({ response, body: Buffer.concat(chunks).toString('utf8'), url, peer, certValidTo }));
+        response.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+}
+
+function isRedirect(code: number | undefined): boolean {
+  return code === 301 || code === 302 || code === 303 || code === 307 || code === 308;
+}

@@ -1,0 +1,10 @@
+export type { Probe, ProbeResult, ProbeStatus, ProbeTarget, ProbeVerdict } from './probe.js';
+export { ProbeRunner, PROBES } from './probe-runner.js';
+export { ProbesModule, defaultProbes } from './probes.module.js';
+export { HttpProbe } from './http.probe.js';
+export { TcpProbe } from './tcp.probe.js';
+export { IcmpProbe } from './icmp.probe.js';
+export { DnsProbe } from './dns.probe.js';
+export { SmtpProbe } from './smtp.probe.js';
+export { MysqlProbe, replicationProblem, type ReplicationHealth } from './mysql.probe.js';
+export { readJsonPath } from './json-path.js';

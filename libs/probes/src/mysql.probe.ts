@@ -1,0 +1,101 @@
+import mysql, { type RowDataPacket } from 'mysql2/promise';
+import { ProbeType } from '#lib/inventory';
+import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
+
+export interface ReplicationHealth {
+  ioRunning: boolean;
+  sqlRunning: boolean;
+  secondsBehind: number | null;
+  lastIoError: string;
+  lastSqlError: string;
+  source: string;
+}
+
+/**
+ * MySQL/MariaDB: connect, run a query, read replication health from the server itself. A replica whose threads are
+ * stopped or whose lag exceeds `maxLagSeconds` is degraded; the reason names the server's own fields.
+ */
+export class MysqlProbe implements Probe {
+  readonly type = ProbeType.mysql;
+
+  async check(target: ProbeTarget, signal: AbortSignal): Promise<ProbeVerdict> {
+    const host = targetHost(target);
+    const port = num(target.config, 'port') ?? 3306;
+    const started = performance.now();
+    const connection = await mysql.createConnection({
+      host,
+      port,
+      user: str(target.config, 'user'),
+      password: str(target.config, 'password'),
+      database: str(target.config, 'database'),
+      connectTimeout: target.timeoutMs,
+    });
+    const abort = (): void => connection.destroy();
+    signal.addEventListener('abort', abort, { once: true });
+    try {
+      const query = str(target.config, 'query');
+      if (query) await connection.query(query);
+      const [[vars]] = await connection.query<RowDataPacket[]>('SELECT @@read_only AS readOnly, @@version AS version');
+      const gtid = await readGtid(connection);
+      const replication = await readReplication(connection);
+      const latencyMs = performance.now() - started;
+      const details = { readOnly: Boolean(vars?.readOnly), version: vars?.version, gtid, replication };
+      const seen = `MySQL ${host}:${port} answered in ${formatMs(latencyMs)}${vars?.readOnly ? ' (read_only)' : ''}`;
+      const expectReplica = bool(target.config, 'replica') ?? false;
+      if (!replication) {
+        return expectReplica
+          ? { status: 'degraded', reason: `${seen}: not replicating (no replica status)`, latencyMs, details }
+          : { status: 'up', reason: seen, latencyMs, details };
+      }
+      const problem = replicationProblem(replication, num(target.config, 'maxLagSeconds') ?? 30);
+      if (problem) return { status: 'degraded', reason: `${seen}: ${problem}`, latencyMs, details };
+      return { status: 'up', reason: `${seen}, replicating from ${replication.source}, Seconds_Behind_Master=${replication.secondsBehind}`, latencyMs, details };
+    } finally {
+      signal.removeEventListener('abort', abort);
+      await connection.end().catch(() => connection.destroy());
+    }
+  }
+}
+
+export function replicationProblem(r: ReplicationHealth, maxLagSeconds: number): string | undefined {
+  if (!r.ioRunning) return `replica IO thread stopped${r.lastIoError ? `: ${r.lastIoError}` : ''}`;
+  if (!r.sqlRunning) return `replica SQL thread stopped${r.lastSqlError ? `: ${r.lastSqlError}` : ''}`;
+  if (r.secondsBehind === null) return 'Seconds_Behind_Master=NULL (replication not progressing)';
+  if (r.secondsBehind > maxLagSeconds) return `Seconds_Behind_Master=${r.secondsBehind} > ${maxLagSeconds}`;
+  return undefined;
+}
+
+async function readReplication(connection: mysql.Connection): Promise<ReplicationHealth | undefined> {
+  let rows: RowDataPacket[];
+  try {
+    [rows] = await connection.query<RowDataPacket[]>('SHOW REPLICA STATUS');
+  } catch {
+    // MySQL before 8.0.22 knows only the old wording.
+    [rows] = await connection.query<RowDataPacket[]>('SHOW SLAVE STATUS');
+  }
+  const row = rows[0];
+  if (!row) return undefined;
+  const field = (...names: string[]): unknown => names.map((n) => row[n]).find((v) => v !== undefined);
+  const lag = field('Seconds_Behind_Master', 'Seconds_Behind_Source');
+  return {
+    ioRunning: field('Slave_IO_Running', 'Replica_IO_Running') === 'Yes',
+    sqlRunning: field('Slave_SQL_Running', 'Replica_SQL_Running') === 'Yes',
+    secondsBehind: lag === null || lag === undefined ? null : Number(lag),
+    lastIoError: String(field('Last_IO_Error') ?? ''),
+    lastSqlError: String(field('Last_SQL_Error') ?? ''),
+    source: `${String(field('Master_Host', 'Source_Host') ?? '?')}:${String(field('Master_Port', 'Source_Port') ?? '?')}`,
+  };
+}
+
+async function readGtid(connection: mysql.Connection): Promise<string | undefined> {
+  // MariaDB keeps @@gtid_current_pos, MySQL @@gtid_executed; each refuses the other's name.
+  for (const sql of ['SELECT @@global.gtid_current_pos AS gtid', 'SELECT @@global.gtid_executed AS gtid']) {
+    try {
+      const [[row]] = await connection.query<RowDataPacket[]>(sql);
+      if (row?.gtid !== undefined) return String(row.gtid);
+    } catch {
+      // try the other dialect
+    }
+  }
+  return undefined;
+}

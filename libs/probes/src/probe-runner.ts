@@ -1,0 +1,51 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { ProbeType } from '#lib/inventory';
+import { errorText, formatMs, type Probe, type ProbeResult, type ProbeTarget } from './probe.js';
+
+export const PROBES = Symbol('PROBES');
+
+/**
+ * Runs one probe with a hard deadline. Whatever a probe does (hangs, throws, returns garbage), the runner answers
+ * with a result in about `timeoutMs`: a probe can never crash or stall the watchdog.
+ */
+@Injectable()
+export class ProbeRunner {
+  private readonly probes = new Map<ProbeType, Probe>();
+
+  constructor(@Optional() @Inject(PROBES) probes: Probe[] = []) {
+    for (const probe of probes) this.probes.set(probe.type, probe);
+  }
+
+  register(probe: Probe): void {
+    this.probes.set(probe.type, probe);
+  }
+
+  async run(target: ProbeTarget): Promise<ProbeResult> {
+    const at = Date.now();
+    const started = performance.now();
+    const probe = this.probes.get(target.type);
+    if (!probe) return { status: 'down', latencyMs: 0, at, reason: `no ${target.type} probe in this watchdog` };
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort(new Error('timeout'));
+        reject(new Error(`no answer within ${formatMs(target.timeoutMs)}`));
+      }, target.timeoutMs);
+    });
+    try {
+      const verdict = await Promise.race([probe.check(target, controller.signal), deadline]);
+      const latencyMs = verdict.latencyMs ?? performance.now() - started;
+      return { status: verdict.status, reason: verdict.reason, latencyMs: round(latencyMs), at, details: verdict.details };
+    } catch (error) {
+      return { status: 'down', latencyMs: round(performance.now() - started), at, reason: errorText(error) };
+    } finally {
+      clearTimeout(timer);
+      if (!controller.signal.aborted) controller.abort(new Error('done'));
+    }
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

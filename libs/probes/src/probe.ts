@@ -1,0 +1,68 @@
+import type { ProbeType } from '#lib/inventory';
+
+export type ProbeStatus = 'up' | 'degraded' | 'down';
+
+/** One check's outcome. `reason` is written for a person at 3 a.m.: what was seen, where, how long it took. */
+export interface ProbeResult {
+  status: ProbeStatus;
+  latencyMs: number;
+  reason: string;
+  /** When the probe started, ms since the epoch. */
+  at: number;
+  details?: Record<string, unknown>;
+}
+
+/** What a probe needs: its validated config, the host's address as default target, and its time budget. */
+export interface ProbeTarget {
+  type: ProbeType;
+  config: Record<string, unknown>;
+  /** The host's first address; a config `host` overrides it. */
+  address: string;
+  timeoutMs: number;
+}
+
+/** Returned by a probe; the runner adds `at` and the measured latency when the probe does not set its own. */
+export interface ProbeVerdict {
+  status: ProbeStatus;
+  reason: string;
+  latencyMs?: number;
+  details?: Record<string, unknown>;
+}
+
+export interface Probe {
+  readonly type: ProbeType;
+  /** Must stop its I/O when `signal` aborts (the runner's timeout). May throw: a throw is a `down` with the message. */
+  check(target: ProbeTarget, signal: AbortSignal): Promise<ProbeVerdict>;
+}
+
+export function str(config: Record<string, unknown>, key: string): string | undefined {
+  const value = config[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function num(config: Record<string, unknown>, key: string): number | undefined {
+  const value = config[key];
+  return typeof value === 'number' ? value : undefined;
+}
+
+export function bool(config: Record<string, unknown>, key: string): boolean | undefined {
+  const value = config[key];
+  return typeof value === 'boolean' ? value : undefined;
+}
+
+/** `host` from the config, else the host's address: the name the reason shows. */
+export function targetHost(target: ProbeTarget): string {
+  return str(target.config, 'host') ?? target.address;
+}
+
+export function formatMs(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: string }).code;
+    return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
+}

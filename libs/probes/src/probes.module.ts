@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { DnsProbe } from './dns.probe.js';
+import { HttpProbe } from './http.probe.js';
+import { IcmpProbe } from './icmp.probe.js';
+import { MysqlProbe } from './mysql.probe.js';
+import { PROBES, ProbeRunner } from './probe-runner.js';
+import { SmtpProbe } from './smtp.probe.js';
+import { TcpProbe } from './tcp.probe.js';
+
+export function defaultProbes() {
+  return [new HttpProbe(), new TcpProbe(), new IcmpProbe(), new DnsProbe(), new SmtpProbe(), new MysqlProbe()];
+}
+
+@Module({
+  providers: [{ provide: PROBES, useFactory: defaultProbes }, ProbeRunner],
+  exports: [ProbeRunner],
+})
+export class ProbesModule {}
