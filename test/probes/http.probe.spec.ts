@@ -44,7 +44,10 @@ describe('HTTP probe against a real server on loopback', () => {
     shortBase = `https://127.0.0.1:${await listen(shortTls)}`;
   });
   afterAll(() => {
-    for (const s of [server, tls, shortTls]) s?.closeAllConnections(), s?.close();
+    for (const s of [server, tls, shortTls]) {
+      s?.closeAllConnections();
+      s?.close();
+    }
   });
 
   it('is up on a 200 with the body it expects, and says what it saw', async () => {

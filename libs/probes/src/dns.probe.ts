@@ -38,7 +38,7 @@ export class DnsProbe implements Probe {
       answers = flatten(await resolver.resolve(name, type)).map(normalize).sort();
     } catch (error) {
       const code = (error as { code?: string }).code ?? '';
-      if (!(code in RCODES)) throw new Error(`DNS ${server}:${port} ${name}/${type}: ${code || String(error)}`);
+      if (!(code in RCODES)) throw new Error(`DNS ${server}:${port} ${name}/${type}: ${code || String(error)}`, { cause: error });
       rcode = RCODES[code]!;
     }
     const latencyMs = performance.now() - started;
