@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import type { ProbeStatus } from '#lib/probes';
+import { DEFAULT_POLICY, type DetectorPolicy, type DetectorState, type Health, initialState, observe } from './detector.js';
+
+type Step = [vantage: string, status: ProbeStatus, atMs: number];
+
+/** Runs a sequence of results and returns the health after each one, plus the recorded changes. */
+function run(steps: Step[], policy: Partial<DetectorPolicy> = {}, start: DetectorState = initialState(0)) {
+  const p = { ...DEFAULT_POLICY, ...policy };
+  let state = start;
+  const healths: Health[] = [];
+  const changes: string[] = [];
+  const reprobes: (number | undefined)[] = [];
+  for (const [vantage, status, at] of steps) {
+    const out = observe(state, vantage, { status, at, latencyMs: 1, reason: `${status} seen by ${vantage}` }, p);
+    state = out.state;
+    healths.push(state.health);
+    reprobes.push(out.reprobeInMs);
+    if (out.change) changes.push(`${out.change.at}:${out.change.from}->${out.change.to}${out.change.flapping ? '(flapping)' : ''}`);
+  }
+  return { healths, changes, reprobes, state };
+}
+
+const seq = (vantage: string, statuses: ProbeStatus[], every = 1000, from = 0): Step[] =>
+  statuses.map((s, i) => [vantage, s, from + i * every]);
+
+describe('detector: confirmation counts', () => {
+  it.each<[string, ProbeStatus[], Partial<DetectorPolicy>, Health[]]>([
+    ['first success is up at once', ['up'], {}, ['up']],
+    ['N=3: two failures are suspect, the third is down', ['up', 'down', 'down', 'down'], {}, ['up', 'suspect', 'suspect', 'down']],
+    ['a single failure between successes never opens an outage', ['up', 'down', 'up', 'down', 'down', 'up'], {}, ['up', 'suspect', 'up', 'suspect', 'suspect', 'up']],
+    ['M=2: recovery needs two successes', ['up', 'down', 'down', 'down', 'up', 'up'], {}, ['up', 'suspect', 'suspect', 'down', 'down', 'up']],
+    ['a failure during recovery restarts the count', ['up', 'down', 'down', 'down', 'up', 'down', 'up', 'up'], {}, ['up', 'suspect', 'suspect', 'down', 'down', 'down', 'down', 'up']],
+    ['N=1 goes down at once', ['up', 'down'], { failuresToDown: 1 }, ['up', 'down']],
+    ['a monitor failing from its first probe is suspect, then down', ['down', 'down', 'down'], {}, ['suspect', 'suspect', 'down']],
+    ['degraded needs N results too', ['up', 'degraded', 'degraded', 'degraded', 'up', 'up'], {}, ['up', 'up', 'up', 'degraded', 'degraded', 'up']],
+    ['down recovers to degraded after M', ['up', 'down', 'down', 'down', 'degraded', 'degraded'], {}, ['up', 'suspect', 'suspect', 'down', 'down', 'degraded']],
+  ])('%s', (_name, statuses, policy, expected) => {
+    expect(run(seq('v1', statuses), policy).healths).toEqual(expected);
+  });
+
+  it('records changes with the time of the confirming result, to the millisecond', () => {
+    const { changes } = run([['v1', 'up', 1000], ['v1', 'down', 2000], ['v1', 'down', 2301], ['v1', 'down', 2602], ['v1', 'up', 3602], ['v1', 'up', 3903]]);
+    expect(changes).toEqual(['1000:unknown->up', '2000:up->suspect', '2602:suspect->down', '3903:down->up']);
+  });
+});
+
+describe('detector: fast confirmation', () => {
+  it('asks for a re-probe at the confirmation interval while a change is unconfirmed, and not otherwise', () => {
+    const { reprobes } = run(seq('v1', ['up', 'down', 'down', 'down', 'down', 'up', 'up', 'up']), { confirmIntervalMs: 300 });
+    expect(reprobes).toEqual([undefined, 300, 300, undefined, undefined, 300, undefined, undefined]);
+  });
+
+  it('confirms an outage of a 1 s monitor in well under 2 s', () => {
+    // The failure is seen at t=1000, re-probed at +300 and +600: down at t=1600.
+    const { changes } = run([['v1', 'up', 0], ['v1', 'down', 1000], ['v1', 'down', 1300], ['v1', 'down', 1600]]);
+    expect(changes.at(-1)).toBe('1600:suspect->down');
+  });
+});
+
+describe('detector: multi-vantage quorum', () => {
+  const both = (a: ProbeStatus, b: ProbeStatus, at: number): Step[] => [['eu', a, at], ['us', b, at + 1]];
+
+  it('a failure seen from one vantage only stays suspect, never down', () => {
+    const steps = [0, 1, 2, 3, 4, 5].flatMap((i) => both('down', 'up', i * 1000));
+    const { healths } = run(steps, { quorum: 2 });
+    expect(new Set(healths)).toEqual(new Set(['suspect']));
+  });
+
+  it('goes down when the quorum of vantages confirms, and names them', () => {
+    const steps = [0, 1, 2].flatMap((i) => both('down', 'down', i * 1000));
+    const { healths, state } = run(steps, { quorum: 2 });
+    expect(healths).toEqual(['suspect', 'suspect', 'suspect', 'suspect', 'suspect', 'down']);
+    expect(state.reason).toBe('eu: down seen by eu; us: down seen by us');
+  });
+
+  it('a stale vantage does not vote: one fresh vantage alone cannot reach a quorum of two', () => {
+    const steps: Step[] = [['eu', 'down', 0], ['eu', 'down', 1000], ['eu', 'down', 2000], ['us', 'down', 100_000], ['us', 'down', 101_000], ['us', 'down', 102_000]];
+    const { healths, state } = run(steps, { quorum: 2, vantageStaleMs: 30_000 });
+    expect(healths).toEqual(['suspect', 'suspect', 'suspect', 'suspect', 'suspect', 'suspect']);
+    expect(state.reason).toMatch(/^1 of 2 vantages needed confirm down: down seen by us$/);
+    // eu comes back and confirms too: now it is an outage.
+    const resumed = run([['eu', 'down', 102_500], ['eu', 'down', 102_800], ['eu', 'down', 103_100]], { quorum: 2, vantageStaleMs: 30_000 }, state);
+    expect(resumed.healths.at(-1)).toBe('down');
+  });
+});
+
+describe('detector: flap damping', () => {
+  const flap = (cycles: number, every = 10_000): Step[] =>
+    Array.from({ length: cycles }, (_, c) => seq('v1', ['down', 'down', 'down', 'up', 'up'], 1000, c * every)).flat();
+
+  it('marks a monitor flapping after 5 up-down swings inside the window', () => {
+    const { changes, state } = run([['v1', 'up', -1000], ...flap(3)], { flapThreshold: 5 });
+    expect(state.flapping).toBe(true);
+    expect(changes.filter((c) => c.includes('(flapping)'))[0]).toMatch(/->down\(flapping\)$/);
+  });
+
+  it('does not count the same number of swings spread beyond the window', () => {
+    const { state } = run([['v1', 'up', -1000], ...flap(3, 400_000)], { flapThreshold: 5, flapWindowMs: 600_000 });
+    expect(state.flapping).toBe(false);
+  });
+
+  it('clears flapping once the window holds at most half the threshold, reporting the change', () => {
+    const steps: Step[] = [['v1', 'up', -1000], ...flap(3), ...seq('v1', ['up', 'up', 'up'], 300_000, 700_000)];
+    const { state, changes } = run(steps, { flapThreshold: 5, flapWindowMs: 600_000 });
+    expect(state.flapping).toBe(false);
+    expect(changes.at(-1)).toMatch(/up->up$/);
+  });
+});
+
+describe('detector: restart safety', () => {
+  it('resumes from its persisted JSON without losing a confirmation in progress', () => {
+    const before = run(seq('v1', ['up', 'down', 'down']));
+    const restored = JSON.parse(JSON.stringify(before.state)) as DetectorState;
+    const after = run([['v1', 'down', 3000]], {}, restored);
+    expect(after.healths).toEqual(['down']);
+  });
+});

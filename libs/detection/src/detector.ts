@@ -1,0 +1,162 @@
+import type { ProbeResult, ProbeStatus } from '#lib/probes';
+
+/**
+ * The detector of one monitor, as pure functions over plain data (persisted as JSON, so a restart resumes where it
+ * stopped). Each vantage confirms its own verdict over consecutive results; the monitor is `down` only when a quorum
+ * of fresh vantages confirm it, `suspect` while failures are seen but not confirmed.
+ */
+export type Health = 'unknown' | 'up' | 'degraded' | 'suspect' | 'down';
+export type Verdict = 'unknown' | 'up' | 'degraded' | 'down';
+
+export interface DetectorPolicy {
+  /** Consecutive failures (N) that confirm `down` at a vantage. */
+  failuresToDown: number;
+  /** Consecutive successes (M) that confirm recovery from `down` or `degraded`. */
+  successesToUp: number;
+  /** Re-probe delay while a change is being confirmed, instead of the full interval. */
+  confirmIntervalMs: number;
+  /** Vantages that must confirm `down`. */
+  quorum: number;
+  /** A vantage's verdict older than this no longer votes. */
+  vantageStaleMs: number;
+  /** Flap damping: this many up⇄down changes within the window mark the monitor flapping. */
+  flapThreshold: number;
+  flapWindowMs: number;
+}
+
+export const DEFAULT_POLICY: DetectorPolicy = {
+  failuresToDown: 3,
+  successesToUp: 2,
+  confirmIntervalMs: 300,
+  quorum: 1,
+  vantageStaleMs: 60_000,
+  flapThreshold: 5,
+  flapWindowMs: 10 * 60_000,
+};
+
+export interface VantageState {
+  verdict: Verdict;
+  /** Status of the current run of identical results and its length. */
+  streakStatus: ProbeStatus;
+  streak: number;
+  at: number;
+  reason: string;
+}
+
+export interface DetectorState {
+  health: Health;
+  since: number;
+  flapping: boolean;
+  reason: string;
+  vantages: Record<string, VantageState>;
+  /** Times of up⇄down changes inside the flap window. */
+  changes: number[];
+}
+
+export interface HealthChange {
+  from: Health;
+  to: Health;
+  at: number;
+  reason: string;
+  flapping: boolean;
+}
+
+export interface Observation {
+  state: DetectorState;
+  /** Set when the monitor's health or its flapping flag changed. */
+  change?: HealthChange;
+  /** Ask for the next probe sooner: a change is being confirmed. */
+  reprobeInMs?: number;
+}
+
+export function initialState(now: number): DetectorState {
+  return { health: 'unknown', since: now, flapping: false, reason: 'not probed yet', vantages: {}, changes: [] };
+}
+
+function nextVerdict(v: VantageState, policy: DetectorPolicy): Verdict {
+  const { verdict, streakStatus, streak } = v;
+  if (streakStatus === 'down') return streak >= policy.failuresToDown ? 'down' : verdict;
+  // A first answer proves the service works; leaving a confirmed bad state takes M answers.
+  const recovering = verdict === 'down' || (verdict === 'degraded' && streakStatus === 'up');
+  if (recovering && streak < policy.successesToUp) return verdict;
+  if (streakStatus === 'degraded' && verdict === 'up' && streak < policy.failuresToDown) return verdict;
+  return streakStatus;
+}
+
+function updateVantage(previous: VantageState | undefined, result: ProbeResult, policy: DetectorPolicy): VantageState {
+  const streak = previous && previous.streakStatus === result.status ? previous.streak + 1 : 1;
+  const next: VantageState = {
+    verdict: previous?.verdict ?? 'unknown',
+    streakStatus: result.status,
+    streak,
+    at: result.at,
+    reason: result.reason,
+  };
+  return { ...next, verdict: nextVerdict(next, policy) };
+}
+
+function aggregate(vantages: Record<string, VantageState>, now: number, policy: DetectorPolicy): { health: Health; reason: string } {
+  const fresh = Object.entries(vantages).filter(([, v]) => now - v.at <= policy.vantageStaleMs);
+  const down = fresh.filter(([, v]) => v.verdict === 'down');
+  // The quorum is absolute: with fewer fresh vantages than the quorum nothing can be confirmed down (a vantage that
+  // stops reporting is a watchdog problem, reported as such, not a licence for one vantage to decide alone).
+  const quorum = Math.max(1, policy.quorum);
+  if (down.length >= quorum) {
+    return { health: 'down', reason: describe(down) };
+  }
+  const failing = fresh.filter(([, v]) => v.verdict === 'down' || v.streakStatus === 'down');
+  if (failing.length) {
+    const seen = down.length ? `${down.length} of ${quorum} vantages needed confirm down` : 'failure not yet confirmed';
+    return { health: 'suspect', reason: `${seen}: ${describe(failing)}` };
+  }
+  const degraded = fresh.filter(([, v]) => v.verdict === 'degraded');
+  if (degraded.length) return { health: 'degraded', reason: describe(degraded) };
+  const up = fresh.filter(([, v]) => v.verdict === 'up');
+  if (up.length) return { health: 'up', reason: up[0]![1].reason };
+  return { health: 'unknown', reason: 'no fresh result from any vantage' };
+}
+
+function describe(entries: [string, VantageState][]): string {
+  if (entries.length === 1) return entries[0]![1].reason;
+  return entries.map(([name, v]) => `${name}: ${v.reason}`).join('; ');
+}
+
+const isBad = (h: Health): boolean => h === 'down';
+const isGood = (h: Health): boolean => h === 'up' || h === 'degraded';
+
+/** Feeds one probe result from one vantage into the detector. */
+export function observe(state: DetectorState, vantage: string, result: ProbeResult, policy: DetectorPolicy): Observation {
+  const now = result.at;
+  const vantageState = updateVantage(state.vantages[vantage], result, policy);
+  const vantages = { ...state.vantages, [vantage]: vantageState };
+  const { health, reason } = aggregate(vantages, now, policy);
+
+  // Flap damping counts real up⇄down swings, not the suspect steps in between.
+  let changes = state.changes.filter((t) => now - t < policy.flapWindowMs);
+  const lastSettled = settledHealth(state);
+  if (health !== state.health && ((isBad(health) && isGood(lastSettled)) || (isGood(health) && isBad(lastSettled)))) {
+    changes = [...changes, now];
+  }
+  const flapping = state.flapping ? changes.length > Math.floor(policy.flapThreshold / 2) : changes.length >= policy.flapThreshold;
+
+  const next: DetectorState = {
+    health,
+    since: health === state.health ? state.since : now,
+    flapping,
+    reason,
+    vantages,
+    changes,
+  };
+  const changed = health !== state.health || flapping !== state.flapping;
+  const change = changed ? { from: state.health, to: health, at: now, reason, flapping } : undefined;
+  // While this vantage's latest results disagree with its verdict, a change is being confirmed: look again soon.
+  const confirming = vantageState.verdict !== vantageState.streakStatus;
+  return { state: next, change, reprobeInMs: confirming ? policy.confirmIntervalMs : undefined };
+}
+
+/** The last up/degraded/down the monitor was in, seen through a suspect phase. */
+function settledHealth(state: DetectorState): Health {
+  if (state.health !== 'suspect') return state.health;
+  const verdicts = Object.values(state.vantages).map((v) => v.verdict);
+  return verdicts.includes('down') ? 'down' : verdicts.includes('up') || verdicts.includes('degraded') ? 'up' : 'unknown';
+}
