@@ -76,31 +76,45 @@ function decodeCursor(raw: string): Cursor {
 }
 
 /**
- * Keyset pagination ordered by (sortColumn, id): stable under inserts and O(page) however deep the client goes,
- * unlike OFFSET. The sort column must be a text column of the query's main alias.
+ * Keyset pagination ordered by (sortProperty, id): stable under inserts and O(page) however deep the client goes,
+ * unlike OFFSET. The sort property is a column of the query's main alias (text or timestamp).
  */
-export async function paginate<T extends ObjectLiteral & { id: string }>(
+export async function paginateBy<T extends ObjectLiteral & { id: string }>(
   query: SelectQueryBuilder<T>,
   page: PageArgs,
   sortProperty: keyof T & string,
+  direction: 'ASC' | 'DESC',
 ): Promise<Connection<T>> {
   const alias = query.alias;
+  const column = query.expressionMap.mainAlias!.metadata.findColumnWithPropertyName(sortProperty)!.databaseName;
   const first = page.first ?? 50;
   const totalCount = await query.clone().getCount();
   if (page.after) {
     const cursor = decodeCursor(page.after);
-    query.andWhere(`(${alias}.${sortProperty}, ${alias}.id) > (:cursorKey, :cursorId)`, {
+    query.andWhere(`(${alias}.${column}, ${alias}.id) ${direction === 'ASC' ? '>' : '<'} (:cursorKey, :cursorId)`, {
       cursorKey: cursor.key,
       cursorId: cursor.id,
     });
   }
   const rows = await query
-    .orderBy(`${alias}.${sortProperty}`, 'ASC')
-    .addOrderBy(`${alias}.id`, 'ASC')
+    .orderBy(`${alias}.${column}`, direction)
+    .addOrderBy(`${alias}.id`, direction)
     .limit(first + 1)
     .getMany();
   const hasNextPage = rows.length > first;
   const nodes = rows.slice(0, first);
-  const edges = nodes.map((node) => ({ node, cursor: encodeCursor({ key: String(node[sortProperty]), id: node.id }) }));
+  const key = (node: T): string => {
+    const value: unknown = node[sortProperty];
+    return value instanceof Date ? value.toISOString() : String(value);
+  };
+  const edges = nodes.map((node) => ({ node, cursor: encodeCursor({ key: key(node), id: node.id }) }));
   return { edges, nodes, totalCount, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor } };
+}
+
+export function paginate<T extends ObjectLiteral & { id: string }>(
+  query: SelectQueryBuilder<T>,
+  page: PageArgs,
+  sortProperty: keyof T & string,
+): Promise<Connection<T>> {
+  return paginateBy(query, page, sortProperty, 'ASC');
 }

@@ -11,14 +11,16 @@ function run(steps: Step[], policy: Partial<DetectorPolicy> = {}, start: Detecto
   const healths: Health[] = [];
   const changes: string[] = [];
   const reprobes: (number | undefined)[] = [];
+  const effective: number[] = [];
   for (const [vantage, status, at] of steps) {
     const out = observe(state, vantage, { status, at, latencyMs: 1, reason: `${status} seen by ${vantage}` }, p);
     state = out.state;
     healths.push(state.health);
     reprobes.push(out.reprobeInMs);
     if (out.change) changes.push(`${out.change.at}:${out.change.from}->${out.change.to}${out.change.flapping ? '(flapping)' : ''}`);
+    if (out.change) effective.push(out.change.effectiveAt);
   }
-  return { healths, changes, reprobes, state };
+  return { healths, changes, reprobes, state, effective };
 }
 
 const seq = (vantage: string, statuses: ProbeStatus[], every = 1000, from = 0): Step[] =>
@@ -40,8 +42,10 @@ describe('detector: confirmation counts', () => {
   });
 
   it('records changes with the time of the confirming result, to the millisecond', () => {
-    const { changes } = run([['v1', 'up', 1000], ['v1', 'down', 2000], ['v1', 'down', 2301], ['v1', 'down', 2602], ['v1', 'up', 3602], ['v1', 'up', 3903]]);
+    const { changes, effective } = run([['v1', 'up', 1000], ['v1', 'down', 2000], ['v1', 'down', 2301], ['v1', 'down', 2602], ['v1', 'up', 3602], ['v1', 'up', 3903]]);
     expect(changes).toEqual(['1000:unknown->up', '2000:up->suspect', '2602:suspect->down', '3903:down->up']);
+    // The outage ran from the first failure (2000) to the first success of the recovery (3602).
+    expect(effective).toEqual([1000, 2000, 2000, 3602]);
   });
 });
 

@@ -39,6 +39,8 @@ export interface VantageState {
   /** Status of the current run of identical results and its length. */
   streakStatus: ProbeStatus;
   streak: number;
+  /** When the current streak began: the first failure of an outage, the first success of a recovery. */
+  streakSince: number;
   at: number;
   reason: string;
 }
@@ -56,7 +58,13 @@ export interface DetectorState {
 export interface HealthChange {
   from: Health;
   to: Health;
+  /** When the change was confirmed. */
   at: number;
+  /**
+   * When it really began: for `down`, the first failure of the confirming vantages; for a recovery, the first
+   * success of the confirming streak. Outage time in reports runs from one to the other.
+   */
+  effectiveAt: number;
   reason: string;
   flapping: boolean;
 }
@@ -84,11 +92,12 @@ function nextVerdict(v: VantageState, policy: DetectorPolicy): Verdict {
 }
 
 function updateVantage(previous: VantageState | undefined, result: ProbeResult, policy: DetectorPolicy): VantageState {
-  const streak = previous && previous.streakStatus === result.status ? previous.streak + 1 : 1;
+  const continues = previous !== undefined && previous.streakStatus === result.status;
   const next: VantageState = {
     verdict: previous?.verdict ?? 'unknown',
     streakStatus: result.status,
-    streak,
+    streak: continues ? previous.streak + 1 : 1,
+    streakSince: continues ? previous.streakSince : result.at,
     at: result.at,
     reason: result.reason,
   };
@@ -148,10 +157,18 @@ export function observe(state: DetectorState, vantage: string, result: ProbeResu
     changes,
   };
   const changed = health !== state.health || flapping !== state.flapping;
-  const change = changed ? { from: state.health, to: health, at: now, reason, flapping } : undefined;
+  const change = changed ? { from: state.health, to: health, at: now, effectiveAt: effectiveTime(health, vantages, vantage, now), reason, flapping } : undefined;
   // While this vantage's latest results disagree with its verdict, a change is being confirmed: look again soon.
   const confirming = vantageState.verdict !== vantageState.streakStatus;
   return { state: next, change, reprobeInMs: confirming ? policy.confirmIntervalMs : undefined };
+}
+
+function effectiveTime(health: Health, vantages: Record<string, VantageState>, reporting: string, now: number): number {
+  if (health === 'down') {
+    const starts = Object.values(vantages).filter((v) => v.verdict === 'down').map((v) => v.streakSince);
+    return starts.length ? Math.min(...starts) : now;
+  }
+  return vantages[reporting]?.streakSince ?? now;
 }
 
 /** The last up/degraded/down the monitor was in, seen through a suspect phase. */

@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { phaseOf, ProbeScheduler } from './probe-scheduler.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('ProbeScheduler (real timers, short intervals)', () => {
+  let scheduler: ProbeScheduler<{ id: string; intervalMs: number }> | undefined;
+  afterEach(() => scheduler?.stop());
+
+  it('runs each monitor at its own stable phase of the interval', async () => {
+    const runs: { id: string; planned: number }[] = [];
+    scheduler = new ProbeScheduler({ run: async (m, planned) => void runs.push({ id: m.id, planned }) }, 10);
+    const monitors = ['a', 'b', 'c'].map((id) => ({ id, intervalMs: 200 }));
+    scheduler.setMonitors(monitors);
+    await sleep(700);
+    for (const { id } of monitors) {
+      const planned = runs.filter((r) => r.id === id).map((r) => r.planned);
+      expect(planned.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(planned.map((p) => p % 200))).toEqual(new Set([phaseOf(id, 200)]));
+    }
+  });
+
+  it('spreads phases across the interval instead of starting everything at once', () => {
+    const phases = Array.from({ length: 1000 }, (_, i) => phaseOf(`monitor-${i}`, 10_000));
+    const buckets = new Array(10).fill(0);
+    for (const p of phases) buckets[Math.floor(p / 1000)]++;
+    expect(Math.min(...buckets)).toBeGreaterThan(60);
+    expect(Math.max(...buckets)).toBeLessThan(140);
+  });
+
+  it('never runs one monitor twice at once: a slow run skips the slots it overlaps', async () => {
+    let concurrent = 0;
+    let maxConcurrent = 0;
+    scheduler = new ProbeScheduler(
+      {
+        run: async () => {
+          concurrent++;
+          maxConcurrent = Math.max(maxConcurrent, concurrent);
+          await sleep(250);
+          concurrent--;
+          return undefined;
+        },
+      },
+      10,
+    );
+    scheduler.setMonitors([{ id: 'slow', intervalMs: 100 }]);
+    await sleep(800);
+    expect(maxConcurrent).toBe(1);
+    expect(scheduler.stats.skippedOverlap).toBeGreaterThan(0);
+  });
+
+  it('holds at most `concurrency` probes in flight', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    scheduler = new ProbeScheduler(
+      {
+        run: async () => {
+          inFlight++;
+          peak = Math.max(peak, inFlight);
+          await sleep(50);
+          inFlight--;
+          return undefined;
+        },
+      },
+      3,
+    );
+    scheduler.setMonitors(Array.from({ length: 20 }, (_, i) => ({ id: `m${i}`, intervalMs: 1000 })));
+    await sleep(1300);
+    expect(peak).toBe(3);
+    expect(scheduler.stats.started).toBeGreaterThanOrEqual(20);
+  });
+
+  it('re-probes sooner when the result asks for confirmation', async () => {
+    const times: number[] = [];
+    scheduler = new ProbeScheduler({ run: async () => (times.push(Date.now()), times.length < 3 ? 30 : undefined) }, 10);
+    scheduler.setMonitors([{ id: 'confirming', intervalMs: 5000 }]);
+    await sleep(5200);
+    expect(times.length).toBeGreaterThanOrEqual(3);
+    expect(times[1]! - times[0]!).toBeLessThan(200);
+    expect(times[2]! - times[1]!).toBeLessThan(200);
+  }, 10_000);
+
+  it('stops running monitors that were removed, and keeps the others', async () => {
+    const runs: string[] = [];
+    scheduler = new ProbeScheduler({ run: async (m) => void runs.push(m.id) }, 10);
+    scheduler.setMonitors([{ id: 'keep', intervalMs: 100 }, { id: 'drop', intervalMs: 100 }]);
+    await sleep(250);
+    scheduler.setMonitors([{ id: 'keep', intervalMs: 100 }]);
+    const dropped = runs.filter((id) => id === 'drop').length;
+    await sleep(400);
+    expect(runs.filter((id) => id === 'drop').length).toBe(dropped);
+    expect(runs.filter((id) => id === 'keep').length).toBeGreaterThanOrEqual(5);
+  });
+});

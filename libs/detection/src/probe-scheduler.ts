@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import { MinHeap } from './min-heap.js';
+
+export interface SchedulableMonitor {
+  id: string;
+  intervalMs: number;
+}
+
+export interface SchedulerHooks<M extends SchedulableMonitor> {
+  /** Runs one probe and handles its result; may return a delay to look again sooner (confirmation). */
+  run(monitor: M, plannedAt: number): Promise<number | undefined>;
+  /** actual start − planned start, for every run. */
+  onDrift?(driftMs: number): void;
+}
+
+interface Entry<M> {
+  monitor: M;
+  /** Bumped on every reschedule or removal: heap entries with an older version are stale and skipped. */
+  version: number;
+  running: boolean;
+  phase: number;
+}
+
+/** A stable offset in [0, interval) from the monitor id: the same second every time, spread evenly across the fleet. */
+export function phaseOf(id: string, intervalMs: number): number {
+  return createHash('sha1').update(id).digest().readUInt32BE(0) % intervalMs;
+}
+
+/**
+ * Runs each monitor at its interval, at a stable per-monitor phase (no thundering herd), never two runs of one
+ * monitor at once, at most `concurrency` probes in flight; confirmation re-probes jump the queue of due times.
+ */
+export class ProbeScheduler<M extends SchedulableMonitor> {
+  private readonly entries = new Map<string, Entry<M>>();
+  private readonly heap = new MinHeap<{ id: string; version: number }>();
+  private readonly ready: { id: string; plannedAt: number }[] = [];
+  private inFlight = 0;
+  private timer?: NodeJS.Timeout;
+  private timerAt = Infinity;
+  private stopped = false;
+  readonly stats = { started: 0, skippedOverlap: 0 };
+
+  constructor(
+    private readonly hooks: SchedulerHooks<M>,
+    private readonly concurrency: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get running(): number {
+    return this.inFlight;
+  }
+
+  /** Replaces the set of monitors; unchanged ones keep their schedule, changed intervals are re-phased. */
+  setMonitors(monitors: M[]): void {
+    const seen = new Set<string>();
+    for (const monitor of monitors) {
+      seen.add(monitor.id);
+      const entry = this.entries.get(monitor.id);
+      if (entry && entry.monitor.intervalMs === monitor.intervalMs) {
+        entry.monitor = monitor;
+        continue;
+      }
+      const fresh: Entry<M> = { monitor, version: (entry?.version ?? 0) + 1, running: false, phase: phaseOf(monitor.id, monitor.intervalMs) };
+      this.entries.set(monitor.id, fresh);
+      this.enqueue(fresh, this.nextSlot(fresh, this.now()));
+    }
+    for (const [id, entry] of this.entries) {
+      if (!seen.has(id)) {
+        entry.version++;
+        this.entries.delete(id);
+      }
+    }
+    this.arm();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  private nextSlot(entry: Entry<M>, after: number): number {
+    const interval = entry.monitor.intervalMs;
+    const k = Math.floor((after - entry.phase) / interval) + 1;
+    return k * interval + entry.phase;
+  }
+
+  private enqueue(entry: Entry<M>, at: number): void {
+    this.heap.push(at, { id: entry.monitor.id, version: entry.version });
+  }
+
+  private arm(): void {
+    if (this.stopped) return;
+    const next = this.heap.peekKey();
+    if (next === undefined || next >= this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = next;
+    this.timer = setTimeout(() => this.tick(), Math.max(0, next - this.now()));
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    const now = this.now();
+    for (let key = this.heap.peekKey(); key !== undefined && key <= now; key = this.heap.peekKey()) {
+      const { value } = this.heap.pop()!;
+      const entry = this.entries.get(value.id);
+      if (!entry || entry.version !== value.version) continue;
+      if (entry.running) {
+        // The previous run still holds this monitor: skip this slot rather than stack runs.
+        this.stats.skippedOverlap++;
+        this.enqueue(entry, this.nextSlot(entry, now));
+        continue;
+      }
+      entry.running = true;
+      this.ready.push({ id: value.id, plannedAt: key });
+    }
+    this.drain();
+    this.arm();
+  }
+
+  private drain(): void {
+    while (this.inFlight < this.concurrency && this.ready.length) {
+      const { id, plannedAt } = this.ready.shift()!;
+      const entry = this.entries.get(id);
+      if (!entry) continue;
+      this.inFlight++;
+      this.stats.started++;
+      this.hooks.onDrift?.(this.now() - plannedAt);
+      void this.execute(entry, plannedAt);
+    }
+  }
+
+  private async execute(entry: Entry<M>, plannedAt: number): Promise<void> {
+    let reprobeInMs: number | undefined;
+    try {
+      reprobeInMs = await this.hooks.run(entry.monitor, plannedAt);
+    } catch {
+      // run() owns its errors; a throw here must still free the slot and keep the monitor scheduled.
+    } finally {
+      this.inFlight--;
+      entry.running = false;
+      if (this.entries.get(entry.monitor.id) === entry) {
+        entry.version++;
+        const now = this.now();
+        // A run longer than the interval cannot be stacked: the slots it overlapped are skipped, and counted.
+        this.stats.skippedOverlap += Math.max(0, Math.floor((now - plannedAt) / entry.monitor.intervalMs));
+        const regular = this.nextSlot(entry, now);
+        this.enqueue(entry, reprobeInMs !== undefined ? Math.min(regular, now + reprobeInMs) : regular);
+      }
+      this.drain();
+      this.arm();
+    }
+  }
+}

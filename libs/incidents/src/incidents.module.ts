@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IncidentEvent } from './incident-event.entity.js';
+import { Incident } from './incident.entity.js';
+import { IncidentsResolver } from './incidents.resolver.js';
+import { IncidentsService } from './incidents.service.js';
+
+export const INCIDENT_ENTITIES = [Incident, IncidentEvent];
+
+/** Incidents for the watchdog role (open/close) and the API role (read). */
+@Module({
+  imports: [TypeOrmModule.forFeature(INCIDENT_ENTITIES)],
+  providers: [IncidentsService],
+  exports: [IncidentsService],
+})
+export class IncidentsModule {}
+
+@Module({
+  imports: [IncidentsModule],
+  providers: [IncidentsResolver],
+})
+export class IncidentsApiModule {}

@@ -1,0 +1,130 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, Repository } from 'typeorm';
+import { type Connection, type PageArgs, paginateBy } from '#lib/common';
+import { type Principal, TenantScopedRepository } from '#lib/tenancy';
+import { IncidentEvent } from './incident-event.entity.js';
+import { Incident, IncidentStatus } from './incident.entity.js';
+
+export interface MonitorRef {
+  id: string;
+  tenantId: string;
+  hostId: string;
+  serviceId: string | null;
+  name: string;
+}
+
+export interface OutageContext {
+  /** Inside a maintenance window of this monitor, its service or its host. */
+  planned: boolean;
+  /** The open incident of the host this monitor runs on, when the host itself is down. */
+  hostIncidentId?: string;
+  flapping: boolean;
+}
+
+export interface IncidentFilter {
+  status?: IncidentStatus;
+  monitorId?: string;
+  hostId?: string;
+}
+
+/**
+ * Opens and closes incidents from confirmed state changes. Idempotent: opening when one is open, or closing when
+ * none is, does nothing, so a replayed change after a crash never makes a second incident.
+ */
+@Injectable()
+export class IncidentsService {
+  readonly scope: TenantScopedRepository<Incident>;
+
+  constructor(
+    @InjectRepository(Incident) private readonly incidents: Repository<Incident>,
+    @InjectRepository(IncidentEvent) private readonly events: Repository<IncidentEvent>,
+    private readonly dataSource: DataSource,
+  ) {
+    this.scope = new TenantScopedRepository(incidents, 'incident');
+  }
+
+  async open(monitor: MonitorRef, startedAt: Date, reason: string, context: OutageContext): Promise<Incident | undefined> {
+    return this.dataSource.transaction(async (manager) => {
+      const existing = await manager.findOne(Incident, { where: { monitorId: monitor.id, status: IncidentStatus.open } });
+      if (existing) return undefined;
+      const suppressed = context.planned || context.flapping || Boolean(context.hostIncidentId);
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(Incident)
+        .values({
+          tenantId: monitor.tenantId,
+          monitorId: monitor.id,
+          hostId: monitor.hostId,
+          serviceId: monitor.serviceId,
+          status: IncidentStatus.open,
+          openedAt: startedAt,
+          resolvedAt: null,
+          planned: context.planned,
+          suppressed,
+          flapping: context.flapping,
+          causeIncidentId: context.hostIncidentId ?? null,
+          openReason: reason,
+          resolveReason: null,
+        })
+        // Another replica may have opened it an instant ago: the partial unique index decides, quietly.
+        .orIgnore()
+        .returning('*')
+        .execute();
+      const row = inserted.generatedMaps[0] as Incident | undefined;
+      if (!row?.id) return undefined;
+      const incident = await manager.findOneByOrFail(Incident, { id: row.id });
+      await this.event(manager, incident, startedAt, 'opened', `${monitor.name} down: ${reason}`);
+      if (context.planned) await this.event(manager, incident, startedAt, 'suppressed', 'inside a maintenance window: no alerts or runbooks, not counted against the SLA');
+      if (context.hostIncidentId) await this.event(manager, incident, startedAt, 'suppressed', 'the host is down: grouped under the host incident');
+      if (context.flapping) await this.event(manager, incident, startedAt, 'suppressed', 'the monitor is flapping: runbooks held until it is stable');
+      return incident;
+    });
+  }
+
+  async resolve(monitor: MonitorRef, recoveredAt: Date, reason: string): Promise<Incident | undefined> {
+    return this.dataSource.transaction(async (manager) => {
+      const incident = await manager.findOne(Incident, { where: { monitorId: monitor.id, status: IncidentStatus.open }, lock: { mode: 'pessimistic_write' } });
+      if (!incident) return undefined;
+      incident.status = IncidentStatus.resolved;
+      incident.resolvedAt = recoveredAt < incident.openedAt ? incident.openedAt : recoveredAt;
+      incident.resolveReason = reason;
+      await manager.save(incident);
+      await this.event(manager, incident, incident.resolvedAt, 'resolved', `${monitor.name} recovered: ${reason}`);
+      return incident;
+    });
+  }
+
+  /** Records a flapping change (or any other state note) on the monitor's open incident, if any. */
+  async note(monitor: MonitorRef, at: Date, kind: string, message: string, flapping?: boolean): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const incident = await manager.findOne(Incident, { where: { monitorId: monitor.id, status: IncidentStatus.open } });
+      if (!incident) return;
+      if (flapping !== undefined && incident.flapping !== flapping) {
+        await manager.update(Incident, { id: incident.id }, { flapping, suppressed: flapping || incident.planned || Boolean(incident.causeIncidentId) });
+      }
+      await this.event(manager, incident, at, kind, message);
+    });
+  }
+
+  openIncidentOf(monitorId: string): Promise<Incident | null> {
+    return this.incidents.findOne({ where: { monitorId, status: IncidentStatus.open } });
+  }
+
+  list(principal: Principal, page: PageArgs, filter: IncidentFilter = {}): Promise<Connection<Incident>> {
+    const query = this.scope.query(principal, 'e');
+    if (filter.status) query.andWhere('e.status = :status', { status: filter.status });
+    if (filter.monitorId) query.andWhere('e.monitor_id = :monitorId', { monitorId: filter.monitorId });
+    if (filter.hostId) query.andWhere('e.host_id = :hostId', { hostId: filter.hostId });
+    return paginateBy(query, page, 'openedAt', 'DESC');
+  }
+
+  timeline(incident: Incident): Promise<IncidentEvent[]> {
+    return this.events.find({ where: { incidentId: incident.id, tenantId: incident.tenantId }, order: { at: 'ASC', id: 'ASC' } });
+  }
+
+  private async event(manager: EntityManager, incident: Incident, at: Date, kind: string, message: string): Promise<void> {
+    await manager.insert(IncidentEvent, { tenantId: incident.tenantId, incidentId: incident.id, at, kind, message });
+  }
+}
