@@ -1,5 +1,7 @@
+import { Detection1795369314152 } from './1795369314152-detection.js';
 import { Initial1795367800756 } from './1795367800756-initial.js';
 // Every migration, in order. Listed explicitly: a bundler or a glob cannot lose one.
 export const allMigrations = [
   Initial1795367800756,
+  Detection1795369314152,
 ];

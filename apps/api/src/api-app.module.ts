@@ -4,6 +4,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ClockModule, VigiaValidationPipe } from '#lib/common';
 import { type VigiaConfig, VigiaConfigModule } from '#lib/config';
 import { WatchdogModule, WatchdogStatusModule } from '#lib/detection';
+import { IncidentsApiModule } from '#lib/incidents';
 import { InventoryModule } from '#lib/inventory';
 import { ObservabilityModule } from '#lib/observability';
 import { PersistenceModule } from '#lib/persistence';
@@ -26,7 +27,7 @@ export class ApiAppModule {
         PersistenceModule.forRoot(),
         TenancyModule,
         ...(config.roles.has('api')
-          ? [GraphQLModule.forRoot(graphqlOptions(config)), InventoryModule, WatchdogStatusModule]
+          ? [GraphQLModule.forRoot(graphqlOptions(config)), InventoryModule, WatchdogStatusModule, IncidentsApiModule]
           : []),
         ...(config.roles.has('watchdog') ? [WatchdogModule] : []),
       ],

@@ -1,6 +1,7 @@
 import { DETECTION_ENTITIES } from '#lib/detection';
+import { INCIDENT_ENTITIES } from '#lib/incidents';
 import { INVENTORY_ENTITIES } from '#lib/inventory';
 import { TENANCY_ENTITIES } from '#lib/tenancy';
 
 /** Every entity of every context: what the migrations must describe, exactly. */
-export const ALL_ENTITIES = [...TENANCY_ENTITIES, ...INVENTORY_ENTITIES, ...DETECTION_ENTITIES];
+export const ALL_ENTITIES = [...TENANCY_ENTITIES, ...INVENTORY_ENTITIES, ...DETECTION_ENTITIES, ...INCIDENT_ENTITIES];

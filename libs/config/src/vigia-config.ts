@@ -12,6 +12,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
@@ -72,7 +73,31 @@ export class VigiaEnvironment {
   VIGIA_BOOTSTRAP_PASSWORD?: string = undefined;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(300)
-  VIGIA_WATCHDOG_HEARTBEAT_SECONDS = 5;
+  VIGIA_WATCHDOG_HEARTBEAT_SECONDS = 2;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  VIGIA_WATCHDOG_CONCURRENCY = 256;
+
+  @IsOptional() @Transform(trimmed) @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'must be 1-64 letters, digits, dots, dashes or underscores' })
+  VIGIA_VANTAGE?: string = undefined;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(20)
+  VIGIA_DETECT_FAILURES = 3;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(20)
+  VIGIA_DETECT_SUCCESSES = 2;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(60_000)
+  VIGIA_DETECT_CONFIRM_MS = 300;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(20)
+  VIGIA_DETECT_FLAP_THRESHOLD = 5;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  VIGIA_ROLLUP_RETENTION_DAYS = 400;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(300)
+  VIGIA_STATE_FLUSH_SECONDS = 10;
 }
 
 export class ConfigError extends Error {}
@@ -93,6 +118,12 @@ export class VigiaConfig {
   readonly loginWindowMs: number;
   readonly bootstrap: { tenant?: string; email?: string; password?: string };
   readonly watchdogHeartbeatMs: number;
+  readonly watchdogConcurrency: number;
+  /** The name this watchdog votes under; several vantages may probe one monitor. */
+  readonly vantage: string;
+  readonly detection: { failuresToDown: number; successesToUp: number; confirmIntervalMs: number; flapThreshold: number };
+  readonly rollupRetentionDays: number;
+  readonly stateFlushMs: number;
 
   constructor(env: VigiaEnvironment, defaultRoles: readonly ProcessRole[]) {
     this.port = env.PORT;
@@ -113,6 +144,16 @@ export class VigiaConfig {
       password: env.VIGIA_BOOTSTRAP_PASSWORD,
     };
     this.watchdogHeartbeatMs = env.VIGIA_WATCHDOG_HEARTBEAT_SECONDS * 1000;
+    this.watchdogConcurrency = env.VIGIA_WATCHDOG_CONCURRENCY;
+    this.vantage = env.VIGIA_VANTAGE ?? hostname();
+    this.detection = {
+      failuresToDown: env.VIGIA_DETECT_FAILURES,
+      successesToUp: env.VIGIA_DETECT_SUCCESSES,
+      confirmIntervalMs: env.VIGIA_DETECT_CONFIRM_MS,
+      flapThreshold: env.VIGIA_DETECT_FLAP_THRESHOLD,
+    };
+    this.rollupRetentionDays = env.VIGIA_ROLLUP_RETENTION_DAYS;
+    this.stateFlushMs = env.VIGIA_STATE_FLUSH_SECONDS * 1000;
   }
 
   /** The embedded PostgreSQL is started after validation; its URL is then fixed into a new config. */

@@ -1,22 +1,34 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { IncidentsModule } from '#lib/incidents';
+import { InventoryModule } from '#lib/inventory';
+import { ProbesModule } from '#lib/probes';
+import { HostHealthResolver, MaintenanceResolver, MonitorStateResolver } from './detection.resolvers.js';
+import { MaintenanceWindow } from './maintenance-window.entity.js';
+import { MaintenanceService } from './maintenance.service.js';
+import { MonitorCatalog } from './monitor-catalog.js';
+import { MonitorState } from './monitor-state.entity.js';
+import { ProbeRollup } from './probe-rollup.entity.js';
+import { StateChange } from './state-change.entity.js';
+import { StateStore } from './state-store.js';
 import { WatchdogHeartbeatService } from './watchdog-heartbeat.service.js';
 import { WatchdogInstance } from './watchdog-instance.entity.js';
 import { WatchdogResolver } from './watchdog.resolver.js';
+import { WatchdogService } from './watchdog.service.js';
 
-export const DETECTION_ENTITIES = [WatchdogInstance];
+export const DETECTION_ENTITIES = [WatchdogInstance, MonitorState, StateChange, ProbeRollup, MaintenanceWindow];
 
-/** The watchdog role: for now its registration and heartbeat; scheduler, probes and detector join here. */
+/** The watchdog role: heartbeat, monitor ownership, scheduler, probes, detector, incidents. */
 @Module({
-  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES)],
-  providers: [WatchdogHeartbeatService],
-  exports: [WatchdogHeartbeatService],
+  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, IncidentsModule],
+  providers: [WatchdogHeartbeatService, MonitorCatalog, StateStore, WatchdogService],
+  exports: [WatchdogHeartbeatService, WatchdogService],
 })
 export class WatchdogModule {}
 
-/** Read-only view of the watchdogs for the API role. */
+/** What the API role serves of detection: states, changes, maintenance windows, probeNow, live watchdogs. */
 @Module({
-  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES)],
-  providers: [WatchdogResolver],
+  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, InventoryModule],
+  providers: [WatchdogResolver, MonitorStateResolver, HostHealthResolver, MaintenanceResolver, MaintenanceService],
 })
 export class WatchdogStatusModule {}

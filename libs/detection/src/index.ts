@@ -1,3 +1,10 @@
 export { WatchdogModule, WatchdogStatusModule, DETECTION_ENTITIES } from './detection.module.js';
 export { WatchdogHeartbeatService } from './watchdog-heartbeat.service.js';
+export { WatchdogService } from './watchdog.service.js';
 export { WatchdogInstance } from './watchdog-instance.entity.js';
+export { MonitorState, HealthState } from './monitor-state.entity.js';
+export { StateChange } from './state-change.entity.js';
+export { MaintenanceWindow } from './maintenance-window.entity.js';
+export { DEFAULT_POLICY, initialState, observe, type DetectorPolicy, type DetectorState, type Health, type HealthChange } from './detector.js';
+export { ProbeScheduler, phaseOf } from './probe-scheduler.js';
+export { ownerOf, type WatchedMonitor } from './monitor-catalog.js';

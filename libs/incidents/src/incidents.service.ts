@@ -6,6 +6,9 @@ import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { IncidentEvent } from './incident-event.entity.js';
 import { Incident, IncidentStatus } from './incident.entity.js';
 
+/** How long before a host's outage a service's outage still counts as caused by it. */
+const GROUPING_WINDOW_MS = 120_000;
+
 export interface MonitorRef {
   id: string;
   tenantId: string;
@@ -79,6 +82,7 @@ export class IncidentsService {
       if (context.planned) await this.event(manager, incident, startedAt, 'suppressed', 'inside a maintenance window: no alerts or runbooks, not counted against the SLA');
       if (context.hostIncidentId) await this.event(manager, incident, startedAt, 'suppressed', 'the host is down: grouped under the host incident');
       if (context.flapping) await this.event(manager, incident, startedAt, 'suppressed', 'the monitor is flapping: runbooks held until it is stable');
+      if (!monitor.serviceId) await this.groupServiceIncidents(manager, incident);
       return incident;
     });
   }
@@ -108,6 +112,15 @@ export class IncidentsService {
     });
   }
 
+  /** The open incident of a host-level monitor of this host: the root cause its services' outages group under. */
+  openHostIncident(hostId: string): Promise<Incident | null> {
+    return this.incidents
+      .createQueryBuilder('i')
+      .where('i.host_id = :hostId AND i.service_id IS NULL AND i.status = :status', { hostId, status: IncidentStatus.open })
+      .orderBy('i.opened_at', 'ASC')
+      .getOne();
+  }
+
   openIncidentOf(monitorId: string): Promise<Incident | null> {
     return this.incidents.findOne({ where: { monitorId, status: IncidentStatus.open } });
   }
@@ -122,6 +135,26 @@ export class IncidentsService {
 
   timeline(incident: Incident): Promise<IncidentEvent[]> {
     return this.events.find({ where: { incidentId: incident.id, tenantId: incident.tenantId }, order: { at: 'ASC', id: 'ASC' } });
+  }
+
+  /**
+   * A host and its services often fail within seconds of each other and a service may be confirmed first. Service
+   * incidents of this host opened shortly before are grouped under the host's incident after the fact.
+   */
+  private async groupServiceIncidents(manager: EntityManager, hostIncident: Incident): Promise<void> {
+    const since = new Date(hostIncident.openedAt.getTime() - GROUPING_WINDOW_MS);
+    const grouped: Incident[] = await manager
+      .createQueryBuilder(Incident, 'i')
+      .where('i.host_id = :hostId AND i.service_id IS NOT NULL AND i.status = :status AND i.cause_incident_id IS NULL AND i.opened_at >= :since', {
+        hostId: hostIncident.hostId,
+        status: IncidentStatus.open,
+        since,
+      })
+      .getMany();
+    for (const incident of grouped) {
+      await manager.update(Incident, { id: incident.id }, { causeIncidentId: hostIncident.id, suppressed: true });
+      await this.event(manager, incident, hostIncident.openedAt, 'suppressed', 'the host is down: grouped under the host incident');
+    }
   }
 
   private async event(manager: EntityManager, incident: Incident, at: Date, kind: string, message: string): Promise<void> {

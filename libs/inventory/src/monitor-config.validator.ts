@@ -33,9 +33,9 @@ const SCHEMAS: Record<ProbeType, ConfigSchema> = {
     required: ['server', 'name'],
     fields: { server: 'host', port: 'port', name: 'host', recordType: 'string', expect: 'string[]', rcode: 'string' },
   },
-  [ProbeType.smtp]: { required: [], fields: { ...target, starttls: 'bool', tls: 'bool', ...login, ehloName: 'host' } },
-  [ProbeType.imap]: { required: [], fields: { ...target, starttls: 'bool', tls: 'bool', ...login, mailbox: 'string' } },
-  [ProbeType.pop3]: { required: [], fields: { ...target, starttls: 'bool', tls: 'bool', ...login } },
+  [ProbeType.smtp]: { required: [], fields: { ...target, starttls: 'bool', tls: 'bool', tlsVerify: 'bool', ...login, ehloName: 'host' } },
+  [ProbeType.imap]: { required: [], fields: { ...target, starttls: 'bool', tls: 'bool', tlsVerify: 'bool', ...login, mailbox: 'string' } },
+  [ProbeType.pop3]: { required: [], fields: { ...target, starttls: 'bool', tls: 'bool', tlsVerify: 'bool', ...login } },
   [ProbeType.mail_roundtrip]: {
     required: ['from', 'to'],
     fields: {

@@ -1,0 +1,103 @@
+import { Args, Field, Float, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { InjectRepository } from '@nestjs/typeorm';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Repository } from 'typeorm';
+import { ConnectionType, PageArgs, paginateBy } from '#lib/common';
+import { Host, HostsService, Monitor, MonitorsService } from '#lib/inventory';
+import { ProbeRunner } from '#lib/probes';
+import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
+import { MaintenanceWindow } from './maintenance-window.entity.js';
+import { MaintenanceService, MaintenanceWindowInput } from './maintenance.service.js';
+import { HealthState, MonitorState } from './monitor-state.entity.js';
+import { StateChange } from './state-change.entity.js';
+
+@ObjectType()
+export class ProbeResultView {
+  @Field() status: string;
+  @Field(() => Float) latencyMs: number;
+  @Field() reason: string;
+  @Field() at: Date;
+  @Field(() => GraphQLJSONObject, { nullable: true }) details?: Record<string, unknown>;
+}
+
+const StateChangeConnection = ConnectionType(StateChange, 'StateChange');
+const MaintenanceWindowConnection = ConnectionType(MaintenanceWindow, 'MaintenanceWindow');
+const SEVERITY: HealthState[] = [HealthState.up, HealthState.unknown, HealthState.degraded, HealthState.suspect, HealthState.down];
+
+@Resolver(() => Monitor)
+export class MonitorStateResolver {
+  constructor(
+    @InjectRepository(MonitorState) private readonly states: Repository<MonitorState>,
+    @InjectRepository(StateChange) private readonly changes: Repository<StateChange>,
+    private readonly monitors: MonitorsService,
+    private readonly hosts: HostsService,
+    private readonly runner: ProbeRunner,
+  ) {}
+
+  @ResolveField(() => MonitorState, { nullable: true, description: 'Null until the first probe' })
+  state(@CurrentPrincipal() principal: Principal, @Parent() monitor: Monitor): Promise<MonitorState | null> {
+    return this.states.findOne({ where: { monitorId: monitor.id, tenantId: principal.tenantId } });
+  }
+
+  @Query(() => StateChangeConnection, { description: 'Health changes of one monitor, newest first' })
+  async stateChanges(@CurrentPrincipal() principal: Principal, @Args('monitorId', { type: () => ID }) monitorId: string, @Args() page: PageArgs) {
+    const monitor = await this.monitors.scope.get(principal, monitorId, 'monitorId');
+    const query = this.changes.createQueryBuilder('e').where('e.monitor_id = :id AND e.tenant_id = :tenantId', { id: monitor.id, tenantId: principal.tenantId });
+    return paginateBy(query, page, 'at', 'DESC');
+  }
+
+  @RequireRole(Role.operator)
+  @Mutation(() => ProbeResultView, { description: 'Run one probe of this monitor now and return its result (the "test" button); the detector is not fed' })
+  async probeNow(@CurrentPrincipal() principal: Principal, @Args('monitorId', { type: () => ID }) monitorId: string): Promise<ProbeResultView> {
+    const monitor = await this.monitors.scope.get(principal, monitorId, 'monitorId');
+    const host = await this.hosts.scope.get(principal, monitor.hostId);
+    const result = await this.runner.run({ type: monitor.type, config: monitor.config, address: host.addresses[0]!, timeoutMs: monitor.timeoutMs });
+    return { ...result, at: new Date(result.at) };
+  }
+}
+
+@Resolver(() => Host)
+export class HostHealthResolver {
+  constructor(@InjectRepository(MonitorState) private readonly states: Repository<MonitorState>) {}
+
+  @ResolveField(() => HealthState, { description: 'The worst health among the monitors of this host (unknown without monitors)' })
+  async health(@CurrentPrincipal() principal: Principal, @Parent() host: Host): Promise<HealthState> {
+    const rows: { health: HealthState }[] = await this.states.query(
+      'SELECT s.health FROM monitor_states s JOIN monitors m ON m.id = s.monitor_id WHERE m.host_id = $1 AND s.tenant_id = $2 AND m.enabled',
+      [host.id, principal.tenantId],
+    );
+    return rows.reduce<HealthState>((worst, r) => (SEVERITY.indexOf(r.health) > SEVERITY.indexOf(worst) ? r.health : worst), rows.length ? HealthState.up : HealthState.unknown);
+  }
+}
+
+@Resolver(() => MaintenanceWindow)
+export class MaintenanceResolver {
+  constructor(private readonly maintenance: MaintenanceService) {}
+
+  @Query(() => MaintenanceWindowConnection, { name: 'maintenanceWindows' })
+  list(@CurrentPrincipal() principal: Principal, @Args() page: PageArgs) {
+    return this.maintenance.list(principal, page);
+  }
+
+  @RequireRole(Role.operator)
+  @Mutation(() => MaintenanceWindow)
+  createMaintenanceWindow(@CurrentPrincipal() principal: Principal, @Args('input') input: MaintenanceWindowInput): Promise<MaintenanceWindow> {
+    return this.maintenance.create(principal, input);
+  }
+
+  @RequireRole(Role.operator)
+  @Mutation(() => MaintenanceWindow)
+  updateMaintenanceWindow(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input') input: MaintenanceWindowInput,
+  ): Promise<MaintenanceWindow> {
+    return this.maintenance.update(principal, id, input);
+  }
+
+  @RequireRole(Role.operator)
+  @Mutation(() => Boolean)
+  deleteMaintenanceWindow(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<boolean> {
+    return this.maintenance.scope.delete(principal, id);
+  }
+}

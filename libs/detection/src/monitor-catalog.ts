@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { ProbeType } from '#lib/inventory';
+
+/** What the watchdog needs of a monitor, read in one query across all tenants. */
+export interface WatchedMonitor {
+  id: string;
+  tenantId: string;
+  hostId: string;
+  serviceId: string | null;
+  name: string;
+  type: ProbeType;
+  config: Record<string, unknown>;
+  intervalMs: number;
+  timeoutMs: number;
+  /** The host's first address: the default probe target. */
+  address: string;
+  /** A host-level check (no service): its outage is the host's. */
+  hostLevel: boolean;
+}
+
+/** Rendezvous hashing: each monitor belongs to the live watchdog with the highest score, so when one dies only its monitors move. */
+export function ownerOf(monitorId: string, instanceIds: string[]): string | undefined {
+  let best: string | undefined;
+  let bestScore = -1;
+  for (const instance of instanceIds) {
+    const score = createHash('sha1').update(`${instance}:${monitorId}`).digest().readUInt32BE(0);
+    if (score > bestScore || (score === bestScore && instance < (best ?? ''))) {
+      best = instance;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+@Injectable()
+export class MonitorCatalog {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Enabled monitors this watchdog owns among the live ones (all of them when it is alone). */
+  async owned(self: string, liveInstances: string[]): Promise<WatchedMonitor[]> {
+    const rows: WatchedMonitor[] = await this.dataSource.query(
+      `SELECT m.id, m.tenant_id AS "tenantId", m.host_id AS "hostId", m.service_id AS "serviceId", m.name, m.type,
+              m.config, m.interval_ms AS "intervalMs", m.timeout_ms AS "timeoutMs", h.addresses[1] AS address,
+              (m.service_id IS NULL) AS "hostLevel"
+         FROM monitors m JOIN hosts h ON h.id = m.host_id
+        WHERE m.enabled`,
+    );
+    const instances = liveInstances.includes(self) ? liveInstances : [...liveInstances, self];
+    return instances.length === 1 ? rows : rows.filter((m) => ownerOf(m.id, instances) === self);
+  }
+}

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { ProbeResult } from '#lib/probes';
+import type { DetectorState, HealthChange } from './detector.js';
+import type { WatchedMonitor } from './monitor-catalog.js';
+import type { RollupRow } from './rollup-aggregator.js';
+
+export interface DirtyState {
+  monitor: WatchedMonitor;
+  state: DetectorState;
+  last: ProbeResult;
+}
+
+const UPSERT_STATES = `
+  INSERT INTO monitor_states (monitor_id, tenant_id, health, since, flapping, reason, last_result_at, last_status, last_latency_ms, last_reason, detector)
+  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::boolean[], $6::text[], $7::timestamptz[], $8::text[], $9::real[], $10::text[], $11::jsonb[])
+  ON CONFLICT (monitor_id) DO UPDATE SET health = excluded.health, since = excluded.since, flapping = excluded.flapping,
+    reason = excluded.reason, last_result_at = excluded.last_result_at, last_status = excluded.last_status,
+    last_latency_ms = excluded.last_latency_ms, last_reason = excluded.last_reason, detector = excluded.detector`;
+
+/** The detector's database I/O: states in batches, changes one by one (they are rare and must not be lost). */
+@Injectable()
+export class StateStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async load(monitorIds: string[]): Promise<Map<string, DetectorState>> {
+    const found = new Map<string, DetectorState>();
+    for (let i = 0; i < monitorIds.length; i += 5000) {
+      const rows: { monitor_id: string; detector: DetectorState }[] = await this.dataSource.query(
+        'SELECT monitor_id, detector FROM monitor_states WHERE monitor_id = ANY($1::uuid[])',
+        [monitorIds.slice(i, i + 5000)],
+      );
+      for (const row of rows) found.set(row.monitor_id, row.detector);
+    }
+    return found;
+  }
+
+  /** One multi-row upsert per 1,000 monitors: 20,000 monitors cost 20 statements per flush. */
+  async saveStates(batch: DirtyState[]): Promise<void> {
+    for (let i = 0; i < batch.length; i += 1000) {
+      const part = batch.slice(i, i + 1000);
+      await this.dataSource.query(UPSERT_STATES, [
+        part.map((d) => d.monitor.id),
+        part.map((d) => d.monitor.tenantId),
+        part.map((d) => d.state.health),
+        part.map((d) => new Date(d.state.since)),
+        part.map((d) => d.state.flapping),
+        part.map((d) => d.state.reason),
+        part.map((d) => new Date(d.last.at)),
+        part.map((d) => d.last.status),
+        part.map((d) => d.last.latencyMs),
+        part.map((d) => d.last.reason),
+        part.map((d) => JSON.stringify(d.state)),
+      ]);
+    }
+  }
+
+  /** A health change: the state and the change row together, before anything acts on it. */
+  async saveChange(dirty: DirtyState, change: HealthChange): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(UPSERT_STATES, [
+        [dirty.monitor.id], [dirty.monitor.tenantId], [dirty.state.health], [new Date(dirty.state.since)], [dirty.state.flapping],
+        [dirty.state.reason], [new Date(dirty.last.at)], [dirty.last.status], [dirty.last.latencyMs], [dirty.last.reason], [JSON.stringify(dirty.state)],
+      ]);
+      await manager.query(
+        `INSERT INTO monitor_state_changes (tenant_id, monitor_id, at, effective_at, from_health, to_health, flapping, reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [dirty.monitor.tenantId, dirty.monitor.id, new Date(change.at), new Date(change.effectiveAt), change.from, change.to, change.flapping, change.reason],
+      );
+    });
+  }
+
+  async saveRollups(rows: RollupRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 1000) {
+      const part = rows.slice(i, i + 1000);
+      // A monitor taken over mid-minute is written by two watchdogs: counts add up; latency keeps the last writer's.
+      await this.dataSource.query(
+        `INSERT INTO probe_rollups (monitor_id, minute, tenant_id, count, failures, degraded, latency_p50, latency_p95)
+         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::uuid[], $4::int[], $5::int[], $6::int[], $7::real[], $8::real[])
+         ON CONFLICT (monitor_id, minute) DO UPDATE SET count = probe_rollups.count + excluded.count,
+           failures = probe_rollups.failures + excluded.failures, degraded = probe_rollups.degraded + excluded.degraded,
+           latency_p50 = excluded.latency_p50, latency_p95 = excluded.latency_p95`,
+        [
+          part.map((r) => r.monitorId), part.map((r) => r.minute), part.map((r) => r.tenantId), part.map((r) => r.count),
+          part.map((r) => r.failures), part.map((r) => r.degraded), part.map((r) => r.latencyP50), part.map((r) => r.latencyP95),
+        ],
+      );
+    }
+  }
+
+  async pruneRollups(olderThan: Date): Promise<number> {
+    const result: [unknown[], number] = await this.dataSource.query('DELETE FROM probe_rollups WHERE minute < $1', [olderThan]);
+    return result[1] ?? 0;
+  }
+
+  async activeMaintenance(monitor: WatchedMonitor, at: Date): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM maintenance_windows
+        WHERE tenant_id = $1 AND starts_at <= $2 AND ends_at > $2
+          AND ($3 = ANY(monitor_ids) OR $4 = ANY(host_ids) OR ($5::uuid IS NOT NULL AND $5::uuid = ANY(service_ids)))
+        LIMIT 1`,
+      [monitor.tenantId, at, monitor.id, monitor.hostId, monitor.serviceId],
+    );
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,153 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { VigiaConfig } from '#lib/config';
+import { IncidentsService, type MonitorRef } from '#lib/incidents';
+import { type ProbeResult, ProbeRunner } from '#lib/probes';
+import { DEFAULT_POLICY, type DetectorPolicy, type DetectorState, type HealthChange, initialState, observe } from './detector.js';
+import { MonitorCatalog, type WatchedMonitor } from './monitor-catalog.js';
+import { ProbeScheduler } from './probe-scheduler.js';
+import { RollupAggregator } from './rollup-aggregator.js';
+import { StateStore } from './state-store.js';
+import { WatchdogHeartbeatService } from './watchdog-heartbeat.service.js';
+
+interface Tracked {
+  monitor: WatchedMonitor;
+  state: DetectorState;
+  last?: ProbeResult;
+  dirty: boolean;
+}
+
+export interface WatchdogStats {
+  monitors: number;
+  probes: number;
+  drift: number[];
+}
+
+/**
+ * The watchdog role: owns a share of the monitors, probes them on schedule, feeds the detector, stores every
+ * health change at once and the rest in batches, and opens/closes incidents. Probe result → detector → incident.
+ */
+@Injectable()
+export class WatchdogService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Watchdog');
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly rollups = new RollupAggregator();
+  private readonly policy: DetectorPolicy;
+  private scheduler?: ProbeScheduler<WatchedMonitor>;
+  private timers: NodeJS.Timeout[] = [];
+  /** Drift samples since the last `takeDrift()`, for the benchmark and metrics. */
+  private drift: number[] = [];
+
+  constructor(
+    private readonly config: VigiaConfig,
+    private readonly catalog: MonitorCatalog,
+    private readonly heartbeat: WatchdogHeartbeatService,
+    private readonly store: StateStore,
+    private readonly runner: ProbeRunner,
+    private readonly incidents: IncidentsService,
+  ) {
+    this.policy = { ...DEFAULT_POLICY, ...config.detection };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.scheduler = new ProbeScheduler<WatchedMonitor>(
+      { run: (monitor) => this.probe(monitor), onDrift: (ms) => this.drift.push(ms) },
+      this.config.watchdogConcurrency,
+    );
+    await this.refresh();
+    this.timers.push(setInterval(() => void this.refresh().catch((e: unknown) => this.warn('refresh', e)), this.config.watchdogHeartbeatMs));
+    this.timers.push(setInterval(() => void this.flush(false).catch((e: unknown) => this.warn('flush', e)), this.config.stateFlushMs));
+    this.timers.push(setInterval(() => void this.prune().catch((e: unknown) => this.warn('prune', e)), 3_600_000));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    this.scheduler?.stop();
+    await this.flush(true).catch((e: unknown) => this.warn('final flush', e));
+  }
+
+  stats(): { monitors: number; started: number; skippedOverlap: number; running: number } {
+    return { monitors: this.tracked.size, started: this.scheduler?.stats.started ?? 0, skippedOverlap: this.scheduler?.stats.skippedOverlap ?? 0, running: this.scheduler?.running ?? 0 };
+  }
+
+  takeDrift(): number[] {
+    const samples = this.drift;
+    this.drift = [];
+    return samples;
+  }
+
+  /** Re-reads the monitors this watchdog owns (new, changed, removed, or moved from a dead replica). */
+  async refresh(): Promise<void> {
+    const live = (await this.heartbeat.liveInstances()).map((i) => i.id);
+    const owned = await this.catalog.owned(this.heartbeat.instanceId, live);
+    const ids = new Set(owned.map((m) => m.id));
+    const gone = [...this.tracked.values()].filter((t) => !ids.has(t.monitor.id));
+    await this.store.saveStates(gone.filter((t) => t.dirty && t.last).map((t) => ({ monitor: t.monitor, state: t.state, last: t.last! })));
+    for (const t of gone) this.tracked.delete(t.monitor.id);
+    const fresh = owned.filter((m) => !this.tracked.has(m.id));
+    const stored = fresh.length ? await this.store.load(fresh.map((m) => m.id)) : new Map<string, DetectorState>();
+    const now = Date.now();
+    for (const monitor of owned) {
+      const existing = this.tracked.get(monitor.id);
+      if (existing) existing.monitor = monitor;
+      else this.tracked.set(monitor.id, { monitor, state: stored.get(monitor.id) ?? initialState(now), dirty: false });
+    }
+    this.scheduler?.setMonitors(owned);
+  }
+
+  private async probe(monitor: WatchedMonitor): Promise<number | undefined> {
+    const result = await this.runner.run({ type: monitor.type, config: monitor.config, address: monitor.address, timeoutMs: monitor.timeoutMs });
+    return this.handle(monitor, result);
+  }
+
+  /** Feeds one result to the detector; returns the re-probe delay the detector asks for. */
+  async handle(monitor: WatchedMonitor, result: ProbeResult): Promise<number | undefined> {
+    const tracked = this.tracked.get(monitor.id);
+    if (!tracked) return undefined;
+    const previous = tracked.state;
+    const outcome = observe(previous, this.config.vantage, result, this.policy);
+    tracked.state = outcome.state;
+    tracked.last = result;
+    tracked.dirty = true;
+    this.rollups.add(monitor.id, monitor.tenantId, result);
+    if (outcome.change) {
+      try {
+        await this.store.saveChange({ monitor, state: outcome.state, last: result }, outcome.change);
+        await this.applyToIncidents(monitor, outcome.change);
+      } catch (error) {
+        // Not recorded: go back to the previous state, so the next result produces the change again.
+        this.warn(`recording the change of ${monitor.id}`, error);
+        tracked.state = previous;
+      }
+    }
+    return outcome.reprobeInMs;
+  }
+
+  private async applyToIncidents(monitor: WatchedMonitor, change: HealthChange): Promise<void> {
+    const ref: MonitorRef = { id: monitor.id, tenantId: monitor.tenantId, hostId: monitor.hostId, serviceId: monitor.serviceId, name: monitor.name };
+    const effective = new Date(change.effectiveAt);
+    if (change.to === 'down' && change.from !== 'down') {
+      const planned = await this.store.activeMaintenance(monitor, effective);
+      const hostIncident = monitor.hostLevel ? null : await this.incidents.openHostIncident(monitor.hostId);
+      await this.incidents.open(ref, effective, change.reason, { planned, flapping: change.flapping, hostIncidentId: hostIncident?.id });
+    } else if (change.from === 'down' && (change.to === 'up' || change.to === 'degraded')) {
+      await this.incidents.resolve(ref, effective, change.reason);
+    } else if (change.from === change.to) {
+      await this.incidents.note(ref, new Date(change.at), 'flapping', change.flapping ? 'flapping: runbooks held until stable' : 'stable again', change.flapping);
+    }
+  }
+
+  private async flush(all: boolean): Promise<void> {
+    const dirty = [...this.tracked.values()].filter((t) => t.dirty && t.last);
+    for (const t of dirty) t.dirty = false;
+    await this.store.saveStates(dirty.map((t) => ({ monitor: t.monitor, state: t.state, last: t.last! })));
+    await this.store.saveRollups(this.rollups.take(Date.now(), all));
+  }
+
+  private async prune(): Promise<void> {
+    await this.store.pruneRollups(new Date(Date.now() - this.config.rollupRetentionDays * 86_400_000));
+  }
+
+  private warn(what: string, error: unknown): void {
+    this.logger.warn(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
