@@ -22,12 +22,13 @@ export interface TestApi {
   tenant(slug: string): Promise<{ tenantId: string; token: string; email: string; password: string }>;
   /** Creates a user with `role` in the tenant of `ownerToken` and logs them in. */
   userWithRole(ownerToken: string, slug: string, role: string): Promise<string>;
-  close(): Promise<void>;
+  /** Stops the app; drops the database unless it is to be reused by another app. */
+  close(options?: { keepDatabase?: boolean }): Promise<void>;
 }
 
 /** The real API (GraphQL over HTTP on a free port) on its own freshly migrated database. */
-export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
-  const db = await createTestDatabase();
+export async function startTestApi(env: Record<string, string> = {}, reuse?: TestDatabase): Promise<TestApi> {
+  const db = reuse ?? (await createTestDatabase());
   const config = loadVigiaConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', VIGIA_ROLES: 'api', ...env });
   const app = await NestFactory.create<NestExpressApplication>(ApiAppModule.forRoot(config), { bufferLogs: true, bodyParser: false, abortOnError: false });
   app.useLogger(app.get(Logger));
@@ -73,9 +74,9 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
       if (res.errors) throw new Error(JSON.stringify(res.errors));
       return login(slug, email, password);
     },
-    async close() {
+    async close(options) {
       await app.close();
-      await db.drop();
+      if (!options?.keepDatabase) await db.drop();
     },
   };
 }

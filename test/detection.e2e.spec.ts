@@ -1,0 +1,181 @@
+import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '#lib/persistence';
+import { startTestApi, type TestApi } from './support/test-api.js';
+
+const WATCHDOG_ENV = {
+  VIGIA_ROLES: 'api,watchdog',
+  VIGIA_WATCHDOG_HEARTBEAT_SECONDS: '1',
+  VIGIA_STATE_FLUSH_SECONDS: '1',
+  VIGIA_VANTAGE: 'test-vantage',
+};
+
+/** A target that can be taken down and brought back on the same port, like a web host that dies and returns. */
+class Target {
+  server?: Server | TcpServer;
+  constructor(
+    readonly port: number,
+    private readonly kind: 'http' | 'tcp',
+  ) {}
+  async up(): Promise<void> {
+    this.server = this.kind === 'http' ? createServer((_q, r) => r.end('ok')) : createTcpServer((s) => s.end());
+    await new Promise<void>((r) => this.server!.listen(this.port, '127.0.0.1', () => r()));
+  }
+  async down(): Promise<void> {
+    const s = this.server;
+    this.server = undefined;
+    if (s && 'closeAllConnections' in s) s.closeAllConnections();
+    await new Promise<void>((r) => (s ? s.close(() => r()) : r()));
+  }
+}
+
+async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+interface IncidentView {
+  id: string;
+  status: string;
+  openedAt: string;
+  resolvedAt: string | null;
+  planned: boolean;
+  suppressed: boolean;
+  causeIncidentId: string | null;
+  monitorId: string;
+  timeline: { kind: string; message: string }[];
+}
+
+describe('watchdog: probe → detector → incident, against real targets', () => {
+  let api: TestApi;
+  let token: string;
+  let web: Target;
+  let ssh: Target;
+  let hostId: string;
+  let httpMonitor: string;
+  let hostMonitor: string;
+
+  const gql = async <T>(query: string): Promise<T> => {
+    const res = await api.gql<T>(query, {}, token);
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data!;
+  };
+  const incidentsOf = async (monitorId: string): Promise<IncidentView[]> =>
+    (await gql<{ incidents: { nodes: IncidentView[] } }>(
+      `{ incidents(filter: {monitorId: "${monitorId}"}) { nodes { id status openedAt resolvedAt planned suppressed causeIncidentId monitorId timeline { kind message } } } }`,
+    )).incidents.nodes;
+  const health = async (monitorId: string): Promise<string | undefined> =>
+    (await gql<{ monitor: { state: { health: string } | null } }>(`{ monitor(id: "${monitorId}") { state { health } } }`)).monitor.state?.health;
+
+  beforeAll(async () => {
+    web = new Target(await freePort(), 'http');
+    ssh = new Target(await freePort(), 'tcp');
+    await web.up();
+    await ssh.up();
+    api = await startTestApi(WATCHDOG_ENV);
+    token = (await api.tenant('watch')).token;
+    hostId = (await gql<{ createHost: { id: string } }>('mutation { createHost(input: {name: "web1", addresses: ["127.0.0.1"]}) { id } }')).createHost.id;
+    const service = (await gql<{ createService: { id: string } }>(`mutation { createService(input: {name: "www", type: web, hostId: "${hostId}"}) { id } }`)).createService.id;
+    httpMonitor = (await gql<{ createMonitor: { id: string } }>(
+      `mutation { createMonitor(input: {name: "www http", type: http, hostId: "${hostId}", serviceId: "${service}", config: {url: "http://127.0.0.1:${web.port}/"}, intervalMs: 1000, timeoutMs: 500}) { id } }`,
+    )).createMonitor.id;
+    hostMonitor = (await gql<{ createMonitor: { id: string } }>(
+      `mutation { createMonitor(input: {name: "web1 ssh port", type: tcp, hostId: "${hostId}", config: {port: ${ssh.port}}, intervalMs: 1000, timeoutMs: 500}) { id } }`,
+    )).createMonitor.id;
+  }, 60_000);
+  afterAll(async () => {
+    await api?.close();
+    await web?.down();
+    await ssh?.down();
+  });
+
+  it('sees both monitors up, then confirms an outage within 2 s and opens one incident with the reason', async () => {
+    await until('monitors up', async () => ((await health(httpMonitor)) === 'up' && (await health(hostMonitor)) === 'up' ? true : undefined));
+    const stoppedAt = Date.now();
+    await web.down();
+    const [incident] = await until('incident', async () => {
+      const found = await incidentsOf(httpMonitor);
+      return found.length ? found : undefined;
+    });
+    const confirmedIn = Date.now() - stoppedAt;
+    expect(confirmedIn).toBeLessThan(2500);
+    expect(incident!.status).toBe('open');
+    expect(incident!.suppressed).toBe(false);
+    expect(incident!.timeline[0]!.message).toMatch(/^www http down: .*ECONNREFUSED/);
+    // The outage starts at the first failure, not at the confirmation: within one interval after the stop.
+    expect(new Date(incident!.openedAt).getTime() - stoppedAt).toBeLessThan(1200);
+    expect(await health(httpMonitor)).toBe('down');
+
+    const changes = await gql<{ stateChanges: { nodes: { fromHealth: string; toHealth: string; at: string }[] } }>(
+      `{ stateChanges(monitorId: "${httpMonitor}") { nodes { fromHealth toHealth at } } }`,
+    );
+    expect(changes.stateChanges.nodes.map((c) => `${c.fromHealth}->${c.toHealth}`)).toEqual(['suspect->down', 'up->suspect', 'unknown->up']);
+    expect(changes.stateChanges.nodes[0]!.at).toMatch(/\.\d{3}Z$/);
+  });
+
+  it('resolves the same incident when the target answers again', async () => {
+    await web.up();
+    const resolved = await until('resolution', async () => {
+      const [i] = await incidentsOf(httpMonitor);
+      return i?.status === 'resolved' ? i : undefined;
+    });
+    expect(resolved.resolvedAt).not.toBeNull();
+    expect(resolved.timeline.map((e) => e.kind)).toEqual(['opened', 'resolved']);
+    expect(await incidentsOf(httpMonitor)).toHaveLength(1);
+  });
+
+  it('groups the service outage under the host outage: one root cause', async () => {
+    await until('http up', async () => ((await health(httpMonitor)) === 'up' ? true : undefined));
+    await ssh.down();
+    await web.down();
+    const hostIncident = await until('host incident', async () => (await incidentsOf(hostMonitor))[0]);
+    const serviceIncident = await until('service incident', async () => (await incidentsOf(httpMonitor)).find((i) => i.status === 'open' && i.causeIncidentId));
+    expect(serviceIncident.causeIncidentId).toBe(hostIncident.id);
+    expect(serviceIncident.suppressed).toBe(true);
+    expect(hostIncident.suppressed).toBe(false);
+    await web.up();
+    await ssh.up();
+    await until('both resolved', async () => ((await incidentsOf(httpMonitor)).every((i) => i.status === 'resolved') && (await incidentsOf(hostMonitor)).every((i) => i.status === 'resolved') ? true : undefined));
+  });
+
+  it('marks an outage inside a maintenance window as planned and suppressed', async () => {
+    await until('http up', async () => ((await health(httpMonitor)) === 'up' ? true : undefined));
+    const now = Date.now();
+    await gql(`mutation { createMaintenanceWindow(input: {name: "nginx upgrade", startsAt: "${new Date(now - 60_000).toISOString()}", endsAt: "${new Date(now + 600_000).toISOString()}", hostIds: ["${hostId}"]}) { id } }`);
+    await web.down();
+    const planned = await until('planned incident', async () => (await incidentsOf(httpMonitor)).find((i) => i.status === 'open'));
+    expect(planned.planned).toBe(true);
+    expect(planned.suppressed).toBe(true);
+    expect(planned.timeline.map((e) => e.kind)).toContain('suppressed');
+    await web.up();
+    await until('resolved', async () => ((await incidentsOf(httpMonitor)).every((i) => i.status === 'resolved') ? true : undefined));
+  });
+
+  it('keeps one incident across a watchdog restart', async () => {
+    await until('http up', async () => ((await health(httpMonitor)) === 'up' ? true : undefined));
+    await web.down();
+    const open = await until('open incident', async () => (await incidentsOf(httpMonitor)).find((i) => i.status === 'open'));
+    const before = (await incidentsOf(httpMonitor)).length;
+    await api.close({ keepDatabase: true });
+    api = await startTestApi(WATCHDOG_ENV, api.db);
+    token = (await api.gql<{ login: { token: string } }>('mutation { login(input: {tenant: "watch", email: "owner@watch.test", password: "pw-watch-correct-horse"}) { token } }')).data!.login.token;
+    // Still down after the restart: the stored detector state says so, no second incident opens.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await incidentsOf(httpMonitor)).toHaveLength(before);
+    await web.up();
+    const resolved = await until('resolved after restart', async () => (await incidentsOf(httpMonitor)).find((i) => i.id === open.id && i.status === 'resolved'));
+    expect(resolved.id).toBe(open.id);
+  }, 30_000);
+
+  it('answers probeNow with a live result, without feeding the detector', async () => {
+    const res = await gql<{ probeNow: { status: string; reason: string; latencyMs: number } }>(`mutation { probeNow(monitorId: "${httpMonitor}") { status reason latencyMs } }`);
+    expect(res.probeNow.status).toBe('up');
+    expect(res.probeNow.reason).toMatch(/^HTTP 200 from 127\.0\.0\.1/);
+  });
+});
