@@ -18,6 +18,22 @@ const UPSERT_STATES = `
     reason = excluded.reason, last_result_at = excluded.last_result_at, last_status = excluded.last_status,
     last_latency_ms = excluded.last_latency_ms, last_reason = excluded.last_reason, detector = excluded.detector`;
 
+function stateColumns(part: DirtyState[]): unknown[] {
+  return [
+    part.map((d) => d.monitor.id),
+    part.map((d) => d.monitor.tenantId),
+    part.map((d) => d.state.health),
+    part.map((d) => new Date(d.state.since)),
+    part.map((d) => d.state.flapping),
+    part.map((d) => d.state.reason),
+    part.map((d) => new Date(d.last.at)),
+    part.map((d) => d.last.status),
+    part.map((d) => d.last.latencyMs),
+    part.map((d) => d.last.reason),
+    part.map((d) => JSON.stringify(d.state)),
+  ];
+}
+
 /** The detector's database I/O: states in batches, changes one by one (they are rare and must not be lost). */
 @Injectable()
 export class StateStore {
@@ -38,35 +54,28 @@ export class StateStore {
   /** One multi-row upsert per 1,000 monitors: 20,000 monitors cost 20 statements per flush. */
   async saveStates(batch: DirtyState[]): Promise<void> {
     for (let i = 0; i < batch.length; i += 1000) {
-      const part = batch.slice(i, i + 1000);
-      await this.dataSource.query(UPSERT_STATES, [
-        part.map((d) => d.monitor.id),
-        part.map((d) => d.monitor.tenantId),
-        part.map((d) => d.state.health),
-        part.map((d) => new Date(d.state.since)),
-        part.map((d) => d.state.flapping),
-        part.map((d) => d.state.reason),
-        part.map((d) => new Date(d.last.at)),
-        part.map((d) => d.last.status),
-        part.map((d) => d.last.latencyMs),
-        part.map((d) => d.last.reason),
-        part.map((d) => JSON.stringify(d.state)),
-      ]);
+      await this.dataSource.query(UPSERT_STATES, stateColumns(batch.slice(i, i + 1000)));
     }
   }
 
-  /** A health change: the state and the change row together, before anything acts on it. */
-  async saveChange(dirty: DirtyState, change: HealthChange): Promise<void> {
+  /**
+   * Health changes: the change rows and the states they lead to, in one transaction, before anything acts on them.
+   * When one monitor changes twice in a batch its last state wins (the upsert sees each monitor once).
+   */
+  async saveChanges(batch: { dirty: DirtyState; change: HealthChange }[]): Promise<void> {
+    const latest = new Map(batch.map((b) => [b.dirty.monitor.id, b.dirty]));
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(UPSERT_STATES, [
-        [dirty.monitor.id], [dirty.monitor.tenantId], [dirty.state.health], [new Date(dirty.state.since)], [dirty.state.flapping],
-        [dirty.state.reason], [new Date(dirty.last.at)], [dirty.last.status], [dirty.last.latencyMs], [dirty.last.reason], [JSON.stringify(dirty.state)],
-      ]);
       await manager.query(
         `INSERT INTO monitor_state_changes (tenant_id, monitor_id, at, effective_at, from_health, to_health, flapping, reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [dirty.monitor.tenantId, dirty.monitor.id, new Date(change.at), new Date(change.effectiveAt), change.from, change.to, change.flapping, change.reason],
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[], $7::boolean[], $8::text[])`,
+        [
+          batch.map((b) => b.dirty.monitor.tenantId), batch.map((b) => b.dirty.monitor.id), batch.map((b) => new Date(b.change.at)),
+          batch.map((b) => new Date(b.change.effectiveAt)), batch.map((b) => b.change.from), batch.map((b) => b.change.to),
+          batch.map((b) => b.change.flapping), batch.map((b) => b.change.reason),
+        ],
       );
+      const states = [...latest.values()];
+      await manager.query(UPSERT_STATES, stateColumns(states));
     });
   }
 

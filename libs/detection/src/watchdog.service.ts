@@ -3,11 +3,16 @@ import { VigiaConfig } from '#lib/config';
 import { IncidentsService, type MonitorRef } from '#lib/incidents';
 import { type ProbeResult, ProbeRunner } from '#lib/probes';
 import { DEFAULT_POLICY, type DetectorPolicy, type DetectorState, type HealthChange, initialState, observe } from './detector.js';
+import { ChangeWriter, type PendingChange } from './change-writer.js';
 import { MonitorCatalog, type WatchedMonitor } from './monitor-catalog.js';
 import { ProbeScheduler } from './probe-scheduler.js';
 import { RollupAggregator } from './rollup-aggregator.js';
 import { StateStore } from './state-store.js';
 import { WatchdogHeartbeatService } from './watchdog-heartbeat.service.js';
+
+const FULL_REFRESH_MS = 60_000;
+
+type Pending = PendingChange & { previous: DetectorState };
 
 interface Tracked {
   monitor: WatchedMonitor;
@@ -34,8 +39,23 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   private readonly policy: DetectorPolicy;
   private scheduler?: ProbeScheduler<WatchedMonitor>;
   private timers: NodeJS.Timeout[] = [];
+  private lastFingerprint = '';
+  private lastFullRefresh = 0;
   /** Drift samples since the last `takeDrift()`, for the benchmark and metrics. */
   private drift: number[] = [];
+
+  private readonly changes = new ChangeWriter<Pending>(
+    (batch) => this.store.saveChanges(batch),
+    (item) => this.applyToIncidents(item.dirty.monitor, item.change),
+    (error, batch) => {
+      this.warn(`recording ${batch.length} state change(s)`, error);
+      // Not recorded: go back to the state before, so the next result produces the change again.
+      for (const item of batch) {
+        const tracked = this.tracked.get(item.dirty.monitor.id);
+        if (tracked && tracked.state === item.dirty.state) tracked.state = item.previous;
+      }
+    },
+  );
 
   constructor(
     private readonly config: VigiaConfig,
@@ -62,6 +82,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationShutdown(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     this.scheduler?.stop();
+    await this.changes.drain();
     await this.flush(true).catch((e: unknown) => this.warn('final flush', e));
   }
 
@@ -78,6 +99,11 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   /** Re-reads the monitors this watchdog owns (new, changed, removed, or moved from a dead replica). */
   async refresh(): Promise<void> {
     const live = (await this.heartbeat.liveInstances()).map((i) => i.id);
+    const fingerprint = `${await this.catalog.fingerprint()}|${[...live].sort().join(',')}`;
+    // Unchanged fleet and replicas: nothing to reload, except a full re-read now and then as a safety net.
+    if (fingerprint === this.lastFingerprint && Date.now() - this.lastFullRefresh < FULL_REFRESH_MS) return;
+    this.lastFingerprint = fingerprint;
+    this.lastFullRefresh = Date.now();
     const owned = await this.catalog.owned(this.heartbeat.instanceId, live);
     const ids = new Set(owned.map((m) => m.id));
     const gone = [...this.tracked.values()].filter((t) => !ids.has(t.monitor.id));
@@ -109,16 +135,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     tracked.last = result;
     tracked.dirty = true;
     this.rollups.add(monitor.id, monitor.tenantId, result);
-    if (outcome.change) {
-      try {
-        await this.store.saveChange({ monitor, state: outcome.state, last: result }, outcome.change);
-        await this.applyToIncidents(monitor, outcome.change);
-      } catch (error) {
-        // Not recorded: go back to the previous state, so the next result produces the change again.
-        this.warn(`recording the change of ${monitor.id}`, error);
-        tracked.state = previous;
-      }
-    }
+    if (outcome.change) this.changes.push({ dirty: { monitor, state: outcome.state, last: result }, change: outcome.change, previous });
     return outcome.reprobeInMs;
   }
 
