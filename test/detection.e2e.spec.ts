@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '#lib/persistence';
 import { startTestApi, type TestApi } from './support/test-api.js';
@@ -172,6 +174,46 @@ describe('watchdog: probe → detector → incident, against real targets', () =
     const resolved = await until('resolved after restart', async () => (await incidentsOf(httpMonitor)).find((i) => i.id === open.id && i.status === 'resolved'));
     expect(resolved.id).toBe(open.id);
   }, 30_000);
+
+  it('pushes confirmed changes to subscribers of the tenant, and to no other tenant', async () => {
+    await until('http up', async () => ((await health(httpMonitor)) === 'up' ? true : undefined));
+    const other = await api.tenant('elsewhere');
+    const subscribe = (bearer: string) => {
+      const events: { to: string; monitorId: string }[] = [];
+      const client = createClient({ url: `${api.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${bearer}` } });
+      const done = new Promise<void>((resolve, reject) => {
+        client.subscribe<{ monitorStateChanged: { to: string; monitorId: string } }>(
+          { query: 'subscription { monitorStateChanged { monitorId from to at reason } }' },
+          { next: (m) => (m.data ? events.push(m.data.monitorStateChanged) : reject(new Error(JSON.stringify(m.errors)))), error: reject, complete: resolve },
+        );
+      });
+      return { events, client, done };
+    };
+    const mine = subscribe(token);
+    const theirs = subscribe(other.token);
+    await new Promise((r) => setTimeout(r, 300));
+    await web.down();
+    await until('pushed down', async () => (mine.events.some((e) => e.monitorId === httpMonitor && e.to === 'down') ? true : undefined));
+    expect(mine.events.map((e) => e.to)).toEqual(['suspect', 'down']);
+    expect(theirs.events).toEqual([]);
+    await web.up();
+    await until('pushed up', async () => (mine.events.some((e) => e.to === 'up') ? true : undefined));
+    await mine.client.dispose();
+    await theirs.client.dispose();
+  });
+
+  it('refuses a subscription without a valid token', async () => {
+    const client = createClient({ url: `${api.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: 'Bearer vgs_forged' } });
+    const outcome = await new Promise<string>((resolve) => {
+      client.subscribe({ query: 'subscription { monitorStateChanged { monitorId } }' }, {
+        next: (m) => resolve(JSON.stringify(m)),
+        error: (e) => resolve(JSON.stringify(e)),
+        complete: () => resolve('complete'),
+      });
+    });
+    expect(outcome).toMatch(/UNAUTHENTICATED|invalid credentials/);
+    await client.dispose();
+  });
 
   it('answers probeNow with a live result, without feeding the detector', async () => {
     const res = await gql<{ probeNow: { status: string; reason: string; latencyMs: number } }>(`mutation { probeNow(monitorId: "${httpMonitor}") { status reason latencyMs } }`);

@@ -1,4 +1,4 @@
-import { Args, Field, Float, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Field, Float, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { InjectRepository } from '@nestjs/typeorm';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Repository } from 'typeorm';
@@ -10,6 +10,7 @@ import { MaintenanceWindow } from './maintenance-window.entity.js';
 import { MaintenanceService, MaintenanceWindowInput } from './maintenance.service.js';
 import { HealthState, MonitorState } from './monitor-state.entity.js';
 import { StateChange } from './state-change.entity.js';
+import { StateFeed, STATE_TRIGGER, type StateEvent } from './state-feed.js';
 
 @ObjectType()
 export class ProbeResultView {
@@ -18,6 +19,20 @@ export class ProbeResultView {
   @Field() reason: string;
   @Field() at: Date;
   @Field(() => GraphQLJSONObject, { nullable: true }) details?: Record<string, unknown>;
+}
+
+@ObjectType()
+export class MonitorStateEvent {
+  @Field(() => ID) monitorId: string;
+  @Field(() => HealthState) from: string;
+  @Field(() => HealthState) to: string;
+  @Field() at: Date;
+  @Field() flapping: boolean;
+  @Field() reason: string;
+}
+
+interface SubscriptionContext {
+  req: { principal?: Principal };
 }
 
 const StateChangeConnection = ConnectionType(StateChange, 'StateChange');
@@ -53,6 +68,22 @@ export class MonitorStateResolver {
     const host = await this.hosts.scope.get(principal, monitor.hostId);
     const result = await this.runner.run({ type: monitor.type, config: monitor.config, address: host.addresses[0]!, timeoutMs: monitor.timeoutMs });
     return { ...result, at: new Date(result.at) };
+  }
+}
+
+@Resolver(() => MonitorStateEvent)
+export class StateSubscriptionResolver {
+  constructor(private readonly feed: StateFeed) {}
+
+  @Subscription(() => MonitorStateEvent, {
+    description: "Health changes of this tenant's monitors as they are confirmed (optionally one monitor's)",
+    // The tenant comes from the subscriber's token: another tenant's events never pass this filter.
+    filter: (event: StateEvent, args: { monitorId?: string }, context: SubscriptionContext) =>
+      event.tenantId === context.req.principal?.tenantId && (!args.monitorId || args.monitorId === event.monitorId),
+    resolve: (event: StateEvent) => ({ ...event, at: new Date(event.at) }),
+  })
+  monitorStateChanged(@Args('monitorId', { type: () => ID, nullable: true }) _monitorId?: string) {
+    return this.feed.pubsub.asyncIterableIterator(STATE_TRIGGER);
   }
 }
 

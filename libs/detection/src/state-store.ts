@@ -4,6 +4,7 @@ import type { ProbeResult } from '#lib/probes';
 import type { DetectorState, HealthChange } from './detector.js';
 import type { WatchedMonitor } from './monitor-catalog.js';
 import type { RollupRow } from './rollup-aggregator.js';
+import { STATE_CHANNEL, type StateEvent } from './state-feed.js';
 
 export interface DirtyState {
   monitor: WatchedMonitor;
@@ -76,6 +77,17 @@ export class StateStore {
       );
       const states = [...latest.values()];
       await manager.query(UPSERT_STATES, stateColumns(states));
+      // Delivered to listening API processes when this transaction commits, never for a change that was rolled back.
+      const events: StateEvent[] = batch.map((b) => ({
+        tenantId: b.dirty.monitor.tenantId,
+        monitorId: b.dirty.monitor.id,
+        from: b.change.from,
+        to: b.change.to,
+        at: new Date(b.change.at).toISOString(),
+        flapping: b.change.flapping,
+        reason: b.change.reason.slice(0, 1000),
+      }));
+      await manager.query('SELECT pg_notify($1, e) FROM unnest($2::text[]) AS e', [STATE_CHANNEL, events.map((e) => JSON.stringify(e))]);
     });
   }
 
