@@ -40,7 +40,7 @@ const SCHEMAS: Record<ProbeType, ConfigSchema> = {
     required: ['from', 'to'],
     fields: {
       smtpHost: 'host', smtpPort: 'port', imapHost: 'host', imapPort: 'port', from: 'string', to: 'string',
-      ...login, mailbox: 'string', deadlineMs: 'int', tls: 'bool',
+      ...login, mailbox: 'string', deadlineMs: 'int', tls: 'bool', starttls: 'bool', tlsVerify: 'bool',
     },
   },
   [ProbeType.mysql]: {

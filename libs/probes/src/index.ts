@@ -8,3 +8,6 @@ export { DnsProbe } from './dns.probe.js';
 export { SmtpProbe } from './smtp.probe.js';
 export { MysqlProbe, replicationProblem, type ReplicationHealth } from './mysql.probe.js';
 export { readJsonPath } from './json-path.js';
+export { ImapProbe } from './imap.probe.js';
+export { Pop3Probe } from './pop3.probe.js';
+export { MailRoundTripProbe } from './mail-roundtrip.probe.js';

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { DnsProbe } from './dns.probe.js';
+import { ImapProbe } from './imap.probe.js';
+import { MailRoundTripProbe } from './mail-roundtrip.probe.js';
+import { Pop3Probe } from './pop3.probe.js';
 import { HttpProbe } from './http.probe.js';
 import { IcmpProbe } from './icmp.probe.js';
 import { MysqlProbe } from './mysql.probe.js';
@@ -8,7 +11,10 @@ import { SmtpProbe } from './smtp.probe.js';
 import { TcpProbe } from './tcp.probe.js';
 
 export function defaultProbes() {
-  return [new HttpProbe(), new TcpProbe(), new IcmpProbe(), new DnsProbe(), new SmtpProbe(), new MysqlProbe()];
+  return [
+    new HttpProbe(), new TcpProbe(), new IcmpProbe(), new DnsProbe(), new SmtpProbe(),
+    new ImapProbe(), new Pop3Probe(), new MailRoundTripProbe(), new MysqlProbe(),
+  ];
 }
 
 @Module({

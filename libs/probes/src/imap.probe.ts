@@ -1,0 +1,85 @@
+import { ImapFlow } from 'imapflow';
+import type { Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { ProbeType } from '#lib/inventory';
+import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
+import { openSocket, readUntil } from './tcp.probe.js';
+
+/** Options shared by the IMAP and mail round-trip probes: imapflow, the maintained IMAP client of the nodemailer authors. */
+export function imapClient(host: string, port: number | undefined, config: Record<string, unknown>, timeoutMs: number): ImapFlow {
+  const tls = bool(config, 'tls') ?? false;
+  const user = str(config, 'username');
+  return new ImapFlow({
+    host,
+    port: port ?? (tls ? 993 : 143),
+    secure: tls,
+    doSTARTTLS: bool(config, 'starttls'),
+    auth: user ? { user, pass: str(config, 'password') ?? '' } : undefined,
+    tls: { rejectUnauthorized: bool(config, 'tlsVerify') ?? true, servername: host },
+    logger: false,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+    disableAutoIdle: true,
+  });
+}
+
+/** IMAP: greeting, optional STARTTLS and login, and that the mailbox exists (STATUS). */
+export class ImapProbe implements Probe {
+  readonly type = ProbeType.imap;
+
+  async check(target: ProbeTarget, signal: AbortSignal): Promise<ProbeVerdict> {
+    const host = targetHost(target);
+    // imapflow insists on credentials; without them the check is the greeting, read off the socket.
+    if (!str(target.config, 'username')) return greetingOnly(host, target, signal);
+    const client = imapClient(host, num(target.config, 'port'), target.config, target.timeoutMs);
+    const port = (client as unknown as { options: { port: number } }).options.port;
+    const abort = (): void => client.close();
+    signal.addEventListener('abort', abort, { once: true });
+    client.on('error', () => undefined);
+    const started = performance.now();
+    try {
+      await client.connect();
+      const steps = [`greeting ${JSON.stringify((client.greeting ?? '').slice(0, 60))}`];
+      if (client.secureConnection) steps.push('TLS');
+      if (client.authenticated) {
+        steps.push('login ok');
+        const mailbox = str(target.config, 'mailbox') ?? 'INBOX';
+        const status = await client.status(mailbox, { messages: true });
+        if (!status) return { status: 'down', reason: `IMAP ${host}:${port} ${steps.join(', ')}, but mailbox ${mailbox} does not exist` };
+        steps.push(`${mailbox} has ${status.messages ?? 0} messages`);
+      }
+      const latencyMs = performance.now() - started;
+      await client.logout().catch(() => undefined);
+      return { status: 'up', reason: `IMAP ${host}:${port} ${steps.join(', ')} in ${formatMs(latencyMs)}`, latencyMs };
+    } catch (error) {
+      const detail = (error as { responseText?: string }).responseText ?? (error as Error).message;
+      return { status: 'down', reason: `IMAP ${host}:${port}: ${detail}` };
+    } finally {
+      signal.removeEventListener('abort', abort);
+      client.close();
+    }
+  }
+}
+
+async function greetingOnly(host: string, target: ProbeTarget, signal: AbortSignal): Promise<ProbeVerdict> {
+  const tls = bool(target.config, 'tls') ?? false;
+  const port = num(target.config, 'port') ?? (tls ? 993 : 143);
+  const started = performance.now();
+  const socket = tls
+    ? await new Promise<Socket>((resolve, reject) => {
+        const s = tlsConnect({ host, port, servername: host, rejectUnauthorized: bool(target.config, 'tlsVerify') ?? true }, () => resolve(s));
+        s.once('error', reject);
+        signal.addEventListener('abort', () => s.destroy(), { once: true });
+      })
+    : await openSocket(host, port, signal);
+  try {
+    const greeting = (await readUntil(socket, (text) => text.includes('\r\n'), signal)).split('\r\n')[0] ?? '';
+    const latencyMs = performance.now() - started;
+    if (!/^\* (OK|PREAUTH)/i.test(greeting)) return { status: 'down', reason: `IMAP ${host}:${port} greeted ${JSON.stringify(greeting.slice(0, 80))}`, latencyMs };
+    socket.write('a1 LOGOUT\r\n');
+    return { status: 'up', reason: `IMAP ${host}:${port} greeting ${JSON.stringify(greeting.slice(0, 60))} in ${formatMs(latencyMs)}`, latencyMs };
+  } finally {
+    socket.destroy();
+  }
+}
