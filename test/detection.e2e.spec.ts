@@ -113,6 +113,15 @@ describe('watchdog: probe → detector → incident, against real targets', () =
     // The outage starts at the first failure, not at the confirmation: within one interval after the stop.
     expect(new Date(incident!.openedAt).getTime() - stoppedAt).toBeLessThan(1200);
     expect(await health(httpMonitor)).toBe('down');
+    const fleet = await gql<{ fleetSummary: { monitors: { health: string; count: number }[]; openIncidents: number }; host: { health: string; services: unknown } }>(
+      `{ fleetSummary { monitors { health count } openIncidents } host(id: "${hostId}") { health } }`,
+    );
+    expect(fleet.fleetSummary.monitors.find((m) => m.health === 'down')?.count).toBe(1);
+    expect(fleet.fleetSummary.monitors.find((m) => m.health === 'up')?.count).toBe(1);
+    expect(fleet.fleetSummary.openIncidents).toBe(1);
+    expect(fleet.host.health).toBe('down');
+    const svc = await gql<{ services: { nodes: { health: string }[] } }>(`{ services(filter: {hostId: "${hostId}"}) { nodes { health } } }`);
+    expect(svc.services.nodes).toEqual([{ health: 'down' }]);
 
     const changes = await gql<{ stateChanges: { nodes: { fromHealth: string; toHealth: string; at: string }[] } }>(
       `{ stateChanges(monitorId: "${httpMonitor}") { nodes { fromHealth toHealth at } } }`,

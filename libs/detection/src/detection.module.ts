@@ -3,7 +3,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { IncidentsModule } from '#lib/incidents';
 import { InventoryModule } from '#lib/inventory';
 import { ProbesModule } from '#lib/probes';
-import { HostHealthResolver, MaintenanceResolver, MonitorStateResolver, StateSubscriptionResolver } from './detection.resolvers.js';
+import {
+  HostHealthResolver,
+  MaintenanceResolver,
+  MonitorStateResolver,
+  ServiceHealthResolver,
+  StateSubscriptionResolver,
+} from './detection.resolvers.js';
 import { StateFeed } from './state-feed.js';
 import { MaintenanceWindow } from './maintenance-window.entity.js';
 import { MaintenanceService } from './maintenance.service.js';
@@ -30,6 +36,6 @@ export class WatchdogModule {}
 /** What the API role serves of detection: states, changes, maintenance windows, probeNow, live watchdogs. */
 @Module({
   imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, InventoryModule],
-  providers: [WatchdogResolver, MonitorStateResolver, HostHealthResolver, MaintenanceResolver, MaintenanceService, StateFeed, StateSubscriptionResolver],
+  providers: [WatchdogResolver, MonitorStateResolver, HostHealthResolver, MaintenanceResolver, MaintenanceService, StateFeed, StateSubscriptionResolver, ServiceHealthResolver],
 })
 export class WatchdogStatusModule {}

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Repository } from 'typeorm';
 import { ConnectionType, PageArgs, paginateBy } from '#lib/common';
-import { Host, HostsService, Monitor, MonitorsService } from '#lib/inventory';
+import { Host, HostsService, Monitor, MonitorsService, Service } from '#lib/inventory';
 import { ProbeRunner } from '#lib/probes';
 import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
 import { MaintenanceWindow } from './maintenance-window.entity.js';
@@ -87,17 +87,58 @@ export class StateSubscriptionResolver {
   }
 }
 
+@ObjectType()
+export class HealthCount {
+  @Field(() => HealthState) health: HealthState;
+  @Field() count: number;
+}
+
+@ObjectType({ description: 'The fleet at a glance: how many enabled monitors are in each health, and how many flap' })
+export class FleetSummary {
+  @Field(() => [HealthCount]) monitors: HealthCount[];
+  @Field() flapping: number;
+  @Field() openIncidents: number;
+}
+
+function worst(rows: { health: HealthState }[]): HealthState {
+  return rows.reduce<HealthState>((w, r) => (SEVERITY.indexOf(r.health) > SEVERITY.indexOf(w) ? r.health : w), rows.length ? HealthState.up : HealthState.unknown);
+}
+
+const HEALTH_OF = `SELECT coalesce(s.health, 'unknown') AS health FROM monitors m LEFT JOIN monitor_states s ON s.monitor_id = m.id
+  WHERE m.tenant_id = $2 AND m.enabled AND`;
+
 @Resolver(() => Host)
 export class HostHealthResolver {
   constructor(@InjectRepository(MonitorState) private readonly states: Repository<MonitorState>) {}
 
-  @ResolveField(() => HealthState, { description: 'The worst health among the monitors of this host (unknown without monitors)' })
+  @ResolveField(() => HealthState, { description: 'The worst health among the enabled monitors of this host (unknown without any)' })
   async health(@CurrentPrincipal() principal: Principal, @Parent() host: Host): Promise<HealthState> {
-    const rows: { health: HealthState }[] = await this.states.query(
-      'SELECT s.health FROM monitor_states s JOIN monitors m ON m.id = s.monitor_id WHERE m.host_id = $1 AND s.tenant_id = $2 AND m.enabled',
-      [host.id, principal.tenantId],
+    return worst(await this.states.query(`${HEALTH_OF} m.host_id = $1`, [host.id, principal.tenantId]));
+  }
+
+  @Query(() => FleetSummary)
+  async fleetSummary(@CurrentPrincipal() principal: Principal): Promise<FleetSummary> {
+    const rows: { health: HealthState; count: number; flapping: number }[] = await this.states.query(
+      `SELECT coalesce(s.health, 'unknown') AS health, count(*)::int AS count, count(*) FILTER (WHERE s.flapping)::int AS flapping
+         FROM monitors m LEFT JOIN monitor_states s ON s.monitor_id = m.id WHERE m.tenant_id = $1 AND m.enabled GROUP BY 1`,
+      [principal.tenantId],
     );
-    return rows.reduce<HealthState>((worst, r) => (SEVERITY.indexOf(r.health) > SEVERITY.indexOf(worst) ? r.health : worst), rows.length ? HealthState.up : HealthState.unknown);
+    const [open] = await this.states.query("SELECT count(*)::int AS n FROM incidents WHERE tenant_id = $1 AND status = 'open'", [principal.tenantId]);
+    return {
+      monitors: SEVERITY.map((health) => ({ health, count: rows.find((r) => r.health === health)?.count ?? 0 })),
+      flapping: rows.reduce((n, r) => n + r.flapping, 0),
+      openIncidents: (open as { n: number }).n,
+    };
+  }
+}
+
+@Resolver(() => Service)
+export class ServiceHealthResolver {
+  constructor(@InjectRepository(MonitorState) private readonly states: Repository<MonitorState>) {}
+
+  @ResolveField(() => HealthState, { description: 'The worst health among the enabled monitors of this service (unknown without any)' })
+  async health(@CurrentPrincipal() principal: Principal, @Parent() service: Service): Promise<HealthState> {
+    return worst(await this.states.query(`${HEALTH_OF} m.service_id = $1`, [service.id, principal.tenantId]));
   }
 }
 
