@@ -23,6 +23,10 @@ export class MaintenanceWindowInput {
 
 const MAX_WINDOW_MS = 31 * 86_400_000;
 
+function normalized(input: MaintenanceWindowInput): Partial<MaintenanceWindow> {
+  return { ...input, name: input.name.trim(), hostIds: input.hostIds ?? [], serviceIds: input.serviceIds ?? [], monitorIds: input.monitorIds ?? [] };
+}
+
 @Injectable()
 export class MaintenanceService {
   readonly scope: TenantScopedRepository<MaintenanceWindow>;
@@ -42,12 +46,13 @@ export class MaintenanceService {
 
   async create(principal: Principal, input: MaintenanceWindowInput): Promise<MaintenanceWindow> {
     await this.check(principal, input);
-    return this.scope.create(principal, { ...input, name: input.name.trim(), hostIds: input.hostIds ?? [], serviceIds: input.serviceIds ?? [], monitorIds: input.monitorIds ?? [] });
+    return this.scope.create(principal, normalized(input));
   }
 
+  /** An update replaces the whole window: a window is small and its parts only make sense together. */
   async update(principal: Principal, id: string, input: MaintenanceWindowInput): Promise<MaintenanceWindow> {
     await this.check(principal, input);
-    return this.scope.update(principal, id, { ...input, name: input.name.trim(), hostIds: input.hostIds ?? [], serviceIds: input.serviceIds ?? [], monitorIds: input.monitorIds ?? [] });
+    return this.scope.update(principal, id, normalized(input));
   }
 
   private async check(principal: Principal, input: MaintenanceWindowInput): Promise<void> {
