@@ -1,7 +1,9 @@
+import { SshAccess1795371393734 } from './1795371393734-ssh-access.js';
 import { Detection1795369314152 } from './1795369314152-detection.js';
 import { Initial1795367800756 } from './1795367800756-initial.js';
 // Every migration, in order. Listed explicitly: a bundler or a glob cannot lose one.
 export const allMigrations = [
   Initial1795367800756,
   Detection1795369314152,
+  SshAccess1795371393734,
 ];

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
 import { IncidentsService } from '#lib/incidents';
 import { startTestApi, type TestApi } from './support/test-api.js';
 
 interface Ids {
+  credential?: string;
   incident?: string;
   maintenance?: string;
   site: string;
@@ -40,6 +42,9 @@ async function seed(api: TestApi, token: string, prefix: string): Promise<Ids> {
   return { site, customer, host, service, monitor, user, apiToken };
 }
 
+// A throwaway ed25519 key made for this test only (it opens nothing).
+const TEST_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs1' }).toString();
+
 describe('tenant isolation: an id of another tenant behaves as not found', () => {
   let api: TestApi;
   let a: Ids;
@@ -63,6 +68,13 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
       {}, tenantA.token,
     );
     a.maintenance = window.data!.createMaintenanceWindow.id;
+    const credential = await api.gql<{ createSshCredential: { id: string } }>(
+      'mutation($i: CreateSshCredentialInput!) { createSshCredential(input: $i) { id } }',
+      { i: { name: 'alpha key', privateKey: TEST_KEY } },
+      tenantA.token,
+    );
+    if (credential.errors) throw new Error(JSON.stringify(credential.errors));
+    a.credential = credential.data!.createSshCredential.id;
   });
   afterAll(() => api?.close());
 
@@ -93,6 +105,9 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     ['stateChanges', (a) => `{ stateChanges(monitorId: "${a.monitor}") { totalCount } }`, 'monitorId'],
     ['probeNow', (a) => `mutation { probeNow(monitorId: "${a.monitor}") { status } }`, 'monitorId'],
     ['createMaintenanceWindow', (a) => `mutation { createMaintenanceWindow(input: {name: "x", startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-01T01:00:00Z", hostIds: ["${a.host}"]}) { id } }`, 'input.hostIds[0]'],
+    ['deleteSshCredential', (a) => `mutation { deleteSshCredential(id: "${a.credential}") }`],
+    ['pinSshHostKey', (a) => `mutation { pinSshHostKey(hostId: "${a.host}") { id } }`, 'hostId'],
+    ['createHost', (a) => `mutation { createHost(input: {name: "x2", addresses: ["192.0.2.2"], sshCredentialId: "${a.credential}"}) { id } }`, 'input.sshCredentialId'],
     ['incidents', (a) => `{ incidents(filter: {monitorId: "${a.monitor}"}) { totalCount } }`, 'expect-empty'],
     // Links to another tenant's objects inside inputs.
     ['createHost', (a) => `mutation { createHost(input: {name: "x1", addresses: ["192.0.2.1"], siteId: "${a.site}"}) { id } }`, 'input.siteId'],

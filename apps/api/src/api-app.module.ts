@@ -8,6 +8,7 @@ import { IncidentsApiModule } from '#lib/incidents';
 import { InventoryModule } from '#lib/inventory';
 import { ObservabilityModule } from '#lib/observability';
 import { PersistenceModule } from '#lib/persistence';
+import { SecretsModule } from '#lib/secrets';
 import { TenancyModule } from '#lib/tenancy';
 import { graphqlOptions } from './graphql.options.js';
 
@@ -25,6 +26,7 @@ export class ApiAppModule {
         ClockModule,
         ObservabilityModule.forRoot([...config.roles].join('+')),
         PersistenceModule.forRoot(),
+        SecretsModule,
         TenancyModule,
         ...(config.roles.has('api')
           ? [GraphQLModule.forRoot(graphqlOptions(config)), InventoryModule, WatchdogStatusModule, IncidentsApiModule]

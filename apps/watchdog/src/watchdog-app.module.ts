@@ -4,6 +4,7 @@ import { type VigiaConfig, VigiaConfigModule } from '#lib/config';
 import { WatchdogModule } from '#lib/detection';
 import { ObservabilityModule } from '#lib/observability';
 import { PersistenceModule } from '#lib/persistence';
+import { SecretsModule } from '#lib/secrets';
 
 /** A watchdog process on its own: probing and detection, plus /healthz, /readyz and /metrics on PORT. */
 @Module({})
@@ -11,7 +12,8 @@ export class WatchdogAppModule {
   static forRoot(config: VigiaConfig): DynamicModule {
     return {
       module: WatchdogAppModule,
-      imports: [VigiaConfigModule.forRoot(config), ClockModule, ObservabilityModule.forRoot('watchdog'), PersistenceModule.forRoot(), WatchdogModule],
+      imports: [VigiaConfigModule.forRoot(config), ClockModule, ObservabilityModule.forRoot('watchdog'), PersistenceModule.forRoot(),
+        SecretsModule, WatchdogModule],
     };
   }
 }

@@ -98,6 +98,9 @@ export class VigiaEnvironment {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(300)
   VIGIA_STATE_FLUSH_SECONDS = 10;
+
+  @IsOptional() @Transform(trimmed) @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be 32 bytes in base64 (openssl rand -base64 32)' })
+  VIGIA_MASTER_KEY?: string = undefined;
 }
 
 export class ConfigError extends Error {}
@@ -124,6 +127,8 @@ export class VigiaConfig {
   readonly detection: { failuresToDown: number; successesToUp: number; confirmIntervalMs: number; flapThreshold: number };
   readonly rollupRetentionDays: number;
   readonly stateFlushMs: number;
+  /** Key that seals secrets at rest; undefined: a generated key file in the data folder. */
+  readonly masterKey: Buffer | undefined;
 
   constructor(env: VigiaEnvironment, defaultRoles: readonly ProcessRole[]) {
     this.port = env.PORT;
@@ -154,6 +159,7 @@ export class VigiaConfig {
     };
     this.rollupRetentionDays = env.VIGIA_ROLLUP_RETENTION_DAYS;
     this.stateFlushMs = env.VIGIA_STATE_FLUSH_SECONDS * 1000;
+    this.masterKey = env.VIGIA_MASTER_KEY ? Buffer.from(env.VIGIA_MASTER_KEY, 'base64') : undefined;
   }
 
   /** The embedded PostgreSQL is started after validation; its URL is then fixed into a new config. */
@@ -183,7 +189,7 @@ export function loadVigiaConfig(
     // "must be an integer" says more than "must not be greater than 65535" about "eighty": type checks first.
     const constraints = Object.entries(first.constraints ?? {}).sort(([a], [b]) => Number(!a.startsWith('is')) - Number(!b.startsWith('is')));
     const reason = constraints[0]?.[1] ?? 'is invalid';
-    const shown = first.property.includes('PASSWORD') || first.property === 'DATABASE_URL' ? '<hidden>' : JSON.stringify(first.value);
+    const shown = /PASSWORD|KEY/.test(first.property) || first.property === 'DATABASE_URL' ? '<hidden>' : JSON.stringify(first.value);
     throw new ConfigError(`${first.property}: ${reason.replace(`${first.property} `, '')} (got ${shown})`);
   }
   if ((parsed.VIGIA_BOOTSTRAP_EMAIL || parsed.VIGIA_BOOTSTRAP_PASSWORD) && !(parsed.VIGIA_BOOTSTRAP_EMAIL && parsed.VIGIA_BOOTSTRAP_PASSWORD)) {

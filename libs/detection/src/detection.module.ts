@@ -16,6 +16,7 @@ import { MaintenanceService } from './maintenance.service.js';
 import { MonitorCatalog } from './monitor-catalog.js';
 import { MonitorState } from './monitor-state.entity.js';
 import { ProbeRollup } from './probe-rollup.entity.js';
+import { ProbeTargets } from './probe-targets.js';
 import { StateChange } from './state-change.entity.js';
 import { StateStore } from './state-store.js';
 import { WatchdogHeartbeatService } from './watchdog-heartbeat.service.js';
@@ -27,8 +28,8 @@ export const DETECTION_ENTITIES = [WatchdogInstance, MonitorState, StateChange, 
 
 /** The watchdog role: heartbeat, monitor ownership, scheduler, probes, detector, incidents. */
 @Module({
-  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, IncidentsModule],
-  providers: [WatchdogHeartbeatService, MonitorCatalog, StateStore, WatchdogService],
+  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, IncidentsModule, InventoryModule],
+  providers: [WatchdogHeartbeatService, MonitorCatalog, StateStore, WatchdogService, ProbeTargets],
   exports: [WatchdogHeartbeatService, WatchdogService],
 })
 export class WatchdogModule {}
@@ -36,6 +37,6 @@ export class WatchdogModule {}
 /** What the API role serves of detection: states, changes, maintenance windows, probeNow, live watchdogs. */
 @Module({
   imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, InventoryModule],
-  providers: [WatchdogResolver, MonitorStateResolver, HostHealthResolver, MaintenanceResolver, MaintenanceService, StateFeed, StateSubscriptionResolver, ServiceHealthResolver],
+  providers: [ProbeTargets, WatchdogResolver, MonitorStateResolver, HostHealthResolver, MaintenanceResolver, MaintenanceService, StateFeed, StateSubscriptionResolver, ServiceHealthResolver],
 })
 export class WatchdogStatusModule {}

@@ -9,6 +9,7 @@ import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenanc
 import { MaintenanceWindow } from './maintenance-window.entity.js';
 import { MaintenanceService, MaintenanceWindowInput } from './maintenance.service.js';
 import { HealthState, MonitorState } from './monitor-state.entity.js';
+import { ProbeTargets } from './probe-targets.js';
 import { StateChange } from './state-change.entity.js';
 import { StateFeed, STATE_TRIGGER, type StateEvent } from './state-feed.js';
 
@@ -47,6 +48,7 @@ export class MonitorStateResolver {
     private readonly monitors: MonitorsService,
     private readonly hosts: HostsService,
     private readonly runner: ProbeRunner,
+    private readonly targets: ProbeTargets,
   ) {}
 
   @ResolveField(() => MonitorState, { nullable: true, description: 'Null until the first probe' })
@@ -66,7 +68,8 @@ export class MonitorStateResolver {
   async probeNow(@CurrentPrincipal() principal: Principal, @Args('monitorId', { type: () => ID }) monitorId: string): Promise<ProbeResultView> {
     const monitor = await this.monitors.scope.get(principal, monitorId, 'monitorId');
     const host = await this.hosts.scope.get(principal, monitor.hostId);
-    const result = await this.runner.run({ type: monitor.type, config: monitor.config, address: host.addresses[0]!, timeoutMs: monitor.timeoutMs });
+    const target = await this.targets.of({ ...monitor, address: host.addresses[0]!, sshPort: host.sshPort, sshUser: host.sshUser, sshHostKey: host.sshHostKey, sshCredentialId: host.sshCredentialId });
+    const result = await this.runner.run(target);
     return { ...result, at: new Date(result.at) };
   }
 }

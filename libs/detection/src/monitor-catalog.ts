@@ -18,6 +18,10 @@ export interface WatchedMonitor {
   address: string;
   /** A host-level check (no service): its outage is the host's. */
   hostLevel: boolean;
+  sshPort: number;
+  sshUser: string;
+  sshHostKey: string | null;
+  sshCredentialId: string | null;
 }
 
 /** Rendezvous hashing: each monitor belongs to the live watchdog with the highest score, so when one dies only its monitors move. */
@@ -55,7 +59,8 @@ export class MonitorCatalog {
     const rows: WatchedMonitor[] = await this.dataSource.query(
       `SELECT m.id, m.tenant_id AS "tenantId", m.host_id AS "hostId", m.service_id AS "serviceId", m.name, m.type,
               m.config, m.interval_ms AS "intervalMs", m.timeout_ms AS "timeoutMs", h.addresses[1] AS address,
-              (m.service_id IS NULL) AS "hostLevel"
+              (m.service_id IS NULL) AS "hostLevel", h.ssh_port AS "sshPort", h.ssh_user AS "sshUser",
+              h.ssh_host_key AS "sshHostKey", h.ssh_credential_id AS "sshCredentialId"
          FROM monitors m JOIN hosts h ON h.id = m.host_id
         WHERE m.enabled`,
     );

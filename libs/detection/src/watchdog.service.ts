@@ -6,6 +6,7 @@ import { DEFAULT_POLICY, type DetectorPolicy, type DetectorState, type HealthCha
 import { ChangeWriter, type PendingChange } from './change-writer.js';
 import { MonitorCatalog, type WatchedMonitor } from './monitor-catalog.js';
 import { ProbeScheduler } from './probe-scheduler.js';
+import { ProbeTargets } from './probe-targets.js';
 import { RollupAggregator } from './rollup-aggregator.js';
 import { StateStore } from './state-store.js';
 import { WatchdogHeartbeatService } from './watchdog-heartbeat.service.js';
@@ -64,6 +65,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     private readonly store: StateStore,
     private readonly runner: ProbeRunner,
     private readonly incidents: IncidentsService,
+    private readonly targets: ProbeTargets,
   ) {
     this.policy = { ...DEFAULT_POLICY, ...config.detection };
   }
@@ -104,6 +106,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     if (fingerprint === this.lastFingerprint && Date.now() - this.lastFullRefresh < FULL_REFRESH_MS) return;
     this.lastFingerprint = fingerprint;
     this.lastFullRefresh = Date.now();
+    this.targets.forget();
     const owned = await this.catalog.owned(this.heartbeat.instanceId, live);
     const ids = new Set(owned.map((m) => m.id));
     const gone = [...this.tracked.values()].filter((t) => !ids.has(t.monitor.id));
@@ -121,7 +124,12 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async probe(monitor: WatchedMonitor): Promise<number | undefined> {
-    const result = await this.runner.run({ type: monitor.type, config: monitor.config, address: monitor.address, timeoutMs: monitor.timeoutMs });
+    let result: ProbeResult;
+    try {
+      result = await this.runner.run(await this.targets.of(monitor));
+    } catch (error) {
+      result = { status: 'down', latencyMs: 0, at: Date.now(), reason: `cannot prepare the probe: ${error instanceof Error ? error.message : String(error)}` };
+    }
     return this.handle(monitor, result);
   }
 

@@ -7,6 +7,7 @@ import { Host } from './entities/host.entity.js';
 import type { CreateHostInput, HostFilter, UpdateHostInput } from './graphql/inventory.inputs.js';
 import { keepNull, whereNameContains } from './search.js';
 import { SitesService } from './customers.service.js';
+import { SshCredentialsService } from './ssh-credentials.service.js';
 
 @Injectable()
 export class HostsService {
@@ -15,6 +16,7 @@ export class HostsService {
   constructor(
     @InjectRepository(Host) repository: Repository<Host>,
     private readonly sites: SitesService,
+    private readonly credentials: SshCredentialsService,
   ) {
     this.scope = new TenantScopedRepository(repository, 'host');
   }
@@ -29,12 +31,17 @@ export class HostsService {
   }
 
   async create(principal: Principal, input: CreateHostInput): Promise<Host> {
-    if (input.siteId) await this.sites.scope.get(principal, input.siteId, 'input.siteId');
+    await this.checkLinks(principal, input);
     return this.scope.create(principal, { ...input, name: input.name.toLowerCase(), tags: normalizeTags(input.tags) });
   }
 
-  async update(principal: Principal, id: string, input: UpdateHostInput): Promise<Host> {
+  private async checkLinks(principal: Principal, input: UpdateHostInput): Promise<void> {
     if (input.siteId) await this.sites.scope.get(principal, input.siteId, 'input.siteId');
+    if (input.sshCredentialId) await this.credentials.scope.get(principal, input.sshCredentialId, 'input.sshCredentialId');
+  }
+
+  async update(principal: Principal, id: string, input: UpdateHostInput): Promise<Host> {
+    await this.checkLinks(principal, input);
     return this.scope.update(principal, id, { ...input, name: keepNull(input.name, (n) => n.toLowerCase()), tags: keepNull(input.tags, normalizeTags) });
   }
 }

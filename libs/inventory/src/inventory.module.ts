@@ -12,13 +12,15 @@ import {
 import { HostsService } from './hosts.service.js';
 import { MonitorsService } from './monitors.service.js';
 import { ServicesService } from './services.service.js';
+import { SshCredentialsResolver } from './graphql/ssh-credentials.resolver.js';
+import { SshCredentialsService } from './ssh-credentials.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature(INVENTORY_ENTITIES)],
   providers: [
-    CustomersService, SitesService, HostsService, ServicesService, MonitorsService,
-    CustomersResolver, SitesResolver, HostsResolver, ServicesResolver, MonitorsResolver,
+    CustomersService, SitesService, HostsService, ServicesService, MonitorsService, SshCredentialsService,
+    CustomersResolver, SitesResolver, HostsResolver, ServicesResolver, MonitorsResolver, SshCredentialsResolver,
   ],
-  exports: [CustomersService, SitesService, HostsService, ServicesService, MonitorsService],
+  exports: [CustomersService, SitesService, HostsService, ServicesService, MonitorsService, SshCredentialsService],
 })
 export class InventoryModule {}

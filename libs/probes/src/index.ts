@@ -11,3 +11,4 @@ export { readJsonPath } from './json-path.js';
 export { ImapProbe } from './imap.probe.js';
 export { Pop3Probe } from './pop3.probe.js';
 export { MailRoundTripProbe } from './mail-roundtrip.probe.js';
+export { SshProbe } from './ssh.probe.js';

@@ -19,6 +19,8 @@ export interface ProbeTarget {
   /** The host's first address; a config `host` overrides it. */
   address: string;
   timeoutMs: number;
+  /** SSH access of the host, resolved by the caller (credential unsealed, host key pinned) for `ssh` monitors. */
+  ssh?: { port: number; user: string; privateKey: string; hostKey: string | null };
 }
 
 /** Returned by a probe; the runner adds `at` and the measured latency when the probe does not set its own. */

@@ -8,12 +8,13 @@ import { IcmpProbe } from './icmp.probe.js';
 import { MysqlProbe } from './mysql.probe.js';
 import { PROBES, ProbeRunner } from './probe-runner.js';
 import { SmtpProbe } from './smtp.probe.js';
+import { SshProbe } from './ssh.probe.js';
 import { TcpProbe } from './tcp.probe.js';
 
 export function defaultProbes() {
   return [
     new HttpProbe(), new TcpProbe(), new IcmpProbe(), new DnsProbe(), new SmtpProbe(),
-    new ImapProbe(), new Pop3Probe(), new MailRoundTripProbe(), new MysqlProbe(),
+    new ImapProbe(), new Pop3Probe(), new MailRoundTripProbe(), new MysqlProbe(), new SshProbe(),
   ];
 }
 

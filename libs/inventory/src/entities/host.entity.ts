@@ -3,6 +3,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, 
 import { Tenant } from '#lib/tenancy';
 import { HostKind } from './enums.js';
 import { Site } from './site.entity.js';
+import { SshCredential } from './ssh-credential.entity.js';
 
 @ObjectType({ description: 'A physical server, VM or hypervisor' })
 @Entity('hosts')
@@ -21,6 +22,10 @@ export class Host {
   @Field(() => [String]) @Column({ type: 'text', array: true, default: () => "'{}'" }) tags: string[];
   @Field(() => Int) @Column({ type: 'int', default: 22 }) sshPort: number;
   @Field() @Column({ type: 'text', default: 'root' }) sshUser: string;
+  @Field(() => String, { nullable: true, description: 'Pinned SSH host key (SHA256:…); a host presenting another key is refused' })
+  @Column({ type: 'text', nullable: true }) sshHostKey: string | null;
+  @Field(() => ID, { nullable: true }) @Column({ type: 'uuid', nullable: true }) sshCredentialId: string | null;
+  @ManyToOne(() => SshCredential, { onDelete: 'RESTRICT' }) @JoinColumn({ name: 'ssh_credential_id' }) sshCredential?: SshCredential;
   @Field() @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @Field() @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

@@ -3,7 +3,8 @@ import { Host } from './host.entity.js';
 import { Monitor } from './monitor.entity.js';
 import { Service } from './service.entity.js';
 import { Site } from './site.entity.js';
+import { SshCredential } from './ssh-credential.entity.js';
 
-export { Customer, Host, Monitor, Service, Site };
+export { Customer, Host, Monitor, Service, Site, SshCredential };
 export { HostKind, ProbeType, ServiceType } from './enums.js';
-export const INVENTORY_ENTITIES = [Customer, Site, Host, Service, Monitor];
+export const INVENTORY_ENTITIES = [Customer, Site, SshCredential, Host, Service, Monitor];

@@ -61,6 +61,10 @@ export class CreateHostInput {
   tags?: string[];
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(65535) sshPort?: number;
   @Field({ nullable: true }) @IsOptional() @Matches(UNIX_USER, { message: 'must be a Unix user name' }) sshUser?: string;
+  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all', idMessage) sshCredentialId?: string;
+  @Field({ nullable: true, description: 'SHA256:… as printed by ssh-keygen -lf; or use pinSshHostKey' })
+  @IsOptional() @Matches(/^SHA256:[A-Za-z0-9+/]{43}$/, { message: 'must be an OpenSSH SHA256 fingerprint (SHA256:…)' })
+  sshHostKey?: string;
 }
 @InputType()
 export class UpdateHostInput extends PartialType(CreateHostInput) {}
@@ -119,4 +123,10 @@ export class MonitorFilter extends NameFilter {
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all', idMessage) serviceId?: string;
   @Field(() => ProbeType, { nullable: true }) @IsOptional() @IsEnum(ProbeType) type?: ProbeType;
   @Field({ nullable: true }) @IsOptional() @IsBoolean() enabled?: boolean;
+}
+
+@InputType()
+export class CreateSshCredentialInput {
+  @Field() @IsString() @MinLength(1) @MaxLength(100) @Matches(PRINTABLE, printable) name: string;
+  @Field({ description: 'OpenSSH or PEM private key, unencrypted' }) @IsString() @MinLength(64) @MaxLength(16_384) privateKey: string;
 }

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { type Connection, type PageArgs, VigiaException } from '#lib/common';
+import { fetchHostKey, inspectPrivateKey } from '#lib/executors';
+import { SecretBox } from '#lib/secrets';
+import { type Principal, TenantScopedRepository } from '#lib/tenancy';
+import { Host } from './entities/host.entity.js';
+import { SshCredential } from './entities/ssh-credential.entity.js';
+import type { CreateSshCredentialInput } from './graphql/inventory.inputs.js';
+
+@Injectable()
+export class SshCredentialsService {
+  readonly scope: TenantScopedRepository<SshCredential>;
+
+  constructor(
+    @InjectRepository(SshCredential) private readonly repository: Repository<SshCredential>,
+    @InjectRepository(Host) private readonly hosts: Repository<Host>,
+    private readonly box: SecretBox,
+  ) {
+    this.scope = new TenantScopedRepository(repository, 'SSH credential');
+  }
+
+  list(principal: Principal, page: PageArgs): Promise<Connection<SshCredential>> {
+    return this.scope.list(principal, page, 'name');
+  }
+
+  async create(principal: Principal, input: CreateSshCredentialInput): Promise<SshCredential> {
+    let inspected: { publicKey: string; fingerprint: string };
+    try {
+      inspected = inspectPrivateKey(input.privateKey);
+    } catch (error) {
+      throw VigiaException.invalid('input.privateKey', `cannot be read as an unencrypted SSH private key (${(error as Error).message})`);
+    }
+    const id = randomUUID();
+    return this.scope.create(principal, {
+      id,
+      name: input.name.trim(),
+      publicKey: inspected.publicKey,
+      fingerprint: inspected.fingerprint,
+      privateKeySealed: this.box.seal(input.privateKey, `ssh_credentials:${id}`),
+    });
+  }
+
+  /** The private key in clear, for the SSH client only; never returned over the API. */
+  async privateKey(credentialId: string, tenantId: string): Promise<string> {
+    const credential = await this.repository.findOne({ where: { id: credentialId, tenantId } });
+    if (!credential) throw VigiaException.notFound('SSH credential', 'sshCredentialId');
+    return this.box.open(credential.privateKeySealed, `ssh_credentials:${credential.id}`);
+  }
+
+  /** Trust on first use, on an operator's explicit request: reads the key the host presents now and pins it. */
+  async pinHostKey(principal: Principal, host: Host, timeoutMs = 5000): Promise<Host> {
+    const address = host.addresses[0]!;
+    let key: string;
+    try {
+      key = await fetchHostKey(address, host.sshPort, timeoutMs);
+    } catch (error) {
+      throw new VigiaException('CONFLICT', `could not read the SSH host key of ${host.name} (${address}:${host.sshPort}): ${(error as Error).message}`, 'hostId');
+    }
+    await this.hosts.update({ id: host.id, tenantId: principal.tenantId }, { sshHostKey: key });
+    return { ...host, sshHostKey: key };
+  }
+}

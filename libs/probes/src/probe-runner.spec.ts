@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { ProbeType } from '#lib/inventory';
+import type { Probe } from './probe.js';
+import { ProbeRunner } from './probe-runner.js';
+
+const target = { type: ProbeType.tcp, config: {}, address: '127.0.0.1', timeoutMs: 200 };
+
+describe('ProbeRunner', () => {
+  it('turns a probe that throws into down with the error as reason', async () => {
+    const throwing: Probe = { type: ProbeType.tcp, check: async () => { throw Object.assign(new Error('boom'), { code: 'EBOOM' }); } };
+    const result = await new ProbeRunner([throwing]).run(target);
+    expect(result).toMatchObject({ status: 'down', reason: 'EBOOM: boom' });
+  });
+
+  it('answers a probe that never returns with down at the deadline, and aborts it', async () => {
+    let aborted = false;
+    const hanging: Probe = {
+      type: ProbeType.tcp,
+      check: (_t, signal) => new Promise(() => signal.addEventListener('abort', () => (aborted = true))),
+    };
+    const started = Date.now();
+    const result = await new ProbeRunner([hanging]).run(target);
+    expect(result).toMatchObject({ status: 'down', reason: 'no answer within 200 ms' });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(aborted).toBe(true);
+  });
+
+  it('says so when the watchdog has no probe of the type', async () => {
+    expect((await new ProbeRunner([]).run(target)).reason).toBe('no tcp probe in this watchdog');
+  });
+});
