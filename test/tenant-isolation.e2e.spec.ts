@@ -60,7 +60,7 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     b = await seed(api, tenantB.token, 'bravo');
     const incident = await api.app.get(IncidentsService).open(
       { id: a.monitor, tenantId: tenantA.tenantId, hostId: a.host, serviceId: a.service, name: 'alpha http' },
-      new Date(), 'HTTP 503', { planned: false, flapping: false },
+      new Date(), 'HTTP 503', { planned: false, flapping: false, suppressed: false },
     );
     a.incident = incident!.id;
     const window = await api.gql<{ createMaintenanceWindow: { id: string } }>(

@@ -4,6 +4,7 @@ import { IncidentsService, type MonitorRef } from '#lib/incidents';
 import { type ProbeResult, ProbeRunner } from '#lib/probes';
 import { DEFAULT_POLICY, type DetectorPolicy, type DetectorState, type HealthChange, initialState, observe } from './detector.js';
 import { ChangeWriter, type PendingChange } from './change-writer.js';
+import { type IncidentContext, incidentAction } from './incident-policy.js';
 import { MonitorCatalog, type WatchedMonitor } from './monitor-catalog.js';
 import { ProbeScheduler } from './probe-scheduler.js';
 import { ProbeTargets } from './probe-targets.js';
@@ -149,15 +150,20 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
 
   private async applyToIncidents(monitor: WatchedMonitor, change: HealthChange): Promise<void> {
     const ref: MonitorRef = { id: monitor.id, tenantId: monitor.tenantId, hostId: monitor.hostId, serviceId: monitor.serviceId, name: monitor.name };
-    const effective = new Date(change.effectiveAt);
-    if (change.to === 'down' && change.from !== 'down') {
-      const planned = await this.store.activeMaintenance(monitor, effective);
-      const hostIncident = monitor.hostLevel ? null : await this.incidents.openHostIncident(monitor.hostId);
-      await this.incidents.open(ref, effective, change.reason, { planned, flapping: change.flapping, hostIncidentId: hostIncident?.id });
-    } else if (change.from === 'down' && (change.to === 'up' || change.to === 'degraded')) {
-      await this.incidents.resolve(ref, effective, change.reason);
-    } else if (change.from === change.to) {
-      await this.incidents.note(ref, new Date(change.at), 'flapping', change.flapping ? 'flapping: runbooks held until stable' : 'stable again', change.flapping);
+    // Only an outage needs to look around (maintenance, the host's state); the rest is decided by the change alone.
+    const opening = change.to === 'down' && change.from !== 'down';
+    const context: IncidentContext = {
+      hostLevel: monitor.hostLevel,
+      inMaintenance: opening && (await this.store.activeMaintenance(monitor, new Date(change.effectiveAt))),
+      hostIncidentId: opening && !monitor.hostLevel ? (await this.incidents.openHostIncident(monitor.hostId))?.id : undefined,
+    };
+    const action = incidentAction(change, context);
+    if (action.kind === 'open') {
+      await this.incidents.open(ref, new Date(action.at), change.reason, { planned: action.planned, flapping: action.flapping, hostIncidentId: action.causeIncidentId, suppressed: action.suppressed });
+    } else if (action.kind === 'resolve') {
+      await this.incidents.resolve(ref, new Date(action.at), change.reason);
+    } else if (action.kind === 'flapping') {
+      await this.incidents.note(ref, new Date(action.at), 'flapping', action.flapping ? 'flapping: runbooks held until stable' : 'stable again', action.flapping);
     }
   }
 

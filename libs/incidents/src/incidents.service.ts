@@ -23,6 +23,8 @@ export interface OutageContext {
   /** The open incident of the host this monitor runs on, when the host itself is down. */
   hostIncidentId?: string;
   flapping: boolean;
+  /** No alerts, no runbooks: decided by the detection's incident policy. */
+  suppressed: boolean;
 }
 
 export interface IncidentFilter {
@@ -51,7 +53,6 @@ export class IncidentsService {
     return this.dataSource.transaction(async (manager) => {
       const existing = await manager.findOne(Incident, { where: { monitorId: monitor.id, status: IncidentStatus.open } });
       if (existing) return undefined;
-      const suppressed = context.planned || context.flapping || Boolean(context.hostIncidentId);
       const inserted = await manager
         .createQueryBuilder()
         .insert()
@@ -65,7 +66,7 @@ export class IncidentsService {
           openedAt: startedAt,
           resolvedAt: null,
           planned: context.planned,
-          suppressed,
+          suppressed: context.suppressed,
           flapping: context.flapping,
           causeIncidentId: context.hostIncidentId ?? null,
           openReason: reason,
