@@ -8,6 +8,7 @@ import { IncidentsApiModule } from '#lib/incidents';
 import { InventoryModule } from '#lib/inventory';
 import { ObservabilityModule } from '#lib/observability';
 import { PersistenceModule } from '#lib/persistence';
+import { ReportsModule } from '#lib/reports';
 import { SecretsModule } from '#lib/secrets';
 import { TenancyModule } from '#lib/tenancy';
 import { graphqlOptions } from './graphql.options.js';
@@ -29,7 +30,7 @@ export class ApiAppModule {
         SecretsModule,
         TenancyModule,
         ...(config.roles.has('api')
-          ? [GraphQLModule.forRoot(graphqlOptions(config)), InventoryModule, WatchdogStatusModule, IncidentsApiModule]
+          ? [GraphQLModule.forRoot(graphqlOptions(config)), InventoryModule, WatchdogStatusModule, IncidentsApiModule, ReportsModule]
           : []),
         ...(config.roles.has('watchdog') ? [WatchdogModule] : []),
       ],

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { SubjectHistory } from './availability.js';
+import type { Interval } from './intervals.js';
+
+interface MonitorRow {
+  id: string;
+  host_id: string;
+  service_id: string | null;
+  created_at: Date;
+}
+
+/** Reads what reports are derived from — incidents, health changes, maintenance — for a set of monitors and a period. */
+@Injectable()
+export class HistoryLoader {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async monitorsOf(tenantId: string, where: string, params: unknown[]): Promise<MonitorRow[]> {
+    return this.dataSource.query(`SELECT m.id, m.host_id, m.service_id, m.created_at FROM monitors m WHERE m.tenant_id = $1 AND ${where}`, [tenantId, ...params]);
+  }
+
+  async histories(tenantId: string, monitors: MonitorRow[], period: Interval): Promise<Map<string, SubjectHistory>> {
+    const ids = monitors.map((m) => m.id);
+    const [incidents, changes, windows] = await Promise.all([
+      this.dataSource.query(
+        `SELECT monitor_id, opened_at, resolved_at FROM incidents
+          WHERE tenant_id = $1 AND monitor_id = ANY($2::uuid[]) AND opened_at < $4 AND (resolved_at IS NULL OR resolved_at > $3)`,
+        [tenantId, ids, new Date(period.start), new Date(period.end)],
+      ) as Promise<{ monitor_id: string; opened_at: Date; resolved_at: Date | null }[]>,
+      // The last change before the period tells the health at its start; then every change inside it.
+      this.dataSource.query(
+        `SELECT monitor_id, effective_at, to_health FROM (
+            SELECT monitor_id, effective_at, to_health, row_number() OVER (PARTITION BY monitor_id ORDER BY effective_at DESC) AS n
+              FROM monitor_state_changes WHERE tenant_id = $1 AND monitor_id = ANY($2::uuid[]) AND effective_at < $3
+          ) before WHERE n = 1
+         UNION ALL
+         SELECT monitor_id, effective_at, to_health FROM monitor_state_changes
+          WHERE tenant_id = $1 AND monitor_id = ANY($2::uuid[]) AND effective_at >= $3 AND effective_at < $4
+         ORDER BY 2`,
+        [tenantId, ids, new Date(period.start), new Date(period.end)],
+      ) as Promise<{ monitor_id: string; effective_at: Date; to_health: string }[]>,
+      this.dataSource.query(
+        `SELECT starts_at, ends_at, host_ids, service_ids, monitor_ids FROM maintenance_windows
+          WHERE tenant_id = $1 AND starts_at < $3 AND ends_at > $2`,
+        [tenantId, new Date(period.start), new Date(period.end)],
+      ) as Promise<{ starts_at: Date; ends_at: Date; host_ids: string[]; service_ids: string[]; monitor_ids: string[] }[]>,
+    ]);
+    const out = new Map<string, SubjectHistory>();
+    for (const m of monitors) {
+      out.set(m.id, {
+        createdAt: m.created_at.getTime(),
+        outages: incidents.filter((i) => i.monitor_id === m.id).map((i) => ({ start: i.opened_at.getTime(), end: i.resolved_at?.getTime() ?? null })),
+        degraded: degradedIntervals(changes.filter((c) => c.monitor_id === m.id)),
+        maintenance: windows
+          .filter((w) => w.monitor_ids.includes(m.id) || w.host_ids.includes(m.host_id) || (m.service_id !== null && w.service_ids.includes(m.service_id)))
+          .map((w) => ({ start: w.starts_at.getTime(), end: w.ends_at.getTime() })),
+      });
+    }
+    return out;
+  }
+}
+
+function degradedIntervals(changes: { effective_at: Date; to_health: string }[]): { start: number; end: number | null }[] {
+  const out: { start: number; end: number | null }[] = [];
+  for (const c of changes) {
+    const open = out.at(-1);
+    if (c.to_health === 'degraded' && (!open || open.end !== null)) out.push({ start: c.effective_at.getTime(), end: null });
+    else if (c.to_health !== 'degraded' && c.to_health !== 'suspect' && open && open.end === null) open.end = c.effective_at.getTime();
+  }
+  return out;
+}

@@ -1,0 +1,142 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import { VigiaException } from '#lib/common';
+import { Incident } from '#lib/incidents';
+import { CustomersService, HostsService, MonitorsService, ServicesService } from '#lib/inventory';
+import type { Principal } from '#lib/tenancy';
+import { Tenant } from '#lib/tenancy';
+import { availability, type AvailabilityFigures, combineAnyDown, DEFAULT_POLICY, type SubjectHistory } from './availability.js';
+import { HistoryLoader } from './history.loader.js';
+import type { Interval } from './intervals.js';
+import { errorBudget, nines } from './nines.js';
+import { buckets } from './periods.js';
+import { type AvailabilityFiguresView, type AvailabilityReport, type AvailabilityReportInput, ReportGranularity, SubjectKind } from './report.types.js';
+
+const MAX_PERIOD_MS = 400 * 86_400_000;
+
+/** Subject → groups of monitors: a group is down while any of its monitors is; groups add up time-weighted. */
+interface Subject {
+  name: string;
+  groups: string[][];
+}
+
+@Injectable()
+export class ReportsService {
+  constructor(
+    private readonly loader: HistoryLoader,
+    private readonly monitors: MonitorsService,
+    private readonly services: ServicesService,
+    private readonly hosts: HostsService,
+    private readonly customers: CustomersService,
+    @InjectRepository(Tenant) private readonly tenants: Repository<Tenant>,
+    @InjectRepository(Incident) private readonly incidents: Repository<Incident>,
+  ) {}
+
+  async availabilityReport(principal: Principal, input: AvailabilityReportInput, now = Date.now()): Promise<AvailabilityReport> {
+    const period: Interval = { start: input.from.getTime(), end: input.to.getTime() };
+    if (period.end <= period.start) throw VigiaException.invalid('input.to', 'must be after from');
+    if (period.end - period.start > MAX_PERIOD_MS) throw VigiaException.invalid('input.to', 'a report covers at most 400 days');
+    const tenant = await this.tenants.findOneByOrFail({ id: principal.tenantId });
+    const subject = await this.subject(principal, input);
+    const allIds = [...new Set(subject.groups.flat())];
+    const rows = allIds.length ? await this.loader.monitorsOf(principal.tenantId, 'm.id = ANY($2::uuid[])', [allIds]) : [];
+    const histories = await this.loader.histories(principal.tenantId, rows, period);
+    const groups = subject.groups.map((ids) => ids.map((id) => histories.get(id)).filter((h): h is SubjectHistory => Boolean(h))).filter((g) => g.length);
+    const combined = groups.map((g) => (g.length === 1 ? g[0]! : combineAnyDown(g)));
+    const figures = (window: Interval) => sumFigures(combined.map((h) => availability(h, window.start, window.end, now, DEFAULT_POLICY)));
+    const totals = figures(period);
+    const granularity = input.granularity ?? ReportGranularity.day;
+    const series = buckets(period, granularity, tenant.timeZone)
+      .filter((b) => b.start < now)
+      .map((b) => ({ from: new Date(b.start), to: new Date(b.end), figures: view(figures(b)) }));
+    const incidents = allIds.length
+      ? await this.incidents
+          .createQueryBuilder('i')
+          .where({ tenantId: principal.tenantId, monitorId: In(allIds) })
+          .andWhere('i.opened_at < :to AND (i.resolved_at IS NULL OR i.resolved_at > :from)', { from: input.from, to: input.to })
+          .orderBy('i.opened_at', 'ASC')
+          .limit(500)
+          .getMany()
+      : [];
+    const accountable = totals.observedMs - totals.plannedMs;
+    const sla = input.targetPercent !== undefined ? this.sla(input.targetPercent, accountable, totals.downtimeMs) : undefined;
+    return {
+      subjectKind: input.subject.kind,
+      subjectId: input.subject.id,
+      subjectName: subject.name,
+      from: input.from,
+      to: input.to,
+      timeZone: tenant.timeZone,
+      policy: { ...DEFAULT_POLICY, combination: 'a service, host or customer is down while any of its monitors is; several add up time-weighted' },
+      totals: view(totals),
+      series,
+      incidents,
+      sla,
+    };
+  }
+
+  private sla(targetPercent: number, accountableMs: number, downtimeMs: number) {
+    const budget = errorBudget(targetPercent, accountableMs, downtimeMs);
+    return { targetPercent, allowedDowntimeMs: budget.allowedMs, usedMs: budget.usedMs, remainingMs: budget.remainingMs, breached: budget.breached };
+  }
+
+  private async subject(principal: Principal, input: AvailabilityReportInput): Promise<Subject> {
+    const { kind, id } = input.subject;
+    if (kind !== SubjectKind.tenant && !id) throw VigiaException.invalid('input.subject.id', `is required for a ${kind}`);
+    const tenantId = principal.tenantId;
+    switch (kind) {
+      case SubjectKind.monitor: {
+        const monitor = await this.monitors.scope.get(principal, id!, 'input.subject.id');
+        return { name: monitor.name, groups: [[monitor.id]] };
+      }
+      case SubjectKind.service: {
+        const service = await this.services.scope.get(principal, id!, 'input.subject.id');
+        return { name: service.name, groups: [await this.ids(tenantId, 'm.service_id = $2', [service.id])] };
+      }
+      case SubjectKind.host: {
+        const host = await this.hosts.scope.get(principal, id!, 'input.subject.id');
+        // A host is its host-level checks (ping, SSH port…); without any, all its monitors stand for it.
+        const hostLevel = await this.ids(tenantId, 'm.host_id = $2 AND m.service_id IS NULL', [host.id]);
+        return { name: host.name, groups: [hostLevel.length ? hostLevel : await this.ids(tenantId, 'm.host_id = $2', [host.id])] };
+      }
+      case SubjectKind.customer: {
+        const customer = await this.customers.scope.get(principal, id!, 'input.subject.id');
+        // The customer is down while any of its services is: one group of all their monitors.
+        return { name: customer.name, groups: [await this.ids(tenantId, 'm.service_id IN (SELECT service_id FROM service_customers WHERE customer_id = $2)', [customer.id])] };
+      }
+      case SubjectKind.tenant: {
+        const rows: { service_id: string | null; id: string }[] = await this.loader.monitorsOf(tenantId, 'TRUE', []);
+        const byService = new Map<string, string[]>();
+        for (const r of rows) byService.set(r.service_id ?? `host-level:${r.id}`, [...(byService.get(r.service_id ?? `host-level:${r.id}`) ?? []), r.id]);
+        return { name: 'all services', groups: [...byService.values()] };
+      }
+    }
+  }
+
+  private async ids(tenantId: string, where: string, params: unknown[]): Promise<string[]> {
+    return (await this.loader.monitorsOf(tenantId, where, params)).map((m) => m.id);
+  }
+}
+
+function sumFigures(all: AvailabilityFigures[]): AvailabilityFigures {
+  const sum = (k: keyof AvailabilityFigures): number => all.reduce((n, f) => n + ((f[k] as number | null) ?? 0), 0);
+  const observedMs = sum('observedMs');
+  const plannedMs = sum('plannedMs');
+  const uptimeMs = sum('uptimeMs');
+  const downtimeMs = sum('downtimeMs');
+  const failures = sum('failures');
+  const accountable = observedMs - plannedMs;
+  return {
+    observedMs, plannedMs, uptimeMs, downtimeMs, failures,
+    degradedMs: sum('degradedMs'),
+    openOutages: sum('openOutages'),
+    availability: accountable > 0 ? uptimeMs / accountable : null,
+    mtbfMs: failures ? uptimeMs / failures : null,
+    mttrMs: failures ? downtimeMs / failures : null,
+  };
+}
+
+function view(f: AvailabilityFigures): AvailabilityFiguresView {
+  return { ...f, percent: f.availability === null ? null : Math.round(f.availability * 1e8) / 1e6, nines: f.availability === null ? null : nines(f.availability) };
+}

@@ -1,0 +1,103 @@
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from './support/test-api.js';
+
+const H = 3_600_000;
+const at = (day: number, hour: number, minute = 0) => new Date(Date.UTC(2026, 9, day, hour, minute));
+
+const REPORT = `query($i: AvailabilityReportInput!) { availabilityReport(input: $i) {
+  subjectName timeZone policy
+  totals { observedMs plannedMs downtimeMs availability percent nines failures mtbfMs mttrMs }
+  series { from to figures { downtimeMs availability } }
+  incidents { id openedAt }
+  sla { targetPercent allowedDowntimeMs usedMs remainingMs breached } } }`;
+
+interface Report {
+  subjectName: string;
+  totals: { observedMs: number; plannedMs: number; downtimeMs: number; availability: number; failures: number; mtbfMs: number; mttrMs: number };
+  series: { from: string; figures: { downtimeMs: number; availability: number } }[];
+  incidents: { id: string }[];
+  sla: { allowedDowntimeMs: number; usedMs: number; breached: boolean } | null;
+}
+
+describe('availability reports over GraphQL, from stored incidents and maintenance', () => {
+  let api: TestApi;
+  let token: string;
+  const ids: Record<string, string> = {};
+  const report = async (kind: string, id: string | undefined, extra: Record<string, unknown> = {}) => {
+    const res = await api.gql<{ availabilityReport: Report }>(REPORT, { i: { subject: { kind, id }, from: at(1, 0).toISOString(), to: new Date(Date.UTC(2026, 10, 1)).toISOString(), ...extra } }, token);
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data!.availabilityReport;
+  };
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    const tenant = await api.tenant('reports');
+    token = tenant.token;
+    const run = async <T>(q: string): Promise<T> => {
+      const res = await api.gql<T>(q, {}, token);
+      if (res.errors) throw new Error(JSON.stringify(res.errors));
+      return res.data!;
+    };
+    ids.customer = (await run<{ createCustomer: { id: string } }>('mutation { createCustomer(input: {name: "Bakery"}) { id } }')).createCustomer.id;
+    ids.host = (await run<{ createHost: { id: string } }>('mutation { createHost(input: {name: "web1", addresses: ["192.0.2.10"]}) { id } }')).createHost.id;
+    ids.service = (await run<{ createService: { id: string } }>(`mutation { createService(input: {name: "www", type: web, hostId: "${ids.host}", customerIds: ["${ids.customer}"]}) { id } }`)).createService.id;
+    const monitor = async (name: string, type: string, config: string, service?: string) =>
+      (await run<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "${name}", type: ${type}, hostId: "${ids.host}", ${service ? `serviceId: "${service}",` : ''} config: ${config}, intervalMs: 10000, timeoutMs: 5000}) { id } }`)).createMonitor.id;
+    ids.http = await monitor('www http', 'http', '{url: "http://192.0.2.10/"}', ids.service);
+    ids.tcp = await monitor('www tcp', 'tcp', '{port: 80}', ids.service);
+    ids.ping = await monitor('web1 ping', 'icmp', '{}');
+    const db = api.app.get(DataSource);
+    await db.query("UPDATE monitors SET created_at = '2026-09-01T00:00:00Z'");
+    const incident = (monitor: string, serviceId: string | null, from: Date, to: Date) =>
+      db.query(
+        `INSERT INTO incidents (tenant_id, monitor_id, host_id, service_id, status, opened_at, resolved_at, open_reason) VALUES ($1, $2, $3, $4, 'resolved', $5, $6, 'fixture')`,
+        [tenant.tenantId, monitor, ids.host, serviceId, from, to],
+      );
+    await incident(ids.http, ids.service, at(10, 10), at(10, 11));
+    await incident(ids.tcp, ids.service, at(10, 10, 30), at(10, 12));
+    await incident(ids.ping, null, at(20, 0), at(20, 0, 30));
+    await incident(ids.http, ids.service, at(25, 3), at(25, 4));
+    await run(`mutation { createMaintenanceWindow(input: {name: "kernel", startsAt: "${at(25, 2).toISOString()}", endsAt: "${at(25, 6).toISOString()}", hostIds: ["${ids.host}"]}) { id } }`);
+  }, 60_000);
+  afterAll(() => api?.close());
+
+  it('a service is down while any of its monitors is; maintenance is excluded from both sides', async () => {
+    const r = await report('service', ids.service, { targetPercent: 99.9 });
+    expect(r.subjectName).toBe('www');
+    expect(r.totals).toMatchObject({ observedMs: 744 * H, plannedMs: 4 * H, downtimeMs: 2 * H, failures: 1 });
+    expect(r.totals.availability).toBeCloseTo(738 / 740, 12);
+    expect(r.totals.mtbfMs! / (r.totals.mtbfMs! + r.totals.mttrMs!)).toBeCloseTo(r.totals.availability, 12);
+    // 99.9 % of the 740 accountable hours: 0.74 h allowed, 2 h used.
+    expect(r.sla).toEqual({ targetPercent: 99.9, allowedDowntimeMs: 2_664_000, usedMs: 7_200_000, remainingMs: -4_536_000, breached: true });
+    expect(r.series).toHaveLength(31);
+    expect(r.series[9]).toMatchObject({ from: '2026-10-10T00:00:00.000Z', figures: { downtimeMs: 2 * H } });
+    expect(r.series[9]!.figures.availability).toBeCloseTo(22 / 24, 12);
+    expect(r.incidents).toHaveLength(3);
+  });
+
+  it('a monitor, a host, a customer and the tenant each add up as documented', async () => {
+    const http = await report('monitor', ids.http);
+    expect(http.totals).toMatchObject({ downtimeMs: 1 * H, failures: 1 });
+    const host = await report('host', ids.host);
+    expect(host.totals).toMatchObject({ downtimeMs: 0.5 * H, plannedMs: 4 * H });
+    const customer = await report('customer', ids.customer);
+    expect(customer.totals).toMatchObject({ downtimeMs: 2 * H });
+    expect(customer.subjectName).toBe('Bakery');
+    const tenant = await report('tenant', undefined, { granularity: 'week' });
+    expect(tenant.totals).toMatchObject({ observedMs: 2 * 744 * H, plannedMs: 8 * H, downtimeMs: 2.5 * H, failures: 2 });
+    expect(tenant.totals.availability).toBeCloseTo((1480 - 2.5) / 1480, 12);
+  });
+
+  it('refuses bad periods and another tenant’s subjects, naming the field', async () => {
+    const inverted = await api.gql(REPORT, { i: { subject: { kind: 'service', id: ids.service }, from: at(5, 0).toISOString(), to: at(1, 0).toISOString() } }, token);
+    expect(inverted.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'input.to' });
+    const long = await api.gql(REPORT, { i: { subject: { kind: 'tenant' }, from: '2020-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z' } }, token);
+    expect(long.errors?.[0]?.message).toMatch(/at most 400 days/);
+    const missing = await api.gql(REPORT, { i: { subject: { kind: 'host' }, from: at(1, 0).toISOString(), to: at(2, 0).toISOString() } }, token);
+    expect(missing.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'input.subject.id' });
+    const other = await api.tenant('other-reports');
+    const foreign = await api.gql(REPORT, { i: { subject: { kind: 'customer', id: ids.customer }, from: at(1, 0).toISOString(), to: at(2, 0).toISOString() } }, other.token);
+    expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.subject.id' });
+  });
+});
