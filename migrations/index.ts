@@ -1,3 +1,4 @@
+import { SlaTargets1795372122486 } from './1795372122486-sla-targets.js';
 import { SshAccess1795371393734 } from './1795371393734-ssh-access.js';
 import { Detection1795369314152 } from './1795369314152-detection.js';
 import { Initial1795367800756 } from './1795367800756-initial.js';
@@ -6,4 +7,5 @@ export const allMigrations = [
   Initial1795367800756,
   Detection1795369314152,
   SshAccess1795371393734,
+  SlaTargets1795372122486,
 ];

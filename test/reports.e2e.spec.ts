@@ -101,3 +101,86 @@ describe('availability reports over GraphQL, from stored incidents and maintenan
     expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.subject.id' });
   });
 });
+
+describe('customer SLA pages by signed link', () => {
+  let api: TestApi;
+  let token: string;
+  let customer: string;
+  let other: string;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    token = (await api.tenant('pages')).token;
+    const run = async <T>(q: string): Promise<T> => {
+      const res = await api.gql<T>(q, {}, token);
+      if (res.errors) throw new Error(JSON.stringify(res.errors));
+      return res.data!;
+    };
+    customer = (await run<{ createCustomer: { id: string } }>('mutation { createCustomer(input: {name: "Panadería <López>"}) { id } }')).createCustomer.id;
+    other = (await run<{ createCustomer: { id: string } }>('mutation { createCustomer(input: {name: "Other"}) { id } }')).createCustomer.id;
+    const host = (await run<{ createHost: { id: string } }>('mutation { createHost(input: {name: "internal-web-7", addresses: ["10.9.8.7"]}) { id } }')).createHost.id;
+    const service = (await run<{ createService: { id: string } }>(`mutation { createService(input: {name: "Shop", type: web, hostId: "${host}", customerIds: ["${customer}"]}) { id } }`)).createService.id;
+    const monitor = (await run<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "internal-web-7 http", type: http, hostId: "${host}", serviceId: "${service}", config: {url: "http://10.9.8.7/"}, intervalMs: 10000, timeoutMs: 5000}) { id } }`)).createMonitor.id;
+    const db = api.app.get(DataSource);
+    await db.query("UPDATE monitors SET created_at = '2026-09-01T00:00:00Z'");
+    const [{ tenant_id }] = await db.query('SELECT tenant_id FROM monitors WHERE id = $1', [monitor]);
+    await db.query(
+      `INSERT INTO incidents (tenant_id, monitor_id, host_id, service_id, status, opened_at, resolved_at, open_reason) VALUES ($1, $2, $3, $4, 'resolved', '2026-10-10T10:00:00Z', '2026-10-10T10:43:12Z', 'HTTP 503 from 10.9.8.7')`,
+      [tenant_id, monitor, host, service],
+    );
+    await run(`mutation { setSlaTarget(customerId: "${customer}", targetPercent: 99.9) { id } }`);
+  }, 60_000);
+  afterAll(() => api?.close());
+
+  const link = async (customerId: string, month = '2026-10', expiresInDays = 30) => {
+    const res = await api.gql<{ customerReportLink: string }>(`mutation { customerReportLink(customerId: "${customerId}", month: "${month}", expiresInDays: ${expiresInDays}) }`, {}, token);
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data!.customerReportLink;
+  };
+
+  it('shows the customer its month: availability, the day bar, its incidents, its SLA — and nothing internal', async () => {
+    const res = await fetch(`${api.url}${await link(customer)}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    const html = await res.text();
+    expect(html).toContain('Panadería &#60;López&#62;: service availability, 2026-10');
+    expect(html).toContain('43 min 12 s');
+    expect(html).toMatch(/<b class="ok">met<\/b>target 99.9 %/);
+    expect(html.match(/class="day"/g)).toHaveLength(31);
+    expect(html).toContain('<td>Shop</td><td>2026-10-10 10:00 UTC</td>');
+    expect(html).not.toMatch(/10\.9\.8\.7|internal-web-7|HTTP 503/);
+  });
+
+  it('exports the same numbers as CSV and JSON', async () => {
+    const url = `${api.url}${await link(customer)}`;
+    const csv = await (await fetch(`${url}&format=csv`)).text();
+    expect(csv.split('\n')[0]).toBe('day,availability,downtime_ms,planned_ms');
+    expect(csv).toContain('2026-10-10,0.97,2592000,0');
+    const json = (await (await fetch(`${url}&format=json`)).json()) as { totals: { downtimeMs: number }; sla: { breached: boolean } };
+    expect(json.totals.downtimeMs).toBe(2_592_000);
+    expect(json.sla.breached).toBe(false);
+  });
+
+  it('answers 404 to a tampered, re-targeted or expired link', async () => {
+    const good = await link(customer);
+    const tampered = good.replace(/m=2026-10/, 'm=2026-09');
+    expect((await fetch(`${api.url}${tampered}`)).status).toBe(404);
+    const retargeted = good.replace(customer, other);
+    expect((await fetch(`${api.url}${retargeted}`)).status).toBe(404);
+    const badSig = good.replace(/s=[^&]+/, 's=AAAA');
+    expect((await fetch(`${api.url}${badSig}`)).status).toBe(404);
+    const expired = new URL(`${api.url}${good}`);
+    expired.searchParams.set('e', '1000');
+    expect((await fetch(expired)).status).toBe(404);
+  });
+
+  it('signs links only for the caller’s own customers and valid months', async () => {
+    const stranger = await api.tenant('stranger');
+    const res = await api.gql(`mutation { customerReportLink(customerId: "${customer}", month: "2026-10") }`, {}, stranger.token);
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'customerId' });
+    const bad = await api.gql(`mutation { customerReportLink(customerId: "${customer}", month: "2026-13") }`, {}, token);
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'month' });
+    const target = await api.gql(`mutation { setSlaTarget(customerId: "${customer}", targetPercent: 99.123456) { id } }`, {}, token);
+    expect(target.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'targetPercent' });
+  });
+});

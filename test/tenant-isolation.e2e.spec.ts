@@ -108,6 +108,9 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     ['deleteSshCredential', (a) => `mutation { deleteSshCredential(id: "${a.credential}") }`],
     ['pinSshHostKey', (a) => `mutation { pinSshHostKey(hostId: "${a.host}") { id } }`, 'hostId'],
     ['createHost', (a) => `mutation { createHost(input: {name: "x2", addresses: ["192.0.2.2"], sshCredentialId: "${a.credential}"}) { id } }`, 'input.sshCredentialId'],
+    ['setSlaTarget', (a) => `mutation { setSlaTarget(customerId: "${a.customer}", targetPercent: 99.9) { id } }`, 'customerId'],
+    ['customerReportLink', (a) => `mutation { customerReportLink(customerId: "${a.customer}", month: "2026-10") }`, 'customerId'],
+    ['availabilityReport', (a) => `{ availabilityReport(input: {subject: {kind: monitor, id: "${a.monitor}"}, from: "2026-10-01T00:00:00Z", to: "2026-11-01T00:00:00Z"}) { subjectName } }`, 'input.subject.id'],
     ['incidents', (a) => `{ incidents(filter: {monitorId: "${a.monitor}"}) { totalCount } }`, 'expect-empty'],
     // Links to another tenant's objects inside inputs.
     ['createHost', (a) => `mutation { createHost(input: {name: "x1", addresses: ["192.0.2.1"], siteId: "${a.site}"}) { id } }`, 'input.siteId'],

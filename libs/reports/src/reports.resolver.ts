@@ -1,11 +1,44 @@
-import { Args, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, type Principal } from '#lib/tenancy';
+import { Args, Float, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { VigiaException } from '#lib/common';
+import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
+import { ReportLinks } from './report-links.js';
+import { SlaTarget } from './sla-target.entity.js';
 import { AvailabilityReport, AvailabilityReportInput } from './report.types.js';
 import { ReportsService } from './reports.service.js';
 
 @Resolver(() => AvailabilityReport)
 export class ReportsResolver {
-  constructor(private readonly reports: ReportsService) {}
+  constructor(
+    private readonly reports: ReportsService,
+    private readonly links: ReportLinks,
+  ) {}
+
+  @RequireRole(Role.admin)
+  @Mutation(() => SlaTarget, { description: "Set a customer's availability target (percent, up to four decimals)" })
+  setSlaTarget(
+    @CurrentPrincipal() principal: Principal,
+    @Args('customerId', { type: () => ID }) customerId: string,
+    @Args('targetPercent', { type: () => Float }) targetPercent: number,
+  ): Promise<SlaTarget> {
+    return this.reports.setSlaTarget(principal, customerId, targetPercent).catch((error: unknown) => {
+      if (error instanceof RangeError) throw VigiaException.invalid('targetPercent', error.message.replace(/^target: /, ''));
+      throw error;
+    });
+  }
+
+  @RequireRole(Role.operator)
+  @Mutation(() => String, { description: "A signed, expiring link to a customer's SLA page for one month (YYYY-MM); append &format=csv or json for exports" })
+  async customerReportLink(
+    @CurrentPrincipal() principal: Principal,
+    @Args('customerId', { type: () => ID }) customerId: string,
+    @Args('month') month: string,
+    @Args('expiresInDays', { type: () => Int, defaultValue: 30 }) expiresInDays: number,
+  ): Promise<string> {
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw VigiaException.invalid('month', 'must be YYYY-MM');
+    if (expiresInDays < 1 || expiresInDays > 400) throw VigiaException.invalid('expiresInDays', 'must be from 1 to 400');
+    await this.reports.assertCustomer(principal, customerId);
+    return this.links.sign({ tenantId: principal.tenantId, customerId, month, expires: Math.floor(Date.now() / 1000) + expiresInDays * 86_400 });
+  }
 
   @Query(() => AvailabilityReport, { description: 'Availability, downtime, MTBF, MTTR and SLA status of a monitor, service, host, customer or the tenant over [from, to)' })
   availabilityReport(@CurrentPrincipal() principal: Principal, @Args('input') input: AvailabilityReportInput): Promise<AvailabilityReport> {

@@ -9,7 +9,8 @@ import { Tenant } from '#lib/tenancy';
 import { availability, type AvailabilityFigures, combineAnyDown, DEFAULT_POLICY, type SubjectHistory } from './availability.js';
 import { HistoryLoader } from './history.loader.js';
 import type { Interval } from './intervals.js';
-import { errorBudget, nines } from './nines.js';
+import { errorBudget, nines, targetPpm } from './nines.js';
+import { SlaTarget } from './sla-target.entity.js';
 import { buckets } from './periods.js';
 import { type AvailabilityFiguresView, type AvailabilityReport, type AvailabilityReportInput, ReportGranularity, SubjectKind } from './report.types.js';
 
@@ -31,7 +32,19 @@ export class ReportsService {
     private readonly customers: CustomersService,
     @InjectRepository(Tenant) private readonly tenants: Repository<Tenant>,
     @InjectRepository(Incident) private readonly incidents: Repository<Incident>,
+    @InjectRepository(SlaTarget) private readonly targets: Repository<SlaTarget>,
   ) {}
+
+  async assertCustomer(principal: Principal, customerId: string): Promise<void> {
+    await this.customers.scope.get(principal, customerId, 'customerId');
+  }
+
+  async setSlaTarget(principal: Principal, customerId: string, targetPercent: number): Promise<SlaTarget> {
+    const customer = await this.customers.scope.get(principal, customerId, 'customerId');
+    targetPpm(targetPercent);
+    const existing = await this.targets.findOne({ where: { tenantId: principal.tenantId, customerId: customer.id } });
+    return this.targets.save({ ...(existing ?? {}), tenantId: principal.tenantId, customerId: customer.id, targetPercent, policy: DEFAULT_POLICY });
+  }
 
   async availabilityReport(principal: Principal, input: AvailabilityReportInput, now = Date.now()): Promise<AvailabilityReport> {
     const period: Interval = { start: input.from.getTime(), end: input.to.getTime() };
@@ -60,7 +73,8 @@ export class ReportsService {
           .getMany()
       : [];
     const accountable = totals.observedMs - totals.plannedMs;
-    const sla = input.targetPercent !== undefined ? this.sla(input.targetPercent, accountable, totals.downtimeMs) : undefined;
+    const target = input.targetPercent ?? (input.subject.kind === SubjectKind.customer ? (await this.targets.findOne({ where: { tenantId: principal.tenantId, customerId: input.subject.id } }))?.targetPercent : undefined);
+    const sla = target !== undefined ? this.sla(target, accountable, totals.downtimeMs) : undefined;
     return {
       subjectKind: input.subject.kind,
       subjectId: input.subject.id,

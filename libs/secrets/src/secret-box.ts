@@ -13,6 +13,11 @@ export class SecretBox {
     this.key = key;
   }
 
+  /** For deriving purpose-specific keys (HKDF) so the master key itself signs or encrypts nothing else. */
+  keyMaterial(): Buffer {
+    return Buffer.from(this.key);
+  }
+
   seal(plaintext: string, context: string): string {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
