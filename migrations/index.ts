@@ -1,3 +1,4 @@
+import { ReportMailings1795372250538 } from './1795372250538-report-mailings.js';
 import { SlaTargets1795372122486 } from './1795372122486-sla-targets.js';
 import { SshAccess1795371393734 } from './1795371393734-ssh-access.js';
 import { Detection1795369314152 } from './1795369314152-detection.js';
@@ -8,4 +9,5 @@ export const allMigrations = [
   Detection1795369314152,
   SshAccess1795371393734,
   SlaTargets1795372122486,
+  ReportMailings1795372250538,
 ];

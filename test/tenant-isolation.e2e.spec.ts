@@ -110,6 +110,7 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     ['createHost', (a) => `mutation { createHost(input: {name: "x2", addresses: ["192.0.2.2"], sshCredentialId: "${a.credential}"}) { id } }`, 'input.sshCredentialId'],
     ['setSlaTarget', (a) => `mutation { setSlaTarget(customerId: "${a.customer}", targetPercent: 99.9) { id } }`, 'customerId'],
     ['customerReportLink', (a) => `mutation { customerReportLink(customerId: "${a.customer}", month: "2026-10") }`, 'customerId'],
+    ['previewMonthlyReport', (a) => `mutation { previewMonthlyReport(customerId: "${a.customer}", month: "2026-10") { subject } }`, 'customerId'],
     ['availabilityReport', (a) => `{ availabilityReport(input: {subject: {kind: monitor, id: "${a.monitor}"}, from: "2026-10-01T00:00:00Z", to: "2026-11-01T00:00:00Z"}) { subjectName } }`, 'input.subject.id'],
     ['incidents', (a) => `{ incidents(filter: {monitorId: "${a.monitor}"}) { totalCount } }`, 'expect-empty'],
     // Links to another tenant's objects inside inputs.

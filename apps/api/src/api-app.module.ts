@@ -1,12 +1,14 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
+import { ScheduleModule } from '@nestjs/schedule';
 import { ClockModule, VigiaValidationPipe } from '#lib/common';
 import { type VigiaConfig, VigiaConfigModule } from '#lib/config';
 import { WatchdogModule, WatchdogStatusModule } from '#lib/detection';
 import { IncidentsApiModule } from '#lib/incidents';
 import { InventoryModule } from '#lib/inventory';
 import { ObservabilityModule } from '#lib/observability';
+import { MailModule } from '#lib/mail';
 import { PersistenceModule } from '#lib/persistence';
 import { ReportsModule } from '#lib/reports';
 import { SecretsModule } from '#lib/secrets';
@@ -28,6 +30,8 @@ export class ApiAppModule {
         ObservabilityModule.forRoot([...config.roles].join('+')),
         PersistenceModule.forRoot(),
         SecretsModule,
+        MailModule,
+        ScheduleModule.forRoot(),
         TenancyModule,
         ...(config.roles.has('api')
           ? [GraphQLModule.forRoot(graphqlOptions(config)), InventoryModule, WatchdogStatusModule, IncidentsApiModule, ReportsModule]

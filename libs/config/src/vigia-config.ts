@@ -101,6 +101,19 @@ export class VigiaEnvironment {
 
   @IsOptional() @Transform(trimmed) @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be 32 bytes in base64 (openssl rand -base64 32)' })
   VIGIA_MASTER_KEY?: string = undefined;
+
+  @IsOptional() @Transform(trimmed) @Matches(/^smtps?:\/\/\S+$/, { message: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example:587' })
+  VIGIA_SMTP_URL?: string = undefined;
+
+  @IsOptional() @Transform(trimmed) @IsString() @MaxLength(254)
+  VIGIA_MAIL_FROM = 'Vigia <vigia@localhost>';
+
+  @IsOptional() @Transform(({ value }: { value: unknown }) => (value === 'false' ? false : value === 'true' ? true : value))
+  @IsIn([true, false], { message: 'must be true or false' })
+  VIGIA_SMTP_TLS_VERIFY: boolean = true;
+
+  @IsOptional() @Transform(trimmed) @Matches(/^https?:\/\/\S+$/, { message: 'must be the http(s) URL people reach Vigia at' })
+  VIGIA_PUBLIC_URL?: string = undefined;
 }
 
 export class ConfigError extends Error {}
@@ -127,6 +140,9 @@ export class VigiaConfig {
   readonly detection: { failuresToDown: number; successesToUp: number; confirmIntervalMs: number; flapThreshold: number };
   readonly rollupRetentionDays: number;
   readonly stateFlushMs: number;
+  readonly smtp: { url: string | undefined; from: string; tlsVerify: boolean };
+  /** Base of links in e-mails (customer pages); defaults to the local address. */
+  readonly publicUrl: string;
   /** Key that seals secrets at rest; undefined: a generated key file in the data folder. */
   readonly masterKey: Buffer | undefined;
 
@@ -160,6 +176,8 @@ export class VigiaConfig {
     this.rollupRetentionDays = env.VIGIA_ROLLUP_RETENTION_DAYS;
     this.stateFlushMs = env.VIGIA_STATE_FLUSH_SECONDS * 1000;
     this.masterKey = env.VIGIA_MASTER_KEY ? Buffer.from(env.VIGIA_MASTER_KEY, 'base64') : undefined;
+    this.smtp = { url: env.VIGIA_SMTP_URL, from: env.VIGIA_MAIL_FROM, tlsVerify: env.VIGIA_SMTP_TLS_VERIFY };
+    this.publicUrl = (env.VIGIA_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, '');
   }
 
   /** The embedded PostgreSQL is started after validation; its URL is then fixed into a new config. */
@@ -189,7 +207,7 @@ export function loadVigiaConfig(
     // "must be an integer" says more than "must not be greater than 65535" about "eighty": type checks first.
     const constraints = Object.entries(first.constraints ?? {}).sort(([a], [b]) => Number(!a.startsWith('is')) - Number(!b.startsWith('is')));
     const reason = constraints[0]?.[1] ?? 'is invalid';
-    const shown = /PASSWORD|KEY/.test(first.property) || first.property === 'DATABASE_URL' ? '<hidden>' : JSON.stringify(first.value);
+    const shown = /PASSWORD|KEY|SMTP_URL/.test(first.property) || first.property === 'DATABASE_URL' ? '<hidden>' : JSON.stringify(first.value);
     throw new ConfigError(`${first.property}: ${reason.replace(`${first.property} `, '')} (got ${shown})`);
   }
   if ((parsed.VIGIA_BOOTSTRAP_EMAIL || parsed.VIGIA_BOOTSTRAP_PASSWORD) && !(parsed.VIGIA_BOOTSTRAP_EMAIL && parsed.VIGIA_BOOTSTRAP_PASSWORD)) {

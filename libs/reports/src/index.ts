@@ -5,3 +5,4 @@ export { assertTimeZone, buckets, monthPeriod, zonedMidnight, zoneOffsetMs, type
 export { ReportsModule, REPORT_ENTITIES } from './reports.module.js';
 export { ReportLinks } from './report-links.js';
 export { ReportsService } from './reports.service.js';
+export { MonthlyReportJob, previousMonth } from './monthly-report.job.js';

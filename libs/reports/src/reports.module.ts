@@ -10,13 +10,15 @@ import { ReportsService } from './reports.service.js';
 import { CustomerPagesController } from './customer-pages.controller.js';
 import { ReportLinks } from './report-links.js';
 import { SlaTarget } from './sla-target.entity.js';
+import { ReportMailing } from './report-mailing.entity.js';
+import { MonthlyReportJob } from './monthly-report.job.js';
 
-export const REPORT_ENTITIES = [SlaTarget];
+export const REPORT_ENTITIES = [SlaTarget, ReportMailing];
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Tenant, Incident, Customer, SlaTarget]), InventoryModule],
+  imports: [TypeOrmModule.forFeature([Tenant, Incident, Customer, SlaTarget, ReportMailing]), InventoryModule],
   controllers: [CustomerPagesController],
-  providers: [HistoryLoader, ReportsService, ReportsResolver, ReportLinks],
-  exports: [ReportsService],
+  providers: [HistoryLoader, ReportsService, ReportsResolver, ReportLinks, MonthlyReportJob],
+  exports: [ReportsService, MonthlyReportJob],
 })
 export class ReportsModule {}

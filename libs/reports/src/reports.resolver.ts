@@ -1,17 +1,38 @@
-import { Args, Float, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Field, Float, ID, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { VigiaException } from '#lib/common';
 import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
+import { MonthlyReportJob } from './monthly-report.job.js';
 import { ReportLinks } from './report-links.js';
 import { SlaTarget } from './sla-target.entity.js';
 import { AvailabilityReport, AvailabilityReportInput } from './report.types.js';
 import { ReportsService } from './reports.service.js';
+
+@ObjectType()
+export class MonthlyMailPreview {
+  @Field(() => String, { nullable: true }) to: string | null;
+  @Field() subject: string;
+  @Field() html: string;
+  @Field() text: string;
+}
 
 @Resolver(() => AvailabilityReport)
 export class ReportsResolver {
   constructor(
     private readonly reports: ReportsService,
     private readonly links: ReportLinks,
+    private readonly monthly: MonthlyReportJob,
   ) {}
+
+  @RequireRole(Role.operator)
+  @Mutation(() => MonthlyMailPreview, { description: "Render a customer's monthly report e-mail without sending it" })
+  previewMonthlyReport(
+    @CurrentPrincipal() principal: Principal,
+    @Args('customerId', { type: () => ID }) customerId: string,
+    @Args('month') month: string,
+  ): Promise<MonthlyMailPreview> {
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw VigiaException.invalid('month', 'must be YYYY-MM');
+    return this.monthly.preview(principal, customerId, month);
+  }
 
   @RequireRole(Role.admin)
   @Mutation(() => SlaTarget, { description: "Set a customer's availability target (percent, up to four decimals)" })

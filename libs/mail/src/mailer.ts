@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { VigiaConfig } from '#lib/config';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers?: Record<string, string>;
+}
+
+/** Outgoing e-mail behind one provider: nodemailer over SMTP (VIGIA_SMTP_URL), STARTTLS/TLS and auth from the URL. */
+export abstract class Mailer {
+  abstract send(mail: OutgoingMail): Promise<{ messageId: string; response: string }>;
+}
+
+@Injectable()
+export class SmtpMailer extends Mailer {
+  private transport?: Transporter;
+
+  constructor(private readonly config: VigiaConfig) {
+    super();
+  }
+
+  async send(mail: OutgoingMail): Promise<{ messageId: string; response: string }> {
+    if (!this.config.smtp.url) throw new Error('e-mail is not configured: set VIGIA_SMTP_URL');
+    this.transport ??= nodemailer.createTransport(transportOptions(this.config.smtp.url, this.config.smtp.tlsVerify));
+    const info = await this.transport.sendMail({ from: this.config.smtp.from, ...mail });
+    return { messageId: String(info.messageId ?? ''), response: String(info.response ?? '') };
+  }
+}
+
+/** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465 (implicit TLS). */
+function transportOptions(url: string, tlsVerify: boolean) {
+  const parsed = new URL(url);
+  const secure = parsed.protocol === 'smtps:';
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port) || (secure ? 465 : 587),
+    secure,
+    auth: parsed.username ? { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) } : undefined,
+    tls: { rejectUnauthorized: tlsVerify, servername: parsed.hostname },
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 30_000,
+  };
+}
