@@ -1,3 +1,4 @@
+import { ReportIndexes1795372405554 } from './1795372405554-report-indexes.js';
 import { ReportMailings1795372250538 } from './1795372250538-report-mailings.js';
 import { SlaTargets1795372122486 } from './1795372122486-sla-targets.js';
 import { SshAccess1795371393734 } from './1795371393734-ssh-access.js';
@@ -10,4 +11,5 @@ export const allMigrations = [
   SshAccess1795371393734,
   SlaTargets1795372122486,
   ReportMailings1795372250538,
+  ReportIndexes1795372405554,
 ];

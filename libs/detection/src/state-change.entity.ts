@@ -7,6 +7,7 @@ import { HealthState } from './monitor-state.entity.js';
 @ObjectType()
 @Entity('monitor_state_changes')
 @Index(['monitorId', 'at'])
+@Index(['monitorId', 'effectiveAt'])
 @Index(['tenantId', 'at'])
 export class StateChange {
   @Field(() => ID) @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id: string;

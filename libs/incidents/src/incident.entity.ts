@@ -18,6 +18,7 @@ registerEnumType(IncidentStatus, { name: 'IncidentStatus' });
 @Entity('incidents')
 @Index('uq_incidents_open_per_monitor', ['monitorId'], { unique: true, where: "status = 'open'" })
 @Index(['tenantId', 'openedAt'])
+@Index(['monitorId', 'openedAt'])
 export class Incident {
   @Field(() => ID) @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'uuid' }) tenantId: string;

@@ -19,6 +19,13 @@ export class HistoryLoader {
     return this.dataSource.query(`SELECT m.id, m.host_id, m.service_id, m.created_at FROM monitors m WHERE m.tenant_id = $1 AND ${where}`, [tenantId, ...params]);
   }
 
+  async customerLinks(tenantId: string): Promise<{ customer_id: string; service_id: string }[]> {
+    return this.dataSource.query(
+      'SELECT sc.customer_id, sc.service_id FROM service_customers sc JOIN customers c ON c.id = sc.customer_id WHERE c.tenant_id = $1',
+      [tenantId],
+    );
+  }
+
   async histories(tenantId: string, monitors: MonitorRow[], period: Interval): Promise<Map<string, SubjectHistory>> {
     const ids = monitors.map((m) => m.id);
     const [incidents, changes, windows] = await Promise.all([
@@ -27,12 +34,13 @@ export class HistoryLoader {
           WHERE tenant_id = $1 AND monitor_id = ANY($2::uuid[]) AND opened_at < $4 AND (resolved_at IS NULL OR resolved_at > $3)`,
         [tenantId, ids, new Date(period.start), new Date(period.end)],
       ) as Promise<{ monitor_id: string; opened_at: Date; resolved_at: Date | null }[]>,
-      // The last change before the period tells the health at its start; then every change inside it.
+      // The last change before the period tells the health at its start (one index probe per monitor, however long
+      // the history); then every change inside it.
       this.dataSource.query(
-        `SELECT monitor_id, effective_at, to_health FROM (
-            SELECT monitor_id, effective_at, to_health, row_number() OVER (PARTITION BY monitor_id ORDER BY effective_at DESC) AS n
-              FROM monitor_state_changes WHERE tenant_id = $1 AND monitor_id = ANY($2::uuid[]) AND effective_at < $3
-          ) before WHERE n = 1
+        `SELECT c.monitor_id, c.effective_at, c.to_health FROM unnest($2::uuid[]) AS m(id)
+           CROSS JOIN LATERAL (SELECT monitor_id, effective_at, to_health FROM monitor_state_changes
+                                WHERE monitor_id = m.id AND tenant_id = $1 AND effective_at < $3
+                                ORDER BY effective_at DESC LIMIT 1) c
          UNION ALL
          SELECT monitor_id, effective_at, to_health FROM monitor_state_changes
           WHERE tenant_id = $1 AND monitor_id = ANY($2::uuid[]) AND effective_at >= $3 AND effective_at < $4
@@ -45,12 +53,15 @@ export class HistoryLoader {
         [tenantId, new Date(period.start), new Date(period.end)],
       ) as Promise<{ starts_at: Date; ends_at: Date; host_ids: string[]; service_ids: string[]; monitor_ids: string[] }[]>,
     ]);
+    // Grouped once: filtering the whole list per monitor is quadratic (20,000 monitors × 20,000 incidents).
+    const incidentsOf = groupBy(incidents, (i) => i.monitor_id);
+    const changesOf = groupBy(changes, (c) => c.monitor_id);
     const out = new Map<string, SubjectHistory>();
     for (const m of monitors) {
       out.set(m.id, {
         createdAt: m.created_at.getTime(),
-        outages: incidents.filter((i) => i.monitor_id === m.id).map((i) => ({ start: i.opened_at.getTime(), end: i.resolved_at?.getTime() ?? null })),
-        degraded: degradedIntervals(changes.filter((c) => c.monitor_id === m.id)),
+        outages: (incidentsOf.get(m.id) ?? []).map((i) => ({ start: i.opened_at.getTime(), end: i.resolved_at?.getTime() ?? null })),
+        degraded: degradedIntervals(changesOf.get(m.id) ?? []),
         maintenance: windows
           .filter((w) => w.monitor_ids.includes(m.id) || w.host_ids.includes(m.host_id) || (m.service_id !== null && w.service_ids.includes(m.service_id)))
           .map((w) => ({ start: w.starts_at.getTime(), end: w.ends_at.getTime() })),
@@ -58,6 +69,17 @@ export class HistoryLoader {
     }
     return out;
   }
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }
 
 function degradedIntervals(changes: { effective_at: Date; to_health: string }[]): { start: number; end: number | null }[] {

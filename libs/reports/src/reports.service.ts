@@ -90,6 +90,25 @@ export class ReportsService {
     };
   }
 
+  /**
+   * Every customer of a tenant over one period, in a handful of queries: the monitors, the service links and the
+   * histories are read once, then each customer is computed in memory. For monthly mailings and fleet-wide views.
+   */
+  async allCustomers(tenantId: string, period: Interval, now = Date.now()): Promise<Map<string, AvailabilityFigures>> {
+    const rows = await this.loader.monitorsOf(tenantId, 'TRUE', []);
+    const links: { customer_id: string; service_id: string }[] = await this.loader.customerLinks(tenantId);
+    const histories = await this.loader.histories(tenantId, rows, period);
+    const byService = new Map<string, SubjectHistory[]>();
+    for (const m of rows) if (m.service_id) byService.set(m.service_id, [...(byService.get(m.service_id) ?? []), histories.get(m.id)!]);
+    const byCustomer = new Map<string, SubjectHistory[]>();
+    for (const l of links) byCustomer.set(l.customer_id, [...(byCustomer.get(l.customer_id) ?? []), ...(byService.get(l.service_id) ?? [])]);
+    const out = new Map<string, AvailabilityFigures>();
+    for (const [customerId, group] of byCustomer) {
+      if (group.length) out.set(customerId, availability(combineAnyDown(group), period.start, period.end, now, DEFAULT_POLICY));
+    }
+    return out;
+  }
+
   private sla(targetPercent: number, accountableMs: number, downtimeMs: number) {
     const budget = errorBudget(targetPercent, accountableMs, downtimeMs);
     return { targetPercent, allowedDowntimeMs: budget.allowedMs, usedMs: budget.usedMs, remainingMs: budget.remainingMs, breached: budget.breached };
