@@ -89,6 +89,16 @@ describe('availability reports over GraphQL, from stored incidents and maintenan
     expect(tenant.totals.availability).toBeCloseTo((1480 - 2.5) / 1480, 12);
   });
 
+  it('follows the tenant time zone, and refuses an unknown one', async () => {
+    const bad = await api.gql('mutation { updateTenant(input: {timeZone: "Mars/Olympus"}) { timeZone } }', {}, token);
+    expect(bad.errors?.[0]).toMatchObject({ message: 'input.timeZone: "Mars/Olympus" is not an IANA time zone (e.g. Europe/Madrid)', extensions: { field: 'input.timeZone' } });
+    expect((await api.gql('mutation { updateTenant(input: {timeZone: "Europe/Madrid"}) { timeZone } }', {}, token)).data).toEqual({ updateTenant: { timeZone: 'Europe/Madrid' } });
+    const r = await report('service', ids.service);
+    // Days now start at local midnight: 22:00 or 23:00 UTC.
+    expect(r.series[1]!.from).toBe('2026-10-01T22:00:00.000Z');
+    await api.gql('mutation { updateTenant(input: {timeZone: "UTC"}) { timeZone } }', {}, token);
+  });
+
   it('refuses bad periods and another tenant’s subjects, naming the field', async () => {
     const inverted = await api.gql(REPORT, { i: { subject: { kind: 'service', id: ids.service }, from: at(5, 0).toISOString(), to: at(1, 0).toISOString() } }, token);
     expect(inverted.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'input.to' });

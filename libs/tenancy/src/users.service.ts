@@ -9,7 +9,7 @@ import { Role, roleAtLeast } from './entities/role.js';
 import { Session } from './entities/session.entity.js';
 import { Tenant } from './entities/tenant.entity.js';
 import { User } from './entities/user.entity.js';
-import type { ChangePasswordInput, CreateUserInput, UpdateUserInput } from './graphql/tenancy.dto.js';
+import type { ChangePasswordInput, CreateUserInput, UpdateTenantInput, UpdateUserInput } from './graphql/tenancy.dto.js';
 
 @Injectable()
 export class UsersService {
@@ -23,6 +23,20 @@ export class UsersService {
 
   async tenantOf(principal: Principal): Promise<Tenant> {
     return this.tenants.findOneOrFail({ where: { id: principal.tenantId } });
+  }
+
+  async updateTenant(principal: Principal, input: UpdateTenantInput): Promise<Tenant> {
+    const tenant = await this.tenantOf(principal);
+    if (input.timeZone !== undefined) {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: input.timeZone });
+      } catch {
+        throw VigiaException.invalid('input.timeZone', `${JSON.stringify(input.timeZone)} is not an IANA time zone (e.g. Europe/Madrid)`);
+      }
+      tenant.timeZone = input.timeZone;
+    }
+    if (input.name !== undefined) tenant.name = input.name.trim();
+    return this.tenants.save(tenant);
   }
 
   async get(principal: Principal, id: string): Promise<User> {

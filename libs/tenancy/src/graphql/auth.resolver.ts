@@ -4,7 +4,8 @@ import { BearerToken, ClientIp, CurrentPrincipal, Public, RequireRole } from '..
 import type { Principal } from '../auth/principal.js';
 import { Role } from '../entities/role.js';
 import { UsersService } from '../users.service.js';
-import { ChangePasswordInput, LoginInput, LoginResult, Me } from './tenancy.dto.js';
+import { ChangePasswordInput, LoginInput, LoginResult, Me, UpdateTenantInput } from './tenancy.dto.js';
+import { Tenant } from '../entities/tenant.entity.js';
 
 @Resolver()
 export class AuthResolver {
@@ -31,6 +32,12 @@ export class AuthResolver {
     const tenant = await this.users.tenantOf(principal);
     const user = principal.userId ? await this.users.get(principal, principal.userId) : undefined;
     return { tenant, role: principal.role, user, apiTokenId: principal.tokenId };
+  }
+
+  @RequireRole(Role.owner)
+  @Mutation(() => Tenant, { description: "Rename the tenant or set its time zone (owners only)" })
+  updateTenant(@CurrentPrincipal() principal: Principal, @Args('input') input: UpdateTenantInput): Promise<Tenant> {
+    return this.users.updateTenant(principal, input);
   }
 
   @RequireRole(Role.viewer)
