@@ -89,6 +89,26 @@ describe('availability reports over GraphQL, from stored incidents and maintenan
     expect(tenant.totals.availability).toBeCloseTo((1480 - 2.5) / 1480, 12);
   });
 
+  it("uses the customer's SLA policy: weighted services, unconfirmed failures", async () => {
+    const db = api.app.get(DataSource);
+    const [{ tenant_id }] = await db.query('SELECT tenant_id FROM monitors WHERE id = $1', [ids.http]);
+    // A 40-second suspect phase that recovered without being confirmed.
+    await db.query(
+      `INSERT INTO monitor_state_changes (tenant_id, monitor_id, at, effective_at, from_health, to_health, flapping, reason) VALUES
+        ($1, $2, '2026-10-15T08:00:00Z', '2026-10-15T08:00:00Z', 'up', 'suspect', false, 'x'),
+        ($1, $2, '2026-10-15T08:00:40Z', '2026-10-15T08:00:40Z', 'suspect', 'up', false, 'x')`,
+      [tenant_id, ids.http],
+    );
+    expect((await report('customer', ids.customer)).totals.downtimeMs).toBe(2 * H);
+    const set = await api.gql(`mutation { setSlaTarget(customerId: "${ids.customer}", targetPercent: 99.5, policy: {suspectCountsAsDown: true}) { policy } }`, {}, token);
+    expect(set.errors).toBeUndefined();
+    const strict = await report('customer', ids.customer);
+    expect(strict.totals.downtimeMs).toBe(2 * H + 40_000);
+    expect(strict.sla).toMatchObject({ targetPercent: 99.5 });
+    await api.gql(`mutation { setSlaTarget(customerId: "${ids.customer}", targetPercent: 99.5, policy: {customerCombination: weighted}) { id } }`, {}, token);
+    expect((await report('customer', ids.customer)).totals.downtimeMs).toBe(2 * H);
+  });
+
   it('follows the tenant time zone, and refuses an unknown one', async () => {
     const bad = await api.gql('mutation { updateTenant(input: {timeZone: "Mars/Olympus"}) { timeZone } }', {}, token);
     expect(bad.errors?.[0]).toMatchObject({ message: 'input.timeZone: "Mars/Olympus" is not an IANA time zone (e.g. Europe/Madrid)', extensions: { field: 'input.timeZone' } });

@@ -59,6 +59,12 @@ describe('availability: fixtures with hand-computed numbers', () => {
     expect(availability(h, FROM, TO, NOW, { ...DEFAULT_POLICY, degradedCountsAsDown: true })).toMatchObject({ downtimeMs: 4 * H, degradedMs: 0, failures: 1 });
   });
 
+  it('unconfirmed failures count only when the policy says so', () => {
+    const h = history({ outages: [{ start: 5 * H, end: 6 * H }], suspect: [{ start: 10 * H, end: 10 * H + 40_000 }] });
+    expect(availability(h, FROM, TO, NOW).downtimeMs).toBe(1 * H);
+    expect(availability(h, FROM, TO, NOW, { ...DEFAULT_POLICY, suspectCountsAsDown: true })).toMatchObject({ downtimeMs: 1 * H + 40_000, failures: 2 });
+  });
+
   it('A = MTBF / (MTBF + MTTR) agrees with the direct availability', () => {
     const h = history({
       outages: [{ start: 1 * DAY, end: 1 * DAY + 30 * 60_000 }, { start: 9 * DAY, end: 9 * DAY + 2 * H }, { start: 29.9 * DAY, end: null }],

@@ -5,11 +5,21 @@ export interface AccountingPolicy {
   version: 1;
   /** Degraded time (slow, lagging) counts as downtime. Default no: reported separately. */
   degradedCountsAsDown: boolean;
+  /** Unconfirmed failures (suspect, never confirmed down) count as downtime. Default no. */
+  suspectCountsAsDown: boolean;
   /** Planned maintenance is excluded from both uptime and downtime. (The only mode so far.) */
   maintenance: 'exclude';
+  /** A customer with several services: down while any is down, or the services' time added up (weighted). */
+  customerCombination: 'any-down' | 'weighted';
 }
 
-export const DEFAULT_POLICY: AccountingPolicy = { version: 1, degradedCountsAsDown: false, maintenance: 'exclude' };
+export const DEFAULT_POLICY: AccountingPolicy = {
+  version: 1,
+  degradedCountsAsDown: false,
+  suspectCountsAsDown: false,
+  maintenance: 'exclude',
+  customerCombination: 'any-down',
+};
 
 export interface SubjectHistory {
   /** When the subject (monitor, service…) started to exist; before that it is not observed. */
@@ -18,6 +28,8 @@ export interface SubjectHistory {
   /** Confirmed outages, from first failure to first success of the recovery; `end` null while still open. */
   outages: { start: number; end: number | null }[];
   degraded?: { start: number; end: number | null }[];
+  /** Failures seen but never confirmed (suspect phases that ended in recovery). */
+  suspect?: { start: number; end: number | null }[];
   maintenance: Interval[];
 }
 
@@ -50,7 +62,8 @@ export function availability(history: SubjectHistory, from: number, to: number, 
   const window: Interval = { start: Math.max(from, history.createdAt), end: Math.min(to, history.deletedAt ?? Infinity, now) };
   const observedMs = Math.max(0, window.end - window.start);
   const planned = union(clip(history.maintenance, window));
-  const outages = union(clip(closeOpen(history.outages, now), window));
+  const confirmed = closeOpen(history.outages, now);
+  const outages = union(clip(policy.suspectCountsAsDown ? [...confirmed, ...closeOpen(history.suspect, now)] : confirmed, window));
   const degraded = subtract(clip(closeOpen(history.degraded, now), window), [...planned, ...outages]);
   const down = subtract(policy.degradedCountsAsDown ? [...outages, ...degraded] : outages, planned);
   const plannedMs = total(planned);
@@ -82,6 +95,7 @@ export function combineAnyDown(histories: SubjectHistory[]): SubjectHistory {
     deletedAt: histories.every((h) => h.deletedAt != null) ? Math.max(...histories.map((h) => h.deletedAt!)) : null,
     outages: histories.flatMap((h) => h.outages),
     degraded: histories.flatMap((h) => h.degraded ?? []),
+    suspect: histories.flatMap((h) => h.suspect ?? []),
     maintenance: intersectAll(histories.map((h) => union(h.maintenance))),
   };
 }

@@ -61,7 +61,8 @@ export class HistoryLoader {
       out.set(m.id, {
         createdAt: m.created_at.getTime(),
         outages: (incidentsOf.get(m.id) ?? []).map((i) => ({ start: i.opened_at.getTime(), end: i.resolved_at?.getTime() ?? null })),
-        degraded: degradedIntervals(changesOf.get(m.id) ?? []),
+        degraded: intervalsIn(changesOf.get(m.id) ?? [], 'degraded'),
+        suspect: suspectWithoutOutage(changesOf.get(m.id) ?? []),
         maintenance: windows
           .filter((w) => w.monitor_ids.includes(m.id) || w.host_ids.includes(m.host_id) || (m.service_id !== null && w.service_ids.includes(m.service_id)))
           .map((w) => ({ start: w.starts_at.getTime(), end: w.ends_at.getTime() })),
@@ -82,12 +83,31 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   return groups;
 }
 
-function degradedIntervals(changes: { effective_at: Date; to_health: string }[]): { start: number; end: number | null }[] {
+type Change = { effective_at: Date; to_health: string };
+
+/** Intervals spent in `health`, from the changes into and out of it (suspect steps do not end a degraded phase). */
+function intervalsIn(changes: Change[], health: string): { start: number; end: number | null }[] {
   const out: { start: number; end: number | null }[] = [];
   for (const c of changes) {
     const open = out.at(-1);
-    if (c.to_health === 'degraded' && (!open || open.end !== null)) out.push({ start: c.effective_at.getTime(), end: null });
-    else if (c.to_health !== 'degraded' && c.to_health !== 'suspect' && open && open.end === null) open.end = c.effective_at.getTime();
+    if (c.to_health === health && (!open || open.end !== null)) out.push({ start: c.effective_at.getTime(), end: null });
+    else if (c.to_health !== health && c.to_health !== 'suspect' && open && open.end === null) open.end = c.effective_at.getTime();
   }
+  return out;
+}
+
+/** Suspect phases that did not become outages (those that did are already counted from their first failure). */
+function suspectWithoutOutage(changes: Change[]): { start: number; end: number | null }[] {
+  const out: { start: number; end: number | null }[] = [];
+  let phase: { start: number } | undefined;
+  for (const c of changes) {
+    if (c.to_health === 'suspect') phase ??= { start: c.effective_at.getTime() };
+    else if (phase && c.to_health === 'down') phase = undefined;
+    else if (phase) {
+      out.push({ start: phase.start, end: c.effective_at.getTime() });
+      phase = undefined;
+    }
+  }
+  if (phase) out.push({ start: phase.start, end: null });
   return out;
 }

@@ -1,6 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsDate, IsEnum, IsNumber, IsOptional, IsUUID, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDate, IsEnum, IsNumber, IsOptional, IsUUID, Max, Min, ValidateNested } from 'class-validator';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Incident } from '#lib/incidents';
 
@@ -81,4 +81,17 @@ export class AvailabilityReport {
   @Field(() => [AvailabilityBucket]) series: AvailabilityBucket[];
   @Field(() => [Incident]) incidents: Incident[];
   @Field(() => SlaStatus, { nullable: true }) sla?: SlaStatus;
+}
+
+export enum CustomerCombination {
+  anyDown = 'any-down',
+  weighted = 'weighted',
+}
+registerEnumType(CustomerCombination, { name: 'CustomerCombination', description: 'any-down: a customer is down while any of its services is; weighted: its services add up time-weighted' });
+
+@InputType({ description: 'Accounting policy v1; omitted fields keep their defaults' })
+export class AccountingPolicyInput {
+  @Field({ nullable: true, description: 'Default false: degraded time is reported apart' }) @IsOptional() @IsBoolean() degradedCountsAsDown?: boolean;
+  @Field({ nullable: true, description: 'Default false: unconfirmed failures are not downtime' }) @IsOptional() @IsBoolean() suspectCountsAsDown?: boolean;
+  @Field(() => CustomerCombination, { nullable: true }) @IsOptional() @IsEnum(CustomerCombination) customerCombination?: CustomerCombination;
 }

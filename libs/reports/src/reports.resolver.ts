@@ -4,7 +4,7 @@ import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenanc
 import { MonthlyReportJob } from './monthly-report.job.js';
 import { ReportLinks } from './report-links.js';
 import { SlaTarget } from './sla-target.entity.js';
-import { AvailabilityReport, AvailabilityReportInput } from './report.types.js';
+import { AccountingPolicyInput, AvailabilityReport, AvailabilityReportInput } from './report.types.js';
 import { ReportsService } from './reports.service.js';
 
 @ObjectType()
@@ -40,8 +40,9 @@ export class ReportsResolver {
     @CurrentPrincipal() principal: Principal,
     @Args('customerId', { type: () => ID }) customerId: string,
     @Args('targetPercent', { type: () => Float }) targetPercent: number,
+    @Args('policy', { type: () => AccountingPolicyInput, nullable: true }) policy?: AccountingPolicyInput,
   ): Promise<SlaTarget> {
-    return this.reports.setSlaTarget(principal, customerId, targetPercent).catch((error: unknown) => {
+    return this.reports.setSlaTarget(principal, customerId, targetPercent, policy ?? {}).catch((error: unknown) => {
       if (error instanceof RangeError) throw VigiaException.invalid('targetPercent', error.message.replace(/^target: /, ''));
       throw error;
     });

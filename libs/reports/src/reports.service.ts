@@ -6,7 +6,7 @@ import { Incident } from '#lib/incidents';
 import { CustomersService, HostsService, MonitorsService, ServicesService } from '#lib/inventory';
 import type { Principal } from '#lib/tenancy';
 import { Tenant } from '#lib/tenancy';
-import { availability, type AvailabilityFigures, combineAnyDown, DEFAULT_POLICY, type SubjectHistory } from './availability.js';
+import { type AccountingPolicy, availability, type AvailabilityFigures, combineAnyDown, DEFAULT_POLICY, type SubjectHistory } from './availability.js';
 import { HistoryLoader } from './history.loader.js';
 import type { Interval } from './intervals.js';
 import { errorBudget, nines, targetPpm } from './nines.js';
@@ -39,11 +39,11 @@ export class ReportsService {
     await this.customers.scope.get(principal, customerId, 'customerId');
   }
 
-  async setSlaTarget(principal: Principal, customerId: string, targetPercent: number): Promise<SlaTarget> {
+  async setSlaTarget(principal: Principal, customerId: string, targetPercent: number, policy: Partial<AccountingPolicy> = {}): Promise<SlaTarget> {
     const customer = await this.customers.scope.get(principal, customerId, 'customerId');
     targetPpm(targetPercent);
     const existing = await this.targets.findOne({ where: { tenantId: principal.tenantId, customerId: customer.id } });
-    return this.targets.save({ ...(existing ?? {}), tenantId: principal.tenantId, customerId: customer.id, targetPercent, policy: DEFAULT_POLICY });
+    return this.targets.save({ ...(existing ?? {}), tenantId: principal.tenantId, customerId: customer.id, targetPercent, policy: { ...DEFAULT_POLICY, ...policy } });
   }
 
   async availabilityReport(principal: Principal, input: AvailabilityReportInput, now = Date.now()): Promise<AvailabilityReport> {
@@ -51,13 +51,15 @@ export class ReportsService {
     if (period.end <= period.start) throw VigiaException.invalid('input.to', 'must be after from');
     if (period.end - period.start > MAX_PERIOD_MS) throw VigiaException.invalid('input.to', 'a report covers at most 400 days');
     const tenant = await this.tenants.findOneByOrFail({ id: principal.tenantId });
-    const subject = await this.subject(principal, input);
+    const target = input.subject.kind === SubjectKind.customer ? await this.targets.findOne({ where: { tenantId: principal.tenantId, customerId: input.subject.id } }) : null;
+    const policy: AccountingPolicy = { ...DEFAULT_POLICY, ...(target?.policy ?? {}) };
+    const subject = await this.subject(principal, input, policy);
     const allIds = [...new Set(subject.groups.flat())];
     const rows = allIds.length ? await this.loader.monitorsOf(principal.tenantId, 'm.id = ANY($2::uuid[])', [allIds]) : [];
     const histories = await this.loader.histories(principal.tenantId, rows, period);
     const groups = subject.groups.map((ids) => ids.map((id) => histories.get(id)).filter((h): h is SubjectHistory => Boolean(h))).filter((g) => g.length);
     const combined = groups.map((g) => (g.length === 1 ? g[0]! : combineAnyDown(g)));
-    const figures = (window: Interval) => sumFigures(combined.map((h) => availability(h, window.start, window.end, now, DEFAULT_POLICY)));
+    const figures = (window: Interval) => sumFigures(combined.map((h) => availability(h, window.start, window.end, now, policy)));
     const totals = figures(period);
     const granularity = input.granularity ?? ReportGranularity.day;
     const series = buckets(period, granularity, tenant.timeZone)
@@ -73,8 +75,8 @@ export class ReportsService {
           .getMany()
       : [];
     const accountable = totals.observedMs - totals.plannedMs;
-    const target = input.targetPercent ?? (input.subject.kind === SubjectKind.customer ? (await this.targets.findOne({ where: { tenantId: principal.tenantId, customerId: input.subject.id } }))?.targetPercent : undefined);
-    const sla = target !== undefined ? this.sla(target, accountable, totals.downtimeMs) : undefined;
+    const targetPercent = input.targetPercent ?? target?.targetPercent;
+    const sla = targetPercent !== undefined ? this.sla(targetPercent, accountable, totals.downtimeMs) : undefined;
     return {
       subjectKind: input.subject.kind,
       subjectId: input.subject.id,
@@ -82,7 +84,7 @@ export class ReportsService {
       from: input.from,
       to: input.to,
       timeZone: tenant.timeZone,
-      policy: { ...DEFAULT_POLICY, combination: 'a service, host or customer is down while any of its monitors is; several add up time-weighted' },
+      policy: { ...policy, combination: 'a service or host is down while any of its monitors is; a customer by customerCombination; the tenant adds its services up time-weighted' },
       totals: view(totals),
       series,
       incidents,
@@ -100,11 +102,17 @@ export class ReportsService {
     const histories = await this.loader.histories(tenantId, rows, period);
     const byService = new Map<string, SubjectHistory[]>();
     for (const m of rows) if (m.service_id) byService.set(m.service_id, [...(byService.get(m.service_id) ?? []), histories.get(m.id)!]);
-    const byCustomer = new Map<string, SubjectHistory[]>();
-    for (const l of links) byCustomer.set(l.customer_id, [...(byCustomer.get(l.customer_id) ?? []), ...(byService.get(l.service_id) ?? [])]);
+    const byCustomer = new Map<string, SubjectHistory[][]>();
+    for (const l of links) {
+      const service = byService.get(l.service_id);
+      if (service) byCustomer.set(l.customer_id, [...(byCustomer.get(l.customer_id) ?? []), service]);
+    }
+    const policies = new Map((await this.targets.find({ where: { tenantId } })).map((t) => [t.customerId, { ...DEFAULT_POLICY, ...t.policy }]));
     const out = new Map<string, AvailabilityFigures>();
-    for (const [customerId, group] of byCustomer) {
-      if (group.length) out.set(customerId, availability(combineAnyDown(group), period.start, period.end, now, DEFAULT_POLICY));
+    for (const [customerId, services] of byCustomer) {
+      const policy = policies.get(customerId) ?? DEFAULT_POLICY;
+      const figures = (h: SubjectHistory) => availability(h, period.start, period.end, now, policy);
+      out.set(customerId, policy.customerCombination === 'weighted' ? sumFigures(services.map((s) => figures(combineAnyDown(s)))) : figures(combineAnyDown(services.flat())));
     }
     return out;
   }
@@ -114,7 +122,7 @@ export class ReportsService {
     return { targetPercent, allowedDowntimeMs: budget.allowedMs, usedMs: budget.usedMs, remainingMs: budget.remainingMs, breached: budget.breached };
   }
 
-  private async subject(principal: Principal, input: AvailabilityReportInput): Promise<Subject> {
+  private async subject(principal: Principal, input: AvailabilityReportInput, policy: AccountingPolicy): Promise<Subject> {
     const { kind, id } = input.subject;
     if (kind !== SubjectKind.tenant && !id) throw VigiaException.invalid('input.subject.id', `is required for a ${kind}`);
     const tenantId = principal.tenantId;
@@ -135,21 +143,28 @@ export class ReportsService {
       }
       case SubjectKind.customer: {
         const customer = await this.customers.scope.get(principal, id!, 'input.subject.id');
-        // The customer is down while any of its services is: one group of all their monitors.
-        return { name: customer.name, groups: [await this.ids(tenantId, 'm.service_id IN (SELECT service_id FROM service_customers WHERE customer_id = $2)', [customer.id])] };
+        const rows = await this.loader.monitorsOf(tenantId, 'm.service_id IN (SELECT service_id FROM service_customers WHERE customer_id = $2)', [customer.id]);
+        // any-down: one group of all the services' monitors; weighted: one group per service, added up.
+        return { name: customer.name, groups: policy.customerCombination === 'weighted' ? groupByService(rows) : [rows.map((r) => r.id)] };
       }
-      case SubjectKind.tenant: {
-        const rows: { service_id: string | null; id: string }[] = await this.loader.monitorsOf(tenantId, 'TRUE', []);
-        const byService = new Map<string, string[]>();
-        for (const r of rows) byService.set(r.service_id ?? `host-level:${r.id}`, [...(byService.get(r.service_id ?? `host-level:${r.id}`) ?? []), r.id]);
-        return { name: 'all services', groups: [...byService.values()] };
-      }
+      case SubjectKind.tenant:
+        return { name: 'all services', groups: groupByService(await this.loader.monitorsOf(tenantId, 'TRUE', [])) };
     }
   }
 
   private async ids(tenantId: string, where: string, params: unknown[]): Promise<string[]> {
     return (await this.loader.monitorsOf(tenantId, where, params)).map((m) => m.id);
   }
+}
+
+/** One group per service (a host-level monitor alone in its own): the unit the weighted combinations add up. */
+function groupByService(rows: { id: string; service_id: string | null }[]): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const r of rows) {
+    const key = r.service_id ?? `host-level:${r.id}`;
+    groups.set(key, [...(groups.get(key) ?? []), r.id]);
+  }
+  return [...groups.values()];
 }
 
 function sumFigures(all: AvailabilityFigures[]): AvailabilityFigures {
