@@ -21,6 +21,7 @@ import { WatchdogModule, WatchdogService } from '#lib/detection';
 import { ObservabilityModule } from '#lib/observability';
 import { PersistenceModule, runPendingMigrations, startEmbeddedPostgres } from '#lib/persistence';
 import { SecretsModule } from '#lib/secrets';
+import { MailModule } from '#lib/mail';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
@@ -90,7 +91,7 @@ async function measure(monitors: number): Promise<Record<string, string | number
     await seed(db.url, monitors, target.endpoints);
     const config = loadVigiaConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'warn', VIGIA_WATCHDOG_CONCURRENCY: '512' }, ['watchdog']);
     const app = await NestFactory.createApplicationContext(
-      { module: class BenchModule {}, imports: [VigiaConfigModule.forRoot(config), ClockModule, ObservabilityModule.forRoot('bench'), PersistenceModule.forRoot(), SecretsModule, WatchdogModule] },
+      { module: class BenchModule {}, imports: [VigiaConfigModule.forRoot(config), ClockModule, ObservabilityModule.forRoot('bench'), PersistenceModule.forRoot(), SecretsModule, MailModule, WatchdogModule] },
       { bufferLogs: true },
     );
     app.useLogger(app.get(Logger));

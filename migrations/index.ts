@@ -1,3 +1,4 @@
+import { AlertChannels1795373111104 } from './1795373111104-alert-channels.js';
 import { ReportIndexes1795372405554 } from './1795372405554-report-indexes.js';
 import { ReportMailings1795372250538 } from './1795372250538-report-mailings.js';
 import { SlaTargets1795372122486 } from './1795372122486-sla-targets.js';
@@ -12,4 +13,5 @@ export const allMigrations = [
   SlaTargets1795372122486,
   ReportMailings1795372250538,
   ReportIndexes1795372405554,
+  AlertChannels1795373111104,
 ];

@@ -4,6 +4,7 @@ import { IncidentsService } from '#lib/incidents';
 import { startTestApi, type TestApi } from './support/test-api.js';
 
 interface Ids {
+  channel?: string;
   credential?: string;
   incident?: string;
   maintenance?: string;
@@ -75,6 +76,10 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     );
     if (credential.errors) throw new Error(JSON.stringify(credential.errors));
     a.credential = credential.data!.createSshCredential.id;
+    const channel = await api.gql<{ createAlertChannel: { id: string } }>(
+      'mutation { createAlertChannel(input: {name: "alpha mail", type: email, config: {to: ["ops@alpha.test"]}}) { id } }', {}, tenantA.token,
+    );
+    a.channel = channel.data!.createAlertChannel.id;
   });
   afterAll(() => api?.close());
 
@@ -105,6 +110,8 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     ['stateChanges', (a) => `{ stateChanges(monitorId: "${a.monitor}") { totalCount } }`, 'monitorId'],
     ['probeNow', (a) => `mutation { probeNow(monitorId: "${a.monitor}") { status } }`, 'monitorId'],
     ['createMaintenanceWindow', (a) => `mutation { createMaintenanceWindow(input: {name: "x", startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-01T01:00:00Z", hostIds: ["${a.host}"]}) { id } }`, 'input.hostIds[0]'],
+    ['deleteAlertChannel', (a) => `mutation { deleteAlertChannel(id: "${a.channel}") }`],
+    ['testAlertChannel', (a) => `mutation { testAlertChannel(channelId: "${a.channel}") { id } }`, 'channelId'],
     ['deleteSshCredential', (a) => `mutation { deleteSshCredential(id: "${a.credential}") }`],
     ['pinSshHostKey', (a) => `mutation { pinSshHostKey(hostId: "${a.host}") { id } }`, 'hostId'],
     ['createHost', (a) => `mutation { createHost(input: {name: "x2", addresses: ["192.0.2.2"], sshCredentialId: "${a.credential}"}) { id } }`, 'input.sshCredentialId'],

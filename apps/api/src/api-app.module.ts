@@ -5,6 +5,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { ClockModule, VigiaValidationPipe } from '#lib/common';
 import { type VigiaConfig, VigiaConfigModule } from '#lib/config';
 import { WatchdogModule, WatchdogStatusModule } from '#lib/detection';
+import { AlertsApiModule } from '#lib/alerts';
 import { IncidentsApiModule } from '#lib/incidents';
 import { InventoryModule } from '#lib/inventory';
 import { ObservabilityModule } from '#lib/observability';
@@ -34,7 +35,7 @@ export class ApiAppModule {
         ScheduleModule.forRoot(),
         TenancyModule,
         ...(config.roles.has('api')
-          ? [GraphQLModule.forRoot(graphqlOptions(config)), InventoryModule, WatchdogStatusModule, IncidentsApiModule, ReportsModule]
+          ? [GraphQLModule.forRoot(graphqlOptions(config)), InventoryModule, WatchdogStatusModule, IncidentsApiModule, ReportsModule, AlertsApiModule]
           : []),
         ...(config.roles.has('watchdog') ? [WatchdogModule] : []),
       ],

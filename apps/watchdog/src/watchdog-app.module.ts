@@ -3,6 +3,7 @@ import { ClockModule } from '#lib/common';
 import { type VigiaConfig, VigiaConfigModule } from '#lib/config';
 import { WatchdogModule } from '#lib/detection';
 import { ObservabilityModule } from '#lib/observability';
+import { MailModule } from '#lib/mail';
 import { PersistenceModule } from '#lib/persistence';
 import { SecretsModule } from '#lib/secrets';
 
@@ -13,7 +14,7 @@ export class WatchdogAppModule {
     return {
       module: WatchdogAppModule,
       imports: [VigiaConfigModule.forRoot(config), ClockModule, ObservabilityModule.forRoot('watchdog'), PersistenceModule.forRoot(),
-        SecretsModule, WatchdogModule],
+        SecretsModule, MailModule, WatchdogModule],
     };
   }
 }

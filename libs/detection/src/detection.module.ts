@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AlertsModule } from '#lib/alerts';
 import { IncidentsModule } from '#lib/incidents';
 import { InventoryModule } from '#lib/inventory';
 import { ProbesModule } from '#lib/probes';
@@ -28,7 +29,7 @@ export const DETECTION_ENTITIES = [WatchdogInstance, MonitorState, StateChange, 
 
 /** The watchdog role: heartbeat, monitor ownership, scheduler, probes, detector, incidents. */
 @Module({
-  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, IncidentsModule, InventoryModule],
+  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, IncidentsModule, InventoryModule, AlertsModule],
   providers: [WatchdogHeartbeatService, MonitorCatalog, StateStore, WatchdogService, ProbeTargets],
   exports: [WatchdogHeartbeatService, WatchdogService],
 })

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { VigiaConfig } from '#lib/config';
+import { AlertsService } from '#lib/alerts';
 import { IncidentsService, type MonitorRef } from '#lib/incidents';
 import { type ProbeResult, ProbeRunner } from '#lib/probes';
 import { DEFAULT_POLICY, type DetectorPolicy, type DetectorState, type HealthChange, initialState, observe } from './detector.js';
@@ -67,6 +68,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     private readonly runner: ProbeRunner,
     private readonly incidents: IncidentsService,
     private readonly targets: ProbeTargets,
+    private readonly alerts: AlertsService,
   ) {
     this.policy = { ...DEFAULT_POLICY, ...config.detection };
   }
@@ -159,9 +161,11 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     };
     const action = incidentAction(change, context);
     if (action.kind === 'open') {
-      await this.incidents.open(ref, new Date(action.at), change.reason, { planned: action.planned, flapping: action.flapping, hostIncidentId: action.causeIncidentId, suppressed: action.suppressed });
+      const incident = await this.incidents.open(ref, new Date(action.at), change.reason, { planned: action.planned, flapping: action.flapping, hostIncidentId: action.causeIncidentId, suppressed: action.suppressed });
+      if (incident) await this.alerts.incidentOpened(incident, monitor.name).catch((e: unknown) => this.warn('queueing alerts', e));
     } else if (action.kind === 'resolve') {
-      await this.incidents.resolve(ref, new Date(action.at), change.reason);
+      const incident = await this.incidents.resolve(ref, new Date(action.at), change.reason);
+      if (incident) await this.alerts.incidentResolved(incident, monitor.name).catch((e: unknown) => this.warn('queueing alerts', e));
     } else if (action.kind === 'flapping') {
       await this.incidents.note(ref, new Date(action.at), 'flapping', action.flapping ? 'flapping: runbooks held until stable' : 'stable again', action.flapping);
     }

@@ -1,0 +1,59 @@
+import { Args, Field, ID, InputType, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { IsBoolean, IsEnum, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { ConnectionType, PageArgs } from '#lib/common';
+import { Incident } from '#lib/incidents';
+import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
+import { AlertChannel, ChannelType } from './alert-channel.entity.js';
+import { AlertsService } from './alerts.service.js';
+import { Notification } from './notification.entity.js';
+
+@InputType()
+export class CreateAlertChannelInput {
+  @Field() @IsString() @MinLength(1) @MaxLength(100) @Matches(/^[^\p{Cc}]+$/u, { message: 'must not contain control characters' }) name: string;
+  @Field(() => ChannelType) @IsEnum(ChannelType) type: ChannelType;
+  @Field(() => GraphQLJSONObject, { description: 'email: {to: [..]}; webhook: {url}; pagerduty/opsgenie: {apiUrl?}' }) @IsObject() config: Record<string, unknown>;
+  @Field({ nullable: true, description: 'PagerDuty routing key, Opsgenie API key or webhook signing secret; stored sealed, never shown' })
+  @IsOptional() @IsString() @MaxLength(256) secret?: string;
+  @Field({ nullable: true }) @IsOptional() @IsBoolean() enabled?: boolean;
+}
+
+const AlertChannelConnection = ConnectionType(AlertChannel, 'AlertChannel');
+
+@Resolver(() => AlertChannel)
+export class AlertsResolver {
+  constructor(private readonly alerts: AlertsService) {}
+
+  @Query(() => AlertChannelConnection)
+  alertChannels(@CurrentPrincipal() principal: Principal, @Args() page: PageArgs) {
+    return this.alerts.list(principal, page);
+  }
+
+  @RequireRole(Role.admin)
+  @Mutation(() => AlertChannel)
+  createAlertChannel(@CurrentPrincipal() principal: Principal, @Args('input') input: CreateAlertChannelInput): Promise<AlertChannel> {
+    return this.alerts.create(principal, input);
+  }
+
+  @RequireRole(Role.admin)
+  @Mutation(() => Boolean)
+  deleteAlertChannel(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<boolean> {
+    return this.alerts.scope.delete(principal, id);
+  }
+
+  @RequireRole(Role.operator)
+  @Mutation(() => Notification, { description: 'Queue a test message to this channel; see its status and attempts' })
+  testAlertChannel(@CurrentPrincipal() principal: Principal, @Args('channelId', { type: () => ID }) channelId: string): Promise<Notification> {
+    return this.alerts.test(principal, channelId);
+  }
+}
+
+@Resolver(() => Incident)
+export class IncidentNotificationsResolver {
+  constructor(private readonly alerts: AlertsService) {}
+
+  @ResolveField(() => [Notification], { description: 'Alerts sent (or being sent) for this incident' })
+  notifications(@CurrentPrincipal() principal: Principal, @Parent() incident: Incident): Promise<Notification[]> {
+    return this.alerts.deliveryLog(principal, incident.id);
+  }
+}

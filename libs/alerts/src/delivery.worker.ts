@@ -1,0 +1,104 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Mailer } from '#lib/mail';
+import { SecretBox } from '#lib/secrets';
+import { AlertChannel, ChannelType } from './alert-channel.entity.js';
+import type { AlertMessage, ChannelAdapter, DeliveryOutcome } from './channels/channel.js';
+import { EmailChannel } from './channels/email.channel.js';
+import { OpsgenieChannel } from './channels/opsgenie.channel.js';
+import { PagerDutyChannel } from './channels/pagerduty.channel.js';
+import { WebhookChannel } from './channels/webhook.channel.js';
+
+const MAX_ATTEMPTS = 8;
+const BATCH = 20;
+
+/** Exponential backoff: 2 s, 4 s, 8 s … capped at 5 min; a Retry-After from the provider wins. */
+export function backoffMs(attempts: number, retryAfterMs?: number): number {
+  return retryAfterMs ?? Math.min(300_000, 1000 * 2 ** attempts);
+}
+
+interface Claimed {
+  id: string;
+  channel_id: string;
+  payload: AlertMessage;
+  attempts: number;
+}
+
+/**
+ * Delivers queued notifications. Claims due rows with FOR UPDATE SKIP LOCKED (several processes never take the same
+ * row), delivers each with its channel's adapter, logs every attempt. A dead channel only delays its own rows:
+ * detection and the other channels never wait for it.
+ */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Alerts');
+  private readonly adapters: Record<ChannelType, ChannelAdapter>;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly box: SecretBox,
+    mailer: Mailer,
+  ) {
+    this.adapters = {
+      [ChannelType.email]: new EmailChannel(mailer),
+      [ChannelType.pagerduty]: new PagerDutyChannel(),
+      [ChannelType.opsgenie]: new OpsgenieChannel(),
+      [ChannelType.webhook]: new WebhookChannel(),
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.runOnce().catch((e: unknown) => this.logger.warn(`delivery: ${String(e)}`)), 500);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass: claims what is due and delivers it; returns how many were attempted. */
+  runOnce(): Promise<number> {
+    this.running ??= this.pass().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async pass(): Promise<number> {
+    const [claimed]: [Claimed[], number] = await this.dataSource.query(
+      `UPDATE notifications SET status = 'sending', attempts = attempts + 1
+        WHERE id IN (SELECT id FROM notifications WHERE status IN ('queued', 'failed') AND next_attempt_at <= now()
+                     ORDER BY next_attempt_at FOR UPDATE SKIP LOCKED LIMIT ${BATCH})
+        RETURNING id, channel_id, payload, attempts`,
+    );
+    await Promise.all(claimed.map((n) => this.deliver(n)));
+    return claimed.length;
+  }
+
+  private async deliver(n: Claimed): Promise<void> {
+    const started = performance.now();
+    let outcome: DeliveryOutcome;
+    try {
+      const channel = await this.dataSource.getRepository(AlertChannel).findOneBy({ id: n.channel_id });
+      if (!channel || !channel.enabled) outcome = { ok: false, permanent: true, response: 'channel removed or disabled' };
+      else {
+        const secret = channel.secretSealed ? this.box.open(channel.secretSealed, `alert_channels:${channel.id}`) : null;
+        outcome = await this.adapters[channel.type].deliver(channel, secret, n.payload);
+      }
+    } catch (error) {
+      outcome = { ok: false, response: error instanceof Error ? error.message : String(error) };
+    }
+    const durationMs = Math.round(performance.now() - started);
+    const gaveUp = !outcome.ok && (outcome.permanent || n.attempts >= MAX_ATTEMPTS);
+    const status = outcome.ok ? 'sent' : gaveUp ? 'dead' : 'failed';
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('INSERT INTO notification_attempts (notification_id, at, ok, response, duration_ms) VALUES ($1, now(), $2, $3, $4)', [n.id, outcome.ok, outcome.response.slice(0, 1000), durationMs]);
+      await manager.query(
+        `UPDATE notifications SET status = $2, last_error = $3, sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END,
+           next_attempt_at = now() + ($4 || ' milliseconds')::interval WHERE id = $1`,
+        [n.id, status, outcome.ok ? null : outcome.response.slice(0, 1000), String(backoffMs(n.attempts, outcome.retryAfterMs))],
+      );
+    });
+    if (gaveUp) this.logger.warn(`notification ${n.id} given up after ${n.attempts} attempts: ${outcome.response}`);
+  }
+}

@@ -1,0 +1,5 @@
+export { AlertsModule, AlertsApiModule, ALERT_ENTITIES } from './alerts.module.js';
+export { AlertsService } from './alerts.service.js';
+export { DeliveryWorker, backoffMs } from './delivery.worker.js';
+export { AlertChannel, ChannelType } from './alert-channel.entity.js';
+export { Notification } from './notification.entity.js';

@@ -1,0 +1,39 @@
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * One message to one channel, queued in PostgreSQL: workers on any process claim due rows with FOR UPDATE SKIP
+ * LOCKED, so each is delivered once; failures back off and retry; every attempt is logged.
+ */
+@ObjectType()
+@Entity('notifications')
+@Index(['status', 'nextAttemptAt'])
+@Index(['incidentId'])
+@Index(['channelId', 'incidentId', 'kind'], { unique: true })
+export class Notification {
+  @Field(() => ID) @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'uuid' }) tenantId: string;
+  @Field(() => ID) @Column({ type: 'uuid' }) channelId: string;
+  @Field(() => ID) @Column({ type: 'uuid' }) incidentId: string;
+  @Field({ description: 'trigger, resolve or test' }) @Column({ type: 'text' }) kind: string;
+  @Field(() => GraphQLJSONObject) @Column({ type: 'jsonb' }) payload: Record<string, unknown>;
+  @Field({ description: 'queued, sending, sent, failed (will retry) or dead (gave up)' }) @Column({ type: 'text' }) status: string;
+  @Field(() => Int) @Column({ type: 'int', default: 0 }) attempts: number;
+  @Column({ type: 'timestamptz' }) nextAttemptAt: Date;
+  @Field(() => String, { nullable: true }) @Column({ type: 'text', nullable: true }) lastError: string | null;
+  @Field() @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @Field(() => Date, { nullable: true }) @Column({ type: 'timestamptz', nullable: true }) sentAt: Date | null;
+}
+
+@ObjectType()
+@Entity('notification_attempts')
+@Index(['notificationId'])
+export class NotificationAttempt {
+  @Field(() => ID) @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id: string;
+  @Column({ type: 'uuid' }) notificationId: string;
+  @Field() @Column({ type: 'timestamptz' }) at: Date;
+  @Field() @Column({ type: 'boolean' }) ok: boolean;
+  @Field() @Column({ type: 'text' }) response: string;
+  @Field(() => Int) @Column({ type: 'int' }) durationMs: number;
+}

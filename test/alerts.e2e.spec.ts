@@ -1,0 +1,173 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlertsService, backoffMs, DeliveryWorker } from '#lib/alerts';
+import { IncidentsService } from '#lib/incidents';
+import { freePort } from '#lib/persistence';
+import { startTestApi, type TestApi } from './support/test-api.js';
+import { selfSignedCert } from './support/tls-cert.js';
+
+interface Hit {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/** A local stand-in for a provider: records requests exactly as sent; answers from a script of status codes. */
+class Provider {
+  server: Server;
+  hits: Hit[] = [];
+  script: { status: number; headers?: Record<string, string> }[] = [];
+  url = '';
+  constructor() {
+    this.server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        this.hits.push({ path: req.url ?? '', headers: req.headers, body });
+        const next = this.script.shift() ?? { status: 202 };
+        res.writeHead(next.status, next.headers).end(next.status < 300 ? '{"status":"success"}' : '{"message":"nope"}');
+      });
+    });
+  }
+  async start(): Promise<this> {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+}
+
+describe('alerts: channels delivered to local stand-ins checked as the providers document them', () => {
+  let api: TestApi;
+  let token: string;
+  let tenantId: string;
+  let smtp: SMTPServer;
+  const mails: string[] = [];
+  const pd = new Provider();
+  const og = new Provider();
+  const hook = new Provider();
+  const ids: Record<string, string> = {};
+  const ROUTING_KEY = 'R0UT1NGKEY0123456789abcdefABCDEF';
+  const GENIE_KEY = '5c2a6a0e-1d63-4d6c-9a53-0a6f2b7c9e11';
+  const HOOK_SECRET = 'hook-secret-0123456789';
+
+  const drain = async (worker: DeliveryWorker, rounds = 5) => {
+    for (let i = 0; i < rounds; i++) await worker.runOnce();
+  };
+
+  beforeAll(async () => {
+    await Promise.all([pd.start(), og.start(), hook.start()]);
+    const { key, cert } = await selfSignedCert(90);
+    const smtpPort = await freePort();
+    smtp = new SMTPServer({ key, cert, authOptional: true, logger: false, onData: (s, _x, cb) => { let raw = ''; s.on('data', (c: Buffer) => (raw += c)); s.on('end', () => { mails.push(raw); cb(); }); } });
+    await new Promise<void>((r) => smtp.listen(smtpPort, '127.0.0.1', () => r()));
+    // The watchdog role hosts the delivery worker; the monitor below is disabled, so nothing is probed.
+    api = await startTestApi({ VIGIA_ROLES: 'api,watchdog', VIGIA_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, VIGIA_SMTP_TLS_VERIFY: 'false' });
+    const t = await api.tenant('paging');
+    token = t.token;
+    tenantId = t.tenantId;
+    const run = async <T>(q: string, v?: Record<string, unknown>): Promise<T> => {
+      const res = await api.gql<T>(q, v, token);
+      if (res.errors) throw new Error(JSON.stringify(res.errors));
+      return res.data!;
+    };
+    const channel = (input: Record<string, unknown>) => run<{ createAlertChannel: { id: string } }>('mutation($i: CreateAlertChannelInput!) { createAlertChannel(input: $i) { id } }', { i: input }).then((d) => d.createAlertChannel.id);
+    ids.pd = await channel({ name: 'pagerduty', type: 'pagerduty', config: { apiUrl: pd.url }, secret: ROUTING_KEY });
+    ids.og = await channel({ name: 'opsgenie', type: 'opsgenie', config: { apiUrl: og.url }, secret: GENIE_KEY });
+    ids.hook = await channel({ name: 'hook', type: 'webhook', config: { url: `${hook.url}/vigia` }, secret: HOOK_SECRET });
+    ids.mail = await channel({ name: 'on-call mail', type: 'email', config: { to: ['oncall@acme.test'] } });
+    ids.customer = (await run<{ createCustomer: { id: string } }>('mutation { createCustomer(input: {name: "Bakery"}) { id } }')).createCustomer.id;
+    ids.host = (await run<{ createHost: { id: string } }>('mutation { createHost(input: {name: "web1", addresses: ["192.0.2.10"]}) { id } }')).createHost.id;
+    ids.service = (await run<{ createService: { id: string } }>(`mutation { createService(input: {name: "www", type: web, hostId: "${ids.host}", customerIds: ["${ids.customer}"]}) { id } }`)).createService.id;
+    ids.monitor = (await run<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "www http", type: http, hostId: "${ids.host}", serviceId: "${ids.service}", config: {url: "http://192.0.2.10/"}, intervalMs: 60000, timeoutMs: 5000, enabled: false}) { id } }`)).createMonitor.id;
+  }, 60_000);
+  afterAll(async () => {
+    await api?.close();
+    for (const p of [pd, og, hook]) p.server.close();
+    await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
+  });
+
+  it('pages every channel once for an incident, each in its provider’s format', async () => {
+    pd.script = [{ status: 500 }];
+    og.script = [{ status: 429, headers: { 'retry-after': '1' } }];
+    const incidents = api.app.get(IncidentsService);
+    const ref = { id: ids.monitor, tenantId, hostId: ids.host, serviceId: ids.service, name: 'www http' };
+    const incident = (await incidents.open(ref, new Date(Date.now() - 5000), 'HTTP 503 from 192.0.2.10 in 12 ms', { planned: false, flapping: false, suppressed: false }))!;
+    const alerts = api.app.get(AlertsService);
+    await alerts.incidentOpened(incident, 'www http');
+    await alerts.incidentOpened(incident, 'www http'); // a replay queues nothing new
+    const worker = api.app.get(DeliveryWorker);
+    await drain(worker, 2);
+    // PagerDuty answered 500 first: retried after backoff; Opsgenie 429 with Retry-After: 1 s.
+    await new Promise((r) => setTimeout(r, 2200));
+    await drain(worker, 3);
+
+    expect(pd.hits).toHaveLength(2);
+    const trigger = JSON.parse(pd.hits[1]!.body);
+    expect(pd.hits[1]!.path).toBe('/v2/enqueue');
+    expect(trigger).toMatchObject({
+      routing_key: ROUTING_KEY,
+      event_action: 'trigger',
+      dedup_key: `vigia-incident-${incident.id}`,
+      payload: { summary: 'www on web1 is DOWN (www http)', source: '192.0.2.10', severity: 'critical', custom_details: { reason: 'HTTP 503 from 192.0.2.10 in 12 ms', impacted_customers: ['Bakery'] } },
+    });
+    expect(og.hits).toHaveLength(2);
+    expect(og.hits[1]!.headers.authorization).toBe(`GenieKey ${GENIE_KEY}`);
+    expect(JSON.parse(og.hits[1]!.body)).toMatchObject({ alias: `vigia-incident-${incident.id}`, priority: 'P1', message: 'www on web1 is DOWN (www http)' });
+    expect(hook.hits).toHaveLength(1);
+    const h = hook.hits[0]!;
+    const expected = createHmac('sha256', HOOK_SECRET).update(`${h.headers['x-vigia-timestamp']}.${h.body}`).digest('hex');
+    expect(h.headers['x-vigia-signature']).toBe(`sha256=${expected}`);
+    expect(mails).toHaveLength(1);
+    const mail = await simpleParser(mails[0]!);
+    expect(mail.subject).toBe('[CRITICAL] www on web1 is DOWN (www http)');
+    expect(mail.text).toContain('impacted_customers: ["Bakery"]');
+
+    const log = await api.gql<{ incident: { notifications: { status: string; attempts: number }[] } }>(`{ incident(id: "${incident.id}") { notifications { status attempts } } }`, {}, token);
+    expect(log.data!.incident.notifications.map((n) => n.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+    expect(log.data!.incident.notifications.map((n) => n.attempts).sort()).toEqual([1, 1, 2, 2]);
+
+    // Recovery reaches everyone who was paged.
+    const resolved = (await incidents.resolve(ref, new Date(), 'HTTP 200'))!;
+    await alerts.incidentResolved(resolved, 'www http');
+    await drain(worker, 2);
+    expect(JSON.parse(pd.hits.at(-1)!.body)).toEqual({ routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: `vigia-incident-${incident.id}` });
+    expect(og.hits.at(-1)!.path).toBe(`/v2/alerts/vigia-incident-${incident.id}/close?identifierType=alias`);
+    expect(mails).toHaveLength(2);
+  }, 30_000);
+
+  it('pages nobody for a suppressed incident (maintenance, grouped under its host, flapping)', async () => {
+    const before = pd.hits.length;
+    const incidents = api.app.get(IncidentsService);
+    const ref = { id: ids.monitor, tenantId, hostId: ids.host, serviceId: ids.service, name: 'www http' };
+    const incident = (await incidents.open(ref, new Date(), 'x', { planned: true, flapping: false, suppressed: true }))!;
+    await api.app.get(AlertsService).incidentOpened(incident, 'www http');
+    await drain(api.app.get(DeliveryWorker), 2);
+    expect(pd.hits.length).toBe(before);
+    await incidents.resolve(ref, new Date(), 'ok');
+  });
+
+  it('gives up on a permanent refusal and backs off exponentially otherwise', async () => {
+    expect([1, 2, 3, 10].map((n) => backoffMs(n))).toEqual([2000, 4000, 8000, 300_000]);
+    expect(backoffMs(3, 1500)).toBe(1500);
+    pd.script = [{ status: 400 }];
+    const test = await api.gql<{ testAlertChannel: { id: string } }>(`mutation { testAlertChannel(channelId: "${ids.pd}") { id } }`, {}, token);
+    await drain(api.app.get(DeliveryWorker), 2);
+    const [row] = await api.app.get(DataSource).query('SELECT status, attempts FROM notifications WHERE id = $1', [test.data!.testAlertChannel.id]);
+    expect(row).toEqual({ status: 'dead', attempts: 1 });
+  });
+
+  it('refuses bad channel settings, naming the field', async () => {
+    const bad = async (input: Record<string, unknown>) => (await api.gql('mutation($i: CreateAlertChannelInput!) { createAlertChannel(input: $i) { id } }', { i: input }, token)).errors?.[0]?.extensions;
+    expect(await bad({ name: 'x1', type: 'email', config: { to: ['not an address'] } })).toMatchObject({ field: 'input.config.to[0]' });
+    expect(await bad({ name: 'x2', type: 'webhook', config: { url: 'ftp://x' }, secret: 'long-enough-secret-123' })).toMatchObject({ field: 'input.config.url' });
+    expect(await bad({ name: 'x3', type: 'pagerduty', config: {}, secret: 'short' })).toMatchObject({ field: 'input.secret' });
+    expect(await bad({ name: 'x4', type: 'webhook', config: { url: 'https://h.example/', extra: 1 }, secret: 'long-enough-secret-123' })).toMatchObject({ field: 'input.config.extra' });
+    const [sealed] = await api.app.get(DataSource).query("SELECT secret_sealed FROM alert_channels WHERE name = 'pagerduty'");
+    expect(sealed.secret_sealed).not.toContain(ROUTING_KEY);
+  });
+});
