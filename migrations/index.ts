@@ -1,3 +1,4 @@
+import { EscalationAndAck1795373413881 } from './1795373413881-escalation-and-ack.js';
 import { AlertChannels1795373111104 } from './1795373111104-alert-channels.js';
 import { ReportIndexes1795372405554 } from './1795372405554-report-indexes.js';
 import { ReportMailings1795372250538 } from './1795372250538-report-mailings.js';
@@ -14,4 +15,5 @@ export const allMigrations = [
   ReportMailings1795372250538,
   ReportIndexes1795372405554,
   AlertChannels1795373111104,
+  EscalationAndAck1795373413881,
 ];

@@ -5,7 +5,7 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlertsService, backoffMs, DeliveryWorker } from '#lib/alerts';
+import { AckLinks, AlertsService, backoffMs, DeliveryWorker } from '#lib/alerts';
 import { IncidentsService } from '#lib/incidents';
 import { freePort } from '#lib/persistence';
 import { startTestApi, type TestApi } from './support/test-api.js';
@@ -169,5 +169,99 @@ describe('alerts: channels delivered to local stand-ins checked as the providers
     expect(await bad({ name: 'x4', type: 'webhook', config: { url: 'https://h.example/', extra: 1 }, secret: 'long-enough-secret-123' })).toMatchObject({ field: 'input.config.extra' });
     const [sealed] = await api.app.get(DataSource).query("SELECT secret_sealed FROM alert_channels WHERE name = 'pagerduty'");
     expect(sealed.secret_sealed).not.toContain(ROUTING_KEY);
+  });
+});
+
+describe('escalation and acknowledgement', () => {
+  let api: TestApi;
+  let token: string;
+  let tenantId: string;
+  const pd = new Provider();
+  const hook = new Provider();
+  const ids: Record<string, string> = {};
+  const drain = async (rounds = 3) => {
+    for (let i = 0; i < rounds; i++) await api.app.get(DeliveryWorker).runOnce();
+  };
+
+  beforeAll(async () => {
+    await Promise.all([pd.start(), hook.start()]);
+    api = await startTestApi({ VIGIA_ROLES: 'api,watchdog' });
+    const t = await api.tenant('escalate');
+    token = t.token;
+    tenantId = t.tenantId;
+    const run = async <T>(q: string, v?: Record<string, unknown>): Promise<T> => {
+      const res = await api.gql<T>(q, v, token);
+      if (res.errors) throw new Error(JSON.stringify(res.errors));
+      return res.data!;
+    };
+    const channel = (input: Record<string, unknown>) => run<{ createAlertChannel: { id: string } }>('mutation($i: CreateAlertChannelInput!) { createAlertChannel(input: $i) { id } }', { i: input }).then((d) => d.createAlertChannel.id);
+    ids.hook = await channel({ name: 'chat', type: 'webhook', config: { url: `${hook.url}/chat` }, secret: 'hook-secret-0123456789' });
+    ids.pd = await channel({ name: 'pager', type: 'pagerduty', config: { apiUrl: pd.url }, secret: 'R0UT1NGKEY0123456789abcdefABCDEF' });
+    ids.host = (await run<{ createHost: { id: string } }>('mutation { createHost(input: {name: "mx1", addresses: ["192.0.2.25"]}) { id } }')).createHost.id;
+    ids.service = (await run<{ createService: { id: string } }>(`mutation { createService(input: {name: "smtp", type: mail, hostId: "${ids.host}"}) { id } }`)).createService.id;
+    ids.monitor = (await run<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "mx1 smtp", type: smtp, hostId: "${ids.host}", serviceId: "${ids.service}", config: {}, intervalMs: 60000, timeoutMs: 5000, enabled: false}) { id } }`)).createMonitor.id;
+    await run(
+      `mutation($i: EscalationPolicyInput!) { createEscalationPolicy(input: $i) { id } }`,
+      { i: { name: 'mail: chat, then page after 1 min', match: { serviceTypes: ['mail'] }, steps: [{ delayMinutes: 0, channelIds: [ids.hook] }, { delayMinutes: 1, channelIds: [ids.pd] }] } },
+    );
+  }, 60_000);
+  afterAll(async () => {
+    await api?.close();
+    pd.server.close();
+    hook.server.close();
+  });
+
+  const open = async (ageMs: number) => {
+    const incidents = api.app.get(IncidentsService);
+    const ref = { id: ids.monitor, tenantId, hostId: ids.host, serviceId: ids.service, name: 'mx1 smtp' };
+    const incident = (await incidents.open(ref, new Date(Date.now() - ageMs), 'SMTP 127.0.0.1:25: connection refused', { planned: false, flapping: false, suppressed: false }))!;
+    await api.app.get(AlertsService).incidentOpened(incident, 'mx1 smtp');
+    return { incident, ref };
+  };
+
+  it('escalates step by step while nobody acknowledges', async () => {
+    const { incident, ref } = await open(61_000);
+    await drain();
+    expect(hook.hits).toHaveLength(1);
+    expect(pd.hits).toHaveLength(1);
+    expect(JSON.parse(pd.hits[0]!.body).dedup_key).toBe(`vigia-incident-${incident.id}`);
+    await api.app.get(IncidentsService).resolve(ref, new Date(), 'ok');
+  });
+
+  it('an acknowledgement stops the next step, tells the pager, and is on the timeline with who', async () => {
+    pd.hits = [];
+    hook.hits = [];
+    const { incident, ref } = await open(10_000);
+    await drain();
+    expect(hook.hits).toHaveLength(1);
+    expect(pd.hits).toHaveLength(0);
+    const ack = await api.gql<{ acknowledgeIncident: { acknowledgedBy: string; timeline: { kind: string; message: string }[] } }>(
+      `mutation { acknowledgeIncident(id: "${incident.id}") { acknowledgedBy timeline { kind message } } }`, {}, token,
+    );
+    expect(ack.data!.acknowledgeIncident.acknowledgedBy).toBe('owner@escalate.test');
+    expect(ack.data!.acknowledgeIncident.timeline.at(-1)).toEqual({ kind: 'acknowledged', message: 'acknowledged by owner@escalate.test: escalation stopped' });
+    await api.app.get(DataSource).query("UPDATE notifications SET next_attempt_at = now() WHERE incident_id = $1", [incident.id]);
+    await drain();
+    expect(pd.hits).toHaveLength(0);
+    const [step1] = await api.app.get(DataSource).query("SELECT status FROM notifications WHERE incident_id = $1 AND step = 1", [incident.id]);
+    expect(step1.status).toBe('cancelled');
+    expect(JSON.parse(hook.hits.at(-1)!.body)).toMatchObject({ event: 'acknowledge' });
+    await api.app.get(IncidentsService).resolve(ref, new Date(), 'ok');
+  });
+
+  it('acknowledges from the e-mail link: GET only asks, POST acknowledges, a forged link is 404', async () => {
+    const { incident, ref } = await open(5_000);
+    const link = api.app.get(AckLinks).url(tenantId, incident.id).replace(/^http:\/\/[^/]+/, api.url);
+    const get = await fetch(link);
+    expect(get.status).toBe(200);
+    expect(await get.text()).toContain('<button type="submit"');
+    const [before] = await api.app.get(DataSource).query('SELECT acknowledged_at FROM incidents WHERE id = $1', [incident.id]);
+    expect(before.acknowledged_at).toBeNull();
+    expect((await fetch(link.replace(/s=[^&]+/, 's=AAAA'), { method: 'POST' })).status).toBe(404);
+    const post = await fetch(link, { method: 'POST' });
+    expect(await post.text()).toContain('Acknowledged.');
+    const [after] = await api.app.get(DataSource).query('SELECT acknowledged_by FROM incidents WHERE id = $1', [incident.id]);
+    expect(after.acknowledged_by).toBe('e-mail link');
+    await api.app.get(IncidentsService).resolve(ref, new Date(), 'ok');
   });
 });

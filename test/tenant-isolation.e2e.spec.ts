@@ -4,6 +4,7 @@ import { IncidentsService } from '#lib/incidents';
 import { startTestApi, type TestApi } from './support/test-api.js';
 
 interface Ids {
+  policy?: string;
   channel?: string;
   credential?: string;
   incident?: string;
@@ -80,6 +81,10 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
       'mutation { createAlertChannel(input: {name: "alpha mail", type: email, config: {to: ["ops@alpha.test"]}}) { id } }', {}, tenantA.token,
     );
     a.channel = channel.data!.createAlertChannel.id;
+    const policy = await api.gql<{ createEscalationPolicy: { id: string } }>(
+      `mutation { createEscalationPolicy(input: {name: "alpha", steps: [{delayMinutes: 0, channelIds: ["${a.channel}"]}]}) { id } }`, {}, tenantA.token,
+    );
+    a.policy = policy.data!.createEscalationPolicy.id;
   });
   afterAll(() => api?.close());
 
@@ -110,6 +115,9 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     ['stateChanges', (a) => `{ stateChanges(monitorId: "${a.monitor}") { totalCount } }`, 'monitorId'],
     ['probeNow', (a) => `mutation { probeNow(monitorId: "${a.monitor}") { status } }`, 'monitorId'],
     ['createMaintenanceWindow', (a) => `mutation { createMaintenanceWindow(input: {name: "x", startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-01T01:00:00Z", hostIds: ["${a.host}"]}) { id } }`, 'input.hostIds[0]'],
+    ['acknowledgeIncident', (a) => `mutation { acknowledgeIncident(id: "${a.incident}") { id } }`],
+    ['deleteEscalationPolicy', (a) => `mutation { deleteEscalationPolicy(id: "${a.policy}") }`],
+    ['createEscalationPolicy', (a) => `mutation { createEscalationPolicy(input: {name: "steal", steps: [{delayMinutes: 0, channelIds: ["${a.channel}"]}]}) { id } }`, 'input.steps[0].channelIds[0]'],
     ['deleteAlertChannel', (a) => `mutation { deleteAlertChannel(id: "${a.channel}") }`],
     ['testAlertChannel', (a) => `mutation { testAlertChannel(channelId: "${a.channel}") { id } }`, 'channelId'],
     ['deleteSshCredential', (a) => `mutation { deleteSshCredential(id: "${a.credential}") }`],

@@ -5,20 +5,28 @@ import { AlertsResolver, IncidentNotificationsResolver } from './alerts.resolver
 import { AlertsService } from './alerts.service.js';
 import { DeliveryWorker } from './delivery.worker.js';
 import { Notification, NotificationAttempt } from './notification.entity.js';
+import { AckController } from './ack.controller.js';
+import { AckLinks } from './ack-links.js';
+import { EscalationPolicy } from './escalation-policy.entity.js';
+import { EscalationPlanner } from './escalation.planner.js';
+import { EscalationResolver } from './escalation.resolver.js';
+import { IncidentsModule } from '#lib/incidents';
+import { InventoryModule } from '#lib/inventory';
 
-export const ALERT_ENTITIES = [AlertChannel, Notification, NotificationAttempt];
+export const ALERT_ENTITIES = [AlertChannel, Notification, NotificationAttempt, EscalationPolicy];
 
 /** Enqueueing and delivery: in the watchdog role, beside the detector that opens incidents. */
 @Module({
-  imports: [TypeOrmModule.forFeature(ALERT_ENTITIES)],
-  providers: [AlertsService, DeliveryWorker],
+  imports: [TypeOrmModule.forFeature(ALERT_ENTITIES), IncidentsModule],
+  providers: [AlertsService, DeliveryWorker, AckLinks, EscalationPlanner],
   exports: [AlertsService, DeliveryWorker],
 })
 export class AlertsModule {}
 
 /** Channels and delivery logs over GraphQL. */
 @Module({
-  imports: [TypeOrmModule.forFeature(ALERT_ENTITIES)],
-  providers: [AlertsService, AlertsResolver, IncidentNotificationsResolver],
+  imports: [TypeOrmModule.forFeature(ALERT_ENTITIES), IncidentsModule, InventoryModule],
+  controllers: [AckController],
+  providers: [AlertsService, AlertsResolver, IncidentNotificationsResolver, AckLinks, EscalationPlanner, EscalationResolver],
 })
 export class AlertsApiModule {}

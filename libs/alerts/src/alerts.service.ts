@@ -5,10 +5,12 @@ import { isIP } from 'node:net';
 import { DataSource, Repository } from 'typeorm';
 import { type Connection, type PageArgs, VigiaException } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
-import type { Incident } from '#lib/incidents';
+import { type Incident, IncidentsService } from '#lib/incidents';
 import { SecretBox } from '#lib/secrets';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
+import { AckLinks } from './ack-links.js';
 import { AlertChannel, ChannelType } from './alert-channel.entity.js';
+import { EscalationPlanner } from './escalation.planner.js';
 import type { AlertMessage } from './channels/channel.js';
 import { Notification } from './notification.entity.js';
 
@@ -33,6 +35,9 @@ export class AlertsService {
     private readonly dataSource: DataSource,
     private readonly box: SecretBox,
     private readonly config: VigiaConfig,
+    private readonly incidents: IncidentsService,
+    private readonly escalation: EscalationPlanner,
+    private readonly ackLinks: AckLinks,
   ) {
     this.scope = new TenantScopedRepository(channels, 'alert channel');
   }
@@ -61,37 +66,75 @@ export class AlertsService {
     return this.notifications.save({ tenantId: principal.tenantId, channelId: channel.id, incidentId: randomUUID(), kind: 'test', payload: message as never, status: 'queued', attempts: 0, nextAttemptAt: new Date(), lastError: null, sentAt: null });
   }
 
-  /** A confirmed, unsuppressed outage: one trigger per enabled channel of the tenant (dedup: one row per channel). */
+  /**
+   * A confirmed, unsuppressed outage: the first matching escalation policy's steps (later steps wait for their delay
+   * and go out only while nobody has acknowledged), or every enabled channel at once when no policy matches.
+   * Replays queue nothing new (one row per channel, incident and step).
+   */
   async incidentOpened(incident: Incident, monitorName: string): Promise<void> {
     if (incident.suppressed) return;
-    const channels: { id: string }[] = await this.dataSource.query('SELECT id FROM alert_channels WHERE tenant_id = $1 AND enabled', [incident.tenantId]);
-    await this.enqueue(incident, 'trigger', await this.describe(incident, monitorName, 'trigger'), channels.map((c) => c.id));
+    const message = { ...(await this.describe(incident, monitorName, 'trigger')), ackLink: this.ackLinks.url(incident.tenantId, incident.id) };
+    for (const step of await this.escalation.plan(incident)) {
+      await this.enqueue(incident, 'trigger', message, step.channelIds, step.index, new Date(incident.openedAt.getTime() + step.delayMinutes * 60_000));
+    }
   }
 
-  /** Recovery reaches every channel that was paged for the incident, whatever happened since. */
+  /** Recovery cancels pending escalation and reaches every channel that was paged for the incident. */
   async incidentResolved(incident: Incident, monitorName: string): Promise<void> {
-    const paged: { id: string }[] = await this.dataSource.query(
-      "SELECT channel_id AS id FROM notifications WHERE tenant_id = $1 AND incident_id = $2 AND kind = 'trigger'",
-      [incident.tenantId, incident.id],
+    await this.cancelPending(incident.id);
+    await this.enqueue(incident, 'resolve', await this.describe(incident, monitorName, 'resolve'), await this.pagedChannels(incident, false));
+  }
+
+  /** Acknowledgement: recorded once on the incident, stops escalation, and tells the pagers that were paged. */
+  async acknowledge(tenantId: string, incidentId: string, by: string): Promise<Incident | undefined> {
+    const incident = await this.incidents.acknowledge(tenantId, incidentId, by);
+    if (!incident) return undefined;
+    await this.cancelPending(incident.id);
+    const message = { ...(await this.describe(incident, `acknowledged by ${by}`, 'acknowledge')), summary: `Acknowledged by ${by}` };
+    await this.enqueue(incident, 'acknowledge', message, await this.pagedChannels(incident, true));
+    return incident;
+  }
+
+  private async cancelPending(incidentId: string): Promise<void> {
+    await this.dataSource.query("UPDATE notifications SET status = 'cancelled' WHERE incident_id = $1 AND kind = 'trigger' AND status IN ('queued', 'failed')", [incidentId]);
+  }
+
+  /** Channels a trigger reached (e-mail gets no acknowledgement message: the reader already knows). */
+  private async pagedChannels(incident: Incident, pagersOnly: boolean): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT n.channel_id AS id FROM notifications n JOIN alert_channels c ON c.id = n.channel_id
+        WHERE n.tenant_id = $1 AND n.incident_id = $2 AND n.kind = 'trigger' AND n.status = 'sent' AND (NOT $3 OR c.type <> 'email')`,
+      [incident.tenantId, incident.id, pagersOnly],
     );
-    await this.enqueue(incident, 'resolve', await this.describe(incident, monitorName, 'resolve'), paged.map((c) => c.id));
+    return rows.map((r) => r.id);
+  }
+
+  async incidentOf(principal: Principal, id: string): Promise<Incident> {
+    return this.incidents.scope.get(principal, id);
+  }
+
+  /** The name an acknowledgement is recorded under: the user's e-mail or the API token's name. */
+  async actorName(principal: Principal): Promise<string> {
+    const sql = principal.userId ? 'SELECT email AS name FROM users WHERE id = $1' : 'SELECT name FROM api_tokens WHERE id = $1';
+    const [row]: { name: string }[] = await this.dataSource.query(sql, [principal.userId ?? principal.tokenId]);
+    return row?.name ?? 'unknown';
   }
 
   deliveryLog(principal: Principal, incidentId: string): Promise<Notification[]> {
     return this.notifications.find({ where: { tenantId: principal.tenantId, incidentId }, order: { createdAt: 'ASC' } });
   }
 
-  private async enqueue(incident: Incident, kind: 'trigger' | 'resolve', message: AlertMessage, channelIds: string[]): Promise<void> {
+  private async enqueue(incident: Incident, kind: AlertMessage['kind'], message: AlertMessage, channelIds: string[], step = 0, at = new Date()): Promise<void> {
     if (!channelIds.length) return;
     await this.dataSource.query(
-      `INSERT INTO notifications (tenant_id, channel_id, incident_id, kind, payload, status, next_attempt_at)
-       SELECT $1, c, $2, $3, $4, 'queued', now() FROM unnest($5::uuid[]) AS c
-       ON CONFLICT (channel_id, incident_id, kind) DO NOTHING`,
-      [incident.tenantId, incident.id, kind, JSON.stringify(message), channelIds],
+      `INSERT INTO notifications (tenant_id, channel_id, incident_id, kind, step, payload, status, next_attempt_at)
+       SELECT $1, c, $2, $3, $4, $5, 'queued', greatest(now(), $6) FROM unnest($7::uuid[]) AS c
+       ON CONFLICT (channel_id, incident_id, kind, step) DO NOTHING`,
+      [incident.tenantId, incident.id, kind, step, JSON.stringify({ ...message, kind }), at, channelIds],
     );
   }
 
-  private async describe(incident: Incident, monitorName: string, kind: 'trigger' | 'resolve'): Promise<AlertMessage> {
+  private async describe(incident: Incident, monitorName: string, kind: AlertMessage['kind']): Promise<AlertMessage> {
     const [context]: { host: string; address: string; service: string | null; customers: string[] }[] = await this.dataSource.query(
       `SELECT h.name AS host, h.addresses[1] AS address, s.name AS service,
               coalesce(array(SELECT c.name FROM service_customers sc JOIN customers c ON c.id = sc.customer_id WHERE sc.service_id = s.id ORDER BY c.name LIMIT 20), '{}') AS customers

@@ -20,6 +20,8 @@ export function backoffMs(attempts: number, retryAfterMs?: number): number {
 interface Claimed {
   id: string;
   channel_id: string;
+  incident_id: string;
+  kind: string;
   payload: AlertMessage;
   attempts: number;
 }
@@ -49,6 +51,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     };
   }
 
+  private async settled(incidentId: string): Promise<boolean> {
+    const [row]: { settled: boolean }[] = await this.dataSource.query(
+      "SELECT (status <> 'open' OR acknowledged_at IS NOT NULL) AS settled FROM incidents WHERE id = $1",
+      [incidentId],
+    );
+    return row?.settled ?? false;
+  }
+
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.runOnce().catch((e: unknown) => this.logger.warn(`delivery: ${String(e)}`)), 500);
   }
@@ -69,13 +79,18 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       `UPDATE notifications SET status = 'sending', attempts = attempts + 1
         WHERE id IN (SELECT id FROM notifications WHERE status IN ('queued', 'failed') AND next_attempt_at <= now()
                      ORDER BY next_attempt_at FOR UPDATE SKIP LOCKED LIMIT ${BATCH})
-        RETURNING id, channel_id, payload, attempts`,
+        RETURNING id, channel_id, incident_id, kind, payload, attempts`,
     );
     await Promise.all(claimed.map((n) => this.deliver(n)));
     return claimed.length;
   }
 
   private async deliver(n: Claimed): Promise<void> {
+    if (n.kind === 'trigger' && (await this.settled(n.incident_id))) {
+      // Acknowledged or resolved while this step waited: escalation stops here.
+      await this.dataSource.query("UPDATE notifications SET status = 'cancelled' WHERE id = $1", [n.id]);
+      return;
+    }
     const started = performance.now();
     let outcome: DeliveryOutcome;
     try {

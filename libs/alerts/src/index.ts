@@ -3,3 +3,6 @@ export { AlertsService } from './alerts.service.js';
 export { DeliveryWorker, backoffMs } from './delivery.worker.js';
 export { AlertChannel, ChannelType } from './alert-channel.entity.js';
 export { Notification } from './notification.entity.js';
+export { AckLinks } from './ack-links.js';
+export { EscalationPolicy } from './escalation-policy.entity.js';
+export { matches as routeMatches } from './escalation.planner.js';

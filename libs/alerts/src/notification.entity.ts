@@ -10,15 +10,16 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 @Entity('notifications')
 @Index(['status', 'nextAttemptAt'])
 @Index(['incidentId'])
-@Index(['channelId', 'incidentId', 'kind'], { unique: true })
+@Index(['channelId', 'incidentId', 'kind', 'step'], { unique: true })
 export class Notification {
   @Field(() => ID) @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'uuid' }) tenantId: string;
   @Field(() => ID) @Column({ type: 'uuid' }) channelId: string;
   @Field(() => ID) @Column({ type: 'uuid' }) incidentId: string;
-  @Field({ description: 'trigger, resolve or test' }) @Column({ type: 'text' }) kind: string;
+  @Field({ description: 'trigger, acknowledge, resolve or test' }) @Column({ type: 'text' }) kind: string;
+  @Field(() => Int, { description: 'Escalation step of a trigger (0: first)' }) @Column({ type: 'int', default: 0 }) step: number;
   @Field(() => GraphQLJSONObject) @Column({ type: 'jsonb' }) payload: Record<string, unknown>;
-  @Field({ description: 'queued, sending, sent, failed (will retry) or dead (gave up)' }) @Column({ type: 'text' }) status: string;
+  @Field({ description: 'queued, sending, sent, failed (will retry), dead (gave up) or cancelled (acknowledged or resolved first)' }) @Column({ type: 'text' }) status: string;
   @Field(() => Int) @Column({ type: 'int', default: 0 }) attempts: number;
   @Column({ type: 'timestamptz' }) nextAttemptAt: Date;
   @Field(() => String, { nullable: true }) @Column({ type: 'text', nullable: true }) lastError: string | null;

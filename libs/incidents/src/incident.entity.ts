@@ -38,5 +38,8 @@ export class Incident {
   @Field(() => ID, { nullable: true, description: "The host's incident when this one is a consequence of it" })
   @Column({ type: 'uuid', nullable: true }) causeIncidentId: string | null;
   @Field() @Column({ type: 'text' }) openReason: string;
+  @Field(() => Date, { nullable: true }) @Column({ type: 'timestamptz', nullable: true }) acknowledgedAt: Date | null;
+  @Field(() => String, { nullable: true, description: 'Who acknowledged: a user e-mail, an API token name, or "e-mail link"' })
+  @Column({ type: 'text', nullable: true }) acknowledgedBy: string | null;
   @Field(() => String, { nullable: true }) @Column({ type: 'text', nullable: true }) resolveReason: string | null;
 }

@@ -71,6 +71,8 @@ export class IncidentsService {
           causeIncidentId: context.hostIncidentId ?? null,
           openReason: reason,
           resolveReason: null,
+          acknowledgedAt: null,
+          acknowledgedBy: null,
         })
         // Another replica may have opened it an instant ago: the partial unique index decides, quietly.
         .orIgnore()
@@ -110,6 +112,22 @@ export class IncidentsService {
         await manager.update(Incident, { id: incident.id }, { flapping, suppressed: flapping || incident.planned || Boolean(incident.causeIncidentId) });
       }
       await this.event(manager, incident, at, kind, message);
+    });
+  }
+
+  /**
+   * Records an acknowledgement once (later ones change nothing) on the incident and its timeline. Returns the
+   * incident when this call acknowledged it, undefined when it was already acknowledged or is not open.
+   */
+  async acknowledge(tenantId: string, incidentId: string, by: string, at = new Date()): Promise<Incident | undefined> {
+    return this.dataSource.transaction(async (manager) => {
+      const incident = await manager.findOne(Incident, { where: { id: incidentId, tenantId }, lock: { mode: 'pessimistic_write' } });
+      if (!incident || incident.status !== IncidentStatus.open || incident.acknowledgedAt) return undefined;
+      incident.acknowledgedAt = at;
+      incident.acknowledgedBy = by;
+      await manager.save(incident);
+      await this.event(manager, incident, at, 'acknowledged', `acknowledged by ${by}: escalation stopped`);
+      return incident;
     });
   }
 

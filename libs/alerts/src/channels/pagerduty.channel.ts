@@ -6,8 +6,8 @@ export class PagerDutyChannel implements ChannelAdapter {
   async deliver(channel: AlertChannel, routingKey: string | null, message: AlertMessage): Promise<DeliveryOutcome> {
     const base = String(channel.config.apiUrl ?? 'https://events.pagerduty.com');
     const body =
-      message.kind === 'resolve'
-        ? { routing_key: routingKey, event_action: 'resolve', dedup_key: message.dedupKey }
+      message.kind === 'resolve' || message.kind === 'acknowledge'
+        ? { routing_key: routingKey, event_action: message.kind, dedup_key: message.dedupKey }
         : {
             routing_key: routingKey,
             event_action: 'trigger',

@@ -1,0 +1,38 @@
+import { Controller, Get, Header, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { isUuid } from '#lib/common';
+import { AckLinks } from './ack-links.js';
+import { AlertsService } from './alerts.service.js';
+
+const page = (body: string): string =>
+  `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Vigia</title></head><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem">${body}</body></html>`;
+
+/**
+ * Acknowledge from the alert e-mail. GET only shows a button (mail scanners open links; they must not acknowledge
+ * anything); the POST acknowledges. An invalid or expired link answers 404.
+ */
+@Controller('alerts/ack')
+export class AckController {
+  constructor(
+    private readonly links: AckLinks,
+    private readonly alerts: AlertsService,
+  ) {}
+
+  @Get(':incidentId')
+  @Header('Cache-Control', 'no-store')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  confirm(@Param('incidentId') incidentId: string, @Query() query: Record<string, string>): string {
+    if (!isUuid(incidentId) || !this.links.verify(incidentId, query)) throw new NotFoundException();
+    const action = `?t=${encodeURIComponent(query.t!)}&e=${encodeURIComponent(query.e!)}&s=${encodeURIComponent(query.s!)}`;
+    return page(`<h1>Acknowledge this incident?</h1><p>Escalation stops; the incident stays open until it recovers.</p><form method="post" action="${action}"><button type="submit" style="font-size:1.2rem;padding:.6rem 1.2rem">Acknowledge</button></form>`);
+  }
+
+  @Post(':incidentId')
+  @Header('Cache-Control', 'no-store')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  async acknowledge(@Param('incidentId') incidentId: string, @Query() query: Record<string, string>): Promise<string> {
+    const tenantId = isUuid(incidentId) ? this.links.verify(incidentId, query) : undefined;
+    if (!tenantId || !isUuid(tenantId)) throw new NotFoundException();
+    const done = await this.alerts.acknowledge(tenantId, incidentId, 'e-mail link');
+    return page(done ? '<h1>Acknowledged.</h1><p>Escalation stopped.</p>' : '<h1>Already acknowledged or resolved.</h1>');
+  }
+}

@@ -1,0 +1,83 @@
+import { Args, Field, ID, InputType, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { Repository } from 'typeorm';
+import { VigiaException, withDatabaseErrors } from '#lib/common';
+import { Incident } from '#lib/incidents';
+import { CustomersService } from '#lib/inventory';
+import { CurrentPrincipal, type Principal, RequireRole, Role, TenantScopedRepository } from '#lib/tenancy';
+import { AlertChannel } from './alert-channel.entity.js';
+import { AlertsService } from './alerts.service.js';
+import { EscalationPolicy } from './escalation-policy.entity.js';
+
+const idEach = { each: true, message: 'each value must be an id returned by this API' };
+
+@InputType()
+export class EscalationStepInput {
+  @Field(() => Int) @IsInt() @Min(0) @Max(1440) delayMinutes: number;
+  @Field(() => [ID]) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @IsUUID('all', idEach) channelIds: string[];
+}
+
+@InputType()
+export class RouteMatchInput {
+  @Field(() => [String], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(10) @Matches(/^(web|mail|mysql|dns|other)$/, { each: true, message: 'each value must be a service type' }) serviceTypes?: string[];
+  @Field(() => [ID], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsUUID('all', idEach) customerIds?: string[];
+  @Field(() => [String], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(32) @IsString({ each: true }) hostTags?: string[];
+}
+
+@InputType()
+export class EscalationPolicyInput {
+  @Field() @IsString() @MinLength(1) @MaxLength(100) name: string;
+  @Field(() => RouteMatchInput, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => RouteMatchInput) match?: RouteMatchInput;
+  @Field(() => [EscalationStepInput]) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => EscalationStepInput) steps: EscalationStepInput[];
+  @Field(() => Int, { nullable: true, description: 'Lower is tried first (default 100)' }) @IsOptional() @IsInt() @Min(0) @Max(10_000) priority?: number;
+}
+
+@Resolver(() => EscalationPolicy)
+export class EscalationResolver {
+  private readonly scope: TenantScopedRepository<EscalationPolicy>;
+  private readonly channels: TenantScopedRepository<AlertChannel>;
+
+  constructor(
+    @InjectRepository(EscalationPolicy) policies: Repository<EscalationPolicy>,
+    @InjectRepository(AlertChannel) channels: Repository<AlertChannel>,
+    private readonly customers: CustomersService,
+    private readonly alerts: AlertsService,
+  ) {
+    this.scope = new TenantScopedRepository(policies, 'escalation policy');
+    this.channels = new TenantScopedRepository(channels, 'alert channel');
+  }
+
+  @Query(() => [EscalationPolicy])
+  escalationPolicies(@CurrentPrincipal() principal: Principal): Promise<EscalationPolicy[]> {
+    return this.scope.query(principal, 'e').orderBy('e.priority').addOrderBy('e.name').getMany();
+  }
+
+  @RequireRole(Role.admin)
+  @Mutation(() => EscalationPolicy)
+  async createEscalationPolicy(@CurrentPrincipal() principal: Principal, @Args('input') input: EscalationPolicyInput): Promise<EscalationPolicy> {
+    for (const [i, step] of input.steps.entries()) {
+      await this.channels.getMany(principal, step.channelIds, `input.steps[${i}].channelIds`);
+      if (i > 0 && step.delayMinutes <= input.steps[i - 1]!.delayMinutes) throw VigiaException.invalid(`input.steps[${i}].delayMinutes`, 'must be later than the step before');
+    }
+    await this.customers.scope.getMany(principal, input.match?.customerIds ?? [], 'input.match.customerIds');
+    return withDatabaseErrors(() =>
+      this.scope.create(principal, { name: input.name.trim(), match: { ...(input.match ?? {}) }, steps: input.steps.map((s) => ({ ...s })), priority: input.priority ?? 100 }),
+    );
+  }
+
+  @RequireRole(Role.admin)
+  @Mutation(() => Boolean)
+  deleteEscalationPolicy(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<boolean> {
+    return this.scope.delete(principal, id);
+  }
+
+  @RequireRole(Role.operator)
+  @Mutation(() => Incident, { description: 'Acknowledge an open incident: escalation stops, pagers are told, the timeline says who' })
+  async acknowledgeIncident(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<Incident> {
+    const incident = await this.alerts.incidentOf(principal, id);
+    const by = await this.alerts.actorName(principal);
+    return (await this.alerts.acknowledge(principal.tenantId, incident.id, by)) ?? incident;
+  }
+}
