@@ -1,3 +1,4 @@
+import { AlertGrouping1795373639171 } from './1795373639171-alert-grouping.js';
 import { EscalationAndAck1795373413881 } from './1795373413881-escalation-and-ack.js';
 import { AlertChannels1795373111104 } from './1795373111104-alert-channels.js';
 import { ReportIndexes1795372405554 } from './1795372405554-report-indexes.js';
@@ -16,4 +17,5 @@ export const allMigrations = [
   ReportIndexes1795372405554,
   AlertChannels1795373111104,
   EscalationAndAck1795373413881,
+  AlertGrouping1795373639171,
 ];

@@ -66,7 +66,7 @@ describe('alerts: channels delivered to local stand-ins checked as the providers
     smtp = new SMTPServer({ key, cert, authOptional: true, logger: false, onData: (s, _x, cb) => { let raw = ''; s.on('data', (c: Buffer) => (raw += c)); s.on('end', () => { mails.push(raw); cb(); }); } });
     await new Promise<void>((r) => smtp.listen(smtpPort, '127.0.0.1', () => r()));
     // The watchdog role hosts the delivery worker; the monitor below is disabled, so nothing is probed.
-    api = await startTestApi({ VIGIA_ROLES: 'api,watchdog', VIGIA_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, VIGIA_SMTP_TLS_VERIFY: 'false' });
+    api = await startTestApi({ VIGIA_ROLES: 'api,watchdog', VIGIA_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, VIGIA_SMTP_TLS_VERIFY: 'false', VIGIA_ALERT_GROUP_SECONDS: '0' });
     const t = await api.tenant('paging');
     token = t.token;
     tenantId = t.tenantId;
@@ -185,7 +185,7 @@ describe('escalation and acknowledgement', () => {
 
   beforeAll(async () => {
     await Promise.all([pd.start(), hook.start()]);
-    api = await startTestApi({ VIGIA_ROLES: 'api,watchdog' });
+    api = await startTestApi({ VIGIA_ROLES: 'api,watchdog', VIGIA_ALERT_GROUP_SECONDS: '0' });
     const t = await api.tenant('escalate');
     token = t.token;
     tenantId = t.tenantId;
@@ -263,5 +263,57 @@ describe('escalation and acknowledgement', () => {
     const [after] = await api.app.get(DataSource).query('SELECT acknowledged_by FROM incidents WHERE id = $1', [incident.id]);
     expect(after.acknowledged_by).toBe('e-mail link');
     await api.app.get(IncidentsService).resolve(ref, new Date(), 'ok');
+  });
+});
+
+describe('grouping: a burst of outages in one site is one message', () => {
+  let api: TestApi;
+  let tenantId: string;
+  const hook = new Provider();
+  const pd = new Provider();
+
+  beforeAll(async () => {
+    await Promise.all([hook.start(), pd.start()]);
+    api = await startTestApi({ VIGIA_ROLES: 'api,watchdog', VIGIA_ALERT_GROUP_SECONDS: '1' });
+    const t = await api.tenant('burst');
+    tenantId = t.tenantId;
+    await api.gql(`mutation { a: createAlertChannel(input: {name: "chat", type: webhook, config: {url: "${hook.url}/chat"}, secret: "hook-secret-0123456789"}) { id }
+      b: createAlertChannel(input: {name: "pager", type: pagerduty, config: {apiUrl: "${pd.url}"}, secret: "R0UT1NGKEY0123456789abcdefABCDEF"}) { id } }`, {}, t.token);
+  }, 60_000);
+  afterAll(async () => {
+    await api?.close();
+    hook.server.close();
+    pd.server.close();
+  });
+
+  it('sends one webhook call listing the five outages of a site, and still pages each incident once', async () => {
+    const token = (await api.gql<{ login: { token: string } }>('mutation { login(input: {tenant: "burst", email: "owner@burst.test", password: "pw-burst-correct-horse"}) { token } }')).data!.login.token;
+    const run = async <T>(q: string): Promise<T> => (await api.gql<T>(q, {}, token)).data!;
+    const site = (await run<{ createSite: { id: string } }>('mutation { createSite(input: {name: "dc1"}) { id } }')).createSite.id;
+    const refs = [];
+    for (let i = 0; i < 5; i++) {
+      const host = (await run<{ createHost: { id: string } }>(`mutation { createHost(input: {name: "rack-${i}", addresses: ["192.0.2.${i + 1}"], siteId: "${site}"}) { id } }`)).createHost.id;
+      const monitor = (await run<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "rack-${i} ping", type: icmp, hostId: "${host}", config: {}, intervalMs: 60000, timeoutMs: 5000, enabled: false}) { id } }`)).createMonitor.id;
+      refs.push({ id: monitor, tenantId, hostId: host, serviceId: null, name: `rack-${i} ping` });
+    }
+    const incidents = api.app.get(IncidentsService);
+    const alerts = api.app.get(AlertsService);
+    // A power failure in dc1: five hosts confirmed down within a few hundred milliseconds.
+    for (const ref of refs) {
+      const incident = (await incidents.open(ref, new Date(), 'no echo reply', { planned: false, flapping: false, suppressed: false }))!;
+      await alerts.incidentOpened(incident, ref.name);
+    }
+    const worker = api.app.get(DeliveryWorker);
+    await worker.runOnce();
+    expect(hook.hits).toHaveLength(0); // still inside the grouping window
+    expect(pd.hits).toHaveLength(5); // pagers: one event per incident, deduplicated by the provider
+    await new Promise((r) => setTimeout(r, 1200));
+    for (let i = 0; i < 3; i++) await worker.runOnce();
+    expect(hook.hits).toHaveLength(1);
+    const body = JSON.parse(hook.hits[0]!.body);
+    expect(body.summary).toMatch(/^5 outages at once: /);
+    expect(body.details.outages).toHaveLength(5);
+    const statuses = await api.app.get(DataSource).query("SELECT status, count(*)::int AS n FROM notifications n JOIN alert_channels c ON c.id = n.channel_id WHERE c.type = 'webhook' GROUP BY 1 ORDER BY 1");
+    expect(statuses).toEqual([{ status: 'grouped', n: 4 }, { status: 'sent', n: 1 }]);
   });
 });

@@ -74,8 +74,15 @@ export class AlertsService {
   async incidentOpened(incident: Incident, monitorName: string): Promise<void> {
     if (incident.suppressed) return;
     const message = { ...(await this.describe(incident, monitorName, 'trigger')), ackLink: this.ackLinks.url(incident.tenantId, incident.id) };
+    const [where]: { site: string }[] = await this.dataSource.query('SELECT coalesce(site_id::text, id::text) AS site FROM hosts WHERE id = $1', [incident.hostId]);
+    const types = new Map<string, string>((await this.dataSource.query('SELECT id, type FROM alert_channels WHERE tenant_id = $1', [incident.tenantId]) as { id: string; type: string }[]).map((c) => [c.id, c.type]));
     for (const step of await this.escalation.plan(incident)) {
-      await this.enqueue(incident, 'trigger', message, step.channelIds, step.index, new Date(incident.openedAt.getTime() + step.delayMinutes * 60_000));
+      const at = new Date(incident.openedAt.getTime() + step.delayMinutes * 60_000);
+      // Pagers deduplicate per incident themselves; messages (e-mail, webhook) wait the grouping window for company.
+      const pagers = step.channelIds.filter((c) => types.get(c) === 'pagerduty' || types.get(c) === 'opsgenie');
+      const messages = step.channelIds.filter((c) => !pagers.includes(c));
+      await this.enqueue(incident, 'trigger', message, pagers, step.index, at);
+      await this.enqueue(incident, 'trigger', message, messages, step.index, new Date(Math.max(at.getTime(), Date.now()) + this.config.alertGroupMs), where?.site);
     }
   }
 
@@ -124,13 +131,14 @@ export class AlertsService {
     return this.notifications.find({ where: { tenantId: principal.tenantId, incidentId }, order: { createdAt: 'ASC' } });
   }
 
-  private async enqueue(incident: Incident, kind: AlertMessage['kind'], message: AlertMessage, channelIds: string[], step = 0, at = new Date()): Promise<void> {
+  private async enqueue(incident: Incident, kind: AlertMessage['kind'], message: AlertMessage, channelIds: string[], step = 0, at = new Date(), site?: string): Promise<void> {
     if (!channelIds.length) return;
     await this.dataSource.query(
-      `INSERT INTO notifications (tenant_id, channel_id, incident_id, kind, step, payload, status, next_attempt_at)
-       SELECT $1, c, $2, $3, $4, $5, 'queued', greatest(now(), $6) FROM unnest($7::uuid[]) AS c
+      `INSERT INTO notifications (tenant_id, channel_id, incident_id, kind, step, payload, status, next_attempt_at, group_key)
+       SELECT $1, c, $2, $3, $4::int, $5, 'queued', greatest(now(), $6), CASE WHEN $8::text IS NULL THEN NULL ELSE c || ':' || $8 || ':' || $4::text END
+         FROM unnest($7::uuid[]) AS c
        ON CONFLICT (channel_id, incident_id, kind, step) DO NOTHING`,
-      [incident.tenantId, incident.id, kind, step, JSON.stringify({ ...message, kind }), at, channelIds],
+      [incident.tenantId, incident.id, kind, step, JSON.stringify({ ...message, kind }), at, channelIds, site ?? null],
     );
   }
 

@@ -18,6 +18,7 @@ export function backoffMs(attempts: number, retryAfterMs?: number): number {
 }
 
 interface Claimed {
+  group_key: string | null;
   id: string;
   channel_id: string;
   incident_id: string;
@@ -51,6 +52,28 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     };
   }
 
+  /**
+   * Takes the other queued triggers of the same group (channel, site, step) into this message: a burst of outages
+   * in one site is one e-mail or webhook call, listing them all. The message is stored, so retries send the same.
+   */
+  private async gather(n: Claimed, carried: AlertMessage[]): Promise<AlertMessage> {
+    const [others]: [{ payload: AlertMessage }[], number] = await this.dataSource.query(
+      `UPDATE notifications SET status = 'grouped', grouped_into = $2
+        WHERE id IN (SELECT id FROM notifications WHERE group_key = $1 AND status = 'queued' AND id <> $2 FOR UPDATE SKIP LOCKED LIMIT 500)
+        RETURNING payload`,
+      [n.group_key, n.id],
+    );
+    const all = [n.payload, ...carried, ...others.map((o) => o.payload)];
+    if (all.length === 1) return n.payload;
+    const grouped: AlertMessage = {
+      ...n.payload,
+      summary: `${all.length} outages at once: ${all.slice(0, 3).map((m) => m.summary).join('; ')}${all.length > 3 ? '; …' : ''}`,
+      details: { outages: all.map((m) => ({ summary: m.summary, since: m.since, reason: m.details.reason, dedup_key: m.dedupKey })) },
+    };
+    await this.dataSource.query('UPDATE notifications SET payload = $2 WHERE id = $1', [n.id, JSON.stringify(grouped)]);
+    return grouped;
+  }
+
   private async settled(incidentId: string): Promise<boolean> {
     const [row]: { settled: boolean }[] = await this.dataSource.query(
       "SELECT (status <> 'open' OR acknowledged_at IS NOT NULL) AS settled FROM incidents WHERE id = $1",
@@ -79,18 +102,32 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       `UPDATE notifications SET status = 'sending', attempts = attempts + 1
         WHERE id IN (SELECT id FROM notifications WHERE status IN ('queued', 'failed') AND next_attempt_at <= now()
                      ORDER BY next_attempt_at FOR UPDATE SKIP LOCKED LIMIT ${BATCH})
-        RETURNING id, channel_id, incident_id, kind, payload, attempts`,
+        RETURNING id, channel_id, incident_id, kind, payload, attempts, group_key`,
     );
-    await Promise.all(claimed.map((n) => this.deliver(n)));
+    // Rows of one group claimed together travel as one message: the first carries the others.
+    const leaders = new Map<string, Claimed>();
+    const carried = new Map<Claimed, Claimed[]>();
+    for (const n of claimed) {
+      const leader = n.group_key && n.attempts === 1 ? leaders.get(n.group_key) : undefined;
+      if (leader) carried.set(leader, [...(carried.get(leader) ?? []), n]);
+      else if (n.group_key && n.attempts === 1) leaders.set(n.group_key, n);
+    }
+    for (const [leader, followers] of carried) {
+      await this.dataSource.query("UPDATE notifications SET status = 'grouped', grouped_into = $1 WHERE id = ANY($2::uuid[])", [leader.id, followers.map((f) => f.id)]);
+    }
+    const followerIds = new Set([...carried.values()].flat().map((f) => f.id));
+    const sending = claimed.filter((n) => !followerIds.has(n.id));
+    await Promise.all(sending.map((n) => this.deliver(n, (carried.get(n) ?? []).map((f) => f.payload))));
     return claimed.length;
   }
 
-  private async deliver(n: Claimed): Promise<void> {
+  private async deliver(n: Claimed, carried: AlertMessage[] = []): Promise<void> {
     if (n.kind === 'trigger' && (await this.settled(n.incident_id))) {
       // Acknowledged or resolved while this step waited: escalation stops here.
       await this.dataSource.query("UPDATE notifications SET status = 'cancelled' WHERE id = $1", [n.id]);
       return;
     }
+    const message = n.group_key && n.attempts === 1 ? await this.gather(n, carried) : n.payload;
     const started = performance.now();
     let outcome: DeliveryOutcome;
     try {
@@ -98,7 +135,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       if (!channel || !channel.enabled) outcome = { ok: false, permanent: true, response: 'channel removed or disabled' };
       else {
         const secret = channel.secretSealed ? this.box.open(channel.secretSealed, `alert_channels:${channel.id}`) : null;
-        outcome = await this.adapters[channel.type].deliver(channel, secret, n.payload);
+        outcome = await this.adapters[channel.type].deliver(channel, secret, message);
       }
     } catch (error) {
       outcome = { ok: false, response: error instanceof Error ? error.message : String(error) };

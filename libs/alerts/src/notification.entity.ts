@@ -23,6 +23,10 @@ export class Notification {
   @Field(() => Int) @Column({ type: 'int', default: 0 }) attempts: number;
   @Column({ type: 'timestamptz' }) nextAttemptAt: Date;
   @Field(() => String, { nullable: true }) @Column({ type: 'text', nullable: true }) lastError: string | null;
+  /** E-mail and webhook triggers of one channel, site and step that fall in one grouping window go out as one message. */
+  @Index() @Column({ type: 'text', nullable: true }) groupKey: string | null;
+  @Field(() => ID, { nullable: true, description: 'Sent as part of this notification (a grouped message)' })
+  @Column({ type: 'uuid', nullable: true }) groupedInto: string | null;
   @Field() @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @Field(() => Date, { nullable: true }) @Column({ type: 'timestamptz', nullable: true }) sentAt: Date | null;
 }

@@ -114,6 +114,9 @@ export class VigiaEnvironment {
 
   @IsOptional() @Transform(trimmed) @Matches(/^https?:\/\/\S+$/, { message: 'must be the http(s) URL people reach Vigia at' })
   VIGIA_PUBLIC_URL?: string = undefined;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600)
+  VIGIA_ALERT_GROUP_SECONDS = 30;
 }
 
 export class ConfigError extends Error {}
@@ -141,6 +144,8 @@ export class VigiaConfig {
   readonly rollupRetentionDays: number;
   readonly stateFlushMs: number;
   readonly smtp: { url: string | undefined; from: string; tlsVerify: boolean };
+  /** How long an e-mail or webhook alert waits for other outages of the same site to go out with it. */
+  readonly alertGroupMs: number;
   /** Base of links in e-mails (customer pages); defaults to the local address. */
   readonly publicUrl: string;
   /** Key that seals secrets at rest; undefined: a generated key file in the data folder. */
@@ -177,6 +182,7 @@ export class VigiaConfig {
     this.stateFlushMs = env.VIGIA_STATE_FLUSH_SECONDS * 1000;
     this.masterKey = env.VIGIA_MASTER_KEY ? Buffer.from(env.VIGIA_MASTER_KEY, 'base64') : undefined;
     this.smtp = { url: env.VIGIA_SMTP_URL, from: env.VIGIA_MAIL_FROM, tlsVerify: env.VIGIA_SMTP_TLS_VERIFY };
+    this.alertGroupMs = env.VIGIA_ALERT_GROUP_SECONDS * 1000;
     this.publicUrl = (env.VIGIA_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, '');
   }
 
