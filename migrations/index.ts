@@ -1,3 +1,4 @@
+import { EscalationRepeatQuiet1795373923446 } from './1795373923446-escalation-repeat-quiet.js';
 import { AlertGrouping1795373639171 } from './1795373639171-alert-grouping.js';
 import { EscalationAndAck1795373413881 } from './1795373413881-escalation-and-ack.js';
 import { AlertChannels1795373111104 } from './1795373111104-alert-channels.js';
@@ -18,4 +19,5 @@ export const allMigrations = [
   AlertChannels1795373111104,
   EscalationAndAck1795373413881,
   AlertGrouping1795373639171,
+  EscalationRepeatQuiet1795373923446,
 ];

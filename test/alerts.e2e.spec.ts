@@ -249,6 +249,36 @@ describe('escalation and acknowledgement', () => {
     await api.app.get(IncidentsService).resolve(ref, new Date(), 'ok');
   });
 
+  it('repeats the last step while unacknowledged, and holds messages in quiet hours (pagers still page)', async () => {
+    const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+    const now = new Date();
+    const end = new Date(now.getTime() + 60 * 60_000);
+    const dns = (await api.gql<{ createService: { id: string } }>(`mutation { createService(input: {name: "ns", type: dns, hostId: "${ids.host}"}) { id } }`, {}, token)).data!.createService.id;
+    const monitor = (await api.gql<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "ns dns", type: dns, hostId: "${ids.host}", serviceId: "${dns}", config: {server: "192.0.2.53", name: "example.test"}, intervalMs: 60000, timeoutMs: 5000, enabled: false}) { id } }`, {}, token)).data!.createMonitor.id;
+    const res = await api.gql(
+      `mutation($i: EscalationPolicyInput!) { createEscalationPolicy(input: $i) { id } }`,
+      { i: { name: 'dns at night', priority: 1, match: { serviceTypes: ['dns'] }, steps: [{ delayMinutes: 0, channelIds: [ids.hook, ids.pd] }], repeatMinutes: 10, quietHours: { start: hhmm(new Date(now.getTime() - 60 * 60_000)), end: hhmm(end) } } },
+      token,
+    );
+    expect(res.errors).toBeUndefined();
+    const ref = { id: monitor, tenantId, hostId: ids.host, serviceId: dns, name: 'ns dns' };
+    const incident = (await api.app.get(IncidentsService).open(ref, new Date(), 'SERVFAIL', { planned: false, flapping: false, suppressed: false }))!;
+    await api.app.get(AlertsService).incidentOpened(incident, 'ns dns');
+    const rows: { step: number; type: string; next: Date }[] = await api.app.get(DataSource).query(
+      'SELECT n.step, c.type, n.next_attempt_at AS next FROM notifications n JOIN alert_channels c ON c.id = n.channel_id WHERE n.incident_id = $1 ORDER BY n.step, c.type',
+      [incident.id],
+    );
+    expect(rows.map((r) => `${r.step}:${r.type}`)).toEqual(['0:pagerduty', '0:webhook', '1:pagerduty', '1:webhook', '2:pagerduty', '2:webhook', '3:pagerduty', '3:webhook']);
+    const pager0 = rows[0]!.next.getTime();
+    const hook0 = rows[1]!.next.getTime();
+    expect(pager0 - Date.now()).toBeLessThan(5_000);
+    expect(Math.abs(hook0 - Math.floor(end.getTime() / 60_000) * 60_000)).toBeLessThan(2_000);
+    await api.app.get(IncidentsService).resolve(ref, new Date(), 'ok');
+    await api.app.get(AlertsService).incidentResolved({ ...incident, status: 'resolved' } as never, 'ns dns');
+    const pending = await api.app.get(DataSource).query("SELECT count(*)::int AS n FROM notifications WHERE incident_id = $1 AND kind = 'trigger' AND status = 'queued'", [incident.id]);
+    expect(pending[0].n).toBe(0);
+  });
+
   it('acknowledges from the e-mail link: GET only asks, POST acknowledges, a forged link is 404', async () => {
     const { incident, ref } = await open(5_000);
     const link = api.app.get(AckLinks).url(tenantId, incident.id).replace(/^http:\/\/[^/]+/, api.url);

@@ -10,7 +10,7 @@ import { SecretBox } from '#lib/secrets';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { AckLinks } from './ack-links.js';
 import { AlertChannel, ChannelType } from './alert-channel.entity.js';
-import { EscalationPlanner } from './escalation.planner.js';
+import { afterQuietHours, EscalationPlanner } from './escalation.planner.js';
 import type { AlertMessage } from './channels/channel.js';
 import { Notification } from './notification.entity.js';
 
@@ -74,7 +74,10 @@ export class AlertsService {
   async incidentOpened(incident: Incident, monitorName: string): Promise<void> {
     if (incident.suppressed) return;
     const message = { ...(await this.describe(incident, monitorName, 'trigger')), ackLink: this.ackLinks.url(incident.tenantId, incident.id) };
-    const [where]: { site: string }[] = await this.dataSource.query('SELECT coalesce(site_id::text, id::text) AS site FROM hosts WHERE id = $1', [incident.hostId]);
+    const [where]: { site: string; time_zone: string }[] = await this.dataSource.query(
+      'SELECT coalesce(h.site_id::text, h.id::text) AS site, t.time_zone FROM hosts h JOIN tenants t ON t.id = h.tenant_id WHERE h.id = $1',
+      [incident.hostId],
+    );
     const types = new Map<string, string>((await this.dataSource.query('SELECT id, type FROM alert_channels WHERE tenant_id = $1', [incident.tenantId]) as { id: string; type: string }[]).map((c) => [c.id, c.type]));
     for (const step of await this.escalation.plan(incident)) {
       const at = new Date(incident.openedAt.getTime() + step.delayMinutes * 60_000);
@@ -82,7 +85,8 @@ export class AlertsService {
       const pagers = step.channelIds.filter((c) => types.get(c) === 'pagerduty' || types.get(c) === 'opsgenie');
       const messages = step.channelIds.filter((c) => !pagers.includes(c));
       await this.enqueue(incident, 'trigger', message, pagers, step.index, at);
-      await this.enqueue(incident, 'trigger', message, messages, step.index, new Date(Math.max(at.getTime(), Date.now()) + this.config.alertGroupMs), where?.site);
+      const messageAt = afterQuietHours(Math.max(at.getTime(), Date.now()), step.quietHours, where?.time_zone ?? 'UTC') + this.config.alertGroupMs;
+      await this.enqueue(incident, 'trigger', message, messages, step.index, new Date(messageAt), where?.site);
     }
   }
 
@@ -143,11 +147,12 @@ export class AlertsService {
   }
 
   private async describe(incident: Incident, monitorName: string, kind: AlertMessage['kind']): Promise<AlertMessage> {
-    const [context]: { host: string; address: string; service: string | null; customers: string[] }[] = await this.dataSource.query(
+    const [context]: { host: string; address: string; service: string | null; customers: string[]; vantages: string[] }[] = await this.dataSource.query(
       `SELECT h.name AS host, h.addresses[1] AS address, s.name AS service,
-              coalesce(array(SELECT c.name FROM service_customers sc JOIN customers c ON c.id = sc.customer_id WHERE sc.service_id = s.id ORDER BY c.name LIMIT 20), '{}') AS customers
+              coalesce(array(SELECT c.name FROM service_customers sc JOIN customers c ON c.id = sc.customer_id WHERE sc.service_id = s.id ORDER BY c.name LIMIT 20), '{}') AS customers,
+              coalesce(array(SELECT jsonb_object_keys(ms.detector->'vantages') FROM monitor_states ms WHERE ms.monitor_id = $3), '{}') AS vantages
          FROM hosts h LEFT JOIN services s ON s.id = $2 WHERE h.id = $1`,
-      [incident.hostId, incident.serviceId],
+      [incident.hostId, incident.serviceId, incident.monitorId],
     );
     const what = context?.service ? `${context.service} on ${context.host}` : (context?.host ?? 'host');
     const summary = kind === 'resolve' ? `${what} recovered (${monitorName})` : `${what} is DOWN (${monitorName})`;
@@ -163,6 +168,7 @@ export class AlertsService {
         down_since: incident.openedAt.toISOString(),
         ...(incident.resolvedAt ? { resolved_at: incident.resolvedAt.toISOString() } : {}),
         impacted_customers: context?.customers ?? [],
+        seen_from: context?.vantages ?? [],
         runbook: 'none running',
       },
       link: `${this.config.publicUrl}/incidents/${incident.id}`,

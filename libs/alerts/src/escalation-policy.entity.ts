@@ -9,6 +9,11 @@ export interface EscalationStep {
   channelIds: string[];
 }
 
+export interface QuietHours {
+  start: string;
+  end: string;
+}
+
 export interface RouteMatch {
   serviceTypes?: string[];
   customerIds?: string[];
@@ -30,5 +35,9 @@ export class EscalationPolicy {
   @Field(() => GraphQLJSONObject) @Column({ type: 'jsonb' }) match: RouteMatch;
   @Field(() => [GraphQLJSONObject]) @Column({ type: 'jsonb' }) steps: EscalationStep[];
   @Field(() => Int) @Column({ type: 'int', default: 100 }) priority: number;
+  @Field(() => Int, { nullable: true, description: 'Repeat the last step every N minutes while unacknowledged (3 times at most)' })
+  @Column({ type: 'int', nullable: true }) repeatMinutes: number | null;
+  @Field(() => GraphQLJSONObject, { nullable: true, description: '{start: "22:00", end: "07:00"} in the tenant time zone: e-mail and webhook steps wait until it ends; pagers still page' })
+  @Column({ type: 'jsonb', nullable: true }) quietHours: QuietHours | null;
   @Field() @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }

@@ -1,12 +1,38 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Incident } from '#lib/incidents';
-import type { EscalationPolicy, RouteMatch } from './escalation-policy.entity.js';
+import type { EscalationPolicy, QuietHours, RouteMatch } from './escalation-policy.entity.js';
 
 export interface PlannedStep {
   index: number;
   delayMinutes: number;
   channelIds: string[];
+  quietHours?: QuietHours;
+}
+
+const MAX_REPEATS = 3;
+
+/** Steps, then the last one again every `repeatMinutes` (three times at most): the worker drops them once acknowledged. */
+export function expandSteps(policy: Pick<EscalationPolicy, 'steps' | 'repeatMinutes'>, live: Set<string>): PlannedStep[] {
+  const steps = policy.steps.map((s, index) => ({ index, delayMinutes: s.delayMinutes, channelIds: s.channelIds.filter((c) => live.has(c)) }));
+  const last = steps.at(-1);
+  if (last && policy.repeatMinutes) {
+    for (let k = 1; k <= MAX_REPEATS; k++) steps.push({ ...last, index: last.index + k, delayMinutes: last.delayMinutes + k * policy.repeatMinutes });
+  }
+  return steps;
+}
+
+/** When a delivery planned for `at` may go out: `at`, or the end of the quiet hours it falls in (wall clock in `timeZone`). */
+export function afterQuietHours(at: number, quiet: QuietHours | null | undefined, timeZone: string): number {
+  if (!quiet) return at;
+  const minutes = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' }).formatToParts(new Date(at));
+  const now = Number(parts.find((p) => p.type === 'hour')!.value) * 60 + Number(parts.find((p) => p.type === 'minute')!.value);
+  const [start, end] = [minutes(quiet.start), minutes(quiet.end)];
+  const inside = start <= end ? now >= start && now < end : now >= start || now < end;
+  if (!inside) return at;
+  const wait = (end - now + 1440) % 1440;
+  return at + wait * 60_000 - (at % 60_000);
 }
 
 interface IncidentFacts {
@@ -30,7 +56,7 @@ export class EscalationPlanner {
 
   async plan(incident: Incident): Promise<PlannedStep[]> {
     const policies: EscalationPolicy[] = await this.dataSource.query(
-      'SELECT id, name, match, steps, priority FROM escalation_policies WHERE tenant_id = $1 ORDER BY priority, name',
+      'SELECT id, name, match, steps, priority, repeat_minutes AS "repeatMinutes", quiet_hours AS "quietHours" FROM escalation_policies WHERE tenant_id = $1 ORDER BY priority, name',
       [incident.tenantId],
     );
     const enabled: { id: string }[] = await this.dataSource.query('SELECT id FROM alert_channels WHERE tenant_id = $1 AND enabled', [incident.tenantId]);
@@ -38,9 +64,7 @@ export class EscalationPlanner {
     if (policies.length) {
       const facts = await this.facts(incident);
       const policy = policies.find((p) => matches(p.match, facts));
-      if (policy) {
-        return policy.steps.map((s, index) => ({ index, delayMinutes: s.delayMinutes, channelIds: s.channelIds.filter((c) => live.has(c)) }));
-      }
+      if (policy) return expandSteps(policy, live).map((s) => ({ ...s, quietHours: policy.quietHours ?? undefined }));
     }
     return [{ index: 0, delayMinutes: 0, channelIds: [...live] }];
   }

@@ -26,12 +26,22 @@ export class RouteMatchInput {
   @Field(() => [String], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(32) @IsString({ each: true }) hostTags?: string[];
 }
 
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+@InputType()
+export class QuietHoursInput {
+  @Field({ description: 'HH:MM, tenant time zone' }) @Matches(HHMM, { message: 'must be HH:MM' }) start: string;
+  @Field({ description: 'HH:MM, tenant time zone' }) @Matches(HHMM, { message: 'must be HH:MM' }) end: string;
+}
+
 @InputType()
 export class EscalationPolicyInput {
   @Field() @IsString() @MinLength(1) @MaxLength(100) name: string;
   @Field(() => RouteMatchInput, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => RouteMatchInput) match?: RouteMatchInput;
   @Field(() => [EscalationStepInput]) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => EscalationStepInput) steps: EscalationStepInput[];
   @Field(() => Int, { nullable: true, description: 'Lower is tried first (default 100)' }) @IsOptional() @IsInt() @Min(0) @Max(10_000) priority?: number;
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(5) @Max(1440) repeatMinutes?: number;
+  @Field(() => QuietHoursInput, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => QuietHoursInput) quietHours?: QuietHoursInput;
 }
 
 @Resolver(() => EscalationPolicy)
@@ -63,7 +73,14 @@ export class EscalationResolver {
     }
     await this.customers.scope.getMany(principal, input.match?.customerIds ?? [], 'input.match.customerIds');
     return withDatabaseErrors(() =>
-      this.scope.create(principal, { name: input.name.trim(), match: { ...(input.match ?? {}) }, steps: input.steps.map((s) => ({ ...s })), priority: input.priority ?? 100 }),
+      this.scope.create(principal, {
+        name: input.name.trim(),
+        match: { ...(input.match ?? {}) },
+        steps: input.steps.map((s) => ({ ...s })),
+        priority: input.priority ?? 100,
+        repeatMinutes: input.repeatMinutes ?? null,
+        quietHours: input.quietHours ? { ...input.quietHours } : null,
+      }),
     );
   }
 

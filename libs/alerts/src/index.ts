@@ -5,4 +5,4 @@ export { AlertChannel, ChannelType } from './alert-channel.entity.js';
 export { Notification } from './notification.entity.js';
 export { AckLinks } from './ack-links.js';
 export { EscalationPolicy } from './escalation-policy.entity.js';
-export { matches as routeMatches } from './escalation.planner.js';
+export { afterQuietHours, expandSteps, matches as routeMatches } from './escalation.planner.js';
