@@ -1,3 +1,4 @@
+import { CustomerNotices1795374123387 } from './1795374123387-customer-notices.js';
 import { EscalationRepeatQuiet1795373923446 } from './1795373923446-escalation-repeat-quiet.js';
 import { AlertGrouping1795373639171 } from './1795373639171-alert-grouping.js';
 import { EscalationAndAck1795373413881 } from './1795373413881-escalation-and-ack.js';
@@ -20,4 +21,5 @@ export const allMigrations = [
   EscalationAndAck1795373413881,
   AlertGrouping1795373639171,
   EscalationRepeatQuiet1795373923446,
+  CustomerNotices1795374123387,
 ];

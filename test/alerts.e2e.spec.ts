@@ -161,6 +161,37 @@ describe('alerts: channels delivered to local stand-ins checked as the providers
     expect(row).toEqual({ status: 'dead', attempts: 1 });
   });
 
+  it('optionally tells the affected customers, in their words, and when it is over', async () => {
+    const db = api.app.get(DataSource);
+    await db.query("UPDATE customers SET email = 'owner@bakery.test' WHERE id = $1", [ids.customer]);
+    const incidents = api.app.get(IncidentsService);
+    const alerts = api.app.get(AlertsService);
+    const worker = api.app.get(DeliveryWorker);
+    const ref = { id: ids.monitor, tenantId, hostId: ids.host, serviceId: ids.service, name: 'www http' };
+    // Off by default: nothing for the customer.
+    const quiet = (await incidents.open(ref, new Date(), 'HTTP 503 from 192.0.2.10', { planned: false, flapping: false, suppressed: false }))!;
+    await alerts.incidentOpened(quiet, 'www http');
+    await drain(worker, 2);
+    expect(mails.filter((m) => m.includes('owner@bakery.test'))).toHaveLength(0);
+    await alerts.incidentResolved((await incidents.resolve(ref, new Date(), 'ok'))!, 'www http');
+    await drain(worker, 2);
+
+    await api.gql('mutation { updateTenant(input: {customerNotices: true}) { customerNotices } }', {}, token);
+    const loud = (await incidents.open(ref, new Date(), 'HTTP 503 from 192.0.2.10', { planned: false, flapping: false, suppressed: false }))!;
+    await alerts.incidentOpened(loud, 'www http');
+    await drain(worker, 2);
+    const down = mails.filter((m) => m.includes('owner@bakery.test'));
+    expect(down).toHaveLength(1);
+    const notice = await simpleParser(down[0]!);
+    expect(notice.subject).toBe('paging: www is currently unavailable');
+    expect(notice.text).not.toMatch(/192\.0\.2\.10|web1|503/);
+    await alerts.incidentResolved((await incidents.resolve(ref, new Date(), 'ok'))!, 'www http');
+    await drain(worker, 2);
+    const all = await Promise.all(mails.filter((m) => m.includes('owner@bakery.test')).map((m) => simpleParser(m)));
+    expect(all.map((m) => m.subject)).toEqual(['paging: www is currently unavailable', 'paging: www is available again']);
+    await api.gql('mutation { updateTenant(input: {customerNotices: false}) { customerNotices } }', {}, token);
+  });
+
   it('refuses bad channel settings, naming the field', async () => {
     const bad = async (input: Record<string, unknown>) => (await api.gql('mutation($i: CreateAlertChannelInput!) { createAlertChannel(input: $i) { id } }', { i: input }, token)).errors?.[0]?.extensions;
     expect(await bad({ name: 'x1', type: 'email', config: { to: ['not an address'] } })).toMatchObject({ field: 'input.config.to[0]' });

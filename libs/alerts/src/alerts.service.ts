@@ -79,6 +79,7 @@ export class AlertsService {
       [incident.hostId],
     );
     const types = new Map<string, string>((await this.dataSource.query('SELECT id, type FROM alert_channels WHERE tenant_id = $1', [incident.tenantId]) as { id: string; type: string }[]).map((c) => [c.id, c.type]));
+    await this.customerNotices(incident, 'customer_down');
     for (const step of await this.escalation.plan(incident)) {
       const at = new Date(incident.openedAt.getTime() + step.delayMinutes * 60_000);
       // Pagers deduplicate per incident themselves; messages (e-mail, webhook) wait the grouping window for company.
@@ -90,9 +91,38 @@ export class AlertsService {
     }
   }
 
+  /**
+   * Optional (per tenant, off by default) e-mail to the customers of the affected service: what is affected and
+   * since when, in their words — no host names, addresses or probe output. Recovery is announced the same way.
+   */
+  async customerNotices(incident: Incident, kind: 'customer_down' | 'customer_up'): Promise<void> {
+    if (incident.suppressed || !incident.serviceId) return;
+    const rows: { email: string; service: string; tenant: string; notices: boolean }[] = await this.dataSource.query(
+      `SELECT c.email, s.name AS service, t.name AS tenant, t.customer_notices AS notices
+         FROM service_customers sc JOIN customers c ON c.id = sc.customer_id JOIN services s ON s.id = sc.service_id JOIN tenants t ON t.id = s.tenant_id
+        WHERE sc.service_id = $1 AND c.email IS NOT NULL`,
+      [incident.serviceId],
+    );
+    const recipients = rows.filter((r) => r.notices);
+    if (!recipients.length) return;
+    const service = recipients[0]!.service;
+    const summary = kind === 'customer_down' ? `${service} is currently unavailable` : `${service} is available again`;
+    const text =
+      kind === 'customer_down'
+        ? `We have detected that ${service} has been unavailable since ${incident.openedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC. Our team is on it; you will hear from us when it is back.`
+        : `${service} is available again since ${(incident.resolvedAt ?? new Date()).toISOString().replace('T', ' ').slice(0, 16)} UTC. Thank you for your patience.`;
+    await this.dataSource.query(
+      `INSERT INTO notifications (tenant_id, channel_id, recipient, incident_id, kind, step, payload, status, next_attempt_at)
+       SELECT $1, NULL, r, $2, $3, 0, $4, 'queued', now() FROM unnest($5::text[]) AS r
+       ON CONFLICT (incident_id, recipient, kind) WHERE recipient IS NOT NULL DO NOTHING`,
+      [incident.tenantId, incident.id, kind, JSON.stringify({ kind, summary, text, from: recipients[0]!.tenant }), recipients.map((r) => r.email)],
+    );
+  }
+
   /** Recovery cancels pending escalation and reaches every channel that was paged for the incident. */
   async incidentResolved(incident: Incident, monitorName: string): Promise<void> {
     await this.cancelPending(incident.id);
+    if (await this.hasNotified(incident.id)) await this.customerNotices(incident, 'customer_up');
     await this.enqueue(incident, 'resolve', await this.describe(incident, monitorName, 'resolve'), await this.pagedChannels(incident, false));
   }
 
@@ -104,6 +134,11 @@ export class AlertsService {
     const message = { ...(await this.describe(incident, `acknowledged by ${by}`, 'acknowledge')), summary: `Acknowledged by ${by}` };
     await this.enqueue(incident, 'acknowledge', message, await this.pagedChannels(incident, true));
     return incident;
+  }
+
+  private async hasNotified(incidentId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query("SELECT 1 FROM notifications WHERE incident_id = $1 AND kind = 'customer_down' LIMIT 1", [incidentId]);
+    return rows.length > 0;
   }
 
   private async cancelPending(incidentId: string): Promise<void> {

@@ -10,6 +10,7 @@ import { PagerDutyChannel } from './channels/pagerduty.channel.js';
 import { WebhookChannel } from './channels/webhook.channel.js';
 
 const MAX_ATTEMPTS = 8;
+const esc = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const BATCH = 20;
 
 /** Exponential backoff: 2 s, 4 s, 8 s … capped at 5 min; a Retry-After from the provider wins. */
@@ -20,7 +21,8 @@ export function backoffMs(attempts: number, retryAfterMs?: number): number {
 interface Claimed {
   group_key: string | null;
   id: string;
-  channel_id: string;
+  channel_id: string | null;
+  recipient: string | null;
   incident_id: string;
   kind: string;
   payload: AlertMessage;
@@ -42,7 +44,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     private readonly dataSource: DataSource,
     private readonly box: SecretBox,
-    mailer: Mailer,
+    private readonly mailer: Mailer,
   ) {
     this.adapters = {
       [ChannelType.email]: new EmailChannel(mailer),
@@ -74,6 +76,21 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     return grouped;
   }
 
+  private async notice(n: Claimed): Promise<DeliveryOutcome> {
+    const p = n.payload as unknown as { summary: string; text: string; from: string };
+    try {
+      const info = await this.mailer.send({
+        to: n.recipient!,
+        subject: `${p.from}: ${p.summary}`,
+        text: `${p.text}\n\n${p.from}\n`,
+        html: `<p>${esc(p.text)}</p><p style="color:#475467">${esc(p.from)}</p>`,
+      });
+      return { ok: true, response: info.response };
+    } catch (error) {
+      return { ok: false, response: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
   private async settled(incidentId: string): Promise<boolean> {
     const [row]: { settled: boolean }[] = await this.dataSource.query(
       "SELECT (status <> 'open' OR acknowledged_at IS NOT NULL) AS settled FROM incidents WHERE id = $1",
@@ -102,7 +119,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       `UPDATE notifications SET status = 'sending', attempts = attempts + 1
         WHERE id IN (SELECT id FROM notifications WHERE status IN ('queued', 'failed') AND next_attempt_at <= now()
                      ORDER BY next_attempt_at FOR UPDATE SKIP LOCKED LIMIT ${BATCH})
-        RETURNING id, channel_id, incident_id, kind, payload, attempts, group_key`,
+        RETURNING id, channel_id, recipient, incident_id, kind, payload, attempts, group_key`,
     );
     // Rows of one group claimed together travel as one message: the first carries the others.
     const leaders = new Map<string, Claimed>();
@@ -131,8 +148,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     const started = performance.now();
     let outcome: DeliveryOutcome;
     try {
-      const channel = await this.dataSource.getRepository(AlertChannel).findOneBy({ id: n.channel_id });
-      if (!channel || !channel.enabled) outcome = { ok: false, permanent: true, response: 'channel removed or disabled' };
+      const channel = n.channel_id ? await this.dataSource.getRepository(AlertChannel).findOneBy({ id: n.channel_id }) : null;
+      if (n.recipient) outcome = await this.notice(n);
+      else if (!channel || !channel.enabled) outcome = { ok: false, permanent: true, response: 'channel removed or disabled' };
       else {
         const secret = channel.secretSealed ? this.box.open(channel.secretSealed, `alert_channels:${channel.id}`) : null;
         outcome = await this.adapters[channel.type].deliver(channel, secret, message);

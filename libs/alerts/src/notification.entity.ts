@@ -11,10 +11,12 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 @Index(['status', 'nextAttemptAt'])
 @Index(['incidentId'])
 @Index(['channelId', 'incidentId', 'kind', 'step'], { unique: true })
+@Index(['incidentId', 'recipient', 'kind'], { unique: true, where: 'recipient IS NOT NULL' })
 export class Notification {
   @Field(() => ID) @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'uuid' }) tenantId: string;
-  @Field(() => ID) @Column({ type: 'uuid' }) channelId: string;
+  @Field(() => ID, { nullable: true, description: 'Null for a customer notice' }) @Column({ type: 'uuid', nullable: true }) channelId: string | null;
+  @Field(() => String, { nullable: true, description: 'A customer notice goes to this address' }) @Column({ type: 'text', nullable: true }) recipient: string | null;
   @Field(() => ID) @Column({ type: 'uuid' }) incidentId: string;
   @Field({ description: 'trigger, acknowledge, resolve or test' }) @Column({ type: 'text' }) kind: string;
   @Field(() => Int, { description: 'Escalation step of a trigger (0: first)' }) @Column({ type: 'int', default: 0 }) step: number;

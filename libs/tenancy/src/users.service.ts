@@ -36,6 +36,7 @@ export class UsersService {
       tenant.timeZone = input.timeZone;
     }
     if (input.name !== undefined) tenant.name = input.name.trim();
+    if (input.customerNotices !== undefined) tenant.customerNotices = input.customerNotices;
     return this.tenants.save(tenant);
   }
 

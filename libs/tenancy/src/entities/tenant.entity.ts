@@ -8,5 +8,7 @@ export class Tenant {
   @Field({ description: 'Short name used at login' }) @Column({ type: 'text', unique: true }) slug: string;
   @Field() @Column({ type: 'text' }) name: string;
   @Field() @Column({ type: 'text', default: 'UTC' }) timeZone: string;
+  @Field({ description: 'E-mail the customers affected by an outage (and its end). Off by default.' })
+  @Column({ type: 'boolean', default: false }) customerNotices: boolean;
   @Field() @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }

@@ -80,4 +80,5 @@ export class UpdateTenantInput {
   @Field({ nullable: true }) @IsOptional() @IsString() @MinLength(1) @MaxLength(100) name?: string;
   @Field({ nullable: true, description: 'IANA time zone, e.g. Europe/Madrid: days and months of reports follow it' })
   @IsOptional() @IsString() @MaxLength(64) timeZone?: string;
+  @Field({ nullable: true }) @IsOptional() @IsBoolean() customerNotices?: boolean;
 }
