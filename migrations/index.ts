@@ -1,3 +1,4 @@
+import { MonitorSeverity1795374314538 } from './1795374314538-monitor-severity.js';
 import { CustomerNotices1795374123387 } from './1795374123387-customer-notices.js';
 import { EscalationRepeatQuiet1795373923446 } from './1795373923446-escalation-repeat-quiet.js';
 import { AlertGrouping1795373639171 } from './1795373639171-alert-grouping.js';
@@ -22,4 +23,5 @@ export const allMigrations = [
   AlertGrouping1795373639171,
   EscalationRepeatQuiet1795373923446,
   CustomerNotices1795374123387,
+  MonitorSeverity1795374314538,
 ];

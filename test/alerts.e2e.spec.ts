@@ -200,6 +200,11 @@ describe('alerts: channels delivered to local stand-ins checked as the providers
     expect(await bad({ name: 'x4', type: 'webhook', config: { url: 'https://h.example/', extra: 1 }, secret: 'long-enough-secret-123' })).toMatchObject({ field: 'input.config.extra' });
     const [sealed] = await api.app.get(DataSource).query("SELECT secret_sealed FROM alert_channels WHERE name = 'pagerduty'");
     expect(sealed.secret_sealed).not.toContain(ROUTING_KEY);
+    // Update keeps the sealed secret when none is given, and still validates.
+    const kept = await api.gql(`mutation { updateAlertChannel(id: "${ids.pd}", input: {name: "pagerduty", type: pagerduty, config: {apiUrl: "${pd.url}"}, enabled: false}) { enabled } }`, {}, token);
+    expect(kept.data).toEqual({ updateAlertChannel: { enabled: false } });
+    const typeChange = await api.gql(`mutation { updateAlertChannel(id: "${ids.pd}", input: {name: "pagerduty", type: webhook, config: {url: "https://h.example/"}}) { id } }`, {}, token);
+    expect(typeChange.errors?.[0]?.extensions).toMatchObject({ field: 'input.type' });
   });
 });
 
@@ -308,6 +313,26 @@ describe('escalation and acknowledgement', () => {
     await api.app.get(AlertsService).incidentResolved({ ...incident, status: 'resolved' } as never, 'ns dns');
     const pending = await api.app.get(DataSource).query("SELECT count(*)::int AS n FROM notifications WHERE incident_id = $1 AND kind = 'trigger' AND status = 'queued'", [incident.id]);
     expect(pending[0].n).toBe(0);
+  });
+
+  it('routes by severity: a warning goes where warnings go, and says so', async () => {
+    pd.hits = [];
+    hook.hits = [];
+    const res = await api.gql(
+      `mutation($i: EscalationPolicyInput!) { createEscalationPolicy(input: $i) { id } }`,
+      { i: { name: 'warnings to chat', priority: 0, match: { severities: ['warning'] }, steps: [{ delayMinutes: 0, channelIds: [ids.hook] }] } },
+      token,
+    );
+    expect(res.errors).toBeUndefined();
+    const monitor = (await api.gql<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "mx1 slow", type: tcp, hostId: "${ids.host}", serviceId: "${ids.service}", config: {port: 25}, intervalMs: 60000, timeoutMs: 5000, enabled: false, severity: warning}) { id } }`, {}, token)).data!.createMonitor.id;
+    const ref = { id: monitor, tenantId, hostId: ids.host, serviceId: ids.service, name: 'mx1 slow' };
+    const incident = (await api.app.get(IncidentsService).open(ref, new Date(), 'slow', { planned: false, flapping: false, suppressed: false }))!;
+    await api.app.get(AlertsService).incidentOpened(incident, 'mx1 slow');
+    await drain();
+    expect(pd.hits).toHaveLength(0);
+    expect(hook.hits).toHaveLength(1);
+    expect(JSON.parse(hook.hits[0]!.body).severity).toBe('warning');
+    await api.app.get(IncidentsService).resolve(ref, new Date(), 'ok');
   });
 
   it('acknowledges from the e-mail link: GET only asks, POST acknowledges, a forged link is 404', async () => {

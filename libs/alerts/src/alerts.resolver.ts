@@ -36,6 +36,16 @@ export class AlertsResolver {
   }
 
   @RequireRole(Role.admin)
+  @Mutation(() => AlertChannel, { description: 'Replace a channel’s settings (omit the secret to keep it)' })
+  updateAlertChannel(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input') input: CreateAlertChannelInput,
+  ): Promise<AlertChannel> {
+    return this.alerts.update(principal, id, input);
+  }
+
+  @RequireRole(Role.admin)
   @Mutation(() => Boolean)
   deleteAlertChannel(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<boolean> {
     return this.alerts.scope.delete(principal, id);

@@ -59,6 +59,20 @@ export class AlertsService {
     });
   }
 
+  /** Replaces a channel's settings; the secret only when a new one is given (it is never read back). */
+  async update(principal: Principal, id: string, input: ChannelInput): Promise<AlertChannel> {
+    const channel = await this.scope.get(principal, id);
+    if (input.type !== channel.type) throw VigiaException.invalid('input.type', 'cannot change; create another channel');
+    const secret = input.secret ?? (channel.secretSealed ? this.box.open(channel.secretSealed, `alert_channels:${channel.id}`) : undefined);
+    const config = validateChannel({ ...input, secret });
+    return this.scope.update(principal, id, {
+      name: input.name.trim(),
+      config,
+      enabled: input.enabled ?? channel.enabled,
+      secretSealed: input.secret ? this.box.seal(input.secret, `alert_channels:${channel.id}`) : channel.secretSealed,
+    });
+  }
+
   /** Queues a test message to one channel; the delivery log shows what the provider answered. */
   async test(principal: Principal, channelId: string): Promise<Notification> {
     const channel = await this.scope.get(principal, channelId, 'channelId');
@@ -182,8 +196,8 @@ export class AlertsService {
   }
 
   private async describe(incident: Incident, monitorName: string, kind: AlertMessage['kind']): Promise<AlertMessage> {
-    const [context]: { host: string; address: string; service: string | null; customers: string[]; vantages: string[] }[] = await this.dataSource.query(
-      `SELECT h.name AS host, h.addresses[1] AS address, s.name AS service,
+    const [context]: { host: string; address: string; service: string | null; customers: string[]; vantages: string[]; severity: AlertMessage['severity'] }[] = await this.dataSource.query(
+      `SELECT h.name AS host, h.addresses[1] AS address, s.name AS service, (SELECT severity FROM monitors WHERE id = $3) AS severity,
               coalesce(array(SELECT c.name FROM service_customers sc JOIN customers c ON c.id = sc.customer_id WHERE sc.service_id = s.id ORDER BY c.name LIMIT 20), '{}') AS customers,
               coalesce(array(SELECT jsonb_object_keys(ms.detector->'vantages') FROM monitor_states ms WHERE ms.monitor_id = $3), '{}') AS vantages
          FROM hosts h LEFT JOIN services s ON s.id = $2 WHERE h.id = $1`,
@@ -195,7 +209,7 @@ export class AlertsService {
       kind,
       dedupKey: `vigia-incident-${incident.id}`,
       summary,
-      severity: 'critical',
+      severity: context?.severity ?? 'critical',
       source: context?.address ?? context?.host ?? 'unknown',
       since: incident.openedAt.toISOString(),
       details: {

@@ -15,6 +15,7 @@ export interface QuietHours {
 }
 
 export interface RouteMatch {
+  severities?: string[];
   serviceTypes?: string[];
   customerIds?: string[];
   hostTags?: string[];

@@ -12,6 +12,9 @@ describe('escalation planning', () => {
     expect(matches({ serviceTypes: ['mail'], hostTags: ['dc2'] }, facts)).toBe(false);
     expect(matches({ customerIds: ['c9', 'c1'] }, facts)).toBe(true);
     expect(matches({ serviceTypes: ['mail'] }, { serviceType: null, customerIds: [], hostTags: [] })).toBe(false);
+    expect(matches({ severities: ['critical'] }, facts)).toBe(true);
+    expect(matches({ severities: ['warning', 'info'] }, { ...facts, severity: 'warning' })).toBe(true);
+    expect(matches({ severities: ['warning'] }, facts)).toBe(false);
   });
 
   it('repeats the last step three times while unacknowledged, and drops channels no longer enabled', () => {

@@ -36,6 +36,7 @@ export function afterQuietHours(at: number, quiet: QuietHours | null | undefined
 }
 
 interface IncidentFacts {
+  severity?: string;
   serviceType: string | null;
   customerIds: string[];
   hostTags: string[];
@@ -43,6 +44,7 @@ interface IncidentFacts {
 
 /** A policy matches when each of its non-empty criteria meets the incident (empty criteria match everything). */
 export function matches(match: RouteMatch, facts: IncidentFacts): boolean {
+  if (match.severities?.length && !match.severities.includes(facts.severity ?? 'critical')) return false;
   if (match.serviceTypes?.length && !(facts.serviceType && match.serviceTypes.includes(facts.serviceType))) return false;
   if (match.customerIds?.length && !match.customerIds.some((c) => facts.customerIds.includes(c))) return false;
   if (match.hostTags?.length && !match.hostTags.some((t) => facts.hostTags.includes(t))) return false;
@@ -70,12 +72,12 @@ export class EscalationPlanner {
   }
 
   private async facts(incident: Incident): Promise<IncidentFacts> {
-    const [row]: { service_type: string | null; customer_ids: string[]; tags: string[] }[] = await this.dataSource.query(
-      `SELECT s.type::text AS service_type, h.tags,
+    const [row]: { service_type: string | null; customer_ids: string[]; tags: string[]; severity: string }[] = await this.dataSource.query(
+      `SELECT s.type::text AS service_type, h.tags, (SELECT severity FROM monitors WHERE id = $3) AS severity,
               coalesce(array(SELECT customer_id::text FROM service_customers WHERE service_id = s.id), '{}') AS customer_ids
          FROM hosts h LEFT JOIN services s ON s.id = $2 WHERE h.id = $1`,
-      [incident.hostId, incident.serviceId],
+      [incident.hostId, incident.serviceId, incident.monitorId],
     );
-    return { serviceType: row?.service_type ?? null, customerIds: row?.customer_ids ?? [], hostTags: row?.tags ?? [] };
+    return { severity: row?.severity, serviceType: row?.service_type ?? null, customerIds: row?.customer_ids ?? [], hostTags: row?.tags ?? [] };
   }
 }

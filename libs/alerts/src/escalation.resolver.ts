@@ -21,6 +21,7 @@ export class EscalationStepInput {
 
 @InputType()
 export class RouteMatchInput {
+  @Field(() => [String], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(3) @Matches(/^(critical|warning|info)$/, { each: true, message: 'each value must be critical, warning or info' }) severities?: string[];
   @Field(() => [String], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(10) @Matches(/^(web|mail|mysql|dns|other)$/, { each: true, message: 'each value must be a service type' }) serviceTypes?: string[];
   @Field(() => [ID], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsUUID('all', idEach) customerIds?: string[];
   @Field(() => [String], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(32) @IsString({ each: true }) hostTags?: string[];
@@ -67,21 +68,33 @@ export class EscalationResolver {
   @RequireRole(Role.admin)
   @Mutation(() => EscalationPolicy)
   async createEscalationPolicy(@CurrentPrincipal() principal: Principal, @Args('input') input: EscalationPolicyInput): Promise<EscalationPolicy> {
+    return withDatabaseErrors(async () => this.scope.create(principal, await this.fields(principal, input)));
+  }
+
+  @RequireRole(Role.admin)
+  @Mutation(() => EscalationPolicy, { description: 'Replace a policy (incidents already paged keep their queued steps)' })
+  async updateEscalationPolicy(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input') input: EscalationPolicyInput,
+  ): Promise<EscalationPolicy> {
+    return this.scope.update(principal, id, await this.fields(principal, input));
+  }
+
+  private async fields(principal: Principal, input: EscalationPolicyInput): Promise<Partial<EscalationPolicy>> {
     for (const [i, step] of input.steps.entries()) {
       await this.channels.getMany(principal, step.channelIds, `input.steps[${i}].channelIds`);
       if (i > 0 && step.delayMinutes <= input.steps[i - 1]!.delayMinutes) throw VigiaException.invalid(`input.steps[${i}].delayMinutes`, 'must be later than the step before');
     }
     await this.customers.scope.getMany(principal, input.match?.customerIds ?? [], 'input.match.customerIds');
-    return withDatabaseErrors(() =>
-      this.scope.create(principal, {
-        name: input.name.trim(),
-        match: { ...(input.match ?? {}) },
-        steps: input.steps.map((s) => ({ ...s })),
-        priority: input.priority ?? 100,
-        repeatMinutes: input.repeatMinutes ?? null,
-        quietHours: input.quietHours ? { ...input.quietHours } : null,
-      }),
-    );
+    return {
+      name: input.name.trim(),
+      match: { ...(input.match ?? {}) },
+      steps: input.steps.map((s) => ({ ...s })),
+      priority: input.priority ?? 100,
+      repeatMinutes: input.repeatMinutes ?? null,
+      quietHours: input.quietHours ? { ...input.quietHours } : null,
+    };
   }
 
   @RequireRole(Role.admin)

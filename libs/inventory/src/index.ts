@@ -1,5 +1,5 @@
 export { InventoryModule } from './inventory.module.js';
-export { INVENTORY_ENTITIES, Customer, Host, HostKind, Monitor, ProbeType, Service, ServiceType, Site, SshCredential } from './entities/index.js';
+export { INVENTORY_ENTITIES, Customer, Host, HostKind, Monitor, ProbeType, Service, ServiceType, Severity, Site, SshCredential } from './entities/index.js';
 export { SshCredentialsService } from './ssh-credentials.service.js';
 export { validateMonitorConfig, HOSTNAME } from './monitor-config.validator.js';
 export { HostsService } from './hosts.service.js';

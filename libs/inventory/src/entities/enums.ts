@@ -29,3 +29,10 @@ export enum ProbeType {
   ssh = 'ssh',
 }
 registerEnumType(ProbeType, { name: 'ProbeType' });
+
+export enum Severity {
+  critical = 'critical',
+  warning = 'warning',
+  info = 'info',
+}
+registerEnumType(Severity, { name: 'Severity', description: 'How loud an outage of this monitor is: routes can match it' });

@@ -6,5 +6,5 @@ import { Site } from './site.entity.js';
 import { SshCredential } from './ssh-credential.entity.js';
 
 export { Customer, Host, Monitor, Service, Site, SshCredential };
-export { HostKind, ProbeType, ServiceType } from './enums.js';
+export { HostKind, ProbeType, ServiceType, Severity } from './enums.js';
 export const INVENTORY_ENTITIES = [Customer, Site, SshCredential, Host, Service, Monitor];

@@ -2,7 +2,7 @@ import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Tenant } from '#lib/tenancy';
-import { ProbeType } from './enums.js';
+import { ProbeType, Severity } from './enums.js';
 import { Host } from './host.entity.js';
 import { Service } from './service.entity.js';
 
@@ -26,6 +26,7 @@ export class Monitor {
   @Field(() => Int) @Column({ type: 'int' }) intervalMs: number;
   @Field(() => Int) @Column({ type: 'int' }) timeoutMs: number;
   @Field() @Column({ type: 'boolean', default: true }) enabled: boolean;
+  @Field(() => Severity) @Column({ type: 'text', default: Severity.critical }) severity: Severity;
   @Field() @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @Field() @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

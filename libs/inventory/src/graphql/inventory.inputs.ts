@@ -19,7 +19,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { HostKind, ProbeType, ServiceType } from '../entities/enums.js';
+import { HostKind, ProbeType, ServiceType, Severity } from '../entities/enums.js';
 import { HOSTNAME } from '../monitor-config.validator.js';
 
 /** Free-text names: printable, trimmed by the services, no control characters (they end up in e-mails and shells). */
@@ -93,6 +93,7 @@ export class CreateMonitorInput {
   @Field(() => Int, { description: 'Milliseconds before a probe counts as failed, less than intervalMs' })
   @IsInt() @Min(1) @Max(86_400_000) timeoutMs: number;
   @Field({ nullable: true }) @IsOptional() @IsBoolean() enabled?: boolean;
+  @Field(() => Severity, { nullable: true, description: 'Default critical' }) @IsOptional() @IsEnum(Severity) severity?: Severity;
 }
 @InputType()
 export class UpdateMonitorInput extends PartialType(CreateMonitorInput) {}
