@@ -406,3 +406,53 @@ describe('grouping: a burst of outages in one site is one message', () => {
     expect(statuses).toEqual([{ status: 'grouped', n: 4 }, { status: 'sent', n: 1 }]);
   });
 });
+
+describe('delivery across replicas, with a provider that hangs', () => {
+  let first: TestApi;
+  let second: TestApi;
+  let tenantId: string;
+  const pd = new Provider();
+  const stuck = createServer(() => undefined); // accepts and never answers
+  const refs: { id: string; tenantId: string; hostId: string; serviceId: null; name: string }[] = [];
+
+  beforeAll(async () => {
+    await pd.start();
+    await new Promise<void>((r) => stuck.listen(0, '127.0.0.1', () => r()));
+    first = await startTestApi({ VIGIA_ROLES: 'api,watchdog', VIGIA_ALERT_GROUP_SECONDS: '0' });
+    second = await startTestApi({ VIGIA_ROLES: 'api,watchdog', VIGIA_ALERT_GROUP_SECONDS: '0' }, first.db);
+    const t = await first.tenant('replicas-alerts');
+    tenantId = t.tenantId;
+    await first.gql(`mutation { a: createAlertChannel(input: {name: "pager", type: pagerduty, config: {apiUrl: "${pd.url}"}, secret: "R0UT1NGKEY0123456789abcdefABCDEF"}) { id }
+      b: createAlertChannel(input: {name: "stuck hook", type: webhook, config: {url: "http://127.0.0.1:${(stuck.address() as AddressInfo).port}/"}, secret: "hook-secret-0123456789"}) { id } }`, {}, t.token);
+    for (let i = 0; i < 20; i++) {
+      const host = (await first.gql<{ createHost: { id: string } }>(`mutation { createHost(input: {name: "node${i}", addresses: ["192.0.2.${i + 1}"]}) { id } }`, {}, t.token)).data!.createHost.id;
+      const monitor = (await first.gql<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "node${i} ping", type: icmp, hostId: "${host}", config: {}, intervalMs: 60000, timeoutMs: 5000, enabled: false}) { id } }`, {}, t.token)).data!.createMonitor.id;
+      refs.push({ id: monitor, tenantId, hostId: host, serviceId: null, name: `node${i} ping` });
+    }
+  }, 60_000);
+  afterAll(async () => {
+    stuck.closeAllConnections();
+    stuck.close();
+    pd.server.close();
+    await second?.close({ keepDatabase: true });
+    await first?.close();
+  });
+
+  it('sends each page once although two processes deliver, and the hanging webhook delays no page', async () => {
+    const started = Date.now();
+    for (const ref of refs) {
+      const incident = (await first.app.get(IncidentsService).open(ref, new Date(), 'no echo reply', { planned: false, flapping: false, suppressed: false }))!;
+      await first.app.get(AlertsService).incidentOpened(incident, ref.name);
+    }
+    // Only the background workers of the two processes deliver here.
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline && pd.hits.length < 20) await new Promise((r) => setTimeout(r, 50));
+    const elapsed = Date.now() - started;
+    const keys = pd.hits.map((h) => JSON.parse(h.body).dedup_key as string);
+    expect(new Set(keys).size).toBe(20);
+    expect(keys).toHaveLength(20);
+    expect(elapsed).toBeLessThan(5000); // the webhook's 10 s timeout did not hold the pages back
+    await new Promise((r) => setTimeout(r, 500));
+    expect(pd.hits).toHaveLength(20);
+  });
+});

@@ -10,6 +10,8 @@ import { PagerDutyChannel } from './channels/pagerduty.channel.js';
 import { WebhookChannel } from './channels/webhook.channel.js';
 
 const MAX_ATTEMPTS = 8;
+/** Deliveries in flight per process: a slow provider holds only its own slots. */
+const MAX_IN_FLIGHT = 64;
 const esc = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const BATCH = 20;
 
@@ -40,6 +42,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   private readonly adapters: Record<ChannelType, ChannelAdapter>;
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
+  private readonly inFlight = new Set<Promise<void>>();
+  private claiming = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -100,12 +104,31 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.runOnce().catch((e: unknown) => this.logger.warn(`delivery: ${String(e)}`)), 500);
+    this.timer = setInterval(() => void this.tick().catch((e: unknown) => this.logger.warn(`delivery: ${String(e)}`)), 250);
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
+    await Promise.all(this.inFlight);
+  }
+
+  /**
+   * The background loop: claims what is due while slots are free and lets each delivery finish on its own, so a
+   * provider that hangs until its timeout delays nobody else's messages.
+   */
+  private async tick(): Promise<void> {
+    if (this.claiming || this.inFlight.size >= MAX_IN_FLIGHT) return;
+    this.claiming = true;
+    try {
+      for (const [n, carried] of await this.claim(Math.min(BATCH, MAX_IN_FLIGHT - this.inFlight.size))) {
+        const delivery = this.deliver(n, carried).catch((e: unknown) => this.logger.warn(`delivery ${n.id}: ${String(e)}`));
+        this.inFlight.add(delivery);
+        void delivery.finally(() => this.inFlight.delete(delivery));
+      }
+    } finally {
+      this.claiming = false;
+    }
   }
 
   /** One pass: claims what is due and delivers it; returns how many were attempted. */
@@ -115,11 +138,19 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async pass(): Promise<number> {
+    const batch = await this.claim(BATCH);
+    await Promise.all(batch.map(([n, carried]) => this.deliver(n, carried)));
+    return batch.length;
+  }
+
+  /** Claims due rows (SKIP LOCKED: never a row another process holds) and folds rows of one group into their first. */
+  private async claim(limit: number): Promise<[Claimed, AlertMessage[]][]> {
     const [claimed]: [Claimed[], number] = await this.dataSource.query(
       `UPDATE notifications SET status = 'sending', attempts = attempts + 1
         WHERE id IN (SELECT id FROM notifications WHERE status IN ('queued', 'failed') AND next_attempt_at <= now()
-                     ORDER BY next_attempt_at FOR UPDATE SKIP LOCKED LIMIT ${BATCH})
+                     ORDER BY next_attempt_at FOR UPDATE SKIP LOCKED LIMIT $1)
         RETURNING id, channel_id, recipient, incident_id, kind, payload, attempts, group_key`,
+      [limit],
     );
     // Rows of one group claimed together travel as one message: the first carries the others.
     const leaders = new Map<string, Claimed>();
@@ -133,9 +164,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       await this.dataSource.query("UPDATE notifications SET status = 'grouped', grouped_into = $1 WHERE id = ANY($2::uuid[])", [leader.id, followers.map((f) => f.id)]);
     }
     const followerIds = new Set([...carried.values()].flat().map((f) => f.id));
-    const sending = claimed.filter((n) => !followerIds.has(n.id));
-    await Promise.all(sending.map((n) => this.deliver(n, (carried.get(n) ?? []).map((f) => f.payload))));
-    return claimed.length;
+    return claimed.filter((n) => !followerIds.has(n.id)).map((n) => [n, (carried.get(n) ?? []).map((f) => f.payload)]);
   }
 
   private async deliver(n: Claimed, carried: AlertMessage[] = []): Promise<void> {
