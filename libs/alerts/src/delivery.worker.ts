@@ -43,7 +43,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
   private readonly inFlight = new Set<Promise<void>>();
-  private claiming = false;
+  private claiming?: Promise<void>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -110,6 +110,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
+    await this.claiming?.catch(() => undefined);
     await Promise.all(this.inFlight);
   }
 
@@ -119,21 +120,25 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
    */
   private async tick(): Promise<void> {
     if (this.claiming || this.inFlight.size >= MAX_IN_FLIGHT) return;
-    this.claiming = true;
-    try {
+    this.claiming = (async () => {
       for (const [n, carried] of await this.claim(Math.min(BATCH, MAX_IN_FLIGHT - this.inFlight.size))) {
         const delivery = this.deliver(n, carried).catch((e: unknown) => this.logger.warn(`delivery ${n.id}: ${String(e)}`));
         this.inFlight.add(delivery);
         void delivery.finally(() => this.inFlight.delete(delivery));
       }
-    } finally {
-      this.claiming = false;
-    }
+    })().finally(() => (this.claiming = undefined));
+    await this.claiming;
   }
 
-  /** One pass: claims what is due and delivers it; returns how many were attempted. */
+  /** One pass: claims what is due and delivers it, and waits for the background loop's deliveries too. */
   runOnce(): Promise<number> {
-    this.running ??= this.pass().finally(() => (this.running = undefined));
+    this.running ??= (async () => {
+      await this.claiming?.catch(() => undefined);
+      const delivered = await this.pass();
+      await this.claiming?.catch(() => undefined);
+      await Promise.all(this.inFlight);
+      return delivered;
+    })().finally(() => (this.running = undefined));
     return this.running;
   }
 
