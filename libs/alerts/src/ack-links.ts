@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { VigiaConfig } from '#lib/config';
 import { SecretBox } from '#lib/secrets';
 
@@ -11,7 +11,7 @@ export class AckLinks {
   private readonly key: Buffer;
 
   constructor(box: SecretBox, private readonly config: VigiaConfig) {
-    this.key = Buffer.from(hkdfSync('sha256', box.keyMaterial(), Buffer.alloc(0), 'vigia ack links v1', 32));
+    this.key = box.deriveKey('vigia ack links v1');
   }
 
   url(tenantId: string, incidentId: string, now = Date.now()): string {

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { escapeHtml as esc } from '#lib/common';
 import { Mailer } from '#lib/mail';
 import { SecretBox } from '#lib/secrets';
 import { AlertChannel, ChannelType } from './alert-channel.entity.js';
@@ -12,7 +13,6 @@ import { WebhookChannel } from './channels/webhook.channel.js';
 const MAX_ATTEMPTS = 8;
 /** Deliveries in flight per process: a slow provider holds only its own slots. */
 const MAX_IN_FLIGHT = 64;
-const esc = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const BATCH = 20;
 
 /** Exponential backoff: 2 s, 4 s, 8 s … capped at 5 min; a Retry-After from the provider wins. */

@@ -7,3 +7,4 @@ export { translateDatabaseError, withDatabaseErrors } from './database-errors.js
 export { queryDepth, queryLimitsPlugin, type QueryLimits } from './query-limits.plugin.js';
 export { CLOCK, type Clock, systemClock } from './clock.js';
 export { ClockModule } from './clock.module.js';
+export { escapeHtml } from './html.js';

@@ -1,4 +1,5 @@
-import { formatDuration } from './nines.js';
+import { escapeHtml as esc } from '#lib/common';
+import { formatDuration, formatPercent as pct } from './nines.js';
 import type { AvailabilityReport } from './report.types.js';
 
 export interface CustomerPageData {
@@ -10,8 +11,6 @@ export interface CustomerPageData {
   serviceNames: Map<string, string>;
 }
 
-const esc = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const pct = (a: number | null): string => (a === null ? '–' : `${(Math.floor(a * 1e5) / 1e3).toFixed(3)} %`);
 
 function dayColor(a: number | null): string {
   if (a === null) return '#d0d5dd';

@@ -1,8 +1,7 @@
-import { formatDuration } from './nines.js';
+import { escapeHtml as esc } from '#lib/common';
+import { formatDuration, formatPercent as pct } from './nines.js';
 import type { AvailabilityReport } from './report.types.js';
 
-const esc = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const pct = (a: number | null): string => (a === null ? '–' : `${(Math.floor(a * 1e5) / 1e3).toFixed(3)} %`);
 
 export interface MonthlyMail {
   subject: string;

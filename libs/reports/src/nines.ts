@@ -52,3 +52,8 @@ export function formatDuration(ms: number): string {
   if (rest || !parts.length) parts.push(`${Math.round(rest / 100) / 10} s`);
   return parts.join(' ');
 }
+
+/** 99.9123 % shown as "99.912 %": truncated, never rounded up to a better figure than measured. */
+export function formatPercent(availability: number | null): string {
+  return availability === null ? '–' : `${(Math.floor(availability * 1e5) / 1e3).toFixed(3)} %`;
+}

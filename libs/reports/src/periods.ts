@@ -2,6 +2,9 @@ import type { Interval } from './intervals.js';
 
 export type Granularity = 'day' | 'week' | 'month' | 'year';
 
+/** A calendar month as clients write it: YYYY-MM. */
+export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+
 /** Offset of `timeZone` from UTC at the instant `utcMs`, in ms (Europe/Madrid in July: +2 h). */
 export function zoneOffsetMs(utcMs: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SecretBox } from '#lib/secrets';
+import { MONTH_PATTERN } from './periods.js';
 
 export interface LinkClaims {
   tenantId: string;
@@ -20,7 +21,7 @@ export class ReportLinks {
   private readonly key: Buffer;
 
   constructor(box: SecretBox) {
-    this.key = Buffer.from(hkdfSync('sha256', box.keyMaterial(), Buffer.alloc(0), 'vigia report links v1', 32));
+    this.key = box.deriveKey('vigia report links v1');
   }
 
   sign(claims: LinkClaims): string {
@@ -33,7 +34,7 @@ export class ReportLinks {
   verify(customerId: string, query: Record<string, unknown>, nowSeconds = Math.floor(Date.now() / 1000)): LinkClaims | undefined {
     const { t, m, e, s } = query;
     if (typeof t !== 'string' || typeof m !== 'string' || typeof e !== 'string' || typeof s !== 'string') return undefined;
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(m) || !/^\d{1,12}$/.test(e)) return undefined;
+    if (!MONTH_PATTERN.test(m) || !/^\d{1,12}$/.test(e)) return undefined;
     const claims: LinkClaims = { tenantId: t, customerId, month: m, expires: Number(e) };
     const expected = Buffer.from(this.signature(claims), 'base64url');
     const given = Buffer.from(s, 'base64url');

@@ -2,6 +2,7 @@ import { Args, Field, Float, ID, Int, Mutation, ObjectType, Query, Resolver } fr
 import { VigiaException } from '#lib/common';
 import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
 import { MonthlyReportJob } from './monthly-report.job.js';
+import { MONTH_PATTERN } from './periods.js';
 import { ReportLinks } from './report-links.js';
 import { SlaTarget } from './sla-target.entity.js';
 import { AccountingPolicyInput, AvailabilityReport, AvailabilityReportInput } from './report.types.js';
@@ -30,7 +31,7 @@ export class ReportsResolver {
     @Args('customerId', { type: () => ID }) customerId: string,
     @Args('month') month: string,
   ): Promise<MonthlyMailPreview> {
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw VigiaException.invalid('month', 'must be YYYY-MM');
+    if (!MONTH_PATTERN.test(month)) throw VigiaException.invalid('month', 'must be YYYY-MM');
     return this.monthly.preview(principal, customerId, month);
   }
 
@@ -56,7 +57,7 @@ export class ReportsResolver {
     @Args('month') month: string,
     @Args('expiresInDays', { type: () => Int, defaultValue: 30 }) expiresInDays: number,
   ): Promise<string> {
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw VigiaException.invalid('month', 'must be YYYY-MM');
+    if (!MONTH_PATTERN.test(month)) throw VigiaException.invalid('month', 'must be YYYY-MM');
     if (expiresInDays < 1 || expiresInDays > 400) throw VigiaException.invalid('expiresInDays', 'must be from 1 to 400');
     await this.reports.assertCustomer(principal, customerId);
     return this.links.sign({ tenantId: principal.tenantId, customerId, month, expires: Math.floor(Date.now() / 1000) + expiresInDays * 86_400 });

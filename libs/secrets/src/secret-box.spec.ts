@@ -23,3 +23,12 @@ describe('SecretBox (AES-256-GCM)', () => {
     expect(() => new SecretBox(randomBytes(16))).toThrow(/32 bytes/);
   });
 });
+
+describe('SecretBox.deriveKey', () => {
+  it('gives one stable 32-byte key per purpose, different from the others', () => {
+    const box = new SecretBox(randomBytes(32));
+    expect(box.deriveKey('a')).toHaveLength(32);
+    expect(box.deriveKey('a').equals(box.deriveKey('a'))).toBe(true);
+    expect(box.deriveKey('a').equals(box.deriveKey('b'))).toBe(false);
+  });
+});

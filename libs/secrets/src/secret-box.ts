@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
  * Encryption at rest for secrets kept in PostgreSQL (SSH private keys, later channel tokens): AES-256-GCM with a
@@ -13,9 +13,9 @@ export class SecretBox {
     this.key = key;
   }
 
-  /** For deriving purpose-specific keys (HKDF) so the master key itself signs or encrypts nothing else. */
-  keyMaterial(): Buffer {
-    return Buffer.from(this.key);
+  /** A key for one purpose (HKDF-SHA256 of the master key), so the master key itself signs nothing else. */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), purpose, 32));
   }
 
   seal(plaintext: string, context: string): string {

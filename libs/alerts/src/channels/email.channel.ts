@@ -1,8 +1,8 @@
+import { escapeHtml as esc } from '#lib/common';
 import type { Mailer } from '#lib/mail';
 import type { AlertChannel } from '../alert-channel.entity.js';
 import type { AlertMessage, ChannelAdapter, DeliveryOutcome } from './channel.js';
 
-const esc = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** E-mail through the configured SMTP server (nodemailer), HTML and text; the subject says what and since when. */
 export class EmailChannel implements ChannelAdapter {
