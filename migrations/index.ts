@@ -1,3 +1,4 @@
+import { Runbooks1795378045348 } from './1795378045348-runbooks.js';
 import { MonitorSeverity1795374314538 } from './1795374314538-monitor-severity.js';
 import { CustomerNotices1795374123387 } from './1795374123387-customer-notices.js';
 import { EscalationRepeatQuiet1795373923446 } from './1795373923446-escalation-repeat-quiet.js';
@@ -24,4 +25,5 @@ export const allMigrations = [
   EscalationRepeatQuiet1795373923446,
   CustomerNotices1795374123387,
   MonitorSeverity1795374314538,
+  Runbooks1795378045348,
 ];

@@ -4,6 +4,10 @@ import { IncidentsService } from '#lib/incidents';
 import { startTestApi, type TestApi } from './support/test-api.js';
 
 interface Ids {
+  resource?: string;
+  runbook?: string;
+  run?: string;
+  hostRunbook?: string;
   policy?: string;
   channel?: string;
   credential?: string;
@@ -60,6 +64,12 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     tokenB = tenantB.token;
     a = await seed(api, tenantA.token, 'alpha');
     b = await seed(api, tenantB.token, 'bravo');
+    const bRunbook = await api.gql<{ createRunbook: { id: string } }>(
+      'mutation($i: RunbookSourceInput!) { createRunbook(input: $i) { id } }',
+      { i: { source: 'name: bravo-host\nparams: { h: { type: host } }\nsteps:\n  - { name: say, type: notify, with: { message: "on {{ params.h.name }}" } }\n' } }, tenantB.token,
+    );
+    if (bRunbook.errors) throw new Error(JSON.stringify(bRunbook.errors));
+    b.runbook = b.hostRunbook = bRunbook.data!.createRunbook.id;
     const incident = await api.app.get(IncidentsService).open(
       { id: a.monitor, tenantId: tenantA.tenantId, hostId: a.host, serviceId: a.service, name: 'alpha http' },
       new Date(), 'HTTP 503', { planned: false, flapping: false, suppressed: false },
@@ -85,6 +95,18 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
       `mutation { createEscalationPolicy(input: {name: "alpha", steps: [{delayMinutes: 0, channelIds: ["${a.channel}"]}]}) { id } }`, {}, tenantA.token,
     );
     a.policy = policy.data!.createEscalationPolicy.id;
+    const resource = await api.gql<{ createResource: { id: string; runbookId: string } }>(
+      `mutation { createResource(input: {name: "alpha-vip", kind: vip_group, config: {address: "192.0.2.100/24", interface: "eth0"}, members: [{hostId: "${a.host}"}]}) { id runbookId } }`, {}, tenantA.token,
+    );
+    if (resource.errors) throw new Error(JSON.stringify(resource.errors));
+    a.resource = resource.data!.createResource.id;
+    const runbook = await api.gql<{ createRunbook: { id: string } }>(
+      'mutation($i: RunbookSourceInput!) { createRunbook(input: $i) { id } }', { i: { source: 'name: alpha-note\nsteps:\n  - { name: say, type: notify, with: { message: hello } }\n' } }, tenantA.token,
+    );
+    a.runbook = runbook.data!.createRunbook.id;
+    const run = await api.gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${a.runbook}"}) { id } }`, {}, tenantA.token);
+    if (run.errors) throw new Error(JSON.stringify(run.errors));
+    a.run = run.data!.startRun.id;
   });
   afterAll(() => api?.close());
 
@@ -130,6 +152,25 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     ['previewMonthlyReport', (a) => `mutation { previewMonthlyReport(customerId: "${a.customer}", month: "2026-10") { subject } }`, 'customerId'],
     ['availabilityReport', (a) => `{ availabilityReport(input: {subject: {kind: monitor, id: "${a.monitor}"}, from: "2026-10-01T00:00:00Z", to: "2026-11-01T00:00:00Z"}) { subjectName } }`, 'input.subject.id'],
     ['incidents', (a) => `{ incidents(filter: {monitorId: "${a.monitor}"}) { totalCount } }`, 'expect-empty'],
+    ['resource', (a) => `{ resource(id: "${a.resource}") { id } }`],
+    ['updateResource', (a) => `mutation { updateResource(id: "${a.resource}", input: {cooldownMinutes: 1}) { id } }`],
+    ['deleteResource', (a) => `mutation { deleteResource(id: "${a.resource}") }`],
+    ['runbook', (a) => `{ runbook(id: "${a.runbook}") { id } }`],
+    ['updateRunbook', (a) => `mutation { updateRunbook(id: "${a.runbook}", input: {source: "name: x\\nsteps: [{type: notify, with: {message: m}}]"}) { id } }`],
+    ['deleteRunbook', (a) => `mutation { deleteRunbook(id: "${a.runbook}") }`],
+    ['setRunbookSchedule', (a) => `mutation { setRunbookSchedule(id: "${a.runbook}", everyMinutes: 5) { id } }`],
+    ['setRunbookSchedule', (a, b) => `mutation { setRunbookSchedule(id: "${b.runbook}", everyMinutes: 5, resourceId: "${a.resource}") { id } }`, 'resourceId'],
+    ['run', (a) => `{ run(id: "${a.run}") { id } }`],
+    ['approveRun', (a) => `mutation { approveRun(id: "${a.run}") { id } }`],
+    ['abortRun', (a) => `mutation { abortRun(id: "${a.run}") { id } }`],
+    ['startRun', (a) => `mutation { startRun(input: {runbookId: "${a.runbook}"}) { id } }`, 'runbookId'],
+    ['startRun', (a, b) => `mutation { startRun(input: {runbookId: "${b.runbook}", resourceId: "${a.resource}"}) { id } }`, 'resourceId'],
+    ['dryRunRunbook', (a) => `{ dryRunRunbook(input: {runbookId: "${a.runbook}"}) { name } }`, 'runbookId'],
+    ['dryRunRunbook', (a, b) => `{ dryRunRunbook(input: {runbookId: "${b.runbook}", resourceId: "${a.resource}"}) { name } }`, 'resourceId'],
+    ['dryRunRunbook', (a, b) => `{ dryRunRunbook(input: {runbookId: "${b.hostRunbook}", params: {h: "${a.host}"}}) { name } }`, 'params.h'],
+    ['createResource', (a) => `mutation { createResource(input: {name: "steal", kind: vip_group, config: {address: "192.0.2.100/24", interface: "eth0"}, members: [{hostId: "${a.host}"}]}) { id } }`, 'input.members[0].hostId'],
+    ['runs', (a) => `{ runs(filter: {resourceId: "${a.resource}"}) { totalCount } }`, 'expect-empty'],
+    ['updateHost', (a, b) => `mutation { updateHost(id: "${b.host}", input: {sshJumpHostId: "${a.host}"}) { id } }`, 'input.sshJumpHostId'],
     // Links to another tenant's objects inside inputs.
     ['createHost', (a) => `mutation { createHost(input: {name: "x1", addresses: ["192.0.2.1"], siteId: "${a.site}"}) { id } }`, 'input.siteId'],
     ['createService', (a) => `mutation { createService(input: {name: "x", type: web, hostId: "${a.host}"}) { id } }`, 'input.hostId'],

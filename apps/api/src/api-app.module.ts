@@ -12,6 +12,7 @@ import { ObservabilityModule } from '#lib/observability';
 import { MailModule } from '#lib/mail';
 import { PersistenceModule } from '#lib/persistence';
 import { ReportsModule } from '#lib/reports';
+import { RunbooksApiModule } from '#lib/runbooks';
 import { SecretsModule } from '#lib/secrets';
 import { TenancyModule } from '#lib/tenancy';
 import { graphqlOptions } from './graphql.options.js';
@@ -35,7 +36,7 @@ export class ApiAppModule {
         ScheduleModule.forRoot(),
         TenancyModule,
         ...(config.roles.has('api')
-          ? [GraphQLModule.forRoot(graphqlOptions(config)), InventoryModule, WatchdogStatusModule, IncidentsApiModule, ReportsModule, AlertsApiModule]
+          ? [GraphQLModule.forRoot(graphqlOptions(config)), InventoryModule, WatchdogStatusModule, IncidentsApiModule, ReportsModule, AlertsApiModule, RunbooksApiModule]
           : []),
         ...(config.roles.has('watchdog') ? [WatchdogModule] : []),
       ],

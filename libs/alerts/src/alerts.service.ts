@@ -140,6 +140,18 @@ export class AlertsService {
     await this.enqueue(incident, 'resolve', await this.describe(incident, monitorName, 'resolve'), await this.pagedChannels(incident, false));
   }
 
+  /**
+   * A runbook needs people (it failed, paused for approval, or a step's outcome is unknown): the channels already
+   * paged for the incident hear it, or the incident's first escalation step when nobody was paged yet.
+   */
+  async runbookAttention(incident: Incident, summary: string): Promise<void> {
+    let channels = await this.pagedChannels(incident, false);
+    if (!channels.length) channels = (await this.escalation.plan(incident))[0]?.channelIds ?? [];
+    const [{ n }]: { n: number }[] = await this.dataSource.query("SELECT count(*)::int AS n FROM notifications WHERE incident_id = $1 AND kind = 'runbook'", [incident.id]);
+    const message = { ...(await this.describe(incident, summary, 'runbook')), summary };
+    await this.enqueue(incident, 'runbook', message, channels, 1000 + n);
+  }
+
   /** Acknowledgement: recorded once on the incident, stops escalation, and tells the pagers that were paged. */
   async acknowledge(tenantId: string, incidentId: string, by: string): Promise<Incident | undefined> {
     const incident = await this.incidents.acknowledge(tenantId, incidentId, by);

@@ -117,6 +117,10 @@ export class VigiaEnvironment {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600)
   VIGIA_ALERT_GROUP_SECONDS = 30;
+
+  /** A runbook run's lease: a watchdog that stops renewing it for this long loses the run to another replica. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(2) @Max(300)
+  VIGIA_RUN_LEASE_SECONDS = 10;
 }
 
 export class ConfigError extends Error {}
@@ -146,6 +150,7 @@ export class VigiaConfig {
   readonly smtp: { url: string | undefined; from: string; tlsVerify: boolean };
   /** How long an e-mail or webhook alert waits for other outages of the same site to go out with it. */
   readonly alertGroupMs: number;
+  readonly runLeaseMs: number;
   /** Base of links in e-mails (customer pages); defaults to the local address. */
   readonly publicUrl: string;
   /** Key that seals secrets at rest; undefined: a generated key file in the data folder. */
@@ -183,6 +188,7 @@ export class VigiaConfig {
     this.masterKey = env.VIGIA_MASTER_KEY ? Buffer.from(env.VIGIA_MASTER_KEY, 'base64') : undefined;
     this.smtp = { url: env.VIGIA_SMTP_URL, from: env.VIGIA_MAIL_FROM, tlsVerify: env.VIGIA_SMTP_TLS_VERIFY };
     this.alertGroupMs = env.VIGIA_ALERT_GROUP_SECONDS * 1000;
+    this.runLeaseMs = env.VIGIA_RUN_LEASE_SECONDS * 1000;
     this.publicUrl = (env.VIGIA_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, '');
   }
 

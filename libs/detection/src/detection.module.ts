@@ -4,6 +4,7 @@ import { AlertsModule } from '#lib/alerts';
 import { IncidentsModule } from '#lib/incidents';
 import { InventoryModule } from '#lib/inventory';
 import { ProbesModule } from '#lib/probes';
+import { RunbooksModule } from '#lib/runbooks';
 import {
   HostHealthResolver,
   MaintenanceResolver,
@@ -29,7 +30,7 @@ export const DETECTION_ENTITIES = [WatchdogInstance, MonitorState, StateChange, 
 
 /** The watchdog role: heartbeat, monitor ownership, scheduler, probes, detector, incidents. */
 @Module({
-  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, IncidentsModule, InventoryModule, AlertsModule],
+  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, IncidentsModule, InventoryModule, AlertsModule, RunbooksModule],
   providers: [WatchdogHeartbeatService, MonitorCatalog, StateStore, WatchdogService, ProbeTargets],
   exports: [WatchdogHeartbeatService, WatchdogService],
 })

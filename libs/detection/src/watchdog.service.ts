@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { VigiaConfig } from '#lib/config';
 import { AlertsService } from '#lib/alerts';
 import { IncidentsService, type MonitorRef } from '#lib/incidents';
+import { RunbookTriggers } from '#lib/runbooks';
 import { type ProbeResult, ProbeRunner } from '#lib/probes';
 import { DEFAULT_POLICY, type DetectorPolicy, type DetectorState, type HealthChange, initialState, observe } from './detector.js';
 import { ChangeWriter, type PendingChange } from './change-writer.js';
@@ -69,6 +70,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     private readonly incidents: IncidentsService,
     private readonly targets: ProbeTargets,
     private readonly alerts: AlertsService,
+    private readonly runbooks: RunbookTriggers,
   ) {
     this.policy = { ...DEFAULT_POLICY, ...config.detection };
   }
@@ -162,7 +164,11 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     const action = incidentAction(change, context);
     if (action.kind === 'open') {
       const incident = await this.incidents.open(ref, new Date(action.at), change.reason, { planned: action.planned, flapping: action.flapping, hostIncidentId: action.causeIncidentId, suppressed: action.suppressed });
-      if (incident) await this.alerts.incidentOpened(incident, monitor.name).catch((e: unknown) => this.warn('queueing alerts', e));
+      if (incident) {
+        // Runbooks first: a failover should not wait for the alert queue.
+        await this.runbooks.incidentOpened(incident).catch((e: unknown) => this.warn('starting runbooks', e));
+        await this.alerts.incidentOpened(incident, monitor.name).catch((e: unknown) => this.warn('queueing alerts', e));
+      }
     } else if (action.kind === 'resolve') {
       const incident = await this.incidents.resolve(ref, new Date(action.at), change.reason);
       if (incident) await this.alerts.incidentResolved(incident, monitor.name).catch((e: unknown) => this.warn('queueing alerts', e));

@@ -140,6 +140,31 @@ export class IncidentsService {
       .getOne();
   }
 
+  /** Adds a line to an incident's timeline (runbook runs, their steps and decisions). */
+  async annotate(tenantId: string, incidentId: string, kind: string, message: string, at = new Date()): Promise<void> {
+    await this.events.insert({ tenantId, incidentId, at, kind, message: message.slice(0, 2000) });
+  }
+
+  /** Open incidents on these hosts, optionally only on these monitors. */
+  openOnHosts(tenantId: string, hostIds: string[]): Promise<Incident[]> {
+    if (hostIds.length === 0) return Promise.resolve([]);
+    return this.incidents
+      .createQueryBuilder('i')
+      .where('i.tenant_id = :tenantId AND i.host_id IN (:...hostIds) AND i.status = :status', { tenantId, hostIds, status: IncidentStatus.open })
+      .getMany();
+  }
+
+  /** The latest recovery among incidents of these monitors (or of the host when none are given). */
+  async lastRecoveryOn(tenantId: string, hostId: string, monitorIds: string[]): Promise<Date | null> {
+    const query = this.incidents
+      .createQueryBuilder('i')
+      .select('MAX(i.resolved_at)', 'at')
+      .where('i.tenant_id = :tenantId AND i.host_id = :hostId', { tenantId, hostId });
+    if (monitorIds.length) query.andWhere('i.monitor_id IN (:...monitorIds)', { monitorIds });
+    const row = await query.getRawOne<{ at: Date | null }>();
+    return row?.at ? new Date(row.at) : null;
+  }
+
   openIncidentOf(monitorId: string): Promise<Incident | null> {
     return this.incidents.findOne({ where: { monitorId, status: IncidentStatus.open } });
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import type { Connection, PageArgs } from '#lib/common';
+import { type Connection, type PageArgs, VigiaException } from '#lib/common';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { Host } from './entities/host.entity.js';
 import type { CreateHostInput, HostFilter, UpdateHostInput } from './graphql/inventory.inputs.js';
@@ -38,9 +38,11 @@ export class HostsService {
   private async checkLinks(principal: Principal, input: UpdateHostInput): Promise<void> {
     if (input.siteId) await this.sites.scope.get(principal, input.siteId, 'input.siteId');
     if (input.sshCredentialId) await this.credentials.scope.get(principal, input.sshCredentialId, 'input.sshCredentialId');
+    if (input.sshJumpHostId) await this.scope.get(principal, input.sshJumpHostId, 'input.sshJumpHostId');
   }
 
   async update(principal: Principal, id: string, input: UpdateHostInput): Promise<Host> {
+    if (input.sshJumpHostId === id) throw VigiaException.invalid('input.sshJumpHostId', 'a host cannot be its own jump host');
     await this.checkLinks(principal, input);
     return this.scope.update(principal, id, { ...input, name: keepNull(input.name, (n) => n.toLowerCase()), tags: keepNull(input.tags, normalizeTags) });
   }

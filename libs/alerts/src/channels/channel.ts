@@ -2,7 +2,7 @@ import type { AlertChannel } from '../alert-channel.entity.js';
 
 /** What an alert says, whatever the channel: written for an operator woken at 3 a.m. */
 export interface AlertMessage {
-  kind: 'trigger' | 'acknowledge' | 'resolve' | 'test';
+  kind: 'trigger' | 'acknowledge' | 'resolve' | 'test' | 'runbook';
   /** Stable per incident: the channel's deduplication key (PagerDuty dedup_key, Opsgenie alias). */
   dedupKey: string;
   summary: string;

@@ -10,7 +10,7 @@ export class EmailChannel implements ChannelAdapter {
 
   async deliver(channel: AlertChannel, _secret: string | null, message: AlertMessage): Promise<DeliveryOutcome> {
     const to = (channel.config.to as string[]).join(', ');
-    const prefix = { resolve: 'RESOLVED', acknowledge: 'ACK', test: 'TEST', trigger: message.severity.toUpperCase() }[message.kind];
+    const prefix = { resolve: 'RESOLVED', acknowledge: 'ACK', test: 'TEST', runbook: 'RUNBOOK', trigger: message.severity.toUpperCase() }[message.kind];
     const lines = Object.entries(message.details).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
     try {
       const info = await this.mailer.send({

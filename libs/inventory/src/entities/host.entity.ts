@@ -26,6 +26,8 @@ export class Host {
   @Column({ type: 'text', nullable: true }) sshHostKey: string | null;
   @Field(() => ID, { nullable: true }) @Column({ type: 'uuid', nullable: true }) sshCredentialId: string | null;
   @ManyToOne(() => SshCredential, { onDelete: 'RESTRICT' }) @JoinColumn({ name: 'ssh_credential_id' }) sshCredential?: SshCredential;
+  @Field(() => ID, { nullable: true }) @Column({ type: 'uuid', nullable: true }) sshJumpHostId: string | null;
+  @ManyToOne(() => Host, { onDelete: 'RESTRICT' }) @JoinColumn({ name: 'ssh_jump_host_id' }) sshJumpHost?: Host;
   @Field() @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @Field() @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

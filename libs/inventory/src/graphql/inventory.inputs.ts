@@ -62,6 +62,7 @@ export class CreateHostInput {
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(65535) sshPort?: number;
   @Field({ nullable: true }) @IsOptional() @Matches(UNIX_USER, { message: 'must be a Unix user name' }) sshUser?: string;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all', idMessage) sshCredentialId?: string;
+  @Field(() => ID, { nullable: true, description: 'Bastion runbooks reach this host through (ssh -J)' }) @IsOptional() @IsUUID('all', idMessage) sshJumpHostId?: string;
   @Field({ nullable: true, description: 'SHA256:… as printed by ssh-keygen -lf; or use pinSshHostKey' })
   @IsOptional() @Matches(/^SHA256:[A-Za-z0-9+/]{43}$/, { message: 'must be an OpenSSH SHA256 fingerprint (SHA256:…)' })
   sshHostKey?: string;

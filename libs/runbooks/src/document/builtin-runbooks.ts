@@ -1,0 +1,75 @@
+/** Templates for the common cases, installed into a tenant on first use so nobody starts from a blank page. */
+export interface BuiltinRunbook {
+  name: string;
+  kinds: string[];
+  role: 'failure' | 'recovery';
+  source: string;
+}
+
+export const BUILTIN_RUNBOOKS: BuiltinRunbook[] = [
+  {
+    name: 'builtin/web-vip-failover',
+    kinds: ['vip_group'],
+    role: 'failure',
+    source: `name: builtin/web-vip-failover
+description: Move the virtual IP to a healthy standby, announce it with gratuitous ARP, and check that it answers HTTP.
+params:
+  from: { type: host, required: false, description: "current holder (fenced when it answers)" }
+  to: { type: host, description: "new holder" }
+steps:
+  - name: move vip
+    type: vip.move
+    with: { from: "{{ params.from }}", to: "{{ params.to }}" }
+  - name: vip answers
+    type: wait.until
+    with:
+      probe: http
+      config: { url: "http://{{ resource.ip }}/" }
+      deadline: 15s
+      interval: 200ms
+`,
+  },
+  {
+    name: 'builtin/dns-failover',
+    kinds: ['dns_record'],
+    role: 'failure',
+    source: `name: builtin/dns-failover
+description: Point the record at a healthy standby and check the authoritative server answers it.
+params:
+  from: { type: host, required: false }
+  to: { type: host }
+steps:
+  - name: move record
+    type: dns.update
+    with: { values: ["{{ params.to.address }}"] }
+`,
+  },
+  {
+    name: 'builtin/pool-member-out',
+    kinds: ['lb_pool'],
+    role: 'failure',
+    source: `name: builtin/pool-member-out
+description: Take a failed real server out of the load-balancer pool.
+params:
+  member: { type: host }
+steps:
+  - name: drain
+    type: pool.drain
+    with: { member: "{{ params.member }}" }
+`,
+  },
+  {
+    name: 'builtin/pool-member-in',
+    kinds: ['lb_pool'],
+    role: 'recovery',
+    source: `name: builtin/pool-member-in
+description: Put a recovered real server back into the pool with its weight.
+params:
+  member: { type: host }
+steps:
+  - name: restore
+    type: pool.restore
+    with: { member: "{{ params.member }}" }
+`,
+  },
+];

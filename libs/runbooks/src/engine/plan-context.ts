@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { type SshTarget } from '#lib/executors';
+import { Host, Monitor, SshCredentialsService } from '#lib/inventory';
+import { SecretBox } from '#lib/secrets';
+import type { Resource } from '../entities/resource.entity.js';
+import { type PlanContext, type ResolvedHost, type ResourceView, StepInputError } from '../steps/step.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function resourceView(resource: Resource): ResourceView {
+  const address = typeof resource.config.address === 'string' ? resource.config.address : undefined;
+  return {
+    id: resource.id,
+    name: resource.name,
+    kind: resource.kind,
+    config: resource.config,
+    members: resource.members,
+    requireFencing: resource.requireFencing,
+    ...(address ? { ip: address.split('/')[0] } : {}),
+  };
+}
+
+export function resourceSecrets(box: SecretBox, resource: Resource | undefined): Record<string, string> {
+  if (!resource?.secretSealed) return {};
+  return JSON.parse(box.open(resource.secretSealed, `resources:${resource.id}`)) as Record<string, string>;
+}
+
+/**
+ * What planning a run needs from the rest of Vigia, always inside the run's tenant: hosts by name or id (another
+ * tenant's host is "unknown"), SSH access (credential unsealed, host key pinned, optional jump host), the resource's
+ * secrets, monitors to poll.
+ */
+@Injectable()
+export class PlanContextFactory {
+  constructor(
+    @InjectRepository(Host) private readonly hosts: Repository<Host>,
+    @InjectRepository(Monitor) private readonly monitors: Repository<Monitor>,
+    private readonly credentials: SshCredentialsService,
+    private readonly box: SecretBox,
+  ) {}
+
+  create(tenantId: string, resource: Resource | undefined, extra: { runId?: string; incidentId?: string } = {}): PlanContext {
+    const cache = new Map<string, Promise<ResolvedHost>>();
+    const secrets = resourceSecrets(this.box, resource);
+    const resolveHost = (value: unknown, path: string, needSsh: boolean): Promise<ResolvedHost> => {
+      const key = hostKey(value, path);
+      let found = cache.get(key);
+      if (!found) {
+        found = this.loadHost(tenantId, key, path);
+        cache.set(key, found);
+      }
+      return found.then((host) => {
+        if (needSsh && !host.ssh) throw new StepInputError(path, host.sshProblem!);
+        return host;
+      });
+    };
+    return {
+      tenantId,
+      resource: resource ? resourceView(resource) : undefined,
+      ...extra,
+      resolveHost,
+      resourceSecret: (name) => secrets[name],
+      monitorTarget: async (nameOrId, path) => {
+        const monitor = await this.monitors.findOne({ where: UUID.test(nameOrId) ? { tenantId, id: nameOrId } : { tenantId, name: nameOrId } });
+        if (!monitor) throw new StepInputError(path, `unknown monitor ${JSON.stringify(nameOrId)}`, 'NOT_FOUND');
+        if (monitor.type === 'ssh') throw new StepInputError(path, 'SSH monitors cannot be polled by wait.until; use ssh.exec');
+        const host = await resolveHost(monitor.hostId, path, false);
+        return { label: `monitor ${monitor.name}`, type: monitor.type, config: monitor.config, address: host.address, timeoutMs: monitor.timeoutMs };
+      },
+    };
+  }
+
+  private async loadHost(tenantId: string, key: string, path: string): Promise<ResolvedHost> {
+    const host = await this.hosts.findOne({ where: UUID.test(key) ? { tenantId, id: key } : { tenantId, name: key } });
+    if (!host) throw new StepInputError(path, `unknown host ${JSON.stringify(key)}`, 'NOT_FOUND');
+    const ref: ResolvedHost = { id: host.id, name: host.name, address: host.addresses[0]! };
+    try {
+      ref.ssh = await this.sshTarget(tenantId, host, path);
+    } catch (error) {
+      ref.sshProblem = (error as Error).message;
+    }
+    return ref;
+  }
+
+  private async sshTarget(tenantId: string, host: Host, path: string, depth = 0): Promise<SshTarget> {
+    if (!host.sshCredentialId) throw new Error(`host ${host.name} has no SSH credential`);
+    if (!host.sshHostKey) throw new Error(`host key of ${host.name} is not pinned; pin it (pinSshHostKey) before a runbook may use it`);
+    const target: SshTarget = {
+      host: host.addresses[0]!,
+      port: host.sshPort,
+      username: host.sshUser,
+      privateKey: await this.credentials.privateKey(host.sshCredentialId, tenantId),
+      hostKey: host.sshHostKey,
+    };
+    if (host.sshJumpHostId && depth === 0) {
+      const jump = await this.hosts.findOne({ where: { tenantId, id: host.sshJumpHostId } });
+      if (!jump) throw new Error(`jump host of ${host.name} is gone`);
+      target.jump = await this.sshTarget(tenantId, jump, path, depth + 1);
+    }
+    return target;
+  }
+}
+
+function hostKey(value: unknown, path: string): string {
+  if (typeof value === 'string' && value) return value;
+  if (value && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string') return (value as { id: string }).id;
+  throw new StepInputError(path, 'must name a host');
+}

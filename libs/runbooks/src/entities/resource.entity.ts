@@ -1,0 +1,65 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Tenant } from '#lib/tenancy';
+
+export enum ResourceKind {
+  vip_group = 'vip_group',
+  dns_record = 'dns_record',
+  lb_pool = 'lb_pool',
+  mysql_group = 'mysql_group',
+  vm = 'vm',
+}
+registerEnumType(ResourceKind, { name: 'ResourceKind', description: 'What kind of failover unit a resource is' });
+
+export enum FailbackPolicy {
+  auto = 'auto',
+  stay = 'stay',
+}
+registerEnumType(FailbackPolicy, { name: 'FailbackPolicy', description: 'auto: return to the preferred member once healthy for the hold time; stay: keep the current primary (nice_failback)' });
+
+@ObjectType({ description: 'A member of a failover unit, in preference order' })
+export class ResourceMember {
+  @Field(() => ID) hostId: string;
+  @Field(() => [ID], { description: 'Monitors whose outage means this member is down (empty: every monitor of the host)' }) monitorIds: string[];
+  @Field(() => Int, { nullable: true, description: 'Pool weight to restore' }) weight?: number | null;
+  @Field(() => String, { nullable: true, description: 'Pool server name, or DNS value when it is not the host address' }) value?: string | null;
+}
+
+/**
+ * A failover unit: members in preference order and who is primary now, since when and why. Its policy says how a
+ * failure is handled (automatic or approval, cooldown, failback, fencing). One active run at a time (`runbook_runs`).
+ */
+@ObjectType()
+@Entity('resources')
+@Index(['tenantId', 'name'], { unique: true })
+export class Resource {
+  @Field(() => ID) @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'uuid' }) tenantId: string;
+  @ManyToOne(() => Tenant, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'tenant_id' }) tenant?: Tenant;
+  @Field() @Column({ type: 'text' }) name: string;
+  @Field(() => ResourceKind) @Column({ type: 'enum', enum: ResourceKind, enumName: 'resource_kind' }) kind: ResourceKind;
+  @Field(() => GraphQLJSONObject, { description: 'Kind-specific settings (VIP and interface, zone and record, pool driver…); secrets are never shown' })
+  @Column({ type: 'jsonb' }) config: Record<string, unknown>;
+  /** Sealed (SecretBox) JSON of the kind's secrets: TSIG secret, PowerDNS API key. */
+  @Column({ type: 'text', nullable: true }) secretSealed: string | null;
+  @Field(() => [ResourceMember]) @Column({ type: 'jsonb' }) members: ResourceMember[];
+  @Field(() => ID, { nullable: true }) @Column({ type: 'uuid', nullable: true }) primaryHostId: string | null;
+  @Field(() => Date, { nullable: true }) @Column({ type: 'timestamptz', nullable: true }) primarySince: Date | null;
+  @Field(() => String, { nullable: true, description: 'Why the primary is the primary: configured, or the run that moved it' })
+  @Column({ type: 'text', nullable: true }) primaryReason: string | null;
+  @Field({ description: 'Failover runs wait for an operator to approve them' }) @Column({ type: 'boolean', default: false }) approvalRequired: boolean;
+  @Field(() => Int, { description: 'No second automatic run within this many minutes of the last one' }) @Column({ type: 'int', default: 5 }) cooldownMinutes: number;
+  @Field(() => FailbackPolicy) @Column({ type: 'text', default: FailbackPolicy.stay }) failback: FailbackPolicy;
+  @Field(() => Int) @Column({ type: 'int', default: 300 }) failbackHoldSeconds: number;
+  @Field({ description: 'Takeover only once the old primary is confirmed fenced; otherwise pause for an operator' })
+  @Column({ type: 'boolean', default: false }) requireFencing: boolean;
+  @Field(() => ID, { nullable: true, description: 'Run on a member failure (failover, drain)' }) @Column({ type: 'uuid', nullable: true }) runbookId: string | null;
+  @Field(() => ID, { nullable: true, description: 'Run when a member is back (failback, restore)' }) @Column({ type: 'uuid', nullable: true }) recoveryRunbookId: string | null;
+  @Field(() => [ID], { description: 'Members whose fencing was not confirmed: fenced when they come back, before anything else' })
+  @Column({ type: 'uuid', array: true, default: () => "'{}'" }) fencePending: string[];
+  @Field(() => [ID], { description: 'Pool members taken out by a run' }) @Column({ type: 'uuid', array: true, default: () => "'{}'" }) drained: string[];
+  @Field(() => Date, { nullable: true }) @Column({ type: 'timestamptz', nullable: true }) lastRunAt: Date | null;
+  @Field() @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @Field() @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}

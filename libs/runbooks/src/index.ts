@@ -1,0 +1,10 @@
+export { RunbooksModule, RunbooksApiModule, RUNBOOK_ENTITIES } from './runbooks.module.js';
+export { RunbookTriggers } from './triggers.service.js';
+export { RunWorker } from './engine/run-worker.js';
+export { RunsService, type StartRun } from './runs.service.js';
+export { Resource, ResourceKind, FailbackPolicy } from './entities/resource.entity.js';
+export { Runbook, RunbookVersion } from './entities/runbook.entity.js';
+export { RunbookRun, RunStep, RunStatus, StepStatus } from './entities/run.entity.js';
+export { parseRunbook, type ParseOutcome } from './document/runbook-document.js';
+export type { RunbookDefinition, DocumentError } from './document/definition.js';
+export { BUILTIN_RUNBOOKS } from './document/builtin-runbooks.js';

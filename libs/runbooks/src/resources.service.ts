@@ -1,0 +1,182 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { VigiaException, withDatabaseErrors } from '#lib/common';
+import { isDnsName } from '#lib/executors';
+import { Host, Monitor } from '#lib/inventory';
+import { SecretBox } from '#lib/secrets';
+import { type Principal, TenantScopedRepository } from '#lib/tenancy';
+import { CIDR4, IFNAME } from './document/definition.js';
+import { ACTIVE_RUN_STATUSES, RunbookRun } from './entities/run.entity.js';
+import { FailbackPolicy, Resource, ResourceKind, type ResourceMember } from './entities/resource.entity.js';
+import { RunbooksService } from './runbooks.service.js';
+
+export interface ResourceFields {
+  name?: string;
+  kind?: ResourceKind;
+  config?: Record<string, unknown>;
+  secrets?: Record<string, unknown>;
+  members?: { hostId: string; monitorIds?: string[]; weight?: number; value?: string }[];
+  primaryHostId?: string;
+  approvalRequired?: boolean;
+  cooldownMinutes?: number;
+  failback?: FailbackPolicy;
+  failbackHoldSeconds?: number;
+  requireFencing?: boolean;
+  runbookId?: string;
+  recoveryRunbookId?: string;
+}
+
+type ConfigRule = (value: unknown) => string | undefined;
+const text = (re: RegExp, what: string): ConfigRule => (v) => (typeof v === 'string' && re.test(v) ? undefined : `must be ${what}`);
+const int = (min: number, max: number): ConfigRule => (v) => (Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? undefined : `must be an integer from ${min} to ${max}`);
+const dnsName: ConfigRule = (v) => (typeof v === 'string' && (v === '@' || isDnsName(v)) ? undefined : 'must be a DNS name');
+const ADDRESS = /^[0-9A-Za-z.:-]{1,253}$/;
+
+/** Per kind: settings (required ones first) and secret names. */
+const KINDS: Partial<Record<ResourceKind, { required: string[]; rules: Record<string, ConfigRule>; secrets: string[] }>> = {
+  [ResourceKind.vip_group]: {
+    required: ['address', 'interface'],
+    rules: { address: text(CIDR4, 'an IPv4 address with prefix length, e.g. 10.0.0.100/24'), interface: text(IFNAME, 'a network interface name') },
+    secrets: [],
+  },
+  [ResourceKind.dns_record]: {
+    required: ['server', 'zone', 'name'],
+    rules: {
+      provider: text(/^(rfc2136|powerdns)$/, 'rfc2136 or powerdns'), server: text(ADDRESS, 'the authoritative server address'), port: int(1, 65535),
+      zone: dnsName, name: dnsName, type: text(/^(A|AAAA|CNAME)$/, 'A, AAAA or CNAME'), ttl: int(1, 86_400),
+      tsigKeyName: dnsName, tsigAlgorithm: text(/^hmac-(md5|sha1|sha224|sha256|sha384|sha512)$/, 'an HMAC algorithm such as hmac-sha256'),
+      via: text(/^[0-9a-f-]{36}$/, 'a host id (nsupdate runs there over SSH)'), apiUrl: text(/^https?:\/\/[^\s]+$/, 'an http(s) URL'), serverId: text(/^[A-Za-z0-9_.-]{1,64}$/, 'a PowerDNS server id'),
+    },
+    secrets: ['tsigSecret', 'apiKey'],
+  },
+  [ResourceKind.lb_pool]: {
+    required: ['driver'],
+    rules: {
+      driver: text(/^(haproxy|ipvs)$/, 'haproxy or ipvs'), runtimeApi: text(/^(tcp:\/\/[^\s/]+:\d+|unix:\/[^\s]+)$/, 'tcp://host:port or unix:/path'),
+      backend: text(/^[A-Za-z0-9_.:-]{1,64}$/, 'a backend name'), director: text(/^[0-9a-f-]{36}$/, 'a host id'), service: text(/^\d+\.\d+\.\d+\.\d+:\d+$/, 'VIP:port'), port: int(1, 65535),
+    },
+    secrets: [],
+  },
+};
+
+/** Failover units: validated per kind, members checked in the tenant, secrets sealed, built-in runbooks bound. */
+@Injectable()
+export class ResourcesService {
+  readonly scope: TenantScopedRepository<Resource>;
+  private readonly hosts: TenantScopedRepository<Host>;
+  private readonly monitors: TenantScopedRepository<Monitor>;
+
+  constructor(
+    @InjectRepository(Resource) resources: Repository<Resource>,
+    @InjectRepository(Host) hosts: Repository<Host>,
+    @InjectRepository(Monitor) monitors: Repository<Monitor>,
+    private readonly runbooks: RunbooksService,
+    private readonly box: SecretBox,
+    private readonly dataSource: DataSource,
+  ) {
+    this.scope = new TenantScopedRepository(resources, 'resource');
+    this.hosts = new TenantScopedRepository(hosts, 'host');
+    this.monitors = new TenantScopedRepository(monitors, 'monitor');
+  }
+
+  async create(principal: Principal, input: ResourceFields): Promise<Resource> {
+    const kind = input.kind!;
+    const rules = KINDS[kind];
+    if (!rules) throw VigiaException.invalid('input.kind', `${kind} resources are not available in this version (MySQL groups and VMs come with the next release)`);
+    const config = await this.checkConfig(principal, kind, input.config ?? {});
+    const members = await this.checkMembers(principal, input.members ?? []);
+    const primaryHostId = input.primaryHostId ?? (kind === ResourceKind.lb_pool ? null : members[0]!.hostId);
+    if (primaryHostId && !members.some((m) => m.hostId === primaryHostId)) throw VigiaException.invalid('input.primaryHostId', 'must be one of the members');
+    const runbookId = input.runbookId ? (await this.runbooks.scope.get(principal, input.runbookId, 'input.runbookId')).id : await this.runbooks.builtin(principal, kind, 'failure');
+    const recoveryRunbookId = input.recoveryRunbookId ? (await this.runbooks.scope.get(principal, input.recoveryRunbookId, 'input.recoveryRunbookId')).id : await this.runbooks.builtin(principal, kind, 'recovery');
+    return withDatabaseErrors(() =>
+      this.dataSource.transaction(async (manager) => {
+        const resource = await manager.save(manager.create(Resource, {
+          tenantId: principal.tenantId, name: input.name, kind, config, members, primaryHostId, primarySince: primaryHostId ? new Date() : null,
+          primaryReason: primaryHostId ? 'configured' : null, approvalRequired: input.approvalRequired ?? false, cooldownMinutes: input.cooldownMinutes ?? 5,
+          failback: input.failback ?? FailbackPolicy.stay, failbackHoldSeconds: input.failbackHoldSeconds ?? 300, requireFencing: input.requireFencing ?? false,
+          runbookId, recoveryRunbookId,
+        }));
+        const secrets = this.checkSecrets(kind, input.secrets);
+        if (secrets) await manager.update(Resource, { id: resource.id }, { secretSealed: this.box.seal(JSON.stringify(secrets), `resources:${resource.id}`) });
+        return resource;
+      }),
+    );
+  }
+
+  async update(principal: Principal, id: string, input: ResourceFields): Promise<Resource> {
+    const resource = await this.scope.get(principal, id);
+    if (input.kind && input.kind !== resource.kind) throw VigiaException.invalid('input.kind', 'cannot change; create a new resource');
+    const patch: Partial<Resource> = {};
+    if (input.config) patch.config = await this.checkConfig(principal, resource.kind, input.config);
+    if (input.members) patch.members = await this.checkMembers(principal, input.members);
+    const members = patch.members ?? resource.members;
+    if (input.primaryHostId !== undefined) {
+      if (!members.some((m) => m.hostId === input.primaryHostId)) throw VigiaException.invalid('input.primaryHostId', 'must be one of the members');
+      Object.assign(patch, { primaryHostId: input.primaryHostId, primarySince: new Date(), primaryReason: 'set by an operator' });
+    } else if (resource.primaryHostId && !members.some((m) => m.hostId === resource.primaryHostId)) {
+      throw VigiaException.invalid('input.members', 'would drop the current primary; move it first');
+    }
+    for (const key of ['name', 'approvalRequired', 'cooldownMinutes', 'failback', 'failbackHoldSeconds', 'requireFencing'] as const) {
+      if (input[key] !== undefined) Object.assign(patch, { [key]: input[key] });
+    }
+    if (input.runbookId) patch.runbookId = (await this.runbooks.scope.get(principal, input.runbookId, 'input.runbookId')).id;
+    if (input.recoveryRunbookId) patch.recoveryRunbookId = (await this.runbooks.scope.get(principal, input.recoveryRunbookId, 'input.recoveryRunbookId')).id;
+    const secrets = this.checkSecrets(resource.kind, input.secrets);
+    if (secrets) patch.secretSealed = this.box.seal(JSON.stringify(secrets), `resources:${resource.id}`);
+    return this.scope.update(principal, id, patch);
+  }
+
+  async delete(principal: Principal, id: string): Promise<boolean> {
+    const resource = await this.scope.get(principal, id);
+    const active = await this.dataSource.getRepository(RunbookRun).createQueryBuilder('r').where('r.resource_id = :id AND r.status IN (:...s)', { id, s: ACTIVE_RUN_STATUSES }).getOne();
+    if (active) throw new VigiaException('CONFLICT', `resource ${resource.name} has an active run (${active.id}); abort it first`, 'id');
+    return this.scope.delete(principal, id);
+  }
+
+  private async checkConfig(principal: Principal, kind: ResourceKind, config: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const rules = KINDS[kind]!;
+    for (const key of Object.keys(config)) {
+      const rule = rules.rules[key];
+      if (!rule) throw VigiaException.invalid(`input.config.${key}`, `is not a setting of a ${kind} resource (known: ${Object.keys(rules.rules).join(', ')})`);
+      const problem = rule(config[key]);
+      if (problem) throw VigiaException.invalid(`input.config.${key}`, problem);
+    }
+    for (const key of rules.required) if (config[key] === undefined) throw VigiaException.invalid(`input.config.${key}`, `is required for a ${kind} resource`);
+    if (kind === ResourceKind.lb_pool) {
+      const need = config.driver === 'ipvs' ? ['director', 'service'] : ['runtimeApi', 'backend'];
+      for (const key of need) if (config[key] === undefined) throw VigiaException.invalid(`input.config.${key}`, `is required for a ${String(config.driver)} pool`);
+    }
+    for (const key of ['via', 'director']) if (typeof config[key] === 'string') await this.hosts.get(principal, config[key], `input.config.${key}`);
+    return config;
+  }
+
+  private async checkMembers(principal: Principal, members: NonNullable<ResourceFields['members']>): Promise<ResourceMember[]> {
+    if (members.length === 0 || members.length > 16) throw VigiaException.invalid('input.members', 'needs 1 to 16 members');
+    const seen = new Set<string>();
+    const result: ResourceMember[] = [];
+    for (const [i, member] of members.entries()) {
+      const host = await this.hosts.get(principal, member.hostId, `input.members[${i}].hostId`);
+      if (seen.has(host.id)) throw VigiaException.invalid(`input.members[${i}].hostId`, `${host.name} is listed twice`);
+      seen.add(host.id);
+      const monitorIds = member.monitorIds ?? [];
+      for (const [j, monitorId] of monitorIds.entries()) {
+        const monitor = await this.monitors.get(principal, monitorId, `input.members[${i}].monitorIds[${j}]`);
+        if (monitor.hostId !== host.id) throw VigiaException.invalid(`input.members[${i}].monitorIds[${j}]`, `monitor ${monitor.name} does not watch ${host.name}`);
+      }
+      result.push({ hostId: host.id, monitorIds, weight: member.weight ?? null, value: member.value ?? null });
+    }
+    return result;
+  }
+
+  private checkSecrets(kind: ResourceKind, secrets: Record<string, unknown> | undefined): Record<string, string> | undefined {
+    if (!secrets) return undefined;
+    const allowed = KINDS[kind]!.secrets;
+    for (const [key, value] of Object.entries(secrets)) {
+      if (!allowed.includes(key)) throw VigiaException.invalid(`input.secrets.${key}`, allowed.length ? `is not a secret of a ${kind} resource (known: ${allowed.join(', ')})` : `${kind} resources have no secrets`);
+      if (typeof value !== 'string' || value.length === 0 || value.length > 1024) throw VigiaException.invalid(`input.secrets.${key}`, 'must be a string of 1 to 1024 characters');
+    }
+    return secrets as Record<string, string>;
+  }
+}

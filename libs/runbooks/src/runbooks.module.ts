@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AlertsModule } from '#lib/alerts';
+import { Host, Monitor } from '#lib/inventory';
+import { IncidentsModule } from '#lib/incidents';
+import { InventoryModule } from '#lib/inventory';
+import { ProbesModule } from '#lib/probes';
+import { PlanContextFactory } from './engine/plan-context.js';
+import { RunAnnouncer, RunFeed } from './engine/run-feed.js';
+import { RunNotices } from './engine/run-notices.js';
+import { RunStore } from './engine/run-store.js';
+import { RunWorker } from './engine/run-worker.js';
+import { StepRegistryProvider } from './engine/step-registry.js';
+import { Resource } from './entities/resource.entity.js';
+import { RunbookRun, RunStep } from './entities/run.entity.js';
+import { Runbook, RunbookVersion } from './entities/runbook.entity.js';
+import { ResourcesResolver, RunbooksResolver, RunsResolver } from './graphql/runbooks.resolver.js';
+import { ResourcesService } from './resources.service.js';
+import { RunbooksService } from './runbooks.service.js';
+import { RunsService } from './runs.service.js';
+import { RunbookTriggers } from './triggers.service.js';
+
+export const RUNBOOK_ENTITIES = [Resource, Runbook, RunbookVersion, RunbookRun, RunStep];
+
+const imports = [TypeOrmModule.forFeature([...RUNBOOK_ENTITIES, Host, Monitor]), IncidentsModule, AlertsModule, InventoryModule, ProbesModule];
+const shared = [PlanContextFactory, RunAnnouncer, RunNotices, StepRegistryProvider, RunbooksService, RunsService];
+
+/** The watchdog side: triggers from incidents and the sweep, and the worker that executes runs. */
+@Module({
+  imports,
+  providers: [...shared, RunStore, RunWorker, RunbookTriggers],
+  exports: [RunbookTriggers, RunWorker, RunsService],
+})
+export class RunbooksModule {}
+
+/** Resources, runbooks, runs (dry-run, start, approve, abort) and the live run feed over GraphQL. */
+@Module({
+  imports,
+  providers: [...shared, ResourcesService, RunFeed, ResourcesResolver, RunbooksResolver, RunsResolver],
+})
+export class RunbooksApiModule {}

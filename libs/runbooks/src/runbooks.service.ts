@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { VigiaException, withDatabaseErrors } from '#lib/common';
+import { type Principal, TenantScopedRepository } from '#lib/tenancy';
+import { BUILTIN_RUNBOOKS } from './document/builtin-runbooks.js';
+import type { DocumentError } from './document/definition.js';
+import { parseRunbook } from './document/runbook-document.js';
+import { Runbook, RunbookVersion } from './entities/runbook.entity.js';
+import { Resource } from './entities/resource.entity.js';
+
+export function documentErrors(errors: DocumentError[]): VigiaException {
+  const first = errors[0]!;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more: ${errors.slice(1, 4).map((e) => `${e.path}: ${e.message}`).join('; ')})` : '';
+  return VigiaException.invalid(first.path, `${first.message}${more}`);
+}
+
+/** Runbooks and their immutable versions: every save is validated and becomes a new version. */
+@Injectable()
+export class RunbooksService {
+  readonly scope: TenantScopedRepository<Runbook>;
+
+  constructor(
+    @InjectRepository(Runbook) runbooks: Repository<Runbook>,
+    @InjectRepository(RunbookVersion) private readonly versions: Repository<RunbookVersion>,
+    private readonly dataSource: DataSource,
+  ) {
+    this.scope = new TenantScopedRepository(runbooks, 'runbook');
+  }
+
+  async create(principal: Principal, source: string, actor: string, builtin = false): Promise<Runbook> {
+    const parsed = parseRunbook(source);
+    if (!parsed.ok) throw documentErrors(parsed.errors);
+    return withDatabaseErrors(() =>
+      this.dataSource.transaction(async (manager) => {
+        const runbook = await manager.save(manager.create(Runbook, { tenantId: principal.tenantId, name: parsed.definition.name, description: parsed.definition.description, version: 1, builtin }));
+        await manager.save(manager.create(RunbookVersion, { runbookId: runbook.id, version: 1, format: parsed.format, source, definition: { ...parsed.definition }, createdBy: actor }));
+        return runbook;
+      }),
+    );
+  }
+
+  /** A new version; runs under way keep the version they started with. */
+  async update(principal: Principal, id: string, source: string, actor: string): Promise<Runbook> {
+    const parsed = parseRunbook(source);
+    if (!parsed.ok) throw documentErrors(parsed.errors);
+    await this.scope.get(principal, id);
+    return withDatabaseErrors(() =>
+      this.dataSource.transaction(async (manager) => {
+        const runbook = await manager.findOneOrFail(Runbook, { where: { id, tenantId: principal.tenantId }, lock: { mode: 'pessimistic_write' } });
+        runbook.version += 1;
+        runbook.name = parsed.definition.name;
+        runbook.description = parsed.definition.description;
+        await manager.save(runbook);
+        await manager.save(manager.create(RunbookVersion, { runbookId: id, version: runbook.version, format: parsed.format, source, definition: { ...parsed.definition }, createdBy: actor }));
+        return runbook;
+      }),
+    );
+  }
+
+  async delete(principal: Principal, id: string): Promise<boolean> {
+    const runbook = await this.scope.get(principal, id);
+    const user = await this.dataSource.getRepository(Resource).findOne({ where: [{ tenantId: principal.tenantId, runbookId: id }, { tenantId: principal.tenantId, recoveryRunbookId: id }] });
+    if (user) throw new VigiaException('CONFLICT', `runbook ${runbook.name} is used by resource ${user.name}`, 'id');
+    return this.scope.delete(principal, id);
+  }
+
+  current(runbook: Runbook): Promise<RunbookVersion> {
+    return this.version(runbook.id, runbook.version);
+  }
+
+  async version(runbookId: string, version: number): Promise<RunbookVersion> {
+    const found = await this.versions.findOne({ where: { runbookId, version } });
+    if (!found) throw VigiaException.notFound('runbook version', 'version');
+    return found;
+  }
+
+  history(runbookId: string): Promise<RunbookVersion[]> {
+    return this.versions.find({ where: { runbookId }, order: { version: 'DESC' } });
+  }
+
+  /** The built-in runbook for a kind and role, installed in the tenant on first use. */
+  async builtin(principal: Principal, kind: string, role: 'failure' | 'recovery'): Promise<string | null> {
+    const template = BUILTIN_RUNBOOKS.find((b) => b.kinds.includes(kind) && b.role === role);
+    if (!template) return null;
+    const existing = await this.scope.repository.findOne({ where: { tenantId: principal.tenantId, name: template.name } });
+    if (existing) return existing.id;
+    return (await this.create(principal, template.source, 'vigia (built-in)', true)).id;
+  }
+
+  async setSchedule(principal: Principal, id: string, everyMinutes: number | null, resourceId: string | null): Promise<Runbook> {
+    await this.scope.get(principal, id);
+    if (everyMinutes !== null && (!Number.isInteger(everyMinutes) || everyMinutes < 1 || everyMinutes > 44_640)) throw VigiaException.invalid('everyMinutes', 'must be 1 to 44640 minutes');
+    if (resourceId) {
+      const resource = await this.dataSource.getRepository(Resource).findOne({ where: { id: resourceId, tenantId: principal.tenantId } });
+      if (!resource) throw VigiaException.notFound('resource', 'resourceId');
+    }
+    return this.scope.update(principal, id, { scheduleEveryMinutes: everyMinutes, scheduleResourceId: resourceId, nextRunAt: everyMinutes ? new Date(Date.now() + everyMinutes * 60_000) : null });
+  }
+}

@@ -1,0 +1,60 @@
+import { type StepHandler, StepInputError, durationField, sequential } from './step.js';
+
+/** An HTTP call (a provider API, a health endpoint); GET, HEAD, PUT and DELETE are safe to repeat. */
+export const httpRequestStep: StepHandler = {
+  type: 'http.request',
+  idempotent: (step) => ['GET', 'HEAD', 'PUT', 'DELETE', undefined].includes(step.with.method as string | undefined),
+  async plan(w) {
+    const method = String(w.method ?? 'GET');
+    const url = String(w.url);
+    const headers = Object.fromEntries(Object.entries((w.headers as Record<string, unknown> | undefined) ?? {}).map(([k, v]) => [k, String(v)]));
+    const expect = typeof w.expect_status === 'number' ? w.expect_status : undefined;
+    const timeoutMs = durationField(w.timeout, 10_000);
+    return sequential([{
+      kind: 'http',
+      target: new URL(url).host,
+      command: `${method} ${url}${w.body !== undefined ? ` ${String(w.body).slice(0, 200)}` : ''}`,
+      async run(io) {
+        const response = await fetch(url, { method, headers, body: w.body === undefined ? undefined : String(w.body), redirect: 'manual', signal: AbortSignal.any([io.signal, AbortSignal.timeout(timeoutMs)]) });
+        const body = (await response.text()).slice(0, 4000);
+        const ok = expect !== undefined ? response.status === expect : response.status >= 200 && response.status < 300;
+        return { ok, exitCode: response.status, stdout: body, note: `HTTP ${response.status}` };
+      },
+    }]);
+  },
+};
+
+/** Pauses the run until an operator approves (or aborts) it. */
+export const approvalStep: StepHandler = {
+  type: 'approval',
+  idempotent: () => true,
+  async plan(w) {
+    const message = String(w.message);
+    return {
+      actions: [{ kind: 'approval', target: 'operator', command: message, run: async () => ({ ok: true }) }],
+      async execute(exec) {
+        return exec.operatorOverride ? { ok: true } : { ok: false, askOperator: message };
+      },
+    };
+  },
+};
+
+/** Posts a message to the incident's timeline (and the run's log), so people following the incident see it. */
+export function notifyStep(post: (tenantId: string, incidentId: string | undefined, message: string) => Promise<string>): StepHandler {
+  return {
+    type: 'notify',
+    idempotent: () => true,
+    async plan(w, ctx, path) {
+      const message = String(w.message);
+      if (message.trim() === '') throw new StepInputError(`${path}.message`, 'is empty');
+      return sequential([{
+        kind: 'notify',
+        target: ctx.incidentId ? `incident ${ctx.incidentId}` : 'run log',
+        command: message,
+        async run() {
+          return { ok: true, stdout: await post(ctx.tenantId, ctx.incidentId, message) };
+        },
+      }]);
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import type { SshTarget } from '#lib/executors';
+import type { StepDef } from '../document/definition.js';
+
+/** A host a step acts on, resolved in the run's tenant. */
+export interface HostRef {
+  id: string;
+  name: string;
+  address: string;
+}
+
+export interface ResolvedHost extends HostRef {
+  /** Present when the host can be reached over SSH: credential unsealed, host key pinned. */
+  ssh?: SshTarget;
+  sshProblem?: string;
+}
+
+export interface ResourceView {
+  id: string;
+  name: string;
+  kind: string;
+  config: Record<string, unknown>;
+  members: { hostId: string; value?: string | null; weight?: number | null }[];
+  requireFencing: boolean;
+  /** The VIP without its prefix length (vip groups), for `http://{{ resource.ip }}/`. */
+  ip?: string;
+}
+
+/** A wrong value found while planning: the step's field is named (e.g. `steps[0].with.to`). */
+export class StepInputError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+    /** NOT_FOUND for a host or monitor that does not exist in the tenant (another tenant's looks the same). */
+    readonly code: 'VALIDATION_FAILED' | 'NOT_FOUND' = 'VALIDATION_FAILED',
+  ) {
+    super(`${path}: ${reason}`);
+  }
+}
+
+export interface ActionIo {
+  signal: AbortSignal;
+  onData: (stream: 'stdout' | 'stderr', text: string) => void;
+}
+
+export interface ActionResult {
+  ok: boolean;
+  exitCode?: number | null;
+  stdout?: string;
+  stderr?: string;
+  /** Why ok or not, in words (e.g. "address already absent"). */
+  note?: string;
+}
+
+/**
+ * One command or API call, fully resolved. Dry-run shows `kind`, `target` and `command`; the run executes `run`, the
+ * very closure built with them, so what was previewed is what is executed.
+ */
+export interface PlannedAction {
+  kind: 'ssh' | 'local' | 'haproxy' | 'http' | 'probe' | 'dns-query' | 'approval' | 'notify';
+  target: string;
+  command: string;
+  run: (io: ActionIo) => Promise<ActionResult>;
+}
+
+export interface StepEffects {
+  setPrimary(hostId: string, why: string): Promise<void>;
+  setFencePending(hostId: string, pending: boolean): Promise<void>;
+  setDrained(hostId: string, drained: boolean): Promise<void>;
+}
+
+export interface StepExecution {
+  /** Runs an action, records it in the audit trail and streams its output. */
+  perform(action: PlannedAction): Promise<ActionResult>;
+  signal: AbortSignal;
+  effects: StepEffects;
+  /** An operator approved going on after this step asked (e.g. fencing could not be confirmed). */
+  operatorOverride: boolean;
+}
+
+export interface StepResult {
+  ok: boolean;
+  error?: string;
+  /** Pause the run for an operator with this question; approving re-runs the step with `operatorOverride`. */
+  askOperator?: string;
+}
+
+export interface StepPlan {
+  actions: PlannedAction[];
+  execute(exec: StepExecution): Promise<StepResult>;
+}
+
+export interface PlanContext {
+  tenantId: string;
+  resource?: ResourceView;
+  runId?: string;
+  incidentId?: string;
+  resolveHost(value: unknown, path: string, needSsh: boolean): Promise<ResolvedHost>;
+  resourceSecret(key: string): string | undefined;
+  monitorTarget(nameOrId: string, path: string): Promise<{ label: string; type: string; config: Record<string, unknown>; address: string; timeoutMs: number }>;
+}
+
+export interface StepHandler {
+  readonly type: string;
+  /** Safe to run again after a crash interrupted it (same end state). */
+  idempotent(step: StepDef): boolean;
+  plan(fields: Record<string, unknown>, ctx: PlanContext, path: string): Promise<StepPlan>;
+}
+
+/** Runs the actions one after the other and stops at the first that fails: most steps need nothing more. */
+export function sequential(actions: PlannedAction[]): StepPlan {
+  return {
+    actions,
+    async execute(exec) {
+      for (const action of actions) {
+        const result = await exec.perform(action);
+        if (!result.ok) return { ok: false, error: `${action.kind} on ${action.target} failed: ${result.note ?? result.stderr?.trim().split('\n')[0] ?? `exit ${result.exitCode}`}` };
+      }
+      return { ok: true };
+    },
+  };
+}
+
+export function durationField(value: unknown, fallback: number): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') {
+    const match = /^(\d+)(ms|s|m|h)$/.exec(value);
+    if (match) return Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms'];
+  }
+  return fallback;
+}

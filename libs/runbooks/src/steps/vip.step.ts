@@ -1,0 +1,92 @@
+import type { CommandResult } from '#lib/executors';
+import { CIDR4, IFNAME } from '../document/definition.js';
+import { sshAction } from './actions.js';
+import { durationField, type PlanContext, type PlannedAction, type ResolvedHost, type StepHandler, StepInputError, sequential } from './step.js';
+
+/** Fencing reaches a host that may be dead: give up quickly rather than hold the takeover. */
+const FENCE_TIMEOUT_MS = 2000;
+const COMMAND_TIMEOUT_MS = 10_000;
+
+function vipSettings(w: Record<string, unknown>, ctx: PlanContext, path: string): { cidr: string; ip: string; iface: string } {
+  const cidr = (w.address as string | undefined) ?? (ctx.resource?.config.address as string | undefined);
+  const iface = (w.interface as string | undefined) ?? (ctx.resource?.config.interface as string | undefined);
+  if (!cidr || !CIDR4.test(cidr)) throw new StepInputError(`${path}.address`, 'no VIP: give address here or in the resource (e.g. 10.0.0.100/24)');
+  if (!iface || !IFNAME.test(iface)) throw new StepInputError(`${path}.interface`, 'no interface: give interface here or in the resource');
+  return { cidr, ip: cidr.split('/')[0]!, iface };
+}
+
+const absent = (r: CommandResult) =>
+  r.exitCode === 0 ? { ok: true } : /Cannot assign requested address|Address not found/i.test(r.stderr) ? { ok: true, note: 'address already absent' } : { ok: false };
+const present = (r: CommandResult) =>
+  r.exitCode === 0 ? { ok: true } : /File exists|already assigned/i.test(r.stderr) ? { ok: true, note: 'address already present' } : { ok: false };
+
+export function removeVipAction(host: ResolvedHost, cidr: string, iface: string, path: string, timeoutMs = FENCE_TIMEOUT_MS): PlannedAction {
+  return sshAction(host, ['ip', 'addr', 'del', cidr, 'dev', iface], path, { timeoutMs, judge: absent });
+}
+
+/**
+ * Moves a VIP: takes it off the old holder if that host answers (fencing), adds it on the new holder, and announces
+ * the new MAC with gratuitous ARP — without it, neighbours keep sending to the old MAC for 20–50 s. When the policy
+ * does not require confirmed fencing, fencing and takeover run side by side (a dead holder costs no time) and a
+ * holder that could not be reached is remembered, to be fenced as soon as it is back.
+ */
+export const vipMoveStep: StepHandler = {
+  type: 'vip.move',
+  idempotent: () => true,
+  async plan(w, ctx, path) {
+    const { cidr, ip, iface } = vipSettings(w, ctx, path);
+    const to = await ctx.resolveHost(w.to, `${path}.to`, true);
+    const from = w.from === undefined || w.from === null ? undefined : await ctx.resolveHost(w.from, `${path}.from`, false);
+    if (from && from.id === to.id) throw new StepInputError(`${path}.to`, `is the same host as from (${to.name})`);
+    const arpCount = typeof w.arp_count === 'number' ? w.arp_count : 2;
+    const fence = from && from.ssh ? removeVipAction(from, cidr, iface, `${path}.from`) : undefined;
+    const add = sshAction(to, ['ip', 'addr', 'add', cidr, 'dev', iface], `${path}.to`, { timeoutMs: COMMAND_TIMEOUT_MS, judge: present });
+    // -U: unsolicited ARP (every neighbour updates its cache); -w bounds the run, the count paces announcements.
+    const arp = arpCount > 0 ? sshAction(to, ['arping', '-q', '-U', '-c', String(arpCount), '-w', String(arpCount), '-I', iface, ip], `${path}.to`, { timeoutMs: COMMAND_TIMEOUT_MS }) : undefined;
+    const actions = [fence, add, arp].filter((a): a is PlannedAction => !!a);
+    const requireFencing = ctx.resource?.requireFencing ?? false;
+    return {
+      actions,
+      async execute(exec) {
+        let fenced: Promise<boolean> = Promise.resolve(!from);
+        if (from && !fence) fenced = Promise.resolve(false);
+        if (fence) fenced = exec.perform(fence).then((r) => r.ok, () => false);
+        if (from && requireFencing && !exec.operatorOverride && !(await fenced)) {
+          return { ok: false, askOperator: `fencing of ${from.name} could not be confirmed (${from.sshProblem ?? 'it did not answer'}); approve only once it cannot serve ${ip}` };
+        }
+        const added = await exec.perform(add);
+        if (!added.ok) return { ok: false, error: `adding ${cidr} on ${to.name} failed: ${added.stderr?.trim() || `exit ${added.exitCode}`}` };
+        await exec.effects.setPrimary(to.id, `${ip} moved to ${to.name}`);
+        if (arp) {
+          const announced = await exec.perform(arp);
+          if (!announced.ok) return { ok: false, error: `gratuitous ARP from ${to.name} failed: ${announced.stderr?.trim() || `exit ${announced.exitCode}`}` };
+        }
+        if (from) await exec.effects.setFencePending(from.id, !(await fenced));
+        return { ok: true };
+      },
+    };
+  },
+};
+
+/** Makes a host unable to serve: takes the VIP off it, or runs the operator's command (stop a service, power off). */
+export const fenceStep: StepHandler = {
+  type: 'fence',
+  idempotent: () => true,
+  async plan(w, ctx, path) {
+    const host = await ctx.resolveHost(w.host, `${path}.host`, true);
+    const timeoutMs = durationField(w.timeout, 10_000);
+    const vip = w.method === 'vip' ? vipSettings(w, ctx, path) : undefined;
+    const action = vip
+      ? removeVipAction(host, vip.cidr, vip.iface, `${path}.host`, timeoutMs)
+      : sshAction(host, (w.argv as unknown[]).map(String), `${path}.argv`, { timeoutMs });
+    const plan = sequential([action]);
+    return {
+      actions: plan.actions,
+      async execute(exec) {
+        const result = await plan.execute(exec);
+        if (result.ok) await exec.effects.setFencePending(host.id, false);
+        return result;
+      },
+    };
+  },
+};

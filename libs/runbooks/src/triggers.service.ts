@@ -1,0 +1,141 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { type Incident, IncidentsService } from '#lib/incidents';
+import { RunNotices } from './engine/run-notices.js';
+import { FailbackPolicy, Resource, ResourceKind, type ResourceMember } from './entities/resource.entity.js';
+import { Runbook } from './entities/runbook.entity.js';
+import { RunsService } from './runs.service.js';
+
+const SWEEP_MS = 1000;
+
+/**
+ * Decides when runbooks run: a member's incident (failover or drain), a member back and healthy for the hold time
+ * (fence it if it was not fenced, then failback or restore per policy), and schedules. Decisions go on the
+ * incident's timeline, including the ones not to act ("standby down", "cooldown", "no healthy standby").
+ */
+@Injectable()
+export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('RunbookTriggers');
+  private timer?: NodeJS.Timeout;
+  private sweeping?: Promise<void>;
+
+  constructor(
+    @InjectRepository(Resource) private readonly resources: Repository<Resource>,
+    @InjectRepository(Runbook) private readonly runbooks: Repository<Runbook>,
+    private readonly incidents: IncidentsService,
+    private readonly runs: RunsService,
+    private readonly notices: RunNotices,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (!this.sweeping) this.sweeping = this.sweep().catch((e: unknown) => this.logger.warn(`sweep: ${(e as Error).message}`)).finally(() => (this.sweeping = undefined));
+    }, SWEEP_MS);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.sweeping;
+  }
+
+  /** Called by the watchdog as soon as an incident opens. */
+  async incidentOpened(incident: Incident): Promise<void> {
+    if (incident.suppressed || incident.planned) return;
+    for (const resource of await this.resourcesWith(incident.tenantId, incident.hostId)) {
+      const member = resource.members.find((m) => m.hostId === incident.hostId)!;
+      if (member.monitorIds.length && !member.monitorIds.includes(incident.monitorId)) continue;
+      await this.onMemberDown(resource, member, incident);
+    }
+  }
+
+  private async onMemberDown(resource: Resource, member: ResourceMember, incident: Incident): Promise<void> {
+    const say = (text: string) => this.notices.note(resource.tenantId, incident.id, `${resource.name}: ${text}`);
+    if (!resource.runbookId) return say('no failure runbook bound; nothing run');
+    if (resource.kind === ResourceKind.lb_pool) {
+      if (resource.drained.includes(member.hostId)) return;
+      return this.launch(resource, resource.runbookId, { member: member.hostId }, 'incident', incident.id, say);
+    }
+    if (resource.primaryHostId !== member.hostId) return say('a standby is down; the primary is unaffected, no failover');
+    const candidate = await this.healthyStandby(resource, member.hostId);
+    if (!candidate) return say('no healthy standby to fail over to; an operator must act');
+    await this.launch(resource, resource.runbookId, { from: member.hostId, to: candidate }, 'incident', incident.id, say);
+  }
+
+  private async launch(resource: Resource, runbookId: string, params: Record<string, unknown>, trigger: 'incident' | 'failback' | 'recovery', incidentId: string | null, say: (t: string) => Promise<void>): Promise<void> {
+    const outcome = await this.runs.start({ tenantId: resource.tenantId, runbookId, resourceId: resource.id, params, trigger, actor: 'watchdog', incidentId });
+    if ('refused' in outcome) await say(`run not started: ${outcome.refused}`);
+    else await say(`runbook ${outcome.run.runbookName} run ${outcome.run.id} ${outcome.run.status === 'waiting_approval' ? 'waits for approval' : 'started'} (${trigger})`);
+  }
+
+  private resourcesWith(tenantId: string, hostId: string): Promise<Resource[]> {
+    return this.resources.createQueryBuilder('r').where('r.tenant_id = :tenantId AND r.members @> :m::jsonb', { tenantId, m: JSON.stringify([{ hostId }]) }).getMany();
+  }
+
+  /** The first member in preference order, other than the failed one, with no open incident on its monitors. */
+  private async healthyStandby(resource: Resource, failed: string): Promise<string | undefined> {
+    const open = await this.incidents.openOnHosts(resource.tenantId, resource.members.map((m) => m.hostId));
+    return resource.members.find((m) => m.hostId !== failed && !open.some((i) => i.hostId === m.hostId && (m.monitorIds.length === 0 || m.monitorIds.includes(i.monitorId))))?.hostId;
+  }
+
+  /** Healthy: no open incident on the member's monitors, and the last recovery at least `holdMs` ago. */
+  private async healthyFor(resource: Resource, member: ResourceMember, holdMs: number): Promise<boolean> {
+    const open = await this.incidents.openOnHosts(resource.tenantId, [member.hostId]);
+    if (open.some((i) => member.monitorIds.length === 0 || member.monitorIds.includes(i.monitorId))) return false;
+    const recovered = await this.incidents.lastRecoveryOn(resource.tenantId, member.hostId, member.monitorIds);
+    return !recovered || Date.now() - recovered.getTime() >= holdMs;
+  }
+
+  /** One replica at a time (advisory lock); starting a run is itself safe against doubles (unique active run). */
+  async sweep(): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const [{ locked }]: { locked: boolean }[] = await manager.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', ['vigia:runbook-triggers']);
+      if (!locked) return;
+      const candidates = await this.resources.createQueryBuilder('r')
+        .where("cardinality(r.fence_pending) > 0 OR cardinality(r.drained) > 0 OR (r.failback = 'auto' AND r.primary_host_id IS DISTINCT FROM (r.members->0->>'hostId')::uuid)")
+        .getMany();
+      for (const resource of candidates) await this.recover(resource);
+      await this.schedules();
+    });
+  }
+
+  private async recover(resource: Resource): Promise<void> {
+    const say = (text: string) => this.notices.note(resource.tenantId, null, `${resource.name}: ${text}`);
+    for (const hostId of resource.fencePending) {
+      const member = resource.members.find((m) => m.hostId === hostId);
+      // Back on the network with the VIP it held: take it off before anything else, whatever the failback policy.
+      if (member && resource.kind === ResourceKind.vip_group && (await this.healthyFor(resource, member, 0))) {
+        const outcome = await this.runs.start({
+          tenantId: resource.tenantId, resourceId: resource.id, params: { host: hostId }, trigger: 'fence', actor: 'watchdog',
+          definition: { name: 'vigia/fence-returning-member', description: 'Take the VIP off a member that was unreachable when it was moved', params: { host: { type: 'host', required: true } }, steps: [{ name: 'fence', type: 'fence', with: { host: '{{ params.host }}', method: 'vip' }, on_failure: 'abort' }] },
+        });
+        if ('run' in outcome) await say(`member back; run ${outcome.run.id} takes the VIP off it`);
+        return;
+      }
+    }
+    if (resource.kind === ResourceKind.lb_pool && resource.recoveryRunbookId) {
+      for (const hostId of resource.drained) {
+        const member = resource.members.find((m) => m.hostId === hostId);
+        if (member && (await this.healthyFor(resource, member, resource.failbackHoldSeconds * 1000))) {
+          return this.launch(resource, resource.recoveryRunbookId, { member: hostId }, 'recovery', null, say);
+        }
+      }
+      return;
+    }
+    const preferred = resource.members[0];
+    if (resource.failback !== FailbackPolicy.auto || !preferred || !resource.runbookId || resource.primaryHostId === preferred.hostId) return;
+    if (resource.fencePending.length) return;
+    if (!(await this.healthyFor(resource, preferred, resource.failbackHoldSeconds * 1000))) return;
+    await this.launch(resource, resource.runbookId, { from: resource.primaryHostId, to: preferred.hostId }, 'failback', null, say);
+  }
+
+  private async schedules(): Promise<void> {
+    const due: Runbook[] = await this.runbooks.createQueryBuilder('b').where('b.next_run_at <= now() AND b.schedule_every_minutes IS NOT NULL').getMany();
+    for (const runbook of due) {
+      await this.runbooks.update({ id: runbook.id }, { nextRunAt: new Date(Date.now() + runbook.scheduleEveryMinutes! * 60_000) });
+      const outcome = await this.runs.start({ tenantId: runbook.tenantId, runbookId: runbook.id, resourceId: runbook.scheduleResourceId, params: {}, trigger: 'schedule', actor: 'schedule' });
+      if ('refused' in outcome) this.logger.warn(`scheduled run of ${runbook.name} not started: ${outcome.refused}`);
+    }
+  }
+}
