@@ -26,7 +26,7 @@ export class RunStore {
   constructor(private readonly dataSource: DataSource) {}
 
   async claim(owner: string, leaseMs: number, limit: number): Promise<Claim[]> {
-    const rows: { id: string; fencing_token: string }[] = await this.dataSource.query(
+    const result: unknown[] = await this.dataSource.query(
       `UPDATE runbook_runs r
           SET owner = $1, fencing_token = nextval('runbook_fencing_seq'), lease_until = now() + make_interval(secs => $2::float8 / 1000),
               status = 'running', started_at = coalesce(r.started_at, now()), claims = r.claims + 1
@@ -36,6 +36,8 @@ export class RunStore {
         RETURNING r.id, r.fencing_token`,
       [owner, leaseMs, limit],
     );
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
+    const rows = (Array.isArray(result[0]) ? result[0] : result) as { id: string; fencing_token: string }[];
     return rows.map((r) => ({ runId: r.id, token: String(r.fencing_token) }));
   }
 

@@ -1,0 +1,199 @@
+import { queryAuthoritative } from '#lib/executors';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Company, RUN_FIELDS } from './support/company.js';
+import { type BindServer, type Haproxy, startBind, startHaproxy } from './support/lab-services.js';
+
+interface Run {
+  id: string;
+  status: string;
+  statusReason: string | null;
+  trigger: string;
+  runbookName: string;
+  steps: { name: string; type: string; status: string; error: string | null; actions: { kind: string; target: string; command: string; ok: boolean; note: string | null; exitCode: number | null }[]; stdout: string; stderr: string }[];
+}
+interface ResourceState {
+  primaryHostId: string;
+  primaryReason: string;
+  fencePending: string[];
+  drained: string[];
+  activeRun: { id: string } | null;
+}
+
+describe('failover in a lab of network namespaces: real sshd, BIND, HAProxy', () => {
+  let company: Company;
+  let bind: BindServer;
+  let haproxy: Haproxy;
+  let vip: string;
+
+  const resource = (id: string) => company.gql<{ resource: ResourceState }>(`{ resource(id: "${id}") { primaryHostId primaryReason fencePending drained activeRun { id } } }`).then((d) => d.resource);
+  const runs = (resourceId: string) => company.gql<{ runs: { nodes: Run[] } }>(`{ runs(filter: {resourceId: "${resourceId}"}, first: 50) { nodes { ${RUN_FIELDS} } } }`).then((d) => d.runs.nodes);
+  const holdsVip = (host: string) => company.lab.exec(host, ['ip', '-o', 'addr', 'show', 'dev', 'eth0']).includes(` ${vip}/`);
+
+  beforeAll(async () => {
+    company = await Company.start(['web1', 'web2', 'lb1', 'dns1'], ['web1', 'web2']);
+    const { lab } = company;
+    vip = `${lab.subnet}.100`;
+    bind = await startBind(lab, 'dns1', 'lab.test', { www: lab.host('web1').address });
+    haproxy = await startHaproxy(lab, 'lb1', ['web1', 'web2'].map((name) => ({ name, address: lab.host(name).address, weight: 10 })));
+  }, 120_000);
+  afterAll(async () => {
+    await company?.stop();
+  });
+
+  it('moves www from web1 to web2 with an RFC 2136 update signed by TSIG, verified at the authoritative server', async () => {
+    const { lab, ids } = company;
+    const created = await company.gql<{ createResource: { id: string; runbookId: string } }>('mutation($i: ResourceInput!) { createResource(input: $i) { id runbookId } }', {
+      i: { name: 'www-dns', kind: 'dns_record', config: { server: bind.address, zone: 'lab.test', name: 'www', type: 'A', ttl: 30, tsigKeyName: bind.keyName, tsigAlgorithm: 'hmac-sha256' }, secrets: { tsigSecret: bind.secret }, members: [{ hostId: ids.web1 }, { hostId: ids.web2 }] },
+    });
+    const id = created.createResource.id;
+    expect(await queryAuthoritative(bind.address, 53, 'www.lab.test', 'A', 1000)).toEqual([lab.host('web1').address]);
+    // The dry-run shows the nsupdate script with the key masked.
+    const preview = await company.gql<{ dryRunRunbook: { actions: { command: string }[] }[] }>('query($i: DryRunInput!) { dryRunRunbook(input: $i) { actions { command } } }', { i: { runbookId: created.createResource.runbookId, resourceId: id, params: { from: 'web1', to: 'web2' } } });
+    expect(preview.dryRunRunbook[0]!.actions[0]!.command).toContain('key hmac-sha256:vigia-key ********');
+    expect(preview.dryRunRunbook[0]!.actions[0]!.command).not.toContain(bind.secret);
+    const run = (await company.gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${created.createResource.runbookId}", resourceId: "${id}", params: {from: "web1", to: "web2"}}) { id } }`)).startRun;
+    const done = await company.until('the DNS run to finish', async () => {
+      const r = (await company.gql<{ run: Run }>(`{ run(id: "${run.id}") { ${RUN_FIELDS} } }`)).run;
+      return ['succeeded', 'failed'].includes(r.status) && r;
+    });
+    expect(done.status, JSON.stringify(done.steps)).toBe('succeeded');
+    expect(done.steps[0]!.actions.map((a) => [a.kind, a.ok])).toEqual([['local', true], ['dns-query', true]]);
+    expect(await queryAuthoritative(bind.address, 53, 'www.lab.test', 'A', 1000)).toEqual([lab.host('web2').address]);
+    expect((await resource(id)).primaryHostId).toBe(ids.web2);
+
+    // A wrong key is refused by the server and the run says so.
+    await company.gql(`mutation { updateResource(id: "${id}", input: {secrets: {tsigSecret: "${Buffer.alloc(32, 1).toString('base64')}"}}) { id } }`);
+    const bad = (await company.gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${created.createResource.runbookId}", resourceId: "${id}", params: {from: "web2", to: "web1"}}) { id } }`)).startRun;
+    const failed = await company.until('the bad-key run to finish', async () => {
+      const r = (await company.gql<{ run: Run }>(`{ run(id: "${bad.id}") { ${RUN_FIELDS} } }`)).run;
+      return ['succeeded', 'failed'].includes(r.status) && r;
+    });
+    expect(failed.status).toBe('failed');
+    expect(failed.steps[0]!.error).toMatch(/tsig|BADSIG|NOTAUTH|refused/i);
+    expect(await queryAuthoritative(bind.address, 53, 'www.lab.test', 'A', 1000)).toEqual([lab.host('web2').address]);
+    await company.gql(`mutation { deleteResource(id: "${id}") }`);
+  });
+
+  it('hands a hostile parameter to the remote program as one literal argument', async () => {
+    const hostile = "; rm -rf / --preserve-root; touch /tmp/vigia-pwned-1 $(touch /tmp/vigia-pwned-2) `touch /tmp/vigia-pwned-3` && echo pwned";
+    const runbook = await company.gql<{ createRunbook: { id: string } }>('mutation($i: RunbookSourceInput!) { createRunbook(input: $i) { id } }', {
+      i: { source: 'name: echo-arg\nparams: { value: { type: string } }\nsteps:\n  - name: print\n    type: ssh.exec\n    with: { host: web1, argv: [printf, "<%s>", "{{ params.value }}"] }\n' },
+    });
+    const run = (await company.gql<{ startRun: { id: string } }>('mutation($i: StartRunInput!) { startRun(input: $i) { id } }', { i: { runbookId: runbook.createRunbook.id, params: { value: hostile } } })).startRun;
+    const done = await company.until('the echo run to finish', async () => {
+      const r = (await company.gql<{ run: Run }>(`{ run(id: "${run.id}") { ${RUN_FIELDS} } }`)).run;
+      return ['succeeded', 'failed'].includes(r.status) && r;
+    });
+    expect(done.status, JSON.stringify(done.steps)).toBe('succeeded');
+    expect(done.steps[0]!.stdout).toBe(`<${hostile}>`);
+    for (const n of [1, 2, 3]) expect(() => company.lab.exec('web1', ['test', '-e', `/tmp/vigia-pwned-${n}`])).toThrow();
+  });
+
+  it('web VIP: web1 taken off the network, the VIP answers from web2; web1 back: fenced, then failback per policy', async () => {
+    const { lab, ids } = company;
+    lab.exec('web1', ['ip', 'addr', 'add', `${vip}/24`, 'dev', 'eth0']);
+    const created = await company.gql<{ createResource: { id: string } }>('mutation($i: ResourceInput!) { createResource(input: $i) { id } }', {
+      i: { name: 'www-vip', kind: 'vip_group', config: { address: `${vip}/24`, interface: 'eth0' }, members: [{ hostId: ids.web1, monitorIds: [ids['web1-http']] }, { hostId: ids.web2, monitorIds: [ids['web2-http']] }], cooldownMinutes: 0, failback: 'auto', failbackHoldSeconds: 2 },
+    });
+    const id = created.createResource.id;
+    ids.vip = id;
+    await company.until('the VIP to answer from web1', async () => (await company.answer(vip)) === 'web1');
+    await company.until('both web monitors up', async () => {
+      const d = await company.gql<{ monitors: { nodes: { state: { health: string } | null }[] } }>('{ monitors { nodes { state { health } } } }');
+      return d.monitors.nodes.every((m) => m.state?.health === 'up');
+    });
+
+    const started = Date.now();
+    lab.isolate('web1');
+    await company.until('the VIP to answer from web2', async () => (await company.answer(vip)) === 'web2', 20_000, 50);
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`web VIP failover: ${seconds.toFixed(2)} s from web1 off the network to the first good answer on the VIP`);
+    expect(seconds).toBeLessThan(10);
+    const state = await company.until('the run to finish', async () => {
+      const r = await resource(id);
+      return !r.activeRun && r.primaryHostId === ids.web2 && r.fencePending.includes(ids.web1) && r;
+    });
+    expect(state.primaryReason).toMatch(/moved to web2 \(run .*incident\)/);
+    const [failover] = await runs(id);
+    expect(failover).toMatchObject({ status: 'succeeded', trigger: 'incident', runbookName: 'builtin/web-vip-failover' });
+    const move = failover!.steps[0]!;
+    // Fencing the unreachable web1 runs beside the takeover (the policy does not require it), so it may end last.
+    expect(move.actions.map((a) => [a.target.split(' ')[0], a.command.split(' ').slice(0, 3).join(' '), a.ok]).sort()).toEqual([
+      ['web1', 'ip addr del', false],
+      ['web2', 'arping -q -U', true],
+      ['web2', 'ip addr add', true],
+    ]);
+    expect(holdsVip('web2')).toBe(true);
+
+    // web1 returns still holding the VIP: Vigia takes it off first, then (failback: auto, 2 s hold) moves the VIP back.
+    lab.reconnect('web1');
+    await company.until('failback to web1', async () => {
+      const r = await resource(id);
+      return !r.activeRun && r.primaryHostId === ids.web1 && r.fencePending.length === 0 && (await company.answer(vip)) === 'web1';
+    }, 30_000);
+    const triggers = (await runs(id)).map((r) => `${r.trigger}:${r.status}`);
+    expect(triggers.slice(0, 2)).toEqual(['failback:succeeded', 'fence:succeeded']);
+    expect([holdsVip('web1'), holdsVip('web2')]).toEqual([true, false]);
+
+    // With failback "stay", the VIP remains on web2 after web1 returns; web1 is fenced and left alone.
+    await company.gql(`mutation { updateResource(id: "${id}", input: {failback: stay}) { id } }`);
+    lab.isolate('web1');
+    await company.until('the VIP to answer from web2 again', async () => (await company.answer(vip)) === 'web2', 20_000, 50);
+    lab.reconnect('web1');
+    await company.until('web1 fenced on return', async () => {
+      const r = await resource(id);
+      return !r.activeRun && r.fencePending.length === 0 && !holdsVip('web1');
+    }, 30_000);
+    await new Promise((r) => setTimeout(r, 4000));
+    expect((await resource(id)).primaryHostId).toBe(ids.web2);
+    expect(await company.answer(vip)).toBe('web2');
+    expect([holdsVip('web1'), holdsVip('web2')]).toEqual([false, true]);
+    await company.gql(`mutation { deleteResource(id: "${id}") }`);
+  }, 120_000);
+
+  it('pool: web1 stops serving, Vigia drains it in HAProxy, no request fails after; restored once it recovers', async () => {
+    const { lab, ids } = company;
+    // Fresh monitors: the VIP test's outages count towards flap damping on the old ones (which holds runbooks).
+    for (const name of ['web1', 'web2']) {
+      ids[`${name}-pool`] = (await company.gql<{ createMonitor: { id: string } }>(
+        `mutation { createMonitor(input: {name: "${name} pool http", type: http, hostId: "${ids[name]}", config: {url: "http://${lab.host(name).address}/"}, intervalMs: 1000, timeoutMs: 400}) { id } }`,
+      )).createMonitor.id;
+    }
+    const created = await company.gql<{ createResource: { id: string } }>('mutation($i: ResourceInput!) { createResource(input: $i) { id } }', {
+      i: { name: 'www-pool', kind: 'lb_pool', config: { driver: 'haproxy', runtimeApi: haproxy.runtimeApi, backend: 'web' }, members: [{ hostId: ids.web1, monitorIds: [ids['web1-pool']], weight: 10 }, { hostId: ids.web2, monitorIds: [ids['web2-pool']], weight: 10 }], cooldownMinutes: 0, failbackHoldSeconds: 1 },
+    });
+    const id = created.createResource.id;
+    await company.until('the new monitors up', async () => {
+      const d = await company.gql<{ monitors: { nodes: { name: string; state: { health: string } | null }[] } }>('{ monitors { nodes { name state { health } } } }');
+      return d.monitors.nodes.filter((m) => m.name.includes('pool')).every((m) => m.state?.health === 'up');
+    });
+    const backend = async () => (await fetch(`http://${haproxy.address}/`, { signal: AbortSignal.timeout(2000) }).then((r) => (r.ok ? r.text() : `HTTP ${r.status}`)).catch((e: Error) => `error ${e.message}`));
+    await company.stopWeb('web1');
+    const state = await company.until('web1 drained', async () => {
+      const r = await resource(id);
+      return !r.activeRun && r.drained.includes(ids.web1) && r;
+    }, 30_000);
+    expect(state.drained).toEqual([ids.web1]);
+    const [drain] = await runs(id);
+    expect(drain).toMatchObject({ status: 'succeeded', trigger: 'incident', runbookName: 'builtin/pool-member-out' });
+    expect(drain!.steps[0]!.actions.map((a) => a.command)).toEqual(['set server web/web1 state maint', 'show servers state web']);
+    const answers: string[] = [];
+    for (let i = 0; i < 100; i++) answers.push(await backend());
+    expect(answers.filter((a) => a !== 'web2')).toEqual([]);
+
+    await company.startWeb('web1');
+    await company.until('web1 restored', async () => {
+      const r = await resource(id);
+      return !r.activeRun && r.drained.length === 0;
+    }, 30_000);
+    const [restore] = await runs(id);
+    expect(restore).toMatchObject({ status: 'succeeded', trigger: 'recovery', runbookName: 'builtin/pool-member-in' });
+    expect(restore!.steps[0]!.actions.map((a) => a.command)).toEqual(['set weight web/web1 10', 'set server web/web1 state ready', 'show servers state web']);
+    const seen = await company.until('web1 serving through HAProxy again', async () => {
+      const batch: string[] = [];
+      for (let i = 0; i < 10; i++) batch.push(await backend());
+      return batch.includes('web1') && batch;
+    }, 15_000, 200);
+    expect(seen.every((a) => a === 'web1' || a === 'web2')).toBe(true);
+  }, 120_000);
+});

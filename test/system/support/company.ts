@@ -1,0 +1,99 @@
+import type { ChildProcess } from 'node:child_process';
+import { startTestApi, type TestApi } from '../../support/test-api.js';
+import { Lab } from './lab.js';
+
+/**
+ * Vigia (API + watchdog in this process, on its own embedded or local PostgreSQL) watching a lab company: each lab
+ * host registered with its address, the lab's SSH key (sealed) and its pinned host key, and, for web hosts, an HTTP
+ * monitor probing every second.
+ */
+export class Company {
+  readonly ids: Record<string, string> = {};
+  /** The HTTP server process of each web host (stop one to make its service fail). */
+  readonly web = new Map<string, ChildProcess>();
+  private token = '';
+
+  private constructor(
+    readonly lab: Lab,
+    readonly api: TestApi,
+  ) {}
+
+  static async start(hosts: string[], webHosts: string[], env: Record<string, string> = {}): Promise<Company> {
+    const lab = await Lab.create(hosts);
+    let api: TestApi | undefined;
+    try {
+      api = await startTestApi({ VIGIA_ROLES: 'api,watchdog', VIGIA_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'), ...(process.env.LAB_DEBUG ? { LOG_LEVEL: 'info' } : {}), ...env });
+      const company = new Company(lab, api);
+      for (const name of webHosts) await company.startWeb(name);
+      company.token = (await api.tenant('lab')).token;
+      company.ids.key = (await company.gql<{ createSshCredential: { id: string } }>('mutation($i: CreateSshCredentialInput!) { createSshCredential(input: $i) { id } }', { i: { name: 'lab', privateKey: lab.clientKey() } })).createSshCredential.id;
+      for (const name of hosts) {
+        const h = lab.host(name);
+        company.ids[name] = (await company.gql<{ createHost: { id: string } }>(
+          `mutation { createHost(input: {name: "${name}", addresses: ["${h.address}"], sshCredentialId: "${company.ids.key}", sshHostKey: "${h.hostKeyFingerprint}"}) { id } }`,
+        )).createHost.id;
+      }
+      for (const name of webHosts) {
+        company.ids[`${name}-http`] = (await company.gql<{ createMonitor: { id: string } }>(
+          `mutation { createMonitor(input: {name: "${name} http", type: http, hostId: "${company.ids[name]}", config: {url: "http://${lab.host(name).address}/"}, intervalMs: 1000, timeoutMs: 400}) { id } }`,
+        )).createMonitor.id;
+      }
+      return company;
+    } catch (error) {
+      await api?.close();
+      await lab.destroy();
+      throw error;
+    }
+  }
+
+  async startWeb(name: string): Promise<void> {
+    this.web.set(name, this.lab.httpServer(name));
+    await this.lab.waitPort(this.lab.host(name).address, 80);
+  }
+
+  async stopWeb(name: string): Promise<void> {
+    const child = this.web.get(name);
+    if (child) await this.lab.stop(child);
+    this.web.delete(name);
+  }
+
+  async gql<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+    const res = await this.api.gql<T>(query, variables, this.token);
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data!;
+  }
+
+  async gqlError(query: string, variables?: Record<string, unknown>): Promise<{ message: string; extensions?: { code?: string; field?: string } }> {
+    const res = await this.api.gql(query, variables, this.token);
+    if (!res.errors) throw new Error(`expected an error, got ${JSON.stringify(res.data)}`);
+    return res.errors[0]!;
+  }
+
+  /** Polls until `check` returns a value (not undefined/false), or fails with `what`. */
+  async until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  }
+
+  /** What answers HTTP on an address now ('' when nothing does within 200 ms). */
+  async answer(address: string): Promise<string> {
+    try {
+      const response = await fetch(`http://${address}/`, { signal: AbortSignal.timeout(200) });
+      return await response.text();
+    } catch {
+      return '';
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.api.close();
+    await this.lab.destroy();
+  }
+}
+
+export const RUN_FIELDS = 'id status statusReason trigger runbookName steps { name type status error actions { kind target command ok note exitCode } stdout stderr }';

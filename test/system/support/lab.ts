@@ -1,0 +1,204 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A small hosting company in Linux network namespaces: hosts on one bridge with a private test subnet, each with its
+ * own sshd (Debian openssh-server) and host key. Vigia, in the root namespace, reaches them through the bridge's
+ * address. Everything carries this lab's id, is ended by pid and deleted on destroy(), on process exit, and, for a
+ * lab whose test process was killed, by the next lab (`sweepStale`). Traffic stays inside these namespaces.
+ */
+export interface LabHost {
+  name: string;
+  ns: string;
+  address: string;
+  /** The root-namespace end of its veth: taking it down takes the host off the network. */
+  rootIf: string;
+  hostKeyFingerprint: string;
+}
+
+const PREFIX = 'vlab';
+
+function run(cmd: string, args: string[], input?: string): string {
+  return execFileSync(cmd, args, { input, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
+}
+
+function quiet(cmd: string, args: string[]): void {
+  try {
+    run(cmd, args);
+  } catch {
+    // cleanup of something already gone
+  }
+}
+
+export class Lab {
+  readonly id = randomBytes(2).toString('hex');
+  readonly dir = mkdtempSync(join(tmpdir(), 'vigia-lab-'));
+  readonly subnet: string;
+  readonly gateway: string;
+  readonly bridge: string;
+  readonly hosts = new Map<string, LabHost>();
+  private readonly children: ChildProcess[] = [];
+  private destroyed = false;
+  private readonly exitHook = () => this.destroySync();
+
+  private constructor() {
+    // 10.213.x.0/24 with x from the id: two labs at once do not collide.
+    this.subnet = `10.213.${parseInt(this.id, 16) % 250}`;
+    this.gateway = `${this.subnet}.1`;
+    this.bridge = `${PREFIX}${this.id}`;
+    chmodSync(this.dir, 0o755);
+    process.once('exit', this.exitHook);
+  }
+
+  /** Deletes namespaces and bridges of labs whose test process no longer exists. */
+  static sweepStale(): void {
+    for (const line of run('ip', ['netns', 'list']).split('\n')) {
+      const match = /^(vlab-(\d+)-\S+)/.exec(line);
+      if (match && !alive(Number(match[2]))) quiet('ip', ['netns', 'del', match[1]!]);
+    }
+    for (const line of run('ip', ['-o', 'link', 'show', 'type', 'bridge']).split('\n')) {
+      const match = new RegExp(`^\\d+: (${PREFIX}[0-9a-f]{4})[:@]`).exec(line);
+      if (match && !run('ip', ['netns', 'list']).includes(`-${match[1]!.slice(PREFIX.length)}`)) quiet('ip', ['link', 'del', match[1]!]);
+    }
+  }
+
+  static async create(names: string[]): Promise<Lab> {
+    Lab.sweepStale();
+    const lab = new Lab();
+    try {
+      run('ip', ['link', 'add', lab.bridge, 'type', 'bridge']);
+      run('ip', ['addr', 'add', `${lab.gateway}/24`, 'dev', lab.bridge]);
+      run('ip', ['link', 'set', lab.bridge, 'up']);
+      run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(lab.dir, 'client')]);
+      mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+      for (const [i, name] of names.entries()) await lab.addHost(name, `${lab.subnet}.${11 + i}`);
+    } catch (error) {
+      lab.destroySync();
+      throw error;
+    }
+    return lab;
+  }
+
+  private async addHost(name: string, address: string): Promise<void> {
+    const ns = `vlab-${process.pid}-${this.id}-${name}`;
+    const rootIf = `${PREFIX}${this.id}${this.hosts.size}`;
+    run('ip', ['netns', 'add', ns]);
+    run('ip', ['link', 'add', rootIf, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
+    run('ip', ['link', 'set', rootIf, 'master', this.bridge, 'up']);
+    this.in(ns, ['ip', 'link', 'set', 'lo', 'up']);
+    this.in(ns, ['ip', 'addr', 'add', `${address}/24`, 'dev', 'eth0']);
+    this.in(ns, ['ip', 'link', 'set', 'eth0', 'up']);
+    this.in(ns, ['ip', 'route', 'add', 'default', 'via', this.gateway]);
+    const dir = join(this.dir, name);
+    mkdirSync(dir);
+    run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_ed25519')]);
+    writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(this.dir, 'client.pub')));
+    writeFileSync(join(dir, 'sshd_config'), [
+      'Port 22', `ListenAddress ${address}`, `HostKey ${dir}/host_ed25519`, `PidFile ${dir}/sshd.pid`, `AuthorizedKeysFile ${dir}/authorized_keys`,
+      'PermitRootLogin prohibit-password', 'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'UsePAM no', 'StrictModes no', 'LogLevel ERROR',
+    ].join('\n') + '\n');
+    const fingerprint = run('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(dir, 'host_ed25519.pub')]).split(' ')[1]!;
+    this.hosts.set(name, { name, ns, address, rootIf, hostKeyFingerprint: fingerprint });
+    this.spawnIn(name, '/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')]);
+    await this.waitPort(address, 22);
+  }
+
+  host(name: string): LabHost {
+    const host = this.hosts.get(name);
+    if (!host) throw new Error(`no lab host ${name}`);
+    return host;
+  }
+
+  /** The private key sshd in every lab host accepts for root. */
+  clientKey(): string {
+    return readFileSync(join(this.dir, 'client'), 'utf8');
+  }
+
+  /** Runs a command inside a host (no shell). */
+  exec(name: string, argv: string[], input?: string): string {
+    return this.in(this.host(name).ns, argv, input);
+  }
+
+  private in(ns: string, argv: string[], input?: string): string {
+    return run('ip', ['netns', 'exec', ns, ...argv], input);
+  }
+
+  /** Starts a long-running process inside a host; it is ended by pid on destroy. */
+  spawnIn(name: string, file: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+    const child = spawn('ip', ['netns', 'exec', this.host(name).ns, file, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+    let stderr = '';
+    child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+    child.on('exit', (code) => {
+      if (code && !this.destroyed && process.env.LAB_DEBUG) process.stderr.write(`[lab] ${file} in ${name} exited ${code}: ${stderr}\n`);
+    });
+    this.children.push(child);
+    return child;
+  }
+
+  /** A plain HTTP server on port 80 of the host (all its addresses, the VIP included) answering its own name. */
+  httpServer(name: string): ChildProcess {
+    const script = `require('http').createServer((q, s) => s.end(${JSON.stringify(name)})).listen(80, '0.0.0.0')`;
+    return this.spawnIn(name, process.execPath, ['-e', script]);
+  }
+
+  async stop(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+
+  /** Takes a host off the network (its link goes down, as if the cable were pulled). */
+  isolate(name: string): void {
+    run('ip', ['link', 'set', this.host(name).rootIf, 'down']);
+  }
+
+  reconnect(name: string): void {
+    run('ip', ['link', 'set', this.host(name).rootIf, 'up']);
+  }
+
+  async waitPort(address: string, port: number, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const open = await new Promise<boolean>((resolve) => {
+        const socket = connect({ host: address, port, timeout: 500 }, () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.on('error', () => resolve(false));
+        socket.on('timeout', () => (socket.destroy(), resolve(false)));
+      });
+      if (open) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${address}:${port} did not open`);
+  }
+
+  async destroy(): Promise<void> {
+    await Promise.all(this.children.map((c) => this.stop(c)));
+    this.destroySync();
+  }
+
+  private destroySync(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    process.removeListener('exit', this.exitHook);
+    for (const child of this.children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const host of this.hosts.values()) quiet('ip', ['netns', 'del', host.ns]);
+    quiet('ip', ['link', 'del', this.bridge]);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
