@@ -117,8 +117,7 @@ steps:
     );
     expect(preview.dryRunRunbook[0]!.actions.map((a) => `${a.target}: ${a.command}`)).toEqual([
       'web1 (root@192.0.2.11:22): ip addr del 192.0.2.100/24 dev eth0',
-      'web2 (root@192.0.2.12:22): ip addr add 192.0.2.100/24 dev eth0',
-      'web2 (root@192.0.2.12:22): arping -q -U -c 2 -w 2 -I eth0 192.0.2.100',
+      'web2 (root@192.0.2.12:22): ip addr replace 192.0.2.100/24 dev eth0 && arping -q -U -c 2 -w 2 -I eth0 192.0.2.100',
     ]);
     expect(preview.dryRunRunbook[1]!.actions[0]).toMatchObject({ kind: 'probe', target: 'http {"url":"http://192.0.2.100/"}' });
   });

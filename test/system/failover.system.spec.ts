@@ -120,9 +120,9 @@ describe('failover in a lab of network namespaces: real sshd, BIND, HAProxy', ()
     // Fencing the unreachable web1 runs beside the takeover (the policy does not require it), so it may end last.
     expect(move.actions.map((a) => [a.target.split(' ')[0], a.command.split(' ').slice(0, 3).join(' '), a.ok]).sort()).toEqual([
       ['web1', 'ip addr del', false],
-      ['web2', 'arping -q -U', true],
-      ['web2', 'ip addr add', true],
+      ['web2', 'ip addr replace', true],
     ]);
+    expect(move.actions.find((a) => a.ok)!.command).toBe(`ip addr replace ${vip}/24 dev eth0 && arping -q -U -c 2 -w 2 -I eth0 ${vip}`);
     expect(holdsVip('web2')).toBe(true);
 
     // web1 returns still holding the VIP: Vigia takes it off first, then (failback: auto, 2 s hold) moves the VIP back.

@@ -1,6 +1,6 @@
 export { sshExec, fetchHostKey, fingerprint, SshHostKeyError, type SshResult, type SshTarget, type SshExecOptions } from './ssh/ssh.client.js';
 export { inspectPrivateKey } from './ssh/ssh-keys.js';
-export { shellQuote, shellCommand } from './shell/shell-quote.js';
+export { shellQuote, shellCommand, shellChain } from './shell/shell-quote.js';
 export { runLocal, MAX_OUTPUT, type CommandResult } from './shell/local-command.js';
 export { haproxyCommand, haproxyAccepted, parseServersState, type HaproxyServerState } from './lb/haproxy-runtime.js';
 export { nsupdateScript, queryAuthoritative, isDnsName, fqdn, type RecordSetChange, type TsigKey } from './dns/rfc2136.js';

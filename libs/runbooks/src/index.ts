@@ -8,3 +8,4 @@ export { RunbookRun, RunStep, RunStatus, StepStatus } from './entities/run.entit
 export { parseRunbook, type ParseOutcome } from './document/runbook-document.js';
 export type { RunbookDefinition, DocumentError } from './document/definition.js';
 export { BUILTIN_RUNBOOKS } from './document/builtin-runbooks.js';
+export { RunStore, LostClaim, type Claim } from './engine/run-store.js';

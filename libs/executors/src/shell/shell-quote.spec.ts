@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { shellCommand, shellQuote } from './shell-quote.js';
+import { shellChain, shellCommand, shellQuote } from './shell-quote.js';
 
 const hostile = ['; rm -rf /', "it's", '$(id)', '`id`', 'a b', '"x"', 'a\nb', '*', '~', '--', '', "'", "\\'", '$HOME', 'x|y&z>w<v'];
 
@@ -17,6 +17,13 @@ describe('shellQuote', () => {
     const line = shellCommand(['printf', '<%s>', ...hostile]);
     const seen = execFileSync('/bin/sh', ['-c', line]).toString();
     expect(seen).toBe(hostile.map((h) => `<${h}>`).join(''));
+  });
+
+  it('chains commands with our own && while every value stays one word', () => {
+    const line = shellChain([['printf', '<%s>', 'a && b'], ['false'], ['printf', 'not reached']]);
+    expect(line).toBe("printf '<%s>' 'a && b' && false && printf 'not reached'");
+    expect(() => execFileSync('/bin/sh', ['-c', line], { stdio: 'pipe' })).toThrow();
+    expect(execFileSync('/bin/sh', ['-c', shellChain([['printf', '%s', '; x'], ['printf', '%s', '|y']])]).toString()).toBe('; x|y');
   });
 
   it('refuses NUL bytes and empty commands', () => {

@@ -16,3 +16,8 @@ export function shellCommand(argv: readonly string[]): string {
   if (argv.length === 0) throw new Error('a command needs at least a program name');
   return argv.map(shellQuote).join(' ');
 }
+
+/** Commands run one after the other while each succeeds (`a && b`): one SSH session, our own operator, quoted words. */
+export function shellChain(argvs: readonly (readonly string[])[]): string {
+  return argvs.map(shellCommand).join(' && ');
+}

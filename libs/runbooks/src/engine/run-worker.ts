@@ -160,7 +160,7 @@ export class RunWorker implements OnApplicationBootstrap, OnModuleDestroy {
       return 'paused';
     }
     const operatorOverride = previous?.status === StepStatus.waiting && previous.approvedBy !== null;
-    const row = await this.store.startStep(ctx.claim, { phase, index, name: step.name, type: step.type, attempt: (previous?.attempt ?? 0) + 1 });
+    const row = await this.store.startStep(ctx.claim, { phase, index, name: step.name, type: step.type, attempt: (previous?.attempt ?? 0) + 1, approvedBy: previous?.approvedBy ?? null });
     await this.announce(ctx.run, { kind: 'step', step: step.name, status: StepStatus.running });
     const record = { actions: [] as StepAction[], stdout: '', stderr: '', exitCode: null as number | null };
     let result: StepResult;

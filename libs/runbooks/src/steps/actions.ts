@@ -1,4 +1,4 @@
-import { type CommandResult, runLocal, shellCommand, sshExec } from '#lib/executors';
+import { type CommandResult, runLocal, shellChain, sshExec } from '#lib/executors';
 import { type ActionResult, type PlannedAction, type ResolvedHost, StepInputError } from './step.js';
 
 export interface SshActionOptions {
@@ -14,11 +14,14 @@ export function sshTargetLabel(host: ResolvedHost): string {
   return host.ssh ? `${host.name} (${host.ssh.username}@${host.ssh.host}:${host.ssh.port}${host.ssh.jump ? ` via ${host.ssh.jump.host}` : ''})` : host.name;
 }
 
-/** A command on a host over SSH: argv quoted word by word, so no value can become shell syntax. */
-export function sshAction(host: ResolvedHost, argv: readonly string[], path: string, options: SshActionOptions): PlannedAction {
+/**
+ * A command on a host over SSH: argv quoted word by word, so no value can become shell syntax. Several argument
+ * vectors run in one session, each only if the previous succeeded (one connection instead of several).
+ */
+export function sshAction(host: ResolvedHost, argv: readonly string[] | readonly (readonly string[])[], path: string, options: SshActionOptions): PlannedAction {
   if (!host.ssh) throw new StepInputError(path, host.sshProblem ?? `host ${host.name} has no SSH access`);
   const target = host.ssh;
-  const command = shellCommand(argv);
+  const command = shellChain(typeof argv[0] === 'string' ? [argv as readonly string[]] : (argv as readonly (readonly string[])[]));
   return {
     kind: 'ssh',
     target: sshTargetLabel(host),

@@ -17,8 +17,6 @@ function vipSettings(w: Record<string, unknown>, ctx: PlanContext, path: string)
 
 const absent = (r: CommandResult) =>
   r.exitCode === 0 ? { ok: true } : /Cannot assign requested address|Address not found/i.test(r.stderr) ? { ok: true, note: 'address already absent' } : { ok: false };
-const present = (r: CommandResult) =>
-  r.exitCode === 0 ? { ok: true } : /File exists|already assigned/i.test(r.stderr) ? { ok: true, note: 'address already present' } : { ok: false };
 
 export function removeVipAction(host: ResolvedHost, cidr: string, iface: string, path: string, timeoutMs = FENCE_TIMEOUT_MS): PlannedAction {
   return sshAction(host, ['ip', 'addr', 'del', cidr, 'dev', iface], path, { timeoutMs, judge: absent });
@@ -40,10 +38,12 @@ export const vipMoveStep: StepHandler = {
     if (from && from.id === to.id) throw new StepInputError(`${path}.to`, `is the same host as from (${to.name})`);
     const arpCount = typeof w.arp_count === 'number' ? w.arp_count : 2;
     const fence = from && from.ssh ? removeVipAction(from, cidr, iface, `${path}.from`) : undefined;
-    const add = sshAction(to, ['ip', 'addr', 'add', cidr, 'dev', iface], `${path}.to`, { timeoutMs: COMMAND_TIMEOUT_MS, judge: present });
-    // -U: unsolicited ARP (every neighbour updates its cache); -w bounds the run, the count paces announcements.
-    const arp = arpCount > 0 ? sshAction(to, ['arping', '-q', '-U', '-c', String(arpCount), '-w', String(arpCount), '-I', iface, ip], `${path}.to`, { timeoutMs: COMMAND_TIMEOUT_MS }) : undefined;
-    const actions = [fence, add, arp].filter((a): a is PlannedAction => !!a);
+    // `replace` is `add` that also succeeds when the address is already there (a repeated step, a failback).
+    // -U: unsolicited ARP (every neighbour updates its cache); the first goes out at once, -w bounds the rest.
+    // One session for both: on a real server each SSH session costs a key exchange and a shell start.
+    const takeover = [['ip', 'addr', 'replace', cidr, 'dev', iface], ...(arpCount > 0 ? [['arping', '-q', '-U', '-c', String(arpCount), '-w', String(arpCount), '-I', iface, ip]] : [])];
+    const add = sshAction(to, takeover, `${path}.to`, { timeoutMs: COMMAND_TIMEOUT_MS });
+    const actions = [fence, add].filter((a): a is PlannedAction => !!a);
     const requireFencing = ctx.resource?.requireFencing ?? false;
     return {
       actions,
@@ -55,12 +55,8 @@ export const vipMoveStep: StepHandler = {
           return { ok: false, askOperator: `fencing of ${from.name} could not be confirmed (${from.sshProblem ?? 'it did not answer'}); approve only once it cannot serve ${ip}` };
         }
         const added = await exec.perform(add);
-        if (!added.ok) return { ok: false, error: `adding ${cidr} on ${to.name} failed: ${added.stderr?.trim() || `exit ${added.exitCode}`}` };
+        if (!added.ok) return { ok: false, error: `taking ${cidr} over on ${to.name} failed: ${added.stderr?.trim() || `exit ${added.exitCode}`}` };
         await exec.effects.setPrimary(to.id, `${ip} moved to ${to.name}`);
-        if (arp) {
-          const announced = await exec.perform(arp);
-          if (!announced.ok) return { ok: false, error: `gratuitous ARP from ${to.name} failed: ${announced.stderr?.trim() || `exit ${announced.exitCode}`}` };
-        }
         if (from) await exec.effects.setFencePending(from.id, !(await fenced));
         return { ok: true };
       },

@@ -1,0 +1,197 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IncidentsService } from '#lib/incidents';
+import { LostClaim, RunbookTriggers, RunStatus, RunStore, RunWorker } from '#lib/runbooks';
+import { startTestApi, type TestApi } from './support/test-api.js';
+
+interface Run {
+  id: string;
+  status: string;
+  statusReason: string | null;
+  claims: number;
+  steps: { name: string; phase: string; status: string; attempt: number; error: string | null; approvedBy: string | null; actions: { command: string; ok: boolean }[] }[];
+}
+const RUN = 'id status statusReason claims steps { name phase status attempt error approvedBy actions { command ok } }';
+
+/**
+ * The engine end to end in one API + watchdog process: every step calls a local HTTP server that records what it
+ * received, so "executed once" and "never executed" are counted, not assumed.
+ */
+describe('runbook engine: checkpoints, resume after a crash, approvals, on_failure, policies', () => {
+  let api: TestApi;
+  let token: string;
+  let tenantId: string;
+  let server: Server;
+  let base = '';
+  const hits: string[] = [];
+  const ids: Record<string, string> = {};
+  const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> => {
+    const res = await api.gql<T>(query, variables, token);
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data!;
+  };
+  const runbook = async (source: string) => (await gql<{ createRunbook: { id: string } }>('mutation($i: RunbookSourceInput!) { createRunbook(input: $i) { id } }', { i: { source } })).createRunbook.id;
+  const start = async (runbookId: string, extra = '') => (await gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${runbookId}"${extra}}) { id } }`)).startRun.id;
+  const get = async (id: string) => (await gql<{ run: Run }>(`{ run(id: "${id}") { ${RUN} } }`)).run;
+  const until = async (id: string, statuses: string[], timeoutMs = 15_000): Promise<Run> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const run = await get(id);
+      if (statuses.includes(run.status)) return run;
+      if (Date.now() > deadline) throw new Error(`run ${id} is ${run.status}, waited for ${statuses.join('/')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const count = (path: string) => hits.filter((h) => h === path).length;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      hits.push(`${req.method} ${req.url}`);
+      res.writeHead(req.url?.startsWith('/fail') ? 500 : 200).end('ok');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    api = await startTestApi({ VIGIA_ROLES: 'api,watchdog', VIGIA_RUN_LEASE_SECONDS: '2' });
+    const t = await api.tenant('engine');
+    token = t.token;
+    tenantId = t.tenantId;
+    for (const [name, address] of [['app1', '127.0.0.11'], ['app2', '127.0.0.12']]) {
+      ids[name!] = (await gql<{ createHost: { id: string } }>(`mutation { createHost(input: {name: "${name}", addresses: ["${address}"]}) { id } }`)).createHost.id;
+      ids[`${name}-mon`] = (await gql<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "${name} tcp", type: tcp, hostId: "${ids[name!]}", config: {port: 9}, intervalMs: 60000, timeoutMs: 1000, enabled: false}) { id } }`)).createMonitor.id;
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await api?.close();
+    server?.close();
+  });
+
+  it('continue goes on past a failed step; compensate runs the undo steps, then fails the run', async () => {
+    const id = await start(await runbook(`name: failures
+steps:
+  - { name: optional, type: http.request, with: { url: "${base}/fail/optional" }, on_failure: continue }
+  - { name: main, type: http.request, with: { method: POST, url: "${base}/fail/main" }, on_failure: { compensate: [ { name: undo, type: http.request, with: { url: "${base}/undo" } } ] } }
+  - { name: never, type: http.request, with: { url: "${base}/never" } }
+`));
+    const run = await until(id, ['failed']);
+    expect(run.steps.map((s) => `${s.phase}:${s.name}:${s.status}`)).toEqual(['main:optional:failed', 'main:main:failed', 'compensate:undo:succeeded']);
+    expect(run.steps[1]!.error).toMatch(/HTTP 500/);
+    expect([count('GET /fail/optional'), count('POST /fail/main'), count('GET /undo'), count('GET /never')]).toEqual([1, 1, 1, 0]);
+  });
+
+  it('pauses at an approval step; approving continues it, aborting another stops it before its next step', async () => {
+    const book = await runbook(`name: gated
+params: { tag: { type: string } }
+steps:
+  - { name: before, type: http.request, with: { url: "${base}/before/{{ params.tag }}" } }
+  - { name: ok, type: approval, with: { message: "restart the database?" } }
+  - { name: after, type: http.request, with: { url: "${base}/after/{{ params.tag }}" } }
+`);
+    const first = await start(book, ', params: {tag: "a"}');
+    const paused = await until(first, ['waiting_approval']);
+    expect(paused.statusReason).toBe('restart the database?');
+    expect(count('GET /after/a')).toBe(0);
+    await gql(`mutation { approveRun(id: "${first}") { id } }`);
+    const done = await until(first, ['succeeded']);
+    expect(done.steps.find((s) => s.name === 'ok')).toMatchObject({ status: 'succeeded', approvedBy: 'owner@engine.test' });
+    expect(count('GET /after/a')).toBe(1);
+
+    const second = await start(book, ', params: {tag: "b"}');
+    await until(second, ['waiting_approval']);
+    await gql(`mutation { abortRun(id: "${second}") { id } }`);
+    await new Promise((r) => setTimeout(r, 600));
+    expect((await get(second)).status).toBe('aborted');
+    expect([count('GET /before/b'), count('GET /after/b')]).toEqual([1, 0]);
+    const again = await api.gql(`mutation { approveRun(id: "${second}") { id } }`, {}, token);
+    expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+  });
+
+  it('resumes a run whose watchdog died: completed steps are not repeated, an idempotent step is, an unsafe one is handed to an operator', async () => {
+    const book = await runbook(`name: resumable
+steps:
+  - { name: one, type: http.request, with: { method: POST, url: "${base}/one" } }
+  - { name: two, type: http.request, with: { method: GET, url: "${base}/two" } }
+  - { name: three, type: http.request, with: { method: POST, url: "${base}/three" } }
+  - { name: four, type: http.request, with: { method: POST, url: "${base}/four" } }
+`);
+    const definition = (await gql<{ runbook: { current: { definition: Record<string, unknown> } } }>(`{ runbook(id: "${book}") { current { definition } } }`)).runbook.current.definition;
+    const db = api.app.get(DataSource);
+    // The state a watchdog leaves when killed inside step "two": "one" done, "two" started, its lease running out.
+    const [{ id, fencing_token: deadToken }] = await db.query(
+      `INSERT INTO runbook_runs (tenant_id, runbook_id, runbook_version, runbook_name, lock_key, trigger, actor, params, definition, status, fencing_token, owner, lease_until, claims, started_at)
+       VALUES ($1, $2, 1, 'resumable', $3, 'manual', 'test', '{}', $4, 'running', nextval('runbook_fencing_seq'), 'dead-watchdog', now() + interval '1 second', 1, now()) RETURNING id, fencing_token`,
+      [tenantId, book, `runbook:${book}`, JSON.stringify(definition)],
+    );
+    await db.query(`INSERT INTO runbook_run_steps (run_id, phase, index, name, type, status, started_at, finished_at) VALUES ($1, 'main', 0, 'one', 'http.request', 'succeeded', now(), now()), ($1, 'main', 1, 'two', 'http.request', 'running', now(), NULL)`, [id]);
+    // The dead watchdog's token can no longer write once another has claimed the run.
+    const run = await until(id, ['needs_operator', 'succeeded', 'failed'], 20_000);
+    // "two" (GET: safe) was repeated; "three" (POST) was not interrupted, so it ran; nothing ran twice.
+    expect(run.status).toBe('succeeded');
+    expect(run.claims).toBe(2);
+    expect(run.steps.map((s) => `${s.name}:${s.status}:${s.attempt}`)).toEqual(['one:succeeded:1', 'two:succeeded:2', 'three:succeeded:1', 'four:succeeded:1']);
+    expect([count('POST /one'), count('GET /two'), count('POST /three')]).toEqual([0, 1, 1]);
+    // The dead watchdog, were it only paused, could not write a thing with its old fencing token.
+    await expect(api.app.get(RunStore).finishRun({ runId: id, token: String(deadToken) }, RunStatus.failed, 'stale')).rejects.toBeInstanceOf(LostClaim);
+    expect((await get(id)).status).toBe('succeeded');
+
+    // Now killed inside "three" (POST: not safe to repeat).
+    const [{ id: id2 }] = await db.query(
+      `INSERT INTO runbook_runs (tenant_id, runbook_id, runbook_version, runbook_name, lock_key, trigger, actor, params, definition, status, fencing_token, owner, lease_until, claims, started_at)
+       VALUES ($1, $2, 1, 'resumable', $3, 'manual', 'test', '{}', $4, 'running', nextval('runbook_fencing_seq'), 'dead-watchdog', now(), 1, now()) RETURNING id`,
+      [tenantId, book, `runbook:${book}`, JSON.stringify(definition)],
+    );
+    await db.query(`INSERT INTO runbook_run_steps (run_id, phase, index, name, type, status, started_at, finished_at) VALUES ($1, 'main', 0, 'one', 'http.request', 'succeeded', now(), now()), ($1, 'main', 1, 'two', 'http.request', 'succeeded', now(), now()), ($1, 'main', 2, 'three', 'http.request', 'running', now(), NULL)`, [id2]);
+    const stuck = await until(id2, ['needs_operator'], 20_000);
+    expect(stuck.statusReason).toMatch(/three was interrupted and is not safe to repeat/);
+    expect(stuck.steps.find((s) => s.name === 'three')!.status).toBe('unknown');
+    expect(count('POST /three')).toBe(1);
+    // The resource stays locked: a new run of the same lock waits for the operator.
+    const blocked = await api.gql(`mutation { startRun(input: {runbookId: "${book}"}) { id } }`, {}, token);
+    expect(blocked.errors?.[0]?.message).toMatch(/another run .* holds this runbook/);
+    // The operator checked by hand that "three" happened: approving marks it done and runs the rest.
+    await gql(`mutation { approveRun(id: "${id2}") { id } }`);
+    const finished = await until(id2, ['succeeded']);
+    expect(finished.steps.find((s) => s.name === 'three')).toMatchObject({ status: 'succeeded', approvedBy: 'owner@engine.test' });
+    expect([count('POST /three'), count('POST /four')]).toEqual([1, 2]);
+  });
+
+  it('holds one active run per resource, asks for approval when the policy says so, and keeps the cooldown', async () => {
+    const book = await runbook(`name: app-failover
+params: { from: { type: host, required: false }, to: { type: host } }
+steps:
+  - { name: switch, type: http.request, with: { url: "${base}/switch/{{ params.to.name }}" } }
+`);
+    const resource = (await gql<{ createResource: { id: string } }>(`mutation { createResource(input: {name: "app", kind: dns_record, config: {server: "127.0.0.53", zone: "app.test", name: "www"}, members: [{hostId: "${ids.app1}"}, {hostId: "${ids.app2}"}], runbookId: "${book}", approvalRequired: true, cooldownMinutes: 10}) { id } }`)).createResource.id;
+    const incidents = api.app.get(IncidentsService);
+    const triggers = api.app.get(RunbookTriggers);
+    const open = async (host: string) => (await incidents.open({ id: ids[`${host}-mon`]!, tenantId, hostId: ids[host]!, serviceId: null, name: `${host} tcp` }, new Date(), 'connection refused', { planned: false, flapping: false, suppressed: false }))!;
+    const incident = await open('app1');
+    await triggers.incidentOpened(incident);
+    const runs = await gql<{ runs: { nodes: Run[] } }>(`{ runs(filter: {resourceId: "${resource}"}) { nodes { ${RUN} } } }`);
+    expect(runs.runs.nodes).toHaveLength(1);
+    const gated = runs.runs.nodes[0]!;
+    expect(gated).toMatchObject({ status: 'waiting_approval', statusReason: 'the resource requires approval before a failover' });
+    expect(count('GET /switch/app2')).toBe(0);
+    // A second trigger while it waits does not start another run.
+    await triggers.incidentOpened(incident);
+    const manual = await api.gql(`mutation { startRun(input: {runbookId: "${book}", resourceId: "${resource}", params: {to: "app2"}}) { id } }`, {}, token);
+    expect(manual.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' } });
+    await gql(`mutation { approveRun(id: "${gated.id}") { id } }`);
+    await until(gated.id, ['succeeded']);
+    expect(count('GET /switch/app2')).toBe(1);
+    const state = (await gql<{ resource: { primaryHostId: string } }>(`{ resource(id: "${resource}") { primaryHostId } }`)).resource;
+    expect(state.primaryHostId).toBe(ids.app1); // http.request does not claim to have moved anything
+    // Within the cooldown, a new failure is not acted on; the incident's timeline says why.
+    await incidents.resolve({ id: ids['app1-mon']!, tenantId, hostId: ids.app1!, serviceId: null, name: 'app1 tcp' }, new Date(), 'back');
+    const again = await open('app1');
+    await triggers.incidentOpened(again);
+    const timeline = (await gql<{ incident: { timeline: { kind: string; message: string }[] } }>(`{ incident(id: "${again.id}") { timeline { kind message } } }`)).incident.timeline;
+    expect(timeline.map((e) => e.message).join('\n')).toMatch(/run not started: cooldown/);
+    // An operator may force it.
+    const forced = (await gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${book}", resourceId: "${resource}", params: {to: "app2"}, force: true}) { id } }`)).startRun.id;
+    await until(forced, ['succeeded']);
+    expect(count('GET /switch/app2')).toBe(2);
+    await api.app.get(RunWorker).idle();
+  });
+});
