@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createClient } from 'graphql-ws';
 import { DataSource } from 'typeorm';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncidentsService } from '#lib/incidents';
 import { LostClaim, RunbookTriggers, RunStatus, RunStore, RunWorker } from '#lib/runbooks';
@@ -105,6 +107,56 @@ steps:
     expect([count('GET /before/b'), count('GET /after/b')]).toEqual([1, 0]);
     const again = await api.gql(`mutation { approveRun(id: "${second}") { id } }`, {}, token);
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+  });
+
+  it("streams a run's status, step checkpoints and output to subscribers of its tenant only", async () => {
+    const id = await start(await runbook(`name: streamed
+steps:
+  - { name: hold, type: approval, with: { message: go? } }
+  - { name: fetch, type: http.request, with: { url: "${base}/stream-body" } }
+`));
+    await until(id, ['waiting_approval']);
+    const other = await api.tenant('engine-other');
+    const subscribe = (bearer: string) => {
+      const events: { kind: string; status?: string; step?: string; text?: string }[] = [];
+      const client = createClient({ url: `${api.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${bearer}` } });
+      client.subscribe<{ runUpdated: { kind: string; status?: string; step?: string; text?: string } }>(
+        { query: `subscription { runUpdated(runId: "${id}") { runId kind status step stream text } }` },
+        { next: (m) => m.data && events.push(m.data.runUpdated), error: () => undefined, complete: () => undefined },
+      );
+      return { events, client };
+    };
+    const mine = subscribe(token);
+    const theirs = subscribe(other.token);
+    await new Promise((r) => setTimeout(r, 300));
+    await gql(`mutation { approveRun(id: "${id}") { id } }`);
+    await until(id, ['succeeded']);
+    const deadline = Date.now() + 5000;
+    while (!mine.events.some((e) => e.kind === 'status' && e.status === 'succeeded') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(mine.events.map((e) => [e.kind, e.status ?? e.text ?? '', e.step ?? ''].join(':'))).toEqual([
+      'status:running:', 'step:running:hold', 'step:succeeded:hold', 'step:running:fetch', 'output:ok:fetch', 'step:succeeded:fetch', 'status:succeeded:',
+    ]);
+    expect(theirs.events).toEqual([]);
+    await mine.client.dispose();
+    await theirs.client.dispose();
+  });
+
+  it('runs a scheduled runbook when it is due, once, and sets the next time', async () => {
+    const book = await runbook(`name: nightly-check\nsteps:\n  - { name: ping, type: http.request, with: { url: "${base}/scheduled" } }\n`);
+    const scheduled = await gql<{ setRunbookSchedule: { scheduleEveryMinutes: number } }>(`mutation { setRunbookSchedule(id: "${book}", everyMinutes: 60) { scheduleEveryMinutes } }`);
+    expect(scheduled.setRunbookSchedule.scheduleEveryMinutes).toBe(60);
+    const bad = await api.gql(`mutation { setRunbookSchedule(id: "${book}", everyMinutes: 0) { id } }`, {}, token);
+    expect(bad.errors?.[0]?.extensions?.field).toBe('everyMinutes');
+    const db = api.app.get(DataSource);
+    await db.query("UPDATE runbooks SET next_run_at = now() - interval '1 second' WHERE id = $1", [book]);
+    const deadline = Date.now() + 10_000;
+    while (count('GET /scheduled') === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(count('GET /scheduled')).toBe(1);
+    const [row] = await db.query('SELECT next_run_at > now() + interval \'59 minutes\' AS later FROM runbooks WHERE id = $1', [book]);
+    expect(row.later).toBe(true);
+    const runs = await db.query("SELECT trigger, actor, status FROM runbook_runs WHERE runbook_id = $1", [book]);
+    expect(runs).toEqual([{ trigger: 'schedule', actor: 'schedule', status: 'succeeded' }]);
   });
 
   it('resumes a run whose watchdog died: completed steps are not repeated, an idempotent step is, an unsafe one is handed to an operator', async () => {

@@ -178,7 +178,9 @@ export class RunsResolver {
 
   @Subscription(() => RunUpdate, {
     description: 'Status, step checkpoints and live output of one run',
+    // The tenant comes from the subscriber's token: another tenant's runs never pass this filter.
     filter: (event: RunEvent, args: { runId: string }, context: SubscriptionContext) => event.tenantId === context.req.principal?.tenantId && event.runId === args.runId,
+    resolve: (event: RunEvent) => event,
   })
   runUpdated(@Args('runId', { type: () => ID }) _runId: string) {
     return this.feed.pubsub.asyncIterableIterator(RUN_TRIGGER);

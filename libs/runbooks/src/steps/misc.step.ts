@@ -17,6 +17,7 @@ export const httpRequestStep: StepHandler = {
       async run(io) {
         const response = await fetch(url, { method, headers, body: w.body === undefined ? undefined : String(w.body), redirect: 'manual', signal: AbortSignal.any([io.signal, AbortSignal.timeout(timeoutMs)]) });
         const body = (await response.text()).slice(0, 4000);
+        io.onData('stdout', body);
         const ok = expect !== undefined ? response.status === expect : response.status >= 200 && response.status < 300;
         return { ok, exitCode: response.status, stdout: body, note: `HTTP ${response.status}` };
       },
