@@ -122,6 +122,19 @@ steps:
     expect(preview.dryRunRunbook[1]!.actions[0]).toMatchObject({ kind: 'probe', target: 'http {"url":"http://192.0.2.100/"}' });
   });
 
+  it('previews an LVS drain as the exact ipvsadm command on the director', async () => {
+    const created = await run<{ createResource: { id: string; runbookId: string; recoveryRunbookId: string } }>(
+      `mutation { createResource(input: {name: "lvs", kind: lb_pool, config: {driver: "ipvs", director: "${ids.web1}", service: "192.0.2.100:80", port: 8080}, members: [{hostId: "${ids.web2}", weight: 5}]}) { id runbookId recoveryRunbookId } }`,
+    );
+    const preview = (runbookId: string) => run<{ dryRunRunbook: { actions: { target: string; command: string }[] }[] }>(
+      'query($i: DryRunInput!) { dryRunRunbook(input: $i) { actions { target command } } }',
+      { i: { runbookId, resourceId: created.createResource.id, params: { member: 'web2' } } },
+    );
+    expect((await preview(created.createResource.runbookId)).dryRunRunbook[0]!.actions).toEqual([{ target: 'web1 (root@192.0.2.11:22)', command: 'ipvsadm -e -t 192.0.2.100:80 -r 192.0.2.12:8080 -w 0' }]);
+    expect((await preview(created.createResource.recoveryRunbookId)).dryRunRunbook[0]!.actions[0]!.command).toBe('ipvsadm -e -t 192.0.2.100:80 -r 192.0.2.12:8080 -w 5');
+    await run(`mutation { deleteResource(id: "${created.createResource.id}") }`);
+  });
+
   it('refuses bad resources field by field and saves nothing', async () => {
     const create = (input: string) => fails(`mutation { createResource(input: {${input}}) { id } }`);
     const base = `name: "bad", kind: vip_group, members: [{hostId: "${ids.web1}"}]`;

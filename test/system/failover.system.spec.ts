@@ -71,6 +71,18 @@ describe('failover in a lab of network namespaces: real sshd, BIND, HAProxy', ()
     expect(failed.status).toBe('failed');
     expect(failed.steps[0]!.error).toMatch(/tsig|BADSIG|NOTAUTH|refused/i);
     expect(await queryAuthoritative(bind.address, 53, 'www.lab.test', 'A', 1000)).toEqual([lab.host('web2').address]);
+
+    // nsupdate run on a host over SSH (e.g. one allowed by the server's ACL) instead of on the Vigia machine.
+    await company.gql(`mutation { updateResource(id: "${id}", input: {config: {server: "${bind.address}", zone: "lab.test", name: "www", ttl: 30, tsigKeyName: "${bind.keyName}", via: "${ids.web1}"}, secrets: {tsigSecret: "${bind.secret}"}}) { id } }`);
+    const via = (await company.gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${created.createResource.runbookId}", resourceId: "${id}", params: {from: "web2", to: "web1"}}) { id } }`)).startRun;
+    const viaDone = await company.until('the nsupdate-over-SSH run to finish', async () => {
+      const r = (await company.gql<{ run: Run }>(`{ run(id: "${via.id}") { ${RUN_FIELDS} } }`)).run;
+      return ['succeeded', 'failed'].includes(r.status) && r;
+    });
+    expect(viaDone.status, JSON.stringify(viaDone.steps)).toBe('succeeded');
+    expect(viaDone.steps[0]!.actions[0]).toMatchObject({ kind: 'ssh', command: expect.stringMatching(/^nsupdate <<< /) });
+    expect(viaDone.steps[0]!.actions[0]!.target).toMatch(/^web1 /);
+    expect(await queryAuthoritative(bind.address, 53, 'www.lab.test', 'A', 1000)).toEqual([lab.host('web1').address]);
     await company.gql(`mutation { deleteResource(id: "${id}") }`);
   });
 
@@ -87,6 +99,23 @@ describe('failover in a lab of network namespaces: real sshd, BIND, HAProxy', ()
     expect(done.status, JSON.stringify(done.steps)).toBe('succeeded');
     expect(done.steps[0]!.stdout).toBe(`<${hostile}>`);
     for (const n of [1, 2, 3]) expect(() => company.lab.exec('web1', ['test', '-e', `/tmp/vigia-pwned-${n}`])).toThrow();
+  });
+
+  it('reaches a host through its jump host (ssh -J): the connection comes from the bastion', async () => {
+    const { lab, ids } = company;
+    await company.gql(`mutation { updateHost(id: "${ids.dns1}", input: {sshJumpHostId: "${ids.web2}"}) { id } }`);
+    const runbook = await company.gql<{ createRunbook: { id: string } }>('mutation($i: RunbookSourceInput!) { createRunbook(input: $i) { id } }', {
+      i: { source: 'name: who-connects\nsteps:\n  - name: client\n    type: ssh.exec\n    with: { host: dns1, argv: [sh, -c, "echo $SSH_CLIENT"] }\n' },
+    });
+    const preview = await company.gql<{ dryRunRunbook: { actions: { target: string }[] }[] }>(`{ dryRunRunbook(input: {runbookId: "${runbook.createRunbook.id}"}) { actions { target } } }`);
+    expect(preview.dryRunRunbook[0]!.actions[0]!.target).toBe(`dns1 (root@${lab.host('dns1').address}:22 via ${lab.host('web2').address})`);
+    const run = (await company.gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${runbook.createRunbook.id}"}) { id } }`)).startRun;
+    const done = await company.until('the jump-host run to finish', async () => {
+      const r = (await company.gql<{ run: Run }>(`{ run(id: "${run.id}") { ${RUN_FIELDS} } }`)).run;
+      return ['succeeded', 'failed'].includes(r.status) && r;
+    });
+    expect(done.status, JSON.stringify(done.steps)).toBe('succeeded');
+    expect(done.steps[0]!.stdout.split(' ')[0]).toBe(lab.host('web2').address);
   });
 
   it('web VIP: web1 taken off the network, the VIP answers from web2; web1 back: fenced, then failback per policy', async () => {
@@ -148,6 +177,30 @@ describe('failover in a lab of network namespaces: real sshd, BIND, HAProxy', ()
     expect((await resource(id)).primaryHostId).toBe(ids.web2);
     expect(await company.answer(vip)).toBe('web2');
     expect([holdsVip('web1'), holdsVip('web2')]).toEqual([false, true]);
+
+    // "Require confirmed fencing": web2 (the holder) vanishes; it cannot be fenced, so the run asks an operator
+    // instead of risking the VIP on two hosts. Approving (the operator made sure web2 is down) completes it.
+    await company.gql(`mutation { updateResource(id: "${id}", input: {requireFencing: true}) { id } }`);
+    lab.isolate('web2');
+    const paused = await company.until('the run to pause for approval', async () => {
+      const r = (await runs(id))[0]!;
+      return r.status === 'waiting_approval' && r;
+    }, 20_000);
+    expect(paused.statusReason).toMatch(/fencing of web2 could not be confirmed/);
+    expect(holdsVip('web1')).toBe(false);
+    await company.gql(`mutation { approveRun(id: "${paused.id}") { id } }`);
+    await company.until('the VIP to answer from web1 after approval', async () => (await company.answer(vip)) === 'web1', 20_000, 50);
+    const approved = await company.until('the approved run to finish', async () => {
+      const r = (await runs(id)).find((x) => x.id === paused.id)!;
+      return r.status === 'succeeded' && r;
+    });
+    expect(approved.steps[0]!.status).toBe('succeeded');
+    expect((await resource(id)).fencePending).toEqual([ids.web2]);
+    lab.reconnect('web2');
+    await company.until('web2 fenced on return', async () => {
+      const r = await resource(id);
+      return !r.activeRun && r.fencePending.length === 0 && !holdsVip('web2');
+    }, 30_000);
     await company.gql(`mutation { deleteResource(id: "${id}") }`);
   }, 120_000);
 
