@@ -1,0 +1,102 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '#lib/persistence';
+import { type RunningProcess, startProcess } from './support/process-harness.js';
+import { startTestApi, type TestApi } from './support/test-api.js';
+
+/**
+ * Exactly once across processes: a watchdog running a run is killed with SIGKILL in the middle of a step; another
+ * watchdog process resumes the run once the lease has run out. Counted at the receiving end: a completed step is
+ * not repeated, an interrupted safe step is, an interrupted unsafe step is handed to an operator.
+ */
+describe('runbook runs survive a watchdog killed mid-step', () => {
+  let api: TestApi;
+  let token: string;
+  let server: Server;
+  let base = '';
+  const hits: string[] = [];
+  const held: ServerResponse[] = [];
+  const watchdogs: RunningProcess[] = [];
+  const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> => {
+    const res = await api.gql<T>(query, variables, token);
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data!;
+  };
+  const count = (path: string) => hits.filter((h) => h === path).length;
+  const watchdog = async () => {
+    const w = startProcess('apps/watchdog/src/main.js', { DATABASE_URL: api.db.url, PORT: String(await freePort()), VIGIA_RUN_LEASE_SECONDS: '2', LOG_LEVEL: 'warn', VIGIA_MASTER_KEY: Buffer.alloc(32, 3).toString('base64') });
+    await w.waitFor(/watchdog \S+ running/);
+    watchdogs.push(w);
+    return w;
+  };
+  const waitFor = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const run = (id: string) => gql<{ run: { status: string; statusReason: string | null; claims: number; owner: string | null; steps: { name: string; status: string; attempt: number }[] } }>(
+    `{ run(id: "${id}") { status statusReason claims owner steps { name status attempt } } }`,
+  ).then((d) => d.run);
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const key = `${req.method} ${req.url}`;
+      hits.push(key);
+      // The first call of a "slow" step is held open: the watchdog is killed while it waits.
+      if (req.url?.startsWith('/slow') && count(key) === 1) held.push(res);
+      else res.end('ok');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    api = await startTestApi();
+    token = (await api.tenant('crash')).token;
+  }, 60_000);
+  afterAll(async () => {
+    for (const w of watchdogs) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+    for (const res of held) res.destroy();
+    server?.closeAllConnections();
+    server?.close();
+    await api?.close();
+  });
+
+  const scenario = async (method: 'GET' | 'POST', tag: string) => {
+    const book = (await gql<{ createRunbook: { id: string } }>('mutation($i: RunbookSourceInput!) { createRunbook(input: $i) { id } }', {
+      i: { source: `name: crash-${tag}\nsteps:\n  - { name: first, type: http.request, with: { method: POST, url: "${base}/first-${tag}" } }\n  - { name: slow, type: http.request, with: { method: ${method}, url: "${base}/slow-${tag}", timeout: 60s } }\n  - { name: last, type: http.request, with: { method: POST, url: "${base}/last-${tag}" } }\n` },
+    })).createRunbook.id;
+    const a = await watchdog();
+    const id = (await gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${book}"}) { id } }`)).startRun.id;
+    await waitFor('the slow step to be under way', () => count(`${method} /slow-${tag}`) === 1);
+    const ownerA = (await run(id)).owner;
+    a.child.kill('SIGKILL');
+    await a.exited();
+    const b = await watchdog();
+    return { id, ownerA, b };
+  };
+
+  it('repeats an interrupted safe step (GET) on another watchdog, and nothing else', { timeout: 90_000 }, async () => {
+    const { id, ownerA, b } = await scenario('GET', 'safe');
+    await waitFor('the run to finish', async () => (await run(id)).status === 'succeeded');
+    const done = await run(id);
+    expect(done.claims).toBe(2);
+    expect(done.steps.map((s) => `${s.name}:${s.status}:${s.attempt}`)).toEqual(['first:succeeded:1', 'slow:succeeded:2', 'last:succeeded:1']);
+    expect([count('POST /first-safe'), count('GET /slow-safe'), count('POST /last-safe')]).toEqual([1, 2, 1]);
+    expect(ownerA).not.toBeNull();
+    b.child.kill('SIGTERM');
+    await b.exited();
+  });
+
+  it('hands an interrupted unsafe step (POST) to an operator instead of sending it twice', { timeout: 90_000 }, async () => {
+    const { id, b } = await scenario('POST', 'unsafe');
+    await waitFor('the run to wait for an operator', async () => (await run(id)).status === 'needs_operator');
+    const stuck = await run(id);
+    expect(stuck.statusReason).toMatch(/slow was interrupted and is not safe to repeat/);
+    expect(stuck.steps.map((s) => `${s.name}:${s.status}`)).toEqual(['first:succeeded', 'slow:unknown']);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect([count('POST /first-unsafe'), count('POST /slow-unsafe'), count('POST /last-unsafe')]).toEqual([1, 1, 0]);
+    b.child.kill('SIGTERM');
+    await b.exited();
+  });
+});
