@@ -3,3 +3,4 @@ export { vigiaDataSourceOptions, type EntityList } from './data-source.options.j
 export { runPendingMigrations, revertLastMigration, pendingSchemaChanges } from './migration.runner.js';
 export { TransactionRunner } from './transaction.runner.js';
 export { PersistenceModule } from './persistence.module.js';
+export { PgChannelListener } from './pg-listener.js';

@@ -1,8 +1,8 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { PubSub } from 'graphql-subscriptions';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { VigiaConfig } from '#lib/config';
+import { PgChannelListener } from '#lib/persistence';
 
 export const RUN_CHANNEL = 'vigia_run_updates';
 export const RUN_TRIGGER = 'runUpdated';
@@ -34,50 +34,23 @@ export class RunAnnouncer {
 export class RunFeed implements OnModuleInit, OnModuleDestroy {
   readonly pubsub = new PubSub();
   private readonly logger = new Logger('RunFeed');
-  private client?: pg.Client;
-  private closed = false;
-  private retry?: NodeJS.Timeout;
+  private readonly listener: PgChannelListener;
 
-  constructor(private readonly config: VigiaConfig) {}
-
-  async onModuleInit(): Promise<void> {
-    await this.connect();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.retry);
-    await this.client?.end().catch(() => undefined);
-  }
-
-  private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.config.databaseUrl });
-    client.on('notification', (message) => {
-      if (message.channel !== RUN_CHANNEL || !message.payload) return;
+  constructor(config: VigiaConfig) {
+    this.listener = new PgChannelListener(config.databaseUrl, RUN_CHANNEL, (payload) => {
       try {
-        void this.pubsub.publish(RUN_TRIGGER, JSON.parse(message.payload) as RunEvent);
+        void this.pubsub.publish(RUN_TRIGGER, JSON.parse(payload) as RunEvent);
       } catch {
         this.logger.warn('ignored a malformed run notification');
       }
     });
-    client.on('error', (error) => this.reconnect(error));
-    client.on('end', () => this.reconnect(new Error('connection ended')));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${RUN_CHANNEL}`);
-      this.client = client;
-    } catch (error) {
-      this.reconnect(error);
-    }
   }
 
-  private reconnect(error: unknown): void {
-    if (this.closed || this.retry) return;
-    this.logger.warn(`run feed lost (${error instanceof Error ? error.message : String(error)}); reconnecting`);
-    this.client = undefined;
-    this.retry = setTimeout(() => {
-      this.retry = undefined;
-      void this.connect();
-    }, 1000);
+  onModuleInit(): Promise<void> {
+    return this.listener.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.listener.stop();
   }
 }
