@@ -37,7 +37,10 @@ const ADDRESS = /^[0-9A-Za-z.:-]{1,253}$/;
 const KINDS: Partial<Record<ResourceKind, { required: string[]; rules: Record<string, ConfigRule>; secrets: string[] }>> = {
   [ResourceKind.vip_group]: {
     required: ['address', 'interface'],
-    rules: { address: text(CIDR4, 'an IPv4 address with prefix length, e.g. 10.0.0.100/24'), interface: text(IFNAME, 'a network interface name') },
+    rules: {
+      address: text(CIDR4, 'an IPv4 address with prefix length, e.g. 10.0.0.100/24'), interface: text(IFNAME, 'a network interface name'),
+      mode: text(/^(ip|keepalived)$/, 'ip or keepalived'), trackFile: text(/^\/[A-Za-z0-9_./-]{1,200}$/, 'an absolute file path'), demoteWeight: int(-254, -1),
+    },
     secrets: [],
   },
   [ResourceKind.dns_record]: {

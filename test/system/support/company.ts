@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { get as httpGet } from 'node:http';
 import { startTestApi, type TestApi } from '../../support/test-api.js';
 import { Lab } from './lab.js';
 
@@ -88,6 +89,37 @@ export class Company {
     } catch {
       return '';
     }
+  }
+
+  /**
+   * Resolves at the first HTTP answer `expected` from `address`: a fresh connection every `everyMs` (no keep-alive,
+   * overlapping, each given 1 s), so a SYN lost to a stale ARP entry does not hide a later answer. Bounded.
+   */
+  firstAnswer(address: string, expected: string, timeoutMs = 30_000, everyMs = 50): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const requests = new Set<ReturnType<typeof httpGet>>();
+      let done = false;
+      const finish = (error?: Error) => {
+        done = true;
+        clearInterval(timer);
+        clearTimeout(limit);
+        for (const r of requests) r.destroy();
+        if (error) reject(error);
+        else resolve(Date.now());
+      };
+      const timer = setInterval(() => {
+        const request = httpGet({ host: address, port: 80, path: '/', agent: false, timeout: 1000 }, (response) => {
+          let body = '';
+          response.on('data', (c: Buffer) => (body += c.toString()));
+          response.on('end', () => !done && body === expected && finish());
+        });
+        request.on('timeout', () => request.destroy());
+        request.on('error', () => requests.delete(request));
+        request.on('close', () => requests.delete(request));
+        requests.add(request);
+      }, everyMs);
+      const limit = setTimeout(() => finish(new Error(`${address} did not answer ${expected} within ${timeoutMs} ms`)), timeoutMs);
+    });
   }
 
   async stop(): Promise<void> {

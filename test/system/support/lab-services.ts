@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Lab } from './lab.js';
@@ -56,4 +56,61 @@ export async function startHaproxy(lab: Lab, hostName: string, servers: { name: 
   await lab.waitPort(host.address, 80);
   await lab.waitPort(host.address, 9999);
   return { child, address: host.address, runtimeApi: `tcp://${host.address}:9999` };
+}
+
+export interface PowerDns {
+  child: ChildProcess;
+  address: string;
+  port: number;
+  apiUrl: string;
+  apiKey: string;
+}
+
+/** PowerDNS Authoritative (Debian pdns-server, SQLite backend) with its HTTP API, one zone, in a lab host. */
+export async function startPowerDns(lab: Lab, hostName: string, zone: string, records: Record<string, string>): Promise<PowerDns> {
+  const host = lab.host(hostName);
+  const dir = join(lab.dir, `${hostName}-pdns`);
+  mkdirSync(dir);
+  const apiKey = randomBytes(16).toString('hex');
+  const port = 5300;
+  const db = join(dir, 'pdns.sqlite3');
+  lab.exec(hostName, ['sqlite3', db], readFileSync('/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql', 'utf8'));
+  writeFileSync(join(dir, 'pdns.conf'), [
+    'launch=gsqlite3', `gsqlite3-database=${db}`, `local-address=${host.address}`, `local-port=${port}`, 'api=yes', `api-key=${apiKey}`,
+    'webserver=yes', `webserver-address=${host.address}`, 'webserver-port=8081', 'webserver-allow-from=0.0.0.0/0', `socket-dir=${dir}`,
+    'guardian=no', 'daemon=no', 'disable-syslog=yes', 'loglevel=3', '',
+  ].join('\n'));
+  lab.exec(hostName, ['pdnsutil', `--config-dir=${dir}`, 'create-zone', zone, `ns1.${zone}`]);
+  for (const [name, value] of Object.entries(records)) lab.exec(hostName, ['pdnsutil', `--config-dir=${dir}`, 'add-record', zone, name, 'A', '60', value]);
+  const child = lab.spawnIn(hostName, '/usr/sbin/pdns_server', [`--config-dir=${dir}`]);
+  await lab.waitPort(host.address, 8081);
+  await lab.waitPort(host.address, port);
+  return { child, address: host.address, port, apiUrl: `http://${host.address}:8081`, apiKey };
+}
+
+/**
+ * keepalived (Debian keepalived) on the given hosts: one VRRP instance for `vip`, priorities as given, and a
+ * track_file at /etc/keepalived/vigia-weight (each host's own, see Lab.etc) whose number is added to the priority.
+ */
+export async function startKeepalived(lab: Lab, priorities: Record<string, number>, vip: string, routerId: number): Promise<ChildProcess[]> {
+  const children: ChildProcess[] = [];
+  for (const [name, priority] of Object.entries(priorities)) {
+    const dir = join(lab.dir, `${name}-keepalived`);
+    mkdirSync(dir);
+    writeFileSync(lab.etc(name, 'keepalived/vigia-weight'), '0\n');
+    writeFileSync(lab.etc(name, 'keepalived/keepalived.conf'), `
+global_defs { router_id ${name} }
+vrrp_track_file vigia { file /etc/keepalived/vigia-weight
+  weight 1 }
+vrrp_instance vigia_lab { state BACKUP
+  interface eth0
+  virtual_router_id ${routerId}
+  priority ${priority}
+  advert_int 1
+  track_file { vigia }
+  virtual_ipaddress { ${vip} } }
+`);
+    children.push(lab.spawnIn(name, '/usr/sbin/keepalived', ['-n', '-l', '-P', '-f', '/etc/keepalived/keepalived.conf', '-p', join(dir, 'k.pid'), '-r', join(dir, 'vrrp.pid'), '-c', join(dir, 'chk.pid')]));
+  }
+  return children;
 }

@@ -58,7 +58,10 @@ export class Lab {
   static sweepStale(): void {
     for (const line of run('ip', ['netns', 'list']).split('\n')) {
       const match = /^(vlab-(\d+)-\S+)/.exec(line);
-      if (match && !alive(Number(match[2]))) quiet('ip', ['netns', 'del', match[1]!]);
+      if (match && !alive(Number(match[2]))) {
+        quiet('ip', ['netns', 'del', match[1]!]);
+        rmSync(`/etc/netns/${match[1]!}`, { recursive: true, force: true });
+      }
     }
     for (const line of run('ip', ['-o', 'link', 'show', 'type', 'bridge']).split('\n')) {
       const match = new RegExp(`^\\d+: (${PREFIX}[0-9a-f]{4})[:@]`).exec(line);
@@ -87,6 +90,8 @@ export class Lab {
     const ns = `vlab-${process.pid}-${this.id}-${name}`;
     const rootIf = `${PREFIX}${this.id}${this.hosts.size}`;
     run('ip', ['netns', 'add', ns]);
+    // `ip netns exec` bind-mounts /etc/netns/<ns>/* over /etc/*: each host gets its own /etc/keepalived.
+    mkdirSync(`/etc/netns/${ns}/keepalived`, { recursive: true });
     run('ip', ['link', 'add', rootIf, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
     run('ip', ['link', 'set', rootIf, 'master', this.bridge, 'up']);
     this.in(ns, ['ip', 'link', 'set', 'lo', 'up']);
@@ -116,6 +121,11 @@ export class Lab {
   /** The private key sshd in every lab host accepts for root. */
   clientKey(): string {
     return readFileSync(join(this.dir, 'client'), 'utf8');
+  }
+
+  /** A file of the host's own /etc (see addHost). */
+  etc(name: string, file: string): string {
+    return `/etc/netns/${this.host(name).ns}/${file}`;
   }
 
   /** Runs a command inside a host (no shell). */
@@ -188,7 +198,10 @@ export class Lab {
     this.destroyed = true;
     process.removeListener('exit', this.exitHook);
     for (const child of this.children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    for (const host of this.hosts.values()) quiet('ip', ['netns', 'del', host.ns]);
+    for (const host of this.hosts.values()) {
+      quiet('ip', ['netns', 'del', host.ns]);
+      rmSync(`/etc/netns/${host.ns}`, { recursive: true, force: true });
+    }
     quiet('ip', ['link', 'del', this.bridge]);
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -7,12 +7,45 @@ import { durationField, type PlanContext, type PlannedAction, type ResolvedHost,
 const FENCE_TIMEOUT_MS = 2000;
 const COMMAND_TIMEOUT_MS = 10_000;
 
-function vipSettings(w: Record<string, unknown>, ctx: PlanContext, path: string): { cidr: string; ip: string; iface: string } {
-  const cidr = (w.address as string | undefined) ?? (ctx.resource?.config.address as string | undefined);
-  const iface = (w.interface as string | undefined) ?? (ctx.resource?.config.interface as string | undefined);
+interface VipSettings {
+  cidr: string;
+  ip: string;
+  iface: string;
+  /** `ip`: Vigia adds and removes the address itself; `keepalived`: keepalived holds it, Vigia moves priorities. */
+  mode: 'ip' | 'keepalived';
+  trackFile: string;
+  demote: number;
+}
+
+function vipSettings(w: Record<string, unknown>, ctx: PlanContext, path: string): VipSettings {
+  const config = ctx.resource?.config ?? {};
+  const cidr = (w.address as string | undefined) ?? (config.address as string | undefined);
+  const iface = (w.interface as string | undefined) ?? (config.interface as string | undefined);
   if (!cidr || !CIDR4.test(cidr)) throw new StepInputError(`${path}.address`, 'no VIP: give address here or in the resource (e.g. 10.0.0.100/24)');
   if (!iface || !IFNAME.test(iface)) throw new StepInputError(`${path}.interface`, 'no interface: give interface here or in the resource');
-  return { cidr, ip: cidr.split('/')[0]!, iface };
+  return {
+    cidr, ip: cidr.split('/')[0]!, iface,
+    mode: config.mode === 'keepalived' ? 'keepalived' : 'ip',
+    trackFile: typeof config.trackFile === 'string' ? config.trackFile : '/etc/keepalived/vigia-weight',
+    demote: typeof config.demoteWeight === 'number' ? config.demoteWeight : -100,
+  };
+}
+
+/**
+ * keepalived mode: each host's `track_file` (see docs/runbooks.md) holds a number keepalived adds to the VRRP
+ * priority. Writing the demotion on the holder makes the standby preempt, and keepalived itself moves the address
+ * and sends the gratuitous ARP. `tee` writes stdin to the file: no shell, no redirection.
+ */
+function writeTrackFile(host: ResolvedHost, vip: VipSettings, value: number, path: string, timeoutMs: number, waitForVip = false): PlannedAction {
+  const write = ['tee', vip.trackFile];
+  // A fixed script; the interface and the address are its positional arguments, never part of the code.
+  const wait = ['sh', '-c', 'for i in $(seq 50); do ip -o addr show dev "$1" | grep -qF " $2/" && exit 0; sleep 0.2; done; echo "$2 did not appear on $1" >&2; exit 1', 'vigia-wait-vip', vip.iface, vip.ip];
+  return sshAction(host, waitForVip ? [write, wait] : write, path, { timeoutMs, stdin: `${value}\n`, stdinShown: String(value) });
+}
+
+/** What fencing a VIP holder means in each mode. */
+export function fenceVipAction(host: ResolvedHost, vip: VipSettings, path: string, timeoutMs = FENCE_TIMEOUT_MS): PlannedAction {
+  return vip.mode === 'keepalived' ? writeTrackFile(host, vip, vip.demote, path, timeoutMs) : removeVipAction(host, vip.cidr, vip.iface, path, timeoutMs);
 }
 
 const absent = (r: CommandResult) =>
@@ -32,17 +65,20 @@ export const vipMoveStep: StepHandler = {
   type: 'vip.move',
   idempotent: () => true,
   async plan(w, ctx, path) {
-    const { cidr, ip, iface } = vipSettings(w, ctx, path);
+    const vip = vipSettings(w, ctx, path);
+    const { cidr, ip, iface } = vip;
     const to = await ctx.resolveHost(w.to, `${path}.to`, true);
     const from = w.from === undefined || w.from === null ? undefined : await ctx.resolveHost(w.from, `${path}.from`, false);
     if (from && from.id === to.id) throw new StepInputError(`${path}.to`, `is the same host as from (${to.name})`);
     const arpCount = typeof w.arp_count === 'number' ? w.arp_count : 2;
-    const fence = from && from.ssh ? removeVipAction(from, cidr, iface, `${path}.from`) : undefined;
+    const fence = from && from.ssh ? fenceVipAction(from, vip, `${path}.from`) : undefined;
     // `replace` is `add` that also succeeds when the address is already there (a repeated step, a failback).
     // -U: unsolicited ARP (every neighbour updates its cache); the first goes out at once, -w bounds the rest.
     // One session for both: on a real server each SSH session costs a key exchange and a shell start.
     const takeover = [['ip', 'addr', 'replace', cidr, 'dev', iface], ...(arpCount > 0 ? [['arping', '-q', '-U', '-c', String(arpCount), '-w', String(arpCount), '-I', iface, ip]] : [])];
-    const add = sshAction(to, takeover, `${path}.to`, { timeoutMs: COMMAND_TIMEOUT_MS });
+    const add = vip.mode === 'keepalived'
+      ? writeTrackFile(to, vip, 0, `${path}.to`, COMMAND_TIMEOUT_MS + 10_000, true)
+      : sshAction(to, takeover, `${path}.to`, { timeoutMs: COMMAND_TIMEOUT_MS });
     const actions = [fence, add].filter((a): a is PlannedAction => !!a);
     const requireFencing = ctx.resource?.requireFencing ?? false;
     return {
@@ -73,7 +109,7 @@ export const fenceStep: StepHandler = {
     const timeoutMs = durationField(w.timeout, 10_000);
     const vip = w.method === 'vip' ? vipSettings(w, ctx, path) : undefined;
     const action = vip
-      ? removeVipAction(host, vip.cidr, vip.iface, `${path}.host`, timeoutMs)
+      ? fenceVipAction(host, vip, `${path}.host`, timeoutMs)
       : sshAction(host, (w.argv as unknown[]).map(String), `${path}.argv`, { timeoutMs });
     const plan = sequential([action]);
     return {
