@@ -224,6 +224,8 @@ steps:
     expect(runs.runs.nodes).toHaveLength(1);
     const gated = runs.runs.nodes[0]!;
     expect(gated).toMatchObject({ status: 'waiting_approval', statusReason: 'the resource requires approval before a failover' });
+    const asked = (await gql<{ incident: { timeline: { kind: string; message: string }[] } }>(`{ incident(id: "${incident.id}") { timeline { kind message } } }`)).incident.timeline;
+    expect(asked.find((e) => e.kind === 'runbook')?.message).toMatch(/app-failover \(run .*, incident\) waiting approval: the resource requires approval/);
     expect(count('GET /switch/app2')).toBe(0);
     // A second trigger while it waits does not start another run.
     await triggers.incidentOpened(incident);

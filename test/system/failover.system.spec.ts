@@ -137,6 +137,18 @@ describe('failover in a lab of network namespaces: real sshd, BIND, HAProxy', ()
     });
     expect(done.status, JSON.stringify(done.steps)).toBe('succeeded');
     expect(done.steps[0]!.stdout.split(' ')[0]).toBe(lab.host('web2').address);
+
+    // A host whose key is not the pinned one is refused before any command is sent.
+    await company.gql(`mutation { updateHost(id: "${ids.dns1}", input: {sshHostKey: "SHA256:${'B'.repeat(43)}"}) { id } }`);
+    const refused = (await company.gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${runbook.createRunbook.id}"}) { id } }`)).startRun;
+    const failed = await company.until('the run against a changed host key to fail', async () => {
+      const r = (await company.gql<{ run: Run }>(`{ run(id: "${refused.id}") { ${RUN_FIELDS} } }`)).run;
+      return ['succeeded', 'failed'].includes(r.status) && r;
+    });
+    expect(failed.status).toBe('failed');
+    expect(failed.steps[0]!.error).toMatch(/host key of .* changed: SHA256:.*, pinned SHA256:B{43}/);
+    expect(failed.steps[0]!.stdout).toBe('');
+    await company.gql(`mutation { updateHost(id: "${ids.dns1}", input: {sshHostKey: "${lab.host('dns1').hostKeyFingerprint}"}) { id } }`);
   });
 
   it('web VIP: web1 taken off the network, the VIP answers from web2; web1 back: fenced, then failback per policy', async () => {

@@ -5,6 +5,7 @@ import { type Incident, IncidentsService } from '#lib/incidents';
 import { RunNotices } from './engine/run-notices.js';
 import { FailbackPolicy, Resource, ResourceKind, type ResourceMember } from './entities/resource.entity.js';
 import { Runbook } from './entities/runbook.entity.js';
+import { RunStatus } from './entities/run.entity.js';
 import { RunsService } from './runs.service.js';
 
 const SWEEP_MS = 1000;
@@ -65,8 +66,10 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
 
   private async launch(resource: Resource, runbookId: string, params: Record<string, unknown>, trigger: 'incident' | 'failback' | 'recovery', incidentId: string | null, say: (t: string) => Promise<void>): Promise<void> {
     const outcome = await this.runs.start({ tenantId: resource.tenantId, runbookId, resourceId: resource.id, params, trigger, actor: 'watchdog', incidentId });
-    if ('refused' in outcome) await say(`run not started: ${outcome.refused}`);
-    else await say(`runbook ${outcome.run.runbookName} run ${outcome.run.id} ${outcome.run.status === 'waiting_approval' ? 'waits for approval' : 'started'} (${trigger})`);
+    if ('refused' in outcome) return say(`run not started: ${outcome.refused}`);
+    // A run held for approval needs a person now: it is paged like a run that failed.
+    if (outcome.run.status === RunStatus.waiting_approval) await this.notices.runEnded(outcome.run, RunStatus.waiting_approval, outcome.run.statusReason);
+    else await say(`runbook ${outcome.run.runbookName} run ${outcome.run.id} started (${trigger})`);
   }
 
   private resourcesWith(tenantId: string, hostId: string): Promise<Resource[]> {
