@@ -1,3 +1,4 @@
+import { RunStepOutputs1795381489551 } from './1795381489551-run-step-outputs.js';
 import { Runbooks1795378045348 } from './1795378045348-runbooks.js';
 import { MonitorSeverity1795374314538 } from './1795374314538-monitor-severity.js';
 import { CustomerNotices1795374123387 } from './1795374123387-customer-notices.js';
@@ -26,4 +27,5 @@ export const allMigrations = [
   CustomerNotices1795374123387,
   MonitorSeverity1795374314538,
   Runbooks1795378045348,
+  RunStepOutputs1795381489551,
 ];

@@ -53,6 +53,15 @@ const KINDS: Partial<Record<ResourceKind, { required: string[]; rules: Record<st
     },
     secrets: ['tsigSecret', 'apiKey'],
   },
+  [ResourceKind.mysql_group]: {
+    required: [],
+    rules: {
+      port: int(1, 65535), replUser: text(/^[A-Za-z0-9_]{1,32}$/, 'a MySQL user name'), maxLagSeconds: int(0, 3600), confirmSeconds: int(0, 300),
+      writerAddress: text(CIDR4, 'the writer VIP with prefix length'), writerInterface: text(IFNAME, 'a network interface name'),
+      fenceCommand: (v) => (Array.isArray(v) && v.length > 0 && v.length <= 32 && v.every((x) => typeof x === 'string' && x.length <= 1024) ? undefined : 'must be a command as a list of arguments'),
+    },
+    secrets: ['user', 'password', 'replPassword'],
+  },
   [ResourceKind.lb_pool]: {
     required: ['driver'],
     rules: {
@@ -86,7 +95,7 @@ export class ResourcesService {
   async create(principal: Principal, input: ResourceFields): Promise<Resource> {
     const kind = input.kind!;
     const rules = KINDS[kind];
-    if (!rules) throw VigiaException.invalid('input.kind', `${kind} resources are not available in this version (MySQL groups and VMs come with the next release)`);
+    if (!rules) throw VigiaException.invalid('input.kind', `${kind} resources are not available in this version (VMs come with a later release)`);
     const config = await this.checkConfig(principal, kind, input.config ?? {});
     const members = await this.checkMembers(principal, input.members ?? []);
     const primaryHostId = input.primaryHostId ?? (kind === ResourceKind.lb_pool ? null : members[0]!.hostId);

@@ -2,7 +2,9 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { type Incident, IncidentsService } from '#lib/incidents';
+import { PlanContextFactory } from './engine/plan-context.js';
 import { RunNotices } from './engine/run-notices.js';
+import { replicasConfirmLoss } from './mysql-detection.js';
 import { FailbackPolicy, Resource, ResourceKind, type ResourceMember } from './entities/resource.entity.js';
 import { Runbook } from './entities/runbook.entity.js';
 import { RunStatus } from './entities/run.entity.js';
@@ -28,6 +30,7 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly runs: RunsService,
     private readonly notices: RunNotices,
     private readonly dataSource: DataSource,
+    private readonly contexts: PlanContextFactory,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -59,9 +62,33 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
       return this.launch(resource, resource.runbookId, { member: member.hostId }, 'incident', incident.id, say);
     }
     if (resource.primaryHostId !== member.hostId) return say('a standby is down; the primary is unaffected, no failover');
+    if (resource.kind === ResourceKind.mysql_group) {
+      // Confirmation polls the replicas for a while: it must not hold up the watchdog's incident path.
+      void this.confirmMysqlPrimaryDead(resource, member, incident, say).catch((e: unknown) => say(`holistic check failed: ${(e as Error).message}`));
+      return;
+    }
     const candidate = await this.healthyStandby(resource, member.hostId);
     if (!candidate) return say('no healthy standby to fail over to; an operator must act');
     await this.launch(resource, resource.runbookId, { from: member.hostId, to: candidate }, 'incident', incident.id, say);
+  }
+
+  /** A MySQL primary is failed over only once its replicas confirm they lost it too (within `confirmSeconds`). */
+  private async confirmMysqlPrimaryDead(resource: Resource, member: ResourceMember, incident: Incident, say: (t: string) => Promise<void>): Promise<void> {
+    const deadline = Date.now() + Number(resource.config.confirmSeconds ?? 30) * 1000;
+    const ctx = this.contexts.create(resource.tenantId, resource, { incidentId: incident.id });
+    let last = '';
+    for (;;) {
+      const verdict = await replicasConfirmLoss(ctx, member.hostId);
+      last = verdict.evidence;
+      if (verdict.dead) {
+        await say(`primary confirmed dead by its replicas (${verdict.evidence})`);
+        return this.launch(resource, resource.runbookId!, { from: member.hostId }, 'incident', incident.id, say);
+      }
+      const open = await this.incidents.openIncidentOf(incident.monitorId);
+      if (!open || open.id !== incident.id || Date.now() > deadline || (!verdict.dead && verdict.final)) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    await say(`no failover: the primary is unreachable from Vigia, but its replicas do not confirm it is dead (${last})`);
   }
 
   private async launch(resource: Resource, runbookId: string, params: Record<string, unknown>, trigger: 'incident' | 'failback' | 'recovery', incidentId: string | null, say: (t: string) => Promise<void>): Promise<void> {
@@ -108,12 +135,14 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
     for (const hostId of resource.fencePending) {
       const member = resource.members.find((m) => m.hostId === hostId);
       // Back on the network with the VIP it held: take it off before anything else, whatever the failback policy.
-      if (member && resource.kind === ResourceKind.vip_group && (await this.healthyFor(resource, member, 0))) {
+      const method = resource.kind === ResourceKind.mysql_group ? 'mysql' : resource.kind === ResourceKind.vip_group ? 'vip' : undefined;
+      if (member && method && (await this.healthyFor(resource, member, 0))) {
+        // A returning old MySQL primary is made read-only and left so: Vigia never makes it writable again.
         const outcome = await this.runs.start({
           tenantId: resource.tenantId, resourceId: resource.id, params: { host: hostId }, trigger: 'fence', actor: 'watchdog',
-          definition: { name: 'vigia/fence-returning-member', description: 'Take the VIP off a member that was unreachable when it was moved', params: { host: { type: 'host', required: true } }, steps: [{ name: 'fence', type: 'fence', with: { host: '{{ params.host }}', method: 'vip' }, on_failure: 'abort' }] },
+          definition: { name: 'vigia/fence-returning-member', description: 'Fence a member that was unreachable when it was replaced', params: { host: { type: 'host', required: true } }, steps: [{ name: 'fence', type: 'fence', with: { host: '{{ params.host }}', method }, on_failure: 'abort' }] },
         });
-        if ('run' in outcome) await say(`member back; run ${outcome.run.id} takes the VIP off it`);
+        if ('run' in outcome) await say(`member back; run ${outcome.run.id} fences it (${method})`);
         return;
       }
     }
@@ -127,6 +156,8 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
       return;
     }
     const preferred = resource.members[0];
+    // A former MySQL primary is never made writable again by Vigia: re-attaching it is an operator's runbook.
+    if (resource.kind === ResourceKind.mysql_group) return;
     if (resource.failback !== FailbackPolicy.auto || !preferred || !resource.runbookId || resource.primaryHostId === preferred.hostId) return;
     if (resource.fencePending.length) return;
     if (!(await this.healthyFor(resource, preferred, resource.failbackHoldSeconds * 1000))) return;

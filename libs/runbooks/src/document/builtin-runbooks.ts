@@ -45,6 +45,23 @@ steps:
 `,
   },
   {
+    name: 'builtin/mysql-failover',
+    kinds: ['mysql_group'],
+    role: 'failure',
+    source: `name: builtin/mysql-failover
+description: Promote the most advanced safe replica, fence the old primary, re-point the others, move the writer VIP.
+params:
+  from: { type: host, description: "the failed primary" }
+steps:
+  - name: promote
+    type: mysql.promote
+    with: { from: "{{ params.from }}" }
+  - name: writer
+    type: vip.move
+    with: { from: "{{ params.from }}", to: "{{ steps.promote.host }}", address: "{{ resource.config.writerAddress }}", interface: "{{ resource.config.writerInterface }}" }
+`,
+  },
+  {
     name: 'builtin/pool-member-out',
     kinds: ['lb_pool'],
     role: 'failure',

@@ -17,7 +17,7 @@ export interface StepSpec {
   unavailable?: string;
 }
 
-const later = 'is not available in this version: MySQL promotion and VM recovery come with the next release of the runbook engine';
+const later = 'is not available in this version: VM recovery comes with a later release of the runbook engine';
 
 export const STEP_SPECS: Record<string, StepSpec> = {
   'ssh.exec': {
@@ -41,7 +41,7 @@ export const STEP_SPECS: Record<string, StepSpec> = {
   fence: {
     fields: {
       host: { kind: 'host', required: true },
-      method: { kind: 'string', required: true, enum: ['vip', 'ssh'] },
+      method: { kind: 'string', required: true, enum: ['vip', 'ssh', 'mysql'] },
       address: { kind: 'cidr' },
       interface: { kind: 'ifname' },
       argv: { kind: 'strings', max: 64 },
@@ -82,7 +82,14 @@ export const STEP_SPECS: Record<string, StepSpec> = {
   },
   approval: { fields: { message: { kind: 'text', required: true } } },
   notify: { fields: { message: { kind: 'text', required: true } } },
-  'mysql.promote': { fields: {}, unavailable: later },
+  'mysql.promote': {
+    fields: {
+      from: { kind: 'host', required: true },
+      to: { kind: 'host' },
+      wait: { kind: 'duration' },
+      switchover: { kind: 'bool' },
+    },
+  },
   'vm.restart': { fields: {}, unavailable: later },
   'vm.migrate': { fields: {}, unavailable: later },
 };

@@ -6,7 +6,7 @@
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}\}/g;
 const WHOLE = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}\}$/;
 
-export const TEMPLATE_ROOTS = ['params', 'resource', 'incident', 'run'] as const;
+export const TEMPLATE_ROOTS = ['params', 'resource', 'incident', 'run', 'steps'] as const;
 
 export class TemplateError extends Error {
   constructor(

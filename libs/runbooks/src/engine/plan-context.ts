@@ -75,7 +75,7 @@ export class PlanContextFactory {
   private async loadHost(tenantId: string, key: string, path: string): Promise<ResolvedHost> {
     const host = await this.hosts.findOne({ where: UUID.test(key) ? { tenantId, id: key } : { tenantId, name: key } });
     if (!host) throw new StepInputError(path, `unknown host ${JSON.stringify(key)}`, 'NOT_FOUND');
-    const ref: ResolvedHost = { id: host.id, name: host.name, address: host.addresses[0]! };
+    const ref: ResolvedHost = { id: host.id, name: host.name, address: host.addresses[0]!, tags: host.tags };
     try {
       ref.ssh = await this.sshTarget(tenantId, host, path);
     } catch (error) {

@@ -96,6 +96,7 @@ export function templateContext(params: Record<string, unknown>, ctx: PlanContex
     resource: ctx.resource ?? {},
     incident: ctx.incidentId ? { id: ctx.incidentId } : {},
     run: ctx.runId ? { id: ctx.runId } : {},
+    steps: {},
   };
 }
 
@@ -105,6 +106,7 @@ export async function dryRun(definition: RunbookDefinition, given: Record<string
   const template = templateContext(params, ctx);
   const preview = async (step: StepDef, path: string): Promise<StepPreview> => {
     const plan = await planStep(step, path, registry, template, ctx);
+    (template.steps as Record<string, unknown>)[stepKey(step.name)] = plan.outputs ?? {};
     const compensate = typeof step.on_failure === 'object' ? await Promise.all(step.on_failure.compensate.map((c, i) => preview(c, `${path}.on_failure.compensate[${i}]`))) : [];
     return {
       name: step.name,
@@ -118,4 +120,9 @@ export async function dryRun(definition: RunbookDefinition, given: Record<string
   const steps: StepPreview[] = [];
   for (const [index, step] of definition.steps.entries()) steps.push(await preview(step, `steps[${index}]`));
   return steps;
+}
+
+/** How a step is named in `{{ steps.<name>.… }}`: its name with anything but letters, digits and _ as _. */
+export function stepKey(name: string): string {
+  return name.replace(/[^A-Za-z0-9_]/g, '_');
 }

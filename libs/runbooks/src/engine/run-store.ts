@@ -82,9 +82,12 @@ export class RunStore {
     });
   }
 
-  finishStep(claim: Claim, step: RunStep, outcome: { status: StepStatus; actions: StepAction[]; stdout: string; stderr: string; exitCode: number | null; error: string | null }): Promise<void> {
+  finishStep(claim: Claim, step: RunStep, outcome: { status: StepStatus; actions: StepAction[]; stdout: string; stderr: string; exitCode: number | null; error: string | null; outputs?: Record<string, unknown> }): Promise<void> {
     return this.guarded(claim, async (manager) => {
-      await manager.update(RunStep, { id: step.id }, { ...outcome, finishedAt: outcome.status === StepStatus.waiting ? null : new Date() });
+      const { outputs, ...rest } = outcome;
+      await manager.update(RunStep, { id: step.id }, { ...rest, finishedAt: outcome.status === StepStatus.waiting ? null : new Date() });
+      // jsonb through a parameter: TypeORM's update would read a plain object as a nested entity patch.
+      if (outputs) await manager.query('UPDATE runbook_run_steps SET outputs = $2 WHERE id = $1', [step.id, JSON.stringify(outputs)]);
     });
   }
 

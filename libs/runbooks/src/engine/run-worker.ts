@@ -8,7 +8,7 @@ import type { Resource } from '../entities/resource.entity.js';
 import type { PlanContext, StepEffects, StepResult } from '../steps/step.js';
 import { StepInputError } from '../steps/step.js';
 import { PlanContextFactory } from './plan-context.js';
-import { planStep, resolveParams, templateContext } from './planner.js';
+import { planStep, resolveParams, stepKey, templateContext } from './planner.js';
 import { RunAnnouncer } from './run-feed.js';
 import { type Claim, LostClaim, RunStore } from './run-store.js';
 import { StepRegistryProvider } from './step-registry.js';
@@ -116,7 +116,11 @@ export class RunWorker implements OnApplicationBootstrap, OnModuleDestroy {
       }
       await this.steps({ claim, run, resource, plan, template, signal: controller.signal });
     } catch (error) {
-      if (!(error instanceof LostClaim)) throw error;
+      if (!(error instanceof LostClaim)) {
+        // A fault of Vigia itself (not of a step): end the run rather than retry it forever on every lease expiry.
+        await this.store.finishRun(claim, RunStatus.failed, `internal error: ${(error as Error).message}`).catch(() => undefined);
+        throw error;
+      }
       this.logger.warn(`run ${claim.runId}: ${error.message}; stopped here`);
     } finally {
       clearInterval(renewal);
@@ -126,6 +130,8 @@ export class RunWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private async steps(ctx: Ctx): Promise<void> {
     const definition = ctx.run.definition as unknown as RunbookDefinition;
     const done = await this.store.steps(ctx.run.id);
+    // Outputs of steps completed before a resume are there for the steps after it.
+    for (const row of done) if (row.phase === 'main') (ctx.template.steps as Record<string, unknown>)[stepKey(row.name)] = row.outputs ?? {};
     for (const [index, step] of definition.steps.entries()) {
       const row = done.find((s) => s.phase === 'main' && s.index === index);
       if (row && (row.status === StepStatus.succeeded || row.status === StepStatus.skipped)) continue;
@@ -192,7 +198,8 @@ export class RunWorker implements OnApplicationBootstrap, OnModuleDestroy {
       return 'paused';
     }
     const status = result.ok ? StepStatus.succeeded : StepStatus.failed;
-    await this.store.finishStep(ctx.claim, row, { ...record, status, error: result.error ?? null });
+    await this.store.finishStep(ctx.claim, row, { ...record, status, error: result.error ?? null, outputs: result.outputs ?? {} });
+    (ctx.template.steps as Record<string, unknown>)[stepKey(step.name)] = result.outputs ?? {};
     await this.announce(ctx.run, { kind: 'step', step: step.name, status });
     return result.ok ? 'ok' : 'failed';
   }

@@ -89,6 +89,7 @@ export class RunStep {
   @Field() @Column({ type: 'text', default: '' }) stderr: string;
   @Field(() => Int, { nullable: true }) @Column({ type: 'int', nullable: true }) exitCode: number | null;
   @Field(() => String, { nullable: true }) @Column({ type: 'text', nullable: true }) error: string | null;
+  @Field(() => GraphQLJSONObject, { description: 'Values later steps use as {{ steps.<name>.<key> }}' }) @Column({ type: 'jsonb', default: () => "'{}'" }) outputs: Record<string, unknown>;
   @Field(() => Int) @Column({ type: 'int', default: 1 }) attempt: number;
   @Field() @Column({ type: 'timestamptz' }) startedAt: Date;
   @Field(() => Date, { nullable: true }) @Column({ type: 'timestamptz', nullable: true }) finishedAt: Date | null;

@@ -9,6 +9,7 @@ export interface HostRef {
 }
 
 export interface ResolvedHost extends HostRef {
+  tags?: string[];
   /** Present when the host can be reached over SSH: credential unsealed, host key pinned. */
   ssh?: SshTarget;
   sshProblem?: string;
@@ -56,7 +57,7 @@ export interface ActionResult {
  * very closure built with them, so what was previewed is what is executed.
  */
 export interface PlannedAction {
-  kind: 'ssh' | 'local' | 'haproxy' | 'http' | 'probe' | 'dns-query' | 'approval' | 'notify';
+  kind: 'ssh' | 'local' | 'haproxy' | 'http' | 'probe' | 'dns-query' | 'approval' | 'notify' | 'mysql';
   target: string;
   command: string;
   run: (io: ActionIo) => Promise<ActionResult>;
@@ -80,12 +81,16 @@ export interface StepExecution {
 export interface StepResult {
   ok: boolean;
   error?: string;
+  /** Values later steps may use as `{{ steps.<name>.<key> }}` (e.g. the promoted host). */
+  outputs?: Record<string, unknown>;
   /** Pause the run for an operator with this question; approving re-runs the step with `operatorOverride`. */
   askOperator?: string;
 }
 
 export interface StepPlan {
   actions: PlannedAction[];
+  /** What `outputs` will most likely be, known at planning time (dry-run shows later steps with them). */
+  outputs?: Record<string, unknown>;
   execute(exec: StepExecution): Promise<StepResult>;
 }
 

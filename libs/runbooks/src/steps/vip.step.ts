@@ -1,6 +1,7 @@
 import type { CommandResult } from '#lib/executors';
 import { CIDR4, IFNAME } from '../document/definition.js';
 import { sshAction } from './actions.js';
+import { mysqlCredentials, readOnlyAction } from './mysql.step.js';
 import { durationField, type PlanContext, type PlannedAction, type ResolvedHost, type StepHandler, StepInputError, sequential } from './step.js';
 
 /** Fencing reaches a host that may be dead: give up quickly rather than hold the takeover. */
@@ -80,7 +81,8 @@ export const vipMoveStep: StepHandler = {
       ? writeTrackFile(to, vip, 0, `${path}.to`, COMMAND_TIMEOUT_MS + 10_000, true)
       : sshAction(to, takeover, `${path}.to`, { timeoutMs: COMMAND_TIMEOUT_MS });
     const actions = [fence, add].filter((a): a is PlannedAction => !!a);
-    const requireFencing = ctx.resource?.requireFencing ?? false;
+    // For a MySQL group, fencing the old primary is mysql.promote's decision; the writer VIP then just follows.
+    const requireFencing = ctx.resource?.kind === 'vip_group' && ctx.resource.requireFencing;
     return {
       actions,
       async execute(exec) {
@@ -92,8 +94,11 @@ export const vipMoveStep: StepHandler = {
         }
         const added = await exec.perform(add);
         if (!added.ok) return { ok: false, error: `taking ${cidr} over on ${to.name} failed: ${added.stderr?.trim() || `exit ${added.exitCode}`}` };
-        await exec.effects.setPrimary(to.id, `${ip} moved to ${to.name}`);
-        if (from) await exec.effects.setFencePending(from.id, !(await fenced));
+        // For a VIP group the VIP is the resource; for a MySQL group it only follows the primary chosen before it.
+        if (ctx.resource?.kind === 'vip_group' || !ctx.resource) {
+          await exec.effects.setPrimary(to.id, `${ip} moved to ${to.name}`);
+          if (from) await exec.effects.setFencePending(from.id, !(await fenced));
+        }
         return { ok: true };
       },
     };
@@ -105,10 +110,12 @@ export const fenceStep: StepHandler = {
   type: 'fence',
   idempotent: () => true,
   async plan(w, ctx, path) {
-    const host = await ctx.resolveHost(w.host, `${path}.host`, true);
+    const host = await ctx.resolveHost(w.host, `${path}.host`, w.method !== 'mysql');
     const timeoutMs = durationField(w.timeout, 10_000);
     const vip = w.method === 'vip' ? vipSettings(w, ctx, path) : undefined;
-    const action = vip
+    const action = w.method === 'mysql'
+      ? readOnlyAction(host, { ...mysqlCredentials(ctx, path).admin, host: host.address })
+      : vip
       ? fenceVipAction(host, vip, `${path}.host`, timeoutMs)
       : sshAction(host, (w.argv as unknown[]).map(String), `${path}.argv`, { timeoutMs });
     const plan = sequential([action]);

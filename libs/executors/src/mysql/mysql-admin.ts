@@ -1,0 +1,101 @@
+import mysql, { type RowDataPacket } from 'mysql2/promise';
+import { changeSourceSql, flavorOf, type MysqlFlavor, replicaStatusSql, resetReplicaSql, type SourceSettings, startReplicaSql, stopReplicaSql, waitAppliedSql } from './replication-sql.js';
+
+export interface MysqlTarget {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+}
+
+export interface ReplicaState {
+  /** Where it replicates from; null when it is no replica. */
+  source: string | null;
+  ioRunning: boolean;
+  /** `Connecting`: the IO thread is retrying a source it lost. */
+  ioState: string;
+  sqlRunning: boolean;
+  secondsBehind: number | null;
+  lastIoError: string;
+  lastSqlError: string;
+  /** Received (MariaDB Gtid_IO_Pos / MySQL Retrieved_Gtid_Set). */
+  receivedGtid: string;
+}
+
+export interface ServerState {
+  flavor: MysqlFlavor;
+  version: string;
+  readOnly: boolean;
+  /** Applied: MariaDB @@gtid_current_pos, MySQL @@gtid_executed. */
+  gtid: string;
+  replica: ReplicaState | null;
+}
+
+/** One administrative session on a MySQL/MariaDB server (mysql2), for promotion and fencing. */
+export class MysqlAdmin {
+  private constructor(
+    private readonly connection: mysql.Connection,
+    readonly flavor: MysqlFlavor,
+  ) {}
+
+  static async connect(target: MysqlTarget, timeoutMs: number): Promise<MysqlAdmin> {
+    const connection = await mysql.createConnection({ host: target.host, port: target.port, user: target.user, password: target.password, connectTimeout: timeoutMs });
+    try {
+      const [[row]] = await connection.query<RowDataPacket[]>('SELECT VERSION() AS version');
+      return new MysqlAdmin(connection, flavorOf(String(row!.version)));
+    } catch (error) {
+      await connection.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async state(): Promise<ServerState> {
+    const [[vars]] = await this.connection.query<RowDataPacket[]>(
+      `SELECT VERSION() AS version, @@global.read_only AS readOnly, ${this.flavor === 'mariadb' ? '@@global.gtid_current_pos' : '@@global.gtid_executed'} AS gtid`,
+    );
+    const [rows] = await this.connection.query<RowDataPacket[]>(replicaStatusSql(this.flavor));
+    const r = rows[0];
+    const field = (...names: string[]): unknown => names.map((n) => r?.[n]).find((v) => v !== undefined);
+    const replica: ReplicaState | null = r
+      ? {
+          source: `${String(field('Master_Host', 'Source_Host'))}:${String(field('Master_Port', 'Source_Port'))}`,
+          ioRunning: field('Slave_IO_Running', 'Replica_IO_Running') === 'Yes',
+          ioState: String(field('Slave_IO_Running', 'Replica_IO_Running') ?? ''),
+          sqlRunning: field('Slave_SQL_Running', 'Replica_SQL_Running') === 'Yes',
+          secondsBehind: field('Seconds_Behind_Master', 'Seconds_Behind_Source') === null ? null : Number(field('Seconds_Behind_Master', 'Seconds_Behind_Source')),
+          lastIoError: String(field('Last_IO_Error') ?? ''),
+          lastSqlError: String(field('Last_SQL_Error') ?? ''),
+          receivedGtid: String(field('Gtid_IO_Pos', 'Retrieved_Gtid_Set') ?? ''),
+        }
+      : null;
+    return { flavor: this.flavor, version: String(vars!.version), readOnly: Boolean(Number(vars!.readOnly)), gtid: String(vars!.gtid ?? ''), replica };
+  }
+
+  async setReadOnly(on: boolean): Promise<void> {
+    await this.connection.query(`SET GLOBAL read_only = ${on ? 'ON' : 'OFF'}`);
+  }
+
+  /** True when everything received has been applied within `seconds`. */
+  async waitApplied(gtid: string, seconds: number): Promise<boolean> {
+    if (!gtid) return true;
+    const [[row]] = await this.connection.query<RowDataPacket[]>(waitAppliedSql(this.flavor), [gtid, seconds]);
+    return Number(row!.waited) === 0;
+  }
+
+  /** Stops replicating and forgets the source: the server is now a primary (still read-only until told). */
+  async detach(): Promise<void> {
+    await this.connection.query(stopReplicaSql(this.flavor));
+    await this.connection.query(resetReplicaSql(this.flavor));
+  }
+
+  /** Replicates from a new source with GTID auto-positioning. */
+  async replicateFrom(source: SourceSettings): Promise<void> {
+    await this.connection.query(stopReplicaSql(this.flavor));
+    await this.connection.query(changeSourceSql(this.flavor), [source.host, source.port, source.user, source.password]);
+    await this.connection.query(startReplicaSql(this.flavor));
+  }
+
+  async close(): Promise<void> {
+    await this.connection.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,165 @@
+import { compareGtid, MysqlAdmin, type MysqlTarget, type ServerState } from '#lib/executors';
+import { sshAction } from './actions.js';
+import { type PlanContext, type PlannedAction, type ResolvedHost, type StepHandler, StepInputError, durationField } from './step.js';
+
+const CONNECT_MS = 2000;
+export const NO_PROMOTE_TAG = 'no-promote';
+
+interface Member {
+  host: ResolvedHost;
+  state?: ServerState;
+  problem?: string;
+}
+
+export function mysqlCredentials(ctx: PlanContext, path: string): { admin: Omit<MysqlTarget, 'host'>; repl: { user: string; password: string } } {
+  const config = ctx.resource?.config ?? {};
+  const user = ctx.resourceSecret('user');
+  const password = ctx.resourceSecret('password');
+  if (!user || password === undefined) throw new StepInputError(`${path}.user`, 'the MySQL group has no admin user and password (secrets user, password)');
+  return {
+    admin: { port: Number(config.port ?? 3306), user, password },
+    repl: { user: String(config.replUser ?? 'repl'), password: ctx.resourceSecret('replPassword') ?? '' },
+  };
+}
+
+/** `read_only = ON` on a server: what fencing a MySQL primary means when it answers. */
+export function readOnlyAction(host: ResolvedHost, target: MysqlTarget): PlannedAction {
+  return {
+    kind: 'mysql',
+    target: `${host.name} (${target.host}:${target.port})`,
+    command: 'SET GLOBAL read_only = ON',
+    async run() {
+      const admin = await MysqlAdmin.connect(target, CONNECT_MS);
+      try {
+        await admin.setReadOnly(true);
+        return { ok: true, note: 'read_only=ON' };
+      } finally {
+        await admin.close();
+      }
+    },
+  };
+}
+
+async function inspect(host: ResolvedHost, admin: Omit<MysqlTarget, 'host'>): Promise<Member> {
+  try {
+    const session = await MysqlAdmin.connect({ ...admin, host: host.address }, CONNECT_MS);
+    try {
+      return { host, state: await session.state() };
+    } finally {
+      await session.close();
+    }
+  } catch (error) {
+    return { host, problem: (error as Error).message };
+  }
+}
+
+/** Why a replica may not be promoted, or undefined when it may. */
+function unfit(member: Member, from: ResolvedHost, port: number, maxLag: number): string | undefined {
+  if (!member.state) return `unreachable (${member.problem})`;
+  const replica = member.state.replica;
+  if (!replica) return 'not a replica';
+  if (replica.source !== `${from.address}:${port}`) return `replicates from ${replica.source}, not from ${from.name}`;
+  if (member.host.tags?.includes(NO_PROMOTE_TAG)) return `tagged ${NO_PROMOTE_TAG}`;
+  if (!replica.sqlRunning) return `SQL thread stopped${replica.lastSqlError ? `: ${replica.lastSqlError}` : ''}`;
+  if (replica.secondsBehind !== null && replica.secondsBehind > maxLag) return `lags ${replica.secondsBehind} s (threshold ${maxLag} s)`;
+  return undefined;
+}
+
+/**
+ * Promotes the best replica of a MySQL/MariaDB group, Orchestrator-style: the most advanced replica by received GTID
+ * (preference order on ties) that replicates from the failed primary, runs its SQL thread, lags under the threshold
+ * and is not tagged no-promote. Fences the old primary (read_only=ON, or the group's SSH fence command; unreachable:
+ * paused for an operator when the policy requires confirmed fencing), waits until the candidate has applied all it
+ * received, detaches it and makes it writable, and re-points the other replicas with GTID auto-positioning. Refuses,
+ * saying why, when no replica is safe. Not safe to repeat after a crash mid-way: an operator checks the topology.
+ */
+export const mysqlPromoteStep: StepHandler = {
+  type: 'mysql.promote',
+  idempotent: () => false,
+  async plan(w, ctx, path) {
+    if (ctx.resource?.kind !== 'mysql_group') throw new StepInputError(`${path}.from`, 'mysql.promote needs a MySQL group resource');
+    const config = ctx.resource.config;
+    const { admin, repl } = mysqlCredentials(ctx, path);
+    const maxLag = Number(config.maxLagSeconds ?? 10);
+    const waitSeconds = Math.round(durationField(w.wait, maxLag * 1000) / 1000);
+    const from = await ctx.resolveHost(w.from, `${path}.from`, false);
+    const forced = w.to === undefined ? undefined : await ctx.resolveHost(w.to, `${path}.to`, false);
+    const others = await Promise.all(ctx.resource.members.filter((m) => m.hostId !== from.id).map(async (m) => ctx.resolveHost(m.hostId, `${path}.members`, false)));
+    const members = await Promise.all(others.map((host) => inspect(host, admin)));
+    const old = await inspect(from, admin);
+    if (old.state && !old.state.readOnly && !w.switchover) {
+      const replicas = members.filter((m) => m.state?.replica?.source === `${from.address}:${admin.port}`);
+      if (replicas.some((m) => m.state!.replica!.ioRunning)) {
+        return refuse(`${from.name} is reachable, writable and replicas still replicate from it: it is healthy; use a switchover to move it`);
+      }
+    }
+    const fit = members.filter((m) => !unfit(m, from, admin.port, maxLag));
+    const reasons = members.map((m) => `${m.host.name}: ${unfit(m, from, admin.port, maxLag) ?? 'fit'}`).join('; ');
+    const ranked = fit.sort((a, b) => compareGtid(b.state!.replica!.receivedGtid || b.state!.gtid, a.state!.replica!.receivedGtid || a.state!.gtid) || others.indexOf(a.host) - others.indexOf(b.host));
+    const chosen = forced ? ranked.find((m) => m.host.id === forced.id) : ranked[0];
+    if (!chosen) return refuse(`no replica is safe to promote (${reasons || 'no replicas'})`);
+    const target: MysqlTarget = { ...admin, host: chosen.host.address };
+    const received = chosen.state!.replica!.receivedGtid;
+    const fenceSql = old.state ? readOnlyAction(from, { ...admin, host: from.address }) : undefined;
+    const fenceSsh = !old.state && Array.isArray(config.fenceCommand) && from.ssh ? sshAction(from, (config.fenceCommand as unknown[]).map(String), `${path}.from`, { timeoutMs: 10_000 }) : undefined;
+    const fence = fenceSql ?? fenceSsh;
+    const session = (command: string, work: (s: MysqlAdmin) => Promise<{ ok: boolean; note?: string }>, host = chosen.host, t = target): PlannedAction => ({
+      kind: 'mysql',
+      target: `${host.name} (${t.host}:${t.port})`,
+      command,
+      async run() {
+        const s = await MysqlAdmin.connect(t, CONNECT_MS);
+        try {
+          return await work(s);
+        } finally {
+          await s.close();
+        }
+      },
+    });
+    const wait = session(`wait until applied: ${received || '(nothing received)'} (at most ${waitSeconds} s)`, async (s) =>
+      (await s.waitApplied(received, waitSeconds)) ? { ok: true, note: 'relay log applied' } : { ok: false, note: `relay log not applied within ${waitSeconds} s: the replica lags beyond the threshold` });
+    const promote = session('STOP SLAVE; RESET SLAVE ALL; SET GLOBAL read_only = OFF', async (s) => {
+      await s.detach();
+      await s.setReadOnly(false);
+      return { ok: true, note: 'writable primary' };
+    });
+    const repoint = ranked.concat(members.filter((m) => m.state && !fit.includes(m) && m.state.replica)).filter((m) => m !== chosen).map((m) =>
+      session(`STOP SLAVE; CHANGE MASTER TO MASTER_HOST='${chosen.host.address}', MASTER_PORT=${admin.port}, MASTER_USER='${repl.user}', MASTER_PASSWORD='********', MASTER_USE_GTID=slave_pos; START SLAVE`, async (s) => {
+        await s.replicateFrom({ host: chosen.host.address, port: admin.port, user: repl.user, password: repl.password });
+        return { ok: true, note: `replicates from ${chosen.host.name}` };
+      }, m.host, { ...admin, host: m.host.address }));
+    const actions = [...(fence ? [fence] : []), wait, promote, ...repoint];
+    const outputs = { host: chosen.host.name, hostId: chosen.host.id, address: chosen.host.address, candidates: reasons };
+    const requireFencing = ctx.resource.requireFencing;
+    return {
+      actions,
+      outputs,
+      async execute(exec) {
+        const fenced = fence ? (await exec.perform(fence)).ok : false;
+        if (!fenced && requireFencing && !exec.operatorOverride) {
+          return { ok: false, askOperator: `${from.name} could not be fenced (${old.problem ?? 'fencing failed'}); approve only once it cannot accept writes` };
+        }
+        for (const action of [wait, promote]) {
+          const result = await exec.perform(action);
+          if (!result.ok) return { ok: false, error: `${chosen.host.name}: ${result.note ?? 'failed'}` };
+        }
+        await exec.effects.setPrimary(chosen.host.id, `${chosen.host.name} promoted (most advanced of: ${reasons})`);
+        await exec.effects.setFencePending(from.id, !fenced);
+        for (const action of repoint) {
+          const result = await exec.perform(action);
+          if (!result.ok) return { ok: false, error: `re-pointing ${action.target} failed: ${result.note}`, outputs };
+        }
+        return { ok: true, outputs };
+      },
+    };
+  },
+};
+
+function refuse(reason: string) {
+  return {
+    actions: [{ kind: 'mysql' as const, target: 'group', command: `refuse: ${reason}`, run: async () => ({ ok: false, note: reason }) }],
+    async execute() {
+      return { ok: false, error: `promotion refused: ${reason}` };
+    },
+  };
+}

@@ -1,0 +1,197 @@
+import mysql from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Company, RUN_FIELDS } from './support/company.js';
+import { ADMIN, APP, LabMariaDb, REPL } from './support/lab-mariadb.js';
+
+interface Run {
+  id: string;
+  status: string;
+  statusReason: string | null;
+  trigger: string;
+  runbookName: string;
+  steps: { name: string; type: string; status: string; error: string | null; actions: { kind: string; target: string; command: string; ok: boolean; note: string | null }[] }[];
+}
+
+/** A client that keeps inserting through the writer VIP and remembers every id the server acknowledged. */
+class Writer {
+  readonly acknowledged: number[] = [];
+  firstAfter?: number;
+  private next = 1;
+  private stopped = false;
+  private done?: Promise<void>;
+
+  constructor(private readonly vip: string) {}
+
+  start(): void {
+    this.done = this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    const deadline = Date.now() + 120_000;
+    let connection: mysql.Connection | undefined;
+    while (!this.stopped && Date.now() < deadline) {
+      try {
+        connection ??= await mysql.createConnection({ host: this.vip, port: 3306, user: APP.user, password: APP.password, connectTimeout: 500 });
+        const id = this.next++;
+        await connection.query({ sql: 'INSERT INTO shop.orders (id, note) VALUES (?, ?)', timeout: 3000 }, [id, `order ${id}`]);
+        this.acknowledged.push(id);
+        this.firstAfter ??= this.marked ? Date.now() : undefined;
+      } catch {
+        await connection?.destroy();
+        connection = undefined;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await connection?.end().catch(() => undefined);
+  }
+
+  private marked = false;
+  /** From now on, remember when the next insert succeeds. */
+  mark(): void {
+    this.marked = true;
+    this.firstAfter = undefined;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.done;
+  }
+}
+
+describe('MySQL failover in the lab: real MariaDB GTID replication with semi-sync, a writer VIP', () => {
+  let company: Company;
+  let db: LabMariaDb;
+  let vip: string;
+  const mysqlMonitor = async (name: string) => (await company.gql<{ createMonitor: { id: string } }>(
+    `mutation { createMonitor(input: {name: "${name} mysql", type: mysql, hostId: "${company.ids[name]}", config: {user: "${ADMIN.user}", password: "${ADMIN.password}"}, intervalMs: 1000, timeoutMs: 500}) { id } }`,
+  )).createMonitor.id;
+  const runs = (resourceId: string) => company.gql<{ runs: { nodes: Run[] } }>(`{ runs(filter: {resourceId: "${resourceId}"}, first: 20) { nodes { ${RUN_FIELDS} } } }`).then((d) => d.runs.nodes);
+  const group = async (name: string, members: string[], extra: Record<string, unknown> = {}) => {
+    const ids = company.ids;
+    for (const m of members) ids[`${m}-mysql`] ??= await mysqlMonitor(m);
+    return (await company.gql<{ createResource: { id: string; runbookId: string } }>('mutation($i: ResourceInput!) { createResource(input: $i) { id runbookId } }', {
+      i: {
+        name, kind: 'mysql_group', config: { port: 3306, replUser: REPL.user, maxLagSeconds: 5, confirmSeconds: 15, writerAddress: `${vip}/24`, writerInterface: 'eth0', ...extra },
+        secrets: { user: ADMIN.user, password: ADMIN.password, replPassword: REPL.password },
+        members: members.map((m) => ({ hostId: ids[m], monitorIds: [ids[`${m}-mysql`]] })), cooldownMinutes: 0,
+      },
+    })).createResource;
+  };
+  const incidentsOf = async (monitor: string) => (await company.gql<{ incidents: { nodes: { id: string; timeline: { kind: string; message: string }[] }[] } }>(
+    `{ incidents(filter: {monitorId: "${company.ids[monitor]}"}) { nodes { id timeline { kind message } } } }`,
+  )).incidents.nodes;
+
+  beforeAll(async () => {
+    company = await Company.start(['db1', 'db2', 'db3', 'dbx1', 'dbx2'], []);
+    db = new LabMariaDb(company.lab);
+    vip = `${company.lab.subnet}.110`;
+    await db.group('db1', ['db2', 'db3'], 1);
+  }, 180_000);
+  afterAll(async () => {
+    await company?.stop();
+  });
+
+  it('no false failover: db1 cut off from Vigia but not from its replicas', async () => {
+    const { lab } = company;
+    const created = await group('shop-db-a', ['db1', 'db2', 'db3']);
+    await company.until('db1 monitored up', async () => {
+      const d = await company.gql<{ monitor: { state: { health: string } | null } }>(`{ monitor(id: "${company.ids['db1-mysql']}") { state { health } } }`);
+      return d.monitor.state?.health === 'up';
+    });
+    // db1 drops whatever it would send to Vigia's address; the replicas (other addresses) still reach it.
+    lab.exec('db1', ['ip', 'route', 'add', 'blackhole', `${lab.gateway}/32`]);
+    const incident = await company.until('an incident on db1', async () => (await incidentsOf('db1-mysql'))[0], 20_000);
+    const note = await company.until('the no-failover decision', async () => {
+      const [i] = await incidentsOf('db1-mysql');
+      return i?.timeline.find((e) => /no failover/.test(e.message));
+    }, 40_000, 500);
+    expect(note.message).toMatch(/replicas do not confirm it is dead .*db2: IO thread still connected to db1/);
+    expect(incident.id).toBeDefined();
+    expect(await runs(created.id)).toEqual([]);
+    lab.exec('db1', ['ip', 'route', 'del', 'blackhole', `${lab.gateway}/32`]);
+    await company.gql(`mutation { deleteResource(id: "${created.id}") }`);
+    await company.until('db1 monitored up again', async () => {
+      const d = await company.gql<{ monitor: { state: { health: string } | null } }>(`{ monitor(id: "${company.ids['db1-mysql']}") { state { health } } }`);
+      return d.monitor.state?.health === 'up';
+    }, 30_000);
+  }, 120_000);
+
+  it('promotion: db1 killed under writes; the most advanced replica is promoted, the other follows it, the VIP moves, no acknowledged row is lost', async () => {
+    const { lab, ids } = company;
+    lab.exec('db1', ['ip', 'addr', 'add', `${vip}/24`, 'dev', 'eth0']);
+    const created = await group('shop-db', ['db1', 'db2', 'db3']);
+    const writer = new Writer(vip);
+    writer.start();
+    await company.until('writes flowing', async () => writer.acknowledged.length > 50, 20_000);
+    const killedAt = Date.now();
+    writer.mark();
+    await db.kill('db1');
+    const ackedBeforeKill = [...writer.acknowledged];
+    await company.until('a write acknowledged by the new primary', async () => writer.firstAfter !== undefined, 60_000, 50);
+    const seconds = (writer.firstAfter! - killedAt) / 1000;
+    console.log(`MySQL failover: ${seconds.toFixed(2)} s from killing db1's mariadbd to the first write acknowledged by the new primary`);
+    await new Promise((r) => setTimeout(r, 1000));
+    await writer.stop();
+    const run = await company.until('the failover run to finish', async () => {
+      const [r] = await runs(created.id);
+      return r && !['running', 'pending'].includes(r.status) && r;
+    }, 20_000);
+    expect(run, JSON.stringify(run)).toMatchObject({ status: 'succeeded', trigger: 'incident', runbookName: 'builtin/mysql-failover' });
+    const promote = run!.steps.find((s) => s.name === 'promote')!;
+    const state = await company.gql<{ resource: { primaryHostId: string; primaryReason: string; fencePending: string[] } }>(`{ resource(id: "${created.id}") { primaryHostId primaryReason fencePending } }`);
+    const newPrimary = state.resource.primaryHostId === ids.db2 ? 'db2' : 'db3';
+    const other = newPrimary === 'db2' ? 'db3' : 'db2';
+    expect([ids.db2, ids.db3]).toContain(state.resource.primaryHostId);
+    expect(state.resource.primaryReason).toMatch(new RegExp(`${newPrimary} promoted`));
+    expect(state.resource.fencePending).toEqual([ids.db1]);
+    expect(promote.actions.map((a) => `${a.target.split(' ')[0]}: ${a.command.split(';')[0]}`)).toEqual([
+      `${newPrimary}: wait until applied: ${promote.actions[0]!.command.slice('wait until applied: '.length).split(' (')[0]} (at most 5 s)`.split(';')[0],
+      `${newPrimary}: STOP SLAVE`,
+      `${other}: STOP SLAVE`,
+    ]);
+    // Every acknowledged row is on the new primary and on the replica that now follows it.
+    const all = writer.acknowledged;
+    expect(all.length).toBeGreaterThan(ackedBeforeKill.length);
+    for (const name of [newPrimary, other]) {
+      const deadline = Date.now() + 10_000;
+      let have = new Set<number>();
+      while (Date.now() < deadline) {
+        have = new Set((await db.sql(name, 'SELECT id FROM shop.orders')).map((r) => Number(r.id)));
+        if (all.every((id) => have.has(id))) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(all.filter((id) => !have.has(id)), `rows missing on ${name}`).toEqual([]);
+    }
+    const [status] = await db.sql(other, 'SHOW SLAVE STATUS');
+    expect(status).toMatchObject({ Master_Host: lab.host(newPrimary).address, Slave_IO_Running: 'Yes', Slave_SQL_Running: 'Yes' });
+    expect((await db.sql(newPrimary, 'SELECT @@global.read_only AS ro'))[0]!.ro).toBe(0);
+
+    // The old primary comes back: Vigia makes it read-only and leaves it so.
+    await db.start('db1', 1);
+    await company.until('db1 fenced on return', async () => {
+      const r = await company.gql<{ resource: { fencePending: string[] } }>(`{ resource(id: "${created.id}") { fencePending } }`);
+      return r.resource.fencePending.length === 0;
+    }, 30_000, 500);
+    expect((await db.sql('db1', 'SELECT @@global.read_only AS ro'))[0]!.ro).toBe(1);
+    expect((await company.gql<{ resource: { primaryHostId: string } }>(`{ resource(id: "${created.id}") { primaryHostId } }`)).resource.primaryHostId).toBe(ids[newPrimary]);
+  }, 180_000);
+
+  it('lagging replica: the only replica lags beyond the threshold, promotion is refused with the reason', async () => {
+    await db.group('dbx1', ['dbx2'], 11, { dbx2: 60 });
+    await db.sql('dbx1', 'SET GLOBAL rpl_semi_sync_master_enabled = OFF; INSERT INTO shop.orders VALUES (1, "a"), (2, "b")');
+    const created = await group('lagging-db', ['dbx1', 'dbx2'], { writerAddress: `${company.lab.subnet}.111/24` });
+    await company.until('dbx1 monitored up', async () => {
+      const d = await company.gql<{ monitor: { state: { health: string } | null } }>(`{ monitor(id: "${company.ids['dbx1-mysql']}") { state { health } } }`);
+      return d.monitor.state?.health === 'up';
+    });
+    await db.kill('dbx1');
+    const run = await company.until('the refused run', async () => {
+      const [r] = await runs(created.id);
+      return r && ['failed', 'succeeded'].includes(r.status) && r;
+    }, 60_000, 500);
+    expect(run.status).toBe('failed');
+    expect(run.steps[0]!.error).toMatch(/promotion refused: no replica is safe to promote \(dbx2: lags \d+ s \(threshold 5 s\)\)|relay log not applied within 5 s/);
+    expect((await db.sql('dbx2', 'SELECT @@global.read_only AS ro'))[0]!.ro).toBe(1);
+  }, 120_000);
+});

@@ -1,0 +1,107 @@
+import { type ChildProcess, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import mysql from 'mysql2/promise';
+import type { Lab } from './lab.js';
+
+const BIN = ['/usr/sbin/mariadbd', '/usr/bin/mariadbd'].find((p) => existsSync(p))!;
+const INSTALL = ['/usr/bin/mariadb-install-db', '/usr/bin/mysql_install_db'].find((p) => existsSync(p))!;
+
+export const ADMIN = { user: 'vigia', password: 'vigia-admin-pass' };
+export const REPL = { user: 'repl', password: 'repl-pass' };
+export const APP = { user: 'app', password: 'app-pass' };
+
+/**
+ * MariaDB servers in lab hosts, port 3306 on each host's address, GTID replication with semi-synchronous commits
+ * (AFTER_SYNC: a commit is acknowledged once a replica has it, so promoting the most advanced replica loses no
+ * acknowledged row) and a short slave_net_timeout (a replica notices a vanished primary within seconds).
+ */
+export class LabMariaDb {
+  readonly servers = new Map<string, { child?: ChildProcess; dir: string; address: string; serverId: number }>();
+
+  constructor(private readonly lab: Lab) {}
+
+  async start(name: string, serverId: number): Promise<void> {
+    const dir = join(this.lab.dir, `${name}-mariadb`);
+    if (!this.servers.has(name)) {
+      mkdirSync(dir);
+      execFileSync(INSTALL, ['--no-defaults', `--datadir=${join(dir, 'data')}`, '--user=root', '--auth-root-authentication-method=normal', '--skip-test-db'], { stdio: 'ignore' });
+      this.servers.set(name, { dir, address: this.lab.host(name).address, serverId });
+    }
+    const server = this.servers.get(name)!;
+    server.child = this.lab.spawnIn(name, BIN, [
+      '--no-defaults', `--datadir=${join(dir, 'data')}`, '--port=3306', '--bind-address=0.0.0.0', `--socket=${join(dir, 'mysqld.sock')}`,
+      `--pid-file=${join(dir, 'mysqld.pid')}`, '--user=root', `--server-id=${serverId}`, '--log-bin=mariadb-bin', '--log-slave-updates',
+      '--gtid-strict-mode=1', '--skip-name-resolve', '--innodb-buffer-pool-size=16M', '--performance-schema=OFF', '--slave-net-timeout=4',
+      '--rpl-semi-sync-master-enabled=ON', '--rpl-semi-sync-slave-enabled=ON', '--rpl-semi-sync-master-wait-point=AFTER_SYNC',
+      '--rpl-semi-sync-master-timeout=20000', `--log-error=${join(dir, 'error.log')}`,
+    ]);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        await (await this.root(name)).end();
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw new Error(`MariaDB in ${name} did not start: ${(error as Error).message}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+
+  /** root over the server's socket (the file system is shared with the lab). */
+  root(name: string): Promise<mysql.Connection> {
+    return mysql.createConnection({ socketPath: join(this.servers.get(name)!.dir, 'mysqld.sock'), user: 'root', multipleStatements: true });
+  }
+
+  async sql(name: string, statement: string): Promise<mysql.RowDataPacket[]> {
+    const c = await this.root(name);
+    try {
+      const [rows] = await c.query(statement);
+      return rows as mysql.RowDataPacket[];
+    } finally {
+      await c.end();
+    }
+  }
+
+  /** A primary and replicas of it; `delay` gives one replica a MASTER_DELAY (it lags on purpose). */
+  async group(primary: string, replicas: string[], firstId: number, delay: Record<string, number> = {}): Promise<void> {
+    await this.start(primary, firstId);
+    for (const [i, name] of replicas.entries()) await this.start(name, firstId + i + 1);
+    // Accounts are created on each server without binary logging: a delayed replica has them before it has the data.
+    for (const name of [primary, ...replicas]) {
+      await this.sql(name, `SET SESSION sql_log_bin = 0;
+        CREATE USER '${ADMIN.user}'@'%' IDENTIFIED BY '${ADMIN.password}'; GRANT ALL ON *.* TO '${ADMIN.user}'@'%' WITH GRANT OPTION;
+        CREATE USER '${REPL.user}'@'%' IDENTIFIED BY '${REPL.password}'; GRANT REPLICATION SLAVE ON *.* TO '${REPL.user}'@'%';
+        CREATE USER '${APP.user}'@'%' IDENTIFIED BY '${APP.password}'; GRANT SELECT, INSERT ON shop.* TO '${APP.user}'@'%';`);
+    }
+    await this.sql(primary, 'CREATE DATABASE shop; CREATE TABLE shop.orders (id INT PRIMARY KEY, note TEXT);');
+    const address = this.servers.get(primary)!.address;
+    for (const name of replicas) {
+      await this.sql(name, `SET GLOBAL read_only = ON;
+        CHANGE MASTER TO MASTER_HOST='${address}', MASTER_PORT=3306, MASTER_USER='${REPL.user}', MASTER_PASSWORD='${REPL.password}',
+          MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1${delay[name] ? `, MASTER_DELAY=${delay[name]}` : ''};
+        START SLAVE;`);
+    }
+    // Wait until every replica has the schema (with a delay: until it has received it).
+    for (const name of replicas) {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const [status] = await this.sql(name, 'SHOW SLAVE STATUS');
+        if (status?.Slave_IO_Running === 'Yes' && (delay[name] || (await this.sql(name, "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = 'shop'"))[0]!.n === 1)) break;
+        if (Date.now() > deadline) throw new Error(`${name} did not start replicating: ${JSON.stringify(status)}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+
+  /** Kills mariadbd (SIGKILL: a crash, no goodbye to the replicas beyond the TCP reset). */
+  async kill(name: string): Promise<void> {
+    const server = this.servers.get(name)!;
+    const child = server.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    server.child = undefined;
+  }
+}
