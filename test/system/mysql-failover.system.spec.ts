@@ -175,6 +175,51 @@ describe('MySQL failover in the lab: real MariaDB GTID replication with semi-syn
     }, 30_000, 500);
     expect((await db.sql('db1', 'SELECT @@global.read_only AS ro'))[0]!.ro).toBe(1);
     expect((await company.gql<{ resource: { primaryHostId: string } }>(`{ resource(id: "${created.id}") { primaryHostId } }`)).resource.primaryHostId).toBe(ids[newPrimary]);
+
+    // Promoting away from a healthy primary is refused (that is a switchover, not a failover).
+    const healthy = (await company.gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${created.runbookId}", resourceId: "${created.id}", params: {from: "${newPrimary}"}}) { id } }`)).startRun;
+    const refused = await company.until('the refused promotion', async () => {
+      const r = (await runs(created.id)).find((x) => x.id === healthy.id);
+      return r && ['failed', 'succeeded'].includes(r.status) && r;
+    }, 20_000);
+    expect(refused.status).toBe('failed');
+    expect(refused.steps[0]!.error).toMatch(new RegExp(`${newPrimary} is reachable, writable and replicas still replicate from it`));
+    expect((await db.sql(newPrimary, 'SELECT @@global.read_only AS ro'))[0]!.ro).toBe(0);
+  }, 180_000);
+
+  it('host loss with "require confirmed fencing": db4 vanishes, replicas confirm, promotion waits for an operator, then completes', async () => {
+    const { lab, ids } = company;
+    for (const name of ['db4', 'db5', 'db6']) await company.addHost(name);
+    await db.group('db4', ['db5', 'db6'], 21);
+    const created = await group('fenced-db', ['db4', 'db5', 'db6'], { writerAddress: `${lab.subnet}.112/24` });
+    await company.gql(`mutation { updateResource(id: "${created.id}", input: {requireFencing: true}) { id } }`);
+    lab.exec('db4', ['ip', 'addr', 'add', `${lab.subnet}.112/24`, 'dev', 'eth0']);
+    await company.until('db4 monitored up', async () => {
+      const d = await company.gql<{ monitor: { state: { health: string } | null } }>(`{ monitor(id: "${ids['db4-mysql']}") { state { health } } }`);
+      return d.monitor.state?.health === 'up';
+    });
+    await db.sql('db4', 'INSERT INTO shop.orders VALUES (1, "before the loss")');
+    const lostAt = Date.now();
+    lab.isolate('db4');
+    const paused = await company.until('the promotion to wait for an operator', async () => {
+      const [r] = await runs(created.id);
+      return r?.status === 'waiting_approval' && r;
+    }, 60_000, 250);
+    console.log(`host loss: replicas confirmed and the run paused for fencing ${((Date.now() - lostAt) / 1000).toFixed(1)} s after db4 vanished`);
+    expect(paused.statusReason).toMatch(/db4 could not be fenced .*approve only once it cannot accept writes/);
+    for (const name of ['db5', 'db6']) expect((await db.sql(name, 'SELECT @@global.read_only AS ro'))[0]!.ro).toBe(1);
+    await company.gql(`mutation { approveRun(id: "${paused.id}") { id } }`);
+    const done = await company.until('the approved promotion', async () => {
+      const r = (await runs(created.id)).find((x) => x.id === paused.id)!;
+      return ['succeeded', 'failed'].includes(r.status) && r;
+    }, 30_000);
+    expect(done.status, JSON.stringify(done.steps)).toBe('succeeded');
+    const state = (await company.gql<{ resource: { primaryHostId: string; fencePending: string[] } }>(`{ resource(id: "${created.id}") { primaryHostId fencePending } }`)).resource;
+    expect([ids.db5, ids.db6]).toContain(state.primaryHostId);
+    expect(state.fencePending).toEqual([ids.db4]);
+    const promoted = state.primaryHostId === ids.db5 ? 'db5' : 'db6';
+    expect((await db.sql(promoted, 'SELECT note FROM shop.orders WHERE id = 1'))[0]!.note).toBe('before the loss');
+    lab.reconnect('db4');
   }, 180_000);
 
   it('lagging replica: the only replica lags beyond the threshold, promotion is refused with the reason', async () => {

@@ -47,6 +47,14 @@ export class Company {
     }
   }
 
+  /** A new lab host, registered in Vigia like the first ones. */
+  async addHost(name: string): Promise<void> {
+    const h = await this.lab.add(name);
+    this.ids[name] = (await this.gql<{ createHost: { id: string } }>(
+      `mutation { createHost(input: {name: "${name}", addresses: ["${h.address}"], sshCredentialId: "${this.ids.key}", sshHostKey: "${h.hostKeyFingerprint}"}) { id } }`,
+    )).createHost.id;
+  }
+
   async startWeb(name: string): Promise<void> {
     this.web.set(name, this.lab.httpServer(name));
     await this.lab.waitPort(this.lab.host(name).address, 80);

@@ -86,6 +86,12 @@ export class Lab {
     return lab;
   }
 
+  /** Adds a host to a running lab (next free address). */
+  async add(name: string): Promise<LabHost> {
+    await this.addHost(name, `${this.subnet}.${11 + this.hosts.size}`);
+    return this.host(name);
+  }
+
   private async addHost(name: string, address: string): Promise<void> {
     const ns = `vlab-${process.pid}-${this.id}-${name}`;
     const rootIf = `${PREFIX}${this.id}${this.hosts.size}`;

@@ -104,9 +104,11 @@ export function templateContext(params: Record<string, unknown>, ctx: PlanContex
 export async function dryRun(definition: RunbookDefinition, given: Record<string, unknown>, registry: StepRegistry, ctx: PlanContext): Promise<StepPreview[]> {
   const params = await resolveParams(definition, given, ctx);
   const template = templateContext(params, ctx);
+  let refused = false;
   const preview = async (step: StepDef, path: string): Promise<StepPreview> => {
     const plan = await planStep(step, path, registry, template, ctx);
     (template.steps as Record<string, unknown>)[stepKey(step.name)] = plan.outputs ?? {};
+    if (plan.refusal) refused = true;
     const compensate = typeof step.on_failure === 'object' ? await Promise.all(step.on_failure.compensate.map((c, i) => preview(c, `${path}.on_failure.compensate[${i}]`))) : [];
     return {
       name: step.name,
@@ -118,7 +120,10 @@ export async function dryRun(definition: RunbookDefinition, given: Record<string
     };
   };
   const steps: StepPreview[] = [];
-  for (const [index, step] of definition.steps.entries()) steps.push(await preview(step, `steps[${index}]`));
+  for (const [index, step] of definition.steps.entries()) {
+    steps.push(await preview(step, `steps[${index}]`));
+    if (refused) break;
+  }
   return steps;
 }
 

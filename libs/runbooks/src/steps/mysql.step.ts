@@ -157,6 +157,7 @@ export const mysqlPromoteStep: StepHandler = {
 
 function refuse(reason: string) {
   return {
+    refusal: reason,
     actions: [{ kind: 'mysql' as const, target: 'group', command: `refuse: ${reason}`, run: async () => ({ ok: false, note: reason }) }],
     async execute() {
       return { ok: false, error: `promotion refused: ${reason}` };

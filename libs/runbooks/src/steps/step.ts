@@ -89,6 +89,8 @@ export interface StepResult {
 
 export interface StepPlan {
   actions: PlannedAction[];
+  /** The step will refuse (as things stand now): later steps cannot be planned, and a dry-run stops here. */
+  refusal?: string;
   /** What `outputs` will most likely be, known at planning time (dry-run shows later steps with them). */
   outputs?: Record<string, unknown>;
   execute(exec: StepExecution): Promise<StepResult>;
