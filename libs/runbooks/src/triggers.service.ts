@@ -76,7 +76,7 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
   private async confirmMysqlPrimaryDead(resource: Resource, member: ResourceMember, incident: Incident, say: (t: string) => Promise<void>): Promise<void> {
     const deadline = Date.now() + Number(resource.config.confirmSeconds ?? 30) * 1000;
     const ctx = this.contexts.create(resource.tenantId, resource, { incidentId: incident.id });
-    let last = '';
+    let last: string;
     for (;;) {
       const verdict = await replicasConfirmLoss(ctx, member.hostId);
       last = verdict.evidence;

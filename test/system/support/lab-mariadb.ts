@@ -42,7 +42,7 @@ export class LabMariaDb {
         await (await this.root(name)).end();
         return;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`MariaDB in ${name} did not start: ${(error as Error).message}`);
+        if (Date.now() > deadline) throw new Error(`MariaDB in ${name} did not start: ${(error as Error).message}`, { cause: error });
         await new Promise((r) => setTimeout(r, 200));
       }
     }
