@@ -145,7 +145,21 @@ steps:
     expect((await create(`name: "bad", kind: vm, config: {}, members: [{hostId: "${ids.web1}"}]`)).extensions?.field).toBe('input.kind');
     expect((await create(`name: "bad", kind: dns_record, config: {server: "192.0.2.53", zone: "example.test", name: "www"}, secrets: {password: "x"}, members: [{hostId: "${ids.web1}"}]`)).extensions?.field).toBe('input.secrets.password');
     const count = await run<{ resources: { totalCount: number } }>('{ resources { totalCount } }');
-    expect(count.resources.totalCount).toBe(1);
+    expect(count.resources.totalCount).toBe(1); // the VIP group of the test before
+  });
+
+  it('refuses bad MySQL groups field by field', async () => {
+    const create = async (members: string, config = '{port: 3306}', secrets = '{user: "vigia", password: "x"}') =>
+      (await fails(`mutation { createResource(input: {name: "db", kind: mysql_group, config: ${config}, secrets: ${secrets}, members: ${members}}) { id } }`)).extensions;
+    expect(await create(`[{hostId: "00000000-0000-4000-8000-000000000000"}]`)).toMatchObject({ code: 'NOT_FOUND', field: 'input.members[0].hostId' });
+    expect(await create(`[{hostId: "${ids.web1}"}, {hostId: "${ids.web2}"}, {hostId: "${ids.web1}"}]`)).toMatchObject({ field: 'input.members[2].hostId' });
+    expect(await create(`[{hostId: "${ids.web1}"}]`, '{maxLagSeconds: 100000}')).toMatchObject({ field: 'input.config.maxLagSeconds' });
+    expect(await create(`[{hostId: "${ids.web1}"}]`, '{fenceCommand: "systemctl stop mariadb"}')).toMatchObject({ field: 'input.config.fenceCommand' });
+    expect(await create(`[{hostId: "${ids.web1}"}]`, '{writerAddress: "10.0.0.5"}')).toMatchObject({ field: 'input.config.writerAddress' });
+    expect(await create(`[{hostId: "${ids.web1}"}]`, '{}', '{apiKey: "x"}')).toMatchObject({ field: 'input.secrets.apiKey' });
+    const created = await run<{ createResource: { id: string; runbookId: string } }>(`mutation { createResource(input: {name: "db", kind: mysql_group, config: {maxLagSeconds: 5, writerAddress: "192.0.2.50/24", writerInterface: "eth0"}, members: [{hostId: "${ids.web1}"}, {hostId: "${ids.web2}"}]}) { id runbookId } }`);
+    expect((await run<{ runbook: { name: string } }>(`{ runbook(id: "${created.createResource.runbookId}") { name } }`)).runbook.name).toBe('builtin/mysql-failover');
+    await run(`mutation { deleteResource(id: "${created.createResource.id}") }`);
   });
 
   it('lets a viewer read but not run', async () => {

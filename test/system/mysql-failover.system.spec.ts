@@ -1,7 +1,6 @@
-import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Company, RUN_FIELDS } from './support/company.js';
-import { ADMIN, APP, LabMariaDb, REPL } from './support/lab-mariadb.js';
+import { ADMIN, LabMariaDb, REPL, Writer } from './support/lab-mariadb.js';
 
 interface Run {
   id: string;
@@ -10,53 +9,6 @@ interface Run {
   trigger: string;
   runbookName: string;
   steps: { name: string; type: string; status: string; error: string | null; actions: { kind: string; target: string; command: string; ok: boolean; note: string | null }[] }[];
-}
-
-/** A client that keeps inserting through the writer VIP and remembers every id the server acknowledged. */
-class Writer {
-  readonly acknowledged: number[] = [];
-  firstAfter?: number;
-  private next = 1;
-  private stopped = false;
-  private done?: Promise<void>;
-
-  constructor(private readonly vip: string) {}
-
-  start(): void {
-    this.done = this.loop();
-  }
-
-  private async loop(): Promise<void> {
-    const deadline = Date.now() + 120_000;
-    let connection: mysql.Connection | undefined;
-    while (!this.stopped && Date.now() < deadline) {
-      try {
-        connection ??= await mysql.createConnection({ host: this.vip, port: 3306, user: APP.user, password: APP.password, connectTimeout: 500 });
-        const id = this.next++;
-        await connection.query({ sql: 'INSERT INTO shop.orders (id, note) VALUES (?, ?)', timeout: 3000 }, [id, `order ${id}`]);
-        this.acknowledged.push(id);
-        this.firstAfter ??= this.marked ? Date.now() : undefined;
-      } catch {
-        await connection?.destroy();
-        connection = undefined;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    await connection?.end().catch(() => undefined);
-  }
-
-  private marked = false;
-  /** From now on, remember when the next insert succeeds. */
-  mark(): void {
-    this.marked = true;
-    this.firstAfter = undefined;
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.done;
-  }
 }
 
 describe('MySQL failover in the lab: real MariaDB GTID replication with semi-sync, a writer VIP', () => {
@@ -221,6 +173,42 @@ describe('MySQL failover in the lab: real MariaDB GTID replication with semi-syn
     expect((await db.sql(promoted, 'SELECT note FROM shop.orders WHERE id = 1'))[0]!.note).toBe('before the loss');
     lab.reconnect('db4');
   }, 180_000);
+
+  it('switchover: a planned primary change under writes, no acknowledged row lost, the old primary follows the new one', async () => {
+    const { lab, ids } = company;
+    for (const name of ['db7', 'db8', 'db9']) await company.addHost(name);
+    await db.group('db7', ['db8', 'db9'], 31);
+    const svip = `${lab.subnet}.113`;
+    lab.exec('db7', ['ip', 'addr', 'add', `${svip}/24`, 'dev', 'eth0']);
+    const created = await group('switch-db', ['db7', 'db8', 'db9'], { writerAddress: `${svip}/24` });
+    const switchover = (await company.gql<{ runbooks: { nodes: { id: string; name: string }[] } }>('{ runbooks(first: 50) { nodes { id name } } }')).runbooks.nodes.find((r) => r.name === 'builtin/mysql-switchover')!;
+    const writer = new Writer(svip);
+    writer.start();
+    await company.until('writes flowing', async () => writer.acknowledged.length > 30, 20_000);
+    const run = (await company.gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${switchover.id}", resourceId: "${created.id}", params: {from: "db7", to: "db8"}}) { id } }`)).startRun;
+    const done = await company.until('the switchover', async () => {
+      const r = (await runs(created.id)).find((x) => x.id === run.id)!;
+      return ['succeeded', 'failed'].includes(r.status) && r;
+    }, 30_000);
+    expect(done.status, JSON.stringify(done.steps)).toBe('succeeded');
+    const before = writer.acknowledged.length;
+    await company.until('writes through the new primary', async () => writer.acknowledged.length > before + 20, 20_000);
+    await writer.stop();
+    expect((await company.gql<{ resource: { primaryHostId: string; primaryReason: string } }>(`{ resource(id: "${created.id}") { primaryHostId primaryReason } }`)).resource).toMatchObject({ primaryHostId: ids.db8, primaryReason: expect.stringMatching(/^switchover from db7 to db8 \(run .*, manual\)$/) });
+    for (const name of ['db8', 'db9', 'db7']) {
+      const deadline = Date.now() + 10_000;
+      let have = new Set<number>();
+      while (Date.now() < deadline) {
+        have = new Set((await db.sql(name, 'SELECT id FROM shop.orders')).map((r) => Number(r.id)));
+        if (writer.acknowledged.every((id) => have.has(id))) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(writer.acknowledged.filter((id) => !have.has(id)), `rows missing on ${name}`).toEqual([]);
+    }
+    const [status] = await db.sql('db7', 'SHOW SLAVE STATUS');
+    expect(status).toMatchObject({ Master_Host: lab.host('db8').address, Slave_IO_Running: 'Yes', Slave_SQL_Running: 'Yes' });
+    expect((await db.sql('db7', 'SELECT @@global.read_only AS ro'))[0]!.ro).toBe(1);
+  }, 120_000);
 
   it('lagging replica: the only replica lags beyond the threshold, promotion is refused with the reason', async () => {
     await db.group('dbx1', ['dbx2'], 11, { dbx2: 60 });

@@ -102,6 +102,8 @@ export class ResourcesService {
     if (primaryHostId && !members.some((m) => m.hostId === primaryHostId)) throw VigiaException.invalid('input.primaryHostId', 'must be one of the members');
     const runbookId = input.runbookId ? (await this.runbooks.scope.get(principal, input.runbookId, 'input.runbookId')).id : await this.runbooks.builtin(principal, kind, 'failure');
     const recoveryRunbookId = input.recoveryRunbookId ? (await this.runbooks.scope.get(principal, input.recoveryRunbookId, 'input.recoveryRunbookId')).id : await this.runbooks.builtin(principal, kind, 'recovery');
+    // Runbooks operators start by hand for this kind (e.g. a planned MySQL switchover) are installed alongside.
+    await this.runbooks.builtin(principal, kind, 'manual');
     return withDatabaseErrors(() =>
       this.dataSource.transaction(async (manager) => {
         const resource = await manager.save(manager.create(Resource, {

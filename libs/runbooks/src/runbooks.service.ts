@@ -80,7 +80,7 @@ export class RunbooksService {
   }
 
   /** The built-in runbook for a kind and role, installed in the tenant on first use. */
-  async builtin(principal: Principal, kind: string, role: 'failure' | 'recovery'): Promise<string | null> {
+  async builtin(principal: Principal, kind: string, role: 'failure' | 'recovery' | 'manual'): Promise<string | null> {
     const template = BUILTIN_RUNBOOKS.find((b) => b.kinds.includes(kind) && b.role === role);
     if (!template) return null;
     const existing = await this.scope.repository.findOne({ where: { tenantId: principal.tenantId, name: template.name } });

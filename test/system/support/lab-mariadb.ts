@@ -105,3 +105,50 @@ export class LabMariaDb {
     server.child = undefined;
   }
 }
+
+/** A client that keeps inserting through the writer VIP and remembers every id the server acknowledged. */
+export class Writer {
+  readonly acknowledged: number[] = [];
+  firstAfter?: number;
+  private next = 1;
+  private stopped = false;
+  private done?: Promise<void>;
+
+  constructor(private readonly vip: string) {}
+
+  start(): void {
+    this.done = this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    const deadline = Date.now() + 120_000;
+    let connection: mysql.Connection | undefined;
+    while (!this.stopped && Date.now() < deadline) {
+      try {
+        connection ??= await mysql.createConnection({ host: this.vip, port: 3306, user: APP.user, password: APP.password, connectTimeout: 500 });
+        const id = this.next++;
+        await connection.query({ sql: 'INSERT INTO shop.orders (id, note) VALUES (?, ?)', timeout: 3000 }, [id, `order ${id}`]);
+        this.acknowledged.push(id);
+        this.firstAfter ??= this.marked ? Date.now() : undefined;
+      } catch {
+        await connection?.destroy();
+        connection = undefined;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await connection?.end().catch(() => undefined);
+  }
+
+  private marked = false;
+  /** From now on, remember when the next insert succeeds. */
+  mark(): void {
+    this.marked = true;
+    this.firstAfter = undefined;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.done;
+  }
+}

@@ -88,9 +88,16 @@ export class MysqlAdmin {
     await this.connection.query(resetReplicaSql(this.flavor));
   }
 
-  /** Replicates from a new source with GTID auto-positioning. */
-  async replicateFrom(source: SourceSettings): Promise<void> {
+  /**
+   * Replicates from a new source with GTID auto-positioning. A former primary (`ownHistory`) starts from what it
+   * wrote itself: on MariaDB its replica position is set to its binlog position first (MySQL's auto-position
+   * already counts gtid_executed).
+   */
+  async replicateFrom(source: SourceSettings, ownHistory = false): Promise<void> {
     await this.connection.query(stopReplicaSql(this.flavor));
+    if (ownHistory && this.flavor === 'mariadb') await this.connection.query('SET GLOBAL gtid_slave_pos = @@global.gtid_binlog_pos');
+    // A demoted primary must stop waiting for semi-sync acknowledgements of what it now only applies.
+    if (ownHistory) await this.connection.query('SET GLOBAL rpl_semi_sync_master_enabled = OFF').catch(() => undefined);
     await this.connection.query(changeSourceSql(this.flavor), [source.host, source.port, source.user, source.password]);
     await this.connection.query(startReplicaSql(this.flavor));
   }

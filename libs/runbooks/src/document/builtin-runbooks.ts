@@ -2,7 +2,8 @@
 export interface BuiltinRunbook {
   name: string;
   kinds: string[];
-  role: 'failure' | 'recovery';
+  /** failure / recovery: bound to resources of its kinds; manual: installed for operators to run. */
+  role: 'failure' | 'recovery' | 'manual';
   source: string;
 }
 
@@ -56,6 +57,24 @@ steps:
   - name: promote
     type: mysql.promote
     with: { from: "{{ params.from }}" }
+  - name: writer
+    type: vip.move
+    with: { from: "{{ params.from }}", to: "{{ steps.promote.host }}", address: "{{ resource.config.writerAddress }}", interface: "{{ resource.config.writerInterface }}" }
+`,
+  },
+  {
+    name: 'builtin/mysql-switchover',
+    kinds: ['mysql_group'],
+    role: 'manual',
+    source: `name: builtin/mysql-switchover
+description: Planned primary change for maintenance - writes blocked briefly (read_only), no row lost; the old primary becomes a replica.
+params:
+  from: { type: host, description: "the current primary" }
+  to: { type: host, required: false, description: "the new primary (default: the most advanced replica)" }
+steps:
+  - name: promote
+    type: mysql.promote
+    with: { from: "{{ params.from }}", to: "{{ params.to }}", switchover: true }
   - name: writer
     type: vip.move
     with: { from: "{{ params.from }}", to: "{{ steps.promote.host }}", address: "{{ resource.config.writerAddress }}", interface: "{{ resource.config.writerInterface }}" }

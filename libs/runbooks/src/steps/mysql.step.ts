@@ -87,7 +87,9 @@ export const mysqlPromoteStep: StepHandler = {
     const others = await Promise.all(ctx.resource.members.filter((m) => m.hostId !== from.id).map(async (m) => ctx.resolveHost(m.hostId, `${path}.members`, false)));
     const members = await Promise.all(others.map((host) => inspect(host, admin)));
     const old = await inspect(from, admin);
-    if (old.state && !old.state.readOnly && !w.switchover) {
+    const switchover = w.switchover === true;
+    if (switchover && !old.state) return refuse(`a switchover needs ${from.name} to answer (${old.problem}); for a dead primary use a failover`);
+    if (old.state && !old.state.readOnly && !switchover) {
       const replicas = members.filter((m) => m.state?.replica?.source === `${from.address}:${admin.port}`);
       if (replicas.some((m) => m.state!.replica!.ioRunning)) {
         return refuse(`${from.name} is reachable, writable and replicas still replicate from it: it is healthy; use a switchover to move it`);
@@ -116,8 +118,16 @@ export const mysqlPromoteStep: StepHandler = {
         }
       },
     });
-    const wait = session(`wait until applied: ${received || '(nothing received)'} (at most ${waitSeconds} s)`, async (s) =>
-      (await s.waitApplied(received, waitSeconds)) ? { ok: true, note: 'relay log applied' } : { ok: false, note: `relay log not applied within ${waitSeconds} s: the replica lags beyond the threshold` });
+    // A switchover waits for the old primary's own position, read after it stopped taking writes: nothing in flight is left behind.
+    const oldTarget: MysqlTarget = { ...admin, host: from.address };
+    const wait = session(switchover ? `wait until applied: ${from.name}'s position once read-only (at most ${waitSeconds} s)` : `wait until applied: ${received || '(nothing received)'} (at most ${waitSeconds} s)`, async (s) => {
+      let position = received;
+      if (switchover) {
+        const o = await MysqlAdmin.connect(oldTarget, CONNECT_MS);
+        position = await o.state().then((st) => st.gtid).finally(() => o.close());
+      }
+      return (await s.waitApplied(position, waitSeconds)) ? { ok: true, note: `applied up to ${position || 'nothing'}` } : { ok: false, note: `relay log not applied within ${waitSeconds} s: the replica lags beyond the threshold` };
+    });
     const promote = session('STOP SLAVE; RESET SLAVE ALL; SET GLOBAL read_only = OFF', async (s) => {
       await s.detach();
       await s.setReadOnly(false);
@@ -128,6 +138,13 @@ export const mysqlPromoteStep: StepHandler = {
         await s.replicateFrom({ host: chosen.host.address, port: admin.port, user: repl.user, password: repl.password });
         return { ok: true, note: `replicates from ${chosen.host.name}` };
       }, m.host, { ...admin, host: m.host.address }));
+    // In a switchover the old primary, read-only already, becomes a replica of the new one.
+    if (switchover) {
+      repoint.push(session(`STOP SLAVE; SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos; SET GLOBAL rpl_semi_sync_master_enabled = OFF; CHANGE MASTER TO MASTER_HOST='${chosen.host.address}', MASTER_PORT=${admin.port}, MASTER_USER='${repl.user}', MASTER_PASSWORD='********', MASTER_USE_GTID=slave_pos; START SLAVE`, async (s) => {
+        await s.replicateFrom({ host: chosen.host.address, port: admin.port, user: repl.user, password: repl.password }, true);
+        return { ok: true, note: `${from.name} replicates from ${chosen.host.name}` };
+      }, from, oldTarget));
+    }
     const actions = [...(fence ? [fence] : []), wait, promote, ...repoint];
     const outputs = { host: chosen.host.name, hostId: chosen.host.id, address: chosen.host.address, candidates: reasons };
     const requireFencing = ctx.resource.requireFencing;
@@ -143,7 +160,7 @@ export const mysqlPromoteStep: StepHandler = {
           const result = await exec.perform(action);
           if (!result.ok) return { ok: false, error: `${chosen.host.name}: ${result.note ?? 'failed'}` };
         }
-        await exec.effects.setPrimary(chosen.host.id, `${chosen.host.name} promoted (most advanced of: ${reasons})`);
+        await exec.effects.setPrimary(chosen.host.id, switchover ? `switchover from ${from.name} to ${chosen.host.name}` : `${chosen.host.name} promoted (most advanced of: ${reasons})`);
         await exec.effects.setFencePending(from.id, !fenced);
         for (const action of repoint) {
           const result = await exec.perform(action);
