@@ -58,7 +58,7 @@ steps:
     expect(at('steps[0].with.to')).toMatch(/no parameter "nope"/);
     expect(at('steps[0].with.arp_count')).toMatch(/at most 10/);
     expect(at('steps[1].type')).toMatch(/steps\[1\] \(typo\): unknown step type "vip.mvoe"/);
-    expect(at('steps[2].type')).toMatch(/vm.migrate is not available in this version/);
+    expect(at('steps[2].with.from')).toMatch(/is required/);
     expect(at('steps[3].with.argv')).toMatch(/at least 1/);
     expect(at('steps[3].with.shell')).toMatch(/not a known field/);
     expect((await validate('name: x\nsteps: [ {'))[0]).toMatchObject({ path: 'document', message: expect.stringMatching(/not valid YAML/) });
@@ -142,7 +142,8 @@ steps:
     expect((await create(`${base}, config: {address: "192.0.2.100/24", interface: "eth0; reboot"}`)).extensions?.field).toBe('input.config.interface');
     expect((await create(`${base}, config: {address: "192.0.2.100/24", interface: "eth0", vip: 1}`)).extensions?.field).toBe('input.config.vip');
     expect((await create(`name: "bad", kind: vip_group, config: {address: "192.0.2.100/24", interface: "eth0"}, members: [{hostId: "${ids.web1}"}, {hostId: "${ids.web1}"}]`)).extensions?.field).toBe('input.members[1].hostId');
-    expect((await create(`name: "bad", kind: vm, config: {}, members: [{hostId: "${ids.web1}"}]`)).extensions?.field).toBe('input.kind');
+    expect((await create(`name: "bad", kind: vm, config: {}, members: [{hostId: "${ids.web1}"}]`)).extensions?.field).toBe('input.config.driver');
+    expect((await create(`name: "bad", kind: vm, config: {driver: "proxmox", vmid: 101}, members: [{hostId: "${ids.web1}"}]`)).extensions?.field).toBe('input.config.apiUrl');
     expect((await create(`name: "bad", kind: dns_record, config: {server: "192.0.2.53", zone: "example.test", name: "www"}, secrets: {password: "x"}, members: [{hostId: "${ids.web1}"}]`)).extensions?.field).toBe('input.secrets.password');
     const count = await run<{ resources: { totalCount: number } }>('{ resources { totalCount } }');
     expect(count.resources.totalCount).toBe(1); // the VIP group of the test before

@@ -7,3 +7,4 @@ export { nsupdateScript, queryAuthoritative, isDnsName, fqdn, type RecordSetChan
 export { powerDnsRequest, sendPowerDns, type PowerDnsRequest } from './dns/powerdns.js';
 export { MysqlAdmin, type MysqlTarget, type ReplicaState, type ServerState } from './mysql/mysql-admin.js';
 export { compareGtid, flavorOf, type MysqlFlavor } from './mysql/replication-sql.js';
+export { proxmoxRequest, sendProxmox, showProxmox, waitProxmoxTask, type ProxmoxRequest } from './vm/proxmox.js';

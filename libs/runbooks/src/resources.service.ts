@@ -62,6 +62,15 @@ const KINDS: Partial<Record<ResourceKind, { required: string[]; rules: Record<st
     },
     secrets: ['user', 'password', 'replPassword'],
   },
+  [ResourceKind.vm]: {
+    required: ['driver'],
+    rules: {
+      driver: text(/^(libvirt|proxmox)$/, 'libvirt or proxmox'), domain: text(/^[A-Za-z0-9_.-]{1,64}$/, 'a libvirt domain name'), vmid: int(100, 999_999_999),
+      xmlPath: text(/^\/[A-Za-z0-9_./-]{1,200}$/, 'an absolute path to the domain XML on shared storage'), apiUrl: text(/^https?:\/\/[^\s]+$/, 'an http(s) URL'),
+      memoryMb: int(1, 16_777_216), antiAffinity: text(/^[A-Za-z0-9_.:=-]{1,63}$/, 'a tag'), virsh: text(/^\/[A-Za-z0-9_./-]{1,200}$/, 'an absolute path to virsh'),
+    },
+    secrets: ['apiToken'],
+  },
   [ResourceKind.lb_pool]: {
     required: ['driver'],
     rules: {
@@ -95,7 +104,7 @@ export class ResourcesService {
   async create(principal: Principal, input: ResourceFields): Promise<Resource> {
     const kind = input.kind!;
     const rules = KINDS[kind];
-    if (!rules) throw VigiaException.invalid('input.kind', `${kind} resources are not available in this version (VMs come with a later release)`);
+    if (!rules) throw VigiaException.invalid('input.kind', `${kind} resources are not available in this version`);
     const config = await this.checkConfig(principal, kind, input.config ?? {});
     const members = await this.checkMembers(principal, input.members ?? []);
     const primaryHostId = input.primaryHostId ?? (kind === ResourceKind.lb_pool ? null : members[0]!.hostId);
@@ -158,6 +167,10 @@ export class ResourcesService {
       if (problem) throw VigiaException.invalid(`input.config.${key}`, problem);
     }
     for (const key of rules.required) if (config[key] === undefined) throw VigiaException.invalid(`input.config.${key}`, `is required for a ${kind} resource`);
+    if (kind === ResourceKind.vm) {
+      const need = config.driver === 'proxmox' ? ['vmid', 'apiUrl'] : ['domain'];
+      for (const key of need) if (config[key] === undefined) throw VigiaException.invalid(`input.config.${key}`, `is required for a ${String(config.driver)} VM`);
+    }
     if (kind === ResourceKind.lb_pool) {
       const need = config.driver === 'ipvs' ? ['director', 'service'] : ['runtimeApi', 'backend'];
       for (const key of need) if (config[key] === undefined) throw VigiaException.invalid(`input.config.${key}`, `is required for a ${String(config.driver)} pool`);

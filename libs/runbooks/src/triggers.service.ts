@@ -5,6 +5,8 @@ import { type Incident, IncidentsService } from '#lib/incidents';
 import { PlanContextFactory } from './engine/plan-context.js';
 import { RunNotices } from './engine/run-notices.js';
 import { replicasConfirmLoss } from './mysql-detection.js';
+import { type Hypervisor, placeVm } from './vm-placement.js';
+import { Host } from '#lib/inventory';
 import { FailbackPolicy, Resource, ResourceKind, type ResourceMember } from './entities/resource.entity.js';
 import { Runbook } from './entities/runbook.entity.js';
 import { RunStatus } from './entities/run.entity.js';
@@ -26,6 +28,7 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
   constructor(
     @InjectRepository(Resource) private readonly resources: Repository<Resource>,
     @InjectRepository(Runbook) private readonly runbooks: Repository<Runbook>,
+    @InjectRepository(Host) private readonly hosts: Repository<Host>,
     private readonly incidents: IncidentsService,
     private readonly runs: RunsService,
     private readonly notices: RunNotices,
@@ -67,9 +70,25 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
       void this.confirmMysqlPrimaryDead(resource, member, incident, say).catch((e: unknown) => say(`holistic check failed: ${(e as Error).message}`));
       return;
     }
+    if (resource.kind === ResourceKind.vm) return this.onHypervisorDown(resource, member, incident, say);
     const candidate = await this.healthyStandby(resource, member.hostId);
     if (!candidate) return say('no healthy standby to fail over to; an operator must act');
     await this.launch(resource, resource.runbookId, { from: member.hostId, to: candidate }, 'incident', incident.id, say);
+  }
+
+  /** A dead hypervisor's VM starts on the first healthy member with room and no VM of its anti-affinity group. */
+  private async onHypervisorDown(resource: Resource, member: ResourceMember, incident: Incident, say: (t: string) => Promise<void>): Promise<void> {
+    const open = await this.incidents.openOnHosts(resource.tenantId, resource.members.map((m) => m.hostId));
+    const hosts = await this.hosts.find({ where: resource.members.map((m) => ({ id: m.hostId, tenantId: resource.tenantId })) });
+    const candidates: Hypervisor[] = resource.members.map((m) => {
+      const host = hosts.find((h) => h.id === m.hostId);
+      return { hostId: m.hostId, name: host?.name ?? m.hostId, tags: host?.tags ?? [], healthy: !!host && !open.some((i) => i.hostId === m.hostId) };
+    });
+    const vms = await this.resources.find({ where: { tenantId: resource.tenantId, kind: ResourceKind.vm } });
+    const placed = vms.map((v) => ({ resourceId: v.id, hostId: v.primaryHostId, memoryMb: Number(v.config.memoryMb ?? 0), antiAffinity: v.config.antiAffinity as string | undefined }));
+    const outcome = placeVm(placed.find((p) => p.resourceId === resource.id)!, candidates, placed);
+    if ('refused' in outcome) return say(`VM not restarted: ${outcome.refused}`);
+    await this.launch(resource, resource.runbookId!, { from: member.hostId, to: outcome.hostId }, 'incident', incident.id, say);
   }
 
   /** A MySQL primary is failed over only once its replicas confirm they lost it too (within `confirmSeconds`). */

@@ -81,6 +81,21 @@ steps:
 `,
   },
   {
+    name: 'builtin/vm-recovery',
+    kinds: ['vm'],
+    role: 'failure',
+    source: `name: builtin/vm-recovery
+description: Start the VM of a dead hypervisor on another one (chosen by capacity and anti-affinity), after fencing.
+params:
+  from: { type: host, description: "the dead hypervisor" }
+  to: { type: host, description: "where to start it" }
+steps:
+  - name: restart
+    type: vm.restart
+    with: { on: "{{ params.to }}", from: "{{ params.from }}" }
+`,
+  },
+  {
     name: 'builtin/pool-member-out',
     kinds: ['lb_pool'],
     role: 'failure',

@@ -17,7 +17,6 @@ export interface StepSpec {
   unavailable?: string;
 }
 
-const later = 'is not available in this version: VM recovery comes with a later release of the runbook engine';
 
 export const STEP_SPECS: Record<string, StepSpec> = {
   'ssh.exec': {
@@ -90,8 +89,8 @@ export const STEP_SPECS: Record<string, StepSpec> = {
       switchover: { kind: 'bool' },
     },
   },
-  'vm.restart': { fields: {}, unavailable: later },
-  'vm.migrate': { fields: {}, unavailable: later },
+  'vm.restart': { fields: { on: { kind: 'host', required: true }, from: { kind: 'host' }, timeout: { kind: 'duration' } } },
+  'vm.migrate': { fields: { from: { kind: 'host', required: true }, to: { kind: 'host', required: true }, live: { kind: 'bool' }, timeout: { kind: 'duration' } } },
 };
 
 const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;

@@ -3,6 +3,7 @@ import { ProbeRunner } from '#lib/probes';
 import { dnsUpdateStep } from '../steps/dns.step.js';
 import { approvalStep, httpRequestStep, notifyStep } from '../steps/misc.step.js';
 import { mysqlPromoteStep } from '../steps/mysql.step.js';
+import { vmMigrateStep, vmRestartStep } from '../steps/vm.step.js';
 import { poolDrainStep, poolRestoreStep } from '../steps/pool.step.js';
 import { sshExecStep } from '../steps/ssh-exec.step.js';
 import type { StepHandler } from '../steps/step.js';
@@ -20,7 +21,7 @@ export class StepRegistryProvider {
       await notices.note(tenantId, incidentId, message);
       return incidentId ? `posted to incident ${incidentId}` : 'logged';
     });
-    const all = [sshExecStep, vipMoveStep, fenceStep, dnsUpdateStep, poolDrainStep, poolRestoreStep, httpRequestStep, waitUntilStep(probes), approvalStep, notify, mysqlPromoteStep];
+    const all = [sshExecStep, vipMoveStep, fenceStep, dnsUpdateStep, poolDrainStep, poolRestoreStep, httpRequestStep, waitUntilStep(probes), approvalStep, notify, mysqlPromoteStep, vmRestartStep, vmMigrateStep];
     this.handlers = new Map(all.map((h) => [h.type, h]));
   }
 

@@ -1,0 +1,153 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import ssh2 from 'ssh2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IncidentsService } from '#lib/incidents';
+import { RunbookTriggers } from '#lib/runbooks';
+import { startTestApi, type TestApi } from './support/test-api.js';
+
+interface Hit {
+  method: string;
+  path: string;
+  auth: string;
+  body: string;
+}
+
+/**
+ * The lab has no hypervisor: the Proxmox adapter is tested against a local server that answers with exchanges
+ * recorded from the Proxmox VE API documentation (a task UPID for start/migrate, then the task status, "running"
+ * once and "stopped"/"OK" after). It checks every request as Proxmox would: path, token header, form body.
+ */
+class RecordedProxmox {
+  readonly hits: Hit[] = [];
+  private polls = new Map<string, number>();
+  server: Server;
+  url = '';
+  constructor() {
+    this.server = createServer((req: IncomingMessage, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const path = req.url ?? '';
+        this.hits.push({ method: req.method ?? '', path, auth: String(req.headers.authorization ?? ''), body });
+        if (req.headers.authorization !== 'PVEAPIToken=vigia@pve!failover=0b1f2c3d-aaaa-bbbb-cccc-0123456789ab') return res.writeHead(401).end('{"data":null}');
+        const task = /^\/api2\/json\/nodes\/([^/]+)\/qemu\/(\d+)\/(migrate|status\/start)$/.exec(path);
+        if (req.method === 'POST' && task) return res.end(JSON.stringify({ data: `UPID:${task[1]}:0001A2B3:0C4D5E6F:6560A1B2:${task[3] === 'migrate' ? 'qmigrate' : 'qmstart'}:${task[2]}:vigia@pve!failover:` }));
+        const status = /^\/api2\/json\/nodes\/[^/]+\/tasks\/([^/]+)\/status$/.exec(path);
+        if (req.method === 'GET' && status) {
+          const n = (this.polls.get(status[1]!) ?? 0) + 1;
+          this.polls.set(status[1]!, n);
+          return res.end(JSON.stringify({ data: n === 1 ? { status: 'running', upid: decodeURIComponent(status[1]!) } : { status: 'stopped', exitstatus: 'OK', upid: decodeURIComponent(status[1]!) } }));
+        }
+        res.writeHead(501).end('{"data":null}');
+      });
+    });
+  }
+  async start(): Promise<this> {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+}
+
+describe('VM recovery: Proxmox VE API adapter (recorded exchanges), libvirt commands, placement', () => {
+  let api: TestApi;
+  let token: string;
+  let tenantId: string;
+  const pve = new RecordedProxmox();
+  const ids: Record<string, string> = {};
+  const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> => {
+    const res = await api.gql<T>(query, variables, token);
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data!;
+  };
+  const finished = async (runId: string) => {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const { run } = await gql<{ run: { status: string; steps: { error: string | null; actions: { command: string; ok: boolean; note: string | null }[] }[] } }>(`{ run(id: "${runId}") { status steps { error actions { command ok note } } } }`);
+      if (!['pending', 'running'].includes(run.status)) return run;
+      if (Date.now() > deadline) throw new Error(`run still ${run.status}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  beforeAll(async () => {
+    await pve.start();
+    api = await startTestApi({ VIGIA_ROLES: 'api,watchdog' });
+    const t = await api.tenant('vms');
+    token = t.token;
+    tenantId = t.tenantId;
+    for (const [name, tags] of [['pve1', ''], ['pve2', '"capacity-mb=4096"'], ['pve3', '"capacity-mb=65536"']]) {
+      ids[name!] = (await gql<{ createHost: { id: string } }>(`mutation { createHost(input: {name: "${name}", addresses: ["127.0.0.1"], tags: [${tags}]}) { id } }`)).createHost.id;
+      ids[`${name}-mon`] = (await gql<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "${name} ping", type: icmp, hostId: "${ids[name!]}", config: {}, intervalMs: 60000, timeoutMs: 1000, enabled: false}) { id } }`)).createMonitor.id;
+    }
+    const created = await gql<{ createResource: { id: string; runbookId: string } }>('mutation($i: ResourceInput!) { createResource(input: $i) { id runbookId } }', {
+      i: { name: 'shop-vm', kind: 'vm', config: { driver: 'proxmox', vmid: 101, apiUrl: pve.url, memoryMb: 8192 }, secrets: { apiToken: 'vigia@pve!failover=0b1f2c3d-aaaa-bbbb-cccc-0123456789ab' }, members: [{ hostId: ids.pve1 }, { hostId: ids.pve2 }, { hostId: ids.pve3 }], cooldownMinutes: 0 },
+    });
+    ids.vm = created.createResource.id;
+    ids.recovery = created.createResource.runbookId;
+  }, 60_000);
+  afterAll(async () => {
+    await api?.close();
+    pve.server.close();
+  });
+
+  it('migrates through the API and follows the task until it is done', async () => {
+    const book = (await gql<{ createRunbook: { id: string } }>('mutation($i: RunbookSourceInput!) { createRunbook(input: $i) { id } }', {
+      i: { source: 'name: move-vm\nparams: { to: { type: host } }\nsteps:\n  - { name: migrate, type: vm.migrate, with: { from: pve1, to: "{{ params.to }}" } }\n' },
+    })).createRunbook.id;
+    const preview = await gql<{ dryRunRunbook: { actions: { command: string }[] }[] }>(`{ dryRunRunbook(input: {runbookId: "${book}", resourceId: "${ids.vm}", params: {to: "pve3"}}) { actions { command } } }`);
+    expect(preview.dryRunRunbook[0]!.actions[0]!.command).toBe(`POST ${pve.url}/api2/json/nodes/pve1/qemu/101/migrate target=pve3&online=1`);
+    const run = (await gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${book}", resourceId: "${ids.vm}", params: {to: "pve3"}}) { id } }`)).startRun.id;
+    const done = await finished(run);
+    expect(done.status, JSON.stringify(done)).toBe('succeeded');
+    expect(done.steps[0]!.actions[0]!.note).toBe('task OK');
+    const migrate = pve.hits.find((h) => h.path.endsWith('/migrate'))!;
+    expect(migrate).toMatchObject({ method: 'POST', path: '/api2/json/nodes/pve1/qemu/101/migrate', body: 'target=pve3&online=1' });
+    expect(pve.hits.filter((h) => h.path.includes('/tasks/')).length).toBe(2);
+    expect((await gql<{ resource: { primaryHostId: string } }>(`{ resource(id: "${ids.vm}") { primaryHostId } }`)).resource.primaryHostId).toBe(ids.pve3);
+    await gql(`mutation { updateResource(id: "${ids.vm}", input: {primaryHostId: "${ids.pve1}"}) { id } }`);
+  });
+
+  it("restarts a dead hypervisor's VM on the first member with room (capacity) through the API", async () => {
+    const incident = (await api.app.get(IncidentsService).open({ id: ids['pve1-mon']!, tenantId, hostId: ids.pve1!, serviceId: null, name: 'pve1 ping' }, new Date(), 'no reply', { planned: false, flapping: false, suppressed: false }))!;
+    await api.app.get(RunbookTriggers).incidentOpened(incident);
+    const { runs } = await gql<{ runs: { nodes: { id: string; trigger: string; params: Record<string, string> }[] } }>(`{ runs(filter: {resourceId: "${ids.vm}"}, first: 1) { nodes { id trigger params } } }`);
+    // pve2 has 4096 MiB for an 8192 MiB VM: pve3 is chosen.
+    expect(runs.nodes[0]).toMatchObject({ trigger: 'incident', params: { from: ids.pve1, to: ids.pve3 } });
+    const done = await finished(runs.nodes[0]!.id);
+    expect(done.status, JSON.stringify(done)).toBe('succeeded');
+    expect(pve.hits.some((h) => h.method === 'POST' && h.path === '/api2/json/nodes/pve3/qemu/101/status/start')).toBe(true);
+    expect((await gql<{ resource: { primaryHostId: string } }>(`{ resource(id: "${ids.vm}") { primaryHostId } }`)).resource.primaryHostId).toBe(ids.pve3);
+  });
+
+  it('a wrong token is refused by the API and the run says so', async () => {
+    await gql(`mutation { updateResource(id: "${ids.vm}", input: {secrets: {apiToken: "vigia@pve!failover=wrong"}}) { id } }`);
+    const book = (await gql<{ createRunbook: { id: string } }>('mutation($i: RunbookSourceInput!) { createRunbook(input: $i) { id } }', {
+      i: { source: 'name: start-vm\nsteps:\n  - { name: start, type: vm.restart, with: { on: pve2 } }\n' },
+    })).createRunbook.id;
+    const done = await finished((await gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${book}", resourceId: "${ids.vm}"}) { id } }`)).startRun.id);
+    expect(done.status).toBe('failed');
+    expect(done.steps[0]!.error).toMatch(/HTTP 401/);
+  });
+
+  it('previews the libvirt commands: define from shared storage and start, or a live migration', async () => {
+    const before = await api.gql(`query($i: DryRunInput!) { dryRunRunbook(input: $i) { name } }`, { i: { source: 'name: k\nsteps:\n  - { name: s, type: vm.restart, with: { on: pve2 } }\n', resourceId: ids.vm } }, token);
+    expect(before.errors).toBeUndefined(); // the Proxmox driver needs no SSH
+    const created = await gql<{ createResource: { id: string } }>('mutation($i: ResourceInput!) { createResource(input: $i) { id } }', {
+      i: { name: 'kvm-vm', kind: 'vm', config: { driver: 'libvirt', domain: 'shop-vm', xmlPath: '/srv/vm/shop-vm.xml' }, members: [{ hostId: ids.pve1 }, { hostId: ids.pve2 }] },
+    });
+    const source = 'name: kvm\nsteps:\n  - { name: start, type: vm.restart, with: { on: pve2 } }\n  - { name: move, type: vm.migrate, with: { from: pve2, to: pve1 } }\n';
+    const res = await api.gql(`query($i: DryRunInput!) { dryRunRunbook(input: $i) { actions { command } } }`, { i: { source, resourceId: created.createResource.id } }, token);
+    // The hosts have no SSH access yet: refused with the field named, as an operator would need to fix it.
+    expect(res.errors?.[0]?.extensions?.field).toBe('steps[0].with.on');
+    expect(res.errors?.[0]?.message).toMatch(/pve2 has no SSH credential/);
+    const key = (await gql<{ createSshCredential: { id: string } }>('mutation($i: CreateSshCredentialInput!) { createSshCredential(input: $i) { id } }', { i: { name: 'kvm', privateKey: ssh2.utils.generateKeyPairSync('ed25519').private } })).createSshCredential.id;
+    for (const host of ['pve1', 'pve2']) await gql(`mutation { updateHost(id: "${ids[host]}", input: {sshCredentialId: "${key}", sshHostKey: "SHA256:${'C'.repeat(43)}"}) { id } }`);
+    const preview = await gql<{ dryRunRunbook: { actions: { target: string; command: string }[] }[] }>(`query($i: DryRunInput!) { dryRunRunbook(input: $i) { actions { target command } } }`, { i: { source, resourceId: created.createResource.id } });
+    expect(preview.dryRunRunbook.map((s) => s.actions.map((a) => `${a.target.split(' ')[0]}: ${a.command}`))).toEqual([
+      ['pve2: virsh define /srv/vm/shop-vm.xml && virsh start shop-vm'],
+      ['pve2: virsh migrate --live --persistent --undefinesource shop-vm qemu+ssh://127.0.0.1/system'],
+    ]);
+  });
+});
