@@ -144,7 +144,7 @@ describe('MySQL failover in the lab: real MariaDB GTID replication with semi-syn
     for (const name of ['db4', 'db5', 'db6']) await company.addHost(name);
     await db.group('db4', ['db5', 'db6'], 21);
     const created = await group('fenced-db', ['db4', 'db5', 'db6'], { writerAddress: `${lab.subnet}.112/24` });
-    await company.gql(`mutation { updateResource(id: "${created.id}", input: {requireFencing: true}) { id } }`);
+    await company.gql(`mutation { updateResource(id: "${created.id}", input: {requireFencing: true, failback: auto}) { id } }`);
     lab.exec('db4', ['ip', 'addr', 'add', `${lab.subnet}.112/24`, 'dev', 'eth0']);
     await company.until('db4 monitored up', async () => {
       const d = await company.gql<{ monitor: { state: { health: string } | null } }>(`{ monitor(id: "${ids['db4-mysql']}") { state { health } } }`);
@@ -171,7 +171,20 @@ describe('MySQL failover in the lab: real MariaDB GTID replication with semi-syn
     expect(state.fencePending).toEqual([ids.db4]);
     const promoted = state.primaryHostId === ids.db5 ? 'db5' : 'db6';
     expect((await db.sql(promoted, 'SELECT note FROM shop.orders WHERE id = 1'))[0]!.note).toBe('before the loss');
+    // db4 returns: fenced (read_only) and, with failback "auto", re-attached as a replica of the new primary.
     lab.reconnect('db4');
+    await company.until('db4 fenced and re-attached', async () => {
+      const r = await company.gql<{ resource: { fencePending: string[]; activeRun: { id: string } | null } }>(`{ resource(id: "${created.id}") { fencePending activeRun { id } } }`);
+      return r.resource.fencePending.length === 0 && !r.resource.activeRun;
+    }, 40_000, 500);
+    const [fence] = await runs(created.id);
+    expect(fence).toMatchObject({ trigger: 'fence', status: 'succeeded' });
+    expect(fence!.steps.map((s) => `${s.name}:${s.status}`)).toEqual(['fence:succeeded', 'reattach:succeeded']);
+    const [status] = await db.sql('db4', 'SHOW SLAVE STATUS');
+    expect(status).toMatchObject({ Master_Host: lab.host(promoted).address, Slave_IO_Running: 'Yes', Slave_SQL_Running: 'Yes' });
+    expect((await db.sql('db4', 'SELECT @@global.read_only AS ro'))[0]!.ro).toBe(1);
+    await db.sql(promoted, 'INSERT INTO shop.orders VALUES (2, "after")');
+    await company.until('db4 following the new primary', async () => (await db.sql('db4', 'SELECT COUNT(*) AS n FROM shop.orders WHERE id = 2'))[0]!.n === 1, 10_000);
   }, 180_000);
 
   it('switchover: a planned primary change under writes, no acknowledged row lost, the old primary follows the new one', async () => {

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { type Incident, IncidentsService } from '#lib/incidents';
+import type { StepDef } from './document/definition.js';
 import { PlanContextFactory } from './engine/plan-context.js';
 import { RunNotices } from './engine/run-notices.js';
 import { replicasConfirmLoss } from './mysql-detection.js';
@@ -156,10 +157,13 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
       // Back on the network with the VIP it held: take it off before anything else, whatever the failback policy.
       const method = resource.kind === ResourceKind.mysql_group ? 'mysql' : resource.kind === ResourceKind.vip_group ? 'vip' : undefined;
       if (member && method && (await this.healthyFor(resource, member, 0))) {
-        // A returning old MySQL primary is made read-only and left so: Vigia never makes it writable again.
+        // A returning old MySQL primary is made read-only and never writable again; with failback "auto" it is then
+        // re-attached as a replica of the new primary (refused, with the server's reason, if it has errant writes).
+        const steps: StepDef[] = [{ name: 'fence', type: 'fence', with: { host: '{{ params.host }}', method }, on_failure: 'abort' }];
+        if (method === 'mysql' && resource.failback === FailbackPolicy.auto) steps.push({ name: 'reattach', type: 'mysql.reattach', with: { host: '{{ params.host }}' }, on_failure: 'abort' });
         const outcome = await this.runs.start({
           tenantId: resource.tenantId, resourceId: resource.id, params: { host: hostId }, trigger: 'fence', actor: 'watchdog',
-          definition: { name: 'vigia/fence-returning-member', description: 'Fence a member that was unreachable when it was replaced', params: { host: { type: 'host', required: true } }, steps: [{ name: 'fence', type: 'fence', with: { host: '{{ params.host }}', method }, on_failure: 'abort' }] },
+          definition: { name: 'vigia/fence-returning-member', description: 'Fence a member that was unreachable when it was replaced', params: { host: { type: 'host', required: true } }, steps },
         });
         if ('run' in outcome) await say(`member back; run ${outcome.run.id} fences it (${method})`);
         return;

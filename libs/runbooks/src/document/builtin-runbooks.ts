@@ -81,6 +81,20 @@ steps:
 `,
   },
   {
+    name: 'builtin/mysql-reattach',
+    kinds: ['mysql_group'],
+    role: 'manual',
+    source: `name: builtin/mysql-reattach
+description: Make a former primary (read-only) a replica of the current primary; refused with the server's reason if it has writes the primary never received.
+params:
+  host: { type: host, description: "the former primary" }
+steps:
+  - name: reattach
+    type: mysql.reattach
+    with: { host: "{{ params.host }}" }
+`,
+  },
+  {
     name: 'builtin/vm-recovery',
     kinds: ['vm'],
     role: 'failure',

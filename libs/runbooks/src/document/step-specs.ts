@@ -89,6 +89,7 @@ export const STEP_SPECS: Record<string, StepSpec> = {
       switchover: { kind: 'bool' },
     },
   },
+  'mysql.reattach': { fields: { host: { kind: 'host', required: true }, primary: { kind: 'host' }, timeout: { kind: 'duration' } } },
   'vm.restart': { fields: { on: { kind: 'host', required: true }, from: { kind: 'host' }, timeout: { kind: 'duration' } } },
   'vm.migrate': { fields: { from: { kind: 'host', required: true }, to: { kind: 'host', required: true }, live: { kind: 'bool' }, timeout: { kind: 'duration' } } },
 };

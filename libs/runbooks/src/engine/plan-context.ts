@@ -18,6 +18,7 @@ export function resourceView(resource: Resource): ResourceView {
     config: resource.config,
     members: resource.members,
     requireFencing: resource.requireFencing,
+    primaryHostId: resource.primaryHostId,
     ...(address ? { ip: address.split('/')[0] } : {}),
   };
 }

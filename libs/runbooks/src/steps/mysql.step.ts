@@ -1,6 +1,6 @@
 import { compareGtid, MysqlAdmin, type MysqlTarget, type ServerState } from '#lib/executors';
 import { sshAction } from './actions.js';
-import { type PlanContext, type PlannedAction, type ResolvedHost, type StepHandler, StepInputError, durationField } from './step.js';
+import { type PlanContext, type PlannedAction, type ResolvedHost, type StepHandler, StepInputError, durationField, sequential } from './step.js';
 
 const CONNECT_MS = 2000;
 export const NO_PROMOTE_TAG = 'no-promote';
@@ -181,3 +181,45 @@ function refuse(reason: string) {
     },
   };
 }
+
+/**
+ * Re-attaches a former primary (already read-only) as a replica of the group's current primary, from its own binlog
+ * position. A former primary that wrote transactions the new primary never received (errant GTIDs) cannot follow it:
+ * replication stops with the server's own error, and the step fails with it for an operator, changing nothing else.
+ */
+export const mysqlReattachStep: StepHandler = {
+  type: 'mysql.reattach',
+  idempotent: () => true,
+  async plan(w, ctx, path) {
+    if (ctx.resource?.kind !== 'mysql_group') throw new StepInputError(`${path}.host`, 'mysql.reattach needs a MySQL group resource');
+    const { admin, repl } = mysqlCredentials(ctx, path);
+    const host = await ctx.resolveHost(w.host, `${path}.host`, false);
+    const primary = await ctx.resolveHost(w.primary ?? ctx.resource.primaryHostId, `${path}.primary`, false);
+    if (primary.id === host.id) throw new StepInputError(`${path}.host`, `${host.name} is the primary`);
+    const waitSeconds = Math.round(durationField(w.timeout, 20_000) / 1000);
+    const target: MysqlTarget = { ...admin, host: host.address };
+    const action: PlannedAction = {
+      kind: 'mysql',
+      target: `${host.name} (${host.address}:${admin.port})`,
+      command: `SET GLOBAL read_only = ON; STOP SLAVE; SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos; SET GLOBAL rpl_semi_sync_master_enabled = OFF; CHANGE MASTER TO MASTER_HOST='${primary.address}', MASTER_PORT=${admin.port}, MASTER_USER='${repl.user}', MASTER_PASSWORD='********', MASTER_USE_GTID=slave_pos; START SLAVE`,
+      async run() {
+        const s = await MysqlAdmin.connect(target, CONNECT_MS);
+        try {
+          await s.setReadOnly(true);
+          await s.replicateFrom({ host: primary.address, port: admin.port, user: repl.user, password: repl.password }, true);
+          const deadline = Date.now() + waitSeconds * 1000;
+          for (;;) {
+            const replica = (await s.state()).replica;
+            if (replica?.ioRunning && replica.sqlRunning) return { ok: true, note: `${host.name} replicates from ${primary.name}` };
+            const error = replica?.lastIoError || replica?.lastSqlError;
+            if (error || Date.now() > deadline) return { ok: false, note: `${host.name} cannot follow ${primary.name}: ${error || 'replication did not start'}` };
+            await new Promise((r) => setTimeout(r, 250));
+          }
+        } finally {
+          await s.close();
+        }
+      },
+    };
+    return sequential([action]);
+  },
+};

@@ -22,6 +22,7 @@ export interface ResourceView {
   config: Record<string, unknown>;
   members: { hostId: string; value?: string | null; weight?: number | null }[];
   requireFencing: boolean;
+  primaryHostId: string | null;
   /** The VIP without its prefix length (vip groups), for `http://{{ resource.ip }}/`. */
   ip?: string;
 }
