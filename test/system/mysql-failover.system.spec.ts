@@ -221,6 +221,38 @@ describe('MySQL failover in the lab: real MariaDB GTID replication with semi-syn
     const [status] = await db.sql('db7', 'SHOW SLAVE STATUS');
     expect(status).toMatchObject({ Master_Host: lab.host('db8').address, Slave_IO_Running: 'Yes', Slave_SQL_Running: 'Yes' });
     expect((await db.sql('db7', 'SELECT @@global.read_only AS ro'))[0]!.ro).toBe(1);
+    // Checked as a primary (writable: true), the demoted db7 is down with its own reason; db8 is up.
+    for (const [name, status] of [['db7', 'down'], ['db8', 'up']] as const) {
+      const monitor = (await company.gql<{ createMonitor: { id: string } }>(
+        `mutation { createMonitor(input: {name: "${name} writable", type: mysql, hostId: "${ids[name]}", config: {user: "${ADMIN.user}", password: "${ADMIN.password}", writable: true}, intervalMs: 60000, timeoutMs: 1000, enabled: false}) { id } }`,
+      )).createMonitor.id;
+      const probe = (await company.gql<{ probeNow: { status: string; reason: string } }>(`mutation { probeNow(monitorId: "${monitor}") { status reason } }`)).probeNow;
+      expect(probe.status, probe.reason).toBe(status);
+      if (status === 'down') expect(probe.reason).toMatch(/read_only=ON, the primary refuses writes/);
+    }
+  }, 120_000);
+
+  it('fences a crashed primary with the group\'s SSH command (its host still answers), so fencing is confirmed', async () => {
+    const { lab, ids } = company;
+    for (const name of ['db10', 'db11']) await company.addHost(name);
+    await db.group('db10', ['db11'], 41);
+    const marker = `${lab.dir}/db10-fenced`;
+    const created = await group('ssh-fenced-db', ['db10', 'db11'], { writerAddress: `${lab.subnet}.114/24`, fenceCommand: ['touch', marker] });
+    lab.exec('db10', ['ip', 'addr', 'add', `${lab.subnet}.114/24`, 'dev', 'eth0']);
+    await company.until('db10 monitored up', async () => {
+      const d = await company.gql<{ monitor: { state: { health: string } | null } }>(`{ monitor(id: "${ids['db10-mysql']}") { state { health } } }`);
+      return d.monitor.state?.health === 'up';
+    });
+    await db.kill('db10');
+    const run = await company.until('the failover', async () => {
+      const [r] = await runs(created.id);
+      return r && ['succeeded', 'failed'].includes(r.status) && r;
+    }, 40_000, 250);
+    expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
+    expect(run.steps[0]!.actions[0]).toMatchObject({ kind: 'ssh', command: `touch ${marker}`, ok: true });
+    expect(() => lab.exec('db10', ['test', '-e', marker])).not.toThrow();
+    const state = (await company.gql<{ resource: { primaryHostId: string; fencePending: string[] } }>(`{ resource(id: "${created.id}") { primaryHostId fencePending } }`)).resource;
+    expect(state).toEqual({ primaryHostId: ids.db11, fencePending: [] });
   }, 120_000);
 
   it('lagging replica: the only replica lags beyond the threshold, promotion is refused with the reason', async () => {

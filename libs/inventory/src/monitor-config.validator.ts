@@ -45,7 +45,7 @@ const SCHEMAS: Record<ProbeType, ConfigSchema> = {
   },
   [ProbeType.mysql]: {
     required: ['user'],
-    fields: { ...target, user: 'string', password: 'string', database: 'string', query: 'string', replica: 'bool', maxLagSeconds: 'int' },
+    fields: { ...target, user: 'string', password: 'string', database: 'string', query: 'string', replica: 'bool', writable: 'bool', maxLagSeconds: 'int' },
   },
   [ProbeType.ssh]: {
     required: ['command'],

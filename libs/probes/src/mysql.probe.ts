@@ -42,6 +42,8 @@ export class MysqlProbe implements Probe {
       const details = { readOnly: Boolean(vars?.readOnly), version: vars?.version, gtid, replication };
       const seen = `MySQL ${host}:${port} answered in ${formatMs(latencyMs)}${vars?.readOnly ? ' (read_only)' : ''}`;
       const expectReplica = bool(target.config, 'replica') ?? false;
+      // A primary that answers but refuses writes is an outage of its own (not a reason to promote anything).
+      if (bool(target.config, 'writable') && vars?.readOnly) return { status: 'down', reason: `${seen}: read_only=ON, the primary refuses writes`, latencyMs, details };
       if (!replication) {
         return expectReplica
           ? { status: 'degraded', reason: `${seen}: not replicating (no replica status)`, latencyMs, details }
