@@ -59,6 +59,7 @@ export class Lab {
     for (const line of run('ip', ['netns', 'list']).split('\n')) {
       const match = /^(vlab-(\d+)-\S+)/.exec(line);
       if (match && !alive(Number(match[2]))) {
+        killInside(match[1]!);
         quiet('ip', ['netns', 'del', match[1]!]);
         rmSync(`/etc/netns/${match[1]!}`, { recursive: true, force: true });
       }
@@ -205,11 +206,30 @@ export class Lab {
     process.removeListener('exit', this.exitHook);
     for (const child of this.children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     for (const host of this.hosts.values()) {
+      // Anything still running in the namespace was started by this lab (directly or over its SSH): end it by pid.
+      killInside(host.ns);
       quiet('ip', ['netns', 'del', host.ns]);
       rmSync(`/etc/netns/${host.ns}`, { recursive: true, force: true });
     }
     quiet('ip', ['link', 'del', this.bridge]);
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Ends, by pid, every process left in one of the lab's namespaces (`ip netns pids`). */
+function killInside(ns: string): void {
+  let pids: number[];
+  try {
+    pids = run('ip', ['netns', 'pids', ns]).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return;
+  }
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
   }
 }
 
