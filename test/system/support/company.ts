@@ -89,6 +89,14 @@ export class Company {
     }
   }
 
+  /** Polls a run until it has succeeded or failed; answers it with RUN_FIELDS. */
+  finished<R extends { status: string }>(runId: string, what = 'the run to finish', timeoutMs = 30_000): Promise<R> {
+    return this.until(what, async () => {
+      const r = (await this.gql<{ run: R }>(`{ run(id: "${runId}") { ${RUN_FIELDS} } }`)).run;
+      return ['succeeded', 'failed'].includes(r.status) && r;
+    }, timeoutMs);
+  }
+
   /** What answers HTTP on an address now ('' when nothing does within 200 ms). */
   async answer(address: string): Promise<string> {
     try {

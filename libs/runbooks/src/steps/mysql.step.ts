@@ -22,6 +22,12 @@ export function mysqlCredentials(ctx: PlanContext, path: string): { admin: Omit<
   };
 }
 
+/** What `MysqlAdmin.replicateFrom` does, as the audit trail shows it (MariaDB wording, password masked). */
+function repointShown(address: string, port: number, user: string, ownHistory: boolean): string {
+  const own = ownHistory ? 'SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos; SET GLOBAL rpl_semi_sync_master_enabled = OFF; ' : '';
+  return `STOP SLAVE; ${own}CHANGE MASTER TO MASTER_HOST='${address}', MASTER_PORT=${port}, MASTER_USER='${user}', MASTER_PASSWORD='********', MASTER_USE_GTID=slave_pos; START SLAVE`;
+}
+
 /** `read_only = ON` on a server: what fencing a MySQL primary means when it answers. */
 export function readOnlyAction(host: ResolvedHost, target: MysqlTarget): PlannedAction {
   return {
@@ -134,13 +140,13 @@ export const mysqlPromoteStep: StepHandler = {
       return { ok: true, note: 'writable primary' };
     });
     const repoint = ranked.concat(members.filter((m) => m.state && !fit.includes(m) && m.state.replica)).filter((m) => m !== chosen).map((m) =>
-      session(`STOP SLAVE; CHANGE MASTER TO MASTER_HOST='${chosen.host.address}', MASTER_PORT=${admin.port}, MASTER_USER='${repl.user}', MASTER_PASSWORD='********', MASTER_USE_GTID=slave_pos; START SLAVE`, async (s) => {
+      session(repointShown(chosen.host.address, admin.port, repl.user, false), async (s) => {
         await s.replicateFrom({ host: chosen.host.address, port: admin.port, user: repl.user, password: repl.password });
         return { ok: true, note: `replicates from ${chosen.host.name}` };
       }, m.host, { ...admin, host: m.host.address }));
     // In a switchover the old primary, read-only already, becomes a replica of the new one.
     if (switchover) {
-      repoint.push(session(`STOP SLAVE; SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos; SET GLOBAL rpl_semi_sync_master_enabled = OFF; CHANGE MASTER TO MASTER_HOST='${chosen.host.address}', MASTER_PORT=${admin.port}, MASTER_USER='${repl.user}', MASTER_PASSWORD='********', MASTER_USE_GTID=slave_pos; START SLAVE`, async (s) => {
+      repoint.push(session(repointShown(chosen.host.address, admin.port, repl.user, true), async (s) => {
         await s.replicateFrom({ host: chosen.host.address, port: admin.port, user: repl.user, password: repl.password }, true);
         return { ok: true, note: `${from.name} replicates from ${chosen.host.name}` };
       }, from, oldTarget));
@@ -201,7 +207,7 @@ export const mysqlReattachStep: StepHandler = {
     const action: PlannedAction = {
       kind: 'mysql',
       target: `${host.name} (${host.address}:${admin.port})`,
-      command: `SET GLOBAL read_only = ON; STOP SLAVE; SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos; SET GLOBAL rpl_semi_sync_master_enabled = OFF; CHANGE MASTER TO MASTER_HOST='${primary.address}', MASTER_PORT=${admin.port}, MASTER_USER='${repl.user}', MASTER_PASSWORD='********', MASTER_USE_GTID=slave_pos; START SLAVE`,
+      command: `SET GLOBAL read_only = ON; ${repointShown(primary.address, admin.port, repl.user, true)}`,
       async run() {
         const s = await MysqlAdmin.connect(target, CONNECT_MS);
         try {

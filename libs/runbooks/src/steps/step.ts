@@ -1,5 +1,5 @@
 import type { SshTarget } from '#lib/executors';
-import type { StepDef } from '../document/definition.js';
+import { parseDuration, type StepDef } from '../document/definition.js';
 
 /** A host a step acts on, resolved in the run's tenant. */
 export interface HostRef {
@@ -128,11 +128,7 @@ export function sequential(actions: PlannedAction[]): StepPlan {
   };
 }
 
+/** A duration field (already checked by the step's spec) in milliseconds, or the step's default. */
 export function durationField(value: unknown, fallback: number): number {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string') {
-    const match = /^(\d+)(ms|s|m|h)$/.exec(value);
-    if (match) return Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms'];
-  }
-  return fallback;
+  return parseDuration(value) ?? fallback;
 }
