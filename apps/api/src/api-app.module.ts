@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
@@ -15,6 +15,7 @@ import { ReportsModule } from '#lib/reports';
 import { RunbooksApiModule } from '#lib/runbooks';
 import { SecretsModule } from '#lib/secrets';
 import { TenancyModule } from '#lib/tenancy';
+import { dashboardFolder, dashboardMiddleware } from './dashboard.middleware.js';
 import { graphqlOptions } from './graphql.options.js';
 
 /**
@@ -22,7 +23,7 @@ import { graphqlOptions } from './graphql.options.js';
  * process; VIGIA_ROLES=api runs the API alone next to separate watchdog processes.
  */
 @Module({})
-export class ApiAppModule {
+export class ApiAppModule implements NestModule {
   static forRoot(config: VigiaConfig): DynamicModule {
     return {
       module: ApiAppModule,
@@ -42,5 +43,10 @@ export class ApiAppModule {
       ],
       providers: [{ provide: APP_PIPE, useValue: new VigiaValidationPipe() }],
     };
+  }
+
+  /** The dashboard's static files and client-side routes, on the same origin as the API it calls. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(dashboardMiddleware(dashboardFolder())).forRoutes('{*path}');
   }
 }

@@ -13,6 +13,7 @@ await runVigiaProcess({
     const lines = [
       '',
       `  Vigia is running (${[...config.roles].join(' + ')}).`,
+      `  Dashboard:    ${base}/`,
       `  GraphQL API:  ${base}/graphql`,
       `  Health:       ${base}/healthz   ${base}/readyz   ${base}/metrics`,
     ];

@@ -185,6 +185,11 @@ export class AlertsService {
     return this.incidents.scope.get(principal, id);
   }
 
+  /** An operator's note on the incident's timeline. */
+  addNote(incident: Incident, message: string): Promise<void> {
+    return this.incidents.annotate(incident.tenantId, incident.id, 'note', message);
+  }
+
   /** The name an acknowledgement is recorded under: the user's e-mail or the API token's name. */
   async actorName(principal: Principal): Promise<string> {
     const sql = principal.userId ? 'SELECT email AS name FROM users WHERE id = $1' : 'SELECT name FROM api_tokens WHERE id = $1';

@@ -110,4 +110,19 @@ export class EscalationResolver {
     const by = await this.alerts.actorName(principal);
     return (await this.alerts.acknowledge(principal.tenantId, incident.id, by)) ?? incident;
   }
+
+  @RequireRole(Role.operator)
+  @Mutation(() => Incident, { description: 'Add a note to an incident\'s timeline (what was seen, what was done by hand); signed with who wrote it' })
+  async addIncidentNote(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('text') text: string,
+  ): Promise<Incident> {
+    const note = text.trim();
+    if (!note) throw VigiaException.invalid('text', 'must not be empty');
+    if (note.length > 2000) throw VigiaException.invalid('text', 'must be at most 2000 characters');
+    const incident = await this.alerts.incidentOf(principal, id);
+    await this.alerts.addNote(incident, `${await this.alerts.actorName(principal)}: ${note}`);
+    return incident;
+  }
 }

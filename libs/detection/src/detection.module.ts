@@ -12,6 +12,7 @@ import {
   ServiceHealthResolver,
   StateSubscriptionResolver,
 } from './detection.resolvers.js';
+import { FleetResolver } from './fleet.resolver.js';
 import { StateFeed } from './state-feed.js';
 import { MaintenanceWindow } from './maintenance-window.entity.js';
 import { MaintenanceService } from './maintenance.service.js';
@@ -39,6 +40,6 @@ export class WatchdogModule {}
 /** What the API role serves of detection: states, changes, maintenance windows, probeNow, live watchdogs. */
 @Module({
   imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, InventoryModule],
-  providers: [ProbeTargets, WatchdogResolver, MonitorStateResolver, HostHealthResolver, MaintenanceResolver, MaintenanceService, StateFeed, StateSubscriptionResolver, ServiceHealthResolver],
+  providers: [ProbeTargets, FleetResolver, WatchdogResolver, MonitorStateResolver, HostHealthResolver, MaintenanceResolver, MaintenanceService, StateFeed, StateSubscriptionResolver, ServiceHealthResolver],
 })
 export class WatchdogStatusModule {}

@@ -30,6 +30,11 @@ export class IncidentsResolver {
     return this.incidents.scope.get(principal, id);
   }
 
+  @ResolveField(() => String, { description: 'What it is about: "host · service · monitor"' })
+  subject(@Parent() incident: Incident): Promise<string> {
+    return this.incidents.subjectOf(incident);
+  }
+
   @ResolveField(() => [IncidentEvent])
   timeline(@Parent() incident: Incident): Promise<IncidentEvent[]> {
     return this.incidents.timeline(incident);

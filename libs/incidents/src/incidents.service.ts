@@ -177,6 +177,16 @@ export class IncidentsService {
     return paginateBy(query, page, 'openedAt', 'DESC');
   }
 
+  /** What the incident is about, as an operator names it: "host · service · monitor". */
+  async subjectOf(incident: Incident): Promise<string> {
+    const [row]: { host: string; service: string | null; monitor: string }[] = await this.dataSource.query(
+      `SELECT h.name AS host, sv.name AS service, m.name AS monitor FROM monitors m JOIN hosts h ON h.id = m.host_id
+         LEFT JOIN services sv ON sv.id = m.service_id WHERE m.id = $1 AND m.tenant_id = $2`,
+      [incident.monitorId, incident.tenantId],
+    );
+    return row ? [row.host, row.service, row.monitor].filter(Boolean).join(' · ') : 'deleted monitor';
+  }
+
   timeline(incident: Incident): Promise<IncidentEvent[]> {
     return this.events.find({ where: { incidentId: incident.id, tenantId: incident.tenantId }, order: { at: 'ASC', id: 'ASC' } });
   }

@@ -14,7 +14,7 @@ import { StepRegistryProvider } from './engine/step-registry.js';
 import { Resource } from './entities/resource.entity.js';
 import { RunbookRun, RunStep } from './entities/run.entity.js';
 import { Runbook, RunbookVersion } from './entities/runbook.entity.js';
-import { ResourcesResolver, RunbooksResolver, RunsResolver } from './graphql/runbooks.resolver.js';
+import { ResourceMemberResolver, ResourcesResolver, RunbooksResolver, RunsResolver } from './graphql/runbooks.resolver.js';
 import { ResourcesService } from './resources.service.js';
 import { RunbooksService } from './runbooks.service.js';
 import { RunsService } from './runs.service.js';
@@ -36,6 +36,6 @@ export class RunbooksModule {}
 /** Resources, runbooks, runs (dry-run, start, approve, abort) and the live run feed over GraphQL. */
 @Module({
   imports,
-  providers: [...shared, ResourcesService, RunFeed, ResourcesResolver, RunbooksResolver, RunsResolver],
+  providers: [...shared, ResourcesService, RunFeed, ResourcesResolver, ResourceMemberResolver, RunbooksResolver, RunsResolver],
 })
 export class RunbooksApiModule {}

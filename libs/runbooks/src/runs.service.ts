@@ -140,10 +140,12 @@ export class RunsService {
     return this.scope.get(principal, runId);
   }
 
-  list(principal: Principal, page: PageArgs, filter: { resourceId?: string; status?: RunStatus }): Promise<Connection<RunbookRun>> {
+  list(principal: Principal, page: PageArgs, filter: { resourceId?: string; status?: RunStatus; incidentId?: string; runbookId?: string }): Promise<Connection<RunbookRun>> {
     const query = this.scope.query(principal, 'e');
     if (filter.resourceId) query.andWhere('e.resource_id = :resourceId', { resourceId: filter.resourceId });
     if (filter.status) query.andWhere('e.status = :status', { status: filter.status });
+    if (filter.incidentId) query.andWhere('e.incident_id = :incidentId', { incidentId: filter.incidentId });
+    if (filter.runbookId) query.andWhere('e.runbook_id = :runbookId', { runbookId: filter.runbookId });
     return paginateBy(query, page, 'createdAt', 'DESC');
   }
 

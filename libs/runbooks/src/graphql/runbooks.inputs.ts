@@ -57,6 +57,8 @@ export class DryRunInput {
 export class RunFilterInput {
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all', idMessage) resourceId?: string;
   @Field(() => RunStatus, { nullable: true }) @IsOptional() @IsEnum(RunStatus) status?: RunStatus;
+  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all', idMessage) incidentId?: string;
+  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all', idMessage) runbookId?: string;
 }
 
 @ObjectType()

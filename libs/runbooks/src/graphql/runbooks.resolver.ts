@@ -1,11 +1,12 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { ConnectionType, PageArgs } from '#lib/common';
 import { AlertsService } from '#lib/alerts';
+import { Host, HostsService } from '#lib/inventory';
 import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
 import { BUILTIN_RUNBOOKS } from '../document/builtin-runbooks.js';
 import { parseRunbook } from '../document/runbook-document.js';
 import { RUN_TRIGGER, type RunEvent, RunFeed } from '../engine/run-feed.js';
-import { Resource } from '../entities/resource.entity.js';
+import { Resource, ResourceMember } from '../entities/resource.entity.js';
 import { RunbookRun, RunStep } from '../entities/run.entity.js';
 import { Runbook, RunbookVersion } from '../entities/runbook.entity.js';
 import { ResourcesService } from '../resources.service.js';
@@ -184,5 +185,16 @@ export class RunsResolver {
   })
   runUpdated(@Args('runId', { type: () => ID }) _runId: string) {
     return this.feed.pubsub.asyncIterableIterator(RUN_TRIGGER);
+  }
+}
+
+/** A member's host, so the topology view shows names and health in the same query. */
+@Resolver(() => ResourceMember)
+export class ResourceMemberResolver {
+  constructor(private readonly hosts: HostsService) {}
+
+  @ResolveField(() => Host)
+  host(@CurrentPrincipal() principal: Principal, @Parent() member: ResourceMember): Promise<Host> {
+    return this.hosts.scope.get(principal, member.hostId, 'hostId');
   }
 }

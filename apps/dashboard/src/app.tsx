@@ -1,0 +1,98 @@
+import { useEffect, useMemo, useState } from 'react';
+import { NavLink, Navigate, Route, Routes } from 'react-router';
+import { Provider, useMutation } from 'urql';
+import { createApiClient } from './api/client.js';
+import { loadSession, onSessionChange, saveSession, type Session } from './api/session.js';
+import { ReconnectBanner } from './components/reconnect-banner.js';
+import { FleetPage } from './pages/fleet.page.js';
+import { HostsPage } from './pages/hosts.page.js';
+import { IncidentPage } from './pages/incident.page.js';
+import { IncidentsPage } from './pages/incidents.page.js';
+import { LoginPage } from './pages/login.page.js';
+import { ReportsPage } from './pages/reports.page.js';
+import { ResourcesPage } from './pages/resources.page.js';
+import { RunPage } from './pages/run.page.js';
+import { RunbookPage } from './pages/runbook.page.js';
+import { RunbooksPage } from './pages/runbooks.page.js';
+import { SettingsPage } from './pages/settings.page.js';
+import { SessionContext } from './session-context.js';
+
+const NAV = [
+  ['/fleet', 'Fleet'],
+  ['/incidents', 'Incidents'],
+  ['/runbooks', 'Runbooks'],
+  ['/resources', 'Resources'],
+  ['/hosts', 'Hosts'],
+  ['/reports', 'Reports'],
+  ['/settings', 'Settings'],
+] as const;
+
+export function App() {
+  const [session, setSession] = useState<Session | null>(loadSession);
+  useEffect(() => onSessionChange(setSession), []);
+  if (!session) return <LoginPage />;
+  return <SignedIn session={session} />;
+}
+
+function SignedIn({ session }: { session: Session }) {
+  const api = useMemo(() => createApiClient(session), [session]);
+  useEffect(() => () => api.close(), [api]);
+  return (
+    <SessionContext.Provider value={session}>
+      <Provider value={api.urql}>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="topbar">
+          <span className="brand">Vigia</span>
+          <nav aria-label="Main">
+            <ul>
+              {NAV.map(([to, label]) => (
+                <li key={to}>
+                  <NavLink to={to}>{label}</NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <UserMenu session={session} />
+        </header>
+        <ReconnectBanner />
+        <main id="main" tabIndex={-1}>
+          <Routes>
+            <Route path="/" element={<Navigate to="/fleet" replace />} />
+            <Route path="/fleet" element={<FleetPage />} />
+            <Route path="/incidents" element={<IncidentsPage />} />
+            <Route path="/incidents/:id" element={<IncidentPage />} />
+            <Route path="/runbooks" element={<RunbooksPage />} />
+            <Route path="/runbooks/:id" element={<RunbookPage />} />
+            <Route path="/runs/:id" element={<RunPage />} />
+            <Route path="/resources" element={<ResourcesPage />} />
+            <Route path="/hosts" element={<HostsPage />} />
+            <Route path="/reports" element={<ReportsPage />} />
+            <Route path="/settings" element={<SettingsPage />} />
+            <Route path="*" element={<p>This page does not exist.</p>} />
+          </Routes>
+        </main>
+      </Provider>
+    </SessionContext.Provider>
+  );
+}
+
+function UserMenu({ session }: { session: Session }) {
+  const [, logout] = useMutation('mutation { logout }');
+  const signOut = async () => {
+    // The session ends on the server too; signed out locally whatever the answer (the token may have expired).
+    await logout({}).catch(() => undefined);
+    saveSession(null);
+  };
+  return (
+    <div className="user">
+      <span>
+        {session.email} <span className="muted">({session.role}, {session.tenantName})</span>
+      </span>
+      <button type="button" onClick={signOut}>
+        Sign out
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,109 @@
+import { type DisplayState, STATE_ORDER, worstOf } from './states.js';
+
+export interface FleetRow {
+  monitorId: string;
+  monitorName: string;
+  type: string;
+  enabled: boolean;
+  severity: string;
+  hostId: string;
+  hostName: string;
+  siteId: string | null;
+  siteName: string | null;
+  serviceId: string | null;
+  serviceName: string | null;
+  health: 'up' | 'down' | 'degraded' | 'suspect' | 'unknown';
+  flapping: boolean;
+  maintenance: boolean;
+  since: string | null;
+  reason: string | null;
+  latencyMs: number | null;
+}
+
+export interface StateEvent {
+  monitorId: string;
+  to: FleetRow['health'];
+  flapping: boolean;
+  at: string;
+  reason: string;
+}
+
+export function displayState(row: FleetRow): DisplayState {
+  if (!row.enabled) return 'disabled';
+  if (row.maintenance) return 'maintenance';
+  if (row.flapping) return 'flapping';
+  return row.health;
+}
+
+/** A confirmed change from the live feed applied to the fleet; rows are replaced, never mutated (React compares). */
+export function applyEvent(rows: FleetRow[], index: Map<string, number>, event: StateEvent): FleetRow[] {
+  const at = index.get(event.monitorId);
+  if (at === undefined) return rows;
+  const next = rows.slice();
+  next[at] = { ...rows[at]!, health: event.to, flapping: event.flapping, since: event.at, reason: event.reason };
+  return next;
+}
+
+export function indexRows(rows: FleetRow[]): Map<string, number> {
+  return new Map(rows.map((row, i) => [row.monitorId, i]));
+}
+
+export interface FleetFilter {
+  search: string;
+  state: DisplayState | 'problems' | 'all';
+  siteId: string | 'all';
+}
+
+const PROBLEMS = new Set<DisplayState>(['down', 'suspect', 'degraded', 'flapping']);
+
+/** Case-insensitive search over site, host, service and monitor names, and the state filter. */
+export function matches(row: FleetRow, filter: FleetFilter): boolean {
+  const state = displayState(row);
+  if (filter.state === 'problems' ? !PROBLEMS.has(state) : filter.state !== 'all' && state !== filter.state) return false;
+  if (filter.siteId !== 'all' && (row.siteId ?? 'none') !== filter.siteId) return false;
+  const needle = filter.search.trim().toLowerCase();
+  if (!needle) return true;
+  return [row.siteName, row.hostName, row.serviceName, row.monitorName, row.type].some((s) => s?.toLowerCase().includes(needle));
+}
+
+export type ListRow =
+  | { kind: 'site'; key: string; name: string; state: DisplayState; count: number }
+  | { kind: 'host'; key: string; hostId: string; name: string; state: DisplayState; count: number }
+  | { kind: 'monitor'; key: string; row: FleetRow; state: DisplayState };
+
+/**
+ * The rows the virtual list draws: a heading per site and per host (with the worst state below it), then the
+ * host's monitors. The input is ordered site → host → service → monitor by the API.
+ */
+export function flatten(rows: FleetRow[], filter: FleetFilter): ListRow[] {
+  const out: ListRow[] = [];
+  let site: Extract<ListRow, { kind: 'site' }> | undefined;
+  let host: Extract<ListRow, { kind: 'host' }> | undefined;
+  for (const row of rows) {
+    if (!matches(row, filter)) continue;
+    const state = displayState(row);
+    const siteKey = row.siteId ?? 'none';
+    if (!site || site.key !== `site:${siteKey}`) {
+      site = { kind: 'site', key: `site:${siteKey}`, name: row.siteName ?? 'No site', state, count: 0 };
+      out.push(site);
+      host = undefined;
+    }
+    if (!host || host.hostId !== row.hostId) {
+      host = { kind: 'host', key: `host:${row.hostId}`, hostId: row.hostId, name: row.hostName, state, count: 0 };
+      out.push(host);
+    }
+    site.count++;
+    host.count++;
+    site.state = worstOf([site.state, state]);
+    host.state = worstOf([host.state, state]);
+    out.push({ kind: 'monitor', key: row.monitorId, row, state });
+  }
+  return out;
+}
+
+/** Monitors per display state, worst first, for the summary bar. */
+export function countByState(rows: FleetRow[]): { state: DisplayState; count: number }[] {
+  const counts = new Map<DisplayState, number>();
+  for (const row of rows) counts.set(displayState(row), (counts.get(displayState(row)) ?? 0) + 1);
+  return STATE_ORDER.map((state) => ({ state, count: counts.get(state) ?? 0 }));
+}

@@ -1,0 +1,175 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { Link } from 'react-router';
+import { useQuery, useSubscription } from 'urql';
+import { Loading, Page, QueryError } from '../components/form.js';
+import { useConnection } from '../components/reconnect-banner.js';
+import { StatusBadge } from '../components/status-badge.js';
+import { applyEvent, countByState, type FleetFilter, type FleetRow, flatten, indexRows, type ListRow, type StateEvent } from '../lib/fleet.js';
+import { ago } from '../lib/format.js';
+import { type DisplayState, STATE_LABEL } from '../lib/states.js';
+
+const FLEET = `query Fleet { fleet { total at rows {
+  monitorId monitorName type enabled severity hostId hostName siteId siteName serviceId serviceName
+  health flapping maintenance since reason latencyMs } } }`;
+const CHANGES = 'subscription FleetChanges { monitorStateChanged { monitorId to flapping at reason } }';
+const ROW_HEIGHT = 36;
+
+interface FleetData {
+  fleet: { total: number; at: string; rows: FleetRow[] };
+}
+
+export function FleetPage() {
+  const [{ data, fetching, error }, refetch] = useQuery<FleetData>({ query: FLEET, requestPolicy: 'network-only' });
+  const [rows, setRows] = useState<FleetRow[]>([]);
+  const [filter, setFilter] = useState<FleetFilter>({ search: '', state: 'all', siteId: 'all' });
+  const deferredFilter = useDeferredValue(filter);
+  const { reconnections } = useConnection();
+
+  useEffect(() => {
+    if (data) setRows(data.fleet.rows);
+  }, [data]);
+  // Changes confirmed while the socket was down are not replayed: after a reconnection, read the fleet again.
+  useEffect(() => {
+    if (reconnections > 0) refetch({ requestPolicy: 'network-only' });
+  }, [reconnections, refetch]);
+  useSubscription<{ monitorStateChanged: StateEvent }>({ query: CHANGES }, (_prev, event) => {
+    setRows((current) => applyEvent(current, indexRows(current), event.monitorStateChanged));
+    return event;
+  });
+
+  const list = useMemo(() => flatten(rows, deferredFilter), [rows, deferredFilter]);
+  const counts = useMemo(() => countByState(rows), [rows]);
+  const sites = useMemo(() => [...new Map(rows.map((r) => [r.siteId ?? 'none', r.siteName ?? 'No site'])).entries()], [rows]);
+  const shown = list.filter((r) => r.kind === 'monitor').length;
+
+  return (
+    <Page title="Fleet">
+      <QueryError error={error} />
+      <div className="summary" role="group" aria-label="Monitors by state">
+        {counts
+          .filter((c) => c.count > 0 || ['down', 'up'].includes(c.state))
+          .map((c) => (
+            <button
+              key={c.state}
+              type="button"
+              className={`summary-item summary-${c.state}`}
+              aria-pressed={filter.state === c.state}
+              onClick={() => setFilter((f) => ({ ...f, state: f.state === c.state ? 'all' : c.state }))}
+            >
+              <StatusBadge state={c.state} compact /> <strong data-testid={`count-${c.state}`}>{c.count}</strong> {STATE_LABEL[c.state]}
+            </button>
+          ))}
+      </div>
+      <div className="toolbar" role="search">
+        <label>
+          Search
+          <input type="search" placeholder="site, host, service or monitor" value={filter.search} onChange={(e) => setFilter((f) => ({ ...f, search: e.target.value }))} />
+        </label>
+        <label>
+          State
+          <select value={filter.state} onChange={(e) => setFilter((f) => ({ ...f, state: e.target.value as FleetFilter['state'] }))}>
+            <option value="all">All</option>
+            <option value="problems">Problems only</option>
+            {(Object.keys(STATE_LABEL) as DisplayState[]).map((s) => (
+              <option key={s} value={s}>
+                {STATE_LABEL[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Site
+          <select value={filter.siteId} onChange={(e) => setFilter((f) => ({ ...f, siteId: e.target.value }))}>
+            <option value="all">All sites</option>
+            {sites.map(([id, name]) => (
+              <option key={id} value={id}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="muted" role="status" aria-live="polite">
+          {shown} of {rows.length} monitors{data && data.fleet.total > rows.length ? ` (fleet has ${data.fleet.total}; first ${rows.length} shown)` : ''}
+        </span>
+      </div>
+      {fetching && !rows.length ? <Loading what="the fleet" /> : <FleetList list={list} total={shown} />}
+      {!fetching && !rows.length && !error && (
+        <p>
+          No monitors yet. <Link to="/hosts">Add a host and its monitors</Link>.
+        </p>
+      )}
+    </Page>
+  );
+}
+
+/** Only the rows in view are in the DOM: 10,000 monitors scroll like 30. */
+function FleetList({ list, total }: { list: ListRow[]; total: number }) {
+  const parent = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: list.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const positions = useMemo(() => {
+    let n = 0;
+    return list.map((r) => (r.kind === 'monitor' ? ++n : 0));
+  }, [list]);
+  return (
+    <div ref={parent} className="fleet-list" role="list" aria-label={`Fleet, ${total} monitors`} data-testid="fleet-list">
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const row = list[item.index]!;
+          return (
+            <div
+              key={row.key}
+              role="listitem"
+              aria-setsize={row.kind === 'monitor' ? total : undefined}
+              aria-posinset={row.kind === 'monitor' ? positions[item.index] : undefined}
+              className={`fleet-row fleet-${row.kind}`}
+              style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+              data-monitor={row.kind === 'monitor' ? row.row.monitorName : undefined}
+              data-state={row.state}
+            >
+              <FleetRowView row={row} />
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+function FleetRowView({ row }: { row: ListRow }) {
+  if (row.kind === 'site') {
+    return (
+      <>
+        <StatusBadge state={row.state} compact />
+        <strong className="site-name">{row.name}</strong>
+        <span className="muted">{row.count} monitors</span>
+      </>
+    );
+  }
+  if (row.kind === 'host') {
+    return (
+      <>
+        <StatusBadge state={row.state} compact />
+        <strong>{row.name}</strong>
+        <span className="muted">{row.count} monitors</span>
+      </>
+    );
+  }
+  const m = row.row;
+  return (
+    <>
+      <StatusBadge state={row.state} />
+      <span className="monitor-name">
+        {m.serviceName ? <span className="muted">{m.serviceName} · </span> : null}
+        <Link to={`/incidents?monitor=${m.monitorId}`} title="Incidents of this monitor">
+          {m.monitorName}
+        </Link>
+      </span>
+      <span className="muted type">{m.type}</span>
+      <span className="reason" title={m.reason ?? ''}>
+        {m.reason}
+      </span>
+      <span className="muted since">{ago(m.since)}</span>
+    </>
+  );
+}

@@ -1,0 +1,164 @@
+import { type FormEvent, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { useMutation, useQuery, useSubscription } from 'urql';
+import { formErrors } from '../api/errors.js';
+import { Field, FormErrorList, Loading, Page, QueryError } from '../components/form.js';
+import { RunStatusBadge, StatusBadge } from '../components/status-badge.js';
+import { when } from '../lib/format.js';
+import { useCan } from '../session-context.js';
+
+const INCIDENT = `query Incident($id: ID!) { incident(id: $id) {
+  id subject status openedAt resolvedAt openReason resolveReason acknowledgedAt acknowledgedBy planned suppressed flapping monitorId
+  timeline { id at kind message }
+  notifications { id kind status recipient sentAt attempts lastError }
+} runs(first: 20, filter: { incidentId: $id }) { nodes { id runbookName status incidentId createdAt } } }`;
+
+interface IncidentData {
+  incident: {
+    id: string;
+    subject: string;
+    status: string;
+    openedAt: string;
+    resolvedAt: string | null;
+    openReason: string;
+    resolveReason: string | null;
+    acknowledgedAt: string | null;
+    acknowledgedBy: string | null;
+    planned: boolean;
+    suppressed: boolean;
+    flapping: boolean;
+    monitorId: string;
+    timeline: { id: string; at: string; kind: string; message: string }[];
+    notifications: { id: string; kind: string; status: string; recipient: string | null; sentAt: string | null; attempts: number; lastError: string | null }[];
+  };
+  runs: { nodes: { id: string; runbookName: string; status: string; incidentId: string | null; createdAt: string }[] };
+}
+
+export function IncidentPage() {
+  const { id } = useParams();
+  const [{ data, fetching, error }, refetch] = useQuery<IncidentData>({ query: INCIDENT, variables: { id } });
+  const [ack, acknowledge] = useMutation('mutation Ack($id: ID!) { acknowledgeIncident(id: $id) { id acknowledgedAt acknowledgedBy } }');
+  const canAct = useCan('operator');
+  useSubscription({ query: 'subscription IncidentLive($m: ID) { monitorStateChanged(monitorId: $m) { monitorId } }', variables: { m: data?.incident.monitorId }, pause: !data }, (_p, e) => {
+    refetch({ requestPolicy: 'network-only' });
+    return e;
+  });
+  if (fetching && !data) return <Loading what="the incident" />;
+  if (!data) return <QueryError error={error} />;
+  const i = data.incident;
+  const runs = data.runs.nodes;
+  return (
+    <Page
+      title={i.subject}
+      actions={
+        canAct && i.status === 'open' && !i.acknowledgedAt ? (
+          <button type="button" className="primary" disabled={ack.fetching} onClick={() => acknowledge({ id: i.id }).then(() => refetch({ requestPolicy: 'network-only' }))}>
+            Acknowledge
+          </button>
+        ) : undefined
+      }
+    >
+      <QueryError error={ack.error} />
+      <dl className="facts">
+        <dt>State</dt>
+        <dd>
+          <StatusBadge state={i.status === 'open' ? 'down' : 'up'} /> {i.status}
+          {i.planned && ' (planned maintenance)'}
+          {i.suppressed && ' — alerts and runbooks held'}
+        </dd>
+        <dt>Opened</dt>
+        <dd>
+          {when(i.openedAt)} — {i.openReason}
+        </dd>
+        {i.resolvedAt && (
+          <>
+            <dt>Resolved</dt>
+            <dd>
+              {when(i.resolvedAt)} — {i.resolveReason}
+            </dd>
+          </>
+        )}
+        <dt>Acknowledged</dt>
+        <dd data-testid="acknowledged">{i.acknowledgedAt ? `${when(i.acknowledgedAt)} by ${i.acknowledgedBy}` : 'not yet'}</dd>
+      </dl>
+      <h2>Timeline</h2>
+      <ol className="timeline" aria-label="Timeline">
+        {i.timeline.map((e) => (
+          <li key={e.id} className={`timeline-${e.kind}`}>
+            <time dateTime={e.at}>{when(e.at)}</time> <span className="kind">{e.kind}</span> {e.message}
+          </li>
+        ))}
+      </ol>
+      {canAct && <NoteForm incidentId={i.id} onAdded={() => refetch({ requestPolicy: 'network-only' })} />}
+      {runs.length > 0 && (
+        <>
+          <h2>Runbook runs</h2>
+          <ul>
+            {runs.map((r) => (
+              <li key={r.id}>
+                <RunStatusBadge status={r.status} /> <Link to={`/runs/${r.id}`}>{r.runbookName}</Link> {when(r.createdAt)}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <h2>Alerts sent</h2>
+      {i.notifications.length === 0 ? (
+        <p className="muted">None.</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Kind</th>
+                <th scope="col">To</th>
+                <th scope="col">Status</th>
+                <th scope="col">Sent</th>
+                <th scope="col">Attempts</th>
+              </tr>
+            </thead>
+            <tbody>
+              {i.notifications.map((n) => (
+                <tr key={n.id}>
+                  <td>{n.kind}</td>
+                  <td>{n.recipient ?? '—'}</td>
+                  <td>
+                    {n.status}
+                    {n.lastError && <span className="error"> ({n.lastError})</span>}
+                  </td>
+                  <td>{when(n.sentAt)}</td>
+                  <td>{n.attempts}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Page>
+  );
+}
+
+function NoteForm({ incidentId, onAdded }: { incidentId: string; onAdded: () => void }) {
+  const [text, setText] = useState('');
+  const [result, addNote] = useMutation('mutation Note($id: ID!, $text: String!) { addIncidentNote(id: $id, text: $text) { id } }');
+  const errors = formErrors(result.error, ['text']);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const res = await addNote({ id: incidentId, text });
+    if (!res.error) {
+      setText('');
+      onAdded();
+    }
+  };
+  return (
+    <form onSubmit={submit} className="inline-form">
+      <FormErrorList errors={errors} />
+      <Field label="Add a note" error={errors.fields.text} hint="What you saw or did by hand; it goes on the timeline with your name.">
+        {(p) => <textarea {...p} rows={2} value={text} onChange={(e) => setText(e.target.value)} />}
+      </Field>
+      <button type="submit" disabled={result.fetching}>
+        Add note
+      </button>
+    </form>
+  );
+}

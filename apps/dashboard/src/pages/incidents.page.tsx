@@ -1,0 +1,114 @@
+import { useEffect, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { useQuery, useSubscription } from 'urql';
+import { Loading, Page, QueryError } from '../components/form.js';
+import { useConnection } from '../components/reconnect-banner.js';
+import { StatusBadge } from '../components/status-badge.js';
+import { ago, duration } from '../lib/format.js';
+
+const INCIDENTS = `query Incidents($filter: IncidentFilterInput, $after: String) {
+  incidents(first: 50, filter: $filter, after: $after) {
+    nodes { id subject status openedAt resolvedAt openReason acknowledgedAt acknowledgedBy planned suppressed flapping }
+    pageInfo { hasNextPage endCursor }
+  } }`;
+
+export interface IncidentSummary {
+  id: string;
+  subject: string;
+  status: 'open' | 'resolved';
+  openedAt: string;
+  resolvedAt: string | null;
+  openReason: string;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  planned: boolean;
+  suppressed: boolean;
+  flapping: boolean;
+}
+
+interface IncidentsData {
+  incidents: { nodes: IncidentSummary[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+}
+
+export function IncidentsPage() {
+  const [params, setParams] = useSearchParams();
+  const status = params.get('status') ?? 'open';
+  const monitorId = params.get('monitor') ?? undefined;
+  const [after, setAfter] = useState<string | null>(null);
+  const filter = { ...(status === 'all' ? {} : { status }), ...(monitorId ? { monitorId } : {}) };
+  const [{ data, fetching, error }, refetch] = useQuery<IncidentsData>({ query: INCIDENTS, variables: { filter, after } });
+  const { reconnections } = useConnection();
+  // A state change may open or resolve an incident: read the list again when one arrives, or after a reconnection.
+  useSubscription({ query: 'subscription IncidentFeed { monitorStateChanged { monitorId to } }' }, (_p, e) => {
+    refetch({ requestPolicy: 'network-only' });
+    return e;
+  });
+  useEffect(() => {
+    if (reconnections) refetch({ requestPolicy: 'network-only' });
+  }, [reconnections, refetch]);
+
+  const setStatus = (value: string) => {
+    setAfter(null);
+    const next = new URLSearchParams(params);
+    next.set('status', value);
+    setParams(next);
+  };
+
+  return (
+    <Page title="Incidents">
+      <div className="toolbar">
+        <div role="group" aria-label="Show">
+          {['open', 'resolved', 'all'].map((s) => (
+            <button key={s} type="button" aria-pressed={status === s} onClick={() => setStatus(s)}>
+              {s[0]!.toUpperCase() + s.slice(1)}
+            </button>
+          ))}
+        </div>
+        {monitorId && <Link to="/incidents">Show all monitors</Link>}
+      </div>
+      <QueryError error={error} />
+      {fetching && !data ? (
+        <Loading what="incidents" />
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="sr-only">Incidents, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">State</th>
+                <th scope="col">What</th>
+                <th scope="col">Why</th>
+                <th scope="col">Opened</th>
+                <th scope="col">Duration</th>
+                <th scope="col">Acknowledged</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data?.incidents.nodes.map((i) => (
+                <tr key={i.id} data-incident={i.id}>
+                  <td>
+                    <StatusBadge state={i.status === 'open' ? (i.planned ? 'maintenance' : i.flapping ? 'flapping' : 'down') : 'up'} />
+                    {i.status === 'resolved' && <span className="sr-only"> resolved</span>}
+                  </td>
+                  <td>
+                    <Link to={`/incidents/${i.id}`}>{i.subject}</Link>
+                  </td>
+                  <td>{i.openReason}</td>
+                  <td>{ago(i.openedAt)}</td>
+                  <td>{duration((i.resolvedAt ? new Date(i.resolvedAt).getTime() : Date.now()) - new Date(i.openedAt).getTime())}</td>
+                  <td>{i.acknowledgedBy ?? (i.status === 'open' ? <strong>no</strong> : '—')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {data?.incidents.nodes.length === 0 && <p>No {status === 'all' ? '' : status} incidents.</p>}
+          {data?.incidents.pageInfo.hasNextPage && (
+            <button type="button" onClick={() => setAfter(data.incidents.pageInfo.endCursor)}>
+              Older incidents
+            </button>
+          )}
+        </div>
+      )}
+    </Page>
+  );
+}

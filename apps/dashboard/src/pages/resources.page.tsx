@@ -1,0 +1,85 @@
+import { Link } from 'react-router';
+import { useQuery, useSubscription } from 'urql';
+import { Loading, Page, QueryError } from '../components/form.js';
+import { RunStatusBadge, StatusBadge } from '../components/status-badge.js';
+import { ago } from '../lib/format.js';
+import type { DisplayState } from '../lib/states.js';
+
+const RESOURCES = `query Resources { resources(first: 200) { nodes {
+  id name kind primaryHostId primarySince primaryReason failback failbackHoldSeconds approvalRequired requireFencing cooldownMinutes
+  fencePending drained lastRunAt activeRun { id status runbookName }
+  members { hostId value weight host { id name health addresses } } } } }`;
+
+interface Resource {
+  id: string;
+  name: string;
+  kind: string;
+  primaryHostId: string | null;
+  primarySince: string | null;
+  primaryReason: string | null;
+  failback: string;
+  failbackHoldSeconds: number;
+  approvalRequired: boolean;
+  requireFencing: boolean;
+  cooldownMinutes: number;
+  fencePending: string[];
+  drained: string[];
+  lastRunAt: string | null;
+  activeRun: { id: string; status: string; runbookName: string } | null;
+  members: { hostId: string; value: string | null; weight: number | null; host: { id: string; name: string; health: DisplayState; addresses: string[] } }[];
+}
+
+export function ResourcesPage() {
+  const [{ data, fetching, error }, refetch] = useQuery<{ resources: { nodes: Resource[] } }>({ query: RESOURCES });
+  useSubscription({ query: 'subscription ResourceHealth { monitorStateChanged { monitorId } }' }, (_p, e) => {
+    refetch({ requestPolicy: 'network-only' });
+    return e;
+  });
+  return (
+    <Page title="Resources">
+      <p className="muted">Each failover unit: who serves now, who stands by, and what Vigia does when the primary fails.</p>
+      <QueryError error={error} />
+      {fetching && !data && <Loading what="resources" />}
+      {data?.resources.nodes.length === 0 && <p>No resources yet (define them through the API: createResource).</p>}
+      <div className="cards">
+        {data?.resources.nodes.map((r) => (
+          <article key={r.id} className="card" aria-labelledby={`res-${r.id}`} data-resource={r.name}>
+            <h2 id={`res-${r.id}`}>
+              {r.name} <span className="tag">{r.kind.replace('_', ' ')}</span>
+            </h2>
+            {r.activeRun && (
+              <p>
+                <RunStatusBadge status={r.activeRun.status} /> <Link to={`/runs/${r.activeRun.id}`}>{r.activeRun.runbookName}</Link> running now
+              </p>
+            )}
+            <ol className="members" aria-label="Members in preference order">
+              {r.members.map((m) => {
+                const primary = m.hostId === r.primaryHostId;
+                return (
+                  <li key={m.hostId} className={primary ? 'primary' : undefined}>
+                    <StatusBadge state={m.host.health} compact /> <strong>{m.host.name}</strong>{' '}
+                    <span className="muted">{m.value ?? m.host.addresses[0]}</span> {primary ? <span className="tag tag-primary">primary</span> : <span className="tag">standby</span>}
+                    {r.fencePending.includes(m.hostId) && <span className="tag tag-warning">fence pending</span>}
+                    {r.drained.includes(m.hostId) && <span className="tag tag-warning">drained</span>}
+                  </li>
+                );
+              })}
+            </ol>
+            <dl className="facts">
+              <dt>Primary since</dt>
+              <dd>
+                {ago(r.primarySince)} — {r.primaryReason ?? 'configured'}
+              </dd>
+              <dt>Failback</dt>
+              <dd>{r.failback === 'auto' ? `automatic after ${r.failbackHoldSeconds} s healthy` : 'stay (an operator moves it back)'}</dd>
+              <dt>Policy</dt>
+              <dd>
+                {r.approvalRequired ? 'approval required' : 'automatic'}, {r.requireFencing ? 'fencing required' : 'fencing best-effort'}, cooldown {r.cooldownMinutes} min
+              </dd>
+            </dl>
+          </article>
+        ))}
+      </div>
+    </Page>
+  );
+}

@@ -1,0 +1,320 @@
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { formErrors } from '../api/errors.js';
+import { Field, FormErrorList, Page, QueryError } from '../components/form.js';
+import { when } from '../lib/format.js';
+import { useCan } from '../session-context.js';
+
+const TABS = ['Maintenance', 'Alert channels', 'Users', 'API tokens'] as const;
+type Tab = (typeof TABS)[number];
+
+export function SettingsPage() {
+  const [tab, setTab] = useState<Tab>('Maintenance');
+  return (
+    <Page title="Settings">
+      <div role="tablist" aria-label="Settings" className="tabs">
+        {TABS.map((t) => (
+          <button key={t} type="button" role="tab" aria-selected={tab === t} aria-controls="settings-panel" onClick={() => setTab(t)}>
+            {t}
+          </button>
+        ))}
+      </div>
+      <div id="settings-panel" role="tabpanel" aria-label={tab}>
+        {tab === 'Maintenance' && <Maintenance />}
+        {tab === 'Alert channels' && <Channels />}
+        {tab === 'Users' && <Users />}
+        {tab === 'API tokens' && <Tokens />}
+      </div>
+    </Page>
+  );
+}
+
+function Table({ head, children }: { head: string[]; children: ReactNode }) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            {head.map((h) => (
+              <th key={h} scope="col">
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+function local(datetime: string): string {
+  return datetime ? new Date(datetime).toISOString() : '';
+}
+
+function Maintenance() {
+  const [{ data, error }, refetch] = useQuery<{ maintenanceWindows: { nodes: { id: string; name: string; startsAt: string; endsAt: string; hostIds: string[] }[] }; hosts: { nodes: { id: string; name: string }[] } }>({
+    query: 'query Maint { maintenanceWindows(first: 200) { nodes { id name startsAt endsAt hostIds } } hosts(first: 200) { nodes { id name } } }',
+  });
+  const canEdit = useCan('operator');
+  const [name, setName] = useState('');
+  const [startsAt, setStartsAt] = useState('');
+  const [endsAt, setEndsAt] = useState('');
+  const [hostIds, setHostIds] = useState<string[]>([]);
+  const [created, create] = useMutation('mutation M($input: MaintenanceWindowInput!) { createMaintenanceWindow(input: $input) { id } }');
+  const [, remove] = useMutation('mutation D($id: ID!) { deleteMaintenanceWindow(id: $id) }');
+  const errors = formErrors(created.error, ['name', 'startsAt', 'endsAt', 'hostIds']);
+  const names = new Map(data?.hosts.nodes.map((h) => [h.id, h.name]));
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const res = await create({ input: { name, startsAt: local(startsAt), endsAt: local(endsAt), hostIds } });
+    if (!res.error) {
+      setName('');
+      refetch({ requestPolicy: 'network-only' });
+    }
+  };
+  return (
+    <>
+      <QueryError error={error} />
+      <p className="muted">During a window the covered monitors raise no alerts and start no runbooks, and the time does not count against SLAs.</p>
+      <Table head={['Name', 'From', 'Until', 'Hosts', '']}>
+        {data?.maintenanceWindows.nodes.map((w) => (
+          <tr key={w.id}>
+            <td>{w.name}</td>
+            <td>{when(w.startsAt)}</td>
+            <td>{when(w.endsAt)}</td>
+            <td>{w.hostIds.map((h) => names.get(h) ?? h).join(', ')}</td>
+            <td>
+              {canEdit && (
+                <button type="button" onClick={() => remove({ id: w.id }).then(() => refetch({ requestPolicy: 'network-only' }))}>
+                  Delete
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </Table>
+      {canEdit && (
+        <form className="card" onSubmit={submit} aria-label="New maintenance window">
+          <h2>New maintenance window</h2>
+          <FormErrorList errors={errors} />
+          <div className="grid-form">
+            <Field label="Name" error={errors.fields.name}>
+              {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
+            </Field>
+            <Field label="From" error={errors.fields.startsAt}>
+              {(p) => <input {...p} type="datetime-local" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} />}
+            </Field>
+            <Field label="Until" error={errors.fields.endsAt}>
+              {(p) => <input {...p} type="datetime-local" value={endsAt} onChange={(e) => setEndsAt(e.target.value)} />}
+            </Field>
+            <Field label="Hosts" error={errors.fields.hostIds}>
+              {(p) => (
+                <select {...p} multiple value={hostIds} onChange={(e) => setHostIds([...e.target.selectedOptions].map((o) => o.value))}>
+                  {data?.hosts.nodes.map((h) => (
+                    <option key={h.id} value={h.id}>
+                      {h.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </div>
+          <button type="submit" className="primary">
+            Schedule
+          </button>
+        </form>
+      )}
+    </>
+  );
+}
+
+function Channels() {
+  const [{ data, error }, refetch] = useQuery<{ alertChannels: { nodes: { id: string; name: string; type: string; enabled: boolean; config: Record<string, unknown> }[] } }>({
+    query: 'query Channels { alertChannels(first: 200) { nodes { id name type enabled config } } }',
+  });
+  const canEdit = useCan('admin');
+  const [name, setName] = useState('');
+  const [to, setTo] = useState('');
+  const [created, create] = useMutation('mutation C($input: CreateAlertChannelInput!) { createAlertChannel(input: $input) { id } }');
+  const [tested, test] = useMutation('mutation T($id: ID!) { testAlertChannel(channelId: $id) { id status } }');
+  const errors = formErrors(created.error, ['name', 'config.to', 'config']);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const res = await create({ input: { name, type: 'email', config: { to: to.split(/[\s,]+/).filter(Boolean) } } });
+    if (!res.error) {
+      setName('');
+      setTo('');
+      refetch({ requestPolicy: 'network-only' });
+    }
+  };
+  return (
+    <>
+      <QueryError error={error ?? tested.error} />
+      <Table head={['Name', 'Type', 'Sends to', 'Enabled', '']}>
+        {data?.alertChannels.nodes.map((c) => (
+          <tr key={c.id}>
+            <td>{c.name}</td>
+            <td>{c.type}</td>
+            <td>{Array.isArray(c.config.to) ? (c.config.to as string[]).join(', ') : String(c.config.url ?? c.config.apiUrl ?? '')}</td>
+            <td>{c.enabled ? 'yes' : 'no'}</td>
+            <td>
+              {canEdit && (
+                <button type="button" onClick={() => test({ id: c.id })}>
+                  Send a test
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </Table>
+      {canEdit && (
+        <form className="card" onSubmit={submit} aria-label="New e-mail channel">
+          <h2>New e-mail channel</h2>
+          <p className="muted">Pager channels (PagerDuty, Opsgenie, webhooks) carry a secret: create them through the API.</p>
+          <FormErrorList errors={errors} />
+          <Field label="Name" error={errors.fields.name}>
+            {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
+          </Field>
+          <Field label="Send to" error={errors.fields['config.to'] ?? errors.fields.config} hint="E-mail addresses, separated by spaces or commas">
+            {(p) => <input {...p} value={to} onChange={(e) => setTo(e.target.value)} />}
+          </Field>
+          <button type="submit" className="primary">
+            Add channel
+          </button>
+        </form>
+      )}
+    </>
+  );
+}
+
+function Users() {
+  const [{ data, error }, refetch] = useQuery<{ users: { nodes: { id: string; email: string; displayName: string; role: string; disabledAt: string | null }[] } }>({
+    query: 'query Users { users(first: 200) { nodes { id email displayName role disabledAt } } }',
+  });
+  const canEdit = useCan('admin');
+  const [form, setForm] = useState({ email: '', displayName: '', role: 'operator', password: '' });
+  const [created, create] = useMutation('mutation U($input: CreateUserInput!) { createUser(input: $input) { id } }');
+  const errors = formErrors(created.error, ['email', 'displayName', 'role', 'password']);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const res = await create({ input: form });
+    if (!res.error) {
+      setForm({ email: '', displayName: '', role: 'operator', password: '' });
+      refetch({ requestPolicy: 'network-only' });
+    }
+  };
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  return (
+    <>
+      <QueryError error={error} />
+      <Table head={['Name', 'E-mail', 'Role', 'State']}>
+        {data?.users.nodes.map((u) => (
+          <tr key={u.id}>
+            <td>{u.displayName}</td>
+            <td>{u.email}</td>
+            <td>{u.role}</td>
+            <td>{u.disabledAt ? `disabled ${when(u.disabledAt)}` : 'active'}</td>
+          </tr>
+        ))}
+      </Table>
+      {canEdit && (
+        <form className="card" onSubmit={submit} aria-label="New user">
+          <h2>New user</h2>
+          <FormErrorList errors={errors} />
+          <div className="grid-form">
+            <Field label="E-mail" error={errors.fields.email}>
+              {(p) => <input {...p} type="email" value={form.email} onChange={set('email')} />}
+            </Field>
+            <Field label="Name" error={errors.fields.displayName}>
+              {(p) => <input {...p} value={form.displayName} onChange={set('displayName')} />}
+            </Field>
+            <Field label="Role" error={errors.fields.role} hint="viewer: reads only; operator: acknowledges, runs runbooks; admin: settings">
+              {(p) => (
+                <select {...p} value={form.role} onChange={set('role')}>
+                  <option value="viewer">viewer</option>
+                  <option value="operator">operator</option>
+                  <option value="admin">admin</option>
+                </select>
+              )}
+            </Field>
+            <Field label="Initial password" error={errors.fields.password}>
+              {(p) => <input {...p} type="password" autoComplete="new-password" value={form.password} onChange={set('password')} />}
+            </Field>
+          </div>
+          <button type="submit" className="primary">
+            Add user
+          </button>
+        </form>
+      )}
+    </>
+  );
+}
+
+function Tokens() {
+  const [{ data, error }, refetch] = useQuery<{ apiTokens: { nodes: { id: string; name: string; prefix: string; role: string; createdAt: string; expiresAt: string | null; lastUsedAt: string | null; revokedAt: string | null }[] } }>({
+    query: 'query Tokens { apiTokens(first: 200) { nodes { id name prefix role createdAt expiresAt lastUsedAt revokedAt } } }',
+  });
+  const canEdit = useCan('admin');
+  const [name, setName] = useState('');
+  const [role, setRole] = useState('viewer');
+  const [created, create] = useMutation<{ createApiToken: { token: string } }>('mutation K($input: CreateApiTokenInput!) { createApiToken(input: $input) { token } }');
+  const [, revoke] = useMutation('mutation R($id: ID!) { revokeApiToken(id: $id) { id } }');
+  const errors = formErrors(created.error, ['name', 'role', 'expiresInDays']);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const res = await create({ input: { name, role, expiresInDays: 365 } });
+    if (!res.error) refetch({ requestPolicy: 'network-only' });
+  };
+  return (
+    <>
+      <QueryError error={error} />
+      <Table head={['Name', 'Prefix', 'Role', 'Last used', 'Expires', '']}>
+        {data?.apiTokens.nodes.map((t) => (
+          <tr key={t.id}>
+            <td>{t.name}</td>
+            <td>
+              <code>{t.prefix}…</code>
+            </td>
+            <td>{t.role}</td>
+            <td>{when(t.lastUsedAt)}</td>
+            <td>{t.revokedAt ? `revoked ${when(t.revokedAt)}` : when(t.expiresAt)}</td>
+            <td>
+              {canEdit && !t.revokedAt && (
+                <button type="button" onClick={() => revoke({ id: t.id }).then(() => refetch({ requestPolicy: 'network-only' }))}>
+                  Revoke
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </Table>
+      {canEdit && (
+        <form className="card" onSubmit={submit} aria-label="New API token">
+          <h2>New API token</h2>
+          <FormErrorList errors={errors} />
+          <Field label="Name" error={errors.fields.name}>
+            {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
+          </Field>
+          <Field label="Role" error={errors.fields.role}>
+            {(p) => (
+              <select {...p} value={role} onChange={(e) => setRole(e.target.value)}>
+                <option value="viewer">viewer</option>
+                <option value="operator">operator</option>
+                <option value="admin">admin</option>
+              </select>
+            )}
+          </Field>
+          <button type="submit" className="primary">
+            Create token (valid one year)
+          </button>
+          {created.data && (
+            <p className="banner banner-ok" role="status">
+              Copy it now, it is not shown again: <code data-testid="new-token">{created.data.createApiToken.token}</code>
+            </p>
+          )}
+        </form>
+      )}
+    </>
+  );
+}
