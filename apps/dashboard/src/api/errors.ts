@@ -24,7 +24,8 @@ export function formErrors(error: CombinedError | undefined, known: string[]): F
   for (const e of error.graphQLErrors) {
     const { field } = (e.extensions ?? {}) as ApiErrorExtensions;
     const target = field ? fieldFor(field, known) : undefined;
-    if (target && !result.fields[target]) result.fields[target] = e.message;
+    // Beside its field the message needs no "input.name: " prefix; in the general list it keeps it.
+    if (target && !result.fields[target]) result.fields[target] = e.message.replace(/^[\w.[\]]+: /, '');
     else result.general.push(e.message);
   }
   return result;

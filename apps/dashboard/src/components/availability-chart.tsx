@@ -7,13 +7,15 @@ export interface Bucket {
 }
 
 /**
- * One bar per day (or week, month): height is availability on a scale from the worst day (at most 99 %) to 100 %,
+ * One bar per day (or week, month): height is availability on a scale from just below the worst day (at most 99 %) to 100 %,
  * so a 99.95 % day is visibly short; colour by the SLA target. A table with the same numbers follows for screen
  * readers and for copying.
  */
 export function AvailabilityChart({ buckets, target }: { buckets: Bucket[]; target: number | null }) {
   const values = buckets.map((b) => b.figures.percent).filter((v): v is number => v !== null);
-  const floor = Math.min(99, ...values.map((v) => Math.floor(v * 10) / 10));
+  // The worst period still gets a visible bar: the scale starts a little below it.
+  const worst = Math.min(100, ...values);
+  const floor = Math.max(0, Math.min(99, Math.floor((worst - (100 - worst) * 0.15) * 10) / 10));
   const width = 720;
   const height = 160;
   const bar = width / Math.max(1, buckets.length);

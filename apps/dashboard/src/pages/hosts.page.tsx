@@ -7,11 +7,12 @@ import type { DisplayState } from '../lib/states.js';
 import { useCan } from '../session-context.js';
 
 const HOSTS = `query Hosts { hosts(first: 200) { nodes { id name kind addresses tags health site { name } } }
-  sites(first: 200) { nodes { id name } } }`;
+  sites(first: 200) { nodes { id name } } services(first: 200) { nodes { id name hostId } } }`;
 
 interface HostsData {
   hosts: { nodes: { id: string; name: string; kind: string; addresses: string[]; tags: string[]; health: DisplayState; site: { name: string } | null }[] };
   sites: { nodes: { id: string; name: string }[] };
+  services: { nodes: { id: string; name: string; hostId: string }[] };
 }
 
 export function HostsPage() {
@@ -56,7 +57,7 @@ export function HostsPage() {
       {canEdit && data && (
         <div className="cards">
           <HostForm sites={data.sites.nodes} onSaved={reload} />
-          <MonitorForm hosts={data.hosts.nodes} onSaved={reload} />
+          <MonitorForm hosts={data.hosts.nodes} services={data.services.nodes} onSaved={reload} />
         </div>
       )}
     </Page>
@@ -108,18 +109,20 @@ function HostForm({ sites, onSaved }: { sites: HostsData['sites']['nodes']; onSa
   );
 }
 
-function MonitorForm({ hosts, onSaved }: { hosts: HostsData['hosts']['nodes']; onSaved: () => void }) {
-  const [hostId, setHostId] = useState('');
+function MonitorForm({ hosts, services, onSaved }: { hosts: HostsData['hosts']['nodes']; services: HostsData['services']['nodes']; onSaved: () => void }) {
+  const [chosenHost, setHostId] = useState('');
+  const hostId = chosenHost || (hosts[0]?.id ?? '');
+  const [serviceId, setServiceId] = useState('');
   const [name, setName] = useState('');
   const [url, setUrl] = useState('');
   const [intervalMs, setIntervalMs] = useState('10000');
   const [timeoutMs, setTimeoutMs] = useState('3000');
   const [result, create] = useMutation('mutation CreateMonitor($input: CreateMonitorInput!) { createMonitor(input: $input) { id name } }');
-  const errors = formErrors(result.error, ['hostId', 'name', 'config.url', 'config', 'intervalMs', 'timeoutMs']);
+  const errors = formErrors(result.error, ['hostId', 'serviceId', 'name', 'config.url', 'config', 'intervalMs', 'timeoutMs']);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const res = await create({
-      input: { hostId: hostId || (hosts[0]?.id ?? ''), name: name.trim(), type: 'http', config: { url }, intervalMs: Number(intervalMs), timeoutMs: Number(timeoutMs) },
+      input: { hostId, ...(serviceId ? { serviceId } : {}), name: name.trim(), type: 'http', config: { url }, intervalMs: Number(intervalMs), timeoutMs: Number(timeoutMs) },
     });
     if (!res.error) {
       setName('');
@@ -133,12 +136,33 @@ function MonitorForm({ hosts, onSaved }: { hosts: HostsData['hosts']['nodes']; o
       <FormErrorList errors={errors} />
       <Field label="Host" error={errors.fields.hostId}>
         {(p) => (
-          <select {...p} value={hostId} onChange={(e) => setHostId(e.target.value)}>
+          <select
+            {...p}
+            value={hostId}
+            onChange={(e) => {
+              setHostId(e.target.value);
+              setServiceId('');
+            }}
+          >
             {hosts.map((h) => (
               <option key={h.id} value={h.id}>
                 {h.name}
               </option>
             ))}
+          </select>
+        )}
+      </Field>
+      <Field label="Service" error={errors.fields.serviceId} hint="The service it checks (its customers' SLA counts it); none for a host-level check">
+        {(p) => (
+          <select {...p} value={serviceId} onChange={(e) => setServiceId(e.target.value)}>
+            <option value="">none</option>
+            {services
+              .filter((s) => s.hostId === hostId)
+              .map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
           </select>
         )}
       </Field>

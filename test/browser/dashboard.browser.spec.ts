@@ -1,0 +1,248 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '../support/test-api.js';
+import { hasChromium, launchChromium, screenshot } from './support/chromium.js';
+import { CuttableProxy } from './support/cuttable-proxy.js';
+
+/**
+ * The operator's path through the dashboard in a real browser: the built SPA served by the API, a watchdog probing a
+ * real HTTP server on 127.0.0.1, the browser reaching the API through a relay the test can cut.
+ */
+describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
+  let api: TestApi;
+  let proxy: CuttableProxy;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let owner: { tenantId: string; token: string; email: string; password: string };
+  let target: Server;
+  let targetPort: number;
+  let base: string;
+
+  const startTarget = async (port = 0): Promise<void> => {
+    target = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
+    await new Promise<void>((resolve) => target.listen(port, '127.0.0.1', resolve));
+    targetPort = (target.address() as AddressInfo).port;
+  };
+  const stopTarget = async (): Promise<void> => {
+    target.closeAllConnections();
+    await new Promise<void>((resolve) => target.close(() => resolve()));
+  };
+  const gql = async <T,>(query: string, variables?: Record<string, unknown>): Promise<T> => {
+    const res = await api.gql<T>(query, variables, owner.token);
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data as T;
+  };
+  const signIn = async (p: Page, tenant: string, email: string, password: string): Promise<void> => {
+    await p.goto(`${base}/`);
+    await p.getByLabel('Company (tenant)').fill(tenant);
+    await p.getByLabel('E-mail').fill(email);
+    await p.getByLabel('Password').fill(password);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('navigation', { name: 'Main' }).waitFor();
+  };
+  const monitorRow = (name: string) => page.locator(`[data-monitor="${name}"]`);
+
+  beforeAll(async () => {
+    await startTarget();
+    api = await startTestApi({ VIGIA_ROLES: 'api,watchdog', VIGIA_ALERT_GROUP_SECONDS: '0' });
+    proxy = new CuttableProxy(Number(new URL(api.url).port));
+    await proxy.start();
+    base = `http://127.0.0.1:${proxy.port}`;
+    owner = await api.tenant('acme');
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    page = await context.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await proxy?.stop();
+    await api?.close();
+    if (target?.listening) await stopTarget();
+  });
+
+  it('refuses a wrong password on the sign-in page and signs in with the right one', async () => {
+    await page.goto(`${base}/`);
+    await screenshot(page, 'login');
+    await page.getByLabel('Company (tenant)').fill('acme');
+    await page.getByLabel('E-mail').fill(owner.email);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/invalid|wrong|incorrect/i);
+    await page.getByLabel('Password').fill(owner.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Fleet' }).waitFor();
+    await page.getByText('No monitors yet').waitFor();
+  });
+
+  it('creates a host and an HTTP monitor through the forms, with the API’s errors next to the fields', async () => {
+    const { createCustomer } = await gql<{ createCustomer: { id: string } }>('mutation { createCustomer(input: { name: "Bakery Schmidt" }) { id } }');
+    await page.getByRole('link', { name: 'Hosts' }).click();
+    const hostForm = page.getByRole('form', { name: 'Add a host' });
+    await hostForm.getByLabel('Name').fill('web 1; rm -rf /');
+    await hostForm.getByLabel('Addresses').fill('127.0.0.1');
+    await hostForm.getByRole('button', { name: 'Add host' }).click();
+    const nameInput = hostForm.getByLabel('Name');
+    await expect.poll(() => nameInput.getAttribute('aria-invalid')).toBe('true');
+    expect(await hostForm.locator('.field-invalid .error').textContent()).toMatch(/^must be a host name/);
+    await nameInput.fill('web1');
+    await hostForm.getByRole('button', { name: 'Add host' }).click();
+    await page.locator('[data-host="web1"]').waitFor();
+
+    const hosts = await gql<{ hosts: { nodes: { id: string; name: string }[] } }>('{ hosts { nodes { id name } } }');
+    await gql('mutation($i: CreateServiceInput!) { createService(input: $i) { id } }', {
+      i: { hostId: hosts.hosts.nodes[0]!.id, name: 'bakery-web', type: 'web', port: targetPort, customerIds: [createCustomer.id] },
+    });
+    await page.reload();
+    const monitorForm = page.getByRole('form', { name: 'Add an HTTP monitor' });
+    await monitorForm.getByLabel('Service').selectOption({ label: 'bakery-web' });
+    await monitorForm.getByLabel('Name').fill('bakery-http');
+    await monitorForm.getByLabel('URL').fill('ftp://127.0.0.1/');
+    await monitorForm.getByLabel('Interval (ms)').fill('1000');
+    await monitorForm.getByLabel('Timeout (ms)').fill('500');
+    await monitorForm.getByRole('button', { name: 'Add monitor' }).click();
+    await expect.poll(() => monitorForm.getByLabel('URL').getAttribute('aria-invalid')).toBe('true');
+    await monitorForm.getByLabel('URL').fill(`http://127.0.0.1:${targetPort}/`);
+    await monitorForm.getByRole('button', { name: 'Add monitor' }).click();
+    await expect.poll(() => monitorForm.getByLabel('URL').getAttribute('aria-invalid')).toBe('false');
+    await screenshot(page, 'hosts');
+  });
+
+  it('shows the monitor go up, then down live when the target stops, without a reload', async () => {
+    await page.getByRole('link', { name: 'Fleet' }).click();
+    await expect.poll(() => monitorRow('bakery-http').getAttribute('data-state'), { timeout: 20_000 }).toBe('up');
+    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    await stopTarget();
+    await expect.poll(() => monitorRow('bakery-http').getAttribute('data-state'), { timeout: 20_000 }).toBe('down');
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.getByTestId('count-down').textContent()).toBe('1');
+    await screenshot(page, 'fleet');
+  });
+
+  it('acknowledges the incident and adds a note, both on the timeline', async () => {
+    await page.getByRole('link', { name: 'Incidents' }).click();
+    await page.getByRole('link', { name: /bakery-http/ }).first().click();
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await expect.poll(() => page.getByTestId('acknowledged').textContent()).toContain(owner.email);
+    await page.getByLabel('Add a note').fill('   ');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await expect.poll(() => page.getByLabel('Add a note').getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('Add a note').fill('Called the data centre: PDU B tripped');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    const timeline = page.getByRole('list', { name: 'Timeline' });
+    await expect.poll(() => timeline.textContent()).toContain('PDU B tripped');
+    expect(await timeline.textContent()).toContain(`acknowledged by ${owner.email}`);
+    await screenshot(page, 'incident');
+  });
+
+  it('validates a runbook inline, dry-runs it, runs it and shows the steps live', async () => {
+    await startTarget(targetPort);
+    await page.getByRole('link', { name: 'Runbooks' }).click();
+    const editor = page.getByLabel('Runbook (YAML or JSON)');
+    const source = (type: string) =>
+      [
+        'name: purge-cache',
+        'description: Ask the web host to purge its cache',
+        'params:',
+        '  url: { type: string, required: true }',
+        'steps:',
+        '  - name: purge',
+        `    type: ${type}`,
+        '    with: { method: GET, url: "{{ params.url }}", expect_status: 200 }',
+      ].join('\n');
+    await editor.fill(source('http.requets'));
+    await expect.poll(() => page.getByTestId('runbook-problems').textContent()).toMatch(/steps\[0\]\.type.*unknown step type/);
+    expect(await page.getByRole('button', { name: 'Create runbook' }).isDisabled()).toBe(true);
+    await editor.fill(source('http.request'));
+    await page.getByTestId('runbook-valid').waitFor();
+    await page.getByRole('button', { name: 'Create runbook' }).click();
+    await page.getByRole('heading', { name: 'purge-cache (v1)' }).waitFor();
+
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    await expect.poll(() => page.getByLabel(/^url/).getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel(/^url/).fill(`http://127.0.0.1:${targetPort}/purge`);
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    await expect.poll(() => page.getByTestId('dry-run').textContent()).toContain(`GET http://127.0.0.1:${targetPort}/purge`);
+    await screenshot(page, 'runbook');
+
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await page.getByRole('heading', { name: 'Run of purge-cache' }).waitFor();
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 30_000 }).toContain('succeeded');
+    expect(await page.locator('[data-step="purge"]').getAttribute('data-status')).toBe('succeeded');
+    await screenshot(page, 'run');
+  });
+
+  it('shows the customer report with the outage and opens the customer’s SLA page', async () => {
+    await page.getByRole('link', { name: 'Reports' }).click();
+    await page.getByLabel('Report on').selectOption('customer');
+    await page.getByTestId('kpi-availability').waitFor();
+    expect(await page.getByRole('heading', { name: 'Bakery Schmidt' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText(/bakery-http/).count()).toBeGreaterThan(0);
+    await page.getByRole('button', { name: /SLA page/ }).click();
+    const link = page.getByTestId('customer-page-link');
+    await link.waitFor();
+    await screenshot(page, 'reports');
+    const [customerPage] = await Promise.all([context.waitForEvent('page'), link.click()]);
+    await customerPage.waitForLoadState();
+    expect(await customerPage.textContent('body')).toContain('Bakery Schmidt');
+    await customerPage.close();
+  });
+
+  it('shows resources and settings pages', async () => {
+    await page.getByRole('link', { name: 'Resources' }).click();
+    await page.getByText(/No resources yet/).waitFor();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const form = page.getByRole('form', { name: 'New maintenance window' });
+    await form.getByLabel('Name').fill('kernel update');
+    await form.getByLabel('From').fill('2030-01-02T03:00');
+    await form.getByLabel('Until').fill('2030-01-02T02:00');
+    await form.getByRole('button', { name: 'Schedule' }).click();
+    await expect.poll(() => form.getByLabel('Until').getAttribute('aria-invalid')).toBe('true');
+    expect(await form.locator('.field-invalid .error').textContent()).toMatch(/must be after/);
+    await screenshot(page, 'settings');
+  });
+
+  it('shows a reconnecting banner when the network is lost and resumes live updates after', async () => {
+    await page.getByRole('link', { name: 'Fleet' }).click();
+    await expect.poll(() => monitorRow('bakery-http').getAttribute('data-state'), { timeout: 20_000 }).toBe('up');
+    await proxy.cut();
+    await page.getByTestId('reconnecting').waitFor({ timeout: 15_000 });
+    await screenshot(page, 'reconnecting');
+    // The change happens while the browser is cut off: the reconnected page must show it (read again on reconnect).
+    await stopTarget();
+    await new Promise((r) => setTimeout(r, 3000));
+    await proxy.restore();
+    await page.getByTestId('reconnecting').waitFor({ state: 'detached', timeout: 20_000 });
+    await expect.poll(() => monitorRow('bakery-http').getAttribute('data-state'), { timeout: 20_000 }).toBe('down');
+    // And the subscription itself is live again: the next change arrives without a reload.
+    await startTarget(targetPort);
+    await expect.poll(() => monitorRow('bakery-http').getAttribute('data-state'), { timeout: 20_000 }).toBe('up');
+  });
+
+  it('draws no run, acknowledge or edit controls for a viewer', async () => {
+    const viewerToken = await api.userWithRole(owner.token, 'acme', 'viewer');
+    expect(viewerToken).toBeTruthy();
+    const users = await gql<{ users: { nodes: { email: string; role: string }[] } }>('{ users { nodes { email role } } }');
+    const viewer = users.users.nodes.find((u) => u.role === 'viewer')!;
+    const viewerContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const phone = await viewerContext.newPage();
+    await signIn(phone, 'acme', viewer.email, 'a-long-enough-password');
+    await phone.getByRole('heading', { name: 'Fleet' }).waitFor();
+    await screenshot(phone, 'fleet-phone');
+    await phone.getByRole('link', { name: 'Runbooks' }).click();
+    await phone.getByRole('table').getByRole('link', { name: 'purge-cache' }).click();
+    await phone.getByRole('button', { name: 'Dry run' }).waitFor();
+    expect(await phone.getByRole('button', { name: 'Run now' }).count()).toBe(0);
+    expect(await phone.getByRole('button', { name: 'Save new version' }).count()).toBe(0);
+    await phone.getByRole('link', { name: 'Incidents' }).click();
+    await phone.getByRole('button', { name: 'All' }).click();
+    await phone.getByRole('link', { name: /bakery-http/ }).first().click();
+    await phone.getByRole('list', { name: 'Timeline' }).waitFor();
+    expect(await phone.getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
+    expect(await phone.getByLabel('Add a note').count()).toBe(0);
+    await viewerContext.close();
+  });
+});
