@@ -105,10 +105,15 @@ steps:
 
   it('creates a VIP group with the built-in failover runbook bound, and previews its exact commands', async () => {
     const created = await run<{ createResource: { id: string; primaryHostId: string; primaryReason: string; runbookId: string } }>(
-      `mutation { createResource(input: {name: "www-vip", kind: vip_group, config: {address: "192.0.2.100/24", interface: "eth0"}, members: [{hostId: "${ids.web1}"}, {hostId: "${ids.web2}"}], failback: auto, failbackHoldSeconds: 30}) { id primaryHostId primaryReason runbookId } }`,
+      `mutation { createResource(input: {name: "www-vip", kind: vip_group, config: {address: "192.0.2.100/24", interface: "eth0"}, members: [{hostId: "${ids.web1}"}, {hostId: "${ids.web2}"}], failback: auto, failbackHoldSeconds: 30}) { id primaryHostId primaryReason runbookId members { hostId host { name health } } } }`,
     );
     ids.vip = created.createResource.id;
     expect(created.createResource).toMatchObject({ primaryHostId: ids.web1, primaryReason: 'configured' });
+    // The topology view reads each member's host (name, health) in the same query.
+    expect((created.createResource as unknown as { members: { host: { name: string; health: string } }[] }).members.map((m) => m.host)).toEqual([
+      { name: 'web1', health: 'unknown' },
+      { name: 'web2', health: 'unknown' },
+    ]);
     const runbook = await run<{ runbook: { name: string; builtin: boolean } }>(`{ runbook(id: "${created.createResource.runbookId}") { name builtin } }`);
     expect(runbook.runbook).toEqual({ name: 'builtin/web-vip-failover', builtin: true });
     const preview = await run<{ dryRunRunbook: { name: string; actions: { kind: string; target: string; command: string }[] }[] }>(

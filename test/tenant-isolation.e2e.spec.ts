@@ -138,6 +138,7 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     ['probeNow', (a) => `mutation { probeNow(monitorId: "${a.monitor}") { status } }`, 'monitorId'],
     ['createMaintenanceWindow', (a) => `mutation { createMaintenanceWindow(input: {name: "x", startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-01T01:00:00Z", hostIds: ["${a.host}"]}) { id } }`, 'input.hostIds[0]'],
     ['acknowledgeIncident', (a) => `mutation { acknowledgeIncident(id: "${a.incident}") { id } }`],
+    ['addIncidentNote', (a) => `mutation { addIncidentNote(id: "${a.incident}", text: "stolen") { id } }`],
     ['updateEscalationPolicy', (a, b) => `mutation { updateEscalationPolicy(id: "${a.policy}", input: {name: "x", steps: [{delayMinutes: 0, channelIds: ["${b.channel ?? a.channel}"]}]}) { id } }`],
     ['updateAlertChannel', (a) => `mutation { updateAlertChannel(id: "${a.channel}", input: {name: "x", type: email, config: {to: ["x@y.test"]}}) { id } }`],
     ['deleteEscalationPolicy', (a) => `mutation { deleteEscalationPolicy(id: "${a.policy}") }`],
@@ -220,6 +221,20 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     expect(seen.filter((id) => Object.values(a).includes(id))).toEqual([]);
     expect(res.data!.hosts!.totalCount).toBe(1);
     expect(res.data!.bySite!.totalCount).toBe(0);
+  });
+
+  it("shows another tenant's monitors in neither the fleet nor run filters", async () => {
+    const res = await api.gql<{ fleet: { total: number; monitors: { id: string[] }; hosts: { id: string }[]; sites: { id: string }[]; services: { id: string }[] }; runs: { totalCount: number } }>(
+      `{ fleet { total monitors { id } hosts { id } sites { id } services { id } } runs(filter: {incidentId: "${a.incident}"}) { totalCount } }`,
+      {}, tokenB,
+    );
+    expect(res.errors).toBeUndefined();
+    const { fleet } = res.data!;
+    const seen = [...fleet.monitors.id, ...fleet.hosts.map((h) => h.id), ...fleet.sites.map((s) => s.id), ...fleet.services.map((s) => s.id)];
+    expect(seen.filter((id) => Object.values(a).includes(id))).toEqual([]);
+    expect(fleet.monitors.id).toContain(b.monitor);
+    expect(fleet.total).toBe(fleet.monitors.id.length);
+    expect(res.data!.runs.totalCount).toBe(0);
   });
 
   it("left tenant A's objects untouched", async () => {

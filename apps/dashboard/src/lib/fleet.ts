@@ -5,7 +5,6 @@ export interface FleetRow {
   monitorName: string;
   type: string;
   enabled: boolean;
-  severity: string;
   hostId: string;
   hostName: string;
   siteId: string | null;
@@ -17,7 +16,53 @@ export interface FleetRow {
   maintenance: boolean;
   since: string | null;
   reason: string | null;
-  latencyMs: number | null;
+}
+
+/** The `fleet` query's answer: names once, monitors column by column (see FleetMonitors in the API). */
+export interface FleetColumns {
+  sites: { id: string; name: string }[];
+  hosts: { id: string; name: string; site: number | null }[];
+  services: { id: string; name: string }[];
+  monitors: {
+    id: string[];
+    name: string[];
+    type: string[];
+    enabled: boolean[];
+    host: number[];
+    service: (number | null)[];
+    health: FleetRow['health'][];
+    flapping: boolean[];
+    maintenance: boolean[];
+    sinceMs: (number | null)[];
+    reason: (string | null)[];
+  };
+}
+
+/** One row object per monitor, in the API's order (site → host → service → monitor). */
+export function fromColumns(fleet: FleetColumns): FleetRow[] {
+  const m = fleet.monitors;
+  return m.id.map((monitorId, i) => {
+    const host = fleet.hosts[m.host[i]!]!;
+    const site = host.site === null ? undefined : fleet.sites[host.site];
+    const service = m.service[i] === null ? undefined : fleet.services[m.service[i]!];
+    return {
+      monitorId,
+      monitorName: m.name[i]!,
+      type: m.type[i]!,
+      enabled: m.enabled[i]!,
+      hostId: host.id,
+      hostName: host.name,
+      siteId: site?.id ?? null,
+      siteName: site?.name ?? null,
+      serviceId: service?.id ?? null,
+      serviceName: service?.name ?? null,
+      health: m.health[i]!,
+      flapping: m.flapping[i]!,
+      maintenance: m.maintenance[i]!,
+      since: m.sinceMs[i] == null ? null : new Date(m.sinceMs[i]!).toISOString(),
+      reason: m.reason[i] ?? null,
+    };
+  });
 }
 
 export interface StateEvent {

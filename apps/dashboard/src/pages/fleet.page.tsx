@@ -5,18 +5,17 @@ import { useQuery, useSubscription } from 'urql';
 import { Loading, Page, QueryError } from '../components/form.js';
 import { useConnection } from '../components/reconnect-banner.js';
 import { StatusBadge } from '../components/status-badge.js';
-import { applyEvent, countByState, type FleetFilter, type FleetRow, flatten, indexRows, type ListRow, type StateEvent } from '../lib/fleet.js';
+import { applyEvent, countByState, type FleetColumns, type FleetFilter, type FleetRow, flatten, fromColumns, indexRows, type ListRow, type StateEvent } from '../lib/fleet.js';
 import { ago } from '../lib/format.js';
 import { type DisplayState, STATE_LABEL } from '../lib/states.js';
 
-const FLEET = `query Fleet { fleet { total at rows {
-  monitorId monitorName type enabled severity hostId hostName siteId siteName serviceId serviceName
-  health flapping maintenance since reason latencyMs } } }`;
+const FLEET = `query Fleet { fleet { total at sites { id name } hosts { id name site } services { id name }
+  monitors { id name type enabled host service health flapping maintenance sinceMs reason } } }`;
 const CHANGES = 'subscription FleetChanges { monitorStateChanged { monitorId to flapping at reason } }';
 const ROW_HEIGHT = 36;
 
 interface FleetData {
-  fleet: { total: number; at: string; rows: FleetRow[] };
+  fleet: FleetColumns & { total: number; at: string };
 }
 
 export function FleetPage() {
@@ -27,7 +26,7 @@ export function FleetPage() {
   const { reconnections } = useConnection();
 
   useEffect(() => {
-    if (data) setRows(data.fleet.rows);
+    if (data) setRows(fromColumns(data.fleet));
   }, [data]);
   // Changes confirmed while the socket was down are not replayed: after a reconnection, read the fleet again.
   useEffect(() => {
@@ -64,11 +63,11 @@ export function FleetPage() {
       <div className="toolbar" role="search">
         <label>
           Search
-          <input type="search" placeholder="site, host, service or monitor" value={filter.search} onChange={(e) => setFilter((f) => ({ ...f, search: e.target.value }))} />
+          <input type="search" aria-label="Search" placeholder="site, host, service or monitor" value={filter.search} onChange={(e) => setFilter((f) => ({ ...f, search: e.target.value }))} />
         </label>
         <label>
           State
-          <select value={filter.state} onChange={(e) => setFilter((f) => ({ ...f, state: e.target.value as FleetFilter['state'] }))}>
+          <select aria-label="State" value={filter.state} onChange={(e) => setFilter((f) => ({ ...f, state: e.target.value as FleetFilter['state'] }))}>
             <option value="all">All</option>
             <option value="problems">Problems only</option>
             {(Object.keys(STATE_LABEL) as DisplayState[]).map((s) => (
@@ -80,7 +79,7 @@ export function FleetPage() {
         </label>
         <label>
           Site
-          <select value={filter.siteId} onChange={(e) => setFilter((f) => ({ ...f, siteId: e.target.value }))}>
+          <select aria-label="Site" value={filter.siteId} onChange={(e) => setFilter((f) => ({ ...f, siteId: e.target.value }))}>
             <option value="all">All sites</option>
             {sites.map(([id, name]) => (
               <option key={id} value={id}>

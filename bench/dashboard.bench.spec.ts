@@ -1,0 +1,116 @@
+/**
+ * npm run bench:dashboard — the dashboard's fleet with 10,000 monitors (target: fleet query < 200 ms).
+ *
+ * The real API (API role only) on the test PostgreSQL, one tenant seeded with 10,000 monitors on 500 hosts in 10
+ * sites (bench/fleet-seed.ts). Measures the exact query the Fleet page sends, over HTTP with a session token, 30 times
+ * after 3 warm-ups: median, p95, worst and the response size. With Debian's chromium present it also measures the
+ * page itself: navigation → 10,000 rows ready, a search → filtered list drawn, a jump to the middle of the list → rows
+ * drawn. Bounded: fixed counts, each browser wait at most 30 s.
+ */
+import { expect, it } from 'vitest';
+import { hasChromium, launchChromium } from '../test/browser/support/chromium.js';
+import { startTestApi } from '../test/support/test-api.js';
+import { seedFleet } from './fleet-seed.js';
+
+const MONITORS = Number(process.env.MONITORS ?? 10_000);
+const RUNS = 30;
+// The Fleet page's query, word for word.
+const FLEET = `query Fleet { fleet { total at sites { id name } hosts { id name site } services { id name }
+  monitors { id name type enabled host service health flapping maintenance sinceMs reason } } }`;
+
+const stats = (ms: number[]) => {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { median: at(0.5), p95: at(0.95), worst: sorted.at(-1)! };
+};
+const fmt = (s: { median: number; p95: number; worst: number }) => `median ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, worst ${s.worst.toFixed(1)} ms`;
+
+it(`dashboard fleet with ${MONITORS} monitors`, async () => {
+  const api = await startTestApi({ VIGIA_ROLES: 'api' });
+  try {
+    const owner = await api.tenant('bench');
+    const t0 = performance.now();
+    const seeded = await seedFleet(api.db.url, owner.tenantId, MONITORS);
+    console.log(`seeded ${seeded.monitors} monitors on ${seeded.hosts} hosts in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    const query = async (): Promise<{ ms: number; bytes: number; rows: number }> => {
+      const start = performance.now();
+      const res = await fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.token}` },
+        body: JSON.stringify({ query: FLEET }),
+      });
+      const text = await res.text();
+      const ms = performance.now() - start;
+      const body = JSON.parse(text) as { data?: { fleet: { monitors: { id: unknown[] } } }; errors?: unknown };
+      if (!body.data) throw new Error(JSON.stringify(body.errors));
+      return { ms, bytes: text.length, rows: body.data.fleet.monitors.id.length };
+    };
+    for (let i = 0; i < 3; i++) await query();
+    const runs: number[] = [];
+    let last = { ms: 0, bytes: 0, rows: 0 };
+    for (let i = 0; i < RUNS; i++) {
+      last = await query();
+      runs.push(last.ms);
+    }
+    expect(last.rows).toBe(MONITORS);
+    const q = stats(runs);
+    console.log(`fleet query over HTTP (${RUNS} runs, ${last.rows} rows, ${(last.bytes / 1024 / 1024).toFixed(2)} MiB JSON): ${fmt(q)}  [target < 200 ms]`);
+
+    if (!hasChromium) {
+      console.log('browser part skipped: no /usr/bin/chromium (apt-get install chromium)');
+      return;
+    }
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      await page.goto(`${api.url}/`);
+      await page.getByLabel('Company (tenant)').fill('bench');
+      await page.getByLabel('E-mail').fill(owner.email);
+      await page.getByLabel('Password').fill(owner.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      const status = page.getByRole('status').filter({ hasText: `${MONITORS} of ${MONITORS} monitors` });
+      await status.waitFor({ timeout: 30_000 });
+      const loads: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const start = performance.now();
+        await page.reload();
+        await status.waitFor({ timeout: 30_000 });
+        loads.push(performance.now() - start);
+      }
+      const searches: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const name = `web${String(100 + i * 50).padStart(4, '0')}-check-07`;
+        const start = performance.now();
+        await page.getByRole('searchbox').fill(name);
+        await page.getByRole('status').filter({ hasText: `1 of ${MONITORS} monitors` }).waitFor({ timeout: 30_000 });
+        searches.push(performance.now() - start);
+        await page.getByRole('searchbox').fill('');
+        await status.waitFor({ timeout: 30_000 });
+      }
+      const jumps: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        jumps.push(
+          await page.getByTestId('fleet-list').evaluate(
+            (el, fraction) =>
+              new Promise<number>((resolve) => {
+                const start = performance.now();
+                el.scrollTo(0, el.scrollHeight * fraction);
+                // Two frames: React commits the new window of rows, then the browser paints it.
+                requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - start)));
+              }),
+            (i + 1) / 6,
+          ),
+        );
+      }
+      const inDom = await page.locator('[data-testid="fleet-list"] [role="listitem"]').count();
+      console.log(`browser: reload → ${MONITORS} rows ready: ${fmt(stats(loads))}`);
+      console.log(`browser: search → filtered list drawn: ${fmt(stats(searches))} (includes Playwright's round trips)`);
+      console.log(`browser: jump scroll → rows painted: ${fmt(stats(jumps))}; rows in the DOM: ${inDom}`);
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    await api.close();
+  }
+});
