@@ -114,10 +114,10 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
   it('shows the monitor go up, then down live when the target stops, without a reload', async () => {
     await page.getByRole('link', { name: 'Fleet' }).click();
     await expect.poll(() => monitorRow('bakery-http').getAttribute('data-state'), { timeout: 20_000 }).toBe('up');
-    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    await page.evaluate(() => ((globalThis as unknown as { notReloaded: boolean }).notReloaded = true));
     await stopTarget();
     await expect.poll(() => monitorRow('bakery-http').getAttribute('data-state'), { timeout: 20_000 }).toBe('down');
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     expect(await page.getByTestId('count-down').textContent()).toBe('1');
     await screenshot(page, 'fleet');
   });
