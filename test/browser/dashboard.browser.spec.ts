@@ -124,6 +124,8 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
 
   it('acknowledges the incident and adds a note, both on the timeline', async () => {
     await page.getByRole('link', { name: 'Incidents' }).click();
+    await page.getByRole('link', { name: /bakery-http/ }).first().waitFor();
+    await screenshot(page, 'incidents');
     await page.getByRole('link', { name: /bakery-http/ }).first().click();
     await page.getByRole('button', { name: 'Acknowledge' }).click();
     await expect.poll(() => page.getByTestId('acknowledged').textContent()).toContain(owner.email);
@@ -149,12 +151,15 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
         'params:',
         '  url: { type: string, required: true }',
         'steps:',
+        '  - name: confirm',
+        '    type: approval',
+        '    with: { message: "Purge the cache of {{ params.url }}?" }',
         '  - name: purge',
         `    type: ${type}`,
         '    with: { method: GET, url: "{{ params.url }}", expect_status: 200 }',
       ].join('\n');
     await editor.fill(source('http.requets'));
-    await expect.poll(() => page.getByTestId('runbook-problems').textContent()).toMatch(/steps\[0\]\.type.*unknown step type/);
+    await expect.poll(() => page.getByTestId('runbook-problems').textContent()).toMatch(/steps\[1\]\.type.*unknown step type/);
     expect(await page.getByRole('button', { name: 'Create runbook' }).isDisabled()).toBe(true);
     await editor.fill(source('http.request'));
     await page.getByTestId('runbook-valid').waitFor();
@@ -168,17 +173,36 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     await expect.poll(() => page.getByTestId('dry-run').textContent()).toContain(`GET http://127.0.0.1:${targetPort}/purge`);
     await screenshot(page, 'runbook');
 
+    // A run pauses at the approval step; the page follows it live, and the operator approves it there.
     await page.getByRole('button', { name: 'Run now' }).click();
     await page.getByRole('heading', { name: 'Run of purge-cache' }).waitFor();
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 30_000 }).toContain('waiting approval');
+    expect(await page.locator('[data-step="purge"]').count()).toBe(0);
+    await page.getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 30_000 }).toContain('succeeded');
     expect(await page.locator('[data-step="purge"]').getAttribute('data-status')).toBe('succeeded');
+    expect(await page.locator('[data-step="confirm"]').textContent()).toContain(`approved by ${owner.email}`);
+    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
     await screenshot(page, 'run');
+
+    // A second run is aborted while it waits.
+    await page.goBack();
+    await page.getByLabel(/^url/).fill(`http://127.0.0.1:${targetPort}/purge`);
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 30_000 }).toContain('waiting approval');
+    await page.getByRole('button', { name: 'Abort' }).click();
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 30_000 }).toContain('aborted');
+    expect(await page.locator('[data-step="purge"]').count()).toBe(0);
   });
 
   it('shows the customer report with the outage and opens the customer’s SLA page', async () => {
+    const customers = await gql<{ customers: { nodes: { id: string }[] } }>('{ customers { nodes { id } } }');
+    await gql(`mutation { setSlaTarget(customerId: "${customers.customers.nodes[0]!.id}", targetPercent: 99.9) { targetPercent } }`);
     await page.getByRole('link', { name: 'Reports' }).click();
     await page.getByLabel('Report on').selectOption('customer');
     await page.getByTestId('kpi-availability').waitFor();
+    // Seconds of downtime in minutes of observation: far below 99.9 %.
+    expect(await page.getByTestId('sla-status').textContent()).toMatch(/SLA 99\.9 %: breached/);
     expect(await page.getByRole('heading', { name: 'Bakery Schmidt' }).isVisible()).toBe(true);
     await expect.poll(() => page.getByText(/bakery-http/).count()).toBeGreaterThan(0);
     await page.getByRole('button', { name: /SLA page/ }).click();
@@ -191,9 +215,23 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     await customerPage.close();
   });
 
-  it('shows resources and settings pages', async () => {
+  it('shows a failover unit with its primary, standby and failback policy, and the settings page', async () => {
     await page.getByRole('link', { name: 'Resources' }).click();
     await page.getByText(/No resources yet/).waitFor();
+    const { createHost } = await gql<{ createHost: { id: string } }>('mutation { createHost(input: { name: "web2", addresses: ["192.0.2.12"] }) { id } }');
+    const hosts = await gql<{ hosts: { nodes: { id: string; name: string }[] } }>('{ hosts { nodes { id name } } }');
+    const web1 = hosts.hosts.nodes.find((h) => h.name === 'web1')!.id;
+    // web2 (no monitors) is the primary, so the bakery monitor's outages on web1 never start a failover here.
+    await gql(`mutation { createResource(input: {name: "www-vip", kind: vip_group, config: {address: "192.0.2.100/24", interface: "eth0"},
+      members: [{hostId: "${createHost.id}"}, {hostId: "${web1}"}], failback: stay}) { id } }`);
+    await page.reload();
+    const card = page.locator('[data-resource="www-vip"]');
+    await card.waitFor();
+    const members = card.getByRole('list', { name: 'Members in preference order' }).getByRole('listitem');
+    expect(await members.nth(0).textContent()).toMatch(/web2.*192\.0\.2\.12.*primary/);
+    expect(await members.nth(1).textContent()).toMatch(/web1.*standby/);
+    expect(await card.textContent()).toContain('stay (an operator moves it back)');
+    await screenshot(page, 'resources');
     await page.getByRole('link', { name: 'Settings' }).click();
     const form = page.getByRole('form', { name: 'New maintenance window' });
     await form.getByLabel('Name').fill('kernel update');
