@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/test-api.js';
-import { hasChromium, launchChromium, screenshot } from './support/chromium.js';
+import { hasChromium, horizontalOverflow, launchChromium, screenshot } from './support/chromium.js';
 import { CuttableProxy } from './support/cuttable-proxy.js';
 
 /**
@@ -109,6 +109,7 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     await monitorForm.getByRole('button', { name: 'Add monitor' }).click();
     await expect.poll(() => monitorForm.getByLabel('URL').getAttribute('aria-invalid')).toBe('false');
     await screenshot(page, 'hosts');
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
   });
 
   it('shows the monitor go up, then down live when the target stops, without a reload', async () => {
@@ -120,12 +121,14 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     expect(await page.getByTestId('count-down').textContent()).toBe('1');
     await screenshot(page, 'fleet');
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
   });
 
   it('acknowledges the incident and adds a note, both on the timeline', async () => {
     await page.getByRole('link', { name: 'Incidents' }).click();
     await page.getByRole('link', { name: /bakery-http/ }).first().waitFor();
     await screenshot(page, 'incidents');
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await page.getByRole('link', { name: /bakery-http/ }).first().click();
     await page.getByRole('button', { name: 'Acknowledge' }).click();
     await expect.poll(() => page.getByTestId('acknowledged').textContent()).toContain(owner.email);
@@ -138,6 +141,7 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     await expect.poll(() => timeline.textContent()).toContain('PDU B tripped');
     expect(await timeline.textContent()).toContain(`acknowledged by ${owner.email}`);
     await screenshot(page, 'incident');
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
   });
 
   it('validates a runbook inline, dry-runs it, runs it and shows the steps live', async () => {
@@ -172,6 +176,7 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     await page.getByRole('button', { name: 'Dry run' }).click();
     await expect.poll(() => page.getByTestId('dry-run').textContent()).toContain(`GET http://127.0.0.1:${targetPort}/purge`);
     await screenshot(page, 'runbook');
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 
     // A run pauses at the approval step; the page follows it live, and the operator approves it there.
     await page.getByRole('button', { name: 'Run now' }).click();
@@ -184,6 +189,7 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     expect(await page.locator('[data-step="confirm"]').textContent()).toContain(`approved by ${owner.email}`);
     expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
     await screenshot(page, 'run');
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 
     // A second run is aborted while it waits.
     await page.goBack();
@@ -209,6 +215,7 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     const link = page.getByTestId('customer-page-link');
     await link.waitFor();
     await screenshot(page, 'reports');
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     const [customerPage] = await Promise.all([context.waitForEvent('page'), link.click()]);
     await customerPage.waitForLoadState();
     expect(await customerPage.textContent('body')).toContain('Bakery Schmidt');
@@ -232,6 +239,7 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     expect(await members.nth(1).textContent()).toMatch(/web1.*standby/);
     expect(await card.textContent()).toContain('stay (an operator moves it back)');
     await screenshot(page, 'resources');
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await page.getByRole('link', { name: 'Settings' }).click();
     const form = page.getByRole('form', { name: 'New maintenance window' });
     await form.getByLabel('Name').fill('kernel update');
@@ -241,6 +249,7 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     await expect.poll(() => form.getByLabel('Until').getAttribute('aria-invalid')).toBe('true');
     expect(await form.locator('.field-invalid .error').textContent()).toMatch(/must be after/);
     await screenshot(page, 'settings');
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
   });
 
   it('shows a reconnecting banner when the network is lost and resumes live updates after', async () => {
@@ -270,6 +279,7 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     await signIn(phone, 'acme', viewer.email, 'a-long-enough-password');
     await phone.getByRole('heading', { name: 'Fleet' }).waitFor();
     await screenshot(phone, 'fleet-phone');
+    expect(await horizontalOverflow(phone)).toBeLessThanOrEqual(0);
     await phone.getByRole('link', { name: 'Runbooks' }).click();
     await phone.getByRole('table').getByRole('link', { name: 'purge-cache' }).click();
     await phone.getByRole('button', { name: 'Dry run' }).waitFor();

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedFleet, type SeededFleet } from '../../bench/fleet-seed.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
-import { hasChromium, launchChromium, screenshot } from './support/chromium.js';
+import { badgeContrasts, hasChromium, horizontalOverflow, launchChromium, screenshot } from './support/chromium.js';
 
 /** A 10,000-monitor fleet: the page stays usable because only the rows in view are in the DOM. */
 describe.skipIf(!hasChromium)('fleet page with 10,000 monitors', () => {
@@ -38,6 +38,13 @@ describe.skipIf(!hasChromium)('fleet page with 10,000 monitors', () => {
     expect(await page.getByTestId('count-down').textContent()).toBe(String(seeded.down));
     expect(await page.getByTestId('count-maintenance').textContent()).toBe('20');
     await screenshot(page, 'fleet-10k');
+  });
+
+  it('draws every state with AA contrast (≥ 4.5:1) and fits 1366×768 without sideways scrolling', async () => {
+    const contrasts = await badgeContrasts(page);
+    expect(new Set(contrasts.map((c) => c.state))).toEqual(new Set(['down', 'suspect', 'degraded', 'flapping', 'maintenance', 'up']));
+    expect(contrasts[0]!.ratio).toBeGreaterThanOrEqual(4.5);
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
   });
 
   it('scrolls to the last monitor and finds any monitor by name', async () => {

@@ -31,3 +31,34 @@ export async function screenshot(page: Page, name: string): Promise<void> {
     await page.screenshot({ path });
   }
 }
+
+/** Fails when the page scrolls sideways: everything must fit the viewport (1366×768 and a phone). */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+    return root.scrollWidth - root.clientWidth;
+  });
+}
+
+/** WCAG contrast ratio of every status badge on the page (text colour against its background), lowest first. */
+export async function badgeContrasts(page: Page): Promise<{ state: string; ratio: number }[]> {
+  const colours = await page.locator('.badge').evaluateAll((els) =>
+    els.map((el) => {
+      const style = (globalThis as unknown as { getComputedStyle(e: unknown): { color: string; backgroundColor: string } }).getComputedStyle(el);
+      return { state: (el as unknown as { dataset: Record<string, string> }).dataset.state ?? '', color: style.color, background: style.backgroundColor };
+    }),
+  );
+  const luminance = (rgb: string) => {
+    const [r, g, b] = rgb.match(/\d+(\.\d+)?/g)!.slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    }) as [number, number, number];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  return colours
+    .map(({ state, color, background }) => {
+      const [a, b] = [luminance(color), luminance(background)];
+      return { state, ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) };
+    })
+    .sort((x, y) => x.ratio - y.ratio);
+}
