@@ -3,6 +3,7 @@ import { useMutation, useQuery } from 'urql';
 import { formErrors } from '../api/errors.js';
 import { Field, FormErrorList, Loading, Page, QueryError } from '../components/form.js';
 import { StatusBadge } from '../components/status-badge.js';
+import { DataTable } from '../components/table.js';
 import type { DisplayState } from '../lib/states.js';
 import { useCan } from '../session-context.js';
 
@@ -25,18 +26,7 @@ export function HostsPage() {
       {fetching && !data ? (
         <Loading what="hosts" />
       ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Health</th>
-                <th scope="col">Host</th>
-                <th scope="col">Addresses</th>
-                <th scope="col">Site</th>
-                <th scope="col">Tags</th>
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable head={['Health', 'Host', 'Addresses', 'Site', 'Tags']}>
               {data?.hosts.nodes.map((h) => (
                 <tr key={h.id} data-host={h.name}>
                   <td>
@@ -50,9 +40,7 @@ export function HostsPage() {
                   <td>{h.tags.join(', ')}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
       {canEdit && data && (
         <div className="cards">

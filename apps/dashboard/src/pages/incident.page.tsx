@@ -1,9 +1,11 @@
 import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { useMutation, useQuery, useSubscription } from 'urql';
+import { useMutation, useQuery } from 'urql';
+import { useLiveRefetch } from '../api/live.js';
 import { formErrors } from '../api/errors.js';
 import { Field, FormErrorList, Loading, Page, QueryError } from '../components/form.js';
 import { RunStatusBadge, StatusBadge } from '../components/status-badge.js';
+import { DataTable } from '../components/table.js';
 import { when } from '../lib/format.js';
 import { useCan } from '../session-context.js';
 
@@ -39,10 +41,7 @@ export function IncidentPage() {
   const [{ data, fetching, error }, refetch] = useQuery<IncidentData>({ query: INCIDENT, variables: { id } });
   const [ack, acknowledge] = useMutation('mutation Ack($id: ID!) { acknowledgeIncident(id: $id) { id acknowledgedAt acknowledgedBy } }');
   const canAct = useCan('operator');
-  useSubscription({ query: 'subscription IncidentLive($m: ID) { monitorStateChanged(monitorId: $m) { monitorId } }', variables: { m: data?.incident.monitorId }, pause: !data }, (_p, e) => {
-    refetch({ requestPolicy: 'network-only' });
-    return e;
-  });
+  useLiveRefetch('subscription IncidentLive($m: ID) { monitorStateChanged(monitorId: $m) { monitorId } }', refetch, { m: data?.incident.monitorId }, !data);
   if (fetching && !data) return <Loading what="the incident" />;
   if (!data) return <QueryError error={error} />;
   const i = data.incident;
@@ -106,18 +105,7 @@ export function IncidentPage() {
       {i.notifications.length === 0 ? (
         <p className="muted">None.</p>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Kind</th>
-                <th scope="col">To</th>
-                <th scope="col">Status</th>
-                <th scope="col">Sent</th>
-                <th scope="col">Attempts</th>
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable head={['Kind', 'To', 'Status', 'Sent', 'Attempts']}>
               {i.notifications.map((n) => (
                 <tr key={n.id}>
                   <td>{n.kind}</td>
@@ -130,9 +118,7 @@ export function IncidentPage() {
                   <td>{n.attempts}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
     </Page>
   );

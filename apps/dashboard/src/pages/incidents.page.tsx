@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { useQuery, useSubscription } from 'urql';
+import { useQuery } from 'urql';
+import { useLiveRefetch } from '../api/live.js';
 import { Loading, Page, QueryError } from '../components/form.js';
-import { useConnection } from '../components/reconnect-banner.js';
 import { StatusBadge } from '../components/status-badge.js';
+import { DataTable } from '../components/table.js';
 import { ago, duration } from '../lib/format.js';
 
 const INCIDENTS = `query Incidents($filter: IncidentFilterInput, $after: String) {
@@ -37,15 +38,8 @@ export function IncidentsPage() {
   const [after, setAfter] = useState<string | null>(null);
   const filter = { ...(status === 'all' ? {} : { status }), ...(monitorId ? { monitorId } : {}) };
   const [{ data, fetching, error }, refetch] = useQuery<IncidentsData>({ query: INCIDENTS, variables: { filter, after } });
-  const { reconnections } = useConnection();
-  // A state change may open or resolve an incident: read the list again when one arrives, or after a reconnection.
-  useSubscription({ query: 'subscription IncidentFeed { monitorStateChanged { monitorId to } }' }, (_p, e) => {
-    refetch({ requestPolicy: 'network-only' });
-    return e;
-  });
-  useEffect(() => {
-    if (reconnections) refetch({ requestPolicy: 'network-only' });
-  }, [reconnections, refetch]);
+  // A state change may open or resolve an incident.
+  useLiveRefetch('subscription IncidentFeed { monitorStateChanged { monitorId } }', refetch);
 
   const setStatus = (value: string) => {
     setAfter(null);
@@ -70,20 +64,8 @@ export function IncidentsPage() {
       {fetching && !data ? (
         <Loading what="incidents" />
       ) : (
-        <div className="table-wrap">
-          <table>
-            <caption className="sr-only">Incidents, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">State</th>
-                <th scope="col">What</th>
-                <th scope="col">Why</th>
-                <th scope="col">Opened</th>
-                <th scope="col">Duration</th>
-                <th scope="col">Acknowledged</th>
-              </tr>
-            </thead>
-            <tbody>
+        <>
+          <DataTable caption="Incidents, newest first" head={['State', 'What', 'Why', 'Opened', 'Duration', 'Acknowledged']}>
               {data?.incidents.nodes.map((i) => (
                 <tr key={i.id} data-incident={i.id}>
                   <td>
@@ -99,15 +81,14 @@ export function IncidentsPage() {
                   <td>{i.acknowledgedBy ?? (i.status === 'open' ? <strong>no</strong> : '—')}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
+          </DataTable>
           {data?.incidents.nodes.length === 0 && <p>No {status === 'all' ? '' : status} incidents.</p>}
           {data?.incidents.pageInfo.hasNextPage && (
             <button type="button" onClick={() => setAfter(data.incidents.pageInfo.endCursor)}>
               Older incidents
             </button>
           )}
-        </div>
+        </>
       )}
     </Page>
   );

@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
-import { useQuery, useSubscription } from 'urql';
+import { useQuery } from 'urql';
+import { useLiveRefetch } from '../api/live.js';
 import { Loading, Page, QueryError } from '../components/form.js';
 import { RunStatusBadge, StatusBadge } from '../components/status-badge.js';
 import { ago } from '../lib/format.js';
@@ -31,10 +32,7 @@ interface Resource {
 
 export function ResourcesPage() {
   const [{ data, fetching, error }, refetch] = useQuery<{ resources: { nodes: Resource[] } }>({ query: RESOURCES });
-  useSubscription({ query: 'subscription ResourceHealth { monitorStateChanged { monitorId } }' }, (_p, e) => {
-    refetch({ requestPolicy: 'network-only' });
-    return e;
-  });
+  useLiveRefetch('subscription ResourceHealth { monitorStateChanged { monitorId } }', refetch);
   return (
     <Page title="Resources">
       <p className="muted">Each failover unit: who serves now, who stands by, and what Vigia does when the primary fails.</p>

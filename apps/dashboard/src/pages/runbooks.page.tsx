@@ -2,6 +2,7 @@ import { Link, useNavigate } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { Loading, Page, QueryError } from '../components/form.js';
 import { RunStatusBadge } from '../components/status-badge.js';
+import { DataTable } from '../components/table.js';
 import { when } from '../lib/format.js';
 import { useCan } from '../session-context.js';
 import { RunbookEditor } from './runbook-editor.js';
@@ -35,18 +36,7 @@ export function RunbooksPage() {
       {fetching && !data ? (
         <Loading what="runbooks" />
       ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Description</th>
-                <th scope="col">Version</th>
-                <th scope="col">Schedule</th>
-                <th scope="col">Changed</th>
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable head={['Name', 'Description', 'Version', 'Schedule', 'Changed']}>
               {data?.runbooks.nodes.map((r) => (
                 <tr key={r.id}>
                   <td>
@@ -59,9 +49,7 @@ export function RunbooksPage() {
                   <td>{when(r.updatedAt)}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
       <h2>Recent runs</h2>
       <ul className="plain">

@@ -1,7 +1,8 @@
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { formErrors } from '../api/errors.js';
 import { Field, FormErrorList, Page, QueryError } from '../components/form.js';
+import { DataTable } from '../components/table.js';
 import { when } from '../lib/format.js';
 import { useCan } from '../session-context.js';
 
@@ -26,25 +27,6 @@ export function SettingsPage() {
         {tab === 'API tokens' && <Tokens />}
       </div>
     </Page>
-  );
-}
-
-function Table({ head, children }: { head: string[]; children: ReactNode }) {
-  return (
-    <div className="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            {head.map((h) => (
-              <th key={h} scope="col">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>{children}</tbody>
-      </table>
-    </div>
   );
 }
 
@@ -77,7 +59,7 @@ function Maintenance() {
     <>
       <QueryError error={error} />
       <p className="muted">During a window the covered monitors raise no alerts and start no runbooks, and the time does not count against SLAs.</p>
-      <Table head={['Name', 'From', 'Until', 'Hosts', '']}>
+      <DataTable head={['Name', 'From', 'Until', 'Hosts', '']}>
         {data?.maintenanceWindows.nodes.map((w) => (
           <tr key={w.id}>
             <td>{w.name}</td>
@@ -93,7 +75,7 @@ function Maintenance() {
             </td>
           </tr>
         ))}
-      </Table>
+      </DataTable>
       {canEdit && (
         <form className="card" onSubmit={submit} aria-label="New maintenance window">
           <h2>New maintenance window</h2>
@@ -151,7 +133,7 @@ function Channels() {
   return (
     <>
       <QueryError error={error ?? tested.error} />
-      <Table head={['Name', 'Type', 'Sends to', 'Enabled', '']}>
+      <DataTable head={['Name', 'Type', 'Sends to', 'Enabled', '']}>
         {data?.alertChannels.nodes.map((c) => (
           <tr key={c.id}>
             <td>{c.name}</td>
@@ -167,7 +149,7 @@ function Channels() {
             </td>
           </tr>
         ))}
-      </Table>
+      </DataTable>
       {canEdit && (
         <form className="card" onSubmit={submit} aria-label="New e-mail channel">
           <h2>New e-mail channel</h2>
@@ -208,7 +190,7 @@ function Users() {
   return (
     <>
       <QueryError error={error} />
-      <Table head={['Name', 'E-mail', 'Role', 'State']}>
+      <DataTable head={['Name', 'E-mail', 'Role', 'State']}>
         {data?.users.nodes.map((u) => (
           <tr key={u.id}>
             <td>{u.displayName}</td>
@@ -217,7 +199,7 @@ function Users() {
             <td>{u.disabledAt ? `disabled ${when(u.disabledAt)}` : 'active'}</td>
           </tr>
         ))}
-      </Table>
+      </DataTable>
       {canEdit && (
         <form className="card" onSubmit={submit} aria-label="New user">
           <h2>New user</h2>
@@ -269,7 +251,7 @@ function Tokens() {
   return (
     <>
       <QueryError error={error} />
-      <Table head={['Name', 'Prefix', 'Role', 'Last used', 'Expires', '']}>
+      <DataTable head={['Name', 'Prefix', 'Role', 'Last used', 'Expires', '']}>
         {data?.apiTokens.nodes.map((t) => (
           <tr key={t.id}>
             <td>{t.name}</td>
@@ -288,7 +270,7 @@ function Tokens() {
             </td>
           </tr>
         ))}
-      </Table>
+      </DataTable>
       {canEdit && (
         <form className="card" onSubmit={submit} aria-label="New API token">
           <h2>New API token</h2>
