@@ -248,8 +248,50 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     await form.getByRole('button', { name: 'Schedule' }).click();
     await expect.poll(() => form.getByLabel('Until').getAttribute('aria-invalid')).toBe('true');
     expect(await form.locator('.field-invalid .error').textContent()).toMatch(/must be after/);
+    await form.getByLabel('Until').fill('2030-01-02T05:00');
+    await form.getByLabel('Hosts').selectOption({ label: 'web1' });
+    await form.getByRole('button', { name: 'Schedule' }).click();
+    await page.getByRole('cell', { name: 'kernel update' }).waitFor();
+    expect(await page.getByRole('row', { name: /kernel update/ }).textContent()).toContain('web1');
     await screenshot(page, 'settings');
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+  });
+
+  it('manages alert channels, users and API tokens in the settings', async () => {
+    const tab = (name: string) => page.getByRole('tab', { name }).click();
+    await tab('Alert channels');
+    const channel = page.getByRole('form', { name: 'New e-mail channel' });
+    await channel.getByLabel('Name').fill('on-call');
+    await channel.getByLabel('Send to').fill('oncall@acme.test not-an-address');
+    await channel.getByRole('button', { name: 'Add channel' }).click();
+    await expect.poll(() => channel.getByLabel('Send to').getAttribute('aria-invalid')).toBe('true');
+    expect(await channel.locator('.field-invalid .error').textContent()).toMatch(/e-mail address/);
+    await channel.getByLabel('Send to').fill('oncall@acme.test');
+    await channel.getByRole('button', { name: 'Add channel' }).click();
+    await page.getByRole('cell', { name: 'oncall@acme.test' }).waitFor();
+
+    await tab('Users');
+    const user = page.getByRole('form', { name: 'New user' });
+    await user.getByLabel('E-mail').fill('night@acme.test');
+    await user.getByLabel('Name').fill('Night shift');
+    await user.getByLabel('Role').selectOption('operator');
+    await user.getByLabel('Initial password').fill('short');
+    await user.getByRole('button', { name: 'Add user' }).click();
+    await expect.poll(() => user.getByLabel('Initial password').getAttribute('aria-invalid')).toBe('true');
+    await user.getByLabel('Initial password').fill('a-night-shift-password');
+    await user.getByRole('button', { name: 'Add user' }).click();
+    await page.getByRole('cell', { name: 'night@acme.test' }).waitFor();
+
+    await tab('API tokens');
+    const token = page.getByRole('form', { name: 'New API token' });
+    await token.getByLabel('Name').fill('grafana');
+    await token.getByRole('button', { name: /Create token/ }).click();
+    const secret = await page.getByTestId('new-token').textContent();
+    // The token shown once works against the API, until it is revoked from the same page.
+    expect((await api.gql('{ me { role } }', {}, secret!)).data).toEqual({ me: { role: 'viewer' } });
+    await page.getByRole('row', { name: /grafana/ }).getByRole('button', { name: 'Revoke' }).click();
+    await expect.poll(() => page.getByRole('row', { name: /grafana/ }).textContent()).toContain('revoked');
+    expect((await api.gql('{ me { role } }', {}, secret!)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('shows a reconnecting banner when the network is lost and resumes live updates after', async () => {
@@ -293,4 +335,15 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     expect(await phone.getByLabel('Add a note').count()).toBe(0);
     await viewerContext.close();
   });
+
+  it('signs out: back to the sign-in page, and the session token no longer works', async () => {
+    const session = JSON.parse((await page.evaluate(() => (globalThis as unknown as { localStorage: { getItem(k: string): string } }).localStorage.getItem('vigia.session')))) as { token: string };
+    expect((await api.gql('{ me { role } }', {}, session.token)).data).toEqual({ me: { role: 'owner' } });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Vigia' }).waitFor();
+    expect((await api.gql('{ me { role } }', {}, session.token)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    await page.goto(`${base}/incidents`);
+    await page.getByRole('heading', { name: 'Sign in to Vigia' }).waitFor();
+  });
 });
+
