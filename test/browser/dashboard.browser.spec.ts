@@ -161,6 +161,9 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
         '  - name: purge',
         `    type: ${type}`,
         '    with: { method: GET, url: "{{ params.url }}", expect_status: 200 }',
+        '  - name: verify',
+        '    type: approval',
+        '    with: { message: "Check the shop, then approve" }',
       ].join('\n');
     await editor.fill(source('http.requets'));
     await expect.poll(() => page.getByTestId('runbook-problems').textContent()).toMatch(/steps\[1\]\.type.*unknown step type/);
@@ -183,6 +186,11 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     await page.getByRole('heading', { name: 'Run of purge-cache' }).waitFor();
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 30_000 }).toContain('waiting approval');
     expect(await page.locator('[data-step="purge"]').count()).toBe(0);
+    await page.getByRole('button', { name: 'Approve' }).click();
+    // The purge step's output arrives over the subscription while the run waits at the next approval.
+    await expect.poll(() => page.getByTestId('live-output').textContent(), { timeout: 30_000 }).toContain('[purge] ok');
+    await expect.poll(() => page.locator('[data-step="verify"]').getAttribute('data-status'), { timeout: 30_000 }).toBe('waiting');
+    await screenshot(page, 'run-live');
     await page.getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 30_000 }).toContain('succeeded');
     expect(await page.locator('[data-step="purge"]').getAttribute('data-status')).toBe('succeeded');
