@@ -122,8 +122,8 @@ export function RunPage() {
         </dd>
         {run.claims > 1 && (
           <>
-            <dt>Resumed</dt>
-            <dd>claimed {run.claims} times (a watchdog stopped mid-run and another went on)</dd>
+            <dt>Claims</dt>
+            <dd>{run.claims} (a run is claimed again after each approval, and when a watchdog stopped mid-run)</dd>
           </>
         )}
       </dl>
@@ -136,7 +136,7 @@ export function RunPage() {
               {s.attempt > 1 && <span className="tag">attempt {s.attempt}</span>}
               {s.approvedBy && <span className="muted"> approved by {s.approvedBy}</span>}
             </div>
-            {s.error && <p className="error">{s.error}</p>}
+            {s.error && <p className={s.status === 'waiting' ? 'waiting-note' : 'error'}>{s.error}</p>}
             {s.actions.map((a, i) => (
               <div key={i} className="action">
                 <span className="muted">
