@@ -353,5 +353,13 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     await page.goto(`${base}/incidents`);
     await page.getByRole('heading', { name: 'Sign in to Vigia' }).waitFor();
   });
+
+  it('returns to the sign-in page when the session ends elsewhere (revoked or expired)', async () => {
+    await signIn(page, 'acme', owner.email, owner.password);
+    const session = JSON.parse((await page.evaluate(() => (globalThis as unknown as { localStorage: { getItem(k: string): string } }).localStorage.getItem('vigia.session')))) as { token: string };
+    expect((await api.gql('mutation { logout }', {}, session.token)).data).toEqual({ logout: true });
+    await page.getByRole('link', { name: 'Incidents' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Vigia' }).waitFor();
+  });
 });
 

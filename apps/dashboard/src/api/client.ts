@@ -1,5 +1,5 @@
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
-import { Client, cacheExchange, fetchExchange, subscriptionExchange } from 'urql';
+import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange } from 'urql';
 import { connection } from './connection.js';
 import { saveSession, type Session } from './session.js';
 
@@ -63,13 +63,13 @@ export function createApiClient(session: Session): ApiClient {
     // POST only: Apollo's CSRF protection refuses GET queries without a preflight header.
     preferGetMethod: false,
     fetchOptions: () => ({ headers: { authorization: `Bearer ${session.token}` } }),
-    fetch: async (input, init) => {
-      const res = await fetch(input, init);
-      // An expired or revoked session: back to the sign-in page rather than a screen of errors.
-      if (res.status === 401) saveSession(null);
-      return res;
-    },
     exchanges: [
+      // An expired or revoked session: back to the sign-in page rather than a screen of errors.
+      mapExchange({
+        onError(error) {
+          if (error.graphQLErrors.some((e) => (e.extensions as { code?: string } | undefined)?.code === 'UNAUTHENTICATED')) saveSession(null);
+        },
+      }),
       cacheExchange,
       fetchExchange,
       subscriptionExchange({
