@@ -228,6 +228,12 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     await customerPage.waitForLoadState();
     expect(await customerPage.textContent('body')).toContain('Bakery Schmidt');
     await customerPage.close();
+    // The year view: one bar per month, the same outage counted.
+    await page.getByLabel('Period', { exact: true }).selectOption('year');
+    await expect.poll(() => page.locator('.chart rect').count()).toBeLessThanOrEqual(12);
+    expect(await page.getByRole('heading', { name: 'Bakery Schmidt' }).isVisible()).toBe(true);
+    expect(await page.getByText(/bakery-http/).count()).toBeGreaterThan(0);
+    await page.getByLabel('Period', { exact: true }).selectOption('month');
   });
 
   it('shows a failover unit with its primary, standby and failback policy, and the settings page', async () => {

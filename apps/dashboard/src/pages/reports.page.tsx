@@ -35,17 +35,25 @@ function monthRange(month: string): { from: string; to: string } {
   return { from: new Date(Date.UTC(y, m - 1, 1)).toISOString(), to: new Date(Date.UTC(y, m, 1)).toISOString() };
 }
 
+function yearRange(year: string): { from: string; to: string } {
+  const y = Number(year);
+  return { from: new Date(Date.UTC(y, 0, 1)).toISOString(), to: new Date(Date.UTC(y + 1, 0, 1)).toISOString() };
+}
+
 export function ReportsPage() {
   const [{ data: subjects }] = useQuery<{ customers: { nodes: Named[] }; hosts: { nodes: Named[] }; services: { nodes: Named[] } }>({ query: SUBJECTS });
   const [kind, setKind] = useState<Kind>('tenant');
   const [subjectId, setSubjectId] = useState('');
+  const [period, setPeriod] = useState<'month' | 'year'>('month');
   const [month, setMonth] = useState(() => new Date().toISOString().slice(0, 7));
+  const [year, setYear] = useState(() => new Date().toISOString().slice(0, 4));
   const options: Named[] = kind === 'tenant' ? [] : (subjects?.[kind === 'customer' ? 'customers' : kind === 'host' ? 'hosts' : 'services'].nodes ?? []);
   const id = kind === 'tenant' ? undefined : subjectId || options[0]?.id;
-  const valid = /^\d{4}-\d{2}$/.test(month);
+  const valid = period === 'month' ? /^\d{4}-\d{2}$/.test(month) : /^\d{4}$/.test(year);
+  const range = !valid ? { from: '', to: '' } : period === 'month' ? monthRange(month) : yearRange(year);
   const [{ data, fetching, error }] = useQuery<ReportData>({
     query: REPORT,
-    variables: { input: { subject: { kind, ...(id ? { id } : {}) }, ...(valid ? monthRange(month) : { from: '', to: '' }), granularity: 'day' } },
+    variables: { input: { subject: { kind, ...(id ? { id } : {}) }, ...range, granularity: period === 'month' ? 'day' : 'month' } },
     pause: !valid || (kind !== 'tenant' && !id),
   });
   const [link, makeLink] = useMutation<{ customerReportLink: string }>('mutation Link($c: ID!, $m: String!) { customerReportLink(customerId: $c, month: $m) }');
@@ -84,9 +92,23 @@ export function ReportsPage() {
             )}
           </Field>
         )}
-        <Field label="Month" error={valid ? undefined : 'a month as YYYY-MM'}>
-          {(p) => <input {...p} type="month" value={month} onChange={(e) => setMonth(e.target.value)} />}
+        <Field label="Period">
+          {(p) => (
+            <select {...p} value={period} onChange={(e) => setPeriod(e.target.value as 'month' | 'year')}>
+              <option value="month">a month (bar per day)</option>
+              <option value="year">a year (bar per month)</option>
+            </select>
+          )}
         </Field>
+        {period === 'month' ? (
+          <Field label="Month" error={valid ? undefined : 'a month as YYYY-MM'}>
+            {(p) => <input {...p} type="month" value={month} onChange={(e) => setMonth(e.target.value)} />}
+          </Field>
+        ) : (
+          <Field label="Year" error={valid ? undefined : 'a year as YYYY'}>
+            {(p) => <input {...p} inputMode="numeric" value={year} onChange={(e) => setYear(e.target.value)} />}
+          </Field>
+        )}
       </div>
       <QueryError error={error} />
       {fetching && !report && <Loading what="the report" />}
@@ -108,7 +130,7 @@ export function ReportsPage() {
             </p>
           )}
           <AvailabilityChart buckets={report.series} target={report.sla?.targetPercent ?? null} />
-          {kind === 'customer' && id && (
+          {kind === 'customer' && id && period === 'month' && (
             <p>
               <button type="button" onClick={() => makeLink({ c: id, m: month })} disabled={link.fetching}>
                 Customer's SLA page
