@@ -273,6 +273,15 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
 
   it('manages alert channels, users and API tokens in the settings', async () => {
     const tab = (name: string) => page.getByRole('tab', { name }).click();
+    // Keyboard: arrow keys move between the tabs and focus follows.
+    await page.getByRole('tab', { name: 'Maintenance' }).focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getByRole('tab', { name: 'Alert channels' }).getAttribute('aria-selected')).toBe('true');
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement.textContent)).toBe('Alert channels');
+    await page.keyboard.press('End');
+    expect(await page.getByRole('tab', { name: 'API tokens' }).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getByRole('tab', { name: 'Maintenance' }).getAttribute('aria-selected')).toBe('true');
     await tab('Alert channels');
     const channel = page.getByRole('form', { name: 'New e-mail channel' });
     await channel.getByLabel('Name').fill('on-call');

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { formErrors } from '../api/errors.js';
 import { Field, FormErrorList, Page, QueryError } from '../components/form.js';
@@ -8,19 +8,30 @@ import { useCan } from '../session-context.js';
 
 const TABS = ['Maintenance', 'Alert channels', 'Users', 'API tokens'] as const;
 type Tab = (typeof TABS)[number];
+const tabId = (t: Tab) => `tab-${t.replace(/\s+/g, '-').toLowerCase()}`;
 
 export function SettingsPage() {
   const [tab, setTab] = useState<Tab>('Maintenance');
+  // The ARIA tabs pattern: arrow keys move between tabs (Home/End to the ends), Tab moves on into the panel.
+  const onArrow = (event: KeyboardEvent<HTMLDivElement>) => {
+    const at = TABS.indexOf(tab);
+    const next = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: TABS.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    const chosen = TABS[(next + TABS.length) % TABS.length]!;
+    setTab(chosen);
+    document.getElementById(tabId(chosen))?.focus();
+  };
   return (
     <Page title="Settings">
-      <div role="tablist" aria-label="Settings" className="tabs">
+      <div role="tablist" aria-label="Settings" className="tabs" onKeyDown={onArrow}>
         {TABS.map((t) => (
-          <button key={t} type="button" role="tab" aria-selected={tab === t} aria-controls="settings-panel" onClick={() => setTab(t)}>
+          <button key={t} type="button" role="tab" id={tabId(t)} aria-selected={tab === t} tabIndex={tab === t ? 0 : -1} aria-controls="settings-panel" onClick={() => setTab(t)}>
             {t}
           </button>
         ))}
       </div>
-      <div id="settings-panel" role="tabpanel" aria-label={tab}>
+      <div id="settings-panel" role="tabpanel" aria-labelledby={tabId(tab)}>
         {tab === 'Maintenance' && <Maintenance />}
         {tab === 'Alert channels' && <Channels />}
         {tab === 'Users' && <Users />}
