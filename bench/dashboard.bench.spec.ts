@@ -8,15 +8,13 @@
  * drawn. Bounded: fixed counts, each browser wait at most 30 s.
  */
 import { expect, it } from 'vitest';
-import { hasChromium, launchChromium } from '../test/browser/support/chromium.js';
+import { hasChromium, launchChromium, signIn } from '../test/browser/support/chromium.js';
 import { startTestApi } from '../test/support/test-api.js';
+import { FLEET_QUERY as FLEET } from '../apps/dashboard/src/lib/fleet.js';
 import { seedFleet } from './fleet-seed.js';
 
 const MONITORS = Number(process.env.MONITORS ?? 10_000);
 const RUNS = 30;
-// The Fleet page's query, word for word.
-const FLEET = `query Fleet { fleet { total at sites { id name } hosts { id name site } services { id name }
-  monitors { id name type enabled host service health flapping maintenance sinceMs reason } } }`;
 
 const stats = (ms: number[]) => {
   const sorted = [...ms].sort((a, b) => a - b);
@@ -64,11 +62,7 @@ it(`dashboard fleet with ${MONITORS} monitors`, async () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-      await page.goto(`${api.url}/`);
-      await page.getByLabel('Company (tenant)').fill('bench');
-      await page.getByLabel('E-mail').fill(owner.email);
-      await page.getByLabel('Password').fill(owner.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await signIn(page, api.url, 'bench', owner.email, owner.password);
       const status = page.getByRole('status').filter({ hasText: `${MONITORS} of ${MONITORS} monitors` });
       await status.waitFor({ timeout: 30_000 });
       const loads: number[] = [];

@@ -1,13 +1,11 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncidentsService } from '#lib/incidents';
-import { type FleetColumns, fromColumns } from '../apps/dashboard/src/lib/fleet.js';
+// The dashboard's own query and decoder: what is tested here is what the Fleet page reads.
+import { FLEET_QUERY as FLEET, type FleetColumns, fromColumns } from '../apps/dashboard/src/lib/fleet.js';
 import { seedFleet, type SeededFleet } from '../bench/fleet-seed.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
 
-// The dashboard's own query and decoder: what is tested here is what the Fleet page reads.
-const FLEET = `{ fleet { total at sites { id name } hosts { id name site } services { id name }
-  monitors { id name type enabled host service health flapping maintenance sinceMs reason } } }`;
 
 describe('fleet query and incident notes (the dashboard’s API)', () => {
   let api: TestApi;

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/test-api.js';
-import { hasChromium, horizontalOverflow, launchChromium, screenshot } from './support/chromium.js';
+import { hasChromium, horizontalOverflow, launchChromium, screenshot, signIn } from './support/chromium.js';
 import { CuttableProxy } from './support/cuttable-proxy.js';
 
 /**
@@ -35,14 +35,8 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     if (res.errors) throw new Error(JSON.stringify(res.errors));
     return res.data as T;
   };
-  const signIn = async (p: Page, tenant: string, email: string, password: string): Promise<void> => {
-    await p.goto(`${base}/`);
-    await p.getByLabel('Company (tenant)').fill(tenant);
-    await p.getByLabel('E-mail').fill(email);
-    await p.getByLabel('Password').fill(password);
-    await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.getByRole('navigation', { name: 'Main' }).waitFor();
-  };
+  const storedSession = async (p: Page): Promise<{ token: string }> =>
+    JSON.parse(await p.evaluate(() => (globalThis as unknown as { localStorage: { getItem(k: string): string } }).localStorage.getItem('vigia.session'))) as { token: string };
   const monitorRow = (name: string) => page.locator(`[data-monitor="${name}"]`);
 
   beforeAll(async () => {
@@ -341,7 +335,7 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     const viewer = users.users.nodes.find((u) => u.role === 'viewer')!;
     const viewerContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const phone = await viewerContext.newPage();
-    await signIn(phone, 'acme', viewer.email, 'a-long-enough-password');
+    await signIn(phone, base, 'acme', viewer.email, 'a-long-enough-password');
     await phone.getByRole('heading', { name: 'Fleet' }).waitFor();
     await screenshot(phone, 'fleet-phone');
     expect(await horizontalOverflow(phone)).toBeLessThanOrEqual(0);
@@ -360,7 +354,7 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
   });
 
   it('signs out: back to the sign-in page, and the session token no longer works', async () => {
-    const session = JSON.parse((await page.evaluate(() => (globalThis as unknown as { localStorage: { getItem(k: string): string } }).localStorage.getItem('vigia.session')))) as { token: string };
+    const session = await storedSession(page);
     expect((await api.gql('{ me { role } }', {}, session.token)).data).toEqual({ me: { role: 'owner' } });
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to Vigia' }).waitFor();
@@ -370,8 +364,8 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
   });
 
   it('returns to the sign-in page when the session ends elsewhere (revoked or expired)', async () => {
-    await signIn(page, 'acme', owner.email, owner.password);
-    const session = JSON.parse((await page.evaluate(() => (globalThis as unknown as { localStorage: { getItem(k: string): string } }).localStorage.getItem('vigia.session')))) as { token: string };
+    await signIn(page, base, 'acme', owner.email, owner.password);
+    const session = await storedSession(page);
     expect((await api.gql('mutation { logout }', {}, session.token)).data).toEqual({ logout: true });
     await page.getByRole('link', { name: 'Incidents' }).click();
     await page.getByRole('heading', { name: 'Sign in to Vigia' }).waitFor();

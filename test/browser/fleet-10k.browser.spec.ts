@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedFleet, type SeededFleet } from '../../bench/fleet-seed.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
-import { badgeContrasts, hasChromium, horizontalOverflow, launchChromium, screenshot } from './support/chromium.js';
+import { badgeContrasts, hasChromium, horizontalOverflow, launchChromium, screenshot, signIn } from './support/chromium.js';
 
 /** A 10,000-monitor fleet: the page stays usable because only the rows in view are in the DOM. */
 describe.skipIf(!hasChromium)('fleet page with 10,000 monitors', () => {
@@ -17,11 +17,7 @@ describe.skipIf(!hasChromium)('fleet page with 10,000 monitors', () => {
     seeded = await seedFleet(api.db.url, owner.tenantId, 10_000);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(`${api.url}/`);
-    await page.getByLabel('Company (tenant)').fill('big');
-    await page.getByLabel('E-mail').fill(owner.email);
-    await page.getByLabel('Password').fill(owner.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, api.url, 'big', owner.email, owner.password);
   });
   afterAll(async () => {
     await browser?.close();

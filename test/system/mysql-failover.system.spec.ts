@@ -47,10 +47,7 @@ describe('MySQL failover in the lab: real MariaDB GTID replication with semi-syn
   it('no false failover: db1 cut off from Vigia but not from its replicas', async () => {
     const { lab } = company;
     const created = await group('shop-db-a', ['db1', 'db2', 'db3']);
-    await company.until('db1 monitored up', async () => {
-      const d = await company.gql<{ monitor: { state: { health: string } | null } }>(`{ monitor(id: "${company.ids['db1-mysql']}") { state { health } } }`);
-      return d.monitor.state?.health === 'up';
-    });
+    await company.monitorUp('db1-mysql');
     // db1 drops whatever it would send to Vigia's address; the replicas (other addresses) still reach it.
     lab.exec('db1', ['ip', 'route', 'add', 'blackhole', `${lab.gateway}/32`]);
     const incident = await company.until('an incident on db1', async () => (await incidentsOf('db1-mysql'))[0], 20_000);
@@ -63,10 +60,7 @@ describe('MySQL failover in the lab: real MariaDB GTID replication with semi-syn
     expect(await runs(created.id)).toEqual([]);
     lab.exec('db1', ['ip', 'route', 'del', 'blackhole', `${lab.gateway}/32`]);
     await company.gql(`mutation { deleteResource(id: "${created.id}") }`);
-    await company.until('db1 monitored up again', async () => {
-      const d = await company.gql<{ monitor: { state: { health: string } | null } }>(`{ monitor(id: "${company.ids['db1-mysql']}") { state { health } } }`);
-      return d.monitor.state?.health === 'up';
-    }, 30_000);
+    await company.monitorUp('db1-mysql', 'db1 monitored up again');
   }, 120_000);
 
   it('promotion: db1 killed under writes; the most advanced replica is promoted, the other follows it, the VIP moves, no acknowledged row is lost', async () => {
@@ -146,10 +140,7 @@ describe('MySQL failover in the lab: real MariaDB GTID replication with semi-syn
     const created = await group('fenced-db', ['db4', 'db5', 'db6'], { writerAddress: `${lab.subnet}.112/24` });
     await company.gql(`mutation { updateResource(id: "${created.id}", input: {requireFencing: true, failback: auto}) { id } }`);
     lab.exec('db4', ['ip', 'addr', 'add', `${lab.subnet}.112/24`, 'dev', 'eth0']);
-    await company.until('db4 monitored up', async () => {
-      const d = await company.gql<{ monitor: { state: { health: string } | null } }>(`{ monitor(id: "${ids['db4-mysql']}") { state { health } } }`);
-      return d.monitor.state?.health === 'up';
-    });
+    await company.monitorUp('db4-mysql');
     await db.sql('db4', 'INSERT INTO shop.orders VALUES (1, "before the loss")');
     const lostAt = Date.now();
     lab.isolate('db4');
@@ -239,10 +230,7 @@ describe('MySQL failover in the lab: real MariaDB GTID replication with semi-syn
     const marker = `${lab.dir}/db10-fenced`;
     const created = await group('ssh-fenced-db', ['db10', 'db11'], { writerAddress: `${lab.subnet}.114/24`, fenceCommand: ['touch', marker] });
     lab.exec('db10', ['ip', 'addr', 'add', `${lab.subnet}.114/24`, 'dev', 'eth0']);
-    await company.until('db10 monitored up', async () => {
-      const d = await company.gql<{ monitor: { state: { health: string } | null } }>(`{ monitor(id: "${ids['db10-mysql']}") { state { health } } }`);
-      return d.monitor.state?.health === 'up';
-    });
+    await company.monitorUp('db10-mysql');
     await db.kill('db10');
     const run = await company.until('the failover', async () => {
       const [r] = await runs(created.id);
@@ -259,10 +247,7 @@ describe('MySQL failover in the lab: real MariaDB GTID replication with semi-syn
     await db.group('dbx1', ['dbx2'], 11, { dbx2: 60 });
     await db.sql('dbx1', 'SET GLOBAL rpl_semi_sync_master_enabled = OFF; INSERT INTO shop.orders VALUES (1, "a"), (2, "b")');
     const created = await group('lagging-db', ['dbx1', 'dbx2'], { writerAddress: `${company.lab.subnet}.111/24` });
-    await company.until('dbx1 monitored up', async () => {
-      const d = await company.gql<{ monitor: { state: { health: string } | null } }>(`{ monitor(id: "${company.ids['dbx1-mysql']}") { state { health } } }`);
-      return d.monitor.state?.health === 'up';
-    });
+    await company.monitorUp('dbx1-mysql');
     await db.kill('dbx1');
     const run = await company.until('the refused run', async () => {
       const [r] = await runs(created.id);

@@ -19,6 +19,16 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/** Signs in through the sign-in page at `base` and waits for the signed-in navigation. */
+export async function signIn(page: Page, base: string, tenant: string, email: string, password: string): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.getByLabel('Company (tenant)').fill(tenant);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
 /**
  * Saves a screenshot under test-results/screenshots (not committed) for a person to look at; with
  * VIGIA_DOCS_SCREENSHOTS=1 also under docs/screenshots, the ones the README shows.

@@ -78,6 +78,14 @@ export class Company {
     return res.errors[0]!;
   }
 
+  /** Waits until the monitor `ids[key]` (e.g. `db1-mysql`) is confirmed up. */
+  monitorUp(key: string, what = `${key.split('-')[0]} monitored up`): Promise<true> {
+    return this.until(what, async () => {
+      const d = await this.gql<{ monitor: { state: { health: string } | null } }>(`{ monitor(id: "${this.ids[key]}") { state { health } } }`);
+      return d.monitor.state?.health === 'up';
+    });
+  }
+
   /** Polls until `check` returns a value (not undefined/false), or fails with `what`. */
   async until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
     const deadline = Date.now() + timeoutMs;

@@ -18,6 +18,10 @@ export interface FleetRow {
   reason: string | null;
 }
 
+/** The Fleet page's query; the API tests and the fleet bench send these very words. */
+export const FLEET_QUERY = `query Fleet { fleet { total at sites { id name } hosts { id name site } services { id name }
+  monitors { id name type enabled host service health flapping maintenance sinceMs reason } } }`;
+
 /** The `fleet` query's answer: names once, monitors column by column (see FleetMonitors in the API). */
 export interface FleetColumns {
   sites: { id: string; name: string }[];

@@ -3,14 +3,12 @@ import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery, useSubscription } from 'urql';
 import { Loading, Page, QueryError } from '../components/form.js';
-import { useConnection } from '../components/reconnect-banner.js';
+import { useRefetchOnReconnect } from '../api/live.js';
 import { StatusBadge } from '../components/status-badge.js';
-import { applyEvent, countByState, type FleetColumns, type FleetFilter, type FleetRow, flatten, fromColumns, indexRows, type ListRow, type StateEvent } from '../lib/fleet.js';
+import { applyEvent, countByState, FLEET_QUERY as FLEET, type FleetColumns, type FleetFilter, type FleetRow, flatten, fromColumns, indexRows, type ListRow, type StateEvent } from '../lib/fleet.js';
 import { ago } from '../lib/format.js';
 import { type DisplayState, STATE_LABEL } from '../lib/states.js';
 
-const FLEET = `query Fleet { fleet { total at sites { id name } hosts { id name site } services { id name }
-  monitors { id name type enabled host service health flapping maintenance sinceMs reason } } }`;
 const CHANGES = 'subscription FleetChanges { monitorStateChanged { monitorId to flapping at reason } }';
 const ROW_HEIGHT = 36;
 
@@ -23,17 +21,18 @@ export function FleetPage() {
   const [rows, setRows] = useState<FleetRow[]>([]);
   const [filter, setFilter] = useState<FleetFilter>({ search: '', state: 'all', siteId: 'all' });
   const deferredFilter = useDeferredValue(filter);
-  const { reconnections } = useConnection();
+  // Events replace rows in place and never reorder them: the index of a load serves every event until the next load.
+  const index = useRef(new Map<string, number>());
 
   useEffect(() => {
-    if (data) setRows(fromColumns(data.fleet));
+    if (!data) return;
+    const loaded = fromColumns(data.fleet);
+    index.current = indexRows(loaded);
+    setRows(loaded);
   }, [data]);
-  // Changes confirmed while the socket was down are not replayed: after a reconnection, read the fleet again.
-  useEffect(() => {
-    if (reconnections > 0) refetch({ requestPolicy: 'network-only' });
-  }, [reconnections, refetch]);
+  useRefetchOnReconnect(refetch);
   useSubscription<{ monitorStateChanged: StateEvent }>({ query: CHANGES }, (_prev, event) => {
-    setRows((current) => applyEvent(current, indexRows(current), event.monitorStateChanged));
+    setRows((current) => applyEvent(current, index.current, event.monitorStateChanged));
     return event;
   });
 

@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery, useSubscription } from 'urql';
+import { useRefetchOnReconnect } from '../api/live.js';
 import { Loading, Page, QueryError } from '../components/form.js';
-import { useConnection } from '../components/reconnect-banner.js';
 import { RunStatusBadge } from '../components/status-badge.js';
 import { when } from '../lib/format.js';
 import { useCan } from '../session-context.js';
@@ -62,10 +62,7 @@ export function RunPage() {
   const [approved, approve] = useMutation('mutation Approve($id: ID!) { approveRun(id: $id) { id status } }');
   const [aborted, abort] = useMutation('mutation Abort($id: ID!) { abortRun(id: $id) { id status } }');
   const canAct = useCan('operator');
-  const { reconnections } = useConnection();
-  useEffect(() => {
-    if (reconnections) refetch({ requestPolicy: 'network-only' });
-  }, [reconnections, refetch]);
+  useRefetchOnReconnect(refetch);
   // Output arrives line by line while a step runs; checkpoints and status changes re-read the run (the record of truth).
   useSubscription<RunEvent>({ query: LIVE, variables: { id } }, (_p, event) => {
     const u = event.runUpdated;
