@@ -17,6 +17,8 @@ import { StateFeed } from './state-feed.js';
 import { MaintenanceWindow } from './maintenance-window.entity.js';
 import { MaintenanceService } from './maintenance.service.js';
 import { MonitorCatalog } from './monitor-catalog.js';
+import { ObservationLog } from './observation-log.js';
+import { ObservationSpan } from './observation-span.entity.js';
 import { MonitorState } from './monitor-state.entity.js';
 import { ProbeRollup } from './probe-rollup.entity.js';
 import { ProbeTargets } from './probe-targets.js';
@@ -27,12 +29,12 @@ import { WatchdogInstance } from './watchdog-instance.entity.js';
 import { WatchdogResolver } from './watchdog.resolver.js';
 import { WatchdogService } from './watchdog.service.js';
 
-export const DETECTION_ENTITIES = [WatchdogInstance, MonitorState, StateChange, ProbeRollup, MaintenanceWindow];
+export const DETECTION_ENTITIES = [WatchdogInstance, MonitorState, StateChange, ProbeRollup, MaintenanceWindow, ObservationSpan];
 
 /** The watchdog role: heartbeat, monitor ownership, scheduler, probes, detector, incidents. */
 @Module({
   imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, IncidentsModule, InventoryModule, AlertsModule, RunbooksModule],
-  providers: [WatchdogHeartbeatService, MonitorCatalog, StateStore, WatchdogService, ProbeTargets],
+  providers: [WatchdogHeartbeatService, ObservationLog, MonitorCatalog, StateStore, WatchdogService, ProbeTargets],
   exports: [WatchdogHeartbeatService, WatchdogService],
 })
 export class WatchdogModule {}

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { IsNull, MoreThan, Repository } from 'typeorm';
 import { CLOCK, type Clock } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
+import { ObservationLog } from './observation-log.js';
 import { WatchdogInstance } from './watchdog-instance.entity.js';
 
 /**
@@ -20,19 +21,24 @@ export class WatchdogHeartbeatService implements OnApplicationBootstrap, OnAppli
   constructor(
     @InjectRepository(WatchdogInstance) private readonly instances: Repository<WatchdogInstance>,
     private readonly config: VigiaConfig,
+    private readonly observation: ObservationLog,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const now = this.clock.now();
     await this.instances.insert({ id: this.instanceId, hostname: hostname(), pid: process.pid, startedAt: now, heartbeatAt: now, stoppedAt: null });
+    await this.observation.record(now);
     this.logger.log(`watchdog ${this.instanceId} registered`);
     this.timer = setInterval(() => void this.beat(), this.config.watchdogHeartbeatMs);
   }
 
   async beat(): Promise<void> {
     try {
-      await this.instances.update({ id: this.instanceId }, { heartbeatAt: this.clock.now() });
+      const now = this.clock.now();
+      await this.instances.update({ id: this.instanceId }, { heartbeatAt: now });
+      // The same beat says "Vigia was watching until now"; a beat that cannot be written leaves a gap reports see.
+      await this.observation.record(now);
     } catch (error) {
       // A missed beat is survivable (the next one may succeed); a crashed watchdog is not.
       this.logger.warn(`heartbeat failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { availability, combineAnyDown, DEFAULT_POLICY, type SubjectHistory } from './availability.js';
+import { availability, combineAnyDown, combineFigures, crossCheck, DEFAULT_POLICY, type SubjectHistory } from './availability.js';
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -50,7 +50,46 @@ describe('availability: fixtures with hand-computed numbers', () => {
   it('a period still running is observed up to now; an open incident counts its downtime so far', () => {
     const now = 15 * DAY;
     const f = availability(history({ outages: [{ start: now - 3 * H, end: null }] }), FROM, TO, now);
-    expect(f).toMatchObject({ observedMs: 15 * DAY, downtimeMs: 3 * H, failures: 1, openOutages: 1, mttrMs: 3 * H });
+    // Nothing was repaired: MTTR is null (it used to say 3 h), the outage is reported as ongoing instead.
+    expect(f).toMatchObject({ observedMs: 15 * DAY, downtimeMs: 3 * H, failures: 1, repairs: 0, openOutages: 1, mttrMs: null, ongoing: { since: now - 3 * H, soFarMs: 3 * H } });
+  });
+
+  it('a monitor down for all of February was never repaired: MTTR null, not 28 days', () => {
+    const feb = 28 * DAY;
+    const f = availability(history({ outages: [{ start: -5 * H, end: null }] }), FROM, feb, 60 * DAY);
+    expect(f).toMatchObject({ downtimeMs: feb, availability: 0, failures: 1, repairs: 0, mttrMs: null, ongoing: { since: -5 * H, soFarMs: feb + 5 * H } });
+  });
+
+  it('an outage cut by the end of the period is a failure of this period but its repair belongs to the next', () => {
+    // 1 h repaired on day 2; 3 h from TO − 3 h still running at TO, repaired at TO + 5 h.
+    const outages = [{ start: 2 * DAY, end: 2 * DAY + H }, { start: TO - 3 * H, end: TO + 5 * H }];
+    const f = availability(history({ outages }), FROM, TO, NOW);
+    expect(f).toMatchObject({ downtimeMs: 4 * H, failures: 2, repairs: 1, repairedDowntimeMs: H, mttrMs: H, openOutages: 1, ongoing: { since: TO - 3 * H, soFarMs: 3 * H } });
+    // The next period: the carried-in outage is a failure there too, and its repair (its 5 h in that period).
+    const next = availability(history({ outages }), TO, 2 * TO, 100 * DAY);
+    expect(next).toMatchObject({ downtimeMs: 5 * H, failures: 1, repairs: 1, mttrMs: 5 * H, ongoing: null });
+  });
+
+  it('time Vigia did not see is left out by default, or counted as the policy says', () => {
+    // 30 days; unobserved 5 h 40 min on day 3 (the database was down), overlapping an outage 1 h of which was seen.
+    const blind = { start: 3 * DAY, end: 3 * DAY + 5 * H + 40 * 60_000 };
+    const h = history({ outages: [{ start: 3 * DAY - H, end: 3 * DAY + 2 * H }], unobserved: [blind] });
+    const f = availability(h, FROM, TO, NOW);
+    const blindMs = 5 * H + 40 * 60_000;
+    expect(f).toMatchObject({ periodMs: 30 * DAY, unobservedMs: blindMs, observedMs: 30 * DAY - blindMs, downtimeMs: H, accountableMs: 30 * DAY - blindMs, failures: 1, repairs: 1 });
+    expect(f.availability).toBeCloseTo(1 - H / (30 * DAY - blindMs), 12);
+    const asUp = availability(h, FROM, TO, NOW, { ...DEFAULT_POLICY, unobserved: 'up' });
+    expect(asUp).toMatchObject({ accountableMs: 30 * DAY, downtimeMs: H });
+    const asDown = availability(h, FROM, TO, NOW, { ...DEFAULT_POLICY, unobserved: 'down' });
+    expect(asDown).toMatchObject({ accountableMs: 30 * DAY, downtimeMs: H + blindMs });
+    // Blind time inside maintenance is planned, not unobserved.
+    const planned = availability({ ...h, maintenance: [{ start: 3 * DAY, end: 3 * DAY + H }] }, FROM, TO, NOW);
+    expect(planned).toMatchObject({ plannedMs: H, unobservedMs: blindMs - H });
+  });
+
+  it('a never-probed monitor is all unobserved: no availability rather than 100 %', () => {
+    const f = availability(history({ unobserved: [{ start: -DAY, end: null }] }), FROM, TO, NOW);
+    expect(f).toMatchObject({ observedMs: 0, unobservedMs: 30 * DAY, availability: null });
   });
 
   it('degraded time is reported apart, or counted as down when the policy says so', () => {
@@ -65,14 +104,26 @@ describe('availability: fixtures with hand-computed numbers', () => {
     expect(availability(h, FROM, TO, NOW, { ...DEFAULT_POLICY, suspectCountsAsDown: true })).toMatchObject({ downtimeMs: 1 * H + 40_000, failures: 2 });
   });
 
-  it('A = MTBF / (MTBF + MTTR) agrees with the direct availability', () => {
+  it('A = MTBF / (MTBF + MTTR) agrees with the direct availability when every outage was repaired in the period', () => {
     const h = history({
-      outages: [{ start: 1 * DAY, end: 1 * DAY + 30 * 60_000 }, { start: 9 * DAY, end: 9 * DAY + 2 * H }, { start: 29.9 * DAY, end: null }],
+      outages: [{ start: 1 * DAY, end: 1 * DAY + 30 * 60_000 }, { start: 9 * DAY, end: 9 * DAY + 2 * H }],
       maintenance: [{ start: 3 * DAY, end: 3 * DAY + H }],
     });
     const f = availability(h, FROM, TO, NOW);
-    expect(f.failures).toBe(3);
+    expect(f).toMatchObject({ failures: 2, repairs: 2, mttrMs: 1.25 * H });
     expect(f.mtbfMs! / (f.mtbfMs! + f.mttrMs!)).toBeCloseTo(f.availability!, 12);
+    expect(crossCheck(f, DEFAULT_POLICY, false)).toBeNull();
+  });
+
+  it('with an outage still open the cross-check differs and says why', () => {
+    // Up 720 h − 0.5 h − 2 h − 2.4 h (open from 29.9 d) = 715.1 h over 3 failures; MTTR (0.5 + 2) / 2 = 1.25 h.
+    const h = history({ outages: [{ start: 1 * DAY, end: 1 * DAY + 30 * 60_000 }, { start: 9 * DAY, end: 9 * DAY + 2 * H }, { start: 29.9 * DAY, end: null }] });
+    const f = availability(h, FROM, TO, NOW);
+    expect(f).toMatchObject({ failures: 3, repairs: 2, mttrMs: 1.25 * H, openOutages: 1 });
+    expect(f.mtbfMs).toBeCloseTo((715.1 * H) / 3, 3);
+    const check = crossCheck(f, DEFAULT_POLICY, false)!;
+    expect(check.availability).toBeCloseTo(f.mtbfMs! / (f.mtbfMs! + 1.25 * H), 12);
+    expect(check.reason).toBe('1 outage was not repaired by the end of the period, so MTTR leaves it out');
   });
 
   it('a customer is down while any of its services is down; maintenance of one service only is still promised time', () => {
@@ -82,5 +133,25 @@ describe('availability: fixtures with hand-computed numbers', () => {
     expect(f.downtimeMs).toBe(3.5 * H);
     expect(f.plannedMs).toBe(0);
     expect(f.failures).toBe(2);
+  });
+
+  it('a customer counts a service only while it served the customer; a link ending mid-outage is no repair', () => {
+    // The customer signed on day 10: the web outage on day 5 is not its; the mail outage from day 20 12:00 to day 21
+    // counts until the mail link ended on day 20 at 18:00 (6 h, cut, not a repair).
+    const web = history({ scope: [{ start: 10 * DAY, end: Infinity }], outages: [{ start: 5 * DAY, end: 5 * DAY + H }, { start: 12 * DAY, end: 12 * DAY + 2 * H }] });
+    const mail = history({ scope: [{ start: 10 * DAY, end: 20 * DAY + 18 * H }], outages: [{ start: 20 * DAY + 12 * H, end: 21 * DAY }] });
+    const f = availability(combineAnyDown([web, mail]), FROM, TO, NOW);
+    expect(f).toMatchObject({ periodMs: 20 * DAY, downtimeMs: 8 * H, failures: 2, repairs: 1, mttrMs: 2 * H });
+  });
+
+  it('weighted customers average availability by weight; counts and MTTR stay real', () => {
+    // web (weight 3): 3 h down of 720 h; mail (weight 1): 12 h down of 720 h.
+    // Availability = (3 × 717 + 1 × 708) / (4 × 720) = 2859 / 2880; equivalent downtime (3 × 3 + 12) / 4 = 5.25 h.
+    const web = availability(history({ outages: [{ start: DAY, end: DAY + 3 * H }] }), FROM, TO, NOW);
+    const mail = availability(history({ outages: [{ start: 2 * DAY, end: 2 * DAY + 12 * H }] }), FROM, TO, NOW);
+    const f = combineFigures([{ figures: web, weight: 3 }, { figures: mail, weight: 1 }], 'weighted');
+    expect(f.availability).toBeCloseTo(2859 / 2880, 12);
+    expect(f).toMatchObject({ downtimeMs: 5.25 * H, accountableMs: 720 * H, failures: 2, repairs: 2, mttrMs: 7.5 * H });
+    expect(crossCheck(f, DEFAULT_POLICY, true)?.reason).toMatch(/weighted view/);
   });
 });

@@ -1,34 +1,47 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ObservationLog } from '#lib/detection';
 import type { SubjectHistory } from './availability.js';
 import type { Interval } from './intervals.js';
 
-interface MonitorRow {
+export interface MonitorRow {
   id: string;
   host_id: string;
   service_id: string | null;
   created_at: Date;
 }
 
+/** A period of a service serving a customer (start null: since ever; end null: still), with its weight. */
+export interface LinkRow {
+  customer_id: string;
+  service_id: string;
+  starts_at?: Date | null;
+  ends_at?: Date | null;
+  weight?: string | number | null;
+}
+
 /** Reads what reports are derived from — incidents, health changes, maintenance — for a set of monitors and a period. */
 @Injectable()
 export class HistoryLoader {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly observation: ObservationLog,
+  ) {}
 
   async monitorsOf(tenantId: string, where: string, params: unknown[]): Promise<MonitorRow[]> {
     return this.dataSource.query(`SELECT m.id, m.host_id, m.service_id, m.created_at FROM monitors m WHERE m.tenant_id = $1 AND ${where}`, [tenantId, ...params]);
   }
 
-  async customerLinks(tenantId: string): Promise<{ customer_id: string; service_id: string }[]> {
+  async customerLinks(tenantId: string): Promise<LinkRow[]> {
     return this.dataSource.query(
       'SELECT sc.customer_id, sc.service_id FROM service_customers sc JOIN customers c ON c.id = sc.customer_id WHERE c.tenant_id = $1',
       [tenantId],
     );
   }
 
-  async histories(tenantId: string, monitors: MonitorRow[], period: Interval): Promise<Map<string, SubjectHistory>> {
+  async histories(tenantId: string, monitors: MonitorRow[], period: Interval, now: number): Promise<Map<string, SubjectHistory>> {
     const ids = monitors.map((m) => m.id);
-    const [incidents, changes, windows] = await Promise.all([
+    const [incidents, changes, windows, blind] = await Promise.all([
       this.dataSource.query(
         `SELECT monitor_id, opened_at, resolved_at FROM incidents
           WHERE tenant_id = $1 AND monitor_id = ANY($2::uuid[]) AND opened_at < $4 AND (resolved_at IS NULL OR resolved_at > $3)`,
@@ -52,6 +65,7 @@ export class HistoryLoader {
           WHERE tenant_id = $1 AND starts_at < $3 AND ends_at > $2`,
         [tenantId, new Date(period.start), new Date(period.end)],
       ) as Promise<{ starts_at: Date; ends_at: Date; host_ids: string[]; service_ids: string[]; monitor_ids: string[] }[]>,
+      this.observation.gaps(period.start, period.end, now),
     ]);
     // Grouped once: filtering the whole list per monitor is quadratic (20,000 monitors × 20,000 incidents).
     const incidentsOf = groupBy(incidents, (i) => i.monitor_id);
@@ -63,6 +77,9 @@ export class HistoryLoader {
         outages: (incidentsOf.get(m.id) ?? []).map((i) => ({ start: i.opened_at.getTime(), end: i.resolved_at?.getTime() ?? null })),
         degraded: intervalsIn(changesOf.get(m.id) ?? [], 'degraded'),
         suspect: suspectWithoutOutage(changesOf.get(m.id) ?? []),
+        // Nobody watching (a gap in the watchdogs' heartbeats), or this monitor without a verdict (not probed yet, or
+        // no fresh result from any vantage).
+        unobserved: [...blind, ...unknownPhases(m.created_at.getTime(), period.start, changesOf.get(m.id) ?? [])],
         maintenance: windows
           .filter((w) => w.monitor_ids.includes(m.id) || w.host_ids.includes(m.host_id) || (m.service_id !== null && w.service_ids.includes(m.service_id)))
           .map((w) => ({ start: w.starts_at.getTime(), end: w.ends_at.getTime() })),
@@ -109,5 +126,24 @@ function suspectWithoutOutage(changes: Change[]): { start: number; end: number |
     }
   }
   if (phase) out.push({ start: phase.start, end: null });
+  return out;
+}
+
+/**
+ * Phases in health `unknown`. Before its first change a monitor has no verdict: without a change before the period it
+ * is unknown from its creation until the first change in it (or throughout, if it has none: never probed).
+ */
+function unknownPhases(createdAt: number, periodStart: number, changes: Change[]): { start: number; end: number | null }[] {
+  const out: { start: number; end: number | null }[] = [];
+  const before = changes[0] && changes[0].effective_at.getTime() < periodStart ? changes[0] : undefined;
+  let open: { start: number; end: number | null } | undefined = before ? undefined : { start: createdAt, end: null };
+  if (open) out.push(open);
+  for (const c of changes) {
+    if (c.to_health === 'unknown' && !open) out.push((open = { start: c.effective_at.getTime(), end: null }));
+    else if (c.to_health !== 'unknown' && open) {
+      open.end = c.effective_at.getTime();
+      open = undefined;
+    }
+  }
   return out;
 }

@@ -42,3 +42,8 @@ export function subtract(a: Interval[], b: Interval[]): Interval[] {
 export function total(intervals: Interval[]): number {
   return union(intervals).reduce((sum, i) => sum + (i.end - i.start), 0);
 }
+
+/** The time in both `a` and `b`. */
+export function intersect(a: Interval[], b: Interval[]): Interval[] {
+  return subtract(a, subtract(a, b));
+}

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Incident } from '#lib/incidents';
 import { Customer } from '#lib/inventory';
 import { InventoryModule } from '#lib/inventory';
+import { ObservationLog } from '#lib/detection';
 import { Tenant } from '#lib/tenancy';
 import { HistoryLoader } from './history.loader.js';
 import { ReportsResolver } from './reports.resolver.js';
@@ -18,7 +19,7 @@ export const REPORT_ENTITIES = [SlaTarget, ReportMailing];
 @Module({
   imports: [TypeOrmModule.forFeature([Tenant, Incident, Customer, SlaTarget, ReportMailing]), InventoryModule],
   controllers: [CustomerPagesController],
-  providers: [HistoryLoader, ReportsService, ReportsResolver, ReportLinks, MonthlyReportJob],
+  providers: [HistoryLoader, ObservationLog, ReportsService, ReportsResolver, ReportLinks, MonthlyReportJob],
   exports: [ReportsService, MonthlyReportJob],
 })
 export class ReportsModule {}

@@ -1,26 +1,51 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { VigiaException } from '#lib/common';
+import { CLOCK, type Clock, VigiaException } from '#lib/common';
 import { Incident } from '#lib/incidents';
 import { CustomersService, HostsService, MonitorsService, ServicesService } from '#lib/inventory';
 import type { Principal } from '#lib/tenancy';
 import { Tenant } from '#lib/tenancy';
-import { type AccountingPolicy, availability, type AvailabilityFigures, combineAnyDown, DEFAULT_POLICY, type SubjectHistory } from './availability.js';
-import { HistoryLoader } from './history.loader.js';
-import type { Interval } from './intervals.js';
+import {
+  type AccountingPolicy,
+  availability,
+  type AvailabilityFigures,
+  combineAnyDown,
+  combineFigures,
+  crossCheck,
+  currentPolicy,
+  POLICY_VERSION,
+  type SubjectHistory,
+} from './availability.js';
+import { HistoryLoader, type LinkRow, type MonitorRow } from './history.loader.js';
+import { type Interval, subtract, union } from './intervals.js';
 import { errorBudget, nines, targetPpm } from './nines.js';
 import { SlaTarget } from './sla-target.entity.js';
-import { buckets } from './periods.js';
+import { buckets, calendarPeriod } from './periods.js';
 import { type AvailabilityFiguresView, type AvailabilityReport, type AvailabilityReportInput, ReportGranularity, SubjectKind } from './report.types.js';
 
 const MAX_PERIOD_MS = 400 * 86_400_000;
 
-/** Subject → groups of monitors: a group is down while any of its monitors is; groups add up time-weighted. */
+/** One part of a subject: monitors that are down together (any-down), with a weight and the times the part counts. */
+interface Part {
+  monitorIds: string[];
+  weight: number;
+  /** For a customer's service: the periods of its link to the customer. */
+  scope?: Interval[];
+}
+
+/** Subject → parts, and how the parts combine: one union (any-down), weight-averaged, or added up (the tenant). */
 interface Subject {
   name: string;
-  groups: string[][];
+  parts: Part[];
+  combine: 'any-down' | 'weighted' | 'sum';
 }
+
+const COMBINATION_TEXT: Record<Subject['combine'], string> = {
+  'any-down': 'down while any of its parts is down (a service or host: its monitors; a customer: its services while linked)',
+  weighted: "the customer's services' availability averaged by their link weights, each counted while linked",
+  sum: "the tenant's services and host-level monitors added up, time-weighted",
+};
 
 @Injectable()
 export class ReportsService {
@@ -33,6 +58,7 @@ export class ReportsService {
     @InjectRepository(Tenant) private readonly tenants: Repository<Tenant>,
     @InjectRepository(Incident) private readonly incidents: Repository<Incident>,
     @InjectRepository(SlaTarget) private readonly targets: Repository<SlaTarget>,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async assertCustomer(principal: Principal, customerId: string): Promise<void> {
@@ -43,49 +69,70 @@ export class ReportsService {
     const customer = await this.customers.scope.get(principal, customerId, 'customerId');
     targetPpm(targetPercent);
     const existing = await this.targets.findOne({ where: { tenantId: principal.tenantId, customerId: customer.id } });
-    return this.targets.save({ ...(existing ?? {}), tenantId: principal.tenantId, customerId: customer.id, targetPercent, policy: { ...DEFAULT_POLICY, ...policy } });
+    return this.targets.save({ ...(existing ?? {}), tenantId: principal.tenantId, customerId: customer.id, targetPercent, policy: currentPolicy({ ...(existing?.policy ?? {}), ...policy }) });
   }
 
-  async availabilityReport(principal: Principal, input: AvailabilityReportInput, now = Date.now()): Promise<AvailabilityReport> {
+  /** The period a report input asks for: a calendar month or year in the tenant's zone, or [from, to). */
+  periodOf(input: Pick<AvailabilityReportInput, 'period' | 'from' | 'to'>, timeZone: string): Interval {
+    if (input.period !== undefined && input.period !== null) {
+      if (input.from || input.to) throw VigiaException.invalid('input.period', 'give either a period or from and to, not both');
+      const period = calendarPeriod(input.period, timeZone);
+      if (!period) throw VigiaException.invalid('input.period', 'must be YYYY-MM or YYYY');
+      return period;
+    }
+    if (!input.from) throw VigiaException.invalid('input.from', 'is required (or give input.period, e.g. 2026-03)');
+    if (!input.to) throw VigiaException.invalid('input.to', 'is required (or give input.period, e.g. 2026-03)');
     const period: Interval = { start: input.from.getTime(), end: input.to.getTime() };
     if (period.end <= period.start) throw VigiaException.invalid('input.to', 'must be after from');
     if (period.end - period.start > MAX_PERIOD_MS) throw VigiaException.invalid('input.to', 'a report covers at most 400 days');
+    return period;
+  }
+
+  /**
+   * `now` (tests, the monthly job) or `input.asOf` (a report frozen for a dispute) sets the instant the report stands
+   * at; the clock is asked otherwise. A report never stands in the future.
+   */
+  async availabilityReport(principal: Principal, input: AvailabilityReportInput, now?: number): Promise<AvailabilityReport> {
+    const computedAt = this.clock.now().getTime();
+    const asOf = Math.min(input.asOf?.getTime() ?? Infinity, now ?? computedAt);
     const tenant = await this.tenants.findOneByOrFail({ id: principal.tenantId });
-    const target = input.subject.kind === SubjectKind.customer ? await this.targets.findOne({ where: { tenantId: principal.tenantId, customerId: input.subject.id } }) : null;
-    const policy: AccountingPolicy = { ...DEFAULT_POLICY, ...(target?.policy ?? {}) };
+    const period = this.periodOf(input, tenant.timeZone);
+    const target = input.subject.kind === SubjectKind.customer && input.subject.id ? await this.targets.findOne({ where: { tenantId: principal.tenantId, customerId: input.subject.id } }) : null;
+    const policy = currentPolicy(target?.policy);
     const subject = await this.subject(principal, input, policy);
-    const allIds = [...new Set(subject.groups.flat())];
+    const allIds = [...new Set(subject.parts.flatMap((p) => p.monitorIds))];
     const rows = allIds.length ? await this.loader.monitorsOf(principal.tenantId, 'm.id = ANY($2::uuid[])', [allIds]) : [];
-    const histories = await this.loader.histories(principal.tenantId, rows, period);
-    const groups = subject.groups.map((ids) => ids.map((id) => histories.get(id)).filter((h): h is SubjectHistory => Boolean(h))).filter((g) => g.length);
-    const combined = groups.map((g) => (g.length === 1 ? g[0]! : combineAnyDown(g)));
-    const figures = (window: Interval) => sumFigures(combined.map((h) => availability(h, window.start, window.end, now, policy)));
+    const histories = await this.loader.histories(principal.tenantId, rows, period, asOf);
+    const figures = figuresOf(subject, histories, policy, asOf);
     const totals = figures(period);
     const granularity = input.granularity ?? ReportGranularity.day;
     const series = buckets(period, granularity, tenant.timeZone)
-      .filter((b) => b.start < now)
-      .map((b) => ({ from: new Date(b.start), to: new Date(b.end), figures: view(figures(b)) }));
+      .filter((b) => b.start < asOf)
+      .map((b) => ({ from: new Date(b.start), to: new Date(b.end), figures: view(figures(b), policy, subject.combine === 'weighted') }));
     const incidents = allIds.length
       ? await this.incidents
           .createQueryBuilder('i')
           .where({ tenantId: principal.tenantId, monitorId: In(allIds) })
-          .andWhere('i.opened_at < :to AND (i.resolved_at IS NULL OR i.resolved_at > :from)', { from: input.from, to: input.to })
+          .andWhere('i.opened_at < :to AND (i.resolved_at IS NULL OR i.resolved_at > :from)', { from: new Date(period.start), to: new Date(Math.min(period.end, asOf)) })
           .orderBy('i.opened_at', 'ASC')
           .limit(500)
           .getMany()
       : [];
-    const accountable = totals.observedMs - totals.plannedMs;
     const targetPercent = input.targetPercent ?? target?.targetPercent;
-    const sla = targetPercent !== undefined ? this.sla(targetPercent, accountable, totals.downtimeMs) : undefined;
+    const sla = targetPercent !== undefined ? this.sla(targetPercent, totals.accountableMs, totals.downtimeMs) : undefined;
     return {
       subjectKind: input.subject.kind,
       subjectId: input.subject.id,
       subjectName: subject.name,
-      from: input.from,
-      to: input.to,
+      from: new Date(period.start),
+      to: new Date(period.end),
+      period: input.period ?? null,
       timeZone: tenant.timeZone,
-      policy: { ...policy, combination: 'a service or host is down while any of its monitors is; a customer by customerCombination; the tenant adds its services up time-weighted' },
-      totals: view(totals),
+      computedAt: new Date(computedAt),
+      asOf: new Date(asOf),
+      policyVersion: POLICY_VERSION,
+      policy: { ...policy, combination: COMBINATION_TEXT[subject.combine] },
+      totals: view(totals, policy, subject.combine === 'weighted'),
       series,
       incidents,
       sla,
@@ -96,23 +143,17 @@ export class ReportsService {
    * Every customer of a tenant over one period, in a handful of queries: the monitors, the service links and the
    * histories are read once, then each customer is computed in memory. For monthly mailings and fleet-wide views.
    */
-  async allCustomers(tenantId: string, period: Interval, now = Date.now()): Promise<Map<string, AvailabilityFigures>> {
+  async allCustomers(tenantId: string, period: Interval, now = this.clock.now().getTime()): Promise<Map<string, AvailabilityFigures>> {
     const rows = await this.loader.monitorsOf(tenantId, 'TRUE', []);
-    const links: { customer_id: string; service_id: string }[] = await this.loader.customerLinks(tenantId);
-    const histories = await this.loader.histories(tenantId, rows, period);
-    const byService = new Map<string, SubjectHistory[]>();
-    for (const m of rows) if (m.service_id) byService.set(m.service_id, [...(byService.get(m.service_id) ?? []), histories.get(m.id)!]);
-    const byCustomer = new Map<string, SubjectHistory[][]>();
-    for (const l of links) {
-      const service = byService.get(l.service_id);
-      if (service) byCustomer.set(l.customer_id, [...(byCustomer.get(l.customer_id) ?? []), service]);
-    }
-    const policies = new Map((await this.targets.find({ where: { tenantId } })).map((t) => [t.customerId, { ...DEFAULT_POLICY, ...t.policy }]));
+    const links = await this.loader.customerLinks(tenantId);
+    const histories = await this.loader.histories(tenantId, rows, period, now);
+    const policies = new Map((await this.targets.find({ where: { tenantId } })).map((t) => [t.customerId, currentPolicy(t.policy)]));
+    const byService = groupBy(rows, (m) => m.service_id ?? '');
     const out = new Map<string, AvailabilityFigures>();
-    for (const [customerId, services] of byCustomer) {
-      const policy = policies.get(customerId) ?? DEFAULT_POLICY;
-      const figures = (h: SubjectHistory) => availability(h, period.start, period.end, now, policy);
-      out.set(customerId, policy.customerCombination === 'weighted' ? sumFigures(services.map((s) => figures(combineAnyDown(s)))) : figures(combineAnyDown(services.flat())));
+    for (const [customerId, customerLinks] of groupBy(links, (l) => l.customer_id)) {
+      const policy = policies.get(customerId) ?? currentPolicy();
+      const subject: Subject = { name: customerId, parts: partsOfLinks(customerLinks, byService), combine: policy.customerCombination };
+      out.set(customerId, figuresOf(subject, histories, policy, now)(period));
     }
     return out;
   }
@@ -126,29 +167,34 @@ export class ReportsService {
     const { kind, id } = input.subject;
     if (kind !== SubjectKind.tenant && !id) throw VigiaException.invalid('input.subject.id', `is required for a ${kind}`);
     const tenantId = principal.tenantId;
+    const one = (name: string, monitorIds: string[]): Subject => ({ name, parts: [{ monitorIds, weight: 1 }], combine: 'any-down' });
     switch (kind) {
       case SubjectKind.monitor: {
         const monitor = await this.monitors.scope.get(principal, id!, 'input.subject.id');
-        return { name: monitor.name, groups: [[monitor.id]] };
+        return one(monitor.name, [monitor.id]);
       }
       case SubjectKind.service: {
         const service = await this.services.scope.get(principal, id!, 'input.subject.id');
-        return { name: service.name, groups: [await this.ids(tenantId, 'm.service_id = $2', [service.id])] };
+        return one(service.name, await this.ids(tenantId, 'm.service_id = $2', [service.id]));
       }
       case SubjectKind.host: {
         const host = await this.hosts.scope.get(principal, id!, 'input.subject.id');
         // A host is its host-level checks (ping, SSH port…); without any, all its monitors stand for it.
         const hostLevel = await this.ids(tenantId, 'm.host_id = $2 AND m.service_id IS NULL', [host.id]);
-        return { name: host.name, groups: [hostLevel.length ? hostLevel : await this.ids(tenantId, 'm.host_id = $2', [host.id])] };
+        return one(host.name, hostLevel.length ? hostLevel : await this.ids(tenantId, 'm.host_id = $2', [host.id]));
       }
       case SubjectKind.customer: {
         const customer = await this.customers.scope.get(principal, id!, 'input.subject.id');
-        const rows = await this.loader.monitorsOf(tenantId, 'm.service_id IN (SELECT service_id FROM service_customers WHERE customer_id = $2)', [customer.id]);
-        // any-down: one group of all the services' monitors; weighted: one group per service, added up.
-        return { name: customer.name, groups: policy.customerCombination === 'weighted' ? groupByService(rows) : [rows.map((r) => r.id)] };
+        const links = (await this.loader.customerLinks(tenantId)).filter((l) => l.customer_id === customer.id);
+        const rows = links.length ? await this.loader.monitorsOf(tenantId, 'm.service_id = ANY($2::uuid[])', [[...new Set(links.map((l) => l.service_id))]]) : [];
+        return { name: customer.name, parts: partsOfLinks(links, groupBy(rows, (m) => m.service_id ?? '')), combine: policy.customerCombination };
       }
-      case SubjectKind.tenant:
-        return { name: 'all services', groups: groupByService(await this.loader.monitorsOf(tenantId, 'TRUE', [])) };
+      case SubjectKind.tenant: {
+        const rows = await this.loader.monitorsOf(tenantId, 'TRUE', []);
+        // One part per service (a host-level monitor alone in its own): the unit the tenant's sum adds up.
+        const parts = [...groupBy(rows, (r) => r.service_id ?? `host-level:${r.id}`).values()].map((ms) => ({ monitorIds: ms.map((m) => m.id), weight: 1 }));
+        return { name: 'all services', parts, combine: 'sum' };
+      }
     }
   }
 
@@ -157,34 +203,69 @@ export class ReportsService {
   }
 }
 
-/** One group per service (a host-level monitor alone in its own): the unit the weighted combinations add up. */
-function groupByService(rows: { id: string; service_id: string | null }[]): string[][] {
-  const groups = new Map<string, string[]>();
-  for (const r of rows) {
-    const key = r.service_id ?? `host-level:${r.id}`;
-    groups.set(key, [...(groups.get(key) ?? []), r.id]);
+/** A customer's services as parts: each service's monitors, counted during its link periods, with the link's weight. */
+function partsOfLinks(links: LinkRow[], monitorsByService: Map<string, MonitorRow[]>): Part[] {
+  const parts: Part[] = [];
+  for (const [serviceId, periods] of groupBy(links, (l) => l.service_id)) {
+    const monitors = monitorsByService.get(serviceId);
+    if (!monitors?.length) continue;
+    const latest = periods.reduce((a, b) => (linkStart(b) > linkStart(a) ? b : a));
+    parts.push({
+      monitorIds: monitors.map((m) => m.id),
+      weight: Number(latest.weight ?? 1),
+      scope: union(periods.map((l) => ({ start: linkStart(l), end: l.ends_at?.getTime() ?? Infinity }))),
+    });
   }
-  return [...groups.values()];
+  return parts;
 }
 
-function sumFigures(all: AvailabilityFigures[]): AvailabilityFigures {
-  const sum = (k: keyof AvailabilityFigures): number => all.reduce((n, f) => n + ((f[k] as number | null) ?? 0), 0);
-  const observedMs = sum('observedMs');
-  const plannedMs = sum('plannedMs');
-  const uptimeMs = sum('uptimeMs');
-  const downtimeMs = sum('downtimeMs');
-  const failures = sum('failures');
-  const accountable = observedMs - plannedMs;
-  return {
-    observedMs, plannedMs, uptimeMs, downtimeMs, failures,
-    degradedMs: sum('degradedMs'),
-    openOutages: sum('openOutages'),
-    availability: accountable > 0 ? uptimeMs / accountable : null,
-    mtbfMs: failures ? uptimeMs / failures : null,
-    mttrMs: failures ? downtimeMs / failures : null,
+function linkStart(l: LinkRow): number {
+  return l.starts_at?.getTime() ?? -Infinity;
+}
+
+/** The figures of a subject over any window, from the monitors' histories. */
+function figuresOf(subject: Subject, histories: Map<string, SubjectHistory>, policy: AccountingPolicy, now: number): (window: Interval) => AvailabilityFigures {
+  const parts = subject.parts
+    .map((p) => ({ part: p, history: partHistory(p, histories) }))
+    .filter((x): x is { part: Part; history: SubjectHistory } => x.history !== undefined);
+  const union = subject.combine === 'any-down' && parts.length > 1 ? combineAnyDown(parts.map((x) => x.history)) : undefined;
+  return (window) => {
+    if (union) return availability(union, window.start, window.end, now, policy);
+    if (parts.length === 1 && subject.combine === 'any-down') return availability(parts[0]!.history, window.start, window.end, now, policy);
+    const figures = parts.map((x) => ({ figures: availability(x.history, window.start, window.end, now, policy), weight: x.part.weight }));
+    return combineFigures(figures, subject.combine === 'weighted' ? 'weighted' : 'sum');
   };
 }
 
-function view(f: AvailabilityFigures): AvailabilityFiguresView {
-  return { ...f, percent: f.availability === null ? null : Math.round(f.availability * 1e8) / 1e6, nines: f.availability === null ? null : nines(f.availability) };
+/** A part's monitors as one history (down while any is), restricted to the part's scope. */
+function partHistory(part: Part, histories: Map<string, SubjectHistory>): SubjectHistory | undefined {
+  const hs = part.monitorIds.map((id) => histories.get(id)).filter((h): h is SubjectHistory => h !== undefined);
+  if (!hs.length) return undefined;
+  const h = hs.length === 1 ? hs[0]! : combineAnyDown(hs);
+  if (!part.scope) return h;
+  const life = h.scope ?? [{ start: h.createdAt, end: h.deletedAt ?? Infinity }];
+  const scope = subtract(life, subtract(life, part.scope));
+  return combineAnyDown([{ ...h, scope }]);
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+function view(f: AvailabilityFigures, policy: AccountingPolicy, weighted: boolean): AvailabilityFiguresView {
+  return {
+    ...f,
+    observedShare: f.periodMs > 0 ? f.observedMs / f.periodMs : null,
+    percent: f.availability === null ? null : Math.round(f.availability * 1e8) / 1e6,
+    nines: f.availability === null ? null : nines(f.availability),
+    ongoing: f.ongoing ? { since: new Date(f.ongoing.since), soFarMs: f.ongoing.soFarMs } : null,
+    crossCheck: crossCheck(f, policy, weighted),
+  };
 }
