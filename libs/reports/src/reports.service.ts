@@ -69,7 +69,7 @@ export class ReportsService {
     const customer = await this.customers.scope.get(principal, customerId, 'customerId');
     targetPpm(targetPercent);
     const existing = await this.targets.findOne({ where: { tenantId: principal.tenantId, customerId: customer.id } });
-    return this.targets.save({ ...(existing ?? {}), tenantId: principal.tenantId, customerId: customer.id, targetPercent, policy: currentPolicy({ ...(existing?.policy ?? {}), ...policy }) });
+    return this.targets.save({ ...(existing ?? {}), tenantId: principal.tenantId, customerId: customer.id, targetPercent, policy: currentPolicy(policy) });
   }
 
   /** The period a report input asks for: a calendar month or year in the tenant's zone, or [from, to). */
