@@ -1,4 +1,4 @@
-import { percent, when } from '../lib/format.js';
+import { percent } from '../lib/format.js';
 
 export interface Bucket {
   from: string;
@@ -11,7 +11,12 @@ export interface Bucket {
  * so a 99.95 % day is visibly short; colour by the SLA target. A table with the same numbers follows for screen
  * readers and for copying.
  */
-export function AvailabilityChart({ buckets, target }: { buckets: Bucket[]; target: number | null }) {
+/** A bucket's local date in the report's time zone (a Madrid day starts at 23:00 or 22:00 UTC). */
+function day(iso: string, timeZone: string): string {
+  return new Date(iso).toLocaleDateString('en-GB', { timeZone, year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+export function AvailabilityChart({ buckets, target, timeZone }: { buckets: Bucket[]; target: number | null; timeZone: string }) {
   const values = buckets.map((b) => b.figures.percent).filter((v): v is number => v !== null);
   // The worst period still gets a visible bar: the scale starts a little below it.
   const worst = Math.min(100, ...values);
@@ -31,16 +36,16 @@ export function AvailabilityChart({ buckets, target }: { buckets: Bucket[]; targ
           return (
             <rect key={b.from} x={i * bar + 1} width={Math.max(1, bar - 2)} y={top} height={height - top} className={cls}>
               <title>
-                {when(b.from)}: {percent(v)}
+                {day(b.from, timeZone)}: {percent(v)}
               </title>
             </rect>
           );
         })}
         <text x={0} y={height + 16} className="axis">
-          {buckets[0] ? new Date(buckets[0].from).toLocaleDateString() : ''}
+          {buckets[0] ? day(buckets[0].from, timeZone) : ''}
         </text>
         <text x={width} y={height + 16} textAnchor="end" className="axis">
-          {buckets.length ? new Date(buckets[buckets.length - 1]!.from).toLocaleDateString() : ''}
+          {buckets.length ? day(buckets[buckets.length - 1]!.from, timeZone) : ''}
         </text>
       </svg>
       <figcaption className="muted">

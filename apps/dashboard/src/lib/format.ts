@@ -10,8 +10,30 @@ export function duration(ms: number | null | undefined): string {
   return `${Math.floor(h / 24)} d ${h % 24} h`;
 }
 
+/**
+ * Report durations (downtime, allowed downtime, MTBF, MTTR), exact to the millisecond, never dropping a unit:
+ * "3 d 15 h 36 min", "0.605 s". The server's `formatDuration` (customer pages, e-mails) prints the same.
+ */
+export function reportDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  const sign = ms < 0 ? '−' : '';
+  let rest = Math.round(Math.abs(ms));
+  const parts: string[] = [];
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['min', 60_000]] as const) {
+    const n = Math.floor(rest / size);
+    if (n) parts.push(`${n} ${unit}`);
+    rest -= n * size;
+  }
+  if (rest || !parts.length) parts.push(`${Number((rest / 1000).toFixed(3))} s`);
+  return sign + parts.join(' ');
+}
+
+/** Percentages truncated, never rounded up to a better figure than measured (99.99996 % is "99.999 %"). */
 export function percent(value: number | null | undefined, digits = 3): string {
-  return value === null || value === undefined ? '—' : `${value.toFixed(digits)} %`;
+  if (value === null || value === undefined) return '—';
+  const scale = 10 ** digits;
+  // The tiny epsilon undoes binary floating point (57 × 1000 may be 56999.99…), never a real shortfall.
+  return `${(Math.floor(value * scale + 1e-6) / scale).toFixed(digits)} %`;
 }
 
 export function when(iso: string | null | undefined): string {

@@ -2,13 +2,14 @@ import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { AvailabilityChart, type Bucket } from '../components/availability-chart.js';
 import { Field, Loading, Page, QueryError } from '../components/form.js';
-import { duration, percent } from '../lib/format.js';
+import { percent, reportDuration as duration } from '../lib/format.js';
 
 const SUBJECTS = `query Subjects { customers(first: 200) { nodes { id name } } hosts(first: 200) { nodes { id name } }
   services(first: 200) { nodes { id name host { name } } } }`;
 const REPORT = `query Report($input: AvailabilityReportInput!) { availabilityReport(input: $input) {
-  subjectName timeZone
-  totals { percent downtimeMs plannedMs failures mtbfMs mttrMs openOutages observedMs }
+  subjectName timeZone from to computedAt policyVersion policy
+  totals { percent downtimeMs plannedMs failures repairs mtbfMs mttrMs openOutages observedMs unobservedMs observedShare periodMs
+    ongoing { since soFarMs } crossCheck { availability reason } }
   sla { targetPercent breached allowedDowntimeMs usedMs remainingMs }
   series { from to figures { percent downtimeMs } }
   incidents { id subject openedAt resolvedAt openReason } } }`;
@@ -23,21 +24,36 @@ interface ReportData {
   availabilityReport: {
     subjectName: string;
     timeZone: string;
-    totals: { percent: number | null; downtimeMs: number; plannedMs: number; failures: number; mtbfMs: number | null; mttrMs: number | null; openOutages: number; observedMs: number };
+    from: string;
+    to: string;
+    computedAt: string;
+    policyVersion: number;
+    policy: { unobserved?: string; combination?: string };
+    totals: {
+      percent: number | null;
+      downtimeMs: number;
+      plannedMs: number;
+      failures: number;
+      repairs: number;
+      mtbfMs: number | null;
+      mttrMs: number | null;
+      openOutages: number;
+      observedMs: number;
+      unobservedMs: number;
+      observedShare: number | null;
+      periodMs: number;
+      ongoing: { since: string; soFarMs: number } | null;
+      crossCheck: { availability: number; reason: string } | null;
+    };
     sla: { targetPercent: number; breached: boolean; allowedDowntimeMs: number; usedMs: number; remainingMs: number } | null;
     series: Bucket[];
     incidents: { id: string; subject: string; openedAt: string; resolvedAt: string | null; openReason: string }[];
   };
 }
 
-function monthRange(month: string): { from: string; to: string } {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return { from: new Date(Date.UTC(y, m - 1, 1)).toISOString(), to: new Date(Date.UTC(y, m, 1)).toISOString() };
-}
-
-function yearRange(year: string): { from: string; to: string } {
-  const y = Number(year);
-  return { from: new Date(Date.UTC(y, 0, 1)).toISOString(), to: new Date(Date.UTC(y + 1, 0, 1)).toISOString() };
+/** An instant in the report's (the tenant's) time zone: every surface shows times in that one zone. */
+function inZone(iso: string, timeZone: string): string {
+  return new Date(iso).toLocaleString('en-GB', { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
 export function ReportsPage() {
@@ -50,10 +66,10 @@ export function ReportsPage() {
   const options: Named[] = kind === 'tenant' ? [] : (subjects?.[kind === 'customer' ? 'customers' : kind === 'host' ? 'hosts' : 'services'].nodes ?? []);
   const id = kind === 'tenant' ? undefined : subjectId || options[0]?.id;
   const valid = period === 'month' ? /^\d{4}-\d{2}$/.test(month) : /^\d{4}$/.test(year);
-  const range = !valid ? { from: '', to: '' } : period === 'month' ? monthRange(month) : yearRange(year);
+  // The API turns the month or year into the tenant's calendar (its time zone): one calendar on every surface.
   const [{ data, fetching, error }] = useQuery<ReportData>({
     query: REPORT,
-    variables: { input: { subject: { kind, ...(id ? { id } : {}) }, ...range, granularity: period === 'month' ? 'day' : 'month' } },
+    variables: { input: { subject: { kind, ...(id ? { id } : {}) }, period: period === 'month' ? month : year, granularity: period === 'month' ? 'day' : 'month' } },
     pause: !valid || (kind !== 'tenant' && !id),
   });
   const [link, makeLink] = useMutation<{ customerReportLink: string }>('mutation Link($c: ID!, $m: String!) { customerReportLink(customerId: $c, month: $m) }');
@@ -119,17 +135,35 @@ export function ReportsPage() {
             <Kpi label="Availability" value={percent(report.totals.percent)} testId="kpi-availability" />
             <Kpi label="Downtime" value={duration(report.totals.downtimeMs)} />
             <Kpi label="Outages" value={String(report.totals.failures)} />
+            <Kpi label="Repaired" value={String(report.totals.repairs)} />
             <Kpi label="MTBF" value={duration(report.totals.mtbfMs)} />
-            <Kpi label="MTTR" value={duration(report.totals.mttrMs)} />
+            <Kpi label="MTTR (repaired outages)" value={duration(report.totals.mttrMs)} />
             <Kpi label="Planned maintenance" value={duration(report.totals.plannedMs)} />
+            <Kpi label="Observed" value={report.totals.observedShare === null ? '—' : percent(report.totals.observedShare * 100, 1)} testId="kpi-observed" />
           </div>
+          {report.totals.unobservedMs > 0 && (
+            <p className="banner banner-notice" data-testid="unobserved">
+              Observed {percent((report.totals.observedShare ?? 0) * 100, 1)} of the period; {duration(report.totals.unobservedMs)} unobserved (Vigia could not see:
+              no watchdog, no database, or no fresh verdict) — {report.policy.unobserved === 'up' ? 'counted as up' : report.policy.unobserved === 'down' ? 'counted as down' : 'left out of the availability'}.
+            </p>
+          )}
+          {report.totals.ongoing && (
+            <p className="banner banner-error" data-testid="ongoing">
+              Outage not repaired by the end of the period: since {inZone(report.totals.ongoing.since, report.timeZone)}, {duration(report.totals.ongoing.soFarMs)} so far.
+            </p>
+          )}
+          {report.totals.crossCheck && (
+            <p className="muted" data-testid="cross-check">
+              Cross-check MTBF / (MTBF + MTTR) = {percent(report.totals.crossCheck.availability * 100)}: {report.totals.crossCheck.reason}.
+            </p>
+          )}
           {report.sla && (
             <p className={report.sla.breached ? 'banner banner-error' : 'banner banner-ok'} data-testid="sla-status">
               SLA {report.sla.targetPercent} %: {report.sla.breached ? 'breached' : 'met'} — {duration(report.sla.usedMs)} of {duration(report.sla.allowedDowntimeMs)} allowed downtime
               used, {duration(Math.max(0, report.sla.remainingMs))} left.
             </p>
           )}
-          <AvailabilityChart buckets={report.series} target={report.sla?.targetPercent ?? null} />
+          <AvailabilityChart buckets={report.series} target={report.sla?.targetPercent ?? null} timeZone={report.timeZone} />
           {kind === 'customer' && id && period === 'month' && (
             <p>
               <button type="button" onClick={() => makeLink({ c: id, m: month })} disabled={link.fetching}>
@@ -143,6 +177,11 @@ export function ReportsPage() {
               <QueryError error={link.error} />
             </p>
           )}
+          <p className="muted" data-testid="report-method">
+            {inZone(report.from, report.timeZone)} to {inZone(report.to, report.timeZone)}, times in {report.timeZone}. Downtime = confirmed outages; maintenance
+            excluded; degraded counted as up; durations exact to the millisecond, percentages truncated. Accounting policy v{report.policyVersion}, computed{' '}
+            {inZone(report.computedAt, report.timeZone)}.
+          </p>
           <h2>Outages</h2>
           {report.incidents.length === 0 ? (
             <p className="muted">None in this period.</p>
@@ -150,7 +189,7 @@ export function ReportsPage() {
             <ul className="plain">
               {report.incidents.map((i) => (
                 <li key={i.id}>
-                  {new Date(i.openedAt).toLocaleString()} — {i.subject}: {i.openReason} ({i.resolvedAt ? duration(new Date(i.resolvedAt).getTime() - new Date(i.openedAt).getTime()) : 'still open'})
+                  {inZone(i.openedAt, report.timeZone)} — {i.subject}: {i.openReason} ({i.resolvedAt ? duration(new Date(i.resolvedAt).getTime() - new Date(i.openedAt).getTime()) : 'still open'})
                 </li>
               ))}
             </ul>
