@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { hasChromium, horizontalOverflow, launchChromium, screenshot, signIn } from './support/chromium.js';
-import { CuttableProxy } from './support/cuttable-proxy.js';
+import { CuttableProxy } from '../support/cuttable-proxy.js';
 
 /**
  * The operator's path through the dashboard in a real browser: the built SPA served by the API, a watchdog probing a

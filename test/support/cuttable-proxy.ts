@@ -1,8 +1,8 @@
 import { createServer, type Server, type Socket, connect } from 'node:net';
 
 /**
- * A TCP relay between the browser and the API on 127.0.0.1 that the test can cut: every connection is destroyed
- * and new ones are refused until it is restored on the same port — a network loss as the browser sees it.
+ * A TCP relay on 127.0.0.1 that a test can cut (the browser and the API; a watchdog and its database): every connection is destroyed
+ * and new ones are refused until it is restored on the same port — a network loss as the client sees it.
  */
 export class CuttableProxy {
   private server?: Server;
