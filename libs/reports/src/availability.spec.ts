@@ -154,4 +154,23 @@ describe('availability: fixtures with hand-computed numbers', () => {
     expect(f).toMatchObject({ downtimeMs: 5.25 * H, accountableMs: 720 * H, failures: 2, repairs: 2, mttrMs: 7.5 * H });
     expect(crossCheck(f, DEFAULT_POLICY, true)?.reason).toMatch(/weighted view/);
   });
+
+  it('the worked example of docs/reports.md, number by number', () => {
+    const M = 60_000;
+    const blind = [{ start: 2 * DAY + 6 * H, end: 2 * DAY + 6 * H + 340 * M }];
+    const web = history({ outages: [{ start: 0, end: 3 * H }], unobserved: blind });
+    const mail = history({ outages: [{ start: DAY, end: DAY + 12 * H }], unobserved: blind });
+    const fw = availability(web, FROM, TO, NOW);
+    const fm = availability(mail, FROM, TO, NOW);
+    expect(fw).toMatchObject({ accountableMs: 42_860 * M, uptimeMs: 42_680 * M });
+    expect(fm).toMatchObject({ accountableMs: 42_860 * M, uptimeMs: 42_140 * M });
+    const weighted = combineFigures([{ figures: fw, weight: 3 }, { figures: fm, weight: 1 }], 'weighted');
+    expect(weighted.availability).toBe(170_180 / 171_440);
+    expect(weighted).toMatchObject({ downtimeMs: 315 * M, accountableMs: 42_860 * M, failures: 2, repairs: 2, mttrMs: 450 * M, mtbfMs: 42_410 * M });
+    expect(crossCheck(weighted, DEFAULT_POLICY, true)?.availability).toBe(42_410 / 42_860);
+    const anyDown = availability(combineAnyDown([web, mail]), FROM, TO, NOW);
+    expect(anyDown).toMatchObject({ downtimeMs: 900 * M, accountableMs: 42_860 * M, unobservedMs: 340 * M, mttrMs: 450 * M, mtbfMs: 20_980 * M });
+    expect(anyDown.availability).toBe(41_960 / 42_860);
+    expect(crossCheck(anyDown, DEFAULT_POLICY, false)).toBeNull();
+  });
 });
