@@ -1,3 +1,4 @@
+import { IncidentOutbox1796054600000 } from './1796054600000-incident-outbox.js';
 import { ObservationSpans1796054500000 } from './1796054500000-observation-spans.js';
 import { RunStepOutputs1795381489551 } from './1795381489551-run-step-outputs.js';
 import { Runbooks1795378045348 } from './1795378045348-runbooks.js';
@@ -30,4 +31,5 @@ export const allMigrations = [
   Runbooks1795378045348,
   RunStepOutputs1795381489551,
   ObservationSpans1796054500000,
+  IncidentOutbox1796054600000,
 ];

@@ -5,7 +5,7 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AckLinks, AlertsService, backoffMs, DeliveryWorker } from '#lib/alerts';
+import { AckLinks, AlertsOutboxConsumer, AlertsService, backoffMs, DeliveryWorker } from '#lib/alerts';
 import { IncidentsService } from '#lib/incidents';
 import { freePort } from '#lib/persistence';
 import { startTestApi, type TestApi } from './support/test-api.js';
@@ -218,6 +218,11 @@ describe('escalation and acknowledgement', () => {
   const drain = async (rounds = 3) => {
     for (let i = 0; i < rounds; i++) await api.app.get(DeliveryWorker).runOnce();
   };
+  // A resolution goes through the incident outbox (alerts page "resolved" to whoever was paged): let it land here.
+  const settle = async () => {
+    await api.app.get(AlertsOutboxConsumer).worker.settle();
+    await drain();
+  };
 
   beforeAll(async () => {
     await Promise.all([pd.start(), hook.start()]);
@@ -262,6 +267,7 @@ describe('escalation and acknowledgement', () => {
     expect(pd.hits).toHaveLength(1);
     expect(JSON.parse(pd.hits[0]!.body).dedup_key).toBe(`vigia-incident-${incident.id}`);
     await api.app.get(IncidentsService).resolve(ref, new Date(), 'ok');
+    await settle();
   });
 
   it('an acknowledgement stops the next step, tells the pager, and is on the timeline with who', async () => {
@@ -283,6 +289,7 @@ describe('escalation and acknowledgement', () => {
     expect(step1.status).toBe('cancelled');
     expect(JSON.parse(hook.hits.at(-1)!.body)).toMatchObject({ event: 'acknowledge' });
     await api.app.get(IncidentsService).resolve(ref, new Date(), 'ok');
+    await settle();
   });
 
   it('repeats the last step while unacknowledged, and holds messages in quiet hours (pagers still page)', async () => {
@@ -310,6 +317,7 @@ describe('escalation and acknowledgement', () => {
     expect(pager0 - Date.now()).toBeLessThan(5_000);
     expect(Math.abs(hook0 - Math.floor(end.getTime() / 60_000) * 60_000)).toBeLessThan(2_000);
     await api.app.get(IncidentsService).resolve(ref, new Date(), 'ok');
+    await settle();
     await api.app.get(AlertsService).incidentResolved({ ...incident, status: 'resolved' } as never, 'ns dns');
     const pending = await api.app.get(DataSource).query("SELECT count(*)::int AS n FROM notifications WHERE incident_id = $1 AND kind = 'trigger' AND status = 'queued'", [incident.id]);
     expect(pending[0].n).toBe(0);
@@ -335,6 +343,7 @@ describe('escalation and acknowledgement', () => {
     expect(mine(hook.hits)).toHaveLength(1);
     expect(JSON.parse(mine(hook.hits)[0]!.body).severity).toBe('warning');
     await api.app.get(IncidentsService).resolve(ref, new Date(), 'ok');
+    await settle();
   });
 
   it('acknowledges from the e-mail link: GET only asks, POST acknowledges, a forged link is 404', async () => {
@@ -351,6 +360,7 @@ describe('escalation and acknowledgement', () => {
     const [after] = await api.app.get(DataSource).query('SELECT acknowledged_by FROM incidents WHERE id = $1', [incident.id]);
     expect(after.acknowledged_by).toBe('e-mail link');
     await api.app.get(IncidentsService).resolve(ref, new Date(), 'ok');
+    await settle();
   });
 });
 

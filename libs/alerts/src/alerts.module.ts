@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AlertChannel } from './alert-channel.entity.js';
 import { AlertsResolver, IncidentNotificationsResolver } from './alerts.resolver.js';
 import { AlertsService } from './alerts.service.js';
+import { AlertsOutboxConsumer } from './alerts-outbox.consumer.js';
 import { DeliveryWorker } from './delivery.worker.js';
 import { Notification, NotificationAttempt } from './notification.entity.js';
 import { AckController } from './ack.controller.js';
@@ -10,16 +11,16 @@ import { AckLinks } from './ack-links.js';
 import { EscalationPolicy } from './escalation-policy.entity.js';
 import { EscalationPlanner } from './escalation.planner.js';
 import { EscalationResolver } from './escalation.resolver.js';
-import { IncidentsModule } from '#lib/incidents';
+import { Incident, IncidentsModule } from '#lib/incidents';
 import { InventoryModule } from '#lib/inventory';
 
 export const ALERT_ENTITIES = [AlertChannel, Notification, NotificationAttempt, EscalationPolicy];
 
 /** Enqueueing and delivery: in the watchdog role, beside the detector that opens incidents. */
 @Module({
-  imports: [TypeOrmModule.forFeature(ALERT_ENTITIES), IncidentsModule],
-  providers: [AlertsService, DeliveryWorker, AckLinks, EscalationPlanner],
-  exports: [AlertsService, DeliveryWorker],
+  imports: [TypeOrmModule.forFeature([...ALERT_ENTITIES, Incident]), IncidentsModule],
+  providers: [AlertsService, DeliveryWorker, AckLinks, EscalationPlanner, AlertsOutboxConsumer],
+  exports: [AlertsService, DeliveryWorker, AlertsOutboxConsumer],
 })
 export class AlertsModule {}
 

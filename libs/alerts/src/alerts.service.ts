@@ -144,13 +144,17 @@ export class AlertsService {
    * A runbook needs people (it failed, paused for approval, or a step's outcome is unknown): the channels already
    * paged for the incident hear it, or the incident's first escalation step when nobody was paged yet.
    */
-  async runbookAttention(incident: Incident, summary: string): Promise<void> {
+  /**
+   * A run that needs a person, paged to whoever was paged for the incident (or its first escalation step). `key`
+   * (the outbox row) makes it idempotent: the same attention handled twice queues one message.
+   */
+  async runbookAttention(incident: Incident, summary: string, key: number): Promise<void> {
     let channels = await this.pagedChannels(incident, false);
     if (!channels.length) channels = (await this.escalation.plan(incident))[0]?.channelIds ?? [];
-    const [{ n }]: { n: number }[] = await this.dataSource.query("SELECT count(*)::int AS n FROM notifications WHERE incident_id = $1 AND kind = 'runbook'", [incident.id]);
     const message = { ...(await this.describe(incident, summary, 'runbook')), summary };
-    await this.enqueue(incident, 'runbook', message, channels, 1000 + n);
+    await this.enqueue(incident, 'runbook', message, channels, 1000 + (key % 2_000_000_000));
   }
+
 
   /** Acknowledgement: recorded once on the incident, stops escalation, and tells the pagers that were paged. */
   async acknowledge(tenantId: string, incidentId: string, by: string): Promise<Incident | undefined> {

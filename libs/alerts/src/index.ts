@@ -6,3 +6,4 @@ export { Notification } from './notification.entity.js';
 export { AckLinks } from './ack-links.js';
 export { EscalationPolicy } from './escalation-policy.entity.js';
 export { afterQuietHours, expandSteps, matches as routeMatches } from './escalation.planner.js';
+export { AlertsOutboxConsumer } from './alerts-outbox.consumer.js';

@@ -19,6 +19,14 @@ const UPSERT_STATES = `
     reason = excluded.reason, last_result_at = excluded.last_result_at, last_status = excluded.last_status,
     last_latency_ms = excluded.last_latency_ms, last_reason = excluded.last_reason, detector = excluded.detector`;
 
+/**
+ * Rows of `monitor_states` are always written in monitor-id order: the change writer's and the periodic flush's
+ * upserts then take their row locks in the same order and cannot deadlock each other.
+ */
+function byMonitorId(states: DirtyState[]): DirtyState[] {
+  return [...states].sort((a, b) => (a.monitor.id < b.monitor.id ? -1 : a.monitor.id > b.monitor.id ? 1 : 0));
+}
+
 function stateColumns(part: DirtyState[]): unknown[] {
   return [
     part.map((d) => d.monitor.id),
@@ -54,8 +62,9 @@ export class StateStore {
 
   /** One multi-row upsert per 1,000 monitors: 20,000 monitors cost 20 statements per flush. */
   async saveStates(batch: DirtyState[]): Promise<void> {
-    for (let i = 0; i < batch.length; i += 1000) {
-      await this.dataSource.query(UPSERT_STATES, stateColumns(batch.slice(i, i + 1000)));
+    const sorted = byMonitorId(batch);
+    for (let i = 0; i < sorted.length; i += 1000) {
+      await this.dataSource.query(UPSERT_STATES, stateColumns(sorted.slice(i, i + 1000)));
     }
   }
 
@@ -75,7 +84,7 @@ export class StateStore {
           batch.map((b) => b.change.flapping), batch.map((b) => b.change.reason),
         ],
       );
-      const states = [...latest.values()];
+      const states = byMonitorId([...latest.values()]);
       await manager.query(UPSERT_STATES, stateColumns(states));
       // Delivered to listening API processes when this transaction commits, never for a change that was rolled back.
       const events: StateEvent[] = batch.map((b) => ({

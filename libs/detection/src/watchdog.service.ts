@@ -1,8 +1,7 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { VigiaConfig } from '#lib/config';
-import { AlertsService } from '#lib/alerts';
 import { IncidentsService, type MonitorRef } from '#lib/incidents';
-import { RunbookTriggers } from '#lib/runbooks';
+import { MetricsService } from '#lib/observability';
 import { type ProbeResult, ProbeRunner } from '#lib/probes';
 import { DEFAULT_POLICY, type DetectorPolicy, type DetectorState, type HealthChange, initialState, observe } from './detector.js';
 import { ChangeWriter, type PendingChange } from './change-writer.js';
@@ -48,16 +47,14 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   /** Drift samples since the last `takeDrift()`, for the benchmark and metrics. */
   private drift: number[] = [];
 
+  /** State changes are retried until written (in order), then turned into incidents; see ChangeWriter. */
   private readonly changes = new ChangeWriter<Pending>(
     (batch) => this.store.saveChanges(batch),
     (item) => this.applyToIncidents(item.dirty.monitor, item.change),
-    (error, batch) => {
-      this.warn(`recording ${batch.length} state change(s)`, error);
-      // Not recorded: go back to the state before, so the next result produces the change again.
-      for (const item of batch) {
-        const tracked = this.tracked.get(item.dirty.monitor.id);
-        if (tracked && tracked.state === item.dirty.state) tracked.state = item.previous;
-      }
+    (error, batch, attempt, final) => {
+      const what = batch.length === 1 && attempt > 0 ? 'applying a state change' : `recording ${batch.length} state change(s)`;
+      if (final) this.logger.error(`${what} failed for good after ${attempt} attempts: ${error instanceof Error ? error.message : String(error)}`);
+      else this.warn(`${what} (attempt ${attempt}, retrying)`, error);
     },
   );
 
@@ -69,10 +66,11 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     private readonly runner: ProbeRunner,
     private readonly incidents: IncidentsService,
     private readonly targets: ProbeTargets,
-    private readonly alerts: AlertsService,
-    private readonly runbooks: RunbookTriggers,
+    @Optional() metrics?: MetricsService,
   ) {
     this.policy = { ...DEFAULT_POLICY, ...config.detection };
+    metrics?.gauge('vigia_state_changes_pending', 'Health changes waiting to be written or turned into incidents (retried while the database is away)', () => this.changes.pending);
+    metrics?.gauge('vigia_state_change_failures', 'Failed attempts at writing or applying health changes since start (each retried)', () => this.changes.failures);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -89,7 +87,10 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationShutdown(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     this.scheduler?.stop();
-    await this.changes.drain();
+    // Give the queue a moment to land; a database that is gone cannot be waited for without end.
+    await Promise.race([this.changes.drain(), new Promise((r) => setTimeout(r, 5_000).unref())]);
+    await this.changes.stop();
+    if (this.changes.pending) this.logger.error(`${this.changes.pending} state change(s) not written at shutdown`);
     await this.flush(true).catch((e: unknown) => this.warn('final flush', e));
   }
 
@@ -148,7 +149,10 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     tracked.last = result;
     tracked.dirty = true;
     this.rollups.add(monitor.id, monitor.tenantId, result);
-    if (outcome.change) this.changes.push({ dirty: { monitor, state: outcome.state, last: result }, change: outcome.change, previous });
+    if (outcome.change && !this.changes.push({ dirty: { monitor, state: outcome.state, last: result }, change: outcome.change, previous })) {
+      // The queue is full (the database has been away long): keep the state before, so the change is produced again.
+      tracked.state = previous;
+    }
     return outcome.reprobeInMs;
   }
 
@@ -162,16 +166,11 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       hostIncidentId: opening && !monitor.hostLevel ? (await this.incidents.openHostIncident(monitor.hostId))?.id : undefined,
     };
     const action = incidentAction(change, context);
+    // Incidents write their outbox in the same transaction: alerts and runbooks take it from there (durably).
     if (action.kind === 'open') {
-      const incident = await this.incidents.open(ref, new Date(action.at), change.reason, { planned: action.planned, flapping: action.flapping, hostIncidentId: action.causeIncidentId, suppressed: action.suppressed });
-      if (incident) {
-        // Runbooks first: a failover should not wait for the alert queue.
-        await this.runbooks.incidentOpened(incident).catch((e: unknown) => this.warn('starting runbooks', e));
-        await this.alerts.incidentOpened(incident, monitor.name).catch((e: unknown) => this.warn('queueing alerts', e));
-      }
+      await this.incidents.open(ref, new Date(action.at), change.reason, { planned: action.planned, flapping: action.flapping, hostIncidentId: action.causeIncidentId, suppressed: action.suppressed });
     } else if (action.kind === 'resolve') {
-      const incident = await this.incidents.resolve(ref, new Date(action.at), change.reason);
-      if (incident) await this.alerts.incidentResolved(incident, monitor.name).catch((e: unknown) => this.warn('queueing alerts', e));
+      await this.incidents.resolve(ref, new Date(action.at), change.reason);
     } else if (action.kind === 'flapping') {
       await this.incidents.note(ref, new Date(action.at), 'flapping', action.flapping ? 'flapping: runbooks held until stable' : 'stable again', action.flapping);
     }

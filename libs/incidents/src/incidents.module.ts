@@ -1,17 +1,19 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IncidentEvent } from './incident-event.entity.js';
+import { IncidentOutbox } from './incident-outbox.js';
+import { IncidentOutboxRow } from './incident-outbox.entity.js';
 import { Incident } from './incident.entity.js';
 import { IncidentsResolver } from './incidents.resolver.js';
 import { IncidentsService } from './incidents.service.js';
 
-export const INCIDENT_ENTITIES = [Incident, IncidentEvent];
+export const INCIDENT_ENTITIES = [Incident, IncidentEvent, IncidentOutboxRow];
 
 /** Incidents for the watchdog role (open/close) and the API role (read). */
 @Module({
   imports: [TypeOrmModule.forFeature(INCIDENT_ENTITIES)],
-  providers: [IncidentsService],
-  exports: [IncidentsService],
+  providers: [IncidentsService, IncidentOutbox],
+  exports: [IncidentsService, IncidentOutbox],
 })
 export class IncidentsModule {}
 

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { type Connection, type PageArgs, paginateBy } from '#lib/common';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { IncidentEvent } from './incident-event.entity.js';
+import { IncidentOutbox } from './incident-outbox.js';
 import { Incident, IncidentStatus } from './incident.entity.js';
 
 /** How long before a host's outage a service's outage still counts as caused by it. */
@@ -45,12 +46,13 @@ export class IncidentsService {
     @InjectRepository(Incident) private readonly incidents: Repository<Incident>,
     @InjectRepository(IncidentEvent) private readonly events: Repository<IncidentEvent>,
     private readonly dataSource: DataSource,
+    private readonly outbox: IncidentOutbox,
   ) {
     this.scope = new TenantScopedRepository(incidents, 'incident');
   }
 
   async open(monitor: MonitorRef, startedAt: Date, reason: string, context: OutageContext): Promise<Incident | undefined> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.announcing(async (manager) => {
       const existing = await manager.findOne(Incident, { where: { monitorId: monitor.id, status: IncidentStatus.open } });
       if (existing) return undefined;
       const inserted = await manager
@@ -86,12 +88,14 @@ export class IncidentsService {
       if (context.hostIncidentId) await this.event(manager, incident, startedAt, 'suppressed', 'the host is down: grouped under the host incident');
       if (context.flapping) await this.event(manager, incident, startedAt, 'suppressed', 'the monitor is flapping: runbooks held until it is stable');
       if (!monitor.serviceId) await this.groupServiceIncidents(manager, incident);
+      // The outbox row commits with the incident: alerts and runbooks cannot miss it, whatever happens next.
+      await this.outbox.write(manager, incident.tenantId, incident.id, 'opened', { monitorName: monitor.name });
       return incident;
     });
   }
 
   async resolve(monitor: MonitorRef, recoveredAt: Date, reason: string): Promise<Incident | undefined> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.announcing(async (manager) => {
       const incident = await manager.findOne(Incident, { where: { monitorId: monitor.id, status: IncidentStatus.open }, lock: { mode: 'pessimistic_write' } });
       if (!incident) return undefined;
       incident.status = IncidentStatus.resolved;
@@ -99,6 +103,7 @@ export class IncidentsService {
       incident.resolveReason = reason;
       await manager.save(incident);
       await this.event(manager, incident, incident.resolvedAt, 'resolved', `${monitor.name} recovered: ${reason}`);
+      await this.outbox.write(manager, incident.tenantId, incident.id, 'resolved', { monitorName: monitor.name });
       return incident;
     });
   }
@@ -143,6 +148,24 @@ export class IncidentsService {
   /** Adds a line to an incident's timeline (runbook runs, their steps and decisions). */
   async annotate(tenantId: string, incidentId: string, kind: string, message: string, at = new Date()): Promise<void> {
     await this.events.insert({ tenantId, incidentId, at, kind, message: message.slice(0, 2000) });
+  }
+
+  /**
+   * A line on the timeline that also needs a person (a run that failed, waits for approval or needs an operator):
+   * the line and the page are one transaction, handed to alerts through the outbox.
+   */
+  async attention(tenantId: string, incidentId: string, kind: string, summary: string, at = new Date()): Promise<void> {
+    await this.announcing(async (manager) => {
+      await manager.insert(IncidentEvent, { tenantId, incidentId, at, kind, message: summary.slice(0, 2000) });
+      await this.outbox.write(manager, tenantId, incidentId, 'attention', { summary: summary.slice(0, 2000) });
+    });
+  }
+
+  /** A transaction that writes outbox rows; once it commits, consumers in this process are nudged. */
+  private async announcing<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const result = await this.dataSource.transaction(work);
+    this.outbox.written.next();
+    return result;
   }
 
   /** Open incidents on these hosts, optionally only on these monitors. */

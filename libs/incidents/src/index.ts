@@ -2,3 +2,6 @@ export { IncidentsModule, IncidentsApiModule, INCIDENT_ENTITIES } from './incide
 export { IncidentsService, type MonitorRef, type OutageContext, type IncidentFilter } from './incidents.service.js';
 export { Incident, IncidentStatus } from './incident.entity.js';
 export { IncidentEvent } from './incident-event.entity.js';
+export { IncidentOutbox, outboxBackoffMs, type OutboxItem } from './incident-outbox.js';
+export { type OutboxConsumerName, type OutboxKind } from './incident-outbox.entity.js';
+export { OutboxWorker } from './outbox-worker.js';

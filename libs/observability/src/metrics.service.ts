@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** One registry per process (not prom-client's global), so two apps in one test process do not collide. */
 @Injectable()
@@ -21,5 +21,11 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'vigia_' });
+  }
+
+  /** A gauge read when Prometheus scrapes (queue lengths, what is waiting): `read` is called then, not before. */
+  gauge(name: string, help: string, read: () => number): void {
+    if (this.registry.getSingleMetric(name)) this.registry.removeSingleMetric(name);
+    new Gauge({ name, help, registers: [this.registry], collect() { this.set(read()); } });
   }
 }

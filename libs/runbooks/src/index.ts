@@ -9,3 +9,4 @@ export { parseRunbook, type ParseOutcome } from './document/runbook-document.js'
 export type { RunbookDefinition, DocumentError } from './document/definition.js';
 export { BUILTIN_RUNBOOKS } from './document/builtin-runbooks.js';
 export { RunStore, LostClaim, type Claim } from './engine/run-store.js';
+export { RunbooksOutboxConsumer } from './runbooks-outbox.consumer.js';

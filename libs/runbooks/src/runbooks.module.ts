@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AlertsModule } from '#lib/alerts';
 import { Host, Monitor } from '#lib/inventory';
-import { IncidentsModule } from '#lib/incidents';
+import { Incident, IncidentsModule } from '#lib/incidents';
 import { InventoryModule } from '#lib/inventory';
 import { ProbesModule } from '#lib/probes';
 import { PlanContextFactory } from './engine/plan-context.js';
@@ -19,17 +19,18 @@ import { ResourcesService } from './resources.service.js';
 import { RunbooksService } from './runbooks.service.js';
 import { RunsService } from './runs.service.js';
 import { RunbookTriggers } from './triggers.service.js';
+import { RunbooksOutboxConsumer } from './runbooks-outbox.consumer.js';
 
 export const RUNBOOK_ENTITIES = [Resource, Runbook, RunbookVersion, RunbookRun, RunStep];
 
-const imports = [TypeOrmModule.forFeature([...RUNBOOK_ENTITIES, Host, Monitor]), IncidentsModule, AlertsModule, InventoryModule, ProbesModule];
+const imports = [TypeOrmModule.forFeature([...RUNBOOK_ENTITIES, Host, Monitor, Incident]), IncidentsModule, AlertsModule, InventoryModule, ProbesModule];
 const shared = [PlanContextFactory, RunAnnouncer, RunNotices, StepRegistryProvider, RunbooksService, RunsService];
 
 /** The watchdog side: triggers from incidents and the sweep, and the worker that executes runs. */
 @Module({
   imports,
-  providers: [...shared, RunStore, RunWorker, RunbookTriggers],
-  exports: [RunbookTriggers, RunWorker, RunsService],
+  providers: [...shared, RunStore, RunWorker, RunbookTriggers, RunbooksOutboxConsumer],
+  exports: [RunbookTriggers, RunWorker, RunsService, RunbooksOutboxConsumer],
 })
 export class RunbooksModule {}
 

@@ -48,14 +48,21 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
     await this.sweeping;
   }
 
-  /** Called by the watchdog as soon as an incident opens. */
+  /** An incident opened (from the incident outbox). Idempotent: a resource already run for this incident is skipped. */
   async incidentOpened(incident: Incident): Promise<void> {
     if (incident.suppressed || incident.planned) return;
     for (const resource of await this.resourcesWith(incident.tenantId, incident.hostId)) {
       const member = resource.members.find((m) => m.hostId === incident.hostId)!;
       if (member.monitorIds.length && !member.monitorIds.includes(incident.monitorId)) continue;
+      if (await this.ranFor(incident.id, resource.id)) continue;
       await this.onMemberDown(resource, member, incident);
     }
+  }
+
+  /** A run this incident already started on this resource (a replay of the outbox after a crash must not start another). */
+  private async ranFor(incidentId: string, resourceId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query("SELECT 1 FROM runbook_runs WHERE incident_id = $1 AND resource_id = $2 AND trigger = 'incident' LIMIT 1", [incidentId, resourceId]);
+    return rows.length > 0;
   }
 
   private async onMemberDown(resource: Resource, member: ResourceMember, incident: Incident): Promise<void> {

@@ -1,7 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { AlertsService } from '#lib/alerts';
-import { Incident, IncidentsService } from '#lib/incidents';
+import { IncidentsService } from '#lib/incidents';
 import { type RunbookRun, RunStatus } from '../entities/run.entity.js';
 
 /** Tells people what a run did: a line on the incident's timeline, and an alert when the run needs someone. */
@@ -11,8 +9,6 @@ export class RunNotices {
 
   constructor(
     private readonly incidents: IncidentsService,
-    private readonly alerts: AlertsService,
-    private readonly dataSource: DataSource,
   ) {}
 
   async runEnded(run: RunbookRun, status: RunStatus, reason: string | null): Promise<void> {
@@ -20,11 +16,9 @@ export class RunNotices {
     this.logger.log(text);
     if (!run.incidentId) return;
     try {
-      await this.incidents.annotate(run.tenantId, run.incidentId, 'runbook', text);
-      if (status === RunStatus.failed || status === RunStatus.needs_operator || status === RunStatus.waiting_approval) {
-        const incident = await this.dataSource.getRepository(Incident).findOne({ where: { id: run.incidentId } });
-        if (incident) await this.alerts.runbookAttention(incident, text);
-      }
+      // A run that needs a person is paged: the timeline line and the page go out together through the outbox.
+      if (status === RunStatus.failed || status === RunStatus.needs_operator || status === RunStatus.waiting_approval) await this.incidents.attention(run.tenantId, run.incidentId, 'runbook', text);
+      else await this.incidents.annotate(run.tenantId, run.incidentId, 'runbook', text);
     } catch (error) {
       this.logger.warn(`could not record the run on incident ${run.incidentId}: ${(error as Error).message}`);
     }

@@ -1,0 +1,39 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { Incident, IncidentOutbox, type OutboxItem, OutboxWorker } from '#lib/incidents';
+import { AlertsService } from './alerts.service.js';
+
+/**
+ * The alerts library's one entry point from incidents: it reads the incident outbox (opened, resolved, a run that
+ * needs a person) and queues notifications. Queueing is idempotent (unique per channel, incident, kind and step),
+ * so a row handled again after a crash pages nobody twice.
+ */
+@Injectable()
+export class AlertsOutboxConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+  readonly worker: OutboxWorker;
+
+  constructor(
+    outbox: IncidentOutbox,
+    private readonly alerts: AlertsService,
+    @InjectRepository(Incident) private readonly incidents: Repository<Incident>,
+  ) {
+    this.worker = new OutboxWorker(outbox, 'alerts', (item) => this.handle(item), new Logger('AlertsOutbox'));
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.worker.stop();
+  }
+
+  async handle(item: OutboxItem): Promise<void> {
+    const incident = await this.incidents.findOne({ where: { id: item.incidentId, tenantId: item.tenantId } });
+    if (!incident) return;
+    if (item.kind === 'opened') await this.alerts.incidentOpened(incident, item.payload.monitorName ?? 'monitor');
+    else if (item.kind === 'resolved') await this.alerts.incidentResolved(incident, item.payload.monitorName ?? 'monitor');
+    else await this.alerts.runbookAttention(incident, item.payload.summary ?? 'a runbook needs attention', Number(item.id));
+  }
+}

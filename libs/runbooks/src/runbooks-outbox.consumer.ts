@@ -1,0 +1,37 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { Incident, IncidentOutbox, type OutboxItem, OutboxWorker } from '#lib/incidents';
+import { RunbookTriggers } from './triggers.service.js';
+
+/**
+ * The runbooks library's entry point from incidents: an incident that opened (read from the outbox, so a watchdog
+ * dying right after the incident committed still gets its failover, late) is handed to the triggers, which start a
+ * run at most once per incident and resource.
+ */
+@Injectable()
+export class RunbooksOutboxConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+  readonly worker: OutboxWorker;
+
+  constructor(
+    outbox: IncidentOutbox,
+    private readonly triggers: RunbookTriggers,
+    @InjectRepository(Incident) private readonly incidents: Repository<Incident>,
+  ) {
+    this.worker = new OutboxWorker(outbox, 'runbooks', (item) => this.handle(item), new Logger('RunbooksOutbox'));
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.worker.stop();
+  }
+
+  async handle(item: OutboxItem): Promise<void> {
+    if (item.kind !== 'opened') return;
+    const incident = await this.incidents.findOne({ where: { id: item.incidentId, tenantId: item.tenantId } });
+    if (incident) await this.triggers.incidentOpened(incident);
+  }
+}
