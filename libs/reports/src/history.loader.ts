@@ -3,11 +3,26 @@ import { DataSource } from 'typeorm';
 import type { SubjectHistory } from './availability.js';
 import type { Interval } from './intervals.js';
 
-interface MonitorRow {
+/** A monitor as reports see it: deleted ones included, since they count in the periods they existed. */
+export interface MonitorRow {
   id: string;
   host_id: string;
   service_id: string | null;
   created_at: Date;
+  /** When it was deleted (directly, or with its service or host); null while it exists. Observed time ends there. */
+  deleted_at: Date | null;
+}
+
+/** One period during which a service served a customer (`service_customers`); a pair may have several, never overlapping. */
+export interface CustomerLinkRow {
+  id: string;
+  customer_id: string;
+  service_id: string;
+  starts_at: Date;
+  /** Exclusive; null while the service still serves the customer. */
+  ends_at: Date | null;
+  /** Above 0; the service's weight in the customer's weighted availability. */
+  weight: number;
 }
 
 /** Reads what reports are derived from — incidents, health changes, maintenance — for a set of monitors and a period. */
@@ -15,15 +30,23 @@ interface MonitorRow {
 export class HistoryLoader {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** Deleted monitors included (with `deleted_at`): raw SQL, so TypeORM's soft-delete filter does not apply here. */
   async monitorsOf(tenantId: string, where: string, params: unknown[]): Promise<MonitorRow[]> {
-    return this.dataSource.query(`SELECT m.id, m.host_id, m.service_id, m.created_at FROM monitors m WHERE m.tenant_id = $1 AND ${where}`, [tenantId, ...params]);
+    return this.dataSource.query(
+      `SELECT m.id, m.host_id, m.service_id, m.created_at, m.deleted_at FROM monitors m WHERE m.tenant_id = $1 AND ${where}`,
+      [tenantId, ...params],
+    );
   }
 
-  async customerLinks(tenantId: string): Promise<{ customer_id: string; service_id: string }[]> {
-    return this.dataSource.query(
-      'SELECT sc.customer_id, sc.service_id FROM service_customers sc JOIN customers c ON c.id = sc.customer_id WHERE c.tenant_id = $1',
+  /** Every link period of the tenant, ended ones and those of deleted customers or services included, oldest first. */
+  async customerLinks(tenantId: string): Promise<CustomerLinkRow[]> {
+    const rows: (Omit<CustomerLinkRow, 'weight'> & { weight: string })[] = await this.dataSource.query(
+      `SELECT sc.id, sc.customer_id, sc.service_id, sc.starts_at, sc.ends_at, sc.weight
+         FROM service_customers sc WHERE sc.tenant_id = $1 ORDER BY sc.starts_at, sc.id`,
       [tenantId],
     );
+    // numeric arrives as a string (it could exceed a double); weights are small ratios.
+    return rows.map((r) => ({ ...r, weight: Number(r.weight) }));
   }
 
   async histories(tenantId: string, monitors: MonitorRow[], period: Interval): Promise<Map<string, SubjectHistory>> {

@@ -124,25 +124,26 @@ export class ReportsService {
 
   private async subject(principal: Principal, input: AvailabilityReportInput, policy: AccountingPolicy): Promise<Subject> {
     const { kind, id } = input.subject;
+    // Including deleted subjects: a report over a period when they existed must still be possible.
     if (kind !== SubjectKind.tenant && !id) throw VigiaException.invalid('input.subject.id', `is required for a ${kind}`);
     const tenantId = principal.tenantId;
     switch (kind) {
       case SubjectKind.monitor: {
-        const monitor = await this.monitors.scope.get(principal, id!, 'input.subject.id');
+        const monitor = await this.monitors.scope.getIncludingDeleted(principal, id!, 'input.subject.id');
         return { name: monitor.name, groups: [[monitor.id]] };
       }
       case SubjectKind.service: {
-        const service = await this.services.scope.get(principal, id!, 'input.subject.id');
+        const service = await this.services.scope.getIncludingDeleted(principal, id!, 'input.subject.id');
         return { name: service.name, groups: [await this.ids(tenantId, 'm.service_id = $2', [service.id])] };
       }
       case SubjectKind.host: {
-        const host = await this.hosts.scope.get(principal, id!, 'input.subject.id');
+        const host = await this.hosts.scope.getIncludingDeleted(principal, id!, 'input.subject.id');
         // A host is its host-level checks (ping, SSH port…); without any, all its monitors stand for it.
         const hostLevel = await this.ids(tenantId, 'm.host_id = $2 AND m.service_id IS NULL', [host.id]);
         return { name: host.name, groups: [hostLevel.length ? hostLevel : await this.ids(tenantId, 'm.host_id = $2', [host.id])] };
       }
       case SubjectKind.customer: {
-        const customer = await this.customers.scope.get(principal, id!, 'input.subject.id');
+        const customer = await this.customers.scope.getIncludingDeleted(principal, id!, 'input.subject.id');
         const rows = await this.loader.monitorsOf(tenantId, 'm.service_id IN (SELECT service_id FROM service_customers WHERE customer_id = $2)', [customer.id]);
         // any-down: one group of all the services' monitors; weighted: one group per service, added up.
         return { name: customer.name, groups: policy.customerCombination === 'weighted' ? groupByService(rows) : [rows.map((r) => r.id)] };
