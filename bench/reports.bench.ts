@@ -46,10 +46,11 @@ async function seed(url: string): Promise<{ tenantId: string; customerId: string
   // Every service serves one customer; every third also a second one: 2–3 services per customer.
   await c.query(
     `WITH s AS (SELECT id, row_number() OVER () AS n FROM services), cu AS (SELECT id, row_number() OVER () AS n FROM customers)
-     INSERT INTO service_customers (service_id, customer_id)
-     SELECT s.id, cu.id FROM s JOIN cu ON cu.n = 1 + s.n % $1
-     UNION SELECT s.id, cu.id FROM s JOIN cu ON cu.n = 1 + (s.n * 7) % $1 WHERE s.n % 3 = 0`,
-    [CUSTOMERS],
+     INSERT INTO service_customers (tenant_id, service_id, customer_id, starts_at)
+     SELECT $2::uuid, id, customer_id, '2024-06-01' FROM (
+       SELECT s.id, cu.id AS customer_id FROM s JOIN cu ON cu.n = 1 + s.n % $1
+       UNION SELECT s.id, cu.id FROM s JOIN cu ON cu.n = 1 + (s.n * 7) % $1 WHERE s.n % 3 = 0) links`,
+    [CUSTOMERS, tenantId],
   );
   await c.query(
     `INSERT INTO incidents (tenant_id, monitor_id, host_id, service_id, status, opened_at, resolved_at, open_reason)

@@ -1,5 +1,6 @@
 import { IncidentOutbox1796054600000 } from './1796054600000-incident-outbox.js';
 import { ObservationSpans1796054500000 } from './1796054500000-observation-spans.js';
+import { SoftDeleteAndLinkPeriods1796047538957 } from './1796047538957-soft-delete-and-link-periods.js';
 import { RunStepOutputs1795381489551 } from './1795381489551-run-step-outputs.js';
 import { Runbooks1795378045348 } from './1795378045348-runbooks.js';
 import { MonitorSeverity1795374314538 } from './1795374314538-monitor-severity.js';
@@ -30,6 +31,7 @@ export const allMigrations = [
   MonitorSeverity1795374314538,
   Runbooks1795378045348,
   RunStepOutputs1795381489551,
+  SoftDeleteAndLinkPeriods1796047538957,
   ObservationSpans1796054500000,
   IncidentOutbox1796054600000,
 ];

@@ -117,12 +117,14 @@ describe('inventory over GraphQL', () => {
     expect(res.errors?.[0]?.message).toMatch(/at "i\.kind".*"mainframe" does not exist in "HostKind"/);
   });
 
-  it('refuses to delete a host that still has services, and says why', async () => {
-    const host = (await ok<{ createHost: { id: string } }>('mutation { createHost(input: {name: "busy1", addresses: ["192.0.2.9"]}) { id } }')).createHost.id;
-    await ok(`mutation { createService(input: {name: "smtp", type: mail, hostId: "${host}"}) { id } }`);
-    const res = await api.gql(`mutation { deleteHost(id: "${host}") }`, {}, token);
+  // Deleting a host with services now deletes them softly with it (test/inventory-history.e2e.spec.ts); what is
+  // still refused is deleting a host live hosts reach SSH through.
+  it('refuses to delete the SSH jump host of a live host, and says why', async () => {
+    const bastion = (await ok<{ createHost: { id: string } }>('mutation { createHost(input: {name: "bastion1", addresses: ["192.0.2.9"]}) { id } }')).createHost.id;
+    await ok(`mutation { createHost(input: {name: "behind1", addresses: ["192.0.2.8"], sshJumpHostId: "${bastion}"}) { id } }`);
+    const res = await api.gql(`mutation { deleteHost(id: "${bastion}") }`, {}, token);
     expect(res.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    expect(res.errors?.[0]?.message).toMatch(/services/);
+    expect(res.errors?.[0]?.message).toMatch(/jump host of behind1/);
   });
 
   it('refuses queries deeper or costlier than the limits before running them', async () => {

@@ -53,6 +53,8 @@ describe('monthly report e-mails, received by a real SMTP server', () => {
       `mutation { createMonitor(input: {name: "shop", type: http, hostId: "${host.data!.createHost.id}", serviceId: "${service.data!.createService.id}", config: {url: "http://192.0.2.9/"}, intervalMs: 10000, timeoutMs: 5000}) { id } }`, {}, token,
     );
     await api.app.get(DataSource).query("UPDATE monitors SET created_at = '2026-09-01T00:00:00Z'");
+    // The customers were served from then on, too (a link counts from its start).
+    await api.app.get(DataSource).query("UPDATE service_customers SET starts_at = '2026-09-01T00:00:00Z'");
     // As a watchdog would: the first verdict right at creation (without one the time is unobserved).
     await api.app.get(DataSource).query("INSERT INTO monitor_state_changes (tenant_id, monitor_id, at, effective_at, from_health, to_health, flapping, reason) SELECT tenant_id, id, created_at, created_at, 'unknown', 'up', false, 'first probe' FROM monitors");
   }, 60_000);

@@ -49,6 +49,8 @@ describe('availability reports over GraphQL, from stored incidents and maintenan
     ids.ping = await monitor('web1 ping', 'icmp', '{}');
     const db = api.app.get(DataSource);
     await db.query("UPDATE monitors SET created_at = '2026-09-01T00:00:00Z'");
+    // The customers were served from then on, too (a link counts from its start).
+    await db.query("UPDATE service_customers SET starts_at = '2026-09-01T00:00:00Z'");
     // As a watchdog would: the first verdict right at creation (without one the time is unobserved).
     await db.query("INSERT INTO monitor_state_changes (tenant_id, monitor_id, at, effective_at, from_health, to_health, flapping, reason) SELECT tenant_id, id, created_at, created_at, 'unknown', 'up', false, 'first probe' FROM monitors");
     const incident = (monitor: string, serviceId: string | null, from: Date, to: Date) =>
@@ -155,6 +157,8 @@ describe('customer SLA pages by signed link', () => {
     const monitor = (await run<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "internal-web-7 http", type: http, hostId: "${host}", serviceId: "${service}", config: {url: "http://10.9.8.7/"}, intervalMs: 10000, timeoutMs: 5000}) { id } }`)).createMonitor.id;
     const db = api.app.get(DataSource);
     await db.query("UPDATE monitors SET created_at = '2026-09-01T00:00:00Z'");
+    // The customers were served from then on, too (a link counts from its start).
+    await db.query("UPDATE service_customers SET starts_at = '2026-09-01T00:00:00Z'");
     // As a watchdog would: the first verdict right at creation (without one the time is unobserved).
     await db.query("INSERT INTO monitor_state_changes (tenant_id, monitor_id, at, effective_at, from_health, to_health, flapping, reason) SELECT tenant_id, id, created_at, created_at, 'unknown', 'up', false, 'first probe' FROM monitors");
     const [{ tenant_id }] = await db.query('SELECT tenant_id FROM monitors WHERE id = $1', [monitor]);

@@ -4,6 +4,7 @@ import { IncidentsService } from '#lib/incidents';
 import { startTestApi, type TestApi } from './support/test-api.js';
 
 interface Ids {
+  link?: string;
   resource?: string;
   runbook?: string;
   run?: string;
@@ -107,6 +108,8 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     const run = await api.gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${a.runbook}"}) { id } }`, {}, tenantA.token);
     if (run.errors) throw new Error(JSON.stringify(run.errors));
     a.run = run.data!.startRun.id;
+    const links = await api.gql<{ service: { customerLinks: { id: string }[] } }>(`{ service(id: "${a.service}") { customerLinks { id } } }`, {}, tenantA.token);
+    a.link = links.data!.service.customerLinks[0]!.id;
   });
   afterAll(() => api?.close());
 
@@ -181,6 +184,13 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     ['updateHost', (a, b) => `mutation { updateHost(id: "${b.host}", input: {siteId: "${a.site}"}) { id } }`, 'input.siteId'],
     ['updateService', (a, b) => `mutation { updateService(id: "${b.service}", input: {customerIds: ["${a.customer}"]}) { id } }`, 'input.customerIds[0]'],
     ['updateMonitor', (a, b) => `mutation { updateMonitor(id: "${b.monitor}", input: {hostId: "${a.host}"}) { id } }`, 'input.hostId'],
+    // Link periods and purge (ids inside their inputs).
+    ['setServiceCustomerLink', (a, b) => `mutation { setServiceCustomerLink(input: {serviceId: "${a.service}", customerId: "${b.customer}"}) { id } }`, 'input.serviceId'],
+    ['setServiceCustomerLink', (a, b) => `mutation { setServiceCustomerLink(input: {serviceId: "${b.service}", customerId: "${a.customer}"}) { id } }`, 'input.customerId'],
+    ['setServiceCustomerLink', (a, b) => `mutation { setServiceCustomerLink(input: {id: "${a.link}", serviceId: "${b.service}", customerId: "${b.customer}", weight: 9}) { id } }`, 'input.id'],
+    ...(['monitor', 'service', 'host', 'customer'] as const).map(
+      (kind): [string, (a: Ids, b: Ids) => string, string] => ['purge', (a) => `mutation { purge(input: {kind: ${kind}, id: "${a[kind]}", confirm: true}) { incidents } }`, 'input.id'],
+    ),
   ];
 
   it.each(cases.map(([name, build, field], n) => [`${name} #${n}`, build, field] as const))('%s', async (_name, build, field) => {
@@ -241,14 +251,14 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     const tenantA = await api.gql<{ login: { token: string } }>(
       'mutation { login(input: {tenant: "alpha", email: "owner@alpha.test", password: "pw-alpha-correct-horse"}) { token } }',
     );
-    const res = await api.gql<{ host: { name: string; site: { name: string } }; monitor: { enabled: boolean }; service: { customers: { id: string }[] } }>(
-      `{ host(id: "${a.host}") { name site { name } } monitor(id: "${a.monitor}") { enabled } service(id: "${a.service}") { customers { id } } }`,
+    const res = await api.gql<{ host: { name: string; site: { name: string } }; monitor: { enabled: boolean }; service: { customers: { id: string }[]; customerLinks: { weight: number }[] } }>(
+      `{ host(id: "${a.host}") { name site { name } } monitor(id: "${a.monitor}") { enabled } service(id: "${a.service}") { customers { id } customerLinks { weight } } }`,
       {}, tenantA.data!.login.token,
     );
     expect(res.data).toEqual({
       host: { name: 'alpha-web1', site: { name: 'alpha-dc1' } },
       monitor: { enabled: true },
-      service: { customers: [{ id: a.customer }] },
+      service: { customers: [{ id: a.customer }], customerLinks: [{ weight: 1 }] },
     });
   });
 });

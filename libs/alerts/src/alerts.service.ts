@@ -114,7 +114,8 @@ export class AlertsService {
     const rows: { email: string; service: string; tenant: string; notices: boolean }[] = await this.dataSource.query(
       `SELECT c.email, s.name AS service, t.name AS tenant, t.customer_notices AS notices
          FROM service_customers sc JOIN customers c ON c.id = sc.customer_id JOIN services s ON s.id = sc.service_id JOIN tenants t ON t.id = s.tenant_id
-        WHERE sc.service_id = $1 AND c.email IS NOT NULL`,
+        WHERE sc.service_id = $1 AND c.email IS NOT NULL AND c.deleted_at IS NULL
+          AND sc.starts_at <= now() AND (sc.ends_at IS NULL OR sc.ends_at > now())`,
       [incident.serviceId],
     );
     const recipients = rows.filter((r) => r.notices);
@@ -219,7 +220,9 @@ export class AlertsService {
   private async describe(incident: Incident, monitorName: string, kind: AlertMessage['kind']): Promise<AlertMessage> {
     const [context]: { host: string; address: string; service: string | null; customers: string[]; vantages: string[]; severity: AlertMessage['severity'] }[] = await this.dataSource.query(
       `SELECT h.name AS host, h.addresses[1] AS address, s.name AS service, (SELECT severity FROM monitors WHERE id = $3) AS severity,
-              coalesce(array(SELECT c.name FROM service_customers sc JOIN customers c ON c.id = sc.customer_id WHERE sc.service_id = s.id ORDER BY c.name LIMIT 20), '{}') AS customers,
+              coalesce(array(SELECT c.name FROM service_customers sc JOIN customers c ON c.id = sc.customer_id
+                              WHERE sc.service_id = s.id AND c.deleted_at IS NULL AND sc.starts_at <= now() AND (sc.ends_at IS NULL OR sc.ends_at > now())
+                              ORDER BY c.name LIMIT 20), '{}') AS customers,
               coalesce(array(SELECT jsonb_object_keys(ms.detector->'vantages') FROM monitor_states ms WHERE ms.monitor_id = $3), '{}') AS vantages
          FROM hosts h LEFT JOIN services s ON s.id = $2 WHERE h.id = $1`,
       [incident.hostId, incident.serviceId, incident.monitorId],

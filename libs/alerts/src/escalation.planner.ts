@@ -74,7 +74,8 @@ export class EscalationPlanner {
   private async facts(incident: Incident): Promise<IncidentFacts> {
     const [row]: { service_type: string | null; customer_ids: string[]; tags: string[]; severity: string }[] = await this.dataSource.query(
       `SELECT s.type::text AS service_type, h.tags, (SELECT severity FROM monitors WHERE id = $3) AS severity,
-              coalesce(array(SELECT customer_id::text FROM service_customers WHERE service_id = s.id), '{}') AS customer_ids
+              coalesce(array(SELECT sc.customer_id::text FROM service_customers sc JOIN customers c ON c.id = sc.customer_id
+                              WHERE sc.service_id = s.id AND c.deleted_at IS NULL AND sc.starts_at <= now() AND (sc.ends_at IS NULL OR sc.ends_at > now())), '{}') AS customer_ids
          FROM hosts h LEFT JOIN services s ON s.id = $2 WHERE h.id = $1`,
       [incident.hostId, incident.serviceId, incident.monitorId],
     );

@@ -108,7 +108,7 @@ function worst(rows: { health: HealthState }[]): HealthState {
 }
 
 const HEALTH_OF = `SELECT coalesce(s.health, 'unknown') AS health FROM monitors m LEFT JOIN monitor_states s ON s.monitor_id = m.id
-  WHERE m.tenant_id = $2 AND m.enabled AND`;
+  WHERE m.tenant_id = $2 AND m.enabled AND m.deleted_at IS NULL AND`;
 
 @Resolver(() => Host)
 export class HostHealthResolver {
@@ -123,7 +123,7 @@ export class HostHealthResolver {
   async fleetSummary(@CurrentPrincipal() principal: Principal): Promise<FleetSummary> {
     const rows: { health: HealthState; count: number; flapping: number }[] = await this.states.query(
       `SELECT coalesce(s.health, 'unknown') AS health, count(*)::int AS count, count(*) FILTER (WHERE s.flapping)::int AS flapping
-         FROM monitors m LEFT JOIN monitor_states s ON s.monitor_id = m.id WHERE m.tenant_id = $1 AND m.enabled GROUP BY 1`,
+         FROM monitors m LEFT JOIN monitor_states s ON s.monitor_id = m.id WHERE m.tenant_id = $1 AND m.enabled AND m.deleted_at IS NULL GROUP BY 1`,
       [principal.tenantId],
     );
     const [open] = await this.states.query("SELECT count(*)::int AS n FROM incidents WHERE tenant_id = $1 AND status = 'open'", [principal.tenantId]);

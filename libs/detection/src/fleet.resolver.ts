@@ -89,20 +89,20 @@ export class FleetResolver {
     const [sites, hosts, services, rows, windows, [{ total }]]: [FleetSite[], (FleetSite & { site_id: string | null })[], FleetSite[], MonitorRow[], ActiveWindow[], { total: number }[]] =
       await Promise.all([
         this.dataSource.query('SELECT id, name FROM sites WHERE tenant_id = $1', tenant),
-        this.dataSource.query('SELECT id, name, site_id FROM hosts WHERE tenant_id = $1', tenant),
-        this.dataSource.query('SELECT id, name FROM services WHERE tenant_id = $1', tenant),
+        this.dataSource.query('SELECT id, name, site_id FROM hosts WHERE tenant_id = $1 AND deleted_at IS NULL', tenant),
+        this.dataSource.query('SELECT id, name FROM services WHERE tenant_id = $1 AND deleted_at IS NULL', tenant),
         this.dataSource.query(
           `SELECT m.id, m.name, m.type::text AS type, m.enabled, m.host_id, m.service_id, coalesce(s.health, 'unknown') AS health,
                   coalesce(s.flapping, false) AS flapping, (extract(epoch FROM s.since) * 1000)::float8 AS since_ms, s.reason
              FROM monitors m LEFT JOIN monitor_states s ON s.monitor_id = m.id
-            WHERE m.tenant_id = $1 LIMIT ${FLEET_LIMIT}`,
+            WHERE m.tenant_id = $1 AND m.deleted_at IS NULL LIMIT ${FLEET_LIMIT}`,
           tenant,
         ),
         this.dataSource.query('SELECT host_ids, service_ids, monitor_ids FROM maintenance_windows WHERE tenant_id = $1 AND starts_at <= $2 AND ends_at > $2', [
           principal.tenantId,
           at,
         ]),
-        this.dataSource.query('SELECT count(*)::int AS total FROM monitors WHERE tenant_id = $1', tenant),
+        this.dataSource.query('SELECT count(*)::int AS total FROM monitors WHERE tenant_id = $1 AND deleted_at IS NULL', tenant),
       ]);
     return { at, total, ...this.assemble(sites, hosts, services, rows, windows) };
   }

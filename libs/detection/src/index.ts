@@ -7,5 +7,5 @@ export { StateChange } from './state-change.entity.js';
 export { MaintenanceWindow } from './maintenance-window.entity.js';
 export { DEFAULT_POLICY, initialState, observe, type DetectorPolicy, type DetectorState, type Health, type HealthChange } from './detector.js';
 export { ProbeScheduler, phaseOf } from './probe-scheduler.js';
-export { ownerOf, type WatchedMonitor } from './monitor-catalog.js';
+export { MonitorCatalog, ownerOf, type WatchedMonitor } from './monitor-catalog.js';
 export { ObservationLog, type Span } from './observation-log.js';

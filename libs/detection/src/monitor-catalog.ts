@@ -49,7 +49,7 @@ export class MonitorCatalog {
   async fingerprint(): Promise<string> {
     const [row]: { n: number; m: Date | null; h: Date | null }[] = await this.dataSource.query(
       `SELECT count(*)::int AS n, max(m.updated_at) AS m, max(h.updated_at) AS h
-         FROM monitors m JOIN hosts h ON h.id = m.host_id WHERE m.enabled`,
+         FROM monitors m JOIN hosts h ON h.id = m.host_id WHERE m.enabled AND m.deleted_at IS NULL AND h.deleted_at IS NULL`,
     );
     return `${row?.n}:${row?.m?.toISOString()}:${row?.h?.toISOString()}`;
   }
@@ -62,7 +62,7 @@ export class MonitorCatalog {
               (m.service_id IS NULL) AS "hostLevel", h.ssh_port AS "sshPort", h.ssh_user AS "sshUser",
               h.ssh_host_key AS "sshHostKey", h.ssh_credential_id AS "sshCredentialId"
          FROM monitors m JOIN hosts h ON h.id = m.host_id
-        WHERE m.enabled`,
+        WHERE m.enabled AND m.deleted_at IS NULL AND h.deleted_at IS NULL`,
     );
     const instances = liveInstances.includes(self) ? liveInstances : [...liveInstances, self];
     return instances.length === 1 ? rows : rows.filter((m) => ownerOf(m.id, instances) === self);

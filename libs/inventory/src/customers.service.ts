@@ -1,18 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import type { Connection, PageArgs } from '#lib/common';
+import { type Connection, type PageArgs, withDatabaseErrors } from '#lib/common';
+import { TransactionRunner } from '#lib/persistence';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { Customer } from './entities/customer.entity.js';
 import { Site } from './entities/site.entity.js';
 import type { CreateCustomerInput, CreateSiteInput, NameFilter, UpdateCustomerInput, UpdateSiteInput } from './graphql/inventory.inputs.js';
 import { keepNull, whereNameContains } from './search.js';
+import { detachDeletedHosts, softDeleteCustomer } from './soft-delete.js';
 
 @Injectable()
 export class CustomersService {
   readonly scope: TenantScopedRepository<Customer>;
 
-  constructor(@InjectRepository(Customer) repository: Repository<Customer>) {
+  constructor(
+    @InjectRepository(Customer) repository: Repository<Customer>,
+    private readonly tx: TransactionRunner,
+  ) {
     this.scope = new TenantScopedRepository(repository, 'customer');
   }
 
@@ -27,13 +32,23 @@ export class CustomersService {
   update(principal: Principal, id: string, input: UpdateCustomerInput): Promise<Customer> {
     return this.scope.update(principal, id, { ...input, name: keepNull(input.name, (n) => n.trim()) });
   }
+
+  /** Soft delete: hidden from now on, its running link periods end now; its reports over past periods stay. */
+  async delete(principal: Principal, id: string): Promise<boolean> {
+    const customer = await this.scope.get(principal, id);
+    await this.tx.run((manager) => softDeleteCustomer(manager, principal.tenantId, customer.id));
+    return true;
+  }
 }
 
 @Injectable()
 export class SitesService {
   readonly scope: TenantScopedRepository<Site>;
 
-  constructor(@InjectRepository(Site) repository: Repository<Site>) {
+  constructor(
+    @InjectRepository(Site) repository: Repository<Site>,
+    private readonly tx: TransactionRunner,
+  ) {
     this.scope = new TenantScopedRepository(repository, 'site');
   }
 
@@ -47,5 +62,15 @@ export class SitesService {
 
   update(principal: Principal, id: string, input: UpdateSiteInput): Promise<Site> {
     return this.scope.update(principal, id, { ...input, name: keepNull(input.name, (n) => n.trim()) });
+  }
+
+  /** Refused (CONFLICT) while live hosts are in the site; deleted hosts only lose their site reference. */
+  async delete(principal: Principal, id: string): Promise<boolean> {
+    const site = await this.scope.get(principal, id);
+    return this.tx.run(async (manager) => {
+      await detachDeletedHosts(manager, 'site_id', site.id);
+      await withDatabaseErrors(() => manager.delete(Site, { id: site.id }));
+      return true;
+    });
   }
 }

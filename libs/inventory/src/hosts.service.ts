@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { type Connection, type PageArgs, VigiaException } from '#lib/common';
+import { TransactionRunner } from '#lib/persistence';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { Host } from './entities/host.entity.js';
 import type { CreateHostInput, HostFilter, UpdateHostInput } from './graphql/inventory.inputs.js';
 import { keepNull, whereNameContains } from './search.js';
 import { SitesService } from './customers.service.js';
 import { SshCredentialsService } from './ssh-credentials.service.js';
+import { detachDeletedHosts, softDeleteHost } from './soft-delete.js';
 
 @Injectable()
 export class HostsService {
@@ -17,6 +19,7 @@ export class HostsService {
     @InjectRepository(Host) repository: Repository<Host>,
     private readonly sites: SitesService,
     private readonly credentials: SshCredentialsService,
+    private readonly tx: TransactionRunner,
   ) {
     this.scope = new TenantScopedRepository(repository, 'host');
   }
@@ -45,6 +48,21 @@ export class HostsService {
     if (input.sshJumpHostId === id) throw VigiaException.invalid('input.sshJumpHostId', 'a host cannot be its own jump host');
     await this.checkLinks(principal, input);
     return this.scope.update(principal, id, { ...input, name: keepNull(input.name, (n) => n.toLowerCase()), tags: keepNull(input.tags, normalizeTags) });
+  }
+
+  /**
+   * Soft delete of the host with its services and monitors, at one instant, in one transaction; their incidents,
+   * state changes and link periods stay. Refused while a live host reaches SSH through this one.
+   */
+  async delete(principal: Principal, id: string): Promise<boolean> {
+    const host = await this.scope.get(principal, id);
+    const dependant = await this.scope.query(principal, 'e').andWhere('e.ssh_jump_host_id = :id', { id: host.id }).orderBy('e.name').getOne();
+    if (dependant) throw new VigiaException('CONFLICT', `id: ${host.name} is the SSH jump host of ${dependant.name}; change that first`, 'id');
+    await this.tx.run(async (manager) => {
+      await detachDeletedHosts(manager, 'ssh_jump_host_id', host.id);
+      await softDeleteHost(manager, principal.tenantId, host.id);
+    });
+    return true;
   }
 }
 

@@ -6,11 +6,14 @@ import {
   CustomersResolver,
   HostsResolver,
   MonitorsResolver,
+  ServiceLinksResolver,
   ServicesResolver,
   SitesResolver,
 } from './graphql/inventory.resolvers.js';
 import { HostsService } from './hosts.service.js';
 import { MonitorsService } from './monitors.service.js';
+import { PurgeService } from './purge.service.js';
+import { ServiceLinksService } from './service-links.service.js';
 import { ServicesService } from './services.service.js';
 import { SshCredentialsResolver } from './graphql/ssh-credentials.resolver.js';
 import { SshCredentialsService } from './ssh-credentials.service.js';
@@ -18,8 +21,8 @@ import { SshCredentialsService } from './ssh-credentials.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature(INVENTORY_ENTITIES)],
   providers: [
-    CustomersService, SitesService, HostsService, ServicesService, MonitorsService, SshCredentialsService,
-    CustomersResolver, SitesResolver, HostsResolver, ServicesResolver, MonitorsResolver, SshCredentialsResolver,
+    CustomersService, SitesService, HostsService, ServicesService, MonitorsService, SshCredentialsService, ServiceLinksService, PurgeService,
+    CustomersResolver, ServiceLinksResolver, SitesResolver, HostsResolver, ServicesResolver, MonitorsResolver, SshCredentialsResolver,
   ],
   exports: [CustomersService, SitesService, HostsService, ServicesService, MonitorsService, SshCredentialsService],
 })

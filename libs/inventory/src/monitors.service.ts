@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { type Connection, type PageArgs, VigiaException } from '#lib/common';
+import { TransactionRunner } from '#lib/persistence';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { Monitor } from './entities/monitor.entity.js';
 import type { CreateMonitorInput, MonitorFilter, UpdateMonitorInput } from './graphql/inventory.inputs.js';
@@ -9,6 +10,7 @@ import { validateMonitorConfig } from './monitor-config.validator.js';
 import { keepNull, whereNameContains } from './search.js';
 import { HostsService } from './hosts.service.js';
 import { ServicesService } from './services.service.js';
+import { softDeleteMonitors } from './soft-delete.js';
 
 @Injectable()
 export class MonitorsService {
@@ -18,6 +20,7 @@ export class MonitorsService {
     @InjectRepository(Monitor) repository: Repository<Monitor>,
     private readonly hosts: HostsService,
     private readonly services: ServicesService,
+    private readonly tx: TransactionRunner,
   ) {
     this.scope = new TenantScopedRepository(repository, 'monitor');
   }
@@ -47,6 +50,13 @@ export class MonitorsService {
     checkTiming(next.intervalMs, next.timeoutMs);
     validateMonitorConfig(next.type, next.config);
     return this.scope.update(principal, id, { ...input, name: keepNull(input.name, (n) => n.trim()) });
+  }
+
+  /** Soft delete: never probed again and hidden from now on; its incidents and state changes stay for reports. */
+  async delete(principal: Principal, id: string): Promise<boolean> {
+    const monitor = await this.scope.get(principal, id);
+    await this.tx.run((manager) => softDeleteMonitors(manager, principal.tenantId, 'id = $2', [monitor.id]));
+    return true;
   }
 
   private async checkLinks(principal: Principal, hostId: string, serviceId: string | null): Promise<void> {

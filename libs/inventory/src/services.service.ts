@@ -7,18 +7,21 @@ import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { Customer } from './entities/customer.entity.js';
 import { Service } from './entities/service.entity.js';
 import type { CreateServiceInput, ServiceFilter, UpdateServiceInput } from './graphql/inventory.inputs.js';
-import { whereNameContains } from './search.js';
+import { keepNull, whereNameContains } from './search.js';
 import { CustomersService } from './customers.service.js';
 import { HostsService } from './hosts.service.js';
+import { ServiceLinksService } from './service-links.service.js';
+import { softDeleteService } from './soft-delete.js';
 
 @Injectable()
 export class ServicesService {
   readonly scope: TenantScopedRepository<Service>;
 
   constructor(
-    @InjectRepository(Service) private readonly repository: Repository<Service>,
+    @InjectRepository(Service) repository: Repository<Service>,
     private readonly hosts: HostsService,
     private readonly customers: CustomersService,
+    private readonly links: ServiceLinksService,
     private readonly tx: TransactionRunner,
   ) {
     this.scope = new TenantScopedRepository(repository, 'service');
@@ -30,9 +33,12 @@ export class ServicesService {
       if (filter.hostId) q.andWhere('e.host_id = :hostId', { hostId: filter.hostId });
       if (filter.type) q.andWhere('e.type = :type', { type: filter.type });
       if (filter.customerId) {
-        q.andWhere('EXISTS (SELECT 1 FROM service_customers sc WHERE sc.service_id = e.id AND sc.customer_id = :customerId)', {
-          customerId: filter.customerId,
-        });
+        // The services serving the customer now: an ended link period is history, not a current service.
+        q.andWhere(
+          `EXISTS (SELECT 1 FROM service_customers sc WHERE sc.service_id = e.id AND sc.customer_id = :customerId
+                      AND sc.starts_at <= now() AND (sc.ends_at IS NULL OR sc.ends_at > now()))`,
+          { customerId: filter.customerId },
+        );
       }
     });
   }
@@ -41,7 +47,12 @@ export class ServicesService {
     await this.hosts.scope.get(principal, input.hostId, 'input.hostId');
     const customers = await this.customers.scope.getMany(principal, input.customerIds ?? [], 'input.customerIds');
     const { customerIds: _ignored, ...fields } = input;
-    return this.scope.create(principal, { ...fields, name: fields.name.trim(), customers });
+    return this.tx.run(async (manager) => {
+      const entity = manager.create(Service, { ...fields, name: fields.name.trim(), customerFacingName: trimmed(fields.customerFacingName), tenantId: principal.tenantId });
+      const service = await withDatabaseErrors(() => manager.save(entity));
+      await this.links.replaceCurrent(manager, principal.tenantId, service.id, customers.map((c) => c.id));
+      return service;
+    });
   }
 
   async update(principal: Principal, id: string, input: UpdateServiceInput): Promise<Service> {
@@ -53,16 +64,25 @@ export class ServicesService {
       const service = await this.scope.get(principal, id);
       Object.assign(service, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)));
       if (typeof fields.name === 'string') service.name = fields.name.trim();
-      if (customers) service.customers = customers;
-      return withDatabaseErrors(() => manager.save(service));
+      if (fields.customerFacingName !== undefined) service.customerFacingName = trimmed(fields.customerFacingName);
+      const saved = await withDatabaseErrors(() => manager.save(service));
+      if (customers) await this.links.replaceCurrent(manager, principal.tenantId, service.id, customers.map((c) => c.id));
+      return saved;
     });
   }
 
-  customersOf(principal: Principal, service: Service): Promise<Customer[]> {
-    return this.customers.scope
-      .query(principal, 'c')
-      .innerJoin('service_customers', 'sc', 'sc.customer_id = c.id AND sc.service_id = :serviceId', { serviceId: service.id })
-      .orderBy('c.name')
-      .getMany();
+  /** Soft delete: hidden from now on, with its monitors (same instant); incidents, state changes and link periods stay. */
+  async delete(principal: Principal, id: string): Promise<boolean> {
+    const service = await this.scope.get(principal, id);
+    await this.tx.run((manager) => softDeleteService(manager, principal.tenantId, service.id));
+    return true;
   }
+
+  customersOf(principal: Principal, service: Service): Promise<Customer[]> {
+    return this.links.currentCustomers(principal, service.id);
+  }
+}
+
+function trimmed(value: string | null | undefined): string | null {
+  return keepNull(value, (v) => v.trim()) ?? null;
 }

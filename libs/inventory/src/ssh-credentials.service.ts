@@ -2,13 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
-import { type Connection, type PageArgs, VigiaException } from '#lib/common';
+import { type Connection, type PageArgs, VigiaException, withDatabaseErrors } from '#lib/common';
 import { fetchHostKey, inspectPrivateKey } from '#lib/executors';
+import { TransactionRunner } from '#lib/persistence';
 import { SecretBox } from '#lib/secrets';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { Host } from './entities/host.entity.js';
 import { SshCredential } from './entities/ssh-credential.entity.js';
 import type { CreateSshCredentialInput } from './graphql/inventory.inputs.js';
+import { detachDeletedHosts } from './soft-delete.js';
 
 @Injectable()
 export class SshCredentialsService {
@@ -18,6 +20,7 @@ export class SshCredentialsService {
     @InjectRepository(SshCredential) private readonly repository: Repository<SshCredential>,
     @InjectRepository(Host) private readonly hosts: Repository<Host>,
     private readonly box: SecretBox,
+    private readonly tx: TransactionRunner,
   ) {
     this.scope = new TenantScopedRepository(repository, 'SSH credential');
   }
@@ -40,6 +43,16 @@ export class SshCredentialsService {
       publicKey: inspected.publicKey,
       fingerprint: inspected.fingerprint,
       privateKeySealed: this.box.seal(input.privateKey, `ssh_credentials:${id}`),
+    });
+  }
+
+  /** Refused (CONFLICT) while live hosts use the key; deleted hosts only lose their reference to it. */
+  async delete(principal: Principal, id: string): Promise<boolean> {
+    const credential = await this.scope.get(principal, id);
+    return this.tx.run(async (manager) => {
+      await detachDeletedHosts(manager, 'ssh_credential_id', credential.id);
+      await withDatabaseErrors(() => manager.delete(SshCredential, { id: credential.id }));
+      return true;
     });
   }
 

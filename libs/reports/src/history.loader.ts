@@ -4,20 +4,26 @@ import { ObservationLog } from '#lib/detection';
 import type { SubjectHistory } from './availability.js';
 import type { Interval } from './intervals.js';
 
+/** A monitor as reports see it: deleted ones included, since they count in the periods they existed. */
 export interface MonitorRow {
   id: string;
   host_id: string;
   service_id: string | null;
   created_at: Date;
+  /** When it was deleted (directly, or with its service or host); null while it exists. Observed time ends there. */
+  deleted_at: Date | null;
 }
 
-/** A period of a service serving a customer (start null: since ever; end null: still), with its weight. */
-export interface LinkRow {
+/** One period during which a service served a customer (`service_customers`); a pair may have several, never overlapping. */
+export interface CustomerLinkRow {
+  id: string;
   customer_id: string;
   service_id: string;
-  starts_at?: Date | null;
-  ends_at?: Date | null;
-  weight?: string | number | null;
+  starts_at: Date;
+  /** Exclusive; null while the service still serves the customer. */
+  ends_at: Date | null;
+  /** Above 0; the service's weight in the customer's weighted availability. */
+  weight: number;
 }
 
 /** Reads what reports are derived from — incidents, health changes, maintenance — for a set of monitors and a period. */
@@ -28,15 +34,23 @@ export class HistoryLoader {
     private readonly observation: ObservationLog,
   ) {}
 
+  /** Deleted monitors included (with `deleted_at`): raw SQL, so TypeORM's soft-delete filter does not apply here. */
   async monitorsOf(tenantId: string, where: string, params: unknown[]): Promise<MonitorRow[]> {
-    return this.dataSource.query(`SELECT m.id, m.host_id, m.service_id, m.created_at FROM monitors m WHERE m.tenant_id = $1 AND ${where}`, [tenantId, ...params]);
+    return this.dataSource.query(
+      `SELECT m.id, m.host_id, m.service_id, m.created_at, m.deleted_at FROM monitors m WHERE m.tenant_id = $1 AND ${where}`,
+      [tenantId, ...params],
+    );
   }
 
-  async customerLinks(tenantId: string): Promise<LinkRow[]> {
-    return this.dataSource.query(
-      'SELECT sc.customer_id, sc.service_id FROM service_customers sc JOIN customers c ON c.id = sc.customer_id WHERE c.tenant_id = $1',
+  /** Every link period of the tenant, ended ones and those of deleted customers or services included, oldest first. */
+  async customerLinks(tenantId: string): Promise<CustomerLinkRow[]> {
+    const rows: (Omit<CustomerLinkRow, 'weight'> & { weight: string })[] = await this.dataSource.query(
+      `SELECT sc.id, sc.customer_id, sc.service_id, sc.starts_at, sc.ends_at, sc.weight
+         FROM service_customers sc WHERE sc.tenant_id = $1 ORDER BY sc.starts_at, sc.id`,
       [tenantId],
     );
+    // numeric arrives as a string (it could exceed a double); weights are small ratios.
+    return rows.map((r) => ({ ...r, weight: Number(r.weight) }));
   }
 
   async histories(tenantId: string, monitors: MonitorRow[], period: Interval, now: number): Promise<Map<string, SubjectHistory>> {
@@ -74,6 +88,7 @@ export class HistoryLoader {
     for (const m of monitors) {
       out.set(m.id, {
         createdAt: m.created_at.getTime(),
+        deletedAt: m.deleted_at?.getTime() ?? null,
         outages: (incidentsOf.get(m.id) ?? []).map((i) => ({ start: i.opened_at.getTime(), end: i.resolved_at?.getTime() ?? null })),
         degraded: intervalsIn(changesOf.get(m.id) ?? [], 'degraded'),
         suspect: suspectWithoutOutage(changesOf.get(m.id) ?? []),

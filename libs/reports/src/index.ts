@@ -6,3 +6,4 @@ export { ReportsModule, REPORT_ENTITIES } from './reports.module.js';
 export { ReportLinks } from './report-links.js';
 export { ReportsService } from './reports.service.js';
 export { MonthlyReportJob, previousMonth } from './monthly-report.job.js';
+export { HistoryLoader, type CustomerLinkRow, type MonitorRow } from './history.loader.js';

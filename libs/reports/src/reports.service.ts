@@ -17,7 +17,7 @@ import {
   POLICY_VERSION,
   type SubjectHistory,
 } from './availability.js';
-import { HistoryLoader, type LinkRow, type MonitorRow } from './history.loader.js';
+import { type CustomerLinkRow as LinkRow, HistoryLoader, type MonitorRow } from './history.loader.js';
 import { type Interval, subtract, union } from './intervals.js';
 import { errorBudget, nines, targetPpm } from './nines.js';
 import { SlaTarget } from './sla-target.entity.js';
@@ -165,26 +165,27 @@ export class ReportsService {
 
   private async subject(principal: Principal, input: AvailabilityReportInput, policy: AccountingPolicy): Promise<Subject> {
     const { kind, id } = input.subject;
+    // Including deleted subjects: a report over a period when they existed must still be possible.
     if (kind !== SubjectKind.tenant && !id) throw VigiaException.invalid('input.subject.id', `is required for a ${kind}`);
     const tenantId = principal.tenantId;
     const one = (name: string, monitorIds: string[]): Subject => ({ name, parts: [{ monitorIds, weight: 1 }], combine: 'any-down' });
     switch (kind) {
       case SubjectKind.monitor: {
-        const monitor = await this.monitors.scope.get(principal, id!, 'input.subject.id');
+        const monitor = await this.monitors.scope.getIncludingDeleted(principal, id!, 'input.subject.id');
         return one(monitor.name, [monitor.id]);
       }
       case SubjectKind.service: {
-        const service = await this.services.scope.get(principal, id!, 'input.subject.id');
+        const service = await this.services.scope.getIncludingDeleted(principal, id!, 'input.subject.id');
         return one(service.name, await this.ids(tenantId, 'm.service_id = $2', [service.id]));
       }
       case SubjectKind.host: {
-        const host = await this.hosts.scope.get(principal, id!, 'input.subject.id');
+        const host = await this.hosts.scope.getIncludingDeleted(principal, id!, 'input.subject.id');
         // A host is its host-level checks (ping, SSH port…); without any, all its monitors stand for it.
         const hostLevel = await this.ids(tenantId, 'm.host_id = $2 AND m.service_id IS NULL', [host.id]);
         return one(host.name, hostLevel.length ? hostLevel : await this.ids(tenantId, 'm.host_id = $2', [host.id]));
       }
       case SubjectKind.customer: {
-        const customer = await this.customers.scope.get(principal, id!, 'input.subject.id');
+        const customer = await this.customers.scope.getIncludingDeleted(principal, id!, 'input.subject.id');
         const links = (await this.loader.customerLinks(tenantId)).filter((l) => l.customer_id === customer.id);
         const rows = links.length ? await this.loader.monitorsOf(tenantId, 'm.service_id = ANY($2::uuid[])', [[...new Set(links.map((l) => l.service_id))]]) : [];
         return { name: customer.name, parts: partsOfLinks(links, groupBy(rows, (m) => m.service_id ?? '')), combine: policy.customerCombination };
@@ -212,7 +213,7 @@ function partsOfLinks(links: LinkRow[], monitorsByService: Map<string, MonitorRo
     const latest = periods.reduce((a, b) => (linkStart(b) > linkStart(a) ? b : a));
     parts.push({
       monitorIds: monitors.map((m) => m.id),
-      weight: Number(latest.weight ?? 1),
+      weight: latest.weight,
       scope: union(periods.map((l) => ({ start: linkStart(l), end: l.ends_at?.getTime() ?? Infinity }))),
     });
   }
@@ -220,7 +221,7 @@ function partsOfLinks(links: LinkRow[], monitorsByService: Map<string, MonitorRo
 }
 
 function linkStart(l: LinkRow): number {
-  return l.starts_at?.getTime() ?? -Infinity;
+  return l.starts_at.getTime();
 }
 
 /** The figures of a subject over any window, from the monitors' histories. */

@@ -9,7 +9,10 @@ interface TenantOwned {
 
 /**
  * The tenant scope every inventory read and write goes through: each query carries `tenant_id = <caller's tenant>`,
- * so an id of another tenant is indistinguishable from an id that does not exist.
+ * so an id of another tenant is indistinguishable from an id that does not exist. For entities with a
+ * `@DeleteDateColumn` (monitors, services, hosts, customers) TypeORM adds `deleted_at IS NULL` to every `get`,
+ * `getMany`, `query` and `list` here, so a deleted subject is as missing as another tenant's; only
+ * `getIncludingDeleted` (reports over past periods, purge) sees it.
  */
 export class TenantScopedRepository<E extends TenantOwned> {
   constructor(
@@ -20,6 +23,14 @@ export class TenantScopedRepository<E extends TenantOwned> {
   async get(principal: Principal, id: string, field = 'id'): Promise<E> {
     const where = { id: assertUuid(id, field), tenantId: principal.tenantId } as FindOptionsWhere<E>;
     const entity = await this.repository.findOne({ where });
+    if (!entity) throw VigiaException.notFound(this.label, field);
+    return entity;
+  }
+
+  /** Like `get`, but also finds a soft-deleted subject: for reports over periods when it existed, and for purge. */
+  async getIncludingDeleted(principal: Principal, id: string, field = 'id'): Promise<E> {
+    const where = { id: assertUuid(id, field), tenantId: principal.tenantId } as FindOptionsWhere<E>;
+    const entity = await this.repository.findOne({ where, withDeleted: true });
     if (!entity) throw VigiaException.notFound(this.label, field);
     return entity;
   }

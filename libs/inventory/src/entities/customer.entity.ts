@@ -1,10 +1,11 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, DeleteDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Tenant } from '#lib/tenancy';
 
 @ObjectType({ description: "An end client of the tenant: sees only its own SLA pages" })
 @Entity('customers')
-@Index(['tenantId', 'name'], { unique: true })
+// Unique among the live ones: a deleted subject's name can be used again.
+@Index(['tenantId', 'name'], { unique: true, where: '"deleted_at" IS NULL' })
 export class Customer {
   @Field(() => ID) @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'uuid' }) tenantId: string;
@@ -15,4 +16,6 @@ export class Customer {
   @Column({ type: 'text', nullable: true }) externalRef: string | null;
   @Field() @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @Field() @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+  /** Set by a delete: the subject is hidden from the inventory, its history stays and reports count it until then. */
+  @DeleteDateColumn({ type: 'timestamptz', nullable: true }) deletedAt: Date | null;
 }

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, DeleteDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Tenant } from '#lib/tenancy';
 import { HostKind } from './enums.js';
 import { Site } from './site.entity.js';
@@ -7,7 +7,8 @@ import { SshCredential } from './ssh-credential.entity.js';
 
 @ObjectType({ description: 'A physical server, VM or hypervisor' })
 @Entity('hosts')
-@Index(['tenantId', 'name'], { unique: true })
+// Unique among the live ones: a deleted subject's name can be used again.
+@Index(['tenantId', 'name'], { unique: true, where: '"deleted_at" IS NULL' })
 @Check('ck_hosts_ssh_port', '"ssh_port" BETWEEN 1 AND 65535')
 export class Host {
   @Field(() => ID) @PrimaryGeneratedColumn('uuid') id: string;
@@ -30,4 +31,6 @@ export class Host {
   @ManyToOne(() => Host, { onDelete: 'RESTRICT' }) @JoinColumn({ name: 'ssh_jump_host_id' }) sshJumpHost?: Host;
   @Field() @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @Field() @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+  /** Set by a delete: the subject is hidden from the inventory, its history stays and reports count it until then. */
+  @DeleteDateColumn({ type: 'timestamptz', nullable: true }) deletedAt: Date | null;
 }

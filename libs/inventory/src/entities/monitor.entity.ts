@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, DeleteDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Tenant } from '#lib/tenancy';
 import { ProbeType, Severity } from './enums.js';
 import { Host } from './host.entity.js';
@@ -8,7 +8,8 @@ import { Service } from './service.entity.js';
 
 @ObjectType({ description: 'One probe of one host or service: type, typed config, interval, timeout' })
 @Entity('monitors')
-@Index(['tenantId', 'name'], { unique: true })
+// Unique among the live ones: a deleted subject's name can be used again.
+@Index(['tenantId', 'name'], { unique: true, where: '"deleted_at" IS NULL' })
 @Check('ck_monitors_interval', '"interval_ms" >= 1000')
 @Check('ck_monitors_timeout', '"timeout_ms" > 0 AND "timeout_ms" < "interval_ms"')
 export class Monitor {
@@ -29,4 +30,6 @@ export class Monitor {
   @Field(() => Severity) @Column({ type: 'text', default: Severity.critical }) severity: Severity;
   @Field() @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @Field() @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+  /** Set by a delete: the subject is hidden from the inventory, its history stays and reports count it until then. */
+  @DeleteDateColumn({ type: 'timestamptz', nullable: true }) deletedAt: Date | null;
 }

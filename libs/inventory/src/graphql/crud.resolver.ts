@@ -4,10 +4,11 @@ import { type Connection, PageArgs, VigiaValidationPipe } from '#lib/common';
 import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
 
 export interface CrudService<E, C, U, F> {
-  scope: { get(principal: Principal, id: string): Promise<E>; delete(principal: Principal, id: string): Promise<boolean> };
+  scope: { get(principal: Principal, id: string): Promise<E> };
   list(principal: Principal, page: PageArgs, filter?: F): Promise<Connection<E>>;
   create(principal: Principal, input: C): Promise<E>;
   update(principal: Principal, id: string, input: U): Promise<E>;
+  delete(principal: Principal, id: string): Promise<boolean>;
 }
 
 interface CrudOptions<E, C, U, F> {
@@ -19,6 +20,8 @@ interface CrudOptions<E, C, U, F> {
   /** GraphQL names: `host` → host, hosts, createHost, updateHost, deleteHost */
   singular: string;
   plural: string;
+  /** What deleting does, history included: printed in the schema, where API users read it. */
+  deleteDescription: string;
 }
 
 /**
@@ -66,9 +69,9 @@ export function CrudResolver<E, C extends object, U extends object, F extends ob
     }
 
     @RequireRole(Role.operator)
-    @Mutation(() => Boolean, { name: `delete${Name}` })
+    @Mutation(() => Boolean, { name: `delete${Name}`, description: options.deleteDescription })
     delete(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<boolean> {
-      return this.crud.scope.delete(principal, id);
+      return this.crud.delete(principal, id);
     }
   }
   return BaseCrudResolver;

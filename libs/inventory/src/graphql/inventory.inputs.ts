@@ -1,16 +1,20 @@
-import { Field, ID, InputType, Int, PartialType } from '@nestjs/graphql';
+import { Field, Float, ID, InputType, Int, PartialType, registerEnumType } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
   IsBoolean,
+  IsDate,
   IsEmail,
   IsEnum,
   IsInt,
   IsIP,
   IsObject,
+  IsNumber,
   IsOptional,
+  IsPositive,
   IsString,
   IsUUID,
   Matches,
@@ -73,10 +77,15 @@ export class UpdateHostInput extends PartialType(CreateHostInput) {}
 @InputType()
 export class CreateServiceInput {
   @Field() @IsString() @MinLength(1) @MaxLength(100) @Matches(PRINTABLE, printable) name: string;
+  @Field(() => String, { nullable: true, description: 'What a customer sees instead of the internal name; 1-120 characters' })
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(120) @Matches(PRINTABLE, printable) customerFacingName?: string | null;
   @Field(() => ServiceType) @IsEnum(ServiceType) type: ServiceType;
   @Field(() => ID) @IsUUID('all', idMessage) hostId: string;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(65535) port?: number;
-  @Field(() => [ID], { nullable: true, description: 'Customers this service serves' })
+  @Field(() => [ID], {
+    nullable: true,
+    description: 'Customers this service serves from now on: a customer not listed any more has its link period ended now, a new one gets a period starting now (weight 1). Past periods are kept; see setServiceCustomerLink for explicit dates and weights.',
+  })
   @IsOptional() @ArrayMaxSize(10_000) @ArrayUnique() @IsUUID('all', { each: true, message: 'each value must be an id returned by this API' })
   customerIds?: string[];
 }
@@ -131,4 +140,32 @@ export class MonitorFilter extends NameFilter {
 export class CreateSshCredentialInput {
   @Field() @IsString() @MinLength(1) @MaxLength(100) @Matches(PRINTABLE, printable) name: string;
   @Field({ description: 'OpenSSH or PEM private key, unencrypted' }) @IsString() @MinLength(64) @MaxLength(16_384) privateKey: string;
+}
+
+@InputType({ description: 'One period during which a service serves a customer' })
+export class SetServiceCustomerLinkInput {
+  @Field(() => ID, { nullable: true, description: 'A period to change (from Service.customerLinks); without it a new period is added' })
+  @IsOptional() @IsUUID('all', idMessage) id?: string;
+  @Field(() => ID) @IsUUID('all', idMessage) serviceId: string;
+  @Field(() => ID) @IsUUID('all', idMessage) customerId: string;
+  @Field({ nullable: true, description: 'Default: now (new period) or unchanged' }) @IsOptional() @Type(() => Date) @IsDate() startsAt?: Date;
+  @Field(() => Date, { nullable: true, description: 'Exclusive end; null: still serving. Default: open (new period) or unchanged' })
+  @IsOptional() @Type(() => Date) @IsDate() endsAt?: Date | null;
+  @Field(() => Float, { nullable: true, description: "Weight in the customer's weighted availability; above 0, default 1" })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @IsPositive({ message: 'must be above 0' }) @Max(1_000_000) weight?: number;
+}
+
+export enum PurgeKind {
+  monitor = 'monitor',
+  service = 'service',
+  host = 'host',
+  customer = 'customer',
+}
+registerEnumType(PurgeKind, { name: 'PurgeKind' });
+
+@InputType()
+export class PurgeInput {
+  @Field(() => PurgeKind) @IsEnum(PurgeKind) kind: PurgeKind;
+  @Field(() => ID, { description: 'A live or deleted subject' }) @IsUUID('all', idMessage) id: string;
+  @Field({ description: 'Must be true: purging removes history that past reports counted' }) @IsBoolean() confirm: boolean;
 }

@@ -30,7 +30,7 @@ export class SshCredentialsResolver {
   @RequireRole(Role.admin)
   @Mutation(() => Boolean)
   deleteSshCredential(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<boolean> {
-    return this.credentials.scope.delete(principal, id);
+    return this.credentials.delete(principal, id);
   }
 
   @RequireRole(Role.operator)
