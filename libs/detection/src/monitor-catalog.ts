@@ -55,6 +55,14 @@ export class MonitorCatalog {
   }
 
   /** Enabled monitors this watchdog owns among the live ones (all of them when it is alone). */
+  /** Deleted monitors whose outage is still open: nothing will probe them again, so nothing would ever close it. */
+  async deletedWithOpenIncidents(): Promise<{ id: string; tenantId: string; hostId: string; serviceId: string | null; name: string; deletedAt: Date }[]> {
+    return this.dataSource.query(
+      `SELECT m.id, m.tenant_id AS "tenantId", m.host_id AS "hostId", m.service_id AS "serviceId", m.name, m.deleted_at AS "deletedAt"
+         FROM incidents i JOIN monitors m ON m.id = i.monitor_id WHERE i.status = 'open' AND m.deleted_at IS NOT NULL LIMIT 500`,
+    );
+  }
+
   async owned(self: string, liveInstances: string[]): Promise<WatchedMonitor[]> {
     const rows: WatchedMonitor[] = await this.dataSource.query(
       `SELECT m.id, m.tenant_id AS "tenantId", m.host_id AS "hostId", m.service_id AS "serviceId", m.name, m.type,

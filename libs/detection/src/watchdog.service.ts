@@ -14,6 +14,8 @@ import { StateStore } from './state-store.js';
 import { WatchdogHeartbeatService } from './watchdog-heartbeat.service.js';
 
 const FULL_REFRESH_MS = 60_000;
+/** The resolve reason of an outage closed because its monitor was deleted (reports read it as cut, not repaired). */
+export const DELETED_REASON = 'the monitor was deleted: outage closed without a repair';
 
 type Pending = PendingChange & { previous: DetectorState };
 
@@ -106,6 +108,8 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
 
   /** Re-reads the monitors this watchdog owns (new, changed, removed, or moved from a dead replica). */
   async refresh(): Promise<void> {
+    // Before the early return: deleting a disabled monitor changes no fingerprint, yet its outage must close.
+    await this.closeDeleted();
     const live = (await this.heartbeat.liveInstances()).map((i) => i.id);
     const fingerprint = `${await this.catalog.fingerprint()}|${[...live].sort().join(',')}`;
     // Unchanged fleet and replicas: nothing to reload, except a full re-read now and then as a safety net.
@@ -127,6 +131,16 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       else this.tracked.set(monitor.id, { monitor, state: stored.get(monitor.id) ?? initialState(now), dirty: false });
     }
     this.scheduler?.setMonitors(owned);
+  }
+
+  /**
+   * A deleted monitor's open outage is closed at the instant of deletion — ended, not repaired (reports count it as
+   * cut, and the pagers hear "resolved" so their incident does not stay open for ever). Idempotent across replicas.
+   */
+  private async closeDeleted(): Promise<void> {
+    for (const m of await this.catalog.deletedWithOpenIncidents()) {
+      await this.incidents.resolve(m, new Date(m.deletedAt), DELETED_REASON);
+    }
   }
 
   private async probe(monitor: WatchedMonitor): Promise<number | undefined> {
