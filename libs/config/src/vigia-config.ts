@@ -121,6 +121,10 @@ export class VigiaEnvironment {
   /** A runbook run's lease: a watchdog that stops renewing it for this long loses the run to another replica. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(2) @Max(300)
   VIGIA_RUN_LEASE_SECONDS = 10;
+
+  /** Test builds only: named points where the process kills itself (crash tests). Refused when NODE_ENV=production. */
+  @IsOptional() @Transform(trimmed) @Matches(/^(after-incident-commit)(,(after-incident-commit))*$/, { message: 'must be a comma-separated list of known failpoints (after-incident-commit)' })
+  VIGIA_FAILPOINTS?: string = undefined;
 }
 
 export class ConfigError extends Error {}
@@ -155,9 +159,12 @@ export class VigiaConfig {
   readonly publicUrl: string;
   /** Key that seals secrets at rest; undefined: a generated key file in the data folder. */
   readonly masterKey: Buffer | undefined;
+  /** Armed crash points (tests); always empty in production. */
+  readonly failpoints: ReadonlySet<string>;
 
   constructor(env: VigiaEnvironment, defaultRoles: readonly ProcessRole[]) {
     this.port = env.PORT;
+    this.failpoints = new Set(env.VIGIA_FAILPOINTS?.split(',') ?? []);
     this.host = env.HOST;
     this.dataDir = resolve(env.VIGIA_DATA_DIR);
     this.databaseUrl = env.DATABASE_URL;
@@ -224,6 +231,9 @@ export function loadVigiaConfig(
   }
   if ((parsed.VIGIA_BOOTSTRAP_EMAIL || parsed.VIGIA_BOOTSTRAP_PASSWORD) && !(parsed.VIGIA_BOOTSTRAP_EMAIL && parsed.VIGIA_BOOTSTRAP_PASSWORD)) {
     throw new ConfigError('VIGIA_BOOTSTRAP_PASSWORD: VIGIA_BOOTSTRAP_EMAIL and VIGIA_BOOTSTRAP_PASSWORD go together');
+  }
+  if (parsed.VIGIA_FAILPOINTS && env.NODE_ENV === 'production') {
+    throw new ConfigError('VIGIA_FAILPOINTS: crash points are for tests; refused with NODE_ENV=production');
   }
   return new VigiaConfig(parsed, defaultRoles);
 }

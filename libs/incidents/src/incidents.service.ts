@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { type Connection, type PageArgs, paginateBy } from '#lib/common';
+import { VigiaConfig } from '#lib/config';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { IncidentEvent } from './incident-event.entity.js';
 import { IncidentOutbox } from './incident-outbox.js';
@@ -47,6 +48,7 @@ export class IncidentsService {
     @InjectRepository(IncidentEvent) private readonly events: Repository<IncidentEvent>,
     private readonly dataSource: DataSource,
     private readonly outbox: IncidentOutbox,
+    private readonly config: VigiaConfig,
   ) {
     this.scope = new TenantScopedRepository(incidents, 'incident');
   }
@@ -164,6 +166,8 @@ export class IncidentsService {
   /** A transaction that writes outbox rows; once it commits, consumers in this process are nudged. */
   private async announcing<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const result = await this.dataSource.transaction(work);
+    // Crash tests: die right after the commit, before anything acts on it (the outbox must still carry it through).
+    if (this.config.failpoints.has('after-incident-commit')) process.kill(process.pid, 'SIGKILL');
     this.outbox.written.next();
     return result;
   }
