@@ -157,5 +157,6 @@ describe('inventory over GraphQL', () => {
     const metrics = await (await fetch(`${api.url}/metrics`)).text();
     expect(metrics).toMatch(/vigia_http_requests_total\{method="POST",route="\/graphql",status="200"\} \d+/);
     expect(metrics).toContain('vigia_process_resident_memory_bytes');
+    expect(metrics).toMatch(/vigia_incident_outbox_pending\{consumer="alerts"\} 0/);
   });
 });

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { MetricsService } from '#lib/observability';
 import { Subject } from 'rxjs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type OutboxConsumerName, type OutboxKind, IncidentOutboxRow } from './incident-outbox.entity.js';
@@ -30,7 +31,14 @@ export class IncidentOutbox {
   /** Nudged after a transaction that wrote rows commits, so consumers in this process act at once. */
   readonly written = new Subject<void>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() metrics?: MetricsService,
+  ) {
+    for (const consumer of ['alerts', 'runbooks'] as const) {
+      metrics?.gauge('vigia_incident_outbox_pending', 'Incident changes not yet handled by a consumer (alerts, runbooks)', async () => (await this.pending())[consumer], { consumer });
+    }
+  }
 
   /** Rows for every consumer of `kind`, inside the caller's transaction. */
   async write(manager: EntityManager, tenantId: string, incidentId: string, kind: OutboxKind, payload: Record<string, string> = {}): Promise<void> {

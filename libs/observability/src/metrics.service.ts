@@ -23,9 +23,27 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry, prefix: 'vigia_' });
   }
 
-  /** A gauge read when Prometheus scrapes (queue lengths, what is waiting): `read` is called then, not before. */
-  gauge(name: string, help: string, read: () => number): void {
-    if (this.registry.getSingleMetric(name)) this.registry.removeSingleMetric(name);
-    new Gauge({ name, help, registers: [this.registry], collect() { this.set(read()); } });
+  /**
+   * A gauge read when Prometheus scrapes (queue lengths, what is waiting): `read` is called then, not before. A read
+   * that fails (the database away) keeps the last value rather than failing the scrape.
+   */
+  gauge(name: string, help: string, read: () => number | Promise<number>, labels: Record<string, string> = {}): void {
+    const existing = this.registry.getSingleMetric(name);
+    const gauge = existing instanceof Gauge ? existing : new Gauge({ name, help, labelNames: Object.keys(labels), registers: [this.registry] });
+    this.collectors.push(async () => {
+      try {
+        gauge.set(labels, await read());
+      } catch {
+        // keep the last value
+      }
+    });
+  }
+
+  private readonly collectors: (() => Promise<void>)[] = [];
+
+  /** Runs every gauge's read, then renders the registry (used by the /metrics endpoint). */
+  async render(): Promise<string> {
+    await Promise.all(this.collectors.map((c) => c()));
+    return this.registry.metrics();
   }
 }
