@@ -1,0 +1,193 @@
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatDuration, formatPercent } from '#lib/reports';
+import { startTestApi, type TestApi } from './support/test-api.js';
+
+/**
+ * Hand-derived SLA fixtures, each number worked out in a comment, checked through GraphQL, the customer page's JSON
+ * export and the monthly e-mail — which must agree. Three calendars: UTC, Europe/Madrid (DST jump at 02:00) and
+ * Atlantic/Azores (DST jump at 00:00: 29 March 2026 starts at 01:00 and lasts 23 h).
+ */
+const H = 3_600_000;
+const M = 60_000;
+const iso = (s: string) => new Date(s).toISOString();
+
+const REPORT = `query($i: AvailabilityReportInput!) { availabilityReport(input: $i) {
+  from to timeZone policyVersion computedAt asOf
+  totals { periodMs observedMs unobservedMs accountableMs plannedMs downtimeMs availability failures repairs mttrMs mtbfMs
+    openOutages ongoing { since soFarMs } crossCheck { availability reason } }
+  series { from to figures { periodMs downtimeMs availability } }
+  sla { targetPercent allowedDowntimeMs usedMs breached } } }`;
+
+interface Figures {
+  periodMs: number;
+  observedMs: number;
+  unobservedMs: number;
+  accountableMs: number;
+  plannedMs: number;
+  downtimeMs: number;
+  availability: number | null;
+  failures: number;
+  repairs: number;
+  mttrMs: number | null;
+  mtbfMs: number | null;
+  openOutages: number;
+  ongoing: { since: string; soFarMs: number } | null;
+  crossCheck: { availability: number; reason: string } | null;
+}
+interface Report {
+  from: string;
+  to: string;
+  timeZone: string;
+  policyVersion: number;
+  totals: Figures;
+  series: { from: string; to: string; figures: { periodMs: number; downtimeMs: number; availability: number | null } }[];
+  sla: { targetPercent: number; allowedDowntimeMs: number; usedMs: number; breached: boolean } | null;
+}
+
+describe('SLA fixtures derived by hand, in three calendars, on every surface', () => {
+  let api: TestApi;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    db = api.app.get(DataSource);
+  }, 60_000);
+  afterAll(() => api?.close());
+
+  /** A tenant in `zone` with one host, services with one HTTP monitor each, and a customer. */
+  async function company(slug: string, zone: string, services: string[]) {
+    const { token, tenantId } = await api.tenant(slug);
+    const gql = async <T>(q: string, v?: Record<string, unknown>): Promise<T> => {
+      const res = await api.gql<T>(q, v, token);
+      if (res.errors) throw new Error(JSON.stringify(res.errors));
+      return res.data!;
+    };
+    await gql(`mutation { updateTenant(input: {timeZone: "${zone}"}) { timeZone } }`);
+    const host = (await gql<{ createHost: { id: string } }>('mutation { createHost(input: {name: "web1", addresses: ["192.0.2.10"]}) { id } }')).createHost.id;
+    const customer = (await gql<{ createCustomer: { id: string } }>('mutation { createCustomer(input: {name: "Bakery", email: "bakery@example.test"}) { id } }')).createCustomer.id;
+    const ids: Record<string, { service: string; monitor: string }> = {};
+    for (const name of services) {
+      const service = (await gql<{ createService: { id: string } }>(`mutation { createService(input: {name: "${name}", type: web, hostId: "${host}"}) { id } }`)).createService.id;
+      const monitor = (await gql<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "${name} http", type: http, hostId: "${host}", serviceId: "${service}", config: {url: "http://192.0.2.10/"}, intervalMs: 60000, timeoutMs: 5000, enabled: false}) { id } }`)).createMonitor.id;
+      ids[name] = { service, monitor };
+    }
+    // Everything existed (and had its first verdict) long before the periods below.
+    await db.query("UPDATE monitors SET created_at = '2025-06-01T00:00:00Z' WHERE tenant_id = $1", [tenantId]);
+    await db.query(
+      "INSERT INTO monitor_state_changes (tenant_id, monitor_id, at, effective_at, from_health, to_health, flapping, reason) SELECT tenant_id, id, created_at, created_at, 'unknown', 'up', false, 'first probe' FROM monitors WHERE tenant_id = $1",
+      [tenantId],
+    );
+    const outage = (name: string, from: string, to: string | null) =>
+      db.query(
+        "INSERT INTO incidents (tenant_id, monitor_id, host_id, service_id, status, opened_at, resolved_at, open_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, 'fixture')",
+        [tenantId, ids[name]!.monitor, host, ids[name]!.service, to ? 'resolved' : 'open', new Date(from), to ? new Date(to) : null],
+      );
+    const link = (name: string, startsAt: string, weight = 1) =>
+      gql(`mutation($i: SetServiceCustomerLinkInput!) { setServiceCustomerLink(input: $i) { id } }`, { i: { serviceId: ids[name]!.service, customerId: customer, startsAt: iso(startsAt), weight } });
+    const report = async (kind: string, id: string | undefined, period: string, extra: Record<string, unknown> = {}): Promise<Report> =>
+      (await gql<{ availabilityReport: Report }>(REPORT, { i: { subject: { kind, ...(id ? { id } : {}) }, period, ...extra } })).availabilityReport;
+    const pageJson = async (month: string): Promise<Report> => {
+      const path = (await gql<{ customerReportLink: string }>(`mutation { customerReportLink(customerId: "${customer}", month: "${month}") }`)).customerReportLink;
+      return (await (await fetch(`${api.url}${path}&format=json`)).json()) as Report;
+    };
+    const mail = async (month: string) => (await gql<{ previewMonthlyReport: { subject: string; text: string } }>(`mutation { previewMonthlyReport(customerId: "${customer}", month: "${month}") { subject text } }`)).previewMonthlyReport;
+    return { gql, ids, customer, outage, link, report, pageJson, mail };
+  }
+
+  it('UTC, October 2026: an outage repaired, one cut by the month’s end, and 5 h 40 min nobody watched', async () => {
+    const c = await company('fx-utc', 'UTC', ['www']);
+    await c.link('www', '2025-06-01T00:00:00Z');
+    await c.outage('www', '2026-10-10T10:00:00Z', '2026-10-10T11:00:00Z'); // 1 h, repaired
+    await c.outage('www', '2026-10-31T22:00:00Z', '2026-11-01T02:00:00Z'); // 2 h in October, repaired in November
+    // The watchdogs' heartbeats stopped on 20 October from 00:00 to 05:40 (the database was down).
+    await db.query('DELETE FROM observation_spans');
+    await db.query("INSERT INTO observation_spans (started_at, ended_at) VALUES ('1970-01-01T00:00:00Z', '2026-10-20T00:00:00Z'), ('2026-10-20T05:40:00Z', now())");
+    await c.gql(`mutation { setSlaTarget(customerId: "${c.customer}", targetPercent: 99.9) { id } }`);
+
+    const r = await c.report('customer', c.customer, '2026-10');
+    // 31 days = 744 h; unobserved 5 h 40 min; accountable 744 h − 5 h 40 min = 738 h 20 min = 44,300 min.
+    // Down 1 h + 2 h = 3 h: availability (44,300 − 180) / 44,300 = 44,120 / 44,300.
+    expect(r).toMatchObject({ from: '2026-10-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z', timeZone: 'UTC', policyVersion: 2 });
+    expect(r.totals).toMatchObject({ periodMs: 744 * H, unobservedMs: 340 * M, observedMs: 744 * H - 340 * M, accountableMs: 44_300 * M, downtimeMs: 3 * H });
+    expect(r.totals.availability).toBe(44_120 / 44_300);
+    // Two failures, one repair: MTTR 1 h (not 1.5 h); the second is ongoing at the month's end, 2 h so far.
+    expect(r.totals).toMatchObject({ failures: 2, repairs: 1, mttrMs: H, openOutages: 1, ongoing: { since: '2026-10-31T22:00:00.000Z', soFarMs: 2 * H } });
+    // MTBF = up / failures = 44,120 min / 2; cross-check 22,060 / (22,060 + 60) differs: one outage not repaired.
+    expect(r.totals.mtbfMs).toBe(22_060 * M);
+    expect(r.totals.crossCheck).toEqual({ availability: 22_060 / 22_120, reason: '1 outage was not repaired by the end of the period, so MTTR leaves it out' });
+    // 99.9 % of 44,300 min = 44.3 min = 2,658,000 ms allowed; 3 h used: breached.
+    expect(r.sla).toEqual({ targetPercent: 99.9, allowedDowntimeMs: 2_658_000, usedMs: 3 * H, breached: true });
+    // The 20th: 24 h − 5 h 40 min observed, all up.
+    expect(r.series[19]!.figures).toMatchObject({ periodMs: 24 * H, downtimeMs: 0, availability: 1 });
+
+    // November: the carried-in outage is a failure there, and its repair (2 h in November).
+    const nov = await c.report('customer', c.customer, '2026-11', { asOf: '2026-11-15T00:00:00Z' });
+    expect(nov.totals).toMatchObject({ downtimeMs: 2 * H, failures: 1, repairs: 1, mttrMs: 2 * H, ongoing: null, periodMs: 14 * 24 * H });
+
+    // The page's JSON and the e-mail say the same.
+    const page = await c.pageJson('2026-10');
+    expect(page.totals).toMatchObject({ downtimeMs: 3 * H, unobservedMs: 340 * M, availability: 44_120 / 44_300, repairs: 1 });
+    const mail = await c.mail('2026-10');
+    expect(mail.text).toContain(formatPercent(44_120 / 44_300));
+    expect(mail.text).toContain(formatDuration(3 * H));
+  });
+
+  it('Europe/Madrid, March 2026: 743 h; an outage across the 02:00 jump is 1.5 h; a customer signed on 10 March', async () => {
+    const c = await company('fx-madrid', 'Europe/Madrid', ['shop']);
+    // Before the customer: 5 March 10:00–12:00 CET (09:00–11:00Z), 2 h.
+    await c.outage('shop', '2026-03-05T09:00:00Z', '2026-03-05T11:00:00Z');
+    // 29 March 01:30 CET (00:30Z) to 04:00 CEST (02:00Z): the wall clock says 2.5 h, the outage lasted 1.5 h.
+    await c.outage('shop', '2026-03-29T00:30:00Z', '2026-03-29T02:00:00Z');
+    // Served from 10 March 00:00 local (9 March 23:00Z).
+    await c.link('shop', '2026-03-09T23:00:00Z');
+
+    const service = await c.report('service', c.ids.shop!.service, '2026-03');
+    // 1 March 00:00 CET = 28 Feb 23:00Z to 1 April 00:00 CEST = 31 March 22:00Z: 743 h. Down 2 h + 1.5 h.
+    expect(service).toMatchObject({ from: '2026-02-28T23:00:00.000Z', to: '2026-03-31T22:00:00.000Z' });
+    expect(service.totals).toMatchObject({ periodMs: 743 * H, downtimeMs: 3.5 * H, failures: 2, repairs: 2, mttrMs: 1.75 * H });
+    expect(service.totals.availability).toBe(739.5 / 743);
+    expect(service.series).toHaveLength(31);
+    // 29 March is 23 h long; 1.5 h down.
+    expect(service.series[28]).toMatchObject({ from: '2026-03-28T23:00:00.000Z', to: '2026-03-29T22:00:00.000Z', figures: { periodMs: 23 * H, downtimeMs: 1.5 * H } });
+
+    const customer = await c.report('customer', c.customer, '2026-03');
+    // Counted from 9 March 23:00Z to 31 March 22:00Z: 22 days minus the lost hour = 527 h. Only the 1.5 h outage.
+    expect(customer.totals).toMatchObject({ periodMs: 527 * H, downtimeMs: 1.5 * H, failures: 1, repairs: 1 });
+    expect(customer.totals.availability).toBe(525.5 / 527);
+    const page = await c.pageJson('2026-03');
+    expect(page.totals).toMatchObject({ periodMs: 527 * H, downtimeMs: 1.5 * H, availability: 525.5 / 527 });
+    const mail = await c.mail('2026-03');
+    expect(mail.text).toContain(formatPercent(525.5 / 527));
+    expect(mail.text).toContain(formatDuration(1.5 * H));
+  });
+
+  it('Atlantic/Azores, March 2026: midnight skipped on the 29th; a weighted customer of two services', async () => {
+    const c = await company('fx-azores', 'Atlantic/Azores', ['web', 'mail']);
+    await c.link('web', '2025-06-01T00:00:00Z', 3);
+    await c.link('mail', '2025-06-01T00:00:00Z', 1);
+    // 28 March 23:30 (-01) = 29 March 00:30Z to 29 March 01:30 (+00) = 01:30Z: 1 h across the jump.
+    await c.outage('web', '2026-03-29T00:30:00Z', '2026-03-29T01:30:00Z');
+    await c.gql(`mutation { setSlaTarget(customerId: "${c.customer}", targetPercent: 99.5, policy: {customerCombination: weighted}) { id } }`);
+
+    const web = await c.report('service', c.ids.web!.service, '2026-03');
+    // 1 March 00:00 (-01) = 01:00Z to 1 April 00:00 (+00) = 00:00Z: 743 h.
+    expect(web).toMatchObject({ from: '2026-03-01T01:00:00.000Z', to: '2026-04-01T00:00:00.000Z' });
+    expect(web.totals).toMatchObject({ periodMs: 743 * H, downtimeMs: H });
+    // 28 March (local) is 01:00Z–01:00Z: 30 min down; 29 March starts at 01:00Z (01:00 local), 23 h, 30 min down.
+    expect(web.series[27]).toMatchObject({ from: '2026-03-28T01:00:00.000Z', to: '2026-03-29T01:00:00.000Z', figures: { downtimeMs: 30 * M } });
+    expect(web.series[28]).toMatchObject({ from: '2026-03-29T01:00:00.000Z', to: '2026-03-30T00:00:00.000Z', figures: { periodMs: 23 * H, downtimeMs: 30 * M } });
+
+    const customer = await c.report('customer', c.customer, '2026-03');
+    // Weighted: (3 × 742 h + 1 × 743 h) / (4 × 743 h) = 2969 / 2972; equivalent downtime 3 × 1 h / 4 = 45 min.
+    expect(customer.totals.availability).toBe(2969 / 2972);
+    expect(customer.totals).toMatchObject({ downtimeMs: 45 * M, accountableMs: 743 * H, failures: 1, repairs: 1, mttrMs: H });
+    // 99.5 % of 743 h = 3.715 h = 13,374,000 ms allowed; 45 min used.
+    expect(customer.sla).toMatchObject({ allowedDowntimeMs: 13_374_000, usedMs: 45 * M, breached: false });
+    const page = await c.pageJson('2026-03');
+    expect(page.totals.availability).toBe(2969 / 2972);
+    const mail = await c.mail('2026-03');
+    expect(mail.text).toContain(formatPercent(2969 / 2972));
+    expect(mail.text).toContain(formatDuration(45 * M));
+  });
+});
