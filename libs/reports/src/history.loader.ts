@@ -42,6 +42,16 @@ export class HistoryLoader {
     );
   }
 
+  /** The link periods of one customer (a one-customer report must not read the whole tenant's links). */
+  async customerLinksOf(tenantId: string, customerId: string): Promise<CustomerLinkRow[]> {
+    const rows: (Omit<CustomerLinkRow, 'weight'> & { weight: string })[] = await this.dataSource.query(
+      `SELECT sc.id, sc.customer_id, sc.service_id, sc.starts_at, sc.ends_at, sc.weight
+         FROM service_customers sc WHERE sc.tenant_id = $1 AND sc.customer_id = $2 ORDER BY sc.starts_at, sc.id`,
+      [tenantId, customerId],
+    );
+    return rows.map((r) => ({ ...r, weight: Number(r.weight) }));
+  }
+
   /** Every link period of the tenant, ended ones and those of deleted customers or services included, oldest first. */
   async customerLinks(tenantId: string): Promise<CustomerLinkRow[]> {
     const rows: (Omit<CustomerLinkRow, 'weight'> & { weight: string })[] = await this.dataSource.query(

@@ -186,7 +186,7 @@ export class ReportsService {
       }
       case SubjectKind.customer: {
         const customer = await this.customers.scope.getIncludingDeleted(principal, id!, 'input.subject.id');
-        const links = (await this.loader.customerLinks(tenantId)).filter((l) => l.customer_id === customer.id);
+        const links = await this.loader.customerLinksOf(tenantId, customer.id);
         const rows = links.length ? await this.loader.monitorsOf(tenantId, 'm.service_id = ANY($2::uuid[])', [[...new Set(links.map((l) => l.service_id))]]) : [];
         return { name: customer.name, parts: partsOfLinks(links, groupBy(rows, (m) => m.service_id ?? '')), combine: policy.customerCombination };
       }
