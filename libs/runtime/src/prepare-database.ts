@@ -9,10 +9,17 @@ export interface PreparedDatabase {
 }
 
 /**
+ * `joinRunning`: a command-line tool uses the PostgreSQL of a server already running on this data folder (and
+ * leaves it running) instead of refusing.
+ *
  * Gives the process a migrated database: the one in DATABASE_URL, or an embedded PostgreSQL under the data folder
  * (quick start). Migrations run here, before Nest starts, under an advisory lock.
  */
-export async function prepareDatabase(config: VigiaConfig, log: (line: string) => void): Promise<PreparedDatabase> {
+export async function prepareDatabase(
+  config: VigiaConfig,
+  log: (line: string) => void,
+  options: { joinRunning?: boolean } = {},
+): Promise<PreparedDatabase> {
   if (config.databaseUrl) {
     await runPendingMigrations(config.databaseUrl, log);
     return { config, embedded: false, stop: async () => undefined };
@@ -22,8 +29,9 @@ export async function prepareDatabase(config: VigiaConfig, log: (line: string) =
     port: config.embeddedPgPort,
     log,
     serverLog: (line) => (/\b(ERROR|FATAL|PANIC)\b/.test(line) ? log(`postgres: ${line}`) : undefined),
+    joinRunning: options.joinRunning,
   });
-  log(`embedded PostgreSQL listening on 127.0.0.1:${database.port} (data in ${join(config.dataDir, 'pg')})`);
+  if (database.ownerPid === undefined) log(`embedded PostgreSQL listening on 127.0.0.1:${database.port} (data in ${join(config.dataDir, 'pg')})`);
   try {
     await runPendingMigrations(database.url, log);
   } catch (error) {
