@@ -1,3 +1,4 @@
+import { SealMonitorCredentials1796048758060 } from './1796048758060-seal-monitor-credentials.js';
 import { AuthCountersAndSessionAddress1796047579028 } from './1796047579028-auth-counters-and-session-address.js';
 import { RunStepOutputs1795381489551 } from './1795381489551-run-step-outputs.js';
 import { Runbooks1795378045348 } from './1795378045348-runbooks.js';
@@ -30,4 +31,6 @@ export const allMigrations = [
   Runbooks1795378045348,
   RunStepOutputs1795381489551,
   AuthCountersAndSessionAddress1796047579028,
+  SealMonitorCredentials1796048758060,
 ];
+export { lendMigrationSealer, type MigrationSealer } from './migration-secrets.js';

@@ -8,3 +8,4 @@ export { MaintenanceWindow } from './maintenance-window.entity.js';
 export { DEFAULT_POLICY, initialState, observe, type DetectorPolicy, type DetectorState, type Health, type HealthChange } from './detector.js';
 export { ProbeScheduler, phaseOf } from './probe-scheduler.js';
 export { ownerOf, type WatchedMonitor } from './monitor-catalog.js';
+export { ProbeTargets } from './probe-targets.js';

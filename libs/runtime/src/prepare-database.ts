@@ -1,6 +1,13 @@
 import { join } from 'node:path';
 import type { VigiaConfig } from '#lib/config';
 import { runPendingMigrations, startEmbeddedPostgres } from '#lib/persistence';
+import { loadMasterKey, SecretBox } from '#lib/secrets';
+
+/** Migrations that seal existing data (monitor credentials) seal with the process's master key. */
+function sealerFor(config: VigiaConfig): (plaintext: string, context: string) => string {
+  let box: SecretBox | undefined;
+  return (plaintext, context) => (box ??= new SecretBox(loadMasterKey(config))).seal(plaintext, context);
+}
 
 export interface PreparedDatabase {
   config: VigiaConfig;
@@ -21,7 +28,7 @@ export async function prepareDatabase(
   options: { joinRunning?: boolean } = {},
 ): Promise<PreparedDatabase> {
   if (config.databaseUrl) {
-    await runPendingMigrations(config.databaseUrl, log);
+    await runPendingMigrations(config.databaseUrl, log, { seal: sealerFor(config) });
     return { config, embedded: false, stop: async () => undefined };
   }
   const database = await startEmbeddedPostgres({
@@ -33,7 +40,7 @@ export async function prepareDatabase(
   });
   if (database.ownerPid === undefined) log(`embedded PostgreSQL listening on 127.0.0.1:${database.port} (data in ${join(config.dataDir, 'pg')})`);
   try {
-    await runPendingMigrations(database.url, log);
+    await runPendingMigrations(database.url, log, { seal: sealerFor(config) });
   } catch (error) {
     await database.stop();
     throw error;
