@@ -1,5 +1,7 @@
 import { IncidentOutbox1796054600000 } from './1796054600000-incident-outbox.js';
 import { ObservationSpans1796054500000 } from './1796054500000-observation-spans.js';
+import { SealMonitorCredentials1796048758060 } from './1796048758060-seal-monitor-credentials.js';
+import { AuthCountersAndSessionAddress1796047579028 } from './1796047579028-auth-counters-and-session-address.js';
 import { SoftDeleteAndLinkPeriods1796047538957 } from './1796047538957-soft-delete-and-link-periods.js';
 import { RunStepOutputs1795381489551 } from './1795381489551-run-step-outputs.js';
 import { Runbooks1795378045348 } from './1795378045348-runbooks.js';
@@ -32,6 +34,9 @@ export const allMigrations = [
   Runbooks1795378045348,
   RunStepOutputs1795381489551,
   SoftDeleteAndLinkPeriods1796047538957,
+  AuthCountersAndSessionAddress1796047579028,
+  SealMonitorCredentials1796048758060,
   ObservationSpans1796054500000,
   IncidentOutbox1796054600000,
 ];
+export { lendMigrationSealer, type MigrationSealer } from './migration-secrets.js';

@@ -86,19 +86,19 @@ describe('separate processes on an external PostgreSQL (DATABASE_URL)', () => {
     expect(api.output()).toContain('Vigia is running (api)');
     const token = await login(`http://127.0.0.1:${apiPort}`, 'ops', 'root@ops.test', 'bootstrap-password-1');
     expect(token).toMatch(/^vgs_/);
-    const watchdogs = async (): Promise<{ pid: number }[]> => {
+    const watchdogs = async (): Promise<{ id: string }[]> => {
       const res = await fetch(`http://127.0.0.1:${apiPort}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: '{ watchdogs { pid } }' }),
+        body: JSON.stringify({ query: '{ watchdogs { id } }' }),
       });
-      return ((await res.json()) as { data: { watchdogs: { pid: number }[] } }).data.watchdogs;
+      return ((await res.json()) as { data: { watchdogs: { id: string }[] } }).data.watchdogs;
     };
     expect(await watchdogs()).toEqual([]);
 
     const watchdog = startProcess('apps/watchdog/src/main.js', { ...env, PORT: String(await freePort()) });
-    await watchdog.waitFor(/watchdog \S+ running/);
-    expect(await watchdogs()).toEqual([{ pid: watchdog.child.pid }]);
+    const [, watchdogId] = await watchdog.waitFor(/watchdog (\S+) running/);
+    expect(await watchdogs()).toEqual([{ id: watchdogId }]);
     watchdog.child.kill('SIGTERM');
     expect(await watchdog.exited()).toBe(0);
     expect(await watchdogs()).toEqual([]);

@@ -13,10 +13,10 @@ export interface RunningProcess {
 }
 
 /** Starts a compiled entry point (as `npm start` does after its build) with a clean environment of our choosing. */
-export function startProcess(entry: string, env: Record<string, string>): RunningProcess {
+export function startProcess(entry: string, env: Record<string, string>, args: string[] = []): RunningProcess {
   const script = `${ROOT}dist/${entry}`;
   if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` (npm test does it first)`);
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [script, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,24 +2,36 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { Request } from 'express';
 import { formatGraphqlError, queryLimitsPlugin } from '#lib/common';
 import type { VigiaConfig } from '#lib/config';
+import { TrustedProxies } from '#lib/tenancy';
 
 interface WsContext {
   connectionParams?: Record<string, unknown>;
-  extra?: { request?: { socket?: { remoteAddress?: string } } };
+  extra?: {
+    request?: { socket?: { remoteAddress?: string }; headers?: Record<string, string | string[] | undefined> };
+    socket?: { close(code?: number, reason?: string): void; once(event: 'close', listener: () => void): unknown };
+  };
 }
 
 /**
  * HTTP requests carry their own headers; a graphql-ws subscription sends its token once, in the connection
  * parameters (`{ authorization: "Bearer …" }`), and gets a request-like object so the same guard checks both.
+ * Both get the client's address with X-Forwarded-For believed only from trusted proxies.
  */
-function graphqlContext(input: { req?: Request } & WsContext): { req: unknown } {
-  if (input.req) return { req: input.req };
-  const authorization = input.connectionParams?.authorization;
-  return {
-    req: {
-      headers: { authorization: typeof authorization === 'string' ? authorization : undefined },
-      ip: input.extra?.request?.socket?.remoteAddress,
-    },
+function graphqlContext(proxies: TrustedProxies) {
+  return (input: { req?: Request } & WsContext): { req: unknown } => {
+    if (input.req) {
+      const clientAddress = proxies.clientAddress(input.req.socket.remoteAddress, input.req.headers['x-forwarded-for']);
+      return { req: Object.assign(input.req, { clientAddress }) };
+    }
+    const authorization = input.connectionParams?.authorization;
+    const request = input.extra?.request;
+    return {
+      req: {
+        headers: { authorization: typeof authorization === 'string' ? authorization : undefined },
+        clientAddress: proxies.clientAddress(request?.socket?.remoteAddress, request?.headers?.['x-forwarded-for']),
+        subscriptionSocket: input.extra?.socket,
+      },
+    };
   };
 }
 
@@ -35,7 +47,7 @@ export function graphqlOptions(config: VigiaConfig): ApolloDriverConfig {
     introspection: true,
     includeStacktraceInErrorResponses: false,
     subscriptions: { 'graphql-ws': { path: '/graphql' } },
-    context: graphqlContext,
+    context: graphqlContext(new TrustedProxies(config.trustedProxies)),
     formatError: formatGraphqlError,
     plugins: [queryLimitsPlugin({ maxDepth: config.graphqlMaxDepth, maxComplexity: config.graphqlMaxComplexity })],
   };

@@ -58,7 +58,8 @@ async function main(args: string[]): Promise<number> {
     case 'migration:run':
     case 'migration:revert':
     case 'create-tenant': {
-      const db = await prepareDatabase(loadVigiaConfig(process.env, ['api']), say);
+      // A server may be running on this data folder: use its PostgreSQL, never stop it (db.stop() is then a no-op).
+      const db = await prepareDatabase(loadVigiaConfig(process.env, ['api']), say, { joinRunning: true });
       try {
         const url = db.config.databaseUrl!;
         if (command === 'migration:revert') await revertLastMigration(url);

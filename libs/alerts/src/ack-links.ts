@@ -14,21 +14,28 @@ export class AckLinks {
     this.key = box.deriveKey('vigia ack links v1');
   }
 
-  url(tenantId: string, incidentId: string, now = Date.now()): string {
+  /**
+   * `channelId`: the channel the link is sent through, signed into it, so an acknowledgement by link records whose
+   * mailbox it came from. Links are made at delivery, per channel, and never stored where users can read them.
+   */
+  url(tenantId: string, incidentId: string, channelId?: string, now = Date.now()): string {
     const expires = Math.floor(now / 1000) + VALID_SECONDS;
-    return `${this.config.publicUrl}/alerts/ack/${incidentId}?t=${tenantId}&e=${expires}&s=${this.sign(tenantId, incidentId, expires)}`;
+    const channel = channelId ? `&c=${channelId}` : '';
+    return `${this.config.publicUrl}/alerts/ack/${incidentId}?t=${tenantId}${channel}&e=${expires}&s=${this.sign(tenantId, incidentId, expires, channelId)}`;
   }
 
-  verify(incidentId: string, query: Record<string, unknown>, now = Date.now()): string | undefined {
-    const { t, e, s } = query;
+  verify(incidentId: string, query: Record<string, unknown>, now = Date.now()): { tenantId: string; channelId?: string } | undefined {
+    const { t, e, s, c } = query;
     if (typeof t !== 'string' || typeof e !== 'string' || typeof s !== 'string' || !/^\d{1,12}$/.test(e)) return undefined;
-    const expected = Buffer.from(this.sign(t, incidentId, Number(e)), 'base64url');
+    if (c !== undefined && typeof c !== 'string') return undefined;
+    const expected = Buffer.from(this.sign(t, incidentId, Number(e), c), 'base64url');
     const given = Buffer.from(s, 'base64url');
     if (given.length !== expected.length || !timingSafeEqual(given, expected) || Number(e) * 1000 <= now) return undefined;
-    return t;
+    return { tenantId: t, ...(c ? { channelId: c } : {}) };
   }
 
-  private sign(tenantId: string, incidentId: string, expires: number): string {
-    return createHmac('sha256', this.key).update(`${tenantId}|${incidentId}|${expires}`).digest('base64url');
+  private sign(tenantId: string, incidentId: string, expires: number, channelId?: string): string {
+    const signed = `${tenantId}|${incidentId}|${expires}${channelId ? `|${channelId}` : ''}`;
+    return createHmac('sha256', this.key).update(signed).digest('base64url');
   }
 }

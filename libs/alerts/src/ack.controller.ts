@@ -22,7 +22,8 @@ export class AckController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   confirm(@Param('incidentId') incidentId: string, @Query() query: Record<string, string>): string {
     if (!isUuid(incidentId) || !this.links.verify(incidentId, query)) throw new NotFoundException();
-    const action = `?t=${encodeURIComponent(query.t!)}&e=${encodeURIComponent(query.e!)}&s=${encodeURIComponent(query.s!)}`;
+    const channel = query.c ? `&c=${encodeURIComponent(query.c)}` : '';
+    const action = `?t=${encodeURIComponent(query.t!)}${channel}&e=${encodeURIComponent(query.e!)}&s=${encodeURIComponent(query.s!)}`;
     return page(`<h1>Acknowledge this incident?</h1><p>Escalation stops; the incident stays open until it recovers.</p><form method="post" action="${action}"><button type="submit" style="font-size:1.2rem;padding:.6rem 1.2rem">Acknowledge</button></form>`);
   }
 
@@ -30,9 +31,11 @@ export class AckController {
   @Header('Cache-Control', 'no-store')
   @Header('Content-Type', 'text/html; charset=utf-8')
   async acknowledge(@Param('incidentId') incidentId: string, @Query() query: Record<string, string>): Promise<string> {
-    const tenantId = isUuid(incidentId) ? this.links.verify(incidentId, query) : undefined;
-    if (!tenantId || !isUuid(tenantId)) throw new NotFoundException();
-    const done = await this.alerts.acknowledge(tenantId, incidentId, 'e-mail link');
+    const link = isUuid(incidentId) ? this.links.verify(incidentId, query) : undefined;
+    if (!link || !isUuid(link.tenantId) || (link.channelId && !isUuid(link.channelId))) throw new NotFoundException();
+    // Who: the channel (and so the mailbox) the link was sent to; older links without one say only "e-mail link".
+    const by = link.channelId ? await this.alerts.linkRecipient(link.tenantId, link.channelId) : 'e-mail link';
+    const done = await this.alerts.acknowledge(link.tenantId, incidentId, by);
     return page(done ? '<h1>Acknowledged.</h1><p>Escalation stopped.</p>' : '<h1>Already acknowledged or resolved.</h1>');
   }
 }

@@ -7,8 +7,7 @@ import { type Connection, type PageArgs, VigiaException } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { type Incident, IncidentsService } from '#lib/incidents';
 import { SecretBox } from '#lib/secrets';
-import { type Principal, TenantScopedRepository } from '#lib/tenancy';
-import { AckLinks } from './ack-links.js';
+import { type Principal, Role, roleAtLeast, TenantScopedRepository } from '#lib/tenancy';
 import { AlertChannel, ChannelType } from './alert-channel.entity.js';
 import { afterQuietHours, EscalationPlanner } from './escalation.planner.js';
 import type { AlertMessage } from './channels/channel.js';
@@ -37,7 +36,6 @@ export class AlertsService {
     private readonly config: VigiaConfig,
     private readonly incidents: IncidentsService,
     private readonly escalation: EscalationPlanner,
-    private readonly ackLinks: AckLinks,
   ) {
     this.scope = new TenantScopedRepository(channels, 'alert channel');
   }
@@ -87,7 +85,8 @@ export class AlertsService {
    */
   async incidentOpened(incident: Incident, monitorName: string): Promise<void> {
     if (incident.suppressed) return;
-    const message = { ...(await this.describe(incident, monitorName, 'trigger')), ackLink: this.ackLinks.url(incident.tenantId, incident.id) };
+    // The acknowledgement link is made per channel at delivery, never stored: viewers read payloads.
+    const message = { ...(await this.describe(incident, monitorName, 'trigger')), ackable: true };
     const [where]: { site: string; time_zone: string }[] = await this.dataSource.query(
       'SELECT coalesce(h.site_id::text, h.id::text) AS site, t.time_zone FROM hosts h JOIN tenants t ON t.id = h.tenant_id WHERE h.id = $1',
       [incident.hostId],
@@ -202,8 +201,21 @@ export class AlertsService {
     return row?.name ?? 'unknown';
   }
 
-  deliveryLog(principal: Principal, incidentId: string): Promise<Notification[]> {
-    return this.notifications.find({ where: { tenantId: principal.tenantId, incidentId }, order: { createdAt: 'ASC' } });
+  /** Who acknowledged through a link sent to a channel: `e-mail link to a@x, b@y (channel "Ops mail")`. */
+  async linkRecipient(tenantId: string, channelId: string): Promise<string> {
+    const [row]: { name: string; to: unknown }[] = await this.dataSource.query(
+      "SELECT name, config->'to' AS to FROM alert_channels WHERE id = $1 AND tenant_id = $2",
+      [channelId, tenantId],
+    );
+    if (!row) return 'e-mail link (channel since deleted)';
+    const to = Array.isArray(row.to) ? ` to ${row.to.filter((a) => typeof a === 'string').join(', ')}` : '';
+    return `e-mail link${to} (channel "${row.name}")`;
+  }
+
+  /** The delivery log; what may act on the incident (acknowledgement links) is shown only to those who may act. */
+  async deliveryLog(principal: Principal, incidentId: string): Promise<Notification[]> {
+    const rows = await this.notifications.find({ where: { tenantId: principal.tenantId, incidentId }, order: { createdAt: 'ASC' } });
+    return roleAtLeast(principal.role, Role.operator) ? rows : rows.map((n) => ({ ...n, payload: withoutActionLinks(n.payload) }));
   }
 
   private async enqueue(incident: Incident, kind: AlertMessage['kind'], message: AlertMessage, channelIds: string[], step = 0, at = new Date(), site?: string): Promise<void> {
@@ -279,4 +291,11 @@ function isHttpUrl(value: unknown): boolean {
   } catch {
     return false;
   }
+}
+
+/** Keys of a payload that let the reader act (acknowledge) rather than read; stored by older versions. */
+const ACTION_KEYS = new Set(['ackLink']);
+
+function withoutActionLinks(payload: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, ACTION_KEYS.has(k) ? '<hidden: operator or higher>' : v]));
 }

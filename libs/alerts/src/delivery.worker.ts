@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { escapeHtml as esc } from '#lib/common';
 import { Mailer } from '#lib/mail';
 import { SecretBox } from '#lib/secrets';
+import { AckLinks } from './ack-links.js';
 import { AlertChannel, ChannelType } from './alert-channel.entity.js';
 import type { AlertMessage, ChannelAdapter, DeliveryOutcome } from './channels/channel.js';
 import { EmailChannel } from './channels/email.channel.js';
@@ -49,6 +50,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     private readonly dataSource: DataSource,
     private readonly box: SecretBox,
     private readonly mailer: Mailer,
+    private readonly ackLinks: AckLinks,
   ) {
     this.adapters = {
       [ChannelType.email]: new EmailChannel(mailer),
@@ -187,7 +189,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       else if (!channel || !channel.enabled) outcome = { ok: false, permanent: true, response: 'channel removed or disabled' };
       else {
         const secret = channel.secretSealed ? this.box.open(channel.secretSealed, `alert_channels:${channel.id}`) : null;
-        outcome = await this.adapters[channel.type].deliver(channel, secret, message);
+        const ackLink = message.ackable ? this.ackLinks.url(channel.tenantId, n.incident_id, channel.id) : undefined;
+        outcome = await this.adapters[channel.type].deliver(channel, secret, ackLink ? { ...message, ackLink } : message);
       }
     } catch (error) {
       outcome = { ok: false, response: error instanceof Error ? error.message : String(error) };

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { GraphQLFormattedError } from 'graphql';
+import { inputErrorField } from './input-error-field.js';
 import { VigiaException } from './vigia.exception.js';
 
 /** Codes Apollo and graphql-js produce themselves for malformed requests; their messages are safe to show. */
@@ -24,6 +25,12 @@ function unwrap(error: unknown): VigiaException | undefined {
   return undefined;
 }
 
+/** A client's input error names the field it is about, when graphql-js's error lets us find it. */
+function withField(code: string, error: unknown): { code: string; field?: string } {
+  const field = code === 'GRAPHQL_PARSE_FAILED' ? undefined : inputErrorField(error as Parameters<typeof inputErrorField>[0]);
+  return field ? { code, field } : { code };
+}
+
 export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const vigia = unwrap(error);
   if (vigia) {
@@ -35,13 +42,13 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && PASSTHROUGH_CODES.has(code)) {
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: withField(code, error) };
   }
   // graphql-js's own verdicts on the request (variable coercion: `Variable "$i" got invalid value … at "i.kind"`)
   // carry no cause but another GraphQLError; they describe the client's input and name its field.
   const cause = (error as { originalError?: unknown }).originalError;
   if (!formatted.path && (!cause || (cause as Error).name === 'GraphQLError')) {
-    return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT' } };
+    return { message: formatted.message, locations: formatted.locations, extensions: withField('BAD_USER_INPUT', error) };
   }
   // The client learns nothing of the cause; the operator's log gets all of it.
   logger.error({ err: cause ?? error, path: formatted.path }, cause instanceof Error ? cause.message : String(cause ?? error));

@@ -5,6 +5,7 @@ export { ConnectionType, type Connection, PageArgs, PageInfo, paginate, paginate
 export { assertUuid, isUuid } from './ids.js';
 export { translateDatabaseError, withDatabaseErrors } from './database-errors.js';
 export { queryDepth, queryLimitsPlugin, type QueryLimits } from './query-limits.plugin.js';
+export { QUERY_COST } from './query-costs.js';
 export { CLOCK, type Clock, systemClock } from './clock.js';
 export { ClockModule } from './clock.module.js';
 export { escapeHtml } from './html.js';

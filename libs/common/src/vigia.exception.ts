@@ -1,3 +1,5 @@
+import { IntrinsicException } from '@nestjs/common';
+
 /**
  * Every error a client may see carries a stable code and, where it is about input, the field at fault.
  * Anything that is not a VigiaException is reported to clients as INTERNAL, never with its message or stack.
@@ -15,7 +17,12 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export class VigiaException extends Error {
+/**
+ * An IntrinsicException: Nest's default handler does not log it (it logged every refusal — a wrong field, a
+ * missing role, a query over the limit — at error level with a stack trace, so one client could fill the logs
+ * and bury real faults). These are answers to the client, not faults of Vigia.
+ */
+export class VigiaException extends IntrinsicException {
   constructor(
     readonly code: ErrorCode,
     message: string,

@@ -11,13 +11,33 @@ import {
   Min,
   MinLength,
   validateSync,
+  ValidateBy,
 } from 'class-validator';
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
 const trimmed = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() || undefined : value);
+
+/** An IPv4/IPv6 address or a CIDR block (`10.0.0.0/8`, `fd00::/8`). */
+export function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (!version || rest.length) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+const IsAddressList = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'isAddressList',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && value.split(',').every((e) => isAddressOrCidr(e.trim())),
+      defaultMessage: () => 'must be a comma-separated list of IP addresses or CIDR blocks, e.g. 10.0.0.5,192.168.0.0/16',
+    },
+  });
 
 export const PROCESS_ROLES = ['api', 'watchdog'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
@@ -118,6 +138,14 @@ export class VigiaEnvironment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600)
   VIGIA_ALERT_GROUP_SECONDS = 30;
 
+  /** Reverse proxies whose X-Forwarded-For is believed; from anyone else the header is ignored. */
+  @IsOptional() @Transform(trimmed) @IsAddressList()
+  VIGIA_TRUSTED_PROXIES?: string = undefined;
+
+  /** /healthz fails once the database has been unreachable for this long. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  VIGIA_HEALTH_DB_GRACE_SECONDS = 30;
+
   /** A runbook run's lease: a watchdog that stops renewing it for this long loses the run to another replica. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(2) @Max(300)
   VIGIA_RUN_LEASE_SECONDS = 10;
@@ -157,6 +185,10 @@ export class VigiaConfig {
   readonly runLeaseMs: number;
   /** Base of links in e-mails (customer pages); defaults to the local address. */
   readonly publicUrl: string;
+  /** Addresses and CIDR blocks of the reverse proxies whose X-Forwarded-For names the client. */
+  readonly trustedProxies: readonly string[];
+  /** How long the database may be unreachable before /healthz fails. */
+  readonly healthDbGraceMs: number;
   /** Key that seals secrets at rest; undefined: a generated key file in the data folder. */
   readonly masterKey: Buffer | undefined;
   /** Armed crash points (tests); always empty in production. */
@@ -196,6 +228,8 @@ export class VigiaConfig {
     this.smtp = { url: env.VIGIA_SMTP_URL, from: env.VIGIA_MAIL_FROM, tlsVerify: env.VIGIA_SMTP_TLS_VERIFY };
     this.alertGroupMs = env.VIGIA_ALERT_GROUP_SECONDS * 1000;
     this.runLeaseMs = env.VIGIA_RUN_LEASE_SECONDS * 1000;
+    this.trustedProxies = env.VIGIA_TRUSTED_PROXIES?.split(',').map((e) => e.trim()) ?? [];
+    this.healthDbGraceMs = env.VIGIA_HEALTH_DB_GRACE_SECONDS * 1000;
     this.publicUrl = (env.VIGIA_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, '');
   }
 

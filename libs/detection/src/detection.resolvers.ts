@@ -2,10 +2,10 @@ import { Args, Field, Float, ID, Mutation, ObjectType, Parent, Query, ResolveFie
 import { InjectRepository } from '@nestjs/typeorm';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Repository } from 'typeorm';
-import { ConnectionType, PageArgs, paginateBy } from '#lib/common';
+import { ConnectionType, PageArgs, paginateBy, QUERY_COST } from '#lib/common';
 import { Host, HostsService, Monitor, MonitorsService, Service } from '#lib/inventory';
 import { ProbeRunner } from '#lib/probes';
-import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
+import { CurrentPrincipal, currentSubscriber, type GraphqlRequestContext, type Principal, RequireRole, Role } from '#lib/tenancy';
 import { MaintenanceWindow } from './maintenance-window.entity.js';
 import { MaintenanceService, MaintenanceWindowInput } from './maintenance.service.js';
 import { HealthState, MonitorState } from './monitor-state.entity.js';
@@ -30,10 +30,6 @@ export class MonitorStateEvent {
   @Field() at: Date;
   @Field() flapping: boolean;
   @Field() reason: string;
-}
-
-interface SubscriptionContext {
-  req: { principal?: Principal };
 }
 
 const StateChangeConnection = ConnectionType(StateChange, 'StateChange');
@@ -64,7 +60,7 @@ export class MonitorStateResolver {
   }
 
   @RequireRole(Role.operator)
-  @Mutation(() => ProbeResultView, { description: 'Run one probe of this monitor now and return its result (the "test" button); the detector is not fed' })
+  @Mutation(() => ProbeResultView, { description: 'Run one probe of this monitor now and return its result (the "test" button); the detector is not fed', complexity: QUERY_COST.probe })
   async probeNow(@CurrentPrincipal() principal: Principal, @Args('monitorId', { type: () => ID }) monitorId: string): Promise<ProbeResultView> {
     const monitor = await this.monitors.scope.get(principal, monitorId, 'monitorId');
     const host = await this.hosts.scope.get(principal, monitor.hostId);
@@ -81,8 +77,9 @@ export class StateSubscriptionResolver {
   @Subscription(() => MonitorStateEvent, {
     description: "Health changes of this tenant's monitors as they are confirmed (optionally one monitor's)",
     // The tenant comes from the subscriber's token: another tenant's events never pass this filter.
-    filter: (event: StateEvent, args: { monitorId?: string }, context: SubscriptionContext) =>
-      event.tenantId === context.req.principal?.tenantId && (!args.monitorId || args.monitorId === event.monitorId),
+    // Checked against the subscriber's credential as of now: a revoked one gets nothing more (and its socket closes).
+    filter: async (event: StateEvent, args: { monitorId?: string }, context: GraphqlRequestContext) =>
+      event.tenantId === (await currentSubscriber(context))?.tenantId && (!args.monitorId || args.monitorId === event.monitorId),
     resolve: (event: StateEvent) => ({ ...event, at: new Date(event.at) }),
   })
   monitorStateChanged(@Args('monitorId', { type: () => ID, nullable: true }) _monitorId?: string) {

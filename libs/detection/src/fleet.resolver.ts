@@ -1,6 +1,7 @@
 import { Field, Float, ID, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { QUERY_COST } from '#lib/common';
 import { CurrentPrincipal, type Principal } from '#lib/tenancy';
 import { HealthState } from './monitor-state.entity.js';
 
@@ -82,7 +83,7 @@ const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? 
 export class FleetResolver {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  @Query(() => Fleet, { description: 'The whole fleet for the dashboard (up to 50,000 monitors), in one round trip' })
+  @Query(() => Fleet, { description: 'The whole fleet for the dashboard (up to 50,000 monitors), in one round trip', complexity: QUERY_COST.fleet })
   async fleet(@CurrentPrincipal() principal: Principal): Promise<Fleet> {
     const at = new Date();
     const tenant = [principal.tenantId];

@@ -9,3 +9,4 @@ export { DEFAULT_POLICY, initialState, observe, type DetectorPolicy, type Detect
 export { ProbeScheduler, phaseOf } from './probe-scheduler.js';
 export { MonitorCatalog, ownerOf, type WatchedMonitor } from './monitor-catalog.js';
 export { ObservationLog, type Span } from './observation-log.js';
+export { ProbeTargets } from './probe-targets.js';

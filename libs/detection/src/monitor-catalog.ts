@@ -12,6 +12,8 @@ export interface WatchedMonitor {
   name: string;
   type: ProbeType;
   config: Record<string, unknown>;
+  /** The config's credentials, sealed; ProbeTargets opens them for the probe. */
+  secretsSealed: string | null;
   intervalMs: number;
   timeoutMs: number;
   /** The host's first address: the default probe target. */
@@ -66,7 +68,7 @@ export class MonitorCatalog {
   async owned(self: string, liveInstances: string[]): Promise<WatchedMonitor[]> {
     const rows: WatchedMonitor[] = await this.dataSource.query(
       `SELECT m.id, m.tenant_id AS "tenantId", m.host_id AS "hostId", m.service_id AS "serviceId", m.name, m.type,
-              m.config, m.interval_ms AS "intervalMs", m.timeout_ms AS "timeoutMs", h.addresses[1] AS address,
+              m.config, m.secrets_sealed AS "secretsSealed", m.interval_ms AS "intervalMs", m.timeout_ms AS "timeoutMs", h.addresses[1] AS address,
               (m.service_id IS NULL) AS "hostLevel", h.ssh_port AS "sshPort", h.ssh_user AS "sshUser",
               h.ssh_host_key AS "sshHostKey", h.ssh_credential_id AS "sshCredentialId"
          FROM monitors m JOIN hosts h ON h.id = m.host_id

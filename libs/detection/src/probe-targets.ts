@@ -1,19 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import { ProbeType, SshCredentialsService } from '#lib/inventory';
+import { openSecrets, ProbeType, revealSecrets, SshCredentialsService } from '#lib/inventory';
+import { SecretBox } from '#lib/secrets';
 import type { ProbeTarget } from '#lib/probes';
 import type { WatchedMonitor } from './monitor-catalog.js';
 
-type TargetSource = Pick<WatchedMonitor, 'tenantId' | 'type' | 'config' | 'address' | 'timeoutMs' | 'sshPort' | 'sshUser' | 'sshHostKey' | 'sshCredentialId'>;
+type TargetSource = Pick<WatchedMonitor, 'id' | 'tenantId' | 'type' | 'config' | 'secretsSealed' | 'address' | 'timeoutMs' | 'sshPort' | 'sshUser' | 'sshHostKey' | 'sshCredentialId'>;
 
 /** Builds a probe's target; for SSH monitors unseals the host's credential (cached: unsealing is per key, not per probe). */
 @Injectable()
 export class ProbeTargets {
   private readonly keys = new Map<string, string>();
 
-  constructor(private readonly credentials: SshCredentialsService) {}
+  /** Opened monitor credentials by sealed value: opening is per change of the credentials, not per probe. */
+  private readonly opened = new Map<string, Record<string, string>>();
+
+  constructor(
+    private readonly credentials: SshCredentialsService,
+    private readonly box: SecretBox,
+  ) {}
 
   async of(monitor: TargetSource): Promise<ProbeTarget> {
-    const target: ProbeTarget = { type: monitor.type, config: monitor.config, address: monitor.address, timeoutMs: monitor.timeoutMs };
+    const target: ProbeTarget = { type: monitor.type, config: this.config(monitor), address: monitor.address, timeoutMs: monitor.timeoutMs };
     if (monitor.type !== ProbeType.ssh || !monitor.sshCredentialId) return target;
     let key = this.keys.get(monitor.sshCredentialId);
     if (key === undefined) {
@@ -26,5 +33,18 @@ export class ProbeTargets {
   /** Forgets unsealed keys (a credential may have been replaced or deleted). */
   forget(): void {
     this.keys.clear();
+    this.opened.clear();
+  }
+
+  /** The config with its credentials in clear: only the probe sees them. */
+  private config(monitor: TargetSource): Record<string, unknown> {
+    if (!monitor.secretsSealed) return monitor.config;
+    let secrets = this.opened.get(monitor.secretsSealed);
+    if (!secrets) {
+      secrets = openSecrets(this.box, monitor.id, monitor.secretsSealed);
+      if (this.opened.size > 100_000) this.opened.clear();
+      this.opened.set(monitor.secretsSealed, secrets);
+    }
+    return revealSecrets(monitor.config, secrets);
   }
 }

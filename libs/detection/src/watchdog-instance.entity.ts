@@ -5,12 +5,14 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  * A running watchdog process and its last heartbeat. Monitors will be shared among the live ones and taken over
  * from one whose heartbeat stops (the detection issue builds on this).
  */
-@ObjectType()
+@ObjectType({ description: 'A live watchdog: tenants see that it runs and beats, not where' })
 @Entity('watchdog_instances')
 export class WatchdogInstance {
   @Field(() => ID) @PrimaryColumn({ type: 'text' }) id: string;
-  @Field() @Column({ type: 'text' }) hostname: string;
-  @Field() @Column({ type: 'int' }) pid: number;
+  // The provider's host names and pids are not tenant business (they map the platform for an attacker): kept for
+  // operators in the table and the logs, never in the API every tenant reads.
+  @Column({ type: 'text' }) hostname: string;
+  @Column({ type: 'int' }) pid: number;
   @Field() @Column({ type: 'timestamptz' }) startedAt: Date;
   @Field() @Column({ type: 'timestamptz' }) heartbeatAt: Date;
   @Field(() => Date, { nullable: true }) @Column({ type: 'timestamptz', nullable: true }) stoppedAt: Date | null;

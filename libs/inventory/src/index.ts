@@ -4,6 +4,7 @@ export { SshCredentialsService } from './ssh-credentials.service.js';
 export { validateMonitorConfig, HOSTNAME } from './monitor-config.validator.js';
 export { HostsService } from './hosts.service.js';
 export { MonitorsService } from './monitors.service.js';
+export { openSecrets, revealSecrets, SEALED, secretPaths } from './monitor-secrets.js';
 export { ServicesService } from './services.service.js';
 export { CustomersService, SitesService } from './customers.service.js';
 export { ServiceLinksService } from './service-links.service.js';

@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { type Connection, type PageArgs, VigiaException } from '#lib/common';
 import { TransactionRunner } from '#lib/persistence';
+import { SecretBox } from '#lib/secrets';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { Monitor } from './entities/monitor.entity.js';
 import type { CreateMonitorInput, MonitorFilter, UpdateMonitorInput } from './graphql/inventory.inputs.js';
 import { validateMonitorConfig } from './monitor-config.validator.js';
+import { openSecrets, sealSecrets, separateSecrets } from './monitor-secrets.js';
 import { keepNull, whereNameContains } from './search.js';
 import { HostsService } from './hosts.service.js';
 import { ServicesService } from './services.service.js';
@@ -21,6 +24,7 @@ export class MonitorsService {
     private readonly hosts: HostsService,
     private readonly services: ServicesService,
     private readonly tx: TransactionRunner,
+    private readonly box: SecretBox,
   ) {
     this.scope = new TenantScopedRepository(repository, 'monitor');
   }
@@ -39,7 +43,10 @@ export class MonitorsService {
     await this.checkLinks(principal, input.hostId, input.serviceId ?? null);
     checkTiming(input.intervalMs, input.timeoutMs);
     validateMonitorConfig(input.type, input.config);
-    return this.scope.create(principal, { ...input, name: input.name.trim() });
+    // The id is chosen here because it is sealed with the credentials.
+    const id = randomUUID();
+    const { config, secrets } = separateSecrets(input.config, {}, false);
+    return this.scope.create(principal, { ...input, id, config, secretsSealed: sealSecrets(this.box, id, secrets), name: input.name.trim() });
   }
 
   async update(principal: Principal, id: string, input: UpdateMonitorInput): Promise<Monitor> {
@@ -49,7 +56,11 @@ export class MonitorsService {
     await this.checkLinks(principal, next.hostId, next.serviceId);
     checkTiming(next.intervalMs, next.timeoutMs);
     validateMonitorConfig(next.type, next.config);
-    return this.scope.update(principal, id, { ...input, name: keepNull(input.name, (n) => n.trim()) });
+    if (input.config === undefined) return this.scope.update(principal, id, { ...input, name: keepNull(input.name, (n) => n.trim()) });
+    const stored = openSecrets(this.box, current.id, current.secretsSealed);
+    const { config, secrets } = separateSecrets(input.config, stored, next.type === current.type);
+    validateMonitorConfig(next.type, config);
+    return this.scope.update(principal, id, { ...input, config, secretsSealed: sealSecrets(this.box, current.id, secrets), name: keepNull(input.name, (n) => n.trim()) });
   }
 
   /** Soft delete: never probed again and hidden from now on; its incidents and state changes stay for reports. */

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, HttpException, HttpStatus } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { DatabaseWatch } from './database-watch.service.js';
 import { MetricsService } from './metrics.service.js';
 
 @Controller()
@@ -7,11 +8,22 @@ export class HealthController {
   constructor(
     private readonly dataSource: DataSource,
     private readonly metrics: MetricsService,
+    private readonly databaseWatch: DatabaseWatch,
   ) {}
 
-  /** Liveness: the process answers. Never touches the database, so a slow DB does not get the pod killed. */
+  /**
+   * Liveness: the process answers and has reached its database within VIGIA_HEALTH_DB_GRACE_SECONDS. It never waits
+   * on the database itself (a background ping does), so a slow query does not get the pod killed.
+   */
   @Get('healthz')
   healthz(): { status: string } {
+    const silentMs = this.databaseWatch.unreachableFor();
+    if (silentMs !== undefined) {
+      throw new HttpException(
+        { status: 'unhealthy', database: `unreachable for ${Math.round(silentMs / 1000)} s` },
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
+    }
     return { status: 'ok' };
   }
 

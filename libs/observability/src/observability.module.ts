@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { VigiaConfig } from '#lib/config';
+import { DatabaseWatch } from './database-watch.service.js';
 import { HealthController } from './health.controller.js';
 import { HttpMetricsMiddleware } from './http-metrics.middleware.js';
 import { MetricsService } from './metrics.service.js';
@@ -27,7 +28,7 @@ export class ObservabilityModule implements NestModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [MetricsService],
+      providers: [MetricsService, DatabaseWatch],
       exports: [MetricsService],
     };
   }

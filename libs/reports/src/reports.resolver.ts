@@ -1,5 +1,5 @@
 import { Args, Field, Float, ID, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { VigiaException } from '#lib/common';
+import { QUERY_COST, VigiaException } from '#lib/common';
 import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
 import { MonthlyReportJob } from './monthly-report.job.js';
 import { MONTH_PATTERN } from './periods.js';
@@ -63,7 +63,7 @@ export class ReportsResolver {
     return this.links.sign({ tenantId: principal.tenantId, customerId, month, expires: Math.floor(Date.now() / 1000) + expiresInDays * 86_400 });
   }
 
-  @Query(() => AvailabilityReport, { description: 'Availability, downtime, MTBF, MTTR and SLA status of a monitor, service, host, customer or the tenant over [from, to)' })
+  @Query(() => AvailabilityReport, { description: 'Availability, downtime, MTBF, MTTR and SLA status of a monitor, service, host, customer or the tenant over [from, to)', complexity: QUERY_COST.report })
   availabilityReport(@CurrentPrincipal() principal: Principal, @Args('input') input: AvailabilityReportInput): Promise<AvailabilityReport> {
     return this.reports.availabilityReport(principal, input);
   }

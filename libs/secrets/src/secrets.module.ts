@@ -9,7 +9,7 @@ import { SecretBox } from './secret-box.js';
  * The master key comes from VIGIA_MASTER_KEY (base64, 32 bytes). Without it, quick start keeps a generated key in
  * <data dir>/master.key (mode 600) and says so: fine on one machine, not for replicas on several (set the variable).
  */
-function loadMasterKey(config: VigiaConfig): Buffer {
+export function loadMasterKey(config: VigiaConfig): Buffer {
   if (config.masterKey) return config.masterKey;
   const file = join(config.dataDir, 'master.key');
   if (!existsSync(file)) {

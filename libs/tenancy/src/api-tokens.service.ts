@@ -33,7 +33,8 @@ export class ApiTokensService {
         role: input.role,
         tokenHash: secret.hash,
         prefix: secret.prefix,
-        createdBy: principal.userId ?? null,
+        // A token made by a token belongs to the same person: it lives and dies with that user.
+        createdBy: principal.userId ?? principal.creatorId ?? null,
         expiresAt,
         revokedAt: null,
         lastUsedAt: null,
@@ -45,6 +46,10 @@ export class ApiTokensService {
   async revoke(principal: Principal, id: string): Promise<ApiToken> {
     const token = await this.tokens.findOne({ where: { id: assertUuid(id, 'id'), tenantId: principal.tenantId } });
     if (!token) throw VigiaException.notFound('API token');
+    // Nobody acts on a credential of a role above their own (an admin cannot cut off an owner's automation).
+    if (!roleAtLeast(principal.role, token.role)) {
+      throw new VigiaException('FORBIDDEN', `only an ${token.role} or higher can revoke a token with the ${token.role} role`, 'id');
+    }
     token.revokedAt ??= this.clock.now();
     return this.tokens.save(token);
   }

@@ -1,7 +1,8 @@
 export { TenancyModule } from './tenancy.module.js';
 export { TENANCY_ENTITIES, Tenant, User, ApiToken, Role, roleAtLeast } from './entities/index.js';
 export type { Principal } from './auth/principal.js';
-export { CurrentPrincipal, Public, RequireRole } from './auth/auth.decorators.js';
+export { CurrentPrincipal, Public, RequireRole, currentSubscriber, type GraphqlRequestContext } from './auth/auth.decorators.js';
+export { TrustedProxies } from './auth/trusted-proxies.js';
 export { TenantBootstrapService, type NewTenant } from './bootstrap.service.js';
 export { AuthService } from './auth/auth.service.js';
 export { TenantScopedRepository } from './tenant-scoped.repository.js';

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiTokensService } from './api-tokens.service.js';
 import { GraphqlAuthGuard } from './auth/auth.guard.js';
 import { AuthService } from './auth/auth.service.js';
+import { LiveCredentials } from './auth/live-credentials.service.js';
 import { LoginThrottle } from './auth/login-throttle.service.js';
 import { Argon2PasswordHasher, PasswordHasher } from './auth/password.hasher.js';
 import { TenantBootstrapService } from './bootstrap.service.js';
@@ -20,6 +21,7 @@ import { UsersService } from './users.service.js';
     { provide: APP_GUARD, useClass: GraphqlAuthGuard },
     AuthService,
     LoginThrottle,
+    LiveCredentials,
     UsersService,
     ApiTokensService,
     TenantBootstrapService,

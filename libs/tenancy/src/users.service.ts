@@ -5,6 +5,7 @@ import { assertUuid, CLOCK, type Clock, type Connection, PageArgs, paginate, Vig
 import { TransactionRunner } from '#lib/persistence';
 import type { Principal } from './auth/principal.js';
 import { PasswordHasher } from './auth/password.hasher.js';
+import { hashSecret } from './auth/secrets.js';
 import { Role, roleAtLeast } from './entities/role.js';
 import { Session } from './entities/session.entity.js';
 import { Tenant } from './entities/tenant.entity.js';
@@ -93,14 +94,26 @@ export class UsersService {
     });
   }
 
-  async changePassword(principal: Principal, input: ChangePasswordInput): Promise<boolean> {
+  /**
+   * A new password ends the user's other sessions: whoever else held one (perhaps the reason for the change) is out.
+   * The caller's own session stays. Returns how many sessions were ended.
+   */
+  async changePassword(principal: Principal, input: ChangePasswordInput, currentBearer: string): Promise<number> {
     if (!principal.userId) throw new VigiaException('FORBIDDEN', 'an API token has no password');
     const user = await this.get(principal, principal.userId);
     if (!(await this.hasher.verify(user.passwordHash, input.currentPassword))) {
       throw VigiaException.invalid('input.currentPassword', 'is not your current password');
     }
-    await this.users.update({ id: user.id }, { passwordHash: await this.hasher.hash(input.newPassword) });
-    return true;
+    const passwordHash = await this.hasher.hash(input.newPassword);
+    return this.tx.run(async (manager) => {
+      await manager.update(User, { id: user.id }, { passwordHash });
+      const ended = await manager.update(
+        Session,
+        { userId: user.id, revokedAt: IsNull(), tokenHash: Not(hashSecret(currentBearer)) },
+        { revokedAt: this.clock.now() },
+      );
+      return ended.affected ?? 0;
+    });
   }
 
   private async lockedUser(manager: EntityManager, principal: Principal, id: string): Promise<User> {

@@ -11,8 +11,10 @@ export interface AlertMessage {
   since: string;
   details: Record<string, unknown>;
   link?: string;
-  /** Signed link that acknowledges the incident (e-mail). */
+  /** Signed link that acknowledges the incident (e-mail); added at delivery, per channel, never stored. */
   ackLink?: string;
+  /** A trigger: delivery adds the acknowledgement link for the channel it goes to. */
+  ackable?: boolean;
 }
 
 export interface DeliveryOutcome {

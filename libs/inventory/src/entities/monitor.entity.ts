@@ -23,7 +23,10 @@ export class Monitor {
   @Field(() => ID, { nullable: true, description: 'Null for a host-level check (e.g. ICMP)' })
   @Index() @Column({ type: 'uuid', nullable: true }) serviceId: string | null;
   @ManyToOne(() => Service, { onDelete: 'RESTRICT' }) @JoinColumn({ name: 'service_id' }) service?: Service;
-  @Field(() => GraphQLJSONObject) @Column({ type: 'jsonb' }) config: Record<string, unknown>;
+  @Field(() => GraphQLJSONObject, { description: 'Credentials (passwords, Authorization headers) read "<sealed>": they are write-only; send "<sealed>" back (or leave them out) to keep them' })
+  @Column({ type: 'jsonb' }) config: Record<string, unknown>;
+  /** The credentials of `config`, sealed with the master key (SecretBox, context `monitors:<id>`); never in the API. */
+  @Column({ type: 'text', nullable: true }) secretsSealed: string | null;
   @Field(() => Int) @Column({ type: 'int' }) intervalMs: number;
   @Field(() => Int) @Column({ type: 'int' }) timeoutMs: number;
   @Field() @Column({ type: 'boolean', default: true }) enabled: boolean;

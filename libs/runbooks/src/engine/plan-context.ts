@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { type SshTarget } from '#lib/executors';
-import { Host, Monitor, SshCredentialsService } from '#lib/inventory';
+import { Host, Monitor, openSecrets, revealSecrets, SshCredentialsService } from '#lib/inventory';
 import { SecretBox } from '#lib/secrets';
 import type { Resource } from '../entities/resource.entity.js';
 import { type PlanContext, type ResolvedHost, type ResourceView, StepInputError } from '../steps/step.js';
@@ -68,7 +68,9 @@ export class PlanContextFactory {
         if (!monitor) throw new StepInputError(path, `unknown monitor ${JSON.stringify(nameOrId)}`, 'NOT_FOUND');
         if (monitor.type === 'ssh') throw new StepInputError(path, 'SSH monitors cannot be polled by wait.until; use ssh.exec');
         const host = await resolveHost(monitor.hostId, path, false);
-        return { label: `monitor ${monitor.name}`, type: monitor.type, config: monitor.config, address: host.address, timeoutMs: monitor.timeoutMs };
+        // The probe gets the monitor's credentials in clear; the label (what previews and audit show) does not.
+        const config = revealSecrets(monitor.config, openSecrets(this.box, monitor.id, monitor.secretsSealed));
+        return { label: `monitor ${monitor.name}`, type: monitor.type, config, address: host.address, timeoutMs: monitor.timeoutMs };
       },
     };
   }

@@ -1,8 +1,8 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import { ConnectionType, PageArgs } from '#lib/common';
+import { ConnectionType, PageArgs, QUERY_COST } from '#lib/common';
 import { AlertsService } from '#lib/alerts';
 import { Host, HostsService } from '#lib/inventory';
-import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
+import { CurrentPrincipal, currentSubscriber, type GraphqlRequestContext, type Principal, RequireRole, Role } from '#lib/tenancy';
 import { BUILTIN_RUNBOOKS } from '../document/builtin-runbooks.js';
 import { parseRunbook } from '../document/runbook-document.js';
 import { RUN_TRIGGER, type RunEvent, RunFeed } from '../engine/run-feed.js';
@@ -127,10 +127,6 @@ export class RunbooksResolver {
   }
 }
 
-interface SubscriptionContext {
-  req: { principal?: Principal };
-}
-
 @Resolver(() => RunbookRun)
 export class RunsResolver {
   constructor(
@@ -149,7 +145,7 @@ export class RunsResolver {
     return this.runsService.scope.get(principal, id);
   }
 
-  @Query(() => [StepPreviewType], { description: 'Exactly what each step would run, parameters resolved; nothing is executed' })
+  @Query(() => [StepPreviewType], { description: 'Exactly what each step would run, parameters resolved; nothing is executed', complexity: QUERY_COST.dryRun })
   dryRunRunbook(@CurrentPrincipal() principal: Principal, @Args('input') input: DryRunInput) {
     return this.runsService.preview(principal, { ...input, params: input.params ?? {} });
   }
@@ -180,7 +176,9 @@ export class RunsResolver {
   @Subscription(() => RunUpdate, {
     description: 'Status, step checkpoints and live output of one run',
     // The tenant comes from the subscriber's token: another tenant's runs never pass this filter.
-    filter: (event: RunEvent, args: { runId: string }, context: SubscriptionContext) => event.tenantId === context.req.principal?.tenantId && event.runId === args.runId,
+    // Checked against the subscriber's credential as of now: a revoked one gets nothing more (and its socket closes).
+    filter: async (event: RunEvent, args: { runId: string }, context: GraphqlRequestContext) =>
+      event.tenantId === (await currentSubscriber(context))?.tenantId && event.runId === args.runId,
     resolve: (event: RunEvent) => event,
   })
   runUpdated(@Args('runId', { type: () => ID }) _runId: string) {

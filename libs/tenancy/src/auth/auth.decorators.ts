@@ -13,7 +13,28 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC
 export const RequireRole = (role: Role): MethodDecorator & ClassDecorator => SetMetadata(ROLES_KEY, role);
 
 export interface GraphqlRequestContext {
-  req: { headers: Record<string, string | string[] | undefined>; ip?: string; principal?: Principal; bearer?: string };
+  req: {
+    headers: Record<string, string | string[] | undefined>;
+    ip?: string;
+    /** The client's address, X-Forwarded-For applied only from trusted proxies (set by the GraphQL context). */
+    clientAddress?: string;
+    principal?: Principal;
+    bearer?: string;
+    /** A WebSocket subscription's connection: closed when its credential stops working. */
+    subscriptionSocket?: ClosableSocket;
+    /** For a subscription: the subscriber's credential as of now (cached briefly), undefined once it stopped working. */
+    recheck?: () => Promise<Principal | undefined>;
+  };
+}
+
+export interface ClosableSocket {
+  close(code?: number, reason?: string): void;
+  once(event: 'close', listener: () => void): unknown;
+}
+
+/** The address to count failures against: never a header from an untrusted sender. */
+export function clientAddressOf(req: GraphqlRequestContext['req']): string {
+  return req.clientAddress ?? req.ip ?? 'unknown';
 }
 
 export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
@@ -23,9 +44,18 @@ export const CurrentPrincipal = createParamDecorator((_data: unknown, context: E
 });
 
 export const ClientIp = createParamDecorator((_data: unknown, context: ExecutionContext): string => {
-  return GqlExecutionContext.create(context).getContext<GraphqlRequestContext>().req.ip ?? 'unknown';
+  return clientAddressOf(GqlExecutionContext.create(context).getContext<GraphqlRequestContext>().req);
 });
 
 export const BearerToken = createParamDecorator((_data: unknown, context: ExecutionContext): string => {
   return GqlExecutionContext.create(context).getContext<GraphqlRequestContext>().req.bearer ?? '';
 });
+
+/**
+ * Whom a subscription event may go to: the subscriber's principal as of now (a revoked, logged-out, deleted or
+ * demoted credential shows here within the cache's lifetime), not as of when it subscribed.
+ */
+export async function currentSubscriber(context: GraphqlRequestContext): Promise<Principal | undefined> {
+  const req = context.req;
+  return req.recheck ? req.recheck() : req.principal;
+}

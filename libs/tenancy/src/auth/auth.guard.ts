@@ -3,8 +3,9 @@ import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext, type GqlContextType } from '@nestjs/graphql';
 import { VigiaException } from '#lib/common';
 import { Role, roleAtLeast } from '../entities/role.js';
-import { type GraphqlRequestContext, PUBLIC_KEY, ROLES_KEY } from './auth.decorators.js';
+import { clientAddressOf, type GraphqlRequestContext, PUBLIC_KEY, ROLES_KEY } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
+import { LiveCredentials } from './live-credentials.service.js';
 
 /**
  * Authenticates every GraphQL operation and checks roles. Fails closed: a resolver needs @Public to skip auth,
@@ -15,6 +16,7 @@ export class GraphqlAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly live: LiveCredentials,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -27,8 +29,9 @@ export class GraphqlAuthGuard implements CanActivate {
       const header = req.headers.authorization;
       const match = typeof header === 'string' ? /^Bearer\s+(\S{1,200})$/i.exec(header) : null;
       if (!match?.[1]) throw new VigiaException('UNAUTHENTICATED', 'a bearer token is required');
-      req.principal = await this.auth.authenticate(match[1], req.ip ?? 'unknown');
+      req.principal = await this.auth.authenticate(match[1], clientAddressOf(req));
       req.bearer = match[1];
+      this.live.track(req, match[1]);
     }
     const isMutation = gql.getInfo<{ operation: { operation: string } }>().operation.operation === 'mutation';
     const required = this.reflector.getAllAndOverride<Role | undefined>(ROLES_KEY, targets) ?? (isMutation ? undefined : Role.viewer);

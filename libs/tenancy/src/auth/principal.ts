@@ -7,4 +7,6 @@ export interface Principal {
   kind: 'session' | 'token';
   userId?: string;
   tokenId?: string;
+  /** For an API token: the user who created it. The token's role never exceeds theirs, and dies with them. */
+  creatorId?: string;
 }

@@ -1,9 +1,9 @@
 import { ApiToken } from './api-token.entity.js';
-import { AuthFailure } from './auth-failure.entity.js';
+import { AuthCounter } from './auth-counter.entity.js';
 import { Session } from './session.entity.js';
 import { Tenant } from './tenant.entity.js';
 import { User } from './user.entity.js';
 
-export { ApiToken, AuthFailure, Session, Tenant, User };
+export { ApiToken, AuthCounter, Session, Tenant, User };
 export { Role, roleAtLeast } from './role.js';
-export const TENANCY_ENTITIES = [Tenant, User, ApiToken, Session, AuthFailure];
+export const TENANCY_ENTITIES = [Tenant, User, ApiToken, Session, AuthCounter];

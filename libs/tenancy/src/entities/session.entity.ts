@@ -3,6 +3,7 @@ import { User } from './user.entity.js';
 
 /** A login. Opaque bearer token (not a JWT) so that logout and disabling a user take effect at once. */
 @Entity('sessions')
+@Index(['userId', 'clientAddress'])
 export class Session {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Index() @Column({ type: 'uuid' }) userId: string;
@@ -12,4 +13,6 @@ export class Session {
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @Column({ type: 'timestamptz' }) expiresAt: Date;
   @Column({ type: 'timestamptz', nullable: true }) revokedAt: Date | null;
+  /** The client address the login came from: a later login of this user from there counts as a known address. */
+  @Column({ type: 'text', nullable: true }) clientAddress: string | null;
 }

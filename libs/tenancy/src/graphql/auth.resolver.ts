@@ -4,7 +4,7 @@ import { BearerToken, ClientIp, CurrentPrincipal, Public, RequireRole } from '..
 import type { Principal } from '../auth/principal.js';
 import { Role } from '../entities/role.js';
 import { UsersService } from '../users.service.js';
-import { ChangePasswordInput, LoginInput, LoginResult, Me, UpdateTenantInput } from './tenancy.dto.js';
+import { ChangePasswordInput, LoginInput, LoginResult, Me, PasswordChanged, UpdateTenantInput } from './tenancy.dto.js';
 import { Tenant } from '../entities/tenant.entity.js';
 
 @Resolver()
@@ -41,8 +41,12 @@ export class AuthResolver {
   }
 
   @RequireRole(Role.viewer)
-  @Mutation(() => Boolean)
-  changePassword(@CurrentPrincipal() principal: Principal, @Args('input') input: ChangePasswordInput): Promise<boolean> {
-    return this.users.changePassword(principal, input);
+  @Mutation(() => PasswordChanged, { description: 'Set a new password; every other session of yours ends' })
+  async changePassword(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: ChangePasswordInput,
+    @BearerToken() bearer: string,
+  ): Promise<PasswordChanged> {
+    return { changed: true, endedSessions: await this.users.changePassword(principal, input, bearer) };
   }
 }

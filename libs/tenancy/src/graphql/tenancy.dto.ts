@@ -52,6 +52,12 @@ export class ChangePasswordInput {
   @Field() @IsString() @MinLength(12, { message: 'must be at least 12 characters' }) @MaxLength(200) newPassword: string;
 }
 
+@ObjectType()
+export class PasswordChanged {
+  @Field() changed: boolean;
+  @Field(() => Int, { description: 'Your other sessions that this change ended (this one stays)' }) endedSessions: number;
+}
+
 @InputType()
 export class CreateApiTokenInput {
   @Field() @IsString() @MinLength(1) @MaxLength(100) name: string;

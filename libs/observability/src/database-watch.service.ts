@@ -1,0 +1,55 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { VigiaConfig } from '#lib/config';
+
+/**
+ * Pings the database in the background so liveness can answer without touching it: a process that has not reached
+ * its database for longer than VIGIA_HEALTH_DB_GRACE_SECONDS fails /healthz, so an orchestrator restarts it (a
+ * process with no database sees nothing and must not look healthy). Shorter outages (a failover of PostgreSQL)
+ * only fail /readyz.
+ */
+@Injectable()
+export class DatabaseWatch implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('DatabaseWatch');
+  private lastOkAt = Date.now();
+  private timer?: NodeJS.Timeout;
+  private pinging = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: VigiaConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // Several pings within the grace period, never more than one every 5 s.
+    const every = Math.min(5_000, Math.max(250, Math.floor(this.config.healthDbGraceMs / 4)));
+    this.timer = setInterval(() => void this.ping(every), every).unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Milliseconds since the database last answered; undefined while within the grace period. */
+  unreachableFor(now = Date.now()): number | undefined {
+    const silent = now - this.lastOkAt;
+    return silent > this.config.healthDbGraceMs ? silent : undefined;
+  }
+
+  private async ping(timeoutMs: number): Promise<void> {
+    if (this.pinging) return;
+    this.pinging = true;
+    try {
+      await Promise.race([
+        this.dataSource.query('SELECT 1'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref()),
+      ]);
+      if (this.unreachableFor()) this.logger.log('the database answers again');
+      this.lastOkAt = Date.now();
+    } catch (error) {
+      this.logger.warn(`database unreachable for ${Date.now() - this.lastOkAt} ms: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.pinging = false;
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { Logger } from '@nestjs/common';
+import { getIntrospectionQuery } from 'graphql';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startTestApi, type TestApi } from '../support/test-api.js';
+import { codeOf } from './support.js';
+
+describe('query limits against alias amplification and deep introspection (issue 18, item 11 and Low items)', () => {
+  let api: TestApi;
+  let token: string;
+  const errorLogs = vi.spyOn(Logger.prototype, 'error');
+
+  beforeAll(async () => {
+    // A low depth limit, so that a valid query of this schema can exceed it.
+    api = await startTestApi({ VIGIA_GRAPHQL_MAX_DEPTH: '4' });
+    ({ token } = await api.tenant('limits'));
+  });
+  afterAll(() => api?.close());
+  afterEach(() => errorLogs.mockClear());
+
+  const aliases = (count: number, field: string): string => `{ ${Array.from({ length: count }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
+
+  it('refuses 1,000 aliases of fleet before running any, as HTTP 400 QUERY_TOO_COMPLEX', async () => {
+    const started = performance.now();
+    const res = await api.gql(aliases(1000, 'fleet { total }'), {}, token);
+    const ms = performance.now() - started;
+    expect(res.status).toBe(400);
+    expect(codeOf(res)).toBe('QUERY_TOO_COMPLEX');
+    expect(res.errors![0]!.message).toMatch(/query complexity \d+ exceeds the limit of 20000/);
+    expect(ms).toBeLessThan(1_000);
+    // One fleet is fine: the cost is real, not prohibitive.
+    const one = await api.gql<{ fleet: { total: number } }>('{ fleet { total } }', {}, token);
+    expect(one.status).toBe(200);
+    expect(one.data?.fleet.total).toBe(0);
+  });
+
+  it('refuses 200 aliases of dryRunRunbook (and 11 already)', async () => {
+    const dryRun = 'dryRunRunbook(input: {source: "name: x"}) { name }';
+    for (const count of [200, 11]) {
+      const res = await api.gql(aliases(count, dryRun), {}, token);
+      expect(res.status).toBe(400);
+      expect(codeOf(res)).toBe('QUERY_TOO_COMPLEX');
+    }
+  });
+
+  it('answers a depth violation with HTTP 400 and a code, not 500', async () => {
+    const shallow = await api.gql('{ monitors { nodes { host { id } } } }', {}, token);
+    expect(shallow.status).toBe(200);
+    const deep = await api.gql('{ monitors { nodes { service { host { site { id } } } } } }', {}, token);
+    expect(deep.status).toBe(400);
+    expect(codeOf(deep)).toBe('QUERY_TOO_COMPLEX');
+    expect(deep.errors![0]!.message).toBe('query depth 6 exceeds the limit of 4');
+  });
+
+  it('limits the depth of introspection too, while the standard introspection query still works', async () => {
+    const standard = await api.gql<{ __schema: { types: unknown[] } }>(getIntrospectionQuery());
+    expect(standard.status).toBe(200);
+    expect(standard.data?.__schema.types.length).toBeGreaterThan(50);
+    // graphql-js already refuses fields-in-fields nesting; a tower of ofType passes it and was unbounded.
+    const nested = `{ __type(name: "Query") { fields { type { ${'ofType { '.repeat(20)} name ${'} '.repeat(20)} } } } }`;
+    const res = await api.gql(nested);
+    expect(res.status).toBe(400);
+    expect(codeOf(res)).toBe('QUERY_TOO_COMPLEX');
+    expect(res.errors![0]!.message).toMatch(/introspection depth \d+ exceeds the limit of 15/);
+  });
+
+  it('names the field of an enum error, from a literal or a variable', async () => {
+    const literal = await api.gql('mutation { createApiToken(input: {name: "x", role: superuser}) { token } }', {}, token);
+    expect(literal.errors![0]!.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED', field: 'input.role' });
+    const variable = await api.gql('mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token } }', { i: { name: 'x', role: 'superuser' } }, token);
+    expect(variable.errors![0]!.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'i.role' });
+    const argument = await api.gql('{ users(first: "ten") { nodes { id } } }', {}, token);
+    expect(argument.errors![0]!.extensions?.field).toBe('first');
+  });
+
+  it('does not log client errors (refusals, bad input, limits) at error level', async () => {
+    await api.gql(aliases(1000, 'fleet { total }'), {}, token);
+    await api.gql('mutation { createSite(input: {name: ""}) { id } }', {}, token);
+    await api.gql('{ me { role } }', {}, 'vgs_not-a-token');
+    const viewer = await api.userWithRole(token, 'limits', 'viewer');
+    await api.gql('mutation { createSite(input: {name: "nope"}) { id } }', {}, viewer);
+    expect(errorLogs).not.toHaveBeenCalled();
+  });
+});
