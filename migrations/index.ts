@@ -1,3 +1,4 @@
+import { CustomerReports1796047689193 } from './1796047689193-customer-reports.js';
 import { RunStepOutputs1795381489551 } from './1795381489551-run-step-outputs.js';
 import { Runbooks1795378045348 } from './1795378045348-runbooks.js';
 import { MonitorSeverity1795374314538 } from './1795374314538-monitor-severity.js';
@@ -28,4 +29,5 @@ export const allMigrations = [
   MonitorSeverity1795374314538,
   Runbooks1795378045348,
   RunStepOutputs1795381489551,
+  CustomerReports1796047689193,
 ];
