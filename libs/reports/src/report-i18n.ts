@@ -222,9 +222,9 @@ export class ReportFormat {
     this.upTo4 = new Intl.NumberFormat(language, { maximumFractionDigits: 4, useGrouping: false });
     this.upTo1 = new Intl.NumberFormat(language, { maximumFractionDigits: 1, useGrouping: false });
     this.integer = new Intl.NumberFormat(language, { maximumFractionDigits: 0 });
-    this.dateTimeFormat = new Intl.DateTimeFormat(language, { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+    this.dateTimeFormat = new Intl.DateTimeFormat(language, { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
     this.dayFormat = new Intl.DateTimeFormat(language, { timeZone, weekday: 'short', day: 'numeric', month: 'short' });
-    // en-CA prints ISO dates (2026-11-30); the machine-readable day of the CSV and JSON.
+    // 24-hour clock in every language: an SLA dispute should not hinge on AM/PM. en-CA prints ISO dates (2026-11-30); the machine-readable day of the CSV and JSON.
     this.isoDayFormat = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
   }
 
