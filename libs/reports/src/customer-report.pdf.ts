@@ -116,7 +116,7 @@ function drawIncidents(doc: Doc, view: CustomerReportView): void {
   const t = view.format.t;
   heading(doc, view, t.incidentsHeading);
   const width = contentWidth(doc);
-  const columns = [0.3, 0.24, 0.24, 0.14, 0.08].map((share) => share * width);
+  const columns = [0.28, 0.24, 0.24, 0.11, 0.13].map((share) => share * width);
   const row = (cells: string[], bold: boolean): void => {
     if (doc.y > doc.page.height - MARGIN - 40) doc.addPage();
     const top = doc.y;
