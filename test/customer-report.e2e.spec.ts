@@ -176,6 +176,8 @@ describe('customer report: one zone, five languages, branding, a real PDF', () =
       const res = await branding(input);
       expect(res.errors?.[0]?.extensions, name).toMatchObject({ code: 'VALIDATION_FAILED', field });
     }
+    // Saving other settings of the tenant (which does not load the logo) keeps it.
+    await run('mutation { updateTenant(input: {customerNotices: false}) { id } }');
     const me = await run<{ me: { tenant: { primaryColor: string; logo: string } } }>('{ me { tenant { primaryColor logo } } }');
     expect(me.me.tenant).toEqual({ primaryColor: '#aa3300', logo: `data:image/png;base64,${TINY_PNG_BASE64}` });
   });
