@@ -11,12 +11,29 @@ const INK = '#101828';
 const MUTED = '#475467';
 const RULE = '#eaecf0';
 
+/** The characters of WinAnsi (Windows-1252) beyond Latin-1's printable range. */
+const CP1252_EXTRAS = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
+
+function inWinAnsi(c: string): boolean {
+  const code = c.codePointAt(0)!;
+  return (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || CP1252_EXTRAS.has(c);
+}
+
 /**
- * PDF's standard fonts speak WinAnsi, which covers the five languages' accents but not the thin spaces Intl puts
- * around times and units (U+202F, U+2009): those become plain spaces; anything else outside Latin-1 is left to pdfkit.
+ * PDF's standard fonts speak WinAnsi: it covers the five languages' accents, but not the thin spaces Intl puts in
+ * dates (U+202F, U+2009) nor letters of other alphabets, which pdfkit would print as garbage. Thin spaces become
+ * spaces, a letter with a mark WinAnsi lacks loses the mark (ź → z), anything else becomes "?".
  */
-function winAnsi(text: string): string {
-  return text.replace(/[\u2007\u2009\u202f]/g, ' ');
+export function winAnsi(text: string): string {
+  let out = '';
+  for (const c of text.replace(/[\u2007\u2009\u202f]/g, ' ')) {
+    if (inWinAnsi(c)) out += c;
+    else {
+      const base = c.normalize('NFD').replace(/\p{M}/gu, '');
+      out += base && [...base].every(inWinAnsi) ? base : '?';
+    }
+  }
+  return out;
 }
 
 /**
