@@ -3,6 +3,7 @@ import { ObservationSpans1796054500000 } from './1796054500000-observation-spans
 import { SealMonitorCredentials1796048758060 } from './1796048758060-seal-monitor-credentials.js';
 import { AuthCountersAndSessionAddress1796047579028 } from './1796047579028-auth-counters-and-session-address.js';
 import { SoftDeleteAndLinkPeriods1796047538957 } from './1796047538957-soft-delete-and-link-periods.js';
+import { CustomerReports1796047689193 } from './1796047689193-customer-reports.js';
 import { RunStepOutputs1795381489551 } from './1795381489551-run-step-outputs.js';
 import { Runbooks1795378045348 } from './1795378045348-runbooks.js';
 import { MonitorSeverity1795374314538 } from './1795374314538-monitor-severity.js';
@@ -35,6 +36,7 @@ export const allMigrations = [
   RunStepOutputs1795381489551,
   SoftDeleteAndLinkPeriods1796047538957,
   AuthCountersAndSessionAddress1796047579028,
+  CustomerReports1796047689193,
   SealMonitorCredentials1796048758060,
   ObservationSpans1796054500000,
   IncidentOutbox1796054600000,

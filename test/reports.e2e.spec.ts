@@ -181,18 +181,19 @@ describe('customer SLA pages by signed link', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('private, no-store');
     const html = await res.text();
-    expect(html).toContain('Panadería &#60;López&#62;: service availability, 2026-10');
+    expect(html).toContain('Panadería &#60;López&#62;: service availability, October 2026');
+    expect(html).toContain('All days and times in UTC.');
     expect(html).toContain('43 min 12 s');
     expect(html).toMatch(/<b class="ok">met<\/b>target 99.9 %/);
-    expect(html.match(/class="day"/g)).toHaveLength(31);
-    expect(html).toContain('<td>Shop</td><td>2026-10-10 10:00 UTC</td>');
+    expect(html.match(/class="day /g)).toHaveLength(31);
+    expect(html).toContain('<td>Shop</td><td>Oct 10, 2026, 10:00</td>');
     expect(html).not.toMatch(/10\.9\.8\.7|internal-web-7|HTTP 503/);
   });
 
   it('exports the same numbers as CSV and JSON', async () => {
     const url = `${api.url}${await link(customer)}`;
     const csv = await (await fetch(`${url}&format=csv`)).text();
-    expect(csv.split('\n')[0]).toBe('day,availability,downtime_ms,planned_ms');
+    expect(csv.split('\n')[0]).toBe('day (UTC),availability,downtime_ms,planned_ms');
     expect(csv).toContain('2026-10-10,0.97,2592000,0');
     const json = (await (await fetch(`${url}&format=json`)).json()) as { totals: { downtimeMs: number }; sla: { breached: boolean } };
     expect(json.totals.downtimeMs).toBe(2_592_000);

@@ -222,6 +222,12 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     await customerPage.waitForLoadState();
     expect(await customerPage.textContent('body')).toContain('Bakery Schmidt');
     await customerPage.close();
+    // The monthly e-mail as the customer would get it: subject, and the HTML in a sandboxed iframe.
+    await page.getByRole('button', { name: 'Preview monthly e-mail' }).click();
+    expect(await page.getByTestId('mail-preview-subject').textContent()).toMatch(/^Bakery Schmidt: service availability /);
+    const frame = page.frameLocator('iframe[title="Monthly e-mail preview"]');
+    expect(await frame.getByRole('heading', { level: 2 }).textContent()).toContain('Bakery Schmidt');
+    expect(await page.locator('iframe[title="Monthly e-mail preview"]').getAttribute('sandbox')).toBe('');
     // The year view: one bar per month, the same outage counted.
     await page.getByLabel('Period', { exact: true }).selectOption('year');
     await expect.poll(() => page.locator('.chart rect').count()).toBeLessThanOrEqual(12);

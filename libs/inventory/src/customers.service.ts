@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { type Connection, type PageArgs, withDatabaseErrors } from '#lib/common';
+import { CLOCK, type Clock, type Connection, type PageArgs, withDatabaseErrors } from '#lib/common';
 import { TransactionRunner } from '#lib/persistence';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { Customer } from './entities/customer.entity.js';
@@ -17,6 +17,7 @@ export class CustomersService {
   constructor(
     @InjectRepository(Customer) repository: Repository<Customer>,
     private readonly tx: TransactionRunner,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.scope = new TenantScopedRepository(repository, 'customer');
   }
@@ -26,11 +27,18 @@ export class CustomersService {
   }
 
   create(principal: Principal, input: CreateCustomerInput): Promise<Customer> {
-    return this.scope.create(principal, { ...input, name: input.name.trim() });
+    const monthlyReports = input.monthlyReports ?? false;
+    return this.scope.create(principal, { ...input, name: input.name.trim(), monthlyReports, monthlyReportsSince: monthlyReports ? this.clock.now() : null });
   }
 
-  update(principal: Principal, id: string, input: UpdateCustomerInput): Promise<Customer> {
-    return this.scope.update(principal, id, { ...input, name: keepNull(input.name, (n) => n.trim()) });
+  async update(principal: Principal, id: string, input: UpdateCustomerInput): Promise<Customer> {
+    const patch: { [K in keyof Customer]?: Customer[K] | null } = { ...input, name: keepNull(input.name, (n) => n.trim()) };
+    if (typeof input.monthlyReports === 'boolean') {
+      const current = await this.scope.get(principal, id);
+      // Switching on stamps the moment (no e-mail for a month already over); saving "on" again keeps the first stamp.
+      if (input.monthlyReports !== current.monthlyReports) patch.monthlyReportsSince = input.monthlyReports ? this.clock.now() : null;
+    }
+    return this.scope.update(principal, id, patch);
   }
 
   /** Soft delete: hidden from now on, its running link periods end now; its reports over past periods stay. */

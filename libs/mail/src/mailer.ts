@@ -8,6 +8,8 @@ export interface OutgoingMail {
   html: string;
   text: string;
   headers?: Record<string, string>;
+  /** Files sent with the message; `cid` makes one an inline part the HTML shows as `<img src="cid:…">`. */
+  attachments?: { filename: string; content: Buffer; contentType: string; cid?: string }[];
 }
 
 /** Outgoing e-mail behind one provider: nodemailer over SMTP (VIGIA_SMTP_URL), STARTTLS/TLS and auth from the URL. */

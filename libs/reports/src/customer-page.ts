@@ -1,75 +1,76 @@
 import { escapeHtml as esc } from '#lib/common';
-import { formatDuration, formatPercent as pct } from './nines.js';
+import type { CustomerReportView } from './customer-report.view.js';
 import type { AvailabilityReport } from './report.types.js';
+import type { ReportFormat } from './report-i18n.js';
 
-export interface CustomerPageData {
-  tenantName: string;
-  customerName: string;
-  month: string;
-  report: AvailabilityReport;
-  /** Service names by id: what a customer may see of the incidents (no host names, addresses or reasons). */
-  serviceNames: Map<string, string>;
-}
+/**
+ * The page's Content-Security-Policy: nothing loads from anywhere, inline styles only, and images only as data: URLs
+ * (the tenant's logo is inlined), so a hostile name that slipped past escaping still could not run or fetch anything.
+ */
+export const CUSTOMER_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-
-function dayColor(a: number | null): string {
-  if (a === null) return '#d0d5dd';
-  if (a >= 0.9999) return '#12b76a';
-  if (a >= 0.999) return '#84cc16';
-  if (a >= 0.99) return '#f79009';
-  return '#d92d20';
-}
-
-/** The customer's SLA page: server-rendered, printable, only customer-facing data. */
-export function renderCustomerPage(data: CustomerPageData): string {
-  const { report } = data;
-  const t = report.totals;
-  const sla = report.sla;
-  const days = report.series
-    .map((d) => {
-      const label = `${d.from.toISOString().slice(0, 10)}: ${pct(d.figures.availability)}, down ${formatDuration(d.figures.downtimeMs)}`;
-      return `<span class="day" style="background:${dayColor(d.figures.availability)}" title="${esc(label)}" aria-label="${esc(label)}"></span>`;
-    })
+function incidentRows(view: CustomerReportView): string {
+  const t = view.format.t;
+  if (!view.incidents.length) return `<tr><td colspan="5">${esc(t.noIncidents)}</td></tr>`;
+  return view.incidents
+    .map((i) => `<tr><td>${esc(i.service)}</td><td>${esc(i.start)}</td><td>${esc(i.end)}</td><td>${esc(i.duration)}</td><td>${esc(i.planned)}</td></tr>`)
     .join('');
-  const incidents = report.incidents.length
-    ? report.incidents
-        .map((i) => {
-          const end = i.resolvedAt ? i.resolvedAt.toISOString().replace('T', ' ').slice(0, 16) : 'ongoing';
-          const duration = i.resolvedAt ? formatDuration(i.resolvedAt.getTime() - i.openedAt.getTime()) : '–';
-          const service = (i.serviceId && data.serviceNames.get(i.serviceId)) || 'service';
-          return `<tr><td>${esc(service)}</td><td>${i.openedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC</td><td>${end}</td><td>${duration}</td><td>${i.planned ? 'planned' : ''}</td></tr>`;
-        })
-        .join('')
-    : '<tr><td colspan="5">No incidents this month.</td></tr>';
+}
+
+/** The customer's SLA page: server-rendered, printable, only customer-facing data, in the customer's language. */
+export function renderCustomerPage(view: CustomerReportView): string {
+  const t = view.format.t;
+  const days = view.days
+    .map((d) => `<span class="day ${d.tone}" style="background:${d.color}" title="${esc(d.title)}" aria-label="${esc(d.title)}"></span>`)
+    .join('');
+  const logo = view.logo ? `<img class="logo" src="${esc(view.logo.dataUrl)}" alt="${esc(view.tenantName)}">` : '';
+  const sla = view.sla
+    ? `<div class="figure"><b class="${view.sla.met ? 'ok' : 'breach'}">${esc(view.sla.status)}</b>${esc(view.sla.target)}</div>`
+    : '';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(data.customerName)} — service availability ${esc(data.month)}</title>
+<html lang="${view.language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(view.title)}</title>
 <style>
  body{font:15px/1.5 system-ui,sans-serif;color:#101828;max-width:900px;margin:2rem auto;padding:0 1rem}
- h1{font-size:1.4rem;margin:0} .muted{color:#475467} .figures{display:flex;gap:2rem;flex-wrap:wrap;margin:1.5rem 0}
- .figure b{display:block;font-size:1.6rem} .bar{display:flex;gap:2px;margin:1rem 0} .day{flex:1;height:32px;border-radius:2px}
- table{width:100%;border-collapse:collapse} td,th{text-align:left;padding:.35rem;border-bottom:1px solid #eaecf0}
+ h1{font-size:1.4rem;margin:0;color:${view.color}} h2{color:${view.color}} .muted{color:#475467}
+ .brand{display:flex;align-items:center;gap:1rem} .logo{max-height:56px;max-width:240px}
+ .figures{display:flex;gap:2rem;flex-wrap:wrap;margin:1.5rem 0} .figure b{display:block;font-size:1.6rem}
+ .bar{display:flex;gap:2px;margin:1rem 0} .day{flex:1;height:32px;border-radius:2px}
+ table{width:100%;border-collapse:collapse} td,th{text-align:left;padding:.35rem;border-bottom:1px solid #eaecf0} th{border-bottom:2px solid ${view.color}}
  .ok{color:#067647} .breach{color:#b42318} @media print{body{margin:0}.day{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
 </style></head><body>
-<p class="muted">${esc(data.tenantName)}</p>
-<h1>${esc(data.customerName)}: service availability, ${esc(data.month)}</h1>
-<p class="muted">Times in UTC. Planned maintenance is not counted. Time zone for days: ${esc(report.timeZone)}.</p>
+<div class="brand">${logo}<p class="muted">${esc(view.tenantName)}</p></div>
+<h1>${esc(view.title)}</h1>
+<p class="muted zone">${esc(view.zoneNote)} ${esc(view.maintenanceNote)}</p>
 <div class="figures">
- <div class="figure"><b>${pct(t.availability)}</b>availability</div>
- <div class="figure"><b>${formatDuration(t.downtimeMs)}</b>downtime</div>
- <div class="figure"><b>${t.failures}</b>incidents</div>
- ${sla ? `<div class="figure"><b class="${sla.breached ? 'breach' : 'ok'}">${sla.breached ? 'missed' : 'met'}</b>target ${sla.targetPercent} % (allowed ${formatDuration(sla.allowedDowntimeMs)})</div>` : ''}
+ <div class="figure"><b>${esc(view.availability)}</b>${esc(t.availability)}</div>
+ <div class="figure"><b>${esc(view.downtime)}</b>${esc(t.downtime)}</div>
+ <div class="figure"><b>${esc(view.incidentCount)}</b>${esc(view.incidentLabel)}</div>
+ ${sla}
 </div>
-<h2>Day by day</h2><div class="bar">${days}</div>
-<h2>Incidents</h2>
-<table><thead><tr><th>Service</th><th>Start</th><th>End</th><th>Duration</th><th></th></tr></thead><tbody>${incidents}</tbody></table>
+<h2>${esc(t.dayByDay)}</h2><div class="bar">${days}</div>
+<h2>${esc(t.incidentsHeading)}</h2>
+<table><thead><tr><th>${esc(t.service)}</th><th>${esc(t.start)}</th><th>${esc(t.end)}</th><th>${esc(t.duration)}</th><th></th></tr></thead><tbody>${incidentRows(view)}</tbody></table>
 </body></html>`;
 }
 
-/** The same numbers as CSV: one row per day, then a total row. */
-export function renderCustomerCsv(report: AvailabilityReport): string {
-  const rows = [['day', 'availability', 'downtime_ms', 'planned_ms'].join(',')];
-  for (const d of report.series) rows.push([d.from.toISOString().slice(0, 10), d.figures.availability ?? '', d.figures.downtimeMs, d.figures.plannedMs].join(','));
-  rows.push(['total', report.totals.availability ?? '', report.totals.downtimeMs, report.totals.plannedMs].join(','));
+/** A CSV field: quoted when it holds a comma, quote or line break (RFC 4180). */
+function csvField(value: string | number): string {
+  const s = String(value);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * The same numbers as CSV: one row per day (the local date in the tenant's zone, named in the first header), then a
+ * total row. Headers are in the customer's language; the figures stay machine-readable (dot decimals, milliseconds).
+ */
+export function renderCustomerCsv(report: AvailabilityReport, f: ReportFormat): string {
+  const h = f.t.csv;
+  const rows = [[`${h.day} (${report.timeZone})`, h.availability, h.downtimeMs, h.plannedMs].map(csvField).join(',')];
+  for (const d of report.series) {
+    const day = f.isoDay(new Date((d.from.getTime() + d.to.getTime()) / 2));
+    rows.push([day, d.figures.availability ?? '', d.figures.downtimeMs, d.figures.plannedMs].map(csvField).join(','));
+  }
+  rows.push([h.total, report.totals.availability ?? '', report.totals.downtimeMs, report.totals.plannedMs].map(csvField).join(','));
   return rows.join('\n') + '\n';
 }

@@ -1,15 +1,28 @@
 import { Controller, Get, Header, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Response } from 'express';
-import { DataSource, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { isUuid } from '#lib/common';
 import { Customer } from '#lib/inventory';
-import { Role, Tenant } from '#lib/tenancy';
-import { renderCustomerCsv, renderCustomerPage } from './customer-page.js';
-import { monthPeriod } from './periods.js';
+import { CUSTOMER_PAGE_CSP, renderCustomerCsv, renderCustomerPage } from './customer-page.js';
+import { renderCustomerPdf } from './customer-report.pdf.js';
+import { CustomerReportSource } from './customer-report.source.js';
+import type { CustomerReportView } from './customer-report.view.js';
 import { ReportLinks } from './report-links.js';
-import { ReportGranularity, SubjectKind } from './report.types.js';
-import { ReportsService } from './reports.service.js';
+import type { AvailabilityReport } from './report.types.js';
+
+/** The JSON export: the raw figures, plus the local day of each bucket and the zone and language they are in. */
+function customerJson(view: CustomerReportView, report: AvailabilityReport) {
+  return {
+    customer: view.customerName,
+    month: view.month,
+    timeZone: view.timeZone,
+    language: view.language,
+    totals: report.totals,
+    series: report.series.map((d) => ({ ...d, day: view.format.isoDay(new Date((d.from.getTime() + d.to.getTime()) / 2)) })),
+    sla: report.sla ?? null,
+  };
+}
 
 /**
  * Customer SLA pages, reached by an expiring signed link. Anything wrong (tampered, expired, another customer)
@@ -19,37 +32,33 @@ import { ReportsService } from './reports.service.js';
 export class CustomerPagesController {
   constructor(
     private readonly links: ReportLinks,
-    private readonly reports: ReportsService,
-    private readonly dataSource: DataSource,
-    @InjectRepository(Tenant) private readonly tenants: Repository<Tenant>,
+    private readonly source: CustomerReportSource,
     @InjectRepository(Customer) private readonly customers: Repository<Customer>,
   ) {}
 
   @Get(':customerId')
   @Header('Cache-Control', 'private, no-store')
   @Header('X-Robots-Tag', 'noindex')
+  @Header('X-Content-Type-Options', 'nosniff')
   async page(@Param('customerId') customerId: string, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
     const claims = isUuid(customerId) ? this.links.verify(customerId, query) : undefined;
     if (!claims || !isUuid(claims.tenantId)) throw new NotFoundException();
     const customer = await this.customers.findOne({ where: { id: customerId, tenantId: claims.tenantId } });
-    const tenant = await this.tenants.findOne({ where: { id: claims.tenantId } });
+    const tenant = await this.source.tenantWithLogo(claims.tenantId);
     if (!customer || !tenant) throw new NotFoundException();
-    const [year, month] = claims.month.split('-').map(Number) as [number, number];
-    const period = monthPeriod(year, month, tenant.timeZone);
-    const report = await this.reports.availabilityReport(
-      { tenantId: tenant.id, role: Role.viewer, kind: 'token' },
-      { subject: { kind: SubjectKind.customer, id: customer.id }, from: new Date(period.start), to: new Date(period.end), granularity: ReportGranularity.day },
-    );
+    const report = await this.source.report(tenant, customer, claims.month);
+    const view = await this.source.view(tenant, customer, claims.month, report);
     const format = query.format;
     if (format === 'json') {
-      res.type('application/json').send({ customer: customer.name, month: claims.month, totals: report.totals, series: report.series, sla: report.sla ?? null });
-      return;
+      res.type('application/json').send(customerJson(view, report));
+    } else if (format === 'csv') {
+      res.type('text/csv').attachment(`availability-${claims.month}.csv`).send(renderCustomerCsv(report, view.format));
+    } else if (format === 'pdf') {
+      const pdf = await renderCustomerPdf(view);
+      res.type('application/pdf').setHeader('Content-Disposition', `inline; filename="availability-${claims.month}.pdf"`).send(pdf);
+    } else {
+      res.setHeader('Content-Security-Policy', CUSTOMER_PAGE_CSP);
+      res.type('text/html').send(renderCustomerPage(view));
     }
-    if (format === 'csv') {
-      res.type('text/csv').attachment(`availability-${claims.month}.csv`).send(renderCustomerCsv(report));
-      return;
-    }
-    const services: { id: string; name: string }[] = await this.dataSource.query('SELECT id, name FROM services WHERE tenant_id = $1', [tenant.id]);
-    res.type('text/html').send(renderCustomerPage({ tenantName: tenant.name, customerName: customer.name, month: claims.month, report, serviceNames: new Map(services.map((s) => [s.id, s.name])) }));
   }
 }

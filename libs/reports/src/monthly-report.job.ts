@@ -5,11 +5,11 @@ import { DataSource, Repository } from 'typeorm';
 import { VigiaConfig } from '#lib/config';
 import { Customer } from '#lib/inventory';
 import { Mailer } from '#lib/mail';
-import { type Principal, Role, Tenant } from '#lib/tenancy';
+import { type Principal, Tenant } from '#lib/tenancy';
+import { CustomerReportSource } from './customer-report.source.js';
 import { type MonthlyMail, renderMonthlyMail } from './monthly-mail.js';
 import { monthPeriod, zoneOffsetMs } from './periods.js';
 import { ReportLinks } from './report-links.js';
-import { ReportGranularity, SubjectKind } from './report.types.js';
 import { ReportsService } from './reports.service.js';
 
 const MAX_ATTEMPTS = 3;
@@ -24,8 +24,10 @@ export function previousMonth(now: number, timeZone: string): string {
 }
 
 /**
- * Monthly report e-mails: every ten minutes each API process looks for tenants whose month has turned (in their own
- * time zone) and sends last month's report to each customer with an address, exactly once across processes.
+ * Monthly report e-mails, opt-in twice: every ten minutes each API process looks for tenants that send them and whose
+ * month has turned (in their own time zone), and sends last month's report to each customer that opted in and has an
+ * address, exactly once across processes. Never for a month that ended before the customer existed or before the
+ * tenant or the customer switched the e-mails on: a report of a month nobody asked for is a surprise, not a service.
  */
 @Injectable()
 export class MonthlyReportJob {
@@ -33,6 +35,7 @@ export class MonthlyReportJob {
 
   constructor(
     private readonly reports: ReportsService,
+    private readonly source: CustomerReportSource,
     private readonly links: ReportLinks,
     private readonly mailer: Mailer,
     private readonly config: VigiaConfig,
@@ -50,42 +53,54 @@ export class MonthlyReportJob {
   /** Sends what is due at `now`; returns how many e-mails this process sent. */
   async runDue(now: number): Promise<number> {
     let sent = 0;
-    for (const tenant of await this.tenants.find()) {
+    for (const tenant of await this.tenants.find({ where: { monthlyReports: true } })) {
       const month = previousMonth(now, tenant.timeZone);
-      const customers = await this.customers.createQueryBuilder('c').where('c.tenant_id = :t AND c.email IS NOT NULL', { t: tenant.id }).getMany();
-      for (const customer of customers) {
-        if (!(await this.claim(tenant.id, customer.id, month))) continue;
-        try {
-          const mail = await this.render(tenant, customer, month, now);
-          const info = await this.mailer.send({ to: customer.email!, ...mail, headers: { 'X-Vigia-Report': `${customer.id}/${month}` } });
-          await this.mark(customer.id, month, 'sent', info.response);
-          sent++;
-        } catch (error) {
-          await this.mark(customer.id, month, 'failed', error instanceof Error ? error.message : String(error));
-        }
+      const [year, m] = month.split('-').map(Number) as [number, number];
+      const end = new Date(monthPeriod(year, m, tenant.timeZone).end);
+      if (!tenant.monthlyReportsSince || tenant.monthlyReportsSince >= end) continue;
+      for (const customer of await this.dueCustomers(tenant.id, end)) {
+        if (await this.sendOne(tenant, customer, month, now)) sent++;
       }
     }
     return sent;
   }
 
+  /** Customers who opted in before the month ended, existed before it ended, and have an address. */
+  private dueCustomers(tenantId: string, end: Date): Promise<Customer[]> {
+    return this.customers
+      .createQueryBuilder('c')
+      .where('c.tenant_id = :tenantId AND c.email IS NOT NULL AND c.monthly_reports', { tenantId })
+      .andWhere('c.created_at < :end AND c.monthly_reports_since < :end', { end })
+      .getMany();
+  }
+
+  private async sendOne(tenant: Tenant, customer: Customer, month: string, now: number): Promise<boolean> {
+    if (!(await this.claim(tenant.id, customer.id, month))) return false;
+    try {
+      const mail = await this.render(tenant, customer, month, now, 'inline');
+      const info = await this.mailer.send({ to: customer.email!, ...mail, headers: { 'X-Vigia-Report': `${customer.id}/${month}` } });
+      await this.mark(customer.id, month, 'sent', info.response);
+      return true;
+    } catch (error) {
+      await this.mark(customer.id, month, 'failed', error instanceof Error ? error.message : String(error));
+      return false;
+    }
+  }
+
+  /** The e-mail as it would be sent, whatever the opt-ins say (the dashboard shows it before anyone switches them on). */
   async preview(principal: Principal, customerId: string, month: string): Promise<MonthlyMail & { to: string | null }> {
     const tenant = await this.tenants.findOneByOrFail({ id: principal.tenantId });
     await this.reports.assertCustomer(principal, customerId);
     const customer = await this.customers.findOneByOrFail({ id: customerId, tenantId: principal.tenantId });
-    return { ...(await this.render(tenant, customer, month, Date.now())), to: customer.email };
+    const { subject, html, text } = await this.render(tenant, customer, month, Date.now(), 'data-url');
+    return { subject, html, text, to: customer.email };
   }
 
-  private async render(tenant: Tenant, customer: Customer, month: string, now: number): Promise<MonthlyMail> {
-    const [year, m] = month.split('-').map(Number) as [number, number];
-    const period = monthPeriod(year, m, tenant.timeZone);
-    const principal: Principal = { tenantId: tenant.id, role: Role.viewer, kind: 'token' };
-    const report = await this.reports.availabilityReport(
-      principal,
-      { subject: { kind: SubjectKind.customer, id: customer.id }, from: new Date(period.start), to: new Date(period.end), granularity: ReportGranularity.day },
-      now,
-    );
+  private async render(tenant: Tenant, customer: Customer, month: string, now: number, logo: 'inline' | 'data-url'): Promise<MonthlyMail> {
+    const report = await this.source.report(tenant, customer, month, now);
+    const view = await this.source.view(tenant, customer, month, report);
     const path = this.links.sign({ tenantId: tenant.id, customerId: customer.id, month, expires: Math.floor(now / 1000) + LINK_DAYS * 86_400 });
-    return renderMonthlyMail({ tenantName: tenant.name, customerName: customer.name, month, report, link: `${this.config.publicUrl}${path}` });
+    return renderMonthlyMail(view, `${this.config.publicUrl}${path}`, logo);
   }
 
   /** True for exactly one caller per (customer, month): the one whose insert lands, or who retakes a failed send. */

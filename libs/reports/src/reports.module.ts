@@ -13,13 +13,14 @@ import { ReportLinks } from './report-links.js';
 import { SlaTarget } from './sla-target.entity.js';
 import { ReportMailing } from './report-mailing.entity.js';
 import { MonthlyReportJob } from './monthly-report.job.js';
+import { CustomerReportSource } from './customer-report.source.js';
 
 export const REPORT_ENTITIES = [SlaTarget, ReportMailing];
 
 @Module({
   imports: [TypeOrmModule.forFeature([Tenant, Incident, Customer, SlaTarget, ReportMailing]), InventoryModule],
   controllers: [CustomerPagesController],
-  providers: [HistoryLoader, ObservationLog, ReportsService, ReportsResolver, ReportLinks, MonthlyReportJob],
+  providers: [HistoryLoader, ObservationLog, ReportsService, ReportsResolver, ReportLinks, MonthlyReportJob, CustomerReportSource],
   exports: [ReportsService, MonthlyReportJob],
 })
 export class ReportsModule {}

@@ -1,5 +1,5 @@
 export { TenancyModule } from './tenancy.module.js';
-export { TENANCY_ENTITIES, Tenant, User, ApiToken, Role, roleAtLeast } from './entities/index.js';
+export { TENANCY_ENTITIES, Tenant, User, ApiToken, Role, roleAtLeast, REPORT_LANGUAGES, REPORT_LANGUAGE_MESSAGE, isReportLanguage, type ReportLanguage } from './entities/index.js';
 export type { Principal } from './auth/principal.js';
 export { CurrentPrincipal, Public, RequireRole, currentSubscriber, type GraphqlRequestContext } from './auth/auth.decorators.js';
 export { TrustedProxies } from './auth/trusted-proxies.js';

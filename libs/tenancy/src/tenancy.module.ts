@@ -11,6 +11,7 @@ import { TenantBootstrapService } from './bootstrap.service.js';
 import { FirstRunService } from './first-run.service.js';
 import { TENANCY_ENTITIES } from './entities/index.js';
 import { AuthResolver } from './graphql/auth.resolver.js';
+import { TenantResolver } from './graphql/tenant.resolver.js';
 import { UsersResolver } from './graphql/users.resolver.js';
 import { UsersService } from './users.service.js';
 
@@ -28,6 +29,7 @@ import { UsersService } from './users.service.js';
     FirstRunService,
     AuthResolver,
     UsersResolver,
+    TenantResolver,
   ],
   exports: [AuthService, TenantBootstrapService, FirstRunService],
 })

@@ -10,7 +10,8 @@ import { Role, roleAtLeast } from './entities/role.js';
 import { Session } from './entities/session.entity.js';
 import { Tenant } from './entities/tenant.entity.js';
 import { User } from './entities/user.entity.js';
-import type { ChangePasswordInput, CreateUserInput, UpdateTenantInput, UpdateUserInput } from './graphql/tenancy.dto.js';
+import { parseLogo } from './branding.js';
+import type { ChangePasswordInput, CreateUserInput, UpdateTenantBrandingInput, UpdateTenantInput, UpdateUserInput } from './graphql/tenancy.dto.js';
 
 @Injectable()
 export class UsersService {
@@ -38,7 +39,28 @@ export class UsersService {
     }
     if (input.name !== undefined) tenant.name = input.name.trim();
     if (input.customerNotices !== undefined) tenant.customerNotices = input.customerNotices;
+    if (input.defaultLanguage !== undefined) tenant.defaultLanguage = input.defaultLanguage;
+    if (input.monthlyReports !== undefined && input.monthlyReports !== tenant.monthlyReports) {
+      // The moment of opting in bounds what is sent: never a month that had already ended (the 8-minute surprise).
+      tenant.monthlyReports = input.monthlyReports;
+      tenant.monthlyReportsSince = input.monthlyReports ? this.clock.now() : null;
+    }
     return this.tenants.save(tenant);
+  }
+
+  /** Logo and colour; everything is validated before anything is written, so a bad field saves nothing. */
+  async updateBranding(principal: Principal, input: UpdateTenantBrandingInput): Promise<Tenant> {
+    const logo = input.logo === undefined || input.logo === null ? input.logo : parseLogo(input.logo);
+    const patch: Partial<Tenant> = {};
+    if (logo !== undefined) patch.logo = logo;
+    if (input.primaryColor !== undefined) patch.primaryColor = input.primaryColor === null ? null : input.primaryColor.toLowerCase();
+    if (Object.keys(patch).length) await this.tenants.update({ id: principal.tenantId }, patch);
+    return this.tenantOf(principal);
+  }
+
+  async logoOf(tenantId: string): Promise<string | null> {
+    const row = await this.tenants.createQueryBuilder('t').select('t.id').addSelect('t.logo').where('t.id = :id', { id: tenantId }).getOne();
+    return row?.logo ?? null;
   }
 
   async get(principal: Principal, id: string): Promise<User> {

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { AvailabilityChart, type Bucket } from '../components/availability-chart.js';
 import { Field, Loading, Page, QueryError } from '../components/form.js';
+import { MonthlyMailPreview } from '../components/monthly-mail-preview.js';
 import { percent, reportDuration as duration } from '../lib/format.js';
 
 const SUBJECTS = `query Subjects { customers(first: 200) { nodes { id name } } hosts(first: 200) { nodes { id name } }
@@ -182,6 +183,7 @@ export function ReportsPage() {
             excluded; degraded counted as up; durations exact to the millisecond, percentages truncated. Accounting policy v{report.policyVersion}, computed{' '}
             {inZone(report.computedAt, report.timeZone)}.
           </p>
+          {kind === 'customer' && id && period === 'month' && <MonthlyMailPreview key={`${id}/${month}`} customerId={id} month={month} />}
           <h2>Outages</h2>
           {report.incidents.length === 0 ? (
             <p className="muted">None in this period.</p>

@@ -14,6 +14,12 @@ export class Customer {
   @Field(() => String, { nullable: true }) @Column({ type: 'text', nullable: true }) email: string | null;
   @Field(() => String, { nullable: true, description: "The tenant's own reference (billing id)" })
   @Column({ type: 'text', nullable: true }) externalRef: string | null;
+  @Field({ description: "Receives the monthly report e-mail (when the tenant sends them too). Off by default." })
+  @Column({ type: 'boolean', default: false }) monthlyReports: boolean;
+  @Field(() => Date, { nullable: true, description: 'When monthly e-mails were last switched on: no e-mail is sent for a month that ended before' })
+  @Column({ type: 'timestamptz', nullable: true }) monthlyReportsSince: Date | null;
+  @Field(() => String, { nullable: true, description: "Language of this customer's reports (en, es, pt, de, fr); null: the tenant's default" })
+  @Column({ type: 'text', nullable: true }) language: string | null;
   @Field() @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @Field() @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
   /** Set by a delete: the subject is hidden from the inventory, its history stays and reports count it until then. */

@@ -9,6 +9,7 @@ import {
   IsDate,
   IsEmail,
   IsEnum,
+  IsIn,
   IsInt,
   IsIP,
   IsObject,
@@ -23,6 +24,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { REPORT_LANGUAGE_MESSAGE, REPORT_LANGUAGES } from '#lib/tenancy';
 import { HostKind, ProbeType, ServiceType, Severity } from '../entities/enums.js';
 import { HOSTNAME } from '../monitor-config.validator.js';
 
@@ -38,6 +40,10 @@ export class CreateCustomerInput {
   @Field() @IsString() @MinLength(1) @MaxLength(100) @Matches(PRINTABLE, printable) name: string;
   @Field({ nullable: true }) @IsOptional() @IsEmail({}, { message: 'must be an e-mail address' }) @MaxLength(254) email?: string;
   @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(100) @Matches(PRINTABLE, printable) externalRef?: string;
+  @Field({ nullable: true, description: 'Send this customer its monthly report e-mail (the tenant must send them too); off by default' })
+  @IsOptional() @IsBoolean() monthlyReports?: boolean;
+  @Field(() => String, { nullable: true, description: "Language of this customer's reports: en, es, pt, de or fr; null: the tenant's default" })
+  @IsOptional() @IsIn(REPORT_LANGUAGES, { message: REPORT_LANGUAGE_MESSAGE }) language?: string | null;
 }
 @InputType()
 export class UpdateCustomerInput extends PartialType(CreateCustomerInput) {}

@@ -6,4 +6,5 @@ import { User } from './user.entity.js';
 
 export { ApiToken, AuthCounter, Session, Tenant, User };
 export { Role, roleAtLeast } from './role.js';
+export { REPORT_LANGUAGES, REPORT_LANGUAGE_MESSAGE, isReportLanguage, type ReportLanguage } from './report-language.js';
 export const TENANCY_ENTITIES = [Tenant, User, ApiToken, Session, AuthCounter];

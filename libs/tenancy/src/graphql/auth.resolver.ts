@@ -4,7 +4,7 @@ import { BearerToken, ClientIp, CurrentPrincipal, Public, RequireRole } from '..
 import type { Principal } from '../auth/principal.js';
 import { Role } from '../entities/role.js';
 import { UsersService } from '../users.service.js';
-import { ChangePasswordInput, LoginInput, LoginResult, Me, PasswordChanged, UpdateTenantInput } from './tenancy.dto.js';
+import { ChangePasswordInput, LoginInput, LoginResult, Me, PasswordChanged, UpdateTenantBrandingInput, UpdateTenantInput } from './tenancy.dto.js';
 import { Tenant } from '../entities/tenant.entity.js';
 
 @Resolver()
@@ -38,6 +38,12 @@ export class AuthResolver {
   @Mutation(() => Tenant, { description: "Rename the tenant or set its time zone (owners only)" })
   updateTenant(@CurrentPrincipal() principal: Principal, @Args('input') input: UpdateTenantInput): Promise<Tenant> {
     return this.users.updateTenant(principal, input);
+  }
+
+  @RequireRole(Role.admin)
+  @Mutation(() => Tenant, { description: "Set the logo and brand colour of the tenant's customer pages, PDFs and e-mails (admins)" })
+  updateTenantBranding(@CurrentPrincipal() principal: Principal, @Args('input') input: UpdateTenantBrandingInput): Promise<Tenant> {
+    return this.users.updateBranding(principal, input);
   }
 
   @RequireRole(Role.viewer)

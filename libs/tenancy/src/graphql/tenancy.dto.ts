@@ -1,7 +1,9 @@
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
-import { IsBoolean, IsEmail, IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsEnum, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { ConnectionType } from '#lib/common';
+import { MAX_LOGO_CHARS } from '../branding.js';
 import { ApiToken } from '../entities/api-token.entity.js';
+import { REPORT_LANGUAGE_MESSAGE, REPORT_LANGUAGES } from '../entities/report-language.js';
 import { Role } from '../entities/role.js';
 import { Tenant } from '../entities/tenant.entity.js';
 import { User } from '../entities/user.entity.js';
@@ -87,4 +89,16 @@ export class UpdateTenantInput {
   @Field({ nullable: true, description: 'IANA time zone, e.g. Europe/Madrid: days and months of reports follow it' })
   @IsOptional() @IsString() @MaxLength(64) timeZone?: string;
   @Field({ nullable: true }) @IsOptional() @IsBoolean() customerNotices?: boolean;
+  @Field({ nullable: true, description: 'Send monthly report e-mails to the customers who opted in; none for a month that ended before this is switched on' })
+  @IsOptional() @IsBoolean() monthlyReports?: boolean;
+  @Field({ nullable: true, description: 'Language of customer reports for customers without their own: en, es, pt, de or fr' })
+  @IsOptional() @IsIn(REPORT_LANGUAGES, { message: REPORT_LANGUAGE_MESSAGE }) defaultLanguage?: string;
+}
+
+@InputType({ description: "The tenant's look on customer pages, PDFs and e-mails. Omitted fields stay; null removes." })
+export class UpdateTenantBrandingInput {
+  @Field(() => String, { nullable: true, description: 'PNG or JPEG, at most 256 KiB: a data:image/png;base64,… URL or bare base64' })
+  @IsOptional() @IsString() @MaxLength(MAX_LOGO_CHARS, { message: 'must be at most 256 KiB of image' }) logo?: string | null;
+  @Field(() => String, { nullable: true, description: 'Brand colour as #rrggbb' })
+  @IsOptional() @IsString() @Matches(/^#[0-9a-fA-F]{6}$/, { message: 'must be a colour as #rrggbb, e.g. #1570ef' }) primaryColor?: string | null;
 }

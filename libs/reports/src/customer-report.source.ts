@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import type { Customer } from '#lib/inventory';
+import { isReportLanguage, type ReportLanguage, Role, Tenant } from '#lib/tenancy';
+import { buildCustomerReportView, type CustomerReportView } from './customer-report.view.js';
+import { monthPeriod } from './periods.js';
+import { type AvailabilityReport, ReportGranularity, SubjectKind } from './report.types.js';
+import { ReportsService } from './reports.service.js';
+
+/** The customer's language, else the tenant's default, else English. */
+export function reportLanguage(customer: Pick<Customer, 'language'>, tenant: Pick<Tenant, 'defaultLanguage'>): ReportLanguage {
+  if (isReportLanguage(customer.language)) return customer.language;
+  return isReportLanguage(tenant.defaultLanguage) ? tenant.defaultLanguage : 'en';
+}
+
+/**
+ * One customer's month as the customer sees it (page, CSV, JSON, PDF, e-mail): the report, the display names of the
+ * services, the tenant's branding and the customer's language, gathered in one place so every surface agrees.
+ */
+@Injectable()
+export class CustomerReportSource {
+  constructor(
+    private readonly reports: ReportsService,
+    private readonly dataSource: DataSource,
+    @InjectRepository(Tenant) private readonly tenants: Repository<Tenant>,
+  ) {}
+
+  /** The tenant with its logo (not selected by default). */
+  tenantWithLogo(tenantId: string): Promise<Tenant | null> {
+    return this.tenants.createQueryBuilder('t').addSelect('t.logo').where('t.id = :id', { id: tenantId }).getOne();
+  }
+
+  async report(tenant: Tenant, customer: Customer, month: string, now = Date.now()): Promise<AvailabilityReport> {
+    const [year, m] = month.split('-').map(Number) as [number, number];
+    const period = monthPeriod(year, m, tenant.timeZone);
+    return this.reports.availabilityReport(
+      { tenantId: tenant.id, role: Role.viewer, kind: 'token' },
+      { subject: { kind: SubjectKind.customer, id: customer.id }, from: new Date(period.start), to: new Date(period.end), granularity: ReportGranularity.day },
+      now,
+    );
+  }
+
+  /**
+   * What a customer may read as a service's name: its customer-facing name, else its name. Deleted services included:
+   * a past month's page still names what served the customer then.
+   */
+  async serviceDisplayNames(tenantId: string): Promise<Map<string, string>> {
+    const services: { id: string; name: string }[] = await this.dataSource.query('SELECT id, coalesce(customer_facing_name, name) AS name FROM services WHERE tenant_id = $1', [tenantId]);
+    return new Map(services.map((s) => [s.id, s.name]));
+  }
+
+  async view(tenant: Tenant, customer: Customer, month: string, report: AvailabilityReport): Promise<CustomerReportView> {
+    const logo = tenant.logo !== undefined ? tenant.logo : ((await this.tenantWithLogo(tenant.id))?.logo ?? null);
+    return buildCustomerReportView({
+      tenantName: tenant.name,
+      customerName: customer.name,
+      month,
+      report,
+      serviceNames: await this.serviceDisplayNames(tenant.id),
+      language: reportLanguage(customer, tenant),
+      branding: { primaryColor: tenant.primaryColor, logoDataUrl: logo },
+    });
+  }
+}

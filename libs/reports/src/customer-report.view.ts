@@ -1,0 +1,121 @@
+import type { AvailabilityReport } from './report.types.js';
+import { ReportFormat, type ReportLanguage } from './report-i18n.js';
+
+/** The brand colour when a tenant has not set one. */
+export const DEFAULT_BRAND_COLOR = '#1570ef';
+export const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
+
+export interface TenantBranding {
+  /** `#rrggbb`, validated on save. */
+  primaryColor: string | null;
+  /** A PNG or JPEG as a `data:image/…;base64,` URL, validated (type and size) on save. */
+  logoDataUrl: string | null;
+}
+
+export interface CustomerPageData {
+  tenantName: string;
+  customerName: string;
+  /** YYYY-MM */
+  month: string;
+  report: AvailabilityReport;
+  /** Display names by service id: what a customer may see of the incidents (no host names, addresses or reasons). */
+  serviceNames: Map<string, string>;
+  language: ReportLanguage;
+  branding: TenantBranding;
+}
+
+export type DayTone = 'ok' | 'warn' | 'bad' | 'none';
+
+/**
+ * Everything a customer reads about one month, already formatted in the customer's language and the tenant's zone.
+ * The HTML page, the PDF and the e-mail all print from this one view, so they cannot disagree.
+ */
+export interface CustomerReportView {
+  language: ReportLanguage;
+  timeZone: string;
+  color: string;
+  logo: { dataUrl: string; bytes: Buffer; type: 'image/png' | 'image/jpeg' } | null;
+  tenantName: string;
+  customerName: string;
+  month: string;
+  monthLabel: string;
+  title: string;
+  zoneNote: string;
+  maintenanceNote: string;
+  availability: string;
+  downtime: string;
+  incidentCount: string;
+  incidentLabel: string;
+  sla: { met: boolean; status: string; targetPercent: string; allowed: string; target: string } | null;
+  failures: number;
+  days: { label: string; dayOfMonth: string; title: string; tone: DayTone; color: string }[];
+  incidents: { service: string; start: string; end: string; duration: string; planned: string }[];
+  format: ReportFormat;
+}
+
+const TONE_COLORS: Record<Exclude<DayTone, 'ok'>, string> = { warn: '#f79009', bad: '#d92d20', none: '#d0d5dd' };
+
+/** A day is ok at or above the target (99.9 % when the customer has none), warn above 99 %, bad below. */
+function dayTone(availability: number | null, target: number): DayTone {
+  if (availability === null) return 'none';
+  if (availability >= target) return 'ok';
+  return availability >= 0.99 ? 'warn' : 'bad';
+}
+
+export function decodeLogo(dataUrl: string | null): CustomerReportView['logo'] {
+  const match = dataUrl ? /^data:(image\/png|image\/jpeg);base64,([A-Za-z0-9+/=]+)$/.exec(dataUrl) : null;
+  if (!match) return null;
+  return { dataUrl: dataUrl!, type: match[1] as 'image/png' | 'image/jpeg', bytes: Buffer.from(match[2]!, 'base64') };
+}
+
+function slaView(sla: NonNullable<AvailabilityReport['sla']>, f: ReportFormat): NonNullable<CustomerReportView['sla']> {
+  const targetPercent = f.targetPercent(sla.targetPercent);
+  const allowed = f.duration(sla.allowedDowntimeMs);
+  return { met: !sla.breached, status: sla.breached ? f.t.missed : f.t.met, targetPercent, allowed, target: f.t.target(targetPercent, allowed) };
+}
+
+export function buildCustomerReportView(data: CustomerPageData): CustomerReportView {
+  const { report } = data;
+  const f = new ReportFormat(data.language, report.timeZone);
+  const t = f.t;
+  // Validated on save; checked again because it goes into CSS and the PDF unescaped.
+  const color = data.branding.primaryColor && HEX_COLOR.test(data.branding.primaryColor) ? data.branding.primaryColor : DEFAULT_BRAND_COLOR;
+  const target = report.sla ? report.sla.targetPercent / 100 : 0.999;
+  const totals = report.totals;
+  const monthLabel = f.month(data.month);
+  return {
+    language: data.language,
+    timeZone: report.timeZone,
+    color,
+    logo: decodeLogo(data.branding.logoDataUrl),
+    tenantName: data.tenantName,
+    customerName: data.customerName,
+    month: data.month,
+    monthLabel,
+    title: t.pageTitle(data.customerName, monthLabel),
+    zoneNote: t.timesIn(report.timeZone),
+    maintenanceNote: t.maintenanceNotCounted,
+    availability: f.percent(totals.availability),
+    downtime: f.duration(totals.downtimeMs),
+    incidentCount: f.count(totals.failures),
+    incidentLabel: t.incidents(f.plural(totals.failures)),
+    sla: report.sla ? slaView(report.sla, f) : null,
+    failures: totals.failures,
+    days: report.series.map((d) => {
+      // The middle of the bucket names its local day even on 23 h and 25 h days.
+      const middle = new Date((d.from.getTime() + d.to.getTime()) / 2);
+      const label = f.day(middle);
+      const tone = dayTone(d.figures.availability, target);
+      const title = d.figures.availability === null ? `${label}: ${t.noData}` : t.dayTitle(label, f.percent(d.figures.availability), f.duration(d.figures.downtimeMs));
+      return { label, dayOfMonth: String(Number(f.isoDay(middle).slice(8))), title, tone, color: tone === 'ok' ? color : TONE_COLORS[tone] };
+    }),
+    incidents: report.incidents.map((i) => ({
+      service: (i.serviceId && data.serviceNames.get(i.serviceId)) || t.serviceFallback,
+      start: f.dateTime(i.openedAt),
+      end: i.resolvedAt ? f.dateTime(i.resolvedAt) : t.ongoing,
+      duration: i.resolvedAt ? f.duration(i.resolvedAt.getTime() - i.openedAt.getTime()) : '–',
+      planned: i.planned ? t.planned : '',
+    })),
+    format: f,
+  };
+}

@@ -1,0 +1,282 @@
+/**
+ * The fixed strings of what a customer sees (SLA page, CSV, PDF, monthly e-mail) in the five languages a customer
+ * may choose, and the formatters that print numbers, months, days and times for that language in one time zone.
+ * Numbers, months and dates come from Intl (full ICU ships with Node), so only the sentences are written here.
+ */
+
+import { type ReportLanguage } from '#lib/tenancy';
+
+export type { ReportLanguage };
+
+export interface ReportMessages {
+  /** "Bakery: service availability, March 2026" */
+  pageTitle(customer: string, month: string): string;
+  subject(customer: string, month: string, percent: string): string;
+  availability: string;
+  downtime: string;
+  /** The label under the incident count: singular or plural by Intl.PluralRules. */
+  incidents(plural: Intl.LDMLPluralRule): string;
+  target(target: string, allowed: string): string;
+  met: string;
+  missed: string;
+  dayByDay: string;
+  incidentsHeading: string;
+  service: string;
+  start: string;
+  end: string;
+  duration: string;
+  planned: string;
+  ongoing: string;
+  noIncidents: string;
+  /** The stated zone: every day and time on the page is in it. */
+  timesIn(zone: string): string;
+  maintenanceNotCounted: string;
+  dayTitle(day: string, percent: string, downtime: string): string;
+  noData: string;
+  serviceFallback: string;
+  availabilityLine(percent: string): string;
+  downtimeLine(downtime: string, count: string, plural: Intl.LDMLPluralRule): string;
+  targetLine(target: string, status: string, allowed: string): string;
+  linkText: string;
+  csv: { day: string; availability: string; downtimeMs: string; plannedMs: string; total: string };
+  /** The unit for days in durations ("2 d 3 h"); hours, minutes and seconds are SI symbols in every language. */
+  dayUnit: string;
+}
+
+const en: ReportMessages = {
+  pageTitle: (c, m) => `${c}: service availability, ${m}`,
+  subject: (c, m, p) => `${c}: service availability ${m} — ${p}`,
+  availability: 'availability',
+  downtime: 'downtime',
+  incidents: (p) => (p === 'one' ? 'incident' : 'incidents'),
+  target: (t, a) => `target ${t} (allowed ${a})`,
+  met: 'met',
+  missed: 'missed',
+  dayByDay: 'Day by day',
+  incidentsHeading: 'Incidents',
+  service: 'Service',
+  start: 'Start',
+  end: 'End',
+  duration: 'Duration',
+  planned: 'planned',
+  ongoing: 'ongoing',
+  noIncidents: 'No incidents this month.',
+  timesIn: (z) => `All days and times in ${z}.`,
+  maintenanceNotCounted: 'Planned maintenance is not counted.',
+  dayTitle: (d, p, t) => `${d}: ${p}, down ${t}`,
+  noData: 'no data',
+  serviceFallback: 'service',
+  availabilityLine: (p) => `Availability ${p}`,
+  downtimeLine: (d, n, p) => `Downtime ${d} in ${n} ${p === 'one' ? 'incident' : 'incidents'}`,
+  targetLine: (t, s, a) => `Target ${t}: ${s} (allowed ${a})`,
+  linkText: 'Day by day and every incident',
+  csv: { day: 'day', availability: 'availability', downtimeMs: 'downtime_ms', plannedMs: 'planned_ms', total: 'total' },
+  dayUnit: 'd',
+};
+
+const es: ReportMessages = {
+  pageTitle: (c, m) => `${c}: disponibilidad del servicio, ${m}`,
+  subject: (c, m, p) => `${c}: disponibilidad del servicio, ${m} — ${p}`,
+  availability: 'disponibilidad',
+  downtime: 'tiempo de inactividad',
+  incidents: (p) => (p === 'one' ? 'incidencia' : 'incidencias'),
+  target: (t, a) => `objetivo ${t} (permitido ${a})`,
+  met: 'cumplido',
+  missed: 'incumplido',
+  dayByDay: 'Día a día',
+  incidentsHeading: 'Incidencias',
+  service: 'Servicio',
+  start: 'Inicio',
+  end: 'Fin',
+  duration: 'Duración',
+  planned: 'planificada',
+  ongoing: 'en curso',
+  noIncidents: 'Ninguna incidencia este mes.',
+  timesIn: (z) => `Todos los días y horas en la zona horaria ${z}.`,
+  maintenanceNotCounted: 'El mantenimiento planificado no se contabiliza.',
+  dayTitle: (d, p, t) => `${d}: ${p}, inactivo ${t}`,
+  noData: 'sin datos',
+  serviceFallback: 'servicio',
+  availabilityLine: (p) => `Disponibilidad ${p}`,
+  downtimeLine: (d, n, p) => `Tiempo de inactividad ${d} en ${n} ${p === 'one' ? 'incidencia' : 'incidencias'}`,
+  targetLine: (t, s, a) => `Objetivo ${t}: ${s} (permitido ${a})`,
+  linkText: 'Día a día y cada incidencia',
+  csv: { day: 'día', availability: 'disponibilidad', downtimeMs: 'inactividad_ms', plannedMs: 'planificado_ms', total: 'total' },
+  dayUnit: 'd',
+};
+
+const pt: ReportMessages = {
+  pageTitle: (c, m) => `${c}: disponibilidade do serviço, ${m}`,
+  subject: (c, m, p) => `${c}: disponibilidade do serviço, ${m} — ${p}`,
+  availability: 'disponibilidade',
+  downtime: 'indisponibilidade',
+  incidents: (p) => (p === 'one' ? 'incidente' : 'incidentes'),
+  target: (t, a) => `meta ${t} (permitido ${a})`,
+  met: 'cumprida',
+  missed: 'não cumprida',
+  dayByDay: 'Dia a dia',
+  incidentsHeading: 'Incidentes',
+  service: 'Serviço',
+  start: 'Início',
+  end: 'Fim',
+  duration: 'Duração',
+  planned: 'programado',
+  ongoing: 'em curso',
+  noIncidents: 'Nenhum incidente neste mês.',
+  timesIn: (z) => `Todos os dias e horários no fuso horário ${z}.`,
+  maintenanceNotCounted: 'A manutenção programada não é contabilizada.',
+  dayTitle: (d, p, t) => `${d}: ${p}, indisponível ${t}`,
+  noData: 'sem dados',
+  serviceFallback: 'serviço',
+  availabilityLine: (p) => `Disponibilidade ${p}`,
+  downtimeLine: (d, n, p) => `Indisponibilidade de ${d} em ${n} ${p === 'one' ? 'incidente' : 'incidentes'}`,
+  targetLine: (t, s, a) => `Meta ${t}: ${s} (permitido ${a})`,
+  linkText: 'Dia a dia e cada incidente',
+  csv: { day: 'dia', availability: 'disponibilidade', downtimeMs: 'indisponibilidade_ms', plannedMs: 'programado_ms', total: 'total' },
+  dayUnit: 'd',
+};
+
+const de: ReportMessages = {
+  pageTitle: (c, m) => `${c}: Verfügbarkeit der Dienste, ${m}`,
+  subject: (c, m, p) => `${c}: Verfügbarkeit der Dienste, ${m} — ${p}`,
+  availability: 'Verfügbarkeit',
+  downtime: 'Ausfallzeit',
+  incidents: (p) => (p === 'one' ? 'Störung' : 'Störungen'),
+  target: (t, a) => `Ziel ${t} (zulässig ${a})`,
+  met: 'erfüllt',
+  missed: 'verfehlt',
+  dayByDay: 'Tag für Tag',
+  incidentsHeading: 'Störungen',
+  service: 'Dienst',
+  start: 'Beginn',
+  end: 'Ende',
+  duration: 'Dauer',
+  planned: 'geplant',
+  ongoing: 'andauernd',
+  noIncidents: 'Keine Störungen in diesem Monat.',
+  timesIn: (z) => `Alle Tage und Uhrzeiten in der Zeitzone ${z}.`,
+  maintenanceNotCounted: 'Geplante Wartungen werden nicht mitgezählt.',
+  dayTitle: (d, p, t) => `${d}: ${p}, Ausfall ${t}`,
+  noData: 'keine Daten',
+  serviceFallback: 'Dienst',
+  availabilityLine: (p) => `Verfügbarkeit ${p}`,
+  downtimeLine: (d, n, p) => `Ausfallzeit ${d} bei ${n} ${p === 'one' ? 'Störung' : 'Störungen'}`,
+  targetLine: (t, s, a) => `Ziel ${t}: ${s} (zulässig ${a})`,
+  linkText: 'Tag für Tag und jede Störung',
+  csv: { day: 'tag', availability: 'verfügbarkeit', downtimeMs: 'ausfallzeit_ms', plannedMs: 'geplant_ms', total: 'gesamt' },
+  dayUnit: 'T',
+};
+
+const fr: ReportMessages = {
+  pageTitle: (c, m) => `${c} : disponibilité du service, ${m}`,
+  subject: (c, m, p) => `${c} : disponibilité du service, ${m} — ${p}`,
+  availability: 'disponibilité',
+  downtime: 'indisponibilité',
+  incidents: (p) => (p === 'one' ? 'incident' : 'incidents'),
+  target: (t, a) => `objectif ${t} (autorisé ${a})`,
+  met: 'atteint',
+  missed: 'non atteint',
+  dayByDay: 'Jour par jour',
+  incidentsHeading: 'Incidents',
+  service: 'Service',
+  start: 'Début',
+  end: 'Fin',
+  duration: 'Durée',
+  planned: 'planifié',
+  ongoing: 'en cours',
+  noIncidents: 'Aucun incident ce mois-ci.',
+  timesIn: (z) => `Tous les jours et heures dans le fuseau horaire ${z}.`,
+  maintenanceNotCounted: 'La maintenance planifiée n’est pas comptée.',
+  dayTitle: (d, p, t) => `${d} : ${p}, indisponible ${t}`,
+  noData: 'pas de données',
+  serviceFallback: 'service',
+  availabilityLine: (p) => `Disponibilité ${p}`,
+  downtimeLine: (d, n, p) => `Indisponibilité ${d} en ${n} ${p === 'one' ? 'incident' : 'incidents'}`,
+  targetLine: (t, s, a) => `Objectif ${t} : ${s} (autorisé ${a})`,
+  linkText: 'Jour par jour et chaque incident',
+  csv: { day: 'jour', availability: 'disponibilité', downtimeMs: 'indisponibilité_ms', plannedMs: 'planifié_ms', total: 'total' },
+  dayUnit: 'j',
+};
+
+export const REPORT_MESSAGES: Record<ReportLanguage, ReportMessages> = { en, es, pt, de, fr };
+
+/** Formatting for one language in one time zone: every day and time a customer reads goes through here. */
+export class ReportFormat {
+  readonly t: ReportMessages;
+  private readonly plurals: Intl.PluralRules;
+  private readonly decimals3: Intl.NumberFormat;
+  private readonly upTo4: Intl.NumberFormat;
+  private readonly upTo1: Intl.NumberFormat;
+  private readonly integer: Intl.NumberFormat;
+  private readonly dateTimeFormat: Intl.DateTimeFormat;
+  private readonly dayFormat: Intl.DateTimeFormat;
+  private readonly isoDayFormat: Intl.DateTimeFormat;
+
+  constructor(
+    readonly language: ReportLanguage,
+    readonly timeZone: string,
+  ) {
+    this.t = REPORT_MESSAGES[language];
+    this.plurals = new Intl.PluralRules(language);
+    this.decimals3 = new Intl.NumberFormat(language, { minimumFractionDigits: 3, maximumFractionDigits: 3, useGrouping: false });
+    this.upTo4 = new Intl.NumberFormat(language, { maximumFractionDigits: 4, useGrouping: false });
+    this.upTo1 = new Intl.NumberFormat(language, { maximumFractionDigits: 1, useGrouping: false });
+    this.integer = new Intl.NumberFormat(language, { maximumFractionDigits: 0 });
+    this.dateTimeFormat = new Intl.DateTimeFormat(language, { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    this.dayFormat = new Intl.DateTimeFormat(language, { timeZone, weekday: 'short', day: 'numeric', month: 'short' });
+    // 24-hour clock in every language: an SLA dispute should not hinge on AM/PM. en-CA prints ISO dates (2026-11-30); the machine-readable day of the CSV and JSON.
+    this.isoDayFormat = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  }
+
+  plural(n: number): Intl.LDMLPluralRule {
+    return this.plurals.select(n);
+  }
+
+  count(n: number): string {
+    return this.integer.format(n);
+  }
+
+  /** 0.999123 → "99.912 %" / "99,912 %": truncated, never rounded up to a better figure than measured. */
+  percent(availability: number | null): string {
+    return availability === null ? '–' : `${this.decimals3.format(Math.floor(availability * 1e5) / 1e3)} %`;
+  }
+
+  /** An SLA target as set: 99.9 → "99.9 %" / "99,9 %". */
+  targetPercent(percent: number): string {
+    return `${this.upTo4.format(percent)} %`;
+  }
+
+  /** 43 min 12 s, 8 h 45 min 36 s, 52 min 33,6 s: the units of nines.formatDuration, the language's decimal mark. */
+  duration(ms: number): string {
+    const parts: string[] = [];
+    let rest = ms;
+    for (const [unit, size] of [[this.t.dayUnit, 86_400_000], ['h', 3_600_000], ['min', 60_000]] as const) {
+      const n = Math.floor(rest / size);
+      if (n) parts.push(`${n} ${unit}`);
+      rest -= n * size;
+    }
+    if (rest || !parts.length) parts.push(`${this.upTo1.format(Math.round(rest / 100) / 10)} s`);
+    return parts.join(' ');
+  }
+
+  /** "March 2026", "marzo de 2026", "März 2026". */
+  month(month: string): string {
+    const [year, m] = month.split('-').map(Number) as [number, number];
+    // The 15th at noon UTC lies in that month whatever the zone; formatted in UTC it cannot shift.
+    return new Intl.DateTimeFormat(this.language, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(year, m - 1, 15, 12));
+  }
+
+  dateTime(instant: Date): string {
+    return this.dateTimeFormat.format(instant);
+  }
+
+  /** A day's short label in the tenant's zone: the day that starts at `start` (a local midnight). */
+  day(start: Date): string {
+    return this.dayFormat.format(start);
+  }
+
+  /** 2026-11-30: the local date that starts at `start`, for machines (CSV, JSON). */
+  isoDay(start: Date): string {
+    return this.isoDayFormat.format(start);
+  }
+}
