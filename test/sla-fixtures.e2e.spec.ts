@@ -87,12 +87,13 @@ describe('SLA fixtures derived by hand, in three calendars, on every surface', (
       gql(`mutation($i: SetServiceCustomerLinkInput!) { setServiceCustomerLink(input: $i) { id } }`, { i: { serviceId: ids[name]!.service, customerId: customer, startsAt: iso(startsAt), weight } });
     const report = async (kind: string, id: string | undefined, period: string, extra: Record<string, unknown> = {}): Promise<Report> =>
       (await gql<{ availabilityReport: Report }>(REPORT, { i: { subject: { kind, ...(id ? { id } : {}) }, period, ...extra } })).availabilityReport;
-    const pageJson = async (month: string): Promise<Report> => {
+    const pageAs = async (month: string, format?: string): Promise<string> => {
       const path = (await gql<{ customerReportLink: string }>(`mutation { customerReportLink(customerId: "${customer}", month: "${month}") }`)).customerReportLink;
-      return (await (await fetch(`${api.url}${path}&format=json`)).json()) as Report;
+      return (await fetch(`${api.url}${path}${format ? `&format=${format}` : ''}`)).text();
     };
+    const pageJson = async (month: string): Promise<Report> => JSON.parse(await pageAs(month, 'json')) as Report;
     const mail = async (month: string) => (await gql<{ previewMonthlyReport: { subject: string; text: string } }>(`mutation { previewMonthlyReport(customerId: "${customer}", month: "${month}") { subject text } }`)).previewMonthlyReport;
-    return { gql, ids, customer, outage, link, report, pageJson, mail };
+    return { gql, ids, customer, outage, link, report, pageJson, pageAs, mail };
   }
 
   it('UTC, October 2026: an outage repaired, one cut by the month’s end, and 5 h 40 min nobody watched', async () => {
@@ -131,6 +132,15 @@ describe('SLA fixtures derived by hand, in three calendars, on every surface', (
     const mail = await c.mail('2026-10');
     expect(mail.text).toContain(formatPercent(44_120 / 44_300));
     expect(mail.text).toContain(formatDuration(3 * H));
+    // Observed (744 h − 5 h 40 min) / 744 h = 44,300 / 44,640 = 99.238… % → "99.2 %", said on every surface.
+    const unseen = 'Observed 99.2 % of the period; 5 h 40 min unobserved';
+    expect(mail.text).toContain(unseen);
+    const html = await c.pageAs('2026-10');
+    expect(html).toContain(unseen);
+    expect(html).toContain('99.593 %');
+    expect(html).toContain('allowed 44 min 18 s');
+    const csv = await c.pageAs('2026-10', 'csv');
+    expect(csv.split('\n').find((l) => l.startsWith('2026-10-10,'))).toMatch(/^2026-10-10,[0-9.]+,3600000,0/);
   });
 
   it('Europe/Madrid, March 2026: 743 h; an outage across the 02:00 jump is 1.5 h; a customer signed on 10 March', async () => {

@@ -41,7 +41,8 @@ export function renderCustomerPage(view: CustomerReportView): string {
 </style></head><body>
 <div class="brand">${logo}<p class="muted">${esc(view.tenantName)}</p></div>
 <h1>${esc(view.title)}</h1>
-<p class="muted zone">${esc(view.zoneNote)} ${esc(view.maintenanceNote)}</p>
+<p class="muted zone">${esc(view.zoneNote)} ${esc(view.maintenanceNote)}</p>${view.unobservedNote ? `
+<p class="unobserved">${esc(view.unobservedNote)}</p>` : ''}
 <div class="figures">
  <div class="figure"><b>${esc(view.availability)}</b>${esc(t.availability)}</div>
  <div class="figure"><b>${esc(view.downtime)}</b>${esc(t.downtime)}</div>

@@ -83,7 +83,7 @@ function drawHeader(doc: Doc, view: CustomerReportView): void {
   doc.moveDown(0.5);
   doc.font('Helvetica-Bold').fontSize(18).fillColor(view.color).text(winAnsi(view.title), { width: contentWidth(doc) });
   doc.moveDown(0.3);
-  doc.font('Helvetica').fontSize(9).fillColor(MUTED).text(winAnsi(`${view.zoneNote} ${view.maintenanceNote}`), { width: contentWidth(doc) });
+  doc.font('Helvetica').fontSize(9).fillColor(MUTED).text(winAnsi(`${view.zoneNote} ${view.maintenanceNote}${view.unobservedNote ? ` ${view.unobservedNote}` : ''}`), { width: contentWidth(doc) });
   doc.moveDown(1);
 }
 

@@ -42,6 +42,8 @@ export interface CustomerReportView {
   title: string;
   zoneNote: string;
   maintenanceNote: string;
+  /** Said whenever part of the month was not seen (never counted as uptime); null when all of it was. */
+  unobservedNote: string | null;
   availability: string;
   downtime: string;
   incidentCount: string;
@@ -95,6 +97,7 @@ export function buildCustomerReportView(data: CustomerPageData): CustomerReportV
     title: t.pageTitle(data.customerName, monthLabel),
     zoneNote: t.timesIn(report.timeZone),
     maintenanceNote: t.maintenanceNotCounted,
+    unobservedNote: totals.unobservedMs > 0 && totals.periodMs > 0 ? t.unobserved(f.observedShare(totals.observedMs / totals.periodMs), f.duration(totals.unobservedMs)) : null,
     availability: f.percent(totals.availability),
     downtime: f.duration(totals.downtimeMs),
     incidentCount: f.count(totals.failures),

@@ -31,6 +31,8 @@ export interface ReportMessages {
   /** The stated zone: every day and time on the page is in it. */
   timesIn(zone: string): string;
   maintenanceNotCounted: string;
+  /** "Observed 99.2 % of the period; 5 h 40 min unobserved (not counted)." */
+  unobserved(share: string, duration: string): string;
   dayTitle(day: string, percent: string, downtime: string): string;
   noData: string;
   serviceFallback: string;
@@ -63,6 +65,7 @@ const en: ReportMessages = {
   noIncidents: 'No incidents this month.',
   timesIn: (z) => `All days and times in ${z}.`,
   maintenanceNotCounted: 'Planned maintenance is not counted.',
+  unobserved: (s, d) => `Observed ${s} of the period; ${d} unobserved (monitoring could not see; not counted).`,
   dayTitle: (d, p, t) => `${d}: ${p}, down ${t}`,
   noData: 'no data',
   serviceFallback: 'service',
@@ -94,6 +97,7 @@ const es: ReportMessages = {
   noIncidents: 'Ninguna incidencia este mes.',
   timesIn: (z) => `Todos los días y horas en la zona horaria ${z}.`,
   maintenanceNotCounted: 'El mantenimiento planificado no se contabiliza.',
+  unobserved: (s, d) => `Observado el ${s} del periodo; ${d} sin observar (la monitorización no pudo ver; no se contabiliza).`,
   dayTitle: (d, p, t) => `${d}: ${p}, inactivo ${t}`,
   noData: 'sin datos',
   serviceFallback: 'servicio',
@@ -125,6 +129,7 @@ const pt: ReportMessages = {
   noIncidents: 'Nenhum incidente neste mês.',
   timesIn: (z) => `Todos os dias e horários no fuso horário ${z}.`,
   maintenanceNotCounted: 'A manutenção programada não é contabilizada.',
+  unobserved: (s, d) => `Observado ${s} do período; ${d} sem observação (o monitoramento não pôde ver; não contabilizado).`,
   dayTitle: (d, p, t) => `${d}: ${p}, indisponível ${t}`,
   noData: 'sem dados',
   serviceFallback: 'serviço',
@@ -156,6 +161,7 @@ const de: ReportMessages = {
   noIncidents: 'Keine Störungen in diesem Monat.',
   timesIn: (z) => `Alle Tage und Uhrzeiten in der Zeitzone ${z}.`,
   maintenanceNotCounted: 'Geplante Wartungen werden nicht mitgezählt.',
+  unobserved: (s, d) => `Beobachtet: ${s} des Zeitraums; ${d} unbeobachtet (die Überwachung konnte nicht sehen; nicht mitgezählt).`,
   dayTitle: (d, p, t) => `${d}: ${p}, Ausfall ${t}`,
   noData: 'keine Daten',
   serviceFallback: 'Dienst',
@@ -187,6 +193,7 @@ const fr: ReportMessages = {
   noIncidents: 'Aucun incident ce mois-ci.',
   timesIn: (z) => `Tous les jours et heures dans le fuseau horaire ${z}.`,
   maintenanceNotCounted: 'La maintenance planifiée n’est pas comptée.',
+  unobserved: (s, d) => `Observé ${s} de la période ; ${d} non observé (la surveillance ne voyait pas ; non compté).`,
   dayTitle: (d, p, t) => `${d} : ${p}, indisponible ${t}`,
   noData: 'pas de données',
   serviceFallback: 'service',
@@ -206,7 +213,8 @@ export class ReportFormat {
   private readonly plurals: Intl.PluralRules;
   private readonly decimals3: Intl.NumberFormat;
   private readonly upTo4: Intl.NumberFormat;
-  private readonly upTo1: Intl.NumberFormat;
+  private readonly upTo3: Intl.NumberFormat;
+  private readonly share: Intl.NumberFormat;
   private readonly integer: Intl.NumberFormat;
   private readonly dateTimeFormat: Intl.DateTimeFormat;
   private readonly dayFormat: Intl.DateTimeFormat;
@@ -220,7 +228,8 @@ export class ReportFormat {
     this.plurals = new Intl.PluralRules(language);
     this.decimals3 = new Intl.NumberFormat(language, { minimumFractionDigits: 3, maximumFractionDigits: 3, useGrouping: false });
     this.upTo4 = new Intl.NumberFormat(language, { maximumFractionDigits: 4, useGrouping: false });
-    this.upTo1 = new Intl.NumberFormat(language, { maximumFractionDigits: 1, useGrouping: false });
+    this.upTo3 = new Intl.NumberFormat(language, { maximumFractionDigits: 3, useGrouping: false });
+    this.share = new Intl.NumberFormat(language, { minimumFractionDigits: 1, maximumFractionDigits: 1, useGrouping: false });
     this.integer = new Intl.NumberFormat(language, { maximumFractionDigits: 0 });
     this.dateTimeFormat = new Intl.DateTimeFormat(language, { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
     this.dayFormat = new Intl.DateTimeFormat(language, { timeZone, weekday: 'short', day: 'numeric', month: 'short' });
@@ -238,7 +247,13 @@ export class ReportFormat {
 
   /** 0.999123 → "99.912 %" / "99,912 %": truncated, never rounded up to a better figure than measured. */
   percent(availability: number | null): string {
-    return availability === null ? '–' : `${this.decimals3.format(Math.floor(availability * 1e5) / 1e3)} %`;
+    // The tiny epsilon undoes binary floating point (0.57 × 1e5 = 56999.99999999999), never a real shortfall.
+    return availability === null ? '–' : `${this.decimals3.format(Math.floor(availability * 1e5 + 1e-6) / 1e3)} %`;
+  }
+
+  /** Observed share of the period, truncated to a tenth: 0.99214 → "99.2 %" / "99,2 %". */
+  observedShare(share: number): string {
+    return `${this.share.format(Math.floor(share * 1000 + 1e-6) / 10)} %`;
   }
 
   /** An SLA target as set: 99.9 → "99.9 %" / "99,9 %". */
@@ -246,16 +261,19 @@ export class ReportFormat {
     return `${this.upTo4.format(percent)} %`;
   }
 
-  /** 43 min 12 s, 8 h 45 min 36 s, 52 min 33,6 s: the units of nines.formatDuration, the language's decimal mark. */
+  /**
+   * 43 min 12 s, 8 h 45 min 36 s, 52 min 33,6 s, 0,605 s: exact to the millisecond like nines.formatDuration and the
+   * dashboard, never dropping a unit, with the language's decimal mark.
+   */
   duration(ms: number): string {
     const parts: string[] = [];
-    let rest = ms;
+    let rest = Math.round(ms);
     for (const [unit, size] of [[this.t.dayUnit, 86_400_000], ['h', 3_600_000], ['min', 60_000]] as const) {
       const n = Math.floor(rest / size);
       if (n) parts.push(`${n} ${unit}`);
       rest -= n * size;
     }
-    if (rest || !parts.length) parts.push(`${this.upTo1.format(Math.round(rest / 100) / 10)} s`);
+    if (rest || !parts.length) parts.push(`${this.upTo3.format(rest / 1000)} s`);
     return parts.join(' ');
   }
 
