@@ -10,14 +10,42 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
   validateSync,
 } from 'class-validator';
+import ipaddr from 'ipaddr.js';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
 const trimmed = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() || undefined : value);
+
+/** A comma-separated list of CIDRs or single addresses (`10.0.0.0/8,fd00::/8,192.0.2.7`); empty is an empty list. */
+function IsCidrList(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isCidrList',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && cidrList(value).every(isCidr),
+      defaultMessage: () => 'must be a comma-separated list of CIDRs or IP addresses, e.g. 10.0.0.0/8,fd00::/8',
+    },
+  });
+}
+
+function cidrList(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+}
+
+function isCidr(text: string): boolean {
+  try {
+    if (text.includes('/')) ipaddr.parseCIDR(text);
+    // Strict spellings only: an operator's list is read by people, `2130706433` is not a reviewable address.
+    else if (!ipaddr.IPv4.isValidFourPartDecimal(text) && !ipaddr.IPv6.isValid(text)) return false;
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const PROCESS_ROLES = ['api', 'watchdog'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
@@ -121,6 +149,14 @@ export class VigiaEnvironment {
   /** A runbook run's lease: a watchdog that stops renewing it for this long loses the run to another replica. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(2) @Max(300)
   VIGIA_RUN_LEASE_SECONDS = 10;
+
+  /** Ranges tenants' monitors, runbooks and channels may reach although refused by default (loopback, private, …). */
+  @IsOptional() @IsCidrList()
+  VIGIA_EGRESS_ALLOW = '';
+
+  /** The provider's own networks: refused to tenants even when VIGIA_EGRESS_ALLOW covers them. */
+  @IsOptional() @IsCidrList()
+  VIGIA_EGRESS_DENY = '';
 }
 
 export class ConfigError extends Error {}
@@ -155,6 +191,8 @@ export class VigiaConfig {
   readonly publicUrl: string;
   /** Key that seals secrets at rest; undefined: a generated key file in the data folder. */
   readonly masterKey: Buffer | undefined;
+  /** The egress policy's operator rules: what tenant-caused connections may reach beyond public addresses. */
+  readonly egress: { allow: readonly string[]; deny: readonly string[] };
 
   constructor(env: VigiaEnvironment, defaultRoles: readonly ProcessRole[]) {
     this.port = env.PORT;
@@ -189,6 +227,7 @@ export class VigiaConfig {
     this.smtp = { url: env.VIGIA_SMTP_URL, from: env.VIGIA_MAIL_FROM, tlsVerify: env.VIGIA_SMTP_TLS_VERIFY };
     this.alertGroupMs = env.VIGIA_ALERT_GROUP_SECONDS * 1000;
     this.runLeaseMs = env.VIGIA_RUN_LEASE_SECONDS * 1000;
+    this.egress = { allow: cidrList(env.VIGIA_EGRESS_ALLOW), deny: cidrList(env.VIGIA_EGRESS_DENY) };
     this.publicUrl = (env.VIGIA_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, '');
   }
 
