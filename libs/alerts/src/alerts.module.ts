@@ -12,12 +12,13 @@ import { EscalationPlanner } from './escalation.planner.js';
 import { EscalationResolver } from './escalation.resolver.js';
 import { IncidentsModule } from '#lib/incidents';
 import { InventoryModule } from '#lib/inventory';
+import { EgressModule } from '#lib/egress';
 
 export const ALERT_ENTITIES = [AlertChannel, Notification, NotificationAttempt, EscalationPolicy];
 
 /** Enqueueing and delivery: in the watchdog role, beside the detector that opens incidents. */
 @Module({
-  imports: [TypeOrmModule.forFeature(ALERT_ENTITIES), IncidentsModule],
+  imports: [TypeOrmModule.forFeature(ALERT_ENTITIES), IncidentsModule, EgressModule],
   providers: [AlertsService, DeliveryWorker, AckLinks, EscalationPlanner],
   exports: [AlertsService, DeliveryWorker],
 })

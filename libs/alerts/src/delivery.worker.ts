@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { escapeHtml as esc } from '#lib/common';
+import { EgressPolicy, excerpt } from '#lib/egress';
 import { Mailer } from '#lib/mail';
 import { SecretBox } from '#lib/secrets';
 import { AlertChannel, ChannelType } from './alert-channel.entity.js';
@@ -49,6 +50,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     private readonly dataSource: DataSource,
     private readonly box: SecretBox,
     private readonly mailer: Mailer,
+    private readonly egress: EgressPolicy,
   ) {
     this.adapters = {
       [ChannelType.email]: new EmailChannel(mailer),
@@ -187,10 +189,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       else if (!channel || !channel.enabled) outcome = { ok: false, permanent: true, response: 'channel removed or disabled' };
       else {
         const secret = channel.secretSealed ? this.box.open(channel.secretSealed, `alert_channels:${channel.id}`) : null;
-        outcome = await this.adapters[channel.type].deliver(channel, secret, message);
+        outcome = await this.adapters[channel.type].deliver(channel, secret, message, this.egress.guard({ tenantId: channel.tenantId, vantage: 'platform' }));
       }
     } catch (error) {
-      outcome = { ok: false, response: error instanceof Error ? error.message : String(error) };
+      outcome = { ok: false, response: excerpt(error instanceof Error ? error.message : String(error), 300) };
     }
     const durationMs = Math.round(performance.now() - started);
     const gaveUp = !outcome.ok && (outcome.permanent || n.attempts >= MAX_ATTEMPTS);

@@ -13,7 +13,7 @@ export class ProbeTargets {
   constructor(private readonly credentials: SshCredentialsService) {}
 
   async of(monitor: TargetSource): Promise<ProbeTarget> {
-    const target: ProbeTarget = { type: monitor.type, config: monitor.config, address: monitor.address, timeoutMs: monitor.timeoutMs };
+    const target: ProbeTarget = { type: monitor.type, config: monitor.config, address: monitor.address, timeoutMs: monitor.timeoutMs, tenantId: monitor.tenantId };
     if (monitor.type !== ProbeType.ssh || !monitor.sshCredentialId) return target;
     let key = this.keys.get(monitor.sshCredentialId);
     if (key === undefined) {

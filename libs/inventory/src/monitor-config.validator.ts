@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { VigiaException } from '#lib/common';
+import type { EgressGuard } from '#lib/egress';
 import { ProbeType } from './entities/enums.js';
 
 type FieldKind = 'string' | 'int' | 'bool' | 'port' | 'host' | 'url' | 'regex' | 'string[]' | 'int[]' | 'headers';
@@ -107,15 +108,21 @@ function isStringMap(value: unknown): boolean {
   );
 }
 
-/** Throws VALIDATION_FAILED naming `config.<key>` for the first problem found. */
-export function validateMonitorConfig(type: ProbeType, config: Record<string, unknown>, field = 'input.config'): void {
+/**
+ * Throws VALIDATION_FAILED naming `config.<key>` for the first problem found. With `egress`, an address literal the
+ * egress policy refuses (a `host`, a DNS `server`, a URL's host) is refused here, at save, not only when probing.
+ */
+export function validateMonitorConfig(type: ProbeType, config: Record<string, unknown>, field = 'input.config', egress?: EgressGuard): void {
   if (Buffer.byteLength(JSON.stringify(config)) > MAX_CONFIG_BYTES) throw VigiaException.invalid(field, `is larger than ${MAX_CONFIG_BYTES} bytes`);
   const schema = SCHEMAS[type];
   for (const key of Object.keys(config)) {
-    const kind = schema.fields[key];
+    // Own keys only: `constructor` or `__proto__` must not find Object.prototype's members.
+    const kind = Object.hasOwn(schema.fields, key) ? schema.fields[key] : undefined;
     if (!kind) throw VigiaException.invalid(`${field}.${key}`, `is not a setting of a ${type} monitor`);
     const problem = checkValue(kind, config[key]);
     if (problem) throw VigiaException.invalid(`${field}.${key}`, problem);
+    const refused = egress && (kind === 'host' ? egress.literalRefusal(config[key] as string) : kind === 'url' ? egress.urlRefusal(config[key] as string) : undefined);
+    if (refused) throw VigiaException.invalid(`${field}.${key}`, refused);
   }
   for (const key of schema.required) {
     if (config[key] === undefined) throw VigiaException.invalid(`${field}.${key}`, `is required for a ${type} monitor`);

@@ -5,6 +5,7 @@ import { type Connection, type PageArgs, VigiaException } from '#lib/common';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { Monitor } from './entities/monitor.entity.js';
 import type { CreateMonitorInput, MonitorFilter, UpdateMonitorInput } from './graphql/inventory.inputs.js';
+import { EgressPolicy } from '#lib/egress';
 import { validateMonitorConfig } from './monitor-config.validator.js';
 import { keepNull, whereNameContains } from './search.js';
 import { HostsService } from './hosts.service.js';
@@ -18,6 +19,7 @@ export class MonitorsService {
     @InjectRepository(Monitor) repository: Repository<Monitor>,
     private readonly hosts: HostsService,
     private readonly services: ServicesService,
+    private readonly egress: EgressPolicy,
   ) {
     this.scope = new TenantScopedRepository(repository, 'monitor');
   }
@@ -35,7 +37,7 @@ export class MonitorsService {
   async create(principal: Principal, input: CreateMonitorInput): Promise<Monitor> {
     await this.checkLinks(principal, input.hostId, input.serviceId ?? null);
     checkTiming(input.intervalMs, input.timeoutMs);
-    validateMonitorConfig(input.type, input.config);
+    validateMonitorConfig(input.type, input.config, 'input.config', this.egress.guard({ tenantId: principal.tenantId, vantage: 'platform' }));
     return this.scope.create(principal, { ...input, name: input.name.trim() });
   }
 
@@ -45,7 +47,7 @@ export class MonitorsService {
     const next = { ...current, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as Monitor;
     await this.checkLinks(principal, next.hostId, next.serviceId);
     checkTiming(next.intervalMs, next.timeoutMs);
-    validateMonitorConfig(next.type, next.config);
+    validateMonitorConfig(next.type, next.config, 'input.config', this.egress.guard({ tenantId: principal.tenantId, vantage: 'platform' }));
     return this.scope.update(principal, id, { ...input, name: keepNull(input.name, (n) => n.trim()) });
   }
 

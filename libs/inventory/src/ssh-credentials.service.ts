@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { type Connection, type PageArgs, VigiaException } from '#lib/common';
+import { EgressPolicy } from '#lib/egress';
 import { fetchHostKey, inspectPrivateKey } from '#lib/executors';
 import { SecretBox } from '#lib/secrets';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
@@ -18,6 +19,7 @@ export class SshCredentialsService {
     @InjectRepository(SshCredential) private readonly repository: Repository<SshCredential>,
     @InjectRepository(Host) private readonly hosts: Repository<Host>,
     private readonly box: SecretBox,
+    private readonly egress: EgressPolicy,
   ) {
     this.scope = new TenantScopedRepository(repository, 'SSH credential');
   }
@@ -55,7 +57,7 @@ export class SshCredentialsService {
     const address = host.addresses[0]!;
     let key: string;
     try {
-      key = await fetchHostKey(address, host.sshPort, timeoutMs);
+      key = await fetchHostKey(address, host.sshPort, timeoutMs, this.egress.guard({ tenantId: principal.tenantId, vantage: 'platform' }));
     } catch (error) {
       throw new VigiaException('CONFLICT', `could not read the SSH host key of ${host.name} (${address}:${host.sshPort}): ${(error as Error).message}`, 'hostId');
     }

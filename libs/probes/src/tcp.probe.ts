@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import type { EgressGuard } from '#lib/egress';
 import { ProbeType } from '#lib/inventory';
 import { formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
 
@@ -6,14 +7,14 @@ import { formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, ta
 export class TcpProbe implements Probe {
   readonly type = ProbeType.tcp;
 
-  async check(target: ProbeTarget, signal: AbortSignal): Promise<ProbeVerdict> {
+  async check(target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
     const host = targetHost(target);
     const port = num(target.config, 'port')!;
     const send = str(target.config, 'send');
     const expect = str(target.config, 'expect');
     const banner = str(target.config, 'bannerRegex');
     const started = performance.now();
-    const socket = await openSocket(host, port, signal);
+    const socket = await openSocket(host, port, signal, egress);
     const connectMs = performance.now() - started;
     try {
       if (!send && expect === undefined && banner === undefined) {
@@ -35,9 +36,11 @@ export class TcpProbe implements Probe {
   }
 }
 
-export function openSocket(host: string, port: number, signal: AbortSignal): Promise<Socket> {
+/** Connects to `host` (resolved and judged by the egress policy: the socket goes to the judged address). */
+export async function openSocket(host: string, port: number, signal: AbortSignal, egress: EgressGuard): Promise<Socket> {
+  const { address } = await egress.resolve(host);
   return new Promise((resolve, reject) => {
-    const socket = connect({ host, port, signal });
+    const socket = connect({ host: address, port, signal });
     socket.once('connect', () => resolve(socket));
     socket.once('error', (error) => {
       socket.destroy();

@@ -10,6 +10,7 @@ import { CIDR4, IFNAME } from './document/definition.js';
 import { ACTIVE_RUN_STATUSES, RunbookRun } from './entities/run.entity.js';
 import { FailbackPolicy, Resource, ResourceKind, type ResourceMember } from './entities/resource.entity.js';
 import { RunbooksService } from './runbooks.service.js';
+import { EgressPolicy } from '#lib/egress';
 
 export interface ResourceFields {
   name?: string;
@@ -95,6 +96,7 @@ export class ResourcesService {
     private readonly runbooks: RunbooksService,
     private readonly box: SecretBox,
     private readonly dataSource: DataSource,
+    private readonly egress: EgressPolicy,
   ) {
     this.scope = new TenantScopedRepository(resources, 'resource');
     this.hosts = new TenantScopedRepository(hosts, 'host');
@@ -161,7 +163,7 @@ export class ResourcesService {
   private async checkConfig(principal: Principal, kind: ResourceKind, config: Record<string, unknown>): Promise<Record<string, unknown>> {
     const rules = KINDS[kind]!;
     for (const key of Object.keys(config)) {
-      const rule = rules.rules[key];
+      const rule = Object.hasOwn(rules.rules, key) ? rules.rules[key] : undefined;
       if (!rule) throw VigiaException.invalid(`input.config.${key}`, `is not a setting of a ${kind} resource (known: ${Object.keys(rules.rules).join(', ')})`);
       const problem = rule(config[key]);
       if (problem) throw VigiaException.invalid(`input.config.${key}`, problem);
@@ -175,8 +177,23 @@ export class ResourcesService {
       const need = config.driver === 'ipvs' ? ['director', 'service'] : ['runtimeApi', 'backend'];
       for (const key of need) if (config[key] === undefined) throw VigiaException.invalid(`input.config.${key}`, `is required for a ${String(config.driver)} pool`);
     }
+    this.checkEgress(principal, config);
     for (const key of ['via', 'director']) if (typeof config[key] === 'string') await this.hosts.get(principal, config[key], `input.config.${key}`);
     return config;
+  }
+
+  /** Addresses Vigia itself connects to (HAProxy runtime API, provider APIs): refused literals and Unix sockets. */
+  private checkEgress(principal: Principal, config: Record<string, unknown>): void {
+    const guard = this.egress.guard({ tenantId: principal.tenantId, vantage: 'platform' });
+    if (typeof config.runtimeApi === 'string') {
+      if (config.runtimeApi.startsWith('unix:')) throw VigiaException.invalid('input.config.runtimeApi', 'refused by egress policy: a Unix socket is this machine\'s, not the tenant\'s; use tcp://host:port');
+      const refused = guard.urlRefusal(config.runtimeApi);
+      if (refused) throw VigiaException.invalid('input.config.runtimeApi', refused);
+    }
+    if (typeof config.apiUrl === 'string') {
+      const refused = guard.urlRefusal(config.apiUrl);
+      if (refused) throw VigiaException.invalid('input.config.apiUrl', refused);
+    }
   }
 
   private async checkMembers(principal: Principal, members: NonNullable<ResourceFields['members']>): Promise<ResourceMember[]> {
