@@ -8,3 +8,4 @@ export { queryDepth, queryLimitsPlugin, type QueryLimits } from './query-limits.
 export { CLOCK, type Clock, systemClock } from './clock.js';
 export { ClockModule } from './clock.module.js';
 export { escapeHtml } from './html.js';
+export { compileUserPattern, userPatternProblem, MAX_PATTERN_LENGTH, MAX_SUBJECT_LENGTH, type UserPattern } from './user-pattern.js';

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { VigiaException } from '#lib/common';
+import { userPatternProblem, VigiaException } from '#lib/common';
 import type { EgressGuard } from '#lib/egress';
 import { ProbeType } from './entities/enums.js';
 
@@ -71,7 +71,7 @@ function checkValue(kind: FieldKind, value: unknown): string | undefined {
     case 'url':
       return isHttpUrl(value) ? undefined : 'must be an http:// or https:// URL';
     case 'regex':
-      return isRegex(value) ? undefined : 'must be a valid regular expression';
+      return userPatternProblem(value);
     case 'string[]':
       return Array.isArray(value) && value.every((v) => typeof v === 'string') ? undefined : 'must be a list of strings';
     case 'int[]':
@@ -86,16 +86,6 @@ function isHttpUrl(value: unknown): boolean {
   try {
     const url = new URL(value);
     return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-function isRegex(value: unknown): boolean {
-  if (typeof value !== 'string' || value.length > 1024) return false;
-  try {
-    new RegExp(value);
-    return true;
   } catch {
     return false;
   }

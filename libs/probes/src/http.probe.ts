@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
+import { compileUserPattern } from '#lib/common';
 import { type EgressGuard, pinnedLookup } from '#lib/egress';
 import { ProbeType } from '#lib/inventory';
 import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str } from './probe.js';
@@ -55,7 +56,7 @@ export class HttpProbe implements Probe {
     const contains = str(config, 'bodyContains');
     if (contains !== undefined && !body.includes(contains)) return `body does not contain ${JSON.stringify(contains)}`;
     const regex = str(config, 'bodyRegex');
-    if (regex !== undefined && !new RegExp(regex).test(body)) return `body does not match /${regex}/`;
+    if (regex !== undefined && !compileUserPattern(regex).test(body)) return `body does not match /${regex}/`;
     const path = str(config, 'jsonPath');
     if (path !== undefined) {
       let value: unknown;

@@ -1,4 +1,5 @@
 import { sshExec } from '#lib/executors';
+import { compileUserPattern } from '#lib/common';
 import { type EgressGuard, excerpt } from '#lib/egress';
 import { ProbeType } from '#lib/inventory';
 import { formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
@@ -27,7 +28,7 @@ export class SshProbe implements Probe {
     const contains = str(target.config, 'outputContains');
     if (contains !== undefined && !result.stdout.includes(contains)) return { status: 'down', reason: `${seen}; output lacks ${JSON.stringify(contains)}`, latencyMs, details };
     const regex = str(target.config, 'outputRegex');
-    if (regex !== undefined && !new RegExp(regex, 'm').test(result.stdout)) return { status: 'down', reason: `${seen}; output does not match /${regex}/`, latencyMs, details };
+    if (regex !== undefined && !compileUserPattern(regex, 'm').test(result.stdout)) return { status: 'down', reason: `${seen}; output does not match /${regex}/`, latencyMs, details };
     return { status: 'up', reason: seen, latencyMs, details };
   }
 }

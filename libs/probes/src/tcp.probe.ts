@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { compileUserPattern } from '#lib/common';
 import type { EgressGuard } from '#lib/egress';
 import { ProbeType } from '#lib/inventory';
 import { formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
@@ -21,7 +22,7 @@ export class TcpProbe implements Probe {
         return { status: 'up', reason: `TCP ${host}:${port} accepted in ${formatMs(connectMs)}`, latencyMs: connectMs };
       }
       if (send) socket.write(send.replace(/\\r\\n/g, '\r\n'));
-      const pattern = banner !== undefined ? new RegExp(banner) : undefined;
+      const pattern = banner !== undefined ? compileUserPattern(banner) : undefined;
       const text = await readUntil(socket, (seen) => (pattern ? pattern.test(seen) : seen.includes(expect!)), signal);
       const latencyMs = performance.now() - started;
       const firstLine = text.split(/\r?\n/)[0]?.slice(0, 120) ?? '';
