@@ -1,5 +1,6 @@
-import { Controller, Get, Header, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { isUuid } from '#lib/common';
+import { Controller, Get, Header, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { isUuid, setPageSecurityHeaders } from '#lib/common';
 import { AckLinks } from './ack-links.js';
 import { AlertsService } from './alerts.service.js';
 
@@ -20,7 +21,8 @@ export class AckController {
   @Get(':incidentId')
   @Header('Cache-Control', 'no-store')
   @Header('Content-Type', 'text/html; charset=utf-8')
-  confirm(@Param('incidentId') incidentId: string, @Query() query: Record<string, string>): string {
+  confirm(@Param('incidentId') incidentId: string, @Query() query: Record<string, string>, @Res({ passthrough: true }) res: Response): string {
+    setPageSecurityHeaders(res);
     if (!isUuid(incidentId) || !this.links.verify(incidentId, query)) throw new NotFoundException();
     const action = `?t=${encodeURIComponent(query.t!)}&e=${encodeURIComponent(query.e!)}&s=${encodeURIComponent(query.s!)}`;
     return page(`<h1>Acknowledge this incident?</h1><p>Escalation stops; the incident stays open until it recovers.</p><form method="post" action="${action}"><button type="submit" style="font-size:1.2rem;padding:.6rem 1.2rem">Acknowledge</button></form>`);
@@ -29,7 +31,8 @@ export class AckController {
   @Post(':incidentId')
   @Header('Cache-Control', 'no-store')
   @Header('Content-Type', 'text/html; charset=utf-8')
-  async acknowledge(@Param('incidentId') incidentId: string, @Query() query: Record<string, string>): Promise<string> {
+  async acknowledge(@Param('incidentId') incidentId: string, @Query() query: Record<string, string>, @Res({ passthrough: true }) res: Response): Promise<string> {
+    setPageSecurityHeaders(res);
     const tenantId = isUuid(incidentId) ? this.links.verify(incidentId, query) : undefined;
     if (!tenantId || !isUuid(tenantId)) throw new NotFoundException();
     const done = await this.alerts.acknowledge(tenantId, incidentId, 'e-mail link');

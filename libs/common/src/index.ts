@@ -7,5 +7,5 @@ export { translateDatabaseError, withDatabaseErrors } from './database-errors.js
 export { queryDepth, queryLimitsPlugin, type QueryLimits } from './query-limits.plugin.js';
 export { CLOCK, type Clock, systemClock } from './clock.js';
 export { ClockModule } from './clock.module.js';
-export { escapeHtml } from './html.js';
+export { escapeHtml, PAGE_SECURITY_HEADERS, setPageSecurityHeaders } from './html.js';
 export { compileUserPattern, userPatternProblem, MAX_PATTERN_LENGTH, MAX_SUBJECT_LENGTH, type UserPattern } from './user-pattern.js';
