@@ -18,7 +18,7 @@ export const systemResolver: EgressResolver = async (hostname) =>
 /**
  * The egress policy bound to one context (tenant, vantage): what every tenant-caused connection goes through.
  * `resolve` resolves a name once, judges every address and returns an allowed one; the caller then connects to
- * that very address (or passes `lookupFor(pinned)`), so a DNS answer that changes between check and connect
+ * that very address (or passes `pinnedLookup(resolved)`), so a DNS answer that changes between check and connect
  * (rebinding) cannot reach anything that was not checked.
  */
 export class EgressGuard {
@@ -44,14 +44,6 @@ export class EgressGuard {
     }
     throw refusal(why);
   }
-
-  /** Resolve-then-judge as a `lookup` option (net, tls, http): the socket connects to the judged address only. */
-  readonly lookup: LookupFunction = (hostname, options, callback) => {
-    this.resolve(hostname).then(
-      (resolved) => (options.all ? callback(null, [resolved]) : callback(null, resolved.address, resolved.family)),
-      (error: Error) => callback(error as NodeJS.ErrnoException, '', 0),
-    );
-  };
 
   /** Save-time check of a value the tenant typed: the refusal when it is a refused address literal (names pass). */
   literalRefusal(value: string): string | undefined {
