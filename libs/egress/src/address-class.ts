@@ -70,13 +70,3 @@ function singleHost(text: string): [Address, number] {
 export function inAny(address: Address, ranges: readonly [Address, number][]): boolean {
   return ranges.some(([base, bits]) => base.kind() === address.kind() && address.match(base, bits));
 }
-
-/** True when `text` is a valid CIDR (`10.0.0.0/8`, `fd00::/8`) or a single address. */
-export function isCidr(text: string): boolean {
-  try {
-    parseCidrList([text]);
-    return true;
-  } catch {
-    return false;
-  }
-}

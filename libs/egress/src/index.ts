@@ -3,5 +3,4 @@ export { EgressGuard, pinnedLookup, systemResolver, type EgressResolver, type Re
 export { EgressRefusedError } from './egress-refused.error.js';
 export { egressFetch, type EgressRequest, type EgressResponse } from './egress-fetch.js';
 export { excerpt, MAX_EXCERPT_BYTES } from './excerpt.js';
-export { isCidr } from './address-class.js';
 export { EgressModule } from './egress.module.js';
