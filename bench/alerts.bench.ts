@@ -25,6 +25,9 @@ import { ObservabilityModule } from '#lib/observability';
 import { freePort, PersistenceModule, runPendingMigrations, startEmbeddedPostgres } from '#lib/persistence';
 import { SecretsModule } from '#lib/secrets';
 
+// The stand-in servers listen on loopback: opened as an operator would (VIGIA_EGRESS_ALLOW), the policy stays on.
+const BENCH_EGRESS_ALLOW = '127.0.0.0/8';
+
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
 const INCIDENTS = Number(args.get('incidents') ?? 1000);
@@ -78,7 +81,7 @@ try {
   const monitors = (await c.query('SELECT m.id, m.host_id, m.service_id, m.name FROM monitors m')).rows as { id: string; host_id: string; service_id: string; name: string }[];
   await c.end();
 
-  const config = loadVigiaConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'warn', VIGIA_DATA_DIR: folder, VIGIA_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, VIGIA_ALERT_GROUP_SECONDS: GROUP_SECONDS }, ['watchdog']);
+  const config = loadVigiaConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'warn', VIGIA_DATA_DIR: folder, VIGIA_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, VIGIA_ALERT_GROUP_SECONDS: GROUP_SECONDS, VIGIA_EGRESS_ALLOW: BENCH_EGRESS_ALLOW }, ['watchdog']);
   const app = await NestFactory.createApplicationContext(
     { module: class AlertsBenchModule {}, imports: [VigiaConfigModule.forRoot(config), ClockModule, ObservabilityModule.forRoot('bench'), PersistenceModule.forRoot(), SecretsModule, MailModule, AlertsModule] },
     { bufferLogs: true },

@@ -23,6 +23,9 @@ import { PersistenceModule, runPendingMigrations, startEmbeddedPostgres } from '
 import { SecretsModule } from '#lib/secrets';
 import { MailModule } from '#lib/mail';
 
+// The stand-in servers listen on loopback: opened as an operator would (VIGIA_EGRESS_ALLOW), the policy stays on.
+const BENCH_EGRESS_ALLOW = '127.0.0.0/8';
+
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
 const sizes = (args.get('monitors') ?? '5000,10000,20000').split(',').map(Number);
@@ -89,7 +92,7 @@ async function measure(monitors: number): Promise<Record<string, string | number
   try {
     await runPendingMigrations(db.url);
     await seed(db.url, monitors, target.endpoints);
-    const config = loadVigiaConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'warn', VIGIA_WATCHDOG_CONCURRENCY: '512' }, ['watchdog']);
+    const config = loadVigiaConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'warn', VIGIA_WATCHDOG_CONCURRENCY: '512', VIGIA_EGRESS_ALLOW: BENCH_EGRESS_ALLOW }, ['watchdog']);
     const app = await NestFactory.createApplicationContext(
       { module: class BenchModule {}, imports: [VigiaConfigModule.forRoot(config), ClockModule, ObservabilityModule.forRoot('bench'), PersistenceModule.forRoot(), SecretsModule, MailModule, WatchdogModule] },
       { bufferLogs: true },

@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProbeType } from '#lib/inventory';
 import { HttpProbe, ProbeRunner } from '#lib/probes';
 import { selfSignedCert } from '../support/tls-cert.js';
+import { testEgressPolicy } from '../support/test-egress.js';
 
-const runner = new ProbeRunner([new HttpProbe()]);
+const runner = new ProbeRunner([new HttpProbe()], testEgressPolicy());
 const probe = (config: Record<string, unknown>, timeoutMs = 2000) =>
   runner.run({ type: ProbeType.http, config, address: '127.0.0.1', timeoutMs });
 

@@ -6,8 +6,9 @@ import { ProbeType } from '#lib/inventory';
 import { DnsProbe, ProbeRunner, SmtpProbe, TcpProbe } from '#lib/probes';
 import { freePort } from '#lib/persistence';
 import { selfSignedCert } from '../support/tls-cert.js';
+import { testEgressPolicy } from '../support/test-egress.js';
 
-const runner = new ProbeRunner([new TcpProbe(), new DnsProbe(), new SmtpProbe()]);
+const runner = new ProbeRunner([new TcpProbe(), new DnsProbe(), new SmtpProbe()], testEgressPolicy());
 const run = (type: ProbeType, config: Record<string, unknown>, timeoutMs = 2000) => runner.run({ type, config, address: '127.0.0.1', timeoutMs });
 
 describe('TCP probe', () => {

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { loadVigiaConfig } from '#lib/config';
+import { TEST_EGRESS_ALLOW } from './test-egress.js';
 import { TenantBootstrapService } from '#lib/tenancy';
 import { ApiAppModule } from '../../apps/api/src/api-app.module.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -29,7 +30,7 @@ export interface TestApi {
 /** The real API (GraphQL over HTTP on a free port) on its own freshly migrated database. */
 export async function startTestApi(env: Record<string, string> = {}, reuse?: TestDatabase): Promise<TestApi> {
   const db = reuse ?? (await createTestDatabase());
-  const config = loadVigiaConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', VIGIA_ROLES: 'api', ...env });
+  const config = loadVigiaConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', VIGIA_ROLES: 'api', VIGIA_EGRESS_ALLOW: TEST_EGRESS_ALLOW, ...env });
   const app = await NestFactory.create<NestExpressApplication>(ApiAppModule.forRoot(config), { bufferLogs: true, bodyParser: false, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: '512kb' });

@@ -8,8 +8,9 @@ import { freePort } from '#lib/persistence';
 import { ImapProbe, MailRoundTripProbe, Pop3Probe, ProbeRunner } from '#lib/probes';
 import { selfSignedCert } from '../support/tls-cert.js';
 import { Dovecot } from './support/dovecot.js';
+import { testEgressPolicy } from '../support/test-egress.js';
 
-const runner = new ProbeRunner([new ImapProbe(), new Pop3Probe(), new MailRoundTripProbe()]);
+const runner = new ProbeRunner([new ImapProbe(), new Pop3Probe(), new MailRoundTripProbe()], testEgressPolicy());
 const run = (type: ProbeType, config: Record<string, unknown>, timeoutMs = 5000) => runner.run({ type, config, address: '127.0.0.1', timeoutMs });
 
 describe('mail probes against a real Dovecot (IMAP, POP3) and an SMTP server delivering into its Maildir', () => {

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProbeType } from '#lib/inventory';
 import { MysqlProbe, ProbeRunner } from '#lib/probes';
 import { type MariaDbInstance, startReplicationPair } from './support/mariadb.js';
+import { testEgressPolicy } from '../support/test-egress.js';
 
-const runner = new ProbeRunner([new MysqlProbe()]);
+const runner = new ProbeRunner([new MysqlProbe()], testEgressPolicy());
 
 async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

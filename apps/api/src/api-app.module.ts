@@ -2,6 +2,7 @@ import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } 
 import { APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
+import { EgressModule } from '#lib/egress';
 import { ClockModule, VigiaValidationPipe } from '#lib/common';
 import { type VigiaConfig, VigiaConfigModule } from '#lib/config';
 import { WatchdogModule, WatchdogStatusModule } from '#lib/detection';
@@ -34,6 +35,7 @@ export class ApiAppModule implements NestModule {
         PersistenceModule.forRoot(),
         SecretsModule,
         MailModule,
+        EgressModule,
         ScheduleModule.forRoot(),
         TenancyModule,
         ...(config.roles.has('api')

@@ -16,6 +16,7 @@ await runVigiaProcess({
       `  Dashboard:    ${base}/`,
       `  GraphQL API:  ${base}/graphql`,
       `  Health:       ${base}/healthz   ${base}/readyz   ${base}/metrics`,
+      egressLine(config.egress),
     ];
     if (outcome) {
       lines.push(`  Log in:       tenant "${outcome.tenant}", e-mail ${outcome.email}` +
@@ -33,3 +34,15 @@ await runVigiaProcess({
     process.stdout.write(lines.join('\n') + '\n');
   },
 });
+
+/**
+ * What tenants' monitors, runbooks and channels may reach, said at start: the quick start keeps the production
+ * default (no loopback, no private ranges), so a newcomer's first monitor of 127.0.0.1 is refused; this line says
+ * why and how to open it.
+ */
+function egressLine(egress: { allow: readonly string[]; deny: readonly string[] }): string {
+  const deny = egress.deny.length ? `; provider networks refused: ${egress.deny.join(', ')}` : '';
+  return egress.allow.length
+    ? `  Egress:       monitors may also reach ${egress.allow.join(', ')} (VIGIA_EGRESS_ALLOW)${deny}`
+    : `  Egress:       public addresses only: loopback and private ranges are refused to monitors (VIGIA_EGRESS_ALLOW=127.0.0.0/8 to try local targets)${deny}`;
+}

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { EgressModule } from '#lib/egress';
 import { ClockModule } from '#lib/common';
 import { type VigiaConfig, VigiaConfigModule } from '#lib/config';
 import { WatchdogModule } from '#lib/detection';
@@ -14,7 +15,7 @@ export class WatchdogAppModule {
     return {
       module: WatchdogAppModule,
       imports: [VigiaConfigModule.forRoot(config), ClockModule, ObservabilityModule.forRoot('watchdog'), PersistenceModule.forRoot(),
-        SecretsModule, MailModule, WatchdogModule],
+        SecretsModule, MailModule, EgressModule, WatchdogModule],
     };
   }
 }

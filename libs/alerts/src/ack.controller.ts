@@ -1,5 +1,6 @@
-import { Controller, Get, Header, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { isUuid } from '#lib/common';
+import { Controller, Get, Header, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { isUuid, setPageSecurityHeaders } from '#lib/common';
 import { AckLinks } from './ack-links.js';
 import { AlertsService } from './alerts.service.js';
 
@@ -20,7 +21,8 @@ export class AckController {
   @Get(':incidentId')
   @Header('Cache-Control', 'no-store')
   @Header('Content-Type', 'text/html; charset=utf-8')
-  confirm(@Param('incidentId') incidentId: string, @Query() query: Record<string, string>): string {
+  confirm(@Param('incidentId') incidentId: string, @Query() query: Record<string, string>, @Res({ passthrough: true }) res: Response): string {
+    setPageSecurityHeaders(res);
     if (!isUuid(incidentId) || !this.links.verify(incidentId, query)) throw new NotFoundException();
     const channel = query.c ? `&c=${encodeURIComponent(query.c)}` : '';
     const action = `?t=${encodeURIComponent(query.t!)}${channel}&e=${encodeURIComponent(query.e!)}&s=${encodeURIComponent(query.s!)}`;
@@ -30,7 +32,8 @@ export class AckController {
   @Post(':incidentId')
   @Header('Cache-Control', 'no-store')
   @Header('Content-Type', 'text/html; charset=utf-8')
-  async acknowledge(@Param('incidentId') incidentId: string, @Query() query: Record<string, string>): Promise<string> {
+  async acknowledge(@Param('incidentId') incidentId: string, @Query() query: Record<string, string>, @Res({ passthrough: true }) res: Response): Promise<string> {
+    setPageSecurityHeaders(res);
     const link = isUuid(incidentId) ? this.links.verify(incidentId, query) : undefined;
     if (!link || !isUuid(link.tenantId) || (link.channelId && !isUuid(link.channelId))) throw new NotFoundException();
     // Who: the channel (and so the mailbox) the link was sent to; older links without one say only "e-mail link".

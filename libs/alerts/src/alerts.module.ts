@@ -13,12 +13,13 @@ import { EscalationPlanner } from './escalation.planner.js';
 import { EscalationResolver } from './escalation.resolver.js';
 import { Incident, IncidentsModule } from '#lib/incidents';
 import { InventoryModule } from '#lib/inventory';
+import { EgressModule } from '#lib/egress';
 
 export const ALERT_ENTITIES = [AlertChannel, Notification, NotificationAttempt, EscalationPolicy];
 
 /** Enqueueing and delivery: in the watchdog role, beside the detector that opens incidents. */
 @Module({
-  imports: [TypeOrmModule.forFeature([...ALERT_ENTITIES, Incident]), IncidentsModule],
+  imports: [TypeOrmModule.forFeature([...ALERT_ENTITIES, Incident]), IncidentsModule, EgressModule],
   providers: [AlertsService, DeliveryWorker, AckLinks, EscalationPlanner, AlertsOutboxConsumer],
   exports: [AlertsService, DeliveryWorker, AlertsOutboxConsumer],
 })

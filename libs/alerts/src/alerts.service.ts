@@ -12,6 +12,7 @@ import { AlertChannel, ChannelType } from './alert-channel.entity.js';
 import { afterQuietHours, EscalationPlanner } from './escalation.planner.js';
 import type { AlertMessage } from './channels/channel.js';
 import { Notification } from './notification.entity.js';
+import { type EgressGuard, EgressPolicy } from '#lib/egress';
 
 export interface ChannelInput {
   name: string;
@@ -36,6 +37,7 @@ export class AlertsService {
     private readonly config: VigiaConfig,
     private readonly incidents: IncidentsService,
     private readonly escalation: EscalationPlanner,
+    private readonly egress: EgressPolicy,
   ) {
     this.scope = new TenantScopedRepository(channels, 'alert channel');
   }
@@ -45,7 +47,7 @@ export class AlertsService {
   }
 
   async create(principal: Principal, input: ChannelInput): Promise<AlertChannel> {
-    const config = validateChannel(input);
+    const config = validateChannel(input, this.egress.guard({ tenantId: principal.tenantId, vantage: 'platform' }));
     const id = randomUUID();
     return this.scope.create(principal, {
       id,
@@ -62,7 +64,7 @@ export class AlertsService {
     const channel = await this.scope.get(principal, id);
     if (input.type !== channel.type) throw VigiaException.invalid('input.type', 'cannot change; create another channel');
     const secret = input.secret ?? (channel.secretSealed ? this.box.open(channel.secretSealed, `alert_channels:${channel.id}`) : undefined);
-    const config = validateChannel({ ...input, secret });
+    const config = validateChannel({ ...input, secret }, this.egress.guard({ tenantId: principal.tenantId, vantage: 'platform' }));
     return this.scope.update(principal, id, {
       name: input.name.trim(),
       config,
@@ -261,7 +263,7 @@ export class AlertsService {
   }
 }
 
-function validateChannel(input: ChannelInput): Record<string, unknown> {
+function validateChannel(input: ChannelInput, egress: EgressGuard): Record<string, unknown> {
   const c = input.config;
   const known: Record<ChannelType, string[]> = { email: ['to'], webhook: ['url'], pagerduty: ['apiUrl'], opsgenie: ['apiUrl'] };
   for (const key of Object.keys(c)) if (!known[input.type].includes(key)) throw VigiaException.invalid(`input.config.${key}`, `is not a setting of a ${input.type} channel`);
@@ -275,6 +277,8 @@ function validateChannel(input: ChannelInput): Record<string, unknown> {
   for (const key of ['url', 'apiUrl']) {
     if (c[key] === undefined) continue;
     if (!isHttpUrl(c[key])) throw VigiaException.invalid(`input.config.${key}`, 'must be an http:// or https:// URL');
+    const refused = egress.urlRefusal(c[key] as string);
+    if (refused) throw VigiaException.invalid(`input.config.${key}`, refused);
   }
   if (input.type === ChannelType.webhook && c.url === undefined) throw VigiaException.invalid('input.config.url', 'is required for a webhook');
   if (input.type === ChannelType.pagerduty && !/^[A-Za-z0-9]{32}$/.test(input.secret ?? '')) throw VigiaException.invalid('input.secret', 'must be a PagerDuty integration (routing) key: 32 letters and digits');

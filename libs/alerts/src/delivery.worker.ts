@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { escapeHtml as esc } from '#lib/common';
+import { EgressPolicy, excerpt } from '#lib/egress';
 import { Mailer } from '#lib/mail';
 import { SecretBox } from '#lib/secrets';
 import { AckLinks } from './ack-links.js';
@@ -51,6 +52,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     private readonly box: SecretBox,
     private readonly mailer: Mailer,
     private readonly ackLinks: AckLinks,
+    private readonly egress: EgressPolicy,
   ) {
     this.adapters = {
       [ChannelType.email]: new EmailChannel(mailer),
@@ -190,10 +192,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       else {
         const secret = channel.secretSealed ? this.box.open(channel.secretSealed, `alert_channels:${channel.id}`) : null;
         const ackLink = message.ackable ? this.ackLinks.url(channel.tenantId, n.incident_id, channel.id) : undefined;
-        outcome = await this.adapters[channel.type].deliver(channel, secret, ackLink ? { ...message, ackLink } : message);
+        outcome = await this.adapters[channel.type].deliver(channel, secret, ackLink ? { ...message, ackLink } : message, this.egress.guard({ tenantId: channel.tenantId, vantage: 'platform' }));
       }
     } catch (error) {
-      outcome = { ok: false, response: error instanceof Error ? error.message : String(error) };
+      outcome = { ok: false, response: excerpt(error instanceof Error ? error.message : String(error), 300) };
     }
     const durationMs = Math.round(performance.now() - started);
     const gaveUp = !outcome.ok && (outcome.permanent || n.attempts >= MAX_ATTEMPTS);

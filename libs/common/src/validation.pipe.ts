@@ -18,6 +18,33 @@ export function firstValidationFailure(errors: ValidationError[], prefix = ''): 
   return undefined;
 }
 
+// Keys that reach Object.prototype (or class-transformer's metadata lookups) when copied: never a setting.
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The first unacceptable value anywhere in a client's argument, with its path: a string (or key) holding NUL, which
+ * PostgreSQL text and jsonb cannot store, or a key such as `constructor`/`__proto__`. Found here, they are a field
+ * error instead of an INTERNAL one from deep inside a library.
+ */
+export function unacceptableInput(value: unknown, path: string, depth = 0): { field: string; reason: string } | undefined {
+  if (typeof value === 'string') return value.includes('\0') ? { field: path, reason: 'may not contain a NUL character' } : undefined;
+  if (depth > 32 || value === null || typeof value !== 'object') return undefined;
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = unacceptableInput(item, `${path}[${i}]`, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (key.includes('\0')) return { field: `${path}.${key.replace(/\0/g, '\\0')}`, reason: 'may not contain a NUL character' };
+    if (FORBIDDEN_KEYS.has(key)) return { field: `${path}.${key}`, reason: 'is not an accepted key' };
+    const found = unacceptableInput(item, `${path}.${key}`, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /**
  * Validates every GraphQL input class with class-validator. Unknown properties are refused so a typo in a client
  * never silently drops a setting.
@@ -31,6 +58,8 @@ export class VigiaValidationPipe implements PipeTransform {
     // Only client input is validated (Nest reports GraphQL arguments as 'body'): parents, context and info are
     // Vigia's own objects.
     if (metadata.type !== 'body' && metadata.type !== 'query') return value;
+    const unacceptable = unacceptableInput(value, metadata.data ?? 'input');
+    if (unacceptable) throw VigiaException.invalid(unacceptable.field, unacceptable.reason);
     const type = this.type ?? metadata.metatype;
     if (!type || value === null || value === undefined || [String, Number, Boolean, Array, Object].includes(type as never)) {
       return value;

@@ -10,10 +10,11 @@ import {
   MaxLength,
   Min,
   MinLength,
-  validateSync,
   ValidateBy,
+  validateSync,
 } from 'class-validator';
 import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
@@ -38,6 +39,31 @@ const IsAddressList = (): PropertyDecorator =>
       defaultMessage: () => 'must be a comma-separated list of IP addresses or CIDR blocks, e.g. 10.0.0.5,192.168.0.0/16',
     },
   });
+/** A comma-separated list of CIDRs or single addresses (`10.0.0.0/8,fd00::/8,192.0.2.7`); empty is an empty list. */
+function IsCidrList(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isCidrList',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && cidrList(value).every(isCidr),
+      defaultMessage: () => 'must be a comma-separated list of CIDRs or IP addresses, e.g. 10.0.0.0/8,fd00::/8',
+    },
+  });
+}
+
+function cidrList(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+}
+
+function isCidr(text: string): boolean {
+  try {
+    if (text.includes('/')) ipaddr.parseCIDR(text);
+    // Strict spellings only: an operator's list is read by people, `2130706433` is not a reviewable address.
+    else if (!ipaddr.IPv4.isValidFourPartDecimal(text) && !ipaddr.IPv6.isValid(text)) return false;
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const PROCESS_ROLES = ['api', 'watchdog'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
@@ -153,6 +179,13 @@ export class VigiaEnvironment {
   /** Test builds only: named points where the process kills itself (crash tests). Refused when NODE_ENV=production. */
   @IsOptional() @Transform(trimmed) @Matches(/^(after-incident-commit)(,(after-incident-commit))*$/, { message: 'must be a comma-separated list of known failpoints (after-incident-commit)' })
   VIGIA_FAILPOINTS?: string = undefined;
+  /** Ranges tenants' monitors, runbooks and channels may reach although refused by default (loopback, private, …). */
+  @IsOptional() @IsCidrList()
+  VIGIA_EGRESS_ALLOW = '';
+
+  /** The provider's own networks: refused to tenants even when VIGIA_EGRESS_ALLOW covers them. */
+  @IsOptional() @IsCidrList()
+  VIGIA_EGRESS_DENY = '';
 }
 
 export class ConfigError extends Error {}
@@ -193,6 +226,8 @@ export class VigiaConfig {
   readonly masterKey: Buffer | undefined;
   /** Armed crash points (tests); always empty in production. */
   readonly failpoints: ReadonlySet<string>;
+  /** The egress policy's operator rules: what tenant-caused connections may reach beyond public addresses. */
+  readonly egress: { allow: readonly string[]; deny: readonly string[] };
 
   constructor(env: VigiaEnvironment, defaultRoles: readonly ProcessRole[]) {
     this.port = env.PORT;
@@ -230,6 +265,7 @@ export class VigiaConfig {
     this.runLeaseMs = env.VIGIA_RUN_LEASE_SECONDS * 1000;
     this.trustedProxies = env.VIGIA_TRUSTED_PROXIES?.split(',').map((e) => e.trim()) ?? [];
     this.healthDbGraceMs = env.VIGIA_HEALTH_DB_GRACE_SECONDS * 1000;
+    this.egress = { allow: cidrList(env.VIGIA_EGRESS_ALLOW), deny: cidrList(env.VIGIA_EGRESS_DENY) };
     this.publicUrl = (env.VIGIA_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, '');
   }
 

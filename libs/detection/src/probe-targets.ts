@@ -20,7 +20,7 @@ export class ProbeTargets {
   ) {}
 
   async of(monitor: TargetSource): Promise<ProbeTarget> {
-    const target: ProbeTarget = { type: monitor.type, config: this.config(monitor), address: monitor.address, timeoutMs: monitor.timeoutMs };
+    const target: ProbeTarget = { type: monitor.type, config: this.config(monitor), address: monitor.address, timeoutMs: monitor.timeoutMs, tenantId: monitor.tenantId };
     if (monitor.type !== ProbeType.ssh || !monitor.sshCredentialId) return target;
     let key = this.keys.get(monitor.sshCredentialId);
     if (key === undefined) {

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { type Connection, type PageArgs, VigiaException } from '#lib/common';
 import { TransactionRunner } from '#lib/persistence';
+import { EgressPolicy } from '#lib/egress';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { Host } from './entities/host.entity.js';
 import type { CreateHostInput, HostFilter, UpdateHostInput } from './graphql/inventory.inputs.js';
@@ -20,6 +21,7 @@ export class HostsService {
     private readonly sites: SitesService,
     private readonly credentials: SshCredentialsService,
     private readonly tx: TransactionRunner,
+    private readonly egress: EgressPolicy,
   ) {
     this.scope = new TenantScopedRepository(repository, 'host');
   }
@@ -38,7 +40,17 @@ export class HostsService {
     return this.scope.create(principal, { ...input, name: input.name.toLowerCase(), tags: normalizeTags(input.tags) });
   }
 
+  /** A host's addresses are what its monitors probe and SSH connects to: refused addresses are refused at save. */
+  private checkAddresses(principal: Principal, addresses: string[] | undefined | null): void {
+    const guard = this.egress.guard({ tenantId: principal.tenantId, vantage: 'platform' });
+    addresses?.forEach((address, i) => {
+      const refused = guard.literalRefusal(address);
+      if (refused) throw VigiaException.invalid(`input.addresses[${i}]`, refused);
+    });
+  }
+
   private async checkLinks(principal: Principal, input: UpdateHostInput): Promise<void> {
+    this.checkAddresses(principal, input.addresses);
     if (input.siteId) await this.sites.scope.get(principal, input.siteId, 'input.siteId');
     if (input.sshCredentialId) await this.credentials.scope.get(principal, input.sshCredentialId, 'input.sshCredentialId');
     if (input.sshJumpHostId) await this.scope.get(principal, input.sshJumpHostId, 'input.sshJumpHostId');

@@ -17,9 +17,10 @@ import { ServiceLinksService } from './service-links.service.js';
 import { ServicesService } from './services.service.js';
 import { SshCredentialsResolver } from './graphql/ssh-credentials.resolver.js';
 import { SshCredentialsService } from './ssh-credentials.service.js';
+import { EgressModule } from '#lib/egress';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(INVENTORY_ENTITIES)],
+  imports: [TypeOrmModule.forFeature(INVENTORY_ENTITIES), EgressModule],
   providers: [
     CustomersService, SitesService, HostsService, ServicesService, MonitorsService, SshCredentialsService, ServiceLinksService, PurgeService,
     CustomersResolver, ServiceLinksResolver, SitesResolver, HostsResolver, ServicesResolver, MonitorsResolver, SshCredentialsResolver,

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
-import { VigiaException } from '#lib/common';
+import { userPatternProblem, VigiaException } from '#lib/common';
+import type { EgressGuard } from '#lib/egress';
 import { ProbeType } from './entities/enums.js';
 
 type FieldKind = 'string' | 'int' | 'bool' | 'port' | 'host' | 'url' | 'regex' | 'string[]' | 'int[]' | 'headers';
@@ -55,6 +56,23 @@ const SCHEMAS: Record<ProbeType, ConfigSchema> = {
 
 const MAX_CONFIG_BYTES = 16 * 1024;
 
+const DNS_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'TXT', 'SOA', 'SRV', 'PTR', 'CAA'];
+const DNS_RCODES = ['NOERROR', 'NXDOMAIN', 'SERVFAIL', 'REFUSED', 'NOTIMP', 'FORMERR'];
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/** Documented ranges and sets beyond the field's shape (docs/monitors.md): anything else is refused, not clamped. */
+const REFINEMENTS: Record<string, (value: unknown) => string | undefined> = {
+  'http.expectedStatus': (v) => ((v as number[]).length >= 1 && (v as number[]).length <= 20 && (v as number[]).every((c) => c >= 100 && c <= 599) ? undefined : 'must list 1 to 20 HTTP status codes from 100 to 599'),
+  // A CR or LF in a value would be a second header line (request splitting); NUL is never valid.
+  'http.headers': (v) => (Object.values(v as Record<string, string>).every((h) => !/[\r\n\0]/.test(h) && h.length <= 4096) ? undefined : 'header values may not contain CR, LF or NUL (at most 4096 characters)'),
+  'http.method': (v) => (HTTP_METHODS.includes(String(v).toUpperCase()) ? undefined : `must be one of ${HTTP_METHODS.join(', ')}`),
+  'http.maxRedirects': (v) => ((v as number) <= 20 ? undefined : 'must be at most 20'),
+  'icmp.count': (v) => ((v as number) >= 1 && (v as number) <= 10 ? undefined : 'must be from 1 to 10'),
+  'dns.recordType': (v) => (DNS_TYPES.includes(String(v).toUpperCase()) ? undefined : `must be one of ${DNS_TYPES.join(', ')}`),
+  'dns.rcode': (v) => (DNS_RCODES.includes(String(v).toUpperCase()) ? undefined : `must be one of ${DNS_RCODES.join(', ')}`),
+  'dns.expect': (v) => ((v as string[]).length <= 32 ? undefined : 'may list at most 32 answers'),
+};
+
 function checkValue(kind: FieldKind, value: unknown): string | undefined {
   switch (kind) {
     case 'string':
@@ -70,7 +88,7 @@ function checkValue(kind: FieldKind, value: unknown): string | undefined {
     case 'url':
       return isHttpUrl(value) ? undefined : 'must be an http:// or https:// URL';
     case 'regex':
-      return isRegex(value) ? undefined : 'must be a valid regular expression';
+      return userPatternProblem(value);
     case 'string[]':
       return Array.isArray(value) && value.every((v) => typeof v === 'string') ? undefined : 'must be a list of strings';
     case 'int[]':
@@ -90,16 +108,6 @@ function isHttpUrl(value: unknown): boolean {
   }
 }
 
-function isRegex(value: unknown): boolean {
-  if (typeof value !== 'string' || value.length > 1024) return false;
-  try {
-    new RegExp(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function isStringMap(value: unknown): boolean {
   return (
     typeof value === 'object' && value !== null && !Array.isArray(value) &&
@@ -107,15 +115,23 @@ function isStringMap(value: unknown): boolean {
   );
 }
 
-/** Throws VALIDATION_FAILED naming `config.<key>` for the first problem found. */
-export function validateMonitorConfig(type: ProbeType, config: Record<string, unknown>, field = 'input.config'): void {
+/**
+ * Throws VALIDATION_FAILED naming `config.<key>` for the first problem found. With `egress`, an address literal the
+ * egress policy refuses (a `host`, a DNS `server`, a URL's host) is refused here, at save, not only when probing.
+ */
+export function validateMonitorConfig(type: ProbeType, config: Record<string, unknown>, field = 'input.config', egress?: EgressGuard): void {
   if (Buffer.byteLength(JSON.stringify(config)) > MAX_CONFIG_BYTES) throw VigiaException.invalid(field, `is larger than ${MAX_CONFIG_BYTES} bytes`);
   const schema = SCHEMAS[type];
   for (const key of Object.keys(config)) {
-    const kind = schema.fields[key];
+    // Own keys only: `constructor` or `__proto__` must not find Object.prototype's members.
+    const kind = Object.hasOwn(schema.fields, key) ? schema.fields[key] : undefined;
     if (!kind) throw VigiaException.invalid(`${field}.${key}`, `is not a setting of a ${type} monitor`);
     const problem = checkValue(kind, config[key]);
     if (problem) throw VigiaException.invalid(`${field}.${key}`, problem);
+    const refined = REFINEMENTS[`${type}.${key}`]?.(config[key]);
+    if (refined) throw VigiaException.invalid(`${field}.${key}`, refined);
+    const refused = egress && (kind === 'host' ? egress.literalRefusal(config[key] as string) : kind === 'url' ? egress.urlRefusal(config[key] as string) : undefined);
+    if (refused) throw VigiaException.invalid(`${field}.${key}`, refused);
   }
   for (const key of schema.required) {
     if (config[key] === undefined) throw VigiaException.invalid(`${field}.${key}`, `is required for a ${type} monitor`);

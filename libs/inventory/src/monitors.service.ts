@@ -8,6 +8,7 @@ import { SecretBox } from '#lib/secrets';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { Monitor } from './entities/monitor.entity.js';
 import type { CreateMonitorInput, MonitorFilter, UpdateMonitorInput } from './graphql/inventory.inputs.js';
+import { EgressPolicy } from '#lib/egress';
 import { validateMonitorConfig } from './monitor-config.validator.js';
 import { openSecrets, sealSecrets, separateSecrets } from './monitor-secrets.js';
 import { keepNull, whereNameContains } from './search.js';
@@ -25,6 +26,7 @@ export class MonitorsService {
     private readonly services: ServicesService,
     private readonly tx: TransactionRunner,
     private readonly box: SecretBox,
+    private readonly egress: EgressPolicy,
   ) {
     this.scope = new TenantScopedRepository(repository, 'monitor');
   }
@@ -42,10 +44,10 @@ export class MonitorsService {
   async create(principal: Principal, input: CreateMonitorInput): Promise<Monitor> {
     await this.checkLinks(principal, input.hostId, input.serviceId ?? null);
     checkTiming(input.intervalMs, input.timeoutMs);
-    validateMonitorConfig(input.type, input.config);
     // The id is chosen here because it is sealed with the credentials.
     const id = randomUUID();
     const { config, secrets } = separateSecrets(input.config, {}, false);
+    validateMonitorConfig(input.type, config, 'input.config', this.egress.guard({ tenantId: principal.tenantId, vantage: 'platform' }));
     return this.scope.create(principal, { ...input, id, config, secretsSealed: sealSecrets(this.box, id, secrets), name: input.name.trim() });
   }
 
@@ -55,7 +57,7 @@ export class MonitorsService {
     const next = { ...current, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as Monitor;
     await this.checkLinks(principal, next.hostId, next.serviceId);
     checkTiming(next.intervalMs, next.timeoutMs);
-    validateMonitorConfig(next.type, next.config);
+    validateMonitorConfig(next.type, next.config, 'input.config', this.egress.guard({ tenantId: principal.tenantId, vantage: 'platform' }));
     if (input.config === undefined) return this.scope.update(principal, id, { ...input, name: keepNull(input.name, (n) => n.trim()) });
     const stored = openSecrets(this.box, current.id, current.secretsSealed);
     const { config, secrets } = separateSecrets(input.config, stored, next.type === current.type);

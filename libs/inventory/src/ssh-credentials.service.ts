@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { type Connection, type PageArgs, VigiaException, withDatabaseErrors } from '#lib/common';
+import { EgressPolicy } from '#lib/egress';
 import { fetchHostKey, inspectPrivateKey } from '#lib/executors';
 import { TransactionRunner } from '#lib/persistence';
 import { SecretBox } from '#lib/secrets';
@@ -11,6 +12,14 @@ import { Host } from './entities/host.entity.js';
 import { SshCredential } from './entities/ssh-credential.entity.js';
 import type { CreateSshCredentialInput } from './graphql/inventory.inputs.js';
 import { detachDeletedHosts } from './soft-delete.js';
+
+/** The outcome of pinning: both fingerprints, so a replacement is never silent. */
+export interface HostKeyPin {
+  host: Host;
+  sshHostKey: string;
+  previousSshHostKey: string | null;
+  replaced: boolean;
+}
 
 @Injectable()
 export class SshCredentialsService {
@@ -21,6 +30,7 @@ export class SshCredentialsService {
     @InjectRepository(Host) private readonly hosts: Repository<Host>,
     private readonly box: SecretBox,
     private readonly tx: TransactionRunner,
+    private readonly egress: EgressPolicy,
   ) {
     this.scope = new TenantScopedRepository(repository, 'SSH credential');
   }
@@ -63,16 +73,25 @@ export class SshCredentialsService {
     return this.box.open(credential.privateKeySealed, `ssh_credentials:${credential.id}`);
   }
 
-  /** Trust on first use, on an operator's explicit request: reads the key the host presents now and pins it. */
-  async pinHostKey(principal: Principal, host: Host, timeoutMs = 5000): Promise<Host> {
+  /**
+   * Trust on first use, on an operator's explicit request: reads the key the host presents now and pins it. An
+   * existing, different pin is replaced only with `replace` (a changed key may be a man in the middle): without it
+   * the error shows both fingerprints and nothing changes.
+   */
+  async pinHostKey(principal: Principal, host: Host, replace = false, timeoutMs = 5000): Promise<HostKeyPin> {
     const address = host.addresses[0]!;
     let key: string;
     try {
-      key = await fetchHostKey(address, host.sshPort, timeoutMs);
+      key = await fetchHostKey(address, host.sshPort, timeoutMs, this.egress.guard({ tenantId: principal.tenantId, vantage: 'platform' }));
     } catch (error) {
       throw new VigiaException('CONFLICT', `could not read the SSH host key of ${host.name} (${address}:${host.sshPort}): ${(error as Error).message}`, 'hostId');
     }
+    const previous = host.sshHostKey;
+    if (previous === key) return { host, sshHostKey: key, previousSshHostKey: previous, replaced: false };
+    if (previous && !replace) {
+      throw new VigiaException('CONFLICT', `host ${host.name} is pinned to ${previous} but now presents ${key}; check the new key out of band, then pin again with replace: true`, 'replace');
+    }
     await this.hosts.update({ id: host.id, tenantId: principal.tenantId }, { sshHostKey: key });
-    return { ...host, sshHostKey: key };
+    return { host: { ...host, sshHostKey: key }, sshHostKey: key, previousSshHostKey: previous, replaced: previous !== null };
   }
 }

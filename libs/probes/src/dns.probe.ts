@@ -1,5 +1,6 @@
 import { Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import type { EgressGuard } from '#lib/egress';
 import { ProbeType } from '#lib/inventory';
 import { formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str } from './probe.js';
 
@@ -19,13 +20,14 @@ const TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'TXT', 'SOA', 'SRV', 'PTR', 'CA
 export class DnsProbe implements Probe {
   readonly type = ProbeType.dns;
 
-  async check(target: ProbeTarget, signal: AbortSignal): Promise<ProbeVerdict> {
+  async check(target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
     const server = str(target.config, 'server')!;
     const port = num(target.config, 'port') ?? 53;
     const name = str(target.config, 'name')!;
     const type = (str(target.config, 'recordType') ?? 'A').toUpperCase();
     if (!(TYPES as readonly string[]).includes(type)) return { status: 'down', reason: `record type ${type} is not supported` };
     if (isIP(server) === 0) return { status: 'down', reason: `DNS server must be an IP address, got ${server}` };
+    await egress.resolve(server);
     const wantedRcode = (str(target.config, 'rcode') ?? 'NOERROR').toUpperCase();
     const expected = (target.config.expect as string[] | undefined)?.map(normalize).sort();
     const resolver = new Resolver({ timeout: Math.max(100, target.timeoutMs - 50), tries: 1 });

@@ -1,6 +1,8 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
+import { compileUserPattern } from '#lib/common';
+import { type EgressGuard, pinnedLookup } from '#lib/egress';
 import { ProbeType } from '#lib/inventory';
 import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str } from './probe.js';
 import { readJsonPath } from './json-path.js';
@@ -23,17 +25,18 @@ interface Exchange {
 export class HttpProbe implements Probe {
   readonly type = ProbeType.http;
 
-  async check(target: ProbeTarget, signal: AbortSignal): Promise<ProbeVerdict> {
+  async check(target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
     const config = target.config;
     const started = performance.now();
     const followRedirects = bool(config, 'followRedirects') ?? true;
     const maxRedirects = num(config, 'maxRedirects') ?? 5;
     let url = new URL(str(config, 'url')!);
-    let exchange = await this.fetch(url, target, signal);
+    let exchange = await this.fetch(url, target, signal, egress);
     for (let hops = 0; followRedirects && isRedirect(exchange.response.statusCode) && exchange.response.headers.location; hops++) {
       if (hops >= maxRedirects) return { status: 'down', reason: `more than ${maxRedirects} redirects, last to ${exchange.response.headers.location}` };
       url = new URL(exchange.response.headers.location, url);
-      exchange = await this.fetch(url, target, signal);
+      // Every hop is judged again: a redirect to 127.0.0.1 is refused like a URL to it.
+      exchange = await this.fetch(url, target, signal, egress);
     }
     const latencyMs = performance.now() - started;
     const code = exchange.response.statusCode ?? 0;
@@ -53,7 +56,7 @@ export class HttpProbe implements Probe {
     const contains = str(config, 'bodyContains');
     if (contains !== undefined && !body.includes(contains)) return `body does not contain ${JSON.stringify(contains)}`;
     const regex = str(config, 'bodyRegex');
-    if (regex !== undefined && !new RegExp(regex).test(body)) return `body does not match /${regex}/`;
+    if (regex !== undefined && !compileUserPattern(regex).test(body)) return `body does not match /${regex}/`;
     const path = str(config, 'jsonPath');
     if (path !== undefined) {
       let value: unknown;
@@ -81,7 +84,8 @@ export class HttpProbe implements Probe {
     return undefined;
   }
 
-  private fetch(url: URL, target: ProbeTarget, signal: AbortSignal): Promise<Exchange> {
+  private async fetch(url: URL, target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<Exchange> {
+    const resolved = await egress.resolve(url.hostname);
     const config = target.config;
     const body = str(config, 'body');
     const secure = url.protocol === 'https:';
@@ -89,6 +93,8 @@ export class HttpProbe implements Probe {
       method: str(config, 'method') ?? 'GET',
       headers: { 'user-agent': 'Vigia-probe/1', ...(config.headers as Record<string, string> | undefined) },
       agent: false as const,
+      // The socket goes to the address the policy judged (no second resolution); Host and SNI stay the URL's.
+      lookup: pinnedLookup(resolved),
       signal,
       rejectUnauthorized: bool(config, 'tlsVerify') ?? true,
       servername: url.hostname,

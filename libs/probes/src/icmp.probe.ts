@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { isIP } from 'node:net';
+import type { EgressGuard } from '#lib/egress';
 import { ProbeType } from '#lib/inventory';
 import { formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, targetHost } from './probe.js';
 
@@ -12,12 +13,14 @@ export class IcmpProbe implements Probe {
 
   constructor(private readonly pingBinary = 'ping') {}
 
-  async check(target: ProbeTarget, signal: AbortSignal): Promise<ProbeVerdict> {
+  async check(target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
     const host = targetHost(target);
     const count = Math.min(num(target.config, 'count') ?? 1, 10);
     const waitSeconds = Math.max(1, Math.ceil(target.timeoutMs / 1000));
-    const family = isIP(host) === 6 ? ['-6'] : [];
-    const args = [...family, '-n', '-c', String(count), '-W', String(waitSeconds), '-i', '0.2', '--', host];
+    // ping gets the judged address, never the name: it would resolve again.
+    const { address } = await egress.resolve(host);
+    const family = isIP(address) === 6 ? ['-6'] : [];
+    const args = [...family, '-n', '-c', String(count), '-W', String(waitSeconds), '-i', '0.2', '--', address];
     const { code, stdout, stderr } = await run(this.pingBinary, args, signal);
     const received = /(\d+) (?:packets )?received/.exec(stdout)?.[1];
     const avg = /= [\d.]+\/([\d.]+)\//.exec(stdout)?.[1];

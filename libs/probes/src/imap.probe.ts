@@ -1,16 +1,18 @@
 import { ImapFlow } from 'imapflow';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import type { EgressGuard } from '#lib/egress';
 import { ProbeType } from '#lib/inventory';
 import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
 import { openSocket, readUntil } from './tcp.probe.js';
 
 /** Options shared by the IMAP and mail round-trip probes: imapflow, the maintained IMAP client of the nodemailer authors. */
-export function imapClient(host: string, port: number | undefined, config: Record<string, unknown>, timeoutMs: number): ImapFlow {
+export function imapClient(host: string, address: string, port: number | undefined, config: Record<string, unknown>, timeoutMs: number): ImapFlow {
   const tls = bool(config, 'tls') ?? false;
   const user = str(config, 'username');
   return new ImapFlow({
-    host,
+    // The judged address; the name stays the TLS server name.
+    host: address,
     port: port ?? (tls ? 993 : 143),
     secure: tls,
     doSTARTTLS: bool(config, 'starttls'),
@@ -28,11 +30,12 @@ export function imapClient(host: string, port: number | undefined, config: Recor
 export class ImapProbe implements Probe {
   readonly type = ProbeType.imap;
 
-  async check(target: ProbeTarget, signal: AbortSignal): Promise<ProbeVerdict> {
+  async check(target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
     const host = targetHost(target);
     // imapflow insists on credentials; without them the check is the greeting, read off the socket.
-    if (!str(target.config, 'username')) return greetingOnly(host, target, signal);
-    const client = imapClient(host, num(target.config, 'port'), target.config, target.timeoutMs);
+    if (!str(target.config, 'username')) return greetingOnly(host, target, signal, egress);
+    const { address } = await egress.resolve(host);
+    const client = imapClient(host, address, num(target.config, 'port'), target.config, target.timeoutMs);
     const port = (client as unknown as { options: { port: number } }).options.port;
     const abort = (): void => client.close();
     signal.addEventListener('abort', abort, { once: true });
@@ -62,17 +65,18 @@ export class ImapProbe implements Probe {
   }
 }
 
-async function greetingOnly(host: string, target: ProbeTarget, signal: AbortSignal): Promise<ProbeVerdict> {
+async function greetingOnly(host: string, target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
   const tls = bool(target.config, 'tls') ?? false;
   const port = num(target.config, 'port') ?? (tls ? 993 : 143);
   const started = performance.now();
+  const { address } = await egress.resolve(host);
   const socket = tls
     ? await new Promise<Socket>((resolve, reject) => {
-        const s = tlsConnect({ host, port, servername: host, rejectUnauthorized: bool(target.config, 'tlsVerify') ?? true }, () => resolve(s));
+        const s = tlsConnect({ host: address, port, servername: host, rejectUnauthorized: bool(target.config, 'tlsVerify') ?? true }, () => resolve(s));
         s.once('error', reject);
         signal.addEventListener('abort', () => s.destroy(), { once: true });
       })
-    : await openSocket(host, port, signal);
+    : await openSocket(address, port, signal, egress);
   try {
     const greeting = (await readUntil(socket, (text) => text.includes('\r\n'), signal)).split('\r\n')[0] ?? '';
     const latencyMs = performance.now() - started;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
+import type { EgressGuard } from '#lib/egress';
 import { ProbeType } from '#lib/inventory';
 import { imapClient } from './imap.probe.js';
 import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
@@ -11,17 +12,19 @@ import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, s
 export class MailRoundTripProbe implements Probe {
   readonly type = ProbeType.mail_roundtrip;
 
-  async check(target: ProbeTarget, signal: AbortSignal): Promise<ProbeVerdict> {
+  async check(target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
     const config = target.config;
     const smtpHost = str(config, 'smtpHost') ?? targetHost(target);
     const imapHost = str(config, 'imapHost') ?? targetHost(target);
     const smtpPort = num(config, 'smtpPort') ?? 587;
     const user = str(config, 'username');
     const deadlineMs = Math.min(num(config, 'deadlineMs') ?? target.timeoutMs, target.timeoutMs - 100);
+    const smtpAddress = (await egress.resolve(smtpHost)).address;
+    const imapAddress = (await egress.resolve(imapHost)).address;
     const token = randomUUID();
     const started = performance.now();
     const transport = nodemailer.createTransport({
-      host: smtpHost,
+      host: smtpAddress,
       port: smtpPort,
       secure: false,
       requireTLS: bool(config, 'starttls') === true,
@@ -46,7 +49,7 @@ export class MailRoundTripProbe implements Probe {
       transport.close();
     }
     const submitted = performance.now();
-    const client = imapClient(imapHost, num(config, 'imapPort'), config, deadlineMs);
+    const client = imapClient(imapHost, imapAddress, num(config, 'imapPort'), config, deadlineMs);
     client.on('error', () => undefined);
     const abort = (): void => client.close();
     signal.addEventListener('abort', abort, { once: true });

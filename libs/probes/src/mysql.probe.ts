@@ -1,4 +1,5 @@
 import mysql, { type RowDataPacket } from 'mysql2/promise';
+import type { EgressGuard } from '#lib/egress';
 import { ProbeType } from '#lib/inventory';
 import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
 
@@ -18,12 +19,13 @@ export interface ReplicationHealth {
 export class MysqlProbe implements Probe {
   readonly type = ProbeType.mysql;
 
-  async check(target: ProbeTarget, signal: AbortSignal): Promise<ProbeVerdict> {
+  async check(target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
     const host = targetHost(target);
     const port = num(target.config, 'port') ?? 3306;
+    const { address } = await egress.resolve(host);
     const started = performance.now();
     const connection = await mysql.createConnection({
-      host,
+      host: address,
       port,
       user: str(target.config, 'user'),
       password: str(target.config, 'password'),

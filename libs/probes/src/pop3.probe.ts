@@ -1,5 +1,6 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { EgressGuard } from '#lib/egress';
 import { ProbeType } from '#lib/inventory';
 import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
 
@@ -10,13 +11,14 @@ import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, s
 export class Pop3Probe implements Probe {
   readonly type = ProbeType.pop3;
 
-  async check(target: ProbeTarget, signal: AbortSignal): Promise<ProbeVerdict> {
+  async check(target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
     const host = targetHost(target);
     const tls = bool(target.config, 'tls') ?? false;
     const port = num(target.config, 'port') ?? (tls ? 995 : 110);
     const verify = bool(target.config, 'tlsVerify') ?? true;
     const started = performance.now();
-    let lines = new LineReader(await open(host, port, tls, verify, signal));
+    const { address } = await egress.resolve(host);
+    let lines = new LineReader(await open(host, address, port, tls, verify, signal));
     const steps: string[] = [];
     try {
       steps.push(`greeting ${JSON.stringify(expectOk(await lines.next(), 'greeting').slice(0, 60))}`);
@@ -49,11 +51,11 @@ function expectOk(line: string, step: string): string {
   return line.slice(3).trim();
 }
 
-function open(host: string, port: number, tls: boolean, verify: boolean, signal: AbortSignal): Promise<Socket> {
+function open(host: string, address: string, port: number, tls: boolean, verify: boolean, signal: AbortSignal): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = tls
-      ? tlsConnect({ host, port, servername: host, rejectUnauthorized: verify, signal } as never, () => resolve(socket))
-      : netConnect({ host, port, signal }, () => resolve(socket));
+      ? tlsConnect({ host: address, port, servername: host, rejectUnauthorized: verify, signal } as never, () => resolve(socket))
+        : netConnect({ host: address, port, signal }, () => resolve(socket));
     socket.once('error', reject);
   });
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { EgressPolicy, excerpt } from '#lib/egress';
 import type { ProbeType } from '#lib/inventory';
 import { errorText, formatMs, type Probe, type ProbeResult, type ProbeTarget } from './probe.js';
 
@@ -12,7 +13,11 @@ export const PROBES = Symbol('PROBES');
 export class ProbeRunner {
   private readonly probes = new Map<ProbeType, Probe>();
 
-  constructor(@Optional() @Inject(PROBES) probes: Probe[] = []) {
+  /** Without a policy (a runner built by hand), the default one: nothing private, nothing local. */
+  constructor(
+    @Optional() @Inject(PROBES) probes: Probe[] = [],
+    @Optional() private readonly egress: EgressPolicy = new EgressPolicy(),
+  ) {
     for (const probe of probes) this.probes.set(probe.type, probe);
   }
 
@@ -25,6 +30,7 @@ export class ProbeRunner {
     const started = performance.now();
     const probe = this.probes.get(target.type);
     if (!probe) return { status: 'down', latencyMs: 0, at, reason: `no ${target.type} probe in this watchdog` };
+    const guard = this.egress.guard({ tenantId: target.tenantId, vantage: 'platform' });
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
@@ -34,11 +40,12 @@ export class ProbeRunner {
       }, target.timeoutMs);
     });
     try {
-      const verdict = await Promise.race([probe.check(target, controller.signal), deadline]);
+      const verdict = await Promise.race([probe.check(target, controller.signal, guard), deadline]);
       const latencyMs = verdict.latencyMs ?? performance.now() - started;
-      return { status: verdict.status, reason: verdict.reason, latencyMs: round(latencyMs), at, details: verdict.details };
+      // Reasons quote what servers said (banners, answers): a tenant reads them, so only an excerpt is kept.
+      return { status: verdict.status, reason: excerpt(verdict.reason), latencyMs: round(latencyMs), at, details: verdict.details };
     } catch (error) {
-      return { status: 'down', latencyMs: round(performance.now() - started), at, reason: errorText(error) };
+      return { status: 'down', latencyMs: round(performance.now() - started), at, reason: excerpt(errorText(error)) };
     } finally {
       // Only the deadline aborts: aborting a finished probe would build an Error and its stack for nothing
       // (measured: ~4 % of a watchdog's CPU at 500 probes/s). Probes release their own sockets.

@@ -1,3 +1,4 @@
+import type { EgressGuard } from '#lib/egress';
 import type { ProbeType } from '#lib/inventory';
 
 export type ProbeStatus = 'up' | 'degraded' | 'down';
@@ -19,6 +20,8 @@ export interface ProbeTarget {
   /** The host's first address; a config `host` overrides it. */
   address: string;
   timeoutMs: number;
+  /** The tenant whose monitor or runbook this is: the egress policy's context. */
+  tenantId?: string;
   /** SSH access of the host, resolved by the caller (credential unsealed, host key pinned) for `ssh` monitors. */
   ssh?: { port: number; user: string; privateKey: string; hostKey: string | null };
 }
@@ -33,8 +36,11 @@ export interface ProbeVerdict {
 
 export interface Probe {
   readonly type: ProbeType;
-  /** Must stop its I/O when `signal` aborts (the runner's timeout). May throw: a throw is a `down` with the message. */
-  check(target: ProbeTarget, signal: AbortSignal): Promise<ProbeVerdict>;
+  /**
+   * Must stop its I/O when `signal` aborts (the runner's timeout). May throw: a throw is a `down` with the message.
+   * Every connection goes to an address `egress.resolve` returned (the egress policy, after DNS resolution).
+   */
+  check(target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict>;
 }
 
 export function str(config: Record<string, unknown>, key: string): string | undefined {

@@ -10,6 +10,7 @@ import { PROBES, ProbeRunner } from './probe-runner.js';
 import { SmtpProbe } from './smtp.probe.js';
 import { SshProbe } from './ssh.probe.js';
 import { TcpProbe } from './tcp.probe.js';
+import { EgressModule } from '#lib/egress';
 
 export function defaultProbes() {
   return [
@@ -19,6 +20,7 @@ export function defaultProbes() {
 }
 
 @Module({
+  imports: [EgressModule],
   providers: [{ provide: PROBES, useFactory: defaultProbes }, ProbeRunner],
   exports: [ProbeRunner],
 })

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type SMTPConnectionType from 'nodemailer/lib/smtp-connection';
+import type { EgressGuard } from '#lib/egress';
 import { ProbeType } from '#lib/inventory';
 import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
 
@@ -10,15 +11,16 @@ const SMTPConnection = createRequire(import.meta.url)('nodemailer/lib/smtp-conne
 export class SmtpProbe implements Probe {
   readonly type = ProbeType.smtp;
 
-  async check(target: ProbeTarget, signal: AbortSignal): Promise<ProbeVerdict> {
+  async check(target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
     const host = targetHost(target);
     const tls = bool(target.config, 'tls') ?? false;
     const port = num(target.config, 'port') ?? (tls ? 465 : 25);
     const starttls = bool(target.config, 'starttls');
     const user = str(target.config, 'username');
+    const { address } = await egress.resolve(host);
     const started = performance.now();
     const connection = new SMTPConnection({
-      host,
+      host: address,
       port,
       secure: tls,
       requireTLS: starttls === true,

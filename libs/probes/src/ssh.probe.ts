@@ -1,4 +1,6 @@
 import { sshExec } from '#lib/executors';
+import { compileUserPattern } from '#lib/common';
+import { type EgressGuard, excerpt } from '#lib/egress';
 import { ProbeType } from '#lib/inventory';
 import { formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
 
@@ -9,24 +11,24 @@ import { formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, ta
 export class SshProbe implements Probe {
   readonly type = ProbeType.ssh;
 
-  async check(target: ProbeTarget, signal: AbortSignal): Promise<ProbeVerdict> {
+  async check(target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
     const host = targetHost(target);
     if (!target.ssh) return { status: 'down', reason: `no SSH credential is set for this host` };
     const port = num(target.config, 'port') ?? target.ssh.port;
     const user = str(target.config, 'user') ?? target.ssh.user;
     const command = str(target.config, 'command')!;
     const started = performance.now();
-    const result = await sshExec({ host, port, username: user, privateKey: target.ssh.privateKey, hostKey: target.ssh.hostKey }, command, target.timeoutMs, signal);
+    const result = await sshExec({ host, port, username: user, privateKey: target.ssh.privateKey, hostKey: target.ssh.hostKey, egress }, command, target.timeoutMs, signal);
     const latencyMs = performance.now() - started;
     const firstLine = (result.stdout.trim() || result.stderr.trim()).split('\n')[0]?.slice(0, 120) ?? '';
     const seen = `SSH ${user}@${host}:${port} \`${command.slice(0, 60)}\` exited ${result.exitCode ?? result.signal} in ${formatMs(latencyMs)}${firstLine ? `: ${JSON.stringify(firstLine)}` : ''}`;
-    const details = { exitCode: result.exitCode, stdout: result.stdout.slice(0, 2000), stderr: result.stderr.slice(0, 2000) };
+    const details = { exitCode: result.exitCode, stdout: excerpt(result.stdout), stderr: excerpt(result.stderr) };
     const wantedExit = num(target.config, 'expectExitCode') ?? 0;
     if (result.exitCode !== wantedExit) return { status: 'down', reason: `${seen}; expected exit ${wantedExit}`, latencyMs, details };
     const contains = str(target.config, 'outputContains');
     if (contains !== undefined && !result.stdout.includes(contains)) return { status: 'down', reason: `${seen}; output lacks ${JSON.stringify(contains)}`, latencyMs, details };
     const regex = str(target.config, 'outputRegex');
-    if (regex !== undefined && !new RegExp(regex, 'm').test(result.stdout)) return { status: 'down', reason: `${seen}; output does not match /${regex}/`, latencyMs, details };
+    if (regex !== undefined && !compileUserPattern(regex, 'm').test(result.stdout)) return { status: 'down', reason: `${seen}; output does not match /${regex}/`, latencyMs, details };
     return { status: 'up', reason: seen, latencyMs, details };
   }
 }

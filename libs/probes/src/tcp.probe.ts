@@ -1,4 +1,6 @@
 import { connect, type Socket } from 'node:net';
+import { compileUserPattern } from '#lib/common';
+import type { EgressGuard } from '#lib/egress';
 import { ProbeType } from '#lib/inventory';
 import { formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
 
@@ -6,21 +8,21 @@ import { formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, ta
 export class TcpProbe implements Probe {
   readonly type = ProbeType.tcp;
 
-  async check(target: ProbeTarget, signal: AbortSignal): Promise<ProbeVerdict> {
+  async check(target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
     const host = targetHost(target);
     const port = num(target.config, 'port')!;
     const send = str(target.config, 'send');
     const expect = str(target.config, 'expect');
     const banner = str(target.config, 'bannerRegex');
     const started = performance.now();
-    const socket = await openSocket(host, port, signal);
+    const socket = await openSocket(host, port, signal, egress);
     const connectMs = performance.now() - started;
     try {
       if (!send && expect === undefined && banner === undefined) {
         return { status: 'up', reason: `TCP ${host}:${port} accepted in ${formatMs(connectMs)}`, latencyMs: connectMs };
       }
       if (send) socket.write(send.replace(/\\r\\n/g, '\r\n'));
-      const pattern = banner !== undefined ? new RegExp(banner) : undefined;
+      const pattern = banner !== undefined ? compileUserPattern(banner) : undefined;
       const text = await readUntil(socket, (seen) => (pattern ? pattern.test(seen) : seen.includes(expect!)), signal);
       const latencyMs = performance.now() - started;
       const firstLine = text.split(/\r?\n/)[0]?.slice(0, 120) ?? '';
@@ -35,9 +37,11 @@ export class TcpProbe implements Probe {
   }
 }
 
-export function openSocket(host: string, port: number, signal: AbortSignal): Promise<Socket> {
+/** Connects to `host` (resolved and judged by the egress policy: the socket goes to the judged address). */
+export async function openSocket(host: string, port: number, signal: AbortSignal, egress: EgressGuard): Promise<Socket> {
+  const { address } = await egress.resolve(host);
   return new Promise((resolve, reject) => {
-    const socket = connect({ host, port, signal });
+    const socket = connect({ host: address, port, signal });
     socket.once('connect', () => resolve(socket));
     socket.once('error', (error) => {
       socket.destroy();

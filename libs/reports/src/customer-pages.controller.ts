@@ -2,7 +2,7 @@ import { Controller, Get, Header, NotFoundException, Param, Query, Res } from '@
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { Repository } from 'typeorm';
-import { isUuid } from '#lib/common';
+import { isUuid, setPageSecurityHeaders } from '#lib/common';
 import { Customer } from '#lib/inventory';
 import { CUSTOMER_PAGE_CSP, renderCustomerCsv, renderCustomerPage } from './customer-page.js';
 import { renderCustomerPdf } from './customer-report.pdf.js';
@@ -41,6 +41,7 @@ export class CustomerPagesController {
   @Header('X-Robots-Tag', 'noindex')
   @Header('X-Content-Type-Options', 'nosniff')
   async page(@Param('customerId') customerId: string, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    setPageSecurityHeaders(res);
     const claims = isUuid(customerId) ? this.links.verify(customerId, query) : undefined;
     if (!claims || !isUuid(claims.tenantId)) throw new NotFoundException();
     const customer = await this.customers.findOne({ where: { id: customerId, tenantId: claims.tenantId } });

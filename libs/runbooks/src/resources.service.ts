@@ -10,6 +10,7 @@ import { CIDR4, IFNAME } from './document/definition.js';
 import { ACTIVE_RUN_STATUSES, RunbookRun } from './entities/run.entity.js';
 import { FailbackPolicy, Resource, ResourceKind, type ResourceMember } from './entities/resource.entity.js';
 import { RunbooksService } from './runbooks.service.js';
+import { EgressPolicy } from '#lib/egress';
 
 export interface ResourceFields {
   name?: string;
@@ -31,7 +32,8 @@ type ConfigRule = (value: unknown) => string | undefined;
 const text = (re: RegExp, what: string): ConfigRule => (v) => (typeof v === 'string' && re.test(v) ? undefined : `must be ${what}`);
 const int = (min: number, max: number): ConfigRule => (v) => (Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? undefined : `must be an integer from ${min} to ${max}`);
 const dnsName: ConfigRule = (v) => (typeof v === 'string' && (v === '@' || isDnsName(v)) ? undefined : 'must be a DNS name');
-const ADDRESS = /^[0-9A-Za-z.:-]{1,253}$/;
+// Values that end up as command arguments never start with '-': `virsh destroy --help` must not pass for a fence.
+const ADDRESS = /^(?!-)[0-9A-Za-z.:-]{1,253}$/;
 
 /** Per kind: settings (required ones first) and secret names. */
 const KINDS: Partial<Record<ResourceKind, { required: string[]; rules: Record<string, ConfigRule>; secrets: string[] }>> = {
@@ -49,7 +51,7 @@ const KINDS: Partial<Record<ResourceKind, { required: string[]; rules: Record<st
       provider: text(/^(rfc2136|powerdns)$/, 'rfc2136 or powerdns'), server: text(ADDRESS, 'the authoritative server address'), port: int(1, 65535),
       zone: dnsName, name: dnsName, type: text(/^(A|AAAA|CNAME)$/, 'A, AAAA or CNAME'), ttl: int(1, 86_400),
       tsigKeyName: dnsName, tsigAlgorithm: text(/^hmac-(md5|sha1|sha224|sha256|sha384|sha512)$/, 'an HMAC algorithm such as hmac-sha256'),
-      via: text(/^[0-9a-f-]{36}$/, 'a host id (nsupdate runs there over SSH)'), apiUrl: text(/^https?:\/\/[^\s]+$/, 'an http(s) URL'), serverId: text(/^[A-Za-z0-9_.-]{1,64}$/, 'a PowerDNS server id'),
+      via: text(/^[0-9a-f-]{36}$/, 'a host id (nsupdate runs there over SSH)'), apiUrl: text(/^https?:\/\/[^\s]+$/, 'an http(s) URL'), serverId: text(/^(?!-)[A-Za-z0-9_.-]{1,64}$/, 'a PowerDNS server id'),
     },
     secrets: ['tsigSecret', 'apiKey'],
   },
@@ -65,9 +67,9 @@ const KINDS: Partial<Record<ResourceKind, { required: string[]; rules: Record<st
   [ResourceKind.vm]: {
     required: ['driver'],
     rules: {
-      driver: text(/^(libvirt|proxmox)$/, 'libvirt or proxmox'), domain: text(/^[A-Za-z0-9_.-]{1,64}$/, 'a libvirt domain name'), vmid: int(100, 999_999_999),
+      driver: text(/^(libvirt|proxmox)$/, 'libvirt or proxmox'), domain: text(/^(?!-)[A-Za-z0-9_.-]{1,64}$/, 'a libvirt domain name (not starting with -)'), vmid: int(100, 999_999_999),
       xmlPath: text(/^\/[A-Za-z0-9_./-]{1,200}$/, 'an absolute path to the domain XML on shared storage'), apiUrl: text(/^https?:\/\/[^\s]+$/, 'an http(s) URL'),
-      memoryMb: int(1, 16_777_216), antiAffinity: text(/^[A-Za-z0-9_.:=-]{1,63}$/, 'a tag'), virsh: text(/^\/[A-Za-z0-9_./-]{1,200}$/, 'an absolute path to virsh'),
+      memoryMb: int(1, 16_777_216), antiAffinity: text(/^(?!-)[A-Za-z0-9_.:=-]{1,63}$/, 'a tag (not starting with -)'), virsh: text(/^\/[A-Za-z0-9_./-]{1,200}$/, 'an absolute path to virsh'),
     },
     secrets: ['apiToken'],
   },
@@ -75,7 +77,7 @@ const KINDS: Partial<Record<ResourceKind, { required: string[]; rules: Record<st
     required: ['driver'],
     rules: {
       driver: text(/^(haproxy|ipvs)$/, 'haproxy or ipvs'), runtimeApi: text(/^(tcp:\/\/[^\s/]+:\d+|unix:\/[^\s]+)$/, 'tcp://host:port or unix:/path'),
-      backend: text(/^[A-Za-z0-9_.:-]{1,64}$/, 'a backend name'), director: text(/^[0-9a-f-]{36}$/, 'a host id'), service: text(/^\d+\.\d+\.\d+\.\d+:\d+$/, 'VIP:port'), port: int(1, 65535),
+      backend: text(/^(?!-)[A-Za-z0-9_.:-]{1,64}$/, 'a backend name (not starting with -)'), director: text(/^[0-9a-f-]{36}$/, 'a host id'), service: text(/^\d+\.\d+\.\d+\.\d+:\d+$/, 'VIP:port'), port: int(1, 65535),
     },
     secrets: [],
   },
@@ -95,6 +97,7 @@ export class ResourcesService {
     private readonly runbooks: RunbooksService,
     private readonly box: SecretBox,
     private readonly dataSource: DataSource,
+    private readonly egress: EgressPolicy,
   ) {
     this.scope = new TenantScopedRepository(resources, 'resource');
     this.hosts = new TenantScopedRepository(hosts, 'host');
@@ -161,7 +164,7 @@ export class ResourcesService {
   private async checkConfig(principal: Principal, kind: ResourceKind, config: Record<string, unknown>): Promise<Record<string, unknown>> {
     const rules = KINDS[kind]!;
     for (const key of Object.keys(config)) {
-      const rule = rules.rules[key];
+      const rule = Object.hasOwn(rules.rules, key) ? rules.rules[key] : undefined;
       if (!rule) throw VigiaException.invalid(`input.config.${key}`, `is not a setting of a ${kind} resource (known: ${Object.keys(rules.rules).join(', ')})`);
       const problem = rule(config[key]);
       if (problem) throw VigiaException.invalid(`input.config.${key}`, problem);
@@ -175,8 +178,27 @@ export class ResourcesService {
       const need = config.driver === 'ipvs' ? ['director', 'service'] : ['runtimeApi', 'backend'];
       for (const key of need) if (config[key] === undefined) throw VigiaException.invalid(`input.config.${key}`, `is required for a ${String(config.driver)} pool`);
     }
+    this.checkEgress(principal, config);
     for (const key of ['via', 'director']) if (typeof config[key] === 'string') await this.hosts.get(principal, config[key], `input.config.${key}`);
     return config;
+  }
+
+  /** Addresses Vigia itself connects to (HAProxy runtime API, provider APIs): refused literals and Unix sockets. */
+  private checkEgress(principal: Principal, config: Record<string, unknown>): void {
+    const guard = this.egress.guard({ tenantId: principal.tenantId, vantage: 'platform' });
+    if (typeof config.runtimeApi === 'string') {
+      if (config.runtimeApi.startsWith('unix:')) throw VigiaException.invalid('input.config.runtimeApi', 'refused by egress policy: a Unix socket is this machine\'s, not the tenant\'s; use tcp://host:port');
+      const refused = guard.urlRefusal(config.runtimeApi);
+      if (refused) throw VigiaException.invalid('input.config.runtimeApi', refused);
+    }
+    if (typeof config.server === 'string') {
+      const refused = guard.literalRefusal(config.server);
+      if (refused) throw VigiaException.invalid('input.config.server', refused);
+    }
+    if (typeof config.apiUrl === 'string') {
+      const refused = guard.urlRefusal(config.apiUrl);
+      if (refused) throw VigiaException.invalid('input.config.apiUrl', refused);
+    }
   }
 
   private async checkMembers(principal: Principal, members: NonNullable<ResourceFields['members']>): Promise<ResourceMember[]> {

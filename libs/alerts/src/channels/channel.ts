@@ -1,3 +1,4 @@
+import { type EgressGuard, egressFetch, excerpt } from '#lib/egress';
 import type { AlertChannel } from '../alert-channel.entity.js';
 
 /** What an alert says, whatever the channel: written for an operator woken at 3 a.m. */
@@ -27,18 +28,21 @@ export interface DeliveryOutcome {
 }
 
 export interface ChannelAdapter {
-  deliver(channel: AlertChannel, secret: string | null, message: AlertMessage): Promise<DeliveryOutcome>;
+  /** `egress`: the policy in the channel's tenant context; every HTTP call of a channel goes through it. */
+  deliver(channel: AlertChannel, secret: string | null, message: AlertMessage, egress: EgressGuard): Promise<DeliveryOutcome>;
 }
 
-/** Posts JSON with a timeout; maps the HTTP answer to an outcome (429 Retry-After honoured). */
-export async function postJson(url: string, body: unknown, headers: Record<string, string>, timeoutMs = 10_000): Promise<DeliveryOutcome> {
+/**
+ * Posts JSON with a timeout through the egress policy (redirects not followed); maps the HTTP answer to an outcome
+ * (429 Retry-After honoured). The answer is kept as a short excerpt: it is shown to the tenant as `lastError`.
+ */
+export async function postJson(egress: EgressGuard, url: string, body: unknown, headers: Record<string, string>, timeoutMs = 10_000): Promise<DeliveryOutcome> {
   const text = JSON.stringify(body);
   try {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: text, signal: AbortSignal.timeout(timeoutMs) });
-    const answer = (await res.text()).slice(0, 500);
-    const response = `HTTP ${res.status} ${answer}`.trim();
-    if (res.ok) return { ok: true, response };
-    const retryAfter = Number(res.headers.get('retry-after'));
+    const res = await egressFetch(egress, url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: text, timeoutMs, maxBodyBytes: 4096 });
+    const response = excerpt(`HTTP ${res.status} ${res.body}`.trim(), 300);
+    if (res.status >= 200 && res.status < 300) return { ok: true, response };
+    const retryAfter = Number(res.headers['retry-after']);
     return {
       ok: false,
       response,
@@ -46,6 +50,6 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
       retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
     };
   } catch (error) {
-    return { ok: false, response: error instanceof Error ? error.message : String(error) };
+    return { ok: false, response: excerpt(error instanceof Error ? error.message : String(error), 300) };
   }
 }

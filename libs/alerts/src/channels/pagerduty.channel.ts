@@ -1,9 +1,10 @@
+import type { EgressGuard } from '#lib/egress';
 import type { AlertChannel } from '../alert-channel.entity.js';
 import { type AlertMessage, type ChannelAdapter, type DeliveryOutcome, postJson } from './channel.js';
 
 /** PagerDuty Events API v2: trigger and resolve under one dedup_key per incident, so one incident pages once. */
 export class PagerDutyChannel implements ChannelAdapter {
-  async deliver(channel: AlertChannel, routingKey: string | null, message: AlertMessage): Promise<DeliveryOutcome> {
+  async deliver(channel: AlertChannel, routingKey: string | null, message: AlertMessage, egress: EgressGuard): Promise<DeliveryOutcome> {
     const base = String(channel.config.apiUrl ?? 'https://events.pagerduty.com');
     const body =
       message.kind === 'resolve' || message.kind === 'acknowledge'
@@ -15,6 +16,6 @@ export class PagerDutyChannel implements ChannelAdapter {
             payload: { summary: message.summary.slice(0, 1024), source: message.source, severity: message.severity, timestamp: message.since, custom_details: message.details },
             ...(message.link ? { links: [{ href: message.link, text: 'Vigia incident' }] } : {}),
           };
-    return postJson(`${base.replace(/\/$/, '')}/v2/enqueue`, body, {});
+    return postJson(egress, `${base.replace(/\/$/, '')}/v2/enqueue`, body, {});
   }
 }

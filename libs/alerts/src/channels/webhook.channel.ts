@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import type { EgressGuard } from '#lib/egress';
 import type { AlertChannel } from '../alert-channel.entity.js';
 import { type AlertMessage, type ChannelAdapter, type DeliveryOutcome, postJson } from './channel.js';
 
@@ -8,10 +9,10 @@ import { type AlertMessage, type ChannelAdapter, type DeliveryOutcome, postJson 
  * both and refuses old timestamps (replay).
  */
 export class WebhookChannel implements ChannelAdapter {
-  async deliver(channel: AlertChannel, secret: string | null, message: AlertMessage): Promise<DeliveryOutcome> {
+  async deliver(channel: AlertChannel, secret: string | null, message: AlertMessage, egress: EgressGuard): Promise<DeliveryOutcome> {
     const body = { event: message.kind, dedup_key: message.dedupKey, summary: message.summary, severity: message.severity, source: message.source, since: message.since, details: message.details, link: message.link };
     const timestamp = String(Math.floor(Date.now() / 1000));
     const signature = createHmac('sha256', secret ?? '').update(`${timestamp}.${JSON.stringify(body)}`).digest('hex');
-    return postJson(String(channel.config.url), body, { 'x-vigia-timestamp': timestamp, 'x-vigia-signature': `sha256=${signature}` });
+    return postJson(egress, String(channel.config.url), body, { 'x-vigia-timestamp': timestamp, 'x-vigia-signature': `sha256=${signature}` });
   }
 }

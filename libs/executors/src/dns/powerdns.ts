@@ -1,3 +1,4 @@
+import { type EgressGuard, egressFetch } from '#lib/egress';
 import { type RecordSetChange, fqdn } from './rfc2136.js';
 
 export interface PowerDnsRequest {
@@ -30,12 +31,8 @@ export function powerDnsRequest(apiUrl: string, serverId: string, change: Record
   };
 }
 
-export async function sendPowerDns(request: PowerDnsRequest, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; body: string }> {
-  const response = await fetch(request.url, {
-    method: request.method,
-    headers: request.headers,
-    body: request.body,
-    signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
-  });
-  return { status: response.status, body: (await response.text()).slice(0, 4000) };
+/** Through the egress policy: the API URL is the tenant's configuration. */
+export async function sendPowerDns(request: PowerDnsRequest, timeoutMs: number, egress: EgressGuard, signal?: AbortSignal): Promise<{ status: number; body: string }> {
+  const response = await egressFetch(egress, request.url, { method: request.method, headers: request.headers, body: request.body, timeoutMs, signal, maxBodyBytes: 4000 });
+  return { status: response.status, body: response.body };
 }

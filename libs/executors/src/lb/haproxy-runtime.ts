@@ -1,18 +1,14 @@
 import { connect, type Socket } from 'node:net';
+import type { EgressGuard } from '#lib/egress';
 
 /**
  * HAProxy's runtime API (the "stats socket" at `level admin`): one command per connection, the answer is everything
  * until HAProxy closes it. Addresses: `tcp://host:port` or `unix:/run/haproxy/admin.sock`.
  */
-export function haproxyCommand(address: string, command: string, timeoutMs: number): Promise<string> {
-  if (/[\r\n;]/.test(command)) return Promise.reject(new Error('a runtime API command is one line without ";"'));
+export async function haproxyCommand(address: string, command: string, timeoutMs: number, egress: EgressGuard): Promise<string> {
+  if (/[\r\n;]/.test(command)) throw new Error('a runtime API command is one line without ";"');
+  const socket = await openSocket(address, egress);
   return new Promise((resolve, reject) => {
-    let socket: Socket;
-    try {
-      socket = openSocket(address);
-    } catch (error) {
-      return reject(error);
-    }
     let answer = '';
     socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`HAProxy runtime API at ${address} did not answer within ${timeoutMs} ms`)));
     socket.on('connect', () => socket.write(`${command}\n`));
@@ -24,11 +20,13 @@ export function haproxyCommand(address: string, command: string, timeoutMs: numb
   });
 }
 
-function openSocket(address: string): Socket {
-  if (address.startsWith('unix:')) return connect({ path: address.slice('unix:'.length) });
+/** A tenant's pool is reached over TCP at an address the egress policy allows; a Unix socket would be Vigia's own machine. */
+async function openSocket(address: string, egress: EgressGuard): Promise<Socket> {
+  if (address.startsWith('unix:')) egress.refuseUnixSocket(address.slice('unix:'.length));
   const url = new URL(address);
-  if (url.protocol !== 'tcp:' || !url.port) throw new Error(`runtime API address must be tcp://host:port or unix:/path, got ${address}`);
-  return connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) });
+  if (url.protocol !== 'tcp:' || !url.port) throw new Error(`runtime API address must be tcp://host:port, got ${address}`);
+  const resolved = await egress.resolve(url.hostname);
+  return connect({ host: resolved.address, port: Number(url.port) });
 }
 
 /** HAProxy answers an accepted `set server` with an empty line; anything else is its error text. */

@@ -1,3 +1,4 @@
+import type { EgressGuard } from '#lib/egress';
 import mysql, { type RowDataPacket } from 'mysql2/promise';
 import { changeSourceSql, flavorOf, type MysqlFlavor, replicaStatusSql, resetReplicaSql, type SourceSettings, startReplicaSql, stopReplicaSql, waitAppliedSql } from './replication-sql.js';
 
@@ -6,6 +7,8 @@ export interface MysqlTarget {
   port: number;
   user: string;
   password: string;
+  /** The egress policy of the tenant whose database this is: the host is judged before connecting. */
+  egress: EgressGuard;
 }
 
 export interface ReplicaState {
@@ -39,7 +42,8 @@ export class MysqlAdmin {
   ) {}
 
   static async connect(target: MysqlTarget, timeoutMs: number): Promise<MysqlAdmin> {
-    const connection = await mysql.createConnection({ host: target.host, port: target.port, user: target.user, password: target.password, connectTimeout: timeoutMs });
+    const { address } = await target.egress.resolve(target.host);
+    const connection = await mysql.createConnection({ host: address, port: target.port, user: target.user, password: target.password, connectTimeout: timeoutMs });
     try {
       const [[row]] = await connection.query<RowDataPacket[]>('SELECT VERSION() AS version');
       return new MysqlAdmin(connection, flavorOf(String(row!.version)));

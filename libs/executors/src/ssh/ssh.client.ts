@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import ssh2, { type ClientChannel, type ConnectConfig } from 'ssh2';
+import type { EgressGuard } from '#lib/egress';
 import { type CommandResult, OutputCapture } from '../shell/local-command.js';
 
 // ssh2 is CommonJS: its classes come through the default export under Node's ESM loader.
@@ -16,6 +17,12 @@ export interface SshTarget {
   hostKey: string | null;
   /** Optional bastion: the connection to `host` is tunnelled through it (its own key, its own pinned host key). */
   jump?: SshTarget;
+  /**
+   * The egress policy of the tenant whose host this is: the first hop (the host, or its bastion) is resolved and
+   * judged before connecting. A host reached through the tenant's bastion is inside the tenant's network: the
+   * bastion, not Vigia, makes that connection.
+   */
+  egress: EgressGuard;
 }
 
 export type SshResult = CommandResult;
@@ -40,8 +47,9 @@ function baseConfig(host: string, port: number, timeoutMs: number): ConnectConfi
 }
 
 /** Opens an authenticated session, refusing any host whose key is not the pinned one. */
-function connect(target: SshTarget, timeoutMs: number, sock?: Duplex): Promise<SshClient> {
-  if (!target.hostKey) return Promise.reject(new SshHostKeyError(`host key of ${target.host}:${target.port} is not pinned; pin it first`));
+async function connect(target: SshTarget, timeoutMs: number, sock?: Duplex): Promise<SshClient> {
+  if (!target.hostKey) throw new SshHostKeyError(`host key of ${target.host}:${target.port} is not pinned; pin it first`);
+  const address = sock ? target.host : (await target.egress.resolve(target.host)).address;
   return new Promise((resolve, reject) => {
     const client = new Client();
     let seenKey = '';
@@ -51,7 +59,7 @@ function connect(target: SshTarget, timeoutMs: number, sock?: Duplex): Promise<S
     });
     client.on('ready', () => resolve(client));
     client.connect({
-      ...baseConfig(target.host, target.port, timeoutMs),
+      ...baseConfig(address, target.port, timeoutMs),
       ...(sock ? { sock } : {}),
       username: target.username,
       privateKey: target.privateKey,
@@ -118,13 +126,14 @@ export async function sshExec(target: SshTarget, command: string, timeoutMs: num
 }
 
 /** Reads the key a host presents, for an operator who chooses to pin it (trust on first use, explicitly). */
-export function fetchHostKey(host: string, port: number, timeoutMs: number): Promise<string> {
+export async function fetchHostKey(host: string, port: number, timeoutMs: number, egress: EgressGuard): Promise<string> {
+  const { address } = await egress.resolve(host);
   return new Promise((resolve, reject) => {
     const client = new Client();
     let seen: string | undefined;
     client.on('error', (error) => (seen ? resolve(seen) : reject(error)));
     client.connect({
-      ...baseConfig(host, port, timeoutMs),
+      ...baseConfig(address, port, timeoutMs),
       username: 'vigia-host-key-probe',
       hostVerifier: (key: Buffer) => {
         seen = fingerprint(key);

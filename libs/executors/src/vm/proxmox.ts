@@ -1,3 +1,4 @@
+import { type EgressGuard, egressFetch } from '#lib/egress';
 /**
  * The Proxmox VE API (`/api2/json`), authenticated with an API token (`PVEAPIToken=user@realm!id=secret`). Requests
  * are built apart from sending them so a dry-run shows them exactly (token masked).
@@ -24,14 +25,10 @@ export function showProxmox(request: ProxmoxRequest): string {
   return `${request.method} ${request.url}${request.body ? ` ${request.body}` : ''}`;
 }
 
-export async function sendProxmox(request: ProxmoxRequest, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; data: unknown; text: string }> {
-  const response = await fetch(request.url, {
-    method: request.method,
-    headers: request.headers,
-    body: request.body,
-    signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
-  });
-  const text = (await response.text()).slice(0, 4000);
+/** Through the egress policy: the API URL is the tenant's configuration. */
+export async function sendProxmox(request: ProxmoxRequest, timeoutMs: number, egress: EgressGuard, signal?: AbortSignal): Promise<{ status: number; data: unknown; text: string }> {
+  const response = await egressFetch(egress, request.url, { method: request.method, headers: request.headers, body: request.body, timeoutMs, signal, maxBodyBytes: 64 * 1024 });
+  const text = response.body;
   let data: unknown = null;
   try {
     data = (JSON.parse(text) as { data?: unknown }).data ?? null;
@@ -42,10 +39,10 @@ export async function sendProxmox(request: ProxmoxRequest, timeoutMs: number, si
 }
 
 /** Waits for a Proxmox task (UPID) to stop; ok when its exit status is "OK". */
-export async function waitProxmoxTask(apiUrl: string, token: string, node: string, upid: string, deadlineMs: number, signal?: AbortSignal): Promise<{ ok: boolean; status: string }> {
+export async function waitProxmoxTask(apiUrl: string, token: string, node: string, upid: string, deadlineMs: number, egress: EgressGuard, signal?: AbortSignal): Promise<{ ok: boolean; status: string }> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
-    const { data } = await sendProxmox(proxmoxRequest(apiUrl, token, 'GET', `/nodes/${encodeURIComponent(node)}/tasks/${encodeURIComponent(upid)}/status`), 5000, signal);
+    const { data } = await sendProxmox(proxmoxRequest(apiUrl, token, 'GET', `/nodes/${encodeURIComponent(node)}/tasks/${encodeURIComponent(upid)}/status`), 5000, egress, signal);
     const task = (data ?? {}) as { status?: string; exitstatus?: string };
     if (task.status === 'stopped') return { ok: task.exitstatus === 'OK', status: task.exitstatus ?? 'stopped' };
     if (Date.now() > deadline || signal?.aborted) return { ok: false, status: `still ${task.status ?? 'unknown'} after ${deadlineMs} ms` };

@@ -1,4 +1,4 @@
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Field, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { ConnectionType, PageArgs } from '#lib/common';
 import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
 import { Host } from '../entities/host.entity.js';
@@ -8,6 +8,15 @@ import { SshCredentialsService } from '../ssh-credentials.service.js';
 import { CreateSshCredentialInput } from './inventory.inputs.js';
 
 const SshCredentialConnection = ConnectionType(SshCredential, 'SshCredential');
+
+@ObjectType({ description: 'A pinned SSH host key, with the one it replaced' })
+export class SshHostKeyPin {
+  @Field(() => ID, { description: 'The host id' }) id: string;
+  @Field(() => Host) host: Host;
+  @Field({ description: 'The fingerprint pinned now (SHA256:…)' }) sshHostKey: string;
+  @Field(() => String, { nullable: true, description: 'The fingerprint pinned before; null when the host had none' }) previousSshHostKey: string | null;
+  @Field({ description: 'True when an existing, different pin was replaced' }) replaced: boolean;
+}
 
 @Resolver(() => SshCredential)
 export class SshCredentialsResolver {
@@ -34,9 +43,14 @@ export class SshCredentialsResolver {
   }
 
   @RequireRole(Role.operator)
-  @Mutation(() => Host, { description: 'Read the SSH host key the host presents now and pin it (trust on first use, on request)' })
-  async pinSshHostKey(@CurrentPrincipal() principal: Principal, @Args('hostId', { type: () => ID }) hostId: string): Promise<Host> {
+  @Mutation(() => SshHostKeyPin, { description: 'Read the SSH host key the host presents now and pin it (trust on first use, on request). A different existing pin is replaced only with replace: true; the answer shows both fingerprints.' })
+  async pinSshHostKey(
+    @CurrentPrincipal() principal: Principal,
+    @Args('hostId', { type: () => ID }) hostId: string,
+    @Args('replace', { type: () => Boolean, defaultValue: false }) replace: boolean,
+  ): Promise<SshHostKeyPin> {
     const host = await this.hosts.scope.get(principal, hostId, 'hostId');
-    return this.credentials.pinHostKey(principal, host);
+    const pin = await this.credentials.pinHostKey(principal, host, replace);
+    return { id: host.id, ...pin };
   }
 }

@@ -31,6 +31,8 @@ export interface DocumentError {
   /** Where: `steps[2].with.to`, `params.vip.type`, or `document` for a syntax error. */
   path: string;
   message: string;
+  /** A warning does not stop a save (e.g. a parameter inside an `sh -c` script); absent means error. */
+  severity?: 'error' | 'warning';
 }
 
 export const PARAM_TYPES: ParamType[] = ['string', 'int', 'bool', 'host', 'ip', 'cidr', 'duration'];
@@ -47,4 +49,5 @@ export function parseDuration(value: unknown): number | undefined {
 export const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 export const CIDR4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/([0-9]|[12]\d|3[0-2])$/;
 /** Linux interface names: up to 15 characters, no slash or whitespace. */
-export const IFNAME = /^[A-Za-z0-9_.@-]{1,15}$/;
+// Never starting with '-': an interface name becomes an argument of `ip`, where it would read as an option.
+export const IFNAME = /^(?!-)[A-Za-z0-9_.@-]{1,15}$/;

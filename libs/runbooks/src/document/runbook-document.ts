@@ -12,6 +12,29 @@ export type DocumentFormat = 'yaml' | 'json';
 
 export type ParseOutcome = { ok: true; definition: RunbookDefinition; format: DocumentFormat } | { ok: false; errors: DocumentError[] };
 
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'busybox']);
+
+/**
+ * Warnings for placeholders inside an `sh -c` script in `argv`: each argv entry is quoted, but a value substituted
+ * into the script text of `sh -c '…{{ params.x }}…'` is parsed by that shell, so it can add commands.
+ */
+export function shellScriptWarnings(source: string): DocumentError[] {
+  const parsed = parseRunbook(source);
+  if (!parsed.ok) return [];
+  const warnings: DocumentError[] = [];
+  const visit = (steps: StepDef[], base: string): void => steps.forEach((step, i) => {
+    const path = `${base}[${i}]`;
+    const argv = Array.isArray(step.with.argv) ? step.with.argv.map(String) : [];
+    const shell = argv.length > 2 && SHELLS.has(argv[0]!.split('/').pop()!) && argv.indexOf('-c') > 0 ? argv.indexOf('-c') + 1 : -1;
+    if (shell > 0 && shell < argv.length && placeholders(argv[shell]).length > 0) {
+      warnings.push({ path: `${path}.with.argv[${shell}]`, severity: 'warning', message: `warning: {{ ${placeholders(argv[shell])[0]} }} is substituted into a shell script (${argv[0]} -c) and runs as shell code; pass it as a separate argv entry ("$1") instead` });
+    }
+    if (typeof step.on_failure === 'object') visit(step.on_failure.compensate, `${path}.on_failure.compensate`);
+  });
+  visit(parsed.definition.steps, 'steps');
+  return warnings;
+}
+
 /** Parses YAML or JSON (JSON is YAML, but a leading `{` is parsed as JSON for exact error positions). */
 export function parseRunbook(source: string): ParseOutcome {
   if (Buffer.byteLength(source) > MAX_SOURCE_BYTES) return { ok: false, errors: [{ path: 'document', message: `is larger than ${MAX_SOURCE_BYTES / 1024} KiB` }] };
@@ -26,7 +49,12 @@ export function parseRunbook(source: string): ParseOutcome {
   } else {
     const doc = parseDocument(source, { uniqueKeys: true });
     if (doc.errors.length) return { ok: false, errors: doc.errors.map((e) => ({ path: 'document', message: `is not valid YAML: ${e.message.split('\n')[0]}` })) };
-    raw = doc.toJS({ maxAliasCount: 10 });
+    try {
+      raw = doc.toJS({ maxAliasCount: 10 });
+    } catch (error) {
+      // The yaml package refuses alias bombs ("billion laughs") here: a field error, not an INTERNAL one.
+      return { ok: false, errors: [{ path: 'document', message: `is refused: ${(error as Error).message} (at most 10 aliases)` }] };
+    }
   }
   const errors: DocumentError[] = [];
   const definition = validate(raw, errors);

@@ -18,6 +18,9 @@ export interface StepSpec {
 }
 
 
+/** The shortest `wait.until` interval. */
+export const MIN_WAIT_INTERVAL_MS = 200;
+
 export const STEP_SPECS: Record<string, StepSpec> = {
   'ssh.exec': {
     fields: {
@@ -75,7 +78,9 @@ export const STEP_SPECS: Record<string, StepSpec> = {
       host: { kind: 'host' },
       config: { kind: 'object' },
       deadline: { kind: 'duration', required: true },
-      interval: { kind: 'duration' },
+      // A floor: `interval: 0ms` made one run a request flood (370 requests in 2 s). 200 ms is what the built-in
+      // VIP failover polls at, so the failover time target holds.
+      interval: { kind: 'duration', min: MIN_WAIT_INTERVAL_MS },
       successes: { kind: 'int', min: 1, max: 20 },
     },
   },
@@ -117,7 +122,8 @@ export function checkField(spec: FieldSpec, value: unknown): string | undefined 
       return typeof value === 'boolean' ? undefined : 'must be true or false';
     case 'duration': {
       const ms = parseDuration(value);
-      return ms === undefined || ms > 3_600_000 ? 'must be a duration such as 500ms, 10s or 2m (at most 1h)' : undefined;
+      if (ms === undefined || ms > 3_600_000) return 'must be a duration such as 500ms, 10s or 2m (at most 1h)';
+      return spec.min !== undefined && ms < spec.min ? `must be at least ${spec.min}ms` : undefined;
     }
     case 'strings':
       if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' && typeof v !== 'number')) return 'must be a list of strings';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { type EgressGuard, EgressPolicy } from '#lib/egress';
 import { type SshTarget } from '#lib/executors';
 import { Host, Monitor, openSecrets, revealSecrets, SshCredentialsService } from '#lib/inventory';
 import { SecretBox } from '#lib/secrets';
@@ -40,16 +41,18 @@ export class PlanContextFactory {
     @InjectRepository(Monitor) private readonly monitors: Repository<Monitor>,
     private readonly credentials: SshCredentialsService,
     private readonly box: SecretBox,
+    private readonly egressPolicy: EgressPolicy,
   ) {}
 
   create(tenantId: string, resource: Resource | undefined, extra: { runId?: string; incidentId?: string } = {}): PlanContext {
     const cache = new Map<string, Promise<ResolvedHost>>();
     const secrets = resourceSecrets(this.box, resource);
+    const egress = this.egressPolicy.guard({ tenantId, vantage: 'platform' });
     const resolveHost = (value: unknown, path: string, needSsh: boolean): Promise<ResolvedHost> => {
       const key = hostKey(value, path);
       let found = cache.get(key);
       if (!found) {
-        found = this.loadHost(tenantId, key, path);
+        found = this.loadHost(tenantId, key, path, egress);
         cache.set(key, found);
       }
       return found.then((host) => {
@@ -61,6 +64,7 @@ export class PlanContextFactory {
       tenantId,
       resource: resource ? resourceView(resource) : undefined,
       ...extra,
+      egress,
       resolveHost,
       resourceSecret: (name) => secrets[name],
       monitorTarget: async (nameOrId, path) => {
@@ -75,19 +79,19 @@ export class PlanContextFactory {
     };
   }
 
-  private async loadHost(tenantId: string, key: string, path: string): Promise<ResolvedHost> {
+  private async loadHost(tenantId: string, key: string, path: string, egress: EgressGuard): Promise<ResolvedHost> {
     const host = await this.hosts.findOne({ where: UUID.test(key) ? { tenantId, id: key } : { tenantId, name: key } });
     if (!host) throw new StepInputError(path, `unknown host ${JSON.stringify(key)}`, 'NOT_FOUND');
     const ref: ResolvedHost = { id: host.id, name: host.name, address: host.addresses[0]!, tags: host.tags };
     try {
-      ref.ssh = await this.sshTarget(tenantId, host, path);
+      ref.ssh = await this.sshTarget(tenantId, host, path, egress);
     } catch (error) {
       ref.sshProblem = (error as Error).message;
     }
     return ref;
   }
 
-  private async sshTarget(tenantId: string, host: Host, path: string, depth = 0): Promise<SshTarget> {
+  private async sshTarget(tenantId: string, host: Host, path: string, egress: EgressGuard, depth = 0): Promise<SshTarget> {
     if (!host.sshCredentialId) throw new Error(`host ${host.name} has no SSH credential`);
     if (!host.sshHostKey) throw new Error(`host key of ${host.name} is not pinned; pin it (pinSshHostKey) before a runbook may use it`);
     const target: SshTarget = {
@@ -96,11 +100,12 @@ export class PlanContextFactory {
       username: host.sshUser,
       privateKey: await this.credentials.privateKey(host.sshCredentialId, tenantId),
       hostKey: host.sshHostKey,
+      egress,
     };
     if (host.sshJumpHostId && depth === 0) {
       const jump = await this.hosts.findOne({ where: { tenantId, id: host.sshJumpHostId } });
       if (!jump) throw new Error(`jump host of ${host.name} is gone`);
-      target.jump = await this.sshTarget(tenantId, jump, path, depth + 1);
+      target.jump = await this.sshTarget(tenantId, jump, path, egress, depth + 1);
     }
     return target;
   }

@@ -65,6 +65,7 @@ export class RunFilterInput {
 export class DocumentErrorType {
   @Field() path: string;
   @Field() message: string;
+  @Field(() => String, { description: 'error (the document cannot be saved) or warning (it can; read why)', defaultValue: 'error' }) severity?: 'error' | 'warning';
 }
 
 @ObjectType()

@@ -4,7 +4,7 @@ import { AlertsService } from '#lib/alerts';
 import { Host, HostsService } from '#lib/inventory';
 import { CurrentPrincipal, currentSubscriber, type GraphqlRequestContext, type Principal, RequireRole, Role } from '#lib/tenancy';
 import { BUILTIN_RUNBOOKS } from '../document/builtin-runbooks.js';
-import { parseRunbook } from '../document/runbook-document.js';
+import { parseRunbook, shellScriptWarnings } from '../document/runbook-document.js';
 import { RUN_TRIGGER, type RunEvent, RunFeed } from '../engine/run-feed.js';
 import { Resource, ResourceMember } from '../entities/resource.entity.js';
 import { RunbookRun, RunStep } from '../entities/run.entity.js';
@@ -81,10 +81,10 @@ export class RunbooksResolver {
     return BUILTIN_RUNBOOKS;
   }
 
-  @Query(() => [DocumentErrorType], { description: 'Checks a document without saving it; empty when valid' })
+  @Query(() => [DocumentErrorType], { description: 'Checks a document without saving it: errors (empty when valid), then warnings' })
   validateRunbook(@Args('input') input: RunbookSourceInput): DocumentErrorType[] {
     const parsed = parseRunbook(input.source);
-    return parsed.ok ? [] : parsed.errors;
+    return parsed.ok ? shellScriptWarnings(input.source) : parsed.errors.map((e) => ({ severity: 'error' as const, ...e }));
   }
 
   @RequireRole(Role.operator)

@@ -1,3 +1,4 @@
+import type { EgressGuard } from '#lib/egress';
 import { fqdn, isDnsName, nsupdateScript, powerDnsRequest, queryAuthoritative, type RecordSetChange, sendPowerDns, type TsigKey } from '#lib/executors';
 import { localAction, sshAction } from './actions.js';
 import { type PlannedAction, type StepHandler, StepInputError } from './step.js';
@@ -37,7 +38,7 @@ export const dnsUpdateStep: StepHandler = {
     const change = settings(w, config, path);
     let update: PlannedAction;
     try {
-      update = change.provider === 'powerdns' ? powerDnsAction(change, config, ctx.resourceSecret('apiKey'), path) : await nsupdateAction(change, config, ctx, path);
+      update = change.provider === 'powerdns' ? powerDnsAction(change, config, ctx.resourceSecret('apiKey'), path, ctx.egress) : await nsupdateAction(change, config, ctx, path);
     } catch (error) {
       if (error instanceof StepInputError) throw error;
       throw new StepInputError(`${path}.values`, (error as Error).message);
@@ -53,7 +54,7 @@ export const dnsUpdateStep: StepHandler = {
         const deadline = Date.now() + VERIFY_MS;
         let seen: string[] = [];
         while (!io.signal.aborted) {
-          seen = await queryAuthoritative(change.server, change.port, fq, change.type, 1000).catch(() => []);
+          seen = await ctx.egress.resolve(change.server).then(({ address }) => queryAuthoritative(address, change.port, fq, change.type, 1000)).catch(() => []);
           if (seen.join(',') === wanted.join(',')) return { ok: true, stdout: seen.join('\n'), note: 'authoritative server answers the new values' };
           if (Date.now() > deadline) break;
           await new Promise((r) => setTimeout(r, 200));
@@ -82,7 +83,9 @@ export const dnsUpdateStep: StepHandler = {
 async function nsupdateAction(change: RecordSetChange, config: Record<string, unknown>, ctx: Parameters<StepHandler['plan']>[1], path: string): Promise<PlannedAction> {
   const secret = ctx.resourceSecret('tsigSecret');
   const key: TsigKey | undefined = secret ? { name: String(config.tsigKeyName ?? ''), algorithm: String(config.tsigAlgorithm ?? 'hmac-sha256'), secret } : undefined;
-  const script = nsupdateScript(change, key);
+  // nsupdate on the Vigia machine connects to the tenant's server: judged by the egress policy, and given the judged
+  // address (nsupdate would resolve the name again). Over SSH, the tenant's own host makes the connection.
+  const script = nsupdateScript(config.via ? change : { ...change, server: (await ctx.egress.resolve(change.server)).address }, key);
   const shown = key ? script.replace(key.secret, '********') : script;
   const judge = (r: { exitCode: number | null; stderr: string }) => ({ ok: r.exitCode === 0, note: r.exitCode === 0 ? undefined : r.stderr.trim().split('\n')[0] });
   if (config.via) {
@@ -92,7 +95,7 @@ async function nsupdateAction(change: RecordSetChange, config: Record<string, un
   return localAction('nsupdate', [], { timeoutMs: 15_000, stdin: script, stdinShown: shown, judge });
 }
 
-function powerDnsAction(change: RecordSetChange, config: Record<string, unknown>, apiKey: string | undefined, path: string): PlannedAction {
+function powerDnsAction(change: RecordSetChange, config: Record<string, unknown>, apiKey: string | undefined, path: string, egress: EgressGuard): PlannedAction {
   if (typeof config.apiUrl !== 'string') throw new StepInputError(`${path}.apiUrl`, 'the resource has no PowerDNS apiUrl');
   if (!apiKey) throw new StepInputError(`${path}.apiKey`, 'the resource has no PowerDNS API key');
   const request = powerDnsRequest(config.apiUrl, String(config.serverId ?? 'localhost'), change, apiKey);
@@ -101,7 +104,7 @@ function powerDnsAction(change: RecordSetChange, config: Record<string, unknown>
     target: new URL(request.url).host,
     command: `${request.method} ${request.url} ${request.body}`,
     async run(io) {
-      const response = await sendPowerDns(request, 10_000, io.signal);
+      const response = await sendPowerDns(request, 10_000, egress, io.signal);
       return { ok: response.status === 204 || response.status === 200, exitCode: response.status, stdout: response.body, note: `HTTP ${response.status}` };
     },
   };

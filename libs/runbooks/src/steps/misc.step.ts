@@ -1,10 +1,11 @@
+import { egressFetch, excerpt } from '#lib/egress';
 import { type StepHandler, StepInputError, durationField, sequential } from './step.js';
 
 /** An HTTP call (a provider API, a health endpoint); GET, HEAD, PUT and DELETE are safe to repeat. */
 export const httpRequestStep: StepHandler = {
   type: 'http.request',
   idempotent: (step) => ['GET', 'HEAD', 'PUT', 'DELETE', undefined].includes(step.with.method as string | undefined),
-  async plan(w) {
+  async plan(w, ctx) {
     const method = String(w.method ?? 'GET');
     const url = String(w.url);
     const headers = Object.fromEntries(Object.entries((w.headers as Record<string, unknown> | undefined) ?? {}).map(([k, v]) => [k, String(v)]));
@@ -15,8 +16,9 @@ export const httpRequestStep: StepHandler = {
       target: new URL(url).host,
       command: `${method} ${url}${w.body !== undefined ? ` ${String(w.body).slice(0, 200)}` : ''}`,
       async run(io) {
-        const response = await fetch(url, { method, headers, body: w.body === undefined ? undefined : String(w.body), redirect: 'manual', signal: AbortSignal.any([io.signal, AbortSignal.timeout(timeoutMs)]) });
-        const body = (await response.text()).slice(0, 4000);
+        // Through the egress policy; redirects are not followed. The run keeps (and shows the tenant) an excerpt only.
+        const response = await egressFetch(ctx.egress, url, { method, headers, body: w.body === undefined ? undefined : String(w.body), timeoutMs, signal: io.signal, maxBodyBytes: 4096 });
+        const body = excerpt(response.body);
         io.onData('stdout', body);
         const ok = expect !== undefined ? response.status === expect : response.status >= 200 && response.status < 300;
         return { ok, exitCode: response.status, stdout: body, note: `HTTP ${response.status}` };

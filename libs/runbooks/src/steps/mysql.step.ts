@@ -17,7 +17,7 @@ export function mysqlCredentials(ctx: PlanContext, path: string): { admin: Omit<
   const password = ctx.resourceSecret('password');
   if (!user || password === undefined) throw new StepInputError(`${path}.user`, 'the MySQL group has no admin user and password (secrets user, password)');
   return {
-    admin: { port: Number(config.port ?? 3306), user, password },
+    admin: { port: Number(config.port ?? 3306), user, password, egress: ctx.egress },
     repl: { user: String(config.replUser ?? 'repl'), password: ctx.resourceSecret('replPassword') ?? '' },
   };
 }

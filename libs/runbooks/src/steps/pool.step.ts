@@ -1,3 +1,4 @@
+import type { EgressGuard } from '#lib/egress';
 import { haproxyAccepted, haproxyCommand, parseServersState } from '#lib/executors';
 import { sshAction } from './actions.js';
 import { type PlanContext, type PlannedAction, type ResolvedHost, type StepHandler, StepInputError } from './step.js';
@@ -19,26 +20,26 @@ async function member(w: Record<string, unknown>, ctx: PlanContext, path: string
   return { host, server, weight: typeof w.weight === 'number' ? w.weight : entry.weight ?? 1 };
 }
 
-function haproxyAction(address: string, command: string): PlannedAction {
+function haproxyAction(address: string, command: string, egress: EgressGuard): PlannedAction {
   return {
     kind: 'haproxy',
     target: address,
     command,
     async run() {
-      const answer = await haproxyCommand(address, command, 5000);
+      const answer = await haproxyCommand(address, command, 5000, egress);
       return { ok: haproxyAccepted(answer), stdout: answer, note: answer || undefined };
     },
   };
 }
 
-function stateCheck(address: string, backend: string, server: string, wantMaintenance: boolean): PlannedAction {
+function stateCheck(address: string, backend: string, server: string, wantMaintenance: boolean, egress: EgressGuard): PlannedAction {
   const command = `show servers state ${backend}`;
   return {
     kind: 'haproxy',
     target: address,
     command,
     async run() {
-      const answer = await haproxyCommand(address, command, 5000);
+      const answer = await haproxyCommand(address, command, 5000, egress);
       const state = parseServersState(answer).find((s) => s.server === server);
       if (!state) return { ok: false, stdout: answer, note: `server ${backend}/${server} not found` };
       const ok = state.maintenance === wantMaintenance;
@@ -75,8 +76,8 @@ function poolStep(type: 'pool.drain' | 'pool.restore'): StepHandler {
         if (!NAME.test(backend)) throw new StepInputError(`${path}.backend`, 'the pool needs a backend name');
         const target = `${backend}/${m.server}`;
         actions = drain
-          ? [haproxyAction(address, `set server ${target} state maint`), stateCheck(address, backend, m.server, true)]
-          : [haproxyAction(address, `set weight ${target} ${m.weight}`), haproxyAction(address, `set server ${target} state ready`), stateCheck(address, backend, m.server, false)];
+          ? [haproxyAction(address, `set server ${target} state maint`, ctx.egress), stateCheck(address, backend, m.server, true, ctx.egress)]
+          : [haproxyAction(address, `set weight ${target} ${m.weight}`, ctx.egress), haproxyAction(address, `set server ${target} state ready`, ctx.egress), stateCheck(address, backend, m.server, false, ctx.egress)];
       }
       return {
         actions,

@@ -1,3 +1,4 @@
+import type { EgressGuard } from '#lib/egress';
 import type { SshTarget } from '#lib/executors';
 import { parseDuration, type StepDef } from '../document/definition.js';
 
@@ -102,6 +103,8 @@ export interface PlanContext {
   resource?: ResourceView;
   runId?: string;
   incidentId?: string;
+  /** The egress policy in this tenant's context: every connection a step opens goes through it. */
+  egress: EgressGuard;
   resolveHost(value: unknown, path: string, needSsh: boolean): Promise<ResolvedHost>;
   resourceSecret(key: string): string | undefined;
   monitorTarget(nameOrId: string, path: string): Promise<{ label: string; type: string; config: Record<string, unknown>; address: string; timeoutMs: number }>;

@@ -1,3 +1,4 @@
+import type { EgressGuard } from '#lib/egress';
 import { proxmoxRequest, sendProxmox, showProxmox, waitProxmoxTask } from '#lib/executors';
 import { sshAction } from './actions.js';
 import { type PlanContext, type PlannedAction, type ResolvedHost, type StepHandler, StepInputError, durationField } from './step.js';
@@ -37,17 +38,17 @@ function nodeOf(ctx: PlanContext, host: ResolvedHost): string {
   return node;
 }
 
-function proxmoxAction(vm: VmSettings, node: string, path: string, form: Record<string, string | number> | undefined, waitMs: number): PlannedAction {
+function proxmoxAction(vm: VmSettings, node: string, path: string, form: Record<string, string | number> | undefined, waitMs: number, egress: EgressGuard): PlannedAction {
   const request = proxmoxRequest(vm.apiUrl!, vm.token!, 'POST', path, form);
   return {
     kind: 'http',
     target: new URL(request.url).host,
     command: showProxmox(request),
     async run(io) {
-      const answer = await sendProxmox(request, 15_000, io.signal);
+      const answer = await sendProxmox(request, 15_000, egress, io.signal);
       if (answer.status !== 200 || typeof answer.data !== 'string') return { ok: false, exitCode: answer.status, stdout: answer.text, note: `HTTP ${answer.status}` };
       io.onData('stdout', `task ${answer.data}\n`);
-      const task = await waitProxmoxTask(vm.apiUrl!, vm.token!, node, answer.data, waitMs, io.signal);
+      const task = await waitProxmoxTask(vm.apiUrl!, vm.token!, node, answer.data, waitMs, egress, io.signal);
       return { ok: task.ok, exitCode: answer.status, stdout: `${answer.data}: ${task.status}`, note: `task ${task.status}` };
     },
   };
@@ -69,7 +70,7 @@ export const vmRestartStep: StepHandler = {
     const fence = from && from.ssh && vm.driver === 'libvirt' ? sshAction(from, [vm.virsh, 'destroy', vm.domain], `${path}.from`, { timeoutMs: 2000, judge: (r) => ({ ok: r.exitCode === 0 || /not running|failed to get domain/i.test(r.stderr) }) }) : undefined;
     const requireFencing = ctx.resource?.requireFencing ?? false;
     const action = vm.driver === 'proxmox'
-      ? proxmoxAction(vm, nodeOf(ctx, on), `/nodes/${nodeOf(ctx, on)}/qemu/${vm.vmid}/status/start`, undefined, waitMs)
+      ? proxmoxAction(vm, nodeOf(ctx, on), `/nodes/${nodeOf(ctx, on)}/qemu/${vm.vmid}/status/start`, undefined, waitMs, ctx.egress)
       : sshAction(on, [...(vm.xmlPath ? [[vm.virsh, 'define', vm.xmlPath]] : []), [vm.virsh, 'start', vm.domain]], `${path}.on`, {
           timeoutMs: waitMs,
           judge: (r) => (r.exitCode === 0 ? { ok: true } : /already active/i.test(r.stderr) ? { ok: true, note: 'already running' } : { ok: false }),
@@ -103,7 +104,7 @@ export const vmMigrateStep: StepHandler = {
     const live = w.live !== false;
     const waitMs = durationField(w.timeout, 600_000);
     const action = vm.driver === 'proxmox'
-      ? proxmoxAction(vm, nodeOf(ctx, from), `/nodes/${nodeOf(ctx, from)}/qemu/${vm.vmid}/migrate`, { target: nodeOf(ctx, to), online: live ? 1 : 0 }, waitMs)
+      ? proxmoxAction(vm, nodeOf(ctx, from), `/nodes/${nodeOf(ctx, from)}/qemu/${vm.vmid}/migrate`, { target: nodeOf(ctx, to), online: live ? 1 : 0 }, waitMs, ctx.egress)
       : sshAction(from, [vm.virsh, 'migrate', ...(live ? ['--live'] : []), '--persistent', '--undefinesource', vm.domain, `qemu+ssh://${to.address}/system`], `${path}.from`, { timeoutMs: waitMs });
     return {
       actions: [action],

@@ -21,7 +21,7 @@ export function waitUntilStep(runner: ProbeRunner): StepHandler {
       } else {
         const config = (w.config as Record<string, unknown> | undefined) ?? {};
         try {
-          validateMonitorConfig(w.probe as ProbeType, config, `${path}.config`);
+          validateMonitorConfig(w.probe as ProbeType, config, `${path}.config`, ctx.egress);
         } catch (error) {
           if (error instanceof VigiaException) throw new StepInputError(error.field ?? `${path}.config`, error.message.replace(/^[^:]+: /, ''));
           throw error;
@@ -40,7 +40,7 @@ export function waitUntilStep(runner: ProbeRunner): StepHandler {
           let tries = 0;
           while (!io.signal.aborted) {
             const started = Date.now();
-            const result = await runner.run({ type: target.type as ProbeType, config: target.config, address: target.address, timeoutMs: target.timeoutMs });
+            const result = await runner.run({ type: target.type as ProbeType, config: target.config, address: target.address, timeoutMs: target.timeoutMs, tenantId: ctx.tenantId });
             tries += 1;
             last = `${result.status}: ${result.reason}`;
             streak = result.status === 'up' ? streak + 1 : 0;
