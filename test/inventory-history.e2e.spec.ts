@@ -305,11 +305,12 @@ describe('inventory history: soft deletion, purge, link periods', () => {
       expect(clash.errors?.[0]?.extensions).toMatchObject({ field: 'input.startsAt' });
 
       // The reports see every period with its weight.
-      const periods = (await api.app.get(HistoryLoader).customerLinks(tenantId)).filter((l) => l.service_id === svc);
+      const periods = (await api.app.get(HistoryLoader).customerLinks(tenantId)).filter((l) => l.service_id === svc).sort((a, b) => a.startsMs - b.startsMs);
       expect(periods).toEqual([
-        { id: march.data!.setServiceCustomerLink.id, customer_id: cust, service_id: svc, starts_at: new Date('2026-03-10T00:00:00Z'), ends_at: new Date('2026-04-01T00:00:00Z'), weight: 2.5 },
-        { id: mayId, customer_id: cust, service_id: svc, starts_at: new Date('2026-04-01T00:00:00Z'), ends_at: new Date('2026-06-01T00:00:00Z'), weight: 3 },
+        { customer_id: cust, service_id: svc, startsMs: Date.parse('2026-03-10T00:00:00Z'), endsMs: Date.parse('2026-04-01T00:00:00Z'), weight: 2.5 },
+        { customer_id: cust, service_id: svc, startsMs: Date.parse('2026-04-01T00:00:00Z'), endsMs: Date.parse('2026-06-01T00:00:00Z'), weight: 3 },
       ]);
+      expect(march.data!.setServiceCustomerLink.id).not.toBe(mayId);
     });
 
     it('keeps a customer-facing name, 1-120 printable characters, clearable', async () => {

@@ -124,7 +124,8 @@ export function availability(history: SubjectHistory, from: number, to: number, 
   const uptimeMs = accountableMs - downtimeMs;
   // An outage counts once even when a maintenance window cuts it in two; one entirely inside maintenance (or
   // entirely unseen) not at all.
-  const counted = confirmed.map((o) => ({ o, part: subtract(intersect([o], scope), [...planned, ...blind]) })).filter((c) => total(c.part) > 0);
+  const excluded = union([...planned, ...blind]);
+  const counted = confirmed.map((o) => ({ o, part: excludeFrom(intersect([o], scope), excluded) })).filter((c) => total(c.part) > 0);
   const repaired = counted.filter((c) => c.o.repaired && c.o.end <= window.end);
   const repairedDowntimeMs = repaired.reduce((n, c) => n + total(c.part), 0);
   const open = counted.filter((c) => !(c.o.repaired && c.o.end <= window.end));
@@ -147,6 +148,11 @@ export function availability(history: SubjectHistory, from: number, to: number, 
     mtbfMs: counted.length ? uptimeMs / counted.length : null,
     mttrMs: repaired.length ? repairedDowntimeMs / repaired.length : null,
   };
+}
+
+/** `a` minus `excluded`, skipping the work when nothing is excluded (most months of most subjects). */
+function excludeFrom(a: Interval[], excluded: Interval[]): Interval[] {
+  return excluded.length ? subtract(a, excluded) : a;
 }
 
 /**

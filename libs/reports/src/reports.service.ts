@@ -144,10 +144,9 @@ export class ReportsService {
    * histories are read once, then each customer is computed in memory. For monthly mailings and fleet-wide views.
    */
   async allCustomers(tenantId: string, period: Interval, now = this.clock.now().getTime()): Promise<Map<string, AvailabilityFigures>> {
-    const rows = await this.loader.monitorsOf(tenantId, 'TRUE', []);
-    const links = await this.loader.customerLinks(tenantId);
+    const [rows, links, targets] = await Promise.all([this.loader.monitorsOf(tenantId, 'TRUE', []), this.loader.customerLinks(tenantId), this.targets.find({ where: { tenantId } })]);
     const histories = await this.loader.histories(tenantId, rows, period, now);
-    const policies = new Map((await this.targets.find({ where: { tenantId } })).map((t) => [t.customerId, currentPolicy(t.policy)]));
+    const policies = new Map(targets.map((t) => [t.customerId, currentPolicy(t.policy)]));
     const byService = groupBy(rows, (m) => m.service_id ?? '');
     const out = new Map<string, AvailabilityFigures>();
     for (const [customerId, customerLinks] of groupBy(links, (l) => l.customer_id)) {
