@@ -1,4 +1,4 @@
-import type { EgressGuard } from '#lib/egress';
+import { type EgressGuard, excerpt } from '#lib/egress';
 import { haproxyAccepted, haproxyCommand, parseServersState } from '#lib/executors';
 import { sshAction } from './actions.js';
 import { type PlanContext, type PlannedAction, type ResolvedHost, type StepHandler, StepInputError } from './step.js';
@@ -27,7 +27,8 @@ function haproxyAction(address: string, command: string, egress: EgressGuard): P
     command,
     async run() {
       const answer = await haproxyCommand(address, command, 5000, egress);
-      return { ok: haproxyAccepted(answer), stdout: answer, note: answer || undefined };
+      // Only an excerpt of what the runtime API answered is kept in the run (and shown to the tenant).
+      return { ok: haproxyAccepted(answer), stdout: excerpt(answer), note: excerpt(answer, 200) || undefined };
     },
   };
 }
@@ -41,9 +42,9 @@ function stateCheck(address: string, backend: string, server: string, wantMainte
     async run() {
       const answer = await haproxyCommand(address, command, 5000, egress);
       const state = parseServersState(answer).find((s) => s.server === server);
-      if (!state) return { ok: false, stdout: answer, note: `server ${backend}/${server} not found` };
+      if (!state) return { ok: false, stdout: excerpt(answer), note: `server ${backend}/${server} not found` };
       const ok = state.maintenance === wantMaintenance;
-      return { ok, stdout: answer, note: `${backend}/${server} ${state.maintenance ? 'in maintenance' : 'ready'}, weight ${state.weight}` };
+      return { ok, stdout: excerpt(answer), note: `${backend}/${server} ${state.maintenance ? 'in maintenance' : 'ready'}, weight ${state.weight}` };
     },
   };
 }
