@@ -17,7 +17,7 @@ import {
   POLICY_VERSION,
   type SubjectHistory,
 } from './availability.js';
-import { type CustomerLinkRow as LinkRow, HistoryLoader, type MonitorRow } from './history.loader.js';
+import { type CustomerLinkRow as LinkRow, groupBy, HistoryLoader, type MonitorRow } from './history.loader.js';
 import { type Interval, subtract, union } from './intervals.js';
 import { errorBudget, nines, targetPpm } from './nines.js';
 import { SlaTarget } from './sla-target.entity.js';
@@ -247,17 +247,6 @@ function partHistory(part: Part, histories: Map<string, SubjectHistory>, period:
   const life = h.scope ?? [{ start: h.createdAt, end: h.deletedAt ?? Infinity }];
   const scope = subtract(life, subtract(life, part.scope));
   return combineAnyDown([{ ...h, scope }]);
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = groups.get(k);
-    if (list) list.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
 }
 
 function view(f: AvailabilityFigures, policy: AccountingPolicy, weighted: boolean): AvailabilityFiguresView {
