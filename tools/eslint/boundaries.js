@@ -2,8 +2,37 @@
 //  - a file in libs/<name>/ imports another library only as `#lib/<other>` (its index.ts), never by a relative path;
 //  - `#lib/<name>/deeper` is refused: the index is the library's whole public surface;
 //  - a library never imports itself through `#lib/<name>` (that is a cycle through its own index);
-//  - a file in apps/<name>/ never imports another app.
+//  - a file in apps/<name>/ never imports another app;
+//  - a library imports only the libraries its row of ALLOWED_DEPENDENCIES lists: data flows one way,
+//    probe result → detection → incidents (+ outbox) ⇢ alerts / runbooks → reports, never back up.
 import path from 'node:path';
+
+/**
+ * Which library may depend on which (through its index.ts). A new edge is a design decision: add it here, in the
+ * direction of the flow. Infrastructure (config, common, persistence, secrets, observability, mail, egress) is
+ * below everything; `reports` is at the end of the flow and may read any context upstream.
+ */
+export const ALLOWED_DEPENDENCIES = {
+  common: [],
+  config: [],
+  secrets: ['config'],
+  persistence: ['config'],
+  observability: ['config'],
+  mail: ['config'],
+  egress: ['config'],
+  runtime: ['config', 'persistence', 'secrets'],
+  tenancy: ['common', 'config', 'persistence'],
+  executors: ['egress'],
+  inventory: ['common', 'egress', 'executors', 'persistence', 'secrets', 'tenancy'],
+  probes: ['common', 'egress', 'executors', 'inventory'],
+  incidents: ['common', 'config', 'inventory', 'observability', 'tenancy'],
+  // alerts and runbooks: only in the role of the watchdog's module wiring (their outbox consumers run there).
+  detection: ['alerts', 'common', 'config', 'incidents', 'inventory', 'observability', 'persistence', 'probes', 'runbooks', 'secrets', 'tenancy'],
+  alerts: ['common', 'config', 'egress', 'incidents', 'inventory', 'mail', 'secrets', 'tenancy'],
+  // alerts: for the actor's name in the resolvers and AlertsModule's wiring (pages go through the incident outbox).
+  runbooks: ['alerts', 'common', 'config', 'egress', 'executors', 'incidents', 'inventory', 'persistence', 'probes', 'secrets', 'tenancy'],
+  reports: ['common', 'config', 'detection', 'incidents', 'inventory', 'mail', 'secrets', 'tenancy'],
+};
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
@@ -26,6 +55,9 @@ export const boundaries = {
       if (libImport) {
         if (libImport[2]) context.report({ node, message: `import '${`#lib/${libImport[1]}`}' only: its index.ts is the library's public surface` });
         else if (unit.kind === 'libs' && libImport[1] === unit.name) context.report({ node, message: `a library does not import itself through '${source}': use a relative path` });
+        else if (unit.kind === 'libs' && !(ALLOWED_DEPENDENCIES[unit.name] ?? []).includes(libImport[1])) {
+          context.report({ node, message: `library '${unit.name}' may not depend on '${libImport[1]}' (data flows one way; ALLOWED_DEPENDENCIES in tools/eslint/boundaries.js)` });
+        }
         return;
       }
       if (!source.startsWith('.')) return;
