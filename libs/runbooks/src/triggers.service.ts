@@ -120,6 +120,9 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
 
   private async launch(resource: Resource, runbookId: string, params: Record<string, unknown>, trigger: 'incident' | 'failback' | 'recovery', incidentId: string | null, say: (t: string) => Promise<void>): Promise<void> {
     const outcome = await this.runs.start({ tenantId: resource.tenantId, runbookId, resourceId: resource.id, params, trigger, actor: 'watchdog', incidentId });
+    // Refused because this very incident's run took the resource an instant ago (two deliveries of one incident
+    // racing): that run is the answer, not a refusal worth a timeline line.
+    if ('refused' in outcome && trigger === 'incident' && incidentId && (await this.ranFor(incidentId, resource.id))) return;
     if ('refused' in outcome) return say(`run not started: ${outcome.refused}`);
     // A run held for approval needs a person now: it is paged like a run that failed.
     if (outcome.run.status === RunStatus.waiting_approval) await this.notices.runEnded(outcome.run, RunStatus.waiting_approval, outcome.run.statusReason);
