@@ -41,7 +41,7 @@ export class ChangeWriter<T extends PendingChange = PendingChange> {
   constructor(
     private readonly write: (batch: T[]) => Promise<void>,
     private readonly apply: (item: T) => Promise<void>,
-    private readonly onError: (error: unknown, batch: T[], attempt: number, final: boolean) => void,
+    private readonly onError: (error: unknown, batch: T[], attempt: number, final: boolean, phase: 'write' | 'apply') => void,
     options: ChangeWriterOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 500;
@@ -84,7 +84,7 @@ export class ChangeWriter<T extends PendingChange = PendingChange> {
         await this.write(batch);
       } catch (error) {
         this.failures++;
-        this.onError(error, batch, ++attempt, false);
+        this.onError(error, batch, ++attempt, false, 'write');
         await this.sleep(this.backoffMs(attempt));
         continue;
       }
@@ -101,7 +101,7 @@ export class ChangeWriter<T extends PendingChange = PendingChange> {
       } catch (error) {
         this.failures++;
         const final = attempt >= this.maxApplyAttempts || this.stopped;
-        this.onError(error, [item], attempt, final);
+        this.onError(error, [item], attempt, final, 'apply');
         if (final) return;
         await this.sleep(this.backoffMs(attempt));
       }

@@ -53,8 +53,8 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   private readonly changes = new ChangeWriter<Pending>(
     (batch) => this.store.saveChanges(batch),
     (item) => this.applyToIncidents(item.dirty.monitor, item.change),
-    (error, batch, attempt, final) => {
-      const what = batch.length === 1 && attempt > 0 ? 'applying a state change' : `recording ${batch.length} state change(s)`;
+    (error, batch, attempt, final, phase) => {
+      const what = phase === 'apply' ? 'applying a state change' : `recording ${batch.length} state change(s)`;
       if (final) this.logger.error(`${what} failed for good after ${attempt} attempts: ${error instanceof Error ? error.message : String(error)}`);
       else this.warn(`${what} (attempt ${attempt}, retrying)`, error);
     },

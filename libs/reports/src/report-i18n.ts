@@ -5,6 +5,7 @@
  */
 
 import { type ReportLanguage } from '#lib/tenancy';
+import { durationParts, truncatedPercent } from './nines.js';
 
 export type { ReportLanguage };
 
@@ -247,8 +248,7 @@ export class ReportFormat {
 
   /** 0.999123 → "99.912 %" / "99,912 %": truncated, never rounded up to a better figure than measured. */
   percent(availability: number | null): string {
-    // The tiny epsilon undoes binary floating point (0.57 × 1e5 = 56999.99999999999), never a real shortfall.
-    return availability === null ? '–' : `${this.decimals3.format(Math.floor(availability * 1e5 + 1e-6) / 1e3)} %`;
+    return availability === null ? '–' : `${this.decimals3.format(truncatedPercent(availability))} %`;
   }
 
   /** Observed share of the period, truncated to a tenth: 0.99214 → "99.2 %" / "99,2 %". */
@@ -266,16 +266,12 @@ export class ReportFormat {
    * dashboard, never dropping a unit, with the language's decimal mark.
    */
   duration(ms: number): string {
-    const parts: string[] = [];
-    let rest = Math.round(ms);
-    for (const [unit, size] of [[this.t.dayUnit, 86_400_000], ['h', 3_600_000], ['min', 60_000]] as const) {
-      const n = Math.floor(rest / size);
-      if (n) parts.push(`${n} ${unit}`);
-      rest -= n * size;
-    }
-    if (rest || !parts.length) parts.push(`${this.upTo3.format(rest / 1000)} s`);
-    return parts.join(' ');
+    const { units, restMs } = durationParts(ms);
+    const parts = units.map(([n, unit]) => `${n} ${unit === 'd' ? this.t.dayUnit : unit}`);
+    if (restMs || !parts.length) parts.push(`${this.upTo3.format(restMs / 1000)} s`);
+    return (ms < 0 ? '−' : '') + parts.join(' ');
   }
+
 
   /** "March 2026", "marzo de 2026", "März 2026". */
   month(month: string): string {
