@@ -159,6 +159,7 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     ['resource', (a) => `{ resource(id: "${a.resource}") { id } }`],
     ['updateResource', (a) => `mutation { updateResource(id: "${a.resource}", input: {cooldownMinutes: 1}) { id } }`],
     ['deleteResource', (a) => `mutation { deleteResource(id: "${a.resource}") }`],
+    ['actNow', (a) => `mutation { actNow(id: "${a.resource}") { id } }`],
     ['runbook', (a) => `{ runbook(id: "${a.runbook}") { id } }`],
     ['updateRunbook', (a) => `mutation { updateRunbook(id: "${a.runbook}", input: {source: "name: x\\nsteps: [{type: notify, with: {message: m}}]"}) { id } }`],
     ['deleteRunbook', (a) => `mutation { deleteRunbook(id: "${a.runbook}") }`],

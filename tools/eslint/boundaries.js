@@ -17,7 +17,7 @@ export const ALLOWED_DEPENDENCIES = {
   config: [],
   secrets: ['config'],
   persistence: ['config'],
-  observability: ['config'],
+  observability: ['common', 'config'],
   mail: ['config'],
   egress: ['config'],
   runtime: ['config', 'persistence', 'secrets'],

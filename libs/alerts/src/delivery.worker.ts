@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { escapeHtml as esc } from '#lib/common';
+import { escapeHtml as esc, PeriodicWorker } from '#lib/common';
 import { EgressPolicy, excerpt } from '#lib/egress';
 import { Mailer } from '#lib/mail';
 import { SecretBox } from '#lib/secrets';
@@ -42,7 +42,7 @@ interface Claimed {
 export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Alerts');
   private readonly adapters: Record<ChannelType, ChannelAdapter>;
-  private timer?: NodeJS.Timeout;
+  private readonly loop = new PeriodicWorker('alert delivery', () => this.tick(), { everyMs: 250, onError: (e) => this.logger.warn(`delivery: ${String(e)}`) });
   private running?: Promise<number>;
   private readonly inFlight = new Set<Promise<void>>();
   private claiming?: Promise<void>;
@@ -108,11 +108,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick().catch((e: unknown) => this.logger.warn(`delivery: ${String(e)}`)), 250);
+    this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
+    await this.loop.stop();
     await this.running;
     await this.claiming?.catch(() => undefined);
     await Promise.all(this.inFlight);

@@ -8,5 +8,6 @@ export { queryDepth, queryLimitsPlugin, type QueryLimits } from './query-limits.
 export { QUERY_COST } from './query-costs.js';
 export { CLOCK, type Clock, systemClock } from './clock.js';
 export { ClockModule } from './clock.module.js';
+export { PeriodicWorker, type PeriodicOptions, type Timers, realTimers } from './periodic-worker.js';
 export { escapeHtml, PAGE_SECURITY_HEADERS, setPageSecurityHeaders } from './html.js';
 export { compileUserPattern, userPatternProblem, MAX_PATTERN_LENGTH, MAX_SUBJECT_LENGTH, type UserPattern } from './user-pattern.js';

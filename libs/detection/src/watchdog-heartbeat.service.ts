@@ -3,34 +3,37 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { IsNull, MoreThan, Repository } from 'typeorm';
-import { CLOCK, type Clock } from '#lib/common';
+import { CLOCK, type Clock, PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { ObservationLog } from './observation-log.js';
 import { WatchdogInstance } from './watchdog-instance.entity.js';
 
 /**
- * Registers this watchdog and beats every few seconds. The scheduler (probes issue) will use `liveInstances()` to
- * split monitors among replicas; a replica is considered dead after three missed beats.
+ * Registers this watchdog and beats every few seconds (a `PeriodicWorker`: a slow beat never overlaps the next).
+ * The monitor catalog uses `liveInstances()` to split monitors among replicas; a replica is dead after three missed beats.
  */
 @Injectable()
 export class WatchdogHeartbeatService implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly instanceId = randomUUID();
   private readonly logger = new Logger('Watchdog');
-  private timer?: NodeJS.Timeout;
+  private readonly loop: PeriodicWorker;
 
   constructor(
     @InjectRepository(WatchdogInstance) private readonly instances: Repository<WatchdogInstance>,
     private readonly config: VigiaConfig,
     private readonly observation: ObservationLog,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    // beat() reports its own failures (a missed beat is survivable).
+    this.loop = new PeriodicWorker('heartbeat', () => this.beat(), { everyMs: config.watchdogHeartbeatMs, onError: (e) => this.logger.warn(`heartbeat: ${String(e)}`) });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const now = this.clock.now();
     await this.instances.insert({ id: this.instanceId, hostname: hostname(), pid: process.pid, startedAt: now, heartbeatAt: now, stoppedAt: null });
     await this.observation.record(now);
     this.logger.log(`watchdog ${this.instanceId} registered`);
-    this.timer = setInterval(() => void this.beat(), this.config.watchdogHeartbeatMs);
+    this.loop.start();
   }
 
   async beat(): Promise<void> {
@@ -51,7 +54,7 @@ export class WatchdogHeartbeatService implements OnApplicationBootstrap, OnAppli
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    await this.loop.stop();
     await this.instances.update({ id: this.instanceId }, { stoppedAt: this.clock.now() }).catch(() => undefined);
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
+import { PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { IncidentsService, type MonitorRef } from '#lib/incidents';
 import { MetricsService } from '#lib/observability';
@@ -43,7 +44,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   private readonly rollups = new RollupAggregator();
   private readonly policy: DetectorPolicy;
   private scheduler?: ProbeScheduler<WatchedMonitor>;
-  private timers: NodeJS.Timeout[] = [];
+  private loops: PeriodicWorker[] = [];
   private lastFingerprint = '';
   private lastFullRefresh = 0;
   /** Drift samples since the last `takeDrift()`, for the benchmark and metrics. */
@@ -81,13 +82,17 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       this.config.watchdogConcurrency,
     );
     await this.refresh();
-    this.timers.push(setInterval(() => void this.refresh().catch((e: unknown) => this.warn('refresh', e)), this.config.watchdogHeartbeatMs));
-    this.timers.push(setInterval(() => void this.flush(false).catch((e: unknown) => this.warn('flush', e)), this.config.stateFlushMs));
-    this.timers.push(setInterval(() => void this.prune().catch((e: unknown) => this.warn('prune', e)), 3_600_000));
+    // Each on its own non-overlapping loop: a slow database never stacks refreshes or flushes on top of each other.
+    this.loops = [
+      new PeriodicWorker('watchdog refresh', () => this.refresh(), { everyMs: this.config.watchdogHeartbeatMs, onError: (e) => this.warn('refresh', e) }),
+      new PeriodicWorker('state flush', () => this.flush(false), { everyMs: this.config.stateFlushMs, onError: (e) => this.warn('flush', e) }),
+      new PeriodicWorker('prune', () => this.prune(), { everyMs: 3_600_000, onError: (e) => this.warn('prune', e) }),
+    ];
+    for (const loop of this.loops) loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    for (const timer of this.timers) clearInterval(timer);
+    await Promise.all(this.loops.map((loop) => loop.stop()));
     this.scheduler?.stop();
     // Give the queue a moment to land; a database that is gone cannot be waited for without end.
     await Promise.race([this.changes.drain(), new Promise((r) => setTimeout(r, 5_000).unref())]);

@@ -1,42 +1,44 @@
 import type { Logger } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
+import { PeriodicWorker } from '#lib/common';
 import type { OutboxConsumerName } from './incident-outbox.entity.js';
 import type { IncidentOutbox, OutboxItem } from './incident-outbox.js';
 
 /**
  * One consumer's loop over the incident outbox: claims its rows, hands each to `handle`, marks it handled, or backs
  * it off on failure. Runs when nudged (a change committed in this process) and every `intervalMs` (rows from other
- * processes, retries, rows left by a crash). Never two passes at once; `stop()` waits for the pass under way.
+ * processes, retries, rows left by a crash), on a `PeriodicWorker`: never two passes at once; `stop()` drains.
  */
 export class OutboxWorker {
-  private timer?: NodeJS.Timeout;
   private nudges?: Subscription;
-  private running?: Promise<void>;
-  private again = false;
+  private readonly loop: PeriodicWorker;
 
   constructor(
     private readonly outbox: IncidentOutbox,
     private readonly consumer: OutboxConsumerName,
     private readonly handle: (item: OutboxItem) => Promise<void>,
     private readonly logger: Logger,
-    private readonly intervalMs = 1000,
-  ) {}
+    intervalMs = 1000,
+  ) {
+    this.loop = new PeriodicWorker(`${consumer} outbox`, () => this.runOnce(), {
+      everyMs: intervalMs,
+      onError: (error) => this.logger.warn(`${this.consumer} outbox: ${error instanceof Error ? error.message : String(error)}`),
+    });
+  }
 
   start(): void {
-    this.nudges = this.outbox.written.subscribe(() => this.tick());
-    this.timer = setInterval(() => this.tick(), this.intervalMs);
+    this.nudges = this.outbox.written.subscribe(() => this.loop.kick());
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
     this.nudges?.unsubscribe();
-    clearInterval(this.timer);
-    this.timer = undefined;
-    while (this.running) await this.running;
+    await this.loop.stop();
   }
 
   /** Waits for a pass under way, then handles whatever is left: everything written so far is handled (tests). */
   async settle(): Promise<number> {
-    while (this.running) await this.running;
+    await this.loop.idle();
     return this.runOnce();
   }
 
@@ -57,18 +59,5 @@ export class OutboxWorker {
         }
       }
     }
-  }
-
-  private tick(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        await this.runOnce().catch((error: unknown) => this.logger.warn(`${this.consumer} outbox: ${error instanceof Error ? error.message : String(error)}`));
-      } while (this.again && this.timer);
-    })().finally(() => (this.running = undefined));
   }
 }

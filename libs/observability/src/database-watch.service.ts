@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 
 /**
@@ -12,7 +13,7 @@ import { VigiaConfig } from '#lib/config';
 export class DatabaseWatch implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('DatabaseWatch');
   private lastOkAt = Date.now();
-  private timer?: NodeJS.Timeout;
+  private loop?: PeriodicWorker;
   private pinging = false;
 
   constructor(
@@ -23,11 +24,12 @@ export class DatabaseWatch implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     // Several pings within the grace period, never more than one every 5 s.
     const every = Math.min(5_000, Math.max(250, Math.floor(this.config.healthDbGraceMs / 4)));
-    this.timer = setInterval(() => void this.ping(every), every).unref();
+    this.loop = new PeriodicWorker('database watch', () => this.ping(every), { everyMs: every, onError: () => undefined });
+    this.loop.start();
   }
 
-  onModuleDestroy(): void {
-    if (this.timer) clearInterval(this.timer);
+  async onModuleDestroy(): Promise<void> {
+    await this.loop?.stop();
   }
 
   /** Milliseconds since the database last answered; undefined while within the grace period. */

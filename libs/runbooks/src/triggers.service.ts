@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { PeriodicWorker } from '#lib/common';
 import { IncidentsService } from '#lib/incidents';
 import type { StepDef } from './document/definition.js';
 import { RunNotices } from './engine/run-notices.js';
@@ -20,8 +21,7 @@ const SWEEP_MS = 1000;
 @Injectable()
 export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('RunbookTriggers');
-  private timer?: NodeJS.Timeout;
-  private sweeping?: Promise<void>;
+  private readonly loop = new PeriodicWorker('runbook triggers', () => this.sweep(), { everyMs: SWEEP_MS, onError: (e) => this.logger.warn(`sweep: ${(e as Error).message}`) });
 
   constructor(
     @InjectRepository(Resource) private readonly resources: Repository<Resource>,
@@ -34,14 +34,11 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (!this.sweeping) this.sweeping = this.sweep().catch((e: unknown) => this.logger.warn(`sweep: ${(e as Error).message}`)).finally(() => (this.sweeping = undefined));
-    }, SWEEP_MS);
+    this.loop.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.sweeping;
+    await this.loop.stop();
     await this.failovers.drain();
   }
 

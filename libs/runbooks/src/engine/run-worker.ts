@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import type { RunbookDefinition, StepDef } from '../document/definition.js';
 import { RunStatus, type RunbookRun, type RunStep, type StepAction, StepStatus } from '../entities/run.entity.js';
@@ -38,9 +39,7 @@ export class RunWorker implements OnApplicationBootstrap, OnModuleDestroy {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly logger = new Logger('RunWorker');
   private readonly active = new Map<string, Promise<void>>();
-  private timer?: NodeJS.Timeout;
-  private stopped = false;
-  private polling?: Promise<void>;
+  private readonly loop = new PeriodicWorker('run worker', () => this.poll(), { everyMs: POLL_MS, immediate: true, onError: (e) => this.logger.warn(`claiming runs failed: ${(e as Error).message}`) });
 
   constructor(
     private readonly store: RunStore,
@@ -52,35 +51,23 @@ export class RunWorker implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.loop.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.polling;
+    await this.loop.stop();
     await Promise.allSettled([...this.active.values()]);
   }
 
   /** Look for work now (a run was just queued in this process). */
   kick(): void {
-    if (!this.stopped) this.schedule(0);
+    this.loop.kick();
   }
 
   /** Tests and benchmarks: wait until every run this worker holds has stopped. */
   async idle(): Promise<void> {
-    await this.polling;
+    await this.loop.idle();
     await Promise.allSettled([...this.active.values()]);
-  }
-
-  private schedule(delay: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.polling = this.poll().finally(() => {
-        this.polling = undefined;
-        if (!this.stopped) this.schedule(POLL_MS);
-      });
-    }, delay);
   }
 
   private async poll(): Promise<void> {

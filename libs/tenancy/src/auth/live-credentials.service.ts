@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { PeriodicWorker } from '#lib/common';
 import type { ClosableSocket, GraphqlRequestContext } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
 import type { Principal } from './principal.js';
@@ -21,7 +22,7 @@ type SubscriberRequest = GraphqlRequestContext['req'];
 export class LiveCredentials implements OnModuleDestroy {
   private readonly sockets = new Map<ClosableSocket, { bearer: string; requests: Set<SubscriberRequest> }>();
   private readonly checks = new Map<string, { at: number; principal: Promise<Principal | undefined> }>();
-  private timer?: NodeJS.Timeout;
+  private readonly loop = new PeriodicWorker('live credentials', () => this.sweep(), { everyMs: SWEEP_MS, onError: () => undefined });
 
   constructor(private readonly auth: AuthService) {}
 
@@ -37,7 +38,7 @@ export class LiveCredentials implements OnModuleDestroy {
     }
     entry.requests.add(req);
     req.recheck = () => this.current(bearer, socket);
-    this.timer ??= setInterval(() => void this.sweep(), SWEEP_MS).unref();
+    this.loop.start();
   }
 
   /** The credential's principal as of now, or undefined (and the socket closed) once it stopped working. */
@@ -59,8 +60,8 @@ export class LiveCredentials implements OnModuleDestroy {
     return principal;
   }
 
-  onModuleDestroy(): void {
-    if (this.timer) clearInterval(this.timer);
+  async onModuleDestroy(): Promise<void> {
+    await this.loop.stop();
   }
 
   private async sweep(): Promise<void> {
