@@ -26,11 +26,9 @@ export const ALLOWED_DEPENDENCIES = {
   inventory: ['common', 'egress', 'executors', 'persistence', 'secrets', 'tenancy'],
   probes: ['common', 'egress', 'executors', 'inventory'],
   incidents: ['common', 'config', 'inventory', 'observability', 'tenancy'],
-  // alerts and runbooks: only in the role of the watchdog's module wiring (their outbox consumers run there).
-  detection: ['alerts', 'common', 'config', 'incidents', 'inventory', 'observability', 'persistence', 'probes', 'runbooks', 'secrets', 'tenancy'],
+  detection: ['common', 'config', 'incidents', 'inventory', 'observability', 'persistence', 'probes', 'secrets', 'tenancy'],
   alerts: ['common', 'config', 'egress', 'incidents', 'inventory', 'mail', 'secrets', 'tenancy'],
-  // alerts: for the actor's name in the resolvers and AlertsModule's wiring (pages go through the incident outbox).
-  runbooks: ['alerts', 'common', 'config', 'egress', 'executors', 'incidents', 'inventory', 'persistence', 'probes', 'secrets', 'tenancy'],
+  runbooks: ['common', 'config', 'egress', 'executors', 'incidents', 'inventory', 'persistence', 'probes', 'secrets', 'tenancy'],
   reports: ['common', 'config', 'detection', 'incidents', 'inventory', 'mail', 'secrets', 'tenancy'],
 };
 

@@ -5,6 +5,8 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { EgressModule } from '#lib/egress';
 import { ClockModule, VigiaValidationPipe } from '#lib/common';
 import { type VigiaConfig, VigiaConfigModule } from '#lib/config';
+import { AlertsModule } from '#lib/alerts';
+import { RunbooksModule } from '#lib/runbooks';
 import { WatchdogModule, WatchdogStatusModule } from '#lib/detection';
 import { AlertsApiModule } from '#lib/alerts';
 import { IncidentsApiModule } from '#lib/incidents';
@@ -41,7 +43,8 @@ export class ApiAppModule implements NestModule {
         ...(config.roles.has('api')
           ? [GraphQLModule.forRoot(graphqlOptions(config)), InventoryModule, WatchdogStatusModule, IncidentsApiModule, ReportsModule, AlertsApiModule, RunbooksApiModule]
           : []),
-        ...(config.roles.has('watchdog') ? [WatchdogModule] : []),
+        // The watchdog role: detection, and the incident outbox's consumers (alerts, runbooks) beside it.
+        ...(config.roles.has('watchdog') ? [WatchdogModule, AlertsModule, RunbooksModule] : []),
       ],
       providers: [{ provide: APP_PIPE, useValue: new VigiaValidationPipe() }],
     };

@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { EgressModule } from '#lib/egress';
 import { ClockModule } from '#lib/common';
 import { type VigiaConfig, VigiaConfigModule } from '#lib/config';
+import { AlertsModule } from '#lib/alerts';
+import { RunbooksModule } from '#lib/runbooks';
 import { WatchdogModule } from '#lib/detection';
 import { ObservabilityModule } from '#lib/observability';
 import { MailModule } from '#lib/mail';
@@ -15,7 +17,7 @@ export class WatchdogAppModule {
     return {
       module: WatchdogAppModule,
       imports: [VigiaConfigModule.forRoot(config), ClockModule, ObservabilityModule.forRoot('watchdog'), PersistenceModule.forRoot(),
-        SecretsModule, MailModule, EgressModule, WatchdogModule],
+        SecretsModule, MailModule, EgressModule, WatchdogModule, AlertsModule, RunbooksModule],
     };
   }
 }

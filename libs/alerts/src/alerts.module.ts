@@ -14,6 +14,7 @@ import { EscalationResolver } from './escalation.resolver.js';
 import { Incident, IncidentsModule } from '#lib/incidents';
 import { InventoryModule } from '#lib/inventory';
 import { EgressModule } from '#lib/egress';
+import { ActorsModule } from '#lib/tenancy';
 
 export const ALERT_ENTITIES = [AlertChannel, Notification, NotificationAttempt, EscalationPolicy];
 
@@ -27,7 +28,7 @@ export class AlertsModule {}
 
 /** Channels and delivery logs over GraphQL. */
 @Module({
-  imports: [TypeOrmModule.forFeature(ALERT_ENTITIES), IncidentsModule, InventoryModule],
+  imports: [TypeOrmModule.forFeature(ALERT_ENTITIES), IncidentsModule, InventoryModule, ActorsModule],
   controllers: [AckController],
   providers: [AlertsService, AlertsResolver, IncidentNotificationsResolver, AckLinks, EscalationPlanner, EscalationResolver],
 })

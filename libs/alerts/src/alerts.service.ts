@@ -197,12 +197,6 @@ export class AlertsService {
     return this.incidents.annotate(incident.tenantId, incident.id, 'note', message);
   }
 
-  /** The name an acknowledgement is recorded under: the user's e-mail or the API token's name. */
-  async actorName(principal: Principal): Promise<string> {
-    const sql = principal.userId ? 'SELECT email AS name FROM users WHERE id = $1' : 'SELECT name FROM api_tokens WHERE id = $1';
-    const [row]: { name: string }[] = await this.dataSource.query(sql, [principal.userId ?? principal.tokenId]);
-    return row?.name ?? 'unknown';
-  }
 
   /** Who acknowledged through a link sent to a channel: `e-mail link to a@x, b@y (channel "Ops mail")`. */
   async linkRecipient(tenantId: string, channelId: string): Promise<string> {

@@ -6,7 +6,7 @@ import { Repository } from 'typeorm';
 import { VigiaException, withDatabaseErrors } from '#lib/common';
 import { Incident } from '#lib/incidents';
 import { CustomersService } from '#lib/inventory';
-import { CurrentPrincipal, type Principal, RequireRole, Role, TenantScopedRepository } from '#lib/tenancy';
+import { ActorNames, CurrentPrincipal, type Principal, RequireRole, Role, TenantScopedRepository } from '#lib/tenancy';
 import { AlertChannel } from './alert-channel.entity.js';
 import { AlertsService } from './alerts.service.js';
 import { EscalationPolicy } from './escalation-policy.entity.js';
@@ -55,6 +55,7 @@ export class EscalationResolver {
     @InjectRepository(AlertChannel) channels: Repository<AlertChannel>,
     private readonly customers: CustomersService,
     private readonly alerts: AlertsService,
+    private readonly actors: ActorNames,
   ) {
     this.scope = new TenantScopedRepository(policies, 'escalation policy');
     this.channels = new TenantScopedRepository(channels, 'alert channel');
@@ -107,7 +108,7 @@ export class EscalationResolver {
   @Mutation(() => Incident, { description: 'Acknowledge an open incident: escalation stops, pagers are told, the timeline says who' })
   async acknowledgeIncident(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<Incident> {
     const incident = await this.alerts.incidentOf(principal, id);
-    const by = await this.alerts.actorName(principal);
+    const by = await this.actors.of(principal);
     return (await this.alerts.acknowledge(principal.tenantId, incident.id, by)) ?? incident;
   }
 
@@ -122,7 +123,7 @@ export class EscalationResolver {
     if (!note) throw VigiaException.invalid('text', 'must not be empty');
     if (note.length > 2000) throw VigiaException.invalid('text', 'must be at most 2000 characters');
     const incident = await this.alerts.incidentOf(principal, id);
-    await this.alerts.addNote(incident, `${await this.alerts.actorName(principal)}: ${note}`);
+    await this.alerts.addNote(incident, `${await this.actors.of(principal)}: ${note}`);
     return incident;
   }
 }

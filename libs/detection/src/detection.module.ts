@@ -1,10 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AlertsModule } from '#lib/alerts';
 import { IncidentsModule } from '#lib/incidents';
 import { InventoryModule } from '#lib/inventory';
 import { ProbesModule } from '#lib/probes';
-import { RunbooksModule } from '#lib/runbooks';
 import {
   HostHealthResolver,
   MaintenanceResolver,
@@ -31,9 +29,13 @@ import { WatchdogService } from './watchdog.service.js';
 
 export const DETECTION_ENTITIES = [WatchdogInstance, MonitorState, StateChange, ProbeRollup, MaintenanceWindow, ObservationSpan];
 
-/** The watchdog role: heartbeat, monitor ownership, scheduler, probes, detector, incidents. */
+/**
+ * The watchdog runtime: heartbeat, monitor ownership, scheduler, probes, detector, incidents (+ outbox). The role's
+ * other parts — alerts and runbooks, the outbox's consumers — are wired beside it by the apps (apps/watchdog, apps/api with the watchdog role), so
+ * detection depends on incidents only.
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, IncidentsModule, InventoryModule, AlertsModule, RunbooksModule],
+  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, IncidentsModule, InventoryModule],
   providers: [WatchdogHeartbeatService, ObservationLog, MonitorCatalog, StateStore, WatchdogService, ProbeTargets],
   exports: [WatchdogHeartbeatService, WatchdogService],
 })

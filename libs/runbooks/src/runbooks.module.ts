@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AlertsModule } from '#lib/alerts';
 import { Host, Monitor } from '#lib/inventory';
 import { Incident, IncidentsModule } from '#lib/incidents';
 import { InventoryModule } from '#lib/inventory';
 import { ProbesModule } from '#lib/probes';
+import { ActorsModule } from '#lib/tenancy';
 import { PlanContextFactory } from './engine/plan-context.js';
 import { RunAnnouncer, RunFeed } from './engine/run-feed.js';
 import { RunNotices } from './engine/run-notices.js';
@@ -24,7 +24,7 @@ import { RunbooksOutboxConsumer } from './runbooks-outbox.consumer.js';
 
 export const RUNBOOK_ENTITIES = [Resource, Runbook, RunbookVersion, RunbookRun, RunStep];
 
-const imports = [TypeOrmModule.forFeature([...RUNBOOK_ENTITIES, Host, Monitor, Incident]), IncidentsModule, AlertsModule, InventoryModule, ProbesModule];
+const imports = [TypeOrmModule.forFeature([...RUNBOOK_ENTITIES, Host, Monitor, Incident]), IncidentsModule, ActorsModule, InventoryModule, ProbesModule];
 const shared = [PlanContextFactory, RunAnnouncer, RunNotices, StepRegistryProvider, RunbooksService, RunsService];
 
 /** The watchdog side: triggers from incidents and the sweep, and the worker that executes runs. */

@@ -1,8 +1,7 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { ConnectionType, PageArgs, QUERY_COST } from '#lib/common';
-import { AlertsService } from '#lib/alerts';
 import { Host, HostsService } from '#lib/inventory';
-import { CurrentPrincipal, currentSubscriber, type GraphqlRequestContext, type Principal, RequireRole, Role } from '#lib/tenancy';
+import { ActorNames, CurrentPrincipal, currentSubscriber, type GraphqlRequestContext, type Principal, RequireRole, Role } from '#lib/tenancy';
 import { BUILTIN_RUNBOOKS } from '../document/builtin-runbooks.js';
 import { parseRunbook, shellScriptWarnings } from '../document/runbook-document.js';
 import { RUN_TRIGGER, type RunEvent, RunFeed } from '../engine/run-feed.js';
@@ -23,7 +22,7 @@ export class ResourcesResolver {
   constructor(
     private readonly resourcesService: ResourcesService,
     private readonly runsService: RunsService,
-    private readonly alerts: AlertsService,
+    private readonly actors: ActorNames,
   ) {}
 
   @Query(() => ResourceConnection)
@@ -51,7 +50,7 @@ export class ResourcesResolver {
   @RequireRole(Role.operator)
   @Mutation(() => Resource, { description: 'Overrides a standing decision (failover held by flap damping or cooldown): the failover runs now, forced, with your name on the timeline' })
   async actNow(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
-    return this.resourcesService.actNow(principal, id, await this.alerts.actorName(principal));
+    return this.resourcesService.actNow(principal, id, await this.actors.of(principal));
   }
 
   @RequireRole(Role.operator)
@@ -70,7 +69,7 @@ export class ResourcesResolver {
 export class RunbooksResolver {
   constructor(
     private readonly runbooksService: RunbooksService,
-    private readonly alerts: AlertsService,
+    private readonly actors: ActorNames,
   ) {}
 
   @Query(() => RunbookConnection)
@@ -97,13 +96,13 @@ export class RunbooksResolver {
   @RequireRole(Role.operator)
   @Mutation(() => Runbook)
   async createRunbook(@CurrentPrincipal() principal: Principal, @Args('input') input: RunbookSourceInput) {
-    return this.runbooksService.create(principal, input.source, await this.alerts.actorName(principal));
+    return this.runbooksService.create(principal, input.source, await this.actors.of(principal));
   }
 
   @RequireRole(Role.operator)
   @Mutation(() => Runbook, { description: 'Saves a new version' })
   async updateRunbook(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Args('input') input: RunbookSourceInput) {
-    return this.runbooksService.update(principal, id, input.source, await this.alerts.actorName(principal));
+    return this.runbooksService.update(principal, id, input.source, await this.actors.of(principal));
   }
 
   @RequireRole(Role.operator)
@@ -138,7 +137,7 @@ export class RunbooksResolver {
 export class RunsResolver {
   constructor(
     private readonly runsService: RunsService,
-    private readonly alerts: AlertsService,
+    private readonly actors: ActorNames,
     private readonly feed: RunFeed,
   ) {}
 
@@ -160,19 +159,19 @@ export class RunsResolver {
   @RequireRole(Role.operator)
   @Mutation(() => RunbookRun)
   async startRun(@CurrentPrincipal() principal: Principal, @Args('input') input: StartRunInput) {
-    return this.runsService.startManual(principal, await this.alerts.actorName(principal), { ...input, params: input.params ?? {} });
+    return this.runsService.startManual(principal, await this.actors.of(principal), { ...input, params: input.params ?? {} });
   }
 
   @RequireRole(Role.operator)
   @Mutation(() => RunbookRun)
   async approveRun(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
-    return this.runsService.approve(principal, id, await this.alerts.actorName(principal));
+    return this.runsService.approve(principal, id, await this.actors.of(principal));
   }
 
   @RequireRole(Role.operator)
   @Mutation(() => RunbookRun)
   async abortRun(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
-    return this.runsService.abort(principal, id, await this.alerts.actorName(principal));
+    return this.runsService.abort(principal, id, await this.actors.of(principal));
   }
 
   @ResolveField(() => [RunStep])

@@ -1,0 +1,31 @@
+import { Injectable, Module } from '@nestjs/common';
+import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { Principal } from './auth/principal.js';
+import { ApiToken, User } from './entities/index.js';
+
+/**
+ * The name a person's or a token's act is recorded under (timelines, runs, runbook versions): the user's e-mail or
+ * the API token's name. Tenancy owns those tables; other libraries ask here instead of reading them.
+ */
+@Injectable()
+export class ActorNames {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(ApiToken) private readonly tokens: Repository<ApiToken>,
+  ) {}
+
+  async of(principal: Principal): Promise<string> {
+    if (principal.userId) return (await this.users.findOne({ where: { id: principal.userId }, select: { email: true } }))?.email ?? 'unknown';
+    if (principal.tokenId) return (await this.tokens.findOne({ where: { id: principal.tokenId }, select: { name: true } }))?.name ?? 'unknown';
+    return 'unknown';
+  }
+}
+
+/** Just the actor names, for libraries that record who did something (no resolvers, no guard). */
+@Module({
+  imports: [TypeOrmModule.forFeature([User, ApiToken])],
+  providers: [ActorNames],
+  exports: [ActorNames],
+})
+export class ActorsModule {}
