@@ -200,7 +200,8 @@ steps:
     expect(count('POST /three')).toBe(1);
     // The resource stays locked: a new run of the same lock waits for the operator.
     const blocked = await api.gql(`mutation { startRun(input: {runbookId: "${book}"}) { id } }`, {}, token);
-    expect(blocked.errors?.[0]?.message).toMatch(/another run .* holds this runbook/);
+    // It names the holder: the run waiting for the operator, not the earlier run of this runbook that finished.
+    expect(blocked.errors?.[0]?.message).toBe(`another run (${id2}, needs_operator) holds this runbook`);
     // The operator checked by hand that "three" happened: approving marks it done and runs the rest.
     await gql(`mutation { approveRun(id: "${id2}") { id } }`);
     const finished = await until(id2, ['succeeded']);
