@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -12,6 +12,7 @@ import { AlertChannel, ChannelType } from './alert-channel.entity.js';
 import { afterQuietHours, EscalationPlanner } from './escalation.planner.js';
 import type { AlertMessage } from './channels/channel.js';
 import { Notification } from './notification.entity.js';
+import { RUNBOOK_STATUS, type RunbookStatusSource } from './runbook-status.port.js';
 import { type EgressGuard, EgressPolicy } from '#lib/egress';
 
 export interface ChannelInput {
@@ -38,6 +39,7 @@ export class AlertsService {
     private readonly incidents: IncidentsService,
     private readonly escalation: EscalationPlanner,
     private readonly egress: EgressPolicy,
+    @Optional() @Inject(RUNBOOK_STATUS) private readonly runbookStatus?: RunbookStatusSource,
   ) {
     this.scope = new TenantScopedRepository(channels, 'alert channel');
   }
@@ -256,7 +258,8 @@ export class AlertsService {
         ...(incident.resolvedAt ? { resolved_at: incident.resolvedAt.toISOString() } : {}),
         impacted_customers: context?.customers ?? [],
         seen_from: context?.vantages ?? [],
-        runbook: 'none running',
+        // The truth at the time of the message: a run waiting for approval, or a failed run with its step's error.
+        ...(this.runbookStatus ? { runbook: await this.runbookStatus.forIncident(incident) } : {}),
       },
       link: `${this.config.publicUrl}/incidents/${incident.id}`,
     };

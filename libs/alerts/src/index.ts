@@ -7,3 +7,4 @@ export { AckLinks } from './ack-links.js';
 export { EscalationPolicy } from './escalation-policy.entity.js';
 export { afterQuietHours, expandSteps, matches as routeMatches } from './escalation.planner.js';
 export { AlertsOutboxConsumer } from './alerts-outbox.consumer.js';
+export { RUNBOOK_STATUS, type RunbookStatusSource } from './runbook-status.port.js';

@@ -25,6 +25,8 @@ interface Ctx {
   plan: PlanContext;
   template: Record<string, unknown>;
   signal: AbortSignal;
+  /** Why the last step failed, in its own words: the run's reason and the alert carry it, not just the step's name. */
+  stepError?: string;
 }
 
 /**
@@ -141,7 +143,7 @@ export class RunWorker implements OnApplicationBootstrap, OnModuleDestroy {
       if (outcome === 'failed') {
         if (step.on_failure === 'continue') continue;
         if (typeof step.on_failure === 'object') await this.compensate(ctx, step.on_failure.compensate, index, done);
-        return this.end(ctx, RunStatus.failed, `step ${step.name} failed`);
+        return this.end(ctx, RunStatus.failed, `step ${step.name} failed${ctx.stepError ? `: ${ctx.stepError}` : ''}`);
       }
     }
     await this.end(ctx, RunStatus.succeeded, null);
@@ -198,6 +200,8 @@ export class RunWorker implements OnApplicationBootstrap, OnModuleDestroy {
       return 'paused';
     }
     const status = result.ok ? StepStatus.succeeded : StepStatus.failed;
+    // A step that failed without a message of its own: the note of its failed action says what happened.
+    if (!result.ok && phase === 'main') ctx.stepError = result.error ?? record.actions.findLast((a) => !a.ok)?.note ?? undefined;
     await this.store.finishStep(ctx.claim, row, { ...record, status, error: result.error ?? null, outputs: result.outputs ?? {} });
     (ctx.template.steps as Record<string, unknown>)[stepKey(step.name)] = result.outputs ?? {};
     await this.announce(ctx.run, { kind: 'step', step: step.name, status });
