@@ -6,6 +6,7 @@ import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import type { RunbookDefinition } from './document/definition.js';
 import { parseRunbook } from './document/runbook-document.js';
 import { PlanContextFactory } from './engine/plan-context.js';
+import { RunAnnouncer } from './engine/run-feed.js';
 import { dryRun, type StepPreview } from './engine/planner.js';
 import { RunWorker } from './engine/run-worker.js';
 import { StepRegistryProvider } from './engine/step-registry.js';
@@ -42,6 +43,7 @@ export class RunsService {
     private readonly contexts: PlanContextFactory,
     private readonly registry: StepRegistryProvider,
     private readonly dataSource: DataSource,
+    private readonly announcer: RunAnnouncer,
     @Optional() private readonly worker?: RunWorker,
   ) {
     this.scope = new TenantScopedRepository(runs, 'run');
@@ -79,7 +81,10 @@ export class RunsService {
       );
       if (rows.length > 0) {
         this.worker?.kick();
-        return { run: await this.scope.repository.findOneByOrFail({ id: rows[0]!.id }) };
+        const run = await this.scope.repository.findOneByOrFail({ id: rows[0]!.id });
+        // The resource now has an active run (perhaps one waiting for approval): live pages show it at once.
+        await this.announcer.announce({ tenantId: run.tenantId, runId: run.id, resourceId: run.resourceId, kind: 'status', status: run.status });
+        return { run };
       }
       // The holder is the run the lock index counts: an active one. Finished runs keep the same lock key, and
       // naming one of those ("another run (…, succeeded) holds") sent operators to a run that holds nothing.

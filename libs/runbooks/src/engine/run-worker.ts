@@ -211,16 +211,16 @@ export class RunWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private effects(ctx: Ctx): StepEffects {
     const resourceId = ctx.resource?.id;
     const toggle = (list: string[], id: string, on: boolean): string[] => (on ? [...new Set([...list, id])] : list.filter((x) => x !== id));
+    // Each change is announced at once: the Resources page shows the new primary when it is one, not at its next reload.
+    const update = async (change: (resource: Resource) => Partial<Resource>): Promise<void> => {
+      if (!resourceId) return;
+      await this.store.updateResource(ctx.claim, resourceId, change);
+      await this.announce(ctx.run, { kind: 'resource' });
+    };
     return {
-      setPrimary: async (hostId, why) => {
-        if (resourceId) await this.store.updateResource(ctx.claim, resourceId, () => ({ primaryHostId: hostId, primarySince: new Date(), primaryReason: `${why} (run ${ctx.run.id}, ${ctx.run.trigger})` }));
-      },
-      setFencePending: async (hostId, pending) => {
-        if (resourceId) await this.store.updateResource(ctx.claim, resourceId, (r) => ({ fencePending: toggle(r.fencePending, hostId, pending) }));
-      },
-      setDrained: async (hostId, drained) => {
-        if (resourceId) await this.store.updateResource(ctx.claim, resourceId, (r) => ({ drained: toggle(r.drained, hostId, drained) }));
-      },
+      setPrimary: (hostId, why) => update(() => ({ primaryHostId: hostId, primarySince: new Date(), primaryReason: `${why} (run ${ctx.run.id}, ${ctx.run.trigger})` })),
+      setFencePending: (hostId, pending) => update((r) => ({ fencePending: toggle(r.fencePending, hostId, pending) })),
+      setDrained: (hostId, drained) => update((r) => ({ drained: toggle(r.drained, hostId, drained) })),
     };
   }
 
@@ -230,7 +230,7 @@ export class RunWorker implements OnApplicationBootstrap, OnModuleDestroy {
     await this.notices.runEnded(ctx.run, status, reason);
   }
 
-  private announce(run: RunbookRun, event: { kind: 'status' | 'step' | 'output'; status?: string; step?: string; stream?: string; text?: string }): Promise<void> {
-    return this.announcer.announce({ tenantId: run.tenantId, runId: run.id, ...event });
+  private announce(run: RunbookRun, event: { kind: 'status' | 'step' | 'output' | 'resource'; status?: string; step?: string; stream?: string; text?: string }): Promise<void> {
+    return this.announcer.announce({ tenantId: run.tenantId, runId: run.id, resourceId: run.resourceId, ...event });
   }
 }
