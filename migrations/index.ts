@@ -1,3 +1,4 @@
+import { FailoverDecisions1796060000000 } from './1796060000000-failover-decisions.js';
 import { IncidentOutbox1796054600000 } from './1796054600000-incident-outbox.js';
 import { ObservationSpans1796054500000 } from './1796054500000-observation-spans.js';
 import { SealMonitorCredentials1796048758060 } from './1796048758060-seal-monitor-credentials.js';
@@ -40,5 +41,6 @@ export const allMigrations = [
   SealMonitorCredentials1796048758060,
   ObservationSpans1796054500000,
   IncidentOutbox1796054600000,
+  FailoverDecisions1796060000000,
 ];
 export { lendMigrationSealer, type MigrationSealer } from './migration-secrets.js';

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncidentsService } from '#lib/incidents';
-import { LostClaim, RunbookTriggers, RunsService, RunStatus, RunStore, RunWorker } from '#lib/runbooks';
+import { FailoverReconciler, LostClaim, RunsService, RunStatus, RunStore, RunWorker } from '#lib/runbooks';
 import { startTestApi, type TestApi } from './support/test-api.js';
 
 interface Run {
@@ -217,10 +217,10 @@ steps:
 `);
     const resource = (await gql<{ createResource: { id: string } }>(`mutation { createResource(input: {name: "app", kind: dns_record, config: {server: "127.0.0.53", zone: "app.test", name: "www"}, members: [{hostId: "${ids.app1}"}, {hostId: "${ids.app2}"}], runbookId: "${book}", approvalRequired: true, cooldownMinutes: 10}) { id } }`)).createResource.id;
     const incidents = api.app.get(IncidentsService);
-    const triggers = api.app.get(RunbookTriggers);
+    const failovers = api.app.get(FailoverReconciler);
     const open = async (host: string) => (await incidents.open({ id: ids[`${host}-mon`]!, tenantId, hostId: ids[host]!, serviceId: null, name: `${host} tcp` }, new Date(), 'connection refused', { planned: false, flapping: false, suppressed: false }))!;
     const incident = await open('app1');
-    await triggers.incidentOpened(incident);
+    await failovers.incidentChanged(incident, true);
     const runs = await gql<{ runs: { nodes: Run[] } }>(`{ runs(filter: {resourceId: "${resource}"}) { nodes { ${RUN} } } }`);
     expect(runs.runs.nodes).toHaveLength(1);
     const gated = runs.runs.nodes[0]!;
@@ -229,7 +229,7 @@ steps:
     expect(asked.find((e) => e.kind === 'runbook')?.message).toMatch(/app-failover \(run .*, incident\) waiting approval: the resource requires approval/);
     expect(count('GET /switch/app2')).toBe(0);
     // A second trigger while it waits does not start another run.
-    await triggers.incidentOpened(incident);
+    await failovers.incidentChanged(incident, true);
     const manual = await api.gql(`mutation { startRun(input: {runbookId: "${book}", resourceId: "${resource}", params: {to: "app2"}}) { id } }`, {}, token);
     expect(manual.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' } });
     await gql(`mutation { approveRun(id: "${gated.id}") { id } }`);
@@ -237,12 +237,12 @@ steps:
     expect(count('GET /switch/app2')).toBe(1);
     const state = (await gql<{ resource: { primaryHostId: string } }>(`{ resource(id: "${resource}") { primaryHostId } }`)).resource;
     expect(state.primaryHostId).toBe(ids.app1); // http.request does not claim to have moved anything
-    // Within the cooldown, a new failure is not acted on; the incident's timeline says why.
+    // Within the cooldown, a new failure is not acted on yet: the incident's timeline says why, and people are paged.
     await incidents.resolve({ id: ids['app1-mon']!, tenantId, hostId: ids.app1!, serviceId: null, name: 'app1 tcp' }, new Date(), 'back');
     const again = await open('app1');
-    await triggers.incidentOpened(again);
+    await failovers.incidentChanged(again, true);
     const timeline = (await gql<{ incident: { timeline: { kind: string; message: string }[] } }>(`{ incident(id: "${again.id}") { timeline { kind message } } }`)).incident.timeline;
-    expect(timeline.map((e) => e.message).join('\n')).toMatch(/run not started: cooldown/);
+    expect(timeline.map((e) => e.message).join('\n')).toMatch(/failover refused: cooldown: .*it runs when the cooldown ends/);
     // An operator may force it.
     const forced = (await gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${book}", resourceId: "${resource}", params: {to: "app2"}, force: true}) { id } }`)).startRun.id;
     await until(forced, ['succeeded']);

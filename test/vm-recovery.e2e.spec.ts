@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncidentsService } from '#lib/incidents';
-import { RunbookTriggers } from '#lib/runbooks';
+import { FailoverReconciler } from '#lib/runbooks';
 import { startTestApi, type TestApi } from './support/test-api.js';
 
 interface Hit {
@@ -111,7 +111,7 @@ describe('VM recovery: Proxmox VE API adapter (recorded exchanges), libvirt comm
 
   it("restarts a dead hypervisor's VM on the first member with room (capacity) through the API", async () => {
     const incident = (await api.app.get(IncidentsService).open({ id: ids['pve1-mon']!, tenantId, hostId: ids.pve1!, serviceId: null, name: 'pve1 ping' }, new Date(), 'no reply', { planned: false, flapping: false, suppressed: false }))!;
-    await api.app.get(RunbookTriggers).incidentOpened(incident);
+    await api.app.get(FailoverReconciler).incidentChanged(incident, true);
     const { runs } = await gql<{ runs: { nodes: { id: string; trigger: string; params: Record<string, string> }[] } }>(`{ runs(filter: {resourceId: "${ids.vm}"}, first: 1) { nodes { id trigger params } } }`);
     // pve2 has 4096 MiB for an 8192 MiB VM: pve3 is chosen.
     expect(runs.nodes[0]).toMatchObject({ trigger: 'incident', params: { from: ids.pve1, to: ids.pve3 } });

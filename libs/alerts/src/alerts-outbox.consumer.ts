@@ -5,8 +5,8 @@ import { Incident, IncidentOutbox, type OutboxItem, OutboxWorker } from '#lib/in
 import { AlertsService } from './alerts.service.js';
 
 /**
- * The alerts library's one entry point from incidents: it reads the incident outbox (opened, resolved, a run that
- * needs a person) and queues notifications. Queueing is idempotent (unique per channel, incident, kind and step),
+ * The alerts library's one entry point from incidents: it reads the incident outbox (opened, released from flap
+ * damping, resolved, a run or a standing decision that needs a person) and queues notifications. Queueing is idempotent (unique per channel, incident, kind and step),
  * so a row handled again after a crash pages nobody twice.
  */
 @Injectable()
@@ -33,6 +33,7 @@ export class AlertsOutboxConsumer implements OnApplicationBootstrap, OnModuleDes
     const incident = await this.incidents.findOne({ where: { id: item.incidentId, tenantId: item.tenantId } });
     if (!incident) return;
     if (item.kind === 'opened') await this.alerts.incidentOpened(incident, item.payload.monitorName ?? 'monitor');
+    else if (item.kind === 'released') await this.alerts.incidentOpened(incident, item.payload.monitorName ?? 'monitor', new Date());
     else if (item.kind === 'resolved') await this.alerts.incidentResolved(incident, item.payload.monitorName ?? 'monitor');
     else await this.alerts.runbookAttention(incident, item.payload.summary ?? 'a runbook needs attention', Number(item.id));
   }

@@ -85,9 +85,10 @@ export class AlertsService {
   /**
    * A confirmed, unsuppressed outage: the first matching escalation policy's steps (later steps wait for their delay
    * and go out only while nobody has acknowledged), or every enabled channel at once when no policy matches.
-   * Replays queue nothing new (one row per channel, incident and step).
+   * Replays queue nothing new (one row per channel, incident and step). An incident released from flap damping
+   * while still down escalates from the release (`escalateFrom`): its later steps keep their delays.
    */
-  async incidentOpened(incident: Incident, monitorName: string): Promise<void> {
+  async incidentOpened(incident: Incident, monitorName: string, escalateFrom: Date = incident.openedAt): Promise<void> {
     if (incident.suppressed) return;
     // The acknowledgement link is made per channel at delivery, never stored: viewers read payloads.
     const message = { ...(await this.describe(incident, monitorName, 'trigger')), ackable: true };
@@ -98,7 +99,7 @@ export class AlertsService {
     const types = new Map<string, string>((await this.dataSource.query('SELECT id, type FROM alert_channels WHERE tenant_id = $1', [incident.tenantId]) as { id: string; type: string }[]).map((c) => [c.id, c.type]));
     await this.customerNotices(incident, 'customer_down');
     for (const step of await this.escalation.plan(incident)) {
-      const at = new Date(incident.openedAt.getTime() + step.delayMinutes * 60_000);
+      const at = new Date(escalateFrom.getTime() + step.delayMinutes * 60_000);
       // Pagers deduplicate per incident themselves; messages (e-mail, webhook) wait the grouping window for company.
       const pagers = step.channelIds.filter((c) => types.get(c) === 'pagerduty' || types.get(c) === 'opsgenie');
       const messages = step.channelIds.filter((c) => !pagers.includes(c));

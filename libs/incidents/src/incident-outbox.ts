@@ -17,6 +17,7 @@ export interface OutboxItem {
 const CONSUMERS_OF: Record<OutboxKind, OutboxConsumerName[]> = {
   opened: ['runbooks', 'alerts'],
   resolved: ['alerts'],
+  released: ['runbooks', 'alerts'],
   attention: ['alerts'],
 };
 

@@ -112,11 +112,15 @@ export class IncidentsService {
 
   /** Records a flapping change (or any other state note) on the monitor's open incident, if any. */
   async note(monitor: MonitorRef, at: Date, kind: string, message: string, flapping?: boolean): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const incident = await manager.findOne(Incident, { where: { monitorId: monitor.id, status: IncidentStatus.open } });
+    await this.announcing(async (manager) => {
+      const incident = await manager.findOne(Incident, { where: { monitorId: monitor.id, status: IncidentStatus.open }, lock: { mode: 'pessimistic_write' } });
       if (!incident) return;
       if (flapping !== undefined && incident.flapping !== flapping) {
-        await manager.update(Incident, { id: incident.id }, { flapping, suppressed: flapping || incident.planned || Boolean(incident.causeIncidentId) });
+        const suppressed = flapping || incident.planned || Boolean(incident.causeIncidentId);
+        await manager.update(Incident, { id: incident.id }, { flapping, suppressed });
+        // Held while it flapped and still down: the page and the failover it held are due now, through the outbox
+        // (damping may delay them, never swallow them).
+        if (incident.suppressed && !suppressed) await this.outbox.write(manager, incident.tenantId, incident.id, 'released', { monitorName: monitor.name });
       }
       await this.event(manager, incident, at, kind, message);
     });
@@ -190,6 +194,18 @@ export class IncidentsService {
     if (monitorIds.length) query.andWhere('i.monitor_id IN (:...monitorIds)', { monitorIds });
     const row = await query.getRawOne<{ at: Date | null }>();
     return row?.at ? new Date(row.at) : null;
+  }
+
+  /** Every host with an open incident, for the failover reconciler's sweep (few rows: only what is down now). */
+  async hostsWithOpenIncidents(): Promise<{ tenantId: string; hostId: string }[]> {
+    const rows: { tenant_id: string; host_id: string }[] = await this.dataSource.query("SELECT DISTINCT tenant_id, host_id FROM incidents WHERE status = 'open'");
+    return rows.map((r) => ({ tenantId: r.tenant_id, hostId: r.host_id }));
+  }
+
+  /** How many outages of this monitor opened since `since`: "3 losses in 10 min" for a held failover. */
+  async outagesSince(monitorId: string, since: Date): Promise<number> {
+    const [row]: { n: number }[] = await this.dataSource.query('SELECT count(*)::int AS n FROM incidents WHERE monitor_id = $1 AND opened_at >= $2', [monitorId, since]);
+    return row?.n ?? 0;
   }
 
   openIncidentOf(monitorId: string): Promise<Incident | null> {

@@ -1,5 +1,6 @@
 export { RunbooksModule, RunbooksApiModule, RUNBOOK_ENTITIES } from './runbooks.module.js';
 export { RunbookTriggers } from './triggers.service.js';
+export { FailoverReconciler, FLAP_STABLE_SECONDS } from './failover-reconciler.js';
 export { RunWorker } from './engine/run-worker.js';
 export { RunsService, type StartRun } from './runs.service.js';
 export { Resource, ResourceKind, FailbackPolicy } from './entities/resource.entity.js';

@@ -4,6 +4,7 @@ import { DataSource, Repository } from 'typeorm';
 import { VigiaException, withDatabaseErrors } from '#lib/common';
 import { isDnsName } from '#lib/executors';
 import { Host, Monitor } from '#lib/inventory';
+import { IncidentsService } from '#lib/incidents';
 import { SecretBox } from '#lib/secrets';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { CIDR4, IFNAME } from './document/definition.js';
@@ -84,6 +85,9 @@ const KINDS: Partial<Record<ResourceKind, { required: string[]; rules: Record<st
   },
 };
 
+// Every kind: how long a flapping primary (or pool member) must stay down before its automatic run (default 60 s).
+for (const rules of Object.values(KINDS)) rules.rules.flapStableSeconds = int(0, 3600);
+
 /** Failover units: validated per kind, members checked in the tenant, secrets sealed, built-in runbooks bound. */
 @Injectable()
 export class ResourcesService {
@@ -99,6 +103,7 @@ export class ResourcesService {
     private readonly box: SecretBox,
     private readonly dataSource: DataSource,
     private readonly egress: EgressPolicy,
+    private readonly incidents: IncidentsService,
   ) {
     this.scope = new TenantScopedRepository(resources, 'resource');
     this.hosts = new TenantScopedRepository(hosts, 'host');
@@ -172,6 +177,20 @@ export class ResourcesService {
     const secrets = this.checkSecrets(resource.kind, input.secrets);
     if (secrets) patch.secretSealed = this.box.seal(JSON.stringify(secrets), `resources:${resource.id}`);
     return this.scope.update(principal, id, patch);
+  }
+
+  /**
+   * "Act now": an operator overrides a standing decision (flap damping, cooldown) for the outage it is about; the
+   * watchdog's next evaluation starts the failover, forced. Replicas that do not confirm a MySQL primary's death are
+   * not overridden here: that is a manual run of the failover runbook, with the operator's name on it.
+   */
+  async actNow(principal: Principal, id: string, actor: string): Promise<Resource> {
+    const resource = await this.scope.get(principal, id);
+    if (!resource.decisionIncidentId || !resource.decisionKind) throw new VigiaException('CONFLICT', `nothing is held on ${resource.name}: no standing decision to override`, 'id');
+    if (resource.decisionKind === 'unconfirmed') throw new VigiaException('CONFLICT', `the replicas do not confirm the primary of ${resource.name} is dead; start the failover runbook by hand (with force) if you are sure`, 'id');
+    await this.scope.repository.update({ id: resource.id }, { actNowIncidentId: resource.decisionIncidentId });
+    await this.incidents.annotate(resource.tenantId, resource.decisionIncidentId, 'runbook', `${resource.name}: act now, by ${actor} (was: ${resource.decision})`);
+    return this.scope.get(principal, id);
   }
 
   async delete(principal: Principal, id: string): Promise<boolean> {

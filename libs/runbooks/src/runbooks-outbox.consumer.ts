@@ -2,12 +2,13 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Incident, IncidentOutbox, type OutboxItem, OutboxWorker } from '#lib/incidents';
-import { RunbookTriggers } from './triggers.service.js';
+import { FailoverReconciler } from './failover-reconciler.js';
 
 /**
- * The runbooks library's entry point from incidents: an incident that opened (read from the outbox, so a watchdog
- * dying right after the incident committed still gets its failover, late) is handed to the triggers, which start a
- * run at most once per incident and resource.
+ * The runbooks library's entry point from incidents: an incident that opened or was released from flap damping (read
+ * from the outbox, so a watchdog dying right after the incident committed still gets its failover, late) is handed
+ * to the failover reconciler, which starts a run at most once per outage and resource — and the sweep re-evaluates
+ * it until the service is whole.
  */
 @Injectable()
 export class RunbooksOutboxConsumer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -15,7 +16,7 @@ export class RunbooksOutboxConsumer implements OnApplicationBootstrap, OnModuleD
 
   constructor(
     outbox: IncidentOutbox,
-    private readonly triggers: RunbookTriggers,
+    private readonly failovers: FailoverReconciler,
     @InjectRepository(Incident) private readonly incidents: Repository<Incident>,
   ) {
     this.worker = new OutboxWorker(outbox, 'runbooks', (item) => this.handle(item), new Logger('RunbooksOutbox'));
@@ -30,8 +31,8 @@ export class RunbooksOutboxConsumer implements OnApplicationBootstrap, OnModuleD
   }
 
   async handle(item: OutboxItem): Promise<void> {
-    if (item.kind !== 'opened') return;
+    if (item.kind !== 'opened' && item.kind !== 'released') return;
     const incident = await this.incidents.findOne({ where: { id: item.incidentId, tenantId: item.tenantId } });
-    if (incident) await this.triggers.incidentOpened(incident);
+    if (incident) await this.failovers.incidentChanged(incident, item.kind === 'opened');
   }
 }

@@ -19,6 +19,7 @@ import { ResourcesService } from './resources.service.js';
 import { RunbooksService } from './runbooks.service.js';
 import { RunsService } from './runs.service.js';
 import { RunbookTriggers } from './triggers.service.js';
+import { FailoverReconciler } from './failover-reconciler.js';
 import { RunbooksOutboxConsumer } from './runbooks-outbox.consumer.js';
 import { IncidentRunStatusModule } from './incident-run-status.js';
 
@@ -30,8 +31,8 @@ const shared = [PlanContextFactory, RunAnnouncer, RunNotices, StepRegistryProvid
 /** The watchdog side: triggers from incidents and the sweep, and the worker that executes runs. */
 @Module({
   imports,
-  providers: [...shared, RunStore, RunWorker, RunbookTriggers, RunbooksOutboxConsumer],
-  exports: [RunbookTriggers, RunWorker, RunsService, RunbooksOutboxConsumer],
+  providers: [...shared, RunStore, RunWorker, FailoverReconciler, RunbookTriggers, RunbooksOutboxConsumer],
+  exports: [RunbookTriggers, FailoverReconciler, RunWorker, RunsService, RunbooksOutboxConsumer],
 })
 export class RunbooksModule {}
 

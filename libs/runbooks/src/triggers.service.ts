@@ -1,14 +1,11 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { type Incident, IncidentsService } from '#lib/incidents';
+import { IncidentsService } from '#lib/incidents';
 import type { StepDef } from './document/definition.js';
-import { PlanContextFactory } from './engine/plan-context.js';
 import { RunNotices } from './engine/run-notices.js';
-import { replicasConfirmLoss } from './mysql-detection.js';
-import { type Hypervisor, placeVm } from './vm-placement.js';
-import { Host } from '#lib/inventory';
 import { FailbackPolicy, Resource, ResourceKind, type ResourceMember } from './entities/resource.entity.js';
+import { FailoverReconciler } from './failover-reconciler.js';
 import { Runbook } from './entities/runbook.entity.js';
 import { RunStatus } from './entities/run.entity.js';
 import { RunsService } from './runs.service.js';
@@ -16,9 +13,9 @@ import { RunsService } from './runs.service.js';
 const SWEEP_MS = 1000;
 
 /**
- * Decides when runbooks run: a member's incident (failover or drain), a member back and healthy for the hold time
- * (fence it if it was not fenced, then failback or restore per policy), and schedules. Decisions go on the
- * incident's timeline, including the ones not to act ("standby down", "cooldown", "no healthy standby").
+ * The runbooks' one-second sweep: a member back and healthy for the hold time (fence it if it was not fenced, then
+ * failback or restore per policy), schedules, and the failover reconciler (`FailoverReconciler`: a member's outage,
+ * re-evaluated until the service is whole).
  */
 @Injectable()
 export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy {
@@ -29,12 +26,11 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
   constructor(
     @InjectRepository(Resource) private readonly resources: Repository<Resource>,
     @InjectRepository(Runbook) private readonly runbooks: Repository<Runbook>,
-    @InjectRepository(Host) private readonly hosts: Repository<Host>,
     private readonly incidents: IncidentsService,
     private readonly runs: RunsService,
     private readonly notices: RunNotices,
     private readonly dataSource: DataSource,
-    private readonly contexts: PlanContextFactory,
+    private readonly failovers: FailoverReconciler,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -46,97 +42,15 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
     await this.sweeping;
-  }
-
-  /** An incident opened (from the incident outbox). Idempotent: a resource already run for this incident is skipped. */
-  async incidentOpened(incident: Incident): Promise<void> {
-    if (incident.suppressed || incident.planned) return;
-    for (const resource of await this.resourcesWith(incident.tenantId, incident.hostId)) {
-      const member = resource.members.find((m) => m.hostId === incident.hostId)!;
-      if (member.monitorIds.length && !member.monitorIds.includes(incident.monitorId)) continue;
-      if (await this.ranFor(incident.id, resource.id)) continue;
-      await this.onMemberDown(resource, member, incident);
-    }
-  }
-
-  /** A run this incident already started on this resource (a replay of the outbox after a crash must not start another). */
-  private async ranFor(incidentId: string, resourceId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query("SELECT 1 FROM runbook_runs WHERE incident_id = $1 AND resource_id = $2 AND trigger = 'incident' LIMIT 1", [incidentId, resourceId]);
-    return rows.length > 0;
-  }
-
-  private async onMemberDown(resource: Resource, member: ResourceMember, incident: Incident): Promise<void> {
-    const say = (text: string) => this.notices.note(resource.tenantId, incident.id, `${resource.name}: ${text}`);
-    if (!resource.runbookId) return say('no failure runbook bound; nothing run');
-    if (resource.kind === ResourceKind.lb_pool) {
-      if (resource.drained.includes(member.hostId)) return;
-      return this.launch(resource, resource.runbookId, { member: member.hostId }, 'incident', incident.id, say);
-    }
-    if (resource.primaryHostId !== member.hostId) return say('a standby is down; the primary is unaffected, no failover');
-    if (resource.kind === ResourceKind.mysql_group) {
-      // Confirmation polls the replicas for a while: it must not hold up the watchdog's incident path.
-      void this.confirmMysqlPrimaryDead(resource, member, incident, say).catch((e: unknown) => say(`holistic check failed: ${(e as Error).message}`));
-      return;
-    }
-    if (resource.kind === ResourceKind.vm) return this.onHypervisorDown(resource, member, incident, say);
-    const candidate = await this.healthyStandby(resource, member.hostId);
-    if (!candidate) return say('no healthy standby to fail over to; an operator must act');
-    await this.launch(resource, resource.runbookId, { from: member.hostId, to: candidate }, 'incident', incident.id, say);
-  }
-
-  /** A dead hypervisor's VM starts on the first healthy member with room and no VM of its anti-affinity group. */
-  private async onHypervisorDown(resource: Resource, member: ResourceMember, incident: Incident, say: (t: string) => Promise<void>): Promise<void> {
-    const open = await this.incidents.openOnHosts(resource.tenantId, resource.members.map((m) => m.hostId));
-    const hosts = await this.hosts.find({ where: resource.members.map((m) => ({ id: m.hostId, tenantId: resource.tenantId })) });
-    const candidates: Hypervisor[] = resource.members.map((m) => {
-      const host = hosts.find((h) => h.id === m.hostId);
-      return { hostId: m.hostId, name: host?.name ?? m.hostId, tags: host?.tags ?? [], healthy: !!host && !open.some((i) => i.hostId === m.hostId) };
-    });
-    const vms = await this.resources.find({ where: { tenantId: resource.tenantId, kind: ResourceKind.vm } });
-    const placed = vms.map((v) => ({ resourceId: v.id, hostId: v.primaryHostId, memoryMb: Number(v.config.memoryMb ?? 0), antiAffinity: v.config.antiAffinity as string | undefined }));
-    const outcome = placeVm(placed.find((p) => p.resourceId === resource.id)!, candidates, placed);
-    if ('refused' in outcome) return say(`VM not restarted: ${outcome.refused}`);
-    await this.launch(resource, resource.runbookId!, { from: member.hostId, to: outcome.hostId }, 'incident', incident.id, say);
-  }
-
-  /** A MySQL primary is failed over only once its replicas confirm they lost it too (within `confirmSeconds`). */
-  private async confirmMysqlPrimaryDead(resource: Resource, member: ResourceMember, incident: Incident, say: (t: string) => Promise<void>): Promise<void> {
-    const deadline = Date.now() + Number(resource.config.confirmSeconds ?? 30) * 1000;
-    const ctx = this.contexts.create(resource.tenantId, resource, { incidentId: incident.id });
-    let last: string;
-    for (;;) {
-      const verdict = await replicasConfirmLoss(ctx, member.hostId);
-      last = verdict.evidence;
-      if (verdict.dead) {
-        await say(`primary confirmed dead by its replicas (${verdict.evidence})`);
-        return this.launch(resource, resource.runbookId!, { from: member.hostId }, 'incident', incident.id, say);
-      }
-      const open = await this.incidents.openIncidentOf(incident.monitorId);
-      if (!open || open.id !== incident.id || Date.now() > deadline || (!verdict.dead && verdict.final)) break;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-    await say(`no failover: the primary is unreachable from Vigia, but its replicas do not confirm it is dead (${last})`);
+    await this.failovers.drain();
   }
 
   private async launch(resource: Resource, runbookId: string, params: Record<string, unknown>, trigger: 'incident' | 'failback' | 'recovery', incidentId: string | null, say: (t: string) => Promise<void>): Promise<void> {
     const outcome = await this.runs.start({ tenantId: resource.tenantId, runbookId, resourceId: resource.id, params, trigger, actor: 'watchdog', incidentId });
-    // Refused because this very incident's run took the resource an instant ago (two deliveries of one incident
-    // racing): that run is the answer, not a refusal worth a timeline line.
-    if ('refused' in outcome && trigger === 'incident' && incidentId && (await this.ranFor(incidentId, resource.id))) return;
     if ('refused' in outcome) return say(`run not started: ${outcome.refused}`);
     // A run held for approval needs a person now: it is paged like a run that failed.
     if (outcome.run.status === RunStatus.waiting_approval) await this.notices.runEnded(outcome.run, RunStatus.waiting_approval, outcome.run.statusReason);
     else await say(`runbook ${outcome.run.runbookName} run ${outcome.run.id} started (${trigger})`);
-  }
-
-  private resourcesWith(tenantId: string, hostId: string): Promise<Resource[]> {
-    return this.resources.createQueryBuilder('r').where('r.tenant_id = :tenantId AND r.members @> :m::jsonb', { tenantId, m: JSON.stringify([{ hostId }]) }).getMany();
-  }
-
-  /** The first member in preference order, other than the failed one, with no open incident on its monitors. */
-  private async healthyStandby(resource: Resource, failed: string): Promise<string | undefined> {
-    const open = await this.incidents.openOnHosts(resource.tenantId, resource.members.map((m) => m.hostId));
-    return resource.members.find((m) => m.hostId !== failed && !open.some((i) => i.hostId === m.hostId && (m.monitorIds.length === 0 || m.monitorIds.includes(i.monitorId))))?.hostId;
   }
 
   /** Healthy: no open incident on the member's monitors, and the last recovery at least `holdMs` ago. */
@@ -157,6 +71,8 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
         .getMany();
       for (const resource of candidates) await this.recover(resource);
       await this.schedules();
+      // Failovers are standing decisions: every open outage of a primary is looked at again, every sweep.
+      await this.failovers.reconcileAll();
     });
   }
 

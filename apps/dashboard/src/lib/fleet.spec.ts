@@ -21,9 +21,11 @@ const row = (over: Partial<FleetRow>): FleetRow => ({
 });
 
 describe('fleet view model', () => {
-  it('lets maintenance and flapping win over the detector’s health, and shows disabled monitors as such', () => {
+  it('lets maintenance (and flapping, unless down) win over the detector’s health, and shows disabled monitors as such', () => {
     expect(displayState(row({ health: 'down', maintenance: true }))).toBe('maintenance');
-    expect(displayState(row({ health: 'down', flapping: true }))).toBe('flapping');
+    expect(displayState(row({ health: 'down', flapping: true }))).toBe('down');
+    expect(displayState(row({ health: 'up', flapping: true }))).toBe('flapping');
+    expect(displayState(row({ health: 'degraded', flapping: true }))).toBe('flapping');
     expect(displayState(row({ health: 'down', enabled: false, maintenance: true }))).toBe('disabled');
     expect(displayState(row({ health: 'suspect' }))).toBe('suspect');
   });

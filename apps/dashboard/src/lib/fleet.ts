@@ -80,7 +80,9 @@ export interface StateEvent {
 export function displayState(row: FleetRow): DisplayState {
   if (!row.enabled) return 'disabled';
   if (row.maintenance) return 'maintenance';
-  if (row.flapping) return 'flapping';
+  // Down is down, flapping or not (flapping is then a qualifier beside it): an operator must never read "flapping"
+  // for a host that is not answering.
+  if (row.flapping && row.health !== 'down') return 'flapping';
   return row.health;
 }
 

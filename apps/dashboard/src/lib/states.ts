@@ -1,4 +1,4 @@
-/** What the fleet shows for a monitor: maintenance and flapping win over the detector's health. */
+/** What the fleet shows for a monitor: maintenance wins over the detector's health, flapping too unless it is down. */
 export type DisplayState = 'down' | 'suspect' | 'degraded' | 'flapping' | 'maintenance' | 'unknown' | 'up' | 'disabled';
 
 /** Worst first: the order of the summary bar and of "worst state of a host". */

@@ -157,6 +157,7 @@ function FleetRowView({ row }: { row: ListRow }) {
   return (
     <>
       <StatusBadge state={row.state} />
+      {m.flapping && row.state === 'down' ? <span className="badge badge-flapping" data-qualifier="flapping" title="Down, and it changed state often in the last 10 minutes">≈ flapping</span> : null}
       <span className="monitor-name">
         {m.serviceName ? <span className="muted">{m.serviceName} · </span> : null}
         <Link to={`/incidents?monitor=${m.monitorId}`} title="Incidents of this monitor">

@@ -97,7 +97,9 @@ export class RunStore {
       const final = [RunStatus.succeeded, RunStatus.failed, RunStatus.aborted].includes(status);
       await manager.update(RunbookRun, { id: claim.runId }, { status, statusReason: reason, owner: null, leaseUntil: null, ...(final ? { finishedAt: new Date() } : {}) });
       const run = await manager.findOneByOrFail(RunbookRun, { id: claim.runId });
-      if (final && run.resourceId) await manager.update(Resource, { id: run.resourceId }, { lastRunAt: new Date() });
+      // The cooldown keeps automatic runs from ping-ponging: an operator's run or a fence does not start it.
+      const automatic = ['incident', 'failback', 'recovery', 'schedule'].includes(run.trigger);
+      if (final && automatic && run.resourceId) await manager.update(Resource, { id: run.resourceId }, { lastRunAt: new Date() });
     });
   }
 

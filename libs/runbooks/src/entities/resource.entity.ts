@@ -18,6 +18,9 @@ export enum FailbackPolicy {
 }
 registerEnumType(FailbackPolicy, { name: 'FailbackPolicy', description: 'auto: return to the preferred member once healthy for the hold time; stay: keep the current primary (nice_failback)' });
 
+/** Why Vigia is not failing over (yet) while the primary is down. */
+export type DecisionKind = 'held_flapping' | 'unconfirmed' | 'no_standby' | 'cooldown' | 'vm_refused' | 'no_runbook';
+
 @ObjectType({ description: 'A member of a failover unit, in preference order' })
 export class ResourceMember {
   @Field(() => ID) hostId: string;
@@ -61,7 +64,17 @@ export class Resource {
   @Field(() => [ID], { description: 'Members whose fencing was not confirmed: fenced when they come back, before anything else' })
   @Column({ type: 'uuid', array: true, default: () => "'{}'" }) fencePending: string[];
   @Field(() => [ID], { description: 'Pool members taken out by a run' }) @Column({ type: 'uuid', array: true, default: () => "'{}'" }) drained: string[];
-  @Field(() => Date, { nullable: true }) @Column({ type: 'timestamptz', nullable: true }) lastRunAt: Date | null;
+  @Field(() => Date, { nullable: true, description: 'When the last automatic run ended (the cooldown counts from it; manual and fencing runs do not start it)' })
+  @Column({ type: 'timestamptz', nullable: true }) lastRunAt: Date | null;
+  @Field(() => String, { nullable: true, description: 'Standing decision not to act (yet) on an outage of the primary: held (flapping), unconfirmed, no healthy standby, cooldown… re-evaluated on every verdict until the service is whole or an operator acts' })
+  @Column({ type: 'text', nullable: true }) decision: string | null;
+  @Field(() => String, { nullable: true, description: 'held_flapping, unconfirmed, no_standby, cooldown, vm_refused, no_runbook' })
+  @Column({ type: 'text', nullable: true }) decisionKind: DecisionKind | null;
+  @Field(() => ID, { nullable: true, description: 'The incident the standing decision is about' }) @Column({ type: 'uuid', nullable: true }) decisionIncidentId: string | null;
+  @Field(() => Date, { nullable: true }) @Column({ type: 'timestamptz', nullable: true }) decisionSince: Date | null;
+  @Field(() => Date, { nullable: true, description: 'When people were paged about the standing decision' }) @Column({ type: 'timestamptz', nullable: true }) decisionPagedAt: Date | null;
+  /** An operator said "act now" for this incident: flap damping and cooldown no longer hold its failover. */
+  @Column({ type: 'uuid', nullable: true }) actNowIncidentId: string | null;
   @Field() @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @Field() @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

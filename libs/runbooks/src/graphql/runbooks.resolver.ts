@@ -25,6 +25,7 @@ export class ResourcesResolver {
     private readonly resourcesService: ResourcesService,
     private readonly runsService: RunsService,
     private readonly feed: RunFeed,
+    private readonly alerts: AlertsService,
   ) {}
 
   @Subscription(() => ResourceUpdate, {
@@ -58,6 +59,12 @@ export class ResourcesResolver {
   @Mutation(() => Resource)
   updateResource(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Args('input') input: ResourceInput) {
     return this.resourcesService.update(principal, id, input);
+  }
+
+  @RequireRole(Role.operator)
+  @Mutation(() => Resource, { description: 'Overrides a standing decision (failover held by flap damping or cooldown): the failover runs now, forced, with your name on the timeline' })
+  async actNow(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
+    return this.resourcesService.actNow(principal, id, await this.alerts.actorName(principal));
   }
 
   @RequireRole(Role.operator)

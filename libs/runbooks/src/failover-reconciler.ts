@@ -1,0 +1,258 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { type Incident, IncidentsService } from '#lib/incidents';
+import { Host } from '#lib/inventory';
+import { PlanContextFactory } from './engine/plan-context.js';
+import { RunNotices } from './engine/run-notices.js';
+import { type DecisionKind, Resource, ResourceKind, type ResourceMember } from './entities/resource.entity.js';
+import { RunStatus } from './entities/run.entity.js';
+import { replicasConfirmLoss, type Verdict } from './mysql-detection.js';
+import { RunsService } from './runs.service.js';
+import { type Hypervisor, placeVm } from './vm-placement.js';
+
+/** A flapping primary's failover waits until it has been down steadily this long (per resource: `config.flapStableSeconds`). */
+export const FLAP_STABLE_SECONDS = 60;
+/** The window "N losses in 10 min" is counted over: the detector's flap window. */
+const FLAP_WINDOW_MS = 10 * 60_000;
+/** A replicas' verdict younger than this is reused: the MySQL check is a few round trips per replica. */
+const VERDICT_FRESH_MS = 1000;
+
+/** Why Vigia does not act (yet), and whether that is worth waking someone. */
+interface Decision {
+  kind: DecisionKind;
+  text: string;
+  page: boolean;
+}
+
+type Say = (text: string) => Promise<void>;
+
+/**
+ * Failover as a standing decision, not a one-shot reaction: whenever an incident on a resource's member opens or
+ * is released, and on every sweep while one is open, the resource is re-evaluated until the service is whole or an
+ * operator acts. "Not now" (flapping, replicas do not confirm, cooldown, no healthy standby) is recorded on the
+ * resource (`decision`), written once on the incident's timeline, paged once, and looked at again next time —
+ * a failover held back is delayed, never swallowed.
+ */
+@Injectable()
+export class FailoverReconciler {
+  private readonly logger = new Logger('Failover');
+  /** One evaluation per resource at a time in this process; a request during one runs once more after it. */
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private readonly verdicts = new Map<string, { at: number; incidentId: string; verdict: Verdict }>();
+
+  constructor(
+    @InjectRepository(Resource) private readonly resources: Repository<Resource>,
+    @InjectRepository(Host) private readonly hosts: Repository<Host>,
+    private readonly incidents: IncidentsService,
+    private readonly runs: RunsService,
+    private readonly notices: RunNotices,
+    private readonly contexts: PlanContextFactory,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /** An incident opened or was released from flap damping (from the outbox): every resource of its host, now. */
+  async incidentChanged(incident: Incident, opened: boolean): Promise<void> {
+    for (const resource of await this.resourcesWith(incident.tenantId, [incident.hostId])) {
+      const member = resource.members.find((m) => m.hostId === incident.hostId)!;
+      if (!covers(member, incident)) continue;
+      const failover = resource.kind !== ResourceKind.lb_pool;
+      if (opened && failover && resource.primaryHostId !== member.hostId && !incident.planned) {
+        await this.notices.note(resource.tenantId, incident.id, `${resource.name}: a standby is down; the primary is unaffected, no failover`);
+      }
+      await this.reconcile(resource.id);
+    }
+  }
+
+  /** The sweep: every resource with an open incident on a member, or a standing decision to clear. Does not wait for slow checks. */
+  async reconcileAll(): Promise<void> {
+    const down = await this.incidents.hostsWithOpenIncidents();
+    const byTenant = new Map<string, string[]>();
+    for (const d of down) byTenant.set(d.tenantId, [...(byTenant.get(d.tenantId) ?? []), d.hostId]);
+    const ids = new Set<string>();
+    for (const [tenantId, hostIds] of byTenant) for (const r of await this.resourcesWith(tenantId, hostIds)) ids.add(r.id);
+    for (const r of await this.resources.createQueryBuilder('r').select(['r.id']).where('r.decision_kind IS NOT NULL').getMany()) ids.add(r.id);
+    for (const id of ids) void this.reconcile(id);
+  }
+
+  /** Evaluations still running (shutdown waits for them). */
+  async drain(): Promise<void> {
+    await Promise.all([...this.running.values()]);
+  }
+
+  /** Re-evaluates one resource; concurrent requests fold into one more pass after the running one. */
+  reconcile(resourceId: string): Promise<void> {
+    const current = this.running.get(resourceId);
+    if (current) {
+      this.again.add(resourceId);
+      return current;
+    }
+    const pass = (async () => {
+      do {
+        this.again.delete(resourceId);
+        await this.evaluate(resourceId).catch((e: unknown) => this.logger.warn(`evaluating resource ${resourceId}: ${(e as Error).message}`));
+      } while (this.again.has(resourceId));
+    })().finally(() => this.running.delete(resourceId));
+    this.running.set(resourceId, pass);
+    return pass;
+  }
+
+  private async evaluate(resourceId: string): Promise<void> {
+    const resource = await this.resources.findOne({ where: { id: resourceId } });
+    if (!resource) return;
+    const open = (await this.incidents.openOnHosts(resource.tenantId, resource.members.map((m) => m.hostId)))
+      .filter((i) => !i.planned && resource.members.some((m) => m.hostId === i.hostId && covers(m, i)))
+      .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime());
+    if (resource.kind === ResourceKind.lb_pool) return this.evaluatePool(resource, open);
+    const outage = open.find((i) => i.hostId === resource.primaryHostId);
+    if (!outage) return this.settle(resource, undefined, undefined);
+    if (await this.handled(resource, outage)) return this.settle(resource, undefined, outage);
+    const say: Say = (text) => this.notices.note(resource.tenantId, outage.id, `${resource.name}: ${text}`);
+    if (!resource.runbookId) return this.settle(resource, { kind: 'no_runbook', text: 'no failure runbook bound; nothing run, an operator must act', page: true }, outage);
+    const actNow = resource.actNowIncidentId === outage.id;
+    const downMs = Date.now() - outage.openedAt.getTime();
+    if (outage.flapping && !actNow) {
+      const stableMs = Number(resource.config.flapStableSeconds ?? FLAP_STABLE_SECONDS) * 1000;
+      if (downMs < stableMs) return this.settle(resource, await this.heldForFlapping(resource, outage, stableMs), outage);
+    }
+    const member = resource.members.find((m) => m.hostId === outage.hostId)!;
+    let params: Record<string, unknown>;
+    if (resource.kind === ResourceKind.mysql_group) {
+      const verdict = await this.replicasVerdict(resource, outage);
+      if (!verdict.dead) {
+        const confirmMs = Number(resource.config.confirmSeconds ?? 30) * 1000;
+        // Vigia alone may be cut off: no page for the first `confirmSeconds`; an unrepaired primary pages after that.
+        return this.settle(resource, { kind: 'unconfirmed', text: `no failover: the primary is unreachable from Vigia, but its replicas do not confirm it is dead (${verdict.evidence})`, page: downMs >= confirmMs }, outage);
+      }
+      await say(`primary confirmed dead by its replicas (${verdict.evidence})`);
+      params = { from: member.hostId };
+    } else if (resource.kind === ResourceKind.vm) {
+      const placed = await this.placeVm(resource, member);
+      if ('refused' in placed) return this.settle(resource, { kind: 'vm_refused', text: `VM not restarted: ${placed.refused}`, page: true }, outage);
+      params = { from: member.hostId, to: placed.hostId };
+    } else {
+      const candidate = await this.healthyStandby(resource, member.hostId);
+      if (!candidate) return this.settle(resource, { kind: 'no_standby', text: 'no healthy standby to fail over to; an operator must act', page: true }, outage);
+      params = { from: member.hostId, to: candidate };
+    }
+    const outcome = await this.runs.start({ tenantId: resource.tenantId, runbookId: resource.runbookId, resourceId: resource.id, params, trigger: 'incident', actor: actNow ? 'watchdog (act now by an operator)' : 'watchdog', incidentId: outage.id, force: actNow });
+    if ('refused' in outcome) {
+      // Another run took the resource an instant ago (a replica's sweep, this incident's own run): it speaks for itself.
+      if (!outcome.refused.startsWith('cooldown')) return;
+      return this.settle(resource, { kind: 'cooldown', text: `failover refused: ${outcome.refused}; it runs when the cooldown ends, or now by an operator (act now)`, page: true }, outage);
+    }
+    await this.settle(resource, undefined, outage);
+    if (outcome.run.status === RunStatus.waiting_approval) await this.notices.runEnded(outcome.run, RunStatus.waiting_approval, outcome.run.statusReason);
+    else await say(`runbook ${outcome.run.runbookName} run ${outcome.run.id} started (incident)`);
+  }
+
+  /** Pools: every member down and not drained yet gets its drain, one run at a time (the next sweep takes the next). */
+  private async evaluatePool(resource: Resource, open: Incident[]): Promise<void> {
+    if (!resource.runbookId) return;
+    for (const outage of open) {
+      if (resource.drained.includes(outage.hostId) || (await this.ranFor(resource, outage))) continue;
+      if (outage.flapping && Date.now() - outage.openedAt.getTime() < Number(resource.config.flapStableSeconds ?? FLAP_STABLE_SECONDS) * 1000) continue;
+      const outcome = await this.runs.start({ tenantId: resource.tenantId, runbookId: resource.runbookId, resourceId: resource.id, params: { member: outage.hostId }, trigger: 'incident', actor: 'watchdog', incidentId: outage.id });
+      if ('run' in outcome) await this.notices.note(resource.tenantId, outage.id, `${resource.name}: runbook ${outcome.run.runbookName} run ${outcome.run.id} started (incident)`);
+      return;
+    }
+  }
+
+  private async heldForFlapping(resource: Resource, outage: Incident, stableMs: number): Promise<Decision> {
+    const losses = await this.incidents.outagesSince(outage.monitorId, new Date(Date.now() - FLAP_WINDOW_MS));
+    const at = new Date(outage.openedAt.getTime() + stableMs).toISOString().slice(11, 19);
+    return {
+      kind: 'held_flapping',
+      text: `failover held: the primary is flapping (${losses} ${losses === 1 ? 'loss' : 'losses'} in 10 min); it runs once the primary has been down steadily for ${Math.round(stableMs / 1000)} s (at ${at} UTC), or now by an operator (act now)`,
+      page: true,
+    };
+  }
+
+  /**
+   * This outage was already answered by a run: one the watchdog started for an incident on the primary since the
+   * outage began (running, done, or failed — a failed run pages by itself), or an operator's run of the failure runbook.
+   */
+  private async handled(resource: Resource, outage: Incident): Promise<boolean> {
+    const rows: { status: RunStatus }[] = await this.dataSource.query(
+      `SELECT status FROM runbook_runs WHERE resource_id = $1 AND created_at >= $2
+          AND (trigger = 'incident' OR (trigger = 'manual' AND runbook_id = $3)) ORDER BY created_at DESC LIMIT 1`,
+      [resource.id, outage.openedAt, resource.runbookId],
+    );
+    return rows.length > 0;
+  }
+
+  private async ranFor(resource: Resource, outage: Incident): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query("SELECT 1 FROM runbook_runs WHERE incident_id = $1 AND resource_id = $2 AND trigger = 'incident' LIMIT 1", [outage.id, resource.id]);
+    return rows.length > 0;
+  }
+
+  /**
+   * Records the standing decision: a new one (or a new kind) goes on the timeline once and pages once when it
+   * should; the same one again only refreshes its text (evidence changes every poll). None: cleared.
+   */
+  private async settle(resource: Resource, decision: Decision | undefined, outage: Incident | undefined): Promise<void> {
+    if (!decision) {
+      if (!resource.decisionKind) return;
+      await this.resources.update({ id: resource.id }, { decision: null, decisionKind: null, decisionIncidentId: null, decisionSince: null, decisionPagedAt: null });
+      if (!outage && resource.decisionIncidentId) await this.notices.note(resource.tenantId, resource.decisionIncidentId, `${resource.name}: the primary is no longer down; standing decision cleared (was: ${resource.decision})`);
+      return;
+    }
+    const incident = outage!;
+    const same = resource.decisionKind === decision.kind && resource.decisionIncidentId === incident.id;
+    const page = decision.page && !(same && resource.decisionPagedAt);
+    const text = `${resource.name}: ${decision.text}`;
+    await this.resources.update(
+      { id: resource.id },
+      {
+        decision: decision.text,
+        decisionKind: decision.kind,
+        decisionIncidentId: incident.id,
+        ...(same ? {} : { decisionSince: new Date(), decisionPagedAt: null }),
+        ...(page ? { decisionPagedAt: new Date() } : {}),
+      },
+    );
+    if (page) await this.incidents.attention(resource.tenantId, incident.id, 'runbook', text);
+    else if (!same) await this.notices.note(resource.tenantId, incident.id, text);
+  }
+
+  /** The replicas' opinion of the primary, at most a second old and taken after the outage began. */
+  private async replicasVerdict(resource: Resource, outage: Incident): Promise<Verdict> {
+    const cached = this.verdicts.get(resource.id);
+    if (cached && cached.incidentId === outage.id && Date.now() - cached.at < VERDICT_FRESH_MS) return cached.verdict;
+    const ctx = this.contexts.create(resource.tenantId, resource, { incidentId: outage.id });
+    const verdict: Verdict = await replicasConfirmLoss(ctx, outage.hostId).catch((e: unknown) => ({ dead: false, evidence: `the replicas could not be asked: ${(e as Error).message}`, final: false }));
+    this.verdicts.set(resource.id, { at: Date.now(), incidentId: outage.id, verdict });
+    return verdict;
+  }
+
+  /** A dead hypervisor's VM goes to the first healthy member with room and no VM of its anti-affinity group. */
+  private async placeVm(resource: Resource, member: ResourceMember): Promise<{ hostId: string } | { refused: string }> {
+    const open = await this.incidents.openOnHosts(resource.tenantId, resource.members.map((m) => m.hostId));
+    const hosts = await this.hosts.find({ where: resource.members.map((m) => ({ id: m.hostId, tenantId: resource.tenantId })) });
+    const candidates: Hypervisor[] = resource.members.map((m) => {
+      const host = hosts.find((h) => h.id === m.hostId);
+      return { hostId: m.hostId, name: host?.name ?? m.hostId, tags: host?.tags ?? [], healthy: !!host && m.hostId !== member.hostId && !open.some((i) => i.hostId === m.hostId) };
+    });
+    const vms = await this.resources.find({ where: { tenantId: resource.tenantId, kind: ResourceKind.vm } });
+    const placed = vms.map((v) => ({ resourceId: v.id, hostId: v.primaryHostId, memoryMb: Number(v.config.memoryMb ?? 0), antiAffinity: v.config.antiAffinity as string | undefined }));
+    return placeVm(placed.find((p) => p.resourceId === resource.id)!, candidates, placed);
+  }
+
+  /** The first member in preference order, other than the failed one, with no open incident on its monitors. */
+  private async healthyStandby(resource: Resource, failed: string): Promise<string | undefined> {
+    const open = await this.incidents.openOnHosts(resource.tenantId, resource.members.map((m) => m.hostId));
+    return resource.members.find((m) => m.hostId !== failed && !open.some((i) => i.hostId === m.hostId && covers(m, i)))?.hostId;
+  }
+
+  private resourcesWith(tenantId: string, hostIds: string[]): Promise<Resource[]> {
+    const query = this.resources.createQueryBuilder('r').where('r.tenant_id = :tenantId', { tenantId });
+    query.andWhere(`(${hostIds.map((_, i) => `r.members @> :m${i}::jsonb`).join(' OR ')})`, Object.fromEntries(hostIds.map((hostId, i) => [`m${i}`, JSON.stringify([{ hostId }])])));
+    return query.getMany();
+  }
+}
+
+/** The member's outage is any of its listed monitors (every monitor of the host when none are listed). */
+function covers(member: ResourceMember, incident: Incident): boolean {
+  return member.hostId === incident.hostId && (member.monitorIds.length === 0 || member.monitorIds.includes(incident.monitorId));
+}
