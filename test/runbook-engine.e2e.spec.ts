@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncidentsService } from '#lib/incidents';
-import { FailoverReconciler, LostClaim, RunStatus, RunStore, RunWorker } from '#lib/runbooks';
+import { FailoverReconciler, LostClaim, RunsService, RunStatus, RunStore, RunWorker } from '#lib/runbooks';
 import { startTestApi, type TestApi } from './support/test-api.js';
 
 interface Run {
@@ -200,7 +200,8 @@ steps:
     expect(count('POST /three')).toBe(1);
     // The resource stays locked: a new run of the same lock waits for the operator.
     const blocked = await api.gql(`mutation { startRun(input: {runbookId: "${book}"}) { id } }`, {}, token);
-    expect(blocked.errors?.[0]?.message).toMatch(/another run .* holds this runbook/);
+    // It names the holder: the run waiting for the operator, not the earlier run of this runbook that finished.
+    expect(blocked.errors?.[0]?.message).toBe(`another run (${id2}, needs_operator) holds this runbook`);
     // The operator checked by hand that "three" happened: approving marks it done and runs the rest.
     await gql(`mutation { approveRun(id: "${id2}") { id } }`);
     const finished = await until(id2, ['succeeded']);
@@ -247,5 +248,48 @@ steps:
     await until(forced, ['succeeded']);
     expect(count('GET /switch/app2')).toBe(2);
     await api.app.get(RunWorker).idle();
+  });
+  it('alerts say what the run is doing: waiting for approval, or failed with its step’s own error', async () => {
+    await gql('mutation($i: CreateAlertChannelInput!) { createAlertChannel(input: $i) { id } }', { i: { name: 'hook', type: 'webhook', config: { url: `${base}/hook` }, secret: 'hook-secret-0123456789' } });
+    const incidents = api.app.get(IncidentsService);
+    const incident = (await incidents.open({ id: ids['app2-mon']!, tenantId, hostId: ids.app2!, serviceId: null, name: 'app2 tcp' }, new Date(), 'connection refused', { planned: false, flapping: false, suppressed: false }))!;
+    const runs = api.app.get(RunsService);
+    const startFor = async (runbookId: string): Promise<string> => {
+      const outcome = await runs.start({ tenantId, runbookId, params: {}, trigger: 'incident', actor: 'test', incidentId: incident.id });
+      if (!('run' in outcome)) throw new Error(outcome.refused);
+      return outcome.run.id;
+    };
+    const db = api.app.get(DataSource);
+    const runbookPage = async (match: (details: Record<string, unknown>) => boolean): Promise<{ summary: string; details: Record<string, unknown> }> => {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const rows: { payload: { summary: string; details: Record<string, unknown> } }[] = await db.query("SELECT payload FROM notifications WHERE incident_id = $1 AND kind = 'runbook'", [incident.id]);
+        const found = rows.find((r) => match(r.payload.details));
+        if (found) return found.payload;
+        if (Date.now() > deadline) throw new Error(`no runbook alert matched; have: ${JSON.stringify(rows)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+
+    const asking = await startFor(await runbook(`name: approve-me
+steps:
+  - { name: ask, type: approval, with: { message: "move the VIP to app2?" } }
+`));
+    await until(asking, ['waiting_approval']);
+    const waiting = await runbookPage((d) => String(d.runbook).includes(asking));
+    expect(waiting.details.runbook).toBe(`approve-me (run ${asking}, incident) waiting approval: move the VIP to app2?`);
+
+    const failing = await startFor(await runbook(`name: move-it
+steps:
+  - { name: move vip, type: http.request, with: { url: "${base}/fail/vip" } }
+`));
+    const failed = await until(failing, ['failed']);
+    // The reason is the step's own error, not only its name.
+    const why = `step move vip failed: http on ${new URL(base).host} failed: HTTP 500`;
+    expect(failed.statusReason).toBe(why);
+    const page = await runbookPage((d) => String(d.runbook).includes(failing));
+    expect(page.summary).toContain(why);
+    // The still waiting run comes first: it is the one the pager can act on; then the one that failed, and why.
+    expect(page.details.runbook).toBe(`approve-me (run ${asking}, incident) waiting approval: move the VIP to app2?; move-it (run ${failing}, incident) failed: ${why}`);
   });
 });

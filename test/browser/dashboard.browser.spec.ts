@@ -271,6 +271,45 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
   });
 
+  it('follows a failover live on the Resources page: the run waiting, then the new primary, without a reload', async () => {
+    if (!target.listening) await startTarget(targetPort);
+    const hosts = await gql<{ hosts: { nodes: { id: string; name: string; addresses: string[] } [] } }>('{ hosts { nodes { id name addresses } } }');
+    const web1 = hosts.hosts.nodes.find((h) => h.name === 'web1')!;
+    const web2 = hosts.hosts.nodes.find((h) => h.name === 'web2')!;
+    // A DNS failover unit on the PowerDNS API; the local target answers the API's PATCH with 200, as PowerDNS would.
+    const { createResource } = await gql<{ createResource: { id: string } }>(`mutation { createResource(input: {name: "shop-dns", kind: dns_record,
+      config: {provider: "powerdns", apiUrl: "http://127.0.0.1:${targetPort}", server: "127.0.0.1", zone: "shop.test", name: "www"}, secrets: {apiKey: "pdns-key"},
+      members: [{hostId: "${web2.id}"}, {hostId: "${web1.id}"}], failback: stay}) { id } }`);
+    const { createRunbook } = await gql<{ createRunbook: { id: string } }>('mutation($i: RunbookSourceInput!) { createRunbook(input: $i) { id } }', {
+      i: {
+        source: [
+          'name: shop-dns-move',
+          'params: { to: { type: host } }',
+          'steps:',
+          '  - { name: hold, type: approval, with: { message: "move www to {{ params.to.name }}?" } }',
+          '  - { name: move, type: dns.update, with: { values: ["{{ params.to.address }}"], verify: false } }',
+        ].join('\n'),
+      },
+    });
+    await page.getByRole('link', { name: 'Resources' }).click();
+    const card = page.locator('[data-resource="shop-dns"]');
+    await card.waitFor();
+    expect(await card.locator('[data-role="primary"]').textContent()).toContain('web2');
+    const { startRun } = await gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${createRunbook.id}", resourceId: "${createResource.id}", params: {to: "${web1.id}"}}) { id } }`);
+    // No reload from here on: what changes on the page arrives over the live socket.
+    await expect.poll(() => card.textContent(), { timeout: 10_000 }).toMatch(/waiting approval.*shop-dns-move/);
+    const approvedAt = Date.now();
+    await gql(`mutation { approveRun(id: "${startRun.id}") { id } }`);
+    await expect.poll(() => card.locator('[data-role="primary"]').textContent(), { timeout: 10_000 }).toContain('web1');
+    // Seconds, not the half minute the page used to take (it waited for some monitor to change).
+    expect(Date.now() - approvedAt).toBeLessThan(10_000);
+    expect(await card.locator('[data-role="standby"]').textContent()).toContain('web2');
+    await expect.poll(() => card.textContent(), { timeout: 10_000 }).not.toMatch(/running now/);
+    expect(await card.textContent()).toContain(`www.shop.test A now ${web1.addresses[0]}`);
+    // The next test starts where the one before this left off.
+    await page.getByRole('link', { name: 'Settings' }).click();
+  });
+
   it('manages alert channels, users and API tokens in the settings', async () => {
     const tab = (name: string) => page.getByRole('tab', { name }).click();
     // Keyboard: arrow keys move between the tabs and focus follows.

@@ -13,14 +13,19 @@ export interface RunningProcess {
   exited(timeoutMs?: number): Promise<number | null>;
 }
 
-/** Starts a compiled entry point (as `npm start` does after its build) with a clean environment of our choosing. */
-export function startProcess(entry: string, env: Record<string, string>, args: string[] = []): RunningProcess {
+/**
+ * Starts a compiled entry point (as `npm start` does after its build) with a clean environment of our choosing.
+ * `detached`: the process leads a process group of its own (pgid = its pid), as a shell's foreground job does, so a
+ * test can signal the whole group the way a terminal's Ctrl-C does.
+ */
+export function startProcess(entry: string, env: Record<string, string>, args: string[] = [], options: { detached?: boolean } = {}): RunningProcess {
   const script = `${ROOT}dist/${entry}`;
   if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` (npm test does it first)`);
   const child = spawn(process.execPath, [script, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', VIGIA_EGRESS_ALLOW: TEST_EGRESS_ALLOW, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let text = '';
   child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));

@@ -1,11 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { DataSource, Repository } from 'typeorm';
 import { type Connection, type PageArgs, VigiaException } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
-import { type Incident, IncidentsService } from '#lib/incidents';
+import { type Incident, IncidentsService, RUNBOOK_STATUS, type RunbookStatusSource } from '#lib/incidents';
 import { SecretBox } from '#lib/secrets';
 import { type Principal, Role, roleAtLeast, TenantScopedRepository } from '#lib/tenancy';
 import { AlertChannel, ChannelType } from './alert-channel.entity.js';
@@ -38,6 +38,7 @@ export class AlertsService {
     private readonly incidents: IncidentsService,
     private readonly escalation: EscalationPlanner,
     private readonly egress: EgressPolicy,
+    @Optional() @Inject(RUNBOOK_STATUS) private readonly runbookStatus?: RunbookStatusSource,
   ) {
     this.scope = new TenantScopedRepository(channels, 'alert channel');
   }
@@ -251,7 +252,8 @@ export class AlertsService {
         ...(incident.resolvedAt ? { resolved_at: incident.resolvedAt.toISOString() } : {}),
         impacted_customers: context?.customers ?? [],
         seen_from: context?.vantages ?? [],
-        runbook: 'none running',
+        // The truth at the time of the message: a run waiting for approval, or a failed run with its step's error.
+        ...(this.runbookStatus ? { runbook: await this.runbookStatus.forIncident(incident) } : {}),
       },
       link: `${this.config.publicUrl}/incidents/${incident.id}`,
     };

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { ProbeType } from '#lib/inventory';
+import { type MysqlGroupRoles, withGroupRoles } from './group-roles.js';
 
 /** What the watchdog needs of a monitor, read in one query across all tenants. */
 export interface WatchedMonitor {
@@ -53,7 +54,12 @@ export class MonitorCatalog {
       `SELECT count(*)::int AS n, max(m.updated_at) AS m, max(h.updated_at) AS h
          FROM monitors m JOIN hosts h ON h.id = m.host_id WHERE m.enabled AND m.deleted_at IS NULL AND h.deleted_at IS NULL`,
     );
-    return `${row?.n}:${row?.m?.toISOString()}:${row?.h?.toISOString()}`;
+    // A MySQL group's primary change changes what its members' monitors expect (group-roles.ts): reload then too.
+    const [groups]: { roles: string | null }[] = await this.dataSource.query(
+      `SELECT md5(string_agg(id::text || ':' || coalesce(primary_host_id::text, '') || ':' || fence_pending::text || ':' || members::text, ',' ORDER BY id)) AS roles
+         FROM resources WHERE kind = 'mysql_group'`,
+    );
+    return `${row?.n}:${row?.m?.toISOString()}:${row?.h?.toISOString()}:${groups?.roles ?? ''}`;
   }
 
   /** Enabled monitors this watchdog owns among the live ones (all of them when it is alone). */
@@ -75,6 +81,15 @@ export class MonitorCatalog {
         WHERE m.enabled AND m.deleted_at IS NULL AND h.deleted_at IS NULL`,
     );
     const instances = liveInstances.includes(self) ? liveInstances : [...liveInstances, self];
-    return instances.length === 1 ? rows : rows.filter((m) => ownerOf(m.id, instances) === self);
+    const mine = instances.length === 1 ? rows : rows.filter((m) => ownerOf(m.id, instances) === self);
+    return withGroupRoles(mine, await this.mysqlGroups());
+  }
+
+  /** MySQL groups: their members' monitors take their role from who is primary now. */
+  private mysqlGroups(): Promise<MysqlGroupRoles[]> {
+    return this.dataSource.query(
+      `SELECT tenant_id AS "tenantId", members, primary_host_id AS "primaryHostId", fence_pending AS "fencePending"
+         FROM resources WHERE kind = 'mysql_group'`,
+    );
   }
 }

@@ -5,3 +5,4 @@ export { IncidentEvent } from './incident-event.entity.js';
 export { IncidentOutbox, outboxBackoffMs, type OutboxItem } from './incident-outbox.js';
 export { type OutboxConsumerName, type OutboxKind } from './incident-outbox.entity.js';
 export { OutboxWorker } from './outbox-worker.js';
+export { RUNBOOK_STATUS, type RunbookStatusSource } from './runbook-status.port.js';

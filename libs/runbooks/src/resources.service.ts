@@ -10,6 +10,7 @@ import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { CIDR4, IFNAME } from './document/definition.js';
 import { ACTIVE_RUN_STATUSES, RunbookRun } from './entities/run.entity.js';
 import { FailbackPolicy, Resource, ResourceKind, type ResourceMember } from './entities/resource.entity.js';
+import { memberRole, type ReplicationSeen } from './member-roles.js';
 import { RunbooksService } from './runbooks.service.js';
 import { EgressPolicy } from '#lib/egress';
 
@@ -107,6 +108,25 @@ export class ResourcesService {
     this.scope = new TenantScopedRepository(resources, 'resource');
     this.hosts = new TenantScopedRepository(hosts, 'host');
     this.monitors = new TenantScopedRepository(monitors, 'monitor');
+  }
+
+  /** The members with their role now (member-roles.ts): primary, replica, fenced or pending, not as first configured. */
+  async membersWithRoles(resource: Resource): Promise<ResourceMember[]> {
+    const replicating: ReplicationSeen = new Map();
+    if (resource.kind === ResourceKind.mysql_group) {
+      // The members' MySQL monitors as last probed: "replicating from …" is the probe's word for a healthy replica.
+      const rows: { hostId: string; monitorId: string; replicating: boolean }[] = await this.dataSource.query(
+        `SELECT m.host_id AS "hostId", m.id AS "monitorId", (s.health = 'up' AND coalesce(s.last_reason, '') LIKE '%replicating from%') AS replicating
+           FROM monitors m JOIN monitor_states s ON s.monitor_id = m.id
+          WHERE m.tenant_id = $1 AND m.type = 'mysql' AND m.enabled AND m.deleted_at IS NULL AND m.host_id = ANY($2::uuid[])`,
+        [resource.tenantId, resource.members.map((m) => m.hostId)],
+      );
+      for (const member of resource.members) {
+        const seen = rows.filter((r) => r.hostId === member.hostId && (member.monitorIds.length === 0 || member.monitorIds.includes(r.monitorId)));
+        if (seen.length) replicating.set(member.hostId, seen.some((r) => r.replicating));
+      }
+    }
+    return resource.members.map((m) => ({ ...m, role: memberRole(resource, m.hostId, replicating) }));
   }
 
   async create(principal: Principal, input: ResourceFields): Promise<Resource> {

@@ -21,10 +21,11 @@ import { RunsService } from './runs.service.js';
 import { RunbookTriggers } from './triggers.service.js';
 import { FailoverReconciler } from './failover-reconciler.js';
 import { RunbooksOutboxConsumer } from './runbooks-outbox.consumer.js';
+import { IncidentRunStatusModule } from './incident-run-status.js';
 
 export const RUNBOOK_ENTITIES = [Resource, Runbook, RunbookVersion, RunbookRun, RunStep];
 
-const imports = [TypeOrmModule.forFeature([...RUNBOOK_ENTITIES, Host, Monitor, Incident]), IncidentsModule, ActorsModule, InventoryModule, ProbesModule];
+const imports = [TypeOrmModule.forFeature([...RUNBOOK_ENTITIES, Host, Monitor, Incident]), IncidentsModule, ActorsModule, InventoryModule, ProbesModule, IncidentRunStatusModule];
 const shared = [PlanContextFactory, RunAnnouncer, RunNotices, StepRegistryProvider, RunbooksService, RunsService];
 
 /** The watchdog side: triggers from incidents and the sweep, and the worker that executes runs. */

@@ -1,17 +1,18 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import { type Connection, type PageArgs, paginateBy, VigiaException } from '#lib/common';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import type { RunbookDefinition } from './document/definition.js';
 import { parseRunbook } from './document/runbook-document.js';
 import { PlanContextFactory } from './engine/plan-context.js';
+import { RunAnnouncer } from './engine/run-feed.js';
 import { dryRun, type StepPreview } from './engine/planner.js';
 import { RunWorker } from './engine/run-worker.js';
 import { StepRegistryProvider } from './engine/step-registry.js';
 import { StepInputError } from './steps/step.js';
 import { Resource } from './entities/resource.entity.js';
-import { RunbookRun, RunStatus, RunStep, StepStatus } from './entities/run.entity.js';
+import { ACTIVE_RUN_STATUSES, RunbookRun, RunStatus, RunStep, StepStatus } from './entities/run.entity.js';
 import { RunbooksService, documentErrors } from './runbooks.service.js';
 
 export interface StartRun {
@@ -42,6 +43,7 @@ export class RunsService {
     private readonly contexts: PlanContextFactory,
     private readonly registry: StepRegistryProvider,
     private readonly dataSource: DataSource,
+    private readonly announcer: RunAnnouncer,
     @Optional() private readonly worker?: RunWorker,
   ) {
     this.scope = new TenantScopedRepository(runs, 'run');
@@ -68,19 +70,30 @@ export class RunsService {
     }
     const gated = !!resource?.approvalRequired && automatic;
     const lockKey = resource ? `resource:${resource.id}` : `runbook:${request.runbookId ?? name}`;
-    const rows: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO runbook_runs (tenant_id, runbook_id, runbook_version, runbook_name, resource_id, lock_key, trigger, actor, incident_id, params, definition, status, status_reason, forced)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-       ON CONFLICT (lock_key) WHERE status IN ('pending','running','waiting_approval','needs_operator') DO NOTHING RETURNING id`,
-      [request.tenantId, request.runbookId ?? null, version, name, resource?.id ?? null, lockKey, request.trigger, request.actor, request.incidentId ?? null,
-        JSON.stringify(request.params), JSON.stringify(definition), gated ? RunStatus.waiting_approval : RunStatus.pending, gated ? 'the resource requires approval before a failover' : null, !!request.force],
-    );
-    if (rows.length === 0) {
-      const active = await this.scope.repository.findOne({ where: { lockKey } });
-      return { refused: `another run (${active?.id ?? 'unknown'}, ${active?.status ?? 'active'}) holds ${resource ? `resource ${resource.name}` : 'this runbook'}` };
+    // The holder may finish between a conflicting INSERT and the look-up: then the lock is free, so try again.
+    for (let attempt = 0; ; attempt++) {
+      const rows: { id: string }[] = await this.dataSource.query(
+        `INSERT INTO runbook_runs (tenant_id, runbook_id, runbook_version, runbook_name, resource_id, lock_key, trigger, actor, incident_id, params, definition, status, status_reason, forced)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         ON CONFLICT (lock_key) WHERE status IN ('pending','running','waiting_approval','needs_operator') DO NOTHING RETURNING id`,
+        [request.tenantId, request.runbookId ?? null, version, name, resource?.id ?? null, lockKey, request.trigger, request.actor, request.incidentId ?? null,
+          JSON.stringify(request.params), JSON.stringify(definition), gated ? RunStatus.waiting_approval : RunStatus.pending, gated ? 'the resource requires approval before a failover' : null, !!request.force],
+      );
+      if (rows.length > 0) {
+        this.worker?.kick();
+        const run = await this.scope.repository.findOneByOrFail({ id: rows[0]!.id });
+        // The resource now has an active run (perhaps one waiting for approval): live pages show it at once.
+        await this.announcer.announce({ tenantId: run.tenantId, runId: run.id, resourceId: run.resourceId, kind: 'status', status: run.status });
+        return { run };
+      }
+      // The holder is the run the lock index counts: an active one. Finished runs keep the same lock key, and
+      // naming one of those ("another run (…, succeeded) holds") sent operators to a run that holds nothing.
+      const active = await this.scope.repository.findOne({ where: { lockKey, status: In(ACTIVE_RUN_STATUSES) } });
+      if (active || attempt >= 2) {
+        const holder = active && active.tenantId === request.tenantId ? `${active.id}, ${active.status}` : 'active';
+        return { refused: `another run (${holder}) holds ${resource ? `resource ${resource.name}` : 'this runbook'}` };
+      }
     }
-    this.worker?.kick();
-    return { run: (await this.scope.repository.findOneByOrFail({ id: rows[0]!.id })) };
   }
 
   async startManual(principal: Principal, actor: string, input: { runbookId: string; resourceId?: string; params: Record<string, unknown>; force?: boolean }): Promise<RunbookRun> {

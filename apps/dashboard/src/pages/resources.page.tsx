@@ -9,7 +9,7 @@ import type { DisplayState } from '../lib/states.js';
 const RESOURCES = `query Resources { resources(first: 200) { nodes {
   id name kind primaryHostId primarySince primaryReason failback failbackHoldSeconds approvalRequired requireFencing cooldownMinutes
   fencePending drained lastRunAt activeRun { id status runbookName }
-  members { hostId value weight host { id name health addresses } } } } }`;
+  members { hostId value weight role host { id name health addresses } } } } }`;
 
 interface Resource {
   id: string;
@@ -27,12 +27,26 @@ interface Resource {
   drained: string[];
   lastRunAt: string | null;
   activeRun: { id: string; status: string; runbookName: string } | null;
-  members: { hostId: string; value: string | null; weight: number | null; host: { id: string; name: string; health: DisplayState; addresses: string[] } }[];
+  members: { hostId: string; value: string | null; weight: number | null; role: MemberRole; host: { id: string; name: string; health: DisplayState; addresses: string[] } }[];
 }
+
+type MemberRole = 'primary' | 'replica' | 'not_replicating' | 'standby' | 'fence_pending' | 'drained';
+
+/** The member's role as the API works it out now (it follows promotions and fencing), in words and a tag style. */
+const ROLE_TAGS: Record<MemberRole, { label: string; className: string; title: string }> = {
+  primary: { label: 'primary', className: 'tag tag-primary', title: 'serves now' },
+  replica: { label: 'replica', className: 'tag', title: 'replicating from the primary' },
+  not_replicating: { label: 'not replicating', className: 'tag tag-warning', title: 'a fenced former primary or a broken replica: cannot take over until re-attached' },
+  standby: { label: 'standby', className: 'tag', title: 'ready to take over' },
+  fence_pending: { label: 'fence pending', className: 'tag tag-warning', title: 'replaced while unreachable: fenced when it returns' },
+  drained: { label: 'drained', className: 'tag tag-warning', title: 'taken out of the pool by a run' },
+};
 
 export function ResourcesPage() {
   const [{ data, fetching, error }, refetch] = useQuery<{ resources: { nodes: Resource[] } }>({ query: RESOURCES });
   useLiveRefetch('subscription ResourceHealth { monitorStateChanged { monitorId } }', refetch);
+  // Primary changes, fencing and runs starting or ending: after a failover the page shows the new primary at once.
+  useLiveRefetch('subscription ResourceLive { resourceUpdated { resourceId } }', refetch);
   return (
     <Page title="Resources">
       <p className="muted">Each failover unit: who serves now, who stands by, and what Vigia does when the primary fails.</p>
@@ -52,13 +66,14 @@ export function ResourcesPage() {
             )}
             <ol className="members" aria-label="Members in preference order">
               {r.members.map((m) => {
-                const primary = m.hostId === r.primaryHostId;
+                const tag = ROLE_TAGS[m.role] ?? ROLE_TAGS.standby;
                 return (
-                  <li key={m.hostId} className={primary ? 'primary' : undefined}>
+                  <li key={m.hostId} className={m.role === 'primary' ? 'primary' : undefined} data-role={m.role}>
                     <StatusBadge state={m.host.health} compact /> <strong>{m.host.name}</strong>{' '}
-                    <span className="muted">{m.value ?? m.host.addresses[0]}</span> {primary ? <span className="tag tag-primary">primary</span> : <span className="tag">standby</span>}
-                    {r.fencePending.includes(m.hostId) && <span className="tag tag-warning">fence pending</span>}
-                    {r.drained.includes(m.hostId) && <span className="tag tag-warning">drained</span>}
+                    <span className="muted">{m.value ?? m.host.addresses[0]}</span>{' '}
+                    <span className={tag.className} title={tag.title}>
+                      {tag.label}
+                    </span>
                   </li>
                 );
               })}

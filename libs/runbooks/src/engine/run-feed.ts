@@ -11,7 +11,9 @@ export const RUN_TRIGGER = 'runUpdated';
 export interface RunEvent {
   tenantId: string;
   runId: string;
-  kind: 'status' | 'step' | 'output';
+  /** The run's resource: a status change, or a `resource` event (primary, fencing, drained changed by a step). */
+  resourceId?: string | null;
+  kind: 'status' | 'step' | 'output' | 'resource';
   status?: string;
   step?: string;
   stream?: string;

@@ -26,6 +26,8 @@ interface Ctx {
   plan: PlanContext;
   template: Record<string, unknown>;
   signal: AbortSignal;
+  /** Why the last step failed, in its own words: the run's reason and the alert carry it, not just the step's name. */
+  stepError?: string;
 }
 
 /**
@@ -128,7 +130,7 @@ export class RunWorker implements OnApplicationBootstrap, OnModuleDestroy {
       if (outcome === 'failed') {
         if (step.on_failure === 'continue') continue;
         if (typeof step.on_failure === 'object') await this.compensate(ctx, step.on_failure.compensate, index, done);
-        return this.end(ctx, RunStatus.failed, `step ${step.name} failed`);
+        return this.end(ctx, RunStatus.failed, `step ${step.name} failed${ctx.stepError ? `: ${ctx.stepError}` : ''}`);
       }
     }
     await this.end(ctx, RunStatus.succeeded, null);
@@ -185,6 +187,8 @@ export class RunWorker implements OnApplicationBootstrap, OnModuleDestroy {
       return 'paused';
     }
     const status = result.ok ? StepStatus.succeeded : StepStatus.failed;
+    // A step that failed without a message of its own: the note of its failed action says what happened.
+    if (!result.ok && phase === 'main') ctx.stepError = result.error ?? record.actions.findLast((a) => !a.ok)?.note ?? undefined;
     await this.store.finishStep(ctx.claim, row, { ...record, status, error: result.error ?? null, outputs: result.outputs ?? {} });
     (ctx.template.steps as Record<string, unknown>)[stepKey(step.name)] = result.outputs ?? {};
     await this.announce(ctx.run, { kind: 'step', step: step.name, status });
@@ -194,16 +198,16 @@ export class RunWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private effects(ctx: Ctx): StepEffects {
     const resourceId = ctx.resource?.id;
     const toggle = (list: string[], id: string, on: boolean): string[] => (on ? [...new Set([...list, id])] : list.filter((x) => x !== id));
+    // Each change is announced at once: the Resources page shows the new primary when it is one, not at its next reload.
+    const update = async (change: (resource: Resource) => Partial<Resource>): Promise<void> => {
+      if (!resourceId) return;
+      await this.store.updateResource(ctx.claim, resourceId, change);
+      await this.announce(ctx.run, { kind: 'resource' });
+    };
     return {
-      setPrimary: async (hostId, why) => {
-        if (resourceId) await this.store.updateResource(ctx.claim, resourceId, () => ({ primaryHostId: hostId, primarySince: new Date(), primaryReason: `${why} (run ${ctx.run.id}, ${ctx.run.trigger})` }));
-      },
-      setFencePending: async (hostId, pending) => {
-        if (resourceId) await this.store.updateResource(ctx.claim, resourceId, (r) => ({ fencePending: toggle(r.fencePending, hostId, pending) }));
-      },
-      setDrained: async (hostId, drained) => {
-        if (resourceId) await this.store.updateResource(ctx.claim, resourceId, (r) => ({ drained: toggle(r.drained, hostId, drained) }));
-      },
+      setPrimary: (hostId, why) => update(() => ({ primaryHostId: hostId, primarySince: new Date(), primaryReason: `${why} (run ${ctx.run.id}, ${ctx.run.trigger})` })),
+      setFencePending: (hostId, pending) => update((r) => ({ fencePending: toggle(r.fencePending, hostId, pending) })),
+      setDrained: (hostId, drained) => update((r) => ({ drained: toggle(r.drained, hostId, drained) })),
     };
   }
 
@@ -213,7 +217,7 @@ export class RunWorker implements OnApplicationBootstrap, OnModuleDestroy {
     await this.notices.runEnded(ctx.run, status, reason);
   }
 
-  private announce(run: RunbookRun, event: { kind: 'status' | 'step' | 'output'; status?: string; step?: string; stream?: string; text?: string }): Promise<void> {
-    return this.announcer.announce({ tenantId: run.tenantId, runId: run.id, ...event });
+  private announce(run: RunbookRun, event: { kind: 'status' | 'step' | 'output' | 'resource'; status?: string; step?: string; stream?: string; text?: string }): Promise<void> {
+    return this.announcer.announce({ tenantId: run.tenantId, runId: run.id, resourceId: run.resourceId, ...event });
   }
 }

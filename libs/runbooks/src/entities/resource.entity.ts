@@ -27,6 +27,8 @@ export class ResourceMember {
   @Field(() => [ID], { description: 'Monitors whose outage means this member is down (empty: every monitor of the host)' }) monitorIds: string[];
   @Field(() => Int, { nullable: true, description: 'Pool weight to restore' }) weight?: number | null;
   @Field(() => String, { nullable: true, description: 'Pool server name, or DNS value when it is not the host address' }) value?: string | null;
+  /** Not stored: worked out when read (member-roles.ts), as the GraphQL field `role`. */
+  role?: string;
 }
 
 /**

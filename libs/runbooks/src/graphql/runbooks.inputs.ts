@@ -95,6 +95,14 @@ export class RunUpdate {
   @Field(() => String, { nullable: true }) text?: string;
 }
 
+@ObjectType({ description: 'Something changed on a resource: a run started or ended, or a step moved its primary or fencing' })
+export class ResourceUpdate {
+  @Field(() => ID) resourceId: string;
+  @Field(() => ID) runId: string;
+  @Field({ description: 'status (a run of the resource started or changed status) or resource (a step changed it)' }) kind: string;
+  @Field(() => String, { nullable: true }) status?: string;
+}
+
 @ObjectType()
 export class RunbookTemplate {
   @Field() name: string;

@@ -8,10 +8,11 @@ import { RUN_TRIGGER, type RunEvent, RunFeed } from '../engine/run-feed.js';
 import { Resource, ResourceMember } from '../entities/resource.entity.js';
 import { RunbookRun, RunStep } from '../entities/run.entity.js';
 import { Runbook, RunbookVersion } from '../entities/runbook.entity.js';
+import { MemberRole } from '../member-roles.js';
 import { ResourcesService } from '../resources.service.js';
 import { RunbooksService } from '../runbooks.service.js';
 import { RunsService } from '../runs.service.js';
-import { DocumentErrorType, DryRunInput, ResourceInput, RunbookSourceInput, RunbookTemplate, RunFilterInput, RunUpdate, StartRunInput, StepPreviewType } from './runbooks.inputs.js';
+import { DocumentErrorType, DryRunInput, ResourceInput, ResourceUpdate, RunbookSourceInput, RunbookTemplate, RunFilterInput, RunUpdate, StartRunInput, StepPreviewType } from './runbooks.inputs.js';
 
 const ResourceConnection = ConnectionType(Resource, 'Resource');
 const RunbookConnection = ConnectionType(Runbook, 'Runbook');
@@ -22,8 +23,20 @@ export class ResourcesResolver {
   constructor(
     private readonly resourcesService: ResourcesService,
     private readonly runsService: RunsService,
+    private readonly feed: RunFeed,
     private readonly actors: ActorNames,
   ) {}
+
+  @Subscription(() => ResourceUpdate, {
+    description: 'A resource of your tenant changed: a run on it started or changed status, or a step moved its primary or fencing',
+    // The tenant comes from the subscriber's token; checked against the credential as of now (as runUpdated).
+    filter: async (event: RunEvent, _args: unknown, context: GraphqlRequestContext) =>
+      !!event.resourceId && (event.kind === 'status' || event.kind === 'resource') && event.tenantId === (await currentSubscriber(context))?.tenantId,
+    resolve: (event: RunEvent) => ({ resourceId: event.resourceId, runId: event.runId, kind: event.kind, status: event.status }),
+  })
+  resourceUpdated() {
+    return this.feed.pubsub.asyncIterableIterator(RUN_TRIGGER);
+  }
 
   @Query(() => ResourceConnection)
   resources(@CurrentPrincipal() principal: Principal, @Args() page: PageArgs) {
@@ -57,6 +70,11 @@ export class ResourcesResolver {
   @Mutation(() => Boolean)
   deleteResource(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
     return this.resourcesService.delete(principal, id);
+  }
+
+  @ResolveField(() => [ResourceMember], { description: 'Members in preference order, each with its role now' })
+  members(@Parent() resource: Resource) {
+    return this.resourcesService.membersWithRoles(resource);
   }
 
   @ResolveField(() => RunbookRun, { nullable: true, description: 'The run holding this resource now' })
@@ -196,6 +214,12 @@ export class RunsResolver {
 @Resolver(() => ResourceMember)
 export class ResourceMemberResolver {
   constructor(private readonly hosts: HostsService) {}
+
+  @ResolveField(() => MemberRole, { description: 'What the member is now: follows promotions and fencing (see MemberRole)' })
+  role(@Parent() member: ResourceMember): MemberRole {
+    // Set by Resource.members; a member read another way (a mutation's input echo) has not been worked out.
+    return (member.role as MemberRole | undefined) ?? MemberRole.standby;
+  }
 
   @ResolveField(() => Host)
   host(@CurrentPrincipal() principal: Principal, @Parent() member: ResourceMember): Promise<Host> {
