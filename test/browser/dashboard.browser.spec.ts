@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IncidentsService } from '#lib/incidents';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { hasChromium, horizontalOverflow, launchChromium, screenshot, signIn } from './support/chromium.js';
 import { CuttableProxy } from '../support/cuttable-proxy.js';
@@ -307,6 +308,35 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     await expect.poll(() => card.textContent(), { timeout: 10_000 }).not.toMatch(/running now/);
     expect(await card.textContent()).toContain(`www.shop.test A now ${web1.addresses[0]}`);
     // The next test starts where the one before this left off.
+    await page.getByRole('link', { name: 'Settings' }).click();
+  });
+
+  it('shows a held failover on the Resources page, live, and runs it when the operator acts now', async () => {
+    if (!target.listening) await startTarget(targetPort);
+    const host = async (name: string, address: string) => (await gql<{ createHost: { id: string } }>(`mutation { createHost(input: {name: "${name}", addresses: ["${address}"]}) { id } }`)).createHost.id;
+    const held1 = await host('held1', '192.0.2.31');
+    const held2 = await host('held2', '192.0.2.32');
+    const monitor = (await gql<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "held1 tcp", type: tcp, hostId: "${held1}", config: {port: 9}, intervalMs: 60000, timeoutMs: 1000, enabled: false}) { id } }`)).createMonitor.id;
+    const { createRunbook } = await gql<{ createRunbook: { id: string } }>('mutation($i: RunbookSourceInput!) { createRunbook(input: $i) { id } }', {
+      i: { source: `name: held-move\nparams: { from: { type: host, required: false }, to: { type: host } }\nsteps:\n  - { name: move, type: http.request, with: { url: "http://127.0.0.1:${targetPort}/move/{{ params.to.name }}" } }\n` },
+    });
+    await gql(`mutation { createResource(input: {name: "shop-held", kind: dns_record, config: {server: "127.0.0.1", zone: "held.test", name: "www", flapStableSeconds: 3600},
+      members: [{hostId: "${held1}"}, {hostId: "${held2}"}], runbookId: "${createRunbook.id}", cooldownMinutes: 0}) { id } }`);
+    await page.getByRole('link', { name: 'Resources' }).click();
+    const card = page.locator('[data-resource="shop-held"]');
+    await card.waitFor();
+    // held1, the primary, goes down while flapping (as the detector would open it): the failover is held.
+    const ref = { id: monitor, tenantId: owner.tenantId, hostId: held1, serviceId: null, name: 'held1 tcp' };
+    await api.app.get(IncidentsService).open(ref, new Date(), 'connection refused', { planned: false, flapping: true, suppressed: true });
+    const banner = card.locator('[data-decision="held_flapping"]');
+    await banner.waitFor({ timeout: 10_000 });
+    expect(await banner.textContent()).toMatch(/No failover yet:.*failover held: the primary is flapping \(1 loss in 10 min\).*people were paged/);
+    await screenshot(page, 'resources-held-failover');
+    await banner.getByRole('button', { name: 'Act now' }).click();
+    await expect.poll(() => card.locator('[data-decision]').count(), { timeout: 10_000 }).toBe(0);
+    const runs = await gql<{ runs: { nodes: { actor: string; trigger: string }[] } }>(`{ runs(filter: {runbookId: "${createRunbook.id}"}) { nodes { actor trigger } } }`);
+    expect(runs.runs.nodes[0]).toMatchObject({ trigger: 'incident', actor: 'watchdog (act now by an operator)' });
+    await api.app.get(IncidentsService).resolve(ref, new Date(), 'back');
     await page.getByRole('link', { name: 'Settings' }).click();
   });
 

@@ -4,6 +4,7 @@ import { DataSource, Repository } from 'typeorm';
 import { type Incident, IncidentsService } from '#lib/incidents';
 import { Host } from '#lib/inventory';
 import { PlanContextFactory } from './engine/plan-context.js';
+import { RunAnnouncer } from './engine/run-feed.js';
 import { RunNotices } from './engine/run-notices.js';
 import { type DecisionKind, Resource, ResourceKind, type ResourceMember } from './entities/resource.entity.js';
 import { RunStatus } from './entities/run.entity.js';
@@ -50,6 +51,7 @@ export class FailoverReconciler {
     private readonly notices: RunNotices,
     private readonly contexts: PlanContextFactory,
     private readonly dataSource: DataSource,
+    private readonly announcer: RunAnnouncer,
   ) {}
 
   /** An incident opened or was released from flap damping (from the outbox): every resource of its host, now. */
@@ -194,7 +196,8 @@ export class FailoverReconciler {
   private async settle(resource: Resource, decision: Decision | undefined, outage: Incident | undefined): Promise<void> {
     if (!decision) {
       if (!resource.decisionKind) return;
-      await this.resources.update({ id: resource.id }, { decision: null, decisionKind: null, decisionIncidentId: null, decisionSince: null, decisionPagedAt: null });
+      await this.resources.update({ id: resource.id }, { decision: null, decisionKind: null, decisionIncidentId: null, decisionSince: null, decisionPagedAt: null, actNowIncidentId: null });
+      await this.announcer.announce({ tenantId: resource.tenantId, runId: '', resourceId: resource.id, kind: 'decision' });
       if (!outage && resource.decisionIncidentId) await this.notices.note(resource.tenantId, resource.decisionIncidentId, `${resource.name}: the primary is no longer down; standing decision cleared (was: ${resource.decision})`);
       return;
     }
@@ -212,6 +215,7 @@ export class FailoverReconciler {
         ...(page ? { decisionPagedAt: new Date() } : {}),
       },
     );
+    if (!same) await this.announcer.announce({ tenantId: resource.tenantId, runId: '', resourceId: resource.id, kind: 'decision' });
     if (page) await this.incidents.attention(resource.tenantId, incident.id, 'runbook', text);
     else if (!same) await this.notices.note(resource.tenantId, incident.id, text);
   }

@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
-import { useQuery } from 'urql';
+import { useMutation, useQuery } from 'urql';
 import { useLiveRefetch } from '../api/live.js';
+import { useCan } from '../session-context.js';
 import { Loading, Page, QueryError } from '../components/form.js';
 import { RunStatusBadge, StatusBadge } from '../components/status-badge.js';
 import { ago } from '../lib/format.js';
@@ -8,7 +9,7 @@ import type { DisplayState } from '../lib/states.js';
 
 const RESOURCES = `query Resources { resources(first: 200) { nodes {
   id name kind primaryHostId primarySince primaryReason failback failbackHoldSeconds approvalRequired requireFencing cooldownMinutes
-  fencePending drained lastRunAt activeRun { id status runbookName }
+  fencePending drained lastRunAt activeRun { id status runbookName } decision decisionKind decisionSince decisionPagedAt
   members { hostId value weight role host { id name health addresses } } } } }`;
 
 interface Resource {
@@ -27,6 +28,10 @@ interface Resource {
   drained: string[];
   lastRunAt: string | null;
   activeRun: { id: string; status: string; runbookName: string } | null;
+  decision: string | null;
+  decisionKind: string | null;
+  decisionSince: string | null;
+  decisionPagedAt: string | null;
   members: { hostId: string; value: string | null; weight: number | null; role: MemberRole; host: { id: string; name: string; health: DisplayState; addresses: string[] } }[];
 }
 
@@ -41,6 +46,33 @@ const ROLE_TAGS: Record<MemberRole, { label: string; className: string; title: s
   fence_pending: { label: 'fence pending', className: 'tag tag-warning', title: 'replaced while unreachable: fenced when it returns' },
   drained: { label: 'drained', className: 'tag tag-warning', title: 'taken out of the pool by a run' },
 };
+
+/** Standing decisions an operator may override from here (the API refuses the others, e.g. unconfirmed MySQL loss). */
+const OVERRIDABLE = new Set(['held_flapping', 'cooldown']);
+
+/** Why Vigia is not failing over (yet) while the primary is down: stated, paged, and re-evaluated every second. */
+function StandingDecision({ resource }: { resource: Resource }) {
+  const [acted, actNow] = useMutation('mutation ActNow($id: ID!) { actNow(id: $id) { id decision } }');
+  const canAct = useCan('operator');
+  if (!resource.decision) return null;
+  return (
+    <div className="banner banner-notice" role="status" data-decision={resource.decisionKind}>
+      <p>
+        <strong>No failover yet:</strong> {resource.decision}
+      </p>
+      <p className="muted">
+        since {ago(resource.decisionSince)}
+        {resource.decisionPagedAt ? ' · people were paged' : ''} · looked at again every second
+      </p>
+      {canAct && resource.decisionKind && OVERRIDABLE.has(resource.decisionKind) && (
+        <button type="button" disabled={acted.fetching} onClick={() => void actNow({ id: resource.id })}>
+          Act now
+        </button>
+      )}
+      {acted.error && <p className="error">{acted.error.graphQLErrors[0]?.message ?? acted.error.message}</p>}
+    </div>
+  );
+}
 
 export function ResourcesPage() {
   const [{ data, fetching, error }, refetch] = useQuery<{ resources: { nodes: Resource[] } }>({ query: RESOURCES });
@@ -59,6 +91,7 @@ export function ResourcesPage() {
             <h2 id={`res-${r.id}`}>
               {r.name} <span className="tag">{r.kind.replace('_', ' ')}</span>
             </h2>
+            <StandingDecision resource={r} />
             {r.activeRun && (
               <p>
                 <RunStatusBadge status={r.activeRun.status} /> <Link to={`/runs/${r.activeRun.id}`}>{r.activeRun.runbookName}</Link> running now

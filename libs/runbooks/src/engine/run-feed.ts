@@ -10,10 +10,11 @@ export const RUN_TRIGGER = 'runUpdated';
 /** What a worker announces about a run: a status change, a step checkpoint, or a piece of live output. */
 export interface RunEvent {
   tenantId: string;
+  /** Empty for a `decision` event (no run involved). */
   runId: string;
   /** The run's resource: a status change, or a `resource` event (primary, fencing, drained changed by a step). */
   resourceId?: string | null;
-  kind: 'status' | 'step' | 'output' | 'resource';
+  kind: 'status' | 'step' | 'output' | 'resource' | 'decision';
   status?: string;
   step?: string;
   stream?: string;

@@ -98,8 +98,8 @@ export class RunUpdate {
 @ObjectType({ description: 'Something changed on a resource: a run started or ended, or a step moved its primary or fencing' })
 export class ResourceUpdate {
   @Field(() => ID) resourceId: string;
-  @Field(() => ID) runId: string;
-  @Field({ description: 'status (a run of the resource started or changed status) or resource (a step changed it)' }) kind: string;
+  @Field(() => ID, { nullable: true, description: 'The run, when a run caused the update' }) runId?: string | null;
+  @Field({ description: 'status (a run of the resource started or changed status), resource (a step changed it) or decision (a standing failover decision was taken or cleared)' }) kind: string;
   @Field(() => String, { nullable: true }) status?: string;
 }
 

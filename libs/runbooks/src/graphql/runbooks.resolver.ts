@@ -31,8 +31,8 @@ export class ResourcesResolver {
     description: 'A resource of your tenant changed: a run on it started or changed status, or a step moved its primary or fencing',
     // The tenant comes from the subscriber's token; checked against the credential as of now (as runUpdated).
     filter: async (event: RunEvent, _args: unknown, context: GraphqlRequestContext) =>
-      !!event.resourceId && (event.kind === 'status' || event.kind === 'resource') && event.tenantId === (await currentSubscriber(context))?.tenantId,
-    resolve: (event: RunEvent) => ({ resourceId: event.resourceId, runId: event.runId, kind: event.kind, status: event.status }),
+      !!event.resourceId && (event.kind === 'status' || event.kind === 'resource' || event.kind === 'decision') && event.tenantId === (await currentSubscriber(context))?.tenantId,
+    resolve: (event: RunEvent) => ({ resourceId: event.resourceId, runId: event.runId || null, kind: event.kind, status: event.status }),
   })
   resourceUpdated() {
     return this.feed.pubsub.asyncIterableIterator(RUN_TRIGGER);
