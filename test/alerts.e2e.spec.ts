@@ -282,6 +282,8 @@ describe('escalation and acknowledgement', () => {
     );
     expect(ack.data!.acknowledgeIncident.acknowledgedBy).toBe('owner@escalate.test');
     expect(ack.data!.acknowledgeIncident.timeline.at(-1)).toEqual({ kind: 'acknowledged', message: 'acknowledged by owner@escalate.test: escalation stopped' });
+    // The acknowledgement reaches alerts through the incident outbox (escalation cancelled, pagers told).
+    await api.app.get(AlertsOutboxConsumer).worker.settle();
     await api.app.get(DataSource).query("UPDATE notifications SET next_attempt_at = now() WHERE incident_id = $1", [incident.id]);
     await drain();
     expect(pd.hits).toHaveLength(0);

@@ -1,6 +1,7 @@
 import { Controller, Get, Header, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { isUuid, setPageSecurityHeaders } from '#lib/common';
+import { IncidentsService } from '#lib/incidents';
 import { AckLinks } from './ack-links.js';
 import { AlertsService } from './alerts.service.js';
 
@@ -16,6 +17,7 @@ export class AckController {
   constructor(
     private readonly links: AckLinks,
     private readonly alerts: AlertsService,
+    private readonly incidents: IncidentsService,
   ) {}
 
   @Get(':incidentId')
@@ -38,7 +40,7 @@ export class AckController {
     if (!link || !isUuid(link.tenantId) || (link.channelId && !isUuid(link.channelId))) throw new NotFoundException();
     // Who: the channel (and so the mailbox) the link was sent to; older links without one say only "e-mail link".
     const by = link.channelId ? await this.alerts.linkRecipient(link.tenantId, link.channelId) : 'e-mail link';
-    const done = await this.alerts.acknowledge(link.tenantId, incidentId, by);
+    const done = await this.incidents.acknowledge(link.tenantId, incidentId, by);
     return page(done ? '<h1>Acknowledged.</h1><p>Escalation stopped.</p>' : '<h1>Already acknowledged or resolved.</h1>');
   }
 }

@@ -6,7 +6,7 @@ import { AlertsService } from './alerts.service.js';
 
 /**
  * The alerts library's one entry point from incidents: it reads the incident outbox (opened, released from flap
- * damping, resolved, a run or a standing decision that needs a person) and queues notifications. Queueing is idempotent (unique per channel, incident, kind and step),
+ * damping, acknowledged, resolved, a run or a standing decision that needs a person) and queues notifications. Queueing is idempotent (unique per channel, incident, kind and step),
  * so a row handled again after a crash pages nobody twice.
  */
 @Injectable()
@@ -34,6 +34,7 @@ export class AlertsOutboxConsumer implements OnApplicationBootstrap, OnModuleDes
     if (!incident) return;
     if (item.kind === 'opened') await this.alerts.incidentOpened(incident, item.payload.monitorName ?? 'monitor');
     else if (item.kind === 'released') await this.alerts.incidentOpened(incident, item.payload.monitorName ?? 'monitor', new Date());
+    else if (item.kind === 'acknowledged') await this.alerts.incidentAcknowledged(incident, item.payload.by ?? 'someone');
     else if (item.kind === 'resolved') await this.alerts.incidentResolved(incident, item.payload.monitorName ?? 'monitor');
     else await this.alerts.runbookAttention(incident, item.payload.summary ?? 'a runbook needs attention', Number(item.id));
   }

@@ -160,14 +160,11 @@ export class AlertsService {
   }
 
 
-  /** Acknowledgement: recorded once on the incident, stops escalation, and tells the pagers that were paged. */
-  async acknowledge(tenantId: string, incidentId: string, by: string): Promise<Incident | undefined> {
-    const incident = await this.incidents.acknowledge(tenantId, incidentId, by);
-    if (!incident) return undefined;
+  /** An acknowledgement (from the incident outbox): escalation stops, and the pagers that were paged are told. Idempotent. */
+  async incidentAcknowledged(incident: Incident, by: string): Promise<void> {
     await this.cancelPending(incident.id);
     const message = { ...(await this.describe(incident, `acknowledged by ${by}`, 'acknowledge')), summary: `Acknowledged by ${by}` };
     await this.enqueue(incident, 'acknowledge', message, await this.pagedChannels(incident, true));
-    return incident;
   }
 
   private async hasNotified(incidentId: string): Promise<boolean> {
@@ -189,14 +186,6 @@ export class AlertsService {
     return rows.map((r) => r.id);
   }
 
-  async incidentOf(principal: Principal, id: string): Promise<Incident> {
-    return this.incidents.scope.get(principal, id);
-  }
-
-  /** An operator's note on the incident's timeline. */
-  addNote(incident: Incident, message: string): Promise<void> {
-    return this.incidents.annotate(incident.tenantId, incident.id, 'note', message);
-  }
 
 
   /** Who acknowledged through a link sent to a channel: `e-mail link to a@x, b@y (channel "Ops mail")`. */

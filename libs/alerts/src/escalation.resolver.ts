@@ -4,11 +4,9 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { Repository } from 'typeorm';
 import { VigiaException, withDatabaseErrors } from '#lib/common';
-import { Incident } from '#lib/incidents';
 import { CustomersService } from '#lib/inventory';
-import { ActorNames, CurrentPrincipal, type Principal, RequireRole, Role, TenantScopedRepository } from '#lib/tenancy';
+import { CurrentPrincipal, type Principal, RequireRole, Role, TenantScopedRepository } from '#lib/tenancy';
 import { AlertChannel } from './alert-channel.entity.js';
-import { AlertsService } from './alerts.service.js';
 import { EscalationPolicy } from './escalation-policy.entity.js';
 
 const idEach = { each: true, message: 'each value must be an id returned by this API' };
@@ -54,8 +52,6 @@ export class EscalationResolver {
     @InjectRepository(EscalationPolicy) policies: Repository<EscalationPolicy>,
     @InjectRepository(AlertChannel) channels: Repository<AlertChannel>,
     private readonly customers: CustomersService,
-    private readonly alerts: AlertsService,
-    private readonly actors: ActorNames,
   ) {
     this.scope = new TenantScopedRepository(policies, 'escalation policy');
     this.channels = new TenantScopedRepository(channels, 'alert channel');
@@ -102,28 +98,5 @@ export class EscalationResolver {
   @Mutation(() => Boolean)
   deleteEscalationPolicy(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<boolean> {
     return this.scope.delete(principal, id);
-  }
-
-  @RequireRole(Role.operator)
-  @Mutation(() => Incident, { description: 'Acknowledge an open incident: escalation stops, pagers are told, the timeline says who' })
-  async acknowledgeIncident(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<Incident> {
-    const incident = await this.alerts.incidentOf(principal, id);
-    const by = await this.actors.of(principal);
-    return (await this.alerts.acknowledge(principal.tenantId, incident.id, by)) ?? incident;
-  }
-
-  @RequireRole(Role.operator)
-  @Mutation(() => Incident, { description: 'Add a note to an incident\'s timeline (what was seen, what was done by hand); signed with who wrote it' })
-  async addIncidentNote(
-    @CurrentPrincipal() principal: Principal,
-    @Args('id', { type: () => ID }) id: string,
-    @Args('text') text: string,
-  ): Promise<Incident> {
-    const note = text.trim();
-    if (!note) throw VigiaException.invalid('text', 'must not be empty');
-    if (note.length > 2000) throw VigiaException.invalid('text', 'must be at most 2000 characters');
-    const incident = await this.alerts.incidentOf(principal, id);
-    await this.alerts.addNote(incident, `${await this.actors.of(principal)}: ${note}`);
-    return incident;
   }
 }

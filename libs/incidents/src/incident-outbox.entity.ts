@@ -4,10 +4,10 @@ import { Incident } from './incident.entity.js';
 /** Who reads the outbox: each consumer has its own row per change, so one's failure never holds up the other. */
 export type OutboxConsumerName = 'alerts' | 'runbooks';
 /**
- * What happened: an incident opened or resolved, a held incident released (flapping ended while it is still open:
+ * What happened: an incident opened, acknowledged or resolved, a held incident released (flapping ended while it is still open:
  * its page and its failover are due now), or a run or a standing decision that needs a person (an alert in its own right).
  */
-export type OutboxKind = 'opened' | 'resolved' | 'released' | 'attention';
+export type OutboxKind = 'opened' | 'resolved' | 'released' | 'acknowledged' | 'attention';
 
 /**
  * The incident's outbox: written in the same transaction as the incident change it announces, one row per consumer.

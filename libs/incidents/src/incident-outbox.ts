@@ -18,6 +18,7 @@ const CONSUMERS_OF: Record<OutboxKind, OutboxConsumerName[]> = {
   opened: ['runbooks', 'alerts'],
   resolved: ['alerts'],
   released: ['runbooks', 'alerts'],
+  acknowledged: ['alerts'],
   attention: ['alerts'],
 };
 

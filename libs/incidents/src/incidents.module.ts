@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ActorsModule } from '#lib/tenancy';
 import { IncidentEvent } from './incident-event.entity.js';
 import { IncidentOutbox } from './incident-outbox.js';
 import { IncidentOutboxRow } from './incident-outbox.entity.js';
@@ -17,8 +18,9 @@ export const INCIDENT_ENTITIES = [Incident, IncidentEvent, IncidentOutboxRow];
 })
 export class IncidentsModule {}
 
+/** Incidents over GraphQL: read, acknowledge, annotate (alerts react to acknowledgements through the outbox). */
 @Module({
-  imports: [IncidentsModule],
+  imports: [IncidentsModule, ActorsModule],
   providers: [IncidentsResolver],
 })
 export class IncidentsApiModule {}

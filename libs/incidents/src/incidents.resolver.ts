@@ -1,7 +1,7 @@
-import { Args, Field, ID, InputType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Field, ID, InputType, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { IsEnum, IsOptional, IsUUID } from 'class-validator';
-import { ConnectionType, PageArgs } from '#lib/common';
-import { CurrentPrincipal, type Principal } from '#lib/tenancy';
+import { ConnectionType, PageArgs, VigiaException } from '#lib/common';
+import { ActorNames, CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
 import { IncidentEvent } from './incident-event.entity.js';
 import { Incident, IncidentStatus } from './incident.entity.js';
 import { IncidentsService } from './incidents.service.js';
@@ -18,7 +18,10 @@ export class IncidentFilterInput {
 
 @Resolver(() => Incident)
 export class IncidentsResolver {
-  constructor(private readonly incidents: IncidentsService) {}
+  constructor(
+    private readonly incidents: IncidentsService,
+    private readonly actors: ActorNames,
+  ) {}
 
   @Query(() => IncidentConnection, { name: 'incidents', description: 'Newest first' })
   list(@CurrentPrincipal() principal: Principal, @Args() page: PageArgs, @Args('filter', { nullable: true }) filter?: IncidentFilterInput) {
@@ -28,6 +31,24 @@ export class IncidentsResolver {
   @Query(() => Incident)
   incident(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<Incident> {
     return this.incidents.scope.get(principal, id);
+  }
+
+  @RequireRole(Role.operator)
+  @Mutation(() => Incident, { description: 'Acknowledge an open incident: escalation stops, pagers are told, the timeline says who' })
+  async acknowledgeIncident(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<Incident> {
+    const incident = await this.incidents.scope.get(principal, id);
+    return (await this.incidents.acknowledge(principal.tenantId, incident.id, await this.actors.of(principal))) ?? incident;
+  }
+
+  @RequireRole(Role.operator)
+  @Mutation(() => Incident, { description: 'Add a note to an incident\'s timeline (what was seen, what was done by hand); signed with who wrote it' })
+  async addIncidentNote(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Args('text') text: string): Promise<Incident> {
+    const note = text.trim();
+    if (!note) throw VigiaException.invalid('text', 'must not be empty');
+    if (note.length > 2000) throw VigiaException.invalid('text', 'must be at most 2000 characters');
+    const incident = await this.incidents.scope.get(principal, id);
+    await this.incidents.annotate(incident.tenantId, incident.id, 'note', `${await this.actors.of(principal)}: ${note}`);
+    return incident;
   }
 
   @ResolveField(() => String, { description: 'What it is about: "host · service · monitor"' })

@@ -127,17 +127,19 @@ export class IncidentsService {
   }
 
   /**
-   * Records an acknowledgement once (later ones change nothing) on the incident and its timeline. Returns the
-   * incident when this call acknowledged it, undefined when it was already acknowledged or is not open.
+   * Records an acknowledgement once (later ones change nothing) on the incident and its timeline, and announces it
+   * through the outbox (alerts stop escalating and tell the pagers). Returns the incident when this call
+   * acknowledged it, undefined when it was already acknowledged or is not open.
    */
   async acknowledge(tenantId: string, incidentId: string, by: string, at = new Date()): Promise<Incident | undefined> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.announcing(async (manager) => {
       const incident = await manager.findOne(Incident, { where: { id: incidentId, tenantId }, lock: { mode: 'pessimistic_write' } });
       if (!incident || incident.status !== IncidentStatus.open || incident.acknowledgedAt) return undefined;
       incident.acknowledgedAt = at;
       incident.acknowledgedBy = by;
       await manager.save(incident);
       await this.event(manager, incident, at, 'acknowledged', `acknowledged by ${by}: escalation stopped`);
+      await this.outbox.write(manager, incident.tenantId, incident.id, 'acknowledged', { by });
       return incident;
     });
   }
