@@ -12,15 +12,15 @@ import { EscalationPolicy } from './escalation-policy.entity.js';
 import { EscalationPlanner } from './escalation.planner.js';
 import { EscalationResolver } from './escalation.resolver.js';
 import { Incident, IncidentsModule } from '#lib/incidents';
-import { InventoryModule } from '#lib/inventory';
+import { InventoryModule, OutageSubjectsModule } from '#lib/inventory';
 import { EgressModule } from '#lib/egress';
-import { ActorsModule } from '#lib/tenancy';
+import { TenancyPortsModule } from '#lib/tenancy';
 
 export const ALERT_ENTITIES = [AlertChannel, Notification, NotificationAttempt, EscalationPolicy];
 
 /** Enqueueing and delivery: in the watchdog role, beside the detector that opens incidents. */
 @Module({
-  imports: [TypeOrmModule.forFeature([...ALERT_ENTITIES, Incident]), IncidentsModule, EgressModule],
+  imports: [TypeOrmModule.forFeature([...ALERT_ENTITIES, Incident]), IncidentsModule, EgressModule, OutageSubjectsModule, TenancyPortsModule],
   providers: [AlertsService, DeliveryWorker, AckLinks, EscalationPlanner, AlertsOutboxConsumer],
   exports: [AlertsService, DeliveryWorker, AlertsOutboxConsumer],
 })
@@ -28,7 +28,7 @@ export class AlertsModule {}
 
 /** Channels and delivery logs over GraphQL. */
 @Module({
-  imports: [TypeOrmModule.forFeature(ALERT_ENTITIES), IncidentsModule, InventoryModule, ActorsModule],
+  imports: [TypeOrmModule.forFeature(ALERT_ENTITIES), IncidentsModule, InventoryModule, OutageSubjectsModule, TenancyPortsModule],
   controllers: [AckController],
   providers: [AlertsService, AlertsResolver, IncidentNotificationsResolver, AckLinks, EscalationPlanner, EscalationResolver],
 })

@@ -7,7 +7,8 @@ import { type Connection, type PageArgs, VigiaException } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { type Incident, IncidentsService, RUNBOOK_STATUS, type RunbookStatusSource } from '#lib/incidents';
 import { SecretBox } from '#lib/secrets';
-import { type Principal, Role, roleAtLeast, TenantScopedRepository } from '#lib/tenancy';
+import { type Principal, Role, roleAtLeast, TenantFacts, TenantScopedRepository } from '#lib/tenancy';
+import { OutageSubjects } from '#lib/inventory';
 import { AlertChannel, ChannelType } from './alert-channel.entity.js';
 import { afterQuietHours, EscalationPlanner } from './escalation.planner.js';
 import type { AlertMessage } from './channels/channel.js';
@@ -38,6 +39,8 @@ export class AlertsService {
     private readonly incidents: IncidentsService,
     private readonly escalation: EscalationPlanner,
     private readonly egress: EgressPolicy,
+    private readonly subjects: OutageSubjects,
+    private readonly tenants: TenantFacts,
     @Optional() @Inject(RUNBOOK_STATUS) private readonly runbookStatus?: RunbookStatusSource,
   ) {
     this.scope = new TenantScopedRepository(channels, 'alert channel');
@@ -91,10 +94,8 @@ export class AlertsService {
     if (incident.suppressed) return;
     // The acknowledgement link is made per channel at delivery, never stored: viewers read payloads.
     const message = { ...(await this.describe(incident, monitorName, 'trigger')), ackable: true };
-    const [where]: { site: string; time_zone: string }[] = await this.dataSource.query(
-      'SELECT coalesce(h.site_id::text, h.id::text) AS site, t.time_zone FROM hosts h JOIN tenants t ON t.id = h.tenant_id WHERE h.id = $1',
-      [incident.hostId],
-    );
+    const subject = await this.subjects.of(incident.hostId, incident.serviceId, incident.monitorId);
+    const where = { site: subject.host?.siteKey, timeZone: (await this.tenants.of(incident.tenantId))?.timeZone ?? 'UTC' };
     const types = new Map<string, string>((await this.dataSource.query('SELECT id, type FROM alert_channels WHERE tenant_id = $1', [incident.tenantId]) as { id: string; type: string }[]).map((c) => [c.id, c.type]));
     await this.customerNotices(incident, 'customer_down');
     for (const step of await this.escalation.plan(incident)) {
@@ -103,8 +104,8 @@ export class AlertsService {
       const pagers = step.channelIds.filter((c) => types.get(c) === 'pagerduty' || types.get(c) === 'opsgenie');
       const messages = step.channelIds.filter((c) => !pagers.includes(c));
       await this.enqueue(incident, 'trigger', message, pagers, step.index, at);
-      const messageAt = afterQuietHours(Math.max(at.getTime(), Date.now()), step.quietHours, where?.time_zone ?? 'UTC') + this.config.alertGroupMs;
-      await this.enqueue(incident, 'trigger', message, messages, step.index, new Date(messageAt), where?.site);
+      const messageAt = afterQuietHours(Math.max(at.getTime(), Date.now()), step.quietHours, where.timeZone) + this.config.alertGroupMs;
+      await this.enqueue(incident, 'trigger', message, messages, step.index, new Date(messageAt), where.site);
     }
   }
 
@@ -114,16 +115,12 @@ export class AlertsService {
    */
   async customerNotices(incident: Incident, kind: 'customer_down' | 'customer_up'): Promise<void> {
     if (incident.suppressed || !incident.serviceId) return;
-    const rows: { email: string; service: string; tenant: string; notices: boolean }[] = await this.dataSource.query(
-      `SELECT c.email, s.name AS service, t.name AS tenant, t.customer_notices AS notices
-         FROM service_customers sc JOIN customers c ON c.id = sc.customer_id JOIN services s ON s.id = sc.service_id JOIN tenants t ON t.id = s.tenant_id
-        WHERE sc.service_id = $1 AND c.email IS NOT NULL AND c.deleted_at IS NULL
-          AND sc.starts_at <= now() AND (sc.ends_at IS NULL OR sc.ends_at > now())`,
-      [incident.serviceId],
-    );
-    const recipients = rows.filter((r) => r.notices);
-    if (!recipients.length) return;
-    const service = recipients[0]!.service;
+    const tenant = await this.tenants.of(incident.tenantId);
+    if (!tenant?.customerNotices) return;
+    const subject = await this.subjects.of(incident.hostId, incident.serviceId, incident.monitorId);
+    const recipients = subject.customers.filter((c) => c.email);
+    if (!recipients.length || !subject.service) return;
+    const service = subject.service.name;
     const summary = kind === 'customer_down' ? `${service} is currently unavailable` : `${service} is available again`;
     const text =
       kind === 'customer_down'
@@ -133,7 +130,7 @@ export class AlertsService {
       `INSERT INTO notifications (tenant_id, channel_id, recipient, incident_id, kind, step, payload, status, next_attempt_at)
        SELECT $1, NULL, r, $2, $3, 0, $4, 'queued', now() FROM unnest($5::text[]) AS r
        ON CONFLICT (incident_id, recipient, kind) WHERE recipient IS NOT NULL DO NOTHING`,
-      [incident.tenantId, incident.id, kind, JSON.stringify({ kind, summary, text, from: recipients[0]!.tenant }), recipients.map((r) => r.email)],
+      [incident.tenantId, incident.id, kind, JSON.stringify({ kind, summary, text, from: tenant.name }), recipients.map((r) => r.email)],
     );
   }
 
@@ -217,30 +214,35 @@ export class AlertsService {
   }
 
   private async describe(incident: Incident, monitorName: string, kind: AlertMessage['kind']): Promise<AlertMessage> {
-    const [context]: { host: string; address: string; service: string | null; customers: string[]; vantages: string[]; severity: AlertMessage['severity'] }[] = await this.dataSource.query(
-      `SELECT h.name AS host, h.addresses[1] AS address, s.name AS service, (SELECT severity FROM monitors WHERE id = $3) AS severity,
-              coalesce(array(SELECT c.name FROM service_customers sc JOIN customers c ON c.id = sc.customer_id
-                              WHERE sc.service_id = s.id AND c.deleted_at IS NULL AND sc.starts_at <= now() AND (sc.ends_at IS NULL OR sc.ends_at > now())
-                              ORDER BY c.name LIMIT 20), '{}') AS customers,
-              coalesce(array(SELECT jsonb_object_keys(ms.detector->'vantages') FROM monitor_states ms WHERE ms.monitor_id = $3), '{}') AS vantages
-         FROM hosts h LEFT JOIN services s ON s.id = $2 WHERE h.id = $1`,
-      [incident.hostId, incident.serviceId, incident.monitorId],
+    const subject = await this.subjects.of(incident.hostId, incident.serviceId, incident.monitorId);
+    // Which vantages saw it: detection's state, read here until vantages have their own port (issue 14).
+    const [seen]: { vantages: string[] }[] = await this.dataSource.query(
+      "SELECT coalesce(array(SELECT jsonb_object_keys(ms.detector->'vantages') FROM monitor_states ms WHERE ms.monitor_id = $1), '{}') AS vantages",
+      [incident.monitorId],
     );
-    const what = context?.service ? `${context.service} on ${context.host}` : (context?.host ?? 'host');
+    const context = {
+      host: subject.host?.name ?? 'host',
+      address: subject.host?.address ?? null,
+      service: subject.service?.name ?? null,
+      severity: (subject.severity ?? 'critical') as AlertMessage['severity'],
+      customers: subject.customers.slice(0, 20).map((c) => c.name),
+      vantages: seen?.vantages ?? [],
+    };
+    const what = context.service ? `${context.service} on ${context.host}` : context.host;
     const summary = kind === 'resolve' ? `${what} recovered (${monitorName})` : `${what} is DOWN (${monitorName})`;
     return {
       kind,
       dedupKey: `vigia-incident-${incident.id}`,
       summary,
-      severity: context?.severity ?? 'critical',
-      source: context?.address ?? context?.host ?? 'unknown',
+      severity: context.severity,
+      source: context.address ?? context.host,
       since: incident.openedAt.toISOString(),
       details: {
         reason: kind === 'resolve' ? (incident.resolveReason ?? '') : incident.openReason,
         down_since: incident.openedAt.toISOString(),
         ...(incident.resolvedAt ? { resolved_at: incident.resolvedAt.toISOString() } : {}),
-        impacted_customers: context?.customers ?? [],
-        seen_from: context?.vantages ?? [],
+        impacted_customers: context.customers,
+        seen_from: context.vantages,
         // The truth at the time of the message: a run waiting for approval, or a failed run with its step's error.
         ...(this.runbookStatus ? { runbook: await this.runbookStatus.forIncident(incident) } : {}),
       },

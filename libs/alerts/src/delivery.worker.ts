@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { DataSource } from 'typeorm';
 import { escapeHtml as esc, PeriodicWorker } from '#lib/common';
 import { EgressPolicy, excerpt } from '#lib/egress';
+import { IncidentsService } from '#lib/incidents';
 import { Mailer } from '#lib/mail';
 import { SecretBox } from '#lib/secrets';
 import { AckLinks } from './ack-links.js';
@@ -53,6 +54,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     private readonly mailer: Mailer,
     private readonly ackLinks: AckLinks,
     private readonly egress: EgressPolicy,
+    private readonly incidents: IncidentsService,
   ) {
     this.adapters = {
       [ChannelType.email]: new EmailChannel(mailer),
@@ -99,12 +101,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  private async settled(incidentId: string): Promise<boolean> {
-    const [row]: { settled: boolean }[] = await this.dataSource.query(
-      "SELECT (status <> 'open' OR acknowledged_at IS NOT NULL) AS settled FROM incidents WHERE id = $1",
-      [incidentId],
-    );
-    return row?.settled ?? false;
+  private settled(incidentId: string): Promise<boolean> {
+    return this.incidents.isSettled(incidentId);
   }
 
   onApplicationBootstrap(): void {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Incident } from '#lib/incidents';
+import { OutageSubjects } from '#lib/inventory';
 import type { EscalationPolicy, QuietHours, RouteMatch } from './escalation-policy.entity.js';
 
 export interface PlannedStep {
@@ -54,7 +55,10 @@ export function matches(match: RouteMatch, facts: IncidentFacts): boolean {
 /** Routing: the first matching policy (by priority, then name) decides who is paged and when. */
 @Injectable()
 export class EscalationPlanner {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly subjects: OutageSubjects,
+  ) {}
 
   async plan(incident: Incident): Promise<PlannedStep[]> {
     const policies: EscalationPolicy[] = await this.dataSource.query(
@@ -72,13 +76,7 @@ export class EscalationPlanner {
   }
 
   private async facts(incident: Incident): Promise<IncidentFacts> {
-    const [row]: { service_type: string | null; customer_ids: string[]; tags: string[]; severity: string }[] = await this.dataSource.query(
-      `SELECT s.type::text AS service_type, h.tags, (SELECT severity FROM monitors WHERE id = $3) AS severity,
-              coalesce(array(SELECT sc.customer_id::text FROM service_customers sc JOIN customers c ON c.id = sc.customer_id
-                              WHERE sc.service_id = s.id AND c.deleted_at IS NULL AND sc.starts_at <= now() AND (sc.ends_at IS NULL OR sc.ends_at > now())), '{}') AS customer_ids
-         FROM hosts h LEFT JOIN services s ON s.id = $2 WHERE h.id = $1`,
-      [incident.hostId, incident.serviceId, incident.monitorId],
-    );
-    return { severity: row?.severity, serviceType: row?.service_type ?? null, customerIds: row?.customer_ids ?? [], hostTags: row?.tags ?? [] };
+    const subject = await this.subjects.of(incident.hostId, incident.serviceId, incident.monitorId);
+    return { severity: subject.severity ?? undefined, serviceType: subject.service?.type ?? null, customerIds: subject.customers.map((c) => c.id), hostTags: subject.host?.tags ?? [] };
   }
 }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ActorsModule } from '#lib/tenancy';
+import { TenancyPortsModule } from '#lib/tenancy';
 import { IncidentEvent } from './incident-event.entity.js';
 import { IncidentOutbox } from './incident-outbox.js';
 import { IncidentOutboxRow } from './incident-outbox.entity.js';
@@ -20,7 +20,7 @@ export class IncidentsModule {}
 
 /** Incidents over GraphQL: read, acknowledge, annotate (alerts react to acknowledgements through the outbox). */
 @Module({
-  imports: [IncidentsModule, ActorsModule],
+  imports: [IncidentsModule, TenancyPortsModule],
   providers: [IncidentsResolver],
 })
 export class IncidentsApiModule {}

@@ -210,6 +210,12 @@ export class IncidentsService {
     return row?.n ?? 0;
   }
 
+  /** Resolved or acknowledged (or gone): its pending pages must not go out. */
+  async isSettled(incidentId: string): Promise<boolean> {
+    const incident = await this.incidents.findOne({ where: { id: incidentId }, select: { status: true, acknowledgedAt: true } });
+    return !incident || incident.status !== IncidentStatus.open || incident.acknowledgedAt !== null;
+  }
+
   openIncidentOf(monitorId: string): Promise<Incident | null> {
     return this.incidents.findOne({ where: { monitorId, status: IncidentStatus.open } });
   }

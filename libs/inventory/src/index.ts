@@ -8,3 +8,4 @@ export { openSecrets, revealSecrets, SEALED, secretPaths } from './monitor-secre
 export { ServicesService } from './services.service.js';
 export { CustomersService, SitesService } from './customers.service.js';
 export { ServiceLinksService } from './service-links.service.js';
+export { OutageSubjects, OutageSubjectsModule, type OutageSubject } from './outage-subject.js';

@@ -4,7 +4,7 @@ import { Host, Monitor } from '#lib/inventory';
 import { Incident, IncidentsModule } from '#lib/incidents';
 import { InventoryModule } from '#lib/inventory';
 import { ProbesModule } from '#lib/probes';
-import { ActorsModule } from '#lib/tenancy';
+import { TenancyPortsModule } from '#lib/tenancy';
 import { PlanContextFactory } from './engine/plan-context.js';
 import { RunAnnouncer, RunFeed } from './engine/run-feed.js';
 import { RunNotices } from './engine/run-notices.js';
@@ -25,7 +25,7 @@ import { IncidentRunStatusModule } from './incident-run-status.js';
 
 export const RUNBOOK_ENTITIES = [Resource, Runbook, RunbookVersion, RunbookRun, RunStep];
 
-const imports = [TypeOrmModule.forFeature([...RUNBOOK_ENTITIES, Host, Monitor, Incident]), IncidentsModule, ActorsModule, InventoryModule, ProbesModule, IncidentRunStatusModule];
+const imports = [TypeOrmModule.forFeature([...RUNBOOK_ENTITIES, Host, Monitor, Incident]), IncidentsModule, TenancyPortsModule, InventoryModule, ProbesModule, IncidentRunStatusModule];
 const shared = [PlanContextFactory, RunAnnouncer, RunNotices, StepRegistryProvider, RunbooksService, RunsService];
 
 /** The watchdog side: triggers from incidents and the sweep, and the worker that executes runs. */

@@ -2,7 +2,7 @@ import { Injectable, Module } from '@nestjs/common';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { Principal } from './auth/principal.js';
-import { ApiToken, User } from './entities/index.js';
+import { ApiToken, Tenant, User } from './entities/index.js';
 
 /**
  * The name a person's or a token's act is recorded under (timelines, runs, runbook versions): the user's e-mail or
@@ -22,10 +22,21 @@ export class ActorNames {
   }
 }
 
-/** Just the actor names, for libraries that record who did something (no resolvers, no guard). */
+/** What other libraries may know of a tenant: its name, time zone, and whether its customers get outage notices. */
+@Injectable()
+export class TenantFacts {
+  constructor(@InjectRepository(Tenant) private readonly tenants: Repository<Tenant>) {}
+
+  async of(tenantId: string): Promise<{ name: string; timeZone: string; customerNotices: boolean } | undefined> {
+    const tenant = await this.tenants.findOne({ where: { id: tenantId }, select: { name: true, timeZone: true, customerNotices: true } });
+    return tenant ? { name: tenant.name, timeZone: tenant.timeZone, customerNotices: tenant.customerNotices } : undefined;
+  }
+}
+
+/** Tenancy's ports for other libraries (actor names, tenant facts): no resolvers, no guard. */
 @Module({
-  imports: [TypeOrmModule.forFeature([User, ApiToken])],
-  providers: [ActorNames],
-  exports: [ActorNames],
+  imports: [TypeOrmModule.forFeature([User, ApiToken, Tenant])],
+  providers: [ActorNames, TenantFacts],
+  exports: [ActorNames, TenantFacts],
 })
-export class ActorsModule {}
+export class TenancyPortsModule {}
