@@ -1,8 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger } from 'nestjs-pino';
 import { loadVigiaConfig } from '#lib/config';
+import { createVigiaApp } from '#lib/runtime';
 import { TEST_EGRESS_ALLOW } from './test-egress.js';
 import { TenantBootstrapService } from '#lib/tenancy';
 import { ApiAppModule } from '../../apps/api/src/api-app.module.js';
@@ -31,9 +29,8 @@ export interface TestApi {
 export async function startTestApi(env: Record<string, string> = {}, reuse?: TestDatabase): Promise<TestApi> {
   const db = reuse ?? (await createTestDatabase());
   const config = loadVigiaConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', VIGIA_ROLES: 'api', VIGIA_EGRESS_ALLOW: TEST_EGRESS_ALLOW, ...env });
-  const app = await NestFactory.create<NestExpressApplication>(ApiAppModule.forRoot(config), { bufferLogs: true, bodyParser: false, abortOnError: false });
-  app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: '512kb' });
+  // Built exactly as production builds it (createVigiaApp), on a fresh database and a free port.
+  const app = await createVigiaApp(ApiAppModule.forRoot(config));
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;

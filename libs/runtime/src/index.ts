@@ -1,2 +1,3 @@
 export { prepareDatabase, type PreparedDatabase } from './prepare-database.js';
 export { runVigiaProcess, type ProcessDefinition } from './vigia-process.js';
+export { createVigiaApp } from './create-vigia-app.js';

@@ -1,8 +1,7 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger } from 'nestjs-pino';
 import { ConfigError, loadVigiaConfig, type ProcessRole, type VigiaConfig } from '#lib/config';
+import { createVigiaApp } from './create-vigia-app.js';
 import { prepareDatabase } from './prepare-database.js';
 
 export interface ProcessDefinition {
@@ -54,15 +53,7 @@ export async function runVigiaProcess(definition: ProcessDefinition): Promise<vo
   // PostgreSQL (in its own group, out of the hang-up's reach) running. Stop in order instead.
   process.once('SIGHUP', () => void stop('SIGHUP'));
   try {
-    app = await NestFactory.create<NestExpressApplication>(definition.module(database.config, database.embedded), {
-      bufferLogs: true,
-      bodyParser: false,
-      // Errors come back here so the embedded PostgreSQL is stopped too, instead of Nest exiting on its own.
-      abortOnError: false,
-    });
-    app.useLogger(app.get(Logger));
-    // Oversized payloads are refused before parsing: nothing the API takes is anywhere near this size.
-    app.useBodyParser('json', { limit: '512kb' });
+    app = await createVigiaApp(definition.module(database.config, database.embedded));
     await app.listen(database.config.port, database.config.host);
     await definition.afterListen?.(app, database.config, database.embedded);
   } catch (error) {
