@@ -10,6 +10,7 @@ import { IncidentsService } from '#lib/incidents';
 import { freePort } from '#lib/persistence';
 import { startTestApi, type TestApi } from './support/test-api.js';
 import { selfSignedCert } from './support/tls-cert.js';
+import { eventually } from './support/eventually.js';
 
 interface Hit {
   path: string;
@@ -70,11 +71,7 @@ describe('alerts: channels delivered to local stand-ins checked as the providers
     const t = await api.tenant('paging');
     token = t.token;
     tenantId = t.tenantId;
-    const run = async <T>(q: string, v?: Record<string, unknown>): Promise<T> => {
-      const res = await api.gql<T>(q, v, token);
-      if (res.errors) throw new Error(JSON.stringify(res.errors));
-      return res.data!;
-    };
+    const run = <T,>(q: string, v?: Record<string, unknown>): Promise<T> => api.ok<T>(q, v, token);
     const channel = (input: Record<string, unknown>) => run<{ createAlertChannel: { id: string } }>('mutation($i: CreateAlertChannelInput!) { createAlertChannel(input: $i) { id } }', { i: input }).then((d) => d.createAlertChannel.id);
     ids.pd = await channel({ name: 'pagerduty', type: 'pagerduty', config: { apiUrl: pd.url }, secret: ROUTING_KEY });
     ids.og = await channel({ name: 'opsgenie', type: 'opsgenie', config: { apiUrl: og.url }, secret: GENIE_KEY });
@@ -230,11 +227,7 @@ describe('escalation and acknowledgement', () => {
     const t = await api.tenant('escalate');
     token = t.token;
     tenantId = t.tenantId;
-    const run = async <T>(q: string, v?: Record<string, unknown>): Promise<T> => {
-      const res = await api.gql<T>(q, v, token);
-      if (res.errors) throw new Error(JSON.stringify(res.errors));
-      return res.data!;
-    };
+    const run = <T,>(q: string, v?: Record<string, unknown>): Promise<T> => api.ok<T>(q, v, token);
     const channel = (input: Record<string, unknown>) => run<{ createAlertChannel: { id: string } }>('mutation($i: CreateAlertChannelInput!) { createAlertChannel(input: $i) { id } }', { i: input }).then((d) => d.createAlertChannel.id);
     ids.hook = await channel({ name: 'chat', type: 'webhook', config: { url: `${hook.url}/chat` }, secret: 'hook-secret-0123456789' });
     ids.pd = await channel({ name: 'pager', type: 'pagerduty', config: { apiUrl: pd.url }, secret: 'R0UT1NGKEY0123456789abcdefABCDEF' });
@@ -457,8 +450,7 @@ describe('delivery across replicas, with a provider that hangs', () => {
       await first.app.get(AlertsService).incidentOpened(incident, ref.name);
     }
     // Only the background workers of the two processes deliver here.
-    const deadline = Date.now() + 5000;
-    while (Date.now() < deadline && pd.hits.length < 20) await new Promise((r) => setTimeout(r, 50));
+    await eventually('20 pages', () => pd.hits.length >= 20, { timeoutMs: 5000, everyMs: 50 });
     const elapsed = Date.now() - started;
     const keys = pd.hits.map((h) => JSON.parse(h.body).dedup_key as string);
     expect(new Set(keys).size).toBe(20);

@@ -17,11 +17,7 @@ describe('customer report: one zone, five languages, branding, a real PDF', () =
   let customer: string;
   const PAGE_CUSTOMER = 'Panadería <López>';
 
-  const run = async <T>(q: string, variables: Record<string, unknown> = {}): Promise<T> => {
-    const res = await api.gql<T>(q, variables, token);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data!;
-  };
+  const run = <T,>(q: string, variables: Record<string, unknown> = {}): Promise<T> => api.ok<T>(q, variables, token);
   const link = async (month = '2026-10') =>
     `${api.url}${(await run<{ customerReportLink: string }>(`mutation { customerReportLink(customerId: "${customer}", month: "${month}") }`)).customerReportLink}`;
   const setLanguage = (language: string | null) => run(`mutation($l: String) { updateCustomer(id: "${customer}", input: {language: $l}) { id } }`, { l: language });

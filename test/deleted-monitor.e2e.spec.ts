@@ -16,11 +16,7 @@ describe('deleting a monitor that is down', () => {
   afterAll(() => api?.close());
 
   it('closes its open incident at the deletion, and reports count a failure but no repair', async () => {
-    const gql = async <T>(q: string): Promise<T> => {
-      const res = await api.gql<T>(q, {}, token);
-      if (res.errors) throw new Error(JSON.stringify(res.errors));
-      return res.data!;
-    };
+    const gql = <T,>(q: string): Promise<T> => api.ok<T>(q, {}, token);
     const host = (await gql<{ createHost: { id: string; tenantId?: string } }>('mutation { createHost(input: {name: "web9", addresses: ["192.0.2.9"]}) { id } }')).createHost.id;
     const monitor = (await gql<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "web9 ping", type: icmp, hostId: "${host}", config: {}, intervalMs: 60000, timeoutMs: 5000, enabled: false}) { id } }`)).createMonitor.id;
     const db = api.app.get(DataSource);

@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '#lib/persistence';
 import { startTestApi, type TestApi } from './support/test-api.js';
+import { eventually } from './support/eventually.js';
 
 const WATCHDOG_ENV = {
   VIGIA_ROLES: 'api,watchdog',
@@ -32,15 +33,7 @@ class Target {
   }
 }
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> => eventually(what, check, { timeoutMs, everyMs: 50 });
 
 interface IncidentView {
   id: string;
@@ -63,11 +56,7 @@ describe('watchdog: probe → detector → incident, against real targets', () =
   let httpMonitor: string;
   let hostMonitor: string;
 
-  const gql = async <T>(query: string): Promise<T> => {
-    const res = await api.gql<T>(query, {}, token);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data!;
-  };
+  const gql = <T,>(query: string): Promise<T> => api.ok<T>(query, {}, token);
   const incidentsOf = async (monitorId: string): Promise<IncidentView[]> =>
     (await gql<{ incidents: { nodes: IncidentView[] } }>(
       `{ incidents(filter: {monitorId: "${monitorId}"}) { nodes { id status openedAt resolvedAt planned suppressed causeIncidentId monitorId timeline { kind message } } } }`,

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Incident, IncidentsService, type MonitorRef } from '#lib/incidents';
 import { startTestApi, type TestApi } from './support/test-api.js';
+import { eventually } from './support/eventually.js';
 
 interface ResourceState {
   primaryHostId: string;
@@ -26,20 +27,8 @@ describe('failover decisions: delayed, paged, re-evaluated — never swallowed',
   let base = '';
   let book = '';
   const hits: string[] = [];
-  const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> => {
-    const res = await api.gql<T>(query, variables, token);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data!;
-  };
-  const until = async <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const gql = <T,>(query: string, variables?: Record<string, unknown>): Promise<T> => api.ok<T>(query, variables, token);
+  const until = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> => eventually(what, probe, { timeoutMs });
   const state = async (id: string) => (await gql<{ resource: ResourceState }>(`{ resource(id: "${id}") { primaryHostId decision decisionKind decisionPagedAt lastRunAt } }`)).resource;
   const pages = async (incidentId: string, kind: string) =>
     (await api.app.get(DataSource).query('SELECT count(*)::int AS n FROM notifications WHERE incident_id = $1 AND kind = $2', [incidentId, kind]) as { n: number }[])[0]!.n;

@@ -10,11 +10,7 @@ describe('inventory history: soft deletion, purge, link periods', () => {
   let token: string;
   let tenantId: string;
   let db: DataSource;
-  const gql = async <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, as = token): Promise<T> => {
-    const res = await api.gql<T>(query, variables, as);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data!;
-  };
+  const gql = <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, as = token): Promise<T> => api.ok<T>(query, variables, as);
   const fails = async (query: string, variables?: Record<string, unknown>, as = token) => (await api.gql(query, variables, as)).errors?.[0];
   const id = async (mutation: string): Promise<string> => Object.values(await gql<Record<string, { id: string }>>(mutation))[0]!.id;
   const host = (name: string) => id(`mutation { createHost(input: {name: "${name}", addresses: ["192.0.2.50"]}) { id } }`);

@@ -8,11 +8,7 @@ describe('inventory over GraphQL', () => {
   let hostId: string;
   const count = async (table: string): Promise<number> =>
     Number((await api.app.get(DataSource).query(`SELECT count(*)::int AS n FROM ${table}`))[0].n);
-  const ok = async <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T> => {
-    const res = await api.gql<T>(query, variables, token);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data!;
-  };
+  const ok = <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T> => api.ok<T>(query, variables, token);
 
   beforeAll(async () => {
     api = await startTestApi();

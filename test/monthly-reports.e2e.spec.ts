@@ -22,11 +22,7 @@ describe('monthly report e-mails, received by a real SMTP server', () => {
   let withEmail: string;
   let quiet: string;
   const db = () => api.app.get(DataSource);
-  const run = async <T>(q: string, variables: Record<string, unknown> = {}): Promise<T> => {
-    const res = await api.gql<T>(q, variables, token);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data!;
-  };
+  const run = <T,>(q: string, variables: Record<string, unknown> = {}): Promise<T> => api.ok<T>(q, variables, token);
   const months = async (customerId: string): Promise<string[]> =>
     (await db().query('SELECT month FROM report_mailings WHERE customer_id = $1 ORDER BY month', [customerId])).map((r: { month: string }) => r.month);
 

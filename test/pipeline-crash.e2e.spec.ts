@@ -49,11 +49,7 @@ describe('a watchdog killed right after an incident commits', () => {
     const targetPort = (target.address() as AddressInfo).port;
     api = await startTestApi();
     const { token } = await api.tenant('crash');
-    const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> => {
-      const res = await api.gql<T>(query, variables, token);
-      if (res.errors) throw new Error(JSON.stringify(res.errors));
-      return res.data!;
-    };
+    const gql = <T,>(query: string, variables?: Record<string, unknown>): Promise<T> => api.ok<T>(query, variables, token);
     await gql('mutation($i: CreateAlertChannelInput!) { createAlertChannel(input: $i) { id } }', {
       i: { name: 'noc hook', type: 'webhook', config: { url: `${receiver.url}/page` }, secret: 'crash-test-secret-0123456789' },
     });

@@ -25,20 +25,15 @@ describe('availability reports over GraphQL, from stored incidents and maintenan
   let token: string;
   const ids: Record<string, string> = {};
   const report = async (kind: string, id: string | undefined, extra: Record<string, unknown> = {}) => {
-    const res = await api.gql<{ availabilityReport: Report }>(REPORT, { i: { subject: { kind, id }, from: at(1, 0).toISOString(), to: new Date(Date.UTC(2026, 10, 1)).toISOString(), ...extra } }, token);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data!.availabilityReport;
+    const data = await api.ok<{ availabilityReport: Report }>(REPORT, { i: { subject: { kind, id }, from: at(1, 0).toISOString(), to: new Date(Date.UTC(2026, 10, 1)).toISOString(), ...extra } }, token);
+    return data.availabilityReport;
   };
 
   beforeAll(async () => {
     api = await startTestApi();
     const tenant = await api.tenant('reports');
     token = tenant.token;
-    const run = async <T>(q: string): Promise<T> => {
-      const res = await api.gql<T>(q, {}, token);
-      if (res.errors) throw new Error(JSON.stringify(res.errors));
-      return res.data!;
-    };
+    const run = <T,>(q: string): Promise<T> => api.ok<T>(q, {}, token);
     ids.customer = (await run<{ createCustomer: { id: string } }>('mutation { createCustomer(input: {name: "Bakery"}) { id } }')).createCustomer.id;
     ids.host = (await run<{ createHost: { id: string } }>('mutation { createHost(input: {name: "web1", addresses: ["192.0.2.10"]}) { id } }')).createHost.id;
     ids.service = (await run<{ createService: { id: string } }>(`mutation { createService(input: {name: "www", type: web, hostId: "${ids.host}", customerIds: ["${ids.customer}"]}) { id } }`)).createService.id;
@@ -145,11 +140,7 @@ describe('customer SLA pages by signed link', () => {
   beforeAll(async () => {
     api = await startTestApi();
     token = (await api.tenant('pages')).token;
-    const run = async <T>(q: string): Promise<T> => {
-      const res = await api.gql<T>(q, {}, token);
-      if (res.errors) throw new Error(JSON.stringify(res.errors));
-      return res.data!;
-    };
+    const run = <T,>(q: string): Promise<T> => api.ok<T>(q, {}, token);
     customer = (await run<{ createCustomer: { id: string } }>('mutation { createCustomer(input: {name: "Panadería <López>"}) { id } }')).createCustomer.id;
     other = (await run<{ createCustomer: { id: string } }>('mutation { createCustomer(input: {name: "Other"}) { id } }')).createCustomer.id;
     const host = (await run<{ createHost: { id: string } }>('mutation { createHost(input: {name: "internal-web-7", addresses: ["10.9.8.7"]}) { id } }')).createHost.id;
@@ -171,9 +162,8 @@ describe('customer SLA pages by signed link', () => {
   afterAll(() => api?.close());
 
   const link = async (customerId: string, month = '2026-10', expiresInDays = 30) => {
-    const res = await api.gql<{ customerReportLink: string }>(`mutation { customerReportLink(customerId: "${customerId}", month: "${month}", expiresInDays: ${expiresInDays}) }`, {}, token);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data!.customerReportLink;
+    const data = await api.ok<{ customerReportLink: string }>(`mutation { customerReportLink(customerId: "${customerId}", month: "${month}", expiresInDays: ${expiresInDays}) }`, {}, token);
+    return data.customerReportLink;
   };
 
   it('shows the customer its month: availability, the day bar, its incidents, its SLA — and nothing internal', async () => {

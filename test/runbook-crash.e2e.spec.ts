@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '#lib/persistence';
 import { type RunningProcess, startProcess } from './support/process-harness.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
+import { eventually } from './support/eventually.js';
 
 /**
  * Exactly once across processes: a watchdog running a run is killed with SIGKILL in the middle of a step; another
@@ -18,11 +19,7 @@ describe('runbook runs survive a watchdog killed mid-step', () => {
   const hits: string[] = [];
   const held: ServerResponse[] = [];
   const watchdogs: RunningProcess[] = [];
-  const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> => {
-    const res = await api.gql<T>(query, variables, token);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data!;
-  };
+  const gql = <T,>(query: string, variables?: Record<string, unknown>): Promise<T> => api.ok<T>(query, variables, token);
   const count = (path: string) => hits.filter((h) => h === path).length;
   const watchdog = async () => {
     const w = startProcess('apps/watchdog/src/main.js', { DATABASE_URL: api.db.url, PORT: String(await freePort()), VIGIA_RUN_LEASE_SECONDS: '2', LOG_LEVEL: 'warn', VIGIA_MASTER_KEY: Buffer.alloc(32, 3).toString('base64') });
@@ -30,13 +27,7 @@ describe('runbook runs survive a watchdog killed mid-step', () => {
     watchdogs.push(w);
     return w;
   };
-  const waitFor = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  const waitFor = (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000) => eventually(what, check, { timeoutMs, everyMs: 50 });
   const run = (id: string) => gql<{ run: { status: string; statusReason: string | null; claims: number; owner: string | null; steps: { name: string; status: string; attempt: number }[] } }>(
     `{ run(id: "${id}") { status statusReason claims owner steps { name status attempt } } }`,
   ).then((d) => d.run);

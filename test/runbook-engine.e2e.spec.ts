@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncidentsService } from '#lib/incidents';
 import { FailoverReconciler, LostClaim, RunsService, RunStatus, RunStore, RunWorker } from '#lib/runbooks';
 import { startTestApi, type TestApi } from './support/test-api.js';
+import { eventually } from './support/eventually.js';
 
 interface Run {
   id: string;
@@ -29,23 +30,15 @@ describe('runbook engine: checkpoints, resume after a crash, approvals, on_failu
   let base = '';
   const hits: string[] = [];
   const ids: Record<string, string> = {};
-  const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> => {
-    const res = await api.gql<T>(query, variables, token);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data!;
-  };
+  const gql = <T,>(query: string, variables?: Record<string, unknown>): Promise<T> => api.ok<T>(query, variables, token);
   const runbook = async (source: string) => (await gql<{ createRunbook: { id: string } }>('mutation($i: RunbookSourceInput!) { createRunbook(input: $i) { id } }', { i: { source } })).createRunbook.id;
   const start = async (runbookId: string, extra = '') => (await gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${runbookId}"${extra}}) { id } }`)).startRun.id;
   const get = async (id: string) => (await gql<{ run: Run }>(`{ run(id: "${id}") { ${RUN} } }`)).run;
-  const until = async (id: string, statuses: string[], timeoutMs = 15_000): Promise<Run> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
+  const until = (id: string, statuses: string[], timeoutMs = 15_000): Promise<Run> =>
+    eventually(`run ${id} to be ${statuses.join('/')}`, async () => {
       const run = await get(id);
-      if (statuses.includes(run.status)) return run;
-      if (Date.now() > deadline) throw new Error(`run ${id} is ${run.status}, waited for ${statuses.join('/')}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+      return statuses.includes(run.status) && run;
+    }, { timeoutMs });
   const count = (path: string) => hits.filter((h) => h === path).length;
 
   beforeAll(async () => {
@@ -131,8 +124,7 @@ steps:
     await new Promise((r) => setTimeout(r, 300));
     await gql(`mutation { approveRun(id: "${id}") { id } }`);
     await until(id, ['succeeded']);
-    const deadline = Date.now() + 5000;
-    while (!mine.events.some((e) => e.kind === 'status' && e.status === 'succeeded') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await eventually('the succeeded event', () => mine.events.some((e) => e.kind === 'status' && e.status === 'succeeded'), { timeoutMs: 5000, everyMs: 50 });
     expect(mine.events.map((e) => [e.kind, e.status ?? e.text ?? '', e.step ?? ''].join(':'))).toEqual([
       'status:running:', 'step:running:hold', 'step:succeeded:hold', 'step:running:fetch', 'output:ok:fetch', 'step:succeeded:fetch', 'status:succeeded:',
     ]);
@@ -149,8 +141,7 @@ steps:
     expect(bad.errors?.[0]?.extensions?.field).toBe('everyMinutes');
     const db = api.app.get(DataSource);
     await db.query("UPDATE runbooks SET next_run_at = now() - interval '1 second' WHERE id = $1", [book]);
-    const deadline = Date.now() + 10_000;
-    while (count('GET /scheduled') === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await eventually('the scheduled run', () => count('GET /scheduled') > 0, { timeoutMs: 10_000 });
     await new Promise((r) => setTimeout(r, 1500));
     expect(count('GET /scheduled')).toBe(1);
     const [row] = await db.query('SELECT next_run_at > now() + interval \'59 minutes\' AS later FROM runbooks WHERE id = $1', [book]);

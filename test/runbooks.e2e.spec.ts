@@ -11,11 +11,7 @@ describe('runbooks: documents, resources and dry-run over GraphQL (nothing execu
   let token: string;
   let viewer: string;
   const ids: Record<string, string> = {};
-  const run = async <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, as = token): Promise<T> => {
-    const res = await api.gql<T>(query, variables, as);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data!;
-  };
+  const run = <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, as = token): Promise<T> => api.ok<T>(query, variables, as);
   const fails = async (query: string, variables?: Record<string, unknown>) => {
     const res = await api.gql(query, variables, token);
     expect(res.errors, JSON.stringify(res.data)).toBeDefined();

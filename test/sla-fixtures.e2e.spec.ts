@@ -58,11 +58,7 @@ describe('SLA fixtures derived by hand, in three calendars, on every surface', (
   /** A tenant in `zone` with one host, services with one HTTP monitor each, and a customer. */
   async function company(slug: string, zone: string, services: string[]) {
     const { token, tenantId } = await api.tenant(slug);
-    const gql = async <T>(q: string, v?: Record<string, unknown>): Promise<T> => {
-      const res = await api.gql<T>(q, v, token);
-      if (res.errors) throw new Error(JSON.stringify(res.errors));
-      return res.data!;
-    };
+    const gql = <T,>(q: string, v?: Record<string, unknown>): Promise<T> => api.ok<T>(q, v, token);
     await gql(`mutation { updateTenant(input: {timeZone: "${zone}"}) { timeZone } }`);
     const host = (await gql<{ createHost: { id: string } }>('mutation { createHost(input: {name: "web1", addresses: ["192.0.2.10"]}) { id } }')).createHost.id;
     const customer = (await gql<{ createCustomer: { id: string } }>('mutation { createCustomer(input: {name: "Bakery", email: "bakery@example.test"}) { id } }')).createCustomer.id;

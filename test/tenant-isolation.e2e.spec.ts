@@ -24,11 +24,7 @@ interface Ids {
 }
 
 async function seed(api: TestApi, token: string, prefix: string): Promise<Ids> {
-  const run = async <T>(query: string): Promise<T> => {
-    const res = await api.gql<T>(query, {}, token);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data!;
-  };
+  const run = <T,>(query: string): Promise<T> => api.ok<T>(query, {}, token);
   const site = (await run<{ createSite: { id: string } }>(`mutation { createSite(input: {name: "${prefix}-dc1"}) { id } }`)).createSite.id;
   const customer = (await run<{ createCustomer: { id: string } }>(`mutation { createCustomer(input: {name: "${prefix} customer"}) { id } }`)).createCustomer.id;
   const host = (await run<{ createHost: { id: string } }>(

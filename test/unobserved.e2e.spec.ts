@@ -64,9 +64,8 @@ describe('time Vigia did not see is unobserved, never uptime', () => {
   });
 
   const report = async (from: number, to: number): Promise<Totals> => {
-    const res = await api.gql<{ availabilityReport: { totals: Totals } }>(REPORT, { i: { subject: { kind: 'monitor', id: monitorId }, from: new Date(from).toISOString(), to: new Date(to).toISOString() } }, token);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data!.availabilityReport.totals;
+    const data = await api.ok<{ availabilityReport: { totals: Totals } }>(REPORT, { i: { subject: { kind: 'monitor', id: monitorId }, from: new Date(from).toISOString(), to: new Date(to).toISOString() } }, token);
+    return data.availabilityReport.totals;
   };
 
   const health = async (): Promise<string | undefined> => {

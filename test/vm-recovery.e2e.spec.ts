@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncidentsService } from '#lib/incidents';
 import { FailoverReconciler } from '#lib/runbooks';
 import { startTestApi, type TestApi } from './support/test-api.js';
+import { eventually } from './support/eventually.js';
 
 interface Hit {
   method: string;
@@ -56,20 +57,12 @@ describe('VM recovery: Proxmox VE API adapter (recorded exchanges), libvirt comm
   let tenantId: string;
   const pve = new RecordedProxmox();
   const ids: Record<string, string> = {};
-  const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> => {
-    const res = await api.gql<T>(query, variables, token);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data!;
-  };
-  const finished = async (runId: string) => {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
+  const gql = <T,>(query: string, variables?: Record<string, unknown>): Promise<T> => api.ok<T>(query, variables, token);
+  const finished = (runId: string) =>
+    eventually(`run ${runId} to finish`, async () => {
       const { run } = await gql<{ run: { status: string; steps: { error: string | null; actions: { command: string; ok: boolean; note: string | null }[] }[] } }>(`{ run(id: "${runId}") { status steps { error actions { command ok note } } } }`);
-      if (!['pending', 'running'].includes(run.status)) return run;
-      if (Date.now() > deadline) throw new Error(`run still ${run.status}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+      return !['pending', 'running'].includes(run.status) && run;
+    });
 
   beforeAll(async () => {
     await pve.start();

@@ -31,11 +31,7 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     target.closeAllConnections();
     await new Promise<void>((resolve) => target.close(() => resolve()));
   };
-  const gql = async <T,>(query: string, variables?: Record<string, unknown>): Promise<T> => {
-    const res = await api.gql<T>(query, variables, owner.token);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data as T;
-  };
+  const gql = <T,>(query: string, variables?: Record<string, unknown>): Promise<T> => api.ok<T>(query, variables, owner.token);
   const storedSession = async (p: Page): Promise<{ token: string }> =>
     JSON.parse(await p.evaluate(() => (globalThis as unknown as { localStorage: { getItem(k: string): string } }).localStorage.getItem('vigia.session'))) as { token: string };
   const monitorRow = (name: string) => page.locator(`[data-monitor="${name}"]`);

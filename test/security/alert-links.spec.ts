@@ -22,11 +22,7 @@ describe('acknowledgement links are for those who may acknowledge, and say who d
     await new Promise<void>((r) => smtp.listen(smtpPort, '127.0.0.1', () => r()));
     api = await startTestApi({ VIGIA_ROLES: 'api,watchdog', VIGIA_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, VIGIA_SMTP_TLS_VERIFY: 'false', VIGIA_ALERT_GROUP_SECONDS: '0' });
     owner = await api.tenant('links');
-    const run = async <T>(q: string): Promise<T> => {
-      const res = await api.gql<T>(q, {}, owner.token);
-      if (res.errors) throw new Error(JSON.stringify(res.errors));
-      return res.data!;
-    };
+    const run = <T,>(q: string): Promise<T> => api.ok<T>(q, {}, owner.token);
     ids.mail = (await run<{ createAlertChannel: { id: string } }>('mutation { createAlertChannel(input: {name: "on-call mail", type: email, config: {to: ["oncall@links.test"]}}) { id } }')).createAlertChannel.id;
     ids.host = (await run<{ createHost: { id: string } }>('mutation { createHost(input: {name: "web1", addresses: ["192.0.2.10"]}) { id } }')).createHost.id;
     ids.monitor = (await run<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "web1 tcp", type: tcp, hostId: "${ids.host}", config: {port: 80}, intervalMs: 60000, timeoutMs: 5000, enabled: false}) { id } }`)).createMonitor.id;

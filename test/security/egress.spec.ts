@@ -9,6 +9,7 @@ import { EgressPolicy, type EgressResolver } from '#lib/egress';
 import { ProbeType } from '#lib/inventory';
 import { HttpProbe, ProbeRunner, TcpProbe } from '#lib/probes';
 import { startTestApi, type TestApi } from '../support/test-api.js';
+import { eventually } from '../support/eventually.js';
 
 const PLATFORM = { tenantId: 't', vantage: 'platform' } as const;
 
@@ -141,11 +142,7 @@ describe('egress policy through the API: every path a tenant can configure', () 
   let sshTrapConnections = 0;
   const ids: Record<string, string> = {};
 
-  const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> => {
-    const res = await api.gql<T>(query, variables, token);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data!;
-  };
+  const gql = <T,>(query: string, variables?: Record<string, unknown>): Promise<T> => api.ok<T>(query, variables, token);
   const refusedAt = async (query: string, variables: Record<string, unknown>, field: string, why: RegExp) => {
     const res = await api.gql(query, variables, token);
     expect(res.errors?.[0]?.extensions, res.errors?.[0]?.message).toMatchObject({ code: 'VALIDATION_FAILED', field });
@@ -232,13 +229,10 @@ describe('egress policy through the API: every path a tenant can configure', () 
   it('a webhook channel by name is refused when delivering; lastError is the refusal, nothing reached', async () => {
     const channelId = (await gql<{ createAlertChannel: { id: string } }>('mutation($i: CreateAlertChannelInput!) { createAlertChannel(input: $i) { id } }', { i: { name: 'hook', type: 'webhook', config: { url: `http://localhost:${secretPort}/hook` }, secret: 'a-signing-secret-0123' } })).createAlertChannel.id;
     const test = (await gql<{ testAlertChannel: { id: string } }>(`mutation { testAlertChannel(channelId: "${channelId}") { id } }`)).testAlertChannel.id;
-    const deadline = Date.now() + 10_000;
-    let row: { status: string; last_error: string | null } | undefined;
-    while (Date.now() < deadline) {
-      [row] = await db.query('SELECT status, last_error FROM notifications WHERE id = $1', [test]);
-      if (row?.last_error) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const row = await eventually('the delivery to be refused', async () => {
+      const [r]: { status: string; last_error: string | null }[] = await db.query('SELECT status, last_error FROM notifications WHERE id = $1', [test]);
+      return r?.last_error ? r : undefined;
+    }, { timeoutMs: 10_000 });
     expect(row?.status).toMatch(/failed|dead/);
     expect(row?.last_error).toMatch(/^refused by egress policy: .* is loopback \(localhost resolved to it\)$/);
     expect(secretHits).toEqual([]);

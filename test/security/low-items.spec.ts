@@ -16,11 +16,7 @@ describe('hostile input gets a field error, never INTERNAL, and nothing is saved
   let token: string;
   let db: DataSource;
   let hostId = '';
-  const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> => {
-    const res = await api.gql<T>(query, variables, token);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data!;
-  };
+  const gql = <T,>(query: string, variables?: Record<string, unknown>): Promise<T> => api.ok<T>(query, variables, token);
   const refused = async (query: string, variables: Record<string, unknown>, field: string, why?: RegExp) => {
     const res = await api.gql(query, variables, token);
     expect(res.errors?.[0]?.extensions, res.errors?.[0]?.message).toMatchObject({ code: 'VALIDATION_FAILED', field });

@@ -15,11 +15,7 @@ describe('user-supplied patterns run in linear time (RE2), and what RE2 cannot r
   let server: Server;
   let base = '';
   let hostId = '';
-  const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> => {
-    const res = await api.gql<T>(query, variables, token);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data!;
-  };
+  const gql = <T,>(query: string, variables?: Record<string, unknown>): Promise<T> => api.ok<T>(query, variables, token);
   const monitor = 'mutation($c: JSONObject!, $t: ProbeType!) { createMonitor(input: {name: "m", type: $t, hostId: $h, config: $c, intervalMs: 60000, timeoutMs: 5000, enabled: false}) { id } }'.replace('mutation(', 'mutation($h: ID!, ');
 
   beforeAll(async () => {

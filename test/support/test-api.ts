@@ -12,11 +12,24 @@ export interface GraphqlResponse<T = Record<string, unknown>> {
   errors?: { message: string; path?: string[]; extensions?: { code?: string; field?: string } }[];
 }
 
+export interface GraphqlError {
+  message: string;
+  path?: string[];
+  extensions?: { code?: string; field?: string; [key: string]: unknown };
+}
+
 export interface TestApi {
   app: INestApplication;
   url: string;
   db: TestDatabase;
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphqlResponse<T>>;
+  /** The call's data; a GraphQL error fails the test with the errors in the message. */
+  ok<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<T>;
+  /**
+   * The call's first error; no error fails the test, and so does another code or field than `expected` names
+   * (`fails(q, v, t, { code: 'VALIDATION_FAILED', field: 'input.name' })`).
+   */
+  fails(query: string, variables?: Record<string, unknown>, token?: string, expected?: { code?: string; field?: string }): Promise<GraphqlError>;
   /** Creates a tenant with an owner and returns a session token for that owner. */
   tenant(slug: string): Promise<{ tenantId: string; token: string; email: string; password: string }>;
   /** Creates a user with `role` in the tenant of `ownerToken` and logs them in. */
@@ -45,6 +58,20 @@ export async function startTestApi(env: Record<string, string> = {}, reuse?: Tes
     return { ...body, status: res.status } as never;
   };
 
+  const ok: TestApi['ok'] = async <T,>(query: string, variables?: Record<string, unknown>, token?: string): Promise<T> => {
+    const res = await gql<T>(query, variables, token);
+    if (res.errors) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
+    return res.data!;
+  };
+  const fails: TestApi['fails'] = async (query, variables, token, expected) => {
+    const res = await gql(query, variables, token);
+    const error = res.errors?.[0] as GraphqlError | undefined;
+    if (!error) throw new Error(`expected an error, got ${JSON.stringify(res.data)}`);
+    if (expected?.code && error.extensions?.code !== expected.code) throw new Error(`expected ${expected.code}, got ${JSON.stringify(error)}`);
+    if (expected?.field && error.extensions?.field !== expected.field) throw new Error(`expected an error on ${expected.field}, got ${JSON.stringify(error)}`);
+    return error;
+  };
+
   const login = async (slug: string, email: string, password: string): Promise<string> => {
     const res = await gql<{ login: { token: string } }>(
       'mutation($i: LoginInput!) { login(input: $i) { token } }',
@@ -59,6 +86,8 @@ export async function startTestApi(env: Record<string, string> = {}, reuse?: Tes
     url,
     db,
     gql,
+    ok,
+    fails,
     async tenant(slug) {
       const email = `owner@${slug}.test`;
       const password = `pw-${slug}-correct-horse`;
@@ -68,8 +97,7 @@ export async function startTestApi(env: Record<string, string> = {}, reuse?: Tes
     async userWithRole(ownerToken, slug, role) {
       const email = `${role}-${Math.random().toString(36).slice(2, 8)}@${slug}.test`;
       const password = 'a-long-enough-password';
-      const res = await gql('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', { i: { email, displayName: role, role, password } }, ownerToken);
-      if (res.errors) throw new Error(JSON.stringify(res.errors));
+      await ok('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', { i: { email, displayName: role, role, password } }, ownerToken);
       return login(slug, email, password);
     },
     async close(options) {
