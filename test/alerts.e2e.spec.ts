@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -11,34 +11,17 @@ import { freePort } from '#lib/persistence';
 import { startTestApi, type TestApi } from './support/test-api.js';
 import { selfSignedCert } from './support/tls-cert.js';
 import { eventually } from './support/eventually.js';
+import { type Hit, RecordingServer } from './support/recording-server.js';
 
-interface Hit {
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
 
-/** A local stand-in for a provider: records requests exactly as sent; answers from a script of status codes. */
-class Provider {
-  server: Server;
-  hits: Hit[] = [];
+/** A provider's stand-in: the recording server answering from a script of status codes (202 once the script is out). */
+class Provider extends RecordingServer {
   script: { status: number; headers?: Record<string, string> }[] = [];
-  url = '';
   constructor() {
-    this.server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        this.hits.push({ path: req.url ?? '', headers: req.headers, body });
-        const next = this.script.shift() ?? { status: 202 };
-        res.writeHead(next.status, next.headers).end(next.status < 300 ? '{"status":"success"}' : '{"message":"nope"}');
-      });
+    super(() => {
+      const next = this.script.shift() ?? { status: 202 };
+      return { status: next.status, headers: next.headers, body: next.status < 300 ? '{"status":"success"}' : '{"message":"nope"}' };
     });
-  }
-  async start(): Promise<this> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
   }
 }
 
@@ -84,7 +67,7 @@ describe('alerts: channels delivered to local stand-ins checked as the providers
   }, 60_000);
   afterAll(async () => {
     await api?.close();
-    for (const p of [pd, og, hook]) p.server.close();
+    await Promise.all([pd, og, hook].map((p) => p.stop()));
     await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
   });
 
@@ -241,8 +224,8 @@ describe('escalation and acknowledgement', () => {
   }, 60_000);
   afterAll(async () => {
     await api?.close();
-    pd.server.close();
-    hook.server.close();
+    await pd.stop();
+    await hook.stop();
   });
 
   const open = async (ageMs: number) => {
@@ -375,8 +358,8 @@ describe('grouping: a burst of outages in one site is one message', () => {
   }, 60_000);
   afterAll(async () => {
     await api?.close();
-    hook.server.close();
-    pd.server.close();
+    await hook.stop();
+    await pd.stop();
   });
 
   it('sends one webhook call listing the five outages of a site, and still pages each incident once', async () => {
@@ -438,7 +421,7 @@ describe('delivery across replicas, with a provider that hangs', () => {
   afterAll(async () => {
     stuck.closeAllConnections();
     stuck.close();
-    pd.server.close();
+    await pd.stop();
     await second?.close({ keepDatabase: true });
     await first?.close();
   });

@@ -1,10 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Incident, IncidentsService, type MonitorRef } from '#lib/incidents';
 import { startTestApi, type TestApi } from './support/test-api.js';
 import { eventually } from './support/eventually.js';
+import { RecordingServer } from './support/recording-server.js';
 
 interface ResourceState {
   primaryHostId: string;
@@ -23,10 +22,9 @@ describe('failover decisions: delayed, paged, re-evaluated — never swallowed',
   let api: TestApi;
   let token: string;
   let tenantId: string;
-  let server: Server;
+  const server = new RecordingServer();
   let base = '';
   let book = '';
-  const hits: string[] = [];
   const gql = <T,>(query: string, variables?: Record<string, unknown>): Promise<T> => api.ok<T>(query, variables, token);
   const until = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> => eventually(what, probe, { timeoutMs });
   const state = async (id: string) => (await gql<{ resource: ResourceState }>(`{ resource(id: "${id}") { primaryHostId decision decisionKind decisionPagedAt lastRunAt } }`)).resource;
@@ -51,15 +49,10 @@ describe('failover decisions: delayed, paged, re-evaluated — never swallowed',
   /** What the detector does for a flapping monitor going down: the incident opens suppressed and flapping. */
   const down = async (ref: MonitorRef, flapping: boolean): Promise<Incident> =>
     (await api.app.get(IncidentsService).open(ref, new Date(), 'connection refused', { planned: false, flapping, suppressed: flapping }))!;
-  const switched = (name: string) => hits.filter((h) => h === `GET /switch/${name}-b`).length;
+  const switched = (name: string) => server.count(`GET /switch/${name}-b`);
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      hits.push(`${req.method} ${req.url}`);
-      res.writeHead(200).end('ok');
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = (await server.start()).url;
     api = await startTestApi({ VIGIA_ROLES: 'api,watchdog' });
     const t = await api.tenant('decisions');
     token = t.token;
@@ -71,7 +64,7 @@ describe('failover decisions: delayed, paged, re-evaluated — never swallowed',
   }, 60_000);
   afterAll(async () => {
     await api?.close();
-    server?.close();
+    await server.stop();
   });
 
   it('a flapping primary: the failover is held and paged at once, then runs once the primary stays down', async () => {

@@ -1,30 +1,9 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '#lib/persistence';
 import { type RunningProcess, startProcess } from './support/process-harness.js';
+import { RecordingServer } from './support/recording-server.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
-
-interface Hit {
-  path: string;
-  body: string;
-}
-
-/** A local HTTP server that answers 200 and records every request (the pager's webhook, the failover's target). */
-async function recorder(): Promise<{ server: Server; url: string; hits: Hit[] }> {
-  const hits: Hit[] = [];
-  const server = createServer((req: IncomingMessage, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      hits.push({ path: req.url ?? '/', body });
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits };
-}
 
 /**
  * The watchdog dies (SIGKILL, armed failpoint) the instant an incident commits — before any page or failover. After a
@@ -33,20 +12,16 @@ async function recorder(): Promise<{ server: Server; url: string; hits: Hit[] }>
  */
 describe('a watchdog killed right after an incident commits', () => {
   let api: TestApi;
-  let target: Server;
-  let receiver: Awaited<ReturnType<typeof recorder>>;
+  // The pager's webhook and the failover's target record every request; the monitored app answers 503 (down).
+  const receiver = new RecordingServer();
+  const target = new RecordingServer(() => ({ status: 503, body: 'down' }));
   const watchdogs: RunningProcess[] = [];
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    receiver = await recorder();
+    await receiver.start();
     // The service being watched: it fails from the start.
-    target = createServer((_req, res) => {
-      res.statusCode = 503;
-      res.end('down');
-    });
-    await new Promise<void>((r) => target.listen(0, '127.0.0.1', () => r()));
-    const targetPort = (target.address() as AddressInfo).port;
+    const targetPort = (await target.start()).port;
     api = await startTestApi();
     const { token } = await api.tenant('crash');
     const gql = <T,>(query: string, variables?: Record<string, unknown>): Promise<T> => api.ok<T>(query, variables, token);
@@ -67,8 +42,8 @@ describe('a watchdog killed right after an incident commits', () => {
 
   afterAll(async () => {
     for (const w of watchdogs) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
-    target?.close();
-    receiver?.server.close();
+    await target.stop();
+    await receiver.stop();
     await api?.close();
   });
 

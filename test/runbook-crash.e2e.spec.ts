@@ -1,10 +1,9 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '#lib/persistence';
 import { type RunningProcess, startProcess } from './support/process-harness.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
 import { eventually } from './support/eventually.js';
+import { RecordingServer } from './support/recording-server.js';
 
 /**
  * Exactly once across processes: a watchdog running a run is killed with SIGKILL in the middle of a step; another
@@ -14,13 +13,12 @@ import { eventually } from './support/eventually.js';
 describe('runbook runs survive a watchdog killed mid-step', () => {
   let api: TestApi;
   let token: string;
-  let server: Server;
+  // The first call of a "slow" step is held open: the watchdog is killed while it waits.
+  const server: RecordingServer = new RecordingServer((hit) => (hit.path.startsWith('/slow') && server.count(`${hit.method} ${hit.path}`) === 1 ? 'hold' : undefined));
   let base = '';
-  const hits: string[] = [];
-  const held: ServerResponse[] = [];
   const watchdogs: RunningProcess[] = [];
   const gql = <T,>(query: string, variables?: Record<string, unknown>): Promise<T> => api.ok<T>(query, variables, token);
-  const count = (path: string) => hits.filter((h) => h === path).length;
+  const count = (path: string) => server.count(path);
   const watchdog = async () => {
     const w = startProcess('apps/watchdog/src/main.js', { DATABASE_URL: api.db.url, PORT: String(await freePort()), VIGIA_RUN_LEASE_SECONDS: '2', LOG_LEVEL: 'warn', VIGIA_MASTER_KEY: Buffer.alloc(32, 3).toString('base64') });
     await w.waitFor(/watchdog \S+ running/);
@@ -33,23 +31,13 @@ describe('runbook runs survive a watchdog killed mid-step', () => {
   ).then((d) => d.run);
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      const key = `${req.method} ${req.url}`;
-      hits.push(key);
-      // The first call of a "slow" step is held open: the watchdog is killed while it waits.
-      if (req.url?.startsWith('/slow') && count(key) === 1) held.push(res);
-      else res.end('ok');
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = (await server.start()).url;
     api = await startTestApi();
     token = (await api.tenant('crash')).token;
   }, 60_000);
   afterAll(async () => {
     for (const w of watchdogs) if (w.child.exitCode === null) w.child.kill('SIGKILL');
-    for (const res of held) res.destroy();
-    server?.closeAllConnections();
-    server?.close();
+    await server.stop();
     await api?.close();
   });
 

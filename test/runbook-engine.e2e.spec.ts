@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createClient } from 'graphql-ws';
 import { DataSource } from 'typeorm';
 import WebSocket from 'ws';
@@ -8,6 +6,7 @@ import { IncidentsService } from '#lib/incidents';
 import { FailoverReconciler, LostClaim, RunsService, RunStatus, RunStore, RunWorker } from '#lib/runbooks';
 import { startTestApi, type TestApi } from './support/test-api.js';
 import { eventually } from './support/eventually.js';
+import { RecordingServer } from './support/recording-server.js';
 
 interface Run {
   id: string;
@@ -26,9 +25,8 @@ describe('runbook engine: checkpoints, resume after a crash, approvals, on_failu
   let api: TestApi;
   let token: string;
   let tenantId: string;
-  let server: Server;
+  const server = new RecordingServer((hit) => ({ status: hit.path.startsWith('/fail') ? 500 : 200 }));
   let base = '';
-  const hits: string[] = [];
   const ids: Record<string, string> = {};
   const gql = <T,>(query: string, variables?: Record<string, unknown>): Promise<T> => api.ok<T>(query, variables, token);
   const runbook = async (source: string) => (await gql<{ createRunbook: { id: string } }>('mutation($i: RunbookSourceInput!) { createRunbook(input: $i) { id } }', { i: { source } })).createRunbook.id;
@@ -39,15 +37,10 @@ describe('runbook engine: checkpoints, resume after a crash, approvals, on_failu
       const run = await get(id);
       return statuses.includes(run.status) && run;
     }, { timeoutMs });
-  const count = (path: string) => hits.filter((h) => h === path).length;
+  const count = (path: string) => server.count(path);
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      hits.push(`${req.method} ${req.url}`);
-      res.writeHead(req.url?.startsWith('/fail') ? 500 : 200).end('ok');
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = (await server.start()).url;
     api = await startTestApi({ VIGIA_ROLES: 'api,watchdog', VIGIA_RUN_LEASE_SECONDS: '2' });
     const t = await api.tenant('engine');
     token = t.token;
@@ -59,7 +52,7 @@ describe('runbook engine: checkpoints, resume after a crash, approvals, on_failu
   }, 60_000);
   afterAll(async () => {
     await api?.close();
-    server?.close();
+    await server.stop();
   });
 
   it('continue goes on past a failed step; compensate runs the undo steps, then fails the run', async () => {

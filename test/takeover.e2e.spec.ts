@@ -1,9 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '#lib/persistence';
 import { type RunningProcess, startProcess } from './support/process-harness.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
+import { RecordingServer } from './support/recording-server.js';
 
 /**
  * Two watchdog processes share the monitors (rendezvous hashing over live heartbeats). One is killed with SIGKILL —
@@ -11,18 +10,13 @@ import { startTestApi, type TestApi } from './support/test-api.js';
  */
 describe('watchdog replicas: a killed replica’s monitors are probed again elsewhere', () => {
   let api: TestApi;
-  let target: Server;
-  const hits = new Map<string, number[]>();
+  const target = new RecordingServer();
+  /** When each monitor's path was probed. */
+  const probedAt = (path: string) => target.hits.filter((h) => h.path === path).map((h) => h.at);
   const watchdogs: RunningProcess[] = [];
 
   beforeAll(async () => {
-    target = createServer((req, res) => {
-      const path = req.url ?? '/';
-      hits.set(path, [...(hits.get(path) ?? []), Date.now()]);
-      res.end('ok');
-    });
-    await new Promise<void>((r) => target.listen(0, '127.0.0.1', () => r()));
-    const port = (target.address() as AddressInfo).port;
+    const port = (await target.start()).port;
     api = await startTestApi();
     const { token } = await api.tenant('replicas');
     const host = await api.gql<{ createHost: { id: string } }>('mutation { createHost(input: {name: "shared", addresses: ["127.0.0.1"]}) { id } }', {}, token);
@@ -36,8 +30,7 @@ describe('watchdog replicas: a killed replica’s monitors are probed again else
 
   afterAll(async () => {
     for (const w of watchdogs) if (w.child.exitCode === null) w.child.kill('SIGKILL');
-    target?.closeAllConnections();
-    target?.close();
+    await target.stop();
     await api?.close();
   });
 
@@ -68,7 +61,7 @@ describe('watchdog replicas: a killed replica’s monitors are probed again else
     const deadline = killedAt + 15_000;
     let worst = 0;
     while (Date.now() < deadline) {
-      const waits = shareOfA.map(({ name }) => (hits.get(`/${name}`) ?? []).find((t) => t > killedAt));
+      const waits = shareOfA.map(({ name }) => probedAt(`/${name}`).find((t) => t > killedAt));
       if (waits.every((t) => t !== undefined)) {
         worst = Math.max(...waits.map((t) => t! - killedAt));
         break;

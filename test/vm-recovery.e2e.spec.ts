@@ -1,53 +1,34 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncidentsService } from '#lib/incidents';
 import { FailoverReconciler } from '#lib/runbooks';
 import { startTestApi, type TestApi } from './support/test-api.js';
 import { eventually } from './support/eventually.js';
-
-interface Hit {
-  method: string;
-  path: string;
-  auth: string;
-  body: string;
-}
+import { type Hit, RecordingServer, type Reply } from './support/recording-server.js';
 
 /**
  * The lab has no hypervisor: the Proxmox adapter is tested against a local server that answers with exchanges
  * recorded from the Proxmox VE API documentation (a task UPID for start/migrate, then the task status, "running"
  * once and "stopped"/"OK" after). It checks every request as Proxmox would: path, token header, form body.
  */
-class RecordedProxmox {
-  readonly hits: Hit[] = [];
-  private polls = new Map<string, number>();
-  server: Server;
-  url = '';
+class RecordedProxmox extends RecordingServer {
+  private readonly polls = new Map<string, number>();
   constructor() {
-    this.server = createServer((req: IncomingMessage, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        const path = req.url ?? '';
-        this.hits.push({ method: req.method ?? '', path, auth: String(req.headers.authorization ?? ''), body });
-        if (req.headers.authorization !== 'PVEAPIToken=vigia@pve!failover=0b1f2c3d-aaaa-bbbb-cccc-0123456789ab') return res.writeHead(401).end('{"data":null}');
-        const task = /^\/api2\/json\/nodes\/([^/]+)\/qemu\/(\d+)\/(migrate|status\/start)$/.exec(path);
-        if (req.method === 'POST' && task) return res.end(JSON.stringify({ data: `UPID:${task[1]}:0001A2B3:0C4D5E6F:6560A1B2:${task[3] === 'migrate' ? 'qmigrate' : 'qmstart'}:${task[2]}:vigia@pve!failover:` }));
-        const status = /^\/api2\/json\/nodes\/[^/]+\/tasks\/([^/]+)\/status$/.exec(path);
-        if (req.method === 'GET' && status) {
-          const n = (this.polls.get(status[1]!) ?? 0) + 1;
-          this.polls.set(status[1]!, n);
-          return res.end(JSON.stringify({ data: n === 1 ? { status: 'running', upid: decodeURIComponent(status[1]!) } : { status: 'stopped', exitstatus: 'OK', upid: decodeURIComponent(status[1]!) } }));
-        }
-        res.writeHead(501).end('{"data":null}');
-      });
-    });
+    super((hit) => this.answer(hit));
   }
-  async start(): Promise<this> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
+
+  private answer(hit: Hit): Reply {
+    const json = (data: unknown, status = 200): Reply => ({ status, body: JSON.stringify({ data }) });
+    if (hit.headers.authorization !== 'PVEAPIToken=vigia@pve!failover=0b1f2c3d-aaaa-bbbb-cccc-0123456789ab') return json(null, 401);
+    const task = /^\/api2\/json\/nodes\/([^/]+)\/qemu\/(\d+)\/(migrate|status\/start)$/.exec(hit.path);
+    if (hit.method === 'POST' && task) return json(`UPID:${task[1]}:0001A2B3:0C4D5E6F:6560A1B2:${task[3] === 'migrate' ? 'qmigrate' : 'qmstart'}:${task[2]}:vigia@pve!failover:`);
+    const status = /^\/api2\/json\/nodes\/[^/]+\/tasks\/([^/]+)\/status$/.exec(hit.path);
+    if (hit.method === 'GET' && status) {
+      const n = (this.polls.get(status[1]!) ?? 0) + 1;
+      this.polls.set(status[1]!, n);
+      return json(n === 1 ? { status: 'running', upid: decodeURIComponent(status[1]!) } : { status: 'stopped', exitstatus: 'OK', upid: decodeURIComponent(status[1]!) });
+    }
+    return json(null, 501);
   }
 }
 
@@ -82,7 +63,7 @@ describe('VM recovery: Proxmox VE API adapter (recorded exchanges), libvirt comm
   }, 60_000);
   afterAll(async () => {
     await api?.close();
-    pve.server.close();
+    await pve.stop();
   });
 
   it('migrates through the API and follows the task until it is done', async () => {
