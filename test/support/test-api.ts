@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import type { Clock } from '#lib/common';
 import { loadVigiaConfig } from '#lib/config';
 import { createVigiaApp } from '#lib/runtime';
 import { TEST_EGRESS_ALLOW } from './test-egress.js';
@@ -39,11 +40,11 @@ export interface TestApi {
 }
 
 /** The real API (GraphQL over HTTP on a free port) on its own freshly migrated database. */
-export async function startTestApi(env: Record<string, string> = {}, reuse?: TestDatabase): Promise<TestApi> {
+export async function startTestApi(env: Record<string, string> = {}, reuse?: TestDatabase, options: { clock?: Clock } = {}): Promise<TestApi> {
   const db = reuse ?? (await createTestDatabase());
   const config = loadVigiaConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', VIGIA_ROLES: 'api', VIGIA_EGRESS_ALLOW: TEST_EGRESS_ALLOW, ...env });
   // Built exactly as production builds it (createVigiaApp), on a fresh database and a free port.
-  const app = await createVigiaApp(ApiAppModule.forRoot(config));
+  const app = await createVigiaApp(ApiAppModule.forRoot(config, options));
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;

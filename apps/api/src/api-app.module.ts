@@ -3,7 +3,7 @@ import { APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
 import { EgressModule } from '#lib/egress';
-import { ClockModule, VigiaValidationPipe } from '#lib/common';
+import { type Clock, ClockModule, VigiaValidationPipe } from '#lib/common';
 import { type VigiaConfig, VigiaConfigModule } from '#lib/config';
 import { AlertsModule } from '#lib/alerts';
 import { RunbooksModule } from '#lib/runbooks';
@@ -27,12 +27,13 @@ import { graphqlOptions } from './graphql.options.js';
  */
 @Module({})
 export class ApiAppModule implements NestModule {
-  static forRoot(config: VigiaConfig): DynamicModule {
+  /** `clock`: tests only (a report's "now" frozen); production uses the system clock. */
+  static forRoot(config: VigiaConfig, options: { clock?: Clock } = {}): DynamicModule {
     return {
       module: ApiAppModule,
       imports: [
         VigiaConfigModule.forRoot(config),
-        ClockModule,
+        options.clock ? ClockModule.using(options.clock) : ClockModule,
         ObservabilityModule.forRoot([...config.roles].join('+')),
         PersistenceModule.forRoot(),
         SecretsModule,

@@ -1,8 +1,8 @@
-import { Controller, Get, Header, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Header, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { Repository } from 'typeorm';
-import { isUuid, setPageSecurityHeaders } from '#lib/common';
+import { isUuid, setPageSecurityHeaders, CLOCK, type Clock } from '#lib/common';
 import { Customer } from '#lib/inventory';
 import { CUSTOMER_PAGE_CSP, renderCustomerCsv, renderCustomerPage } from './customer-page.js';
 import { renderCustomerPdf } from './customer-report.pdf.js';
@@ -34,6 +34,7 @@ export class CustomerPagesController {
     private readonly links: ReportLinks,
     private readonly source: CustomerReportSource,
     @InjectRepository(Customer) private readonly customers: Repository<Customer>,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get(':customerId')
@@ -42,7 +43,7 @@ export class CustomerPagesController {
   @Header('X-Content-Type-Options', 'nosniff')
   async page(@Param('customerId') customerId: string, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
     setPageSecurityHeaders(res);
-    const claims = isUuid(customerId) ? this.links.verify(customerId, query) : undefined;
+    const claims = isUuid(customerId) ? this.links.verify(customerId, query, Math.floor(this.clock.now().getTime() / 1000)) : undefined;
     if (!claims || !isUuid(claims.tenantId)) throw new NotFoundException();
     const customer = await this.customers.findOne({ where: { id: customerId, tenantId: claims.tenantId } });
     const tenant = await this.source.tenantWithLogo(claims.tenantId);

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { CLOCK, type Clock } from '#lib/common';
 import type { Customer } from '#lib/inventory';
 import { isReportLanguage, type ReportLanguage, Role, Tenant } from '#lib/tenancy';
 import { buildCustomerReportView, type CustomerReportView } from './customer-report.view.js';
@@ -24,6 +25,7 @@ export class CustomerReportSource {
     private readonly reports: ReportsService,
     private readonly dataSource: DataSource,
     @InjectRepository(Tenant) private readonly tenants: Repository<Tenant>,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** The tenant with its logo (not selected by default). */
@@ -31,7 +33,7 @@ export class CustomerReportSource {
     return this.tenants.createQueryBuilder('t').addSelect('t.logo').where('t.id = :id', { id: tenantId }).getOne();
   }
 
-  async report(tenant: Tenant, customer: Customer, month: string, now = Date.now()): Promise<AvailabilityReport> {
+  async report(tenant: Tenant, customer: Customer, month: string, now = this.clock.now().getTime()): Promise<AvailabilityReport> {
     const [year, m] = month.split('-').map(Number) as [number, number];
     const period = monthPeriod(year, m, tenant.timeZone);
     return this.reports.availabilityReport(

@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { CLOCK, type Clock } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { Customer } from '#lib/inventory';
 import { Mailer } from '#lib/mail';
@@ -42,12 +43,13 @@ export class MonthlyReportJob {
     private readonly dataSource: DataSource,
     @InjectRepository(Tenant) private readonly tenants: Repository<Tenant>,
     @InjectRepository(Customer) private readonly customers: Repository<Customer>,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Cron(CronExpression.EVERY_10_MINUTES, { name: 'monthly-reports' })
   async tick(): Promise<void> {
     if (!this.config.smtp.url) return;
-    await this.runDue(Date.now()).catch((error: unknown) => this.logger.warn(`monthly reports: ${String(error)}`));
+    await this.runDue(this.clock.now().getTime()).catch((error: unknown) => this.logger.warn(`monthly reports: ${String(error)}`));
   }
 
   /** Sends what is due at `now`; returns how many e-mails this process sent. */
@@ -92,7 +94,7 @@ export class MonthlyReportJob {
     const tenant = await this.tenants.findOneByOrFail({ id: principal.tenantId });
     await this.reports.assertCustomer(principal, customerId);
     const customer = await this.customers.findOneByOrFail({ id: customerId, tenantId: principal.tenantId });
-    const { subject, html, text } = await this.render(tenant, customer, month, Date.now(), 'data-url');
+    const { subject, html, text } = await this.render(tenant, customer, month, this.clock.now().getTime(), 'data-url');
     return { subject, html, text, to: customer.email };
   }
 

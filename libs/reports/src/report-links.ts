@@ -31,7 +31,7 @@ export class ReportLinks {
   }
 
   /** The claims of a valid, unexpired link; undefined for anything else (the page then answers 404, saying nothing). */
-  verify(customerId: string, query: Record<string, unknown>, nowSeconds = Math.floor(Date.now() / 1000)): LinkClaims | undefined {
+  verify(customerId: string, query: Record<string, unknown>, nowSeconds: number): LinkClaims | undefined {
     const { t, m, e, s } = query;
     if (typeof t !== 'string' || typeof m !== 'string' || typeof e !== 'string' || typeof s !== 'string') return undefined;
     if (!MONTH_PATTERN.test(m) || !/^\d{1,12}$/.test(e)) return undefined;

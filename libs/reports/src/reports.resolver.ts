@@ -1,5 +1,6 @@
+import { Inject } from '@nestjs/common';
 import { Args, Field, Float, ID, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { QUERY_COST, VigiaException } from '#lib/common';
+import { CLOCK, type Clock, QUERY_COST, VigiaException } from '#lib/common';
 import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
 import { MonthlyReportJob } from './monthly-report.job.js';
 import { MONTH_PATTERN } from './periods.js';
@@ -22,6 +23,7 @@ export class ReportsResolver {
     private readonly reports: ReportsService,
     private readonly links: ReportLinks,
     private readonly monthly: MonthlyReportJob,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @RequireRole(Role.operator)
@@ -60,7 +62,7 @@ export class ReportsResolver {
     if (!MONTH_PATTERN.test(month)) throw VigiaException.invalid('month', 'must be YYYY-MM');
     if (expiresInDays < 1 || expiresInDays > 400) throw VigiaException.invalid('expiresInDays', 'must be from 1 to 400');
     await this.reports.assertCustomer(principal, customerId);
-    return this.links.sign({ tenantId: principal.tenantId, customerId, month, expires: Math.floor(Date.now() / 1000) + expiresInDays * 86_400 });
+    return this.links.sign({ tenantId: principal.tenantId, customerId, month, expires: Math.floor(this.clock.now().getTime() / 1000) + expiresInDays * 86_400 });
   }
 
   @Query(() => AvailabilityReport, { description: 'Availability, downtime, MTBF, MTTR and SLA status of a monitor, service, host, customer or the tenant over [from, to)', complexity: QUERY_COST.report })
