@@ -7,7 +7,7 @@ import { Repository } from 'typeorm';
 import { type Connection, type PageArgs, paginateBy, VigiaException } from '#lib/common';
 import { HostsService, MonitorsService, ServicesService } from '#lib/inventory';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
-import { MaintenanceWindow } from './maintenance-window.entity.js';
+import { MaintenanceWindow } from '../entities/maintenance-window.entity.js';
 
 const idEach = { each: true, message: 'each value must be an id returned by this API' };
 

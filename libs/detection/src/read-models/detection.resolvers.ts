@@ -6,11 +6,11 @@ import { ConnectionType, PageArgs, paginateBy, QUERY_COST } from '#lib/common';
 import { Host, HostsService, Monitor, MonitorsService, Service } from '#lib/inventory';
 import { ProbeRunner } from '#lib/probes';
 import { CurrentPrincipal, currentSubscriber, type GraphqlRequestContext, type Principal, RequireRole, Role } from '#lib/tenancy';
-import { MaintenanceWindow } from './maintenance-window.entity.js';
+import { MaintenanceWindow } from '../entities/maintenance-window.entity.js';
 import { MaintenanceService, MaintenanceWindowInput } from './maintenance.service.js';
-import { HealthState, MonitorState } from './monitor-state.entity.js';
-import { ProbeTargets } from './probe-targets.js';
-import { StateChange } from './state-change.entity.js';
+import { HealthState, MonitorState } from '../entities/monitor-state.entity.js';
+import { ProbeTargets } from '../runtime/probe-targets.js';
+import { StateChange } from '../entities/state-change.entity.js';
 import { StateFeed, STATE_TRIGGER, type StateEvent } from './state-feed.js';
 
 @ObjectType()

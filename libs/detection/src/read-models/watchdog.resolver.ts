@@ -1,7 +1,7 @@
 import { Query, Resolver } from '@nestjs/graphql';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, MoreThan, Repository } from 'typeorm';
-import { WatchdogInstance } from './watchdog-instance.entity.js';
+import { WatchdogInstance } from '../entities/watchdog-instance.entity.js';
 
 /** Watchdogs are shared infrastructure, not tenant data: every signed-in user may see which are alive. */
 @Resolver(() => WatchdogInstance)

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { QUERY_COST } from '#lib/common';
 import { CurrentPrincipal, type Principal } from '#lib/tenancy';
-import { HealthState } from './monitor-state.entity.js';
+import { HealthState } from '../entities/monitor-state.entity.js';
 
 @ObjectType()
 export class FleetSite {

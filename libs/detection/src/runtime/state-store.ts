@@ -4,7 +4,7 @@ import type { ProbeResult } from '#lib/probes';
 import type { DetectorState, HealthChange } from './detector.js';
 import type { WatchedMonitor } from './monitor-catalog.js';
 import type { RollupRow } from './rollup-aggregator.js';
-import { STATE_CHANNEL, type StateEvent } from './state-feed.js';
+import { STATE_CHANNEL, type StateEvent } from '../read-models/state-feed.js';
 
 export interface DirtyState {
   monitor: WatchedMonitor;

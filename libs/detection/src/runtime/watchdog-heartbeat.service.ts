@@ -6,7 +6,7 @@ import { IsNull, MoreThan, Repository } from 'typeorm';
 import { CLOCK, type Clock, PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { ObservationLog } from './observation-log.js';
-import { WatchdogInstance } from './watchdog-instance.entity.js';
+import { WatchdogInstance } from '../entities/watchdog-instance.entity.js';
 
 /**
  * Registers this watchdog and beats every few seconds (a `PeriodicWorker`: a slow beat never overlaps the next).

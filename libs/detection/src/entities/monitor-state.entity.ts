@@ -2,7 +2,7 @@ import { Field, Float, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Column, Entity, Index, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
 import { Monitor } from '#lib/inventory';
-import type { DetectorState, Health } from './detector.js';
+import type { DetectorState, Health } from '../runtime/detector.js';
 
 export enum HealthState {
   unknown = 'unknown',

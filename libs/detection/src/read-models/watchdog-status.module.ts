@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { InventoryModule } from '#lib/inventory';
+import { ProbesModule } from '#lib/probes';
+import { DETECTION_ENTITIES } from '../entities/index.js';
+import { ProbeTargets } from '../runtime/probe-targets.js';
+import { HostHealthResolver, MaintenanceResolver, MonitorStateResolver, ServiceHealthResolver, StateSubscriptionResolver } from './detection.resolvers.js';
+import { FleetResolver } from './fleet.resolver.js';
+import { MaintenanceService } from './maintenance.service.js';
+import { StateFeed } from './state-feed.js';
+import { WatchdogResolver } from './watchdog.resolver.js';
+
+/**
+ * The API's read models of detection: monitor/host/service health, state changes, the dashboard's fleet, live
+ * watchdogs, maintenance windows, `probeNow` (a probe run on demand through the same targets), and the live state
+ * feed (LISTEN for the watchdogs' NOTIFY).
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, InventoryModule],
+  providers: [ProbeTargets, FleetResolver, WatchdogResolver, MonitorStateResolver, HostHealthResolver, MaintenanceResolver, MaintenanceService, StateFeed, StateSubscriptionResolver, ServiceHealthResolver],
+})
+export class WatchdogStatusModule {}
