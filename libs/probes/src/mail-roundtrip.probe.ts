@@ -18,7 +18,9 @@ export class MailRoundTripProbe implements Probe {
     const imapHost = str(config, 'imapHost') ?? targetHost(target);
     const smtpPort = num(config, 'smtpPort') ?? 587;
     const user = str(config, 'username');
-    const deadlineMs = Math.min(num(config, 'deadlineMs') ?? target.timeoutMs, target.timeoutMs - 100);
+    // Its own deadline ends before the runner's (a tenth of the budget, at least 100 ms, kept for the last search and
+    // the logout), so a lost message is reported as lost, not as the runner's "no answer".
+    const deadlineMs = Math.min(num(config, 'deadlineMs') ?? target.timeoutMs, target.timeoutMs - Math.max(100, target.timeoutMs / 10));
     const smtpAddress = (await egress.resolve(smtpHost)).address;
     const imapAddress = (await egress.resolve(imapHost)).address;
     const token = randomUUID();
@@ -66,7 +68,9 @@ export class MailRoundTripProbe implements Probe {
             const details = { deliveryMs: Math.round(latencyMs), submitMs: Math.round(submitted - started) };
             return { status: 'up', reason: `mail submitted to ${smtpHost}:${smtpPort} arrived in ${imapHost} ${mailbox} after ${formatMs(latencyMs)}`, latencyMs, details };
           }
-          await new Promise((r) => setTimeout(r, 250));
+          const left = deadlineMs - (performance.now() - started);
+          if (left <= 0) break;
+          await new Promise((r) => setTimeout(r, Math.min(250, left)));
         }
       } finally {
         lock.release();
