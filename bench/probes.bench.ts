@@ -3,7 +3,7 @@
  *
  * For each fleet size: a throwaway embedded PostgreSQL, one tenant, N HTTP monitors at the interval, a local HTTP
  * target in a child process (16 loopback addresses, so connection tuples never run out), and one watchdog
- * (the real WatchdogModule) in this process. After the warm-up it measures for the given seconds and prints
+ * (the real watchdog role: WatchdogModule with the alerts and runbooks modules beside it, as apps/watchdog wires it) in this process. After the warm-up it measures for the given seconds and prints
  * probes/s, schedule drift p50/p99/max (actual start − planned start), failed probes, CPU and RSS of the watchdog.
  * Every loop is bounded by --seconds; the target and the database are stopped at the end.
  */
@@ -17,7 +17,9 @@ import { Logger } from 'nestjs-pino';
 import pg from 'pg';
 import { ClockModule } from '#lib/common';
 import { loadVigiaConfig, VigiaConfigModule } from '#lib/config';
+import { AlertsModule } from '#lib/alerts';
 import { WatchdogModule, WatchdogService } from '#lib/detection';
+import { RunbooksModule } from '#lib/runbooks';
 import { ObservabilityModule } from '#lib/observability';
 import { PersistenceModule, runPendingMigrations, startEmbeddedPostgres } from '#lib/persistence';
 import { SecretsModule } from '#lib/secrets';
@@ -94,7 +96,7 @@ async function measure(monitors: number): Promise<Record<string, string | number
     await seed(db.url, monitors, target.endpoints);
     const config = loadVigiaConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'warn', VIGIA_WATCHDOG_CONCURRENCY: '512', VIGIA_EGRESS_ALLOW: BENCH_EGRESS_ALLOW }, ['watchdog']);
     const app = await NestFactory.createApplicationContext(
-      { module: class BenchModule {}, imports: [VigiaConfigModule.forRoot(config), ClockModule, ObservabilityModule.forRoot('bench'), PersistenceModule.forRoot(), SecretsModule, MailModule, WatchdogModule] },
+      { module: class BenchModule {}, imports: [VigiaConfigModule.forRoot(config), ClockModule, ObservabilityModule.forRoot('bench'), PersistenceModule.forRoot(), SecretsModule, MailModule, WatchdogModule, AlertsModule, RunbooksModule] },
       { bufferLogs: true },
     );
     app.useLogger(app.get(Logger));
