@@ -217,6 +217,9 @@ export class RunWorker implements OnApplicationBootstrap, OnModuleDestroy {
       setDrained: async (hostId, drained) => {
         if (resourceId) await this.store.updateResource(ctx.claim, resourceId, (r) => ({ drained: toggle(r.drained, hostId, drained) }));
       },
+      setMemberWarning: async (hostId, warning) => {
+        if (resourceId) await this.store.updateResource(ctx.claim, resourceId, (r) => ({ members: r.members.map((m) => (m.hostId === hostId ? { ...m, warning } : m)) }));
+      },
     };
   }
 

@@ -24,6 +24,11 @@ export class ResourceMember {
   @Field(() => [ID], { description: 'Monitors whose outage means this member is down (empty: every monitor of the host)' }) monitorIds: string[];
   @Field(() => Int, { nullable: true, description: 'Pool weight to restore' }) weight?: number | null;
   @Field(() => String, { nullable: true, description: 'Pool server name, or DNS value when it is not the host address' }) value?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'What is unsafe about this member as configured, from the last check (MySQL groups: its server would boot writable, or could not be checked); null when fine or not checked',
+  })
+  warning?: string | null;
 }
 
 /**

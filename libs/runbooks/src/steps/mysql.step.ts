@@ -1,5 +1,6 @@
 import { compareGtid, MysqlAdmin, type MysqlTarget, type ServerState } from '#lib/executors';
 import { sshAction } from './actions.js';
+import { bootConfigAction } from './mysql-boot-config.js';
 import { type PlanContext, type PlannedAction, type ResolvedHost, type StepHandler, StepInputError, durationField, sequential } from './step.js';
 
 const CONNECT_MS = 2000;
@@ -227,5 +228,33 @@ export const mysqlReattachStep: StepHandler = {
       },
     };
     return sequential([action]);
+  },
+};
+
+/**
+ * Checks that every member of the group (but `except`, the failed primary a failover just left) boots read-only:
+ * `my_print_defaults --mysqld` over SSH, one session per member, side by side. Never fails the run (the takeover is
+ * done by now); each member's verdict is a line of the run and the member's warning on the resource.
+ */
+export const mysqlBootConfigStep: StepHandler = {
+  type: 'mysql.boot-config',
+  idempotent: () => true,
+  async plan(w, ctx, path) {
+    if (ctx.resource?.kind !== 'mysql_group') throw new StepInputError(`${path}.except`, 'mysql.boot-config needs a MySQL group resource');
+    const except = w.except === undefined || w.except === null || w.except === '' ? undefined : await ctx.resolveHost(w.except, `${path}.except`, false);
+    const hosts = await Promise.all(ctx.resource.members.filter((m) => m.hostId !== except?.id).map((m) => ctx.resolveHost(m.hostId, `${path}.members`, false)));
+    const checks = hosts.map((host) => ({ host, action: host.ssh ? bootConfigAction(host, `${path}.members`) : undefined }));
+    return {
+      actions: checks.flatMap((c) => (c.action ? [c.action] : [])),
+      async execute(exec) {
+        const warnings: Record<string, string> = {};
+        await Promise.all(checks.map(async ({ host, action }) => {
+          const result = action ? await exec.perform(action) : { ok: false, note: `not checked: ${host.sshProblem ?? 'no SSH access'}` };
+          if (!result.ok) warnings[host.name] = result.note ?? 'not checked';
+          await exec.effects.setMemberWarning(host.id, result.ok ? null : (result.note ?? 'not checked'));
+        }));
+        return { ok: true, outputs: { warnings } };
+      },
+    };
   },
 };
