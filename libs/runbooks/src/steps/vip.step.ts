@@ -1,7 +1,7 @@
 import type { CommandResult } from '#lib/executors';
 import { CIDR4, IFNAME } from '../document/definition.js';
 import { sshAction } from './actions.js';
-import { mysqlCredentials, readOnlyAction } from './mysql.step.js';
+import { mysqlCredentials, readOnlyAction, vouched } from './mysql.step.js';
 import { bootConfigAction } from './mysql-boot-config.js';
 import { durationField, type PlanContext, type PlannedAction, type ResolvedHost, type StepHandler, StepInputError, type StepPlan, sequential } from './step.js';
 
@@ -89,7 +89,9 @@ export const vipMoveStep: StepHandler = {
       async execute(exec) {
         let fenced: Promise<boolean> = Promise.resolve(!from);
         if (from && !fence) fenced = Promise.resolve(false);
-        if (fence) fenced = exec.perform(fence).then((r) => r.ok, () => false);
+        // An operator approved going on without a confirmed fence: not tried again (its full timeout, for nothing).
+        if (from && requireFencing && exec.operatorOverride) fenced = exec.perform(vouched(from)).then(() => false);
+        else if (fence) fenced = exec.perform(fence).then((r) => r.ok, () => false);
         if (from && requireFencing && !exec.operatorOverride && !(await fenced)) {
           return { ok: false, askOperator: `fencing of ${from.name} could not be confirmed (${from.sshProblem ?? 'it did not answer'}); approve only once it cannot serve ${ip}` };
         }
