@@ -47,6 +47,9 @@ describe('MySQL failover in the lab: real MariaDB GTID replication with semi-syn
   it('no false failover: db1 cut off from Vigia but not from its replicas', async () => {
     const { lab } = company;
     const created = await group('shop-db-a', ['db1', 'db2', 'db3']);
+    // These servers do not have read_only=ON in their configuration: each member carries the warning.
+    const warnings = (await company.gql<{ resource: { members: { warning: string | null }[] } }>(`{ resource(id: "${created.id}") { members { warning } } }`)).resource.members.map((m) => m.warning);
+    expect(warnings).toEqual(Array(3).fill(expect.stringMatching(/^read_only is not ON in its MySQL configuration at boot \(my_print_defaults --mysqld\)/)));
     await company.monitorUp('db1-mysql');
     // db1 drops whatever it would send to Vigia's address; the replicas (other addresses) still reach it.
     lab.exec('db1', ['ip', 'route', 'add', 'blackhole', `${lab.gateway}/32`]);
@@ -263,6 +266,44 @@ describe('MySQL failover in the lab: real MariaDB GTID replication with semi-syn
     // Every write acknowledged after the return is on the new primary.
     const have = new Set((await db.sql(promoted, `SELECT id FROM shop.orders WHERE id >= ${firstAfterReturn}`)).map((r) => Number(r.id)));
     expect(writer.acknowledged.filter((id) => id >= firstAfterReturn && !have.has(id))).toEqual([]);
+  }, 180_000);
+
+  it('a restarted former primary (read_only=ON in its configuration, its address back as a reboot would bring it) accepts no write when it returns', async () => {
+    const { lab, ids } = company;
+    for (const name of ['dbr1', 'dbr2', 'dbr3']) await company.addHost(name);
+    await db.group('dbr1', ['dbr2', 'dbr3'], 61, {}, { slaveNetTimeout: 'default', readOnlyAtBoot: true });
+    const rvip = `${lab.subnet}.116`;
+    lab.exec('dbr1', ['ip', 'addr', 'add', `${rvip}/24`, 'dev', 'eth0']);
+    const created = await group('restart-db', ['dbr1', 'dbr2', 'dbr3'], { writerAddress: `${rvip}/24` });
+    await company.monitorUp('dbr1-mysql');
+    const writer = new Writer(rvip);
+    writer.start();
+    await company.until('writes flowing', async () => writer.acknowledged.length > 30, 20_000);
+    writer.mark();
+    lab.isolate('dbr1');
+    await company.until('a write acknowledged by the new primary', async () => writer.firstAfter !== undefined, 60_000, 20);
+    await company.until('the failover run to finish', async () => {
+      const [r] = await runs(created.id);
+      return r && r.status === 'succeeded' && r;
+    }, 30_000);
+    // While away, dbr1 reboots: mysqld restarts from its configuration, the writer address comes back with the host's network configuration.
+    await db.kill('dbr1');
+    await db.start('dbr1', 61);
+    lab.exec('dbr1', ['ip', 'addr', 'replace', `${rvip}/24`, 'dev', 'eth0']);
+    expect((await db.sql('dbr1', 'SELECT @@global.read_only AS ro'))[0]!.ro).toBe(1);
+    const firstAfterReturn = writer.nextId;
+    lab.reconnect('dbr1');
+    await company.until('dbr1 fenced', async () => (await company.gql<{ resource: { fencePending: string[] } }>(`{ resource(id: "${created.id}") { fencePending } }`)).resource.fencePending.length === 0, 20_000, 200);
+    const through = writer.acknowledged.length;
+    await company.until('writes through the new primary', async () => writer.acknowledged.length > through + 20, 20_000);
+    await writer.stop();
+    const accepted = (await db.sql('dbr1', `SELECT COUNT(*) AS n FROM shop.orders WHERE id >= ${firstAfterReturn}`))[0]!.n;
+    console.log(`restarted old primary back: rows it accepted after its return: ${accepted}`);
+    expect(accepted).toBe(0);
+    expect(lab.exec('dbr1', ['ip', '-o', 'addr', 'show', 'dev', 'eth0'])).not.toContain(`${rvip}/`);
+    const [fence] = await runs(created.id);
+    expect(fence).toMatchObject({ trigger: 'fence', status: 'succeeded' });
+    expect((await company.gql<{ resource: { members: { hostId: string; warning: string | null }[] } }>(`{ resource(id: "${created.id}") { members { hostId warning } } }`)).resource.members.find((m) => m.hostId === ids.dbr1)!.warning).toBeNull();
   }, 180_000);
 
   it('switchover: a planned primary change under writes, no acknowledged row lost, the old primary follows the new one', async () => {
