@@ -97,7 +97,6 @@ export async function replicasConfirmLoss(ctx: PlanContext, primaryId: string): 
     }
   }
   const evidence = seen.join('; ');
-  if (process.env.VIGIA_DEBUG_CONFIRM) console.log(`[confirm ${new Date().toISOString()}] ${evidence}`);
   if (lost > 0 && alive === 0) return { dead: true, evidence };
   return { dead: false, evidence, final: alive === 0 && lost === 0 };
 }
