@@ -194,7 +194,7 @@ describe('MySQL failover in the lab: real MariaDB GTID replication with semi-syn
     await company.until('db4 following the new primary', async () => (await db.sql('db4', 'SELECT COUNT(*) AS n FROM shop.orders WHERE id = 2'))[0]!.n === 1, 10_000);
   }, 180_000);
 
-  it('host loss at MariaDB\'s default slave_net_timeout: the replicas\' hosts confirm in seconds; the old primary returns under writes, is fenced at first contact and acknowledges none', async () => {
+  it('host loss at MariaDB\'s default slave_net_timeout: the replicas\' hosts confirm in seconds; the old primary returns under writes, is fenced at first contact and accepts none', async () => {
     const { lab, ids } = company;
     for (const name of ['dbh1', 'dbh2', 'dbh3']) await company.addHost(name);
     // slave_net_timeout left at its default (60 s): the IO threads would notice the loss only after a minute.
