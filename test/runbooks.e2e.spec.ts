@@ -159,6 +159,9 @@ steps:
     expect(await create(`[{hostId: "${ids.web1}"}]`, '{fenceCommand: "systemctl stop mariadb"}')).toMatchObject({ field: 'input.config.fenceCommand' });
     expect(await create(`[{hostId: "${ids.web1}"}]`, '{writerAddress: "10.0.0.5"}')).toMatchObject({ field: 'input.config.writerAddress' });
     expect(await create(`[{hostId: "${ids.web1}"}]`, '{}', '{apiKey: "x"}')).toMatchObject({ field: 'input.secrets.apiKey' });
+    // The built-in failover moves the writer address: a group without one is refused at save, naming the field.
+    expect(await create(`[{hostId: "${ids.web1}"}]`, '{maxLagSeconds: 5}')).toMatchObject({ code: 'VALIDATION_FAILED', field: 'input.config.writerAddress' });
+    expect(await create(`[{hostId: "${ids.web1}"}]`, '{writerAddress: "192.0.2.50/24"}')).toMatchObject({ field: 'input.config.writerInterface' });
     const created = await run<{ createResource: { id: string; runbookId: string } }>(`mutation { createResource(input: {name: "db", kind: mysql_group, config: {maxLagSeconds: 5, writerAddress: "192.0.2.50/24", writerInterface: "eth0"}, members: [{hostId: "${ids.web1}"}, {hostId: "${ids.web2}"}]}) { id runbookId } }`);
     expect((await run<{ runbook: { name: string } }>(`{ runbook(id: "${created.createResource.runbookId}") { name } }`)).runbook.name).toBe('builtin/mysql-failover');
     await run(`mutation { deleteResource(id: "${created.createResource.id}") }`);

@@ -223,7 +223,10 @@ export class FailoverReconciler {
   /** The replicas' opinion of the primary, at most a second old and taken after the outage began. */
   private async replicasVerdict(resource: Resource, outage: Incident): Promise<Verdict> {
     const cached = this.verdicts.get(resource.id);
-    if (cached && cached.incidentId === outage.id && Date.now() - cached.at < VERDICT_FRESH_MS) return cached.verdict;
+    // Asked every second while the outage is young; past `confirmSeconds` (a long partition) every 5 s, so a standing
+    // "no failover" does not keep an SSH session per replica open without end.
+    const young = Date.now() - outage.openedAt.getTime() < Number(resource.config.confirmSeconds ?? 30) * 1000;
+    if (cached && cached.incidentId === outage.id && Date.now() - cached.at < (young ? VERDICT_FRESH_MS : 5 * VERDICT_FRESH_MS)) return cached.verdict;
     const ctx = this.contexts.create(resource.tenantId, resource, { incidentId: outage.id });
     const verdict: Verdict = await replicasConfirmLoss(ctx, outage.hostId).catch((e: unknown) => ({ dead: false, evidence: `the replicas could not be asked: ${(e as Error).message}`, final: false }));
     this.verdicts.set(resource.id, { at: Date.now(), incidentId: outage.id, verdict });

@@ -13,6 +13,8 @@ import { FailbackPolicy, Resource, ResourceKind, type ResourceMember } from './e
 import { memberRole, type ReplicationSeen } from './member-roles.js';
 import { RunbooksService } from './runbooks.service.js';
 import { EgressPolicy } from '#lib/egress';
+import { PlanContextFactory } from './engine/plan-context.js';
+import { bootConfigAction } from './steps/mysql-boot-config.js';
 
 export interface ResourceFields {
   name?: string;
@@ -104,6 +106,7 @@ export class ResourcesService {
     private readonly dataSource: DataSource,
     private readonly egress: EgressPolicy,
     private readonly incidents: IncidentsService,
+    private readonly contexts: PlanContextFactory,
   ) {
     this.scope = new TenantScopedRepository(resources, 'resource');
     this.hosts = new TenantScopedRepository(hosts, 'host');
@@ -138,10 +141,12 @@ export class ResourcesService {
     const primaryHostId = input.primaryHostId ?? (kind === ResourceKind.lb_pool ? null : members[0]!.hostId);
     if (primaryHostId && !members.some((m) => m.hostId === primaryHostId)) throw VigiaException.invalid('input.primaryHostId', 'must be one of the members');
     const runbookId = input.runbookId ? (await this.runbooks.scope.get(principal, input.runbookId, 'input.runbookId')).id : await this.runbooks.builtin(principal, kind, 'failure');
+    const secrets = this.checkSecrets(kind, input.secrets);
+    await this.requireWriter(principal, kind, config, runbookId);
     const recoveryRunbookId = input.recoveryRunbookId ? (await this.runbooks.scope.get(principal, input.recoveryRunbookId, 'input.recoveryRunbookId')).id : await this.runbooks.builtin(principal, kind, 'recovery');
     // Runbooks operators start by hand for this kind (e.g. a planned MySQL switchover) are installed alongside.
     await this.runbooks.builtin(principal, kind, 'manual');
-    return withDatabaseErrors(() =>
+    const saved = await withDatabaseErrors(() =>
       this.dataSource.transaction(async (manager) => {
         const resource = await manager.save(manager.create(Resource, {
           tenantId: principal.tenantId, name: input.name, kind, config, members, primaryHostId, primarySince: primaryHostId ? new Date() : null,
@@ -149,11 +154,11 @@ export class ResourcesService {
           failback: input.failback ?? FailbackPolicy.stay, failbackHoldSeconds: input.failbackHoldSeconds ?? 300, requireFencing: input.requireFencing ?? false,
           runbookId, recoveryRunbookId,
         }));
-        const secrets = this.checkSecrets(kind, input.secrets);
         if (secrets) await manager.update(Resource, { id: resource.id }, { secretSealed: this.box.seal(JSON.stringify(secrets), `resources:${resource.id}`) });
         return resource;
       }),
     );
+    return this.checkBootConfig(saved);
   }
 
   async update(principal: Principal, id: string, input: ResourceFields): Promise<Resource> {
@@ -174,9 +179,34 @@ export class ResourcesService {
     }
     if (input.runbookId) patch.runbookId = (await this.runbooks.scope.get(principal, input.runbookId, 'input.runbookId')).id;
     if (input.recoveryRunbookId) patch.recoveryRunbookId = (await this.runbooks.scope.get(principal, input.recoveryRunbookId, 'input.recoveryRunbookId')).id;
+    if (patch.config || patch.runbookId) await this.requireWriter(principal, resource.kind, patch.config ?? resource.config, patch.runbookId ?? resource.runbookId);
     const secrets = this.checkSecrets(resource.kind, input.secrets);
     if (secrets) patch.secretSealed = this.box.seal(JSON.stringify(secrets), `resources:${resource.id}`);
-    return this.scope.update(principal, id, patch);
+    const updated = await this.scope.update(principal, id, patch);
+    return patch.members || patch.config || secrets ? this.checkBootConfig(updated) : updated;
+  }
+
+  /**
+   * A MySQL group's members must boot read-only (docs/runbooks.md): a restarted former primary that starts writable
+   * takes writes before anyone can fence it. Checked over SSH when the group is saved, each member's verdict kept as
+   * its warning (also refreshed by every failover). Bounded: the sessions run side by side, each at most 4 s.
+   */
+  private async checkBootConfig(resource: Resource): Promise<Resource> {
+    if (resource.kind !== ResourceKind.mysql_group) return resource;
+    const ctx = this.contexts.create(resource.tenantId, resource);
+    const members = await Promise.all(resource.members.map(async (member) => {
+      try {
+        const host = await ctx.resolveHost(member.hostId, 'members', false);
+        if (!host.ssh) return { ...member, warning: `not checked: ${host.sshProblem ?? 'no SSH access'}` };
+        const result = await bootConfigAction(host, 'members').run({ signal: AbortSignal.timeout(5000), onData: () => undefined });
+        return { ...member, warning: result.ok ? null : (result.note ?? 'not checked') };
+      } catch (error) {
+        return { ...member, warning: `not checked: ${(error as Error).message}` };
+      }
+    }));
+    // jsonb through a parameter (TypeORM's update would take the array for a nested patch).
+    await this.dataSource.query('UPDATE resources SET members = $2 WHERE id = $1', [resource.id, JSON.stringify(members)]);
+    return Object.assign(resource, { members });
   }
 
   /**
@@ -220,6 +250,21 @@ export class ResourcesService {
     this.checkEgress(principal, config);
     for (const key of ['via', 'director']) if (typeof config[key] === 'string') await this.hosts.get(principal, config[key], `input.config.${key}`);
     return config;
+  }
+
+  /**
+   * The built-in MySQL failover moves clients with the writer address: without one it would promote a replica and then
+   * fail, clients still pointed at the dead primary. Required at save for it; a group bound to its own failure
+   * runbook (clients behind a proxy or a DNS name the runbook moves) may leave it out.
+   */
+  private async requireWriter(principal: Principal, kind: ResourceKind, config: Record<string, unknown>, runbookId: string | null): Promise<void> {
+    if (kind !== ResourceKind.mysql_group) return;
+    if (runbookId && runbookId !== (await this.runbooks.builtin(principal, kind, 'failure'))) return;
+    for (const key of ['writerAddress', 'writerInterface']) {
+      if (config[key] === undefined) {
+        throw VigiaException.invalid(`input.config.${key}`, 'is required for a MySQL group with the built-in failover (it moves the writer address to the new primary); bind your own runbook (runbookId) if clients follow the primary another way');
+      }
+    }
   }
 
   /** Addresses Vigia itself connects to (HAProxy runtime API, provider APIs): refused literals and Unix sockets. */

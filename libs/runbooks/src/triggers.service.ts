@@ -4,7 +4,9 @@ import { DataSource, Repository } from 'typeorm';
 import { PeriodicWorker } from '#lib/common';
 import { IncidentsService } from '#lib/incidents';
 import type { StepDef } from './document/definition.js';
+import { PlanContextFactory } from './engine/plan-context.js';
 import { RunNotices } from './engine/run-notices.js';
+import { tcpAnswers } from './reachable.js';
 import { FailbackPolicy, Resource, ResourceKind, type ResourceMember } from './entities/resource.entity.js';
 import { FailoverReconciler } from './failover-reconciler.js';
 import { Runbook } from './entities/runbook.entity.js';
@@ -12,6 +14,11 @@ import { RunStatus } from './entities/run.entity.js';
 import { RunsService } from './runs.service.js';
 
 const SWEEP_MS = 1000;
+/** A returning member's first-contact check: a host on the network answers a SYN in milliseconds. */
+const FIRST_CONTACT_MS = 500;
+/** After a fence run started for a member, the next one no sooner than this (a failed run is retried, not spun). */
+const RETRY_MS = 5000;
+const SSH_ONLY_RETRY_MS = 60_000;
 
 /**
  * The runbooks' one-second sweep: a member back and healthy for the hold time (fence it if it was not fenced, then
@@ -22,6 +29,8 @@ const SWEEP_MS = 1000;
 export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('RunbookTriggers');
   private readonly loop = new PeriodicWorker('runbook triggers', () => this.sweep(), { everyMs: SWEEP_MS, onError: (e) => this.logger.warn(`sweep: ${(e as Error).message}`) });
+  /** When a fence run last started per resource and member (this watchdog's memory; a restart just retries sooner). */
+  private readonly fenceStarted = new Map<string, number>();
 
   constructor(
     @InjectRepository(Resource) private readonly resources: Repository<Resource>,
@@ -31,6 +40,7 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly notices: RunNotices,
     private readonly dataSource: DataSource,
     private readonly failovers: FailoverReconciler,
+    private readonly contexts: PlanContextFactory,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -77,20 +87,25 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
     const say = (text: string) => this.notices.note(resource.tenantId, null, `${resource.name}: ${text}`);
     for (const hostId of resource.fencePending) {
       const member = resource.members.find((m) => m.hostId === hostId);
-      // Back on the network with the VIP it held: take it off before anything else, whatever the failback policy.
       const method = resource.kind === ResourceKind.mysql_group ? 'mysql' : resource.kind === ResourceKind.vip_group ? 'vip' : undefined;
-      if (member && method && (await this.healthyFor(resource, member, 0))) {
-        // A returning old MySQL primary is made read-only and never writable again; with failback "auto" it is then
-        // re-attached as a replica of the new primary (refused, with the server's reason, if it has errant writes).
-        const steps: StepDef[] = [{ name: 'fence', type: 'fence', with: { host: '{{ params.host }}', method }, on_failure: 'abort' }];
-        if (method === 'mysql' && resource.failback === FailbackPolicy.auto) steps.push({ name: 'reattach', type: 'mysql.reattach', with: { host: '{{ params.host }}' }, on_failure: 'abort' });
-        const outcome = await this.runs.start({
-          tenantId: resource.tenantId, resourceId: resource.id, params: { host: hostId }, trigger: 'fence', actor: 'watchdog',
-          definition: { name: 'vigia/fence-returning-member', description: 'Fence a member that was unreachable when it was replaced', params: { host: { type: 'host', required: true } }, steps },
-        });
-        if ('run' in outcome) await say(`member back; run ${outcome.run.id} fences it (${method})`);
-        return;
+      if (!member || !method) continue;
+      // Back on the network with the address it held: fenced at the first sign of life, before anything else and
+      // whatever the failback policy — not once its monitor's incident has closed, seconds after it began serving.
+      const contact = await this.firstContact(resource, hostId, method);
+      if (!contact) continue;
+      // A returning old MySQL primary is made read-only and never writable again; with failback "auto" it is then
+      // re-attached as a replica of the new primary (refused, with the server's reason, if it has errant writes).
+      const steps: StepDef[] = [{ name: 'fence', type: 'fence', with: { host: '{{ params.host }}', method }, on_failure: 'abort' }];
+      if (method === 'mysql' && resource.failback === FailbackPolicy.auto) steps.push({ name: 'reattach', type: 'mysql.reattach', with: { host: '{{ params.host }}' }, on_failure: 'abort' });
+      const outcome = await this.runs.start({
+        tenantId: resource.tenantId, resourceId: resource.id, params: { host: hostId }, trigger: 'fence', actor: 'watchdog',
+        definition: { name: 'vigia/fence-returning-member', description: 'Fence a member that was unreachable when it was replaced', params: { host: { type: 'host', required: true } }, steps },
+      });
+      if ('run' in outcome) {
+        this.fenceStarted.set(`${resource.id}:${hostId}`, Date.now());
+        await say(`member back (${contact}); run ${outcome.run.id} fences it (${method})`);
       }
+      return;
     }
     if (resource.kind === ResourceKind.lb_pool && resource.recoveryRunbookId) {
       for (const hostId of resource.drained) {
@@ -108,6 +123,29 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
     if (resource.fencePending.length) return;
     if (!(await this.healthyFor(resource, preferred, resource.failbackHoldSeconds * 1000))) return;
     await this.launch(resource, resource.runbookId, { from: resource.primaryHostId, to: preferred.hostId }, 'failback', null, say);
+  }
+
+  /**
+   * Whether a fence-pending member shows a sign of life now: its MySQL port (MySQL groups) or its SSH port answers a
+   * TCP connection within FIRST_CONTACT_MS, tried side by side every sweep. A MySQL port that answers is fenced at
+   * once (read_only is one round trip); SSH alone (mysqld not up yet) is tried again only every SSH_ONLY_RETRY_MS,
+   * so a host whose server stays down is not given a failing fence run every second.
+   */
+  private async firstContact(resource: Resource, hostId: string, method: 'mysql' | 'vip'): Promise<string | undefined> {
+    const ctx = this.contexts.create(resource.tenantId, resource);
+    const host = await ctx.resolveHost(hostId, 'member', false).catch(() => undefined);
+    if (!host) return undefined;
+    const port = Number(resource.config.port ?? 3306);
+    // Through a bastion the SSH port is not Vigia's to try: the MySQL port (or the monitors) must tell.
+    const ssh = host.ssh && !host.ssh.jump ? host.ssh : undefined;
+    const [mysqlUp, sshUp] = await Promise.all([
+      method === 'mysql' ? tcpAnswers(ctx.egress, host.address, port, FIRST_CONTACT_MS) : false,
+      ssh ? tcpAnswers(ctx.egress, ssh.host, ssh.port, FIRST_CONTACT_MS) : false,
+    ]);
+    const last = this.fenceStarted.get(`${resource.id}:${hostId}`) ?? 0;
+    if (mysqlUp && Date.now() - last >= RETRY_MS) return `its MySQL port ${port} answers`;
+    if (sshUp && Date.now() - last >= (method === 'mysql' ? SSH_ONLY_RETRY_MS : RETRY_MS)) return `its SSH port ${ssh!.port} answers`;
+    return undefined;
   }
 
   private async schedules(): Promise<void> {

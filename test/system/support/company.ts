@@ -152,4 +152,4 @@ export class Company {
   }
 }
 
-export const RUN_FIELDS = 'id status statusReason trigger runbookName steps { name type status error actions { kind target command ok note exitCode } stdout stderr }';
+export const RUN_FIELDS = 'id status statusReason trigger runbookName steps { name type status error actions { kind target command ok note exitCode ms } stdout stderr }';

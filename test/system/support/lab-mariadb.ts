@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import type { Lab } from './lab.js';
@@ -11,31 +11,39 @@ export const ADMIN = { user: 'vigia', password: 'vigia-admin-pass' };
 export const REPL = { user: 'repl', password: 'repl-pass' };
 export const APP = { user: 'app', password: 'app-pass' };
 
+/** How a group's servers are configured (their /etc/mysql/my.cnf, read at every start). */
+export interface ServerOptions {
+  /**
+   * Seconds a replica waits for data before it thinks its primary gone. Short (4 s) by default so the older tests
+   * see a vanished primary fast; `'default'` leaves it out of the configuration: MariaDB's own 60 s.
+   */
+  slaveNetTimeout?: number | 'default';
+  /** `read_only=ON` in the configuration at boot (what docs/runbooks.md requires): a restarted server starts read-only. */
+  readOnlyAtBoot?: boolean;
+}
+
 /**
  * MariaDB servers in lab hosts, port 3306 on each host's address, GTID replication with semi-synchronous commits
  * (AFTER_SYNC: a commit is acknowledged once a replica has it, so promoting the most advanced replica loses no
- * acknowledged row) and a short slave_net_timeout (a replica notices a vanished primary within seconds).
+ * acknowledged row). Each server reads its settings from the host's own /etc/mysql/my.cnf (see Lab.etc), so what
+ * Vigia reads over SSH with `my_print_defaults --mysqld` is what the server booted with.
  */
 export class LabMariaDb {
-  readonly servers = new Map<string, { child?: ChildProcess; dir: string; address: string; serverId: number }>();
+  readonly servers = new Map<string, { child?: ChildProcess; dir: string; address: string; serverId: number; options: ServerOptions }>();
 
   constructor(private readonly lab: Lab) {}
 
-  async start(name: string, serverId: number): Promise<void> {
+  async start(name: string, serverId: number, options?: ServerOptions): Promise<void> {
     const dir = join(this.lab.dir, `${name}-mariadb`);
     if (!this.servers.has(name)) {
       mkdirSync(dir);
       execFileSync(INSTALL, ['--no-defaults', `--datadir=${join(dir, 'data')}`, '--user=root', '--auth-root-authentication-method=normal', '--skip-test-db'], { stdio: 'ignore' });
-      this.servers.set(name, { dir, address: this.lab.host(name).address, serverId });
+      this.servers.set(name, { dir, address: this.lab.host(name).address, serverId, options: options ?? {} });
     }
     const server = this.servers.get(name)!;
-    server.child = this.lab.spawnIn(name, BIN, [
-      '--no-defaults', `--datadir=${join(dir, 'data')}`, '--port=3306', '--bind-address=0.0.0.0', `--socket=${join(dir, 'mysqld.sock')}`,
-      `--pid-file=${join(dir, 'mysqld.pid')}`, '--user=root', `--server-id=${serverId}`, '--log-bin=mariadb-bin', '--log-slave-updates',
-      '--gtid-strict-mode=1', '--skip-name-resolve', '--innodb-buffer-pool-size=16M', '--performance-schema=OFF', '--slave-net-timeout=4',
-      '--rpl-semi-sync-master-enabled=ON', '--rpl-semi-sync-slave-enabled=ON', '--rpl-semi-sync-master-wait-point=AFTER_SYNC',
-      '--rpl-semi-sync-master-timeout=20000', `--log-error=${join(dir, 'error.log')}`,
-    ]);
+    if (options) server.options = options;
+    this.configure(name);
+    server.child = this.lab.spawnIn(name, BIN, ['--defaults-file=/etc/mysql/my.cnf']);
     const deadline = Date.now() + 30_000;
     for (;;) {
       try {
@@ -46,6 +54,23 @@ export class LabMariaDb {
         await new Promise((r) => setTimeout(r, 200));
       }
     }
+  }
+
+  /** Writes the host's /etc/mysql/my.cnf from the server's options (also to change them before a restart). */
+  configure(name: string, change: ServerOptions = {}): void {
+    const server = this.servers.get(name)!;
+    server.options = { ...server.options, ...change };
+    const { dir, serverId, options } = server;
+    const timeout = options.slaveNetTimeout ?? 4;
+    writeFileSync(this.lab.etc(name, 'mysql/my.cnf'), [
+      '[mysqld]', `datadir=${join(dir, 'data')}`, 'port=3306', 'bind-address=0.0.0.0', `socket=${join(dir, 'mysqld.sock')}`,
+      `pid-file=${join(dir, 'mysqld.pid')}`, 'user=root', `server-id=${serverId}`, 'log-bin=mariadb-bin', 'log-slave-updates',
+      'gtid-strict-mode=1', 'skip-name-resolve', 'innodb-buffer-pool-size=16M', 'performance-schema=OFF',
+      ...(timeout === 'default' ? [] : [`slave-net-timeout=${timeout}`]),
+      'rpl-semi-sync-master-enabled=ON', 'rpl-semi-sync-slave-enabled=ON', 'rpl-semi-sync-master-wait-point=AFTER_SYNC',
+      'rpl-semi-sync-master-timeout=20000', `log-error=${join(dir, 'error.log')}`,
+      ...(options.readOnlyAtBoot ? ['read_only=ON'] : []), '',
+    ].join('\n'));
   }
 
   /** root over the server's socket (the file system is shared with the lab). */
@@ -64,9 +89,11 @@ export class LabMariaDb {
   }
 
   /** A primary and replicas of it; `delay` gives one replica a MASTER_DELAY (it lags on purpose). */
-  async group(primary: string, replicas: string[], firstId: number, delay: Record<string, number> = {}): Promise<void> {
-    await this.start(primary, firstId);
-    for (const [i, name] of replicas.entries()) await this.start(name, firstId + i + 1);
+  async group(primary: string, replicas: string[], firstId: number, delay: Record<string, number> = {}, options: ServerOptions = {}): Promise<void> {
+    await this.start(primary, firstId, options);
+    for (const [i, name] of replicas.entries()) await this.start(name, firstId + i + 1, options);
+    // Read-only at boot: the primary is made writable at run time, as an operator (or a promotion) would.
+    if (options.readOnlyAtBoot) await this.sql(primary, 'SET GLOBAL read_only = OFF');
     // Accounts are created on each server without binary logging: a delayed replica has them before it has the data.
     for (const name of [primary, ...replicas]) {
       await this.sql(name, `SET SESSION sql_log_bin = 0;
@@ -84,7 +111,8 @@ export class LabMariaDb {
     }
     // Wait until every replica has the schema (with a delay: until it has received it).
     for (const name of replicas) {
-      const deadline = Date.now() + 20_000;
+      // Generous: on a loaded 2-core machine a replica's CREATE TABLE (InnoDB files, fsync) was seen to take > 20 s.
+      const deadline = Date.now() + 60_000;
       for (;;) {
         const [status] = await this.sql(name, 'SHOW SLAVE STATUS');
         if (status?.Slave_IO_Running === 'Yes' && (delay[name] || (await this.sql(name, "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = 'shop'"))[0]!.n === 1)) break;
@@ -138,6 +166,11 @@ export class Writer {
       await new Promise((r) => setTimeout(r, 10));
     }
     await connection?.end().catch(() => undefined);
+  }
+
+  /** The id the next insert will carry: every id from here on is sent after this moment. */
+  get nextId(): number {
+    return this.next;
   }
 
   private marked = false;

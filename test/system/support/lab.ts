@@ -99,6 +99,9 @@ export class Lab {
     run('ip', ['netns', 'add', ns]);
     // `ip netns exec` bind-mounts /etc/netns/<ns>/* over /etc/*: each host gets its own /etc/keepalived.
     mkdirSync(`/etc/netns/${ns}/keepalived`, { recursive: true });
+    // Its own /etc/mysql too (empty until a server is configured there), before sshd starts: a session over SSH sees
+    // the host's MySQL configuration, as `my_print_defaults` on a real server would.
+    mkdirSync(`/etc/netns/${ns}/mysql`, { recursive: true });
     run('ip', ['link', 'add', rootIf, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
     run('ip', ['link', 'set', rootIf, 'master', this.bridge, 'up']);
     this.in(ns, ['ip', 'link', 'set', 'lo', 'up']);

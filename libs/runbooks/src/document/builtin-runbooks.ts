@@ -50,7 +50,7 @@ steps:
     kinds: ['mysql_group'],
     role: 'failure',
     source: `name: builtin/mysql-failover
-description: Promote the most advanced safe replica, fence the old primary, re-point the others, move the writer VIP.
+description: Promote the most advanced safe replica, fence the old primary, re-point the others, move the writer VIP, check that every member boots read-only.
 params:
   from: { type: host, description: "the failed primary" }
 steps:
@@ -60,6 +60,10 @@ steps:
   - name: writer
     type: vip.move
     with: { from: "{{ params.from }}", to: "{{ steps.promote.host }}", address: "{{ resource.config.writerAddress }}", interface: "{{ resource.config.writerInterface }}" }
+  - name: boot config
+    type: mysql.boot-config
+    with: { except: "{{ params.from }}" }
+    on_failure: continue
 `,
   },
   {
@@ -78,6 +82,9 @@ steps:
   - name: writer
     type: vip.move
     with: { from: "{{ params.from }}", to: "{{ steps.promote.host }}", address: "{{ resource.config.writerAddress }}", interface: "{{ resource.config.writerInterface }}" }
+  - name: boot config
+    type: mysql.boot-config
+    on_failure: continue
 `,
   },
   {

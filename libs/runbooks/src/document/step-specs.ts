@@ -94,6 +94,7 @@ export const STEP_SPECS: Record<string, StepSpec> = {
       switchover: { kind: 'bool' },
     },
   },
+  'mysql.boot-config': { fields: { except: { kind: 'host' } } },
   'mysql.reattach': { fields: { host: { kind: 'host', required: true }, primary: { kind: 'host' }, timeout: { kind: 'duration' } } },
   'vm.restart': { fields: { on: { kind: 'host', required: true }, from: { kind: 'host' }, timeout: { kind: 'duration' } } },
   'vm.migrate': { fields: { from: { kind: 'host', required: true }, to: { kind: 'host', required: true }, live: { kind: 'bool' }, timeout: { kind: 'duration' } } },

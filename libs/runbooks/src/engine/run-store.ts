@@ -75,10 +75,10 @@ export class RunStore {
     return id ? this.dataSource.getRepository(Resource).findOne({ where: { id } }) : Promise.resolve(null);
   }
 
-  startStep(claim: Claim, data: { phase: string; index: number; name: string; type: string; attempt: number; approvedBy: string | null }): Promise<RunStep> {
+  startStep(claim: Claim, data: { phase: string; index: number; name: string; type: string; attempt: number; approvedBy: string | null; actions?: StepAction[] }): Promise<RunStep> {
     return this.guarded(claim, async (manager) => {
       await manager.delete(RunStep, { runId: claim.runId, phase: data.phase, index: data.index });
-      return manager.save(RunStep, manager.create(RunStep, { runId: claim.runId, ...data, status: StepStatus.running, startedAt: new Date(), actions: [] }));
+      return manager.save(RunStep, manager.create(RunStep, { runId: claim.runId, ...data, status: StepStatus.running, startedAt: new Date(), actions: data.actions ?? [] }));
     });
   }
 

@@ -155,9 +155,11 @@ export class RunWorker implements OnApplicationBootstrap, OnModuleDestroy {
       return 'paused';
     }
     const operatorOverride = previous?.status === StepStatus.waiting && previous.approvedBy !== null;
-    const row = await this.store.startStep(ctx.claim, { phase, index, name: step.name, type: step.type, attempt: (previous?.attempt ?? 0) + 1, approvedBy: previous?.approvedBy ?? null });
+    // Every attempt's actions stay on the record (an approved step's first, unconfirmed try included), in order.
+    const earlier = previous?.actions ?? [];
+    const row = await this.store.startStep(ctx.claim, { phase, index, name: step.name, type: step.type, attempt: (previous?.attempt ?? 0) + 1, approvedBy: previous?.approvedBy ?? null, actions: earlier });
     await this.announce(ctx.run, { kind: 'step', step: step.name, status: StepStatus.running });
-    const record = { actions: [] as StepAction[], stdout: '', stderr: '', exitCode: null as number | null };
+    const record = { actions: [...earlier] as StepAction[], stdout: previous?.stdout ?? '', stderr: previous?.stderr ?? '', exitCode: null as number | null };
     let result: StepResult;
     try {
       const plan = await planStep(step, path, this.registry.all(), ctx.template, ctx.plan);
@@ -208,6 +210,7 @@ export class RunWorker implements OnApplicationBootstrap, OnModuleDestroy {
       setPrimary: (hostId, why) => update(() => ({ primaryHostId: hostId, primarySince: new Date(), primaryReason: `${why} (run ${ctx.run.id}, ${ctx.run.trigger})` })),
       setFencePending: (hostId, pending) => update((r) => ({ fencePending: toggle(r.fencePending, hostId, pending) })),
       setDrained: (hostId, drained) => update((r) => ({ drained: toggle(r.drained, hostId, drained) })),
+      setMemberWarning: (hostId, warning) => update((r) => ({ members: r.members.map((m) => (m.hostId === hostId ? { ...m, warning } : m)) })),
     };
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ProbeRunner } from '#lib/probes';
 import { dnsUpdateStep } from '../steps/dns.step.js';
 import { approvalStep, httpRequestStep, notifyStep } from '../steps/misc.step.js';
-import { mysqlPromoteStep, mysqlReattachStep } from '../steps/mysql.step.js';
+import { mysqlBootConfigStep, mysqlPromoteStep, mysqlReattachStep } from '../steps/mysql.step.js';
 import { vmMigrateStep, vmRestartStep } from '../steps/vm.step.js';
 import { poolDrainStep, poolRestoreStep } from '../steps/pool.step.js';
 import { sshExecStep } from '../steps/ssh-exec.step.js';
@@ -21,7 +21,7 @@ export class StepRegistryProvider {
       await notices.note(tenantId, incidentId, message);
       return incidentId ? `posted to incident ${incidentId}` : 'logged';
     });
-    const all = [sshExecStep, vipMoveStep, fenceStep, dnsUpdateStep, poolDrainStep, poolRestoreStep, httpRequestStep, waitUntilStep(probes), approvalStep, notify, mysqlPromoteStep, mysqlReattachStep, vmRestartStep, vmMigrateStep];
+    const all = [sshExecStep, vipMoveStep, fenceStep, dnsUpdateStep, poolDrainStep, poolRestoreStep, httpRequestStep, waitUntilStep(probes), approvalStep, notify, mysqlPromoteStep, mysqlReattachStep, mysqlBootConfigStep, vmRestartStep, vmMigrateStep];
     this.handlers = new Map(all.map((h) => [h.type, h]));
   }
 

@@ -29,6 +29,11 @@ export class ResourceMember {
   @Field(() => String, { nullable: true, description: 'Pool server name, or DNS value when it is not the host address' }) value?: string | null;
   /** Not stored: worked out when read (member-roles.ts), as the GraphQL field `role`. */
   role?: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'What is unsafe about this member as configured, from the last check (MySQL groups: its server would boot writable, or could not be checked); null when fine or not checked',
+  })
+  warning?: string | null;
 }
 
 /**

@@ -1,8 +1,10 @@
 import { compareGtid, MysqlAdmin, type MysqlTarget, type ServerState } from '#lib/executors';
 import { sshAction } from './actions.js';
+import { bootConfigAction } from './mysql-boot-config.js';
 import { type PlanContext, type PlannedAction, type ResolvedHost, type StepHandler, StepInputError, durationField, sequential } from './step.js';
 
 const CONNECT_MS = 2000;
+const OLD_PRIMARY_CONNECT_MS = 500;
 export const NO_PROMOTE_TAG = 'no-promote';
 
 interface Member {
@@ -46,9 +48,9 @@ export function readOnlyAction(host: ResolvedHost, target: MysqlTarget): Planned
   };
 }
 
-async function inspect(host: ResolvedHost, admin: Omit<MysqlTarget, 'host'>): Promise<Member> {
+async function inspect(host: ResolvedHost, admin: Omit<MysqlTarget, 'host'>, connectMs = CONNECT_MS): Promise<Member> {
   try {
-    const session = await MysqlAdmin.connect({ ...admin, host: host.address }, CONNECT_MS);
+    const session = await MysqlAdmin.connect({ ...admin, host: host.address }, connectMs);
     try {
       return { host, state: await session.state() };
     } finally {
@@ -91,9 +93,10 @@ export const mysqlPromoteStep: StepHandler = {
     const from = await ctx.resolveHost(w.from, `${path}.from`, false);
     const forced = w.to === undefined ? undefined : await ctx.resolveHost(w.to, `${path}.to`, false);
     const others = await Promise.all(ctx.resource.members.filter((m) => m.hostId !== from.id).map(async (m) => ctx.resolveHost(m.hostId, `${path}.members`, false)));
-    const members = await Promise.all(others.map((host) => inspect(host, admin)));
-    const old = await inspect(from, admin);
     const switchover = w.switchover === true;
+    // Side by side: a vanished old primary costs its connect timeout once, not on top of the replicas'. In a failover
+    // it was just found unreachable: a server that answers does so in milliseconds, so it gets the monitor's own 500 ms, not two seconds.
+    const [old, ...members] = await Promise.all([from, ...others].map((host) => inspect(host, admin, host === from && !switchover ? OLD_PRIMARY_CONNECT_MS : CONNECT_MS)));
     if (switchover && !old.state) return refuse(`a switchover needs ${from.name} to answer (${old.problem}); for a dead primary use a failover`);
     if (old.state && !old.state.readOnly && !switchover) {
       const replicas = members.filter((m) => m.state?.replica?.source === `${from.address}:${admin.port}`);
@@ -151,32 +154,53 @@ export const mysqlPromoteStep: StepHandler = {
         return { ok: true, note: `${from.name} replicates from ${chosen.host.name}` };
       }, from, oldTarget));
     }
-    const actions = [...(fence ? [fence] : []), wait, promote, ...repoint];
+    // A failover stops receiving on every replica it will touch at once (each may wait on the vanished source), while
+    // the old primary is being fenced; the promotion and re-pointing after it then take milliseconds each.
+    const touched = switchover ? [] : [chosen, ...ranked.concat(members.filter((m) => m.state && !fit.includes(m) && m.state.replica)).filter((m) => m !== chosen)];
+    const stopReceiving = touched.map((m) => session(`STOP SLAVE IO_THREAD`, async (s) => {
+      await s.stopReceiving();
+      return { ok: true, note: 'receiving stopped' };
+    }, m.host, { ...admin, host: m.host.address }));
+    const actions = [...(fence ? [fence] : []), ...stopReceiving, wait, promote, ...repoint];
     const outputs = { host: chosen.host.name, hostId: chosen.host.id, address: chosen.host.address, candidates: reasons };
     const requireFencing = ctx.resource.requireFencing;
     return {
       actions,
       outputs,
       async execute(exec) {
-        const fenced = fence ? (await exec.perform(fence)).ok : false;
-        if (!fenced && requireFencing && !exec.operatorOverride) {
+        // Nothing changes on the replicas before an operator is asked (when the policy requires confirmed fencing).
+        const holdFor = requireFencing && !exec.operatorOverride;
+        const stopping = holdFor ? undefined : Promise.all(stopReceiving.map((action) => exec.perform(action)));
+        // Approved by an operator after an unconfirmed fence: they vouched that it cannot accept writes, so the fence
+        // (up to 10 s against a host that did not answer) is not tried again; the record says so.
+        let fenced = false;
+        if (exec.operatorOverride && requireFencing) await exec.perform(vouched(from));
+        else if (fence) fenced = (await exec.perform(fence)).ok;
+        if (!fenced && holdFor) {
           return { ok: false, askOperator: `${from.name} could not be fenced (${old.problem ?? 'fencing failed'}); approve only once it cannot accept writes` };
         }
+        // A replica that did not stop receiving is stopped by its STOP SLAVE below, only later: not a reason to stop.
+        await (stopping ?? Promise.all(stopReceiving.map((action) => exec.perform(action))));
         for (const action of [wait, promote]) {
           const result = await exec.perform(action);
           if (!result.ok) return { ok: false, error: `${chosen.host.name}: ${result.note ?? 'failed'}` };
         }
         await exec.effects.setPrimary(chosen.host.id, switchover ? `switchover from ${from.name} to ${chosen.host.name}` : `${chosen.host.name} promoted (most advanced of: ${reasons})`);
         await exec.effects.setFencePending(from.id, !fenced);
-        for (const action of repoint) {
-          const result = await exec.perform(action);
-          if (!result.ok) return { ok: false, error: `re-pointing ${action.target} failed: ${result.note}`, outputs };
-        }
+        // The other replicas are re-pointed side by side: each may wait on its own server.
+        const repointed = await Promise.all(repoint.map(async (action) => ({ action, result: await exec.perform(action) })));
+        const failed = repointed.find((r) => !r.result.ok);
+        if (failed) return { ok: false, error: `re-pointing ${failed.action.target} failed: ${failed.result.note}`, outputs };
         return { ok: true, outputs };
       },
     };
   },
 };
+
+/** What an approved step records instead of a fence an operator vouched for. */
+export function vouched(host: ResolvedHost): PlannedAction {
+  return { kind: 'approval', target: host.name, command: 'fence skipped: an operator approved going on without it', run: async () => ({ ok: true, note: 'vouched for by the operator who approved' }) };
+}
 
 function refuse(reason: string) {
   return {
@@ -227,5 +251,33 @@ export const mysqlReattachStep: StepHandler = {
       },
     };
     return sequential([action]);
+  },
+};
+
+/**
+ * Checks that every member of the group (but `except`, the failed primary a failover just left) boots read-only:
+ * `my_print_defaults --mysqld` over SSH, one session per member, side by side. Never fails the run (the takeover is
+ * done by now); each member's verdict is a line of the run and the member's warning on the resource.
+ */
+export const mysqlBootConfigStep: StepHandler = {
+  type: 'mysql.boot-config',
+  idempotent: () => true,
+  async plan(w, ctx, path) {
+    if (ctx.resource?.kind !== 'mysql_group') throw new StepInputError(`${path}.except`, 'mysql.boot-config needs a MySQL group resource');
+    const except = w.except === undefined || w.except === null || w.except === '' ? undefined : await ctx.resolveHost(w.except, `${path}.except`, false);
+    const hosts = await Promise.all(ctx.resource.members.filter((m) => m.hostId !== except?.id).map((m) => ctx.resolveHost(m.hostId, `${path}.members`, false)));
+    const checks = hosts.map((host) => ({ host, action: host.ssh ? bootConfigAction(host, `${path}.members`) : undefined }));
+    return {
+      actions: checks.flatMap((c) => (c.action ? [c.action] : [])),
+      async execute(exec) {
+        const warnings: Record<string, string> = {};
+        await Promise.all(checks.map(async ({ host, action }) => {
+          const result = action ? await exec.perform(action) : { ok: false, note: `not checked: ${host.sshProblem ?? 'no SSH access'}` };
+          if (!result.ok) warnings[host.name] = result.note ?? 'not checked';
+          await exec.effects.setMemberWarning(host.id, result.ok ? null : (result.note ?? 'not checked'));
+        }));
+        return { ok: true, outputs: { warnings } };
+      },
+    };
   },
 };

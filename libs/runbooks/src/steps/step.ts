@@ -69,6 +69,8 @@ export interface StepEffects {
   setPrimary(hostId: string, why: string): Promise<void>;
   setFencePending(hostId: string, pending: boolean): Promise<void>;
   setDrained(hostId: string, drained: boolean): Promise<void>;
+  /** What is unsafe about a member as configured (e.g. its MySQL boots writable); null: checked and fine. */
+  setMemberWarning(hostId: string, warning: string | null): Promise<void>;
 }
 
 export interface StepExecution {

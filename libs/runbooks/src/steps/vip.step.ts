@@ -1,8 +1,9 @@
 import type { CommandResult } from '#lib/executors';
 import { CIDR4, IFNAME } from '../document/definition.js';
 import { sshAction } from './actions.js';
-import { mysqlCredentials, readOnlyAction } from './mysql.step.js';
-import { durationField, type PlanContext, type PlannedAction, type ResolvedHost, type StepHandler, StepInputError, sequential } from './step.js';
+import { mysqlCredentials, readOnlyAction, vouched } from './mysql.step.js';
+import { bootConfigAction } from './mysql-boot-config.js';
+import { durationField, type PlanContext, type PlannedAction, type ResolvedHost, type StepHandler, StepInputError, type StepPlan, sequential } from './step.js';
 
 /** Fencing reaches a host that may be dead: give up quickly rather than hold the takeover. */
 const FENCE_TIMEOUT_MS = 2000;
@@ -88,7 +89,9 @@ export const vipMoveStep: StepHandler = {
       async execute(exec) {
         let fenced: Promise<boolean> = Promise.resolve(!from);
         if (from && !fence) fenced = Promise.resolve(false);
-        if (fence) fenced = exec.perform(fence).then((r) => r.ok, () => false);
+        // An operator approved going on without a confirmed fence: not tried again (its full timeout, for nothing).
+        if (from && requireFencing && exec.operatorOverride) fenced = exec.perform(vouched(from)).then(() => false);
+        else if (fence) fenced = exec.perform(fence).then((r) => r.ok, () => false);
         if (from && requireFencing && !exec.operatorOverride && !(await fenced)) {
           return { ok: false, askOperator: `fencing of ${from.name} could not be confirmed (${from.sshProblem ?? 'it did not answer'}); approve only once it cannot serve ${ip}` };
         }
@@ -105,6 +108,62 @@ export const vipMoveStep: StepHandler = {
   },
 };
 
+/** Unsolicited ARP from the address's real holder: neighbours that cached a returning old holder's MAC switch back. */
+function announceAction(holder: ResolvedHost, iface: string, ip: string, path: string): PlannedAction {
+  return sshAction(holder, ['arping', '-q', '-U', '-c', '2', '-w', '2', '-I', iface, ip], path, { timeoutMs: COMMAND_TIMEOUT_MS });
+}
+
+/** The group's current holder of the address, when it is another host and can be reached over SSH. */
+async function realHolder(ctx: PlanContext, fenced: ResolvedHost, path: string): Promise<ResolvedHost | undefined> {
+  const id = ctx.resource?.primaryHostId;
+  if (!id || id === fenced.id) return undefined;
+  const holder = await ctx.resolveHost(id, path, false).catch(() => undefined);
+  return holder?.ssh ? holder : undefined;
+}
+
+/**
+ * Fencing a returning former MySQL primary, in the order that closes the window fastest: `read_only=ON` over the
+ * MySQL protocol first (one round trip; from then on it refuses every write, whatever address the write came in
+ * through), then the writer address off it over SSH, then the real holder's gratuitous ARP so that neighbours which
+ * learnt the old host's MAC while it was back send to the primary again. Fenced only when it is read-only and the
+ * address is gone; a step that could not do both leaves the member pending, to be tried again.
+ */
+async function mysqlFencePlan(host: ResolvedHost, ctx: PlanContext, path: string, timeoutMs: number): Promise<StepPlan> {
+  const config = ctx.resource?.config ?? {};
+  const readOnly = readOnlyAction(host, { ...mysqlCredentials(ctx, path).admin, host: host.address });
+  const cidr = typeof config.writerAddress === 'string' ? config.writerAddress : undefined;
+  const iface = typeof config.writerInterface === 'string' ? config.writerInterface : undefined;
+  const writer = cidr && iface && CIDR4.test(cidr) && IFNAME.test(iface) ? { cidr, iface, ip: cidr.split('/')[0]! } : undefined;
+  const remove = writer && host.ssh ? removeVipAction(host, writer.cidr, writer.iface, `${path}.host`, timeoutMs) : undefined;
+  const holder = writer ? await realHolder(ctx, host, `${path}.host`) : undefined;
+  const announce = writer && holder ? announceAction(holder, writer.iface, writer.ip, `${path}.host`) : undefined;
+  const checkBoot = host.ssh ? bootConfigAction(host, `${path}.host`) : undefined;
+  return {
+    actions: [readOnly, ...(remove ? [remove] : []), ...(announce ? [announce] : []), ...(checkBoot ? [checkBoot] : [])],
+    async execute(exec) {
+      const ro = await exec.perform(readOnly);
+      const removed = remove ? await exec.perform(remove) : undefined;
+      if (announce) await exec.perform(announce);
+      let bootsReadOnly = false;
+      if (checkBoot) {
+        const boot = await exec.perform(checkBoot);
+        bootsReadOnly = boot.ok;
+        await exec.effects.setMemberWarning(host.id, boot.ok ? null : (boot.note ?? 'not checked'));
+      }
+      // No mysqld running (refused) on a host that boots read-only: it cannot take a write now, nor once started.
+      const down = !ro.ok && /ECONNREFUSED/.test(ro.note ?? '') && bootsReadOnly;
+      const problems = [
+        ...(ro.ok || down ? [] : [`read_only not set (${ro.note ?? 'no answer'})`]),
+        ...(writer && !remove ? [`writer address not removed (${host.sshProblem ?? 'no SSH access'})`] : []),
+        ...(removed && !removed.ok ? [`writer address not removed (${removed.stderr?.trim().split('\n')[0] || `exit ${removed.exitCode}`})`] : []),
+      ];
+      if (problems.length) return { ok: false, error: `${host.name} not fenced: ${problems.join('; ')}` };
+      await exec.effects.setFencePending(host.id, false);
+      return { ok: true };
+    },
+  };
+}
+
 /** Makes a host unable to serve: takes the VIP off it, or runs the operator's command (stop a service, power off). */
 export const fenceStep: StepHandler = {
   type: 'fence',
@@ -112,17 +171,17 @@ export const fenceStep: StepHandler = {
   async plan(w, ctx, path) {
     const host = await ctx.resolveHost(w.host, `${path}.host`, w.method !== 'mysql');
     const timeoutMs = durationField(w.timeout, 10_000);
+    if (w.method === 'mysql') return mysqlFencePlan(host, ctx, path, timeoutMs);
     const vip = w.method === 'vip' ? vipSettings(w, ctx, path) : undefined;
-    const action = w.method === 'mysql'
-      ? readOnlyAction(host, { ...mysqlCredentials(ctx, path).admin, host: host.address })
-      : vip
-      ? fenceVipAction(host, vip, `${path}.host`, timeoutMs)
-      : sshAction(host, (w.argv as unknown[]).map(String), `${path}.argv`, { timeoutMs });
-    const plan = sequential([action]);
+    const action = vip ? fenceVipAction(host, vip, `${path}.host`, timeoutMs) : sshAction(host, (w.argv as unknown[]).map(String), `${path}.argv`, { timeoutMs });
+    // keepalived announces the address itself when it moves it; with `ip` the real holder does it here.
+    const holder = vip && vip.mode === 'ip' ? await realHolder(ctx, host, `${path}.host`) : undefined;
+    const announce = vip && holder ? announceAction(holder, vip.iface, vip.ip, `${path}.host`) : undefined;
     return {
-      actions: plan.actions,
+      actions: [action, ...(announce ? [announce] : [])],
       async execute(exec) {
-        const result = await plan.execute(exec);
+        const result = await sequential([action]).execute(exec);
+        if (announce) await exec.perform(announce);
         if (result.ok) await exec.effects.setFencePending(host.id, false);
         return result;
       },
