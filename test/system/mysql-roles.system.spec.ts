@@ -55,7 +55,7 @@ describe('MySQL group: monitors and member roles follow the primary', () => {
       )).createMonitor.id;
     }
     ids.group = (await gql<{ createResource: { id: string } }>('mutation($i: ResourceInput!) { createResource(input: $i) { id } }', {
-      i: { name: 'shop-db', kind: 'mysql_group', config: {}, members: [{ hostId: ids.db1, monitorIds: [ids['db1-mysql']] }, { hostId: ids.db2, monitorIds: [ids['db2-mysql']] }], approvalRequired: true },
+      i: { name: 'shop-db', kind: 'mysql_group', config: { writerAddress: '10.99.0.50/24', writerInterface: 'eth0' }, members: [{ hostId: ids.db1, monitorIds: [ids['db1-mysql']] }, { hostId: ids.db2, monitorIds: [ids['db2-mysql']] }], approvalRequired: true },
     })).createResource.id;
   }, 120_000);
   afterAll(async () => {
