@@ -7,8 +7,8 @@ import { type Connection, type PageArgs, VigiaException } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { type Incident, IncidentsService, RUNBOOK_STATUS, type RunbookStatusSource } from '#lib/incidents';
 import { SecretBox } from '#lib/secrets';
-import { type Principal, Role, roleAtLeast, TenantFacts, TenantScopedRepository } from '#lib/tenancy';
-import { OutageSubjects } from '#lib/inventory';
+import { type Principal, Role, roleAtLeast, type TenantFact, TenantFacts, TenantScopedRepository } from '#lib/tenancy';
+import { type OutageSubject, OutageSubjects } from '#lib/inventory';
 import { AlertChannel, ChannelType } from './alert-channel.entity.js';
 import { afterQuietHours, EscalationPlanner } from './escalation.planner.js';
 import type { AlertMessage } from './channels/channel.js';
@@ -92,13 +92,15 @@ export class AlertsService {
    */
   async incidentOpened(incident: Incident, monitorName: string, escalateFrom: Date = incident.openedAt): Promise<void> {
     if (incident.suppressed) return;
-    // The acknowledgement link is made per channel at delivery, never stored: viewers read payloads.
-    const message = { ...(await this.describe(incident, monitorName, 'trigger')), ackable: true };
+    // One read of what the outage is about and of the tenant serves the message, the routing and the customer notice.
     const subject = await this.subjects.of(incident.hostId, incident.serviceId, incident.monitorId);
-    const where = { site: subject.host?.siteKey, timeZone: (await this.tenants.of(incident.tenantId))?.timeZone ?? 'UTC' };
+    const tenant = await this.tenants.of(incident.tenantId);
+    // The acknowledgement link is made per channel at delivery, never stored: viewers read payloads.
+    const message = { ...(await this.describe(incident, monitorName, 'trigger', subject)), ackable: true };
+    const where = { site: subject.host?.siteKey, timeZone: tenant?.timeZone ?? 'UTC' };
     const types = new Map<string, string>((await this.dataSource.query('SELECT id, type FROM alert_channels WHERE tenant_id = $1', [incident.tenantId]) as { id: string; type: string }[]).map((c) => [c.id, c.type]));
-    await this.customerNotices(incident, 'customer_down');
-    for (const step of await this.escalation.plan(incident)) {
+    await this.customerNotices(incident, 'customer_down', { subject, tenant });
+    for (const step of await this.escalation.plan(incident, subject)) {
       const at = new Date(escalateFrom.getTime() + step.delayMinutes * 60_000);
       // Pagers deduplicate per incident themselves; messages (e-mail, webhook) wait the grouping window for company.
       const pagers = step.channelIds.filter((c) => types.get(c) === 'pagerduty' || types.get(c) === 'opsgenie');
@@ -113,11 +115,11 @@ export class AlertsService {
    * Optional (per tenant, off by default) e-mail to the customers of the affected service: what is affected and
    * since when, in their words — no host names, addresses or probe output. Recovery is announced the same way.
    */
-  async customerNotices(incident: Incident, kind: 'customer_down' | 'customer_up'): Promise<void> {
+  async customerNotices(incident: Incident, kind: 'customer_down' | 'customer_up', known: { subject?: OutageSubject; tenant?: TenantFact } = {}): Promise<void> {
     if (incident.suppressed || !incident.serviceId) return;
-    const tenant = await this.tenants.of(incident.tenantId);
+    const tenant = 'tenant' in known ? known.tenant : await this.tenants.of(incident.tenantId);
     if (!tenant?.customerNotices) return;
-    const subject = await this.subjects.of(incident.hostId, incident.serviceId, incident.monitorId);
+    const subject = known.subject ?? (await this.subjects.of(incident.hostId, incident.serviceId, incident.monitorId));
     const recipients = subject.customers.filter((c) => c.email);
     if (!recipients.length || !subject.service) return;
     const service = subject.service.name;
@@ -213,8 +215,8 @@ export class AlertsService {
     );
   }
 
-  private async describe(incident: Incident, monitorName: string, kind: AlertMessage['kind']): Promise<AlertMessage> {
-    const subject = await this.subjects.of(incident.hostId, incident.serviceId, incident.monitorId);
+  private async describe(incident: Incident, monitorName: string, kind: AlertMessage['kind'], known?: OutageSubject): Promise<AlertMessage> {
+    const subject = known ?? (await this.subjects.of(incident.hostId, incident.serviceId, incident.monitorId));
     // Which vantages saw it: detection's state, read here until vantages have their own port (issue 14).
     const [seen]: { vantages: string[] }[] = await this.dataSource.query(
       "SELECT coalesce(array(SELECT jsonb_object_keys(ms.detector->'vantages') FROM monitor_states ms WHERE ms.monitor_id = $1), '{}') AS vantages",

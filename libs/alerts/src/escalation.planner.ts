@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Incident } from '#lib/incidents';
-import { OutageSubjects } from '#lib/inventory';
+import { type OutageSubject, OutageSubjects } from '#lib/inventory';
 import type { EscalationPolicy, QuietHours, RouteMatch } from './escalation-policy.entity.js';
 
 export interface PlannedStep {
@@ -60,7 +60,8 @@ export class EscalationPlanner {
     private readonly subjects: OutageSubjects,
   ) {}
 
-  async plan(incident: Incident): Promise<PlannedStep[]> {
+  /** `subject`: the outage's facts when the caller has read them already. */
+  async plan(incident: Incident, subject?: OutageSubject): Promise<PlannedStep[]> {
     const policies: EscalationPolicy[] = await this.dataSource.query(
       'SELECT id, name, match, steps, priority, repeat_minutes AS "repeatMinutes", quiet_hours AS "quietHours" FROM escalation_policies WHERE tenant_id = $1 ORDER BY priority, name',
       [incident.tenantId],
@@ -68,15 +69,15 @@ export class EscalationPlanner {
     const enabled: { id: string }[] = await this.dataSource.query('SELECT id FROM alert_channels WHERE tenant_id = $1 AND enabled', [incident.tenantId]);
     const live = new Set(enabled.map((c) => c.id));
     if (policies.length) {
-      const facts = await this.facts(incident);
+      const facts = await this.facts(incident, subject);
       const policy = policies.find((p) => matches(p.match, facts));
       if (policy) return expandSteps(policy, live).map((s) => ({ ...s, quietHours: policy.quietHours ?? undefined }));
     }
     return [{ index: 0, delayMinutes: 0, channelIds: [...live] }];
   }
 
-  private async facts(incident: Incident): Promise<IncidentFacts> {
-    const subject = await this.subjects.of(incident.hostId, incident.serviceId, incident.monitorId);
+  private async facts(incident: Incident, known?: OutageSubject): Promise<IncidentFacts> {
+    const subject = known ?? (await this.subjects.of(incident.hostId, incident.serviceId, incident.monitorId));
     return { severity: subject.severity ?? undefined, serviceType: subject.service?.type ?? null, customerIds: subject.customers.map((c) => c.id), hostTags: subject.host?.tags ?? [] };
   }
 }

@@ -14,7 +14,6 @@ export class DatabaseWatch implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('DatabaseWatch');
   private lastOkAt = Date.now();
   private loop?: PeriodicWorker;
-  private pinging = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -38,9 +37,8 @@ export class DatabaseWatch implements OnApplicationBootstrap, OnModuleDestroy {
     return silent > this.config.healthDbGraceMs ? silent : undefined;
   }
 
+  /** One ping at a time: the PeriodicWorker never starts a pass before the last one ended. */
   private async ping(timeoutMs: number): Promise<void> {
-    if (this.pinging) return;
-    this.pinging = true;
     try {
       await Promise.race([
         this.dataSource.query('SELECT 1'),
@@ -50,8 +48,6 @@ export class DatabaseWatch implements OnApplicationBootstrap, OnModuleDestroy {
       this.lastOkAt = Date.now();
     } catch (error) {
       this.logger.warn(`database unreachable for ${Date.now() - this.lastOkAt} ms: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      this.pinging = false;
     }
   }
 }

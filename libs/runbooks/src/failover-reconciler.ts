@@ -103,7 +103,10 @@ export class FailoverReconciler {
   private async evaluate(resourceId: string): Promise<void> {
     const resource = await this.resources.findOne({ where: { id: resourceId } });
     if (!resource) return;
-    const open = (await this.incidents.openOnHosts(resource.tenantId, resource.members.map((m) => m.hostId)))
+    // Read once per evaluation: the outages that trigger (not planned, on a member's monitors) come from it, and so
+    // does the health of the standbys and hypervisors.
+    const onMembers = await this.incidents.openOnHosts(resource.tenantId, resource.members.map((m) => m.hostId));
+    const open = onMembers
       .filter((i) => !i.planned && resource.members.some((m) => m.hostId === i.hostId && covers(m, i)))
       .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime());
     if (resource.kind === ResourceKind.lb_pool) return this.evaluatePool(resource, open);
@@ -130,11 +133,11 @@ export class FailoverReconciler {
       await say(`primary confirmed dead by its replicas (${verdict.evidence})`);
       params = { from: member.hostId };
     } else if (resource.kind === ResourceKind.vm) {
-      const placed = await this.placeVm(resource, member);
+      const placed = await this.placeVm(resource, member, onMembers);
       if ('refused' in placed) return this.settle(resource, { kind: 'vm_refused', text: `VM not restarted: ${placed.refused}`, page: true }, outage);
       params = { from: member.hostId, to: placed.hostId };
     } else {
-      const candidate = await this.healthyStandby(resource, member.hostId);
+      const candidate = healthyStandby(resource, member.hostId, onMembers);
       if (!candidate) return this.settle(resource, { kind: 'no_standby', text: 'no healthy standby to fail over to; an operator must act', page: true }, outage);
       params = { from: member.hostId, to: candidate };
     }
@@ -234,8 +237,7 @@ export class FailoverReconciler {
   }
 
   /** A dead hypervisor's VM goes to the first healthy member with room and no VM of its anti-affinity group. */
-  private async placeVm(resource: Resource, member: ResourceMember): Promise<{ hostId: string } | { refused: string }> {
-    const open = await this.incidents.openOnHosts(resource.tenantId, resource.members.map((m) => m.hostId));
+  private async placeVm(resource: Resource, member: ResourceMember, open: Incident[]): Promise<{ hostId: string } | { refused: string }> {
     const hosts = await this.hosts.find({ where: resource.members.map((m) => ({ id: m.hostId, tenantId: resource.tenantId })) });
     const candidates: Hypervisor[] = resource.members.map((m) => {
       const host = hosts.find((h) => h.id === m.hostId);
@@ -246,12 +248,6 @@ export class FailoverReconciler {
     return placeVm(placed.find((p) => p.resourceId === resource.id)!, candidates, placed);
   }
 
-  /** The first member in preference order, other than the failed one, with no open incident on its monitors. */
-  private async healthyStandby(resource: Resource, failed: string): Promise<string | undefined> {
-    const open = await this.incidents.openOnHosts(resource.tenantId, resource.members.map((m) => m.hostId));
-    return resource.members.find((m) => m.hostId !== failed && !open.some((i) => i.hostId === m.hostId && covers(m, i)))?.hostId;
-  }
-
   private resourcesWith(tenantId: string, hostIds: string[]): Promise<Resource[]> {
     const query = this.resources.createQueryBuilder('r').where('r.tenant_id = :tenantId', { tenantId });
     query.andWhere(`(${hostIds.map((_, i) => `r.members @> :m${i}::jsonb`).join(' OR ')})`, Object.fromEntries(hostIds.map((hostId, i) => [`m${i}`, JSON.stringify([{ hostId }])])));
@@ -259,7 +255,12 @@ export class FailoverReconciler {
   }
 }
 
+/** The first member in preference order, other than the failed one, with no open incident on its monitors. */
+function healthyStandby(resource: Resource, failed: string, open: Incident[]): string | undefined {
+  return resource.members.find((m) => m.hostId !== failed && !open.some((i) => covers(m, i)))?.hostId;
+}
+
 /** The member's outage is any of its listed monitors (every monitor of the host when none are listed). */
-function covers(member: ResourceMember, incident: Incident): boolean {
+export function covers(member: ResourceMember, incident: Incident): boolean {
   return member.hostId === incident.hostId && (member.monitorIds.length === 0 || member.monitorIds.includes(incident.monitorId));
 }

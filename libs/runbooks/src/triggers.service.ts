@@ -8,7 +8,7 @@ import { PlanContextFactory } from './engine/plan-context.js';
 import { RunNotices } from './engine/run-notices.js';
 import { tcpAnswers } from './reachable.js';
 import { FailbackPolicy, Resource, ResourceKind, type ResourceMember } from './entities/resource.entity.js';
-import { FailoverReconciler } from './failover-reconciler.js';
+import { covers, FailoverReconciler } from './failover-reconciler.js';
 import { Runbook } from './entities/runbook.entity.js';
 import { RunStatus } from './entities/run.entity.js';
 import { RunsService } from './runs.service.js';
@@ -63,7 +63,7 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
   /** Healthy: no open incident on the member's monitors, and the last recovery at least `holdMs` ago. */
   private async healthyFor(resource: Resource, member: ResourceMember, holdMs: number): Promise<boolean> {
     const open = await this.incidents.openOnHosts(resource.tenantId, [member.hostId]);
-    if (open.some((i) => member.monitorIds.length === 0 || member.monitorIds.includes(i.monitorId))) return false;
+    if (open.some((i) => covers(member, i))) return false;
     const recovered = await this.incidents.lastRecoveryOn(resource.tenantId, member.hostId, member.monitorIds);
     return !recovered || Date.now() - recovered.getTime() >= holdMs;
   }

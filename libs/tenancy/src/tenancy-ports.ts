@@ -23,11 +23,17 @@ export class ActorNames {
 }
 
 /** What other libraries may know of a tenant: its name, time zone, and whether its customers get outage notices. */
+export interface TenantFact {
+  name: string;
+  timeZone: string;
+  customerNotices: boolean;
+}
+
 @Injectable()
 export class TenantFacts {
   constructor(@InjectRepository(Tenant) private readonly tenants: Repository<Tenant>) {}
 
-  async of(tenantId: string): Promise<{ name: string; timeZone: string; customerNotices: boolean } | undefined> {
+  async of(tenantId: string): Promise<TenantFact | undefined> {
     const tenant = await this.tenants.findOne({ where: { id: tenantId }, select: { name: true, timeZone: true, customerNotices: true } });
     return tenant ? { name: tenant.name, timeZone: tenant.timeZone, customerNotices: tenant.customerNotices } : undefined;
   }
