@@ -326,7 +326,7 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     await api.app.get(IncidentsService).open(ref, new Date(), 'connection refused', { planned: false, flapping: true, suppressed: true });
     const banner = card.locator('[data-decision="held_flapping"]');
     await banner.waitFor({ timeout: 10_000 });
-    expect(await banner.textContent()).toMatch(/No failover yet:.*failover held: the primary is flapping \(1 loss in 10 min\).*people were paged/);
+    expect(await banner.textContent()).toMatch(/No failover yet:.*failover held: the primary is flapping \(1 loss in 10 min\).*an alert was raised \(its delivery is on the incident\)/);
     await screenshot(page, 'resources-held-failover');
     await banner.getByRole('button', { name: 'Act now' }).click();
     await expect.poll(() => card.locator('[data-decision]').count(), { timeout: 10_000 }).toBe(0);

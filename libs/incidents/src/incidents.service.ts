@@ -88,7 +88,7 @@ export class IncidentsService {
       await this.event(manager, incident, startedAt, 'opened', `${monitor.name} down: ${reason}`);
       if (context.planned) await this.event(manager, incident, startedAt, 'suppressed', 'inside a maintenance window: no alerts or runbooks, not counted against the SLA');
       if (context.hostIncidentId) await this.event(manager, incident, startedAt, 'suppressed', 'the host is down: grouped under the host incident');
-      if (context.flapping) await this.event(manager, incident, startedAt, 'suppressed', 'the monitor is flapping: runbooks held until it is stable');
+      if (context.flapping) await this.event(manager, incident, startedAt, 'suppressed', 'the monitor is flapping: no alert of its own; a primary\'s failover waits until it stays down (its resource says until when)');
       if (!monitor.serviceId) await this.groupServiceIncidents(manager, incident);
       // The outbox row commits with the incident: alerts and runbooks cannot miss it, whatever happens next.
       await this.outbox.write(manager, incident.tenantId, incident.id, 'opened', { monitorName: monitor.name });

@@ -62,7 +62,7 @@ function StandingDecision({ resource }: { resource: Resource }) {
       </p>
       <p className="muted">
         since {ago(resource.decisionSince)}
-        {resource.decisionPagedAt ? ' · people were paged' : ''} · looked at again every second
+        {resource.decisionPagedAt ? ' · an alert was raised (its delivery is on the incident)' : ''} · looked at again every second
       </p>
       {canAct && resource.decisionKind && OVERRIDABLE.has(resource.decisionKind) && (
         <button type="button" disabled={acted.fetching} onClick={() => void actNow({ id: resource.id })}>

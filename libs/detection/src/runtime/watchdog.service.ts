@@ -191,7 +191,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     } else if (action.kind === 'resolve') {
       await this.incidents.resolve(ref, new Date(action.at), change.reason);
     } else if (action.kind === 'flapping') {
-      await this.incidents.note(ref, new Date(action.at), 'flapping', action.flapping ? 'flapping: runbooks held until stable' : 'stable again', action.flapping);
+      await this.incidents.note(ref, new Date(action.at), 'flapping', action.flapping ? 'flapping: alerts held; a primary\'s failover waits until it stays down' : 'stable again', action.flapping);
     }
   }
 

@@ -77,7 +77,7 @@ export class Resource {
   @Column({ type: 'text', nullable: true }) decisionKind: DecisionKind | null;
   @Field(() => ID, { nullable: true, description: 'The incident the standing decision is about' }) @Column({ type: 'uuid', nullable: true }) decisionIncidentId: string | null;
   @Field(() => Date, { nullable: true }) @Column({ type: 'timestamptz', nullable: true }) decisionSince: Date | null;
-  @Field(() => Date, { nullable: true, description: 'When people were paged about the standing decision' }) @Column({ type: 'timestamptz', nullable: true }) decisionPagedAt: Date | null;
+  @Field(() => Date, { nullable: true, description: 'When an alert was raised about the standing decision (its delivery is in the incident\'s notifications)' }) @Column({ type: 'timestamptz', nullable: true }) decisionPagedAt: Date | null;
   /** An operator said "act now" for this incident: flap damping and cooldown no longer hold its failover. */
   @Column({ type: 'uuid', nullable: true }) actNowIncidentId: string | null;
   @Field() @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
