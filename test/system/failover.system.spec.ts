@@ -1,16 +1,8 @@
 import { queryAuthoritative } from '#lib/executors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Company, RUN_FIELDS } from './support/company.js';
+import { Company } from './support/company.js';
 import { type BindServer, type Haproxy, type PowerDns, startBind, startHaproxy, startKeepalived, startPowerDns } from './support/lab-services.js';
 
-interface Run {
-  id: string;
-  status: string;
-  statusReason: string | null;
-  trigger: string;
-  runbookName: string;
-  steps: { name: string; type: string; status: string; error: string | null; actions: { kind: string; target: string; command: string; ok: boolean; note: string | null; exitCode: number | null }[]; stdout: string; stderr: string }[];
-}
 interface ResourceState {
   primaryHostId: string;
   primaryReason: string;
@@ -27,7 +19,7 @@ describe('failover in a lab of network namespaces: real sshd, BIND, HAProxy', ()
   let vip: string;
 
   const resource = (id: string) => company.gql<{ resource: ResourceState }>(`{ resource(id: "${id}") { primaryHostId primaryReason fencePending drained activeRun { id } } }`).then((d) => d.resource);
-  const runs = (resourceId: string) => company.gql<{ runs: { nodes: Run[] } }>(`{ runs(filter: {resourceId: "${resourceId}"}, first: 50) { nodes { ${RUN_FIELDS} } } }`).then((d) => d.runs.nodes);
+  const runs = (resourceId: string) => company.runs(resourceId);
   const holdsVip = (host: string) => company.lab.exec(host, ['ip', '-o', 'addr', 'show', 'dev', 'eth0']).includes(` ${vip}/`);
 
   beforeAll(async () => {
@@ -54,7 +46,7 @@ describe('failover in a lab of network namespaces: real sshd, BIND, HAProxy', ()
     expect(preview.dryRunRunbook[0]!.actions[0]!.command).toContain('key hmac-sha256:vigia-key ********');
     expect(preview.dryRunRunbook[0]!.actions[0]!.command).not.toContain(bind.secret);
     const run = (await company.gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${created.createResource.runbookId}", resourceId: "${id}", params: {from: "web1", to: "web2"}}) { id } }`)).startRun;
-    const done = await company.finished<Run>(run.id, 'the DNS run to finish');
+    const done = await company.finished(run.id, 'the DNS run to finish');
     expect(done.status, JSON.stringify(done.steps)).toBe('succeeded');
     expect(done.steps[0]!.actions.map((a) => [a.kind, a.ok])).toEqual([['local', true], ['dns-query', true]]);
     expect(await queryAuthoritative(bind.address, 53, 'www.lab.test', 'A', 1000)).toEqual([lab.host('web2').address]);
@@ -63,7 +55,7 @@ describe('failover in a lab of network namespaces: real sshd, BIND, HAProxy', ()
     // A wrong key is refused by the server and the run says so.
     await company.gql(`mutation { updateResource(id: "${id}", input: {secrets: {tsigSecret: "${Buffer.alloc(32, 1).toString('base64')}"}}) { id } }`);
     const bad = (await company.gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${created.createResource.runbookId}", resourceId: "${id}", params: {from: "web2", to: "web1"}}) { id } }`)).startRun;
-    const failed = await company.finished<Run>(bad.id, 'the bad-key run to finish');
+    const failed = await company.finished(bad.id, 'the bad-key run to finish');
     expect(failed.status).toBe('failed');
     expect(failed.steps[0]!.error).toMatch(/tsig|BADSIG|NOTAUTH|refused/i);
     expect(await queryAuthoritative(bind.address, 53, 'www.lab.test', 'A', 1000)).toEqual([lab.host('web2').address]);
@@ -71,7 +63,7 @@ describe('failover in a lab of network namespaces: real sshd, BIND, HAProxy', ()
     // nsupdate run on a host over SSH (e.g. one allowed by the server's ACL) instead of on the Vigia machine.
     await company.gql(`mutation { updateResource(id: "${id}", input: {config: {server: "${bind.address}", zone: "lab.test", name: "www", ttl: 30, tsigKeyName: "${bind.keyName}", via: "${ids.web1}"}, secrets: {tsigSecret: "${bind.secret}"}}) { id } }`);
     const via = (await company.gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${created.createResource.runbookId}", resourceId: "${id}", params: {from: "web2", to: "web1"}}) { id } }`)).startRun;
-    const viaDone = await company.finished<Run>(via.id, 'the nsupdate-over-SSH run to finish');
+    const viaDone = await company.finished(via.id, 'the nsupdate-over-SSH run to finish');
     expect(viaDone.status, JSON.stringify(viaDone.steps)).toBe('succeeded');
     expect(viaDone.steps[0]!.actions[0]).toMatchObject({ kind: 'ssh', command: expect.stringMatching(/^nsupdate <<< /) });
     expect(viaDone.steps[0]!.actions[0]!.target).toMatch(/^web1 /);
@@ -87,7 +79,7 @@ describe('failover in a lab of network namespaces: real sshd, BIND, HAProxy', ()
     const id = created.createResource.id;
     expect(await queryAuthoritative(pdns.address, pdns.port, 'www.pdns.test', 'A', 1000)).toEqual([lab.host('web1').address]);
     const run = (await company.gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${created.createResource.runbookId}", resourceId: "${id}", params: {to: "web2"}}) { id } }`)).startRun;
-    const done = await company.finished<Run>(run.id, 'the PowerDNS run to finish');
+    const done = await company.finished(run.id, 'the PowerDNS run to finish');
     expect(done.status, JSON.stringify(done.steps)).toBe('succeeded');
     expect(done.steps[0]!.actions[0]).toMatchObject({ kind: 'http', exitCode: 204, command: expect.stringMatching(/^PATCH http:\/\/.*\/api\/v1\/servers\/localhost\/zones\/pdns\.test\. .*"changetype":"REPLACE"/) });
     expect(await queryAuthoritative(pdns.address, pdns.port, 'www.pdns.test', 'A', 1000)).toEqual([lab.host('web2').address]);
@@ -101,7 +93,7 @@ describe('failover in a lab of network namespaces: real sshd, BIND, HAProxy', ()
       i: { source: 'name: echo-arg\nparams: { value: { type: string } }\nsteps:\n  - name: print\n    type: ssh.exec\n    with: { host: web1, argv: [printf, "<%s>", "{{ params.value }}"] }\n' },
     });
     const run = (await company.gql<{ startRun: { id: string } }>('mutation($i: StartRunInput!) { startRun(input: $i) { id } }', { i: { runbookId: runbook.createRunbook.id, params: { value: hostile } } })).startRun;
-    const done = await company.finished<Run>(run.id, 'the echo run to finish');
+    const done = await company.finished(run.id, 'the echo run to finish');
     expect(done.status, JSON.stringify(done.steps)).toBe('succeeded');
     expect(done.steps[0]!.stdout).toBe(`<${hostile}>`);
     for (const n of [1, 2, 3]) expect(() => company.lab.exec('web1', ['test', '-e', `/tmp/vigia-pwned-${n}`])).toThrow();
@@ -116,14 +108,14 @@ describe('failover in a lab of network namespaces: real sshd, BIND, HAProxy', ()
     const preview = await company.gql<{ dryRunRunbook: { actions: { target: string }[] }[] }>(`{ dryRunRunbook(input: {runbookId: "${runbook.createRunbook.id}"}) { actions { target } } }`);
     expect(preview.dryRunRunbook[0]!.actions[0]!.target).toBe(`dns1 (root@${lab.host('dns1').address}:22 via ${lab.host('web2').address})`);
     const run = (await company.gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${runbook.createRunbook.id}"}) { id } }`)).startRun;
-    const done = await company.finished<Run>(run.id, 'the jump-host run to finish');
+    const done = await company.finished(run.id, 'the jump-host run to finish');
     expect(done.status, JSON.stringify(done.steps)).toBe('succeeded');
     expect(done.steps[0]!.stdout.split(' ')[0]).toBe(lab.host('web2').address);
 
     // A host whose key is not the pinned one is refused before any command is sent.
     await company.gql(`mutation { updateHost(id: "${ids.dns1}", input: {sshHostKey: "SHA256:${'B'.repeat(43)}"}) { id } }`);
     const refused = (await company.gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${runbook.createRunbook.id}"}) { id } }`)).startRun;
-    const failed = await company.finished<Run>(refused.id, 'the run against a changed host key to fail');
+    const failed = await company.finished(refused.id, 'the run against a changed host key to fail');
     expect(failed.status).toBe('failed');
     expect(failed.steps[0]!.error).toMatch(/host key of .* changed: SHA256:.*, pinned SHA256:B{43}/);
     expect(failed.steps[0]!.stdout).toBe('');
@@ -226,7 +218,7 @@ describe('failover in a lab of network namespaces: real sshd, BIND, HAProxy', ()
     const id = created.createResource.id;
     const move = async (from: string, to: string) => {
       const run = (await company.gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${created.createResource.runbookId}", resourceId: "${id}", params: {from: "${from}", to: "${to}"}}) { id } }`)).startRun;
-      return company.finished<Run>(run.id, `the keepalived move to ${to}`, 30_000);
+      return company.finished(run.id, `the keepalived move to ${to}`, 30_000);
     };
     const there = await move('web1', 'web2');
     expect(there.status, JSON.stringify(there.steps)).toBe('succeeded');

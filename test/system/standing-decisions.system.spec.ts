@@ -1,13 +1,8 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Company, RUN_FIELDS } from './support/company.js';
+import { Company } from './support/company.js';
 import { ADMIN, LabMariaDb, REPL, Writer } from './support/lab-mariadb.js';
 
-interface Run {
-  id: string;
-  status: string;
-  trigger: string;
-}
 interface ResourceState {
   primaryHostId: string;
   fencePending: string[];
@@ -25,7 +20,7 @@ const RESOURCE = 'primaryHostId fencePending decision decisionKind decisionPaged
 describe('standing failover decisions in the lab: flapping and partition-then-crash', () => {
   let company: Company;
   const resource = (id: string) => company.gql<{ resource: ResourceState }>(`{ resource(id: "${id}") { ${RESOURCE} } }`).then((d) => d.resource);
-  const runs = (resourceId: string) => company.gql<{ runs: { nodes: Run[] } }>(`{ runs(filter: {resourceId: "${resourceId}"}, first: 50) { nodes { ${RUN_FIELDS} } } }`).then((d) => d.runs.nodes);
+  const runs = (resourceId: string) => company.runs(resourceId);
   const pages = async (incidentId: string) =>
     (await company.api.app.get(DataSource).query("SELECT count(*)::int AS n FROM notifications WHERE incident_id = $1 AND kind = 'runbook'", [incidentId]) as { n: number }[])[0]!.n;
 
@@ -133,7 +128,7 @@ describe('standing failover decisions in the lab: flapping and partition-then-cr
     expect(seconds).toBeLessThan(10);
     const [run] = await runs(id);
     expect(run).toMatchObject({ trigger: 'incident' });
-    const done = await company.finished<Run>(run!.id);
+    const done = await company.finished(run!.id);
     expect(done.status).toBe('succeeded');
     const state = await resource(id);
     expect([ids.db2, ids.db3]).toContain(state.primaryHostId);

@@ -1,15 +1,8 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Company, RUN_FIELDS } from './support/company.js';
+import { Company } from './support/company.js';
 
-interface Run {
-  id: string;
-  status: string;
-  trigger: string;
-  runbookName: string;
-  steps: { name: string; status: string; error: string | null; stdout: string; actions: { target: string; command: string; ok: boolean }[] }[];
-}
 
 /**
  * The lab has no hypervisor. Each lab hypervisor gets a `virsh` that replays what libvirt answers (recorded from
@@ -57,8 +50,7 @@ describe('VM recovery in the lab: a dead hypervisor, its VM started elsewhere wi
     });
     lab.isolate('hv1');
     const run = await company.until('the recovery run to finish', async () => {
-      const d = await company.gql<{ runs: { nodes: Run[] } }>(`{ runs(filter: {resourceId: "${created.createResource.id}"}) { nodes { ${RUN_FIELDS} } } }`);
-      const r = d.runs.nodes[0];
+      const [r] = await company.runs(created.createResource.id);
       return r && ['succeeded', 'failed'].includes(r.status) && r;
     }, 40_000, 250);
     expect(run, JSON.stringify(run)).toMatchObject({ status: 'succeeded', trigger: 'incident', runbookName: 'builtin/vm-recovery' });

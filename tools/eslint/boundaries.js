@@ -28,7 +28,7 @@ export const ALLOWED_DEPENDENCIES = {
   incidents: ['common', 'config', 'inventory', 'observability', 'tenancy'],
   detection: ['common', 'config', 'incidents', 'inventory', 'observability', 'persistence', 'probes', 'secrets', 'tenancy'],
   alerts: ['common', 'config', 'egress', 'incidents', 'inventory', 'mail', 'secrets', 'tenancy'],
-  runbooks: ['common', 'config', 'egress', 'executors', 'incidents', 'inventory', 'persistence', 'probes', 'secrets', 'tenancy'],
+  runbooks: ['common', 'config', 'detection', 'egress', 'executors', 'incidents', 'inventory', 'persistence', 'probes', 'secrets', 'tenancy'],
   reports: ['common', 'config', 'detection', 'incidents', 'inventory', 'mail', 'secrets', 'tenancy'],
 };
 

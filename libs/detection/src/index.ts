@@ -1,6 +1,7 @@
 // The watchdog runtime (runtime/), the API's read models of it (read-models/), and the tables both use (entities/).
 export { WatchdogModule } from './runtime/watchdog.module.js';
 export { WatchdogStatusModule } from './read-models/watchdog-status.module.js';
+export { MonitorHealth, MonitorHealthModule, type HostMonitorHealth } from './read-models/monitor-health.js';
 export { DETECTION_ENTITIES } from './entities/index.js';
 export { WatchdogHeartbeatService } from './runtime/watchdog-heartbeat.service.js';
 export { WatchdogService } from './runtime/watchdog.service.js';

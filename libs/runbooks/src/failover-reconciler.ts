@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { MonitorHealth } from '#lib/detection';
 import { type Incident, IncidentsService } from '#lib/incidents';
 import { Host } from '#lib/inventory';
 import { PlanContextFactory } from './engine/plan-context.js';
@@ -18,6 +19,20 @@ export const FLAP_STABLE_SECONDS = 60;
 const FLAP_WINDOW_MS = 10 * 60_000;
 /** A replicas' verdict younger than this is reused: the MySQL check is a few round trips per replica. */
 const VERDICT_FRESH_MS = 1000;
+/**
+ * "Dead", asked after the outage's first failed probe, stays good this long: the primary's probes have kept failing
+ * since (the outage was confirmed after it), so the check started at the first failure is the incident's evidence.
+ */
+const DEAD_VERDICT_FRESH_MS = 5000;
+
+/** One replicas' check: when it was started, about which primary, and its answer (pending while it runs). */
+interface Asked {
+  hostId: string;
+  startedAt: number;
+  at?: number;
+  verdict: Promise<Verdict>;
+  settled?: Verdict;
+}
 
 /** Why Vigia does not act (yet), and whether that is worth waking someone. */
 interface Decision {
@@ -41,7 +56,7 @@ export class FailoverReconciler {
   /** One evaluation per resource at a time in this process; a request during one runs once more after it. */
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
-  private readonly verdicts = new Map<string, { at: number; incidentId: string; verdict: Verdict }>();
+  private readonly verdicts = new Map<string, Asked>();
 
   constructor(
     @InjectRepository(Resource) private readonly resources: Repository<Resource>,
@@ -52,7 +67,31 @@ export class FailoverReconciler {
     private readonly contexts: PlanContextFactory,
     private readonly dataSource: DataSource,
     private readonly announcer: RunAnnouncer,
+    private readonly health: MonitorHealth,
   ) {}
+
+  /**
+   * The replicas' check of a MySQL primary starts at its first failed probe (the detector's `suspect`), beside the
+   * detector's own confirmation, instead of after it: when the outage is confirmed seconds later, the replicas have
+   * usually answered already. Only asks; nothing is changed, noted or paged until an incident opens.
+   */
+  async precheckSuspects(): Promise<void> {
+    const groups = await this.resources.createQueryBuilder('r')
+      .where('r.kind = :kind AND r.primary_host_id IS NOT NULL AND r.runbook_id IS NOT NULL', { kind: ResourceKind.mysql_group })
+      .getMany();
+    if (!groups.length) return;
+    const suspects = await this.health.suspectOn([...new Set(groups.map((g) => g.primaryHostId!))]);
+    for (const suspect of suspects) {
+      for (const resource of groups.filter((g) => g.primaryHostId === suspect.hostId)) {
+        const member = resource.members.find((m) => m.hostId === suspect.hostId);
+        if (!member || (member.monitorIds.length && !member.monitorIds.includes(suspect.monitorId))) continue;
+        const asked = this.verdicts.get(resource.id);
+        // Asked already since this failure began (or being asked): nothing to add.
+        if (asked && asked.hostId === suspect.hostId && asked.startedAt >= suspect.since.getTime() && (!asked.at || Date.now() - asked.at < VERDICT_FRESH_MS)) continue;
+        void this.ask(resource, suspect.hostId).verdict.catch(() => undefined);
+      }
+    }
+  }
 
   /** An incident opened or was released from flap damping (from the outbox): every resource of its host, now. */
   async incidentChanged(incident: Incident, opened: boolean): Promise<void> {
@@ -223,17 +262,39 @@ export class FailoverReconciler {
     else if (!same) await this.notices.note(resource.tenantId, incident.id, text);
   }
 
-  /** The replicas' opinion of the primary, at most a second old and taken after the outage began. */
+  /**
+   * The replicas' opinion of the primary, taken after the outage began (its first failed probe): "dead" stays good
+   * for a few seconds, anything else at most a second (every 5 s past `confirmSeconds`, a long partition, so a
+   * standing "no failover" does not keep an SSH session per replica open without end). A check still running —
+   * started at the first failed probe by `precheckSuspects` — is waited for, not repeated.
+   */
   private async replicasVerdict(resource: Resource, outage: Incident): Promise<Verdict> {
-    const cached = this.verdicts.get(resource.id);
-    // Asked every second while the outage is young; past `confirmSeconds` (a long partition) every 5 s, so a standing
-    // "no failover" does not keep an SSH session per replica open without end.
+    const asked = this.verdicts.get(resource.id);
     const young = Date.now() - outage.openedAt.getTime() < Number(resource.config.confirmSeconds ?? 30) * 1000;
-    if (cached && cached.incidentId === outage.id && Date.now() - cached.at < (young ? VERDICT_FRESH_MS : 5 * VERDICT_FRESH_MS)) return cached.verdict;
-    const ctx = this.contexts.create(resource.tenantId, resource, { incidentId: outage.id });
-    const verdict: Verdict = await replicasConfirmLoss(ctx, outage.hostId).catch((e: unknown) => ({ dead: false, evidence: `the replicas could not be asked: ${(e as Error).message}`, final: false }));
-    this.verdicts.set(resource.id, { at: Date.now(), incidentId: outage.id, verdict });
-    return verdict;
+    if (asked && asked.hostId === outage.hostId && asked.startedAt >= outage.openedAt.getTime()) {
+      if (!asked.settled) return asked.verdict;
+      const age = Date.now() - asked.at!;
+      if (age < (asked.settled.dead ? DEAD_VERDICT_FRESH_MS : young ? VERDICT_FRESH_MS : 5 * VERDICT_FRESH_MS)) return asked.settled;
+    }
+    return this.ask(resource, outage.hostId).verdict;
+  }
+
+  /** Starts one replicas' check of `primaryId` and remembers it (its answer never throws). */
+  private ask(resource: Resource, primaryId: string): Asked {
+    const ctx = this.contexts.create(resource.tenantId, resource, {});
+    const asked: Asked = {
+      hostId: primaryId,
+      startedAt: Date.now(),
+      verdict: replicasConfirmLoss(ctx, primaryId)
+        .catch((e: unknown): Verdict => ({ dead: false, evidence: `the replicas could not be asked: ${(e as Error).message}`, final: false }))
+        .then((verdict) => {
+          asked.settled = verdict;
+          asked.at = Date.now();
+          return verdict;
+        }),
+    };
+    this.verdicts.set(resource.id, asked);
+    return asked;
   }
 
   /** A dead hypervisor's VM goes to the first healthy member with room and no VM of its anti-affinity group. */

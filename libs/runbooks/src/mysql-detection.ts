@@ -4,8 +4,11 @@ import type { PlanContext, ResolvedHost } from './steps/step.js';
 
 export type Verdict = { dead: true; evidence: string } | { dead: false; evidence: string; final: boolean };
 
-/** How long a replica's host may try to open a TCP connection to the primary: a live primary answers in milliseconds. */
-export const DIRECT_CONNECT_SECONDS = 1.5;
+/**
+ * How long a replica's host may try to open a TCP connection to the primary: a live primary answers a SYN in
+ * milliseconds (a replica in another region in tens), so a second is generous, and it is a second of the failover.
+ */
+export const DIRECT_CONNECT_SECONDS = 1;
 /** The whole SSH round trip (key exchange, shell, the attempt above): a replica host slower than this gives no answer. */
 const DIRECT_SSH_MS = 4000;
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { VigiaException, withDatabaseErrors } from '#lib/common';
+import { MonitorHealth } from '#lib/detection';
 import { isDnsName } from '#lib/executors';
 import { Host, Monitor } from '#lib/inventory';
 import { IncidentsService } from '#lib/incidents';
@@ -14,7 +15,7 @@ import { memberRole, type ReplicationSeen } from './member-roles.js';
 import { RunbooksService } from './runbooks.service.js';
 import { EgressPolicy } from '#lib/egress';
 import { PlanContextFactory } from './engine/plan-context.js';
-import { bootConfigAction } from './steps/mysql-boot-config.js';
+import { memberSafetyActions } from './steps/mysql-boot-config.js';
 
 export interface ResourceFields {
   name?: string;
@@ -107,6 +108,7 @@ export class ResourcesService {
     private readonly egress: EgressPolicy,
     private readonly incidents: IncidentsService,
     private readonly contexts: PlanContextFactory,
+    private readonly health: MonitorHealth,
   ) {
     this.scope = new TenantScopedRepository(resources, 'resource');
     this.hosts = new TenantScopedRepository(hosts, 'host');
@@ -118,12 +120,8 @@ export class ResourcesService {
     const replicating: ReplicationSeen = new Map();
     if (resource.kind === ResourceKind.mysql_group) {
       // The members' MySQL monitors as last probed: "replicating from …" is the probe's word for a healthy replica.
-      const rows: { hostId: string; monitorId: string; replicating: boolean }[] = await this.dataSource.query(
-        `SELECT m.host_id AS "hostId", m.id AS "monitorId", (s.health = 'up' AND coalesce(s.last_reason, '') LIKE '%replicating from%') AS replicating
-           FROM monitors m JOIN monitor_states s ON s.monitor_id = m.id
-          WHERE m.tenant_id = $1 AND m.type = 'mysql' AND m.enabled AND m.deleted_at IS NULL AND m.host_id = ANY($2::uuid[])`,
-        [resource.tenantId, resource.members.map((m) => m.hostId)],
-      );
+      const rows = (await this.health.ofHosts(resource.tenantId, resource.members.map((m) => m.hostId), 'mysql'))
+        .map((r) => ({ ...r, replicating: r.health === 'up' && (r.lastReason ?? '').includes('replicating from') }));
       for (const member of resource.members) {
         const seen = rows.filter((r) => r.hostId === member.hostId && (member.monitorIds.length === 0 || member.monitorIds.includes(r.monitorId)));
         if (seen.length) replicating.set(member.hostId, seen.some((r) => r.replicating));
@@ -187,9 +185,10 @@ export class ResourcesService {
   }
 
   /**
-   * A MySQL group's members must boot read-only (docs/runbooks.md): a restarted former primary that starts writable
-   * takes writes before anyone can fence it. Checked over SSH when the group is saved, each member's verdict kept as
-   * its warning (also refreshed by every failover). Bounded: the sessions run side by side, each at most 4 s.
+   * A MySQL group's members must boot read-only, and not announce addresses they no longer hold (arp_announce=2,
+   * docs/runbooks.md): a restarted or returning former primary would otherwise take writes before anyone can fence
+   * it. Checked over SSH when the group is saved, each member's verdict kept as its warning (also refreshed by every
+   * failover). Bounded: the sessions run side by side, each at most 4 s.
    */
   private async checkBootConfig(resource: Resource): Promise<Resource> {
     if (resource.kind !== ResourceKind.mysql_group) return resource;
@@ -198,8 +197,9 @@ export class ResourcesService {
       try {
         const host = await ctx.resolveHost(member.hostId, 'members', false);
         if (!host.ssh) return { ...member, warning: `not checked: ${host.sshProblem ?? 'no SSH access'}` };
-        const result = await bootConfigAction(host, 'members').run({ signal: AbortSignal.timeout(5000), onData: () => undefined });
-        return { ...member, warning: result.ok ? null : (result.note ?? 'not checked') };
+        const results = await Promise.all(memberSafetyActions(host, resource.config.writerInterface, 'members').map((a) => a.run({ signal: AbortSignal.timeout(5000), onData: () => undefined })));
+        const problems = results.filter((r) => !r.ok).map((r) => r.note ?? 'not checked');
+        return { ...member, warning: problems.length ? problems.join('; ') : null };
       } catch (error) {
         return { ...member, warning: `not checked: ${(error as Error).message}` };
       }

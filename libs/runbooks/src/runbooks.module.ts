@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Host, Monitor } from '#lib/inventory';
+import { MonitorHealthModule } from '#lib/detection';
 import { Incident, IncidentsModule } from '#lib/incidents';
 import { InventoryModule } from '#lib/inventory';
 import { ProbesModule } from '#lib/probes';
@@ -25,7 +26,7 @@ import { IncidentRunStatusModule } from './incident-run-status.js';
 
 export const RUNBOOK_ENTITIES = [Resource, Runbook, RunbookVersion, RunbookRun, RunStep];
 
-const imports = [TypeOrmModule.forFeature([...RUNBOOK_ENTITIES, Host, Monitor, Incident]), IncidentsModule, TenancyPortsModule, InventoryModule, ProbesModule, IncidentRunStatusModule];
+const imports = [TypeOrmModule.forFeature([...RUNBOOK_ENTITIES, Host, Monitor, Incident]), IncidentsModule, MonitorHealthModule, TenancyPortsModule, InventoryModule, ProbesModule, IncidentRunStatusModule];
 const shared = [PlanContextFactory, RunAnnouncer, RunNotices, StepRegistryProvider, RunbooksService, RunsService];
 
 /** The watchdog side: triggers from incidents and the sweep, and the worker that executes runs. */

@@ -14,6 +14,8 @@ import { RunStatus } from './entities/run.entity.js';
 import { RunsService } from './runs.service.js';
 
 const SWEEP_MS = 1000;
+/** How often suspect MySQL primaries are looked for: the replicas' check should start within this of a first failure. */
+const SUSPECT_POLL_MS = 250;
 /** A returning member's first-contact check: a host on the network answers a SYN in milliseconds. */
 const FIRST_CONTACT_MS = 500;
 /** After a fence run started for a member, the next one no sooner than this (a failed run is retried, not spun). */
@@ -29,6 +31,7 @@ const SSH_ONLY_RETRY_MS = 60_000;
 export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('RunbookTriggers');
   private readonly loop = new PeriodicWorker('runbook triggers', () => this.sweep(), { everyMs: SWEEP_MS, onError: (e) => this.logger.warn(`sweep: ${(e as Error).message}`) });
+  private readonly suspects = new PeriodicWorker('suspect MySQL primaries', () => this.failovers.precheckSuspects(), { everyMs: SUSPECT_POLL_MS, onError: (e) => this.logger.warn(`suspect primaries: ${(e as Error).message}`) });
   /** When a fence run last started per resource and member (this watchdog's memory; a restart just retries sooner). */
   private readonly fenceStarted = new Map<string, number>();
 
@@ -45,10 +48,11 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
 
   onApplicationBootstrap(): void {
     this.loop.start();
+    this.suspects.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.loop.stop();
+    await Promise.all([this.loop.stop(), this.suspects.stop()]);
     await this.failovers.drain();
   }
 

@@ -87,6 +87,11 @@ export class Company {
   }
 
   /** Polls until `check` returns a value (not undefined/false), or fails with `what`. */
+  /** The runs of a resource, newest first. */
+  async runs(resourceId: string, first = 50): Promise<Run[]> {
+    return (await this.gql<{ runs: { nodes: Run[] } }>(`{ runs(filter: {resourceId: "${resourceId}"}, first: ${first}) { nodes { ${RUN_FIELDS} } } }`)).runs.nodes;
+  }
+
   async until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -98,9 +103,9 @@ export class Company {
   }
 
   /** Polls a run until it has succeeded or failed; answers it with RUN_FIELDS. */
-  finished<R extends { status: string }>(runId: string, what = 'the run to finish', timeoutMs = 30_000): Promise<R> {
+  finished(runId: string, what = 'the run to finish', timeoutMs = 30_000): Promise<Run> {
     return this.until(what, async () => {
-      const r = (await this.gql<{ run: R }>(`{ run(id: "${runId}") { ${RUN_FIELDS} } }`)).run;
+      const r = (await this.gql<{ run: Run }>(`{ run(id: "${runId}") { ${RUN_FIELDS} } }`)).run;
       return ['succeeded', 'failed'].includes(r.status) && r;
     }, timeoutMs);
   }
@@ -152,4 +157,25 @@ export class Company {
   }
 }
 
-export const RUN_FIELDS = 'id status statusReason trigger runbookName steps { name type status error actions { kind target command ok note exitCode ms } stdout stderr }';
+export const RUN_FIELDS = 'id status statusReason trigger runbookName startedAt steps { name type status error startedAt finishedAt actions { kind target command ok note exitCode ms } stdout stderr }';
+
+/** A run as RUN_FIELDS reads it. */
+export interface Run {
+  id: string;
+  status: string;
+  statusReason: string | null;
+  trigger: string;
+  runbookName: string;
+  startedAt: string | null;
+  steps: {
+    name: string;
+    type: string;
+    status: string;
+    error: string | null;
+    startedAt: string;
+    finishedAt: string | null;
+    actions: { kind: string; target: string; command: string; ok: boolean; note: string | null; exitCode: number | null; ms?: number }[];
+    stdout: string;
+    stderr: string;
+  }[];
+}

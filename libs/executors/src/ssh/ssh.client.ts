@@ -47,9 +47,9 @@ function baseConfig(host: string, port: number, timeoutMs: number): ConnectConfi
 }
 
 /** Opens an authenticated session, refusing any host whose key is not the pinned one. */
-async function connect(target: SshTarget, timeoutMs: number, sock?: Duplex): Promise<SshClient> {
+async function connect(target: SshTarget, timeoutMs: number, sock?: Duplex, resolved?: string): Promise<SshClient> {
   if (!target.hostKey) throw new SshHostKeyError(`host key of ${target.host}:${target.port} is not pinned; pin it first`);
-  const address = sock ? target.host : (await target.egress.resolve(target.host)).address;
+  const address = sock ? target.host : (resolved ?? (await target.egress.resolve(target.host)).address);
   return new Promise((resolve, reject) => {
     const client = new Client();
     let seenKey = '';
@@ -69,6 +69,84 @@ async function connect(target: SshTarget, timeoutMs: number, sock?: Duplex): Pro
       },
     });
   });
+}
+
+/**
+ * How long a direct session stays open after its last command, for the next command to the same host with the same
+ * credentials and pinned key: a failover's steps and checks follow each other within seconds, and a new session
+ * costs a key exchange (≈ 0.4 s here). OpenSSH's ControlPersist (Ansible keeps 60 s) does the same.
+ */
+const IDLE_MS = 10_000;
+
+interface Pooled {
+  client: SshClient;
+  users: number;
+  idle?: NodeJS.Timeout;
+}
+
+/** Open direct sessions by host address, port, user, credentials and pinned key: a changed pin never reuses one. */
+const sessions = new Map<string, Pooled>();
+
+interface Lease {
+  client: SshClient;
+  /** Done with it: a pooled session stays open for IDLE_MS, a tunnelled one closes. */
+  release: () => void;
+  /** Something went wrong on it (timeout, abort): close it, never hand it out again. */
+  discard: () => void;
+  reused: boolean;
+}
+
+/**
+ * A session for one command. Direct connections are kept for the next command (the egress policy is judged on every
+ * call, before a session is reused); a connection through a bastion is made for the command and closed after.
+ */
+async function lease(target: SshTarget, timeoutMs: number): Promise<Lease> {
+  if (target.jump) {
+    const { client, close } = await connectVia(target, timeoutMs);
+    return { client, release: close, discard: close, reused: false };
+  }
+  if (!target.hostKey) throw new SshHostKeyError(`host key of ${target.host}:${target.port} is not pinned; pin it first`);
+  const address = (await target.egress.resolve(target.host)).address;
+  const key = createHash('sha256').update([address, target.port, target.username, target.hostKey, target.privateKey].join('\0')).digest('hex');
+  let pooled = sessions.get(key);
+  const reused = pooled !== undefined;
+  if (!pooled) {
+    const client = await connect(target, timeoutMs, undefined, address);
+    const entry: Pooled = { client, users: 0 };
+    const forget = (): void => {
+      clearTimeout(entry.idle);
+      if (sessions.get(key) === entry) sessions.delete(key);
+    };
+    client.on('close', forget);
+    client.on('error', forget);
+    sessions.set(key, entry);
+    pooled = entry;
+  }
+  const entry = pooled;
+  entry.users += 1;
+  clearTimeout(entry.idle);
+  let done = false;
+  return {
+    client: entry.client,
+    reused,
+    release: () => {
+      if (done) return;
+      done = true;
+      entry.users -= 1;
+      if (entry.users > 0) return;
+      entry.idle = setTimeout(() => {
+        if (sessions.get(key) === entry) sessions.delete(key);
+        entry.client.end();
+      }, IDLE_MS).unref();
+    },
+    discard: () => {
+      if (done) return;
+      done = true;
+      entry.users -= 1;
+      if (sessions.get(key) === entry) sessions.delete(key);
+      entry.client.end();
+    },
+  };
 }
 
 /** Connects directly, or through the jump host with a TCP forward from it (as `ssh -J` does). */
@@ -92,13 +170,30 @@ async function connectVia(target: SshTarget, timeoutMs: number): Promise<{ clien
 
 /**
  * Runs one command over SSH with key authentication, refusing any host whose key is not the pinned one (a changed
- * key is a possible man in the middle: never "accept and continue"). Output is captured up to 64 KiB per stream.
+ * key is a possible man in the middle: never "accept and continue"; a session is only reused under the same pin).
+ * Output is captured up to 64 KiB per stream.
  * `command` is one shell line: callers build it with `shellCommand(argv)` so values cannot add syntax.
  */
 export async function sshExec(target: SshTarget, command: string, timeoutMs: number, options: SshExecOptions | AbortSignal = {}): Promise<SshResult> {
   const opts: SshExecOptions = options instanceof AbortSignal ? { signal: options } : options;
   if (opts.signal?.aborted) throw new Error('aborted');
-  const { client, close } = await connectVia(target, timeoutMs);
+  const session = await lease(target, timeoutMs);
+  try {
+    return await execOn(session, command, timeoutMs, opts);
+  } catch (error) {
+    // The kept session refused a channel before the command started (the server dropped it, or it has as many
+    // channels open as sshd's MaxSessions): nothing ran, so once more on a session of its own.
+    if (!(error instanceof ChannelRefused) || !session.reused) throw error;
+    const own = await connectVia(target, timeoutMs);
+    return execOn({ client: own.client, release: own.close, discard: own.close, reused: false }, command, timeoutMs, opts);
+  }
+}
+
+/** The command could not even start on the session (its channel was refused): nothing ran. */
+class ChannelRefused extends Error {}
+
+function execOn(session: Lease, command: string, timeoutMs: number, opts: SshExecOptions): Promise<SshResult> {
+  const { client } = session;
   return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (error: Error | undefined, result?: SshResult): void => {
@@ -106,22 +201,32 @@ export async function sshExec(target: SshTarget, command: string, timeoutMs: num
       settled = true;
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', abort);
-      close();
+      client.off('error', failed);
+      // A command that ended by itself leaves the session usable, and so does a refused channel (others may be
+      // running on it; a dropped session has left the pool by itself); a timeout or an abort ends it, and the command.
+      if (error && !(error instanceof ChannelRefused)) session.discard();
+      else session.release();
       if (error) reject(error);
       else resolve(result!);
     };
+    const failed = (error: Error): void => finish(error);
     const abort = (): void => finish(new Error('aborted'));
     const timer = setTimeout(() => finish(new Error(`command timed out after ${timeoutMs} ms`)), timeoutMs);
     opts.signal?.addEventListener('abort', abort, { once: true });
-    client.on('error', (error) => finish(error));
-    client.exec(command, (error, stream: ClientChannel) => {
-      if (error) return finish(error);
-      const capture = new OutputCapture(opts.onData);
-      stream.on('data', capture.take('stdout'));
-      stream.stderr.on('data', capture.take('stderr'));
-      stream.on('close', (code: number | null, sig: string | null) => finish(undefined, { exitCode: code ?? null, signal: sig ?? null, ...capture.out }));
-      stream.end(opts.stdin ?? '');
-    });
+    client.on('error', failed);
+    try {
+      client.exec(command, (error, stream: ClientChannel) => {
+        if (error) return finish(new ChannelRefused(error.message));
+        const capture = new OutputCapture(opts.onData);
+        stream.on('data', capture.take('stdout'));
+        stream.stderr.on('data', capture.take('stderr'));
+        stream.on('close', (code: number | null, sig: string | null) => finish(undefined, { exitCode: code ?? null, signal: sig ?? null, ...capture.out }));
+        stream.end(opts.stdin ?? '');
+      });
+    } catch (error) {
+      // ssh2 throws at once on a session that is already closed.
+      finish(new ChannelRefused((error as Error).message));
+    }
   });
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { shellCommand } from '#lib/executors';
 import { directConnectArgv } from '../mysql-detection.js';
-import { bootConfigProblem } from './mysql-boot-config.js';
+import { arpAnnounceProblem, bootConfigProblem } from './mysql-boot-config.js';
 
 const out = (stdout: string, exitCode = 0, stderr = '') => ({ exitCode, signal: null, stdout, stderr, truncated: false });
 
@@ -38,6 +38,22 @@ describe('bootConfigProblem: does mysqld boot read-only, from my_print_defaults 
 describe('directConnectArgv: the replica host\'s TCP attempt', () => {
   it('keeps address and port out of the script: a hostile value stays one quoted argument', () => {
     const line = shellCommand(directConnectArgv('10.0.0.5; touch /tmp/pwned', 3306));
-    expect(line).toBe(`timeout 1.5 bash -c 'exec 3<>"/dev/tcp/$1/$2"' vigia-connect '10.0.0.5; touch /tmp/pwned' 3306`);
+    expect(line).toBe(`timeout 1 bash -c 'exec 3<>"/dev/tcp/$1/$2"' vigia-connect '10.0.0.5; touch /tmp/pwned' 3306`);
+  });
+});
+
+describe('arpAnnounceProblem: can a returning member draw the writer address back (sysctl output)', () => {
+  const both = (all: number, iface: number) => out(`net.ipv4.conf.all.arp_announce = ${all}\nnet.ipv4.conf.eth0.arp_announce = ${iface}\n`);
+  it.each([[2, 0], [0, 2], [2, 2]])('all=%i, eth0=%i: the larger counts, safe', (all, iface) => {
+    expect(arpAnnounceProblem(both(all, iface), 'eth0')).toBeUndefined();
+  });
+  it.each([[0, 0], [1, 0], [0, 1]])('all=%i, eth0=%i: a problem naming the setting to change', (all, iface) => {
+    expect(arpAnnounceProblem(both(all, iface), 'eth0')).toMatch(new RegExp(`^arp_announce is ${Math.max(all, iface)} on eth0 .*set net\\.ipv4\\.conf\\.all\\.arp_announce=2`));
+  });
+  it('a VLAN interface (sysctl prints its dot as a slash) and a failed sysctl', () => {
+    expect(arpAnnounceProblem(out('net.ipv4.conf.all.arp_announce = 0\nnet.ipv4.conf.eth0/100.arp_announce = 2\n'), 'eth0.100')).toBeUndefined();
+    expect(arpAnnounceProblem(out('', 255, 'sysctl: cannot stat /proc/sys/net/ipv4/conf/eth9/arp_announce: No such file or directory'), 'eth9')).toBe(
+      'arp_announce not checked: sysctl failed (exit 255: sysctl: cannot stat /proc/sys/net/ipv4/conf/eth9/arp_announce: No such file or directory)',
+    );
   });
 });

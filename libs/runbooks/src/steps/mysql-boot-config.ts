@@ -1,4 +1,5 @@
 import type { CommandResult } from '#lib/executors';
+import { IFNAME } from '../document/definition.js';
 import { sshAction } from './actions.js';
 import type { PlannedAction, ResolvedHost } from './step.js';
 
@@ -44,4 +45,41 @@ export function bootConfigAction(host: ResolvedHost, path: string): PlannedActio
       return problem ? { ok: false, note: problem } : { ok: true, note: 'read_only=ON at boot' };
     },
   });
+}
+
+/**
+ * Why a member could pull its neighbours' ARP entries for the writer address back to itself when it returns, or
+ * undefined when it cannot: with `arp_announce` below 2 a host may name any of its addresses — the writer address it
+ * held before it was cut off included — as the source of its own ARP requests, and neighbours update their entry
+ * from that; a returning old primary then receives the writes meant for the new one until it is fenced. The value
+ * that counts is the larger of `all` and the interface's own (sysctl output: `net.ipv4.conf.all.arp_announce = 0`).
+ */
+export function arpAnnounceProblem(result: CommandResult, iface: string): string | undefined {
+  const values = [...result.stdout.matchAll(/^net\.ipv4\.conf\.\S+\.arp_announce = (\d+)\s*$/gm)].map((m) => Number(m[1]));
+  if (result.exitCode !== 0 || values.length === 0) {
+    return `arp_announce not checked: sysctl failed (exit ${result.exitCode}${result.stderr.trim() ? `: ${result.stderr.trim().split('\n')[0]}` : ''})`;
+  }
+  const effective = Math.max(...values);
+  if (effective >= 2) return undefined;
+  return `arp_announce is ${effective} on ${iface} (net.ipv4.conf.all/${iface}): returning after a loss, it can announce the writer address it held and draw writes before it is fenced; set net.ipv4.conf.all.arp_announce=2 (docs/runbooks.md, "MySQL: no second writer")`;
+}
+
+/** Reads a member's `arp_announce` for the writer's interface over SSH (slashes: a VLAN's `eth0.100` stays one name); the note is the verdict. */
+export function arpAnnounceAction(host: ResolvedHost, iface: string, path: string): PlannedAction {
+  return sshAction(host, ['sysctl', 'net.ipv4.conf.all.arp_announce', `net/ipv4/conf/${iface}/arp_announce`], path, {
+    timeoutMs: BOOT_CONFIG_TIMEOUT_MS,
+    judge: (r) => {
+      const problem = arpAnnounceProblem(r, iface);
+      return problem ? { ok: false, note: problem } : { ok: true, note: `arp_announce=2 on ${iface}` };
+    },
+  });
+}
+
+/**
+ * Every check a member of a MySQL group must pass to be safe to return after a loss: boots read-only, and (when the
+ * group has a writer address on a named interface) does not announce addresses it no longer holds.
+ */
+export function memberSafetyActions(host: ResolvedHost, writerInterface: unknown, path: string): PlannedAction[] {
+  const iface = typeof writerInterface === 'string' && IFNAME.test(writerInterface) ? writerInterface : undefined;
+  return [bootConfigAction(host, path), ...(iface ? [arpAnnounceAction(host, iface, path)] : [])];
 }

@@ -1,6 +1,6 @@
 import { compareGtid, MysqlAdmin, type MysqlTarget, type ServerState } from '#lib/executors';
 import { sshAction } from './actions.js';
-import { bootConfigAction } from './mysql-boot-config.js';
+import { memberSafetyActions } from './mysql-boot-config.js';
 import { type PlanContext, type PlannedAction, type ResolvedHost, type StepHandler, StepInputError, durationField, sequential } from './step.js';
 
 const CONNECT_MS = 2000;
@@ -158,7 +158,7 @@ export const mysqlPromoteStep: StepHandler = {
     // the old primary is being fenced; the promotion and re-pointing after it then take milliseconds each.
     const touched = switchover ? [] : [chosen, ...ranked.concat(members.filter((m) => m.state && !fit.includes(m) && m.state.replica)).filter((m) => m !== chosen)];
     const stopReceiving = touched.map((m) => session(`STOP SLAVE IO_THREAD`, async (s) => {
-      await s.stopReceiving();
+      await s.stopReceiving(true);
       return { ok: true, note: 'receiving stopped' };
     }, m.host, { ...admin, host: m.host.address }));
     const actions = [...(fence ? [fence] : []), ...stopReceiving, wait, promote, ...repoint];
@@ -255,8 +255,9 @@ export const mysqlReattachStep: StepHandler = {
 };
 
 /**
- * Checks that every member of the group (but `except`, the failed primary a failover just left) boots read-only:
- * `my_print_defaults --mysqld` over SSH, one session per member, side by side. Never fails the run (the takeover is
+ * Checks that every member of the group (but `except`, the failed primary a failover just left) boots read-only
+ * (`my_print_defaults --mysqld`) and, when the group's writer address has an interface, has `arp_announce` 2 on it
+ * (`sysctl`): over SSH, side by side. Never fails the run (the takeover is
  * done by now); each member's verdict is a line of the run and the member's warning on the resource.
  */
 export const mysqlBootConfigStep: StepHandler = {
@@ -266,15 +267,16 @@ export const mysqlBootConfigStep: StepHandler = {
     if (ctx.resource?.kind !== 'mysql_group') throw new StepInputError(`${path}.except`, 'mysql.boot-config needs a MySQL group resource');
     const except = w.except === undefined || w.except === null || w.except === '' ? undefined : await ctx.resolveHost(w.except, `${path}.except`, false);
     const hosts = await Promise.all(ctx.resource.members.filter((m) => m.hostId !== except?.id).map((m) => ctx.resolveHost(m.hostId, `${path}.members`, false)));
-    const checks = hosts.map((host) => ({ host, action: host.ssh ? bootConfigAction(host, `${path}.members`) : undefined }));
+    const checks = hosts.map((host) => ({ host, actions: host.ssh ? memberSafetyActions(host, ctx.resource!.config.writerInterface, `${path}.members`) : [] }));
     return {
-      actions: checks.flatMap((c) => (c.action ? [c.action] : [])),
+      actions: checks.flatMap((c) => c.actions),
       async execute(exec) {
         const warnings: Record<string, string> = {};
-        await Promise.all(checks.map(async ({ host, action }) => {
-          const result = action ? await exec.perform(action) : { ok: false, note: `not checked: ${host.sshProblem ?? 'no SSH access'}` };
-          if (!result.ok) warnings[host.name] = result.note ?? 'not checked';
-          await exec.effects.setMemberWarning(host.id, result.ok ? null : (result.note ?? 'not checked'));
+        await Promise.all(checks.map(async ({ host, actions }) => {
+          const results = actions.length ? await Promise.all(actions.map((a) => exec.perform(a))) : [{ ok: false, note: `not checked: ${host.sshProblem ?? 'no SSH access'}` }];
+          const problems = results.filter((r) => !r.ok).map((r) => r.note ?? 'not checked');
+          if (problems.length) warnings[host.name] = problems.join('; ');
+          await exec.effects.setMemberWarning(host.id, problems.length ? problems.join('; ') : null);
         }));
         return { ok: true, outputs: { warnings } };
       },

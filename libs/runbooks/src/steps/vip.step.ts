@@ -2,7 +2,7 @@ import type { CommandResult } from '#lib/executors';
 import { CIDR4, IFNAME } from '../document/definition.js';
 import { sshAction } from './actions.js';
 import { mysqlCredentials, readOnlyAction, vouched } from './mysql.step.js';
-import { bootConfigAction } from './mysql-boot-config.js';
+import { memberSafetyActions } from './mysql-boot-config.js';
 import { durationField, type PlanContext, type PlannedAction, type ResolvedHost, type StepHandler, StepInputError, type StepPlan, sequential } from './step.js';
 
 /** Fencing reaches a host that may be dead: give up quickly rather than hold the takeover. */
@@ -137,18 +137,20 @@ async function mysqlFencePlan(host: ResolvedHost, ctx: PlanContext, path: string
   const remove = writer && host.ssh ? removeVipAction(host, writer.cidr, writer.iface, `${path}.host`, timeoutMs) : undefined;
   const holder = writer ? await realHolder(ctx, host, `${path}.host`) : undefined;
   const announce = writer && holder ? announceAction(holder, writer.iface, writer.ip, `${path}.host`) : undefined;
-  const checkBoot = host.ssh ? bootConfigAction(host, `${path}.host`) : undefined;
+  // After the fence itself: does it boot read-only, and (with a writer interface) will it stop announcing the address?
+  const [checkBoot, checkArp] = host.ssh ? memberSafetyActions(host, writer?.iface, `${path}.host`) : [];
   return {
-    actions: [readOnly, ...(remove ? [remove] : []), ...(announce ? [announce] : []), ...(checkBoot ? [checkBoot] : [])],
+    actions: [readOnly, ...(remove ? [remove] : []), ...(announce ? [announce] : []), ...(checkBoot ? [checkBoot] : []), ...(checkArp ? [checkArp] : [])],
     async execute(exec) {
       const ro = await exec.perform(readOnly);
       const removed = remove ? await exec.perform(remove) : undefined;
       if (announce) await exec.perform(announce);
       let bootsReadOnly = false;
       if (checkBoot) {
-        const boot = await exec.perform(checkBoot);
+        const [boot, arp] = await Promise.all([exec.perform(checkBoot), checkArp ? exec.perform(checkArp) : undefined]);
         bootsReadOnly = boot.ok;
-        await exec.effects.setMemberWarning(host.id, boot.ok ? null : (boot.note ?? 'not checked'));
+        const warnings = [boot, ...(arp ? [arp] : [])].filter((r) => !r.ok).map((r) => r.note ?? 'not checked');
+        await exec.effects.setMemberWarning(host.id, warnings.length ? warnings.join('; ') : null);
       }
       // No mysqld running (refused) on a host that boots read-only: it cannot take a write now, nor once started.
       const down = !ro.ok && /ECONNREFUSED/.test(ro.note ?? '') && bootsReadOnly;

@@ -1,0 +1,49 @@
+import { Injectable, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+/** One monitor of a host as the detector last recorded it. */
+export interface HostMonitorHealth {
+  hostId: string;
+  monitorId: string;
+  type: string;
+  health: string;
+  since: Date;
+  lastReason: string | null;
+}
+
+/**
+ * Detection's port for other libraries that need a monitor's current health (runbooks: a MySQL member's replication
+ * as last probed, a primary whose probes have begun to fail). They ask here instead of reading `monitor_states`.
+ */
+@Injectable()
+export class MonitorHealth {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The live monitors of these hosts (optionally of one type) with their current health. */
+  async ofHosts(tenantId: string, hostIds: string[], type?: string): Promise<HostMonitorHealth[]> {
+    if (!hostIds.length) return [];
+    return this.dataSource.query(
+      `SELECT m.host_id AS "hostId", m.id AS "monitorId", m.type::text AS type, s.health, s.since, s.last_reason AS "lastReason"
+         FROM monitors m JOIN monitor_states s ON s.monitor_id = m.id
+        WHERE m.tenant_id = $1 AND m.host_id = ANY($2::uuid[]) AND m.enabled AND m.deleted_at IS NULL AND ($3::text IS NULL OR m.type::text = $3)`,
+      [tenantId, hostIds, type ?? null],
+    );
+  }
+
+  /**
+   * Monitors of these hosts (any tenant) that have begun to fail without a confirmed verdict yet (`suspect`): the
+   * first failed probe of an outage, seconds before the detector confirms it.
+   */
+  async suspectOn(hostIds: string[]): Promise<{ hostId: string; monitorId: string; since: Date }[]> {
+    if (!hostIds.length) return [];
+    return this.dataSource.query(
+      `SELECT m.host_id AS "hostId", m.id AS "monitorId", s.since
+         FROM monitors m JOIN monitor_states s ON s.monitor_id = m.id
+        WHERE m.host_id = ANY($1::uuid[]) AND s.health = 'suspect' AND m.enabled AND m.deleted_at IS NULL`,
+      [hostIds],
+    );
+  }
+}
+
+@Module({ providers: [MonitorHealth], exports: [MonitorHealth] })
+export class MonitorHealthModule {}
