@@ -12,5 +12,5 @@ export default defineConfig({
   root,
   plugins: [react()],
   build: { outDir: fileURLToPath(new URL('../../dist/dashboard', import.meta.url)), emptyOutDir: true, sourcemap: true },
-  server: { proxy: { '/graphql': { target: 'http://127.0.0.1:3000', ws: true }, '/reports': 'http://127.0.0.1:3000' } },
+  server: { proxy: { '/graphql': { target: 'http://127.0.0.1:3000', ws: true }, '/reports': 'http://127.0.0.1:3000', '/vigia-status': 'http://127.0.0.1:3000' } },
 });

@@ -5,7 +5,7 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 
 /** Paths the API answers itself; everything else is the dashboard's (a client-side route falls back to index.html). */
 // Only the controllers' own paths: `/reports` and `/alerts` themselves are dashboard routes (a reload must get the page).
-const API_PREFIXES = ['/graphql', '/healthz', '/readyz', '/metrics', '/reports/customers/', '/alerts/ack/'];
+const API_PREFIXES = ['/graphql', '/healthz', '/readyz', '/metrics', '/vigia-status', '/reports/customers/', '/alerts/ack/'];
 
 /**
  * The folder `vite build` writes the dashboard to: `dist/dashboard` at the repository root, whether this file runs

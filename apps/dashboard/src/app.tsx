@@ -3,6 +3,7 @@ import { NavLink, Navigate, Route, Routes } from 'react-router';
 import { Provider, useMutation } from 'urql';
 import { createApiClient } from './api/client.js';
 import { loadSession, onSessionChange, saveSession, type Session } from './api/session.js';
+import { BlindBanner } from './components/blind-banner.js';
 import { ReconnectBanner } from './components/reconnect-banner.js';
 import { FleetPage } from './pages/fleet.page.js';
 import { HostsPage } from './pages/hosts.page.js';
@@ -57,6 +58,7 @@ function SignedIn({ session }: { session: Session }) {
           <UserMenu session={session} />
         </header>
         <ReconnectBanner />
+        <BlindBanner />
         <main id="main" tabIndex={-1}>
           <Routes>
             <Route path="/" element={<Navigate to="/fleet" replace />} />

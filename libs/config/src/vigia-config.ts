@@ -172,6 +172,17 @@ export class VigiaEnvironment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   VIGIA_HEALTH_DB_GRACE_SECONDS = 30;
 
+  /**
+   * Dead man's switch: while this process can see (database answering, probes completing), it calls this URL every
+   * VIGIA_DEADMAN_SECONDS (a POST, e.g. a healthchecks-style check or another Vigia's webhook); the receiver alerts
+   * when the calls stop, which covers the case where nothing inside Vigia can speak. Unset: off.
+   */
+  @IsOptional() @Transform(trimmed) @Matches(/^https?:\/\/\S+$/, { message: 'must be an http(s) URL' })
+  VIGIA_DEADMAN_URL?: string = undefined;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  VIGIA_DEADMAN_SECONDS = 60;
+
   /** A runbook run's lease: a watchdog that stops renewing it for this long loses the run to another replica. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(2) @Max(300)
   VIGIA_RUN_LEASE_SECONDS = 10;
@@ -222,6 +233,8 @@ export class VigiaConfig {
   readonly trustedProxies: readonly string[];
   /** How long the database may be unreachable before /healthz fails. */
   readonly healthDbGraceMs: number;
+  /** The dead man's switch: where and how often to say "still seeing" (undefined url: off). */
+  readonly deadman: { url: string | undefined; everyMs: number };
   /** Key that seals secrets at rest; undefined: a generated key file in the data folder. */
   readonly masterKey: Buffer | undefined;
   /** Armed crash points (tests); always empty in production. */
@@ -265,6 +278,7 @@ export class VigiaConfig {
     this.runLeaseMs = env.VIGIA_RUN_LEASE_SECONDS * 1000;
     this.trustedProxies = env.VIGIA_TRUSTED_PROXIES?.split(',').map((e) => e.trim()) ?? [];
     this.healthDbGraceMs = env.VIGIA_HEALTH_DB_GRACE_SECONDS * 1000;
+    this.deadman = { url: env.VIGIA_DEADMAN_URL, everyMs: env.VIGIA_DEADMAN_SECONDS * 1000 };
     this.egress = { allow: cidrList(env.VIGIA_EGRESS_ALLOW), deny: cidrList(env.VIGIA_EGRESS_DENY) };
     this.publicUrl = (env.VIGIA_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, '');
   }
@@ -296,7 +310,7 @@ export function loadVigiaConfig(
     // "must be an integer" says more than "must not be greater than 65535" about "eighty": type checks first.
     const constraints = Object.entries(first.constraints ?? {}).sort(([a], [b]) => Number(!a.startsWith('is')) - Number(!b.startsWith('is')));
     const reason = constraints[0]?.[1] ?? 'is invalid';
-    const shown = /PASSWORD|KEY|SMTP_URL/.test(first.property) || first.property === 'DATABASE_URL' ? '<hidden>' : JSON.stringify(first.value);
+    const shown = /PASSWORD|KEY|SMTP_URL|DEADMAN_URL/.test(first.property) || first.property === 'DATABASE_URL' ? '<hidden>' : JSON.stringify(first.value);
     throw new ConfigError(`${first.property}: ${reason.replace(`${first.property} `, '')} (got ${shown})`);
   }
   if ((parsed.VIGIA_BOOTSTRAP_EMAIL || parsed.VIGIA_BOOTSTRAP_PASSWORD) && !(parsed.VIGIA_BOOTSTRAP_EMAIL && parsed.VIGIA_BOOTSTRAP_PASSWORD)) {

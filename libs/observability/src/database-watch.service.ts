@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { DataSource } from 'typeorm';
 import { PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
+import { Sight } from './sight.js';
 
 /**
  * Pings the database in the background so liveness can answer without touching it: a process that has not reached
@@ -18,11 +19,13 @@ export class DatabaseWatch implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: VigiaConfig,
+    private readonly sight: Sight,
   ) {}
 
   onApplicationBootstrap(): void {
-    // Several pings within the grace period, never more than one every 5 s.
-    const every = Math.min(5_000, Math.max(250, Math.floor(this.config.healthDbGraceMs / 4)));
+    // Several pings within the grace period, and at least one every 2 s: the dashboard's banner says within seconds
+    // that Vigia cannot see (a SELECT 1 every 2 s costs nothing).
+    const every = Math.min(2_000, Math.max(250, Math.floor(this.config.healthDbGraceMs / 4)));
     this.loop = new PeriodicWorker('database watch', () => this.ping(every), { everyMs: every, onError: () => undefined });
     this.loop.start();
   }
@@ -46,8 +49,11 @@ export class DatabaseWatch implements OnApplicationBootstrap, OnModuleDestroy {
       ]);
       if (this.unreachableFor()) this.logger.log('the database answers again');
       this.lastOkAt = Date.now();
+      this.sight.sees('database');
     } catch (error) {
       this.logger.warn(`database unreachable for ${Date.now() - this.lastOkAt} ms: ${error instanceof Error ? error.message : String(error)}`);
+      // Blind since the last answer: nothing it recorded or decided after that is known to have happened.
+      this.sight.blind('database', `Vigia's database does not answer (${error instanceof Error ? error.message : String(error)})`, new Date(this.lastOkAt));
     }
   }
 }

@@ -1,2 +1,3 @@
 export { ObservabilityModule } from './observability.module.js';
 export { MetricsService } from './metrics.service.js';
+export { Sight, type SightStatus, type Blindness } from './sight.js';

@@ -5,6 +5,8 @@ import { DatabaseWatch } from './database-watch.service.js';
 import { HealthController } from './health.controller.js';
 import { HttpMetricsMiddleware } from './http-metrics.middleware.js';
 import { MetricsService } from './metrics.service.js';
+import { Sight } from './sight.js';
+import { DeadMansSwitch } from './dead-mans-switch.js';
 
 /** JSON logs (pino), /healthz, /readyz and /metrics for every process role. */
 @Global()
@@ -22,14 +24,14 @@ export class ObservabilityModule implements NestModule {
               base: { role },
               // Bearer tokens and passwords never reach the logs.
               redact: ['req.headers.authorization', 'req.headers.cookie'],
-              autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
+              autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics', '/vigia-status'].includes(req.url ?? '') },
             },
           }),
         }),
       ],
       controllers: [HealthController],
-      providers: [MetricsService, DatabaseWatch],
-      exports: [MetricsService],
+      providers: [MetricsService, DatabaseWatch, Sight, DeadMansSwitch],
+      exports: [MetricsService, Sight],
     };
   }
 

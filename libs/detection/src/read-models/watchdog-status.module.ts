@@ -9,14 +9,15 @@ import { FleetResolver } from './fleet.resolver.js';
 import { MaintenanceService } from './maintenance.service.js';
 import { StateFeed } from './state-feed.js';
 import { WatchdogResolver } from './watchdog.resolver.js';
+import { WatchdogPresence } from './watchdog-presence.js';
 
 /**
  * The API's read models of detection: monitor/host/service health, state changes, the dashboard's fleet, live
  * watchdogs, maintenance windows, `probeNow` (a probe run on demand through the same targets), and the live state
- * feed (LISTEN for the watchdogs' NOTIFY).
+ * feed (LISTEN for the watchdogs' NOTIFY), and whether any watchdog is probing at all (`WatchdogPresence`).
  */
 @Module({
   imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, InventoryModule],
-  providers: [ProbeTargets, FleetResolver, WatchdogResolver, MonitorStateResolver, HostHealthResolver, MaintenanceResolver, MaintenanceService, StateFeed, StateSubscriptionResolver, ServiceHealthResolver],
+  providers: [ProbeTargets, FleetResolver, WatchdogResolver, MonitorStateResolver, HostHealthResolver, MaintenanceResolver, MaintenanceService, StateFeed, StateSubscriptionResolver, ServiceHealthResolver, WatchdogPresence],
 })
 export class WatchdogStatusModule {}

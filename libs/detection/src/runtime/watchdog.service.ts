@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { IncidentsService, type MonitorRef } from '#lib/incidents';
-import { MetricsService } from '#lib/observability';
+import { MetricsService, Sight } from '#lib/observability';
 import { type ProbeResult, ProbeRunner } from '#lib/probes';
 import { DEFAULT_POLICY, type DetectorPolicy, type DetectorState, type HealthChange, initialState, observe } from './detector.js';
 import { ChangeWriter, type PendingChange } from './change-writer.js';
@@ -15,6 +15,9 @@ import { StateStore } from './state-store.js';
 import { WatchdogHeartbeatService } from './watchdog-heartbeat.service.js';
 
 const FULL_REFRESH_MS = 60_000;
+/** How often the watchdog checks that its probes still complete, and the least silence that counts as stalled. */
+const PROBE_LIVENESS_CHECK_MS = 5_000;
+const PROBE_STALL_MIN_MS = 30_000;
 /** The resolve reason of an outage closed because its monitor was deleted (reports read it as cut, not repaired). */
 export const DELETED_REASON = 'the monitor was deleted: outage closed without a repair';
 
@@ -47,6 +50,8 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   private loops: PeriodicWorker[] = [];
   private lastFingerprint = '';
   private lastFullRefresh = 0;
+  /** When a probe last completed (any monitor): probes that stop completing make the watchdog blind. */
+  private lastProbeAt = Date.now();
   /** Drift samples since the last `takeDrift()`, for the benchmark and metrics. */
   private drift: number[] = [];
 
@@ -70,6 +75,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     private readonly incidents: IncidentsService,
     private readonly targets: ProbeTargets,
     @Optional() metrics?: MetricsService,
+    @Optional() private readonly sight?: Sight,
   ) {
     this.policy = { ...DEFAULT_POLICY, ...config.detection };
     metrics?.gauge('vigia_state_changes_pending', 'Health changes waiting to be written or turned into incidents (retried while the database is away)', () => this.changes.pending);
@@ -87,6 +93,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       new PeriodicWorker('watchdog refresh', () => this.refresh(), { everyMs: this.config.watchdogHeartbeatMs, onError: (e) => this.warn('refresh', e) }),
       new PeriodicWorker('state flush', () => this.flush(false), { everyMs: this.config.stateFlushMs, onError: (e) => this.warn('flush', e) }),
       new PeriodicWorker('prune', () => this.prune(), { everyMs: 3_600_000, onError: (e) => this.warn('prune', e) }),
+      new PeriodicWorker('probe liveness', async () => this.checkProbing(), { everyMs: PROBE_LIVENESS_CHECK_MS, onError: (e) => this.warn('probe liveness', e) }),
     ];
     for (const loop of this.loops) loop.start();
   }
@@ -155,7 +162,27 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     } catch (error) {
       result = { status: 'down', latencyMs: 0, at: Date.now(), reason: `cannot prepare the probe: ${error instanceof Error ? error.message : String(error)}` };
     }
+    this.lastProbeAt = Date.now();
     return this.handle(monitor, result);
+  }
+
+  /**
+   * Probes that stop completing (a stuck event loop, a scheduler bug, every probe hanging past its deadline) blind
+   * this watchdog as surely as a lost database: after three of its shortest intervals (at least 30 s) without one
+   * completed probe it says so (`Sight`: /healthz fails, the banner shows, the dead man's switch goes quiet).
+   */
+  private checkProbing(now = Date.now()): void {
+    if (!this.sight) return;
+    if (this.tracked.size === 0) {
+      // Nothing to probe is not blindness; the clock starts again when monitors arrive.
+      this.lastProbeAt = now;
+      return this.sight.sees('probes');
+    }
+    const shortest = Math.min(...[...this.tracked.values()].map((t) => t.monitor.intervalMs));
+    const silentMs = now - this.lastProbeAt;
+    if (silentMs > Math.max(PROBE_STALL_MIN_MS, 3 * shortest)) {
+      this.sight.blind('probes', `no probe has completed for ${Math.round(silentMs / 1000)} s (${this.tracked.size} monitors assigned to this watchdog)`, new Date(this.lastProbeAt));
+    } else this.sight.sees('probes');
   }
 
   /** Feeds one result to the detector; returns the re-probe delay the detector asks for. */
