@@ -1,3 +1,4 @@
+import { PROBE_TYPES } from '#lib/probes';
 import { CIDR4, IFNAME, IPV4, parseDuration } from './definition.js';
 
 /** How a step field is checked: at save (placeholders allowed) and again after substitution, at dry-run and run. */
@@ -73,7 +74,8 @@ export const STEP_SPECS: Record<string, StepSpec> = {
   },
   'wait.until': {
     fields: {
-      probe: { kind: 'string', enum: ['http', 'tcp', 'icmp', 'dns', 'smtp', 'imap', 'pop3', 'mysql', 'ssh'] },
+      // Every registered probe kind (a hand copy here once lacked mail_roundtrip).
+      probe: { kind: 'string', enum: [...PROBE_TYPES] },
       monitor: { kind: 'string' },
       host: { kind: 'host' },
       config: { kind: 'object' },
