@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHANNEL_KINDS } from '#lib/alerts';
 import { requiredKeys } from '#lib/common';
 import { PROBE_KINDS, PROBE_TYPES } from '#lib/probes';
 import { startTestApi, type TestApi } from './support/test-api.js';
@@ -42,6 +43,14 @@ describe('kind registries agree with the database, the API and the docs', () => 
         expect(named(required).sort(), `${kind.type}: required settings`).toEqual(requiredKeys(kind.config).sort());
         for (const key of Object.keys(kind.config)) expect([...named(required), ...named(settings)], `${kind.type}: ${key} undocumented`).toContain(key);
       }
+    });
+  });
+
+  describe('alert channel kinds (libs/alerts/src/channels/channel-kinds.ts)', () => {
+    it('are the GraphQL enum ChannelType, each value described by its kind', async () => {
+      const values = await graphqlEnum('ChannelType');
+      expect(values.map((v) => v.name).sort()).toEqual(CHANNEL_KINDS.map((k) => k.type).sort());
+      for (const kind of CHANNEL_KINDS) expect(values.find((v) => v.name === kind.type)?.description).toBe(kind.description);
     });
   });
 });

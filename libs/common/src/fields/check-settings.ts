@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { VigiaException } from '../vigia.exception.js';
-import { fieldMeta, type FieldMeta, fieldProblem, type FieldShape } from './fields.js';
+import { fieldIssue, fieldMeta, type FieldMeta, type FieldShape } from './fields.js';
 
 /** How a kind's validator words its refusals (`is not a setting of a tcp monitor`, `is required for a webhook`). */
 export interface SettingsWords {
@@ -48,8 +48,10 @@ export function checkSettings(shape: FieldShape, input: Record<string, unknown>,
     // Own keys only: `constructor` or `__proto__` must not find Object.prototype's members.
     const schema = Object.hasOwn(shape, key) ? shape[key] : undefined;
     if (!schema) throw VigiaException.invalid(`${words.path}.${key}`, words.unknown(key));
-    const problem = fieldProblem(schema, input[key]) ?? egressProblem(schema, input[key], judge);
-    if (problem) throw VigiaException.invalid(`${words.path}.${key}`, problem);
+    const issue = fieldIssue(schema, input[key]);
+    if (issue) throw VigiaException.invalid(`${words.path}.${key}${issue.at}`, issue.message);
+    const refused = egressProblem(schema, input[key], judge);
+    if (refused) throw VigiaException.invalid(`${words.path}.${key}`, refused);
   }
   for (const key of requiredKeys(shape)) {
     if (input[key] === undefined) throw VigiaException.invalid(`${words.path}.${key}`, words.required(key));

@@ -36,8 +36,16 @@ export function rule<T>(problem: (value: unknown) => string | undefined): z.ZodT
 
 /** Why `value` does not fit the field, in the field's own words; undefined when it does. */
 export function fieldProblem(schema: z.ZodType, value: unknown): string | undefined {
+  return fieldIssue(schema, value)?.message;
+}
+
+/** The first problem and where inside the value it is (`[2]` for a list's third item, `.name` in a mapping). */
+export function fieldIssue(schema: z.ZodType, value: unknown): { message: string; at: string } | undefined {
   const result = schema.safeParse(value);
-  return result.success ? undefined : (result.error.issues[0]?.message ?? 'is not valid');
+  if (result.success) return undefined;
+  const issue = result.error.issues[0];
+  const at = (issue?.path ?? []).map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+  return { message: issue?.message ?? 'is not valid', at };
 }
 
 /** A field with one more rule, checked only on a value the field accepts (a range beyond the type, a set). */
