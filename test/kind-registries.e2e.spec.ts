@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_KINDS } from '#lib/alerts';
-import { requiredKeys } from '#lib/common';
+import { fieldProblem, requiredKeys } from '#lib/common';
 import { PROBE_KINDS, PROBE_TYPES } from '#lib/probes';
+import { STEP_KINDS, stepKind } from '#lib/runbooks';
 import { startTestApi, type TestApi } from './support/test-api.js';
 
 /**
@@ -51,6 +52,19 @@ describe('kind registries agree with the database, the API and the docs', () => 
       const values = await graphqlEnum('ChannelType');
       expect(values.map((v) => v.name).sort()).toEqual(CHANNEL_KINDS.map((k) => k.type).sort());
       for (const kind of CHANNEL_KINDS) expect(values.find((v) => v.name === kind.type)?.description).toBe(kind.description);
+    });
+  });
+
+  describe('runbook step kinds (libs/runbooks/src/steps/step-kinds.ts)', () => {
+    it('each are documented in docs/runbooks.md', () => {
+      const doc = readFileSync(new URL('../docs/runbooks.md', import.meta.url), 'utf8');
+      for (const kind of STEP_KINDS) expect(doc, `docs/runbooks.md says nothing of ${kind.type}`).toContain(`\`${kind.type}\``);
+    });
+
+    it('wait.until can wait for every probe kind', () => {
+      const probe = stepKind('wait.until')!.fields.probe!;
+      for (const type of PROBE_TYPES) expect(fieldProblem(probe, type), type).toBeUndefined();
+      expect(fieldProblem(probe, 'gopher')).toMatch(/^must be one of http, /);
     });
   });
 });
