@@ -23,8 +23,10 @@ export const ALLOWED_DEPENDENCIES = {
   runtime: ['config', 'persistence', 'secrets'],
   tenancy: ['common', 'config', 'persistence'],
   executors: ['egress'],
-  inventory: ['common', 'egress', 'executors', 'persistence', 'secrets', 'tenancy'],
-  probes: ['common', 'egress', 'executors', 'inventory'],
+  // Probes sit below inventory: each probe kind declares its config schema beside its runner, and inventory validates
+  // monitors against that registry.
+  probes: ['common', 'egress', 'executors'],
+  inventory: ['common', 'egress', 'executors', 'persistence', 'probes', 'secrets', 'tenancy'],
   incidents: ['common', 'config', 'inventory', 'observability', 'tenancy'],
   detection: ['common', 'config', 'incidents', 'inventory', 'observability', 'persistence', 'probes', 'secrets', 'tenancy'],
   alerts: ['common', 'config', 'egress', 'incidents', 'inventory', 'mail', 'secrets', 'tenancy'],

@@ -3,13 +3,14 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { Tenant } from '#lib/tenancy';
 
-export enum ChannelType {
-  email = 'email',
-  pagerduty = 'pagerduty',
-  opsgenie = 'opsgenie',
-  webhook = 'webhook',
-}
-registerEnumType(ChannelType, { name: 'ChannelType' });
+import { CHANNEL_KINDS, ChannelType } from './channels/channel-kinds.js';
+
+export { ChannelType };
+// One value per registered channel kind (channels/channel-kinds.ts), described there.
+registerEnumType(ChannelType, {
+  name: 'ChannelType',
+  valuesMap: Object.fromEntries(CHANNEL_KINDS.map((kind) => [kind.type, { description: kind.description }])),
+});
 
 /** Where alerts go. Non-secret settings in `config`; the routing key, API key or signing secret sealed at rest. */
 @ObjectType()

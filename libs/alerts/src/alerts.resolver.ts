@@ -6,13 +6,14 @@ import { Incident } from '#lib/incidents';
 import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
 import { AlertChannel, ChannelType } from './alert-channel.entity.js';
 import { AlertsService } from './alerts.service.js';
+import { CHANNEL_KINDS } from './channels/channel-kinds.js';
 import { Notification } from './notification.entity.js';
 
 @InputType()
 export class CreateAlertChannelInput {
   @Field() @IsString() @MinLength(1) @MaxLength(100) @Matches(/^[^\p{Cc}]+$/u, { message: 'must not contain control characters' }) name: string;
   @Field(() => ChannelType) @IsEnum(ChannelType) type: ChannelType;
-  @Field(() => GraphQLJSONObject, { description: 'email: {to: [..]}; webhook: {url}; pagerduty/opsgenie: {apiUrl?}' }) @IsObject() config: Record<string, unknown>;
+  @Field(() => GraphQLJSONObject, { description: CHANNEL_KINDS.map((k) => k.configHint).join('; ') }) @IsObject() config: Record<string, unknown>;
   @Field({ nullable: true, description: 'PagerDuty routing key, Opsgenie API key or webhook signing secret; stored sealed, never shown' })
   @IsOptional() @IsString() @MaxLength(256) secret?: string;
   @Field({ nullable: true }) @IsOptional() @IsBoolean() enabled?: boolean;

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { isIP } from 'node:net';
 import { DataSource, Repository } from 'typeorm';
 import { type Connection, type PageArgs, VigiaException } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
@@ -9,22 +8,21 @@ import { type Incident, IncidentsService, RUNBOOK_STATUS, type RunbookStatusSour
 import { SecretBox } from '#lib/secrets';
 import { type Principal, Role, roleAtLeast, type TenantFact, TenantFacts, TenantScopedRepository } from '#lib/tenancy';
 import { type OutageSubject, OutageSubjects } from '#lib/inventory';
-import { AlertChannel, ChannelType } from './alert-channel.entity.js';
+import { AlertChannel, type ChannelType } from './alert-channel.entity.js';
+import { channelKind, channelTypesWhere, validateChannel } from './channels/channel-kinds.js';
 import { afterQuietHours, EscalationPlanner } from './escalation.planner.js';
 import type { AlertMessage } from './channels/channel.js';
 import { Notification } from './notification.entity.js';
-import { type EgressGuard, EgressPolicy } from '#lib/egress';
+import { EgressPolicy } from '#lib/egress';
 
 export interface ChannelInput {
   name: string;
   type: ChannelType;
-  /** email: to (list); webhook: url; pagerduty/opsgenie: optional apiUrl. */
+  /** Per kind: its `config` fields (channels/<type>.channel.ts). */
   config: Record<string, unknown>;
   secret?: string;
   enabled?: boolean;
 }
-
-const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
 
 @Injectable()
 export class AlertsService {
@@ -103,7 +101,7 @@ export class AlertsService {
     for (const step of await this.escalation.plan(incident, subject)) {
       const at = new Date(escalateFrom.getTime() + step.delayMinutes * 60_000);
       // Pagers deduplicate per incident themselves; messages (e-mail, webhook) wait the grouping window for company.
-      const pagers = step.channelIds.filter((c) => types.get(c) === 'pagerduty' || types.get(c) === 'opsgenie');
+      const pagers = step.channelIds.filter((c) => channelKind(types.get(c) ?? '')?.pages);
       const messages = step.channelIds.filter((c) => !pagers.includes(c));
       await this.enqueue(incident, 'trigger', message, pagers, step.index, at);
       const messageAt = afterQuietHours(Math.max(at.getTime(), Date.now()), step.quietHours, where.timeZone) + this.config.alertGroupMs;
@@ -175,12 +173,12 @@ export class AlertsService {
     await this.dataSource.query("UPDATE notifications SET status = 'cancelled' WHERE incident_id = $1 AND kind = 'trigger' AND status IN ('queued', 'failed')", [incidentId]);
   }
 
-  /** Channels a trigger reached (e-mail gets no acknowledgement message: the reader already knows). */
+  /** Channels a trigger reached; with `pagersOnly`, those that hear acknowledgements (not e-mail: its reader knows). */
   private async pagedChannels(incident: Incident, pagersOnly: boolean): Promise<string[]> {
     const rows: { id: string }[] = await this.dataSource.query(
       `SELECT DISTINCT n.channel_id AS id FROM notifications n JOIN alert_channels c ON c.id = n.channel_id
-        WHERE n.tenant_id = $1 AND n.incident_id = $2 AND n.kind = 'trigger' AND n.status = 'sent' AND (NOT $3 OR c.type <> 'email')`,
-      [incident.tenantId, incident.id, pagersOnly],
+        WHERE n.tenant_id = $1 AND n.incident_id = $2 AND n.kind = 'trigger' AND n.status = 'sent' AND (NOT $3 OR c.type = ANY($4::text[]))`,
+      [incident.tenantId, incident.id, pagersOnly, channelTypesWhere((k) => k.hearsAcknowledgements)],
     );
     return rows.map((r) => r.id);
   }
@@ -253,39 +251,6 @@ export class AlertsService {
   }
 }
 
-function validateChannel(input: ChannelInput, egress: EgressGuard): Record<string, unknown> {
-  const c = input.config;
-  const known: Record<ChannelType, string[]> = { email: ['to'], webhook: ['url'], pagerduty: ['apiUrl'], opsgenie: ['apiUrl'] };
-  for (const key of Object.keys(c)) if (!known[input.type].includes(key)) throw VigiaException.invalid(`input.config.${key}`, `is not a setting of a ${input.type} channel`);
-  if (input.type === ChannelType.email) {
-    const to = c.to;
-    if (!Array.isArray(to) || !to.length || to.length > 50) throw VigiaException.invalid('input.config.to', 'must list 1 to 50 e-mail addresses');
-    to.forEach((a, i) => {
-      if (typeof a !== 'string' || !EMAIL.test(a)) throw VigiaException.invalid(`input.config.to[${i}]`, 'must be an e-mail address');
-    });
-  }
-  for (const key of ['url', 'apiUrl']) {
-    if (c[key] === undefined) continue;
-    if (!isHttpUrl(c[key])) throw VigiaException.invalid(`input.config.${key}`, 'must be an http:// or https:// URL');
-    const refused = egress.urlRefusal(c[key] as string);
-    if (refused) throw VigiaException.invalid(`input.config.${key}`, refused);
-  }
-  if (input.type === ChannelType.webhook && c.url === undefined) throw VigiaException.invalid('input.config.url', 'is required for a webhook');
-  if (input.type === ChannelType.pagerduty && !/^[A-Za-z0-9]{32}$/.test(input.secret ?? '')) throw VigiaException.invalid('input.secret', 'must be a PagerDuty integration (routing) key: 32 letters and digits');
-  if (input.type === ChannelType.opsgenie && !/^[0-9a-f-]{36}$/i.test(input.secret ?? '')) throw VigiaException.invalid('input.secret', 'must be an Opsgenie API key (a UUID)');
-  if (input.type === ChannelType.webhook && (input.secret ?? '').length < 16) throw VigiaException.invalid('input.secret', 'must be a signing secret of at least 16 characters');
-  return c;
-}
-
-function isHttpUrl(value: unknown): boolean {
-  if (typeof value !== 'string' || value.length > 2048) return false;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && (url.hostname.length > 0 || isIP(url.hostname) > 0);
-  } catch {
-    return false;
-  }
-}
 
 /** Keys of a payload that let the reader act (acknowledge) rather than read; stored by older versions. */
 const ACTION_KEYS = new Set(['ackLink']);

@@ -6,12 +6,9 @@ import { IncidentsService } from '#lib/incidents';
 import { Mailer } from '#lib/mail';
 import { SecretBox } from '#lib/secrets';
 import { AckLinks } from './ack-links.js';
-import { AlertChannel, ChannelType } from './alert-channel.entity.js';
+import { AlertChannel, type ChannelType } from './alert-channel.entity.js';
+import { CHANNEL_KINDS } from './channels/channel-kinds.js';
 import type { AlertMessage, ChannelAdapter, DeliveryOutcome } from './channels/channel.js';
-import { EmailChannel } from './channels/email.channel.js';
-import { OpsgenieChannel } from './channels/opsgenie.channel.js';
-import { PagerDutyChannel } from './channels/pagerduty.channel.js';
-import { WebhookChannel } from './channels/webhook.channel.js';
 
 const MAX_ATTEMPTS = 8;
 /** Deliveries in flight per process: a slow provider holds only its own slots. */
@@ -56,12 +53,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     private readonly egress: EgressPolicy,
     private readonly incidents: IncidentsService,
   ) {
-    this.adapters = {
-      [ChannelType.email]: new EmailChannel(mailer),
-      [ChannelType.pagerduty]: new PagerDutyChannel(),
-      [ChannelType.opsgenie]: new OpsgenieChannel(),
-      [ChannelType.webhook]: new WebhookChannel(),
-    };
+    this.adapters = Object.fromEntries(CHANNEL_KINDS.map((kind) => [kind.type, kind.createAdapter({ mailer })])) as Record<ChannelType, ChannelAdapter>;
   }
 
   /**

@@ -2,6 +2,8 @@ export { AlertsModule, AlertsApiModule, ALERT_ENTITIES } from './alerts.module.j
 export { AlertsService } from './alerts.service.js';
 export { DeliveryWorker, backoffMs } from './delivery.worker.js';
 export { AlertChannel, ChannelType } from './alert-channel.entity.js';
+export { CHANNEL_KINDS, channelKind } from './channels/channel-kinds.js';
+export { defineChannel, type ChannelKind } from './channels/channel-kind.js';
 export { Notification } from './notification.entity.js';
 export { AckLinks } from './ack-links.js';
 export { EscalationPolicy } from './escalation-policy.entity.js';

@@ -1,26 +1,16 @@
-import { VigiaException } from '#lib/common';
+import { secretPaths as declaredSecrets, VigiaException } from '#lib/common';
+import { probeKind } from '#lib/probes';
 import type { SecretBox } from '#lib/secrets';
 
 /** What the API shows, and takes back, in place of a stored credential. */
 export const SEALED = '<sealed>';
 
-/** Config keys that hold credentials, whatever the probe type (`password`, `apiToken`, `secret`…). */
-const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|credential/i;
-/** HTTP headers that carry credentials. */
-const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token)$/i;
-
 export type MonitorSecrets = Record<string, string>;
 
-/** Paths of the credentials in a config: `password`, `headers.Authorization`. */
-export function secretPaths(config: Record<string, unknown>): string[] {
-  const paths: string[] = [];
-  for (const [key, value] of Object.entries(config)) {
-    if (typeof value === 'string' && SECRET_KEY.test(key)) paths.push(key);
-    if (key === 'headers' && value && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [name, v] of Object.entries(value)) if (typeof v === 'string' && SECRET_HEADER.test(name)) paths.push(`headers.${name}`);
-    }
-  }
-  return paths;
+/** Paths of the credentials in a config (`password`, `headers.Authorization`): the probe kind's `secret` fields. */
+export function secretPaths(type: string, config: Record<string, unknown>): string[] {
+  const kind = probeKind(type);
+  return kind ? declaredSecrets(kind.config, config) : [];
 }
 
 function read(config: Record<string, unknown>, path: string): unknown {
@@ -47,6 +37,7 @@ function splitPath(path: string): [string, string | undefined] {
  * removes it.
  */
 export function separateSecrets(
+  type: string,
   input: Record<string, unknown>,
   stored: MonitorSecrets,
   keepOmitted: boolean,
@@ -54,7 +45,7 @@ export function separateSecrets(
 ): { config: Record<string, unknown>; secrets: MonitorSecrets } {
   const config = structuredClone(input);
   const secrets: MonitorSecrets = {};
-  for (const path of secretPaths(config)) {
+  for (const path of secretPaths(type, config)) {
     const value = read(config, path) as string;
     if (value === SEALED) {
       if (stored[path] === undefined) throw VigiaException.invalid(`${field}.${path}`, `"${SEALED}" stands for the stored secret, and there is none: send the value`);

@@ -46,7 +46,7 @@ export class MonitorsService {
     checkTiming(input.intervalMs, input.timeoutMs);
     // The id is chosen here because it is sealed with the credentials.
     const id = randomUUID();
-    const { config, secrets } = separateSecrets(input.config, {}, false);
+    const { config, secrets } = separateSecrets(input.type, input.config, {}, false);
     validateMonitorConfig(input.type, config, 'input.config', this.egress.guard({ tenantId: principal.tenantId, vantage: 'platform' }));
     return this.scope.create(principal, { ...input, id, config, secretsSealed: sealSecrets(this.box, id, secrets), name: input.name.trim() });
   }
@@ -60,7 +60,7 @@ export class MonitorsService {
     validateMonitorConfig(next.type, next.config, 'input.config', this.egress.guard({ tenantId: principal.tenantId, vantage: 'platform' }));
     if (input.config === undefined) return this.scope.update(principal, id, { ...input, name: keepNull(input.name, (n) => n.trim()) });
     const stored = openSecrets(this.box, current.id, current.secretsSealed);
-    const { config, secrets } = separateSecrets(input.config, stored, next.type === current.type);
+    const { config, secrets } = separateSecrets(next.type, input.config, stored, next.type === current.type);
     validateMonitorConfig(next.type, config);
     return this.scope.update(principal, id, { ...input, config, secretsSealed: sealSecrets(this.box, current.id, secrets), name: keepNull(input.name, (n) => n.trim()) });
   }

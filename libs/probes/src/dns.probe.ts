@@ -1,7 +1,8 @@
 import { Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { address, oneOf, port, refined, stringList, type SettingsOf } from '#lib/common';
 import type { EgressGuard } from '#lib/egress';
-import { ProbeType } from '#lib/inventory';
+import { defineProbe } from './probe-kind.js';
 import { formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str } from './probe.js';
 
 /** c-ares error codes as the DNS response codes an operator knows. */
@@ -17,10 +18,10 @@ const RCODES: Record<string, string> = {
 const TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'TXT', 'SOA', 'SRV', 'PTR', 'CAA'] as const;
 
 /** Asks one given server (not the system resolver) for a name and type; checks the rcode and the answer set. */
-export class DnsProbe implements Probe {
-  readonly type = ProbeType.dns;
+export class DnsProbe implements Probe<DnsConfig> {
+  readonly type = 'dns' as const;
 
-  async check(target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
+  async check(target: ProbeTarget<DnsConfig>, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
     const server = str(target.config, 'server')!;
     const port = num(target.config, 'port') ?? 53;
     const name = str(target.config, 'name')!;
@@ -66,3 +67,24 @@ function flatten(records: unknown): string[] {
 function normalize(value: string): string {
   return value.trim().replace(/\.$/, '').toLowerCase();
 }
+
+const DNS_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'TXT', 'SOA', 'SRV', 'PTR', 'CAA'] as const;
+const DNS_RCODES = ['NOERROR', 'NXDOMAIN', 'SERVFAIL', 'REFUSED', 'NOTIMP', 'FORMERR'] as const;
+/** What a dns monitor accepts (validated at save: unknown keys refused, every value in its field's words). */
+export const dnsConfig = {
+  server: address(),
+  port: port().optional(),
+  name: address(),
+  recordType: oneOf(DNS_TYPES, { ignoreCase: true }).optional(),
+  expect: refined(stringList(), (v) => (v.length <= 32 ? undefined : 'may list at most 32 answers')).optional(),
+  rcode: oneOf(DNS_RCODES, { ignoreCase: true }).optional(),
+};
+
+export type DnsConfig = SettingsOf<typeof dnsConfig>;
+
+export const dnsProbeKind = defineProbe({
+  type: 'dns',
+  description: 'A DNS query to one given server: answer set and response code',
+  config: dnsConfig,
+  createRunner: () => new DnsProbe(),
+});

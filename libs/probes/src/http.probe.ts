@@ -1,9 +1,10 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import { compileUserPattern } from '#lib/common';
+import { compileUserPattern, flag, headers, httpUrl, intList, oneOf, refined, text, userRegex, type SettingsOf } from '#lib/common';
 import { type EgressGuard, pinnedLookup } from '#lib/egress';
-import { ProbeType } from '#lib/inventory';
+import { defineProbe } from './probe-kind.js';
+import { count } from './probe-fields.js';
 import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str } from './probe.js';
 import { readJsonPath } from './json-path.js';
 
@@ -22,10 +23,10 @@ interface Exchange {
  * HTTP(S) check: status set, body substring/regex, JSON path, latency ceiling, redirect policy, certificate expiry.
  * Every request uses a fresh connection (no keep-alive agent): a probe must see what a new visitor sees.
  */
-export class HttpProbe implements Probe {
-  readonly type = ProbeType.http;
+export class HttpProbe implements Probe<HttpConfig> {
+  readonly type = 'http' as const;
 
-  async check(target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
+  async check(target: ProbeTarget<HttpConfig>, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
     const config = target.config;
     const started = performance.now();
     const followRedirects = bool(config, 'followRedirects') ?? true;
@@ -123,3 +124,34 @@ export class HttpProbe implements Probe {
 function isRedirect(code: number | undefined): boolean {
   return code === 301 || code === 302 || code === 303 || code === 307 || code === 308;
 }
+
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+/** HTTP headers that carry credentials: sealed at rest like a password. */
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token)$/i;
+// A CR or LF in a header value would be a second header line (request splitting); NUL is never valid.
+/** What a http monitor accepts (validated at save: unknown keys refused, every value in its field's words). */
+export const httpConfig = {
+  url: httpUrl(),
+  method: oneOf(HTTP_METHODS, { ignoreCase: true }).optional(),
+  headers: refined(headers(SECRET_HEADER), (h) => (Object.values(h).every((v) => !/[\r\n\0]/.test(v) && v.length <= 4096) ? undefined : 'header values may not contain CR, LF or NUL (at most 4096 characters)')).optional(),
+  body: text().optional(),
+  expectedStatus: refined(intList(), (v) => (v.length >= 1 && v.length <= 20 && v.every((c) => c >= 100 && c <= 599) ? undefined : 'must list 1 to 20 HTTP status codes from 100 to 599')).optional(),
+  bodyContains: text().optional(),
+  bodyRegex: userRegex().optional(),
+  jsonPath: text().optional(),
+  jsonEquals: text().optional(),
+  maxLatencyMs: count().optional(),
+  followRedirects: flag().optional(),
+  maxRedirects: count().max(20, { error: 'must be at most 20' }).optional(),
+  tlsVerify: flag().optional(),
+  certExpiryWarnDays: count().optional(),
+};
+
+export type HttpConfig = SettingsOf<typeof httpConfig>;
+
+export const httpProbeKind = defineProbe({
+  type: 'http',
+  description: 'An HTTP(S) request: status, body text, regex or JSON path, latency, TLS certificate expiry',
+  config: httpConfig,
+  createRunner: () => new HttpProbe(),
+});

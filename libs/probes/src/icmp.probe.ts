@@ -1,19 +1,21 @@
 import { execFile } from 'node:child_process';
 import { isIP } from 'node:net';
+import { address, refined, type SettingsOf } from '#lib/common';
 import type { EgressGuard } from '#lib/egress';
-import { ProbeType } from '#lib/inventory';
+import { defineProbe } from './probe-kind.js';
+import { count } from './probe-fields.js';
 import { formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, targetHost } from './probe.js';
 
 /**
  * ICMP echo through the system `ping` (iputils): raw sockets need privileges the watchdog should not hold itself.
  * Arguments go to execFile as an array (no shell); the host was validated as an IP or RFC 1123 name on save.
  */
-export class IcmpProbe implements Probe {
-  readonly type = ProbeType.icmp;
+export class IcmpProbe implements Probe<IcmpConfig> {
+  readonly type = 'icmp' as const;
 
   constructor(private readonly pingBinary = 'ping') {}
 
-  async check(target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
+  async check(target: ProbeTarget<IcmpConfig>, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
     const host = targetHost(target);
     const count = Math.min(num(target.config, 'count') ?? 1, 10);
     const waitSeconds = Math.max(1, Math.ceil(target.timeoutMs / 1000));
@@ -44,3 +46,18 @@ function run(file: string, args: string[], signal: AbortSignal): Promise<{ code:
     });
   });
 }
+
+/** What a icmp monitor accepts (validated at save: unknown keys refused, every value in its field's words). */
+export const icmpConfig = {
+  host: address().optional(),
+  count: refined(count(), (v) => (v >= 1 && v <= 10 ? undefined : 'must be from 1 to 10')).optional(),
+};
+
+export type IcmpConfig = SettingsOf<typeof icmpConfig>;
+
+export const icmpProbeKind = defineProbe({
+  type: 'icmp',
+  description: 'ICMP echo (the system ping): packet loss and round-trip time',
+  config: icmpConfig,
+  createRunner: () => new IcmpProbe(),
+});

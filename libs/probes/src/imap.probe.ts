@@ -1,8 +1,10 @@
 import { ImapFlow } from 'imapflow';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { address, text, type SettingsOf } from '#lib/common';
 import type { EgressGuard } from '#lib/egress';
-import { ProbeType } from '#lib/inventory';
+import { defineProbe } from './probe-kind.js';
+import { mailServer } from './probe-fields.js';
 import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
 import { openSocket, readUntil } from './tcp.probe.js';
 
@@ -27,10 +29,10 @@ export function imapClient(host: string, address: string, port: number | undefin
 }
 
 /** IMAP: greeting, optional STARTTLS and login, and that the mailbox exists (STATUS). */
-export class ImapProbe implements Probe {
-  readonly type = ProbeType.imap;
+export class ImapProbe implements Probe<ImapConfig> {
+  readonly type = 'imap' as const;
 
-  async check(target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
+  async check(target: ProbeTarget<ImapConfig>, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
     const host = targetHost(target);
     // imapflow insists on credentials; without them the check is the greeting, read off the socket.
     if (!str(target.config, 'username')) return greetingOnly(host, target, signal, egress);
@@ -87,3 +89,19 @@ async function greetingOnly(host: string, target: ProbeTarget, signal: AbortSign
     socket.destroy();
   }
 }
+
+/** What a imap monitor accepts (validated at save: unknown keys refused, every value in its field's words). */
+export const imapConfig = {
+  host: address().optional(),
+  ...mailServer(),
+  mailbox: text().optional(),
+};
+
+export type ImapConfig = SettingsOf<typeof imapConfig>;
+
+export const imapProbeKind = defineProbe({
+  type: 'imap',
+  description: 'An IMAP session: greeting, optional STARTTLS/TLS, login and mailbox',
+  config: imapConfig,
+  createRunner: () => new ImapProbe(),
+});

@@ -1,3 +1,5 @@
+export { defineProbe, type ProbeKind } from './probe-kind.js';
+export { PROBE_KINDS, PROBE_TYPES, ProbeType, probeKind } from './probe-kinds.js';
 export type { Probe, ProbeResult, ProbeStatus, ProbeTarget, ProbeVerdict } from './probe.js';
 export { ProbeRunner, PROBES } from './probe-runner.js';
 export { ProbesModule, defaultProbes } from './probes.module.js';

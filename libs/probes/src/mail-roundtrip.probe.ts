@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
+import { address, flag, port, text, type SettingsOf } from '#lib/common';
 import type { EgressGuard } from '#lib/egress';
-import { ProbeType } from '#lib/inventory';
+import { defineProbe } from './probe-kind.js';
+import { count, password } from './probe-fields.js';
 import { imapClient } from './imap.probe.js';
 import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
 
@@ -9,10 +11,10 @@ import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, s
  * Mail round trip: submit a uniquely tagged message over SMTP, wait for it in an IMAP mailbox, report the delivery
  * latency, delete it. Catches what banner checks cannot: a queue that accepts mail and never delivers it.
  */
-export class MailRoundTripProbe implements Probe {
-  readonly type = ProbeType.mail_roundtrip;
+export class MailRoundTripProbe implements Probe<MailRoundTripConfig> {
+  readonly type = 'mail_roundtrip' as const;
 
-  async check(target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
+  async check(target: ProbeTarget<MailRoundTripConfig>, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
     const config = target.config;
     const smtpHost = str(config, 'smtpHost') ?? targetHost(target);
     const imapHost = str(config, 'imapHost') ?? targetHost(target);
@@ -86,3 +88,29 @@ export class MailRoundTripProbe implements Probe {
     }
   }
 }
+
+/** What a mail_roundtrip monitor accepts (validated at save: unknown keys refused, every value in its field's words). */
+export const mailRoundTripConfig = {
+  smtpHost: address().optional(),
+  smtpPort: port().optional(),
+  imapHost: address().optional(),
+  imapPort: port().optional(),
+  from: text(),
+  to: text(),
+  username: text().optional(),
+  password: password().optional(),
+  mailbox: text().optional(),
+  deadlineMs: count().optional(),
+  tls: flag().optional(),
+  starttls: flag().optional(),
+  tlsVerify: flag().optional(),
+};
+
+export type MailRoundTripConfig = SettingsOf<typeof mailRoundTripConfig>;
+
+export const mailRoundTripProbeKind = defineProbe({
+  type: 'mail_roundtrip',
+  description: 'A mail round trip: sent over SMTP, found over IMAP within a deadline, then deleted',
+  config: mailRoundTripConfig,
+  createRunner: () => new MailRoundTripProbe(),
+});

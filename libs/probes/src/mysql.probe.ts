@@ -1,6 +1,8 @@
 import mysql, { type RowDataPacket } from 'mysql2/promise';
+import { address, flag, port, text, type SettingsOf } from '#lib/common';
 import type { EgressGuard } from '#lib/egress';
-import { ProbeType } from '#lib/inventory';
+import { defineProbe } from './probe-kind.js';
+import { count, password } from './probe-fields.js';
 import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
 
 export interface ReplicationHealth {
@@ -16,10 +18,10 @@ export interface ReplicationHealth {
  * MySQL/MariaDB: connect, run a query, read replication health from the server itself. A replica whose threads are
  * stopped or whose lag exceeds `maxLagSeconds` is degraded; the reason names the server's own fields.
  */
-export class MysqlProbe implements Probe {
-  readonly type = ProbeType.mysql;
+export class MysqlProbe implements Probe<MysqlConfig> {
+  readonly type = 'mysql' as const;
 
-  async check(target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
+  async check(target: ProbeTarget<MysqlConfig>, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
     const host = targetHost(target);
     const port = num(target.config, 'port') ?? 3306;
     const { address } = await egress.resolve(host);
@@ -103,3 +105,25 @@ async function readGtid(connection: mysql.Connection): Promise<string | undefine
   }
   return undefined;
 }
+
+/** What a mysql monitor accepts (validated at save: unknown keys refused, every value in its field's words). */
+export const mysqlConfig = {
+  host: address().optional(),
+  port: port().optional(),
+  user: text(),
+  password: password().optional(),
+  database: text().optional(),
+  query: text().optional(),
+  replica: flag().optional(),
+  writable: flag().optional(),
+  maxLagSeconds: count().optional(),
+};
+
+export type MysqlConfig = SettingsOf<typeof mysqlConfig>;
+
+export const mysqlProbeKind = defineProbe({
+  type: 'mysql',
+  description: 'A MySQL/MariaDB login and query; replication state and lag, or writability',
+  config: mysqlConfig,
+  createRunner: () => new MysqlProbe(),
+});

@@ -1,17 +1,19 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { address, type SettingsOf } from '#lib/common';
 import type { EgressGuard } from '#lib/egress';
-import { ProbeType } from '#lib/inventory';
+import { defineProbe } from './probe-kind.js';
+import { mailServer } from './probe-fields.js';
 import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
 
 /**
  * POP3: greeting, optional STLS and USER/PASS login, STAT. Written here because no maintained Node POP3 client
  * supports STLS (node-pop3 does implicit TLS only); POP3 is four commands of `+OK`/`-ERR` lines (RFC 1939, 2595).
  */
-export class Pop3Probe implements Probe {
-  readonly type = ProbeType.pop3;
+export class Pop3Probe implements Probe<Pop3Config> {
+  readonly type = 'pop3' as const;
 
-  async check(target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
+  async check(target: ProbeTarget<Pop3Config>, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
     const host = targetHost(target);
     const tls = bool(target.config, 'tls') ?? false;
     const port = num(target.config, 'port') ?? (tls ? 995 : 110);
@@ -115,3 +117,18 @@ class LineReader {
     this.onFail?.(error);
   }
 }
+
+/** What a pop3 monitor accepts (validated at save: unknown keys refused, every value in its field's words). */
+export const pop3Config = {
+  host: address().optional(),
+  ...mailServer(),
+};
+
+export type Pop3Config = SettingsOf<typeof pop3Config>;
+
+export const pop3ProbeKind = defineProbe({
+  type: 'pop3',
+  description: 'A POP3 session: greeting, optional STLS/TLS and login',
+  config: pop3Config,
+  createRunner: () => new Pop3Probe(),
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProbeType } from '#lib/inventory';
+import { ProbeType } from './probe-kinds.js';
 import type { Probe } from './probe.js';
 import { ProbeRunner } from './probe-runner.js';
 

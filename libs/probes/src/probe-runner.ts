@@ -1,6 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EgressPolicy, excerpt } from '#lib/egress';
-import type { ProbeType } from '#lib/inventory';
 import { errorText, formatMs, type Probe, type ProbeResult, type ProbeTarget } from './probe.js';
 
 export const PROBES = Symbol('PROBES');
@@ -11,7 +10,7 @@ export const PROBES = Symbol('PROBES');
  */
 @Injectable()
 export class ProbeRunner {
-  private readonly probes = new Map<ProbeType, Probe>();
+  private readonly probes = new Map<string, Probe>();
 
   /** Without a policy (a runner built by hand), the default one: nothing private, nothing local. */
   constructor(

@@ -1,5 +1,4 @@
 import type { EgressGuard } from '#lib/egress';
-import type { ProbeType } from '#lib/inventory';
 
 export type ProbeStatus = 'up' | 'degraded' | 'down';
 
@@ -14,9 +13,11 @@ export interface ProbeResult {
 }
 
 /** What a probe needs: its validated config, the host's address as default target, and its time budget. */
-export interface ProbeTarget {
-  type: ProbeType;
-  config: Record<string, unknown>;
+export interface ProbeTarget<Config extends object = Record<string, unknown>> {
+  /** A registered probe type (`ProbeType`, probe-kinds.ts). */
+  type: string;
+  /** Validated at save by the probe kind's `config` shape; credentials revealed. */
+  config: Config;
   /** The host's first address; a config `host` overrides it. */
   address: string;
   timeoutMs: number;
@@ -34,13 +35,13 @@ export interface ProbeVerdict {
   details?: Record<string, unknown>;
 }
 
-export interface Probe {
-  readonly type: ProbeType;
+export interface Probe<Config extends object = Record<string, unknown>> {
+  readonly type: string;
   /**
    * Must stop its I/O when `signal` aborts (the runner's timeout). May throw: a throw is a `down` with the message.
    * Every connection goes to an address `egress.resolve` returned (the egress policy, after DNS resolution).
    */
-  check(target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict>;
+  check(target: ProbeTarget<Config>, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict>;
 }
 
 export function str(config: Record<string, unknown>, key: string): string | undefined {

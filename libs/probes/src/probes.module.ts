@@ -1,22 +1,12 @@
 import { Module } from '@nestjs/common';
-import { DnsProbe } from './dns.probe.js';
-import { ImapProbe } from './imap.probe.js';
-import { MailRoundTripProbe } from './mail-roundtrip.probe.js';
-import { Pop3Probe } from './pop3.probe.js';
-import { HttpProbe } from './http.probe.js';
-import { IcmpProbe } from './icmp.probe.js';
-import { MysqlProbe } from './mysql.probe.js';
-import { PROBES, ProbeRunner } from './probe-runner.js';
-import { SmtpProbe } from './smtp.probe.js';
-import { SshProbe } from './ssh.probe.js';
-import { TcpProbe } from './tcp.probe.js';
 import { EgressModule } from '#lib/egress';
+import { PROBES, ProbeRunner } from './probe-runner.js';
+import { PROBE_KINDS } from './probe-kinds.js';
+import type { Probe } from './probe.js';
 
-export function defaultProbes() {
-  return [
-    new HttpProbe(), new TcpProbe(), new IcmpProbe(), new DnsProbe(), new SmtpProbe(),
-    new ImapProbe(), new Pop3Probe(), new MailRoundTripProbe(), new MysqlProbe(), new SshProbe(),
-  ];
+/** One runner of every registered probe kind (probe-kinds.ts). */
+export function defaultProbes(): Probe[] {
+  return PROBE_KINDS.map((kind) => kind.createRunner() as Probe);
 }
 
 @Module({

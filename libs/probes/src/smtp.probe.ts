@@ -1,17 +1,19 @@
 import { createRequire } from 'node:module';
 import type SMTPConnectionType from 'nodemailer/lib/smtp-connection';
+import { address, type SettingsOf } from '#lib/common';
 import type { EgressGuard } from '#lib/egress';
-import { ProbeType } from '#lib/inventory';
+import { defineProbe } from './probe-kind.js';
+import { mailServer } from './probe-fields.js';
 import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
 
 // nodemailer is CommonJS without an "exports" map; its SMTP client is reached by path.
 const SMTPConnection = createRequire(import.meta.url)('nodemailer/lib/smtp-connection') as typeof SMTPConnectionType;
 
 /** SMTP: banner 220, EHLO, optional STARTTLS (or implicit TLS) and AUTH, then QUIT — nodemailer's own client. */
-export class SmtpProbe implements Probe {
-  readonly type = ProbeType.smtp;
+export class SmtpProbe implements Probe<SmtpConfig> {
+  readonly type = 'smtp' as const;
 
-  async check(target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
+  async check(target: ProbeTarget<SmtpConfig>, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
     const host = targetHost(target);
     const tls = bool(target.config, 'tls') ?? false;
     const port = num(target.config, 'port') ?? (tls ? 465 : 25);
@@ -59,3 +61,19 @@ export class SmtpProbe implements Probe {
     }
   }
 }
+
+/** What a smtp monitor accepts (validated at save: unknown keys refused, every value in its field's words). */
+export const smtpConfig = {
+  host: address().optional(),
+  ...mailServer(),
+  ehloName: address().optional(),
+};
+
+export type SmtpConfig = SettingsOf<typeof smtpConfig>;
+
+export const smtpProbeKind = defineProbe({
+  type: 'smtp',
+  description: 'An SMTP session: greeting, EHLO, optional STARTTLS/TLS and AUTH',
+  config: smtpConfig,
+  createRunner: () => new SmtpProbe(),
+});

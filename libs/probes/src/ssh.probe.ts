@@ -1,17 +1,18 @@
 import { sshExec } from '#lib/executors';
-import { compileUserPattern } from '#lib/common';
+import { compileUserPattern, port, text, userRegex, type SettingsOf } from '#lib/common';
 import { type EgressGuard, excerpt } from '#lib/egress';
-import { ProbeType } from '#lib/inventory';
+import { defineProbe } from './probe-kind.js';
+import { count } from './probe-fields.js';
 import { formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
 
 /**
  * SSH command check: runs the operator's command (a shell command by design: monitors are written by operators)
  * with key authentication against a pinned host key, and asserts the exit code and the output.
  */
-export class SshProbe implements Probe {
-  readonly type = ProbeType.ssh;
+export class SshProbe implements Probe<SshConfig> {
+  readonly type = 'ssh' as const;
 
-  async check(target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
+  async check(target: ProbeTarget<SshConfig>, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
     const host = targetHost(target);
     if (!target.ssh) return { status: 'down', reason: `no SSH credential is set for this host` };
     const port = num(target.config, 'port') ?? target.ssh.port;
@@ -32,3 +33,22 @@ export class SshProbe implements Probe {
     return { status: 'up', reason: seen, latencyMs, details };
   }
 }
+
+/** What a ssh monitor accepts (validated at save: unknown keys refused, every value in its field's words). */
+export const sshConfig = {
+  port: port().optional(),
+  user: text().optional(),
+  command: text(),
+  expectExitCode: count().optional(),
+  outputContains: text().optional(),
+  outputRegex: userRegex().optional(),
+};
+
+export type SshConfig = SettingsOf<typeof sshConfig>;
+
+export const sshProbeKind = defineProbe({
+  type: 'ssh',
+  description: 'A command over SSH on the host: exit code and output',
+  config: sshConfig,
+  createRunner: () => new SshProbe(),
+});

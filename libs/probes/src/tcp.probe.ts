@@ -1,14 +1,14 @@
 import { connect, type Socket } from 'node:net';
-import { compileUserPattern } from '#lib/common';
+import { address, compileUserPattern, port, text, userRegex, type SettingsOf } from '#lib/common';
 import type { EgressGuard } from '#lib/egress';
-import { ProbeType } from '#lib/inventory';
+import { defineProbe } from './probe-kind.js';
 import { formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
 
 /** TCP connect (layer 4), with optional payload and a banner/answer expectation. */
-export class TcpProbe implements Probe {
-  readonly type = ProbeType.tcp;
+export class TcpProbe implements Probe<TcpConfig> {
+  readonly type = 'tcp' as const;
 
-  async check(target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
+  async check(target: ProbeTarget<TcpConfig>, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
     const host = targetHost(target);
     const port = num(target.config, 'port')!;
     const send = str(target.config, 'send');
@@ -69,3 +69,21 @@ export function readUntil(socket: Socket, done: (text: string) => boolean, signa
     signal.addEventListener('abort', () => reject(new Error(`no answer; read so far ${JSON.stringify(text.slice(0, 80))}`)), { once: true });
   });
 }
+
+/** What a tcp monitor accepts (validated at save: unknown keys refused, every value in its field's words). */
+export const tcpConfig = {
+  host: address().optional(),
+  port: port(),
+  send: text().optional(),
+  expect: text().optional(),
+  bannerRegex: userRegex().optional(),
+};
+
+export type TcpConfig = SettingsOf<typeof tcpConfig>;
+
+export const tcpProbeKind = defineProbe({
+  type: 'tcp',
+  description: 'A TCP connection (layer 4), optionally sending a payload and expecting a banner or answer',
+  config: tcpConfig,
+  createRunner: () => new TcpProbe(),
+});

@@ -11,3 +11,5 @@ export type { RunbookDefinition, DocumentError } from './document/definition.js'
 export { BUILTIN_RUNBOOKS } from './document/builtin-runbooks.js';
 export { RunStore, LostClaim, type Claim } from './engine/run-store.js';
 export { RunbooksOutboxConsumer } from './runbooks-outbox.consumer.js';
+export { STEP_KINDS, stepKind } from './steps/step-kinds.js';
+export type { StepHandler, StepDeps } from './steps/step.js';

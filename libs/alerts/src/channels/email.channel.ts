@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import { escapeHtml as esc } from '#lib/common';
 import type { Mailer } from '#lib/mail';
 import type { AlertChannel } from '../alert-channel.entity.js';
 import type { AlertMessage, ChannelAdapter, DeliveryOutcome } from './channel.js';
+import { defineChannel } from './channel-kind.js';
 
 
 /** E-mail through the configured SMTP server (nodemailer), HTML and text; the subject says what and since when. */
@@ -26,3 +28,20 @@ export class EmailChannel implements ChannelAdapter {
     }
   }
 }
+
+const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
+const RECIPIENTS = 'must list 1 to 50 e-mail addresses';
+
+export const emailChannelKind = defineChannel({
+  type: 'email',
+  description: 'E-mail through the configured SMTP server',
+  configHint: 'email: {to: [..]}',
+  config: {
+    to: z.array(z.string({ error: 'must be an e-mail address' }).regex(EMAIL, { error: 'must be an e-mail address' }), { error: RECIPIENTS }).min(1, { error: RECIPIENTS }).max(50, { error: RECIPIENTS }),
+  },
+  // No recipients is the same mistake as an empty list: one wording for both.
+  missing: () => RECIPIENTS,
+  pages: false,
+  hearsAcknowledgements: false,
+  createAdapter: ({ mailer }) => new EmailChannel(mailer),
+});

@@ -1,6 +1,8 @@
+import { httpUrl, matching } from '#lib/common';
 import type { EgressGuard } from '#lib/egress';
 import type { AlertChannel } from '../alert-channel.entity.js';
 import { type AlertMessage, type ChannelAdapter, type DeliveryOutcome, postJson } from './channel.js';
+import { defineChannel } from './channel-kind.js';
 
 /** PagerDuty Events API v2: trigger and resolve under one dedup_key per incident, so one incident pages once. */
 export class PagerDutyChannel implements ChannelAdapter {
@@ -19,3 +21,14 @@ export class PagerDutyChannel implements ChannelAdapter {
     return postJson(egress, `${base.replace(/\/$/, '')}/v2/enqueue`, body, {});
   }
 }
+
+export const pagerdutyChannelKind = defineChannel({
+  type: 'pagerduty',
+  description: 'PagerDuty Events API v2',
+  configHint: 'pagerduty: {apiUrl?}',
+  config: { apiUrl: httpUrl().optional() },
+  secret: matching(/^[A-Za-z0-9]{32}$/, 'a PagerDuty integration (routing) key: 32 letters and digits'),
+  pages: true,
+  hearsAcknowledgements: true,
+  createAdapter: () => new PagerDutyChannel(),
+});

@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
+import { httpUrl, rule } from '#lib/common';
 import type { EgressGuard } from '#lib/egress';
 import type { AlertChannel } from '../alert-channel.entity.js';
 import { type AlertMessage, type ChannelAdapter, type DeliveryOutcome, postJson } from './channel.js';
+import { defineChannel } from './channel-kind.js';
 
 /**
  * Generic webhook: POST of the message as JSON, signed. `X-Vigia-Timestamp: <unix seconds>` and
@@ -16,3 +18,14 @@ export class WebhookChannel implements ChannelAdapter {
     return postJson(egress, String(channel.config.url), body, { 'x-vigia-timestamp': timestamp, 'x-vigia-signature': `sha256=${signature}` });
   }
 }
+
+export const webhookChannelKind = defineChannel({
+  type: 'webhook',
+  description: 'A signed JSON POST to your URL',
+  configHint: 'webhook: {url}',
+  config: { url: httpUrl() },
+  secret: rule<string>((v) => (typeof v === 'string' && v.length >= 16 ? undefined : 'must be a signing secret of at least 16 characters')),
+  pages: false,
+  hearsAcknowledgements: true,
+  createAdapter: () => new WebhookChannel(),
+});

@@ -3,7 +3,7 @@ import { ProbeType } from '#lib/inventory';
 import { type MysqlGroupRoles, withGroupRoles } from './group-roles.js';
 import type { WatchedMonitor } from './monitor-catalog.js';
 
-const monitor = (id: string, hostId: string, config: Record<string, unknown>, type = ProbeType.mysql): WatchedMonitor => ({
+const monitor = (id: string, hostId: string, config: Record<string, unknown>, type: ProbeType = ProbeType.mysql): WatchedMonitor => ({
   id, tenantId: 't1', hostId, serviceId: null, name: id, type, config, secretsSealed: null, intervalMs: 1000, timeoutMs: 500,
   address: '127.0.0.1', hostLevel: true, sshPort: 22, sshUser: 'root', sshHostKey: null, sshCredentialId: null,
 });

@@ -1,4 +1,5 @@
 import { registerEnumType } from '@nestjs/graphql';
+import { PROBE_KINDS, ProbeType } from '#lib/probes';
 
 export enum HostKind {
   physical = 'physical',
@@ -16,19 +17,13 @@ export enum ServiceType {
 }
 registerEnumType(ServiceType, { name: 'ServiceType' });
 
-export enum ProbeType {
-  http = 'http',
-  tcp = 'tcp',
-  icmp = 'icmp',
-  dns = 'dns',
-  smtp = 'smtp',
-  imap = 'imap',
-  pop3 = 'pop3',
-  mail_roundtrip = 'mail_roundtrip',
-  mysql = 'mysql',
-  ssh = 'ssh',
-}
-registerEnumType(ProbeType, { name: 'ProbeType' });
+// The probe types are the probes library's registry (probe-kinds.ts): one entry per kind, described there.
+export { ProbeType };
+registerEnumType(ProbeType, {
+  name: 'ProbeType',
+  description: 'What a monitor checks; one value per registered probe kind',
+  valuesMap: Object.fromEntries(PROBE_KINDS.map((kind) => [kind.type, { description: kind.description }])),
+});
 
 export enum Severity {
   critical = 'critical',

@@ -26,7 +26,7 @@ import {
 } from 'class-validator';
 import { REPORT_LANGUAGE_MESSAGE, REPORT_LANGUAGES } from '#lib/tenancy';
 import { HostKind, ProbeType, ServiceType, Severity } from '../entities/enums.js';
-import { HOSTNAME } from '../monitor-config.validator.js';
+import { HOST_NAME } from '#lib/common';
 
 /** Free-text names: printable, trimmed by the services, no control characters (they end up in e-mails and shells). */
 const PRINTABLE = /^[^\p{Cc}]+$/u;
@@ -59,7 +59,7 @@ export class UpdateSiteInput extends PartialType(CreateSiteInput) {}
 @InputType()
 export class CreateHostInput {
   @Field({ description: 'RFC 1123 host name, e.g. web1 or web1.example.net' })
-  @IsString() @MaxLength(253) @Matches(HOSTNAME, { message: 'must be a host name (letters, digits, dashes, dots)' })
+  @IsString() @MaxLength(253) @Matches(HOST_NAME, { message: 'must be a host name (letters, digits, dashes, dots)' })
   name: string;
   @Field(() => HostKind, { nullable: true }) @IsOptional() @IsEnum(HostKind) kind?: HostKind;
   @Field(() => [String]) @ArrayMinSize(1, { message: 'must hold at least one address' }) @ArrayMaxSize(16) @ArrayUnique()

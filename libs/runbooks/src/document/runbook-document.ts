@@ -1,6 +1,7 @@
 import { parseDocument } from 'yaml';
 import { type DocumentError, type OnFailure, PARAM_TYPES, type ParamSpec, type ParamType, type RunbookDefinition, type StepDef } from './definition.js';
-import { checkField, STEP_SPECS } from './step-specs.js';
+import { fieldProblem, isRequired } from '#lib/common';
+import { STEP_KINDS, stepKind } from '../steps/step-kinds.js';
 import { placeholders, TEMPLATE_ROOTS } from './template.js';
 
 export const MAX_SOURCE_BYTES = 64 * 1024;
@@ -130,13 +131,12 @@ function validateSteps(raw: unknown[], base: string, params: Record<string, Para
     if (names.has(name)) errors.push({ path: `${path}.name`, message: `"${name}" is used by an earlier step` });
     names.add(name);
     const type = String(step.type);
-    const spec = STEP_SPECS[type];
+    const spec = stepKind(type);
     const label = `${path} (${name})`;
-    if (!spec) errors.push({ path: `${path}.type`, message: `${label}: unknown step type ${JSON.stringify(step.type)}; known: ${Object.keys(STEP_SPECS).join(', ')}` });
-    else if (spec.unavailable) errors.push({ path: `${path}.type`, message: `${label}: ${type} ${spec.unavailable}` });
+    if (!spec) errors.push({ path: `${path}.type`, message: `${label}: unknown step type ${JSON.stringify(step.type)}; known: ${STEP_KINDS.map((k) => k.type).join(', ')}` });
     const withBlock = step.with === undefined ? {} : step.with;
     if (!isMap(withBlock)) errors.push({ path: `${path}.with`, message: 'must be a mapping of the step\'s fields' });
-    else if (spec && !spec.unavailable) validateWith(type, withBlock, `${path}.with`, params, errors);
+    else if (spec) validateWith(type, withBlock, `${path}.with`, params, errors);
     if (step.idempotent !== undefined && typeof step.idempotent !== 'boolean') errors.push({ path: `${path}.idempotent`, message: 'must be true or false' });
     return {
       name,
@@ -149,13 +149,13 @@ function validateSteps(raw: unknown[], base: string, params: Record<string, Para
 }
 
 function validateWith(type: string, block: Record<string, unknown>, path: string, params: Record<string, ParamSpec>, errors: DocumentError[]): void {
-  const spec = STEP_SPECS[type]!;
+  const spec = stepKind(type)!;
   unknownKeys(block, Object.keys(spec.fields), path, errors);
   for (const [field, fieldSpec] of Object.entries(spec.fields)) {
     const value = block[field];
     const fieldPath = `${path}.${field}`;
     if (value === undefined) {
-      if (fieldSpec.required) errors.push({ path: fieldPath, message: 'is required' });
+      if (isRequired(fieldSpec)) errors.push({ path: fieldPath, message: 'is required' });
       continue;
     }
     for (const expression of placeholders(value)) {
@@ -165,11 +165,11 @@ function validateWith(type: string, block: Record<string, unknown>, path: string
     }
     // A value with placeholders is checked once substituted (dry-run and run); literal values are checked now.
     if (placeholders(value).length > 0) continue;
-    const problem = checkField(fieldSpec, value);
+    const problem = fieldProblem(fieldSpec, value);
     if (problem) errors.push({ path: fieldPath, message: problem });
   }
-  if (type === 'wait.until' && (block.probe === undefined) === (block.monitor === undefined)) errors.push({ path: `${path}.probe`, message: 'give either probe (with config) or monitor, not both or neither' });
-  if (type === 'fence' && block.method === 'ssh' && block.argv === undefined) errors.push({ path: `${path}.argv`, message: 'is required when method is ssh' });
+  const across = spec.check?.(block);
+  if (across) errors.push({ path: `${path}.${across.field}`, message: across.message });
 }
 
 function validateOnFailure(raw: unknown, path: string, params: Record<string, ParamSpec>, errors: DocumentError[], allowCompensate: boolean): OnFailure {

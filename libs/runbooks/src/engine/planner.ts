@@ -1,9 +1,10 @@
 import { CIDR4, IPV4, parseDuration, type RunbookDefinition, type StepDef } from '../document/definition.js';
-import { checkField, STEP_SPECS } from '../document/step-specs.js';
+import { fieldProblem, isRequired } from '#lib/common';
+import { stepKind } from '../steps/step-kinds.js';
 import { render, TemplateError } from '../document/template.js';
-import { type PlanContext, type StepHandler, StepInputError, type StepPlan } from '../steps/step.js';
+import { type PlanContext, type BoundStep, StepInputError, type StepPlan } from '../steps/step.js';
 
-export type StepRegistry = ReadonlyMap<string, StepHandler>;
+export type StepRegistry = ReadonlyMap<string, BoundStep>;
 
 export interface ActionPreview {
   kind: string;
@@ -68,8 +69,8 @@ async function typed(type: string, value: unknown, path: string, ctx: PlanContex
 /** Substitutes placeholders, checks the values now known, and lets the step build its exact actions. */
 export async function planStep(step: StepDef, path: string, registry: StepRegistry, template: Record<string, unknown>, ctx: PlanContext): Promise<StepPlan> {
   const handler = registry.get(step.type);
-  const spec = STEP_SPECS[step.type];
-  if (!handler || !spec || spec.unavailable) throw new StepInputError(`${path}.type`, `step type ${step.type} cannot run in this version`);
+  const spec = stepKind(step.type);
+  if (!handler || !spec) throw new StepInputError(`${path}.type`, `step type ${step.type} cannot run in this version`);
   let fields: Record<string, unknown>;
   try {
     fields = render(step.with, template, `${path}.with`) as Record<string, unknown>;
@@ -82,11 +83,11 @@ export async function planStep(step: StepDef, path: string, registry: StepRegist
       delete fields[name];
       continue;
     }
-    const fieldSpec = spec.fields[name];
-    const problem = fieldSpec && checkField(fieldSpec, value);
+    const field = Object.hasOwn(spec.fields, name) ? spec.fields[name] : undefined;
+    const problem = field && fieldProblem(field, value);
     if (problem) throw new StepInputError(`${path}.with.${name}`, problem);
   }
-  for (const [name, fieldSpec] of Object.entries(spec.fields)) if (fieldSpec.required && fields[name] === undefined) throw new StepInputError(`${path}.with.${name}`, 'is required (its placeholder had no value)');
+  for (const [name, field] of Object.entries(spec.fields)) if (isRequired(field) && fields[name] === undefined) throw new StepInputError(`${path}.with.${name}`, 'is required (its placeholder had no value)');
   return handler.plan(fields, ctx, `${path}.with`);
 }
 

@@ -2,6 +2,7 @@ import type { EgressGuard } from '#lib/egress';
 import { fqdn, isDnsName, nsupdateScript, powerDnsRequest, queryAuthoritative, type RecordSetChange, sendPowerDns, type TsigKey } from '#lib/executors';
 import { localAction, sshAction } from './actions.js';
 import { type PlannedAction, type StepHandler, StepInputError } from './step.js';
+import { flag, int, strings, word } from './step-fields.js';
 
 const VERIFY_MS = 5000;
 
@@ -32,6 +33,13 @@ function settings(w: Record<string, unknown>, config: Record<string, unknown>, p
  */
 export const dnsUpdateStep: StepHandler = {
   type: 'dns.update',
+  fields: {
+    values: strings(1, 16),
+    name: word().optional(),
+    type: word({ oneOf: ['A', 'AAAA', 'CNAME'] }).optional(),
+    ttl: int(1, 86_400).optional(),
+    verify: flag().optional(),
+  },
   idempotent: () => true,
   async plan(w, ctx, path) {
     const config = ctx.resource?.config ?? {};

@@ -1,9 +1,18 @@
 import { egressFetch, excerpt } from '#lib/egress';
 import { type StepHandler, StepInputError, durationField, sequential } from './step.js';
+import { duration, int, mapping, text, url, word } from './step-fields.js';
 
 /** An HTTP call (a provider API, a health endpoint); GET, HEAD, PUT and DELETE are safe to repeat. */
 export const httpRequestStep: StepHandler = {
   type: 'http.request',
+  fields: {
+    method: word({ oneOf: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] }).optional(),
+    url: url(),
+    headers: mapping().optional(),
+    body: text().optional(),
+    expect_status: int(100, 599).optional(),
+    timeout: duration().optional(),
+  },
   idempotent: (step) => ['GET', 'HEAD', 'PUT', 'DELETE', undefined].includes(step.with.method as string | undefined),
   async plan(w, ctx) {
     const method = String(w.method ?? 'GET');
@@ -30,6 +39,9 @@ export const httpRequestStep: StepHandler = {
 /** Pauses the run until an operator approves (or aborts) it. */
 export const approvalStep: StepHandler = {
   type: 'approval',
+  fields: {
+    message: text(),
+  },
   idempotent: () => true,
   async plan(w) {
     const message = String(w.message);
@@ -43,21 +55,22 @@ export const approvalStep: StepHandler = {
 };
 
 /** Posts a message to the incident's timeline (and the run's log), so people following the incident see it. */
-export function notifyStep(post: (tenantId: string, incidentId: string | undefined, message: string) => Promise<string>): StepHandler {
-  return {
-    type: 'notify',
-    idempotent: () => true,
-    async plan(w, ctx, path) {
-      const message = String(w.message);
-      if (message.trim() === '') throw new StepInputError(`${path}.message`, 'is empty');
-      return sequential([{
-        kind: 'notify',
-        target: ctx.incidentId ? `incident ${ctx.incidentId}` : 'run log',
-        command: message,
-        async run() {
-          return { ok: true, stdout: await post(ctx.tenantId, ctx.incidentId, message) };
-        },
-      }]);
-    },
-  };
-}
+export const notifyStep: StepHandler = {
+  type: 'notify',
+  fields: {
+    message: text(),
+  },
+  idempotent: () => true,
+  async plan(w, ctx, path, { note }) {
+    const message = String(w.message);
+    if (message.trim() === '') throw new StepInputError(`${path}.message`, 'is empty');
+    return sequential([{
+      kind: 'notify',
+      target: ctx.incidentId ? `incident ${ctx.incidentId}` : 'run log',
+      command: message,
+      async run() {
+        return { ok: true, stdout: await note(ctx.tenantId, ctx.incidentId, message) };
+      },
+    }]);
+  },
+};

@@ -2,6 +2,7 @@ import { compareGtid, MysqlAdmin, type MysqlTarget, type ServerState } from '#li
 import { sshAction } from './actions.js';
 import { memberSafetyActions } from './mysql-boot-config.js';
 import { type PlanContext, type PlannedAction, type ResolvedHost, type StepHandler, StepInputError, durationField, sequential } from './step.js';
+import { duration, flag, hostRef } from './step-fields.js';
 
 const CONNECT_MS = 2000;
 const OLD_PRIMARY_CONNECT_MS = 500;
@@ -83,6 +84,12 @@ function unfit(member: Member, from: ResolvedHost, port: number, maxLag: number)
  */
 export const mysqlPromoteStep: StepHandler = {
   type: 'mysql.promote',
+  fields: {
+    from: hostRef(),
+    to: hostRef().optional(),
+    wait: duration().optional(),
+    switchover: flag().optional(),
+  },
   idempotent: () => false,
   async plan(w, ctx, path) {
     if (ctx.resource?.kind !== 'mysql_group') throw new StepInputError(`${path}.from`, 'mysql.promote needs a MySQL group resource');
@@ -219,6 +226,11 @@ function refuse(reason: string) {
  */
 export const mysqlReattachStep: StepHandler = {
   type: 'mysql.reattach',
+  fields: {
+    host: hostRef(),
+    primary: hostRef().optional(),
+    timeout: duration().optional(),
+  },
   idempotent: () => true,
   async plan(w, ctx, path) {
     if (ctx.resource?.kind !== 'mysql_group') throw new StepInputError(`${path}.host`, 'mysql.reattach needs a MySQL group resource');
@@ -262,6 +274,9 @@ export const mysqlReattachStep: StepHandler = {
  */
 export const mysqlBootConfigStep: StepHandler = {
   type: 'mysql.boot-config',
+  fields: {
+    except: hostRef().optional(),
+  },
   idempotent: () => true,
   async plan(w, ctx, path) {
     if (ctx.resource?.kind !== 'mysql_group') throw new StepInputError(`${path}.except`, 'mysql.boot-config needs a MySQL group resource');

@@ -2,6 +2,7 @@ import { type EgressGuard, excerpt } from '#lib/egress';
 import { haproxyAccepted, haproxyCommand, parseServersState } from '#lib/executors';
 import { sshAction } from './actions.js';
 import { type PlanContext, type PlannedAction, type ResolvedHost, type StepHandler, StepInputError } from './step.js';
+import { hostRef, int } from './step-fields.js';
 
 const NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
 
@@ -58,6 +59,7 @@ function poolStep(type: 'pool.drain' | 'pool.restore'): StepHandler {
   const drain = type === 'pool.drain';
   return {
     type,
+    fields: drain ? { member: hostRef() } : { member: hostRef(), weight: int(0, 256).optional() },
     idempotent: () => true,
     async plan(w, ctx, path) {
       const config = ctx.resource?.config ?? {};

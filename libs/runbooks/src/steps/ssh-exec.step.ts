@@ -1,10 +1,18 @@
 import type { StepDef } from '../document/definition.js';
 import { sshAction } from './actions.js';
 import { durationField, type StepHandler, sequential } from './step.js';
+import { duration, hostRef, int, strings, text } from './step-fields.js';
 
 /** An operator's command as an argument vector (never a shell line): each word reaches the host as one argument. */
 export const sshExecStep: StepHandler = {
   type: 'ssh.exec',
+  fields: {
+    host: hostRef(),
+    argv: strings(1, 64),
+    timeout: duration().optional(),
+    expect_exit: int(0, 255).optional(),
+    stdin: text().optional(),
+  },
   idempotent: (step: StepDef) => step.idempotent === true,
   async plan(w, ctx, path) {
     const host = await ctx.resolveHost(w.host, `${path}.host`, true);

@@ -1,4 +1,6 @@
+import type { FieldShape } from '#lib/common';
 import type { EgressGuard } from '#lib/egress';
+import type { ProbeRunner } from '#lib/probes';
 import type { SshTarget } from '#lib/executors';
 import { parseDuration, type StepDef } from '../document/definition.js';
 
@@ -112,12 +114,28 @@ export interface PlanContext {
   monitorTarget(nameOrId: string, path: string): Promise<{ label: string; type: string; config: Record<string, unknown>; address: string; timeoutMs: number }>;
 }
 
+/** What the process gives a step's planner (the probe runner for `wait.until`, the incident timeline for `notify`). */
+export interface StepDeps {
+  probes: ProbeRunner;
+  note(tenantId: string, incidentId: string | undefined, message: string): Promise<string>;
+}
+
+/**
+ * One runbook step type, declared in its `*.step.ts` file and listed once in `step-kinds.ts`: its fields (checked at
+ * save when literal, again once placeholders are substituted), a rule across fields, its idempotency, its planner.
+ */
 export interface StepHandler {
   readonly type: string;
+  readonly fields: FieldShape;
+  /** A rule across fields (checked at save); the field it names is relative to `with`. */
+  check?(fields: Record<string, unknown>): { field: string; message: string } | undefined;
   /** Safe to run again after a crash interrupted it (same end state). */
   idempotent(step: StepDef): boolean;
-  plan(fields: Record<string, unknown>, ctx: PlanContext, path: string): Promise<StepPlan>;
+  plan(fields: Record<string, unknown>, ctx: PlanContext, path: string, deps: StepDeps): Promise<StepPlan>;
 }
+
+/** A step type bound to this process's `StepDeps` (what the run worker and dry-run call). */
+export type BoundStep = Omit<StepHandler, 'plan'> & { plan(fields: Record<string, unknown>, ctx: PlanContext, path: string): Promise<StepPlan> };
 
 /** Runs the actions one after the other and stops at the first that fails: most steps need nothing more. */
 export function sequential(actions: PlannedAction[]): StepPlan {

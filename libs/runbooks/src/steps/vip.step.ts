@@ -4,6 +4,7 @@ import { sshAction } from './actions.js';
 import { mysqlCredentials, readOnlyAction, vouched } from './mysql.step.js';
 import { memberSafetyActions } from './mysql-boot-config.js';
 import { durationField, type PlanContext, type PlannedAction, type ResolvedHost, type StepHandler, StepInputError, type StepPlan, sequential } from './step.js';
+import { cidr, duration, hostRef, ifname, int, strings, word } from './step-fields.js';
 
 /** Fencing reaches a host that may be dead: give up quickly rather than hold the takeover. */
 const FENCE_TIMEOUT_MS = 2000;
@@ -65,6 +66,13 @@ export function removeVipAction(host: ResolvedHost, cidr: string, iface: string,
  */
 export const vipMoveStep: StepHandler = {
   type: 'vip.move',
+  fields: {
+    from: hostRef().optional(),
+    to: hostRef(),
+    address: cidr().optional(),
+    interface: ifname().optional(),
+    arp_count: int(0, 10).optional(),
+  },
   idempotent: () => true,
   async plan(w, ctx, path) {
     const vip = vipSettings(w, ctx, path);
@@ -169,6 +177,16 @@ async function mysqlFencePlan(host: ResolvedHost, ctx: PlanContext, path: string
 /** Makes a host unable to serve: takes the VIP off it, or runs the operator's command (stop a service, power off). */
 export const fenceStep: StepHandler = {
   type: 'fence',
+  fields: {
+    host: hostRef(),
+    method: word({ oneOf: ['vip', 'ssh', 'mysql'] }),
+    address: cidr().optional(),
+    interface: ifname().optional(),
+    argv: strings(undefined, 64).optional(),
+    timeout: duration().optional(),
+  },
+  // SSH fencing is the operator's own command.
+  check: (w) => (w.method === 'ssh' && w.argv === undefined ? { field: 'argv', message: 'is required when method is ssh' } : undefined),
   idempotent: () => true,
   async plan(w, ctx, path) {
     const host = await ctx.resolveHost(w.host, `${path}.host`, w.method !== 'mysql');

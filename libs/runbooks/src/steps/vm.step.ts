@@ -2,6 +2,7 @@ import type { EgressGuard } from '#lib/egress';
 import { proxmoxRequest, sendProxmox, showProxmox, waitProxmoxTask } from '#lib/executors';
 import { sshAction } from './actions.js';
 import { type PlanContext, type PlannedAction, type ResolvedHost, type StepHandler, StepInputError, durationField } from './step.js';
+import { duration, flag, hostRef } from './step-fields.js';
 
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -60,6 +61,11 @@ function proxmoxAction(vm: VmSettings, node: string, path: string, form: Record<
  */
 export const vmRestartStep: StepHandler = {
   type: 'vm.restart',
+  fields: {
+    on: hostRef(),
+    from: hostRef().optional(),
+    timeout: duration().optional(),
+  },
   idempotent: () => true,
   async plan(w, ctx, path) {
     const vm = settings(ctx, path);
@@ -95,6 +101,12 @@ export const vmRestartStep: StepHandler = {
 /** Moves a running VM: `virsh migrate --live --persistent --undefinesource` from the source, or the Proxmox migrate API. */
 export const vmMigrateStep: StepHandler = {
   type: 'vm.migrate',
+  fields: {
+    from: hostRef(),
+    to: hostRef(),
+    live: flag().optional(),
+    timeout: duration().optional(),
+  },
   idempotent: () => false,
   async plan(w, ctx, path) {
     const vm = settings(ctx, path);

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHANNEL_KINDS } from '#lib/alerts';
+import { fieldProblem, requiredKeys } from '#lib/common';
+import { PROBE_KINDS, PROBE_TYPES } from '#lib/probes';
+import { STEP_KINDS, stepKind } from '#lib/runbooks';
+import { startTestApi, type TestApi } from './support/test-api.js';
+
+/**
+ * The registries of pluggable kinds are the one list of each kind (docs/extending.md): what lives outside TypeScript —
+ * PostgreSQL enums, the GraphQL schema, docs — must say the same, or adding a kind was done halfway.
+ */
+describe('kind registries agree with the database, the API and the docs', () => {
+  let api: TestApi;
+  const enumValues = async (type: string): Promise<string[]> =>
+    ((await api.app.get(DataSource).query(`SELECT unnest(enum_range(NULL::${type}))::text AS v`)) as { v: string }[]).map((r) => r.v);
+  const graphqlEnum = async (name: string): Promise<{ name: string; description: string | null }[]> =>
+    (await api.ok<{ __type: { enumValues: { name: string; description: string | null }[] } }>(`{ __type(name: "${name}") { enumValues { name description } } }`)).__type.enumValues;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(() => api?.close());
+
+  describe('probe kinds (libs/probes/src/probe-kinds.ts)', () => {
+    it('are the values of the PostgreSQL enum probe_type (a new kind needs its migration)', async () => {
+      expect((await enumValues('probe_type')).sort()).toEqual([...PROBE_TYPES].sort());
+    });
+
+    it('are the GraphQL enum ProbeType, each value described by its kind', async () => {
+      const values = await graphqlEnum('ProbeType');
+      expect(values.map((v) => v.name).sort()).toEqual([...PROBE_TYPES].sort());
+      for (const kind of PROBE_KINDS) expect(values.find((v) => v.name === kind.type)?.description).toBe(kind.description);
+    });
+
+    it('each have their row in docs/monitors.md: required settings, then every other setting', () => {
+      const doc = readFileSync(new URL('../docs/monitors.md', import.meta.url), 'utf8');
+      for (const kind of PROBE_KINDS) {
+        const row = doc.split('\n').find((line) => line.startsWith(`| \`${kind.type}\` |`));
+        expect(row, `docs/monitors.md has no row for ${kind.type}`).toBeDefined();
+        const [, required = '', settings = ''] = row!.split(' | ');
+        const named = (cell: string) => [...cell.matchAll(/`([A-Za-z]+)`/g)].map((m) => m[1]);
+        expect(named(required).sort(), `${kind.type}: required settings`).toEqual(requiredKeys(kind.config).sort());
+        for (const key of Object.keys(kind.config)) expect([...named(required), ...named(settings)], `${kind.type}: ${key} undocumented`).toContain(key);
+      }
+    });
+  });
+
+  describe('alert channel kinds (libs/alerts/src/channels/channel-kinds.ts)', () => {
+    it('are the GraphQL enum ChannelType, each value described by its kind', async () => {
+      const values = await graphqlEnum('ChannelType');
+      expect(values.map((v) => v.name).sort()).toEqual(CHANNEL_KINDS.map((k) => k.type).sort());
+      for (const kind of CHANNEL_KINDS) expect(values.find((v) => v.name === kind.type)?.description).toBe(kind.description);
+    });
+  });
+
+  describe('runbook step kinds (libs/runbooks/src/steps/step-kinds.ts)', () => {
+    it('each are documented in docs/runbooks.md', () => {
+      const doc = readFileSync(new URL('../docs/runbooks.md', import.meta.url), 'utf8');
+      for (const kind of STEP_KINDS) expect(doc, `docs/runbooks.md says nothing of ${kind.type}`).toContain(`\`${kind.type}\``);
+    });
+
+    it('wait.until can wait for every probe kind', () => {
+      const probe = stepKind('wait.until')!.fields.probe!;
+      for (const type of PROBE_TYPES) expect(fieldProblem(probe, type), type).toBeUndefined();
+      expect(fieldProblem(probe, 'gopher')).toMatch(/^must be one of http, /);
+    });
+  });
+});
