@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncidentsService } from '#lib/incidents';
+import { Sight } from '#lib/observability';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { hasChromium, horizontalOverflow, launchChromium, screenshot, signIn } from './support/chromium.js';
 import { CuttableProxy } from '../support/cuttable-proxy.js';
@@ -397,6 +398,23 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     // And the subscription itself is live again: the next change arrives without a reload.
     await startTarget(targetPort);
     await expect.poll(() => monitorRow('bakery-http').getAttribute('data-state'), { timeout: 20_000 }).toBe('up');
+  });
+
+  it('says on every page when Vigia cannot see, with what is missing and since when, and stops saying it when it sees again', async () => {
+    await page.getByRole('link', { name: 'Fleet' }).click();
+    expect(await page.getByTestId('blind').count()).toBe(0);
+    // What the server's own checks report when its database stops answering (test/blind.e2e.spec.ts cuts a real one).
+    const since = new Date(Date.now() - 5_000);
+    api.app.get(Sight).blind('database', "Vigia's database does not answer (Connection terminated unexpectedly)", since);
+    const banner = page.getByTestId('blind');
+    await banner.waitFor({ timeout: 10_000 });
+    expect(await banner.textContent()).toMatch(/^Vigia cannot see since .+ — monitoring is degraded: Vigia's database does not answer \(Connection terminated unexpectedly\)\. What is shown may be out of date/);
+    expect(await banner.textContent()).toContain(since.toLocaleTimeString('en-US', { hour: '2-digit', minute: '2-digit', second: '2-digit' }).slice(0, 5));
+    await screenshot(page, 'blind');
+    await page.getByRole('link', { name: 'Incidents' }).click();
+    await banner.waitFor();
+    api.app.get(Sight).sees('database');
+    await banner.waitFor({ state: 'detached', timeout: 10_000 });
   });
 
   it('draws no run, acknowledge or edit controls for a viewer', async () => {
