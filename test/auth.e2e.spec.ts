@@ -79,19 +79,19 @@ describe('authentication and roles (GraphQL over HTTP)', () => {
   });
 
   it('enforces roles on every kind of mutation', async () => {
-    const viewer = await api.userWithRole(acme.token, 'acme', 'viewer');
-    const operator = await api.userWithRole(acme.token, 'acme', 'operator');
-    const admin = await api.userWithRole(acme.token, 'acme', 'admin');
+    const viewer = await api.as('viewer', acme);
+    const operator = await api.as('operator', acme);
+    const admin = await api.as('admin', acme);
     const createHost = 'mutation { createHost(input: {name: "rolecheck", addresses: ["192.0.2.1"]}) { id } }';
-    expect((await api.gql(createHost, {}, viewer)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await api.gql(createHost, {}, operator)).errors).toBeUndefined();
+    await viewer.fails(createHost, {}, { code: 'FORBIDDEN' });
+    await operator.ok(createHost);
     const createUser = (role: string) =>
       `mutation { createUser(input: {email: "u-${role}-${Date.now()}@acme.test", displayName: "x", role: ${role}, password: "long-enough-password"}) { id } }`;
-    expect((await api.gql(createUser('viewer'), {}, operator)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await api.gql(createUser('viewer'), {}, admin)).errors).toBeUndefined();
-    expect((await api.gql(createUser('owner'), {}, admin)).errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'input.role' });
+    await operator.fails(createUser('viewer'), {}, { code: 'FORBIDDEN' });
+    await admin.ok(createUser('viewer'));
+    await admin.fails(createUser('owner'), {}, { code: 'FORBIDDEN', field: 'input.role' });
     // Viewers still read.
-    expect((await api.gql('{ hosts { totalCount } }', {}, viewer)).errors).toBeUndefined();
+    await viewer.ok('{ hosts { totalCount } }');
   });
 
   it('keeps at least one owner and logs a disabled user out at once', async () => {

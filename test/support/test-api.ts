@@ -19,6 +19,16 @@ export interface GraphqlError {
   extensions?: { code?: string; field?: string; [key: string]: unknown };
 }
 
+/** Calls made as one signed-in user or token: every call carries it. */
+export interface ApiClient {
+  token: string;
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphqlResponse<T>>;
+  ok<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  fails(query: string, variables?: Record<string, unknown>, expected?: { code?: string; field?: string }): Promise<GraphqlError>;
+}
+
+export type Role = 'owner' | 'admin' | 'operator' | 'viewer';
+
 export interface TestApi {
   app: INestApplication;
   url: string;
@@ -32,9 +42,13 @@ export interface TestApi {
    */
   fails(query: string, variables?: Record<string, unknown>, token?: string, expected?: { code?: string; field?: string }): Promise<GraphqlError>;
   /** Creates a tenant with an owner and returns a session token for that owner. */
-  tenant(slug: string): Promise<{ tenantId: string; token: string; email: string; password: string }>;
+  tenant(slug: string): Promise<{ tenantId: string; slug: string; token: string; email: string; password: string }>;
   /** Creates a user with `role` in the tenant of `ownerToken` and logs them in. */
   userWithRole(ownerToken: string, slug: string, role: string): Promise<string>;
+  /** The client of a token (a session or an API token). */
+  client(token: string): ApiClient;
+  /** A new user with `role` in `owner`'s tenant (as `tenant()` returned it), signed in: `(await api.as('viewer', acme)).fails(…)`. */
+  as(role: Role, owner: { slug: string; token: string }): Promise<ApiClient>;
   /** Stops the app; drops the database unless it is to be reused by another app. */
   close(options?: { keepDatabase?: boolean }): Promise<void>;
 }
@@ -82,6 +96,19 @@ export async function startTestApi(env: Record<string, string> = {}, reuse?: Tes
     return res.data.login.token;
   };
 
+  const userWithRole: TestApi['userWithRole'] = async (ownerToken, slug, role) => {
+    const email = `${role}-${Math.random().toString(36).slice(2, 8)}@${slug}.test`;
+    const password = 'a-long-enough-password';
+    await ok('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', { i: { email, displayName: role, role, password } }, ownerToken);
+    return login(slug, email, password);
+  };
+  const client = (token: string): ApiClient => ({
+    token,
+    gql: (query, variables) => gql(query, variables, token),
+    ok: (query, variables) => ok(query, variables, token),
+    fails: (query, variables, expected) => fails(query, variables, token, expected),
+  });
+
   return {
     app,
     url,
@@ -93,13 +120,12 @@ export async function startTestApi(env: Record<string, string> = {}, reuse?: Tes
       const email = `owner@${slug}.test`;
       const password = `pw-${slug}-correct-horse`;
       const { tenant } = await app.get(TenantBootstrapService).createTenantWithOwner({ slug, name: slug, ownerEmail: email, ownerPassword: password });
-      return { tenantId: tenant.id, token: await login(slug, email, password), email, password };
+      return { tenantId: tenant.id, slug, token: await login(slug, email, password), email, password };
     },
-    async userWithRole(ownerToken, slug, role) {
-      const email = `${role}-${Math.random().toString(36).slice(2, 8)}@${slug}.test`;
-      const password = 'a-long-enough-password';
-      await ok('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', { i: { email, displayName: role, role, password } }, ownerToken);
-      return login(slug, email, password);
+    userWithRole,
+    client,
+    async as(role, owner) {
+      return client(await userWithRole(owner.token, owner.slug, role));
     },
     async close(options) {
       await app.close();

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { get as httpGet } from 'node:http';
-import { startTestApi, type TestApi } from '../../support/test-api.js';
+import { eventually } from '../../support/eventually.js';
+import { type GraphqlError, startTestApi, type TestApi } from '../../support/test-api.js';
 import { Lab } from './lab.js';
 
 /**
@@ -66,16 +67,13 @@ export class Company {
     this.web.delete(name);
   }
 
-  async gql<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
-    const res = await this.api.gql<T>(query, variables, this.token);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data!;
+  /** The lab tenant's owner: `api.ok` / `api.fails` with its token. */
+  gql<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+    return this.api.ok<T>(query, variables, this.token);
   }
 
-  async gqlError(query: string, variables?: Record<string, unknown>): Promise<{ message: string; extensions?: { code?: string; field?: string } }> {
-    const res = await this.api.gql(query, variables, this.token);
-    if (!res.errors) throw new Error(`expected an error, got ${JSON.stringify(res.data)}`);
-    return res.errors[0]!;
+  gqlError(query: string, variables?: Record<string, unknown>): Promise<GraphqlError> {
+    return this.api.fails(query, variables, this.token);
   }
 
   /** Waits until the monitor `ids[key]` (e.g. `db1-mysql`) is confirmed up. */
@@ -86,20 +84,14 @@ export class Company {
     });
   }
 
-  /** Polls until `check` returns a value (not undefined/false), or fails with `what`. */
   /** The runs of a resource, newest first. */
   async runs(resourceId: string, first = 50): Promise<Run[]> {
     return (await this.gql<{ runs: { nodes: Run[] } }>(`{ runs(filter: {resourceId: "${resourceId}"}, first: ${first}) { nodes { ${RUN_FIELDS} } } }`)).runs.nodes;
   }
 
-  async until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, everyMs));
-    }
+  /** The tests' one poller (`eventually`), with the lab's longer default: lab hosts take seconds to change. */
+  until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+    return eventually(what, check, { timeoutMs, everyMs });
   }
 
   /** Polls a run until it has succeeded or failed; answers it with RUN_FIELDS. */
