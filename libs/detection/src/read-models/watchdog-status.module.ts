@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { InventoryModule } from '#lib/inventory';
 import { ProbesModule } from '#lib/probes';
+import { VantagesModule } from '#lib/vantages';
+import { AgentGateway } from '../agents/agent-gateway.js';
+import { MonitorCatalog } from '../runtime/monitor-catalog.js';
 import { DETECTION_ENTITIES } from '../entities/index.js';
 import { ProbeTargets } from '../runtime/probe-targets.js';
 import { HostHealthResolver, MaintenanceResolver, MonitorStateResolver, ServiceHealthResolver, StateSubscriptionResolver } from './detection.resolvers.js';
@@ -13,10 +16,10 @@ import { WatchdogResolver } from './watchdog.resolver.js';
 /**
  * The API's read models of detection: monitor/host/service health, state changes, the dashboard's fleet, live
  * watchdogs, maintenance windows, `probeNow` (a probe run on demand through the same targets), and the live state
- * feed (LISTEN for the watchdogs' NOTIFY).
+ * feed (LISTEN for the watchdogs' NOTIFY), and the agents' WebSocket endpoint (`/agent`).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, InventoryModule],
-  providers: [ProbeTargets, FleetResolver, WatchdogResolver, MonitorStateResolver, HostHealthResolver, MaintenanceResolver, MaintenanceService, StateFeed, StateSubscriptionResolver, ServiceHealthResolver],
+  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, InventoryModule, VantagesModule],
+  providers: [ProbeTargets, MonitorCatalog, AgentGateway, FleetResolver, WatchdogResolver, MonitorStateResolver, HostHealthResolver, MaintenanceResolver, MaintenanceService, StateFeed, StateSubscriptionResolver, ServiceHealthResolver],
 })
 export class WatchdogStatusModule {}

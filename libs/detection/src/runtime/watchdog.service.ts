@@ -4,6 +4,7 @@ import { VigiaConfig } from '#lib/config';
 import { IncidentsService, type MonitorRef } from '#lib/incidents';
 import { MetricsService } from '#lib/observability';
 import { type ProbeResult, ProbeRunner } from '#lib/probes';
+import { ResultInbox, type ResolvedAssignment, VantageAssignments, VantagesService } from '#lib/vantages';
 import { DEFAULT_POLICY, type DetectorPolicy, type DetectorState, type HealthChange, initialState, observe } from './detector.js';
 import { ChangeWriter, type PendingChange } from './change-writer.js';
 import { type IncidentContext, incidentAction } from './incident-policy.js';
@@ -49,6 +50,13 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   private lastFullRefresh = 0;
   /** Drift samples since the last `takeDrift()`, for the benchmark and metrics. */
   private drift: number[] = [];
+  /** Monitors with an assignment to vantages: who votes, the quorum, the detector policy it gives. */
+  private assigned = new Map<string, { assignment: ResolvedAssignment; policy: DetectorPolicy }>();
+  /** Owned monitors that remote agents probe: their results are claimed from the inbox. */
+  private agentProbed: string[] = [];
+  /** This watchdog as a vantage: its row id and its own probes since the last beat (for its health). */
+  private vantageId?: string;
+  private probeCount = { total: 0, failed: 0, since: Date.now() };
 
   /** State changes are retried until written (in order), then turned into incidents; see ChangeWriter. */
   private readonly changes = new ChangeWriter<Pending>(
@@ -69,6 +77,9 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     private readonly runner: ProbeRunner,
     private readonly incidents: IncidentsService,
     private readonly targets: ProbeTargets,
+    private readonly vantages: VantagesService,
+    private readonly assignments: VantageAssignments,
+    private readonly inbox: ResultInbox,
     @Optional() metrics?: MetricsService,
   ) {
     this.policy = { ...DEFAULT_POLICY, ...config.detection };
@@ -81,12 +92,16 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       { run: (monitor) => this.probe(monitor), onDrift: (ms) => this.drift.push(ms) },
       this.config.watchdogConcurrency,
     );
+    // A central watchdog is a vantage too: registered under its VIGIA_VANTAGE name, with its health on every beat.
+    this.vantageId = await this.vantages.registerCentral(this.config.vantage);
     await this.refresh();
     // Each on its own non-overlapping loop: a slow database never stacks refreshes or flushes on top of each other.
     this.loops = [
       new PeriodicWorker('watchdog refresh', () => this.refresh(), { everyMs: this.config.watchdogHeartbeatMs, onError: (e) => this.warn('refresh', e) }),
       new PeriodicWorker('state flush', () => this.flush(false), { everyMs: this.config.stateFlushMs, onError: (e) => this.warn('flush', e) }),
       new PeriodicWorker('prune', () => this.prune(), { everyMs: 3_600_000, onError: (e) => this.warn('prune', e) }),
+      new PeriodicWorker('agent results', () => this.takeAgentResults(), { everyMs: 200, onError: (e) => this.warn('taking agent results', e) }),
+      new PeriodicWorker('vantage beat', () => this.beatAsVantage(), { everyMs: this.config.watchdogHeartbeatMs, onError: (e) => this.warn('vantage beat', e) }),
     ];
     for (const loop of this.loops) loop.start();
   }
@@ -116,7 +131,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     // Before the early return: deleting a disabled monitor changes no fingerprint, yet its outage must close.
     await this.closeDeleted();
     const live = (await this.heartbeat.liveInstances()).map((i) => i.id);
-    const fingerprint = `${await this.catalog.fingerprint()}|${[...live].sort().join(',')}`;
+    const fingerprint = `${await this.catalog.fingerprint()}|${await this.assignments.fingerprint()}|${[...live].sort().join(',')}`;
     // Unchanged fleet and replicas: nothing to reload, except a full re-read now and then as a safety net.
     if (fingerprint === this.lastFingerprint && Date.now() - this.lastFullRefresh < FULL_REFRESH_MS) return;
     this.lastFingerprint = fingerprint;
@@ -135,7 +150,45 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       if (existing) existing.monitor = monitor;
       else this.tracked.set(monitor.id, { monitor, state: stored.get(monitor.id) ?? initialState(now), dirty: false });
     }
-    this.scheduler?.setMonitors(owned);
+    this.assign(await this.assignments.resolve(owned.map((m) => m.id)));
+    // A monitor assigned to agents only is not probed here; its detector still lives here (results come from the inbox).
+    this.scheduler?.setMonitors(owned.filter((m) => this.assigned.get(m.id)?.assignment.central ?? true));
+  }
+
+  /** Per-monitor detector policies from the assignments: the voters (this watchdog's name for the central tier) and the quorum. */
+  private assign(assignments: Map<string, ResolvedAssignment>): void {
+    this.assigned = new Map();
+    for (const [id, assignment] of assignments) {
+      const voters = [...(assignment.central ? [this.config.vantage] : []), ...assignment.agents.map((a) => a.name)];
+      this.assigned.set(id, { assignment, policy: { ...this.policy, quorum: assignment.quorum, voters } });
+    }
+    this.agentProbed = [...this.assigned].filter(([, a]) => a.assignment.agents.length > 0).map(([id]) => id);
+  }
+
+  /**
+   * Agents' results, from the inbox the API fills: live ones vote like this watchdog's own; replayed ones (buffered
+   * while the agent was cut off, or too old to be fresh) only complete the history (rollups), never open an incident.
+   */
+  async takeAgentResults(): Promise<number> {
+    if (!this.agentProbed.length) return 0;
+    const results = await this.inbox.claim(this.agentProbed);
+    for (const r of results) {
+      const tracked = this.tracked.get(r.monitorId);
+      if (!tracked) continue;
+      const result: ProbeResult = { status: r.status, latencyMs: r.latencyMs, reason: r.reason, at: r.at };
+      if (r.replayed || Date.now() - r.at > this.policy.vantageStaleMs) this.rollups.add(r.monitorId, r.tenantId, result);
+      else await this.handle(tracked.monitor, result, r.vantageName);
+    }
+    return results.length;
+  }
+
+  private async beatAsVantage(): Promise<void> {
+    if (!this.vantageId) return;
+    const now = Date.now();
+    const { total, failed, since } = this.probeCount;
+    this.probeCount = { total: 0, failed: 0, since: now };
+    const seconds = Math.max(0.001, (now - since) / 1000);
+    await this.vantages.reportHealth(this.vantageId, { clockOffsetMs: 0, probesPerSecond: total / seconds, failingShare: total ? failed / total : null });
   }
 
   /**
@@ -155,15 +208,17 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     } catch (error) {
       result = { status: 'down', latencyMs: 0, at: Date.now(), reason: `cannot prepare the probe: ${error instanceof Error ? error.message : String(error)}` };
     }
+    this.probeCount.total++;
+    if (result.status === 'down') this.probeCount.failed++;
     return this.handle(monitor, result);
   }
 
-  /** Feeds one result to the detector; returns the re-probe delay the detector asks for. */
-  async handle(monitor: WatchedMonitor, result: ProbeResult): Promise<number | undefined> {
+  /** Feeds one result from one vantage (this watchdog's own by default) to the detector; returns the re-probe delay it asks for. */
+  async handle(monitor: WatchedMonitor, result: ProbeResult, vantage = this.config.vantage): Promise<number | undefined> {
     const tracked = this.tracked.get(monitor.id);
     if (!tracked) return undefined;
     const previous = tracked.state;
-    const outcome = observe(previous, this.config.vantage, result, this.policy);
+    const outcome = observe(previous, vantage, result, this.assigned.get(monitor.id)?.policy ?? this.policy);
     tracked.state = outcome.state;
     tracked.last = result;
     tracked.dirty = true;
@@ -204,6 +259,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
 
   private async prune(): Promise<void> {
     await this.store.pruneRollups(new Date(Date.now() - this.config.rollupRetentionDays * 86_400_000));
+    await this.inbox.prune(new Date(Date.now() - 3_600_000));
   }
 
   private warn(what: string, error: unknown): void {
