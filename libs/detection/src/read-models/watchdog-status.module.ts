@@ -7,7 +7,7 @@ import { AgentGateway } from '../agents/agent-gateway.js';
 import { MonitorCatalog } from '../runtime/monitor-catalog.js';
 import { DETECTION_ENTITIES } from '../entities/index.js';
 import { ProbeTargets } from '../runtime/probe-targets.js';
-import { HostHealthResolver, MaintenanceResolver, MonitorStateResolver, ServiceHealthResolver, StateSubscriptionResolver } from './detection.resolvers.js';
+import { HostHealthResolver, MaintenanceResolver, MonitorStateResolver, MonitorStateVantagesResolver, ServiceHealthResolver, StateSubscriptionResolver } from './detection.resolvers.js';
 import { FleetResolver } from './fleet.resolver.js';
 import { MaintenanceService } from './maintenance.service.js';
 import { StateFeed } from './state-feed.js';
@@ -20,6 +20,6 @@ import { WatchdogResolver } from './watchdog.resolver.js';
  */
 @Module({
   imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, InventoryModule, VantagesModule],
-  providers: [ProbeTargets, MonitorCatalog, AgentGateway, FleetResolver, WatchdogResolver, MonitorStateResolver, HostHealthResolver, MaintenanceResolver, MaintenanceService, StateFeed, StateSubscriptionResolver, ServiceHealthResolver],
+  providers: [ProbeTargets, MonitorCatalog, AgentGateway, FleetResolver, WatchdogResolver, MonitorStateResolver, MonitorStateVantagesResolver, HostHealthResolver, MaintenanceResolver, MaintenanceService, StateFeed, StateSubscriptionResolver, ServiceHealthResolver],
 })
 export class WatchdogStatusModule {}
