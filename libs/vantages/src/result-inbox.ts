@@ -26,6 +26,8 @@ export class ResultInbox {
 
   async store(vantage: { id: string; name: string }, results: InboundResult[]): Promise<void> {
     if (!results.length) return;
+    const replayed = results.filter((r) => r.replayed).length;
+    if (replayed) await this.dataSource.query('UPDATE vantages SET replayed_results = replayed_results + $2 WHERE id = $1', [vantage.id, replayed]);
     await this.dataSource.query(
       `INSERT INTO vantage_results (vantage_id, vantage_name, monitor_id, tenant_id, at, status, latency_ms, reason, replayed)
        SELECT $1, $2, * FROM unnest($3::uuid[], $4::uuid[], $5::timestamptz[], $6::text[], $7::real[], $8::text[], $9::boolean[])`,

@@ -16,6 +16,7 @@ export type AgentLog = (level: 'info' | 'warn' | 'error', message: string) => vo
 
 /** Exit code of an agent whose token is refused (unknown or revoked): nothing to retry; systemd's RestartPreventExitStatus. */
 export const EXIT_TOKEN_REFUSED = 78;
+const SILENCE_MS = 15_000;
 
 /**
  * A remote agent: one outbound WebSocket to the API, the assignment it sends (probe targets sealed for this agent),
@@ -40,6 +41,8 @@ export class AgentRuntime {
   private beatTimer?: NodeJS.Timeout;
   private reconnectTimer?: NodeJS.Timeout;
   private counts = { total: 0, failed: 0, since: Date.now() };
+  /** When the API was last heard from (any message or ping): a path that silently drops packets is noticed by its silence. */
+  private lastHeard = 0;
   readonly stats = { dropped: 0, sent: 0, acked: 0, refused: 0, assignments: 0 };
 
   constructor(
@@ -80,7 +83,9 @@ export class AgentRuntime {
     if (this.stopped) return;
     const ws = new WebSocket(this.config.agentUrl, { headers: { authorization: `Bearer ${this.config.token}` }, handshakeTimeout: 10_000 });
     this.ws = ws;
+    ws.on('ping', () => (this.lastHeard = Date.now()));
     ws.on('open', () => {
+      this.lastHeard = Date.now();
       this.connected = true;
       this.backoffMs = 500;
       this.log('info', `connected to ${this.config.agentUrl}`);
@@ -98,7 +103,10 @@ export class AgentRuntime {
       }
       ws.terminate();
     });
-    ws.on('message', (data) => this.receive(String(data)));
+    ws.on('message', (data) => {
+      this.lastHeard = Date.now();
+      this.receive(String(data));
+    });
     ws.on('close', (code, reason) => {
       const was = this.connected;
       this.connected = false;
@@ -200,6 +208,12 @@ export class AgentRuntime {
   private heartbeat(): void {
     if (!this.connected || !this.ws || this.ws.readyState !== WebSocket.OPEN) return;
     const now = Date.now();
+    // The API pings every 5 s: 15 s of silence is a dead path (packets dropped, no FIN): give up on this socket.
+    if (now - this.lastHeard > SILENCE_MS) {
+      this.log('warn', `nothing from the API for ${Math.round((now - this.lastHeard) / 1000)} s; reconnecting`);
+      this.ws.terminate();
+      return;
+    }
     const { total, failed, since } = this.counts;
     this.counts = { total: 0, failed: 0, since: now };
     this.ws.send(JSON.stringify({ type: 'heartbeat', sentAt: now, probesPerSecond: total / Math.max(0.001, (now - since) / 1000), failingShare: total ? failed / total : null, buffered: this.queue.length, dropped: this.stats.dropped }));

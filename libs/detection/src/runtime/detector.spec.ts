@@ -137,6 +137,20 @@ describe('detector: assigned voters (vantages issue)', () => {
     expect(bothFail.effective.at(-1)).toBe(1000);
   });
 
+  it('an outage confirmed by a quorum ends only when a quorum confirms recovery, not when one recovers or goes stale', () => {
+    const down = both(['up', 'down', 'down', 'down'], ['up', 'down', 'down', 'down']);
+    const centralBack = [...down, ...seq('central', ['up', 'up', 'up'], 1000, 4000)];
+    const held = run(centralBack, voters);
+    expect(held.state.health).toBe('down');
+    expect(held.state.reason).toMatch(/^down: held until 2 vantages confirm recovery \(1 of 2 do\)/);
+    const bothBack = run([...centralBack, ...seq('agent', ['up', 'up'], 1000, 7100)], voters);
+    expect(bothBack.state.health).toBe('up');
+    expect(bothBack.changes.at(-1)).toMatch(/down->up$/);
+    // The agent falls silent while down: the central's recovery alone does not end the outage either.
+    const stale = run([...down, ...seq('central', ['up', 'up', 'up'], 1000, 70_000)], voters);
+    expect(stale.state.health).toBe('down');
+  });
+
   it('a stale voter cannot make up the quorum and is named as stale', () => {
     const steps: Step[] = [['agent', 'down', 0], ['agent', 'down', 100], ['agent', 'down', 200], ...seq('central', ['down', 'down', 'down'], 1000, 70_000)];
     const out = run(steps, voters);

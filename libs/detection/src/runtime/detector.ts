@@ -110,9 +110,9 @@ function updateVantage(previous: VantageState | undefined, result: ProbeResult, 
   return { ...next, verdict: nextVerdict(next, policy) };
 }
 
-function aggregate(vantages: Record<string, VantageState>, now: number, policy: DetectorPolicy): { health: Health; reason: string } {
+function aggregate(vantages: Record<string, VantageState>, now: number, policy: DetectorPolicy, wasDown: boolean): { health: Health; reason: string } {
   const voters = policy.voters;
-  if (voters && voters.length > 1) return aggregateVoters(vantages, voters, now, policy);
+  if (voters && voters.length > 1) return aggregateVoters(vantages, voters, now, policy, wasDown);
   const entries = voters ? Object.entries(vantages).filter(([name]) => voters.includes(name)) : Object.entries(vantages);
   const fresh = entries.filter(([, v]) => now - v.at <= policy.vantageStaleMs);
   const down = fresh.filter(([, v]) => v.verdict === 'down');
@@ -134,8 +134,12 @@ function aggregate(vantages: Record<string, VantageState>, now: number, policy: 
   return { health: 'unknown', reason: 'no fresh result from any vantage' };
 }
 
-/** Several assigned vantages: the quorum rule over the fresh ones, and a reason that names every voter. */
-function aggregateVoters(vantages: Record<string, VantageState>, voters: readonly string[], now: number, policy: DetectorPolicy): { health: Health; reason: string } {
+/**
+ * Several assigned vantages: the quorum rule over the fresh ones, and a reason that names every voter. Symmetric: an
+ * outage is confirmed by `quorum` vantages and ended by `quorum` vantages confirming recovery — a vantage going
+ * stale or one recovering alone ends nothing (incidents close only on down → up/degraded).
+ */
+function aggregateVoters(vantages: Record<string, VantageState>, voters: readonly string[], now: number, policy: DetectorPolicy, wasDown: boolean): { health: Health; reason: string } {
   const isFresh = (v: VantageState | undefined): v is VantageState => v !== undefined && now - v.at <= policy.vantageStaleMs;
   const fresh = voters.filter((name) => isFresh(vantages[name])).map((name) => [name, vantages[name]!] as [string, VantageState]);
   const quorum = Math.max(1, policy.quorum);
@@ -143,6 +147,14 @@ function aggregateVoters(vantages: Record<string, VantageState>, voters: readonl
   const failing = fresh.filter(([, v]) => v.verdict === 'down' || v.streakStatus === 'down');
   const explained = explain(vantages, voters, now, policy);
   if (down.length >= quorum) return { health: 'down', reason: `down: ${down.length} of ${voters.length} vantages confirm it (quorum ${quorum}) — ${explained}` };
+  if (wasDown) {
+    const recovered = fresh.filter(([, v]) => v.verdict === 'up' || v.verdict === 'degraded');
+    if (recovered.length < quorum) {
+      return { health: 'down', reason: `down: held until ${quorum} vantages confirm recovery (${recovered.length} of ${voters.length} do) — ${explained}` };
+    }
+    const health = recovered.some(([, v]) => v.verdict === 'degraded') ? 'degraded' : 'up';
+    return { health, reason: `${health}: ${recovered.length} of ${voters.length} vantages confirm recovery (quorum ${quorum}) — ${explained}` };
+  }
   if (failing.length) {
     const confirmed = down.length ? `, ${down.length} confirmed` : '';
     return { health: 'suspect', reason: `suspect: ${failing.length} of ${voters.length} vantages see it failing${confirmed}, ${quorum} must confirm down — ${explained}` };
@@ -180,7 +192,7 @@ export function observe(state: DetectorState, vantage: string, result: ProbeResu
   const now = result.at;
   const vantageState = updateVantage(state.vantages[vantage], result, policy);
   const vantages = { ...state.vantages, [vantage]: vantageState };
-  const { health, reason } = aggregate(vantages, now, policy);
+  const { health, reason } = aggregate(vantages, now, policy, state.health === 'down');
 
   // Flap damping counts real up⇄down swings, not the suspect steps in between.
   let changes = state.changes.filter((t) => now - t < policy.flapWindowMs);

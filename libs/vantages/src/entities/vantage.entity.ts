@@ -46,6 +46,8 @@ export class Vantage {
   @Field(() => Int, { description: 'Results the API refused from this vantage (not assigned, from the future, oversized batch)' })
   @Column({ type: 'int', default: 0 }) refusedResults: number;
   @Field(() => String, { nullable: true }) @Column({ type: 'text', nullable: true }) lastRefusal: string | null;
+  @Field(() => Int, { description: 'Late results received from this vantage (buffered while cut off): history only, never a vote to open an incident' })
+  @Column({ type: 'int', default: 0 }) replayedResults: number;
   /** The agent connection holding this vantage (one at a time, across API replicas) and until when its lease runs. */
   @Column({ type: 'text', nullable: true }) agentSession: string | null;
   @Column({ type: 'timestamptz', nullable: true }) agentSessionUntil: Date | null;
