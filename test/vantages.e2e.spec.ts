@@ -106,8 +106,8 @@ describe('vantages: tokens, assignment, tenant isolation and the agent socket', 
     await api.fails('mutation { createVantage(input: {name: "x", kind: private}) { token } }', {}, viewer, { code: 'FORBIDDEN' });
     platformVantage = await createVantage(platform, 'eu-west-1', 'platform');
     // The platform vantage is listed to every tenant; a private one only to its own.
-    const seenByBravo = (await api.ok<{ vantages: { name: string; kind: string }[] }>('{ vantages { name kind } }', {}, bravo)).vantages;
-    expect(seenByBravo).toEqual([{ name: 'eu-west-1', kind: 'platform' }]);
+    const seenByBravo = (await api.ok<{ vantages: { name: string; kind: string; tokenPrefix: string | null }[] }>('{ vantages { name kind tokenPrefix } }', {}, bravo)).vantages;
+    expect(seenByBravo).toEqual([{ name: 'eu-west-1', kind: 'platform', tokenPrefix: null }]);
     const seenByAlpha = (await api.ok<{ vantages: { name: string; tokenPrefix: string | null; region: string | null }[] }>('{ vantages { name tokenPrefix region } }', {}, alpha)).vantages;
     expect(seenByAlpha.map((v) => v.name).sort()).toEqual(['eu-west-1', 'office']);
     expect(seenByAlpha.find((v) => v.name === 'office')).toMatchObject({ tokenPrefix: alphaVantage.token.slice(0, 10), region: 'test-region' });

@@ -48,13 +48,18 @@ export class VantagesService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** The platform vantages and the caller's own private ones (revoked ones too, marked so). */
-  list(principal: Principal): Promise<Vantage[]> {
-    return this.vantages
+  /**
+   * The platform vantages and the caller's own private ones (revoked ones too, marked so). A platform vantage's token
+   * prefix is shown to platform admins only: other tenants see its name and health, nothing of its credential.
+   */
+  async list(principal: Principal): Promise<Vantage[]> {
+    const rows = await this.vantages
       .createQueryBuilder('v')
       .where('(v.tenant_id IS NULL AND (v.revoked_at IS NULL OR NOT v.central)) OR v.tenant_id = :tenantId', { tenantId: principal.tenantId })
       .orderBy('v.kind').addOrderBy('v.name').addOrderBy('v.created_at')
       .getMany();
+    if (await this.isPlatformAdmin(principal)) return rows;
+    return rows.map((v) => (v.tenantId === null ? Object.assign(v, { tokenPrefix: null }) : v));
   }
 
   /** A vantage the caller may see and use (platform, or its own private one); another tenant's is NOT_FOUND. */
