@@ -1,3 +1,4 @@
+import { Vantages1796070110847 } from './1796070110847-vantages.js';
 import { FailoverDecisions1796060000000 } from './1796060000000-failover-decisions.js';
 import { IncidentOutbox1796054600000 } from './1796054600000-incident-outbox.js';
 import { ObservationSpans1796054500000 } from './1796054500000-observation-spans.js';
@@ -42,5 +43,6 @@ export const allMigrations = [
   ObservationSpans1796054500000,
   IncidentOutbox1796054600000,
   FailoverDecisions1796060000000,
+  Vantages1796070110847,
 ];
 export { lendMigrationSealer, type MigrationSealer } from './migration-secrets.js';

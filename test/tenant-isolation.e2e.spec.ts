@@ -5,6 +5,7 @@ import { startTestApi, type TestApi } from './support/test-api.js';
 
 interface Ids {
   link?: string;
+  vantage?: string;
   resource?: string;
   runbook?: string;
   run?: string;
@@ -77,6 +78,7 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
       {}, tenantA.token,
     );
     a.maintenance = window.data!.createMaintenanceWindow.id;
+    a.vantage = (await api.ok<{ createVantage: { vantage: { id: string } } }>('mutation { createVantage(input: {name: "alpha-office", kind: private}) { vantage { id } } }', {}, tenantA.token)).createVantage.vantage.id;
     const credential = await api.gql<{ createSshCredential: { id: string } }>(
       'mutation($i: CreateSshCredentialInput!) { createSshCredential(input: $i) { id } }',
       { i: { name: 'alpha key', privateKey: TEST_KEY } },
@@ -172,6 +174,9 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     ['createResource', (a) => `mutation { createResource(input: {name: "steal", kind: vip_group, config: {address: "192.0.2.100/24", interface: "eth0"}, members: [{hostId: "${a.host}"}]}) { id } }`, 'input.members[0].hostId'],
     ['runs', (a) => `{ runs(filter: {resourceId: "${a.resource}"}) { totalCount } }`, 'expect-empty'],
     ['updateHost', (a, b) => `mutation { updateHost(id: "${b.host}", input: {sshJumpHostId: "${a.host}"}) { id } }`, 'input.sshJumpHostId'],
+    ['revokeVantage', (a) => `mutation { revokeVantage(id: "${a.vantage}") { id } }`],
+    ['setMonitorVantages', (a) => `mutation { setMonitorVantages(monitorId: "${a.monitor}", input: {quorum: 1}) { quorum } }`, 'monitorId'],
+    ['setMonitorVantages', (a, b) => `mutation { setMonitorVantages(monitorId: "${b.monitor}", input: {vantageIds: ["${a.vantage}"]}) { quorum } }`, 'input.vantageIds[0]'],
     // Links to another tenant's objects inside inputs.
     ['createHost', (a) => `mutation { createHost(input: {name: "x1", addresses: ["192.0.2.1"], siteId: "${a.site}"}) { id } }`, 'input.siteId'],
     ['createService', (a) => `mutation { createService(input: {name: "x", type: web, hostId: "${a.host}"}) { id } }`, 'input.hostId'],

@@ -18,6 +18,7 @@ import { ReportsModule } from '#lib/reports';
 import { RunbooksApiModule } from '#lib/runbooks';
 import { SecretsModule } from '#lib/secrets';
 import { TenancyModule } from '#lib/tenancy';
+import { VantagesApiModule } from '#lib/vantages';
 import { dashboardFolder, dashboardMiddleware } from './dashboard.middleware.js';
 import { graphqlOptions } from './graphql.options.js';
 
@@ -42,7 +43,7 @@ export class ApiAppModule implements NestModule {
         ScheduleModule.forRoot(),
         TenancyModule,
         ...(config.roles.has('api')
-          ? [GraphQLModule.forRoot(graphqlOptions(config)), InventoryModule, WatchdogStatusModule, IncidentsApiModule, ReportsModule, AlertsApiModule, RunbooksApiModule]
+          ? [GraphQLModule.forRoot(graphqlOptions(config)), InventoryModule, WatchdogStatusModule, IncidentsApiModule, ReportsModule, AlertsApiModule, RunbooksApiModule, VantagesApiModule]
           : []),
         // The watchdog role: detection, and the incident outbox's consumers (alerts, runbooks) beside it.
         ...(config.roles.has('watchdog') ? [WatchdogModule, AlertsModule, RunbooksModule] : []),

@@ -5,6 +5,7 @@ import { REPORT_ENTITIES } from '#lib/reports';
 import { RUNBOOK_ENTITIES } from '#lib/runbooks';
 import { INVENTORY_ENTITIES } from '#lib/inventory';
 import { TENANCY_ENTITIES } from '#lib/tenancy';
+import { VANTAGE_ENTITIES } from '#lib/vantages';
 
 /** Every entity of every context: what the migrations must describe, exactly. */
-export const ALL_ENTITIES = [...TENANCY_ENTITIES, ...INVENTORY_ENTITIES, ...DETECTION_ENTITIES, ...INCIDENT_ENTITIES, ...REPORT_ENTITIES, ...ALERT_ENTITIES, ...RUNBOOK_ENTITIES];
+export const ALL_ENTITIES = [...TENANCY_ENTITIES, ...INVENTORY_ENTITIES, ...DETECTION_ENTITIES, ...INCIDENT_ENTITIES, ...REPORT_ENTITIES, ...ALERT_ENTITIES, ...RUNBOOK_ENTITIES, ...VANTAGE_ENTITIES];

@@ -18,9 +18,9 @@ import ipaddr from 'ipaddr.js';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
-const toInt = ({ value }: { value: unknown }): unknown =>
+export const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
-const trimmed = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() || undefined : value);
+export const trimmed = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() || undefined : value);
 
 /** An IPv4/IPv6 address or a CIDR block (`10.0.0.0/8`, `fd00::/8`). */
 export function isAddressOrCidr(entry: string): boolean {
@@ -40,7 +40,7 @@ const IsAddressList = (): PropertyDecorator =>
     },
   });
 /** A comma-separated list of CIDRs or single addresses (`10.0.0.0/8,fd00::/8,192.0.2.7`); empty is an empty list. */
-function IsCidrList(): PropertyDecorator {
+export function IsCidrList(): PropertyDecorator {
   return ValidateBy({
     name: 'isCidrList',
     validator: {
@@ -50,7 +50,7 @@ function IsCidrList(): PropertyDecorator {
   });
 }
 
-function cidrList(value: string | undefined): string[] {
+export function cidrList(value: string | undefined): string[] {
   return (value ?? '').split(',').map((part) => part.trim()).filter(Boolean);
 }
 
@@ -197,6 +197,10 @@ export class VigiaEnvironment {
   /** The provider's own networks: refused to tenants even when VIGIA_EGRESS_ALLOW covers them. */
   @IsOptional() @IsCidrList()
   VIGIA_EGRESS_DENY = '';
+
+  /** The tenant (slug) whose admins and owners administer the platform: they alone create platform vantages. */
+  @IsOptional() @Transform(trimmed) @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'must be a tenant slug (lowercase letters, digits, dashes)' })
+  VIGIA_PLATFORM_TENANT?: string = undefined;
 }
 
 export class ConfigError extends Error {}
@@ -241,6 +245,8 @@ export class VigiaConfig {
   readonly failpoints: ReadonlySet<string>;
   /** The egress policy's operator rules: what tenant-caused connections may reach beyond public addresses. */
   readonly egress: { allow: readonly string[]; deny: readonly string[] };
+  /** Slug of the tenant whose admins administer the platform (platform vantages); undefined: nobody through the API. */
+  readonly platformTenant: string | undefined;
 
   constructor(env: VigiaEnvironment, defaultRoles: readonly ProcessRole[]) {
     this.port = env.PORT;
@@ -280,6 +286,7 @@ export class VigiaConfig {
     this.healthDbGraceMs = env.VIGIA_HEALTH_DB_GRACE_SECONDS * 1000;
     this.deadman = { url: env.VIGIA_DEADMAN_URL, everyMs: env.VIGIA_DEADMAN_SECONDS * 1000 };
     this.egress = { allow: cidrList(env.VIGIA_EGRESS_ALLOW), deny: cidrList(env.VIGIA_EGRESS_DENY) };
+    this.platformTenant = env.VIGIA_PLATFORM_TENANT;
     this.publicUrl = (env.VIGIA_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, '');
   }
 

@@ -14,3 +14,6 @@ export { ProbeScheduler, phaseOf } from './runtime/probe-scheduler.js';
 export { MonitorCatalog, ownerOf, type WatchedMonitor } from './runtime/monitor-catalog.js';
 export { ObservationLog, type Span } from './runtime/observation-log.js';
 export { ProbeTargets } from './runtime/probe-targets.js';
+export { AgentGateway } from './agents/agent-gateway.js';
+export { AgentRuntime, EXIT_TOKEN_REFUSED, type AgentLog } from './agents/agent-runtime.js';
+export * as agentProtocol from './agents/protocol.js';

@@ -1,2 +1,2 @@
-export { SecretBox } from './secret-box.js';
+export { agentSecretBox, SecretBox } from './secret-box.js';
 export { loadMasterKey, SecretsModule } from './secrets.module.js';

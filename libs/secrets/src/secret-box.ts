@@ -36,3 +36,11 @@ export class SecretBox {
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
   }
 }
+
+/**
+ * The box an agent's assignment is sealed in: a key derived from the agent's vantage token (which the API sees only
+ * during the agent's handshake and never stores) and its vantage id. Only that agent opens what is sealed for it.
+ */
+export function agentSecretBox(token: string, vantageId: string): SecretBox {
+  return new SecretBox(Buffer.from(hkdfSync('sha256', Buffer.from(token), Buffer.from(vantageId), 'vigia agent assignment v1', 32)));
+}

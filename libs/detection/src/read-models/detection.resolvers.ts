@@ -32,6 +32,17 @@ export class MonitorStateEvent {
   @Field() reason: string;
 }
 
+@ObjectType({ description: 'What one vantage saw of a monitor, as the detector holds it' })
+export class VantageVerdict {
+  @Field({ description: 'The vantage’s name (a central watchdog’s VIGIA_VANTAGE, or an agent’s vantage)' }) vantage: string;
+  @Field({ description: 'Its confirmed verdict: unknown, up, degraded or down' }) verdict: string;
+  @Field({ description: 'Its latest results: up, degraded or down, and how many in a row' }) seeing: string;
+  @Field() streak: number;
+  @Field({ description: 'Since when it sees that (first result of the run)' }) since: Date;
+  @Field({ description: 'Its last result' }) at: Date;
+  @Field() reason: string;
+}
+
 const StateChangeConnection = ConnectionType(StateChange, 'StateChange');
 const MaintenanceWindowConnection = ConnectionType(MaintenanceWindow, 'MaintenanceWindow');
 const SEVERITY: HealthState[] = [HealthState.up, HealthState.unknown, HealthState.degraded, HealthState.suspect, HealthState.down];
@@ -67,6 +78,16 @@ export class MonitorStateResolver {
     const target = await this.targets.of({ ...monitor, address: host.addresses[0]!, sshPort: host.sshPort, sshUser: host.sshUser, sshHostKey: host.sshHostKey, sshCredentialId: host.sshCredentialId });
     const result = await this.runner.run(target);
     return { ...result, at: new Date(result.at) };
+  }
+}
+
+@Resolver(() => MonitorState)
+export class MonitorStateVantagesResolver {
+  @ResolveField(() => [VantageVerdict], { description: 'Every vantage that reported on this monitor: what it saw, since when (the verdict’s reason says which vote, which are stale)' })
+  vantages(@Parent() state: MonitorState): VantageVerdict[] {
+    return Object.entries(state.detector?.vantages ?? {}).map(([vantage, v]) => ({
+      vantage, verdict: v.verdict, seeing: v.streakStatus, streak: v.streak, since: new Date(v.streakSince), at: new Date(v.at), reason: v.reason,
+    }));
   }
 }
 

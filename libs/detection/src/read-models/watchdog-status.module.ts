@@ -2,9 +2,12 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { InventoryModule } from '#lib/inventory';
 import { ProbesModule } from '#lib/probes';
+import { VantagesModule } from '#lib/vantages';
+import { AgentGateway } from '../agents/agent-gateway.js';
+import { MonitorCatalog } from '../runtime/monitor-catalog.js';
 import { DETECTION_ENTITIES } from '../entities/index.js';
 import { ProbeTargets } from '../runtime/probe-targets.js';
-import { HostHealthResolver, MaintenanceResolver, MonitorStateResolver, ServiceHealthResolver, StateSubscriptionResolver } from './detection.resolvers.js';
+import { HostHealthResolver, MaintenanceResolver, MonitorStateResolver, MonitorStateVantagesResolver, ServiceHealthResolver, StateSubscriptionResolver } from './detection.resolvers.js';
 import { FleetResolver } from './fleet.resolver.js';
 import { MaintenanceService } from './maintenance.service.js';
 import { StateFeed } from './state-feed.js';
@@ -14,10 +17,10 @@ import { WatchdogPresence } from './watchdog-presence.js';
 /**
  * The API's read models of detection: monitor/host/service health, state changes, the dashboard's fleet, live
  * watchdogs, maintenance windows, `probeNow` (a probe run on demand through the same targets), and the live state
- * feed (LISTEN for the watchdogs' NOTIFY), and whether any watchdog is probing at all (`WatchdogPresence`).
+ * feed (LISTEN for the watchdogs' NOTIFY), the agents' WebSocket endpoint (`/agent`), and whether any watchdog is probing at all (`WatchdogPresence`).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, InventoryModule],
-  providers: [ProbeTargets, FleetResolver, WatchdogResolver, MonitorStateResolver, HostHealthResolver, MaintenanceResolver, MaintenanceService, StateFeed, StateSubscriptionResolver, ServiceHealthResolver, WatchdogPresence],
+  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, InventoryModule, VantagesModule],
+  providers: [ProbeTargets, MonitorCatalog, AgentGateway, FleetResolver, WatchdogResolver, MonitorStateResolver, MonitorStateVantagesResolver, HostHealthResolver, MaintenanceResolver, MaintenanceService, StateFeed, StateSubscriptionResolver, ServiceHealthResolver, WatchdogPresence],
 })
 export class WatchdogStatusModule {}

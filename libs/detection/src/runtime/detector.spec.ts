@@ -120,3 +120,55 @@ describe('detector: restart safety', () => {
     expect(after.healths).toEqual(['down']);
   });
 });
+
+describe('detector: assigned voters (vantages issue)', () => {
+  const voters = { voters: ['central', 'agent'], quorum: 2 };
+  const both = (a: ProbeStatus[], b: ProbeStatus[]): Step[] => a.flatMap((s, i) => [['central', s, i * 1000] as Step, ['agent', b[i]!, i * 1000 + 100] as Step]);
+
+  it('one vantage failing is suspect, 1 of 2, and names both; both failing is down', () => {
+    const oneFails = run(both(['up', 'down', 'down', 'down'], ['up', 'up', 'up', 'up']), voters);
+    expect(oneFails.state.health).toBe('suspect');
+    expect(oneFails.state.reason).toMatch(/^suspect: 1 of 2 vantages see it failing, 1 confirmed, 2 must confirm down — central: down since .*; agent: up since/);
+    expect(oneFails.changes.some((c) => c.endsWith('->down'))).toBe(false);
+    const bothFail = run(both(['up', 'down', 'down', 'down'], ['up', 'down', 'down', 'down']), voters);
+    expect(bothFail.state.health).toBe('down');
+    expect(bothFail.state.reason).toMatch(/^down: 2 of 2 vantages confirm it \(quorum 2\)/);
+    // The outage starts at the first failure of the confirming vantages.
+    expect(bothFail.effective.at(-1)).toBe(1000);
+  });
+
+  it('an outage confirmed by a quorum ends only when a quorum confirms recovery, not when one recovers or goes stale', () => {
+    const down = both(['up', 'down', 'down', 'down'], ['up', 'down', 'down', 'down']);
+    const centralBack = [...down, ...seq('central', ['up', 'up', 'up'], 1000, 4000)];
+    const held = run(centralBack, voters);
+    expect(held.state.health).toBe('down');
+    expect(held.state.reason).toMatch(/^down: held until 2 vantages confirm recovery \(1 of 2 do\)/);
+    const bothBack = run([...centralBack, ...seq('agent', ['up', 'up'], 1000, 7100)], voters);
+    expect(bothBack.state.health).toBe('up');
+    expect(bothBack.changes.at(-1)).toMatch(/down->up$/);
+    // The agent falls silent while down: the central's recovery alone does not end the outage either.
+    const stale = run([...down, ...seq('central', ['up', 'up', 'up'], 1000, 70_000)], voters);
+    expect(stale.state.health).toBe('down');
+  });
+
+  it('a stale voter cannot make up the quorum and is named as stale', () => {
+    const steps: Step[] = [['agent', 'down', 0], ['agent', 'down', 100], ['agent', 'down', 200], ...seq('central', ['down', 'down', 'down'], 1000, 70_000)];
+    const out = run(steps, voters);
+    expect(out.state.health).toBe('suspect');
+    expect(out.state.reason).toMatch(/agent: stale \(last result/);
+  });
+
+  it('a vantage not assigned (an old replica, an unassigned agent) does not vote', () => {
+    const out = run([...seq('old-replica', ['down', 'down', 'down']), ...seq('central', ['down', 'down', 'down'], 1000, 3000)], { voters: ['central', 'agent'], quorum: 2 });
+    expect(out.state.health).toBe('suspect');
+    const alone = run([...seq('old-replica', ['down', 'down', 'down']), ...seq('central', ['up'], 1000, 3000)], { voters: ['central'], quorum: 1 });
+    expect(alone.state.health).toBe('up');
+  });
+
+  it('without voters the detector decides exactly as before (one central vantage)', () => {
+    const a = run(seq('v', ['up', 'down', 'down', 'down', 'up', 'up']));
+    const b = run(seq('v', ['up', 'down', 'down', 'down', 'up', 'up']), { voters: ['v'] });
+    expect(b.healths).toEqual(a.healths);
+    expect(b.state.reason).toBe(a.state.reason);
+  });
+});

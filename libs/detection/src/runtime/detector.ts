@@ -22,6 +22,12 @@ export interface DetectorPolicy {
   /** Flap damping: this many up⇄down changes within the window mark the monitor flapping. */
   flapThreshold: number;
   flapWindowMs: number;
+  /**
+   * The vantages that vote on this monitor (its assignment). Undefined: every vantage that reported — a monitor
+   * probed by the central watchdog alone, decided exactly as before vantages existed. With several voters each
+   * verdict explains itself: who saw what since when, who is stale.
+   */
+  voters?: readonly string[];
 }
 
 export const DEFAULT_POLICY: DetectorPolicy = {
@@ -104,8 +110,11 @@ function updateVantage(previous: VantageState | undefined, result: ProbeResult, 
   return { ...next, verdict: nextVerdict(next, policy) };
 }
 
-function aggregate(vantages: Record<string, VantageState>, now: number, policy: DetectorPolicy): { health: Health; reason: string } {
-  const fresh = Object.entries(vantages).filter(([, v]) => now - v.at <= policy.vantageStaleMs);
+function aggregate(vantages: Record<string, VantageState>, now: number, policy: DetectorPolicy, wasDown: boolean): { health: Health; reason: string } {
+  const voters = policy.voters;
+  if (voters && voters.length > 1) return aggregateVoters(vantages, voters, now, policy, wasDown);
+  const entries = voters ? Object.entries(vantages).filter(([name]) => voters.includes(name)) : Object.entries(vantages);
+  const fresh = entries.filter(([, v]) => now - v.at <= policy.vantageStaleMs);
   const down = fresh.filter(([, v]) => v.verdict === 'down');
   // The quorum is absolute: with fewer fresh vantages than the quorum nothing can be confirmed down (a vantage that
   // stops reporting is a watchdog problem, reported as such, not a licence for one vantage to decide alone).
@@ -125,6 +134,51 @@ function aggregate(vantages: Record<string, VantageState>, now: number, policy: 
   return { health: 'unknown', reason: 'no fresh result from any vantage' };
 }
 
+/**
+ * Several assigned vantages: the quorum rule over the fresh ones, and a reason that names every voter. Symmetric: an
+ * outage is confirmed by `quorum` vantages and ended by `quorum` vantages confirming recovery — a vantage going
+ * stale or one recovering alone ends nothing (incidents close only on down → up/degraded).
+ */
+function aggregateVoters(vantages: Record<string, VantageState>, voters: readonly string[], now: number, policy: DetectorPolicy, wasDown: boolean): { health: Health; reason: string } {
+  const isFresh = (v: VantageState | undefined): v is VantageState => v !== undefined && now - v.at <= policy.vantageStaleMs;
+  const fresh = voters.filter((name) => isFresh(vantages[name])).map((name) => [name, vantages[name]!] as [string, VantageState]);
+  const quorum = Math.max(1, policy.quorum);
+  const down = fresh.filter(([, v]) => v.verdict === 'down');
+  const failing = fresh.filter(([, v]) => v.verdict === 'down' || v.streakStatus === 'down');
+  const explained = explain(vantages, voters, now, policy);
+  if (down.length >= quorum) return { health: 'down', reason: `down: ${down.length} of ${voters.length} vantages confirm it (quorum ${quorum}) — ${explained}` };
+  if (wasDown) {
+    const recovered = fresh.filter(([, v]) => v.verdict === 'up' || v.verdict === 'degraded');
+    if (recovered.length < quorum) {
+      return { health: 'down', reason: `down: held until ${quorum} vantages confirm recovery (${recovered.length} of ${voters.length} do) — ${explained}` };
+    }
+    const health = recovered.some(([, v]) => v.verdict === 'degraded') ? 'degraded' : 'up';
+    return { health, reason: `${health}: ${recovered.length} of ${voters.length} vantages confirm recovery (quorum ${quorum}) — ${explained}` };
+  }
+  if (failing.length) {
+    const confirmed = down.length ? `, ${down.length} confirmed` : '';
+    return { health: 'suspect', reason: `suspect: ${failing.length} of ${voters.length} vantages see it failing${confirmed}, ${quorum} must confirm down — ${explained}` };
+  }
+  const degraded = fresh.filter(([, v]) => v.verdict === 'degraded');
+  if (degraded.length) return { health: 'degraded', reason: `degraded — ${explained}` };
+  const up = fresh.filter(([, v]) => v.verdict === 'up');
+  if (up.length) return { health: 'up', reason: up[0]![1].reason };
+  return { health: 'unknown', reason: `no fresh result from any vantage — ${explained}` };
+}
+
+/** Every voter in order: what it saw and since when, or that it is stale / has not reported. */
+function explain(vantages: Record<string, VantageState>, voters: readonly string[], now: number, policy: DetectorPolicy): string {
+  return voters
+    .map((name) => {
+      const v = vantages[name];
+      if (!v) return `${name}: no result yet`;
+      if (now - v.at > policy.vantageStaleMs) return `${name}: stale (last result ${new Date(v.at).toISOString()})`;
+      const seen = v.verdict === 'down' ? 'down' : v.streakStatus === 'down' ? `failing (${v.streak}×)` : v.streakStatus;
+      return `${name}: ${seen} since ${new Date(v.streakSince).toISOString()} (${v.reason})`;
+    })
+    .join('; ');
+}
+
 function describe(entries: [string, VantageState][]): string {
   if (entries.length === 1) return entries[0]![1].reason;
   return entries.map(([name, v]) => `${name}: ${v.reason}`).join('; ');
@@ -138,7 +192,7 @@ export function observe(state: DetectorState, vantage: string, result: ProbeResu
   const now = result.at;
   const vantageState = updateVantage(state.vantages[vantage], result, policy);
   const vantages = { ...state.vantages, [vantage]: vantageState };
-  const { health, reason } = aggregate(vantages, now, policy);
+  const { health, reason } = aggregate(vantages, now, policy, state.health === 'down');
 
   // Flap damping counts real up⇄down swings, not the suspect steps in between.
   let changes = state.changes.filter((t) => now - t < policy.flapWindowMs);
@@ -157,15 +211,15 @@ export function observe(state: DetectorState, vantage: string, result: ProbeResu
     changes,
   };
   const changed = health !== state.health || flapping !== state.flapping;
-  const change = changed ? { from: state.health, to: health, at: now, effectiveAt: effectiveTime(health, vantages, vantage, now), reason, flapping } : undefined;
+  const change = changed ? { from: state.health, to: health, at: now, effectiveAt: effectiveTime(health, vantages, vantage, now, policy.voters), reason, flapping } : undefined;
   // While this vantage's latest results disagree with its verdict, a change is being confirmed: look again soon.
   const confirming = vantageState.verdict !== vantageState.streakStatus;
   return { state: next, change, reprobeInMs: confirming ? policy.confirmIntervalMs : undefined };
 }
 
-function effectiveTime(health: Health, vantages: Record<string, VantageState>, reporting: string, now: number): number {
+function effectiveTime(health: Health, vantages: Record<string, VantageState>, reporting: string, now: number, voters?: readonly string[]): number {
   if (health === 'down') {
-    const starts = Object.values(vantages).filter((v) => v.verdict === 'down').map((v) => v.streakSince);
+    const starts = Object.entries(vantages).filter(([name, v]) => v.verdict === 'down' && (!voters || voters.includes(name))).map(([, v]) => v.streakSince);
     return starts.length ? Math.min(...starts) : now;
   }
   return vantages[reporting]?.streakSince ?? now;

@@ -41,6 +41,12 @@ export function ownerOf(monitorId: string, instanceIds: string[]): string | unde
   return best;
 }
 
+const SELECT_WATCHED = `SELECT m.id, m.tenant_id AS "tenantId", m.host_id AS "hostId", m.service_id AS "serviceId", m.name, m.type,
+       m.config, m.secrets_sealed AS "secretsSealed", m.interval_ms AS "intervalMs", m.timeout_ms AS "timeoutMs", h.addresses[1] AS address,
+       (m.service_id IS NULL) AS "hostLevel", h.ssh_port AS "sshPort", h.ssh_user AS "sshUser",
+       h.ssh_host_key AS "sshHostKey", h.ssh_credential_id AS "sshCredentialId"
+  FROM monitors m JOIN hosts h ON h.id = m.host_id`;
+
 @Injectable()
 export class MonitorCatalog {
   constructor(private readonly dataSource: DataSource) {}
@@ -72,17 +78,20 @@ export class MonitorCatalog {
   }
 
   async owned(self: string, liveInstances: string[]): Promise<WatchedMonitor[]> {
-    const rows: WatchedMonitor[] = await this.dataSource.query(
-      `SELECT m.id, m.tenant_id AS "tenantId", m.host_id AS "hostId", m.service_id AS "serviceId", m.name, m.type,
-              m.config, m.secrets_sealed AS "secretsSealed", m.interval_ms AS "intervalMs", m.timeout_ms AS "timeoutMs", h.addresses[1] AS address,
-              (m.service_id IS NULL) AS "hostLevel", h.ssh_port AS "sshPort", h.ssh_user AS "sshUser",
-              h.ssh_host_key AS "sshHostKey", h.ssh_credential_id AS "sshCredentialId"
-         FROM monitors m JOIN hosts h ON h.id = m.host_id
-        WHERE m.enabled AND m.deleted_at IS NULL AND h.deleted_at IS NULL`,
-    );
+    const rows: WatchedMonitor[] = await this.dataSource.query(`${SELECT_WATCHED} WHERE m.enabled AND m.deleted_at IS NULL AND h.deleted_at IS NULL`);
     const instances = liveInstances.includes(self) ? liveInstances : [...liveInstances, self];
     const mine = instances.length === 1 ? rows : rows.filter((m) => ownerOf(m.id, instances) === self);
     return withGroupRoles(mine, await this.mysqlGroups());
+  }
+
+  /** These enabled monitors (an agent's assignment), as the watchdog would probe them. */
+  async byIds(ids: string[]): Promise<WatchedMonitor[]> {
+    if (!ids.length) return [];
+    const rows: WatchedMonitor[] = await this.dataSource.query(
+      `${SELECT_WATCHED} WHERE m.id = ANY($1::uuid[]) AND m.enabled AND m.deleted_at IS NULL AND h.deleted_at IS NULL`,
+      [ids],
+    );
+    return withGroupRoles(rows, await this.mysqlGroups());
   }
 
   /** MySQL groups: their members' monitors take their role from who is primary now. */

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { IncidentsModule } from '#lib/incidents';
 import { InventoryModule } from '#lib/inventory';
 import { ProbesModule } from '#lib/probes';
+import { VantagesModule } from '#lib/vantages';
 import { DETECTION_ENTITIES } from '../entities/index.js';
 import { MonitorCatalog } from './monitor-catalog.js';
 import { ObservationLog } from './observation-log.js';
@@ -17,7 +18,7 @@ import { WatchdogService } from './watchdog.service.js';
  * apps/api with the watchdog role), so detection depends on incidents only.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, IncidentsModule, InventoryModule],
+  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, IncidentsModule, InventoryModule, VantagesModule],
   providers: [WatchdogHeartbeatService, ObservationLog, MonitorCatalog, StateStore, WatchdogService, ProbeTargets],
   exports: [WatchdogHeartbeatService, WatchdogService],
 })

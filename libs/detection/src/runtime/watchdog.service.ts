@@ -4,6 +4,7 @@ import { VigiaConfig } from '#lib/config';
 import { IncidentsService, type MonitorRef } from '#lib/incidents';
 import { MetricsService, Sight } from '#lib/observability';
 import { type ProbeResult, ProbeRunner } from '#lib/probes';
+import { ResultInbox, type ResolvedAssignment, VantageAssignments, VantagesService } from '#lib/vantages';
 import { DEFAULT_POLICY, type DetectorPolicy, type DetectorState, type HealthChange, initialState, observe } from './detector.js';
 import { ChangeWriter, type PendingChange } from './change-writer.js';
 import { type IncidentContext, incidentAction } from './incident-policy.js';
@@ -54,6 +55,13 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   private lastProbeAt = Date.now();
   /** Drift samples since the last `takeDrift()`, for the benchmark and metrics. */
   private drift: number[] = [];
+  /** Monitors with an assignment to vantages: who votes, the quorum, the detector policy it gives. */
+  private assigned = new Map<string, { assignment: ResolvedAssignment; policy: DetectorPolicy }>();
+  /** Owned monitors that remote agents probe: their results are claimed from the inbox. */
+  private agentProbed: string[] = [];
+  /** This watchdog as a vantage: its row id and its own probes since the last beat (for its health). */
+  private vantageId?: string;
+  private probeCount = { total: 0, failed: 0, since: Date.now() };
 
   /** State changes are retried until written (in order), then turned into incidents; see ChangeWriter. */
   private readonly changes = new ChangeWriter<Pending>(
@@ -74,6 +82,9 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     private readonly runner: ProbeRunner,
     private readonly incidents: IncidentsService,
     private readonly targets: ProbeTargets,
+    private readonly vantages: VantagesService,
+    private readonly assignments: VantageAssignments,
+    private readonly inbox: ResultInbox,
     @Optional() metrics?: MetricsService,
     @Optional() private readonly sight?: Sight,
   ) {
@@ -87,6 +98,8 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       { run: (monitor) => this.probe(monitor), onDrift: (ms) => this.drift.push(ms) },
       this.config.watchdogConcurrency,
     );
+    // A central watchdog is a vantage too: registered under its VIGIA_VANTAGE name, with its health on every beat.
+    this.vantageId = await this.vantages.registerCentral(this.config.vantage);
     await this.refresh();
     // Each on its own non-overlapping loop: a slow database never stacks refreshes or flushes on top of each other.
     this.loops = [
@@ -94,6 +107,8 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       new PeriodicWorker('state flush', () => this.flush(false), { everyMs: this.config.stateFlushMs, onError: (e) => this.warn('flush', e) }),
       new PeriodicWorker('prune', () => this.prune(), { everyMs: 3_600_000, onError: (e) => this.warn('prune', e) }),
       new PeriodicWorker('probe liveness', async () => this.checkProbing(), { everyMs: PROBE_LIVENESS_CHECK_MS, onError: (e) => this.warn('probe liveness', e) }),
+      new PeriodicWorker('agent results', () => this.takeAgentResults(), { everyMs: 200, onError: (e) => this.warn('taking agent results', e) }),
+      new PeriodicWorker('vantage beat', () => this.beatAsVantage(), { everyMs: this.config.watchdogHeartbeatMs, onError: (e) => this.warn('vantage beat', e) }),
     ];
     for (const loop of this.loops) loop.start();
   }
@@ -123,7 +138,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     // Before the early return: deleting a disabled monitor changes no fingerprint, yet its outage must close.
     await this.closeDeleted();
     const live = (await this.heartbeat.liveInstances()).map((i) => i.id);
-    const fingerprint = `${await this.catalog.fingerprint()}|${[...live].sort().join(',')}`;
+    const fingerprint = `${await this.catalog.fingerprint()}|${await this.assignments.fingerprint()}|${[...live].sort().join(',')}`;
     // Unchanged fleet and replicas: nothing to reload, except a full re-read now and then as a safety net.
     if (fingerprint === this.lastFingerprint && Date.now() - this.lastFullRefresh < FULL_REFRESH_MS) return;
     this.lastFingerprint = fingerprint;
@@ -142,7 +157,45 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       if (existing) existing.monitor = monitor;
       else this.tracked.set(monitor.id, { monitor, state: stored.get(monitor.id) ?? initialState(now), dirty: false });
     }
-    this.scheduler?.setMonitors(owned);
+    this.assign(await this.assignments.resolve(owned.map((m) => m.id)));
+    // A monitor assigned to agents only is not probed here; its detector still lives here (results come from the inbox).
+    this.scheduler?.setMonitors(owned.filter((m) => this.assigned.get(m.id)?.assignment.central ?? true));
+  }
+
+  /** Per-monitor detector policies from the assignments: the voters (this watchdog's name for the central tier) and the quorum. */
+  private assign(assignments: Map<string, ResolvedAssignment>): void {
+    this.assigned = new Map();
+    for (const [id, assignment] of assignments) {
+      const voters = [...(assignment.central ? [this.config.vantage] : []), ...assignment.agents.map((a) => a.name)];
+      this.assigned.set(id, { assignment, policy: { ...this.policy, quorum: assignment.quorum, voters } });
+    }
+    this.agentProbed = [...this.assigned].filter(([, a]) => a.assignment.agents.length > 0).map(([id]) => id);
+  }
+
+  /**
+   * Agents' results, from the inbox the API fills: live ones vote like this watchdog's own; replayed ones (buffered
+   * while the agent was cut off, or too old to be fresh) only complete the history (rollups), never open an incident.
+   */
+  async takeAgentResults(): Promise<number> {
+    if (!this.agentProbed.length) return 0;
+    const results = await this.inbox.claim(this.agentProbed);
+    for (const r of results) {
+      const tracked = this.tracked.get(r.monitorId);
+      if (!tracked) continue;
+      const result: ProbeResult = { status: r.status, latencyMs: r.latencyMs, reason: r.reason, at: r.at };
+      if (r.replayed || Date.now() - r.at > this.policy.vantageStaleMs) this.rollups.add(r.monitorId, r.tenantId, result);
+      else await this.handle(tracked.monitor, result, r.vantageName);
+    }
+    return results.length;
+  }
+
+  private async beatAsVantage(): Promise<void> {
+    if (!this.vantageId) return;
+    const now = Date.now();
+    const { total, failed, since } = this.probeCount;
+    this.probeCount = { total: 0, failed: 0, since: now };
+    const seconds = Math.max(0.001, (now - since) / 1000);
+    await this.vantages.reportHealth(this.vantageId, { clockOffsetMs: 0, probesPerSecond: total / seconds, failingShare: total ? failed / total : null });
   }
 
   /**
@@ -163,6 +216,8 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       result = { status: 'down', latencyMs: 0, at: Date.now(), reason: `cannot prepare the probe: ${error instanceof Error ? error.message : String(error)}` };
     }
     this.lastProbeAt = Date.now();
+    this.probeCount.total++;
+    if (result.status === 'down') this.probeCount.failed++;
     return this.handle(monitor, result);
   }
 
@@ -173,24 +228,26 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
    */
   private checkProbing(now = Date.now()): void {
     if (!this.sight) return;
-    if (this.tracked.size === 0) {
+    // Only what this watchdog probes itself: a monitor only remote agents probe completes no probe here.
+    const probedHere = [...this.tracked.values()].filter((t) => this.assigned.get(t.monitor.id)?.assignment.central ?? true);
+    if (probedHere.length === 0) {
       // Nothing to probe is not blindness; the clock starts again when monitors arrive.
       this.lastProbeAt = now;
       return this.sight.sees('probes');
     }
-    const shortest = Math.min(...[...this.tracked.values()].map((t) => t.monitor.intervalMs));
+    const shortest = Math.min(...probedHere.map((t) => t.monitor.intervalMs));
     const silentMs = now - this.lastProbeAt;
     if (silentMs > Math.max(PROBE_STALL_MIN_MS, 3 * shortest)) {
-      this.sight.blind('probes', `no probe has completed for ${Math.round(silentMs / 1000)} s (${this.tracked.size} monitors assigned to this watchdog)`, new Date(this.lastProbeAt));
+      this.sight.blind('probes', `no probe has completed for ${Math.round(silentMs / 1000)} s (${probedHere.length} monitors probed by this watchdog)`, new Date(this.lastProbeAt));
     } else this.sight.sees('probes');
   }
 
-  /** Feeds one result to the detector; returns the re-probe delay the detector asks for. */
-  async handle(monitor: WatchedMonitor, result: ProbeResult): Promise<number | undefined> {
+  /** Feeds one result from one vantage (this watchdog's own by default) to the detector; returns the re-probe delay it asks for. */
+  async handle(monitor: WatchedMonitor, result: ProbeResult, vantage = this.config.vantage): Promise<number | undefined> {
     const tracked = this.tracked.get(monitor.id);
     if (!tracked) return undefined;
     const previous = tracked.state;
-    const outcome = observe(previous, this.config.vantage, result, this.policy);
+    const outcome = observe(previous, vantage, result, this.assigned.get(monitor.id)?.policy ?? this.policy);
     tracked.state = outcome.state;
     tracked.last = result;
     tracked.dirty = true;
@@ -231,6 +288,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
 
   private async prune(): Promise<void> {
     await this.store.pruneRollups(new Date(Date.now() - this.config.rollupRetentionDays * 86_400_000));
+    await this.inbox.prune(new Date(Date.now() - 3_600_000));
   }
 
   private warn(what: string, error: unknown): void {

@@ -1,0 +1,66 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min, validateSync } from 'class-validator';
+import { cidrList, ConfigError, IsCidrList, toInt, trimmed } from './vigia-config.js';
+
+/**
+ * A remote agent's environment. An agent holds no database credentials: it reaches the API over one outbound
+ * WebSocket with its vantage token, and probes through its own egress policy.
+ */
+export class AgentEnvironment {
+  @Transform(trimmed) @Matches(/^(https?|wss?):\/\/\S+$/, { message: 'must be the http(s):// URL of the Vigia API' })
+  VIGIA_API_URL: string = '';
+
+  @Transform(trimmed) @Matches(/^vgv_[A-Za-z0-9_-]{43}$/, { message: 'must be a vantage token (vgv_…), shown once when the vantage was created' })
+  VIGIA_VANTAGE_TOKEN: string = '';
+
+  @IsOptional() @IsCidrList()
+  VIGIA_EGRESS_ALLOW = '';
+
+  @IsOptional() @IsCidrList()
+  VIGIA_EGRESS_DENY = '';
+
+  /** Results kept while the API is unreachable; beyond it the oldest are dropped (and counted). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(10_000_000)
+  VIGIA_AGENT_BUFFER = 100_000;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  VIGIA_WATCHDOG_CONCURRENCY = 256;
+
+  @IsOptional() @Transform(trimmed) @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+}
+
+export interface AgentConfig {
+  /** The API's WebSocket URL of the agent endpoint (`…/agent`). */
+  agentUrl: string;
+  token: string;
+  egress: { allow: readonly string[]; deny: readonly string[] };
+  bufferLimit: number;
+  concurrency: number;
+  logLevel: string;
+}
+
+/** Validates an agent's environment; the first bad variable becomes one line naming it. */
+export function loadAgentConfig(env: Record<string, string | undefined>): AgentConfig {
+  if (env.DATABASE_URL) throw new ConfigError('DATABASE_URL: an agent holds no database credentials; unset it (the agent talks to the API only)');
+  const known = Object.keys(new AgentEnvironment());
+  const relevant: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined && known.includes(key)) relevant[key] = value;
+  const parsed = plainToInstance(AgentEnvironment, relevant);
+  const errors = validateSync(parsed, { forbidUnknownValues: false });
+  if (errors.length) {
+    const first = errors[0]!;
+    const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    const shown = first.property === 'VIGIA_VANTAGE_TOKEN' ? '<hidden>' : JSON.stringify(first.value ?? '');
+    throw new ConfigError(`${first.property}: ${reason.replace(`${first.property} `, '')} (got ${shown})`);
+  }
+  const base = parsed.VIGIA_API_URL.replace(/\/$/, '').replace(/^http/, 'ws');
+  return {
+    agentUrl: `${base}/agent`,
+    token: parsed.VIGIA_VANTAGE_TOKEN,
+    egress: { allow: cidrList(parsed.VIGIA_EGRESS_ALLOW), deny: cidrList(parsed.VIGIA_EGRESS_DENY) },
+    bufferLimit: parsed.VIGIA_AGENT_BUFFER,
+    concurrency: parsed.VIGIA_WATCHDOG_CONCURRENCY,
+    logLevel: parsed.LOG_LEVEL,
+  };
+}

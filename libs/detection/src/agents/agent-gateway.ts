@@ -1,0 +1,242 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import { PeriodicWorker } from '#lib/common';
+import { VigiaConfig } from '#lib/config';
+import { MetricsService } from '#lib/observability';
+import { agentSecretBox, type SecretBox } from '#lib/secrets';
+import { type InboundResult, ResultInbox, type Vantage, VantageAssignments, VantagesService } from '#lib/vantages';
+import { MonitorCatalog } from '../runtime/monitor-catalog.js';
+import { ProbeTargets } from '../runtime/probe-targets.js';
+import {
+  AGENT_PATH, type AgentMessage, type AgentResult, type AssignmentMessage, CLOSE_REPLACED, CLOSE_REVOKED, MAX_BATCH_RESULTS, MAX_FUTURE_MS,
+  MAX_MESSAGE_BYTES, type ServerMessage, sealContext,
+} from './protocol.js';
+
+/** An agent holds its vantage for this long after its last renewal (renewed every second while connected). */
+const SESSION_LEASE_MS = 15_000;
+const PING_EVERY_SWEEPS = 5;
+const STATUSES = new Set(['up', 'degraded', 'down']);
+
+interface AgentConnection {
+  ws: WebSocket;
+  vantage: Vantage;
+  session: string;
+  /** Seals the assignment for this agent only (key derived from its token, held in memory while connected). */
+  box: SecretBox;
+  assigned: Map<string, { tenantId: string; intervalMs: number }>;
+  assignmentHash: string;
+  alive: boolean;
+}
+
+/**
+ * The API's side of remote agents: a WebSocket endpoint (`/agent`, beside graphql-ws) that authenticates the vantage
+ * token at the upgrade, hands the agent its assignment (and again when it changes), and stores its results in the
+ * inbox the owning watchdog consumes. One connection per vantage (a lease in its row, across API replicas); a
+ * revoked vantage's connection is closed at once in this process, within a second in any other.
+ */
+@Injectable()
+export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Agents');
+  // maxPayload above the protocol's limit: a message between the two is read, refused and counted; beyond, the socket closes.
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4 * MAX_MESSAGE_BYTES });
+  private readonly connections = new Set<AgentConnection>();
+  private readonly loop: PeriodicWorker;
+  private sweeps = 0;
+  private refused = 0;
+  private stopping = false;
+  private readonly onRevoked = (id: string): void => {
+    for (const c of this.connections) if (c.vantage.id === id) c.ws.close(CLOSE_REVOKED, 'vantage revoked');
+  };
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly vantages: VantagesService,
+    private readonly assignments: VantageAssignments,
+    private readonly inbox: ResultInbox,
+    private readonly catalog: MonitorCatalog,
+    private readonly targets: ProbeTargets,
+    private readonly config: VigiaConfig,
+    @Optional() metrics?: MetricsService,
+  ) {
+    this.loop = new PeriodicWorker('agent sweep', () => this.sweep(), { everyMs: 1000, onError: (e) => this.logger.warn(`agent sweep: ${String(e)}`) });
+    metrics?.gauge('vigia_agents_connected', 'Remote agents connected to this API process', () => this.connections.size);
+    metrics?.gauge('vigia_agent_results_refused', 'Agent results refused by this API process since start (not assigned, future, oversized)', () => this.refused);
+  }
+
+  onApplicationBootstrap(): void {
+    const server = this.adapterHost.httpAdapter?.getHttpServer() as { on(event: 'upgrade', listener: (req: IncomingMessage, socket: Duplex, head: Buffer) => void): void } | undefined;
+    if (!server) return;
+    server.on('upgrade', (req, socket, head) => {
+      if ((req.url ?? '').split('?')[0] === AGENT_PATH) void this.upgrade(req, socket, head);
+    });
+    this.vantages.events.on('revoked', this.onRevoked);
+    this.loop.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.vantages.events.off('revoked', this.onRevoked);
+    await this.loop.stop();
+    for (const c of this.connections) c.ws.close(1001, 'API stopping');
+    await Promise.all([...this.connections].map((c) => this.vantages.releaseSession(c.vantage.id, c.session).catch(() => undefined)));
+    this.wss.close();
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    try {
+      const token = /^Bearer (\S+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
+      const vantage = token ? await this.vantages.authenticate(token) : undefined;
+      if (!token || !vantage || vantage.central) return reject(socket, 401, 'Unauthorized', 'unknown or revoked vantage token');
+      const session = randomUUID();
+      // Two agents with one token would be two places voting as one: the second is refused while the first holds it.
+      if (!(await this.vantages.claimSession(vantage.id, session, SESSION_LEASE_MS))) {
+        return reject(socket, 409, 'Conflict', 'another agent is connected with this vantage token');
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, vantage, token, session));
+    } catch (error) {
+      this.logger.warn(`agent upgrade failed: ${error instanceof Error ? error.message : String(error)}`);
+      reject(socket, 503, 'Service Unavailable', 'try again');
+    }
+  }
+
+  private attach(ws: WebSocket, vantage: Vantage, token: string, session: string): void {
+    const connection: AgentConnection = { ws, vantage, session, box: agentSecretBox(token, vantage.id), assigned: new Map(), assignmentHash: '', alive: true };
+    this.connections.add(connection);
+    this.logger.log(`agent of vantage ${vantage.name} connected`);
+    ws.on('pong', () => (connection.alive = true));
+    ws.on('message', (data: RawData, isBinary: boolean) => void this.receive(connection, data, isBinary).catch((e: unknown) => this.logger.warn(`agent message: ${String(e)}`)));
+    ws.on('close', () => {
+      this.connections.delete(connection);
+      this.logger.log(`agent of vantage ${vantage.name} disconnected`);
+      // At shutdown the sessions are released before the database closes (onApplicationShutdown).
+      if (!this.stopping) void this.vantages.releaseSession(vantage.id, session).catch(() => undefined);
+    });
+    ws.on('error', () => undefined);
+    void this.pushAssignment(connection).catch((e: unknown) => this.logger.warn(`assignment of ${vantage.name}: ${String(e)}`));
+  }
+
+  /** Every second: revoked vantages closed, leases renewed, dead sockets dropped, assignments re-sent when changed. */
+  private async sweep(): Promise<void> {
+    this.sweeps++;
+    const all = [...this.connections];
+    if (!all.length) return;
+    const live = await this.vantages.stillLive(all.map((c) => c.vantage.id));
+    for (const c of all) {
+      if (!live.has(c.vantage.id)) {
+        c.ws.close(CLOSE_REVOKED, 'vantage revoked');
+        continue;
+      }
+      if (this.sweeps % PING_EVERY_SWEEPS === 0) {
+        if (!c.alive) {
+          c.ws.terminate();
+          continue;
+        }
+        c.alive = false;
+        c.ws.ping();
+      }
+      if (!(await this.vantages.claimSession(c.vantage.id, c.session, SESSION_LEASE_MS))) {
+        c.ws.close(CLOSE_REPLACED, 'another connection holds this vantage');
+        continue;
+      }
+      if (this.sweeps % 2 === 0) await this.pushAssignment(c);
+    }
+  }
+
+  private async pushAssignment(c: AgentConnection): Promise<void> {
+    const ids = await this.assignments.monitorsOf(c.vantage);
+    const found = await this.catalog.byIds(ids);
+    // The query keeps a private vantage to its tenant's monitors; this is the second lock on that door.
+    const monitors = c.vantage.tenantId ? found.filter((m) => m.tenantId === c.vantage.tenantId) : found;
+    const hash = createHash('sha256').update(JSON.stringify(monitors)).digest('hex');
+    if (hash === c.assignmentHash || c.ws.readyState !== c.ws.OPEN) return;
+    const targets = await Promise.all(monitors.map((m) => this.targets.of(m)));
+    const message: AssignmentMessage = {
+      type: 'assignment',
+      vantage: { id: c.vantage.id, name: c.vantage.name },
+      policy: { failuresToDown: this.config.detection.failuresToDown, successesToUp: this.config.detection.successesToUp, confirmIntervalMs: this.config.detection.confirmIntervalMs },
+      monitors: monitors.map((m, i) => ({ id: m.id, intervalMs: m.intervalMs, sealed: c.box.seal(JSON.stringify(targets[i]), sealContext(m.id)) })),
+    };
+    c.assigned = new Map(monitors.map((m) => [m.id, { tenantId: m.tenantId, intervalMs: m.intervalMs }]));
+    c.assignmentHash = hash;
+    send(c.ws, message);
+  }
+
+  private async receive(c: AgentConnection, data: RawData, isBinary: boolean): Promise<void> {
+    const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
+    let message: AgentMessage;
+    try {
+      message = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8')) as AgentMessage;
+    } catch {
+      await this.refuse(c, 1, `not JSON (${isBinary ? 'binary' : 'text'} message of ${bytes} bytes)`);
+      return;
+    }
+    if (message.type === 'heartbeat') {
+      const n = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+      await this.vantages.reportHealth(c.vantage.id, {
+        clockOffsetMs: n(message.sentAt) === null ? null : message.sentAt - Date.now(),
+        probesPerSecond: n(message.probesPerSecond),
+        failingShare: n(message.failingShare),
+        droppedResults: n(message.dropped) === null ? undefined : Math.max(0, Math.min(2 ** 31 - 1, Math.floor(message.dropped))),
+      });
+      return;
+    }
+    if (message.type !== 'results' || !Array.isArray(message.results)) {
+      await this.refuse(c, 1, 'unknown message');
+      return;
+    }
+    const batch = typeof message.batch === 'number' ? message.batch : -1;
+    if (bytes > MAX_MESSAGE_BYTES || message.results.length > MAX_BATCH_RESULTS) {
+      const why = `oversized batch: ${message.results.length} results, ${bytes} bytes (at most ${MAX_BATCH_RESULTS} results, ${MAX_MESSAGE_BYTES} bytes)`;
+      await this.refuse(c, message.results.length, why);
+      send(c.ws, { type: 'ack', batch, stored: 0, refused: message.results.length, why });
+      return;
+    }
+    const now = Date.now();
+    const accepted: InboundResult[] = [];
+    const refusals = new Map<string, number>();
+    const refuse = (why: string): void => void refusals.set(why, (refusals.get(why) ?? 0) + 1);
+    for (const r of message.results as Partial<AgentResult>[]) {
+      const assigned = typeof r?.monitorId === 'string' ? c.assigned.get(r.monitorId) : undefined;
+      if (!assigned) refuse('a monitor not assigned to this vantage');
+      else if (typeof r.at !== 'number' || !Number.isFinite(r.at)) refuse('no timestamp');
+      else if (r.at > now + MAX_FUTURE_MS) refuse(`a timestamp more than ${MAX_FUTURE_MS} ms in the future`);
+      else if (r.at < now - 7 * 86_400_000) refuse('a timestamp older than 7 days');
+      else if (typeof r.status !== 'string' || !STATUSES.has(r.status)) refuse('an unknown status');
+      else {
+        accepted.push({
+          monitorId: r.monitorId!,
+          tenantId: assigned.tenantId,
+          at: r.at,
+          status: r.status as InboundResult['status'],
+          latencyMs: typeof r.latencyMs === 'number' && Number.isFinite(r.latencyMs) ? Math.max(0, r.latencyMs) : 0,
+          reason: String(r.reason ?? '').slice(0, 1000),
+          // Late results (buffered offline, or older than two intervals) complete history; they never vote to open.
+          replayed: r.replayed === true || now - r.at > Math.max(10_000, 2 * assigned.intervalMs),
+        });
+      }
+    }
+    await this.inbox.store(c.vantage, accepted);
+    const refused = [...refusals.values()].reduce((a, b) => a + b, 0);
+    const why = [...refusals].map(([reason, count]) => `${count} × ${reason}`).join('; ');
+    if (refused) await this.refuse(c, refused, why);
+    send(c.ws, { type: 'ack', batch, stored: accepted.length, refused, ...(refused ? { why } : {}) });
+  }
+
+  private async refuse(c: AgentConnection, count: number, why: string): Promise<void> {
+    this.refused += count;
+    this.logger.warn(`refused ${count} result(s) from vantage ${c.vantage.name}: ${why}`);
+    await this.vantages.countRefused(c.vantage.id, count, why);
+  }
+}
+
+function send(ws: WebSocket, message: ServerMessage): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+}
+
+function reject(socket: Duplex, status: number, text: string, body: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import type { ProbeResult, ProbeRunner, ProbeTarget } from '#lib/probes';
+import { AgentRuntime } from './agent-runtime.js';
+
+/** The agent's buffer while it cannot reach the API: bounded, oldest dropped first and counted, every result marked replayed. */
+describe('agent runtime: the offline buffer', () => {
+  it('keeps the newest results up to its bound, drops the oldest and counts them', async () => {
+    let n = 0;
+    const runner = { run: async (): Promise<ProbeResult> => ({ status: 'down', latencyMs: 1, reason: `probe ${++n}`, at: 1_000_000 + n }) } as unknown as ProbeRunner;
+    const agent = new AgentRuntime(
+      { agentUrl: 'ws://127.0.0.1:9/agent', token: 'vgv_x', egress: { allow: [], deny: [] }, bufferLimit: 100, concurrency: 4, logLevel: 'silent' },
+      runner,
+      () => undefined,
+      () => undefined,
+    );
+    const probe = (agent as unknown as { probe(m: { id: string; intervalMs: number; target: ProbeTarget }): Promise<number | undefined> }).probe.bind(agent);
+    const monitor = { id: 'm1', intervalMs: 1000, target: { type: 'http', config: {}, address: '192.0.2.1', timeoutMs: 500 } as unknown as ProbeTarget };
+    const reprobes: (number | undefined)[] = [];
+    for (let i = 0; i < 250; i++) reprobes.push(await probe(monitor));
+    const queue = (agent as unknown as { queue: { reason: string; replayed: boolean; at: number }[] }).queue;
+    expect(agent.buffered).toBe(100);
+    expect(agent.stats.dropped).toBe(150);
+    expect(queue[0]!.reason).toBe('probe 151');
+    expect(queue.at(-1)!.reason).toBe('probe 250');
+    expect(queue.every((r) => r.replayed)).toBe(true);
+    // Original timestamps, in order.
+    expect(queue.map((r) => r.at)).toEqual([...queue.map((r) => r.at)].sort((a, b) => a - b));
+    // Its local detector asks for fast re-probes while a failure is being confirmed, as a watchdog's does.
+    expect(reprobes[0]).toBe(300);
+  });
+});

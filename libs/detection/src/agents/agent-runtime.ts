@@ -1,0 +1,221 @@
+import WebSocket from 'ws';
+import type { AgentConfig } from '#lib/config';
+import type { ProbeResult, ProbeRunner, ProbeTarget } from '#lib/probes';
+import { agentSecretBox } from '#lib/secrets';
+import { DEFAULT_POLICY, type DetectorPolicy, type DetectorState, initialState, observe } from '../runtime/detector.js';
+import { ProbeScheduler } from '../runtime/probe-scheduler.js';
+import { type AgentResult, type AssignmentMessage, CLOSE_REVOKED, MAX_BATCH_RESULTS, type ServerMessage, sealContext } from './protocol.js';
+
+interface AgentMonitor {
+  id: string;
+  intervalMs: number;
+  target: ProbeTarget;
+}
+
+export type AgentLog = (level: 'info' | 'warn' | 'error', message: string) => void;
+
+/** Exit code of an agent whose token is refused (unknown or revoked): nothing to retry; systemd's RestartPreventExitStatus. */
+export const EXIT_TOKEN_REFUSED = 78;
+const SILENCE_MS = 15_000;
+
+/**
+ * A remote agent: one outbound WebSocket to the API, the assignment it sends (probe targets sealed for this agent),
+ * the same scheduler and probe runner (with its egress policy) as a watchdog, and results streamed back in batches
+ * with their original timestamps. Cut off, it keeps probing into a bounded buffer (oldest dropped first, counted)
+ * and replays it on reconnect, marked `replayed`: history, never a fresh vote.
+ */
+export class AgentRuntime {
+  private ws?: WebSocket;
+  private connected = false;
+  private stopped = false;
+  private backoffMs = 500;
+  private readonly scheduler: ProbeScheduler<AgentMonitor>;
+  private policy: DetectorPolicy = DEFAULT_POLICY;
+  private local = new Map<string, DetectorState>();
+  private vantageId?: string;
+  /** Results waiting to be sent, oldest first; and those sent but not yet acknowledged, by batch. */
+  private queue: AgentResult[] = [];
+  private readonly unacked = new Map<number, AgentResult[]>();
+  private batch = 0;
+  private flushTimer?: NodeJS.Timeout;
+  private beatTimer?: NodeJS.Timeout;
+  private reconnectTimer?: NodeJS.Timeout;
+  private counts = { total: 0, failed: 0, since: Date.now() };
+  /** When the API was last heard from (any message or ping): a path that silently drops packets is noticed by its silence. */
+  private lastHeard = 0;
+  readonly stats = { dropped: 0, sent: 0, acked: 0, refused: 0, assignments: 0 };
+
+  constructor(
+    private readonly config: AgentConfig,
+    private readonly runner: ProbeRunner,
+    private readonly log: AgentLog,
+    /** Called when the token is refused: the process ends (a revoked agent has nothing to do). */
+    private readonly onTokenRefused: () => void = () => process.exit(EXIT_TOKEN_REFUSED),
+  ) {
+    this.scheduler = new ProbeScheduler<AgentMonitor>({ run: (m) => this.probe(m) }, config.concurrency);
+  }
+
+  get monitors(): number {
+    return this.scheduler.size;
+  }
+
+  get buffered(): number {
+    return this.queue.length;
+  }
+
+  start(): void {
+    this.connect();
+    this.flushTimer = setInterval(() => this.flush(), 200);
+    this.beatTimer = setInterval(() => this.heartbeat(), 2000);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.scheduler.stop();
+    clearInterval(this.flushTimer);
+    clearInterval(this.beatTimer);
+    clearTimeout(this.reconnectTimer);
+    this.flush();
+    this.ws?.close(1000, 'agent stopping');
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const ws = new WebSocket(this.config.agentUrl, { headers: { authorization: `Bearer ${this.config.token}` }, handshakeTimeout: 10_000 });
+    this.ws = ws;
+    ws.on('ping', () => (this.lastHeard = Date.now()));
+    ws.on('open', () => {
+      this.lastHeard = Date.now();
+      this.connected = true;
+      this.backoffMs = 500;
+      this.log('info', `connected to ${this.config.agentUrl}`);
+      this.heartbeat();
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      if (res.statusCode === 401) {
+        this.log('error', 'the API refused the vantage token (unknown or revoked); stopping');
+        this.stopped = true;
+        this.onTokenRefused();
+      } else if (res.statusCode === 409) {
+        this.log('warn', 'another agent is connected with this vantage token; retrying (one agent per vantage)');
+      } else {
+        this.log('warn', `the API answered ${res.statusCode}; retrying`);
+      }
+      ws.terminate();
+    });
+    ws.on('message', (data) => {
+      this.lastHeard = Date.now();
+      this.receive(String(data));
+    });
+    ws.on('close', (code, reason) => {
+      const was = this.connected;
+      this.connected = false;
+      // Sent but not acknowledged: back to the front of the queue, late now, so history only.
+      const pending = [...this.unacked.values()].flat().map((r) => ({ ...r, replayed: true }));
+      this.unacked.clear();
+      this.queue = [...pending, ...this.queue];
+      this.trim();
+      if (code === CLOSE_REVOKED) {
+        this.log('error', `the API closed the connection: ${reason.toString() || 'vantage revoked'}; stopping`);
+        this.stopped = true;
+        this.onTokenRefused();
+        return;
+      }
+      if (was) this.log('warn', `disconnected (${code}${reason.length ? ` ${reason.toString()}` : ''}); probing on, buffering results`);
+      this.scheduleReconnect();
+    });
+    ws.on('error', (error) => {
+      if (!this.connected) this.log('warn', `cannot reach the API: ${error.message}`);
+    });
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped) return;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => this.connect(), this.backoffMs);
+    this.backoffMs = Math.min(10_000, this.backoffMs * 2);
+  }
+
+  private receive(text: string): void {
+    let message: ServerMessage;
+    try {
+      message = JSON.parse(text) as ServerMessage;
+    } catch {
+      return;
+    }
+    if (message.type === 'assignment') this.assign(message);
+    else if (message.type === 'ack') {
+      const results = this.unacked.get(message.batch);
+      this.unacked.delete(message.batch);
+      this.stats.acked += message.stored;
+      this.stats.refused += message.refused;
+      if (message.refused) this.log('warn', `the API refused ${message.refused} result(s): ${message.why ?? ''}`);
+      void results;
+    }
+  }
+
+  private assign(message: AssignmentMessage): void {
+    const box = agentSecretBox(this.config.token, message.vantage.id);
+    this.vantageId = message.vantage.id;
+    this.policy = { ...DEFAULT_POLICY, ...message.policy };
+    const monitors: AgentMonitor[] = [];
+    for (const m of message.monitors) {
+      try {
+        monitors.push({ id: m.id, intervalMs: m.intervalMs, target: JSON.parse(box.open(m.sealed, sealContext(m.id))) as ProbeTarget });
+      } catch {
+        this.log('error', `monitor ${m.id}: its target does not open with this agent's token; skipped`);
+      }
+    }
+    const ids = new Set(monitors.map((m) => m.id));
+    for (const id of this.local.keys()) if (!ids.has(id)) this.local.delete(id);
+    this.scheduler.setMonitors(monitors);
+    this.stats.assignments++;
+    this.log('info', `vantage ${message.vantage.name}: ${monitors.length} monitor(s) assigned`);
+  }
+
+  private async probe(monitor: AgentMonitor): Promise<number | undefined> {
+    const result: ProbeResult = await this.runner.run(monitor.target);
+    this.counts.total++;
+    if (result.status === 'down') this.counts.failed++;
+    this.queue.push({ monitorId: monitor.id, at: result.at, status: result.status, latencyMs: result.latencyMs, reason: result.reason, replayed: !this.connected });
+    this.trim();
+    // A local detector only for its rhythm: re-probe soon while a change is being confirmed, as a watchdog does.
+    const outcome = observe(this.local.get(monitor.id) ?? initialState(result.at), 'local', result, this.policy);
+    this.local.set(monitor.id, outcome.state);
+    return outcome.reprobeInMs;
+  }
+
+  /** The buffer is bounded: the oldest results go first, and are counted. */
+  private trim(): void {
+    const excess = this.queue.length - this.config.bufferLimit;
+    if (excess > 0) {
+      this.queue.splice(0, excess);
+      this.stats.dropped += excess;
+    }
+  }
+
+  private flush(): void {
+    if (!this.connected || !this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+    while (this.queue.length && this.unacked.size < 20) {
+      const results = this.queue.splice(0, Math.min(500, MAX_BATCH_RESULTS));
+      const batch = ++this.batch;
+      this.unacked.set(batch, results);
+      this.ws.send(JSON.stringify({ type: 'results', batch, results }));
+      this.stats.sent += results.length;
+    }
+  }
+
+  private heartbeat(): void {
+    if (!this.connected || !this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+    const now = Date.now();
+    // The API pings every 5 s: 15 s of silence is a dead path (packets dropped, no FIN): give up on this socket.
+    if (now - this.lastHeard > SILENCE_MS) {
+      this.log('warn', `nothing from the API for ${Math.round((now - this.lastHeard) / 1000)} s; reconnecting`);
+      this.ws.terminate();
+      return;
+    }
+    const { total, failed, since } = this.counts;
+    this.counts = { total: 0, failed: 0, since: now };
+    this.ws.send(JSON.stringify({ type: 'heartbeat', sentAt: now, probesPerSecond: total / Math.max(0.001, (now - since) / 1000), failingShare: total ? failed / total : null, buffered: this.queue.length, dropped: this.stats.dropped }));
+  }
+}

@@ -1,0 +1,173 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { assertUuid, VigiaException } from '#lib/common';
+import { MonitorsService } from '#lib/inventory';
+import type { Principal } from '#lib/tenancy';
+import { VantagesService } from './vantages.service.js';
+import type { Vantage } from './entities/vantage.entity.js';
+
+/** What an operator asks for: which vantages (null: every platform vantage) and how many must agree (null: majority). */
+export interface AssignmentInputData {
+  vantageIds?: string[] | null;
+  quorum?: number | null;
+}
+
+/** A monitor's assignment as the watchdog uses it: who votes and how many must agree. */
+export interface ResolvedAssignment {
+  /** The central watchdogs probe it (as one voter: whichever replica owns the monitor). */
+  central: boolean;
+  /** Remote agents that probe it, by id and the name they vote under. */
+  agents: { id: string; name: string }[];
+  /** Vantages that must confirm `down` (majority already turned into a count). */
+  quorum: number;
+  /** As configured: a count, or null for a majority. */
+  configuredQuorum: number | null;
+  /** Whether it comes from the tenant's default rather than the monitor itself. */
+  inherited: boolean;
+}
+
+interface AssignmentRow {
+  monitor_id: string;
+  tenant_id: string;
+  vantage_ids: string[] | null;
+  quorum: number | null;
+  inherited: boolean;
+}
+
+interface VantageRow {
+  id: string;
+  tenant_id: string | null;
+  name: string;
+  central: boolean;
+}
+
+export function majority(voters: number): number {
+  return Math.floor(voters / 2) + 1;
+}
+
+/** Resolves an assignment against the live vantages: who votes, and the quorum as a count. */
+export function resolveAssignment(row: { vantage_ids: string[] | null; quorum: number | null; tenant_id: string; inherited: boolean }, live: VantageRow[]): ResolvedAssignment {
+  const usable = live.filter((v) => v.tenant_id === null || v.tenant_id === row.tenant_id);
+  const chosen = row.vantage_ids === null ? usable.filter((v) => v.tenant_id === null) : usable.filter((v) => row.vantage_ids!.includes(v.id));
+  const central = row.vantage_ids === null || chosen.some((v) => v.central);
+  const agents = chosen.filter((v) => !v.central).map((v) => ({ id: v.id, name: v.name }));
+  const voters = (central ? 1 : 0) + agents.length;
+  const quorum = row.quorum ?? majority(voters);
+  return { central, agents, quorum: Math.max(1, Math.min(quorum, Math.max(voters, 1))), configuredQuorum: row.quorum, inherited: row.inherited };
+}
+
+/**
+ * Per-monitor assignment to vantages and the quorum rule, with per-tenant defaults. A monitor with neither is probed
+ * by the central watchdog alone, exactly as before vantages existed.
+ */
+@Injectable()
+export class VantageAssignments {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly monitors: MonitorsService,
+    private readonly vantages: VantagesService,
+  ) {}
+
+  /** Checks an assignment for one tenant: every vantage usable by it (else NOT_FOUND), quorum ≤ voters. */
+  private async validate(principal: Principal, input: AssignmentInputData): Promise<void> {
+    const ids = input.vantageIds ?? null;
+    let voters: number;
+    if (ids === null) {
+      const rows: { n: number }[] = await this.dataSource.query("SELECT count(*)::int AS n FROM vantages WHERE tenant_id IS NULL AND revoked_at IS NULL AND NOT central");
+      voters = 1 + (rows[0]?.n ?? 0);
+    } else {
+      if (!ids.length) throw VigiaException.invalid('input.vantageIds', 'name at least one vantage, or leave it out for every platform vantage');
+      const found: Vantage[] = [];
+      for (const [i, id] of ids.entries()) {
+        const vantage = await this.vantages.visible(principal, id, `input.vantageIds[${i}]`);
+        if (vantage.revokedAt) throw VigiaException.notFound('vantage', `input.vantageIds[${i}]`);
+        found.push(vantage);
+      }
+      voters = (found.some((v) => v.central) ? 1 : 0) + new Set(found.filter((v) => !v.central).map((v) => v.id)).size;
+    }
+    const quorum = input.quorum ?? null;
+    if (quorum !== null && quorum < 1) throw VigiaException.invalid('input.quorum', 'must be at least 1 (or leave it out for a majority)');
+    if (quorum !== null && quorum > voters) {
+      throw VigiaException.invalid('input.quorum', `${quorum} is more than the ${voters} vantage(s) assigned: down could never be confirmed`);
+    }
+  }
+
+  async setForMonitor(principal: Principal, monitorId: string, input: AssignmentInputData | null): Promise<void> {
+    const monitor = await this.monitors.scope.get(principal, monitorId, 'monitorId');
+    if (input === null) {
+      await this.dataSource.query('DELETE FROM monitor_vantages WHERE monitor_id = $1', [monitor.id]);
+    } else {
+      await this.validate(principal, input);
+      await this.dataSource.query(
+        `INSERT INTO monitor_vantages (monitor_id, tenant_id, vantage_ids, quorum, updated_at) VALUES ($1, $2, $3, $4, now())
+         ON CONFLICT (monitor_id) DO UPDATE SET vantage_ids = excluded.vantage_ids, quorum = excluded.quorum, updated_at = now()`,
+        [monitor.id, principal.tenantId, input.vantageIds ? [...new Set(input.vantageIds)] : null, input.quorum ?? null],
+      );
+    }
+    // The watchdogs reload a monitor when its row changes (their fingerprint reads monitors.updated_at too).
+    await this.dataSource.query('UPDATE monitors SET updated_at = now() WHERE id = $1', [monitor.id]);
+  }
+
+  async setDefaults(principal: Principal, input: AssignmentInputData | null): Promise<void> {
+    if (input === null) {
+      await this.dataSource.query('DELETE FROM tenant_vantage_defaults WHERE tenant_id = $1', [principal.tenantId]);
+    } else {
+      await this.validate(principal, input);
+      await this.dataSource.query(
+        `INSERT INTO tenant_vantage_defaults (tenant_id, vantage_ids, quorum, updated_at) VALUES ($1, $2, $3, now())
+         ON CONFLICT (tenant_id) DO UPDATE SET vantage_ids = excluded.vantage_ids, quorum = excluded.quorum, updated_at = now()`,
+        [principal.tenantId, input.vantageIds ? [...new Set(input.vantageIds)] : null, input.quorum ?? null],
+      );
+    }
+  }
+
+  /** The effective assignment of each of these monitors that has one (its own, else its tenant's default). */
+  async resolve(monitorIds: string[]): Promise<Map<string, ResolvedAssignment>> {
+    const found = new Map<string, ResolvedAssignment>();
+    if (!monitorIds.length) return found;
+    const rows: AssignmentRow[] = await this.dataSource.query(
+      `SELECT m.id AS monitor_id, m.tenant_id, coalesce(mv.vantage_ids, CASE WHEN mv.monitor_id IS NULL THEN d.vantage_ids END) AS vantage_ids,
+              CASE WHEN mv.monitor_id IS NULL THEN d.quorum ELSE mv.quorum END AS quorum, (mv.monitor_id IS NULL) AS inherited
+         FROM monitors m LEFT JOIN monitor_vantages mv ON mv.monitor_id = m.id LEFT JOIN tenant_vantage_defaults d ON d.tenant_id = m.tenant_id
+        WHERE m.id = ANY($1::uuid[]) AND (mv.monitor_id IS NOT NULL OR d.tenant_id IS NOT NULL)`,
+      [monitorIds],
+    );
+    if (!rows.length) return found;
+    const live: VantageRow[] = await this.dataSource.query('SELECT id, tenant_id, name, central FROM vantages WHERE revoked_at IS NULL');
+    for (const row of rows) found.set(row.monitor_id, resolveAssignment(row, live));
+    return found;
+  }
+
+  async forMonitor(principal: Principal, monitorId: string): Promise<ResolvedAssignment | undefined> {
+    const monitor = await this.monitors.scope.get(principal, monitorId, 'monitorId');
+    return (await this.resolve([monitor.id])).get(monitor.id);
+  }
+
+  /** Changes whenever an assignment, a default or the set of live vantages changes: the watchdog reloads then. */
+  async fingerprint(): Promise<string> {
+    const [row]: { f: string | null }[] = await this.dataSource.query(
+      `SELECT md5(coalesce((SELECT string_agg(monitor_id::text || updated_at::text, ',' ORDER BY monitor_id) FROM monitor_vantages), '')
+               || '|' || coalesce((SELECT string_agg(tenant_id::text || updated_at::text, ',' ORDER BY tenant_id) FROM tenant_vantage_defaults), '')
+               || '|' || coalesce((SELECT string_agg(id::text || name, ',' ORDER BY id) FROM vantages WHERE revoked_at IS NULL AND NOT central), '')) AS f`,
+    );
+    return row?.f ?? '';
+  }
+
+  /**
+   * The monitors one agent's vantage probes: a platform vantage's (every tenant's monitors assigned to all platform
+   * vantages or to it by name), a private vantage's (its own tenant's only, named).
+   */
+  async monitorsOf(vantage: Pick<Vantage, 'id' | 'tenantId'>): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT m.id FROM monitors m JOIN hosts h ON h.id = m.host_id
+         LEFT JOIN monitor_vantages mv ON mv.monitor_id = m.id LEFT JOIN tenant_vantage_defaults d ON d.tenant_id = m.tenant_id
+        WHERE m.enabled AND m.deleted_at IS NULL AND h.deleted_at IS NULL AND ($2::uuid IS NULL OR m.tenant_id = $2::uuid)
+          AND CASE WHEN mv.monitor_id IS NOT NULL THEN (mv.vantage_ids IS NULL AND $2::uuid IS NULL) OR $1::uuid = ANY(mv.vantage_ids)
+                   WHEN d.tenant_id IS NOT NULL THEN (d.vantage_ids IS NULL AND $2::uuid IS NULL) OR $1::uuid = ANY(d.vantage_ids)
+                   ELSE false END
+        ORDER BY m.id`,
+      [assertUuid(vantage.id, 'id'), vantage.tenantId],
+    );
+    return rows.map((r) => r.id);
+  }
+}

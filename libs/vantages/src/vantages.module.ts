@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { InventoryModule } from '#lib/inventory';
+import { VantageAssignments } from './assignments.service.js';
+import { VANTAGE_ENTITIES } from './entities/index.js';
+import { ResultInbox } from './result-inbox.js';
+import { MonitorVantagesResolver, VantagesResolver } from './vantages.resolver.js';
+import { VantagesService } from './vantages.service.js';
+
+/** Vantages, their tokens, assignments and the result inbox: what the watchdog and the agent gateway use. */
+@Module({
+  imports: [TypeOrmModule.forFeature(VANTAGE_ENTITIES), InventoryModule],
+  providers: [VantagesService, VantageAssignments, ResultInbox],
+  exports: [VantagesService, VantageAssignments, ResultInbox],
+})
+export class VantagesModule {}
+
+/** The GraphQL surface of vantages (API role). */
+@Module({
+  imports: [VantagesModule, InventoryModule],
+  providers: [VantagesResolver, MonitorVantagesResolver],
+})
+export class VantagesApiModule {}

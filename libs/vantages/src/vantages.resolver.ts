@@ -1,0 +1,99 @@
+import { Args, Field, ID, InputType, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { ArrayMaxSize, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Monitor } from '#lib/inventory';
+import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
+import { VantageAssignments } from './assignments.service.js';
+import { Vantage, VantageKind } from './entities/vantage.entity.js';
+import { VantagesService } from './vantages.service.js';
+
+@InputType()
+export class CreateVantageInput {
+  @Field({ description: 'The name it votes under, e.g. eu-west-1, madrid-dc2, office' })
+  @IsString() @Matches(/^\s*[A-Za-z0-9._-]{1,64}\s*$/, { message: 'must be 1-64 letters, digits, dots, dashes or underscores' }) name: string;
+  @Field(() => VantageKind, { description: 'platform needs an admin of the platform tenant' }) @IsEnum(VantageKind) kind: VantageKind;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(100) region?: string | null;
+}
+
+@ObjectType()
+export class CreatedVantage {
+  @Field({ description: 'The agent’s token (VIGIA_VANTAGE_TOKEN). Shown only now: Vigia keeps only a hash of it' }) token: string;
+  @Field(() => Vantage) vantage: Vantage;
+}
+
+@InputType()
+export class VantageAssignmentInput {
+  @Field(() => [ID], { nullable: true, description: 'The vantages that probe it; omitted or null: every platform vantage (the central watchdogs and every platform agent)' })
+  @IsOptional() @ArrayMaxSize(50) @IsUUID('all', { each: true }) vantageIds?: string[] | null;
+  @Field(() => Int, { nullable: true, description: 'Vantages that must confirm down; omitted or null: a majority of the assigned ones' })
+  @IsOptional() @IsInt() @Min(1) @Max(50) quorum?: number | null;
+}
+
+@ObjectType({ description: 'Which vantages probe a monitor and how many must agree' })
+export class VantageAssignment {
+  @Field({ description: 'The central watchdogs probe it (one voter, whichever replica owns the monitor)' }) central: boolean;
+  @Field(() => [Vantage], { description: 'The remote agents that probe it' }) agents: Vantage[];
+  @Field(() => Int, { description: 'Vantages that must confirm down, now' }) quorum: number;
+  @Field({ description: 'The quorum is a majority of the assigned vantages (it follows their number)' }) majority: boolean;
+  @Field({ description: 'Comes from the tenant’s default' }) inherited: boolean;
+}
+
+@Resolver(() => Vantage)
+export class VantagesResolver {
+  constructor(
+    private readonly vantages: VantagesService,
+    private readonly assignments: VantageAssignments,
+  ) {}
+
+  @Query(() => [Vantage], { name: 'vantages', description: 'The platform vantages and this tenant’s private ones, with their health' })
+  vantageList(@CurrentPrincipal() principal: Principal): Promise<Vantage[]> {
+    return this.vantages.list(principal);
+  }
+
+  @RequireRole(Role.admin)
+  @Mutation(() => CreatedVantage, { description: 'A vantage for a remote agent; its token is returned once' })
+  createVantage(@CurrentPrincipal() principal: Principal, @Args('input') input: CreateVantageInput): Promise<CreatedVantage> {
+    return this.vantages.create(principal, input);
+  }
+
+  @RequireRole(Role.admin)
+  @Mutation(() => Vantage, { description: 'Refuses the vantage’s token from now on and closes its agent’s connection' })
+  revokeVantage(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<Vantage> {
+    return this.vantages.revoke(principal, id);
+  }
+
+  @RequireRole(Role.operator)
+  @Mutation(() => VantageAssignment, { nullable: true, description: 'Which vantages probe this monitor and the quorum; null input: back to the tenant’s default' })
+  async setMonitorVantages(
+    @CurrentPrincipal() principal: Principal,
+    @Args('monitorId', { type: () => ID }) monitorId: string,
+    @Args('input', { type: () => VantageAssignmentInput, nullable: true }) input: VantageAssignmentInput | null,
+  ): Promise<VantageAssignment | null> {
+    await this.assignments.setForMonitor(principal, monitorId, input ?? null);
+    return this.view(principal, monitorId);
+  }
+
+  @RequireRole(Role.admin)
+  @Mutation(() => Boolean, { description: 'The tenant’s default assignment for monitors without their own; null: central watchdog only' })
+  async setVantageDefaults(@CurrentPrincipal() principal: Principal, @Args('input', { type: () => VantageAssignmentInput, nullable: true }) input: VantageAssignmentInput | null): Promise<boolean> {
+    await this.assignments.setDefaults(principal, input ?? null);
+    return true;
+  }
+
+  async view(principal: Principal, monitorId: string): Promise<VantageAssignment | null> {
+    const resolved = await this.assignments.forMonitor(principal, monitorId);
+    if (!resolved) return null;
+    const all = await this.vantages.list(principal);
+    const ids = new Set(resolved.agents.map((a) => a.id));
+    return { central: resolved.central, agents: all.filter((v) => ids.has(v.id)), quorum: resolved.quorum, majority: resolved.configuredQuorum === null, inherited: resolved.inherited };
+  }
+}
+
+@Resolver(() => Monitor)
+export class MonitorVantagesResolver {
+  constructor(private readonly vantages: VantagesResolver) {}
+
+  @ResolveField(() => VantageAssignment, { nullable: true, description: 'Null: probed by the central watchdog alone (quorum 1)' })
+  vantageAssignment(@CurrentPrincipal() principal: Principal, @Parent() monitor: Monitor): Promise<VantageAssignment | null> {
+    return this.vantages.view(principal, monitor.id);
+  }
+}

@@ -1,0 +1,179 @@
+import { EventEmitter } from 'node:events';
+import { createHash, randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { assertUuid, CLOCK, type Clock, VigiaException, withDatabaseErrors } from '#lib/common';
+import { VigiaConfig } from '#lib/config';
+import { type Principal, Role, roleAtLeast } from '#lib/tenancy';
+import { Vantage, VantageKind } from './entities/vantage.entity.js';
+
+export interface NewVantage {
+  name: string;
+  kind: VantageKind;
+  region?: string | null;
+}
+
+/** What a vantage reports about itself (an agent's heartbeat, a watchdog's beat). */
+export interface VantageHealth {
+  clockOffsetMs?: number | null;
+  probesPerSecond?: number | null;
+  failingShare?: number | null;
+  droppedResults?: number;
+}
+
+/** Vantage tokens are 256 random bits (`vgv_…`): a SHA-256 is enough to store them and makes the lookup one equality. */
+export function hashVantageToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function newVantageToken(): { token: string; hash: string; prefix: string } {
+  const token = `vgv_${randomBytes(32).toString('base64url')}`;
+  return { token, hash: hashVantageToken(token), prefix: token.slice(0, 10) };
+}
+
+/**
+ * Vantages: create (token shown once, stored hashed), list with health, revoke (connections closed at once: the
+ * `revoked` event, and every API process re-checks its connections every second), central watchdogs' registration.
+ */
+@Injectable()
+export class VantagesService {
+  /** Emits `revoked` with the vantage id, in the process that revoked it. */
+  readonly events = new EventEmitter();
+
+  constructor(
+    @InjectRepository(Vantage) private readonly vantages: Repository<Vantage>,
+    private readonly dataSource: DataSource,
+    private readonly config: VigiaConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * The platform vantages and the caller's own private ones (revoked ones too, marked so). A platform vantage's token
+   * prefix is shown to platform admins only: other tenants see its name and health, nothing of its credential.
+   */
+  async list(principal: Principal): Promise<Vantage[]> {
+    const rows = await this.vantages
+      .createQueryBuilder('v')
+      .where('(v.tenant_id IS NULL AND (v.revoked_at IS NULL OR NOT v.central)) OR v.tenant_id = :tenantId', { tenantId: principal.tenantId })
+      .orderBy('v.kind').addOrderBy('v.name').addOrderBy('v.created_at')
+      .getMany();
+    if (await this.isPlatformAdmin(principal)) return rows;
+    return rows.map((v) => (v.tenantId === null ? Object.assign(v, { tokenPrefix: null }) : v));
+  }
+
+  /** A vantage the caller may see and use (platform, or its own private one); another tenant's is NOT_FOUND. */
+  async visible(principal: Principal, id: string, field = 'id'): Promise<Vantage> {
+    const vantage = await this.vantages.findOne({ where: { id: assertUuid(id, field) } });
+    if (!vantage || (vantage.tenantId !== null && vantage.tenantId !== principal.tenantId)) throw VigiaException.notFound('vantage', field);
+    return vantage;
+  }
+
+  async isPlatformAdmin(principal: Principal): Promise<boolean> {
+    if (!this.config.platformTenant || !roleAtLeast(principal.role, Role.admin)) return false;
+    const rows: { slug: string }[] = await this.dataSource.query('SELECT slug FROM tenants WHERE id = $1', [principal.tenantId]);
+    return rows[0]?.slug === this.config.platformTenant;
+  }
+
+  async create(principal: Principal, input: NewVantage): Promise<{ token: string; vantage: Vantage }> {
+    const name = input.name.trim();
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) throw VigiaException.invalid('input.name', 'must be 1-64 letters, digits, dots, dashes or underscores');
+    const platform = input.kind === VantageKind.platform;
+    if (platform && !(await this.isPlatformAdmin(principal))) {
+      throw new VigiaException('FORBIDDEN', 'input.kind: only an admin of the platform tenant (VIGIA_PLATFORM_TENANT) may create platform vantages', 'input.kind');
+    }
+    // A vantage votes under its name: a private name equal to a platform one would make two voters one.
+    const clash: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM vantages WHERE revoked_at IS NULL AND lower(name) = lower($1) AND (tenant_id IS NULL OR ${platform ? 'true' : 'tenant_id = $2'}) LIMIT 1`,
+      platform ? [name] : [name, principal.tenantId],
+    );
+    if (clash.length) throw new VigiaException('DUPLICATE', 'input.name: already in use by another vantage', 'input.name');
+    const secret = newVantageToken();
+    const vantage = await withDatabaseErrors(() =>
+      this.vantages.save(
+        this.vantages.create({
+          tenantId: platform ? null : principal.tenantId,
+          name,
+          kind: input.kind,
+          region: input.region?.trim() || null,
+          central: false,
+          tokenHash: secret.hash,
+          tokenPrefix: secret.prefix,
+          revokedAt: null,
+        }),
+      ),
+    ).catch((error: unknown) => {
+      if (error instanceof VigiaException && error.code === 'DUPLICATE') throw new VigiaException('DUPLICATE', 'input.name: already in use by another vantage', 'input.name');
+      throw error;
+    });
+    return { token: secret.token, vantage };
+  }
+
+  async revoke(principal: Principal, id: string): Promise<Vantage> {
+    const vantage = await this.visible(principal, id);
+    if (vantage.tenantId === null && !(await this.isPlatformAdmin(principal))) {
+      throw new VigiaException('FORBIDDEN', 'id: only an admin of the platform tenant may revoke a platform vantage', 'id');
+    }
+    if (vantage.central) throw new VigiaException('CONFLICT', 'id: a central watchdog is not revoked; stop the watchdog process instead', 'id');
+    if (!vantage.revokedAt) {
+      vantage.revokedAt = this.clock.now();
+      await this.vantages.update({ id: vantage.id }, { revokedAt: vantage.revokedAt, agentSession: null, agentSessionUntil: null });
+    }
+    this.events.emit('revoked', vantage.id);
+    return vantage;
+  }
+
+  /** The live vantage of an agent's token; undefined for an unknown or revoked one. */
+  async authenticate(token: string): Promise<Vantage | undefined> {
+    if (!/^vgv_[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
+    const vantage = await this.vantages.findOne({ where: { tokenHash: hashVantageToken(token) } });
+    return vantage && !vantage.revokedAt ? vantage : undefined;
+  }
+
+  /** Of these vantage ids, the ones still live (not revoked). */
+  async stillLive(ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM vantages WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL', [ids]);
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * One agent connection per vantage, across API replicas: a lease in the row. Taken when free or expired (an agent
+   * that vanished without closing its socket loses it after the lease), renewed by the holder's heartbeats.
+   */
+  async claimSession(id: string, session: string, leaseMs: number): Promise<boolean> {
+    const [rows]: [unknown[], number] = await this.dataSource.query(
+      `UPDATE vantages SET agent_session = $2, agent_session_until = now() + make_interval(secs => $3::double precision / 1000)
+        WHERE id = $1 AND revoked_at IS NULL AND (agent_session IS NULL OR agent_session = $2 OR agent_session_until < now()) RETURNING id`,
+      [id, session, leaseMs],
+    );
+    return rows.length > 0;
+  }
+
+  async releaseSession(id: string, session: string): Promise<void> {
+    await this.dataSource.query('UPDATE vantages SET agent_session = NULL, agent_session_until = NULL WHERE id = $1 AND agent_session = $2', [id, session]);
+  }
+
+  async reportHealth(id: string, health: VantageHealth): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE vantages SET last_heartbeat_at = now(), clock_offset_ms = coalesce($2, clock_offset_ms), probes_per_second = coalesce($3, probes_per_second),
+              failing_share = coalesce($4, failing_share), dropped_results = coalesce($5, dropped_results) WHERE id = $1`,
+      [id, health.clockOffsetMs ?? null, health.probesPerSecond ?? null, health.failingShare ?? null, health.droppedResults ?? null],
+    );
+  }
+
+  async countRefused(id: string, count: number, why: string): Promise<void> {
+    await this.dataSource.query('UPDATE vantages SET refused_results = refused_results + $2, last_refusal = $3 WHERE id = $1', [id, count, why.slice(0, 500)]);
+  }
+
+  /** A central watchdog registers itself as a platform vantage under its VIGIA_VANTAGE name (once per name). */
+  async registerCentral(name: string): Promise<string> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO vantages (tenant_id, name, kind, central, last_heartbeat_at) VALUES (NULL, $1, 'platform', true, now())
+       ON CONFLICT (name) WHERE tenant_id IS NULL AND revoked_at IS NULL DO UPDATE SET last_heartbeat_at = now(), central = true
+       RETURNING id`,
+      [name],
+    );
+    return rows[0]!.id;
+  }
+}

@@ -1,0 +1,226 @@
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataSource } from 'typeorm';
+import { agentSecretBox } from '#lib/secrets';
+import { startTestApi, type TestApi } from './support/test-api.js';
+import { eventually } from './support/eventually.js';
+
+interface Assignment {
+  type: 'assignment';
+  vantage: { id: string; name: string };
+  monitors: { id: string; intervalMs: number; sealed: string }[];
+}
+interface Ack {
+  type: 'ack';
+  batch: number;
+  stored: number;
+  refused: number;
+  why?: string;
+}
+
+/** A stand-in agent: the real protocol over a real socket, driven by the test. */
+class FakeAgent {
+  readonly messages: (Assignment | Ack)[] = [];
+  closed?: { code: number; reason: string };
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => this.messages.push(JSON.parse(String(data)) as Assignment | Ack));
+    ws.on('close', (code, reason) => (this.closed = { code, reason: reason.toString() }));
+  }
+
+  /** Connects, or fails with the HTTP status the API refused the upgrade with. */
+  static connect(url: string, token: string): Promise<FakeAgent> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/agent`, { headers: { authorization: `Bearer ${token}` } });
+      const agent = new FakeAgent(ws);
+      ws.once('open', () => resolve(agent));
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+      ws.once('error', reject);
+    });
+  }
+
+  assignment(): Promise<Assignment> {
+    return eventually('an assignment', () => this.messages.filter((m): m is Assignment => m.type === 'assignment').at(-1));
+  }
+
+  async send(batch: number, results: unknown[]): Promise<Ack> {
+    this.ws.send(JSON.stringify({ type: 'results', batch, results }));
+    return eventually(`ack of batch ${batch}`, () => this.messages.find((m): m is Ack => m.type === 'ack' && m.batch === batch));
+  }
+}
+
+describe('vantages: tokens, assignment, tenant isolation and the agent socket', () => {
+  let api: TestApi;
+  let db: DataSource;
+  let platform: string;
+  let alpha: string;
+  let bravo: string;
+  let alphaMonitor: string;
+  let bravoMonitor: string;
+  let alphaVantage: { id: string; token: string };
+  let bravoVantage: { id: string; token: string };
+  let platformVantage: { id: string; token: string };
+  const agents: FakeAgent[] = [];
+
+  const createVantage = async (token: string, name: string, kind: 'platform' | 'private'): Promise<{ id: string; token: string }> => {
+    const { createVantage } = await api.ok<{ createVantage: { token: string; vantage: { id: string } } }>(
+      'mutation($i: CreateVantageInput!) { createVantage(input: $i) { token vantage { id } } }', { i: { name, kind, region: 'test-region' } }, token,
+    );
+    return { id: createVantage.vantage.id, token: createVantage.token };
+  };
+  const monitorOf = async (token: string, prefix: string): Promise<string> => {
+    const host = (await api.ok<{ createHost: { id: string } }>(`mutation { createHost(input: {name: "${prefix}-web1", addresses: ["127.0.0.1"]}) { id } }`, {}, token)).createHost.id;
+    return (await api.ok<{ createMonitor: { id: string } }>(
+      'mutation($i: CreateMonitorInput!) { createMonitor(input: $i) { id } }',
+      { i: { name: `${prefix} http`, type: 'http', hostId: host, config: { url: 'http://127.0.0.1:9/', headers: { Authorization: `Bearer ${prefix}-secret` } }, intervalMs: 1000, timeoutMs: 500 } }, token,
+    )).createMonitor.id;
+  };
+  const connect = async (token: string): Promise<FakeAgent> => {
+    const agent = await FakeAgent.connect(api.url, token);
+    agents.push(agent);
+    return agent;
+  };
+  const stored = async (): Promise<number> => (await db.query('SELECT count(*)::int AS n FROM vantage_results'))[0].n;
+
+  beforeAll(async () => {
+    api = await startTestApi({ VIGIA_PLATFORM_TENANT: 'platform' });
+    db = api.app.get(DataSource);
+    platform = (await api.tenant('platform')).token;
+    alpha = (await api.tenant('alpha')).token;
+    bravo = (await api.tenant('bravo')).token;
+    alphaMonitor = await monitorOf(alpha, 'alpha');
+    bravoMonitor = await monitorOf(bravo, 'bravo');
+  }, 60_000);
+  afterAll(async () => {
+    for (const a of agents) a.ws.terminate();
+    await api?.close();
+  });
+
+  it('creates a private vantage with its token shown once; only the platform tenant creates platform vantages', async () => {
+    alphaVantage = await createVantage(alpha, 'office', 'private');
+    expect(alphaVantage.token).toMatch(/^vgv_[A-Za-z0-9_-]{43}$/);
+    const stored: { token_hash: string }[] = await db.query('SELECT token_hash FROM vantages WHERE id = $1', [alphaVantage.id]);
+    expect(stored[0]!.token_hash).not.toContain(alphaVantage.token.slice(4));
+    expect(stored[0]!.token_hash).toMatch(/^[0-9a-f]{64}$/);
+    await api.fails('mutation { createVantage(input: {name: "eu-west-1", kind: platform}) { token } }', {}, alpha, { code: 'FORBIDDEN', field: 'input.kind' });
+    const viewer = await api.userWithRole(alpha, 'alpha', 'operator');
+    await api.fails('mutation { createVantage(input: {name: "x", kind: private}) { token } }', {}, viewer, { code: 'FORBIDDEN' });
+    platformVantage = await createVantage(platform, 'eu-west-1', 'platform');
+    // The platform vantage is listed to every tenant; a private one only to its own.
+    const seenByBravo = (await api.ok<{ vantages: { name: string; kind: string; tokenPrefix: string | null }[] }>('{ vantages { name kind tokenPrefix } }', {}, bravo)).vantages;
+    expect(seenByBravo).toEqual([{ name: 'eu-west-1', kind: 'platform', tokenPrefix: null }]);
+    const seenByAlpha = (await api.ok<{ vantages: { name: string; tokenPrefix: string | null; region: string | null }[] }>('{ vantages { name tokenPrefix region } }', {}, alpha)).vantages;
+    expect(seenByAlpha.map((v) => v.name).sort()).toEqual(['eu-west-1', 'office']);
+    expect(seenByAlpha.find((v) => v.name === 'office')).toMatchObject({ tokenPrefix: alphaVantage.token.slice(0, 10), region: 'test-region' });
+  });
+
+  it('refuses bad input naming the field: a name reused, a quorum above the assigned vantages, another tenant’s vantage', async () => {
+    await api.fails('mutation { createVantage(input: {name: "office", kind: private}) { token } }', {}, alpha, { code: 'DUPLICATE', field: 'input.name' });
+    await api.fails('mutation { createVantage(input: {name: "eu-west-1", kind: private}) { token } }', {}, alpha, { code: 'DUPLICATE', field: 'input.name' });
+    await api.fails('mutation { createVantage(input: {name: "bad name!", kind: private}) { token } }', {}, alpha, { code: 'VALIDATION_FAILED', field: 'input.name' });
+    // Another tenant may use the same private name: names are per tenant.
+    bravoVantage = await createVantage(bravo, 'office', 'private');
+    await api.fails(`mutation { setMonitorVantages(monitorId: "${alphaMonitor}", input: {vantageIds: ["${alphaVantage.id}"], quorum: 2}) { quorum } }`, {}, alpha, { code: 'VALIDATION_FAILED', field: 'input.quorum' });
+    // Every platform vantage = the central watchdogs (one voter) + eu-west-1: two, so three is refused.
+    await api.fails(`mutation { setMonitorVantages(monitorId: "${alphaMonitor}", input: {quorum: 3}) { quorum } }`, {}, alpha, { code: 'VALIDATION_FAILED', field: 'input.quorum' });
+    await api.fails(`mutation { setMonitorVantages(monitorId: "${alphaMonitor}", input: {vantageIds: ["${bravoVantage.id}"]}) { quorum } }`, {}, alpha, { code: 'NOT_FOUND', field: 'input.vantageIds[0]' });
+    await api.fails(`mutation { setMonitorVantages(monitorId: "${bravoMonitor}", input: {vantageIds: ["${bravoVantage.id}"]}) { quorum } }`, {}, alpha, { code: 'NOT_FOUND', field: 'monitorId' });
+  });
+
+  it('assigns monitors with a quorum (a count or a majority) and shows the assignment', async () => {
+    const set = await api.ok<{ setMonitorVantages: { central: boolean; quorum: number; majority: boolean; agents: { name: string }[] } }>(
+      `mutation { setMonitorVantages(monitorId: "${alphaMonitor}", input: {vantageIds: ["${alphaVantage.id}"], quorum: 1}) { central quorum majority agents { name } } }`, {}, alpha,
+    );
+    expect(set.setMonitorVantages).toEqual({ central: false, quorum: 1, majority: false, agents: [{ name: 'office' }] });
+    await api.ok(`mutation { setMonitorVantages(monitorId: "${bravoMonitor}", input: {vantageIds: ["${bravoVantage.id}"]}) { quorum } }`, {}, bravo);
+    const view = await api.ok<{ monitor: { vantageAssignment: { quorum: number; majority: boolean } } }>(`{ monitor(id: "${bravoMonitor}") { vantageAssignment { quorum majority } } }`, {}, bravo);
+    expect(view.monitor.vantageAssignment).toEqual({ quorum: 1, majority: true });
+  });
+
+  it('hands a private agent its own tenant’s monitors only, with the secrets sealed for that agent', async () => {
+    const agent = await connect(alphaVantage.token);
+    const assignment = await agent.assignment();
+    expect(assignment.vantage).toEqual({ id: alphaVantage.id, name: 'office' });
+    expect(assignment.monitors.map((m) => m.id)).toEqual([alphaMonitor]);
+    expect(JSON.stringify(assignment)).not.toContain('alpha-secret');
+    const target = JSON.parse(agentSecretBox(alphaVantage.token, alphaVantage.id).open(assignment.monitors[0]!.sealed, `agent-monitor:${alphaMonitor}`)) as { config: { headers: Record<string, string> } };
+    expect(target.config.headers.Authorization).toBe('Bearer alpha-secret');
+    // Another token cannot open it.
+    expect(() => agentSecretBox(bravoVantage.token, alphaVantage.id).open(assignment.monitors[0]!.sealed, `agent-monitor:${alphaMonitor}`)).toThrow();
+    const bravoAgent = await connect(bravoVantage.token);
+    expect((await bravoAgent.assignment()).monitors.map((m) => m.id)).toEqual([bravoMonitor]);
+  });
+
+  it('hands a platform agent every tenant’s monitors assigned to all platform vantages, and follows changes', async () => {
+    const agent = await connect(platformVantage.token);
+    expect((await agent.assignment()).monitors).toEqual([]);
+    await api.ok(`mutation { setMonitorVantages(monitorId: "${bravoMonitor}", input: {quorum: 2}) { quorum } }`, {}, bravo);
+    await eventually('the new assignment', async () => agent.messages.filter((m) => m.type === 'assignment').at(-1)?.monitors.some((m) => m.id === bravoMonitor));
+    // The private agent of bravo lost it at the same time.
+    const bravoAgent = agents[1]!;
+    await eventually('bravo’s agent unassigned', async () => (bravoAgent.messages.filter((m) => m.type === 'assignment').at(-1) as Assignment).monitors.length === 0);
+  });
+
+  it('refuses a second agent with the same token while the first is connected', async () => {
+    await expect(FakeAgent.connect(api.url, alphaVantage.token)).rejects.toThrow('HTTP 409');
+    await expect(FakeAgent.connect(api.url, 'vgv_' + 'x'.repeat(43))).rejects.toThrow('HTTP 401');
+  });
+
+  it('stores assigned results and refuses (and counts) unassigned monitors, future timestamps and oversized batches', async () => {
+    const agent = agents[0]!;
+    const now = Date.now();
+    const ok = await agent.send(1, [{ monitorId: alphaMonitor, at: now - 500, status: 'down', latencyMs: 3, reason: 'ECONNREFUSED', replayed: false }]);
+    expect(ok).toMatchObject({ stored: 1, refused: 0 });
+    const before = await stored();
+    const foreign = await agent.send(2, [{ monitorId: bravoMonitor, at: now, status: 'down', latencyMs: 1, reason: 'x', replayed: false }]);
+    expect(foreign).toMatchObject({ stored: 0, refused: 1, why: '1 × a monitor not assigned to this vantage' });
+    const future = await agent.send(3, [{ monitorId: alphaMonitor, at: now + 60_000, status: 'up', latencyMs: 1, reason: 'x', replayed: false }]);
+    expect(future).toMatchObject({ stored: 0, refused: 1 });
+    expect(future.why).toMatch(/in the future/);
+    const big = Array.from({ length: 1001 }, () => ({ monitorId: alphaMonitor, at: now, status: 'up', latencyMs: 1, reason: 'x', replayed: false }));
+    const oversized = await agent.send(4, big);
+    expect(oversized).toMatchObject({ stored: 0, refused: 1001 });
+    expect(await stored()).toBe(before);
+    const [row]: { refused_results: number; last_refusal: string }[] = await db.query('SELECT refused_results, last_refusal FROM vantages WHERE id = $1', [alphaVantage.id]);
+    expect(row!.refused_results).toBe(1003);
+    expect(row!.last_refusal).toMatch(/oversized batch/);
+    const [result]: { vantage_name: string; at: Date; replayed: boolean }[] = await db.query('SELECT vantage_name, at, replayed FROM vantage_results WHERE monitor_id = $1', [alphaMonitor]);
+    // The original timestamp, to the millisecond.
+    expect(result).toEqual({ vantage_name: 'office', at: new Date(now - 500), replayed: false });
+  });
+
+  it('records an agent’s heartbeat as its health', async () => {
+    agents[0]!.ws.send(JSON.stringify({ type: 'heartbeat', sentAt: Date.now() + 1234, probesPerSecond: 2.5, failingShare: 0.5, buffered: 0, dropped: 7 }));
+    const health = await eventually('health', async () =>
+      (await api.ok<{ vantages: { name: string; lastHeartbeatAt: string | null; clockOffsetMs: number | null; probesPerSecond: number | null; failingShare: number | null; droppedResults: number }[] }>(
+        '{ vantages { name lastHeartbeatAt clockOffsetMs probesPerSecond failingShare droppedResults } }', {}, alpha,
+      )).vantages.find((v) => v.name === 'office' && v.lastHeartbeatAt),
+    );
+    expect(health.clockOffsetMs).toBeGreaterThan(1000);
+    expect(health.clockOffsetMs).toBeLessThan(1500);
+    expect(health).toMatchObject({ probesPerSecond: 2.5, failingShare: 0.5, droppedResults: 7 });
+  });
+
+  it('a revoked token closes its open connection at once and is refused from then on; other tenants cannot revoke it', async () => {
+    await api.fails(`mutation { revokeVantage(id: "${alphaVantage.id}") { id } }`, {}, bravo, { code: 'NOT_FOUND', field: 'id' });
+    await api.fails(`mutation { revokeVantage(id: "${platformVantage.id}") { id } }`, {}, alpha, { code: 'FORBIDDEN' });
+    const agent = agents[0]!;
+    expect(agent.closed).toBeUndefined();
+    const revokedAt = Date.now();
+    await api.ok(`mutation { revokeVantage(id: "${alphaVantage.id}") { revokedAt } }`, {}, alpha);
+    const closed = await eventually('the socket closed', () => agent.closed, { everyMs: 10 });
+    expect(closed.code).toBe(4403);
+    expect(Date.now() - revokedAt).toBeLessThan(1000);
+    await expect(FakeAgent.connect(api.url, alphaVantage.token)).rejects.toThrow('HTTP 401');
+    // The name is free again once revoked.
+    await createVantage(alpha, 'office', 'private');
+  });
+
+  it('closes a revoked vantage’s connection held by another API process within seconds (the sweep)', async () => {
+    const agent = agents[2]!; // the platform agent
+    expect(agent.closed).toBeUndefined();
+    // Revoked behind this process's back, as another API replica would.
+    await db.query('UPDATE vantages SET revoked_at = now() WHERE id = $1', [platformVantage.id]);
+    const closed = await eventually('the socket closed', () => agent.closed, { timeoutMs: 3000 });
+    expect(closed.code).toBe(4403);
+  });
+});
