@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '#lib/persistence';
+import { CuttableProxy } from './support/cuttable-proxy.js';
 import { type RunningProcess, startProcess } from './support/process-harness.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
 import { eventually } from './support/eventually.js';
@@ -19,8 +20,8 @@ describe('runbook runs survive a watchdog killed mid-step', () => {
   const watchdogs: RunningProcess[] = [];
   const gql = <T,>(query: string, variables?: Record<string, unknown>): Promise<T> => api.ok<T>(query, variables, token);
   const count = (path: string) => server.count(path);
-  const watchdog = async () => {
-    const w = startProcess('apps/watchdog/src/main.js', { DATABASE_URL: api.db.url, PORT: String(await freePort()), VIGIA_RUN_LEASE_SECONDS: '2', LOG_LEVEL: 'warn', VIGIA_MASTER_KEY: Buffer.alloc(32, 3).toString('base64') });
+  const watchdog = async (databaseUrl = api.db.url) => {
+    const w = startProcess('apps/watchdog/src/main.js', { DATABASE_URL: databaseUrl, PORT: String(await freePort()), VIGIA_RUN_LEASE_SECONDS: '2', LOG_LEVEL: 'warn', VIGIA_MASTER_KEY: Buffer.alloc(32, 3).toString('base64') });
     await w.waitFor(/watchdog \S+ running/);
     watchdogs.push(w);
     return w;
@@ -77,5 +78,41 @@ describe('runbook runs survive a watchdog killed mid-step', () => {
     expect([count('POST /first-unsafe'), count('POST /slow-unsafe'), count('POST /last-unsafe')]).toEqual([1, 1, 0]);
     b.child.kill('SIGTERM');
     await b.exited();
+  });
+  it('stands down when its database is gone past the lease: the step under way is aborted before another watchdog may take the run, which finishes it; nothing is done twice', { timeout: 90_000 }, async () => {
+    const relay = new CuttableProxy(Number(new URL(api.db.url).port));
+    await relay.start();
+    try {
+      const book = (await gql<{ createRunbook: { id: string } }>('mutation($i: RunbookSourceInput!) { createRunbook(input: $i) { id } }', {
+        i: { source: `name: crash-cut\nsteps:\n  - { name: first, type: http.request, with: { method: POST, url: "${base}/first-cut" } }\n  - { name: slow, type: http.request, with: { method: GET, url: "${base}/slow-cut", timeout: 60s } }\n  - { name: last, type: http.request, with: { method: POST, url: "${base}/last-cut" } }\n` },
+      })).createRunbook.id;
+      const url = new URL(api.db.url);
+      url.port = String(relay.port);
+      const a = await watchdog(url.toString());
+      const id = (await gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${book}"}) { id } }`)).startRun.id;
+      await waitFor('the slow step to be under way', () => count('GET /slow-cut') === 1);
+      const cutAt = Date.now();
+      await relay.cut();
+      // A cannot renew its 2 s lease: it aborts the request it holds open before the lease can run out.
+      const held = server.hits.find((h) => h.path === '/slow-cut')!;
+      await waitFor('watchdog A to give up the step', () => held.closedAt !== undefined, 10_000);
+      const stoodDownAfter = held.closedAt! - cutAt;
+      console.log(`stood down ${(stoodDownAfter / 1000).toFixed(2)} s after its database went away (lease 2 s)`);
+      expect(stoodDownAfter).toBeLessThan(2_000);
+      await a.waitFor(/standing down before another watchdog may take it over/);
+      // B takes the run over once the lease has expired and finishes it: the safe step again, the last one once.
+      const b = await watchdog();
+      await waitFor('the run to finish', async () => (await run(id)).status === 'succeeded');
+      // A's database comes back: it must not act on the run it gave up.
+      await relay.restore();
+      await new Promise((r) => setTimeout(r, 3000));
+      const done = await run(id);
+      expect(done.steps.map((s) => `${s.name}:${s.status}:${s.attempt}`)).toEqual(['first:succeeded:1', 'slow:succeeded:2', 'last:succeeded:1']);
+      expect([count('POST /first-cut'), count('GET /slow-cut'), count('POST /last-cut')]).toEqual([1, 2, 1]);
+      for (const w of [a, b]) w.child.kill('SIGTERM');
+      await Promise.all([a.exited(), b.exited()]);
+    } finally {
+      await relay.stop();
+    }
   });
 });

@@ -10,6 +10,8 @@ export interface Hit {
   body: string;
   /** When it arrived (ms since the epoch). */
   at: number;
+  /** A held request: when the client gave up on it (closed the connection) before an answer. */
+  closedAt?: number;
 }
 
 /** What to answer: a status, body and headers (200 "ok" by default), or hold the response open (`release()` ends it). */
@@ -37,7 +39,12 @@ export class RecordingServer {
         const hit: Hit = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body, at: Date.now() };
         this.hits.push(hit);
         const answer = this.reply(hit) ?? {};
-        if (answer === 'hold') return void this.held.push(res);
+        if (answer === 'hold') {
+          res.on('close', () => {
+            if (!res.writableEnded) hit.closedAt = Date.now();
+          });
+          return void this.held.push(res);
+        }
         res.writeHead(answer.status ?? 200, answer.headers).end(answer.body ?? 'ok');
       });
     });

@@ -10,8 +10,8 @@ export interface Claim {
 }
 
 export class LostClaim extends Error {
-  constructor() {
-    super('the run was aborted or taken over by another watchdog');
+  constructor(why = 'the run was aborted or taken over by another watchdog') {
+    super(why);
   }
 }
 

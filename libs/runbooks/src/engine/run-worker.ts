@@ -89,9 +89,26 @@ export class RunWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async execute(claim: Claim): Promise<void> {
     const controller = new AbortController();
+    const every = Math.max(500, this.config.runLeaseMs / 4);
+    // Stand down before the lease can run out: a watchdog that cannot renew (its database gone or unreachable) may
+    // already have lost the run to another replica, so from then on it performs nothing — the step under way is
+    // aborted (its command killed), and nothing more is written. Counted from the last renewal the database
+    // confirmed, not from the request: a renewal that hangs must not keep the run alive here.
+    let heldUntil = Date.now() + this.config.runLeaseMs;
+    let renewing = false;
     const renewal = setInterval(() => {
-      this.store.renew(claim, this.config.runLeaseMs).then((held) => held || controller.abort(new LostClaim()), () => undefined);
-    }, Math.max(500, this.config.runLeaseMs / 4));
+      if (Date.now() > heldUntil - every) {
+        if (!controller.signal.aborted) this.logger.warn(`run ${claim.runId}: lease not renewed (database unreachable?); standing down before another watchdog may take it over`);
+        controller.abort(new LostClaim('stood down: the lease could not be renewed'));
+        return;
+      }
+      if (renewing) return;
+      renewing = true;
+      const asked = Date.now();
+      this.store.renew(claim, this.config.runLeaseMs)
+        .then((held) => (held ? (heldUntil = asked + this.config.runLeaseMs) : controller.abort(new LostClaim())), () => undefined)
+        .finally(() => (renewing = false));
+    }, every);
     try {
       const run = (await this.store.run(claim.runId))!;
       const resource = (await this.store.resource(run.resourceId)) ?? undefined;
