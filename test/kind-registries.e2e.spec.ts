@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_KINDS } from '#lib/alerts';
 import { fieldProblem, requiredKeys } from '#lib/common';
 import { PROBE_KINDS, PROBE_TYPES } from '#lib/probes';
-import { STEP_KINDS, stepKind } from '#lib/runbooks';
+import { BUILTIN_RUNBOOKS, RESOURCE_KINDS, RESOURCE_TYPES, resourceKind, STEP_KINDS, stepKind } from '#lib/runbooks';
 import { startTestApi, type TestApi } from './support/test-api.js';
 
 /**
@@ -52,6 +52,42 @@ describe('kind registries agree with the database, the API and the docs', () => 
       const values = await graphqlEnum('ChannelType');
       expect(values.map((v) => v.name).sort()).toEqual(CHANNEL_KINDS.map((k) => k.type).sort());
       for (const kind of CHANNEL_KINDS) expect(values.find((v) => v.name === kind.type)?.description).toBe(kind.description);
+    });
+  });
+
+  describe('resource kinds (libs/runbooks/src/resources/resource-kinds.ts)', () => {
+    it('are the values of the PostgreSQL enum resource_kind (a new kind needs its migration)', async () => {
+      expect((await enumValues('resource_kind')).sort()).toEqual([...RESOURCE_TYPES].sort());
+    });
+
+    it('are the GraphQL enum ResourceKind, each value described by its kind', async () => {
+      const values = await graphqlEnum('ResourceKind');
+      expect(values.map((v) => v.name).sort()).toEqual([...RESOURCE_TYPES].sort());
+      for (const kind of RESOURCE_KINDS) expect(values.find((v) => v.name === kind.type)?.description).toBe(kind.description);
+    });
+
+    it('each have their row in docs/runbooks.md: every setting, then exactly its secrets', () => {
+      const doc = readFileSync(new URL('../docs/runbooks.md', import.meta.url), 'utf8');
+      const named = (cell: string) => [...cell.matchAll(/`([A-Za-z]+)`/g)].map((m) => m[1]);
+      for (const kind of RESOURCE_KINDS) {
+        const row = doc.split('\n').find((line) => line.startsWith(`| \`${kind.type}\` |`));
+        expect(row, `docs/runbooks.md has no row for ${kind.type}`).toBeDefined();
+        const [, settings = '', secrets = ''] = row!.split(' | ');
+        for (const key of Object.keys(kind.config)) expect(named(settings), `${kind.type}: ${key} undocumented`).toContain(key);
+        expect(named(secrets).sort(), `${kind.type}: secrets`).toEqual([...kind.secrets].sort());
+      }
+      // The setting every kind takes (added by the registry) is documented once for all.
+      for (const type of RESOURCE_TYPES) expect(Object.keys(resourceKind(type)!.config)).toContain('flapStableSeconds');
+      expect(doc).toContain('`config.flapStableSeconds` (every kind');
+    });
+
+    it('bind built-in runbooks that exist, and every built-in runbook is some kind\'s', () => {
+      const names = BUILTIN_RUNBOOKS.map((b) => b.name);
+      for (const kind of RESOURCE_KINDS) {
+        const runbooks: { failure?: string; recovery?: string; manual?: readonly string[] } = kind.runbooks;
+        for (const name of [runbooks.failure, runbooks.recovery, ...(runbooks.manual ?? [])]) if (name) expect(names, kind.type).toContain(name);
+      }
+      for (const template of BUILTIN_RUNBOOKS) expect(template.kinds, template.name).not.toEqual([]);
     });
   });
 
