@@ -73,7 +73,7 @@ export class ResourcesService {
     if (primaryHostId && !members.some((m) => m.hostId === primaryHostId)) throw VigiaException.invalid('input.primaryHostId', 'must be one of the members');
     const runbookId = input.runbookId ? (await this.runbooks.scope.get(principal, input.runbookId, 'input.runbookId')).id : await this.runbooks.builtin(principal, kind, 'failure');
     const secrets = this.checkSecrets(kind, input.secrets);
-    await this.requireWriter(principal, kind, config, runbookId);
+    await this.requireBuiltinFailureSettings(principal, kind, config, runbookId);
     const recoveryRunbookId = input.recoveryRunbookId ? (await this.runbooks.scope.get(principal, input.recoveryRunbookId, 'input.recoveryRunbookId')).id : await this.runbooks.builtin(principal, kind, 'recovery');
     // Runbooks operators start by hand for this kind (e.g. a planned MySQL switchover) are installed alongside.
     await this.runbooks.builtin(principal, kind, 'manual');
@@ -89,7 +89,7 @@ export class ResourcesService {
         return resource;
       }),
     );
-    return this.checkBootConfig(saved);
+    return this.checkMembersOnSave(saved);
   }
 
   async update(principal: Principal, id: string, input: ResourceFields): Promise<Resource> {
@@ -110,18 +110,18 @@ export class ResourcesService {
     }
     if (input.runbookId) patch.runbookId = (await this.runbooks.scope.get(principal, input.runbookId, 'input.runbookId')).id;
     if (input.recoveryRunbookId) patch.recoveryRunbookId = (await this.runbooks.scope.get(principal, input.recoveryRunbookId, 'input.recoveryRunbookId')).id;
-    if (patch.config || patch.runbookId) await this.requireWriter(principal, resource.kind, patch.config ?? resource.config, patch.runbookId ?? resource.runbookId);
+    if (patch.config || patch.runbookId) await this.requireBuiltinFailureSettings(principal, resource.kind, patch.config ?? resource.config, patch.runbookId ?? resource.runbookId);
     const secrets = this.checkSecrets(resource.kind, input.secrets);
     if (secrets) patch.secretSealed = this.box.seal(JSON.stringify(secrets), `resources:${resource.id}`);
     const updated = await this.scope.update(principal, id, patch);
-    return patch.members || patch.config || secrets ? this.checkBootConfig(updated) : updated;
+    return patch.members || patch.config || secrets ? this.checkMembersOnSave(updated) : updated;
   }
 
   /**
    * Members checked when saved, per kind (a MySQL group's boot configuration over SSH): each member's verdict kept
    * as its warning.
    */
-  private async checkBootConfig(resource: Resource): Promise<Resource> {
+  private async checkMembersOnSave(resource: Resource): Promise<Resource> {
     const kind = kindOf(resource);
     if (!kind.checkMembers) return resource;
     const members = await kind.checkMembers(resource, this.contexts.create(resource.tenantId, resource));
@@ -171,7 +171,7 @@ export class ResourcesService {
   }
 
   /** Settings the kind's built-in failure runbook cannot work without: required while it is the one bound. */
-  private async requireWriter(principal: Principal, type: ResourceKind, config: Record<string, unknown>, runbookId: string | null): Promise<void> {
+  private async requireBuiltinFailureSettings(principal: Principal, type: ResourceKind, config: Record<string, unknown>, runbookId: string | null): Promise<void> {
     const needs = resourceKind(type)!.builtinFailureNeeds;
     if (!needs) return;
     if (runbookId && runbookId !== (await this.runbooks.builtin(principal, type, 'failure'))) return;
