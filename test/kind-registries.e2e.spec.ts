@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_KINDS } from '#lib/alerts';
 import { fieldProblem, requiredKeys } from '#lib/common';
 import { PROBE_KINDS, PROBE_TYPES } from '#lib/probes';
-import { STEP_KINDS, stepKind } from '#lib/runbooks';
+import { BUILTIN_RUNBOOKS, RESOURCE_KINDS, RESOURCE_TYPES, resourceKind, STEP_KINDS, stepKind } from '#lib/runbooks';
 import { startTestApi, type TestApi } from './support/test-api.js';
 
 /**
@@ -17,6 +17,20 @@ describe('kind registries agree with the database, the API and the docs', () => 
     ((await api.app.get(DataSource).query(`SELECT unnest(enum_range(NULL::${type}))::text AS v`)) as { v: string }[]).map((r) => r.v);
   const graphqlEnum = async (name: string): Promise<{ name: string; description: string | null }[]> =>
     (await api.ok<{ __type: { enumValues: { name: string; description: string | null }[] } }>(`{ __type(name: "${name}") { enumValues { name description } } }`)).__type.enumValues;
+  /** The GraphQL enum `name` has one value per kind, described by the kind. */
+  const expectGraphqlEnum = async (name: string, kinds: readonly { type: string; description: string }[]): Promise<void> => {
+    const values = await graphqlEnum(name);
+    expect(values.map((v) => v.name).sort()).toEqual(kinds.map((k) => k.type).sort());
+    for (const kind of kinds) expect(values.find((v) => v.name === kind.type)?.description).toBe(kind.description);
+  };
+  /** A kind's row in a docs table (`| \`type\` | … |`), split into its cells. */
+  const docRow = (file: string, type: string): string[] => {
+    const row = readFileSync(new URL(`../docs/${file}`, import.meta.url), 'utf8').split('\n').find((line) => line.startsWith(`| \`${type}\` |`));
+    expect(row, `docs/${file} has no row for ${type}`).toBeDefined();
+    return row!.split(' | ');
+  };
+  /** The names in backquotes in a docs cell. */
+  const named = (cell: string) => [...cell.matchAll(/`([A-Za-z]+)`/g)].map((m) => m[1]);
 
   beforeAll(async () => {
     api = await startTestApi();
@@ -28,19 +42,11 @@ describe('kind registries agree with the database, the API and the docs', () => 
       expect((await enumValues('probe_type')).sort()).toEqual([...PROBE_TYPES].sort());
     });
 
-    it('are the GraphQL enum ProbeType, each value described by its kind', async () => {
-      const values = await graphqlEnum('ProbeType');
-      expect(values.map((v) => v.name).sort()).toEqual([...PROBE_TYPES].sort());
-      for (const kind of PROBE_KINDS) expect(values.find((v) => v.name === kind.type)?.description).toBe(kind.description);
-    });
+    it('are the GraphQL enum ProbeType, each value described by its kind', () => expectGraphqlEnum('ProbeType', PROBE_KINDS));
 
     it('each have their row in docs/monitors.md: required settings, then every other setting', () => {
-      const doc = readFileSync(new URL('../docs/monitors.md', import.meta.url), 'utf8');
       for (const kind of PROBE_KINDS) {
-        const row = doc.split('\n').find((line) => line.startsWith(`| \`${kind.type}\` |`));
-        expect(row, `docs/monitors.md has no row for ${kind.type}`).toBeDefined();
-        const [, required = '', settings = ''] = row!.split(' | ');
-        const named = (cell: string) => [...cell.matchAll(/`([A-Za-z]+)`/g)].map((m) => m[1]);
+        const [, required = '', settings = ''] = docRow('monitors.md', kind.type);
         expect(named(required).sort(), `${kind.type}: required settings`).toEqual(requiredKeys(kind.config).sort());
         for (const key of Object.keys(kind.config)) expect([...named(required), ...named(settings)], `${kind.type}: ${key} undocumented`).toContain(key);
       }
@@ -48,10 +54,34 @@ describe('kind registries agree with the database, the API and the docs', () => 
   });
 
   describe('alert channel kinds (libs/alerts/src/channels/channel-kinds.ts)', () => {
-    it('are the GraphQL enum ChannelType, each value described by its kind', async () => {
-      const values = await graphqlEnum('ChannelType');
-      expect(values.map((v) => v.name).sort()).toEqual(CHANNEL_KINDS.map((k) => k.type).sort());
-      for (const kind of CHANNEL_KINDS) expect(values.find((v) => v.name === kind.type)?.description).toBe(kind.description);
+    it('are the GraphQL enum ChannelType, each value described by its kind', () => expectGraphqlEnum('ChannelType', CHANNEL_KINDS));
+  });
+
+  describe('resource kinds (libs/runbooks/src/resources/resource-kinds.ts)', () => {
+    it('are the values of the PostgreSQL enum resource_kind (a new kind needs its migration)', async () => {
+      expect((await enumValues('resource_kind')).sort()).toEqual([...RESOURCE_TYPES].sort());
+    });
+
+    it('are the GraphQL enum ResourceKind, each value described by its kind', () => expectGraphqlEnum('ResourceKind', RESOURCE_KINDS));
+
+    it('each have their row in docs/runbooks.md: every setting, then exactly its secrets', () => {
+      for (const kind of RESOURCE_KINDS) {
+        const [, settings = '', secrets = ''] = docRow('runbooks.md', kind.type);
+        for (const key of Object.keys(kind.config)) expect(named(settings), `${kind.type}: ${key} undocumented`).toContain(key);
+        expect(named(secrets).sort(), `${kind.type}: secrets`).toEqual([...kind.secrets].sort());
+      }
+      // The setting every kind takes (added by the registry) is documented once for all.
+      for (const type of RESOURCE_TYPES) expect(Object.keys(resourceKind(type)!.config)).toContain('flapStableSeconds');
+      expect(readFileSync(new URL('../docs/runbooks.md', import.meta.url), 'utf8')).toContain('`config.flapStableSeconds` (every kind');
+    });
+
+    it('bind built-in runbooks that exist, and every built-in runbook is some kind\'s', () => {
+      const names = BUILTIN_RUNBOOKS.map((b) => b.name);
+      for (const kind of RESOURCE_KINDS) {
+        const runbooks: { failure?: string; recovery?: string; manual?: readonly string[] } = kind.runbooks;
+        for (const name of [runbooks.failure, runbooks.recovery, ...(runbooks.manual ?? [])]) if (name) expect(names, kind.type).toContain(name);
+      }
+      for (const template of BUILTIN_RUNBOOKS) expect(template.kinds, template.name).not.toEqual([]);
     });
   });
 

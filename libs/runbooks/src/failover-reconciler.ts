@@ -7,11 +7,13 @@ import { Host } from '#lib/inventory';
 import { PlanContextFactory } from './engine/plan-context.js';
 import { RunAnnouncer } from './engine/run-feed.js';
 import { RunNotices } from './engine/run-notices.js';
-import { type DecisionKind, Resource, ResourceKind, type ResourceMember } from './entities/resource.entity.js';
+import { Resource } from './entities/resource.entity.js';
 import { RunStatus } from './entities/run.entity.js';
 import { replicasConfirmLoss, type Verdict } from './mysql-detection.js';
 import { RunsService } from './runs.service.js';
-import { type Hypervisor, placeVm } from './vm-placement.js';
+import { covers } from './resources/member-health.js';
+import type { Decision, PrimaryDown } from './resources/resource-kind.js';
+import { kindOf, resourceTypesWhere } from './resources/resource-kinds.js';
 
 /** A flapping primary's failover waits until it has been down steadily this long (per resource: `config.flapStableSeconds`). */
 export const FLAP_STABLE_SECONDS = 60;
@@ -25,6 +27,9 @@ const VERDICT_FRESH_MS = 1000;
  */
 const DEAD_VERDICT_FRESH_MS = 5000;
 
+/** The kinds whose replicas are asked about a suspect primary at its first failed probe (a MySQL group's). */
+const ASKS_EARLY = resourceTypesWhere((k) => !!k.asksReplicasEarly);
+
 /** One replicas' check: when it was started, about which primary, and its answer (pending while it runs). */
 interface Asked {
   hostId: string;
@@ -32,13 +37,6 @@ interface Asked {
   at?: number;
   verdict: Promise<Verdict>;
   settled?: Verdict;
-}
-
-/** Why Vigia does not act (yet), and whether that is worth waking someone. */
-interface Decision {
-  kind: DecisionKind;
-  text: string;
-  page: boolean;
 }
 
 type Say = (text: string) => Promise<void>;
@@ -76,8 +74,9 @@ export class FailoverReconciler {
    * usually answered already. Only asks; nothing is changed, noted or paged until an incident opens.
    */
   async precheckSuspects(): Promise<void> {
+    if (!ASKS_EARLY.length) return;
     const groups = await this.resources.createQueryBuilder('r')
-      .where('r.kind = :kind AND r.primary_host_id IS NOT NULL AND r.runbook_id IS NOT NULL', { kind: ResourceKind.mysql_group })
+      .where('r.kind IN (:...kinds) AND r.primary_host_id IS NOT NULL AND r.runbook_id IS NOT NULL', { kinds: ASKS_EARLY })
       .getMany();
     if (!groups.length) return;
     const suspects = await this.health.suspectOn([...new Set(groups.map((g) => g.primaryHostId!))]);
@@ -98,7 +97,7 @@ export class FailoverReconciler {
     for (const resource of await this.resourcesWith(incident.tenantId, [incident.hostId])) {
       const member = resource.members.find((m) => m.hostId === incident.hostId)!;
       if (!covers(member, incident)) continue;
-      const failover = resource.kind !== ResourceKind.lb_pool;
+      const failover = kindOf(resource).onMemberDown !== 'drain';
       if (opened && failover && resource.primaryHostId !== member.hostId && !incident.planned) {
         await this.notices.note(resource.tenantId, incident.id, `${resource.name}: a standby is down; the primary is unaffected, no failover`);
       }
@@ -148,7 +147,8 @@ export class FailoverReconciler {
     const open = onMembers
       .filter((i) => !i.planned && resource.members.some((m) => m.hostId === i.hostId && covers(m, i)))
       .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime());
-    if (resource.kind === ResourceKind.lb_pool) return this.evaluatePool(resource, open);
+    const onMemberDown = kindOf(resource).onMemberDown;
+    if (onMemberDown === 'drain') return this.evaluatePool(resource, open);
     const outage = open.find((i) => i.hostId === resource.primaryHostId);
     if (!outage) return this.settle(resource, undefined, undefined);
     if (await this.handled(resource, outage)) return this.settle(resource, undefined, outage);
@@ -161,25 +161,16 @@ export class FailoverReconciler {
       if (downMs < stableMs) return this.settle(resource, await this.heldForFlapping(resource, outage, stableMs), outage);
     }
     const member = resource.members.find((m) => m.hostId === outage.hostId)!;
-    let params: Record<string, unknown>;
-    if (resource.kind === ResourceKind.mysql_group) {
-      const verdict = await this.replicasVerdict(resource, outage);
-      if (!verdict.dead) {
-        const confirmMs = Number(resource.config.confirmSeconds ?? 30) * 1000;
-        // Vigia alone may be cut off: no page for the first `confirmSeconds`; an unrepaired primary pages after that.
-        return this.settle(resource, { kind: 'unconfirmed', text: `no failover: the primary is unreachable from Vigia, but its replicas do not confirm it is dead (${verdict.evidence})`, page: downMs >= confirmMs }, outage);
-      }
-      await say(`primary confirmed dead by its replicas (${verdict.evidence})`);
-      params = { from: member.hostId };
-    } else if (resource.kind === ResourceKind.vm) {
-      const placed = await this.placeVm(resource, member, onMembers);
-      if ('refused' in placed) return this.settle(resource, { kind: 'vm_refused', text: `VM not restarted: ${placed.refused}`, page: true }, outage);
-      params = { from: member.hostId, to: placed.hostId };
-    } else {
-      const candidate = healthyStandby(resource, member.hostId, onMembers);
-      if (!candidate) return this.settle(resource, { kind: 'no_standby', text: 'no healthy standby to fail over to; an operator must act', page: true }, outage);
-      params = { from: member.hostId, to: candidate };
-    }
+    // What to run, or why not, is the kind's (resources/<kind>.kind.ts); what it may ask is answered here.
+    const down: PrimaryDown = {
+      resource, member, onMembers, downMs, say,
+      replicasVerdict: () => this.replicasVerdict(resource, outage),
+      memberHosts: () => this.hosts.find({ where: resource.members.map((m) => ({ id: m.hostId, tenantId: resource.tenantId })) }),
+      sameKind: () => this.resources.find({ where: { tenantId: resource.tenantId, kind: resource.kind } }),
+    };
+    const decided = await onMemberDown(down);
+    if (!('start' in decided)) return this.settle(resource, decided, outage);
+    const params = decided.start;
     const outcome = await this.runs.start({ tenantId: resource.tenantId, runbookId: resource.runbookId, resourceId: resource.id, params, trigger: 'incident', actor: actNow ? 'watchdog (act now by an operator)' : 'watchdog', incidentId: outage.id, force: actNow });
     if ('refused' in outcome) {
       // Another run took the resource an instant ago (a replica's sweep, this incident's own run): it speaks for itself.
@@ -297,31 +288,9 @@ export class FailoverReconciler {
     return asked;
   }
 
-  /** A dead hypervisor's VM goes to the first healthy member with room and no VM of its anti-affinity group. */
-  private async placeVm(resource: Resource, member: ResourceMember, open: Incident[]): Promise<{ hostId: string } | { refused: string }> {
-    const hosts = await this.hosts.find({ where: resource.members.map((m) => ({ id: m.hostId, tenantId: resource.tenantId })) });
-    const candidates: Hypervisor[] = resource.members.map((m) => {
-      const host = hosts.find((h) => h.id === m.hostId);
-      return { hostId: m.hostId, name: host?.name ?? m.hostId, tags: host?.tags ?? [], healthy: !!host && m.hostId !== member.hostId && !open.some((i) => i.hostId === m.hostId) };
-    });
-    const vms = await this.resources.find({ where: { tenantId: resource.tenantId, kind: ResourceKind.vm } });
-    const placed = vms.map((v) => ({ resourceId: v.id, hostId: v.primaryHostId, memoryMb: Number(v.config.memoryMb ?? 0), antiAffinity: v.config.antiAffinity as string | undefined }));
-    return placeVm(placed.find((p) => p.resourceId === resource.id)!, candidates, placed);
-  }
-
   private resourcesWith(tenantId: string, hostIds: string[]): Promise<Resource[]> {
     const query = this.resources.createQueryBuilder('r').where('r.tenant_id = :tenantId', { tenantId });
     query.andWhere(`(${hostIds.map((_, i) => `r.members @> :m${i}::jsonb`).join(' OR ')})`, Object.fromEntries(hostIds.map((hostId, i) => [`m${i}`, JSON.stringify([{ hostId }])])));
     return query.getMany();
   }
-}
-
-/** The first member in preference order, other than the failed one, with no open incident on its monitors. */
-function healthyStandby(resource: Resource, failed: string, open: Incident[]): string | undefined {
-  return resource.members.find((m) => m.hostId !== failed && !open.some((i) => covers(m, i)))?.hostId;
-}
-
-/** The member's outage is any of its listed monitors (every monitor of the host when none are listed). */
-export function covers(member: ResourceMember, incident: Incident): boolean {
-  return member.hostId === incident.hostId && (member.monitorIds.length === 0 || member.monitorIds.includes(incident.monitorId));
 }

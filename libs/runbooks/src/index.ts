@@ -12,4 +12,6 @@ export { BUILTIN_RUNBOOKS } from './document/builtin-runbooks.js';
 export { RunStore, LostClaim, type Claim } from './engine/run-store.js';
 export { RunbooksOutboxConsumer } from './runbooks-outbox.consumer.js';
 export { STEP_KINDS, stepKind } from './steps/step-kinds.js';
+export { RESOURCE_KINDS, RESOURCE_TYPES, resourceKind } from './resources/resource-kinds.js';
+export type { ResourceKindDef } from './resources/resource-kind.js';
 export type { StepHandler, StepDeps } from './steps/step.js';

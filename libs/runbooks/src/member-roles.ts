@@ -1,5 +1,6 @@
 import { registerEnumType } from '@nestjs/graphql';
-import { type Resource, ResourceKind } from './entities/resource.entity.js';
+import type { Resource } from './entities/resource.entity.js';
+import { kindOf } from './resources/resource-kinds.js';
 
 export enum MemberRole {
   primary = 'primary',
@@ -28,7 +29,8 @@ export function memberRole(resource: Pick<Resource, 'kind' | 'primaryHostId' | '
   if (hostId === resource.primaryHostId) return MemberRole.primary;
   if (resource.fencePending.includes(hostId)) return MemberRole.fence_pending;
   if (resource.drained.includes(hostId)) return MemberRole.drained;
-  if (resource.kind !== ResourceKind.mysql_group) return MemberRole.standby;
-  // No MySQL monitor on the member: nothing observed, so the configured role stands.
+  // Members that do not replicate (a VIP's, a pool's) are standbys; replicas are what their kind observed.
+  if (!kindOf(resource).readReplication) return MemberRole.standby;
+  // No replication monitor on the member: nothing observed, so the configured role stands.
   return replicating.get(hostId) === false ? MemberRole.not_replicating : MemberRole.replica;
 }

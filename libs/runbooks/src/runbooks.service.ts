@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { VigiaException, withDatabaseErrors } from '#lib/common';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
-import { BUILTIN_RUNBOOKS } from './document/builtin-runbooks.js';
+import { BUILTIN_RUNBOOKS, builtinName } from './document/builtin-runbooks.js';
 import type { DocumentError } from './document/definition.js';
 import { parseRunbook } from './document/runbook-document.js';
 import { Runbook, RunbookVersion } from './entities/runbook.entity.js';
@@ -79,9 +79,10 @@ export class RunbooksService {
     return this.versions.find({ where: { runbookId }, order: { version: 'DESC' } });
   }
 
-  /** The built-in runbook for a kind and role, installed in the tenant on first use. */
+  /** The built-in runbook a kind binds for a role (its `runbooks`), installed in the tenant on first use. */
   async builtin(principal: Principal, kind: string, role: 'failure' | 'recovery' | 'manual'): Promise<string | null> {
-    const template = BUILTIN_RUNBOOKS.find((b) => b.kinds.includes(kind) && b.role === role);
+    const name = builtinName(kind, role);
+    const template = BUILTIN_RUNBOOKS.find((b) => b.name === name);
     if (!template) return null;
     const existing = await this.scope.repository.findOne({ where: { tenantId: principal.tenantId, name: template.name } });
     if (existing) return existing.id;

@@ -7,8 +7,10 @@ import type { StepDef } from './document/definition.js';
 import { PlanContextFactory } from './engine/plan-context.js';
 import { RunNotices } from './engine/run-notices.js';
 import { tcpAnswers } from './reachable.js';
-import { FailbackPolicy, Resource, ResourceKind, type ResourceMember } from './entities/resource.entity.js';
-import { covers, FailoverReconciler } from './failover-reconciler.js';
+import { FailbackPolicy, Resource, type ResourceMember } from './entities/resource.entity.js';
+import { FailoverReconciler } from './failover-reconciler.js';
+import { covers } from './resources/member-health.js';
+import { kindOf } from './resources/resource-kinds.js';
 import { Runbook } from './entities/runbook.entity.js';
 import { RunStatus } from './entities/run.entity.js';
 import { RunsService } from './runs.service.js';
@@ -89,18 +91,19 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
 
   private async recover(resource: Resource): Promise<void> {
     const say = (text: string) => this.notices.note(resource.tenantId, null, `${resource.name}: ${text}`);
+    const kind = kindOf(resource);
     for (const hostId of resource.fencePending) {
       const member = resource.members.find((m) => m.hostId === hostId);
-      const method = resource.kind === ResourceKind.mysql_group ? 'mysql' : resource.kind === ResourceKind.vip_group ? 'vip' : undefined;
+      const method = kind.fenceReturning?.method;
       if (!member || !method) continue;
       // Back on the network with the address it held: fenced at the first sign of life, before anything else and
       // whatever the failback policy — not once its monitor's incident has closed, seconds after it began serving.
       const contact = await this.firstContact(resource, hostId, method);
       if (!contact) continue;
-      // A returning old MySQL primary is made read-only and never writable again; with failback "auto" it is then
-      // re-attached as a replica of the new primary (refused, with the server's reason, if it has errant writes).
+      // Fenced by the kind's method; a kind that re-attaches (a MySQL group) does so after it when failback is "auto".
       const steps: StepDef[] = [{ name: 'fence', type: 'fence', with: { host: '{{ params.host }}', method }, on_failure: 'abort' }];
-      if (method === 'mysql' && resource.failback === FailbackPolicy.auto) steps.push({ name: 'reattach', type: 'mysql.reattach', with: { host: '{{ params.host }}' }, on_failure: 'abort' });
+      const reattach = kind.fenceReturning?.reattach;
+      if (reattach && resource.failback === FailbackPolicy.auto) steps.push({ name: 'reattach', type: reattach, with: { host: '{{ params.host }}' }, on_failure: 'abort' });
       const outcome = await this.runs.start({
         tenantId: resource.tenantId, resourceId: resource.id, params: { host: hostId }, trigger: 'fence', actor: 'watchdog',
         definition: { name: 'vigia/fence-returning-member', description: 'Fence a member that was unreachable when it was replaced', params: { host: { type: 'host', required: true } }, steps },
@@ -111,7 +114,7 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
       }
       return;
     }
-    if (resource.kind === ResourceKind.lb_pool && resource.recoveryRunbookId) {
+    if (kind.onMemberBack === 'restore' && resource.recoveryRunbookId) {
       for (const hostId of resource.drained) {
         const member = resource.members.find((m) => m.hostId === hostId);
         if (member && (await this.healthyFor(resource, member, resource.failbackHoldSeconds * 1000))) {
@@ -121,8 +124,8 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
       return;
     }
     const preferred = resource.members[0];
-    // A former MySQL primary is never made writable again by Vigia: re-attaching it is an operator's runbook.
-    if (resource.kind === ResourceKind.mysql_group) return;
+    // Some kinds never fail back (a former MySQL primary is not made writable again by Vigia).
+    if (kind.onMemberBack === 'never') return;
     if (resource.failback !== FailbackPolicy.auto || !preferred || !resource.runbookId || resource.primaryHostId === preferred.hostId) return;
     if (resource.fencePending.length) return;
     if (!(await this.healthyFor(resource, preferred, resource.failbackHoldSeconds * 1000))) return;

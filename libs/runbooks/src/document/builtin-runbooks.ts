@@ -1,17 +1,21 @@
+import { RESOURCE_KINDS, resourceKind } from '../resources/resource-kinds.js';
+
+export type BuiltinRole = 'failure' | 'recovery' | 'manual';
+
 /** Templates for the common cases, installed into a tenant on first use so nobody starts from a blank page. */
 export interface BuiltinRunbook {
   name: string;
+  /** The resource kinds that name it (resources/<kind>.kind.ts `runbooks`). */
   kinds: string[];
   /** failure / recovery: bound to resources of its kinds; manual: installed for operators to run. */
-  role: 'failure' | 'recovery' | 'manual';
+  role: BuiltinRole;
   source: string;
 }
 
-export const BUILTIN_RUNBOOKS: BuiltinRunbook[] = [
+/** The documents; which kinds use them, and how, each kind says (its `runbooks`). */
+const TEMPLATES: { name: string; source: string }[] = [
   {
     name: 'builtin/web-vip-failover',
-    kinds: ['vip_group'],
-    role: 'failure',
     source: `name: builtin/web-vip-failover
 description: Move the virtual IP to a healthy standby, announce it with gratuitous ARP, and check that it answers HTTP.
 params:
@@ -32,8 +36,6 @@ steps:
   },
   {
     name: 'builtin/dns-failover',
-    kinds: ['dns_record'],
-    role: 'failure',
     source: `name: builtin/dns-failover
 description: Point the record at a healthy standby and check the authoritative server answers it.
 params:
@@ -47,8 +49,6 @@ steps:
   },
   {
     name: 'builtin/mysql-failover',
-    kinds: ['mysql_group'],
-    role: 'failure',
     source: `name: builtin/mysql-failover
 description: Promote the most advanced safe replica, fence the old primary, re-point the others, move the writer VIP, check that every member boots read-only.
 params:
@@ -68,8 +68,6 @@ steps:
   },
   {
     name: 'builtin/mysql-switchover',
-    kinds: ['mysql_group'],
-    role: 'manual',
     source: `name: builtin/mysql-switchover
 description: Planned primary change for maintenance - writes blocked briefly (read_only), no row lost; the old primary becomes a replica.
 params:
@@ -89,8 +87,6 @@ steps:
   },
   {
     name: 'builtin/mysql-reattach',
-    kinds: ['mysql_group'],
-    role: 'manual',
     source: `name: builtin/mysql-reattach
 description: Make a former primary (read-only) a replica of the current primary; refused with the server's reason if it has writes the primary never received.
 params:
@@ -103,8 +99,6 @@ steps:
   },
   {
     name: 'builtin/vm-recovery',
-    kinds: ['vm'],
-    role: 'failure',
     source: `name: builtin/vm-recovery
 description: Start the VM of a dead hypervisor on another one (chosen by capacity and anti-affinity), after fencing.
 params:
@@ -118,8 +112,6 @@ steps:
   },
   {
     name: 'builtin/pool-member-out',
-    kinds: ['lb_pool'],
-    role: 'failure',
     source: `name: builtin/pool-member-out
 description: Take a failed real server out of the load-balancer pool.
 params:
@@ -132,8 +124,6 @@ steps:
   },
   {
     name: 'builtin/pool-member-in',
-    kinds: ['lb_pool'],
-    role: 'recovery',
     source: `name: builtin/pool-member-in
 description: Put a recovered real server back into the pool with its weight.
 params:
@@ -145,3 +135,25 @@ steps:
 `,
   },
 ];
+
+/** The name of the built-in runbook a kind binds for `role` (`manual`: the one installed alongside, its first). */
+export function builtinName(kind: string, role: BuiltinRole): string | undefined {
+  const runbooks = resourceKind(kind)?.runbooks;
+  return role === 'manual' ? runbooks?.manual?.[0] : runbooks?.[role];
+}
+
+function bindings(name: string): { kinds: string[]; role: BuiltinRole } {
+  const kinds: string[] = [];
+  let role: BuiltinRole = 'manual';
+  for (const type of RESOURCE_KINDS.map((k) => k.type)) {
+    const runbooks = resourceKind(type)!.runbooks;
+    if (runbooks.failure === name) role = 'failure';
+    else if (runbooks.recovery === name) role = 'recovery';
+    else if (!runbooks.manual?.includes(name)) continue;
+    kinds.push(type);
+  }
+  return { kinds, role };
+}
+
+/** Every template with the kinds that bind it and its role there, in the order above (the `runbookTemplates` query). */
+export const BUILTIN_RUNBOOKS: BuiltinRunbook[] = TEMPLATES.map((t) => ({ name: t.name, ...bindings(t.name), source: t.source }));

@@ -2,15 +2,15 @@ import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Tenant } from '#lib/tenancy';
+import { RESOURCE_KINDS, ResourceKind } from '../resources/resource-kinds.js';
 
-export enum ResourceKind {
-  vip_group = 'vip_group',
-  dns_record = 'dns_record',
-  lb_pool = 'lb_pool',
-  mysql_group = 'mysql_group',
-  vm = 'vm',
-}
-registerEnumType(ResourceKind, { name: 'ResourceKind', description: 'What kind of failover unit a resource is' });
+// The resource kinds are the registry's (resources/resource-kinds.ts): one entry per kind, described there.
+export { ResourceKind };
+registerEnumType(ResourceKind, {
+  name: 'ResourceKind',
+  description: 'What kind of failover unit a resource is',
+  valuesMap: Object.fromEntries(RESOURCE_KINDS.map((kind) => [kind.type, { description: kind.description }])),
+});
 
 export enum FailbackPolicy {
   auto = 'auto',

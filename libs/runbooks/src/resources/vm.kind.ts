@@ -1,0 +1,42 @@
+import { httpUrl, matching, oneOf } from '#lib/common';
+import { placeVm, type Hypervisor } from '../vm-placement.js';
+import { absolutePath, intRange } from './resource-fields.js';
+import { defineResourceKind, type DownOutcome, type PrimaryDown } from './resource-kind.js';
+
+export const vmKind = defineResourceKind({
+  type: 'vm',
+  description: 'A virtual machine (libvirt or Proxmox) restarted on another hypervisor when the one running it dies',
+  config: {
+    driver: oneOf(['libvirt', 'proxmox'], { message: 'must be libvirt or proxmox' }),
+    domain: matching(/^(?!-)[A-Za-z0-9_.-]{1,64}$/, 'a libvirt domain name (not starting with -)').optional(),
+    vmid: intRange(100, 999_999_999).optional(),
+    xmlPath: absolutePath('an absolute path to the domain XML on shared storage').optional(),
+    apiUrl: httpUrl('must be an http(s) URL').optional(),
+    memoryMb: intRange(1, 16_777_216).optional(),
+    antiAffinity: matching(/^(?!-)[A-Za-z0-9_.:=-]{1,63}$/, 'a tag (not starting with -)').optional(),
+    virsh: absolutePath('an absolute path to virsh').optional(),
+  },
+  secrets: ['apiToken'],
+  check(config) {
+    const need = config.driver === 'proxmox' ? ['vmid', 'apiUrl'] : ['domain'];
+    for (const key of need) if (config[key] === undefined) return [key, `is required for a ${String(config.driver)} VM`];
+    return undefined;
+  },
+  runbooks: { failure: 'builtin/vm-recovery' },
+  onMemberDown: restartElsewhere,
+  onMemberBack: 'failback',
+});
+
+/** A dead hypervisor's VM goes to the first healthy member with room and no VM of its anti-affinity group. */
+async function restartElsewhere({ resource, member, onMembers, memberHosts, sameKind }: PrimaryDown): Promise<DownOutcome> {
+  const hosts = await memberHosts();
+  const candidates: Hypervisor[] = resource.members.map((m) => {
+    const host = hosts.find((h) => h.id === m.hostId);
+    return { hostId: m.hostId, name: host?.name ?? m.hostId, tags: host?.tags ?? [], healthy: !!host && m.hostId !== member.hostId && !onMembers.some((i) => i.hostId === m.hostId) };
+  });
+  const vms = await sameKind();
+  const placed = vms.map((v) => ({ resourceId: v.id, hostId: v.primaryHostId, memoryMb: Number(v.config.memoryMb ?? 0), antiAffinity: v.config.antiAffinity as string | undefined }));
+  const target = placeVm(placed.find((p) => p.resourceId === resource.id)!, candidates, placed);
+  if ('refused' in target) return { kind: 'vm_refused', text: `VM not restarted: ${target.refused}`, page: true };
+  return { start: { from: member.hostId, to: target.hostId } };
+}
