@@ -3,6 +3,7 @@ import { createServer as createTcpServer, type Server as TcpServer } from 'node:
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MonitorHealth } from '#lib/detection';
 import { freePort } from '#lib/persistence';
 import { startTestApi, type TestApi } from './support/test-api.js';
 import { eventually } from './support/eventually.js';
@@ -117,6 +118,9 @@ describe('watchdog: probe → detector → incident, against real targets', () =
     );
     expect(changes.stateChanges.nodes.map((c) => `${c.fromHealth}->${c.toHealth}`)).toEqual(['suspect->down', 'up->suspect', 'unknown->up']);
     expect(changes.stateChanges.nodes[0]!.at).toMatch(/\.\d{3}Z$/);
+    // The port alerts read to say where it was seen from: the vantage whose verdict is down.
+    expect(await api.app.get(MonitorHealth).seenFrom(httpMonitor)).toEqual(['test-vantage']);
+    expect(await api.app.get(MonitorHealth).seenFrom(hostMonitor)).toEqual(['test-vantage']);
   });
 
   it('resolves the same incident when the target answers again', async () => {

@@ -30,7 +30,7 @@ export const ALLOWED_DEPENDENCIES = {
   incidents: ['common', 'config', 'inventory', 'observability', 'tenancy'],
   vantages: ['common', 'config', 'inventory', 'persistence', 'secrets', 'tenancy'],
   detection: ['common', 'config', 'egress', 'incidents', 'inventory', 'observability', 'persistence', 'probes', 'secrets', 'tenancy', 'vantages'],
-  alerts: ['common', 'config', 'egress', 'incidents', 'inventory', 'mail', 'secrets', 'tenancy'],
+  alerts: ['common', 'config', 'detection', 'egress', 'incidents', 'inventory', 'mail', 'secrets', 'tenancy'],
   runbooks: ['common', 'config', 'detection', 'egress', 'executors', 'incidents', 'inventory', 'persistence', 'probes', 'secrets', 'tenancy'],
   reports: ['common', 'config', 'detection', 'incidents', 'inventory', 'mail', 'secrets', 'tenancy'],
 };

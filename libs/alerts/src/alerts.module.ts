@@ -11,6 +11,7 @@ import { AckLinks } from './ack-links.js';
 import { EscalationPolicy } from './escalation-policy.entity.js';
 import { EscalationPlanner } from './escalation.planner.js';
 import { EscalationResolver } from './escalation.resolver.js';
+import { MonitorHealthModule } from '#lib/detection';
 import { Incident, IncidentsModule } from '#lib/incidents';
 import { InventoryModule, OutageSubjectsModule } from '#lib/inventory';
 import { EgressModule } from '#lib/egress';
@@ -20,7 +21,7 @@ export const ALERT_ENTITIES = [AlertChannel, Notification, NotificationAttempt, 
 
 /** Enqueueing and delivery: in the watchdog role, beside the detector that opens incidents. */
 @Module({
-  imports: [TypeOrmModule.forFeature([...ALERT_ENTITIES, Incident]), IncidentsModule, EgressModule, OutageSubjectsModule, TenancyPortsModule],
+  imports: [TypeOrmModule.forFeature([...ALERT_ENTITIES, Incident]), IncidentsModule, EgressModule, OutageSubjectsModule, TenancyPortsModule, MonitorHealthModule],
   providers: [AlertsService, DeliveryWorker, AckLinks, EscalationPlanner, AlertsOutboxConsumer],
   exports: [AlertsService, DeliveryWorker, AlertsOutboxConsumer],
 })
@@ -28,7 +29,7 @@ export class AlertsModule {}
 
 /** Channels and delivery logs over GraphQL. */
 @Module({
-  imports: [TypeOrmModule.forFeature(ALERT_ENTITIES), IncidentsModule, InventoryModule, OutageSubjectsModule, TenancyPortsModule],
+  imports: [TypeOrmModule.forFeature(ALERT_ENTITIES), IncidentsModule, InventoryModule, OutageSubjectsModule, TenancyPortsModule, MonitorHealthModule],
   controllers: [AckController],
   providers: [AlertsService, AlertsResolver, IncidentNotificationsResolver, AckLinks, EscalationPlanner, EscalationResolver],
 })

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
 import { type Connection, type PageArgs, VigiaException } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
+import { MonitorHealth } from '#lib/detection';
 import { type Incident, IncidentsService, RUNBOOK_STATUS, type RunbookStatusSource } from '#lib/incidents';
 import { SecretBox } from '#lib/secrets';
 import { type Principal, Role, roleAtLeast, type TenantFact, TenantFacts, TenantScopedRepository } from '#lib/tenancy';
@@ -39,6 +40,7 @@ export class AlertsService {
     private readonly egress: EgressPolicy,
     private readonly subjects: OutageSubjects,
     private readonly tenants: TenantFacts,
+    private readonly health: MonitorHealth,
     @Optional() @Inject(RUNBOOK_STATUS) private readonly runbookStatus?: RunbookStatusSource,
   ) {
     this.scope = new TenantScopedRepository(channels, 'alert channel');
@@ -215,18 +217,15 @@ export class AlertsService {
 
   private async describe(incident: Incident, monitorName: string, kind: AlertMessage['kind'], known?: OutageSubject): Promise<AlertMessage> {
     const subject = known ?? (await this.subjects.of(incident.hostId, incident.serviceId, incident.monitorId));
-    // Which vantages saw it: detection's state, read here until vantages have their own port (issue 14).
-    const [seen]: { vantages: string[] }[] = await this.dataSource.query(
-      "SELECT coalesce(array(SELECT jsonb_object_keys(ms.detector->'vantages') FROM monitor_states ms WHERE ms.monitor_id = $1), '{}') AS vantages",
-      [incident.monitorId],
-    );
+    // Which vantages saw it (detection's MonitorHealth port): those whose own verdict is down.
+    const seenFrom = await this.health.seenFrom(incident.monitorId);
     const context = {
       host: subject.host?.name ?? 'host',
       address: subject.host?.address ?? null,
       service: subject.service?.name ?? null,
       severity: (subject.severity ?? 'critical') as AlertMessage['severity'],
       customers: subject.customers.slice(0, 20).map((c) => c.name),
-      vantages: seen?.vantages ?? [],
+      vantages: seenFrom,
     };
     const what = context.service ? `${context.service} on ${context.host}` : context.host;
     const summary = kind === 'resolve' ? `${what} recovered (${monitorName})` : `${what} is DOWN (${monitorName})`;

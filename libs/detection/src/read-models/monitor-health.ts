@@ -31,6 +31,21 @@ export class MonitorHealth {
   }
 
   /**
+   * The vantages whose own verdict on the monitor is `down` — those that saw the outage — or, when none is (it is
+   * over, or not confirmed), every vantage that has reported on it. Alert messages name them (`seen_from`).
+   */
+  async seenFrom(monitorId: string): Promise<string[]> {
+    const [row]: { down: string[]; all: string[] }[] = await this.dataSource.query(
+      `SELECT coalesce(array(SELECT v.key FROM jsonb_each(s.detector->'vantages') v WHERE v.value->>'verdict' = 'down' ORDER BY v.key), '{}') AS down,
+              coalesce(array(SELECT jsonb_object_keys(s.detector->'vantages') ORDER BY 1), '{}') AS all
+         FROM monitor_states s WHERE s.monitor_id = $1`,
+      [monitorId],
+    );
+    if (!row) return [];
+    return row.down.length ? row.down : row.all;
+  }
+
+  /**
    * Monitors of these hosts (any tenant) that have begun to fail without a confirmed verdict yet (`suspect`): the
    * first failed probe of an outage, seconds before the detector confirms it.
    */
