@@ -16,6 +16,7 @@ import { MailModule } from '#lib/mail';
 import { PersistenceModule } from '#lib/persistence';
 import { ReportsModule } from '#lib/reports';
 import { RunbooksApiModule } from '#lib/runbooks';
+import { DemoModule } from '#lib/demo';
 import { SecretsModule } from '#lib/secrets';
 import { TenancyModule } from '#lib/tenancy';
 import { dashboardFolder, dashboardMiddleware } from './dashboard.middleware.js';
@@ -42,7 +43,7 @@ export class ApiAppModule implements NestModule {
         ScheduleModule.forRoot(),
         TenancyModule,
         ...(config.roles.has('api')
-          ? [GraphQLModule.forRoot(graphqlOptions(config)), InventoryModule, WatchdogStatusModule, IncidentsApiModule, ReportsModule, AlertsApiModule, RunbooksApiModule]
+          ? [GraphQLModule.forRoot(graphqlOptions(config)), InventoryModule, WatchdogStatusModule, IncidentsApiModule, ReportsModule, AlertsApiModule, RunbooksApiModule, DemoModule]
           : []),
         // The watchdog role: detection, and the incident outbox's consumers (alerts, runbooks) beside it.
         ...(config.roles.has('watchdog') ? [WatchdogModule, AlertsModule, RunbooksModule] : []),

@@ -197,6 +197,13 @@ export class VigiaEnvironment {
   /** The provider's own networks: refused to tenants even when VIGIA_EGRESS_ALLOW covers them. */
   @IsOptional() @IsCidrList()
   VIGIA_EGRESS_DENY = '';
+
+  /**
+   * The live demo company of the first start: `auto` (default) installs it into the tenant the quick start creates,
+   * `on` also into a tenant created from VIGIA_BOOTSTRAP_*, `off` never. An installed demo is removed with removeDemo.
+   */
+  @IsOptional() @Transform(trimmed) @IsIn(['auto', 'on', 'off'], { message: 'must be auto, on or off' })
+  VIGIA_DEMO: 'auto' | 'on' | 'off' = 'auto';
 }
 
 export class ConfigError extends Error {}
@@ -241,6 +248,8 @@ export class VigiaConfig {
   readonly failpoints: ReadonlySet<string>;
   /** The egress policy's operator rules: what tenant-caused connections may reach beyond public addresses. */
   readonly egress: { allow: readonly string[]; deny: readonly string[] };
+  /** VIGIA_DEMO: whether the first start installs the live demo company. */
+  readonly demo: 'auto' | 'on' | 'off';
 
   constructor(env: VigiaEnvironment, defaultRoles: readonly ProcessRole[]) {
     this.port = env.PORT;
@@ -280,6 +289,7 @@ export class VigiaConfig {
     this.healthDbGraceMs = env.VIGIA_HEALTH_DB_GRACE_SECONDS * 1000;
     this.deadman = { url: env.VIGIA_DEADMAN_URL, everyMs: env.VIGIA_DEADMAN_SECONDS * 1000 };
     this.egress = { allow: cidrList(env.VIGIA_EGRESS_ALLOW), deny: cidrList(env.VIGIA_EGRESS_DENY) };
+    this.demo = env.VIGIA_DEMO;
     this.publicUrl = (env.VIGIA_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, '');
   }
 
