@@ -19,6 +19,7 @@ import { ReportMailings1795372250538 } from './1795372250538-report-mailings.js'
 import { SlaTargets1795372122486 } from './1795372122486-sla-targets.js';
 import { SshAccess1795371393734 } from './1795371393734-ssh-access.js';
 import { Detection1795369314152 } from './1795369314152-detection.js';
+import { DemoAndMailCatcher1796070000000 } from './1796070000000-demo-and-mail-catcher.js';
 import { Initial1795367800756 } from './1795367800756-initial.js';
 // Every migration, in order. Listed explicitly: a bundler or a glob cannot lose one.
 export const allMigrations = [
@@ -43,6 +44,7 @@ export const allMigrations = [
   ObservationSpans1796054500000,
   IncidentOutbox1796054600000,
   FailoverDecisions1796060000000,
+  DemoAndMailCatcher1796070000000,
   Vantages1796070110847,
 ];
 export { lendMigrationSealer, type MigrationSealer } from './migration-secrets.js';

@@ -33,6 +33,8 @@ export const ALLOWED_DEPENDENCIES = {
   alerts: ['common', 'config', 'detection', 'egress', 'incidents', 'inventory', 'mail', 'secrets', 'tenancy'],
   runbooks: ['common', 'config', 'detection', 'egress', 'executors', 'incidents', 'inventory', 'persistence', 'probes', 'secrets', 'tenancy'],
   reports: ['common', 'config', 'detection', 'incidents', 'inventory', 'mail', 'secrets', 'tenancy'],
+  // The live demo company sits at the end of the flow like reports: it builds a tenant through the API and runs servers.
+  demo: ['common', 'config', 'egress', 'mail', 'runbooks', 'tenancy'],
 };
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');

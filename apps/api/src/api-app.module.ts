@@ -16,6 +16,7 @@ import { MailModule } from '#lib/mail';
 import { PersistenceModule } from '#lib/persistence';
 import { ReportsModule } from '#lib/reports';
 import { RunbooksApiModule } from '#lib/runbooks';
+import { DemoModule } from '#lib/demo';
 import { SecretsModule } from '#lib/secrets';
 import { TenancyModule } from '#lib/tenancy';
 import { VantagesApiModule } from '#lib/vantages';
@@ -43,7 +44,7 @@ export class ApiAppModule implements NestModule {
         ScheduleModule.forRoot(),
         TenancyModule,
         ...(config.roles.has('api')
-          ? [GraphQLModule.forRoot(graphqlOptions(config)), InventoryModule, WatchdogStatusModule, IncidentsApiModule, ReportsModule, AlertsApiModule, RunbooksApiModule, VantagesApiModule]
+          ? [GraphQLModule.forRoot(graphqlOptions(config)), InventoryModule, WatchdogStatusModule, IncidentsApiModule, ReportsModule, AlertsApiModule, RunbooksApiModule, VantagesApiModule, DemoModule]
           : []),
         // The watchdog role: detection, and the incident outbox's consumers (alerts, runbooks) beside it.
         ...(config.roles.has('watchdog') ? [WatchdogModule, AlertsModule, RunbooksModule] : []),

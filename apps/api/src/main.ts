@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { DemoService } from '#lib/demo';
 import { FirstRunService } from '#lib/tenancy';
 import { runVigiaProcess } from '#lib/runtime';
 import { ApiAppModule } from './api-app.module.js';
@@ -10,6 +11,7 @@ await runVigiaProcess({
   async afterListen(app, config, embedded) {
     const outcome = await app.get(FirstRunService).ensureFirstTenant(embedded);
     const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+    const demo = config.roles.has('api') ? await installDemo(app.get(DemoService), outcome, embedded, config.demo) : undefined;
     const lines = [
       '',
       `  Vigia is running (${[...config.roles].join(' + ')}).`,
@@ -25,6 +27,7 @@ await runVigiaProcess({
     } else {
       lines.push(`  Log in:       with your tenant, e-mail and password (first start's credentials: ${config.dataDir}/initial-credentials.txt)`);
     }
+    if (demo) lines.push(...demo);
     lines.push(
       `  Example:      curl -s ${base}/graphql -H 'content-type: application/json' \\`,
       `                  -d '{"query":"mutation { login(input: {tenant: \\"demo\\", email: \\"admin@example.com\\", password: \\"…\\"}) { token } }"}'`,
@@ -34,6 +37,29 @@ await runVigiaProcess({
     process.stdout.write(lines.join('\n') + '\n');
   },
 });
+
+/**
+ * The live demo company, on the first start only (the tenant was created just now): in the quick start's tenant
+ * unless VIGIA_DEMO=off, in a VIGIA_BOOTSTRAP_* tenant only with VIGIA_DEMO=on. Its lines for the banner.
+ */
+async function installDemo(
+  demo: DemoService,
+  outcome: { tenant: string; email: string; created: boolean; tenantId?: string; ownerId?: string; generatedPassword?: string } | undefined,
+  embedded: boolean,
+  mode: 'auto' | 'on' | 'off',
+): Promise<string[] | undefined> {
+  if (!outcome?.created || !outcome.tenantId || !outcome.ownerId || mode === 'off') return undefined;
+  if (mode === 'auto' && !(embedded && outcome.generatedPassword)) return undefined;
+  const { incidents } = await demo.install(outcome.tenantId, outcome.ownerId, demo.selfUrl());
+  const status = (await demo.status(outcome.tenantId))!;
+  return [
+    `  Demo:         tenant "${outcome.tenant}" holds a live demo company: web-a, web-b behind a front proxy (failover unit`,
+    `                demo-shop-front), a mail server, 3 customers with SLA targets, a month of history (${incidents} past incidents);`,
+    `                its servers run here: ${status.servers.map((s) => `${s.name} 127.0.0.1:${s.port}`).join(', ')}.`,
+    '                Alert e-mails go to the mail catcher (dashboard: Mail). Stop web-a from the dashboard to watch a failover;',
+    '                remove the demo there (removeDemo) or never install it with VIGIA_DEMO=off.',
+  ];
+}
 
 /**
  * What tenants' monitors, runbooks and channels may reach, said at start: the quick start keeps the production

@@ -1,3 +1,4 @@
+import { MailCatcherResolver } from './mail-catcher.resolver.js';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AlertChannel } from './alert-channel.entity.js';
@@ -31,6 +32,6 @@ export class AlertsModule {}
 @Module({
   imports: [TypeOrmModule.forFeature(ALERT_ENTITIES), IncidentsModule, InventoryModule, OutageSubjectsModule, TenancyPortsModule, MonitorHealthModule],
   controllers: [AckController],
-  providers: [AlertsService, AlertsResolver, IncidentNotificationsResolver, AckLinks, EscalationPlanner, EscalationResolver],
+  providers: [AlertsService, AlertsResolver, IncidentNotificationsResolver, AckLinks, EscalationPlanner, EscalationResolver, MailCatcherResolver],
 })
 export class AlertsApiModule {}

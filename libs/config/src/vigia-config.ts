@@ -201,6 +201,12 @@ export class VigiaEnvironment {
   /** The tenant (slug) whose admins and owners administer the platform: they alone create platform vantages. */
   @IsOptional() @Transform(trimmed) @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'must be a tenant slug (lowercase letters, digits, dashes)' })
   VIGIA_PLATFORM_TENANT?: string = undefined;
+  /**
+   * The live demo company of the first start: `auto` (default) installs it into the tenant the quick start creates,
+   * `on` also into a tenant created from VIGIA_BOOTSTRAP_*, `off` never. An installed demo is removed with removeDemo.
+   */
+  @IsOptional() @Transform(trimmed) @IsIn(['auto', 'on', 'off'], { message: 'must be auto, on or off' })
+  VIGIA_DEMO: 'auto' | 'on' | 'off' = 'auto';
 }
 
 export class ConfigError extends Error {}
@@ -247,6 +253,8 @@ export class VigiaConfig {
   readonly egress: { allow: readonly string[]; deny: readonly string[] };
   /** Slug of the tenant whose admins administer the platform (platform vantages); undefined: nobody through the API. */
   readonly platformTenant: string | undefined;
+  /** VIGIA_DEMO: whether the first start installs the live demo company. */
+  readonly demo: 'auto' | 'on' | 'off';
 
   constructor(env: VigiaEnvironment, defaultRoles: readonly ProcessRole[]) {
     this.port = env.PORT;
@@ -287,6 +295,7 @@ export class VigiaConfig {
     this.deadman = { url: env.VIGIA_DEADMAN_URL, everyMs: env.VIGIA_DEADMAN_SECONDS * 1000 };
     this.egress = { allow: cidrList(env.VIGIA_EGRESS_ALLOW), deny: cidrList(env.VIGIA_EGRESS_DENY) };
     this.platformTenant = env.VIGIA_PLATFORM_TENANT;
+    this.demo = env.VIGIA_DEMO;
     this.publicUrl = (env.VIGIA_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, '');
   }
 

@@ -1,6 +1,6 @@
 import { type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { type EgressGuard, pinnedLookup } from './egress-guard.js';
+import { type EgressGuard, pinnedLookup, urlPort } from './egress-guard.js';
 
 export interface EgressRequest {
   method?: string;
@@ -27,7 +27,7 @@ export interface EgressResponse {
 export async function egressFetch(guard: EgressGuard, target: string | URL, init: EgressRequest): Promise<EgressResponse> {
   const url = new URL(target);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${url.protocol} URLs are not supported`);
-  const resolved = await guard.resolve(url.hostname);
+  const resolved = await guard.resolve(url.hostname, urlPort(url));
   const signal = init.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(init.timeoutMs)]) : AbortSignal.timeout(init.timeoutMs);
   const maxBytes = init.maxBodyBytes ?? 64 * 1024;
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;

@@ -28,8 +28,11 @@ export class EgressGuard {
     private readonly resolver: EgressResolver,
   ) {}
 
-  /** Resolves `host` (a name, or an address in any spelling) and returns the first address the policy allows. */
-  async resolve(host: string): Promise<ResolvedAddress> {
+  /**
+   * Resolves `host` (a name, or an address in any spelling) and returns the first address the policy allows.
+   * `port`: where the connection goes (only with it can a tenant's exact address:port exception apply).
+   */
+  async resolve(host: string, port?: number): Promise<ResolvedAddress> {
     const bare = host.replace(/^\[|\]$/g, '');
     const family = isIP(bare);
     // Not an address literal: names and the loose spellings getaddrinfo accepts (2130706433, 0x7f.1) resolve to
@@ -38,7 +41,7 @@ export class EgressGuard {
     if (!candidates.length) throw new Error(`${host} has no address`);
     let why = '';
     for (const candidate of candidates) {
-      const verdict = this.policy.judge(candidate.address, this.context);
+      const verdict = this.policy.judge(candidate.address, this.context, port);
       if (verdict.allowed) return candidate;
       why ||= family ? verdict.why : `${verdict.why} (${host} resolved to it)`;
     }
@@ -53,7 +56,8 @@ export class EgressGuard {
   /** Save-time check of a URL's host (literal addresses only; names are judged when connecting). */
   urlRefusal(value: string): string | undefined {
     try {
-      return this.literalRefusal(new URL(value).hostname);
+      const url = new URL(value);
+      return this.policy.literalRefusal(url.hostname, this.context, urlPort(url));
     } catch {
       return undefined;
     }
@@ -68,4 +72,10 @@ export class EgressGuard {
 /** A `lookup` that answers with one already judged address (for clients that would otherwise resolve again). */
 export function pinnedLookup(resolved: ResolvedAddress): LookupFunction {
   return (_hostname, options, callback) => (options.all ? callback(null, [resolved]) : callback(null, resolved.address, resolved.family));
+}
+
+/** The port a URL connects to: its own, or its scheme's default. */
+export function urlPort(url: URL): number | undefined {
+  if (url.port) return Number(url.port);
+  return ({ 'http:': 80, 'https:': 443, 'tcp:': undefined } as Record<string, number | undefined>)[url.protocol];
 }

@@ -1,6 +1,7 @@
 import { EgressGuard, type EgressResolver, systemResolver } from './egress-guard.js';
 import { refusal } from './egress-refused.error.js';
 import { type Address, type AddressClass, classify, inAny, OPENABLE, parseAddress, parseCidrList } from './address-class.js';
+import { EgressExceptions } from './egress-exceptions.js';
 
 /**
  * Where an outbound connection is made from, and for whom. Today every tenant-caused connection leaves from a
@@ -35,6 +36,8 @@ export type EgressVerdict = { allowed: true } | { allowed: false; why: string };
 export class EgressPolicy {
   private readonly allow: [Address, number][];
   private readonly deny: [Address, number][];
+  /** Per-tenant exact `address:port` exceptions (the live demo's own servers): see egress-exceptions.ts. */
+  readonly exceptions = new EgressExceptions();
 
   constructor(
     readonly rules: EgressRules = DEFAULT_EGRESS_RULES,
@@ -49,8 +52,12 @@ export class EgressPolicy {
     return new EgressGuard(this, context, this.resolver);
   }
 
-  /** Judges one address as the kernel would reach it. A string that is no IP address is refused (names are resolved first). */
-  judge(ip: string, context: EgressContext): EgressVerdict {
+  /**
+   * Judges one address as the kernel would reach it. A string that is no IP address is refused (names are resolved
+   * first). `port`: the port the connection goes to, when the caller knows it; only then can a tenant's exact
+   * exception (`exceptions`) apply.
+   */
+  judge(ip: string, context: EgressContext, port?: number): EgressVerdict {
     const address = parseAddress(ip);
     if (!address) return { allowed: false, why: `${ip} is not an IP address` };
     const shown = ip === address.toString() ? ip : `${ip} (${address.toString()})`;
@@ -58,6 +65,8 @@ export class EgressPolicy {
     const kind: AddressClass | undefined = classify(address);
     if (!kind) return { allowed: true };
     if (OPENABLE.has(kind) && inAny(address, this.allow)) return { allowed: true };
+    // The narrow exception: this tenant, this loopback address, this port — nothing wider (egress-exceptions.ts).
+    if (kind === 'loopback' && this.exceptions.allows(context.tenantId, address.toString(), port)) return { allowed: true };
     // Vantages issue: `context.vantage === 'private'` may open the tenant's own declared private ranges here.
     void context;
     return { allowed: false, why: `${shown} is ${kind}` };
@@ -74,9 +83,13 @@ export class EgressPolicy {
    * accept: `2130706433`, `0x7f000001`, `[::1]`, …) that the policy refuses; undefined for names (they are judged
    * at connect time, after resolution) and for allowed addresses.
    */
-  literalRefusal(value: string, context: EgressContext): string | undefined {
-    if (!parseAddress(value)) return undefined;
-    const verdict = this.judge(value.replace(/^\[|\]$/g, ''), context);
+  literalRefusal(value: string, context: EgressContext, port?: number): string | undefined {
+    const parsed = parseAddress(value);
+    if (!parsed) return undefined;
+    // A host's address has no port of its own: accepted at save when the tenant has an exception on this address
+    // (some port); what connects to it later is judged with its port.
+    if (port === undefined && classify(parsed) === 'loopback' && !inAny(parsed, this.deny) && this.exceptions.coversAddress(context.tenantId, parsed.toString())) return undefined;
+    const verdict = this.judge(value.replace(/^\[|\]$/g, ''), context, port);
     return verdict.allowed ? undefined : `refused by egress policy: ${verdict.why}`;
   }
 }

@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
-import { Mailer, SmtpMailer } from './mailer.js';
+import { MailCatcher } from './mail-catcher.js';
+import { Mailer, SmtpMailer, TransportMailer } from './mailer.js';
 
+/** `Mailer` chooses each tenant's transport (SMTP or the mail catcher); `MailCatcher` reads what was caught. */
 @Global()
-@Module({ providers: [{ provide: Mailer, useClass: SmtpMailer }], exports: [Mailer] })
+@Module({ providers: [SmtpMailer, MailCatcher, { provide: Mailer, useClass: TransportMailer }], exports: [Mailer, MailCatcher] })
 export class MailModule {}

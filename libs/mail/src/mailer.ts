@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { VigiaConfig } from '#lib/config';
+import { MailCatcher } from './mail-catcher.js';
 
 export interface OutgoingMail {
+  /** The tenant the mail is sent for: its transport choice applies (mail catcher or SMTP). Unset: SMTP. */
+  tenantId?: string;
   to: string;
   subject: string;
   html: string;
@@ -12,7 +15,10 @@ export interface OutgoingMail {
   attachments?: { filename: string; content: Buffer; contentType: string; cid?: string }[];
 }
 
-/** Outgoing e-mail behind one provider: nodemailer over SMTP (VIGIA_SMTP_URL), STARTTLS/TLS and auth from the URL. */
+/**
+ * Outgoing e-mail behind one provider. What is injected as `Mailer` is `TransportMailer`: per tenant, SMTP
+ * (`SmtpMailer`: nodemailer, VIGIA_SMTP_URL, STARTTLS/TLS and auth from the URL) or the mail catcher.
+ */
 export abstract class Mailer {
   abstract send(mail: OutgoingMail): Promise<{ messageId: string; response: string }>;
 }
@@ -30,6 +36,26 @@ export class SmtpMailer extends Mailer {
     this.transport ??= nodemailer.createTransport(transportOptions(this.config.smtp.url, this.config.smtp.tlsVerify));
     const info = await this.transport.sendMail({ from: this.config.smtp.from, ...mail });
     return { messageId: String(info.messageId ?? ''), response: String(info.response ?? '') };
+  }
+}
+
+/** Picks the tenant's transport for each message: the mail catcher stores it, SMTP sends it. */
+@Injectable()
+export class TransportMailer extends Mailer {
+  constructor(
+    private readonly smtp: SmtpMailer,
+    private readonly catcher: MailCatcher,
+  ) {
+    super();
+  }
+
+  async send(mail: OutgoingMail): Promise<{ messageId: string; response: string }> {
+    const { tenantId, ...message } = mail;
+    if (tenantId && (await this.catcher.transportOf(tenantId)) === 'catcher') {
+      const id = await this.catcher.catch(tenantId, message);
+      return { messageId: `<${id}@mail-catcher.vigia>`, response: 'caught by the mail catcher (not sent)' };
+    }
+    return this.smtp.send(message);
   }
 }
 

@@ -2,7 +2,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { compileUserPattern, flag, headers, httpUrl, intList, oneOf, refined, text, userRegex, type SettingsOf } from '#lib/common';
-import { type EgressGuard, pinnedLookup } from '#lib/egress';
+import { type EgressGuard, pinnedLookup, urlPort } from '#lib/egress';
 import { defineProbe } from './probe-kind.js';
 import { count } from './probe-fields.js';
 import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str } from './probe.js';
@@ -86,7 +86,7 @@ export class HttpProbe implements Probe<HttpConfig> {
   }
 
   private async fetch(url: URL, target: ProbeTarget, signal: AbortSignal, egress: EgressGuard): Promise<Exchange> {
-    const resolved = await egress.resolve(url.hostname);
+    const resolved = await egress.resolve(url.hostname, urlPort(url));
     const config = target.config;
     const body = str(config, 'body');
     const secure = url.protocol === 'https:';

@@ -19,7 +19,7 @@ export class SmtpProbe implements Probe<SmtpConfig> {
     const port = num(target.config, 'port') ?? (tls ? 465 : 25);
     const starttls = bool(target.config, 'starttls');
     const user = str(target.config, 'username');
-    const { address } = await egress.resolve(host);
+    const { address } = await egress.resolve(host, port);
     const started = performance.now();
     const connection = new SMTPConnection({
       host: address,

@@ -39,7 +39,7 @@ export class TcpProbe implements Probe<TcpConfig> {
 
 /** Connects to `host` (resolved and judged by the egress policy: the socket goes to the judged address). */
 export async function openSocket(host: string, port: number, signal: AbortSignal, egress: EgressGuard): Promise<Socket> {
-  const { address } = await egress.resolve(host);
+  const { address } = await egress.resolve(host, port);
   return new Promise((resolve, reject) => {
     const socket = connect({ host: address, port, signal });
     socket.once('connect', () => resolve(socket));

@@ -80,7 +80,7 @@ export class MonthlyReportJob {
     if (!(await this.claim(tenant.id, customer.id, month))) return false;
     try {
       const mail = await this.render(tenant, customer, month, now, 'inline');
-      const info = await this.mailer.send({ to: customer.email!, ...mail, headers: { 'X-Vigia-Report': `${customer.id}/${month}` } });
+      const info = await this.mailer.send({ tenantId: tenant.id, to: customer.email!, ...mail, headers: { 'X-Vigia-Report': `${customer.id}/${month}` } });
       await this.mark(customer.id, month, 'sent', info.response);
       return true;
     } catch (error) {

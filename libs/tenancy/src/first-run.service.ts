@@ -11,6 +11,9 @@ export interface FirstRunOutcome {
   /** Only when Vigia generated the password itself (quick start); never echoed when the operator chose it. */
   generatedPassword?: string;
   created: boolean;
+  /** When created now: the new tenant and its owner (what the first start may fill, e.g. with the live demo). */
+  tenantId?: string;
+  ownerId?: string;
 }
 
 /**
@@ -32,9 +35,9 @@ export class FirstRunService {
     if (email && password) {
       const slug = tenant ?? 'default';
       if (await this.bootstrap.tenantExists(slug)) return { tenant: slug, email, created: false };
-      await this.bootstrap.createTenantWithOwner({ slug, name: slug, ownerEmail: email, ownerPassword: password });
+      const made = await this.bootstrap.createTenantWithOwner({ slug, name: slug, ownerEmail: email, ownerPassword: password });
       this.logger.log(`created tenant ${slug} with owner ${email}`);
-      return { tenant: slug, email, created: true };
+      return { tenant: slug, email, created: true, tenantId: made.tenant.id, ownerId: made.owner.id };
     }
     if ((await this.bootstrap.tenantCount()) > 0) return undefined;
     if (!embedded) {
@@ -43,13 +46,13 @@ export class FirstRunService {
     }
     const generated = randomBytes(12).toString('base64url');
     const demo = { slug: 'demo', name: 'Demo hosting', ownerEmail: 'admin@example.com', ownerPassword: generated };
-    await this.bootstrap.createTenantWithOwner(demo);
+    const made = await this.bootstrap.createTenantWithOwner(demo);
     await mkdir(this.config.dataDir, { recursive: true });
     await writeFile(
       join(this.config.dataDir, 'initial-credentials.txt'),
       `tenant: demo\nemail: ${demo.ownerEmail}\npassword: ${generated}\n`,
       { mode: 0o600 },
     );
-    return { tenant: 'demo', email: demo.ownerEmail, generatedPassword: generated, created: true };
+    return { tenant: 'demo', email: demo.ownerEmail, generatedPassword: generated, created: true, tenantId: made.tenant.id, ownerId: made.owner.id };
   }
 }

@@ -4,6 +4,7 @@ export type { Principal } from './auth/principal.js';
 export { CurrentPrincipal, Public, RequireRole, currentSubscriber, type GraphqlRequestContext } from './auth/auth.decorators.js';
 export { TrustedProxies } from './auth/trusted-proxies.js';
 export { TenantBootstrapService, type NewTenant } from './bootstrap.service.js';
+export { ApiTokensService } from './api-tokens.service.js';
 export { AuthService } from './auth/auth.service.js';
 export { TenantScopedRepository } from './tenant-scoped.repository.js';
 export { FirstRunService, type FirstRunOutcome } from './first-run.service.js';

@@ -31,6 +31,6 @@ import { UsersService } from './users.service.js';
     UsersResolver,
     TenantResolver,
   ],
-  exports: [AuthService, TenantBootstrapService, FirstRunService],
+  exports: [AuthService, TenantBootstrapService, FirstRunService, ApiTokensService],
 })
 export class TenancyModule {}

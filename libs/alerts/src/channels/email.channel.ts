@@ -16,6 +16,7 @@ export class EmailChannel implements ChannelAdapter {
     const lines = Object.entries(message.details).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
     try {
       const info = await this.mailer.send({
+        tenantId: channel.tenantId,
         to,
         subject: `[${prefix}] ${message.summary}`,
         text: `${message.summary}\nsince ${message.since}\n\n${lines.join('\n')}${message.link ? `\n\n${message.link}` : ''}${message.ackLink ? `\nAcknowledge: ${message.ackLink}` : ''}\n`,
