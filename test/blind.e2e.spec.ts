@@ -68,7 +68,8 @@ describe('Vigia says when it is blind', () => {
     }, { timeoutMs: 10_000, everyMs: 200 });
     const saidAfter = Date.now() - cutAt;
     expect(blind.reasons.map((r) => r.source)).toContain('database');
-    expect(blind.reasons.find((r) => r.source === 'database')!.reason).toMatch(/^Vigia's database does not answer/);
+    // A fixed phrase: the page is public, the driver's error (hosts, users) stays in the log.
+    expect(blind.reasons.find((r) => r.source === 'database')!.reason).toBe("Vigia's database does not answer");
     // Since the last time the database answered: at most one ping interval (2 s) before the cut.
     expect(Date.parse(blind.since!)).toBeLessThanOrEqual(cutAt);
     expect(cutAt - Date.parse(blind.since!)).toBeLessThan(3_000);

@@ -5,11 +5,22 @@ export const MAX_EXCERPT_BYTES = 512;
  * A short excerpt of text a remote side sent (or that quotes it): at most `maxBytes` of UTF-8, cut on a character
  * boundary, marked when cut. Kept answers are a tenant-readable channel: never more than an excerpt.
  */
-export function excerpt(text: string, maxBytes = MAX_EXCERPT_BYTES): string {
+export function excerpt(raw: string, maxBytes = MAX_EXCERPT_BYTES): string {
+  const text = storable(raw);
   if (Buffer.byteLength(text) <= maxBytes) return text;
   const marker = ' … [cut]';
   let cut = Buffer.from(text).subarray(0, Math.max(0, maxBytes - Buffer.byteLength(marker))).toString('utf8');
   // A cut inside a multi-byte character decodes as U+FFFD: drop it.
   cut = cut.replace(/\uFFFD$/, '');
   return `${cut}${marker}`;
+}
+
+/**
+ * Text a remote peer wrote, made storable: PostgreSQL refuses NUL in `text` and `\u0000` in `jsonb`, so one NUL in a
+ * target's answer (a DNS TXT record, a banner) would make every write of that reason fail — and with it a watchdog's
+ * state flush or an agent's whole batch. NUL and unpaired surrogates become U+FFFD.
+ */
+export function storable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- the NUL is what is being removed
+  return text.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }

@@ -3,5 +3,5 @@ export { EgressExceptions, type EgressEndpoint } from './egress-exceptions.js';
 export { EgressGuard, pinnedLookup, systemResolver, urlPort, type EgressResolver, type ResolvedAddress } from './egress-guard.js';
 export { EgressRefusedError } from './egress-refused.error.js';
 export { egressFetch, type EgressRequest, type EgressResponse } from './egress-fetch.js';
-export { excerpt, MAX_EXCERPT_BYTES } from './excerpt.js';
+export { excerpt, storable, MAX_EXCERPT_BYTES } from './excerpt.js';
 export { EgressModule } from './egress.module.js';

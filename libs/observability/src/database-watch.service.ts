@@ -53,7 +53,8 @@ export class DatabaseWatch implements OnApplicationBootstrap, OnModuleDestroy {
     } catch (error) {
       this.logger.warn(`database unreachable for ${Date.now() - this.lastOkAt} ms: ${error instanceof Error ? error.message : String(error)}`);
       // Blind since the last answer: nothing it recorded or decided after that is known to have happened.
-      this.sight.blind('database', `Vigia's database does not answer (${error instanceof Error ? error.message : String(error)})`, new Date(this.lastOkAt));
+      // A fixed phrase: /vigia-status is public, and a driver's error names hosts, users and databases (the log has it).
+      this.sight.blind('database', "Vigia's database does not answer", new Date(this.lastOkAt));
     }
   }
 }

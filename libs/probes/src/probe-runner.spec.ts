@@ -25,6 +25,13 @@ describe('ProbeRunner', () => {
     expect(aborted).toBe(true);
   });
 
+  it('makes a reason quoting a hostile peer storable: NUL and unpaired surrogates become U+FFFD (PostgreSQL refuses them)', async () => {
+    const quoting: Probe = { type: ProbeType.tcp, check: async () => ({ status: 'down', reason: 'TXT "a\u0000b" \ud800 ok 😀' }) };
+    expect((await new ProbeRunner([quoting]).run(target)).reason).toBe('TXT "a\uFFFDb" \uFFFD ok 😀');
+    const throwing: Probe = { type: ProbeType.tcp, check: async () => { throw new Error('bad \u0000 banner'); } };
+    expect((await new ProbeRunner([throwing]).run(target)).reason).toBe('bad \uFFFD banner');
+  });
+
   it('says so when the watchdog has no probe of the type', async () => {
     expect((await new ProbeRunner([]).run(target)).reason).toBe('no tcp probe in this watchdog');
   });

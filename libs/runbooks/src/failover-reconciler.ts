@@ -85,8 +85,11 @@ export class FailoverReconciler {
         const member = resource.members.find((m) => m.hostId === suspect.hostId);
         if (!member || (member.monitorIds.length && !member.monitorIds.includes(suspect.monitorId))) continue;
         const asked = this.verdicts.get(resource.id);
-        // Asked already since this failure began (or being asked): nothing to add.
-        if (asked && asked.hostId === suspect.hostId && asked.startedAt >= suspect.since.getTime() && (!asked.at || Date.now() - asked.at < VERDICT_FRESH_MS)) continue;
+        // Asked already since this failure began (or being asked), and not long ago: nothing to add. A suspect phase
+        // can last (one vantage of two cut off): then every 5 s at most, not every poll. `since` may come from an
+        // agent's clock a little ahead of ours: never later than now.
+        const began = Math.min(suspect.since.getTime(), Date.now());
+        if (asked && asked.hostId === suspect.hostId && asked.startedAt >= began && (!asked.at || Date.now() - asked.at < 5 * VERDICT_FRESH_MS)) continue;
         void this.ask(resource, suspect.hostId).verdict.catch(() => undefined);
       }
     }

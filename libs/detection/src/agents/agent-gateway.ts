@@ -6,6 +6,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
+import { storable } from '#lib/egress';
 import { MetricsService } from '#lib/observability';
 import { agentSecretBox, type SecretBox } from '#lib/secrets';
 import { type InboundResult, ResultInbox, type Vantage, VantageAssignments, VantagesService } from '#lib/vantages';
@@ -30,7 +31,22 @@ interface AgentConnection {
   assigned: Map<string, { tenantId: string; intervalMs: number }>;
   assignmentHash: string;
   alive: boolean;
+  /** Settles once the first assignment was worked out: results before it would all look "not assigned". */
+  ready: Promise<void>;
+  /** Messages are handled one at a time, in order; `waiting` counts those queued behind the one under way. */
+  queue: Promise<void>;
+  waiting: number;
 }
+
+/**
+ * Messages an agent may have queued behind the one being stored: an agent that sends faster than its batches can be
+ * stored is closed (it reconnects and resends what was not acknowledged) rather than let to fill the API's memory
+ * or the database for everyone else.
+ */
+const MAX_WAITING_MESSAGES = 4;
+/** Close codes beyond the protocol's own: too fast, and "try again" (a batch the database did not take). */
+const CLOSE_TOO_FAST = 1008;
+const CLOSE_TRY_AGAIN = 1011;
 
 /**
  * The API's side of remote agents: a WebSocket endpoint (`/agent`, beside graphql-ws) that authenticates the vantage
@@ -49,7 +65,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
   private refused = 0;
   private stopping = false;
   private readonly onRevoked = (id: string): void => {
-    for (const c of this.connections) if (c.vantage.id === id) c.ws.close(CLOSE_REVOKED, 'vantage revoked');
+    for (const c of this.connections) if (c.vantage.id === id) revoke(c);
   };
 
   constructor(
@@ -104,11 +120,14 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private attach(ws: WebSocket, vantage: Vantage, token: string, session: string): void {
-    const connection: AgentConnection = { ws, vantage, session, box: agentSecretBox(token, vantage.id), assigned: new Map(), assignmentHash: '', alive: true };
+    const connection: AgentConnection = {
+      ws, vantage, session, box: agentSecretBox(token, vantage.id), assigned: new Map(), assignmentHash: '', alive: true,
+      ready: Promise.resolve(), queue: Promise.resolve(), waiting: 0,
+    };
     this.connections.add(connection);
     this.logger.log(`agent of vantage ${vantage.name} connected`);
     ws.on('pong', () => (connection.alive = true));
-    ws.on('message', (data: RawData, isBinary: boolean) => void this.receive(connection, data, isBinary).catch((e: unknown) => this.logger.warn(`agent message: ${String(e)}`)));
+    ws.on('message', (data: RawData, isBinary: boolean) => this.enqueue(connection, data, isBinary));
     ws.on('close', () => {
       this.connections.delete(connection);
       this.logger.log(`agent of vantage ${vantage.name} disconnected`);
@@ -116,7 +135,26 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
       if (!this.stopping) void this.vantages.releaseSession(vantage.id, session).catch(() => undefined);
     });
     ws.on('error', () => undefined);
-    void this.pushAssignment(connection).catch((e: unknown) => this.logger.warn(`assignment of ${vantage.name}: ${String(e)}`));
+    connection.ready = this.pushAssignment(connection).catch((e: unknown) => this.logger.warn(`assignment of ${vantage.name}: ${String(e)}`));
+  }
+
+  /** One message at a time per agent, after its first assignment; a backlog beyond a few messages closes it. */
+  private enqueue(c: AgentConnection, data: RawData, isBinary: boolean): void {
+    if (c.waiting >= MAX_WAITING_MESSAGES) {
+      this.logger.warn(`agent of vantage ${c.vantage.name} sends faster than its results can be stored: closed (it resends what was not acknowledged)`);
+      c.ws.close(CLOSE_TOO_FAST, 'too many messages waiting; slow down');
+      return;
+    }
+    c.waiting += 1;
+    c.queue = c.queue
+      .then(() => c.ready)
+      .then(() => this.receive(c, data, isBinary))
+      .catch((e: unknown) => {
+        // Not acknowledged: the agent keeps the batch and sends it again after it reconnects.
+        this.logger.warn(`agent message from ${c.vantage.name} not handled: ${e instanceof Error ? e.message : String(e)}; connection closed, the agent will resend`);
+        c.ws.close(CLOSE_TRY_AGAIN, 'could not store; try again');
+      })
+      .finally(() => (c.waiting -= 1));
   }
 
   /** Every second: revoked vantages closed, leases renewed, dead sockets dropped, assignments re-sent when changed. */
@@ -127,7 +165,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     const live = await this.vantages.stillLive(all.map((c) => c.vantage.id));
     for (const c of all) {
       if (!live.has(c.vantage.id)) {
-        c.ws.close(CLOSE_REVOKED, 'vantage revoked');
+        revoke(c);
         continue;
       }
       if (this.sweeps % PING_EVERY_SWEEPS === 0) {
@@ -166,6 +204,8 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async receive(c: AgentConnection, data: RawData, isBinary: boolean): Promise<void> {
+    // Closing (revoked, replaced, too fast): nothing it still sends counts.
+    if (c.ws.readyState !== c.ws.OPEN) return;
     const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
     let message: AgentMessage;
     try {
@@ -213,7 +253,8 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
           at: r.at,
           status: r.status as InboundResult['status'],
           latencyMs: typeof r.latencyMs === 'number' && Number.isFinite(r.latencyMs) ? Math.max(0, r.latencyMs) : 0,
-          reason: String(r.reason ?? '').slice(0, 1000),
+          // Storable: one NUL in a target's answer would make PostgreSQL refuse the whole batch.
+          reason: storable(String(r.reason ?? '').slice(0, 1000)),
           // Late results (buffered offline, or older than two intervals) complete history; they never vote to open.
           replayed: r.replayed === true || now - r.at > Math.max(10_000, 2 * assigned.intervalMs),
         });
@@ -231,6 +272,16 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     this.logger.warn(`refused ${count} result(s) from vantage ${c.vantage.name}: ${why}`);
     await this.vantages.countRefused(c.vantage.id, count, why);
   }
+}
+
+/**
+ * A revoked vantage is told why (close code 4403) and heard no more from that instant (`receive` ignores a socket
+ * that is not open); a client that does not finish the close handshake is cut after a second rather than the
+ * library's 30 s.
+ */
+function revoke(c: AgentConnection): void {
+  c.ws.close(CLOSE_REVOKED, 'vantage revoked');
+  setTimeout(() => c.ws.terminate(), 1000).unref();
 }
 
 function send(ws: WebSocket, message: ServerMessage): void {

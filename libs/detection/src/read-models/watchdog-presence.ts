@@ -37,6 +37,6 @@ export class WatchdogPresence implements OnApplicationBootstrap, OnModuleDestroy
       [(3 * this.config.watchdogHeartbeatMs) / 1000],
     );
     if (!row || !row.monitors || row.live > 0) return this.sight!.sees('watchdogs');
-    this.sight!.blind('watchdogs', row.last ? `no watchdog has reported since ${new Date(row.last).toISOString()}` : 'no watchdog is running', row.last ? new Date(row.last) : new Date());
+    this.sight!.blind('watchdogs', row.last ? 'no watchdog is reporting' : 'no watchdog is running', row.last ? new Date(row.last) : new Date());
   }
 }

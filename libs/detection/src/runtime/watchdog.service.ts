@@ -238,7 +238,8 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     const shortest = Math.min(...probedHere.map((t) => t.monitor.intervalMs));
     const silentMs = now - this.lastProbeAt;
     if (silentMs > Math.max(PROBE_STALL_MIN_MS, 3 * shortest)) {
-      this.sight.blind('probes', `no probe has completed for ${Math.round(silentMs / 1000)} s (${probedHere.length} monitors probed by this watchdog)`, new Date(this.lastProbeAt));
+      this.sight.blind('probes', 'a watchdog\'s probes have stopped completing', new Date(this.lastProbeAt));
+      this.logger.warn(`no probe has completed for ${Math.round(silentMs / 1000)} s (${probedHere.length} monitors probed by this watchdog)`);
     } else this.sight.sees('probes');
   }
 

@@ -97,11 +97,17 @@ export class MysqlAdmin {
   async stopReceiving(sourceGone = false): Promise<void> {
     const previous = sourceGone && this.flavor === 'mariadb' ? await this.killConnTimeout() : undefined;
     const shorten = previous !== undefined && previous > 1;
-    if (shorten) await this.connection.query('SET GLOBAL rpl_semi_sync_slave_kill_conn_timeout = 1');
+    // Best effort: a server that refuses the SET still stops, only more slowly.
+    const lowered = shorten && (await this.connection.query('SET GLOBAL rpl_semi_sync_slave_kill_conn_timeout = 1').then(() => true, () => false));
     try {
       await this.connection.query(`${stopReplicaSql(this.flavor)} IO_THREAD`);
     } finally {
-      if (shorten) await this.connection.query('SET GLOBAL rpl_semi_sync_slave_kill_conn_timeout = ?', [previous]).catch(() => undefined);
+      if (lowered) {
+        await this.connection.query('SET GLOBAL rpl_semi_sync_slave_kill_conn_timeout = ?', [previous]).catch((error: unknown) => {
+          // Harmless to replication (it only shortens a later STOP's goodbye), but not what the operator configured.
+          console.warn(`rpl_semi_sync_slave_kill_conn_timeout left at 1 (was ${previous}): ${error instanceof Error ? error.message : String(error)}`);
+        });
+      }
     }
   }
 

@@ -82,6 +82,8 @@ interface Pooled {
   client: SshClient;
   users: number;
   idle?: NodeJS.Timeout;
+  /** Out of the pool (a command on it timed out): ended when the last command still on it finishes. */
+  retired?: boolean;
 }
 
 /** Open direct sessions by host address, port, user, credentials and pinned key: a changed pin never reuses one. */
@@ -134,17 +136,20 @@ async function lease(target: SshTarget, timeoutMs: number): Promise<Lease> {
       done = true;
       entry.users -= 1;
       if (entry.users > 0) return;
+      if (entry.retired) return void entry.client.end();
       entry.idle = setTimeout(() => {
         if (sessions.get(key) === entry) sessions.delete(key);
         entry.client.end();
       }, IDLE_MS).unref();
     },
+    // Never handed out again; ended now only if no other command is running on it (their channels stay intact).
     discard: () => {
       if (done) return;
       done = true;
       entry.users -= 1;
+      entry.retired = true;
       if (sessions.get(key) === entry) sessions.delete(key);
-      entry.client.end();
+      if (entry.users === 0) entry.client.end();
     },
   };
 }
@@ -195,6 +200,7 @@ class ChannelRefused extends Error {}
 function execOn(session: Lease, command: string, timeoutMs: number, opts: SshExecOptions): Promise<SshResult> {
   const { client } = session;
   return new Promise((resolve, reject) => {
+    let channel: ClientChannel | undefined;
     let settled = false;
     const finish = (error: Error | undefined, result?: SshResult): void => {
       if (settled) return;
@@ -202,6 +208,16 @@ function execOn(session: Lease, command: string, timeoutMs: number, opts: SshExe
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', abort);
       client.off('error', failed);
+      // Ending a command early (timeout, abort): kill it on the host too — without a terminal, closing the channel
+      // alone may leave it running there.
+      if (error && channel) {
+        try {
+          channel.signal('KILL');
+        } catch {
+          // The server does not take signals, or the channel is gone: closing it is all there is.
+        }
+        channel.close();
+      }
       // A command that ended by itself leaves the session usable, and so does a refused channel (others may be
       // running on it; a dropped session has left the pool by itself); a timeout or an abort ends it, and the command.
       if (error && !(error instanceof ChannelRefused)) session.discard();
@@ -213,14 +229,28 @@ function execOn(session: Lease, command: string, timeoutMs: number, opts: SshExe
     const abort = (): void => finish(new Error('aborted'));
     const timer = setTimeout(() => finish(new Error(`command timed out after ${timeoutMs} ms`)), timeoutMs);
     opts.signal?.addEventListener('abort', abort, { once: true });
+    // Aborted while the session was being opened (the listener above does not fire for a past abort).
+    if (opts.signal?.aborted) return abort();
     client.on('error', failed);
     try {
       client.exec(command, (error, stream: ClientChannel) => {
         if (error) return finish(new ChannelRefused(error.message));
+        channel = stream;
+        if (settled) {
+          // Given up (timeout, abort) while the channel was opening: the command has just started; stop it.
+          try {
+            stream.signal('KILL');
+          } catch {
+            // As below: closing is all there is.
+          }
+          return void stream.close();
+        }
         const capture = new OutputCapture(opts.onData);
         stream.on('data', capture.take('stdout'));
         stream.stderr.on('data', capture.take('stderr'));
-        stream.on('close', (code: number | null, sig: string | null) => finish(undefined, { exitCode: code ?? null, signal: sig ?? null, ...capture.out }));
+        // A channel that closes with neither an exit status nor a signal lost its session: an error, not a result.
+        stream.on('close', (code: number | null | undefined, sig: string | null | undefined) =>
+          code === undefined && sig === undefined ? finish(new Error('SSH session lost before the command ended')) : finish(undefined, { exitCode: code ?? null, signal: sig ?? null, ...capture.out }));
         stream.end(opts.stdin ?? '');
       });
     } catch (error) {

@@ -94,17 +94,19 @@ export class RunWorker implements OnApplicationBootstrap, OnModuleDestroy {
     // already have lost the run to another replica, so from then on it performs nothing — the step under way is
     // aborted (its command killed), and nothing more is written. Counted from the last renewal the database
     // confirmed, not from the request: a renewal that hangs must not keep the run alive here.
-    let heldUntil = Date.now() + this.config.runLeaseMs;
+    // Monotonic time: a wall-clock step must not stretch the lease here. One renewal interval of margin (more would
+    // stand down a worker whose renewals are merely slow under load).
+    let heldUntil = performance.now() + this.config.runLeaseMs;
     let renewing = false;
     const renewal = setInterval(() => {
-      if (Date.now() > heldUntil - every) {
+      if (performance.now() > heldUntil - every) {
         if (!controller.signal.aborted) this.logger.warn(`run ${claim.runId}: lease not renewed (database unreachable?); standing down before another watchdog may take it over`);
         controller.abort(new LostClaim('stood down: the lease could not be renewed'));
         return;
       }
       if (renewing) return;
       renewing = true;
-      const asked = Date.now();
+      const asked = performance.now();
       this.store.renew(claim, this.config.runLeaseMs)
         .then((held) => (held ? (heldUntil = asked + this.config.runLeaseMs) : controller.abort(new LostClaim())), () => undefined)
         .finally(() => (renewing = false));
