@@ -14,7 +14,11 @@ export interface DirtyState {
 
 const UPSERT_STATES = `
   INSERT INTO monitor_states (monitor_id, tenant_id, health, since, flapping, reason, last_result_at, last_status, last_latency_ms, last_reason, detector)
-  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::boolean[], $6::text[], $7::timestamptz[], $8::text[], $9::real[], $10::text[], $11::jsonb[])
+  SELECT u.* FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::boolean[], $6::text[], $7::timestamptz[], $8::text[], $9::real[], $10::text[], $11::jsonb[])
+    AS u(monitor_id, tenant_id, health, since, flapping, reason, last_result_at, last_status, last_latency_ms, last_reason, detector)
+  -- A monitor purged meanwhile has nothing left to record (and its row would violate the foreign key).
+  WHERE EXISTS (SELECT 1 FROM monitors m WHERE m.id = u.monitor_id)
+  ORDER BY u.monitor_id
   ON CONFLICT (monitor_id) DO UPDATE SET health = excluded.health, since = excluded.since, flapping = excluded.flapping,
     reason = excluded.reason, last_result_at = excluded.last_result_at, last_status = excluded.last_status,
     last_latency_ms = excluded.last_latency_ms, last_reason = excluded.last_reason, detector = excluded.detector`;
@@ -76,8 +80,12 @@ export class StateStore {
     const latest = new Map(batch.map((b) => [b.dirty.monitor.id, b.dirty]));
     await this.dataSource.transaction(async (manager) => {
       await manager.query(
+        // A change of a monitor purged since (its owner deleted it with its history) is dropped, not retried for ever:
+        // one such row would fail every later batch of this watchdog, and with it every incident it would open.
         `INSERT INTO monitor_state_changes (tenant_id, monitor_id, at, effective_at, from_health, to_health, flapping, reason)
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[], $7::boolean[], $8::text[])`,
+         SELECT u.* FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[], $7::boolean[], $8::text[])
+           AS u(tenant_id, monitor_id, at, effective_at, from_health, to_health, flapping, reason)
+          WHERE EXISTS (SELECT 1 FROM monitors m WHERE m.id = u.monitor_id)`,
         [
           batch.map((b) => b.dirty.monitor.tenantId), batch.map((b) => b.dirty.monitor.id), batch.map((b) => new Date(b.change.at)),
           batch.map((b) => new Date(b.change.effectiveAt)), batch.map((b) => b.change.from), batch.map((b) => b.change.to),

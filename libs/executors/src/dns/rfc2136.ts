@@ -29,6 +29,8 @@ export function fqdn(name: string, zone: string): string {
   const z = zone.replace(/\.$/, '');
   if (name === '@') return `${z}.`;
   if (name.endsWith('.')) return name;
+  // No zone (a CNAME's target): the name is already complete.
+  if (!z) return `${name}.`;
   return name === z || name.endsWith(`.${z}`) ? `${name}.` : `${name}.${z}.`;
 }
 
