@@ -12,7 +12,10 @@ describe('k-of-N by rendezvous hashing', () => {
   it('spreads keys evenly: each of 5 vantages is chosen for about 2/5 of the keys at k = 2', () => {
     const counts = new Map<string, number>();
     for (const key of keys) for (const c of chooseK(key, vantages, 2, () => true).chosen) counts.set(c, (counts.get(c) ?? 0) + 1);
-    for (const v of vantages) expect(counts.get(v)! / keys.length).toBeGreaterThan(0.33), expect(counts.get(v)! / keys.length).toBeLessThan(0.47);
+    for (const v of vantages) {
+      expect(counts.get(v)! / keys.length).toBeGreaterThan(0.33);
+      expect(counts.get(v)! / keys.length).toBeLessThan(0.47);
+    }
   });
 
   it('an impaired vantage is replaced by the next healthy one of each key; no other key moves', () => {
