@@ -171,7 +171,9 @@ function aggregateVoters(vantages: Record<string, VantageState>, voters: readonl
   const degraded = fresh.filter(([, v]) => v.verdict === 'degraded');
   if (degraded.length) return { health: 'degraded', reason: `degraded — ${explained}` };
   const up = fresh.filter(([, v]) => v.verdict === 'up');
-  if (up.length) return { health: 'up', reason: up[0]![1].reason };
+  // Up needs no story, except who is not voting: an operator reading "up" must know it rests on fewer vantages.
+  const notVoting = Object.keys(policy.excluded ?? {}).length ? ` — ${unreachable}${explained}` : '';
+  if (up.length) return { health: 'up', reason: `${up[0]![1].reason}${notVoting}` };
   return { health: 'unknown', reason: `no fresh result from any vantage — ${explained}` };
 }
 
