@@ -50,6 +50,9 @@ describe('an agent killed: its k-of-N monitors re-assigned to healthy vantages',
     web = (await api.tenant('web')).token;
     const host = (await api.ok<{ createHost: { id: string } }>('mutation { createHost(input: {name: "web1", addresses: ["127.0.0.1"]}) { id } }', {}, web)).createHost.id;
     const service = (await api.ok<{ createService: { id: string } }>(`mutation { createService(input: {name: "www", type: web, hostId: "${host}"}) { id } }`, {}, web)).createService.id;
+    // Bad input names the field: k above the vantages it chooses from, a quorum above k.
+    await api.fails('mutation { setVantageDefaults(input: {count: 4}) }', {}, web, { code: 'VALIDATION_FAILED', field: 'input.count' });
+    await api.fails('mutation { setVantageDefaults(input: {count: 2, quorum: 3}) }', {}, web, { code: 'VALIDATION_FAILED', field: 'input.quorum' });
     await api.ok('mutation { setVantageDefaults(input: {count: 2, quorum: 2}) }', {}, web);
     for (let i = 0; i < 8; i++) {
       await api.ok(`mutation { createMonitor(input: {name: "www ${i}", type: http, hostId: "${host}", serviceId: "${service}", config: {url: "${target.url}/${i}"}, intervalMs: 1000, timeoutMs: 500}) { id } }`, {}, web);

@@ -104,14 +104,14 @@ export class VantageHealthEvaluator {
 
   /** Every vantage's latest result per monitor, where fresh (the detectors' states, as the watchdogs saved them). */
   private async freshEntries(now: number): Promise<FreshEntry[]> {
-    const rows: { monitor_id: string; tenant_id: string; vantage: string; status: FreshEntry['status'] }[] = await this.dataSource.query(
-      `SELECT s.monitor_id, s.tenant_id, v.key AS vantage, v.value->>'streakStatus' AS status
+    const rows: { monitor_id: string; tenant_id: string; vantage: string; status: FreshEntry['status']; at: number; since: number }[] = await this.dataSource.query(
+      `SELECT s.monitor_id, s.tenant_id, v.key AS vantage, v.value->>'streakStatus' AS status, (v.value->>'at')::float8 AS at, (v.value->>'streakSince')::float8 AS since
          FROM monitor_states s JOIN monitors m ON m.id = s.monitor_id AND m.enabled AND m.deleted_at IS NULL
         CROSS JOIN LATERAL jsonb_each(s.detector->'vantages') v
         WHERE (v.value->>'at')::float8 > $1`,
       [now - IMPAIRMENT_FRESH_MS],
     );
-    return rows.map((r) => ({ monitorId: r.monitor_id, tenantId: r.tenant_id, vantage: r.vantage, status: r.status }));
+    return rows.map((r) => ({ monitorId: r.monitor_id, tenantId: r.tenant_id, vantage: r.vantage, status: r.status, at: Number(r.at), since: Number(r.since) }));
   }
 }
 

@@ -80,12 +80,13 @@ describe('impaired vantages: its own network (≥ 80 % of at least 3 targets fai
 });
 
 describe('evidence from the detectors’ fresh entries', () => {
+  const at = { at: 5000, since: 1000 };
   const entries = [
-    { monitorId: 'm1', tenantId: 'A', vantage: 'agent', status: 'down' as const },
-    { monitorId: 'm1', tenantId: 'A', vantage: 'central', status: 'up' as const },
-    { monitorId: 'm2', tenantId: 'A', vantage: 'agent', status: 'down' as const },
-    { monitorId: 'm3', tenantId: 'B', vantage: 'agent', status: 'up' as const },
-    { monitorId: 'm3', tenantId: 'B', vantage: 'central', status: 'down' as const },
+    { monitorId: 'm1', tenantId: 'A', vantage: 'agent', status: 'down' as const, ...at },
+    { monitorId: 'm1', tenantId: 'A', vantage: 'central', status: 'up' as const, ...at },
+    { monitorId: 'm2', tenantId: 'A', vantage: 'agent', status: 'down' as const, ...at },
+    { monitorId: 'm3', tenantId: 'B', vantage: 'agent', status: 'up' as const, ...at },
+    { monitorId: 'm3', tenantId: 'B', vantage: 'central', status: 'down' as const, ...at },
   ];
 
   it('per target: failing from it, how many others look and see it up', () => {
@@ -94,6 +95,14 @@ describe('evidence from the detectors’ fresh entries', () => {
       { failing: true, othersFresh: 0, othersUp: 0 },
       { failing: false, othersFresh: 1, othersUp: 0 },
     ]);
+  });
+
+  it('a second opinion older than the vantage’s own run (an old replica before a takeover) contradicts nothing', () => {
+    const old = [
+      { monitorId: 'm1', tenantId: 'A', vantage: 'w2', status: 'down' as const, at: 9000, since: 6000 },
+      { monitorId: 'm1', tenantId: 'A', vantage: 'w1', status: 'up' as const, at: 5000, since: 0 },
+    ];
+    expect(evidenceFor({ name: 'w2', tenantId: null }, old)).toEqual([{ failing: true, othersFresh: 0, othersUp: 0 }]);
   });
 
   it('a private vantage is judged on its own tenant’s monitors only (names repeat across tenants)', () => {

@@ -110,6 +110,9 @@ export interface FreshEntry {
   tenantId: string;
   vantage: string;
   status: 'up' | 'degraded' | 'down';
+  /** Its latest result, and when its current run of identical results began. */
+  at: number;
+  since: number;
 }
 
 /**
@@ -128,7 +131,9 @@ export function evidenceFor(vantage: { name: string; tenantId: string | null }, 
   for (const list of byMonitor.values()) {
     const own = list.find((e) => e.vantage === vantage.name);
     if (!own) continue;
-    const others = list.filter((e) => e.vantage !== vantage.name);
+    // A second opinion counts only if given since this vantage began seeing what it sees: an old replica's "up" from
+    // before a takeover, or anyone's from before the failures began, contradicts nothing.
+    const others = list.filter((e) => e.vantage !== vantage.name && e.at >= own.since);
     evidence.push({ failing: own.status === 'down', othersFresh: others.length, othersUp: others.filter((e) => e.status !== 'down').length });
   }
   return evidence;
