@@ -1,3 +1,4 @@
+import { ImpairedVantages1796072731971 } from './1796072731971-impaired-vantages.js';
 import { Vantages1796070110847 } from './1796070110847-vantages.js';
 import { FailoverDecisions1796060000000 } from './1796060000000-failover-decisions.js';
 import { IncidentOutbox1796054600000 } from './1796054600000-incident-outbox.js';
@@ -46,5 +47,6 @@ export const allMigrations = [
   FailoverDecisions1796060000000,
   DemoAndMailCatcher1796070000000,
   Vantages1796070110847,
+  ImpairedVantages1796072731971,
 ];
 export { lendMigrationSealer, type MigrationSealer } from './migration-secrets.js';

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { assertUuid, VigiaException } from '#lib/common';
 import { MonitorsService } from '#lib/inventory';
 import type { Principal } from '#lib/tenancy';
+import { chooseK } from './rendezvous.js';
 import { VantagesService } from './vantages.service.js';
 import type { Vantage } from './entities/vantage.entity.js';
 
@@ -10,14 +11,25 @@ import type { Vantage } from './entities/vantage.entity.js';
 export interface AssignmentInputData {
   vantageIds?: string[] | null;
   quorum?: number | null;
+  /** k of them, chosen per monitor by rendezvous hashing over the healthy ones (null: all of them). */
+  count?: number | null;
 }
 
 /** A monitor's assignment as the watchdog uses it: who votes and how many must agree. */
 export interface ResolvedAssignment {
-  /** The central watchdogs probe it (as one voter: whichever replica owns the monitor). */
+  /** The central watchdogs probe it (as one voter: whichever replica owns the monitor) — voting, or impaired and observing. */
   central: boolean;
-  /** Remote agents that probe it, by id and the name they vote under. */
+  /** Why the central tier does not vote on it now (impaired), else null. */
+  centralImpaired: string | null;
+  /** Remote agents that vote on it, by id and the name they vote under. */
   agents: { id: string; name: string }[];
+  /**
+   * Assigned agents that are impaired: they keep probing it (so their recovery is seen, and the monitor moves back
+   * to them) but do not vote; why, for every verdict.
+   */
+  observers: { id: string; name: string; reason: string }[];
+  /** k of the candidates by rendezvous hashing over the healthy ones; null: all of them. */
+  count: number | null;
   /** Vantages that must confirm `down` (majority already turned into a count). */
   quorum: number;
   /** As configured: a count, or null for a majority. */
@@ -31,29 +43,81 @@ interface AssignmentRow {
   tenant_id: string;
   vantage_ids: string[] | null;
   quorum: number | null;
+  vantage_count: number | null;
   inherited: boolean;
 }
+
+/** Impaired vantages by id, with why; and the central tier's impairment (null: it votes). */
+export interface VantageImpairments {
+  impaired: ReadonlyMap<string, string>;
+  central: string | null;
+}
+
+export const NO_IMPAIRMENTS: VantageImpairments = { impaired: new Map(), central: null };
+
+/** The rendezvous key of the central tier (one candidate, whichever replica owns the monitor). */
+const CENTRAL_TIER = '*central';
 
 interface VantageRow {
   id: string;
   tenant_id: string | null;
   name: string;
   central: boolean;
+  impaired_reason?: string | null;
+}
+
+/** The impaired agents, and whether the central tier is (as seen by the watchdog `centralName`, or every central one). */
+export function impairmentsOf(live: VantageRow[], centralName?: string): VantageImpairments {
+  const impaired = new Map(live.filter((v) => !v.central && v.impaired_reason).map((v) => [v.id, v.impaired_reason!]));
+  const centrals = live.filter((v) => v.central && (centralName === undefined || v.name === centralName));
+  const central = centrals.length > 0 && centrals.every((v) => v.impaired_reason) ? centrals.map((v) => `${v.name}: ${v.impaired_reason}`).join('; ') : null;
+  return { impaired, central };
 }
 
 export function majority(voters: number): number {
   return Math.floor(voters / 2) + 1;
 }
 
-/** Resolves an assignment against the live vantages: who votes, and the quorum as a count. */
-export function resolveAssignment(row: { vantage_ids: string[] | null; quorum: number | null; tenant_id: string; inherited: boolean }, live: VantageRow[]): ResolvedAssignment {
+/**
+ * Resolves an assignment against the live vantages and their health: who votes, who only observes (impaired), and
+ * the quorum as a count. The quorum follows what was *assigned* (a count, or a majority of the assigned vantages),
+ * never the healthy ones: an impaired vantage makes a quorum unreachable (the detector says so and stays suspect),
+ * it never lowers it — one place's opinion must not decide where the operator asked for two. With k of N, an
+ * impaired vantage's place goes to the next healthy one of the monitor's rendezvous ranking, so the quorum stays
+ * reachable while enough platform vantages are healthy.
+ */
+export function resolveAssignment(
+  row: { monitor_id: string; vantage_ids: string[] | null; quorum: number | null; vantage_count?: number | null; tenant_id: string; inherited: boolean },
+  live: VantageRow[],
+  health: VantageImpairments = NO_IMPAIRMENTS,
+): ResolvedAssignment {
   const usable = live.filter((v) => v.tenant_id === null || v.tenant_id === row.tenant_id);
   const chosen = row.vantage_ids === null ? usable.filter((v) => v.tenant_id === null) : usable.filter((v) => row.vantage_ids!.includes(v.id));
-  const central = row.vantage_ids === null || chosen.some((v) => v.central);
-  const agents = chosen.filter((v) => !v.central).map((v) => ({ id: v.id, name: v.name }));
-  const voters = (central ? 1 : 0) + agents.length;
-  const quorum = row.quorum ?? majority(voters);
-  return { central, agents, quorum: Math.max(1, Math.min(quorum, Math.max(voters, 1))), configuredQuorum: row.quorum, inherited: row.inherited };
+  const centralCandidate = row.vantage_ids === null || chosen.some((v) => v.central);
+  const agentsById = new Map(chosen.filter((v) => !v.central).map((v) => [v.id, v]));
+  const candidates = [...(centralCandidate ? [CENTRAL_TIER] : []), ...agentsById.keys()];
+  const why = (c: string): string | undefined => (c === CENTRAL_TIER ? (health.central ?? undefined) : health.impaired.get(c));
+  const count = row.vantage_count ?? null;
+  const k = count === null ? candidates.length : Math.min(count, candidates.length);
+  const picked = count === null
+    ? { chosen: candidates.filter((c) => !why(c)), displaced: candidates.filter((c) => why(c)) }
+    : chooseK(row.monitor_id, candidates, k, (c) => !why(c));
+  const agents = picked.chosen.filter((c) => c !== CENTRAL_TIER).map((id) => ({ id, name: agentsById.get(id)!.name }));
+  const observers = picked.displaced.filter((c) => c !== CENTRAL_TIER).map((id) => ({ id, name: agentsById.get(id)!.name, reason: why(id)! }));
+  const centralVotes = picked.chosen.includes(CENTRAL_TIER);
+  const centralObserves = picked.displaced.includes(CENTRAL_TIER);
+  const assigned = Math.max(k, 1);
+  const quorum = row.quorum ?? majority(assigned);
+  return {
+    central: centralVotes || centralObserves,
+    centralImpaired: centralObserves ? health.central : null,
+    agents,
+    observers,
+    count,
+    quorum: Math.max(1, Math.min(quorum, assigned)),
+    configuredQuorum: row.quorum,
+    inherited: row.inherited,
+  };
 }
 
 /**
@@ -85,6 +149,11 @@ export class VantageAssignments {
       }
       voters = (found.some((v) => v.central) ? 1 : 0) + new Set(found.filter((v) => !v.central).map((v) => v.id)).size;
     }
+    const count = input.count ?? null;
+    if (count !== null && (count < 1 || count > voters)) {
+      throw VigiaException.invalid('input.count', `must be between 1 and the ${voters} vantage(s) it chooses from (or leave it out for all of them)`);
+    }
+    if (count !== null) voters = count;
     const quorum = input.quorum ?? null;
     if (quorum !== null && quorum < 1) throw VigiaException.invalid('input.quorum', 'must be at least 1 (or leave it out for a majority)');
     if (quorum !== null && quorum > voters) {
@@ -99,9 +168,9 @@ export class VantageAssignments {
     } else {
       await this.validate(principal, input);
       await this.dataSource.query(
-        `INSERT INTO monitor_vantages (monitor_id, tenant_id, vantage_ids, quorum, updated_at) VALUES ($1, $2, $3, $4, now())
-         ON CONFLICT (monitor_id) DO UPDATE SET vantage_ids = excluded.vantage_ids, quorum = excluded.quorum, updated_at = now()`,
-        [monitor.id, principal.tenantId, input.vantageIds ? [...new Set(input.vantageIds)] : null, input.quorum ?? null],
+        `INSERT INTO monitor_vantages (monitor_id, tenant_id, vantage_ids, quorum, vantage_count, updated_at) VALUES ($1, $2, $3, $4, $5, now())
+         ON CONFLICT (monitor_id) DO UPDATE SET vantage_ids = excluded.vantage_ids, quorum = excluded.quorum, vantage_count = excluded.vantage_count, updated_at = now()`,
+        [monitor.id, principal.tenantId, input.vantageIds ? [...new Set(input.vantageIds)] : null, input.quorum ?? null, input.count ?? null],
       );
     }
     // The watchdogs reload a monitor when its row changes (their fingerprint reads monitors.updated_at too).
@@ -114,28 +183,38 @@ export class VantageAssignments {
     } else {
       await this.validate(principal, input);
       await this.dataSource.query(
-        `INSERT INTO tenant_vantage_defaults (tenant_id, vantage_ids, quorum, updated_at) VALUES ($1, $2, $3, now())
-         ON CONFLICT (tenant_id) DO UPDATE SET vantage_ids = excluded.vantage_ids, quorum = excluded.quorum, updated_at = now()`,
-        [principal.tenantId, input.vantageIds ? [...new Set(input.vantageIds)] : null, input.quorum ?? null],
+        `INSERT INTO tenant_vantage_defaults (tenant_id, vantage_ids, quorum, vantage_count, updated_at) VALUES ($1, $2, $3, $4, now())
+         ON CONFLICT (tenant_id) DO UPDATE SET vantage_ids = excluded.vantage_ids, quorum = excluded.quorum, vantage_count = excluded.vantage_count, updated_at = now()`,
+        [principal.tenantId, input.vantageIds ? [...new Set(input.vantageIds)] : null, input.quorum ?? null, input.count ?? null],
       );
     }
   }
 
-  /** The effective assignment of each of these monitors that has one (its own, else its tenant's default). */
-  async resolve(monitorIds: string[]): Promise<Map<string, ResolvedAssignment>> {
+  /**
+   * The effective assignment of each of these monitors that has one (its own, else its tenant's default), against
+   * the vantages' health now. `centralName`: the watchdog asking (the central tier is impaired when it is); omitted
+   * (the API's view), the tier is impaired only when every central watchdog is.
+   */
+  async resolve(monitorIds: string[], centralName?: string): Promise<Map<string, ResolvedAssignment>> {
     const found = new Map<string, ResolvedAssignment>();
     if (!monitorIds.length) return found;
     const rows: AssignmentRow[] = await this.dataSource.query(
       `SELECT m.id AS monitor_id, m.tenant_id, coalesce(mv.vantage_ids, CASE WHEN mv.monitor_id IS NULL THEN d.vantage_ids END) AS vantage_ids,
-              CASE WHEN mv.monitor_id IS NULL THEN d.quorum ELSE mv.quorum END AS quorum, (mv.monitor_id IS NULL) AS inherited
+              CASE WHEN mv.monitor_id IS NULL THEN d.quorum ELSE mv.quorum END AS quorum,
+              CASE WHEN mv.monitor_id IS NULL THEN d.vantage_count ELSE mv.vantage_count END AS vantage_count, (mv.monitor_id IS NULL) AS inherited
          FROM monitors m LEFT JOIN monitor_vantages mv ON mv.monitor_id = m.id LEFT JOIN tenant_vantage_defaults d ON d.tenant_id = m.tenant_id
         WHERE m.id = ANY($1::uuid[]) AND (mv.monitor_id IS NOT NULL OR d.tenant_id IS NOT NULL)`,
       [monitorIds],
     );
     if (!rows.length) return found;
-    const live: VantageRow[] = await this.dataSource.query('SELECT id, tenant_id, name, central FROM vantages WHERE revoked_at IS NULL');
-    for (const row of rows) found.set(row.monitor_id, resolveAssignment(row, live));
+    const live = await this.liveVantages();
+    const health = impairmentsOf(live, centralName);
+    for (const row of rows) found.set(row.monitor_id, resolveAssignment(row, live, health));
     return found;
+  }
+
+  private liveVantages(): Promise<VantageRow[]> {
+    return this.dataSource.query('SELECT id, tenant_id, name, central, impaired_reason FROM vantages WHERE revoked_at IS NULL');
   }
 
   async forMonitor(principal: Principal, monitorId: string): Promise<ResolvedAssignment | undefined> {
@@ -148,18 +227,23 @@ export class VantageAssignments {
     const [row]: { f: string | null }[] = await this.dataSource.query(
       `SELECT md5(coalesce((SELECT string_agg(monitor_id::text || updated_at::text, ',' ORDER BY monitor_id) FROM monitor_vantages), '')
                || '|' || coalesce((SELECT string_agg(tenant_id::text || updated_at::text, ',' ORDER BY tenant_id) FROM tenant_vantage_defaults), '')
-               || '|' || coalesce((SELECT string_agg(id::text || name, ',' ORDER BY id) FROM vantages WHERE revoked_at IS NULL AND NOT central), '')) AS f`,
+               || '|' || coalesce((SELECT string_agg(id::text || name, ',' ORDER BY id) FROM vantages WHERE revoked_at IS NULL AND NOT central), '')
+               || '|' || coalesce((SELECT string_agg(id::text, ',' ORDER BY id) FROM vantages WHERE revoked_at IS NULL AND impaired_reason IS NOT NULL), '')) AS f`,
     );
     return row?.f ?? '';
   }
 
   /**
    * The monitors one agent's vantage probes: a platform vantage's (every tenant's monitors assigned to all platform
-   * vantages or to it by name), a private vantage's (its own tenant's only, named).
+   * vantages or to it by name), a private vantage's (its own tenant's only, named) — of those, the ones it votes on or
+   * observes (k of N by rendezvous: only the monitors whose choice includes it, or that it was displaced from).
    */
   async monitorsOf(vantage: Pick<Vantage, 'id' | 'tenantId'>): Promise<string[]> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT m.id FROM monitors m JOIN hosts h ON h.id = m.host_id
+    const rows: AssignmentRow[] = await this.dataSource.query(
+      `SELECT m.id AS monitor_id, m.tenant_id, coalesce(mv.vantage_ids, CASE WHEN mv.monitor_id IS NULL THEN d.vantage_ids END) AS vantage_ids,
+              CASE WHEN mv.monitor_id IS NULL THEN d.quorum ELSE mv.quorum END AS quorum,
+              CASE WHEN mv.monitor_id IS NULL THEN d.vantage_count ELSE mv.vantage_count END AS vantage_count, (mv.monitor_id IS NULL) AS inherited
+         FROM monitors m JOIN hosts h ON h.id = m.host_id
          LEFT JOIN monitor_vantages mv ON mv.monitor_id = m.id LEFT JOIN tenant_vantage_defaults d ON d.tenant_id = m.tenant_id
         WHERE m.enabled AND m.deleted_at IS NULL AND h.deleted_at IS NULL AND ($2::uuid IS NULL OR m.tenant_id = $2::uuid)
           AND CASE WHEN mv.monitor_id IS NOT NULL THEN (mv.vantage_ids IS NULL AND $2::uuid IS NULL) OR $1::uuid = ANY(mv.vantage_ids)
@@ -168,6 +252,15 @@ export class VantageAssignments {
         ORDER BY m.id`,
       [assertUuid(vantage.id, 'id'), vantage.tenantId],
     );
-    return rows.map((r) => r.id);
+    if (!rows.some((r) => r.vantage_count !== null)) return rows.map((r) => r.monitor_id);
+    const live = await this.liveVantages();
+    const health = impairmentsOf(live);
+    return rows
+      .filter((r) => {
+        if (r.vantage_count === null) return true;
+        const resolved = resolveAssignment(r, live, health);
+        return resolved.agents.some((a) => a.id === vantage.id) || resolved.observers.some((a) => a.id === vantage.id);
+      })
+      .map((r) => r.monitor_id);
   }
 }

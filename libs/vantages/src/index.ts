@@ -1,7 +1,10 @@
 // Vantages: places probes run from (central watchdogs and remote agents), their tokens, per-monitor assignment and
-// quorum, and the inbox through which agents' results reach the detector.
+// quorum, the inbox through which agents' results reach the detector, and their health (impaired or not, and why).
 export { VANTAGE_ENTITIES, Vantage, VantageKind, MonitorVantages, TenantVantageDefaults, VantageResult } from './entities/index.js';
 export { VantagesService, hashVantageToken, type NewVantage, type VantageHealth } from './vantages.service.js';
-export { VantageAssignments, majority, resolveAssignment, type ResolvedAssignment, type AssignmentInputData } from './assignments.service.js';
+export { VantageAssignments, majority, resolveAssignment, impairmentsOf, NO_IMPAIRMENTS, type ResolvedAssignment, type AssignmentInputData, type VantageImpairments } from './assignments.service.js';
 export { ResultInbox, type ClaimedResult, type InboundResult } from './result-inbox.js';
+export { chooseK, rendezvousRank } from './rendezvous.js';
+export { IMPAIRMENT_BOUNDS, evidenceFor, judgeNetwork, judgeVantage, type FreshEntry, type ImpairmentBounds, type ImpairmentKind, type Judgement, type TargetEvidence, type VantageEvidence } from './health/impairment.js';
+export { VantageSubjects, VANTAGE_SUBJECT_TAG, type VantageSubject } from './health/vantage-subjects.js';
 export { VantagesModule, VantagesApiModule } from './vantages.module.js';

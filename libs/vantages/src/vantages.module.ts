@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { InventoryModule } from '#lib/inventory';
 import { VantageAssignments } from './assignments.service.js';
 import { VANTAGE_ENTITIES } from './entities/index.js';
+import { VantageSubjects } from './health/vantage-subjects.js';
 import { ResultInbox } from './result-inbox.js';
 import { MonitorVantagesResolver, VantagesResolver } from './vantages.resolver.js';
 import { VantagesService } from './vantages.service.js';
@@ -10,8 +11,8 @@ import { VantagesService } from './vantages.service.js';
 /** Vantages, their tokens, assignments and the result inbox: what the watchdog and the agent gateway use. */
 @Module({
   imports: [TypeOrmModule.forFeature(VANTAGE_ENTITIES), InventoryModule],
-  providers: [VantagesService, VantageAssignments, ResultInbox],
-  exports: [VantagesService, VantageAssignments, ResultInbox],
+  providers: [VantagesService, VantageAssignments, ResultInbox, VantageSubjects],
+  exports: [VantagesService, VantageAssignments, ResultInbox, VantageSubjects],
 })
 export class VantagesModule {}
 

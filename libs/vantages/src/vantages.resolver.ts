@@ -26,12 +26,22 @@ export class VantageAssignmentInput {
   @IsOptional() @ArrayMaxSize(50) @IsUUID('all', { each: true }) vantageIds?: string[] | null;
   @Field(() => Int, { nullable: true, description: 'Vantages that must confirm down; omitted or null: a majority of the assigned ones' })
   @IsOptional() @IsInt() @Min(1) @Max(50) quorum?: number | null;
+  @Field(() => Int, { nullable: true, description: 'Probe from k of those vantages, chosen per monitor by rendezvous hashing over the healthy ones (an impaired one is replaced by the next); omitted or null: all of them' })
+  @IsOptional() @IsInt() @Min(1) @Max(50) count?: number | null;
+}
+
+@ObjectType({ description: 'An assigned vantage that does not vote now, and why' })
+export class ImpairedVoter {
+  @Field() name: string;
+  @Field() reason: string;
 }
 
 @ObjectType({ description: 'Which vantages probe a monitor and how many must agree' })
 export class VantageAssignment {
   @Field({ description: 'The central watchdogs probe it (one voter, whichever replica owns the monitor)' }) central: boolean;
-  @Field(() => [Vantage], { description: 'The remote agents that probe it' }) agents: Vantage[];
+  @Field(() => [Vantage], { description: 'The remote agents that probe it (voting, or impaired and only observing: see `impaired`)' }) agents: Vantage[];
+  @Field(() => [ImpairedVoter], { description: 'Assigned vantages that do not vote now (impaired), with why: their monitors are decided by the healthy ones' }) impaired: ImpairedVoter[];
+  @Field(() => Int, { nullable: true, description: 'k of N: how many vantages probe it, chosen by rendezvous hashing over the healthy ones; null: all assigned' }) count: number | null;
   @Field(() => Int, { description: 'Vantages that must confirm down, now' }) quorum: number;
   @Field({ description: 'The quorum is a majority of the assigned vantages (it follows their number)' }) majority: boolean;
   @Field({ description: 'Comes from the tenant’s default' }) inherited: boolean;
@@ -83,8 +93,12 @@ export class VantagesResolver {
     const resolved = await this.assignments.forMonitor(principal, monitorId);
     if (!resolved) return null;
     const all = await this.vantages.list(principal);
-    const ids = new Set(resolved.agents.map((a) => a.id));
-    return { central: resolved.central, agents: all.filter((v) => ids.has(v.id)), quorum: resolved.quorum, majority: resolved.configuredQuorum === null, inherited: resolved.inherited };
+    const ids = new Set([...resolved.agents, ...resolved.observers].map((a) => a.id));
+    const impaired = [...(resolved.centralImpaired ? [{ name: 'central watchdogs', reason: resolved.centralImpaired }] : []), ...resolved.observers.map((o) => ({ name: o.name, reason: o.reason }))];
+    return {
+      central: resolved.central, agents: all.filter((v) => ids.has(v.id)), impaired, count: resolved.count,
+      quorum: resolved.quorum, majority: resolved.configuredQuorum === null, inherited: resolved.inherited,
+    };
   }
 }
 

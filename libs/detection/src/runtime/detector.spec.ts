@@ -172,3 +172,41 @@ describe('detector: assigned voters (vantages issue)', () => {
     expect(b.state.reason).toBe(a.state.reason);
   });
 });
+
+describe('detector: impaired vantages do not vote (vantages issue)', () => {
+  const impaired = { excluded: { agent: 'clock off by +30.0 s' } };
+  const both = (a: ProbeStatus[], b: ProbeStatus[]): Step[] => a.flatMap((s, i) => [['central', s, i * 1000] as Step, ['agent', b[i]!, i * 1000 + 100] as Step]);
+
+  it('quorum 2 with one of two vantages impaired: the other alone is suspect, "quorum unreachable", never down', () => {
+    const out = run(both(['up', 'down', 'down', 'down', 'down'], ['down', 'down', 'down', 'down', 'down']), { voters: ['central'], quorum: 2, ...impaired });
+    expect(out.healths).toEqual(['up', 'up', 'suspect', 'suspect', 'suspect', 'suspect', 'suspect', 'suspect', 'suspect', 'suspect']);
+    expect(out.changes.some((c) => c.endsWith('->down'))).toBe(false);
+    expect(out.state.reason).toMatch(/^suspect: quorum unreachable: 1 healthy of 2 assigned vantages, 2 must confirm; 1 of 1 vantages see it failing, 1 confirmed, 2 must confirm down — central: down since .*; agent: not voting, impaired \(clock off by \+30.0 s\)$/);
+  });
+
+  it('an impaired vantage’s failures do not count, even when it confirms down', () => {
+    const out = run(both(['up', 'up', 'up', 'up'], ['down', 'down', 'down', 'down']), { voters: ['central', 'b'], quorum: 1, ...impaired });
+    expect(out.state.health).toBe('up');
+  });
+
+  it('enough healthy voters left: decided as usual, the impaired one named', () => {
+    const steps = [...seq('central', ['down', 'down', 'down']), ...seq('b', ['down', 'down', 'down'], 1000, 100), ...seq('agent', ['up'], 1000, 200)];
+    const out = run(steps, { voters: ['central', 'b'], quorum: 2, ...impaired });
+    expect(out.state.health).toBe('down');
+    expect(out.state.reason).toMatch(/^down: 2 of 2 vantages confirm it \(quorum 2\) — .*agent: not voting, impaired/);
+  });
+
+  it('an outage open when a voter becomes impaired is held, and says the quorum is unreachable', () => {
+    const down = run(both(['down', 'down', 'down'], ['down', 'down', 'down']), { voters: ['central', 'agent'], quorum: 2 });
+    expect(down.state.health).toBe('down');
+    const after = run(seq('central', ['up', 'up'], 1000, 5000), { voters: ['central'], quorum: 2, ...impaired }, down.state);
+    expect(after.state.health).toBe('down');
+    expect(after.state.reason).toMatch(/^down: quorum unreachable: 1 healthy of 2 assigned vantages, 2 must confirm; held until 2 vantages confirm recovery/);
+  });
+
+  it('its only vantage impaired: unknown, never down, and says why', () => {
+    const out = run(seq('agent', ['down', 'down', 'down']), { voters: [], quorum: 1, ...impaired });
+    expect(out.state.health).toBe('unknown');
+    expect(out.state.reason).toMatch(/agent: not voting, impaired/);
+  });
+});

@@ -28,6 +28,11 @@ export interface DetectorPolicy {
    * verdict explains itself: who saw what since when, who is stale.
    */
   voters?: readonly string[];
+  /**
+   * Assigned vantages that do not vote now, and why (impaired: heartbeat late, clock off, its own network failing).
+   * Their results are kept (they show when the vantage recovers) and every verdict names them.
+   */
+  excluded?: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_POLICY: DetectorPolicy = {
@@ -112,7 +117,8 @@ function updateVantage(previous: VantageState | undefined, result: ProbeResult, 
 
 function aggregate(vantages: Record<string, VantageState>, now: number, policy: DetectorPolicy, wasDown: boolean): { health: Health; reason: string } {
   const voters = policy.voters;
-  if (voters && voters.length > 1) return aggregateVoters(vantages, voters, now, policy, wasDown);
+  const excluded = policy.excluded && Object.keys(policy.excluded).length > 0;
+  if (voters && (voters.length > 1 || excluded)) return aggregateVoters(vantages, voters, now, policy, wasDown);
   const entries = voters ? Object.entries(vantages).filter(([name]) => voters.includes(name)) : Object.entries(vantages);
   const fresh = entries.filter(([, v]) => now - v.at <= policy.vantageStaleMs);
   const down = fresh.filter(([, v]) => v.verdict === 'down');
@@ -146,28 +152,34 @@ function aggregateVoters(vantages: Record<string, VantageState>, voters: readonl
   const down = fresh.filter(([, v]) => v.verdict === 'down');
   const failing = fresh.filter(([, v]) => v.verdict === 'down' || v.streakStatus === 'down');
   const explained = explain(vantages, voters, now, policy);
-  if (down.length >= quorum) return { health: 'down', reason: `down: ${down.length} of ${voters.length} vantages confirm it (quorum ${quorum}) — ${explained}` };
+  // Fewer voters than the quorum (the others impaired): the rule the operator set cannot be met, and one place's
+  // opinion never stands in for two. Failures stay suspect, and say so; an outage already open is held (below).
+  const unreachable = voters.length < quorum ? `quorum unreachable: ${voters.length} healthy of ${voters.length + Object.keys(policy.excluded ?? {}).length} assigned vantages, ${quorum} must confirm; ` : '';
+  if (!unreachable && down.length >= quorum) return { health: 'down', reason: `down: ${down.length} of ${voters.length} vantages confirm it (quorum ${quorum}) — ${explained}` };
   if (wasDown) {
     const recovered = fresh.filter(([, v]) => v.verdict === 'up' || v.verdict === 'degraded');
     if (recovered.length < quorum) {
-      return { health: 'down', reason: `down: held until ${quorum} vantages confirm recovery (${recovered.length} of ${voters.length} do) — ${explained}` };
+      return { health: 'down', reason: `down: ${unreachable}held until ${quorum} vantages confirm recovery (${recovered.length} of ${voters.length} do) — ${explained}` };
     }
     const health = recovered.some(([, v]) => v.verdict === 'degraded') ? 'degraded' : 'up';
     return { health, reason: `${health}: ${recovered.length} of ${voters.length} vantages confirm recovery (quorum ${quorum}) — ${explained}` };
   }
   if (failing.length) {
     const confirmed = down.length ? `, ${down.length} confirmed` : '';
-    return { health: 'suspect', reason: `suspect: ${failing.length} of ${voters.length} vantages see it failing${confirmed}, ${quorum} must confirm down — ${explained}` };
+    return { health: 'suspect', reason: `suspect: ${unreachable}${failing.length} of ${voters.length} vantages see it failing${confirmed}, ${quorum} must confirm down — ${explained}` };
   }
   const degraded = fresh.filter(([, v]) => v.verdict === 'degraded');
   if (degraded.length) return { health: 'degraded', reason: `degraded — ${explained}` };
   const up = fresh.filter(([, v]) => v.verdict === 'up');
-  if (up.length) return { health: 'up', reason: up[0]![1].reason };
+  // Up needs no story, except who is not voting: an operator reading "up" must know it rests on fewer vantages.
+  const notVoting = Object.keys(policy.excluded ?? {}).length ? ` — ${unreachable}${explained}` : '';
+  if (up.length) return { health: 'up', reason: `${up[0]![1].reason}${notVoting}` };
   return { health: 'unknown', reason: `no fresh result from any vantage — ${explained}` };
 }
 
-/** Every voter in order: what it saw and since when, or that it is stale / has not reported. */
+/** Every voter in order: what it saw and since when, or that it is stale / has not reported; then who does not vote and why. */
 function explain(vantages: Record<string, VantageState>, voters: readonly string[], now: number, policy: DetectorPolicy): string {
+  const excluded = Object.entries(policy.excluded ?? {}).map(([name, why]) => `${name}: not voting, impaired (${why})`);
   return voters
     .map((name) => {
       const v = vantages[name];
@@ -176,6 +188,7 @@ function explain(vantages: Record<string, VantageState>, voters: readonly string
       const seen = v.verdict === 'down' ? 'down' : v.streakStatus === 'down' ? `failing (${v.streak}×)` : v.streakStatus;
       return `${name}: ${seen} since ${new Date(v.streakSince).toISOString()} (${v.reason})`;
     })
+    .concat(excluded)
     .join('; ');
 }
 

@@ -9,6 +9,7 @@ import { MonitorCatalog } from './monitor-catalog.js';
 import { ObservationLog } from './observation-log.js';
 import { ProbeTargets } from './probe-targets.js';
 import { StateStore } from './state-store.js';
+import { VantageHealthEvaluator } from './vantage-health.evaluator.js';
 import { WatchdogHeartbeatService } from './watchdog-heartbeat.service.js';
 import { WatchdogService } from './watchdog.service.js';
 
@@ -19,7 +20,7 @@ import { WatchdogService } from './watchdog.service.js';
  */
 @Module({
   imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, IncidentsModule, InventoryModule, VantagesModule],
-  providers: [WatchdogHeartbeatService, ObservationLog, MonitorCatalog, StateStore, WatchdogService, ProbeTargets],
+  providers: [WatchdogHeartbeatService, ObservationLog, MonitorCatalog, StateStore, WatchdogService, ProbeTargets, VantageHealthEvaluator],
   exports: [WatchdogHeartbeatService, WatchdogService],
 })
 export class WatchdogModule {}

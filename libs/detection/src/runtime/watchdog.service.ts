@@ -13,6 +13,7 @@ import { ProbeScheduler } from './probe-scheduler.js';
 import { ProbeTargets } from './probe-targets.js';
 import { RollupAggregator } from './rollup-aggregator.js';
 import { StateStore } from './state-store.js';
+import { VantageHealthEvaluator } from './vantage-health.evaluator.js';
 import { WatchdogHeartbeatService } from './watchdog-heartbeat.service.js';
 
 const FULL_REFRESH_MS = 60_000;
@@ -85,6 +86,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     private readonly vantages: VantagesService,
     private readonly assignments: VantageAssignments,
     private readonly inbox: ResultInbox,
+    private readonly vantageHealth: VantageHealthEvaluator,
     @Optional() metrics?: MetricsService,
     @Optional() private readonly sight?: Sight,
   ) {
@@ -109,6 +111,8 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       new PeriodicWorker('probe liveness', async () => this.checkProbing(), { everyMs: PROBE_LIVENESS_CHECK_MS, onError: (e) => this.warn('probe liveness', e) }),
       new PeriodicWorker('agent results', () => this.takeAgentResults(), { everyMs: 200, onError: (e) => this.warn('taking agent results', e) }),
       new PeriodicWorker('vantage beat', () => this.beatAsVantage(), { everyMs: this.config.watchdogHeartbeatMs, onError: (e) => this.warn('vantage beat', e) }),
+      // Every second: an agent gone for 5 s is judged within 6 s, and its k-of-N monitors move at the next refresh.
+      new PeriodicWorker('vantage health', () => this.vantageHealth.evaluate(), { everyMs: 1000, onError: (e) => this.warn('vantage health', e) }),
     ];
     for (const loop of this.loops) loop.start();
   }
@@ -157,19 +161,24 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       if (existing) existing.monitor = monitor;
       else this.tracked.set(monitor.id, { monitor, state: stored.get(monitor.id) ?? initialState(now), dirty: false });
     }
-    this.assign(await this.assignments.resolve(owned.map((m) => m.id)));
+    this.assign(await this.assignments.resolve(owned.map((m) => m.id), this.config.vantage));
     // A monitor assigned to agents only is not probed here; its detector still lives here (results come from the inbox).
     this.scheduler?.setMonitors(owned.filter((m) => this.assigned.get(m.id)?.assignment.central ?? true));
   }
 
-  /** Per-monitor detector policies from the assignments: the voters (this watchdog's name for the central tier) and the quorum. */
+  /**
+   * Per-monitor detector policies from the assignments: the voters (this watchdog's name for the central tier), the
+   * quorum, and the impaired vantages that still probe it but do not vote (named, with why, in every verdict).
+   */
   private assign(assignments: Map<string, ResolvedAssignment>): void {
     this.assigned = new Map();
     for (const [id, assignment] of assignments) {
-      const voters = [...(assignment.central ? [this.config.vantage] : []), ...assignment.agents.map((a) => a.name)];
-      this.assigned.set(id, { assignment, policy: { ...this.policy, quorum: assignment.quorum, voters } });
+      const voters = [...(assignment.central && !assignment.centralImpaired ? [this.config.vantage] : []), ...assignment.agents.map((a) => a.name)];
+      const excluded: Record<string, string> = Object.fromEntries(assignment.observers.map((o) => [o.name, o.reason]));
+      if (assignment.centralImpaired) excluded[this.config.vantage] = assignment.centralImpaired;
+      this.assigned.set(id, { assignment, policy: { ...this.policy, quorum: assignment.quorum, voters, excluded } });
     }
-    this.agentProbed = [...this.assigned].filter(([, a]) => a.assignment.agents.length > 0).map(([id]) => id);
+    this.agentProbed = [...this.assigned].filter(([, a]) => a.assignment.agents.length + a.assignment.observers.length > 0).map(([id]) => id);
   }
 
   /**

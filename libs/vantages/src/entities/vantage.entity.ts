@@ -48,6 +48,14 @@ export class Vantage {
   @Field(() => String, { nullable: true }) @Column({ type: 'text', nullable: true }) lastRefusal: string | null;
   @Field(() => Int, { description: 'Late results received from this vantage (buffered while cut off): history only, never a vote to open an incident' })
   @Column({ type: 'int', default: 0 }) replayedResults: number;
+  @Field(() => Date, { nullable: true, description: 'Since when it is impaired (does not vote; its monitors move to healthy vantages); null: healthy' })
+  @Column({ type: 'timestamptz', nullable: true }) impairedSince: Date | null;
+  @Field(() => String, { nullable: true, description: 'Why it is impaired: heartbeat late, clock off, most of its targets failing from it alone, never connected' })
+  @Column({ type: 'text', nullable: true }) impairedReason: string | null;
+  /** The rules that judged it impaired (heartbeat, clock, network, absent): the network rule clears with hysteresis. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" }) impairedBy: string[];
+  /** The monitor its vantage incidents are recorded on (a disabled, never-probed monitor of its home tenant), once made. */
+  @Column({ type: 'uuid', nullable: true }) subjectMonitorId: string | null;
   /** The agent connection holding this vantage (one at a time, across API replicas) and until when its lease runs. */
   @Column({ type: 'text', nullable: true }) agentSession: string | null;
   @Column({ type: 'timestamptz', nullable: true }) agentSessionUntil: Date | null;

@@ -1,0 +1,140 @@
+/**
+ * When a vantage is *impaired* — its own problem, not its targets' — and why. Pure functions over what the vantages
+ * table and the detectors' states say; the evaluator (`VantageHealthEvaluator`) feeds them every pass.
+ */
+
+/** heartbeat: late; clock: off; network: most of everything it probes fails at once while others see it up; absent: never connected. */
+export type ImpairmentKind = 'heartbeat' | 'clock' | 'network' | 'absent';
+
+export interface ImpairmentBounds {
+  /** An agent whose last heartbeat (every 2 s) is older than this is impaired: 2.5 beats, so re-assignment fits in 10 s. */
+  heartbeatLateMs: number;
+  /** Its clock minus the API's (measured at each heartbeat, one-way latency included) beyond ± this. */
+  clockSkewMs: number;
+  /** The network rule needs at least this many distinct targets with a fresh result from the vantage… */
+  minTargets: number;
+  /** …of which at least this share fail from it… */
+  failingShare: number;
+  /** …and at least this many of the failing ones seen up (or degraded) from another vantage, more than half of those cross-checked. */
+  minContradicted: number;
+  /** Once impaired by its network, it stays so until fewer than this share of its targets fail (no flapping at the edge). */
+  clearShare: number;
+}
+
+export const IMPAIRMENT_BOUNDS: ImpairmentBounds = {
+  heartbeatLateMs: 5_000,
+  clockSkewMs: 2_000,
+  minTargets: 3,
+  failingShare: 0.8,
+  minContradicted: 2,
+  clearShare: 0.5,
+};
+
+/** One target (monitor) the vantage has a fresh result for: failing from it or not, and what the other vantages see. */
+export interface TargetEvidence {
+  failing: boolean;
+  /** Other vantages with a fresh result for the same monitor. */
+  othersFresh: number;
+  /** Of those, how many see it up or degraded. */
+  othersUp: number;
+}
+
+export interface VantageEvidence {
+  /** A central watchdog: its liveness is the watchdog tier's (takeover by rendezvous), so no heartbeat rule here. */
+  central: boolean;
+  lastHeartbeatAt: number | null;
+  clockOffsetMs: number | null;
+  targets: readonly TargetEvidence[];
+  /** Why it was impaired at the last pass (the network rule has hysteresis). */
+  previously: readonly ImpairmentKind[];
+}
+
+export interface Judgement {
+  kinds: ImpairmentKind[];
+  /** Null when healthy; else every reason, for `vantages.impairedReason`, verdicts and the vantage incident. */
+  reason: string | null;
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const percent = (share: number): string => `${Math.round(share * 100)} %`;
+
+export function judgeVantage(e: VantageEvidence, now: number, bounds: ImpairmentBounds = IMPAIRMENT_BOUNDS): Judgement {
+  const kinds: ImpairmentKind[] = [];
+  const reasons: string[] = [];
+  if (!e.central && e.lastHeartbeatAt === null) {
+    kinds.push('absent');
+    reasons.push('no heartbeat yet (its agent has never connected)');
+  } else if (!e.central && e.lastHeartbeatAt !== null && now - e.lastHeartbeatAt > bounds.heartbeatLateMs) {
+    kinds.push('heartbeat');
+    reasons.push(`heartbeat late: last ${seconds(now - e.lastHeartbeatAt)} ago (bound ${seconds(bounds.heartbeatLateMs)})`);
+  }
+  // A clock measured at a heartbeat long gone says nothing about now; the heartbeat rule speaks then.
+  const beating = e.central || (e.lastHeartbeatAt !== null && now - e.lastHeartbeatAt <= bounds.heartbeatLateMs);
+  if (beating && e.clockOffsetMs !== null && Math.abs(e.clockOffsetMs) > bounds.clockSkewMs) {
+    kinds.push('clock');
+    reasons.push(`clock off by ${e.clockOffsetMs > 0 ? '+' : '-'}${seconds(Math.abs(e.clockOffsetMs))} from the API's (bound ±${seconds(bounds.clockSkewMs)})`);
+  }
+  const network = judgeNetwork(e.targets, e.previously.includes('network'), bounds);
+  if (network) {
+    kinds.push('network');
+    reasons.push(network);
+  }
+  return { kinds, reason: reasons.length ? reasons.join('; ') : null };
+}
+
+/**
+ * The signature of a vantage's own network: nearly everything it probes fails at once, while other vantages see most
+ * of those same targets working. Many targets failing from one place only is that place, not a hundred outages.
+ * Without a second opinion (targets nobody else probes) it is not judged impaired: a real mass outage seen by the only
+ * place that looks must still be reported.
+ */
+export function judgeNetwork(targets: readonly TargetEvidence[], wasImpaired: boolean, bounds: ImpairmentBounds = IMPAIRMENT_BOUNDS): string | null {
+  const sample = targets.length;
+  const failing = targets.filter((t) => t.failing);
+  if (wasImpaired) {
+    // No fresh result (its results stopped, e.g. cut from the API): no evidence of recovery, the judgement stands.
+    if (sample === 0) return 'its own network: no fresh result since it was judged impaired';
+    if (failing.length / sample >= bounds.clearShare) return `its own network: ${failing.length} of ${sample} targets still failing from it (clears below ${percent(bounds.clearShare)})`;
+    return null;
+  }
+  if (sample < bounds.minTargets || failing.length < bounds.failingShare * sample) return null;
+  const crossChecked = failing.filter((t) => t.othersFresh > 0).length;
+  const contradicted = failing.filter((t) => t.othersUp > 0).length;
+  if (contradicted < bounds.minContradicted || 2 * contradicted <= crossChecked) return null;
+  return `its own network: ${failing.length} of ${sample} targets failing from it at once (≥ ${percent(bounds.failingShare)} of at least ${bounds.minTargets}), ${contradicted} of them seen up from other vantages`;
+}
+
+/** A fresh detector entry: which vantage saw what of which monitor (of which tenant). */
+export interface FreshEntry {
+  monitorId: string;
+  tenantId: string;
+  vantage: string;
+  status: 'up' | 'degraded' | 'down';
+  /** Its latest result, and when its current run of identical results began. */
+  at: number;
+  since: number;
+}
+
+/**
+ * Per-target evidence of one vantage from every fresh detector entry. Names are unique among platform vantages and
+ * within a tenant's private ones (and never shadow each other), so a private vantage is looked up in its tenant only.
+ */
+export function evidenceFor(vantage: { name: string; tenantId: string | null }, entries: readonly FreshEntry[]): TargetEvidence[] {
+  const byMonitor = new Map<string, FreshEntry[]>();
+  for (const e of entries) {
+    if (vantage.tenantId !== null && e.tenantId !== vantage.tenantId) continue;
+    const list = byMonitor.get(e.monitorId);
+    if (list) list.push(e);
+    else byMonitor.set(e.monitorId, [e]);
+  }
+  const evidence: TargetEvidence[] = [];
+  for (const list of byMonitor.values()) {
+    const own = list.find((e) => e.vantage === vantage.name);
+    if (!own) continue;
+    // A second opinion counts only if given since this vantage began seeing what it sees: an old replica's "up" from
+    // before a takeover, or anyone's from before the failures began, contradicts nothing.
+    const others = list.filter((e) => e.vantage !== vantage.name && e.at >= own.since);
+    evidence.push({ failing: own.status === 'down', othersFresh: others.length, othersUp: others.filter((e) => e.status !== 'down').length });
+  }
+  return evidence;
+}

@@ -1,0 +1,159 @@
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningProcess, startProcess } from './support/process-harness.js';
+import { RecordingServer } from './support/recording-server.js';
+import { startTestApi, type TestApi } from './support/test-api.js';
+import { eventually } from './support/eventually.js';
+
+interface VantageView {
+  name: string;
+  impairedSince: string | null;
+  impairedReason: string | null;
+}
+interface IncidentView {
+  status: string;
+  openReason: string;
+  timeline: { message: string }[];
+}
+
+/**
+ * Impaired vantages, with a real agent process: its egress policy refuses the one address all three targets live on
+ * (every target fails from it at once, a real refusal inside the agent, invisible to the central watchdog) →
+ * impaired "its own network", one vantage incident in the platform tenant, no customer incident, verdicts that say
+ * it does not vote. Then the targets really stop: with quorum 2 of 2 and one vantage impaired, the central watchdog
+ * alone is "quorum unreachable", suspect — never an incident on one place's word. Clock skew: a stand-in agent
+ * (the agent's clock cannot be set from outside) reports a clock 30 s ahead → impaired, said why.
+ */
+describe('impaired vantages stop voting, and page once', () => {
+  let api: TestApi;
+  let platform: string;
+  let web: string;
+  let agentToken: string;
+  let skewedToken: string;
+  const monitors: string[] = [];
+  const target = new RecordingServer();
+  let agent: RunningProcess | undefined;
+
+  const vantage = async (name: string): Promise<VantageView | undefined> =>
+    (await api.ok<{ vantages: VantageView[] }>('{ vantages { name impairedSince impairedReason } }', {}, platform)).vantages.find((v) => v.name === name);
+  const incidentsOf = async (token: string): Promise<IncidentView[]> =>
+    (await api.ok<{ incidents: { nodes: IncidentView[] } }>('{ incidents { nodes { status openReason timeline { message } } } }', {}, token)).incidents.nodes;
+  const states = async (): Promise<{ health: string; reason: string }[]> =>
+    Promise.all(monitors.map(async (id) => (await api.ok<{ monitor: { state: { health: string; reason: string } | null } }>(`{ monitor(id: "${id}") { state { health reason } } }`, {}, web)).monitor.state ?? { health: 'none', reason: '' }));
+
+  beforeAll(async () => {
+    await target.start(0, '127.0.0.2');
+    api = await startTestApi({
+      VIGIA_ROLES: 'api,watchdog', VIGIA_VANTAGE: 'central', VIGIA_WATCHDOG_HEARTBEAT_SECONDS: '1', VIGIA_STATE_FLUSH_SECONDS: '1', VIGIA_PLATFORM_TENANT: 'platform',
+    });
+    platform = (await api.tenant('platform')).token;
+    agentToken = (await api.ok<{ createVantage: { token: string } }>('mutation { createVantage(input: {name: "agent-a", kind: platform}) { token } }', {}, platform)).createVantage.token;
+    web = (await api.tenant('web')).token;
+    const host = (await api.ok<{ createHost: { id: string } }>('mutation { createHost(input: {name: "web1", addresses: ["127.0.0.2"]}) { id } }', {}, web)).createHost.id;
+    const service = (await api.ok<{ createService: { id: string } }>(`mutation { createService(input: {name: "www", type: web, hostId: "${host}"}) { id } }`, {}, web)).createService.id;
+    // Every platform vantage (the central watchdog and agent-a), quorum 2, as the tenant's default.
+    await api.ok('mutation { setVantageDefaults(input: {quorum: 2}) }', {}, web);
+    for (const path of ['a', 'b', 'c']) {
+      monitors.push((await api.ok<{ createMonitor: { id: string } }>(
+        `mutation { createMonitor(input: {name: "www ${path}", type: http, hostId: "${host}", serviceId: "${service}", config: {url: "${target.url}/${path}"}, intervalMs: 1000, timeoutMs: 500}) { id } }`, {}, web,
+      )).createMonitor.id);
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    if (agent && agent.child.exitCode === null) agent.child.kill('SIGKILL');
+    await api?.close();
+    await target.stop();
+  });
+
+  it('an agent that has never connected does not vote and pages nobody', async () => {
+    const absent = await eventually('absent', async () => ((await vantage('agent-a'))?.impairedReason ? vantage('agent-a') : undefined));
+    expect(absent!.impairedReason).toBe('no heartbeat yet (its agent has never connected)');
+    const up = await eventually('up from the central watchdog, saying agent-a does not vote', async () => {
+      const all = await states();
+      return all.every((s) => s.health === 'up' && s.reason.includes('not voting')) ? all : undefined;
+    }, { timeoutMs: 15_000 });
+    expect(up[0]!.reason).toMatch(/ — quorum unreachable: 1 healthy of 2 assigned vantages, 2 must confirm; central: up since .*; agent-a: not voting, impaired \(no heartbeat yet/);
+    expect(await incidentsOf(platform)).toEqual([]);
+  });
+
+  it('every target failing from the agent alone: impaired "its own network", one vantage incident, no customer incident', { timeout: 60_000 }, async () => {
+    const started = Date.now();
+    agent = startProcess('apps/agent/src/main.js', { VIGIA_API_URL: api.url, VIGIA_VANTAGE_TOKEN: agentToken, LOG_LEVEL: 'info', VIGIA_EGRESS_DENY: '127.0.0.2/32' });
+    await agent.waitFor(/3 monitor\(s\) assigned/);
+    const impaired = await eventually('agent-a impaired by its network', async () => {
+      const v = await vantage('agent-a');
+      return v?.impairedReason?.includes('its own network') ? v : undefined;
+    }, { timeoutMs: 30_000 });
+    console.log(`agent-a judged impaired (its own network) ${Date.now() - started} ms after its process started`);
+    expect(impaired.impairedReason).toMatch(/^its own network: 3 of 3 targets failing from it at once \(≥ 80 % of at least 3\), 3 of them seen up from other vantages$/);
+    const [incident] = await eventually('one vantage incident', async () => {
+      const found = await incidentsOf(platform);
+      return found.length ? found : undefined;
+    });
+    expect(incident!.status).toBe('open');
+    expect(incident!.timeline[0]!.message).toMatch(/^vantage agent-a down: impaired: its own network: 3 of 3 targets failing/);
+    // The monitors stay up on the central watchdog's word, and say agent-a does not vote and why.
+    const up = await eventually('verdicts naming the impaired vantage', async () => {
+      const all = await states();
+      return all.every((s) => s.health === 'up' && /agent-a: not voting, impaired \(its own network/.test(s.reason)) ? all : undefined;
+    });
+    expect(up).toHaveLength(3);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await incidentsOf(platform)).toHaveLength(1);
+    expect(await incidentsOf(web)).toEqual([]);
+  });
+
+  it('the targets really stop while agent-a is impaired: quorum 2 unreachable, suspect, still no customer incident', { timeout: 60_000 }, async () => {
+    await target.stop();
+    const suspect = await eventually('suspect, quorum unreachable', async () => {
+      const all = await states();
+      return all.every((s) => s.health === 'suspect') && all.some((s) => /central: down since/.test(s.reason)) ? all : undefined;
+    }, { timeoutMs: 20_000 });
+    expect(suspect[0]!.reason).toMatch(/^suspect: quorum unreachable: 1 healthy of 2 assigned vantages, 2 must confirm; 1 of 1 vantages see it failing/);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await states()).every((s) => s.health === 'suspect')).toBe(true);
+    expect(await incidentsOf(web)).toEqual([]);
+    expect(await incidentsOf(platform)).toHaveLength(1);
+  });
+
+  it('its agent stopped: impaired by its late heartbeat, still one vantage incident', { timeout: 30_000 }, async () => {
+    agent!.child.kill('SIGTERM');
+    await agent!.exited();
+    const late = await eventually('heartbeat late', async () => {
+      const v = await vantage('agent-a');
+      return v?.impairedReason?.includes('heartbeat late') ? v : undefined;
+    }, { timeoutMs: 15_000 });
+    expect(late.impairedReason).toMatch(/^heartbeat late: last \d+\.\d s ago \(bound 5\.0 s\)/);
+    expect(await incidentsOf(platform)).toHaveLength(1);
+  });
+
+  it('a clock 30 s ahead of the API’s: impaired, says by how much; its own vantage incident', { timeout: 30_000 }, async () => {
+    skewedToken = (await api.ok<{ createVantage: { token: string } }>('mutation { createVantage(input: {name: "skewed", kind: platform}) { token } }', {}, platform)).createVantage.token;
+    // A stand-in agent: the real one reads the system clock, which a test cannot move for one process only.
+    const ws = await new Promise<WebSocket>((resolve, reject) => {
+      const socket = new WebSocket(`${api.url.replace(/^http/, 'ws')}/agent`, { headers: { authorization: `Bearer ${skewedToken}` } });
+      socket.once('open', () => resolve(socket));
+      socket.once('error', reject);
+    });
+    const beat = (): void => ws.send(JSON.stringify({ type: 'heartbeat', sentAt: Date.now() + 30_000, probesPerSecond: 0, failingShare: null, buffered: 0, dropped: 0 }));
+    beat();
+    const timer = setInterval(beat, 1000);
+    try {
+      const skewed = await eventually('skewed impaired', async () => {
+        const v = await vantage('skewed');
+        return v?.impairedReason?.startsWith('clock') ? v : undefined;
+      }, { timeoutMs: 15_000 });
+      expect(skewed.impairedReason).toMatch(/^clock off by \+(29|30)\.\d s from the API's \(bound ±2\.0 s\)$/);
+      const incidents = await eventually('two vantage incidents', async () => {
+        const found = await incidentsOf(platform);
+        return found.length === 2 ? found : undefined;
+      });
+      expect(incidents.map((i) => i.timeline[0]!.message).some((m) => /^vantage skewed down: impaired: clock off by \+/.test(m))).toBe(true);
+      expect(await incidentsOf(web)).toEqual([]);
+    } finally {
+      clearInterval(timer);
+      ws.close();
+    }
+  });
+});
