@@ -144,4 +144,16 @@ export class MysqlAdmin {
   async close(): Promise<void> {
     await this.connection.end().catch(() => undefined);
   }
+
+  /**
+   * Ends the session the moment `signal` aborts (a run's worker standing down, an operator's abort): the statement
+   * under way fails at once instead of finishing on a run another watchdog may now own. Returns the unsubscribe.
+   */
+  abortOn(signal: AbortSignal | undefined): () => void {
+    if (!signal) return () => undefined;
+    const cut = (): void => this.connection.destroy();
+    if (signal.aborted) cut();
+    else signal.addEventListener('abort', cut, { once: true });
+    return () => signal.removeEventListener('abort', cut);
+  }
 }

@@ -37,12 +37,14 @@ export function readOnlyAction(host: ResolvedHost, target: MysqlTarget): Planned
     kind: 'mysql',
     target: `${host.name} (${target.host}:${target.port})`,
     command: 'SET GLOBAL read_only = ON',
-    async run() {
+    async run(io) {
       const admin = await MysqlAdmin.connect(target, CONNECT_MS);
+      const stop = admin.abortOn(io.signal);
       try {
         await admin.setReadOnly(true);
         return { ok: true, note: 'read_only=ON' };
       } finally {
+        stop();
         await admin.close();
       }
     },
@@ -125,11 +127,13 @@ export const mysqlPromoteStep: StepHandler = {
       kind: 'mysql',
       target: `${host.name} (${t.host}:${t.port})`,
       command,
-      async run() {
+      async run(io) {
         const s = await MysqlAdmin.connect(t, CONNECT_MS);
+        const stop = s.abortOn(io.signal);
         try {
           return await work(s);
         } finally {
+          stop();
           await s.close();
         }
       },
@@ -244,8 +248,9 @@ export const mysqlReattachStep: StepHandler = {
       kind: 'mysql',
       target: `${host.name} (${host.address}:${admin.port})`,
       command: `SET GLOBAL read_only = ON; ${repointShown(primary.address, admin.port, repl.user, true)}`,
-      async run() {
+      async run(io) {
         const s = await MysqlAdmin.connect(target, CONNECT_MS);
+        const stop = s.abortOn(io.signal);
         try {
           await s.setReadOnly(true);
           await s.replicateFrom({ host: primary.address, port: admin.port, user: repl.user, password: repl.password }, true);
@@ -258,6 +263,7 @@ export const mysqlReattachStep: StepHandler = {
             await new Promise((r) => setTimeout(r, 250));
           }
         } finally {
+          stop();
           await s.close();
         }
       },
