@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DemoService } from '#lib/demo';
 import { IncidentsService } from '#lib/incidents';
 import { Sight } from '#lib/observability';
 import { startTestApi, type TestApi } from '../support/test-api.js';
@@ -441,6 +443,43 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     expect(await phone.getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
     expect(await phone.getByLabel('Add a note').count()).toBe(0);
     await viewerContext.close();
+  });
+
+  it('takes a newcomer through the live demo: stop web-a, the front fails over, the alert e-mail is caught, web-a back, demo removed', { timeout: 120_000 }, async () => {
+    const demo = await api.tenant('demo-co');
+    const [ownerRow] = (await api.app.get(DataSource).query('SELECT id FROM users WHERE tenant_id = $1', [demo.tenantId])) as { id: string }[];
+    await api.app.get(DemoService).install(demo.tenantId, ownerRow!.id, api.url);
+    const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const p = await ctx.newPage();
+    try {
+      await signIn(p, base, 'demo-co', demo.email, demo.password);
+      await p.getByTestId('demo-hint').getByRole('link', { name: 'Take the five-step tour' }).click();
+      await p.getByTestId('tour').waitFor();
+      await expect.poll(() => p.getByTestId('front-upstream').textContent(), { timeout: 10_000 }).toContain('web-a');
+      await p.locator('[data-server="web-a"]').getByRole('button', { name: 'Stop web-a' }).click();
+      await expect.poll(() => p.locator('[data-server="web-a"] [data-running]').textContent(), { timeout: 10_000 }).toBe('stopped');
+      // Detection, the incident, the failover unit's run: the front now sends visitors to web-b, seen on this page.
+      await expect.poll(() => p.getByTestId('front-upstream').textContent(), { timeout: 60_000 }).toContain('web-b');
+      // The alert e-mail, kept by the mail catcher (alert grouping is off in this test).
+      const mail = p.locator('[data-mail*="web-a"]').first();
+      await mail.waitFor({ timeout: 30_000 });
+      await mail.getByRole('button').click();
+      await p.locator('.mail-text').waitFor();
+      await screenshot(p, 'demo-tour');
+      await p.locator('[data-server="web-a"]').getByRole('button', { name: 'Start web-a' }).click();
+      await expect.poll(() => p.locator('[data-server="web-a"] [data-running]').textContent(), { timeout: 10_000 }).toBe('running');
+      // Removal says what goes before it happens; then the menu has no demo any more.
+      p.once('dialog', (dialog) => {
+        expect(dialog.message()).toMatch(/^Remove the demo\? Its servers stop; its hosts, monitors, customers/);
+        void dialog.accept();
+      });
+      await p.getByRole('button', { name: 'Remove the demo' }).click();
+      await p.getByRole('heading', { name: 'Fleet' }).waitFor();
+      await expect.poll(() => p.getByRole('link', { name: 'Live demo' }).count(), { timeout: 10_000 }).toBe(0);
+      expect((await api.ok<{ demoCompany: unknown }>('{ demoCompany { installedAt } }', {}, demo.token)).demoCompany).toBeNull();
+    } finally {
+      await ctx.close();
+    }
   });
 
   it('signs out: back to the sign-in page, and the session token no longer works', async () => {

@@ -1,10 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
-import { NavLink, Navigate, Route, Routes } from 'react-router';
-import { Provider, useMutation } from 'urql';
+import { Link, NavLink, Navigate, Route, Routes, useLocation } from 'react-router';
+import { Provider, useMutation, useQuery } from 'urql';
 import { createApiClient } from './api/client.js';
 import { loadSession, onSessionChange, saveSession, type Session } from './api/session.js';
 import { BlindBanner } from './components/blind-banner.js';
 import { ReconnectBanner } from './components/reconnect-banner.js';
+import { DEMO_QUERY, DemoPage } from './pages/demo.page.js';
 import { FleetPage } from './pages/fleet.page.js';
 import { HostsPage } from './pages/hosts.page.js';
 import { IncidentPage } from './pages/incident.page.js';
@@ -35,6 +36,35 @@ export function App() {
   return <SignedIn session={session} />;
 }
 
+/** The main menu; "Live demo" only in a company that holds the demo of the first start. */
+function MainNav() {
+  const [{ data }] = useQuery<{ demoCompany: { installedAt: string } | null }>({ query: DEMO_QUERY });
+  const items: readonly (readonly [string, string])[] = data?.demoCompany ? [['/demo', 'Live demo'], ...NAV] : NAV;
+  return (
+    <nav aria-label="Main">
+      <ul>
+        {items.map(([to, label]) => (
+          <li key={to}>
+            <NavLink to={to}>{label}</NavLink>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+/** On the Fleet, the first page a newcomer sees: where the guided tour of the demo is. */
+function DemoHint() {
+  const [{ data }] = useQuery<{ demoCompany: { installedAt: string } | null }>({ query: DEMO_QUERY });
+  if (useLocation().pathname !== '/fleet' || !data?.demoCompany) return null;
+  return (
+    <p className="banner banner-ok" data-testid="demo-hint">
+      This company holds a live demo: servers Vigia runs itself, a failover unit, customers and a month of history.{' '}
+      <Link to="/demo">Take the five-step tour</Link> — stop a web server and watch the incident, the failover and the alert e-mail.
+    </p>
+  );
+}
+
 function SignedIn({ session }: { session: Session }) {
   const api = useMemo(() => createApiClient(session), [session]);
   useEffect(() => () => api.close(), [api]);
@@ -46,19 +76,12 @@ function SignedIn({ session }: { session: Session }) {
         </a>
         <header className="topbar">
           <span className="brand">Vigia</span>
-          <nav aria-label="Main">
-            <ul>
-              {NAV.map(([to, label]) => (
-                <li key={to}>
-                  <NavLink to={to}>{label}</NavLink>
-                </li>
-              ))}
-            </ul>
-          </nav>
+          <MainNav />
           <UserMenu session={session} />
         </header>
         <ReconnectBanner />
         <BlindBanner />
+        <DemoHint />
         <main id="main" tabIndex={-1}>
           <Routes>
             <Route path="/" element={<Navigate to="/fleet" replace />} />
@@ -72,6 +95,7 @@ function SignedIn({ session }: { session: Session }) {
             <Route path="/hosts" element={<HostsPage />} />
             <Route path="/reports" element={<ReportsPage />} />
             <Route path="/settings" element={<SettingsPage />} />
+            <Route path="/demo" element={<DemoPage />} />
             <Route path="*" element={<p>This page does not exist.</p>} />
           </Routes>
         </main>
