@@ -156,4 +156,16 @@ describe('impaired vantages stop voting, and page once', () => {
       ws.close();
     }
   });
+
+  it('a vantage revoked while impaired: its vantage incident ends with it', { timeout: 30_000 }, async () => {
+    const skewed = (await api.ok<{ vantages: { id: string; name: string }[] }>('{ vantages { id name } }', {}, platform)).vantages.find((v) => v.name === 'skewed')!;
+    await api.ok(`mutation { revokeVantage(id: "${skewed.id}") { revokedAt } }`, {}, platform);
+    const open = await eventually('its incident resolved', async () => {
+      const found = await incidentsOf(platform);
+      const mine = found.filter((i) => /^vantage skewed down/.test(i.timeline[0]!.message));
+      return mine.length === 1 && mine[0]!.status === 'resolved' ? found : undefined;
+    }, { timeoutMs: 15_000 });
+    // agent-a's stays open: it is still impaired (stopped), not revoked.
+    expect(open.filter((i) => i.status === 'open')).toHaveLength(1);
+  });
 });

@@ -47,6 +47,7 @@ export class VantageHealthEvaluator {
       `SELECT id, tenant_id, name, central, last_heartbeat_at, clock_offset_ms, impaired_by, impaired_since, impaired_reason, subject_monitor_id
          FROM vantages WHERE revoked_at IS NULL`,
     );
+    await this.closeRevoked(now);
     if (!rows.length) return;
     // The network rule judges agents only (a central watchdog's network is its replicas' takeover's business): with no
     // agent, the scan of every monitor's detector state is skipped — it is the costly part at 20,000 monitors.
@@ -95,6 +96,20 @@ export class VantageHealthEvaluator {
       await this.incidents.open(subject, at, `impaired: ${row.impaired_reason} — it does not vote; its monitors are decided by the healthy vantages (k-of-N assignments moved to others)`, { planned: false, flapping: false, suppressed: false });
     } else {
       await this.incidents.resolve(subject, new Date(now), 'healthy again: heartbeats on time, clock within bound, its targets no longer failing from it alone');
+    }
+  }
+
+  /** A vantage revoked while impaired: its incident ends with it (what is gone has nothing left to repair). */
+  private async closeRevoked(now: number): Promise<void> {
+    const rows: VantageRow[] = await this.dataSource.query(
+      `SELECT id, tenant_id, name, central, last_heartbeat_at, clock_offset_ms, impaired_by, impaired_since, impaired_reason, subject_monitor_id
+         FROM vantages v
+        WHERE revoked_at IS NOT NULL AND subject_monitor_id IS NOT NULL
+          AND EXISTS (SELECT 1 FROM incidents i WHERE i.monitor_id = v.subject_monitor_id AND i.status = 'open')`,
+    );
+    for (const row of rows) {
+      const subject = await this.subjects.of({ id: row.id, tenantId: row.tenant_id, name: row.name, subjectMonitorId: row.subject_monitor_id });
+      if (subject) await this.incidents.resolve(subject, new Date(now), 'vantage revoked: it no longer probes or votes');
     }
   }
 
