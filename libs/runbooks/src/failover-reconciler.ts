@@ -21,6 +21,8 @@ export const FLAP_STABLE_SECONDS = 60;
 const FLAP_WINDOW_MS = 10 * 60_000;
 /** A replicas' verdict younger than this is reused: the MySQL check is a few round trips per replica. */
 const VERDICT_FRESH_MS = 1000;
+/** How often a standing "not dead" is asked again when nothing is young any more (a long partition, a long suspect phase). */
+const VERDICT_SLOW_MS = 5 * VERDICT_FRESH_MS;
 /**
  * "Dead", asked after the outage's first failed probe, stays good this long: the primary's probes have kept failing
  * since (the outage was confirmed after it), so the check started at the first failure is the incident's evidence.
@@ -82,14 +84,14 @@ export class FailoverReconciler {
     const suspects = await this.health.suspectOn([...new Set(groups.map((g) => g.primaryHostId!))]);
     for (const suspect of suspects) {
       for (const resource of groups.filter((g) => g.primaryHostId === suspect.hostId)) {
-        const member = resource.members.find((m) => m.hostId === suspect.hostId);
-        if (!member || (member.monitorIds.length && !member.monitorIds.includes(suspect.monitorId))) continue;
+        const member = resource.members.find((m) => covers(m, suspect));
+        if (!member) continue;
         const asked = this.verdicts.get(resource.id);
         // Asked already since this failure began (or being asked), and not long ago: nothing to add. A suspect phase
         // can last (one vantage of two cut off): then every 5 s at most, not every poll. `since` may come from an
         // agent's clock a little ahead of ours: never later than now.
         const began = Math.min(suspect.since.getTime(), Date.now());
-        if (asked && asked.hostId === suspect.hostId && asked.startedAt >= began && (!asked.at || Date.now() - asked.at < 5 * VERDICT_FRESH_MS)) continue;
+        if (asked && asked.hostId === suspect.hostId && asked.startedAt >= began && (!asked.at || Date.now() - asked.at < VERDICT_SLOW_MS)) continue;
         void this.ask(resource, suspect.hostId).verdict.catch(() => undefined);
       }
     }
@@ -268,7 +270,7 @@ export class FailoverReconciler {
     if (asked && asked.hostId === outage.hostId && asked.startedAt >= outage.openedAt.getTime()) {
       if (!asked.settled) return asked.verdict;
       const age = Date.now() - asked.at!;
-      if (age < (asked.settled.dead ? DEAD_VERDICT_FRESH_MS : young ? VERDICT_FRESH_MS : 5 * VERDICT_FRESH_MS)) return asked.settled;
+      if (age < (asked.settled.dead ? DEAD_VERDICT_FRESH_MS : young ? VERDICT_FRESH_MS : VERDICT_SLOW_MS)) return asked.settled;
     }
     return this.ask(resource, outage.hostId).verdict;
   }

@@ -2,7 +2,7 @@ import type { Incident } from '#lib/incidents';
 import type { Resource, ResourceMember } from '../entities/resource.entity.js';
 
 /** The member's outage is any of its listed monitors (every monitor of the host when none are listed). */
-export function covers(member: ResourceMember, incident: Incident): boolean {
+export function covers(member: ResourceMember, incident: Pick<Incident, 'hostId' | 'monitorId'>): boolean {
   return member.hostId === incident.hostId && (member.monitorIds.length === 0 || member.monitorIds.includes(incident.monitorId));
 }
 

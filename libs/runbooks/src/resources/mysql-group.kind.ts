@@ -3,7 +3,7 @@ import type { MonitorHealth } from '#lib/detection';
 import { CIDR4, IFNAME } from '../document/definition.js';
 import type { Resource, ResourceMember } from '../entities/resource.entity.js';
 import type { ReplicationSeen } from '../member-roles.js';
-import { memberSafetyActions } from '../steps/mysql-boot-config.js';
+import { memberSafetyActions, memberWarning } from '../steps/mysql-boot-config.js';
 import type { PlanContext } from '../steps/step.js';
 import { intRange } from './resource-fields.js';
 import { defineResourceKind, type DownOutcome, type PrimaryDown } from './resource-kind.js';
@@ -76,8 +76,7 @@ async function checkMembers(resource: Resource, ctx: PlanContext): Promise<Resou
       const host = await ctx.resolveHost(member.hostId, 'members', false);
       if (!host.ssh) return { ...member, warning: `not checked: ${host.sshProblem ?? 'no SSH access'}` };
       const results = await Promise.all(memberSafetyActions(host, resource.config.writerInterface, 'members').map((a) => a.run({ signal: AbortSignal.timeout(5000), onData: () => undefined })));
-      const problems = results.filter((r) => !r.ok).map((r) => r.note ?? 'not checked');
-      return { ...member, warning: problems.length ? problems.join('; ') : null };
+      return { ...member, warning: memberWarning(results) };
     } catch (error) {
       return { ...member, warning: `not checked: ${(error as Error).message}` };
     }

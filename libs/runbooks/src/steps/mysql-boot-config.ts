@@ -83,3 +83,9 @@ export function memberSafetyActions(host: ResolvedHost, writerInterface: unknown
   const iface = typeof writerInterface === 'string' && IFNAME.test(writerInterface) ? writerInterface : undefined;
   return [bootConfigAction(host, path), ...(iface ? [arpAnnounceAction(host, iface, path)] : [])];
 }
+
+/** A member's warning from its safety checks' verdicts: the notes of those that failed, or null when all passed. */
+export function memberWarning(results: readonly { ok: boolean; note?: string | null }[]): string | null {
+  const problems = results.filter((r) => !r.ok).map((r) => r.note ?? 'not checked');
+  return problems.length ? problems.join('; ') : null;
+}

@@ -1,6 +1,6 @@
 import { compareGtid, MysqlAdmin, type MysqlTarget, type ServerState } from '#lib/executors';
 import { sshAction } from './actions.js';
-import { memberSafetyActions } from './mysql-boot-config.js';
+import { memberSafetyActions, memberWarning } from './mysql-boot-config.js';
 import { type PlanContext, type PlannedAction, type ResolvedHost, type StepHandler, StepInputError, durationField, sequential } from './step.js';
 import { duration, flag, hostRef } from './step-fields.js';
 
@@ -295,9 +295,9 @@ export const mysqlBootConfigStep: StepHandler = {
         const warnings: Record<string, string> = {};
         await Promise.all(checks.map(async ({ host, actions }) => {
           const results = actions.length ? await Promise.all(actions.map((a) => exec.perform(a))) : [{ ok: false, note: `not checked: ${host.sshProblem ?? 'no SSH access'}` }];
-          const problems = results.filter((r) => !r.ok).map((r) => r.note ?? 'not checked');
-          if (problems.length) warnings[host.name] = problems.join('; ');
-          await exec.effects.setMemberWarning(host.id, problems.length ? problems.join('; ') : null);
+          const warning = memberWarning(results);
+          if (warning) warnings[host.name] = warning;
+          await exec.effects.setMemberWarning(host.id, warning);
         }));
         return { ok: true, outputs: { warnings } };
       },

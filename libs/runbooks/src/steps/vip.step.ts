@@ -2,7 +2,7 @@ import type { CommandResult } from '#lib/executors';
 import { CIDR4, IFNAME } from '../document/definition.js';
 import { sshAction } from './actions.js';
 import { mysqlCredentials, readOnlyAction, vouched } from './mysql.step.js';
-import { memberSafetyActions } from './mysql-boot-config.js';
+import { memberSafetyActions, memberWarning } from './mysql-boot-config.js';
 import { durationField, type PlanContext, type PlannedAction, type ResolvedHost, type StepHandler, StepInputError, type StepPlan, sequential } from './step.js';
 import { cidr, duration, hostRef, ifname, int, strings, word } from './step-fields.js';
 
@@ -157,8 +157,7 @@ async function mysqlFencePlan(host: ResolvedHost, ctx: PlanContext, path: string
       if (checkBoot) {
         const [boot, arp] = await Promise.all([exec.perform(checkBoot), checkArp ? exec.perform(checkArp) : undefined]);
         bootsReadOnly = boot.ok;
-        const warnings = [boot, ...(arp ? [arp] : [])].filter((r) => !r.ok).map((r) => r.note ?? 'not checked');
-        await exec.effects.setMemberWarning(host.id, warnings.length ? warnings.join('; ') : null);
+        await exec.effects.setMemberWarning(host.id, memberWarning([boot, ...(arp ? [arp] : [])]));
       }
       // No mysqld running (refused) on a host that boots read-only: it cannot take a write now, nor once started.
       const down = !ro.ok && /ECONNREFUSED/.test(ro.note ?? '') && bootsReadOnly;
