@@ -1,3 +1,7 @@
+import { MaintenanceNotices1796110648092 } from './1796110648092-maintenance-notices.js';
+import { StatusPages1796109737297 } from './1796109737297-status-pages.js';
+import { StatusSubscribers1796120000000 } from './1796120000000-status-subscribers.js';
+import { FleetApplied1796095246484 } from './1796095246484-fleet-applied.js';
 import { ImpairedVantages1796072731971 } from './1796072731971-impaired-vantages.js';
 import { Vantages1796070110847 } from './1796070110847-vantages.js';
 import { FailoverDecisions1796060000000 } from './1796060000000-failover-decisions.js';
@@ -20,9 +24,16 @@ import { ReportMailings1795372250538 } from './1795372250538-report-mailings.js'
 import { SlaTargets1795372122486 } from './1795372122486-sla-targets.js';
 import { SshAccess1795371393734 } from './1795371393734-ssh-access.js';
 import { Detection1795369314152 } from './1795369314152-detection.js';
+import { VantageResultsByVantage1796095500000 } from './1796095500000-vantage-results-by-vantage.js';
+import { ChatChannels1796096100000 } from './1796096100000-chat-channels.js';
+import { TenantMailSettings1796100000000 } from './1796100000000-tenant-mail-settings.js';
+import { RecurringMaintenance1796100100000 } from './1796100100000-recurring-maintenance.js';
+import { WatchdogVantage1796094900000 } from './1796094900000-watchdog-vantage.js';
 import { DemoAndMailCatcher1796070000000 } from './1796070000000-demo-and-mail-catcher.js';
 import { Initial1795367800756 } from './1795367800756-initial.js';
 // Every migration, in order. Listed explicitly: a bundler or a glob cannot lose one.
+import { OncallSchedulesAndPeople1796100200000 } from './1796100200000-oncall-schedules-and-people.js';
+import { NotificationTargets1796100300000 } from './1796100300000-notification-targets.js';
 export const allMigrations = [
   Initial1795367800756,
   Detection1795369314152,
@@ -48,5 +59,16 @@ export const allMigrations = [
   DemoAndMailCatcher1796070000000,
   Vantages1796070110847,
   ImpairedVantages1796072731971,
+  WatchdogVantage1796094900000,
+  FleetApplied1796095246484,
+  VantageResultsByVantage1796095500000,
+  ChatChannels1796096100000,
+  TenantMailSettings1796100000000,
+  RecurringMaintenance1796100100000,
+  OncallSchedulesAndPeople1796100200000,
+  NotificationTargets1796100300000,
+  StatusPages1796109737297,
+  MaintenanceNotices1796110648092,
+  StatusSubscribers1796120000000,
 ];
 export { lendMigrationSealer, type MigrationSealer } from './migration-secrets.js';

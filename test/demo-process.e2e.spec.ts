@@ -46,9 +46,9 @@ describe('the first start of the quick start: the live demo company', () => {
     const token = (await login(base, 'demo', 'admin@example.com', password!))!;
     await eventually('the demo monitors up', async () => {
       const { monitors } = await gql<Monitors>(base, token, MONITORS);
-      return monitors.nodes.length === 4 && monitors.nodes.every((m) => m.state?.health === 'up');
+      return monitors.nodes.length === 7 && monitors.nodes.every((m) => m.state?.health === 'up');
     }, { timeoutMs: 30_000 });
-    console.log(`quick start with the demo: banner and all 4 demo monitors up ${Date.now() - started} ms after the process started`);
+    console.log(`quick start with the demo: banner and all 7 demo monitors up ${Date.now() - started} ms after the process started`);
     vigia.child.kill('SIGINT');
     expect(await vigia.exited()).toBe(0);
 

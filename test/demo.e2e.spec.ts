@@ -1,9 +1,11 @@
+import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemoService } from '#lib/demo';
 import { EgressPolicy } from '#lib/egress';
 import { eventually } from './support/eventually.js';
+import { ROOT } from './support/process-harness.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
 
 /** Refused or accepted: whether anything listens on 127.0.0.1:port now. */
@@ -71,7 +73,7 @@ describe('the live demo company', () => {
   it('has its monitors up through the API within 30 s, a month of history and customers with SLA targets', async () => {
     await eventually('every demo monitor up', async () => {
       const { monitors } = await api.ok<{ monitors: { nodes: { name: string; state: { health: string } | null }[] } }>('query { monitors { nodes { name state { health } } } }', {}, owner.token);
-      return monitors.nodes.length === 4 && monitors.nodes.every((m) => m.state?.health === 'up');
+      return monitors.nodes.length === 7 && monitors.nodes.every((m) => m.state?.health === 'up');
     }, { timeoutMs: 30_000 }).catch(async () => {
       const states = await sql(api.db.url, `SELECT m.name, s.health, s.reason FROM monitors m LEFT JOIN monitor_states s ON s.monitor_id = m.id WHERE m.tenant_id = $1`, [owner.tenantId]);
       throw new Error(`demo monitors not up: ${JSON.stringify(states)}`);
@@ -117,9 +119,35 @@ describe('the live demo company', () => {
     expect(caughtMails.some((m) => m.subject.startsWith('[RESOLVED]'))).toBe(true);
   }, 70_000);
 
+  it('stop imap: mail is still accepted but never arrives — the round trip goes down, SMTP stays up; start it: up again', async () => {
+    const health = async (name: string) =>
+      (await api.ok<{ monitors: { nodes: { name: string; state: { health: string; reason: string } | null }[] } }>('query { monitors { nodes { name state { health reason } } } }', {}, owner.token)).monitors.nodes.find((m) => m.name === name)!.state;
+    await api.ok('mutation { stopDemoServer(name: "imap") { frontUpstream } }', {}, owner.token);
+    const down = await eventually('the mail round trip down', async () => {
+      const state = await health('mail round trip');
+      return state?.health === 'down' ? state : undefined;
+    }, { timeoutMs: 60_000 });
+    expect(down.reason).toMatch(/IMAP|did not arrive/);
+    expect((await health('mail smtp'))!.health).toBe('up');
+    await api.ok('mutation { startDemoServer(name: "imap") { frontUpstream } }', {}, owner.token);
+    const up = await eventually('the mail round trip up again', async () => {
+      const state = await health('mail round trip');
+      return state?.health === 'up' ? state : undefined;
+    }, { timeoutMs: 60_000 });
+    expect(up.reason).toContain('arrived in');
+    expect((await health('dns web-a'))!.health).toBe('up');
+  }, 130_000);
+
   it('remove the demo: servers stopped (ports refuse), rows gone, the tenant stays', async () => {
     const ports = demo.servers.map((s) => s.port);
-    expect(await api.ok('mutation { removeDemo }', {}, owner.token)).toEqual({ removeDemo: true });
+    // As an operator would: `vigia demo remove` (the compiled CLI, the API by VIGIA_URL/VIGIA_TOKEN); without a terminal it needs --yes.
+    const cli = (args: string[]) => new Promise<{ code: number; out: string }>((resolve) => {
+      execFile(process.execPath, [`${ROOT}dist/apps/cli/src/main.js`, ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', VIGIA_URL: api.url, VIGIA_TOKEN: owner.token }, timeout: 60_000 },
+        (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, out: `${stdout}${stderr}` }));
+    });
+    const asked = await cli(['demo', 'remove']);
+    expect(asked).toMatchObject({ code: 6, out: expect.stringContaining('needs --yes') });
+    expect(await cli(['demo', 'remove', '--yes'])).toEqual({ code: 0, out: 'demo removed\n' });
     for (const p of ports) expect(await listening(p)).toBe(false);
     const left = await sql(api.db.url, 
       `SELECT (SELECT count(*) FROM hosts WHERE tenant_id = $1)::int AS hosts, (SELECT count(*) FROM monitors WHERE tenant_id = $1)::int AS monitors,

@@ -279,7 +279,7 @@ describe('inventory history: soft deletion, purge, link periods', () => {
       const refused: [Record<string, unknown>, string, string][] = [
         [{ startsAt: '2026-03-20T00:00:00Z', endsAt: '2026-03-25T00:00:00Z' }, 'input.startsAt', 'overlaps the period from 2026-03-10T00:00:00.000Z'],
         [{ startsAt: '2026-01-01T00:00:00Z' }, 'input.startsAt', 'overlaps'],
-        [{ startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-01-01T00:00:00Z' }, 'input.endsAt', 'input.endsAt: must be after startsAt'],
+        [{ startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-01-01T00:00:00Z' }, 'input.endsAt', 'input.endsAt: must end after it starts'],
         [{ startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-02-01T00:00:00Z', weight: 0 }, 'input.weight', 'input.weight: must be above 0'],
         [{ startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-02-01T00:00:00Z', weight: -3 }, 'input.weight', 'input.weight: must be above 0'],
       ];

@@ -79,6 +79,38 @@ describe('runbook runs survive a watchdog killed mid-step', () => {
     b.child.kill('SIGTERM');
     await b.exited();
   });
+  it('frozen (SIGSTOP) past its lease while another watchdog takes the run over, then resumed (SIGCONT): it does nothing more; no step twice but the interrupted safe one', { timeout: 90_000 }, async () => {
+    const book = (await gql<{ createRunbook: { id: string } }>('mutation($i: RunbookSourceInput!) { createRunbook(input: $i) { id } }', {
+      i: { source: `name: crash-stop\nsteps:\n  - { name: first, type: http.request, with: { method: POST, url: "${base}/first-stop" } }\n  - { name: slow, type: http.request, with: { method: GET, url: "${base}/slow-stop", timeout: 60s } }\n  - { name: last, type: http.request, with: { method: POST, url: "${base}/last-stop" } }\n` },
+    })).createRunbook.id;
+    const a = await watchdog();
+    const id = (await gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${book}"}) { id } }`)).startRun.id;
+    await waitFor('the slow step to be under way', () => count('GET /slow-stop') === 1);
+    const ownerA = (await run(id)).owner;
+    a.child.kill('SIGSTOP');
+    try {
+      // B takes the run over once A's 2 s lease has run out (with a new fencing token) and finishes it.
+      const b = await watchdog();
+      await waitFor('the run to finish on B', async () => (await run(id)).status === 'succeeded');
+      const done = await run(id);
+      expect(done.owner).not.toBe(ownerA);
+      expect(done.claims).toBe(2);
+      // A held the first slow request open: answer it now, as a slow target finally would, while A is still frozen.
+      server.release();
+      a.child.kill('SIGCONT');
+      await a.waitFor(/standing down before another watchdog may take it over/, 15_000);
+      await new Promise((r) => setTimeout(r, 3000));
+      const after = await run(id);
+      expect(after.status).toBe('succeeded');
+      expect(after.steps.map((s) => `${s.name}:${s.status}:${s.attempt}`)).toEqual(['first:succeeded:1', 'slow:succeeded:2', 'last:succeeded:1']);
+      expect([count('POST /first-stop'), count('GET /slow-stop'), count('POST /last-stop')]).toEqual([1, 2, 1]);
+      for (const w of [a, b]) w.child.kill('SIGTERM');
+      await Promise.all([a.exited(), b.exited()]);
+    } finally {
+      a.child.kill('SIGCONT');
+    }
+  });
+
   it('stands down when its database is gone past the lease: the step under way is aborted before another watchdog may take the run, which finishes it; nothing is done twice', { timeout: 90_000 }, async () => {
     const relay = new CuttableProxy(Number(new URL(api.db.url).port));
     await relay.start();

@@ -1,9 +1,9 @@
-import ssh2 from 'ssh2';
+import { testSshKey } from './support/ssh-key.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './support/test-api.js';
 
 // A key made for this test only; the hosts below are documentation addresses that nothing connects to (api role only).
-const KEY = ssh2.utils.generateKeyPairSync('ed25519').private;
+const KEY = testSshKey();
 const PIN = `SHA256:${'A'.repeat(43)}`;
 
 describe('runbooks: documents, resources and dry-run over GraphQL (nothing executed)', () => {
@@ -54,7 +54,8 @@ steps:
     expect(at('steps[0].with.to')).toMatch(/no parameter "nope"/);
     expect(at('steps[0].with.arp_count')).toMatch(/at most 10/);
     expect(at('steps[1].type')).toMatch(/steps\[1\] \(typo\): unknown step type "vip.mvoe"/);
-    expect(at('steps[2].with.from')).toMatch(/is required/);
+    // vm.migrate's `from` defaults to where the VM runs now (issue 23); its `to` is required.
+    expect(at('steps[2].with.to')).toMatch(/is required/);
     expect(at('steps[3].with.argv')).toMatch(/at least 1/);
     expect(at('steps[3].with.shell')).toMatch(/not a known field/);
     expect((await validate('name: x\nsteps: [ {'))[0]).toMatchObject({ path: 'document', message: expect.stringMatching(/not valid YAML/) });

@@ -1,9 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import { IncidentsService } from '#lib/incidents';
+import { DataSource } from 'typeorm';
+import { IncidentHistory, IncidentsService } from '#lib/incidents';
+import { InventoryHistory, InventoryLookup } from '#lib/inventory';
+import { TenantFacts, TenantPeople } from '#lib/tenancy';
 import { startTestApi, type TestApi } from './support/test-api.js';
 
 interface Ids {
+  schedule?: string;
+  override?: string;
+  contact?: string;
   link?: string;
   vantage?: string;
   resource?: string;
@@ -12,6 +18,11 @@ interface Ids {
   hostRunbook?: string;
   policy?: string;
   channel?: string;
+  chatIdentity?: string;
+  notification?: string;
+  statusPage?: string;
+  statusPost?: string;
+  statusSubscriber?: string;
   credential?: string;
   incident?: string;
   maintenance?: string;
@@ -54,12 +65,14 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
   let a: Ids;
   let b: Ids;
   let tokenB: string;
+  let tenantIds: { a: string; b: string };
 
   beforeAll(async () => {
     api = await startTestApi();
     const tenantA = await api.tenant('alpha');
     const tenantB = await api.tenant('bravo');
     tokenB = tenantB.token;
+    tenantIds = { a: tenantA.tenantId, b: tenantB.tenantId };
     a = await seed(api, tenantA.token, 'alpha');
     b = await seed(api, tenantB.token, 'bravo');
     const bRunbook = await api.gql<{ createRunbook: { id: string } }>(
@@ -90,6 +103,16 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
       'mutation { createAlertChannel(input: {name: "alpha mail", type: email, config: {to: ["ops@alpha.test"]}}) { id } }', {}, tenantA.token,
     );
     a.channel = channel.data!.createAlertChannel.id;
+    a.chatIdentity = (await api.ok<{ mapChatIdentity: { id: string } }>(`mutation { mapChatIdentity(input: {provider: "telegram", chatUserId: "4242", userId: "${a.user}"}) { id } }`, {}, tenantA.token)).mapChatIdentity.id;
+    const tested = await api.gql<{ testAlertChannel: { id: string } }>(`mutation { testAlertChannel(channelId: "${a.channel}") { id } }`, {}, tenantA.token);
+    a.notification = tested.data!.testAlertChannel.id;
+    a.statusPage = (await api.ok<{ createStatusPage: { id: string } }>('mutation { createStatusPage(input: {slug: "alpha", title: "Alpha"}) { id } }', {}, tenantA.token)).createStatusPage.id;
+    a.statusPost = (await api.ok<{ createStatusPost: { id: string } }>(
+      `mutation { createStatusPost(pageId: "${a.statusPage}", input: {title: "alpha outage"}, update: {state: investigating, body: "alpha"}) { id } }`, {}, tenantA.token,
+    )).createStatusPost.id;
+    a.statusSubscriber = (await api.ok<{ addStatusWebhookSubscriber: { id: string } }>(
+      `mutation { addStatusWebhookSubscriber(pageId: "${a.statusPage}", input: {url: "http://127.0.0.1:9/alpha", secret: "alpha-secret-0123456789"}) { id } }`, {}, tenantA.token,
+    )).addStatusWebhookSubscriber.id;
     const policy = await api.gql<{ createEscalationPolicy: { id: string } }>(
       `mutation { createEscalationPolicy(input: {name: "alpha", steps: [{delayMinutes: 0, channelIds: ["${a.channel}"]}]}) { id } }`, {}, tenantA.token,
     );
@@ -106,6 +129,10 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     const run = await api.gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${a.runbook}"}) { id } }`, {}, tenantA.token);
     if (run.errors) throw new Error(JSON.stringify(run.errors));
     a.run = run.data!.startRun.id;
+    // On-call (issue 20): a schedule with tenant A's user, an override, a contact method.
+    a.schedule = (await api.ok<{ createSchedule: { id: string } }>('mutation($i: ScheduleInput!) { createSchedule(input: $i) { id } }', { i: { name: 'alpha primary', timeZone: 'Europe/Madrid', layers: [{ name: 'l', participantIds: [a.user], rotationEvery: 1, rotationUnit: 'weeks', start: '2026-01-05T09:00' }] } }, tenantA.token)).createSchedule.id;
+    a.override = (await api.ok<{ addScheduleOverride: { id: string } }>('mutation($i: OverrideInput!) { addScheduleOverride(input: $i) { id } }', { i: { scheduleId: a.schedule, userId: a.user, startsAt: '2030-01-01T00:00:00Z', endsAt: '2030-01-02T00:00:00Z' } }, tenantA.token)).addScheduleOverride.id;
+    a.contact = (await api.ok<{ addContactMethod: { id: string } }>('mutation($i: ContactMethodInput!) { addContactMethod(input: $i) { id } }', { i: { userId: a.user, kind: 'telegram', address: '4242' } }, tenantA.token)).addContactMethod.id;
     const links = await api.gql<{ service: { customerLinks: { id: string }[] } }>(`{ service(id: "${a.service}") { customerLinks { id } } }`, {}, tenantA.token);
     a.link = links.data!.service.customerLinks[0]!.id;
   });
@@ -133,6 +160,21 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     ['deleteUser', (a) => `mutation { deleteUser(id: "${a.user}") }`],
     ['revokeApiToken', (a) => `mutation { revokeApiToken(id: "${a.apiToken}") { id } }`],
     ['incident', (a) => `{ incident(id: "${a.incident}") { id } }`],
+    ['notification', (a) => `{ notification(id: "${a.notification}") { id } }`],
+    ['statusPage', (a) => `{ statusPage(id: "${a.statusPage}") { id } }`],
+    ['updateStatusPage', (a) => `mutation { updateStatusPage(id: "${a.statusPage}", input: {title: "x"}) { id } }`],
+    ['statusPageLink', (a) => `mutation { statusPageLink(id: "${a.statusPage}") }`],
+    ['createStatusPost', (a) => `mutation { createStatusPost(pageId: "${a.statusPage}", input: {title: "x"}, update: {state: investigating, body: "x"}) { id } }`],
+    ['updateStatusPost', (a) => `mutation { updateStatusPost(id: "${a.statusPost}", input: {title: "x"}) { id } }`],
+    ['addStatusPostUpdate', (a) => `mutation { addStatusPostUpdate(postId: "${a.statusPost}", input: {state: resolved, body: "x"}) { id } }`],
+    ['publishMaintenanceNotice', (a) => `mutation { publishMaintenanceNotice(windowId: "${a.maintenance}", title: "x") { id } }`],
+    ['withdrawMaintenanceNotice', (a) => `mutation { withdrawMaintenanceNotice(windowId: "${a.maintenance}") }`],
+    ['statusSubscribers', (a) => `{ statusSubscribers(pageId: "${a.statusPage}") { totalCount } }`, 'pageId'],
+    ['statusSubscribersCsv', (a) => `{ statusSubscribersCsv(pageId: "${a.statusPage}") }`, 'pageId'],
+    ['addStatusWebhookSubscriber', (a) => `mutation { addStatusWebhookSubscriber(pageId: "${a.statusPage}", input: {url: "http://127.0.0.1:9/x", secret: "0123456789abcdef"}) { id } }`, 'pageId'],
+    ['deleteStatusSubscriber', (a) => `mutation { deleteStatusSubscriber(id: "${a.statusSubscriber}") }`, 'id'],
+    ['deleteStatusPost', (a) => `mutation { deleteStatusPost(id: "${a.statusPost}") }`],
+    ['deleteStatusPage', (a) => `mutation { deleteStatusPage(id: "${a.statusPage}") }`],
     ['updateMaintenanceWindow', (a) => `mutation { updateMaintenanceWindow(id: "${a.maintenance}", input: {name: "x", startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-01T01:00:00Z", hostIds: ["${b.host}"]}) { id } }`],
     ['deleteMaintenanceWindow', (a) => `mutation { deleteMaintenanceWindow(id: "${a.maintenance}") }`],
     ['stateChanges', (a) => `{ stateChanges(monitorId: "${a.monitor}") { totalCount } }`, 'monitorId'],
@@ -146,6 +188,8 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     ['createEscalationPolicy', (a) => `mutation { createEscalationPolicy(input: {name: "steal", steps: [{delayMinutes: 0, channelIds: ["${a.channel}"]}]}) { id } }`, 'input.steps[0].channelIds[0]'],
     ['deleteAlertChannel', (a) => `mutation { deleteAlertChannel(id: "${a.channel}") }`],
     ['testAlertChannel', (a) => `mutation { testAlertChannel(channelId: "${a.channel}") { id } }`, 'channelId'],
+    ['unmapChatIdentity', (a) => `mutation { unmapChatIdentity(id: "${a.chatIdentity}") }`],
+    ['mapChatIdentity', (a) => `mutation { mapChatIdentity(input: {provider: "slack", chatUserId: "U0STEAL01", userId: "${a.user}"}) { id } }`, 'input.userId'],
     ['deleteSshCredential', (a) => `mutation { deleteSshCredential(id: "${a.credential}") }`],
     ['pinSshHostKey', (a) => `mutation { pinSshHostKey(hostId: "${a.host}") { id } }`, 'hostId'],
     ['createHost', (a) => `mutation { createHost(input: {name: "x2", addresses: ["192.0.2.2"], sshCredentialId: "${a.credential}"}) { id } }`, 'input.sshCredentialId'],
@@ -190,6 +234,22 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     ['setServiceCustomerLink', (a, b) => `mutation { setServiceCustomerLink(input: {serviceId: "${a.service}", customerId: "${b.customer}"}) { id } }`, 'input.serviceId'],
     ['setServiceCustomerLink', (a, b) => `mutation { setServiceCustomerLink(input: {serviceId: "${b.service}", customerId: "${a.customer}"}) { id } }`, 'input.customerId'],
     ['setServiceCustomerLink', (a, b) => `mutation { setServiceCustomerLink(input: {id: "${a.link}", serviceId: "${b.service}", customerId: "${b.customer}", weight: 9}) { id } }`, 'input.id'],
+    // On-call: schedules, overrides, people's contacts and rules, and ids inside their inputs.
+    ['schedule', (a) => `{ schedule(id: "${a.schedule}") { id } }`],
+    ['whoIsOnCall', (a) => `{ whoIsOnCall(scheduleId: "${a.schedule}") { scheduleId } }`, 'scheduleId'],
+    ['updateSchedule', (a) => `mutation { updateSchedule(id: "${a.schedule}", input: {name: "stolen", timeZone: "UTC", layers: []}) { id } }`],
+    ['deleteSchedule', (a) => `mutation { deleteSchedule(id: "${a.schedule}") }`],
+    ['deleteScheduleOverride', (a) => `mutation { deleteScheduleOverride(id: "${a.override}") }`],
+    ['createSchedule', (a) => `mutation { createSchedule(input: {name: "x", timeZone: "UTC", layers: [{name: "l", participantIds: ["${a.user}"], rotationEvery: 1, rotationUnit: days, start: "2026-01-05T09:00"}]}) { id } }`, 'input.layers[0].participantIds[0]'],
+    ['addScheduleOverride', (a, b) => `mutation { addScheduleOverride(input: {scheduleId: "${a.schedule}", userId: "${b.user}", startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-02T00:00:00Z"}) { id } }`, 'input.scheduleId'],
+    ['contactMethods', (a) => `{ contactMethods(userId: "${a.user}") { id } }`, 'userId'],
+    ['notificationRules', (a) => `{ notificationRules(userId: "${a.user}") { id } }`, 'userId'],
+    ['personIcalUrl', (a) => `{ personIcalUrl(userId: "${a.user}") }`, 'userId'],
+    ['removeContactMethod', (a) => `mutation { removeContactMethod(id: "${a.contact}") }`],
+    ['addContactMethod', (a) => `mutation { addContactMethod(input: {userId: "${a.user}", kind: email, address: "x@bravo.test"}) { id } }`, 'input.userId'],
+    ['setNotificationRules', (a) => `mutation { setNotificationRules(input: {userId: "${a.user}", rules: []}) { id } }`, 'input.userId'],
+    ['createEscalationPolicy', (a) => `mutation { createEscalationPolicy(input: {name: "x", steps: [{delayMinutes: 0, channelIds: [], scheduleIds: ["${a.schedule}"]}]}) { id } }`, 'input.steps[0].scheduleIds[0]'],
+    ['createEscalationPolicy', (a) => `mutation { createEscalationPolicy(input: {name: "x", steps: [{delayMinutes: 0, channelIds: [], userIds: ["${a.user}"]}]}) { id } }`, 'input.steps[0].userIds[0]'],
     ...(['monitor', 'service', 'host', 'customer'] as const).map(
       (kind): [string, (a: Ids, b: Ids) => string, string] => ['purge', (a) => `mutation { purge(input: {kind: ${kind}, id: "${a[kind]}", confirm: true}) { incidents } }`, 'input.id'],
     ),
@@ -247,6 +307,43 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     expect(fleet.monitors.id).toContain(b.monitor);
     expect(fleet.total).toBe(fleet.monitors.id.length);
     expect(res.data!.runs.totalCount).toBe(0);
+  });
+
+  it('the ports other libraries read through answer only inside the tenant they are given', async () => {
+    const lookup = api.app.get(InventoryLookup);
+    expect(await lookup.host(tenantIds.b, a.host)).toBeNull();
+    expect(await lookup.host(tenantIds.b, 'alpha-web1')).toBeNull();
+    expect((await lookup.host(tenantIds.a, 'alpha-web1'))?.id).toBe(a.host);
+    expect(await lookup.monitor(tenantIds.b, a.monitor)).toBeNull();
+    expect(await lookup.monitor(tenantIds.b, 'alpha http')).toBeNull();
+    expect((await lookup.monitor(tenantIds.a, a.monitor))?.id).toBe(a.monitor);
+    expect((await lookup.hostsByIds(tenantIds.b, [a.host, b.host])).map((h) => h.id)).toEqual([b.host]);
+    // An empty list answers nothing (TypeORM would read `where: []` as no condition: every tenant's hosts).
+    expect(await lookup.hostsByIds(tenantIds.b, [])).toEqual([]);
+    const nouns = await lookup.fleetNouns(tenantIds.b);
+    expect([...nouns.sites, ...nouns.hosts, ...nouns.services].map((n) => n.id).sort()).toEqual([b.site, b.host, b.service].sort());
+    expect(await lookup.liveMonitorCount(tenantIds.b)).toBe(1);
+    const history = api.app.get(InventoryHistory);
+    expect(await history.liveCustomer(tenantIds.b, a.customer)).toBeNull();
+    expect((await history.liveCustomer(tenantIds.a, a.customer))?.id).toBe(a.customer);
+    await api.app.get(DataSource).query('UPDATE customers SET email = $2, monthly_reports = true, monthly_reports_since = created_at WHERE id = $1', [a.customer, 'due@alpha.test']);
+    try {
+      const due = (tenantId: string) => history.customersDueMonthly(tenantId, new Date('2100-01-01T00:00:00Z')).then((cs) => cs.map((c) => c.id));
+      expect(await due(tenantIds.b)).not.toContain(a.customer);
+      expect(await due(tenantIds.a)).toEqual([a.customer]);
+    } finally {
+      await api.app.get(DataSource).query('UPDATE customers SET email = NULL, monthly_reports = false, monthly_reports_since = NULL WHERE id = $1', [a.customer]);
+    }
+    const incidents = api.app.get(IncidentHistory);
+    expect(await incidents.openCount(tenantIds.b)).toBe(0);
+    expect(await incidents.openCount(tenantIds.a)).toBe(1);
+    const tenants = api.app.get(TenantFacts);
+    expect(await tenants.slugs([tenantIds.a, tenantIds.b])).toEqual(new Map([[tenantIds.a, 'alpha'], [tenantIds.b, 'bravo']]));
+    expect(await tenants.idOfSlug('bravo')).toBe(tenantIds.b);
+    expect((await tenants.profile(tenantIds.b))?.slug).toBe('bravo');
+    const owners = await api.app.get(DataSource).query("SELECT tenant_id, id FROM users WHERE role = 'owner'");
+    const ownerOf = new Map((owners as { tenant_id: string; id: string }[]).map((u) => [u.tenant_id, u.id]));
+    expect(await api.app.get(TenantPeople).firstActiveOwner(tenantIds.b)).toBe(ownerOf.get(tenantIds.b));
   });
 
   it("left tenant A's objects untouched", async () => {

@@ -1,52 +1,9 @@
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { agentSecretBox } from '#lib/secrets';
 import { startTestApi, type TestApi } from './support/test-api.js';
 import { eventually } from './support/eventually.js';
-
-interface Assignment {
-  type: 'assignment';
-  vantage: { id: string; name: string };
-  monitors: { id: string; intervalMs: number; sealed: string }[];
-}
-interface Ack {
-  type: 'ack';
-  batch: number;
-  stored: number;
-  refused: number;
-  why?: string;
-}
-
-/** A stand-in agent: the real protocol over a real socket, driven by the test. */
-class FakeAgent {
-  readonly messages: (Assignment | Ack)[] = [];
-  closed?: { code: number; reason: string };
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => this.messages.push(JSON.parse(String(data)) as Assignment | Ack));
-    ws.on('close', (code, reason) => (this.closed = { code, reason: reason.toString() }));
-  }
-
-  /** Connects, or fails with the HTTP status the API refused the upgrade with. */
-  static connect(url: string, token: string): Promise<FakeAgent> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/agent`, { headers: { authorization: `Bearer ${token}` } });
-      const agent = new FakeAgent(ws);
-      ws.once('open', () => resolve(agent));
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-      ws.once('error', reject);
-    });
-  }
-
-  assignment(): Promise<Assignment> {
-    return eventually('an assignment', () => this.messages.filter((m): m is Assignment => m.type === 'assignment').at(-1));
-  }
-
-  async send(batch: number, results: unknown[]): Promise<Ack> {
-    this.ws.send(JSON.stringify({ type: 'results', batch, results }));
-    return eventually(`ack of batch ${batch}`, () => this.messages.find((m): m is Ack => m.type === 'ack' && m.batch === batch));
-  }
-}
+import { type Assignment, FakeAgent } from './support/fake-agent.js';
 
 describe('vantages: tokens, assignment, tenant isolation and the agent socket', () => {
   let api: TestApi;
@@ -148,6 +105,9 @@ describe('vantages: tokens, assignment, tenant isolation and the agent socket', 
     expect(() => agentSecretBox(bravoVantage.token, alphaVantage.id).open(assignment.monitors[0]!.sealed, `agent-monitor:${alphaMonitor}`)).toThrow();
     const bravoAgent = await connect(bravoVantage.token);
     expect((await bravoAgent.assignment()).monitors.map((m) => m.id)).toEqual([bravoMonitor]);
+    // An edit of the monitor reaches its agent: the fleet's fingerprint changed, so the assignment is read again.
+    await api.ok(`mutation { updateMonitor(id: "${alphaMonitor}", input: {intervalMs: 45000}) { id } }`, {}, alpha);
+    await eventually('the edited monitor re-sent', async () => (agent.messages.filter((m) => m.type === 'assignment').at(-1) as Assignment).monitors[0]?.intervalMs === 45000);
   });
 
   it('hands a platform agent every tenant’s monitors assigned to all platform vantages, and follows changes', async () => {

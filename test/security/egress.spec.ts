@@ -226,6 +226,22 @@ describe('egress policy through the API: every path a tenant can configure', () 
     expect(secretHits).toEqual([]);
   });
 
+  it('a status-page webhook subscriber: a refused literal at save (field named, nothing saved); by name, refused when delivering, nothing reached', async () => {
+    const page = (await gql<{ createStatusPage: { id: string } }>('mutation { createStatusPage(input: {slug: "egress", title: "Egress"}) { id } }')).createStatusPage.id;
+    const add = 'mutation($p: ID!, $u: String!) { addStatusWebhookSubscriber(pageId: $p, input: {url: $u, secret: "a-signing-secret-0123"}) { id } }';
+    await refusedAt(add, { p: page, u: `http://127.0.0.1:${secretPort}/hook` }, 'input.url', /loopback/);
+    await refusedAt(add, { p: page, u: 'http://169.254.169.254/latest/meta-data/' }, 'input.url', /metadata/);
+    expect(await count('status_subscribers')).toBe(0);
+    await gql(add, { p: page, u: `http://localhost:${secretPort}/hook` });
+    await gql(`mutation { createStatusPost(pageId: "${page}", input: {title: "x", published: true}, update: {state: investigating, body: "x"}) { id } }`);
+    const row = await eventually('the status webhook to be refused', async () => {
+      const [r]: { status: string; last_error: string | null }[] = await db.query("SELECT status, last_error FROM status_notifications WHERE kind = 'post'");
+      return r?.last_error ? r : undefined;
+    }, { timeoutMs: 10_000 });
+    expect(row?.last_error).toMatch(/^refused by egress policy: .* is loopback \(localhost resolved to it\)$/);
+    expect(secretHits).toEqual([]);
+  });
+
   it('a webhook channel by name is refused when delivering; lastError is the refusal, nothing reached', async () => {
     const channelId = (await gql<{ createAlertChannel: { id: string } }>('mutation($i: CreateAlertChannelInput!) { createAlertChannel(input: $i) { id } }', { i: { name: 'hook', type: 'webhook', config: { url: `http://localhost:${secretPort}/hook` }, secret: 'a-signing-secret-0123' } })).createAlertChannel.id;
     const test = (await gql<{ testAlertChannel: { id: string } }>(`mutation { testAlertChannel(channelId: "${channelId}") { id } }`)).testAlertChannel.id;

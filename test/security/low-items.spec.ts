@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
+import { testSshKey } from '../support/ssh-key.js';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardMiddleware } from '../../apps/api/src/dashboard.middleware.js';
@@ -106,7 +107,7 @@ describe('pinSshHostKey shows old and new fingerprints and replaces a pin only w
   beforeAll(async () => {
     // Two real SSH servers with different host keys: "the host" before and after its key changed.
     for (let i = 0; i < 2; i++) {
-      const server = new ssh2.Server({ hostKeys: [ssh2.utils.generateKeyPairSync('ed25519').private] }, (client) => {
+      const server = new ssh2.Server({ hostKeys: [testSshKey()] }, (client) => {
         client.on('authentication', (ctx) => ctx.reject());
         client.on('error', () => undefined);
       });

@@ -1,11 +1,9 @@
-import { createServer, connect, type Server } from 'node:net';
-import type { ChildProcess } from 'node:child_process';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../support/process-harness.js';
-import { startTestApi, type TestApi } from '../support/test-api.js';
+import type { TestApi } from '../support/test-api.js';
 import { eventually } from '../support/eventually.js';
-import { Lab } from './support/lab.js';
+import { type AgentLab, startAgentLab } from './support/agent-lab.js';
+import type { Lab } from './support/lab.js';
 
 interface StateView {
   health: string;
@@ -20,11 +18,10 @@ interface StateView {
  * cut: it keeps probing and buffering; on reconnect the buffer is replayed into history, never as fresh votes.
  */
 describe('vantages in the lab: an agent in its own network namespace, cut with nftables', () => {
+  let setup: AgentLab;
   let lab: Lab;
   let api: TestApi;
-  let relay: Server;
   let relayPort: number;
-  let agent: ChildProcess;
   let token: string;
   let monitorId: string;
   let web1: string;
@@ -39,41 +36,16 @@ describe('vantages in the lab: an agent in its own network namespace, cut with n
   const uncut = (name: string): void => void lab.exec('agent', ['nft', 'delete', 'table', 'inet', name]);
 
   beforeAll(async () => {
-    lab = await Lab.create(['web1', 'agent']);
-    web1 = lab.host('web1').address;
-    lab.httpServer('web1');
-    await lab.waitPort(web1, 80);
-    api = await startTestApi({ VIGIA_ROLES: 'api,watchdog', VIGIA_VANTAGE: 'central', VIGIA_WATCHDOG_HEARTBEAT_SECONDS: '1', VIGIA_STATE_FLUSH_SECONDS: '1', VIGIA_PLATFORM_TENANT: 'platform' });
-    // The API listens on 127.0.0.1; the agent's namespace reaches the root namespace through the bridge's address only.
-    const apiPort = Number(new URL(api.url).port);
-    relay = createServer((socket) => {
-      const upstream = connect(apiPort, '127.0.0.1');
-      socket.pipe(upstream).pipe(socket);
-      socket.on('error', () => upstream.destroy());
-      upstream.on('error', () => socket.destroy());
-    });
-    await new Promise<void>((r) => relay.listen(0, lab.gateway, () => r()));
-    relayPort = (relay.address() as { port: number }).port;
-
-    const platform = (await api.tenant('platform')).token;
-    const agentToken = (await api.ok<{ createVantage: { token: string } }>('mutation { createVantage(input: {name: "lab-agent", kind: platform, region: "lab"}) { token } }', {}, platform)).createVantage.token;
-    token = (await api.tenant('acme')).token;
-    const host = (await api.ok<{ createHost: { id: string } }>(`mutation { createHost(input: {name: "web1", addresses: ["${web1}"]}) { id } }`, {}, token)).createHost.id;
+    setup = await startAgentLab();
+    ({ lab, api, token, web1, relayPort } = setup);
     monitorId = (await api.ok<{ createMonitor: { id: string } }>(
-      `mutation { createMonitor(input: {name: "web1 http", type: http, hostId: "${host}", config: {url: "http://${web1}/"}, intervalMs: 1000, timeoutMs: 500}) { id } }`, {}, token,
+      `mutation { createMonitor(input: {name: "web1 http", type: http, hostId: "${setup.hostId}", config: {url: "http://${web1}/"}, intervalMs: 1000, timeoutMs: 500}) { id } }`, {}, token,
     )).createMonitor.id;
     await api.ok(`mutation { setMonitorVantages(monitorId: "${monitorId}", input: {quorum: 2}) { quorum } }`, {}, token);
-    agent = lab.spawnIn('agent', process.execPath, [`${ROOT}dist/apps/agent/src/main.js`], {
-      DATABASE_URL: '', VIGIA_API_URL: `http://${lab.gateway}:${relayPort}`, VIGIA_VANTAGE_TOKEN: agentToken, VIGIA_EGRESS_ALLOW: '10.0.0.0/8', LOG_LEVEL: 'warn',
-    });
+    setup.startAgent();
   }, 120_000);
 
-  afterAll(async () => {
-    if (agent && agent.exitCode === null) agent.kill('SIGKILL');
-    relay?.close();
-    await api?.close();
-    await lab?.destroy();
-  });
+  afterAll(() => setup?.close());
 
   it('sees web1 up from both vantages', { timeout: 60_000 }, async () => {
     const up = await eventually('up from both', async () => {

@@ -18,7 +18,7 @@ export const ALLOWED_DEPENDENCIES = {
   secrets: ['config'],
   persistence: ['config'],
   observability: ['common', 'config'],
-  mail: ['config'],
+  mail: ['common', 'config', 'egress', 'secrets'],
   egress: ['config'],
   runtime: ['config', 'persistence', 'secrets'],
   tenancy: ['common', 'config', 'persistence'],
@@ -30,11 +30,25 @@ export const ALLOWED_DEPENDENCIES = {
   incidents: ['common', 'config', 'inventory', 'observability', 'tenancy'],
   vantages: ['common', 'config', 'inventory', 'persistence', 'secrets', 'tenancy'],
   detection: ['common', 'config', 'egress', 'incidents', 'inventory', 'observability', 'persistence', 'probes', 'secrets', 'tenancy', 'vantages'],
-  alerts: ['common', 'config', 'detection', 'egress', 'incidents', 'inventory', 'mail', 'secrets', 'tenancy'],
+  // On-call (issue 20): schedules and people, below alerts, which resolve an escalation step's schedule or person through its port.
+  oncall: ['common', 'config', 'secrets', 'tenancy'],
+  alerts: ['common', 'config', 'detection', 'egress', 'incidents', 'inventory', 'mail', 'oncall', 'secrets', 'tenancy'],
   runbooks: ['common', 'config', 'detection', 'egress', 'executors', 'incidents', 'inventory', 'persistence', 'probes', 'secrets', 'tenancy'],
   reports: ['common', 'config', 'detection', 'incidents', 'inventory', 'mail', 'secrets', 'tenancy'],
   // The live demo company sits at the end of the flow like reports: it builds a tenant through the API and runs servers.
   demo: ['common', 'config', 'egress', 'mail', 'runbooks', 'tenancy'],
+  // Fleet as code (issue 16): reads and writes the inventory through its port, remembers what it applied. It also
+  // writes what is configured about the inventory downstream of it — maintenance windows through detection's port
+  // (MaintenanceFleetPort), customers' SLA targets through reports' (SlaFleetPort), monitors' vantage assignments
+  // through vantages' (VantageFleetPort), runbooks through runbooks' (RunbookFleetPort) — so it sits after them, at
+  // the end of the flow; nothing upstream depends on fleet (only importers, which write fleet files).
+  fleet: ['common', 'config', 'detection', 'egress', 'inventory', 'persistence', 'probes', 'reports', 'runbooks', 'secrets', 'tenancy', 'vantages'],
+  // Status pages (issue 17) sit after reports: availability only through the reports port, current health through
+  // detection's, names and customer links through inventory's, incident drafts from the incidents outbox; subscribers'
+  // mail through the tenant's own transport (mail), their webhooks through the egress policy (egress).
+  'status-pages': ['common', 'config', 'detection', 'egress', 'incidents', 'inventory', 'mail', 'reports', 'secrets', 'tenancy'],
+  // Importers read other tools' files into Vigia's terms, checked against the probe registry, and write a fleet file.
+  importers: ['common', 'fleet', 'probes'],
 };
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');

@@ -17,7 +17,10 @@ import { PersistenceModule } from '#lib/persistence';
 import { ReportsModule } from '#lib/reports';
 import { RunbooksApiModule } from '#lib/runbooks';
 import { DemoModule } from '#lib/demo';
+import { FleetModule } from '#lib/fleet';
+import { OnCallApiModule } from '#lib/oncall';
 import { SecretsModule } from '#lib/secrets';
+import { StatusDomainMiddleware, StatusPagesModule } from '#lib/status-pages';
 import { TenancyModule } from '#lib/tenancy';
 import { VantagesApiModule } from '#lib/vantages';
 import { dashboardFolder, dashboardMiddleware } from './dashboard.middleware.js';
@@ -29,8 +32,12 @@ import { graphqlOptions } from './graphql.options.js';
  */
 @Module({})
 export class ApiAppModule implements NestModule {
+  /** Whether this process serves status pages (the api role): their custom domains are routed before the dashboard. */
+  private static statusPages = false;
+
   /** `clock`: tests only (a report's "now" frozen); production uses the system clock. */
   static forRoot(config: VigiaConfig, options: { clock?: Clock } = {}): DynamicModule {
+    ApiAppModule.statusPages = config.roles.has('api');
     return {
       module: ApiAppModule,
       imports: [
@@ -44,7 +51,7 @@ export class ApiAppModule implements NestModule {
         ScheduleModule.forRoot(),
         TenancyModule,
         ...(config.roles.has('api')
-          ? [GraphQLModule.forRoot(graphqlOptions(config)), InventoryModule, WatchdogStatusModule, IncidentsApiModule, ReportsModule, AlertsApiModule, RunbooksApiModule, VantagesApiModule, DemoModule]
+          ? [GraphQLModule.forRoot(graphqlOptions(config)), InventoryModule, WatchdogStatusModule, IncidentsApiModule, ReportsModule, AlertsApiModule, RunbooksApiModule, VantagesApiModule, DemoModule, FleetModule, OnCallApiModule, StatusPagesModule]
           : []),
         // The watchdog role: detection, and the incident outbox's consumers (alerts, runbooks) beside it.
         ...(config.roles.has('watchdog') ? [WatchdogModule, AlertsModule, RunbooksModule] : []),
@@ -55,6 +62,7 @@ export class ApiAppModule implements NestModule {
 
   /** The dashboard's static files and client-side routes, on the same origin as the API it calls. */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(dashboardMiddleware(dashboardFolder())).forRoutes('{*path}');
+    if (ApiAppModule.statusPages) consumer.apply(StatusDomainMiddleware, dashboardMiddleware(dashboardFolder())).forRoutes('{*path}');
+    else consumer.apply(dashboardMiddleware(dashboardFolder())).forRoutes('{*path}');
   }
 }

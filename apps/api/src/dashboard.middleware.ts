@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 
 /** Paths the API answers itself; everything else is the dashboard's (a client-side route falls back to index.html). */
-// Only the controllers' own paths: `/reports` and `/alerts` themselves are dashboard routes (a reload must get the page).
-const API_PREFIXES = ['/graphql', '/healthz', '/readyz', '/metrics', '/vigia-status', '/reports/customers/', '/alerts/ack/'];
+// Only the controllers' own paths: `/reports`, `/alerts` and `/oncall` themselves are dashboard routes (a reload must get the page).
+const API_PREFIXES = ['/graphql', '/healthz', '/readyz', '/metrics', '/vigia-status', '/reports/customers/', '/alerts/ack/', '/oncall/ical/', '/status/'];
 
 /**
  * The folder `vite build` writes the dashboard to: `dist/dashboard` at the repository root, whether this file runs

@@ -54,10 +54,10 @@ async function installDemo(
   const status = (await demo.status(outcome.tenantId))!;
   return [
     `  Demo:         tenant "${outcome.tenant}" holds a live demo company: web-a, web-b behind a front proxy (failover unit`,
-    `                demo-shop-front), a mail server, 3 customers with SLA targets, a month of history (${incidents} past incidents);`,
+    `                demo-shop-front), a mail server (SMTP + IMAP), a DNS server, 3 customers with SLA targets, a month of history (${incidents} past incidents);`,
     `                its servers run here: ${status.servers.map((s) => `${s.name} 127.0.0.1:${s.port}`).join(', ')}.`,
     '                Alert e-mails go to the mail catcher. Dashboard: Live demo — stop web-a there to watch a failover;',
-    '                remove the demo there (removeDemo) or never install it with VIGIA_DEMO=off.',
+    '                remove the demo there (or vigia demo remove) or never install it with VIGIA_DEMO=off.',
   ];
 }
 

@@ -1,9 +1,10 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, NavLink, Navigate, Route, Routes, useLocation } from 'react-router';
 import { Provider, useMutation, useQuery } from 'urql';
 import { createApiClient } from './api/client.js';
 import { loadSession, onSessionChange, saveSession, type Session } from './api/session.js';
 import { BlindBanner } from './components/blind-banner.js';
+import { ClockChoiceSelect } from './components/clock-choice.js';
 import { ReconnectBanner } from './components/reconnect-banner.js';
 import { DEMO_QUERY, DemoPage } from './pages/demo.page.js';
 import { FleetPage } from './pages/fleet.page.js';
@@ -11,6 +12,7 @@ import { HostsPage } from './pages/hosts.page.js';
 import { IncidentPage } from './pages/incident.page.js';
 import { IncidentsPage } from './pages/incidents.page.js';
 import { LoginPage } from './pages/login.page.js';
+import { OnCallHeader, OnCallPage } from './pages/oncall.page.js';
 import { ReportsPage } from './pages/reports.page.js';
 import { ResourcesPage } from './pages/resources.page.js';
 import { RunPage } from './pages/run.page.js';
@@ -22,6 +24,7 @@ import { SessionContext } from './session-context.js';
 const NAV = [
   ['/fleet', 'Fleet'],
   ['/incidents', 'Incidents'],
+  ['/oncall', 'On call'],
   ['/runbooks', 'Runbooks'],
   ['/resources', 'Resources'],
   ['/hosts', 'Hosts'],
@@ -60,7 +63,7 @@ function DemoHint() {
   return (
     <p className="banner banner-ok" data-testid="demo-hint">
       This company holds a live demo: servers Vigia runs itself, a failover unit, customers and a month of history.{' '}
-      <Link to="/demo">Take the five-step tour</Link> — stop a web server and watch the incident, the failover and the alert e-mail.
+      <Link to="/demo">Take the guided tour</Link> — stop a web server and watch the incident, the failover and the alert e-mail.
     </p>
   );
 }
@@ -68,6 +71,9 @@ function DemoHint() {
 function SignedIn({ session }: { session: Session }) {
   const api = useMemo(() => createApiClient(session), [session]);
   useEffect(() => () => api.close(), [api]);
+  // A new clock zone re-renders the pages (their cached data stays), so every time on screen follows it.
+  const [clockKey, setClockKey] = useState(0);
+  const retime = useCallback(() => setClockKey((k) => k + 1), []);
   return (
     <SessionContext.Provider value={session}>
       <Provider value={api.urql}>
@@ -77,17 +83,20 @@ function SignedIn({ session }: { session: Session }) {
         <header className="topbar">
           <span className="brand">Vigia</span>
           <MainNav />
+          <ClockChoiceSelect onChange={retime} />
+          <OnCallHeader />
           <UserMenu session={session} />
         </header>
         <ReconnectBanner />
         <BlindBanner />
         <DemoHint />
-        <main id="main" tabIndex={-1}>
+        <main id="main" tabIndex={-1} key={clockKey}>
           <Routes>
             <Route path="/" element={<Navigate to="/fleet" replace />} />
             <Route path="/fleet" element={<FleetPage />} />
             <Route path="/incidents" element={<IncidentsPage />} />
             <Route path="/incidents/:id" element={<IncidentPage />} />
+            <Route path="/oncall" element={<OnCallPage />} />
             <Route path="/runbooks" element={<RunbooksPage />} />
             <Route path="/runbooks/:id" element={<RunbookPage />} />
             <Route path="/runs/:id" element={<RunPage />} />

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { VigiaConfig } from '#lib/config';
 import { SecretBox } from '#lib/secrets';
+import { CLOCK, type Clock } from '#lib/common';
 
 const VALID_SECONDS = 7 * 86_400;
 
@@ -10,7 +11,11 @@ const VALID_SECONDS = 7 * 86_400;
 export class AckLinks {
   private readonly key: Buffer;
 
-  constructor(box: SecretBox, private readonly config: VigiaConfig) {
+  constructor(
+    box: SecretBox,
+    private readonly config: VigiaConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
     this.key = box.deriveKey('vigia ack links v1');
   }
 
@@ -18,24 +23,26 @@ export class AckLinks {
    * `channelId`: the channel the link is sent through, signed into it, so an acknowledgement by link records whose
    * mailbox it came from. Links are made at delivery, per channel, and never stored where users can read them.
    */
-  url(tenantId: string, incidentId: string, channelId?: string, now = Date.now()): string {
+  url(tenantId: string, incidentId: string, channelId?: string, now = this.clock.now().getTime(), userId?: string): string {
     const expires = Math.floor(now / 1000) + VALID_SECONDS;
     const channel = channelId ? `&c=${channelId}` : '';
-    return `${this.config.publicUrl}/alerts/ack/${incidentId}?t=${tenantId}${channel}&e=${expires}&s=${this.sign(tenantId, incidentId, expires, channelId)}`;
+    const user = userId ? `&u=${userId}` : '';
+    return `${this.config.publicUrl}/alerts/ack/${incidentId}?t=${tenantId}${channel}${user}&e=${expires}&s=${this.sign(tenantId, incidentId, expires, channelId, userId)}`;
   }
 
-  verify(incidentId: string, query: Record<string, unknown>, now = Date.now()): { tenantId: string; channelId?: string } | undefined {
-    const { t, e, s, c } = query;
+  /** `userId`: a personal page's link (on-call), signed in, so the acknowledgement names the person paged. */
+  verify(incidentId: string, query: Record<string, unknown>, now = this.clock.now().getTime()): { tenantId: string; channelId?: string; userId?: string } | undefined {
+    const { t, e, s, c, u } = query;
     if (typeof t !== 'string' || typeof e !== 'string' || typeof s !== 'string' || !/^\d{1,12}$/.test(e)) return undefined;
-    if (c !== undefined && typeof c !== 'string') return undefined;
-    const expected = Buffer.from(this.sign(t, incidentId, Number(e), c), 'base64url');
+    if ((c !== undefined && typeof c !== 'string') || (u !== undefined && typeof u !== 'string')) return undefined;
+    const expected = Buffer.from(this.sign(t, incidentId, Number(e), c, u), 'base64url');
     const given = Buffer.from(s, 'base64url');
     if (given.length !== expected.length || !timingSafeEqual(given, expected) || Number(e) * 1000 <= now) return undefined;
-    return { tenantId: t, ...(c ? { channelId: c } : {}) };
+    return { tenantId: t, ...(c ? { channelId: c } : {}), ...(u ? { userId: u } : {}) };
   }
 
-  private sign(tenantId: string, incidentId: string, expires: number, channelId?: string): string {
-    const signed = `${tenantId}|${incidentId}|${expires}${channelId ? `|${channelId}` : ''}`;
+  private sign(tenantId: string, incidentId: string, expires: number, channelId?: string, userId?: string): string {
+    const signed = `${tenantId}|${incidentId}|${expires}${channelId ? `|${channelId}` : ''}${userId ? `|u:${userId}` : ''}`;
     return createHmac('sha256', this.key).update(signed).digest('base64url');
   }
 }

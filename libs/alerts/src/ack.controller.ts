@@ -27,7 +27,8 @@ export class AckController {
     setPageSecurityHeaders(res);
     if (!isUuid(incidentId) || !this.links.verify(incidentId, query)) throw new NotFoundException();
     const channel = query.c ? `&c=${encodeURIComponent(query.c)}` : '';
-    const action = `?t=${encodeURIComponent(query.t!)}${channel}&e=${encodeURIComponent(query.e!)}&s=${encodeURIComponent(query.s!)}`;
+    const user = query.u ? `&u=${encodeURIComponent(query.u)}` : '';
+    const action = `?t=${encodeURIComponent(query.t!)}${channel}${user}&e=${encodeURIComponent(query.e!)}&s=${encodeURIComponent(query.s!)}`;
     return page(`<h1>Acknowledge this incident?</h1><p>Escalation stops; the incident stays open until it recovers.</p><form method="post" action="${action}"><button type="submit" style="font-size:1.2rem;padding:.6rem 1.2rem">Acknowledge</button></form>`);
   }
 
@@ -37,9 +38,9 @@ export class AckController {
   async acknowledge(@Param('incidentId') incidentId: string, @Query() query: Record<string, string>, @Res({ passthrough: true }) res: Response): Promise<string> {
     setPageSecurityHeaders(res);
     const link = isUuid(incidentId) ? this.links.verify(incidentId, query) : undefined;
-    if (!link || !isUuid(link.tenantId) || (link.channelId && !isUuid(link.channelId))) throw new NotFoundException();
-    // Who: the channel (and so the mailbox) the link was sent to; older links without one say only "e-mail link".
-    const by = link.channelId ? await this.alerts.linkRecipient(link.tenantId, link.channelId) : 'e-mail link';
+    if (!link || !isUuid(link.tenantId) || (link.channelId && !isUuid(link.channelId)) || (link.userId && !isUuid(link.userId))) throw new NotFoundException();
+    // Who: the person paged (a personal page), or the channel (and so the mailbox) the link was sent to; older links without either say only "e-mail link".
+    const by = link.userId ? await this.alerts.personRecipient(link.tenantId, link.userId) : link.channelId ? await this.alerts.linkRecipient(link.tenantId, link.channelId) : 'e-mail link';
     const done = await this.incidents.acknowledge(link.tenantId, incidentId, by);
     return page(done ? '<h1>Acknowledged.</h1><p>Escalation stopped.</p>' : '<h1>Already acknowledged or resolved.</h1>');
   }

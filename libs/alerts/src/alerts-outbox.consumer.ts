@@ -1,7 +1,6 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { Incident, IncidentOutbox, type OutboxItem, OutboxWorker } from '#lib/incidents';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { CLOCK, type Clock } from '#lib/common';
+import { IncidentOutbox, IncidentsService, type OutboxItem, OutboxWorker } from '#lib/incidents';
 import { AlertsService } from './alerts.service.js';
 
 /**
@@ -16,7 +15,8 @@ export class AlertsOutboxConsumer implements OnApplicationBootstrap, OnModuleDes
   constructor(
     outbox: IncidentOutbox,
     private readonly alerts: AlertsService,
-    @InjectRepository(Incident) private readonly incidents: Repository<Incident>,
+    private readonly incidents: IncidentsService,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.worker = new OutboxWorker(outbox, 'alerts', (item) => this.handle(item), new Logger('AlertsOutbox'));
   }
@@ -30,10 +30,10 @@ export class AlertsOutboxConsumer implements OnApplicationBootstrap, OnModuleDes
   }
 
   async handle(item: OutboxItem): Promise<void> {
-    const incident = await this.incidents.findOne({ where: { id: item.incidentId, tenantId: item.tenantId } });
+    const incident = await this.incidents.of(item.tenantId, item.incidentId);
     if (!incident) return;
     if (item.kind === 'opened') await this.alerts.incidentOpened(incident, item.payload.monitorName ?? 'monitor');
-    else if (item.kind === 'released') await this.alerts.incidentOpened(incident, item.payload.monitorName ?? 'monitor', new Date());
+    else if (item.kind === 'released') await this.alerts.incidentOpened(incident, item.payload.monitorName ?? 'monitor', this.clock.now());
     else if (item.kind === 'acknowledged') await this.alerts.incidentAcknowledged(incident, item.payload.by ?? 'someone');
     else if (item.kind === 'resolved') await this.alerts.incidentResolved(incident, item.payload.monitorName ?? 'monitor');
     else await this.alerts.runbookAttention(incident, item.payload.summary ?? 'a runbook needs attention', Number(item.id));

@@ -14,8 +14,8 @@ export class CreateAlertChannelInput {
   @Field() @IsString() @MinLength(1) @MaxLength(100) @Matches(/^[^\p{Cc}]+$/u, { message: 'must not contain control characters' }) name: string;
   @Field(() => ChannelType) @IsEnum(ChannelType) type: ChannelType;
   @Field(() => GraphQLJSONObject, { description: CHANNEL_KINDS.map((k) => k.configHint).join('; ') }) @IsObject() config: Record<string, unknown>;
-  @Field({ nullable: true, description: 'PagerDuty routing key, Opsgenie API key or webhook signing secret; stored sealed, never shown' })
-  @IsOptional() @IsString() @MaxLength(256) secret?: string;
+  @Field({ nullable: true, description: "The channel's credential: PagerDuty routing key, Opsgenie API key, webhook signing secret, a chat's webhook URL, bot token, Twilio auth token, Vonage API secret or private key; stored sealed, never shown" })
+  @IsOptional() @IsString() @MaxLength(4096) secret?: string;
   @Field({ nullable: true }) @IsOptional() @IsBoolean() enabled?: boolean;
 }
 

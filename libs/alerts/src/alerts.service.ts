@@ -2,16 +2,17 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
-import { type Connection, type PageArgs, VigiaException } from '#lib/common';
+import { CLOCK, type Clock, type Connection, type PageArgs, VigiaException } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { MonitorHealth } from '#lib/detection';
 import { type Incident, IncidentsService, RUNBOOK_STATUS, type RunbookStatusSource } from '#lib/incidents';
 import { SecretBox } from '#lib/secrets';
-import { type Principal, Role, roleAtLeast, type TenantFact, TenantFacts, TenantScopedRepository } from '#lib/tenancy';
+import { type Principal, Role, roleAtLeast, type TenantFact, TenantFacts, TenantPeople, TenantScopedRepository } from '#lib/tenancy';
 import { type OutageSubject, OutageSubjects } from '#lib/inventory';
 import { AlertChannel, type ChannelType } from './alert-channel.entity.js';
 import { channelKind, channelTypesWhere, validateChannel } from './channels/channel-kinds.js';
 import { afterQuietHours, EscalationPlanner } from './escalation.planner.js';
+import { EscalationTargets } from './escalation-targets.js';
 import type { AlertMessage } from './channels/channel.js';
 import { Notification } from './notification.entity.js';
 import { EgressPolicy } from '#lib/egress';
@@ -37,10 +38,13 @@ export class AlertsService {
     private readonly config: VigiaConfig,
     private readonly incidents: IncidentsService,
     private readonly escalation: EscalationPlanner,
+    private readonly targets: EscalationTargets,
     private readonly egress: EgressPolicy,
     private readonly subjects: OutageSubjects,
     private readonly tenants: TenantFacts,
+    private readonly people: TenantPeople,
     private readonly health: MonitorHealth,
+    @Inject(CLOCK) private readonly clock: Clock,
     @Optional() @Inject(RUNBOOK_STATUS) private readonly runbookStatus?: RunbookStatusSource,
   ) {
     this.scope = new TenantScopedRepository(channels, 'alert channel');
@@ -80,8 +84,8 @@ export class AlertsService {
   /** Queues a test message to one channel; the delivery log shows what the provider answered. */
   async test(principal: Principal, channelId: string): Promise<Notification> {
     const channel = await this.scope.get(principal, channelId, 'channelId');
-    const message: AlertMessage = { kind: 'test', dedupKey: `vigia-test-${randomUUID()}`, summary: `Test from Vigia to ${channel.name}`, severity: 'info', source: 'vigia', since: new Date().toISOString(), details: { note: 'If you read this, the channel works.' } };
-    return this.notifications.save({ tenantId: principal.tenantId, channelId: channel.id, incidentId: randomUUID(), kind: 'test', payload: message as never, status: 'queued', attempts: 0, nextAttemptAt: new Date(), lastError: null, sentAt: null });
+    const message: AlertMessage = { kind: 'test', dedupKey: `vigia-test-${randomUUID()}`, summary: `Test from Vigia to ${channel.name}`, severity: 'info', source: 'vigia', since: this.clock.now().toISOString(), details: { note: 'If you read this, the channel works.' } };
+    return this.notifications.save({ tenantId: principal.tenantId, channelId: channel.id, incidentId: randomUUID(), kind: 'test', payload: message as never, status: 'queued', attempts: 0, nextAttemptAt: this.clock.now(), lastError: null, sentAt: null });
   }
 
   /**
@@ -105,9 +109,11 @@ export class AlertsService {
       // Pagers deduplicate per incident themselves; messages (e-mail, webhook) wait the grouping window for company.
       const pagers = step.channelIds.filter((c) => channelKind(types.get(c) ?? '')?.pages);
       const messages = step.channelIds.filter((c) => !pagers.includes(c));
-      await this.enqueue(incident, 'trigger', message, pagers, step.index, at);
-      const messageAt = afterQuietHours(Math.max(at.getTime(), Date.now()), step.quietHours, where.timeZone) + this.config.alertGroupMs;
-      await this.enqueue(incident, 'trigger', message, messages, step.index, new Date(messageAt), where.site);
+      await this.enqueue(incident, 'trigger', message, pagers, step.index, at, undefined, step.policyId);
+      const messageAt = afterQuietHours(Math.max(at.getTime(), this.clock.now().getTime()), step.quietHours, where.timeZone) + this.config.alertGroupMs;
+      await this.enqueue(incident, 'trigger', message, messages, step.index, new Date(messageAt), where.site, step.policyId);
+      // Schedules and people: resolved when the step comes due, each person then paged by their own rules.
+      await this.targets.enqueue(incident, message, step, at);
     }
   }
 
@@ -127,12 +133,12 @@ export class AlertsService {
     const text =
       kind === 'customer_down'
         ? `We have detected that ${service} has been unavailable since ${incident.openedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC. Our team is on it; you will hear from us when it is back.`
-        : `${service} is available again since ${(incident.resolvedAt ?? new Date()).toISOString().replace('T', ' ').slice(0, 16)} UTC. Thank you for your patience.`;
+        : `${service} is available again since ${(incident.resolvedAt ?? this.clock.now()).toISOString().replace('T', ' ').slice(0, 16)} UTC. Thank you for your patience.`;
     await this.dataSource.query(
       `INSERT INTO notifications (tenant_id, channel_id, recipient, incident_id, kind, step, payload, status, next_attempt_at)
-       SELECT $1, NULL, r, $2, $3, 0, $4, 'queued', now() FROM unnest($5::text[]) AS r
+       SELECT $1, NULL, r, $2, $3, 0, $4, 'queued', $6::timestamptz FROM unnest($5::text[]) AS r
        ON CONFLICT (incident_id, recipient, kind) WHERE recipient IS NOT NULL DO NOTHING`,
-      [incident.tenantId, incident.id, kind, JSON.stringify({ kind, summary, text, from: tenant.name }), recipients.map((r) => r.email)],
+      [incident.tenantId, incident.id, kind, JSON.stringify({ kind, summary, text, from: tenant.name }), recipients.map((r) => r.email), this.clock.now()],
     );
   }
 
@@ -198,20 +204,26 @@ export class AlertsService {
     return `e-mail link${to} (channel "${row.name}")`;
   }
 
+  /** Who acknowledged through a personal page's link: `e-mail link to ana (on call)`. */
+  async personRecipient(tenantId: string, userId: string): Promise<string> {
+    const person = (await this.people.of(tenantId, [userId])).get(userId);
+    return person ? `e-mail link to ${person.displayName} <${person.email}> (paged personally)` : 'e-mail link (person since removed)';
+  }
+
   /** The delivery log; what may act on the incident (acknowledgement links) is shown only to those who may act. */
   async deliveryLog(principal: Principal, incidentId: string): Promise<Notification[]> {
     const rows = await this.notifications.find({ where: { tenantId: principal.tenantId, incidentId }, order: { createdAt: 'ASC' } });
     return roleAtLeast(principal.role, Role.operator) ? rows : rows.map((n) => ({ ...n, payload: withoutActionLinks(n.payload) }));
   }
 
-  private async enqueue(incident: Incident, kind: AlertMessage['kind'], message: AlertMessage, channelIds: string[], step = 0, at = new Date(), site?: string): Promise<void> {
+  private async enqueue(incident: Incident, kind: AlertMessage['kind'], message: AlertMessage, channelIds: string[], step = 0, at = this.clock.now(), site?: string, policyId?: string | null): Promise<void> {
     if (!channelIds.length) return;
     await this.dataSource.query(
-      `INSERT INTO notifications (tenant_id, channel_id, incident_id, kind, step, payload, status, next_attempt_at, group_key)
-       SELECT $1, c, $2, $3, $4::int, $5, 'queued', greatest(now(), $6), CASE WHEN $8::text IS NULL THEN NULL ELSE c || ':' || $8 || ':' || $4::text END
+      `INSERT INTO notifications (tenant_id, channel_id, incident_id, kind, step, payload, status, next_attempt_at, group_key, policy_id)
+       SELECT $1, c, $2, $3, $4::int, $5, 'queued', greatest($9::timestamptz, $6), CASE WHEN $8::text IS NULL THEN NULL ELSE c || ':' || $8 || ':' || $4::text END, $10::uuid
          FROM unnest($7::uuid[]) AS c
        ON CONFLICT (channel_id, incident_id, kind, step) DO NOTHING`,
-      [incident.tenantId, incident.id, kind, step, JSON.stringify({ ...message, kind }), at, channelIds, site ?? null],
+      [incident.tenantId, incident.id, kind, step, JSON.stringify({ ...message, kind }), at, channelIds, site ?? null, this.clock.now(), policyId ?? null],
     );
   }
 

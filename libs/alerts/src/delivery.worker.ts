@@ -1,6 +1,6 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { escapeHtml as esc, PeriodicWorker } from '#lib/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { CLOCK, type Clock, escapeHtml as esc, PeriodicWorker } from '#lib/common';
 import { EgressPolicy, excerpt } from '#lib/egress';
 import { IncidentsService } from '#lib/incidents';
 import { Mailer } from '#lib/mail';
@@ -8,7 +8,15 @@ import { SecretBox } from '#lib/secrets';
 import { AckLinks } from './ack-links.js';
 import { AlertChannel, type ChannelType } from './alert-channel.entity.js';
 import { CHANNEL_KINDS } from './channels/channel-kinds.js';
+import { ChatThreads } from './chat/chat-threads.js';
 import type { AlertMessage, ChannelAdapter, DeliveryOutcome } from './channels/channel.js';
+import { EscalationTargets, PERSONAL_DELIVERY } from './escalation-targets.js';
+
+/** The tenant's channel types that can carry a person's phone page (the first enabled one by name is used). */
+const PHONE_CARRIERS: Record<string, string[]> = {
+  'phone:sms': ['twilio_sms', 'vonage_sms'],
+  'phone:voice': ['twilio_voice', 'vonage_voice'],
+};
 
 const MAX_ATTEMPTS = 8;
 /** Deliveries in flight per process: a slow provider holds only its own slots. */
@@ -29,7 +37,19 @@ interface Claimed {
   kind: string;
   payload: AlertMessage;
   attempts: number;
+  tenant_id: string;
+  step: number;
+  target_key: string;
+  contact_kind: string | null;
+  address: string | null;
 }
+
+/**
+ * How long a claimed row is this process's to deliver: longer than any channel's own timeout (10 s for HTTP, SMTP's
+ * own). A process that dies mid-delivery (killed, its host gone) leaves the row `sending`; once this has passed, any
+ * process takes it again — at least once, never lost: pagers deduplicate by the incident's key, webhooks carry its id.
+ */
+const SENDING_LEASE_SECONDS = 60;
 
 /**
  * Delivers queued notifications. Claims due rows with FOR UPDATE SKIP LOCKED (several processes never take the same
@@ -52,8 +72,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     private readonly ackLinks: AckLinks,
     private readonly egress: EgressPolicy,
     private readonly incidents: IncidentsService,
+    threads: ChatThreads,
+    private readonly targets: EscalationTargets,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
-    this.adapters = Object.fromEntries(CHANNEL_KINDS.map((kind) => [kind.type, kind.createAdapter({ mailer })])) as Record<ChannelType, ChannelAdapter>;
+    this.adapters = Object.fromEntries(CHANNEL_KINDS.map((kind) => [kind.type, kind.createAdapter({ mailer, clock, threads })])) as Record<ChannelType, ChannelAdapter>;
   }
 
   /**
@@ -91,6 +114,28 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     } catch (error) {
       return { ok: false, response: error instanceof Error ? error.message : String(error) };
     }
+  }
+
+  /**
+   * A page to one person by one of their rules. E-mail goes through the tenant's mail transport; a phone's SMS or
+   * call through the tenant's own SMS or voice channel (its provider account and sender), addressed to the person's
+   * number instead of the channel's.
+   */
+  private async personal(n: Claimed, message: AlertMessage): Promise<DeliveryOutcome> {
+    const kind = n.contact_kind ?? '';
+    let channel = PERSONAL_DELIVERY[kind]?.(n.tenant_id, n.address ?? '');
+    let secret: string | null = null;
+    const carriers = PHONE_CARRIERS[kind];
+    if (!channel && carriers) {
+      const carrier = await this.dataSource.getRepository(AlertChannel).findOne({ where: { tenantId: n.tenant_id, type: In(carriers), enabled: true }, order: { name: 'ASC' } });
+      if (!carrier) return { ok: false, permanent: true, response: `no enabled ${carriers.join(' or ')} channel to carry a ${kind.replace(':', ' ')} page: add one in Settings → Alert channels` };
+      channel = Object.assign(new AlertChannel(), carrier, { config: { ...carrier.config, to: n.address ?? '' } });
+      secret = carrier.secretSealed ? this.box.open(carrier.secretSealed, `alert_channels:${carrier.id}`) : null;
+    }
+    if (!channel) return { ok: false, permanent: true, response: `no channel kind reaches a ${kind} contact yet` };
+    const userId = n.target_key.split(':')[1];
+    const ackLink = message.ackable ? this.ackLinks.url(n.tenant_id, n.incident_id, undefined, this.clock.now().getTime(), userId) : undefined;
+    return this.adapters[channel.type].deliver(channel, secret, ackLink ? { ...message, ackLink } : message, this.egress.guard({ tenantId: n.tenant_id, vantage: 'platform' }));
   }
 
   private settled(incidentId: string): Promise<boolean> {
@@ -145,11 +190,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   /** Claims due rows (SKIP LOCKED: never a row another process holds) and folds rows of one group into their first. */
   private async claim(limit: number): Promise<[Claimed, AlertMessage[]][]> {
     const [claimed]: [Claimed[], number] = await this.dataSource.query(
-      `UPDATE notifications SET status = 'sending', attempts = attempts + 1
-        WHERE id IN (SELECT id FROM notifications WHERE status IN ('queued', 'failed') AND next_attempt_at <= now()
+      `UPDATE notifications SET status = 'sending', attempts = attempts + 1, next_attempt_at = $2::timestamptz + make_interval(secs => ${SENDING_LEASE_SECONDS})
+        WHERE id IN (SELECT id FROM notifications WHERE status IN ('queued', 'failed', 'sending') AND next_attempt_at <= $2
                      ORDER BY next_attempt_at FOR UPDATE SKIP LOCKED LIMIT $1)
-        RETURNING id, channel_id, recipient, incident_id, kind, payload, attempts, group_key`,
-      [limit],
+        RETURNING id, channel_id, recipient, incident_id, kind, payload, attempts, group_key, tenant_id, step, target_key, contact_kind, address`,
+      [limit, this.clock.now()],
     );
     // Rows of one group claimed together travel as one message: the first carries the others.
     const leaders = new Map<string, Claimed>();
@@ -172,16 +217,19 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       await this.dataSource.query("UPDATE notifications SET status = 'cancelled' WHERE id = $1", [n.id]);
       return;
     }
+    // A schedule or person named by an escalation step: resolved now (who is on call), their pages queued.
+    if (n.target_key.startsWith('schedule:') || n.target_key.startsWith('person:')) return this.targets.fire(n);
     const message = n.group_key && n.attempts === 1 ? await this.gather(n, carried) : n.payload;
     const started = performance.now();
     let outcome: DeliveryOutcome;
     try {
       const channel = n.channel_id ? await this.dataSource.getRepository(AlertChannel).findOneBy({ id: n.channel_id }) : null;
-      if (n.recipient) outcome = await this.notice(n);
+      if (n.target_key.startsWith('page:')) outcome = await this.personal(n, message);
+      else if (n.recipient) outcome = await this.notice(n);
       else if (!channel || !channel.enabled) outcome = { ok: false, permanent: true, response: 'channel removed or disabled' };
       else {
         const secret = channel.secretSealed ? this.box.open(channel.secretSealed, `alert_channels:${channel.id}`) : null;
-        const ackLink = message.ackable ? this.ackLinks.url(channel.tenantId, n.incident_id, channel.id) : undefined;
+        const ackLink = message.ackable ? this.ackLinks.url(channel.tenantId, n.incident_id, channel.id, this.clock.now().getTime()) : undefined;
         outcome = await this.adapters[channel.type].deliver(channel, secret, ackLink ? { ...message, ackLink } : message, this.egress.guard({ tenantId: channel.tenantId, vantage: 'platform' }));
       }
     } catch (error) {
@@ -190,12 +238,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     const durationMs = Math.round(performance.now() - started);
     const gaveUp = !outcome.ok && (outcome.permanent || n.attempts >= MAX_ATTEMPTS);
     const status = outcome.ok ? 'sent' : gaveUp ? 'dead' : 'failed';
+    const now = this.clock.now();
     await this.dataSource.transaction(async (manager) => {
-      await manager.query('INSERT INTO notification_attempts (notification_id, at, ok, response, duration_ms) VALUES ($1, now(), $2, $3, $4)', [n.id, outcome.ok, outcome.response.slice(0, 1000), durationMs]);
+      await manager.query('INSERT INTO notification_attempts (notification_id, at, ok, response, duration_ms) VALUES ($1, $5, $2, $3, $4)', [n.id, outcome.ok, outcome.response.slice(0, 1000), durationMs, now]);
       await manager.query(
-        `UPDATE notifications SET status = $2, last_error = $3, sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END,
-           next_attempt_at = now() + ($4 || ' milliseconds')::interval WHERE id = $1`,
-        [n.id, status, outcome.ok ? null : outcome.response.slice(0, 1000), String(backoffMs(n.attempts, outcome.retryAfterMs))],
+        `UPDATE notifications SET status = $2, last_error = $3, sent_at = CASE WHEN $2 = 'sent' THEN $5::timestamptz ELSE sent_at END,
+           next_attempt_at = $5::timestamptz + ($4 || ' milliseconds')::interval WHERE id = $1`,
+        [n.id, status, outcome.ok ? null : outcome.response.slice(0, 1000), String(backoffMs(n.attempts, outcome.retryAfterMs)), now],
       );
     });
     if (gaveUp) this.logger.warn(`notification ${n.id} given up after ${n.attempts} attempts: ${outcome.response}`);

@@ -7,6 +7,10 @@ export interface EscalationStep {
   /** Minutes after the incident opened; later steps go out only while nobody has acknowledged. */
   delayMinutes: number;
   channelIds: string[];
+  /** Whoever is on call in these schedules when the step fires (resolved then, recorded on the timeline). */
+  scheduleIds?: string[];
+  /** These people, each by their own notification rules. */
+  userIds?: string[];
 }
 
 export interface QuietHours {

@@ -8,14 +8,18 @@ export interface PlannedStep {
   index: number;
   delayMinutes: number;
   channelIds: string[];
+  scheduleIds?: string[];
+  userIds?: string[];
   quietHours?: QuietHours;
+  /** The route that planned it (null: no policy matched, every channel). */
+  policyId?: string | null;
 }
 
 const MAX_REPEATS = 3;
 
 /** Steps, then the last one again every `repeatMinutes` (three times at most): the worker drops them once acknowledged. */
 export function expandSteps(policy: Pick<EscalationPolicy, 'steps' | 'repeatMinutes'>, live: Set<string>): PlannedStep[] {
-  const steps = policy.steps.map((s, index) => ({ index, delayMinutes: s.delayMinutes, channelIds: s.channelIds.filter((c) => live.has(c)) }));
+  const steps = policy.steps.map((s, index) => ({ index, delayMinutes: s.delayMinutes, channelIds: s.channelIds.filter((c) => live.has(c)), scheduleIds: s.scheduleIds ?? [], userIds: s.userIds ?? [] }));
   const last = steps.at(-1);
   if (last && policy.repeatMinutes) {
     for (let k = 1; k <= MAX_REPEATS; k++) steps.push({ ...last, index: last.index + k, delayMinutes: last.delayMinutes + k * policy.repeatMinutes });
@@ -71,7 +75,7 @@ export class EscalationPlanner {
     if (policies.length) {
       const facts = await this.facts(incident, subject);
       const policy = policies.find((p) => matches(p.match, facts));
-      if (policy) return expandSteps(policy, live).map((s) => ({ ...s, quietHours: policy.quietHours ?? undefined }));
+      if (policy) return expandSteps(policy, live).map((s) => ({ ...s, quietHours: policy.quietHours ?? undefined, policyId: policy.id }));
     }
     return [{ index: 0, delayMinutes: 0, channelIds: [...live] }];
   }

@@ -5,6 +5,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, IsUUI
 import { Repository } from 'typeorm';
 import { VigiaException, withDatabaseErrors } from '#lib/common';
 import { CustomersService } from '#lib/inventory';
+import { PagingTargets } from '#lib/oncall';
 import { CurrentPrincipal, type Principal, RequireRole, Role, TenantScopedRepository } from '#lib/tenancy';
 import { AlertChannel } from './alert-channel.entity.js';
 import { EscalationPolicy } from './escalation-policy.entity.js';
@@ -14,7 +15,9 @@ const idEach = { each: true, message: 'each value must be an id returned by this
 @InputType()
 export class EscalationStepInput {
   @Field(() => Int) @IsInt() @Min(0) @Max(1440) delayMinutes: number;
-  @Field(() => [ID]) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @IsUUID('all', idEach) channelIds: string[];
+  @Field(() => [ID], { description: 'Channels paged by this step' }) @IsArray() @ArrayMaxSize(20) @IsUUID('all', idEach) channelIds: string[];
+  @Field(() => [ID], { nullable: true, description: 'Schedules: whoever is on call when the step fires, by their own rules' }) @IsOptional() @IsArray() @ArrayMaxSize(10) @IsUUID('all', idEach) scheduleIds?: string[];
+  @Field(() => [ID], { nullable: true, description: 'People, each by their own notification rules' }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsUUID('all', idEach) userIds?: string[];
 }
 
 @InputType()
@@ -52,6 +55,7 @@ export class EscalationResolver {
     @InjectRepository(EscalationPolicy) policies: Repository<EscalationPolicy>,
     @InjectRepository(AlertChannel) channels: Repository<AlertChannel>,
     private readonly customers: CustomersService,
+    private readonly targets: PagingTargets,
   ) {
     this.scope = new TenantScopedRepository(policies, 'escalation policy');
     this.channels = new TenantScopedRepository(channels, 'alert channel');
@@ -80,14 +84,21 @@ export class EscalationResolver {
 
   private async fields(principal: Principal, input: EscalationPolicyInput): Promise<Partial<EscalationPolicy>> {
     for (const [i, step] of input.steps.entries()) {
+      if (!step.channelIds.length && !step.scheduleIds?.length && !step.userIds?.length) throw VigiaException.invalid(`input.steps[${i}]`, 'a step pages at least one channel, schedule or person');
       await this.channels.getMany(principal, step.channelIds, `input.steps[${i}].channelIds`);
+      for (const [j, id] of (step.scheduleIds ?? []).entries()) {
+        if (!(await this.targets.exists(principal.tenantId, 'schedule', id))) throw VigiaException.notFound('schedule', `input.steps[${i}].scheduleIds[${j}]`);
+      }
+      for (const [j, id] of (step.userIds ?? []).entries()) {
+        if (!(await this.targets.exists(principal.tenantId, 'user', id))) throw VigiaException.notFound('user', `input.steps[${i}].userIds[${j}]`);
+      }
       if (i > 0 && step.delayMinutes <= input.steps[i - 1]!.delayMinutes) throw VigiaException.invalid(`input.steps[${i}].delayMinutes`, 'must be later than the step before');
     }
     await this.customers.scope.getMany(principal, input.match?.customerIds ?? [], 'input.match.customerIds');
     return {
       name: input.name.trim(),
       match: { ...(input.match ?? {}) },
-      steps: input.steps.map((s) => ({ ...s })),
+      steps: input.steps.map((s) => ({ delayMinutes: s.delayMinutes, channelIds: s.channelIds, ...(s.scheduleIds?.length ? { scheduleIds: s.scheduleIds } : {}), ...(s.userIds?.length ? { userIds: s.userIds } : {}) })),
       priority: input.priority ?? 100,
       repeatMinutes: input.repeatMinutes ?? null,
       quietHours: input.quietHours ? { ...input.quietHours } : null,

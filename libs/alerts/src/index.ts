@@ -9,3 +9,7 @@ export { AckLinks } from './ack-links.js';
 export { EscalationPolicy } from './escalation-policy.entity.js';
 export { afterQuietHours, expandSteps, matches as routeMatches } from './escalation.planner.js';
 export { AlertsOutboxConsumer } from './alerts-outbox.consumer.js';
+export { ChatListeners } from './chat/chat-listeners.js';
+export { ChatIdentity } from './chat/chat-identity.entity.js';
+export { SLACK_ACK_ACTION } from './channels/slack-bot.channel.js';
+export { twilioSignature } from './channels/twilio-api.js';

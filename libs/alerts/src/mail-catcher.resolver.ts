@@ -1,6 +1,6 @@
 import { Args, Field, ID, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { MailCatcher } from '#lib/mail';
+import { MailCatcher, TenantMailSettings } from '#lib/mail';
 import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
 
 @ObjectType('CaughtMail', { description: 'An e-mail of this tenant kept by the mail catcher instead of sent' })
@@ -20,7 +20,10 @@ class CaughtMailType {
  */
 @Resolver()
 export class MailCatcherResolver {
-  constructor(private readonly catcher: MailCatcher) {}
+  constructor(
+    private readonly catcher: MailCatcher,
+    private readonly settings: TenantMailSettings,
+  ) {}
 
   @Query(() => [CaughtMailType], { description: 'E-mails the mail catcher kept for this tenant, newest first' })
   @RequireRole(Role.operator)
@@ -28,8 +31,8 @@ export class MailCatcherResolver {
     return this.catcher.list(principal.tenantId, limit);
   }
 
-  @Query(() => String, { description: 'How this tenant\'s e-mail leaves Vigia: smtp, or catcher (kept, shown under caughtMails)' })
+  @Query(() => String, { description: 'How this tenant\'s e-mail leaves Vigia: platform (the service\'s relay), relay (its own) or catcher (kept, shown under caughtMails); see mailSettings' })
   mailTransport(@CurrentPrincipal() principal: Principal) {
-    return this.catcher.transportOf(principal.tenantId);
+    return this.settings.transportOf(principal.tenantId);
   }
 }

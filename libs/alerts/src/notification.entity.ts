@@ -12,6 +12,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 @Index(['incidentId'])
 @Index(['channelId', 'incidentId', 'kind', 'step'], { unique: true })
 @Index(['incidentId', 'recipient', 'kind'], { unique: true, where: 'recipient IS NOT NULL' })
+@Index(['incidentId', 'kind', 'step', 'targetKey'], { unique: true, where: "target_key <> ''" })
 export class Notification {
   @Field(() => ID) @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'uuid' }) tenantId: string;
@@ -29,6 +30,17 @@ export class Notification {
   @Index() @Column({ type: 'text', nullable: true }) groupKey: string | null;
   @Field(() => ID, { nullable: true, description: 'Sent as part of this notification (a grouped message)' })
   @Column({ type: 'uuid', nullable: true }) groupedInto: string | null;
+  /**
+   * Empty for a channel's row. `schedule:<id>` / `person:<id>`: an escalation step's target, resolved when the step
+   * fires into `page:<userId>:<rule>` rows (one per personal notification rule), delivered to `address`.
+   */
+  @Field({ description: 'Empty for a channel; schedule:<id> or person:<id> (a step target, resolved when due); page:<user>:<rule> (a personal page)' })
+  @Column({ type: 'text', default: '' }) targetKey: string;
+  @Field(() => ID, { nullable: true, description: 'The person paged (personal pages)' }) @Column({ type: 'uuid', nullable: true }) userId: string | null;
+  @Field(() => ID, { nullable: true, description: 'The schedule the person was on call in, when a schedule was the target' }) @Column({ type: 'uuid', nullable: true }) scheduleId: string | null;
+  @Field(() => String, { nullable: true, description: 'A personal page: email, phone, slack, telegram …' }) @Column({ type: 'text', nullable: true }) contactKind: string | null;
+  @Column({ type: 'text', nullable: true }) address: string | null;
+  @Field(() => ID, { nullable: true, description: 'The escalation policy (route) that queued this trigger; null: no policy matched' }) @Column({ type: 'uuid', nullable: true }) policyId: string | null;
   @Field() @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @Field(() => Date, { nullable: true }) @Column({ type: 'timestamptz', nullable: true }) sentAt: Date | null;
 }

@@ -9,13 +9,23 @@ export function firstValidationFailure(errors: ValidationError[], prefix = ''): 
     const isIndex = /^\d+$/.test(error.property);
     const field = isIndex ? `${prefix}[${error.property}]` : prefix ? `${prefix}.${error.property}` : error.property;
     if (error.constraints) {
-      const reason = Object.values(error.constraints)[0] ?? 'is invalid';
-      return { field, reason };
+      if (error.constraints.whitelistValidation) return { field, reason: 'is not a field of this input' };
+      return { field, reason: inWords(Object.values(error.constraints)[0] ?? 'is invalid', error.property) };
     }
     const nested = firstValidationFailure(error.children ?? [], field);
     if (nested) return nested;
   }
   return undefined;
+}
+
+/**
+ * class-validator's default messages start with the property's name ("displayName must be shorter than or equal to
+ * 100 characters"); the field is named beside the message already, so the message keeps only the words.
+ */
+function inWords(reason: string, property: string): string {
+  const each = `each value in ${property} `;
+  if (reason.startsWith(each)) return `each value ${reason.slice(each.length)}`;
+  return reason.startsWith(`${property} `) ? reason.slice(property.length + 1) : reason;
 }
 
 // Keys that reach Object.prototype (or class-transformer's metadata lookups) when copied: never a setting.

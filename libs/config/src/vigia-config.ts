@@ -187,8 +187,12 @@ export class VigiaEnvironment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(2) @Max(300)
   VIGIA_RUN_LEASE_SECONDS = 10;
 
+  /** Results per second one remote agent (vantage) may send, with ten seconds of burst; beyond, refused and counted. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  VIGIA_VANTAGE_RESULTS_PER_SECOND = 5000;
+
   /** Test builds only: named points where the process kills itself (crash tests). Refused when NODE_ENV=production. */
-  @IsOptional() @Transform(trimmed) @Matches(/^(after-incident-commit)(,(after-incident-commit))*$/, { message: 'must be a comma-separated list of known failpoints (after-incident-commit)' })
+  @IsOptional() @Transform(trimmed) @Matches(/^(after-incident-commit|after-escalation-fire)(,(after-incident-commit|after-escalation-fire))*$/, { message: 'must be a comma-separated list of known failpoints (after-incident-commit, after-escalation-fire)' })
   VIGIA_FAILPOINTS?: string = undefined;
   /** Ranges tenants' monitors, runbooks and channels may reach although refused by default (loopback, private, …). */
   @IsOptional() @IsCidrList()
@@ -237,6 +241,8 @@ export class VigiaConfig {
   /** How long an e-mail or webhook alert waits for other outages of the same site to go out with it. */
   readonly alertGroupMs: number;
   readonly runLeaseMs: number;
+  /** Results/s one agent may send (its burst: ten seconds' worth); beyond, refused and counted. */
+  readonly vantageResultsPerSecond: number;
   /** Base of links in e-mails (customer pages); defaults to the local address. */
   readonly publicUrl: string;
   /** Addresses and CIDR blocks of the reverse proxies whose X-Forwarded-For names the client. */
@@ -290,6 +296,7 @@ export class VigiaConfig {
     this.smtp = { url: env.VIGIA_SMTP_URL, from: env.VIGIA_MAIL_FROM, tlsVerify: env.VIGIA_SMTP_TLS_VERIFY };
     this.alertGroupMs = env.VIGIA_ALERT_GROUP_SECONDS * 1000;
     this.runLeaseMs = env.VIGIA_RUN_LEASE_SECONDS * 1000;
+    this.vantageResultsPerSecond = env.VIGIA_VANTAGE_RESULTS_PER_SECOND;
     this.trustedProxies = env.VIGIA_TRUSTED_PROXIES?.split(',').map((e) => e.trim()) ?? [];
     this.healthDbGraceMs = env.VIGIA_HEALTH_DB_GRACE_SECONDS * 1000;
     this.deadman = { url: env.VIGIA_DEADMAN_URL, everyMs: env.VIGIA_DEADMAN_SECONDS * 1000 };

@@ -1,9 +1,12 @@
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import type { Clock } from '#lib/common';
+import { listenDns } from './demo-dns-server.js';
+import { listenImap, type DemoMailbox } from './demo-imap-server.js';
 
 /** The demo company's own servers, run by Vigia on 127.0.0.1 for as long as the demo exists. */
-export const DEMO_SERVER_NAMES = ['web-a', 'web-b', 'front', 'mail'] as const;
+export const DEMO_SERVER_NAMES = ['web-a', 'web-b', 'front', 'mail', 'imap', 'dns'] as const;
 export type DemoServerName = (typeof DEMO_SERVER_NAMES)[number];
 export const DEMO_WEBS = ['web-a', 'web-b'] as const;
 type DemoWeb = (typeof DEMO_WEBS)[number];
@@ -20,14 +23,21 @@ interface Listening {
 /**
  * One tenant's demo servers: two web servers answering with their name, a front proxy that forwards to one of them
  * (its upstream is a CNAME record it keeps, changed through a small PowerDNS-compatible API on the same port, so the
- * failover runbook's `dns.update` step moves it for real), and an SMTP server that accepts and drops mail.
+ * failover runbook's `dns.update` step moves it for real), an SMTP server that delivers into the IMAP server's inbox
+ * (so a mail round trip works, and stopping `imap` makes it fail), and a DNS server answering the demo zone (its
+ * `www` CNAME is the front's upstream).
  */
 export class DemoServers {
   private readonly servers = new Map<DemoServerName, Listening>();
   readonly ports: Partial<Record<DemoServerName, number>> = {};
   upstream: DemoWeb = 'web-a';
+  /** The IMAP server's inbox while it runs: where the SMTP server delivers. */
+  private mailbox: DemoMailbox | undefined;
 
-  constructor(private readonly apiKey: string) {}
+  constructor(
+    private readonly apiKey: string,
+    private readonly clock: Clock,
+  ) {}
 
   isRunning(name: DemoServerName): boolean {
     return this.servers.has(name);
@@ -47,6 +57,7 @@ export class DemoServers {
     const running = this.servers.get(name);
     if (!running) return;
     this.servers.delete(name);
+    if (name === 'imap') this.mailbox = undefined;
     await running.close();
   }
 
@@ -55,7 +66,14 @@ export class DemoServers {
   }
 
   private listen(name: DemoServerName, port = 0): Promise<Listening> {
-    if (name === 'mail') return listenSmtp(port);
+    if (name === 'mail') return listenSmtp(port, (raw) => this.mailbox?.deliver(raw));
+    if (name === 'imap') {
+      return listenImap(port, () => this.clock.now()).then((server) => {
+        this.mailbox = server.mailbox;
+        return server;
+      });
+    }
+    if (name === 'dns') return listenDns(port, DEMO_ZONE, (host) => (host === 'www' ? { cname: `${this.upstream}.${DEMO_ZONE}` } : (DEMO_SERVER_NAMES as readonly string[]).includes(host) ? { a: '127.0.0.1' } : undefined));
     const handler = name === 'front' ? (req: IncomingMessage, res: ServerResponse) => this.front(req, res) : web(name);
     return listenHttp(createServer(handler), port);
   }
@@ -141,16 +159,30 @@ function listenHttp(server: Server, port: number): Promise<Listening> {
   });
 }
 
-function listenSmtp(port: number): Promise<Listening> {
+/** The demo mailbox's login, for the SMTP submission and IMAP of the mail round trip (loopback only, no TLS). */
+export const DEMO_MAIL_LOGIN = { username: 'demo', password: 'demo' } as const;
+
+function listenSmtp(port: number, deliver: (raw: Buffer) => void): Promise<Listening> {
   const server = new SMTPServer({
     banner: 'Vigia demo mail server',
     authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
+    allowInsecureAuth: true,
+    disabledCommands: ['STARTTLS'],
     logger: false,
     closeTimeout: 1000,
+    size: 256 * 1024,
+    onAuth(auth, _session, callback) {
+      const ok = auth.username === DEMO_MAIL_LOGIN.username && auth.password === DEMO_MAIL_LOGIN.password;
+      callback(ok ? null : new Error('535 wrong demo login (demo / demo)'), ok ? { user: auth.username } : undefined);
+    },
     onData(stream, _session, callback) {
-      stream.resume();
-      stream.on('end', () => callback());
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      // Accepted either way; delivered only while the IMAP server runs (a stopped one loses mail, as a dead mailbox host would).
+      stream.on('end', () => {
+        deliver(Buffer.concat(chunks));
+        callback();
+      });
     },
   });
   return new Promise((resolve, reject) => {

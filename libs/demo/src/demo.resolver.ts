@@ -1,7 +1,6 @@
 import { Args, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { DataSource } from 'typeorm';
 import { VigiaException } from '#lib/common';
-import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
+import { CurrentPrincipal, type Principal, RequireRole, Role, TenantPeople } from '#lib/tenancy';
 import { DemoService } from './demo.service.js';
 
 @ObjectType('DemoServer', { description: 'One of the demo company\'s servers, run by Vigia on 127.0.0.1' })
@@ -29,7 +28,7 @@ class DemoType {
 export class DemoResolver {
   constructor(
     private readonly demo: DemoService,
-    private readonly dataSource: DataSource,
+    private readonly people: TenantPeople,
   ) {}
 
   @Query(() => DemoType, { nullable: true, description: 'The live demo in this tenant, or null' })
@@ -53,9 +52,9 @@ export class DemoResolver {
   @RequireRole(Role.admin)
   async removeDemo(@CurrentPrincipal() principal: Principal) {
     // Purging history is the owner's right: the removal acts with the tenant owner's authority, asked by an admin.
-    const owner = (await this.dataSource.query(`SELECT id FROM users WHERE tenant_id = $1 AND role = 'owner' AND disabled_at IS NULL ORDER BY created_at LIMIT 1`, [principal.tenantId])) as { id: string }[];
-    if (!owner[0]) throw new VigiaException('CONFLICT', 'the tenant has no active owner to remove the demo with');
-    await this.demo.remove(principal.tenantId, owner[0].id, this.demo.selfUrl());
+    const owner = await this.people.firstActiveOwner(principal.tenantId);
+    if (!owner) throw new VigiaException('CONFLICT', 'the tenant has no active owner to remove the demo with');
+    await this.demo.remove(principal.tenantId, owner, this.demo.selfUrl());
     return true;
   }
 }

@@ -1,15 +1,15 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
-import { VigiaException } from '#lib/common';
+import { CLOCK, type Clock, VigiaException } from '#lib/common';
 import { EgressPolicy } from '#lib/egress';
-import { MailCatcher } from '#lib/mail';
-import { RunbookRun } from '#lib/runbooks';
-import { ApiTokensService } from '#lib/tenancy';
+import { MailCatcher, TenantMailSettings } from '#lib/mail';
+import { RunHistory } from '#lib/runbooks';
+import { ApiTokensService, TenantPeople } from '#lib/tenancy';
 import { writeDemoHistory } from './demo-history.js';
-import { DEMO_SERVER_NAMES, DEMO_ZONE, type DemoServerName, DemoServers, isDemoServerName } from './demo-servers.js';
+import { DEMO_MAIL_LOGIN, DEMO_SERVER_NAMES, DEMO_ZONE, type DemoServerName, DemoServers, isDemoServerName } from './demo-servers.js';
 import { SelfApi } from './self-api.js';
 
 /** What the demo made, by name: removed again by removeDemo, re-pointed after a restart on other ports. */
@@ -88,8 +88,12 @@ export class DemoService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     private readonly dataSource: DataSource,
     private readonly egress: EgressPolicy,
     private readonly catcher: MailCatcher,
+    private readonly mailSettings: TenantMailSettings,
     private readonly tokens: ApiTokensService,
+    private readonly runHistory: RunHistory,
+    private readonly people: TenantPeople,
     private readonly adapterHost: HttpAdapterHost,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** Before the watchdog's first probe: the servers and the exception are there. */
@@ -123,7 +127,7 @@ export class DemoService implements OnModuleInit, OnApplicationBootstrap, OnAppl
    * Installs the demo into `tenantId` (owner `ownerId`), through the API at `baseUrl` (this process). Returns how
    * many past incidents the month of history has.
    */
-  async install(tenantId: string, ownerId: string, baseUrl: string, now = new Date()): Promise<{ incidents: number }> {
+  async install(tenantId: string, ownerId: string, baseUrl: string, now = this.clock.now()): Promise<{ incidents: number }> {
     const apiKey = randomBytes(18).toString('base64url');
     const inserted = (await this.dataSource.query(
       `INSERT INTO demo_installations (tenant_id, api_key) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING tenant_id`,
@@ -131,7 +135,7 @@ export class DemoService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     )) as unknown[];
     if (!inserted.length) throw new VigiaException('CONFLICT', 'this tenant already has the demo');
     const servers = await this.startServers({ tenant_id: tenantId, created_at: now, servers: {}, objects: EMPTY, api_key: apiKey });
-    await this.catcher.setTransport(tenantId, 'catcher');
+    await this.mailSettings.setTransport(tenantId, 'catcher');
     const api = await SelfApi.open(this.tokens, baseUrl, tenantId, ownerId, 'install');
     const objects: DemoObjects = { customers: {}, hosts: {}, services: {}, monitors: {} };
     const save = () => this.dataSource.query('UPDATE demo_installations SET objects = $2 WHERE tenant_id = $1', [tenantId, JSON.stringify(objects)]);
@@ -158,7 +162,7 @@ export class DemoService implements OnModuleInit, OnApplicationBootstrap, OnAppl
       objects.customers[c.key] = createCustomer.id;
       await api.ok('mutation($c: ID!, $t: Float!) { setSlaTarget(customerId: $c, targetPercent: $t) { id } }', { c: createCustomer.id, t: c.sla });
     }
-    for (const [name, tags] of [['web-a', ['demo', 'web']], ['web-b', ['demo', 'web']], ['front', ['demo', 'proxy']], ['mail', ['demo', 'mail']]] as const) {
+    for (const [name, tags] of [['web-a', ['demo', 'web']], ['web-b', ['demo', 'web']], ['front', ['demo', 'proxy']], ['mail', ['demo', 'mail']], ['ns', ['demo', 'dns']]] as const) {
       const { createHost } = await api.ok<{ createHost: { id: string } }>('mutation($i: CreateHostInput!) { createHost(input: $i) { id } }', { i: { name, addresses: ['127.0.0.1'], tags } });
       objects.hosts[name] = createHost.id;
     }
@@ -168,6 +172,7 @@ export class DemoService implements OnModuleInit, OnApplicationBootstrap, OnAppl
       { key: 'web-a', name: 'shop backend a', type: 'web', host: 'web-a', customerIds: [] },
       { key: 'web-b', name: 'shop backend b', type: 'web', host: 'web-b', customerIds: [] },
       { key: 'mail', name: 'mail', type: 'mail', host: 'mail', customerIds: [objects.customers.bakery!, objects.customers.hotel!] },
+      { key: 'dns', name: 'dns', type: 'dns', host: 'ns', customerIds: all },
     ];
     for (const s of services) {
       const { createService } = await api.ok<{ createService: { id: string } }>('mutation($i: CreateServiceInput!) { createService(input: $i) { id } }', {
@@ -215,6 +220,29 @@ export class DemoService implements OnModuleInit, OnApplicationBootstrap, OnAppl
       { name: 'web-b http', input: { name: 'web-b http', type: 'http', hostId: objects.hosts['web-b'], serviceId: objects.services['web-b'], config: { url: url('web-b'), bodyRegex: 'web-b' }, intervalMs: 2000, timeoutMs: 1000 } },
       { name: 'www via front', input: { name: 'www via front', type: 'http', hostId: objects.hosts.front, serviceId: objects.services.www, config: { url: url('front') }, intervalMs: 2000, timeoutMs: 1000 } },
       { name: 'mail smtp', input: { name: 'mail smtp', type: 'smtp', hostId: objects.hosts.mail, serviceId: objects.services.mail, config: { port: servers.ports.mail }, intervalMs: 5000, timeoutMs: 2000 } },
+      ...(objects.hosts.ns ? this.mailAndDnsInputs(servers, objects) : []),
+    ];
+  }
+
+  /** IMAP, the mail round trip (SMTP in, IMAP out) and DNS: installed by this version (an older demo has no `ns` host). */
+  private mailAndDnsInputs(servers: DemoServers, objects: DemoObjects): { name: string; input: Record<string, unknown> }[] {
+    const mail = { hostId: objects.hosts.mail, serviceId: objects.services.mail };
+    return [
+      { name: 'mail imap', input: { name: 'mail imap', type: 'imap', ...mail, config: { port: servers.ports.imap, ...DEMO_MAIL_LOGIN }, intervalMs: 10_000, timeoutMs: 3000 } },
+      {
+        name: 'mail round trip',
+        input: {
+          name: 'mail round trip', type: 'mail_roundtrip', ...mail, intervalMs: 15_000, timeoutMs: 8000,
+          config: { smtpPort: servers.ports.mail, imapPort: servers.ports.imap, from: 'probe@demo-hosting.example', to: 'postmaster@demo-hosting.example', starttls: false, ...DEMO_MAIL_LOGIN },
+        },
+      },
+      {
+        name: 'dns web-a',
+        input: {
+          name: 'dns web-a', type: 'dns', hostId: objects.hosts.ns, serviceId: objects.services.dns, intervalMs: 5000, timeoutMs: 2000,
+          config: { server: '127.0.0.1', port: servers.ports.dns, name: `web-a.${DEMO_ZONE}`, recordType: 'A', expect: ['127.0.0.1'] },
+        },
+      },
     ];
   }
 
@@ -226,7 +254,8 @@ export class DemoService implements OnModuleInit, OnApplicationBootstrap, OnAppl
       installedAt: row.created_at,
       servers: DEMO_SERVER_NAMES.map((name) => {
         const port = servers?.ports[name] ?? row.servers[name] ?? null;
-        return { name, port, running: !!servers?.isRunning(name), url: port && name !== 'mail' ? `http://127.0.0.1:${port}/` : port ? `smtp://127.0.0.1:${port}` : null };
+        const scheme = { mail: 'smtp', imap: 'imap', dns: 'dns' }[name as string] ?? 'http';
+        return { name, port, running: !!servers?.isRunning(name), url: port ? `${scheme}://127.0.0.1:${port}${scheme === 'http' ? '/' : ''}` : null };
       }),
       frontUpstream: servers?.upstream ?? 'web-a',
       resourceId: row.objects.resourceId ?? null,
@@ -267,9 +296,7 @@ export class DemoService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     const quietly = (query: string, variables: Record<string, unknown>) => api.ok(query, variables).catch((error: unknown) => this.logger.warn(`demo removal: ${String(error)}`));
     try {
       // The demo's runs (the audit of its failovers) go with it: nothing of the demo is left.
-      const runs = this.dataSource.getRepository(RunbookRun);
-      if (o.resourceId) await runs.delete({ tenantId, resourceId: o.resourceId });
-      if (o.runbookId) await runs.delete({ tenantId, runbookId: o.runbookId });
+      await this.runHistory.removeRunsOf(tenantId, { resourceId: o.resourceId, runbookId: o.runbookId });
       if (o.resourceId) await quietly('mutation($id: ID!) { deleteResource(id: $id) }', { id: o.resourceId });
       if (o.policyId) await quietly('mutation($id: ID!) { deleteEscalationPolicy(id: $id) }', { id: o.policyId });
       if (o.channelId) await quietly('mutation($id: ID!) { deleteAlertChannel(id: $id) }', { id: o.channelId });
@@ -283,7 +310,7 @@ export class DemoService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     this.running.delete(tenantId);
     this.egress.exceptions.revoke(tenantId);
     await servers?.stopAll();
-    await this.catcher.setTransport(tenantId, 'smtp');
+    await this.mailSettings.setTransport(tenantId, 'platform');
     await this.catcher.clear(tenantId);
     await this.dataSource.query('DELETE FROM demo_installations WHERE tenant_id = $1', [tenantId]);
     this.logger.log(`demo removed from tenant ${tenantId}`);
@@ -305,7 +332,7 @@ export class DemoService implements OnModuleInit, OnApplicationBootstrap, OnAppl
   }
 
   private async startServers(row: DemoRow): Promise<DemoServers> {
-    const servers = new DemoServers(row.api_key);
+    const servers = new DemoServers(row.api_key, this.clock);
     for (const name of DEMO_SERVER_NAMES) await servers.start(name, row.servers[name]);
     this.running.set(row.tenant_id, servers);
     // Exactly these endpoints, for this tenant only: the narrow egress exception (docs/security.md).
@@ -321,10 +348,10 @@ export class DemoService implements OnModuleInit, OnApplicationBootstrap, OnAppl
       const row = await this.row(tenantId);
       const servers = this.running.get(tenantId);
       if (!row || !servers) continue;
-      const owner = (await this.dataSource.query(`SELECT id FROM users WHERE tenant_id = $1 AND role = 'owner' AND disabled_at IS NULL ORDER BY created_at LIMIT 1`, [tenantId])) as { id: string }[];
-      if (!owner[0]) continue;
+      const owner = await this.people.firstActiveOwner(tenantId);
+      if (!owner) continue;
       try {
-        const api = await SelfApi.open(this.tokens, this.selfUrl(server), tenantId, owner[0].id, 're-point');
+        const api = await SelfApi.open(this.tokens, this.selfUrl(server), tenantId, owner, 're-point');
         try {
           for (const m of this.monitorInputs(servers, row.objects)) {
             const id = row.objects.monitors[m.name];

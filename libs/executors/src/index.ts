@@ -1,4 +1,4 @@
-export { sshExec, fetchHostKey, fingerprint, SshHostKeyError, type SshResult, type SshTarget, type SshExecOptions } from './ssh/ssh.client.js';
+export { sshExec, holdSsh, fetchHostKey, fingerprint, SshHostKeyError, type SshResult, type SshTarget, type SshExecOptions } from './ssh/ssh.client.js';
 export { inspectPrivateKey } from './ssh/ssh-keys.js';
 export { shellQuote, shellCommand, shellChain } from './shell/shell-quote.js';
 export { runLocal, MAX_OUTPUT, type CommandResult } from './shell/local-command.js';

@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 import { Incident } from './incident.entity.js';
 
 /** Who reads the outbox: each consumer has its own row per change, so one's failure never holds up the other. */
-export type OutboxConsumerName = 'alerts' | 'runbooks';
+export type OutboxConsumerName = 'alerts' | 'runbooks' | 'status-pages';
 /**
  * What happened: an incident opened, acknowledged or resolved, a held incident released (flapping ended while it is still open:
  * its page and its failover are due now), or a run or a standing decision that needs a person (an alert in its own right).

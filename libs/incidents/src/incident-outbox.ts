@@ -15,8 +15,8 @@ export interface OutboxItem {
 }
 
 const CONSUMERS_OF: Record<OutboxKind, OutboxConsumerName[]> = {
-  opened: ['runbooks', 'alerts'],
-  resolved: ['alerts'],
+  opened: ['runbooks', 'alerts', 'status-pages'],
+  resolved: ['alerts', 'status-pages'],
   released: ['runbooks', 'alerts'],
   acknowledged: ['alerts'],
   attention: ['alerts'],
@@ -37,8 +37,8 @@ export class IncidentOutbox {
     private readonly dataSource: DataSource,
     @Optional() metrics?: MetricsService,
   ) {
-    for (const consumer of ['alerts', 'runbooks'] as const) {
-      metrics?.gauge('vigia_incident_outbox_pending', 'Incident changes not yet handled by a consumer (alerts, runbooks)', async () => (await this.pending())[consumer], { consumer });
+    for (const consumer of ['alerts', 'runbooks', 'status-pages'] as const) {
+      metrics?.gauge('vigia_incident_outbox_pending', 'Incident changes not yet handled by a consumer (alerts, runbooks, status pages)', async () => (await this.pending())[consumer], { consumer });
     }
   }
 
@@ -84,6 +84,6 @@ export class IncidentOutbox {
     const rows: { consumer: OutboxConsumerName; n: number }[] = await this.dataSource.query(
       'SELECT consumer, count(*)::int AS n FROM incident_outbox WHERE handled_at IS NULL GROUP BY consumer',
     );
-    return { alerts: 0, runbooks: 0, ...Object.fromEntries(rows.map((r) => [r.consumer, r.n])) };
+    return { alerts: 0, runbooks: 0, 'status-pages': 0, ...Object.fromEntries(rows.map((r) => [r.consumer, r.n])) };
   }
 }

@@ -1,6 +1,7 @@
 import { Args, Field, ID, InputType, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { IsEnum, IsOptional, IsUUID } from 'class-validator';
 import { ConnectionType, PageArgs, VigiaException } from '#lib/common';
+import { OutageSubjects } from '#lib/inventory';
 import { ActorNames, CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
 import { IncidentEvent } from './incident-event.entity.js';
 import { Incident, IncidentStatus } from './incident.entity.js';
@@ -21,6 +22,7 @@ export class IncidentsResolver {
   constructor(
     private readonly incidents: IncidentsService,
     private readonly actors: ActorNames,
+    private readonly subjects: OutageSubjects,
   ) {}
 
   @Query(() => IncidentConnection, { name: 'incidents', description: 'Newest first' })
@@ -52,8 +54,9 @@ export class IncidentsResolver {
   }
 
   @ResolveField(() => String, { description: 'What it is about: "host · service · monitor"' })
-  subject(@Parent() incident: Incident): Promise<string> {
-    return this.incidents.subjectOf(incident);
+  async subject(@Parent() incident: Incident): Promise<string> {
+    // The names are the inventory's (its port): incidents keep ids only.
+    return (await this.subjects.named(incident.tenantId, incident.monitorId)) ?? 'deleted monitor';
   }
 
   @ResolveField(() => [IncidentEvent])

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
-import { type Connection, type PageArgs, paginateBy } from '#lib/common';
+import { CLOCK, type Clock, type Connection, type PageArgs, paginateBy } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { IncidentEvent } from './incident-event.entity.js';
@@ -49,6 +49,7 @@ export class IncidentsService {
     private readonly dataSource: DataSource,
     private readonly outbox: IncidentOutbox,
     private readonly config: VigiaConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.scope = new TenantScopedRepository(incidents, 'incident');
   }
@@ -131,7 +132,7 @@ export class IncidentsService {
    * through the outbox (alerts stop escalating and tell the pagers). Returns the incident when this call
    * acknowledged it, undefined when it was already acknowledged or is not open.
    */
-  async acknowledge(tenantId: string, incidentId: string, by: string, at = new Date()): Promise<Incident | undefined> {
+  async acknowledge(tenantId: string, incidentId: string, by: string, at = this.clock.now()): Promise<Incident | undefined> {
     return this.announcing(async (manager) => {
       const incident = await manager.findOne(Incident, { where: { id: incidentId, tenantId }, lock: { mode: 'pessimistic_write' } });
       if (!incident || incident.status !== IncidentStatus.open || incident.acknowledgedAt) return undefined;
@@ -153,16 +154,21 @@ export class IncidentsService {
       .getOne();
   }
 
-  /** Adds a line to an incident's timeline (runbook runs, their steps and decisions). */
-  async annotate(tenantId: string, incidentId: string, kind: string, message: string, at = new Date()): Promise<void> {
-    await this.events.insert({ tenantId, incidentId, at, kind, message: message.slice(0, 2000) });
+  /**
+   * Adds a line to an incident's timeline (runbook runs, their steps and decisions; whom an escalation step paged).
+   * `manager`: the caller's transaction, so the line and what it records commit together.
+   */
+  async annotate(tenantId: string, incidentId: string, kind: string, message: string, at = this.clock.now(), manager?: EntityManager): Promise<void> {
+    const row = { tenantId, incidentId, at, kind, message: message.slice(0, 2000) };
+    if (manager) await manager.insert(IncidentEvent, row);
+    else await this.events.insert(row);
   }
 
   /**
    * A line on the timeline that also needs a person (a run that failed, waits for approval or needs an operator):
    * the line and the page are one transaction, handed to alerts through the outbox.
    */
-  async attention(tenantId: string, incidentId: string, kind: string, summary: string, at = new Date()): Promise<void> {
+  async attention(tenantId: string, incidentId: string, kind: string, summary: string, at = this.clock.now()): Promise<void> {
     await this.announcing(async (manager) => {
       await manager.insert(IncidentEvent, { tenantId, incidentId, at, kind, message: summary.slice(0, 2000) });
       await this.outbox.write(manager, tenantId, incidentId, 'attention', { summary: summary.slice(0, 2000) });
@@ -216,6 +222,11 @@ export class IncidentsService {
     return !incident || incident.status !== IncidentStatus.open || incident.acknowledgedAt !== null;
   }
 
+  /** One incident of a tenant, whatever its state (the outbox consumers read the incident a row is about). */
+  of(tenantId: string, incidentId: string): Promise<Incident | null> {
+    return this.incidents.findOne({ where: { id: incidentId, tenantId } });
+  }
+
   openIncidentOf(monitorId: string): Promise<Incident | null> {
     return this.incidents.findOne({ where: { monitorId, status: IncidentStatus.open } });
   }
@@ -226,16 +237,6 @@ export class IncidentsService {
     if (filter.monitorId) query.andWhere('e.monitor_id = :monitorId', { monitorId: filter.monitorId });
     if (filter.hostId) query.andWhere('e.host_id = :hostId', { hostId: filter.hostId });
     return paginateBy(query, page, 'openedAt', 'DESC');
-  }
-
-  /** What the incident is about, as an operator names it: "host · service · monitor". */
-  async subjectOf(incident: Incident): Promise<string> {
-    const [row]: { host: string; service: string | null; monitor: string }[] = await this.dataSource.query(
-      `SELECT h.name AS host, sv.name AS service, m.name AS monitor FROM monitors m JOIN hosts h ON h.id = m.host_id
-         LEFT JOIN services sv ON sv.id = m.service_id WHERE m.id = $1 AND m.tenant_id = $2`,
-      [incident.monitorId, incident.tenantId],
-    );
-    return row ? [row.host, row.service, row.monitor].filter(Boolean).join(' · ') : 'deleted monitor';
   }
 
   timeline(incident: Incident): Promise<IncidentEvent[]> {

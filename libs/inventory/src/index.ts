@@ -9,3 +9,8 @@ export { ServicesService } from './services.service.js';
 export { CustomersService, SitesService } from './customers.service.js';
 export { ServiceLinksService } from './service-links.service.js';
 export { OutageSubjects, OutageSubjectsModule, type OutageSubject } from './outage-subject.js';
+export { InventoryHistory, InventoryHistoryModule, type CustomerLinkRow, type MonitorRow } from './inventory-history.js';
+export { purgeParticipant, PurgeParticipants, type PurgeParticipant, type PurgeSubject } from './purge-participants.js';
+export { InventoryLookup, type FleetNoun, type FleetNouns } from './inventory-lookup.js';
+export { SyntheticSubjects, type SubjectMonitor } from './synthetic-subjects.js';
+export { InventoryFleetPort, type InventoryKind, type InventorySnapshot } from './fleet.port.js';

@@ -31,6 +31,14 @@ export class MonitorsService {
     this.scope = new TenantScopedRepository(repository, 'monitor');
   }
 
+  /**
+   * Marks a monitor changed without changing it: the watchdogs reload a monitor when its row changes (their catalog's
+   * fingerprint reads `updated_at`) — another library's setting for it (its vantage assignment) changed.
+   */
+  async touch(monitorId: string): Promise<void> {
+    await this.scope.repository.query('UPDATE monitors SET updated_at = now() WHERE id = $1', [monitorId]);
+  }
+
   list(principal: Principal, page: PageArgs, filter: MonitorFilter = {}): Promise<Connection<Monitor>> {
     return this.scope.list(principal, page, 'name', (q) => {
       whereNameContains(q, filter.search);
@@ -76,10 +84,10 @@ export class MonitorsService {
     await this.hosts.scope.get(principal, hostId, 'input.hostId');
     if (!serviceId) return;
     const service = await this.services.scope.get(principal, serviceId, 'input.serviceId');
-    if (service.hostId !== hostId) throw VigiaException.invalid('input.serviceId', 'belongs to another host than input.hostId');
+    if (service.hostId !== hostId) throw VigiaException.invalid('input.serviceId', 'is a service of another host than the monitor’s');
   }
 }
 
 function checkTiming(intervalMs: number, timeoutMs: number): void {
-  if (timeoutMs >= intervalMs) throw VigiaException.invalid('input.timeoutMs', 'must be less than intervalMs');
+  if (timeoutMs >= intervalMs) throw VigiaException.invalid('input.timeoutMs', 'must be shorter than the interval between probes');
 }

@@ -11,8 +11,8 @@ export interface OutageSubject {
 }
 
 /**
- * The inventory's port for the alerts library: one read of the host, service, monitor and linked customers of an
- * outage. Inventory owns those tables; alerts ask here instead of joining them.
+ * The inventory's port for the libraries downstream (alerts, incidents): one read of the host, service, monitor and
+ * linked customers of an outage. Inventory owns those tables; the others ask here instead of joining them.
  */
 @Injectable()
 export class OutageSubjects {
@@ -36,6 +36,16 @@ export class OutageSubjects {
       severity: row?.severity ?? null,
       customers: row?.customers ?? [],
     };
+  }
+
+  /** What an incident is about, as an operator names it: "host · service · monitor"; undefined once the monitor is gone. */
+  async named(tenantId: string, monitorId: string): Promise<string | undefined> {
+    const [row]: { host: string; service: string | null; monitor: string }[] = await this.dataSource.query(
+      `SELECT h.name AS host, sv.name AS service, m.name AS monitor FROM monitors m JOIN hosts h ON h.id = m.host_id
+         LEFT JOIN services sv ON sv.id = m.service_id WHERE m.id = $1 AND m.tenant_id = $2`,
+      [monitorId, tenantId],
+    );
+    return row ? [row.host, row.service, row.monitor].filter(Boolean).join(' · ') : undefined;
   }
 }
 

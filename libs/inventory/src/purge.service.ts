@@ -8,6 +8,7 @@ import { CustomersService } from './customers.service.js';
 import { type PurgeInput, PurgeKind } from './graphql/inventory.inputs.js';
 import { HostsService } from './hosts.service.js';
 import { MonitorsService } from './monitors.service.js';
+import { PurgeParticipants } from './purge-participants.js';
 import { ServicesService } from './services.service.js';
 import { detachDeletedHosts } from './soft-delete.js';
 
@@ -44,6 +45,7 @@ export class PurgeService {
     private readonly hosts: HostsService,
     private readonly customers: CustomersService,
     private readonly tx: TransactionRunner,
+    private readonly participants: PurgeParticipants,
   ) {}
 
   async purge(principal: Principal, input: PurgeInput): Promise<PurgeResult> {
@@ -51,7 +53,10 @@ export class PurgeService {
     const id = await this.subjectId(principal, input);
     return this.tx.run(async (manager) => {
       const scope = await this.scopeOf(manager, principal.tenantId, input.kind, id);
-      const counts = await countHistory(manager, scope);
+      const subject = { monitorIds: scope.monitorIds, customerIds: input.kind === PurgeKind.customer ? [id] : [] };
+      const counts = { ...(await this.participants.count(manager, subject)), links: await countLinks(manager, scope) };
+      // History first (each owner its own rows), then the monitors: no cascade is relied on, so what is removed is what was counted.
+      await this.participants.remove(manager, subject);
       await removeMonitors(manager, scope.monitorIds);
       if (input.kind === PurgeKind.host) await removeHost(manager, principal.tenantId, id);
       else if (input.kind === PurgeKind.service) await manager.query('DELETE FROM services WHERE id = $1', [id]);
@@ -85,22 +90,13 @@ export class PurgeService {
   }
 }
 
-async function countHistory(manager: EntityManager, scope: Scope): Promise<{ links: number; incidents: number; stateChanges: number }> {
-  const [row]: { links: number; incidents: number; state_changes: number }[] = await manager.query(
-    `SELECT (SELECT count(*)::int FROM incidents WHERE monitor_id = ANY($1::uuid[])) AS incidents,
-            (SELECT count(*)::int FROM monitor_state_changes WHERE monitor_id = ANY($1::uuid[])) AS state_changes,
-            (SELECT count(*)::int FROM service_customers WHERE ${scope.links.column} = ANY($2::uuid[])) AS links`,
-    [scope.monitorIds, scope.links.ids],
-  );
-  return { links: row!.links, incidents: row!.incidents, stateChanges: row!.state_changes };
+async function countLinks(manager: EntityManager, scope: Scope): Promise<number> {
+  const [row]: { links: number }[] = await manager.query(`SELECT count(*)::int AS links FROM service_customers WHERE ${scope.links.column} = ANY($1::uuid[])`, [scope.links.ids]);
+  return row!.links;
 }
 
-/** History first, then the monitors: no cascade is relied on, so what is removed is what was counted. */
 async function removeMonitors(manager: EntityManager, ids: string[]): Promise<void> {
   if (!ids.length) return;
-  for (const table of ['incidents', 'monitor_state_changes', 'monitor_states', 'probe_rollups']) {
-    await manager.query(`DELETE FROM ${table} WHERE monitor_id = ANY($1::uuid[])`, [ids]);
-  }
   await manager.query('DELETE FROM monitors WHERE id = ANY($1::uuid[])', [ids]);
 }
 
@@ -113,8 +109,7 @@ async function removeHost(manager: EntityManager, tenantId: string, hostId: stri
 }
 
 async function removeCustomer(manager: EntityManager, customerId: string): Promise<void> {
-  // The customer's monthly-report claims go too; its SLA target and link periods follow by foreign key.
-  await manager.query('DELETE FROM report_mailings WHERE customer_id = $1', [customerId]);
+  // Its monthly-report claims went with the reports library's participant; its SLA target and link periods follow by foreign key.
   await manager.query('DELETE FROM customers WHERE id = $1', [customerId]);
 }
 

@@ -61,7 +61,7 @@ export class ServiceLinksService {
         endsAt: input.endsAt !== undefined ? input.endsAt : (existing?.endsAt ?? null),
         weight: input.weight ?? existing?.weight ?? 1,
       };
-      if (next.endsAt && next.endsAt.getTime() <= next.startsAt.getTime()) throw VigiaException.invalid('input.endsAt', 'must be after startsAt');
+      if (next.endsAt && next.endsAt.getTime() <= next.startsAt.getTime()) throw VigiaException.invalid('input.endsAt', 'must end after it starts');
       await refuseOverlap(manager, serviceId, customerId, next, existing?.id ?? null);
       const saved = await manager.save(ServiceCustomer, { ...(existing ?? {}), tenantId: principal.tenantId, serviceId, customerId, ...next });
       return manager.findOneByOrFail(ServiceCustomer, { id: saved.id });

@@ -1,9 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-/** How a tenant's e-mail leaves Vigia: the SMTP server of VIGIA_SMTP_URL (default), or the built-in mail catcher. */
-export type MailTransport = 'smtp' | 'catcher';
-
 export interface CaughtMail {
   id: string;
   to: string;
@@ -19,29 +16,11 @@ export const CAUGHT_MAILS_KEPT = 500;
 
 /**
  * The mail catcher: a transport that stores a tenant's outgoing e-mail (alerts, reports) in `caught_mails` instead
- * of sending it, for the dashboard to show. Chosen per tenant in `tenant_mail_transports` (a tenant without a row
- * uses SMTP). The live demo's tenant uses it, so a newcomer sees the alert e-mails without configuring SMTP.
+ * of sending it, for the dashboard to show. Chosen per tenant (`TenantMailSettings`, transport `catcher`). The live demo's tenant uses it, so a newcomer sees the alert e-mails without configuring SMTP.
  */
 @Injectable()
 export class MailCatcher {
   constructor(private readonly dataSource: DataSource) {}
-
-  async transportOf(tenantId: string): Promise<MailTransport> {
-    const rows = (await this.dataSource.query('SELECT transport FROM tenant_mail_transports WHERE tenant_id = $1', [tenantId])) as { transport: MailTransport }[];
-    return rows[0]?.transport ?? 'smtp';
-  }
-
-  async setTransport(tenantId: string, transport: MailTransport): Promise<void> {
-    if (transport === 'smtp') {
-      await this.dataSource.query('DELETE FROM tenant_mail_transports WHERE tenant_id = $1', [tenantId]);
-      return;
-    }
-    await this.dataSource.query(
-      `INSERT INTO tenant_mail_transports (tenant_id, transport) VALUES ($1, $2)
-       ON CONFLICT (tenant_id) DO UPDATE SET transport = EXCLUDED.transport, updated_at = now()`,
-      [tenantId, transport],
-    );
-  }
 
   async catch(tenantId: string, mail: { to: string; subject: string; text: string; html: string; headers?: Record<string, string> }): Promise<string> {
     const rows = (await this.dataSource.query(

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { isIP } from 'node:net';
 import { VigiaConfig } from '#lib/config';
+import { EgressPolicy } from '#lib/egress';
 import { MailCatcher } from './mail-catcher.js';
+import { TenantMailSettings } from './tenant-mail-settings.js';
 
 export interface OutgoingMail {
   /** The tenant the mail is sent for: its transport choice applies (mail catcher or SMTP). Unset: SMTP. */
@@ -16,8 +19,9 @@ export interface OutgoingMail {
 }
 
 /**
- * Outgoing e-mail behind one provider. What is injected as `Mailer` is `TransportMailer`: per tenant, SMTP
- * (`SmtpMailer`: nodemailer, VIGIA_SMTP_URL, STARTTLS/TLS and auth from the URL) or the mail catcher.
+ * Outgoing e-mail behind one provider. What is injected as `Mailer` is `TransportMailer`: per tenant, the platform's
+ * relay (`SmtpMailer`: nodemailer, VIGIA_SMTP_URL, STARTTLS/TLS and auth from the URL), the tenant's own relay
+ * (`RelayMailer`), or the mail catcher.
  */
 export abstract class Mailer {
   abstract send(mail: OutgoingMail): Promise<{ messageId: string; response: string }>;
@@ -31,31 +35,87 @@ export class SmtpMailer extends Mailer {
     super();
   }
 
-  async send(mail: OutgoingMail): Promise<{ messageId: string; response: string }> {
-    if (!this.config.smtp.url) throw new Error('e-mail is not configured: set VIGIA_SMTP_URL');
+  async send(mail: Omit<OutgoingMail, 'tenantId'> & { fromName?: string; replyTo?: string }): Promise<{ messageId: string; response: string }> {
+    if (!this.config.smtp.url) throw new Error('the platform has no mail relay (VIGIA_SMTP_URL is not set): set your own SMTP relay in Settings → E-mail, or ask the platform’s operator');
     this.transport ??= nodemailer.createTransport(transportOptions(this.config.smtp.url, this.config.smtp.tlsVerify));
-    const info = await this.transport.sendMail({ from: this.config.smtp.from, ...mail });
+    const { fromName, ...message } = mail;
+    const info = await this.transport.sendMail({ ...message, from: fromName ? { name: fromName, address: addressOf(this.config.smtp.from) } : this.config.smtp.from });
     return { messageId: String(info.messageId ?? ''), response: String(info.response ?? '') };
   }
 }
 
-/** Picks the tenant's transport for each message: the mail catcher stores it, SMTP sends it. */
+/** The tenant's own relay: judged by the egress policy at each connection, the password opened only here. */
+@Injectable()
+export class RelayMailer {
+  constructor(
+    private readonly settings: TenantMailSettings,
+    private readonly egress: EgressPolicy,
+    private readonly config: VigiaConfig,
+  ) {}
+
+  async send(tenantId: string, mail: Omit<OutgoingMail, 'tenantId'> & { from?: { name: string; address: string }; replyTo?: string }): Promise<{ messageId: string; response: string }> {
+    const relay = await this.settings.relayConnection(tenantId);
+    if (!relay) throw new Error('your own SMTP relay is chosen but not set: set its host and port, or choose the platform relay');
+    const where = `relay ${relay.host}:${relay.port}`;
+    // Connect to the very address the policy judged (no second lookup a rebinding DNS answer could change).
+    const target = await this.egress.guard({ tenantId, vantage: 'platform' }).resolve(relay.host, relay.port).catch((error: unknown) => {
+      throw new Error(`${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    });
+    const transport = nodemailer.createTransport({
+      host: target.address,
+      port: relay.port,
+      secure: relay.security === 'tls',
+      requireTLS: relay.security === 'starttls',
+      ignoreTLS: relay.security === 'none',
+      auth: relay.username ? { user: relay.username, pass: relay.password ?? '' } : undefined,
+      tls: { rejectUnauthorized: relay.tlsVerify, servername: isIP(relay.host) ? undefined : relay.host },
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 20_000,
+    });
+    try {
+      const info = await transport.sendMail({ ...mail, from: mail.from ?? this.config.smtp.from });
+      return { messageId: String(info.messageId ?? ''), response: String(info.response ?? '') };
+    } catch (error) {
+      throw new Error(`${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    } finally {
+      transport.close();
+    }
+  }
+}
+
+/**
+ * Picks the tenant's transport for each message: the mail catcher stores it, the tenant's own relay or the platform's
+ * sends it. The tenant's sender applies on both relays: on its own relay its From address; on the platform's, its
+ * name over the platform's address, its address as Reply-To (a platform relay that sent as any tenant's domain would
+ * fail their SPF/DMARC and let one tenant write as another).
+ */
 @Injectable()
 export class TransportMailer extends Mailer {
   constructor(
     private readonly smtp: SmtpMailer,
     private readonly catcher: MailCatcher,
+    private readonly settings: TenantMailSettings,
+    private readonly relay: RelayMailer,
   ) {
     super();
   }
 
   async send(mail: OutgoingMail): Promise<{ messageId: string; response: string }> {
     const { tenantId, ...message } = mail;
-    if (tenantId && (await this.catcher.transportOf(tenantId)) === 'catcher') {
+    if (!tenantId) return this.smtp.send(message);
+    const settings = await this.settings.get(tenantId);
+    if (settings.transport === 'catcher') {
       const id = await this.catcher.catch(tenantId, message);
       return { messageId: `<${id}@mail-catcher.vigia>`, response: 'caught by the mail catcher (not sent)' };
     }
-    return this.smtp.send(message);
+    const replyTo = settings.replyTo ?? settings.fromAddress ?? undefined;
+    if (settings.transport === 'relay') {
+      const from = settings.fromAddress ? { name: settings.fromName ?? '', address: settings.fromAddress } : undefined;
+      return this.relay.send(tenantId, { ...message, from, replyTo });
+    }
+    const name = settings.fromName ?? settings.fromAddress;
+    return this.smtp.send({ ...message, replyTo, fromName: name ?? undefined });
   }
 }
 
@@ -73,4 +133,9 @@ function transportOptions(url: string, tlsVerify: boolean) {
     greetingTimeout: 15_000,
     socketTimeout: 30_000,
   };
+}
+
+/** The bare address of a From setting (`Vigia <alerts@example.com>` → `alerts@example.com`). */
+function addressOf(from: string): string {
+  return /<([^<>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
 }

@@ -1,6 +1,6 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { PeriodicWorker } from '#lib/common';
+import { CLOCK, type Clock, PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { Sight } from './sight.js';
 
@@ -13,13 +13,18 @@ import { Sight } from './sight.js';
 @Injectable()
 export class DatabaseWatch implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('DatabaseWatch');
-  private lastOkAt = Date.now();
+  /**
+   * When the database last answered, on monotonic time: the silence is a duration measured by this process (a step of
+   * the wall clock must not fake or hide it); the time of day it began is the injected clock's (`blind` below).
+   */
+  private lastOkAt = performance.now();
   private loop?: PeriodicWorker;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: VigiaConfig,
     private readonly sight: Sight,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -35,7 +40,7 @@ export class DatabaseWatch implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Milliseconds since the database last answered; undefined while within the grace period. */
-  unreachableFor(now = Date.now()): number | undefined {
+  unreachableFor(now = performance.now()): number | undefined {
     const silent = now - this.lastOkAt;
     return silent > this.config.healthDbGraceMs ? silent : undefined;
   }
@@ -48,13 +53,14 @@ export class DatabaseWatch implements OnApplicationBootstrap, OnModuleDestroy {
         new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref()),
       ]);
       if (this.unreachableFor()) this.logger.log('the database answers again');
-      this.lastOkAt = Date.now();
+      this.lastOkAt = performance.now();
       this.sight.sees('database');
     } catch (error) {
-      this.logger.warn(`database unreachable for ${Date.now() - this.lastOkAt} ms: ${error instanceof Error ? error.message : String(error)}`);
+      const silentMs = performance.now() - this.lastOkAt;
+      this.logger.warn(`database unreachable for ${Math.round(silentMs)} ms: ${error instanceof Error ? error.message : String(error)}`);
       // Blind since the last answer: nothing it recorded or decided after that is known to have happened.
       // A fixed phrase: /vigia-status is public, and a driver's error names hosts, users and databases (the log has it).
-      this.sight.blind('database', "Vigia's database does not answer", new Date(this.lastOkAt));
+      this.sight.blind('database', "Vigia's database does not answer", new Date(this.clock.now().getTime() - silentMs));
     }
   }
 }

@@ -1,6 +1,6 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { hostname } from 'node:os';
-import { PeriodicWorker } from '#lib/common';
+import { CLOCK, type Clock, PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { Sight } from './sight.js';
 
@@ -23,6 +23,7 @@ export class DeadMansSwitch implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly config: VigiaConfig,
     private readonly sight: Sight,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -47,7 +48,7 @@ export class DeadMansSwitch implements OnApplicationBootstrap, OnModuleDestroy {
       const response = await fetch(this.config.deadman.url!, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ vigia: 'seeing', process: hostname(), roles: [...this.config.roles], at: new Date().toISOString() }),
+        body: JSON.stringify({ vigia: 'seeing', process: hostname(), roles: [...this.config.roles], at: this.clock.now().toISOString() }),
         signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
       });
       await response.arrayBuffer().catch(() => undefined);

@@ -1,8 +1,9 @@
-import { Controller, Get, Header, HttpException, HttpStatus } from '@nestjs/common';
+import { Controller, Get, Header, HttpException, HttpStatus, Inject } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DatabaseWatch } from './database-watch.service.js';
 import { MetricsService } from './metrics.service.js';
 import { Sight, type SightStatus } from './sight.js';
+import { CLOCK, type Clock } from '#lib/common';
 
 @Controller()
 export class HealthController {
@@ -11,6 +12,7 @@ export class HealthController {
     private readonly metrics: MetricsService,
     private readonly databaseWatch: DatabaseWatch,
     private readonly sight: Sight,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /**
@@ -42,7 +44,7 @@ export class HealthController {
   @Get('vigia-status')
   @Header('Cache-Control', 'no-store')
   status(): SightStatus & { now: Date } {
-    return { ...this.sight.status(), now: new Date() };
+    return { ...this.sight.status(), now: this.clock.now() };
   }
 
   /** Readiness: the database answers within 2 s. */

@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { CLOCK, type Clock, systemClock } from '#lib/common';
 
 /** One reason this process cannot see, since when. */
 export interface Blindness {
@@ -26,8 +27,11 @@ export class Sight {
   private readonly logger = new Logger('Sight');
   private readonly reasons = new Map<string, Blindness>();
 
+  /** Built by hand (a unit test), it counts on the system clock. */
+  constructor(@Optional() @Inject(CLOCK) private readonly clock: Clock = systemClock) {}
+
   /** `source` cannot see (again); the first report's `since` is kept while it lasts, the reason text refreshed. */
-  blind(source: string, reason: string, since: Date = new Date()): void {
+  blind(source: string, reason: string, since: Date = this.clock.now()): void {
     const known = this.reasons.get(source);
     if (!known) this.logger.warn(`Vigia cannot see: ${reason}`);
     this.reasons.set(source, { source, reason, since: known?.since ?? since });
@@ -47,7 +51,7 @@ export class Sight {
   }
 
   /** Milliseconds since the process went blind, or undefined while it sees. */
-  blindFor(now = Date.now()): number | undefined {
+  blindFor(now = this.clock.now().getTime()): number | undefined {
     const since = this.status().since;
     return since ? now - since.getTime() : undefined;
   }

@@ -28,7 +28,7 @@ export class DnsProbe implements Probe<DnsConfig> {
     const type = (str(target.config, 'recordType') ?? 'A').toUpperCase();
     if (!(TYPES as readonly string[]).includes(type)) return { status: 'down', reason: `record type ${type} is not supported` };
     if (isIP(server) === 0) return { status: 'down', reason: `DNS server must be an IP address, got ${server}` };
-    await egress.resolve(server);
+    await egress.resolve(server, port);
     const wantedRcode = (str(target.config, 'rcode') ?? 'NOERROR').toUpperCase();
     const expected = (target.config.expect as string[] | undefined)?.map(normalize).sort();
     const resolver = new Resolver({ timeout: Math.max(100, target.timeoutMs - 50), tries: 1 });

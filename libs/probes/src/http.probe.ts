@@ -26,7 +26,7 @@ interface Exchange {
 export class HttpProbe implements Probe<HttpConfig> {
   readonly type = 'http' as const;
 
-  async check(target: ProbeTarget<HttpConfig>, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
+  async check(target: ProbeTarget<HttpConfig>, signal: AbortSignal, egress: EgressGuard, now: number): Promise<ProbeVerdict> {
     const config = target.config;
     const started = performance.now();
     const followRedirects = bool(config, 'followRedirects') ?? true;
@@ -45,7 +45,7 @@ export class HttpProbe implements Probe<HttpConfig> {
     const details = { status: code, url: exchange.url.toString(), certValidTo: exchange.certValidTo?.toISOString() };
     const failure = this.assertions(config, code, exchange.body, followRedirects);
     if (failure) return { status: 'down', reason: `${seen}: ${failure}`, latencyMs, details };
-    const warning = this.warnings(config, latencyMs, exchange.certValidTo);
+    const warning = this.warnings(config, now, latencyMs, exchange.certValidTo);
     if (warning) return { status: 'degraded', reason: `${seen}: ${warning}`, latencyMs, details };
     return { status: 'up', reason: seen, latencyMs, details };
   }
@@ -74,12 +74,12 @@ export class HttpProbe implements Probe<HttpConfig> {
     return undefined;
   }
 
-  private warnings(config: Record<string, unknown>, latencyMs: number, certValidTo?: Date): string | undefined {
+  private warnings(config: Record<string, unknown>, now: number, latencyMs: number, certValidTo?: Date): string | undefined {
     const maxLatency = num(config, 'maxLatencyMs');
     if (maxLatency !== undefined && latencyMs > maxLatency) return `slower than ${formatMs(maxLatency)}`;
     const warnDays = num(config, 'certExpiryWarnDays') ?? 14;
     if (certValidTo) {
-      const days = (certValidTo.getTime() - Date.now()) / DAY_MS;
+      const days = (certValidTo.getTime() - now) / DAY_MS;
       if (days < warnDays) return `TLS certificate expires in ${Math.max(0, days).toFixed(1)} days (${certValidTo.toISOString().slice(0, 10)})`;
     }
     return undefined;

@@ -9,6 +9,11 @@ import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, s
 import { openSocket, readUntil } from './tcp.probe.js';
 
 /** Options shared by the IMAP and mail round-trip probes: imapflow, the maintained IMAP client of the nodemailer authors. */
+/** The IMAP port a config means: its own, else 993 with TLS from the start, else 143. */
+export function imapPort(config: Record<string, unknown>): number {
+  return num(config, 'port') ?? ((bool(config, 'tls') ?? false) ? 993 : 143);
+}
+
 export function imapClient(host: string, address: string, port: number | undefined, config: Record<string, unknown>, timeoutMs: number): ImapFlow {
   const tls = bool(config, 'tls') ?? false;
   const user = str(config, 'username');
@@ -36,7 +41,7 @@ export class ImapProbe implements Probe<ImapConfig> {
     const host = targetHost(target);
     // imapflow insists on credentials; without them the check is the greeting, read off the socket.
     if (!str(target.config, 'username')) return greetingOnly(host, target, signal, egress);
-    const { address } = await egress.resolve(host);
+    const { address } = await egress.resolve(host, imapPort(target.config));
     const client = imapClient(host, address, num(target.config, 'port'), target.config, target.timeoutMs);
     const port = (client as unknown as { options: { port: number } }).options.port;
     const abort = (): void => client.close();
@@ -71,7 +76,7 @@ async function greetingOnly(host: string, target: ProbeTarget, signal: AbortSign
   const tls = bool(target.config, 'tls') ?? false;
   const port = num(target.config, 'port') ?? (tls ? 993 : 143);
   const started = performance.now();
-  const { address } = await egress.resolve(host);
+  const { address } = await egress.resolve(host, port);
   const socket = tls
     ? await new Promise<Socket>((resolve, reject) => {
         const s = tlsConnect({ host: address, port, servername: host, rejectUnauthorized: bool(target.config, 'tlsVerify') ?? true }, () => resolve(s));

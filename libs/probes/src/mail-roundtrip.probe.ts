@@ -4,7 +4,7 @@ import { address, flag, port, text, type SettingsOf } from '#lib/common';
 import type { EgressGuard } from '#lib/egress';
 import { defineProbe } from './probe-kind.js';
 import { count, password } from './probe-fields.js';
-import { imapClient } from './imap.probe.js';
+import { imapClient, imapPort } from './imap.probe.js';
 import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
 
 /**
@@ -23,8 +23,8 @@ export class MailRoundTripProbe implements Probe<MailRoundTripConfig> {
     // Its own deadline ends before the runner's (a tenth of the budget, at least 100 ms, kept for the last search and
     // the logout), so a lost message is reported as lost, not as the runner's "no answer".
     const deadlineMs = Math.min(num(config, 'deadlineMs') ?? target.timeoutMs, target.timeoutMs - Math.max(100, target.timeoutMs / 10));
-    const smtpAddress = (await egress.resolve(smtpHost)).address;
-    const imapAddress = (await egress.resolve(imapHost)).address;
+    const smtpAddress = (await egress.resolve(smtpHost, smtpPort)).address;
+    const imapAddress = (await egress.resolve(imapHost, imapPort({ ...config, port: num(config, 'imapPort') }))).address;
     const token = randomUUID();
     const started = performance.now();
     const transport = nodemailer.createTransport({

@@ -24,7 +24,7 @@ export class MysqlProbe implements Probe<MysqlConfig> {
   async check(target: ProbeTarget<MysqlConfig>, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict> {
     const host = targetHost(target);
     const port = num(target.config, 'port') ?? 3306;
-    const { address } = await egress.resolve(host);
+    const { address } = await egress.resolve(host, port);
     const started = performance.now();
     const connection = await mysql.createConnection({
       host: address,

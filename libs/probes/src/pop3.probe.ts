@@ -19,7 +19,7 @@ export class Pop3Probe implements Probe<Pop3Config> {
     const port = num(target.config, 'port') ?? (tls ? 995 : 110);
     const verify = bool(target.config, 'tlsVerify') ?? true;
     const started = performance.now();
-    const { address } = await egress.resolve(host);
+    const { address } = await egress.resolve(host, port);
     let lines = new LineReader(await open(host, address, port, tls, verify, signal));
     const steps: string[] = [];
     try {

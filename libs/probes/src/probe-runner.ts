@@ -1,4 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { CLOCK, type Clock, systemClock } from '#lib/common';
 import { EgressPolicy, excerpt } from '#lib/egress';
 import { errorText, formatMs, type Probe, type ProbeResult, type ProbeTarget } from './probe.js';
 
@@ -12,10 +13,14 @@ export const PROBES = Symbol('PROBES');
 export class ProbeRunner {
   private readonly probes = new Map<string, Probe>();
 
-  /** Without a policy (a runner built by hand), the default one: nothing private, nothing local. */
+  /**
+   * Without a policy (a runner built by hand), the default one: nothing private, nothing local. Without a clock (a
+   * runner built by hand, the agent's), the system's.
+   */
   constructor(
     @Optional() @Inject(PROBES) probes: Probe[] = [],
     @Optional() private readonly egress: EgressPolicy = new EgressPolicy(),
+    @Optional() @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {
     for (const probe of probes) this.probes.set(probe.type, probe);
   }
@@ -25,7 +30,8 @@ export class ProbeRunner {
   }
 
   async run(target: ProbeTarget): Promise<ProbeResult> {
-    const at = Date.now();
+    const at = this.clock.now().getTime();
+    // Latency on monotonic time: a wall-clock step during the probe must not make it negative or huge.
     const started = performance.now();
     const probe = this.probes.get(target.type);
     if (!probe) return { status: 'down', latencyMs: 0, at, reason: `no ${target.type} probe in this watchdog` };
@@ -39,7 +45,7 @@ export class ProbeRunner {
       }, target.timeoutMs);
     });
     try {
-      const verdict = await Promise.race([probe.check(target, controller.signal, guard), deadline]);
+      const verdict = await Promise.race([probe.check(target, controller.signal, guard, at), deadline]);
       const latencyMs = verdict.latencyMs ?? performance.now() - started;
       // Reasons quote what servers said (banners, answers): a tenant reads them, so only an excerpt is kept.
       return { status: verdict.status, reason: excerpt(verdict.reason), latencyMs: round(latencyMs), at, details: verdict.details };

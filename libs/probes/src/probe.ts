@@ -40,8 +40,10 @@ export interface Probe<Config extends object = Record<string, unknown>> {
   /**
    * Must stop its I/O when `signal` aborts (the runner's timeout). May throw: a throw is a `down` with the message.
    * Every connection goes to an address `egress.resolve` returned (the egress policy, after DNS resolution).
+   * `now`: the runner's clock (`CLOCK`) at the probe's start, in ms — for what a probe judges against the time of day
+   * (a certificate's remaining days); a probe never reads the system clock itself.
    */
-  check(target: ProbeTarget<Config>, signal: AbortSignal, egress: EgressGuard): Promise<ProbeVerdict>;
+  check(target: ProbeTarget<Config>, signal: AbortSignal, egress: EgressGuard, now: number): Promise<ProbeVerdict>;
 }
 
 export function str(config: Record<string, unknown>, key: string): string | undefined {

@@ -1,9 +1,7 @@
 import { Controller, Get, Header, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import type { Response } from 'express';
-import { Repository } from 'typeorm';
 import { isUuid, setPageSecurityHeaders, CLOCK, type Clock } from '#lib/common';
-import { Customer } from '#lib/inventory';
+import { InventoryHistory } from '#lib/inventory';
 import { CUSTOMER_PAGE_CSP, renderCustomerCsv, renderCustomerPage } from './customer-page.js';
 import { renderCustomerPdf } from './customer-report.pdf.js';
 import { CustomerReportSource } from './customer-report.source.js';
@@ -33,7 +31,7 @@ export class CustomerPagesController {
   constructor(
     private readonly links: ReportLinks,
     private readonly source: CustomerReportSource,
-    @InjectRepository(Customer) private readonly customers: Repository<Customer>,
+    private readonly inventory: InventoryHistory,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -45,7 +43,7 @@ export class CustomerPagesController {
     setPageSecurityHeaders(res);
     const claims = isUuid(customerId) ? this.links.verify(customerId, query, Math.floor(this.clock.now().getTime() / 1000)) : undefined;
     if (!claims || !isUuid(claims.tenantId)) throw new NotFoundException();
-    const customer = await this.customers.findOne({ where: { id: customerId, tenantId: claims.tenantId } });
+    const customer = await this.inventory.liveCustomer(claims.tenantId, customerId);
     const tenant = await this.source.tenantWithLogo(claims.tenantId);
     if (!customer || !tenant) throw new NotFoundException();
     const report = await this.source.report(tenant, customer, claims.month);

@@ -1,16 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
 import { CLOCK, type Clock } from '#lib/common';
-import type { Customer } from '#lib/inventory';
-import { isReportLanguage, type ReportLanguage, Role, Tenant } from '#lib/tenancy';
+import { type Customer, InventoryHistory } from '#lib/inventory';
+import { isReportLanguage, type ReportLanguage, Role, TenantFacts, type TenantProfile } from '#lib/tenancy';
 import { buildCustomerReportView, type CustomerReportView } from './customer-report.view.js';
 import { monthPeriod } from './periods.js';
 import { type AvailabilityReport, ReportGranularity, SubjectKind } from './report.types.js';
 import { ReportsService } from './reports.service.js';
 
 /** The customer's language, else the tenant's default, else English. */
-export function reportLanguage(customer: Pick<Customer, 'language'>, tenant: Pick<Tenant, 'defaultLanguage'>): ReportLanguage {
+export function reportLanguage(customer: Pick<Customer, 'language'>, tenant: Pick<TenantProfile, 'defaultLanguage'>): ReportLanguage {
   if (isReportLanguage(customer.language)) return customer.language;
   return isReportLanguage(tenant.defaultLanguage) ? tenant.defaultLanguage : 'en';
 }
@@ -23,17 +21,17 @@ export function reportLanguage(customer: Pick<Customer, 'language'>, tenant: Pic
 export class CustomerReportSource {
   constructor(
     private readonly reports: ReportsService,
-    private readonly dataSource: DataSource,
-    @InjectRepository(Tenant) private readonly tenants: Repository<Tenant>,
+    private readonly inventory: InventoryHistory,
+    private readonly tenants: TenantFacts,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** The tenant with its logo (not selected by default). */
-  tenantWithLogo(tenantId: string): Promise<Tenant | null> {
-    return this.tenants.createQueryBuilder('t').addSelect('t.logo').where('t.id = :id', { id: tenantId }).getOne();
+  /** The tenant with its logo (not read by default), through tenancy's port; null for an unknown id. */
+  async tenantWithLogo(tenantId: string): Promise<TenantProfile | null> {
+    return (await this.tenants.profile(tenantId, { logo: true })) ?? null;
   }
 
-  async report(tenant: Tenant, customer: Customer, month: string, now = this.clock.now().getTime()): Promise<AvailabilityReport> {
+  async report(tenant: TenantProfile, customer: Customer, month: string, now = this.clock.now().getTime()): Promise<AvailabilityReport> {
     const [year, m] = month.split('-').map(Number) as [number, number];
     const period = monthPeriod(year, m, tenant.timeZone);
     return this.reports.availabilityReport(
@@ -48,11 +46,11 @@ export class CustomerReportSource {
    * a past month's page still names what served the customer then.
    */
   async serviceDisplayNames(tenantId: string): Promise<Map<string, string>> {
-    const services: { id: string; name: string }[] = await this.dataSource.query('SELECT id, coalesce(customer_facing_name, name) AS name FROM services WHERE tenant_id = $1', [tenantId]);
+    const services = await this.inventory.serviceDisplayNames(tenantId);
     return new Map(services.map((s) => [s.id, s.name]));
   }
 
-  async view(tenant: Tenant, customer: Customer, month: string, report: AvailabilityReport): Promise<CustomerReportView> {
+  async view(tenant: TenantProfile, customer: Customer, month: string, report: AvailabilityReport): Promise<CustomerReportView> {
     const logo = tenant.logo !== undefined ? tenant.logo : ((await this.tenantWithLogo(tenant.id))?.logo ?? null);
     return buildCustomerReportView({
       tenantName: tenant.name,

@@ -1,86 +1,48 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { ObservationLog } from '#lib/detection';
+import { ObservationLog, StateHistory } from '#lib/detection';
+import { IncidentHistory } from '#lib/incidents';
+import { type CustomerLinkRow, InventoryHistory, type MonitorRow } from '#lib/inventory';
 import type { SubjectHistory } from './availability.js';
 import type { Interval } from './intervals.js';
 
-/** A monitor as reports see it: deleted ones included, since they count in the periods they existed. */
-export interface MonitorRow {
-  id: string;
-  host_id: string;
-  service_id: string | null;
-  created_at: Date;
-  /** When it was deleted (directly, or with its service or host); null while it exists. Observed time ends there. */
-  deleted_at: Date | null;
-}
+export type { CustomerLinkRow, MonitorRow };
 
-/** One period during which a service served a customer (`service_customers`); a pair may have several, never overlapping. */
-export interface CustomerLinkRow {
-  customer_id: string;
-  service_id: string;
-  /** Start, ms since the epoch (numbers, not Dates: 25,000 links of a tenant are read for a month's mailing). */
-  startsMs: number;
-  /** Exclusive end; null while the service still serves the customer. */
-  endsMs: number | null;
-  /** Above 0; the service's weight in the customer's weighted availability. */
-  weight: number;
-}
-
-const LINK_COLUMNS = `sc.customer_id, sc.service_id, round(extract(epoch FROM sc.starts_at) * 1000)::float8 AS "startsMs",
-  round(extract(epoch FROM sc.ends_at) * 1000)::float8 AS "endsMs", sc.weight::float8 AS weight`;
-
-/** Reads what reports are derived from — incidents, health changes, maintenance — for a set of monitors and a period. */
+/**
+ * Reads what reports are derived from — monitors and link periods (inventory), incidents (incidents), health changes
+ * and maintenance (detection) — for a set of monitors and a period, each through its owner's read port: reports
+ * never query another library's tables.
+ */
 @Injectable()
 export class HistoryLoader {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly inventory: InventoryHistory,
+    private readonly incidents: IncidentHistory,
+    private readonly states: StateHistory,
     private readonly observation: ObservationLog,
   ) {}
 
-  /** Deleted monitors included (with `deleted_at`): raw SQL, so TypeORM's soft-delete filter does not apply here. */
-  async monitorsOf(tenantId: string, where: string, params: unknown[]): Promise<MonitorRow[]> {
-    return this.dataSource.query(
-      `SELECT m.id, m.host_id, m.service_id, m.created_at, m.deleted_at FROM monitors m WHERE m.tenant_id = $1 AND ${where}`,
-      [tenantId, ...params],
-    );
+  /** Deleted monitors included (with `deleted_at`). `where`: a condition on `m`, parameters from $2 ($1 is the tenant). */
+  monitorsOf(tenantId: string, where: string, params: unknown[]): Promise<MonitorRow[]> {
+    return this.inventory.monitorsOf(tenantId, where, params);
   }
 
   /** The link periods of one customer (a one-customer report must not read the whole tenant's links). */
-  async customerLinksOf(tenantId: string, customerId: string): Promise<CustomerLinkRow[]> {
-    return this.dataSource.query(`SELECT ${LINK_COLUMNS} FROM service_customers sc WHERE sc.tenant_id = $1 AND sc.customer_id = $2`, [tenantId, customerId]);
+  customerLinksOf(tenantId: string, customerId: string): Promise<CustomerLinkRow[]> {
+    return this.inventory.customerLinksOf(tenantId, customerId);
   }
 
   /** Every link period of the tenant, ended ones and those of deleted customers or services included. */
-  async customerLinks(tenantId: string): Promise<CustomerLinkRow[]> {
-    return this.dataSource.query(`SELECT ${LINK_COLUMNS} FROM service_customers sc WHERE sc.tenant_id = $1`, [tenantId]);
+  customerLinks(tenantId: string): Promise<CustomerLinkRow[]> {
+    return this.inventory.customerLinks(tenantId);
   }
 
   async histories(tenantId: string, monitors: MonitorRow[], period: Interval, now: number): Promise<Map<string, SubjectHistory>> {
     const ids = monitors.map((m) => m.id);
+    const [start, end] = [new Date(period.start), new Date(period.end)];
     const [incidents, changes, windows, blind] = await Promise.all([
-      this.dataSource.query(
-        `SELECT monitor_id, opened_at, resolved_at FROM incidents
-          WHERE tenant_id = $1 AND monitor_id = ANY($2::uuid[]) AND opened_at < $4 AND (resolved_at IS NULL OR resolved_at > $3)`,
-        [tenantId, ids, new Date(period.start), new Date(period.end)],
-      ) as Promise<{ monitor_id: string; opened_at: Date; resolved_at: Date | null }[]>,
-      // The last change before the period tells the health at its start (one index probe per monitor, however long
-      // the history); then every change inside it.
-      this.dataSource.query(
-        `SELECT c.monitor_id, c.effective_at, c.to_health FROM unnest($2::uuid[]) AS m(id)
-           CROSS JOIN LATERAL (SELECT monitor_id, effective_at, to_health FROM monitor_state_changes
-                                WHERE monitor_id = m.id AND tenant_id = $1 AND effective_at < $3
-                                ORDER BY effective_at DESC LIMIT 1) c
-         UNION ALL
-         SELECT monitor_id, effective_at, to_health FROM monitor_state_changes
-          WHERE tenant_id = $1 AND monitor_id = ANY($2::uuid[]) AND effective_at >= $3 AND effective_at < $4
-         ORDER BY 2`,
-        [tenantId, ids, new Date(period.start), new Date(period.end)],
-      ) as Promise<{ monitor_id: string; effective_at: Date; to_health: string }[]>,
-      this.dataSource.query(
-        `SELECT starts_at, ends_at, host_ids, service_ids, monitor_ids FROM maintenance_windows
-          WHERE tenant_id = $1 AND starts_at < $3 AND ends_at > $2`,
-        [tenantId, new Date(period.start), new Date(period.end)],
-      ) as Promise<{ starts_at: Date; ends_at: Date; host_ids: string[]; service_ids: string[]; monitor_ids: string[] }[]>,
+      this.incidents.outagesOverlapping(tenantId, ids, start, end),
+      this.states.changes(tenantId, ids, start, end),
+      this.states.maintenance(tenantId, start, end),
       this.observation.gaps(period.start, period.end, now),
     ]);
     // Grouped once: filtering the whole list per monitor is quadratic (20,000 monitors × 20,000 incidents).

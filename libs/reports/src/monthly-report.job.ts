@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { CLOCK, type Clock } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
-import { Customer } from '#lib/inventory';
+import { type Customer, InventoryHistory } from '#lib/inventory';
 import { Mailer } from '#lib/mail';
-import { type Principal, Tenant } from '#lib/tenancy';
+import { type Principal, TenantFacts, type TenantProfile } from '#lib/tenancy';
 import { CustomerReportSource } from './customer-report.source.js';
 import { type MonthlyMail, renderMonthlyMail } from './monthly-mail.js';
 import { monthPeriod, zoneOffsetMs } from './periods.js';
@@ -41,8 +40,8 @@ export class MonthlyReportJob {
     private readonly mailer: Mailer,
     private readonly config: VigiaConfig,
     private readonly dataSource: DataSource,
-    @InjectRepository(Tenant) private readonly tenants: Repository<Tenant>,
-    @InjectRepository(Customer) private readonly customers: Repository<Customer>,
+    private readonly tenants: TenantFacts,
+    private readonly inventory: InventoryHistory,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -55,28 +54,19 @@ export class MonthlyReportJob {
   /** Sends what is due at `now`; returns how many e-mails this process sent. */
   async runDue(now: number): Promise<number> {
     let sent = 0;
-    for (const tenant of await this.tenants.find({ where: { monthlyReports: true } })) {
+    for (const tenant of await this.tenants.sendingMonthlyReports()) {
       const month = previousMonth(now, tenant.timeZone);
       const [year, m] = month.split('-').map(Number) as [number, number];
       const end = new Date(monthPeriod(year, m, tenant.timeZone).end);
       if (!tenant.monthlyReportsSince || tenant.monthlyReportsSince >= end) continue;
-      for (const customer of await this.dueCustomers(tenant.id, end)) {
+      for (const customer of await this.inventory.customersDueMonthly(tenant.id, end)) {
         if (await this.sendOne(tenant, customer, month, now)) sent++;
       }
     }
     return sent;
   }
 
-  /** Customers who opted in before the month ended, existed before it ended, and have an address. */
-  private dueCustomers(tenantId: string, end: Date): Promise<Customer[]> {
-    return this.customers
-      .createQueryBuilder('c')
-      .where('c.tenant_id = :tenantId AND c.email IS NOT NULL AND c.monthly_reports', { tenantId })
-      .andWhere('c.created_at < :end AND c.monthly_reports_since < :end', { end })
-      .getMany();
-  }
-
-  private async sendOne(tenant: Tenant, customer: Customer, month: string, now: number): Promise<boolean> {
+  private async sendOne(tenant: TenantProfile, customer: Customer, month: string, now: number): Promise<boolean> {
     if (!(await this.claim(tenant.id, customer.id, month))) return false;
     try {
       const mail = await this.render(tenant, customer, month, now, 'inline');
@@ -91,14 +81,13 @@ export class MonthlyReportJob {
 
   /** The e-mail as it would be sent, whatever the opt-ins say (the dashboard shows it before anyone switches them on). */
   async preview(principal: Principal, customerId: string, month: string): Promise<MonthlyMail & { to: string | null }> {
-    const tenant = await this.tenants.findOneByOrFail({ id: principal.tenantId });
-    await this.reports.assertCustomer(principal, customerId);
-    const customer = await this.customers.findOneByOrFail({ id: customerId, tenantId: principal.tenantId });
+    const tenant = await this.reports.tenantOf(principal);
+    const customer = await this.reports.customerOf(principal, customerId);
     const { subject, html, text } = await this.render(tenant, customer, month, this.clock.now().getTime(), 'data-url');
     return { subject, html, text, to: customer.email };
   }
 
-  private async render(tenant: Tenant, customer: Customer, month: string, now: number, logo: 'inline' | 'data-url'): Promise<MonthlyMail> {
+  private async render(tenant: TenantProfile, customer: Customer, month: string, now: number, logo: 'inline' | 'data-url'): Promise<MonthlyMail> {
     const report = await this.source.report(tenant, customer, month, now);
     const view = await this.source.view(tenant, customer, month, report);
     const path = this.links.sign({ tenantId: tenant.id, customerId: customer.id, month, expires: Math.floor(now / 1000) + LINK_DAYS * 86_400 });

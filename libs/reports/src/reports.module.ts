@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Incident } from '#lib/incidents';
-import { Customer } from '#lib/inventory';
-import { InventoryModule } from '#lib/inventory';
-import { ObservationLog } from '#lib/detection';
-import { Tenant } from '#lib/tenancy';
+import { IncidentsModule } from '#lib/incidents';
+import { InventoryHistoryModule, InventoryModule } from '#lib/inventory';
+import { ObservationLog, StateHistory } from '#lib/detection';
+import { TenancyPortsModule } from '#lib/tenancy';
 import { HistoryLoader } from './history.loader.js';
 import { ReportsResolver } from './reports.resolver.js';
 import { ReportsService } from './reports.service.js';
@@ -14,13 +13,14 @@ import { SlaTarget } from './sla-target.entity.js';
 import { ReportMailing } from './report-mailing.entity.js';
 import { MonthlyReportJob } from './monthly-report.job.js';
 import { CustomerReportSource } from './customer-report.source.js';
+import { reportsPurge } from './reports-purge.js';
 
 export const REPORT_ENTITIES = [SlaTarget, ReportMailing];
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Tenant, Incident, Customer, SlaTarget, ReportMailing]), InventoryModule],
+  imports: [TypeOrmModule.forFeature([SlaTarget, ReportMailing]), InventoryModule, InventoryHistoryModule, IncidentsModule, TenancyPortsModule],
   controllers: [CustomerPagesController],
-  providers: [HistoryLoader, ObservationLog, ReportsService, ReportsResolver, ReportLinks, MonthlyReportJob, CustomerReportSource],
+  providers: [reportsPurge, HistoryLoader, ObservationLog, StateHistory, ReportsService, ReportsResolver, ReportLinks, MonthlyReportJob, CustomerReportSource],
   exports: [ReportsService, MonthlyReportJob],
 })
 export class ReportsModule {}

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { CLOCK, type Clock, VigiaException } from '#lib/common';
-import { Incident } from '#lib/incidents';
-import { CustomersService, HostsService, MonitorsService, ServicesService } from '#lib/inventory';
-import type { Principal } from '#lib/tenancy';
-import { Tenant } from '#lib/tenancy';
+import { IncidentHistory } from '#lib/incidents';
+import { type Customer, CustomersService, HostsService, MonitorsService, ServicesService } from '#lib/inventory';
+import { type Principal, TenantFacts, type TenantProfile } from '#lib/tenancy';
 import {
   type AccountingPolicy,
   availability,
@@ -55,14 +54,27 @@ export class ReportsService {
     private readonly services: ServicesService,
     private readonly hosts: HostsService,
     private readonly customers: CustomersService,
-    @InjectRepository(Tenant) private readonly tenants: Repository<Tenant>,
-    @InjectRepository(Incident) private readonly incidents: Repository<Incident>,
+    private readonly tenants: TenantFacts,
+    private readonly incidents: IncidentHistory,
     @InjectRepository(SlaTarget) private readonly targets: Repository<SlaTarget>,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async assertCustomer(principal: Principal, customerId: string): Promise<void> {
-    await this.customers.scope.get(principal, customerId, 'customerId');
+    await this.customerOf(principal, customerId);
+  }
+
+  /** A live customer of the caller's tenant (NOT_FOUND naming `customerId` otherwise). */
+  customerOf(principal: Principal, customerId: string): Promise<Customer> {
+    return this.customers.scope.get(principal, customerId, 'customerId');
+  }
+
+  /** The caller's tenant as reports show it (its zone, language, brand). */
+  async tenantOf(principal: Principal): Promise<TenantProfile> {
+    const tenant = await this.tenants.profile(principal.tenantId);
+    // A principal's tenant exists (tenants are never deleted under a live session); said plainly if that ever breaks.
+    if (!tenant) throw new Error(`tenant ${principal.tenantId} not found`);
+    return tenant;
   }
 
   async setSlaTarget(principal: Principal, customerId: string, targetPercent: number, policy: Partial<AccountingPolicy> = {}): Promise<SlaTarget> {
@@ -92,11 +104,13 @@ export class ReportsService {
    * `now` (tests, the monthly job) or `input.asOf` (a report frozen for a dispute) sets the instant the report stands
    * at; the clock is asked otherwise. A report never stands in the future.
    */
-  async availabilityReport(principal: Principal, input: AvailabilityReportInput, now?: number): Promise<AvailabilityReport> {
+  async availabilityReport(principal: Principal, input: AvailabilityReportInput, now?: number, options: { timeZone?: string } = {}): Promise<AvailabilityReport> {
     const computedAt = this.clock.now().getTime();
     const asOf = Math.min(input.asOf?.getTime() ?? Infinity, now ?? computedAt);
-    const tenant = await this.tenants.findOneByOrFail({ id: principal.tenantId });
-    const period = this.periodOf(input, tenant.timeZone);
+    const tenant = await this.tenantOf(principal);
+    // A status page counts its days in its own zone; everything else in the tenant's.
+    const timeZone = options.timeZone ?? tenant.timeZone;
+    const period = this.periodOf(input, timeZone);
     const target = input.subject.kind === SubjectKind.customer && input.subject.id ? await this.targets.findOne({ where: { tenantId: principal.tenantId, customerId: input.subject.id } }) : null;
     const policy = currentPolicy(target?.policy);
     const subject = await this.subject(principal, input, policy);
@@ -106,17 +120,11 @@ export class ReportsService {
     const figures = figuresOf(subject, histories, policy, asOf, period);
     const totals = figures(period);
     const granularity = input.granularity ?? ReportGranularity.day;
-    const series = buckets(period, granularity, tenant.timeZone)
+    const series = buckets(period, granularity, timeZone)
       .filter((b) => b.start < asOf)
       .map((b) => ({ from: new Date(b.start), to: new Date(b.end), figures: view(figures(b), policy, subject.combine === 'weighted') }));
     const incidents = allIds.length
-      ? await this.incidents
-          .createQueryBuilder('i')
-          .where({ tenantId: principal.tenantId, monitorId: In(allIds) })
-          .andWhere('i.opened_at < :to AND (i.resolved_at IS NULL OR i.resolved_at > :from)', { from: new Date(period.start), to: new Date(Math.min(period.end, asOf)) })
-          .orderBy('i.opened_at', 'ASC')
-          .limit(500)
-          .getMany()
+      ? await this.incidents.incidentsOverlapping(principal.tenantId, allIds, new Date(period.start), new Date(Math.min(period.end, asOf)), 500)
       : [];
     const targetPercent = input.targetPercent ?? target?.targetPercent;
     const sla = targetPercent !== undefined ? this.sla(targetPercent, totals.accountableMs, totals.downtimeMs) : undefined;
@@ -127,7 +135,7 @@ export class ReportsService {
       from: new Date(period.start),
       to: new Date(period.end),
       period: input.period ?? null,
-      timeZone: tenant.timeZone,
+      timeZone,
       computedAt: new Date(computedAt),
       asOf: new Date(asOf),
       policyVersion: POLICY_VERSION,

@@ -1,9 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { MonitorHealth } from '#lib/detection';
+import { HostMaintenance, MonitorHealth } from '#lib/detection';
 import { type Incident, IncidentsService } from '#lib/incidents';
-import { Host } from '#lib/inventory';
+import { InventoryLookup } from '#lib/inventory';
 import { PlanContextFactory } from './engine/plan-context.js';
 import { RunAnnouncer } from './engine/run-feed.js';
 import { RunNotices } from './engine/run-notices.js';
@@ -14,6 +14,7 @@ import { RunsService } from './runs.service.js';
 import { covers } from './resources/member-health.js';
 import type { Decision, PrimaryDown } from './resources/resource-kind.js';
 import { kindOf, resourceTypesWhere } from './resources/resource-kinds.js';
+import { CLOCK, type Clock } from '#lib/common';
 
 /** A flapping primary's failover waits until it has been down steadily this long (per resource: `config.flapStableSeconds`). */
 export const FLAP_STABLE_SECONDS = 60;
@@ -60,7 +61,7 @@ export class FailoverReconciler {
 
   constructor(
     @InjectRepository(Resource) private readonly resources: Repository<Resource>,
-    @InjectRepository(Host) private readonly hosts: Repository<Host>,
+    private readonly inventory: InventoryLookup,
     private readonly incidents: IncidentsService,
     private readonly runs: RunsService,
     private readonly notices: RunNotices,
@@ -68,6 +69,8 @@ export class FailoverReconciler {
     private readonly dataSource: DataSource,
     private readonly announcer: RunAnnouncer,
     private readonly health: MonitorHealth,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly maintenance: HostMaintenance,
   ) {}
 
   /**
@@ -90,8 +93,8 @@ export class FailoverReconciler {
         // Asked already since this failure began (or being asked), and not long ago: nothing to add. A suspect phase
         // can last (one vantage of two cut off): then every 5 s at most, not every poll. `since` may come from an
         // agent's clock a little ahead of ours: never later than now.
-        const began = Math.min(suspect.since.getTime(), Date.now());
-        if (asked && asked.hostId === suspect.hostId && asked.startedAt >= began && (!asked.at || Date.now() - asked.at < VERDICT_SLOW_MS)) continue;
+        const began = Math.min(suspect.since.getTime(), this.clock.now().getTime());
+        if (asked && asked.hostId === suspect.hostId && asked.startedAt >= began && (!asked.at || this.clock.now().getTime() - asked.at < VERDICT_SLOW_MS)) continue;
         void this.ask(resource, suspect.hostId).verdict.catch(() => undefined);
       }
     }
@@ -160,7 +163,7 @@ export class FailoverReconciler {
     const say: Say = (text) => this.notices.note(resource.tenantId, outage.id, `${resource.name}: ${text}`);
     if (!resource.runbookId) return this.settle(resource, { kind: 'no_runbook', text: 'no failure runbook bound; nothing run, an operator must act', page: true }, outage);
     const actNow = resource.actNowIncidentId === outage.id;
-    const downMs = Date.now() - outage.openedAt.getTime();
+    const downMs = this.clock.now().getTime() - outage.openedAt.getTime();
     if (outage.flapping && !actNow) {
       const stableMs = Number(resource.config.flapStableSeconds ?? FLAP_STABLE_SECONDS) * 1000;
       if (downMs < stableMs) return this.settle(resource, await this.heldForFlapping(resource, outage, stableMs), outage);
@@ -170,8 +173,9 @@ export class FailoverReconciler {
     const down: PrimaryDown = {
       resource, member, onMembers, downMs, say,
       replicasVerdict: () => this.replicasVerdict(resource, outage),
-      memberHosts: () => this.hosts.find({ where: resource.members.map((m) => ({ id: m.hostId, tenantId: resource.tenantId })) }),
+      memberHosts: () => this.inventory.hostsByIds(resource.tenantId, resource.members.map((m) => m.hostId)),
       sameKind: () => this.resources.find({ where: { tenantId: resource.tenantId, kind: resource.kind } }),
+      inMaintenance: () => this.maintenance.hostsIn(resource.tenantId, resource.members.map((m) => m.hostId), this.clock.now()),
     };
     const decided = await onMemberDown(down);
     if (!('start' in decided)) return this.settle(resource, decided, outage);
@@ -192,7 +196,7 @@ export class FailoverReconciler {
     if (!resource.runbookId) return;
     for (const outage of open) {
       if (resource.drained.includes(outage.hostId) || (await this.ranFor(resource, outage))) continue;
-      if (outage.flapping && Date.now() - outage.openedAt.getTime() < Number(resource.config.flapStableSeconds ?? FLAP_STABLE_SECONDS) * 1000) continue;
+      if (outage.flapping && this.clock.now().getTime() - outage.openedAt.getTime() < Number(resource.config.flapStableSeconds ?? FLAP_STABLE_SECONDS) * 1000) continue;
       const outcome = await this.runs.start({ tenantId: resource.tenantId, runbookId: resource.runbookId, resourceId: resource.id, params: { member: outage.hostId }, trigger: 'incident', actor: 'watchdog', incidentId: outage.id });
       if ('run' in outcome) await this.notices.note(resource.tenantId, outage.id, `${resource.name}: runbook ${outcome.run.runbookName} run ${outcome.run.id} started (incident)`);
       return;
@@ -200,7 +204,7 @@ export class FailoverReconciler {
   }
 
   private async heldForFlapping(resource: Resource, outage: Incident, stableMs: number): Promise<Decision> {
-    const losses = await this.incidents.outagesSince(outage.monitorId, new Date(Date.now() - FLAP_WINDOW_MS));
+    const losses = await this.incidents.outagesSince(outage.monitorId, new Date(this.clock.now().getTime() - FLAP_WINDOW_MS));
     const at = new Date(outage.openedAt.getTime() + stableMs).toISOString().slice(11, 19);
     return {
       kind: 'held_flapping',
@@ -249,8 +253,8 @@ export class FailoverReconciler {
         decision: decision.text,
         decisionKind: decision.kind,
         decisionIncidentId: incident.id,
-        ...(same ? {} : { decisionSince: new Date(), decisionPagedAt: null }),
-        ...(page ? { decisionPagedAt: new Date() } : {}),
+        ...(same ? {} : { decisionSince: this.clock.now(), decisionPagedAt: null }),
+        ...(page ? { decisionPagedAt: this.clock.now() } : {}),
       },
     );
     if (!same) await this.announcer.announce({ tenantId: resource.tenantId, runId: '', resourceId: resource.id, kind: 'decision' });
@@ -266,10 +270,10 @@ export class FailoverReconciler {
    */
   private async replicasVerdict(resource: Resource, outage: Incident): Promise<Verdict> {
     const asked = this.verdicts.get(resource.id);
-    const young = Date.now() - outage.openedAt.getTime() < Number(resource.config.confirmSeconds ?? 30) * 1000;
+    const young = this.clock.now().getTime() - outage.openedAt.getTime() < Number(resource.config.confirmSeconds ?? 30) * 1000;
     if (asked && asked.hostId === outage.hostId && asked.startedAt >= outage.openedAt.getTime()) {
       if (!asked.settled) return asked.verdict;
-      const age = Date.now() - asked.at!;
+      const age = this.clock.now().getTime() - asked.at!;
       if (age < (asked.settled.dead ? DEAD_VERDICT_FRESH_MS : young ? VERDICT_FRESH_MS : VERDICT_SLOW_MS)) return asked.settled;
     }
     return this.ask(resource, outage.hostId).verdict;
@@ -280,12 +284,12 @@ export class FailoverReconciler {
     const ctx = this.contexts.create(resource.tenantId, resource, {});
     const asked: Asked = {
       hostId: primaryId,
-      startedAt: Date.now(),
+      startedAt: this.clock.now().getTime(),
       verdict: replicasConfirmLoss(ctx, primaryId)
         .catch((e: unknown): Verdict => ({ dead: false, evidence: `the replicas could not be asked: ${(e as Error).message}`, final: false }))
         .then((verdict) => {
           asked.settled = verdict;
-          asked.at = Date.now();
+          asked.at = this.clock.now().getTime();
           return verdict;
         }),
     };

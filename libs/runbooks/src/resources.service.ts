@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
-import { checkSettings, egressProblem, VigiaException, withDatabaseErrors } from '#lib/common';
+import { DataSource, type EntityManager, Repository } from 'typeorm';
+import { checkSettings, CLOCK, type Clock, egressProblem, VigiaException, withDatabaseErrors } from '#lib/common';
 import { MonitorHealth } from '#lib/detection';
-import { Host, Monitor } from '#lib/inventory';
+import { HostsService, MonitorsService } from '#lib/inventory';
 import { IncidentsService } from '#lib/incidents';
 import { SecretBox } from '#lib/secrets';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
@@ -13,6 +13,7 @@ import { memberRole } from './member-roles.js';
 import { isHostRef } from './resources/resource-fields.js';
 import { kindOf, resourceKind } from './resources/resource-kinds.js';
 import { RunbooksService } from './runbooks.service.js';
+import { overlaps } from './vm-domain-xml.js';
 import { EgressPolicy } from '#lib/egress';
 import { PlanContextFactory } from './engine/plan-context.js';
 
@@ -36,13 +37,11 @@ export interface ResourceFields {
 @Injectable()
 export class ResourcesService {
   readonly scope: TenantScopedRepository<Resource>;
-  private readonly hosts: TenantScopedRepository<Host>;
-  private readonly monitors: TenantScopedRepository<Monitor>;
 
   constructor(
     @InjectRepository(Resource) resources: Repository<Resource>,
-    @InjectRepository(Host) hosts: Repository<Host>,
-    @InjectRepository(Monitor) monitors: Repository<Monitor>,
+    private readonly hosts: HostsService,
+    private readonly monitors: MonitorsService,
     private readonly runbooks: RunbooksService,
     private readonly box: SecretBox,
     private readonly dataSource: DataSource,
@@ -50,10 +49,9 @@ export class ResourcesService {
     private readonly incidents: IncidentsService,
     private readonly contexts: PlanContextFactory,
     private readonly health: MonitorHealth,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.scope = new TenantScopedRepository(resources, 'resource');
-    this.hosts = new TenantScopedRepository(hosts, 'host');
-    this.monitors = new TenantScopedRepository(monitors, 'monitor');
   }
 
   /** The members with their role now (member-roles.ts): primary, replica, fenced or pending, not as first configured. */
@@ -78,9 +76,9 @@ export class ResourcesService {
     // Runbooks operators start by hand for this kind (e.g. a planned MySQL switchover) are installed alongside.
     await this.runbooks.builtin(principal, kind, 'manual');
     const saved = await withDatabaseErrors(() =>
-      this.dataSource.transaction(async (manager) => {
+      this.underFolderLock(principal.tenantId, kind, config, async (manager) => {
         const resource = await manager.save(manager.create(Resource, {
-          tenantId: principal.tenantId, name: input.name, kind, config, members, primaryHostId, primarySince: primaryHostId ? new Date() : null,
+          tenantId: principal.tenantId, name: input.name, kind, config, members, primaryHostId, primarySince: primaryHostId ? this.clock.now() : null,
           primaryReason: primaryHostId ? 'configured' : null, approvalRequired: input.approvalRequired ?? false, cooldownMinutes: input.cooldownMinutes ?? 5,
           failback: input.failback ?? FailbackPolicy.stay, failbackHoldSeconds: input.failbackHoldSeconds ?? 300, requireFencing: input.requireFencing ?? false,
           runbookId, recoveryRunbookId,
@@ -101,7 +99,7 @@ export class ResourcesService {
     const members = patch.members ?? resource.members;
     if (input.primaryHostId !== undefined) {
       if (!members.some((m) => m.hostId === input.primaryHostId)) throw VigiaException.invalid('input.primaryHostId', 'must be one of the members');
-      Object.assign(patch, { primaryHostId: input.primaryHostId, primarySince: new Date(), primaryReason: 'set by an operator' });
+      Object.assign(patch, { primaryHostId: input.primaryHostId, primarySince: this.clock.now(), primaryReason: 'set by an operator' });
     } else if (resource.primaryHostId && !members.some((m) => m.hostId === resource.primaryHostId)) {
       throw VigiaException.invalid('input.members', 'would drop the current primary; move it first');
     }
@@ -113,7 +111,11 @@ export class ResourcesService {
     if (patch.config || patch.runbookId) await this.requireBuiltinFailureSettings(principal, resource.kind, patch.config ?? resource.config, patch.runbookId ?? resource.runbookId);
     const secrets = this.checkSecrets(resource.kind, input.secrets);
     if (secrets) patch.secretSealed = this.box.seal(JSON.stringify(secrets), `resources:${resource.id}`);
-    const updated = await this.scope.update(principal, id, patch);
+    // Under the folder lock the update goes through the lock's own transaction: a second pooled connection taken while
+    // holding the lock could wait for ever behind updates queued on the lock, each holding a connection.
+    const updated = patch.config
+      ? await this.underFolderLock(principal.tenantId, resource.kind, patch.config, (manager) => this.scope.update(principal, id, patch, manager))
+      : await this.scope.update(principal, id, patch);
     return patch.members || patch.config || secrets ? this.checkMembersOnSave(updated) : updated;
   }
 
@@ -162,12 +164,44 @@ export class ResourcesService {
     const guard = this.egress.guard({ tenantId: principal.tenantId, vantage: 'platform' });
     const problem = kind.check?.(config, guard);
     if (problem) throw VigiaException.invalid(`input.config.${problem[0]}`, problem[1]);
+    if (kind.tenantOwnFolder) await this.refuseOverlap(principal.tenantId, type, kind.tenantOwnFolder, config[kind.tenantOwnFolder]);
     for (const [key, schema] of Object.entries(kind.config)) {
       const refused = egressProblem(schema, config[key], guard);
       if (refused) throw VigiaException.invalid(`input.config.${key}`, refused);
     }
-    for (const [key, schema] of Object.entries(kind.config)) if (isHostRef(schema) && typeof config[key] === 'string') await this.hosts.get(principal, config[key], `input.config.${key}`);
+    for (const [key, schema] of Object.entries(kind.config)) if (isHostRef(schema) && typeof config[key] === 'string') await this.hosts.scope.get(principal, config[key], `input.config.${key}`);
     return config;
+  }
+
+  /**
+   * A folder that is one tenant's alone (kind.tenantOwnFolder): refused when it is, contains or lies inside another
+   * tenant's. The error does not say which folder or whose.
+   */
+  private async refuseOverlap(tenantId: string, type: ResourceKind, key: string, folder: unknown, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    if (typeof folder !== 'string') return;
+    const others: { folder: string }[] = await manager.query(
+      'SELECT config->>$3 AS folder FROM resources WHERE kind = $1 AND tenant_id <> $2 AND config ? $3',
+      [type, tenantId, key],
+    );
+    if (others.some((o) => overlaps(o.folder, folder))) {
+      throw VigiaException.invalid(`input.config.${key}`, `overlaps the ${key} of another tenant's ${type} resource: each tenant needs a folder of its own`);
+    }
+  }
+
+  /**
+   * The save in a transaction that first takes one lock for every tenant-own folder and checks the overlap again:
+   * two tenants saving the same folder at the same instant cannot both pass the check made before (checkConfig,
+   * which refuses early, before anything else is touched). The lock is held until this save is committed.
+   */
+  private underFolderLock<T>(tenantId: string, type: ResourceKind, config: Record<string, unknown>, save: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const key = resourceKind(type)!.tenantOwnFolder;
+    return this.dataSource.transaction(async (manager) => {
+      if (key && typeof config[key] === 'string') {
+        await manager.query("SELECT pg_advisory_xact_lock(hashtext('vigia.resources.tenant-own-folder'))");
+        await this.refuseOverlap(tenantId, type, key, config[key], manager);
+      }
+      return save(manager);
+    });
   }
 
   /** Settings the kind's built-in failure runbook cannot work without: required while it is the one bound. */
@@ -183,12 +217,12 @@ export class ResourcesService {
     const seen = new Set<string>();
     const result: ResourceMember[] = [];
     for (const [i, member] of members.entries()) {
-      const host = await this.hosts.get(principal, member.hostId, `input.members[${i}].hostId`);
+      const host = await this.hosts.scope.get(principal, member.hostId, `input.members[${i}].hostId`);
       if (seen.has(host.id)) throw VigiaException.invalid(`input.members[${i}].hostId`, `${host.name} is listed twice`);
       seen.add(host.id);
       const monitorIds = member.monitorIds ?? [];
       for (const [j, monitorId] of monitorIds.entries()) {
-        const monitor = await this.monitors.get(principal, monitorId, `input.members[${i}].monitorIds[${j}]`);
+        const monitor = await this.monitors.scope.get(principal, monitorId, `input.members[${i}].monitorIds[${j}]`);
         if (monitor.hostId !== host.id) throw VigiaException.invalid(`input.members[${i}].monitorIds[${j}]`, `monitor ${monitor.name} does not watch ${host.name}`);
       }
       result.push({ hostId: host.id, monitorIds, weight: member.weight ?? null, value: member.value ?? null });

@@ -1,7 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { Incident, IncidentOutbox, type OutboxItem, OutboxWorker } from '#lib/incidents';
+import { IncidentOutbox, IncidentsService, type OutboxItem, OutboxWorker } from '#lib/incidents';
 import { FailoverReconciler } from './failover-reconciler.js';
 
 /**
@@ -17,7 +15,7 @@ export class RunbooksOutboxConsumer implements OnApplicationBootstrap, OnModuleD
   constructor(
     outbox: IncidentOutbox,
     private readonly failovers: FailoverReconciler,
-    @InjectRepository(Incident) private readonly incidents: Repository<Incident>,
+    private readonly incidents: IncidentsService,
   ) {
     this.worker = new OutboxWorker(outbox, 'runbooks', (item) => this.handle(item), new Logger('RunbooksOutbox'));
   }
@@ -32,7 +30,7 @@ export class RunbooksOutboxConsumer implements OnApplicationBootstrap, OnModuleD
 
   async handle(item: OutboxItem): Promise<void> {
     if (item.kind !== 'opened' && item.kind !== 'released') return;
-    const incident = await this.incidents.findOne({ where: { id: item.incidentId, tenantId: item.tenantId } });
+    const incident = await this.incidents.of(item.tenantId, item.incidentId);
     if (incident) await this.failovers.incidentChanged(incident, item.kind === 'opened');
   }
 }

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Host, Monitor } from '#lib/inventory';
-import { MonitorHealthModule } from '#lib/detection';
-import { Incident, IncidentsModule } from '#lib/incidents';
+import { HostMaintenanceModule, MonitorHealthModule } from '#lib/detection';
+import { IncidentsModule } from '#lib/incidents';
 import { InventoryModule } from '#lib/inventory';
 import { ProbesModule } from '#lib/probes';
 import { TenancyPortsModule } from '#lib/tenancy';
@@ -23,10 +22,11 @@ import { RunbookTriggers } from './triggers.service.js';
 import { FailoverReconciler } from './failover-reconciler.js';
 import { RunbooksOutboxConsumer } from './runbooks-outbox.consumer.js';
 import { IncidentRunStatusModule } from './incident-run-status.js';
+import { GroupRolesModule } from './group-roles.provider.js';
 
 export const RUNBOOK_ENTITIES = [Resource, Runbook, RunbookVersion, RunbookRun, RunStep];
 
-const imports = [TypeOrmModule.forFeature([...RUNBOOK_ENTITIES, Host, Monitor, Incident]), IncidentsModule, MonitorHealthModule, TenancyPortsModule, InventoryModule, ProbesModule, IncidentRunStatusModule];
+const imports = [TypeOrmModule.forFeature(RUNBOOK_ENTITIES), IncidentsModule, MonitorHealthModule, HostMaintenanceModule, TenancyPortsModule, InventoryModule, ProbesModule, IncidentRunStatusModule, GroupRolesModule];
 const shared = [PlanContextFactory, RunAnnouncer, RunNotices, StepRegistryProvider, RunbooksService, RunsService];
 
 /** The watchdog side: triggers from incidents and the sweep, and the worker that executes runs. */

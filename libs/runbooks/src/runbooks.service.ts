@@ -1,11 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
-import { VigiaException, withDatabaseErrors } from '#lib/common';
+import { DataSource, type EntityManager, Repository } from 'typeorm';
+import { CLOCK, type Clock, VigiaException, withDatabaseErrors } from '#lib/common';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { BUILTIN_RUNBOOKS, builtinName } from './document/builtin-runbooks.js';
 import type { DocumentError } from './document/definition.js';
-import { parseRunbook } from './document/runbook-document.js';
+import { type ParseOutcome, parseRunbook } from './document/runbook-document.js';
 import { Runbook, RunbookVersion } from './entities/runbook.entity.js';
 import { Resource } from './entities/resource.entity.js';
 
@@ -13,6 +13,26 @@ export function documentErrors(errors: DocumentError[]): VigiaException {
   const first = errors[0]!;
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more: ${errors.slice(1, 4).map((e) => `${e.path}: ${e.message}`).join('; ')})` : '';
   return VigiaException.invalid(first.path, `${first.message}${more}`);
+}
+
+type Parsed = Extract<ParseOutcome, { ok: true }>;
+
+/** A new runbook at version 1 (the API's create and a fleet apply: the one way to write one). */
+export async function insertRunbook(manager: EntityManager, tenantId: string, parsed: Parsed, source: string, actor: string, builtin = false, id?: string): Promise<Runbook> {
+  const runbook = await manager.save(manager.create(Runbook, { ...(id ? { id } : {}), tenantId, name: parsed.definition.name, description: parsed.definition.description, version: 1, builtin }));
+  await manager.save(manager.create(RunbookVersion, { runbookId: runbook.id, version: 1, format: parsed.format, source, definition: { ...parsed.definition }, createdBy: actor }));
+  return runbook;
+}
+
+/** A new version of a runbook (runs under way keep theirs). */
+export async function addRunbookVersion(manager: EntityManager, tenantId: string, id: string, parsed: Parsed, source: string, actor: string): Promise<Runbook> {
+  const runbook = await manager.findOneOrFail(Runbook, { where: { id, tenantId }, lock: { mode: 'pessimistic_write' } });
+  runbook.version += 1;
+  runbook.name = parsed.definition.name;
+  runbook.description = parsed.definition.description;
+  await manager.save(runbook);
+  await manager.save(manager.create(RunbookVersion, { runbookId: id, version: runbook.version, format: parsed.format, source, definition: { ...parsed.definition }, createdBy: actor }));
+  return runbook;
 }
 
 /** Runbooks and their immutable versions: every save is validated and becomes a new version. */
@@ -24,6 +44,7 @@ export class RunbooksService {
     @InjectRepository(Runbook) runbooks: Repository<Runbook>,
     @InjectRepository(RunbookVersion) private readonly versions: Repository<RunbookVersion>,
     private readonly dataSource: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.scope = new TenantScopedRepository(runbooks, 'runbook');
   }
@@ -31,13 +52,7 @@ export class RunbooksService {
   async create(principal: Principal, source: string, actor: string, builtin = false): Promise<Runbook> {
     const parsed = parseRunbook(source);
     if (!parsed.ok) throw documentErrors(parsed.errors);
-    return withDatabaseErrors(() =>
-      this.dataSource.transaction(async (manager) => {
-        const runbook = await manager.save(manager.create(Runbook, { tenantId: principal.tenantId, name: parsed.definition.name, description: parsed.definition.description, version: 1, builtin }));
-        await manager.save(manager.create(RunbookVersion, { runbookId: runbook.id, version: 1, format: parsed.format, source, definition: { ...parsed.definition }, createdBy: actor }));
-        return runbook;
-      }),
-    );
+    return withDatabaseErrors(() => this.dataSource.transaction((manager) => insertRunbook(manager, principal.tenantId, parsed, source, actor, builtin)));
   }
 
   /** A new version; runs under way keep the version they started with. */
@@ -45,17 +60,7 @@ export class RunbooksService {
     const parsed = parseRunbook(source);
     if (!parsed.ok) throw documentErrors(parsed.errors);
     await this.scope.get(principal, id);
-    return withDatabaseErrors(() =>
-      this.dataSource.transaction(async (manager) => {
-        const runbook = await manager.findOneOrFail(Runbook, { where: { id, tenantId: principal.tenantId }, lock: { mode: 'pessimistic_write' } });
-        runbook.version += 1;
-        runbook.name = parsed.definition.name;
-        runbook.description = parsed.definition.description;
-        await manager.save(runbook);
-        await manager.save(manager.create(RunbookVersion, { runbookId: id, version: runbook.version, format: parsed.format, source, definition: { ...parsed.definition }, createdBy: actor }));
-        return runbook;
-      }),
-    );
+    return withDatabaseErrors(() => this.dataSource.transaction((manager) => addRunbookVersion(manager, principal.tenantId, id, parsed, source, actor)));
   }
 
   async delete(principal: Principal, id: string): Promise<boolean> {
@@ -96,6 +101,6 @@ export class RunbooksService {
       const resource = await this.dataSource.getRepository(Resource).findOne({ where: { id: resourceId, tenantId: principal.tenantId } });
       if (!resource) throw VigiaException.notFound('resource', 'resourceId');
     }
-    return this.scope.update(principal, id, { scheduleEveryMinutes: everyMinutes, scheduleResourceId: resourceId, nextRunAt: everyMinutes ? new Date(Date.now() + everyMinutes * 60_000) : null });
+    return this.scope.update(principal, id, { scheduleEveryMinutes: everyMinutes, scheduleResourceId: resourceId, nextRunAt: everyMinutes ? new Date(this.clock.now().getTime() + everyMinutes * 60_000) : null });
   }
 }

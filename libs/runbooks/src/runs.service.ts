@@ -1,7 +1,7 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
-import { type Connection, type PageArgs, paginateBy, VigiaException } from '#lib/common';
+import { CLOCK, type Clock, type Connection, type PageArgs, paginateBy, VigiaException } from '#lib/common';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import type { RunbookDefinition } from './document/definition.js';
 import { parseRunbook } from './document/runbook-document.js';
@@ -44,6 +44,7 @@ export class RunsService {
     private readonly registry: StepRegistryProvider,
     private readonly dataSource: DataSource,
     private readonly announcer: RunAnnouncer,
+    @Inject(CLOCK) private readonly clock: Clock,
     @Optional() private readonly worker?: RunWorker,
   ) {
     this.scope = new TenantScopedRepository(runs, 'run');
@@ -65,8 +66,8 @@ export class RunsService {
     }
     if (!definition) return { refused: 'no runbook' };
     const automatic = request.trigger !== 'manual' && request.trigger !== 'fence';
-    if (resource && automatic && !request.force && resource.lastRunAt && Date.now() - resource.lastRunAt.getTime() < resource.cooldownMinutes * 60_000) {
-      return { refused: `cooldown: the last run on ${resource.name} ended ${Math.round((Date.now() - resource.lastRunAt.getTime()) / 1000)} s ago (cooldown ${resource.cooldownMinutes} min); an operator may force a run` };
+    if (resource && automatic && !request.force && resource.lastRunAt && this.clock.now().getTime() - resource.lastRunAt.getTime() < resource.cooldownMinutes * 60_000) {
+      return { refused: `cooldown: the last run on ${resource.name} ended ${Math.round((this.clock.now().getTime() - resource.lastRunAt.getTime()) / 1000)} s ago (cooldown ${resource.cooldownMinutes} min); an operator may force a run` };
     }
     const gated = !!resource?.approvalRequired && automatic;
     const lockKey = resource ? `resource:${resource.id}` : `runbook:${request.runbookId ?? name}`;
@@ -145,9 +146,9 @@ export class RunsService {
   async abort(principal: Principal, runId: string, actor: string): Promise<RunbookRun> {
     const run = await this.scope.get(principal, runId);
     const result = await this.dataSource.query(
-      `UPDATE runbook_runs SET status = 'aborted', status_reason = $2, finished_at = now(), owner = NULL, lease_until = NULL
+      `UPDATE runbook_runs SET status = 'aborted', status_reason = $2, finished_at = $3, owner = NULL, lease_until = NULL
         WHERE id = $1 AND status IN ('pending','running','waiting_approval','needs_operator')`,
-      [run.id, `aborted by ${actor}`],
+      [run.id, `aborted by ${actor}`, this.clock.now()],
     );
     if ((result as [unknown, number])[1] === 0) throw new VigiaException('CONFLICT', `run is ${run.status}; nothing to abort`, 'id');
     return this.scope.get(principal, runId);

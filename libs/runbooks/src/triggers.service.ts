@@ -1,7 +1,7 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { PeriodicWorker } from '#lib/common';
+import { CLOCK, type Clock, PeriodicWorker } from '#lib/common';
 import { IncidentsService } from '#lib/incidents';
 import type { StepDef } from './document/definition.js';
 import { PlanContextFactory } from './engine/plan-context.js';
@@ -46,6 +46,7 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly dataSource: DataSource,
     private readonly failovers: FailoverReconciler,
     private readonly contexts: PlanContextFactory,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -71,7 +72,7 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
     const open = await this.incidents.openOnHosts(resource.tenantId, [member.hostId]);
     if (open.some((i) => covers(member, i))) return false;
     const recovered = await this.incidents.lastRecoveryOn(resource.tenantId, member.hostId, member.monitorIds);
-    return !recovered || Date.now() - recovered.getTime() >= holdMs;
+    return !recovered || this.clock.now().getTime() - recovered.getTime() >= holdMs;
   }
 
   /** One replica at a time (advisory lock); starting a run is itself safe against doubles (unique active run). */
@@ -109,7 +110,7 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
         definition: { name: 'vigia/fence-returning-member', description: 'Fence a member that was unreachable when it was replaced', params: { host: { type: 'host', required: true } }, steps },
       });
       if ('run' in outcome) {
-        this.fenceStarted.set(`${resource.id}:${hostId}`, Date.now());
+        this.fenceStarted.set(`${resource.id}:${hostId}`, this.clock.now().getTime());
         await say(`member back (${contact}); run ${outcome.run.id} fences it (${method})`);
       }
       return;
@@ -138,7 +139,7 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
    * once (read_only is one round trip); SSH alone (mysqld not up yet) is tried again only every SSH_ONLY_RETRY_MS,
    * so a host whose server stays down is not given a failing fence run every second.
    */
-  private async firstContact(resource: Resource, hostId: string, method: 'mysql' | 'vip'): Promise<string | undefined> {
+  private async firstContact(resource: Resource, hostId: string, method: 'mysql' | 'vip' | 'vm'): Promise<string | undefined> {
     const ctx = this.contexts.create(resource.tenantId, resource);
     const host = await ctx.resolveHost(hostId, 'member', false).catch(() => undefined);
     if (!host) return undefined;
@@ -150,15 +151,16 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
       ssh ? tcpAnswers(ctx.egress, ssh.host, ssh.port, FIRST_CONTACT_MS) : false,
     ]);
     const last = this.fenceStarted.get(`${resource.id}:${hostId}`) ?? 0;
-    if (mysqlUp && Date.now() - last >= RETRY_MS) return `its MySQL port ${port} answers`;
-    if (sshUp && Date.now() - last >= (method === 'mysql' ? SSH_ONLY_RETRY_MS : RETRY_MS)) return `its SSH port ${ssh!.port} answers`;
+    if (mysqlUp && this.clock.now().getTime() - last >= RETRY_MS) return `its MySQL port ${port} answers`;
+    if (sshUp && this.clock.now().getTime() - last >= (method === 'mysql' ? SSH_ONLY_RETRY_MS : RETRY_MS)) return `its SSH port ${ssh!.port} answers`;
     return undefined;
   }
 
   private async schedules(): Promise<void> {
-    const due: Runbook[] = await this.runbooks.createQueryBuilder('b').where('b.next_run_at <= now() AND b.schedule_every_minutes IS NOT NULL').getMany();
+    const now = this.clock.now();
+    const due: Runbook[] = await this.runbooks.createQueryBuilder('b').where('b.next_run_at <= :now AND b.schedule_every_minutes IS NOT NULL', { now }).getMany();
     for (const runbook of due) {
-      await this.runbooks.update({ id: runbook.id }, { nextRunAt: new Date(Date.now() + runbook.scheduleEveryMinutes! * 60_000) });
+      await this.runbooks.update({ id: runbook.id }, { nextRunAt: new Date(now.getTime() + runbook.scheduleEveryMinutes! * 60_000) });
       const outcome = await this.runs.start({ tenantId: runbook.tenantId, runbookId: runbook.id, resourceId: runbook.scheduleResourceId, params: {}, trigger: 'schedule', actor: 'schedule' });
       if ('refused' in outcome) this.logger.warn(`scheduled run of ${runbook.name} not started: ${outcome.refused}`);
     }

@@ -9,4 +9,4 @@ export { AuthService } from './auth/auth.service.js';
 export { TenantScopedRepository } from './tenant-scoped.repository.js';
 export { FirstRunService, type FirstRunOutcome } from './first-run.service.js';
 export { Argon2PasswordHasher, PasswordHasher } from './auth/password.hasher.js';
-export { ActorNames, type TenantFact, TenantFacts, TenancyPortsModule } from './tenancy-ports.js';
+export { ActorNames, type PersonFact, type TenantFact, TenantFacts, TenantPeople, type TenantProfile, TenancyPortsModule } from './tenancy-ports.js';

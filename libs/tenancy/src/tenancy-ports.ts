@@ -1,8 +1,8 @@
 import { Injectable, Module } from '@nestjs/common';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, IsNull, Repository } from 'typeorm';
 import type { Principal } from './auth/principal.js';
-import { ApiToken, Tenant, User } from './entities/index.js';
+import { ApiToken, Role, Tenant, User } from './entities/index.js';
 
 /**
  * The name a person's or a token's act is recorded under (timelines, runs, runbook versions): the user's e-mail or
@@ -20,6 +20,12 @@ export class ActorNames {
     if (principal.tokenId) return (await this.tokens.findOne({ where: { id: principal.tokenId }, select: { name: true } }))?.name ?? 'unknown';
     return 'unknown';
   }
+
+  /** The e-mail of a tenant's user who may still act (not disabled); undefined for anyone else. */
+  async activeUser(tenantId: string, userId: string): Promise<string | undefined> {
+    const user = await this.users.findOne({ where: { id: userId, tenantId }, select: { email: true, disabledAt: true } });
+    return user && !user.disabledAt ? user.email : undefined;
+  }
 }
 
 /** What other libraries may know of a tenant: its name, time zone, and whether its customers get outage notices. */
@@ -27,6 +33,30 @@ export interface TenantFact {
   name: string;
   timeZone: string;
   customerNotices: boolean;
+}
+
+/**
+ * What reports and status pages show of a tenant: its public address (slug), name, zone, report language and brand,
+ * and its monthly e-mail switch; the logo only when asked for (up to ~350 KB a row).
+ */
+export interface TenantProfile {
+  id: string;
+  slug: string;
+  name: string;
+  timeZone: string;
+  defaultLanguage: string;
+  primaryColor: string | null;
+  monthlyReports: boolean;
+  monthlyReportsSince: Date | null;
+  /** Present (a data: URL, or null for none) when asked for with `{ logo: true }`; absent otherwise. */
+  logo?: string | null;
+}
+
+const PROFILE = { id: true, slug: true, name: true, timeZone: true, defaultLanguage: true, primaryColor: true, monthlyReports: true, monthlyReportsSince: true } as const;
+
+function profileOf(tenant: Tenant): TenantProfile {
+  const { id, slug, name, timeZone, defaultLanguage, primaryColor, monthlyReports, monthlyReportsSince, logo } = tenant;
+  return { id, slug, name, timeZone, defaultLanguage, primaryColor, monthlyReports, monthlyReportsSince, ...(logo !== undefined ? { logo } : {}) };
 }
 
 @Injectable()
@@ -37,12 +67,63 @@ export class TenantFacts {
     const tenant = await this.tenants.findOne({ where: { id: tenantId }, select: { name: true, timeZone: true, customerNotices: true } });
     return tenant ? { name: tenant.name, timeZone: tenant.timeZone, customerNotices: tenant.customerNotices } : undefined;
   }
+
+  /** The tenant's profile (with its logo when `logo` is asked for, in the same query); undefined for an unknown id. */
+  async profile(tenantId: string, { logo = false }: { logo?: boolean } = {}): Promise<TenantProfile | undefined> {
+    const tenant = await this.tenants.findOne({ where: { id: tenantId }, select: { ...PROFILE, logo } });
+    return tenant ? profileOf(tenant) : undefined;
+  }
+
+  /** Every tenant that sends its customers monthly report e-mails. */
+  async sendingMonthlyReports(): Promise<TenantProfile[]> {
+    return (await this.tenants.find({ where: { monthlyReports: true }, select: PROFILE })).map(profileOf);
+  }
+
+  /** The slugs (the tenant's part of public addresses) of the given tenants, in one query; unknown ids are absent. */
+  async slugs(tenantIds: string[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(tenantIds)];
+    if (!wanted.length) return new Map();
+    const rows = await this.tenants.find({ where: { id: In(wanted) }, select: { id: true, slug: true } });
+    return new Map(rows.map((t) => [t.id, t.slug]));
+  }
+
+  /** The tenant a public address names by its slug; undefined when none does. */
+  async idOfSlug(slug: string): Promise<string | undefined> {
+    return (await this.tenants.findOne({ where: { slug }, select: { id: true } }))?.id;
+  }
 }
 
-/** Tenancy's ports for other libraries (actor names, tenant facts): no resolvers, no guard. */
+/** What other libraries may know of a person: the name they show and the address they log in with. */
+export interface PersonFact {
+  id: string;
+  email: string;
+  displayName: string;
+}
+
+/** The people of a tenant (on-call schedules, contact rules): enabled users only, by id. */
+@Injectable()
+export class TenantPeople {
+  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+
+  /** The enabled users of the tenant among `ids`; an id of another tenant or of a disabled user is simply absent. */
+  async of(tenantId: string, ids: string[]): Promise<Map<string, PersonFact>> {
+    const wanted = [...new Set(ids)].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+    if (!wanted.length) return new Map();
+    const rows = await this.users.find({ where: { tenantId, id: In(wanted), disabledAt: IsNull() }, select: { id: true, email: true, displayName: true } });
+    return new Map(rows.map((u) => [u.id, { id: u.id, email: u.email, displayName: u.displayName }]));
+  }
+
+  /** The tenant's first owner (by creation) who is not disabled: whose authority acts for the tenant's own services. */
+  async firstActiveOwner(tenantId: string): Promise<string | undefined> {
+    const owner = await this.users.findOne({ where: { tenantId, role: Role.owner, disabledAt: IsNull() }, order: { createdAt: 'ASC' }, select: { id: true } });
+    return owner?.id;
+  }
+}
+
+/** Tenancy's ports for other libraries (actor names, tenant facts, people): no resolvers, no guard. */
 @Module({
   imports: [TypeOrmModule.forFeature([User, ApiToken, Tenant])],
-  providers: [ActorNames, TenantFacts],
-  exports: [ActorNames, TenantFacts],
+  providers: [ActorNames, TenantFacts, TenantPeople],
+  exports: [ActorNames, TenantFacts, TenantPeople],
 })
 export class TenancyPortsModule {}

@@ -1,4 +1,4 @@
-import type { DeepPartial, FindOptionsWhere, Repository, SelectQueryBuilder } from 'typeorm';
+import type { DeepPartial, EntityManager, FindOptionsWhere, Repository, SelectQueryBuilder } from 'typeorm';
 import { assertUuid, type Connection, PageArgs, paginate, VigiaException, withDatabaseErrors } from '#lib/common';
 import type { Principal } from './auth/principal.js';
 
@@ -57,12 +57,15 @@ export class TenantScopedRepository<E extends TenantOwned> {
     return withDatabaseErrors(() => this.repository.save(entity));
   }
 
-  async update(principal: Principal, id: string, patch: { [K in keyof E]?: E[K] | null }): Promise<E> {
-    const entity = await this.get(principal, id);
+  /** `manager`: inside the caller's transaction (e.g. one that holds a lock the update must happen under). */
+  async update(principal: Principal, id: string, patch: { [K in keyof E]?: E[K] | null }, manager?: EntityManager): Promise<E> {
+    const repository = manager ? manager.getRepository<E>(this.repository.target) : this.repository;
+    const entity = await repository.findOne({ where: { id: assertUuid(id, 'id'), tenantId: principal.tenantId } as FindOptionsWhere<E> });
+    if (!entity) throw VigiaException.notFound(this.label, 'id');
     this.refuseNulls(patch);
     const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<E>;
     Object.assign(entity, defined, { id: entity.id, tenantId: entity.tenantId });
-    return withDatabaseErrors(() => this.repository.save(entity));
+    return withDatabaseErrors(() => repository.save(entity));
   }
 
   /** GraphQL lets a client send null for any optional input of an update; only nullable columns may be cleared. */

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { assertUuid, VigiaException } from '#lib/common';
 import { MonitorsService } from '#lib/inventory';
 import type { Principal } from '#lib/tenancy';
+import { stopsVoting } from './health/impairment.js';
 import { chooseK } from './rendezvous.js';
 import { VantagesService } from './vantages.service.js';
 import type { Vantage } from './entities/vantage.entity.js';
@@ -64,13 +65,17 @@ interface VantageRow {
   name: string;
   central: boolean;
   impaired_reason?: string | null;
+  impaired_by?: string[];
 }
+
+/** Why the vantage does not vote now, or null (a silent replica of a central vantage alone does not stop it voting). */
+const votingImpairment = (v: VantageRow): string | null => (v.impaired_reason && stopsVoting(v.impaired_by ?? ['?']) ? v.impaired_reason : null);
 
 /** The impaired agents, and whether the central tier is (as seen by the watchdog `centralName`, or every central one). */
 export function impairmentsOf(live: VantageRow[], centralName?: string): VantageImpairments {
-  const impaired = new Map(live.filter((v) => !v.central && v.impaired_reason).map((v) => [v.id, v.impaired_reason!]));
+  const impaired = new Map(live.filter((v) => !v.central && votingImpairment(v)).map((v) => [v.id, votingImpairment(v)!]));
   const centrals = live.filter((v) => v.central && (centralName === undefined || v.name === centralName));
-  const central = centrals.length > 0 && centrals.every((v) => v.impaired_reason) ? centrals.map((v) => `${v.name}: ${v.impaired_reason}`).join('; ') : null;
+  const central = centrals.length > 0 && centrals.every((v) => votingImpairment(v)) ? centrals.map((v) => `${v.name}: ${votingImpairment(v)}`).join('; ') : null;
   return { impaired, central };
 }
 
@@ -120,6 +125,19 @@ export function resolveAssignment(
   };
 }
 
+/** Stores (or, null, removes) a monitor's own assignment: the API's and a fleet file's one way to write it. */
+export async function writeMonitorAssignment(manager: EntityManager, tenantId: string, monitorId: string, input: AssignmentInputData | null): Promise<void> {
+  if (input === null) {
+    await manager.query('DELETE FROM monitor_vantages WHERE monitor_id = $1 AND tenant_id = $2', [monitorId, tenantId]);
+    return;
+  }
+  await manager.query(
+    `INSERT INTO monitor_vantages (monitor_id, tenant_id, vantage_ids, quorum, vantage_count, updated_at) VALUES ($1, $2, $3, $4, $5, now())
+     ON CONFLICT (monitor_id) DO UPDATE SET vantage_ids = excluded.vantage_ids, quorum = excluded.quorum, vantage_count = excluded.vantage_count, updated_at = now()`,
+    [monitorId, tenantId, input.vantageIds ? [...new Set(input.vantageIds)] : null, input.quorum ?? null, input.count ?? null],
+  );
+}
+
 /**
  * Per-monitor assignment to vantages and the quorum rule, with per-tenant defaults. A monitor with neither is probed
  * by the central watchdog alone, exactly as before vantages existed.
@@ -132,8 +150,11 @@ export class VantageAssignments {
     private readonly vantages: VantagesService,
   ) {}
 
-  /** Checks an assignment for one tenant: every vantage usable by it (else NOT_FOUND), quorum ≤ voters. */
-  private async validate(principal: Principal, input: AssignmentInputData): Promise<void> {
+  /**
+   * Checks an assignment for one tenant: every vantage usable by it (else NOT_FOUND), quorum ≤ voters. Public for
+   * fleet files (VantageFleetPort): the same rules as setMonitorVantages.
+   */
+  async validate(principal: Principal, input: AssignmentInputData): Promise<void> {
     const ids = input.vantageIds ?? null;
     let voters: number;
     if (ids === null) {
@@ -163,18 +184,10 @@ export class VantageAssignments {
 
   async setForMonitor(principal: Principal, monitorId: string, input: AssignmentInputData | null): Promise<void> {
     const monitor = await this.monitors.scope.get(principal, monitorId, 'monitorId');
-    if (input === null) {
-      await this.dataSource.query('DELETE FROM monitor_vantages WHERE monitor_id = $1', [monitor.id]);
-    } else {
-      await this.validate(principal, input);
-      await this.dataSource.query(
-        `INSERT INTO monitor_vantages (monitor_id, tenant_id, vantage_ids, quorum, vantage_count, updated_at) VALUES ($1, $2, $3, $4, $5, now())
-         ON CONFLICT (monitor_id) DO UPDATE SET vantage_ids = excluded.vantage_ids, quorum = excluded.quorum, vantage_count = excluded.vantage_count, updated_at = now()`,
-        [monitor.id, principal.tenantId, input.vantageIds ? [...new Set(input.vantageIds)] : null, input.quorum ?? null, input.count ?? null],
-      );
-    }
+    if (input !== null) await this.validate(principal, input);
+    await writeMonitorAssignment(this.dataSource.manager, principal.tenantId, monitor.id, input);
     // The watchdogs reload a monitor when its row changes (their fingerprint reads monitors.updated_at too).
-    await this.dataSource.query('UPDATE monitors SET updated_at = now() WHERE id = $1', [monitor.id]);
+    await this.monitors.touch(monitor.id);
   }
 
   async setDefaults(principal: Principal, input: AssignmentInputData | null): Promise<void> {
@@ -214,7 +227,7 @@ export class VantageAssignments {
   }
 
   private liveVantages(): Promise<VantageRow[]> {
-    return this.dataSource.query('SELECT id, tenant_id, name, central, impaired_reason FROM vantages WHERE revoked_at IS NULL');
+    return this.dataSource.query('SELECT id, tenant_id, name, central, impaired_reason, impaired_by FROM vantages WHERE revoked_at IS NULL');
   }
 
   async forMonitor(principal: Principal, monitorId: string): Promise<ResolvedAssignment | undefined> {

@@ -5,6 +5,10 @@ export { VantagesService, hashVantageToken, type NewVantage, type VantageHealth 
 export { VantageAssignments, majority, resolveAssignment, impairmentsOf, NO_IMPAIRMENTS, type ResolvedAssignment, type AssignmentInputData, type VantageImpairments } from './assignments.service.js';
 export { ResultInbox, type ClaimedResult, type InboundResult } from './result-inbox.js';
 export { chooseK, rendezvousRank } from './rendezvous.js';
-export { IMPAIRMENT_BOUNDS, evidenceFor, judgeNetwork, judgeVantage, type FreshEntry, type ImpairmentBounds, type ImpairmentKind, type Judgement, type TargetEvidence, type VantageEvidence } from './health/impairment.js';
+export { ClockOffset } from './health/clock-offset.js';
+export { ResultsCap } from './health/results-cap.js';
+export { IMPAIRMENT_BOUNDS, evidenceFor, judgeNetwork, judgeVantage, stopsVoting, type FreshEntry, type ImpairmentBounds, type ImpairmentKind, type Judgement, type TargetEvidence, type VantageEvidence } from './health/impairment.js';
 export { VantageSubjects, VANTAGE_SUBJECT_TAG, type VantageSubject } from './health/vantage-subjects.js';
+export { VantageHealthRecords, type VantageHealthRow } from './health/vantage-records.js';
 export { VantagesModule, VantagesApiModule } from './vantages.module.js';
+export { type StoredAssignment, VantageFleetModule, VantageFleetPort } from './vantage-fleet.port.js';

@@ -38,13 +38,24 @@ export class ResultInbox {
     );
   }
 
-  /** Takes (and deletes) up to `limit` results of these monitors, oldest first. */
+  /**
+   * Takes (and deletes) up to `limit` results of these monitors: oldest first *within each vantage*, the vantages taking
+   * turns (round robin by rank). A vantage that floods the inbox — one tenant's private agent — then delays only its
+   * own results, not another tenant's verdicts queued behind its backlog. Each vantage's share is locked by its own
+   * index range scan (`vantage_id, id`), `SKIP LOCKED` so two replicas during a takeover never take one row twice.
+   */
   async claim(monitorIds: string[], limit = 5000): Promise<ClaimedResult[]> {
     if (!monitorIds.length) return [];
     const [rows]: [{ vantage_id: string; vantage_name: string; monitor_id: string; tenant_id: string; at: Date; status: InboundResult['status']; latency_ms: number; reason: string; replayed: boolean; id: string }[], number] =
       await this.dataSource.query(
         `DELETE FROM vantage_results WHERE id IN (
-           SELECT id FROM vantage_results WHERE monitor_id = ANY($1::uuid[]) ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+           SELECT id FROM (
+             SELECT r.id, row_number() OVER (PARTITION BY v.id ORDER BY r.id) AS turn
+               FROM vantages v
+               CROSS JOIN LATERAL (
+                 SELECT x.id FROM vantage_results x WHERE x.vantage_id = v.id AND x.monitor_id = ANY($1::uuid[])
+                  ORDER BY x.id LIMIT $2 FOR UPDATE SKIP LOCKED) r
+           ) ranked ORDER BY turn, id LIMIT $2)
          RETURNING id, vantage_id, vantage_name, monitor_id, tenant_id, at, status, latency_ms, reason, replayed`,
         [monitorIds, limit],
       );

@@ -5,7 +5,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { assertUuid, CLOCK, type Clock, VigiaException, withDatabaseErrors } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
-import { type Principal, Role, roleAtLeast } from '#lib/tenancy';
+import { type Principal, Role, roleAtLeast, TenantFacts } from '#lib/tenancy';
 import { Vantage, VantageKind } from './entities/vantage.entity.js';
 
 export interface NewVantage {
@@ -45,6 +45,7 @@ export class VantagesService {
     @InjectRepository(Vantage) private readonly vantages: Repository<Vantage>,
     private readonly dataSource: DataSource,
     private readonly config: VigiaConfig,
+    private readonly tenants: TenantFacts,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -71,8 +72,7 @@ export class VantagesService {
 
   async isPlatformAdmin(principal: Principal): Promise<boolean> {
     if (!this.config.platformTenant || !roleAtLeast(principal.role, Role.admin)) return false;
-    const rows: { slug: string }[] = await this.dataSource.query('SELECT slug FROM tenants WHERE id = $1', [principal.tenantId]);
-    return rows[0]?.slug === this.config.platformTenant;
+    return (await this.tenants.slugs([principal.tenantId])).get(principal.tenantId) === this.config.platformTenant;
   }
 
   async create(principal: Principal, input: NewVantage): Promise<{ token: string; vantage: Vantage }> {

@@ -102,10 +102,10 @@ export class Company {
     }, timeoutMs);
   }
 
-  /** What answers HTTP on an address now ('' when nothing does within 200 ms). */
-  async answer(address: string): Promise<string> {
+  /** What answers HTTP on an address now ('' when nothing does within `timeoutMs`). */
+  async answer(address: string, timeoutMs = 200): Promise<string> {
     try {
-      const response = await fetch(`http://${address}/`, { signal: AbortSignal.timeout(200) });
+      const response = await fetch(`http://${address}/`, { signal: AbortSignal.timeout(timeoutMs) });
       return await response.text();
     } catch {
       return '';

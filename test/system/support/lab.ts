@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
@@ -41,6 +41,8 @@ export class Lab {
   readonly gateway: string;
   readonly bridge: string;
   readonly hosts = new Map<string, LabHost>();
+  /** Each host's sshd (replaced by a hypervisor's own, see hypervisors.ts). */
+  readonly sshds = new Map<string, ChildProcess>();
   private readonly children: ChildProcess[] = [];
   private destroyed = false;
   private readonly exitHook = () => this.destroySync();
@@ -102,6 +104,10 @@ export class Lab {
     // Its own /etc/mysql too (empty until a server is configured there), before sshd starts: a session over SSH sees
     // the host's MySQL configuration, as `my_print_defaults` on a real server would.
     mkdirSync(`/etc/netns/${ns}/mysql`, { recursive: true });
+    // Its own /etc/hosts naming itself, as Debian's installer writes it (127.0.1.1), and this machine's name (a lab host
+    // shares its UTS namespace unless it sets its own). The lab has no DNS server: without the line, every program
+    // that resolves its own host name (libvirt at each migration phase, sudo, MariaDB) waits the resolver's timeout.
+    writeFileSync(`/etc/netns/${ns}/hosts`, `127.0.0.1 localhost\n127.0.1.1 ${name} ${hostname()}\n`);
     run('ip', ['link', 'add', rootIf, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
     run('ip', ['link', 'set', rootIf, 'master', this.bridge, 'up']);
     this.in(ns, ['ip', 'link', 'set', 'lo', 'up']);
@@ -118,8 +124,30 @@ export class Lab {
     ].join('\n') + '\n');
     const fingerprint = run('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(dir, 'host_ed25519.pub')]).split(' ')[1]!;
     this.hosts.set(name, { name, ns, address, rootIf, hostKeyFingerprint: fingerprint });
-    this.spawnIn(name, '/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')]);
+    mkdirSync(join(dir, 'root'));
+    // `ip netns exec` gives the command its own mount namespace: the bind below stays inside this host.
+    this.sshds.set(name, this.spawnIn(name, 'sh', ['-c', this.sshdScript(name).join('\n')]));
     await this.waitPort(address, 22);
+  }
+
+  /**
+   * How the lab starts a host's sshd: root's home as a fresh install has it, then sshd in the foreground (exec, so
+   * that its pid is the child's). This machine's /root/.bashrc (pyenv init, ≈ 100 processes) would otherwise run for
+   * every command over SSH — Debian's bash reads it when sshd starts it — costing 2–4 s a command, more under load,
+   * and making Vigia's 4–10 s command timeouts the test's subject instead of failover.
+   */
+  sshdScript(name: string): string[] {
+    return [`mount --bind ${join(this.dir, name, 'root')} /root`, `exec /usr/sbin/sshd ${this.sshdArgs(name).join(' ')}`];
+  }
+
+  sshdArgs(name: string): string[] {
+    return ['-D', '-e', '-f', join(this.dir, name, 'sshd_config')];
+  }
+
+  /** The host crashes: off the network, and every process in it (sshd, daemons, VMs) killed by pid. */
+  crash(name: string): void {
+    this.isolate(name);
+    killInside(this.host(name).ns);
   }
 
   host(name: string): LabHost {

@@ -1,3 +1,5 @@
+import { displayZone } from './clock.js';
+
 /** Durations as an operator reads them: "3 h 12 min", "45 s". */
 export function duration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
@@ -36,10 +38,11 @@ export function percent(value: number | null | undefined, digits = 3): string {
   return `${(Math.floor(value * scale + 1e-6) / scale).toFixed(digits)} %`;
 }
 
+/** An instant in the dashboard's one clock (the browser's or the company's zone, chosen in the header), saying its zone. */
 export function when(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
-  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: displayZone(), timeZoneName: 'short' });
 }
 
 /** "5 min ago", for "since" columns. */

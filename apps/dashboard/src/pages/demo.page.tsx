@@ -82,6 +82,7 @@ function Tour() {
       <li>The alert e-mail lands in the mail catcher below (after the alert grouping window, 30 s by default).</li>
       <li>Start web-a again: the incident resolves and, after 10 s of health, the front fails back.</li>
       <li>The <Link to="/reports">reports</Link> show a month of the demo's history, and now this outage too.</li>
+      <li>Stop <strong>imap</strong>: the SMTP server still accepts mail but nothing arrives, so <em>mail round trip</em> goes down while <em>mail smtp</em> stays up — the failure a banner check cannot see.</li>
     </ol>
   );
 }

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { useLiveRefetch } from '../api/live.js';
@@ -7,12 +7,13 @@ import { Field, FormErrorList, Loading, Page, QueryError } from '../components/f
 import { RunStatusBadge, StatusBadge } from '../components/status-badge.js';
 import { DataTable } from '../components/table.js';
 import { when } from '../lib/format.js';
+import { DeliveryResult } from '../components/delivery-result.js';
 import { useCan } from '../session-context.js';
 
 const INCIDENT = `query Incident($id: ID!) { incident(id: $id) {
   id subject status openedAt resolvedAt openReason resolveReason acknowledgedAt acknowledgedBy planned suppressed flapping monitorId
   timeline { id at kind message }
-  notifications { id kind status recipient sentAt attempts lastError }
+  notifications { id kind step status recipient sentAt createdAt attempts lastError channel { name type target } }
 } runs(first: 20, filter: { incidentId: $id }) { nodes { id runbookName status incidentId createdAt } } }`;
 
 interface IncidentData {
@@ -31,7 +32,7 @@ interface IncidentData {
     flapping: boolean;
     monitorId: string;
     timeline: { id: string; at: string; kind: string; message: string }[];
-    notifications: { id: string; kind: string; status: string; recipient: string | null; sentAt: string | null; attempts: number; lastError: string | null }[];
+    notifications: { id: string; kind: string; step: number; status: string; recipient: string | null; sentAt: string | null; createdAt: string; attempts: number; lastError: string | null; channel: { name: string; type: string; target: string } | null }[];
   };
   runs: { nodes: { id: string; runbookName: string; status: string; incidentId: string | null; createdAt: string }[] };
 }
@@ -42,6 +43,13 @@ export function IncidentPage() {
   const [ack, acknowledge] = useMutation('mutation Ack($id: ID!) { acknowledgeIncident(id: $id) { id acknowledgedAt acknowledgedBy } }');
   const canAct = useCan('operator');
   useLiveRefetch('subscription IncidentLive($m: ID) { monitorStateChanged(monitorId: $m) { monitorId } }', refetch, { m: data?.incident.monitorId }, !data);
+  // Alerts on their way (queued, being sent, or to be retried) are followed every 2 s until each has its outcome.
+  const pending = data?.incident.notifications.some((n) => n.status === 'queued' || n.status === 'sending' || n.status === 'failed') ?? false;
+  useEffect(() => {
+    if (!pending) return;
+    const timer = setInterval(() => refetch({ requestPolicy: 'network-only' }), 2000);
+    return () => clearInterval(timer);
+  }, [pending, refetch]);
   if (fetching && !data) return <Loading what="the incident" />;
   if (!data) return <QueryError error={error} />;
   const i = data.incident;
@@ -105,16 +113,17 @@ export function IncidentPage() {
       {i.notifications.length === 0 ? (
         <p className="muted">None.</p>
       ) : (
-        <DataTable head={['Kind', 'To', 'Status', 'Sent', 'Attempts']}>
+        <DataTable head={['What', 'Step', 'Channel', 'To', 'Result', 'When', 'Attempts']}>
               {i.notifications.map((n) => (
-                <tr key={n.id}>
+                <tr key={n.id} data-testid="notification">
                   <td>{n.kind}</td>
-                  <td>{n.recipient ?? '—'}</td>
+                  <td>{n.kind === 'trigger' ? n.step + 1 : '—'}</td>
+                  <td>{n.channel ? `${n.channel.name} (${n.channel.type})` : 'customer notice'}</td>
+                  <td>{n.recipient ?? n.channel?.target ?? '—'}</td>
                   <td>
-                    {n.status}
-                    {n.lastError && <span className="error"> ({n.lastError})</span>}
+                    <DeliveryResult status={n.status} error={n.lastError} />
                   </td>
-                  <td>{when(n.sentAt)}</td>
+                  <td>{when(n.sentAt ?? n.createdAt)}</td>
                   <td>{n.attempts}</td>
                 </tr>
               ))}

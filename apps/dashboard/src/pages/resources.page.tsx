@@ -47,6 +47,8 @@ const ROLE_TAGS: Record<MemberRole, { label: string; className: string; title: s
   drained: { label: 'drained', className: 'tag tag-warning', title: 'taken out of the pool by a run' },
 };
 
+const VM_RUNS_HERE = { label: 'runs here', className: 'tag tag-primary', title: 'the hypervisor running this VM now' };
+
 /** Standing decisions an operator may override from here (the API refuses the others, e.g. unconfirmed MySQL loss). */
 const OVERRIDABLE = new Set(['held_flapping', 'cooldown']);
 
@@ -99,7 +101,8 @@ export function ResourcesPage() {
             )}
             <ol className="members" aria-label="Members in preference order">
               {r.members.map((m) => {
-                const tag = ROLE_TAGS[m.role] ?? ROLE_TAGS.standby;
+                // A VM has no primary: the member holding it is where it runs.
+                const tag = r.kind === 'vm' && m.role === 'primary' ? VM_RUNS_HERE : (ROLE_TAGS[m.role] ?? ROLE_TAGS.standby);
                 return (
                   <li key={m.hostId} className={m.role === 'primary' ? 'primary' : undefined} data-role={m.role}>
                     <StatusBadge state={m.host.health} compact /> <strong>{m.host.name}</strong>{' '}
@@ -112,8 +115,9 @@ export function ResourcesPage() {
               })}
             </ol>
             <dl className="facts">
-              <dt>Primary since</dt>
+              <dt>{r.kind === 'vm' ? 'Runs on' : 'Primary since'}</dt>
               <dd>
+                {r.kind === 'vm' && <>{r.members.find((m) => m.hostId === r.primaryHostId)?.host.name ?? 'nowhere known'}, placed </>}
                 {ago(r.primarySince)} — {r.primaryReason ?? 'configured'}
               </dd>
               <dt>Failback</dt>

@@ -4,9 +4,13 @@ import { formErrors } from '../api/errors.js';
 import { Field, FormErrorList, Page, QueryError } from '../components/form.js';
 import { DataTable } from '../components/table.js';
 import { when } from '../lib/format.js';
+import { wallClockToInstant } from '../lib/zoned-time.js';
 import { useCan } from '../session-context.js';
+import { DeliveryResult } from '../components/delivery-result.js';
+import { MailSettingsPanel } from './mail-settings.js';
+import { useDeliveryOf } from './delivery-of.js';
 
-const TABS = ['Maintenance', 'Alert channels', 'Users', 'API tokens'] as const;
+const TABS = ['Maintenance', 'Alert channels', 'E-mail', 'Users', 'API tokens'] as const;
 type Tab = (typeof TABS)[number];
 const tabId = (t: Tab) => `tab-${t.replace(/\s+/g, '-').toLowerCase()}`;
 
@@ -34,6 +38,7 @@ export function SettingsPage() {
       <div id="settings-panel" role="tabpanel" aria-labelledby={tabId(tab)}>
         {tab === 'Maintenance' && <Maintenance />}
         {tab === 'Alert channels' && <Channels />}
+        {tab === 'E-mail' && <MailSettingsPanel />}
         {tab === 'Users' && <Users />}
         {tab === 'API tokens' && <Tokens />}
       </div>
@@ -41,14 +46,36 @@ export function SettingsPage() {
   );
 }
 
-function local(datetime: string): string {
-  return datetime ? new Date(datetime).toISOString() : '';
+/**
+ * A `datetime-local` value read as a wall-clock time in `zone` (the window's zone, typed by the operator). A zone this
+ * browser cannot read is sent with the times read in the browser's zone, as before: the API refuses the window's
+ * `timeZone` itself, naming the field.
+ */
+function inZone(datetime: string, zone: string): Promise<string> {
+  return wallClockToInstant(datetime, zone).catch(() => new Date(datetime).toISOString());
 }
 
+const BROWSER_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const REPEATS = {
+  once: { label: 'Once', rule: null },
+  daily: { label: 'Every day', rule: 'FREQ=DAILY' },
+  weekdays: { label: 'Every weekday (Mon–Fri)', rule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR' },
+  weekly: { label: 'Every week, on the start’s weekday', rule: 'FREQ=WEEKLY' },
+  monthly: { label: 'Every month, on the start’s day', rule: 'FREQ=MONTHLY' },
+  custom: { label: 'Custom rule (RRULE)', rule: null },
+} as const;
+type Repeat = keyof typeof REPEATS;
+
 function Maintenance() {
-  const [{ data, error }, refetch] = useQuery<{ maintenanceWindows: { nodes: { id: string; name: string; startsAt: string; endsAt: string; hostIds: string[] }[] }; hosts: { nodes: { id: string; name: string }[] } }>({
-    query: 'query Maint { maintenanceWindows(first: 200) { nodes { id name startsAt endsAt hostIds } } hosts(first: 200) { nodes { id name } } }',
+  const [{ data, error }, refetch] = useQuery<{
+    maintenanceWindows: { nodes: { id: string; name: string; startsAt: string; endsAt: string; hostIds: string[]; recurrence: string | null; timeZone: string | null; recursUntil: string | null }[] };
+    hosts: { nodes: { id: string; name: string }[] };
+  }>({
+    query: 'query Maint { maintenanceWindows(first: 200) { nodes { id name startsAt endsAt hostIds recurrence timeZone recursUntil } } hosts(first: 200) { nodes { id name } } }',
   });
+  const [repeat, setRepeat] = useState<Repeat>('once');
+  const [customRule, setCustomRule] = useState('');
+  const [zone, setZone] = useState(BROWSER_ZONE);
   const canEdit = useCan('operator');
   const [name, setName] = useState('');
   const [startsAt, setStartsAt] = useState('');
@@ -56,11 +83,12 @@ function Maintenance() {
   const [hostIds, setHostIds] = useState<string[]>([]);
   const [created, create] = useMutation('mutation M($input: MaintenanceWindowInput!) { createMaintenanceWindow(input: $input) { id } }');
   const [, remove] = useMutation('mutation D($id: ID!) { deleteMaintenanceWindow(id: $id) }');
-  const errors = formErrors(created.error, ['name', 'startsAt', 'endsAt', 'hostIds']);
+  const errors = formErrors(created.error, ['name', 'startsAt', 'endsAt', 'hostIds', 'recurrence', 'timeZone']);
   const names = new Map(data?.hosts.nodes.map((h) => [h.id, h.name]));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const res = await create({ input: { name, startsAt: local(startsAt), endsAt: local(endsAt), hostIds } });
+    const recurrence = repeat === 'custom' ? customRule : REPEATS[repeat].rule;
+    const res = await create({ input: { name, startsAt: await inZone(startsAt, zone), endsAt: await inZone(endsAt, zone), hostIds, recurrence, timeZone: zone } });
     if (!res.error) {
       setName('');
       refetch({ requestPolicy: 'network-only' });
@@ -70,12 +98,13 @@ function Maintenance() {
     <>
       <QueryError error={error} />
       <p className="muted">During a window the covered monitors raise no alerts and start no runbooks, and the time does not count against SLAs.</p>
-      <DataTable head={['Name', 'From', 'Until', 'Hosts', '']}>
+      <DataTable head={['Name', 'From', 'Until', 'Repeats', 'Hosts', '']}>
         {data?.maintenanceWindows.nodes.map((w) => (
-          <tr key={w.id}>
+          <tr key={w.id} data-window={w.name}>
             <td>{w.name}</td>
             <td>{when(w.startsAt)}</td>
             <td>{when(w.endsAt)}</td>
+            <td>{w.recurrence ? `${w.recurrence} in ${w.timeZone}${w.recursUntil ? `, until ${when(w.recursUntil)}` : ''}` : 'once'}</td>
             <td>{w.hostIds.map((h) => names.get(h) ?? h).join(', ')}</td>
             <td>
               {canEdit && (
@@ -101,6 +130,25 @@ function Maintenance() {
             <Field label="Until" error={errors.fields.endsAt}>
               {(p) => <input {...p} type="datetime-local" value={endsAt} onChange={(e) => setEndsAt(e.target.value)} />}
             </Field>
+            <Field label="Repeats" error={errors.fields.recurrence}>
+              {(p) => (
+                <select {...p} value={repeat} onChange={(e) => setRepeat(e.target.value as Repeat)}>
+                  {Object.entries(REPEATS).map(([key, r]) => (
+                    <option key={key} value={key}>
+                      {r.label}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            {repeat === 'custom' && (
+              <Field label="Rule" error={errors.fields.recurrence} hint="RFC 5545, at most daily, e.g. FREQ=MONTHLY;BYDAY=1SU (first Sunday)">
+                {(p) => <input {...p} value={customRule} onChange={(e) => setCustomRule(e.target.value)} />}
+              </Field>
+            )}
+            <Field label="Time zone" error={errors.fields.timeZone} hint="From and Until are read in this zone; a repeating window keeps its local time across DST">
+              {(p) => <input {...p} value={zone} onChange={(e) => setZone(e.target.value)} />}
+            </Field>
             <Field label="Hosts" error={errors.fields.hostIds}>
               {(p) => (
                 <select {...p} multiple value={hostIds} onChange={(e) => setHostIds([...e.target.selectedOptions].map((o) => o.value))}>
@@ -122,15 +170,27 @@ function Maintenance() {
   );
 }
 
+/** Where a channel sends, from its settings: the addresses or number, the chat, or the URL (a chat webhook's URL is its sealed secret). */
+function destination(config: Record<string, unknown>): string {
+  if (Array.isArray(config.to)) return (config.to as string[]).join(', ');
+  const where = config.to ?? config.chatId ?? config.channel ?? config.url ?? config.apiUrl;
+  return where === undefined ? 'webhook URL (sealed)' : String(where);
+}
+
 function Channels() {
-  const [{ data, error }, refetch] = useQuery<{ alertChannels: { nodes: { id: string; name: string; type: string; enabled: boolean; config: Record<string, unknown> }[] } }>({
-    query: 'query Channels { alertChannels(first: 200) { nodes { id name type enabled config } } }',
+  const [{ data, error }, refetch] = useQuery<{
+    alertChannels: { nodes: { id: string; name: string; type: string; enabled: boolean; config: Record<string, unknown>; lastDelivery: { kind: string; status: string; lastError: string | null; at: string } | null }[] };
+  }>({
+    query: 'query Channels { alertChannels(first: 200) { nodes { id name type enabled config lastDelivery { kind status lastError at } } } }',
   });
   const canEdit = useCan('admin');
   const [name, setName] = useState('');
   const [to, setTo] = useState('');
   const [created, create] = useMutation('mutation C($input: CreateAlertChannelInput!) { createAlertChannel(input: $input) { id } }');
-  const [tested, test] = useMutation('mutation T($id: ID!) { testAlertChannel(channelId: $id) { id status } }');
+  const [tested, test] = useMutation<{ testAlertChannel: { id: string } }>('mutation T($id: ID!) { testAlertChannel(channelId: $id) { id status } }');
+  const [testing, setTesting] = useState<{ channelId: string; notificationId: string } | undefined>();
+  // The test is queued like any alert; its outcome is followed until delivered or failed, then shown on its row.
+  const outcome = useDeliveryOf(testing?.notificationId, () => refetch({ requestPolicy: 'network-only' }));
   const errors = formErrors(created.error, ['name', 'config.to', 'config']);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -144,16 +204,33 @@ function Channels() {
   return (
     <>
       <QueryError error={error ?? tested.error} />
-      <DataTable head={['Name', 'Type', 'Sends to', 'Enabled', '']}>
+      <DataTable head={['Name', 'Type', 'Sends to', 'Enabled', 'Last delivery', '']}>
         {data?.alertChannels.nodes.map((c) => (
           <tr key={c.id}>
             <td>{c.name}</td>
             <td>{c.type}</td>
-            <td>{Array.isArray(c.config.to) ? (c.config.to as string[]).join(', ') : String(c.config.url ?? c.config.apiUrl ?? '')}</td>
+            <td>{destination(c.config)}</td>
             <td>{c.enabled ? 'yes' : 'no'}</td>
+            <td data-testid="last-delivery">
+              {testing?.channelId === c.id && outcome ? (
+                <DeliveryResult status={outcome.status} error={outcome.lastError} />
+              ) : c.lastDelivery ? (
+                <>
+                  <DeliveryResult status={c.lastDelivery.status} error={c.lastDelivery.lastError} /> <small className="muted">({c.lastDelivery.kind}, {when(c.lastDelivery.at)})</small>
+                </>
+              ) : (
+                <span className="muted">nothing sent yet</span>
+              )}
+            </td>
             <td>
               {canEdit && (
-                <button type="button" onClick={() => test({ id: c.id })}>
+                <button
+                  type="button"
+                  onClick={async () => {
+                    const res = await test({ id: c.id });
+                    if (res.data) setTesting({ channelId: c.id, notificationId: res.data.testAlertChannel.id });
+                  }}
+                >
                   Send a test
                 </button>
               )}
@@ -164,7 +241,7 @@ function Channels() {
       {canEdit && (
         <form className="card" onSubmit={submit} aria-label="New e-mail channel">
           <h2>New e-mail channel</h2>
-          <p className="muted">Pager channels (PagerDuty, Opsgenie, webhooks) carry a secret: create them through the API.</p>
+          <p className="muted">Pager, chat, SMS and voice channels (PagerDuty, Opsgenie, webhooks, Slack, Teams, Telegram, Discord, Mattermost, Rocket.Chat, Twilio, Vonage) carry a secret: create them through the API.</p>
           <FormErrorList errors={errors} />
           <Field label="Name" error={errors.fields.name}>
             {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}

@@ -1,11 +1,38 @@
 import type { z } from 'zod';
-import type { FieldShape } from '#lib/common';
+import type { Clock, FieldShape } from '#lib/common';
 import type { Mailer } from '#lib/mail';
+import type { EgressGuard } from '#lib/egress';
+import type { AlertChannel } from '../alert-channel.entity.js';
 import type { ChannelAdapter } from './channel.js';
+
+/** Where a chat channel keeps the message an incident became (`chat_threads`), for threads and replies. */
+export interface ThreadStore {
+  of(channelId: string, dedupKey: string): Promise<string | undefined>;
+  remember(channelId: string, dedupKey: string, externalId: string): Promise<void>;
+  dedupKeyOf(channelId: string, externalId: string): Promise<string | undefined>;
+  byShortId(channelId: string, shortId: string): Promise<string | undefined>;
+}
+
+/** What a channel's acknowledgement listener is given: it runs until `signal` aborts. */
+export interface AckContext {
+  /** The egress policy in the channel's tenant context: every connection of the listener goes through it. */
+  egress: EgressGuard;
+  signal: AbortSignal;
+  threads: ThreadStore;
+  /** Acknowledges the incident as the Vigia user mapped to `chatUserId`; refused (and logged) for an unmapped one. */
+  acknowledge(chatUserId: string, dedupKey: string): Promise<{ ok: boolean; reply: string }>;
+  /** Where the listener read to (Telegram's update offset), kept across restarts and replicas. */
+  cursor(): Promise<string | null>;
+  saveCursor(cursor: string): Promise<void>;
+  log(line: string): void;
+}
 
 /** What a channel's adapter may need from the process (e-mail goes through the configured SMTP server). */
 export interface ChannelDeps {
   mailer: Mailer;
+  /** The injected clock: what a channel stamps on a message (a webhook's signed timestamp) counts on it. */
+  clock: Clock;
+  threads: ThreadStore;
 }
 
 /**
@@ -29,6 +56,33 @@ export interface ChannelKind<Type extends string = string> {
   /** What `config` the API names in its description of the input (`{to: [..]}`). */
   readonly configHint: string;
   createAdapter(deps: ChannelDeps): ChannelAdapter;
+  /**
+   * Acknowledgement from the chat without a public URL (Telegram's long polling, Slack's Socket Mode): `chat` names
+   * the provider of `chat_identities`, `listens` says whether a channel's settings ask for it, `listen` runs until
+   * the context's signal aborts (one process at a time per channel).
+   */
+  readonly acks?: {
+    chat: 'slack' | 'telegram';
+    listens(channel: AlertChannel, secret: string | null): boolean;
+    listen(channel: AlertChannel, secret: string | null, context: AckContext): Promise<void>;
+  };
+  /**
+   * Replies that reach Vigia through the provider's inbound webhook (`POST /alerts/inbound/<channel id>`, SMS):
+   * `read` checks the provider's signature (undefined: refused as forged) and says who wrote what; `answer` is the
+   * provider's reply format.
+   */
+  readonly inbound?: {
+    chat: 'sms';
+    read(channel: AlertChannel, secret: string | null, request: InboundRequest): { from: string; text: string } | undefined;
+    answer(text: string): { contentType: string; body: string };
+  };
+}
+
+/** A provider's call to the inbound webhook: the URL it called (public), its headers, its form fields. */
+export interface InboundRequest {
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  form: Record<string, string>;
 }
 
 export function defineChannel<const Type extends string>(kind: ChannelKind<Type>): ChannelKind<Type> {

@@ -1,16 +1,43 @@
-import { checkSettings, fieldProblem, VigiaException, type AddressJudge } from '#lib/common';
+import { checkSettings, egressProblem, fieldProblem, VigiaException, type AddressJudge } from '#lib/common';
 import type { ChannelKind } from './channel-kind.js';
 import { emailChannelKind } from './email.channel.js';
 import { opsgenieChannelKind } from './opsgenie.channel.js';
 import { pagerdutyChannelKind } from './pagerduty.channel.js';
 import { webhookChannelKind } from './webhook.channel.js';
+import { slackChannelKind } from './slack.channel.js';
+import { slackBotChannelKind } from './slack-bot.channel.js';
+import { teamsChannelKind } from './teams.channel.js';
+import { telegramChannelKind } from './telegram.channel.js';
+import { discordChannelKind } from './discord.channel.js';
+import { mattermostChannelKind } from './mattermost.channel.js';
+import { rocketchatChannelKind } from './rocketchat.channel.js';
+import { twilioSmsChannelKind } from './twilio-sms.channel.js';
+import { twilioVoiceChannelKind } from './twilio-voice.channel.js';
+import { vonageSmsChannelKind } from './vonage-sms.channel.js';
+import { vonageVoiceChannelKind } from './vonage-voice.channel.js';
 
 /**
  * Every alert channel type, listed once: the GraphQL enum `ChannelType` (with descriptions), save-time validation,
  * which channels page, which hear acknowledgements, and the delivery adapters come from here. Adding a channel:
  * docs/extending.md.
  */
-export const CHANNEL_KINDS = [emailChannelKind, pagerdutyChannelKind, opsgenieChannelKind, webhookChannelKind] as const;
+export const CHANNEL_KINDS = [
+  emailChannelKind,
+  pagerdutyChannelKind,
+  opsgenieChannelKind,
+  webhookChannelKind,
+  slackChannelKind,
+  slackBotChannelKind,
+  teamsChannelKind,
+  telegramChannelKind,
+  discordChannelKind,
+  mattermostChannelKind,
+  rocketchatChannelKind,
+  twilioSmsChannelKind,
+  twilioVoiceChannelKind,
+  vonageSmsChannelKind,
+  vonageVoiceChannelKind,
+] as const;
 
 export type ChannelType = (typeof CHANNEL_KINDS)[number]['type'];
 
@@ -36,7 +63,8 @@ export function validateChannel(input: { type: string; config: Record<string, un
   const kind = channelKind(input.type);
   if (!kind) throw VigiaException.invalid('input.type', `${input.type} channels are not available in this version`);
   checkSettings(kind.config, input.config, { path: 'input.config', unknown: () => `is not a setting of a ${input.type} channel`, required: kind.missing ?? (() => `is required for a ${input.type}`) }, egress);
-  const problem = kind.secret && fieldProblem(kind.secret, input.secret ?? '');
+  // A secret that is a URL (a chat's webhook) is judged by the egress policy like a URL setting.
+  const problem = kind.secret && (fieldProblem(kind.secret, input.secret ?? '') ?? egressProblem(kind.secret, input.secret, egress));
   if (problem) throw VigiaException.invalid('input.secret', problem);
   return input.config;
 }

@@ -32,24 +32,48 @@ export interface ChannelAdapter {
   deliver(channel: AlertChannel, secret: string | null, message: AlertMessage, egress: EgressGuard): Promise<DeliveryOutcome>;
 }
 
+/** A request body and its content type: JSON, or form fields (Twilio, Vonage SMS). */
+export type RequestBody = { json: unknown } | { form: Record<string, string> };
+
 /**
- * Posts JSON with a timeout through the egress policy (redirects not followed); maps the HTTP answer to an outcome
- * (429 Retry-After honoured). The answer is kept as a short excerpt: it is shown to the tenant as `lastError`.
+ * Sends one request with a timeout through the egress policy (redirects not followed) and maps the HTTP answer to an
+ * outcome: 2xx delivered; 4xx other than 408/429 permanent (given up at once); 408, 429 and 5xx retried with backoff,
+ * a Retry-After header (or a provider's `retry_after` in the body: Telegram, Discord) honoured. The answer is kept as
+ * a short excerpt: it is shown to the tenant as `lastError`, so it never contains the request (and its secrets).
  */
-export async function postJson(egress: EgressGuard, url: string, body: unknown, headers: Record<string, string>, timeoutMs = 10_000): Promise<DeliveryOutcome> {
-  const text = JSON.stringify(body);
+export async function send(egress: EgressGuard, url: string, body: RequestBody, headers: Record<string, string>, timeoutMs = 10_000): Promise<DeliveryOutcome & { body: string }> {
+  const [type, text] = 'json' in body ? ['application/json', JSON.stringify(body.json)] : ['application/x-www-form-urlencoded', new URLSearchParams(body.form).toString()];
   try {
-    const res = await egressFetch(egress, url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: text, timeoutMs, maxBodyBytes: 4096 });
+    const res = await egressFetch(egress, url, { method: 'POST', headers: { 'content-type': type, ...headers }, body: text, timeoutMs, maxBodyBytes: 4096 });
     const response = excerpt(`HTTP ${res.status} ${res.body}`.trim(), 300);
-    if (res.status >= 200 && res.status < 300) return { ok: true, response };
-    const retryAfter = Number(res.headers['retry-after']);
+    if (res.status >= 200 && res.status < 300) return { ok: true, response, body: res.body };
     return {
       ok: false,
       response,
+      body: res.body,
       permanent: res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429,
-      retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+      retryAfterMs: retryAfterMs(res.headers['retry-after'], res.body),
     };
   } catch (error) {
-    return { ok: false, response: excerpt(error instanceof Error ? error.message : String(error), 300) };
+    return { ok: false, response: excerpt(error instanceof Error ? error.message : String(error), 300), body: '' };
+  }
+}
+
+/** Posts JSON (see `send`). */
+export async function postJson(egress: EgressGuard, url: string, body: unknown, headers: Record<string, string>, timeoutMs = 10_000): Promise<DeliveryOutcome> {
+  const { body: _answer, ...outcome } = await send(egress, url, { json: body }, headers, timeoutMs);
+  return outcome;
+}
+
+/** Retry-After in seconds (header), else a JSON body's `retry_after` or `parameters.retry_after` (seconds). */
+export function retryAfterMs(header: string | string[] | undefined, body = ''): number | undefined {
+  const seconds = Number(Array.isArray(header) ? header[0] : header);
+  if (Number.isFinite(seconds) && seconds > 0) return Math.ceil(seconds * 1000);
+  try {
+    const parsed = JSON.parse(body) as { retry_after?: unknown; parameters?: { retry_after?: unknown } };
+    const fromBody = Number(parsed.retry_after ?? parsed.parameters?.retry_after);
+    return Number.isFinite(fromBody) && fromBody > 0 ? Math.ceil(fromBody * 1000) : undefined;
+  } catch {
+    return undefined;
   }
 }

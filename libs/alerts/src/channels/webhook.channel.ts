@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { httpUrl, rule } from '#lib/common';
+import { type Clock, httpUrl, rule } from '#lib/common';
 import type { EgressGuard } from '#lib/egress';
 import type { AlertChannel } from '../alert-channel.entity.js';
 import { type AlertMessage, type ChannelAdapter, type DeliveryOutcome, postJson } from './channel.js';
@@ -11,9 +11,11 @@ import { defineChannel } from './channel-kind.js';
  * both and refuses old timestamps (replay).
  */
 export class WebhookChannel implements ChannelAdapter {
+  constructor(private readonly clock: Clock) {}
+
   async deliver(channel: AlertChannel, secret: string | null, message: AlertMessage, egress: EgressGuard): Promise<DeliveryOutcome> {
     const body = { event: message.kind, dedup_key: message.dedupKey, summary: message.summary, severity: message.severity, source: message.source, since: message.since, details: message.details, link: message.link };
-    const timestamp = String(Math.floor(Date.now() / 1000));
+    const timestamp = String(Math.floor(this.clock.now().getTime() / 1000));
     const signature = createHmac('sha256', secret ?? '').update(`${timestamp}.${JSON.stringify(body)}`).digest('hex');
     return postJson(egress, String(channel.config.url), body, { 'x-vigia-timestamp': timestamp, 'x-vigia-signature': `sha256=${signature}` });
   }
@@ -27,5 +29,5 @@ export const webhookChannelKind = defineChannel({
   secret: rule<string>((v) => (typeof v === 'string' && v.length >= 16 ? undefined : 'must be a signing secret of at least 16 characters')),
   pages: false,
   hearsAcknowledgements: true,
-  createAdapter: () => new WebhookChannel(),
+  createAdapter: ({ clock }) => new WebhookChannel(clock),
 });

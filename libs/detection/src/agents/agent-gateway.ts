@@ -1,15 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
-import { PeriodicWorker } from '#lib/common';
+import { CLOCK, type Clock, PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { storable } from '#lib/egress';
 import { MetricsService } from '#lib/observability';
 import { agentSecretBox, type SecretBox } from '#lib/secrets';
-import { type InboundResult, ResultInbox, type Vantage, VantageAssignments, VantagesService } from '#lib/vantages';
+import { ClockOffset, type InboundResult, ResultInbox, ResultsCap, type Vantage, VantageAssignments, VantagesService } from '#lib/vantages';
 import { MonitorCatalog } from '../runtime/monitor-catalog.js';
 import { ProbeTargets } from '../runtime/probe-targets.js';
 import {
@@ -20,6 +20,13 @@ import {
 /** An agent holds its vantage for this long after its last renewal (renewed every second while connected). */
 const SESSION_LEASE_MS = 15_000;
 const PING_EVERY_SWEEPS = 5;
+/**
+ * An agent's assignment is read again (every monitor, its target and secrets) only when the fleet's or the
+ * assignments' fingerprint changed, and at least this often: a change no fingerprint sees (an SSH credential's key
+ * edited) reaches the agents within a minute. Reading it every two seconds for every agent cost the API a parse of
+ * every assigned monitor per second at 20,000 monitors (docs/performance.md, bench:vantages).
+ */
+const ASSIGNMENT_REREAD_MS = 60_000;
 const STATUSES = new Set(['up', 'degraded', 'down']);
 
 interface AgentConnection {
@@ -30,12 +37,19 @@ interface AgentConnection {
   box: SecretBox;
   assigned: Map<string, { tenantId: string; intervalMs: number }>;
   assignmentHash: string;
+  /** The fingerprint its assignment was last read under, and when (performance.now()). */
+  assignmentFingerprint: string;
+  assignmentReadAt: number;
   alive: boolean;
   /** Settles once the first assignment was worked out: results before it would all look "not assigned". */
   ready: Promise<void>;
   /** Messages are handled one at a time, in order; `waiting` counts those queued behind the one under way. */
   queue: Promise<void>;
   waiting: number;
+  /** Its clock's offset from ours (heartbeats): its results' timestamps are moved onto our clock within the bound. */
+  clock: ClockOffset;
+  /** Results/s it may send (VIGIA_VANTAGE_RESULTS_PER_SECOND); one connection per vantage, so per vantage. */
+  cap: ResultsCap;
 }
 
 /**
@@ -63,6 +77,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly loop: PeriodicWorker;
   private sweeps = 0;
   private refused = 0;
+  private overCap = 0;
   private stopping = false;
   private readonly onRevoked = (id: string): void => {
     for (const c of this.connections) if (c.vantage.id === id) revoke(c);
@@ -76,10 +91,12 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly catalog: MonitorCatalog,
     private readonly targets: ProbeTargets,
     private readonly config: VigiaConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
     @Optional() metrics?: MetricsService,
   ) {
     this.loop = new PeriodicWorker('agent sweep', () => this.sweep(), { everyMs: 1000, onError: (e) => this.logger.warn(`agent sweep: ${String(e)}`) });
     metrics?.gauge('vigia_agents_connected', 'Remote agents connected to this API process', () => this.connections.size);
+    metrics?.gauge('vigia_agent_results_over_cap', 'Agent results refused by this API process since start because their vantage sent more than VIGIA_VANTAGE_RESULTS_PER_SECOND', () => this.overCap);
     metrics?.gauge('vigia_agent_results_refused', 'Agent results refused by this API process since start (not assigned, future, oversized)', () => this.refused);
   }
 
@@ -121,8 +138,9 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
 
   private attach(ws: WebSocket, vantage: Vantage, token: string, session: string): void {
     const connection: AgentConnection = {
-      ws, vantage, session, box: agentSecretBox(token, vantage.id), assigned: new Map(), assignmentHash: '', alive: true,
-      ready: Promise.resolve(), queue: Promise.resolve(), waiting: 0,
+      ws, vantage, session, box: agentSecretBox(token, vantage.id), assigned: new Map(), assignmentHash: '', assignmentFingerprint: '', assignmentReadAt: 0, alive: true,
+      ready: Promise.resolve(), queue: Promise.resolve(), waiting: 0, clock: new ClockOffset(),
+      cap: new ResultsCap(this.config.vantageResultsPerSecond, this.clock.now().getTime()),
     };
     this.connections.add(connection);
     this.logger.log(`agent of vantage ${vantage.name} connected`);
@@ -163,6 +181,8 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     const all = [...this.connections];
     if (!all.length) return;
     const live = await this.vantages.stillLive(all.map((c) => c.vantage.id));
+    // Read before any assignment is: a change made while they are read shows in the next sweep's fingerprint.
+    const fingerprint = this.sweeps % 2 === 0 ? await this.assignmentFingerprint() : undefined;
     for (const c of all) {
       if (!live.has(c.vantage.id)) {
         revoke(c);
@@ -180,18 +200,36 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
         c.ws.close(CLOSE_REPLACED, 'another connection holds this vantage');
         continue;
       }
-      if (this.sweeps % 2 === 0) await this.pushAssignment(c);
+      if (fingerprint !== undefined) await this.pushAssignment(c, fingerprint);
     }
   }
 
-  private async pushAssignment(c: AgentConnection): Promise<void> {
+  /** Changes when any monitor or host is edited, a MySQL group's roles change, or any assignment or vantage does. */
+  private async assignmentFingerprint(): Promise<string> {
+    return `${await this.catalog.fingerprint()}|${await this.assignments.fingerprint()}`;
+  }
+
+  private async pushAssignment(c: AgentConnection, known?: string): Promise<void> {
+    const fingerprint = known ?? (await this.assignmentFingerprint());
+    if (c.assignmentReadAt > 0 && fingerprint === c.assignmentFingerprint && performance.now() - c.assignmentReadAt < ASSIGNMENT_REREAD_MS) return;
+    const readAt = performance.now();
+    // Recorded only once the assignment was read (and sent when it changed): a read that fails is tried next sweep.
+    const settled = (): void => {
+      c.assignmentFingerprint = fingerprint;
+      c.assignmentReadAt = readAt;
+    };
     const ids = await this.assignments.monitorsOf(c.vantage);
     const found = await this.catalog.byIds(ids);
     // The query keeps a private vantage to its tenant's monitors; this is the second lock on that door.
     const monitors = c.vantage.tenantId ? found.filter((m) => m.tenantId === c.vantage.tenantId) : found;
-    const hash = createHash('sha256').update(JSON.stringify(monitors)).digest('hex');
-    if (hash === c.assignmentHash || c.ws.readyState !== c.ws.OPEN) return;
+    // The targets (addresses, settings, the secrets they open) are hashed too: a rotated SSH credential changes no
+    // monitor row, only what the agent must be sent — it reaches the agent at the next full re-read.
+    // Keys are cached per credential; at a re-read they are opened again, so a replaced key is what gets hashed.
+    this.targets.forget();
     const targets = await Promise.all(monitors.map((m) => this.targets.of(m)));
+    const hash = createHash('sha256').update(JSON.stringify(monitors)).update(JSON.stringify(targets)).digest('hex');
+    if (hash === c.assignmentHash) return settled();
+    if (c.ws.readyState !== c.ws.OPEN) return;
     const message: AssignmentMessage = {
       type: 'assignment',
       vantage: { id: c.vantage.id, name: c.vantage.name },
@@ -201,6 +239,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     c.assigned = new Map(monitors.map((m) => [m.id, { tenantId: m.tenantId, intervalMs: m.intervalMs }]));
     c.assignmentHash = hash;
     send(c.ws, message);
+    settled();
   }
 
   private async receive(c: AgentConnection, data: RawData, isBinary: boolean): Promise<void> {
@@ -217,7 +256,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     if (message.type === 'heartbeat') {
       const n = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
       await this.vantages.reportHealth(c.vantage.id, {
-        clockOffsetMs: n(message.sentAt) === null ? null : message.sentAt - Date.now(),
+        clockOffsetMs: n(message.sentAt) === null ? null : c.clock.sample(message.sentAt, this.clock.now().getTime()),
         probesPerSecond: n(message.probesPerSecond),
         failingShare: n(message.failingShare),
         droppedResults: n(message.dropped) === null ? undefined : Math.max(0, Math.min(2 ** 31 - 1, Math.floor(message.dropped))),
@@ -235,12 +274,14 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
       send(c.ws, { type: 'ack', batch, stored: 0, refused: message.results.length, why });
       return;
     }
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     const accepted: InboundResult[] = [];
     const refusals = new Map<string, number>();
     const refuse = (why: string): void => void refusals.set(why, (refusals.get(why) ?? 0) + 1);
-    for (const r of message.results as Partial<AgentResult>[]) {
-      const assigned = typeof r?.monitorId === 'string' ? c.assigned.get(r.monitorId) : undefined;
+    for (const sent of message.results as Partial<AgentResult>[]) {
+      const assigned = typeof sent?.monitorId === 'string' ? c.assigned.get(sent.monitorId) : undefined;
+      // On our clock from here on (its measured offset, within the bound): the checks below and everything downstream.
+      const r = typeof sent?.at === 'number' && Number.isFinite(sent.at) ? { ...sent, at: c.clock.toApiTime(sent.at) } : sent;
       if (!assigned) refuse('a monitor not assigned to this vantage');
       else if (typeof r.at !== 'number' || !Number.isFinite(r.at)) refuse('no timestamp');
       else if (r.at > now + MAX_FUTURE_MS) refuse(`a timestamp more than ${MAX_FUTURE_MS} ms in the future`);
@@ -259,6 +300,14 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
           replayed: r.replayed === true || now - r.at > Math.max(10_000, 2 * assigned.intervalMs),
         });
       }
+    }
+    const granted = c.cap.take(accepted.length, now);
+    if (granted < accepted.length) {
+      const over = accepted.length - granted;
+      accepted.length = granted;
+      this.overCap += over;
+      const why = `over its cap of ${this.config.vantageResultsPerSecond} results/s`;
+      refusals.set(why, (refusals.get(why) ?? 0) + over);
     }
     await this.inbox.store(c.vantage, accepted);
     const refused = [...refusals.values()].reduce((a, b) => a + b, 0);

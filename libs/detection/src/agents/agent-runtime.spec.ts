@@ -29,3 +29,47 @@ describe('agent runtime: the offline buffer', () => {
     expect(reprobes[0]).toBe(300);
   });
 });
+
+/** Replaying a large buffer must not trip the API's limit of messages waiting per agent (it closes the socket). */
+describe('agent runtime: batches in flight', () => {
+  it('keeps at most two result batches unacknowledged, and sends the next as each is acknowledged', async () => {
+    const { WebSocketServer } = await import('ws');
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => server.once('listening', resolve));
+    const batches: { batch: number; results: unknown[] }[] = [];
+    let socket: import('ws').WebSocket | undefined;
+    server.on('connection', (ws) => {
+      socket = ws;
+      ws.on('message', (data) => {
+        const message = JSON.parse(String(data)) as { type: string; batch: number; results: unknown[] };
+        if (message.type === 'results') batches.push(message);
+      });
+    });
+    let n = 0;
+    const runner = { run: async (): Promise<ProbeResult> => ({ status: 'up', latencyMs: 1, reason: 'ok', at: Date.now() + ++n }) } as unknown as ProbeRunner;
+    const { port } = server.address() as { port: number };
+    const agent = new AgentRuntime(
+      { agentUrl: `ws://127.0.0.1:${port}/agent`, token: 'vgv_x', egress: { allow: [], deny: [] }, bufferLimit: 100_000, concurrency: 4, logLevel: 'silent' },
+      runner,
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      const probe = (agent as unknown as { probe(m: { id: string; intervalMs: number; target: ProbeTarget }): Promise<number | undefined> }).probe.bind(agent);
+      const monitor = { id: 'm1', intervalMs: 1000, target: { type: 'http', config: {}, address: '192.0.2.1', timeoutMs: 500 } as unknown as ProbeTarget };
+      // 5,000 results waiting (ten batches' worth), as after a few seconds offline at a large fleet.
+      for (let i = 0; i < 5000; i++) await probe(monitor);
+      agent.start();
+      const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 700));
+      await settle();
+      expect(batches.map((b) => b.results.length)).toEqual([500, 500]);
+      socket!.send(JSON.stringify({ type: 'ack', batch: batches[0]!.batch, stored: 500, refused: 0 }));
+      await settle();
+      expect(batches).toHaveLength(3);
+      expect(agent.stats.acked).toBe(500);
+    } finally {
+      await agent.stop();
+      server.close();
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { type Clock, systemClock } from '#lib/common';
 import type { AgentConfig } from '#lib/config';
 import type { ProbeResult, ProbeRunner, ProbeTarget } from '#lib/probes';
 import { agentSecretBox } from '#lib/secrets';
@@ -17,6 +18,14 @@ export type AgentLog = (level: 'info' | 'warn' | 'error', message: string) => vo
 /** Exit code of an agent whose token is refused (unknown or revoked): nothing to retry; systemd's RestartPreventExitStatus. */
 export const EXIT_TOKEN_REFUSED = 78;
 const SILENCE_MS = 15_000;
+/**
+ * Batches sent and not yet acknowledged. The API stores an agent's messages one at a time and closes a connection
+ * with more than 4 waiting (too fast): a buffer replayed 20 batches at a time was cut at the fifth, reconnected,
+ * and cut again, for ever (a few seconds offline at 20,000 monitors buffer more than four batches). Two in flight,
+ * with room for a heartbeat, keep the link full without tripping that limit.
+ */
+const MAX_UNACKED_BATCHES = 2;
+const BATCH_RESULTS = 500;
 
 /**
  * A remote agent: one outbound WebSocket to the API, the assignment it sends (probe targets sealed for this agent),
@@ -40,8 +49,12 @@ export class AgentRuntime {
   private flushTimer?: NodeJS.Timeout;
   private beatTimer?: NodeJS.Timeout;
   private reconnectTimer?: NodeJS.Timeout;
-  private counts = { total: 0, failed: 0, since: Date.now() };
-  /** When the API was last heard from (any message or ping): a path that silently drops packets is noticed by its silence. */
+  /** Counting window of the probe rate, on monotonic time (a duration, not a time of day). */
+  private counts = { total: 0, failed: 0, since: performance.now() };
+  /**
+   * When the API was last heard from (any message or ping), on monotonic time: a path that silently drops packets is
+   * noticed by its silence, and a step of the wall clock must not fake or hide that silence.
+   */
   private lastHeard = 0;
   readonly stats = { dropped: 0, sent: 0, acked: 0, refused: 0, assignments: 0 };
 
@@ -51,6 +64,8 @@ export class AgentRuntime {
     private readonly log: AgentLog,
     /** Called when the token is refused: the process ends (a revoked agent has nothing to do). */
     private readonly onTokenRefused: () => void = () => process.exit(EXIT_TOKEN_REFUSED),
+    /** The agent's time of day in its heartbeat's `sentAt` (the API measures the skew from it); results carry the runner's. */
+    private readonly clock: Clock = systemClock,
   ) {
     this.scheduler = new ProbeScheduler<AgentMonitor>({ run: (m) => this.probe(m) }, config.concurrency);
   }
@@ -83,9 +98,9 @@ export class AgentRuntime {
     if (this.stopped) return;
     const ws = new WebSocket(this.config.agentUrl, { headers: { authorization: `Bearer ${this.config.token}` }, handshakeTimeout: 10_000 });
     this.ws = ws;
-    ws.on('ping', () => (this.lastHeard = Date.now()));
+    ws.on('ping', () => (this.lastHeard = performance.now()));
     ws.on('open', () => {
-      this.lastHeard = Date.now();
+      this.lastHeard = performance.now();
       this.connected = true;
       this.backoffMs = 500;
       this.log('info', `connected to ${this.config.agentUrl}`);
@@ -104,7 +119,7 @@ export class AgentRuntime {
       ws.terminate();
     });
     ws.on('message', (data) => {
-      this.lastHeard = Date.now();
+      this.lastHeard = performance.now();
       this.receive(String(data));
     });
     ws.on('close', (code, reason) => {
@@ -196,8 +211,8 @@ export class AgentRuntime {
 
   private flush(): void {
     if (!this.connected || !this.ws || this.ws.readyState !== WebSocket.OPEN) return;
-    while (this.queue.length && this.unacked.size < 20) {
-      const results = this.queue.splice(0, Math.min(500, MAX_BATCH_RESULTS));
+    while (this.queue.length && this.unacked.size < MAX_UNACKED_BATCHES) {
+      const results = this.queue.splice(0, Math.min(BATCH_RESULTS, MAX_BATCH_RESULTS));
       const batch = ++this.batch;
       this.unacked.set(batch, results);
       this.ws.send(JSON.stringify({ type: 'results', batch, results }));
@@ -207,7 +222,7 @@ export class AgentRuntime {
 
   private heartbeat(): void {
     if (!this.connected || !this.ws || this.ws.readyState !== WebSocket.OPEN) return;
-    const now = Date.now();
+    const now = performance.now();
     // The API pings every 5 s: 15 s of silence is a dead path (packets dropped, no FIN): give up on this socket.
     if (now - this.lastHeard > SILENCE_MS) {
       this.log('warn', `nothing from the API for ${Math.round((now - this.lastHeard) / 1000)} s; reconnecting`);
@@ -216,6 +231,6 @@ export class AgentRuntime {
     }
     const { total, failed, since } = this.counts;
     this.counts = { total: 0, failed: 0, since: now };
-    this.ws.send(JSON.stringify({ type: 'heartbeat', sentAt: now, probesPerSecond: total / Math.max(0.001, (now - since) / 1000), failingShare: total ? failed / total : null, buffered: this.queue.length, dropped: this.stats.dropped }));
+    this.ws.send(JSON.stringify({ type: 'heartbeat', sentAt: this.clock.now().getTime(), probesPerSecond: total / Math.max(0.001, (now - since) / 1000), failingShare: total ? failed / total : null, buffered: this.queue.length, dropped: this.stats.dropped }));
   }
 }

@@ -16,4 +16,9 @@ export class WatchdogInstance {
   @Field() @Column({ type: 'timestamptz' }) startedAt: Date;
   @Field() @Column({ type: 'timestamptz' }) heartbeatAt: Date;
   @Field(() => Date, { nullable: true }) @Column({ type: 'timestamptz', nullable: true }) stoppedAt: Date | null;
+  /** The vantage it votes under (VIGIA_VANTAGE): a replica that stops reporting is that vantage's incident. */
+  @Column({ type: 'text', nullable: true }) vantage: string | null;
+  /** While its own probes have stopped completing: since when and why (an API in another process shows it on its banner). */
+  @Column({ type: 'timestamptz', nullable: true }) blindSince: Date | null;
+  @Column({ type: 'text', nullable: true }) blindReason: string | null;
 }

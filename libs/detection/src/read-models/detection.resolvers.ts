@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Repository } from 'typeorm';
 import { ConnectionType, PageArgs, paginateBy, QUERY_COST } from '#lib/common';
+import { IncidentHistory } from '#lib/incidents';
 import { Host, HostsService, Monitor, MonitorsService, Service } from '#lib/inventory';
 import { ProbeRunner } from '#lib/probes';
 import { CurrentPrincipal, currentSubscriber, type GraphqlRequestContext, type Principal, RequireRole, Role } from '#lib/tenancy';
@@ -130,7 +131,10 @@ const HEALTH_OF = `SELECT coalesce(s.health, 'unknown') AS health FROM monitors 
 
 @Resolver(() => Host)
 export class HostHealthResolver {
-  constructor(@InjectRepository(MonitorState) private readonly states: Repository<MonitorState>) {}
+  constructor(
+    @InjectRepository(MonitorState) private readonly states: Repository<MonitorState>,
+    private readonly incidents: IncidentHistory,
+  ) {}
 
   @ResolveField(() => HealthState, { description: 'The worst health among the enabled monitors of this host (unknown without any)' })
   async health(@CurrentPrincipal() principal: Principal, @Parent() host: Host): Promise<HealthState> {
@@ -144,11 +148,11 @@ export class HostHealthResolver {
          FROM monitors m LEFT JOIN monitor_states s ON s.monitor_id = m.id WHERE m.tenant_id = $1 AND m.enabled AND m.deleted_at IS NULL GROUP BY 1`,
       [principal.tenantId],
     );
-    const [open] = await this.states.query("SELECT count(*)::int AS n FROM incidents WHERE tenant_id = $1 AND status = 'open'", [principal.tenantId]);
+    const open = await this.incidents.openCount(principal.tenantId);
     return {
       monitors: SEVERITY.map((health) => ({ health, count: rows.find((r) => r.health === health)?.count ?? 0 })),
       flapping: rows.reduce((n, r) => n + r.flapping, 0),
-      openIncidents: (open as { n: number }).n,
+      openIncidents: open,
     };
   }
 }

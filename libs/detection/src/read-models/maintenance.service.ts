@@ -8,6 +8,7 @@ import { type Connection, type PageArgs, paginateBy, VigiaException } from '#lib
 import { HostsService, MonitorsService, ServicesService } from '#lib/inventory';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { MaintenanceWindow } from '../entities/maintenance-window.entity.js';
+import { isTimeZone, lastEnd, recurrenceProblem } from '../maintenance/recurrence.js';
 
 const idEach = { each: true, message: 'each value must be an id returned by this API' };
 
@@ -19,12 +20,50 @@ export class MaintenanceWindowInput {
   @Field(() => [ID], { nullable: true }) @IsOptional() @ArrayMaxSize(1000) @ArrayUnique() @IsUUID('all', idEach) hostIds?: string[];
   @Field(() => [ID], { nullable: true }) @IsOptional() @ArrayMaxSize(1000) @ArrayUnique() @IsUUID('all', idEach) serviceIds?: string[];
   @Field(() => [ID], { nullable: true }) @IsOptional() @ArrayMaxSize(1000) @ArrayUnique() @IsUUID('all', idEach) monitorIds?: string[];
+  @Field(() => String, { nullable: true, description: 'Repeat it: an RRULE body such as FREQ=WEEKLY;BYDAY=TU (at most daily); omit for once' })
+  @IsOptional() @IsString() recurrence?: string | null;
+  @Field(() => String, { nullable: true, description: 'The IANA zone it repeats in (Europe/Madrid); required with a recurrence' })
+  @IsOptional() @IsString() @MaxLength(64) timeZone?: string | null;
 }
 
 const MAX_WINDOW_MS = 31 * 86_400_000;
 
-function normalized(input: MaintenanceWindowInput): Partial<MaintenanceWindow> {
-  return { ...input, name: input.name.trim(), hostIds: input.hostIds ?? [], serviceIds: input.serviceIds ?? [], monitorIds: input.monitorIds ?? [] };
+/** A window's parts, as the API takes them and fleet files write them (by id here: names are resolved before). */
+export interface WindowParts {
+  startsAt: Date;
+  endsAt: Date;
+  recurrence?: string | null;
+  timeZone?: string | null;
+  hostIds?: string[];
+  serviceIds?: string[];
+  monitorIds?: string[];
+}
+
+/**
+ * Why a window cannot be stored, as `{ field, message }` (field: startsAt, endsAt, recurrence, timeZone, hostIds), or
+ * undefined. The one set of rules: the API's create/update and a fleet file's maintenance section both use it.
+ */
+export function windowProblem(input: WindowParts): { field: keyof WindowParts; message: string } | undefined {
+  if (input.endsAt <= input.startsAt) return { field: 'endsAt', message: 'must end after it starts' };
+  if (input.endsAt.getTime() - input.startsAt.getTime() > MAX_WINDOW_MS) return { field: 'endsAt', message: 'a window lasts at most 31 days' };
+  const recurrence = input.recurrence?.trim().replace(/^RRULE:/i, '');
+  if (recurrence) {
+    const zone = input.timeZone?.trim();
+    if (!zone) return { field: 'timeZone', message: 'is required to repeat a window: the time zone it repeats in, e.g. Europe/Madrid' };
+    if (!isTimeZone(zone)) return { field: 'timeZone', message: 'must be a time zone name such as Europe/Madrid or America/New_York' };
+    const problem = recurrenceProblem(recurrence, input.startsAt, input.endsAt, zone);
+    if (problem) return { field: 'recurrence', message: problem };
+  }
+  if (!input.hostIds?.length && !input.serviceIds?.length && !input.monitorIds?.length) return { field: 'hostIds', message: 'name at least one host, service or monitor' };
+  return undefined;
+}
+
+/** The row of a window: the recurrence without its `RRULE:` prefix, the zone only when it repeats, its last end. */
+export function normalized(input: MaintenanceWindowInput | (WindowParts & { name: string })): Partial<MaintenanceWindow> {
+  const recurrence = input.recurrence?.trim().replace(/^RRULE:/i, '') || null;
+  const timeZone = recurrence ? (input.timeZone?.trim() ?? null) : null;
+  const window = { startsAt: input.startsAt, endsAt: input.endsAt, recurrence, timeZone };
+  return { ...input, ...window, name: input.name.trim(), hostIds: input.hostIds ?? [], serviceIds: input.serviceIds ?? [], monitorIds: input.monitorIds ?? [], recursUntil: lastEnd(window) };
 }
 
 @Injectable()
@@ -56,11 +95,8 @@ export class MaintenanceService {
   }
 
   private async check(principal: Principal, input: MaintenanceWindowInput): Promise<void> {
-    if (input.endsAt <= input.startsAt) throw VigiaException.invalid('input.endsAt', 'must be after startsAt');
-    if (input.endsAt.getTime() - input.startsAt.getTime() > MAX_WINDOW_MS) throw VigiaException.invalid('input.endsAt', 'a window lasts at most 31 days');
-    if (!input.hostIds?.length && !input.serviceIds?.length && !input.monitorIds?.length) {
-      throw VigiaException.invalid('input.hostIds', 'name at least one host, service or monitor');
-    }
+    const problem = windowProblem(input);
+    if (problem) throw VigiaException.invalid(`input.${problem.field}`, problem.message);
     await this.hosts.scope.getMany(principal, input.hostIds ?? [], 'input.hostIds');
     await this.services.scope.getMany(principal, input.serviceIds ?? [], 'input.serviceIds');
     await this.monitors.scope.getMany(principal, input.monitorIds ?? [], 'input.monitorIds');

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { IncidentsModule } from '#lib/incidents';
 import { InventoryModule } from '#lib/inventory';
 import { ProbesModule } from '#lib/probes';
 import { VantagesModule } from '#lib/vantages';
 import { AgentGateway } from '../agents/agent-gateway.js';
 import { MonitorCatalog } from '../runtime/monitor-catalog.js';
+import { detectionPurge } from './detection-purge.js';
 import { DETECTION_ENTITIES } from '../entities/index.js';
 import { ProbeTargets } from '../runtime/probe-targets.js';
 import { HostHealthResolver, MaintenanceResolver, MonitorStateResolver, MonitorStateVantagesResolver, ServiceHealthResolver, StateSubscriptionResolver } from './detection.resolvers.js';
@@ -20,7 +22,7 @@ import { WatchdogPresence } from './watchdog-presence.js';
  * feed (LISTEN for the watchdogs' NOTIFY), the agents' WebSocket endpoint (`/agent`), and whether any watchdog is probing at all (`WatchdogPresence`).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, InventoryModule, VantagesModule],
-  providers: [ProbeTargets, MonitorCatalog, AgentGateway, FleetResolver, WatchdogResolver, MonitorStateResolver, MonitorStateVantagesResolver, HostHealthResolver, MaintenanceResolver, MaintenanceService, StateFeed, StateSubscriptionResolver, ServiceHealthResolver, WatchdogPresence],
+  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, IncidentsModule, InventoryModule, VantagesModule],
+  providers: [detectionPurge, ProbeTargets, MonitorCatalog, AgentGateway, FleetResolver, WatchdogResolver, MonitorStateResolver, MonitorStateVantagesResolver, HostHealthResolver, MaintenanceResolver, MaintenanceService, StateFeed, StateSubscriptionResolver, ServiceHealthResolver, WatchdogPresence],
 })
 export class WatchdogStatusModule {}

@@ -133,8 +133,37 @@ describe('detector: assigned voters (vantages issue)', () => {
     const bothFail = run(both(['up', 'down', 'down', 'down'], ['up', 'down', 'down', 'down']), voters);
     expect(bothFail.state.health).toBe('down');
     expect(bothFail.state.reason).toMatch(/^down: 2 of 2 vantages confirm it \(quorum 2\)/);
-    // The outage starts at the first failure of the confirming vantages.
-    expect(bothFail.effective.at(-1)).toBe(1000);
+    // The outage starts when the quorum was failing: the second vantage's first failure (central failed at 1000, the
+    // agent at 1100; until then it was suspect, and suspect time is not downtime).
+    expect(bothFail.effective.at(-1)).toBe(1100);
+  });
+
+  it('an outage ends when the quorum answers again, whichever vantage reports it; a stale vantage dates nothing', () => {
+    const down = both(['up', 'down', 'down', 'down'], ['up', 'down', 'down', 'down']);
+    // The agent answers first (3100) but its second answer comes late (6100); central answers at 4000 and 5000.
+    const back: Step[] = [...down, ['agent', 'up', 3100], ['central', 'up', 4000], ['central', 'up', 5000], ['agent', 'up', 6100]];
+    const out = run(back, voters);
+    expect(out.changes.at(-1)).toMatch(/^6100:down->up$/);
+    // Reported by the agent, whose streak began at 3100; the quorum (2) was answering from 4000.
+    expect(out.effective.at(-1)).toBe(4000);
+    // Three voters, quorum 2: c went stale while failing since 500; a fails from 1000, b from 2000 → down from 2000.
+    const three = { voters: ['a', 'b', 'c'], quorum: 2, vantageStaleMs: 1_500 };
+    const steps: Step[] = [...seq('c', ['down', 'down', 'down'], 100, 500), ...seq('a', ['down', 'down', 'down', 'down', 'down', 'down', 'down', 'down'], 1000, 1000), ...seq('b', ['down', 'down', 'down', 'down', 'down', 'down', 'down'], 1000, 2000)];
+    steps.sort((x, y) => x[2] - y[2]);
+    const late = run(steps, three);
+    expect(late.changes.at(-1)).toMatch(/->down$/);
+    expect(late.effective.at(-1)).toBe(2000);
+  });
+
+  it('a long suspicion before the quorum is reached is not part of the outage', () => {
+    // The agent's path is cut from 1000 ms (suspect, 1 of 2); the target really fails at 8000 ms, seen by central.
+    const steps: Step[] = [...seq('agent', ['up', 'down', 'down', 'down', 'down', 'down', 'down', 'down', 'down', 'down', 'down'], 1000, 100), ...seq('central', ['up', 'up', 'up', 'up', 'up', 'up', 'up', 'up', 'down', 'down', 'down'], 1000, 0)];
+    steps.sort((a, b) => a[2] - b[2]);
+    const out = run(steps, voters);
+    expect(out.state.health).toBe('down');
+    expect(out.effective.at(-1)).toBe(8000);
+    // With a quorum of 1 the first failure (the agent's, 1100) is the start, as before.
+    expect(run(steps, { ...voters, quorum: 1 }).effective.at(-1)).toBe(1100);
   });
 
   it('an outage confirmed by a quorum ends only when a quorum confirms recovery, not when one recovers or goes stale', () => {

@@ -224,17 +224,30 @@ export function observe(state: DetectorState, vantage: string, result: ProbeResu
     changes,
   };
   const changed = health !== state.health || flapping !== state.flapping;
-  const change = changed ? { from: state.health, to: health, at: now, effectiveAt: effectiveTime(health, vantages, vantage, now, policy.voters), reason, flapping } : undefined;
+  const change = changed ? { from: state.health, to: health, at: now, effectiveAt: effectiveTime(health, vantages, vantage, now, policy), reason, flapping } : undefined;
   // While this vantage's latest results disagree with its verdict, a change is being confirmed: look again soon.
   const confirming = vantageState.verdict !== vantageState.streakStatus;
   return { state: next, change, reprobeInMs: confirming ? policy.confirmIntervalMs : undefined };
 }
 
-function effectiveTime(health: Health, vantages: Record<string, VantageState>, reporting: string, now: number, voters?: readonly string[]): number {
-  if (health === 'down') {
-    const starts = Object.entries(vantages).filter(([name, v]) => v.verdict === 'down' && (!voters || voters.includes(name))).map(([, v]) => v.streakSince);
-    return starts.length ? Math.min(...starts) : now;
-  }
+/**
+ * When the change really happened. An outage starts when `quorum` of the confirming vantages were failing — the
+ * quorum-th earliest failure, not the earliest: before it, fewer vantages saw it fail and the monitor was only
+ * suspect, and suspect time is never downtime (one vantage's cut path must not become minutes of outage in reports,
+ * nor decide whether the outage began inside a maintenance window).
+ */
+function effectiveTime(health: Health, vantages: Record<string, VantageState>, reporting: string, now: number, policy: DetectorPolicy): number {
+  const voters = policy.voters;
+  // The fresh voters only, as the quorum counts them: a vantage gone stale while down does not date the outage.
+  const starts = (verdicts: readonly Verdict[]) =>
+    Object.entries(vantages)
+      .filter(([name, v]) => verdicts.includes(v.verdict) && (!voters || voters.includes(name)) && now - v.at <= policy.vantageStaleMs)
+      .map(([, v]) => v.streakSince)
+      .sort((a, b) => a - b);
+  const quorumth = (sorted: number[]) => sorted[Math.min(Math.max(1, policy.quorum), sorted.length) - 1];
+  if (health === 'down') return quorumth(starts(['down'])) ?? now;
+  // Recovery, the same way: when the quorum was answering again (one vantage back alone ended nothing).
+  if (voters && voters.length > 1 && (health === 'up' || health === 'degraded')) return quorumth(starts(['up', 'degraded'])) ?? vantages[reporting]?.streakSince ?? now;
   return vantages[reporting]?.streakSince ?? now;
 }
 

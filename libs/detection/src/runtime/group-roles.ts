@@ -1,5 +1,19 @@
 import type { WatchedMonitor } from './monitor-catalog.js';
 
+/**
+ * Where MySQL groups come from: the runbooks library owns them (`resources` of kind mysql_group) and sits downstream
+ * of detection, so detection declares this port and runbooks provides it under `GROUP_ROLES` (a global module) —
+ * detection never reads the runbooks' tables and never imports runbooks. Without a provider (no runbooks library
+ * wired in) there are no groups.
+ */
+export interface GroupRoleSource {
+  /** Changes whenever a group's primary, fencing or members change: the watchdog reloads its monitors then. */
+  fingerprint(): Promise<string>;
+  groups(): Promise<MysqlGroupRoles[]>;
+}
+
+export const GROUP_ROLES = Symbol('GROUP_ROLES');
+
 /** What the watchdog needs of a MySQL group (`resources` of kind mysql_group) to probe its members for their roles. */
 export interface MysqlGroupRoles {
   tenantId: string;

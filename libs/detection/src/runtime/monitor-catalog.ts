@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { ProbeType } from '#lib/inventory';
-import { type MysqlGroupRoles, withGroupRoles } from './group-roles.js';
+import { GROUP_ROLES, type GroupRoleSource, type MysqlGroupRoles, withGroupRoles } from './group-roles.js';
 
 /** What the watchdog needs of a monitor, read in one query across all tenants. */
 export interface WatchedMonitor {
@@ -49,7 +49,10 @@ const SELECT_WATCHED = `SELECT m.id, m.tenant_id AS "tenantId", m.host_id AS "ho
 
 @Injectable()
 export class MonitorCatalog {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() @Inject(GROUP_ROLES) private readonly groupRoles?: GroupRoleSource,
+  ) {}
 
   /**
    * A cheap summary of the enabled monitors (count and last edit of monitors and hosts), computed by PostgreSQL:
@@ -61,11 +64,8 @@ export class MonitorCatalog {
          FROM monitors m JOIN hosts h ON h.id = m.host_id WHERE m.enabled AND m.deleted_at IS NULL AND h.deleted_at IS NULL`,
     );
     // A MySQL group's primary change changes what its members' monitors expect (group-roles.ts): reload then too.
-    const [groups]: { roles: string | null }[] = await this.dataSource.query(
-      `SELECT md5(string_agg(id::text || ':' || coalesce(primary_host_id::text, '') || ':' || fence_pending::text || ':' || members::text, ',' ORDER BY id)) AS roles
-         FROM resources WHERE kind = 'mysql_group'`,
-    );
-    return `${row?.n}:${row?.m?.toISOString()}:${row?.h?.toISOString()}:${groups?.roles ?? ''}`;
+    const roles = (await this.groupRoles?.fingerprint()) ?? '';
+    return `${row?.n}:${row?.m?.toISOString()}:${row?.h?.toISOString()}:${roles}`;
   }
 
   /** Enabled monitors this watchdog owns among the live ones (all of them when it is alone). */
@@ -94,11 +94,8 @@ export class MonitorCatalog {
     return withGroupRoles(rows, await this.mysqlGroups());
   }
 
-  /** MySQL groups: their members' monitors take their role from who is primary now. */
-  private mysqlGroups(): Promise<MysqlGroupRoles[]> {
-    return this.dataSource.query(
-      `SELECT tenant_id AS "tenantId", members, primary_host_id AS "primaryHostId", fence_pending AS "fencePending"
-         FROM resources WHERE kind = 'mysql_group'`,
-    );
+  /** MySQL groups (from their owner, the runbooks library, through GROUP_ROLES): their members' monitors take their role from who is primary now. */
+  private async mysqlGroups(): Promise<MysqlGroupRoles[]> {
+    return (await this.groupRoles?.groups()) ?? [];
   }
 }

@@ -22,4 +22,15 @@ describe('RollupAggregator', () => {
     rollups.add('m1', 't1', result(1_000, 'down', 5));
     expect(rollups.take(2_000, true)).toMatchObject([{ count: 1, failures: 1, latencyP50: null }]);
   });
+
+  it('results going back and forth across a minute edge (two vantages, late agent results): one row per monitor and minute', () => {
+    const rollups = new RollupAggregator();
+    const minute = Date.UTC(2026, 11, 1, 3, 32);
+    for (let i = 0; i < 6; i++) rollups.add('m1', 't1', result(minute + (i % 2 ? 60_500 : 59_500), i === 0 ? 'down' : 'up', 10 + i));
+    const rows = rollups.take(minute + 120_000);
+    expect(rows).toEqual([
+      { monitorId: 'm1', tenantId: 't1', minute: new Date(minute), count: 3, failures: 1, degraded: 0, latencyP50: 14, latencyP95: 14 },
+      { monitorId: 'm1', tenantId: 't1', minute: new Date(minute + 60_000), count: 3, failures: 0, degraded: 0, latencyP50: 13, latencyP95: 15 },
+    ]);
+  });
 });

@@ -20,16 +20,21 @@ interface Bucket {
   latencies: number[];
 }
 
-/** Folds raw results into per-minute rows in memory; closed minutes are handed out for one batched write. */
+/**
+ * Folds raw results into per-minute rows in memory; closed minutes are handed out for one batched write. Results of
+ * one monitor may go back and forth across a minute's edge (several vantages, an agent's late or replayed results):
+ * closed buckets of the same monitor and minute are merged, so a batch never holds one key twice (the upsert would
+ * refuse the whole batch).
+ */
 export class RollupAggregator {
   private readonly open = new Map<string, Bucket>();
-  private closed: RollupRow[] = [];
+  private closed = new Map<string, { monitorId: string; bucket: Bucket }>();
 
   add(monitorId: string, tenantId: string, result: ProbeResult): void {
     const minute = Math.floor(result.at / 60_000) * 60_000;
     let bucket = this.open.get(monitorId);
     if (bucket && bucket.minute !== minute) {
-      this.closed.push(toRow(monitorId, bucket));
+      this.close(monitorId, bucket);
       bucket = undefined;
     }
     if (!bucket) {
@@ -47,13 +52,26 @@ export class RollupAggregator {
     const current = Math.floor(now / 60_000) * 60_000;
     for (const [monitorId, bucket] of this.open) {
       if (all || bucket.minute < current) {
-        this.closed.push(toRow(monitorId, bucket));
+        this.close(monitorId, bucket);
         this.open.delete(monitorId);
       }
     }
-    const rows = this.closed;
-    this.closed = [];
+    const rows = [...this.closed.values()].map(({ monitorId, bucket }) => toRow(monitorId, bucket));
+    this.closed = new Map();
     return rows;
+  }
+
+  private close(monitorId: string, bucket: Bucket): void {
+    const key = `${monitorId}|${bucket.minute}`;
+    const earlier = this.closed.get(key)?.bucket;
+    if (!earlier) {
+      this.closed.set(key, { monitorId, bucket });
+      return;
+    }
+    earlier.count += bucket.count;
+    earlier.failures += bucket.failures;
+    earlier.degraded += bucket.degraded;
+    for (const latency of bucket.latencies) earlier.latencies.push(latency);
   }
 }
 

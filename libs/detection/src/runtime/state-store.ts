@@ -5,6 +5,7 @@ import type { DetectorState, HealthChange } from './detector.js';
 import type { WatchedMonitor } from './monitor-catalog.js';
 import type { RollupRow } from './rollup-aggregator.js';
 import { STATE_CHANNEL, type StateEvent } from '../read-models/state-feed.js';
+import { MaintenanceCalendar } from '../maintenance/maintenance-calendar.js';
 
 export interface DirtyState {
   monitor: WatchedMonitor;
@@ -48,9 +49,30 @@ function stateColumns(part: DirtyState[]): unknown[] {
 }
 
 /** The detector's database I/O: states in batches, changes one by one (they are rare and must not be lost). */
+type ChangeRow = { monitor: { id: string; tenantId: string }; change: HealthChange };
+
+// A change of a monitor purged since (its owner deleted it with its history) is dropped, not retried for ever: one such
+// row would fail every later batch of this watchdog, and with it every incident it would open.
+const INSERT_CHANGES = `INSERT INTO monitor_state_changes (tenant_id, monitor_id, at, effective_at, from_health, to_health, flapping, reason)
+  SELECT u.* FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[], $7::boolean[], $8::text[])
+    AS u(tenant_id, monitor_id, at, effective_at, from_health, to_health, flapping, reason)
+   WHERE EXISTS (SELECT 1 FROM monitors m WHERE m.id = u.monitor_id)`;
+
+function changeColumns(rows: ChangeRow[]): unknown[] {
+  return [
+    rows.map((r) => r.monitor.tenantId), rows.map((r) => r.monitor.id), rows.map((r) => new Date(r.change.at)), rows.map((r) => new Date(r.change.effectiveAt)),
+    rows.map((r) => r.change.from), rows.map((r) => r.change.to), rows.map((r) => r.change.flapping), rows.map((r) => r.change.reason.slice(0, 1000)),
+  ];
+}
+
 @Injectable()
 export class StateStore {
-  constructor(private readonly dataSource: DataSource) {}
+  /** Maintenance by time is read in one place, recurring windows expanded there. */
+  private readonly calendar: MaintenanceCalendar;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.calendar = new MaintenanceCalendar(dataSource);
+  }
 
   async load(monitorIds: string[]): Promise<Map<string, DetectorState>> {
     const found = new Map<string, DetectorState>();
@@ -79,19 +101,7 @@ export class StateStore {
   async saveChanges(batch: { dirty: DirtyState; change: HealthChange }[]): Promise<void> {
     const latest = new Map(batch.map((b) => [b.dirty.monitor.id, b.dirty]));
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        // A change of a monitor purged since (its owner deleted it with its history) is dropped, not retried for ever:
-        // one such row would fail every later batch of this watchdog, and with it every incident it would open.
-        `INSERT INTO monitor_state_changes (tenant_id, monitor_id, at, effective_at, from_health, to_health, flapping, reason)
-         SELECT u.* FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[], $7::boolean[], $8::text[])
-           AS u(tenant_id, monitor_id, at, effective_at, from_health, to_health, flapping, reason)
-          WHERE EXISTS (SELECT 1 FROM monitors m WHERE m.id = u.monitor_id)`,
-        [
-          batch.map((b) => b.dirty.monitor.tenantId), batch.map((b) => b.dirty.monitor.id), batch.map((b) => new Date(b.change.at)),
-          batch.map((b) => new Date(b.change.effectiveAt)), batch.map((b) => b.change.from), batch.map((b) => b.change.to),
-          batch.map((b) => b.change.flapping), batch.map((b) => b.change.reason),
-        ],
-      );
+      await manager.query(INSERT_CHANGES, changeColumns(batch.map((b) => ({ monitor: b.dirty.monitor, change: b.change }))));
       const states = byMonitorId([...latest.values()]);
       await manager.query(UPSERT_STATES, stateColumns(states));
       // Delivered to listening API processes when this transaction commits, never for a change that was rolled back.
@@ -106,6 +116,15 @@ export class StateStore {
       }));
       await manager.query('SELECT pg_notify($1, e) FROM unnest($2::text[]) AS e', [STATE_CHANNEL, events.map((e) => JSON.stringify(e))]);
     });
+  }
+
+  /**
+   * History only: changes worked out from an agent's replayed results, at their original times. The monitor's live
+   * state, the state feed and incidents are not touched (a replay is history, not a vote).
+   */
+  async saveHistory(rows: ChangeRow[]): Promise<void> {
+    if (!rows.length) return;
+    await this.dataSource.query(INSERT_CHANGES, changeColumns(rows));
   }
 
   async saveRollups(rows: RollupRow[]): Promise<void> {
@@ -132,13 +151,7 @@ export class StateStore {
   }
 
   async activeMaintenance(monitor: WatchedMonitor, at: Date): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM maintenance_windows
-        WHERE tenant_id = $1 AND starts_at <= $2 AND ends_at > $2
-          AND ($3 = ANY(monitor_ids) OR $4 = ANY(host_ids) OR ($5::uuid IS NOT NULL AND $5::uuid = ANY(service_ids)))
-        LIMIT 1`,
-      [monitor.tenantId, at, monitor.id, monitor.hostId, monitor.serviceId],
-    );
-    return rows.length > 0;
+    const active = await this.calendar.activeAt(monitor.tenantId, at, { monitorId: monitor.id, hostId: monitor.hostId, serviceId: monitor.serviceId });
+    return active.length > 0;
   }
 }

@@ -1,20 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { IncidentsService } from '#lib/incidents';
-import { type FreshEntry, type ImpairmentKind, evidenceFor, judgeVantage, VantageSubjects } from '#lib/vantages';
-
-interface VantageRow {
-  id: string;
-  tenant_id: string | null;
-  name: string;
-  central: boolean;
-  last_heartbeat_at: Date | null;
-  clock_offset_ms: number | null;
-  impaired_by: string[];
-  impaired_since: Date | null;
-  impaired_reason: string | null;
-  subject_monitor_id: string | null;
-}
+import { CLOCK, type Clock } from '#lib/common';
+import { VigiaConfig } from '#lib/config';
+import { IncidentHistory, IncidentsService } from '#lib/incidents';
+import { type FreshEntry, type ImpairmentKind, evidenceFor, judgeVantage, stopsVoting, VantageHealthRecords, type VantageHealthRow as VantageRow, VantageSubjects } from '#lib/vantages';
+import { WatchdogHeartbeatService } from './watchdog-heartbeat.service.js';
 
 /** The network rule reads every monitor's detector state: a heavier query, so not on every pass. */
 const NETWORK_EVIDENCE_EVERY_MS = 3_000;
@@ -28,7 +18,8 @@ const pages = (kinds: readonly string[]): boolean => kinds.some((k) => k !== 'ab
  * moves them). Each vantage that becomes impaired is one *vantage incident* on its subject (`VantageSubjects`),
  * paged through the incident outbox like any other — not one incident per customer monitor it can no longer see.
  * Runs in every watchdog: a row changes only when its rules change (a conditional UPDATE, so two replicas judging
- * at once make one transition), and incidents are idempotent (one open per subject).
+ * at once make one transition), and incidents are idempotent (one open per subject). The vantages' rows are read and
+ * written through their owner's port (`VantageHealthRecords`), open incidents asked of incidents' `IncidentHistory`.
  */
 @Injectable()
 export class VantageHealthEvaluator {
@@ -40,13 +31,15 @@ export class VantageHealthEvaluator {
     private readonly dataSource: DataSource,
     private readonly subjects: VantageSubjects,
     private readonly incidents: IncidentsService,
+    private readonly incidentHistory: IncidentHistory,
+    private readonly records: VantageHealthRecords,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly heartbeat: WatchdogHeartbeatService,
+    private readonly config: VigiaConfig,
   ) {}
 
-  async evaluate(now = Date.now()): Promise<void> {
-    const rows: VantageRow[] = await this.dataSource.query(
-      `SELECT id, tenant_id, name, central, last_heartbeat_at, clock_offset_ms, impaired_by, impaired_since, impaired_reason, subject_monitor_id
-         FROM vantages WHERE revoked_at IS NULL`,
-    );
+  async evaluate(now = this.clock.now().getTime()): Promise<void> {
+    const rows = await this.records.live();
     await this.closeRevoked(now);
     if (!rows.length) return;
     // The network rule judges agents only (a central watchdog's network is its replicas' takeover's business): with no
@@ -57,9 +50,11 @@ export class VantageHealthEvaluator {
       this.entriesAt = now;
     }
     const open = await this.openSubjects(rows);
+    const silent = rows.some((r) => r.central) ? await this.silentWatchdogs(now) : new Map<string, { processes: number; lastBeatAt: number }>();
     for (const row of rows) {
       const judged = judgeVantage({
         central: row.central,
+        silent: row.central ? silent.get(row.name) : null,
         lastHeartbeatAt: row.last_heartbeat_at?.getTime() ?? null,
         clockOffsetMs: row.clock_offset_ms,
         targets: evidenceFor({ name: row.name, tenantId: row.tenant_id }, this.entries),
@@ -73,14 +68,7 @@ export class VantageHealthEvaluator {
 
   /** Writes a change of rules; undefined when another watchdog changed the row first (it acts on it). */
   private async record(row: VantageRow, kinds: string[], reason: string | null): Promise<VantageRow | undefined> {
-    const [rows]: [VantageRow[], number] = await this.dataSource.query(
-      `UPDATE vantages SET impaired_by = $2::text[], impaired_reason = $3,
-              impaired_since = CASE WHEN $3::text IS NULL THEN NULL ELSE coalesce(impaired_since, now()) END
-        WHERE id = $1 AND impaired_by = $4::text[]
-        RETURNING id, tenant_id, name, central, last_heartbeat_at, clock_offset_ms, impaired_by, impaired_since, impaired_reason, subject_monitor_id`,
-      [row.id, kinds, reason, row.impaired_by],
-    );
-    const updated = rows[0];
+    const updated = await this.records.record(row, kinds, reason);
     if (updated) this.logger.warn(reason ? `vantage ${row.name} impaired: ${reason}` : `vantage ${row.name} healthy again`);
     return updated;
   }
@@ -93,31 +81,50 @@ export class VantageHealthEvaluator {
     if (!subject) return;
     if (impaired) {
       const at = row.impaired_since ?? new Date(now);
-      await this.incidents.open(subject, at, `impaired: ${row.impaired_reason} — it does not vote; its monitors are decided by the healthy vantages (k-of-N assignments moved to others)`, { planned: false, flapping: false, suppressed: false });
+      const effect = stopsVoting(row.impaired_by)
+        ? 'it does not vote; its monitors are decided by the healthy vantages (k-of-N assignments moved to others)'
+        : 'the live watchdogs took its monitors over; the dead process probes nothing until it is restarted';
+      await this.incidents.open(subject, at, `impaired: ${row.impaired_reason} — ${effect}`, { planned: false, flapping: false, suppressed: false });
     } else {
-      await this.incidents.resolve(subject, new Date(now), 'healthy again: heartbeats on time, clock within bound, its targets no longer failing from it alone');
+      await this.incidents.resolve(subject, new Date(now), 'healthy again: heartbeats on time, clock within bound, its targets no longer failing from it alone, every watchdog process of it reporting');
     }
   }
 
-  /** A vantage revoked while impaired: its incident ends with it (what is gone has nothing left to repair). */
+  /**
+   * A vantage revoked while impaired: its incident ends with it (what is gone has nothing left to repair). Two
+   * questions to two owners (the revoked vantages with a subject, then which subjects have an open incident) where
+   * one query joined both tables; the second is skipped while no revoked vantage has a subject.
+   */
   private async closeRevoked(now: number): Promise<void> {
-    const rows: VantageRow[] = await this.dataSource.query(
-      `SELECT id, tenant_id, name, central, last_heartbeat_at, clock_offset_ms, impaired_by, impaired_since, impaired_reason, subject_monitor_id
-         FROM vantages v
-        WHERE revoked_at IS NOT NULL AND subject_monitor_id IS NOT NULL
-          AND EXISTS (SELECT 1 FROM incidents i WHERE i.monitor_id = v.subject_monitor_id AND i.status = 'open')`,
-    );
+    const revoked = await this.records.revokedWithSubject();
+    const open = await this.openSubjects(revoked);
+    const rows = revoked.filter((r) => open.has(r.subject_monitor_id!));
     for (const row of rows) {
       const subject = await this.subjects.of({ id: row.id, tenantId: row.tenant_id, name: row.name, subjectMonitorId: row.subject_monitor_id });
       if (subject) await this.incidents.resolve(subject, new Date(now), 'vantage revoked: it no longer probes or votes');
     }
   }
 
+  /**
+   * Central watchdog processes, by vantage name, that stopped reporting (three beats missed) without stopping cleanly
+   * (no `stopped_at`: killed, frozen, cut from the database) and that no process of the same vantage has replaced
+   * since (started after its last beat). This process never judges itself: a watchdog resuming from SIGSTOP runs
+   * this pass before its next beat.
+   */
+  private async silentWatchdogs(now: number): Promise<Map<string, { processes: number; lastBeatAt: number }>> {
+    const rows: { vantage: string; processes: number; last_beat_at: Date }[] = await this.dataSource.query(
+      `SELECT w.vantage, count(*)::int AS processes, min(w.heartbeat_at) AS last_beat_at
+         FROM watchdog_instances w
+        WHERE w.vantage IS NOT NULL AND w.stopped_at IS NULL AND w.heartbeat_at < $1 AND w.id <> $2
+          AND NOT EXISTS (SELECT 1 FROM watchdog_instances n WHERE n.vantage = w.vantage AND n.started_at > w.heartbeat_at)
+        GROUP BY w.vantage`,
+      [new Date(now - 3 * this.config.watchdogHeartbeatMs), this.heartbeat.instanceId],
+    );
+    return new Map(rows.map((r) => [r.vantage, { processes: r.processes, lastBeatAt: r.last_beat_at.getTime() }]));
+  }
+
   private async openSubjects(rows: VantageRow[]): Promise<Set<string>> {
-    const ids = rows.map((r) => r.subject_monitor_id).filter((id): id is string => id !== null);
-    if (!ids.length) return new Set();
-    const open: { monitor_id: string }[] = await this.dataSource.query("SELECT monitor_id FROM incidents WHERE status = 'open' AND monitor_id = ANY($1::uuid[])", [ids]);
-    return new Set(open.map((r) => r.monitor_id));
+    return this.incidentHistory.openOn(rows.map((r) => r.subject_monitor_id).filter((id): id is string => id !== null));
   }
 
   /** Every vantage's latest result per monitor, where fresh (the detectors' states, as the watchdogs saved them). */

@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { IsNull, MoreThan, Repository } from 'typeorm';
 import { CLOCK, type Clock, PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
+import { Sight } from '#lib/observability';
 import { ObservationLog } from './observation-log.js';
 import { WatchdogInstance } from '../entities/watchdog-instance.entity.js';
 
@@ -23,6 +24,7 @@ export class WatchdogHeartbeatService implements OnApplicationBootstrap, OnAppli
     private readonly config: VigiaConfig,
     private readonly observation: ObservationLog,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() private readonly sight?: Sight,
   ) {
     // beat() reports its own failures (a missed beat is survivable).
     this.loop = new PeriodicWorker('heartbeat', () => this.beat(), { everyMs: config.watchdogHeartbeatMs, onError: (e) => this.logger.warn(`heartbeat: ${String(e)}`) });
@@ -30,7 +32,7 @@ export class WatchdogHeartbeatService implements OnApplicationBootstrap, OnAppli
 
   async onApplicationBootstrap(): Promise<void> {
     const now = this.clock.now();
-    await this.instances.insert({ id: this.instanceId, hostname: hostname(), pid: process.pid, startedAt: now, heartbeatAt: now, stoppedAt: null });
+    await this.instances.insert({ id: this.instanceId, hostname: hostname(), pid: process.pid, startedAt: now, heartbeatAt: now, stoppedAt: null, vantage: this.config.vantage });
     await this.observation.record(now);
     this.logger.log(`watchdog ${this.instanceId} registered`);
     this.loop.start();
@@ -39,7 +41,9 @@ export class WatchdogHeartbeatService implements OnApplicationBootstrap, OnAppli
   async beat(): Promise<void> {
     try {
       const now = this.clock.now();
-      await this.instances.update({ id: this.instanceId }, { heartbeatAt: now });
+      // Its own probes stalled travels with the beat: an API in another process puts it on its banner (WatchdogPresence).
+      const stalled = this.sight?.status().reasons.find((r) => r.source === 'probes');
+      await this.instances.update({ id: this.instanceId }, { heartbeatAt: now, blindSince: stalled?.since ?? null, blindReason: stalled?.reason ?? null });
       // The same beat says "Vigia was watching until now"; a beat that cannot be written leaves a gap reports see.
       await this.observation.record(now);
     } catch (error) {

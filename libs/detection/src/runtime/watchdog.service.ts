@@ -1,5 +1,5 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
-import { PeriodicWorker } from '#lib/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
+import { CLOCK, type Clock, PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { IncidentsService, type MonitorRef } from '#lib/incidents';
 import { MetricsService, Sight } from '#lib/observability';
@@ -11,6 +11,7 @@ import { type IncidentContext, incidentAction } from './incident-policy.js';
 import { MonitorCatalog, type WatchedMonitor } from './monitor-catalog.js';
 import { ProbeScheduler } from './probe-scheduler.js';
 import { ProbeTargets } from './probe-targets.js';
+import { ReplayHistory } from './replay-history.js';
 import { RollupAggregator } from './rollup-aggregator.js';
 import { StateStore } from './state-store.js';
 import { VantageHealthEvaluator } from './vantage-health.evaluator.js';
@@ -47,13 +48,15 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   private readonly logger = new Logger('Watchdog');
   private readonly tracked = new Map<string, Tracked>();
   private readonly rollups = new RollupAggregator();
+  /** Agents' replayed results, run through the detector per vantage to complete the history (never incidents). */
+  private readonly replays = new ReplayHistory();
   private readonly policy: DetectorPolicy;
   private scheduler?: ProbeScheduler<WatchedMonitor>;
   private loops: PeriodicWorker[] = [];
   private lastFingerprint = '';
   private lastFullRefresh = 0;
   /** When a probe last completed (any monitor): probes that stop completing make the watchdog blind. */
-  private lastProbeAt = Date.now();
+  private lastProbeAt = this.now();
   /** Drift samples since the last `takeDrift()`, for the benchmark and metrics. */
   private drift: number[] = [];
   /** Monitors with an assignment to vantages: who votes, the quorum, the detector policy it gives. */
@@ -62,7 +65,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   private agentProbed: string[] = [];
   /** This watchdog as a vantage: its row id and its own probes since the last beat (for its health). */
   private vantageId?: string;
-  private probeCount = { total: 0, failed: 0, since: Date.now() };
+  private probeCount = { total: 0, failed: 0, since: this.now() };
 
   /** State changes are retried until written (in order), then turned into incidents; see ChangeWriter. */
   private readonly changes = new ChangeWriter<Pending>(
@@ -87,6 +90,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     private readonly assignments: VantageAssignments,
     private readonly inbox: ResultInbox,
     private readonly vantageHealth: VantageHealthEvaluator,
+    @Inject(CLOCK) private readonly clock: Clock,
     @Optional() metrics?: MetricsService,
     @Optional() private readonly sight?: Sight,
   ) {
@@ -144,18 +148,19 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     const live = (await this.heartbeat.liveInstances()).map((i) => i.id);
     const fingerprint = `${await this.catalog.fingerprint()}|${await this.assignments.fingerprint()}|${[...live].sort().join(',')}`;
     // Unchanged fleet and replicas: nothing to reload, except a full re-read now and then as a safety net.
-    if (fingerprint === this.lastFingerprint && Date.now() - this.lastFullRefresh < FULL_REFRESH_MS) return;
+    if (fingerprint === this.lastFingerprint && this.now() - this.lastFullRefresh < FULL_REFRESH_MS) return;
     this.lastFingerprint = fingerprint;
-    this.lastFullRefresh = Date.now();
+    this.lastFullRefresh = this.now();
     this.targets.forget();
     const owned = await this.catalog.owned(this.heartbeat.instanceId, live);
     const ids = new Set(owned.map((m) => m.id));
     const gone = [...this.tracked.values()].filter((t) => !ids.has(t.monitor.id));
     await this.store.saveStates(gone.filter((t) => t.dirty && t.last).map((t) => ({ monitor: t.monitor, state: t.state, last: t.last! })));
     for (const t of gone) this.tracked.delete(t.monitor.id);
+    this.replays.keepOnly(ids);
     const fresh = owned.filter((m) => !this.tracked.has(m.id));
     const stored = fresh.length ? await this.store.load(fresh.map((m) => m.id)) : new Map<string, DetectorState>();
-    const now = Date.now();
+    const now = this.now();
     for (const monitor of owned) {
       const existing = this.tracked.get(monitor.id);
       if (existing) existing.monitor = monitor;
@@ -183,24 +188,32 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
 
   /**
    * Agents' results, from the inbox the API fills: live ones vote like this watchdog's own; replayed ones (buffered
-   * while the agent was cut off, or too old to be fresh) only complete the history (rollups), never open an incident.
+   * while the agent was cut off, or too old to be fresh) only complete the history — rollups, and the state changes
+   * the vantage's own detector confirms over them at their original times (`ReplayHistory`) — never an incident.
    */
   async takeAgentResults(): Promise<number> {
     if (!this.agentProbed.length) return 0;
     const results = await this.inbox.claim(this.agentProbed);
+    const history: { monitor: WatchedMonitor; change: HealthChange }[] = [];
+    const now = this.now();
     for (const r of results) {
       const tracked = this.tracked.get(r.monitorId);
       if (!tracked) continue;
       const result: ProbeResult = { status: r.status, latencyMs: r.latencyMs, reason: r.reason, at: r.at };
-      if (r.replayed || Date.now() - r.at > this.policy.vantageStaleMs) this.rollups.add(r.monitorId, r.tenantId, result);
-      else await this.handle(tracked.monitor, result, r.vantageName);
+      if (r.replayed || now - r.at > this.policy.vantageStaleMs) {
+        this.rollups.add(r.monitorId, r.tenantId, result);
+        const change = this.replays.observe(r.monitorId, r.vantageName, result, this.assigned.get(r.monitorId)?.policy ?? this.policy, tracked.state, now);
+        if (change) history.push({ monitor: tracked.monitor, change });
+      } else await this.handle(tracked.monitor, result, r.vantageName);
     }
+    // Claimed rows are gone: a failed write loses this part of the history (logged), never a live verdict.
+    if (history.length) await this.store.saveHistory(history).catch((e: unknown) => this.warn(`recording ${history.length} replayed state change(s)`, e));
     return results.length;
   }
 
   private async beatAsVantage(): Promise<void> {
     if (!this.vantageId) return;
-    const now = Date.now();
+    const now = this.now();
     const { total, failed, since } = this.probeCount;
     this.probeCount = { total: 0, failed: 0, since: now };
     const seconds = Math.max(0.001, (now - since) / 1000);
@@ -222,9 +235,9 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     try {
       result = await this.runner.run(await this.targets.of(monitor));
     } catch (error) {
-      result = { status: 'down', latencyMs: 0, at: Date.now(), reason: `cannot prepare the probe: ${error instanceof Error ? error.message : String(error)}` };
+      result = { status: 'down', latencyMs: 0, at: this.now(), reason: `cannot prepare the probe: ${error instanceof Error ? error.message : String(error)}` };
     }
-    this.lastProbeAt = Date.now();
+    this.lastProbeAt = this.now();
     this.probeCount.total++;
     if (result.status === 'down') this.probeCount.failed++;
     return this.handle(monitor, result);
@@ -235,7 +248,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
    * this watchdog as surely as a lost database: after three of its shortest intervals (at least 30 s) without one
    * completed probe it says so (`Sight`: /healthz fails, the banner shows, the dead man's switch goes quiet).
    */
-  private checkProbing(now = Date.now()): void {
+  private checkProbing(now = this.now()): void {
     if (!this.sight) return;
     // Only what this watchdog probes itself: a monitor only remote agents probe completes no probe here.
     const probedHere = [...this.tracked.values()].filter((t) => this.assigned.get(t.monitor.id)?.assignment.central ?? true);
@@ -293,12 +306,17 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     const dirty = [...this.tracked.values()].filter((t) => t.dirty && t.last);
     for (const t of dirty) t.dirty = false;
     await this.store.saveStates(dirty.map((t) => ({ monitor: t.monitor, state: t.state, last: t.last! })));
-    await this.store.saveRollups(this.rollups.take(Date.now(), all));
+    await this.store.saveRollups(this.rollups.take(this.now(), all));
   }
 
   private async prune(): Promise<void> {
-    await this.store.pruneRollups(new Date(Date.now() - this.config.rollupRetentionDays * 86_400_000));
-    await this.inbox.prune(new Date(Date.now() - 3_600_000));
+    await this.store.pruneRollups(new Date(this.now() - this.config.rollupRetentionDays * 86_400_000));
+    await this.inbox.prune(new Date(this.now() - 3_600_000));
+  }
+
+  /** The injected clock's now, in ms: probe times, staleness, prune cut-offs and liveness all count on it. */
+  private now(): number {
+    return this.clock.now().getTime();
   }
 
   private warn(what: string, error: unknown): void {

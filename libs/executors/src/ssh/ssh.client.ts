@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { connect as tcpConnect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import ssh2, { type ClientChannel, type ConnectConfig } from 'ssh2';
 import type { EgressGuard } from '#lib/egress';
@@ -33,6 +34,12 @@ export interface SshExecOptions {
   stdin?: string;
   /** Live output, as it arrives (the run's step output feed). */
   onData?: (stream: 'stdout' | 'stderr', text: string) => void;
+  /**
+   * A shorter bound on the TCP connect to the host (the first hop) than the command's timeout: a host that does not
+   * even accept the connection is known to be unreachable within it (fencing a host already seen down), while one
+   * that connects keeps the whole timeout for the handshake and the command. Direct connections only.
+   */
+  connectTimeoutMs?: number;
 }
 
 export class SshHostKeyError extends Error {}
@@ -48,10 +55,31 @@ function baseConfig(host: string, port: number, timeoutMs: number, keepalive = f
   return { host, port, readyTimeout: timeoutMs, keepaliveInterval: keepalive ? 2000 : 0, keepaliveCountMax: 2, tryKeyboard: false };
 }
 
+/** The TCP connection alone, given up after `timeoutMs` (the SYN of a host that is gone is never answered). */
+function openTcp(address: string, port: number, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect({ host: address, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no TCP connection to ${address}:${port} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    socket.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
 /** Opens an authenticated session, refusing any host whose key is not the pinned one. */
-async function connect(target: SshTarget, timeoutMs: number, sock?: Duplex, resolved?: string, keepalive = false): Promise<SshClient> {
+async function connect(target: SshTarget, timeoutMs: number, sock?: Duplex, resolved?: string, keepalive = false, connectTimeoutMs?: number): Promise<SshClient> {
   if (!target.hostKey) throw new SshHostKeyError(`host key of ${target.host}:${target.port} is not pinned; pin it first`);
   const address = sock ? target.host : (resolved ?? (await target.egress.resolve(target.host)).address);
+  if (!sock && connectTimeoutMs !== undefined && connectTimeoutMs < timeoutMs) sock = await openTcp(address, target.port, connectTimeoutMs);
   return new Promise((resolve, reject) => {
     const client = new Client();
     let seenKey = '';
@@ -90,6 +118,8 @@ interface Pooled {
 
 /** Open direct sessions by host address, port, user, credentials and pinned key: a changed pin never reuses one. */
 const sessions = new Map<string, Pooled>();
+/** Sessions being opened: commands to the same host at the same moment share one connection. */
+const opening = new Map<string, Promise<Pooled>>();
 
 interface Lease {
   client: SshClient;
@@ -104,7 +134,7 @@ interface Lease {
  * A session for one command. Direct connections are kept for the next command (the egress policy is judged on every
  * call, before a session is reused); a connection through a bastion is made for the command and closed after.
  */
-async function lease(target: SshTarget, timeoutMs: number): Promise<Lease> {
+async function lease(target: SshTarget, timeoutMs: number, connectTimeoutMs?: number): Promise<Lease> {
   if (target.jump) {
     const { client, close } = await connectVia(target, timeoutMs);
     return { client, release: close, discard: close, reused: false };
@@ -115,16 +145,23 @@ async function lease(target: SshTarget, timeoutMs: number): Promise<Lease> {
   let pooled = sessions.get(key);
   const reused = pooled !== undefined;
   if (!pooled) {
-    const client = await connect(target, timeoutMs, undefined, address, true);
-    const entry: Pooled = { client, users: 0 };
-    const forget = (): void => {
-      clearTimeout(entry.idle);
-      if (sessions.get(key) === entry) sessions.delete(key);
-    };
-    client.on('close', forget);
-    client.on('error', forget);
-    sessions.set(key, entry);
-    pooled = entry;
+    let pending = opening.get(key);
+    if (!pending) {
+      pending = (async () => {
+        const client = await connect(target, timeoutMs, undefined, address, true, connectTimeoutMs);
+        const entry: Pooled = { client, users: 0 };
+        const forget = (): void => {
+          clearTimeout(entry.idle);
+          if (sessions.get(key) === entry) sessions.delete(key);
+        };
+        client.on('close', forget);
+        client.on('error', forget);
+        sessions.set(key, entry);
+        return entry;
+      })().finally(() => opening.delete(key));
+      opening.set(key, pending);
+    }
+    pooled = await pending;
   }
   const entry = pooled;
   entry.users += 1;
@@ -184,7 +221,7 @@ async function connectVia(target: SshTarget, timeoutMs: number): Promise<{ clien
 export async function sshExec(target: SshTarget, command: string, timeoutMs: number, options: SshExecOptions | AbortSignal = {}): Promise<SshResult> {
   const opts: SshExecOptions = options instanceof AbortSignal ? { signal: options } : options;
   if (opts.signal?.aborted) throw new Error('aborted');
-  const session = await lease(target, timeoutMs);
+  const session = await lease(target, timeoutMs, opts.connectTimeoutMs);
   try {
     return await execOn(session, command, timeoutMs, opts);
   } catch (error) {
@@ -193,6 +230,22 @@ export async function sshExec(target: SshTarget, command: string, timeoutMs: num
     if (!(error instanceof ChannelRefused) || !session.reused) throw error;
     const own = await connectVia(target, timeoutMs);
     return execOn({ client: own.client, release: own.close, discard: own.close, reused: false }, command, timeoutMs, opts);
+  }
+}
+
+/**
+ * Keeps a direct session to the host open (opened now, or the pooled one) until the returned function is called: for
+ * a step whose commands on a host are seconds apart — a migration checks the target, waits for the source, checks the
+ * target again — so that neither waits for a new handshake, and the first is made while another host is busy.
+ * Best effort: a host that cannot be reached now is left to the command that needs it, which reports why.
+ */
+export async function holdSsh(target: SshTarget, timeoutMs: number): Promise<() => void> {
+  if (target.jump) return () => undefined;
+  try {
+    const session = await lease(target, timeoutMs);
+    return session.release;
+  } catch {
+    return () => undefined;
   }
 }
 

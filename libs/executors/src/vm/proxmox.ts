@@ -40,12 +40,13 @@ export async function sendProxmox(request: ProxmoxRequest, timeoutMs: number, eg
 
 /** Waits for a Proxmox task (UPID) to stop; ok when its exit status is "OK". */
 export async function waitProxmoxTask(apiUrl: string, token: string, node: string, upid: string, deadlineMs: number, egress: EgressGuard, signal?: AbortSignal): Promise<{ ok: boolean; status: string }> {
-  const deadline = Date.now() + deadlineMs;
+  // Monotonic: a deadline on real waits (setTimeout), not a time of day; a wall-clock step must not end it early or late.
+  const deadline = performance.now() + deadlineMs;
   for (;;) {
     const { data } = await sendProxmox(proxmoxRequest(apiUrl, token, 'GET', `/nodes/${encodeURIComponent(node)}/tasks/${encodeURIComponent(upid)}/status`), 5000, egress, signal);
     const task = (data ?? {}) as { status?: string; exitstatus?: string };
     if (task.status === 'stopped') return { ok: task.exitstatus === 'OK', status: task.exitstatus ?? 'stopped' };
-    if (Date.now() > deadline || signal?.aborted) return { ok: false, status: `still ${task.status ?? 'unknown'} after ${deadlineMs} ms` };
+    if (performance.now() > deadline || signal?.aborted) return { ok: false, status: `still ${task.status ?? 'unknown'} after ${deadlineMs} ms` };
     await new Promise((r) => setTimeout(r, 500));
   }
 }

@@ -1,14 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { type EgressGuard, EgressPolicy } from '#lib/egress';
+import { CLOCK, type Clock } from '#lib/common';
+import { HostMaintenance } from '#lib/detection';
 import { type SshTarget } from '#lib/executors';
-import { Host, Monitor, openSecrets, revealSecrets, SshCredentialsService } from '#lib/inventory';
+import { type Host, InventoryLookup, openSecrets, revealSecrets, SshCredentialsService } from '#lib/inventory';
 import { SecretBox } from '#lib/secrets';
-import type { Resource } from '../entities/resource.entity.js';
+import { Resource, ResourceKind } from '../entities/resource.entity.js';
 import { type PlanContext, type ResolvedHost, type ResourceView, StepInputError } from '../steps/step.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function resourceView(resource: Resource): ResourceView {
   const address = typeof resource.config.address === 'string' ? resource.config.address : undefined;
@@ -37,11 +37,13 @@ export function resourceSecrets(box: SecretBox, resource: Resource | undefined):
 @Injectable()
 export class PlanContextFactory {
   constructor(
-    @InjectRepository(Host) private readonly hosts: Repository<Host>,
-    @InjectRepository(Monitor) private readonly monitors: Repository<Monitor>,
+    private readonly inventory: InventoryLookup,
+    @InjectRepository(Resource) private readonly resources: Repository<Resource>,
     private readonly credentials: SshCredentialsService,
     private readonly box: SecretBox,
     private readonly egressPolicy: EgressPolicy,
+    private readonly maintenance: HostMaintenance,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   create(tenantId: string, resource: Resource | undefined, extra: { runId?: string; incidentId?: string } = {}): PlanContext {
@@ -67,8 +69,10 @@ export class PlanContextFactory {
       egress,
       resolveHost,
       resourceSecret: (name) => secrets[name],
+      vms: async () => (await this.resources.find({ where: { tenantId, kind: ResourceKind.vm } })).map(resourceView),
+      inMaintenance: (hostIds) => this.maintenance.hostsIn(tenantId, hostIds, this.clock.now()),
       monitorTarget: async (nameOrId, path) => {
-        const monitor = await this.monitors.findOne({ where: UUID.test(nameOrId) ? { tenantId, id: nameOrId } : { tenantId, name: nameOrId } });
+        const monitor = await this.inventory.monitor(tenantId, nameOrId);
         if (!monitor) throw new StepInputError(path, `unknown monitor ${JSON.stringify(nameOrId)}`, 'NOT_FOUND');
         if (monitor.type === 'ssh') throw new StepInputError(path, 'SSH monitors cannot be polled by wait.until; use ssh.exec');
         const host = await resolveHost(monitor.hostId, path, false);
@@ -80,7 +84,7 @@ export class PlanContextFactory {
   }
 
   private async loadHost(tenantId: string, key: string, path: string, egress: EgressGuard): Promise<ResolvedHost> {
-    const host = await this.hosts.findOne({ where: UUID.test(key) ? { tenantId, id: key } : { tenantId, name: key } });
+    const host = await this.inventory.host(tenantId, key);
     if (!host) throw new StepInputError(path, `unknown host ${JSON.stringify(key)}`, 'NOT_FOUND');
     const ref: ResolvedHost = { id: host.id, name: host.name, address: host.addresses[0]!, tags: host.tags };
     try {
@@ -103,7 +107,7 @@ export class PlanContextFactory {
       egress,
     };
     if (host.sshJumpHostId && depth === 0) {
-      const jump = await this.hosts.findOne({ where: { tenantId, id: host.sshJumpHostId } });
+      const jump = await this.inventory.host(tenantId, host.sshJumpHostId);
       if (!jump) throw new Error(`jump host of ${host.name} is gone`);
       target.jump = await this.sshTarget(tenantId, jump, path, egress, depth + 1);
     }

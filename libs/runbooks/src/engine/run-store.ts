@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { RunbookRun, RunStatus, RunStep, type StepAction, StepStatus } from '../entities/run.entity.js';
 import { Resource } from '../entities/resource.entity.js';
+import { CLOCK, type Clock } from '#lib/common';
 
 /** A claimed run: its id and the fencing token every checkpoint must still match. */
 export interface Claim {
@@ -23,18 +24,25 @@ export class LostClaim extends Error {
  */
 @Injectable()
 export class RunStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
+  /**
+   * Leases count on the database's clock (`now()` in SQL): the one clock every watchdog that competes for a run shares.
+   * The run's own timestamps (started, finished) are the injected CLOCK's, like every time a person reads.
+   */
   async claim(owner: string, leaseMs: number, limit: number): Promise<Claim[]> {
     const result: unknown[] = await this.dataSource.query(
       `UPDATE runbook_runs r
           SET owner = $1, fencing_token = nextval('runbook_fencing_seq'), lease_until = now() + make_interval(secs => $2::float8 / 1000),
-              status = 'running', started_at = coalesce(r.started_at, now()), claims = r.claims + 1
+              status = 'running', started_at = coalesce(r.started_at, $4), claims = r.claims + 1
         WHERE r.id IN (SELECT id FROM runbook_runs
                         WHERE status = 'pending' OR (status = 'running' AND lease_until < now())
                         ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED)
         RETURNING r.id, r.fencing_token`,
-      [owner, leaseMs, limit],
+      [owner, leaseMs, limit, this.clock.now()],
     );
     // TypeORM answers an UPDATE … RETURNING with [rows, affected].
     const rows = (Array.isArray(result[0]) ? result[0] : result) as { id: string; fencing_token: string }[];
@@ -78,14 +86,14 @@ export class RunStore {
   startStep(claim: Claim, data: { phase: string; index: number; name: string; type: string; attempt: number; approvedBy: string | null; actions?: StepAction[] }): Promise<RunStep> {
     return this.guarded(claim, async (manager) => {
       await manager.delete(RunStep, { runId: claim.runId, phase: data.phase, index: data.index });
-      return manager.save(RunStep, manager.create(RunStep, { runId: claim.runId, ...data, status: StepStatus.running, startedAt: new Date(), actions: data.actions ?? [] }));
+      return manager.save(RunStep, manager.create(RunStep, { runId: claim.runId, ...data, status: StepStatus.running, startedAt: this.clock.now(), actions: data.actions ?? [] }));
     });
   }
 
   finishStep(claim: Claim, step: RunStep, outcome: { status: StepStatus; actions: StepAction[]; stdout: string; stderr: string; exitCode: number | null; error: string | null; outputs?: Record<string, unknown> }): Promise<void> {
     return this.guarded(claim, async (manager) => {
       const { outputs, ...rest } = outcome;
-      await manager.update(RunStep, { id: step.id }, { ...rest, finishedAt: outcome.status === StepStatus.waiting ? null : new Date() });
+      await manager.update(RunStep, { id: step.id }, { ...rest, finishedAt: outcome.status === StepStatus.waiting ? null : this.clock.now() });
       // jsonb through a parameter: TypeORM's update would read a plain object as a nested entity patch.
       if (outputs) await manager.query('UPDATE runbook_run_steps SET outputs = $2 WHERE id = $1', [step.id, JSON.stringify(outputs)]);
     });
@@ -95,11 +103,11 @@ export class RunStore {
   finishRun(claim: Claim, status: RunStatus, reason: string | null): Promise<void> {
     return this.guarded(claim, async (manager) => {
       const final = [RunStatus.succeeded, RunStatus.failed, RunStatus.aborted].includes(status);
-      await manager.update(RunbookRun, { id: claim.runId }, { status, statusReason: reason, owner: null, leaseUntil: null, ...(final ? { finishedAt: new Date() } : {}) });
+      await manager.update(RunbookRun, { id: claim.runId }, { status, statusReason: reason, owner: null, leaseUntil: null, ...(final ? { finishedAt: this.clock.now() } : {}) });
       const run = await manager.findOneByOrFail(RunbookRun, { id: claim.runId });
       // The cooldown keeps automatic runs from ping-ponging: an operator's run or a fence does not start it.
       const automatic = ['incident', 'failback', 'recovery', 'schedule'].includes(run.trigger);
-      if (final && automatic && run.resourceId) await manager.update(Resource, { id: run.resourceId }, { lastRunAt: new Date() });
+      if (final && automatic && run.resourceId) await manager.update(Resource, { id: run.resourceId }, { lastRunAt: this.clock.now() });
     });
   }
 

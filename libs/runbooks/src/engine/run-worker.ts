@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { PeriodicWorker } from '#lib/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { CLOCK, type Clock, PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
+import { HostMaintenance } from '#lib/detection';
 import type { RunbookDefinition, StepDef } from '../document/definition.js';
 import { RunStatus, type RunbookRun, type RunStep, type StepAction, StepStatus } from '../entities/run.entity.js';
 import type { Resource } from '../entities/resource.entity.js';
@@ -50,6 +51,8 @@ export class RunWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly announcer: RunAnnouncer,
     private readonly notices: RunNotices,
     private readonly config: VigiaConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly maintenance: HostMaintenance,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -218,6 +221,7 @@ export class RunWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   private effects(ctx: Ctx): StepEffects {
     const resourceId = ctx.resource?.id;
+    const primary = (hostId: string, why: string): Partial<Resource> => ({ primaryHostId: hostId, primarySince: this.clock.now(), primaryReason: `${why} (run ${ctx.run.id}, ${ctx.run.trigger})` });
     const toggle = (list: string[], id: string, on: boolean): string[] => (on ? [...new Set([...list, id])] : list.filter((x) => x !== id));
     // Each change is announced at once: the Resources page shows the new primary when it is one, not at its next reload.
     const update = async (change: (resource: Resource) => Partial<Resource>): Promise<void> => {
@@ -226,7 +230,16 @@ export class RunWorker implements OnApplicationBootstrap, OnModuleDestroy {
       await this.announce(ctx.run, { kind: 'resource' });
     };
     return {
-      setPrimary: (hostId, why) => update(() => ({ primaryHostId: hostId, primarySince: new Date(), primaryReason: `${why} (run ${ctx.run.id}, ${ctx.run.trigger})` })),
+      setPrimary: (hostId, why) => update(() => primary(hostId, why)),
+      // Another resource the run moved (a hypervisor's drain moves each of its VMs): its own row, announced likewise.
+      setPrimaryOf: async (otherId, hostId, why) => {
+        await this.store.updateResource(ctx.claim, otherId, () => primary(hostId, why));
+        await this.announcer.announce({ tenantId: ctx.run.tenantId, runId: ctx.run.id, resourceId: otherId, kind: 'resource' });
+      },
+      startMaintenance: async (hostId, name, forMs) => {
+        const now = this.clock.now();
+        await this.maintenance.open(ctx.run.tenantId, hostId, `${name} (run ${ctx.run.id})`, now, new Date(now.getTime() + forMs));
+      },
       setFencePending: (hostId, pending) => update((r) => ({ fencePending: toggle(r.fencePending, hostId, pending) })),
       setDrained: (hostId, drained) => update((r) => ({ drained: toggle(r.drained, hostId, drained) })),
       setMemberWarning: (hostId, warning) => update((r) => ({ members: r.members.map((m) => (m.hostId === hostId ? { ...m, warning } : m)) })),

@@ -37,6 +37,8 @@ export interface PrimaryDown {
   memberHosts(): Promise<Host[]>;
   /** The tenant's resources of this kind (VMs placed on the same hypervisors). */
   sameKind(): Promise<Resource[]>;
+  /** The members' hosts inside a maintenance window now, with the window's name. */
+  inMaintenance(): Promise<Map<string, string>>;
 }
 
 /** A setting wrong only together with others (a Proxmox VM without its API), as `[key, problem]`. */
@@ -84,7 +86,12 @@ export interface ResourceKindDef<Type extends string = string> {
    * `reattach`: the step type (taking `host`) that then re-attaches it as a replica when the failback policy is
    * "auto". Absent: nothing to fence.
    */
-  readonly fenceReturning?: { method: 'mysql' | 'vip'; reattach?: string };
+  readonly fenceReturning?: { method: 'mysql' | 'vip' | 'vm'; reattach?: string };
+  /**
+   * A setting naming a folder that is one tenant's alone (a VM's shared storage): refused at save when it is, contains
+   * or lies inside the same setting of another tenant's resource of this kind.
+   */
+  readonly tenantOwnFolder?: string;
   /** What Vigia observed of each member's replication (its role: replica or not replicating); absent: standbys. */
   readReplication?(resource: Resource, health: MonitorHealth): Promise<ReplicationSeen>;
   /** Members checked when the resource is saved, each with its warning (null when fine). */

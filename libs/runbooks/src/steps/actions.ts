@@ -6,6 +6,8 @@ export interface SshActionOptions {
   stdin?: string;
   /** Shown instead of stdin in the audit trail (secrets masked). */
   stdinShown?: string;
+  /** A shorter bound on the TCP connect alone (see SshExecOptions.connectTimeoutMs). */
+  connectTimeoutMs?: number;
   /** Decides success from the result; default: exit code 0. */
   judge?: (result: CommandResult) => { ok: boolean; note?: string };
 }
@@ -27,7 +29,7 @@ export function sshAction(host: ResolvedHost, argv: readonly string[] | readonly
     target: sshTargetLabel(host),
     command: options.stdinShown !== undefined ? `${command} <<< ${JSON.stringify(options.stdinShown)}` : command,
     async run(io): Promise<ActionResult> {
-      const result = await sshExec(target, command, options.timeoutMs, { signal: io.signal, onData: io.onData, stdin: options.stdin });
+      const result = await sshExec(target, command, options.timeoutMs, { signal: io.signal, onData: io.onData, stdin: options.stdin, connectTimeoutMs: options.connectTimeoutMs });
       const verdict = options.judge?.(result) ?? { ok: result.exitCode === 0 };
       return { ...verdict, exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
     },

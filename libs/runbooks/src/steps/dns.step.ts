@@ -59,12 +59,13 @@ export const dnsUpdateStep: StepHandler = {
       target: `${change.server}:${change.port}`,
       command: `${fq} ${change.type} = ${wanted.join(', ')}`,
       async run(io) {
-        const deadline = Date.now() + VERIFY_MS;
+        // Monotonic: a deadline on real waits (setTimeout), not a time of day; a wall-clock step must not end it early or late.
+        const deadline = performance.now() + VERIFY_MS;
         let seen: string[] = [];
         while (!io.signal.aborted) {
           seen = await ctx.egress.resolve(change.server).then(({ address }) => queryAuthoritative(address, change.port, fq, change.type, 1000)).catch(() => []);
           if (seen.join(',') === wanted.join(',')) return { ok: true, stdout: seen.join('\n'), note: 'authoritative server answers the new values' };
-          if (Date.now() > deadline) break;
+          if (performance.now() > deadline) break;
           await new Promise((r) => setTimeout(r, 200));
         }
         return { ok: false, stdout: seen.join('\n'), note: `authoritative server answers ${seen.join(', ') || 'nothing'}` };

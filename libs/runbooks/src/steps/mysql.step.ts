@@ -254,12 +254,13 @@ export const mysqlReattachStep: StepHandler = {
         try {
           await s.setReadOnly(true);
           await s.replicateFrom({ host: primary.address, port: admin.port, user: repl.user, password: repl.password }, true);
-          const deadline = Date.now() + waitSeconds * 1000;
+          // Monotonic: a deadline on real waits (setTimeout), not a time of day; a wall-clock step must not end it early or late.
+          const deadline = performance.now() + waitSeconds * 1000;
           for (;;) {
             const replica = (await s.state()).replica;
             if (replica?.ioRunning && replica.sqlRunning) return { ok: true, note: `${host.name} replicates from ${primary.name}` };
             const error = replica?.lastIoError || replica?.lastSqlError;
-            if (error || Date.now() > deadline) return { ok: false, note: `${host.name} cannot follow ${primary.name}: ${error || 'replication did not start'}` };
+            if (error || performance.now() > deadline) return { ok: false, note: `${host.name} cannot follow ${primary.name}: ${error || 'replication did not start'}` };
             await new Promise((r) => setTimeout(r, 250));
           }
         } finally {

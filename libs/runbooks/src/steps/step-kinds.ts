@@ -5,6 +5,7 @@ import { poolDrainStep, poolRestoreStep } from './pool.step.js';
 import { sshExecStep } from './ssh-exec.step.js';
 import type { StepHandler } from './step.js';
 import { fenceStep, vipMoveStep } from './vip.step.js';
+import { vmDrainStep } from './vm-drain.step.js';
 import { vmMigrateStep, vmRestartStep } from './vm.step.js';
 import { waitUntilStep } from './wait-until.step.js';
 
@@ -15,6 +16,7 @@ import { waitUntilStep } from './wait-until.step.js';
 export const STEP_KINDS: readonly StepHandler[] = [
   sshExecStep, vipMoveStep, fenceStep, dnsUpdateStep, poolDrainStep, poolRestoreStep, httpRequestStep, waitUntilStep,
   approvalStep, notifyStep, mysqlPromoteStep, mysqlReattachStep, mysqlBootConfigStep, vmRestartStep, vmMigrateStep,
+  vmDrainStep,
 ];
 
 const BY_TYPE = new Map(STEP_KINDS.map((kind) => [kind.type, kind]));

@@ -69,6 +69,10 @@ export interface PlannedAction {
 
 export interface StepEffects {
   setPrimary(hostId: string, why: string): Promise<void>;
+  /** Where another resource of the tenant runs now (a drain moves several VMs in one run). */
+  setPrimaryOf(resourceId: string, hostId: string, why: string): Promise<void>;
+  /** A maintenance window on a host from now, for `forMs` (a drained hypervisor). */
+  startMaintenance(hostId: string, name: string, forMs: number): Promise<void>;
   setFencePending(hostId: string, pending: boolean): Promise<void>;
   setDrained(hostId: string, drained: boolean): Promise<void>;
   /** What is unsafe about a member as configured (e.g. its MySQL boots writable); null: checked and fine. */
@@ -110,6 +114,10 @@ export interface PlanContext {
   /** The egress policy in this tenant's context: every connection a step opens goes through it. */
   egress: EgressGuard;
   resolveHost(value: unknown, path: string, needSsh: boolean): Promise<ResolvedHost>;
+  /** The tenant's VM resources (where each runs, its memory and anti-affinity), for placement. */
+  vms(): Promise<ResourceView[]>;
+  /** Of these hosts, those inside a maintenance window now, with the window's name (placement avoids them). */
+  inMaintenance(hostIds: readonly string[]): Promise<Map<string, string>>;
   resourceSecret(key: string): string | undefined;
   monitorTarget(nameOrId: string, path: string): Promise<{ label: string; type: string; config: Record<string, unknown>; address: string; timeoutMs: number }>;
 }

@@ -1,6 +1,7 @@
 import type { CommandResult } from '#lib/executors';
 import { CIDR4, IFNAME } from '../document/definition.js';
 import { sshAction } from './actions.js';
+import { vmFencePlan } from './vm.step.js';
 import { mysqlCredentials, readOnlyAction, vouched } from './mysql.step.js';
 import { memberSafetyActions, memberWarning } from './mysql-boot-config.js';
 import { durationField, type PlanContext, type PlannedAction, type ResolvedHost, type StepHandler, StepInputError, type StepPlan, sequential } from './step.js';
@@ -178,7 +179,7 @@ export const fenceStep: StepHandler = {
   type: 'fence',
   fields: {
     host: hostRef(),
-    method: word({ oneOf: ['vip', 'ssh', 'mysql'] }),
+    method: word({ oneOf: ['vip', 'ssh', 'mysql', 'vm'] }),
     address: cidr().optional(),
     interface: ifname().optional(),
     argv: strings(undefined, 64).optional(),
@@ -191,6 +192,7 @@ export const fenceStep: StepHandler = {
     const host = await ctx.resolveHost(w.host, `${path}.host`, w.method !== 'mysql');
     const timeoutMs = durationField(w.timeout, 10_000);
     if (w.method === 'mysql') return mysqlFencePlan(host, ctx, path, timeoutMs);
+    if (w.method === 'vm') return vmFencePlan(host, ctx, path);
     const vip = w.method === 'vip' ? vipSettings(w, ctx, path) : undefined;
     const action = vip ? fenceVipAction(host, vip, `${path}.host`, timeoutMs) : sshAction(host, (w.argv as unknown[]).map(String), `${path}.argv`, { timeoutMs });
     // keepalived announces the address itself when it moves it; with `ip` the real holder does it here.

@@ -51,19 +51,20 @@ export const waitUntilStep: StepHandler = {
       target: target.label,
       command: `until ${successes} success(es), every ${intervalMs} ms, within ${deadlineMs} ms`,
       async run(io) {
-        const deadline = Date.now() + deadlineMs;
+        // Monotonic: a deadline on real waits (setTimeout), not a time of day; a wall-clock step must not end it early or late.
+        const deadline = performance.now() + deadlineMs;
         let streak = 0;
         let last = '';
         let tries = 0;
         while (!io.signal.aborted) {
-          const started = Date.now();
+          const started = performance.now();
           const result = await runner.run({ type: target.type as ProbeType, config: target.config, address: target.address, timeoutMs: target.timeoutMs, tenantId: ctx.tenantId });
           tries += 1;
           last = `${result.status}: ${result.reason}`;
           streak = result.status === 'up' ? streak + 1 : 0;
           if (streak >= successes) return { ok: true, stdout: last, note: `healthy after ${tries} probe(s)` };
-          if (Date.now() >= deadline) break;
-          await new Promise((r) => setTimeout(r, Math.max(0, intervalMs - (Date.now() - started))));
+          if (performance.now() >= deadline) break;
+          await new Promise((r) => setTimeout(r, Math.max(0, intervalMs - (performance.now() - started))));
         }
         return { ok: false, stdout: last, note: `not healthy within ${deadlineMs} ms (${tries} probes); last ${last}` };
       },

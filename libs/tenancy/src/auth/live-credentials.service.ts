@@ -43,7 +43,8 @@ export class LiveCredentials implements OnModuleDestroy {
 
   /** The credential's principal as of now, or undefined (and the socket closed) once it stopped working. */
   async current(bearer: string, socket: ClosableSocket): Promise<Principal | undefined> {
-    const now = Date.now();
+    // A cache's age on monotonic time: a duration this process measures, not a time of day anyone reads.
+    const now = performance.now();
     let check = this.checks.get(bearer);
     if (!check || now - check.at > CHECK_TTL_MS) {
       check = { at: now, principal: this.auth.resolve(bearer).catch(() => undefined) };
@@ -65,7 +66,7 @@ export class LiveCredentials implements OnModuleDestroy {
   }
 
   private async sweep(): Promise<void> {
-    for (const [bearer, check] of this.checks) if (Date.now() - check.at > CHECK_TTL_MS) this.checks.delete(bearer);
+    for (const [bearer, check] of this.checks) if (performance.now() - check.at > CHECK_TTL_MS) this.checks.delete(bearer);
     for (const [socket, entry] of [...this.sockets]) await this.current(entry.bearer, socket);
   }
 

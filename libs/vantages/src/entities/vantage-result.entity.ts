@@ -6,13 +6,15 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
  */
 @Entity('vantage_results')
 @Index(['monitorId', 'id'])
+// Claimed per vantage in turns (fairness across tenants): each vantage's oldest by one index range.
+@Index('IDX_vantage_results_vantage_id', ['vantageId', 'id'])
 export class VantageResult {
   @PrimaryGeneratedColumn({ type: 'bigint' }) id: string;
   @Column({ type: 'uuid' }) vantageId: string;
   @Column({ type: 'text' }) vantageName: string;
   @Column({ type: 'uuid' }) monitorId: string;
   @Column({ type: 'uuid' }) tenantId: string;
-  /** When the agent started the probe (its clock). */
+  /** When the agent started the probe: its clock, moved onto the API's by its measured offset (within the bound). */
   @Column({ type: 'timestamptz' }) at: Date;
   @Column({ type: 'text' }) status: string;
   @Column({ type: 'real' }) latencyMs: number;

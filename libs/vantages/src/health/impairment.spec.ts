@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evidenceFor, IMPAIRMENT_BOUNDS, judgeNetwork, judgeVantage, type TargetEvidence, type VantageEvidence } from './impairment.js';
+import { evidenceFor, IMPAIRMENT_BOUNDS, judgeNetwork, judgeVantage, stopsVoting, type TargetEvidence, type VantageEvidence } from './impairment.js';
 
 const now = 1_000_000;
 const healthy: VantageEvidence = { central: false, lastHeartbeatAt: now - 1000, clockOffsetMs: 12, targets: [], previously: [] };
@@ -22,6 +22,16 @@ describe('impaired vantages: heartbeat and clock', () => {
 
   it('a central watchdog has no heartbeat rule here (the watchdog tier takes over its monitors)', () => {
     expect(judgeVantage({ ...healthy, central: true, lastHeartbeatAt: now - 600_000 }, now).kinds).toEqual([]);
+  });
+
+  it('a central watchdog process that stopped reporting: silent, says since when; it pages but does not take the vote away', () => {
+    const judged = judgeVantage({ ...healthy, central: true, silent: { processes: 1, lastBeatAt: now - 7_000 } }, now);
+    expect(judged).toEqual({ kinds: ['silent'], reason: '1 watchdog process stopped reporting without stopping: last heartbeat 7.0 s ago (its monitors are taken over by the live watchdogs)' });
+    expect(stopsVoting(judged.kinds)).toBe(false);
+    expect(stopsVoting(['silent', 'network'])).toBe(true);
+    expect(judgeVantage({ ...healthy, central: true, silent: { processes: 0, lastBeatAt: now } }, now).kinds).toEqual([]);
+    // Only central vantages have processes to fall silent.
+    expect(judgeVantage({ ...healthy, silent: { processes: 1, lastBeatAt: now - 7_000 } }, now).kinds).toEqual([]);
   });
 
   it('clock off by more than ±2 s either way: impaired, says by how much', () => {

@@ -3,8 +3,15 @@
  * table and the detectors' states say; the evaluator (`VantageHealthEvaluator`) feeds them every pass.
  */
 
-/** heartbeat: late; clock: off; network: most of everything it probes fails at once while others see it up; absent: never connected. */
-export type ImpairmentKind = 'heartbeat' | 'clock' | 'network' | 'absent';
+/**
+ * heartbeat: late; clock: off; network: most of everything it probes fails at once while others see it up; absent:
+ * never connected; silent: a central watchdog process of this vantage stopped reporting (crashed, frozen) without
+ * stopping cleanly — its monitors are taken over by the live replicas, so it pages but does not stop the tier voting.
+ */
+export type ImpairmentKind = 'heartbeat' | 'clock' | 'network' | 'absent' | 'silent';
+
+/** Kinds that take a vantage's vote away (a silent replica's monitors are already voted on by the replica that took them). */
+export const stopsVoting = (kinds: readonly string[]): boolean => kinds.some((k) => k !== 'silent');
 
 export interface ImpairmentBounds {
   /** An agent whose last heartbeat (every 2 s) is older than this is impaired: 2.5 beats, so re-assignment fits in 10 s. */
@@ -47,6 +54,8 @@ export interface VantageEvidence {
   targets: readonly TargetEvidence[];
   /** Why it was impaired at the last pass (the network rule has hysteresis). */
   previously: readonly ImpairmentKind[];
+  /** Central only: its watchdog processes that stopped reporting without stopping (none, or how many and their last beat). */
+  silent?: { processes: number; lastBeatAt: number } | null;
 }
 
 export interface Judgement {
@@ -73,6 +82,11 @@ export function judgeVantage(e: VantageEvidence, now: number, bounds: Impairment
   if (beating && e.clockOffsetMs !== null && Math.abs(e.clockOffsetMs) > bounds.clockSkewMs) {
     kinds.push('clock');
     reasons.push(`clock off by ${e.clockOffsetMs > 0 ? '+' : '-'}${seconds(Math.abs(e.clockOffsetMs))} from the API's (bound ±${seconds(bounds.clockSkewMs)})`);
+  }
+  if (e.central && e.silent && e.silent.processes > 0) {
+    kinds.push('silent');
+    const n = e.silent.processes;
+    reasons.push(`${n} watchdog process${n > 1 ? 'es' : ''} stopped reporting without stopping: last heartbeat ${seconds(now - e.silent.lastBeatAt)} ago (its monitors are taken over by the live watchdogs)`);
   }
   const network = judgeNetwork(e.targets, e.previously.includes('network'), bounds);
   if (network) {

@@ -1,0 +1,38 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { type FleetDocument, isSecretRef, type LocatedProblem, secretSlots, type FleetSource } from '#lib/fleet';
+
+/**
+ * The values of a fleet's secret references, read where the CLI runs (the environment, secrets files beside the
+ * fleet file): sent with the apply, sealed by the server, never written anywhere by the CLI.
+ */
+export async function resolveSecrets(doc: FleetDocument, source: FleetSource, fleetPath: string, env: NodeJS.ProcessEnv = process.env): Promise<{ values: Record<string, Record<string, string>>; problems: LocatedProblem[] }> {
+  const values: Record<string, Record<string, string>> = {};
+  const problems: LocatedProblem[] = [];
+  const files = new Map<string, Promise<Record<string, unknown> | string>>();
+  const load = (path: string) => {
+    if (!files.has(path)) files.set(path, readFile(path, 'utf8').then((t) => (parse(t) ?? {}) as Record<string, unknown>, (e: Error) => e.message));
+    return files.get(path)!;
+  };
+  for (const [i, monitor] of doc.monitors.entries()) {
+    for (const slot of secretSlots(monitor.type, monitor.config)) {
+      if (!isSecretRef(slot.value)) continue;
+      const path = ['monitors', i, 'config', ...slot.path];
+      const fail = (message: string) => problems.push(source.place({ path, message }, `monitor ${monitor.name}, config.${slot.path.join('.')}`));
+      let value: unknown;
+      if ('env' in slot.value) {
+        value = env[slot.value.env];
+        if (value === undefined) fail(`environment variable ${slot.value.env} is not set`);
+      } else {
+        const file = resolve(dirname(fleetPath), slot.value.file);
+        const content = await load(file);
+        if (typeof content === 'string') fail(`cannot read secrets file ${slot.value.file}: ${content}`);
+        else if (typeof content[slot.value.key] !== 'string') fail(`secrets file ${slot.value.file} has no string ${slot.value.key}`);
+        else value = content[slot.value.key];
+      }
+      if (typeof value === 'string') (values[monitor.name] ??= {})[slot.path.join('.')] = value;
+    }
+  }
+  return { values, problems };
+}

@@ -1,0 +1,122 @@
+import { createInterface } from 'node:readline/promises';
+import { ApiClient } from './api-client.js';
+import { CliError, EXIT } from './exit-codes.js';
+import { paint, say, table } from './output.js';
+import { resolveTarget } from './profiles.js';
+
+const client = async (profile?: string) => new ApiClient(await resolveTarget(profile));
+const HEALTH_COLOUR = { up: 'green', down: 'red', degraded: 'yellow', suspect: 'yellow' } as const;
+const health = (h: string) => paint((HEALTH_COLOUR as Record<string, 'green' | 'red' | 'yellow'>)[h] ?? 'dim', h);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface FleetColumns {
+  total: number;
+  hosts: { name: string }[];
+  monitors: { name: string[]; host: number[]; health: string[]; reason: (string | null)[]; maintenance: boolean[] };
+}
+
+/** `vigia status`: monitors by health, and the ones not up, worst first. */
+export async function statusCommand(options: { profile?: string; json?: boolean; all?: boolean }): Promise<number> {
+  const { fleet } = await (await client(options.profile)).call<{ fleet: FleetColumns }>('{ fleet { total hosts { name } monitors { name host health reason maintenance } } }');
+  const m = fleet.monitors;
+  const rows = m.name.map((name, i) => ({ name, host: fleet.hosts[m.host[i]!]?.name ?? '', health: m.health[i]!, reason: m.reason[i] ?? '', maintenance: m.maintenance[i]! }));
+  const counts: Record<string, number> = {};
+  for (const r of rows) counts[r.health] = (counts[r.health] ?? 0) + 1;
+  if (options.json) return say(JSON.stringify({ total: fleet.total, counts, monitors: options.all ? rows : rows.filter((r) => r.health !== 'up') })), EXIT.ok;
+  say(`${fleet.total} monitors: ${Object.entries(counts).sort().map(([h, n]) => `${n} ${health(h)}`).join(', ') || 'none'}`);
+  const shown = options.all ? rows : rows.filter((r) => r.health !== 'up');
+  const order = ['down', 'suspect', 'degraded', 'unknown', 'up'];
+  shown.sort((a, b) => order.indexOf(a.health) - order.indexOf(b.health) || a.name.localeCompare(b.name));
+  if (shown.length) say(`\n${table(['HEALTH', 'MONITOR', 'HOST', 'REASON'], shown.map((r) => [health(r.health) + (r.maintenance ? ' (maint.)' : ''), r.name, r.host, r.reason.slice(0, 80)]))}`);
+  return EXIT.ok;
+}
+
+interface IncidentRow {
+  id: string;
+  status: string;
+  subject: string;
+  openedAt: string;
+  acknowledgedAt: string | null;
+  openReason: string;
+}
+
+/** `vigia incidents`: the open ones (or `--all`), newest first. */
+export async function incidentsCommand(options: { profile?: string; json?: boolean; all?: boolean; limit: number }): Promise<number> {
+  const filter = options.all ? '' : ', filter: { status: open }';
+  const { incidents } = await (await client(options.profile)).call<{ incidents: { nodes: IncidentRow[] } }>(
+    `query($n: Int!) { incidents(first: $n${filter}) { nodes { id status subject openedAt acknowledgedAt openReason } } }`, { n: options.limit });
+  if (options.json) return say(JSON.stringify(incidents.nodes, null, 2)), EXIT.ok;
+  if (!incidents.nodes.length) return say(options.all ? 'No incidents.' : 'No open incidents.'), EXIT.ok;
+  say(table(['ID', 'STATUS', 'OPENED', 'ACK', 'SUBJECT', 'REASON'], incidents.nodes.map((i) => [
+    i.id, paint(i.status === 'open' ? 'red' : 'green', i.status), i.openedAt.slice(0, 19).replace('T', ' '), i.acknowledgedAt ? 'yes' : '-', i.subject, i.openReason.slice(0, 60),
+  ])));
+  return EXIT.ok;
+}
+
+export async function ackCommand(options: { profile?: string; id: string }): Promise<number> {
+  if (!UUID.test(options.id)) throw new CliError(`${options.id} is not an incident id (see vigia incidents)`, EXIT.usage);
+  const { acknowledgeIncident } = await (await client(options.profile)).call<{ acknowledgeIncident: { subject: string; acknowledgedBy: string | null } }>(
+    'mutation($id: ID!) { acknowledgeIncident(id: $id) { subject acknowledgedBy } }', { id: options.id });
+  say(`acknowledged: ${acknowledgeIncident.subject}${acknowledgeIncident.acknowledgedBy ? ` (by ${acknowledgeIncident.acknowledgedBy})` : ''}`);
+  return EXIT.ok;
+}
+
+interface StepPreview {
+  name: string;
+  type: string;
+  actions: { kind: string; target: string; command: string }[];
+}
+
+/** `vigia runbook run NAME`: `--dry-run` shows exactly what each step would run; `--yes` (or a typed yes) starts it. */
+export async function runbookRunCommand(options: { profile?: string; name: string; dryRun?: boolean; yes?: boolean; json?: boolean }): Promise<number> {
+  const api = await client(options.profile);
+  const { runbooks } = await api.call<{ runbooks: { nodes: { id: string; name: string }[] } }>('{ runbooks(first: 200) { nodes { id name } } }');
+  const runbook = runbooks.nodes.find((r) => r.name === options.name);
+  if (!runbook) throw new CliError(`no runbook named ${options.name} (there are: ${runbooks.nodes.map((r) => r.name).join(', ') || 'none'})`, EXIT.usage);
+  const { dryRunRunbook } = await api.call<{ dryRunRunbook: StepPreview[] }>(
+    'query($i: DryRunInput!) { dryRunRunbook(input: $i) { name type actions { kind target command } } }', { i: { runbookId: runbook.id } });
+  if (options.json && options.dryRun) return say(JSON.stringify(dryRunRunbook, null, 2)), EXIT.ok;
+  dryRunRunbook.forEach((step, i) => {
+    say(`${i + 1}. ${step.name} (${step.type})`);
+    for (const a of step.actions) say(`     ${a.kind} ${a.target}: ${a.command}`);
+  });
+  if (options.dryRun) return EXIT.ok;
+  if (!options.yes) {
+    if (!process.stdin.isTTY) throw new CliError('running a runbook needs --yes when there is no terminal to confirm on (or --dry-run)', EXIT.declined);
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    const answer = await rl.question(`Run ${options.name} now? Type "yes": `);
+    rl.close();
+    if (answer.trim() !== 'yes') throw new CliError('not started', EXIT.declined);
+  }
+  const { startRun } = await api.call<{ startRun: { id: string; status: string } }>('mutation($i: StartRunInput!) { startRun(input: $i) { id status } }', { i: { runbookId: runbook.id } }, false);
+  say(`run ${startRun.id}: ${startRun.status}`);
+  return EXIT.ok;
+}
+
+interface Figures {
+  percent: number | null;
+  downtimeMs: number;
+  unobservedMs: number;
+  failures: number;
+  mttrMs: number | null;
+}
+
+/** `vigia report customer NAME --month YYYY-MM`: the customer's availability, downtime and SLA for the month. */
+export async function customerReportCommand(options: { profile?: string; name: string; month: string; json?: boolean }): Promise<number> {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(options.month)) throw new CliError('--month must be YYYY-MM', EXIT.usage);
+  const api = await client(options.profile);
+  const { customers } = await api.call<{ customers: { nodes: { id: string; name: string }[] } }>('query($s: String!) { customers(first: 50, filter: { search: $s }) { nodes { id name } } }', { s: options.name });
+  const customer = customers.nodes.find((c) => c.name === options.name);
+  if (!customer) throw new CliError(`no customer named ${options.name}`, EXIT.usage);
+  const { availabilityReport: r } = await api.call<{ availabilityReport: { subjectName: string; timeZone: string; totals: Figures; sla: { targetPercent: number; remainingMs: number; breached: boolean } | null } }>(
+    `query($i: AvailabilityReportInput!) { availabilityReport(input: $i) { subjectName timeZone totals { percent downtimeMs unobservedMs failures mttrMs } sla { targetPercent remainingMs breached } } }`,
+    { i: { subject: { kind: 'customer', id: customer.id }, period: options.month } });
+  if (options.json) return say(JSON.stringify(r, null, 2)), EXIT.ok;
+  const minutes = (ms: number | null) => (ms === null ? '-' : `${(ms / 60_000).toFixed(1)} min`);
+  say(`${r.subjectName}, ${options.month} (${r.timeZone})`);
+  say(table(['AVAILABILITY', 'DOWNTIME', 'NOT SEEN', 'OUTAGES', 'MTTR', 'SLA'], [[
+    r.totals.percent === null ? 'n/a' : `${r.totals.percent.toFixed(3)} %`, minutes(r.totals.downtimeMs), minutes(r.totals.unobservedMs), String(r.totals.failures), minutes(r.totals.mttrMs),
+    r.sla ? paint(r.sla.breached ? 'red' : 'green', `${r.sla.targetPercent} % ${r.sla.breached ? 'breached' : 'met'}`) : 'no target',
+  ]]));
+  return EXIT.ok;
+}

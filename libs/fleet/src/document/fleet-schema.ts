@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import { HOST_NAME, metaOf } from '#lib/common';
+import { PROBE_KINDS } from '#lib/probes';
+
+/**
+ * The fleet file's schema, defined once: validation (`readFleet`), the in-memory model (`FleetDocument`, its output
+ * type) and docs/fleet.schema.json (generated from it, `fleetJsonSchema()`) all come from here. Objects are named,
+ * never identified by database ids. A probe kind's config is the probes registry's own shape (libs/probes).
+ */
+
+const PRINTABLE = /^[^\p{Cc}]+$/u;
+const name = (max = 100) => z.string({ error: 'must be a name' }).min(1, { error: 'must not be empty' }).max(max, { error: `must be at most ${max} characters` }).regex(PRINTABLE, { error: 'must not contain control characters' });
+const hostName = z.string({ error: 'must be a host name' }).regex(HOST_NAME, { error: 'must be a host name (letters, digits, dashes, dots)' }).regex(/^[^A-Z]*$/, { error: 'must be lower case (host names are stored in lower case)' });
+const optionalText = (max: number) => z.string({ error: 'must be a string' }).max(max, { error: `must be at most ${max} characters` }).nullable().default(null);
+
+/** `30s`, `1m`, `500ms`, `2h`: how a file writes a duration. */
+export const DURATION = /^(\d+)(ms|s|m|h)$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+export function durationMs(text: string): number {
+  const [, amount, unit] = DURATION.exec(text)!;
+  return Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
+}
+/** The shortest exact way to write `ms`. */
+export function durationText(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+const duration = z.string({ error: 'must be a duration such as 30s, 1m or 500ms' }).regex(DURATION, { error: 'must be a duration such as 30s, 1m or 500ms' });
+
+/** A secret is never written in the file: the environment variable or the secrets file that holds it. */
+export const secretRefSchema = z.union([
+  z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be an environment variable name' }) }),
+  z.strictObject({ file: z.string().min(1), key: z.string().min(1) }),
+]).meta({ description: 'A secret by reference: { env: NAME } or { file: path, key: name } (a JSON or YAML secrets file)' });
+export type SecretRef = z.infer<typeof secretRefSchema>;
+
+export const siteSchema = z.strictObject({
+  name: name(),
+  location: optionalText(200),
+});
+
+export const hostSchema = z.strictObject({
+  name: hostName,
+  site: name().nullable().default(null).meta({ description: 'Name of a site of this file' }),
+  kind: z.enum(['physical', 'vm', 'hypervisor'], { error: 'must be physical, vm or hypervisor' }).default('physical'),
+  addresses: z.array(z.ipv4({ error: 'must be an IPv4 or IPv6 address' }).or(z.ipv6({ error: 'must be an IPv4 or IPv6 address' })), { error: 'must be a list of addresses' })
+    .min(1, { error: 'must hold at least one address' }).max(16, { error: 'must hold at most 16 addresses' }),
+  tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9_.:=-]{0,62}$/, { error: 'each tag must be 1-63 lower-case letters, digits or _.:=-' })).max(32).default([]),
+  ssh: z.strictObject({
+    user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, { error: 'must be a Unix user name' }).default('root'),
+    port: z.int({ error: 'must be a port from 1 to 65535' }).min(1, { error: 'must be a port from 1 to 65535' }).max(65535, { error: 'must be a port from 1 to 65535' }).default(22),
+    hostKey: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, { error: 'must be an OpenSSH SHA256 fingerprint (SHA256:…)' }).nullable().default(null)
+      .meta({ description: 'Pinned host key: a host presenting another key is refused' }),
+    credential: name().nullable().default(null).meta({ description: 'Name of an SSH credential of the tenant (created in the dashboard: its private key never travels in a file)' }),
+    jumpHost: hostName.nullable().default(null).meta({ description: 'Name of a host of this file runbooks reach this one through (ssh -J)' }),
+  }).prefault({}),
+});
+
+export const customerSchema = z.strictObject({
+  name: name(),
+  email: z.email({ error: 'must be an e-mail address' }).max(254).nullable().default(null),
+  externalRef: optionalText(100),
+  language: z.enum(['en', 'es', 'pt', 'de', 'fr'], { error: 'must be one of en, es, pt, de, fr' }).nullable().default(null),
+  monthlyReports: z.boolean({ error: 'must be true or false' }).default(false),
+  sla: z.strictObject({
+    target: z.number({ error: 'must be a percentage such as 99.9' }).meta({ description: 'Promised availability in percent (above 0, at most 100, up to four decimals)' }),
+    degradedCountsAsDown: z.boolean({ error: 'must be true or false' }).default(false),
+    suspectCountsAsDown: z.boolean({ error: 'must be true or false' }).default(false),
+    unobserved: z.enum(['exclude', 'up', 'down'], { error: 'must be exclude, up or down' }).default('exclude'),
+    customerCombination: z.enum(['any-down', 'weighted'], { error: 'must be any-down or weighted' }).default('any-down'),
+  }).nullable().optional()
+    .meta({ description: 'The customer\'s SLA target and how its time is counted (reports\' accounting policy); null: none; omitted: left as it is (not managed by the file)' }),
+});
+
+export const serviceSchema = z.strictObject({
+  name: name(),
+  host: hostName.meta({ description: 'Name of the host of this file that offers the service' }),
+  type: z.enum(['web', 'mail', 'mysql', 'dns', 'other'], { error: 'must be one of web, mail, mysql, dns, other' }),
+  port: z.int({ error: 'must be a port from 1 to 65535' }).min(1, { error: 'must be a port from 1 to 65535' }).max(65535, { error: 'must be a port from 1 to 65535' }).nullable().default(null),
+  customerFacingName: name(120).nullable().default(null).meta({ description: 'What a customer sees instead of the internal name' }),
+  customers: z.array(name(), { error: 'must be a list of customer names' }).default([]).meta({ description: 'Names of customers of this file the service serves' }),
+});
+
+/** A probe kind's settings as the file writes them: its registry shape, a secret field by reference only. */
+function probeConfigSchema(shape: Record<string, z.ZodType>): z.ZodType {
+  const fields = Object.fromEntries(Object.entries(shape).map(([key, field]) => [key, metaOf(field).secret ? (field.isOptional() ? secretRefSchema.optional() : secretRefSchema) : field]));
+  return z.strictObject(fields);
+}
+
+const monitorBase = {
+  name: name(),
+  host: hostName.meta({ description: 'Name of the host of this file the monitor belongs to' }),
+  service: name().nullable().default(null).meta({ description: 'Name of a service of the same host; omitted for a host-level check' }),
+  interval: duration.default('60s'),
+  timeout: duration.default('10s'),
+  enabled: z.boolean({ error: 'must be true or false' }).default(true),
+  severity: z.enum(['critical', 'warning', 'info'], { error: 'must be critical, warning or info' }).default('critical'),
+  vantages: z.strictObject({
+    from: z.array(z.string({ error: 'must be a vantage name' }).regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'must be a vantage name (1-64 letters, digits, dots, dashes or underscores)' }), { error: 'must be a list of vantage names' })
+      .min(1, { error: 'must name at least one vantage (or leave it out for every platform vantage)' }).nullable().default(null)
+      .meta({ description: 'Names of the vantages that probe it (the platform\'s and the tenant\'s own); omitted: every platform vantage' }),
+    quorum: z.int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).nullable().default(null).meta({ description: 'How many must agree on down; omitted: a majority' }),
+    count: z.int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).nullable().default(null).meta({ description: 'k of them, chosen per monitor among the healthy ones; omitted: all' }),
+  }).nullable().optional()
+    .meta({ description: 'Which vantages probe the monitor and the quorum (setMonitorVantages); null: the tenant\'s default; omitted: left as it is' }),
+};
+
+/** One object per probe kind of the registry (`type` tells which config applies). */
+export const monitorSchemas = PROBE_KINDS.map((kind) =>
+  z.strictObject({ ...monitorBase, type: z.literal(kind.type), config: probeConfigSchema(kind.config).meta({ description: kind.description }) }));
+
+/** For the JSON Schema only: readFleet checks a monitor's config itself, to report every problem with its line. */
+export const monitorSchema = z.discriminatedUnion('type', monitorSchemas as unknown as [typeof monitorSchemas[number]]);
+
+/** `2026-12-01T02:00` (wall-clock time in the window's timeZone) or `2026-12-01T01:00Z` / `…+01:00` (an instant). */
+export const WINDOW_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?$/;
+const windowTime = z.string({ error: 'must be a date and time such as 2026-12-01T02:00' }).regex(WINDOW_TIME, { error: 'must be a date and time such as 2026-12-01T02:00 (in timeZone) or 2026-12-01T01:00Z' });
+
+/**
+ * Planned downtime (detection's maintenance windows): incidents inside it are planned (no alerts, no runbooks, out
+ * of the SLA). One-off, or repeating by an RRULE in a zone; the same rules as `createMaintenanceWindow`.
+ */
+export const maintenanceSchema = z.strictObject({
+  name: name(200),
+  from: windowTime.meta({ description: 'Start of the (first) occurrence: wall-clock time in timeZone, or an instant with Z or an offset' }),
+  until: windowTime.meta({ description: 'End of the (first) occurrence: every occurrence lasts as long' }),
+  timeZone: z.string({ error: 'must be a time zone name such as Europe/Madrid' }).max(64, { error: 'must be at most 64 characters' }).nullable().default(null)
+    .meta({ description: 'The IANA zone from/until are in and the window repeats in (required to repeat)' }),
+  recurrence: z.string({ error: 'must be an RRULE such as FREQ=WEEKLY;BYDAY=TU' }).max(500, { error: 'must be at most 500 characters' }).nullable().default(null)
+    .meta({ description: 'How it repeats, an RRULE body (FREQ=WEEKLY;BYDAY=TU), at most daily; omitted: once' }),
+  hosts: z.array(hostName, { error: 'must be a list of host names' }).max(1000).default([]).meta({ description: 'Names of hosts of this file' }),
+  services: z.array(z.string({ error: 'must be host/service' }).regex(/^[^/\s]+\/[^/]+$/, { error: 'must be host/service (a service is named on its host)' }), { error: 'must be a list of host/service names' }).max(1000).default([])
+    .meta({ description: 'Services of this file, as host/service' }),
+  monitors: z.array(name(), { error: 'must be a list of monitor names' }).max(1000).default([]).meta({ description: 'Names of monitors of this file' }),
+});
+
+/**
+ * A runbook (libs/runbooks' document, docs/runbooks.md): its source inline, or a file beside the fleet file that the
+ * CLI reads and sends inline. Its `name` is the one its source gives it.
+ */
+export const runbookSchema = z.strictObject({
+  name: name(),
+  source: z.string({ error: 'must be the runbook document (YAML or JSON) as text' }).min(1, { error: 'must not be empty' }).max(65_536, { error: 'must be at most 64 KiB' }).optional()
+    .meta({ description: 'The runbook document, inline (a YAML block: source: |)' }),
+  file: z.string({ error: 'must be a path' }).min(1, { error: 'must not be empty' }).max(500).optional()
+    .meta({ description: 'A file beside the fleet file holding the runbook document (the CLI reads it and sends its text)' }),
+});
+
+const section = <T extends z.ZodType>(item: T) => z.array(item, { error: 'must be a list' }).default([]);
+
+export const FLEET_SECTIONS = ['sites', 'hosts', 'customers', 'services', 'monitors', 'maintenance', 'runbooks'] as const;
+export type FleetSection = (typeof FLEET_SECTIONS)[number];
+
+export const fleetFileSchema = z.strictObject({
+  version: z.literal(1, { error: 'must be 1' }).default(1),
+  defaults: z.strictObject(Object.fromEntries(FLEET_SECTIONS.map((s) => [s, z.record(z.string(), z.unknown()).optional()]))).optional()
+    .meta({ description: 'Values every item of a section gets unless it sets them itself (merged deeply: a monitor sets config.url, the defaults config.expectedStatus)' }),
+  sites: section(siteSchema),
+  hosts: section(hostSchema),
+  customers: section(customerSchema),
+  services: section(serviceSchema),
+  monitors: section(monitorSchema),
+  maintenance: section(maintenanceSchema),
+  runbooks: section(runbookSchema),
+}).meta({ title: 'Vigia fleet file', description: 'A tenant\'s fleet as code: see docs/fleet.md' });
+
+/** docs/fleet.schema.json: what editors validate the file against. */
+export function fleetJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(fleetFileSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+}

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { formatProblem } from './fleet-source.js';
+import { readFleet } from './read-fleet.js';
+import { writeFleet } from './write-fleet.js';
+
+const GOOD = `version: 1
+defaults:
+  monitors: { interval: 30s, timeout: 5s }
+sites:
+  - name: mad1
+hosts:
+  - name: web-1
+    site: mad1
+    addresses: [192.0.2.10]
+    ssh: { hostKey: "SHA256:${'A'.repeat(43)}" }
+  - name: db-1
+    addresses: [192.0.2.11]
+    ssh: { jumpHost: web-1 }
+customers:
+  - { name: Acme, email: ops@acme.example }
+services:
+  - { name: www, host: web-1, type: web, port: 443, customerFacingName: Shop, customers: [Acme] }
+x-templates:
+  http: &http { type: http, host: web-1, service: www }
+monitors:
+  - { <<: *http, name: web-1-home, config: { url: "https://192.0.2.10/" } }
+  - { <<: *http, name: web-1-api, config: { url: "https://192.0.2.10/api", headers: { Authorization: { env: API_TOKEN } } } }
+  - { name: db-1-mysql, host: db-1, type: mysql, config: { host: 192.0.2.11, user: vigia, password: { env: DB_PASSWORD } } }
+`;
+
+describe('readFleet', () => {
+  it('reads a fleet with defaults, merge keys and secret references; writing it back reads the same', () => {
+    const text = GOOD.replace(/x-templates:\n.*\n/, '');
+    const withAnchor = text.replace('monitors:\n', 'monitors:\n  - &http_proto { name: proto, host: web-1, service: www, type: http, config: { url: "https://192.0.2.10/p", expectedStatus: [200] } }\n')
+      .replaceAll('<<: *http,', '<<: *http_proto,');
+    const read = readFleet('fleet.yaml', withAnchor);
+    expect(read.problems.map(formatProblem)).toEqual([]);
+    const doc = read.document!;
+    expect(doc.monitors.map((m) => [m.name, m.interval, m.service])).toEqual([['proto', '30s', 'www'], ['web-1-home', '30s', 'www'], ['web-1-api', '30s', 'www'], ['db-1-mysql', '30s', null]]);
+    expect(doc.monitors[2]!.config).toEqual({ url: 'https://192.0.2.10/api', headers: { Authorization: { env: 'API_TOKEN' } } });
+    expect(doc.hosts[1]!.ssh).toEqual({ user: 'root', port: 22, hostKey: null, credential: null, jumpHost: 'web-1' });
+    const again = readFleet('export.yaml', writeFleet(doc));
+    expect(again.problems).toEqual([]);
+    expect(again.document).toEqual(doc);
+  });
+
+  it('reports every problem at once, each with file:line:column and the field in words', () => {
+    const bad = `version: 1
+sites:
+  - name: mad1
+  - name: mad1
+hosts:
+  - name: web-1
+    site: bcn
+    addresses: [192.0.2.10]
+    colour: blue
+  - name: a
+    addresses: [192.0.2.1]
+    ssh: { jumpHost: b }
+  - name: b
+    addresses: [192.0.2.2]
+    ssh: { jumpHost: a }
+  - name: c
+    site: 3f1c2d9e-1111-4222-8333-444455556666
+    addresses: [192.0.2.3]
+services:
+  - { name: www, host: web-9, type: web, customers: [Nobody] }
+monitors:
+  - name: m1
+    host: web-1
+    type: mysql
+    config: { host: 192.0.2.10, user: u, password: hunter2 }
+  - name: m2
+    host: web-1
+    service: mail
+    type: http
+    config: { url: "ftp://x" }
+    interval: 5 minutes
+`;
+    const read = readFleet('bad.yaml', bad);
+    expect(read.document).toBeNull();
+    const lines = read.problems.map(formatProblem);
+    // Schema problems come first; the file is not checked across objects until each object is right.
+    expect(lines).toEqual([
+      'bad.yaml:9:5: host web-1, colour: is not a field here',
+      'bad.yaml:25:52: monitor m1, config.password: is a secret written in the file: refer to it as { env: NAME } or { file: path, key: name }',
+      'bad.yaml:30:20: monitor m2, config.url: must be an http:// or https:// URL',
+      'bad.yaml:31:15: monitor m2, interval: must be a duration such as 30s, 1m or 500ms',
+    ]);
+    const crossed = readFleet('bad.yaml', bad.replace('    colour: blue\n', '').replace('password: hunter2', 'password: { env: P }').replace('ftp://x', 'http://x').replace('5 minutes', '5m'));
+    expect(crossed.problems.map(formatProblem)).toEqual([
+      'bad.yaml:4:11: site mad1, name: mad1 is defined twice (first as item 1 of sites)',
+      'bad.yaml:7:11: host web-1, site: site bcn is not defined in this file',
+      'bad.yaml:11:22: host a, ssh.jumpHost: jump hosts form a cycle: a → b → a',
+      'bad.yaml:16:11: host c, site: is a database id: a fleet file names its objects (ids belong to one tenant\'s database and do not travel)',
+      'bad.yaml:19:24: service web-9/www, host: host web-9 is not defined in this file',
+      'bad.yaml:19:54: service web-9/www, customers[0]: customer Nobody is not defined in this file',
+      'bad.yaml:27:14: monitor m2, service: service mail is not defined on host web-1 in this file',
+    ]);
+  });
+
+  it('reports YAML syntax errors and unknown sections with their place', () => {
+    expect(readFleet('s.yaml', 'hosts:\n  - name: [a\n').problems.map(formatProblem)[0]).toMatch(/^s\.yaml:3:\d+: YAML: /);
+    expect(readFleet('s.yaml', 'hostz: []\n').problems.map(formatProblem)).toEqual(['s.yaml:1:1: hostz: is not a section of a fleet file (version, defaults, sites, hosts, customers, services, monitors, maintenance, runbooks)']);
+  });
+});
+
+describe('readFleet: maintenance windows', () => {
+  const file = `hosts:
+  - { name: web-1, addresses: [192.0.2.10] }
+defaults:
+  maintenance: { timeZone: Europe/Madrid }
+maintenance:
+  - { name: weekly, from: 2026-03-24T02:30, until: 2026-03-24T04:00, recurrence: "RRULE:FREQ=WEEKLY;BYDAY=TU", hosts: [web-1] }
+  - { name: once, from: 2026-12-10T21:00, until: "2026-12-10T23:00+01:00", hosts: [web-1] }
+`;
+
+  it('holds a repeating window in its zone and a one-off in UTC (as the API stores them), and writes it back the same', () => {
+    const read = readFleet('m.yaml', file);
+    expect(read.problems).toEqual([]);
+    expect(read.document!.maintenance).toEqual([
+      { name: 'weekly', from: '2026-03-24T02:30', until: '2026-03-24T04:00', timeZone: 'Europe/Madrid', recurrence: 'FREQ=WEEKLY;BYDAY=TU', hosts: ['web-1'], services: [], monitors: [] },
+      { name: 'once', from: '2026-12-10T20:00Z', until: '2026-12-10T22:00Z', timeZone: null, recurrence: null, hosts: ['web-1'], services: [], monitors: [] },
+    ]);
+    expect(readFleet('again.yaml', writeFleet(read.document!)).document).toEqual(read.document);
+  });
+
+  it('a local time needs a zone; names of this file only', () => {
+    const read = readFleet('m.yaml', file.replace('defaults:\n  maintenance: { timeZone: Europe/Madrid }\n', ''));
+    expect(read.problems.map(formatProblem)).toEqual([
+      'm.yaml:4:27: maintenance window weekly, from: has no UTC offset: give the window a timeZone, or write the time as an instant (2026-12-01T01:00Z)',
+      'm.yaml:4:52: maintenance window weekly, until: has no UTC offset: give the window a timeZone, or write the time as an instant (2026-12-01T01:00Z)',
+      'm.yaml:5:25: maintenance window once, from: has no UTC offset: give the window a timeZone, or write the time as an instant (2026-12-01T01:00Z)',
+    ]);
+    expect(readFleet('m.yaml', file.replace('hosts: [web-1] }\n  - { name: once', 'hosts: [web-9], services: [web-1/www] }\n  - { name: once')).problems.map(formatProblem)).toEqual([
+      'm.yaml:6:120: maintenance window weekly, hosts[0]: host web-9 is not defined in this file',
+      'm.yaml:6:139: maintenance window weekly, services[0]: service web-1/www is not defined in this file',
+    ]);
+  });
+});

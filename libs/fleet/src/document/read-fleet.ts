@@ -1,0 +1,173 @@
+import type { z } from 'zod';
+import { PROBE_TYPES } from '#lib/probes';
+import { checkFleet } from './fleet-checks.js';
+import { emptyFleet, type FleetDocument, type FleetMaintenance, type FleetProblem, type FleetRunbook, fleetKey, fleetLabel } from './fleet-document.js';
+import { customerSchema, durationMs, FLEET_SECTIONS, type FleetSection, hostSchema, maintenanceSchema, monitorSchemas, runbookSchema, serviceSchema, siteSchema } from './fleet-schema.js';
+import { readWindow } from './fleet-maintenance.js';
+import { INLINE_SECRET, isSecretRef, secretSlots } from './fleet-secrets.js';
+import { FleetSource, type LocatedProblem, type ProblemPlacer } from './fleet-source.js';
+
+export interface ReadFleet {
+  /** Null when anything is wrong: a fleet is used whole or not at all. */
+  document: FleetDocument | null;
+  problems: LocatedProblem[];
+  source: ProblemPlacer;
+}
+
+const ITEM_SCHEMAS: Record<Exclude<FleetSection, 'monitors'>, z.ZodType> = { sites: siteSchema, hosts: hostSchema, customers: customerSchema, services: serviceSchema, maintenance: maintenanceSchema, runbooks: runbookSchema };
+const TOP_KEYS = new Set<string>(['version', 'defaults', ...FLEET_SECTIONS]);
+/** Stands in for a credential header given by reference while the headers field's own rule is checked. */
+const REF_PLACEHOLDER = '<secret reference>';
+
+/** Reads a fleet file: every problem at once (syntax, schema, references), each with its line and column. */
+export function readFleet(file: string, text: string): ReadFleet {
+  const source = new FleetSource(file, text);
+  const syntax = source.syntaxProblems();
+  if (syntax.length) return { document: null, problems: syntax, source };
+  return readFleetData(source.toJS() ?? {}, source);
+}
+
+/**
+ * Reads a fleet already parsed (JSON data, or YAML through `readFleet`); `source` places the problems (a
+ * `DataSource` gives them by path only, for the client that holds the text).
+ */
+export function readFleetData(raw: unknown, source: ProblemPlacer): ReadFleet {
+  const fail = (problems: LocatedProblem[]): ReadFleet => ({ document: null, problems, source });
+  if (!isPlainObject(raw)) return fail([source.place({ path: [], message: 'the file must be a mapping of sections (sites:, hosts:, …)' }, '')]);
+
+  const problems: LocatedProblem[] = [];
+  for (const key of Object.keys(raw)) {
+    if (!TOP_KEYS.has(key)) problems.push(source.place({ path: [], message: `is not a section of a fleet file (${[...TOP_KEYS].join(', ')})` }, key, key));
+  }
+  if (raw.version !== undefined && raw.version !== 1) problems.push(source.place({ path: ['version'], message: 'must be 1' }, 'version'));
+  const defaults = readDefaults(raw.defaults, source, problems);
+
+  const doc: FleetDocument = emptyFleet();
+  for (const section of FLEET_SECTIONS) {
+    const items = raw[section] ?? [];
+    if (!Array.isArray(items)) {
+      problems.push(source.place({ path: [section], message: 'must be a list' }, section));
+      continue;
+    }
+    items.forEach((item, i) => {
+      const merged = isPlainObject(item) ? deepMerge(defaults[section] ?? {}, item) : item;
+      const parsed = readItem(section, merged, i, source, problems);
+      if (parsed) (doc[section] as unknown[]).push(parsed);
+    });
+  }
+  if (problems.length) return fail(byPlace(problems));
+  const crossed = checkFleet(doc).map((p) => source.place(p, fieldWords(doc, p)));
+  return crossed.length ? fail(byPlace(crossed)) : { document: doc, problems: [], source };
+}
+
+/** In the order of the file, as an editor lists them. */
+function byPlace(problems: LocatedProblem[]): LocatedProblem[] {
+  return [...problems].sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/** The field in words for a problem of a read document: `monitor web-1-http, config.url`. */
+export function fieldWords(doc: FleetDocument, problem: FleetProblem): string {
+  const [section, index, ...rest] = problem.path;
+  const item = typeof index === 'number' ? doc[section as FleetSection]?.[index] : undefined;
+  const label = item ? fleetLabel(section as FleetSection, fleetKey(section as FleetSection, item)) : String(section);
+  return rest.length ? `${label}, ${dotted(rest)}` : label;
+}
+
+function readDefaults(value: unknown, source: ProblemPlacer, problems: LocatedProblem[]): Partial<Record<FleetSection, Record<string, unknown>>> {
+  if (value === undefined || value === null) return {};
+  if (!isPlainObject(value)) {
+    problems.push(source.place({ path: ['defaults'], message: 'must be a mapping of section names to default values' }, 'defaults'));
+    return {};
+  }
+  const defaults: Partial<Record<FleetSection, Record<string, unknown>>> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (!(FLEET_SECTIONS as readonly string[]).includes(key)) problems.push(source.place({ path: ['defaults'], message: `is not a section (${FLEET_SECTIONS.join(', ')})` }, `defaults.${key}`, key));
+    else if (!isPlainObject(v)) problems.push(source.place({ path: ['defaults', key], message: 'must be a mapping of field names to values' }, `defaults.${key}`));
+    else defaults[key as FleetSection] = v;
+  }
+  return defaults;
+}
+
+function readItem(section: FleetSection, item: unknown, i: number, source: ProblemPlacer, problems: LocatedProblem[]): unknown {
+  const name = isPlainObject(item) && typeof item.name === 'string' ? item.name : undefined;
+  const label = name !== undefined ? fleetLabel(section, section === 'services' && isPlainObject(item) && typeof item.host === 'string' ? `${item.host}/${name}` : name) : `${section} item ${i + 1}`;
+  const report = (rest: (string | number)[], message: string, key?: string) => {
+    const field = [...rest, ...(key !== undefined ? [key] : [])];
+    problems.push(source.place({ path: [section, i, ...rest], message }, field.length ? `${label}, ${dotted(field)}` : label, key));
+  };
+  if (!isPlainObject(item)) return void report([], 'must be a mapping of fields');
+  if (section === 'maintenance') {
+    const parsed = parseWith(maintenanceSchema, item, report) as FleetMaintenance | undefined;
+    if (!parsed) return undefined;
+    const read = readWindow(parsed);
+    for (const p of read.problems) report([p.field], p.message);
+    return read.window;
+  }
+  if (section === 'runbooks') {
+    const parsed = parseWith(runbookSchema, item, report) as FleetRunbook | undefined;
+    if (parsed && (parsed.source === undefined) === (parsed.file === undefined)) return void report([], 'give the runbook either its source (inline) or a file beside the fleet file, one of them');
+    return parsed;
+  }
+  if (section !== 'monitors') return parseWith(ITEM_SCHEMAS[section], item, report);
+
+  if (typeof item.type !== 'string' || !PROBE_TYPES.includes(item.type as never)) {
+    return void report(['type'], item.type === undefined ? 'is required' : `must be one of ${PROBE_TYPES.join(', ')}`);
+  }
+  const schema = monitorSchemas[PROBE_TYPES.indexOf(item.type as never)]!;
+  const config = isPlainObject(item.config) ? structuredClone(item.config) : item.config;
+  const refs: { path: string[]; ref: unknown }[] = [];
+  const before = problems.length;
+  if (isPlainObject(config)) {
+    for (const slot of secretSlots(item.type, config)) {
+      if (isSecretRef(slot.value)) {
+        refs.push({ path: slot.path, ref: slot.value });
+        // A credential header's field checks strings; the reference stands in for one while it is checked.
+        if (slot.path.length > 1) (config[slot.path[0]!] as Record<string, unknown>)[slot.path[1]!] = REF_PLACEHOLDER;
+      } else if (typeof slot.value === 'string' && slot.value !== '') {
+        report(['config', ...slot.path], INLINE_SECRET);
+      }
+    }
+  }
+  const inlineAt = problems.slice(before).map((p) => p.field);
+  const parsed = parseWith(schema, { ...item, config }, (rest, message, key) => {
+    const field = `${label}, ${dotted([...rest, ...(key !== undefined ? [key] : [])])}`;
+    if (!inlineAt.includes(field)) report(rest, message, key);
+  }) as { interval: string; timeout: string; config: Record<string, unknown> } | undefined;
+  if (!parsed) return undefined;
+  for (const { path, ref } of refs) {
+    if (path.length > 1) (parsed.config[path[0]!] as Record<string, unknown>)[path[1]!] = ref;
+  }
+  if (durationMs(parsed.interval) < 1000) return void report(['interval'], 'must be at least 1s');
+  if (durationMs(parsed.timeout) >= durationMs(parsed.interval)) return void report(['timeout'], 'must be shorter than the interval');
+  return problems.length > before ? undefined : parsed;
+}
+
+function parseWith(schema: z.ZodType, item: unknown, report: (rest: (string | number)[], message: string, key?: string) => void): unknown {
+  const result = schema.safeParse(item, { reportInput: true });
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    if (issue.code === 'unrecognized_keys') for (const key of issue.keys) report(path, 'is not a field here', key);
+    else report(path, issue.input === undefined ? 'is required' : issue.message);
+  }
+  return undefined;
+}
+
+/** `config.headers.Authorization`, `customers[2]`. */
+function dotted(path: (string | number)[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `defaults` under `item`: mappings merged key by key, anything else (lists included) taken from the item. */
+export function deepMerge(base: Record<string, unknown>, item: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(item)) {
+    const under = out[key];
+    out[key] = isPlainObject(under) && isPlainObject(value) ? deepMerge(under, value) : value;
+  }
+  return out;
+}

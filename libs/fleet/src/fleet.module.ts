@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MaintenanceFleetModule } from '#lib/detection';
+import { InventoryModule } from '#lib/inventory';
+import { SlaFleetModule } from '#lib/reports';
+import { RunbookFleetModule } from '#lib/runbooks';
+import { VantageFleetModule } from '#lib/vantages';
+import { FLEET_ENTITIES } from './fleet-applied.entity.js';
+import { FleetService } from './fleet.service.js';
+import { FleetResolver } from './graphql/fleet.resolver.js';
+
+/** Fleet as code on the API: plan, apply, export (the CLI's `vigia plan|apply|export`). */
+@Module({
+  imports: [TypeOrmModule.forFeature(FLEET_ENTITIES), InventoryModule, MaintenanceFleetModule, SlaFleetModule, VantageFleetModule, RunbookFleetModule],
+  providers: [FleetService, FleetResolver],
+})
+export class FleetModule {}

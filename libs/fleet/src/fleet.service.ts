@@ -1,0 +1,313 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { CLOCK, type Clock } from '#lib/common';
+import { type FleetWindow, MaintenanceFleetPort } from '#lib/detection';
+import { InventoryFleetPort, type InventoryKind } from '#lib/inventory';
+import { SlaFleetPort } from '#lib/reports';
+import { RunbookFleetPort } from '#lib/runbooks';
+import { VantageFleetPort } from '#lib/vantages';
+import { TransactionRunner } from '#lib/persistence';
+import { type Principal, Role, roleAtLeast } from '#lib/tenancy';
+import { inventoryRows, type IdOf } from './apply/inventory-rows.js';
+import { type FleetCustomer, type FleetDocument, type FleetHost, type FleetMaintenance, type FleetMonitor, type FleetObject, type FleetRunbook, fleetKey } from './document/fleet-document.js';
+import { windowInstant } from './document/fleet-maintenance.js';
+import { FLEET_SECTIONS, type FleetSection } from './document/fleet-schema.js';
+import { isSecretRef, secretSlots } from './document/fleet-secrets.js';
+import type { LocatedProblem } from './document/fleet-source.js';
+import { fieldWords, readFleet, readFleetData, type ReadFleet } from './document/read-fleet.js';
+import { DataSource } from './document/fleet-source.js';
+import { FleetApplied } from './fleet-applied.entity.js';
+import { canonical, digestOf } from './plan/canonical.js';
+import { appliedKey, type CurrentFleet, currentFleet, dig, place } from './plan/current-fleet.js';
+import { type AppliedRecord, type FleetChange, type FleetPlan, planFleet } from './plan/plan-fleet.js';
+
+export interface FleetRequest {
+  /** The fleet file's text (YAML or JSON) and its name, for the positions of problems. */
+  text: string;
+  file: string;
+  prune: boolean;
+  dryRun: boolean;
+  /** The values of the file's secret references, by monitor and field path (`{ "db-1-mysql": { "password": "…" } }`). */
+  secrets?: Record<string, Record<string, string>>;
+}
+
+export interface FleetOutcome {
+  problems: LocatedProblem[];
+  plan: FleetPlan;
+  applied: boolean;
+}
+
+const NO_PLAN: FleetPlan = { changes: [], drift: [], unmanaged: 0 };
+/** Deletions run from the leaves up: a host's monitors before the host. */
+const DELETE_ORDER: InventoryKind[] = ['monitors', 'services', 'hosts', 'customers', 'sites'];
+/** The sections inventory owns (written through its port); the others go through their owners' ports. */
+const INVENTORY_SECTIONS: readonly InventoryKind[] = ['sites', 'hosts', 'customers', 'services', 'monitors'];
+/** A window problem's field (detection's words) in the file's words. */
+const WINDOW_FIELD = { startsAt: 'from', endsAt: 'until', recurrence: 'recurrence', timeZone: 'timeZone', hostIds: 'hosts', serviceIds: 'services', monitorIds: 'monitors' } as const;
+const SEALED = '<sealed>';
+
+/**
+ * Plan and apply of a fleet file, in ONE transaction under a per-tenant lock: read the inventory through its port,
+ * check the file against it (credentials, egress, probe configs: every problem with its line), plan, write, and
+ * remember the digest of every object applied. Any problem: nothing is written.
+ */
+@Injectable()
+export class FleetService {
+  constructor(
+    private readonly inventory: InventoryFleetPort,
+    private readonly maintenance: MaintenanceFleetPort,
+    private readonly sla: SlaFleetPort,
+    private readonly vantages: VantageFleetPort,
+    private readonly runbooks: RunbookFleetPort,
+    private readonly tx: TransactionRunner,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  run(principal: Principal, request: FleetRequest): Promise<FleetOutcome> {
+    const read = readRequest(request);
+    if (!read.document) return Promise.resolve({ problems: read.problems, plan: NO_PLAN, applied: false });
+    const doc = read.document;
+    return this.tx.run(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`fleet:${principal.tenantId}`]);
+      const { current, applied, vantageIds } = await this.state(manager, principal.tenantId);
+      const plan = planFleet(doc, current, applied, request.prune);
+      const problems = [...this.check(principal, read, current, plan, request), ...await this.checkVantages(principal, read, plan, vantageIds), ...await this.runbooksInUse(manager, principal.tenantId, read, current, plan)];
+      problems.sort((a, b) => a.line - b.line || a.column - b.column);
+      if (problems.length || request.dryRun) return { problems, plan: problems.length ? NO_PLAN : plan, applied: false };
+      await this.write(manager, principal, doc, current, plan, request.secrets ?? {}, vantageIds);
+      await this.remember(manager, principal, doc);
+      return { problems: [], plan, applied: true };
+    });
+  }
+
+  /** The tenant's fleet as a document (for `vigia export`): secrets as references, never values. */
+  async export(principal: Principal): Promise<FleetDocument> {
+    return this.tx.run(async (manager) => (await this.state(manager, principal.tenantId)).current.doc);
+  }
+
+  private async state(manager: EntityManager, tenantId: string): Promise<{ current: CurrentFleet; applied: Map<string, AppliedRecord>; vantageIds: Map<string, string> }> {
+    const [snapshot, windows, targets, assignments, usable, records] = await Promise.all([
+      this.inventory.snapshot(tenantId, manager), this.maintenance.windows(manager, tenantId), this.sla.targets(manager, tenantId),
+      this.vantages.assignmentsOf(manager, tenantId), this.vantages.usable(manager, tenantId), manager.find(FleetApplied, { where: { tenantId } }),
+    ]);
+    const runbooks = await this.runbooks.runbooks(manager, tenantId);
+    const vantageNames = new Map([...usable].map(([name, id]) => [id, name]));
+    const applied = new Map(records.map((r) => [appliedKey(r.kind as FleetSection, r.key), r]));
+    return { current: currentFleet(snapshot, new Map(records.map((r) => [appliedKey(r.kind as FleetSection, r.key), r.spec])), windows, targets, { assignments, names: vantageNames }, runbooks), applied, vantageIds: usable };
+  }
+
+  /** What only the server can check: the tenant's credentials, its egress policy, the probe kinds' own rules, secret values. */
+  private check(principal: Principal, read: ReadFleet, current: CurrentFleet, plan: FleetPlan, request: FleetRequest): LocatedProblem[] {
+    const { tenantId } = principal;
+    const doc = read.document!;
+    const problems: LocatedProblem[] = [];
+    const add = (path: (string | number)[], message: string) => problems.push(read.source.place({ path, message }, fieldWords(doc, { path, message })));
+    doc.hosts.forEach((host, i) => {
+      if (host.ssh.credential && !current.credentialIds.has(host.ssh.credential)) add(['hosts', i, 'ssh', 'credential'], `SSH credential ${host.ssh.credential} does not exist in this tenant (create it in the dashboard: its key never travels in a file)`);
+      host.addresses.forEach((address, j) => {
+        const refused = this.inventory.addressRefusal(tenantId, address);
+        if (refused) add(['hosts', i, 'addresses', j], refused);
+      });
+    });
+    const writing = new Set(plan.changes.filter((c) => c.kind === 'monitors' && (c.action === 'create' || c.action === 'update')).map((c) => c.key));
+    doc.monitors.forEach((monitor, i) => {
+      const problem = this.inventory.configProblem(tenantId, monitor.type, withSecrets(monitor, () => SEALED));
+      if (problem) add(['monitors', i, ...problem.field.split('.')], problem.message);
+      if (request.dryRun || !writing.has(monitor.name)) return;
+      for (const slot of secretSlots(monitor.type, monitor.config)) {
+        if (isSecretRef(slot.value) && request.secrets?.[monitor.name]?.[slot.path.join('.')] === undefined && !current.ids.monitors.has(monitor.name)) {
+          add(['monitors', i, 'config', ...slot.path], `the value of ${JSON.stringify(slot.value)} was not sent (the CLI reads it from the environment or the secrets file)`);
+        }
+      }
+    });
+    // Setting an SLA target takes an admin in the API (setSlaTarget): so it does through a file.
+    const slaChanges = new Set(plan.changes.filter((c) => c.kind === 'customers' && c.fields.some((f) => isSlaField(f.field))).map((c) => c.key));
+    doc.customers.forEach((customer, i) => {
+      const problem = customer.sla ? this.sla.problem(customer.sla.target) : undefined;
+      if (problem) add(['customers', i, 'sla', 'target'], problem);
+      else if (!request.dryRun && slaChanges.has(customer.name) && !roleAtLeast(principal.role, Role.admin)) add(['customers', i, 'sla'], 'changing an SLA target takes the admin role (as in the dashboard)');
+    });
+    doc.runbooks.forEach((runbook, i) => {
+      if (runbook.source === undefined) return add(['runbooks', i, 'file'], `the text of ${runbook.file} was not sent (the CLI reads it beside the fleet file and sends it)`);
+      // Runbooks' own parser (that of createRunbook): each problem with its place in the runbook's document.
+      const checked = this.runbooks.check(runbook.source);
+      for (const e of checked.errors) add(['runbooks', i, 'source'], `${e.path}: ${e.message}`);
+      if (checked.name !== undefined && checked.name !== runbook.name) add(['runbooks', i, 'name'], `the runbook's source names it ${checked.name}: the two names must be the same`);
+    });
+    doc.maintenance.forEach((window, i) => {
+      // Detection's rules (createMaintenanceWindow's): the names stand in for ids, only whether there are any counts.
+      const problem = this.maintenance.problem(windowParts(window, window.hosts, window.services, window.monitors));
+      if (problem) add(['maintenance', i, WINDOW_FIELD[problem.field]], problem.message);
+    });
+    return problems;
+  }
+
+  /** Vantage assignments that change: names the tenant may use, and setMonitorVantages' rules (quorum, count). */
+  private async checkVantages(principal: Principal, read: ReadFleet, plan: FleetPlan, vantageIds: Map<string, string>): Promise<LocatedProblem[]> {
+    const doc = read.document!;
+    const problems: LocatedProblem[] = [];
+    const add = (path: (string | number)[], message: string) => problems.push(read.source.place({ path, message }, fieldWords(doc, { path, message })));
+    const changing = new Set(plan.changes.filter((c) => c.kind === 'monitors' && c.fields.some((f) => isVantageField(f.field))).map((c) => c.key));
+    for (const [i, monitor] of doc.monitors.entries()) {
+      const wanted = monitor.vantages;
+      if (!wanted || !changing.has(monitor.name)) continue;
+      const unknown = (wanted.from ?? []).map((name, j) => [name, j] as const).filter(([name]) => !vantageIds.has(name));
+      // Names of this tenant's and the platform's live vantages only: another tenant's is "not one this tenant can use".
+      for (const [name, j] of unknown) add(['monitors', i, 'vantages', 'from', j], `vantage ${name} is not one this tenant can use (the platform's and its own live vantages)`);
+      if (unknown.length) continue;
+      const problem = await this.vantages.problem(principal, { vantageIds: wanted.from?.map((n) => vantageIds.get(n)!) ?? null, quorum: wanted.quorum, count: wanted.count });
+      if (problem) add(['monitors', i, 'vantages', ...vantagePath(problem.field)], problem.message);
+    }
+    return problems;
+  }
+
+  /** A runbook a resource uses is not deleted (as deleteRunbook refuses): detach it, or change the resource first. */
+  private async runbooksInUse(manager: EntityManager, tenantId: string, read: ReadFleet, current: CurrentFleet, plan: FleetPlan): Promise<LocatedProblem[]> {
+    const deleting = plan.changes.filter((c) => c.kind === 'runbooks' && c.action === 'delete');
+    const used = await this.runbooks.usedBy(manager, tenantId, deleting.map((c) => current.ids.runbooks.get(c.key)!));
+    return deleting.filter((c) => used.has(current.ids.runbooks.get(c.key)!)).map((c) => read.source.place(
+      { path: ['runbooks'], message: `runbook ${c.key} is no longer in the file but resource ${used.get(current.ids.runbooks.get(c.key)!)} uses it: it cannot be deleted (apply with --prune=false, or change the resource first)` },
+      'runbooks',
+    ));
+  }
+
+  private async write(manager: EntityManager, principal: Principal, doc: FleetDocument, current: CurrentFleet, plan: FleetPlan, secrets: Record<string, Record<string, string>>, vantageIds: Map<string, string>): Promise<void> {
+    const { tenantId } = principal;
+    const created = new Map<string, string>();
+    const id: IdOf = (kind, key) => current.ids[kind].get(key) ?? created.get(`${kind}:${key}`)!;
+    const byKey = (kind: FleetSection) => new Map((doc[kind] as FleetObject[]).map((o) => [fleetKey(kind, o), o]));
+    const of = (kind: FleetSection, action: FleetChange['action']) => plan.changes.filter((c) => c.kind === kind && c.action === action);
+    for (const c of plan.changes) if (c.action === 'create') created.set(`${c.kind}:${c.key}`, this.inventory.newId());
+
+    for (const kind of INVENTORY_SECTIONS) {
+      const objects = byKey(kind);
+      const rowOf = (key: string): Record<string, unknown> => {
+        const object = objects.get(key)!;
+        const row: Record<string, unknown> = (inventoryRows[kind] as (o: FleetObject, id: IdOf) => Record<string, unknown>)(object, id);
+        if (kind === 'monitors') Object.assign(row, this.sealed(current.ids.monitors.get(key) ?? created.get(`monitors:${key}`)!, object as FleetMonitor, secrets[key] ?? {}, current));
+        if (kind === 'hosts') row.sshCredentialId = credentialOf(object as FleetHost, current);
+        if (kind === 'customers' && 'monthlyReports' in row) row.monthlyReportsSince = row.monthlyReports ? this.clock.now() : null;
+        return row;
+      };
+      const creates = of(kind, 'create');
+      await this.inventory.insert(manager, kind as InventoryKind, tenantId, creates.map((c) => ({ id: created.get(`${kind}:${c.key}`), ...rowOf(c.key) })));
+      for (const c of of(kind, 'update')) {
+        // Only the SLA target changed: that is reports' row (below), the customer's own stays as it is.
+        if (kind === 'customers' && c.fields.every((f) => isSlaField(f.field))) continue;
+        // Only the vantages changed: that is vantages' row (below), which marks the monitor changed itself.
+        if (kind === 'monitors' && c.fields.every((f) => isVantageField(f.field))) continue;
+        const row = rowOf(c.key);
+        // Stamped only when switched: an unchanged "on" keeps the month it began.
+        if (kind === 'customers' && !c.fields.some((f) => f.field === 'monthlyReports')) delete row.monthlyReportsSince;
+        await this.inventory.update(manager, kind as InventoryKind, tenantId, id(kind as never, c.key), row);
+      }
+      if (kind === 'hosts') {
+        // Jump hosts once every host of the file exists (one may reach another created in the same apply).
+        for (const c of [...creates, ...of(kind, 'update')]) {
+          const jump = (objects.get(c.key) as { ssh: { jumpHost: string | null } }).ssh.jumpHost;
+          await this.inventory.update(manager, 'hosts', tenantId, id('hosts', c.key), { sshJumpHostId: jump ? id('hosts', jump) : null });
+        }
+      }
+      if (kind === 'services') {
+        for (const c of [...creates, ...of(kind, 'update').filter((u) => u.fields.some((f) => f.field === 'customers'))]) {
+          const service = objects.get(c.key) as { customers: string[] };
+          await this.inventory.setServiceCustomers(manager, tenantId, id('services', c.key), service.customers.map((name) => id('customers', name)));
+        }
+      }
+    }
+    // SLA targets (reports') once their customers exist; a file that omits `sla` leaves the customer's target alone.
+    const customers = byKey('customers') as Map<string, FleetCustomer>;
+    for (const c of [...of('customers', 'create'), ...of('customers', 'update')]) {
+      const sla = customers.get(c.key)!.sla;
+      if (sla === undefined || (c.action === 'update' && !c.fields.some((f) => isSlaField(f.field)))) continue;
+      if (sla === null) await this.sla.remove(manager, tenantId, id('customers', c.key));
+      else await this.sla.set(manager, tenantId, id('customers', c.key), sla.target, { degradedCountsAsDown: sla.degradedCountsAsDown, suspectCountsAsDown: sla.suspectCountsAsDown, unobserved: sla.unobserved, customerCombination: sla.customerCombination });
+    }
+    // Vantage assignments (vantages') once their monitors exist; a monitor that omits `vantages` keeps its own.
+    const monitors = byKey('monitors') as Map<string, FleetMonitor>;
+    for (const c of [...of('monitors', 'create'), ...of('monitors', 'update')]) {
+      const wanted = monitors.get(c.key)!.vantages;
+      if (wanted === undefined || (c.action === 'update' && !c.fields.some((f) => isVantageField(f.field)))) continue;
+      const monitorId = current.ids.monitors.get(c.key) ?? created.get(`monitors:${c.key}`)!;
+      await this.vantages.set(manager, tenantId, monitorId, wanted && { vantageIds: wanted.from?.map((n) => vantageIds.get(n)!) ?? null, quorum: wanted.quorum, count: wanted.count });
+      // The watchdogs reload a monitor when its row changes (as setMonitorVantages touches it).
+      await this.inventory.update(manager, 'monitors', tenantId, monitorId, {});
+    }
+    // Runbooks (runbooks'): every change a new version, by whoever applied the file.
+    const runbooks = byKey('runbooks') as Map<string, FleetRunbook>;
+    for (const c of [...of('runbooks', 'create'), ...of('runbooks', 'update')]) {
+      const exists = c.action === 'update';
+      await this.runbooks.save(manager, tenantId, { id: exists ? current.ids.runbooks.get(c.key)! : created.get(`runbooks:${c.key}`)!, exists }, runbooks.get(c.key)!.source!, `fleet apply (${appliedByOf(principal)})`);
+    }
+    for (const c of of('runbooks', 'delete')) await this.runbooks.remove(manager, tenantId, current.ids.runbooks.get(c.key)!);
+    // Maintenance windows after the objects they name exist, and removed before those go.
+    const windows = byKey('maintenance') as Map<string, FleetMaintenance>;
+    const windowOf = (key: string): FleetWindow => {
+      const w = windows.get(key)!;
+      return windowParts(w, w.hosts.map((h) => id('hosts', h)), w.services.map((s) => id('services', s)), w.monitors.map((m) => current.ids.monitors.get(m) ?? created.get(`monitors:${m}`)!));
+    };
+    for (const c of of('maintenance', 'delete')) await this.maintenance.remove(manager, tenantId, current.ids.maintenance.get(c.key)!);
+    await this.maintenance.insert(manager, tenantId, of('maintenance', 'create').map((c) => ({ ...windowOf(c.key), id: created.get(`maintenance:${c.key}`)! })));
+    for (const c of of('maintenance', 'update')) await this.maintenance.update(manager, tenantId, current.ids.maintenance.get(c.key)!, windowOf(c.key));
+    for (const kind of DELETE_ORDER) for (const c of of(kind, 'delete')) await this.inventory.remove(manager, kind, tenantId, current.ids[kind].get(c.key)!);
+  }
+
+  /** A monitor's stored config: credentials from the request sealed, or the stored ones kept when none was sent. */
+  private sealed(monitorId: string, monitor: FleetMonitor, values: Record<string, string>, current: CurrentFleet): { config: Record<string, unknown>; secretsSealed: string | null } {
+    const config = withSecrets(monitor, (path) => values[path.join('.')] ?? SEALED);
+    const row = current.monitorRows.get(monitor.name);
+    const stored = row && row.type === monitor.type ? this.inventory.monitorSecrets(row) : {};
+    return this.inventory.sealMonitorConfig(monitorId, monitor.type, config, stored);
+  }
+
+  private async remember(manager: EntityManager, principal: Principal, doc: FleetDocument): Promise<void> {
+    const appliedAt = this.clock.now();
+    const appliedBy = appliedByOf(principal);
+    const rows = FLEET_SECTIONS.flatMap((kind) => (doc[kind] as FleetObject[]).map((o) => ({
+      tenantId: principal.tenantId, kind, key: fleetKey(kind, o), digest: digestOf(kind, o), spec: canonical(kind, o), appliedAt, appliedBy,
+    })));
+    for (let i = 0; i < rows.length; i += 500) await manager.upsert(FleetApplied, rows.slice(i, i + 500) as QueryDeepPartialEntity<FleetApplied>[], ['tenantId', 'kind', 'key']);
+    await manager.query(`DELETE FROM fleet_applied WHERE tenant_id = $1 AND NOT (kind || ':' || key = ANY($2::text[]))`, [principal.tenantId, rows.map((r) => `${r.kind}:${r.key}`)]);
+  }
+}
+
+/** The monitor's config with each secret reference replaced by `value(path)`. */
+function withSecrets(monitor: FleetMonitor, value: (path: string[]) => string): Record<string, unknown> {
+  const config = structuredClone(monitor.config);
+  for (const slot of secretSlots(monitor.type, config)) if (isSecretRef(dig(config, slot.path))) place(config, slot.path, value(slot.path));
+  return config;
+}
+
+const appliedByOf = (principal: Principal): string => (principal.kind === 'token' ? `token:${principal.tokenId}` : `user:${principal.userId}`);
+const isSlaField = (field: string): boolean => field === 'sla' || field.startsWith('sla.');
+const isVantageField = (field: string): boolean => field === 'vantages' || field.startsWith('vantages.');
+/** A vantages problem's field (`vantageIds[1]`, `quorum`) as a path in the file (`from`, 1). */
+function vantagePath(field: string): (string | number)[] {
+  const at = /^vantageIds\[(\d+)\]$/.exec(field);
+  return at ? ['from', Number(at[1])] : field === 'vantageIds' ? ['from'] : [field];
+}
+
+/** A document's window in detection's terms, with the ids (or, for checking, the names) it covers. */
+function windowParts(w: FleetMaintenance, hostIds: string[], serviceIds: string[], monitorIds: string[]): FleetWindow {
+  return { name: w.name, startsAt: windowInstant(w.from, w.timeZone), endsAt: windowInstant(w.until, w.timeZone), recurrence: w.recurrence, timeZone: w.timeZone, hostIds, serviceIds, monitorIds };
+}
+
+function credentialOf(host: FleetHost, current: CurrentFleet): string | null {
+  return host.ssh.credential ? current.credentialIds.get(host.ssh.credential) ?? null : null;
+}
+
+/**
+ * The CLI sends the data it read as JSON (fast to parse; it places problems by their path in its own file); any other
+ * client may send the YAML text itself, and gets lines and columns from here.
+ */
+function readRequest(request: FleetRequest): ReadFleet {
+  if (request.text.trimStart().startsWith('{')) {
+    try {
+      return readFleetData(JSON.parse(request.text), new DataSource(request.file));
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+    }
+  }
+  return readFleet(request.file, request.text);
+}

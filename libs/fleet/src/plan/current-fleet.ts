@@ -1,0 +1,138 @@
+import type { MaintenanceWindow } from '#lib/detection';
+import type { InventorySnapshot, Monitor } from '#lib/inventory';
+import { windowTimeText } from '../document/fleet-maintenance.js';
+import type { FleetCustomer, FleetDocument, FleetMaintenance, FleetMonitor } from '../document/fleet-document.js';
+import { durationText, FLEET_SECTIONS, type FleetSection } from '../document/fleet-schema.js';
+import { secretSlots } from '../document/fleet-secrets.js';
+
+/** What the file said last time for an object: its secret references come from here. */
+export type AppliedSpecs = Map<string, Record<string, unknown>>;
+export const appliedKey = (section: FleetSection, key: string): string => `${section}:${key}`;
+
+/** The tenant's inventory as a fleet document, with each object's id and last change, by its key. */
+export interface CurrentFleet {
+  doc: FleetDocument;
+  ids: Record<FleetSection, Map<string, string>>;
+  changedAt: Record<FleetSection, Map<string, Date>>;
+  credentialIds: Map<string, string>;
+  /** The stored monitors by name: their sealed credentials are kept when a file does not send new ones. */
+  monitorRows: Map<string, Monitor>;
+  /** Objects a file cannot name because an older one has their name (maintenance windows): left alone. */
+  shadowed: number;
+}
+
+const SEALED = '<sealed>';
+
+/**
+ * Reads a snapshot as the file would write it: ids become names, a stored credential becomes the reference the last
+ * apply used (or `{ env: VIGIA_SECRET_<MONITOR>_<FIELD> }` when none did): the value never leaves the server.
+ */
+/** A customer's SLA target as reports stores it (its policy with defaults filled in). */
+export interface StoredSlaTarget {
+  customerId: string;
+  targetPercent: number;
+  policy: { degradedCountsAsDown: boolean; suspectCountsAsDown: boolean; unobserved: 'exclude' | 'up' | 'down'; customerCombination: 'any-down' | 'weighted' };
+}
+
+/** Monitors' own vantage assignments, and the names of the vantages the tenant may use by id. */
+export interface StoredVantages {
+  assignments: { monitorId: string; vantageIds: string[] | null; quorum: number | null; count: number | null }[];
+  names: Map<string, string>;
+}
+
+export function currentFleet(
+  s: InventorySnapshot, specs: AppliedSpecs, windows: MaintenanceWindow[] = [], targets: StoredSlaTarget[] = [], vantages: StoredVantages = { assignments: [], names: new Map() },
+  runbooks: { id: string; name: string; source: string; updatedAt: Date }[] = [],
+): CurrentFleet {
+  const ids = Object.fromEntries(FLEET_SECTIONS.map((k) => [k, new Map<string, string>()])) as CurrentFleet['ids'];
+  const changedAt = Object.fromEntries(FLEET_SECTIONS.map((k) => [k, new Map<string, Date>()])) as CurrentFleet['changedAt'];
+  const name = <T extends { id: string; name: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r.name]));
+  const siteNames = name(s.sites);
+  const hostNames = name(s.hosts);
+  const customerNames = name(s.customers);
+  const credentialNames = name(s.credentials);
+  const serviceNames = name(s.services);
+  const slaTargets = new Map(targets.map((t) => [t.customerId, t]));
+  const assignments = new Map(vantages.assignments.map((a) => [a.monitorId, a]));
+  const note = (section: FleetSection, key: string, row: { id: string; updatedAt: Date | null }) => {
+    ids[section].set(key, row.id);
+    if (row.updatedAt) changedAt[section].set(key, row.updatedAt);
+  };
+
+  const doc: FleetDocument = {
+    sites: s.sites.map((r) => (note('sites', r.name, r), { name: r.name, location: r.location })),
+    hosts: s.hosts.map((r) => (note('hosts', r.name, r), {
+      name: r.name, site: r.siteId ? siteNames.get(r.siteId) ?? null : null, kind: r.kind, addresses: r.addresses, tags: r.tags,
+      ssh: { user: r.sshUser, port: r.sshPort, hostKey: r.sshHostKey, credential: r.sshCredentialId ? credentialNames.get(r.sshCredentialId) ?? null : null, jumpHost: r.sshJumpHostId ? hostNames.get(r.sshJumpHostId) ?? null : null },
+    })),
+    customers: s.customers.map((r) => (note('customers', r.name, r), { name: r.name, email: r.email, externalRef: r.externalRef, language: r.language as never, monthlyReports: r.monthlyReports, sla: slaOf(slaTargets.get(r.id)) })),
+    services: s.services.filter((r) => hostNames.has(r.hostId)).map((r) => {
+      const host = hostNames.get(r.hostId)!;
+      note('services', `${host}/${r.name}`, r);
+      return { name: r.name, host, type: r.type, port: r.port, customerFacingName: r.customerFacingName, customers: r.customerIds.map((c) => customerNames.get(c)).filter((c): c is string => !!c).sort() };
+    }),
+    monitors: s.monitors.filter((r) => hostNames.has(r.hostId)).map((r) => {
+      note('monitors', r.name, r);
+      const monitor: FleetMonitor = {
+        name: r.name, host: hostNames.get(r.hostId)!, service: r.serviceId ? serviceNames.get(r.serviceId) ?? null : null, type: r.type,
+        config: withReferences(r.name, r.type, r.config, specs.get(appliedKey('monitors', r.name))), interval: durationText(r.intervalMs), timeout: durationText(r.timeoutMs), enabled: r.enabled, severity: r.severity,
+        vantages: vantagesOf(assignments.get(r.id), vantages.names),
+      };
+      return monitor;
+    }),
+    maintenance: [],
+    // A runbook as its current version's source: a file that applied it by `file:` is compared by that file's text.
+    runbooks: runbooks.map((r) => (note('runbooks', r.name, r), { name: r.name, source: r.source })),
+  };
+  const serviceKeys = new Map(s.services.filter((r) => hostNames.has(r.hostId)).map((r) => [r.id, `${hostNames.get(r.hostId)}/${r.name}`]));
+  const monitorNames = name(s.monitors);
+  const named = (ids: string[], names: Map<string, string>) => ids.map((id) => names.get(id)).filter((n): n is string => !!n);
+  let shadowed = 0;
+  for (const w of windows) {
+    // Window names are not unique in the database: the oldest of a name is the one a file manages, any later one is
+    // left alone (counted as unmanaged). A window records no change time: its drift has none.
+    if (ids.maintenance.has(w.name)) {
+      shadowed++;
+      continue;
+    }
+    note('maintenance', w.name, { id: w.id, updatedAt: null });
+    const window: FleetMaintenance = {
+      name: w.name, from: windowTimeText(w.startsAt, w.timeZone), until: windowTimeText(w.endsAt, w.timeZone), timeZone: w.timeZone, recurrence: w.recurrence,
+      hosts: named(w.hostIds, hostNames), services: named(w.serviceIds, serviceKeys), monitors: named(w.monitorIds, monitorNames),
+    };
+    doc.maintenance.push(window);
+  }
+  return { doc, ids, changedAt, credentialIds: new Map(s.credentials.map((c) => [c.name, c.id])), monitorRows: new Map(s.monitors.map((m) => [m.name, m])), shadowed };
+}
+
+function withReferences(monitor: string, type: string, stored: Record<string, unknown>, spec: Record<string, unknown> | undefined): Record<string, unknown> {
+  const config = structuredClone(stored);
+  for (const slot of secretSlots(type, config)) {
+    if (slot.value !== SEALED) continue;
+    const ref = dig(spec?.config, slot.path) ?? { env: `VIGIA_SECRET_${`${monitor}_${slot.path.join('_')}`.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}` };
+    place(config, slot.path, ref);
+  }
+  return config;
+}
+
+function vantagesOf(assignment: StoredVantages['assignments'][number] | undefined, names: Map<string, string>): FleetMonitor['vantages'] {
+  if (!assignment) return null;
+  // A vantage revoked since has no usable name: left out (the file that names it is then refused with its line).
+  const from = assignment.vantageIds ? assignment.vantageIds.map((id) => names.get(id)).filter((n): n is string => !!n).sort() : null;
+  return { from, quorum: assignment.quorum, count: assignment.count };
+}
+
+function slaOf(target: StoredSlaTarget | undefined): FleetCustomer['sla'] {
+  if (!target) return null;
+  const { degradedCountsAsDown, suspectCountsAsDown, unobserved, customerCombination } = target.policy;
+  return { target: target.targetPercent, degradedCountsAsDown, suspectCountsAsDown, unobserved, customerCombination };
+}
+
+export function dig(value: unknown, path: string[]): unknown {
+  return path.reduce<unknown>((at, step) => (at && typeof at === 'object' ? (at as Record<string, unknown>)[step] : undefined), value);
+}
+
+export function place(config: Record<string, unknown>, path: string[], value: unknown): void {
+  if (path.length === 1) config[path[0]!] = value;
+  else (config[path[0]!] as Record<string, unknown>)[path[1]!] = value;
+}

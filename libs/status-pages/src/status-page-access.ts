@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { SecretBox } from '#lib/secrets';
+
+/**
+ * Access to private pages without the database: a signed link (`?k=<expiry>.<mac>`) and, after the password, a signed
+ * cookie, both over the page id and its auth version, so a new password or visibility voids every earlier one.
+ */
+@Injectable()
+export class StatusPageAccess {
+  private readonly key: Buffer;
+
+  constructor(box: SecretBox) {
+    this.key = box.deriveKey('vigia status page access v1');
+  }
+
+  /** `k` for a link valid until `expires` (seconds since the epoch). */
+  linkToken(pageId: string, authVersion: number, expires: number): string {
+    return `${expires}.${this.mac('link', pageId, authVersion, expires)}`;
+  }
+
+  cookieValue(pageId: string, authVersion: number, expires: number): string {
+    return `${expires}.${this.mac('cookie', pageId, authVersion, expires)}`;
+  }
+
+  verifyLink(token: unknown, pageId: string, authVersion: number, nowSeconds: number): boolean {
+    return this.verify('link', token, pageId, authVersion, nowSeconds);
+  }
+
+  verifyCookie(token: unknown, pageId: string, authVersion: number, nowSeconds: number): boolean {
+    return this.verify('cookie', token, pageId, authVersion, nowSeconds);
+  }
+
+  private verify(purpose: string, token: unknown, pageId: string, authVersion: number, nowSeconds: number): boolean {
+    if (typeof token !== 'string') return false;
+    const match = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
+    if (!match) return false;
+    const expires = Number(match[1]);
+    const expected = Buffer.from(this.mac(purpose, pageId, authVersion, expires), 'base64url');
+    const given = Buffer.from(match[2]!, 'base64url');
+    return given.length === expected.length && timingSafeEqual(given, expected) && expires > nowSeconds;
+  }
+
+  private mac(purpose: string, pageId: string, authVersion: number, expires: number): string {
+    return createHmac('sha256', this.key).update(`${purpose}|${pageId}|${authVersion}|${expires}`).digest('base64url');
+  }
+}

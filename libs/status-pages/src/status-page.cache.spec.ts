@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { STATUS_CACHE_STALE_MS, StatusPageCache } from './status-page.cache.js';
+
+describe('StatusPageCache', () => {
+  it('renders once for a burst of misses, then answers from memory until the TTL', async () => {
+    const cache = new StatusPageCache();
+    let renders = 0;
+    const render = async () => {
+      renders++;
+      await new Promise((r) => setTimeout(r, 10));
+      return `v${renders}`;
+    };
+    const burst = await Promise.all(Array.from({ length: 20 }, () => cache.get('k', 0, render)));
+    expect(new Set(burst)).toEqual(new Set(['v1']));
+    expect(await cache.get('k', cache.ttlMs - 1, render)).toBe('v1');
+    expect(renders).toBe(1);
+  });
+
+  it('past the TTL serves the stale answer while one refresh runs behind it, then the fresh one', async () => {
+    const cache = new StatusPageCache();
+    let release: () => void = () => undefined;
+    let n = 0;
+    const render = () => new Promise<string>((resolve) => (++n === 1 ? resolve('old') : (release = () => resolve('new'))));
+    await cache.get('k', 0, render);
+    const later = cache.ttlMs + 1;
+    expect(await cache.get('k', later, render)).toBe('old');
+    expect(await cache.get('k', later, render)).toBe('old');
+    expect(n).toBe(2);
+    release();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await cache.get('k', later + 1, render)).toBe('new');
+  });
+
+  it('waits for a fresh render once the answer is older than the stale limit, or after invalidate()', async () => {
+    const cache = new StatusPageCache();
+    let n = 0;
+    const render = async () => `v${++n}`;
+    await cache.get('k', 0, render);
+    expect(await cache.get('k', cache.ttlMs + STATUS_CACHE_STALE_MS + 1, render)).toBe('v2');
+    cache.invalidate();
+    expect(await cache.get('k', cache.ttlMs + STATUS_CACHE_STALE_MS + 2, render)).toBe('v3');
+  });
+
+  it('keeps the stale answer when a refresh fails', async () => {
+    const cache = new StatusPageCache();
+    await cache.get('k', 0, async () => 'good');
+    const later = cache.ttlMs + 1;
+    expect(await cache.get('k', later, () => Promise.reject(new Error('database gone')))).toBe('good');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await cache.get('k', later, async () => 'fresh')).toBe('good');
+  });
+});

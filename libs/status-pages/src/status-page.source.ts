@@ -1,0 +1,267 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Temporal } from '@js-temporal/polyfill';
+import { CLOCK, type Clock } from '#lib/common';
+import { MonitorHealth } from '#lib/detection';
+import { InventoryHistory } from '#lib/inventory';
+import { localDate, POLICY_VERSION, ReportsService, zonedMidnight } from '#lib/reports';
+import { isReportLanguage, type ReportLanguage, Role } from '#lib/tenancy';
+import { type StatusComponent, StatusComponentKind, type StatusPage, type StatusPost, type StatusPostUpdate } from './status-page.entity.js';
+import type { ComponentStatus } from './status-page.i18n.js';
+import { StatusPagesService } from './status-pages.service.js';
+
+/** One day of one component (or group), from the reports' accounting; `fraction` null when nothing was accountable. */
+export interface DayView {
+  start: number;
+  fraction: number | null;
+  downtimeMs: number;
+  degradedMs: number;
+  plannedMs: number;
+  unobservedMs: number;
+  periodMs: number;
+  /** Outages overlapping the day: times only, never a reason or an address. */
+  outages: { from: number; to: number | null }[];
+  /** Titles of published posts about the component created that day. */
+  posts: string[];
+}
+
+export interface ComponentView {
+  id: string;
+  name: string;
+  status: ComponentStatus;
+  /** Availability over the whole bar period. */
+  fraction: number | null;
+  days: DayView[];
+}
+
+export interface GroupView {
+  name: string | null;
+  status: ComponentStatus;
+  fraction: number | null;
+  days: DayView[];
+  components: ComponentView[];
+}
+
+export interface PostView {
+  id: string;
+  title: string;
+  state: string;
+  components: string[];
+  createdAt: number;
+  updates: { state: string; body: string; at: number }[];
+}
+
+export interface MaintenanceView {
+  title: string;
+  body: string;
+  startsAt: number;
+  endsAt: number;
+  state: 'upcoming' | 'in-progress' | 'completed';
+  components: string[];
+}
+
+export interface PageView {
+  id: string;
+  tenantId: string;
+  title: string;
+  footer: string;
+  accentColor: string;
+  logoUrl: string | null;
+  links: string[];
+  language: ReportLanguage;
+  timeZone: string;
+  days: number;
+  status: ComponentStatus;
+  groups: GroupView[];
+  components: ComponentView[];
+  posts: PostView[];
+  maintenance: MaintenanceView[];
+  policyVersion: number;
+  generatedAt: number;
+}
+
+const SEVERITY: Record<ComponentStatus, number> = { operational: 0, unknown: 1, maintenance: 2, degraded: 3, outage: 4 };
+
+export function worst(statuses: ComponentStatus[]): ComponentStatus {
+  return statuses.reduce<ComponentStatus>((a, b) => (SEVERITY[b] > SEVERITY[a] ? b : a), 'operational');
+}
+
+/** A group's day: the lowest availability of its components that day (the rule printed on the page). */
+function groupDays(components: ComponentView[]): DayView[] {
+  if (!components.length) return [];
+  return components[0]!.days.map((_, i) => {
+    const days = components.map((c) => c.days[i]!);
+    const known = days.filter((d) => d.fraction !== null);
+    const low = known.length ? known.reduce((a, b) => (b.fraction! < a.fraction! ? b : a)) : days[0]!;
+    return {
+      ...low,
+      downtimeMs: Math.max(...days.map((d) => d.downtimeMs)),
+      degradedMs: Math.max(...days.map((d) => d.degradedMs)),
+      plannedMs: Math.max(...days.map((d) => d.plannedMs)),
+      outages: days.flatMap((d) => d.outages),
+      posts: [...new Set(days.flatMap((d) => d.posts))],
+    };
+  });
+}
+
+/**
+ * Everything a status page shows, gathered through the owners' ports: availability from the reports library (the SLA
+ * accounting), current health from detection, names from the page's own components (or, for a customer page, the
+ * customer's services under their customer-facing names). Nothing here reads another library's tables.
+ */
+@Injectable()
+export class StatusPageSource {
+  constructor(
+    private readonly pages: StatusPagesService,
+    private readonly reports: ReportsService,
+    private readonly inventory: InventoryHistory,
+    private readonly health: MonitorHealth,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async components(page: StatusPage): Promise<StatusComponent[]> {
+    return page.customerId ? this.pages.customerComponents(page) : this.pages.componentsOf(page.id);
+  }
+
+  async view(page: StatusPage, options: { withPosts?: boolean } = {}): Promise<PageView> {
+    const now = this.clock.now().getTime();
+    const components = await this.components(page);
+    const today = localDate(now, page.timeZone);
+    const first = Temporal.PlainDate.from({ year: today.year, month: today.month, day: today.day }).subtract({ days: page.days - 1 });
+    const tomorrow = Temporal.PlainDate.from({ year: today.year, month: today.month, day: today.day }).add({ days: 1 });
+    const from = zonedMidnight(first.year, first.month, first.day, page.timeZone);
+    const to = zonedMidnight(tomorrow.year, tomorrow.month, tomorrow.day, page.timeZone);
+    const posts = options.withPosts === false ? [] : await this.posts(page);
+    const views: ComponentView[] = [];
+    const statuses = await this.currentStatuses(page.tenantId, components);
+    // A few components at a time: a page of 50 is 50 reports, and the database pool is shared with everything else.
+    for (let i = 0; i < components.length; i += 4) {
+      const batch = components.slice(i, i + 4);
+      views.push(...(await Promise.all(batch.map((c) => this.component(page, c, from, to, now, statuses.get(c.id) ?? 'unknown', posts)))));
+    }
+    const groups: GroupView[] = [];
+    for (const c of components) {
+      const view = views.find((v) => v.id === c.id)!;
+      const existing = groups.find((g) => g.name !== null && g.name === c.groupName);
+      if (existing) existing.components.push(view);
+      else groups.push({ name: c.groupName, status: 'operational', fraction: null, days: [], components: [view] });
+    }
+    for (const g of groups) {
+      g.status = worst(g.components.map((c) => c.status));
+      const known = g.components.map((c) => c.fraction).filter((f): f is number => f !== null);
+      g.fraction = known.length ? Math.min(...known) : null;
+      g.days = groupDays(g.components);
+    }
+    return {
+      id: page.id,
+      tenantId: page.tenantId,
+      title: page.title,
+      footer: page.footer,
+      accentColor: page.accentColor,
+      logoUrl: page.logoUrl,
+      links: page.links,
+      language: isReportLanguage(page.language) ? page.language : 'en',
+      timeZone: page.timeZone,
+      days: page.days,
+      status: worst(views.map((v) => v.status)),
+      groups,
+      components: views,
+      posts: posts.map((p) => ({
+        id: p.post.id,
+        title: p.post.title,
+        state: p.post.state,
+        components: p.post.componentIds.map((id) => components.find((c) => c.id === id)?.displayName).filter((n): n is string => !!n),
+        createdAt: p.post.createdAt.getTime(),
+        updates: p.updates.map((u) => ({ state: u.state, body: u.body, at: u.at.getTime() })).reverse(),
+      })),
+      maintenance: await this.maintenance(page, components, now),
+      policyVersion: POLICY_VERSION,
+      generatedAt: now,
+    };
+  }
+
+  /** Announced windows covering a component of the page, ended no more than 7 days ago; soonest first. */
+  private async maintenance(page: StatusPage, components: StatusComponent[], now: number): Promise<MaintenanceView[]> {
+    const announced = await this.pages.announcedMaintenance(page.tenantId);
+    const out: MaintenanceView[] = [];
+    for (const w of announced) {
+      if (w.endsAt < now - 7 * 86_400_000) continue;
+      const covered = components.filter((c) =>
+        c.kind === StatusComponentKind.service ? w.serviceIds.includes(c.subjectId) : c.kind === StatusComponentKind.host ? w.hostIds.includes(c.subjectId) : w.monitorIds.includes(c.subjectId),
+      );
+      if (!covered.length) continue;
+      const state = now < w.startsAt ? 'upcoming' : now < w.endsAt ? 'in-progress' : 'completed';
+      out.push({ title: w.notice.title, body: w.notice.body, startsAt: w.startsAt, endsAt: w.endsAt, state, components: covered.map((c) => c.displayName) });
+    }
+    return out.sort((a, b) => a.startsAt - b.startsAt);
+  }
+
+  private async posts(page: StatusPage): Promise<{ post: StatusPost; updates: StatusPostUpdate[] }[]> {
+    const posts = (await this.pages.postsOf({ tenantId: page.tenantId, role: Role.viewer, kind: 'token' }, page.id)).filter((p) => p.published).slice(0, 50);
+    const updates = await this.pages.updatesOf(posts.map((p) => p.id));
+    return posts.map((post) => ({ post, updates: updates.filter((u) => u.postId === post.id) }));
+  }
+
+  /** Current status per component, from detection's live health of its monitors (worst wins). */
+  private async currentStatuses(tenantId: string, components: StatusComponent[]): Promise<Map<string, ComponentStatus>> {
+    const monitorsOf = await this.monitorIds(tenantId, components);
+    const rows = [...monitorsOf.values()].flat();
+    const hostIds = [...new Set(rows.map((r) => r.host_id))];
+    const health = new Map((await this.health.ofHosts(tenantId, hostIds)).map((h) => [h.monitorId, h.health]));
+    const out = new Map<string, ComponentStatus>();
+    for (const c of components) {
+      const states = (monitorsOf.get(c.id) ?? []).map((m): ComponentStatus => {
+        const h = health.get(m.id);
+        if (h === 'down') return 'outage';
+        if (h === 'degraded') return 'degraded';
+        if (h === 'up' || h === 'suspect') return 'operational';
+        return 'unknown';
+      });
+      out.set(c.id, states.length ? worst(states) : 'unknown');
+    }
+    return out;
+  }
+
+  /** The monitors that stand for a component, as the reports count them (a host: its host-level checks, else all). */
+  private async monitorIds(tenantId: string, components: StatusComponent[]): Promise<Map<string, { id: string; host_id: string }[]>> {
+    const ids = components.map((c) => c.subjectId);
+    const rows = ids.length
+      ? await this.inventory.monitorsOf(tenantId, 'm.deleted_at IS NULL AND (m.id = ANY($2::uuid[]) OR m.service_id = ANY($2::uuid[]) OR m.host_id = ANY($2::uuid[]))', [ids])
+      : [];
+    const out = new Map<string, { id: string; host_id: string }[]>();
+    for (const c of components) {
+      let mine = rows.filter((r) => (c.kind === StatusComponentKind.monitor ? r.id === c.subjectId : c.kind === StatusComponentKind.service ? r.service_id === c.subjectId : r.host_id === c.subjectId));
+      if (c.kind === StatusComponentKind.host && mine.some((r) => r.service_id === null)) mine = mine.filter((r) => r.service_id === null);
+      out.set(c.id, mine);
+    }
+    return out;
+  }
+
+  private async component(page: StatusPage, c: StatusComponent, from: number, to: number, now: number, status: ComponentStatus, posts: { post: StatusPost }[]): Promise<ComponentView> {
+    const report = await this.reports.availabilityReport(
+      { tenantId: page.tenantId, role: Role.viewer, kind: 'token' },
+      { subject: { kind: c.kind as never, id: c.subjectId }, from: new Date(from), to: new Date(to), granularity: 'day' as never },
+      now,
+      { timeZone: page.timeZone },
+    );
+    const outages = report.incidents.map((i) => ({ from: i.openedAt.getTime(), to: i.resolvedAt?.getTime() ?? null }));
+    const mine = posts.filter((p) => p.post.componentIds.includes(c.id));
+    const days: DayView[] = report.series.map((b) => {
+      const start = b.from.getTime();
+      const end = b.to.getTime();
+      const f = b.figures;
+      return {
+        start,
+        fraction: f.availability,
+        downtimeMs: f.downtimeMs,
+        degradedMs: f.degradedMs,
+        plannedMs: f.plannedMs,
+        unobservedMs: f.unobservedMs,
+        periodMs: f.periodMs,
+        outages: outages.filter((o) => o.from < end && (o.to ?? now) > start),
+        posts: mine.filter((p) => p.post.createdAt.getTime() >= start && p.post.createdAt.getTime() < end).map((p) => p.post.title),
+      };
+    });
+    const planned = days.at(-1) && days.at(-1)!.plannedMs > 0 && status !== 'outage' ? 'maintenance' : status;
+    return { id: c.id, name: c.displayName, status: planned, fraction: report.totals.availability, days };
+  }
+}

@@ -1,0 +1,207 @@
+import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { gzipSync } from 'node:zlib';
+import { CLOCK, type Clock } from '#lib/common';
+import { PasswordHasher } from '#lib/tenancy';
+import { renderBadge, BADGE_COLORS } from './status-badge.js';
+import { type CachedAnswer, etagOf, StatusPageCache } from './status-page.cache.js';
+import { StatusPageAccess } from './status-page-access.js';
+import { StatusPageVisibility } from './status-page.entity.js';
+import { STATUS_MESSAGES } from './status-page.i18n.js';
+import { renderPasswordForm, renderStatusPage } from './status-page.render.js';
+import type { ComponentStatus } from './status-page.i18n.js';
+import { type PageView, StatusPageSource } from './status-page.source.js';
+import { renderFeed } from './status-feeds.js';
+import { DOMAIN_REQUESTS } from './domain-requests.js';
+import { StatusPagesService } from './status-pages.service.js';
+
+const NOT_FOUND: CachedAnswer = { status: 404, contentType: 'text/plain; charset=utf-8', body: 'Not found\n', etag: etagOf('Not found\n'), csp: "default-src 'none'; frame-ancestors 'none'" };
+const SLUG = /^[a-z0-9-]{1,63}$/;
+const COOKIE_DAYS = 30;
+const BADGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *";
+
+const STATUS_COLOR: Record<ComponentStatus, string> = { operational: BADGE_COLORS.green, degraded: BADGE_COLORS.amber, outage: BADGE_COLORS.red, maintenance: BADGE_COLORS.blue, unknown: BADGE_COLORS.grey };
+
+function cookies(req: Request): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) out.set(part.slice(0, i).trim(), part.slice(i + 1).trim());
+  }
+  return out;
+}
+
+/** A small form body (the password), read by hand: the app parses no bodies outside GraphQL. */
+export async function formBody(req: Request, limit = 4096): Promise<URLSearchParams> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) break;
+    chunks.push(chunk);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
+
+/**
+ * The status pages as strangers see them: server-rendered HTML, SVG badges and RSS/Atom feeds, all answered from the
+ * in-memory cache while it is fresh (no database access on a hit). Private pages check their signed link or cookie
+ * against what the cache holds, so a refused visitor costs no query either. Unknown pages and refused links answer
+ * the same 404.
+ */
+@Controller('status')
+export class StatusPagesController {
+  private readonly failures = new Map<string, { count: number; since: number }>();
+
+  constructor(
+    private readonly pages: StatusPagesService,
+    private readonly source: StatusPageSource,
+    private readonly cache: StatusPageCache,
+    private readonly access: StatusPageAccess,
+    private readonly hasher: PasswordHasher,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get(':tenant/:page')
+  async page(@Param('tenant') tenant: string, @Param('page') page: string, @Query('k') k: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const now = this.clock.now().getTime();
+    const base = this.base(req, tenant, page);
+    const answer = await this.cache.get(`page:${base === '/' ? 'domain' : 'path'}:${tenant}/${page}`, now, () => this.renderPage(tenant, page, now, base === '/' ? '' : base));
+    if (!(await this.allowed(answer, k, req, res, now))) return;
+    this.send(req, res, answer);
+  }
+
+  @Post(':tenant/:page/login')
+  async login(@Param('tenant') tenant: string, @Param('page') slug: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const form = await formBody(req);
+    const page = SLUG.test(tenant) && SLUG.test(slug) ? await this.pages.bySlugs(tenant, slug) : null;
+    if (!page || page.visibility !== StatusPageVisibility.password || !page.passwordHash) return this.send(req, res, NOT_FOUND);
+    const now = this.clock.now().getTime();
+    const key = `${page.id}|${req.ip ?? ''}`;
+    const seen = this.failures.get(key);
+    const limited = seen && now - seen.since < 60_000 && seen.count >= 10;
+    const ok = !limited && (await this.hasher.verify(page.passwordHash, form.get('password') ?? ''));
+    const base = this.base(req, tenant, slug);
+    if (!ok) {
+      if (!limited) this.failures.set(key, seen && now - seen.since < 60_000 ? { count: seen.count + 1, since: seen.since } : { count: 1, since: now });
+      if (this.failures.size > 10_000) this.failures.clear();
+      const form = renderPasswordForm(page.language, `${base === '/' ? '' : base}/login`, true);
+      return this.send(req, res, { status: limited ? 429 : 401, contentType: 'text/html; charset=utf-8', body: form.html, etag: etagOf(form.html), csp: form.csp }, true);
+    }
+    this.setCookie(req, res, page.id, page.authVersion, now);
+    res.status(303).setHeader('Location', base).end();
+  }
+
+  @Get(':tenant/:page/badge/:component/:file')
+  async badge(@Param('tenant') tenant: string, @Param('page') page: string, @Param('component') component: string, @Param('file') file: string, @Query('k') k: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const now = this.clock.now().getTime();
+    const kind = /^(status|uptime)\.svg$/.exec(file)?.[1];
+    const answer = kind
+      ? await this.cache.get(`badge:${tenant}/${page}/${component}/${kind}`, now, async () => {
+          const found = await this.view(tenant, page, now);
+          if (!found) return NOT_FOUND;
+          const c = found.view.components.find((x) => x.id === component);
+          if (!c) return NOT_FOUND;
+          const m = STATUS_MESSAGES[found.view.language];
+          const svg =
+            kind === 'status'
+              ? renderBadge(c.name, m.status[c.status], STATUS_COLOR[c.status])
+              : renderBadge(`${c.name} ${found.view.days}d`, c.fraction === null ? m.noData : `${(Math.floor(c.fraction * 10_000) / 100).toFixed(2)}%`, c.fraction === null ? BADGE_COLORS.grey : c.fraction >= 0.999 ? BADGE_COLORS.green : c.fraction >= 0.99 ? BADGE_COLORS.amber : BADGE_COLORS.red);
+          return { status: 200, access: found.access, contentType: 'image/svg+xml', body: svg, etag: etagOf(svg), csp: BADGE_CSP };
+        })
+      : NOT_FOUND;
+    if (!(await this.allowed(answer, k, req, res, now, false))) return;
+    this.send(req, res, answer);
+  }
+
+  @Get(':tenant/:page/:file')
+  async feed(@Param('tenant') tenant: string, @Param('page') page: string, @Param('file') file: string, @Query('k') k: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const now = this.clock.now().getTime();
+    const format = file === 'feed.rss' ? 'rss' : file === 'feed.atom' ? 'atom' : undefined;
+    const host = (req.headers.host ?? '').toLowerCase();
+    const origin = `${req.protocol}://${/^[a-z0-9.:[\]-]{1,255}$/.test(host) ? host : 'localhost'}`;
+    const answer = format
+      ? await this.cache.get(`feed:${origin}/${tenant}/${page}/${format}`, now, async () => {
+          const found = await this.view(tenant, page, now);
+          if (!found) return NOT_FOUND;
+          const base = `${origin}${this.base(req, tenant, page)}`.replace(/\/$/, '');
+          const xml = renderFeed(found.view, base || origin, { rss: `${base}/feed.rss`, atom: `${base}/feed.atom` }, format);
+          return { status: 200, access: found.access, contentType: format === 'rss' ? 'application/rss+xml; charset=utf-8' : 'application/atom+xml; charset=utf-8', body: xml, etag: etagOf(xml), csp: "default-src 'none'; frame-ancestors 'none'" };
+        })
+      : NOT_FOUND;
+    if (!(await this.allowed(answer, k, req, res, now, false))) return;
+    this.send(req, res, answer);
+  }
+
+  /** The page's view, cached apart so the page, its badges and its feeds share one computation. */
+  private async view(tenant: string, slug: string, now: number): Promise<{ view: PageView; access: NonNullable<CachedAnswer['access']> } | undefined> {
+    if (!SLUG.test(tenant) || !SLUG.test(slug)) return undefined;
+    return this.cache.get(`view:${tenant}/${slug}`, now, async () => {
+      const page = await this.pages.bySlugs(tenant, slug);
+      if (!page) return undefined;
+      return { view: await this.source.view(page), access: { pageId: page.id, visibility: page.visibility, authVersion: page.authVersion, language: page.language } };
+    });
+  }
+
+  private async renderPage(tenant: string, slug: string, now: number, base: string): Promise<CachedAnswer> {
+    const found = await this.view(tenant, slug, now);
+    if (!found) return NOT_FOUND;
+    // Subscribing is offered on public pages (a private page has no strangers to take addresses from).
+    const subscribe = found.access.visibility === StatusPageVisibility.public ? `${base}/subscribe` : undefined;
+    const { html, csp } = renderStatusPage(found.view, { feeds: { rss: `${base}/feed.rss`, atom: `${base}/feed.atom` }, subscribe });
+    return { status: 200, access: found.access, contentType: 'text/html; charset=utf-8', body: html, etag: etagOf(html), csp };
+  }
+
+  /** Public: yes. A link page: its signed `k` or cookie. A password page: its cookie, else the form (401). Else 404. */
+  private async allowed(answer: CachedAnswer, k: unknown, req: Request, res: Response, now: number, form = true): Promise<boolean> {
+    const a = answer.access;
+    if (!a || a.visibility === StatusPageVisibility.public) return true;
+    const seconds = Math.floor(now / 1000);
+    if (this.access.verifyCookie(cookies(req).get(`vigia_sp_${a.pageId}`), a.pageId, a.authVersion, seconds)) return true;
+    if (a.visibility === StatusPageVisibility.link && this.access.verifyLink(k, a.pageId, a.authVersion, seconds)) {
+      this.setCookie(req, res, a.pageId, a.authVersion, now);
+      return true;
+    }
+    if (a.visibility === StatusPageVisibility.password && form) {
+      const page = renderPasswordForm(a.language, `${req.path.replace(/\/$/, '')}/login`, false);
+      this.send(req, res, { status: 401, contentType: 'text/html; charset=utf-8', body: page.html, etag: etagOf(page.html), csp: page.csp }, true);
+      return false;
+    }
+    this.send(req, res, NOT_FOUND, true);
+    return false;
+  }
+
+  private setCookie(req: Request, res: Response, pageId: string, authVersion: number, now: number): void {
+    const expires = Math.floor(now / 1000) + COOKIE_DAYS * 86_400;
+    const secure = req.secure ? '; Secure' : '';
+    res.append('Set-Cookie', `vigia_sp_${pageId}=${this.access.cookieValue(pageId, authVersion, expires)}; Path=/; Max-Age=${COOKIE_DAYS * 86_400}; HttpOnly; SameSite=Lax${secure}`);
+  }
+
+  /** Where the page lives for this request: `/` on its custom domain, else /status/<tenant>/<page>. */
+  base(req: Request, tenant: string, page: string): string {
+    return DOMAIN_REQUESTS.has(req) ? '/' : `/status/${tenant}/${page}`;
+  }
+
+  send(req: Request, res: Response, answer: CachedAnswer, isPrivate = answer.access !== undefined && answer.access.visibility !== StatusPageVisibility.public): void {
+    res.setHeader('Content-Security-Policy', answer.csp);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (!answer.csp.includes('frame-ancestors *')) res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Cache-Control', isPrivate ? 'private, no-store' : 'public, max-age=10');
+    if (isPrivate) res.setHeader('X-Robots-Tag', 'noindex');
+    res.setHeader('ETag', answer.etag);
+    if (answer.status === 200 && req.headers['if-none-match'] === answer.etag) {
+      res.status(304).end();
+      return;
+    }
+    res.status(answer.status).setHeader('Content-Type', answer.contentType);
+    res.setHeader('Vary', 'Accept-Encoding');
+    if (answer.body.length > 1024 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      answer.gzip ??= gzipSync(answer.body);
+      res.setHeader('Content-Encoding', 'gzip');
+      res.end(req.method === 'HEAD' ? undefined : answer.gzip);
+      return;
+    }
+    res.end(req.method === 'HEAD' ? undefined : answer.body);
+  }
+}

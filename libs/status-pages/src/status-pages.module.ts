@@ -1,0 +1,47 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { HostMaintenanceModule, MonitorHealthModule } from '#lib/detection';
+import { EgressModule } from '#lib/egress';
+import { IncidentsModule } from '#lib/incidents';
+import { InventoryHistoryModule, InventoryModule } from '#lib/inventory';
+import { ReportsModule } from '#lib/reports';
+import { Argon2PasswordHasher, PasswordHasher, TenancyPortsModule } from '#lib/tenancy';
+import { StatusDomainMiddleware } from './status-domain.middleware.js';
+import { StatusOutboxConsumer } from './status-outbox.consumer.js';
+import { StatusPageAccess } from './status-page-access.js';
+import { StatusPageCache } from './status-page.cache.js';
+import { STATUS_PAGE_ENTITIES } from './status-page.entity.js';
+import { STATUS_SUBSCRIBER_ENTITIES } from './status-subscriber.entity.js';
+import { StatusPageSource } from './status-page.source.js';
+import { StatusPagesController } from './status-pages.controller.js';
+import { StatusPostsResolver, StatusPagesResolver } from './status-pages.resolver.js';
+import { StatusPagesService } from './status-pages.service.js';
+import { StatusNotificationsWorker } from './status-notifications.worker.js';
+import { StatusSubscribersController } from './status-subscribers.controller.js';
+import { StatusSubscribersResolver } from './status-subscribers.resolver.js';
+import { StatusSubscribersService } from './status-subscribers.service.js';
+import { SubscriberLinks } from './subscriber-links.js';
+
+/** Status pages: their tables, their subscribers (and the worker that mails them), the GraphQL to manage them, and the public pages, badges and feeds (api role). */
+@Module({
+  imports: [TypeOrmModule.forFeature([...STATUS_PAGE_ENTITIES, ...STATUS_SUBSCRIBER_ENTITIES]), EgressModule, TenancyPortsModule, InventoryModule, InventoryHistoryModule, ReportsModule, MonitorHealthModule, HostMaintenanceModule, IncidentsModule],
+  // The subscribers' routes first: `:tenant/:page/confirm` must not be taken for a feed file by the pages' `:file` route.
+  controllers: [StatusSubscribersController, StatusPagesController],
+  providers: [
+    StatusPagesService,
+    StatusPageSource,
+    StatusPageCache,
+    StatusPageAccess,
+    StatusPagesResolver,
+    StatusPostsResolver,
+    StatusDomainMiddleware,
+    StatusOutboxConsumer,
+    StatusSubscribersService,
+    StatusSubscribersResolver,
+    StatusNotificationsWorker,
+    SubscriberLinks,
+    { provide: PasswordHasher, useClass: Argon2PasswordHasher },
+  ],
+  exports: [StatusPagesService, StatusPageCache, StatusDomainMiddleware, StatusOutboxConsumer, StatusNotificationsWorker, StatusSubscribersService],
+})
+export class StatusPagesModule {}

@@ -1,0 +1,46 @@
+import { Args, Field, ID, InputType, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { IsString, MaxLength } from 'class-validator';
+import { type Connection, ConnectionType, PageArgs, QUERY_COST } from '#lib/common';
+import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
+import { StatusSubscriber } from './status-subscriber.entity.js';
+import { StatusSubscribersService } from './status-subscribers.service.js';
+
+const StatusSubscriberConnection = ConnectionType(StatusSubscriber, 'StatusSubscriber');
+
+@InputType()
+export class StatusWebhookSubscriberInput {
+  @Field({ description: 'An http(s) URL, reached through the egress policy' }) @IsString() @MaxLength(2048) url: string;
+  @Field({ description: 'Signs each body: X-Vigia-Signature: sha256=HMAC(secret, "<X-Vigia-Timestamp>.<body>"); 16 to 512 characters' })
+  @IsString() @MaxLength(512) secret: string;
+}
+
+/** The operators' side of subscribers: the tenant's data, so admins list, export and delete them (on request). */
+@Resolver(() => StatusSubscriber)
+export class StatusSubscribersResolver {
+  constructor(private readonly subscribers: StatusSubscribersService) {}
+
+  @RequireRole(Role.admin)
+  @Query(() => StatusSubscriberConnection, { description: 'Subscribers of a page (e-mail, confirmed or not, and webhooks), by address' })
+  statusSubscribers(@CurrentPrincipal() principal: Principal, @Args('pageId', { type: () => ID }) pageId: string, @Args() page: PageArgs): Promise<Connection<StatusSubscriber>> {
+    return this.subscribers.list(principal, pageId, page);
+  }
+
+  @RequireRole(Role.admin)
+  // Every row of the page at once: priced like a report, so aliases cannot multiply it.
+  @Query(() => String, { description: 'Every subscriber of a page as CSV: id, kind, address, confirmed_at, created_at', complexity: QUERY_COST.report })
+  statusSubscribersCsv(@CurrentPrincipal() principal: Principal, @Args('pageId', { type: () => ID }) pageId: string): Promise<string> {
+    return this.subscribers.csv(principal, pageId);
+  }
+
+  @RequireRole(Role.admin)
+  @Mutation(() => Boolean, { description: 'Removes a subscriber and everything queued for it' })
+  deleteStatusSubscriber(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<boolean> {
+    return this.subscribers.delete(principal, id);
+  }
+
+  @RequireRole(Role.admin)
+  @Mutation(() => StatusSubscriber, { description: 'A webhook told of the page’s published post updates and maintenance notices (signed JSON POST)' })
+  addStatusWebhookSubscriber(@CurrentPrincipal() principal: Principal, @Args('pageId', { type: () => ID }) pageId: string, @Args('input') input: StatusWebhookSubscriberInput): Promise<StatusSubscriber> {
+    return this.subscribers.addWebhook(principal, pageId, input);
+  }
+}

@@ -1,0 +1,155 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { assertUuid, CLOCK, type Clock, type Connection, egressProblem, httpUrl, fieldProblem, type PageArgs, paginateBy, VigiaException } from '#lib/common';
+import { EgressPolicy } from '#lib/egress';
+import { emailAddress } from '#lib/mail';
+import { SecretBox } from '#lib/secrets';
+import type { Principal } from '#lib/tenancy';
+import { type StatusPage, StatusPageVisibility } from './status-page.entity.js';
+import { StatusNotification, StatusSubscriber, StatusSubscriberKind } from './status-subscriber.entity.js';
+import { StatusPagesService } from './status-pages.service.js';
+
+/** At most one confirmation mail per address and page in this time: a stranger cannot make Vigia mail-bomb anyone. */
+export const CONFIRM_RESEND_MS = 3600_000;
+/** Subscribe attempts per minute from one client address (any page), and per page (any client). */
+export const SUBSCRIBE_PER_CLIENT_PER_MINUTE = 5;
+export const SUBSCRIBE_PER_PAGE_PER_MINUTE = 60;
+
+export type SubscribeOutcome = 'queued' | 'quiet' | 'invalid' | 'limited';
+
+/** The CSV cell of a value: quoted, and a leading = + - @ defused so a spreadsheet does not run it as a formula. */
+function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Subscribers of status pages: the public, double opt-in subscription by e-mail (rate-limited per client and per
+ * page, one confirmation per address and page an hour, the same answer whether or not the address was known), its
+ * signed confirm and unsubscribe links, and the operators' side (webhooks, listing, CSV export, deletion).
+ */
+@Injectable()
+export class StatusSubscribersService {
+  private readonly attempts = new Map<string, { count: number; since: number }>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectRepository(StatusSubscriber) private readonly subscribers: Repository<StatusSubscriber>,
+    private readonly pages: StatusPagesService,
+    private readonly egress: EgressPolicy,
+    private readonly box: SecretBox,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Counts one attempt under `key`; false once `limit` attempts fell in the current minute. */
+  private allow(key: string, limit: number, now: number): boolean {
+    const seen = this.attempts.get(key);
+    if (!seen || now - seen.since >= 60_000) {
+      if (this.attempts.size > 10_000) this.attempts.clear();
+      this.attempts.set(key, { count: 1, since: now });
+      return true;
+    }
+    seen.count++;
+    return seen.count <= limit;
+  }
+
+  /**
+   * A subscription asked on the public page. A new address is saved unconfirmed and its confirmation mail queued in
+   * the same transaction; an unconfirmed one gets another confirmation only after an hour; a confirmed one nothing.
+   * All three answer alike (`queued` and `quiet` are shown the same), so the form tells nobody who is subscribed.
+   */
+  async subscribe(page: StatusPage, rawEmail: string, client: string): Promise<SubscribeOutcome> {
+    const now = this.clock.now();
+    if (!this.allow(`client|${client}`, SUBSCRIBE_PER_CLIENT_PER_MINUTE, now.getTime())) return 'limited';
+    if (!this.allow(`page|${page.id}`, SUBSCRIBE_PER_PAGE_PER_MINUTE, now.getTime())) return 'limited';
+    const email = rawEmail.trim().toLowerCase();
+    if (!emailAddress.safeParse(email).success) return 'invalid';
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO status_subscribers (tenant_id, page_id, kind, address) VALUES ($1, $2, 'email', $3) ON CONFLICT (page_id, kind, address) DO NOTHING`,
+        [page.tenantId, page.id, email],
+      );
+      // Locked: two submissions at once queue one confirmation.
+      const [row] = (await manager.query(`SELECT id, confirmed_at, confirm_sent_at FROM status_subscribers WHERE page_id = $1 AND kind = 'email' AND address = $2 FOR UPDATE`, [page.id, email])) as {
+        id: string;
+        confirmed_at: Date | null;
+        confirm_sent_at: Date | null;
+      }[];
+      if (!row || row.confirmed_at) return 'quiet';
+      if (row.confirm_sent_at && now.getTime() - new Date(row.confirm_sent_at).getTime() < CONFIRM_RESEND_MS) return 'quiet';
+      await manager.query('UPDATE status_subscribers SET confirm_sent_at = $2 WHERE id = $1', [row.id, now]);
+      await manager.insert(StatusNotification, { tenantId: page.tenantId, pageId: page.id, subscriberId: row.id, eventKey: `confirm:${now.getTime()}`, kind: 'confirm', payload: {}, nextAttemptAt: now });
+      return 'queued';
+    });
+  }
+
+  /** The confirm link: sets `confirmedAt` once (a second click changes nothing). False: no such subscriber. */
+  async confirm(page: StatusPage, subscriberId: string): Promise<boolean> {
+    const result = await this.dataSource.query(`UPDATE status_subscribers SET confirmed_at = COALESCE(confirmed_at, $3) WHERE id = $1 AND page_id = $2 AND kind = 'email' RETURNING id`, [
+      subscriberId, page.id, this.clock.now(),
+    ]);
+    return (result as [unknown[], number])[0].length > 0;
+  }
+
+  /** The unsubscribe link or one-click POST: the subscriber and everything queued for it are gone. */
+  async unsubscribe(page: StatusPage, subscriberId: string): Promise<boolean> {
+    const result = await this.subscribers.delete({ id: subscriberId, pageId: page.id });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Whether the page offers subscription to strangers: a public page only (a private one has no public form). */
+  static open(page: StatusPage): boolean {
+    return page.visibility === StatusPageVisibility.public;
+  }
+
+  // ---- the operators' side ----
+
+  async list(principal: Principal, pageId: string, args: PageArgs): Promise<Connection<StatusSubscriber>> {
+    const page = await this.pages.get(principal, pageId, 'pageId');
+    const query = this.subscribers.createQueryBuilder('s').where('s.tenant_id = :tenantId AND s.page_id = :pageId', { tenantId: principal.tenantId, pageId: page.id });
+    // By address: a timestamp key would lose its microseconds in the cursor (ISO milliseconds) and repeat a row.
+    return paginateBy(query, args, 'address', 'ASC');
+  }
+
+  /** Every subscriber of a page as CSV (id, kind, address, confirmed_at, created_at), for the tenant's records or a request. */
+  async csv(principal: Principal, pageId: string): Promise<string> {
+    const page = await this.pages.get(principal, pageId, 'pageId');
+    const rows = await this.subscribers.find({ where: { tenantId: principal.tenantId, pageId: page.id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const lines = rows.map((r) => [r.id, r.kind, r.address, r.confirmedAt?.toISOString() ?? '', r.createdAt.toISOString()].map(csvCell).join(','));
+    return ['id,kind,address,confirmed_at,created_at', ...lines].join('\r\n') + '\r\n';
+  }
+
+  async delete(principal: Principal, id: string): Promise<boolean> {
+    const row = await this.subscribers.findOne({ where: { id: assertUuid(id, 'id'), tenantId: principal.tenantId } });
+    if (!row) throw VigiaException.notFound('status subscriber', 'id');
+    await this.subscribers.delete({ id: row.id, tenantId: principal.tenantId });
+    return true;
+  }
+
+  /**
+   * A webhook an operator adds: an http(s) URL (judged by the egress policy now if it is an address, and again at
+   * every delivery after resolution) and a signing secret of at least 16 characters, sealed. Confirmed at once.
+   */
+  async addWebhook(principal: Principal, pageId: string, input: { url: string; secret: string }): Promise<StatusSubscriber> {
+    const page = await this.pages.get(principal, pageId, 'pageId');
+    const url = input.url.trim();
+    const field = httpUrl();
+    const problem = fieldProblem(field, url) ?? egressProblem(field, url, this.egress.guard({ tenantId: principal.tenantId, vantage: 'platform' }));
+    if (problem) throw VigiaException.invalid('input.url', problem);
+    if (input.secret.length < 16 || input.secret.length > 512) throw VigiaException.invalid('input.secret', 'must be a signing secret of 16 to 512 characters');
+    const id = (await this.dataSource.query('SELECT gen_random_uuid() AS id'))[0].id as string;
+    const duplicate = () => VigiaException.invalid('input.url', 'is already a webhook subscriber of this page');
+    if (await this.subscribers.exists({ where: { pageId: page.id, kind: StatusSubscriberKind.webhook, address: url } })) throw duplicate();
+    try {
+      return await this.subscribers.save({
+        id, tenantId: principal.tenantId, pageId: page.id, kind: StatusSubscriberKind.webhook, address: url,
+        secretSealed: this.box.seal(input.secret, `status_subscribers:${id}`), confirmedAt: this.clock.now(), confirmSentAt: null,
+      });
+    } catch (error) {
+      // Two saves of one URL at the same instant: the unique index refuses the second, said as the check above says it.
+      if ((error as { driverError?: { code?: string } }).driverError?.code === '23505') throw duplicate();
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,130 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from './support/process-harness.js';
+import { startTestApi, type TestApi } from './support/test-api.js';
+
+const CLI = `${ROOT}dist/apps/cli/src/main.js`;
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const FLEET = `version: 1
+sites: [{ name: mad1 }]
+hosts:
+  - { name: web-1, site: mad1, addresses: [192.0.2.10] }
+  - { name: db-1, site: mad1, addresses: [192.0.2.20], ssh: { jumpHost: web-1 } }
+customers: [{ name: Acme }]
+services:
+  - { name: www, host: web-1, type: web, port: 443, customers: [Acme] }
+monitors:
+  - { name: web-1-home, host: web-1, service: www, type: http, config: { url: "https://192.0.2.10/" } }
+  - { name: web-1-ping, host: web-1, type: icmp, config: {} }
+  - { name: db-1-mysql, host: db-1, type: mysql, config: { user: vigia, password: { env: DB_PW } } }
+`;
+
+// Each command is a fresh Node process: seconds apiece on a loaded machine.
+describe('the vigia CLI as a process (compiled dist) against a real API', { timeout: 120_000 }, () => {
+  let api: TestApi;
+  let dir: string;
+  let env: Record<string, string>;
+  const run = (args: string[], extra: Record<string, string> = {}): Promise<Ran> =>
+    new Promise((resolve) => {
+      execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, ...env, ...extra }, timeout: 60_000 }, (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      });
+    });
+  const file = async (name: string, text: string) => {
+    const path = join(dir, name);
+    await writeFile(path, text);
+    return path;
+  };
+  const monitors = async () => (await api.app.get(DataSource).query('SELECT name FROM monitors WHERE deleted_at IS NULL ORDER BY name')).map((r: { name: string }) => r.name);
+
+  beforeAll(async () => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does it first)`);
+    api = await startTestApi({ VIGIA_ROLES: 'api' });
+    const owner = await api.tenant('clico');
+    const { createApiToken } = await api.ok<{ createApiToken: { token: string } }>('mutation { createApiToken(input: { name: "ci", role: operator }) { token } }', {}, owner.token);
+    dir = await mkdtemp(join(tmpdir(), 'vigia-cli-'));
+    // The token through a profile file, the URL through the environment: both ways are used.
+    await writeFile(join(dir, 'profiles.json'), JSON.stringify({ profiles: { ci: { url: api.url, tokenEnv: 'CI_TOKEN' } } }));
+    env = { VIGIA_PROFILES: join(dir, 'profiles.json'), CI_TOKEN: createApiToken.token, DB_PW: 'pw-from-env' };
+  });
+  afterAll(async () => {
+    await api?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('validate: every problem as file:line:column with the field, exit 3; a good file exits 0', async () => {
+    const bad = await file('bad.yaml', FLEET.replace('jumpHost: web-1', 'jumpHost: web-9').replace('password: { env: DB_PW }', 'password: hunter2').replace('type: icmp', 'type: icmp, colour: red'));
+    const ran = await run(['validate', bad]);
+    expect(ran.code).toBe(3);
+    expect(ran.stderr.split('\n').filter((l) => l.startsWith(bad))).toEqual([
+      `${bad}:11:50: monitor web-1-ping, colour: is not a field here`,
+      `${bad}:12:83: monitor db-1-mysql, config.password: is a secret written in the file: refer to it as { env: NAME } or { file: path, key: name }`,
+    ]);
+    expect((await run(['validate', await file('good.yaml', FLEET)])).stdout).toMatch(/valid \(1 sites, 2 hosts, 1 customers, 1 services, 3 monitors, 0 maintenance, 0 runbooks\)/);
+  });
+
+  it('plan → apply → plan is empty; the profile names the API; secrets come from the environment', async () => {
+    const path = await file('fleet.yaml', FLEET);
+    const plan = await run(['plan', path, '--profile', 'ci', '--detailed-exitcode']);
+    expect(plan.code).toBe(4);
+    expect(plan.stdout).toContain('+ monitor db-1-mysql');
+    expect(plan.stdout).toContain('Plan: 8 to create, 0 to change, 0 to delete, 0 to detach, 0 drifted.');
+    const apply = await run(['apply', path, '--profile', 'ci']);
+    expect(apply.stderr).toBe('');
+    expect(apply.code).toBe(0);
+    expect(await monitors()).toEqual(['db-1-mysql', 'web-1-home', 'web-1-ping']);
+    const again = await run(['plan', path, '--profile', 'ci', '--json', '--detailed-exitcode']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ changes: [], drift: [], problems: [] });
+  });
+
+  it('a missing secret, or a problem only the server sees, is placed in the file and applies nothing', async () => {
+    const unset = await file('unset.yaml', FLEET.replace('{ env: DB_PW }', '{ env: NOT_SET_ANYWHERE }'));
+    const noSecret = await run(['apply', unset, '--profile', 'ci']);
+    expect(noSecret.code).toBe(3);
+    expect(noSecret.stderr).toContain(`${unset}:12:83: monitor db-1-mysql, config.password: environment variable NOT_SET_ANYWHERE is not set`);
+    const path = await file('fleet.yaml', FLEET.replace('addresses: [192.0.2.10]', 'addresses: [169.254.169.254]'));
+    const ran = await run(['apply', path, '--profile', 'ci']);
+    expect(ran.code).toBe(3);
+    expect(ran.stderr).toMatch(new RegExp(`^${path}:4:44: host web-1, addresses\\[0\\]: .*cloud metadata`, 'm'));
+    expect(await monitors()).toEqual(['db-1-mysql', 'web-1-home', 'web-1-ping']);
+  });
+
+  it('deletions need a confirmation: refused without a terminal (exit 6), done with --yes; --prune=false detaches', async () => {
+    const smaller = await file('smaller.yaml', FLEET.replace(/ {2}- \{ name: web-1-ping.*\n/, ''));
+    const refused = await run(['apply', smaller, '--profile', 'ci']);
+    expect(refused.code).toBe(6);
+    expect(refused.stdout).toContain('- monitor web-1-ping');
+    expect(await monitors()).toContain('web-1-ping');
+    expect((await run(['plan', smaller, '--profile', 'ci', '--prune=false'])).stdout).toContain('≠ monitor web-1-ping (detached');
+    expect((await run(['apply', smaller, '--profile', 'ci', '--yes'])).code).toBe(0);
+    expect(await monitors()).toEqual(['db-1-mysql', 'web-1-home']);
+  });
+
+  it('export writes a file that applies as a no-op; operator commands print tables and exit 0', async () => {
+    const out = join(dir, 'export.yaml');
+    expect((await run(['export', '--profile', 'ci', '-o', out])).code).toBe(0);
+    const plan = await run(['plan', out, '--profile', 'ci', '--detailed-exitcode']);
+    expect(plan.stdout).toContain('No changes');
+    expect(plan.code).toBe(0);
+    const status = await run(['status', '--all', '--profile', 'ci']);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^2 monitors: /);
+    expect(status.stdout).toMatch(/HEALTH\s+MONITOR\s+HOST\s+REASON/);
+    expect((await run(['incidents', '--profile', 'ci'])).stdout).toContain('No open incidents.');
+    expect((await run(['ack', 'not-an-id', '--profile', 'ci'])).code).toBe(2);
+    expect((await run(['status'], { VIGIA_PROFILES: join(dir, 'none.json') })).code).toBe(2);
+    expect((await run(['status', '--profile', 'ci'], { CI_TOKEN: 'vgt_wrong' })).code).toBe(5);
+  });
+});

@@ -1,0 +1,390 @@
+import { request } from 'node:http';
+import { XMLValidator } from 'fast-xml-parser';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IncidentsService } from '#lib/incidents';
+import { StatusOutboxConsumer, StatusPageCache } from '#lib/status-pages';
+import { eventually } from './support/eventually.js';
+import { startTestApi, type TestApi } from './support/test-api.js';
+
+/**
+ * Status pages on the real API and PostgreSQL, with the clock frozen at 2026-10-20 12:00 UTC. One outage, 00:30–01:15
+ * Madrid time on 11 October (22:30–23:15 UTC on the 10th), on the shop service of customer "Panadería": the page
+ * counts it on the 11th in its own zone, as the SLA report does (45 min of 24 h: 96.875 %).
+ */
+const FROZEN = Date.parse('2026-10-20T12:00:00Z');
+const XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>';
+
+interface Page {
+  id: string;
+  slug: string;
+  path: string;
+}
+
+/** A GET with any Host header (fetch will not set one), returning status, headers and body. */
+function getWithHost(url: string, host: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('status pages', () => {
+  let api: TestApi;
+  let token: string;
+  let otherToken: string;
+  const ids: Record<string, string> = {};
+  const run = <T,>(q: string, variables: Record<string, unknown> = {}): Promise<T> => api.ok<T>(q, variables, token);
+  const create = async (input: Record<string, unknown>): Promise<Page> =>
+    (await run<{ createStatusPage: Page }>('mutation($i: StatusPageInput!) { createStatusPage(input: $i) { id slug path } }', { i: input })).createStatusPage;
+  const get = (path: string, init: RequestInit = {}) => fetch(`${api.url}${path}`, { redirect: 'manual', ...init });
+
+  beforeAll(async () => {
+    api = await startTestApi({}, undefined, { clock: { now: () => new Date(FROZEN) } });
+    token = (await api.tenant('acme')).token;
+    otherToken = (await api.tenant('other')).token;
+    const mk = async (q: string, t = token) => Object.values(await api.ok<Record<string, { id: string }>>(q, {}, t))[0]!.id;
+    ids.panaderia = await mk('mutation { createCustomer(input: {name: "Panadería López"}) { id } }');
+    ids.ferreteria = await mk('mutation { createCustomer(input: {name: "Ferretería Secreta"}) { id } }');
+    ids.host = await mk('mutation { createHost(input: {name: "internal-web-7", addresses: ["10.9.8.7"]}) { id } }');
+    ids.host2 = await mk('mutation { createHost(input: {name: "hidden-db-3", addresses: ["10.1.1.3"]}) { id } }');
+    ids.shop = await mk(`mutation { createService(input: {name: "shop-internal", customerFacingName: "Tienda online", type: web, hostId: "${ids.host}", customerIds: ["${ids.panaderia}"]}) { id } }`);
+    ids.tools = await mk(`mutation { createService(input: {name: "tools-internal", customerFacingName: "Catálogo de herramientas", type: web, hostId: "${ids.host2}", customerIds: ["${ids.ferreteria}"]}) { id } }`);
+    ids.shopMonitor = await mk(`mutation { createMonitor(input: {name: "internal-web-7 http", type: http, hostId: "${ids.host}", serviceId: "${ids.shop}", config: {url: "http://10.9.8.7/"}, intervalMs: 10000, timeoutMs: 5000}) { id } }`);
+    ids.toolsMonitor = await mk(`mutation { createMonitor(input: {name: "hidden-db-3 http", type: http, hostId: "${ids.host2}", serviceId: "${ids.tools}", config: {url: "http://10.1.1.3/"}, intervalMs: 10000, timeoutMs: 5000}) { id } }`);
+    const otherHost = await mk('mutation { createHost(input: {name: "their-host", addresses: ["10.5.5.5"]}) { id } }', otherToken);
+    ids.otherService = await mk(`mutation { createService(input: {name: "theirs", type: web, hostId: "${otherHost}"}) { id } }`, otherToken);
+    const db = api.app.get(DataSource);
+    await db.query("UPDATE monitors SET created_at = '2026-09-01T00:00:00Z'");
+    await db.query("UPDATE service_customers SET starts_at = '2026-09-01T00:00:00Z'");
+    await db.query("INSERT INTO monitor_state_changes (tenant_id, monitor_id, at, effective_at, from_health, to_health, flapping, reason) SELECT tenant_id, id, created_at, created_at, 'unknown', 'up', false, 'first probe' FROM monitors");
+    await db.query(
+      "INSERT INTO monitor_states (monitor_id, tenant_id, health, since, reason, last_reason, detector) SELECT id, tenant_id, 'up', created_at, 'ok', 'HTTP 200 from 10.9.8.7', '{}' FROM monitors",
+    );
+    const [{ tenant_id }] = await db.query('SELECT tenant_id FROM monitors WHERE id = $1', [ids.shopMonitor]);
+    await db.query(
+      `INSERT INTO incidents (tenant_id, monitor_id, host_id, service_id, status, opened_at, resolved_at, open_reason) VALUES ($1, $2, $3, $4, 'resolved', '2026-10-10T22:30:00Z', '2026-10-10T23:15:00Z', 'HTTP 503 from 10.9.8.7')`,
+      [tenant_id, ids.shopMonitor, ids.host, ids.shop],
+    );
+  }, 90_000);
+  afterAll(() => api?.close());
+
+  it('creates a page with grouped components of services, hosts and monitors, and lists it', async () => {
+    const page = await create({
+      slug: 'main',
+      title: 'Acme status',
+      timeZone: 'Europe/Madrid',
+      components: [
+        { kind: 'service', subjectId: ids.shop, groupName: 'Web' },
+        { kind: 'host', subjectId: ids.host2, displayName: 'Database', groupName: 'Web' },
+        { kind: 'monitor', subjectId: ids.toolsMonitor, displayName: 'Tools check' },
+      ],
+    });
+    expect(page.path).toBe('/status/acme/main');
+    const { statusPages } = await run<{ statusPages: { slug: string; components: { displayName: string; groupName: string | null; kind: string }[] }[] }>(
+      '{ statusPages { slug components { displayName groupName kind } } }',
+    );
+    expect(statusPages[0]!.components).toEqual([
+      { displayName: 'Tienda online', groupName: 'Web', kind: 'service' },
+      { displayName: 'Database', groupName: 'Web', kind: 'host' },
+      { displayName: 'Tools check', groupName: null, kind: 'monitor' },
+    ]);
+  });
+
+  it('refuses bad input with the field in words, and saves nothing of it', async () => {
+    const q = 'mutation($i: StatusPageInput!) { createStatusPage(input: $i) { id } }';
+    const fails = (i: Record<string, unknown>, field: string, code = 'VALIDATION_FAILED') => api.fails(q, { i }, token, { field, code });
+    expect((await fails({ slug: 'Bad Slug!', title: 'x' }, 'input.slug')).message).toMatch(/lower-case letters/);
+    expect((await fails({ slug: 'main', title: 'again' }, 'input.slug')).message).toMatch(/already used/);
+    expect((await fails({ slug: 'p2', title: 'x', customDomain: 'https://status.example.com/' }, 'input.customDomain')).message).toMatch(/host name/);
+    expect((await fails({ slug: 'p2', title: 'x', customDomain: '10.0.0.1' }, 'input.customDomain')).message).toMatch(/host name/);
+    expect((await fails({ slug: 'p2', title: 'x', days: 400 }, 'input.days')).message).toMatch(/7 to 365/);
+    expect((await fails({ slug: 'p2', title: 'x', timeZone: 'Mars/Olympus' }, 'input.timeZone')).message).toMatch(/IANA/);
+    expect((await fails({ slug: 'p2', title: 'x', visibility: 'password' }, 'input.password')).message).toMatch(/required/);
+    expect((await fails({ slug: 'p2', title: 'x', accentColor: 'red;}body{display:none' }, 'input.accentColor')).message).toMatch(/#rrggbb/);
+    // Another tenant's service is "not found" here, and the page is not created without it.
+    await fails({ slug: 'p2', title: 'x', components: [{ kind: 'service', subjectId: ids.shop }, { kind: 'service', subjectId: ids.otherService }] }, 'input.components.1.subjectId', 'NOT_FOUND');
+    const { statusPages } = await run<{ statusPages: { slug: string }[] }>('{ statusPages { slug } }');
+    expect(statusPages.map((p) => p.slug)).toEqual(['main']);
+    // An update that fails half-way leaves the page as it was.
+    const [main] = (await run<{ statusPages: { id: string }[] }>('{ statusPages { id } }')).statusPages;
+    await api.fails('mutation($id: ID!, $i: StatusPageInput!) { updateStatusPage(id: $id, input: $i) { id } }', { id: main!.id, i: { title: 'Changed', components: [{ kind: 'service', subjectId: ids.otherService }] } }, token, { code: 'NOT_FOUND', field: 'input.components.0.subjectId' });
+    const after = await run<{ statusPage: { title: string; components: unknown[] } }>(`{ statusPage(id: "${main!.id}") { title components { id } } }`);
+    expect(after.statusPage).toMatchObject({ title: 'Acme status' });
+    expect(after.statusPage.components).toHaveLength(3);
+    // A custom domain is Vigia-wide: the other tenant cannot take acme's.
+    await run(`mutation { updateStatusPage(id: "${main!.id}", input: {customDomain: "Status.Example-Hosting.com"}) { customDomain } }`);
+    await api.fails(q, { i: { slug: 'theirs', title: 'x', customDomain: 'status.example-hosting.com' } }, otherToken, { field: 'input.customDomain' });
+    // A viewer may read pages but not change them.
+    const viewer = await api.as('viewer', { slug: 'acme', token });
+    await viewer.fails(q, { i: { slug: 'v', title: 'v' } }, { code: 'FORBIDDEN' });
+  });
+
+  it('serves the page as HTML without script, with strict headers, 90 day bars in its zone, and the method', async () => {
+    const res = await get('/status/acme/main');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toMatch(/default-src 'none'/);
+    expect(csp).toMatch(/frame-ancestors 'none'/);
+    expect(csp).not.toMatch(/unsafe-inline|script-src/);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    const html = await res.text();
+    expect(html).not.toMatch(/<script/i);
+    // Three components and one group bar, 90 days each.
+    const lists = html.split('<ol class="bars" aria-label=').slice(1);
+    expect(lists).toHaveLength(4);
+    for (const l of lists) expect(l.split('</ol>')[0]!.match(/<li class=/g)).toHaveLength(90);
+    expect(html).toContain('title="Sun, Oct 11, 2026 · 96.87 % uptime · down 45 min · Outage 00:30–01:15"');
+    expect(html).toContain('title="Sat, Oct 10, 2026 · 100.00 % uptime"');
+    // Before the monitors existed there is no data, not 100 %.
+    expect(html).toContain('title="Sat, Aug 1, 2026 · no data"');
+    expect(html).toContain('Accounting method v2: downtime = confirmed outages; maintenance excluded; degraded counted as up');
+    expect(html).toContain('Days in the Europe/Madrid time zone.');
+    expect(html).toContain('A group shows the worst status of its components');
+    // Status in words, not colour alone; and nothing internal: no address, no probe reason, no internal name.
+    expect(html).toContain('All systems operational');
+    expect(html).toContain('<span class="st st-operational">Operational</span>');
+    expect(html).not.toMatch(/10\.9\.8\.7|HTTP 503|HTTP 200|shop-internal/);
+  });
+
+  it('answers from the cache with an ETag, and a matching If-None-Match gets 304', async () => {
+    const cache = api.app.get(StatusPageCache);
+    const first = await get('/status/acme/main');
+    const renders = cache.renders;
+    const again = await get('/status/acme/main');
+    expect(cache.renders).toBe(renders);
+    expect(again.headers.get('etag')).toBe(first.headers.get('etag'));
+    expect(again.headers.get('cache-control')).toBe('public, max-age=10');
+    const notModified = await get('/status/acme/main', { headers: { 'if-none-match': first.headers.get('etag')! } });
+    expect(notModified.status).toBe(304);
+    expect(await get('/status/acme/nope')).toHaveProperty('status', 404);
+    expect(await get('/status/nobody/main')).toHaveProperty('status', 404);
+  });
+
+  it('escapes HTML and script in every text field of the page, its posts and feeds', async () => {
+    const page = await create({ slug: 'xss', title: XSS, footer: XSS, links: ['https://example.com/?q="><script>alert(3)</script>'], components: [{ kind: 'service', subjectId: ids.shop, displayName: XSS, groupName: XSS }] });
+    const { statusPage } = await run<{ statusPage: { components: { id: string }[] } }>(`{ statusPage(id: "${page.id}") { components { id } } }`);
+    await run('mutation($p: ID!, $i: StatusPostInput!, $u: StatusPostUpdateInput!) { createStatusPost(pageId: $p, input: $i, update: $u) { id } }', {
+      p: page.id,
+      i: { title: XSS, componentIds: [statusPage.components[0]!.id], published: true },
+      u: { state: 'investigating', body: XSS },
+    });
+    const html = await (await get('/status/acme/xss')).text();
+    expect(html).not.toMatch(/<script|<img src=x/i);
+    expect(html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
+    for (const format of ['rss', 'atom']) {
+      const xml = await (await get(`/status/acme/xss/feed.${format}`)).text();
+      expect(XMLValidator.validate(xml), format).toBe(true);
+      // Descriptions are HTML to a reader: the text is in them escaped, never as markup.
+      expect(xml, format).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
+      expect(xml.replace(/<title[^>]*>.*?<\/title>/gs, ''), format).not.toMatch(/<script>/);
+    }
+  });
+
+  it('publishes incident posts with updates, newest first on the page and in valid RSS and Atom feeds', async () => {
+    const { statusPage } = await run<{ statusPage: { id: string; components: { id: string; displayName: string }[] } }>(
+      `{ statusPage(id: "${(await run<{ statusPages: { id: string; slug: string }[] }>('{ statusPages { id slug } }')).statusPages.find((p) => p.slug === 'main')!.id}") { id components { id displayName } } }`,
+    );
+    const shop = statusPage.components.find((c) => c.displayName === 'Tienda online')!;
+    const draft = (
+      await run<{ createStatusPost: { id: string; published: boolean } }>(
+        'mutation($p: ID!, $i: StatusPostInput!, $u: StatusPostUpdateInput!) { createStatusPost(pageId: $p, input: $i, update: $u) { id published } }',
+        { p: statusPage.id, i: { title: 'Shop unreachable', componentIds: [shop.id] }, u: { state: 'investigating', body: 'We are looking into it.' } },
+      )
+    ).createStatusPost;
+    expect(draft.published).toBe(false);
+    expect(await (await get('/status/acme/main')).text()).not.toContain('Shop unreachable');
+    await run(`mutation { addStatusPostUpdate(postId: "${draft.id}", input: {state: identified, body: "A failed disk."}) { id } }`);
+    await run(`mutation { updateStatusPost(id: "${draft.id}", input: {published: true}) { id } }`);
+    await api.fails(`mutation { updateStatusPost(id: "${draft.id}", input: {componentIds: ["${ids.otherService}"]}) { id } }`, {}, token, { field: 'input.componentIds.0' });
+    const html = await (await get('/status/acme/main')).text();
+    expect(html).toContain('<h3>Shop unreachable</h3><div class="components">Tienda online</div>');
+    expect(html.indexOf('A failed disk.')).toBeLessThan(html.indexOf('We are looking into it.'));
+    expect(html).toContain('<span class="state">Identified</span>');
+    const rss = await (await get('/status/acme/main/feed.rss')).text();
+    const atom = await (await get('/status/acme/main/feed.atom')).text();
+    expect(XMLValidator.validate(rss)).toBe(true);
+    expect(XMLValidator.validate(atom)).toBe(true);
+    expect(rss).toContain('<title><![CDATA[Shop unreachable (Identified)]]></title>');
+    expect(atom).toMatch(/<entry>[\s\S]*Shop unreachable \(Identified\)/);
+    expect(atom).toContain(`${api.url}/status/acme/main#post-${draft.id}`);
+  });
+
+  it('renders status and uptime badges as SVG with the words in them', async () => {
+    const { statusPages } = await run<{ statusPages: { slug: string; components: { id: string; displayName: string }[] }[] }>('{ statusPages { slug components { id displayName } } }');
+    const shop = statusPages.find((p) => p.slug === 'main')!.components.find((c) => c.displayName === 'Tienda online')!;
+    const status = await get(`/status/acme/main/badge/${shop.id}/status.svg`);
+    expect(status.headers.get('content-type')).toBe('image/svg+xml');
+    const svg = await status.text();
+    expect(XMLValidator.validate(svg)).toBe(true);
+    expect(svg).toContain('aria-label="Tienda online: Operational"');
+    const uptime = await (await get(`/status/acme/main/badge/${shop.id}/uptime.svg`)).text();
+    // 45 min down in 50 observed days (1 Sep 00:00 UTC to 20 Oct 12:00 UTC = 1,212 h): 99.93 %.
+    expect(uptime).toContain('aria-label="Tienda online 90d: 99.93%"');
+    expect((await get(`/status/acme/main/badge/${ids.otherService}/status.svg`)).status).toBe(404);
+  });
+
+  it('keeps a password page closed without its password, and a new password voids the old cookie', async () => {
+    const page = await create({ slug: 'private', title: 'Private', visibility: 'password', password: 'correct horse battery', components: [{ kind: 'service', subjectId: ids.shop }] });
+    const closed = await get('/status/acme/private');
+    expect(closed.status).toBe(401);
+    const form = await closed.text();
+    expect(form).toContain('<form method="post" action="/status/acme/private/login">');
+    expect(form).not.toContain('Tienda online');
+    const post = (password: string) => get('/status/acme/private/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ password }).toString() });
+    const wrong = await post('wrong password');
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toContain('Wrong password.');
+    const right = await post('correct horse battery');
+    expect(right.status).toBe(303);
+    expect(right.headers.get('location')).toBe('/status/acme/private');
+    const cookie = right.headers.get('set-cookie')!.split(';')[0]!;
+    expect(right.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Lax/);
+    const open = await get('/status/acme/private', { headers: { cookie } });
+    expect(open.status).toBe(200);
+    expect(open.headers.get('cache-control')).toBe('private, no-store');
+    expect(await open.text()).toContain('Tienda online');
+    expect((await get('/status/acme/private/feed.rss')).status).toBe(404);
+    await run(`mutation { updateStatusPage(id: "${page.id}", input: {password: "another long password"}) { id } }`);
+    expect((await get('/status/acme/private', { headers: { cookie } })).status).toBe(401);
+  });
+
+  it('opens a link page only with its signed link; a tampered one is a 404', async () => {
+    const page = await create({ slug: 'linked', title: 'Linked', visibility: 'link', components: [{ kind: 'service', subjectId: ids.shop }] });
+    expect((await get('/status/acme/linked')).status).toBe(404);
+    const { statusPageLink } = await run<{ statusPageLink: string }>(`mutation { statusPageLink(id: "${page.id}", expiresInDays: 7) }`);
+    expect(statusPageLink).toMatch(/^\/status\/acme\/linked\?k=\d+\./);
+    expect((await get(statusPageLink)).status).toBe(200);
+    const tampered = statusPageLink.replace(/k=(\d+)/, (_, n: string) => `k=${Number(n) + 1}`);
+    expect((await get(tampered)).status).toBe(404);
+  });
+
+  it('generates per-customer pages that show only that customer’s services, nothing of another customer', async () => {
+    const { generateCustomerStatusPages: pages } = await run<{ generateCustomerStatusPages: { id: string; customerId: string; visibility: string; components: { displayName: string }[] }[] }>(
+      'mutation { generateCustomerStatusPages { id customerId visibility components { displayName } } }',
+    );
+    expect(pages).toHaveLength(2);
+    const mine = pages.find((p) => p.customerId === ids.panaderia)!;
+    expect(mine.visibility).toBe('link');
+    expect(mine.components.map((c) => c.displayName)).toEqual(['Tienda online']);
+    // Generated again: nothing new.
+    expect((await run<{ generateCustomerStatusPages: unknown[] }>('mutation { generateCustomerStatusPages { id } }')).generateCustomerStatusPages).toHaveLength(2);
+    const { statusPageLink } = await run<{ statusPageLink: string }>(`mutation { statusPageLink(id: "${mine.id}") }`);
+    const html = await (await get(statusPageLink)).text();
+    expect(html).toContain('Tienda online');
+    // A generated page counts its days in the tenant's zone (UTC here).
+    expect(html).toContain('Outage 22:30–23:15');
+    // The second customer's names, its hosts, addresses, and any probe reason never appear.
+    for (const secret of ['Ferretería Secreta', 'Catálogo de herramientas', 'tools-internal', 'hidden-db-3', '10.1.1.3', 'internal-web-7', '10.9.8.7', 'HTTP 503', 'shop-internal']) {
+      expect(html, secret).not.toContain(secret);
+    }
+    // Components of a customer page are not chosen by hand.
+    await api.fails(`mutation { updateStatusPage(id: "${mine.id}", input: {components: [{kind: service, subjectId: "${ids.tools}"}]}) { id } }`, {}, token, { field: 'input.components' });
+  });
+
+  it('serves a page on its custom domain by the Host header', async () => {
+    const res = await getWithHost(`${api.url}/`, 'status.example-hosting.com');
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('<h1>Acme status</h1>');
+    expect(res.body).toContain('href="/feed.rss"');
+    const feed = await getWithHost(`${api.url}/feed.atom`, 'status.example-hosting.com:443');
+    expect(XMLValidator.validate(feed.body), feed.body.slice(0, 300)).toBe(true);
+    expect(feed.body).toContain('Shop unreachable');
+    // Another Host gets the API's own answer, not the page.
+    const other = await getWithHost(`${api.url}/`, 'status.unknown.example');
+    expect(other.body).not.toContain('Acme status');
+  });
+
+  it('speaks each language of the page, with dates and numbers in its locale', async () => {
+    const { statusPages } = await run<{ statusPages: { id: string; slug: string }[] }>('{ statusPages { id slug } }');
+    const main = statusPages.find((p) => p.slug === 'main')!;
+    const expected: Record<string, string[]> = {
+      en: ['All systems operational', 'Sun, Oct 11, 2026 · 96.87 % uptime'],
+      es: ['Todos los sistemas operativos', 'dom, 11 oct 2026 · 96,87 % disponibilidad', 'Método de cómputo v2'],
+      pt: ['Todos os sistemas operacionais', '96,87 % disponibilidade', 'Método de contabilização v2'],
+      de: ['Alle Systeme in Betrieb', 'So., 11. Okt. 2026 · 96,87 % Verfügbarkeit', 'Berechnungsmethode v2'],
+      fr: ['Tous les systèmes sont opérationnels', 'dim. 11 oct. 2026 · 96,87 % disponibilité', 'Méthode de calcul v2'],
+    };
+    for (const [language, strings] of Object.entries(expected)) {
+      await run(`mutation { updateStatusPage(id: "${main.id}", input: {language: "${language}"}) { id } }`);
+      const html = await (await get('/status/acme/main')).text();
+      expect(html, language).toContain(`<html lang="${language}">`);
+      for (const s of strings) expect(html, `${language}: ${s}`).toContain(s);
+    }
+    await run(`mutation { updateStatusPage(id: "${main.id}", input: {language: "en"}) { id } }`);
+  });
+
+  it('drafts a post when Vigia opens an incident on a component (published at once where the page says so), with nothing internal', async () => {
+    const auto = await create({ slug: 'auto', title: 'Auto', autoPublish: true, components: [{ kind: 'service', subjectId: ids.tools, displayName: 'Herramientas' }] });
+    const incidents = api.app.get(IncidentsService, { strict: false });
+    const outbox = api.app.get(StatusOutboxConsumer, { strict: false });
+    const monitor = { id: ids.toolsMonitor, tenantId: (await api.app.get(DataSource).query('SELECT tenant_id FROM monitors WHERE id = $1', [ids.toolsMonitor]))[0].tenant_id, hostId: ids.host2, serviceId: ids.tools, name: 'hidden-db-3 http' };
+    const incident = await incidents.open(monitor, new Date(FROZEN - 600_000), 'TCP refused by 10.1.1.3:80', { planned: false, flapping: false, suppressed: false });
+    expect(incident).toBeDefined();
+    const posts = async (slug: string) => {
+      const { statusPages } = await run<{ statusPages: { slug: string; posts: { title: string; published: boolean; state: string; updates: { body: string; state: string }[] }[] }[] }>(
+        '{ statusPages { slug posts { title published state updates { body state } } } }',
+      );
+      return statusPages.find((p) => p.slug === slug)!.posts;
+    };
+    await outbox.worker.settle();
+    const drafted = await eventually('the drafts', async () => ((await posts('auto')).length ? await posts('auto') : undefined));
+    expect(drafted).toEqual([{ title: 'Herramientas: service disruption', published: true, state: 'investigating', updates: [{ state: 'investigating', body: 'We are investigating a problem affecting Herramientas since Oct 20, 2026, 11:50 AM (UTC).' }] }]);
+    const main = (await posts('main')).find((p) => p.title.includes('service disruption'))!;
+    expect(main).toMatchObject({ title: 'Database, Tools check: service disruption', published: false });
+    const ferreteria = (await run<{ statusPages: { customerId: string | null; posts: { title: string }[] }[] }>('{ statusPages { customerId posts { title } } }')).statusPages.find((p) => p.customerId === ids.ferreteria)!;
+    expect(ferreteria.posts.map((p) => p.title)).toEqual(['Catálogo de herramientas: service disruption']);
+    const all = JSON.stringify(await run('{ statusPages { posts { title updates { body } } } }'));
+    for (const secret of ['10.1.1.3', 'TCP refused', 'hidden-db-3', 'tools-internal']) expect(all, secret).not.toContain(secret);
+    // Handled again (a crash between act and mark): still one post per page.
+    await outbox.handle({ id: '0', consumer: 'status-pages', tenantId: monitor.tenantId, incidentId: incident!.id, kind: 'opened', payload: {}, attempts: 1 });
+    expect(await posts('auto')).toHaveLength(1);
+    expect(await (await get('/status/acme/auto')).text()).toContain('Herramientas: service disruption');
+    await incidents.resolve(monitor, new Date(FROZEN - 60_000), 'recovered');
+    await outbox.worker.settle();
+    const resolved = await eventually('the resolved update', async () => ((await posts('auto'))[0]!.state === 'resolved' ? (await posts('auto'))[0] : undefined));
+    expect(resolved!.updates.map((u) => u.state)).toEqual(['investigating', 'resolved']);
+    expect(auto.slug).toBe('auto');
+  });
+
+  it('announces a maintenance window only when asked, on the pages whose components it covers', async () => {
+    const startsAt = new Date(FROZEN + 86_400_000).toISOString();
+    const endsAt = new Date(FROZEN + 90_000_000).toISOString();
+    const { createMaintenanceWindow: window } = await run<{ createMaintenanceWindow: { id: string } }>(
+      `mutation { createMaintenanceWindow(input: {name: "swap disk on internal-web-7", startsAt: "${startsAt}", endsAt: "${endsAt}", serviceIds: ["${ids.shop}"]}) { id } }`,
+    );
+    expect(await (await get('/status/acme/main')).text()).not.toContain('Scheduled maintenance');
+    await run(`mutation { publishMaintenanceNotice(windowId: "${window.id}", title: "Storage upgrade <b>", body: "Short interruptions possible.") { id } }`);
+    const html = await (await get('/status/acme/main')).text();
+    expect(html).toContain('<h2>Scheduled maintenance</h2><article class="post maintenance"><h3>Storage upgrade &#60;b&#62;</h3><div class="components">Tienda online</div><p><span class="state">Upcoming</span>');
+    expect(html).not.toContain('swap disk');
+    // Not on a page without the service.
+    expect(await (await get('/status/acme/auto')).text()).not.toContain('Storage upgrade');
+    const theirs = (await api.ok<{ createMaintenanceWindow: { id: string } }>(`mutation { createMaintenanceWindow(input: {name: "x", startsAt: "${startsAt}", endsAt: "${endsAt}", serviceIds: ["${ids.otherService}"]}) { id } }`, {}, otherToken)).createMaintenanceWindow;
+    await api.fails(`mutation { publishMaintenanceNotice(windowId: "${theirs.id}", title: "x") { id } }`, {}, token, { code: 'NOT_FOUND', field: 'windowId' });
+    await run(`mutation { withdrawMaintenanceNotice(windowId: "${window.id}") }`);
+    expect(await (await get('/status/acme/main')).text()).not.toContain('Storage upgrade');
+  });
+
+  it('answers a cached page with the database gone', async () => {
+    const warm = await get('/status/acme/main');
+    expect(warm.status).toBe(200);
+    const db = api.app.get(DataSource);
+    await db.destroy();
+    try {
+      const res = await get('/status/acme/main');
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('<h1>Acme status</h1>');
+    } finally {
+      await db.initialize();
+    }
+  });
+});
