@@ -34,6 +34,11 @@ describe('vantages in the lab: an agent in its own network namespace, cut with n
   const cut = (name: string, rule: string): void =>
     void lab.exec('agent', ['nft', '-f', '-'], `table inet ${name} {\n chain out {\n  type filter hook output priority 0; policy accept;\n  ${rule} drop\n }\n}\n`);
   const uncut = (name: string): void => void lab.exec('agent', ['nft', 'delete', 'table', 'inet', name]);
+  /** An eventually() that, when it gives up, says what the monitor's state was and what the agent last wrote. */
+  const explained = <T>(wait: Promise<T>): Promise<T> =>
+    wait.catch(async (e: unknown) => {
+      throw new Error(`${String(e)}\nstate: ${JSON.stringify(await state().catch(() => null))}\n${setup.agentOutput()}`);
+    });
 
   beforeAll(async () => {
     setup = await startAgentLab();
@@ -48,19 +53,19 @@ describe('vantages in the lab: an agent in its own network namespace, cut with n
   afterAll(() => setup?.close());
 
   it('sees web1 up from both vantages', { timeout: 60_000 }, async () => {
-    const up = await eventually('up from both', async () => {
+    const up = await explained(eventually('up from both', async () => {
       const s = await state();
       return s?.health === 'up' && s.vantages.filter((v) => v.verdict === 'up').length === 2 ? s : undefined;
-    }, { timeoutMs: 30_000 });
+    }, { timeoutMs: 30_000 }));
     expect(up.vantages.map((v) => v.vantage).sort()).toEqual(['central', 'lab-agent']);
   });
 
   it('the agent’s path to web1 cut (nftables in its namespace): suspect, 1 of 2, no incident', { timeout: 60_000 }, async () => {
     cut('vigia_web', `ip daddr ${web1}`);
-    const suspect = await eventually('suspect', async () => {
+    const suspect = await explained(eventually('suspect', async () => {
       const s = await state();
       return s?.health === 'suspect' && s.vantages.find((v) => v.vantage === 'lab-agent')?.verdict === 'down' ? s : undefined;
-    }, { timeoutMs: 20_000 });
+    }, { timeoutMs: 20_000 }));
     expect(suspect.reason).toMatch(/^suspect: 1 of 2 vantages see it failing, 1 confirmed, 2 must confirm down — central: up since .*; lab-agent: down since/);
     await new Promise((r) => setTimeout(r, 5000));
     expect((await state())!.health).toBe('suspect');
@@ -70,36 +75,34 @@ describe('vantages in the lab: an agent in its own network namespace, cut with n
   it('both cut: down and one incident naming both vantages; then both restored: resolved', { timeout: 60_000 }, async () => {
     const cutAt = Date.now();
     lab.isolate('web1');
-    const [incident] = await eventually('incident', async () => {
+    const [incident] = await explained(eventually('incident', async () => {
       const found = await incidents();
       return found.length ? found : undefined;
-    }, { timeoutMs: 15_000 });
+    }, { timeoutMs: 15_000 }));
     console.log(`both vantages cut: incident ${Date.now() - cutAt} ms after web1 was isolated`);
     expect(incident!.timeline[0]!.message).toMatch(/down: 2 of 2 vantages confirm it \(quorum 2\) — central: down since .*; lab-agent: down since/);
     lab.reconnect('web1');
     uncut('vigia_web');
-    await eventually('resolved', async () => ((await incidents())[0]?.status === 'resolved' ? true : undefined), { timeoutMs: 20_000 }).catch(async (e: unknown) => {
-      throw new Error(`${String(e)}; state: ${JSON.stringify(await state())}`);
-    });
+    await explained(eventually('resolved', async () => ((await incidents())[0]?.status === 'resolved' ? true : undefined), { timeoutMs: 20_000 }));
     expect(await incidents()).toHaveLength(1);
   });
 
   it('the agent’s path to the API cut: it keeps probing, then replays its buffer as history, never opening an incident', { timeout: 90_000 }, async () => {
     const db = api.app.get(DataSource);
     const replayed = async (): Promise<number> => (await db.query("SELECT replayed_results AS n FROM vantages WHERE name = 'lab-agent'"))[0].n;
-    await eventually('up again from both', async () => {
+    await explained(eventually('up again from both', async () => {
       const s = await state();
       return s?.health === 'up' && s.vantages.filter((v) => v.verdict === 'up').length === 2 ? true : undefined;
-    }, { timeoutMs: 20_000 });
+    }, { timeoutMs: 20_000 }));
     const before = await replayed();
     cut('vigia_api', `ip daddr ${lab.gateway} tcp dport ${relayPort}`);
     // Long enough for both ends to give the silent socket up (API: missed pong; agent: 15 s without a word).
     await new Promise((r) => setTimeout(r, 22_000));
     uncut('vigia_api');
-    const after = await eventually('buffered results replayed', async () => {
+    const after = await explained(eventually('buffered results replayed', async () => {
       const n = await replayed();
       return n > before + 10 ? n : undefined;
-    }, { timeoutMs: 30_000 });
+    }, { timeoutMs: 30_000 }));
     console.log(`the agent replayed ${after - before} buffered results after a 22 s cut`);
     expect((await incidents()).filter((i) => i.status === 'open')).toEqual([]);
     expect((await state())!.health).toBe('up');

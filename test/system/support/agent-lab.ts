@@ -22,6 +22,8 @@ export interface LabAgent {
   /** Drops what the agent sends that matches `rule` (nftables in its namespace, e.g. `ip daddr 10.213.7.11`). */
   cut(table: string, rule: string): void;
   uncut(table: string): void;
+  /** What the agent process last wrote, and whether it still runs: for a failing test's message. */
+  output(): string;
   /** Ends the agent (by its pid; resolves once it has exited) and the relay. */
   close(): Promise<void>;
 }
@@ -49,10 +51,12 @@ export async function attachAgent(lab: Lab, api: TestApi, host = 'agent', vantag
       platform, relayPort,
       start: () =>
         (agent = lab.spawnIn(host, process.execPath, [`${ROOT}dist/apps/agent/src/main.js`], {
-          DATABASE_URL: '', VIGIA_API_URL: `http://${lab.gateway}:${relayPort}`, VIGIA_VANTAGE_TOKEN: token, VIGIA_EGRESS_ALLOW: '10.0.0.0/8', LOG_LEVEL: 'warn',
+          DATABASE_URL: '', VIGIA_API_URL: `http://${lab.gateway}:${relayPort}`, VIGIA_VANTAGE_TOKEN: token, VIGIA_EGRESS_ALLOW: '10.0.0.0/8', LOG_LEVEL: 'log',
         })),
       cut: (table, rule) => void lab.exec(host, ['nft', '-f', '-'], `table inet ${table} {\n chain out {\n  type filter hook output priority 0; policy accept;\n  ${rule} drop\n }\n}\n`),
       uncut: (table) => void lab.exec(host, ['nft', 'delete', 'table', 'inet', table]),
+      output: () => !agent ? 'agent not started'
+        : `agent ${agent.exitCode === null && agent.signalCode === null ? 'running' : `exited ${agent.exitCode ?? agent.signalCode}`}; its last output:\n${lab.outputOf(agent)}`,
       close: async () => {
         if (agent && agent.exitCode === null && agent.signalCode === null) {
           const exited = new Promise((r) => agent!.once('exit', r));
@@ -83,6 +87,8 @@ export interface AgentLab {
   relayPort: number;
   /** Starts the agent of vantage `lab-agent` in its own namespace (no database credentials). */
   startAgent(): ChildProcess;
+  /** The agent's state and last output (see LabAgent.output). */
+  agentOutput(): string;
   close(): Promise<void>;
 }
 
@@ -102,6 +108,7 @@ export async function startAgentLab(): Promise<AgentLab> {
   return {
     lab, api, web1, platform: agent.platform, token, hostId, relayPort: agent.relayPort,
     startAgent: () => agent.start(),
+    agentOutput: () => agent.output(),
     close: async () => {
       await agent.close();
       await api.close();

@@ -45,6 +45,7 @@ export class Lab {
   readonly sshds = new Map<string, ChildProcess>();
   private readonly children: ChildProcess[] = [];
   private destroyed = false;
+  private readonly outputs = new WeakMap<ChildProcess, () => string>();
   private readonly exitHook = () => this.destroySync();
 
   private constructor() {
@@ -177,14 +178,23 @@ export class Lab {
 
   /** Starts a long-running process inside a host; it is ended by pid on destroy. */
   spawnIn(name: string, file: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-    const child = spawn('ip', ['netns', 'exec', this.host(name).ns, file, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
-    let stderr = '';
-    child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-    child.on('exit', (code) => {
-      if (code && !this.destroyed && process.env.LAB_DEBUG) process.stderr.write(`[lab] ${file} in ${name} exited ${code}: ${stderr}\n`);
+    const child = spawn('ip', ['netns', 'exec', this.host(name).ns, file, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let output = '';
+    const keep = (c: Buffer): void => void (output = (output + c.toString()).slice(-8000));
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    this.outputs.set(child, () => output);
+    // A lab process that dies while the lab lives is always worth a line: a test that then times out says why.
+    child.on('exit', (code, signal) => {
+      if ((code || (signal && signal !== 'SIGTERM' && signal !== 'SIGKILL')) && !this.destroyed) process.stderr.write(`[lab] ${file} in ${name} exited ${code ?? signal}: ${output}\n`);
     });
     this.children.push(child);
     return child;
+  }
+
+  /** The last 8,000 characters a process started with spawnIn wrote (stdout and stderr), for a failing test's message. */
+  outputOf(child: ChildProcess): string {
+    return this.outputs.get(child)?.() ?? '';
   }
 
   /** A plain HTTP server on port 80 of the host (all its addresses, the VIP included) answering its own name. */

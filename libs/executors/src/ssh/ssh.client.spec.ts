@@ -4,7 +4,7 @@ import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EgressPolicy } from '#lib/egress';
 import { fingerprint, holdSsh, sshExec, type SshTarget } from './ssh.client.js';
-import { testSshKey } from '../../../../test/support/ssh-key.js';
+import { testSshKey } from './test-ssh-key.js';
 
 // The real policy, opened for loopback as an operator's allow-list would.
 const egress = new EgressPolicy({ allow: ['127.0.0.0/8'], deny: [] }).guard({ vantage: 'platform' });
