@@ -178,6 +178,7 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     ['updateMaintenanceWindow', (a) => `mutation { updateMaintenanceWindow(id: "${a.maintenance}", input: {name: "x", startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-01T01:00:00Z", hostIds: ["${b.host}"]}) { id } }`],
     ['deleteMaintenanceWindow', (a) => `mutation { deleteMaintenanceWindow(id: "${a.maintenance}") }`],
     ['stateChanges', (a) => `{ stateChanges(monitorId: "${a.monitor}") { totalCount } }`, 'monitorId'],
+    ['latencySeries', (a) => `{ latencySeries(monitorId: "${a.monitor}", from: "2026-10-01T00:00:00Z", to: "2026-10-02T00:00:00Z") { count } }`, 'monitorId'],
     ['probeNow', (a) => `mutation { probeNow(monitorId: "${a.monitor}") { status } }`, 'monitorId'],
     ['createMaintenanceWindow', (a) => `mutation { createMaintenanceWindow(input: {name: "x", startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-01T01:00:00Z", hostIds: ["${a.host}"]}) { id } }`, 'input.hostIds[0]'],
     ['acknowledgeIncident', (a) => `mutation { acknowledgeIncident(id: "${a.incident}") { id } }`],

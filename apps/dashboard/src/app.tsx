@@ -12,6 +12,7 @@ import { HostsPage } from './pages/hosts.page.js';
 import { IncidentPage } from './pages/incident.page.js';
 import { IncidentsPage } from './pages/incidents.page.js';
 import { LoginPage } from './pages/login.page.js';
+import { MonitorPage } from './pages/monitor.page.js';
 import { OnCallHeader, OnCallPage } from './pages/oncall.page.js';
 import { ReportsPage } from './pages/reports.page.js';
 import { ResourcesPage } from './pages/resources.page.js';
@@ -102,6 +103,7 @@ function SignedIn({ session }: { session: Session }) {
             <Route path="/runs/:id" element={<RunPage />} />
             <Route path="/resources" element={<ResourcesPage />} />
             <Route path="/hosts" element={<HostsPage />} />
+            <Route path="/monitors/:id" element={<MonitorPage />} />
             <Route path="/reports" element={<ReportsPage />} />
             <Route path="/settings" element={<SettingsPage />} />
             <Route path="/demo" element={<DemoPage />} />

@@ -160,7 +160,7 @@ function FleetRowView({ row }: { row: ListRow }) {
       {m.flapping && row.state === 'down' ? <span className="badge badge-flapping" data-qualifier="flapping" title="Down, and it changed state often in the last 10 minutes">≈ flapping</span> : null}
       <span className="monitor-name">
         {m.serviceName ? <span className="muted">{m.serviceName} · </span> : null}
-        <Link to={`/incidents?monitor=${m.monitorId}`} title="Incidents of this monitor">
+        <Link to={`/monitors/${m.monitorId}`} title="This monitor: why it is in this state, response times, uptime, history">
           {m.monitorName}
         </Link>
       </span>
