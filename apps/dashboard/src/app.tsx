@@ -8,6 +8,7 @@ import { ClockChoiceSelect } from './components/clock-choice.js';
 import { ReconnectBanner } from './components/reconnect-banner.js';
 import { DEMO_QUERY, DemoPage } from './pages/demo.page.js';
 import { FleetPage } from './pages/fleet.page.js';
+import { HostPage } from './pages/host.page.js';
 import { HostsPage } from './pages/hosts.page.js';
 import { IncidentPage } from './pages/incident.page.js';
 import { IncidentsPage } from './pages/incidents.page.js';
@@ -19,6 +20,7 @@ import { ResourcesPage } from './pages/resources.page.js';
 import { RunPage } from './pages/run.page.js';
 import { RunbookPage } from './pages/runbook.page.js';
 import { RunbooksPage } from './pages/runbooks.page.js';
+import { ServicePage } from './pages/service.page.js';
 import { SettingsPage } from './pages/settings.page.js';
 import { SessionContext } from './session-context.js';
 
@@ -103,7 +105,9 @@ function SignedIn({ session }: { session: Session }) {
             <Route path="/runs/:id" element={<RunPage />} />
             <Route path="/resources" element={<ResourcesPage />} />
             <Route path="/hosts" element={<HostsPage />} />
+            <Route path="/hosts/:id" element={<HostPage />} />
             <Route path="/monitors/:id" element={<MonitorPage />} />
+            <Route path="/services/:id" element={<ServicePage />} />
             <Route path="/reports" element={<ReportsPage />} />
             <Route path="/settings" element={<SettingsPage />} />
             <Route path="/demo" element={<DemoPage />} />

@@ -148,7 +148,9 @@ function FleetRowView({ row }: { row: ListRow }) {
     return (
       <>
         <StatusBadge state={row.state} compact />
-        <strong>{row.name}</strong>
+        <strong>
+          <Link to={`/hosts/${row.hostId}`}>{row.name}</Link>
+        </strong>
         <span className="muted">{row.count} monitors</span>
       </>
     );

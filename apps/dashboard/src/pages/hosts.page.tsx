@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { formErrors } from '../api/errors.js';
 import { Field, FormErrorList, Loading, Page, QueryError } from '../components/form.js';
@@ -33,7 +34,7 @@ export function HostsPage() {
                     <StatusBadge state={h.health} />
                   </td>
                   <td>
-                    {h.name} <span className="muted">{h.kind}</span>
+                    <Link to={`/hosts/${h.id}`}>{h.name}</Link> <span className="muted">{h.kind}</span>
                   </td>
                   <td>{h.addresses.join(', ')}</td>
                   <td>{h.site?.name ?? '—'}</td>

@@ -2,11 +2,11 @@ import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { useLiveRefetch } from '../api/live.js';
-import { AvailabilityChart, type Bucket } from '../components/availability-chart.js';
 import { Loading, Page, QueryError } from '../components/form.js';
 import { LatencyChart, type LatencyColumns } from '../components/latency-chart.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { DataTable } from '../components/table.js';
+import { UptimePerDay } from '../components/uptime-per-day.js';
 import { ago, duration, when } from '../lib/format.js';
 import type { DisplayState } from '../lib/states.js';
 import { useCan } from '../session-context.js';
@@ -87,8 +87,8 @@ export function MonitorPage() {
         <dd>{m.state?.lastResultAt ? `${m.state.lastStatus ?? '—'}${m.state.lastLatencyMs === null ? '' : `, ${Math.round(m.state.lastLatencyMs)} ms`} — ${m.state.lastReason ?? ''} (${when(m.state.lastResultAt)})` : '—'}</dd>
         <dt>Checks</dt>
         <dd>
-          {m.type} on <Link to={`/hosts#${encodeURIComponent(m.host.name)}`}>{m.host.name}</Link>
-          {m.service && <> · service {m.service.name}</>} · every {setting(m.intervalMs)}, timeout {setting(m.timeoutMs)} · {m.severity}
+          {m.type} on <Link to={`/hosts/${m.host.id}`}>{m.host.name}</Link>
+          {m.service && <> · service <Link to={`/services/${m.service.id}`}>{m.service.name}</Link></>} · every {setting(m.intervalMs)}, timeout {setting(m.timeoutMs)} · {m.severity}
         </dd>
       </dl>
       {m.state && m.state.vantages.length > 0 && (
@@ -112,7 +112,7 @@ export function MonitorPage() {
         </>
       )}
       <ResponseTimes monitorId={m.id} intervalMs={m.intervalMs} />
-      <UptimePerDay monitorId={m.id} />
+      <UptimePerDay subject={{ kind: 'monitor', id: m.id }} />
       <h2>State changes</h2>
       {data.stateChanges.nodes.length === 0 ? (
         <p className="muted">None yet.</p>
@@ -231,19 +231,4 @@ function summary(series: LatencyColumns): string {
   const failedMinutes = series.failures.filter((f) => f > 0).length;
   const results = series.count.reduce((a, b) => a + b, 0);
   return `${series.minuteMs.length.toLocaleString('en')} minutes with results (${results.toLocaleString('en')} results); typical median ${mid === null ? '—' : `${mid} ms`}; ${failedMinutes.toLocaleString('en')} minutes with failures.`;
-}
-
-/** Availability per day over the last 30 days, in the company's calendar, from the reports (the same figures as an SLA report). */
-function UptimePerDay({ monitorId }: { monitorId: string }) {
-  const [{ data, error }] = useQuery<{ availabilityReport: { timeZone: string; series: Bucket[] } }>({
-    query: `query Uptime($input: AvailabilityReportInput!) { availabilityReport(input: $input) { timeZone series { from to figures { percent downtimeMs } } } }`,
-    variables: useMemo(() => ({ input: { subject: { kind: 'monitor', id: monitorId }, from: new Date(Date.now() - 30 * 86_400_000).toISOString(), to: new Date().toISOString(), granularity: 'day' } }), [monitorId]),
-  });
-  return (
-    <section aria-labelledby="uptime-title">
-      <h2 id="uptime-title">Uptime per day</h2>
-      <QueryError error={error} />
-      {data && <AvailabilityChart buckets={data.availabilityReport.series} target={null} timeZone={data.availabilityReport.timeZone} />}
-    </section>
-  );
 }
