@@ -91,7 +91,7 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
       i: { hostId: hosts.hosts.nodes[0]!.id, name: 'bakery-web', type: 'web', port: targetPort, customerIds: [createCustomer.id] },
     });
     await page.reload();
-    const monitorForm = page.getByRole('form', { name: 'Add an HTTP monitor' });
+    const monitorForm = page.getByRole('form', { name: 'Add a monitor' });
     await monitorForm.getByLabel('Service').selectOption({ label: 'bakery-web' });
     await monitorForm.getByLabel('Name').fill('bakery-http');
     await monitorForm.getByLabel('URL').fill('ftp://127.0.0.1/');

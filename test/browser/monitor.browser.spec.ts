@@ -79,6 +79,44 @@ describe.skipIf(!hasChromium)('a monitor’s page', () => {
     await expect.poll(() => page.getByTestId('monitor-health').textContent(), { timeout: 20_000 }).toMatch(/Up/);
   });
 
+  it('edits its settings in its type’s form: a bad one refused at its field with nothing saved; the sealed header kept', async () => {
+    const form = page.getByRole('form', { name: 'Edit the monitor' });
+    // The sealed Authorization header reads "<sealed>" in the form and is sent back as such: kept, not overwritten.
+    expect(await form.getByLabel('Headers').inputValue()).toBe('Authorization: <sealed>');
+    await form.getByLabel('Name').fill('home page (edited)');
+    await form.getByLabel('Max redirects').fill('50');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => form.getByLabel('Max redirects').getAttribute('aria-invalid')).toBe('true');
+    expect(await form.locator('.field-invalid .error').first().textContent()).toBe('must be at most 20');
+    const before = await api.ok<{ monitor: { name: string; config: Record<string, unknown> } }>(`{ monitor(id: "${monitorId}") { name config } }`, {}, owner.token);
+    expect(before.monitor.name).toBe('home page');
+    await form.getByLabel('Max redirects').fill('');
+    await form.getByLabel('Body contains').fill('not on the page');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    // The new setting takes effect (the server answers "ok": down), and the probes still send the sealed credential.
+    await expect.poll(() => page.getByTestId('monitor-health').textContent(), { timeout: 20_000 }).toMatch(/Down|Suspect/);
+    expect(target.hits.at(-1)!.headers.authorization).toBe('Bearer s3cret-token');
+    await page.getByRole('heading', { name: 'home page (edited)' }).waitFor();
+  });
+
+  it('adds a monitor of another type from Hosts, its form drawn from the probes registry', async () => {
+    await page.getByRole('link', { name: 'Hosts' }).click();
+    const form = page.getByRole('form', { name: 'Add a monitor' });
+    await form.getByLabel('Type', { exact: true }).selectOption('dns');
+    expect(await form.getByLabel('Record type').locator('option').allTextContents()).toEqual(expect.arrayContaining(['A', 'AAAA', 'MX']));
+    await form.getByLabel('Type', { exact: true }).selectOption('tcp');
+    await form.getByLabel('Name').fill('web1 port');
+    await form.getByLabel('Port', { exact: true }).fill('seventy');
+    await form.getByRole('button', { name: 'Add monitor' }).click();
+    await expect.poll(() => form.getByLabel('Port', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await form.locator('.field-invalid .error').first().textContent()).toMatch(/port from 1 to 65535/);
+    await form.getByLabel('Port', { exact: true }).fill(String(target.port));
+    await form.getByRole('button', { name: 'Add monitor' }).click();
+    await expect.poll(async () => (await api.ok<{ monitors: { nodes: { name: string; type: string; config: { port: number } }[] } }>('{ monitors(filter: {type: tcp}) { nodes { name type config } } }', {}, owner.token)).monitors.nodes)
+      .toEqual([{ name: 'web1 port', type: 'tcp', config: { port: target.port } }]);
+  });
+
   it('refuses a period longer than 31 days, naming it in words', async () => {
     const res = await api.gql(`{ latencySeries(monitorId: "${monitorId}", from: "2026-01-01T00:00:00Z", to: "2026-03-01T00:00:00Z") { count } }`, {}, owner.token);
     expect(res.errors?.[0]).toMatchObject({ message: 'Period: at most 31 days at a time', extensions: { code: 'VALIDATION_FAILED', field: 'to' } });

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { formErrors } from '../api/errors.js';
 import { Field, FormErrorList, Loading, Page, QueryError } from '../components/form.js';
+import { MonitorForm } from '../components/monitor-form.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { DataTable } from '../components/table.js';
 import type { DisplayState } from '../lib/states.js';
@@ -93,82 +94,6 @@ function HostForm({ sites, onSaved }: { sites: HostsData['sites']['nodes']; onSa
       </Field>
       <button type="submit" className="primary" disabled={result.fetching}>
         Add host
-      </button>
-    </form>
-  );
-}
-
-function MonitorForm({ hosts, services, onSaved }: { hosts: HostsData['hosts']['nodes']; services: HostsData['services']['nodes']; onSaved: () => void }) {
-  const [chosenHost, setHostId] = useState('');
-  const hostId = chosenHost || (hosts[0]?.id ?? '');
-  const [serviceId, setServiceId] = useState('');
-  const [name, setName] = useState('');
-  const [url, setUrl] = useState('');
-  const [intervalMs, setIntervalMs] = useState('10000');
-  const [timeoutMs, setTimeoutMs] = useState('3000');
-  const [result, create] = useMutation('mutation CreateMonitor($input: CreateMonitorInput!) { createMonitor(input: $input) { id name } }');
-  const errors = formErrors(result.error, ['hostId', 'serviceId', 'name', 'config.url', 'config', 'intervalMs', 'timeoutMs']);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const res = await create({
-      input: { hostId, ...(serviceId ? { serviceId } : {}), name: name.trim(), type: 'http', config: { url }, intervalMs: Number(intervalMs), timeoutMs: Number(timeoutMs) },
-    });
-    if (!res.error) {
-      setName('');
-      setUrl('');
-      onSaved();
-    }
-  };
-  return (
-    <form className="card" onSubmit={submit} aria-labelledby="add-monitor">
-      <h2 id="add-monitor">Add an HTTP monitor</h2>
-      <FormErrorList errors={errors} />
-      <Field label="Host" error={errors.fields.hostId}>
-        {(p) => (
-          <select
-            {...p}
-            value={hostId}
-            onChange={(e) => {
-              setHostId(e.target.value);
-              setServiceId('');
-            }}
-          >
-            {hosts.map((h) => (
-              <option key={h.id} value={h.id}>
-                {h.name}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <Field label="Service" error={errors.fields.serviceId} hint="The service it checks (its customers' SLA counts it); none for a host-level check">
-        {(p) => (
-          <select {...p} value={serviceId} onChange={(e) => setServiceId(e.target.value)}>
-            <option value="">none</option>
-            {services
-              .filter((s) => s.hostId === hostId)
-              .map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-          </select>
-        )}
-      </Field>
-      <Field label="Name" error={errors.fields.name}>
-        {(p) => <input {...p} name="monitor-name" value={name} onChange={(e) => setName(e.target.value)} />}
-      </Field>
-      <Field label="URL" error={errors.fields['config.url'] ?? errors.fields.config} hint="e.g. https://www.example.net/health">
-        {(p) => <input {...p} name="monitor-url" value={url} onChange={(e) => setUrl(e.target.value)} />}
-      </Field>
-      <Field label="Interval (ms)" error={errors.fields.intervalMs}>
-        {(p) => <input {...p} name="monitor-interval" inputMode="numeric" value={intervalMs} onChange={(e) => setIntervalMs(e.target.value)} />}
-      </Field>
-      <Field label="Timeout (ms)" error={errors.fields.timeoutMs}>
-        {(p) => <input {...p} name="monitor-timeout" inputMode="numeric" value={timeoutMs} onChange={(e) => setTimeoutMs(e.target.value)} />}
-      </Field>
-      <button type="submit" className="primary" disabled={result.fetching || hosts.length === 0}>
-        Add monitor
       </button>
     </form>
   );

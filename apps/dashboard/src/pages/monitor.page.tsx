@@ -4,6 +4,7 @@ import { useMutation, useQuery } from 'urql';
 import { useLiveRefetch } from '../api/live.js';
 import { Loading, Page, QueryError } from '../components/form.js';
 import { LatencyChart, type LatencyColumns } from '../components/latency-chart.js';
+import { MonitorForm } from '../components/monitor-form.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { DataTable } from '../components/table.js';
 import { UptimePerDay } from '../components/uptime-per-day.js';
@@ -12,11 +13,13 @@ import type { DisplayState } from '../lib/states.js';
 import { useCan } from '../session-context.js';
 
 const MONITOR = `query MonitorPage($id: ID!) {
-  monitor(id: $id) { id name type enabled intervalMs timeoutMs severity config createdAt updatedAt
+  monitor(id: $id) { id name type enabled intervalMs timeoutMs severity config createdAt updatedAt hostId serviceId
     host { id name } service { id name }
     state { health since flapping reason lastResultAt lastStatus lastLatencyMs lastReason vantages { vantage verdict seeing streak since at reason } } }
   stateChanges(monitorId: $id, first: 50) { totalCount nodes { id at effectiveAt fromHealth toHealth flapping reason } }
   incidents(first: 20, filter: { monitorId: $id }) { totalCount nodes { id status openedAt resolvedAt openReason } }
+  hosts(first: 200) { nodes { id name } }
+  services(first: 200) { nodes { id name hostId } }
 }`;
 
 interface MonitorData {
@@ -31,6 +34,8 @@ interface MonitorData {
     config: Record<string, unknown>;
     createdAt: string;
     updatedAt: string;
+    hostId: string;
+    serviceId: string | null;
     host: { id: string; name: string };
     service: { id: string; name: string } | null;
     state: {
@@ -47,6 +52,8 @@ interface MonitorData {
   };
   stateChanges: { totalCount: number; nodes: { id: string; at: string; effectiveAt: string; fromHealth: DisplayState; toHealth: DisplayState; flapping: boolean; reason: string }[] };
   incidents: { totalCount: number; nodes: { id: string; status: string; openedAt: string; resolvedAt: string | null; openReason: string }[] };
+  hosts: { nodes: { id: string; name: string }[] };
+  services: { nodes: { id: string; name: string; hostId: string }[] };
 }
 
 /** An interval or timeout as configured: "500 ms", "1.5 s", "5 min 0 s" — never rounded to a whole second below a minute. */
@@ -69,6 +76,7 @@ export function MonitorPage() {
   const { id } = useParams();
   const [{ data, fetching, error }, refetch] = useQuery<MonitorData>({ query: MONITOR, variables: { id } });
   useLiveRefetch('subscription MonitorLive($m: ID) { monitorStateChanged(monitorId: $m) { monitorId } }', refetch, { m: id }, !data);
+  const canEdit = useCan('operator');
   if (fetching && !data) return <Loading what="the monitor" />;
   if (!data) return <QueryError error={error} />;
   const m = data.monitor;
@@ -154,6 +162,11 @@ export function MonitorPage() {
       <pre className="config" data-testid="monitor-config">
         {JSON.stringify(m.config, null, 2)}
       </pre>
+      {canEdit && (
+        <div className="cards">
+          <MonitorForm hosts={data.hosts.nodes} services={data.services.nodes} monitor={m} onSaved={() => refetch({ requestPolicy: 'network-only' })} />
+        </div>
+      )}
     </Page>
   );
 }

@@ -15,10 +15,17 @@ export interface FieldMeta {
   secret?: boolean;
   /** HTTP header names whose values are credentials (a headers field). */
   secretHeaders?: RegExp;
+  /** The values a one-of field allows, for a form's choice (zod sees only a rule). */
+  choices?: readonly string[];
+  /** What a rule-checked collection holds, for a form's control: a list of strings, of numbers, or name → value pairs. */
+  collection?: 'strings' | 'numbers' | 'pairs';
 }
 
 /** Where field tags live: beside the schema, not inside the value (zod's own registry types cannot hold a RegExp). */
 export const fieldMeta = new WeakMap<z.ZodType, FieldMeta>();
+
+/** A refined field's base (its JSON type, which the rule around it hides), for describing it as a form field. */
+export const refinedBase = new WeakMap<z.ZodType, z.ZodType>();
 
 /** The fields of one kind's settings; optional ones are `.optional()`. */
 export type FieldShape = Record<string, z.ZodType>;
@@ -54,6 +61,7 @@ export function refined<T>(schema: z.ZodType<T>, problem: (value: T) => string |
   // The refined field is still what the inner one was (an address, a secret): its tags carry over.
   const meta = fieldMeta.get(schema);
   if (meta) fieldMeta.set(field, meta);
+  refinedBase.set(field, schema);
   return field;
 }
 
@@ -109,7 +117,7 @@ export function matching(pattern: RegExp, what: string): z.ZodType<string> {
 export function oneOf<const T extends readonly string[]>(values: T, options: { ignoreCase?: boolean; message?: string } = {}): z.ZodType<T[number]> {
   const allowed = options.ignoreCase ? values.map((v) => v.toUpperCase()) : values;
   const message = options.message ?? `must be one of ${values.join(', ')}`;
-  return rule<T[number]>((v) => (typeof v === 'string' && allowed.includes(options.ignoreCase ? v.toUpperCase() : v) ? undefined : message));
+  return tagged(rule<T[number]>((v) => (typeof v === 'string' && allowed.includes(options.ignoreCase ? v.toUpperCase() : v) ? undefined : message)), { choices: values });
 }
 
 /** A tenant's regular expression, run by the linear-time engine (RE2). */
@@ -118,11 +126,11 @@ export function userRegex(): z.ZodType<string> {
 }
 
 export function stringList(message = 'must be a list of strings'): z.ZodType<string[]> {
-  return rule<string[]>((v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? undefined : message));
+  return tagged(rule<string[]>((v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? undefined : message)), { collection: 'strings' });
 }
 
 export function intList(message = 'must be a list of whole numbers'): z.ZodType<number[]> {
-  return rule<number[]>((v) => (Array.isArray(v) && v.every((x) => Number.isInteger(x)) ? undefined : message));
+  return tagged(rule<number[]>((v) => (Array.isArray(v) && v.every((x) => Number.isInteger(x)) ? undefined : message)), { collection: 'numbers' });
 }
 
 /** HTTP headers (token names to string values); the values of `secretHeaders` are credentials. */
@@ -131,7 +139,7 @@ export function headers(secretHeaders?: RegExp): z.ZodType<Record<string, string
     typeof v === 'object' && v !== null && !Array.isArray(v) && Object.entries(v).every(([k, x]) => /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/.test(k) && typeof x === 'string')
       ? undefined
       : 'must be an object of header names to string values');
-  return secretHeaders ? tagged(schema, { secretHeaders }) : schema;
+  return tagged(schema, { collection: 'pairs', ...(secretHeaders ? { secretHeaders } : {}) });
 }
 
 /** A credential field: sealed at rest, read back as "<sealed>". */
