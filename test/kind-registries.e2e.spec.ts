@@ -32,8 +32,11 @@ describe('kind registries agree with the database, the API and the docs', () => 
   /** The names in backquotes in a docs cell. */
   const named = (cell: string) => [...cell.matchAll(/`([A-Za-z]+)`/g)].map((m) => m[1]);
 
+  let token: string;
+
   beforeAll(async () => {
     api = await startTestApi();
+    token = (await api.tenant('kinds')).token;
   });
   afterAll(() => api?.close());
 
@@ -55,6 +58,18 @@ describe('kind registries agree with the database, the API and the docs', () => 
 
   describe('alert channel kinds (libs/alerts/src/channels/channel-kinds.ts)', () => {
     it('are the GraphQL enum ChannelType, each value described by its kind', () => expectGraphqlEnum('ChannelType', CHANNEL_KINDS));
+    it('each with a secret names it for forms (secretLabel), and the API lists every kind with its settings for the dashboard', async () => {
+      expect(CHANNEL_KINDS.filter((k) => k.secret && !k.secretLabel).map((k) => k.type)).toEqual([]);
+      const { alertChannelTypes } = await api.ok<{ alertChannelTypes: { type: string; secretLabel: string | null; fields: { name: string }[] }[] }>(
+        '{ alertChannelTypes { type secretLabel fields { name } } }', {}, token,
+      );
+      expect(alertChannelTypes.map((t) => t.type)).toEqual(CHANNEL_KINDS.map((k) => k.type));
+      for (const kind of CHANNEL_KINDS) {
+        const listed = alertChannelTypes.find((t) => t.type === kind.type)!;
+        expect(listed.fields.map((f) => f.name)).toEqual(Object.keys(kind.config));
+        expect(listed.secretLabel).toBe(kind.secret ? kind.secretLabel : null);
+      }
+    });
   });
 
   describe('resource kinds (libs/runbooks/src/resources/resource-kinds.ts)', () => {

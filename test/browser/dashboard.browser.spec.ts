@@ -358,7 +358,7 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     await page.keyboard.press('ArrowRight');
     expect(await page.getByRole('tab', { name: 'Maintenance' }).getAttribute('aria-selected')).toBe('true');
     await tab('Alert channels');
-    const channel = page.getByRole('form', { name: 'New e-mail channel' });
+    const channel = page.getByRole('form', { name: 'New alert channel' });
     await channel.getByLabel('Name').fill('on-call');
     await channel.getByLabel('Send to').fill('oncall@acme.test not-an-address');
     await channel.getByRole('button', { name: 'Add channel' }).click();

@@ -4,6 +4,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AlertChannel } from './alert-channel.entity.js';
 import { AlertsResolver, IncidentNotificationsResolver } from './alerts.resolver.js';
+import { ChannelTypesResolver } from './channel-types.resolver.js';
 import { AlertsService } from './alerts.service.js';
 import { AlertsOutboxConsumer } from './alerts-outbox.consumer.js';
 import { DeliveryWorker } from './delivery.worker.js';
@@ -44,6 +45,6 @@ export class AlertsModule {}
 @Module({
   imports: [TypeOrmModule.forFeature(ALERT_ENTITIES), IncidentsModule, InventoryModule, OutageSubjectsModule, TenancyPortsModule, MonitorHealthModule, OnCallModule],
   controllers: [AckController, InboundController],
-  providers: [EscalationTargets, StateHistory, PagingReportResolver, AlertsService, AlertsResolver, IncidentNotificationsResolver, AckLinks, EscalationPlanner, EscalationResolver, MailCatcherResolver, MailSettingsResolver, ChannelDeliveryResolver, NotificationChannelResolver, ChatIdentities, ChatIdentitiesResolver, ChatThreads],
+  providers: [ChannelTypesResolver, EscalationTargets, StateHistory, PagingReportResolver, AlertsService, AlertsResolver, IncidentNotificationsResolver, AckLinks, EscalationPlanner, EscalationResolver, MailCatcherResolver, MailSettingsResolver, ChannelDeliveryResolver, NotificationChannelResolver, ChatIdentities, ChatIdentitiesResolver, ChatThreads],
 })
 export class AlertsApiModule {}

@@ -2,16 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { formErrors } from '../api/errors.js';
 import { Field, FormErrorList, QueryError } from './form.js';
-
-/** One setting of a probe type, as the API's `probeTypes` describes it (drawn from the probes registry). */
-interface SettingField {
-  name: string;
-  label: string;
-  input: 'text' | 'number' | 'flag' | 'choice' | 'list' | 'numbers' | 'pairs';
-  required: boolean;
-  secret: boolean;
-  choices: string[];
-}
+import { configOf, type SettingField, SETTING_FIELD, SettingFields } from './setting-fields.js';
 
 interface ProbeTypeInfo {
   type: string;
@@ -19,7 +10,7 @@ interface ProbeTypeInfo {
   fields: SettingField[];
 }
 
-export const PROBE_TYPES_QUERY = 'query ProbeTypes { probeTypes { type description fields { name label input required secret choices } } }';
+export const PROBE_TYPES_QUERY = `query ProbeTypes { probeTypes { type description fields { ${SETTING_FIELD} } } }`;
 
 /** The monitor being edited, as the API returns it (its credentials read "<sealed>"). */
 export interface EditedMonitor {
@@ -31,61 +22,6 @@ export interface EditedMonitor {
   intervalMs: number;
   timeoutMs: number;
   config: Record<string, unknown>;
-}
-
-const SEALED = '<sealed>';
-
-/** A config value as the form's text holds it. */
-function toText(field: SettingField, value: unknown): string {
-  if (value === undefined || value === null) return '';
-  if (field.secret) return '';
-  if (field.input === 'flag') return value ? 'yes' : 'no';
-  if (field.input === 'list') return (value as string[]).join('\n');
-  if (field.input === 'numbers') return (value as number[]).join(', ');
-  if (field.input === 'pairs') return Object.entries(value as Record<string, string>).map(([k, v]) => `${k}: ${v}`).join('\n');
-  return String(value);
-}
-
-/**
- * The form's text back to a config value; undefined leaves the setting out (the probe's default). A number that is not
- * one is sent as written, so the API names the field ("must be a port from 1 to 65535") rather than the form guessing.
- */
-function fromText(field: SettingField, text: string, hadValue: boolean): unknown {
-  const trimmed = text.trim();
-  // A credential left empty on an edit keeps the sealed one.
-  if (field.secret && trimmed === '') return hadValue ? SEALED : undefined;
-  if (trimmed === '') return undefined;
-  switch (field.input) {
-    case 'flag':
-      return trimmed === 'yes';
-    case 'number':
-      return /^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed;
-    case 'list':
-      return trimmed.split('\n').map((l) => l.trim()).filter(Boolean);
-    case 'numbers':
-      return trimmed.split(/[\s,]+/).filter(Boolean).map((n) => (/^-?\d+$/.test(n) ? Number(n) : n));
-    case 'pairs':
-      return Object.fromEntries(
-        trimmed.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
-          const at = l.indexOf(':');
-          return at < 0 ? [l, ''] : [l.slice(0, at).trim(), l.slice(at + 1).trim()];
-        }),
-      );
-    default:
-      return text;
-  }
-}
-
-/** A setting named like one of the monitor's own fields gets a label that tells them apart. */
-const LABELS: Record<string, string> = { host: 'Address to probe' };
-
-function hint(field: SettingField, editing: boolean, had: boolean): string | undefined {
-  if (field.name === 'host') return 'Empty: the host’s first address';
-  if (field.secret) return editing && had ? 'Write-only: empty keeps the stored one' : 'Write-only: stored sealed, never shown again';
-  if (field.input === 'list') return 'One per line';
-  if (field.input === 'numbers') return 'Separated by commas, e.g. 200, 301';
-  if (field.input === 'pairs') return 'One per line, e.g. Accept: text/html (credential headers are stored sealed)';
-  return undefined;
 }
 
 /**
@@ -123,18 +59,9 @@ export function MonitorForm({
   const errors = formErrors(result.error, ['type', 'hostId', 'serviceId', 'name', 'intervalMs', 'timeoutMs', ...fields.map((f) => `config.${f.name}`), 'config']);
   // The edited monitor's values count only while its own type is shown.
   const original = monitor && monitor.type === type ? monitor.config : {};
-  const textOf = (f: SettingField) => settings[f.name] ?? toText(f, original[f.name]);
-  const change = (key: string) => (e: { target: { value: string } }) => {
-    setSaved(false);
-    setSettings({ ...settings, [key]: e.target.value });
-  };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const config: Record<string, unknown> = {};
-    for (const f of fields) {
-      const value = fromText(f, textOf(f), original[f.name] !== undefined);
-      if (value !== undefined) config[f.name] = value;
-    }
+    const config = configOf(fields, settings, original);
     const input = { name: name.trim(), type, hostId, serviceId: serviceId || null, config, intervalMs: Number(intervalMs), timeoutMs: Number(timeoutMs) };
     if (editing) {
       const res = await update({ id: monitor.id, input });
@@ -152,47 +79,6 @@ export function MonitorForm({
       onSaved(res.data.createMonitor.id);
     }
   };
-  const control = (f: SettingField) => (p: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => {
-    const value = textOf(f);
-    if (f.input === 'flag')
-      return (
-        <select {...p} value={value} onChange={change(f.name)}>
-          <option value="">default</option>
-          <option value="yes">yes</option>
-          <option value="no">no</option>
-        </select>
-      );
-    if (f.input === 'choice')
-      return (
-        <select {...p} value={value} onChange={change(f.name)}>
-          {!f.required && <option value="">default</option>}
-          {f.choices.map((c) => (
-            <option key={c} value={c}>
-              {c}
-            </option>
-          ))}
-        </select>
-      );
-    if (f.input === 'list' || f.input === 'pairs') return <textarea {...p} rows={3} value={value} onChange={change(f.name)} />;
-    return (
-      <input
-        {...p}
-        type={f.secret ? 'password' : 'text'}
-        autoComplete={f.secret ? 'new-password' : 'off'}
-        inputMode={f.input === 'number' ? 'numeric' : undefined}
-        placeholder={f.secret && editing && original[f.name] !== undefined ? 'unchanged (sealed)' : undefined}
-        value={value}
-        onChange={change(f.name)}
-      />
-    );
-  };
-  const field = (f: SettingField) => (
-    <Field key={`${type}-${f.name}`} label={LABELS[f.name] ?? f.label} error={errors.fields[`config.${f.name}`]} hint={hint(f, editing, original[f.name] !== undefined)}>
-      {control(f)}
-    </Field>
-  );
-  const required = fields.filter((f) => f.required);
-  const optional = fields.filter((f) => !f.required);
   const title = editing ? 'Edit the monitor' : 'Add a monitor';
   return (
     <form className="card" onSubmit={submit} aria-label={title}>
@@ -258,13 +144,17 @@ export function MonitorForm({
       <Field label="Timeout (ms)" error={errors.fields.timeoutMs}>
         {(p) => <input {...p} name="monitor-timeout" inputMode="numeric" value={timeoutMs} onChange={(e) => setTimeoutMs(e.target.value)} />}
       </Field>
-      {required.map(field)}
-      {optional.length > 0 && (
-        <details open={optional.some((f) => errors.fields[`config.${f.name}`] !== undefined || (editing && original[f.name] !== undefined))}>
-          <summary>More settings ({optional.length})</summary>
-          {optional.map(field)}
-        </details>
-      )}
+      <SettingFields
+        kind={type}
+        fields={fields}
+        stored={original}
+        texts={settings}
+        onChange={(name, text) => {
+          setSaved(false);
+          setSettings({ ...settings, [name]: text });
+        }}
+        errors={errors}
+      />
       <button type="submit" className="primary" disabled={result.fetching || hosts.length === 0}>
         {editing ? 'Save' : 'Add monitor'}
       </button>

@@ -6,9 +6,8 @@ import { DataTable } from '../components/table.js';
 import { when } from '../lib/format.js';
 import { wallClockToInstant } from '../lib/zoned-time.js';
 import { useCan } from '../session-context.js';
-import { DeliveryResult } from '../components/delivery-result.js';
+import { ChannelsPanel } from './channels-settings.js';
 import { MailSettingsPanel } from './mail-settings.js';
-import { useDeliveryOf } from './delivery-of.js';
 
 const TABS = ['Maintenance', 'Alert channels', 'E-mail', 'Users', 'API tokens'] as const;
 type Tab = (typeof TABS)[number];
@@ -37,7 +36,7 @@ export function SettingsPage() {
       </div>
       <div id="settings-panel" role="tabpanel" aria-labelledby={tabId(tab)}>
         {tab === 'Maintenance' && <Maintenance />}
-        {tab === 'Alert channels' && <Channels />}
+        {tab === 'Alert channels' && <ChannelsPanel />}
         {tab === 'E-mail' && <MailSettingsPanel />}
         {tab === 'Users' && <Users />}
         {tab === 'API tokens' && <Tokens />}
@@ -171,93 +170,6 @@ function Maintenance() {
 }
 
 /** Where a channel sends, from its settings: the addresses or number, the chat, or the URL (a chat webhook's URL is its sealed secret). */
-function destination(config: Record<string, unknown>): string {
-  if (Array.isArray(config.to)) return (config.to as string[]).join(', ');
-  const where = config.to ?? config.chatId ?? config.channel ?? config.url ?? config.apiUrl;
-  return where === undefined ? 'webhook URL (sealed)' : String(where);
-}
-
-function Channels() {
-  const [{ data, error }, refetch] = useQuery<{
-    alertChannels: { nodes: { id: string; name: string; type: string; enabled: boolean; config: Record<string, unknown>; lastDelivery: { kind: string; status: string; lastError: string | null; at: string } | null }[] };
-  }>({
-    query: 'query Channels { alertChannels(first: 200) { nodes { id name type enabled config lastDelivery { kind status lastError at } } } }',
-  });
-  const canEdit = useCan('admin');
-  const [name, setName] = useState('');
-  const [to, setTo] = useState('');
-  const [created, create] = useMutation('mutation C($input: CreateAlertChannelInput!) { createAlertChannel(input: $input) { id } }');
-  const [tested, test] = useMutation<{ testAlertChannel: { id: string } }>('mutation T($id: ID!) { testAlertChannel(channelId: $id) { id status } }');
-  const [testing, setTesting] = useState<{ channelId: string; notificationId: string } | undefined>();
-  // The test is queued like any alert; its outcome is followed until delivered or failed, then shown on its row.
-  const outcome = useDeliveryOf(testing?.notificationId, () => refetch({ requestPolicy: 'network-only' }));
-  const errors = formErrors(created.error, ['name', 'config.to', 'config']);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const res = await create({ input: { name, type: 'email', config: { to: to.split(/[\s,]+/).filter(Boolean) } } });
-    if (!res.error) {
-      setName('');
-      setTo('');
-      refetch({ requestPolicy: 'network-only' });
-    }
-  };
-  return (
-    <>
-      <QueryError error={error ?? tested.error} />
-      <DataTable head={['Name', 'Type', 'Sends to', 'Enabled', 'Last delivery', '']}>
-        {data?.alertChannels.nodes.map((c) => (
-          <tr key={c.id}>
-            <td>{c.name}</td>
-            <td>{c.type}</td>
-            <td>{destination(c.config)}</td>
-            <td>{c.enabled ? 'yes' : 'no'}</td>
-            <td data-testid="last-delivery">
-              {testing?.channelId === c.id && outcome ? (
-                <DeliveryResult status={outcome.status} error={outcome.lastError} />
-              ) : c.lastDelivery ? (
-                <>
-                  <DeliveryResult status={c.lastDelivery.status} error={c.lastDelivery.lastError} /> <small className="muted">({c.lastDelivery.kind}, {when(c.lastDelivery.at)})</small>
-                </>
-              ) : (
-                <span className="muted">nothing sent yet</span>
-              )}
-            </td>
-            <td>
-              {canEdit && (
-                <button
-                  type="button"
-                  onClick={async () => {
-                    const res = await test({ id: c.id });
-                    if (res.data) setTesting({ channelId: c.id, notificationId: res.data.testAlertChannel.id });
-                  }}
-                >
-                  Send a test
-                </button>
-              )}
-            </td>
-          </tr>
-        ))}
-      </DataTable>
-      {canEdit && (
-        <form className="card" onSubmit={submit} aria-label="New e-mail channel">
-          <h2>New e-mail channel</h2>
-          <p className="muted">Pager, chat, SMS and voice channels (PagerDuty, Opsgenie, webhooks, Slack, Teams, Telegram, Discord, Mattermost, Rocket.Chat, Twilio, Vonage) carry a secret: create them through the API.</p>
-          <FormErrorList errors={errors} />
-          <Field label="Name" error={errors.fields.name}>
-            {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
-          </Field>
-          <Field label="Send to" error={errors.fields['config.to'] ?? errors.fields.config} hint="E-mail addresses, separated by spaces or commas">
-            {(p) => <input {...p} value={to} onChange={(e) => setTo(e.target.value)} />}
-          </Field>
-          <button type="submit" className="primary">
-            Add channel
-          </button>
-        </form>
-      )}
-    </>
-  );
-}
-
 function Users() {
   const [{ data, error }, refetch] = useQuery<{ users: { nodes: { id: string; email: string; displayName: string; role: string; disabledAt: string | null }[] } }>({
     query: 'query Users { users(first: 200) { nodes { id email displayName role disabledAt } } }',

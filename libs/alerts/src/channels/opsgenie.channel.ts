@@ -23,6 +23,7 @@ export const opsgenieChannelKind = defineChannel({
   description: 'Opsgenie Alert API',
   configHint: 'opsgenie: {apiUrl?}',
   config: { apiUrl: httpUrl().optional() },
+  secretLabel: 'API key',
   secret: matching(/^[0-9a-f-]{36}$/i, 'an Opsgenie API key (a UUID)'),
   pages: true,
   hearsAcknowledgements: true,

@@ -27,6 +27,7 @@ export const pagerdutyChannelKind = defineChannel({
   description: 'PagerDuty Events API v2',
   configHint: 'pagerduty: {apiUrl?}',
   config: { apiUrl: httpUrl().optional() },
+  secretLabel: 'Integration (routing) key',
   secret: matching(/^[A-Za-z0-9]{32}$/, 'a PagerDuty integration (routing) key: 32 letters and digits'),
   pages: true,
   hearsAcknowledgements: true,

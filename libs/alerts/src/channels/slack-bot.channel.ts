@@ -142,6 +142,7 @@ export const slackBotChannelKind = defineChannel({
     channel: matching(/^([CGD][A-Z0-9]{6,20}|#?[a-z0-9._-]{1,80})$/, 'a Slack channel id (C…) or channel name'),
     apiUrl: httpUrl().optional(),
   },
+  secretLabel: 'Bot token (and app-level token)',
   secret: matching(/^xoxb-[A-Za-z0-9-]{10,250}(\s+xapp-[A-Za-z0-9-]{10,250})?$/, 'a Slack bot token (xoxb-…), optionally followed by a space and an app-level token (xapp-…) for Socket Mode'),
   pages: true,
   hearsAcknowledgements: true,

@@ -123,6 +123,7 @@ export const telegramChannelKind = defineChannel({
     apiUrl: httpUrl().optional(),
     pollSeconds: int({ min: 0, max: 50 }).optional(),
   },
+  secretLabel: 'Bot token',
   secret: matching(/^\d{3,15}:[A-Za-z0-9_-]{30,64}$/, 'a Telegram bot token (<digits>:<35 characters>)'),
   pages: true,
   hearsAcknowledgements: true,

@@ -39,6 +39,7 @@ export function defineTextWebhook<const Type extends string>(spec: TextWebhookSp
     description: spec.description,
     configHint: `${spec.type}: {} (secret: the webhook URL)`,
     config: {},
+    secretLabel: 'Webhook URL',
     secret: httpUrl(`must be ${spec.urlIs} (http:// or https://)`),
     pages: false,
     hearsAcknowledgements: true,

@@ -32,6 +32,7 @@ export const twilioSmsChannelKind = defineChannel({
   description: 'SMS through Twilio',
   configHint: 'twilio_sms: {accountSid, from, to, apiUrl?} (secret: the auth token)',
   config: twilioConfig,
+  secretLabel: 'Auth token',
   secret: twilioSecret,
   pages: true,
   hearsAcknowledgements: false,

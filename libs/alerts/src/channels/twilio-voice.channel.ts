@@ -24,6 +24,7 @@ export const twilioVoiceChannelKind = defineChannel({
   description: 'Voice call through Twilio',
   configHint: 'twilio_voice: {accountSid, from, to, apiUrl?} (secret: the auth token)',
   config: twilioConfig,
+  secretLabel: 'Auth token',
   secret: twilioSecret,
   pages: true,
   hearsAcknowledgements: false,

@@ -42,6 +42,7 @@ export const vonageSmsChannelKind = defineChannel({
     to: phone(),
     apiUrl: httpUrl().optional(),
   },
+  secretLabel: 'API secret',
   secret: matching(/^[A-Za-z0-9]{8,64}$/, 'a Vonage API secret (8 to 64 letters and digits)'),
   pages: true,
   hearsAcknowledgements: false,

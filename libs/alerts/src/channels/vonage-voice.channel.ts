@@ -46,6 +46,8 @@ export const vonageVoiceChannelKind = defineChannel({
     to: phone(),
     apiUrl: httpUrl().optional(),
   },
+  secretLabel: 'Application private key (PEM)',
+  secretMultiline: true,
   secret: rule<string>((v) => {
     try {
       return typeof v === 'string' && createPrivateKey(v).asymmetricKeyType === 'rsa' ? undefined : 'must be the Vonage application private key (RSA, PEM)';

@@ -26,6 +26,7 @@ export const webhookChannelKind = defineChannel({
   description: 'A signed JSON POST to your URL',
   configHint: 'webhook: {url}',
   config: { url: httpUrl() },
+  secretLabel: 'Signing secret',
   secret: rule<string>((v) => (typeof v === 'string' && v.length >= 16 ? undefined : 'must be a signing secret of at least 16 characters')),
   pages: false,
   hearsAcknowledgements: true,

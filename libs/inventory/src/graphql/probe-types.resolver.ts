@@ -1,13 +1,13 @@
 import { Field, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { formFieldsOf } from '#lib/common';
+import { type FormField, formFieldsOf } from '#lib/common';
 import { PROBE_KINDS } from '#lib/probes';
 
 @ObjectType({ description: 'One setting of a probe type, as a form asks for it' })
-export class ProbeSettingField {
+export class ProbeSettingField implements FormField {
   @Field({ description: 'The key in the monitor’s config, e.g. expectedStatus' }) name: string;
   @Field({ description: 'The key in words, e.g. "Expected status"' }) label: string;
-  @Field({ description: 'text, number, flag (yes/no), choice (one of choices), list (strings), numbers (whole numbers) or pairs (name → value, e.g. headers)' })
-  input: string;
+  @Field(() => String, { description: 'text, number, flag (yes/no), choice (one of choices), list (strings), numbers (whole numbers) or pairs (name → value, e.g. headers)' })
+  input: FormField['input'];
   @Field() required: boolean;
   @Field({ description: 'A credential: write-only, read back as "<sealed>"; send "<sealed>" (or leave it out) to keep it' }) secret: boolean;
   @Field(() => [String]) choices: string[];
