@@ -51,7 +51,7 @@ export async function attachAgent(lab: Lab, api: TestApi, host = 'agent', vantag
       platform, relayPort,
       start: () =>
         (agent = lab.spawnIn(host, process.execPath, [`${ROOT}dist/apps/agent/src/main.js`], {
-          DATABASE_URL: '', VIGIA_API_URL: `http://${lab.gateway}:${relayPort}`, VIGIA_VANTAGE_TOKEN: token, VIGIA_EGRESS_ALLOW: '10.0.0.0/8', LOG_LEVEL: 'log',
+          DATABASE_URL: '', VIGIA_API_URL: `http://${lab.gateway}:${relayPort}`, VIGIA_VANTAGE_TOKEN: token, VIGIA_EGRESS_ALLOW: '10.0.0.0/8', LOG_LEVEL: 'info',
         })),
       cut: (table, rule) => void lab.exec(host, ['nft', '-f', '-'], `table inet ${table} {\n chain out {\n  type filter hook output priority 0; policy accept;\n  ${rule} drop\n }\n}\n`),
       uncut: (table) => void lab.exec(host, ['nft', 'delete', 'table', 'inet', table]),
