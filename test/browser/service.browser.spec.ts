@@ -67,6 +67,17 @@ describe.skipIf(!hasChromium)('a service’s page', () => {
     await screenshot(page, 'service');
   });
 
+  it('the Fleet finds its monitor by a customer it serves now, not by one it served once', async () => {
+    await page.getByRole('link', { name: 'Fleet' }).click();
+    const search = page.getByRole('searchbox');
+    await search.fill('vega');
+    await page.locator('[data-monitor="www-mad-a https"]').waitFor({ timeout: 10_000 });
+    await search.fill('hotel sol');
+    await expect.poll(() => page.locator('[data-monitor="www-mad-a https"]').count(), { timeout: 10_000 }).toBe(0);
+    await page.goto(`${api.url}/services/${serviceId}`);
+    await page.getByRole('heading', { name: 'www-mad-a', level: 1 }).waitFor();
+  });
+
   it('edits the name customers see: too long is refused at its field and nothing is saved, the internal name included', async () => {
     const form = page.getByRole('form', { name: 'Edit the service' });
     await form.getByLabel('Name', { exact: true }).fill('www-mad-b');

@@ -16,6 +16,7 @@ import { PurgeService } from './purge.service.js';
 import { PurgeParticipantsModule } from './purge-participants.js';
 import { ServiceLinksService } from './service-links.service.js';
 import { ServicesService } from './services.service.js';
+import { FleetSearchResolver } from './graphql/fleet-search.resolver.js';
 import { ProbeTypesResolver } from './graphql/probe-types.resolver.js';
 import { SshCredentialsResolver } from './graphql/ssh-credentials.resolver.js';
 import { SshCredentialsService } from './ssh-credentials.service.js';
@@ -28,7 +29,7 @@ import { SyntheticSubjects } from './synthetic-subjects.js';
   imports: [TypeOrmModule.forFeature(INVENTORY_ENTITIES), EgressModule, PurgeParticipantsModule],
   providers: [
     CustomersService, SitesService, HostsService, ServicesService, MonitorsService, SshCredentialsService, ServiceLinksService, PurgeService, InventoryFleetPort, InventoryLookup, SyntheticSubjects,
-    CustomersResolver, ServiceLinksResolver, SitesResolver, HostsResolver, ServicesResolver, MonitorsResolver, SshCredentialsResolver, ProbeTypesResolver,
+    CustomersResolver, ServiceLinksResolver, SitesResolver, HostsResolver, ServicesResolver, MonitorsResolver, SshCredentialsResolver, ProbeTypesResolver, FleetSearchResolver,
   ],
   exports: [CustomersService, SitesService, HostsService, ServicesService, MonitorsService, SshCredentialsService, InventoryFleetPort, InventoryLookup, SyntheticSubjects],
 })

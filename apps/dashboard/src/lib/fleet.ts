@@ -103,18 +103,20 @@ export interface FleetFilter {
   search: string;
   state: DisplayState | 'problems' | 'all';
   siteId: string | 'all';
+  /** Monitors the server found for the search beyond names: a host tag or a customer served (`fleetSearch`). */
+  matchedIds?: ReadonlySet<string>;
 }
 
 const PROBLEMS = new Set<DisplayState>(['down', 'suspect', 'degraded', 'flapping']);
 
-/** Case-insensitive search over site, host, service and monitor names, and the state filter. */
+/** Case-insensitive search over site, host, service and monitor names (or the server's tag and customer matches), and the state filter. */
 export function matches(row: FleetRow, filter: FleetFilter): boolean {
   const state = displayState(row);
   if (filter.state === 'problems' ? !PROBLEMS.has(state) : filter.state !== 'all' && state !== filter.state) return false;
   if (filter.siteId !== 'all' && (row.siteId ?? 'none') !== filter.siteId) return false;
   const needle = filter.search.trim().toLowerCase();
   if (!needle) return true;
-  return [row.siteName, row.hostName, row.serviceName, row.monitorName, row.type].some((s) => s?.toLowerCase().includes(needle));
+  return [row.siteName, row.hostName, row.serviceName, row.monitorName, row.type].some((s) => s?.toLowerCase().includes(needle)) || !!filter.matchedIds?.has(row.monitorId);
 }
 
 export type ListRow =

@@ -36,7 +36,11 @@ export function FleetPage() {
     return event;
   });
 
-  const list = useMemo(() => flatten(rows, deferredFilter), [rows, deferredFilter]);
+  // Tags and customers are searched on the server, a quarter second after the typing stops.
+  const needle = useDebounced(filter.search.trim(), 250);
+  const [{ data: found }] = useQuery<{ fleetSearch: string[] }>({ query: 'query FleetSearch($text: String!) { fleetSearch(text: $text) }', variables: { text: needle }, pause: needle.length < 2 });
+  const matchedIds = useMemo(() => (needle.length >= 2 && found ? new Set(found.fleetSearch) : undefined), [found, needle]);
+  const list = useMemo(() => flatten(rows, { ...deferredFilter, matchedIds }), [rows, deferredFilter, matchedIds]);
   const counts = useMemo(() => countByState(rows), [rows]);
   const sites = useMemo(() => [...new Map(rows.map((r) => [r.siteId ?? 'none', r.siteName ?? 'No site'])).entries()], [rows]);
   const shown = list.filter((r) => r.kind === 'monitor').length;
@@ -62,7 +66,7 @@ export function FleetPage() {
       <div className="toolbar" role="search">
         <label>
           Search
-          <input type="search" aria-label="Search" placeholder="site, host, service or monitor" value={filter.search} onChange={(e) => setFilter((f) => ({ ...f, search: e.target.value }))} />
+          <input type="search" aria-label="Search" placeholder="site, host, service, monitor, customer or tag" value={filter.search} onChange={(e) => setFilter((f) => ({ ...f, search: e.target.value }))} />
         </label>
         <label>
           State
@@ -173,4 +177,14 @@ function FleetRowView({ row }: { row: ListRow }) {
       <span className="muted since">{ago(m.since)}</span>
     </>
   );
+}
+
+/** `value`, once it has stopped changing for `ms`. */
+function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
 }
