@@ -8,9 +8,10 @@ import { wallClockToInstant } from '../lib/zoned-time.js';
 import { useCan } from '../session-context.js';
 import { DeliveryResult } from '../components/delivery-result.js';
 import { MailSettingsPanel } from './mail-settings.js';
+import { EscalationSettings } from './escalation-settings.js';
 import { useDeliveryOf } from './delivery-of.js';
 
-const TABS = ['Maintenance', 'Alert channels', 'E-mail', 'Users', 'API tokens'] as const;
+const TABS = ['Maintenance', 'Alert channels', 'Escalation', 'E-mail', 'Users', 'API tokens'] as const;
 type Tab = (typeof TABS)[number];
 const tabId = (t: Tab) => `tab-${t.replace(/\s+/g, '-').toLowerCase()}`;
 
@@ -38,6 +39,7 @@ export function SettingsPage() {
       <div id="settings-panel" role="tabpanel" aria-labelledby={tabId(tab)}>
         {tab === 'Maintenance' && <Maintenance />}
         {tab === 'Alert channels' && <Channels />}
+        {tab === 'Escalation' && <EscalationSettings />}
         {tab === 'E-mail' && <MailSettingsPanel />}
         {tab === 'Users' && <Users />}
         {tab === 'API tokens' && <Tokens />}
