@@ -1,5 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlertsService } from '#lib/alerts';
+import { IncidentsService } from '#lib/incidents';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { hasChromium, launchChromium, screenshot, signIn } from './support/chromium.js';
 
@@ -19,7 +21,7 @@ describe.skipIf(!hasChromium)('escalation policies in the dashboard', () => {
   let api: TestApi;
   let browser: Browser;
   let page: Page;
-  let owner: { token: string; email: string; password: string };
+  let owner: { tenantId: string; token: string; email: string; password: string };
   const ids: Record<string, string> = {};
   const gql = <T,>(query: string, variables?: Record<string, unknown>): Promise<T> => api.ok<T>(query, variables, owner.token);
   const policies = async (): Promise<Policy[]> => (await gql<{ escalationPolicies: Policy[] }>('{ escalationPolicies { name steps repeatMinutes } }')).escalationPolicies;
@@ -68,12 +70,13 @@ describe.skipIf(!hasChromium)('escalation policies in the dashboard', () => {
     await expect.poll(() => delay.getAttribute('aria-invalid')).toBe('true');
     expect(await second.locator('.field-invalid .error').textContent()).toBe('must be later than the step before');
     expect(await policies()).toEqual([]);
+    await screenshot(page, 'settings-escalation-refused');
 
     await delay.fill('10');
     await form.getByRole('button', { name: 'Create policy' }).click();
     const card = page.locator('[data-policy="web outages"]');
     await card.waitFor();
-    expect(await card.locator('li').allTextContents()).toEqual(['at 0 min: e-mail channel ops', 'at 10 min: whoever is on call in schedule Primary and ana']);
+    expect(await card.locator('li').allTextContents()).toEqual(['at 0 min: e-mail channel ops', 'at 10 min: whoever is on call in schedule Primary and person ana']);
     expect(await card.getByTestId('repeat').textContent()).toBe('then the last step again every 15 min until acknowledged (3× at most)');
     expect(await card.textContent()).toContain('takes every incident');
     expect(await policies()).toEqual([
@@ -103,7 +106,7 @@ describe.skipIf(!hasChromium)('escalation policies in the dashboard', () => {
     await form.getByRole('button', { name: 'Save policy' }).click();
     await form.waitFor({ state: 'detached' });
     const card = page.locator('[data-policy="web outages"]');
-    await expect.poll(() => card.locator('li').allTextContents()).toEqual(['at 2 min: whoever is on call in schedule Primary and ana']);
+    await expect.poll(() => card.locator('li').allTextContents()).toEqual(['at 2 min: whoever is on call in schedule Primary and person ana']);
     expect(await policies()).toEqual([{ name: 'web outages', steps: [{ delayMinutes: 2, channelIds: [], scheduleIds: [ids.primary], userIds: [ids.ana] }], repeatMinutes: null }]);
   });
 
@@ -118,7 +121,16 @@ describe.skipIf(!hasChromium)('escalation policies in the dashboard', () => {
     await context.close();
   });
 
-  it('deletes it after saying what deleting does', async () => {
+  it('deletes it after saying what deleting does, an incident it is escalating included', async () => {
+    // An open incident it paged (no delivery worker in this process: its steps stay queued).
+    const host = (await gql<{ createHost: { id: string } }>('mutation { createHost(input: {name: "web1", addresses: ["192.0.2.80"]}) { id } }')).createHost.id;
+    const monitor = (await gql<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "web1 ping", type: tcp, hostId: "${host}", config: {port: 80}, intervalMs: 60000, timeoutMs: 5000, enabled: false}) { id } }`)).createMonitor.id;
+    const ref = { id: monitor, tenantId: owner.tenantId, hostId: host, serviceId: null, name: 'web1 ping' };
+    const incident = (await api.app.get(IncidentsService).open(ref, new Date(), 'connection refused', { planned: false, flapping: false, suppressed: false }))!;
+    await api.app.get(AlertsService).incidentOpened(incident, 'web1 ping');
+    await page.reload();
+    await page.getByRole('tab', { name: 'Escalation' }).click();
+    expect(await page.locator('[data-policy="web outages"]').getByTestId('escalating').textContent()).toMatch(/^Escalating 1 open incident now/);
     let said = '';
     page.once('dialog', (dialog) => {
       said = dialog.message();
@@ -126,7 +138,7 @@ describe.skipIf(!hasChromium)('escalation policies in the dashboard', () => {
     });
     await page.getByRole('button', { name: 'Delete web outages' }).click();
     await page.getByText('No escalation policies yet').waitFor();
-    expect(said).toMatch(/^Delete the escalation policy web outages\? New incidents it would have taken \(every incident\) are paged by every enabled channel at once\. Incidents already paged by it keep their queued steps/);
+    expect(said).toMatch(/^Delete the escalation policy web outages\? New incidents it would have taken \(every incident\) are paged by every enabled channel at once\. 1 open incident is being escalated by it now: its waiting steps still go out unless acknowledged; the paging report lists its past pages as "since deleted"\.$/);
     expect(await policies()).toEqual([]);
   });
 });

@@ -27,6 +27,8 @@ export interface EscalationPolicy {
   steps: EscalationStep[];
   repeatMinutes: number | null;
   quietHours: { start: string; end: string } | null;
+  /** Open incidents with steps of it still waiting (they stay queued whatever becomes of the policy). */
+  escalatingIncidents: number;
 }
 
 interface Named {
@@ -48,7 +50,7 @@ const SERVICE_TYPES = ['web', 'mail', 'mysql', 'dns', 'other'] as const;
 const MAX_REPEATS = 3;
 
 const POLICIES = `query EscalationPolicies {
-  escalationPolicies { id name priority match steps repeatMinutes quietHours }
+  escalationPolicies { id name priority match steps repeatMinutes quietHours escalatingIncidents }
   alertChannels(first: 200) { nodes { id name type enabled } }
   schedules { id name }
   users(first: 200) { nodes { id displayName } }
@@ -76,7 +78,7 @@ export function describeStep(step: EscalationStep, targets: Targets): string {
     return c ? `${c.type === 'email' ? 'e-mail' : c.type} channel ${c.name}${c.enabled ? '' : ' (disabled: skipped)'}` : 'a channel since deleted';
   });
   const schedules = (step.scheduleIds ?? []).map((id) => `whoever is on call in schedule ${nameIn(targets.schedules, id) ?? '(since deleted)'}`);
-  const people = (step.userIds ?? []).map((id) => nameIn(targets.people, id) ?? 'a person since removed');
+  const people = (step.userIds ?? []).map((id) => `person ${nameIn(targets.people, id) ?? '(since removed)'}`);
   return `at ${step.delayMinutes} min: ${list([...channels, ...schedules, ...people]) || 'nobody'}`;
 }
 
@@ -118,8 +120,11 @@ export function EscalationSettings() {
     // Those above it were tried first and did not match, so its incidents fall to those below it, in order.
     const after = policies.slice(policies.indexOf(policy) + 1).map((p) => p.name);
     const next = after.length ? `the first policy below it that matches them (of ${list(after)}) or, when none does, by every enabled channel at once` : 'every enabled channel at once';
+    const waiting = policy.escalatingIncidents
+      ? `${policy.escalatingIncidents} open incident${policy.escalatingIncidents === 1 ? ' is' : 's are'} being escalated by it now: ${policy.escalatingIncidents === 1 ? 'its' : 'their'} waiting steps still go out unless acknowledged`
+      : 'No open incident is being escalated by it now';
     const ok = window.confirm(
-      `Delete the escalation policy ${policy.name}? New incidents it would have taken (${describeMatch(policy.match, targets)}) are paged by ${next}. Incidents already paged by it keep their queued steps; the paging report lists its past pages as "since deleted".`,
+      `Delete the escalation policy ${policy.name}? New incidents it would have taken (${describeMatch(policy.match, targets)}) are paged by ${next}. ${waiting}; the paging report lists its past pages as "since deleted".`,
     );
     if (!ok) return;
     const res = await remove({ id: policy.id });
@@ -170,6 +175,11 @@ export function EscalationSettings() {
                 ))}
               </ol>
               {describeRepeat(p) && <p data-testid="repeat">{describeRepeat(p)}</p>}
+              {p.escalatingIncidents > 0 && (
+                <p data-testid="escalating">
+                  Escalating {p.escalatingIncidents} open incident{p.escalatingIncidents === 1 ? '' : 's'} now (edits apply to new incidents; those keep their queued steps)
+                </p>
+              )}
               {canEdit && editing === null && (
                 <div className="buttons">
                   <button type="button" onClick={() => setEditing(p.id)}>
@@ -410,9 +420,11 @@ function StepFields({ index, count, step, targets, errors, onChange, onMove, onR
           {errors[at]}
         </p>
       )}
-      <Field label={`Step ${index + 1}: minutes after the incident opened`} error={errors[`${at}.delayMinutes`]} hint="0 to 1440, later than the step before">
-        {(p) => <input {...p} type="number" inputMode="numeric" value={step.delayMinutes} onChange={(e) => onChange({ delayMinutes: e.target.value })} />}
-      </Field>
+      <div className="grid-form">
+        <Field label={`Step ${index + 1}: minutes after the incident opened`} error={errors[`${at}.delayMinutes`]} hint="0 to 1440, later than the step before">
+          {(p) => <input {...p} type="number" inputMode="numeric" value={step.delayMinutes} onChange={(e) => onChange({ delayMinutes: e.target.value })} />}
+        </Field>
+      </div>
       <CheckList
         legend="Alert channels"
         values={targets.channels.map((c) => c.id)}
