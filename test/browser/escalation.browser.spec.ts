@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertsService } from '#lib/alerts';
 import { IncidentsService } from '#lib/incidents';
 import { startTestApi, type TestApi } from '../support/test-api.js';
-import { hasChromium, launchChromium, screenshot, signIn } from './support/chromium.js';
+import { hasChromium, horizontalOverflow, launchChromium, screenshot, signIn } from './support/chromium.js';
 
 interface Policy {
   name: string;
@@ -71,6 +71,7 @@ describe.skipIf(!hasChromium)('escalation policies in the dashboard', () => {
     expect(await second.locator('.field-invalid .error').textContent()).toBe('must be later than the step before');
     expect(await policies()).toEqual([]);
     await screenshot(page, 'settings-escalation-refused');
+    expect(await horizontalOverflow(page)).toBe(0);
 
     await delay.fill('10');
     await form.getByRole('button', { name: 'Create policy' }).click();
@@ -110,14 +111,16 @@ describe.skipIf(!hasChromium)('escalation policies in the dashboard', () => {
     expect(await policies()).toEqual([{ name: 'web outages', steps: [{ delayMinutes: 2, channelIds: [], scheduleIds: [ids.primary], userIds: [ids.ana] }], repeatMinutes: null }]);
   });
 
-  it('shows a viewer the policies with no edit controls', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: 'UTC' });
+  it('shows a viewer the policies with no edit controls, on a phone without sideways scrolling', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, timezoneId: 'UTC' });
     const viewer = await context.newPage();
     await signIn(viewer, api.url, 'esc', 'vic@esc.test', 'a-long-enough-password');
     await viewer.getByRole('link', { name: 'Settings' }).click();
     await viewer.getByRole('tab', { name: 'Escalation' }).click();
     await viewer.locator('[data-policy="web outages"] li').waitFor();
     expect(await viewer.getByRole('button', { name: /New escalation policy|Edit web outages|Delete web outages/ }).count()).toBe(0);
+    expect(await horizontalOverflow(viewer)).toBe(0);
+    await screenshot(viewer, 'settings-escalation-viewer-phone');
     await context.close();
   });
 

@@ -131,20 +131,22 @@ export function EscalationSettings() {
     if (!res.error) reload();
   };
   const edited = policies.find((p) => p.id === editing);
+  // A policy deleted elsewhere while its form was open closes the form rather than hiding every button.
+  const formOpen = editing === 'new' || edited !== undefined;
   return (
     <>
       <QueryError error={error ?? deleted.error} />
       <p className="muted">
         An incident is paged by the first policy below that matches it (lower priority first, then by name); when none matches, every enabled channel is paged at once. Later steps go out only while nobody has acknowledged.
       </p>
-      {canEdit && editing === null && (
+      {canEdit && !formOpen && (
         <div className="buttons">
           <button type="button" onClick={() => setEditing('new')}>
             New escalation policy
           </button>
         </div>
       )}
-      {editing !== null && (editing === 'new' || edited) && (
+      {formOpen && (
         <PolicyForm
           key={editing}
           policy={edited}
@@ -180,7 +182,7 @@ export function EscalationSettings() {
                   Escalating {p.escalatingIncidents} open incident{p.escalatingIncidents === 1 ? '' : 's'} now (edits apply to new incidents; those keep their queued steps)
                 </p>
               )}
-              {canEdit && editing === null && (
+              {canEdit && !formOpen && (
                 <div className="buttons">
                   <button type="button" onClick={() => setEditing(p.id)}>
                     Edit {p.name}
