@@ -340,6 +340,21 @@ describe('escalation and acknowledgement', () => {
     await api.app.get(IncidentsService).resolve(ref, new Date(), 'ok');
     await settle();
   });
+
+  it('counts the open incidents a policy is still escalating (what its deletion leaves queued), and none once resolved', async () => {
+    const escalating = async () =>
+      (await api.ok<{ escalationPolicies: { name: string; escalatingIncidents: number }[] }>('{ escalationPolicies { name escalatingIncidents } }', {}, token)).escalationPolicies.find(
+        (p) => p.name === 'mail: chat, then page after 1 min',
+      )!.escalatingIncidents;
+    expect(await escalating()).toBe(0);
+    // Ten seconds old: step 1 went out, step 2 (after a minute) waits.
+    const { ref } = await open(10_000);
+    await drain();
+    expect(await escalating()).toBe(1);
+    await api.app.get(IncidentsService).resolve(ref, new Date(), 'ok');
+    await settle();
+    expect(await escalating()).toBe(0);
+  });
 });
 
 describe('grouping: a burst of outages in one site is one message', () => {

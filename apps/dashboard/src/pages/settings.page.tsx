@@ -8,8 +8,9 @@ import { wallClockToInstant } from '../lib/zoned-time.js';
 import { useCan } from '../session-context.js';
 import { ChannelsPanel } from './channels-settings.js';
 import { MailSettingsPanel } from './mail-settings.js';
+import { EscalationSettings } from './escalation-settings.js';
 
-const TABS = ['Maintenance', 'Alert channels', 'E-mail', 'Users', 'API tokens'] as const;
+const TABS = ['Maintenance', 'Alert channels', 'Escalation', 'E-mail', 'Users', 'API tokens'] as const;
 type Tab = (typeof TABS)[number];
 const tabId = (t: Tab) => `tab-${t.replace(/\s+/g, '-').toLowerCase()}`;
 
@@ -37,6 +38,7 @@ export function SettingsPage() {
       <div id="settings-panel" role="tabpanel" aria-labelledby={tabId(tab)}>
         {tab === 'Maintenance' && <Maintenance />}
         {tab === 'Alert channels' && <ChannelsPanel />}
+        {tab === 'Escalation' && <EscalationSettings />}
         {tab === 'E-mail' && <MailSettingsPanel />}
         {tab === 'Users' && <Users />}
         {tab === 'API tokens' && <Tokens />}
