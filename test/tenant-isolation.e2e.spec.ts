@@ -178,6 +178,12 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     ['updateMaintenanceWindow', (a) => `mutation { updateMaintenanceWindow(id: "${a.maintenance}", input: {name: "x", startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-01T01:00:00Z", hostIds: ["${b.host}"]}) { id } }`],
     ['deleteMaintenanceWindow', (a) => `mutation { deleteMaintenanceWindow(id: "${a.maintenance}") }`],
     ['stateChanges', (a) => `{ stateChanges(monitorId: "${a.monitor}") { totalCount } }`, 'monitorId'],
+    // Bulk actions: one id of another tenant in the selection refuses the whole action, naming it (nothing changed).
+    ['setMonitorsEnabled', (a, b) => `mutation { setMonitorsEnabled(ids: ["${b.monitor}", "${a.monitor}"], enabled: false) }`, 'ids[1]'],
+    ['deleteMonitors', (a, b) => `mutation { deleteMonitors(ids: ["${b.monitor}", "${a.monitor}"]) }`, 'ids[1]'],
+    ['updateHosts', (a, b) => `mutation { updateHosts(ids: ["${b.host}", "${a.host}"], input: {addTags: ["x"]}) }`, 'ids[1]'],
+    ['updateHosts', (a, b) => `mutation { updateHosts(ids: ["${b.host}"], input: {siteId: "${a.site}"}) }`, 'siteId'],
+    ['deleteHosts', (a, b) => `mutation { deleteHosts(ids: ["${b.host}", "${a.host}"]) }`, 'ids[1]'],
     ['latencySeries', (a) => `{ latencySeries(monitorId: "${a.monitor}", from: "2026-10-01T00:00:00Z", to: "2026-10-02T00:00:00Z") { count } }`, 'monitorId'],
     ['probeNow', (a) => `mutation { probeNow(monitorId: "${a.monitor}") { status } }`, 'monitorId'],
     ['createMaintenanceWindow', (a) => `mutation { createMaintenanceWindow(input: {name: "x", startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-01T01:00:00Z", hostIds: ["${a.host}"]}) { id } }`, 'input.hostIds[0]'],
@@ -274,7 +280,7 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     );
     type Field = { name: string; args: { name: string }[] };
     const all = [...schema.data!.__schema.queryType.fields, ...schema.data!.__schema.mutationType.fields];
-    const takingIds = all.filter((f) => f.args.some((arg) => arg.name === 'id' || arg.name.endsWith('Id'))).map((f) => f.name);
+    const takingIds = all.filter((f) => f.args.some((arg) => /^ids?$|Ids?$/.test(arg.name))).map((f) => f.name);
     const tested = new Set(cases.map(([name]) => name));
     expect(takingIds.filter((name) => !tested.has(name))).toEqual([]);
   });

@@ -16,6 +16,8 @@ import { PurgeService } from './purge.service.js';
 import { PurgeParticipantsModule } from './purge-participants.js';
 import { ServiceLinksService } from './service-links.service.js';
 import { ServicesService } from './services.service.js';
+import { BulkService } from './bulk.service.js';
+import { BulkResolver } from './graphql/bulk.resolver.js';
 import { FleetSearchResolver } from './graphql/fleet-search.resolver.js';
 import { ProbeTypesResolver } from './graphql/probe-types.resolver.js';
 import { SshCredentialsResolver } from './graphql/ssh-credentials.resolver.js';
@@ -29,7 +31,7 @@ import { SyntheticSubjects } from './synthetic-subjects.js';
   imports: [TypeOrmModule.forFeature(INVENTORY_ENTITIES), EgressModule, PurgeParticipantsModule],
   providers: [
     CustomersService, SitesService, HostsService, ServicesService, MonitorsService, SshCredentialsService, ServiceLinksService, PurgeService, InventoryFleetPort, InventoryLookup, SyntheticSubjects,
-    CustomersResolver, ServiceLinksResolver, SitesResolver, HostsResolver, ServicesResolver, MonitorsResolver, SshCredentialsResolver, ProbeTypesResolver, FleetSearchResolver,
+    CustomersResolver, ServiceLinksResolver, SitesResolver, HostsResolver, ServicesResolver, MonitorsResolver, SshCredentialsResolver, ProbeTypesResolver, FleetSearchResolver, BulkService, BulkResolver,
   ],
   exports: [CustomersService, SitesService, HostsService, ServicesService, MonitorsService, SshCredentialsService, InventoryFleetPort, InventoryLookup, SyntheticSubjects],
 })

@@ -1,0 +1,64 @@
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from './support/test-api.js';
+
+/** Bulk actions on a selection: all or nothing, the first id at fault named, tags and sites changed in one statement. */
+describe('bulk actions on monitors and hosts', () => {
+  let api: TestApi;
+  let token: string;
+  const gql = <T,>(q: string) => api.ok<T>(q, {}, token);
+  const fail = async (q: string) => (await api.gql(q, {}, token)).errors?.[0];
+  const host = async (name: string, extra = ''): Promise<string> => (await gql<{ createHost: { id: string } }>(`mutation { createHost(input: {name: "${name}", addresses: ["192.0.2.1"]${extra}}) { id } }`)).createHost.id;
+  const monitor = async (name: string, hostId: string): Promise<string> =>
+    (await gql<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "${name}", type: icmp, hostId: "${hostId}", config: {}, intervalMs: 60000, timeoutMs: 1000}) { id } }`)).createMonitor.id;
+  const enabled = async (ids: string[]): Promise<boolean[]> => Promise.all(ids.map(async (id) => (await gql<{ monitor: { enabled: boolean } }>(`{ monitor(id: "${id}") { enabled } }`)).monitor.enabled));
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    token = (await api.tenant('bulk')).token;
+  });
+  afterAll(() => api?.close());
+
+  it('pauses and resumes a selection; one unknown id refuses all of it, naming its place', async () => {
+    const h = await host('web1');
+    const ids = [await monitor('a', h), await monitor('b', h)];
+    expect(await gql<{ setMonitorsEnabled: number }>(`mutation { setMonitorsEnabled(ids: ${JSON.stringify(ids)}, enabled: false) }`)).toEqual({ setMonitorsEnabled: 2 });
+    expect(await enabled(ids)).toEqual([false, false]);
+    const error = await fail(`mutation { setMonitorsEnabled(ids: ["${ids[0]}", "00000000-0000-4000-8000-000000000000"], enabled: true) }`);
+    expect(error).toMatchObject({ extensions: { code: 'NOT_FOUND', field: 'ids[1]' } });
+    expect(await enabled(ids)).toEqual([false, false]);
+    expect(await fail(`mutation { setMonitorsEnabled(ids: ["${ids[0]}", "not-an-id"], enabled: true) }`)).toMatchObject({ extensions: { code: 'NOT_FOUND', field: 'ids[1]' } });
+    expect(await fail('mutation { setMonitorsEnabled(ids: [], enabled: true) }')).toMatchObject({ message: 'Selection: choose at least one', extensions: { field: 'ids' } });
+  });
+
+  it('adds and removes tags (once each, lower case, order kept) and moves hosts to a site and out of it', async () => {
+    const site = (await gql<{ createSite: { id: string } }>('mutation { createSite(input: {name: "madrid"}) { id } }')).createSite.id;
+    const ids = [await host('db1', ', tags: ["mysql", "old"]'), await host('db2', ', tags: ["old"]')];
+    expect(await gql(`mutation { updateHosts(ids: ${JSON.stringify(ids)}, input: {addTags: ["Madrid", "mysql"], removeTags: ["old"], siteId: "${site}"}) }`)).toEqual({ updateHosts: 2 });
+    const read = async () => Promise.all(ids.map(async (id) => (await gql<{ host: { tags: string[]; siteId: string | null } }>(`{ host(id: "${id}") { tags siteId } }`)).host));
+    expect(await read()).toEqual([{ tags: ['mysql', 'madrid'], siteId: site }, { tags: ['madrid', 'mysql'], siteId: site }]);
+    expect(await fail(`mutation { updateHosts(ids: ${JSON.stringify(ids)}, input: {addTags: ["ok", "not ok"], siteId: null}) }`)).toMatchObject({ message: 'Tag "not ok": must be 1-63 letters, digits or _.:=-', extensions: { field: 'addTags[1]' } });
+    expect(await read()).toEqual([{ tags: ['mysql', 'madrid'], siteId: site }, { tags: ['madrid', 'mysql'], siteId: site }]);
+    await gql(`mutation { updateHosts(ids: ["${ids[1]}"], input: {siteId: null}) }`);
+    expect((await read())[1]).toEqual({ tags: ['madrid', 'mysql'], siteId: null });
+  });
+
+  it('deletes hosts with their monitors at one instant, refused while a host left alive jumps through one', async () => {
+    const bastion = await host('bastion');
+    const inner = await host('inner', `, sshJumpHostId: "${bastion}"`);
+    const m = await monitor('inner ping', inner);
+    expect(await fail(`mutation { deleteHosts(ids: ["${bastion}"]) }`)).toMatchObject({ extensions: { code: 'CONFLICT', field: 'ids' }, message: 'Hosts: bastion is the SSH jump host of inner, which is not deleted; change that first' });
+    expect((await gql<{ host: { name: string } }>(`{ host(id: "${bastion}") { name } }`)).host.name).toBe('bastion');
+    expect(await gql(`mutation { deleteHosts(ids: ["${bastion}", "${inner}"]) }`)).toEqual({ deleteHosts: 2 });
+    for (const q of [`{ host(id: "${bastion}") { id } }`, `{ host(id: "${inner}") { id } }`, `{ monitor(id: "${m}") { id } }`]) expect((await fail(q))?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('deletes monitors, keeping their history', async () => {
+    const h = await host('web9');
+    const ids = [await monitor('x', h), await monitor('y', h)];
+    expect(await gql(`mutation { deleteMonitors(ids: ${JSON.stringify(ids)}) }`)).toEqual({ deleteMonitors: 2 });
+    expect((await fail(`{ monitor(id: "${ids[0]}") { id } }`))?.extensions?.code).toBe('NOT_FOUND');
+    const [row]: { n: number }[] = await api.app.get(DataSource).query('SELECT count(*)::int AS n FROM monitors WHERE id = ANY($1::uuid[]) AND deleted_at IS NOT NULL', [ids]);
+    expect(row!.n).toBe(2);
+  });
+});
