@@ -134,7 +134,8 @@ export function CustomerPage() {
           </>
         )}
       </dl>
-      <ThisMonth customerId={c.id} timeZone={tenant.timeZone} />
+      {/* Drawn again when the target changes: the report's figures depend on it and on its policy. */}
+      <ThisMonth key={JSON.stringify(c.slaTarget)} customerId={c.id} timeZone={tenant.timeZone} />
       {(canEdit || canSetTarget) && (
         <div className="cards">
           {canEdit && <EditCustomer customer={c} onSaved={reload} />}
@@ -163,6 +164,7 @@ function ThisMonth({ customerId, timeZone }: { customerId: string; timeZone: str
       totals { percent downtimeMs plannedMs failures } sla { targetPercent breached allowedDowntimeMs usedMs remainingMs }
       series { from to figures { percent downtimeMs } } } }`,
     variables,
+    requestPolicy: 'cache-and-network',
   });
   const r = data?.availabilityReport;
   return (
