@@ -51,7 +51,7 @@ const CHOICES = {
   },
   customerCombination: {
     label: 'With several services',
-    options: [['any-down', 'the customer is down while any of its services is down'], ['weighted', 'its availability is its services’ availability averaged by their link weights']],
+    options: [['any-down', 'it is down while any of them is down'], ['weighted', 'its availability is theirs averaged by link weight']],
   },
 } as const;
 
@@ -171,7 +171,12 @@ function ThisMonth({ customerId, timeZone }: { customerId: string; timeZone: str
     <section aria-labelledby="month-title">
       <h2 id="month-title">Availability in {period}</h2>
       <QueryError error={error} />
-      {r && (
+      {r && r.totals.percent === null && (
+        <p data-testid="customer-month">
+          No figures yet: no service served it with a monitor observed this month.{r.sla && ` Its target: ${r.sla.targetPercent} %.`}
+        </p>
+      )}
+      {r && r.totals.percent !== null && (
         <>
           <p data-testid="customer-month">
             <strong>{percent(r.totals.percent)}</strong> so far · downtime {reportDuration(r.totals.downtimeMs)} in {r.totals.failures} outage
