@@ -169,7 +169,7 @@ function ThisMonth({ customerId, timeZone }: { customerId: string; timeZone: str
   const r = data?.availabilityReport;
   return (
     <section aria-labelledby="month-title">
-      <h2 id="month-title">Availability in {period}</h2>
+      <h2 id="month-title">Availability in {new Date(`${period}-15T12:00:00Z`).toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' })}</h2>
       <QueryError error={error} />
       {r && r.totals.percent === null && (
         <p data-testid="customer-month">
