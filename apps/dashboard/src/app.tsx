@@ -6,6 +6,8 @@ import { loadSession, onSessionChange, saveSession, type Session } from './api/s
 import { BlindBanner } from './components/blind-banner.js';
 import { ClockChoiceSelect } from './components/clock-choice.js';
 import { ReconnectBanner } from './components/reconnect-banner.js';
+import { CustomerPage } from './pages/customer.page.js';
+import { CustomersPage } from './pages/customers.page.js';
 import { DEMO_QUERY, DemoPage } from './pages/demo.page.js';
 import { FleetPage } from './pages/fleet.page.js';
 import { HostPage } from './pages/host.page.js';
@@ -22,6 +24,7 @@ import { RunbookPage } from './pages/runbook.page.js';
 import { RunbooksPage } from './pages/runbooks.page.js';
 import { ServicePage } from './pages/service.page.js';
 import { SettingsPage } from './pages/settings.page.js';
+import { SitesPage } from './pages/sites.page.js';
 import { SessionContext } from './session-context.js';
 
 const NAV = [
@@ -31,6 +34,8 @@ const NAV = [
   ['/runbooks', 'Runbooks'],
   ['/resources', 'Resources'],
   ['/hosts', 'Hosts'],
+  ['/customers', 'Customers'],
+  ['/sites', 'Sites'],
   ['/reports', 'Reports'],
   ['/settings', 'Settings'],
 ] as const;
@@ -108,6 +113,9 @@ function SignedIn({ session }: { session: Session }) {
             <Route path="/hosts/:id" element={<HostPage />} />
             <Route path="/monitors/:id" element={<MonitorPage />} />
             <Route path="/services/:id" element={<ServicePage />} />
+            <Route path="/customers" element={<CustomersPage />} />
+            <Route path="/customers/:id" element={<CustomerPage />} />
+            <Route path="/sites" element={<SitesPage />} />
             <Route path="/reports" element={<ReportsPage />} />
             <Route path="/settings" element={<SettingsPage />} />
             <Route path="/demo" element={<DemoPage />} />

@@ -5,6 +5,7 @@ import { InventoryHistoryModule, InventoryModule } from '#lib/inventory';
 import { ObservationLog, StateHistory } from '#lib/detection';
 import { TenancyPortsModule } from '#lib/tenancy';
 import { HistoryLoader } from './history.loader.js';
+import { CustomerSlaResolver } from './customer-sla.resolver.js';
 import { ReportsResolver } from './reports.resolver.js';
 import { ReportsService } from './reports.service.js';
 import { CustomerPagesController } from './customer-pages.controller.js';
@@ -20,7 +21,7 @@ export const REPORT_ENTITIES = [SlaTarget, ReportMailing];
 @Module({
   imports: [TypeOrmModule.forFeature([SlaTarget, ReportMailing]), InventoryModule, InventoryHistoryModule, IncidentsModule, TenancyPortsModule],
   controllers: [CustomerPagesController],
-  providers: [reportsPurge, HistoryLoader, ObservationLog, StateHistory, ReportsService, ReportsResolver, ReportLinks, MonthlyReportJob, CustomerReportSource],
+  providers: [reportsPurge, HistoryLoader, ObservationLog, StateHistory, ReportsService, ReportsResolver, CustomerSlaResolver, ReportLinks, MonthlyReportJob, CustomerReportSource],
   exports: [ReportsService, MonthlyReportJob],
 })
 export class ReportsModule {}
