@@ -49,9 +49,10 @@ it(`MySQL failover (${FAULT}), ${TRIALS} trials`, async () => {
       await company.until('writes flowing', async () => writer.acknowledged.length > 30, 20_000);
       await new Promise((r) => setTimeout(r, Math.random() * 1000));
       const killedAt = Date.now();
-      writer.mark();
       if (FAULT === 'crash') await db.kill(names[0]!);
       else lab.isolate(names[0]!);
+      // After the fault: every insert sent from here on can only be acknowledged by a new primary.
+      writer.mark();
       await company.until('a write acknowledged by the new primary', async () => writer.firstAfter !== undefined, 60_000, 20);
       const seconds = (writer.firstAfter! - killedAt) / 1000;
       results.push(seconds);

@@ -122,3 +122,55 @@ describe.skipIf(!hasChromium)('a host’s page', () => {
     expect(res.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });
+
+/** Hosts page: several hosts tagged, moved to a site and deleted at once, each action all or nothing. */
+describe.skipIf(!hasChromium)('bulk actions on the Hosts page', () => {
+  let api: TestApi;
+  let browser: Browser;
+  let page: Page;
+  let owner: { token: string; email: string; password: string };
+  const hosts = async (): Promise<{ name: string; tags: string[]; site: { name: string } | null }[]> =>
+    (await api.ok<{ hosts: { nodes: { name: string; tags: string[]; site: { name: string } | null }[] } }>('{ hosts { nodes { name tags site { name } } } }', {}, owner.token)).hosts.nodes;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    owner = await api.tenant('bulkui');
+    for (const name of ['web1', 'web2', 'db1']) await api.ok(`mutation { createHost(input: {name: "${name}", addresses: ["192.0.2.1"]}) { id } }`, {}, owner.token);
+    await api.ok('mutation { createSite(input: {name: "madrid"}) { id } }', {}, owner.token);
+    browser = await launchChromium();
+    page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
+    await signIn(page, api.url, 'bulkui', owner.email, owner.password);
+    await page.getByRole('link', { name: 'Hosts' }).click();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+  });
+
+  it('tags two hosts, refuses a bad tag for all of them, moves them to a site, then deletes them after saying what goes', async () => {
+    await page.getByRole('checkbox', { name: 'Select web1' }).check();
+    await page.getByRole('checkbox', { name: 'Select web2' }).check();
+    const bar = page.getByRole('toolbar', { name: 'With the selected hosts' });
+    expect(await bar.textContent()).toContain('2 hosts selected');
+    await bar.getByLabel('Tag', { exact: true }).fill('front end');
+    await bar.getByRole('button', { name: 'Add tag' }).click();
+    await expect.poll(() => bar.getByRole('alert').first().textContent()).toMatch(/Tag "front end": must be 1-63 letters/);
+    expect((await hosts()).map((h) => h.tags)).toEqual([[], [], []]);
+    await bar.getByLabel('Tag', { exact: true }).fill('front');
+    await bar.getByRole('button', { name: 'Add tag' }).click();
+    await bar.getByRole('status').filter({ hasText: 'Tag front added to 2 hosts.' }).waitFor();
+    await bar.getByLabel('Site for the selected hosts').selectOption({ label: 'madrid' });
+    await bar.getByRole('button', { name: 'Move', exact: true }).click();
+    await bar.getByRole('status').filter({ hasText: '2 hosts moved to madrid.' }).waitFor();
+    expect(await hosts()).toEqual([
+      { name: 'db1', tags: [], site: null },
+      { name: 'web1', tags: ['front'], site: { name: 'madrid' } },
+      { name: 'web2', tags: ['front'], site: { name: 'madrid' } },
+    ]);
+    await bar.getByRole('button', { name: 'Delete…' }).click();
+    expect(await bar.getByTestId('bulk-delete-consequences').textContent()).toMatch(/^Delete web1, web2\? They and their services and monitors are hidden at once/);
+    await bar.getByRole('button', { name: 'Delete 2 hosts' }).click();
+    await expect.poll(async () => (await hosts()).map((h) => h.name)).toEqual(['db1']);
+    await expect.poll(() => page.locator('[data-host]').count()).toBe(1);
+  });
+});

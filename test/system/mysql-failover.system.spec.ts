@@ -68,8 +68,9 @@ describe('MySQL failover in the lab: real MariaDB GTID replication with semi-syn
     writer.start();
     await company.until('writes flowing', async () => writer.acknowledged.length > 50, 20_000);
     const killedAt = Date.now();
-    writer.mark();
     await db.kill('db1');
+    // After the kill: every insert sent from here on can only be acknowledged by a new primary.
+    writer.mark();
     const ackedBeforeKill = [...writer.acknowledged];
     await company.until('a write acknowledged by the new primary', async () => writer.firstAfter !== undefined, 60_000, 50);
     const seconds = (writer.firstAfter! - killedAt) / 1000;
