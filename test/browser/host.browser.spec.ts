@@ -135,16 +135,36 @@ describe.skipIf(!hasChromium)('bulk actions on the Hosts page', () => {
   beforeAll(async () => {
     api = await startTestApi();
     owner = await api.tenant('bulkui');
-    for (const name of ['web1', 'web2', 'db1']) await api.ok(`mutation { createHost(input: {name: "${name}", addresses: ["192.0.2.1"]}) { id } }`, {}, owner.token);
+    for (const name of ['web1', 'web2', 'db1']) {
+      const id = (await api.ok<{ createHost: { id: string } }>(`mutation { createHost(input: {name: "${name}", addresses: ["192.0.2.1"]}) { id } }`, {}, owner.token)).createHost.id;
+      await api.ok(`mutation { createMonitor(input: {name: "${name} ping", type: icmp, hostId: "${id}", config: {}, intervalMs: 60000, timeoutMs: 1000}) { id } }`, {}, owner.token);
+    }
     await api.ok('mutation { createSite(input: {name: "madrid"}) { id } }', {}, owner.token);
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
     await signIn(page, api.url, 'bulkui', owner.email, owner.password);
-    await page.getByRole('link', { name: 'Hosts' }).click();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await api?.close();
+  });
+
+  it('on the Fleet: selects what a search shows, pauses and resumes it, and nothing else', async () => {
+    const enabled = async (): Promise<Record<string, boolean>> =>
+      Object.fromEntries((await api.ok<{ monitors: { nodes: { name: string; enabled: boolean }[] } }>('{ monitors { nodes { name enabled } } }', {}, owner.token)).monitors.nodes.map((m) => [m.name, m.enabled]));
+    await page.getByRole('searchbox').fill('web');
+    await expect.poll(() => page.locator('[data-monitor]').count()).toBe(2);
+    const bar = page.getByRole('toolbar', { name: 'With the selected monitors' });
+    await bar.getByRole('button', { name: 'Select the 2 shown' }).click();
+    await bar.getByRole('button', { name: 'Pause', exact: true }).click();
+    await bar.getByRole('status').filter({ hasText: '2 monitors paused.' }).waitFor();
+    expect(await enabled()).toEqual({ 'db1 ping': true, 'web1 ping': false, 'web2 ping': false });
+    await expect.poll(() => page.locator('[data-monitor="web1 ping"]').getAttribute('data-state')).toBe('disabled');
+    await page.getByRole('checkbox', { name: 'Select web2 ping' }).uncheck();
+    await bar.getByRole('button', { name: 'Resume', exact: true }).click();
+    await bar.getByRole('status').filter({ hasText: '1 monitor resumed.' }).waitFor();
+    expect(await enabled()).toEqual({ 'db1 ping': true, 'web1 ping': true, 'web2 ping': false });
+    await page.getByRole('link', { name: 'Hosts' }).click();
   });
 
   it('tags two hosts, refuses a bad tag for all of them, moves them to a site, then deletes them after saying what goes', async () => {

@@ -1,13 +1,14 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { useQuery, useSubscription } from 'urql';
+import { useMutation, useQuery, useSubscription } from 'urql';
 import { Loading, Page, QueryError } from '../components/form.js';
 import { useRefetchOnReconnect } from '../api/live.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { applyEvent, countByState, FLEET_QUERY as FLEET, type FleetColumns, type FleetFilter, type FleetRow, flatten, fromColumns, indexRows, type ListRow, type StateEvent } from '../lib/fleet.js';
 import { ago } from '../lib/format.js';
 import { type DisplayState, STATE_LABEL } from '../lib/states.js';
+import { useCan } from '../session-context.js';
 
 const CHANGES = 'subscription FleetChanges { monitorStateChanged { monitorId to flapping at reason } }';
 const ROW_HEIGHT = 36;
@@ -44,6 +45,14 @@ export function FleetPage() {
   const counts = useMemo(() => countByState(rows), [rows]);
   const sites = useMemo(() => [...new Map(rows.map((r) => [r.siteId ?? 'none', r.siteName ?? 'No site'])).entries()], [rows]);
   const shown = list.filter((r) => r.kind === 'monitor').length;
+  const canEdit = useCan('operator');
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const toggle = (id: string) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
 
   return (
     <Page title="Fleet">
@@ -95,7 +104,16 @@ export function FleetPage() {
           {shown} of {rows.length} monitors{data && data.fleet.total > rows.length ? ` (fleet has ${data.fleet.total}; first ${rows.length} shown)` : ''}
         </span>
       </div>
-      {fetching && !rows.length ? <Loading what="the fleet" /> : <FleetList list={list} total={shown} />}
+      {canEdit && rows.length > 0 && (
+        <BulkMonitors
+          shown={list.flatMap((r) => (r.kind === 'monitor' ? [r.row.monitorId] : []))}
+          selected={selected}
+          setSelected={setSelected}
+          names={(ids) => rows.filter((r) => ids.has(r.monitorId)).map((r) => r.monitorName)}
+          onDone={() => refetch({ requestPolicy: 'network-only' })}
+        />
+      )}
+      {fetching && !rows.length ? <Loading what="the fleet" /> : <FleetList list={list} total={shown} selection={canEdit ? { selected, toggle } : undefined} />}
       {!fetching && !rows.length && !error && (
         <p>
           No monitors yet. <Link to="/hosts">Add a host and its monitors</Link>.
@@ -106,7 +124,12 @@ export function FleetPage() {
 }
 
 /** Only the rows in view are in the DOM: 10,000 monitors scroll like 30. */
-function FleetList({ list, total }: { list: ListRow[]; total: number }) {
+interface Selection {
+  selected: ReadonlySet<string>;
+  toggle(id: string): void;
+}
+
+function FleetList({ list, total, selection }: { list: ListRow[]; total: number; selection?: Selection }) {
   const parent = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: list.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const positions = useMemo(() => {
@@ -129,7 +152,7 @@ function FleetList({ list, total }: { list: ListRow[]; total: number }) {
               data-monitor={row.kind === 'monitor' ? row.row.monitorName : undefined}
               data-state={row.state}
             >
-              <FleetRowView row={row} />
+              <FleetRowView row={row} selection={selection} />
             </div>
           );
         })}
@@ -138,7 +161,7 @@ function FleetList({ list, total }: { list: ListRow[]; total: number }) {
   );
 }
 
-function FleetRowView({ row }: { row: ListRow }) {
+function FleetRowView({ row, selection }: { row: ListRow; selection?: Selection }) {
   if (row.kind === 'site') {
     return (
       <>
@@ -162,6 +185,7 @@ function FleetRowView({ row }: { row: ListRow }) {
   const m = row.row;
   return (
     <>
+      {selection && <input type="checkbox" aria-label={`Select ${m.monitorName}`} checked={selection.selected.has(m.monitorId)} onChange={() => selection.toggle(m.monitorId)} />}
       <StatusBadge state={row.state} />
       {m.flapping && row.state === 'down' ? <span className="badge badge-flapping" data-qualifier="flapping" title="Down, and it changed state often in the last 10 minutes">≈ flapping</span> : null}
       <span className="monitor-name">
@@ -187,4 +211,82 @@ function useDebounced<T>(value: T, ms: number): T {
     return () => clearTimeout(timer);
   }, [value, ms]);
   return settled;
+}
+
+/**
+ * Actions on the selected monitors: pause, resume, delete — each one all-or-nothing call. "Select the N shown" takes
+ * what the search and filters show (e.g. every monitor of a customer before its maintenance).
+ */
+function BulkMonitors({
+  shown,
+  selected,
+  setSelected,
+  names,
+  onDone,
+}: {
+  shown: string[];
+  selected: ReadonlySet<string>;
+  setSelected: (next: Set<string>) => void;
+  names: (ids: ReadonlySet<string>) => string[];
+  onDone: () => void;
+}) {
+  const [asking, setAsking] = useState(false);
+  const [said, setSaid] = useState('');
+  const [enabledResult, setEnabled] = useMutation<{ setMonitorsEnabled: number }>('mutation Enable($ids: [ID!]!, $enabled: Boolean!) { setMonitorsEnabled(ids: $ids, enabled: $enabled) }');
+  const [deleted, remove] = useMutation<{ deleteMonitors: number }>('mutation DeleteMonitors($ids: [ID!]!) { deleteMonitors(ids: $ids) }');
+  const ids = [...selected];
+  const count = `${ids.length} monitor${ids.length === 1 ? '' : 's'}`;
+  const run = async (action: () => Promise<{ error?: unknown }>, words: string, clear: boolean) => {
+    const res = await action();
+    if (!res.error) {
+      setSaid(words);
+      if (clear) setSelected(new Set());
+      onDone();
+    }
+  };
+  return (
+    <div role="toolbar" aria-label="With the selected monitors" className="bulk-bar">
+      <button type="button" onClick={() => setSelected(new Set(shown))} disabled={!shown.length}>
+        Select the {shown.length} shown
+      </button>
+      {ids.length > 0 && (
+        <>
+          <strong>{count} selected</strong>
+          <button type="button" onClick={() => setSelected(new Set())}>
+            Clear
+          </button>
+          <button type="button" disabled={enabledResult.fetching} onClick={() => run(() => setEnabled({ ids, enabled: false }), `${count} paused.`, false)}>
+            Pause
+          </button>
+          <button type="button" disabled={enabledResult.fetching} onClick={() => run(() => setEnabled({ ids, enabled: true }), `${count} resumed.`, false)}>
+            Resume
+          </button>
+          {!asking ? (
+            <button type="button" className="danger" onClick={() => setAsking(true)}>
+              Delete…
+            </button>
+          ) : (
+            <span role="alertdialog" aria-label={`Delete ${count}?`} className="confirm">
+              <span data-testid="bulk-delete-consequences">
+                Delete {names(selected).slice(0, 10).join(', ')}
+                {ids.length > 10 ? ` and ${ids.length - 10} more` : ''}? They are never probed again; past reports still count them for the time they existed.
+              </span>
+              <button type="button" className="danger" disabled={deleted.fetching} onClick={() => run(() => remove({ ids }), `${count} deleted.`, true).then(() => setAsking(false))}>
+                Delete {count}
+              </button>
+              <button type="button" onClick={() => setAsking(false)}>
+                Keep them
+              </button>
+            </span>
+          )}
+        </>
+      )}
+      {said && (
+        <span role="status" className="muted">
+          {said}
+        </span>
+      )}
+      <QueryError error={enabledResult.error ?? deleted.error} />
+    </div>
+  );
 }
