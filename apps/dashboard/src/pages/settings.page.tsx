@@ -7,10 +7,11 @@ import { when } from '../lib/format.js';
 import { wallClockToInstant } from '../lib/zoned-time.js';
 import { useCan } from '../session-context.js';
 import { ChannelsPanel } from './channels-settings.js';
+import { CompanyPanel } from './company-settings.js';
 import { MailSettingsPanel } from './mail-settings.js';
 import { EscalationSettings } from './escalation-settings.js';
 
-const TABS = ['Maintenance', 'Alert channels', 'Escalation', 'E-mail', 'Users', 'API tokens'] as const;
+const TABS = ['Maintenance', 'Alert channels', 'Escalation', 'E-mail', 'Users', 'API tokens', 'Company'] as const;
 type Tab = (typeof TABS)[number];
 const tabId = (t: Tab) => `tab-${t.replace(/\s+/g, '-').toLowerCase()}`;
 
@@ -40,6 +41,7 @@ export function SettingsPage() {
         {tab === 'Alert channels' && <ChannelsPanel />}
         {tab === 'Escalation' && <EscalationSettings />}
         {tab === 'E-mail' && <MailSettingsPanel />}
+        {tab === 'Company' && <CompanyPanel />}
         {tab === 'Users' && <Users />}
         {tab === 'API tokens' && <Tokens />}
       </div>
@@ -179,6 +181,9 @@ function Users() {
   const canEdit = useCan('admin');
   const [form, setForm] = useState({ email: '', displayName: '', role: 'operator', password: '' });
   const [created, create] = useMutation('mutation U($input: CreateUserInput!) { createUser(input: $input) { id } }');
+  // A role or a disabled account changes at once, on the row; a disabled user's sessions end (the API's rule).
+  const [changed, change] = useMutation('mutation ChangeUser($id: ID!, $input: UpdateUserInput!) { updateUser(id: $id, input: $input) { id role disabledAt } }');
+  const reload = () => refetch({ requestPolicy: 'network-only' });
   const errors = formErrors(created.error, ['email', 'displayName', 'role', 'password']);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -192,13 +197,31 @@ function Users() {
   return (
     <>
       <QueryError error={error} />
-      <DataTable head={['Name', 'E-mail', 'Role', 'State']}>
+      <QueryError error={changed.error} />
+      <DataTable head={['Name', 'E-mail', 'Role', 'State', '']}>
         {data?.users.nodes.map((u) => (
-          <tr key={u.id}>
+          <tr key={u.id} data-user={u.email}>
             <td>{u.displayName}</td>
             <td>{u.email}</td>
-            <td>{u.role}</td>
+            <td>
+              {canEdit && u.role !== 'owner' ? (
+                <select aria-label={`Role of ${u.email}`} value={u.role} disabled={changed.fetching} onChange={(e) => change({ id: u.id, input: { role: e.target.value } }).then(reload)}>
+                  <option value="viewer">viewer</option>
+                  <option value="operator">operator</option>
+                  <option value="admin">admin</option>
+                </select>
+              ) : (
+                u.role
+              )}
+            </td>
             <td>{u.disabledAt ? `disabled ${when(u.disabledAt)}` : 'active'}</td>
+            <td>
+              {canEdit && u.role !== 'owner' && (
+                <button type="button" disabled={changed.fetching} onClick={() => change({ id: u.id, input: { disabled: !u.disabledAt } }).then(reload)}>
+                  {u.disabledAt ? `Enable ${u.email}` : `Disable ${u.email}`}
+                </button>
+              )}
+            </td>
           </tr>
         ))}
       </DataTable>
