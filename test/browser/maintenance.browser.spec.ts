@@ -51,4 +51,20 @@ describe.skipIf(!hasChromium)('recurring maintenance in the dashboard', () => {
     expect(maintenanceWindows.nodes).toEqual([{ startsAt: '2026-10-06T00:00:00.000Z', endsAt: '2026-10-06T01:00:00.000Z', recurrence: 'FREQ=WEEKLY', timeZone: 'Europe/Madrid' }]);
     await screenshot(page, 'settings-maintenance-recurring');
   });
+
+  it('edits the window where it was written (Madrid’s 02:00, not New York’s), then deletes it after saying what that does', async () => {
+    await page.getByRole('button', { name: 'Edit weekly backups' }).click();
+    const form = page.getByRole('form', { name: 'Edit weekly backups' });
+    expect(await form.getByLabel('From').inputValue()).toBe('2026-10-06T02:00');
+    expect(await form.getByLabel('Time zone').inputValue()).toBe('Europe/Madrid');
+    await form.getByLabel('Until').fill('2026-10-06T03:30');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('form', { name: 'New maintenance window' }).waitFor();
+    const windows = async () => (await api.ok<{ maintenanceWindows: { nodes: { name: string; startsAt: string; endsAt: string; recurrence: string }[] } }>('{ maintenanceWindows { nodes { name startsAt endsAt recurrence } } }', {}, owner.token)).maintenanceWindows.nodes;
+    expect(await windows()).toEqual([{ name: 'weekly backups', startsAt: '2026-10-06T00:00:00.000Z', endsAt: '2026-10-06T01:30:00.000Z', recurrence: 'FREQ=WEEKLY' }]);
+    await page.getByRole('button', { name: 'Delete weekly backups' }).click();
+    expect(await page.getByRole('alertdialog', { name: 'Delete weekly backups?' }).textContent()).toContain('no later occurrence comes');
+    await page.getByRole('alertdialog', { name: 'Delete weekly backups?' }).getByRole('button', { name: 'Delete weekly backups' }).click();
+    await expect.poll(windows).toEqual([]);
+  });
 });

@@ -69,12 +69,42 @@ const REPEATS = {
 } as const;
 type Repeat = keyof typeof REPEATS;
 
+interface MaintenanceWindowRow {
+  id: string;
+  name: string;
+  startsAt: string;
+  endsAt: string;
+  hostIds: string[];
+  serviceIds: string[];
+  monitorIds: string[];
+  recurrence: string | null;
+  timeZone: string | null;
+  recursUntil: string | null;
+}
+
+/** An instant as a `datetime-local` value in `zone` (the window's), for editing it where it was written. */
+function wallClock(iso: string, zone: string): string {
+  let known = zone;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    // A zone this browser cannot read: the window's times in the browser's own, as the form's fallback does.
+    known = BROWSER_ZONE;
+  }
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone: known, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
 function Maintenance() {
   const [{ data, error }, refetch] = useQuery<{
-    maintenanceWindows: { nodes: { id: string; name: string; startsAt: string; endsAt: string; hostIds: string[]; recurrence: string | null; timeZone: string | null; recursUntil: string | null }[] };
+    maintenanceWindows: { nodes: MaintenanceWindowRow[] };
     hosts: { nodes: { id: string; name: string }[] };
   }>({
-    query: 'query Maint { maintenanceWindows(first: 200) { nodes { id name startsAt endsAt hostIds recurrence timeZone recursUntil } } hosts(first: 200) { nodes { id name } } }',
+    query: 'query Maint { maintenanceWindows(first: 200) { nodes { id name startsAt endsAt hostIds serviceIds monitorIds recurrence timeZone recursUntil } } hosts(first: 200) { nodes { id name } } }',
   });
   const [repeat, setRepeat] = useState<Repeat>('once');
   const [customRule, setCustomRule] = useState('');
@@ -85,15 +115,34 @@ function Maintenance() {
   const [endsAt, setEndsAt] = useState('');
   const [hostIds, setHostIds] = useState<string[]>([]);
   const [created, create] = useMutation('mutation M($input: MaintenanceWindowInput!) { createMaintenanceWindow(input: $input) { id } }');
-  const [, remove] = useMutation('mutation D($id: ID!) { deleteMaintenanceWindow(id: $id) }');
-  const errors = formErrors(created.error, ['name', 'startsAt', 'endsAt', 'hostIds', 'recurrence', 'timeZone']);
+  const [updated, update] = useMutation('mutation MU($id: ID!, $input: MaintenanceWindowInput!) { updateMaintenanceWindow(id: $id, input: $input) { id } }');
+  const [removed, remove] = useMutation('mutation D($id: ID!) { deleteMaintenanceWindow(id: $id) }');
+  // The window being edited (its services and monitors, which this form does not show, are sent back unchanged).
+  const [editing, setEditing] = useState<MaintenanceWindowRow | undefined>();
+  const [deleting, setDeleting] = useState<string | undefined>();
+  const result = editing ? updated : created;
+  const errors = formErrors(result.error, ['name', 'startsAt', 'endsAt', 'hostIds', 'recurrence', 'timeZone']);
+  const edit = (w: MaintenanceWindowRow) => {
+    const windowZone = w.timeZone ?? zone;
+    const rule = Object.entries(REPEATS).find(([, r]) => r.rule === w.recurrence)?.[0] as Repeat | undefined;
+    setEditing(w);
+    setName(w.name);
+    setZone(windowZone);
+    setStartsAt(wallClock(w.startsAt, windowZone));
+    setEndsAt(wallClock(w.endsAt, windowZone));
+    setRepeat(w.recurrence ? (rule ?? 'custom') : 'once');
+    setCustomRule(w.recurrence ?? '');
+    setHostIds(w.hostIds);
+  };
   const names = new Map(data?.hosts.nodes.map((h) => [h.id, h.name]));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const recurrence = repeat === 'custom' ? customRule : REPEATS[repeat].rule;
-    const res = await create({ input: { name, startsAt: await inZone(startsAt, zone), endsAt: await inZone(endsAt, zone), hostIds, recurrence, timeZone: zone } });
+    const input = { name, startsAt: await inZone(startsAt, zone), endsAt: await inZone(endsAt, zone), hostIds, recurrence, timeZone: zone };
+    const res = editing ? await update({ id: editing.id, input: { ...input, serviceIds: editing.serviceIds, monitorIds: editing.monitorIds } }) : await create({ input });
     if (!res.error) {
       setName('');
+      setEditing(undefined);
       refetch({ requestPolicy: 'network-only' });
     }
   };
@@ -109,19 +158,36 @@ function Maintenance() {
             <td>{when(w.endsAt)}</td>
             <td>{w.recurrence ? `${w.recurrence} in ${w.timeZone}${w.recursUntil ? `, until ${when(w.recursUntil)}` : ''}` : 'once'}</td>
             <td>{w.hostIds.map((h) => names.get(h) ?? h).join(', ')}</td>
-            <td>
+            <td className="row-actions">
               {canEdit && (
-                <button type="button" onClick={() => remove({ id: w.id }).then(() => refetch({ requestPolicy: 'network-only' }))}>
-                  Delete
+                <button type="button" aria-label={`Edit ${w.name}`} onClick={() => edit(w)}>
+                  Edit
                 </button>
+              )}
+              {canEdit && deleting !== w.id && (
+                <button type="button" className="danger" aria-label={`Delete ${w.name}`} onClick={() => setDeleting(w.id)}>
+                  Delete…
+                </button>
+              )}
+              {canEdit && deleting === w.id && (
+                <span role="alertdialog" aria-label={`Delete ${w.name}?`} className="confirm">
+                  <span>From now on its hosts are out of maintenance: their outages alert and start runbooks again{w.recurrence ? ', and no later occurrence comes' : ''}.</span>
+                  <button type="button" className="danger" onClick={() => remove({ id: w.id }).then(() => (setDeleting(undefined), refetch({ requestPolicy: 'network-only' })))}>
+                    Delete {w.name}
+                  </button>
+                  <button type="button" onClick={() => setDeleting(undefined)}>
+                    Keep it
+                  </button>
+                </span>
               )}
             </td>
           </tr>
         ))}
       </DataTable>
       {canEdit && (
-        <form className="card" onSubmit={submit} aria-label="New maintenance window">
-          <h2>New maintenance window</h2>
+        <form className="card" onSubmit={submit} aria-label={editing ? `Edit ${editing.name}` : 'New maintenance window'}>
+          <h2>{editing ? `Edit ${editing.name}` : 'New maintenance window'}</h2>
+          <QueryError error={removed.error} />
           <FormErrorList errors={errors} />
           <div className="grid-form">
             <Field label="Name" error={errors.fields.name}>
@@ -165,15 +231,19 @@ function Maintenance() {
             </Field>
           </div>
           <button type="submit" className="primary">
-            Schedule
+            {editing ? 'Save' : 'Schedule'}
           </button>
+          {editing && (
+            <button type="button" onClick={() => (setEditing(undefined), setName(''))}>
+              Cancel
+            </button>
+          )}
         </form>
       )}
     </>
   );
 }
 
-/** Where a channel sends, from its settings: the addresses or number, the chat, or the URL (a chat webhook's URL is its sealed secret). */
 function Users() {
   const [{ data, error }, refetch] = useQuery<{ users: { nodes: { id: string; email: string; displayName: string; role: string; disabledAt: string | null }[] } }>({
     query: 'query Users { users(first: 200) { nodes { id email displayName role disabledAt } } }',
