@@ -124,6 +124,10 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     await screenshot(page, 'incidents');
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await page.getByRole('link', { name: /bakery-http/ }).first().click();
+    // Who it touches and where to look: the customer its service serves, links to the host, service and monitor pages.
+    await expect.poll(() => page.getByTestId('incident-customers').textContent()).toBe('Bakery Schmidt');
+    expect(await page.getByTestId('incident-about').getByRole('link').evaluateAll((links) => links.map((l) => [l.textContent, (l as unknown as { getAttribute(n: string): string }).getAttribute('href').replace(/[0-9a-f-]{36}/, 'ID')])))
+      .toEqual([['web1', '/hosts/ID'], ['bakery-web', '/services/ID'], ['bakery-http', '/monitors/ID']]);
     await page.getByRole('button', { name: 'Acknowledge' }).click();
     await expect.poll(() => page.getByTestId('acknowledged').textContent()).toContain(owner.email);
     await page.getByLabel('Add a note').fill('   ');
@@ -272,7 +276,7 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     await form.getByLabel('Until').fill('2030-01-02T05:00');
     await form.getByLabel('Hosts').selectOption({ label: 'web1' });
     await form.getByRole('button', { name: 'Schedule' }).click();
-    await page.getByRole('cell', { name: 'kernel update' }).waitFor();
+    await page.getByRole('cell', { name: 'kernel update', exact: true }).waitFor();
     expect(await page.getByRole('row', { name: /kernel update/ }).textContent()).toContain('web1');
     await screenshot(page, 'settings');
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
@@ -354,7 +358,7 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     expect(await page.getByRole('tab', { name: 'Alert channels' }).getAttribute('aria-selected')).toBe('true');
     expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement.textContent)).toBe('Alert channels');
     await page.keyboard.press('End');
-    expect(await page.getByRole('tab', { name: 'API tokens' }).getAttribute('aria-selected')).toBe('true');
+    expect(await page.getByRole('tab', { name: 'Company' }).getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press('ArrowRight');
     expect(await page.getByRole('tab', { name: 'Maintenance' }).getAttribute('aria-selected')).toBe('true');
     await tab('Alert channels');
@@ -370,7 +374,7 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     await gql('mutation { createAlertChannel(input: {name: "ops discord", type: discord, enabled: false, config: {}, secret: "http://127.0.0.1:9/api/webhooks/1/t"}) { id } }');
     await channel.getByLabel('Send to').fill('oncall@acme.test');
     await channel.getByRole('button', { name: 'Add channel' }).click();
-    await page.getByRole('cell', { name: 'oncall@acme.test' }).waitFor();
+    await page.getByRole('cell', { name: 'oncall@acme.test', exact: true }).waitFor();
     expect(await page.getByRole('row', { name: /ops chat/ }).textContent()).toContain('-1001234567890');
     expect(await page.getByRole('row', { name: /ops chat/ }).textContent()).not.toContain('127.0.0.1'); // the chat, not the API's URL
     expect(await page.getByRole('row', { name: /ops discord/ }).textContent()).toContain('webhook URL (sealed)');
@@ -385,7 +389,7 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     await expect.poll(() => user.getByLabel('Initial password').getAttribute('aria-invalid')).toBe('true');
     await user.getByLabel('Initial password').fill('a-night-shift-password');
     await user.getByRole('button', { name: 'Add user' }).click();
-    await page.getByRole('cell', { name: 'night@acme.test' }).waitFor();
+    await page.getByRole('cell', { name: 'night@acme.test', exact: true }).waitFor();
 
     await tab('API tokens');
     const token = page.getByRole('form', { name: 'New API token' });

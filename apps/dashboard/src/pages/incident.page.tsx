@@ -11,7 +11,7 @@ import { DeliveryResult } from '../components/delivery-result.js';
 import { useCan } from '../session-context.js';
 
 const INCIDENT = `query Incident($id: ID!) { incident(id: $id) {
-  id subject status openedAt resolvedAt openReason resolveReason acknowledgedAt acknowledgedBy planned suppressed flapping monitorId
+  id subject status openedAt resolvedAt openReason resolveReason acknowledgedAt acknowledgedBy planned suppressed flapping monitorId hostId serviceId
   timeline { id at kind message }
   notifications { id kind step status recipient sentAt createdAt attempts lastError channel { name type target } }
 } runs(first: 20, filter: { incidentId: $id }) { nodes { id runbookName status incidentId createdAt } } }`;
@@ -31,6 +31,8 @@ interface IncidentData {
     suppressed: boolean;
     flapping: boolean;
     monitorId: string;
+    hostId: string;
+    serviceId: string | null;
     timeline: { id: string; at: string; kind: string; message: string }[];
     notifications: { id: string; kind: string; step: number; status: string; recipient: string | null; sentAt: string | null; createdAt: string; attempts: number; lastError: string | null; channel: { name: string; type: string; target: string } | null }[];
   };
@@ -54,6 +56,9 @@ export function IncidentPage() {
   if (!data) return <QueryError error={error} />;
   const i = data.incident;
   const runs = data.runs.nodes;
+  // The subject reads "host · service · monitor" (no service for a host-level check): each part links to its page.
+  const parts = i.subject.split(' · ');
+  const about = { host: parts[0] ?? 'host', service: parts.length > 2 ? parts[1]! : 'service', monitor: parts.at(-1) ?? 'monitor' };
   return (
     <Page
       title={i.subject}
@@ -85,6 +90,19 @@ export function IncidentPage() {
             </dd>
           </>
         )}
+        <dt>About</dt>
+        <dd data-testid="incident-about">
+          <Link to={`/hosts/${i.hostId}`}>{about.host}</Link>
+          {i.serviceId && (
+            <>
+              {' · '}
+              <Link to={`/services/${i.serviceId}`}>{about.service}</Link>
+            </>
+          )}
+          {' · '}
+          <Link to={`/monitors/${i.monitorId}`}>{about.monitor}</Link>
+        </dd>
+        <Impact hostId={i.hostId} serviceId={i.serviceId} />
         <dt>Acknowledged</dt>
         <dd data-testid="acknowledged">{i.acknowledgedAt ? `${when(i.acknowledgedAt)} by ${i.acknowledgedBy}` : 'not yet'}</dd>
       </dl>
@@ -155,5 +173,43 @@ function NoteForm({ incidentId, onAdded }: { incidentId: string; onAdded: () => 
         Add note
       </button>
     </form>
+  );
+}
+
+/**
+ * Who the incident touches: the customers its service serves now, and the failover units its host belongs to. Read
+ * apart from the incident, so a service or host deleted since does not hide the incident itself.
+ */
+function Impact({ hostId, serviceId }: { hostId: string; serviceId: string | null }) {
+  const [{ data: service }] = useQuery<{ service: { name: string; customers: { id: string; name: string }[] } }>({
+    query: 'query IncidentService($id: ID!) { service(id: $id) { name customers { id name } } }',
+    variables: { id: serviceId },
+    pause: !serviceId,
+  });
+  const [{ data: units }] = useQuery<{ resources: { nodes: { id: string; name: string; members: { hostId: string }[] }[] } }>({
+    query: 'query IncidentUnits { resources(first: 200) { nodes { id name members { hostId } } } }',
+  });
+  const customers = service?.service.customers ?? [];
+  const mine = (units?.resources.nodes ?? []).filter((r) => r.members.some((m) => m.hostId === hostId));
+  return (
+    <>
+      <dt>Customers affected</dt>
+      <dd data-testid="incident-customers">
+        {!serviceId ? 'none: a host-level check serves no customer directly' : customers.length ? customers.map((c) => c.name).join(', ') : 'none linked to its service'}
+      </dd>
+      {mine.length > 0 && (
+        <>
+          <dt>Failover units</dt>
+          <dd>
+            {mine.map((r, n) => (
+              <span key={r.id}>
+                {n > 0 && ', '}
+                <Link to={`/resources#${r.id}`}>{r.name}</Link>
+              </span>
+            ))}
+          </dd>
+        </>
+      )}
+    </>
   );
 }
