@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { formErrors } from '../api/errors.js';
@@ -92,6 +92,11 @@ function Health({ v }: { v: Vantage }) {
 export function VantagesPage() {
   const [{ data, fetching, error }, refetch] = useQuery<VantagesData>({ query: VANTAGES });
   const reload = () => refetch({ requestPolicy: 'network-only' });
+  // Heartbeats and impairments change without a subscription to announce them: read again every 10 s.
+  useEffect(() => {
+    const timer = setInterval(() => refetch({ requestPolicy: 'network-only' }), 10_000);
+    return () => clearInterval(timer);
+  }, [refetch]);
   const isAdmin = useCan('admin');
   if (fetching && !data) return <Loading what="the vantages" />;
   if (!data) return <QueryError error={error} />;
