@@ -100,6 +100,7 @@ describe.skipIf(!hasChromium)('the Vantages page', () => {
     expect(await vantage('office')).toMatchObject({ kind: 'private', region: 'madrid-dc2', lastHeartbeatAt: null, revokedAt: null });
     await row('office').waitFor();
     expect(await row('office').getByTestId('vantage-heartbeat').textContent()).toMatch(/no heartbeat yet/);
+    expect(await row('office').getByTestId('vantage-verdict').textContent()).toBe('waiting for its agent to connect: no votes until it does');
     await screenshot(page, 'vantage-created');
     await page.reload();
     await row('office').waitFor();
@@ -114,6 +115,8 @@ describe.skipIf(!hasChromium)('the Vantages page', () => {
     await expect
       .poll(() => row('office').getByTestId('vantage-heartbeat').textContent(), { timeout: 15_000 })
       .toMatch(/^last heartbeat (just now|\d+ s ago) \(/);
+    expect(await row('office').getByTestId('vantage-verdict').textContent()).toBe('healthy, votes');
+    expect(await row('office').locator('td').nth(3).textContent()).toMatch(/clock [+−]\d+ ms off · [\d.]+ probes\/s/);
     expect(await row('office').locator('td').nth(2).textContent()).toBe('madrid-dc2');
   });
 
@@ -133,7 +136,7 @@ describe.skipIf(!hasChromium)('the Vantages page', () => {
     await form.getByRole('button', { name: 'Save' }).click();
     await form.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     expect(await assignment(monitorId)).toEqual({ central: true, agents: [{ name: 'office' }], quorum: 2, majority: false, inherited: false });
-    await expect.poll(() => page.getByTestId('monitor-assignment').textContent()).toBe('the central watchdogs, office; down needs 2.');
+    await expect.poll(() => page.getByTestId('monitor-assignment').textContent()).toBe('The central watchdogs, office; down needs 2.');
     await screenshot(page, 'monitor-vantages');
   });
 
@@ -156,7 +159,7 @@ describe.skipIf(!hasChromium)('the Vantages page', () => {
     expect(await assignment(otherMonitorId)).toEqual({ central: true, agents: [{ name: 'office' }], quorum: 2, majority: true, inherited: true });
     // The monitor with its own assignment keeps it.
     expect((await assignment(monitorId))?.inherited).toBe(false);
-    await expect.poll(() => form.getByTestId('default-now').textContent()).toContain('the central watchdogs, office; down needs 2 (a majority). From the company’s default.');
+    await expect.poll(() => form.getByTestId('default-now').textContent()).toContain('The central watchdogs, office; down needs 2 (a majority). From the company’s default.');
     await expect.poll(() => row('office').getByTestId('vantage-monitors').textContent()).toBe('2');
   });
 

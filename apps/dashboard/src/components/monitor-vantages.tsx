@@ -89,7 +89,8 @@ export function assignmentWords(a: Assignment | null): string {
   if (!a) return 'The central watchdog alone (quorum 1): no assignment here and no company default.';
   const who = [...(a.central ? ['the central watchdogs'] : []), ...a.agents.map((v) => v.name)];
   const impaired = a.impaired.length ? ` Not voting now: ${a.impaired.map((i) => `${i.name} (${i.reason})`).join('; ')}.` : '';
-  return `${who.join(', ') || 'no vantage'}${a.count === null ? '' : ` (${a.count} of them per monitor)`}; down needs ${a.quorum}${a.majority ? ' (a majority)' : ''}.${impaired}${a.inherited ? ' From the company’s default.' : ''}`;
+  const names = who.join(', ') || 'no vantage';
+  return `${names[0]!.toUpperCase()}${names.slice(1)}${a.count === null ? '' : ` (${a.count} of them per monitor)`}; down needs ${a.quorum}${a.majority ? ' (a majority)' : ''}.${impaired}${a.inherited ? ' From the company’s default.' : ''}`;
 }
 
 const MONITOR_VANTAGES = `query MonitorVantages($id: ID!) {
@@ -129,28 +130,35 @@ export function MonitorVantages({ monitorId }: { monitorId: string }) {
       <h2 id="monitor-vantages">Vantages</h2>
       <p data-testid="monitor-assignment">{assignmentWords(assignment)}</p>
       {canEdit && (
-        <form className="card" onSubmit={onSubmit} aria-labelledby="monitor-vantages-form">
-          <h3 id="monitor-vantages-form">Probe it from</h3>
-          <FormErrorList errors={errors} />
-          <AssignmentFields draft={draft} onChange={(d) => {
-              setSaved('');
-              setDraft(d);
-            }} vantages={data.vantages} errors={errors} />
-          <button type="submit" className="primary" disabled={result.fetching}>
-            Save
-          </button>{' '}
-          {assignment && !assignment.inherited && (
-            <button type="button" disabled={result.fetching} onClick={() => void submit(null, 'Back to the company’s default.')}>
-              Use the company’s default
-            </button>
-          )}
-          {saved && (
-            <span role="status" className="muted">
-              {' '}
-              {saved}
-            </span>
-          )}
-        </form>
+        <div className="cards">
+          <form className="card" onSubmit={onSubmit} aria-labelledby="monitor-vantages-form">
+            <h3 id="monitor-vantages-form">Probe it from</h3>
+            <FormErrorList errors={errors} />
+            <AssignmentFields
+              draft={draft}
+              onChange={(d) => {
+                setSaved('');
+                setDraft(d);
+              }}
+              vantages={data.vantages}
+              errors={errors}
+            />
+            <button type="submit" className="primary" disabled={result.fetching}>
+              Save
+            </button>{' '}
+            {assignment && !assignment.inherited && (
+              <button type="button" disabled={result.fetching} onClick={() => void submit(null, 'Back to the company’s default.')}>
+                Use the company’s default
+              </button>
+            )}
+            {saved && (
+              <span role="status" className="muted">
+                {' '}
+                {saved}
+              </span>
+            )}
+          </form>
+        </div>
       )}
     </section>
   );

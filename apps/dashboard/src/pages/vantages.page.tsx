@@ -56,6 +56,13 @@ function monitorCounts(data: VantagesData): Map<string, number> {
   return counts;
 }
 
+function verdict(v: Vantage): string {
+  if (v.impairedSince) return `impaired since ${when(v.impairedSince)}: ${v.impairedReason ?? 'no reason recorded'} — does not vote`;
+  // Not judged yet (the watchdogs judge a vantage that stays away): without a connection it has nothing to vote with.
+  if (!v.lastHeartbeatAt && !v.central) return 'waiting for its agent to connect: no votes until it does';
+  return 'healthy, votes';
+}
+
 /** A vantage's health in words: whether it votes, and why not when it does not. */
 function Health({ v }: { v: Vantage }) {
   if (v.revokedAt) return <>revoked {when(v.revokedAt)}: its token is refused</>;
@@ -69,7 +76,7 @@ function Health({ v }: { v: Vantage }) {
   ].filter(Boolean);
   return (
     <>
-      <strong data-testid="vantage-verdict">{v.impairedSince ? `impaired since ${when(v.impairedSince)}: ${v.impairedReason ?? 'no reason recorded'} — does not vote` : 'healthy, votes'}</strong>
+      <strong data-testid="vantage-verdict">{verdict(v)}</strong>
       <br />
       <span data-testid="vantage-heartbeat">{v.lastHeartbeatAt ? `last heartbeat ${ago(v.lastHeartbeatAt)} (${when(v.lastHeartbeatAt)})` : 'no heartbeat yet: its agent has never connected'}</span>
       {' · '}
