@@ -71,7 +71,7 @@ describe.skipIf(!hasChromium)('the Vantages page', () => {
     expect(await row('central').locator('td').nth(1).textContent()).toBe('platform, central watchdog');
     expect(await row('central').getByTestId('vantage-heartbeat').textContent()).toMatch(/^last heartbeat (just now|\d+ s ago) \(/);
     // Both monitors have no assignment: the central watchdog alone probes them.
-    expect(await row('central').getByTestId('vantage-monitors').textContent()).toBe('2');
+    await expect.poll(() => row('central').getByTestId('vantage-monitors').textContent()).toBe('2');
   });
 
   it('creates a private vantage: its token once, with the command that runs its agent; gone on reload', async () => {

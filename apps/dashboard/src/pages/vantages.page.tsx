@@ -14,6 +14,11 @@ const SAMPLE = 200;
 const VANTAGES = `query VantagesPage {
   vantages { id name kind region central tokenPrefix createdAt revokedAt lastHeartbeatAt clockOffsetMs probesPerSecond failingShare
     droppedResults refusedResults lastRefusal replayedResults impairedSince impairedReason }
+}`;
+
+// Apart from the vantages: each monitor's assignment costs the API a few queries, so it is read on opening the page and
+// after a change here, not every 10 s with the health.
+const ASSIGNMENTS = `query VantagesAssignments {
   monitors(first: ${SAMPLE}) { totalCount nodes { id name vantageAssignment { central agents { id name } impaired { name reason } count quorum majority inherited } } }
 }`;
 
@@ -37,6 +42,9 @@ type Assignment = Parameters<typeof assignmentWords>[0];
 
 interface VantagesData {
   vantages: Vantage[];
+}
+
+interface AssignmentsData {
   monitors: { totalCount: number; nodes: { id: string; name: string; vantageAssignment: Assignment }[] };
 }
 
@@ -45,10 +53,10 @@ interface VantagesData {
  * monitor without any assignment is probed by the central watchdogs alone; the central tier is one voter, so every
  * central watchdog is counted for it (whichever replica owns the monitor probes it).
  */
-function monitorCounts(data: VantagesData): Map<string, number> {
+function monitorCounts(data: VantagesData, assignments: AssignmentsData): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (id: string) => counts.set(id, (counts.get(id) ?? 0) + 1);
-  for (const m of data.monitors.nodes) {
+  for (const m of assignments.monitors.nodes) {
     const a = m.vantageAssignment;
     if (!a || a.central) for (const v of data.vantages.filter((x) => x.central)) add(v.id);
     for (const agent of a?.agents ?? []) add(agent.id);
@@ -98,7 +106,11 @@ function Health({ v }: { v: Vantage }) {
  */
 export function VantagesPage() {
   const [{ data, fetching, error }, refetch] = useQuery<VantagesData>({ query: VANTAGES });
-  const reload = () => refetch({ requestPolicy: 'network-only' });
+  const [assignments, refetchAssignments] = useQuery<AssignmentsData>({ query: ASSIGNMENTS });
+  const reload = () => {
+    refetch({ requestPolicy: 'network-only' });
+    refetchAssignments({ requestPolicy: 'network-only' });
+  };
   // Heartbeats and impairments change without a subscription to announce them: read again every 10 s.
   useEffect(() => {
     const timer = setInterval(() => refetch({ requestPolicy: 'network-only' }), 10_000);
@@ -107,8 +119,9 @@ export function VantagesPage() {
   const isAdmin = useCan('admin');
   if (fetching && !data) return <Loading what="the vantages" />;
   if (!data) return <QueryError error={error} />;
-  const counts = monitorCounts(data);
-  const partial = data.monitors.totalCount > data.monitors.nodes.length;
+  const sample = assignments.data?.monitors;
+  const counts = sample ? monitorCounts(data, assignments.data!) : undefined;
+  const partial = !!sample && sample.totalCount > sample.nodes.length;
   return (
     <Page title="Vantages">
       <p className="muted">
@@ -129,17 +142,17 @@ export function VantagesPage() {
               <Health v={v} />
             </td>
             <td data-testid="vantage-monitors">
-              {v.revokedAt ? '—' : (counts.get(v.id) ?? 0)}
-              {partial && !v.revokedAt && <span className="muted"> of the first {data.monitors.nodes.length}</span>}
+              {v.revokedAt || !counts ? '—' : (counts.get(v.id) ?? 0)}
+              {partial && !v.revokedAt && <span className="muted"> of the first {sample?.nodes.length}</span>}
             </td>
-            {isAdmin && <td>{!v.revokedAt && !v.central && <RevokeVantage vantage={v} monitors={counts.get(v.id) ?? 0} onRevoked={reload} />}</td>}
+            {isAdmin && <td>{!v.revokedAt && !v.central && <RevokeVantage vantage={v} monitors={counts?.get(v.id)} onRevoked={reload} />}</td>}
           </tr>
         ))}
       </DataTable>
       {isAdmin && (
         <div className="cards">
           <CreateVantage onCreated={reload} />
-          <VantageDefaults vantages={data.vantages} monitors={data.monitors.nodes} onSaved={reload} />
+          <VantageDefaults vantages={data.vantages} monitors={sample?.nodes ?? []} onSaved={reload} />
         </div>
       )}
     </Page>
@@ -221,7 +234,7 @@ function AgentSetup({ created }: { created: Created }) {
 }
 
 /** Revoke says what it does first: the agent is cut off at once, its monitors go to the other vantages. */
-function RevokeVantage({ vantage, monitors, onRevoked }: { vantage: Vantage; monitors: number; onRevoked: () => void }) {
+function RevokeVantage({ vantage, monitors, onRevoked }: { vantage: Vantage; monitors: number | undefined; onRevoked: () => void }) {
   const [asking, setAsking] = useState(false);
   const [result, revoke] = useMutation('mutation RevokeVantage($id: ID!) { revokeVantage(id: $id) { id revokedAt } }');
   if (!asking)
@@ -233,9 +246,10 @@ function RevokeVantage({ vantage, monitors, onRevoked }: { vantage: Vantage; mon
   return (
     <div role="alertdialog" aria-labelledby={`revoke-${vantage.id}`} className="confirm">
       <p id={`revoke-${vantage.id}`} data-testid="revoke-consequences">
-        Revoke {vantage.name}? Its token is refused from now on and its agent is cut off at once, also on an open connection. The {monitors} monitor
-        {monitors === 1 ? '' : 's'} it probes go to the other vantages assigned to them; a monitor assigned to it alone is left with fewer vantages than its
-        quorum may need. Its past results stay in the history. This cannot be undone: a new vantage needs a new token.
+        Revoke {vantage.name}? Its token is refused from now on and its agent is cut off at once, also on an open connection.{' '}
+        {monitors === undefined ? 'The monitors' : `The ${monitors} monitor${monitors === 1 ? '' : 's'}`} it probes go to the other vantages assigned to them; a
+        monitor assigned to it alone has no vantage left until you assign it another. Its past results stay in the history. This cannot be undone: a new
+        vantage needs a new token.
       </p>
       <QueryError error={result.error} />
       <button type="button" className="danger" disabled={result.fetching} onClick={() => revoke({ id: vantage.id }).then((r) => !r.error && onRevoked())}>
@@ -252,7 +266,7 @@ function RevokeVantage({ vantage, monitors, onRevoked }: { vantage: Vantage; mon
  * The company's default: which vantages probe monitors without their own assignment, and the quorum. The API does not
  * read the default back, so what applies now is shown from a monitor that inherits it.
  */
-function VantageDefaults({ vantages, monitors, onSaved }: { vantages: Vantage[]; monitors: VantagesData['monitors']['nodes']; onSaved: () => void }) {
+function VantageDefaults({ vantages, monitors, onSaved }: { vantages: Vantage[]; monitors: AssignmentsData['monitors']['nodes']; onSaved: () => void }) {
   const [draft, setDraft] = useState<AssignmentDraft>(EMPTY_DRAFT);
   const [saved, setSaved] = useState('');
   const [result, save] = useMutation('mutation SetVantageDefaults($input: VantageAssignmentInput) { setVantageDefaults(input: $input) }');
