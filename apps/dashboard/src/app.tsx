@@ -25,6 +25,7 @@ import { RunbooksPage } from './pages/runbooks.page.js';
 import { ServicePage } from './pages/service.page.js';
 import { SettingsPage } from './pages/settings.page.js';
 import { SitesPage } from './pages/sites.page.js';
+import { VantagesPage } from './pages/vantages.page.js';
 import { SessionContext } from './session-context.js';
 
 const NAV = [
@@ -36,6 +37,7 @@ const NAV = [
   ['/hosts', 'Hosts'],
   ['/customers', 'Customers'],
   ['/sites', 'Sites'],
+  ['/vantages', 'Vantages'],
   ['/reports', 'Reports'],
   ['/settings', 'Settings'],
 ] as const;
@@ -116,6 +118,7 @@ function SignedIn({ session }: { session: Session }) {
             <Route path="/customers" element={<CustomersPage />} />
             <Route path="/customers/:id" element={<CustomerPage />} />
             <Route path="/sites" element={<SitesPage />} />
+            <Route path="/vantages" element={<VantagesPage />} />
             <Route path="/reports" element={<ReportsPage />} />
             <Route path="/settings" element={<SettingsPage />} />
             <Route path="/demo" element={<DemoPage />} />

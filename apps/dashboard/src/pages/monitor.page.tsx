@@ -5,6 +5,7 @@ import { useLiveRefetch } from '../api/live.js';
 import { Loading, Page, QueryError } from '../components/form.js';
 import { LatencyChart, type LatencyColumns } from '../components/latency-chart.js';
 import { MonitorForm } from '../components/monitor-form.js';
+import { MonitorVantages } from '../components/monitor-vantages.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { DataTable } from '../components/table.js';
 import { UptimePerDay } from '../components/uptime-per-day.js';
@@ -119,6 +120,7 @@ export function MonitorPage() {
           </DataTable>
         </>
       )}
+      <MonitorVantages monitorId={m.id} />
       <ResponseTimes monitorId={m.id} intervalMs={m.intervalMs} />
       <UptimePerDay subject={{ kind: 'monitor', id: m.id }} />
       <h2>State changes</h2>
