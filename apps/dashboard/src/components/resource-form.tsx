@@ -23,7 +23,7 @@ interface StoredResource {
   name: string;
   kind: string;
   config: Record<string, unknown>;
-  members: { hostId: string; monitorIds: string[]; weight: number | null; value: string | null }[];
+  members: { hostId: string; monitorIds: string[]; weight: number | null; value: string | null; host: { name: string } }[];
   approvalRequired: boolean;
   cooldownMinutes: number;
   failback: string;
@@ -35,26 +35,31 @@ interface StoredResource {
 
 interface Choices {
   resourceKinds: ResourceKindInfo[];
-  hosts: { nodes: { id: string; name: string }[] };
-  monitors: { nodes: { id: string; name: string; hostId: string }[] };
   runbooks: { nodes: { id: string; name: string }[] };
 }
 
 const CHOICES = `query ResourceFormChoices {
   resourceKinds { type description fields { ${SETTING_FIELD} } secrets { name label } members { are value weight } hasPrimary memberBack fences reattaches }
-  hosts(first: 500) { nodes { id name } }
-  monitors(first: 1000) { nodes { id name hostId } }
   runbooks(first: 200) { nodes { id name } } }`;
 
 const STORED = `query ResourceToEdit($id: ID!) { resource(id: $id) {
-  id name kind config members { hostId monitorIds weight value } approvalRequired cooldownMinutes failback failbackHoldSeconds requireFencing runbookId recoveryRunbookId } }`;
+  id name kind config members { hostId monitorIds weight value host { name } } approvalRequired cooldownMinutes failback failbackHoldSeconds requireFencing runbookId recoveryRunbookId } }`;
 
 /** Flap damping is a setting of every kind (config.flapStableSeconds) but reads as policy: drawn with it, not with the kind's settings. */
 const FLAP = 'flapStableSeconds';
 
+const OWN_LABELS = new Set(['Name', 'Kind']);
+
+/** `dns_record` → "Record". */
+function kindWord(type: string): string {
+  const word = type.split('_').at(-1) ?? type;
+  return word[0]!.toUpperCase() + word.slice(1);
+}
+
 /** A member as the form holds it: the numbers as typed, checked before anything is sent. */
 interface MemberDraft {
   hostId: string;
+  name: string;
   monitorIds: string[];
   weight: string;
   value: string;
@@ -80,9 +85,8 @@ export function ResourceForm({ resource, onDone, onCancel }: { resource?: Stored
   const [settings, setSettings] = useState<Record<string, string>>({});
   const [secrets, setSecrets] = useState<Record<string, string>>({});
   const [members, setMembers] = useState<MemberDraft[]>(
-    resource?.members.map((m) => ({ hostId: m.hostId, monitorIds: m.monitorIds, weight: m.weight === null ? '' : String(m.weight), value: m.value ?? '' })) ?? [],
+    resource?.members.map((m) => ({ hostId: m.hostId, name: m.host.name, monitorIds: m.monitorIds, weight: m.weight === null ? '' : String(m.weight), value: m.value ?? '' })) ?? [],
   );
-  const [adding, setAdding] = useState('');
   const [approvalRequired, setApprovalRequired] = useState(resource?.approvalRequired ?? false);
   const [requireFencing, setRequireFencing] = useState(resource?.requireFencing ?? false);
   const [failback, setFailback] = useState(resource?.failback ?? 'stay');
@@ -97,9 +101,8 @@ export function ResourceForm({ resource, onDone, onCancel }: { resource?: Stored
 
   const kinds = data?.resourceKinds ?? [];
   const kind = kinds.find((k) => k.type === kindType);
-  const fields = kind?.fields ?? [];
-  const hosts = data?.hosts.nodes ?? [];
-  const hostName = (id: string) => hosts.find((h) => h.id === id)?.name ?? id;
+  // A setting named like one of the form's own fields (a DNS record's `name`) is told apart by the kind: "Record name".
+  const fields = (kind?.fields ?? []).map((f) => (OWN_LABELS.has(f.label) ? { ...f, label: `${kindWord(kindType)} ${f.label.toLowerCase()}` } : f));
   const stored = resource?.config ?? {};
   const known = [
     'name', 'kind', 'config', 'secrets', 'members', 'primaryHostId', 'approvalRequired', 'cooldownMinutes', 'failback', 'failbackHoldSeconds', 'requireFencing', 'runbookId', 'recoveryRunbookId',
@@ -155,7 +158,6 @@ export function ResourceForm({ resource, onDone, onCancel }: { resource?: Stored
   };
 
   const title = editing ? `Edit ${resource.name}` : 'New resource';
-  const free = hosts.filter((h) => !members.some((m) => m.hostId === h.id));
   const unit = kind?.hasPrimary === false ? 'member' : 'primary';
   return (
     <form className="card resource-form" onSubmit={submit} aria-label={title}>
@@ -225,8 +227,7 @@ export function ResourceForm({ resource, onDone, onCancel }: { resource?: Stored
         )}
         <ol className="members">
           {members.map((m, i) => {
-            const host = hostName(m.hostId);
-            const monitors = (data?.monitors.nodes ?? []).filter((x) => x.hostId === m.hostId);
+            const host = m.name;
             return (
               <li key={m.hostId} data-member={host} className={memberError(i) ? 'field-invalid' : undefined}>
                 <strong>{host}</strong>
@@ -255,48 +256,12 @@ export function ResourceForm({ resource, onDone, onCancel }: { resource?: Stored
                     {(p) => <input {...p} inputMode="numeric" value={m.weight} onChange={(e) => setMember(i, { weight: e.target.value })} />}
                   </Field>
                 )}
-                {monitors.length > 0 && (
-                  <details open={m.monitorIds.length > 0}>
-                    <summary>Down when… ({m.monitorIds.length ? `${m.monitorIds.length} of its monitors` : 'any of its monitors'})</summary>
-                    {monitors.map((x) => (
-                      <label key={x.id} className="check">
-                        <input
-                          type="checkbox"
-                          checked={m.monitorIds.includes(x.id)}
-                          onChange={(e) => setMember(i, { monitorIds: e.target.checked ? [...m.monitorIds, x.id] : m.monitorIds.filter((id) => id !== x.id) })}
-                        />{' '}
-                        {x.name}
-                      </label>
-                    ))}
-                    <small className="hint">None ticked: an outage of any monitor of {host} means this member is down.</small>
-                  </details>
-                )}
+                <MemberMonitors hostId={m.hostId} host={host} chosen={m.monitorIds} onChange={(monitorIds) => setMember(i, { monitorIds })} />
               </li>
             );
           })}
         </ol>
-        <Field label="Add a member" hint={members.length ? 'Added last: move it up to prefer it' : 'The first member added is the preferred one'}>
-          {(p) => (
-            <select {...p} value={adding} onChange={(e) => setAdding(e.target.value)}>
-              <option value="">choose a host…</option>
-              {free.map((h) => (
-                <option key={h.id} value={h.id}>
-                  {h.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <button
-          type="button"
-          disabled={!adding}
-          onClick={() => {
-            setMembers([...members, { hostId: adding, monitorIds: [], weight: '', value: '' }]);
-            setAdding('');
-          }}
-        >
-          Add member
-        </button>
+        <MemberAdder members={members} onAdd={(host) => setMembers([...members, { hostId: host.id, name: host.name, monitorIds: [], weight: '', value: '' }])} />
       </fieldset>
 
       <fieldset>
@@ -391,6 +356,69 @@ export function ResourceForm({ resource, onDone, onCancel }: { resource?: Stored
   );
 }
 
+/** A host found by name (a fleet has thousands) and added last to the members. */
+function MemberAdder({ members, onAdd }: { members: MemberDraft[]; onAdd: (host: { id: string; name: string }) => void }) {
+  const [search, setSearch] = useState('');
+  const [chosen, setChosen] = useState('');
+  const [{ data }] = useQuery<{ hosts: { nodes: { id: string; name: string }[] } }>({
+    query: 'query MemberHosts($search: String) { hosts(first: 50, filter: { search: $search }) { nodes { id name } } }',
+    variables: { search: search.trim() || null },
+  });
+  const free = (data?.hosts.nodes ?? []).filter((h) => !members.some((m) => m.hostId === h.id));
+  const host = free.find((h) => h.id === chosen) ?? (free.length === 1 ? free[0] : undefined);
+  return (
+    <div className="member-adder">
+      <Field label="Find a host" hint="Part of its name">
+        {(p) => <input {...p} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />}
+      </Field>
+      <Field label="Add a member" hint={members.length ? 'Added last: move it up to prefer it' : 'The first member is the preferred one'}>
+        {(p) => (
+          <select {...p} value={host?.id ?? ''} onChange={(e) => setChosen(e.target.value)}>
+            <option value="">{free.length ? 'choose a host…' : 'no host found'}</option>
+            {free.map((h) => (
+              <option key={h.id} value={h.id}>
+                {h.name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <button
+        type="button"
+        disabled={!host}
+        onClick={() => {
+          onAdd(host!);
+          setChosen('');
+          setSearch('');
+        }}
+      >
+        Add member
+      </button>
+    </div>
+  );
+}
+
+/** Which of a member's monitors mean it is down: none ticked, any of them. */
+function MemberMonitors({ hostId, host, chosen, onChange }: { hostId: string; host: string; chosen: string[]; onChange: (ids: string[]) => void }) {
+  const [{ data }] = useQuery<{ monitors: { nodes: { id: string; name: string }[] } }>({
+    query: 'query MemberMonitors($hostId: ID!) { monitors(first: 200, filter: { hostId: $hostId }) { nodes { id name } } }',
+    variables: { hostId },
+  });
+  const monitors = data?.monitors.nodes ?? [];
+  if (!monitors.length) return null;
+  return (
+    <details open={chosen.length > 0}>
+      <summary>Down when… ({chosen.length ? `${chosen.length} of its monitors` : 'any of its monitors'} is down)</summary>
+      {monitors.map((x) => (
+        <label key={x.id} className="check">
+          <input type="checkbox" checked={chosen.includes(x.id)} onChange={(e) => onChange(e.target.checked ? [...chosen, x.id] : chosen.filter((id) => id !== x.id))} /> {x.name}
+        </label>
+      ))}
+      <small className="hint">None ticked: an outage of any monitor of {host} means this member is down.</small>
+    </details>
+  );
+}
+
 /** "New resource" on the Resources page: the form opens below it (operators and up; viewers see nothing). */
 export function NewResource({ onDone }: { onDone: () => void }) {
   const canEdit = useCan('operator');
@@ -451,7 +479,7 @@ function DeleteResource({ resource, onDone, onCancel }: { resource: Summary; onD
       <p id={`delete-res-${resource.id}`} data-testid="delete-consequences">
         Delete {resource.name}? Vigia stops failing it over at once: no runbook runs for it again
         {resource.decision ? `, and the failover held now (${resource.decision}) is dropped` : ''}. Its member hosts, their monitors and its runbooks are
-        not touched. {runs === undefined ? 'Its past runs' : `Its ${runs} past run${runs === 1 ? '' : 's'}`} stay in the run history.
+        not touched. {runs === 0 ? 'It has no past runs.' : `${runs === undefined ? 'Its past runs' : `Its ${runs} past run${runs === 1 ? '' : 's'}`} stay in the run history.`}
         {resource.activeRun && ` A run holds it now (${resource.activeRun.runbookName}): the deletion is refused until that run ends or is aborted.`}
       </p>
       <QueryError error={result.error} />
