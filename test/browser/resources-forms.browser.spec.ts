@@ -89,11 +89,13 @@ describe.skipIf(!hasChromium)('resources of every kind made, edited and deleted 
     await expect.poll(() => form.getByLabel('Cooldown (minutes)').getAttribute('aria-invalid')).toBe('true');
     expect((await resources())[0]!.cooldownMinutes).toBe(10);
     await form.getByLabel('Cooldown (minutes)').fill('15');
+    expect(await form.getByLabel('Cooldown (minutes)').getAttribute('aria-invalid')).toBe('false');
     await form.getByRole('button', { name: 'Move web2 up' }).click();
     expect(await form.locator('[data-member]').evaluateAll((els) => els.map((e) => e.getAttribute('data-member')))).toEqual(['web2', 'web1']);
     await form.getByLabel('When the old primary is back').selectOption('auto');
     await form.getByLabel('Failback hold (seconds)').fill('120');
     await form.getByLabel('Failover runs').selectOption('approval');
+    await form.screenshot({ path: 'test-results/screenshots/resources-edit-form.png' });
     await screenshot(page, 'resources-edit');
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await form.getByRole('button', { name: 'Save' }).click();
@@ -117,6 +119,7 @@ describe.skipIf(!hasChromium)('resources of every kind made, edited and deleted 
     expect(await form.getByLabel('API key').getAttribute('type')).toBe('password');
     expect(await form.getByLabel('Address', { exact: true }).count()).toBe(0);
     expect(await form.getByLabel('When the old primary is back').count()).toBe(1);
+    await form.screenshot({ path: 'test-results/screenshots/resources-new-dns.png' });
     await form.getByLabel('Kind').selectOption('lb_pool');
     await form.getByLabel('Driver', { exact: true }).waitFor();
     expect(await form.getByLabel('Zone', { exact: true }).count()).toBe(0);

@@ -122,6 +122,8 @@ export function ResourceForm({ resource, onDone, onCancel }: { resource?: Stored
     setMembers(next);
   };
   const setMember = (i: number, patch: Partial<MemberDraft>) => setMembers(members.map((m, j) => (j === i ? { ...m, ...patch } : m)));
+  // The form's own refusal of a field goes once the field is changed.
+  const edited = (key: string) => local[key] !== undefined && setLocal(Object.fromEntries(Object.entries(local).filter(([k]) => k !== key)));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -253,7 +255,7 @@ export function ResourceForm({ resource, onDone, onCancel }: { resource?: Stored
                 )}
                 {kind?.members.weight && (
                   <Field label={`Weight of ${host}`} hint={kind.members.weight} error={errors.fields[`members[${i}].weight`]}>
-                    {(p) => <input {...p} inputMode="numeric" value={m.weight} onChange={(e) => setMember(i, { weight: e.target.value })} />}
+                    {(p) => <input {...p} inputMode="numeric" value={m.weight} onChange={(e) => (setMember(i, { weight: e.target.value }), edited(`members[${i}].weight`))} />}
                   </Field>
                 )}
                 <MemberMonitors hostId={m.hostId} host={host} chosen={m.monitorIds} onChange={(monitorIds) => setMember(i, { monitorIds })} />
@@ -275,7 +277,7 @@ export function ResourceForm({ resource, onDone, onCancel }: { resource?: Stored
           )}
         </Field>
         <Field label="Cooldown (minutes)" error={errors.fields.cooldownMinutes} hint="No second automatic run within this many minutes of the last one (0 to 1440)">
-          {(p) => <input {...p} inputMode="numeric" value={cooldown} onChange={(e) => setCooldown(e.target.value)} />}
+          {(p) => <input {...p} inputMode="numeric" value={cooldown} onChange={(e) => (setCooldown(e.target.value), edited('cooldownMinutes'))} />}
         </Field>
         <Field
           label="Flap damping (seconds)"
@@ -315,7 +317,7 @@ export function ResourceForm({ resource, onDone, onCancel }: { resource?: Stored
         )}
         {kind?.memberBack === 'failback' && failback === 'auto' && (
           <Field label="Failback hold (seconds)" error={errors.fields.failbackHoldSeconds} hint="How long the preferred member must be healthy before the failback (0 to 86400)">
-            {(p) => <input {...p} inputMode="numeric" value={holdSeconds} onChange={(e) => setHoldSeconds(e.target.value)} />}
+            {(p) => <input {...p} inputMode="numeric" value={holdSeconds} onChange={(e) => (setHoldSeconds(e.target.value), edited('failbackHoldSeconds'))} />}
           </Field>
         )}
         <Field label="On a failure, run" error={errors.fields.runbookId}>
