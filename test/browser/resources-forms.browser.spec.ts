@@ -95,7 +95,6 @@ describe.skipIf(!hasChromium)('resources of every kind made, edited and deleted 
     await form.getByLabel('When the old primary is back').selectOption('auto');
     await form.getByLabel('Failback hold (seconds)').fill('120');
     await form.getByLabel('Failover runs').selectOption('approval');
-    await form.screenshot({ path: 'test-results/screenshots/resources-edit-form.png' });
     await screenshot(page, 'resources-edit');
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await form.getByRole('button', { name: 'Save' }).click();
@@ -119,7 +118,6 @@ describe.skipIf(!hasChromium)('resources of every kind made, edited and deleted 
     expect(await form.getByLabel('API key').getAttribute('type')).toBe('password');
     expect(await form.getByLabel('Address', { exact: true }).count()).toBe(0);
     expect(await form.getByLabel('When the old primary is back').count()).toBe(1);
-    await form.screenshot({ path: 'test-results/screenshots/resources-new-dns.png' });
     await form.getByLabel('Kind').selectOption('lb_pool');
     await form.getByLabel('Driver', { exact: true }).waitFor();
     expect(await form.getByLabel('Zone', { exact: true }).count()).toBe(0);
