@@ -122,8 +122,19 @@ describe.skipIf(!hasChromium)('resources of every kind made, edited and deleted 
     await form.getByLabel('Driver', { exact: true }).waitFor();
     expect(await form.getByLabel('Zone', { exact: true }).count()).toBe(0);
     expect(await form.getByLabel('TSIG secret').count()).toBe(0);
+    // No member yet: the API's refusal is shown on the members, nothing saved.
+    await form.getByLabel('Name', { exact: true }).fill('app-pool');
+    await form.getByLabel('Driver', { exact: true }).selectOption('haproxy');
+    await form.getByText('More settings').click();
+    await form.getByLabel('Runtime API', { exact: true }).fill('tcp://127.0.0.1:9999');
+    await form.getByLabel('Backend', { exact: true }).fill('app');
+    await form.getByRole('button', { name: 'Create resource' }).click();
+    await expect.poll(() => form.getByRole('group', { name: 'Members' }).locator('.error').textContent()).toMatch(/needs 1 to 16 members/);
     await addMember(form, 'web1');
-    expect(await form.getByLabel('Weight of web1').count()).toBe(1);
+    // A weight that is not a number is refused by the form at the member, nothing sent.
+    await form.getByLabel('Weight of web1').fill('heavy');
+    await form.getByRole('button', { name: 'Create resource' }).click();
+    await expect.poll(() => form.getByLabel('Weight of web1').getAttribute('aria-invalid')).toBe('true');
     // A pool has no primary: every member serves, so there is no failback or fencing to choose.
     expect(await form.getByLabel('When the old primary is back').count()).toBe(0);
     expect(await form.getByLabel('Fencing').count()).toBe(0);
@@ -139,5 +150,21 @@ describe.skipIf(!hasChromium)('resources of every kind made, edited and deleted 
     await dialog.getByRole('button', { name: 'Delete www-vip' }).click();
     await expect.poll(resources).toEqual([]);
     await page.getByText(/No resources yet/).waitFor();
+  });
+
+  it('draws no create, edit or delete controls for a viewer (the mutations ask for an operator)', async () => {
+    const hosts = (await api.ok<{ hosts: { nodes: { id: string }[] } }>('{ hosts { nodes { id } } }', {}, owner.token)).hosts.nodes;
+    await api.ok(`mutation { createResource(input: {name: "ro-vip", kind: vip_group, config: {address: "10.0.0.101/24", interface: "eth0"}, members: [${hosts.map((h) => `{hostId: "${h.id}"}`).join(', ')}]}) { id } }`, {}, owner.token);
+    await api.userWithRole(owner.token, 'resforms', 'viewer');
+    const viewer = (await api.ok<{ users: { nodes: { email: string; role: string }[] } }>('{ users { nodes { email role } } }', {}, owner.token)).users.nodes.find((u) => u.role === 'viewer')!;
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const seen = await context.newPage();
+    await signIn(seen, api.url, 'resforms', viewer.email, 'a-long-enough-password');
+    await seen.getByRole('link', { name: 'Resources' }).click();
+    await seen.locator('[data-resource="ro-vip"]').waitFor();
+    expect(await seen.getByRole('button', { name: 'New resource' }).count()).toBe(0);
+    expect(await seen.getByRole('button', { name: 'Edit ro-vip' }).count()).toBe(0);
+    expect(await seen.getByRole('button', { name: 'Delete ro-vip' }).count()).toBe(0);
+    await context.close();
   });
 });
