@@ -90,6 +90,23 @@ describe('kind registries agree with the database, the API and the docs', () => 
       expect(readFileSync(new URL('../docs/runbooks.md', import.meta.url), 'utf8')).toContain('`config.flapStableSeconds` (every kind');
     });
 
+    it('the API lists every kind for forms: its settings (flapStableSeconds included), its secrets, what its members are', async () => {
+      const { resourceKinds } = await api.ok<{ resourceKinds: { type: string; fields: { name: string }[]; secrets: { name: string; label: string }[]; members: { are: string }; hasPrimary: boolean }[] }>(
+        '{ resourceKinds { type fields { name } secrets { name label } members { are } hasPrimary } }', {}, token,
+      );
+      expect(resourceKinds.map((k) => k.type)).toEqual(RESOURCE_KINDS.map((k) => k.type));
+      for (const kind of RESOURCE_KINDS) {
+        const listed = resourceKinds.find((k) => k.type === kind.type)!;
+        expect(listed.fields.map((f) => f.name)).toEqual(Object.keys(resourceKind(kind.type)!.config));
+        expect(listed.fields.map((f) => f.name)).toContain('flapStableSeconds');
+        expect(listed.secrets.map((s) => s.name)).toEqual([...kind.secrets]);
+        expect(listed.members.are).toBe(kind.members.are);
+        expect(listed.hasPrimary, kind.type).toBe(kind.onMemberDown !== 'drain');
+      }
+      expect(resourceKinds.find((k) => k.type === 'dns_record')!.secrets).toEqual([{ name: 'tsigSecret', label: 'TSIG secret' }, { name: 'apiKey', label: 'API key' }]);
+      expect(resourceKinds.find((k) => k.type === 'lb_pool')!.hasPrimary).toBe(false);
+    });
+
     it('bind built-in runbooks that exist, and every built-in runbook is some kind\'s', () => {
       const names = BUILTIN_RUNBOOKS.map((b) => b.name);
       for (const kind of RESOURCE_KINDS) {

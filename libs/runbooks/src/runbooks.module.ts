@@ -15,6 +15,7 @@ import { Resource } from './entities/resource.entity.js';
 import { RunbookRun, RunStep } from './entities/run.entity.js';
 import { Runbook, RunbookVersion } from './entities/runbook.entity.js';
 import { ResourceMemberResolver, ResourcesResolver, RunbooksResolver, RunsResolver } from './graphql/runbooks.resolver.js';
+import { ResourceKindsResolver } from './graphql/resource-kinds.resolver.js';
 import { ResourcesService } from './resources.service.js';
 import { RunbooksService } from './runbooks.service.js';
 import { RunsService } from './runs.service.js';
@@ -40,6 +41,6 @@ export class RunbooksModule {}
 /** Resources, runbooks, runs (dry-run, start, approve, abort) and the live run feed over GraphQL. */
 @Module({
   imports,
-  providers: [...shared, ResourcesService, RunFeed, ResourcesResolver, ResourceMemberResolver, RunbooksResolver, RunsResolver],
+  providers: [...shared, ResourcesService, RunFeed, ResourceKindsResolver, ResourcesResolver, ResourceMemberResolver, RunbooksResolver, RunsResolver],
 })
 export class RunbooksApiModule {}

@@ -3,6 +3,7 @@ import { useMutation, useQuery } from 'urql';
 import { useLiveRefetch } from '../api/live.js';
 import { useCan } from '../session-context.js';
 import { Loading, Page, QueryError } from '../components/form.js';
+import { NewResource, ResourceControls } from '../components/resource-form.js';
 import { RunStatusBadge, StatusBadge } from '../components/status-badge.js';
 import { ago } from '../lib/format.js';
 import type { DisplayState } from '../lib/states.js';
@@ -86,7 +87,8 @@ export function ResourcesPage() {
       <p className="muted">Each failover unit: who serves now, who stands by, and what Vigia does when the primary fails.</p>
       <QueryError error={error} />
       {fetching && !data && <Loading what="resources" />}
-      {data?.resources.nodes.length === 0 && <p>No resources yet (define them through the API: createResource).</p>}
+      <NewResource onDone={() => refetch({ requestPolicy: 'network-only' })} />
+      {data?.resources.nodes.length === 0 && <p>No resources yet.</p>}
       <div className="cards">
         {data?.resources.nodes.map((r) => (
           <article key={r.id} className="card" aria-labelledby={`res-${r.id}`} data-resource={r.name}>
@@ -127,6 +129,7 @@ export function ResourcesPage() {
                 {r.approvalRequired ? 'approval required' : 'automatic'}, {r.requireFencing ? 'fencing required' : 'fencing best-effort'}, cooldown {r.cooldownMinutes} min
               </dd>
             </dl>
+            <ResourceControls resource={r} onChanged={() => refetch({ requestPolicy: 'network-only' })} />
           </article>
         ))}
       </div>

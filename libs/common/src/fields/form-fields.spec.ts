@@ -31,5 +31,6 @@ describe('a kind’s settings as form fields', () => {
 
   it('names settings in words', () => {
     expect(['expectedStatus', 'tlsVerify', 'maxLatencyMs', 'smtpHost', 'url'].map(labelOf)).toEqual(['Expected status', 'TLS verify', 'Max latency (ms)', 'SMTP host', 'URL']);
+    expect(['apiKey', 'tsigSecret'].map(labelOf)).toEqual(['API key', 'TSIG secret']);
   });
 });

@@ -21,7 +21,7 @@ export interface FormField {
 /** `expectedStatus` → "Expected status"; `tlsVerify` → "TLS verify". */
 export function labelOf(name: string): string {
   const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(' ');
-  const spelled = words.map((w, i) => (/^(tls|url|dns|ssh|ms|id|ip|smtp|imap|pop3)$/i.test(w) ? (w.toLowerCase() === 'ms' ? 'ms' : w.toUpperCase()) : i === 0 ? w[0]!.toUpperCase() + w.slice(1) : w.toLowerCase()));
+  const spelled = words.map((w, i) => (/^(tls|url|dns|ssh|ms|id|ip|smtp|imap|pop3|api|tsig|vm|vip|xml|mb)$/i.test(w) ? (w.toLowerCase() === 'ms' ? 'ms' : w.toUpperCase()) : i === 0 ? w[0]!.toUpperCase() + w.slice(1) : w.toLowerCase()));
   return spelled.join(' ').replace(/ ms$/, ' (ms)');
 }
 

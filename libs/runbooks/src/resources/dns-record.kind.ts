@@ -20,6 +20,7 @@ export const dnsRecordKind = defineResourceKind({
     apiUrl: httpUrl('must be an http(s) URL').optional(),
     serverId: matching(/^(?!-)[A-Za-z0-9_.-]{1,64}$/, 'a PowerDNS server id').optional(),
   },
+  members: { are: 'Hosts the record may point at, in preference order: the first at creation', value: 'Record value (empty: the host’s first address)' },
   secrets: ['tsigSecret', 'apiKey'],
   runbooks: { failure: 'builtin/dns-failover' },
   onMemberDown: failOverToStandby,

@@ -14,6 +14,7 @@ export const lbPoolKind = defineResourceKind({
     service: matching(/^\d+\.\d+\.\d+\.\d+:\d+$/, 'VIP:port').optional(),
     port: intRange(1, 65535).optional(),
   },
+  members: { are: 'The real servers of the pool: every one serves, a member down is drained', value: 'HAProxy server name (empty: the host name)', weight: 'Weight restored when it is back (empty: 1)' },
   secrets: [],
   check(config, judge) {
     const need = config.driver === 'ipvs' ? ['director', 'service'] : ['runtimeApi', 'backend'];

@@ -20,6 +20,7 @@ export const mysqlGroupKind = defineResourceKind({
     writerInterface: matching(IFNAME, 'a network interface name').optional(),
     fenceCommand: rule<string[]>((v) => (Array.isArray(v) && v.length > 0 && v.length <= 32 && v.every((x) => typeof x === 'string' && x.length <= 1024) ? undefined : 'must be a command as a list of arguments')).optional(),
   },
+  members: { are: 'The MySQL servers, in preference order: the first is the primary at creation, the others its replicas' },
   secrets: ['user', 'password', 'replPassword'],
   runbooks: { failure: 'builtin/mysql-failover', manual: ['builtin/mysql-switchover', 'builtin/mysql-reattach'] },
   // The built-in failover moves clients with the writer address: without one it would promote a replica and then

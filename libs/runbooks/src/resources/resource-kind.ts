@@ -56,6 +56,11 @@ export interface ResourceKindDef<Type extends string = string> {
   readonly description: string;
   /** Settings in the field-spec language; `flapStableSeconds` is added to every kind by the registry. */
   readonly config: FieldShape;
+  /**
+   * What its members are, in words for forms: `are` the hosts listed (in preference order), `value` and `weight` what
+   * a member's value and pool weight mean for this kind (absent: the kind does not use them).
+   */
+  readonly members: { readonly are: string; readonly value?: string; readonly weight?: string };
   /** Names of its secrets (sealed, never shown), each a string of 1 to 1024 characters. */
   readonly secrets: readonly string[];
   /** A rule across settings, after each setting passed its own; the egress policy judges what Vigia connects to. */

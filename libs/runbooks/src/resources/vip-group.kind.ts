@@ -14,6 +14,7 @@ export const vipGroupKind = defineResourceKind({
     trackFile: absolutePath('an absolute file path').optional(),
     demoteWeight: intRange(-254, -1).optional(),
   },
+  members: { are: 'Hosts that may hold the address, in preference order: the first holds it at creation' },
   secrets: [],
   runbooks: { failure: 'builtin/web-vip-failover' },
   onMemberDown: failOverToStandby,

@@ -22,6 +22,7 @@ export const vmKind = defineResourceKind({
     /** What answers when the VM serves (a drain checks it on the new host before moving the next). */
     checkUrl: httpUrl('must be an http(s) URL').optional(),
   },
+  members: { are: 'The hypervisors that may run it, in preference order: the first runs it at creation', value: 'Proxmox node name (empty: the host name)' },
   secrets: ['apiToken'],
   check(config) {
     const need = config.driver === 'proxmox' ? ['vmid', 'apiUrl'] : ['domain'];
