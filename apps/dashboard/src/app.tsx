@@ -8,6 +8,7 @@ import { ClockChoiceSelect } from './components/clock-choice.js';
 import { ReconnectBanner } from './components/reconnect-banner.js';
 import { CustomerPage } from './pages/customer.page.js';
 import { CustomersPage } from './pages/customers.page.js';
+import { ThemeChoiceSelect } from './components/theme-choice.js';
 import { DEMO_QUERY, DemoPage } from './pages/demo.page.js';
 import { FleetPage } from './pages/fleet.page.js';
 import { HostPage } from './pages/host.page.js';
@@ -26,6 +27,7 @@ import { ServicePage } from './pages/service.page.js';
 import { SettingsPage } from './pages/settings.page.js';
 import { SitesPage } from './pages/sites.page.js';
 import { VantagesPage } from './pages/vantages.page.js';
+import { WallPage } from './pages/wall.page.js';
 import { SessionContext } from './session-context.js';
 
 const NAV = [
@@ -84,6 +86,17 @@ function SignedIn({ session }: { session: Session }) {
   // A new clock zone re-renders the pages (their cached data stays), so every time on screen follows it.
   const [clockKey, setClockKey] = useState(0);
   const retime = useCallback(() => setClockKey((k) => k + 1), []);
+  // The NOC screen: the whole window, no top bar (wall.page.tsx shows its own banners).
+  const wall = useLocation().pathname === '/wall';
+  if (wall) {
+    return (
+      <SessionContext.Provider value={session}>
+        <Provider value={api.urql}>
+          <WallPage />
+        </Provider>
+      </SessionContext.Provider>
+    );
+  }
   return (
     <SessionContext.Provider value={session}>
       <Provider value={api.urql}>
@@ -94,6 +107,7 @@ function SignedIn({ session }: { session: Session }) {
           <span className="brand">Vigia</span>
           <MainNav />
           <ClockChoiceSelect onChange={retime} />
+          <ThemeChoiceSelect />
           <OnCallHeader />
           <UserMenu session={session} />
         </header>

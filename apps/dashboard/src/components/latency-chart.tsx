@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { displayZone } from '../lib/clock.js';
+import { useResolvedTheme } from './theme-choice.js';
 
 /** A monitor's minutes as latencySeries returns them: element i of every list is minute i. */
 export interface LatencyColumns {
@@ -47,6 +48,8 @@ export function chartColumns(series: LatencyColumns, intervalMs: number): uPlot.
  */
 export function LatencyChart({ series, intervalMs, label }: { series: LatencyColumns; intervalMs: number; label: string }) {
   const box = useRef<HTMLDivElement>(null);
+  // The canvas does not follow CSS: the chart is built again with the theme's axis colours when the theme changes.
+  const theme = useResolvedTheme();
   useEffect(() => {
     const el = box.current;
     if (!el) return;
@@ -54,6 +57,8 @@ export function LatencyChart({ series, intervalMs, label }: { series: LatencyCol
     const zone = displayZone();
     const width = Math.max(320, el.clientWidth || 720);
     let drawn = false;
+    const css = getComputedStyle(el);
+    const axis = { stroke: css.getPropertyValue('--chart-axis').trim(), grid: { stroke: css.getPropertyValue('--chart-grid').trim() }, ticks: { stroke: css.getPropertyValue('--chart-grid').trim() } };
     const plot = new uPlot(
       {
         width,
@@ -61,7 +66,7 @@ export function LatencyChart({ series, intervalMs, label }: { series: LatencyCol
         ms: 1,
         tzDate: (ts) => uPlot.tzDate(new Date(ts), zone),
         scales: { failed: { range: (_u, _min, max) => [0, Math.max(1, max) * 4] } },
-        axes: [{}, { label: 'ms', size: 60 }, { scale: 'failed', side: 1, show: false }],
+        axes: [axis, { ...axis, label: 'ms', size: 60 }, { scale: 'failed', side: 1, show: false }],
         series: [
           {},
           { label: 'median', stroke: '#2563eb', width: 1, spanGaps: false, value: (_u, v) => (v == null ? '—' : `${v} ms`) },
@@ -88,6 +93,6 @@ export function LatencyChart({ series, intervalMs, label }: { series: LatencyCol
       resize.disconnect();
       plot.destroy();
     };
-  }, [series, intervalMs]);
+  }, [series, intervalMs, theme]);
   return <div ref={box} className="latency-chart" role="img" aria-label={label} data-testid="latency-chart" />;
 }

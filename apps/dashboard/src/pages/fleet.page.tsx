@@ -55,7 +55,14 @@ export function FleetPage() {
     });
 
   return (
-    <Page title="Fleet">
+    <Page
+      title="Fleet"
+      actions={
+        <Link to="/wall" title="The NOC screen: problems first in large type, live, no controls">
+          Wall mode
+        </Link>
+      }
+    >
       <QueryError error={error} />
       <div className="summary" role="group" aria-label="Monitors by state">
         {counts
