@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { contrastRatio } from './contrast.js';
 
 /** Debian's chromium (apt-get install chromium); playwright-core drives it, it never downloads a browser. */
 export const CHROMIUM = process.env.VIGIA_CHROMIUM ?? '/usr/bin/chromium';
@@ -58,17 +59,7 @@ export async function badgeContrasts(page: Page): Promise<{ state: string; ratio
       return { state: (el as unknown as { dataset: Record<string, string> }).dataset.state ?? '', color: style.color, background: style.backgroundColor };
     }),
   );
-  const luminance = (rgb: string) => {
-    const [r, g, b] = rgb.match(/\d+(\.\d+)?/g)!.slice(0, 3).map((v) => {
-      const c = Number(v) / 255;
-      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-    }) as [number, number, number];
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  };
   return colours
-    .map(({ state, color, background }) => {
-      const [a, b] = [luminance(color), luminance(background)];
-      return { state, ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) };
-    })
+    .map(({ state, color, background }) => ({ state, ratio: contrastRatio(color, background) }))
     .sort((x, y) => x.ratio - y.ratio);
 }

@@ -6,7 +6,9 @@ export function ThemeChoiceSelect() {
   const value = useSyncExternalStore(onThemeChange, themeChoice);
   return (
     <label className="theme-choice">
-      <span className="muted">Theme </span>
+      <span className="muted" aria-hidden="true" title="Colour theme">
+        ◐
+      </span>
       <select aria-label="Colour theme" value={value} onChange={(e) => setThemeChoice(e.target.value as ThemeChoice)}>
         <option value="system">as the system</option>
         <option value="light">light</option>
