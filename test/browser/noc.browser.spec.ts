@@ -1,7 +1,9 @@
 import { createServer } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataSource } from 'typeorm';
 import { RecordingServer } from '../support/recording-server.js';
+import { seedRollups } from '../support/seed-rollups.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { hasChromium, launchChromium, screenshot, signIn } from './support/chromium.js';
 import { contrastFailures, textContrasts } from './support/contrast.js';
@@ -43,7 +45,9 @@ describe.skipIf(!hasChromium)('dark mode and the wall', () => {
     api = await startTestApi({ VIGIA_ROLES: 'api,watchdog' });
     owner = await api.tenant('noc');
     hostId = (await api.ok<{ createHost: { id: string } }>('mutation { createHost(input: {name: "web1", addresses: ["127.0.0.1"]}) { id } }', {}, owner.token)).createHost.id;
-    await api.ok(`mutation($c: JSONObject!) { createMonitor(input: {name: "shop-http", type: http, hostId: "${hostId}", config: $c, intervalMs: 1000, timeoutMs: 500}) { id } }`, { c: { url: `${target.url}/` } }, owner.token);
+    const shop = await api.ok<{ createMonitor: { id: string } }>(`mutation($c: JSONObject!) { createMonitor(input: {name: "shop-http", type: http, hostId: "${hostId}", config: $c, intervalMs: 1000, timeoutMs: 500}) { id } }`, { c: { url: `${target.url}/` } }, owner.token);
+    // An hour of response times for its chart: the live minutes reach the rollups only as each minute ends.
+    await seedRollups(api.app.get(DataSource), owner.tenantId, shop.createMonitor.id, { minutes: 50, endMs: Date.now() - 120_000, failEvery: 97 });
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, colorScheme: 'light' })).newPage();
     await signIn(page, api.url, 'noc', owner.email, owner.password);
