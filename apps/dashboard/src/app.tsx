@@ -6,9 +6,9 @@ import { loadSession, onSessionChange, saveSession, type Session } from './api/s
 import { BlindBanner } from './components/blind-banner.js';
 import { ClockChoiceSelect } from './components/clock-choice.js';
 import { ReconnectBanner } from './components/reconnect-banner.js';
+import { ThemeChoiceSelect } from './components/theme-choice.js';
 import { CustomerPage } from './pages/customer.page.js';
 import { CustomersPage } from './pages/customers.page.js';
-import { ThemeChoiceSelect } from './components/theme-choice.js';
 import { DEMO_QUERY, DemoPage } from './pages/demo.page.js';
 import { FleetPage } from './pages/fleet.page.js';
 import { HostPage } from './pages/host.page.js';
