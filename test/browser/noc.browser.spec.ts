@@ -109,14 +109,26 @@ describe.skipIf(!hasChromium)('dark mode and the wall', () => {
     expect(await page.getByLabel('Colour theme').inputValue()).toBe('dark');
   });
 
-  it('shows an incident and Settings in dark with every text passing AA', async () => {
+  it('shows an incident and every tab of Settings in dark with every text passing AA', async () => {
     await page.getByRole('link', { name: 'Incidents' }).click();
     await page.getByRole('link', { name: /shop-http/ }).first().click();
     await page.getByRole('button', { name: 'Acknowledge' }).waitFor();
     expect(await contrastFailures(page)).toEqual([]);
+    await screenshot(page, 'incident-dark');
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
     expect(await contrastFailures(page)).toEqual([]);
+    // Every tab of Settings, each with its forms and lists.
+    const tabs = await page.getByRole('tab').allTextContents();
+    expect(tabs.length).toBeGreaterThan(3);
+    for (const name of tabs) {
+      await page.getByRole('tab', { name }).click();
+      await expect.poll(() => page.getByRole('tab', { name }).getAttribute('aria-selected')).toBe('true');
+      await page.waitForLoadState('networkidle');
+      expect({ tab: name, failures: await contrastFailures(page) }).toEqual({ tab: name, failures: [] });
+    }
+    await page.getByRole('tab', { name: 'Alert channels' }).click();
+    await screenshot(page, 'settings-dark');
     // The check sees what it should: a card left white in dark mode fails it.
     const white = await page.addStyleTag({ content: '.card { background: #fff !important; }' });
     expect((await contrastFailures(page)).length).toBeGreaterThan(0);
