@@ -136,6 +136,18 @@ describe.skipIf(!hasChromium)('dark mode and the wall', () => {
     expect(await contrastFailures(page)).toEqual([]);
   });
 
+  it('shows every page of the main menu in dark with every text passing AA', async () => {
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    const pages = await nav.getByRole('link').allTextContents();
+    expect(pages.length).toBeGreaterThan(6);
+    for (const name of pages) {
+      await nav.getByRole('link', { name, exact: true }).click();
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      await page.waitForLoadState('networkidle');
+      expect({ page: name, failures: await contrastFailures(page) }).toEqual({ page: name, failures: [] });
+    }
+  });
+
   it('draws the response-time chart’s axes (a canvas) in the theme’s colours, again when the theme changes', async () => {
     // Opaque pixels of the canvas in one colour: the axis labels and ticks are drawn in --chart-axis.
     const pixels = (rgb: [number, number, number]) =>
