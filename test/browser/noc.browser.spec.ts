@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
+import { Sight } from '#lib/observability';
 import { RecordingServer } from '../support/recording-server.js';
 import { seedRollups } from '../support/seed-rollups.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
@@ -173,12 +174,22 @@ describe.skipIf(!hasChromium)('dark mode and the wall', () => {
     expect(await contrastFailures(page)).toEqual([]);
   });
 
-  it('shows the wall in dark with every text passing AA', async () => {
+  it('shows the wall in dark with every text passing AA, and says there when Vigia cannot see', async () => {
     await page.goto(`${api.url}/wall`);
     await expect.poll(() => page.locator('.wall-row').count(), { timeout: 10_000 }).toBe(15);
     expect(await theme(page)).toEqual({ chosen: 'dark', background: DARK_BG });
     expect(await contrastFailures(page)).toEqual([]);
     await screenshot(page, 'wall-dark');
+    // As on every page (dashboard.browser.spec.ts): a source of the test's own says Vigia is blind, then sees again.
+    api.app.get(Sight).blind('noc-test', "Vigia's database does not answer", new Date(Date.now() - 5_000));
+    const banner = page.getByTestId('blind');
+    await banner.waitFor({ timeout: 10_000 });
+    expect(await banner.textContent()).toMatch(/^Vigia cannot see since .+ — monitoring is degraded: Vigia's database does not answer/);
+    expect((await textContrasts(page)).filter((t) => t.fontSize < 24)).toEqual([]);
+    expect(await contrastFailures(page)).toEqual([]);
+    await screenshot(page, 'wall-blind');
+    api.app.get(Sight).sees('noc-test');
+    await banner.waitFor({ state: 'detached', timeout: 10_000 });
   });
 
   it('is dark when the system prefers it and nothing is chosen; a choice of light wins over the system', async () => {
