@@ -61,4 +61,32 @@ describe('bulk actions on monitors and hosts', () => {
     const [row]: { n: number }[] = await api.app.get(DataSource).query('SELECT count(*)::int AS n FROM monitors WHERE id = ANY($1::uuid[]) AND deleted_at IS NOT NULL', [ids]);
     expect(row!.n).toBe(2);
   });
+
+  it('refuses a viewer, an id listed twice, more than 1,000 ids, and resuming a monitor whose settings a single update would refuse', async () => {
+    const h = await host('edge1');
+    const good = await monitor('good', h);
+    const synthetic = await monitor('synthetic', h);
+    await gql(`mutation { setMonitorsEnabled(ids: ["${good}", "${synthetic}"], enabled: false) }`);
+    // As a vantage's synthetic monitor is stored: settings no probe of its type accepts (never probed).
+    await api.app.get(DataSource).query(`UPDATE monitors SET config = '{"vantage": true}' WHERE id = $1`, [synthetic]);
+    expect(await fail(`mutation { setMonitorsEnabled(ids: ["${good}", "${synthetic}"], enabled: true) }`)).toMatchObject({ extensions: { code: 'VALIDATION_FAILED', field: 'ids[1].config.vantage' } });
+    expect(await enabled([good])).toEqual([false]);
+    expect(await fail(`mutation { setMonitorsEnabled(ids: ["${good}", "${good}"], enabled: true) }`)).toMatchObject({ message: 'Selection: the monitor at 2 is listed twice', extensions: { field: 'ids[1]' } });
+    const many = Array.from({ length: 1001 }, () => good);
+    expect(await fail(`mutation { deleteMonitors(ids: ${JSON.stringify(many)}) }`)).toMatchObject({ message: 'Selection: at most 1000 at a time', extensions: { field: 'ids' } });
+    const viewer = await api.gql<{ createUser: { id: string } }>('mutation { createUser(input: {email: "v@bulk.test", displayName: "V", role: viewer, password: "a long enough password"}) { id } }', {}, token);
+    expect(viewer.errors).toBeUndefined();
+    const login = await api.gql<{ login: { token: string } }>('mutation { login(input: {tenant: "bulk", email: "v@bulk.test", password: "a long enough password"}) { token } }');
+    const refused = await api.gql(`mutation { deleteMonitors(ids: ["${good}"]) }`, {}, login.data!.login.token);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await enabled([good])).toEqual([false]);
+  });
+
+  it('refuses tags past 32 on any host, naming it, and changes none', async () => {
+    const id = await host('tagged');
+    const tags = (from: number) => JSON.stringify(Array.from({ length: 20 }, (_, i) => `t${from + i}`));
+    await gql(`mutation { updateHosts(ids: ["${id}"], input: {addTags: ${tags(0)}}) }`);
+    expect(await fail(`mutation { updateHosts(ids: ["${id}"], input: {addTags: ${tags(20)}}) }`)).toMatchObject({ message: 'Tags: tagged would have more than 32', extensions: { field: 'addTags' } });
+    expect((await gql<{ host: { tags: string[] } }>(`{ host(id: "${id}") { tags } }`)).host.tags).toHaveLength(20);
+  });
 });

@@ -28,6 +28,8 @@ describe('fleetSearch: monitors by host tag and by customer served', () => {
       ids[key] = (await g<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "mon-${key}", type: icmp, hostId: "${hostId}", ${serviceId ? `serviceId: "${serviceId}", ` : ''}config: {}, intervalMs: 60000, timeoutMs: 1000}) { id } }`)).createMonitor.id;
     };
     await make(a, 'tagged', 'web1', ['madrid', 'web_front']);
+    // "web_" must not match "webxfront": the underscore typed is a character, not LIKE's any-one.
+    await make(a, 'lookalike', 'web5', ['webxfront']);
     await make(a, 'shop', 'web2', [], 'Bakery Ruiz');
     await make(a, 'former', 'web3', [], 'Hotel Sol');
     await make(b, 'other', 'web9', ['madrid'], 'Bakery Ruiz');

@@ -13,4 +13,6 @@ export const QUERY_COST = {
   probe: 2_000,
   /** Reads a period of state changes and computes the accounting: at most 40 per request. */
   report: 500,
+  /** Changes up to 1,000 objects in one transaction: at most 10 per request. */
+  bulk: 2_000,
 } as const;

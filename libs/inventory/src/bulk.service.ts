@@ -2,11 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { VigiaException } from '#lib/common';
+import { EgressPolicy } from '#lib/egress';
 import { type Principal } from '#lib/tenancy';
+import type { ProbeType } from './entities/enums.js';
+import { validateMonitorConfig } from './monitor-config.validator.js';
 import { detachDeletedHosts, softDeleteHost, softDeleteMonitors } from './soft-delete.js';
 
 /** At most this many objects in one bulk action: a selection on a screen, not a way around paging. */
 export const BULK_LIMIT = 1000;
+
+/** As many tags as a host may have (the single update's rule). */
+const MAX_TAGS = 32;
 
 const TAG = /^[a-z0-9][a-z0-9_.:=-]{0,62}$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -17,11 +23,25 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 @Injectable()
 export class BulkService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly egress: EgressPolicy,
+  ) {}
 
   async setMonitorsEnabled(principal: Principal, ids: string[], enabled: boolean): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       await this.checkIds(manager, principal, 'monitors', ids, 'monitor');
+      // Resuming checks each monitor as a single update would: its settings, and the egress policy for its target as
+      // it stands now (a vantage's synthetic monitor, never probed, is refused here).
+      if (enabled) {
+        const rows: { id: string; type: ProbeType; config: Record<string, unknown> }[] = await manager.query('SELECT id, type, config FROM monitors WHERE id = ANY($1::uuid[])', [ids]);
+        const guard = this.egress.guard({ tenantId: principal.tenantId, vantage: 'platform' });
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        ids.forEach((id, i) => {
+          const row = byId.get(id)!;
+          validateMonitorConfig(row.type, row.config, `ids[${i}].config`, guard);
+        });
+      }
       const [, count] = (await manager.query('UPDATE monitors SET enabled = $3, updated_at = now() WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL', [principal.tenantId, ids, enabled])) as [unknown, number];
       return count;
     });
@@ -54,6 +74,8 @@ export class BulkService {
           WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL`,
         [principal.tenantId, ids, add, remove, change.siteId !== undefined, change.siteId ?? null],
       );
+      const [crowded]: { name: string }[] = await manager.query('SELECT name FROM hosts WHERE id = ANY($1::uuid[]) AND cardinality(tags) > $2 ORDER BY name LIMIT 1', [ids, MAX_TAGS]);
+      if (crowded) throw new VigiaException('VALIDATION_FAILED', `Tags: ${crowded.name} would have more than ${MAX_TAGS}`, 'addTags');
       return ids.length;
     });
   }
@@ -81,6 +103,8 @@ export class BulkService {
     if (ids.length > BULK_LIMIT) throw new VigiaException('VALIDATION_FAILED', `Selection: at most ${BULK_LIMIT} at a time`, 'ids');
     const malformed = ids.findIndex((id) => !UUID.test(id));
     if (malformed >= 0) throw VigiaException.notFound(what, `ids[${malformed}]`);
+    const twice = ids.findIndex((id, i) => ids.indexOf(id) !== i);
+    if (twice >= 0) throw new VigiaException('VALIDATION_FAILED', `Selection: the ${what} at ${twice + 1} is listed twice`, `ids[${twice}]`);
     const rows: { id: string }[] = await manager.query(`SELECT id FROM ${table} WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL FOR UPDATE`, [principal.tenantId, ids]);
     const found = new Set(rows.map((r) => r.id));
     const missing = ids.findIndex((id) => !found.has(id));

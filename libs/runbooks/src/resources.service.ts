@@ -109,7 +109,11 @@ export class ResourcesService {
     if (input.runbookId) patch.runbookId = (await this.runbooks.scope.get(principal, input.runbookId, 'input.runbookId')).id;
     if (input.recoveryRunbookId) patch.recoveryRunbookId = (await this.runbooks.scope.get(principal, input.recoveryRunbookId, 'input.recoveryRunbookId')).id;
     if (patch.config || patch.runbookId) await this.requireBuiltinFailureSettings(principal, resource.kind, patch.config ?? resource.config, patch.runbookId ?? resource.runbookId);
-    const secrets = this.checkSecrets(resource.kind, input.secrets);
+    // The secrets given are merged over the stored ones, key by key: a new password alone keeps the stored user (an
+    // edit that names one secret must not erase the others; the dashboard's form sends only what was typed).
+    const given = this.checkSecrets(resource.kind, input.secrets);
+    const stored = given && resource.secretSealed ? (JSON.parse(this.box.open(resource.secretSealed, `resources:${resource.id}`)) as Record<string, string>) : {};
+    const secrets = given ? { ...stored, ...given } : undefined;
     if (secrets) patch.secretSealed = this.box.seal(JSON.stringify(secrets), `resources:${resource.id}`);
     // Under the folder lock the update goes through the lock's own transaction: a second pooled connection taken while
     // holding the lock could wait for ever behind updates queued on the lock, each holding a connection.

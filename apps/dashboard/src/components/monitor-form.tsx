@@ -155,7 +155,8 @@ export function MonitorForm({
         }}
         errors={errors}
       />
-      <button type="submit" className="primary" disabled={result.fetching || hosts.length === 0}>
+      {/* Not before the type's settings are known: a save then would send an empty config. */}
+      <button type="submit" className="primary" disabled={result.fetching || hosts.length === 0 || !kind}>
         {editing ? 'Save' : 'Add monitor'}
       </button>
       {saved && (

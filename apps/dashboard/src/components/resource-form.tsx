@@ -200,7 +200,7 @@ export function ResourceForm({ resource, onDone, onCancel }: { resource?: Stored
           <legend>Secrets</legend>
           <p className="hint">
             Write-only: stored sealed, never shown again.
-            {editing && ' Left empty, the stored ones are kept; entering any replaces all of them, so enter each one this resource uses.'}
+            {editing && ' Left empty, the stored one is kept; a secret typed here replaces only itself.'}
           </p>
           {kind.secrets.map((s) => (
             <Field key={`${kindType}-${s.name}`} label={s.label} error={errors.fields[`secrets.${s.name}`]}>

@@ -116,7 +116,13 @@ export function SettingFields({
             </select>
           ) : f.input === 'choice' ? (
             <select {...p} value={value} onChange={set}>
-              {!f.required && <option value="">default</option>}
+              {f.required ? (
+                <option value="" disabled>
+                  choose…
+                </option>
+              ) : (
+                <option value="">default</option>
+              )}
               {f.choices.map((c) => (
                 <option key={c} value={c}>
                   {c}

@@ -185,6 +185,7 @@ function ChannelForm({ types, channel, onDone }: { types: ChannelTypeInfo[]; cha
           <select
             {...p}
             value={type}
+            disabled={editing}
             onChange={(e) => {
               setType(e.target.value);
               setSettings({});
@@ -221,7 +222,7 @@ function ChannelForm({ types, channel, onDone }: { types: ChannelTypeInfo[]; cha
           </select>
         )}
       </Field>
-      <button type="submit" className="primary" disabled={result.fetching}>
+      <button type="submit" className="primary" disabled={result.fetching || !kind}>
         {editing ? 'Save' : 'Add channel'}
       </button>
       {editing && (

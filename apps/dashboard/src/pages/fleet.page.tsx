@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery, useSubscription } from 'urql';
+import { BulkError } from '../components/bulk-error.js';
 import { Loading, Page, QueryError } from '../components/form.js';
 import { useRefetchOnReconnect } from '../api/live.js';
 import { StatusBadge } from '../components/status-badge.js';
@@ -9,6 +10,9 @@ import { applyEvent, countByState, FLEET_QUERY as FLEET, type FleetColumns, type
 import { ago } from '../lib/format.js';
 import { type DisplayState, STATE_LABEL } from '../lib/states.js';
 import { useCan } from '../session-context.js';
+
+/** The API's limit on one bulk action (BULK_LIMIT in libs/inventory). */
+const BULK_LIMIT = 1000;
 
 const CHANGES = 'subscription FleetChanges { monitorStateChanged { monitorId to flapping at reason } }';
 const ROW_HEIGHT = 36;
@@ -116,7 +120,7 @@ export function FleetPage() {
           shown={list.flatMap((r) => (r.kind === 'monitor' ? [r.row.monitorId] : []))}
           selected={selected}
           setSelected={setSelected}
-          names={(ids) => rows.filter((r) => ids.has(r.monitorId)).map((r) => r.monitorName)}
+          nameOf={(id) => rows[index.current.get(id) ?? -1]?.monitorName ?? id}
           onDone={() => refetch({ requestPolicy: 'network-only' })}
         />
       )}
@@ -228,21 +232,26 @@ function BulkMonitors({
   shown,
   selected,
   setSelected,
-  names,
+  nameOf,
   onDone,
 }: {
   shown: string[];
   selected: ReadonlySet<string>;
   setSelected: (next: Set<string>) => void;
-  names: (ids: ReadonlySet<string>) => string[];
+  nameOf: (id: string) => string;
   onDone: () => void;
 }) {
   const [asking, setAsking] = useState(false);
   const [said, setSaid] = useState('');
   const [enabledResult, setEnabled] = useMutation<{ setMonitorsEnabled: number }>('mutation Enable($ids: [ID!]!, $enabled: Boolean!) { setMonitorsEnabled(ids: $ids, enabled: $enabled) }');
   const [deleted, remove] = useMutation<{ deleteMonitors: number }>('mutation DeleteMonitors($ids: [ID!]!) { deleteMonitors(ids: $ids) }');
-  const ids = [...selected];
+  // Only what is shown is acted on: a selection made before the search changed does not reach hidden monitors.
+  const shownSet = new Set(shown);
+  const ids = [...selected].filter((id) => shownSet.has(id));
+  const hidden = selected.size - ids.length;
   const count = `${ids.length} monitor${ids.length === 1 ? '' : 's'}`;
+  const tooMany = ids.length > BULK_LIMIT;
+  const error = enabledResult.error ?? deleted.error;
   const run = async (action: () => Promise<{ error?: unknown }>, words: string, clear: boolean) => {
     const res = await action();
     if (!res.error) {
@@ -259,23 +268,25 @@ function BulkMonitors({
       {ids.length > 0 && (
         <>
           <strong>{count} selected</strong>
+          {hidden > 0 && <span className="muted">({hidden} more selected but not shown: left alone)</span>}
+          {tooMany && <span className="error">At most {BULK_LIMIT} at a time: narrow the search.</span>}
           <button type="button" onClick={() => setSelected(new Set())}>
             Clear
           </button>
-          <button type="button" disabled={enabledResult.fetching} onClick={() => run(() => setEnabled({ ids, enabled: false }), `${count} paused.`, false)}>
+          <button type="button" disabled={enabledResult.fetching || tooMany} onClick={() => run(() => setEnabled({ ids, enabled: false }), `${count} paused.`, false)}>
             Pause
           </button>
-          <button type="button" disabled={enabledResult.fetching} onClick={() => run(() => setEnabled({ ids, enabled: true }), `${count} resumed.`, false)}>
+          <button type="button" disabled={enabledResult.fetching || tooMany} onClick={() => run(() => setEnabled({ ids, enabled: true }), `${count} resumed.`, false)}>
             Resume
           </button>
           {!asking ? (
-            <button type="button" className="danger" onClick={() => setAsking(true)}>
+            <button type="button" className="danger" disabled={tooMany} onClick={() => setAsking(true)}>
               Delete…
             </button>
           ) : (
             <span role="alertdialog" aria-label={`Delete ${count}?`} className="confirm">
               <span data-testid="bulk-delete-consequences">
-                Delete {names(selected).slice(0, 10).join(', ')}
+                Delete {ids.slice(0, 10).map(nameOf).join(', ')}
                 {ids.length > 10 ? ` and ${ids.length - 10} more` : ''}? They are never probed again; past reports still count them for the time they existed.
               </span>
               <button type="button" className="danger" disabled={deleted.fetching} onClick={() => run(() => remove({ ids }), `${count} deleted.`, true).then(() => setAsking(false))}>
@@ -293,7 +304,7 @@ function BulkMonitors({
           {said}
         </span>
       )}
-      <QueryError error={enabledResult.error ?? deleted.error} />
+      {error && <BulkError error={error} names={ids.map(nameOf)} />}
     </div>
   );
 }

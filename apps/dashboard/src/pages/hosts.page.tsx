@@ -4,6 +4,7 @@ import { useMutation, useQuery } from 'urql';
 import { formErrors } from '../api/errors.js';
 import { Field, FormErrorList, Loading, Page, QueryError } from '../components/form.js';
 import { MonitorForm } from '../components/monitor-form.js';
+import { BulkError } from '../components/bulk-error.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { DataTable } from '../components/table.js';
 import type { DisplayState } from '../lib/states.js';
@@ -130,6 +131,7 @@ function HostForm({ sites, onSaved }: { sites: HostsData['sites']['nodes']; onSa
  */
 function BulkHosts({ hosts, sites, onDone }: { hosts: HostsData['hosts']['nodes']; sites: HostsData['sites']['nodes']; onDone: (cleared: boolean) => void }) {
   const [tag, setTag] = useState('');
+  // Nothing chosen at first: Move is not a way to take hosts out of their sites by accident.
   const [siteId, setSiteId] = useState('');
   const [asking, setAsking] = useState(false);
   const [done, setDone] = useState('');
@@ -160,7 +162,10 @@ function BulkHosts({ hosts, sites, onDone }: { hosts: HostsData['hosts']['nodes'
       <label>
         Site{' '}
         <select aria-label="Site for the selected hosts" value={siteId} onChange={(e) => setSiteId(e.target.value)}>
-          <option value="">no site</option>
+          <option value="" disabled>
+            choose…
+          </option>
+          <option value="none">no site</option>
           {sites.map((s) => (
             <option key={s.id} value={s.id}>
               {s.name}
@@ -168,7 +173,7 @@ function BulkHosts({ hosts, sites, onDone }: { hosts: HostsData['hosts']['nodes'
           ))}
         </select>
       </label>
-      <button type="button" disabled={updated.fetching} onClick={() => change({ siteId: siteId || null }, `${count} moved to ${sites.find((s) => s.id === siteId)?.name ?? 'no site'}.`)}>
+      <button type="button" disabled={updated.fetching || !siteId} onClick={() => change({ siteId: siteId === 'none' ? null : siteId }, `${count} moved to ${sites.find((s) => s.id === siteId)?.name ?? 'no site'}.`)}>
         Move
       </button>
       {!asking ? (
@@ -207,7 +212,7 @@ function BulkHosts({ hosts, sites, onDone }: { hosts: HostsData['hosts']['nodes'
           {done}
         </span>
       )}
-      <QueryError error={updated.error ?? removed.error} />
+      {(updated.error ?? removed.error) && <BulkError error={(updated.error ?? removed.error)!} names={hosts.map((h) => h.name)} />}
     </div>
   );
 }

@@ -48,7 +48,7 @@ export interface ChannelKind<Type extends string = string> {
   readonly config: FieldShape;
   /** The secret's rule; absent: the channel has none. Checked on `input.secret` (empty when not given). */
   readonly secret?: z.ZodType<string>;
-  /** What the secret is, in the words of the provider's console ("Integration (routing) key"): a form's label. Every kind with a secret has one (test/channel-kinds.spec.ts). */
+  /** What the secret is, in the words of the provider's console ("Integration (routing) key"): a form's label. Every kind with a secret has one (test/kind-registries.e2e.spec.ts). */
   readonly secretLabel?: string;
   /** The secret spans lines (a PEM private key): a form asks for it in a text area. */
   readonly secretMultiline?: boolean;

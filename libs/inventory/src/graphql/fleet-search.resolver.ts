@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, ID, Query, Resolver } from '@nestjs/graphql';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CLOCK, type Clock, VigiaException } from '#lib/common';
+import { CLOCK, type Clock, QUERY_COST, VigiaException } from '#lib/common';
 import { CurrentPrincipal, type Principal } from '#lib/tenancy';
 
 /**
@@ -17,7 +17,7 @@ export class FleetSearchResolver {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Query(() => [ID], { description: 'Monitors whose host has a tag, or whose service serves a customer (now), containing `text` (case-insensitive; 2 to 100 characters)' })
+  @Query(() => [ID], { description: 'Monitors whose host has a tag, or whose service serves a customer (now), containing `text` (case-insensitive; 2 to 100 characters)', complexity: QUERY_COST.fleet })
   async fleetSearch(@CurrentPrincipal() principal: Principal, @Args('text') text: string): Promise<string[]> {
     const needle = text.trim();
     if (needle.length < 2 || needle.length > 100) throw new VigiaException('VALIDATION_FAILED', 'Search: from 2 to 100 characters', 'text');

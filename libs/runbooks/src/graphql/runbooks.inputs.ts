@@ -20,7 +20,7 @@ export class ResourceInput {
   @Field({ nullable: true }) @IsOptional() @Matches(/^[a-z0-9][a-z0-9._-]{0,62}$/, { message: 'must be 1-63 lower-case letters, digits, . _ -' }) name?: string;
   @Field(() => ResourceKind, { nullable: true }) @IsOptional() @IsEnum(ResourceKind) kind?: ResourceKind;
   @Field(() => GraphQLJSONObject, { nullable: true }) @IsOptional() @IsObject() config?: Record<string, unknown>;
-  @Field(() => GraphQLJSONObject, { nullable: true, description: 'tsigSecret, apiKey: sealed, never shown again' }) @IsOptional() @IsObject() secrets?: Record<string, unknown>;
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'tsigSecret, apiKey…: sealed, never shown again. On an update, each secret given replaces only itself; the others are kept' }) @IsOptional() @IsObject() secrets?: Record<string, unknown>;
   @Field(() => [ResourceMemberInput], { nullable: true, description: 'In preference order' }) @IsOptional() @IsArray() @ArrayMaxSize(16) @ValidateNested({ each: true }) @Type(() => ResourceMemberInput) members?: ResourceMemberInput[];
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all', idMessage) primaryHostId?: string;
   @Field({ nullable: true }) @IsOptional() @IsBoolean() approvalRequired?: boolean;

@@ -1,4 +1,4 @@
-import { matching, rule } from '#lib/common';
+import { matching, rule, tagged } from '#lib/common';
 import type { MonitorHealth } from '#lib/detection';
 import { CIDR4, IFNAME } from '../document/definition.js';
 import type { Resource, ResourceMember } from '../entities/resource.entity.js';
@@ -18,7 +18,8 @@ export const mysqlGroupKind = defineResourceKind({
     confirmSeconds: intRange(0, 300).optional(),
     writerAddress: matching(CIDR4, 'the writer VIP with prefix length').optional(),
     writerInterface: matching(IFNAME, 'a network interface name').optional(),
-    fenceCommand: rule<string[]>((v) => (Array.isArray(v) && v.length > 0 && v.length <= 32 && v.every((x) => typeof x === 'string' && x.length <= 1024) ? undefined : 'must be a command as a list of arguments')).optional(),
+    // Tagged as a list of strings so a form asks for one argument per line (the rule alone hides its JSON type).
+    fenceCommand: tagged(rule<string[]>((v) => (Array.isArray(v) && v.length > 0 && v.length <= 32 && v.every((x) => typeof x === 'string' && x.length <= 1024) ? undefined : 'must be a command as a list of arguments')), { collection: 'strings' }).optional(),
   },
   members: { are: 'The MySQL servers, in preference order: the first is the primary at creation, the others its replicas' },
   secrets: ['user', 'password', 'replPassword'],
