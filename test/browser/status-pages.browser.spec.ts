@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/test-api.js';
@@ -15,7 +16,8 @@ interface PageView {
 /**
  * Status pages in the dashboard (issue 17): a page made through the form with two components (a bad slug and an
  * empty title refused at their fields, nothing saved), its public address opened from the list in the same browser
- * (served by the API), an incident post with a second update published and seen there, an edit, and a delete that
+ * (served by the API), an incident post with a second update published and seen there, subscribers (listed, downloaded as CSV,
+ * one deleted), an edit, and a delete that
  * says first what goes.
  */
 describe.skipIf(!hasChromium)('status pages in the dashboard', () => {
@@ -152,6 +154,61 @@ describe.skipIf(!hasChromium)('status pages in the dashboard', () => {
     await screenshot(page, 'status-pages');
   });
 
+  it('subscribers: two who subscribed on the public page are listed, downloaded as a CSV file, and one deleted after a confirmation', async () => {
+    for (const email of ['ana@example.com', 'bob@example.com']) {
+      const [tab] = await Promise.all([context.waitForEvent('page'), page.locator('[data-status-page="main"] a[target="_blank"]').click()]);
+      await tab.getByLabel('E-mail address').fill(email);
+      await tab.getByRole('button', { name: 'Subscribe' }).click();
+      await tab.waitForLoadState();
+      await tab.close();
+    }
+    // The panel was read before they subscribed: closed and opened again, it reads the list anew.
+    await page.getByRole('button', { name: 'Posts and subscribers of Example Hosting status' }).click();
+    await page.getByRole('button', { name: 'Posts and subscribers of Example Hosting status' }).click();
+    const panel = page.getByRole('region', { name: 'Subscribers of Example Hosting status' });
+    await expect.poll(() => panel.locator('[data-subscriber]').count()).toBe(2);
+    expect(await panel.locator('[data-subscriber="ana@example.com"]').textContent()).toContain('not yet');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Download all as CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe('main-subscribers.csv');
+    const csv = (await readFile((await download.path())!, 'utf8')).trim().split(/\r?\n/);
+    expect(csv[0]).toBe('id,kind,address,confirmed_at,created_at');
+    expect(csv).toHaveLength(3);
+    expect(csv[1]).toContain('ana@example.com');
+    expect(csv[2]).toContain('bob@example.com');
+
+    await panel.getByRole('button', { name: 'Delete ana@example.com' }).click();
+    const confirm = panel.getByRole('alertdialog', { name: 'Delete ana@example.com?' });
+    expect(await confirm.textContent()).toContain('is removed with anything not yet sent to it');
+    await confirm.getByRole('button', { name: 'Delete ana@example.com' }).click();
+    await expect.poll(() => panel.locator('[data-subscriber]').count()).toBe(1);
+    const left = await api.ok<{ statusSubscribers: { nodes: { address: string }[] } }>(
+      'query S($id: ID!) { statusSubscribers(pageId: $id) { nodes { address } } }',
+      { id: (await api.ok<{ statusPages: { id: string }[] }>('{ statusPages { id } }', {}, owner.token)).statusPages[0]!.id },
+      owner.token,
+    );
+    expect(left.statusSubscribers.nodes).toEqual([{ address: 'bob@example.com' }]);
+  });
+
+  it('draws no page, post or subscriber controls for a viewer (the mutations ask for an admin or an operator)', async () => {
+    await api.userWithRole(owner.token, 'statusui', 'viewer');
+    const viewer = (await api.ok<{ users: { nodes: { email: string; role: string }[] } }>('{ users { nodes { email role } } }', {}, owner.token)).users.nodes.find((u) => u.role === 'viewer')!;
+    const own = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const seen = await own.newPage();
+    await signIn(seen, api.url, 'statusui', viewer.email, 'a-long-enough-password');
+    await seen.getByRole('link', { name: 'Status pages' }).click();
+    await seen.locator('[data-status-page="main"]').waitFor();
+    expect(await seen.getByRole('form', { name: 'New status page' }).count()).toBe(0);
+    expect(await seen.getByRole('button', { name: 'Edit Example Hosting status' }).count()).toBe(0);
+    expect(await seen.getByRole('button', { name: 'Delete Example Hosting status' }).count()).toBe(0);
+    await seen.getByRole('button', { name: 'Posts of Example Hosting status' }).click();
+    await seen.getByRole('article', { name: 'Website slow' }).waitFor();
+    expect(await seen.getByRole('form', { name: 'New incident post' }).count()).toBe(0);
+    expect(await seen.getByRole('button', { name: 'Delete…' }).count()).toBe(0);
+    expect(await seen.getByRole('region', { name: 'Subscribers of Example Hosting status' }).count()).toBe(0);
+    await own.close();
+  });
+
   it('edits the page: a refused slug leaves it as it was (the new title too); then a new title, one component fewer and a zone are saved', async () => {
     await page.getByRole('button', { name: 'Edit Example Hosting status' }).click();
     const form = page.getByRole('form', { name: 'Edit Example Hosting status' });
@@ -179,7 +236,7 @@ describe.skipIf(!hasChromium)('status pages in the dashboard', () => {
     const confirm = page.getByRole('alertdialog', { name: 'Delete Example status?' });
     await expect
       .poll(() => confirm.getByTestId('delete-page-consequences').textContent())
-      .toMatch(/Delete Example status\? Its address \/status\/statusui\/main stops answering at once\. Deleted with it for good: 1 component, 1 incident post with their updates, and 0 subscribers/);
+      .toMatch(/Delete Example status\? Its address \/status\/statusui\/main stops answering at once\. Deleted with it for good: 1 component, 1 incident post with their updates, and 1 subscriber \(/);
     await confirm.getByRole('button', { name: 'Keep it' }).click();
     expect(await pages()).toHaveLength(1);
     await page.getByRole('button', { name: 'Delete Example status' }).click();
