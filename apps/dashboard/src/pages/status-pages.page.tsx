@@ -140,6 +140,12 @@ export function StatusPagesPage() {
           ))}
         </DataTable>
       )}
+      {opened && (
+        <>
+          <StatusPostsPanel key={`posts-${opened.id}`} page={opened} onChanged={reload} />
+          {canEdit && <StatusSubscribersPanel key={`subs-${opened.id}`} page={opened} />}
+        </>
+      )}
       {notice && (
         <p role="status" className="banner banner-ok" data-testid="status-pages-notice">
           {notice}
@@ -159,12 +165,6 @@ export function StatusPagesPage() {
             <PageForm data={data} onSaved={(what) => (setNotice(`Created ${what}.`), reload())} />
           )}
         </div>
-      )}
-      {opened && (
-        <>
-          <StatusPostsPanel key={`posts-${opened.id}`} page={opened} onChanged={reload} />
-          {canEdit && <StatusSubscribersPanel key={`subs-${opened.id}`} page={opened} />}
-        </>
       )}
     </Page>
   );
