@@ -110,11 +110,11 @@ export function StatusPagesPage() {
               <td data-testid="page-components">{p.components.length ? p.components.map((c) => (c.groupName ? `${c.groupName}: ${c.displayName}` : c.displayName)).join(', ') : <span className="muted">none</span>}</td>
               <td>{p.posts.length}</td>
               <td className="row-actions">
-                <button type="button" aria-label={`Posts${canEdit ? ' and subscribers' : ''} of ${p.title}`} aria-pressed={open === p.id} onClick={() => setOpen(open === p.id ? undefined : p.id)}>
+                <button type="button" aria-label={`Posts${canEdit ? ' and subscribers' : ''} of ${p.title}`} aria-pressed={open === p.id} onClick={() => (setOpen(open === p.id ? undefined : p.id), setNotice(''))}>
                   Posts{canEdit ? ' and subscribers' : ''}
                 </button>
                 {canEdit && (
-                  <button type="button" aria-label={`Edit ${p.title}`} onClick={() => setEditing(p.id)}>
+                  <button type="button" aria-label={`Edit ${p.title}`} onClick={() => (setEditing(p.id), setNotice(''))}>
                     Edit
                   </button>
                 )}
