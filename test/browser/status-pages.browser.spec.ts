@@ -209,6 +209,25 @@ describe.skipIf(!hasChromium)('status pages in the dashboard', () => {
     await own.close();
   });
 
+  it('a link-only page: its address alone is a 404, the signed link made on its row opens it', async () => {
+    await api.ok('mutation { createStatusPage(input: {slug: "vip", title: "VIP customers", visibility: link}) { id } }', {}, owner.token);
+    await page.reload();
+    const row = page.locator('[data-status-page="vip"]');
+    expect(await row.textContent()).toContain('link only');
+    expect((await fetch(`${api.url}/status/statusui/vip`)).status).toBe(404);
+    await row.getByRole('button', { name: 'Signed link to VIP customers' }).click();
+    const field = row.getByLabel('Signed link to VIP customers, valid 90 days');
+    await expect.poll(() => field.inputValue()).toMatch(new RegExp(`^${api.url}/status/statusui/vip\\?k=\\d+\\.`));
+    const [tab] = await Promise.all([context.waitForEvent('page'), row.getByRole('link', { name: 'Open' }).click()]);
+    await tab.waitForLoadState();
+    expect(await tab.locator('h1').textContent()).toBe('VIP customers');
+    await tab.close();
+    await api.ok(`mutation { deleteStatusPage(id: "${(await api.ok<{ statusPages: { id: string; slug: string }[] }>('{ statusPages { id slug } }', {}, owner.token)).statusPages.find((p) => p.slug === 'vip')!.id}") }`, {}, owner.token);
+    await page.reload();
+    await page.locator('[data-status-page="main"]').waitFor();
+    expect(await page.locator('[data-status-page="vip"]').count()).toBe(0);
+  });
+
   it('edits the page: a refused slug leaves it as it was (the new title too); then a new title, one component fewer and a zone are saved', async () => {
     await page.getByRole('button', { name: 'Edit Example Hosting status' }).click();
     const form = page.getByRole('form', { name: 'Edit Example Hosting status' });

@@ -79,6 +79,7 @@ export function StatusPagesPage() {
   const [{ data, fetching, error }, refetch] = useQuery<PagesData>({ query: PAGES });
   const reload = () => refetch({ requestPolicy: 'network-only' });
   const canEdit = useCan('admin');
+  const canLink = useCan('operator');
   const [editing, setEditing] = useState<string | undefined>();
   const [deleting, setDeleting] = useState<string | undefined>();
   const [open, setOpen] = useState<string | undefined>();
@@ -113,6 +114,7 @@ export function StatusPagesPage() {
                 <button type="button" aria-label={`Posts${canEdit ? ' and subscribers' : ''} of ${p.title}`} aria-pressed={open === p.id} onClick={() => (setOpen(open === p.id ? undefined : p.id), setNotice(''))}>
                   Posts{canEdit ? ' and subscribers' : ''}
                 </button>
+                {canLink && p.visibility === 'link' && <SignedLink page={p} />}
                 {canEdit && (
                   <button type="button" aria-label={`Edit ${p.title}`} onClick={() => (setEditing(p.id), setNotice(''))}>
                     Edit
@@ -167,6 +169,31 @@ export function StatusPagesPage() {
         </div>
       )}
     </Page>
+  );
+}
+
+/**
+ * A link-only page is opened with a signed link that expires (90 days here); made on request, shown whole so it can be
+ * copied into a mail to the customer. Changing the page's visibility voids every link made before.
+ */
+function SignedLink({ page }: { page: StatusPageView }) {
+  const [result, make] = useMutation<{ statusPageLink: string }>('mutation StatusPageLink($id: ID!) { statusPageLink(id: $id, expiresInDays: 90) }');
+  const link = result.data ? new URL(result.data.statusPageLink, window.location.href).toString() : undefined;
+  return (
+    <>
+      <button type="button" aria-label={`Signed link to ${page.title}`} disabled={result.fetching} onClick={() => make({ id: page.id })}>
+        Signed link
+      </button>
+      {link && (
+        <span className="confirm">
+          <input aria-label={`Signed link to ${page.title}, valid 90 days`} readOnly value={link} onFocus={(e) => e.target.select()} size={40} />
+          <a href={link} target="_blank" rel="noopener noreferrer">
+            Open
+          </a>
+        </span>
+      )}
+      <QueryError error={result.error} />
+    </>
   );
 }
 
