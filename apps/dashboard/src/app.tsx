@@ -26,6 +26,7 @@ import { RunbooksPage } from './pages/runbooks.page.js';
 import { ServicePage } from './pages/service.page.js';
 import { SettingsPage } from './pages/settings.page.js';
 import { SitesPage } from './pages/sites.page.js';
+import { StatusPagesPage } from './pages/status-pages.page.js';
 import { VantagesPage } from './pages/vantages.page.js';
 import { WallPage } from './pages/wall.page.js';
 import { SessionContext } from './session-context.js';
@@ -41,6 +42,7 @@ const NAV = [
   ['/sites', 'Sites'],
   ['/vantages', 'Vantages'],
   ['/reports', 'Reports'],
+  ['/status-pages', 'Status pages'],
   ['/settings', 'Settings'],
 ] as const;
 
@@ -134,6 +136,7 @@ function SignedIn({ session }: { session: Session }) {
             <Route path="/sites" element={<SitesPage />} />
             <Route path="/vantages" element={<VantagesPage />} />
             <Route path="/reports" element={<ReportsPage />} />
+            <Route path="/status-pages" element={<StatusPagesPage />} />
             <Route path="/settings" element={<SettingsPage />} />
             <Route path="/demo" element={<DemoPage />} />
             <Route path="*" element={<p>This page does not exist.</p>} />

@@ -1,0 +1,118 @@
+import { useState } from 'react';
+import { useClient, useMutation, useQuery } from 'urql';
+import { Loading, QueryError } from '../components/form.js';
+import { DataTable } from '../components/table.js';
+import { when } from '../lib/format.js';
+import type { StatusPageView } from './status-pages.page.js';
+
+interface Subscriber {
+  id: string;
+  kind: string;
+  address: string;
+  confirmedAt: string | null;
+  createdAt: string;
+}
+
+interface SubscribersData {
+  statusSubscribers: { totalCount: number; nodes: Subscriber[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+}
+
+const PAGE_SIZE = 50;
+
+const SUBSCRIBERS = `query StatusSubscribers($pageId: ID!, $first: Int, $after: String) {
+  statusSubscribers(pageId: $pageId, first: $first, after: $after) { totalCount nodes { id kind address confirmedAt createdAt } pageInfo { hasNextPage endCursor } }
+}`;
+
+/**
+ * A page's subscribers (the tenant's data: admins only), 50 at a time by address; one deleted on request, or all of
+ * them downloaded as the API's CSV.
+ */
+export function StatusSubscribersPanel({ page }: { page: StatusPageView }) {
+  // The cursors of the pages seen so far, so Previous goes back without the API counting backwards.
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const after = cursors[cursors.length - 1];
+  const [{ data, fetching, error }, refetch] = useQuery<SubscribersData>({ query: SUBSCRIBERS, variables: { pageId: page.id, first: PAGE_SIZE, after } });
+  const [removed, remove] = useMutation('mutation DeleteStatusSubscriber($id: ID!) { deleteStatusSubscriber(id: $id) }');
+  const [deleting, setDeleting] = useState<string | undefined>();
+  const client = useClient();
+  const [download, setDownload] = useState<{ fetching: boolean; error?: { message: string } }>({ fetching: false });
+  const list = data?.statusSubscribers;
+  const downloadCsv = async () => {
+    setDownload({ fetching: true });
+    const res = await client.query<{ statusSubscribersCsv: string }>('query SubscribersCsv($id: ID!) { statusSubscribersCsv(pageId: $id) }', { id: page.id }, { requestPolicy: 'network-only' }).toPromise();
+    if (!res.data) return setDownload({ fetching: false, error: res.error });
+    // Made in the browser from the API's text: a file the operator's spreadsheet opens, named after the page.
+    const url = URL.createObjectURL(new Blob([res.data.statusSubscribersCsv], { type: 'text/csv;charset=utf-8' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `${page.slug}-subscribers.csv`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1_000);
+    setDownload({ fetching: false });
+  };
+  return (
+    <section aria-labelledby="subscribers-title">
+      <h2 id="subscribers-title">Subscribers of {page.title}</h2>
+      <p>
+        {list ? `${list.totalCount} subscriber${list.totalCount === 1 ? '' : 's'}. ` : ''}
+        <button type="button" disabled={download.fetching} onClick={downloadCsv}>
+          Download all as CSV
+        </button>
+      </p>
+      <QueryError error={error ?? removed.error ?? download.error} />
+      {fetching && !data && <Loading what="the subscribers" />}
+      {list && list.nodes.length === 0 && <p className="muted">Nobody has subscribed yet.</p>}
+      {list && list.nodes.length > 0 && (
+        <DataTable head={['Address', 'Kind', 'Confirmed', 'Since', '']}>
+          {list.nodes.map((s) => (
+            <tr key={s.id} data-subscriber={s.address}>
+              <td>{s.address}</td>
+              <td>{s.kind}</td>
+              <td>{s.confirmedAt ? when(s.confirmedAt) : 'not yet: sent nothing but the confirmation'}</td>
+              <td>{when(s.createdAt)}</td>
+              <td className="row-actions">
+                {deleting !== s.id ? (
+                  <button type="button" className="danger" aria-label={`Delete ${s.address}`} onClick={() => setDeleting(s.id)}>
+                    Delete…
+                  </button>
+                ) : (
+                  <span role="alertdialog" aria-label={`Delete ${s.address}?`} className="confirm">
+                    <span>{s.address} is removed with anything not yet sent to it, and is not told.</span>
+                    <button
+                      type="button"
+                      className="danger"
+                      disabled={removed.fetching}
+                      onClick={() =>
+                        remove({ id: s.id }).then((r) => {
+                          setDeleting(undefined);
+                          if (!r.error) refetch({ requestPolicy: 'network-only' });
+                        })
+                      }
+                    >
+                      Delete {s.address}
+                    </button>
+                    <button type="button" onClick={() => setDeleting(undefined)}>
+                      Keep it
+                    </button>
+                  </span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
+      {(cursors.length > 1 || list?.pageInfo.hasNextPage) && (
+        <p>
+          <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+            Previous
+          </button>{' '}
+          <button type="button" disabled={!list?.pageInfo.hasNextPage} onClick={() => list?.pageInfo.endCursor && setCursors([...cursors, list.pageInfo.endCursor])}>
+            Next
+          </button>
+        </p>
+      )}
+    </section>
+  );
+}
