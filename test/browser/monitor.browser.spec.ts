@@ -117,6 +117,17 @@ describe.skipIf(!hasChromium)('a monitor’s page', () => {
       .toEqual([{ name: 'web1 port', type: 'tcp', config: { port: target.port } }]);
   });
 
+  it('deletes a monitor from its page after saying what that does', async () => {
+    const { monitors } = await api.ok<{ monitors: { nodes: { id: string }[] } }>('{ monitors(filter: {type: tcp}) { nodes { id } } }', {}, owner.token);
+    const id = monitors.nodes[0]!.id;
+    await page.goto(`${api.url}/monitors/${id}`);
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    expect(await page.getByTestId('delete-consequences').textContent()).toMatch(/^Delete web1 port\? It is never probed again/);
+    await page.getByRole('button', { name: 'Delete web1 port' }).click();
+    await page.getByRole('heading', { name: 'web1', level: 1 }).waitFor();
+    expect((await api.gql(`{ monitor(id: "${id}") { id } }`, {}, owner.token)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
   it('refuses a period longer than 31 days, naming it in words', async () => {
     const res = await api.gql(`{ latencySeries(monitorId: "${monitorId}", from: "2026-01-01T00:00:00Z", to: "2026-03-01T00:00:00Z") { count } }`, {}, owner.token);
     expect(res.errors?.[0]).toMatchObject({ message: 'Period: at most 31 days at a time', extensions: { code: 'VALIDATION_FAILED', field: 'to' } });

@@ -201,7 +201,8 @@ function FleetRowView({ row, selection }: { row: ListRow; selection?: Selection 
       {m.flapping && row.state === 'down' ? <span className="badge badge-flapping" data-qualifier="flapping" title="Down, and it changed state often in the last 10 minutes">≈ flapping</span> : null}
       <span className="monitor-name">
         {m.serviceName ? <span className="muted">{m.serviceName} · </span> : null}
-        <Link to={`/monitors/${m.monitorId}`} title="This monitor: why it is in this state, response times, uptime, history">
+        {/* The whole of what the row cuts (a phone drops type and reason, long names end in …): on a long press or hover, and as the monitor page's heading one tap away. */}
+        <Link to={`/monitors/${m.monitorId}`} title={`${m.serviceName ? `${m.serviceName} · ` : ''}${m.monitorName} (${m.type}) on ${m.hostName}${m.reason ? ` — ${m.reason}` : ''}`}>
           {m.monitorName}
         </Link>
       </span>

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { useLiveRefetch } from '../api/live.js';
 import { Loading, Page, QueryError } from '../components/form.js';
@@ -189,6 +189,7 @@ function MonitorActions({ monitor, onChanged }: { monitor: MonitorData['monitor'
       <button type="button" disabled={toggle.fetching} onClick={() => setEnabled({ id: monitor.id, enabled: !monitor.enabled }).then(onChanged)}>
         {monitor.enabled ? 'Pause' : 'Resume'}
       </button>
+      <DeleteMonitor monitor={monitor} />
       {result && (
         <span role="status" data-testid="probe-result">
           {result.status}, {Math.round(result.latencyMs)} ms — {result.reason}
@@ -246,4 +247,32 @@ function summary(series: LatencyColumns): string {
   const failedMinutes = series.failures.filter((f) => f > 0).length;
   const results = series.count.reduce((a, b) => a + b, 0);
   return `${series.minuteMs.length.toLocaleString('en')} minutes with results (${results.toLocaleString('en')} results); typical median ${mid === null ? '—' : `${mid} ms`}; ${failedMinutes.toLocaleString('en')} minutes with failures.`;
+}
+
+/** Delete says what it does before it does it: never probed again, its history kept for the reports. */
+function DeleteMonitor({ monitor }: { monitor: MonitorData['monitor'] }) {
+  const [asking, setAsking] = useState(false);
+  const [result, remove] = useMutation('mutation DeleteMonitor($id: ID!) { deleteMonitor(id: $id) }');
+  const navigate = useNavigate();
+  if (!asking)
+    return (
+      <button type="button" className="danger" onClick={() => setAsking(true)}>
+        Delete…
+      </button>
+    );
+  return (
+    <span role="alertdialog" aria-label={`Delete ${monitor.name}?`} className="confirm">
+      <span data-testid="delete-consequences">
+        Delete {monitor.name}? It is never probed again and an incident it has open is closed. Past reports still count it for the time it existed; a purge
+        removes it for good.
+      </span>
+      <QueryError error={result.error} />
+      <button type="button" className="danger" disabled={result.fetching} onClick={() => remove({ id: monitor.id }).then((r) => !r.error && navigate(`/hosts/${monitor.host.id}`))}>
+        Delete {monitor.name}
+      </button>
+      <button type="button" onClick={() => setAsking(false)}>
+        Keep it
+      </button>
+    </span>
+  );
 }
