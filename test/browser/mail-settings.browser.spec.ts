@@ -82,8 +82,8 @@ describe.skipIf(!hasChromium)('a tenant’s own e-mail in the dashboard', () => 
     await expect.poll(() => page.getByTestId('mail-test-outcome').textContent(), { timeout: 15_000 }).toMatch(/^✗ Not sent: relay 127\.0\.0\.1:\d+: .*535/);
 
     await page.getByRole('tab', { name: 'Alert channels' }).click();
-    const channelForm = page.getByRole('form', { name: 'New e-mail channel' });
-    await channelForm.getByLabel('Name').fill('noc mail');
+    const channelForm = page.getByRole('form', { name: 'New alert channel' });
+    await channelForm.getByLabel('Name', { exact: true }).fill('noc mail');
     await channelForm.getByLabel('Send to').fill('noc@own-relay.test');
     await channelForm.getByRole('button', { name: 'Add channel' }).click();
     const row = page.getByRole('row').filter({ hasText: 'noc mail' });

@@ -3,6 +3,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { formErrors } from '../api/errors.js';
 import { AvailabilityChart, type Bucket } from '../components/availability-chart.js';
+import { ConfirmDelete } from '../components/confirm-delete.js';
 import { Field, FormErrorList, Loading, Page, QueryError } from '../components/form.js';
 import { percent, reportDuration, when } from '../lib/format.js';
 import { useCan } from '../session-context.js';
@@ -359,28 +360,19 @@ function SetSlaTarget({ customer, policy, onSaved }: { customer: CustomerData['c
 
 /** Delete says what it does before it does it, in the DeleteHost wording. */
 function DeleteCustomer({ customer, services }: { customer: CustomerData['customer']; services: number }) {
-  const [asking, setAsking] = useState(false);
   const [result, remove] = useMutation('mutation DeleteCustomer($id: ID!) { deleteCustomer(id: $id) }');
   const navigate = useNavigate();
-  if (!asking)
-    return (
-      <button type="button" className="danger" onClick={() => setAsking(true)}>
-        Delete…
-      </button>
-    );
   return (
-    <div role="alertdialog" aria-labelledby="delete-customer-title" className="confirm">
-      <p id="delete-customer-title" data-testid="delete-consequences">
-        Delete {customer.name}? It is hidden at once, the {services} service{services === 1 ? '' : 's'} serving it stop{services === 1 ? 's' : ''} serving it now, and
-        it gets no more reports or e-mails. Past reports still count it for the time it existed (its link periods are kept); a purge removes it for good.
-      </p>
-      <QueryError error={result.error} />
-      <button type="button" className="danger" disabled={result.fetching} onClick={() => remove({ id: customer.id }).then((r) => !r.error && navigate('/customers'))}>
-        Delete {customer.name}
-      </button>
-      <button type="button" onClick={() => setAsking(false)}>
-        Keep it
-      </button>
-    </div>
+    <ConfirmDelete
+      name={customer.name}
+      error={result.error}
+      busy={result.fetching}
+      onConfirm={async () => {
+        const r = await remove({ id: customer.id });
+        if (!r.error) navigate('/customers');
+        return !r.error;
+      }}
+      consequences={`Delete ${customer.name}? It is hidden at once, the ${services} service${services === 1 ? '' : 's'} serving it stop${services === 1 ? 's' : ''} serving it now, and it gets no more reports or e-mails. Past reports still count it for the time it existed (its link periods are kept); a purge removes it for good.`}
+    />
   );
 }

@@ -4,10 +4,11 @@ import { useMutation, useQuery } from 'urql';
 import { formErrors } from '../api/errors.js';
 import { useLiveRefetch } from '../api/live.js';
 import { Field, FormErrorList, Loading, Page, QueryError } from '../components/form.js';
+import { ConfirmDelete } from '../components/confirm-delete.js';
 import { StatusBadge } from '../components/status-badge.js';
-import { DataTable } from '../components/table.js';
+import { MonitorsTable } from '../components/monitors-table.js';
 import { UptimePerDay } from '../components/uptime-per-day.js';
-import { ago, when } from '../lib/format.js';
+import { when } from '../lib/format.js';
 import type { DisplayState } from '../lib/states.js';
 import { useCan } from '../session-context.js';
 
@@ -78,26 +79,7 @@ export function HostPage() {
         </dd>
       </dl>
       <h2>Monitors</h2>
-      {data.monitors.nodes.length === 0 ? (
-        <p className="muted">None yet. Add one on the Hosts page.</p>
-      ) : (
-        <DataTable head={['Health', 'Monitor', 'Type', 'Since', 'Why']}>
-          {data.monitors.nodes.map((m) => (
-            <tr key={m.id} data-monitor={m.name}>
-              <td>
-                <StatusBadge state={!m.enabled ? 'disabled' : (m.state?.health ?? 'unknown')} />
-              </td>
-              <td>
-                {m.service && <span className="muted">{m.service.name} · </span>}
-                <Link to={`/monitors/${m.id}`}>{m.name}</Link>
-              </td>
-              <td>{m.type}</td>
-              <td>{ago(m.state?.since)}</td>
-              <td>{m.state?.reason ?? '—'}</td>
-            </tr>
-          ))}
-        </DataTable>
-      )}
+      <MonitorsTable monitors={data.monitors.nodes} />
       {data.services.nodes.length > 0 && (
         <>
           <h2>Services</h2>
@@ -277,29 +259,19 @@ function PinHostKey({ hostId, pinned, onPinned }: { hostId: string; pinned: stri
 
 /** Delete says what it does before it does it: the host, its services and monitors hidden at one instant, history kept. */
 function DeleteHost({ host, monitors, services }: { host: HostData['host']; monitors: number; services: number }) {
-  const [asking, setAsking] = useState(false);
   const [result, remove] = useMutation('mutation DeleteHost($id: ID!) { deleteHost(id: $id) }');
   const navigate = useNavigate();
-  if (!asking)
-    return (
-      <button type="button" className="danger" onClick={() => setAsking(true)}>
-        Delete…
-      </button>
-    );
   return (
-    <div role="alertdialog" aria-labelledby="delete-host-title" className="confirm">
-      <p id="delete-host-title" data-testid="delete-consequences">
-        Delete {host.name}? It and its {services} service{services === 1 ? '' : 's'} and {monitors} monitor{monitors === 1 ? '' : 's'} are hidden at once and
-        never probed again. Past reports still count them for the time they existed (their incidents and state changes are kept); a purge removes them
-        for good.
-      </p>
-      <QueryError error={result.error} />
-      <button type="button" className="danger" disabled={result.fetching} onClick={() => remove({ id: host.id }).then((r) => !r.error && navigate('/hosts'))}>
-        Delete {host.name}
-      </button>
-      <button type="button" onClick={() => setAsking(false)}>
-        Keep it
-      </button>
-    </div>
+    <ConfirmDelete
+      name={host.name}
+      error={result.error}
+      busy={result.fetching}
+      onConfirm={async () => {
+        const r = await remove({ id: host.id });
+        if (!r.error) navigate('/hosts');
+        return !r.error;
+      }}
+      consequences={`Delete ${host.name}? It and its ${services} service${services === 1 ? '' : 's'} and ${monitors} monitor${monitors === 1 ? '' : 's'} are hidden at once and never probed again. Past reports still count them for the time they existed (their incidents and state changes are kept); a purge removes them for good.`}
+    />
   );
 }

@@ -6,6 +6,7 @@ import { Loading, Page, QueryError } from '../components/form.js';
 import { LatencyChart, type LatencyColumns } from '../components/latency-chart.js';
 import { MonitorForm } from '../components/monitor-form.js';
 import { MonitorVantages } from '../components/monitor-vantages.js';
+import { ConfirmDelete } from '../components/confirm-delete.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { DataTable } from '../components/table.js';
 import { UptimePerDay } from '../components/uptime-per-day.js';
@@ -251,28 +252,19 @@ function summary(series: LatencyColumns): string {
 
 /** Delete says what it does before it does it: never probed again, its history kept for the reports. */
 function DeleteMonitor({ monitor }: { monitor: MonitorData['monitor'] }) {
-  const [asking, setAsking] = useState(false);
   const [result, remove] = useMutation('mutation DeleteMonitor($id: ID!) { deleteMonitor(id: $id) }');
   const navigate = useNavigate();
-  if (!asking)
-    return (
-      <button type="button" className="danger" onClick={() => setAsking(true)}>
-        Delete…
-      </button>
-    );
   return (
-    <span role="alertdialog" aria-label={`Delete ${monitor.name}?`} className="confirm">
-      <span data-testid="delete-consequences">
-        Delete {monitor.name}? It is never probed again and an incident it has open is closed. Past reports still count it for the time it existed; a purge
-        removes it for good.
-      </span>
-      <QueryError error={result.error} />
-      <button type="button" className="danger" disabled={result.fetching} onClick={() => remove({ id: monitor.id }).then((r) => !r.error && navigate(`/hosts/${monitor.host.id}`))}>
-        Delete {monitor.name}
-      </button>
-      <button type="button" onClick={() => setAsking(false)}>
-        Keep it
-      </button>
-    </span>
+    <ConfirmDelete
+      name={monitor.name}
+      error={result.error}
+      busy={result.fetching}
+      onConfirm={async () => {
+        const r = await remove({ id: monitor.id });
+        if (!r.error) navigate(`/hosts/${monitor.host.id}`);
+        return !r.error;
+      }}
+      consequences={`Delete ${monitor.name}? It is never probed again and an incident it has open is closed. Past reports still count it for the time it existed; a purge removes it for good.`}
+    />
   );
 }

@@ -4,10 +4,12 @@ import { useMutation, useQuery } from 'urql';
 import { formErrors } from '../api/errors.js';
 import { useLiveRefetch } from '../api/live.js';
 import { Field, FormErrorList, Loading, Page, QueryError } from '../components/form.js';
+import { ConfirmDelete } from '../components/confirm-delete.js';
 import { StatusBadge } from '../components/status-badge.js';
+import { MonitorsTable } from '../components/monitors-table.js';
 import { DataTable } from '../components/table.js';
 import { UptimePerDay } from '../components/uptime-per-day.js';
-import { ago, when } from '../lib/format.js';
+import { when } from '../lib/format.js';
 import type { DisplayState } from '../lib/states.js';
 import { useCan } from '../session-context.js';
 
@@ -61,25 +63,7 @@ export function ServicePage() {
       </dl>
       <Customers service={s} canEdit={canEdit} onChanged={reload} />
       <h2>Monitors</h2>
-      {data.monitors.nodes.length === 0 ? (
-        <p className="muted">None yet. Add one on the Hosts page.</p>
-      ) : (
-        <DataTable head={['Health', 'Monitor', 'Type', 'Since', 'Why']}>
-          {data.monitors.nodes.map((m) => (
-            <tr key={m.id} data-monitor={m.name}>
-              <td>
-                <StatusBadge state={!m.enabled ? 'disabled' : (m.state?.health ?? 'unknown')} />
-              </td>
-              <td>
-                <Link to={`/monitors/${m.id}`}>{m.name}</Link>
-              </td>
-              <td>{m.type}</td>
-              <td>{ago(m.state?.since)}</td>
-              <td>{m.state?.reason ?? '—'}</td>
-            </tr>
-          ))}
-        </DataTable>
-      )}
+      <MonitorsTable monitors={data.monitors.nodes} />
       <UptimePerDay subject={{ kind: 'service', id: s.id }} />
       {canEdit && (
         <div className="cards">
@@ -231,29 +215,20 @@ function EditService({ service, onSaved }: { service: ServiceData['service']; on
 
 /** Delete says what it does before it does it. */
 function DeleteService({ service, monitors }: { service: ServiceData['service']; monitors: number }) {
-  const [asking, setAsking] = useState(false);
   const [result, remove] = useMutation('mutation DeleteService($id: ID!) { deleteService(id: $id) }');
   const navigate = useNavigate();
-  if (!asking)
-    return (
-      <button type="button" className="danger" onClick={() => setAsking(true)}>
-        Delete…
-      </button>
-    );
   const customers = service.customers.length;
   return (
-    <div role="alertdialog" aria-labelledby="delete-service-title" className="confirm">
-      <p id="delete-service-title" data-testid="delete-consequences">
-        Delete {service.name}? It and its {monitors} monitor{monitors === 1 ? '' : 's'} are hidden at once and never probed again, and it stops serving its{' '}
-        {customers} customer{customers === 1 ? '' : 's'} now. Past reports still count it for the time it existed; a purge removes it for good.
-      </p>
-      <QueryError error={result.error} />
-      <button type="button" className="danger" disabled={result.fetching} onClick={() => remove({ id: service.id }).then((r) => !r.error && navigate(`/hosts/${service.host.id}`))}>
-        Delete {service.name}
-      </button>
-      <button type="button" onClick={() => setAsking(false)}>
-        Keep it
-      </button>
-    </div>
+    <ConfirmDelete
+      name={service.name}
+      error={result.error}
+      busy={result.fetching}
+      onConfirm={async () => {
+        const r = await remove({ id: service.id });
+        if (!r.error) navigate(`/hosts/${service.host.id}`);
+        return !r.error;
+      }}
+      consequences={`Delete ${service.name}? It and its ${monitors} monitor${monitors === 1 ? '' : 's'} are hidden at once and never probed again, and it stops serving its ${customers} customer${customers === 1 ? '' : 's'} now. Past reports still count it for the time it existed; a purge removes it for good.`}
+    />
   );
 }
