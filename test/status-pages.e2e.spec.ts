@@ -97,6 +97,26 @@ describe('status pages', () => {
     ]);
   });
 
+  it('an edit keeps the ids of the components it keeps (posts still name them), and drops the others', async () => {
+    type Component = { id: string; kind: string; subjectId: string; displayName: string; groupName: string | null };
+    const [main] = (await run<{ statusPages: { id: string }[] }>('{ statusPages { id } }')).statusPages;
+    const read = async () => (await run<{ statusPage: { components: Component[] } }>(`{ statusPage(id: "${main!.id}") { components { id kind subjectId displayName groupName } } }`)).statusPage.components;
+    const before = await read();
+    // The same components, the last one left out and the first two swapped.
+    const kept = [before[1]!, before[0]!];
+    await api.ok('mutation($id: ID!, $i: StatusPageInput!) { updateStatusPage(id: $id, input: $i) { id } }', {
+      id: main!.id, i: { components: kept.map((c) => ({ kind: c.kind, subjectId: c.subjectId, displayName: c.displayName, groupName: c.groupName })) },
+    }, token);
+    expect((await read()).map((c) => c.id)).toEqual(kept.map((c) => c.id));
+    // Back as it was, for the tests after this one (the dropped component comes back with a new id).
+    await api.ok('mutation($id: ID!, $i: StatusPageInput!) { updateStatusPage(id: $id, input: $i) { id } }', {
+      id: main!.id, i: { components: before.map((c) => ({ kind: c.kind, subjectId: c.subjectId, displayName: c.displayName, groupName: c.groupName })) },
+    }, token);
+    const after = await read();
+    expect(after.slice(0, 2).map((c) => c.id)).toEqual([before[0]!.id, before[1]!.id]);
+    expect(after[2]!.id).not.toBe(before[2]!.id);
+  });
+
   it('refuses bad input with the field in words, and saves nothing of it', async () => {
     const q = 'mutation($i: StatusPageInput!) { createStatusPage(input: $i) { id } }';
     const fails = (i: Record<string, unknown>, field: string, code = 'VALIDATION_FAILED') => api.fails(q, { i }, token, { field, code });

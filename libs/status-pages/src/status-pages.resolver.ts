@@ -47,7 +47,7 @@ export class StatusPagesResolver {
   }
 
   @RequireRole(Role.admin)
-  @Mutation(() => StatusPage, { description: 'Changes the given fields; components, when given, replace the list' })
+  @Mutation(() => StatusPage, { description: 'Changes the given fields; components, when given, replace the list (a component kept, same subject, keeps its id: posts naming it still do)' })
   updateStatusPage(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Args('input') input: StatusPageInput): Promise<StatusPage> {
     return this.pages.update(principal, id, input);
   }

@@ -232,8 +232,13 @@ export class StatusPagesService {
     const saved = await this.dataSource.transaction(async (manager: EntityManager) => {
       const row = await manager.save(StatusPage, { ...page, ...patch });
       if (components) {
+        // A component kept across an edit (same subject) keeps its id, so posts that name it still do; a removed one
+        // goes, and posts show it as no longer on the page.
+        const kept = new Map((await manager.find(StatusComponent, { where: { pageId: row.id } })).map((c) => [`${c.kind}:${c.subjectId}`, c.id]));
         await manager.delete(StatusComponent, { pageId: row.id });
-        if (components.length) await manager.insert(StatusComponent, components.map((c, position) => ({ ...c, pageId: row.id, tenantId: principal.tenantId, position })));
+        if (components.length) {
+          await manager.insert(StatusComponent, components.map((c, position) => ({ ...c, ...(kept.has(`${c.kind}:${c.subjectId}`) ? { id: kept.get(`${c.kind}:${c.subjectId}`) } : {}), pageId: row.id, tenantId: principal.tenantId, position })));
+        }
       }
       return row;
     });

@@ -83,7 +83,7 @@ export function StatusPagesPage() {
   const [editing, setEditing] = useState<string | undefined>();
   const [deleting, setDeleting] = useState<string | undefined>();
   const [open, setOpen] = useState<string | undefined>();
-  // Said outside the form: an edit that changed the components remounts it with the stored list (and its new ids).
+  // Said outside the form: an edit that changed the components remounts it with the stored list.
   const [notice, setNotice] = useState('');
   if (fetching && !data) return <Loading what="the status pages" />;
   if (!data) return <QueryError error={error} />;
@@ -303,7 +303,7 @@ function PageForm({ data, page, onSaved, onClose }: { data: PagesData; page?: St
       ...(form.timeZone ? { timeZone: form.timeZone } : {}),
       days: Number(form.days),
       accentColor: form.accentColor,
-      // The API replaces the component list (new ids) when given: sent only when changed, so posts keep theirs.
+      // The API replaces the component list when given (a kept component keeps its id): sent only when changed.
       ...(!forCustomer && (!editing || JSON.stringify(rows) !== JSON.stringify(initialRows)) ? { components } : {}),
     };
     const res = editing ? await update({ id: page.id, input }) : await create({ input });
