@@ -114,7 +114,7 @@ describe('two vantages, quorum 2, in the lab: a failover needs both to see the h
     expect(more).toEqual([]);
     expect(incident!.timeline[0]!.message).toMatch(/down: 2 of 2 vantages confirm it \(quorum 2\) — central: down since .*; lab-agent: down since/);
     const run = await company.until('the failover run to finish', async () => {
-      const [r] = await company.runs(vipId);
+      const [r] = (await company.runs(vipId)).filter((x) => x.trigger === 'incident');
       return r && !['running', 'pending'].includes(r.status) && r;
     });
     expect(run).toMatchObject({ status: 'succeeded', trigger: 'incident', runbookName: 'builtin/web-vip-failover' });
@@ -181,7 +181,7 @@ describe('two vantages, quorum 2, in the lab: a failover needs both to see the h
       expect(incident!.timeline[0]!.message).toMatch(/down: 2 of 2 vantages confirm it \(quorum 2\) — central: down since .*; lab-agent: down since/);
       expect(incident!.timeline.find((e) => /primary confirmed dead by its replicas/.test(e.message))?.message).toMatch(/dbh2: cannot connect to dbh1:3306/);
       const run = await company.until('the failover run to finish', async () => {
-        const [r] = await company.runs(groupId);
+        const [r] = (await company.runs(groupId)).filter((x) => x.trigger === 'incident');
         return r && !['running', 'pending'].includes(r.status) && r;
       }, 30_000);
       expect(run, JSON.stringify(run.steps)).toMatchObject({ status: 'succeeded', trigger: 'incident', runbookName: 'builtin/mysql-failover' });
