@@ -179,7 +179,7 @@ export const escalationSchema = z.strictObject({
   }).prefault({}).meta({ description: 'Which incidents the policy takes (empty lists match all)' }),
   steps: z.array(z.strictObject({
     delayMinutes: whole.meta({ description: 'Minutes after the incident opened; later steps go out only while unacknowledged' }),
-    channels: names('channel').meta({ description: 'Names of channels of this file the step pages' }),
+    channels: names('channel').default([]).meta({ description: 'Names of channels of this file the step pages' }),
   }), { error: 'must be a list of steps' }),
   repeatMinutes: whole.nullable().default(null).meta({ description: 'Repeat the last step every N minutes while unacknowledged (3 times at most)' }),
   quietHours: z.strictObject({ start: z.string({ error: 'must be HH:MM' }), end: z.string({ error: 'must be HH:MM' }) }).nullable().default(null)
