@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FleetSource, readFleet } from '#lib/fleet';
+import { resolveSecrets } from '../apps/cli/src/commands/fleet-secrets.js';
 import { APPLY, fleetCalls, type FleetResult as Result } from './support/fleet-api.js';
 import { startTestApi, type ApiClient, type TestApi } from './support/test-api.js';
 
@@ -169,6 +171,22 @@ describe('fleet files: alert channels and escalation policies (alerts\', through
     await admin.ok('mutation($id: ID!) { deleteEscalationPolicy(id: $id) }', { id: dash.id });
     expect((await apply(FILE, admin, true, SECRETS)).applied).toBe(true);
     expect(await plan(FILE)).toMatchObject({ changes: [], drift: [] });
+  });
+
+  it('the CLI reads a channel\'s secret from its env reference and sends it under channel:<name>', async () => {
+    const read = readFleet('fleet.yaml', FILE);
+    const sent = await resolveSecrets(read.document!, read.source as FleetSource, '/tmp/fleet.yaml', { PD_ROUTING_KEY: ROUTING_KEY });
+    expect(sent).toEqual({ values: SECRETS, problems: [] });
+    const unset = await resolveSecrets(read.document!, read.source as FleetSource, '/tmp/fleet.yaml', {});
+    expect(unset.problems.map((p) => `${p.line}: ${p.field}: ${p.message}`)).toEqual(['10: channel ops-pager, secret: environment variable PD_ROUTING_KEY is not set']);
+    // The plan cannot see values (as with monitors' secrets): a channel the file does not change keeps its sealed secret;
+    // a value that the kind refuses is refused even so, with the line.
+    const [, pager] = await channels(owner.tenantId);
+    const same = await apply(FILE, admin, true, { 'channel:ops-pager': { secret: 'N3wRout1ngKey0123456789abcdefABC' } });
+    expect(same).toMatchObject({ problems: [], changes: [], applied: true });
+    expect((await channels(owner.tenantId))[1].secret_sealed).toBe(pager.secret_sealed);
+    const bad = await apply(FILE, admin, true, { 'channel:ops-pager': { secret: 'not a key' } });
+    expect(lines(bad)).toEqual(['10: channel ops-pager, secret: must be a PagerDuty integration (routing) key: 32 letters and digits']);
   });
 
   it('an operator cannot change channels or policies (admin, as in the API)', async () => {
