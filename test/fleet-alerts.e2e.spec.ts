@@ -189,6 +189,26 @@ describe('fleet files: alert channels and escalation policies (alerts\', through
     expect(lines(bad)).toEqual(['10: channel ops-pager, secret: must be a PagerDuty integration (routing) key: 32 letters and digits']);
   });
 
+  it('a policy paging people (not in files yet) is exported without them, applies as a no-op, and is not rewritten by a file', async () => {
+    const [user] = await sql(`SELECT id FROM users WHERE tenant_id = $1 LIMIT 1`, [owner.tenantId]);
+    const [mail] = await channels(owner.tenantId);
+    const { createEscalationPolicy } = await admin.ok<{ createEscalationPolicy: { id: string } }>('mutation($i: EscalationPolicyInput!) { createEscalationPolicy(input: $i) { id } }', {
+      i: { name: 'people-first', steps: [{ delayMinutes: 0, channelIds: [], userIds: [user.id] }, { delayMinutes: 5, channelIds: [mail.id] }] },
+    });
+    const { fleetExport } = await admin.ok<{ fleetExport: string }>('{ fleetExport }');
+    expect(fleetExport).toContain('name: people-first');
+    expect(fleetExport).not.toContain(user.id);
+    expect(await plan(fleetExport)).toMatchObject({ problems: [], changes: [], drift: [] });
+    expect((await apply(fleetExport)).applied).toBe(true);
+    const changed = await apply(fleetExport.replace('delayMinutes: 5', 'delayMinutes: 6'));
+    expect(changed.applied).toBe(false);
+    expect(changed.problems.map((p) => `${p.field}: ${p.message}`)).toEqual(['escalation policy people-first: this policy pages on-call schedules or people, which a fleet file cannot name yet: change it in the dashboard, or leave it out of the file']);
+    expect((await policies(owner.tenantId)).find((p) => p.name === 'people-first').steps[0].userIds).toEqual([user.id]);
+    // Back to the file without it: a prune deletes it (deleting needs no names).
+    expect((await apply(FILE)).changes).toEqual([{ action: 'delete', kind: 'escalation', key: 'people-first', drift: false, fields: [] }]);
+    expect((await policies(owner.tenantId)).map((p) => p.id)).not.toContain(createEscalationPolicy.id);
+  });
+
   it('an operator cannot change channels or policies (admin, as in the API)', async () => {
     const operator = await api.as('operator', owner);
     const refused = (await operator.ok<{ applyFleet: Result }>(APPLY, { d: FILE.replace('priority: 10', 'priority: 11') })).applyFleet;
