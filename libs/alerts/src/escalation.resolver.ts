@@ -9,6 +9,7 @@ import { PagingTargets } from '#lib/oncall';
 import { CurrentPrincipal, type Principal, RequireRole, Role, TenantScopedRepository } from '#lib/tenancy';
 import { AlertChannel } from './alert-channel.entity.js';
 import { EscalationPolicy } from './escalation-policy.entity.js';
+import { policyProblem } from './escalation-rules.js';
 
 const idEach = { each: true, message: 'each value must be an id returned by this API' };
 
@@ -97,8 +98,10 @@ export class EscalationResolver {
   }
 
   private async fields(principal: Principal, input: EscalationPolicyInput): Promise<Partial<EscalationPolicy>> {
+    // The rules a fleet file's policies follow too (escalation-rules.ts); the ids' existence is checked here.
+    const problem = policyProblem(input);
+    if (problem) throw VigiaException.invalid(`input.${problem.field}`, problem.message);
     for (const [i, step] of input.steps.entries()) {
-      if (!step.channelIds.length && !step.scheduleIds?.length && !step.userIds?.length) throw VigiaException.invalid(`input.steps[${i}]`, 'a step pages at least one channel, schedule or person');
       await this.channels.getMany(principal, step.channelIds, `input.steps[${i}].channelIds`);
       for (const [j, id] of (step.scheduleIds ?? []).entries()) {
         if (!(await this.targets.exists(principal.tenantId, 'schedule', id))) throw VigiaException.notFound('schedule', `input.steps[${i}].scheduleIds[${j}]`);
@@ -106,7 +109,6 @@ export class EscalationResolver {
       for (const [j, id] of (step.userIds ?? []).entries()) {
         if (!(await this.targets.exists(principal.tenantId, 'user', id))) throw VigiaException.notFound('user', `input.steps[${i}].userIds[${j}]`);
       }
-      if (i > 0 && step.delayMinutes <= input.steps[i - 1]!.delayMinutes) throw VigiaException.invalid(`input.steps[${i}].delayMinutes`, 'must be later than the step before');
     }
     await this.customers.scope.getMany(principal, input.match?.customerIds ?? [], 'input.match.customerIds');
     return {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AlertFleetModule } from '#lib/alerts';
 import { MaintenanceFleetModule } from '#lib/detection';
 import { InventoryModule } from '#lib/inventory';
 import { SlaFleetModule } from '#lib/reports';
@@ -11,7 +12,7 @@ import { FleetResolver } from './graphql/fleet.resolver.js';
 
 /** Fleet as code on the API: plan, apply, export (the CLI's `vigia plan|apply|export`). */
 @Module({
-  imports: [TypeOrmModule.forFeature(FLEET_ENTITIES), InventoryModule, MaintenanceFleetModule, SlaFleetModule, VantageFleetModule, RunbookFleetModule],
+  imports: [TypeOrmModule.forFeature(FLEET_ENTITIES), InventoryModule, MaintenanceFleetModule, SlaFleetModule, VantageFleetModule, RunbookFleetModule, AlertFleetModule],
   providers: [FleetService, FleetResolver],
 })
 export class FleetModule {}

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { AlertFleetPort } from '#lib/alerts';
 import { CLOCK, type Clock } from '#lib/common';
 import { type FleetWindow, MaintenanceFleetPort } from '#lib/detection';
 import { InventoryFleetPort, type InventoryKind } from '#lib/inventory';
@@ -10,7 +11,7 @@ import { VantageFleetPort } from '#lib/vantages';
 import { TransactionRunner } from '#lib/persistence';
 import { type Principal, Role, roleAtLeast } from '#lib/tenancy';
 import { inventoryRows, type IdOf } from './apply/inventory-rows.js';
-import { type FleetCustomer, type FleetDocument, type FleetHost, type FleetMaintenance, type FleetMonitor, type FleetObject, type FleetRunbook, fleetKey } from './document/fleet-document.js';
+import { type FleetChannel, type FleetCustomer, type FleetDocument, type FleetEscalation, type FleetHost, type FleetMaintenance, type FleetMonitor, type FleetObject, type FleetRunbook, fleetKey } from './document/fleet-document.js';
 import { windowInstant } from './document/fleet-maintenance.js';
 import { FLEET_SECTIONS, type FleetSection } from './document/fleet-schema.js';
 import { isSecretRef, secretSlots } from './document/fleet-secrets.js';
@@ -28,7 +29,10 @@ export interface FleetRequest {
   file: string;
   prune: boolean;
   dryRun: boolean;
-  /** The values of the file's secret references, by monitor and field path (`{ "db-1-mysql": { "password": "…" } }`). */
+  /**
+   * The values of the file's secret references, by monitor and field path (`{ "db-1-mysql": { "password": "…" } }`);
+   * a channel's under `channel:<name>`, path `secret`.
+   */
   secrets?: Record<string, Record<string, string>>;
 }
 
@@ -60,6 +64,7 @@ export class FleetService {
     private readonly sla: SlaFleetPort,
     private readonly vantages: VantageFleetPort,
     private readonly runbooks: RunbookFleetPort,
+    private readonly alerts: AlertFleetPort,
     private readonly tx: TransactionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -72,7 +77,7 @@ export class FleetService {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`fleet:${principal.tenantId}`]);
       const { current, applied, vantageIds } = await this.state(manager, principal.tenantId);
       const plan = planFleet(doc, current, applied, request.prune);
-      const problems = [...this.check(principal, read, current, plan, request), ...await this.checkVantages(principal, read, plan, vantageIds), ...await this.runbooksInUse(manager, principal.tenantId, read, current, plan)];
+      const problems = [...this.check(principal, read, current, plan, request), ...await this.checkVantages(principal, read, plan, vantageIds), ...await this.runbooksInUse(manager, principal.tenantId, read, current, plan), ...await this.checkAlerts(manager, principal, read, current, plan, request)];
       problems.sort((a, b) => a.line - b.line || a.column - b.column);
       if (problems.length || request.dryRun) return { problems, plan: problems.length ? NO_PLAN : plan, applied: false };
       await this.write(manager, principal, doc, current, plan, request.secrets ?? {}, vantageIds);
@@ -92,9 +97,10 @@ export class FleetService {
       this.vantages.assignmentsOf(manager, tenantId), this.vantages.usable(manager, tenantId), manager.find(FleetApplied, { where: { tenantId } }),
     ]);
     const runbooks = await this.runbooks.runbooks(manager, tenantId);
+    const alerts = { channels: await this.alerts.channels(manager, tenantId), policies: await this.alerts.policies(manager, tenantId) };
     const vantageNames = new Map([...usable].map(([name, id]) => [id, name]));
     const applied = new Map(records.map((r) => [appliedKey(r.kind as FleetSection, r.key), r]));
-    return { current: currentFleet(snapshot, new Map(records.map((r) => [appliedKey(r.kind as FleetSection, r.key), r.spec])), windows, targets, { assignments, names: vantageNames }, runbooks), applied, vantageIds: usable };
+    return { current: currentFleet(snapshot, new Map(records.map((r) => [appliedKey(r.kind as FleetSection, r.key), r.spec])), windows, targets, { assignments, names: vantageNames }, runbooks, alerts), applied, vantageIds: usable };
   }
 
   /** What only the server can check: the tenant's credentials, its egress policy, the probe kinds' own rules, secret values. */
@@ -170,6 +176,51 @@ export class FleetService {
       { path: ['runbooks'], message: `runbook ${c.key} is no longer in the file but resource ${used.get(current.ids.runbooks.get(c.key)!)} uses it: it cannot be deleted (apply with --prune=false, or change the resource first)` },
       'runbooks',
     ));
+  }
+
+  /**
+   * Channels and escalation policies by alerts' own rules (the API's): each kind's config and secret, a policy's
+   * steps; the admin role, as in the API; a channel a policy still pages is not deleted; a policy paging schedules or
+   * people (which a file cannot name yet) is not rewritten.
+   */
+  private async checkAlerts(manager: EntityManager, principal: Principal, read: ReadFleet, current: CurrentFleet, plan: FleetPlan, request: FleetRequest): Promise<LocatedProblem[]> {
+    const { tenantId } = principal;
+    const doc = read.document!;
+    const problems: LocatedProblem[] = [];
+    const add = (path: (string | number)[], message: string) => problems.push(read.source.place({ path, message }, fieldWords(doc, { path, message })));
+    const changing = (kind: 'channels' | 'escalation') => new Map(plan.changes.filter((c) => c.kind === kind).map((c) => [c.key, c.action]));
+    const channelChanges = changing('channels');
+    const policyChanges = changing('escalation');
+    const admin = roleAtLeast(principal.role, Role.admin);
+    for (const [i, channel] of doc.channels.entries()) {
+      const action = channelChanges.get(channel.name);
+      if (!request.dryRun && action && !admin) add(['channels', i], 'changing alert channels takes the admin role (as in the dashboard)');
+      const value = request.secrets?.[channelSecretKey(channel.name)]?.secret;
+      if (!request.dryRun && action === 'create' && channel.secret && value === undefined) add(['channels', i, 'secret'], `the value of ${JSON.stringify(channel.secret)} was not sent (the CLI reads it from the environment or the secrets file)`);
+      const problem = await this.alerts.channelProblem(manager, tenantId, { type: channel.type, config: channel.config, secret: value, hasSecret: channel.secret !== null }, current.ids.channels.get(channel.name));
+      if (problem) add(['channels', i, ...problem.field.split('.')], problem.message);
+    }
+    for (const [i, policy] of doc.escalation.entries()) {
+      const action = policyChanges.get(policy.name);
+      if (!request.dryRun && action && !admin) add(['escalation', i], 'changing escalation policies takes the admin role (as in the dashboard)');
+      // Its steps' schedules and people are not in the file (an export leaves them out): checked only if changed.
+      if (current.onCallPolicies.has(policy.name)) {
+        if (action === 'update') add(['escalation', i], 'this policy pages on-call schedules or people, which a fleet file cannot name yet: change it in the dashboard, or leave it out of the file');
+        continue;
+      }
+      const problem = this.alerts.policyProblem(policyRules(policy, policy.match.customers, (step) => step.channels));
+      if (problem) add(['escalation', i, ...policyPath(problem.field)], problem.message);
+    }
+    const deleting = plan.changes.filter((c) => c.kind === 'channels' && c.action === 'delete');
+    if (deleting.length && !admin && !request.dryRun) add(['channels'], 'deleting alert channels takes the admin role (as in the dashboard)');
+    // Policies of the file name only the file's channels (checked when read); those the apply deletes page nothing.
+    const except = [...doc.escalation.map((p) => current.ids.escalation.get(p.name)), ...[...policyChanges].filter(([, a]) => a === 'delete').map(([k]) => current.ids.escalation.get(k))].filter((id): id is string => !!id);
+    const used = await this.alerts.policiesUsing(manager, tenantId, deleting.map((c) => current.ids.channels.get(c.key)!), except);
+    for (const c of deleting) {
+      const by = used.get(current.ids.channels.get(c.key)!);
+      if (by) add(['channels'], `channel ${c.key} is no longer in the file but escalation policy ${by.join(', ')} pages it: it cannot be deleted (apply with --prune=false, or change the policy first)`);
+    }
+    return problems;
   }
 
   private async write(manager: EntityManager, principal: Principal, doc: FleetDocument, current: CurrentFleet, plan: FleetPlan, secrets: Record<string, Record<string, string>>, vantageIds: Map<string, string>): Promise<void> {
@@ -250,6 +301,29 @@ export class FleetService {
     for (const c of of('maintenance', 'delete')) await this.maintenance.remove(manager, tenantId, current.ids.maintenance.get(c.key)!);
     await this.maintenance.insert(manager, tenantId, of('maintenance', 'create').map((c) => ({ ...windowOf(c.key), id: created.get(`maintenance:${c.key}`)! })));
     for (const c of of('maintenance', 'update')) await this.maintenance.update(manager, tenantId, current.ids.maintenance.get(c.key)!, windowOf(c.key));
+    // Channels before the policies that page them; policies removed before the channels they paged go.
+    const channels = byKey('channels') as Map<string, FleetChannel>;
+    for (const c of [...of('channels', 'create'), ...of('channels', 'update')]) {
+      const channel = channels.get(c.key)!;
+      const exists = c.action === 'update';
+      // A reference whose value was not sent keeps the sealed secret (the API's update does the same).
+      const value = secrets[channelSecretKey(c.key)]?.secret;
+      await this.alerts.saveChannel(manager, tenantId, { id: exists ? current.ids.channels.get(c.key)! : created.get(`channels:${c.key}`)!, exists }, {
+        name: channel.name, type: channel.type, config: channel.config, enabled: channel.enabled, secret: channel.secret === null ? null : value,
+      });
+    }
+    const channelId = (name: string) => current.ids.channels.get(name) ?? created.get(`channels:${name}`)!;
+    await this.alerts.removePolicies(manager, tenantId, of('escalation', 'delete').map((c) => current.ids.escalation.get(c.key)!));
+    const policies = byKey('escalation') as Map<string, FleetEscalation>;
+    for (const c of [...of('escalation', 'create'), ...of('escalation', 'update')]) {
+      const policy = policies.get(c.key)!;
+      const exists = c.action === 'update';
+      const rules = policyRules(policy, policy.match.customers.map((n) => id('customers', n)), (step) => step.channels.map(channelId));
+      await this.alerts.savePolicy(manager, tenantId, { id: exists ? current.ids.escalation.get(c.key)! : created.get(`escalation:${c.key}`)!, exists }, {
+        name: policy.name, match: rules.match!, steps: rules.steps, priority: policy.priority, repeatMinutes: policy.repeatMinutes, quietHours: policy.quietHours,
+      });
+    }
+    await this.alerts.removeChannels(manager, tenantId, of('channels', 'delete').map((c) => current.ids.channels.get(c.key)!));
     for (const kind of DELETE_ORDER) for (const c of of(kind, 'delete')) await this.inventory.remove(manager, kind, tenantId, current.ids[kind].get(c.key)!);
   }
 
@@ -277,6 +351,24 @@ function withSecrets(monitor: FleetMonitor, value: (path: string[]) => string): 
   const config = structuredClone(monitor.config);
   for (const slot of secretSlots(monitor.type, config)) if (isSecretRef(dig(config, slot.path))) place(config, slot.path, value(slot.path));
   return config;
+}
+
+const channelSecretKey = (name: string): string => `channel:${name}`;
+
+/** A file's policy in alerts' terms: its customers and each step's channels as `customers` / `channels` give them. */
+function policyRules(policy: FleetEscalation, customers: string[], channels: (step: FleetEscalation['steps'][number]) => string[]) {
+  const { severities, serviceTypes, hostTags } = policy.match;
+  const match = { ...(severities.length ? { severities } : {}), ...(serviceTypes.length ? { serviceTypes } : {}), ...(customers.length ? { customerIds: customers } : {}), ...(hostTags.length ? { hostTags } : {}) };
+  return { match, steps: policy.steps.map((step) => ({ delayMinutes: step.delayMinutes, channelIds: channels(step) })), priority: policy.priority, repeatMinutes: policy.repeatMinutes, quietHours: policy.quietHours };
+}
+
+/** A policy problem's field (alerts' words: `steps[1].channelIds`) as a path in the file (`steps`, 1, `channels`). */
+function policyPath(field: string): (string | number)[] {
+  const words: Record<string, string> = { channelIds: 'channels', customerIds: 'customers' };
+  return field.split(/\.|(?=\[)/).flatMap((part): (string | number)[] => {
+    const at = /^\[(\d+)\]$/.exec(part);
+    return at ? [Number(at[1])] : [words[part] ?? part];
+  });
 }
 
 const appliedByOf = (principal: Principal): string => (principal.kind === 'token' ? `token:${principal.tokenId}` : `user:${principal.userId}`);

@@ -15,11 +15,16 @@ export async function resolveSecrets(doc: FleetDocument, source: FleetSource, fl
     if (!files.has(path)) files.set(path, readFile(path, 'utf8').then((t) => (parse(t) ?? {}) as Record<string, unknown>, (e: Error) => e.message));
     return files.get(path)!;
   };
-  for (const [i, monitor] of doc.monitors.entries()) {
-    for (const slot of secretSlots(monitor.type, monitor.config)) {
+  // A channel's secret under `channel:<name>` (the server's key), as one more slot.
+  const owners = [
+    ...doc.monitors.map((monitor, i) => ({ key: monitor.name, slots: secretSlots(monitor.type, monitor.config), at: (path: string[]) => ({ path: ['monitors', i, 'config', ...path], words: `monitor ${monitor.name}, config.${path.join('.')}` }) })),
+    ...doc.channels.map((channel, i) => ({ key: `channel:${channel.name}`, slots: channel.secret ? [{ path: ['secret'], value: channel.secret }] : [], at: () => ({ path: ['channels', i, 'secret'], words: `channel ${channel.name}, secret` }) })),
+  ];
+  for (const { key, slots, at } of owners) {
+    for (const slot of slots) {
       if (!isSecretRef(slot.value)) continue;
-      const path = ['monitors', i, 'config', ...slot.path];
-      const fail = (message: string) => problems.push(source.place({ path, message }, `monitor ${monitor.name}, config.${slot.path.join('.')}`));
+      const { path, words } = at(slot.path);
+      const fail = (message: string) => problems.push(source.place({ path, message }, words));
       let value: unknown;
       if ('env' in slot.value) {
         value = env[slot.value.env];
@@ -31,7 +36,7 @@ export async function resolveSecrets(doc: FleetDocument, source: FleetSource, fl
         else if (typeof content[slot.value.key] !== 'string') fail(`secrets file ${slot.value.file} has no string ${slot.value.key}`);
         else value = content[slot.value.key];
       }
-      if (typeof value === 'string') (values[monitor.name] ??= {})[slot.path.join('.')] = value;
+      if (typeof value === 'string') (values[key] ??= {})[slot.path.join('.')] = value;
     }
   }
   return { values, problems };

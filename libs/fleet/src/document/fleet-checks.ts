@@ -53,6 +53,10 @@ export function checkFleet(doc: FleetDocument): FleetProblem[] {
     window.services.forEach((s, j) => reference(['maintenance', i, 'services', j], s, 'services', 'service'));
     window.monitors.forEach((m, j) => reference(['maintenance', i, 'monitors', j], m, 'monitors', 'monitor'));
   });
+  doc.escalation.forEach((policy, i) => {
+    policy.match.customers.forEach((c, j) => reference(['escalation', i, 'match', 'customers', j], c, 'customers', 'customer'));
+    policy.steps.forEach((step, j) => step.channels.forEach((c, k) => reference(['escalation', i, 'steps', j, 'channels', k], c, 'channels', 'channel')));
+  });
   return problems;
 }
 

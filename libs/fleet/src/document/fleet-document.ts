@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { customerSchema, FleetSection, hostSchema, maintenanceSchema, runbookSchema, serviceSchema, siteSchema } from './fleet-schema.js';
+import type { channelSchema, customerSchema, escalationSchema, FleetSection, hostSchema, maintenanceSchema, runbookSchema, serviceSchema, siteSchema } from './fleet-schema.js';
 
 /**
  * A tenant's fleet in memory: what `readFleet` makes of a file, what an importer builds, what `export` returns and
@@ -17,6 +17,10 @@ export type FleetService = z.output<typeof serviceSchema>;
 export type FleetMaintenance = z.output<typeof maintenanceSchema>;
 /** A runbook: `source` inline, or `file` (read by the CLI, which sends `source`); exactly one of them in a file. */
 export type FleetRunbook = z.output<typeof runbookSchema>;
+/** An alert channel: its secret a reference only (`{ env }` / `{ file, key }`), null when it has none. */
+export type FleetChannel = z.output<typeof channelSchema>;
+/** An escalation policy: channels and customers by name (on-call schedules and people are not in files yet). */
+export type FleetEscalation = z.output<typeof escalationSchema>;
 export interface FleetMonitor {
   name: string;
   host: string;
@@ -51,12 +55,14 @@ export interface FleetDocument {
   monitors: FleetMonitor[];
   maintenance: FleetMaintenance[];
   runbooks: FleetRunbook[];
+  channels: FleetChannel[];
+  escalation: FleetEscalation[];
 }
 
-export type FleetObject = FleetSite | FleetHost | FleetCustomer | FleetService | FleetMonitor | FleetMaintenance | FleetRunbook;
+export type FleetObject = FleetSite | FleetHost | FleetCustomer | FleetService | FleetMonitor | FleetMaintenance | FleetRunbook | FleetChannel | FleetEscalation;
 
 export function emptyFleet(): FleetDocument {
-  return { sites: [], hosts: [], customers: [], services: [], monitors: [], maintenance: [], runbooks: [] };
+  return { sites: [], hosts: [], customers: [], services: [], monitors: [], maintenance: [], runbooks: [], channels: [], escalation: [] };
 }
 
 /** The stable key of an object in its section: its name (a service: `host/name`, names are unique per host). */
@@ -66,7 +72,8 @@ export function fleetKey(section: FleetSection, item: FleetObject): string {
 
 /** What an object is called in messages: `monitor web-1-http`, `service web-1/www`. */
 export function fleetLabel(section: FleetSection, key: string): string {
-  return `${section === 'maintenance' ? 'maintenance window' : section.replace(/s$/, '')} ${key}`;
+  const what = section === 'maintenance' ? 'maintenance window' : section === 'escalation' ? 'escalation policy' : section.replace(/s$/, '');
+  return `${what} ${key}`;
 }
 
 /** A problem in a fleet file: where (path into the document) and what, in the field's words. */

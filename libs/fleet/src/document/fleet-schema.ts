@@ -148,9 +148,47 @@ export const runbookSchema = z.strictObject({
     .meta({ description: 'A file beside the fleet file holding the runbook document (the CLI reads it and sends its text)' }),
 });
 
+/**
+ * Where alerts go (alerts' channels): a kind of the channel registry with its settings, checked on the server by the
+ * API's own rules (each kind's config, the egress policy). Its secret (routing key, token, webhook URL) by reference.
+ */
+export const channelSchema = z.strictObject({
+  name: name(),
+  type: z.string({ error: 'must be a channel type such as email, slack or pagerduty' }).regex(/^[a-z][a-z0-9-]{0,40}$/, { error: 'must be a channel type such as email, slack or pagerduty' }),
+  config: z.record(z.string(), z.unknown(), { error: 'must be a mapping of the channel kind\'s settings' }).default({})
+    .meta({ description: 'The channel kind\'s settings (docs/alerts.md): e.g. to for email, url for webhook' }),
+  secret: secretRefSchema.nullable().default(null).meta({ description: 'The kind\'s secret (routing key, token, webhook URL) by reference, never its value; omitted: none' }),
+  enabled: z.boolean({ error: 'must be true or false' }).default(true),
+});
+
+const whole = z.int({ error: 'must be a whole number' });
+const names = (what: string) => z.array(name(), { error: `must be a list of ${what} names` });
+
+/**
+ * A route and its escalation (alerts' escalation policies): which incidents it matches and which channels, named
+ * in this file, each step pages when. The same rules as `createEscalationPolicy`, checked on the server.
+ */
+export const escalationSchema = z.strictObject({
+  name: name(),
+  priority: whole.default(100).meta({ description: 'Lower is tried first' }),
+  match: z.strictObject({
+    severities: z.array(z.string({ error: 'must be critical, warning or info' }), { error: 'must be a list of severities' }).default([]),
+    serviceTypes: z.array(z.string({ error: 'must be a service type' }), { error: 'must be a list of service types' }).default([]),
+    customers: names('customer').default([]).meta({ description: 'Names of customers of this file' }),
+    hostTags: z.array(z.string({ error: 'must be a tag' }), { error: 'must be a list of host tags' }).default([]),
+  }).prefault({}).meta({ description: 'Which incidents the policy takes (empty lists match all)' }),
+  steps: z.array(z.strictObject({
+    delayMinutes: whole.meta({ description: 'Minutes after the incident opened; later steps go out only while unacknowledged' }),
+    channels: names('channel').default([]).meta({ description: 'Names of channels of this file the step pages' }),
+  }), { error: 'must be a list of steps' }),
+  repeatMinutes: whole.nullable().default(null).meta({ description: 'Repeat the last step every N minutes while unacknowledged (3 times at most)' }),
+  quietHours: z.strictObject({ start: z.string({ error: 'must be HH:MM' }), end: z.string({ error: 'must be HH:MM' }) }).nullable().default(null)
+    .meta({ description: 'In the tenant\'s time zone: e-mail and webhook steps wait until it ends; pagers still page' }),
+});
+
 const section = <T extends z.ZodType>(item: T) => z.array(item, { error: 'must be a list' }).default([]);
 
-export const FLEET_SECTIONS = ['sites', 'hosts', 'customers', 'services', 'monitors', 'maintenance', 'runbooks'] as const;
+export const FLEET_SECTIONS = ['sites', 'hosts', 'customers', 'services', 'monitors', 'maintenance', 'runbooks', 'channels', 'escalation'] as const;
 export type FleetSection = (typeof FLEET_SECTIONS)[number];
 
 export const fleetFileSchema = z.strictObject({
@@ -164,6 +202,8 @@ export const fleetFileSchema = z.strictObject({
   monitors: section(monitorSchema),
   maintenance: section(maintenanceSchema),
   runbooks: section(runbookSchema),
+  channels: section(channelSchema),
+  escalation: section(escalationSchema),
 }).meta({ title: 'Vigia fleet file', description: 'A tenant\'s fleet as code: see docs/fleet.md' });
 
 /** docs/fleet.schema.json: what editors validate the file against. */

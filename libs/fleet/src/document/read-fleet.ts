@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { PROBE_TYPES } from '#lib/probes';
 import { checkFleet } from './fleet-checks.js';
 import { emptyFleet, type FleetDocument, type FleetMaintenance, type FleetProblem, type FleetRunbook, fleetKey, fleetLabel } from './fleet-document.js';
-import { customerSchema, durationMs, FLEET_SECTIONS, type FleetSection, hostSchema, maintenanceSchema, monitorSchemas, runbookSchema, serviceSchema, siteSchema } from './fleet-schema.js';
+import { channelSchema, customerSchema, escalationSchema, durationMs, FLEET_SECTIONS, type FleetSection, hostSchema, maintenanceSchema, monitorSchemas, runbookSchema, serviceSchema, siteSchema } from './fleet-schema.js';
 import { readWindow } from './fleet-maintenance.js';
 import { INLINE_SECRET, isSecretRef, secretSlots } from './fleet-secrets.js';
 import { FleetSource, type LocatedProblem, type ProblemPlacer } from './fleet-source.js';
@@ -14,7 +14,7 @@ export interface ReadFleet {
   source: ProblemPlacer;
 }
 
-const ITEM_SCHEMAS: Record<Exclude<FleetSection, 'monitors'>, z.ZodType> = { sites: siteSchema, hosts: hostSchema, customers: customerSchema, services: serviceSchema, maintenance: maintenanceSchema, runbooks: runbookSchema };
+const ITEM_SCHEMAS: Record<Exclude<FleetSection, 'monitors'>, z.ZodType> = { sites: siteSchema, hosts: hostSchema, customers: customerSchema, services: serviceSchema, maintenance: maintenanceSchema, runbooks: runbookSchema, channels: channelSchema, escalation: escalationSchema };
 const TOP_KEYS = new Set<string>(['version', 'defaults', ...FLEET_SECTIONS]);
 /** Stands in for a credential header given by reference while the headers field's own rule is checked. */
 const REF_PLACEHOLDER = '<secret reference>';
@@ -108,6 +108,8 @@ function readItem(section: FleetSection, item: unknown, i: number, source: Probl
     if (parsed && (parsed.source === undefined) === (parsed.file === undefined)) return void report([], 'give the runbook either its source (inline) or a file beside the fleet file, one of them');
     return parsed;
   }
+  // A channel's secret: by reference only, never its value in the file.
+  if (section === 'channels' && typeof item.secret === 'string') return void report(['secret'], INLINE_SECRET);
   if (section !== 'monitors') return parseWith(ITEM_SCHEMAS[section], item, report);
 
   if (typeof item.type !== 'string' || !PROBE_TYPES.includes(item.type as never)) {

@@ -3,7 +3,7 @@ import type { FleetDocument } from './fleet-document.js';
 
 /** Values a file need not write: the schema's defaults. An importer's or an export's output stays short. */
 const DEFAULTS: Record<string, unknown> = { kind: 'physical', user: 'root', port: 22, enabled: true, severity: 'critical', monthlyReports: false,
-  degradedCountsAsDown: false, suspectCountsAsDown: false, unobserved: 'exclude', customerCombination: 'any-down' };
+  degradedCountsAsDown: false, suspectCountsAsDown: false, unobserved: 'exclude', customerCombination: 'any-down', priority: 100 };
 
 function prune(value: unknown, key = ''): unknown {
   if (Array.isArray(value)) return value.map((v) => prune(v));
@@ -21,7 +21,7 @@ function prune(value: unknown, key = ''): unknown {
 
 /** A fleet file of `doc` (YAML, version 1, defaults left out): `readFleet` reads it back to the same document. */
 export function writeFleet(doc: FleetDocument, header?: string): string {
-  const body = { version: 1, ...(prune({ sites: doc.sites, hosts: doc.hosts, customers: doc.customers, services: doc.services, monitors: doc.monitors, maintenance: doc.maintenance, runbooks: doc.runbooks }) as object) };
+  const body = { version: 1, ...(prune({ sites: doc.sites, hosts: doc.hosts, customers: doc.customers, services: doc.services, monitors: doc.monitors, maintenance: doc.maintenance, runbooks: doc.runbooks, channels: doc.channels, escalation: doc.escalation }) as object) };
   const text = stringify(body, { lineWidth: 0, aliasDuplicateObjects: false });
   return header ? `${header.split('\n').map((l) => `# ${l}`).join('\n')}\n${text}` : text;
 }

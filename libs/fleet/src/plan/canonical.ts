@@ -8,6 +8,11 @@ export function canonical(section: FleetSection, item: FleetObject): Record<stri
   if (section === 'services') copy.customers = [...(copy.customers as string[])].sort();
   // Lists of names are sets: their order in the file does not matter.
   if (section === 'maintenance') for (const list of ['hosts', 'services', 'monitors']) copy[list] = [...(copy[list] as string[])].sort();
+  if (section === 'escalation') {
+    const match = copy.match as Record<string, string[]>;
+    for (const list of Object.keys(match)) match[list] = [...match[list]!].sort();
+    for (const step of copy.steps as { channels: string[] }[]) step.channels = [...step.channels].sort();
+  }
   if (section === 'monitors') {
     const vantages = copy.vantages as { from: string[] | null } | null | undefined;
     if (vantages?.from) vantages.from = [...vantages.from].sort();

@@ -1,7 +1,8 @@
+import type { FleetChannelRow, FleetPolicyRow } from '#lib/alerts';
 import type { MaintenanceWindow } from '#lib/detection';
 import type { InventorySnapshot, Monitor } from '#lib/inventory';
 import { windowTimeText } from '../document/fleet-maintenance.js';
-import type { FleetCustomer, FleetDocument, FleetMaintenance, FleetMonitor } from '../document/fleet-document.js';
+import type { FleetChannel, FleetCustomer, FleetDocument, FleetMaintenance, FleetMonitor } from '../document/fleet-document.js';
 import { durationText, FLEET_SECTIONS, type FleetSection } from '../document/fleet-schema.js';
 import { secretSlots } from '../document/fleet-secrets.js';
 
@@ -19,6 +20,14 @@ export interface CurrentFleet {
   monitorRows: Map<string, Monitor>;
   /** Objects a file cannot name because an older one has their name (maintenance windows): left alone. */
   shadowed: number;
+  /** Policies whose steps page on-call schedules or people, which a file cannot name yet: a file does not rewrite them. */
+  onCallPolicies: Set<string>;
+}
+
+/** Alerts' channels and escalation policies as stored. */
+export interface StoredAlerts {
+  channels: FleetChannelRow[];
+  policies: FleetPolicyRow[];
 }
 
 const SEALED = '<sealed>';
@@ -42,7 +51,7 @@ export interface StoredVantages {
 
 export function currentFleet(
   s: InventorySnapshot, specs: AppliedSpecs, windows: MaintenanceWindow[] = [], targets: StoredSlaTarget[] = [], vantages: StoredVantages = { assignments: [], names: new Map() },
-  runbooks: { id: string; name: string; source: string; updatedAt: Date }[] = [],
+  runbooks: { id: string; name: string; source: string; updatedAt: Date }[] = [], alerts: StoredAlerts = { channels: [], policies: [] },
 ): CurrentFleet {
   const ids = Object.fromEntries(FLEET_SECTIONS.map((k) => [k, new Map<string, string>()])) as CurrentFleet['ids'];
   const changedAt = Object.fromEntries(FLEET_SECTIONS.map((k) => [k, new Map<string, Date>()])) as CurrentFleet['changedAt'];
@@ -83,7 +92,25 @@ export function currentFleet(
     maintenance: [],
     // A runbook as its current version's source: a file that applied it by `file:` is compared by that file's text.
     runbooks: runbooks.map((r) => (note('runbooks', r.name, r), { name: r.name, source: r.source })),
+    // Channels and policies record no change time: their drift has none. A sealed secret is the reference last applied.
+    channels: alerts.channels.map((c) => (note('channels', c.name, { id: c.id, updatedAt: null }), {
+      name: c.name, type: c.type, config: c.config, enabled: c.enabled,
+      secret: c.hasSecret ? (specs.get(appliedKey('channels', c.name))?.secret as FleetChannel['secret'] | undefined) ?? { env: `VIGIA_SECRET_CHANNEL_${c.name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}` } : null,
+    })),
+    escalation: [],
   };
+  const channelNames = name(alerts.channels);
+  const onCallPolicies = new Set<string>();
+  for (const p of alerts.policies) {
+    note('escalation', p.name, { id: p.id, updatedAt: null });
+    if (p.steps.some((step) => step.scheduleIds?.length || step.userIds?.length)) onCallPolicies.add(p.name);
+    doc.escalation.push({
+      name: p.name, priority: p.priority,
+      match: { severities: p.match.severities ?? [], serviceTypes: p.match.serviceTypes ?? [], customers: (p.match.customerIds ?? []).map((id) => customerNames.get(id)).filter((n): n is string => !!n), hostTags: p.match.hostTags ?? [] },
+      steps: p.steps.map((step) => ({ delayMinutes: step.delayMinutes, channels: step.channelIds.map((id) => channelNames.get(id)).filter((n): n is string => !!n) })),
+      repeatMinutes: p.repeatMinutes, quietHours: p.quietHours ? { start: p.quietHours.start, end: p.quietHours.end } : null,
+    });
+  }
   const serviceKeys = new Map(s.services.filter((r) => hostNames.has(r.hostId)).map((r) => [r.id, `${hostNames.get(r.hostId)}/${r.name}`]));
   const monitorNames = name(s.monitors);
   const named = (ids: string[], names: Map<string, string>) => ids.map((id) => names.get(id)).filter((n): n is string => !!n);
@@ -102,7 +129,7 @@ export function currentFleet(
     };
     doc.maintenance.push(window);
   }
-  return { doc, ids, changedAt, credentialIds: new Map(s.credentials.map((c) => [c.name, c.id])), monitorRows: new Map(s.monitors.map((m) => [m.name, m])), shadowed };
+  return { doc, ids, changedAt, credentialIds: new Map(s.credentials.map((c) => [c.name, c.id])), monitorRows: new Map(s.monitors.map((m) => [m.name, m])), shadowed, onCallPolicies };
 }
 
 function withReferences(monitor: string, type: string, stored: Record<string, unknown>, spec: Record<string, unknown> | undefined): Record<string, unknown> {
