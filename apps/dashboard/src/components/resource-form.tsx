@@ -321,27 +321,17 @@ export function ResourceForm({ resource, onDone, onCancel }: { resource?: Stored
           </Field>
         )}
         <Field label="On a failure, run" error={errors.fields.runbookId}>
-          {(p) => (
-            <select {...p} value={runbookId} onChange={(e) => setRunbookId(e.target.value)}>
-              {(!editing || !resource.runbookId) && <option value="">{editing ? 'nothing' : 'the kind’s built-in runbook'}</option>}
-              {data?.runbooks.nodes.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.name}
-                </option>
-              ))}
-            </select>
-          )}
+          {(p) => <RunbookSelect {...p} value={runbookId} onChange={setRunbookId} runbooks={data?.runbooks.nodes ?? []} none={!editing || !resource.runbookId ? (editing ? 'nothing' : 'the kind’s built-in runbook') : undefined} />}
         </Field>
         <Field label="When a member is back, run" error={errors.fields.recoveryRunbookId}>
           {(p) => (
-            <select {...p} value={recoveryRunbookId} onChange={(e) => setRecoveryRunbookId(e.target.value)}>
-              {(!editing || !resource.recoveryRunbookId) && <option value="">{editing ? 'nothing' : 'the kind’s built-in runbook, if any'}</option>}
-              {data?.runbooks.nodes.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.name}
-                </option>
-              ))}
-            </select>
+            <RunbookSelect
+              {...p}
+              value={recoveryRunbookId}
+              onChange={setRecoveryRunbookId}
+              runbooks={data?.runbooks.nodes ?? []}
+              none={!editing || !resource.recoveryRunbookId ? (editing ? 'nothing' : 'the kind’s built-in runbook, if any') : undefined}
+            />
           )}
         </Field>
       </fieldset>
@@ -492,5 +482,28 @@ function DeleteResource({ resource, onDone, onCancel }: { resource: Summary; onD
         Keep it
       </button>
     </div>
+  );
+}
+
+/**
+ * A runbook to bind (on a failure, or when a member is back). `none` is the empty choice's words, offered only where
+ * the API can take it: a new resource (the kind's built-in) or one with nothing bound yet (the API cannot unset one).
+ */
+function RunbookSelect({
+  value,
+  onChange,
+  runbooks,
+  none,
+  ...p
+}: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string; value: string; onChange: (id: string) => void; runbooks: { id: string; name: string }[]; none?: string }) {
+  return (
+    <select {...p} value={value} onChange={(e) => onChange(e.target.value)}>
+      {none !== undefined && <option value="">{none}</option>}
+      {runbooks.map((r) => (
+        <option key={r.id} value={r.id}>
+          {r.name}
+        </option>
+      ))}
+    </select>
   );
 }
