@@ -1,12 +1,12 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { useMutation, useQuery, useSubscription } from 'urql';
+import { useMutation, useQuery } from 'urql';
 import { BulkError } from '../components/bulk-error.js';
 import { Loading, Page, QueryError } from '../components/form.js';
-import { useRefetchOnReconnect } from '../api/live.js';
+import { useLiveFleet } from '../api/live-fleet.js';
 import { StatusBadge } from '../components/status-badge.js';
-import { applyEvent, countByState, FLEET_QUERY as FLEET, type FleetColumns, type FleetFilter, type FleetRow, flatten, fromColumns, indexRows, type ListRow, type StateEvent } from '../lib/fleet.js';
+import { countByState, type FleetFilter, flatten, type ListRow } from '../lib/fleet.js';
 import { ago } from '../lib/format.js';
 import { type DisplayState, STATE_LABEL } from '../lib/states.js';
 import { useCan } from '../session-context.js';
@@ -14,32 +14,12 @@ import { useCan } from '../session-context.js';
 /** The API's limit on one bulk action (BULK_LIMIT in libs/inventory). */
 const BULK_LIMIT = 1000;
 
-const CHANGES = 'subscription FleetChanges { monitorStateChanged { monitorId to flapping at reason } }';
 const ROW_HEIGHT = 36;
 
-interface FleetData {
-  fleet: FleetColumns & { total: number; at: string };
-}
-
 export function FleetPage() {
-  const [{ data, fetching, error }, refetch] = useQuery<FleetData>({ query: FLEET, requestPolicy: 'network-only' });
-  const [rows, setRows] = useState<FleetRow[]>([]);
+  const { rows, total, fetching, error, index, reload } = useLiveFleet();
   const [filter, setFilter] = useState<FleetFilter>({ search: '', state: 'all', siteId: 'all' });
   const deferredFilter = useDeferredValue(filter);
-  // Events replace rows in place and never reorder them: the index of a load serves every event until the next load.
-  const index = useRef(new Map<string, number>());
-
-  useEffect(() => {
-    if (!data) return;
-    const loaded = fromColumns(data.fleet);
-    index.current = indexRows(loaded);
-    setRows(loaded);
-  }, [data]);
-  useRefetchOnReconnect(refetch);
-  useSubscription<{ monitorStateChanged: StateEvent }>({ query: CHANGES }, (_prev, event) => {
-    setRows((current) => applyEvent(current, index.current, event.monitorStateChanged));
-    return event;
-  });
 
   // Tags and customers are searched on the server, a quarter second after the typing stops.
   const needle = useDebounced(filter.search.trim(), 250);
@@ -112,7 +92,7 @@ export function FleetPage() {
           </select>
         </label>
         <span className="muted" role="status" aria-live="polite">
-          {shown} of {rows.length} monitors{data && data.fleet.total > rows.length ? ` (fleet has ${data.fleet.total}; first ${rows.length} shown)` : ''}
+          {shown} of {rows.length} monitors{total !== undefined && total > rows.length ? ` (fleet has ${total}; first ${rows.length} shown)` : ''}
         </span>
       </div>
       {canEdit && rows.length > 0 && (
@@ -121,7 +101,7 @@ export function FleetPage() {
           selected={selected}
           setSelected={setSelected}
           nameOf={(id) => rows[index.current.get(id) ?? -1]?.monitorName ?? id}
-          onDone={() => refetch({ requestPolicy: 'network-only' })}
+          onDone={reload}
         />
       )}
       {fetching && !rows.length ? <Loading what="the fleet" /> : <FleetList list={list} total={shown} selection={canEdit ? { selected, toggle } : undefined} />}
@@ -178,7 +158,9 @@ function FleetRowView({ row, selection }: { row: ListRow; selection?: Selection 
       <>
         <StatusBadge state={row.state} compact />
         <strong className="site-name">{row.name}</strong>
-        <span className="muted">{row.count} monitors</span>
+        <span className="muted">
+          {row.count} monitor{row.count === 1 ? '' : 's'}
+        </span>
       </>
     );
   }
@@ -189,7 +171,9 @@ function FleetRowView({ row, selection }: { row: ListRow; selection?: Selection 
         <strong>
           <Link to={`/hosts/${row.hostId}`}>{row.name}</Link>
         </strong>
-        <span className="muted">{row.count} monitors</span>
+        <span className="muted">
+          {row.count} monitor{row.count === 1 ? '' : 's'}
+        </span>
       </>
     );
   }

@@ -1,16 +1,14 @@
 import { type RefObject, useEffect, useMemo, useRef, useState } from 'react';
-import { useQuery, useSubscription } from 'urql';
-import { useRefetchOnReconnect } from '../api/live.js';
+import { useLiveFleet } from '../api/live-fleet.js';
 import { BlindBanner } from '../components/blind-banner.js';
 import { QueryError } from '../components/form.js';
 import { ReconnectBanner } from '../components/reconnect-banner.js';
 import { StatusBadge } from '../components/status-badge.js';
-import { applyEvent, displayState, FLEET_QUERY, type FleetColumns, type FleetRow, fromColumns, indexRows, type StateEvent } from '../lib/fleet.js';
+import { displayState, type FleetRow } from '../lib/fleet.js';
 import { ago } from '../lib/format.js';
 import { type DisplayState, STATE_LABEL } from '../lib/states.js';
 
 /** The Fleet's live feed, word for word: the wall is the Fleet's data in another shape. */
-const CHANGES = 'subscription FleetChanges { monitorStateChanged { monitorId to flapping at reason } }';
 /** What the wall lists, in this order; up, unknown and paused monitors are only counted. */
 const PROBLEM_ORDER: DisplayState[] = ['down', 'suspect', 'degraded', 'flapping', 'maintenance'];
 /** Auto-scroll: a pause at each end long enough to read a screen, then a pace the eye follows from across a room. */
@@ -19,10 +17,6 @@ const PX_PER_SECOND = 40;
 /** "12 s ago" moves on without an event (a few dozen rows: a render a second costs nothing). */
 const TICK_MS = 1_000;
 
-interface FleetData {
-  fleet: FleetColumns & { total: number; at: string };
-}
-
 /**
  * The NOC screen (/wall): problems first in large type, nothing to click, no navigation. Live like the Fleet (the
  * same query and `monitorStateChanged` feed, read again after a reconnection); when the problems do not fit the
@@ -30,21 +24,7 @@ interface FleetData {
  * green from a blind Vigia would be a lie.
  */
 export function WallPage() {
-  const [{ data, error }, refetch] = useQuery<FleetData>({ query: FLEET_QUERY, requestPolicy: 'network-only' });
-  const [rows, setRows] = useState<FleetRow[]>([]);
-  // As on the Fleet: events replace rows in place, the index of a load serves every event until the next load.
-  const index = useRef(new Map<string, number>());
-  useEffect(() => {
-    if (!data) return;
-    const loaded = fromColumns(data.fleet);
-    index.current = indexRows(loaded);
-    setRows(loaded);
-  }, [data]);
-  useRefetchOnReconnect(refetch);
-  useSubscription<{ monitorStateChanged: StateEvent }>({ query: CHANGES }, (_prev, event) => {
-    setRows((current) => applyEvent(current, index.current, event.monitorStateChanged));
-    return event;
-  });
+  const { rows, total, error } = useLiveFleet();
   const [now, setNow] = useState(Date.now);
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), TICK_MS);
@@ -67,12 +47,12 @@ export function WallPage() {
           {[...PROBLEM_ORDER, 'up' as const, 'unknown' as const, 'disabled' as const]
             .filter((s) => counts.get(s))
             .map((s) => `${counts.get(s)} ${STATE_LABEL[s].toLowerCase()}`)
-            .join(' · ') || (data ? 'no monitors' : '')}
-          {data && data.fleet.total > rows.length ? ` (first ${rows.length} of ${data.fleet.total})` : ''}
+            .join(' · ') || (total !== undefined ? 'no monitors' : '')}
+          {total !== undefined && total > rows.length ? ` (first ${rows.length} of ${total})` : ''}
         </p>
       </header>
       <QueryError error={error} />
-      {!data ? (
+      {total === undefined ? (
         <p className="wall-note" role="status">
           Loading the fleet…
         </p>
