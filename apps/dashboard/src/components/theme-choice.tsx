@@ -9,6 +9,10 @@ export function ThemeChoiceSelect() {
   const value = useSyncExternalStore(onThemeChange, themeChoice);
   return (
     <label className="theme-choice">
+      {/* Said on screen as the clock choice beside it is: a bare "system" meant nothing to a newcomer. */}
+      <span className="muted" aria-hidden="true">
+        Theme{' '}
+      </span>
       <select aria-label="Colour theme" title="Colour theme" value={value} onChange={(e) => setThemeChoice(e.target.value as ThemeChoice)}>
         <option value="system">system</option>
         <option value="light">light</option>

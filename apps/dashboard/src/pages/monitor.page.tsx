@@ -121,7 +121,6 @@ export function MonitorPage() {
           </DataTable>
         </>
       )}
-      <MonitorVantages monitorId={m.id} />
       <ResponseTimes monitorId={m.id} intervalMs={m.intervalMs} />
       <UptimePerDay subject={{ kind: 'monitor', id: m.id }} />
       <h2>State changes</h2>
@@ -165,6 +164,8 @@ export function MonitorPage() {
       <pre className="config" data-testid="monitor-config">
         {JSON.stringify(m.config, null, 2)}
       </pre>
+      {/* Where it is probed from comes with its configuration, below what an operator looks at first. */}
+      <MonitorVantages monitorId={m.id} />
       {canEdit && (
         <div className="cards">
           <MonitorForm hosts={data.hosts.nodes} services={data.services.nodes} monitor={m} onSaved={() => refetch({ requestPolicy: 'network-only' })} />
