@@ -82,6 +82,17 @@ function DemoHint() {
   );
 }
 
+/** What the page before said on its way here (e.g. what a purge removed), shown once on the page it led to. */
+function RouteNotice() {
+  const state = useLocation().state as { notice?: unknown } | null;
+  if (typeof state?.notice !== 'string') return null;
+  return (
+    <p className="banner banner-ok" role="status" data-testid="route-notice">
+      {state.notice}
+    </p>
+  );
+}
+
 function SignedIn({ session }: { session: Session }) {
   const api = useMemo(() => createApiClient(session), [session]);
   useEffect(() => () => api.close(), [api]);
@@ -105,17 +116,24 @@ function SignedIn({ session }: { session: Session }) {
         <a className="skip-link" href="#main">
           Skip to content
         </a>
+        {/* Two rows by design: who is on call, the clock, the theme and the user in a thin strip, the menu below on
+            a line of its own, so twelve entries and the choices never wrap into each other at 1366 px. */}
         <header className="topbar">
-          <span className="brand">Vigia</span>
-          <MainNav />
-          <ClockChoiceSelect onChange={retime} />
-          <ThemeChoiceSelect />
-          <OnCallHeader />
-          <UserMenu session={session} />
+          <div className="topbar-tools">
+            <OnCallHeader />
+            <ClockChoiceSelect onChange={retime} />
+            <ThemeChoiceSelect />
+            <UserMenu session={session} />
+          </div>
+          <div className="topbar-main">
+            <span className="brand">Vigia</span>
+            <MainNav />
+          </div>
         </header>
         <ReconnectBanner />
         <BlindBanner />
         <DemoHint />
+        <RouteNotice />
         <main id="main" tabIndex={-1} key={clockKey}>
           <Routes>
             <Route path="/" element={<Navigate to="/fleet" replace />} />

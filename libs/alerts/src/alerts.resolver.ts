@@ -37,13 +37,18 @@ export class AlertsResolver {
   }
 
   @RequireRole(Role.admin)
-  @Mutation(() => AlertChannel, { description: 'Replace a channel’s settings (omit the secret to keep it)' })
+  @Mutation(() => AlertChannel, { description: 'Replace a channel’s settings (omit the secret to keep it; an empty secret removes it)' })
   updateAlertChannel(
     @CurrentPrincipal() principal: Principal,
     @Args('id', { type: () => ID }) id: string,
     @Args('input') input: CreateAlertChannelInput,
   ): Promise<AlertChannel> {
     return this.alerts.update(principal, id, input);
+  }
+
+  @ResolveField(() => Boolean, { description: 'Whether a secret is stored (sealed; its value is never shown)' })
+  hasSecret(@Parent() channel: AlertChannel): boolean {
+    return channel.secretSealed !== null;
   }
 
   @RequireRole(Role.admin)

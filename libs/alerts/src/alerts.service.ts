@@ -71,13 +71,15 @@ export class AlertsService {
   async update(principal: Principal, id: string, input: ChannelInput): Promise<AlertChannel> {
     const channel = await this.scope.get(principal, id);
     if (input.type !== channel.type) throw VigiaException.invalid('input.type', 'cannot change; create another channel');
-    const secret = input.secret ?? (channel.secretSealed ? this.box.open(channel.secretSealed, `alert_channels:${channel.id}`) : undefined);
+    // Omitted keeps the stored secret; an empty one removes it (a kind that needs one then refuses, naming `secret`).
+    const removing = input.secret === '';
+    const secret = removing ? undefined : (input.secret ?? (channel.secretSealed ? this.box.open(channel.secretSealed, `alert_channels:${channel.id}`) : undefined));
     const config = validateChannel({ ...input, secret }, this.egress.guard({ tenantId: principal.tenantId, vantage: 'platform' }));
     return this.scope.update(principal, id, {
       name: input.name.trim(),
       config,
       enabled: input.enabled ?? channel.enabled,
-      secretSealed: input.secret ? this.box.seal(input.secret, `alert_channels:${channel.id}`) : channel.secretSealed,
+      secretSealed: removing ? null : input.secret ? this.box.seal(input.secret, `alert_channels:${channel.id}`) : channel.secretSealed,
     });
   }
 

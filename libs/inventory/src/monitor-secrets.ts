@@ -25,6 +25,12 @@ function write(config: Record<string, unknown>, path: string, value: string): vo
   else config[head] = { ...((config[head] as Record<string, unknown> | undefined) ?? {}), [tail]: value };
 }
 
+function remove(config: Record<string, unknown>, path: string): void {
+  const [head, tail] = splitPath(path);
+  if (tail === undefined) delete config[head];
+  else if (config[head] && typeof config[head] === 'object') delete (config[head] as Record<string, unknown>)[tail];
+}
+
 function splitPath(path: string): [string, string | undefined] {
   const dot = path.indexOf('.');
   return dot < 0 ? [path, undefined] : [path.slice(0, dot), path.slice(dot + 1)];
@@ -45,6 +51,7 @@ export function separateSecrets(
 ): { config: Record<string, unknown>; secrets: MonitorSecrets } {
   const config = structuredClone(input);
   const secrets: MonitorSecrets = {};
+  const removed = new Set<string>();
   for (const path of secretPaths(type, config)) {
     const value = read(config, path) as string;
     if (value === SEALED) {
@@ -53,11 +60,15 @@ export function separateSecrets(
     } else if (value !== '') {
       secrets[path] = value;
       write(config, path, SEALED);
+    } else {
+      // Removed: the setting goes too, so the monitor reads as having none (not as an empty credential).
+      remove(config, path);
+      removed.add(path);
     }
   }
   if (keepOmitted) {
     for (const [path, value] of Object.entries(stored)) {
-      if (secrets[path] !== undefined || read(config, path) !== undefined) continue;
+      if (secrets[path] !== undefined || removed.has(path) || read(config, path) !== undefined) continue;
       secrets[path] = value;
       write(config, path, SEALED);
     }

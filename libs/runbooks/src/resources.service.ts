@@ -90,6 +90,12 @@ export class ResourcesService {
     return this.checkMembersOnSave(saved);
   }
 
+  /** Which of its kind's secrets a resource has stored: the form offers to remove those. */
+  storedSecretNames(resource: Resource): string[] {
+    if (!resource.secretSealed) return [];
+    return Object.keys(JSON.parse(this.box.open(resource.secretSealed, `resources:${resource.id}`)) as Record<string, string>).sort();
+  }
+
   async update(principal: Principal, id: string, input: ResourceFields): Promise<Resource> {
     const resource = await this.scope.get(principal, id);
     if (input.kind && input.kind !== resource.kind) throw VigiaException.invalid('input.kind', 'cannot change; create a new resource');
@@ -111,10 +117,11 @@ export class ResourcesService {
     if (patch.config || patch.runbookId) await this.requireBuiltinFailureSettings(principal, resource.kind, patch.config ?? resource.config, patch.runbookId ?? resource.runbookId);
     // The secrets given are merged over the stored ones, key by key: a new password alone keeps the stored user (an
     // edit that names one secret must not erase the others; the dashboard's form sends only what was typed).
-    const given = this.checkSecrets(resource.kind, input.secrets);
+    // An empty value removes that one secret.
+    const given = this.checkSecrets(resource.kind, input.secrets, true);
     const stored = given && resource.secretSealed ? (JSON.parse(this.box.open(resource.secretSealed, `resources:${resource.id}`)) as Record<string, string>) : {};
-    const secrets = given ? { ...stored, ...given } : undefined;
-    if (secrets) patch.secretSealed = this.box.seal(JSON.stringify(secrets), `resources:${resource.id}`);
+    const secrets = given ? Object.fromEntries(Object.entries({ ...stored, ...given }).filter(([, value]) => value !== '')) : undefined;
+    if (secrets) patch.secretSealed = Object.keys(secrets).length ? this.box.seal(JSON.stringify(secrets), `resources:${resource.id}`) : null;
     // Under the folder lock the update goes through the lock's own transaction: a second pooled connection taken while
     // holding the lock could wait for ever behind updates queued on the lock, each holding a connection.
     const updated = patch.config
@@ -234,11 +241,13 @@ export class ResourcesService {
     return result;
   }
 
-  private checkSecrets(kind: ResourceKind, secrets: Record<string, unknown> | undefined): Record<string, string> | undefined {
+  /** `removable`: on an update, an empty value stands for "remove this secret". */
+  private checkSecrets(kind: ResourceKind, secrets: Record<string, unknown> | undefined, removable = false): Record<string, string> | undefined {
     if (!secrets) return undefined;
     const allowed = resourceKind(kind)!.secrets;
     for (const [key, value] of Object.entries(secrets)) {
       if (!allowed.includes(key)) throw VigiaException.invalid(`input.secrets.${key}`, allowed.length ? `is not a secret of a ${kind} resource (known: ${allowed.join(', ')})` : `${kind} resources have no secrets`);
+      if (removable && value === '') continue;
       if (typeof value !== 'string' || value.length === 0 || value.length > 1024) throw VigiaException.invalid(`input.secrets.${key}`, 'must be a string of 1 to 1024 characters');
     }
     return secrets as Record<string, string>;

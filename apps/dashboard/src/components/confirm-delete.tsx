@@ -4,6 +4,7 @@ import { QueryError } from './form.js';
 /**
  * The one way the dashboard deletes something: a "Delete…" button that first says what deleting does, then
  * "Delete <name>" or "Keep it". `onConfirm` returns whether it worked (the dialog stays, with the error, when not).
+ * A purge goes the same way with its own verb.
  */
 export function ConfirmDelete({
   name,
@@ -11,19 +12,22 @@ export function ConfirmDelete({
   onConfirm,
   error,
   busy = false,
+  verb = 'Delete',
 }: {
   name: string;
   consequences: ReactNode;
   onConfirm: () => Promise<boolean>;
   error?: { message: string };
   busy?: boolean;
+  /** What the buttons say: "Delete…" then "Delete <name>"; a purge says "Purge". */
+  verb?: string;
 }) {
   const [asking, setAsking] = useState(false);
   const id = useId();
   if (!asking)
     return (
       <button type="button" className="danger" onClick={() => setAsking(true)}>
-        Delete…
+        {verb}…
       </button>
     );
   return (
@@ -33,7 +37,7 @@ export function ConfirmDelete({
       </p>
       <QueryError error={error} />
       <button type="button" className="danger" disabled={busy} onClick={() => void onConfirm().then((ok) => ok || undefined)}>
-        Delete {name}
+        {verb} {name}
       </button>
       <button type="button" onClick={() => setAsking(false)}>
         Keep it

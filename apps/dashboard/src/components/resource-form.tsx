@@ -3,6 +3,7 @@ import { useMutation, useQuery } from 'urql';
 import { type FormErrors, formErrors } from '../api/errors.js';
 import { useCan } from '../session-context.js';
 import { Field, FormErrorList, QueryError } from './form.js';
+import { secretToSend, SecretInput } from './secret-input.js';
 import { configOf, type SettingField, SETTING_FIELD, SettingFields } from './setting-fields.js';
 
 /** A resource kind as `resourceKinds` describes it: the form of every kind is drawn from this. */
@@ -31,6 +32,8 @@ interface StoredResource {
   requireFencing: boolean;
   runbookId: string | null;
   recoveryRunbookId: string | null;
+  /** Names of the secrets stored (their values never come back). */
+  storedSecrets: string[];
 }
 
 interface Choices {
@@ -43,7 +46,7 @@ const CHOICES = `query ResourceFormChoices {
   runbooks(first: 200) { nodes { id name } } }`;
 
 const STORED = `query ResourceToEdit($id: ID!) { resource(id: $id) {
-  id name kind config members { hostId monitorIds weight value host { name } } approvalRequired cooldownMinutes failback failbackHoldSeconds requireFencing runbookId recoveryRunbookId } }`;
+  id name kind config members { hostId monitorIds weight value host { name } } approvalRequired cooldownMinutes failback failbackHoldSeconds requireFencing runbookId recoveryRunbookId storedSecrets } }`;
 
 /** Flap damping is a setting of every kind (config.flapStableSeconds) but reads as policy: drawn with it, not with the kind's settings. */
 const FLAP = 'flapStableSeconds';
@@ -140,7 +143,7 @@ export function ResourceForm({ resource, onDone, onCancel }: { resource?: Stored
     setLocal(problems);
     if (Object.keys(problems).length) return;
     // Secrets left empty are not sent: on an edit the API keeps the stored ones.
-    const typedSecrets = Object.fromEntries(Object.entries(secrets).filter(([, v]) => v.trim() !== ''));
+    const typedSecrets = Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, secretToSend(v)]).filter(([, v]) => v !== undefined));
     const input = {
       name: name.trim(),
       ...(editing ? {} : { kind: kindType }),
@@ -200,18 +203,17 @@ export function ResourceForm({ resource, onDone, onCancel }: { resource?: Stored
           <legend>Secrets</legend>
           <p className="hint">
             Write-only: stored sealed, never shown again.
-            {editing && ' Left empty, the stored one is kept; a secret typed here replaces only itself.'}
+            {editing && ' Left empty, the stored one is kept; a secret typed here replaces only itself; a stored one can be removed.'}
           </p>
           {kind.secrets.map((s) => (
             <Field key={`${kindType}-${s.name}`} label={s.label} error={errors.fields[`secrets.${s.name}`]}>
               {(p) => (
-                <input
-                  {...p}
-                  type="password"
-                  autoComplete="new-password"
-                  placeholder={editing ? 'unchanged (sealed)' : undefined}
+                <SecretInput
+                  control={p}
+                  label={s.label}
+                  stored={!!resource?.storedSecrets.includes(s.name)}
                   value={secrets[s.name] ?? ''}
-                  onChange={(e) => setSecrets({ ...secrets, [s.name]: e.target.value })}
+                  onChange={(text) => setSecrets({ ...secrets, [s.name]: text })}
                 />
               )}
             </Field>

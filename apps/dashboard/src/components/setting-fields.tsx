@@ -1,5 +1,6 @@
 import type { FormErrors } from '../api/errors.js';
 import { Field } from './form.js';
+import { REMOVE_SECRET, SecretInput } from './secret-input.js';
 
 /**
  * One setting of a pluggable kind (a probe type, an alert channel type) as the API describes it: drawn from the kind's
@@ -35,7 +36,8 @@ function toText(field: SettingField, value: unknown): string {
  */
 function fromText(field: SettingField, text: string, hadValue: boolean): unknown {
   const trimmed = text.trim();
-  // A credential left empty on an edit keeps the sealed one.
+  // A credential left empty on an edit keeps the sealed one; asked to remove, it is sent empty (the API removes it).
+  if (field.secret && text === REMOVE_SECRET) return '';
   if (field.secret && trimmed === '') return hadValue ? SEALED : undefined;
   if (trimmed === '') return undefined;
   switch (field.input) {
@@ -131,16 +133,10 @@ export function SettingFields({
             </select>
           ) : f.input === 'list' || f.input === 'pairs' ? (
             <textarea {...p} rows={3} value={value} onChange={set} />
+          ) : f.secret ? (
+            <SecretInput control={p} label={LABELS[f.name] ?? f.label} stored={had} value={value} onChange={(text) => onChange(f.name, text)} />
           ) : (
-            <input
-              {...p}
-              type={f.secret ? 'password' : 'text'}
-              autoComplete={f.secret ? 'new-password' : 'off'}
-              inputMode={f.input === 'number' ? 'numeric' : undefined}
-              placeholder={f.secret && had ? 'unchanged (sealed)' : undefined}
-              value={value}
-              onChange={set}
-            />
+            <input {...p} type="text" autoComplete="off" inputMode={f.input === 'number' ? 'numeric' : undefined} value={value} onChange={set} />
           )
         }
       </Field>

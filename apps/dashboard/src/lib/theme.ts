@@ -1,7 +1,7 @@
 /**
  * Light or dark: as the system says (`prefers-color-scheme`) unless the operator chose one in the header; the choice
- * is kept per browser, like the clock's. The colours themselves are CSS custom properties in styles.css: a chosen
- * theme is `data-theme` on <html>, the system's case is styles.css's `@media (prefers-color-scheme: dark)`.
+ * is kept per browser, like the clock's. The colours themselves are CSS custom properties in styles.css, switched by
+ * `data-theme` on <html>, which always holds the resolved theme (the system's too): the dark values are written once.
  */
 export type ThemeChoice = 'system' | 'light' | 'dark';
 
@@ -34,11 +34,9 @@ export function resolvedTheme(): 'light' | 'dark' {
   return systemDark?.matches ? 'dark' : 'light';
 }
 
-/** Puts the choice on <html>; called once before the first render so a dark screen never flashes white. */
+/** Puts the theme on screen on <html>; called once before the first render so a dark screen never flashes white. */
 export function applyTheme(): void {
-  if (!root) return;
-  if (choice === 'system') delete root.dataset.theme;
-  else root.dataset.theme = choice;
+  if (root) root.dataset.theme = resolvedTheme();
 }
 
 export function setThemeChoice(next: ThemeChoice): void {
@@ -59,5 +57,7 @@ export function onThemeChange(listener: () => void): () => void {
 }
 
 systemDark?.addEventListener('change', () => {
-  if (choice === 'system') for (const listener of listeners) listener();
+  if (choice !== 'system') return;
+  applyTheme();
+  for (const listener of listeners) listener();
 });

@@ -3,6 +3,7 @@ import { useMutation, useQuery } from 'urql';
 import { formErrors } from '../api/errors.js';
 import { DeliveryResult } from '../components/delivery-result.js';
 import { Field, FormErrorList, QueryError } from '../components/form.js';
+import { SecretInput, secretToSend } from '../components/secret-input.js';
 import { configOf, type SettingField, SETTING_FIELD, SettingFields } from '../components/setting-fields.js';
 import { DataTable } from '../components/table.js';
 import { when } from '../lib/format.js';
@@ -24,6 +25,7 @@ interface Channel {
   type: string;
   enabled: boolean;
   config: Record<string, unknown>;
+  hasSecret: boolean;
   lastDelivery: { kind: string; status: string; lastError: string | null; at: string } | null;
 }
 
@@ -60,7 +62,7 @@ function destination(config: Record<string, unknown>): string {
  */
 export function ChannelsPanel() {
   const [{ data, error }, refetch] = useQuery<{ alertChannels: { nodes: Channel[] }; escalationPolicies: Policy[] }>({
-    query: 'query Channels { alertChannels(first: 200) { nodes { id name type enabled config lastDelivery { kind status lastError at } } } escalationPolicies { name steps } }',
+    query: 'query Channels { alertChannels(first: 200) { nodes { id name type enabled config hasSecret lastDelivery { kind status lastError at } } } escalationPolicies { name steps } }',
   });
   const [{ data: types }] = useQuery<{ alertChannelTypes: ChannelTypeInfo[] }>({ query: CHANNEL_TYPES });
   const canEdit = useCan('admin');
@@ -164,7 +166,8 @@ function ChannelForm({ types, channel, onDone }: { types: ChannelTypeInfo[]; cha
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     // An edit that leaves the secret empty omits it: the API keeps the stored one.
-    const input = { name: name.trim(), type, config: configOf(fields, settings, stored), enabled, ...(secret.trim() ? { secret: secret.trim() } : {}) };
+    const sent = secretToSend(secret);
+    const input = { name: name.trim(), type, config: configOf(fields, settings, stored), enabled, ...(sent !== undefined ? { secret: sent } : {}) };
     const res = editing ? await update({ id: channel.id, input }) : await create({ input });
     if (!res.error) {
       if (!editing) {
@@ -205,13 +208,7 @@ function ChannelForm({ types, channel, onDone }: { types: ChannelTypeInfo[]; cha
       <SettingFields kind={type} fields={fields} stored={stored} texts={settings} onChange={(key, text) => setSettings({ ...settings, [key]: text })} errors={errors} />
       {kind?.secretLabel && (
         <Field label={kind.secretLabel} error={errors.fields.secret} hint={editing && channel.type === type ? 'Write-only: empty keeps the stored one' : 'Write-only: stored sealed, never shown again'}>
-          {(p) =>
-            kind.secretMultiline ? (
-              <textarea {...p} rows={4} value={secret} onChange={(e) => setSecret(e.target.value)} />
-            ) : (
-              <input {...p} type="password" autoComplete="new-password" value={secret} onChange={(e) => setSecret(e.target.value)} />
-            )
-          }
+          {(p) => <SecretInput control={p} label={kind.secretLabel!} stored={!!channel?.hasSecret && channel.type === type} value={secret} onChange={setSecret} multiline={kind.secretMultiline} removable={false} />}
         </Field>
       )}
       <Field label="Enabled" error={errors.fields.enabled}>

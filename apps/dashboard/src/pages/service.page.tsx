@@ -5,6 +5,7 @@ import { formErrors } from '../api/errors.js';
 import { useLiveRefetch } from '../api/live.js';
 import { Field, FormErrorList, Loading, Page, QueryError } from '../components/form.js';
 import { ConfirmDelete } from '../components/confirm-delete.js';
+import { PurgeButton } from '../components/purge-button.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { MonitorsTable } from '../components/monitors-table.js';
 import { DataTable } from '../components/table.js';
@@ -219,16 +220,19 @@ function DeleteService({ service, monitors }: { service: ServiceData['service'];
   const navigate = useNavigate();
   const customers = service.customers.length;
   return (
-    <ConfirmDelete
-      name={service.name}
-      error={result.error}
-      busy={result.fetching}
-      onConfirm={async () => {
-        const r = await remove({ id: service.id });
-        if (!r.error) navigate(`/hosts/${service.host.id}`);
-        return !r.error;
-      }}
-      consequences={`Delete ${service.name}? It and its ${monitors} monitor${monitors === 1 ? '' : 's'} are hidden at once and never probed again, and it stops serving its ${customers} customer${customers === 1 ? '' : 's'} now. Past reports still count it for the time it existed; a purge removes it for good.`}
-    />
+    <>
+      <ConfirmDelete
+        name={service.name}
+        error={result.error}
+        busy={result.fetching}
+        onConfirm={async () => {
+          const r = await remove({ id: service.id });
+          if (!r.error) navigate(`/hosts/${service.host.id}`);
+          return !r.error;
+        }}
+        consequences={`Delete ${service.name}? It and its ${monitors} monitor${monitors === 1 ? '' : 's'} are hidden at once and never probed again, and it stops serving its ${customers} customer${customers === 1 ? '' : 's'} now. Past reports still count it for the time it existed; a purge removes it for good.`}
+      />
+      <PurgeButton kind="service" id={service.id} name={service.name} onPurged={(notice) => navigate(`/hosts/${service.host.id}`, { state: { notice } })} />
+    </>
   );
 }

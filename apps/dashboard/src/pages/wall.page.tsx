@@ -72,7 +72,7 @@ export function WallPage() {
         </ol>
       ) : enabled ? (
         <p className="wall-all-up" data-testid="wall-all-up">
-          All {up} monitors up
+          {up === 1 ? 'The 1 monitor is up' : `All ${up} monitors up`}
           {up < enabled ? <span className="wall-note"> ({enabled - up} not yet probed)</span> : null}
         </p>
       ) : (

@@ -77,6 +77,11 @@ export class ResourcesResolver {
     return this.resourcesService.membersWithRoles(resource);
   }
 
+  @ResolveField(() => [String], { description: 'Names of the secrets stored for it (sealed; their values are never shown)' })
+  storedSecrets(@Parent() resource: Resource): string[] {
+    return this.resourcesService.storedSecretNames(resource);
+  }
+
   @ResolveField(() => RunbookRun, { nullable: true, description: 'The run holding this resource now' })
   activeRun(@Parent() resource: Resource) {
     return this.runsService.scope.repository.createQueryBuilder('r').where("r.resource_id = :id AND r.status IN ('pending','running','waiting_approval','needs_operator')", { id: resource.id }).getOne();
