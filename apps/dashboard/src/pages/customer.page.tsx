@@ -1,10 +1,9 @@
 import { type FormEvent, useMemo, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { formErrors } from '../api/errors.js';
 import { AvailabilityChart, type Bucket } from '../components/availability-chart.js';
-import { ConfirmDelete } from '../components/confirm-delete.js';
-import { PurgeButton } from '../components/purge-button.js';
+import { DeleteOrPurge } from '../components/delete-or-purge.js';
 import { Field, FormErrorList, Loading, Page, QueryError } from '../components/form.js';
 import { percent, reportDuration, when } from '../lib/format.js';
 import { useCan } from '../session-context.js';
@@ -361,22 +360,5 @@ function SetSlaTarget({ customer, policy, onSaved }: { customer: CustomerData['c
 
 /** Delete says what it does before it does it, in the DeleteHost wording. */
 function DeleteCustomer({ customer, services }: { customer: CustomerData['customer']; services: number }) {
-  const [result, remove] = useMutation('mutation DeleteCustomer($id: ID!) { deleteCustomer(id: $id) }');
-  const navigate = useNavigate();
-  return (
-    <>
-      <ConfirmDelete
-        name={customer.name}
-        error={result.error}
-        busy={result.fetching}
-        onConfirm={async () => {
-          const r = await remove({ id: customer.id });
-          if (!r.error) navigate('/customers');
-          return !r.error;
-        }}
-        consequences={`Delete ${customer.name}? It is hidden at once, the ${services} service${services === 1 ? '' : 's'} serving it stop${services === 1 ? 's' : ''} serving it now, and it gets no more reports or e-mails. Past reports still count it for the time it existed (its link periods are kept); a purge removes it for good.`}
-      />
-      <PurgeButton kind="customer" id={customer.id} name={customer.name} onPurged={(notice) => navigate('/customers', { state: { notice } })} />
-    </>
-  );
+  return <DeleteOrPurge kind="customer" id={customer.id} name={customer.name} then="/customers" consequences={`Delete ${customer.name}? It is hidden at once, the ${services} service${services === 1 ? '' : 's'} serving it stop${services === 1 ? 's' : ''} serving it now, and it gets no more reports or e-mails. Past reports still count it for the time it existed (its link periods are kept); a purge removes it for good.`} />;
 }

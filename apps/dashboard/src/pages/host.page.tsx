@@ -1,11 +1,10 @@
 import { type FormEvent, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { formErrors } from '../api/errors.js';
 import { useLiveRefetch } from '../api/live.js';
 import { Field, FormErrorList, Loading, Page, QueryError } from '../components/form.js';
-import { ConfirmDelete } from '../components/confirm-delete.js';
-import { PurgeButton } from '../components/purge-button.js';
+import { DeleteOrPurge } from '../components/delete-or-purge.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { MonitorsTable } from '../components/monitors-table.js';
 import { UptimePerDay } from '../components/uptime-per-day.js';
@@ -260,22 +259,5 @@ function PinHostKey({ hostId, pinned, onPinned }: { hostId: string; pinned: stri
 
 /** Delete says what it does before it does it: the host, its services and monitors hidden at one instant, history kept. */
 function DeleteHost({ host, monitors, services }: { host: HostData['host']; monitors: number; services: number }) {
-  const [result, remove] = useMutation('mutation DeleteHost($id: ID!) { deleteHost(id: $id) }');
-  const navigate = useNavigate();
-  return (
-    <>
-      <ConfirmDelete
-        name={host.name}
-        error={result.error}
-        busy={result.fetching}
-        onConfirm={async () => {
-          const r = await remove({ id: host.id });
-          if (!r.error) navigate('/hosts');
-          return !r.error;
-        }}
-        consequences={`Delete ${host.name}? It and its ${services} service${services === 1 ? '' : 's'} and ${monitors} monitor${monitors === 1 ? '' : 's'} are hidden at once and never probed again. Past reports still count them for the time they existed (their incidents and state changes are kept); a purge removes them for good.`}
-      />
-      <PurgeButton kind="host" id={host.id} name={host.name} onPurged={(notice) => navigate('/hosts', { state: { notice } })} />
-    </>
-  );
+  return <DeleteOrPurge kind="host" id={host.id} name={host.name} then="/hosts" consequences={`Delete ${host.name}? It and its ${services} service${services === 1 ? '' : 's'} and ${monitors} monitor${monitors === 1 ? '' : 's'} are hidden at once and never probed again. Past reports still count them for the time they existed (their incidents and state changes are kept); a purge removes them for good.`} />;
 }

@@ -1,13 +1,12 @@
 import { useMemo, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { useLiveRefetch } from '../api/live.js';
 import { Loading, Page, QueryError } from '../components/form.js';
 import { LatencyChart, type LatencyColumns } from '../components/latency-chart.js';
 import { MonitorForm } from '../components/monitor-form.js';
 import { MonitorVantages } from '../components/monitor-vantages.js';
-import { ConfirmDelete } from '../components/confirm-delete.js';
-import { PurgeButton } from '../components/purge-button.js';
+import { DeleteOrPurge } from '../components/delete-or-purge.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { DataTable } from '../components/table.js';
 import { UptimePerDay } from '../components/uptime-per-day.js';
@@ -254,22 +253,5 @@ function summary(series: LatencyColumns): string {
 
 /** Delete says what it does before it does it: never probed again, its history kept for the reports. */
 function DeleteMonitor({ monitor }: { monitor: MonitorData['monitor'] }) {
-  const [result, remove] = useMutation('mutation DeleteMonitor($id: ID!) { deleteMonitor(id: $id) }');
-  const navigate = useNavigate();
-  return (
-    <>
-      <ConfirmDelete
-        name={monitor.name}
-        error={result.error}
-        busy={result.fetching}
-        onConfirm={async () => {
-          const r = await remove({ id: monitor.id });
-          if (!r.error) navigate(`/hosts/${monitor.host.id}`);
-          return !r.error;
-        }}
-        consequences={`Delete ${monitor.name}? It is never probed again and an incident it has open is closed. Past reports still count it for the time it existed; a purge removes it for good.`}
-      />
-      <PurgeButton kind="monitor" id={monitor.id} name={monitor.name} onPurged={(notice) => navigate(`/hosts/${monitor.host.id}`, { state: { notice } })} />
-    </>
-  );
+  return <DeleteOrPurge kind="monitor" id={monitor.id} name={monitor.name} then={`/hosts/${monitor.host.id}`} consequences={`Delete ${monitor.name}? It is never probed again and an incident it has open is closed. Past reports still count it for the time it existed; a purge removes it for good.`} />;
 }

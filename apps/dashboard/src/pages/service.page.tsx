@@ -1,11 +1,10 @@
 import { type FormEvent, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { formErrors } from '../api/errors.js';
 import { useLiveRefetch } from '../api/live.js';
 import { Field, FormErrorList, Loading, Page, QueryError } from '../components/form.js';
-import { ConfirmDelete } from '../components/confirm-delete.js';
-import { PurgeButton } from '../components/purge-button.js';
+import { DeleteOrPurge } from '../components/delete-or-purge.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { MonitorsTable } from '../components/monitors-table.js';
 import { DataTable } from '../components/table.js';
@@ -216,23 +215,6 @@ function EditService({ service, onSaved }: { service: ServiceData['service']; on
 
 /** Delete says what it does before it does it. */
 function DeleteService({ service, monitors }: { service: ServiceData['service']; monitors: number }) {
-  const [result, remove] = useMutation('mutation DeleteService($id: ID!) { deleteService(id: $id) }');
-  const navigate = useNavigate();
   const customers = service.customers.length;
-  return (
-    <>
-      <ConfirmDelete
-        name={service.name}
-        error={result.error}
-        busy={result.fetching}
-        onConfirm={async () => {
-          const r = await remove({ id: service.id });
-          if (!r.error) navigate(`/hosts/${service.host.id}`);
-          return !r.error;
-        }}
-        consequences={`Delete ${service.name}? It and its ${monitors} monitor${monitors === 1 ? '' : 's'} are hidden at once and never probed again, and it stops serving its ${customers} customer${customers === 1 ? '' : 's'} now. Past reports still count it for the time it existed; a purge removes it for good.`}
-      />
-      <PurgeButton kind="service" id={service.id} name={service.name} onPurged={(notice) => navigate(`/hosts/${service.host.id}`, { state: { notice } })} />
-    </>
-  );
+  return <DeleteOrPurge kind="service" id={service.id} name={service.name} then={`/hosts/${service.host.id}`} consequences={`Delete ${service.name}? It and its ${monitors} monitor${monitors === 1 ? '' : 's'} are hidden at once and never probed again, and it stops serving its ${customers} customer${customers === 1 ? '' : 's'} now. Past reports still count it for the time it existed; a purge removes it for good.`} />;
 }
