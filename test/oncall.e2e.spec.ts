@@ -229,6 +229,14 @@ describe('on-call: schedules, people, and escalation steps that page whoever is 
     expect(people.csv.split('\r\n')[0]).toBe('group,id,pages_sent,pages_at_night,incidents_paged,acknowledged,tta_p50_seconds,tta_p90_seconds,noise,reached_last_level');
     expect(people.csv).toContain(`ana,${ids.ana},2,1,2,2,120,1800,1,1\r\n`);
     expect(people.flappingSuppressions).toBe(0);
+    // The chart's days: every day of the period in the tenant's zone, the pages of each on the day they were sent.
+    const daily = await run<{ pagingReport: { timeZone: string; rows: { pagesSent: number; acknowledged: number }[]; days: { day: string; pagesSent: number; acknowledged: number }[] } }>(
+      '{ pagingReport(input: {from: "2026-10-20T00:00:00Z", to: "2026-10-22T00:00:00Z", confirmationSeconds: 300}) { timeZone rows { pagesSent acknowledged } days { day pagesSent acknowledged } } }',
+    ).then((r) => r.pagingReport);
+    const zoneDay = (iso: string) => new Date(iso).toLocaleDateString('en-CA', { timeZone: daily.timeZone });
+    expect(daily.days.map((d) => d.day)).toEqual([...new Set(['2026-10-20T00:00:00Z', '2026-10-21T00:00:00Z', '2026-10-21T23:59:59Z'].map(zoneDay))]);
+    expect(daily.days.reduce((n, d) => n + d.pagesSent, 0)).toBe(daily.rows[0]!.pagesSent);
+    expect(daily.days.reduce((n, d) => n + d.acknowledged, 0)).toBe(daily.rows[0]!.acknowledged);
     await api.fails('{ pagingReport(input: {from: "2026-10-22T00:00:00Z", to: "2026-10-20T00:00:00Z"}) { csv } }', {}, owner.token, { code: 'VALIDATION_FAILED', field: 'input.to' });
     await api.fails('{ pagingReport(input: {from: "2026-10-20T00:00:00Z", to: "2026-10-22T00:00:00Z", confirmationSeconds: -1}) { csv } }', {}, owner.token, { code: 'VALIDATION_FAILED', field: 'input.confirmationSeconds' });
   });

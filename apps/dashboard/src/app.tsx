@@ -28,6 +28,7 @@ import { SettingsPage } from './pages/settings.page.js';
 import { SitesPage } from './pages/sites.page.js';
 import { StatusPagesPage } from './pages/status-pages.page.js';
 import { VantagesPage } from './pages/vantages.page.js';
+import { PagingReportPage } from './pages/paging-report.page.js';
 import { WallPage } from './pages/wall.page.js';
 import { SessionContext } from './session-context.js';
 
@@ -154,6 +155,7 @@ function SignedIn({ session }: { session: Session }) {
             <Route path="/sites" element={<SitesPage />} />
             <Route path="/vantages" element={<VantagesPage />} />
             <Route path="/reports" element={<ReportsPage />} />
+            <Route path="/reports/paging" element={<PagingReportPage />} />
             <Route path="/status-pages" element={<StatusPagesPage />} />
             <Route path="/settings" element={<SettingsPage />} />
             <Route path="/demo" element={<DemoPage />} />

@@ -1,7 +1,9 @@
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { AvailabilityChart, type Bucket } from '../components/availability-chart.js';
 import { Field, Loading, Page, QueryError } from '../components/form.js';
+import { Kpi } from '../components/kpi.js';
 import { MonthlyMailPreview } from '../components/monthly-mail-preview.js';
 import { percent, reportDuration as duration } from '../lib/format.js';
 
@@ -77,7 +79,7 @@ export function ReportsPage() {
   const report = data?.availabilityReport;
 
   return (
-    <Page title="Reports">
+    <Page title="Reports" actions={<Link to="/reports/paging">Paging quality</Link>}>
       <div className="toolbar">
         <Field label="Report on">
           {(p) => (
@@ -199,16 +201,5 @@ export function ReportsPage() {
         </>
       )}
     </Page>
-  );
-}
-
-function Kpi({ label, value, testId }: { label: string; value: string; testId?: string }) {
-  return (
-    <div className="kpi">
-      <span className="kpi-label">{label}</span>
-      <strong className="kpi-value" data-testid={testId}>
-        {value}
-      </strong>
-    </div>
   );
 }

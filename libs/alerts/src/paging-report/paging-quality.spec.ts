@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { atNight, type IncidentTimes, type PageRow, pagingQuality, percentile, toCsv } from './paging-quality.js';
+import { atNight, type IncidentTimes, type PageRow, pagingPerDay, pagingQuality, percentile, toCsv } from './paging-quality.js';
 
 const at = (iso: string): Date => new Date(iso);
 const page = (over: Partial<PageRow>): PageRow => ({ incident_id: 'i1', policy_id: 'p1', schedule_id: null, user_id: null, step: 0, status: 'sent', sent_at: at('2026-03-02T10:00:00Z'), target_key: '', ...over });
@@ -43,6 +43,25 @@ describe('paging quality arithmetic', () => {
     ]);
     // Schedules and people count personal pages only: none here.
     expect(pagingQuality(rows, incidents, 'person', options)).toEqual([]);
+  });
+
+  it('splits the pages by the day they were sent in the tenant’s zone, every day of the period listed, empty ones as zeros', () => {
+    const rows = [
+      // 23:30 UTC on 1 March is 00:30 on 2 March in Madrid: a page of the 2nd there.
+      page({ incident_id: 'i1', sent_at: at('2026-03-01T23:30:00Z') }),
+      page({ incident_id: 'i1', step: 1, sent_at: at('2026-03-01T23:40:00Z') }),
+      page({ incident_id: 'i2', sent_at: at('2026-03-03T12:00:00Z') }),
+      // Before the period: not counted, though its incident is.
+      page({ incident_id: 'i2', sent_at: at('2026-02-28T12:00:00Z') }),
+    ];
+    const incidents = new Map([incident('i1', { acknowledged_at: at('2026-03-01T23:32:00Z') }), incident('i2')]);
+    const days = pagingPerDay(rows, incidents, { ...options, from: at('2026-02-28T23:00:00Z'), to: at('2026-03-03T23:00:00Z'), timeZone: 'Europe/Madrid' });
+    expect(days.map((d) => [d.day, d.pagesSent, d.incidentsPaged, d.acknowledged, d.ttaP50Seconds])).toEqual([
+      ['2026-03-01', 0, 0, 0, null],
+      ['2026-03-02', 2, 1, 1, 120],
+      ['2026-03-03', 1, 1, 0, null],
+    ]);
+    expect(days[1]).toMatchObject({ pagesAtNight: 2, noise: 0, reachedLastLevel: 1 });
   });
 
   it('writes CSV a spreadsheet cannot mistake for formulas', () => {

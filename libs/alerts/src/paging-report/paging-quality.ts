@@ -64,11 +64,14 @@ function keyOf(r: PageRow, by: PagingDimension): string | null | undefined {
   return (by === 'schedule' ? r.schedule_id : r.user_id) ?? undefined;
 }
 
+/** A dimension of the report, or any other grouping of pages (e.g. by the day they were sent: `pagingPerDay`). */
+export type PagingGrouping = PagingDimension | ((r: PageRow & { sent_at: Date }) => string | null | undefined);
+
 /** Rows are all trigger rows of the incidents that had a page in the period; `inPeriod` tells which pages count. */
 export function pagingQuality(
   rows: PageRow[],
   incidents: Map<string, IncidentTimes>,
-  by: PagingDimension,
+  by: PagingGrouping,
   options: { confirmationMs: number; zoneOf: (r: PageRow) => string; inPeriod: (at: Date) => boolean },
 ): PagingRow[] {
   const lastStep = new Map<string, { step: number; delivered: boolean; steps: Set<number> }>();
@@ -84,7 +87,7 @@ export function pagingQuality(
   const groups = new Map<string | null, { pages: number; night: number; firstPage: Map<string, number> }>();
   for (const r of rows) {
     if (!isPage(r) || !r.sent_at || !options.inPeriod(r.sent_at)) continue;
-    const key = keyOf(r, by);
+    const key = typeof by === 'function' ? by(r as PageRow & { sent_at: Date }) : keyOf(r, by);
     if (key === undefined) continue;
     const g = groups.get(key) ?? { pages: 0, night: 0, firstPage: new Map<string, number>() };
     g.pages++;
@@ -112,6 +115,32 @@ export function pagingQuality(
     tta.sort((a, b) => a - b);
     return { key, pagesSent: g.pages, pagesAtNight: g.night, incidentsPaged: g.firstPage.size, acknowledged, ttaP50Seconds: percentile(tta, 50), ttaP90Seconds: percentile(tta, 90), noise, reachedLastLevel };
   });
+}
+
+export interface PagingDay extends Omit<PagingRow, 'key'> {
+  /** The calendar day in the report's zone, `2026-11-30`. */
+  day: string;
+}
+
+/**
+ * The tenant's pages day by day (each page on the day it was sent, in `timeZone`; an incident's time to acknowledge
+ * on the day of its first page): every day of [from, to) in the zone, empty days as zeros, for the report's chart.
+ */
+export function pagingPerDay(
+  rows: PageRow[],
+  incidents: Map<string, IncidentTimes>,
+  options: { confirmationMs: number; zoneOf: (r: PageRow) => string; from: Date; to: Date; timeZone: string },
+): PagingDay[] {
+  const dayOf = (at: Date): string => Temporal.Instant.fromEpochMilliseconds(at.getTime()).toZonedDateTimeISO(options.timeZone).toPlainDate().toString();
+  const inPeriod = (at: Date): boolean => at >= options.from && at < options.to;
+  const byDay = new Map(pagingQuality(rows, incidents, (r) => dayOf(r.sent_at), { ...options, inPeriod }).map((row) => [row.key, row]));
+  const days: PagingDay[] = [];
+  const last = dayOf(new Date(options.to.getTime() - 1));
+  for (let day = Temporal.PlainDate.from(dayOf(options.from)); Temporal.PlainDate.compare(day, Temporal.PlainDate.from(last)) <= 0; day = day.add({ days: 1 })) {
+    const { key: _key, ...figures } = byDay.get(day.toString()) ?? { key: null, pagesSent: 0, pagesAtNight: 0, incidentsPaged: 0, acknowledged: 0, ttaP50Seconds: null, ttaP90Seconds: null, noise: 0, reachedLastLevel: 0 };
+    days.push({ day: day.toString(), ...figures });
+  }
+  return days;
 }
 
 /** RFC 4180 CSV: every field quoted when it holds a comma, quote or line break; CRLF line ends. */

@@ -8,7 +8,7 @@ import { StateHistory } from '#lib/detection';
 import { IncidentHistory } from '#lib/incidents';
 import { PagingTargets } from '#lib/oncall';
 import { CurrentPrincipal, type Principal, TenantFacts, TenantPeople } from '#lib/tenancy';
-import { type IncidentTimes, type PageRow, type PagingDimension, pagingQuality, toCsv } from './paging-quality.js';
+import { type IncidentTimes, type PageRow, type PagingDimension, pagingPerDay, pagingQuality, toCsv } from './paging-quality.js';
 
 export enum PagingReportBy {
   tenant = 'tenant',
@@ -43,12 +43,27 @@ export class PagingReportRow {
   @Field(() => Int, { description: 'Paged incidents whose last escalation level was delivered' }) reachedLastLevel: number;
 }
 
+@ObjectType({ description: 'One calendar day of the tenant’s pages, in the tenant’s time zone' })
+export class PagingReportDay {
+  @Field({ description: 'The day, 2026-11-30' }) day: string;
+  @Field(() => Int) pagesSent: number;
+  @Field(() => Int) pagesAtNight: number;
+  @Field(() => Int, { description: 'Incidents whose first page in the period was sent that day' }) incidentsPaged: number;
+  @Field(() => Int) acknowledged: number;
+  @Field(() => Float, { nullable: true }) ttaP50Seconds: number | null;
+  @Field(() => Float, { nullable: true }) ttaP90Seconds: number | null;
+  @Field(() => Int) noise: number;
+  @Field(() => Int) reachedLastLevel: number;
+}
+
 @ObjectType()
 export class PagingReport {
   @Field() from: Date;
   @Field() to: Date;
   @Field(() => PagingReportBy) by: PagingReportBy;
   @Field(() => [PagingReportRow]) rows: PagingReportRow[];
+  @Field(() => [PagingReportDay], { description: 'Every day of the period in the tenant’s zone, whatever the grouping: the chart' }) days: PagingReportDay[];
+  @Field({ description: 'The zone the days and the night hours of channels and people are in (the tenant’s)' }) timeZone: string;
   @Field(() => Int, { description: 'Suspicions that cleared without an outage (quorum or confirmation said no): nobody paged' }) incidentsAvoided: number;
   @Field(() => Int, { description: 'Incidents opened while flapping: suppressed, nobody paged' }) flappingSuppressions: number;
   @Field({ description: 'The rows as CSV (RFC 4180)' }) csv: string;
@@ -83,17 +98,15 @@ export class PagingReportResolver {
     const incidents = new Map<string, IncidentTimes>((await this.incidents.pagedIncidents(tenantId, [...new Set(rows.map((r) => r.incident_id))])).map((i) => [i.id, i]));
     const schedules = await this.targets.scheduleFacts(tenantId);
     const tenantZone = (await this.tenants.of(tenantId))?.timeZone ?? 'UTC';
-    const quality = pagingQuality(rows, incidents, by as PagingDimension, {
-      confirmationMs: confirmationSeconds * 1000,
-      zoneOf: (r) => (r.schedule_id ? (schedules.get(r.schedule_id)?.timeZone ?? tenantZone) : tenantZone),
-      inPeriod: (at) => at >= from && at < to,
-    });
+    const zoneOf = (r: PageRow): string => (r.schedule_id ? (schedules.get(r.schedule_id)?.timeZone ?? tenantZone) : tenantZone);
+    const quality = pagingQuality(rows, incidents, by as PagingDimension, { confirmationMs: confirmationSeconds * 1000, zoneOf, inPeriod: (at) => at >= from && at < to });
+    const days = pagingPerDay(rows, incidents, { confirmationMs: confirmationSeconds * 1000, zoneOf, from, to, timeZone: tenantZone });
     const names = await this.names(tenantId, by, quality.map((q) => q.key).filter((k): k is string => k !== null), schedules);
     const out = quality.map((q) => ({ ...q, name: q.key === null ? 'no policy matched (every channel)' : (names.get(q.key) ?? 'since deleted') })).sort((a, b) => b.pagesSent - a.pagesSent || a.name.localeCompare(b.name));
     const header = ['group', 'id', 'pages_sent', 'pages_at_night', 'incidents_paged', 'acknowledged', 'tta_p50_seconds', 'tta_p90_seconds', 'noise', 'reached_last_level'];
     const csv = toCsv(header, out.map((r) => [r.name, r.key, r.pagesSent, r.pagesAtNight, r.incidentsPaged, r.acknowledged, r.ttaP50Seconds, r.ttaP90Seconds, r.noise, r.reachedLastLevel]));
     return {
-      from, to, by, rows: out, csv,
+      from, to, by, rows: out, csv, days, timeZone: tenantZone,
       incidentsAvoided: await this.states.clearedSuspicions(tenantId, from, to),
       flappingSuppressions: await this.incidents.flappingSuppressed(tenantId, from, to),
     };
