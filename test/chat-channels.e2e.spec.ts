@@ -320,10 +320,20 @@ describe('chat, SMS and voice channels against local stand-ins checked as the pr
     await drain();
     const posts = slack.calls.filter((c) => c.method === 'chat.postMessage');
     const alert = posts.filter((c) => String(c.body.text).includes('DOWN')).at(-1)!;
-    const ts = (await api.app.get(DataSource).query('SELECT external_id FROM chat_threads WHERE channel_id = $1 AND dedup_key = $2', [ids.slackBot, `vigia-incident-${incident.id}`]))[0].external_id;
+    const stored = (await api.app.get(DataSource).query('SELECT external_id FROM chat_threads WHERE channel_id = $1 AND dedup_key = $2', [ids.slackBot, `vigia-incident-${incident.id}`]))[0].external_id;
+    // The alert's ts and the id of the channel it went to (chat.update needs the id).
+    const [ts, postedIn] = String(stored).split('@');
+    expect(postedIn).toBe('C0123456');
     expect(alert.body.thread_ts).toBeUndefined();
     expect(posts.at(-1)!.body).toMatchObject({ thread_ts: ts, reply_broadcast: false, text: expect.stringContaining('Acknowledged by owner@chat.test via Slack') });
+    // The alert itself now says so, and its Acknowledge button is gone.
+    const update = slack.calls.filter((c) => c.method === 'chat.update').at(-1)!;
+    expect(update.headers.authorization).toBe(`Bearer ${BOT}`);
+    expect(update.body).toMatchObject({ channel: 'C0123456', ts, text: expect.stringContaining('Acknowledged by owner@chat.test via Slack') });
+    expect(update.body.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: update.body.text } }]);
     await close();
+    await drain();
+    expect(slack.calls.filter((c) => c.method === 'chat.update').at(-1)!.body).toMatchObject({ ts, text: expect.stringMatching(/^\[RESOLVED\]/) });
   }, 30_000);
 
   it('connects the Socket Mode WebSocket only where the egress policy allows, and stops a disabled channel’s listener', async () => {

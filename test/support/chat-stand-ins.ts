@@ -73,7 +73,7 @@ export class TelegramStandIn {
 }
 
 /**
- * A local Slack: the Web API (`chat.postMessage` answered with a `ts`, `chat.postEphemeral`, `apps.connections.open`
+ * A local Slack: the Web API (`chat.postMessage` answered with a `ts`, `chat.update`, `chat.postEphemeral`, `apps.connections.open`
  * answering a WebSocket URL of this stand-in) and a Socket Mode server speaking Slack's envelope protocol — `hello` on
  * connect, envelopes with an `envelope_id` the client must acknowledge, `disconnect` to make it reconnect.
  */
@@ -100,6 +100,8 @@ export class SlackStandIn {
         const answer = (json: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(json));
         if (method === 'chat.postMessage') return answer({ ok: true, channel: body.channel, ts: `1700000000.00000${this.nextTs++}` });
         if (method === 'chat.postEphemeral') return answer({ ok: true, message_ts: '1700000001.000001' });
+        // chat.update takes the channel's id only (as Slack: a name is channel_not_found).
+        if (method === 'chat.update') return answer(/^[CGD][A-Z0-9]+$/.test(String(body.channel)) ? { ok: true, channel: body.channel, ts: body.ts, text: body.text } : { ok: false, error: 'channel_not_found' });
         if (method === 'apps.connections.open') return answer({ ok: true, url: this.socketUrl ?? `${this.url.replace(/^http/, 'ws')}/link/?ticket=t${this.nextTs++}` });
         answer({ ok: false, error: 'unknown_method' });
       });

@@ -39,7 +39,8 @@ async function call(egress: EgressGuard, url: string, token: string, body: Recor
  * kept; its acknowledgement, runbook news and recovery are replies in that thread (the recovery also broadcast to the
  * channel). Text at most 4,000 characters, a section block at most 3,000; one message a second per channel (Slack's
  * limit for chat.postMessage), a 429 carries Retry-After. With an app-level token (`xapp-…`, after the bot token), the
- * alert carries an Acknowledge button and the channel listens over Socket Mode.
+ * alert carries an Acknowledge button and the channel listens over Socket Mode. Once acknowledged (from anywhere) or
+ * resolved, the alert's own message is updated (`chat.update`) to say so, without the button.
  */
 export class SlackBotChannel implements ChannelAdapter {
   private readonly gate = new RateGate(1000);
@@ -50,7 +51,7 @@ export class SlackBotChannel implements ChannelAdapter {
     const { bot, app } = tokens(secret);
     const busy = await this.gate.turn(`${bot}:${String(channel.config.channel)}`);
     if (busy) return busy;
-    const thread = message.kind === 'trigger' ? undefined : await this.threads.of(channel.id, message.dedupKey);
+    const thread = message.kind === 'trigger' ? undefined : threadOf(await this.threads.of(channel.id, message.dedupKey));
     const text = slackEscape(chatText(message));
     const incidentId = incidentIdOf(message.dedupKey);
     const button = message.kind === 'trigger' && incidentId && app
@@ -61,13 +62,32 @@ export class SlackBotChannel implements ChannelAdapter {
       text: clip(text, 4000),
       blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } }, ...button],
       unfurl_links: false,
-      ...(thread ? { thread_ts: thread, reply_broadcast: message.kind === 'resolve' } : {}),
+      ...(thread ? { thread_ts: thread.ts, reply_broadcast: message.kind === 'resolve' } : {}),
     });
     const ts = outcome.answer?.ts;
-    if (outcome.ok && message.kind === 'trigger' && incidentId && typeof ts === 'string') await this.threads.remember(channel.id, message.dedupKey, ts);
+    const postedIn = outcome.answer?.channel;
+    if (outcome.ok && message.kind === 'trigger' && incidentId && typeof ts === 'string') await this.threads.remember(channel.id, message.dedupKey, typeof postedIn === 'string' ? `${ts}@${postedIn}` : ts);
+    // Acknowledged or over: the alert itself says so, and its Acknowledge button goes (the thread keeps the history).
+    if (outcome.ok && thread && (message.kind === 'acknowledge' || message.kind === 'resolve')) await this.settle(channel, bot, thread, text, egress);
     const { answer: _answer, ...rest } = outcome;
     return rest;
   }
+
+  /**
+   * `chat.update` of the alert's own message (it needs the channel's id, which postMessage answered). Best effort: the
+   * thread reply, which carries the news, already went; a failed update leaves the old message as it was.
+   */
+  private async settle(channel: AlertChannel, bot: string, thread: { ts: string; channelId?: string }, text: string, egress: EgressGuard): Promise<void> {
+    const channelId = thread.channelId ?? String(channel.config.channel);
+    await call(egress, `${apiBase(channel)}/chat.update`, bot, { channel: channelId, ts: thread.ts, text: clip(text, 4000), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } }] }).catch(() => undefined);
+  }
+}
+
+/** A thread as stored: `<ts>@<channel id>` (the id chat.update needs), or a bare `ts` as stored before. */
+function threadOf(stored: string | undefined): { ts: string; channelId?: string } | undefined {
+  if (!stored) return undefined;
+  const at = stored.indexOf('@');
+  return at < 0 ? { ts: stored } : { ts: stored.slice(0, at), channelId: stored.slice(at + 1) };
 }
 
 /** What Vigia reads of a Socket Mode envelope and of an interactive (`block_actions`) payload. */
