@@ -1,7 +1,7 @@
 import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlertsOutboxConsumer, AlertsService, ChatListeners, DeliveryWorker, SLACK_ACK_ACTION, twilioSignature } from '#lib/alerts';
+import { AlertsOutboxConsumer, AlertsService, ChatListeners, DeliveryWorker, SLACK_ACK_ACTION, twilioSignature, vonageSignature } from '#lib/alerts';
 import { VigiaConfig } from '#lib/config';
 import { type Incident, IncidentsService } from '#lib/incidents';
 import { SlackStandIn, TelegramStandIn } from './support/chat-stand-ins.js';
@@ -380,6 +380,31 @@ describe('chat, SMS and voice channels against local stand-ins checked as the pr
     expect(ack).toMatchObject({ status: 200, body: '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Acknowledged by owner@chat.test.</Message></Response>' });
     expect(await acknowledgedBy(incident.id)).toBe('owner@chat.test via SMS');
     expect((await fetch(`${api.url}/alerts/inbound/${ids.slack}`, { method: 'POST', body: 'x' })).status).toBe(404); // a kind without replies
+    await close();
+  }, 30_000);
+
+  it('acknowledges by SMS reply through Vonage’s signed inbound webhook: signature and its age checked, the sender mapped', async () => {
+    const SIGNATURE_SECRET = 'vonage-signature-secret-0001';
+    await run(`mutation { updateAlertChannel(id: "${ids.vonageSms}", input: {name: "vonage sms", type: vonage_sms, config: {apiKey: "${VONAGE_KEY}", from: "Vigia", to: "+447700900123", apiUrl: "${vonage.url}", signatureMethod: "sha256"}, secret: "${VONAGE_SECRET} ${SIGNATURE_SECRET}"}) { id } }`);
+    await run(`mutation { mapChatIdentity(input: {provider: "sms", chatUserId: "+447700900555", userId: "${ownerId}"}) { id } }`);
+    const { incident, close } = await open('HTTP 503 from 192.0.2.10');
+    await drain();
+    // The alert still goes with the API secret alone (the signature secret is for replies).
+    expect(form(hitsTo(vonage, '/sms/json').at(-1)!)).toMatchObject({ api_secret: VONAGE_SECRET });
+    const path = `/alerts/inbound/${ids.vonageSms}`;
+    const signed = (params: Record<string, string>, secret = SIGNATURE_SECRET) => ({ ...params, sig: vonageSignature(params, secret, 'sha256') });
+    const sms = (msisdn: string, text: string, at = Date.now()) => ({ msisdn, to: '447700900001', messageId: `0A${Math.random().toString(16).slice(2, 10)}`, text, type: 'text', keyword: text.trim().split(/\s+/)[0]!.toUpperCase(), 'message-timestamp': new Date(at).toISOString().slice(0, 19).replace('T', ' '), timestamp: String(Math.floor(at / 1000)) });
+    const reply = async (params: Record<string, string>) =>
+      (await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params).toString() })).status;
+
+    expect(await reply(sms('447700900555', 'ACK'))).toBe(403); // unsigned
+    expect(await reply(signed(sms('447700900555', 'ACK'), 'another-secret-0000000000'))).toBe(403);
+    expect(await reply(signed(sms('447700900555', 'ACK', Date.now() - 10 * 60_000)))).toBe(403); // a replay of an old request
+    expect(await reply(signed(sms('447700900999', `ack ${incident.id.slice(0, 8)}`)))).toBe(200); // a stranger: answered, nothing done
+    expect(await acknowledgedBy(incident.id)).toBeNull();
+
+    expect(await reply(signed(sms('447700900555', 'ack')))).toBe(200);
+    expect(await acknowledgedBy(incident.id)).toBe('owner@chat.test via SMS');
     await close();
   }, 30_000);
 });

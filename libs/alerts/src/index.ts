@@ -13,5 +13,6 @@ export { ChatListeners } from './chat/chat-listeners.js';
 export { ChatIdentity } from './chat/chat-identity.entity.js';
 export { SLACK_ACK_ACTION } from './channels/slack-bot.channel.js';
 export { twilioSignature } from './channels/twilio-api.js';
+export { vonageSignature } from './channels/vonage-signature.js';
 export { AlertFleetModule, AlertFleetPort, type FleetChannelRow, type FleetChannelSave, type FleetPolicyRow } from './alert-fleet.port.js';
 export { policyProblem, type PolicyRulesInput } from './escalation-rules.js';

@@ -82,11 +82,13 @@ export interface ChannelKind<Type extends string = string> {
   };
 }
 
-/** A provider's call to the inbound webhook: the URL it called (public), its headers, its form fields. */
+/** A provider's call to the inbound webhook: the URL it called (public), its headers, its form fields, when it came. */
 export interface InboundRequest {
   url: string;
   headers: Record<string, string | string[] | undefined>;
   form: Record<string, string>;
+  /** Epoch ms by the injected clock: a signed timestamp is judged against it. */
+  at: number;
 }
 
 export function defineChannel<const Type extends string>(kind: ChannelKind<Type>): ChannelKind<Type> {

@@ -1,8 +1,8 @@
-import { Controller, ForbiddenException, HttpCode, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, ForbiddenException, HttpCode, Inject, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { Repository } from 'typeorm';
-import { isUuid } from '#lib/common';
+import { CLOCK, type Clock, isUuid } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { SecretBox } from '#lib/secrets';
 import { AlertChannel } from '../alert-channel.entity.js';
@@ -30,8 +30,8 @@ function rawBody(req: Request): Promise<string> {
 }
 
 /**
- * A provider's inbound webhook for a channel (Twilio: "A message comes in" → `<VIGIA_PUBLIC_URL>/alerts/inbound/<channel
- * id>`): the kind checks the provider's signature with the channel's sealed secret, then `ACK` or `ACK <id>` from a
+ * A provider's inbound webhook for a channel (Twilio: "A message comes in", Vonage: the number's inbound webhook, HTTP
+ * POST → `<VIGIA_PUBLIC_URL>/alerts/inbound/<channel id>`): the kind checks the provider's signature with the channel's sealed secret, then `ACK` or `ACK <id>` from a
  * phone number mapped to a Vigia user acknowledges (the latest alert of the channel, or the one named); anything else is
  * answered with how to do it. Unknown channel, a kind without replies, or a bad signature: 404/403, nothing done.
  */
@@ -43,6 +43,7 @@ export class InboundController {
     private readonly config: VigiaConfig,
     private readonly identities: ChatIdentities,
     private readonly threads: ChatThreads,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Post(':channelId')
@@ -53,7 +54,7 @@ export class InboundController {
     if (!channel || !inbound) throw new NotFoundException();
     const form = Object.fromEntries(new URLSearchParams(await rawBody(req)));
     const secret = channel.secretSealed ? this.box.open(channel.secretSealed, `alert_channels:${channel.id}`) : null;
-    const said = inbound.read(channel, secret, { url: `${this.config.publicUrl}${req.originalUrl}`, headers: req.headers, form });
+    const said = inbound.read(channel, secret, { url: `${this.config.publicUrl}${req.originalUrl}`, headers: req.headers, form, at: this.clock.now().getTime() });
     if (!said) throw new ForbiddenException();
     const command = ACK.exec(said.text);
     let reply = 'Reply ACK to acknowledge the latest alert, or ACK <id> with the id the alert shows.';
