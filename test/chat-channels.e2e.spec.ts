@@ -407,4 +407,60 @@ describe('chat, SMS and voice channels against local stand-ins checked as the pr
     expect(await acknowledgedBy(incident.id)).toBe('owner@chat.test via SMS');
     await close();
   }, 30_000);
+
+  it('pages a person by direct message in Slack and Telegram, and their own chat contact acknowledges without a mapping', async () => {
+    for (const p of (await run<{ escalationPolicies: { id: string }[] }>('{ escalationPolicies { id } }')).escalationPolicies) await run(`mutation { deleteEscalationPolicy(id: "${p.id}") }`);
+    const contact = (kind: string, address: string) => run<{ addContactMethod: { id: string } }>(`mutation { addContactMethod(input: {userId: "${ownerId}", kind: ${kind}, address: "${address}"}) { id } }`).then((d) => d.addContactMethod.id);
+    const slackContact = await contact('slack', 'U0PERSON1');
+    const telegramContact = await contact('telegram', '5550001');
+    await run('mutation($i: NotificationRulesInput!) { setNotificationRules(input: $i) { id } }', { i: { userId: ownerId, rules: [{ contactMethodId: slackContact, delayMinutes: 0 }, { contactMethodId: telegramContact, delayMinutes: 0 }] } });
+    await run('mutation($i: EscalationPolicyInput!) { createEscalationPolicy(input: $i) { id } }', { i: { name: 'the owner, by chat', steps: [{ delayMinutes: 0, channelIds: [], userIds: [ownerId] }] } });
+    // The Telegram channel, disabled by an earlier case, carries the person's Telegram pages again.
+    await run(`mutation { updateAlertChannel(id: "${ids.telegram}", input: {name: "telegram", type: telegram, config: {chatId: "-1001234567890", apiUrl: "${telegram.url}", acknowledgements: true, pollSeconds: 1}, enabled: true}) { id } }`);
+    await api.app.get(ChatListeners).sweep();
+    const before = { slack: slack.calls.length, telegram: telegram.sent.length };
+    const { incident, close } = await open('HTTP 503 from 192.0.2.10');
+    await drain(5);
+
+    // Slack: the bot's direct message to the person (channel = their user id), with the Acknowledge button; nothing in the channel.
+    const posts = slack.calls.slice(before.slack).filter((c) => c.method === 'chat.postMessage');
+    expect(posts.map((p) => p.body.channel)).toEqual(['U0PERSON1']);
+    expect((posts[0]!.body.blocks as { type: string }[])[1]).toMatchObject({ type: 'actions' });
+    // Telegram: to the person's private chat with the bot.
+    const dms = telegram.sent.slice(before.telegram);
+    expect(dms.map((m) => m.body.chat_id)).toEqual(['5550001']);
+    // Kept apart from the channels' own threads.
+    const threads: { channel_id: string; dedup_key: string }[] = await api.app.get(DataSource).query('SELECT channel_id, dedup_key FROM chat_threads WHERE dedup_key LIKE $1 ORDER BY dedup_key', [`vigia-incident-${incident.id}%`]);
+    expect(threads).toEqual(expect.arrayContaining([
+      { channel_id: ids.slackBot, dedup_key: `vigia-incident-${incident.id}/dm/U0PERSON1` },
+      { channel_id: ids.telegram, dedup_key: `vigia-incident-${incident.id}/dm/5550001` },
+    ]));
+    expect(threads.some((t) => t.dedup_key === `vigia-incident-${incident.id}`)).toBe(false);
+
+    // The person presses Acknowledge in the DM: their own Slack contact names them; no administrator mapped U0PERSON1.
+    await eventually('a Socket Mode connection', () => slack.socket, { timeoutMs: 5000 });
+    const stranger = slack.press('U0SOMEONE2', SLACK_ACK_ACTION, incident.id, 'D0PERSON1');
+    await eventually('the envelope acknowledged', () => slack.acks.some((a) => a.envelope_id === stranger), { timeoutMs: 5000 });
+    expect(await acknowledgedBy(incident.id)).toBeNull();
+    slack.press('U0PERSON1', SLACK_ACK_ACTION, incident.id, 'D0PERSON1');
+    expect(await eventually('the acknowledgement', () => acknowledgedBy(incident.id), { timeoutMs: 5000 })).toBe('owner@chat.test via Slack');
+    await close();
+
+    // Telegram: /ack <id> in the private chat, from the person's own Telegram contact.
+    const second = await open('HTTP 502 from 192.0.2.10');
+    await drain(5);
+    const [{ external_id: dm }] = await api.app.get(DataSource).query('SELECT external_id FROM chat_threads WHERE channel_id = $1 AND dedup_key = $2', [ids.telegram, `vigia-incident-${second.incident.id}/dm/5550001`]);
+    expect(String(dm)).toMatch(/^5550001:\d+$/);
+    telegram.push({ chat: { id: 5550001, type: 'private' }, from: { id: 5550001 }, text: '/ack', reply_to_message: { message_id: Number(String(dm).split(':')[1]) } });
+    expect(await eventually('the acknowledgement', () => acknowledgedBy(second.incident.id), { timeoutMs: 5000 })).toBe('owner@chat.test via Telegram');
+    await second.close();
+  }, 40_000);
+
+  it('refuses an administrator’s mapping of a chat user who is another person’s own contact', async () => {
+    const other = await api.userWithRole(token, 'chat', 'operator');
+    const [{ id: otherId }] = await api.app.get(DataSource).query("SELECT id FROM users WHERE email LIKE 'operator-%@chat.test'");
+    expect(other).toBeTruthy();
+    const refused = await api.fails(`mutation { mapChatIdentity(input: {provider: "slack", chatUserId: "U0PERSON1", userId: "${otherId}"}) { id } }`, {}, token, { field: 'input.chatUserId' });
+    expect(refused.message).toMatch(/another Vigia user's own contact/);
+  });
 });

@@ -5,7 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 /** A Telegram Bot API `Message` the stand-in hands out through getUpdates. */
 export interface StandInMessage {
   message_id: number;
-  chat: { id: number };
+  chat: { id: number; type?: 'private' | 'group' | 'supergroup' | 'channel' };
   from: { id: number };
   text: string;
   reply_to_message?: { message_id: number };

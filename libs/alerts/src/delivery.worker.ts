@@ -13,9 +13,16 @@ import type { AlertMessage, ChannelAdapter, DeliveryOutcome } from './channels/c
 import { EscalationTargets, PERSONAL_DELIVERY } from './escalation-targets.js';
 
 /** The tenant's channel types that can carry a person's phone page (the first enabled one by name is used). */
-const PHONE_CARRIERS: Record<string, string[]> = {
-  'phone:sms': ['twilio_sms', 'vonage_sms'],
-  'phone:voice': ['twilio_voice', 'vonage_voice'],
+/**
+ * Which of the tenant's channels carry a personal page to a contact kind, and which of the carrier's settings the
+ * person's address takes: an SMS or call to their number, a Slack direct message to their user id (the bot's DM), a
+ * Telegram message to their private chat with the bot (they must have started it).
+ */
+const CARRIERS: Record<string, { types: string[]; address: string }> = {
+  'phone:sms': { types: ['twilio_sms', 'vonage_sms'], address: 'to' },
+  'phone:voice': { types: ['twilio_voice', 'vonage_voice'], address: 'to' },
+  slack: { types: ['slack_bot'], address: 'channel' },
+  telegram: { types: ['telegram'], address: 'chatId' },
 };
 
 const MAX_ATTEMPTS = 8;
@@ -125,17 +132,19 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     const kind = n.contact_kind ?? '';
     let channel = PERSONAL_DELIVERY[kind]?.(n.tenant_id, n.address ?? '');
     let secret: string | null = null;
-    const carriers = PHONE_CARRIERS[kind];
+    const carriers = CARRIERS[kind];
     if (!channel && carriers) {
-      const carrier = await this.dataSource.getRepository(AlertChannel).findOne({ where: { tenantId: n.tenant_id, type: In(carriers), enabled: true }, order: { name: 'ASC' } });
-      if (!carrier) return { ok: false, permanent: true, response: `no enabled ${carriers.join(' or ')} channel to carry a ${kind.replace(':', ' ')} page: add one in Settings → Alert channels` };
-      channel = Object.assign(new AlertChannel(), carrier, { config: { ...carrier.config, to: n.address ?? '' } });
+      const carrier = await this.dataSource.getRepository(AlertChannel).findOne({ where: { tenantId: n.tenant_id, type: In(carriers.types), enabled: true }, order: { name: 'ASC' } });
+      if (!carrier) return { ok: false, permanent: true, response: `no enabled ${carriers.types.join(' or ')} channel to carry a ${kind.replace(':', ' ')} page: add one in Settings → Alert channels` };
+      channel = Object.assign(new AlertChannel(), carrier, { config: { ...carrier.config, [carriers.address]: n.address ?? '' } });
       secret = carrier.secretSealed ? this.box.open(carrier.secretSealed, `alert_channels:${carrier.id}`) : null;
     }
     if (!channel) return { ok: false, permanent: true, response: `no channel kind reaches a ${kind} contact yet` };
     const userId = n.target_key.split(':')[1];
     const ackLink = message.ackable ? this.ackLinks.url(n.tenant_id, n.incident_id, undefined, this.clock.now().getTime(), userId) : undefined;
-    return this.adapters[channel.type].deliver(channel, secret, ackLink ? { ...message, ackLink } : message, this.egress.guard({ tenantId: n.tenant_id, vantage: 'platform' }));
+    // A direct message is the person's own thread, apart from the channel's (chat adapters key it by `personalTo`).
+    const personal = { ...message, ...(ackLink ? { ackLink } : {}), personalTo: n.address ?? '' };
+    return this.adapters[channel.type].deliver(channel, secret, personal, this.egress.guard({ tenantId: n.tenant_id, vantage: 'platform' }));
   }
 
   private settled(incidentId: string): Promise<boolean> {

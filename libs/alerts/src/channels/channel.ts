@@ -16,6 +16,8 @@ export interface AlertMessage {
   ackLink?: string;
   /** A trigger: delivery adds the acknowledgement link for the channel it goes to. */
   ackable?: boolean;
+  /** A personal page through a tenant's channel (a DM, an SMS to the person): the person's address there. */
+  personalTo?: string;
 }
 
 export interface DeliveryOutcome {

@@ -15,7 +15,16 @@ export function headline(message: AlertMessage): string {
 
 /** The incident's id from its deduplication key (`vigia-incident-<uuid>`); a test message has none. */
 export function incidentIdOf(dedupKey: string): string | undefined {
-  return /^vigia-incident-([0-9a-f-]{36})$/.exec(dedupKey)?.[1];
+  return /^vigia-incident-([0-9a-f-]{36})(?:\/dm\/[^/]{1,64})?$/.exec(dedupKey)?.[1];
+}
+
+/**
+ * The key an alert's thread is kept under for one channel: the incident's, or — for a personal page sent through the
+ * channel (a Slack or Telegram direct message) — the incident's and the person's, so a DM never takes the place of
+ * the channel's own thread.
+ */
+export function threadKeyOf(message: { dedupKey: string; personalTo?: string }): string {
+  return message.personalTo ? `${message.dedupKey}/dm/${message.personalTo}` : message.dedupKey;
 }
 
 /** The incident's short id: the first 8 hex digits of its id, what `/ack <id>` takes in a chat. */

@@ -4,7 +4,7 @@ import { type EgressGuard, pinnedLookup, urlPort } from '#lib/egress';
 import type { AlertChannel } from '../alert-channel.entity.js';
 import { type AlertMessage, type ChannelAdapter, type DeliveryOutcome, send } from './channel.js';
 import { type AckContext, defineChannel, type ThreadStore } from './channel-kind.js';
-import { chatText, clip, incidentIdOf, parseJson, pause, RateGate } from './chat-text.js';
+import { chatText, clip, incidentIdOf, parseJson, pause, RateGate, threadKeyOf } from './chat-text.js';
 import { slackEscape } from './slack.channel.js';
 
 /** The Ack button's action id: what the Socket Mode listener looks for in a `block_actions` payload. */
@@ -51,7 +51,7 @@ export class SlackBotChannel implements ChannelAdapter {
     const { bot, app } = tokens(secret);
     const busy = await this.gate.turn(`${bot}:${String(channel.config.channel)}`);
     if (busy) return busy;
-    const thread = message.kind === 'trigger' ? undefined : threadOf(await this.threads.of(channel.id, message.dedupKey));
+    const thread = message.kind === 'trigger' ? undefined : threadOf(await this.threads.of(channel.id, threadKeyOf(message)));
     const text = slackEscape(chatText(message));
     const incidentId = incidentIdOf(message.dedupKey);
     const button = message.kind === 'trigger' && incidentId && app
@@ -66,7 +66,7 @@ export class SlackBotChannel implements ChannelAdapter {
     });
     const ts = outcome.answer?.ts;
     const postedIn = outcome.answer?.channel;
-    if (outcome.ok && message.kind === 'trigger' && incidentId && typeof ts === 'string') await this.threads.remember(channel.id, message.dedupKey, typeof postedIn === 'string' ? `${ts}@${postedIn}` : ts);
+    if (outcome.ok && message.kind === 'trigger' && incidentId && typeof ts === 'string') await this.threads.remember(channel.id, threadKeyOf(message), typeof postedIn === 'string' ? `${ts}@${postedIn}` : ts);
     // Acknowledged or over: the alert itself says so, and its Acknowledge button goes (the thread keeps the history).
     if (outcome.ok && thread && (message.kind === 'acknowledge' || message.kind === 'resolve')) await this.settle(channel, bot, thread, text, egress);
     const { answer: _answer, ...rest } = outcome;
@@ -111,8 +111,9 @@ async function listen(channel: AlertChannel, secret: string | null, ctx: AckCont
     for (const action of payload.actions ?? []) {
       if (action.action_id !== SLACK_ACK_ACTION || !user || !action.value) continue;
       const dedupKey = `vigia-incident-${action.value}`;
-      // Only an incident this channel was paged for (the button's value comes back from Slack as Vigia wrote it).
-      if (!(await ctx.threads.of(channel.id, dedupKey))) continue;
+      // Only an incident this channel was paged for, or this person by a direct message (the button's value comes back
+      // from Slack as Vigia wrote it).
+      if (!(await ctx.threads.of(channel.id, dedupKey)) && !(await ctx.threads.of(channel.id, threadKeyOf({ dedupKey, personalTo: user })))) continue;
       const outcome = await ctx.acknowledge(user, dedupKey);
       if (!outcome.ok) await call(ctx.egress, `${apiBase(channel)}/chat.postEphemeral`, bot, { channel: payload.channel?.id ?? channel.config.channel, user, text: outcome.reply });
     }

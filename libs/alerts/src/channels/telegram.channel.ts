@@ -3,7 +3,7 @@ import { type EgressGuard, egressFetch } from '#lib/egress';
 import type { AlertChannel } from '../alert-channel.entity.js';
 import { type AlertMessage, type ChannelAdapter, type DeliveryOutcome, retryAfterMs, send } from './channel.js';
 import { type AckContext, defineChannel, type ThreadStore } from './channel-kind.js';
-import { chatText, clip, incidentIdOf, parseJson, pause, RateGate } from './chat-text.js';
+import { chatText, clip, incidentIdOf, parseJson, pause, RateGate, threadKeyOf } from './chat-text.js';
 
 /** sendMessage's text limit (characters after entity parsing). */
 const MAX_TEXT = 4096;
@@ -15,10 +15,15 @@ function apiBase(channel: AlertChannel, token: string): string {
 /** What a chat says to the bot, in the parts Vigia reads (Bot API `Message`). */
 interface TelegramMessage {
   message_id: number;
-  chat: { id: number; username?: string };
+  chat: { id: number; username?: string; type?: string };
   from?: { id: number; username?: string };
   text?: string;
   reply_to_message?: { message_id: number };
+}
+
+/** A kept message id: `<chat>:<id>` for a direct message (ids count per chat), a bare id in the channel's chat. */
+function dmMessageId(stored: string | undefined): string | undefined {
+  return stored?.split(':').at(-1);
 }
 
 /** `/ack`, `/ack@bot`, `ack`, optionally with the incident's short id (8 hex digits, more of the id allowed). */
@@ -39,7 +44,7 @@ export class TelegramChannel implements ChannelAdapter {
     const chatId = String(channel.config.chatId);
     const busy = await this.gate.turn(`${token}:${chatId}`);
     if (busy) return busy;
-    const replyTo = message.kind === 'trigger' ? undefined : await this.threads.of(channel.id, message.dedupKey);
+    const replyTo = message.kind === 'trigger' ? undefined : dmMessageId(await this.threads.of(channel.id, threadKeyOf(message)));
     const hint = channel.config.acknowledgements ? (id: string) => `Acknowledge: reply /ack to this message, or send /ack ${id}` : undefined;
     const outcome = await send(egress, `${apiBase(channel, token ?? '')}/sendMessage`, {
       json: {
@@ -50,7 +55,7 @@ export class TelegramChannel implements ChannelAdapter {
       },
     }, {});
     const sent = parseJson<{ result?: { message_id?: number } }>(outcome.body)?.result?.message_id;
-    if (outcome.ok && message.kind === 'trigger' && incidentIdOf(message.dedupKey) && sent !== undefined) await this.threads.remember(channel.id, message.dedupKey, String(sent));
+    if (outcome.ok && message.kind === 'trigger' && incidentIdOf(message.dedupKey) && sent !== undefined) await this.threads.remember(channel.id, threadKeyOf(message), message.personalTo ? `${chatId}:${sent}` : String(sent));
     const { body: _body, ...rest } = outcome;
     return rest;
   }
@@ -66,13 +71,14 @@ async function listen(channel: AlertChannel, token: string | null, ctx: AckConte
   const reply = (to: TelegramMessage, text: string) =>
     send(ctx.egress, `${base}/sendMessage`, { json: { chat_id: to.chat.id, text, reply_parameters: { message_id: to.message_id, allow_sending_without_reply: true } } }, {});
   const handle = async (msg: TelegramMessage | undefined) => {
-    const inChat = msg && (String(msg.chat.id) === chatId || (msg.chat.username !== undefined && `@${msg.chat.username}` === chatId));
+    // The channel's chat, or a person's private chat with the bot (where their direct pages go).
+    const inChat = msg && (String(msg.chat.id) === chatId || (msg.chat.username !== undefined && `@${msg.chat.username}` === chatId) || msg.chat.type === 'private');
     const command = inChat && msg.from ? ACK.exec((msg.text ?? '').trim()) : null;
     if (!msg?.from || !command) return;
     const dedupKey = command[1]
       ? await ctx.threads.byShortId(channel.id, command[1].toLowerCase())
       : msg.reply_to_message
-        ? await ctx.threads.dedupKeyOf(channel.id, String(msg.reply_to_message.message_id))
+        ? await ctx.threads.dedupKeyOf(channel.id, msg.chat.type === 'private' ? `${msg.chat.id}:${msg.reply_to_message.message_id}` : String(msg.reply_to_message.message_id))
         : undefined;
     if (!dedupKey) return void (await reply(msg, 'Which incident? Reply /ack to the alert, or send /ack <id> with the id the alert shows.'));
     const outcome = await ctx.acknowledge(String(msg.from.id), dedupKey);

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { isUuid, VigiaException } from '#lib/common';
 import { IncidentsService } from '#lib/incidents';
+import { ContactKind, PagingTargets } from '#lib/oncall';
 import { ActorNames, type Principal } from '#lib/tenancy';
 import { incidentIdOf } from '../channels/chat-text.js';
 import { E164 } from '../channels/twilio-api.js';
@@ -21,9 +22,14 @@ const USER_ID: Record<ChatProvider, [RegExp, string]> = {
   sms: [E164, 'must be a phone number in E.164 form (+ then country code and number)'],
 };
 
+/** The on-call contact kind that holds the same chat accounts (a person's own Slack or Telegram contact). */
+const CONTACT_KIND: Partial<Record<ChatProvider, ContactKind>> = { slack: ContactKind.slack, telegram: ContactKind.telegram };
+
 /**
- * Who a chat user is in Vigia (`chat_identities`): one chat user of a provider is one Vigia user — a second mapping of
- * the same chat user is refused, not moved — and acknowledgements from the chat are made in the mapped user's name.
+ * Who a chat user is in Vigia: a person's own chat contact (on-call's contact methods, the one place people keep
+ * their accounts), or a mapping an administrator made (`chat_identities`, for chat users who keep no contact, and
+ * for SMS: a phone number is not unique to one person). One chat user is one Vigia user — a second mapping, or a
+ * mapping of another person's contact, is refused — and acknowledgements from the chat are made in that user's name.
  */
 @Injectable()
 export class ChatIdentities {
@@ -33,7 +39,16 @@ export class ChatIdentities {
     @InjectRepository(ChatIdentity) private readonly identities: Repository<ChatIdentity>,
     private readonly actors: ActorNames,
     private readonly incidents: IncidentsService,
+    private readonly targets: PagingTargets,
   ) {}
+
+  /** The Vigia user a chat user is: the administrator's mapping, else the person whose own contact it is. */
+  private async userOf(tenantId: string, provider: ChatProvider, chatUserId: string): Promise<string | undefined> {
+    const mapped = await this.identities.findOneBy({ tenantId, provider, chatUserId });
+    if (mapped) return mapped.userId;
+    const kind = CONTACT_KIND[provider];
+    return kind ? this.targets.chatUser(tenantId, kind, chatUserId) : undefined;
+  }
 
   list(principal: Principal): Promise<ChatIdentity[]> {
     return this.identities.find({ where: { tenantId: principal.tenantId }, order: { provider: 'ASC', chatUserId: 'ASC' } });
@@ -49,6 +64,9 @@ export class ChatIdentities {
     if (!isUuid(input.userId) || !(await this.actors.activeUser(principal.tenantId, input.userId))) throw VigiaException.notFound('user', 'input.userId');
     const taken = await this.identities.findOneBy({ tenantId: principal.tenantId, provider, chatUserId });
     if (taken) throw new VigiaException('DUPLICATE', `input.chatUserId: this ${PROVIDER_NAMES[provider]} user is already mapped to a Vigia user; remove that mapping first`, 'input.chatUserId');
+    const kind = CONTACT_KIND[provider];
+    const contactOf = kind && (await this.targets.chatUser(principal.tenantId, kind, chatUserId));
+    if (contactOf && contactOf !== input.userId) throw new VigiaException('DUPLICATE', `input.chatUserId: this ${PROVIDER_NAMES[provider]} user is another Vigia user's own contact; one chat user is one person`, 'input.chatUserId');
     // The unique index settles two mappings saved at once: the second fails as a duplicate.
     return this.identities.save({ id: randomUUID(), tenantId: principal.tenantId, provider, chatUserId, userId: input.userId });
   }
@@ -68,11 +86,11 @@ export class ChatIdentities {
   async acknowledge(channel: { tenantId: string; name: string }, provider: ChatProvider, chatUserId: string, dedupKey: string): Promise<{ ok: boolean; reply: string }> {
     const incidentId = incidentIdOf(dedupKey);
     if (!incidentId) return { ok: false, reply: 'That is not an incident.' };
-    const identity = await this.identities.findOneBy({ tenantId: channel.tenantId, provider, chatUserId });
-    const email = identity && (await this.actors.activeUser(channel.tenantId, identity.userId));
+    const userId = await this.userOf(channel.tenantId, provider, chatUserId);
+    const email = userId && (await this.actors.activeUser(channel.tenantId, userId));
     if (!email) {
       this.logger.warn(`refused an acknowledgement of incident ${incidentId} from unmapped ${PROVIDER_NAMES[provider]} user ${chatUserId} (channel "${channel.name}")`);
-      return { ok: false, reply: `Not acknowledged: your ${PROVIDER_NAMES[provider]} account is not mapped to a Vigia user. Ask an administrator to map ${chatUserId}.` };
+      return { ok: false, reply: `Not acknowledged: your ${PROVIDER_NAMES[provider]} account is not mapped to a Vigia user. Add ${chatUserId} as your own ${PROVIDER_NAMES[provider]} contact (On call → How people are paged), or ask an administrator to map it.` };
     }
     const done = await this.incidents.acknowledge(channel.tenantId, incidentId, `${email} via ${PROVIDER_NAMES[provider]}`);
     return done ? { ok: true, reply: `Acknowledged by ${email}.` } : { ok: true, reply: 'Already acknowledged or resolved.' };

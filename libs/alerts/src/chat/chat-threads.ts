@@ -30,7 +30,8 @@ export class ChatThreads implements ThreadStore {
   /** The incident whose id starts with `shortId` among those alerted in this channel (none when two match). */
   async byShortId(channelId: string, shortId: string): Promise<string | undefined> {
     if (!/^[0-9a-f]{8}$/.test(shortId)) return undefined;
-    const rows: { dedup_key: string }[] = await this.dataSource.query('SELECT dedup_key FROM chat_threads WHERE channel_id = $1 AND dedup_key LIKE $2 LIMIT 2', [channelId, `vigia-incident-${shortId}%`]);
+    // One incident may have several threads here (the channel's and personal DMs, `…/dm/<person>`): counted once.
+    const rows: { dedup_key: string }[] = await this.dataSource.query("SELECT DISTINCT split_part(dedup_key, '/', 1) AS dedup_key FROM chat_threads WHERE channel_id = $1 AND dedup_key LIKE $2 LIMIT 2", [channelId, `vigia-incident-${shortId}%`]);
     return rows.length === 1 ? rows[0]!.dedup_key : undefined;
   }
 }
