@@ -100,7 +100,11 @@ export function FleetPage() {
           shown={list.flatMap((r) => (r.kind === 'monitor' ? [r.row.monitorId] : []))}
           selected={selected}
           setSelected={setSelected}
-          nameOf={(id) => rows[index.current.get(id) ?? -1]?.monitorName ?? id}
+          nameOf={(id) => {
+            // Named on its host: "Delete web-1 / http, web-2 / http" says which two.
+            const row = rows[index.current.get(id) ?? -1];
+            return row ? `${row.hostName} / ${row.monitorName}` : id;
+          }}
           onDone={reload}
         />
       )}
