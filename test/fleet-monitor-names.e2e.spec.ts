@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FleetSource, readFleet } from '#lib/fleet';
 import { InventoryFleetPort, Monitor } from '#lib/inventory';
 import { resolveSecrets } from '../apps/cli/src/commands/fleet-secrets.js';
+import { MonitorNamesPerHost1796142694167 } from '../migrations/1796142694167-monitor-names-per-host.js';
 import { APPLY, fleetCalls, type FleetResult as Result } from './support/fleet-api.js';
 import { startTestApi, type ApiClient, type TestApi } from './support/test-api.js';
 
@@ -139,5 +140,53 @@ describe('fleet files: monitor names unique per host', () => {
       extensions: { field: 'steps[0].with.monitor' },
     });
     expect((await preview('web-3/http')).errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'steps[0].with.monitor' });
+  });
+});
+
+/**
+ * The upgrade: what an apply remembered before names were per host (fleet_applied keyed by bare monitor name, windows'
+ * monitors by name — as the migration's down() writes it back) is moved by the migration, so the same file plans
+ * nothing after it and drift is still seen against what was applied.
+ */
+describe('fleet files: a file applied before monitor names were per host, after the migration', () => {
+  const OLD = `version: 1
+hosts:
+  - { name: web-1, addresses: [192.0.2.10] }
+  - { name: db-1, addresses: [192.0.2.20] }
+monitors:
+  - { name: web-1-http, host: web-1, type: tcp, config: { port: 80 } }
+  - { name: db-1-mysql, host: db-1, type: mysql, config: { user: vigia, password: { env: DB_PW } } }
+maintenance:
+  - { name: patch, from: 2026-12-10T20:00Z, until: 2026-12-10T22:00Z, monitors: [web-1-http, db-1-mysql] }
+`;
+  let api: TestApi;
+  let owner: { tenantId: string; slug: string; token: string };
+  let ops: ApiClient;
+  const { plan, apply, sql } = fleetCalls(() => api, () => ops);
+  const remembered = async () => (await sql(`SELECT kind || ':' || key AS k FROM fleet_applied WHERE tenant_id = $1 AND kind IN ('monitors', 'maintenance') ORDER BY 1`, [owner.tenantId])).map((r: { k: string }) => r.k);
+
+  beforeAll(async () => {
+    api = await startTestApi({ VIGIA_ROLES: 'api' });
+    owner = await api.tenant('upgradeco');
+    ops = await api.as('operator', owner);
+  });
+  afterAll(() => api?.close());
+
+  it('plans nothing, and still sees drift by host/name', async () => {
+    expect((await apply(OLD, ops, true, { 'db-1/db-1-mysql': { password: 'pw' } })).problems).toEqual([]);
+    const runner = api.app.get(DataSource).createQueryRunner();
+    try {
+      // Back to what the code before issue 21 remembered, then forward again.
+      await new MonitorNamesPerHost1796142694167().down(runner);
+      expect(await remembered()).toEqual(['maintenance:patch', 'monitors:db-1-mysql', 'monitors:web-1-http']);
+      await new MonitorNamesPerHost1796142694167().up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await remembered()).toEqual(['maintenance:patch', 'monitors:db-1/db-1-mysql', 'monitors:web-1/web-1-http']);
+    expect(await plan(OLD)).toEqual({ problems: [], changes: [], drift: [], unmanaged: 0, applied: false });
+    const [{ id }] = await sql(`SELECT id FROM monitors WHERE tenant_id = $1 AND name = 'web-1-http'`, [owner.tenantId]);
+    await ops.ok('mutation($id: ID!) { updateMonitor(id: $id, input: { timeoutMs: 4000 }) { id } }', { id });
+    expect((await plan(OLD)).drift).toEqual([{ kind: 'monitors', key: 'web-1/web-1-http', changedAt: expect.any(String), fields: [{ field: 'timeout', before: '10s', after: '4s' }] }]);
   });
 });
