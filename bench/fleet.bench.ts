@@ -18,8 +18,9 @@ import { ApiAppModule } from '../apps/api/src/api-app.module.js';
 import { generateFleetFile } from './fleet-file.js';
 
 const RESULT = 'problems { line column field message } changes { action kind key } drift { key } unmanaged applied';
-const SECRETS = Object.fromEntries(Array.from({ length: 10 }, (_, h) => h + 1).flatMap((h) =>
-  Array.from({ length: 18 }, (_, k) => [`db-${String(h).padStart(2, '0')}-check-${String(k + 1).padStart(2, '0')}`, { password: 'bench-pw' }])));
+// By monitor key (host/name), as the CLI sends them.
+const SECRETS = Object.fromEntries(Array.from({ length: 10 }, (_, h) => String(h + 1).padStart(2, '0')).flatMap((h) =>
+  Array.from({ length: 18 }, (_, k) => [`db-${h}/db-${h}-check-${String(k + 1).padStart(2, '0')}`, { password: 'bench-pw' }])));
 
 const folder = await mkdtemp(join(tmpdir(), 'vigia-bench-fleet-'));
 const db = await startEmbeddedPostgres({ dataDir: join(folder, 'pg'), port: 0 });

@@ -68,8 +68,8 @@ describe('the vigia CLI as a process (compiled dist) against a real API', { time
     const ran = await run(['validate', bad]);
     expect(ran.code).toBe(3);
     expect(ran.stderr.split('\n').filter((l) => l.startsWith(bad))).toEqual([
-      `${bad}:11:50: monitor web-1-ping, colour: is not a field here`,
-      `${bad}:12:83: monitor db-1-mysql, config.password: is a secret written in the file: refer to it as { env: NAME } or { file: path, key: name }`,
+      `${bad}:11:50: monitor web-1/web-1-ping, colour: is not a field here`,
+      `${bad}:12:83: monitor db-1/db-1-mysql, config.password: is a secret written in the file: refer to it as { env: NAME } or { file: path, key: name }`,
     ]);
     expect((await run(['validate', await file('good.yaml', FLEET)])).stdout).toMatch(/valid \(1 sites, 2 hosts, 1 customers, 1 services, 3 monitors, 0 maintenance, 0 runbooks, 0 channels, 0 escalation\)/);
   });
@@ -78,7 +78,7 @@ describe('the vigia CLI as a process (compiled dist) against a real API', { time
     const path = await file('fleet.yaml', FLEET);
     const plan = await run(['plan', path, '--profile', 'ci', '--detailed-exitcode']);
     expect(plan.code).toBe(4);
-    expect(plan.stdout).toContain('+ monitor db-1-mysql');
+    expect(plan.stdout).toContain('+ monitor db-1/db-1-mysql');
     expect(plan.stdout).toContain('Plan: 8 to create, 0 to change, 0 to delete, 0 to detach, 0 drifted.');
     const apply = await run(['apply', path, '--profile', 'ci']);
     expect(apply.stderr).toBe('');
@@ -93,7 +93,7 @@ describe('the vigia CLI as a process (compiled dist) against a real API', { time
     const unset = await file('unset.yaml', FLEET.replace('{ env: DB_PW }', '{ env: NOT_SET_ANYWHERE }'));
     const noSecret = await run(['apply', unset, '--profile', 'ci']);
     expect(noSecret.code).toBe(3);
-    expect(noSecret.stderr).toContain(`${unset}:12:83: monitor db-1-mysql, config.password: environment variable NOT_SET_ANYWHERE is not set`);
+    expect(noSecret.stderr).toContain(`${unset}:12:83: monitor db-1/db-1-mysql, config.password: environment variable NOT_SET_ANYWHERE is not set`);
     const path = await file('fleet.yaml', FLEET.replace('addresses: [192.0.2.10]', 'addresses: [169.254.169.254]'));
     const ran = await run(['apply', path, '--profile', 'ci']);
     expect(ran.code).toBe(3);
@@ -105,9 +105,9 @@ describe('the vigia CLI as a process (compiled dist) against a real API', { time
     const smaller = await file('smaller.yaml', FLEET.replace(/ {2}- \{ name: web-1-ping.*\n/, ''));
     const refused = await run(['apply', smaller, '--profile', 'ci']);
     expect(refused.code).toBe(6);
-    expect(refused.stdout).toContain('- monitor web-1-ping');
+    expect(refused.stdout).toContain('- monitor web-1/web-1-ping');
     expect(await monitors()).toContain('web-1-ping');
-    expect((await run(['plan', smaller, '--profile', 'ci', '--prune=false'])).stdout).toContain('≠ monitor web-1-ping (detached');
+    expect((await run(['plan', smaller, '--profile', 'ci', '--prune=false'])).stdout).toContain('≠ monitor web-1/web-1-ping (detached');
     expect((await run(['apply', smaller, '--profile', 'ci', '--yes'])).code).toBe(0);
     expect(await monitors()).toEqual(['db-1-mysql', 'web-1-home']);
   });

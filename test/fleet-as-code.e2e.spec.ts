@@ -10,9 +10,9 @@ const data = (text: string): string => {
   expect(read.problems).toEqual([]);
   return JSON.stringify((read.source as unknown as { toJS(): unknown }).toJS());
 };
-/** The values of the generated fleet's secret references, as the CLI reads them from the environment. */
-const SECRETS = Object.fromEntries(Array.from({ length: 10 }, (_, h) => h + 1).flatMap((h) =>
-  Array.from({ length: 18 }, (_, k) => [`db-${String(h).padStart(2, '0')}-check-${String(k + 1).padStart(2, '0')}`, { password: 'monitor-pw' }])));
+/** The values of the generated fleet's secret references, as the CLI reads them from the environment: by monitor key (host/name). */
+const SECRETS = Object.fromEntries(Array.from({ length: 10 }, (_, h) => String(h + 1).padStart(2, '0')).flatMap((h) =>
+  Array.from({ length: 18 }, (_, k) => [`db-${h}/db-${h}-check-${String(k + 1).padStart(2, '0')}`, { password: 'monitor-pw' }])));
 
 describe('fleet as code through the API (plan, apply, drift, export)', () => {
   let api: TestApi;
@@ -65,15 +65,15 @@ describe('fleet as code through the API (plan, apply, drift, export)', () => {
 
   it('a field changed in the file plans exactly one update, field by field', async () => {
     const changed = await plan(changedData);
-    expect(changed.changes).toEqual([{ action: 'update', kind: 'monitors', key: 'web-01-check-02', drift: false, fields: [{ field: 'interval', before: '1m', after: '30s' }] }]);
+    expect(changed.changes).toEqual([{ action: 'update', kind: 'monitors', key: 'web-01/web-01-check-02', drift: false, fields: [{ field: 'interval', before: '1m', after: '30s' }] }]);
   });
 
   it('a monitor changed through the API (as the dashboard does) shows as drift, and applying the file puts it back', async () => {
     const { monitors } = await ops.ok<{ monitors: { nodes: { id: string }[] } }>('{ monitors(filter: { search: "web-02-check-03" }) { nodes { id } } }');
     await ops.ok('mutation($id: ID!) { updateMonitor(id: $id, input: { timeoutMs: 4000 }) { id } }', { id: monitors.nodes[0]!.id });
     const drifted = await plan(fleetData);
-    expect(drifted.drift).toEqual([{ kind: 'monitors', key: 'web-02-check-03', changedAt: expect.any(String), fields: [{ field: 'timeout', before: '10s', after: '4s' }] }]);
-    expect(drifted.changes).toEqual([{ action: 'update', kind: 'monitors', key: 'web-02-check-03', drift: true, fields: [{ field: 'timeout', before: '4s', after: '10s' }] }]);
+    expect(drifted.drift).toEqual([{ kind: 'monitors', key: 'web-02/web-02-check-03', changedAt: expect.any(String), fields: [{ field: 'timeout', before: '10s', after: '4s' }] }]);
+    expect(drifted.changes).toEqual([{ action: 'update', kind: 'monitors', key: 'web-02/web-02-check-03', drift: true, fields: [{ field: 'timeout', before: '4s', after: '10s' }] }]);
     expect((await apply(fleetData)).applied).toBe(true);
     expect(await plan(fleetData)).toMatchObject({ changes: [], drift: [] });
   });
@@ -95,7 +95,7 @@ describe('fleet as code through the API (plan, apply, drift, export)', () => {
     expect(server.problems.map((p) => `${p.field}: ${p.message.slice(0, 60)}`)).toEqual([
       expect.stringMatching(/^host web-05, addresses\[0\]: .*metadata/),
       'host web-06, ssh.credential: SSH credential no-such-key does not exist in this tenant (cr',
-      expect.stringMatching(/^monitor web-09-check-04, config\.url: /),
+      expect.stringMatching(/^monitor web-09\/web-09-check-04, config\.url: /),
     ]);
     expect(server.problems.every((p) => p.line > 0)).toBe(true);
     expect(await sql('SELECT count(*)::int AS n, max(updated_at) AS at FROM monitors WHERE tenant_id = $1', [owner.tenantId])).toEqual(before);

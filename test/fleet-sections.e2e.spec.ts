@@ -297,7 +297,7 @@ monitors:
 
   it('a quorum changed in the file plans one update of that field', async () => {
     expect((await plan(FILE.replace('quorum: 2', 'quorum: 1'))).changes).toEqual([
-      { action: 'update', kind: 'monitors', key: 'home', drift: false, fields: [{ field: 'vantages.quorum', before: 2, after: 1 }] },
+      { action: 'update', kind: 'monitors', key: 'web-01/home', drift: false, fields: [{ field: 'vantages.quorum', before: 2, after: 1 }] },
     ]);
   });
 
@@ -305,8 +305,8 @@ monitors:
     const [home] = await sql(`SELECT id FROM monitors WHERE tenant_id = $1 AND name = 'home'`, [owner.tenantId]);
     await admin.ok('mutation($m: ID!) { setMonitorVantages(monitorId: $m, input: { quorum: 1 }) { quorum } }', { m: home.id });
     const drifted = await plan(FILE);
-    expect(drifted.drift).toEqual([{ kind: 'monitors', key: 'home', changedAt: expect.any(String), fields: [{ field: 'vantages.from', before: ['ams-1', 'fra-1'], after: null }, { field: 'vantages.quorum', before: 2, after: 1 }] }]);
-    expect(drifted.changes).toEqual([{ action: 'update', kind: 'monitors', key: 'home', drift: true, fields: [{ field: 'vantages.from', before: null, after: ['ams-1', 'fra-1'] }, { field: 'vantages.quorum', before: 1, after: 2 }] }]);
+    expect(drifted.drift).toEqual([{ kind: 'monitors', key: 'web-01/home', changedAt: expect.any(String), fields: [{ field: 'vantages.from', before: ['ams-1', 'fra-1'], after: null }, { field: 'vantages.quorum', before: 2, after: 1 }] }]);
+    expect(drifted.changes).toEqual([{ action: 'update', kind: 'monitors', key: 'web-01/home', drift: true, fields: [{ field: 'vantages.from', before: null, after: ['ams-1', 'fra-1'] }, { field: 'vantages.quorum', before: 1, after: 2 }] }]);
     expect((await plan(FILE.replace(', vantages: { from: [fra-1, ams-1], quorum: 2 }', ''))).changes).toEqual([]);
     expect((await apply(FILE.replace('vantages: { from: [fra-1, ams-1], quorum: 2 }', 'vantages: null'))).applied).toBe(true);
     expect((await assignments(owner.tenantId)).map((a) => a.name)).toEqual(['api']);
@@ -328,20 +328,20 @@ monitors:
     const bad = await apply(FILE.replace('quorum: 2', 'quorum: 3').replace('[ams-1, fra-1, lis-1], count: 2', '[ams-1, their-1], count: 2'));
     expect(bad.applied).toBe(false);
     expect(bad.problems.map((p) => `${p.line}: ${p.field}: ${p.message}`)).toEqual([
-      '5: monitor home, vantages.quorum: 3 is more than the 2 vantage(s) assigned: down could never be confirmed',
-      '6: monitor api, vantages.from[1]: vantage their-1 is not one this tenant can use (the platform\'s and its own live vantages)',
+      '5: monitor web-01/home, vantages.quorum: 3 is more than the 2 vantage(s) assigned: down could never be confirmed',
+      '6: monitor web-01/api, vantages.from[1]: vantage their-1 is not one this tenant can use (the platform\'s and its own live vantages)',
     ]);
     const count = await apply(FILE.replace('count: 2', 'count: 4'));
-    expect(count.problems.map((p) => `${p.line}: ${p.field}: ${p.message}`)).toEqual(['6: monitor api, vantages.count: must be between 1 and the 3 vantage(s) it chooses from (or leave it out for all of them)']);
+    expect(count.problems.map((p) => `${p.line}: ${p.field}: ${p.message}`)).toEqual(['6: monitor web-01/api, vantages.count: must be between 1 and the 3 vantage(s) it chooses from (or leave it out for all of them)']);
     expect(await assignments(owner.tenantId)).toEqual(before);
     // The other tenant: this tenant's vantage names mean nothing there.
     const borrowed = (await apply(FILE, theirs)).problems.map((p) => `${p.field}: ${p.message.slice(0, 36)}`);
     expect(borrowed).toEqual([
-      'monitor home, vantages.from[0]: vantage fra-1 is not one this tenant',
-      'monitor home, vantages.from[1]: vantage ams-1 is not one this tenant',
-      'monitor api, vantages.from[0]: vantage ams-1 is not one this tenant',
-      'monitor api, vantages.from[1]: vantage fra-1 is not one this tenant',
-      'monitor api, vantages.from[2]: vantage lis-1 is not one this tenant',
+      'monitor web-01/home, vantages.from[0]: vantage fra-1 is not one this tenant',
+      'monitor web-01/home, vantages.from[1]: vantage ams-1 is not one this tenant',
+      'monitor web-01/api, vantages.from[0]: vantage ams-1 is not one this tenant',
+      'monitor web-01/api, vantages.from[1]: vantage fra-1 is not one this tenant',
+      'monitor web-01/api, vantages.from[2]: vantage lis-1 is not one this tenant',
     ]);
     expect(await assignments(other.tenantId)).toEqual([]);
   });

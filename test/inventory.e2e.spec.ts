@@ -107,6 +107,24 @@ describe('inventory over GraphQL', () => {
     expect(db1.host.name).toBe('db1');
   });
 
+  it('monitor names are unique per host: "http" on two hosts, not twice on one (saying so in words, saving nothing)', async () => {
+    const web = async (name: string) => (await ok<{ createHost: { id: string } }>(`mutation { createHost(input: {name: "${name}", addresses: ["192.0.2.30"]}) { id } }`)).createHost.id;
+    const [web1, web2] = [await web('names-web1'), await web('names-web2')];
+    const http = (host: string) => `mutation { createMonitor(input: {name: "http", type: tcp, hostId: "${host}", config: {port: 80}, intervalMs: 5000, timeoutMs: 1000}) { id host { name } } }`;
+    expect((await ok<{ createMonitor: { host: { name: string } } }>(http(web1))).createMonitor.host.name).toBe('names-web1');
+    expect((await ok<{ createMonitor: { host: { name: string } } }>(http(web2))).createMonitor.host.name).toBe('names-web2');
+    const before = await count('monitors');
+    const again = await api.gql(http(web1), {}, token);
+    expect(again.errors?.[0]).toMatchObject({ message: 'name: already in use on this host', extensions: { code: 'DUPLICATE', field: 'name' } });
+    expect(await count('monitors')).toBe(before);
+    // Renaming onto a name the host has is refused the same way; a name another host has is fine.
+    const { createMonitor: ssh } = await ok<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "ssh", type: tcp, hostId: "${web1}", config: {port: 22}, intervalMs: 5000, timeoutMs: 1000}) { id } }`);
+    const rename = await api.gql(`mutation { updateMonitor(id: "${ssh.id}", input: {name: "http"}) { id } }`, {}, token);
+    expect(rename.errors?.[0]).toMatchObject({ message: 'name: already in use on this host', extensions: { code: 'DUPLICATE', field: 'name' } });
+    const moved = await ok<{ updateMonitor: { name: string; host: { name: string } } }>(`mutation { updateMonitor(id: "${ssh.id}", input: {name: "http", hostId: "${hostId}"}) { name host { name } } }`);
+    expect(moved.updateMonitor).toEqual({ name: 'http', host: { name: 'db1' } });
+  });
+
   it('names the field of a bad enum value sent in variables', async () => {
     const res = await api.gql('mutation($i: CreateHostInput!) { createHost(input: $i) { id } }', { i: { name: 'x9', addresses: ['192.0.2.1'], kind: 'mainframe' } }, token);
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

@@ -323,7 +323,10 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     expect((await lookup.host(tenantIds.a, 'alpha-web1'))?.id).toBe(a.host);
     expect(await lookup.monitor(tenantIds.b, a.monitor)).toBeNull();
     expect(await lookup.monitor(tenantIds.b, 'alpha http')).toBeNull();
-    expect((await lookup.monitor(tenantIds.a, a.monitor))?.id).toBe(a.monitor);
+    expect(await lookup.monitor(tenantIds.a, a.monitor)).toMatchObject({ id: a.monitor });
+    // By host/name (names are unique per host): only inside the tenant given.
+    expect(await lookup.monitor(tenantIds.b, 'alpha-web1/alpha http')).toBeNull();
+    expect(await lookup.monitor(tenantIds.a, 'alpha-web1/alpha http')).toMatchObject({ id: a.monitor });
     expect((await lookup.hostsByIds(tenantIds.b, [a.host, b.host])).map((h) => h.id)).toEqual([b.host]);
     // An empty list answers nothing (TypeORM would read `where: []` as no condition: every tenant's hosts).
     expect(await lookup.hostsByIds(tenantIds.b, [])).toEqual([]);

@@ -132,11 +132,14 @@ describe.skipIf(!hasChromium)('bulk actions on the Hosts page', () => {
   const hosts = async (): Promise<{ name: string; tags: string[]; site: { name: string } | null }[]> =>
     (await api.ok<{ hosts: { nodes: { name: string; tags: string[]; site: { name: string } | null }[] } }>('{ hosts { nodes { name tags site { name } } } }', {}, owner.token)).hosts.nodes;
 
+  const hostIds: Record<string, string> = {};
+
   beforeAll(async () => {
     api = await startTestApi();
     owner = await api.tenant('bulkui');
     for (const name of ['web1', 'web2', 'db1']) {
       const id = (await api.ok<{ createHost: { id: string } }>(`mutation { createHost(input: {name: "${name}", addresses: ["192.0.2.1"]}) { id } }`, {}, owner.token)).createHost.id;
+      hostIds[name] = id;
       await api.ok(`mutation { createMonitor(input: {name: "${name} ping", type: icmp, hostId: "${id}", config: {}, intervalMs: 60000, timeoutMs: 1000}) { id } }`, {}, owner.token);
     }
     await api.ok('mutation { createSite(input: {name: "madrid"}) { id } }', {}, owner.token);
@@ -160,10 +163,29 @@ describe.skipIf(!hasChromium)('bulk actions on the Hosts page', () => {
     await bar.getByRole('status').filter({ hasText: '2 monitors paused.' }).waitFor();
     expect(await enabled()).toEqual({ 'db1 ping': true, 'web1 ping': false, 'web2 ping': false });
     await expect.poll(() => page.locator('[data-monitor="web1 ping"]').getAttribute('data-state')).toBe('disabled');
-    await page.getByRole('checkbox', { name: 'Select web2 ping' }).uncheck();
+    await page.getByRole('checkbox', { name: 'Select web2 / web2 ping' }).uncheck();
     await bar.getByRole('button', { name: 'Resume', exact: true }).click();
     await bar.getByRole('status').filter({ hasText: '1 monitor resumed.' }).waitFor();
     expect(await enabled()).toEqual({ 'db1 ping': true, 'web1 ping': true, 'web2 ping': false });
+    await page.getByRole('link', { name: 'Hosts' }).click();
+  });
+
+  it('on the Fleet: two hosts\' "http" (names are unique per host) are told apart when selected and when deleted', async () => {
+    for (const host of ['web1', 'web2']) {
+      await api.ok(`mutation { createMonitor(input: {name: "http", type: tcp, hostId: "${hostIds[host]}", config: {port: 80}, intervalMs: 60000, timeoutMs: 1000, enabled: false}) { id } }`, {}, owner.token);
+    }
+    await page.getByRole('link', { name: 'Fleet' }).click();
+    await page.getByRole('searchbox').fill('http');
+    await expect.poll(() => page.locator('[data-monitor="http"]').count()).toBe(2);
+    await page.getByRole('checkbox', { name: 'Select web1 / http' }).check();
+    await page.getByRole('checkbox', { name: 'Select web2 / http' }).check();
+    const bar = page.getByRole('toolbar', { name: 'With the selected monitors' });
+    await bar.getByRole('button', { name: 'Delete…' }).click();
+    expect(await bar.getByTestId('bulk-delete-consequences').textContent()).toMatch(/^Delete web1 \/ http, web2 \/ http\? /);
+    await bar.getByRole('button', { name: 'Delete 2 monitors' }).click();
+    await bar.getByRole('status').filter({ hasText: '2 monitors deleted.' }).waitFor();
+    const left = await api.ok<{ monitors: { nodes: { name: string }[] } }>('{ monitors { nodes { name } } }', {}, owner.token);
+    expect(left.monitors.nodes.map((m) => m.name).sort()).toEqual(['db1 ping', 'web1 ping', 'web2 ping']);
     await page.getByRole('link', { name: 'Hosts' }).click();
   });
 

@@ -38,7 +38,11 @@ describe.skipIf(!hasChromium)('status pages in the dashboard', () => {
   beforeAll(async () => {
     api = await startTestApi();
     owner = await api.tenant('statusui');
-    for (const name of ['web1', 'db1']) await api.ok(`mutation { createHost(input: {name: "${name}", addresses: ["192.0.2.1"]}) { id } }`, {}, owner.token);
+    for (const name of ['web1', 'db1']) {
+      const { createHost } = await api.ok<{ createHost: { id: string } }>(`mutation { createHost(input: {name: "${name}", addresses: ["192.0.2.1"]}) { id } }`, {}, owner.token);
+      // One monitor name on both hosts (names are unique per host): the picker must tell them apart.
+      await api.ok(`mutation { createMonitor(input: {name: "http", type: tcp, hostId: "${createHost.id}", config: {port: 80}, intervalMs: 60000, timeoutMs: 1000, enabled: false}) { id } }`, {}, owner.token);
+    }
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     page = await context.newPage();
@@ -67,6 +71,7 @@ describe.skipIf(!hasChromium)('status pages in the dashboard', () => {
     const form = page.getByRole('form', { name: 'New status page' });
     await form.getByLabel('Title').fill('Example Hosting status');
     await form.getByLabel('Slug').fill('Main Page!');
+    expect(await form.getByLabel('Add a component').locator('option').allTextContents()).toEqual(expect.arrayContaining(['db1 / http', 'web1 / http']));
     await form.getByLabel('Add a component').selectOption({ label: 'web1' });
     await form.getByRole('button', { name: 'Add', exact: true }).click();
     await form.getByLabel('Shown as (web1)').fill('Website');

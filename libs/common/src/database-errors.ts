@@ -19,7 +19,10 @@ export function translateDatabaseError(error: unknown): unknown {
     const columns = /^Key \(([^)]*)\)/.exec(pg.detail ?? '')?.[1]?.split(',').map((c) => c.trim()) ?? [];
     const column = columns.filter((c) => c !== 'tenant_id').at(-1) ?? 'name';
     const field = column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
-    return new VigiaException('DUPLICATE', `${field}: already in use`, field);
+    // A name unique on its host (monitors, services: Key (host_id, name)): "in use" alone would send the operator
+    // looking through the whole tenant, where the same name on other hosts is fine.
+    const where = columns.includes('host_id') && column !== 'host_id' ? ' on this host' : '';
+    return new VigiaException('DUPLICATE', `${field}: already in use${where}`, field);
   }
   // 23001 restrict_violation (ON DELETE RESTRICT), 23503 foreign_key_violation (NO ACTION): the row is in use.
   if ((pg.code === '23001' || pg.code === '23503') && /referenced from table/.test(pg.detail ?? '')) {

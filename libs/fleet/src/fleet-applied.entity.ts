@@ -12,7 +12,7 @@ export class FleetApplied {
   @ManyToOne(() => Tenant, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'tenant_id' }) tenant?: Tenant;
   /** The fleet file's section: sites, hosts, customers, services, monitors, maintenance. */
   @PrimaryColumn({ type: 'text' }) kind: string;
-  /** The object's name (a service: host/name). */
+  /** The object's name (a service or a monitor: host/name). */
   @PrimaryColumn({ type: 'text' }) key: string;
   @Column({ type: 'text' }) digest: string;
   @Column({ type: 'jsonb' }) spec: Record<string, unknown>;

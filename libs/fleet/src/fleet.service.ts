@@ -30,8 +30,8 @@ export interface FleetRequest {
   prune: boolean;
   dryRun: boolean;
   /**
-   * The values of the file's secret references, by monitor and field path (`{ "db-1-mysql": { "password": "…" } }`);
-   * a channel's under `channel:<name>`, path `secret`.
+   * The values of the file's secret references, by monitor (its key, `host/name`) and field path
+   * (`{ "db-1/mysql": { "password": "…" } }`); a channel's under `channel:<name>`, path `secret`.
    */
   secrets?: Record<string, Record<string, string>>;
 }
@@ -120,9 +120,10 @@ export class FleetService {
     doc.monitors.forEach((monitor, i) => {
       const problem = this.inventory.configProblem(tenantId, monitor.type, withSecrets(monitor, () => SEALED));
       if (problem) add(['monitors', i, ...problem.field.split('.')], problem.message);
-      if (request.dryRun || !writing.has(monitor.name)) return;
+      const key = fleetKey('monitors', monitor);
+      if (request.dryRun || !writing.has(key)) return;
       for (const slot of secretSlots(monitor.type, monitor.config)) {
-        if (isSecretRef(slot.value) && request.secrets?.[monitor.name]?.[slot.path.join('.')] === undefined && !current.ids.monitors.has(monitor.name)) {
+        if (isSecretRef(slot.value) && request.secrets?.[key]?.[slot.path.join('.')] === undefined && !current.ids.monitors.has(key)) {
           add(['monitors', i, 'config', ...slot.path], `the value of ${JSON.stringify(slot.value)} was not sent (the CLI reads it from the environment or the secrets file)`);
         }
       }
@@ -157,7 +158,7 @@ export class FleetService {
     const changing = new Set(plan.changes.filter((c) => c.kind === 'monitors' && c.fields.some((f) => isVantageField(f.field))).map((c) => c.key));
     for (const [i, monitor] of doc.monitors.entries()) {
       const wanted = monitor.vantages;
-      if (!wanted || !changing.has(monitor.name)) continue;
+      if (!wanted || !changing.has(fleetKey('monitors', monitor))) continue;
       const unknown = (wanted.from ?? []).map((name, j) => [name, j] as const).filter(([name]) => !vantageIds.has(name));
       // Names of this tenant's and the platform's live vantages only: another tenant's is "not one this tenant can use".
       for (const [name, j] of unknown) add(['monitors', i, 'vantages', 'from', j], `vantage ${name} is not one this tenant can use (the platform's and its own live vantages)`);
@@ -330,7 +331,7 @@ export class FleetService {
   /** A monitor's stored config: credentials from the request sealed, or the stored ones kept when none was sent. */
   private sealed(monitorId: string, monitor: FleetMonitor, values: Record<string, string>, current: CurrentFleet): { config: Record<string, unknown>; secretsSealed: string | null } {
     const config = withSecrets(monitor, (path) => values[path.join('.')] ?? SEALED);
-    const row = current.monitorRows.get(monitor.name);
+    const row = current.monitorRows.get(fleetKey('monitors', monitor));
     const stored = row && row.type === monitor.type ? this.inventory.monitorSecrets(row) : {};
     return this.inventory.sealMonitorConfig(monitorId, monitor.type, config, stored);
   }

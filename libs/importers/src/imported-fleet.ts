@@ -59,7 +59,7 @@ export interface ImportedChannel {
 
 export interface ImportedMaintenance {
   name: string;
-  /** Monitors (by imported name) it covers; hosts when `monitors` is empty. */
+  /** Monitors it covers, as `host/name` (a fleet file's window names them so); hosts when `monitors` is empty. */
   monitors: string[];
   hosts: string[];
   startsAt?: string;
@@ -85,6 +85,7 @@ export class FleetCollector {
   readonly maintenance: ImportedMaintenance[] = [];
   readonly unmapped: Unmapped[] = [];
   private readonly hostNames = new Map<string, ImportedHost>();
+  /** `host/name` of every monitor added. */
   private readonly monitorNames = new Set<string>();
 
   constructor(private readonly source: string) {}
@@ -121,8 +122,8 @@ export class FleetCollector {
   }
 
   /**
-   * Adds a monitor when its config is one the probe registry accepts; otherwise reports why. A name already taken
-   * gets a number: monitor names are unique in a tenant.
+   * Adds a monitor when its config is one the probe registry accepts; otherwise reports why. A name its host already
+   * has gets a number: monitor names are unique per host.
    */
   monitor(monitor: Omit<ImportedMonitor, 'channels' | 'secretsNeeded' | 'enabled' | 'tags'> & Partial<ImportedMonitor>): ImportedMonitor | undefined {
     const kind = probeKind(monitor.type);
@@ -137,7 +138,7 @@ export class FleetCollector {
     const timeoutMs = Math.min(monitor.timeoutMs, monitor.intervalMs - 1);
     const made: ImportedMonitor = {
       enabled: true, tags: [], channels: [], secretsNeeded: [], ...monitor, config,
-      name: this.uniqueMonitorName(monitor.name), timeoutMs, intervalMs: Math.max(1000, monitor.intervalMs),
+      name: this.uniqueMonitorName(monitor.host, monitor.name), timeoutMs, intervalMs: Math.max(1000, monitor.intervalMs),
     };
     made.tags = uniqueTags(made.tags);
     this.monitors.push(made);
@@ -148,11 +149,11 @@ export class FleetCollector {
     return { source: this.source, hosts: this.hosts, monitors: this.monitors, channels: this.channels, maintenance: this.maintenance, unmapped: this.unmapped };
   }
 
-  private uniqueMonitorName(name: string): string {
+  private uniqueMonitorName(host: string, name: string): string {
     const base = name.slice(0, 100);
     let candidate = base;
-    for (let i = 2; this.monitorNames.has(candidate); i++) candidate = `${base.slice(0, 94)} (${i})`;
-    this.monitorNames.add(candidate);
+    for (let i = 2; this.monitorNames.has(`${host}/${candidate}`); i++) candidate = `${base.slice(0, 94)} (${i})`;
+    this.monitorNames.add(`${host}/${candidate}`);
     return candidate;
   }
 }

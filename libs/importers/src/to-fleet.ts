@@ -50,7 +50,7 @@ function fleetMonitor(source: string, m: ImportedMonitor, secrets: FleetImport['
   const config: Record<string, unknown> = { ...m.config };
   for (const path of m.secretsNeeded) {
     const env = uniqueEnv(`${source}_${m.name}_${path.split('.').pop()}`, envNames);
-    secrets.push({ env, for: `monitor "${m.name}" ${path}` });
+    secrets.push({ env, for: `monitor "${m.host}/${m.name}" ${path}` });
     const [key, header] = path.split('.');
     if (header) config[key!] = { ...((config[key!] as Record<string, unknown> | undefined) ?? {}), [header]: { env } };
     else config[key!] = { env };

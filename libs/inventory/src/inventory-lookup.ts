@@ -22,7 +22,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Inventory's lookup port for code that acts on a tenant's hosts and monitors without a principal (a runbook run's
  * planning, the failover reconciler): always inside the given tenant, live rows only (a deleted host or monitor is
- * unknown), by id or by name. Inventory owns those tables; runbooks ask here instead of holding repositories of them.
+ * unknown), by id or by name (a monitor's: `host/name`). Inventory owns those tables; runbooks ask here instead of holding repositories of them.
  * Also what detection's dashboard fleet lists beside the monitors: sites, live hosts and services, the live count.
  */
 @Injectable()
@@ -62,8 +62,20 @@ export class InventoryLookup {
     return this.hosts.find({ where: { tenantId, id: In(ids) } });
   }
 
-  /** The tenant's monitor with this id (a UUID) or else this name; null when there is none. */
-  monitor(tenantId: string, idOrName: string): Promise<Monitor | null> {
-    return this.monitors.findOne({ where: UUID.test(idOrName) ? { tenantId, id: idOrName } : { tenantId, name: idOrName } });
+  /**
+   * The tenant's live monitor by id (a UUID), by `host/name`, or by a bare name when one host only has a monitor of
+   * that name (names are unique per host); null when there is none; the hosts' names when a bare name is on several.
+   */
+  async monitor(tenantId: string, ref: string): Promise<Monitor | { hosts: string[] } | null> {
+    if (UUID.test(ref)) return this.monitors.findOne({ where: { tenantId, id: ref } });
+    const slash = ref.indexOf('/');
+    if (slash > 0) {
+      const found = await this.monitors.findOne({ where: { tenantId, name: ref.slice(slash + 1), host: { tenantId, name: ref.slice(0, slash) } }, relations: { host: true } });
+      // Else a bare name with a slash in it ("api/v2"), looked up as one below.
+      if (found) return found;
+    }
+    const named = await this.monitors.find({ where: { tenantId, name: ref }, relations: { host: true }, take: 10 });
+    if (named.length > 1) return { hosts: named.map((m) => m.host!.name).sort() };
+    return named[0] ?? null;
   }
 }

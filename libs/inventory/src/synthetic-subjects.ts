@@ -41,7 +41,7 @@ export class SyntheticSubjects {
     const [monitor]: { id: string }[] = await manager.query(
       `INSERT INTO monitors (tenant_id, name, type, host_id, config, interval_ms, timeout_ms, enabled)
        VALUES ($1, $2, 'tcp', $3, '{"vantage": true}', 60000, 1000, false)
-       ON CONFLICT (tenant_id, name) WHERE deleted_at IS NULL DO UPDATE SET name = monitors.name RETURNING id`,
+       ON CONFLICT (host_id, name) WHERE deleted_at IS NULL DO UPDATE SET name = monitors.name RETURNING id`,
       [tenantId, names.monitorName, host!.id],
     );
     return { hostId: host!.id, monitorId: monitor!.id };

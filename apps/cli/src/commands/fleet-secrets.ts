@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { type FleetDocument, isSecretRef, type LocatedProblem, secretSlots, type FleetSource } from '#lib/fleet';
+import { type FleetDocument, fleetKey, isSecretRef, type LocatedProblem, secretSlots, type FleetSource } from '#lib/fleet';
 
 /**
  * The values of a fleet's secret references, read where the CLI runs (the environment, secrets files beside the
@@ -17,7 +17,8 @@ export async function resolveSecrets(doc: FleetDocument, source: FleetSource, fl
   };
   // A channel's secret under `channel:<name>` (the server's key), as one more slot.
   const owners = [
-    ...doc.monitors.map((monitor, i) => ({ key: monitor.name, slots: secretSlots(monitor.type, monitor.config), at: (path: string[]) => ({ path: ['monitors', i, 'config', ...path], words: `monitor ${monitor.name}, config.${path.join('.')}` }) })),
+    // A monitor's under its key, `host/name` (the server's, as names are unique per host).
+    ...doc.monitors.map((monitor, i) => ({ key: fleetKey('monitors', monitor), slots: secretSlots(monitor.type, monitor.config), at: (path: string[]) => ({ path: ['monitors', i, 'config', ...path], words: `monitor ${fleetKey('monitors', monitor)}, config.${path.join('.')}` }) })),
     ...doc.channels.map((channel, i) => ({ key: `channel:${channel.name}`, slots: channel.secret ? [{ path: ['secret'], value: channel.secret }] : [], at: () => ({ path: ['channels', i, 'secret'], words: `channel ${channel.name}, secret` }) })),
   ];
   for (const { key, slots, at } of owners) {

@@ -135,7 +135,7 @@ export function MonitorForm({
           </select>
         )}
       </Field>
-      <Field label="Name" error={errors.fields.name}>
+      <Field label="Name" error={errors.fields.name} hint="Unique on its host, e.g. http (another host may have an http too)">
         {(p) => <input {...p} name="monitor-name" value={name} onChange={(e) => setName(e.target.value)} />}
       </Field>
       <Field label="Interval (ms)" error={errors.fields.intervalMs}>

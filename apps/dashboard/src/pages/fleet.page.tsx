@@ -100,7 +100,11 @@ export function FleetPage() {
           shown={list.flatMap((r) => (r.kind === 'monitor' ? [r.row.monitorId] : []))}
           selected={selected}
           setSelected={setSelected}
-          nameOf={(id) => rows[index.current.get(id) ?? -1]?.monitorName ?? id}
+          nameOf={(id) => {
+            // Named on its host: "Delete web-1 / http, web-2 / http" says which two.
+            const row = rows[index.current.get(id) ?? -1];
+            return row ? `${row.hostName} / ${row.monitorName}` : id;
+          }}
           onDone={reload}
         />
       )}
@@ -180,7 +184,7 @@ function FleetRowView({ row, selection }: { row: ListRow; selection?: Selection 
   const m = row.row;
   return (
     <>
-      {selection && <input type="checkbox" aria-label={`Select ${m.monitorName}`} checked={selection.selected.has(m.monitorId)} onChange={() => selection.toggle(m.monitorId)} />}
+      {selection && <input type="checkbox" aria-label={`Select ${m.hostName} / ${m.monitorName}`} checked={selection.selected.has(m.monitorId)} onChange={() => selection.toggle(m.monitorId)} />}
       <StatusBadge state={row.state} />
       {m.flapping && row.state === 'down' ? <span className="badge badge-flapping" data-qualifier="flapping" title="Down, and it changed state often in the last 10 minutes">≈ flapping</span> : null}
       <span className="monitor-name">

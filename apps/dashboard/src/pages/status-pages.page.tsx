@@ -36,23 +36,34 @@ export interface StatusPageView {
 
 interface Subject {
   id: string;
+  /** What the page shows unless the component is given a name (the server's default). */
   name: string;
+  /** How lists tell it apart, when the name does not ("web-1 / http"). */
+  label?: string;
+}
+
+/** A service or monitor as listed: its name is unique on its host only ("http" on every web server). */
+interface OnHost extends Subject {
+  host: { name: string };
 }
 
 interface PagesData {
   statusPages: StatusPageView[];
-  services: { nodes: Subject[] };
+  services: { nodes: OnHost[] };
   hosts: { nodes: Subject[] };
-  monitors: { nodes: Subject[] };
+  monitors: { nodes: OnHost[] };
 }
+
+/** Labelled "web-1 / http": two hosts' monitors (or services) of one name told apart in a list. */
+const onHost = (s: OnHost): Subject => ({ id: s.id, name: s.name, label: `${s.host.name} / ${s.name}` });
 
 // The subjects a component may show: the tenant's first 200 of each kind, as the other pages' pickers read them.
 const PAGES = `query StatusPages {
   statusPages { id slug title visibility customerId customDomain language timeZone days accentColor path
     components { id kind subjectId displayName groupName } posts { id } }
-  services(first: 200) { nodes { id name } }
+  services(first: 200) { nodes { id name host { name } } }
   hosts(first: 200) { nodes { id name } }
-  monitors(first: 200) { nodes { id name } }
+  monitors(first: 200) { nodes { id name host { name } } }
 }`;
 
 const LANGUAGES: [string, string][] = [
@@ -272,8 +283,12 @@ function PageForm({ data, page, onSaved, onClose }: { data: PagesData; page?: St
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => {
     setForm({ ...form, [key]: e.target.value });
   };
-  const subjects: Record<ComponentKind, Subject[]> = { service: data.services.nodes, host: data.hosts.nodes, monitor: data.monitors.nodes };
-  const nameOf = (row: ComponentRow) => subjects[row.kind].find((s) => s.id === row.subjectId)?.name ?? `${row.kind} ${row.subjectId.slice(0, 8)}`;
+  const subjects: Record<ComponentKind, Subject[]> = { service: data.services.nodes.map(onHost), host: data.hosts.nodes, monitor: data.monitors.nodes.map(onHost) };
+  const subjectOf = (row: ComponentRow) => subjects[row.kind].find((s) => s.id === row.subjectId);
+  const nameOf = (row: ComponentRow) => {
+    const subject = subjectOf(row);
+    return subject ? subject.label ?? subject.name : `${row.kind} ${row.subjectId.slice(0, 8)}`;
+  };
   const changeRow = (i: number, patch: Partial<ComponentRow>) => {
     setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   };
@@ -388,12 +403,13 @@ function PageForm({ data, page, onSaved, onClose }: { data: PagesData; page?: St
               {rows.map((r, i) => {
                 const error = errors.fields[`components.${i}`];
                 const name = nameOf(r);
+                const shown = subjectOf(r)?.name ?? name;
                 return (
                   <li key={`${r.kind}:${r.subjectId}`} data-component={name} className={error ? 'field-invalid' : undefined}>
                     <span>
                       {name} <span className="muted">({r.kind})</span>
                     </span>{' '}
-                    <input aria-label={`Shown as (${name})`} placeholder={name} value={r.displayName} onChange={(e) => changeRow(i, { displayName: e.target.value })} />{' '}
+                    <input aria-label={`Shown as (${name})`} placeholder={shown} value={r.displayName} onChange={(e) => changeRow(i, { displayName: e.target.value })} />{' '}
                     <input aria-label={`Group (${name})`} placeholder="no group" value={r.groupName} onChange={(e) => changeRow(i, { groupName: e.target.value })} />{' '}
                     <button type="button" aria-label={`Move ${name} up`} disabled={i === 0} onClick={() => move(i, -1)}>
                       ↑
@@ -423,7 +439,7 @@ function PageForm({ data, page, onSaved, onClose }: { data: PagesData; page?: St
                         .filter((s) => !rows.some((r) => r.kind === kind && r.subjectId === s.id))
                         .map((s) => (
                           <option key={s.id} value={`${kind}:${s.id}`}>
-                            {s.name}
+                            {s.label ?? s.name}
                           </option>
                         ))}
                     </optgroup>

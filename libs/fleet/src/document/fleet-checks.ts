@@ -6,7 +6,8 @@ const ID_MESSAGE = 'is a database id: a fleet file names its objects (ids belong
 
 /**
  * The checks across objects, all at once: duplicate names, references to objects the file does not define, cycles
- * of jump hosts, database ids where names belong. (The schema has checked each object alone.)
+ * of jump hosts, database ids where names belong. (The schema has checked each object alone.) A maintenance window's
+ * monitors are left written as their keys (`host/name`), a bare name read as the one monitor of that name.
  */
 export function checkFleet(doc: FleetDocument): FleetProblem[] {
   const problems: FleetProblem[] = [];
@@ -25,6 +26,8 @@ export function checkFleet(doc: FleetDocument): FleetProblem[] {
     names[section] = new Set(seen.keys());
   }
 
+  const monitorHosts = new Map<string, string[]>();
+  for (const m of doc.monitors) monitorHosts.set(m.name, [...monitorHosts.get(m.name) ?? [], m.host]);
   const reference = (path: (string | number)[], value: string | null, section: FleetSection, what: string) => {
     if (value === null) return;
     if (UUID.test(value)) add(path, ID_MESSAGE);
@@ -51,13 +54,34 @@ export function checkFleet(doc: FleetDocument): FleetProblem[] {
     // Names of this file only: a name of another tenant's host is "not defined", never looked up elsewhere.
     window.hosts.forEach((h, j) => reference(['maintenance', i, 'hosts', j], h, 'hosts', 'host'));
     window.services.forEach((s, j) => reference(['maintenance', i, 'services', j], s, 'services', 'service'));
-    window.monitors.forEach((m, j) => reference(['maintenance', i, 'monitors', j], m, 'monitors', 'monitor'));
+    window.monitors = window.monitors.map((m, j) => {
+      const found = monitorReference(m, names.monitors, monitorHosts);
+      if (typeof found === 'string') return found;
+      add(['maintenance', i, 'monitors', j], UUID.test(m) ? ID_MESSAGE : found.problem);
+      return m;
+    });
   });
   doc.escalation.forEach((policy, i) => {
     policy.match.customers.forEach((c, j) => reference(['escalation', i, 'match', 'customers', j], c, 'customers', 'customer'));
     policy.steps.forEach((step, j) => step.channels.forEach((c, k) => reference(['escalation', i, 'steps', j, 'channels', k], c, 'channels', 'channel')));
   });
   return problems;
+}
+
+/**
+ * A maintenance window's monitor: `host/name` as services are named, or — as files written before names were per host
+ * did — a bare name, when exactly one monitor of the file has it. Its key, or why it names none.
+ */
+export function monitorReference(value: string, keys: Set<string>, hostsByName: Map<string, string[]>): string | { problem: string } {
+  if (keys.has(value)) return value;
+  const hosts = hostsByName.get(value) ?? [];
+  if (hosts.length === 1) return `${hosts[0]}/${value}`;
+  if (hosts.length > 1) {
+    const sorted = [...hosts].sort();
+    const listed = sorted.length > 5 ? `${sorted.slice(0, 5).join(', ')}, …` : sorted.join(', ');
+    return { problem: `monitor ${value} is on ${sorted.length} hosts (${listed}): write which one as host/monitor, e.g. ${sorted[0]}/${value}` };
+  }
+  return { problem: `monitor ${value} is not defined in this file${value.includes('/') ? '' : ' (write host/monitor)'}` };
 }
 
 /** A host reached through a jump host that is reached through … itself: every host on such a loop is named once. */

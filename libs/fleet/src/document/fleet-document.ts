@@ -65,12 +65,15 @@ export function emptyFleet(): FleetDocument {
   return { sites: [], hosts: [], customers: [], services: [], monitors: [], maintenance: [], runbooks: [], channels: [], escalation: [] };
 }
 
-/** The stable key of an object in its section: its name (a service: `host/name`, names are unique per host). */
+/**
+ * The stable key of an object in its section: its name; a service's and a monitor's `host/name`, their names are
+ * unique per host ("http" on every web server).
+ */
 export function fleetKey(section: FleetSection, item: FleetObject): string {
-  return section === 'services' ? `${(item as FleetService).host}/${item.name}` : item.name;
+  return section === 'services' || section === 'monitors' ? `${(item as FleetService | FleetMonitor).host}/${item.name}` : item.name;
 }
 
-/** What an object is called in messages: `monitor web-1-http`, `service web-1/www`. */
+/** What an object is called in messages: `monitor web-1/http`, `service web-1/www`. */
 export function fleetLabel(section: FleetSection, key: string): string {
   const what = section === 'maintenance' ? 'maintenance window' : section === 'escalation' ? 'escalation policy' : section.replace(/s$/, '');
   return `${what} ${key}`;

@@ -133,7 +133,8 @@ export const maintenanceSchema = z.strictObject({
   hosts: z.array(hostName, { error: 'must be a list of host names' }).max(1000).default([]).meta({ description: 'Names of hosts of this file' }),
   services: z.array(z.string({ error: 'must be host/service' }).regex(/^[^/\s]+\/[^/]+$/, { error: 'must be host/service (a service is named on its host)' }), { error: 'must be a list of host/service names' }).max(1000).default([])
     .meta({ description: 'Services of this file, as host/service' }),
-  monitors: z.array(name(), { error: 'must be a list of monitor names' }).max(1000).default([]).meta({ description: 'Names of monitors of this file' }),
+  monitors: z.array(name(360), { error: 'must be a list of host/monitor names' }).max(1000).default([])
+    .meta({ description: 'Monitors of this file, as host/monitor (monitor names are unique per host); a bare monitor name is read as the one monitor of the file with that name' }),
 });
 
 /**

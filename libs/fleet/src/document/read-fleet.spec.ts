@@ -83,9 +83,9 @@ monitors:
     // Schema problems come first; the file is not checked across objects until each object is right.
     expect(lines).toEqual([
       'bad.yaml:9:5: host web-1, colour: is not a field here',
-      'bad.yaml:25:52: monitor m1, config.password: is a secret written in the file: refer to it as { env: NAME } or { file: path, key: name }',
-      'bad.yaml:30:20: monitor m2, config.url: must be an http:// or https:// URL',
-      'bad.yaml:31:15: monitor m2, interval: must be a duration such as 30s, 1m or 500ms',
+      'bad.yaml:25:52: monitor web-1/m1, config.password: is a secret written in the file: refer to it as { env: NAME } or { file: path, key: name }',
+      'bad.yaml:30:20: monitor web-1/m2, config.url: must be an http:// or https:// URL',
+      'bad.yaml:31:15: monitor web-1/m2, interval: must be a duration such as 30s, 1m or 500ms',
     ]);
     const crossed = readFleet('bad.yaml', bad.replace('    colour: blue\n', '').replace('password: hunter2', 'password: { env: P }').replace('ftp://x', 'http://x').replace('5 minutes', '5m'));
     expect(crossed.problems.map(formatProblem)).toEqual([
@@ -95,7 +95,7 @@ monitors:
       'bad.yaml:16:11: host c, site: is a database id: a fleet file names its objects (ids belong to one tenant\'s database and do not travel)',
       'bad.yaml:19:24: service web-9/www, host: host web-9 is not defined in this file',
       'bad.yaml:19:54: service web-9/www, customers[0]: customer Nobody is not defined in this file',
-      'bad.yaml:27:14: monitor m2, service: service mail is not defined on host web-1 in this file',
+      'bad.yaml:27:14: monitor web-1/m2, service: service mail is not defined on host web-1 in this file',
     ]);
   });
 
@@ -136,5 +136,39 @@ maintenance:
       'm.yaml:6:120: maintenance window weekly, hosts[0]: host web-9 is not defined in this file',
       'm.yaml:6:139: maintenance window weekly, services[0]: service web-1/www is not defined in this file',
     ]);
+  });
+});
+
+describe('readFleet: monitor names are unique per host', () => {
+  const file = (monitors: string, extra = '') => `hosts:
+  - { name: web-1, addresses: [192.0.2.10] }
+  - { name: web-2, addresses: [192.0.2.11] }
+monitors:
+  - { name: http, host: web-1, type: tcp, config: { port: 80 } }
+  - { name: http, host: web-2, type: tcp, config: { port: 80 } }
+  - { name: ssh, host: web-2, type: tcp, config: { port: 22 } }
+${extra}maintenance:
+  - { name: patch, from: 2026-12-10T20:00Z, until: 2026-12-10T22:00Z, monitors: [${monitors}] }
+`;
+
+  it('reads one name on two hosts; a window names them host/monitor, or by a bare name only one host has', () => {
+    const read = readFleet('f.yaml', file('web-1/http, ssh'));
+    expect(read.problems.map(formatProblem)).toEqual([]);
+    expect(read.document!.monitors.map((m) => `${m.host}/${m.name}`)).toEqual(['web-1/http', 'web-2/http', 'web-2/ssh']);
+    // The bare name is held as its key: the document (and an export) writes host/monitor.
+    expect(read.document!.maintenance[0]!.monitors).toEqual(['web-1/http', 'web-2/ssh']);
+    expect(readFleet('again.yaml', writeFleet(read.document!)).document).toEqual(read.document);
+  });
+
+  it('refuses a bare name two hosts have, naming both, and one host having a name twice', () => {
+    expect(readFleet('f.yaml', file('http')).problems.map(formatProblem)).toEqual([
+      'f.yaml:9:82: maintenance window patch, monitors[0]: monitor http is on 2 hosts (web-1, web-2): write which one as host/monitor, e.g. web-1/http',
+    ]);
+    expect(readFleet('f.yaml', file('web-3/http, smtp')).problems.map(formatProblem)).toEqual([
+      'f.yaml:9:82: maintenance window patch, monitors[0]: monitor web-3/http is not defined in this file',
+      'f.yaml:9:94: maintenance window patch, monitors[1]: monitor smtp is not defined in this file (write host/monitor)',
+    ]);
+    const twice = readFleet('f.yaml', file('ssh').replace('  - { name: ssh, host: web-2', '  - { name: http, host: web-2, type: tcp, config: { port: 8080 } }\n  - { name: ssh, host: web-2'));
+    expect(twice.problems.map(formatProblem)).toEqual(['f.yaml:7:13: monitor web-2/http, name: web-2/http is defined twice (first as item 2 of monitors)']);
   });
 });

@@ -90,7 +90,7 @@ function readDefaults(value: unknown, source: ProblemPlacer, problems: LocatedPr
 
 function readItem(section: FleetSection, item: unknown, i: number, source: ProblemPlacer, problems: LocatedProblem[]): unknown {
   const name = isPlainObject(item) && typeof item.name === 'string' ? item.name : undefined;
-  const label = name !== undefined ? fleetLabel(section, section === 'services' && isPlainObject(item) && typeof item.host === 'string' ? `${item.host}/${name}` : name) : `${section} item ${i + 1}`;
+  const label = name !== undefined ? fleetLabel(section, (section === 'services' || section === 'monitors') && isPlainObject(item) && typeof item.host === 'string' ? `${item.host}/${name}` : name) : `${section} item ${i + 1}`;
   const report = (rest: (string | number)[], message: string, key?: string) => {
     const field = [...rest, ...(key !== undefined ? [key] : [])];
     problems.push(source.place({ path: [section, i, ...rest], message }, field.length ? `${label}, ${dotted(field)}` : label, key));

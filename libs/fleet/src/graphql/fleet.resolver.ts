@@ -31,11 +31,11 @@ export class FleetResolver {
     @Args('fileName', { defaultValue: 'fleet.yaml' }) file: string,
     @Args('prune', { defaultValue: true }) prune: boolean,
     @Args('dryRun', { defaultValue: false }) dryRun: boolean,
-    @Args('secrets', { type: () => GraphQLJSONObject, nullable: true, description: 'Values of the file\'s secret references: { "<monitor>": { "<field path>": "value" } }' })
+    @Args('secrets', { type: () => GraphQLJSONObject, nullable: true, description: 'Values of the file\'s secret references: { "<host>/<monitor>": { "<field path>": "value" } } (a channel\'s: { "channel:<name>": { "secret": "value" } })' })
     secrets?: Record<string, Record<string, string>>,
   ): Promise<FleetResultView> {
     if (secrets && !Object.values(secrets).every((m) => m && typeof m === 'object' && Object.values(m).every((v) => typeof v === 'string'))) {
-      throw VigiaException.invalid('secrets', 'must map monitor names to { field path: string value }');
+      throw VigiaException.invalid('secrets', 'must map monitors (host/monitor) to { field path: string value }');
     }
     return view(await this.fleet.run(principal, { text, file, prune, dryRun, secrets }));
   }

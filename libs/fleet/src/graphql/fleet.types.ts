@@ -23,7 +23,7 @@ export class FleetFieldChangeView {
 export class FleetChangeView {
   @Field({ description: 'create, update, delete (prune) or detach (no longer managed by a file, kept)' }) action: string;
   @Field({ description: 'The section: sites, hosts, customers, services, monitors, maintenance' }) kind: string;
-  @Field({ description: 'Its name (a service: host/name)' }) key: string;
+  @Field({ description: 'Its name (a service or a monitor: host/name)' }) key: string;
   @Field(() => [FleetFieldChangeView]) fields: FleetFieldChangeView[];
   @Field({ description: 'Changed outside the file since the last apply: applying overwrites that change' }) drift: boolean;
 }

@@ -16,7 +16,7 @@ export interface CurrentFleet {
   ids: Record<FleetSection, Map<string, string>>;
   changedAt: Record<FleetSection, Map<string, Date>>;
   credentialIds: Map<string, string>;
-  /** The stored monitors by name: their sealed credentials are kept when a file does not send new ones. */
+  /** The stored monitors by key (`host/name`): their sealed credentials are kept when a file does not send new ones. */
   monitorRows: Map<string, Monitor>;
   /** Objects a file cannot name because an older one has their name (maintenance windows): left alone. */
   shadowed: number;
@@ -34,7 +34,7 @@ const SEALED = '<sealed>';
 
 /**
  * Reads a snapshot as the file would write it: ids become names, a stored credential becomes the reference the last
- * apply used (or `{ env: VIGIA_SECRET_<MONITOR>_<FIELD> }` when none did): the value never leaves the server.
+ * apply used (or `{ env: VIGIA_SECRET_<HOST>_<MONITOR>_<FIELD> }` when none did): the value never leaves the server.
  */
 /** A customer's SLA target as reports stores it (its policy with defaults filled in). */
 export interface StoredSlaTarget {
@@ -63,6 +63,8 @@ export function currentFleet(
   const serviceNames = name(s.services);
   const slaTargets = new Map(targets.map((t) => [t.customerId, t]));
   const assignments = new Map(vantages.assignments.map((a) => [a.monitorId, a]));
+  // A monitor is named on its host, as a service is (`web-1/http`).
+  const monitorKeys = new Map(s.monitors.filter((r) => hostNames.has(r.hostId)).map((r) => [r.id, `${hostNames.get(r.hostId)}/${r.name}`]));
   const note = (section: FleetSection, key: string, row: { id: string; updatedAt: Date | null }) => {
     ids[section].set(key, row.id);
     if (row.updatedAt) changedAt[section].set(key, row.updatedAt);
@@ -81,10 +83,11 @@ export function currentFleet(
       return { name: r.name, host, type: r.type, port: r.port, customerFacingName: r.customerFacingName, customers: r.customerIds.map((c) => customerNames.get(c)).filter((c): c is string => !!c).sort() };
     }),
     monitors: s.monitors.filter((r) => hostNames.has(r.hostId)).map((r) => {
-      note('monitors', r.name, r);
+      const key = monitorKeys.get(r.id)!;
+      note('monitors', key, r);
       const monitor: FleetMonitor = {
         name: r.name, host: hostNames.get(r.hostId)!, service: r.serviceId ? serviceNames.get(r.serviceId) ?? null : null, type: r.type,
-        config: withReferences(r.name, r.type, r.config, specs.get(appliedKey('monitors', r.name))), interval: durationText(r.intervalMs), timeout: durationText(r.timeoutMs), enabled: r.enabled, severity: r.severity,
+        config: withReferences(key, r.type, r.config, specs.get(appliedKey('monitors', key))), interval: durationText(r.intervalMs), timeout: durationText(r.timeoutMs), enabled: r.enabled, severity: r.severity,
         vantages: vantagesOf(assignments.get(r.id), vantages.names),
       };
       return monitor;
@@ -112,7 +115,6 @@ export function currentFleet(
     });
   }
   const serviceKeys = new Map(s.services.filter((r) => hostNames.has(r.hostId)).map((r) => [r.id, `${hostNames.get(r.hostId)}/${r.name}`]));
-  const monitorNames = name(s.monitors);
   const named = (ids: string[], names: Map<string, string>) => ids.map((id) => names.get(id)).filter((n): n is string => !!n);
   let shadowed = 0;
   for (const w of windows) {
@@ -125,13 +127,14 @@ export function currentFleet(
     note('maintenance', w.name, { id: w.id, updatedAt: null });
     const window: FleetMaintenance = {
       name: w.name, from: windowTimeText(w.startsAt, w.timeZone), until: windowTimeText(w.endsAt, w.timeZone), timeZone: w.timeZone, recurrence: w.recurrence,
-      hosts: named(w.hostIds, hostNames), services: named(w.serviceIds, serviceKeys), monitors: named(w.monitorIds, monitorNames),
+      hosts: named(w.hostIds, hostNames), services: named(w.serviceIds, serviceKeys), monitors: named(w.monitorIds, monitorKeys),
     };
     doc.maintenance.push(window);
   }
-  return { doc, ids, changedAt, credentialIds: new Map(s.credentials.map((c) => [c.name, c.id])), monitorRows: new Map(s.monitors.map((m) => [m.name, m])), shadowed, onCallPolicies };
+  return { doc, ids, changedAt, credentialIds: new Map(s.credentials.map((c) => [c.name, c.id])), monitorRows: new Map(s.monitors.filter((m) => monitorKeys.has(m.id)).map((m) => [monitorKeys.get(m.id)!, m])), shadowed, onCallPolicies };
 }
 
+/** `monitor`: its key (`web-1/mysql`), so two hosts' "mysql" monitors get two variables. */
 function withReferences(monitor: string, type: string, stored: Record<string, unknown>, spec: Record<string, unknown> | undefined): Record<string, unknown> {
   const config = structuredClone(stored);
   for (const slot of secretSlots(type, config)) {

@@ -40,7 +40,7 @@ export function assembleKuma(data: KumaData): ImportedFleet {
       secretsNeeded: mapped.secretsNeeded ?? [],
     });
     if (!monitor) continue;
-    names.set(m.id, monitor.name);
+    names.set(m.id, `${monitor.host}/${monitor.name}`);
     for (const note of mapped.notes ?? []) out.skip(origin, `monitor "${monitor.name}"`, note);
   }
   importMaintenance(out, data, names);

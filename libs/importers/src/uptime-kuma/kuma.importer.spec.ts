@@ -71,8 +71,8 @@ describe('Uptime Kuma 2.x database (kuma.db)', () => {
     expect(fleet.channels[0]!.config).toEqual({ to: ['noc@example-hosting.net', 'oncall@example-hosting.net'] });
     expect(report('notification "Telegram on-call"')[0]).toContain('no telegram channel');
     expect(fleet.maintenance).toEqual([
-      expect.objectContaining({ name: 'MySQL upgrade', monitors: ['MySQL master', 'MySQL replica port'], startsAt: '2026-12-05 02:00:00', endsAt: '2026-12-05 04:00:00', timeZone: 'Europe/Madrid' }),
-      expect.objectContaining({ name: 'Weekly mail patching', monitors: ['mx1 SMTP', 'mx2 SMTPS', 'imap1 port'], recurrence: 'cron "0 2 * * 2" for 60 min' }),
+      expect.objectContaining({ name: 'MySQL upgrade', monitors: ['10.40.3.10/MySQL master', '10.40.3.11/MySQL replica port'], startsAt: '2026-12-05 02:00:00', endsAt: '2026-12-05 04:00:00', timeZone: 'Europe/Madrid' }),
+      expect.objectContaining({ name: 'Weekly mail patching', monitors: ['10.40.2.21/mx1 SMTP', 'mx2.example-hosting.net/mx2 SMTPS', '10.40.2.31/imap1 port'], recurrence: 'cron "0 2 * * 2" for 60 min' }),
     ]);
     expect(report('maintenance "Manual: datacenter move"')[0]).toContain('manual');
   });

@@ -8,13 +8,15 @@ import { Service } from './service.entity.js';
 
 @ObjectType({ description: 'One probe of one host or service: type, typed config, interval, timeout' })
 @Entity('monitors')
-// Unique among the live ones: a deleted subject's name can be used again.
-@Index(['tenantId', 'name'], { unique: true, where: '"deleted_at" IS NULL' })
+// Unique on its host among the live ones ("http" on each of 55 hosts, as services are); a deleted one's name can be
+// used again.
+@Index(['hostId', 'name'], { unique: true, where: '"deleted_at" IS NULL' })
 @Check('ck_monitors_interval', '"interval_ms" >= 1000')
 @Check('ck_monitors_timeout', '"timeout_ms" > 0 AND "timeout_ms" < "interval_ms"')
 export class Monitor {
   @Field(() => ID) @PrimaryGeneratedColumn('uuid') id: string;
-  @Column({ type: 'uuid' }) tenantId: string;
+  // Every query is tenant-scoped: the index the tenant-wide name index gave for free until names became per host.
+  @Index() @Column({ type: 'uuid' }) tenantId: string;
   @ManyToOne(() => Tenant, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'tenant_id' }) tenant?: Tenant;
   @Field() @Column({ type: 'text' }) name: string;
   @Field(() => ProbeType) @Column({ type: 'enum', enum: ProbeType, enumName: 'probe_type' }) type: ProbeType;

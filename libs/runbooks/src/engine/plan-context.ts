@@ -74,11 +74,13 @@ export class PlanContextFactory {
       monitorTarget: async (nameOrId, path) => {
         const monitor = await this.inventory.monitor(tenantId, nameOrId);
         if (!monitor) throw new StepInputError(path, `unknown monitor ${JSON.stringify(nameOrId)}`, 'NOT_FOUND');
+        // Names are unique per host: "http" on two hosts names neither.
+        if ('hosts' in monitor) throw new StepInputError(path, `monitor ${JSON.stringify(nameOrId)} is on ${monitor.hosts.length} hosts (${monitor.hosts.join(', ')}): write which one as host/monitor, e.g. ${monitor.hosts[0]}/${nameOrId}`);
         if (monitor.type === 'ssh') throw new StepInputError(path, 'SSH monitors cannot be polled by wait.until; use ssh.exec');
         const host = await resolveHost(monitor.hostId, path, false);
         // The probe gets the monitor's credentials in clear; the label (what previews and audit show) does not.
         const config = revealSecrets(monitor.config, openSecrets(this.box, monitor.id, monitor.secretsSealed));
-        return { label: `monitor ${monitor.name}`, type: monitor.type, config, address: host.address, timeoutMs: monitor.timeoutMs };
+        return { label: `monitor ${host.name}/${monitor.name}`, type: monitor.type, config, address: host.address, timeoutMs: monitor.timeoutMs };
       },
     };
   }
