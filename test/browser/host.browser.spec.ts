@@ -57,7 +57,7 @@ describe.skipIf(!hasChromium)('a host’s page', () => {
 
   it('from Hosts: addresses, SSH access and its monitors, each linked to its page', async () => {
     await page.getByRole('link', { name: 'Hosts' }).click();
-    await page.getByRole('link', { name: 'db1' }).click();
+    await page.getByRole('link', { name: 'db1', exact: true }).click();
     await page.getByRole('heading', { name: 'db1', level: 1 }).waitFor();
     expect(await page.getByTestId('host-addresses').textContent()).toBe('127.0.0.1');
     expect(await page.getByTestId('host-ssh').textContent()).toContain(`root@127.0.0.1:${ports[0]}`);
