@@ -107,6 +107,8 @@ export class EscalationTargets {
         const text = kind === 'schedule' ? `${label}: ${about}: ${person.name} is on call; paged by ${describePages(person.pages)}` : `${label}: ${person.name} paged by ${describePages(person.pages)}`;
         await this.incidents.annotate(row.tenant_id, row.incident_id, 'escalation', text, now, manager);
         await this.attempt(manager, row.id, now, true, `${person.name}: ${describePages(person.pages)}`);
+        // Crash tests: die inside the step's transaction, its pages queued but not committed (all of it rolls back).
+        if (this.config.failpoints.has('before-escalation-commit')) process.kill(process.pid, 'SIGKILL');
         return;
       }
       const nobody = kind === 'schedule' ? `nobody on call in ${about}` : 'the person named is no longer an enabled user';

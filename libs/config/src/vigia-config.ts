@@ -192,7 +192,7 @@ export class VigiaEnvironment {
   VIGIA_VANTAGE_RESULTS_PER_SECOND = 5000;
 
   /** Test builds only: named points where the process kills itself (crash tests). Refused when NODE_ENV=production. */
-  @IsOptional() @Transform(trimmed) @Matches(/^(after-incident-commit|after-escalation-fire)(,(after-incident-commit|after-escalation-fire))*$/, { message: 'must be a comma-separated list of known failpoints (after-incident-commit, after-escalation-fire)' })
+  @IsOptional() @Transform(trimmed) @Matches(/^(after-incident-commit|after-escalation-fire|before-escalation-commit)(,(after-incident-commit|after-escalation-fire|before-escalation-commit))*$/, { message: 'must be a comma-separated list of known failpoints (after-incident-commit, after-escalation-fire, before-escalation-commit)' })
   VIGIA_FAILPOINTS?: string = undefined;
   /** Ranges tenants' monitors, runbooks and channels may reach although refused by default (loopback, private, …). */
   @IsOptional() @IsCidrList()
