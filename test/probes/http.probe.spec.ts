@@ -129,6 +129,9 @@ describe('HTTP probe against a real server on loopback', () => {
     const hung = await probe({ url: `${base}/hang` }, 500);
     expect(hung).toMatchObject({ status: 'down', reason: 'no answer within 500 ms' });
     expect(Date.now() - started).toBeLessThan(1500);
+    // The deadline closed the connection: nothing is left open on the server.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await new Promise((resolve) => server.getConnections((_e, n) => resolve(n)))).toBe(0);
   });
 
   it('is down when nothing listens, with the system error', async () => {
