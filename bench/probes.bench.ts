@@ -111,13 +111,13 @@ async function measure(monitors: number): Promise<Record<string, string | number
     watchdog.takeDrift();
     const startStats = watchdog.stats();
     const load0 = loadText();
-    const pg0 = await postgresCpuMicros(join(folder, 'pg'));
+    const pg0 = await postgresTicks(join(folder, 'pg'));
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, seconds * 1000));
     const wall = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
-    const pgCpu = (await postgresCpuMicros(join(folder, 'pg'))) - pg0;
+    const pgCpu = postgresCpuMicros(pg0, await postgresTicks(join(folder, 'pg')));
     const load1 = loadText();
     if (profiler && profile) await stopProfiler(profiler, sizes.length > 1 ? profile.replace(/(\.[^./]*)?$/, `-${monitors}$1`) : profile);
     const drift = watchdog.takeDrift().sort((a, b) => a - b);
@@ -150,19 +150,25 @@ async function measure(monitors: number): Promise<Record<string, string | number
   }
 }
 
-/** CPU time (user + system, µs) of the embedded PostgreSQL: the postmaster and its children, from /proc (Linux). */
-async function postgresCpuMicros(dataDir: string): Promise<number> {
+/** CPU ticks (user + system, 1/100 s) of the embedded PostgreSQL's processes by pid: the postmaster and its children, from /proc (Linux). */
+async function postgresTicks(dataDir: string): Promise<Map<number, number>> {
   const postmaster = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
-  const ticksPerSecond = 100;
-  let ticks = 0;
+  const ticks = new Map<number, number>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
     // Fields after the command (which may hold spaces): state ppid … utime(14) stime(15).
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(entry) === postmaster || Number(fields[1]) === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
+    if (Number(entry) === postmaster || Number(fields[1]) === postmaster) ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
   }
-  return (ticks / ticksPerSecond) * 1e6;
+  return ticks;
+}
+
+/** µs of PostgreSQL CPU between two readings: processes that ended meanwhile are missed (an undercount, never negative). */
+function postgresCpuMicros(before: Map<number, number>, after: Map<number, number>): number {
+  let ticks = 0;
+  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
+  return (ticks / 100) * 1e6;
 }
 
 function loadText(): string {
