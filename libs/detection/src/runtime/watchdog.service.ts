@@ -215,7 +215,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
         this.rollups.add(r.monitorId, r.tenantId, result);
         const change = this.replays.observe(r.monitorId, r.vantageName, result, this.assigned.get(r.monitorId)?.policy ?? this.policy, tracked.state, now);
         if (change) history.push({ monitor: tracked.monitor, change });
-      } else await this.handle(tracked.monitor, result, r.vantageName);
+      } else this.handle(tracked.monitor, result, r.vantageName);
     }
     // Claimed rows are gone: a failed write loses this part of the history (logged), never a live verdict.
     if (history.length) await this.store.saveHistory(history).catch((e: unknown) => this.warn(`recording ${history.length} replayed state change(s)`, e));
@@ -277,7 +277,8 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** Feeds one result from one vantage (this watchdog's own by default) to the detector; returns the re-probe delay it asks for. */
-  async handle(monitor: WatchedMonitor, result: ProbeResult, vantage = this.config.vantage): Promise<number | undefined> {
+  // Not async: it never waits (changes go to the ChangeWriter), and a promise per result was pure cost. Callers may await it.
+  handle(monitor: WatchedMonitor, result: ProbeResult, vantage = this.config.vantage): number | undefined {
     const tracked = this.tracked.get(monitor.id);
     if (!tracked) return undefined;
     const previous = tracked.state;
