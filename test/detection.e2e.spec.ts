@@ -3,7 +3,7 @@ import { createServer as createTcpServer, type Server as TcpServer } from 'node:
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MonitorHealth } from '#lib/detection';
+import { MonitorHealth, WatchdogService } from '#lib/detection';
 import { freePort } from '#lib/persistence';
 import { startTestApi, type TestApi } from './support/test-api.js';
 import { eventually } from './support/eventually.js';
@@ -121,6 +121,15 @@ describe('watchdog: probe → detector → incident, against real targets', () =
     // The port alerts read to say where it was seen from: the vantage whose verdict is down.
     expect(await api.app.get(MonitorHealth).seenFrom(httpMonitor)).toEqual(['test-vantage']);
     expect(await api.app.get(MonitorHealth).seenFrom(hostMonitor)).toEqual(['test-vantage']);
+  });
+
+  it('keeps schedule drift samples only once something takes them (a benchmark), not for ever', async () => {
+    const watchdog = api.app.get(WatchdogService);
+    // Both monitors have been probed every second since the start: nothing was kept until now.
+    expect(watchdog.stats().started).toBeGreaterThan(2);
+    expect(watchdog.takeDrift()).toEqual([]);
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(watchdog.takeDrift().length).toBeGreaterThanOrEqual(2);
   });
 
   it('resolves the same incident when the target answers again', async () => {

@@ -16,6 +16,7 @@ function listen(server: Server): Promise<number> {
 }
 
 describe('HTTP probe against a real server on loopback', () => {
+  const wire: { rawHeaders: string[]; method: string; url: string; remotePort: number }[] = [];
   let server: Server;
   let base: string;
   let tls: Server;
@@ -34,6 +35,10 @@ describe('HTTP probe against a real server on loopback', () => {
       if (url === '/redirect') return res.writeHead(302, { location: '/ok' }).end();
       if (url === '/loop') return res.writeHead(302, { location: '/loop' }).end();
       if (url === '/echo') return void req.on('data', () => undefined).on('end', () => res.end(`${req.method} ${req.headers['x-probe'] ?? ''}`));
+      if (url.startsWith('/wire')) {
+        wire.push({ rawHeaders: req.rawHeaders, method: req.method!, url, remotePort: req.socket.remotePort! });
+        return res.end('seen');
+      }
       res.writeHead(404).end();
     });
     base = `http://127.0.0.1:${await listen(server)}`;
@@ -84,6 +89,38 @@ describe('HTTP probe against a real server on loopback', () => {
     expect(result.status).toBe('up');
   });
 
+  it('sends what a new visitor sends, on a fresh connection that it closes', async () => {
+    const sockets = new Set<unknown>();
+    server.on('connection', (socket) => sockets.add(socket));
+    wire.length = 0;
+    const first = await probe({ url: `${base}/wire?a=1` });
+    const second = await probe({ url: `${base}/wire`, method: 'PUT', body: 'x=1', headers: { 'X-Probe': 'vigia', 'user-agent': 'custom/2' } });
+    expect([first.status, second.status]).toEqual(['up', 'up']);
+    const port = base.split(':').at(-1);
+    // The exact request lines Node's client writes without a keep-alive agent: Connection: close, Host with the port.
+    expect(wire[0]).toMatchObject({ method: 'GET', url: '/wire?a=1', rawHeaders: ['user-agent', 'Vigia-probe/1', 'Host', `127.0.0.1:${port}`, 'Connection', 'close'] });
+    expect(wire[1]).toMatchObject({ method: 'PUT', url: '/wire', rawHeaders: ['user-agent', 'custom/2', 'X-Probe', 'vigia', 'Host', `127.0.0.1:${port}`, 'Connection', 'close', 'Content-Length', '3'] });
+    // Two connections, never one reused; both closed once answered.
+    expect(sockets.size).toBe(2);
+    expect(wire[0]!.remotePort).not.toBe(wire[1]!.remotePort);
+    await new Promise((r) => setTimeout(r, 50));
+    expect([...sockets].every((s) => (s as { destroyed: boolean }).destroyed)).toBe(true);
+  });
+
+  it('names no port in Host when it is the scheme\'s (80), as any browser', async (ctx) => {
+    // Port 80 on a loopback address of its own: when this machine refuses it (taken, or not root), nothing to check.
+    const plain = createServer((req, res) => res.end(req.headers.host));
+    const bound = await new Promise<boolean>((resolve) => plain.once('error', () => resolve(false)).listen(80, '127.0.0.87', () => resolve(true)));
+    if (!bound) return ctx.skip();
+    try {
+      const result = await probe({ url: 'http://127.0.0.87/', bodyContains: 'x' });
+      expect(result.reason).toMatch(/body does not contain "x"/);
+      expect((await probe({ url: 'http://127.0.0.87/', bodyRegex: '^127\\.0\\.0\\.87$' })).status).toBe('up');
+    } finally {
+      plain.close();
+    }
+  });
+
   it('is degraded when slower than its ceiling, and down when it hangs past the timeout', async () => {
     const slow = await probe({ url: `${base}/slow`, maxLatencyMs: 100 });
     expect(slow.status).toBe('degraded');
@@ -92,6 +129,9 @@ describe('HTTP probe against a real server on loopback', () => {
     const hung = await probe({ url: `${base}/hang` }, 500);
     expect(hung).toMatchObject({ status: 'down', reason: 'no answer within 500 ms' });
     expect(Date.now() - started).toBeLessThan(1500);
+    // The deadline closed the connection: nothing is left open on the server.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await new Promise((resolve) => server.getConnections((_e, n) => resolve(n)))).toBe(0);
   });
 
   it('is down when nothing listens, with the system error', async () => {

@@ -21,6 +21,12 @@ interface Grant {
  */
 export class EgressExceptions {
   private readonly grants = new Map<string, Grant>();
+  /** Bumped on every grant and revoke: the policy's remembered verdicts are dropped when it changes. */
+  private changes = 0;
+
+  get version(): number {
+    return this.changes;
+  }
 
   /** Replaces the tenant's exception with `endpoints` (address literals, exact ports). */
   grant(tenantId: string, endpoints: readonly EgressEndpoint[], why: string): void {
@@ -34,10 +40,12 @@ export class EgressExceptions {
       addresses.add(address.toString());
     }
     this.grants.set(tenantId, { why, endpoints: keys, addresses });
+    this.changes++;
   }
 
   revoke(tenantId: string): void {
     this.grants.delete(tenantId);
+    this.changes++;
   }
 
   /** The reason when `tenantId` may reach exactly `address:port` (address normalized by the policy). */

@@ -26,6 +26,9 @@ export const DEFAULT_EGRESS_RULES: EgressRules = { allow: [], deny: [] };
 
 export type EgressVerdict = { allowed: true } | { allowed: false; why: string };
 
+/** Verdicts remembered at most (a fleet's distinct address × port × tenant); past it they are forgotten and judged again. */
+const MAX_REMEMBERED_VERDICTS = 50_000;
+
 
 /**
  * The one egress policy: judges an IP address (after DNS resolution, never a name) for a connection a tenant
@@ -38,6 +41,13 @@ export class EgressPolicy {
   private readonly deny: [Address, number][];
   /** Per-tenant exact `address:port` exceptions (the live demo's own servers): see egress-exceptions.ts. */
   readonly exceptions = new EgressExceptions();
+  /**
+   * Verdicts already given, by address, port and context: a watchdog judges the same few addresses on every probe,
+   * and parsing and classifying each one was ~2.5 % of its CPU. A verdict depends on the rules (fixed at start) and
+   * on the exceptions: any grant or revoke forgets them all.
+   */
+  private readonly verdicts = new Map<string, EgressVerdict>();
+  private verdictsAt = 0;
 
   constructor(
     readonly rules: EgressRules = DEFAULT_EGRESS_RULES,
@@ -58,6 +68,20 @@ export class EgressPolicy {
    * exception (`exceptions`) apply.
    */
   judge(ip: string, context: EgressContext, port?: number): EgressVerdict {
+    if (this.verdictsAt !== this.exceptions.version || this.verdicts.size >= MAX_REMEMBERED_VERDICTS) {
+      this.verdicts.clear();
+      this.verdictsAt = this.exceptions.version;
+    }
+    const key = `${ip}|${port ?? ''}|${context.tenantId ?? ''}|${context.vantage}`;
+    let verdict = this.verdicts.get(key);
+    if (!verdict) {
+      verdict = Object.freeze(this.judgeNow(ip, context, port));
+      this.verdicts.set(key, verdict);
+    }
+    return verdict;
+  }
+
+  private judgeNow(ip: string, context: EgressContext, port?: number): EgressVerdict {
     const address = parseAddress(ip);
     if (!address) return { allowed: false, why: `${ip} is not an IP address` };
     const shown = ip === address.toString() ? ip : `${ip} (${address.toString()})`;

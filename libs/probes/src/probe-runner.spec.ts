@@ -32,6 +32,15 @@ describe('ProbeRunner', () => {
     expect((await new ProbeRunner([throwing]).run(target)).reason).toBe('bad \uFFFD banner');
   });
 
+  it('turns a probe that throws before returning, or returns garbage, into down too', async () => {
+    const sync: Probe = { type: ProbeType.tcp, check: () => { throw new Error('at once'); } };
+    expect(await new ProbeRunner([sync]).run(target)).toMatchObject({ status: 'down', reason: 'at once' });
+    const garbage = { type: ProbeType.tcp, check: () => undefined } as unknown as Probe;
+    expect(await new ProbeRunner([garbage]).run(target)).toMatchObject({ status: 'down', reason: expect.stringMatching(/undefined/) });
+    const late: Probe = { type: ProbeType.tcp, check: () => new Promise((resolve) => setTimeout(() => resolve({ status: 'up', reason: 'too late' }), 400)) };
+    expect(await new ProbeRunner([late]).run(target)).toMatchObject({ status: 'down', reason: 'no answer within 200 ms' });
+  });
+
   it('says so when the watchdog has no probe of the type', async () => {
     expect((await new ProbeRunner([]).run(target)).reason).toBe('no tcp probe in this watchdog');
   });

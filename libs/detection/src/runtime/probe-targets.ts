@@ -14,12 +14,28 @@ export class ProbeTargets {
   /** Opened monitor credentials by sealed value: opening is per change of the credentials, not per probe. */
   private readonly opened = new Map<string, Record<string, string>>();
 
+  /**
+   * Targets already built, by the monitor object they were built from: a watchdog probes the same object every
+   * interval until its next reload (which brings new objects, and `forget()`), so the target, and its config with the
+   * credentials revealed, are built once per reload, not per probe. Probes only read their target.
+   */
+  private built = new WeakMap<TargetSource, ProbeTarget>();
+
   constructor(
     private readonly credentials: SshCredentialsService,
     private readonly box: SecretBox,
   ) {}
 
   async of(monitor: TargetSource): Promise<ProbeTarget> {
+    let target = this.built.get(monitor);
+    if (!target) {
+      target = await this.build(monitor);
+      this.built.set(monitor, target);
+    }
+    return target;
+  }
+
+  private async build(monitor: TargetSource): Promise<ProbeTarget> {
     const target: ProbeTarget = { type: monitor.type, config: this.config(monitor), address: monitor.address, timeoutMs: monitor.timeoutMs, tenantId: monitor.tenantId };
     if (monitor.type !== ProbeType.ssh || !monitor.sshCredentialId) return target;
     let key = this.keys.get(monitor.sshCredentialId);
@@ -34,6 +50,7 @@ export class ProbeTargets {
   forget(): void {
     this.keys.clear();
     this.opened.clear();
+    this.built = new WeakMap();
   }
 
   /** The config with its credentials in clear: only the probe sees them. */

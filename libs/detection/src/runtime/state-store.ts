@@ -13,10 +13,15 @@ export interface DirtyState {
   last: ProbeResult;
 }
 
+/**
+ * The rows travel as ONE JSON array (`jsonb_to_recordset`), not eleven parameter arrays: pg turns a JS array into
+ * an array literal element by element (escaping every quote of every detector JSON, formatting every Date), which
+ * was ~5 % of a watchdog's CPU — one row per probe. `JSON.stringify` of the batch does the same in native code.
+ */
 const UPSERT_STATES = `
   INSERT INTO monitor_states (monitor_id, tenant_id, health, since, flapping, reason, last_result_at, last_status, last_latency_ms, last_reason, detector)
-  SELECT u.* FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::boolean[], $6::text[], $7::timestamptz[], $8::text[], $9::real[], $10::text[], $11::jsonb[])
-    AS u(monitor_id, tenant_id, health, since, flapping, reason, last_result_at, last_status, last_latency_ms, last_reason, detector)
+  SELECT u.* FROM jsonb_to_recordset($1::jsonb)
+    AS u(monitor_id uuid, tenant_id uuid, health text, since timestamptz, flapping boolean, reason text, last_result_at timestamptz, last_status text, last_latency_ms real, last_reason text, detector jsonb)
   -- A monitor purged meanwhile has nothing left to record (and its row would violate the foreign key).
   WHERE EXISTS (SELECT 1 FROM monitors m WHERE m.id = u.monitor_id)
   ORDER BY u.monitor_id
@@ -32,19 +37,24 @@ function byMonitorId(states: DirtyState[]): DirtyState[] {
   return [...states].sort((a, b) => (a.monitor.id < b.monitor.id ? -1 : a.monitor.id > b.monitor.id ? 1 : 0));
 }
 
-function stateColumns(part: DirtyState[]): unknown[] {
+/** The batch as UPSERT_STATES reads it: times as ISO instants (milliseconds, as the Dates pg sent before), the detector as JSON. */
+function stateRows(part: DirtyState[]): [string] {
   return [
-    part.map((d) => d.monitor.id),
-    part.map((d) => d.monitor.tenantId),
-    part.map((d) => d.state.health),
-    part.map((d) => new Date(d.state.since)),
-    part.map((d) => d.state.flapping),
-    part.map((d) => d.state.reason),
-    part.map((d) => new Date(d.last.at)),
-    part.map((d) => d.last.status),
-    part.map((d) => d.last.latencyMs),
-    part.map((d) => d.last.reason),
-    part.map((d) => JSON.stringify(d.state)),
+    JSON.stringify(
+      part.map((d) => ({
+        monitor_id: d.monitor.id,
+        tenant_id: d.monitor.tenantId,
+        health: d.state.health,
+        since: new Date(d.state.since).toISOString(),
+        flapping: d.state.flapping,
+        reason: d.state.reason,
+        last_result_at: new Date(d.last.at).toISOString(),
+        last_status: d.last.status,
+        last_latency_ms: d.last.latencyMs,
+        last_reason: d.last.reason,
+        detector: d.state,
+      })),
+    ),
   ];
 }
 
@@ -90,7 +100,7 @@ export class StateStore {
   async saveStates(batch: DirtyState[]): Promise<void> {
     const sorted = byMonitorId(batch);
     for (let i = 0; i < sorted.length; i += 1000) {
-      await this.dataSource.query(UPSERT_STATES, stateColumns(sorted.slice(i, i + 1000)));
+      await this.dataSource.query(UPSERT_STATES, stateRows(sorted.slice(i, i + 1000)));
     }
   }
 
@@ -103,7 +113,7 @@ export class StateStore {
     await this.dataSource.transaction(async (manager) => {
       await manager.query(INSERT_CHANGES, changeColumns(batch.map((b) => ({ monitor: b.dirty.monitor, change: b.change }))));
       const states = byMonitorId([...latest.values()]);
-      await manager.query(UPSERT_STATES, stateColumns(states));
+      await manager.query(UPSERT_STATES, stateRows(states));
       // Delivered to listening API processes when this transaction commits, never for a change that was rolled back.
       const events: StateEvent[] = batch.map((b) => ({
         tenantId: b.dirty.monitor.tenantId,
