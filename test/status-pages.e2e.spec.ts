@@ -394,6 +394,68 @@ describe('status pages', () => {
     expect(await (await get('/status/acme/main')).text()).not.toContain('Storage upgrade');
   });
 
+  it('renders a response-time badge: the slowest of a component’s monitors’ 24-hour medians, from the rollups', async () => {
+    const db = api.app.get(DataSource);
+    const [{ tenant_id: tenantId }] = await db.query('SELECT tenant_id FROM monitors WHERE id = $1', [ids.shopMonitor]);
+    const mk = async (q: string) => Object.values(await api.ok<Record<string, { id: string }>>(q, {}, token))[0]!.id;
+    const shopTcp = await mk(`mutation { createMonitor(input: {name: "internal-web-7 tcp", type: tcp, hostId: "${ids.host}", serviceId: "${ids.shop}", config: {port: 443}, intervalMs: 60000, timeoutMs: 5000, enabled: false}) { id } }`);
+    const ping = await mk(`mutation { createMonitor(input: {name: "hidden-db-3 ping", type: icmp, hostId: "${ids.host2}", config: {}, intervalMs: 60000, timeoutMs: 5000, enabled: false}) { id } }`);
+    const idleHost = await mk('mutation { createHost(input: {name: "idle-host", addresses: ["10.7.7.7"]}) { id } }');
+    const idle = await mk(`mutation { createMonitor(input: {name: "idle ping", type: icmp, hostId: "${idleHost}", config: {}, intervalMs: 60000, timeoutMs: 5000, enabled: false}) { id } }`);
+    /** Minutes `minutesAgo` before the frozen now with these medians (null: nothing answered in that minute). */
+    const seed = (monitorId: string, rows: [minutesAgo: number, p50: number | null][]) =>
+      Promise.all(rows.map(([ago, p50]) => db.query(
+        `INSERT INTO probe_rollups (monitor_id, minute, tenant_id, count, failures, degraded, latency_p50, latency_p95) VALUES ($1, $2, $3, 6, $4, 0, $5, $6)`,
+        [monitorId, new Date(FROZEN - ago * 60_000), tenantId, p50 === null ? 6 : 0, p50, p50 === null ? null : p50 * 2],
+      )));
+    // The shop's HTTP check: 10, 30 and 500 ms (median 30, mean 180); a minute of 9 s a day and an hour ago is outside
+    // the window, and a minute where nothing answered is not a fast minute.
+    await seed(ids.shopMonitor, [[1, 10], [60, 30], [1439, 500], [25 * 60, 9000], [30, null]]);
+    // The shop's TCP check is slower (median 80): the service shows its slowest monitor.
+    await seed(shopTcp, [[2, 70], [3, 80], [4, 90]]);
+    // The database host: its host-level ping (median 5) stands for it, not the tools service's HTTP check on it (1.2 s).
+    await seed(ping, [[5, 4], [6, 5], [7, 6]]);
+    await seed(ids.toolsMonitor, [[5, 900], [6, 1200], [7, 1500]]);
+    // Nothing in the last 24 hours: no data, not 0 ms.
+    await seed(idle, [[24 * 60 + 1, 20]]);
+    const page = await create({
+      slug: 'latency', title: 'Latency',
+      components: [{ kind: 'service', subjectId: ids.shop }, { kind: 'host', subjectId: ids.host2, displayName: 'Database' }, { kind: 'monitor', subjectId: ids.toolsMonitor, displayName: 'Tools check' }, { kind: 'host', subjectId: idleHost, displayName: 'Idle <b>' }],
+    });
+    const { statusPage } = await run<{ statusPage: { components: { id: string; displayName: string }[] } }>(`{ statusPage(id: "${page.id}") { components { id displayName } } }`);
+    const badge = async (name: string) => {
+      const c = statusPage.components.find((x) => x.displayName === name)!;
+      const res = await get(`/status/acme/latency/badge/${c.id}/response-time.svg`);
+      expect(res.status, name).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/svg+xml');
+      expect(res.headers.get('cache-control')).toBe('public, max-age=10');
+      const svg = await res.text();
+      expect(XMLValidator.validate(svg), name).toBe(true);
+      return { svg, etag: res.headers.get('etag')!, url: `/status/acme/latency/badge/${c.id}/response-time.svg` };
+    };
+    const shop = await badge('Tienda online');
+    expect(shop.svg).toContain('aria-label="Tienda online median 24h: 80 ms"');
+    expect(shop.svg).toContain('fill="#1a7f37"');
+    expect((await badge('Database')).svg).toContain('aria-label="Database median 24h: 5.0 ms"');
+    const tools = await badge('Tools check');
+    expect(tools.svg).toContain('aria-label="Tools check median 24h: 1200 ms"');
+    expect(tools.svg).toContain('fill="#b42318"');
+    const idleSvg = (await badge('Idle <b>')).svg;
+    expect(idleSvg).toContain('aria-label="Idle &#60;b&#62; median 24h: no data"');
+    expect(idleSvg).not.toContain('<b>');
+    // Nothing internal in any of them: no host name, address or monitor name.
+    for (const svg of [shop.svg, tools.svg, idleSvg]) expect(svg).not.toMatch(/internal-web-7|hidden-db-3|10\.\d|idle-host|ping/);
+    // Cacheable: an ETag, and If-None-Match answered 304 without a render.
+    expect((await get(shop.url, { headers: { 'if-none-match': shop.etag } })).status).toBe(304);
+    // Another page's component, another tenant's service id, or an unknown badge kind: 404.
+    const other = await create({ slug: 'latency-other', title: 'Other', components: [{ kind: 'monitor', subjectId: ids.shopMonitor }] });
+    const otherComponent = (await run<{ statusPage: { components: { id: string }[] } }>(`{ statusPage(id: "${other.id}") { components { id } } }`)).statusPage.components[0]!;
+    expect((await get(`/status/acme/latency-other/badge/${otherComponent.id}/response-time.svg`)).status).toBe(200);
+    expect((await get(`/status/acme/latency/badge/${otherComponent.id}/response-time.svg`)).status).toBe(404);
+    expect((await get(`/status/acme/latency/badge/${ids.otherService}/response-time.svg`)).status).toBe(404);
+    expect((await get(`/status/acme/latency/badge/${statusPage.components[0]!.id}/latency.svg`)).status).toBe(404);
+  });
+
   it('answers a cached page with the database gone', async () => {
     const warm = await get('/status/acme/main');
     expect(warm.status).toBe(200);

@@ -2,6 +2,7 @@
 export { WatchdogModule } from './runtime/watchdog.module.js';
 export { WatchdogStatusModule } from './read-models/watchdog-status.module.js';
 export { MonitorHealth, MonitorHealthModule, type HostMonitorHealth } from './read-models/monitor-health.js';
+export { MonitorLatency, type MonitorLatencySummary } from './read-models/monitor-latency.js';
 export { HostMaintenance, HostMaintenanceModule } from './read-models/host-maintenance.js';
 export { type FleetWindow, MaintenanceFleetModule, MaintenanceFleetPort } from './read-models/maintenance-fleet.port.js';
 export { DETECTION_ENTITIES } from './entities/index.js';

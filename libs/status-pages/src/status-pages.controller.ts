@@ -3,14 +3,14 @@ import type { Request, Response } from 'express';
 import { gzipSync } from 'node:zlib';
 import { CLOCK, type Clock } from '#lib/common';
 import { PasswordHasher } from '#lib/tenancy';
-import { renderBadge, BADGE_COLORS } from './status-badge.js';
+import { type BadgeKind, BADGE_COLORS, formatMs, renderBadge, responseTimeColor } from './status-badge.js';
 import { type CachedAnswer, etagOf, StatusPageCache } from './status-page.cache.js';
 import { StatusPageAccess } from './status-page-access.js';
 import { StatusPageVisibility } from './status-page.entity.js';
 import { STATUS_MESSAGES } from './status-page.i18n.js';
 import { renderPasswordForm, renderStatusPage } from './status-page.render.js';
 import type { ComponentStatus } from './status-page.i18n.js';
-import { type PageView, StatusPageSource } from './status-page.source.js';
+import { type ComponentView, type PageView, StatusPageSource } from './status-page.source.js';
 import { renderFeed } from './status-feeds.js';
 import { DOMAIN_REQUESTS } from './domain-requests.js';
 import { StatusPagesService } from './status-pages.service.js';
@@ -95,23 +95,30 @@ export class StatusPagesController {
   @Get(':tenant/:page/badge/:component/:file')
   async badge(@Param('tenant') tenant: string, @Param('page') page: string, @Param('component') component: string, @Param('file') file: string, @Query('k') k: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const now = this.clock.now().getTime();
-    const kind = /^(status|uptime)\.svg$/.exec(file)?.[1];
+    const kind = /^(status|uptime|response-time)\.svg$/.exec(file)?.[1] as BadgeKind | undefined;
     const answer = kind
       ? await this.cache.get(`badge:${tenant}/${page}/${component}/${kind}`, now, async () => {
           const found = await this.view(tenant, page, now);
-          if (!found) return NOT_FOUND;
-          const c = found.view.components.find((x) => x.id === component);
-          if (!c) return NOT_FOUND;
-          const m = STATUS_MESSAGES[found.view.language];
-          const svg =
-            kind === 'status'
-              ? renderBadge(c.name, m.status[c.status], STATUS_COLOR[c.status])
-              : renderBadge(`${c.name} ${found.view.days}d`, c.fraction === null ? m.noData : `${(Math.floor(c.fraction * 10_000) / 100).toFixed(2)}%`, c.fraction === null ? BADGE_COLORS.grey : c.fraction >= 0.999 ? BADGE_COLORS.green : c.fraction >= 0.99 ? BADGE_COLORS.amber : BADGE_COLORS.red);
+          const c = found?.view.components.find((x) => x.id === component);
+          if (!found || !c) return NOT_FOUND;
+          const svg = await this.badgeSvg(kind, found.view, c);
           return { status: 200, access: found.access, contentType: 'image/svg+xml', body: svg, etag: etagOf(svg), csp: BADGE_CSP };
         })
       : NOT_FOUND;
     if (!(await this.allowed(answer, k, req, res, now, false))) return;
     this.send(req, res, answer);
+  }
+
+  /** A badge's SVG: words and figures only (the component's display name, a status, a percentage, milliseconds). */
+  private async badgeSvg(kind: BadgeKind, view: PageView, c: ComponentView): Promise<string> {
+    const m = STATUS_MESSAGES[view.language];
+    if (kind === 'status') return renderBadge(c.name, m.status[c.status], STATUS_COLOR[c.status]);
+    if (kind === 'uptime') {
+      const color = c.fraction === null ? BADGE_COLORS.grey : c.fraction >= 0.999 ? BADGE_COLORS.green : c.fraction >= 0.99 ? BADGE_COLORS.amber : BADGE_COLORS.red;
+      return renderBadge(`${c.name} ${view.days}d`, c.fraction === null ? m.noData : `${(Math.floor(c.fraction * 10_000) / 100).toFixed(2)}%`, color);
+    }
+    const rt = await this.source.responseTime(view.tenantId, c);
+    return renderBadge(`${c.name} ${m.medianResponse}`, rt === null ? m.noData : formatMs(rt.ms), rt === null ? BADGE_COLORS.grey : responseTimeColor(rt.ms));
   }
 
   @Get(':tenant/:page/:file')
