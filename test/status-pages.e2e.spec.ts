@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { XMLValidator } from 'fast-xml-parser';
 import { DataSource } from 'typeorm';
@@ -14,6 +15,8 @@ import { startTestApi, type TestApi } from './support/test-api.js';
  */
 const FROZEN = Date.parse('2026-10-20T12:00:00Z');
 const XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>';
+/** The page's one script tag, the live-refresh file's: what is left must hold no script at all. */
+const LIVE_TAG = /<script src="[^"]*\/live\.js\?v=[\w-]+" integrity="sha256-[\w+/=]+" data-every="\d+" defer><\/script>/;
 
 interface Page {
   id: string;
@@ -153,11 +156,15 @@ describe('status pages', () => {
     const csp = res.headers.get('content-security-policy')!;
     expect(csp).toMatch(/default-src 'none'/);
     expect(csp).toMatch(/frame-ancestors 'none'/);
-    expect(csp).not.toMatch(/unsafe-inline|script-src/);
+    // Script only from files of this origin (the live-refresh file), never inline.
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(csp).toContain("script-src 'self'; connect-src 'self';");
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     const html = await res.text();
-    expect(html).not.toMatch(/<script/i);
+    // One script: the live-refresh file, by its URL with its integrity, nothing inline.
+    expect(html.match(/<script\b[^>]*>/gi)).toEqual([expect.stringMatching(/^<script src="\/status\/acme\/main\/live\.js\?v=[\w-]+" integrity="sha256-[\w+/=]+" data-every="30" defer>$/)]);
+    expect(html).toMatch(/defer><\/script>/);
     // Three components and one group bar, 90 days each.
     const lists = html.split('<ol class="bars" aria-label=').slice(1);
     expect(lists).toHaveLength(4);
@@ -173,6 +180,25 @@ describe('status pages', () => {
     expect(html).toContain('All systems operational');
     expect(html).toContain('<span class="st st-operational">Operational</span>');
     expect(html).not.toMatch(/10\.9\.8\.7|HTTP 503|HTTP 200|shop-internal/);
+  });
+
+  it('serves the live-refresh script as its own file, the one the page pins by integrity, without looking up the page', async () => {
+    const html = await (await get('/status/acme/main')).text();
+    const [, src, integrity] = /<script src="([^"]+)" integrity="([^"]+)"/.exec(html)!;
+    const res = await get(src!);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=86400');
+    const script = await res.text();
+    expect(`sha256-${createHash('sha256').update(script).digest('base64')}`).toBe(integrity);
+    // It swaps the page's status parts, which the page marks.
+    expect(script).toContain('"live-status","live-updated"');
+    expect(html).toContain('<div id="live-status"><div class="banner');
+    expect(html).toContain('<p id="live-updated">');
+    // The same static file for any page: nothing about a page is in it.
+    expect(await (await get('/status/nobody/nothing/live.js')).text()).toBe(script);
+    expect((await get(src!, { headers: { 'if-none-match': res.headers.get('etag')! } })).status).toBe(304);
   });
 
   it('answers from the cache with an ETag, and a matching If-None-Match gets 304', async () => {
@@ -197,7 +223,7 @@ describe('status pages', () => {
       i: { title: XSS, componentIds: [statusPage.components[0]!.id], published: true },
       u: { state: 'investigating', body: XSS },
     });
-    const html = await (await get('/status/acme/xss')).text();
+    const html = (await (await get('/status/acme/xss')).text()).replace(LIVE_TAG, '');
     expect(html).not.toMatch(/<script|<img src=x/i);
     expect(html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
     for (const format of ['rss', 'atom']) {
@@ -315,6 +341,10 @@ describe('status pages', () => {
     expect(res.status).toBe(200);
     expect(res.body).toContain('<h1>Acme status</h1>');
     expect(res.body).toContain('href="/feed.rss"');
+    expect(res.body).toMatch(/<script src="\/live\.js\?v=/);
+    const live = await getWithHost(`${api.url}/live.js`, 'status.example-hosting.com');
+    expect(live.status).toBe(200);
+    expect(live.headers['content-type']).toBe('text/javascript; charset=utf-8');
     const feed = await getWithHost(`${api.url}/feed.atom`, 'status.example-hosting.com:443');
     expect(XMLValidator.validate(feed.body), feed.body.slice(0, 300)).toBe(true);
     expect(feed.body).toContain('Shop unreachable');

@@ -8,6 +8,7 @@ import { type CachedAnswer, etagOf, StatusPageCache } from './status-page.cache.
 import { StatusPageAccess } from './status-page-access.js';
 import { StatusPageVisibility } from './status-page.entity.js';
 import { STATUS_MESSAGES } from './status-page.i18n.js';
+import { LIVE_SCRIPT } from './status-live.script.js';
 import { renderPasswordForm, renderStatusPage } from './status-page.render.js';
 import type { ComponentStatus } from './status-page.i18n.js';
 import { type ComponentView, type PageView, StatusPageSource } from './status-page.source.js';
@@ -17,6 +18,11 @@ import { StatusPagesService } from './status-pages.service.js';
 
 const NOT_FOUND: CachedAnswer = { status: 404, contentType: 'text/plain; charset=utf-8', body: 'Not found\n', etag: etagOf('Not found\n'), csp: "default-src 'none'; frame-ancestors 'none'" };
 const SLUG = /^[a-z0-9-]{1,63}$/;
+const LIVE_ANSWER: CachedAnswer = {
+  status: 200, contentType: 'text/javascript; charset=utf-8', body: LIVE_SCRIPT, etag: etagOf(LIVE_SCRIPT), csp: "default-src 'none'; frame-ancestors 'none'",
+  // A new script is a new URL (live.js?v=…): a day in any cache is safe.
+  cacheControl: 'public, max-age=86400',
+};
 const COOKIE_DAYS = 30;
 const BADGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *";
 
@@ -123,6 +129,7 @@ export class StatusPagesController {
 
   @Get(':tenant/:page/:file')
   async feed(@Param('tenant') tenant: string, @Param('page') page: string, @Param('file') file: string, @Query('k') k: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    if (file === 'live.js') return this.liveScript(req, res);
     const now = this.clock.now().getTime();
     const format = file === 'feed.rss' ? 'rss' : file === 'feed.atom' ? 'atom' : undefined;
     const host = (req.headers.host ?? '').toLowerCase();
@@ -140,14 +147,30 @@ export class StatusPagesController {
     this.send(req, res, answer);
   }
 
-  /** The page's view, cached apart so the page, its badges and its feeds share one computation. */
+  /**
+   * The live-refresh script (`…/live.js`, `/live.js` on a custom domain): the same static file for every page, so it is
+   * served without looking the page up (no query, nothing about the page in it). Its URL carries its version.
+   */
+  liveScript(req: Request, res: Response): void {
+    this.send(req, res, LIVE_ANSWER);
+  }
+
+  /**
+   * The page's view, cached apart so the page, its badges and its feeds share one computation. Never taken stale: its
+   * readers are renders, which run behind their own stale answers, so waiting for a fresh view costs no visitor.
+   */
   private async view(tenant: string, slug: string, now: number): Promise<{ view: PageView; access: NonNullable<CachedAnswer['access']> } | undefined> {
     if (!SLUG.test(tenant) || !SLUG.test(slug)) return undefined;
-    return this.cache.get(`view:${tenant}/${slug}`, now, async () => {
-      const page = await this.pages.bySlugs(tenant, slug);
-      if (!page) return undefined;
-      return { view: await this.source.view(page), access: { pageId: page.id, visibility: page.visibility, authVersion: page.authVersion, language: page.language } };
-    });
+    return this.cache.get(
+      `view:${tenant}/${slug}`,
+      now,
+      async () => {
+        const page = await this.pages.bySlugs(tenant, slug);
+        if (!page) return undefined;
+        return { view: await this.source.view(page), access: { pageId: page.id, visibility: page.visibility, authVersion: page.authVersion, language: page.language } };
+      },
+      { stale: false },
+    );
   }
 
   private async renderPage(tenant: string, slug: string, now: number, base: string): Promise<CachedAnswer> {
@@ -155,7 +178,7 @@ export class StatusPagesController {
     if (!found) return NOT_FOUND;
     // Subscribing is offered on public pages (a private page has no strangers to take addresses from).
     const subscribe = found.access.visibility === StatusPageVisibility.public ? `${base}/subscribe` : undefined;
-    const { html, csp } = renderStatusPage(found.view, { feeds: { rss: `${base}/feed.rss`, atom: `${base}/feed.atom` }, subscribe });
+    const { html, csp } = renderStatusPage(found.view, { feeds: { rss: `${base}/feed.rss`, atom: `${base}/feed.atom` }, subscribe, live: `${base}/live.js` });
     return { status: 200, access: found.access, contentType: 'text/html; charset=utf-8', body: html, etag: etagOf(html), csp };
   }
 
@@ -194,7 +217,7 @@ export class StatusPagesController {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     if (!answer.csp.includes('frame-ancestors *')) res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('Cache-Control', isPrivate ? 'private, no-store' : 'public, max-age=10');
+    res.setHeader('Cache-Control', isPrivate ? 'private, no-store' : (answer.cacheControl ?? 'public, max-age=10'));
     if (isPrivate) res.setHeader('X-Robots-Tag', 'noindex');
     res.setHeader('ETag', answer.etag);
     if (answer.status === 200 && req.headers['if-none-match'] === answer.etag) {
