@@ -41,7 +41,9 @@ section.group,section.posts{background:#fff;border:1px solid #d0d7de;border-radi
 .post .state{font-weight:600}.post time{color:#57606a;font-size:.85rem}.post .components{color:#57606a;font-size:.85rem}
 footer{font-size:.82rem;color:#57606a;margin-top:24px}footer p{margin:4px 0}a{color:#0550ae}
 form{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:16px;max-width:360px}input{font:inherit;padding:6px;width:100%;margin:6px 0}button{font:inherit;padding:6px 14px}
-.error{color:#b42318;font-weight:600}`;
+.error{color:#b42318;font-weight:600}
+fieldset{border:0;padding:0;margin:8px 0}legend{font-weight:600;padding:0}.hint{margin:2px 0 6px;font-size:.85rem;color:#57606a}
+.choice{display:flex;gap:8px;align-items:center;margin:4px 0}.choice input{width:auto;margin:0}`;
 
 export interface RenderedHtml {
   html: string;
@@ -143,10 +145,20 @@ function legend(m: StatusMessages): string {
   return `<ul class="legend" aria-label="${e(m.legend)}">${item('up', m.status.operational)}${item('degraded', m.status.degraded)}${item('down', m.status.outage)}${item('maintenance', m.status.maintenance)}${item('none', m.noData)}</ul>`;
 }
 
-/** The subscription form (a plain POST, no script): the address only; the confirmation mail does the rest. */
-function subscribeForm(language: string, action: string): string {
-  const w = subscriberMessages(language);
-  return `<section aria-labelledby="subscribe"><h2 id="subscribe">${e(w.subscribeTitle)}</h2><form method="post" action="${e(action)}"><label>${e(w.emailLabel)}<input type="email" name="email" required maxlength="254" autocomplete="email"></label><button type="submit">${e(w.subscribeButton)}</button></form></section>`;
+/**
+ * The subscription form (a plain POST, no script): the address and, on a page of two or more components, which of
+ * them to hear about (none ticked: all); the confirmation mail does the rest.
+ */
+function subscribeForm(view: PageView, action: string): string {
+  const w = subscriberMessages(view.language);
+  const choices = view.groups.flatMap((g) => g.components.map((c) => ({ id: c.id, label: g.name === null ? c.name : `${g.name} · ${c.name}` })));
+  const fieldset =
+    choices.length > 1
+      ? `<fieldset><legend>${e(w.componentsLegend)}</legend><p class="hint">${e(w.componentsHint)}</p>${choices
+          .map((c) => `<label class="choice"><input type="checkbox" name="component" value="${e(c.id)}">${e(c.label)}</label>`)
+          .join('')}</fieldset>`
+      : '';
+  return `<section aria-labelledby="subscribe"><h2 id="subscribe">${e(w.subscribeTitle)}</h2><form method="post" action="${e(action)}"><label>${e(w.emailLabel)}<input type="email" name="email" required maxlength="254" autocomplete="email"></label>${fieldset}<button type="submit">${e(w.subscribeButton)}</button></form></section>`;
 }
 
 /** The page: plain HTML and one hashed style block; every text from a tenant or an operator escaped. */
@@ -169,7 +181,7 @@ export function renderStatusPage(view: PageView, links: { feeds?: { rss: string;
     legend(m),
     posts(view, f, m),
     '</div>',
-    links.subscribe ? subscribeForm(view.language, links.subscribe) : '',
+    links.subscribe ? subscribeForm(view, links.subscribe) : '',
     `<footer><p>${e(m.method(view.policyVersion))}: ${e(m.methodText)}.</p><p>${e(m.groupRule)}</p><p id="live-updated">${e(m.zone(view.timeZone))} ${e(m.updated)}: <time datetime="${new Date(view.generatedAt).toISOString()}">${e(f.at(view.generatedAt))}</time></p>${feeds}${view.footer ? `<p>${e(view.footer)}</p>` : ''}${footerLinks ? `<p>${footerLinks}</p>` : ''}</footer>`,
   ].join('');
   return { html: shell(view.language, view.title, css, body, head), csp: pageCsp(css, view.logoUrl, false, links.live !== undefined) };

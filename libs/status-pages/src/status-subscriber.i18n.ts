@@ -7,6 +7,10 @@ export interface SubscriberMessages {
   subscribeButton: string;
   checkInbox: string;
   badEmail: string;
+  /** The subscription form's component choice: its legend and what choosing none means. */
+  componentsLegend: string;
+  componentsHint: string;
+  badComponent: string;
   tooMany: string;
   confirmed: string;
   unsubscribeTitle: string;
@@ -18,6 +22,7 @@ export interface SubscriberMessages {
   confirmBody: (page: string) => string;
   confirmIgnore: string;
   maintenanceSubject: (page: string, title: string) => string;
+  /** A maintenance occurrence's start and end, told when they happen. */
   unsubscribeLine: string;
 }
 
@@ -27,6 +32,9 @@ const en: SubscriberMessages = {
   subscribeButton: 'Subscribe',
   checkInbox: 'Thank you. If this address is not subscribed yet, a confirmation mail is on its way: open its link to start receiving updates.',
   badEmail: 'E-mail address: must be an e-mail address such as name@example.com.',
+  componentsLegend: 'Components to hear about',
+  componentsHint: 'None ticked: all of them.',
+  badComponent: 'Components: a chosen component is not on this page.',
   tooMany: 'Too many attempts from your address. Please try again in a minute.',
   confirmed: 'Your subscription is confirmed. You will receive this page’s incident updates and maintenance notices.',
   unsubscribeTitle: 'Unsubscribe',
@@ -47,6 +55,9 @@ const es: SubscriberMessages = {
   subscribeButton: 'Suscribirse',
   checkInbox: 'Gracias. Si esta dirección aún no está suscrita, le enviamos un correo de confirmación: abra su enlace para empezar a recibir avisos.',
   badEmail: 'Correo electrónico: debe ser una dirección como nombre@ejemplo.com.',
+  componentsLegend: 'Componentes de los que recibir avisos',
+  componentsHint: 'Ninguno marcado: todos.',
+  badComponent: 'Componentes: uno de los elegidos no está en esta página.',
   tooMany: 'Demasiados intentos desde su dirección. Inténtelo de nuevo en un minuto.',
   confirmed: 'Su suscripción está confirmada. Recibirá los avisos de incidencias y mantenimientos de esta página.',
   unsubscribeTitle: 'Darse de baja',
@@ -67,6 +78,9 @@ const pt: SubscriberMessages = {
   subscribeButton: 'Subscrever',
   checkInbox: 'Obrigado. Se este endereço ainda não está inscrito, enviámos um e-mail de confirmação: abra o link para começar a receber atualizações.',
   badEmail: 'Endereço de e-mail: deve ser um endereço como nome@exemplo.com.',
+  componentsLegend: 'Componentes sobre os quais receber avisos',
+  componentsHint: 'Nenhum marcado: todos.',
+  badComponent: 'Componentes: um dos escolhidos não está nesta página.',
   tooMany: 'Demasiadas tentativas do seu endereço. Tente de novo dentro de um minuto.',
   confirmed: 'A sua inscrição está confirmada. Receberá as atualizações de incidentes e avisos de manutenção desta página.',
   unsubscribeTitle: 'Cancelar inscrição',
@@ -87,6 +101,9 @@ const de: SubscriberMessages = {
   subscribeButton: 'Abonnieren',
   checkInbox: 'Danke. Falls diese Adresse noch nicht eingetragen ist, ist eine Bestätigungs-E-Mail unterwegs: Öffnen Sie deren Link, um Updates zu erhalten.',
   badEmail: 'E-Mail-Adresse: muss eine Adresse wie name@example.com sein.',
+  componentsLegend: 'Komponenten, über die Sie informiert werden',
+  componentsHint: 'Keine ausgewählt: alle.',
+  badComponent: 'Komponenten: eine gewählte Komponente ist nicht auf dieser Seite.',
   tooMany: 'Zu viele Versuche von Ihrer Adresse. Bitte versuchen Sie es in einer Minute erneut.',
   confirmed: 'Ihr Abonnement ist bestätigt. Sie erhalten die Störungsmeldungen und Wartungshinweise dieser Seite.',
   unsubscribeTitle: 'Abbestellen',
@@ -107,6 +124,9 @@ const fr: SubscriberMessages = {
   subscribeButton: 'S’abonner',
   checkInbox: 'Merci. Si cette adresse n’est pas encore abonnée, un e-mail de confirmation est en route : ouvrez son lien pour recevoir les mises à jour.',
   badEmail: 'Adresse e-mail : doit être une adresse comme nom@exemple.com.',
+  componentsLegend: 'Composants à suivre',
+  componentsHint: 'Aucun coché : tous.',
+  badComponent: 'Composants : un composant choisi n’est pas sur cette page.',
   tooMany: 'Trop de tentatives depuis votre adresse. Réessayez dans une minute.',
   confirmed: 'Votre abonnement est confirmé. Vous recevrez les mises à jour d’incidents et les avis de maintenance de cette page.',
   unsubscribeTitle: 'Se désabonner',
