@@ -15,7 +15,11 @@ export interface MaintenanceNoticePayload {
   body: string;
   startsAt: string;
   endsAt: string;
+  /** What is told: the announcement (absent in rows queued before phases existed), or the occurrence's start or end. */
+  phase?: MaintenancePhase;
 }
+
+export type MaintenancePhase = 'announced' | 'started' | 'ended';
 
 /**
  * Queues one event for every confirmed subscriber of a page who hears about it, in the caller's transaction: one who

@@ -304,7 +304,7 @@ export class StatusPagesService {
       const row = await manager.save(StatusMaintenanceNotice, { ...(existing ?? {}), tenantId: principal.tenantId, windowId, title: title.trim(), body });
       // One notice per occurrence and subscriber: publishing again (an edited text) mails nobody twice. Each page's
       // subscribers of the components the window covers there (or of all) hear of it.
-      const payload = { noticeId: row.id, title: row.title, body, startsAt: occurrence.startsAt.toISOString(), endsAt: occurrence.endsAt.toISOString() };
+      const payload = { noticeId: row.id, title: row.title, body, startsAt: occurrence.startsAt.toISOString(), endsAt: occurrence.endsAt.toISOString(), phase: 'announced' as const };
       for (const { page, components } of pages) await queueForSubscribers(manager, page.id, `maintenance:${windowId}:${payload.startsAt}`, 'maintenance', payload, components);
       return row;
     });

@@ -23,6 +23,8 @@ export interface SubscriberMessages {
   confirmIgnore: string;
   maintenanceSubject: (page: string, title: string) => string;
   /** A maintenance occurrence's start and end, told when they happen. */
+  maintenanceStartedSubject: (page: string, title: string) => string;
+  maintenanceEndedSubject: (page: string, title: string) => string;
   unsubscribeLine: string;
 }
 
@@ -46,6 +48,8 @@ const en: SubscriberMessages = {
   confirmBody: (page) => `Someone (hopefully you) asked to receive the status updates of ${page} at this address. Open this link to confirm:`,
   confirmIgnore: 'If it was not you, ignore this mail: nothing will be sent to you.',
   maintenanceSubject: (page, title) => `${page}: scheduled maintenance — ${title}`,
+  maintenanceStartedSubject: (page, title) => `${page}: maintenance started — ${title}`,
+  maintenanceEndedSubject: (page, title) => `${page}: maintenance completed — ${title}`,
   unsubscribeLine: 'Unsubscribe from these mails:',
 };
 
@@ -69,6 +73,8 @@ const es: SubscriberMessages = {
   confirmBody: (page) => `Alguien (esperamos que usted) pidió recibir en esta dirección los avisos de estado de ${page}. Abra este enlace para confirmar:`,
   confirmIgnore: 'Si no fue usted, ignore este correo: no le enviaremos nada.',
   maintenanceSubject: (page, title) => `${page}: mantenimiento programado — ${title}`,
+  maintenanceStartedSubject: (page, title) => `${page}: mantenimiento iniciado — ${title}`,
+  maintenanceEndedSubject: (page, title) => `${page}: mantenimiento finalizado — ${title}`,
   unsubscribeLine: 'Darse de baja de estos correos:',
 };
 
@@ -92,6 +98,8 @@ const pt: SubscriberMessages = {
   confirmBody: (page) => `Alguém (esperamos que você) pediu para receber neste endereço as atualizações de estado de ${page}. Abra este link para confirmar:`,
   confirmIgnore: 'Se não foi você, ignore este e-mail: nada lhe será enviado.',
   maintenanceSubject: (page, title) => `${page}: manutenção programada — ${title}`,
+  maintenanceStartedSubject: (page, title) => `${page}: manutenção iniciada — ${title}`,
+  maintenanceEndedSubject: (page, title) => `${page}: manutenção concluída — ${title}`,
   unsubscribeLine: 'Cancelar a inscrição nestes e-mails:',
 };
 
@@ -115,6 +123,8 @@ const de: SubscriberMessages = {
   confirmBody: (page) => `Jemand (hoffentlich Sie) möchte die Statusmeldungen von ${page} an diese Adresse erhalten. Öffnen Sie diesen Link zur Bestätigung:`,
   confirmIgnore: 'Falls Sie es nicht waren, ignorieren Sie diese E-Mail: Sie erhalten nichts.',
   maintenanceSubject: (page, title) => `${page}: geplante Wartung — ${title}`,
+  maintenanceStartedSubject: (page, title) => `${page}: Wartung begonnen — ${title}`,
+  maintenanceEndedSubject: (page, title) => `${page}: Wartung abgeschlossen — ${title}`,
   unsubscribeLine: 'Diese E-Mails abbestellen:',
 };
 
@@ -138,6 +148,8 @@ const fr: SubscriberMessages = {
   confirmBody: (page) => `Quelqu’un (vous, espérons-le) a demandé à recevoir à cette adresse les mises à jour de ${page}. Ouvrez ce lien pour confirmer :`,
   confirmIgnore: 'Si ce n’était pas vous, ignorez cet e-mail : rien ne vous sera envoyé.',
   maintenanceSubject: (page, title) => `${page} : maintenance planifiée — ${title}`,
+  maintenanceStartedSubject: (page, title) => `${page} : maintenance commencée — ${title}`,
+  maintenanceEndedSubject: (page, title) => `${page} : maintenance terminée — ${title}`,
   unsubscribeLine: 'Se désabonner de ces e-mails :',
 };
 
