@@ -416,6 +416,9 @@ describe('status pages', () => {
     const html = await (await get('/status/acme/main')).text();
     expect(html).toContain('<h2>Scheduled maintenance</h2><article class="post maintenance"><h3>Storage upgrade &#60;b&#62;</h3><div class="components">Tienda online</div><p><span class="state">Upcoming</span>');
     expect(html).not.toContain('swap disk');
+    // Listed for the tenant that announced it, and for no other.
+    expect((await run<{ statusMaintenanceNotices: { windowId: string; title: string }[] }>('{ statusMaintenanceNotices { windowId title } }')).statusMaintenanceNotices).toEqual([{ windowId: window.id, title: 'Storage upgrade <b>' }]);
+    expect((await api.ok<{ statusMaintenanceNotices: unknown[] }>('{ statusMaintenanceNotices { id } }', {}, otherToken)).statusMaintenanceNotices).toEqual([]);
     // Not on a page without the service.
     expect(await (await get('/status/acme/auto')).text()).not.toContain('Storage upgrade');
     const theirs = (await api.ok<{ createMaintenanceWindow: { id: string } }>(`mutation { createMaintenanceWindow(input: {name: "x", startsAt: "${startsAt}", endsAt: "${endsAt}", serviceIds: ["${ids.otherService}"]}) { id } }`, {}, otherToken)).createMaintenanceWindow;

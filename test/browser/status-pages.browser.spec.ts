@@ -282,6 +282,35 @@ describe.skipIf(!hasChromium)('status pages in the dashboard', () => {
     expect(text).not.toContain('db1');
   });
 
+  it('announces a maintenance window on the pages with a title and text of its own (an empty title refused at its field), then withdraws it', async () => {
+    const web1 = (await api.ok<{ hosts: { nodes: { id: string; name: string }[] } }>('{ hosts { nodes { id name } } }', {}, owner.token)).hosts.nodes.find((h) => h.name === 'web1')!;
+    const startsAt = new Date(Date.now() + 86_400_000).toISOString();
+    const endsAt = new Date(Date.now() + 90_000_000).toISOString();
+    await api.ok(`mutation { createMaintenanceWindow(input: {name: "internal: swap web1 disk", startsAt: "${startsAt}", endsAt: "${endsAt}", hostIds: ["${web1.id}"]}) { id } }`, {}, owner.token);
+    await page.reload();
+    const panel = page.getByRole('region', { name: 'Maintenance notices' });
+    const row = panel.locator('[data-window="internal: swap web1 disk"]');
+    await expect.poll(() => row.getByTestId('notice-state').textContent()).toBe('Not announced');
+    await row.getByRole('button', { name: 'Announce internal: swap web1 disk' }).click();
+    const form = row.getByRole('form', { name: 'Notice of internal: swap web1 disk' });
+    await form.getByRole('button', { name: 'Announce' }).click();
+    await expect.poll(() => form.getByLabel('Title shown').getAttribute('aria-invalid')).toBe('true');
+    expect((await api.ok<{ statusMaintenanceNotices: unknown[] }>('{ statusMaintenanceNotices { id } }', {}, owner.token)).statusMaintenanceNotices).toEqual([]);
+    await form.getByLabel('Title shown').fill('Storage <upgrade>');
+    await form.getByLabel('Text shown').fill('Short interruptions possible.');
+    await form.getByRole('button', { name: 'Announce' }).click();
+    await expect.poll(() => row.getByTestId('notice-state').textContent()).toBe('Announced as “Storage <upgrade>”');
+    const text = await publicText('main');
+    expect(text).toContain('Storage <upgrade>');
+    expect(text).toContain('Short interruptions possible.');
+    expect(text).toContain('Upcoming');
+    expect(text).not.toContain('swap web1');
+    await row.getByRole('button', { name: 'Withdraw internal: swap web1 disk' }).click();
+    await expect.poll(() => row.getByTestId('notice-state').textContent()).toBe('Not announced');
+    expect((await api.ok<{ statusMaintenanceNotices: unknown[] }>('{ statusMaintenanceNotices { id } }', {}, owner.token)).statusMaintenanceNotices).toEqual([]);
+    expect(await publicText('main')).not.toContain('Storage <upgrade>');
+  });
+
   it('delete says first what goes, keeps the page until confirmed, then the public address is gone', async () => {
     await page.getByRole('button', { name: 'Delete Example status' }).click();
     const confirm = page.getByRole('alertdialog', { name: 'Delete Example status?' });

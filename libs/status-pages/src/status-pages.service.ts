@@ -323,6 +323,11 @@ export class StatusPagesService {
     return out;
   }
 
+  /** The tenant's announced windows (their notices). */
+  maintenanceNotices(principal: Principal): Promise<StatusMaintenanceNotice[]> {
+    return this.notices.find({ where: { tenantId: principal.tenantId }, order: { title: 'ASC' } });
+  }
+
   async withdrawMaintenance(principal: Principal, windowId: string): Promise<boolean> {
     // Another tenant's window is not found, as every id of another tenant is (not a quiet false).
     if (!(await this.maintenance.windowsOf(principal.tenantId, [windowId])).length) throw VigiaException.notFound('maintenance window', 'windowId');

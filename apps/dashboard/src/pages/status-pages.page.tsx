@@ -3,6 +3,7 @@ import { useMutation, useQuery } from 'urql';
 import { formErrors } from '../api/errors.js';
 import { Field, FormErrorList, Loading, Page, QueryError } from '../components/form.js';
 import { DataTable } from '../components/table.js';
+import { MaintenanceNoticesPanel } from './status-maintenance-notices.js';
 import { timeZoneNames } from '../lib/zoned-time.js';
 import { useCan } from '../session-context.js';
 import { StatusPostsPanel } from './status-posts.js';
@@ -142,6 +143,7 @@ export function StatusPagesPage() {
           ))}
         </DataTable>
       )}
+      {canLink && <MaintenanceNoticesPanel />}
       {canEdit && <GenerateCustomerPages before={pages.filter((p) => p.customerId).length} onDone={(text) => (setNotice(text), reload())} />}
       {opened && (
         <>
