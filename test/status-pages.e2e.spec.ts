@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { XMLValidator } from 'fast-xml-parser';
 import { DataSource } from 'typeorm';
@@ -14,6 +15,8 @@ import { startTestApi, type TestApi } from './support/test-api.js';
  */
 const FROZEN = Date.parse('2026-10-20T12:00:00Z');
 const XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>';
+/** The page's one script tag, the live-refresh file's: what is left must hold no script at all. */
+const LIVE_TAG = /<script src="[^"]*\/live\.js\?v=[\w-]+" integrity="sha256-[\w+/=]+" data-every="\d+" defer><\/script>/;
 
 interface Page {
   id: string;
@@ -153,11 +156,15 @@ describe('status pages', () => {
     const csp = res.headers.get('content-security-policy')!;
     expect(csp).toMatch(/default-src 'none'/);
     expect(csp).toMatch(/frame-ancestors 'none'/);
-    expect(csp).not.toMatch(/unsafe-inline|script-src/);
+    // Script only from files of this origin (the live-refresh file), never inline.
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(csp).toContain("script-src 'self'; connect-src 'self';");
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     const html = await res.text();
-    expect(html).not.toMatch(/<script/i);
+    // One script: the live-refresh file, by its URL with its integrity, nothing inline.
+    expect(html.match(/<script\b[^>]*>/gi)).toEqual([expect.stringMatching(/^<script src="\/status\/acme\/main\/live\.js\?v=[\w-]+" integrity="sha256-[\w+/=]+" data-every="30" defer>$/)]);
+    expect(html).toMatch(/defer><\/script>/);
     // Three components and one group bar, 90 days each.
     const lists = html.split('<ol class="bars" aria-label=').slice(1);
     expect(lists).toHaveLength(4);
@@ -173,6 +180,25 @@ describe('status pages', () => {
     expect(html).toContain('All systems operational');
     expect(html).toContain('<span class="st st-operational">Operational</span>');
     expect(html).not.toMatch(/10\.9\.8\.7|HTTP 503|HTTP 200|shop-internal/);
+  });
+
+  it('serves the live-refresh script as its own file, the one the page pins by integrity, without looking up the page', async () => {
+    const html = await (await get('/status/acme/main')).text();
+    const [, src, integrity] = /<script src="([^"]+)" integrity="([^"]+)"/.exec(html)!;
+    const res = await get(src!);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=86400');
+    const script = await res.text();
+    expect(`sha256-${createHash('sha256').update(script).digest('base64')}`).toBe(integrity);
+    // It swaps the page's status parts, which the page marks.
+    expect(script).toContain('"live-status","live-updated"');
+    expect(html).toContain('<div id="live-status"><div class="banner');
+    expect(html).toContain('<p id="live-updated">');
+    // The same static file for any page: nothing about a page is in it.
+    expect(await (await get('/status/nobody/nothing/live.js')).text()).toBe(script);
+    expect((await get(src!, { headers: { 'if-none-match': res.headers.get('etag')! } })).status).toBe(304);
   });
 
   it('answers from the cache with an ETag, and a matching If-None-Match gets 304', async () => {
@@ -197,7 +223,7 @@ describe('status pages', () => {
       i: { title: XSS, componentIds: [statusPage.components[0]!.id], published: true },
       u: { state: 'investigating', body: XSS },
     });
-    const html = await (await get('/status/acme/xss')).text();
+    const html = (await (await get('/status/acme/xss')).text()).replace(LIVE_TAG, '');
     expect(html).not.toMatch(/<script|<img src=x/i);
     expect(html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
     for (const format of ['rss', 'atom']) {
@@ -315,6 +341,10 @@ describe('status pages', () => {
     expect(res.status).toBe(200);
     expect(res.body).toContain('<h1>Acme status</h1>');
     expect(res.body).toContain('href="/feed.rss"');
+    expect(res.body).toMatch(/<script src="\/live\.js\?v=/);
+    const live = await getWithHost(`${api.url}/live.js`, 'status.example-hosting.com');
+    expect(live.status).toBe(200);
+    expect(live.headers['content-type']).toBe('text/javascript; charset=utf-8');
     const feed = await getWithHost(`${api.url}/feed.atom`, 'status.example-hosting.com:443');
     expect(XMLValidator.validate(feed.body), feed.body.slice(0, 300)).toBe(true);
     expect(feed.body).toContain('Shop unreachable');
@@ -386,12 +416,77 @@ describe('status pages', () => {
     const html = await (await get('/status/acme/main')).text();
     expect(html).toContain('<h2>Scheduled maintenance</h2><article class="post maintenance"><h3>Storage upgrade &#60;b&#62;</h3><div class="components">Tienda online</div><p><span class="state">Upcoming</span>');
     expect(html).not.toContain('swap disk');
+    // Listed for the tenant that announced it, and for no other.
+    expect((await run<{ statusMaintenanceNotices: { windowId: string; title: string }[] }>('{ statusMaintenanceNotices { windowId title } }')).statusMaintenanceNotices).toEqual([{ windowId: window.id, title: 'Storage upgrade <b>' }]);
+    expect((await api.ok<{ statusMaintenanceNotices: unknown[] }>('{ statusMaintenanceNotices { id } }', {}, otherToken)).statusMaintenanceNotices).toEqual([]);
     // Not on a page without the service.
     expect(await (await get('/status/acme/auto')).text()).not.toContain('Storage upgrade');
     const theirs = (await api.ok<{ createMaintenanceWindow: { id: string } }>(`mutation { createMaintenanceWindow(input: {name: "x", startsAt: "${startsAt}", endsAt: "${endsAt}", serviceIds: ["${ids.otherService}"]}) { id } }`, {}, otherToken)).createMaintenanceWindow;
     await api.fails(`mutation { publishMaintenanceNotice(windowId: "${theirs.id}", title: "x") { id } }`, {}, token, { code: 'NOT_FOUND', field: 'windowId' });
     await run(`mutation { withdrawMaintenanceNotice(windowId: "${window.id}") }`);
     expect(await (await get('/status/acme/main')).text()).not.toContain('Storage upgrade');
+  });
+
+  it('renders a response-time badge: the slowest of a component’s monitors’ 24-hour medians, from the rollups', async () => {
+    const db = api.app.get(DataSource);
+    const [{ tenant_id: tenantId }] = await db.query('SELECT tenant_id FROM monitors WHERE id = $1', [ids.shopMonitor]);
+    const mk = async (q: string) => Object.values(await api.ok<Record<string, { id: string }>>(q, {}, token))[0]!.id;
+    const shopTcp = await mk(`mutation { createMonitor(input: {name: "internal-web-7 tcp", type: tcp, hostId: "${ids.host}", serviceId: "${ids.shop}", config: {port: 443}, intervalMs: 60000, timeoutMs: 5000, enabled: false}) { id } }`);
+    const ping = await mk(`mutation { createMonitor(input: {name: "hidden-db-3 ping", type: icmp, hostId: "${ids.host2}", config: {}, intervalMs: 60000, timeoutMs: 5000, enabled: false}) { id } }`);
+    const idleHost = await mk('mutation { createHost(input: {name: "idle-host", addresses: ["10.7.7.7"]}) { id } }');
+    const idle = await mk(`mutation { createMonitor(input: {name: "idle ping", type: icmp, hostId: "${idleHost}", config: {}, intervalMs: 60000, timeoutMs: 5000, enabled: false}) { id } }`);
+    /** Minutes `minutesAgo` before the frozen now with these medians (null: nothing answered in that minute). */
+    const seed = (monitorId: string, rows: [minutesAgo: number, p50: number | null][]) =>
+      Promise.all(rows.map(([ago, p50]) => db.query(
+        `INSERT INTO probe_rollups (monitor_id, minute, tenant_id, count, failures, degraded, latency_p50, latency_p95) VALUES ($1, $2, $3, 6, $4, 0, $5, $6)`,
+        [monitorId, new Date(FROZEN - ago * 60_000), tenantId, p50 === null ? 6 : 0, p50, p50 === null ? null : p50 * 2],
+      )));
+    // The shop's HTTP check: 10, 30 and 500 ms (median 30, mean 180); a minute of 9 s a day and an hour ago is outside
+    // the window, and a minute where nothing answered is not a fast minute.
+    await seed(ids.shopMonitor, [[1, 10], [60, 30], [1439, 500], [25 * 60, 9000], [30, null]]);
+    // The shop's TCP check is slower (median 80): the service shows its slowest monitor.
+    await seed(shopTcp, [[2, 70], [3, 80], [4, 90]]);
+    // The database host: its host-level ping (median 5) stands for it, not the tools service's HTTP check on it (1.2 s).
+    await seed(ping, [[5, 4], [6, 5], [7, 6]]);
+    await seed(ids.toolsMonitor, [[5, 900], [6, 1200], [7, 1500]]);
+    // Nothing in the last 24 hours: no data, not 0 ms.
+    await seed(idle, [[24 * 60 + 1, 20]]);
+    const page = await create({
+      slug: 'latency', title: 'Latency',
+      components: [{ kind: 'service', subjectId: ids.shop }, { kind: 'host', subjectId: ids.host2, displayName: 'Database' }, { kind: 'monitor', subjectId: ids.toolsMonitor, displayName: 'Tools check' }, { kind: 'host', subjectId: idleHost, displayName: 'Idle <b>' }],
+    });
+    const { statusPage } = await run<{ statusPage: { components: { id: string; displayName: string }[] } }>(`{ statusPage(id: "${page.id}") { components { id displayName } } }`);
+    const badge = async (name: string) => {
+      const c = statusPage.components.find((x) => x.displayName === name)!;
+      const res = await get(`/status/acme/latency/badge/${c.id}/response-time.svg`);
+      expect(res.status, name).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/svg+xml');
+      expect(res.headers.get('cache-control')).toBe('public, max-age=10');
+      const svg = await res.text();
+      expect(XMLValidator.validate(svg), name).toBe(true);
+      return { svg, etag: res.headers.get('etag')!, url: `/status/acme/latency/badge/${c.id}/response-time.svg` };
+    };
+    const shop = await badge('Tienda online');
+    expect(shop.svg).toContain('aria-label="Tienda online median 24h: 80 ms"');
+    expect(shop.svg).toContain('fill="#1a7f37"');
+    expect((await badge('Database')).svg).toContain('aria-label="Database median 24h: 5.0 ms"');
+    const tools = await badge('Tools check');
+    expect(tools.svg).toContain('aria-label="Tools check median 24h: 1200 ms"');
+    expect(tools.svg).toContain('fill="#b42318"');
+    const idleSvg = (await badge('Idle <b>')).svg;
+    expect(idleSvg).toContain('aria-label="Idle &#60;b&#62; median 24h: no data"');
+    expect(idleSvg).not.toContain('<b>');
+    // Nothing internal in any of them: no host name, address or monitor name.
+    for (const svg of [shop.svg, tools.svg, idleSvg]) expect(svg).not.toMatch(/internal-web-7|hidden-db-3|10\.\d|idle-host|ping/);
+    // Cacheable: an ETag, and If-None-Match answered 304 without a render.
+    expect((await get(shop.url, { headers: { 'if-none-match': shop.etag } })).status).toBe(304);
+    // Another page's component, another tenant's service id, or an unknown badge kind: 404.
+    const other = await create({ slug: 'latency-other', title: 'Other', components: [{ kind: 'monitor', subjectId: ids.shopMonitor }] });
+    const otherComponent = (await run<{ statusPage: { components: { id: string }[] } }>(`{ statusPage(id: "${other.id}") { components { id } } }`)).statusPage.components[0]!;
+    expect((await get(`/status/acme/latency-other/badge/${otherComponent.id}/response-time.svg`)).status).toBe(200);
+    expect((await get(`/status/acme/latency/badge/${otherComponent.id}/response-time.svg`)).status).toBe(404);
+    expect((await get(`/status/acme/latency/badge/${ids.otherService}/response-time.svg`)).status).toBe(404);
+    expect((await get(`/status/acme/latency/badge/${statusPage.components[0]!.id}/latency.svg`)).status).toBe(404);
   });
 
   it('answers a cached page with the database gone', async () => {

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
@@ -69,12 +70,13 @@ describe('status page subscribers', () => {
     await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
   });
 
-  it('offers a plain HTML form (no script) that posts the address to the page’s subscribe endpoint', async () => {
+  it('offers a plain HTML form (no script of its own) that posts the address to the page’s subscribe endpoint', async () => {
     const res = await fetch(`${api.url}${path}`);
     const html = await res.text();
     expect(html).toContain(`<form method="post" action="${path}/subscribe">`);
     expect(html).toContain('name="email"');
-    expect(html).not.toContain('<script');
+    // The page's only script is the live-refresh file in the head; the form needs none.
+    expect(html.split('</head>')[1]).not.toContain('<script');
     expect(res.headers.get('content-security-policy')).toContain("form-action 'self'");
   });
 
@@ -312,6 +314,82 @@ describe('status page subscribers', () => {
     } finally {
       await flaky.stop();
     }
+  });
+
+  it('subscribers choose components on the form (none: all); a post or a maintenance notice reaches only those of its components', async () => {
+    const db = api.app.get(DataSource);
+    const mk = async (q: string) => Object.values(await run<Record<string, { id: string }>>(q))[0]!.id;
+    const host = await mk('mutation { createHost(input: {name: "web-10", addresses: ["192.0.2.10"]}) { id } }');
+    const web = await mk(`mutation { createService(input: {name: "web-int", customerFacingName: "Web <hosting>", type: web, hostId: "${host}"}) { id } }`);
+    const mail = await mk(`mutation { createService(input: {name: "mail-int", customerFacingName: "Mail", type: mail, hostId: "${host}"}) { id } }`);
+    const page = (
+      await run<{ createStatusPage: { id: string; path: string; components: { id: string; displayName: string }[] } }>(
+        `mutation { createStatusPage(input: {slug: "choose", title: "Choose", components: [{kind: service, subjectId: "${web}", groupName: "Hosting"}, {kind: service, subjectId: "${mail}"}]}) { id path components { id displayName } } }`,
+      )
+    ).createStatusPage;
+    const [webC, mailC] = page.components.map((c) => c.id) as [string, string];
+    // The form lists the page's components, their names escaped; none ticked means all.
+    const html = await (await fetch(`${api.url}${page.path}`)).text();
+    expect(html).toContain(`<label class="choice"><input type="checkbox" name="component" value="${webC}">Hosting · Web &#60;hosting&#62;</label>`);
+    expect(html).toContain(`<input type="checkbox" name="component" value="${mailC}">Mail</label>`);
+    expect(html).toContain('None ticked: all of them.');
+
+    // From another loopback address than the other tests' posts, so the per-client limit is this test's own.
+    const post = (body: URLSearchParams) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest(`${api.url}${page.path}/subscribe`, { method: 'POST', localAddress: '127.0.0.2', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on('error', reject);
+        req.end(body.toString());
+      });
+    expect((await post(new URLSearchParams([['email', 'dave@example.test'], ['component', webC]]))).status).toBe(202);
+    expect((await post(new URLSearchParams([['email', 'frank@example.test']]))).status).toBe(202);
+    // A component of another page (or anything else) is refused in words, and nothing is saved.
+    const { statusPages } = await run<{ statusPages: { slug: string; components: { id: string }[] }[] }>('{ statusPages { slug components { id } } }');
+    const elsewhere = statusPages.find((p) => p.slug === 'auto')!.components[0]!.id;
+    const refused = await post(new URLSearchParams([['email', 'erin@example.test'], ['component', webC], ['component', elsewhere]]));
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('Components: a chosen component is not on this page.');
+    const stored = async () => new Map((await db.query('SELECT address, component_ids FROM status_subscribers WHERE page_id = $1', [page.id]) as { address: string; component_ids: string[] }[]).map((r) => [r.address, r.component_ids]));
+    expect(await stored()).toEqual(new Map([['dave@example.test', [webC]], ['frank@example.test', []]]));
+    // Both confirm (the link's round trip is the test above).
+    await db.query('UPDATE status_subscribers SET confirmed_at = now() WHERE page_id = $1', [page.id]);
+    // A confirmed subscriber's choice is not changed by the public form (anyone can post it).
+    expect((await post(new URLSearchParams([['email', 'dave@example.test'], ['component', mailC]]))).status).toBe(202);
+    expect((await stored()).get('dave@example.test')).toEqual([webC]);
+
+    // A webhook of the mail component; a component of another page refused at its field.
+    const add = 'mutation($p: ID!, $i: StatusWebhookSubscriberInput!) { addStatusWebhookSubscriber(pageId: $p, input: $i) { id componentIds } }';
+    await api.fails(add, { p: page.id, i: { url: `${hook.url}/choose`, secret: HOOK_SECRET, componentIds: [mailC, elsewhere] } }, token, { code: 'VALIDATION_FAILED', field: 'input.componentIds.1' });
+    const hookSub = (await run<{ addStatusWebhookSubscriber: { componentIds: string[] } }>(add, { p: page.id, i: { url: `${hook.url}/choose`, secret: HOOK_SECRET, componentIds: [mailC] } })).addStatusWebhookSubscriber;
+    expect(hookSub.componentIds).toEqual([mailC]);
+    const hits = () => hook.hits.filter((h) => h.path === '/choose').map((h) => JSON.parse(h.body) as { post?: { title: string }; maintenance?: { title: string } });
+    const subjects = async (to: string) => (await mails(to)).map((m) => m.subject).filter((x) => x?.startsWith('Choose:'));
+
+    const publish = (title: string, componentIds: string[]) =>
+      run('mutation($p: ID!, $i: StatusPostInput!) { createStatusPost(pageId: $p, input: $i, update: {state: investigating, body: "x"}) { id } }', { p: page.id, i: { title, componentIds, published: true } });
+    await publish('Mail delayed', [mailC]);
+    await publish('Sites slow', [webC]);
+    await publish('Everything down', []);
+    await publish('Both affected', [webC, mailC]);
+    await drain();
+    await eventually('frank told of all four', async () => (await subjects('frank@example.test')).length === 4);
+    await drain();
+    expect((await subjects('dave@example.test')).sort()).toEqual(['Choose: Both affected — Investigating', 'Choose: Everything down — Investigating', 'Choose: Sites slow — Investigating']);
+    expect(hits().map((h) => h.post?.title).sort()).toEqual(['Both affected', 'Everything down', 'Mail delayed']);
+
+    // A maintenance window of the web service: its notice reaches the web subscriber and the all-component one only.
+    const windowId = await mk(`mutation { createMaintenanceWindow(input: {name: "w", startsAt: "${new Date(Date.now() + 86_400_000).toISOString()}", endsAt: "${new Date(Date.now() + 90_000_000).toISOString()}", serviceIds: ["${web}"]}) { id } }`);
+    await run(`mutation { publishMaintenanceNotice(windowId: "${windowId}", title: "Web upgrade") { id } }`);
+    await drain();
+    await eventually('the web notice', async () => (await subjects('dave@example.test')).includes('Choose: scheduled maintenance — Web upgrade'));
+    await drain();
+    expect(await subjects('frank@example.test')).toContain('Choose: scheduled maintenance — Web upgrade');
+    expect(hits().filter((h) => h.maintenance)).toEqual([]);
   });
 
   it('refuses a flood from one client (429 with Retry-After) and queues no confirmation for refused attempts', async () => {

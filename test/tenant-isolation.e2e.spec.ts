@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { IncidentHistory, IncidentsService } from '#lib/incidents';
+import { MonitorLatency } from '#lib/detection';
 import { InventoryHistory, InventoryLookup } from '#lib/inventory';
 import { TenantFacts, TenantPeople } from '#lib/tenancy';
 import { startTestApi, type TestApi } from './support/test-api.js';
@@ -64,6 +65,7 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
   let api: TestApi;
   let a: Ids;
   let b: Ids;
+  let tokenA: string;
   let tokenB: string;
   let tenantIds: { a: string; b: string };
 
@@ -71,6 +73,7 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     api = await startTestApi();
     const tenantA = await api.tenant('alpha');
     const tenantB = await api.tenant('bravo');
+    tokenA = tenantA.token;
     tokenB = tenantB.token;
     tenantIds = { a: tenantA.tenantId, b: tenantB.tenantId };
     a = await seed(api, tenantA.token, 'alpha');
@@ -106,7 +109,7 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     a.chatIdentity = (await api.ok<{ mapChatIdentity: { id: string } }>(`mutation { mapChatIdentity(input: {provider: "telegram", chatUserId: "4242", userId: "${a.user}"}) { id } }`, {}, tenantA.token)).mapChatIdentity.id;
     const tested = await api.gql<{ testAlertChannel: { id: string } }>(`mutation { testAlertChannel(channelId: "${a.channel}") { id } }`, {}, tenantA.token);
     a.notification = tested.data!.testAlertChannel.id;
-    a.statusPage = (await api.ok<{ createStatusPage: { id: string } }>('mutation { createStatusPage(input: {slug: "alpha", title: "Alpha"}) { id } }', {}, tenantA.token)).createStatusPage.id;
+    a.statusPage = (await api.ok<{ createStatusPage: { id: string } }>(`mutation { createStatusPage(input: {slug: "alpha", title: "Alpha", components: [{kind: service, subjectId: "${a.service}"}]}) { id } }`, {}, tenantA.token)).createStatusPage.id;
     a.statusPost = (await api.ok<{ createStatusPost: { id: string } }>(
       `mutation { createStatusPost(pageId: "${a.statusPage}", input: {title: "alpha outage"}, update: {state: investigating, body: "alpha"}) { id } }`, {}, tenantA.token,
     )).createStatusPost.id;
@@ -347,6 +350,13 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     const incidents = api.app.get(IncidentHistory);
     expect(await incidents.openCount(tenantIds.b)).toBe(0);
     expect(await incidents.openCount(tenantIds.a)).toBe(1);
+    // Detection's response-time port (status pages' badge): another tenant's monitor gives nothing.
+    const db = api.app.get(DataSource);
+    await db.query("INSERT INTO probe_rollups (monitor_id, minute, tenant_id, count, failures, degraded, latency_p50, latency_p95) VALUES ($1, '2026-10-01T00:00:00Z', $2, 6, 0, 0, 42, 84) ON CONFLICT DO NOTHING", [a.monitor, tenantIds.a]);
+    const latency = api.app.get(MonitorLatency);
+    const period = [new Date('2026-10-01T00:00:00Z'), new Date('2026-10-02T00:00:00Z')] as const;
+    expect(await latency.medians(tenantIds.b, [a.monitor, b.monitor], ...period)).toEqual([]);
+    expect(await latency.medians(tenantIds.a, [a.monitor], ...period)).toEqual([{ monitorId: a.monitor, medianMs: 42, minutes: 1 }]);
     const tenants = api.app.get(TenantFacts);
     expect(await tenants.slugs([tenantIds.a, tenantIds.b])).toEqual(new Map([[tenantIds.a, 'alpha'], [tenantIds.b, 'bravo']]));
     expect(await tenants.idOfSlug('bravo')).toBe(tenantIds.b);
@@ -354,6 +364,16 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     const owners = await api.app.get(DataSource).query("SELECT tenant_id, id FROM users WHERE role = 'owner'");
     const ownerOf = new Map((owners as { tenant_id: string; id: string }[]).map((u) => [u.tenant_id, u.id]));
     expect(await api.app.get(TenantPeople).firstActiveOwner(tenantIds.b)).toBe(ownerOf.get(tenantIds.b));
+  });
+
+  it("another tenant's status-page components are not components of one's own page (a webhook's componentIds)", async () => {
+    const alpha = await api.gql<{ statusPage: { components: { id: string }[] } }>(`{ statusPage(id: "${a.statusPage}") { components { id } } }`, {}, tokenA);
+    const component = alpha.data!.statusPage.components[0]!.id;
+    const page = (await api.ok<{ createStatusPage: { id: string } }>(`mutation { createStatusPage(input: {slug: "bravo-own", title: "Bravo", components: [{kind: service, subjectId: "${b.service}"}]}) { id } }`, {}, tokenB)).createStatusPage.id;
+    const res = await api.gql(`mutation { addStatusWebhookSubscriber(pageId: "${page}", input: {url: "http://127.0.0.1:9/b", secret: "0123456789abcdef", componentIds: ["${component}"]}) { id } }`, {}, tokenB);
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'input.componentIds.0' });
+    expect(res.errors?.[0]?.message).not.toMatch(/alpha|tenant/i);
+    expect((await api.app.get(DataSource).query('SELECT count(*)::int AS n FROM status_subscribers WHERE page_id = $1', [page]))[0].n).toBe(0);
   });
 
   it("left tenant A's objects untouched", async () => {

@@ -195,6 +195,38 @@ describe.skipIf(!hasChromium)('status pages in the dashboard', () => {
     expect(left.statusSubscribers.nodes).toEqual([{ address: 'bob@example.com' }]);
   });
 
+  it('adds a webhook subscriber with its URL, secret and one component (a bad URL refused at its field), then deletes it', async () => {
+    const panel = page.getByRole('region', { name: 'Subscribers of Example Hosting status' });
+    const form = panel.getByRole('form', { name: 'Add a webhook subscriber' });
+    await form.getByLabel('Webhook URL').fill('ftp://example.test/hook');
+    await form.getByLabel('Signing secret').fill('a-long-signing-secret-0123');
+    await form.getByRole('button', { name: 'Add the webhook' }).click();
+    await expect.poll(() => form.getByLabel('Webhook URL').getAttribute('aria-invalid')).toBe('true');
+    expect(await form.locator('.field-invalid .error').first().textContent()).toMatch(/http/);
+    await expect.poll(() => panel.locator('[data-subscriber]').count()).toBe(1);
+
+    await form.getByLabel('Webhook URL').fill('http://127.0.0.1:9/hook');
+    await form.getByRole('checkbox', { name: 'Website' }).check();
+    await form.getByRole('button', { name: 'Add the webhook' }).click();
+    await form.getByText('Added http://127.0.0.1:9/hook.').waitFor();
+    const row = panel.locator('[data-subscriber="http://127.0.0.1:9/hook"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('webhook');
+    expect(await row.textContent()).toContain('Website');
+    expect(await form.getByLabel('Signing secret').inputValue()).toBe('');
+    const stored = await api.ok<{ statusPages: { components: { id: string; displayName: string }[] }[]; subs: { nodes: { kind: string; address: string; componentIds: string[] }[] } }>(
+      'query S($id: ID!) { statusPages { components { id displayName } } subs: statusSubscribers(pageId: $id) { nodes { kind address componentIds } } }',
+      { id: (await api.ok<{ statusPages: { id: string }[] }>('{ statusPages { id } }', {}, owner.token)).statusPages[0]!.id },
+      owner.token,
+    );
+    const website = stored.statusPages[0]!.components.find((c) => c.displayName === 'Website')!;
+    expect(stored.subs.nodes.find((n) => n.kind === 'webhook')).toEqual({ kind: 'webhook', address: 'http://127.0.0.1:9/hook', componentIds: [website.id] });
+
+    await panel.getByRole('button', { name: 'Delete http://127.0.0.1:9/hook' }).click();
+    await panel.getByRole('alertdialog', { name: 'Delete http://127.0.0.1:9/hook?' }).getByRole('button', { name: 'Delete http://127.0.0.1:9/hook' }).click();
+    await expect.poll(() => panel.locator('[data-subscriber]').count()).toBe(1);
+  });
+
   it('draws no page, post or subscriber controls for a viewer (the mutations ask for an admin or an operator)', async () => {
     await api.userWithRole(owner.token, 'statusui', 'viewer');
     const viewer = (await api.ok<{ users: { nodes: { email: string; role: string }[] } }>('{ users { nodes { email role } } }', {}, owner.token)).users.nodes.find((u) => u.role === 'viewer')!;
@@ -255,6 +287,35 @@ describe.skipIf(!hasChromium)('status pages in the dashboard', () => {
     expect(text).not.toContain('db1');
   });
 
+  it('announces a maintenance window on the pages with a title and text of its own (an empty title refused at its field), then withdraws it', async () => {
+    const web1 = (await api.ok<{ hosts: { nodes: { id: string; name: string }[] } }>('{ hosts { nodes { id name } } }', {}, owner.token)).hosts.nodes.find((h) => h.name === 'web1')!;
+    const startsAt = new Date(Date.now() + 86_400_000).toISOString();
+    const endsAt = new Date(Date.now() + 90_000_000).toISOString();
+    await api.ok(`mutation { createMaintenanceWindow(input: {name: "internal: swap web1 disk", startsAt: "${startsAt}", endsAt: "${endsAt}", hostIds: ["${web1.id}"]}) { id } }`, {}, owner.token);
+    await page.reload();
+    const panel = page.getByRole('region', { name: 'Maintenance notices' });
+    const row = panel.locator('[data-window="internal: swap web1 disk"]');
+    await expect.poll(() => row.getByTestId('notice-state').textContent()).toBe('Not announced');
+    await row.getByRole('button', { name: 'Announce internal: swap web1 disk' }).click();
+    const form = row.getByRole('form', { name: 'Notice of internal: swap web1 disk' });
+    await form.getByRole('button', { name: 'Announce' }).click();
+    await expect.poll(() => form.getByLabel('Title shown').getAttribute('aria-invalid')).toBe('true');
+    expect((await api.ok<{ statusMaintenanceNotices: unknown[] }>('{ statusMaintenanceNotices { id } }', {}, owner.token)).statusMaintenanceNotices).toEqual([]);
+    await form.getByLabel('Title shown').fill('Storage <upgrade>');
+    await form.getByLabel('Text shown').fill('Short interruptions possible.');
+    await form.getByRole('button', { name: 'Announce' }).click();
+    await expect.poll(() => row.getByTestId('notice-state').textContent()).toBe('Announced as “Storage <upgrade>”');
+    const text = await publicText('main');
+    expect(text).toContain('Storage <upgrade>');
+    expect(text).toContain('Short interruptions possible.');
+    expect(text).toContain('Upcoming');
+    expect(text).not.toContain('swap web1');
+    await row.getByRole('button', { name: 'Withdraw internal: swap web1 disk' }).click();
+    await expect.poll(() => row.getByTestId('notice-state').textContent()).toBe('Not announced');
+    expect((await api.ok<{ statusMaintenanceNotices: unknown[] }>('{ statusMaintenanceNotices { id } }', {}, owner.token)).statusMaintenanceNotices).toEqual([]);
+    expect(await publicText('main')).not.toContain('Storage <upgrade>');
+  });
+
   it('delete says first what goes, keeps the page until confirmed, then the public address is gone', async () => {
     await page.getByRole('button', { name: 'Delete Example status' }).click();
     const confirm = page.getByRole('alertdialog', { name: 'Delete Example status?' });
@@ -269,5 +330,28 @@ describe.skipIf(!hasChromium)('status pages in the dashboard', () => {
     await page.getByText('None yet.').first().waitFor();
     const res = await fetch(`${api.url}/status/statusui/main`);
     expect(res.status).toBe(404);
+  });
+
+  it('generates the per-customer pages: one link-only page per customer, with only the services it is served by', async () => {
+    const host = (await api.ok<{ hosts: { nodes: { id: string; name: string }[] } }>('{ hosts { nodes { id name } } }', {}, owner.token)).hosts.nodes.find((h) => h.name === 'web1')!;
+    const customer = (await api.ok<{ createCustomer: { id: string } }>('mutation { createCustomer(input: {name: "Panadería <López>"}) { id } }', {}, owner.token)).createCustomer.id;
+    for (const [name, shown, customers] of [['shop-int', 'Tienda online', `["${customer}"]`], ['other-int', 'Not theirs', '[]']] as const) {
+      const service = (await api.ok<{ createService: { id: string } }>(`mutation { createService(input: {name: "${name}", customerFacingName: "${shown}", type: web, hostId: "${host.id}", customerIds: ${customers}}) { id } }`, {}, owner.token)).createService.id;
+      await api.ok(`mutation { createMonitor(input: {name: "${name} http", type: http, hostId: "${host.id}", serviceId: "${service}", config: {url: "http://192.0.2.1/"}, intervalMs: 60000, timeoutMs: 5000, enabled: false}) { id } }`, {}, owner.token);
+    }
+    await page.getByRole('button', { name: 'Generate customer pages' }).click();
+    await page.getByTestId('status-pages-notice').filter({ hasText: '1 per-customer page: 1 new.' }).waitFor();
+    const made = (await pages()).find((p) => p.title === 'Panadería <López>')!;
+    expect(made.slug).toMatch(/^customer-/);
+    const row = page.locator(`[data-status-page="${made.slug}"]`);
+    await row.waitFor();
+    expect(await row.locator('td').first().textContent()).toBe('Panadería <López>');
+    expect(await row.textContent()).toContain('link only');
+    // Its components are the services the customer is served by now, nothing else of the tenant.
+    expect(await row.getByTestId('page-components').textContent()).toBe('Tienda online');
+    // Again: nothing new.
+    await page.getByRole('button', { name: 'Generate customer pages' }).click();
+    await page.getByTestId('status-pages-notice').filter({ hasText: '1 per-customer page: 0 new.' }).waitFor();
+    expect((await pages()).filter((p) => p.slug.startsWith('customer-'))).toHaveLength(1);
   });
 });

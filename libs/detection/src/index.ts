@@ -2,6 +2,7 @@
 export { WatchdogModule } from './runtime/watchdog.module.js';
 export { WatchdogStatusModule } from './read-models/watchdog-status.module.js';
 export { MonitorHealth, MonitorHealthModule, type HostMonitorHealth } from './read-models/monitor-health.js';
+export { MonitorLatency, type MonitorLatencySummary } from './read-models/monitor-latency.js';
 export { HostMaintenance, HostMaintenanceModule } from './read-models/host-maintenance.js';
 export { type FleetWindow, MaintenanceFleetModule, MaintenanceFleetPort } from './read-models/maintenance-fleet.port.js';
 export { DETECTION_ENTITIES } from './entities/index.js';
@@ -11,7 +12,7 @@ export { WatchdogInstance } from './entities/watchdog-instance.entity.js';
 export { MonitorState, HealthState } from './entities/monitor-state.entity.js';
 export { StateChange } from './entities/state-change.entity.js';
 export { MaintenanceWindow } from './entities/maintenance-window.entity.js';
-export { currentOrNext } from './maintenance/recurrence.js';
+export { currentOrNext, occurrences, type Occurrence } from './maintenance/recurrence.js';
 export { DEFAULT_POLICY, initialState, observe, type DetectorPolicy, type DetectorState, type Health, type HealthChange } from './runtime/detector.js';
 export { ProbeScheduler, phaseOf } from './runtime/probe-scheduler.js';
 export { MonitorCatalog, ownerOf, type WatchedMonitor } from './runtime/monitor-catalog.js';

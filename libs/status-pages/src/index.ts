@@ -11,4 +11,5 @@ export { StatusDomainMiddleware } from './status-domain.middleware.js';
 export { StatusOutboxConsumer } from './status-outbox.consumer.js';
 export { StatusSubscriber, StatusSubscriberKind, StatusNotification } from './status-subscriber.entity.js';
 export { StatusNotificationsWorker } from './status-notifications.worker.js';
+export { StatusMaintenanceScanner, MAINTENANCE_END_GRACE_MS } from './status-maintenance.scanner.js';
 export { StatusSubscribersService } from './status-subscribers.service.js';

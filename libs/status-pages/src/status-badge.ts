@@ -9,6 +9,21 @@ function textWidth(text: string): number {
 
 export const BADGE_COLORS = { green: '#1a7f37', amber: '#8a5a00', red: '#b42318', blue: '#1d4ed8', grey: '#57606a' } as const;
 
+/** The badges a component has: `<kind>.svg`. */
+export type BadgeKind = 'status' | 'uptime' | 'response-time';
+
+/** Response-time colours: up to 300 ms green, up to 1 s amber, slower red (the figure is printed; colour only adds). */
+export function responseTimeColor(ms: number): string {
+  return ms <= 300 ? BADGE_COLORS.green : ms <= 1000 ? BADGE_COLORS.amber : BADGE_COLORS.red;
+}
+
+/** Milliseconds as a badge prints them: whole ms, one decimal below 10 ms (a LAN ping), seconds from 10 s. */
+export function formatMs(ms: number): string {
+  if (ms < 10) return `${(Math.round(ms * 10) / 10).toFixed(1)} ms`;
+  if (ms < 10_000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
 /**
  * A flat badge in the shields.io layout (label on grey, message on a colour), as plain SVG with its text in an
  * `aria-label` and `<title>`: what it says is text, never colour alone.

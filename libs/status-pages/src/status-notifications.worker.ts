@@ -153,7 +153,7 @@ export class StatusNotificationsWorker implements OnApplicationBootstrap, OnAppl
       lines = [`${p.title}`, `${state} · ${at} (${page.timeZone})`, p.body];
     } else {
       const n = row.payload as unknown as MaintenanceNoticePayload;
-      subject = w.maintenanceSubject(page.title, n.title);
+      subject = n.phase === 'started' ? w.maintenanceStartedSubject(page.title, n.title) : n.phase === 'ended' ? w.maintenanceEndedSubject(page.title, n.title) : w.maintenanceSubject(page.title, n.title);
       lines = [n.title, `${f.at(Date.parse(n.startsAt))} – ${f.at(Date.parse(n.endsAt))} (${page.timeZone})`, n.body].filter(Boolean);
     }
     // The confirmation carries List-Unsubscribe too: a reader who did not ask can say so at once.
@@ -178,7 +178,8 @@ export class StatusNotificationsWorker implements OnApplicationBootstrap, OnAppl
    */
   private async webhook(row: Claimed, target: Target, pageTitle: string, path: string): Promise<void> {
     const secret = target.secret_sealed ? this.box.open(target.secret_sealed, `status_subscribers:${row.subscriber_id}`) : '';
-    const event = row.kind === 'post' ? 'status_post.update' : row.kind === 'maintenance' ? 'status_maintenance.notice' : row.kind;
+    const phase = (row.payload as { phase?: string }).phase;
+    const event = row.kind === 'post' ? 'status_post.update' : row.kind !== 'maintenance' ? row.kind : phase === 'started' ? 'status_maintenance.started' : phase === 'ended' ? 'status_maintenance.ended' : 'status_maintenance.notice';
     const body = JSON.stringify({ event, delivery: row.id, page: { title: pageTitle, path }, ...(row.kind === 'post' ? { post: row.payload } : { maintenance: row.payload }) });
     const timestamp = String(Math.floor(this.clock.now().getTime() / 1000));
     const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');

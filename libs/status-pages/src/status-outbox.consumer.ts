@@ -80,7 +80,7 @@ export class StatusOutboxConsumer implements OnApplicationBootstrap, OnModuleDes
         const body = m.draftBody(names, `${since} (${page.timeZone})`);
         const update = await manager.insert(StatusPostUpdate, { tenantId: page.tenantId, postId: id, state: PostState.investigating, body, at: now });
         // In the same transaction: a crash before the commit drafts (and queues) again; after it, both are there.
-        await queuePostUpdate(manager, { id, pageId: page.id, title: m.draftTitle(names), published: page.autoPublish }, { id: String(update.identifiers[0]!.id), state: PostState.investigating, body, at: now });
+        await queuePostUpdate(manager, { id, pageId: page.id, title: m.draftTitle(names), published: page.autoPublish, componentIds: components.map((c) => c.id) }, { id: String(update.identifiers[0]!.id), state: PostState.investigating, body, at: now });
       });
     }
     this.cache.invalidate();

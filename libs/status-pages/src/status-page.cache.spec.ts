@@ -41,6 +41,16 @@ describe('StatusPageCache', () => {
     expect(await cache.get('k', cache.ttlMs + STATUS_CACHE_STALE_MS + 2, render)).toBe('v3');
   });
 
+  it('with stale: false past the TTL waits for the fresh render (a part that other renders are made from)', async () => {
+    const cache = new StatusPageCache();
+    let n = 0;
+    const render = async () => `v${++n}`;
+    await cache.get('k', 0, render, { stale: false });
+    expect(await cache.get('k', cache.ttlMs - 1, render, { stale: false })).toBe('v1');
+    expect(await cache.get('k', cache.ttlMs + 1, render, { stale: false })).toBe('v2');
+    expect(n).toBe(2);
+  });
+
   it('keeps the stale answer when a refresh fails', async () => {
     const cache = new StatusPageCache();
     await cache.get('k', 0, async () => 'good');

@@ -10,6 +10,8 @@ export interface CachedAnswer {
   body: string;
   etag: string;
   csp: string;
+  /** For a public answer: `Cache-Control` when not the pages' `public, max-age=10`. */
+  cacheControl?: string;
   /** The body gzipped, made once on the first request that accepts it. */
   gzip?: Buffer;
 }
@@ -50,11 +52,15 @@ export class StatusPageCache {
     return undefined;
   }
 
-  async get<T>(key: string, nowMs: number, render: () => Promise<T>): Promise<T> {
+  /**
+   * `stale: false` for a part other answers are rendered from (the page's view): those answers are already served
+   * stale while they re-render, so a re-render that took a stale part would put the change off by one more TTL.
+   */
+  async get<T>(key: string, nowMs: number, render: () => Promise<T>, options: { stale?: boolean } = {}): Promise<T> {
     const entry = this.entries.get(key);
     if (entry && entry.expiresAt > nowMs) return entry.value as T;
     const running = this.pending.get(key);
-    if (entry && entry.expiresAt + STATUS_CACHE_STALE_MS > nowMs) {
+    if (options.stale !== false && entry && entry.expiresAt + STATUS_CACHE_STALE_MS > nowMs) {
       // Stale: answer with it, and refresh once behind it (a failed refresh keeps the stale answer).
       if (!running) void this.refresh(key, nowMs, render).catch(() => undefined);
       return entry.value as T;

@@ -10,6 +10,8 @@ export interface StatusMessages {
   daysAgo: (n: number) => string;
   today: string;
   noData: string;
+  /** The response-time badge's label after the component's name: what the figure is and over which window. */
+  medianResponse: string;
   down: string;
   degraded: string;
   maintenance: string;
@@ -42,6 +44,7 @@ const en: StatusMessages = {
   daysAgo: (n) => `${n} days ago`,
   today: 'Today',
   noData: 'no data',
+  medianResponse: 'median 24h',
   down: 'down',
   degraded: 'degraded',
   maintenance: 'maintenance',
@@ -74,6 +77,7 @@ const es: StatusMessages = {
   daysAgo: (n) => `hace ${n} días`,
   today: 'Hoy',
   noData: 'sin datos',
+  medianResponse: 'mediana 24 h',
   down: 'caído',
   degraded: 'degradado',
   maintenance: 'mantenimiento',
@@ -106,6 +110,7 @@ const pt: StatusMessages = {
   daysAgo: (n) => `há ${n} dias`,
   today: 'Hoje',
   noData: 'sem dados',
+  medianResponse: 'mediana 24 h',
   down: 'indisponível',
   degraded: 'degradado',
   maintenance: 'manutenção',
@@ -138,6 +143,7 @@ const de: StatusMessages = {
   daysAgo: (n) => `vor ${n} Tagen`,
   today: 'Heute',
   noData: 'keine Daten',
+  medianResponse: 'Median 24 h',
   down: 'ausgefallen',
   degraded: 'beeinträchtigt',
   maintenance: 'Wartung',
@@ -170,6 +176,7 @@ const fr: StatusMessages = {
   daysAgo: (n) => `il y a ${n} jours`,
   today: "Aujourd'hui",
   noData: 'pas de données',
+  medianResponse: 'médiane 24 h',
   down: 'en panne',
   degraded: 'dégradé',
   maintenance: 'maintenance',

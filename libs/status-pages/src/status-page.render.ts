@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { escapeHtml } from '#lib/common';
 import { formatDuration } from '#lib/reports';
+import { LIVE_REFRESH_SECONDS, LIVE_SCRIPT_INTEGRITY, LIVE_SCRIPT_VERSION } from './status-live.script.js';
 import { subscriberMessages } from './status-subscriber.i18n.js';
 import type { ComponentView, DayView, GroupView, PageView } from './status-page.source.js';
 import { type ComponentStatus, StatusFormat, STATUS_MESSAGES, type StatusMessages } from './status-page.i18n.js';
@@ -40,15 +41,21 @@ section.group,section.posts{background:#fff;border:1px solid #d0d7de;border-radi
 .post .state{font-weight:600}.post time{color:#57606a;font-size:.85rem}.post .components{color:#57606a;font-size:.85rem}
 footer{font-size:.82rem;color:#57606a;margin-top:24px}footer p{margin:4px 0}a{color:#0550ae}
 form{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:16px;max-width:360px}input{font:inherit;padding:6px;width:100%;margin:6px 0}button{font:inherit;padding:6px 14px}
-.error{color:#b42318;font-weight:600}`;
+.error{color:#b42318;font-weight:600}
+fieldset{border:0;padding:0;margin:8px 0}legend{font-weight:600;padding:0}.hint{margin:2px 0 6px;font-size:.85rem;color:#57606a}
+.choice{display:flex;gap:8px;align-items:center;margin:4px 0}.choice input{width:auto;margin:0}`;
 
 export interface RenderedHtml {
   html: string;
   csp: string;
 }
 
-/** The CSP of a rendered page: its one style block by hash, images from here (and the logo's origin), no script at all. */
-export function pageCsp(css: string, logoUrl: string | null, allowFraming = false): string {
+/**
+ * The CSP of a rendered page: its one style block by hash, images from here (and the logo's origin). No script, or with
+ * `live` only script files of this origin (the live-refresh file, pinned by its integrity attribute too) and fetches
+ * to it; never inline script.
+ */
+export function pageCsp(css: string, logoUrl: string | null, allowFraming = false, live = false): string {
   const hash = createHash('sha256').update(css).digest('base64');
   let logoOrigin = '';
   if (logoUrl) {
@@ -58,7 +65,8 @@ export function pageCsp(css: string, logoUrl: string | null, allowFraming = fals
       logoOrigin = '';
     }
   }
-  return `default-src 'none'; style-src 'sha256-${hash}'; img-src 'self' data:${logoOrigin}; form-action 'self'; base-uri 'none'; frame-ancestors ${allowFraming ? '*' : "'none'"}`;
+  const script = live ? " script-src 'self'; connect-src 'self';" : '';
+  return `default-src 'none';${script} style-src 'sha256-${hash}'; img-src 'self' data:${logoOrigin}; form-action 'self'; base-uri 'none'; frame-ancestors ${allowFraming ? '*' : "'none'"}`;
 }
 
 function cssOf(accent: string): string {
@@ -137,34 +145,46 @@ function legend(m: StatusMessages): string {
   return `<ul class="legend" aria-label="${e(m.legend)}">${item('up', m.status.operational)}${item('degraded', m.status.degraded)}${item('down', m.status.outage)}${item('maintenance', m.status.maintenance)}${item('none', m.noData)}</ul>`;
 }
 
-/** The subscription form (a plain POST, no script): the address only; the confirmation mail does the rest. */
-function subscribeForm(language: string, action: string): string {
-  const w = subscriberMessages(language);
-  return `<section aria-labelledby="subscribe"><h2 id="subscribe">${e(w.subscribeTitle)}</h2><form method="post" action="${e(action)}"><label>${e(w.emailLabel)}<input type="email" name="email" required maxlength="254" autocomplete="email"></label><button type="submit">${e(w.subscribeButton)}</button></form></section>`;
+/**
+ * The subscription form (a plain POST, no script): the address and, on a page of two or more components, which of
+ * them to hear about (none ticked: all); the confirmation mail does the rest.
+ */
+function subscribeForm(view: PageView, action: string): string {
+  const w = subscriberMessages(view.language);
+  const choices = view.groups.flatMap((g) => g.components.map((c) => ({ id: c.id, label: g.name === null ? c.name : `${g.name} · ${c.name}` })));
+  const fieldset =
+    choices.length > 1
+      ? `<fieldset><legend>${e(w.componentsLegend)}</legend><p class="hint">${e(w.componentsHint)}</p>${choices
+          .map((c) => `<label class="choice"><input type="checkbox" name="component" value="${e(c.id)}">${e(c.label)}</label>`)
+          .join('')}</fieldset>`
+      : '';
+  return `<section aria-labelledby="subscribe"><h2 id="subscribe">${e(w.subscribeTitle)}</h2><form method="post" action="${e(action)}"><label>${e(w.emailLabel)}<input type="email" name="email" required maxlength="254" autocomplete="email"></label>${fieldset}<button type="submit">${e(w.subscribeButton)}</button></form></section>`;
 }
 
 /** The page: plain HTML and one hashed style block; every text from a tenant or an operator escaped. */
-export function renderStatusPage(view: PageView, links: { feeds?: { rss: string; atom: string }; subscribe?: string } = {}): RenderedHtml {
+export function renderStatusPage(view: PageView, links: { feeds?: { rss: string; atom: string }; subscribe?: string; live?: string } = {}): RenderedHtml {
   const m = STATUS_MESSAGES[view.language];
   const f = new StatusFormat(view.language, view.timeZone);
   const css = cssOf(view.accentColor);
   const logo = view.logoUrl ? `<img src="${e(view.logoUrl)}" alt="">` : '';
   const footerLinks = view.links.map((l) => `<a href="${e(l)}" rel="noopener nofollow">${e(l)}</a>`).join(' · ');
   const feeds = links.feeds ? `<p>${e(m.feeds)}: <a href="${e(links.feeds.rss)}">RSS</a> · <a href="${e(links.feeds.atom)}">Atom</a></p>` : '';
-  const head = links.feeds
-    ? `<link rel="alternate" type="application/rss+xml" href="${e(links.feeds.rss)}"><link rel="alternate" type="application/atom+xml" href="${e(links.feeds.atom)}">`
-    : '';
+  const head =
+    (links.feeds ? `<link rel="alternate" type="application/rss+xml" href="${e(links.feeds.rss)}"><link rel="alternate" type="application/atom+xml" href="${e(links.feeds.atom)}">` : '') +
+    (links.live ? `<script src="${e(links.live)}?v=${LIVE_SCRIPT_VERSION}" integrity="${LIVE_SCRIPT_INTEGRITY}" data-every="${LIVE_REFRESH_SECONDS}" defer></script>` : '');
   const body = [
     `<header>${logo}<h1>${e(view.title)}</h1></header>`,
-    `<div class="banner ${view.status}" role="status">${e(m.overall[view.status])}</div>`,
+    // The parts the live-refresh script swaps, by id (LIVE_PART_IDS); the rest (the subscription form) stays as typed in.
+    `<div id="live-status"><div class="banner ${view.status}" role="status">${e(m.overall[view.status])}</div>`,
     maintenance(view, f, m),
     ...view.groups.map((g) => group(g, view, f, m)),
     legend(m),
     posts(view, f, m),
-    links.subscribe ? subscribeForm(view.language, links.subscribe) : '',
-    `<footer><p>${e(m.method(view.policyVersion))}: ${e(m.methodText)}.</p><p>${e(m.groupRule)}</p><p>${e(m.zone(view.timeZone))} ${e(m.updated)}: <time datetime="${new Date(view.generatedAt).toISOString()}">${e(f.at(view.generatedAt))}</time></p>${feeds}${view.footer ? `<p>${e(view.footer)}</p>` : ''}${footerLinks ? `<p>${footerLinks}</p>` : ''}</footer>`,
+    '</div>',
+    links.subscribe ? subscribeForm(view, links.subscribe) : '',
+    `<footer><p>${e(m.method(view.policyVersion))}: ${e(m.methodText)}.</p><p>${e(m.groupRule)}</p><p id="live-updated">${e(m.zone(view.timeZone))} ${e(m.updated)}: <time datetime="${new Date(view.generatedAt).toISOString()}">${e(f.at(view.generatedAt))}</time></p>${feeds}${view.footer ? `<p>${e(view.footer)}</p>` : ''}${footerLinks ? `<p>${footerLinks}</p>` : ''}</footer>`,
   ].join('');
-  return { html: shell(view.language, view.title, css, body, head), csp: pageCsp(css, view.logoUrl) };
+  return { html: shell(view.language, view.title, css, body, head), csp: pageCsp(css, view.logoUrl, false, links.live !== undefined) };
 }
 
 /** A short answer page of the subscription (checked inbox, confirmed, unsubscribed), optionally with one form button. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Temporal } from '@js-temporal/polyfill';
 import { CLOCK, type Clock } from '#lib/common';
-import { MonitorHealth } from '#lib/detection';
+import { MonitorHealth, MonitorLatency } from '#lib/detection';
 import { InventoryHistory } from '#lib/inventory';
 import { localDate, POLICY_VERSION, ReportsService, zonedMidnight } from '#lib/reports';
 import { isReportLanguage, type ReportLanguage, Role } from '#lib/tenancy';
@@ -26,6 +26,9 @@ export interface DayView {
 
 export interface ComponentView {
   id: string;
+  /** What the component stands for (never rendered: the page shows `name`); the response-time badge reads it. */
+  kind: StatusComponentKind;
+  subjectId: string;
   name: string;
   status: ComponentStatus;
   /** Availability over the whole bar period. */
@@ -79,6 +82,9 @@ export interface PageView {
   generatedAt: number;
 }
 
+/** The response-time badge's window: the last 24 hours, ending now. */
+export const RESPONSE_TIME_WINDOW_MS = 24 * 3_600_000;
+
 const SEVERITY: Record<ComponentStatus, number> = { operational: 0, unknown: 1, maintenance: 2, degraded: 3, outage: 4 };
 
 export function worst(statuses: ComponentStatus[]): ComponentStatus {
@@ -115,6 +121,7 @@ export class StatusPageSource {
     private readonly reports: ReportsService,
     private readonly inventory: InventoryHistory,
     private readonly health: MonitorHealth,
+    private readonly latency: MonitorLatency,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -201,6 +208,21 @@ export class StatusPageSource {
     return posts.map((post) => ({ post, updates: updates.filter((u) => u.postId === post.id) }));
   }
 
+  /**
+   * A component's response time for its badge: each of its monitors' median over the last 24 hours (the median of its
+   * per-minute medians, from detection's rollups — what the monitor page charts), and of those the slowest, as a
+   * group shows its worst status. The monitors are the ones that stand for its status (a host: its host-level checks,
+   * else all). Null when none of them answered in the window.
+   */
+  async responseTime(tenantId: string, component: Pick<StatusComponent, 'id' | 'kind' | 'subjectId'>): Promise<{ ms: number; minutes: number } | null> {
+    const monitors = (await this.monitorIds(tenantId, [component])).get(component.id) ?? [];
+    const now = this.clock.now().getTime();
+    const medians = await this.latency.medians(tenantId, monitors.map((m) => m.id), new Date(now - RESPONSE_TIME_WINDOW_MS), new Date(now));
+    if (!medians.length) return null;
+    const slowest = medians.reduce((a, b) => (b.medianMs > a.medianMs ? b : a));
+    return { ms: slowest.medianMs, minutes: slowest.minutes };
+  }
+
   /** Current status per component, from detection's live health of its monitors (worst wins). */
   private async currentStatuses(tenantId: string, components: StatusComponent[]): Promise<Map<string, ComponentStatus>> {
     const monitorsOf = await this.monitorIds(tenantId, components);
@@ -222,7 +244,7 @@ export class StatusPageSource {
   }
 
   /** The monitors that stand for a component, as the reports count them (a host: its host-level checks, else all). */
-  private async monitorIds(tenantId: string, components: StatusComponent[]): Promise<Map<string, { id: string; host_id: string }[]>> {
+  private async monitorIds(tenantId: string, components: Pick<StatusComponent, 'id' | 'kind' | 'subjectId'>[]): Promise<Map<string, { id: string; host_id: string }[]>> {
     const ids = components.map((c) => c.subjectId);
     const rows = ids.length
       ? await this.inventory.monitorsOf(tenantId, 'm.deleted_at IS NULL AND (m.id = ANY($2::uuid[]) OR m.service_id = ANY($2::uuid[]) OR m.host_id = ANY($2::uuid[]))', [ids])
@@ -262,6 +284,6 @@ export class StatusPageSource {
       };
     });
     const planned = days.at(-1) && days.at(-1)!.plannedMs > 0 && status !== 'outage' ? 'maintenance' : status;
-    return { id: c.id, name: c.displayName, status: planned, fraction: report.totals.availability, days };
+    return { id: c.id, kind: c.kind, subjectId: c.subjectId, name: c.displayName, status: planned, fraction: report.totals.availability, days };
   }
 }

@@ -3,20 +3,26 @@ import type { Request, Response } from 'express';
 import { gzipSync } from 'node:zlib';
 import { CLOCK, type Clock } from '#lib/common';
 import { PasswordHasher } from '#lib/tenancy';
-import { renderBadge, BADGE_COLORS } from './status-badge.js';
+import { type BadgeKind, BADGE_COLORS, formatMs, renderBadge, responseTimeColor } from './status-badge.js';
 import { type CachedAnswer, etagOf, StatusPageCache } from './status-page.cache.js';
 import { StatusPageAccess } from './status-page-access.js';
 import { StatusPageVisibility } from './status-page.entity.js';
 import { STATUS_MESSAGES } from './status-page.i18n.js';
+import { LIVE_SCRIPT } from './status-live.script.js';
 import { renderPasswordForm, renderStatusPage } from './status-page.render.js';
 import type { ComponentStatus } from './status-page.i18n.js';
-import { type PageView, StatusPageSource } from './status-page.source.js';
+import { type ComponentView, type PageView, StatusPageSource } from './status-page.source.js';
 import { renderFeed } from './status-feeds.js';
 import { DOMAIN_REQUESTS } from './domain-requests.js';
 import { StatusPagesService } from './status-pages.service.js';
 
 const NOT_FOUND: CachedAnswer = { status: 404, contentType: 'text/plain; charset=utf-8', body: 'Not found\n', etag: etagOf('Not found\n'), csp: "default-src 'none'; frame-ancestors 'none'" };
 const SLUG = /^[a-z0-9-]{1,63}$/;
+const LIVE_ANSWER: CachedAnswer = {
+  status: 200, contentType: 'text/javascript; charset=utf-8', body: LIVE_SCRIPT, etag: etagOf(LIVE_SCRIPT), csp: "default-src 'none'; frame-ancestors 'none'",
+  // A new script is a new URL (live.js?v=…): a day in any cache is safe.
+  cacheControl: 'public, max-age=86400',
+};
 const COOKIE_DAYS = 30;
 const BADGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *";
 
@@ -95,18 +101,13 @@ export class StatusPagesController {
   @Get(':tenant/:page/badge/:component/:file')
   async badge(@Param('tenant') tenant: string, @Param('page') page: string, @Param('component') component: string, @Param('file') file: string, @Query('k') k: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const now = this.clock.now().getTime();
-    const kind = /^(status|uptime)\.svg$/.exec(file)?.[1];
+    const kind = /^(status|uptime|response-time)\.svg$/.exec(file)?.[1] as BadgeKind | undefined;
     const answer = kind
       ? await this.cache.get(`badge:${tenant}/${page}/${component}/${kind}`, now, async () => {
           const found = await this.view(tenant, page, now);
-          if (!found) return NOT_FOUND;
-          const c = found.view.components.find((x) => x.id === component);
-          if (!c) return NOT_FOUND;
-          const m = STATUS_MESSAGES[found.view.language];
-          const svg =
-            kind === 'status'
-              ? renderBadge(c.name, m.status[c.status], STATUS_COLOR[c.status])
-              : renderBadge(`${c.name} ${found.view.days}d`, c.fraction === null ? m.noData : `${(Math.floor(c.fraction * 10_000) / 100).toFixed(2)}%`, c.fraction === null ? BADGE_COLORS.grey : c.fraction >= 0.999 ? BADGE_COLORS.green : c.fraction >= 0.99 ? BADGE_COLORS.amber : BADGE_COLORS.red);
+          const c = found?.view.components.find((x) => x.id === component);
+          if (!found || !c) return NOT_FOUND;
+          const svg = await this.badgeSvg(kind, found.view, c);
           return { status: 200, access: found.access, contentType: 'image/svg+xml', body: svg, etag: etagOf(svg), csp: BADGE_CSP };
         })
       : NOT_FOUND;
@@ -114,8 +115,21 @@ export class StatusPagesController {
     this.send(req, res, answer);
   }
 
+  /** A badge's SVG: words and figures only (the component's display name, a status, a percentage, milliseconds). */
+  private async badgeSvg(kind: BadgeKind, view: PageView, c: ComponentView): Promise<string> {
+    const m = STATUS_MESSAGES[view.language];
+    if (kind === 'status') return renderBadge(c.name, m.status[c.status], STATUS_COLOR[c.status]);
+    if (kind === 'uptime') {
+      const color = c.fraction === null ? BADGE_COLORS.grey : c.fraction >= 0.999 ? BADGE_COLORS.green : c.fraction >= 0.99 ? BADGE_COLORS.amber : BADGE_COLORS.red;
+      return renderBadge(`${c.name} ${view.days}d`, c.fraction === null ? m.noData : `${(Math.floor(c.fraction * 10_000) / 100).toFixed(2)}%`, color);
+    }
+    const rt = await this.source.responseTime(view.tenantId, c);
+    return renderBadge(`${c.name} ${m.medianResponse}`, rt === null ? m.noData : formatMs(rt.ms), rt === null ? BADGE_COLORS.grey : responseTimeColor(rt.ms));
+  }
+
   @Get(':tenant/:page/:file')
   async feed(@Param('tenant') tenant: string, @Param('page') page: string, @Param('file') file: string, @Query('k') k: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    if (file === 'live.js') return this.liveScript(req, res);
     const now = this.clock.now().getTime();
     const format = file === 'feed.rss' ? 'rss' : file === 'feed.atom' ? 'atom' : undefined;
     const host = (req.headers.host ?? '').toLowerCase();
@@ -133,14 +147,30 @@ export class StatusPagesController {
     this.send(req, res, answer);
   }
 
-  /** The page's view, cached apart so the page, its badges and its feeds share one computation. */
+  /**
+   * The live-refresh script (`…/live.js`, `/live.js` on a custom domain): the same static file for every page, so it is
+   * served without looking the page up (no query, nothing about the page in it). Its URL carries its version.
+   */
+  liveScript(req: Request, res: Response): void {
+    this.send(req, res, LIVE_ANSWER);
+  }
+
+  /**
+   * The page's view, cached apart so the page, its badges and its feeds share one computation. Never taken stale: its
+   * readers are renders, which run behind their own stale answers, so waiting for a fresh view costs no visitor.
+   */
   private async view(tenant: string, slug: string, now: number): Promise<{ view: PageView; access: NonNullable<CachedAnswer['access']> } | undefined> {
     if (!SLUG.test(tenant) || !SLUG.test(slug)) return undefined;
-    return this.cache.get(`view:${tenant}/${slug}`, now, async () => {
-      const page = await this.pages.bySlugs(tenant, slug);
-      if (!page) return undefined;
-      return { view: await this.source.view(page), access: { pageId: page.id, visibility: page.visibility, authVersion: page.authVersion, language: page.language } };
-    });
+    return this.cache.get(
+      `view:${tenant}/${slug}`,
+      now,
+      async () => {
+        const page = await this.pages.bySlugs(tenant, slug);
+        if (!page) return undefined;
+        return { view: await this.source.view(page), access: { pageId: page.id, visibility: page.visibility, authVersion: page.authVersion, language: page.language } };
+      },
+      { stale: false },
+    );
   }
 
   private async renderPage(tenant: string, slug: string, now: number, base: string): Promise<CachedAnswer> {
@@ -148,7 +178,7 @@ export class StatusPagesController {
     if (!found) return NOT_FOUND;
     // Subscribing is offered on public pages (a private page has no strangers to take addresses from).
     const subscribe = found.access.visibility === StatusPageVisibility.public ? `${base}/subscribe` : undefined;
-    const { html, csp } = renderStatusPage(found.view, { feeds: { rss: `${base}/feed.rss`, atom: `${base}/feed.atom` }, subscribe });
+    const { html, csp } = renderStatusPage(found.view, { feeds: { rss: `${base}/feed.rss`, atom: `${base}/feed.atom` }, subscribe, live: `${base}/live.js` });
     return { status: 200, access: found.access, contentType: 'text/html; charset=utf-8', body: html, etag: etagOf(html), csp };
   }
 
@@ -187,7 +217,7 @@ export class StatusPagesController {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     if (!answer.csp.includes('frame-ancestors *')) res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('Cache-Control', isPrivate ? 'private, no-store' : 'public, max-age=10');
+    res.setHeader('Cache-Control', isPrivate ? 'private, no-store' : (answer.cacheControl ?? 'public, max-age=10'));
     if (isPrivate) res.setHeader('X-Robots-Tag', 'noindex');
     res.setHeader('ETag', answer.etag);
     if (answer.status === 200 && req.headers['if-none-match'] === answer.etag) {

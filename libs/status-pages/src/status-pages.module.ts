@@ -17,6 +17,7 @@ import { StatusPagesController } from './status-pages.controller.js';
 import { StatusPostsResolver, StatusPagesResolver } from './status-pages.resolver.js';
 import { StatusPagesService } from './status-pages.service.js';
 import { StatusNotificationsWorker } from './status-notifications.worker.js';
+import { StatusMaintenanceScanner } from './status-maintenance.scanner.js';
 import { StatusSubscribersController } from './status-subscribers.controller.js';
 import { StatusSubscribersResolver } from './status-subscribers.resolver.js';
 import { StatusSubscribersService } from './status-subscribers.service.js';
@@ -39,9 +40,10 @@ import { SubscriberLinks } from './subscriber-links.js';
     StatusSubscribersService,
     StatusSubscribersResolver,
     StatusNotificationsWorker,
+    StatusMaintenanceScanner,
     SubscriberLinks,
     { provide: PasswordHasher, useClass: Argon2PasswordHasher },
   ],
-  exports: [StatusPagesService, StatusPageCache, StatusDomainMiddleware, StatusOutboxConsumer, StatusNotificationsWorker, StatusSubscribersService],
+  exports: [StatusPagesService, StatusPageCache, StatusDomainMiddleware, StatusOutboxConsumer, StatusNotificationsWorker, StatusMaintenanceScanner, StatusSubscribersService],
 })
 export class StatusPagesModule {}

@@ -78,6 +78,11 @@ export class StatusPagesResolver {
     return `${await this.pages.pathOf(principal, page)}?k=${k}`;
   }
 
+  @Query(() => [StatusMaintenanceNotice], { description: 'The maintenance windows announced on the status pages, with the title and text shown' })
+  statusMaintenanceNotices(@CurrentPrincipal() principal: Principal): Promise<StatusMaintenanceNotice[]> {
+    return this.pages.maintenanceNotices(principal);
+  }
+
   @RequireRole(Role.operator)
   @Mutation(() => StatusMaintenanceNotice, { description: 'Announce a maintenance window (opt-in per window) on the pages whose components it covers: upcoming, in progress, completed' })
   publishMaintenanceNotice(

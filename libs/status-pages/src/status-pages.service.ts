@@ -100,6 +100,11 @@ export class StatusPagesService {
     return page;
   }
 
+  /** The components a page shows: its own, or for a per-customer page the customer's services now. */
+  componentsOfPage(page: StatusPage): Promise<StatusComponent[]> {
+    return page.customerId ? this.customerComponents(page) : this.componentsOf(page.id);
+  }
+
   componentsOf(pageId: string): Promise<StatusComponent[]> {
     return this.components.find({ where: { pageId }, order: { position: 'ASC' } });
   }
@@ -297,24 +302,30 @@ export class StatusPagesService {
     const pages = await this.pagesCovering(principal.tenantId, window);
     const saved = await this.dataSource.transaction(async (manager) => {
       const row = await manager.save(StatusMaintenanceNotice, { ...(existing ?? {}), tenantId: principal.tenantId, windowId, title: title.trim(), body });
-      // One notice per occurrence and subscriber: publishing again (an edited text) mails nobody twice.
-      const payload = { noticeId: row.id, title: row.title, body, startsAt: occurrence.startsAt.toISOString(), endsAt: occurrence.endsAt.toISOString() };
-      for (const page of pages) await queueForSubscribers(manager, page.id, `maintenance:${windowId}:${payload.startsAt}`, 'maintenance', payload);
+      // One notice per occurrence and subscriber: publishing again (an edited text) mails nobody twice. Each page's
+      // subscribers of the components the window covers there (or of all) hear of it.
+      const payload = { noticeId: row.id, title: row.title, body, startsAt: occurrence.startsAt.toISOString(), endsAt: occurrence.endsAt.toISOString(), phase: 'announced' as const };
+      for (const { page, components } of pages) await queueForSubscribers(manager, page.id, `maintenance:${windowId}:${payload.startsAt}`, 'maintenance', payload, components);
       return row;
     });
     this.changed();
     return saved;
   }
 
-  /** The pages of a tenant with a component a maintenance window covers. */
-  private async pagesCovering(tenantId: string, window: { hostIds: string[]; serviceIds: string[]; monitorIds: string[] }): Promise<StatusPage[]> {
+  /** The pages of a tenant with a component a maintenance window covers, with the ids of those components. */
+  async pagesCovering(tenantId: string, window: { hostIds: string[]; serviceIds: string[]; monitorIds: string[] }): Promise<{ page: StatusPage; components: string[] }[]> {
     const covered = new Set([...window.hostIds.map((id) => `host:${id}`), ...window.serviceIds.map((id) => `service:${id}`), ...window.monitorIds.map((id) => `monitor:${id}`)]);
-    const out: StatusPage[] = [];
+    const out: { page: StatusPage; components: string[] }[] = [];
     for (const page of await this.pages.find({ where: { tenantId } })) {
-      const components = page.customerId ? await this.customerComponents(page) : await this.componentsOf(page.id);
-      if (components.some((c) => covered.has(`${c.kind}:${c.subjectId}`))) out.push(page);
+      const components = (await this.componentsOfPage(page)).filter((c) => covered.has(`${c.kind}:${c.subjectId}`));
+      if (components.length) out.push({ page, components: components.map((c) => c.id) });
     }
     return out;
+  }
+
+  /** The tenant's announced windows (their notices). */
+  maintenanceNotices(principal: Principal): Promise<StatusMaintenanceNotice[]> {
+    return this.notices.find({ where: { tenantId: principal.tenantId }, order: { title: 'ASC' } });
   }
 
   async withdrawMaintenance(principal: Principal, windowId: string): Promise<boolean> {
@@ -420,7 +431,7 @@ export class StatusPagesService {
   }
 
   private async checkComponents(page: StatusPage, ids: string[]): Promise<string[]> {
-    const known = new Set((page.customerId ? await this.customerComponents(page) : await this.componentsOf(page.id)).map((c) => c.id));
+    const known = new Set((await this.componentsOfPage(page)).map((c) => c.id));
     ids.forEach((id, i) => {
       if (!known.has(id)) throw VigiaException.invalid(`input.componentIds.${i}`, 'is not a component of this page');
     });

@@ -30,6 +30,8 @@ export class StatusSubscriber {
   @Column({ type: 'text', nullable: true }) secretSealed: string | null;
   @Field(() => Date, { nullable: true, description: 'When the address was confirmed by its link (a webhook: when added); unset: sent nothing but the confirmation' })
   @Column({ type: 'timestamptz', nullable: true }) confirmedAt: Date | null;
+  @Field(() => [ID], { description: 'The components of the page it hears about (a post about one of them, a maintenance notice covering one); empty: all' })
+  @Column({ type: 'uuid', array: true, default: '{}' }) componentIds: string[];
   /** The last confirmation mail queued: at most one an hour per address and page (nobody makes Vigia mail-bomb it). */
   @Column({ type: 'timestamptz', nullable: true }) confirmSentAt: Date | null;
   @Field() @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;

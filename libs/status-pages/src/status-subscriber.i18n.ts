@@ -7,6 +7,10 @@ export interface SubscriberMessages {
   subscribeButton: string;
   checkInbox: string;
   badEmail: string;
+  /** The subscription form's component choice: its legend and what choosing none means. */
+  componentsLegend: string;
+  componentsHint: string;
+  badComponent: string;
   tooMany: string;
   confirmed: string;
   unsubscribeTitle: string;
@@ -18,6 +22,9 @@ export interface SubscriberMessages {
   confirmBody: (page: string) => string;
   confirmIgnore: string;
   maintenanceSubject: (page: string, title: string) => string;
+  /** A maintenance occurrence's start and end, told when they happen. */
+  maintenanceStartedSubject: (page: string, title: string) => string;
+  maintenanceEndedSubject: (page: string, title: string) => string;
   unsubscribeLine: string;
 }
 
@@ -27,6 +34,9 @@ const en: SubscriberMessages = {
   subscribeButton: 'Subscribe',
   checkInbox: 'Thank you. If this address is not subscribed yet, a confirmation mail is on its way: open its link to start receiving updates.',
   badEmail: 'E-mail address: must be an e-mail address such as name@example.com.',
+  componentsLegend: 'Components to hear about',
+  componentsHint: 'None ticked: all of them.',
+  badComponent: 'Components: a chosen component is not on this page.',
   tooMany: 'Too many attempts from your address. Please try again in a minute.',
   confirmed: 'Your subscription is confirmed. You will receive this page’s incident updates and maintenance notices.',
   unsubscribeTitle: 'Unsubscribe',
@@ -38,6 +48,8 @@ const en: SubscriberMessages = {
   confirmBody: (page) => `Someone (hopefully you) asked to receive the status updates of ${page} at this address. Open this link to confirm:`,
   confirmIgnore: 'If it was not you, ignore this mail: nothing will be sent to you.',
   maintenanceSubject: (page, title) => `${page}: scheduled maintenance — ${title}`,
+  maintenanceStartedSubject: (page, title) => `${page}: maintenance started — ${title}`,
+  maintenanceEndedSubject: (page, title) => `${page}: maintenance completed — ${title}`,
   unsubscribeLine: 'Unsubscribe from these mails:',
 };
 
@@ -47,6 +59,9 @@ const es: SubscriberMessages = {
   subscribeButton: 'Suscribirse',
   checkInbox: 'Gracias. Si esta dirección aún no está suscrita, le enviamos un correo de confirmación: abra su enlace para empezar a recibir avisos.',
   badEmail: 'Correo electrónico: debe ser una dirección como nombre@ejemplo.com.',
+  componentsLegend: 'Componentes de los que recibir avisos',
+  componentsHint: 'Ninguno marcado: todos.',
+  badComponent: 'Componentes: uno de los elegidos no está en esta página.',
   tooMany: 'Demasiados intentos desde su dirección. Inténtelo de nuevo en un minuto.',
   confirmed: 'Su suscripción está confirmada. Recibirá los avisos de incidencias y mantenimientos de esta página.',
   unsubscribeTitle: 'Darse de baja',
@@ -58,6 +73,8 @@ const es: SubscriberMessages = {
   confirmBody: (page) => `Alguien (esperamos que usted) pidió recibir en esta dirección los avisos de estado de ${page}. Abra este enlace para confirmar:`,
   confirmIgnore: 'Si no fue usted, ignore este correo: no le enviaremos nada.',
   maintenanceSubject: (page, title) => `${page}: mantenimiento programado — ${title}`,
+  maintenanceStartedSubject: (page, title) => `${page}: mantenimiento iniciado — ${title}`,
+  maintenanceEndedSubject: (page, title) => `${page}: mantenimiento finalizado — ${title}`,
   unsubscribeLine: 'Darse de baja de estos correos:',
 };
 
@@ -67,6 +84,9 @@ const pt: SubscriberMessages = {
   subscribeButton: 'Subscrever',
   checkInbox: 'Obrigado. Se este endereço ainda não está inscrito, enviámos um e-mail de confirmação: abra o link para começar a receber atualizações.',
   badEmail: 'Endereço de e-mail: deve ser um endereço como nome@exemplo.com.',
+  componentsLegend: 'Componentes sobre os quais receber avisos',
+  componentsHint: 'Nenhum marcado: todos.',
+  badComponent: 'Componentes: um dos escolhidos não está nesta página.',
   tooMany: 'Demasiadas tentativas do seu endereço. Tente de novo dentro de um minuto.',
   confirmed: 'A sua inscrição está confirmada. Receberá as atualizações de incidentes e avisos de manutenção desta página.',
   unsubscribeTitle: 'Cancelar inscrição',
@@ -78,6 +98,8 @@ const pt: SubscriberMessages = {
   confirmBody: (page) => `Alguém (esperamos que você) pediu para receber neste endereço as atualizações de estado de ${page}. Abra este link para confirmar:`,
   confirmIgnore: 'Se não foi você, ignore este e-mail: nada lhe será enviado.',
   maintenanceSubject: (page, title) => `${page}: manutenção programada — ${title}`,
+  maintenanceStartedSubject: (page, title) => `${page}: manutenção iniciada — ${title}`,
+  maintenanceEndedSubject: (page, title) => `${page}: manutenção concluída — ${title}`,
   unsubscribeLine: 'Cancelar a inscrição nestes e-mails:',
 };
 
@@ -87,6 +109,9 @@ const de: SubscriberMessages = {
   subscribeButton: 'Abonnieren',
   checkInbox: 'Danke. Falls diese Adresse noch nicht eingetragen ist, ist eine Bestätigungs-E-Mail unterwegs: Öffnen Sie deren Link, um Updates zu erhalten.',
   badEmail: 'E-Mail-Adresse: muss eine Adresse wie name@example.com sein.',
+  componentsLegend: 'Komponenten, über die Sie informiert werden',
+  componentsHint: 'Keine ausgewählt: alle.',
+  badComponent: 'Komponenten: eine gewählte Komponente ist nicht auf dieser Seite.',
   tooMany: 'Zu viele Versuche von Ihrer Adresse. Bitte versuchen Sie es in einer Minute erneut.',
   confirmed: 'Ihr Abonnement ist bestätigt. Sie erhalten die Störungsmeldungen und Wartungshinweise dieser Seite.',
   unsubscribeTitle: 'Abbestellen',
@@ -98,6 +123,8 @@ const de: SubscriberMessages = {
   confirmBody: (page) => `Jemand (hoffentlich Sie) möchte die Statusmeldungen von ${page} an diese Adresse erhalten. Öffnen Sie diesen Link zur Bestätigung:`,
   confirmIgnore: 'Falls Sie es nicht waren, ignorieren Sie diese E-Mail: Sie erhalten nichts.',
   maintenanceSubject: (page, title) => `${page}: geplante Wartung — ${title}`,
+  maintenanceStartedSubject: (page, title) => `${page}: Wartung begonnen — ${title}`,
+  maintenanceEndedSubject: (page, title) => `${page}: Wartung abgeschlossen — ${title}`,
   unsubscribeLine: 'Diese E-Mails abbestellen:',
 };
 
@@ -107,6 +134,9 @@ const fr: SubscriberMessages = {
   subscribeButton: 'S’abonner',
   checkInbox: 'Merci. Si cette adresse n’est pas encore abonnée, un e-mail de confirmation est en route : ouvrez son lien pour recevoir les mises à jour.',
   badEmail: 'Adresse e-mail : doit être une adresse comme nom@exemple.com.',
+  componentsLegend: 'Composants à suivre',
+  componentsHint: 'Aucun coché : tous.',
+  badComponent: 'Composants : un composant choisi n’est pas sur cette page.',
   tooMany: 'Trop de tentatives depuis votre adresse. Réessayez dans une minute.',
   confirmed: 'Votre abonnement est confirmé. Vous recevrez les mises à jour d’incidents et les avis de maintenance de cette page.',
   unsubscribeTitle: 'Se désabonner',
@@ -118,6 +148,8 @@ const fr: SubscriberMessages = {
   confirmBody: (page) => `Quelqu’un (vous, espérons-le) a demandé à recevoir à cette adresse les mises à jour de ${page}. Ouvrez ce lien pour confirmer :`,
   confirmIgnore: 'Si ce n’était pas vous, ignorez cet e-mail : rien ne vous sera envoyé.',
   maintenanceSubject: (page, title) => `${page} : maintenance planifiée — ${title}`,
+  maintenanceStartedSubject: (page, title) => `${page} : maintenance commencée — ${title}`,
+  maintenanceEndedSubject: (page, title) => `${page} : maintenance terminée — ${title}`,
   unsubscribeLine: 'Se désabonner de ces e-mails :',
 };
 

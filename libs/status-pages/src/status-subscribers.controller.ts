@@ -38,12 +38,13 @@ export class StatusSubscribersController {
   async subscribe(@Param('tenant') tenant: string, @Param('page') slug: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const page = await this.page(tenant, slug);
     if (!page || !StatusSubscribersService.open(page)) return this.notFound(req, res);
-    const form = await formBody(req);
+    // Room for the address and up to 200 chosen components (`component=<uuid>` each).
+    const form = await formBody(req, 16_384);
     const w = subscriberMessages(page.language);
-    const outcome = await this.subscribers.subscribe(page, form.get('email') ?? '', req.ip ?? req.socket.remoteAddress ?? '');
+    const outcome = await this.subscribers.subscribe(page, form.get('email') ?? '', req.ip ?? req.socket.remoteAddress ?? '', form.getAll('component'));
     if (outcome === 'limited') res.setHeader('Retry-After', '60');
-    const status = outcome === 'invalid' ? 400 : outcome === 'limited' ? 429 : 202;
-    const text = outcome === 'invalid' ? w.badEmail : outcome === 'limited' ? w.tooMany : w.checkInbox;
+    const status = outcome === 'invalid' || outcome === 'invalid-components' ? 400 : outcome === 'limited' ? 429 : 202;
+    const text = outcome === 'invalid' ? w.badEmail : outcome === 'invalid-components' ? w.badComponent : outcome === 'limited' ? w.tooMany : w.checkInbox;
     this.answer(req, res, status, page.language, renderSubscriberAnswer(page.language, w.subscribeTitle, text, { error: status >= 400 }));
   }
 

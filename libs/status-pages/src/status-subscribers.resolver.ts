@@ -1,5 +1,5 @@
 import { Args, Field, ID, InputType, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { type Connection, ConnectionType, PageArgs, QUERY_COST } from '#lib/common';
 import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
 import { StatusSubscriber } from './status-subscriber.entity.js';
@@ -12,6 +12,8 @@ export class StatusWebhookSubscriberInput {
   @Field({ description: 'An http(s) URL, reached through the egress policy' }) @IsString() @MaxLength(2048) url: string;
   @Field({ description: 'Signs each body: X-Vigia-Signature: sha256=HMAC(secret, "<X-Vigia-Timestamp>.<body>"); 16 to 512 characters' })
   @IsString() @MaxLength(512) secret: string;
+  @Field(() => [ID], { nullable: true, description: 'Components of the page it hears about; none or absent: all' })
+  @IsOptional() @IsArray() @ArrayMaxSize(200) @IsUUID('all', { each: true, message: 'must be ids returned by this API' }) componentIds?: string[];
 }
 
 /** The operators' side of subscribers: the tenant's data, so admins list, export and delete them (on request). */

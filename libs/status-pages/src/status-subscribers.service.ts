@@ -16,7 +16,10 @@ export const CONFIRM_RESEND_MS = 3600_000;
 export const SUBSCRIBE_PER_CLIENT_PER_MINUTE = 5;
 export const SUBSCRIBE_PER_PAGE_PER_MINUTE = 60;
 
-export type SubscribeOutcome = 'queued' | 'quiet' | 'invalid' | 'limited';
+export type SubscribeOutcome = 'queued' | 'quiet' | 'invalid' | 'invalid-components' | 'limited';
+
+/** At most this many components chosen at once (a page has at most 200). */
+const MAX_CHOSEN = 200;
 
 /** The CSV cell of a value: quoted, and a leading = + - @ defused so a spreadsheet does not run it as a formula. */
 function csvCell(value: string): string {
@@ -59,17 +62,22 @@ export class StatusSubscribersService {
    * the same transaction; an unconfirmed one gets another confirmation only after an hour; a confirmed one nothing.
    * All three answer alike (`queued` and `quiet` are shown the same), so the form tells nobody who is subscribed.
    */
-  async subscribe(page: StatusPage, rawEmail: string, client: string): Promise<SubscribeOutcome> {
+  async subscribe(page: StatusPage, rawEmail: string, client: string, chosen: string[] = []): Promise<SubscribeOutcome> {
     const now = this.clock.now();
     if (!this.allow(`client|${client}`, SUBSCRIBE_PER_CLIENT_PER_MINUTE, now.getTime())) return 'limited';
     if (!this.allow(`page|${page.id}`, SUBSCRIBE_PER_PAGE_PER_MINUTE, now.getTime())) return 'limited';
     const email = rawEmail.trim().toLowerCase();
     if (!emailAddress.safeParse(email).success) return 'invalid';
+    const componentIds = await this.chosenComponents(page, chosen);
+    if (!componentIds) return 'invalid-components';
     return this.dataSource.transaction(async (manager) => {
       await manager.query(
-        `INSERT INTO status_subscribers (tenant_id, page_id, kind, address) VALUES ($1, $2, 'email', $3) ON CONFLICT (page_id, kind, address) DO NOTHING`,
-        [page.tenantId, page.id, email],
+        `INSERT INTO status_subscribers (tenant_id, page_id, kind, address, component_ids) VALUES ($1, $2, 'email', $3, $4::uuid[]) ON CONFLICT (page_id, kind, address) DO NOTHING`,
+        [page.tenantId, page.id, email, componentIds],
       );
+      // A pending address takes the latest choice (the confirmation link confirms what was last asked); a confirmed
+      // one is not changed from a form anyone can post: its reader unsubscribes and subscribes again.
+      await manager.query(`UPDATE status_subscribers SET component_ids = $3::uuid[] WHERE page_id = $1 AND kind = 'email' AND address = $2 AND confirmed_at IS NULL`, [page.id, email, componentIds]);
       // Locked: two submissions at once queue one confirmation.
       const [row] = (await manager.query(`SELECT id, confirmed_at, confirm_sent_at FROM status_subscribers WHERE page_id = $1 AND kind = 'email' AND address = $2 FOR UPDATE`, [page.id, email])) as {
         id: string;
@@ -82,6 +90,15 @@ export class StatusSubscribersService {
       await manager.insert(StatusNotification, { tenantId: page.tenantId, pageId: page.id, subscriberId: row.id, eventKey: `confirm:${now.getTime()}`, kind: 'confirm', payload: {}, nextAttemptAt: now });
       return 'queued';
     });
+  }
+
+  /** The chosen components, each checked to be one the page shows (deduplicated); undefined when one is not. */
+  private async chosenComponents(page: StatusPage, chosen: string[]): Promise<string[] | undefined> {
+    const ids = [...new Set(chosen)];
+    if (!ids.length) return [];
+    if (ids.length > MAX_CHOSEN) return undefined;
+    const known = new Set((await this.pages.componentsOfPage(page)).map((c) => c.id));
+    return ids.every((id) => known.has(id)) ? ids : undefined;
   }
 
   /** The confirm link: sets `confirmedAt` once (a second click changes nothing). False: no such subscriber. */
@@ -131,8 +148,13 @@ export class StatusSubscribersService {
    * A webhook an operator adds: an http(s) URL (judged by the egress policy now if it is an address, and again at
    * every delivery after resolution) and a signing secret of at least 16 characters, sealed. Confirmed at once.
    */
-  async addWebhook(principal: Principal, pageId: string, input: { url: string; secret: string }): Promise<StatusSubscriber> {
+  async addWebhook(principal: Principal, pageId: string, input: { url: string; secret: string; componentIds?: string[] }): Promise<StatusSubscriber> {
     const page = await this.pages.get(principal, pageId, 'pageId');
+    const known = new Set((await this.pages.componentsOfPage(page)).map((c) => c.id));
+    const componentIds = [...new Set(input.componentIds ?? [])];
+    componentIds.forEach((id, i) => {
+      if (!known.has(id)) throw VigiaException.invalid(`input.componentIds.${i}`, 'is not a component of this page');
+    });
     const url = input.url.trim();
     const field = httpUrl();
     const problem = fieldProblem(field, url) ?? egressProblem(field, url, this.egress.guard({ tenantId: principal.tenantId, vantage: 'platform' }));
@@ -143,7 +165,7 @@ export class StatusSubscribersService {
     if (await this.subscribers.exists({ where: { pageId: page.id, kind: StatusSubscriberKind.webhook, address: url } })) throw duplicate();
     try {
       return await this.subscribers.save({
-        id, tenantId: principal.tenantId, pageId: page.id, kind: StatusSubscriberKind.webhook, address: url,
+        id, tenantId: principal.tenantId, pageId: page.id, kind: StatusSubscriberKind.webhook, address: url, componentIds,
         secretSealed: this.box.seal(input.secret, `status_subscribers:${id}`), confirmedAt: this.clock.now(), confirmSentAt: null,
       });
     } catch (error) {

@@ -3,6 +3,7 @@ import { useMutation, useQuery } from 'urql';
 import { formErrors } from '../api/errors.js';
 import { Field, FormErrorList, Loading, Page, QueryError } from '../components/form.js';
 import { DataTable } from '../components/table.js';
+import { MaintenanceNoticesPanel } from './status-maintenance-notices.js';
 import { timeZoneNames } from '../lib/zoned-time.js';
 import { useCan } from '../session-context.js';
 import { StatusPostsPanel } from './status-posts.js';
@@ -153,6 +154,8 @@ export function StatusPagesPage() {
           ))}
         </DataTable>
       )}
+      {canLink && <MaintenanceNoticesPanel />}
+      {canEdit && <GenerateCustomerPages before={pages.filter((p) => p.customerId).length} onDone={(text) => (setNotice(text), reload())} />}
       {opened && (
         <>
           <StatusPostsPanel key={`posts-${opened.id}`} page={opened} onChanged={reload} />
@@ -180,6 +183,29 @@ export function StatusPagesPage() {
         </div>
       )}
     </Page>
+  );
+}
+
+/**
+ * One link-only page for every customer that has none yet (the API's generateCustomerStatusPages): each shows the
+ * services that customer is served by, under their customer-facing names, and nothing of any other customer.
+ */
+function GenerateCustomerPages({ before, onDone }: { before: number; onDone: (text: string) => void }) {
+  const [result, generate] = useMutation<{ generateCustomerStatusPages: { id: string }[] }>('mutation GenerateCustomerStatusPages { generateCustomerStatusPages { id } }');
+  const run = async () => {
+    const res = await generate({});
+    if (!res.data) return;
+    const all = res.data.generateCustomerStatusPages.length;
+    onDone(`${all} per-customer page${all === 1 ? '' : 's'}: ${all - before} new.`);
+  };
+  return (
+    <p>
+      <button type="button" disabled={result.fetching} onClick={run}>
+        Generate customer pages
+      </button>{' '}
+      <span className="muted">A link-only page for each customer that has none, showing only the services it is served by.</span>
+      <QueryError error={result.error} />
+    </p>
   );
 }
 

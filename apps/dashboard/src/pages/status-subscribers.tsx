@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useClient, useMutation, useQuery } from 'urql';
-import { Loading, QueryError } from '../components/form.js';
+import { formErrors } from '../api/errors.js';
+import { Field, FormErrorList, Loading, QueryError } from '../components/form.js';
 import { DataTable } from '../components/table.js';
 import { when } from '../lib/format.js';
 import type { StatusPageView } from './status-pages.page.js';
@@ -11,6 +12,7 @@ interface Subscriber {
   address: string;
   confirmedAt: string | null;
   createdAt: string;
+  componentIds: string[];
 }
 
 interface SubscribersData {
@@ -20,7 +22,7 @@ interface SubscribersData {
 const PAGE_SIZE = 50;
 
 const SUBSCRIBERS = `query StatusSubscribers($pageId: ID!, $first: Int, $after: String) {
-  statusSubscribers(pageId: $pageId, first: $first, after: $after) { totalCount nodes { id kind address confirmedAt createdAt } pageInfo { hasNextPage endCursor } }
+  statusSubscribers(pageId: $pageId, first: $first, after: $after) { totalCount nodes { id kind address confirmedAt createdAt componentIds } pageInfo { hasNextPage endCursor } }
 }`;
 
 /**
@@ -62,14 +64,16 @@ export function StatusSubscribersPanel({ page }: { page: StatusPageView }) {
         </button>
       </p>
       <QueryError error={error ?? removed.error ?? download.error} />
+      <AddWebhook page={page} onAdded={() => refetch({ requestPolicy: 'network-only' })} />
       {fetching && !data && <Loading what="the subscribers" />}
       {list && list.nodes.length === 0 && <p className="muted">Nobody has subscribed yet.</p>}
       {list && list.nodes.length > 0 && (
-        <DataTable head={['Address', 'Kind', 'Confirmed', 'Since', '']}>
+        <DataTable head={['Address', 'Kind', 'Hears about', 'Confirmed', 'Since', '']}>
           {list.nodes.map((s) => (
             <tr key={s.id} data-subscriber={s.address}>
               <td>{s.address}</td>
               <td>{s.kind}</td>
+              <td>{componentNames(page, s.componentIds)}</td>
               <td>{s.confirmedAt ? when(s.confirmedAt) : 'not yet: sent nothing but the confirmation'}</td>
               <td>{when(s.createdAt)}</td>
               <td className="row-actions">
@@ -114,5 +118,72 @@ export function StatusSubscribersPanel({ page }: { page: StatusPageView }) {
         </p>
       )}
     </section>
+  );
+}
+
+/** What a subscriber hears about, in words: every component, or the names of those it chose. */
+function componentNames(page: StatusPageView, ids: string[]): string {
+  if (!ids.length) return 'all components';
+  return ids.map((id) => page.components.find((c) => c.id === id)?.displayName ?? 'a component no longer on the page').join(', ');
+}
+
+const ADD_WEBHOOK = `mutation AddStatusWebhook($pageId: ID!, $input: StatusWebhookSubscriberInput!) {
+  addStatusWebhookSubscriber(pageId: $pageId, input: $input) { id address }
+}`;
+
+/**
+ * A webhook told of the page's published posts and maintenance notices (admins): its URL, the signing secret the
+ * operator chose (the receiver checks X-Vigia-Signature with it; never shown again, stored sealed), and optionally the
+ * components it hears about.
+ */
+function AddWebhook({ page, onAdded }: { page: StatusPageView; onAdded: () => void }) {
+  const [url, setUrl] = useState('');
+  const [secret, setSecret] = useState('');
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [done, setDone] = useState('');
+  const [result, add] = useMutation<{ addStatusWebhookSubscriber: { address: string } }>(ADD_WEBHOOK);
+  const errors = formErrors(result.error, ['url', 'secret', 'componentIds']);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setDone('');
+    const res = await add({ pageId: page.id, input: { url: url.trim(), secret, componentIds: chosen } });
+    if (res.error || !res.data) return;
+    setDone(`Added ${res.data.addStatusWebhookSubscriber.address}.`);
+    setUrl('');
+    setSecret('');
+    setChosen([]);
+    onAdded();
+  };
+  return (
+    <form aria-label="Add a webhook subscriber" className="card" onSubmit={submit}>
+      <h3>Add a webhook</h3>
+      <FormErrorList errors={errors} />
+      <Field label="Webhook URL" error={errors.fields.url} hint="Receives a signed JSON POST for each published post update and maintenance notice">
+        {(props) => <input {...props} type="url" value={url} onChange={(e) => setUrl(e.target.value)} required />}
+      </Field>
+      <Field label="Signing secret" error={errors.fields.secret} hint="16 to 512 characters; the receiver checks X-Vigia-Signature with it. Stored sealed and never shown again.">
+        {(props) => <input {...props} type="password" autoComplete="new-password" value={secret} onChange={(e) => setSecret(e.target.value)} required />}
+      </Field>
+      {page.components.length > 1 && (
+        <fieldset className={errors.fields.componentIds ? 'field-invalid' : undefined}>
+          <legend>Components it hears about (none ticked: all)</legend>
+          {page.components.map((c) => (
+            <label key={c.id} className="check">
+              <input type="checkbox" checked={chosen.includes(c.id)} onChange={(e) => setChosen(e.target.checked ? [...chosen, c.id] : chosen.filter((x) => x !== c.id))} />
+              {c.displayName}
+            </label>
+          ))}
+          {errors.fields.componentIds && (
+            <small className="error" role="alert">
+              {errors.fields.componentIds}
+            </small>
+          )}
+        </fieldset>
+      )}
+      <button type="submit" disabled={result.fetching}>
+        Add the webhook
+      </button>
+      {done && <p role="status">{done}</p>}
+    </form>
   );
 }

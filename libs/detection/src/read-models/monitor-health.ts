@@ -1,5 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { MonitorLatency } from './monitor-latency.js';
 
 /** One monitor of a host as the detector last recorded it. */
 export interface HostMonitorHealth {
@@ -60,5 +61,6 @@ export class MonitorHealth {
   }
 }
 
-@Module({ providers: [MonitorHealth], exports: [MonitorHealth] })
+/** Live health and summarised response times: the read ports status pages, runbooks and alerts use. */
+@Module({ providers: [MonitorHealth, MonitorLatency], exports: [MonitorHealth, MonitorLatency] })
 export class MonitorHealthModule {}
