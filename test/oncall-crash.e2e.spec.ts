@@ -92,7 +92,7 @@ describe('a watchdog killed mid-escalation', () => {
     for (let i = 0; i < 100 && hook.hits.length === 0; i++) await new Promise((r) => setTimeout(r, 200));
     await new Promise((r) => setTimeout(r, 3000));
     expect(mails).toEqual(['ana@crashcall.test']);
-    expect(hook.hits.filter((h) => h.path === '/noc')).toHaveLength(1);
+    expect(hook.hits.filter((h) => h.path === '/noc-crashcall')).toHaveLength(1);
     expect(await escalationLines()).toEqual([expect.stringMatching(/^step 1: schedule "Primary" at .* Europe\/Madrid: ana is on call; paged by email ana@crashcall\.test at once$/)]);
     expect((await rows()).map((r) => `${r.step} ${r.target_key.replace(/:.*/, '')} ${r.status}`)).toEqual(['0 page sent', '0 schedule sent', '1  sent']);
   });
