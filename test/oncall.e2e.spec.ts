@@ -75,6 +75,11 @@ describe('on-call: schedules, people, and escalation steps that page whoever is 
     expect(twice.message).toMatch(/already mapped to another person/);
     const phone = (await run<{ addContactMethod: { id: string } }>(contact, { i: { userId: ids.ana, kind: 'phone', address: '+34600111222' } })).addContactMethod.id;
     await api.fails('mutation($i: NotificationRulesInput!) { setNotificationRules(input: $i) { id } }', { i: { userId: ids.ana, rules: [{ contactMethodId: phone, delayMinutes: 0 }] } }, owner.token, { code: 'VALIDATION_FAILED', field: 'input.rules[0].phoneMode' });
+    // A Teams account identifies a person but cannot be paged (its webhooks post to a channel): a rule on it is refused.
+    const teams = (await run<{ addContactMethod: { id: string } }>(contact, { i: { userId: ids.ana, kind: 'teams', address: 'ana@oncall.test' } })).addContactMethod.id;
+    const unpageable = await api.fails('mutation($i: NotificationRulesInput!) { setNotificationRules(input: $i) { id } }', { i: { userId: ids.ana, rules: [{ contactMethodId: phone, delayMinutes: 0, phoneMode: 'sms' }, { contactMethodId: teams, delayMinutes: 5 }] } }, owner.token, { code: 'VALIDATION_FAILED', field: 'input.rules[1].contactMethodId' });
+    expect(unpageable.message).toMatch(/cannot be paged directly/);
+    expect((await run<{ notificationRules: unknown[] }>(`{ notificationRules(userId: "${ids.ana}") { id } }`)).notificationRules).toEqual([]);
     // A viewer may keep their own contacts, not someone else's.
     const viewer = await api.as('viewer', owner);
     await viewer.fails(contact, { i: { userId: ids.ana, kind: 'email', address: 'x@oncall.test' } }, { code: 'FORBIDDEN' });

@@ -29,6 +29,9 @@ export interface RuleFields {
 }
 
 /** People's contact methods and personal notification rules. Everyone edits their own; admins edit anyone's. */
+
+/** Contact kinds a personal page can reach (e-mail itself; phones, Slack and Telegram through the tenant's channels). */
+const PAGEABLE = new Set<ContactKind>([ContactKind.email, ContactKind.phone, ContactKind.slack, ContactKind.telegram]);
 @Injectable()
 export class PeopleService {
   constructor(
@@ -90,6 +93,8 @@ export class PeopleService {
       if (!method) throw VigiaException.invalid(`input.rules[${i}].contactMethodId`, 'must be one of this person’s contact methods');
       if (method.kind === ContactKind.phone && !rule.phoneMode) throw VigiaException.invalid(`input.rules[${i}].phoneMode`, 'say sms or voice for a phone');
       if (method.kind !== ContactKind.phone && rule.phoneMode) throw VigiaException.invalid(`input.rules[${i}].phoneMode`, 'only a phone has sms or voice');
+      // Teams, Discord and Mattermost reach channels through incoming webhooks, never one person: a rule could not page.
+      if (!PAGEABLE.has(method.kind)) throw VigiaException.invalid(`input.rules[${i}].contactMethodId`, `a ${method.kind} account cannot be paged directly (its webhooks post to a channel): page by e-mail, phone, Slack or Telegram`);
     }
     await this.dataSource.transaction(async (manager) => {
       await manager.delete(NotificationRule, { tenantId: principal.tenantId, userId });
