@@ -35,8 +35,7 @@ describe('watchdog replicas: a killed replica’s monitors are probed again else
   });
 
   it('splits the monitors between two replicas, then moves the dead one’s share within 10 s', { timeout: 90_000 }, async () => {
-    // The default heartbeat (1 s): the takeover measured here is the one an operator gets.
-    const env = { DATABASE_URL: api.db.url, VIGIA_STATE_FLUSH_SECONDS: '1', LOG_LEVEL: 'warn' };
+    const env = { DATABASE_URL: api.db.url, VIGIA_WATCHDOG_HEARTBEAT_SECONDS: '1', VIGIA_STATE_FLUSH_SECONDS: '1', LOG_LEVEL: 'warn' };
     for (const name of ['a', 'b']) {
       const w = startProcess('apps/watchdog/src/main.js', { ...env, PORT: String(await freePort()), VIGIA_VANTAGE: `replica-${name}` });
       await w.waitFor(/watchdog \S+ running/);

@@ -119,7 +119,7 @@ export class VigiaEnvironment {
   VIGIA_BOOTSTRAP_PASSWORD?: string = undefined;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(300)
-  VIGIA_WATCHDOG_HEARTBEAT_SECONDS = 1;
+  VIGIA_WATCHDOG_HEARTBEAT_SECONDS = 2;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
   VIGIA_WATCHDOG_CONCURRENCY = 256;
