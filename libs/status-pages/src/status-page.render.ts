@@ -215,3 +215,17 @@ export function renderSigninForm(language: string, action: string, note?: { text
   const body = `<h1>${e(w.title)}</h1>${said}<p>${e(w.intro)}</p><form method="post" action="${e(action)}"><label>${e(w.emailLabel)}<input type="email" name="email" required maxlength="254" autocomplete="email"></label><button type="submit">${e(w.button)}</button></form>`;
   return { html: shell(language, w.title, css, body), csp: pageCsp(css, null) };
 }
+
+/**
+ * The manage link's form: the page's components as check boxes (the subscriber's choice ticked; none ticked means all
+ * of them), posting to the signed link itself. No script; every name escaped.
+ */
+export function renderManageForm(language: string, pageTitle: string, action: string, choices: { id: string; label: string }[], chosen: string[], note?: { text: string; error: boolean }): RenderedHtml {
+  const w = subscriberMessages(language);
+  const css = cssOf('#1f6feb');
+  const ticked = new Set(chosen);
+  const said = note ? `<p${note.error ? ' class="error" role="alert"' : ' role="status"'}>${e(note.text)}</p>` : '';
+  const boxes = choices.map((c) => `<label class="choice"><input type="checkbox" name="component" value="${e(c.id)}"${ticked.has(c.id) ? ' checked' : ''}>${e(c.label)}</label>`).join('');
+  const body = `<h1>${e(w.manageTitle)}</h1>${said}<p>${e(pageTitle)}</p><form method="post" action="${e(action)}"><fieldset><legend>${e(w.componentsLegend)}</legend><p class="hint">${e(w.componentsHint)}</p>${boxes}</fieldset><button type="submit">${e(w.manageButton)}</button></form>`;
+  return { html: shell(language, w.manageTitle, css, body), csp: pageCsp(css, null) };
+}

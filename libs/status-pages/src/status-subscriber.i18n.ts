@@ -26,6 +26,11 @@ export interface SubscriberMessages {
   maintenanceStartedSubject: (page: string, title: string) => string;
   maintenanceEndedSubject: (page: string, title: string) => string;
   unsubscribeLine: string;
+  /** The manage link (choose components, no login): its line in every mail, its form and the answer to it. */
+  manageLine: string;
+  manageTitle: string;
+  manageButton: string;
+  manageSaved: string;
 }
 
 const en: SubscriberMessages = {
@@ -51,6 +56,10 @@ const en: SubscriberMessages = {
   maintenanceStartedSubject: (page, title) => `${page}: maintenance started — ${title}`,
   maintenanceEndedSubject: (page, title) => `${page}: maintenance completed — ${title}`,
   unsubscribeLine: 'Unsubscribe from these mails:',
+  manageLine: 'Choose the components you hear about:',
+  manageTitle: 'Choose your components',
+  manageButton: 'Save my choice',
+  manageSaved: 'Your choice is saved.',
 };
 
 const es: SubscriberMessages = {
@@ -76,6 +85,10 @@ const es: SubscriberMessages = {
   maintenanceStartedSubject: (page, title) => `${page}: mantenimiento iniciado — ${title}`,
   maintenanceEndedSubject: (page, title) => `${page}: mantenimiento finalizado — ${title}`,
   unsubscribeLine: 'Darse de baja de estos correos:',
+  manageLine: 'Elegir los componentes de los que recibe avisos:',
+  manageTitle: 'Elegir sus componentes',
+  manageButton: 'Guardar mi elección',
+  manageSaved: 'Su elección se ha guardado.',
 };
 
 const pt: SubscriberMessages = {
@@ -101,6 +114,10 @@ const pt: SubscriberMessages = {
   maintenanceStartedSubject: (page, title) => `${page}: manutenção iniciada — ${title}`,
   maintenanceEndedSubject: (page, title) => `${page}: manutenção concluída — ${title}`,
   unsubscribeLine: 'Cancelar a inscrição nestes e-mails:',
+  manageLine: 'Escolher os componentes de que recebe avisos:',
+  manageTitle: 'Escolher os seus componentes',
+  manageButton: 'Guardar a minha escolha',
+  manageSaved: 'A sua escolha foi guardada.',
 };
 
 const de: SubscriberMessages = {
@@ -126,6 +143,10 @@ const de: SubscriberMessages = {
   maintenanceStartedSubject: (page, title) => `${page}: Wartung begonnen — ${title}`,
   maintenanceEndedSubject: (page, title) => `${page}: Wartung abgeschlossen — ${title}`,
   unsubscribeLine: 'Diese E-Mails abbestellen:',
+  manageLine: 'Komponenten wählen, über die Sie informiert werden:',
+  manageTitle: 'Ihre Komponenten wählen',
+  manageButton: 'Auswahl speichern',
+  manageSaved: 'Ihre Auswahl ist gespeichert.',
 };
 
 const fr: SubscriberMessages = {
@@ -151,6 +172,10 @@ const fr: SubscriberMessages = {
   maintenanceStartedSubject: (page, title) => `${page} : maintenance commencée — ${title}`,
   maintenanceEndedSubject: (page, title) => `${page} : maintenance terminée — ${title}`,
   unsubscribeLine: 'Se désabonner de ces e-mails :',
+  manageLine: 'Choisir les composants dont vous êtes informé :',
+  manageTitle: 'Choisir vos composants',
+  manageButton: 'Enregistrer mon choix',
+  manageSaved: 'Votre choix est enregistré.',
 };
 
 export const SUBSCRIBER_MESSAGES: Record<ReportLanguage, SubscriberMessages> = { en, es, pt, de, fr };

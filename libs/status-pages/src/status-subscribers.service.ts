@@ -115,6 +115,30 @@ export class StatusSubscribersService {
     return (result.affected ?? 0) > 0;
   }
 
+  /**
+   * The components an e-mail subscriber of this page chose (empty: all), for the manage link's form; undefined when the
+   * link names no e-mail subscriber of this page and tenant.
+   */
+  async choice(page: StatusPage, subscriberId: string): Promise<string[] | undefined> {
+    const [row] = (await this.dataSource.query(`SELECT component_ids FROM status_subscribers WHERE id = $1 AND page_id = $2 AND tenant_id = $3 AND kind = 'email'`, [
+      subscriberId, page.id, page.tenantId,
+    ])) as { component_ids: string[] }[];
+    return row?.component_ids;
+  }
+
+  /**
+   * The manage link's POST: the subscriber's components replaced by `chosen` (none: all), each checked to be on the
+   * page. `missing`: no such subscriber of this page (nothing changed); `invalid-components`: nothing changed.
+   */
+  async choose(page: StatusPage, subscriberId: string, chosen: string[]): Promise<'saved' | 'missing' | 'invalid-components'> {
+    const componentIds = await this.chosenComponents(page, chosen);
+    if (!componentIds) return 'invalid-components';
+    const result = await this.dataSource.query(`UPDATE status_subscribers SET component_ids = $4::uuid[] WHERE id = $1 AND page_id = $2 AND tenant_id = $3 AND kind = 'email' RETURNING id`, [
+      subscriberId, page.id, page.tenantId, componentIds,
+    ]);
+    return (result as [unknown[], number])[0].length > 0 ? 'saved' : 'missing';
+  }
+
   /** Whether the page offers subscription to strangers: a public page only (a private one has no public form). */
   static open(page: StatusPage): boolean {
     return page.visibility === StatusPageVisibility.public;
