@@ -225,8 +225,9 @@ export class StatusPagesController {
   private async renderPage(tenant: string, slug: string, now: number, base: string): Promise<CachedAnswer> {
     const found = await this.view(tenant, slug, now);
     if (!found) return NOT_FOUND;
-    // Subscribing is offered on public pages (a private page has no strangers to take addresses from).
-    const subscribe = found.access.visibility === StatusPageVisibility.public ? `${base}/subscribe` : undefined;
+    // Subscribing is offered on every page: a private page's HTML reaches only visitors who passed its password, link
+    // or sign-in (allowed() runs before it is sent), and its subscribe POST checks the same cookie.
+    const subscribe = `${base}/subscribe`;
     const signOut = found.access.visibility === StatusPageVisibility.customer ? `${base}/signout` : undefined;
     const { html, csp } = renderStatusPage(found.view, { feeds: { rss: `${base}/feed.rss`, atom: `${base}/feed.atom` }, subscribe, live: `${base}/live.js`, signOut });
     return { status: 200, access: found.access, contentType: 'text/html; charset=utf-8', body: html, etag: etagOf(html), csp };
@@ -257,6 +258,12 @@ export class StatusPagesController {
     }
     this.send(req, res, NOT_FOUND, true);
     return false;
+  }
+
+  /** Whether this request may see the page: a public page, else the page's own valid cookie (no query). */
+  canSee(page: { id: string; visibility: StatusPageVisibility; authVersion: number }, req: Request): boolean {
+    if (page.visibility === StatusPageVisibility.public) return true;
+    return this.access.verifyCookie(cookies(req).get(`vigia_sp_${page.id}`), page.id, page.authVersion, Math.floor(this.clock.now().getTime() / 1000));
   }
 
   private setCookie(req: Request, res: Response, pageId: string, authVersion: number, now: number): void {

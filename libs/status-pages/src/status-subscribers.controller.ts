@@ -37,14 +37,15 @@ export class StatusSubscribersController {
   @Post(':tenant/:page/subscribe')
   async subscribe(@Param('tenant') tenant: string, @Param('page') slug: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const page = await this.page(tenant, slug);
-    if (!page || !StatusSubscribersService.open(page)) return this.notFound(req, res);
+    // A private page: only a visitor who can see it (its cookie, set by the password, the link or the sign-in).
+    if (!page || !this.controller.canSee(page, req)) return this.notFound(req, res);
     // Room for the address and up to 200 chosen components (`component=<uuid>` each).
     const form = await formBody(req, 16_384);
     const w = subscriberMessages(page.language);
     const outcome = await this.subscribers.subscribe(page, form.get('email') ?? '', req.ip ?? req.socket.remoteAddress ?? '', form.getAll('component'));
     if (outcome === 'limited') res.setHeader('Retry-After', '60');
-    const status = outcome === 'invalid' || outcome === 'invalid-components' ? 400 : outcome === 'limited' ? 429 : 202;
-    const text = outcome === 'invalid' ? w.badEmail : outcome === 'invalid-components' ? w.badComponent : outcome === 'limited' ? w.tooMany : w.checkInbox;
+    const status = outcome === 'invalid' || outcome === 'invalid-components' || outcome === 'not-customer' ? 400 : outcome === 'limited' ? 429 : 202;
+    const text = { invalid: w.badEmail, 'invalid-components': w.badComponent, 'not-customer': w.notCustomerAddress, limited: w.tooMany, queued: w.checkInbox, quiet: w.checkInbox }[outcome];
     this.answer(req, res, status, page.language, renderSubscriberAnswer(page.language, w.subscribeTitle, text, { error: status >= 400 }));
   }
 
