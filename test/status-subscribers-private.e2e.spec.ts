@@ -112,6 +112,11 @@ describe('status page subscribers on private pages', () => {
     await drain();
     expect(await mails('dan@example.test')).toHaveLength(2);
     expect((await post(`${pages.password!.path}/subscribe`, { email: 'dan@example.test' }, cookies.password)).status).toBe(404);
+    // Its manage link no longer shows the page's components (the unsubscribe link still works).
+    const manage = local(/https?:\/\/\S+\/manage\?s=\S+/.exec(confirmation!.text ?? '')![0]);
+    expect((await get(manage)).status).toBe(404);
+    expect((await post(manage, {})).status).toBe(404);
+    expect((await get(local(/https?:\/\/\S+\/unsubscribe\?\S+/.exec(confirmation!.text ?? '')![0]))).status).toBe(200);
     // …until it passes the new password and confirms again.
     const again = await post(`${pages.password!.path}/login`, { password: 'another horse battery' });
     const fresh = again.headers.get('set-cookie')!.split(';')[0]!;
@@ -120,6 +125,7 @@ describe('status page subscribers on private pages', () => {
     const reconfirm = await mailsAfter('dan@example.test', 2);
     expect(reconfirm[2]!.subject).toBe('Confirm your subscription to Password page');
     await confirmFrom(reconfirm[2]!);
+    expect((await get(manage)).status).toBe(200);
     await publish(pages.password!, 'Fixed');
     await drain();
     expect((await mailsAfter('dan@example.test', 3))[3]!.subject).toBe('Password page: Fixed — Investigating');

@@ -73,8 +73,7 @@ export class StatusSubscribersService {
     if (page.visibility === StatusPageVisibility.customer && !(await this.isCustomerAddress(page, email))) return 'not-customer';
     const componentIds = await this.chosenComponents(page, chosen);
     if (!componentIds) return 'invalid-components';
-    // The access the visitor passed to see the form: none on a public page, else the page's current auth version.
-    const version = page.visibility === StatusPageVisibility.public ? null : page.authVersion;
+    const version = StatusSubscribersService.accessVersion(page);
     return this.dataSource.transaction(async (manager) => {
       await manager.query(
         `INSERT INTO status_subscribers (tenant_id, page_id, kind, address, component_ids, page_auth_version) VALUES ($1, $2, 'email', $3, $4::uuid[], $5) ON CONFLICT (page_id, kind, address) DO NOTHING`,
@@ -129,12 +128,14 @@ export class StatusSubscribersService {
 
   /**
    * The components an e-mail subscriber of this page chose (empty: all), for the manage link's form; undefined when the
-   * link names no e-mail subscriber of this page and tenant.
+   * link names no e-mail subscriber of this page and tenant, or one of another access than the page's now (subscribed
+   * while it was public, or behind an older password or link): it may no longer see the page's components.
    */
   async choice(page: StatusPage, subscriberId: string): Promise<string[] | undefined> {
-    const [row] = (await this.dataSource.query(`SELECT component_ids FROM status_subscribers WHERE id = $1 AND page_id = $2 AND tenant_id = $3 AND kind = 'email'`, [
-      subscriberId, page.id, page.tenantId,
-    ])) as { component_ids: string[] }[];
+    const [row] = (await this.dataSource.query(
+      `SELECT component_ids FROM status_subscribers WHERE id = $1 AND page_id = $2 AND tenant_id = $3 AND kind = 'email' AND page_auth_version IS NOT DISTINCT FROM $4::int`,
+      [subscriberId, page.id, page.tenantId, StatusSubscribersService.accessVersion(page)],
+    )) as { component_ids: string[] }[];
     return row?.component_ids;
   }
 
@@ -145,10 +146,16 @@ export class StatusSubscribersService {
   async choose(page: StatusPage, subscriberId: string, chosen: string[]): Promise<'saved' | 'missing' | 'invalid-components'> {
     const componentIds = await this.chosenComponents(page, chosen);
     if (!componentIds) return 'invalid-components';
-    const result = await this.dataSource.query(`UPDATE status_subscribers SET component_ids = $4::uuid[] WHERE id = $1 AND page_id = $2 AND tenant_id = $3 AND kind = 'email' RETURNING id`, [
-      subscriberId, page.id, page.tenantId, componentIds,
-    ]);
+    const result = await this.dataSource.query(
+      `UPDATE status_subscribers SET component_ids = $4::uuid[] WHERE id = $1 AND page_id = $2 AND tenant_id = $3 AND kind = 'email' AND page_auth_version IS NOT DISTINCT FROM $5::int RETURNING id`,
+      [subscriberId, page.id, page.tenantId, componentIds, StatusSubscribersService.accessVersion(page)],
+    );
     return (result as [unknown[], number])[0].length > 0 ? 'saved' : 'missing';
+  }
+
+  /** The access a visitor passes to see the page: none on a public page (null), else the page's current auth version. */
+  static accessVersion(page: Pick<StatusPage, 'visibility' | 'authVersion'>): number | null {
+    return page.visibility === StatusPageVisibility.public ? null : page.authVersion;
   }
 
   /**
