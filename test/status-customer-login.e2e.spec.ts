@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
@@ -19,6 +20,20 @@ interface Page {
  * only. Another address gets the same answer and no mail; an expired or tampered link is a 404 that sets nothing; the
  * cookie of one page opens neither another page of the tenant nor another tenant's.
  */
+/** A request with any Host header (fetch will not set one), as a custom domain's visitor sends it. */
+function withHost(url: string, host: string, method = 'GET', body = ''): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers: { host, ...(body ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } : {}) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 describe('status pages: sign-in by the customer', () => {
   let api: TestApi;
   let token: string;
@@ -146,6 +161,26 @@ describe('status pages: sign-in by the customer', () => {
       expect((await get(other.path, `vigia_sp_${other.id}=${value}`)).status).toBe(401);
     }
     expect((await get(pages.bakery!.path, cookie)).status).toBe(200);
+  });
+
+  it('on its custom domain: the sign-in form posts to /signin there, a signed link opens /, and /signout clears the cookie', async () => {
+    await api.ok('mutation($id: ID!) { updateStatusPage(id: $id, input: {customDomain: "status.ferreteria.test"}) { id } }', { id: pages.hardware!.id }, token);
+    const host = 'status.ferreteria.test';
+    const form = await withHost(`${api.url}/`, host);
+    expect(form.status).toBe(401);
+    expect(form.body).toContain('<form method="post" action="/signin">');
+    const asked = await withHost(`${api.url}/signin`, host, 'POST', 'email=someone%40else.test');
+    expect([202, 429]).toContain(asked.status); // the flood test above used this client's minute
+    const [{ auth_version }] = (await api.app.get(DataSource).query('SELECT auth_version FROM status_pages WHERE id = $1', [pages.hardware!.id])) as { auth_version: number }[];
+    const t = api.app.get(StatusPageAccess).signinToken(pages.hardware!.id, auth_version, Math.floor(Date.now() / 1000) + 600);
+    const opened = await withHost(`${api.url}/signin?t=${t}`, host);
+    expect(opened.status).toBe(303);
+    expect(opened.headers.location).toBe('/');
+    const cookie = String(opened.headers['set-cookie']).split(';')[0]!;
+    expect(cookie).toMatch(new RegExp(`^vigia_sp_${pages.hardware!.id}=`));
+    const out = await withHost(`${api.url}/signout`, host, 'POST', 'x=1');
+    expect(out.status).toBe(303);
+    expect(String(out.headers['set-cookie'])).toContain('Max-Age=0');
   });
 
   it('signing out clears the cookie; raising the visibility voids every earlier cookie', async () => {
