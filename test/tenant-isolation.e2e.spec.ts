@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { IncidentHistory, IncidentsService } from '#lib/incidents';
 import { MonitorLatency } from '#lib/detection';
 import { InventoryHistory, InventoryLookup } from '#lib/inventory';
+import { StatusPagesService, StatusSubscribersService } from '#lib/status-pages';
 import { TenantFacts, TenantPeople } from '#lib/tenancy';
 import { startTestApi, type TestApi } from './support/test-api.js';
 
@@ -374,6 +375,29 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'input.componentIds.0' });
     expect(res.errors?.[0]?.message).not.toMatch(/alpha|tenant/i);
     expect((await api.app.get(DataSource).query('SELECT count(*)::int AS n FROM status_subscribers WHERE page_id = $1', [page]))[0].n).toBe(0);
+  });
+
+  it("a status subscriber's manage link reads and changes nothing through another tenant's page", async () => {
+    const db = api.app.get(DataSource);
+    const [{ id: sub }] = (await db.query(
+      "INSERT INTO status_subscribers (tenant_id, page_id, kind, address, component_ids, confirmed_at) VALUES ($1, $2, 'email', 'reader@alpha.test', '{}', now()) RETURNING id",
+      [tenantIds.a, a.statusPage],
+    )) as { id: string }[];
+    try {
+      await api.ok('mutation { createStatusPage(input: {slug: "bravo-manage", title: "Bravo"}) { id } }', {}, tokenB);
+      const pages = api.app.get(StatusPagesService);
+      const subscribers = api.app.get(StatusSubscribersService);
+      const bravo = (await pages.bySlugs('bravo', 'bravo-manage'))!;
+      const alpha = (await pages.bySlugs('alpha', 'alpha'))!;
+      expect(await subscribers.choice(bravo, sub!)).toBeUndefined();
+      expect(await subscribers.choose(bravo, sub!, [])).toBe('missing');
+      // Alpha's page id under bravo's tenant finds nothing either: the query names the tenant as well as the page.
+      expect(await subscribers.choice({ ...alpha, tenantId: tenantIds.b }, sub!)).toBeUndefined();
+      expect(await subscribers.choose({ ...alpha, tenantId: tenantIds.b }, sub!, [])).toBe('missing');
+      expect(await subscribers.choice(alpha, sub!)).toEqual([]);
+    } finally {
+      await db.query('DELETE FROM status_subscribers WHERE id = $1', [sub]);
+    }
   });
 
   it("left tenant A's objects untouched", async () => {

@@ -7,6 +7,7 @@ export const STATUS_PAGE_ENTITIES = [...PAGE_ENTITIES, ...STATUS_SUBSCRIBER_ENTI
 export { StatusMaintenanceNotice, StatusPage, StatusComponent, StatusPost, StatusPostUpdate, StatusPageVisibility, StatusComponentKind, PostState } from './status-page.entity.js';
 export { StatusPagesService } from './status-pages.service.js';
 export { StatusPageCache } from './status-page.cache.js';
+export { StatusPageAccess } from './status-page-access.js';
 export { StatusDomainMiddleware } from './status-domain.middleware.js';
 export { StatusOutboxConsumer } from './status-outbox.consumer.js';
 export { StatusSubscriber, StatusSubscriberKind, StatusNotification } from './status-subscriber.entity.js';

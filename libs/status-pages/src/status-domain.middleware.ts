@@ -10,7 +10,7 @@ import { StatusPagesService } from './status-pages.service.js';
 
 /**
  * Custom domains: a request whose Host is a page's own host name is served that page (`/` → the page, `/feed.rss`,
- * `/badge/…`, `/live.js`, `/login`, `/subscribe` likewise; anything else there is a 404). The domains are held in memory and reloaded at most every 10 s, so an unknown Host (the API's
+ * `/badge/…`, `/live.js`, `/login`, `/signin`, `/signout`, `/subscribe` likewise; anything else there is a 404). The domains are held in memory and reloaded at most every 10 s, so an unknown Host (the API's
  * own, or a stranger's) costs no query.
  */
 @Injectable()
@@ -50,6 +50,9 @@ export class StatusDomainMiddleware implements NestMiddleware {
       const get = req.method === 'GET' || req.method === 'HEAD';
       if (get && url.pathname === '/') return await pages.page(tenant, page, k, req, res);
       if (req.method === 'POST' && url.pathname === '/login') return await pages.login(tenant, page, req, res);
+      if (req.method === 'POST' && url.pathname === '/signin') return await pages.signinRequest(tenant, page, req, res);
+      if (get && url.pathname === '/signin') return await pages.signin(tenant, page, url.searchParams.get('t') ?? undefined, req, res);
+      if (req.method === 'POST' && url.pathname === '/signout') return await pages.signout(tenant, page, req, res);
       if (req.method === 'POST' && url.pathname === '/subscribe') return await this.moduleRef.get(StatusSubscribersController, { strict: false }).subscribe(tenant, page, req, res);
       if (get && badge) return await pages.badge(tenant, page, decodeURIComponent(badge[1]!), badge[2]!, k, req, res);
       if (get && url.pathname === '/live.js') return pages.liveScript(req, res);

@@ -25,8 +25,11 @@ export type MaintenancePhase = 'announced' | 'started' | 'ended';
  * Queues one event for every confirmed subscriber of a page who hears about it, in the caller's transaction: one who
  * chose no components hears everything; one who chose some hears of an event about at least one of them. An event
  * about no component in particular (`componentIds` empty: a post naming none is about the whole page) reaches every
- * subscriber. E-mail subscribers signed up on a public page; once the page is made private (a password, a signed
- * link) they hear nothing more, since what the page says is no longer for anyone who asks. Webhooks, set by the
+ * subscriber. An e-mail subscriber hears only while the page's access is the one it subscribed under: one of a
+ * public page (`page_auth_version` null) while the page is public — made private (a password, a signed link, the
+ * customer's sign-in) it hears nothing more, since what the page says is no longer for anyone who asks; one who
+ * subscribed on a private page, having passed its password, link or sign-in, while the page's auth version is still
+ * the one it passed (a new password or visibility silences it, as it voids every cookie). Webhooks, set by the
  * tenant's operators, keep receiving.
  * The writes: the post update (or the notice) and its notifications are written together or not at all, and
  * `(subscriber, eventKey)` is unique, so a writer run twice (an outbox row handled again after a crash) queues nothing
@@ -43,7 +46,8 @@ export async function queueForSubscribers(
   await manager.query(
     `INSERT INTO status_notifications (tenant_id, page_id, subscriber_id, event_key, kind, payload)
      SELECT s.tenant_id, s.page_id, s.id, $2, $3, $4::jsonb FROM status_subscribers s JOIN status_pages p ON p.id = s.page_id
-      WHERE s.page_id = $1 AND s.confirmed_at IS NOT NULL AND (s.kind = 'webhook' OR p.visibility = 'public')
+      WHERE s.page_id = $1 AND s.confirmed_at IS NOT NULL
+        AND (s.kind = 'webhook' OR s.page_auth_version IS NOT DISTINCT FROM (CASE WHEN p.visibility = 'public' THEN NULL ELSE p.auth_version END))
         AND (cardinality(s.component_ids) = 0 OR cardinality($5::uuid[]) = 0 OR s.component_ids && $5::uuid[])
      ON CONFLICT (subscriber_id, event_key) DO NOTHING`,
     [pageId, eventKey, kind, JSON.stringify(payload), componentIds],

@@ -137,6 +137,7 @@ export class StatusNotificationsWorker implements OnApplicationBootstrap, OnAppl
     const language = isReportLanguage(page.language) ? page.language : 'en';
     const f = new StatusFormat(language, page.timeZone);
     const unsubscribe = this.links.unsubscribeUrl(path, row.subscriber_id);
+    const manage = this.links.manageUrl(path, row.subscriber_id);
     let subject: string;
     let lines: string[];
     if (row.kind === 'confirm') {
@@ -161,8 +162,13 @@ export class StatusNotificationsWorker implements OnApplicationBootstrap, OnAppl
       tenantId: row.tenant_id,
       to,
       subject,
-      text: `${lines.join('\n\n')}\n\n-- \n${w.unsubscribeLine} ${unsubscribe}\n`,
-      html: `${lines.map((l) => (/^https?:\/\//.test(l) ? `<p><a href="${esc(l)}">${esc(l)}</a></p>` : `<p>${esc(l).replace(/\n/g, '<br>')}</p>`)).join('')}<hr><p style="color:#57606a;font-size:12px">${esc(w.unsubscribeLine)} <a href="${esc(unsubscribe)}">${esc(unsubscribe)}</a></p>`,
+      text: `${lines.join('\n\n')}\n\n-- \n${w.manageLine} ${manage}\n${w.unsubscribeLine} ${unsubscribe}\n`,
+      html: `${lines.map((l) => (/^https?:\/\//.test(l) ? `<p><a href="${esc(l)}">${esc(l)}</a></p>` : `<p>${esc(l).replace(/\n/g, '<br>')}</p>`)).join('')}<hr>${[
+        [w.manageLine, manage],
+        [w.unsubscribeLine, unsubscribe],
+      ]
+        .map(([said, url]) => `<p style="color:#57606a;font-size:12px">${esc(said!)} <a href="${esc(url!)}">${esc(url!)}</a></p>`)
+        .join('')}`,
       headers: {
         'List-Unsubscribe': `<${unsubscribe}>`,
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',

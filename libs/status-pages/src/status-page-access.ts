@@ -3,8 +3,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SecretBox } from '#lib/secrets';
 
 /**
- * Access to private pages without the database: a signed link (`?k=<expiry>.<mac>`) and, after the password, a signed
- * cookie, both over the page id and its auth version, so a new password or visibility voids every earlier one.
+ * Access to private pages without the database: a signed link (`?k=<expiry>.<mac>`), a customer's mailed sign-in link
+ * (`…/signin?t=<expiry>.<mac>`) and, after the password or either link, a signed cookie, each
+ * over the page id and its auth version, so a new password or visibility voids every earlier one.
  */
 @Injectable()
 export class StatusPageAccess {
@@ -21,6 +22,15 @@ export class StatusPageAccess {
 
   cookieValue(pageId: string, authVersion: number, expires: number): string {
     return `${expires}.${this.mac('cookie', pageId, authVersion, expires)}`;
+  }
+
+  /** `t` of a sign-in link mailed to a customer-login page's customer, valid until `expires`. */
+  signinToken(pageId: string, authVersion: number, expires: number): string {
+    return `${expires}.${this.mac('signin', pageId, authVersion, expires)}`;
+  }
+
+  verifySignin(token: unknown, pageId: string, authVersion: number, nowSeconds: number): boolean {
+    return this.verify('signin', token, pageId, authVersion, nowSeconds);
   }
 
   verifyLink(token: unknown, pageId: string, authVersion: number, nowSeconds: number): boolean {

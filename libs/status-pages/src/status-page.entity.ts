@@ -6,8 +6,13 @@ export enum StatusPageVisibility {
   public = 'public',
   password = 'password',
   link = 'link',
+  /** A per-customer page whose visitors sign in by a link mailed to the customer's address. */
+  customer = 'customer',
 }
-registerEnumType(StatusPageVisibility, { name: 'StatusPageVisibility', description: 'public: anyone; password: a shared password; link: a signed, expiring link' });
+registerEnumType(StatusPageVisibility, {
+  name: 'StatusPageVisibility',
+  description: "public: anyone; password: a shared password; link: a signed, expiring link; customer: a per-customer page, signed in by a link mailed to the customer's e-mail address",
+});
 
 export enum StatusComponentKind {
   service = 'service',

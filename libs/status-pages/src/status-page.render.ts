@@ -5,6 +5,7 @@ import { LIVE_REFRESH_SECONDS, LIVE_SCRIPT_INTEGRITY, LIVE_SCRIPT_VERSION } from
 import { subscriberMessages } from './status-subscriber.i18n.js';
 import type { ComponentView, DayView, GroupView, PageView } from './status-page.source.js';
 import { type ComponentStatus, StatusFormat, STATUS_MESSAGES, type StatusMessages } from './status-page.i18n.js';
+import { signinMessages } from './customer-signin.i18n.js';
 
 const e = escapeHtml;
 
@@ -162,7 +163,7 @@ function subscribeForm(view: PageView, action: string): string {
 }
 
 /** The page: plain HTML and one hashed style block; every text from a tenant or an operator escaped. */
-export function renderStatusPage(view: PageView, links: { feeds?: { rss: string; atom: string }; subscribe?: string; live?: string } = {}): RenderedHtml {
+export function renderStatusPage(view: PageView, links: { feeds?: { rss: string; atom: string }; subscribe?: string; live?: string; signOut?: string } = {}): RenderedHtml {
   const m = STATUS_MESSAGES[view.language];
   const f = new StatusFormat(view.language, view.timeZone);
   const css = cssOf(view.accentColor);
@@ -173,7 +174,7 @@ export function renderStatusPage(view: PageView, links: { feeds?: { rss: string;
     (links.feeds ? `<link rel="alternate" type="application/rss+xml" href="${e(links.feeds.rss)}"><link rel="alternate" type="application/atom+xml" href="${e(links.feeds.atom)}">` : '') +
     (links.live ? `<script src="${e(links.live)}?v=${LIVE_SCRIPT_VERSION}" integrity="${LIVE_SCRIPT_INTEGRITY}" data-every="${LIVE_REFRESH_SECONDS}" defer></script>` : '');
   const body = [
-    `<header>${logo}<h1>${e(view.title)}</h1></header>`,
+    `<header>${logo}<h1>${e(view.title)}</h1>${links.signOut ? `<form method="post" action="${e(links.signOut)}"><button type="submit">${e(signinMessages(view.language).signOut)}</button></form>` : ''}</header>`,
     // The parts the live-refresh script swaps, by id (LIVE_PART_IDS); the rest (the subscription form) stays as typed in.
     `<div id="live-status"><div class="banner ${view.status}" role="status">${e(m.overall[view.status])}</div>`,
     maintenance(view, f, m),
@@ -201,4 +202,30 @@ export function renderPasswordForm(language: string, action: string, wrong: bool
   const css = cssOf('#1f6feb');
   const body = `<h1>${e(m.passwordTitle)}</h1>${wrong ? `<p class="error" role="alert">${e(m.wrongPassword)}</p>` : ''}<form method="post" action="${e(action)}"><label>${e(m.password)}<input type="password" name="password" required autocomplete="current-password"></label><button type="submit">${e(m.open)}</button></form>`;
   return { html: shell(language, m.passwordTitle, css, body), csp: pageCsp(css, null) };
+}
+
+/**
+ * The sign-in form of a customer-login page (posts the address to `action`; no script), with the answer to an earlier
+ * request when there is one: the same words whether or not the address may see the page.
+ */
+export function renderSigninForm(language: string, action: string, note?: { text: string; error: boolean }): RenderedHtml {
+  const w = signinMessages(language);
+  const css = cssOf('#1f6feb');
+  const said = note ? `<p${note.error ? ' class="error" role="alert"' : ' role="status"'}>${e(note.text)}</p>` : '';
+  const body = `<h1>${e(w.title)}</h1>${said}<p>${e(w.intro)}</p><form method="post" action="${e(action)}"><label>${e(w.emailLabel)}<input type="email" name="email" required maxlength="254" autocomplete="email"></label><button type="submit">${e(w.button)}</button></form>`;
+  return { html: shell(language, w.title, css, body), csp: pageCsp(css, null) };
+}
+
+/**
+ * The manage link's form: the page's components as check boxes (the subscriber's choice ticked; none ticked means all
+ * of them), posting to the signed link itself. No script; every name escaped.
+ */
+export function renderManageForm(language: string, pageTitle: string, action: string, choices: { id: string; label: string }[], chosen: string[], note?: { text: string; error: boolean }): RenderedHtml {
+  const w = subscriberMessages(language);
+  const css = cssOf('#1f6feb');
+  const ticked = new Set(chosen);
+  const said = note ? `<p${note.error ? ' class="error" role="alert"' : ' role="status"'}>${e(note.text)}</p>` : '';
+  const boxes = choices.map((c) => `<label class="choice"><input type="checkbox" name="component" value="${e(c.id)}"${ticked.has(c.id) ? ' checked' : ''}>${e(c.label)}</label>`).join('');
+  const body = `<h1>${e(w.manageTitle)}</h1>${said}<p>${e(pageTitle)}</p><form method="post" action="${e(action)}"><fieldset><legend>${e(w.componentsLegend)}</legend><p class="hint">${e(w.componentsHint)}</p>${boxes}</fieldset><button type="submit">${e(w.manageButton)}</button></form>`;
+  return { html: shell(language, w.manageTitle, css, body), csp: pageCsp(css, null) };
 }

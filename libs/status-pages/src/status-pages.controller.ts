@@ -9,7 +9,9 @@ import { StatusPageAccess } from './status-page-access.js';
 import { StatusPageVisibility } from './status-page.entity.js';
 import { STATUS_MESSAGES } from './status-page.i18n.js';
 import { LIVE_SCRIPT } from './status-live.script.js';
-import { renderPasswordForm, renderStatusPage } from './status-page.render.js';
+import { renderPasswordForm, renderSigninForm, renderStatusPage } from './status-page.render.js';
+import { CustomerSignin } from './customer-signin.service.js';
+import { signinMessages } from './customer-signin.i18n.js';
 import type { ComponentStatus } from './status-page.i18n.js';
 import { type ComponentView, type PageView, StatusPageSource } from './status-page.source.js';
 import { renderFeed } from './status-feeds.js';
@@ -65,6 +67,7 @@ export class StatusPagesController {
     private readonly cache: StatusPageCache,
     private readonly access: StatusPageAccess,
     private readonly hasher: PasswordHasher,
+    private readonly signins: CustomerSignin,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -96,6 +99,52 @@ export class StatusPagesController {
     }
     this.setCookie(req, res, page.id, page.authVersion, now);
     res.status(303).setHeader('Location', base).end();
+  }
+
+  /**
+   * "Send me a sign-in link" on a customer-login page: the same answer (202 and the form again) whether or not the
+   * address is the customer's; 400 for a malformed address, 429 past the limits (as the subscribe form).
+   */
+  @Post(':tenant/:page/signin')
+  async signinRequest(@Param('tenant') tenant: string, @Param('page') slug: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const form = await formBody(req);
+    const page = SLUG.test(tenant) && SLUG.test(slug) ? await this.pages.bySlugs(tenant, slug) : null;
+    if (!page || page.visibility !== StatusPageVisibility.customer) return this.send(req, res, NOT_FOUND);
+    const { outcome } = await this.signins.request(page, form.get('email') ?? '', req.ip ?? req.socket.remoteAddress ?? '');
+    const w = signinMessages(page.language);
+    if (outcome === 'limited') res.setHeader('Retry-After', '60');
+    const status = outcome === 'invalid' ? 400 : outcome === 'limited' ? 429 : 202;
+    const base = this.base(req, tenant, slug);
+    const note = { text: outcome === 'invalid' ? w.badEmail : outcome === 'limited' ? w.tooMany : w.checkInbox, error: status >= 400 };
+    const answer = renderSigninForm(page.language, `${base === '/' ? '' : base}/signin`, note);
+    this.send(req, res, { status, contentType: 'text/html; charset=utf-8', body: answer.html, etag: etagOf(answer.html), csp: answer.csp }, true);
+  }
+
+  /**
+   * The mailed sign-in link: genuine and not expired (15 minutes), for the page as it is now (its auth version), it
+   * sets the page's cookie and sends the visitor to the page; anything else is the 404 of a page that does not exist.
+   * Opening it changes nothing stored, so a mail scanner that opens it only gets a cookie of its own.
+   */
+  @Get(':tenant/:page/signin')
+  async signin(@Param('tenant') tenant: string, @Param('page') slug: string, @Query('t') t: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const page = SLUG.test(tenant) && SLUG.test(slug) ? await this.pages.bySlugs(tenant, slug) : null;
+    const now = this.clock.now().getTime();
+    if (!page || page.visibility !== StatusPageVisibility.customer || !this.access.verifySignin(t, page.id, page.authVersion, Math.floor(now / 1000))) return this.send(req, res, NOT_FOUND, true);
+    this.setCookie(req, res, page.id, page.authVersion, now);
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.status(303).setHeader('Location', this.base(req, tenant, slug)).end();
+  }
+
+  /** Signing out of a private page: its cookie is cleared in this browser (a POST: a link cannot sign anyone out). */
+  @Post(':tenant/:page/signout')
+  async signout(@Param('tenant') tenant: string, @Param('page') slug: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await formBody(req, 1024);
+    const page = SLUG.test(tenant) && SLUG.test(slug) ? await this.pages.bySlugs(tenant, slug) : null;
+    if (!page) return this.send(req, res, NOT_FOUND, true);
+    res.append('Set-Cookie', `vigia_sp_${page.id}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${req.secure ? '; Secure' : ''}`);
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.status(303).setHeader('Location', this.base(req, tenant, slug)).end();
   }
 
   @Get(':tenant/:page/badge/:component/:file')
@@ -176,13 +225,18 @@ export class StatusPagesController {
   private async renderPage(tenant: string, slug: string, now: number, base: string): Promise<CachedAnswer> {
     const found = await this.view(tenant, slug, now);
     if (!found) return NOT_FOUND;
-    // Subscribing is offered on public pages (a private page has no strangers to take addresses from).
-    const subscribe = found.access.visibility === StatusPageVisibility.public ? `${base}/subscribe` : undefined;
-    const { html, csp } = renderStatusPage(found.view, { feeds: { rss: `${base}/feed.rss`, atom: `${base}/feed.atom` }, subscribe, live: `${base}/live.js` });
+    // Subscribing is offered on every page: a private page's HTML reaches only visitors who passed its password, link
+    // or sign-in (allowed() runs before it is sent), and its subscribe POST checks the same cookie.
+    const subscribe = `${base}/subscribe`;
+    const signOut = found.access.visibility === StatusPageVisibility.customer ? `${base}/signout` : undefined;
+    const { html, csp } = renderStatusPage(found.view, { feeds: { rss: `${base}/feed.rss`, atom: `${base}/feed.atom` }, subscribe, live: `${base}/live.js`, signOut });
     return { status: 200, access: found.access, contentType: 'text/html; charset=utf-8', body: html, etag: etagOf(html), csp };
   }
 
-  /** Public: yes. A link page: its signed `k` or cookie. A password page: its cookie, else the form (401). Else 404. */
+  /**
+   * Public: yes. A link page: its signed `k` or cookie. A password page: its cookie, else the password form (401). A
+   * customer-login page: its cookie, else the sign-in form (401). Else 404.
+   */
   private async allowed(answer: CachedAnswer, k: unknown, req: Request, res: Response, now: number, form = true): Promise<boolean> {
     const a = answer.access;
     if (!a || a.visibility === StatusPageVisibility.public) return true;
@@ -197,8 +251,19 @@ export class StatusPagesController {
       this.send(req, res, { status: 401, contentType: 'text/html; charset=utf-8', body: page.html, etag: etagOf(page.html), csp: page.csp }, true);
       return false;
     }
+    if (a.visibility === StatusPageVisibility.customer && form) {
+      const page = renderSigninForm(a.language, `${req.path.replace(/\/$/, '')}/signin`);
+      this.send(req, res, { status: 401, contentType: 'text/html; charset=utf-8', body: page.html, etag: etagOf(page.html), csp: page.csp }, true);
+      return false;
+    }
     this.send(req, res, NOT_FOUND, true);
     return false;
+  }
+
+  /** Whether this request may see the page: a public page, else the page's own valid cookie (no query). */
+  canSee(page: { id: string; visibility: StatusPageVisibility; authVersion: number }, req: Request): boolean {
+    if (page.visibility === StatusPageVisibility.public) return true;
+    return this.access.verifyCookie(cookies(req).get(`vigia_sp_${page.id}`), page.id, page.authVersion, Math.floor(this.clock.now().getTime() / 1000));
   }
 
   private setCookie(req: Request, res: Response, pageId: string, authVersion: number, now: number): void {

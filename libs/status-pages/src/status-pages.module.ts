@@ -18,6 +18,7 @@ import { StatusPostsResolver, StatusPagesResolver } from './status-pages.resolve
 import { StatusPagesService } from './status-pages.service.js';
 import { StatusNotificationsWorker } from './status-notifications.worker.js';
 import { StatusMaintenanceScanner } from './status-maintenance.scanner.js';
+import { CustomerSignin } from './customer-signin.service.js';
 import { StatusSubscribersController } from './status-subscribers.controller.js';
 import { StatusSubscribersResolver } from './status-subscribers.resolver.js';
 import { StatusSubscribersService } from './status-subscribers.service.js';
@@ -29,6 +30,7 @@ import { SubscriberLinks } from './subscriber-links.js';
   // The subscribers' routes first: `:tenant/:page/confirm` must not be taken for a feed file by the pages' `:file` route.
   controllers: [StatusSubscribersController, StatusPagesController],
   providers: [
+    CustomerSignin,
     StatusPagesService,
     StatusPageSource,
     StatusPageCache,

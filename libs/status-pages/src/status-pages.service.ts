@@ -231,6 +231,7 @@ export class StatusPagesService {
     if (input.visibility !== undefined && input.visibility !== page.visibility) patch.visibility = input.visibility;
     if (!creating && (patch.passwordHash || patch.visibility)) patch.authVersion = page.authVersion + 1;
     const customerId = patch.customerId ?? page.customerId;
+    if (visibility === StatusPageVisibility.customer && !customerId) throw VigiaException.invalid('input.visibility', 'customer is only for a per-customer page (one with a customerId)');
     if (customerId && input.components?.length) throw VigiaException.invalid('input.components', "a per-customer page shows the services the customer is served by; its components are not chosen by hand");
     const components = input.components ? await this.resolveComponents(principal, input.components) : undefined;
 

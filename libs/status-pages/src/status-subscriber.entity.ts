@@ -32,6 +32,11 @@ export class StatusSubscriber {
   @Column({ type: 'timestamptz', nullable: true }) confirmedAt: Date | null;
   @Field(() => [ID], { description: 'The components of the page it hears about (a post about one of them, a maintenance notice covering one); empty: all' })
   @Column({ type: 'uuid', array: true, default: '{}' }) componentIds: string[];
+  /**
+   * An e-mail subscriber of a private page: the page's auth version it subscribed under (null: a public page). It hears
+   * of the page only while the page's access is still that one (status-notifications.ts).
+   */
+  @Column({ type: 'int', nullable: true }) pageAuthVersion: number | null;
   /** The last confirmation mail queued: at most one an hour per address and page (nobody makes Vigia mail-bomb it). */
   @Column({ type: 'timestamptz', nullable: true }) confirmSentAt: Date | null;
   @Field() @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;

@@ -11,6 +11,8 @@ export interface SubscriberMessages {
   componentsLegend: string;
   componentsHint: string;
   badComponent: string;
+  /** A customer-login page mails only the customer's own address. */
+  notCustomerAddress: string;
   tooMany: string;
   confirmed: string;
   unsubscribeTitle: string;
@@ -26,6 +28,11 @@ export interface SubscriberMessages {
   maintenanceStartedSubject: (page: string, title: string) => string;
   maintenanceEndedSubject: (page: string, title: string) => string;
   unsubscribeLine: string;
+  /** The manage link (choose components, no login): its line in every mail, its form and the answer to it. */
+  manageLine: string;
+  manageTitle: string;
+  manageButton: string;
+  manageSaved: string;
 }
 
 const en: SubscriberMessages = {
@@ -37,6 +44,7 @@ const en: SubscriberMessages = {
   componentsLegend: 'Components to hear about',
   componentsHint: 'None ticked: all of them.',
   badComponent: 'Components: a chosen component is not on this page.',
+  notCustomerAddress: 'E-mail address: on this page, only the address you signed in with.',
   tooMany: 'Too many attempts from your address. Please try again in a minute.',
   confirmed: 'Your subscription is confirmed. You will receive this page’s incident updates and maintenance notices.',
   unsubscribeTitle: 'Unsubscribe',
@@ -51,6 +59,10 @@ const en: SubscriberMessages = {
   maintenanceStartedSubject: (page, title) => `${page}: maintenance started — ${title}`,
   maintenanceEndedSubject: (page, title) => `${page}: maintenance completed — ${title}`,
   unsubscribeLine: 'Unsubscribe from these mails:',
+  manageLine: 'Choose the components you hear about:',
+  manageTitle: 'Choose your components',
+  manageButton: 'Save my choice',
+  manageSaved: 'Your choice is saved.',
 };
 
 const es: SubscriberMessages = {
@@ -62,6 +74,7 @@ const es: SubscriberMessages = {
   componentsLegend: 'Componentes de los que recibir avisos',
   componentsHint: 'Ninguno marcado: todos.',
   badComponent: 'Componentes: uno de los elegidos no está en esta página.',
+  notCustomerAddress: 'Correo electrónico: en esta página, solo la dirección con la que accedió.',
   tooMany: 'Demasiados intentos desde su dirección. Inténtelo de nuevo en un minuto.',
   confirmed: 'Su suscripción está confirmada. Recibirá los avisos de incidencias y mantenimientos de esta página.',
   unsubscribeTitle: 'Darse de baja',
@@ -76,6 +89,10 @@ const es: SubscriberMessages = {
   maintenanceStartedSubject: (page, title) => `${page}: mantenimiento iniciado — ${title}`,
   maintenanceEndedSubject: (page, title) => `${page}: mantenimiento finalizado — ${title}`,
   unsubscribeLine: 'Darse de baja de estos correos:',
+  manageLine: 'Elegir los componentes de los que recibe avisos:',
+  manageTitle: 'Elegir sus componentes',
+  manageButton: 'Guardar mi elección',
+  manageSaved: 'Su elección se ha guardado.',
 };
 
 const pt: SubscriberMessages = {
@@ -87,6 +104,7 @@ const pt: SubscriberMessages = {
   componentsLegend: 'Componentes sobre os quais receber avisos',
   componentsHint: 'Nenhum marcado: todos.',
   badComponent: 'Componentes: um dos escolhidos não está nesta página.',
+  notCustomerAddress: 'E-mail: nesta página, só o endereço com que entrou.',
   tooMany: 'Demasiadas tentativas do seu endereço. Tente de novo dentro de um minuto.',
   confirmed: 'A sua inscrição está confirmada. Receberá as atualizações de incidentes e avisos de manutenção desta página.',
   unsubscribeTitle: 'Cancelar inscrição',
@@ -101,6 +119,10 @@ const pt: SubscriberMessages = {
   maintenanceStartedSubject: (page, title) => `${page}: manutenção iniciada — ${title}`,
   maintenanceEndedSubject: (page, title) => `${page}: manutenção concluída — ${title}`,
   unsubscribeLine: 'Cancelar a inscrição nestes e-mails:',
+  manageLine: 'Escolher os componentes de que recebe avisos:',
+  manageTitle: 'Escolher os seus componentes',
+  manageButton: 'Guardar a minha escolha',
+  manageSaved: 'A sua escolha foi guardada.',
 };
 
 const de: SubscriberMessages = {
@@ -112,6 +134,7 @@ const de: SubscriberMessages = {
   componentsLegend: 'Komponenten, über die Sie informiert werden',
   componentsHint: 'Keine ausgewählt: alle.',
   badComponent: 'Komponenten: eine gewählte Komponente ist nicht auf dieser Seite.',
+  notCustomerAddress: 'E-Mail-Adresse: auf dieser Seite nur die Adresse, mit der Sie sich angemeldet haben.',
   tooMany: 'Zu viele Versuche von Ihrer Adresse. Bitte versuchen Sie es in einer Minute erneut.',
   confirmed: 'Ihr Abonnement ist bestätigt. Sie erhalten die Störungsmeldungen und Wartungshinweise dieser Seite.',
   unsubscribeTitle: 'Abbestellen',
@@ -126,6 +149,10 @@ const de: SubscriberMessages = {
   maintenanceStartedSubject: (page, title) => `${page}: Wartung begonnen — ${title}`,
   maintenanceEndedSubject: (page, title) => `${page}: Wartung abgeschlossen — ${title}`,
   unsubscribeLine: 'Diese E-Mails abbestellen:',
+  manageLine: 'Komponenten wählen, über die Sie informiert werden:',
+  manageTitle: 'Ihre Komponenten wählen',
+  manageButton: 'Auswahl speichern',
+  manageSaved: 'Ihre Auswahl ist gespeichert.',
 };
 
 const fr: SubscriberMessages = {
@@ -137,6 +164,7 @@ const fr: SubscriberMessages = {
   componentsLegend: 'Composants à suivre',
   componentsHint: 'Aucun coché : tous.',
   badComponent: 'Composants : un composant choisi n’est pas sur cette page.',
+  notCustomerAddress: 'Adresse e-mail : sur cette page, seulement l’adresse avec laquelle vous vous êtes connecté.',
   tooMany: 'Trop de tentatives depuis votre adresse. Réessayez dans une minute.',
   confirmed: 'Votre abonnement est confirmé. Vous recevrez les mises à jour d’incidents et les avis de maintenance de cette page.',
   unsubscribeTitle: 'Se désabonner',
@@ -151,6 +179,10 @@ const fr: SubscriberMessages = {
   maintenanceStartedSubject: (page, title) => `${page} : maintenance commencée — ${title}`,
   maintenanceEndedSubject: (page, title) => `${page} : maintenance terminée — ${title}`,
   unsubscribeLine: 'Se désabonner de ces e-mails :',
+  manageLine: 'Choisir les composants dont vous êtes informé :',
+  manageTitle: 'Choisir vos composants',
+  manageButton: 'Enregistrer mon choix',
+  manageSaved: 'Votre choix est enregistré.',
 };
 
 export const SUBSCRIBER_MESSAGES: Record<ReportLanguage, SubscriberMessages> = { en, es, pt, de, fr };

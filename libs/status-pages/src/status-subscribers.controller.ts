@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { CLOCK, type Clock } from '#lib/common';
 import { etagOf } from './status-page.cache.js';
 import type { StatusPage } from './status-page.entity.js';
-import { renderSubscriberAnswer, type RenderedHtml } from './status-page.render.js';
+import { renderManageForm, renderSubscriberAnswer, type RenderedHtml } from './status-page.render.js';
 import { formBody, StatusPagesController } from './status-pages.controller.js';
 import { StatusPagesService } from './status-pages.service.js';
 import { subscriberMessages } from './status-subscriber.i18n.js';
@@ -37,14 +37,15 @@ export class StatusSubscribersController {
   @Post(':tenant/:page/subscribe')
   async subscribe(@Param('tenant') tenant: string, @Param('page') slug: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const page = await this.page(tenant, slug);
-    if (!page || !StatusSubscribersService.open(page)) return this.notFound(req, res);
+    // A private page: only a visitor who can see it (its cookie, set by the password, the link or the sign-in).
+    if (!page || !this.controller.canSee(page, req)) return this.notFound(req, res);
     // Room for the address and up to 200 chosen components (`component=<uuid>` each).
     const form = await formBody(req, 16_384);
     const w = subscriberMessages(page.language);
     const outcome = await this.subscribers.subscribe(page, form.get('email') ?? '', req.ip ?? req.socket.remoteAddress ?? '', form.getAll('component'));
     if (outcome === 'limited') res.setHeader('Retry-After', '60');
-    const status = outcome === 'invalid' || outcome === 'invalid-components' ? 400 : outcome === 'limited' ? 429 : 202;
-    const text = outcome === 'invalid' ? w.badEmail : outcome === 'invalid-components' ? w.badComponent : outcome === 'limited' ? w.tooMany : w.checkInbox;
+    const status = outcome === 'invalid' || outcome === 'invalid-components' || outcome === 'not-customer' ? 400 : outcome === 'limited' ? 429 : 202;
+    const text = { invalid: w.badEmail, 'invalid-components': w.badComponent, 'not-customer': w.notCustomerAddress, limited: w.tooMany, queued: w.checkInbox, quiet: w.checkInbox }[outcome];
     this.answer(req, res, status, page.language, renderSubscriberAnswer(page.language, w.subscribeTitle, text, { error: status >= 400 }));
   }
 
@@ -91,6 +92,39 @@ export class StatusSubscribersController {
     if (!page || !id || !(await this.subscribers.unsubscribe(page, id))) return this.invalid(req, res, page);
     const w = subscriberMessages(page.language);
     this.answer(req, res, 200, page.language, renderSubscriberAnswer(page.language, w.unsubscribeTitle, w.unsubscribed));
+  }
+
+  /**
+   * The manage link of every mail (no login, never expires, like unsubscribe): a form of the page's components with the
+   * subscriber's choice ticked. Changes nothing by itself; its POST saves.
+   */
+  @Get(':tenant/:page/manage')
+  async manageForm(@Param('tenant') tenant: string, @Param('page') slug: string, @Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const page = await this.page(tenant, slug);
+    const id = page ? this.links.verifyManage(query) : undefined;
+    const chosen = page && id ? await this.subscribers.choice(page, id) : undefined;
+    if (!page || !id || !chosen) return this.invalid(req, res, page);
+    this.answer(req, res, 200, page.language, renderManageForm(page.language, page.title, req.originalUrl, await this.choices(page), chosen));
+  }
+
+  @Post(':tenant/:page/manage')
+  async manage(@Param('tenant') tenant: string, @Param('page') slug: string, @Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const form = await formBody(req, 16_384);
+    const page = await this.page(tenant, slug);
+    const id = page ? this.links.verifyManage(query) : undefined;
+    if (!page || !id) return this.invalid(req, res, page);
+    const chosen = form.getAll('component');
+    const outcome = await this.subscribers.choose(page, id, chosen);
+    if (outcome === 'missing') return this.invalid(req, res, page);
+    const w = subscriberMessages(page.language);
+    const note = outcome === 'saved' ? { text: w.manageSaved, error: false } : { text: w.badComponent, error: true };
+    const now = outcome === 'saved' ? chosen : ((await this.subscribers.choice(page, id)) ?? []);
+    this.answer(req, res, outcome === 'saved' ? 200 : 400, page.language, renderManageForm(page.language, page.title, req.originalUrl, await this.choices(page), now, note));
+  }
+
+  /** The page's components as the subscription form labels them ("group · name"). */
+  private async choices(page: StatusPage): Promise<{ id: string; label: string }[]> {
+    return (await this.pages.componentsOfPage(page)).map((c) => ({ id: c.id, label: c.groupName ? `${c.groupName} · ${c.displayName}` : c.displayName }));
   }
 
   private page(tenant: string, slug: string): Promise<StatusPage | null> {

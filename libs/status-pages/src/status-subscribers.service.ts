@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { assertUuid, CLOCK, type Clock, type Connection, egressProblem, httpUrl, fieldProblem, type PageArgs, paginateBy, VigiaException } from '#lib/common';
 import { EgressPolicy } from '#lib/egress';
+import { InventoryHistory } from '#lib/inventory';
 import { emailAddress } from '#lib/mail';
 import { SecretBox } from '#lib/secrets';
 import type { Principal } from '#lib/tenancy';
@@ -16,7 +17,7 @@ export const CONFIRM_RESEND_MS = 3600_000;
 export const SUBSCRIBE_PER_CLIENT_PER_MINUTE = 5;
 export const SUBSCRIBE_PER_PAGE_PER_MINUTE = 60;
 
-export type SubscribeOutcome = 'queued' | 'quiet' | 'invalid' | 'invalid-components' | 'limited';
+export type SubscribeOutcome = 'queued' | 'quiet' | 'invalid' | 'invalid-components' | 'not-customer' | 'limited';
 
 /** At most this many components chosen at once (a page has at most 200). */
 const MAX_CHOSEN = 200;
@@ -42,6 +43,7 @@ export class StatusSubscribersService {
     private readonly pages: StatusPagesService,
     private readonly egress: EgressPolicy,
     private readonly box: SecretBox,
+    private readonly inventory: InventoryHistory,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -68,16 +70,25 @@ export class StatusSubscribersService {
     if (!this.allow(`page|${page.id}`, SUBSCRIBE_PER_PAGE_PER_MINUTE, now.getTime())) return 'limited';
     const email = rawEmail.trim().toLowerCase();
     if (!emailAddress.safeParse(email).success) return 'invalid';
+    if (page.visibility === StatusPageVisibility.customer && !(await this.isCustomerAddress(page, email))) return 'not-customer';
     const componentIds = await this.chosenComponents(page, chosen);
     if (!componentIds) return 'invalid-components';
+    const version = StatusSubscribersService.accessVersion(page);
     return this.dataSource.transaction(async (manager) => {
       await manager.query(
-        `INSERT INTO status_subscribers (tenant_id, page_id, kind, address, component_ids) VALUES ($1, $2, 'email', $3, $4::uuid[]) ON CONFLICT (page_id, kind, address) DO NOTHING`,
-        [page.tenantId, page.id, email, componentIds],
+        `INSERT INTO status_subscribers (tenant_id, page_id, kind, address, component_ids, page_auth_version) VALUES ($1, $2, 'email', $3, $4::uuid[], $5) ON CONFLICT (page_id, kind, address) DO NOTHING`,
+        [page.tenantId, page.id, email, componentIds, version],
       );
       // A pending address takes the latest choice (the confirmation link confirms what was last asked); a confirmed
-      // one is not changed from a form anyone can post: its reader unsubscribes and subscribes again.
-      await manager.query(`UPDATE status_subscribers SET component_ids = $3::uuid[] WHERE page_id = $1 AND kind = 'email' AND address = $2 AND confirmed_at IS NULL`, [page.id, email, componentIds]);
+      // one is not changed from a form anyone can post: its reader uses the manage link. One confirmed under another
+      // access (the page public then, or behind an older password or link) hears nothing now (status-notifications.ts):
+      // subscribing again under the current access asks it to confirm again.
+      await manager.query(
+        `UPDATE status_subscribers SET component_ids = $3::uuid[], page_auth_version = $4, confirmed_at = NULL,
+                confirm_sent_at = CASE WHEN page_auth_version IS DISTINCT FROM $4::int THEN NULL ELSE confirm_sent_at END
+          WHERE page_id = $1 AND kind = 'email' AND address = $2 AND (confirmed_at IS NULL OR page_auth_version IS DISTINCT FROM $4::int)`,
+        [page.id, email, componentIds, version],
+      );
       // Locked: two submissions at once queue one confirmation.
       const [row] = (await manager.query(`SELECT id, confirmed_at, confirm_sent_at FROM status_subscribers WHERE page_id = $1 AND kind = 'email' AND address = $2 FOR UPDATE`, [page.id, email])) as {
         id: string;
@@ -115,9 +126,45 @@ export class StatusSubscribersService {
     return (result.affected ?? 0) > 0;
   }
 
-  /** Whether the page offers subscription to strangers: a public page only (a private one has no public form). */
-  static open(page: StatusPage): boolean {
-    return page.visibility === StatusPageVisibility.public;
+  /**
+   * The components an e-mail subscriber of this page chose (empty: all), for the manage link's form; undefined when the
+   * link names no e-mail subscriber of this page and tenant, or one of another access than the page's now (subscribed
+   * while it was public, or behind an older password or link): it may no longer see the page's components.
+   */
+  async choice(page: StatusPage, subscriberId: string): Promise<string[] | undefined> {
+    const [row] = (await this.dataSource.query(
+      `SELECT component_ids FROM status_subscribers WHERE id = $1 AND page_id = $2 AND tenant_id = $3 AND kind = 'email' AND page_auth_version IS NOT DISTINCT FROM $4::int`,
+      [subscriberId, page.id, page.tenantId, StatusSubscribersService.accessVersion(page)],
+    )) as { component_ids: string[] }[];
+    return row?.component_ids;
+  }
+
+  /**
+   * The manage link's POST: the subscriber's components replaced by `chosen` (none: all), each checked to be on the
+   * page. `missing`: no such subscriber of this page (nothing changed); `invalid-components`: nothing changed.
+   */
+  async choose(page: StatusPage, subscriberId: string, chosen: string[]): Promise<'saved' | 'missing' | 'invalid-components'> {
+    const componentIds = await this.chosenComponents(page, chosen);
+    if (!componentIds) return 'invalid-components';
+    const result = await this.dataSource.query(
+      `UPDATE status_subscribers SET component_ids = $4::uuid[] WHERE id = $1 AND page_id = $2 AND tenant_id = $3 AND kind = 'email' AND page_auth_version IS NOT DISTINCT FROM $5::int RETURNING id`,
+      [subscriberId, page.id, page.tenantId, componentIds, StatusSubscribersService.accessVersion(page)],
+    );
+    return (result as [unknown[], number])[0].length > 0 ? 'saved' : 'missing';
+  }
+
+  /** The access a visitor passes to see the page: none on a public page (null), else the page's current auth version. */
+  static accessVersion(page: Pick<StatusPage, 'visibility' | 'authVersion'>): number | null {
+    return page.visibility === StatusPageVisibility.public ? null : page.authVersion;
+  }
+
+  /**
+   * A customer-login page mails only the customer's own address (the one it signs in with): its content is the
+   * customer's, and a visitor signed in may not forward it to an address of its choosing.
+   */
+  private async isCustomerAddress(page: StatusPage, email: string): Promise<boolean> {
+    if (!page.customerId) return false;
+    return (await this.inventory.liveCustomer(page.tenantId, page.customerId))?.email?.trim().toLowerCase() === email;
   }
 
   // ---- the operators' side ----

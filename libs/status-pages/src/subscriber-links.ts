@@ -7,8 +7,8 @@ import { SecretBox } from '#lib/secrets';
 export const CONFIRM_VALID_SECONDS = 48 * 3600;
 
 /**
- * The links of subscriber mail, signed so that nothing but Vigia can make one: confirm (subscriber id and an expiry)
- * and unsubscribe (subscriber id; it never expires — an old mail must still let its reader leave). A deleted
+ * The links of subscriber mail, signed so that nothing but Vigia can make one: confirm (subscriber id and an expiry),
+ * unsubscribe and manage (subscriber id; they never expire — an old mail must still let its reader leave or choose). A deleted
  * subscriber's links find nothing. Made at sending time, never stored.
  */
 @Injectable()
@@ -28,6 +28,16 @@ export class SubscriberLinks {
 
   unsubscribeUrl(pagePath: string, subscriberId: string): string {
     return `${this.config.publicUrl}${pagePath}/unsubscribe?s=${subscriberId}&m=${this.mac('unsubscribe', subscriberId, 0)}`;
+  }
+
+  /** The link to choose components again (no login); like unsubscribe it never expires. */
+  manageUrl(pagePath: string, subscriberId: string): string {
+    return `${this.config.publicUrl}${pagePath}/manage?s=${subscriberId}&m=${this.mac('manage', subscriberId, 0)}`;
+  }
+
+  verifyManage(query: Record<string, unknown>): string | undefined {
+    const { s, m } = query;
+    return typeof s === 'string' && this.check('manage', s, 0, m) ? s : undefined;
   }
 
   /** The subscriber id a confirm link names, if it is genuine and not expired. */

@@ -23,7 +23,7 @@ export interface StatusPageView {
   id: string;
   slug: string;
   title: string;
-  visibility: 'public' | 'password' | 'link';
+  visibility: 'public' | 'password' | 'link' | 'customer';
   customerId: string | null;
   customDomain: string | null;
   language: string;
@@ -77,7 +77,7 @@ const LANGUAGES: [string, string][] = [
 
 /** Who can open a page, in words. */
 export function audience(page: Pick<StatusPageView, 'visibility' | 'customerId'>): string {
-  if (page.customerId) return 'link only (a customer’s page)';
+  if (page.customerId) return page.visibility === 'customer' ? 'customer sign-in (a customer’s page)' : 'link only (a customer’s page)';
   if (page.visibility === 'link') return 'link only';
   if (page.visibility === 'password') return 'password';
   return 'public';
@@ -372,6 +372,7 @@ function PageForm({ data, page, onSaved, onClose }: { data: PagesData; page?: St
             <option value="public">anyone (public)</option>
             <option value="link">only with a signed link</option>
             <option value="password">only with a password</option>
+            {forCustomer && <option value="customer">the customer signs in by e-mail</option>}
           </select>
         )}
       </Field>

@@ -1,0 +1,87 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CLOCK, type Clock, escapeHtml as esc } from '#lib/common';
+import { VigiaConfig } from '#lib/config';
+import { InventoryHistory } from '#lib/inventory';
+import { emailAddress, Mailer } from '#lib/mail';
+import { TenantFacts } from '#lib/tenancy';
+import { signinMessages } from './customer-signin.i18n.js';
+import { type StatusPage, StatusPageVisibility } from './status-page.entity.js';
+import { StatusPageAccess } from './status-page-access.js';
+import { SUBSCRIBE_PER_CLIENT_PER_MINUTE, SUBSCRIBE_PER_PAGE_PER_MINUTE } from './status-subscribers.service.js';
+
+/** How long a mailed sign-in link works: a mailbox read now, not a link found in an archive later. */
+export const SIGNIN_VALID_SECONDS = 15 * 60;
+/** At most one sign-in mail per page in this time: nobody can make Vigia mail-bomb the customer's address. */
+export const SIGNIN_RESEND_MS = 60_000;
+
+export type SigninOutcome = 'answered' | 'invalid' | 'limited';
+
+/**
+ * The sign-in of a "customer login" page: a visitor gives an e-mail address; when it is the page's customer's address
+ * (`Customer.email`, the one address a customer has), a link signed over the page, its auth version and a 15-minute
+ * expiry is mailed through the tenant's own transport. The answer is the same whether or not the address matched, and
+ * the mail is sent after the answer, so neither its words nor its timing tell whose address it is.
+ */
+@Injectable()
+export class CustomerSignin {
+  private readonly logger = new Logger('StatusSignin');
+  private readonly attempts = new Map<string, { count: number; since: number }>();
+  private readonly lastMail = new Map<string, number>();
+
+  constructor(
+    private readonly inventory: InventoryHistory,
+    private readonly mailer: Mailer,
+    private readonly access: StatusPageAccess,
+    private readonly tenants: TenantFacts,
+    private readonly config: VigiaConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Counts one attempt under `key`; false once `limit` attempts fell in the current minute (as the subscribe form). */
+  private allow(key: string, limit: number, now: number): boolean {
+    const seen = this.attempts.get(key);
+    if (!seen || now - seen.since >= 60_000) {
+      if (this.attempts.size > 10_000) this.attempts.clear();
+      this.attempts.set(key, { count: 1, since: now });
+      return true;
+    }
+    seen.count++;
+    return seen.count <= limit;
+  }
+
+  /** A "send me a link" from the page's form. `sent` (a promise) settles when the mail, if any, is handed over. */
+  async request(page: StatusPage, rawEmail: string, client: string): Promise<{ outcome: SigninOutcome; sent: Promise<void> }> {
+    const done = { sent: Promise.resolve() };
+    const now = this.clock.now().getTime();
+    if (page.visibility !== StatusPageVisibility.customer || !page.customerId) return { outcome: 'answered', ...done };
+    if (!this.allow(`client|${client}`, SUBSCRIBE_PER_CLIENT_PER_MINUTE, now) || !this.allow(`page|${page.id}`, SUBSCRIBE_PER_PAGE_PER_MINUTE, now)) return { outcome: 'limited', ...done };
+    const email = rawEmail.trim().toLowerCase();
+    if (!emailAddress.safeParse(email).success) return { outcome: 'invalid', ...done };
+    const known = (await this.inventory.liveCustomer(page.tenantId, page.customerId))?.email?.trim().toLowerCase();
+    if (!known || known !== email) return { outcome: 'answered', ...done };
+    const last = this.lastMail.get(page.id);
+    if (last !== undefined && now - last < SIGNIN_RESEND_MS) return { outcome: 'answered', ...done };
+    if (this.lastMail.size > 10_000) this.lastMail.clear();
+    this.lastMail.set(page.id, now);
+    // Not awaited by the answer: a matching address must not answer slower than another.
+    const sent = this.mail(page, email, now).catch((error: unknown) => this.logger.warn(`sign-in mail for page ${page.id}: ${String(error)}`));
+    return { outcome: 'answered', sent };
+  }
+
+  private async mail(page: StatusPage, to: string, now: number): Promise<void> {
+    const tenantSlug = (await this.tenants.slugs([page.tenantId])).get(page.tenantId);
+    if (!tenantSlug) return;
+    const token = this.access.signinToken(page.id, page.authVersion, Math.floor(now / 1000) + SIGNIN_VALID_SECONDS);
+    const link = `${this.config.publicUrl}/status/${tenantSlug}/${page.slug}/signin?t=${token}`;
+    const w = signinMessages(page.language);
+    const lines = [w.body(page.title, SIGNIN_VALID_SECONDS / 60), link, w.ignore];
+    await this.mailer.send({
+      tenantId: page.tenantId,
+      to,
+      subject: w.subject(page.title),
+      text: `${lines.join('\n\n')}\n`,
+      html: lines.map((l) => (l === link ? `<p><a href="${esc(l)}">${esc(l)}</a></p>` : `<p>${esc(l)}</p>`)).join(''),
+      headers: { 'Auto-Submitted': 'auto-generated' },
+    });
+  }
+}
