@@ -107,7 +107,12 @@ describe('fleet files: resources (runbooks\', through its port)', () => {
     expect(await plan(FILE)).toMatchObject({ changes: [], drift: [] });
     const [dbAfter, vipAfter] = await resources(owner.tenantId);
     expect(vipAfter.config).toEqual({ address: '10.0.0.100/24', interface: 'eth0' });
+    expect(vipAfter.members).toEqual(vip.members);
     expect(dbAfter.secret_sealed).toBe(db.secret_sealed);
+    // A changed policy on the MySQL group without secret values sent keeps its sealed secrets as they are.
+    expect((await apply(FILE.replace('approvalRequired: true', 'approvalRequired: false'))).applied).toBe(true);
+    expect((await resources(owner.tenantId))[0]).toMatchObject({ approval_required: false, secret_sealed: db.secret_sealed });
+    expect((await apply(FILE)).applied).toBe(true);
   });
 
   it('a bad kind, config or member is refused at its field, and nothing is applied', async () => {

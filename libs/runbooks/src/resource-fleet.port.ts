@@ -132,6 +132,8 @@ export class ResourceFleetPort {
   /** Creates or updates a resource in the caller's transaction; its runbooks exist, its members were checked. */
   async save(manager: EntityManager, tenantId: string, resource: { id: string; exists: boolean }, input: FleetResourceSave, actor: string): Promise<void> {
     const kind = resourceKind(input.kind)!;
+    // The stored row first, in this tenant only: another tenant's id fails here, before anything is written.
+    const current = resource.exists ? await manager.findOneByOrFail(Resource, { id: resource.id, tenantId }) : null;
     // The folder check again under the lock, held until the fleet's transaction commits (as underFolderLock).
     if (kind.tenantOwnFolder && typeof input.config[kind.tenantOwnFolder] === 'string') {
       await lockFolders(manager);
@@ -141,16 +143,17 @@ export class ResourceFleetPort {
     const recoveryRunbookId = input.recoveryRunbookId ?? await this.builtin(manager, tenantId, input.kind, 'recovery');
     // Runbooks operators start by hand for this kind are installed alongside, as the API does.
     await this.builtin(manager, tenantId, input.kind, 'manual');
-    const stored = resource.exists ? this.secretsOf(await manager.findOneByOrFail(Resource, { id: resource.id, tenantId })) ?? {} : {};
+    const stored = current ? this.secretsOf(current) ?? {} : {};
     const secrets = Object.fromEntries(input.secrets.names.map((n) => [n, input.secrets.values[n] ?? stored[n]]).filter((e): e is [string, string] => typeof e[1] === 'string'));
-    const secretSealed = Object.keys(secrets).length ? this.box.seal(JSON.stringify(secrets), `resources:${resource.id}`) : null;
+    // Nothing sent and the same names: the sealed text stays as it is (sealing again would change it for nothing).
+    const unchanged = current && !Object.keys(input.secrets.values).length && stableNames(Object.keys(stored)) === stableNames(Object.keys(secrets));
+    const secretSealed = unchanged ? current.secretSealed : Object.keys(secrets).length ? this.box.seal(JSON.stringify(secrets), `resources:${resource.id}`) : null;
     const fields = {
       name: input.name, config: input.config, members: input.members, approvalRequired: input.approvalRequired, cooldownMinutes: input.cooldownMinutes,
       failback: input.failback as FailbackPolicy, failbackHoldSeconds: input.failbackHoldSeconds, requireFencing: input.requireFencing, runbookId, recoveryRunbookId, secretSealed,
     };
     await withDatabaseErrors(async () => {
-      if (resource.exists) {
-        const current = await manager.findOneByOrFail(Resource, { id: resource.id, tenantId });
+      if (current) {
         const moved = input.primaryHostId !== undefined && input.primaryHostId !== current.primaryHostId ? { primaryHostId: input.primaryHostId, primarySince: this.clock.now(), primaryReason: `set by ${actor}` } : {};
         await manager.update(Resource, { id: resource.id, tenantId }, { ...fields, ...moved } as QueryDeepPartialEntity<Resource>);
       } else {
@@ -188,3 +191,5 @@ export class ResourceFleetPort {
     return (await insertRunbook(manager, tenantId, parsed, template.source, 'vigia (built-in)', true)).id;
   }
 }
+
+const stableNames = (names: string[]): string => [...names].sort().join(',');
