@@ -202,4 +202,17 @@ describe('fleet files: resources (runbooks\', through its port)', () => {
     expect(theirsNow.map((r) => r.id)).not.toContain(mine[0].id);
     expect(await plan(FILE)).toMatchObject({ changes: [], drift: [] });
   });
+
+  it('a VM\'s storage folder is its tenant\'s alone: another tenant\'s file naming a folder inside it is refused at its line', async () => {
+    const vm = (path: string) => `  - { name: app-vm, kind: vm, config: { driver: libvirt, domain: app, storagePath: ${path} }, members: [{ host: web-01 }, { host: web-02 }] }\n`;
+    expect((await apply(FILE + vm('/srv/vms/resourceco'), ops, true, SECRETS)).applied).toBe(true);
+    const other = await api.tenant('foldersteal');
+    const theirs = await api.as('operator', other);
+    const refused = await apply(FILE + vm('/srv/vms/resourceco/inside'), theirs, true, SECRETS);
+    expect(refused.applied).toBe(false);
+    expect(lines(refused)).toEqual(["27: resource app-vm, config.storagePath: overlaps the storagePath of another tenant's vm resource: each tenant needs a folder of its own"]);
+    expect(await resources(other.tenantId)).toEqual([]);
+    expect((await apply(FILE + vm('/srv/vms/foldersteal'), theirs, true, SECRETS)).applied).toBe(true);
+    expect((await resources(other.tenantId)).map((r) => r.name)).toEqual(['app-vm', 'db', 'web-vip']);
+  });
 });
