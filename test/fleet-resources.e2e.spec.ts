@@ -215,4 +215,23 @@ describe('fleet files: resources (runbooks\', through its port)', () => {
     expect((await apply(FILE + vm('/srv/vms/foldersteal'), theirs, true, SECRETS)).applied).toBe(true);
     expect((await resources(other.tenantId)).map((r) => r.name)).toEqual(['app-vm', 'db', 'web-vip']);
   });
+
+  it('a runbook of the file bound to a resource: rebinding the resource, or removing both, prunes the runbook in the same apply', async () => {
+    const book = 'runbooks:\n  - { name: move-vip, source: "name: move-vip\\nsteps:\\n  - { name: say, type: notify, with: { message: moving } }\\n" }\n';
+    const bound = FILE.replace('resources:\n', `${book}resources:\n`).replace('failback: auto', 'failback: auto\n    runbook: move-vip');
+    expect((await apply(bound, ops, true, SECRETS)).problems).toEqual([]); // (the VM of the test before is pruned)
+    expect((await resources(owner.tenantId)).find((r) => r.name === 'web-vip').runbook).toBe('move-vip');
+    // Back to the built-in and the runbook gone from the file: the resource no longer holds it.
+    const rebound = await apply(FILE);
+    expect(rebound.problems).toEqual([]);
+    expect(rebound.changes.map((c) => `${c.action} ${c.kind} ${c.key}`)).toEqual(['delete runbooks move-vip', 'update resources web-vip']);
+    expect((await resources(owner.tenantId)).find((r) => r.name === 'web-vip').runbook).toBe('builtin/web-vip-failover');
+    expect((await apply(bound)).applied).toBe(true);
+    const withoutBoth = bound.replace(book, '').slice(0, bound.replace(book, '').indexOf('  - name: web-vip')) + bound.slice(bound.indexOf('  - name: db'));
+    const pruned = await apply(withoutBoth);
+    expect(pruned.problems).toEqual([]);
+    expect(pruned.changes.map((c) => `${c.action} ${c.kind} ${c.key}`)).toEqual(['delete runbooks move-vip', 'delete resources web-vip']);
+    expect((await resources(owner.tenantId)).map((r) => r.name)).toEqual(['db']);
+    expect(await sql(`SELECT name FROM runbooks WHERE tenant_id = $1 AND name = 'move-vip'`, [owner.tenantId])).toEqual([]);
+  });
 });
