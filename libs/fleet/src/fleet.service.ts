@@ -31,7 +31,7 @@ export interface FleetRequest {
   dryRun: boolean;
   /**
    * The values of the file's secret references, by monitor (its key, `host/name`) and field path
-   * (`{ "db-1/mysql": { "password": "…" } }`); a channel's under `channel:<name>`, path `secret`.
+   * (`{ "db-1/mysql": { "password": "…" } }`); a channel's under `channel:<name>`, path `secret`; a resource's under `resource:<name>`, path the secret's name.
    */
   secrets?: Record<string, Record<string, string>>;
 }
