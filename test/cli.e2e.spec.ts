@@ -71,7 +71,7 @@ describe('the vigia CLI as a process (compiled dist) against a real API', { time
       `${bad}:11:50: monitor web-1/web-1-ping, colour: is not a field here`,
       `${bad}:12:83: monitor db-1/db-1-mysql, config.password: is a secret written in the file: refer to it as { env: NAME } or { file: path, key: name }`,
     ]);
-    expect((await run(['validate', await file('good.yaml', FLEET)])).stdout).toMatch(/valid \(1 sites, 2 hosts, 1 customers, 1 services, 3 monitors, 0 maintenance, 0 runbooks, 0 channels, 0 escalation\)/);
+    expect((await run(['validate', await file('good.yaml', FLEET)])).stdout).toMatch(/valid \(1 sites, 2 hosts, 1 customers, 1 services, 3 monitors, 0 maintenance, 0 runbooks, 0 channels, 0 escalation, 0 resources\)/);
   });
 
   it('plan → apply → plan is empty; the profile names the API; secrets come from the environment', async () => {

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { IncidentHistory, IncidentsService } from '#lib/incidents';
 import { MonitorLatency } from '#lib/detection';
 import { InventoryHistory, InventoryLookup } from '#lib/inventory';
+import { ResourceFleetPort } from '#lib/runbooks';
 import { StatusPagesService, StatusSubscribersService } from '#lib/status-pages';
 import { TenantFacts, TenantPeople } from '#lib/tenancy';
 import { startTestApi, type TestApi } from './support/test-api.js';
@@ -365,6 +366,23 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     const owners = await api.app.get(DataSource).query("SELECT tenant_id, id FROM users WHERE role = 'owner'");
     const ownerOf = new Map((owners as { tenant_id: string; id: string }[]).map((u) => [u.tenant_id, u.id]));
     expect(await api.app.get(TenantPeople).firstActiveOwner(tenantIds.b)).toBe(ownerOf.get(tenantIds.b));
+    // Runbooks' port for resources in fleet files: another tenant's resource id reads, runs, saves and removes nothing.
+    const resources = api.app.get(ResourceFleetPort);
+    expect((await resources.resources(db.manager, tenantIds.b)).map((r) => r.id)).not.toContain(a.resource);
+    expect((await resources.resources(db.manager, tenantIds.a)).map((r) => r.id)).toContain(a.resource);
+    await db.query(`INSERT INTO runbook_runs (tenant_id, runbook_id, runbook_version, runbook_name, resource_id, lock_key, trigger, actor, params, definition, status)
+      SELECT tenant_id, runbook_id, 1, 'isolation', id, 'isolation:' || id::text, 'manual', 'test', '{}', '{}', 'waiting_approval' FROM resources WHERE id = $1`, [a.resource]);
+    try {
+      expect(await resources.activeRuns(db.manager, tenantIds.b, [a.resource!])).toEqual(new Map());
+      expect([...(await resources.activeRuns(db.manager, tenantIds.a, [a.resource!])).keys()]).toEqual([a.resource]);
+    } finally {
+      await db.query("DELETE FROM runbook_runs WHERE runbook_name = 'isolation'");
+    }
+    const [stored] = await resources.resources(db.manager, tenantIds.a);
+    const save = { ...stored!, primaryHostId: undefined, secrets: { names: [], values: {} }, name: 'hijacked' };
+    await expect(resources.save(db.manager, tenantIds.b, { id: a.resource!, exists: true }, save, 'test')).rejects.toThrow();
+    await resources.remove(db.manager, tenantIds.b, a.resource!);
+    expect((await resources.resources(db.manager, tenantIds.a)).map((r) => [r.id, r.name])).toEqual([[a.resource, stored!.name]]);
   });
 
   it("another tenant's status-page components are not components of one's own page (a webhook's componentIds)", async () => {

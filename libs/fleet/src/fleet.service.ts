@@ -6,12 +6,12 @@ import { CLOCK, type Clock } from '#lib/common';
 import { type FleetWindow, MaintenanceFleetPort } from '#lib/detection';
 import { InventoryFleetPort, type InventoryKind } from '#lib/inventory';
 import { SlaFleetPort } from '#lib/reports';
-import { RunbookFleetPort } from '#lib/runbooks';
+import { type FleetResourceRow, fleetResourceKind, ResourceFleetPort, RunbookFleetPort } from '#lib/runbooks';
 import { VantageFleetPort } from '#lib/vantages';
 import { TransactionRunner } from '#lib/persistence';
 import { type Principal, Role, roleAtLeast } from '#lib/tenancy';
 import { inventoryRows, type IdOf } from './apply/inventory-rows.js';
-import { type FleetChannel, type FleetCustomer, type FleetDocument, type FleetEscalation, type FleetHost, type FleetMaintenance, type FleetMonitor, type FleetObject, type FleetRunbook, fleetKey } from './document/fleet-document.js';
+import { type FleetChannel, type FleetCustomer, type FleetDocument, type FleetEscalation, type FleetHost, type FleetMaintenance, type FleetMonitor, type FleetObject, type FleetResource, type FleetRunbook, fleetKey } from './document/fleet-document.js';
 import { windowInstant } from './document/fleet-maintenance.js';
 import { FLEET_SECTIONS, type FleetSection } from './document/fleet-schema.js';
 import { isSecretRef, secretSlots } from './document/fleet-secrets.js';
@@ -31,7 +31,7 @@ export interface FleetRequest {
   dryRun: boolean;
   /**
    * The values of the file's secret references, by monitor (its key, `host/name`) and field path
-   * (`{ "db-1/mysql": { "password": "…" } }`); a channel's under `channel:<name>`, path `secret`.
+   * (`{ "db-1/mysql": { "password": "…" } }`); a channel's under `channel:<name>`, path `secret`; a resource's under `resource:<name>`, path the secret's name.
    */
   secrets?: Record<string, Record<string, string>>;
 }
@@ -50,6 +50,7 @@ const INVENTORY_SECTIONS: readonly InventoryKind[] = ['sites', 'hosts', 'custome
 /** A window problem's field (detection's words) in the file's words. */
 const WINDOW_FIELD = { startsAt: 'from', endsAt: 'until', recurrence: 'recurrence', timeZone: 'timeZone', hostIds: 'hosts', serviceIds: 'services', monitorIds: 'monitors' } as const;
 const SEALED = '<sealed>';
+const NEW_ID = '00000000-0000-4000-8000-000000000000';
 
 /**
  * Plan and apply of a fleet file, in ONE transaction under a per-tenant lock: read the inventory through its port,
@@ -65,6 +66,7 @@ export class FleetService {
     private readonly vantages: VantageFleetPort,
     private readonly runbooks: RunbookFleetPort,
     private readonly alerts: AlertFleetPort,
+    private readonly resources: ResourceFleetPort,
     private readonly tx: TransactionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -75,9 +77,9 @@ export class FleetService {
     const doc = read.document;
     return this.tx.run(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`fleet:${principal.tenantId}`]);
-      const { current, applied, vantageIds } = await this.state(manager, principal.tenantId);
+      const { current, applied, vantageIds, resourceRows } = await this.state(manager, principal.tenantId);
       const plan = planFleet(doc, current, applied, request.prune);
-      const problems = [...this.check(principal, read, current, plan, request), ...await this.checkVantages(principal, read, plan, vantageIds), ...await this.runbooksInUse(manager, principal.tenantId, read, current, plan), ...await this.checkAlerts(manager, principal, read, current, plan, request)];
+      const problems = [...this.check(principal, read, current, plan, request), ...await this.checkVantages(principal, read, plan, vantageIds), ...await this.runbooksInUse(manager, principal.tenantId, read, current, plan), ...await this.checkAlerts(manager, principal, read, current, plan, request), ...await this.checkResources(manager, principal.tenantId, read, current, plan, request, resourceRows)];
       problems.sort((a, b) => a.line - b.line || a.column - b.column);
       if (problems.length || request.dryRun) return { problems, plan: problems.length ? NO_PLAN : plan, applied: false };
       await this.write(manager, principal, doc, current, plan, request.secrets ?? {}, vantageIds);
@@ -88,19 +90,23 @@ export class FleetService {
 
   /** The tenant's fleet as a document (for `vigia export`): secrets as references, never values. */
   async export(principal: Principal): Promise<FleetDocument> {
-    return this.tx.run(async (manager) => (await this.state(manager, principal.tenantId)).current.doc);
+    const doc = await this.tx.run(async (manager) => (await this.state(manager, principal.tenantId)).current.doc);
+    // Who is primary is a failover's to change: an exported file does not write it (applying it later would move it back).
+    for (const resource of doc.resources) delete resource.primary;
+    return doc;
   }
 
-  private async state(manager: EntityManager, tenantId: string): Promise<{ current: CurrentFleet; applied: Map<string, AppliedRecord>; vantageIds: Map<string, string> }> {
+  private async state(manager: EntityManager, tenantId: string): Promise<{ current: CurrentFleet; applied: Map<string, AppliedRecord>; vantageIds: Map<string, string>; resourceRows: Map<string, FleetResourceRow> }> {
     const [snapshot, windows, targets, assignments, usable, records] = await Promise.all([
       this.inventory.snapshot(tenantId, manager), this.maintenance.windows(manager, tenantId), this.sla.targets(manager, tenantId),
       this.vantages.assignmentsOf(manager, tenantId), this.vantages.usable(manager, tenantId), manager.find(FleetApplied, { where: { tenantId } }),
     ]);
     const runbooks = await this.runbooks.runbooks(manager, tenantId);
     const alerts = { channels: await this.alerts.channels(manager, tenantId), policies: await this.alerts.policies(manager, tenantId) };
+    const resources = await this.resources.resources(manager, tenantId);
     const vantageNames = new Map([...usable].map(([name, id]) => [id, name]));
     const applied = new Map(records.map((r) => [appliedKey(r.kind as FleetSection, r.key), r]));
-    return { current: currentFleet(snapshot, new Map(records.map((r) => [appliedKey(r.kind as FleetSection, r.key), r.spec])), windows, targets, { assignments, names: vantageNames }, runbooks, alerts), applied, vantageIds: usable };
+    return { current: currentFleet(snapshot, new Map(records.map((r) => [appliedKey(r.kind as FleetSection, r.key), r.spec])), windows, targets, { assignments, names: vantageNames }, runbooks, alerts, resources), applied, vantageIds: usable, resourceRows: new Map(resources.map((r) => [r.name, r])) };
   }
 
   /** What only the server can check: the tenant's credentials, its egress policy, the probe kinds' own rules, secret values. */
@@ -173,7 +179,14 @@ export class FleetService {
   private async runbooksInUse(manager: EntityManager, tenantId: string, read: ReadFleet, current: CurrentFleet, plan: FleetPlan): Promise<LocatedProblem[]> {
     const deleting = plan.changes.filter((c) => c.kind === 'runbooks' && c.action === 'delete');
     const used = await this.runbooks.usedBy(manager, tenantId, deleting.map((c) => current.ids.runbooks.get(c.key)!));
-    return deleting.filter((c) => used.has(current.ids.runbooks.get(c.key)!)).map((c) => read.source.place(
+    // A resource this apply deletes, or rebinds to another runbook, no longer holds it.
+    const deletedResources = new Set(plan.changes.filter((c) => c.kind === 'resources' && c.action === 'delete').map((c) => c.key));
+    const stillUses = (resource: string, runbook: string) => {
+      if (deletedResources.has(resource)) return false;
+      const inFile = read.document!.resources.find((r) => r.name === resource);
+      return !inFile || inFile.runbook === runbook || inFile.recoveryRunbook === runbook;
+    };
+    return deleting.filter((c) => used.has(current.ids.runbooks.get(c.key)!) && stillUses(used.get(current.ids.runbooks.get(c.key)!)!, c.key)).map((c) => read.source.place(
       { path: ['runbooks'], message: `runbook ${c.key} is no longer in the file but resource ${used.get(current.ids.runbooks.get(c.key)!)} uses it: it cannot be deleted (apply with --prune=false, or change the resource first)` },
       'runbooks',
     ));
@@ -222,6 +235,62 @@ export class FleetService {
       if (by) add(['channels'], `channel ${c.key} is no longer in the file but escalation policy ${by.join(', ')} pages it: it cannot be deleted (apply with --prune=false, or change the policy first)`);
     }
     return problems;
+  }
+
+  /**
+   * Resources by runbooks' rules (the API's: the kind's settings, egress, the tenant-own folder, its secrets' names,
+   * the built-in failover's required settings, the current primary kept); secret values sent for new references; a
+   * resource with an active run is not deleted (as deleteResource refuses).
+   */
+  private async checkResources(manager: EntityManager, tenantId: string, read: ReadFleet, current: CurrentFleet, plan: FleetPlan, request: FleetRequest, rows: Map<string, FleetResourceRow>): Promise<LocatedProblem[]> {
+    const doc = read.document!;
+    const problems: LocatedProblem[] = [];
+    const add = (path: (string | number)[], message: string) => problems.push(read.source.place({ path, message }, fieldWords(doc, { path, message })));
+    const changing = new Map(plan.changes.filter((c) => c.kind === 'resources').map((c) => [c.key, c.action]));
+    for (const [i, resource] of doc.resources.entries()) {
+      const existing = rows.get(resource.name);
+      // A host the apply creates has no id yet: a stand-in of the id's shape while the settings are checked.
+      const hostId = (name: string) => current.ids.hosts.get(name) ?? NEW_ID;
+      const problem = await this.resources.problem(manager, tenantId, {
+        kind: resource.kind, config: resourceConfig(resource, hostId), secretNames: Object.keys(resource.secrets), builtinFailure: resource.runbook === null,
+        primaryHostId: resource.primary === undefined ? undefined : hostId(resource.primary), memberHostIds: resource.members.map((m) => hostId(m.host)),
+      }, existing);
+      if (problem) add(['resources', i, ...problem.field.split('.')], problem.message);
+      if (request.dryRun || !changing.has(resource.name)) continue;
+      for (const [secret, ref] of Object.entries(resource.secrets)) {
+        const sent = request.secrets?.[resourceSecretKey(resource.name)]?.[secret] !== undefined;
+        if (!sent && !existing?.secretNames.includes(secret)) add(['resources', i, 'secrets', secret], `the value of ${JSON.stringify(ref)} was not sent (the CLI reads it from the environment or the secrets file)`);
+      }
+    }
+    const deleting = plan.changes.filter((c) => c.kind === 'resources' && c.action === 'delete');
+    const active = await this.resources.activeRuns(manager, tenantId, deleting.map((c) => current.ids.resources.get(c.key)!));
+    for (const c of deleting) {
+      const run = active.get(current.ids.resources.get(c.key)!);
+      if (run) add(['resources'], `resource ${c.key} is no longer in the file but has an active run (${run}): it cannot be deleted until the run ends or is aborted (or apply with --prune=false)`);
+    }
+    return problems;
+  }
+
+  /** Resources once their hosts, monitors and runbooks exist; removed ones before those go (called by write). */
+  private async writeResources(manager: EntityManager, principal: Principal, doc: FleetDocument, current: CurrentFleet, plan: FleetPlan, secrets: Record<string, Record<string, string>>, id: (kind: 'hosts' | 'monitors' | 'runbooks', key: string) => string): Promise<void> {
+    const { tenantId } = principal;
+    const ids = { hosts: { get: (k: string) => id('hosts', k) }, monitors: { get: (k: string) => id('monitors', k) }, runbooks: { get: (k: string) => id('runbooks', k) } };
+    const of = (action: FleetChange['action']) => plan.changes.filter((c) => c.kind === 'resources' && c.action === action);
+    for (const c of of('delete')) await this.resources.remove(manager, tenantId, current.ids.resources.get(c.key)!);
+    const resources = new Map(doc.resources.map((r) => [r.name, r]));
+    for (const c of [...of('create'), ...of('update')]) {
+      const r = resources.get(c.key)!;
+      const exists = c.action === 'update';
+      const runbookId = (name: string | null) => (name === null ? null : ids.runbooks.get(name) ?? null);
+      await this.resources.save(manager, tenantId, { id: exists ? current.ids.resources.get(c.key)! : this.inventory.newId(), exists }, {
+        name: r.name, kind: r.kind, config: resourceConfig(r, (h) => ids.hosts.get(h)!),
+        members: r.members.map((m) => ({ hostId: ids.hosts.get(m.host)!, monitorIds: m.monitors.map((k) => ids.monitors.get(k)!), weight: m.weight, value: m.value })),
+        primaryHostId: r.primary === undefined ? undefined : ids.hosts.get(r.primary)!,
+        approvalRequired: r.approvalRequired, cooldownMinutes: r.cooldownMinutes, failback: r.failback, failbackHoldSeconds: r.failbackHoldSeconds, requireFencing: r.requireFencing,
+        runbookId: runbookId(canonicalRunbook(r, 'runbook')), recoveryRunbookId: runbookId(canonicalRunbook(r, 'recoveryRunbook')),
+        secrets: { names: Object.keys(r.secrets), values: secrets[resourceSecretKey(r.name)] ?? {} },
+      }, `fleet apply (${appliedByOf(principal)})`);
+    }
   }
 
   private async write(manager: EntityManager, principal: Principal, doc: FleetDocument, current: CurrentFleet, plan: FleetPlan, secrets: Record<string, Record<string, string>>, vantageIds: Map<string, string>): Promise<void> {
@@ -292,6 +361,8 @@ export class FleetService {
       const exists = c.action === 'update';
       await this.runbooks.save(manager, tenantId, { id: exists ? current.ids.runbooks.get(c.key)! : created.get(`runbooks:${c.key}`)!, exists }, runbooks.get(c.key)!.source!, `fleet apply (${appliedByOf(principal)})`);
     }
+    // Resources once their hosts, monitors and runbooks exist, and before the runbooks they no longer use go.
+    await this.writeResources(manager, principal, doc, current, plan, secrets, (kind, key) => current.ids[kind].get(key) ?? created.get(`${kind}:${key}`)!);
     for (const c of of('runbooks', 'delete')) await this.runbooks.remove(manager, tenantId, current.ids.runbooks.get(c.key)!);
     // Maintenance windows after the objects they name exist, and removed before those go.
     const windows = byKey('maintenance') as Map<string, FleetMaintenance>;
@@ -355,6 +426,21 @@ function withSecrets(monitor: FleetMonitor, value: (path: string[]) => string): 
 }
 
 const channelSecretKey = (name: string): string => `channel:${name}`;
+const resourceSecretKey = (name: string): string => `resource:${name}`;
+
+/** A resource's config with the settings naming hosts as ids (`hostId` of a name). */
+function resourceConfig(resource: FleetResource, hostId: (name: string) => string): Record<string, unknown> {
+  const config = structuredClone(resource.config);
+  for (const key of fleetResourceKind(resource.kind)?.hostFields ?? []) if (typeof config[key] === 'string') config[key] = hostId(config[key]);
+  return config;
+}
+
+/** The runbook a resource names, the kind's built-in as null (bound by default, installed if missing). */
+function canonicalRunbook(resource: FleetResource, field: 'runbook' | 'recoveryRunbook'): string | null {
+  const kind = fleetResourceKind(resource.kind);
+  const builtin = field === 'runbook' ? kind?.builtinFailure : kind?.builtinRecovery;
+  return resource[field] === builtin ? null : resource[field];
+}
 
 /** A file's policy in alerts' terms: its customers and each step's channels as `customers` / `channels` give them. */
 function policyRules(policy: FleetEscalation, customers: string[], channels: (step: FleetEscalation['steps'][number]) => string[]) {

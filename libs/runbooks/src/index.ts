@@ -17,3 +17,4 @@ export { RESOURCE_KINDS, RESOURCE_TYPES, resourceKind } from './resources/resour
 export type { ResourceKindDef } from './resources/resource-kind.js';
 export type { StepHandler, StepDeps } from './steps/step.js';
 export { type FleetRunbookRow, RunbookFleetModule, RunbookFleetPort } from './runbook-fleet.port.js';
+export { type FleetResourceKind, type FleetResourceMember, type FleetResourceRow, type FleetResourceSave, fleetResourceKind, ResourceFleetPort } from './resource-fleet.port.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
-import { checkSettings, CLOCK, type Clock, egressProblem, VigiaException, withDatabaseErrors } from '#lib/common';
+import { type AddressJudge, checkSettings, CLOCK, type Clock, egressProblem, VigiaException, withDatabaseErrors } from '#lib/common';
 import { MonitorHealth } from '#lib/detection';
 import { HostsService, MonitorsService } from '#lib/inventory';
 import { IncidentsService } from '#lib/incidents';
@@ -31,6 +31,43 @@ export interface ResourceFields {
   requireFencing?: boolean;
   runbookId?: string;
   recoveryRunbookId?: string;
+}
+
+/**
+ * Each setting of a resource of `type` in its field's words, the required ones, the kind's rule across settings, then
+ * the egress policy on what Vigia connects to (provider APIs, the authoritative server). Throws the first problem
+ * (field `input.config.<key>`). The API's save and a fleet apply (ResourceFleetPort) both check with this.
+ */
+export function checkKindConfig(type: ResourceKind, config: Record<string, unknown>, guard: AddressJudge): void {
+  const kind = resourceKind(type)!;
+  const known = Object.keys(kind.config).join(', ');
+  checkSettings(kind.config, config, { path: 'input.config', unknown: () => `is not a setting of a ${type} resource (known: ${known})`, required: () => `is required for a ${type} resource` });
+  const problem = kind.check?.(config, guard);
+  if (problem) throw VigiaException.invalid(`input.config.${problem[0]}`, problem[1]);
+  for (const [key, schema] of Object.entries(kind.config)) {
+    const refused = egressProblem(schema, config[key], guard);
+    if (refused) throw VigiaException.invalid(`input.config.${key}`, refused);
+  }
+}
+
+/** One lock for every tenant-own folder, held until the caller's transaction ends (see underFolderLock). */
+export async function lockFolders(manager: EntityManager): Promise<void> {
+  await manager.query("SELECT pg_advisory_xact_lock(hashtext('vigia.resources.tenant-own-folder'))");
+}
+
+/**
+ * A folder that is one tenant's alone (kind.tenantOwnFolder): refused when it is, contains or lies inside another
+ * tenant's. The error does not say which folder or whose.
+ */
+export async function refuseFolderOverlap(manager: EntityManager, tenantId: string, type: ResourceKind, key: string, folder: unknown): Promise<void> {
+  if (typeof folder !== 'string') return;
+  const others: { folder: string }[] = await manager.query(
+    'SELECT config->>$3 AS folder FROM resources WHERE kind = $1 AND tenant_id <> $2 AND config ? $3',
+    [type, tenantId, key],
+  );
+  if (others.some((o) => overlaps(o.folder, folder))) {
+    throw VigiaException.invalid(`input.config.${key}`, `overlaps the ${key} of another tenant's ${type} resource: each tenant needs a folder of its own`);
+  }
 }
 
 /** Failover units: validated per kind, members checked in the tenant, secrets sealed, built-in runbooks bound. */
@@ -170,33 +207,10 @@ export class ResourcesService {
    */
   private async checkConfig(principal: Principal, type: ResourceKind, config: Record<string, unknown>): Promise<Record<string, unknown>> {
     const kind = resourceKind(type)!;
-    const known = Object.keys(kind.config).join(', ');
-    checkSettings(kind.config, config, { path: 'input.config', unknown: () => `is not a setting of a ${type} resource (known: ${known})`, required: () => `is required for a ${type} resource` });
-    const guard = this.egress.guard({ tenantId: principal.tenantId, vantage: 'platform' });
-    const problem = kind.check?.(config, guard);
-    if (problem) throw VigiaException.invalid(`input.config.${problem[0]}`, problem[1]);
-    if (kind.tenantOwnFolder) await this.refuseOverlap(principal.tenantId, type, kind.tenantOwnFolder, config[kind.tenantOwnFolder]);
-    for (const [key, schema] of Object.entries(kind.config)) {
-      const refused = egressProblem(schema, config[key], guard);
-      if (refused) throw VigiaException.invalid(`input.config.${key}`, refused);
-    }
+    checkKindConfig(type, config, this.egress.guard({ tenantId: principal.tenantId, vantage: 'platform' }));
+    if (kind.tenantOwnFolder) await refuseFolderOverlap(this.dataSource.manager, principal.tenantId, type, kind.tenantOwnFolder, config[kind.tenantOwnFolder]);
     for (const [key, schema] of Object.entries(kind.config)) if (isHostRef(schema) && typeof config[key] === 'string') await this.hosts.scope.get(principal, config[key], `input.config.${key}`);
     return config;
-  }
-
-  /**
-   * A folder that is one tenant's alone (kind.tenantOwnFolder): refused when it is, contains or lies inside another
-   * tenant's. The error does not say which folder or whose.
-   */
-  private async refuseOverlap(tenantId: string, type: ResourceKind, key: string, folder: unknown, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    if (typeof folder !== 'string') return;
-    const others: { folder: string }[] = await manager.query(
-      'SELECT config->>$3 AS folder FROM resources WHERE kind = $1 AND tenant_id <> $2 AND config ? $3',
-      [type, tenantId, key],
-    );
-    if (others.some((o) => overlaps(o.folder, folder))) {
-      throw VigiaException.invalid(`input.config.${key}`, `overlaps the ${key} of another tenant's ${type} resource: each tenant needs a folder of its own`);
-    }
   }
 
   /**
@@ -208,8 +222,8 @@ export class ResourcesService {
     const key = resourceKind(type)!.tenantOwnFolder;
     return this.dataSource.transaction(async (manager) => {
       if (key && typeof config[key] === 'string') {
-        await manager.query("SELECT pg_advisory_xact_lock(hashtext('vigia.resources.tenant-own-folder'))");
-        await this.refuseOverlap(tenantId, type, key, config[key], manager);
+        await lockFolders(manager);
+        await refuseFolderOverlap(manager, tenantId, type, key, config[key]);
       }
       return save(manager);
     });

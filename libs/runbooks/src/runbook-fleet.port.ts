@@ -5,6 +5,7 @@ import { parseRunbook } from './document/runbook-document.js';
 import { Resource } from './entities/resource.entity.js';
 import { Runbook, RunbookVersion } from './entities/runbook.entity.js';
 import { addRunbookVersion, insertRunbook } from './runbooks.service.js';
+import { ResourceFleetPort } from './resource-fleet.port.js';
 
 /** A runbook as a fleet file sees it: its name and the source of its current version. */
 export interface FleetRunbookRow {
@@ -56,5 +57,5 @@ export class RunbookFleetPort {
   }
 }
 
-@Module({ providers: [RunbookFleetPort], exports: [RunbookFleetPort] })
+@Module({ providers: [RunbookFleetPort, ResourceFleetPort], exports: [RunbookFleetPort, ResourceFleetPort] })
 export class RunbookFleetModule {}

@@ -20,6 +20,8 @@ export async function resolveSecrets(doc: FleetDocument, source: FleetSource, fl
     // A monitor's under its key, `host/name` (the server's, as names are unique per host).
     ...doc.monitors.map((monitor, i) => ({ key: fleetKey('monitors', monitor), slots: secretSlots(monitor.type, monitor.config), at: (path: string[]) => ({ path: ['monitors', i, 'config', ...path], words: `monitor ${fleetKey('monitors', monitor)}, config.${path.join('.')}` }) })),
     ...doc.channels.map((channel, i) => ({ key: `channel:${channel.name}`, slots: channel.secret ? [{ path: ['secret'], value: channel.secret }] : [], at: () => ({ path: ['channels', i, 'secret'], words: `channel ${channel.name}, secret` }) })),
+    // A resource's under `resource:<name>`, each by its secret's name.
+    ...doc.resources.map((resource, i) => ({ key: `resource:${resource.name}`, slots: Object.entries(resource.secrets).map(([name, value]) => ({ path: [name], value })), at: (path: string[]) => ({ path: ['resources', i, 'secrets', ...path], words: `resource ${resource.name}, secrets.${path.join('.')}` }) })),
   ];
   for (const { key, slots, at } of owners) {
     for (const slot of slots) {

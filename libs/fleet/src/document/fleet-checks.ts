@@ -1,3 +1,4 @@
+import { BUILTIN_RUNBOOKS, fleetResourceKind, RESOURCE_TYPES } from '#lib/runbooks';
 import { FLEET_SECTIONS, type FleetSection } from './fleet-schema.js';
 import { type FleetDocument, type FleetObject, type FleetProblem, fleetKey } from './fleet-document.js';
 
@@ -65,6 +66,54 @@ export function checkFleet(doc: FleetDocument): FleetProblem[] {
     policy.match.customers.forEach((c, j) => reference(['escalation', i, 'match', 'customers', j], c, 'customers', 'customer'));
     policy.steps.forEach((step, j) => step.channels.forEach((c, k) => reference(['escalation', i, 'steps', j, 'channels', k], c, 'channels', 'channel')));
   });
+  doc.resources.forEach((resource, i) => problems.push(...resourceProblems(resource, i, names, UUID)));
+  return problems;
+}
+
+const BUILTIN_NAMES = new Set(BUILTIN_RUNBOOKS.map((b) => b.name));
+
+/**
+ * A resource's references, in the file only: its kind, its members' hosts and monitors (each written `host/name` once
+ * read), its primary among them, the runbooks it names (of the file, or built-in), the settings naming hosts, what a
+ * member of its kind may carry (weight, value) and the names of its secrets.
+ */
+function resourceProblems(resource: FleetDocument['resources'][number], i: number, names: Record<FleetSection, Set<string>>, uuid: RegExp): FleetProblem[] {
+  const problems: FleetProblem[] = [];
+  const add = (path: (string | number)[], message: string) => problems.push({ path: ['resources', i, ...path], message });
+  const kind = fleetResourceKind(resource.kind);
+  if (!kind) add(['kind'], `must be one of ${RESOURCE_TYPES.join(', ')}`);
+  const seen = new Set<string>();
+  resource.members.forEach((member, j) => {
+    if (uuid.test(member.host)) return add(['members', j, 'host'], ID_MESSAGE);
+    if (!names.hosts.has(member.host)) return add(['members', j, 'host'], `host ${member.host} is not defined in this file`);
+    if (seen.has(member.host)) add(['members', j, 'host'], `${member.host} is listed twice`);
+    seen.add(member.host);
+    member.monitors = member.monitors.map((m, k) => {
+      const key = m.includes('/') ? m : `${member.host}/${m}`;
+      if (uuid.test(m)) add(['members', j, 'monitors', k], ID_MESSAGE);
+      else if (!key.startsWith(`${member.host}/`)) add(['members', j, 'monitors', k], `monitor ${m} does not watch ${member.host} (a member's monitors are those of its host)`);
+      else if (!names.monitors.has(key)) add(['members', j, 'monitors', k], `monitor ${key} is not defined in this file`);
+      return key;
+    });
+    if (kind && member.weight !== null && !kind.memberWeight) add(['members', j, 'weight'], `a ${resource.kind} resource's members have no weight`);
+    if (kind && member.value !== null && !kind.memberValue) add(['members', j, 'value'], `a ${resource.kind} resource's members have no value`);
+  });
+  if (resource.primary !== undefined && !resource.members.some((m) => m.host === resource.primary)) add(['primary'], 'must be one of the members');
+  for (const field of ['runbook', 'recoveryRunbook'] as const) {
+    const runbook = resource[field];
+    if (runbook === null) continue;
+    if (uuid.test(runbook)) add([field], ID_MESSAGE);
+    else if (!names.runbooks.has(runbook) && !BUILTIN_NAMES.has(runbook)) add([field], `runbook ${runbook} is not defined in this file (nor a built-in one)`);
+  }
+  for (const key of kind?.hostFields ?? []) {
+    const host = resource.config[key];
+    if (typeof host !== 'string') continue;
+    if (uuid.test(host)) add(['config', key], ID_MESSAGE);
+    else if (!names.hosts.has(host)) add(['config', key], `host ${host} is not defined in this file`);
+  }
+  for (const secret of Object.keys(resource.secrets)) {
+    if (kind && !kind.secrets.includes(secret)) add(['secrets', secret], kind.secrets.length ? `is not a secret of a ${resource.kind} resource (known: ${kind.secrets.join(', ')})` : `${resource.kind} resources have no secrets`);
+  }
   return problems;
 }
 

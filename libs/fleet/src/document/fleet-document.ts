@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { channelSchema, customerSchema, escalationSchema, FleetSection, hostSchema, maintenanceSchema, runbookSchema, serviceSchema, siteSchema } from './fleet-schema.js';
+import type { channelSchema, resourceSchema, customerSchema, escalationSchema, FleetSection, hostSchema, maintenanceSchema, runbookSchema, serviceSchema, siteSchema } from './fleet-schema.js';
 
 /**
  * A tenant's fleet in memory: what `readFleet` makes of a file, what an importer builds, what `export` returns and
@@ -21,6 +21,11 @@ export type FleetRunbook = z.output<typeof runbookSchema>;
 export type FleetChannel = z.output<typeof channelSchema>;
 /** An escalation policy: channels and customers by name (on-call schedules and people are not in files yet). */
 export type FleetEscalation = z.output<typeof escalationSchema>;
+/**
+ * A failover unit: members by host name (their monitors as `host/name` once read), runbooks by name (null: the kind's
+ * built-in), secrets as references only; `primary` undefined: not managed by the file.
+ */
+export type FleetResource = z.output<typeof resourceSchema>;
 export interface FleetMonitor {
   name: string;
   host: string;
@@ -57,12 +62,13 @@ export interface FleetDocument {
   runbooks: FleetRunbook[];
   channels: FleetChannel[];
   escalation: FleetEscalation[];
+  resources: FleetResource[];
 }
 
-export type FleetObject = FleetSite | FleetHost | FleetCustomer | FleetService | FleetMonitor | FleetMaintenance | FleetRunbook | FleetChannel | FleetEscalation;
+export type FleetObject = FleetSite | FleetHost | FleetCustomer | FleetService | FleetMonitor | FleetMaintenance | FleetRunbook | FleetChannel | FleetEscalation | FleetResource;
 
 export function emptyFleet(): FleetDocument {
-  return { sites: [], hosts: [], customers: [], services: [], monitors: [], maintenance: [], runbooks: [], channels: [], escalation: [] };
+  return { sites: [], hosts: [], customers: [], services: [], monitors: [], maintenance: [], runbooks: [], channels: [], escalation: [], resources: [] };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HOST_NAME, metaOf } from '#lib/common';
 import { PROBE_KINDS } from '#lib/probes';
+import { RESOURCE_TYPES } from '#lib/runbooks';
 
 /**
  * The fleet file's schema, defined once: validation (`readFleet`), the in-memory model (`FleetDocument`, its output
@@ -187,9 +188,40 @@ export const escalationSchema = z.strictObject({
     .meta({ description: 'In the tenant\'s time zone: e-mail and webhook steps wait until it ends; pagers still page' }),
 });
 
+/**
+ * A failover unit (runbooks' resources): a kind of the resource registry with its own settings (checked on the server
+ * by the API's rules), its members in preference order by host name, its policy, the runbooks it runs (by name; null:
+ * the kind's built-in) and its secrets by reference.
+ */
+export const resourceSchema = z.strictObject({
+  name: z.string({ error: 'must be a name' }).regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, { error: 'must be 1-63 lower-case letters, digits, . _ -' }),
+  kind: z.string({ error: `must be a resource kind (${RESOURCE_TYPES.join(', ')})` }).meta({ description: `A resource kind: ${RESOURCE_TYPES.join(', ')}` }),
+  config: z.record(z.string(), z.unknown(), { error: 'must be a mapping of the resource kind\'s settings' }).default({})
+    .meta({ description: 'The resource kind\'s settings (docs/runbooks.md); a setting naming a host takes a host name of this file' }),
+  members: z.array(z.strictObject({
+    host: hostName.meta({ description: 'Name of a host of this file' }),
+    monitors: z.array(name(360), { error: 'must be a list of monitor names' }).max(32, { error: 'must name at most 32 monitors' }).default([])
+      .meta({ description: 'Monitors of that host whose outage means the member is down (names on the host, or host/name); empty: every monitor of the host' }),
+    weight: z.int({ error: 'must be a whole number from 0 to 256' }).min(0, { error: 'must be a whole number from 0 to 256' }).max(256, { error: 'must be a whole number from 0 to 256' }).nullable().default(null)
+      .meta({ description: 'Pool weight to restore (kinds whose members have one)' }),
+    value: z.string({ error: 'must be a server name or a DNS value' }).regex(/^[A-Za-z0-9_.:-]{1,253}$/, { error: 'must be a server name or a DNS value' }).nullable().default(null)
+      .meta({ description: 'Pool server name, or DNS value when it is not the host address (kinds whose members have one)' }),
+  }), { error: 'must be a list of members' }).min(1, { error: 'needs 1 to 16 members' }).max(16, { error: 'needs 1 to 16 members' }).meta({ description: 'In preference order' }),
+  primary: hostName.optional().meta({ description: 'The member that holds the role now (a host name); omitted: the first member at creation, then left to failovers' }),
+  approvalRequired: z.boolean({ error: 'must be true or false' }).default(false),
+  cooldownMinutes: z.int({ error: 'must be a whole number from 0 to 1440' }).min(0, { error: 'must be a whole number from 0 to 1440' }).max(1440, { error: 'must be a whole number from 0 to 1440' }).default(5),
+  failback: z.enum(['auto', 'stay'], { error: 'must be auto or stay' }).default('stay'),
+  failbackHoldSeconds: z.int({ error: 'must be a whole number from 0 to 86400' }).min(0, { error: 'must be a whole number from 0 to 86400' }).max(86_400, { error: 'must be a whole number from 0 to 86400' }).default(300),
+  requireFencing: z.boolean({ error: 'must be true or false' }).default(false),
+  runbook: name().nullable().default(null).meta({ description: 'The failure runbook: a runbook of this file or a built-in (builtin/…); omitted: the kind\'s built-in' }),
+  recoveryRunbook: name().nullable().default(null).meta({ description: 'The recovery runbook: a runbook of this file or a built-in; omitted: the kind\'s built-in' }),
+  secrets: z.record(z.string(), secretRefSchema, { error: 'must be a mapping of the kind\'s secret names to references' }).default({})
+    .meta({ description: 'The kind\'s secrets (a MySQL group\'s user, password, replPassword; a DNS record\'s tsigSecret…) by reference, never their values' }),
+});
+
 const section = <T extends z.ZodType>(item: T) => z.array(item, { error: 'must be a list' }).default([]);
 
-export const FLEET_SECTIONS = ['sites', 'hosts', 'customers', 'services', 'monitors', 'maintenance', 'runbooks', 'channels', 'escalation'] as const;
+export const FLEET_SECTIONS = ['sites', 'hosts', 'customers', 'services', 'monitors', 'maintenance', 'runbooks', 'channels', 'escalation', 'resources'] as const;
 export type FleetSection = (typeof FLEET_SECTIONS)[number];
 
 export const fleetFileSchema = z.strictObject({
@@ -205,6 +237,7 @@ export const fleetFileSchema = z.strictObject({
   runbooks: section(runbookSchema),
   channels: section(channelSchema),
   escalation: section(escalationSchema),
+  resources: section(resourceSchema),
 }).meta({ title: 'Vigia fleet file', description: 'A tenant\'s fleet as code: see docs/fleet.md' });
 
 /** docs/fleet.schema.json: what editors validate the file against. */

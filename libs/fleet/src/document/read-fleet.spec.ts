@@ -101,7 +101,7 @@ monitors:
 
   it('reports YAML syntax errors and unknown sections with their place', () => {
     expect(readFleet('s.yaml', 'hosts:\n  - name: [a\n').problems.map(formatProblem)[0]).toMatch(/^s\.yaml:3:\d+: YAML: /);
-    expect(readFleet('s.yaml', 'hostz: []\n').problems.map(formatProblem)).toEqual(['s.yaml:1:1: hostz: is not a section of a fleet file (version, defaults, sites, hosts, customers, services, monitors, maintenance, runbooks, channels, escalation)']);
+    expect(readFleet('s.yaml', 'hostz: []\n').problems.map(formatProblem)).toEqual(['s.yaml:1:1: hostz: is not a section of a fleet file (version, defaults, sites, hosts, customers, services, monitors, maintenance, runbooks, channels, escalation, resources)']);
   });
 });
 
@@ -170,5 +170,61 @@ ${extra}maintenance:
     ]);
     const twice = readFleet('f.yaml', file('ssh').replace('  - { name: ssh, host: web-2', '  - { name: http, host: web-2, type: tcp, config: { port: 8080 } }\n  - { name: ssh, host: web-2'));
     expect(twice.problems.map(formatProblem)).toEqual(['f.yaml:7:13: monitor web-2/http, name: web-2/http is defined twice (first as item 2 of monitors)']);
+  });
+});
+
+describe('readFleet: resources', () => {
+  const fleet = (resources: string) => `hosts:
+  - { name: web-1, addresses: [192.0.2.10] }
+  - { name: web-2, addresses: [192.0.2.11] }
+monitors:
+  - { name: http, host: web-1, type: tcp, config: { port: 80 } }
+  - { name: http, host: web-2, type: tcp, config: { port: 80 } }
+runbooks:
+  - { name: move-vip, source: "name: move-vip\\nsteps: []\\n" }
+resources:
+${resources}`;
+
+  it('reads members by host, their monitors as host/name, runbooks by name and secrets by reference; writes it back the same', () => {
+    const read = readFleet('f.yaml', fleet(`  - name: web-vip
+    kind: vip_group
+    config: { address: 10.0.0.100/24, interface: eth0 }
+    members: [{ host: web-1, monitors: [http] }, { host: web-2, monitors: [web-2/http] }]
+    primary: web-2
+    runbook: move-vip
+    failback: auto
+  - { name: db, kind: mysql_group, members: [{ host: web-1 }], runbook: builtin/mysql-failover, secrets: { password: { env: DB_PASSWORD }, user: { file: s.yaml, key: u } } }
+`));
+    expect(read.problems.map(formatProblem)).toEqual([]);
+    const [vip, db] = read.document!.resources;
+    expect(vip!.members).toEqual([{ host: 'web-1', monitors: ['web-1/http'], weight: null, value: null }, { host: 'web-2', monitors: ['web-2/http'], weight: null, value: null }]);
+    expect([vip!.primary, vip!.runbook, vip!.recoveryRunbook, vip!.cooldownMinutes, vip!.failback]).toEqual(['web-2', 'move-vip', null, 5, 'auto']);
+    expect(db!.secrets).toEqual({ password: { env: 'DB_PASSWORD' }, user: { file: 's.yaml', key: 'u' } });
+    expect(readFleet('again.yaml', writeFleet(read.document!)).document).toEqual(read.document);
+  });
+
+  it('refuses a bad kind, a member of no host, a monitor of another host, an unknown runbook, a primary not a member, a secret written inline, all at their field', () => {
+    const read = readFleet('f.yaml', fleet(`  - { name: a, kind: floating_ip, members: [{ host: web-1 }] }
+  - { name: b, kind: vip_group, members: [{ host: web-9 }, { host: web-1, monitors: [web-2/http], weight: 3 }], primary: web-2, runbook: nope }
+  - { name: c, kind: mysql_group, members: [{ host: web-1 }], secrets: { password: hunter2 } }
+  - { name: d, kind: vip_group, members: [], secrets: { token: { env: T } } }
+`));
+    expect(read.problems.map(formatProblem)).toEqual([
+      'f.yaml:12:84: resource c, secrets.password: is a secret written in the file: refer to it as { env: NAME } or { file: path, key: name }',
+      'f.yaml:13:42: resource d, members: needs 1 to 16 members',
+    ]);
+    const crossed = readFleet('f.yaml', fleet(`  - { name: a, kind: floating_ip, members: [{ host: web-1 }] }
+  - { name: b, kind: vip_group, members: [{ host: web-9 }, { host: web-1, monitors: [web-2/http], weight: 3 }], primary: web-2, runbook: nope }
+  - { name: d, kind: vip_group, members: [{ host: web-1 }], secrets: { token: { env: T } } }
+`));
+    expect(crossed.problems.map(formatProblem)).toEqual([
+      'f.yaml:10:22: resource a, kind: must be one of vip_group, dns_record, lb_pool, mysql_group, vm',
+      'f.yaml:11:51: resource b, members[0].host: host web-9 is not defined in this file',
+      'f.yaml:11:86: resource b, members[1].monitors[0]: monitor web-2/http does not watch web-1 (a member\'s monitors are those of its host)',
+      'f.yaml:11:107: resource b, members[1].weight: a vip_group resource\'s members have no weight',
+      'f.yaml:11:122: resource b, primary: must be one of the members',
+      'f.yaml:11:138: resource b, runbook: runbook nope is not defined in this file (nor a built-in one)',
+      'f.yaml:12:79: resource d, secrets.token: vip_group resources have no secrets',
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { PROBE_TYPES } from '#lib/probes';
 import { checkFleet } from './fleet-checks.js';
 import { emptyFleet, type FleetDocument, type FleetMaintenance, type FleetProblem, type FleetRunbook, fleetKey, fleetLabel } from './fleet-document.js';
-import { channelSchema, customerSchema, escalationSchema, durationMs, FLEET_SECTIONS, type FleetSection, hostSchema, maintenanceSchema, monitorSchemas, runbookSchema, serviceSchema, siteSchema } from './fleet-schema.js';
+import { channelSchema, resourceSchema, customerSchema, escalationSchema, durationMs, FLEET_SECTIONS, type FleetSection, hostSchema, maintenanceSchema, monitorSchemas, runbookSchema, serviceSchema, siteSchema } from './fleet-schema.js';
 import { readWindow } from './fleet-maintenance.js';
 import { INLINE_SECRET, isSecretRef, secretSlots } from './fleet-secrets.js';
 import { FleetSource, type LocatedProblem, type ProblemPlacer } from './fleet-source.js';
@@ -14,7 +14,7 @@ export interface ReadFleet {
   source: ProblemPlacer;
 }
 
-const ITEM_SCHEMAS: Record<Exclude<FleetSection, 'monitors'>, z.ZodType> = { sites: siteSchema, hosts: hostSchema, customers: customerSchema, services: serviceSchema, maintenance: maintenanceSchema, runbooks: runbookSchema, channels: channelSchema, escalation: escalationSchema };
+const ITEM_SCHEMAS: Record<Exclude<FleetSection, 'monitors'>, z.ZodType> = { sites: siteSchema, hosts: hostSchema, customers: customerSchema, services: serviceSchema, maintenance: maintenanceSchema, runbooks: runbookSchema, channels: channelSchema, escalation: escalationSchema, resources: resourceSchema };
 const TOP_KEYS = new Set<string>(['version', 'defaults', ...FLEET_SECTIONS]);
 /** Stands in for a credential header given by reference while the headers field's own rule is checked. */
 const REF_PLACEHOLDER = '<secret reference>';
@@ -110,6 +110,12 @@ function readItem(section: FleetSection, item: unknown, i: number, source: Probl
   }
   // A channel's secret: by reference only, never its value in the file.
   if (section === 'channels' && typeof item.secret === 'string') return void report(['secret'], INLINE_SECRET);
+  // A resource's secrets: each by reference only.
+  if (section === 'resources' && isPlainObject(item.secrets)) {
+    const inline = Object.entries(item.secrets).filter(([, v]) => typeof v === 'string');
+    for (const [key] of inline) report(['secrets', key], INLINE_SECRET);
+    if (inline.length) return undefined;
+  }
   if (section !== 'monitors') return parseWith(ITEM_SCHEMAS[section], item, report);
 
   if (typeof item.type !== 'string' || !PROBE_TYPES.includes(item.type as never)) {

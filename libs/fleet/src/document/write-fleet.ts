@@ -21,7 +21,7 @@ function prune(value: unknown, key = ''): unknown {
 
 /** A fleet file of `doc` (YAML, version 1, defaults left out): `readFleet` reads it back to the same document. */
 export function writeFleet(doc: FleetDocument, header?: string): string {
-  const body = { version: 1, ...(prune({ sites: doc.sites, hosts: doc.hosts, customers: doc.customers, services: doc.services, monitors: doc.monitors, maintenance: doc.maintenance, runbooks: doc.runbooks, channels: doc.channels, escalation: doc.escalation }) as object) };
+  const body = { version: 1, ...(prune({ sites: doc.sites, hosts: doc.hosts, customers: doc.customers, services: doc.services, monitors: doc.monitors, maintenance: doc.maintenance, runbooks: doc.runbooks, channels: doc.channels, escalation: doc.escalation, resources: doc.resources }) as object) };
   const text = stringify(body, { lineWidth: 0, aliasDuplicateObjects: false });
   return header ? `${header.split('\n').map((l) => `# ${l}`).join('\n')}\n${text}` : text;
 }

@@ -31,7 +31,7 @@ export class FleetResolver {
     @Args('fileName', { defaultValue: 'fleet.yaml' }) file: string,
     @Args('prune', { defaultValue: true }) prune: boolean,
     @Args('dryRun', { defaultValue: false }) dryRun: boolean,
-    @Args('secrets', { type: () => GraphQLJSONObject, nullable: true, description: 'Values of the file\'s secret references: { "<host>/<monitor>": { "<field path>": "value" } } (a channel\'s: { "channel:<name>": { "secret": "value" } })' })
+    @Args('secrets', { type: () => GraphQLJSONObject, nullable: true, description: 'Values of the file\'s secret references: { "<host>/<monitor>": { "<field path>": "value" } } (a channel\'s: { "channel:<name>": { "secret": "value" } }; a resource\'s: { "resource:<name>": { "<secret name>": "value" } })' })
     secrets?: Record<string, Record<string, string>>,
   ): Promise<FleetResultView> {
     if (secrets && !Object.values(secrets).every((m) => m && typeof m === 'object' && Object.values(m).every((v) => typeof v === 'string'))) {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { fleetResourceKind } from '#lib/runbooks';
 import type { FleetObject } from '../document/fleet-document.js';
 import { durationMs, durationText, type FleetSection } from '../document/fleet-schema.js';
 
@@ -12,6 +13,12 @@ export function canonical(section: FleetSection, item: FleetObject): Record<stri
     const match = copy.match as Record<string, string[]>;
     for (const list of Object.keys(match)) match[list] = [...match[list]!].sort();
     for (const step of copy.steps as { channels: string[] }[]) step.channels = [...step.channels].sort();
+  }
+  if (section === 'resources') {
+    // Naming the kind's built-in runbook is saying nothing: it is the one bound by default.
+    const kind = fleetResourceKind(copy.kind as string);
+    if (copy.runbook === kind?.builtinFailure) copy.runbook = null;
+    if (copy.recoveryRunbook === kind?.builtinRecovery) copy.recoveryRunbook = null;
   }
   if (section === 'monitors') {
     const vantages = copy.vantages as { from: string[] | null } | null | undefined;

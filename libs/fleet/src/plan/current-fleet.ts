@@ -1,8 +1,9 @@
 import type { FleetChannelRow, FleetPolicyRow } from '#lib/alerts';
 import type { MaintenanceWindow } from '#lib/detection';
 import type { InventorySnapshot, Monitor } from '#lib/inventory';
+import { type FleetResourceRow, fleetResourceKind } from '#lib/runbooks';
 import { windowTimeText } from '../document/fleet-maintenance.js';
-import type { FleetChannel, FleetCustomer, FleetDocument, FleetMaintenance, FleetMonitor } from '../document/fleet-document.js';
+import type { FleetChannel, FleetResource, FleetCustomer, FleetDocument, FleetMaintenance, FleetMonitor } from '../document/fleet-document.js';
 import { durationText, FLEET_SECTIONS, type FleetSection } from '../document/fleet-schema.js';
 import { secretSlots } from '../document/fleet-secrets.js';
 
@@ -51,7 +52,7 @@ export interface StoredVantages {
 
 export function currentFleet(
   s: InventorySnapshot, specs: AppliedSpecs, windows: MaintenanceWindow[] = [], targets: StoredSlaTarget[] = [], vantages: StoredVantages = { assignments: [], names: new Map() },
-  runbooks: { id: string; name: string; source: string; updatedAt: Date }[] = [], alerts: StoredAlerts = { channels: [], policies: [] },
+  runbooks: { id: string; name: string; source: string; updatedAt: Date }[] = [], alerts: StoredAlerts = { channels: [], policies: [] }, resources: FleetResourceRow[] = [],
 ): CurrentFleet {
   const ids = Object.fromEntries(FLEET_SECTIONS.map((k) => [k, new Map<string, string>()])) as CurrentFleet['ids'];
   const changedAt = Object.fromEntries(FLEET_SECTIONS.map((k) => [k, new Map<string, Date>()])) as CurrentFleet['changedAt'];
@@ -101,6 +102,7 @@ export function currentFleet(
       secret: c.hasSecret ? (specs.get(appliedKey('channels', c.name))?.secret as FleetChannel['secret'] | undefined) ?? { env: `VIGIA_SECRET_CHANNEL_${c.name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}` } : null,
     })),
     escalation: [],
+    resources: [],
   };
   const channelNames = name(alerts.channels);
   const onCallPolicies = new Set<string>();
@@ -131,7 +133,35 @@ export function currentFleet(
     };
     doc.maintenance.push(window);
   }
+  const runbookNames = name(runbooks);
+  for (const r of resources) {
+    note('resources', r.name, r);
+    doc.resources.push(resourceOf(r, hostNames, monitorKeys, runbookNames, specs.get(appliedKey('resources', r.name))));
+  }
   return { doc, ids, changedAt, credentialIds: new Map(s.credentials.map((c) => [c.name, c.id])), monitorRows: new Map(s.monitors.filter((m) => monitorKeys.has(m.id)).map((m) => [monitorKeys.get(m.id)!, m])), shadowed, onCallPolicies };
+}
+
+/**
+ * A stored resource as a file writes it: ids as names (a runbook that is the kind's built-in as null), each stored
+ * secret as the reference last applied or `{ env: VIGIA_SECRET_RESOURCE_<NAME>_<SECRET> }`, never its value.
+ */
+function resourceOf(r: FleetResourceRow, hostNames: Map<string, string>, monitorKeys: Map<string, string>, runbookNames: Map<string, string>, spec: Record<string, unknown> | undefined): FleetResource {
+  const kind = fleetResourceKind(r.kind);
+  const config = structuredClone(r.config);
+  for (const key of kind?.hostFields ?? []) if (typeof config[key] === 'string') config[key] = hostNames.get(config[key]) ?? config[key];
+  const runbook = (id: string | null, builtin: string | null | undefined) => {
+    const named = id ? runbookNames.get(id) ?? null : null;
+    return named === builtin ? null : named;
+  };
+  const applied = (spec?.secrets ?? {}) as FleetResource['secrets'];
+  return {
+    name: r.name, kind: r.kind, config,
+    members: r.members.map((m) => ({ host: hostNames.get(m.hostId) ?? m.hostId, monitors: m.monitorIds.map((id) => monitorKeys.get(id)).filter((k): k is string => !!k), weight: m.weight, value: m.value })),
+    primary: r.primaryHostId ? hostNames.get(r.primaryHostId) : undefined,
+    approvalRequired: r.approvalRequired, cooldownMinutes: r.cooldownMinutes, failback: r.failback, failbackHoldSeconds: r.failbackHoldSeconds, requireFencing: r.requireFencing,
+    runbook: runbook(r.runbookId, kind?.builtinFailure), recoveryRunbook: runbook(r.recoveryRunbookId, kind?.builtinRecovery),
+    secrets: Object.fromEntries(r.secretNames.map((n) => [n, applied[n] ?? { env: `VIGIA_SECRET_RESOURCE_${`${r.name}_${n}`.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}` }])),
+  };
 }
 
 /** `monitor`: its key (`web-1/mysql`), so two hosts' "mysql" monitors get two variables. */
