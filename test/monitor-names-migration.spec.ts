@@ -89,6 +89,8 @@ describe('migration: monitor names unique per host', () => {
   });
 
   it('refuses to revert while two hosts share a monitor name, naming them; reverts cleanly once renamed', async () => {
+    // The migrations after this one are reverted first (the last one reverted is always the newest).
+    for (let n = allMigrations.length - 1 - allMigrations.findIndex((m) => m.name === MIGRATION); n > 0; n--) await revertLastMigration(db.url);
     await expect(revertLastMigration(db.url)).rejects.toThrow(/"http" on web-1, web-2 in tenant .*rename them first/);
     await q(`UPDATE monitors SET name = 'http-2' WHERE host_id = $1 AND name = 'http' AND deleted_at IS NULL`, [ids['web-2']]);
     await revertLastMigration(db.url);
