@@ -8,6 +8,7 @@ import { signinMessages } from './customer-signin.i18n.js';
 import { type StatusPage, StatusPageVisibility } from './status-page.entity.js';
 import { StatusPageAccess } from './status-page-access.js';
 import { SUBSCRIBE_PER_CLIENT_PER_MINUTE, SUBSCRIBE_PER_PAGE_PER_MINUTE } from './status-subscribers.service.js';
+import { MinuteThrottle } from './minute-throttle.js';
 
 /** How long a mailed sign-in link works: a mailbox read now, not a link found in an archive later. */
 export const SIGNIN_VALID_SECONDS = 15 * 60;
@@ -25,7 +26,7 @@ export type SigninOutcome = 'answered' | 'invalid' | 'limited';
 @Injectable()
 export class CustomerSignin {
   private readonly logger = new Logger('StatusSignin');
-  private readonly attempts = new Map<string, { count: number; since: number }>();
+  private readonly throttle = new MinuteThrottle();
   private readonly lastMail = new Map<string, number>();
 
   constructor(
@@ -37,24 +38,12 @@ export class CustomerSignin {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Counts one attempt under `key`; false once `limit` attempts fell in the current minute (as the subscribe form). */
-  private allow(key: string, limit: number, now: number): boolean {
-    const seen = this.attempts.get(key);
-    if (!seen || now - seen.since >= 60_000) {
-      if (this.attempts.size > 10_000) this.attempts.clear();
-      this.attempts.set(key, { count: 1, since: now });
-      return true;
-    }
-    seen.count++;
-    return seen.count <= limit;
-  }
-
   /** A "send me a link" from the page's form. `sent` (a promise) settles when the mail, if any, is handed over. */
   async request(page: StatusPage, rawEmail: string, client: string): Promise<{ outcome: SigninOutcome; sent: Promise<void> }> {
     const done = { sent: Promise.resolve() };
     const now = this.clock.now().getTime();
     if (page.visibility !== StatusPageVisibility.customer || !page.customerId) return { outcome: 'answered', ...done };
-    if (!this.allow(`client|${client}`, SUBSCRIBE_PER_CLIENT_PER_MINUTE, now) || !this.allow(`page|${page.id}`, SUBSCRIBE_PER_PAGE_PER_MINUTE, now)) return { outcome: 'limited', ...done };
+    if (!this.throttle.allow(`client|${client}`, SUBSCRIBE_PER_CLIENT_PER_MINUTE, now) || !this.throttle.allow(`page|${page.id}`, SUBSCRIBE_PER_PAGE_PER_MINUTE, now)) return { outcome: 'limited', ...done };
     const email = rawEmail.trim().toLowerCase();
     if (!emailAddress.safeParse(email).success) return { outcome: 'invalid', ...done };
     const known = (await this.inventory.liveCustomer(page.tenantId, page.customerId))?.email?.trim().toLowerCase();

@@ -10,6 +10,7 @@ import type { Principal } from '#lib/tenancy';
 import { type StatusPage, StatusPageVisibility } from './status-page.entity.js';
 import { StatusNotification, StatusSubscriber, StatusSubscriberKind } from './status-subscriber.entity.js';
 import { StatusPagesService } from './status-pages.service.js';
+import { MinuteThrottle } from './minute-throttle.js';
 
 /** At most one confirmation mail per address and page in this time: a stranger cannot make Vigia mail-bomb anyone. */
 export const CONFIRM_RESEND_MS = 3600_000;
@@ -35,7 +36,7 @@ function csvCell(value: string): string {
  */
 @Injectable()
 export class StatusSubscribersService {
-  private readonly attempts = new Map<string, { count: number; since: number }>();
+  private readonly throttle = new MinuteThrottle();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -47,18 +48,6 @@ export class StatusSubscribersService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Counts one attempt under `key`; false once `limit` attempts fell in the current minute. */
-  private allow(key: string, limit: number, now: number): boolean {
-    const seen = this.attempts.get(key);
-    if (!seen || now - seen.since >= 60_000) {
-      if (this.attempts.size > 10_000) this.attempts.clear();
-      this.attempts.set(key, { count: 1, since: now });
-      return true;
-    }
-    seen.count++;
-    return seen.count <= limit;
-  }
-
   /**
    * A subscription asked on the public page. A new address is saved unconfirmed and its confirmation mail queued in
    * the same transaction; an unconfirmed one gets another confirmation only after an hour; a confirmed one nothing.
@@ -66,8 +55,8 @@ export class StatusSubscribersService {
    */
   async subscribe(page: StatusPage, rawEmail: string, client: string, chosen: string[] = []): Promise<SubscribeOutcome> {
     const now = this.clock.now();
-    if (!this.allow(`client|${client}`, SUBSCRIBE_PER_CLIENT_PER_MINUTE, now.getTime())) return 'limited';
-    if (!this.allow(`page|${page.id}`, SUBSCRIBE_PER_PAGE_PER_MINUTE, now.getTime())) return 'limited';
+    if (!this.throttle.allow(`client|${client}`, SUBSCRIBE_PER_CLIENT_PER_MINUTE, now.getTime())) return 'limited';
+    if (!this.throttle.allow(`page|${page.id}`, SUBSCRIBE_PER_PAGE_PER_MINUTE, now.getTime())) return 'limited';
     const email = rawEmail.trim().toLowerCase();
     if (!emailAddress.safeParse(email).success) return 'invalid';
     if (page.visibility === StatusPageVisibility.customer && !(await this.isCustomerAddress(page, email))) return 'not-customer';
