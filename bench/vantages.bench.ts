@@ -3,7 +3,7 @@
  *
  * Environment (defaults in brackets): MONITORS [20000], WATCHDOGS [3] central watchdog processes (one tier, one
  * voter), AGENTS [2] agent processes (platform vantages), INTERVAL_MS [10000], WARMUP_S [20], SECONDS [60],
- * HEARTBEAT_S [2] (the watchdogs' heartbeat, the product's default; a dead replica is declared after 3), VERDICT_MONITORS [5] (monitors at
+ * HEARTBEAT_S [1] (the watchdogs' heartbeat, the product's default; a dead replica's monitors move after 3 missed beats), VERDICT_MONITORS [5] (monitors at
  * 1 s on a target of their own, stopped after the measurement: time until the quorum's incident, 2 of 3), TAKEOVER [1]
  * (then SIGKILL one watchdog and one agent and time the takeovers).
  *
@@ -35,7 +35,7 @@ const AGENTS = env('AGENTS', 2);
 const INTERVAL_MS = env('INTERVAL_MS', 10_000);
 const WARMUP_S = env('WARMUP_S', 20);
 const SECONDS = env('SECONDS', 60);
-const HEARTBEAT_S = env('HEARTBEAT_S', 2);
+const HEARTBEAT_S = env('HEARTBEAT_S', 1);
 const TAKEOVER = env('TAKEOVER', 1) === 1;
 /** Monitors at a 1 s interval on a target of their own, stopped after the measurement: the verdict's latency. */
 const VERDICT_MONITORS = env('VERDICT_MONITORS', 5);

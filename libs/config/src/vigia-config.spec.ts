@@ -19,6 +19,7 @@ describe('loadVigiaConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
     [{ VIGIA_BOOTSTRAP_EMAIL: 'a@b.example' }, /^VIGIA_BOOTSTRAP_PASSWORD: .*go together/],
     [{ VIGIA_BOOTSTRAP_EMAIL: 'a@b.example', VIGIA_BOOTSTRAP_PASSWORD: 'short' }, /^VIGIA_BOOTSTRAP_PASSWORD: must be at least 12/],
+    [{ VIGIA_WATCHDOG_HEARTBEAT_SECONDS: '2', VIGIA_WATCHDOG_SILENCE_SECONDS: '5' }, /^VIGIA_WATCHDOG_SILENCE_SECONDS: must be at least three heartbeats \(6 s/],
   ])('refuses %o with one line naming the variable', (env, message) => {
     expect(() => loadVigiaConfig(env)).toThrow(ConfigError);
     expect(() => loadVigiaConfig(env)).toThrow(message);
@@ -29,6 +30,15 @@ describe('loadVigiaConfig', () => {
     expect(config.port).toBe(8080);
     expect([...config.roles]).toEqual(['watchdog']);
     expect(config.sessionTtlMs).toBe(7_200_000);
+  });
+
+  it('moves monitors after three missed beats but tells people and reports only after the longer silence bound', () => {
+    const defaults = loadVigiaConfig({});
+    expect([defaults.watchdogHeartbeatMs, defaults.watchdogOwnershipMs, defaults.watchdogSilenceMs]).toEqual([1000, 3000, 6000]);
+    // A slow heartbeat stretches the silence bound with it: never shorter than the ownership bound.
+    const slow = loadVigiaConfig({ VIGIA_WATCHDOG_HEARTBEAT_SECONDS: '5' });
+    expect([slow.watchdogOwnershipMs, slow.watchdogSilenceMs]).toEqual([15_000, 15_000]);
+    expect(loadVigiaConfig({ VIGIA_WATCHDOG_SILENCE_SECONDS: '3' }).watchdogSilenceMs).toBe(3000);
   });
 
   it('keeps the database URL it is given and replaces it only through withDatabaseUrl', () => {

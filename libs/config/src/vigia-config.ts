@@ -68,6 +68,9 @@ function isCidr(text: string): boolean {
 export const PROCESS_ROLES = ['api', 'watchdog'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
 
+/** The people-facing silence bound's floor: the three 2 s beats it was before the heartbeat went to 1 s. */
+const DEFAULT_SILENCE_SECONDS = 6;
+
 /**
  * The one place environment variables are read. Property names are the variable names, so a validation failure
  * names exactly what the operator has to fix.
@@ -119,7 +122,11 @@ export class VigiaEnvironment {
   VIGIA_BOOTSTRAP_PASSWORD?: string = undefined;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(300)
-  VIGIA_WATCHDOG_HEARTBEAT_SECONDS = 2;
+  VIGIA_WATCHDOG_HEARTBEAT_SECONDS = 1;
+
+  /** Unset: max(6, three heartbeats). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(900)
+  VIGIA_WATCHDOG_SILENCE_SECONDS?: number = undefined;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
   VIGIA_WATCHDOG_CONCURRENCY = 256;
@@ -231,6 +238,17 @@ export class VigiaConfig {
   readonly loginWindowMs: number;
   readonly bootstrap: { tenant?: string; email?: string; password?: string };
   readonly watchdogHeartbeatMs: number;
+  /**
+   * How long a watchdog may miss heartbeats before its monitors move to the live replicas (three beats). Cheap to get
+   * wrong: at worst a stalled replica's monitors are probed twice for a moment.
+   */
+  readonly watchdogOwnershipMs: number;
+  /**
+   * How long Vigia waits before it tells people or the accounting that a watchdog is silent: the blind banner, the
+   * silent-watchdog vantage incident, unobserved time in reports. Longer than the ownership bound so a busy machine's
+   * few-second stall neither pages anyone nor takes seconds out of an SLA report.
+   */
+  readonly watchdogSilenceMs: number;
   readonly watchdogConcurrency: number;
   /** The name this watchdog votes under; several vantages may probe one monitor. */
   readonly vantage: string;
@@ -282,6 +300,8 @@ export class VigiaConfig {
       password: env.VIGIA_BOOTSTRAP_PASSWORD,
     };
     this.watchdogHeartbeatMs = env.VIGIA_WATCHDOG_HEARTBEAT_SECONDS * 1000;
+    this.watchdogOwnershipMs = 3 * this.watchdogHeartbeatMs;
+    this.watchdogSilenceMs = (env.VIGIA_WATCHDOG_SILENCE_SECONDS ?? Math.max(DEFAULT_SILENCE_SECONDS, 3 * env.VIGIA_WATCHDOG_HEARTBEAT_SECONDS)) * 1000;
     this.watchdogConcurrency = env.VIGIA_WATCHDOG_CONCURRENCY;
     this.vantage = env.VIGIA_VANTAGE ?? hostname();
     this.detection = {
@@ -338,6 +358,12 @@ export function loadVigiaConfig(
   }
   if ((parsed.VIGIA_BOOTSTRAP_EMAIL || parsed.VIGIA_BOOTSTRAP_PASSWORD) && !(parsed.VIGIA_BOOTSTRAP_EMAIL && parsed.VIGIA_BOOTSTRAP_PASSWORD)) {
     throw new ConfigError('VIGIA_BOOTSTRAP_PASSWORD: VIGIA_BOOTSTRAP_EMAIL and VIGIA_BOOTSTRAP_PASSWORD go together');
+  }
+  if (parsed.VIGIA_WATCHDOG_SILENCE_SECONDS !== undefined && parsed.VIGIA_WATCHDOG_SILENCE_SECONDS < 3 * parsed.VIGIA_WATCHDOG_HEARTBEAT_SECONDS) {
+    // Shorter than the ownership bound, a watchdog would be called silent while it still owns its monitors.
+    throw new ConfigError(
+      `VIGIA_WATCHDOG_SILENCE_SECONDS: must be at least three heartbeats (${3 * parsed.VIGIA_WATCHDOG_HEARTBEAT_SECONDS} s with VIGIA_WATCHDOG_HEARTBEAT_SECONDS=${parsed.VIGIA_WATCHDOG_HEARTBEAT_SECONDS}) (got ${parsed.VIGIA_WATCHDOG_SILENCE_SECONDS})`,
+    );
   }
   if (parsed.VIGIA_FAILPOINTS && env.NODE_ENV === 'production') {
     throw new ConfigError('VIGIA_FAILPOINTS: crash points are for tests; refused with NODE_ENV=production');

@@ -7,7 +7,7 @@ import { Sight } from '#lib/observability';
 const CHECK_MS = 5_000;
 
 /**
- * Seen from the API: is any watchdog probing? With monitors to watch and no watchdog heartbeat for three beats, every
+ * Seen from the API: is any watchdog probing? With monitors to watch and no watchdog heartbeat within the silence bound (`VIGIA_WATCHDOG_SILENCE_SECONDS`), every
  * health on screen is stale and outages go unseen — the API says so (`Sight`: the dashboard's banner), even though
  * it is itself fine. A database that does not answer is `DatabaseWatch`'s to say: then this check keeps its last word.
  */
@@ -38,7 +38,7 @@ export class WatchdogPresence implements OnApplicationBootstrap, OnModuleDestroy
               (SELECT min(blind_since) FROM live) AS stalled_since,
               (SELECT max(heartbeat_at) FROM watchdog_instances) AS last,
               EXISTS (SELECT 1 FROM monitors WHERE enabled AND deleted_at IS NULL) AS monitors`,
-      [(3 * this.config.watchdogHeartbeatMs) / 1000],
+      [this.config.watchdogSilenceMs / 1000],
     );
     this.reportStalled(row?.stalled ?? 0, row?.live ?? 0, row?.stalled_since ?? null);
     if (!row || !row.monitors || row.live > 0) return this.sight!.sees('watchdogs');

@@ -9,7 +9,8 @@ export interface Span {
 
 /**
  * Records when Vigia was watching: every watchdog heartbeat extends the latest span when it is fresh (its end within
- * three heartbeats), or opens a new one after a gap (every watchdog down, or the database unreachable — a heartbeat
+ * the silence bound, `VIGIA_WATCHDOG_SILENCE_SECONDS`, not the shorter ownership bound: a few seconds' stall of a busy
+ * process is not time nobody watched), or opens a new one after a gap (every watchdog down, or the database unreachable — a heartbeat
  * that cannot be written leaves the gap). Readers get the spans and the gaps of a period.
  */
 @Injectable()
@@ -21,7 +22,7 @@ export class ObservationLog {
 
   /** How long after its last heartbeat a span still counts as watching. */
   get toleranceMs(): number {
-    return 3 * this.config.watchdogHeartbeatMs;
+    return this.config.watchdogSilenceMs;
   }
 
   /** One statement: extend the fresh span, or open a new one. Concurrent watchdogs at worst open overlapping spans. */

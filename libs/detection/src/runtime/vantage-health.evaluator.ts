@@ -106,7 +106,7 @@ export class VantageHealthEvaluator {
   }
 
   /**
-   * Central watchdog processes, by vantage name, that stopped reporting (three beats missed) without stopping cleanly
+   * Central watchdog processes, by vantage name, that stopped reporting (silent past `VIGIA_WATCHDOG_SILENCE_SECONDS`) without stopping cleanly
    * (no `stopped_at`: killed, frozen, cut from the database) and that no process of the same vantage has replaced
    * since (started after its last beat). This process never judges itself: a watchdog resuming from SIGSTOP runs
    * this pass before its next beat.
@@ -118,7 +118,7 @@ export class VantageHealthEvaluator {
         WHERE w.vantage IS NOT NULL AND w.stopped_at IS NULL AND w.heartbeat_at < $1 AND w.id <> $2
           AND NOT EXISTS (SELECT 1 FROM watchdog_instances n WHERE n.vantage = w.vantage AND n.started_at > w.heartbeat_at)
         GROUP BY w.vantage`,
-      [new Date(now - 3 * this.config.watchdogHeartbeatMs), this.heartbeat.instanceId],
+      [new Date(now - this.config.watchdogSilenceMs), this.heartbeat.instanceId],
     );
     return new Map(rows.map((r) => [r.vantage, { processes: r.processes, lastBeatAt: r.last_beat_at.getTime() }]));
   }

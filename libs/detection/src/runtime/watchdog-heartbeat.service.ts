@@ -53,7 +53,7 @@ export class WatchdogHeartbeatService implements OnApplicationBootstrap, OnAppli
   }
 
   liveInstances(): Promise<WatchdogInstance[]> {
-    const cutoff = new Date(this.clock.now().getTime() - 3 * this.config.watchdogHeartbeatMs);
+    const cutoff = new Date(this.clock.now().getTime() - this.config.watchdogOwnershipMs);
     return this.instances.find({ where: { heartbeatAt: MoreThan(cutoff), stoppedAt: IsNull() }, order: { startedAt: 'ASC' } });
   }
 
