@@ -45,7 +45,8 @@ describe.skipIf(!mariadbAvailable)('the live demo watching the machine\'s MariaD
     await db.sql(`
       CREATE DATABASE shop; CREATE TABLE shop.orders (id INT AUTO_INCREMENT PRIMARY KEY, note TEXT);
       INSERT INTO shop.orders (note) VALUES ('first'), ('second');
-      CREATE USER 'vigia_demo'@'127.0.0.1' IDENTIFIED BY '${PASSWORD}'; GRANT SELECT ON shop.* TO 'vigia_demo'@'127.0.0.1';`);
+      CREATE USER 'vigia_demo'@'127.0.0.1' IDENTIFIED BY '${PASSWORD}';
+      GRANT SELECT ON shop.* TO 'vigia_demo'@'127.0.0.1'; GRANT SLAVE MONITOR ON *.* TO 'vigia_demo'@'127.0.0.1';`);
     before = await fingerprint();
     // No VIGIA_EGRESS_ALLOW: loopback is refused as in production; the demo reaches this MariaDB only by its exact exception.
     api = await startTestApi({
@@ -109,10 +110,14 @@ describe.skipIf(!mariadbAvailable)('the live demo watching the machine\'s MariaD
   });
 
   it('goes up through the API: a real login and query on the MariaDB', async () => {
+    let last: unknown;
     const state = await eventually('db mysql up', async () => {
       const m = await mysqlMonitor();
+      last = m?.state;
       return m?.state?.health === 'up' ? m.state : undefined;
-    }, { timeoutMs: 30_000 });
+    }, { timeoutMs: 30_000 }).catch((error: unknown) => {
+      throw new Error(`${String(error)}; its state: ${JSON.stringify(last)}`);
+    });
     expect(state.reason).toMatch(new RegExp(`^MySQL 127\\.0\\.0\\.1:${db.port} answered in `));
   }, 40_000);
 
@@ -124,6 +129,7 @@ describe.skipIf(!mariadbAvailable)('the live demo watching the machine\'s MariaD
       return m?.state?.health === 'down' ? m.state : undefined;
     }, { timeoutMs: 40_000 });
     expect(down.reason).toMatch(/ECONNREFUSED|refused/i);
+    expect(down.reason).not.toMatch(/egress/);
     await eventually('an open incident on db mysql', async () =>
       (await api.ok<{ incidents: { nodes: { status: string }[] } }>(`query { incidents(filter: {monitorId: "${monitor.id}", status: open}) { nodes { status } } }`, {}, owner.token)).incidents.nodes.length === 1, { timeoutMs: 20_000 });
     await eventually('the alert e-mail in the mail catcher', async () =>
