@@ -140,6 +140,23 @@ describe.skipIf(!mariadbAvailable)('the live demo watching the machine\'s MariaD
     expect((await mysqlMonitor())!.state!.health).toBe('up');
   }, 130_000);
 
+  it('after a restart without the setting it still watches the server it was installed with (the exception comes back with the demo)', async () => {
+    await api.close({ keepDatabase: true });
+    api = await startTestApi({ VIGIA_ROLES: 'api,watchdog', VIGIA_EGRESS_ALLOW: '', VIGIA_ALERT_GROUP_SECONDS: '1' }, api.db);
+    expect(api.app.get(EgressPolicy).judge('127.0.0.1', { tenantId: owner.tenantId, vantage: 'platform' }, db.port).allowed).toBe(true);
+    expect((await api.ok<Demo>(DEMO, {}, owner.token)).demoCompany!.mysqlTarget).toBe(`127.0.0.1:${db.port}`);
+    const monitor = (await mysqlMonitor())!;
+    // A probe run after the restart (not the state carried over): the unsealed password still logs in.
+    const restarted = new Date();
+    const fresh = await eventually('a fresh probe result of db mysql', async () => {
+      const { monitor: m } = await api.ok<{ monitor: { state: { health: string; lastResultAt: string | null; lastStatus: string | null; lastReason: string | null } | null } }>(
+        `query { monitor(id: "${monitor.id}") { state { health lastResultAt lastStatus lastReason } } }`, {}, owner.token);
+      return m.state?.lastResultAt && new Date(m.state.lastResultAt) > restarted ? m.state : undefined;
+    }, { timeoutMs: 30_000 });
+    expect(fresh).toMatchObject({ health: 'up', lastStatus: 'up' });
+    expect(fresh.lastReason).toMatch(/^MySQL 127\.0\.0\.1:\d+ answered in /);
+  }, 90_000);
+
   it('remove the demo: its MySQL rows and exception gone, the MariaDB untouched (running, same data, nothing written)', async () => {
     expect(await api.ok('mutation { removeDemo }', {}, owner.token)).toEqual({ removeDemo: true });
     const [left] = await sql(api.db.url,
