@@ -80,4 +80,17 @@ describe('the first start of the quick start: the live demo company', () => {
     vigia.child.kill('SIGINT');
     expect(await vigia.exited()).toBe(0);
   });
+
+  it('VIGIA_DEMO_MYSQL_URL not on loopback, or malformed: one line naming the setting, the password hidden, nothing started', { timeout: 60_000 }, async () => {
+    const dataDir = await folder();
+    for (const [url, reason] of [
+      ['mysql://vigia_demo:s3cret@192.0.2.10:3306/', 'must name a loopback address (127.0.0.0/8, ::1 or localhost), not 192.0.2.10: the demo watches only this machine\'s own MySQL/MariaDB'],
+      ['mysql://:s3cret@127.0.0.1:3306/', 'must name the user to log in as, e.g. mysql://vigia_demo:secret@127.0.0.1:3306/'],
+    ] as const) {
+      const bad = startProcess('apps/api/src/main.js', { PORT: String(await freePort()), VIGIA_DATA_DIR: dataDir, VIGIA_DEMO_MYSQL_URL: url });
+      expect(await bad.exited()).toBe(1);
+      expect(bad.output().trim()).toBe(`vigia: invalid configuration: VIGIA_DEMO_MYSQL_URL: ${reason} (got <hidden>)`);
+    }
+    expect(await pidsMentioning(dataDir)).toEqual([]);
+  });
 });

@@ -56,6 +56,7 @@ async function installDemo(
     `  Demo:         tenant "${outcome.tenant}" holds a live demo company: web-a, web-b behind a front proxy (failover unit`,
     `                demo-shop-front), a mail server (SMTP + IMAP), a DNS server, 3 customers with SLA targets, a month of history (${incidents} past incidents);`,
     `                its servers run here: ${status.servers.map((s) => `${s.name} 127.0.0.1:${s.port}`).join(', ')}.`,
+    ...(status.mysqlTarget ? [`                It also watches this machine's MySQL/MariaDB at ${status.mysqlTarget} (VIGIA_DEMO_MYSQL_URL; never stopped or changed by Vigia).`] : []),
     '                Alert e-mails go to the mail catcher. Dashboard: Live demo — stop web-a there to watch a failover;',
     '                remove the demo there (or vigia demo remove) or never install it with VIGIA_DEMO=off.',
   ];

@@ -48,4 +48,50 @@ describe('loadVigiaConfig', () => {
     expect(embedded.databaseUrl).toBe('postgres://x@127.0.0.1:1/v');
     expect(embedded).toBeInstanceOf(Object.getPrototypeOf(config).constructor);
   });
+
+  describe('VIGIA_DEMO_MYSQL_URL (the live demo\'s MySQL target)', () => {
+    it('is unset by default: the demo has no MySQL target', () => {
+      expect(loadVigiaConfig({}).demoMysql).toBeUndefined();
+    });
+
+    it('parses user, password (percent-decoded), loopback address, port and database', () => {
+      expect(loadVigiaConfig({ VIGIA_DEMO_MYSQL_URL: 'mysql://vigia_demo:p%40ss%2Fw@127.0.0.1:3307/shop' }).demoMysql).toEqual({
+        address: '127.0.0.1', port: 3307, user: 'vigia_demo', password: 'p@ss/w', database: 'shop',
+      });
+      expect(loadVigiaConfig({ VIGIA_DEMO_MYSQL_URL: ' mysql://monitor@localhost/ ' }).demoMysql).toEqual({
+        address: '127.0.0.1', port: 3306, user: 'monitor', password: undefined, database: undefined,
+      });
+      expect(loadVigiaConfig({ VIGIA_DEMO_MYSQL_URL: 'mysql://monitor:pw@[::1]:3306' }).demoMysql).toMatchObject({ address: '::1', port: 3306 });
+      expect(loadVigiaConfig({ VIGIA_DEMO_MYSQL_URL: 'mysql://monitor:pw@127.0.0.53' }).demoMysql).toMatchObject({ address: '127.0.0.53' });
+    });
+
+    it.each([
+      ['not a url', /must be a mysql:\/\/ URL with a user/],
+      ['postgres://u:p@127.0.0.1/x', /must be a mysql:\/\/ URL, e\.g\./],
+      ['mysql://127.0.0.1:3306/', /must name the user/],
+      ['mysql://u:p@127.0.0.1:99999/', /must be a mysql:\/\/ URL with a user/],
+      ['mysql://u:p@127.0.0.1/a/b', /at most one database/],
+      ['mysql://u:p@127.0.0.1/?ssl=true', /must not carry \?options/],
+    ])('refuses the malformed %s, naming the setting and hiding the password', (value, message) => {
+      const attempt = () => loadVigiaConfig({ VIGIA_DEMO_MYSQL_URL: value });
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(/^VIGIA_DEMO_MYSQL_URL: /);
+      expect(attempt).toThrow(message);
+      expect(attempt).toThrow(/\(got <hidden>\)$/);
+    });
+
+    it.each([
+      ['mysql://u:secret@10.0.0.5:3306/', '10.0.0.5'],
+      ['mysql://u:secret@db.example.com/', 'db.example.com'],
+      ['mysql://u:secret@0.0.0.0/', '0.0.0.0'],
+      ['mysql://u:secret@[fd00::1]/', 'fd00::1'],
+      ['mysql://u:secret@2130706433/', '2130706433'],
+      ['mysql://u:secret@[::ffff:127.0.0.1]/', '::ffff:7f00:1'],
+    ])('refuses the non-loopback host of %s with the setting named', (value, host) => {
+      const attempt = () => loadVigiaConfig({ VIGIA_DEMO_MYSQL_URL: value });
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(`VIGIA_DEMO_MYSQL_URL: must name a loopback address (127.0.0.0/8, ::1 or localhost), not ${host}`);
+      expect(attempt).not.toThrow(/secret/);
+    });
+  });
 });

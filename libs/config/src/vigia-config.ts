@@ -65,6 +65,65 @@ function isCidr(text: string): boolean {
   }
 }
 
+/** The machine's own MySQL/MariaDB the live demo watches (VIGIA_DEMO_MYSQL_URL), parsed. */
+export interface DemoMysqlTarget {
+  /** A loopback address literal (`localhost` becomes 127.0.0.1): what the monitor's host and the egress exception name. */
+  address: string;
+  port: number;
+  user: string;
+  /** Handed to the monitor's config once, where it is sealed like every monitor credential; never stored elsewhere. */
+  password: string | undefined;
+  database: string | undefined;
+}
+
+const DEMO_MYSQL_EXAMPLE = 'e.g. mysql://vigia_demo:secret@127.0.0.1:3306/';
+
+/**
+ * VIGIA_DEMO_MYSQL_URL: `mysql://user[:password]@host[:port][/database]`, host a loopback address or `localhost`.
+ * Loopback only: the demo's exception to the egress policy is for this machine's own servers, never the network.
+ */
+export function parseDemoMysqlUrl(text: string): { target: DemoMysqlTarget } | { problem: string } {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return { problem: `must be a mysql:// URL with a user, ${DEMO_MYSQL_EXAMPLE}` };
+  }
+  if (url.protocol !== 'mysql:') return { problem: `must be a mysql:// URL, ${DEMO_MYSQL_EXAMPLE}` };
+  if (!url.username) return { problem: `must name the user to log in as, ${DEMO_MYSQL_EXAMPLE}` };
+  if (url.search || url.hash) return { problem: `must not carry ?options or #fragments, ${DEMO_MYSQL_EXAMPLE}` };
+  const database = decodeURIComponent(url.pathname.replace(/^\//, '').replace(/\/$/, ''));
+  if (database.includes('/')) return { problem: `must name at most one database after the host, ${DEMO_MYSQL_EXAMPLE}` };
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const address = host.toLowerCase() === 'localhost' ? '127.0.0.1' : host;
+  // Strict spellings (as VIGIA_EGRESS_ALLOW): `2130706433` is not a reviewable address.
+  const literal = ipaddr.IPv4.isValidFourPartDecimal(address) || ipaddr.IPv6.isValid(address);
+  if (!literal || ipaddr.parse(address).range() !== 'loopback') {
+    return { problem: `must name a loopback address (127.0.0.0/8, ::1 or localhost), not ${host}: the demo watches only this machine's own MySQL/MariaDB` };
+  }
+  return {
+    target: {
+      address: ipaddr.parse(address).toString(),
+      port: url.port ? Number(url.port) : 3306,
+      user: decodeURIComponent(url.username),
+      password: url.password ? decodeURIComponent(url.password) : undefined,
+      database: database || undefined,
+    },
+  };
+}
+
+const IsDemoMysqlUrl = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'isDemoMysqlUrl',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && 'target' in parseDemoMysqlUrl(value),
+      defaultMessage: (args) => {
+        const parsed = typeof args?.value === 'string' ? parseDemoMysqlUrl(args.value) : undefined;
+        return parsed && 'problem' in parsed ? parsed.problem : `must be a mysql:// URL, ${DEMO_MYSQL_EXAMPLE}`;
+      },
+    },
+  });
+
 export const PROCESS_ROLES = ['api', 'watchdog'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
 
@@ -218,6 +277,13 @@ export class VigiaEnvironment {
    */
   @IsOptional() @Transform(trimmed) @IsIn(['auto', 'on', 'off'], { message: 'must be auto, on or off' })
   VIGIA_DEMO: 'auto' | 'on' | 'off' = 'auto';
+
+  /**
+   * The machine's own MySQL/MariaDB for the live demo to watch (read when the demo is installed): a `mysql://` URL with
+   * a user, on a loopback address. Unset: the demo has no MySQL target (Node has no honest embeddable MySQL server).
+   */
+  @IsOptional() @Transform(trimmed) @IsDemoMysqlUrl()
+  VIGIA_DEMO_MYSQL_URL?: string = undefined;
 }
 
 export class ConfigError extends Error {}
@@ -279,6 +345,8 @@ export class VigiaConfig {
   readonly platformTenant: string | undefined;
   /** VIGIA_DEMO: whether the first start installs the live demo company. */
   readonly demo: 'auto' | 'on' | 'off';
+  /** VIGIA_DEMO_MYSQL_URL: the machine's MySQL/MariaDB the demo watches when it is installed; undefined: none. */
+  readonly demoMysql: DemoMysqlTarget | undefined;
 
   constructor(env: VigiaEnvironment, defaultRoles: readonly ProcessRole[]) {
     this.port = env.PORT;
@@ -323,6 +391,8 @@ export class VigiaConfig {
     this.egress = { allow: cidrList(env.VIGIA_EGRESS_ALLOW), deny: cidrList(env.VIGIA_EGRESS_DENY) };
     this.platformTenant = env.VIGIA_PLATFORM_TENANT;
     this.demo = env.VIGIA_DEMO;
+    const mysqlTarget = env.VIGIA_DEMO_MYSQL_URL ? parseDemoMysqlUrl(env.VIGIA_DEMO_MYSQL_URL) : undefined;
+    this.demoMysql = mysqlTarget && 'target' in mysqlTarget ? mysqlTarget.target : undefined;
     this.publicUrl = (env.VIGIA_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, '');
   }
 
@@ -353,7 +423,7 @@ export function loadVigiaConfig(
     // "must be an integer" says more than "must not be greater than 65535" about "eighty": type checks first.
     const constraints = Object.entries(first.constraints ?? {}).sort(([a], [b]) => Number(!a.startsWith('is')) - Number(!b.startsWith('is')));
     const reason = constraints[0]?.[1] ?? 'is invalid';
-    const shown = /PASSWORD|KEY|SMTP_URL|DEADMAN_URL/.test(first.property) || first.property === 'DATABASE_URL' ? '<hidden>' : JSON.stringify(first.value);
+    const shown = /PASSWORD|KEY|SMTP_URL|DEADMAN_URL|MYSQL_URL/.test(first.property) || first.property === 'DATABASE_URL' ? '<hidden>' : JSON.stringify(first.value);
     throw new ConfigError(`${first.property}: ${reason.replace(`${first.property} `, '')} (got ${shown})`);
   }
   if ((parsed.VIGIA_BOOTSTRAP_EMAIL || parsed.VIGIA_BOOTSTRAP_PASSWORD) && !(parsed.VIGIA_BOOTSTRAP_EMAIL && parsed.VIGIA_BOOTSTRAP_PASSWORD)) {

@@ -22,7 +22,8 @@ function random(seed: number): () => number {
  * incidents with their timeline, an observation span) and read by reports, every row marked `[demo history]`. The
  * demo's inventory is dated back to the start of that month (it "existed" then), so reports count it as observed.
  * Outages: a few per web server (minutes each), one on the front (the failover's brief gap), one degraded spell of
- * the mail server. Nothing goes through the incident outbox: nobody is paged about the past.
+ * the mail server, one on the database when the demo watches the machine's MySQL (its monitor comes last, so the
+ * others' month is the same with or without it). Nothing goes through the incident outbox: nobody is paged about the past.
  */
 export async function writeDemoHistory(manager: EntityManager, tenantId: string, monitors: HistoryMonitor[], hostIds: string[], serviceIds: string[], customerIds: string[], now: Date): Promise<number> {
   const start = new Date(now.getTime() - 30 * DAY);
@@ -44,13 +45,17 @@ export async function writeDemoHistory(manager: EntityManager, tenantId: string,
     );
   for (const m of monitors) {
     await change(m, new Date(start.getTime() + 60_000), 'unknown', 'up', 'first probe answered');
-    const outages = m.name.startsWith('web-') ? 3 : m.name.startsWith('www') ? 1 : 0;
+    const outages = m.name.startsWith('web-') ? 3 : m.name.startsWith('www') || m.name.startsWith('db') ? 1 : 0;
     for (let i = 0; i < outages; i++) {
       const day = 2 + Math.floor(((i + next()) / outages) * 26);
       const opened = new Date(start.getTime() + day * DAY + Math.floor(next() * 20 * 3_600_000));
       const minutes = m.name.startsWith('www') ? 1 + Math.floor(next() * 2) : 4 + Math.floor(next() * 40);
       const resolved = new Date(opened.getTime() + minutes * 60_000);
-      const why = m.name.startsWith('www') ? 'front answered 502 while its upstream was switched' : ['connection refused', 'HTTP 503 Service Unavailable', 'no answer within 1 s'][i % 3]!;
+      const why = m.name.startsWith('www')
+        ? 'front answered 502 while its upstream was switched'
+        : m.name.startsWith('db')
+          ? 'Too many connections (ER_CON_COUNT_ERROR)'
+          : ['connection refused', 'HTTP 503 Service Unavailable', 'no answer within 1 s'][i % 3]!;
       await change(m, opened, 'up', 'down', why);
       await change(m, resolved, 'down', 'up', 'answered again');
       const [incident] = (await manager.query(

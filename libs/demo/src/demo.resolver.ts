@@ -18,6 +18,8 @@ class DemoType {
   @Field({ description: 'The web server the front proxy forwards to now' }) frontUpstream: string;
   @Field(() => ID, { nullable: true, description: 'The failover unit over web-a and web-b' }) resourceId: string | null;
   @Field(() => [ID]) monitorIds: string[];
+  @Field(() => String, { nullable: true, description: 'address:port of this machine\'s MySQL/MariaDB the demo watches (VIGIA_DEMO_MYSQL_URL at install), or null; not run, stopped or changed by Vigia' })
+  mysqlTarget: string | null;
 }
 
 /**

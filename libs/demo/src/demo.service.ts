@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { CLOCK, type Clock, VigiaException } from '#lib/common';
+import { type DemoMysqlTarget, VigiaConfig } from '#lib/config';
 import { EgressPolicy } from '#lib/egress';
 import { MailCatcher, TenantMailSettings } from '#lib/mail';
 import { RunHistory } from '#lib/runbooks';
@@ -22,6 +23,11 @@ export interface DemoObjects {
   policyId?: string;
   runbookId?: string;
   resourceId?: string;
+  /**
+   * The machine's own MySQL/MariaDB the demo watches (VIGIA_DEMO_MYSQL_URL when it was installed): where, never the
+   * login (that is sealed in the monitor). Not the demo's server: never started, stopped or changed by Vigia.
+   */
+  mysql?: { address: string; port: number };
 }
 
 interface DemoRow {
@@ -45,14 +51,17 @@ export interface DemoStatus {
   frontUpstream: string;
   resourceId: string | null;
   monitorIds: string[];
+  /** `address:port` of the machine's MySQL/MariaDB the demo watches, or null. */
+  mysqlTarget: string | null;
 }
 
-const EMPTY: DemoObjects = { customers: {}, hosts: {}, services: {}, monitors: {} };
 const CUSTOMERS = [
   { key: 'bakery', name: 'Panadería López (demo)', email: 'it@panaderia-lopez.example', sla: 99.9 },
   { key: 'hotel', name: 'Hotel Miramar (demo)', email: 'web@hotel-miramar.example', sla: 99.5 },
   { key: 'lawyers', name: 'Ortega & Vidal lawyers (demo)', email: 'office@ortega-vidal.example', sla: 99.0 },
 ];
+/** The demo's MySQL names (host, service, monitor): only when VIGIA_DEMO_MYSQL_URL was given at install. */
+const MYSQL = { host: 'db', service: 'db', serviceName: 'shop database', monitor: 'db mysql' } as const;
 const RUNBOOK = `name: demo/front-failover
 description: "Demo: point the front proxy at a healthy web server (its routing record, through the PowerDNS-style API it serves), then check the front serves that server."
 params:
@@ -93,6 +102,7 @@ export class DemoService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     private readonly runHistory: RunHistory,
     private readonly people: TenantPeople,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly config: VigiaConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -101,7 +111,7 @@ export class DemoService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     for (const row of await this.rows()) {
       const servers = await this.startServers(row);
       if (DEMO_SERVER_NAMES.some((name) => row.servers[name] !== servers.ports[name])) this.moved.add(row.tenant_id);
-      this.logger.log(`demo of tenant ${row.tenant_id}: servers on ${this.describe(servers)}`);
+      this.logger.log(`demo of tenant ${row.tenant_id}: servers on ${this.describe(servers, row.objects)}`);
     }
   }
 
@@ -134,13 +144,16 @@ export class DemoService implements OnModuleInit, OnApplicationBootstrap, OnAppl
       [tenantId, apiKey],
     )) as unknown[];
     if (!inserted.length) throw new VigiaException('CONFLICT', 'this tenant already has the demo');
-    const servers = await this.startServers({ tenant_id: tenantId, created_at: now, servers: {}, objects: EMPTY, api_key: apiKey });
+    const mysql = this.config.demoMysql;
+    const objects: DemoObjects = { customers: {}, hosts: {}, services: {}, monitors: {}, ...(mysql ? { mysql: { address: mysql.address, port: mysql.port } } : {}) };
+    const save = () => this.dataSource.query('UPDATE demo_installations SET objects = $2 WHERE tenant_id = $1', [tenantId, JSON.stringify(objects)]);
+    // Saved before anything is built: a removal after a failed install still knows the MySQL endpoint was granted.
+    await save();
+    const servers = await this.startServers({ tenant_id: tenantId, created_at: now, servers: {}, objects, api_key: apiKey });
     await this.mailSettings.setTransport(tenantId, 'catcher');
     const api = await SelfApi.open(this.tokens, baseUrl, tenantId, ownerId, 'install');
-    const objects: DemoObjects = { customers: {}, hosts: {}, services: {}, monitors: {} };
-    const save = () => this.dataSource.query('UPDATE demo_installations SET objects = $2 WHERE tenant_id = $1', [tenantId, JSON.stringify(objects)]);
     try {
-      await this.build(api, servers, apiKey, objects);
+      await this.build(api, servers, apiKey, objects, mysql);
     } finally {
       await save();
       await api.revoke();
@@ -151,11 +164,11 @@ export class DemoService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     const incidents = await this.dataSource.transaction((manager) =>
       writeDemoHistory(manager, tenantId, monitors, Object.values(objects.hosts), Object.values(objects.services), Object.values(objects.customers), now),
     );
-    this.logger.log(`demo installed in tenant ${tenantId}: servers on ${this.describe(servers)}; a month of history with ${incidents} past incidents`);
+    this.logger.log(`demo installed in tenant ${tenantId}: servers on ${this.describe(servers, objects)}; a month of history with ${incidents} past incidents`);
     return { incidents };
   }
 
-  private async build(api: SelfApi, servers: DemoServers, apiKey: string, objects: DemoObjects): Promise<void> {
+  private async build(api: SelfApi, servers: DemoServers, apiKey: string, objects: DemoObjects, mysql: DemoMysqlTarget | undefined): Promise<void> {
     const port = (name: DemoServerName) => servers.ports[name]!;
     for (const c of CUSTOMERS) {
       const { createCustomer } = await api.ok<{ createCustomer: { id: string } }>('mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }', { i: { name: c.name, email: c.email } });
@@ -184,6 +197,7 @@ export class DemoService implements OnModuleInit, OnApplicationBootstrap, OnAppl
       const { createMonitor } = await api.ok<{ createMonitor: { id: string } }>('mutation($i: CreateMonitorInput!) { createMonitor(input: $i) { id } }', { i: m.input });
       objects.monitors[m.name] = createMonitor.id;
     }
+    if (mysql) await this.buildMysql(api, objects, mysql);
     const { createAlertChannel } = await api.ok<{ createAlertChannel: { id: string } }>('mutation($i: CreateAlertChannelInput!) { createAlertChannel(input: $i) { id } }', {
       i: { name: 'demo on-call e-mail (mail catcher)', type: 'email', config: { to: ['oncall@demo-hosting.example'] } },
     });
@@ -211,6 +225,35 @@ export class DemoService implements OnModuleInit, OnApplicationBootstrap, OnAppl
       },
     });
     objects.resourceId = createResource.id;
+  }
+
+  /**
+   * The machine's own MySQL/MariaDB as the demo's database server: a host at its loopback address, the `shop database`
+   * service of every demo customer (so its outages count in their reports and bars), and a `mysql` monitor logging in
+   * with the URL's user. The password goes into the monitor's config through the API like any typed-in credential,
+   * which seals it; the demo keeps only the address and port. Made last: the month of history's other outages stay the
+   * same with or without it.
+   */
+  private async buildMysql(api: SelfApi, objects: DemoObjects, mysql: DemoMysqlTarget): Promise<void> {
+    const { createHost } = await api.ok<{ createHost: { id: string } }>('mutation($i: CreateHostInput!) { createHost(input: $i) { id } }', {
+      i: { name: MYSQL.host, addresses: [mysql.address], tags: ['demo', 'mysql'] },
+    });
+    objects.hosts[MYSQL.host] = createHost.id;
+    const { createService } = await api.ok<{ createService: { id: string } }>('mutation($i: CreateServiceInput!) { createService(input: $i) { id } }', {
+      i: { name: MYSQL.serviceName, type: 'mysql', hostId: createHost.id, customerIds: Object.values(objects.customers) },
+    });
+    objects.services[MYSQL.service] = createService.id;
+    const config = {
+      port: mysql.port,
+      user: mysql.user,
+      ...(mysql.password !== undefined ? { password: mysql.password } : {}),
+      ...(mysql.database ? { database: mysql.database } : {}),
+      query: 'SELECT 1',
+    };
+    const { createMonitor } = await api.ok<{ createMonitor: { id: string } }>('mutation($i: CreateMonitorInput!) { createMonitor(input: $i) { id } }', {
+      i: { name: MYSQL.monitor, type: 'mysql', hostId: createHost.id, serviceId: createService.id, config, intervalMs: 5000, timeoutMs: 2000 },
+    });
+    objects.monitors[MYSQL.monitor] = createMonitor.id;
   }
 
   private monitorInputs(servers: DemoServers, objects: DemoObjects): { name: string; input: Record<string, unknown> }[] {
@@ -260,6 +303,7 @@ export class DemoService implements OnModuleInit, OnApplicationBootstrap, OnAppl
       frontUpstream: servers?.upstream ?? 'web-a',
       resourceId: row.objects.resourceId ?? null,
       monitorIds: Object.values(row.objects.monitors),
+      mysqlTarget: row.objects.mysql ? endpointText(row.objects.mysql) : null,
     };
   }
 
@@ -325,6 +369,9 @@ export class DemoService implements OnModuleInit, OnApplicationBootstrap, OnAppl
   }
 
   private async serversOf(tenantId: string, name: string): Promise<DemoServers> {
+    if (name === MYSQL.host || name === 'mysql') {
+      throw VigiaException.invalid('name', 'the demo\'s MySQL is this machine\'s own MySQL/MariaDB (VIGIA_DEMO_MYSQL_URL), not a server Vigia runs: Vigia never stops or starts it');
+    }
     if (!isDemoServerName(name)) throw VigiaException.invalid('name', `must be one of ${DEMO_SERVER_NAMES.join(', ')}`);
     const servers = this.running.get(tenantId);
     if (!servers) throw VigiaException.notFound('demo');
@@ -335,8 +382,11 @@ export class DemoService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     const servers = new DemoServers(row.api_key, this.clock);
     for (const name of DEMO_SERVER_NAMES) await servers.start(name, row.servers[name]);
     this.running.set(row.tenant_id, servers);
-    // Exactly these endpoints, for this tenant only: the narrow egress exception (docs/security.md).
-    this.egress.exceptions.grant(row.tenant_id, DEMO_SERVER_NAMES.map((name) => ({ address: '127.0.0.1', port: servers.ports[name]! })), 'the live demo\'s own servers');
+    // Exactly these endpoints, for this tenant only: the narrow egress exception (docs/security.md). The machine's
+    // MySQL/MariaDB is in it while the demo watches it (loopback only, checked in libs/config); the deny-list still wins.
+    const endpoints = DEMO_SERVER_NAMES.map((name) => ({ address: '127.0.0.1', port: servers.ports[name]! }));
+    if (row.objects.mysql) endpoints.push(row.objects.mysql);
+    this.egress.exceptions.grant(row.tenant_id, endpoints, row.objects.mysql ? 'the live demo\'s own servers and the machine\'s MySQL it watches' : 'the live demo\'s own servers');
     await this.dataSource.query('UPDATE demo_installations SET servers = $2 WHERE tenant_id = $1', [row.tenant_id, JSON.stringify(servers.ports)]);
     return servers;
   }
@@ -374,8 +424,9 @@ export class DemoService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     }
   }
 
-  private describe(servers: DemoServers): string {
-    return DEMO_SERVER_NAMES.map((name) => `${name} 127.0.0.1:${servers.ports[name]}`).join(', ');
+  private describe(servers: DemoServers, objects?: DemoObjects): string {
+    const mysql = objects?.mysql ? `; it watches this machine's MySQL at ${endpointText(objects.mysql)}` : '';
+    return DEMO_SERVER_NAMES.map((name) => `${name} 127.0.0.1:${servers.ports[name]}`).join(', ') + mysql;
   }
 
   private async row(tenantId: string): Promise<DemoRow | undefined> {
@@ -385,4 +436,8 @@ export class DemoService implements OnModuleInit, OnApplicationBootstrap, OnAppl
   private async rows(): Promise<DemoRow[]> {
     return (await this.dataSource.query('SELECT * FROM demo_installations')) as DemoRow[];
   }
+}
+
+function endpointText(endpoint: { address: string; port: number }): string {
+  return `${endpoint.address.includes(':') ? `[${endpoint.address}]` : endpoint.address}:${endpoint.port}`;
 }
