@@ -23,7 +23,8 @@ describe('failover in a lab of network namespaces: real sshd, BIND, HAProxy', ()
   const holdsVip = (host: string) => company.lab.exec(host, ['ip', '-o', 'addr', 'show', 'dev', 'eth0']).includes(` ${vip}/`);
 
   beforeAll(async () => {
-    company = await Company.start(['web1', 'web2', 'lb1', 'dns1'], ['web1', 'web2']);
+    // Two vantages, quorum 2: the central watchdog and a remote agent must both see a host gone.
+    company = await Company.start(['web1', 'web2', 'lb1', 'dns1'], ['web1', 'web2'], {}, { twoVantages: true });
     const { lab } = company;
     vip = `${lab.subnet}.100`;
     bind = await startBind(lab, 'dns1', 'lab.test', { www: lab.host('web1').address });
@@ -131,9 +132,9 @@ describe('failover in a lab of network namespaces: real sshd, BIND, HAProxy', ()
     const id = created.createResource.id;
     ids.vip = id;
     await company.until('the VIP to answer from web1', async () => (await company.answer(vip)) === 'web1');
-    await company.until('both web monitors up', async () => {
-      const d = await company.gql<{ monitors: { nodes: { state: { health: string } | null }[] } }>('{ monitors { nodes { state { health } } } }');
-      return d.monitors.nodes.every((m) => m.state?.health === 'up');
+    await company.until('both web monitors up, from both vantages', async () => {
+      const d = await company.gql<{ monitors: { nodes: { state: { health: string; vantages: { verdict: string }[] } | null }[] } }>('{ monitors { nodes { state { health vantages { verdict } } } } }');
+      return d.monitors.nodes.every((m) => m.state?.health === 'up' && m.state.vantages.filter((v) => v.verdict === 'up').length === 2);
     });
 
     const started = Date.now();
@@ -146,6 +147,9 @@ describe('failover in a lab of network namespaces: real sshd, BIND, HAProxy', ()
       return !r.activeRun && r.primaryHostId === ids.web2 && r.fencePending.includes(ids.web1) && r;
     });
     expect(state.primaryReason).toMatch(/moved to web2 \(run .*incident\)/);
+    // The incident that moved it was confirmed by both vantages (quorum 2), not by one place's opinion.
+    const [incident] = (await company.gql<{ incidents: { nodes: { timeline: { message: string }[] }[] } }>(`{ incidents(filter: {monitorId: "${ids['web1-http']}"}) { nodes { timeline { message } } } }`)).incidents.nodes;
+    expect(incident!.timeline[0]!.message).toMatch(/down: 2 of 2 vantages confirm it \(quorum 2\) — central: down since .*; lab-agent: down since/);
     const [failover] = await runs(id);
     expect(failover).toMatchObject({ status: 'succeeded', trigger: 'incident', runbookName: 'builtin/web-vip-failover' });
     const move = failover!.steps[0]!;

@@ -33,7 +33,8 @@ describe('MySQL failover in the lab: real MariaDB GTID replication with semi-syn
   )).incidents.nodes;
 
   beforeAll(async () => {
-    company = await Company.start(['db1', 'db2', 'db3', 'dbx1', 'dbx2'], []);
+    // Two vantages, quorum 2 (the central watchdog and a remote agent): MySQL's own holistic check combines with it.
+    company = await Company.start(['db1', 'db2', 'db3', 'dbx1', 'dbx2'], [], {}, { twoVantages: true });
     db = new LabMariaDb(company.lab);
     vip = `${company.lab.subnet}.110`;
     await db.group('db1', ['db2', 'db3'], 1);
@@ -50,8 +51,8 @@ describe('MySQL failover in the lab: real MariaDB GTID replication with semi-syn
     // Nor arp_announce=2: a returning member could draw the writer address back before it is fenced.
     expect(warnings).toEqual(Array(3).fill(expect.stringMatching(/^read_only is not ON in its MySQL configuration at boot \(my_print_defaults --mysqld\).*; arp_announce is 0 on eth0 /)));
     await company.monitorUp('db1-mysql');
-    // db1 drops whatever it would send to Vigia's address; the replicas (other addresses) still reach it.
-    lab.exec('db1', ['ip', 'route', 'add', 'blackhole', `${lab.gateway}/32`]);
+    // db1 drops whatever it would send to Vigia's vantages (both confirm it down); the replicas still reach it.
+    for (const address of company.vantageAddresses()) lab.exec('db1', ['ip', 'route', 'add', 'blackhole', `${address}/32`]);
     const incident = await company.until('an incident on db1', async () => (await incidentsOf('db1-mysql'))[0], 20_000);
     const note = await company.until('the no-failover decision', async () => {
       const [i] = await incidentsOf('db1-mysql');
@@ -61,7 +62,7 @@ describe('MySQL failover in the lab: real MariaDB GTID replication with semi-syn
     expect(note.message).toMatch(/replicas do not confirm it is dead .*db2: connects to db1:3306 directly; IO thread still connected to db1/);
     expect(incident.id).toBeDefined();
     expect(await runs(created.id)).toEqual([]);
-    lab.exec('db1', ['ip', 'route', 'del', 'blackhole', `${lab.gateway}/32`]);
+    for (const address of company.vantageAddresses()) lab.exec('db1', ['ip', 'route', 'del', 'blackhole', `${address}/32`]);
     await company.gql(`mutation { deleteResource(id: "${created.id}") }`);
     await company.monitorUp('db1-mysql', 'db1 monitored up again');
   }, 120_000);

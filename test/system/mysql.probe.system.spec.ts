@@ -80,6 +80,17 @@ describe('MySQL probe against a real MariaDB primary and GTID replica', () => {
     await primary.launch();
   }, 40_000);
 
+  it('a user without the replication grant: up (the login and query work), replication unknown; degraded where a replica is expected', async () => {
+    await replica.sql("CREATE USER IF NOT EXISTS 'plain'@'%' IDENTIFIED BY 'plain-pass'");
+    const plain = { user: 'plain', password: 'plain-pass', query: 'SELECT 1' };
+    const result = await probe(replica, plain);
+    expect(result.status).toBe('up');
+    expect(result.reason).toMatch(/\(replication state not readable: the user lacks the SLAVE MONITOR \(MariaDB 10\.5\+\) or REPLICATION CLIENT \(MySQL\) privilege\)$/);
+    const asReplica = await probe(replica, { ...plain, replica: true });
+    expect(asReplica.status).toBe('degraded');
+    expect(asReplica.reason).toMatch(/: replication state not readable/);
+  });
+
   it('refuses a wrong password as down, with the server message', async () => {
     const result = await probe(replica, { password: 'wrong' });
     expect(result.status).toBe('down');

@@ -48,6 +48,15 @@ export class MysqlProbe implements Probe<MysqlConfig> {
       const expectReplica = bool(target.config, 'replica') ?? false;
       // A primary that answers but refuses writes is an outage of its own (not a reason to promote anything).
       if (bool(target.config, 'writable') && vars?.readOnly) return { status: 'down', reason: `${seen}: read_only=ON, the primary refuses writes`, latencyMs, details };
+      if (replication === NOT_PERMITTED) {
+        // The login and query worked: the database is up. Whether it replicates is unknown, which matters only to a
+        // monitor that expects a replica. A missing grant must never look like an outage (it would fail over a
+        // healthy primary).
+        const why = 'replication state not readable: the user lacks the SLAVE MONITOR (MariaDB 10.5+) or REPLICATION CLIENT (MySQL) privilege';
+        return expectReplica
+          ? { status: 'degraded', reason: `${seen}: ${why}`, latencyMs, details: { ...details, replication: undefined } }
+          : { status: 'up', reason: `${seen} (${why})`, latencyMs, details: { ...details, replication: undefined } };
+      }
       if (!replication) {
         return expectReplica
           ? { status: 'degraded', reason: `${seen}: not replicating (no replica status)`, latencyMs, details }
@@ -71,13 +80,26 @@ export function replicationProblem(r: ReplicationHealth, maxLagSeconds: number):
   return undefined;
 }
 
-async function readReplication(connection: mysql.Connection): Promise<ReplicationHealth | undefined> {
+/** The server refused to show replica status to this user (a missing grant, not a broken server). */
+const NOT_PERMITTED = Symbol('replication status not permitted');
+/** ER_SPECIFIC_ACCESS_DENIED_ERROR: "you need (at least one of) the … privilege(s) for this operation". */
+const ACCESS_DENIED_FOR_OPERATION = 1227;
+
+const notPermitted = (error: unknown): boolean => (error as { errno?: unknown } | null)?.errno === ACCESS_DENIED_FOR_OPERATION;
+
+async function readReplication(connection: mysql.Connection): Promise<ReplicationHealth | undefined | typeof NOT_PERMITTED> {
   let rows: RowDataPacket[];
   try {
     [rows] = await connection.query<RowDataPacket[]>('SHOW REPLICA STATUS');
-  } catch {
+  } catch (error) {
+    if (notPermitted(error)) return NOT_PERMITTED;
     // MySQL before 8.0.22 knows only the old wording.
-    [rows] = await connection.query<RowDataPacket[]>('SHOW SLAVE STATUS');
+    try {
+      [rows] = await connection.query<RowDataPacket[]>('SHOW SLAVE STATUS');
+    } catch (old) {
+      if (notPermitted(old)) return NOT_PERMITTED;
+      throw old;
+    }
   }
   const row = rows[0];
   if (!row) return undefined;

@@ -2,7 +2,17 @@ import type { ChildProcess } from 'node:child_process';
 import { get as httpGet } from 'node:http';
 import { eventually } from '../../support/eventually.js';
 import { type GraphqlError, startTestApi, type TestApi } from '../../support/test-api.js';
+import { AGENT_API_ENV, attachAgent, type LabAgent } from './agent-lab.js';
 import { Lab } from './lab.js';
+
+export interface CompanyOptions {
+  /**
+   * Two vantages with quorum 2: a remote agent in a lab host of its own (`agent`, not registered in Vigia) beside the
+   * central watchdog, and the tenant's default asking both to confirm down — the failover tests as the issue of
+   * vantages asks them to pass.
+   */
+  twoVantages?: boolean;
+}
 
 /**
  * Vigia (API + watchdog in this process, on its own embedded or local PostgreSQL) watching a lab company: each lab
@@ -14,20 +24,31 @@ export class Company {
   /** The HTTP server process of each web host (stop one to make its service fail). */
   readonly web = new Map<string, ChildProcess>();
   private token = '';
+  /** The remote agent, with `twoVantages`. */
+  agent?: LabAgent;
 
   private constructor(
     readonly lab: Lab,
     readonly api: TestApi,
   ) {}
 
-  static async start(hosts: string[], webHosts: string[], env: Record<string, string> = {}): Promise<Company> {
-    const lab = await Lab.create(hosts);
+  static async start(hosts: string[], webHosts: string[], env: Record<string, string> = {}, options: CompanyOptions = {}): Promise<Company> {
+    const lab = await Lab.create(options.twoVantages ? [...hosts, 'agent'] : hosts);
     let api: TestApi | undefined;
+    let company: Company | undefined;
     try {
-      api = await startTestApi({ VIGIA_ROLES: 'api,watchdog', VIGIA_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'), ...(process.env.LAB_DEBUG ? { LOG_LEVEL: 'info' } : {}), ...env });
-      const company = new Company(lab, api);
+      api = await startTestApi({
+        VIGIA_ROLES: 'api,watchdog', VIGIA_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'), ...(process.env.LAB_DEBUG ? { LOG_LEVEL: 'info' } : {}),
+        ...(options.twoVantages ? AGENT_API_ENV : {}), ...env,
+      });
+      company = new Company(lab, api);
       for (const name of webHosts) await company.startWeb(name);
       company.token = (await api.tenant('lab')).token;
+      if (options.twoVantages) {
+        company.agent = await attachAgent(lab, api);
+        await company.gql('mutation { setVantageDefaults(input: {quorum: 2}) }');
+        company.agent.start();
+      }
       company.ids.key = (await company.gql<{ createSshCredential: { id: string } }>('mutation($i: CreateSshCredentialInput!) { createSshCredential(input: $i) { id } }', { i: { name: 'lab', privateKey: lab.clientKey() } })).createSshCredential.id;
       for (const name of hosts) {
         const h = lab.host(name);
@@ -42,10 +63,16 @@ export class Company {
       }
       return company;
     } catch (error) {
+      await company?.agent?.close();
       await api?.close();
       await lab.destroy();
       throw error;
     }
+  }
+
+  /** Where Vigia's probes come from: the central watchdog (the lab's gateway) and, with `twoVantages`, the agent. */
+  vantageAddresses(): string[] {
+    return [this.lab.gateway, ...(this.agent ? [this.lab.host('agent').address] : [])];
   }
 
   /** A new lab host, registered in Vigia like the first ones. */
@@ -144,6 +171,7 @@ export class Company {
   }
 
   async stop(): Promise<void> {
+    await this.agent?.close();
     await this.api.close();
     await this.lab.destroy();
   }
