@@ -11,7 +11,7 @@ import { VantageFleetPort } from '#lib/vantages';
 import { TransactionRunner } from '#lib/persistence';
 import { type Principal, Role, roleAtLeast } from '#lib/tenancy';
 import { inventoryRows, type IdOf } from './apply/inventory-rows.js';
-import { type FleetChannel, type FleetCustomer, type FleetDocument, type FleetEscalation, type FleetHost, type FleetMaintenance, type FleetMonitor, type FleetObject, type FleetResource, type FleetRunbook, fleetKey } from './document/fleet-document.js';
+import { type FleetChannel, type FleetCustomer, type FleetDocument, type FleetEscalation, type FleetHost, type FleetMaintenance, type FleetMonitor, type FleetObject, type FleetResource, type FleetRunbook, type FleetVantages, fleetKey } from './document/fleet-document.js';
 import { windowInstant } from './document/fleet-maintenance.js';
 import { FLEET_SECTIONS, type FleetSection } from './document/fleet-schema.js';
 import { isSecretRef, secretSlots } from './document/fleet-secrets.js';
@@ -79,7 +79,7 @@ export class FleetService {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`fleet:${principal.tenantId}`]);
       const { current, applied, vantageIds, resourceRows } = await this.state(manager, principal.tenantId);
       const plan = planFleet(doc, current, applied, request.prune);
-      const problems = [...this.check(principal, read, current, plan, request), ...await this.checkVantages(principal, read, plan, vantageIds), ...await this.runbooksInUse(manager, principal.tenantId, read, current, plan), ...await this.checkAlerts(manager, principal, read, current, plan, request), ...await this.checkResources(manager, principal.tenantId, read, current, plan, request, resourceRows)];
+      const problems = [...this.check(principal, read, current, plan, request), ...await this.checkVantages(principal, read, plan, vantageIds, request), ...await this.runbooksInUse(manager, principal.tenantId, read, current, plan), ...await this.checkAlerts(manager, principal, read, current, plan, request), ...await this.checkResources(manager, principal.tenantId, read, current, plan, request, resourceRows)];
       problems.sort((a, b) => a.line - b.line || a.column - b.column);
       if (problems.length || request.dryRun) return { problems, plan: problems.length ? NO_PLAN : plan, applied: false };
       await this.write(manager, principal, doc, current, plan, request.secrets ?? {}, vantageIds);
@@ -97,16 +97,17 @@ export class FleetService {
   }
 
   private async state(manager: EntityManager, tenantId: string): Promise<{ current: CurrentFleet; applied: Map<string, AppliedRecord>; vantageIds: Map<string, string>; resourceRows: Map<string, FleetResourceRow> }> {
-    const [snapshot, windows, targets, assignments, usable, records] = await Promise.all([
+    const [snapshot, windows, targets, assignments, usable, records, defaults] = await Promise.all([
       this.inventory.snapshot(tenantId, manager), this.maintenance.windows(manager, tenantId), this.sla.targets(manager, tenantId),
       this.vantages.assignmentsOf(manager, tenantId), this.vantages.usable(manager, tenantId), manager.find(FleetApplied, { where: { tenantId } }),
+      this.vantages.defaultsOf(manager, tenantId),
     ]);
     const runbooks = await this.runbooks.runbooks(manager, tenantId);
     const alerts = { channels: await this.alerts.channels(manager, tenantId), policies: await this.alerts.policies(manager, tenantId) };
     const resources = await this.resources.resources(manager, tenantId);
     const vantageNames = new Map([...usable].map(([name, id]) => [id, name]));
     const applied = new Map(records.map((r) => [appliedKey(r.kind as FleetSection, r.key), r]));
-    return { current: currentFleet(snapshot, new Map(records.map((r) => [appliedKey(r.kind as FleetSection, r.key), r.spec])), windows, targets, { assignments, names: vantageNames }, runbooks, alerts, resources), applied, vantageIds: usable, resourceRows: new Map(resources.map((r) => [r.name, r])) };
+    return { current: currentFleet(snapshot, new Map(records.map((r) => [appliedKey(r.kind as FleetSection, r.key), r.spec])), windows, targets, { assignments, names: vantageNames, defaults }, runbooks, alerts, resources), applied, vantageIds: usable, resourceRows: new Map(resources.map((r) => [r.name, r])) };
   }
 
   /** What only the server can check: the tenant's credentials, its egress policy, the probe kinds' own rules, secret values. */
@@ -157,20 +158,27 @@ export class FleetService {
   }
 
   /** Vantage assignments that change: names the tenant may use, and setMonitorVantages' rules (quorum, count). */
-  private async checkVantages(principal: Principal, read: ReadFleet, plan: FleetPlan, vantageIds: Map<string, string>): Promise<LocatedProblem[]> {
+  private async checkVantages(principal: Principal, read: ReadFleet, plan: FleetPlan, vantageIds: Map<string, string>, request: FleetRequest): Promise<LocatedProblem[]> {
     const doc = read.document!;
     const problems: LocatedProblem[] = [];
     const add = (path: (string | number)[], message: string) => problems.push(read.source.place({ path, message }, fieldWords(doc, { path, message })));
-    const changing = new Set(plan.changes.filter((c) => c.kind === 'monitors' && c.fields.some((f) => isVantageField(f.field))).map((c) => c.key));
-    for (const [i, monitor] of doc.monitors.entries()) {
-      const wanted = monitor.vantages;
-      if (!wanted || !changing.has(fleetKey('monitors', monitor))) continue;
+    const changing = new Set(plan.changes.filter((c) => (c.kind === 'monitors' || c.kind === 'tenant') && c.fields.some((f) => isVantageField(f.field))).map((c) => `${c.kind}:${c.key}`));
+    const check = async (at: (string | number)[], wanted: FleetVantages) => {
       const unknown = (wanted.from ?? []).map((name, j) => [name, j] as const).filter(([name]) => !vantageIds.has(name));
       // Names of this tenant's and the platform's live vantages only: another tenant's is "not one this tenant can use".
-      for (const [name, j] of unknown) add(['monitors', i, 'vantages', 'from', j], `vantage ${name} is not one this tenant can use (the platform's and its own live vantages)`);
-      if (unknown.length) continue;
+      for (const [name, j] of unknown) add([...at, 'vantages', 'from', j], `vantage ${name} is not one this tenant can use (the platform's and its own live vantages)`);
+      if (unknown.length) return;
       const problem = await this.vantages.problem(principal, { vantageIds: wanted.from?.map((n) => vantageIds.get(n)!) ?? null, quorum: wanted.quorum, count: wanted.count });
-      if (problem) add(['monitors', i, 'vantages', ...vantagePath(problem.field)], problem.message);
+      if (problem) add([...at, 'vantages', ...vantagePath(problem.field)], problem.message);
+    };
+    for (const [i, monitor] of doc.monitors.entries()) {
+      if (monitor.vantages && changing.has(`monitors:${fleetKey('monitors', monitor)}`)) await check(['monitors', i], monitor.vantages);
+    }
+    // The tenant's default: setVantageDefaults' rules (the same as a monitor's), and its role (admin), as in the API.
+    const tenant = doc.tenant[0];
+    if (tenant?.vantages !== undefined && changing.has('tenant:tenant')) {
+      if (!request.dryRun && !roleAtLeast(principal.role, Role.admin)) add(['tenant', 0, 'vantages'], 'changing the tenant\'s default vantages takes the admin role (as in the dashboard)');
+      if (tenant.vantages) await check(['tenant', 0], tenant.vantages);
     }
     return problems;
   }
@@ -354,6 +362,11 @@ export class FleetService {
       await this.vantages.set(manager, tenantId, monitorId, wanted && { vantageIds: wanted.from?.map((n) => vantageIds.get(n)!) ?? null, quorum: wanted.quorum, count: wanted.count });
       // The watchdogs reload a monitor when its row changes (as setMonitorVantages touches it).
       await this.inventory.update(manager, 'monitors', tenantId, monitorId, {});
+    }
+    // The tenant's default assignment (vantages'), as setVantageDefaults stores it; `tenant:` without `vantages` keeps it.
+    const tenant = doc.tenant[0];
+    if (tenant?.vantages !== undefined && plan.changes.some((c) => c.kind === 'tenant' && c.fields.some((f) => isVantageField(f.field)))) {
+      await this.vantages.setDefaults(manager, tenantId, tenant.vantages && { vantageIds: tenant.vantages.from?.map((n) => vantageIds.get(n)!) ?? null, quorum: tenant.vantages.quorum, count: tenant.vantages.count });
     }
     // Runbooks (runbooks'): every change a new version, by whoever applied the file.
     const runbooks = byKey('runbooks') as Map<string, FleetRunbook>;

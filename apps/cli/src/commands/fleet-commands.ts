@@ -123,13 +123,16 @@ export async function exportCommand(options: { profile?: string; output?: string
 const SIGN = { create: '+', update: '~', delete: '-', detach: '≠' } as const;
 const COLOUR = { create: 'green', update: 'yellow', delete: 'red', detach: 'cyan' } as const;
 
+/** `monitor web-01/http`; the tenant's settings are one object: `tenant settings`. */
+const objectName = (kind: string, key: string): string => (kind === 'tenant' ? 'tenant settings' : `${kind.replace(/s$/, '')} ${key}`);
+
 export function printPlan(plan: FleetResult, verbose: boolean): void {
   for (const d of plan.drift) {
-    say(paint('yellow', `! ${d.kind.replace(/s$/, '')} ${d.key} changed outside the file${d.changedAt ? ` (last change ${d.changedAt})` : ''}:`));
+    say(paint('yellow', `! ${objectName(d.kind, d.key)} changed outside the file${d.changedAt ? ` (last change ${d.changedAt})` : ''}:`));
     for (const f of d.fields) say(`    ${f.field}: applied ${show(f.before)}, now ${show(f.after)}`);
   }
   for (const c of plan.changes) {
-    const label = `${SIGN[c.action]} ${c.kind.replace(/s$/, '')} ${c.key}${c.action === 'detach' ? ' (detached: kept, no longer managed by a file)' : ''}${c.drift ? ' (overwrites a change made outside the file)' : ''}`;
+    const label = `${SIGN[c.action]} ${objectName(c.kind, c.key)}${c.action === 'detach' ? ' (detached: kept, no longer managed by a file)' : ''}${c.drift ? ' (overwrites a change made outside the file)' : ''}`;
     say(paint(COLOUR[c.action], label));
     if (c.action === 'update' || (c.action === 'create' && verbose)) {
       for (const f of c.fields) say(c.action === 'create' ? `    ${f.field}: ${show(f.after)}` : `    ${f.field}: ${show(f.before)} → ${show(f.after)}`);

@@ -52,6 +52,16 @@ export interface FleetVantages {
   count: number | null;
 }
 
+/**
+ * The tenant's own settings (a file's `tenant:` mapping; in the document a list of at most one, named `tenant`, so it
+ * is planned, remembered and drifts as every object does).
+ */
+export interface FleetTenant {
+  name: 'tenant';
+  /** The default assignment of monitors without their own; null: none; undefined: not managed by the file. */
+  vantages?: FleetVantages | null;
+}
+
 export interface FleetDocument {
   sites: FleetSite[];
   hosts: FleetHost[];
@@ -63,12 +73,13 @@ export interface FleetDocument {
   channels: FleetChannel[];
   escalation: FleetEscalation[];
   resources: FleetResource[];
+  tenant: FleetTenant[];
 }
 
-export type FleetObject = FleetSite | FleetHost | FleetCustomer | FleetService | FleetMonitor | FleetMaintenance | FleetRunbook | FleetChannel | FleetEscalation | FleetResource;
+export type FleetObject = FleetSite | FleetHost | FleetCustomer | FleetService | FleetMonitor | FleetMaintenance | FleetRunbook | FleetChannel | FleetEscalation | FleetResource | FleetTenant;
 
 export function emptyFleet(): FleetDocument {
-  return { sites: [], hosts: [], customers: [], services: [], monitors: [], maintenance: [], runbooks: [], channels: [], escalation: [], resources: [] };
+  return { sites: [], hosts: [], customers: [], services: [], monitors: [], maintenance: [], runbooks: [], channels: [], escalation: [], resources: [], tenant: [] };
 }
 
 /**
@@ -81,6 +92,7 @@ export function fleetKey(section: FleetSection, item: FleetObject): string {
 
 /** What an object is called in messages: `monitor web-1/http`, `service web-1/www`. */
 export function fleetLabel(section: FleetSection, key: string): string {
+  if (section === 'tenant') return 'tenant';
   const what = section === 'maintenance' ? 'maintenance window' : section === 'escalation' ? 'escalation policy' : section.replace(/s$/, '');
   return `${what} ${key}`;
 }

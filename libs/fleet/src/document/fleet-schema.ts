@@ -90,6 +90,15 @@ function probeConfigSchema(shape: Record<string, z.ZodType>): z.ZodType {
   return z.strictObject(fields);
 }
 
+/** A vantage assignment by vantage names: a monitor's own, or the tenant's default. */
+const vantagesSchema = (omitted: string) => z.strictObject({
+  from: z.array(z.string({ error: 'must be a vantage name' }).regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'must be a vantage name (1-64 letters, digits, dots, dashes or underscores)' }), { error: 'must be a list of vantage names' })
+    .min(1, { error: 'must name at least one vantage (or leave it out for every platform vantage)' }).nullable().default(null)
+    .meta({ description: 'Names of the vantages that probe it (the platform\'s and the tenant\'s own); omitted: every platform vantage' }),
+  quorum: z.int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).nullable().default(null).meta({ description: 'How many must agree on down; omitted: a majority' }),
+  count: z.int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).nullable().default(null).meta({ description: 'k of them, chosen per monitor among the healthy ones; omitted: all' }),
+}).nullable().optional().meta({ description: omitted });
+
 const monitorBase = {
   name: name(),
   host: hostName.meta({ description: 'Name of the host of this file the monitor belongs to' }),
@@ -98,14 +107,7 @@ const monitorBase = {
   timeout: duration.default('10s'),
   enabled: z.boolean({ error: 'must be true or false' }).default(true),
   severity: z.enum(['critical', 'warning', 'info'], { error: 'must be critical, warning or info' }).default('critical'),
-  vantages: z.strictObject({
-    from: z.array(z.string({ error: 'must be a vantage name' }).regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'must be a vantage name (1-64 letters, digits, dots, dashes or underscores)' }), { error: 'must be a list of vantage names' })
-      .min(1, { error: 'must name at least one vantage (or leave it out for every platform vantage)' }).nullable().default(null)
-      .meta({ description: 'Names of the vantages that probe it (the platform\'s and the tenant\'s own); omitted: every platform vantage' }),
-    quorum: z.int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).nullable().default(null).meta({ description: 'How many must agree on down; omitted: a majority' }),
-    count: z.int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).nullable().default(null).meta({ description: 'k of them, chosen per monitor among the healthy ones; omitted: all' }),
-  }).nullable().optional()
-    .meta({ description: 'Which vantages probe the monitor and the quorum (setMonitorVantages); null: the tenant\'s default; omitted: left as it is' }),
+  vantages: vantagesSchema('Which vantages probe the monitor and the quorum (setMonitorVantages); null: the tenant\'s default; omitted: left as it is'),
 };
 
 /** One object per probe kind of the registry (`type` tells which config applies). */
@@ -219,14 +221,30 @@ export const resourceSchema = z.strictObject({
     .meta({ description: 'The kind\'s secrets (a MySQL group\'s user, password, replPassword; a DNS record\'s tsigSecret…) by reference, never their values' }),
 });
 
+/**
+ * The tenant's own settings (one per tenant, so a mapping, not a list): its default vantage assignment, for monitors
+ * without their own (`setVantageDefaults`). A setting the file leaves out is left as it is.
+ */
+export const tenantSchema = z.strictObject({
+  vantages: vantagesSchema('The default assignment of monitors without their own (setVantageDefaults); null: none (the central watchdog alone); omitted: left as it is'),
+});
+
 const section = <T extends z.ZodType>(item: T) => z.array(item, { error: 'must be a list' }).default([]);
 
-export const FLEET_SECTIONS = ['sites', 'hosts', 'customers', 'services', 'monitors', 'maintenance', 'runbooks', 'channels', 'escalation', 'resources'] as const;
+/**
+ * The sections, in the order they are planned. `tenant` is the one that is not a list: a file writes it as a mapping
+ * (`tenant: { vantages: … }`), the document holds it as a list of at most one item named `tenant`.
+ */
+export const FLEET_SECTIONS = ['sites', 'hosts', 'customers', 'services', 'monitors', 'maintenance', 'runbooks', 'channels', 'escalation', 'resources', 'tenant'] as const;
 export type FleetSection = (typeof FLEET_SECTIONS)[number];
+/** The sections that are lists of named objects (with `defaults:`). */
+export const LIST_SECTIONS = FLEET_SECTIONS.filter((s): s is Exclude<FleetSection, 'tenant'> => s !== 'tenant');
+export type ListSection = Exclude<FleetSection, 'tenant'>;
 
 export const fleetFileSchema = z.strictObject({
   version: z.literal(1, { error: 'must be 1' }).default(1),
-  defaults: z.strictObject(Object.fromEntries(FLEET_SECTIONS.map((s) => [s, z.record(z.string(), z.unknown()).optional()]))).optional()
+  tenant: tenantSchema.optional().meta({ description: 'The tenant\'s own settings: its default vantage assignment; omitted: left as they are' }),
+  defaults: z.strictObject(Object.fromEntries(LIST_SECTIONS.map((s) => [s, z.record(z.string(), z.unknown()).optional()]))).optional()
     .meta({ description: 'Values every item of a section gets unless it sets them itself (merged deeply: a monitor sets config.url, the defaults config.expectedStatus)' }),
   sites: section(siteSchema),
   hosts: section(hostSchema),

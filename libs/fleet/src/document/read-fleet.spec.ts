@@ -101,7 +101,7 @@ monitors:
 
   it('reports YAML syntax errors and unknown sections with their place', () => {
     expect(readFleet('s.yaml', 'hosts:\n  - name: [a\n').problems.map(formatProblem)[0]).toMatch(/^s\.yaml:3:\d+: YAML: /);
-    expect(readFleet('s.yaml', 'hostz: []\n').problems.map(formatProblem)).toEqual(['s.yaml:1:1: hostz: is not a section of a fleet file (version, defaults, sites, hosts, customers, services, monitors, maintenance, runbooks, channels, escalation, resources)']);
+    expect(readFleet('s.yaml', 'hostz: []\n').problems.map(formatProblem)).toEqual(['s.yaml:1:1: hostz: is not a section of a fleet file (version, tenant, defaults, sites, hosts, customers, services, monitors, maintenance, runbooks, channels, escalation, resources)']);
   });
 });
 

@@ -20,9 +20,11 @@ export function canonical(section: FleetSection, item: FleetObject): Record<stri
     if (copy.runbook === kind?.builtinFailure) copy.runbook = null;
     if (copy.recoveryRunbook === kind?.builtinRecovery) copy.recoveryRunbook = null;
   }
-  if (section === 'monitors') {
+  if (section === 'monitors' || section === 'tenant') {
     const vantages = copy.vantages as { from: string[] | null } | null | undefined;
     if (vantages?.from) vantages.from = [...vantages.from].sort();
+  }
+  if (section === 'monitors') {
     copy.interval = durationText(durationMs(copy.interval as string));
     copy.timeout = durationText(durationMs(copy.timeout as string));
   }

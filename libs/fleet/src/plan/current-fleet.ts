@@ -44,10 +44,12 @@ export interface StoredSlaTarget {
   policy: { degradedCountsAsDown: boolean; suspectCountsAsDown: boolean; unobserved: 'exclude' | 'up' | 'down'; customerCombination: 'any-down' | 'weighted' };
 }
 
-/** Monitors' own vantage assignments, and the names of the vantages the tenant may use by id. */
+/** Monitors' own vantage assignments, the tenant's default, and the names of the vantages the tenant may use by id. */
 export interface StoredVantages {
   assignments: { monitorId: string; vantageIds: string[] | null; quorum: number | null; count: number | null }[];
   names: Map<string, string>;
+  /** The tenant's default assignment and when it last changed; undefined: none. */
+  defaults?: { vantageIds: string[] | null; quorum: number | null; count: number | null; updatedAt: Date };
 }
 
 export function currentFleet(
@@ -103,7 +105,9 @@ export function currentFleet(
     })),
     escalation: [],
     resources: [],
+    tenant: [{ name: 'tenant', vantages: vantagesOf(vantages.defaults && { monitorId: '', ...vantages.defaults }, vantages.names) }],
   };
+  if (vantages.defaults) changedAt.tenant.set('tenant', vantages.defaults.updatedAt);
   const channelNames = name(alerts.channels);
   const onCallPolicies = new Set<string>();
   for (const p of alerts.policies) {

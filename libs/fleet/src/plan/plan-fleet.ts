@@ -42,7 +42,7 @@ export interface AppliedRecord {
  * them. A customer's SLA target (reports') and a monitor's vantages (vantages') are often set in the dashboard: a
  * file that says nothing of them keeps them.
  */
-const KEPT_WHEN_OMITTED: Partial<Record<FleetSection, string[]>> = { customers: ['sla'], monitors: ['vantages'], resources: ['primary'] };
+const KEPT_WHEN_OMITTED: Partial<Record<FleetSection, string[]>> = { customers: ['sla'], monitors: ['vantages'], resources: ['primary'], tenant: ['vantages'] };
 
 /** The existing object as `reference` (a file's object, or the spec last applied) sees it. */
 function seenBy(kind: FleetSection, existing: FleetObject, reference: Record<string, unknown> | undefined): Record<string, unknown> {
@@ -79,7 +79,8 @@ export function planFleet(desired: FleetDocument, current: CurrentFleet, applied
       }
     }
     for (const [key, existing] of now) {
-      if (wanted.has(key)) continue;
+      // The tenant's settings always exist: a file without `tenant:` leaves them alone (and no longer manages them).
+      if (wanted.has(key) || kind === 'tenant') continue;
       const record = applied.get(appliedKey(kind, key));
       if (!record) unmanaged++;
       else changes.push({ action: prune ? 'delete' : 'detach', kind, key, fields: [], drift: digest(seenBy(kind, existing, record.spec)) !== record.digest });
