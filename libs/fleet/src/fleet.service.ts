@@ -9,7 +9,8 @@ import { SlaFleetPort } from '#lib/reports';
 import { type FleetResourceRow, fleetResourceKind, ResourceFleetPort, RunbookFleetPort } from '#lib/runbooks';
 import { VantageFleetPort } from '#lib/vantages';
 import { TransactionRunner } from '#lib/persistence';
-import { type Principal, Role, roleAtLeast } from '#lib/tenancy';
+import { PagingTargets } from '#lib/oncall';
+import { type Principal, Role, roleAtLeast, TenantPeople } from '#lib/tenancy';
 import { inventoryRows, type IdOf } from './apply/inventory-rows.js';
 import { type FleetChannel, type FleetCustomer, type FleetDocument, type FleetEscalation, type FleetHost, type FleetMaintenance, type FleetMonitor, type FleetObject, type FleetResource, type FleetRunbook, type FleetVantages, fleetKey } from './document/fleet-document.js';
 import { windowInstant } from './document/fleet-maintenance.js';
@@ -67,6 +68,8 @@ export class FleetService {
     private readonly runbooks: RunbookFleetPort,
     private readonly alerts: AlertFleetPort,
     private readonly resources: ResourceFleetPort,
+    private readonly schedules: PagingTargets,
+    private readonly people: TenantPeople,
     private readonly tx: TransactionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -78,11 +81,12 @@ export class FleetService {
     return this.tx.run(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`fleet:${principal.tenantId}`]);
       const { current, applied, vantageIds, resourceRows } = await this.state(manager, principal.tenantId);
+      const onCall = await this.onCallNames(principal.tenantId, doc);
       const plan = planFleet(doc, current, applied, request.prune);
-      const problems = [...this.check(principal, read, current, plan, request), ...await this.checkVantages(principal, read, plan, vantageIds, request), ...await this.runbooksInUse(manager, principal.tenantId, read, current, plan), ...await this.checkAlerts(manager, principal, read, current, plan, request), ...await this.checkResources(manager, principal.tenantId, read, current, plan, request, resourceRows)];
+      const problems = [...this.check(principal, read, current, plan, request), ...await this.checkVantages(principal, read, plan, vantageIds, request), ...await this.runbooksInUse(manager, principal.tenantId, read, current, plan), ...await this.checkAlerts(manager, principal, read, current, plan, request, onCall), ...await this.checkResources(manager, principal.tenantId, read, current, plan, request, resourceRows)];
       problems.sort((a, b) => a.line - b.line || a.column - b.column);
       if (problems.length || request.dryRun) return { problems, plan: problems.length ? NO_PLAN : plan, applied: false };
-      await this.write(manager, principal, doc, current, plan, request.secrets ?? {}, vantageIds);
+      await this.write(manager, principal, doc, current, plan, request.secrets ?? {}, vantageIds, onCall);
       await this.remember(manager, principal, doc);
       return { problems: [], plan, applied: true };
     });
@@ -103,11 +107,22 @@ export class FleetService {
       this.vantages.defaultsOf(manager, tenantId),
     ]);
     const runbooks = await this.runbooks.runbooks(manager, tenantId);
-    const alerts = { channels: await this.alerts.channels(manager, tenantId), policies: await this.alerts.policies(manager, tenantId) };
+    const policies = await this.alerts.policies(manager, tenantId);
+    // The names of the schedules and people the policies page, from their owners (oncall, tenancy).
+    const scheduleNames = new Map([...await this.schedules.scheduleIdsByName(tenantId)].map(([name, id]) => [id, name]));
+    const people = await this.people.of(tenantId, policies.flatMap((p) => p.steps.flatMap((s) => s.userIds ?? [])));
+    const alerts = { channels: await this.alerts.channels(manager, tenantId), policies, scheduleNames, personEmails: new Map([...people].map(([id, p]) => [id, p.email])) };
     const resources = await this.resources.resources(manager, tenantId);
     const vantageNames = new Map([...usable].map(([name, id]) => [id, name]));
     const applied = new Map(records.map((r) => [appliedKey(r.kind as FleetSection, r.key), r]));
     return { current: currentFleet(snapshot, new Map(records.map((r) => [appliedKey(r.kind as FleetSection, r.key), r.spec])), windows, targets, { assignments, names: vantageNames, defaults }, runbooks, alerts, resources), applied, vantageIds: usable, resourceRows: new Map(resources.map((r) => [r.name, r])) };
+  }
+
+  /** The schedules of the tenant by name, and the people the file's policies name, by e-mail (enabled users only). */
+  private async onCallNames(tenantId: string, doc: FleetDocument): Promise<OnCallNames> {
+    const emails = doc.escalation.flatMap((p) => p.steps.flatMap((s) => s.people));
+    const people = await this.people.byEmails(tenantId, emails);
+    return { schedules: await this.schedules.scheduleIdsByName(tenantId), people: new Map([...people].map(([email, p]) => [email, p.id])) };
   }
 
   /** What only the server can check: the tenant's credentials, its egress policy, the probe kinds' own rules, secret values. */
@@ -202,10 +217,10 @@ export class FleetService {
 
   /**
    * Channels and escalation policies by alerts' own rules (the API's): each kind's config and secret, a policy's
-   * steps; the admin role, as in the API; a channel a policy still pages is not deleted; a policy paging schedules or
-   * people (which a file cannot name yet) is not rewritten.
+   * steps, the schedules and people they name (existing in the tenant); the admin role, as in the API; a channel a
+   * policy still pages is not deleted.
    */
-  private async checkAlerts(manager: EntityManager, principal: Principal, read: ReadFleet, current: CurrentFleet, plan: FleetPlan, request: FleetRequest): Promise<LocatedProblem[]> {
+  private async checkAlerts(manager: EntityManager, principal: Principal, read: ReadFleet, current: CurrentFleet, plan: FleetPlan, request: FleetRequest, onCall: OnCallNames): Promise<LocatedProblem[]> {
     const { tenantId } = principal;
     const doc = read.document!;
     const problems: LocatedProblem[] = [];
@@ -226,11 +241,17 @@ export class FleetService {
       const action = policyChanges.get(policy.name);
       if (!request.dryRun && action && !admin) add(['escalation', i], 'changing escalation policies takes the admin role (as in the dashboard)');
       // Its steps' schedules and people are not in the file (an export leaves them out): checked only if changed.
-      if (current.onCallPolicies.has(policy.name)) {
-        if (action === 'update') add(['escalation', i], 'this policy pages on-call schedules or people, which a fleet file cannot name yet: change it in the dashboard, or leave it out of the file');
-        continue;
+      // Schedules and people are the tenant's, looked up through their owners' ports (oncall, tenancy): a name of
+      // another tenant's is not found, as one that does not exist.
+      for (const [j, step] of policy.steps.entries()) {
+        for (const [k, name] of step.schedules.entries()) {
+          if (!onCall.schedules.has(name)) add(['escalation', i, 'steps', j, 'schedules', k], `on-call schedule ${name} was not found in this tenant (schedules are made in the dashboard)`);
+        }
+        for (const [k, email] of step.people.entries()) {
+          if (!onCall.people.has(email.toLowerCase())) add(['escalation', i, 'steps', j, 'people', k], `person ${email} was not found among this tenant's users (or is disabled)`);
+        }
       }
-      const problem = this.alerts.policyProblem(policyRules(policy, policy.match.customers, (step) => step.channels));
+      const problem = this.alerts.policyProblem(policyRules(policy, policy.match.customers, (step) => step.channels, (step) => step.schedules, (step) => step.people));
       if (problem) add(['escalation', i, ...policyPath(problem.field)], problem.message);
     }
     const deleting = plan.changes.filter((c) => c.kind === 'channels' && c.action === 'delete');
@@ -301,7 +322,7 @@ export class FleetService {
     }
   }
 
-  private async write(manager: EntityManager, principal: Principal, doc: FleetDocument, current: CurrentFleet, plan: FleetPlan, secrets: Record<string, Record<string, string>>, vantageIds: Map<string, string>): Promise<void> {
+  private async write(manager: EntityManager, principal: Principal, doc: FleetDocument, current: CurrentFleet, plan: FleetPlan, secrets: Record<string, Record<string, string>>, vantageIds: Map<string, string>, onCall: OnCallNames): Promise<void> {
     const { tenantId } = principal;
     const created = new Map<string, string>();
     const id: IdOf = (kind, key) => current.ids[kind].get(key) ?? created.get(`${kind}:${key}`)!;
@@ -403,7 +424,8 @@ export class FleetService {
     for (const c of [...of('escalation', 'create'), ...of('escalation', 'update')]) {
       const policy = policies.get(c.key)!;
       const exists = c.action === 'update';
-      const rules = policyRules(policy, policy.match.customers.map((n) => id('customers', n)), (step) => step.channels.map(channelId));
+      const rules = policyRules(policy, policy.match.customers.map((n) => id('customers', n)), (step) => step.channels.map(channelId),
+        (step) => step.schedules.map((n) => onCall.schedules.get(n)!), (step) => step.people.map((e) => onCall.people.get(e.toLowerCase())!));
       await this.alerts.savePolicy(manager, tenantId, { id: exists ? current.ids.escalation.get(c.key)! : created.get(`escalation:${c.key}`)!, exists }, {
         name: policy.name, match: rules.match!, steps: rules.steps, priority: policy.priority, repeatMinutes: policy.repeatMinutes, quietHours: policy.quietHours,
       });
@@ -455,16 +477,32 @@ function canonicalRunbook(resource: FleetResource, field: 'runbook' | 'recoveryR
   return resource[field] === builtin ? null : resource[field];
 }
 
-/** A file's policy in alerts' terms: its customers and each step's channels as `customers` / `channels` give them. */
-function policyRules(policy: FleetEscalation, customers: string[], channels: (step: FleetEscalation['steps'][number]) => string[]) {
+type FleetStep = FleetEscalation['steps'][number];
+
+/**
+ * A file's policy in alerts' terms: its customers, and each step's channels, schedules and people as the functions
+ * give them (ids to store, names to check); a step's schedules and people only when it has some, as the API stores it.
+ */
+function policyRules(policy: FleetEscalation, customers: string[], channels: (step: FleetStep) => string[], schedules: (step: FleetStep) => string[], people: (step: FleetStep) => string[]) {
   const { severities, serviceTypes, hostTags } = policy.match;
   const match = { ...(severities.length ? { severities } : {}), ...(serviceTypes.length ? { serviceTypes } : {}), ...(customers.length ? { customerIds: customers } : {}), ...(hostTags.length ? { hostTags } : {}) };
-  return { match, steps: policy.steps.map((step) => ({ delayMinutes: step.delayMinutes, channelIds: channels(step) })), priority: policy.priority, repeatMinutes: policy.repeatMinutes, quietHours: policy.quietHours };
+  const steps = policy.steps.map((step) => {
+    const scheduleIds = schedules(step);
+    const userIds = people(step);
+    return { delayMinutes: step.delayMinutes, channelIds: channels(step), ...(scheduleIds.length ? { scheduleIds } : {}), ...(userIds.length ? { userIds } : {}) };
+  });
+  return { match, steps, priority: policy.priority, repeatMinutes: policy.repeatMinutes, quietHours: policy.quietHours };
+}
+
+/** The tenant's on-call schedules by name and the people a file names by (lower-case) e-mail, with their ids. */
+interface OnCallNames {
+  schedules: Map<string, string>;
+  people: Map<string, string>;
 }
 
 /** A policy problem's field (alerts' words: `steps[1].channelIds`) as a path in the file (`steps`, 1, `channels`). */
 function policyPath(field: string): (string | number)[] {
-  const words: Record<string, string> = { channelIds: 'channels', customerIds: 'customers' };
+  const words: Record<string, string> = { channelIds: 'channels', customerIds: 'customers', scheduleIds: 'schedules', userIds: 'people' };
   return field.split(/\.|(?=\[)/).flatMap((part): (string | number)[] => {
     const at = /^\[(\d+)\]$/.exec(part);
     return at ? [Number(at[1])] : [words[part] ?? part];

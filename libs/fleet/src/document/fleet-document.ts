@@ -19,7 +19,7 @@ export type FleetMaintenance = z.output<typeof maintenanceSchema>;
 export type FleetRunbook = z.output<typeof runbookSchema>;
 /** An alert channel: its secret a reference only (`{ env }` / `{ file, key }`), null when it has none. */
 export type FleetChannel = z.output<typeof channelSchema>;
-/** An escalation policy: channels and customers by name (on-call schedules and people are not in files yet). */
+/** An escalation policy: channels, customers and on-call schedules by name, people by their login e-mail. */
 export type FleetEscalation = z.output<typeof escalationSchema>;
 /**
  * A failover unit: members by host name (their monitors as `host/name` once read), runbooks by name (null: the kind's

@@ -169,8 +169,9 @@ const whole = z.int({ error: 'must be a whole number' });
 const names = (what: string) => z.array(name(), { error: `must be a list of ${what} names` });
 
 /**
- * A route and its escalation (alerts' escalation policies): which incidents it matches and which channels, named
- * in this file, each step pages when. The same rules as `createEscalationPolicy`, checked on the server.
+ * A route and its escalation (alerts' escalation policies): which incidents it matches and which channels (named in
+ * this file), on-call schedules (by name) and people (by e-mail) each step pages when. The same rules as
+ * `createEscalationPolicy`, checked on the server.
  */
 export const escalationSchema = z.strictObject({
   name: name(),
@@ -184,6 +185,11 @@ export const escalationSchema = z.strictObject({
   steps: z.array(z.strictObject({
     delayMinutes: whole.meta({ description: 'Minutes after the incident opened; later steps go out only while unacknowledged' }),
     channels: names('channel').default([]).meta({ description: 'Names of channels of this file the step pages' }),
+    schedules: names('schedule').max(10, { error: 'must name at most 10 schedules' }).default([])
+      .meta({ description: 'Names of on-call schedules of the tenant (made in the dashboard): whoever is on call when the step fires, by their own rules' }),
+    people: z.array(z.string({ error: 'must be a user\'s e-mail' }).regex(/^[^\s@]+@[^\s@]+$/, { error: 'must be a user\'s e-mail (their login address)' }), { error: 'must be a list of users\' e-mails' })
+      .max(20, { error: 'must name at most 20 people' }).default([])
+      .meta({ description: 'People of the tenant by their login e-mail, each paged by their own notification rules' }),
   }), { error: 'must be a list of steps' }),
   repeatMinutes: whole.nullable().default(null).meta({ description: 'Repeat the last step every N minutes while unacknowledged (3 times at most)' }),
   quietHours: z.strictObject({ start: z.string({ error: 'must be HH:MM' }), end: z.string({ error: 'must be HH:MM' }) }).nullable().default(null)

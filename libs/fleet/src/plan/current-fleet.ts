@@ -21,14 +21,16 @@ export interface CurrentFleet {
   monitorRows: Map<string, Monitor>;
   /** Objects a file cannot name because an older one has their name (maintenance windows): left alone. */
   shadowed: number;
-  /** Policies whose steps page on-call schedules or people, which a file cannot name yet: a file does not rewrite them. */
-  onCallPolicies: Set<string>;
 }
 
-/** Alerts' channels and escalation policies as stored. */
+/** Alerts' channels and escalation policies as stored, and the names of the schedules and people their steps page. */
 export interface StoredAlerts {
   channels: FleetChannelRow[];
   policies: FleetPolicyRow[];
+  /** On-call schedules' names by id (oncall's). */
+  scheduleNames?: Map<string, string>;
+  /** Enabled users' login e-mails by id (tenancy's). */
+  personEmails?: Map<string, string>;
 }
 
 const SEALED = '<sealed>';
@@ -109,14 +111,19 @@ export function currentFleet(
   };
   if (vantages.defaults) changedAt.tenant.set('tenant', vantages.defaults.updatedAt);
   const channelNames = name(alerts.channels);
-  const onCallPolicies = new Set<string>();
+  // A schedule deleted or a person disabled since has no name: left out (as a revoked vantage is).
+  const scheduleNames = alerts.scheduleNames ?? new Map<string, string>();
+  const personEmails = alerts.personEmails ?? new Map<string, string>();
   for (const p of alerts.policies) {
     note('escalation', p.name, { id: p.id, updatedAt: null });
-    if (p.steps.some((step) => step.scheduleIds?.length || step.userIds?.length)) onCallPolicies.add(p.name);
     doc.escalation.push({
       name: p.name, priority: p.priority,
       match: { severities: p.match.severities ?? [], serviceTypes: p.match.serviceTypes ?? [], customers: (p.match.customerIds ?? []).map((id) => customerNames.get(id)).filter((n): n is string => !!n), hostTags: p.match.hostTags ?? [] },
-      steps: p.steps.map((step) => ({ delayMinutes: step.delayMinutes, channels: step.channelIds.map((id) => channelNames.get(id)).filter((n): n is string => !!n) })),
+      steps: p.steps.map((step) => ({
+        delayMinutes: step.delayMinutes, channels: step.channelIds.map((id) => channelNames.get(id)).filter((n): n is string => !!n),
+        schedules: (step.scheduleIds ?? []).map((id) => scheduleNames.get(id)).filter((n): n is string => !!n).sort(),
+        people: (step.userIds ?? []).map((id) => personEmails.get(id)).filter((n): n is string => !!n).sort(),
+      })),
       repeatMinutes: p.repeatMinutes, quietHours: p.quietHours ? { start: p.quietHours.start, end: p.quietHours.end } : null,
     });
   }
@@ -142,7 +149,7 @@ export function currentFleet(
     note('resources', r.name, r);
     doc.resources.push(resourceOf(r, hostNames, monitorKeys, runbookNames, specs.get(appliedKey('resources', r.name))));
   }
-  return { doc, ids, changedAt, credentialIds: new Map(s.credentials.map((c) => [c.name, c.id])), monitorRows: new Map(s.monitors.filter((m) => monitorKeys.has(m.id)).map((m) => [monitorKeys.get(m.id)!, m])), shadowed, onCallPolicies };
+  return { doc, ids, changedAt, credentialIds: new Map(s.credentials.map((c) => [c.name, c.id])), monitorRows: new Map(s.monitors.filter((m) => monitorKeys.has(m.id)).map((m) => [monitorKeys.get(m.id)!, m])), shadowed };
 }
 
 /**
