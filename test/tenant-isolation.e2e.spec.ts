@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { IncidentHistory, IncidentsService } from '#lib/incidents';
 import { MonitorLatency } from '#lib/detection';
 import { InventoryHistory, InventoryLookup } from '#lib/inventory';
-import { ResourceFleetPort } from '#lib/runbooks';
+import { ResourceFleetPort, RunbookFleetPort } from '#lib/runbooks';
 import { StatusPagesService, StatusSubscribersService } from '#lib/status-pages';
 import { TenantFacts, TenantPeople } from '#lib/tenancy';
 import { PagingTargets } from '#lib/oncall';
@@ -402,6 +402,11 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     const save = { ...stored!, primaryHostId: undefined, secrets: { names: [], values: {} }, name: 'hijacked' };
     await expect(resources.save(db.manager, tenantIds.b, { id: a.resource!, exists: true }, save, 'test')).rejects.toThrow();
     await resources.remove(db.manager, tenantIds.b, a.resource!);
+    // A runbook's schedule (fleet files): another tenant's runbook id is never scheduled, nor read.
+    const runbookPort = api.app.get(RunbookFleetPort);
+    await runbookPort.setSchedule(db.manager, tenantIds.b, a.runbook!, { everyMinutes: 5, resourceId: b.resource ?? null }, new Date());
+    expect((await db.query('SELECT schedule_every_minutes FROM runbooks WHERE id = $1', [a.runbook]))[0].schedule_every_minutes).toBeNull();
+    expect((await runbookPort.runbooks(db.manager, tenantIds.b)).map((r) => r.id)).not.toContain(a.runbook);
     expect((await resources.resources(db.manager, tenantIds.a)).map((r) => [r.id, r.name])).toEqual([[a.resource, stored!.name]]);
   });
 

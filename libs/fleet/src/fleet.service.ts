@@ -158,6 +158,9 @@ export class FleetService {
       else if (!request.dryRun && slaChanges.has(customer.name) && !roleAtLeast(principal.role, Role.admin)) add(['customers', i, 'sla'], 'changing an SLA target takes the admin role (as in the dashboard)');
     });
     doc.runbooks.forEach((runbook, i) => {
+      // setRunbookSchedule's rule (its resource is one of the file: checked when read).
+      const scheduleProblem = runbook.schedule ? this.runbooks.scheduleProblem(runbook.schedule.everyMinutes) : undefined;
+      if (scheduleProblem) add(['runbooks', i, 'schedule', 'everyMinutes'], scheduleProblem);
       if (runbook.source === undefined) return add(['runbooks', i, 'file'], `the text of ${runbook.file} was not sent (the CLI reads it beside the fleet file and sends it)`);
       // Runbooks' own parser (that of createRunbook): each problem with its place in the runbook's document.
       const checked = this.runbooks.check(runbook.source);
@@ -301,7 +304,7 @@ export class FleetService {
   }
 
   /** Resources once their hosts, monitors and runbooks exist; removed ones before those go (called by write). */
-  private async writeResources(manager: EntityManager, principal: Principal, doc: FleetDocument, current: CurrentFleet, plan: FleetPlan, secrets: Record<string, Record<string, string>>, id: (kind: 'hosts' | 'monitors' | 'runbooks', key: string) => string): Promise<void> {
+  private async writeResources(manager: EntityManager, principal: Principal, doc: FleetDocument, current: CurrentFleet, plan: FleetPlan, secrets: Record<string, Record<string, string>>, id: (kind: 'hosts' | 'monitors' | 'runbooks' | 'resources', key: string) => string): Promise<void> {
     const { tenantId } = principal;
     const ids = { hosts: { get: (k: string) => id('hosts', k) }, monitors: { get: (k: string) => id('monitors', k) }, runbooks: { get: (k: string) => id('runbooks', k) } };
     const of = (action: FleetChange['action']) => plan.changes.filter((c) => c.kind === 'resources' && c.action === action);
@@ -311,7 +314,7 @@ export class FleetService {
       const r = resources.get(c.key)!;
       const exists = c.action === 'update';
       const runbookId = (name: string | null) => (name === null ? null : ids.runbooks.get(name) ?? null);
-      await this.resources.save(manager, tenantId, { id: exists ? current.ids.resources.get(c.key)! : this.inventory.newId(), exists }, {
+      await this.resources.save(manager, tenantId, { id: id('resources', c.key), exists }, {
         name: r.name, kind: r.kind, config: resourceConfig(r, (h) => ids.hosts.get(h)!),
         members: r.members.map((m) => ({ hostId: ids.hosts.get(m.host)!, monitorIds: m.monitors.map((k) => ids.monitors.get(k)!), weight: m.weight, value: m.value })),
         primaryHostId: r.primary === undefined ? undefined : ids.hosts.get(r.primary)!,
@@ -392,11 +395,20 @@ export class FleetService {
     // Runbooks (runbooks'): every change a new version, by whoever applied the file.
     const runbooks = byKey('runbooks') as Map<string, FleetRunbook>;
     for (const c of [...of('runbooks', 'create'), ...of('runbooks', 'update')]) {
+      // Only the schedule changed: no new version (below, as setRunbookSchedule leaves the versions alone).
+      if (c.action === 'update' && c.fields.every((f) => isScheduleField(f.field))) continue;
       const exists = c.action === 'update';
       await this.runbooks.save(manager, tenantId, { id: exists ? current.ids.runbooks.get(c.key)! : created.get(`runbooks:${c.key}`)!, exists }, runbooks.get(c.key)!.source!, `fleet apply (${appliedByOf(principal)})`);
     }
     // Resources once their hosts, monitors and runbooks exist, and before the runbooks they no longer use go.
     await this.writeResources(manager, principal, doc, current, plan, secrets, (kind, key) => current.ids[kind].get(key) ?? created.get(`${kind}:${key}`)!);
+    // Runbooks' schedules once the resources they are for exist; a runbook that omits `schedule` keeps its own.
+    for (const c of [...of('runbooks', 'create'), ...of('runbooks', 'update')]) {
+      const schedule = runbooks.get(c.key)!.schedule;
+      if (schedule === undefined || (c.action === 'update' && !c.fields.some((f) => isScheduleField(f.field)))) continue;
+      const resourceId = schedule?.resource ? current.ids.resources.get(schedule.resource) ?? created.get(`resources:${schedule.resource}`)! : null;
+      await this.runbooks.setSchedule(manager, tenantId, current.ids.runbooks.get(c.key) ?? created.get(`runbooks:${c.key}`)!, schedule && { everyMinutes: schedule.everyMinutes, resourceId }, this.clock.now());
+    }
     for (const c of of('runbooks', 'delete')) await this.runbooks.remove(manager, tenantId, current.ids.runbooks.get(c.key)!);
     // Maintenance windows after the objects they name exist, and removed before those go.
     const windows = byKey('maintenance') as Map<string, FleetMaintenance>;
@@ -512,6 +524,7 @@ function policyPath(field: string): (string | number)[] {
 const appliedByOf = (principal: Principal): string => (principal.kind === 'token' ? `token:${principal.tokenId}` : `user:${principal.userId}`);
 const isSlaField = (field: string): boolean => field === 'sla' || field.startsWith('sla.');
 const isVantageField = (field: string): boolean => field === 'vantages' || field.startsWith('vantages.');
+const isScheduleField = (field: string): boolean => field === 'schedule' || field.startsWith('schedule.');
 /** A vantages problem's field (`vantageIds[1]`, `quorum`) as a path in the file (`from`, 1). */
 function vantagePath(field: string): (string | number)[] {
   const at = /^vantageIds\[(\d+)\]$/.exec(field);

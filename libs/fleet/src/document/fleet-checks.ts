@@ -71,6 +71,7 @@ export function checkFleet(doc: FleetDocument): FleetProblem[] {
     });
   });
   doc.resources.forEach((resource, i) => problems.push(...resourceProblems(resource, i, names, UUID)));
+  doc.runbooks.forEach((runbook, i) => reference(['runbooks', i, 'schedule', 'resource'], runbook.schedule?.resource ?? null, 'resources', 'resource'));
   return problems;
 }
 

@@ -15,7 +15,10 @@ export type FleetService = z.output<typeof serviceSchema>;
  * UTC `…Z` for a one-off, which keeps no zone, as the API stores it), the recurrence without `RRULE:`.
  */
 export type FleetMaintenance = z.output<typeof maintenanceSchema>;
-/** A runbook: `source` inline, or `file` (read by the CLI, which sends `source`); exactly one of them in a file. */
+/**
+ * A runbook: `source` inline, or `file` (read by the CLI, which sends `source`); exactly one of them in a file. Its
+ * `schedule` (every N minutes, for a resource of the file by name): null none, undefined not managed by the file.
+ */
 export type FleetRunbook = z.output<typeof runbookSchema>;
 /** An alert channel: its secret a reference only (`{ env }` / `{ file, key }`), null when it has none. */
 export type FleetChannel = z.output<typeof channelSchema>;

@@ -150,6 +150,12 @@ export const runbookSchema = z.strictObject({
     .meta({ description: 'The runbook document, inline (a YAML block: source: |)' }),
   file: z.string({ error: 'must be a path' }).min(1, { error: 'must not be empty' }).max(500).optional()
     .meta({ description: 'A file beside the fleet file holding the runbook document (the CLI reads it and sends its text)' }),
+  schedule: z.strictObject({
+    everyMinutes: z.int({ error: 'must be 1 to 44640 minutes' }).min(1, { error: 'must be 1 to 44640 minutes' }).max(44_640, { error: 'must be 1 to 44640 minutes' })
+      .meta({ description: 'Run every this many minutes (1 to 44640, 31 days); the first run one period after the apply' }),
+    resource: name().nullable().default(null).meta({ description: 'A resource of this file the scheduled run is for; omitted: none' }),
+  }).nullable().optional()
+    .meta({ description: 'Run on a schedule (setRunbookSchedule); null: not scheduled; omitted: left as it is' }),
 });
 
 /**

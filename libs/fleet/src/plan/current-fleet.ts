@@ -56,7 +56,7 @@ export interface StoredVantages {
 
 export function currentFleet(
   s: InventorySnapshot, specs: AppliedSpecs, windows: MaintenanceWindow[] = [], targets: StoredSlaTarget[] = [], vantages: StoredVantages = { assignments: [], names: new Map() },
-  runbooks: { id: string; name: string; source: string; updatedAt: Date }[] = [], alerts: StoredAlerts = { channels: [], policies: [] }, resources: FleetResourceRow[] = [],
+  runbooks: { id: string; name: string; source: string; updatedAt: Date; schedule?: { everyMinutes: number; resourceId: string | null } | null }[] = [], alerts: StoredAlerts = { channels: [], policies: [] }, resources: FleetResourceRow[] = [],
 ): CurrentFleet {
   const ids = Object.fromEntries(FLEET_SECTIONS.map((k) => [k, new Map<string, string>()])) as CurrentFleet['ids'];
   const changedAt = Object.fromEntries(FLEET_SECTIONS.map((k) => [k, new Map<string, Date>()])) as CurrentFleet['changedAt'];
@@ -99,7 +99,7 @@ export function currentFleet(
     }),
     maintenance: [],
     // A runbook as its current version's source: a file that applied it by `file:` is compared by that file's text.
-    runbooks: runbooks.map((r) => (note('runbooks', r.name, r), { name: r.name, source: r.source })),
+    runbooks: runbooks.map((r) => (note('runbooks', r.name, r), { name: r.name, source: r.source, schedule: null })),
     // Channels and policies record no change time: their drift has none. A sealed secret is the reference last applied.
     channels: alerts.channels.map((c) => (note('channels', c.name, { id: c.id, updatedAt: null }), {
       name: c.name, type: c.type, config: c.config, enabled: c.enabled,
@@ -149,6 +149,11 @@ export function currentFleet(
     note('resources', r.name, r);
     doc.resources.push(resourceOf(r, hostNames, monitorKeys, runbookNames, specs.get(appliedKey('resources', r.name))));
   }
+  // A runbook's schedule names its resource (null: none); a resource deleted since leaves the schedule without one.
+  const resourceNames = name(resources);
+  runbooks.forEach((r, i) => {
+    if (r.schedule) doc.runbooks[i]!.schedule = { everyMinutes: r.schedule.everyMinutes, resource: r.schedule.resourceId ? resourceNames.get(r.schedule.resourceId) ?? null : null };
+  });
   return { doc, ids, changedAt, credentialIds: new Map(s.credentials.map((c) => [c.name, c.id])), monitorRows: new Map(s.monitors.filter((m) => monitorKeys.has(m.id)).map((m) => [monitorKeys.get(m.id)!, m])), shadowed };
 }
 

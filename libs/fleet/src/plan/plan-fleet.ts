@@ -42,7 +42,7 @@ export interface AppliedRecord {
  * them. A customer's SLA target (reports') and a monitor's vantages (vantages') are often set in the dashboard: a
  * file that says nothing of them keeps them.
  */
-const KEPT_WHEN_OMITTED: Partial<Record<FleetSection, string[]>> = { customers: ['sla'], monitors: ['vantages'], resources: ['primary'], tenant: ['vantages'] };
+const KEPT_WHEN_OMITTED: Partial<Record<FleetSection, string[]>> = { customers: ['sla'], monitors: ['vantages'], resources: ['primary'], runbooks: ['schedule'], tenant: ['vantages'] };
 
 /** The existing object as `reference` (a file's object, or the spec last applied) sees it. */
 function seenBy(kind: FleetSection, existing: FleetObject, reference: Record<string, unknown> | undefined): Record<string, unknown> {
