@@ -101,6 +101,25 @@ describe('fleet files: a runbook\'s schedule (runbooks\', through its port)', ()
     expect(await plan(fleetExport)).toMatchObject({ changes: [], drift: [], unmanaged: 0 });
   });
 
+  it('drift says who: a runbook\'s source changed in the dashboard names the user; a change with no actor recorded says none', async () => {
+    const DRIFT = `query($d: String!) { fleetPlan(document: $d) { drift { kind key changedAt changedBy fields { field } } } }`;
+    const drift = async () => (await ops.ok<{ fleetPlan: { drift: { kind: string; key: string; changedAt: string | null; changedBy: string | null; fields: { field: string }[] }[] } }>(DRIFT, { d: FILE })).fleetPlan.drift;
+    expect((await apply(FILE)).applied).toBe(true);
+    const { id } = await scheduled(owner.tenantId);
+    // Only the schedule: runbooks record no actor for it.
+    await ops.ok('mutation($id: ID!) { setRunbookSchedule(id: $id, everyMinutes: 15, resourceId: null) { id } }', { id });
+    expect(await drift()).toEqual([{ kind: 'runbooks', key: 'check-vip', changedAt: expect.any(String), changedBy: null, fields: [{ field: 'schedule.everyMinutes' }, { field: 'schedule.resource' }] }]);
+    // The source, by a user of the dashboard: its version records them.
+    const editor = await api.as('operator', owner);
+    await editor.ok('mutation($id: ID!, $s: String!) { updateRunbook(id: $id, input: { source: $s }) { id } }', { id, s: RUNBOOK.replace('[ip, addr]', '[ip, -br, addr]') });
+    const [{ created_by: by }] = await sql('SELECT created_by FROM runbook_versions WHERE runbook_id = $1 ORDER BY version DESC LIMIT 1', [id]);
+    expect(by).toMatch(/^operator-.*@runbookschedule\.test$/);
+    expect(await drift()).toEqual([{ kind: 'runbooks', key: 'check-vip', changedAt: expect.any(String), changedBy: by, fields: [{ field: 'schedule.everyMinutes' }, { field: 'schedule.resource' }, { field: 'source' }] }]);
+    // An apply of the file is no change outside it: afterwards, no drift and no actor.
+    expect((await apply(FILE)).applied).toBe(true);
+    expect(await drift()).toEqual([]);
+  });
+
   it('bad schedules are refused with the line, nothing applied; another tenant\'s resource name is not defined', async () => {
     const before = await scheduled(owner.tenantId);
     const bad = await apply(FILE.replace('everyMinutes: 60', 'everyMinutes: 50000'));

@@ -33,6 +33,8 @@ export class FleetDriftView {
   @Field() kind: string;
   @Field() key: string;
   @Field(() => Date, { nullable: true, description: 'When it last changed' }) changedAt: Date | null;
+  @Field(() => String, { nullable: true, description: 'Who changed it: a user\'s e-mail or an API token\'s name; null when not recorded for this kind of object (an unknown user: see docs/fleet.md)' })
+  changedBy: string | null;
   @Field(() => [FleetFieldChangeView], { description: 'before: as applied; after: now' }) fields: FleetFieldChangeView[];
 }
 

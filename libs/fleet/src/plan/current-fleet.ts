@@ -16,6 +16,11 @@ export interface CurrentFleet {
   doc: FleetDocument;
   ids: Record<FleetSection, Map<string, string>>;
   changedAt: Record<FleetSection, Map<string, Date>>;
+  /**
+   * Who made the last change outside a file, where its owner records it (a runbook's current version: the user's
+   * e-mail or the API token's name), with the fields that change covers. Absent: not recorded for that kind.
+   */
+  changedBy: Partial<Record<FleetSection, Map<string, { by: string; fields: string[] }>>>;
   credentialIds: Map<string, string>;
   /** The stored monitors by key (`host/name`): their sealed credentials are kept when a file does not send new ones. */
   monitorRows: Map<string, Monitor>;
@@ -56,7 +61,7 @@ export interface StoredVantages {
 
 export function currentFleet(
   s: InventorySnapshot, specs: AppliedSpecs, windows: MaintenanceWindow[] = [], targets: StoredSlaTarget[] = [], vantages: StoredVantages = { assignments: [], names: new Map() },
-  runbooks: { id: string; name: string; source: string; updatedAt: Date; schedule?: { everyMinutes: number; resourceId: string | null } | null }[] = [], alerts: StoredAlerts = { channels: [], policies: [] }, resources: FleetResourceRow[] = [],
+  runbooks: { id: string; name: string; source: string; updatedAt: Date; savedBy?: string | null; schedule?: { everyMinutes: number; resourceId: string | null } | null }[] = [], alerts: StoredAlerts = { channels: [], policies: [] }, resources: FleetResourceRow[] = [],
 ): CurrentFleet {
   const ids = Object.fromEntries(FLEET_SECTIONS.map((k) => [k, new Map<string, string>()])) as CurrentFleet['ids'];
   const changedAt = Object.fromEntries(FLEET_SECTIONS.map((k) => [k, new Map<string, Date>()])) as CurrentFleet['changedAt'];
@@ -149,12 +154,15 @@ export function currentFleet(
     note('resources', r.name, r);
     doc.resources.push(resourceOf(r, hostNames, monitorKeys, runbookNames, specs.get(appliedKey('resources', r.name))));
   }
+  // A runbook's versions record who saved each (its source); a version a file applied is not a change outside one.
+  const changedBy: CurrentFleet['changedBy'] = { runbooks: new Map() };
+  for (const r of runbooks) if (r.savedBy && !r.savedBy.startsWith('fleet apply')) changedBy.runbooks!.set(r.name, { by: r.savedBy, fields: ['source'] });
   // A runbook's schedule names its resource (null: none); a resource deleted since leaves the schedule without one.
   const resourceNames = name(resources);
   runbooks.forEach((r, i) => {
     if (r.schedule) doc.runbooks[i]!.schedule = { everyMinutes: r.schedule.everyMinutes, resource: r.schedule.resourceId ? resourceNames.get(r.schedule.resourceId) ?? null : null };
   });
-  return { doc, ids, changedAt, credentialIds: new Map(s.credentials.map((c) => [c.name, c.id])), monitorRows: new Map(s.monitors.filter((m) => monitorKeys.has(m.id)).map((m) => [monitorKeys.get(m.id)!, m])), shadowed };
+  return { doc, ids, changedAt, changedBy, credentialIds: new Map(s.credentials.map((c) => [c.name, c.id])), monitorRows: new Map(s.monitors.filter((m) => monitorKeys.has(m.id)).map((m) => [monitorKeys.get(m.id)!, m])), shadowed };
 }
 
 /**

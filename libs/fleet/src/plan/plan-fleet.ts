@@ -21,6 +21,8 @@ export interface FleetDrift {
   key: string;
   /** When the object last changed (not by an apply). */
   changedAt: Date | null;
+  /** Who changed it (a user's e-mail, an API token's name); null: not recorded for this kind of object ("an unknown user"). */
+  changedBy: string | null;
   /** What changed since the last apply: before = as applied, after = now. */
   fields: FieldChange[];
 }
@@ -70,7 +72,13 @@ export function planFleet(desired: FleetDocument, current: CurrentFleet, applied
       const existing = now.get(key);
       const record = applied.get(appliedKey(kind, key));
       const drifted = !!existing && !!record && digest(seenBy(kind, existing, record.spec)) !== record.digest;
-      if (drifted) drift.push({ kind, key, changedAt: current.changedAt[kind].get(key) ?? null, fields: diffFields(record.spec, seenBy(kind, existing, record.spec)) });
+      if (drifted) {
+        const fields = diffFields(record.spec, seenBy(kind, existing, record.spec));
+        // The recorded actor only when the change it made is among those that drifted (a runbook's source, not its schedule).
+        const by = current.changedBy[kind]?.get(key);
+        const changedBy = by && fields.some((f) => by.fields.some((covered) => f.field === covered || f.field.startsWith(`${covered}.`))) ? by.by : null;
+        drift.push({ kind, key, changedAt: current.changedAt[kind].get(key) ?? null, changedBy, fields });
+      }
       const wantedItem = canonical(kind, item);
       if (!existing) changes.push({ action: 'create', kind, key, fields: diffFields(undefined, wantedItem), drift: false });
       else {
