@@ -1,7 +1,8 @@
 /**
  * A realistic fleet file for tests and `npm run bench:fleet`: 3 sites, 60 hosts (40 web, 10 database, 10 mail),
- * 500 customers, 180 services, 1,200 monitors (20 per host) written as an operator would — a `defaults:` block and
- * YAML anchors for the monitor templates. Addresses are TEST-NET (192.0.2.0/24, 198.51.100.0/24): nothing probes
+ * 500 customers, 180 services, 1,200 monitors (20 per host), 6 runbooks (two on a schedule) and 10 resources (VIPs
+ * over pairs of web servers, bound to the file's failover runbook) written as an operator would — a `defaults:` block
+ * and YAML anchors for the monitor templates. Addresses are TEST-NET (192.0.2.0/24, 198.51.100.0/24): nothing probes
  * them in an API-only process.
  */
 export interface FleetFileOptions {
@@ -12,11 +13,11 @@ export interface FleetFileOptions {
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 const SITES = ['mad1', 'bcn1', 'lis1'];
 
-export const FLEET_COUNTS = { sites: 3, hosts: 60, customers: 500, services: 180, monitors: 1200 };
+export const FLEET_COUNTS = { sites: 3, hosts: 60, customers: 500, services: 180, monitors: 1200, runbooks: 6, resources: 10 };
 
 export function generateFleetFile(options: FleetFileOptions = {}): string {
   const out: string[] = [
-    '# Generated fleet: 3 sites, 60 hosts, 500 customers, 1,200 monitors',
+    '# Generated fleet: 3 sites, 60 hosts, 500 customers, 1,200 monitors, 6 runbooks, 10 resources',
     'version: 1',
     'defaults:',
     '  monitors: { interval: 60s, timeout: 10s, severity: critical }',
@@ -57,5 +58,30 @@ export function generateFleetFile(options: FleetFileOptions = {}): string {
       if (h.role === 'mail') out.push(`  - ${anchor}{ ${merge}name: ${name}, host: ${h.name}, service: smtp, type: tcp, config: { port: 25, expect: "220" } }`);
     }
   }
+  // Runbooks and resources last: the lines of everything above stay where tests expect them.
+  out.push('runbooks:');
+  for (const r of RUNBOOKS) {
+    out.push(`  - name: ${r.name}`);
+    if (r.schedule) out.push(`    schedule: ${r.schedule}`);
+    out.push('    source: |', ...r.source.map((l) => `      ${l}`));
+  }
+  out.push('resources:');
+  for (let i = 1; i <= 10; i++) {
+    const [a, b] = [`web-${pad(2 * i - 1)}`, `web-${pad(2 * i)}`];
+    out.push(`  - name: vip-${pad(i)}`, '    kind: vip_group', `    config: { address: 10.0.0.${100 + i}/24, interface: eth0 }`);
+    out.push(`    members: [{ host: ${a}, monitors: [${a}-check-01] }, { host: ${b}, monitors: [${b}-check-01] }]`);
+    out.push('    runbook: vip-failover', ...(i <= 5 ? ['    recoveryRunbook: vip-recovered', '    failback: auto'] : []));
+  }
   return `${out.join('\n')}\n`;
 }
+
+const notify = (name: string, message: string) => [`name: ${name}`, 'steps:', `  - { name: say, type: notify, with: { message: "${message}" } }`];
+/** Six runbooks: the VIPs' failover and recovery, four an operator runs by hand or on a schedule. */
+const RUNBOOKS: { name: string; schedule?: string; source: string[] }[] = [
+  { name: 'vip-failover', source: notify('vip-failover', 'moving the VIP to the next member') },
+  { name: 'vip-recovered', source: notify('vip-recovered', 'the first member is back') },
+  { name: 'restart-nginx', source: ['name: restart-nginx', 'params: { host: { type: host } }', 'steps:', '  - { name: restart, type: ssh.exec, with: { host: "{{ params.host }}", argv: [systemctl, restart, nginx] } }'] },
+  { name: 'flush-mail-queue', source: ['name: flush-mail-queue', 'params: { host: { type: host } }', 'steps:', '  - { name: flush, type: ssh.exec, with: { host: "{{ params.host }}", argv: [postqueue, -f] } }'] },
+  { name: 'weekly-report', schedule: '{ everyMinutes: 10080 }', source: notify('weekly-report', 'weekly fleet report') },
+  { name: 'vip-drill', schedule: '{ everyMinutes: 1440, resource: vip-01 }', source: notify('vip-drill', 'daily check of vip-01') },
+];

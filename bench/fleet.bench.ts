@@ -2,7 +2,7 @@
  * npm run bench:fleet
  *
  * Plan and apply of the generated fleet (bench/fleet-file.ts: 3 sites, 60 hosts, 500 customers, 180 services,
- * 1,200 monitors) against the real API on an embedded PostgreSQL, as the CLI does them: the file read and checked
+ * 1,200 monitors, 6 runbooks, 10 resources) against the real API on an embedded PostgreSQL, as the CLI does them: the file read and checked
  * locally, its data sent as JSON. Prints each phase; targets: plan < 2 s, apply < 10 s.
  */
 import 'reflect-metadata';

@@ -189,24 +189,66 @@ describe('fleet files: alert channels and escalation policies (alerts\', through
     expect(lines(bad)).toEqual(['10: channel ops-pager, secret: must be a PagerDuty integration (routing) key: 32 letters and digits']);
   });
 
-  it('a policy paging people (not in files yet) is exported without them, applies as a no-op, and is not rewritten by a file', async () => {
-    const [user] = await sql(`SELECT id FROM users WHERE tenant_id = $1 LIMIT 1`, [owner.tenantId]);
+  it('steps name on-call schedules by name and people by e-mail: stored as ids, exported by name, a no-op round trip', async () => {
+    const run = <T,>(q: string, v?: Record<string, unknown>) => admin.ok<T>(q, v);
+    const person = async (email: string) => (await run<{ createUser: { id: string } }>('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', { i: { email, displayName: email.split('@')[0], role: 'operator', password: 'a-long-enough-password' } })).createUser.id;
+    const ana = await person('ana@alertco.test');
+    const ben = await person('ben@alertco.test');
+    const layer = { name: 'primary', participantIds: [ana, ben], rotationEvery: 1, rotationUnit: 'days', start: '2026-10-19T11:00' };
+    const { createSchedule } = await run<{ createSchedule: { id: string } }>('mutation($i: ScheduleInput!) { createSchedule(input: $i) { id } }', { i: { name: 'Primary', timeZone: 'Europe/Madrid', layers: [layer] } });
+    const paging = FILE.replace('      - { delayMinutes: 0, channels: [ops-mail] }', '      - { delayMinutes: 0, channels: [ops-mail], schedules: [Primary] }\n      - { delayMinutes: 5, people: [Ben@alertco.test, ana@alertco.test] }');
+    const planned = await plan(paging);
+    expect(planned.problems).toEqual([]);
+    expect(planned.changes).toEqual([expect.objectContaining({ action: 'update', kind: 'escalation', key: 'critical-web', fields: [expect.objectContaining({ field: 'steps' })] })]);
+    expect((await apply(paging)).applied).toBe(true);
     const [mail] = await channels(owner.tenantId);
-    const { createEscalationPolicy } = await admin.ok<{ createEscalationPolicy: { id: string } }>('mutation($i: EscalationPolicyInput!) { createEscalationPolicy(input: $i) { id } }', {
-      i: { name: 'people-first', steps: [{ delayMinutes: 0, channelIds: [], userIds: [user.id] }, { delayMinutes: 5, channelIds: [mail.id] }] },
-    });
+    const [pager] = (await channels(owner.tenantId)).slice(1);
+    expect((await policies(owner.tenantId))[0].steps).toEqual([
+      { delayMinutes: 0, channelIds: [mail.id], scheduleIds: [createSchedule.id] },
+      { delayMinutes: 5, channelIds: [], userIds: [ben, ana] },
+      { delayMinutes: 15, channelIds: [pager.id, mail.id] },
+    ]);
+    // The API reads the policy it would have stored itself; a plan of the same file is empty, whatever the order or case.
+    expect(await plan(paging)).toMatchObject({ problems: [], changes: [], drift: [] });
+    expect((await plan(paging.replace('[Ben@alertco.test, ana@alertco.test]', '[ana@alertco.test, ben@alertco.test]'))).changes).toEqual([]);
     const { fleetExport } = await admin.ok<{ fleetExport: string }>('{ fleetExport }');
-    expect(fleetExport).toContain('name: people-first');
-    expect(fleetExport).not.toContain(user.id);
+    expect(fleetExport).toMatch(/schedules:\n\s+- Primary/);
+    expect(fleetExport).toMatch(/people:\n\s+- ana@alertco\.test\n\s+- ben@alertco\.test/);
+    expect(fleetExport).not.toContain(ana);
+    expect(fleetExport).not.toContain(createSchedule.id);
     expect(await plan(fleetExport)).toMatchObject({ problems: [], changes: [], drift: [] });
     expect((await apply(fleetExport)).applied).toBe(true);
-    const changed = await apply(fleetExport.replace('delayMinutes: 5', 'delayMinutes: 6'));
-    expect(changed.applied).toBe(false);
-    expect(changed.problems.map((p) => `${p.field}: ${p.message}`)).toEqual(['escalation policy people-first: this policy pages on-call schedules or people, which a fleet file cannot name yet: change it in the dashboard, or leave it out of the file']);
-    expect((await policies(owner.tenantId)).find((p) => p.name === 'people-first').steps[0].userIds).toEqual([user.id]);
-    // Back to the file without it: a prune deletes it (deleting needs no names).
-    expect((await apply(FILE)).changes).toEqual([{ action: 'delete', kind: 'escalation', key: 'people-first', drift: false, fields: [] }]);
-    expect((await policies(owner.tenantId)).map((p) => p.id)).not.toContain(createEscalationPolicy.id);
+    expect(await plan(paging)).toMatchObject({ changes: [], drift: [] });
+
+    // Changed in the dashboard (a person dropped): drift, and the file puts it back.
+    const [policy] = await policies(owner.tenantId);
+    await admin.ok('mutation($id: ID!, $i: EscalationPolicyInput!) { updateEscalationPolicy(id: $id, input: $i) { id } }', {
+      id: policy.id, i: { name: 'critical-web', match: policy.match, steps: [policy.steps[0], { delayMinutes: 5, channelIds: [], userIds: [ana] }, policy.steps[2]], priority: 10, repeatMinutes: 30, quietHours: policy.quiet_hours },
+    });
+    const drifted = await plan(paging);
+    expect(drifted.drift).toEqual([expect.objectContaining({ kind: 'escalation', key: 'critical-web', fields: [expect.objectContaining({ field: 'steps' })] })]);
+    expect((await apply(paging)).applied).toBe(true);
+    expect((await policies(owner.tenantId))[0].steps[1]).toEqual({ delayMinutes: 5, channelIds: [], userIds: [ben, ana] });
+
+    // Unknown schedules and people: refused at their line, nothing applied.
+    const before = await policies(owner.tenantId);
+    const unknown = await apply(paging.replace('schedules: [Primary]', 'schedules: [Nights]').replace('Ben@alertco.test', 'carol@alertco.test'));
+    expect(unknown.applied).toBe(false);
+    expect(lines(unknown)).toEqual([
+      '16: escalation policy critical-web, steps[0].schedules[0]: on-call schedule Nights was not found in this tenant (schedules are made in the dashboard)',
+      '17: escalation policy critical-web, steps[1].people[0]: person carol@alertco.test was not found among this tenant\'s users (or is disabled)',
+    ]);
+    const bad = readFleet('fleet.yaml', paging.replace('Ben@alertco.test', 'not-an-address').replace('[Primary]', `[${createSchedule.id}]`));
+    expect(bad.problems.map((p) => `${p.line}: ${p.field}: ${p.message}`)).toEqual([
+      '17: escalation policy critical-web, steps[1].people[0]: must be a user\'s e-mail (their login address)',
+    ]);
+    const byId = await apply(paging.replace('[Primary]', `[${createSchedule.id}]`));
+    expect(byId.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^is a database id/)]);
+    expect(await policies(owner.tenantId)).toEqual(before);
+
+    // A step may page people alone (no channel); back to the file without them.
+    expect((await apply(FILE)).applied).toBe(true);
+    expect((await policies(owner.tenantId))[0].steps.every((st: { scheduleIds?: string[]; userIds?: string[] }) => !st.scheduleIds && !st.userIds)).toBe(true);
   });
 
   it('an operator cannot change channels or policies (admin, as in the API)', async () => {
@@ -229,6 +271,15 @@ describe('fleet files: alert channels and escalation policies (alerts\', through
     expect((await apply(FILE, theirs, true, SECRETS)).applied).toBe(true);
     expect((await channels(other.tenantId)).map((c) => c.name)).toEqual(['ops-mail', 'ops-pager']);
     expect((await policies(other.tenantId))[0].steps[0].channelIds).toEqual([(await channels(other.tenantId))[0].id]);
+    // This tenant's schedule and people are not found there (names are looked up in the applying tenant only).
+    const onCall = FILE.replace('      - { delayMinutes: 0, channels: [ops-mail] }', '      - { delayMinutes: 0, channels: [ops-mail], schedules: [Primary] }\n      - { delayMinutes: 5, people: [ana@alertco.test] }');
+    const foreign = await apply(onCall, theirs);
+    expect(foreign.applied).toBe(false);
+    expect(lines(foreign)).toEqual([
+      '16: escalation policy critical-web, steps[0].schedules[0]: on-call schedule Primary was not found in this tenant (schedules are made in the dashboard)',
+      '17: escalation policy critical-web, steps[1].people[0]: person ana@alertco.test was not found among this tenant\'s users (or is disabled)',
+    ]);
+    expect((await policies(other.tenantId))[0].steps.some((st: { scheduleIds?: string[]; userIds?: string[] }) => st.scheduleIds || st.userIds)).toBe(false);
     expect(await plan(FILE)).toMatchObject({ changes: [], drift: [], unmanaged: 0 });
   });
 });

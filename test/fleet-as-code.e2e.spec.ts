@@ -44,7 +44,7 @@ describe('fleet as code through the API (plan, apply, drift, export)', () => {
     const first = await plan(fleetData);
     expect(first.problems).toEqual([]);
     const creates = (kind: string) => first.changes.filter((c) => c.action === 'create' && c.kind === kind).length;
-    expect({ sites: creates('sites'), hosts: creates('hosts'), customers: creates('customers'), services: creates('services'), monitors: creates('monitors') }).toEqual(FLEET_COUNTS);
+    expect({ sites: creates('sites'), hosts: creates('hosts'), customers: creates('customers'), services: creates('services'), monitors: creates('monitors'), runbooks: creates('runbooks'), resources: creates('resources') }).toEqual(FLEET_COUNTS);
     expect(first.changes).toHaveLength(Object.values(FLEET_COUNTS).reduce((a, b) => a + b));
     expect(await count('monitors')).toBe(0);
 
@@ -58,6 +58,10 @@ describe('fleet as code through the API (plan, apply, drift, export)', () => {
     expect(db).toEqual({ config: { user: 'monitor', password: '<sealed>', database: 'shop7' }, sealed: true, jump: 'web-01' });
     const [links] = await sql(`SELECT count(*)::int AS n FROM service_customers WHERE tenant_id = $1 AND ends_at IS NULL`, [owner.tenantId]);
     expect(links.n).toBe(500);
+    // The 10 resources bound to the file's runbooks (no built-in installed), two runbooks on a schedule.
+    expect((await sql(`SELECT count(*)::int AS n FROM resources r JOIN runbooks b ON b.id = r.runbook_id WHERE r.tenant_id = $1 AND b.name = 'vip-failover'`, [owner.tenantId]))[0].n).toBe(10);
+    expect(await sql(`SELECT b.name, b.schedule_every_minutes AS every, r.name AS resource FROM runbooks b LEFT JOIN resources r ON r.id = b.schedule_resource_id WHERE b.tenant_id = $1 AND b.schedule_every_minutes IS NOT NULL ORDER BY b.name`, [owner.tenantId]))
+      .toEqual([{ name: 'vip-drill', every: 1440, resource: 'vip-01' }, { name: 'weekly-report', every: 10080, resource: null }]);
 
     const again = await plan(fleetData);
     expect(again).toEqual({ problems: [], changes: [], drift: [], unmanaged: 0, applied: false });

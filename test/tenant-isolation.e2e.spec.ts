@@ -4,9 +4,11 @@ import { DataSource } from 'typeorm';
 import { IncidentHistory, IncidentsService } from '#lib/incidents';
 import { MonitorLatency } from '#lib/detection';
 import { InventoryHistory, InventoryLookup } from '#lib/inventory';
-import { ResourceFleetPort } from '#lib/runbooks';
+import { ResourceFleetPort, RunbookFleetPort } from '#lib/runbooks';
 import { StatusPagesService, StatusSubscribersService } from '#lib/status-pages';
 import { TenantFacts, TenantPeople } from '#lib/tenancy';
+import { PagingTargets } from '#lib/oncall';
+import { VantageFleetPort } from '#lib/vantages';
 import { startTestApi, type TestApi } from './support/test-api.js';
 
 interface Ids {
@@ -366,6 +368,24 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     const owners = await api.app.get(DataSource).query("SELECT tenant_id, id FROM users WHERE role = 'owner'");
     const ownerOf = new Map((owners as { tenant_id: string; id: string }[]).map((u) => [u.tenant_id, u.id]));
     expect(await api.app.get(TenantPeople).firstActiveOwner(tenantIds.b)).toBe(ownerOf.get(tenantIds.b));
+    // Fleet files name people by e-mail and schedules by name: looked up in the applying tenant only.
+    const people = api.app.get(TenantPeople);
+    expect(await people.byEmails(tenantIds.b, ['ops@alpha.test'])).toEqual(new Map());
+    expect([...(await people.byEmails(tenantIds.a, ['OPS@alpha.test'])).values()].map((p) => p.id)).toEqual([a.user]);
+    const schedules = api.app.get(PagingTargets);
+    expect((await schedules.scheduleIdsByName(tenantIds.b)).has('alpha primary')).toBe(false);
+    expect((await schedules.scheduleIdsByName(tenantIds.a)).get('alpha primary')).toBe(a.schedule);
+    // The tenant's default vantage assignment (fleet files' `tenant:`): another tenant's is never read nor written.
+    const vantages = api.app.get(VantageFleetPort);
+    await vantages.setDefaults(db.manager, tenantIds.a, { vantageIds: [a.vantage!], quorum: 1, count: null });
+    try {
+      expect(await vantages.defaultsOf(db.manager, tenantIds.b)).toBeUndefined();
+      expect((await vantages.usable(db.manager, tenantIds.b)).has('alpha-office')).toBe(false);
+      await vantages.setDefaults(db.manager, tenantIds.b, null);
+      expect(await vantages.defaultsOf(db.manager, tenantIds.a)).toMatchObject({ vantageIds: [a.vantage], quorum: 1 });
+    } finally {
+      await vantages.setDefaults(db.manager, tenantIds.a, null);
+    }
     // Runbooks' port for resources in fleet files: another tenant's resource id reads, runs, saves and removes nothing.
     const resources = api.app.get(ResourceFleetPort);
     expect((await resources.resources(db.manager, tenantIds.b)).map((r) => r.id)).not.toContain(a.resource);
@@ -382,6 +402,11 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     const save = { ...stored!, primaryHostId: undefined, secrets: { names: [], values: {} }, name: 'hijacked' };
     await expect(resources.save(db.manager, tenantIds.b, { id: a.resource!, exists: true }, save, 'test')).rejects.toThrow();
     await resources.remove(db.manager, tenantIds.b, a.resource!);
+    // A runbook's schedule (fleet files): another tenant's runbook id is never scheduled, nor read.
+    const runbookPort = api.app.get(RunbookFleetPort);
+    await runbookPort.setSchedule(db.manager, tenantIds.b, a.runbook!, { everyMinutes: 5, resourceId: b.resource ?? null }, new Date());
+    expect((await db.query('SELECT schedule_every_minutes FROM runbooks WHERE id = $1', [a.runbook]))[0].schedule_every_minutes).toBeNull();
+    expect((await runbookPort.runbooks(db.manager, tenantIds.b)).map((r) => r.id)).not.toContain(a.runbook);
     expect((await resources.resources(db.manager, tenantIds.a)).map((r) => [r.id, r.name])).toEqual([[a.resource, stored!.name]]);
   });
 

@@ -41,9 +41,10 @@ export const ALLOWED_DEPENDENCIES = {
   // writes what is configured about the inventory downstream of it — maintenance windows through detection's port
   // (MaintenanceFleetPort), customers' SLA targets through reports' (SlaFleetPort), monitors' vantage assignments
   // through vantages' (VantageFleetPort), runbooks through runbooks' (RunbookFleetPort), alert channels and
-  // escalation policies through alerts' (AlertFleetPort) — so it sits after them, at the end of the flow; nothing
-  // upstream depends on fleet (only importers, which write fleet files).
-  fleet: ['alerts', 'common', 'config', 'detection', 'egress', 'inventory', 'persistence', 'probes', 'reports', 'runbooks', 'secrets', 'tenancy', 'vantages'],
+  // escalation policies through alerts' (AlertFleetPort), whose steps name on-call schedules (read by name through
+  // on-call's PagingTargets) — so it sits after them, at the end of the flow; nothing upstream depends on fleet (only
+  // importers, which write fleet files).
+  fleet: ['alerts', 'common', 'config', 'detection', 'egress', 'inventory', 'oncall', 'persistence', 'probes', 'reports', 'runbooks', 'secrets', 'tenancy', 'vantages'],
   // Status pages (issue 17) sit after reports: availability only through the reports port, current health through
   // detection's, names and customer links through inventory's, incident drafts from the incidents outbox; subscribers'
   // mail through the tenant's own transport (mail), their webhooks through the egress policy (egress).

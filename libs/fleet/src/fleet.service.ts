@@ -9,9 +9,10 @@ import { SlaFleetPort } from '#lib/reports';
 import { type FleetResourceRow, fleetResourceKind, ResourceFleetPort, RunbookFleetPort } from '#lib/runbooks';
 import { VantageFleetPort } from '#lib/vantages';
 import { TransactionRunner } from '#lib/persistence';
-import { type Principal, Role, roleAtLeast } from '#lib/tenancy';
+import { PagingTargets } from '#lib/oncall';
+import { type Principal, Role, roleAtLeast, TenantPeople } from '#lib/tenancy';
 import { inventoryRows, type IdOf } from './apply/inventory-rows.js';
-import { type FleetChannel, type FleetCustomer, type FleetDocument, type FleetEscalation, type FleetHost, type FleetMaintenance, type FleetMonitor, type FleetObject, type FleetResource, type FleetRunbook, fleetKey } from './document/fleet-document.js';
+import { type FleetChannel, type FleetCustomer, type FleetDocument, type FleetEscalation, type FleetHost, type FleetMaintenance, type FleetMonitor, type FleetObject, type FleetResource, type FleetRunbook, type FleetVantages, fleetKey } from './document/fleet-document.js';
 import { windowInstant } from './document/fleet-maintenance.js';
 import { FLEET_SECTIONS, type FleetSection } from './document/fleet-schema.js';
 import { isSecretRef, secretSlots } from './document/fleet-secrets.js';
@@ -67,6 +68,8 @@ export class FleetService {
     private readonly runbooks: RunbookFleetPort,
     private readonly alerts: AlertFleetPort,
     private readonly resources: ResourceFleetPort,
+    private readonly schedules: PagingTargets,
+    private readonly people: TenantPeople,
     private readonly tx: TransactionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -78,11 +81,12 @@ export class FleetService {
     return this.tx.run(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`fleet:${principal.tenantId}`]);
       const { current, applied, vantageIds, resourceRows } = await this.state(manager, principal.tenantId);
+      const onCall = await this.onCallNames(principal.tenantId, doc);
       const plan = planFleet(doc, current, applied, request.prune);
-      const problems = [...this.check(principal, read, current, plan, request), ...await this.checkVantages(principal, read, plan, vantageIds), ...await this.runbooksInUse(manager, principal.tenantId, read, current, plan), ...await this.checkAlerts(manager, principal, read, current, plan, request), ...await this.checkResources(manager, principal.tenantId, read, current, plan, request, resourceRows)];
+      const problems = [...this.check(principal, read, current, plan, request), ...await this.checkVantages(principal, read, plan, vantageIds, request), ...await this.runbooksInUse(manager, principal.tenantId, read, current, plan), ...await this.checkAlerts(manager, principal, read, current, plan, request, onCall), ...await this.checkResources(manager, principal.tenantId, read, current, plan, request, resourceRows)];
       problems.sort((a, b) => a.line - b.line || a.column - b.column);
       if (problems.length || request.dryRun) return { problems, plan: problems.length ? NO_PLAN : plan, applied: false };
-      await this.write(manager, principal, doc, current, plan, request.secrets ?? {}, vantageIds);
+      await this.write(manager, principal, doc, current, plan, request.secrets ?? {}, vantageIds, onCall);
       await this.remember(manager, principal, doc);
       return { problems: [], plan, applied: true };
     });
@@ -97,16 +101,28 @@ export class FleetService {
   }
 
   private async state(manager: EntityManager, tenantId: string): Promise<{ current: CurrentFleet; applied: Map<string, AppliedRecord>; vantageIds: Map<string, string>; resourceRows: Map<string, FleetResourceRow> }> {
-    const [snapshot, windows, targets, assignments, usable, records] = await Promise.all([
+    const [snapshot, windows, targets, assignments, usable, records, defaults] = await Promise.all([
       this.inventory.snapshot(tenantId, manager), this.maintenance.windows(manager, tenantId), this.sla.targets(manager, tenantId),
       this.vantages.assignmentsOf(manager, tenantId), this.vantages.usable(manager, tenantId), manager.find(FleetApplied, { where: { tenantId } }),
+      this.vantages.defaultsOf(manager, tenantId),
     ]);
     const runbooks = await this.runbooks.runbooks(manager, tenantId);
-    const alerts = { channels: await this.alerts.channels(manager, tenantId), policies: await this.alerts.policies(manager, tenantId) };
+    const policies = await this.alerts.policies(manager, tenantId);
+    // The names of the schedules and people the policies page, from their owners (oncall, tenancy).
+    const scheduleNames = new Map([...await this.schedules.scheduleIdsByName(tenantId)].map(([name, id]) => [id, name]));
+    const people = await this.people.of(tenantId, policies.flatMap((p) => p.steps.flatMap((s) => s.userIds ?? [])));
+    const alerts = { channels: await this.alerts.channels(manager, tenantId), policies, scheduleNames, personEmails: new Map([...people].map(([id, p]) => [id, p.email])) };
     const resources = await this.resources.resources(manager, tenantId);
     const vantageNames = new Map([...usable].map(([name, id]) => [id, name]));
     const applied = new Map(records.map((r) => [appliedKey(r.kind as FleetSection, r.key), r]));
-    return { current: currentFleet(snapshot, new Map(records.map((r) => [appliedKey(r.kind as FleetSection, r.key), r.spec])), windows, targets, { assignments, names: vantageNames }, runbooks, alerts, resources), applied, vantageIds: usable, resourceRows: new Map(resources.map((r) => [r.name, r])) };
+    return { current: currentFleet(snapshot, new Map(records.map((r) => [appliedKey(r.kind as FleetSection, r.key), r.spec])), windows, targets, { assignments, names: vantageNames, defaults }, runbooks, alerts, resources), applied, vantageIds: usable, resourceRows: new Map(resources.map((r) => [r.name, r])) };
+  }
+
+  /** The schedules of the tenant by name, and the people the file's policies name, by e-mail (enabled users only). */
+  private async onCallNames(tenantId: string, doc: FleetDocument): Promise<OnCallNames> {
+    const emails = doc.escalation.flatMap((p) => p.steps.flatMap((s) => s.people));
+    const people = await this.people.byEmails(tenantId, emails);
+    return { schedules: await this.schedules.scheduleIdsByName(tenantId), people: new Map([...people].map(([email, p]) => [email, p.id])) };
   }
 
   /** What only the server can check: the tenant's credentials, its egress policy, the probe kinds' own rules, secret values. */
@@ -142,6 +158,9 @@ export class FleetService {
       else if (!request.dryRun && slaChanges.has(customer.name) && !roleAtLeast(principal.role, Role.admin)) add(['customers', i, 'sla'], 'changing an SLA target takes the admin role (as in the dashboard)');
     });
     doc.runbooks.forEach((runbook, i) => {
+      // setRunbookSchedule's rule (its resource is one of the file: checked when read).
+      const scheduleProblem = runbook.schedule ? this.runbooks.scheduleProblem(runbook.schedule.everyMinutes) : undefined;
+      if (scheduleProblem) add(['runbooks', i, 'schedule', 'everyMinutes'], scheduleProblem);
       if (runbook.source === undefined) return add(['runbooks', i, 'file'], `the text of ${runbook.file} was not sent (the CLI reads it beside the fleet file and sends it)`);
       // Runbooks' own parser (that of createRunbook): each problem with its place in the runbook's document.
       const checked = this.runbooks.check(runbook.source);
@@ -157,20 +176,27 @@ export class FleetService {
   }
 
   /** Vantage assignments that change: names the tenant may use, and setMonitorVantages' rules (quorum, count). */
-  private async checkVantages(principal: Principal, read: ReadFleet, plan: FleetPlan, vantageIds: Map<string, string>): Promise<LocatedProblem[]> {
+  private async checkVantages(principal: Principal, read: ReadFleet, plan: FleetPlan, vantageIds: Map<string, string>, request: FleetRequest): Promise<LocatedProblem[]> {
     const doc = read.document!;
     const problems: LocatedProblem[] = [];
     const add = (path: (string | number)[], message: string) => problems.push(read.source.place({ path, message }, fieldWords(doc, { path, message })));
-    const changing = new Set(plan.changes.filter((c) => c.kind === 'monitors' && c.fields.some((f) => isVantageField(f.field))).map((c) => c.key));
-    for (const [i, monitor] of doc.monitors.entries()) {
-      const wanted = monitor.vantages;
-      if (!wanted || !changing.has(fleetKey('monitors', monitor))) continue;
+    const changing = new Set(plan.changes.filter((c) => (c.kind === 'monitors' || c.kind === 'tenant') && c.fields.some((f) => isVantageField(f.field))).map((c) => `${c.kind}:${c.key}`));
+    const check = async (at: (string | number)[], wanted: FleetVantages) => {
       const unknown = (wanted.from ?? []).map((name, j) => [name, j] as const).filter(([name]) => !vantageIds.has(name));
       // Names of this tenant's and the platform's live vantages only: another tenant's is "not one this tenant can use".
-      for (const [name, j] of unknown) add(['monitors', i, 'vantages', 'from', j], `vantage ${name} is not one this tenant can use (the platform's and its own live vantages)`);
-      if (unknown.length) continue;
+      for (const [name, j] of unknown) add([...at, 'vantages', 'from', j], `vantage ${name} is not one this tenant can use (the platform's and its own live vantages)`);
+      if (unknown.length) return;
       const problem = await this.vantages.problem(principal, { vantageIds: wanted.from?.map((n) => vantageIds.get(n)!) ?? null, quorum: wanted.quorum, count: wanted.count });
-      if (problem) add(['monitors', i, 'vantages', ...vantagePath(problem.field)], problem.message);
+      if (problem) add([...at, 'vantages', ...vantagePath(problem.field)], problem.message);
+    };
+    for (const [i, monitor] of doc.monitors.entries()) {
+      if (monitor.vantages && changing.has(`monitors:${fleetKey('monitors', monitor)}`)) await check(['monitors', i], monitor.vantages);
+    }
+    // The tenant's default: setVantageDefaults' rules (the same as a monitor's), and its role (admin), as in the API.
+    const tenant = doc.tenant[0];
+    if (tenant?.vantages !== undefined && changing.has('tenant:tenant')) {
+      if (!request.dryRun && !roleAtLeast(principal.role, Role.admin)) add(['tenant', 0, 'vantages'], 'changing the tenant\'s default vantages takes the admin role (as in the dashboard)');
+      if (tenant.vantages) await check(['tenant', 0], tenant.vantages);
     }
     return problems;
   }
@@ -194,10 +220,10 @@ export class FleetService {
 
   /**
    * Channels and escalation policies by alerts' own rules (the API's): each kind's config and secret, a policy's
-   * steps; the admin role, as in the API; a channel a policy still pages is not deleted; a policy paging schedules or
-   * people (which a file cannot name yet) is not rewritten.
+   * steps, the schedules and people they name (existing in the tenant); the admin role, as in the API; a channel a
+   * policy still pages is not deleted.
    */
-  private async checkAlerts(manager: EntityManager, principal: Principal, read: ReadFleet, current: CurrentFleet, plan: FleetPlan, request: FleetRequest): Promise<LocatedProblem[]> {
+  private async checkAlerts(manager: EntityManager, principal: Principal, read: ReadFleet, current: CurrentFleet, plan: FleetPlan, request: FleetRequest, onCall: OnCallNames): Promise<LocatedProblem[]> {
     const { tenantId } = principal;
     const doc = read.document!;
     const problems: LocatedProblem[] = [];
@@ -218,11 +244,17 @@ export class FleetService {
       const action = policyChanges.get(policy.name);
       if (!request.dryRun && action && !admin) add(['escalation', i], 'changing escalation policies takes the admin role (as in the dashboard)');
       // Its steps' schedules and people are not in the file (an export leaves them out): checked only if changed.
-      if (current.onCallPolicies.has(policy.name)) {
-        if (action === 'update') add(['escalation', i], 'this policy pages on-call schedules or people, which a fleet file cannot name yet: change it in the dashboard, or leave it out of the file');
-        continue;
+      // Schedules and people are the tenant's, looked up through their owners' ports (oncall, tenancy): a name of
+      // another tenant's is not found, as one that does not exist.
+      for (const [j, step] of policy.steps.entries()) {
+        for (const [k, name] of step.schedules.entries()) {
+          if (!onCall.schedules.has(name)) add(['escalation', i, 'steps', j, 'schedules', k], `on-call schedule ${name} was not found in this tenant (schedules are made in the dashboard)`);
+        }
+        for (const [k, email] of step.people.entries()) {
+          if (!onCall.people.has(email.toLowerCase())) add(['escalation', i, 'steps', j, 'people', k], `person ${email} was not found among this tenant's users (or is disabled)`);
+        }
       }
-      const problem = this.alerts.policyProblem(policyRules(policy, policy.match.customers, (step) => step.channels));
+      const problem = this.alerts.policyProblem(policyRules(policy, policy.match.customers, (step) => step.channels, (step) => step.schedules, (step) => step.people));
       if (problem) add(['escalation', i, ...policyPath(problem.field)], problem.message);
     }
     const deleting = plan.changes.filter((c) => c.kind === 'channels' && c.action === 'delete');
@@ -272,7 +304,7 @@ export class FleetService {
   }
 
   /** Resources once their hosts, monitors and runbooks exist; removed ones before those go (called by write). */
-  private async writeResources(manager: EntityManager, principal: Principal, doc: FleetDocument, current: CurrentFleet, plan: FleetPlan, secrets: Record<string, Record<string, string>>, id: (kind: 'hosts' | 'monitors' | 'runbooks', key: string) => string): Promise<void> {
+  private async writeResources(manager: EntityManager, principal: Principal, doc: FleetDocument, current: CurrentFleet, plan: FleetPlan, secrets: Record<string, Record<string, string>>, id: (kind: 'hosts' | 'monitors' | 'runbooks' | 'resources', key: string) => string): Promise<void> {
     const { tenantId } = principal;
     const ids = { hosts: { get: (k: string) => id('hosts', k) }, monitors: { get: (k: string) => id('monitors', k) }, runbooks: { get: (k: string) => id('runbooks', k) } };
     const of = (action: FleetChange['action']) => plan.changes.filter((c) => c.kind === 'resources' && c.action === action);
@@ -282,7 +314,7 @@ export class FleetService {
       const r = resources.get(c.key)!;
       const exists = c.action === 'update';
       const runbookId = (name: string | null) => (name === null ? null : ids.runbooks.get(name) ?? null);
-      await this.resources.save(manager, tenantId, { id: exists ? current.ids.resources.get(c.key)! : this.inventory.newId(), exists }, {
+      await this.resources.save(manager, tenantId, { id: id('resources', c.key), exists }, {
         name: r.name, kind: r.kind, config: resourceConfig(r, (h) => ids.hosts.get(h)!),
         members: r.members.map((m) => ({ hostId: ids.hosts.get(m.host)!, monitorIds: m.monitors.map((k) => ids.monitors.get(k)!), weight: m.weight, value: m.value })),
         primaryHostId: r.primary === undefined ? undefined : ids.hosts.get(r.primary)!,
@@ -293,7 +325,7 @@ export class FleetService {
     }
   }
 
-  private async write(manager: EntityManager, principal: Principal, doc: FleetDocument, current: CurrentFleet, plan: FleetPlan, secrets: Record<string, Record<string, string>>, vantageIds: Map<string, string>): Promise<void> {
+  private async write(manager: EntityManager, principal: Principal, doc: FleetDocument, current: CurrentFleet, plan: FleetPlan, secrets: Record<string, Record<string, string>>, vantageIds: Map<string, string>, onCall: OnCallNames): Promise<void> {
     const { tenantId } = principal;
     const created = new Map<string, string>();
     const id: IdOf = (kind, key) => current.ids[kind].get(key) ?? created.get(`${kind}:${key}`)!;
@@ -355,14 +387,28 @@ export class FleetService {
       // The watchdogs reload a monitor when its row changes (as setMonitorVantages touches it).
       await this.inventory.update(manager, 'monitors', tenantId, monitorId, {});
     }
+    // The tenant's default assignment (vantages'), as setVantageDefaults stores it; `tenant:` without `vantages` keeps it.
+    const tenant = doc.tenant[0];
+    if (tenant?.vantages !== undefined && plan.changes.some((c) => c.kind === 'tenant' && c.fields.some((f) => isVantageField(f.field)))) {
+      await this.vantages.setDefaults(manager, tenantId, tenant.vantages && { vantageIds: tenant.vantages.from?.map((n) => vantageIds.get(n)!) ?? null, quorum: tenant.vantages.quorum, count: tenant.vantages.count });
+    }
     // Runbooks (runbooks'): every change a new version, by whoever applied the file.
     const runbooks = byKey('runbooks') as Map<string, FleetRunbook>;
     for (const c of [...of('runbooks', 'create'), ...of('runbooks', 'update')]) {
+      // Only the schedule changed: no new version (below, as setRunbookSchedule leaves the versions alone).
+      if (c.action === 'update' && c.fields.every((f) => isScheduleField(f.field))) continue;
       const exists = c.action === 'update';
       await this.runbooks.save(manager, tenantId, { id: exists ? current.ids.runbooks.get(c.key)! : created.get(`runbooks:${c.key}`)!, exists }, runbooks.get(c.key)!.source!, `fleet apply (${appliedByOf(principal)})`);
     }
     // Resources once their hosts, monitors and runbooks exist, and before the runbooks they no longer use go.
     await this.writeResources(manager, principal, doc, current, plan, secrets, (kind, key) => current.ids[kind].get(key) ?? created.get(`${kind}:${key}`)!);
+    // Runbooks' schedules once the resources they are for exist; a runbook that omits `schedule` keeps its own.
+    for (const c of [...of('runbooks', 'create'), ...of('runbooks', 'update')]) {
+      const schedule = runbooks.get(c.key)!.schedule;
+      if (schedule === undefined || (c.action === 'update' && !c.fields.some((f) => isScheduleField(f.field)))) continue;
+      const resourceId = schedule?.resource ? current.ids.resources.get(schedule.resource) ?? created.get(`resources:${schedule.resource}`)! : null;
+      await this.runbooks.setSchedule(manager, tenantId, current.ids.runbooks.get(c.key) ?? created.get(`runbooks:${c.key}`)!, schedule && { everyMinutes: schedule.everyMinutes, resourceId }, this.clock.now());
+    }
     for (const c of of('runbooks', 'delete')) await this.runbooks.remove(manager, tenantId, current.ids.runbooks.get(c.key)!);
     // Maintenance windows after the objects they name exist, and removed before those go.
     const windows = byKey('maintenance') as Map<string, FleetMaintenance>;
@@ -390,7 +436,8 @@ export class FleetService {
     for (const c of [...of('escalation', 'create'), ...of('escalation', 'update')]) {
       const policy = policies.get(c.key)!;
       const exists = c.action === 'update';
-      const rules = policyRules(policy, policy.match.customers.map((n) => id('customers', n)), (step) => step.channels.map(channelId));
+      const rules = policyRules(policy, policy.match.customers.map((n) => id('customers', n)), (step) => step.channels.map(channelId),
+        (step) => step.schedules.map((n) => onCall.schedules.get(n)!), (step) => step.people.map((e) => onCall.people.get(e.toLowerCase())!));
       await this.alerts.savePolicy(manager, tenantId, { id: exists ? current.ids.escalation.get(c.key)! : created.get(`escalation:${c.key}`)!, exists }, {
         name: policy.name, match: rules.match!, steps: rules.steps, priority: policy.priority, repeatMinutes: policy.repeatMinutes, quietHours: policy.quietHours,
       });
@@ -442,16 +489,32 @@ function canonicalRunbook(resource: FleetResource, field: 'runbook' | 'recoveryR
   return resource[field] === builtin ? null : resource[field];
 }
 
-/** A file's policy in alerts' terms: its customers and each step's channels as `customers` / `channels` give them. */
-function policyRules(policy: FleetEscalation, customers: string[], channels: (step: FleetEscalation['steps'][number]) => string[]) {
+type FleetStep = FleetEscalation['steps'][number];
+
+/**
+ * A file's policy in alerts' terms: its customers, and each step's channels, schedules and people as the functions
+ * give them (ids to store, names to check); a step's schedules and people only when it has some, as the API stores it.
+ */
+function policyRules(policy: FleetEscalation, customers: string[], channels: (step: FleetStep) => string[], schedules: (step: FleetStep) => string[], people: (step: FleetStep) => string[]) {
   const { severities, serviceTypes, hostTags } = policy.match;
   const match = { ...(severities.length ? { severities } : {}), ...(serviceTypes.length ? { serviceTypes } : {}), ...(customers.length ? { customerIds: customers } : {}), ...(hostTags.length ? { hostTags } : {}) };
-  return { match, steps: policy.steps.map((step) => ({ delayMinutes: step.delayMinutes, channelIds: channels(step) })), priority: policy.priority, repeatMinutes: policy.repeatMinutes, quietHours: policy.quietHours };
+  const steps = policy.steps.map((step) => {
+    const scheduleIds = schedules(step);
+    const userIds = people(step);
+    return { delayMinutes: step.delayMinutes, channelIds: channels(step), ...(scheduleIds.length ? { scheduleIds } : {}), ...(userIds.length ? { userIds } : {}) };
+  });
+  return { match, steps, priority: policy.priority, repeatMinutes: policy.repeatMinutes, quietHours: policy.quietHours };
+}
+
+/** The tenant's on-call schedules by name and the people a file names by (lower-case) e-mail, with their ids. */
+interface OnCallNames {
+  schedules: Map<string, string>;
+  people: Map<string, string>;
 }
 
 /** A policy problem's field (alerts' words: `steps[1].channelIds`) as a path in the file (`steps`, 1, `channels`). */
 function policyPath(field: string): (string | number)[] {
-  const words: Record<string, string> = { channelIds: 'channels', customerIds: 'customers' };
+  const words: Record<string, string> = { channelIds: 'channels', customerIds: 'customers', scheduleIds: 'schedules', userIds: 'people' };
   return field.split(/\.|(?=\[)/).flatMap((part): (string | number)[] => {
     const at = /^\[(\d+)\]$/.exec(part);
     return at ? [Number(at[1])] : [words[part] ?? part];
@@ -461,6 +524,7 @@ function policyPath(field: string): (string | number)[] {
 const appliedByOf = (principal: Principal): string => (principal.kind === 'token' ? `token:${principal.tokenId}` : `user:${principal.userId}`);
 const isSlaField = (field: string): boolean => field === 'sla' || field.startsWith('sla.');
 const isVantageField = (field: string): boolean => field === 'vantages' || field.startsWith('vantages.');
+const isScheduleField = (field: string): boolean => field === 'schedule' || field.startsWith('schedule.');
 /** A vantages problem's field (`vantageIds[1]`, `quorum`) as a path in the file (`from`, 1). */
 function vantagePath(field: string): (string | number)[] {
   const at = /^vantageIds\[(\d+)\]$/.exec(field);

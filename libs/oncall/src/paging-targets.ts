@@ -24,8 +24,9 @@ export interface ScheduleVerdict {
 }
 
 /**
- * The on-call library's port for alerts (which sits downstream): who a schedule names at an instant, how a person
- * wants to be paged, and which person a chat account is. No SQL on these tables outside this library.
+ * The on-call library's port for alerts (which sits downstream) and fleet files: who a schedule names at an instant,
+ * how a person wants to be paged, which person a chat account is, schedules by name. No SQL on these tables outside
+ * this library.
  */
 @Injectable()
 export class PagingTargets {
@@ -68,6 +69,12 @@ export class PagingTargets {
   async exists(tenantId: string, kind: 'schedule' | 'user', id: string): Promise<boolean> {
     if (kind === 'user') return (await this.tenantPeople.of(tenantId, [id])).has(id);
     return (await this.schedules.scope.repository.count({ where: { tenantId, id } })) > 0;
+  }
+
+  /** Every schedule of a tenant by its name (unique in the tenant), its id: a fleet file names schedules so. */
+  async scheduleIdsByName(tenantId: string): Promise<Map<string, string>> {
+    const rows = await this.schedules.scope.repository.find({ where: { tenantId }, select: { id: true, name: true } });
+    return new Map(rows.map((s) => [s.name, s.id]));
   }
 
   /** Every schedule of a tenant, by id: its name and zone (the paging report counts night pages in the schedule's zone). */

@@ -4,7 +4,7 @@ import { withDatabaseErrors } from '#lib/common';
 import { parseRunbook } from './document/runbook-document.js';
 import { Resource } from './entities/resource.entity.js';
 import { Runbook, RunbookVersion } from './entities/runbook.entity.js';
-import { addRunbookVersion, insertRunbook } from './runbooks.service.js';
+import { addRunbookVersion, insertRunbook, scheduleFields, scheduleProblem } from './runbooks.service.js';
 import { ResourceFleetPort } from './resource-fleet.port.js';
 
 /** A runbook as a fleet file sees it: its name and the source of its current version. */
@@ -13,6 +13,10 @@ export interface FleetRunbookRow {
   name: string;
   source: string;
   updatedAt: Date;
+  /** Who saved the current version (`createdBy` of runbook_versions: an e-mail, a token's name, `fleet apply (…)`). */
+  savedBy: string | null;
+  /** Its schedule (`setRunbookSchedule`): every N minutes, for a resource (its id) or none; null: not scheduled. */
+  schedule: { everyMinutes: number; resourceId: string | null } | null;
 }
 
 /**
@@ -25,9 +29,23 @@ export class RunbookFleetPort {
   async runbooks(manager: EntityManager, tenantId: string): Promise<FleetRunbookRow[]> {
     const runbooks = await manager.find(Runbook, { where: { tenantId }, order: { name: 'ASC' } });
     if (!runbooks.length) return [];
-    const versions = await manager.find(RunbookVersion, { where: { runbookId: In(runbooks.map((r) => r.id)) }, select: { runbookId: true, version: true, source: true } });
-    const source = new Map(versions.map((v) => [`${v.runbookId}:${v.version}`, v.source]));
-    return runbooks.map((r) => ({ id: r.id, name: r.name, source: source.get(`${r.id}:${r.version}`) ?? '', updatedAt: r.updatedAt }));
+    const versions = await manager.find(RunbookVersion, { where: { runbookId: In(runbooks.map((r) => r.id)) }, select: { runbookId: true, version: true, source: true, createdBy: true } });
+    const current = new Map(versions.map((v) => [`${v.runbookId}:${v.version}`, v]));
+    return runbooks.map((r) => {
+      const version = current.get(`${r.id}:${r.version}`);
+      const schedule = r.scheduleEveryMinutes === null ? null : { everyMinutes: r.scheduleEveryMinutes, resourceId: r.scheduleResourceId };
+      return { id: r.id, name: r.name, source: version?.source ?? '', updatedAt: r.updatedAt, savedBy: version?.createdBy ?? null, schedule };
+    });
+  }
+
+  /** Why a schedule is refused, by `setRunbookSchedule`'s rule (the resource is the caller's: one of the file). */
+  scheduleProblem(everyMinutes: number | null): string | undefined {
+    return scheduleProblem(everyMinutes);
+  }
+
+  /** Sets (null: removes) a runbook's schedule as `setRunbookSchedule` stores it; the resource is the tenant's. */
+  async setSchedule(manager: EntityManager, tenantId: string, id: string, schedule: { everyMinutes: number; resourceId: string | null } | null, now: Date): Promise<void> {
+    await manager.update(Runbook, { id, tenantId }, scheduleFields(schedule?.everyMinutes ?? null, schedule?.resourceId ?? null, now));
   }
 
   /** The document's problems (`{ path, message }`, path as `steps[2].with.to`) and the name it gives the runbook. */

@@ -96,11 +96,22 @@ export class RunbooksService {
 
   async setSchedule(principal: Principal, id: string, everyMinutes: number | null, resourceId: string | null): Promise<Runbook> {
     await this.scope.get(principal, id);
-    if (everyMinutes !== null && (!Number.isInteger(everyMinutes) || everyMinutes < 1 || everyMinutes > 44_640)) throw VigiaException.invalid('everyMinutes', 'must be 1 to 44640 minutes');
+    const problem = scheduleProblem(everyMinutes);
+    if (problem) throw VigiaException.invalid('everyMinutes', problem);
     if (resourceId) {
       const resource = await this.dataSource.getRepository(Resource).findOne({ where: { id: resourceId, tenantId: principal.tenantId } });
       if (!resource) throw VigiaException.notFound('resource', 'resourceId');
     }
-    return this.scope.update(principal, id, { scheduleEveryMinutes: everyMinutes, scheduleResourceId: resourceId, nextRunAt: everyMinutes ? new Date(this.clock.now().getTime() + everyMinutes * 60_000) : null });
+    return this.scope.update(principal, id, scheduleFields(everyMinutes, resourceId, this.clock.now()));
   }
+}
+
+/** Why a runbook's schedule is refused (`setRunbookSchedule`'s rule, a fleet file's too), or undefined. */
+export function scheduleProblem(everyMinutes: number | null): string | undefined {
+  return everyMinutes !== null && (!Number.isInteger(everyMinutes) || everyMinutes < 1 || everyMinutes > 44_640) ? 'must be 1 to 44640 minutes' : undefined;
+}
+
+/** A runbook's schedule as stored: the first run one period from `now` (null: no schedule). */
+export function scheduleFields(everyMinutes: number | null, resourceId: string | null, now: Date): Pick<Runbook, 'scheduleEveryMinutes' | 'scheduleResourceId' | 'nextRunAt'> {
+  return { scheduleEveryMinutes: everyMinutes, scheduleResourceId: resourceId, nextRunAt: everyMinutes ? new Date(now.getTime() + everyMinutes * 60_000) : null };
 }

@@ -113,6 +113,17 @@ export class TenantPeople {
     return new Map(rows.map((u) => [u.id, { id: u.id, email: u.email, displayName: u.displayName }]));
   }
 
+  /**
+   * The enabled users of the tenant with these login e-mails (compared in lower case, as they are stored), by e-mail:
+   * a fleet file names people so. Another tenant's or a disabled user's address is simply absent.
+   */
+  async byEmails(tenantId: string, emails: string[]): Promise<Map<string, PersonFact>> {
+    const wanted = [...new Set(emails.map((e) => e.trim().toLowerCase()))].filter((e) => e.length > 0 && e.length <= 320);
+    if (!wanted.length) return new Map();
+    const rows = await this.users.find({ where: { tenantId, email: In(wanted), disabledAt: IsNull() }, select: { id: true, email: true, displayName: true } });
+    return new Map(rows.map((u) => [u.email, { id: u.id, email: u.email, displayName: u.displayName }]));
+  }
+
   /** The tenant's first owner (by creation) who is not disabled: whose authority acts for the tenant's own services. */
   async firstActiveOwner(tenantId: string): Promise<string | undefined> {
     const owner = await this.users.findOne({ where: { tenantId, role: Role.owner, disabledAt: IsNull() }, order: { createdAt: 'ASC' }, select: { id: true } });

@@ -138,6 +138,19 @@ export async function writeMonitorAssignment(manager: EntityManager, tenantId: s
   );
 }
 
+/** Stores (null: removes) a tenant's default assignment, checked before (the API's setDefaults, fleet files). */
+export async function writeTenantDefaults(manager: EntityManager, tenantId: string, input: AssignmentInputData | null): Promise<void> {
+  if (input === null) {
+    await manager.query('DELETE FROM tenant_vantage_defaults WHERE tenant_id = $1', [tenantId]);
+    return;
+  }
+  await manager.query(
+    `INSERT INTO tenant_vantage_defaults (tenant_id, vantage_ids, quorum, vantage_count, updated_at) VALUES ($1, $2, $3, $4, now())
+     ON CONFLICT (tenant_id) DO UPDATE SET vantage_ids = excluded.vantage_ids, quorum = excluded.quorum, vantage_count = excluded.vantage_count, updated_at = now()`,
+    [tenantId, input.vantageIds ? [...new Set(input.vantageIds)] : null, input.quorum ?? null, input.count ?? null],
+  );
+}
+
 /**
  * Per-monitor assignment to vantages and the quorum rule, with per-tenant defaults. A monitor with neither is probed
  * by the central watchdog alone, exactly as before vantages existed.
@@ -191,16 +204,8 @@ export class VantageAssignments {
   }
 
   async setDefaults(principal: Principal, input: AssignmentInputData | null): Promise<void> {
-    if (input === null) {
-      await this.dataSource.query('DELETE FROM tenant_vantage_defaults WHERE tenant_id = $1', [principal.tenantId]);
-    } else {
-      await this.validate(principal, input);
-      await this.dataSource.query(
-        `INSERT INTO tenant_vantage_defaults (tenant_id, vantage_ids, quorum, vantage_count, updated_at) VALUES ($1, $2, $3, $4, now())
-         ON CONFLICT (tenant_id) DO UPDATE SET vantage_ids = excluded.vantage_ids, quorum = excluded.quorum, vantage_count = excluded.vantage_count, updated_at = now()`,
-        [principal.tenantId, input.vantageIds ? [...new Set(input.vantageIds)] : null, input.quorum ?? null, input.count ?? null],
-      );
-    }
+    if (input !== null) await this.validate(principal, input);
+    await writeTenantDefaults(this.dataSource.manager, principal.tenantId, input);
   }
 
   /**

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { VigiaException } from '#lib/common';
 import { InventoryModule } from '#lib/inventory';
 import type { Principal } from '#lib/tenancy';
-import { type AssignmentInputData, VantageAssignments, writeMonitorAssignment } from './assignments.service.js';
+import { type AssignmentInputData, VantageAssignments, writeMonitorAssignment, writeTenantDefaults } from './assignments.service.js';
 import { VantagesModule } from './vantages.module.js';
 
 /** A monitor's own assignment as stored. */
@@ -30,6 +30,24 @@ export class VantageFleetPort {
       [tenantId],
     );
     return rows.map((r) => ({ monitorId: r.monitor_id, vantageIds: r.vantage_ids, quorum: r.quorum, count: r.vantage_count }));
+  }
+
+  /** The tenant's default assignment (for monitors without their own) and when it last changed; undefined: none. */
+  async defaultsOf(manager: EntityManager, tenantId: string): Promise<(Omit<StoredAssignment, 'monitorId'> & { updatedAt: Date }) | undefined> {
+    const rows: { vantage_ids: string[] | null; quorum: number | null; vantage_count: number | null; updated_at: Date }[] = await manager.query(
+      'SELECT vantage_ids, quorum, vantage_count, updated_at FROM tenant_vantage_defaults WHERE tenant_id = $1',
+      [tenantId],
+    );
+    const row = rows[0];
+    return row && { vantageIds: row.vantage_ids, quorum: row.quorum, count: row.vantage_count, updatedAt: row.updated_at };
+  }
+
+  /**
+   * Stores (null: removes) the tenant's default, as `setVantageDefaults` does (checked before by `problem`, the same
+   * rules); the watchdogs' fingerprint reads its `updated_at`, so they reload.
+   */
+  setDefaults(manager: EntityManager, tenantId: string, input: AssignmentInputData | null): Promise<void> {
+    return writeTenantDefaults(manager, tenantId, input);
   }
 
   /** The vantages this tenant may name, by name (its own win over the platform's of the same name). */

@@ -8,7 +8,7 @@ import { resolveSecrets } from './fleet-secrets.js';
 import { paint, say, show, warn } from './output.js';
 import { resolveTarget } from './profiles.js';
 
-const RESULT = 'problems { file line column field message path } changes { action kind key drift fields { field before after } } drift { kind key changedAt fields { field before after } } unmanaged applied';
+const RESULT = 'problems { file line column field message path } changes { action kind key drift fields { field before after } } drift { kind key changedAt changedBy fields { field before after } } unmanaged applied';
 
 interface FieldChange {
   field: string;
@@ -18,7 +18,7 @@ interface FieldChange {
 export interface FleetResult {
   problems: LocatedProblem[];
   changes: { action: 'create' | 'update' | 'delete' | 'detach'; kind: string; key: string; drift: boolean; fields: FieldChange[] }[];
-  drift: { kind: string; key: string; changedAt: string | null; fields: FieldChange[] }[];
+  drift: { kind: string; key: string; changedAt: string | null; changedBy: string | null; fields: FieldChange[] }[];
   unmanaged: number;
   applied: boolean;
 }
@@ -53,8 +53,10 @@ function problemsError(problems: LocatedProblem[]): CliError {
 
 export async function validateCommand(options: FleetOptions): Promise<number> {
   const { doc } = await readLocal(options.file);
-  const counts = Object.entries(doc).map(([k, v]) => `${(v as unknown[]).length} ${k}`).join(', ');
-  if (options.json) say(JSON.stringify({ valid: true, counts: Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, (v as unknown[]).length])) }));
+  // The tenant's settings are one object, not a section of many: not counted.
+  const sections = Object.entries(doc).filter(([k]) => k !== 'tenant');
+  const counts = sections.map(([k, v]) => `${(v as unknown[]).length} ${k}`).join(', ');
+  if (options.json) say(JSON.stringify({ valid: true, counts: Object.fromEntries(sections.map(([k, v]) => [k, (v as unknown[]).length])) }));
   else say(`${options.file}: valid (${counts})`);
   return EXIT.ok;
 }
@@ -123,13 +125,25 @@ export async function exportCommand(options: { profile?: string; output?: string
 const SIGN = { create: '+', update: '~', delete: '-', detach: '≠' } as const;
 const COLOUR = { create: 'green', update: 'yellow', delete: 'red', detach: 'cyan' } as const;
 
+/** `monitor web-01/http`; the tenant's settings are one object: `tenant settings`. */
+const objectName = (kind: string, key: string): string => (kind === 'tenant' ? 'tenant settings' : `${kind.replace(/s$/, '')} ${key}`);
+
+/**
+ * Who changed an object outside the file and when, as far as Vigia records it: `changed in the dashboard by
+ * alice@example.com at 2026-12-01T10:00:00.000Z` (the API is the dashboard's way in too); `by an unknown user` where
+ * the owner of the object records no actor (docs/fleet.md lists which do).
+ */
+export function driftWords(d: FleetResult['drift'][number]): string {
+  return `changed in the dashboard or the API by ${d.changedBy ?? 'an unknown user'}${d.changedAt ? ` at ${d.changedAt}` : ' (no time recorded)'}`;
+}
+
 export function printPlan(plan: FleetResult, verbose: boolean): void {
   for (const d of plan.drift) {
-    say(paint('yellow', `! ${d.kind.replace(/s$/, '')} ${d.key} changed outside the file${d.changedAt ? ` (last change ${d.changedAt})` : ''}:`));
+    say(paint('yellow', `! ${objectName(d.kind, d.key)} ${driftWords(d)}:`));
     for (const f of d.fields) say(`    ${f.field}: applied ${show(f.before)}, now ${show(f.after)}`);
   }
   for (const c of plan.changes) {
-    const label = `${SIGN[c.action]} ${c.kind.replace(/s$/, '')} ${c.key}${c.action === 'detach' ? ' (detached: kept, no longer managed by a file)' : ''}${c.drift ? ' (overwrites a change made outside the file)' : ''}`;
+    const label = `${SIGN[c.action]} ${objectName(c.kind, c.key)}${c.action === 'detach' ? ' (detached: kept, no longer managed by a file)' : ''}${c.drift ? ' (overwrites a change made outside the file)' : ''}`;
     say(paint(COLOUR[c.action], label));
     if (c.action === 'update' || (c.action === 'create' && verbose)) {
       for (const f of c.fields) say(c.action === 'create' ? `    ${f.field}: ${show(f.after)}` : `    ${f.field}: ${show(f.before)} → ${show(f.after)}`);

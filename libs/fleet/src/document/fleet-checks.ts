@@ -64,9 +64,14 @@ export function checkFleet(doc: FleetDocument): FleetProblem[] {
   });
   doc.escalation.forEach((policy, i) => {
     policy.match.customers.forEach((c, j) => reference(['escalation', i, 'match', 'customers', j], c, 'customers', 'customer'));
-    policy.steps.forEach((step, j) => step.channels.forEach((c, k) => reference(['escalation', i, 'steps', j, 'channels', k], c, 'channels', 'channel')));
+    policy.steps.forEach((step, j) => {
+      step.channels.forEach((c, k) => reference(['escalation', i, 'steps', j, 'channels', k], c, 'channels', 'channel'));
+      // Schedules and people are the tenant's (not the file's): looked up on the server; an id is refused here.
+      step.schedules.forEach((s, k) => UUID.test(s) && add(['escalation', i, 'steps', j, 'schedules', k], ID_MESSAGE));
+    });
   });
   doc.resources.forEach((resource, i) => problems.push(...resourceProblems(resource, i, names, UUID)));
+  doc.runbooks.forEach((runbook, i) => reference(['runbooks', i, 'schedule', 'resource'], runbook.schedule?.resource ?? null, 'resources', 'resource'));
   return problems;
 }
 

@@ -15,11 +15,14 @@ export type FleetService = z.output<typeof serviceSchema>;
  * UTC `…Z` for a one-off, which keeps no zone, as the API stores it), the recurrence without `RRULE:`.
  */
 export type FleetMaintenance = z.output<typeof maintenanceSchema>;
-/** A runbook: `source` inline, or `file` (read by the CLI, which sends `source`); exactly one of them in a file. */
+/**
+ * A runbook: `source` inline, or `file` (read by the CLI, which sends `source`); exactly one of them in a file. Its
+ * `schedule` (every N minutes, for a resource of the file by name): null none, undefined not managed by the file.
+ */
 export type FleetRunbook = z.output<typeof runbookSchema>;
 /** An alert channel: its secret a reference only (`{ env }` / `{ file, key }`), null when it has none. */
 export type FleetChannel = z.output<typeof channelSchema>;
-/** An escalation policy: channels and customers by name (on-call schedules and people are not in files yet). */
+/** An escalation policy: channels, customers and on-call schedules by name, people by their login e-mail. */
 export type FleetEscalation = z.output<typeof escalationSchema>;
 /**
  * A failover unit: members by host name (their monitors as `host/name` once read), runbooks by name (null: the kind's
@@ -52,6 +55,16 @@ export interface FleetVantages {
   count: number | null;
 }
 
+/**
+ * The tenant's own settings (a file's `tenant:` mapping; in the document a list of at most one, named `tenant`, so it
+ * is planned, remembered and drifts as every object does).
+ */
+export interface FleetTenant {
+  name: 'tenant';
+  /** The default assignment of monitors without their own; null: none; undefined: not managed by the file. */
+  vantages?: FleetVantages | null;
+}
+
 export interface FleetDocument {
   sites: FleetSite[];
   hosts: FleetHost[];
@@ -63,12 +76,13 @@ export interface FleetDocument {
   channels: FleetChannel[];
   escalation: FleetEscalation[];
   resources: FleetResource[];
+  tenant: FleetTenant[];
 }
 
-export type FleetObject = FleetSite | FleetHost | FleetCustomer | FleetService | FleetMonitor | FleetMaintenance | FleetRunbook | FleetChannel | FleetEscalation | FleetResource;
+export type FleetObject = FleetSite | FleetHost | FleetCustomer | FleetService | FleetMonitor | FleetMaintenance | FleetRunbook | FleetChannel | FleetEscalation | FleetResource | FleetTenant;
 
 export function emptyFleet(): FleetDocument {
-  return { sites: [], hosts: [], customers: [], services: [], monitors: [], maintenance: [], runbooks: [], channels: [], escalation: [], resources: [] };
+  return { sites: [], hosts: [], customers: [], services: [], monitors: [], maintenance: [], runbooks: [], channels: [], escalation: [], resources: [], tenant: [] };
 }
 
 /**
@@ -81,6 +95,7 @@ export function fleetKey(section: FleetSection, item: FleetObject): string {
 
 /** What an object is called in messages: `monitor web-1/http`, `service web-1/www`. */
 export function fleetLabel(section: FleetSection, key: string): string {
+  if (section === 'tenant') return 'tenant';
   const what = section === 'maintenance' ? 'maintenance window' : section === 'escalation' ? 'escalation policy' : section.replace(/s$/, '');
   return `${what} ${key}`;
 }

@@ -90,6 +90,15 @@ function probeConfigSchema(shape: Record<string, z.ZodType>): z.ZodType {
   return z.strictObject(fields);
 }
 
+/** A vantage assignment by vantage names: a monitor's own, or the tenant's default. */
+const vantagesSchema = (omitted: string) => z.strictObject({
+  from: z.array(z.string({ error: 'must be a vantage name' }).regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'must be a vantage name (1-64 letters, digits, dots, dashes or underscores)' }), { error: 'must be a list of vantage names' })
+    .min(1, { error: 'must name at least one vantage (or leave it out for every platform vantage)' }).nullable().default(null)
+    .meta({ description: 'Names of the vantages that probe it (the platform\'s and the tenant\'s own); omitted: every platform vantage' }),
+  quorum: z.int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).nullable().default(null).meta({ description: 'How many must agree on down; omitted: a majority' }),
+  count: z.int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).nullable().default(null).meta({ description: 'k of them, chosen per monitor among the healthy ones; omitted: all' }),
+}).nullable().optional().meta({ description: omitted });
+
 const monitorBase = {
   name: name(),
   host: hostName.meta({ description: 'Name of the host of this file the monitor belongs to' }),
@@ -98,14 +107,7 @@ const monitorBase = {
   timeout: duration.default('10s'),
   enabled: z.boolean({ error: 'must be true or false' }).default(true),
   severity: z.enum(['critical', 'warning', 'info'], { error: 'must be critical, warning or info' }).default('critical'),
-  vantages: z.strictObject({
-    from: z.array(z.string({ error: 'must be a vantage name' }).regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'must be a vantage name (1-64 letters, digits, dots, dashes or underscores)' }), { error: 'must be a list of vantage names' })
-      .min(1, { error: 'must name at least one vantage (or leave it out for every platform vantage)' }).nullable().default(null)
-      .meta({ description: 'Names of the vantages that probe it (the platform\'s and the tenant\'s own); omitted: every platform vantage' }),
-    quorum: z.int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).nullable().default(null).meta({ description: 'How many must agree on down; omitted: a majority' }),
-    count: z.int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).nullable().default(null).meta({ description: 'k of them, chosen per monitor among the healthy ones; omitted: all' }),
-  }).nullable().optional()
-    .meta({ description: 'Which vantages probe the monitor and the quorum (setMonitorVantages); null: the tenant\'s default; omitted: left as it is' }),
+  vantages: vantagesSchema('Which vantages probe the monitor and the quorum (setMonitorVantages); null: the tenant\'s default; omitted: left as it is'),
 };
 
 /** One object per probe kind of the registry (`type` tells which config applies). */
@@ -148,6 +150,12 @@ export const runbookSchema = z.strictObject({
     .meta({ description: 'The runbook document, inline (a YAML block: source: |)' }),
   file: z.string({ error: 'must be a path' }).min(1, { error: 'must not be empty' }).max(500).optional()
     .meta({ description: 'A file beside the fleet file holding the runbook document (the CLI reads it and sends its text)' }),
+  schedule: z.strictObject({
+    everyMinutes: z.int({ error: 'must be 1 to 44640 minutes' }).min(1, { error: 'must be 1 to 44640 minutes' }).max(44_640, { error: 'must be 1 to 44640 minutes' })
+      .meta({ description: 'Run every this many minutes (1 to 44640, 31 days); the first run one period after the apply' }),
+    resource: name().nullable().default(null).meta({ description: 'A resource of this file the scheduled run is for; omitted: none' }),
+  }).nullable().optional()
+    .meta({ description: 'Run on a schedule (setRunbookSchedule); null: not scheduled; omitted: left as it is' }),
 });
 
 /**
@@ -167,8 +175,9 @@ const whole = z.int({ error: 'must be a whole number' });
 const names = (what: string) => z.array(name(), { error: `must be a list of ${what} names` });
 
 /**
- * A route and its escalation (alerts' escalation policies): which incidents it matches and which channels, named
- * in this file, each step pages when. The same rules as `createEscalationPolicy`, checked on the server.
+ * A route and its escalation (alerts' escalation policies): which incidents it matches and which channels (named in
+ * this file), on-call schedules (by name) and people (by e-mail) each step pages when. The same rules as
+ * `createEscalationPolicy`, checked on the server.
  */
 export const escalationSchema = z.strictObject({
   name: name(),
@@ -182,6 +191,11 @@ export const escalationSchema = z.strictObject({
   steps: z.array(z.strictObject({
     delayMinutes: whole.meta({ description: 'Minutes after the incident opened; later steps go out only while unacknowledged' }),
     channels: names('channel').default([]).meta({ description: 'Names of channels of this file the step pages' }),
+    schedules: names('schedule').max(10, { error: 'must name at most 10 schedules' }).default([])
+      .meta({ description: 'Names of on-call schedules of the tenant (made in the dashboard): whoever is on call when the step fires, by their own rules' }),
+    people: z.array(z.string({ error: 'must be a user\'s e-mail' }).regex(/^[^\s@]+@[^\s@]+$/, { error: 'must be a user\'s e-mail (their login address)' }), { error: 'must be a list of users\' e-mails' })
+      .max(20, { error: 'must name at most 20 people' }).default([])
+      .meta({ description: 'People of the tenant by their login e-mail, each paged by their own notification rules' }),
   }), { error: 'must be a list of steps' }),
   repeatMinutes: whole.nullable().default(null).meta({ description: 'Repeat the last step every N minutes while unacknowledged (3 times at most)' }),
   quietHours: z.strictObject({ start: z.string({ error: 'must be HH:MM' }), end: z.string({ error: 'must be HH:MM' }) }).nullable().default(null)
@@ -219,14 +233,30 @@ export const resourceSchema = z.strictObject({
     .meta({ description: 'The kind\'s secrets (a MySQL group\'s user, password, replPassword; a DNS record\'s tsigSecret…) by reference, never their values' }),
 });
 
+/**
+ * The tenant's own settings (one per tenant, so a mapping, not a list): its default vantage assignment, for monitors
+ * without their own (`setVantageDefaults`). A setting the file leaves out is left as it is.
+ */
+export const tenantSchema = z.strictObject({
+  vantages: vantagesSchema('The default assignment of monitors without their own (setVantageDefaults); null: none (the central watchdog alone); omitted: left as it is'),
+});
+
 const section = <T extends z.ZodType>(item: T) => z.array(item, { error: 'must be a list' }).default([]);
 
-export const FLEET_SECTIONS = ['sites', 'hosts', 'customers', 'services', 'monitors', 'maintenance', 'runbooks', 'channels', 'escalation', 'resources'] as const;
+/**
+ * The sections, in the order they are planned. `tenant` is the one that is not a list: a file writes it as a mapping
+ * (`tenant: { vantages: … }`), the document holds it as a list of at most one item named `tenant`.
+ */
+export const FLEET_SECTIONS = ['sites', 'hosts', 'customers', 'services', 'monitors', 'maintenance', 'runbooks', 'channels', 'escalation', 'resources', 'tenant'] as const;
 export type FleetSection = (typeof FLEET_SECTIONS)[number];
+/** The sections that are lists of named objects (with `defaults:`). */
+export const LIST_SECTIONS = FLEET_SECTIONS.filter((s): s is Exclude<FleetSection, 'tenant'> => s !== 'tenant');
+export type ListSection = Exclude<FleetSection, 'tenant'>;
 
 export const fleetFileSchema = z.strictObject({
   version: z.literal(1, { error: 'must be 1' }).default(1),
-  defaults: z.strictObject(Object.fromEntries(FLEET_SECTIONS.map((s) => [s, z.record(z.string(), z.unknown()).optional()]))).optional()
+  tenant: tenantSchema.optional().meta({ description: 'The tenant\'s own settings: its default vantage assignment; omitted: left as they are' }),
+  defaults: z.strictObject(Object.fromEntries(LIST_SECTIONS.map((s) => [s, z.record(z.string(), z.unknown()).optional()]))).optional()
     .meta({ description: 'Values every item of a section gets unless it sets them itself (merged deeply: a monitor sets config.url, the defaults config.expectedStatus)' }),
   sites: section(siteSchema),
   hosts: section(hostSchema),

@@ -57,6 +57,8 @@ export class FleetSource {
 
   /** Where `path` is: the node itself, or with `key` the key of a mapping at `path` (an unknown key). */
   locate(path: (string | number)[], key?: string): FleetPosition {
+    // The document holds `tenant:` (a mapping in the file) as a list of one: its index is not in the file.
+    if (path[0] === 'tenant' && path[1] === 0) path = ['tenant', ...path.slice(2)];
     let node: unknown = this.doc.contents;
     let found = node as Node | null;
     for (const step of path) {
@@ -77,7 +79,8 @@ export class FleetSource {
   relocate(problem: LocatedProblem): LocatedProblem {
     if (problem.line > 0) return { ...problem, file: this.file };
     const last = problem.path.at(-1);
-    const [path, key] = typeof last === 'string' && this.doc.getIn(problem.path, true) === undefined ? [problem.path.slice(0, -1), last] : [problem.path, undefined];
+    const inFile = problem.path[0] === 'tenant' && problem.path[1] === 0 ? ['tenant', ...problem.path.slice(2)] : problem.path;
+    const [path, key] = typeof last === 'string' && this.doc.getIn(inFile, true) === undefined ? [problem.path.slice(0, -1), last] : [problem.path, undefined];
     return { ...problem, file: this.file, ...this.locate(path, key) };
   }
 

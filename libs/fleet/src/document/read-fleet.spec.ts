@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatProblem } from './fleet-source.js';
+import { type FleetSource, formatProblem } from './fleet-source.js';
 import { readFleet } from './read-fleet.js';
 import { writeFleet } from './write-fleet.js';
 
@@ -101,7 +101,7 @@ monitors:
 
   it('reports YAML syntax errors and unknown sections with their place', () => {
     expect(readFleet('s.yaml', 'hosts:\n  - name: [a\n').problems.map(formatProblem)[0]).toMatch(/^s\.yaml:3:\d+: YAML: /);
-    expect(readFleet('s.yaml', 'hostz: []\n').problems.map(formatProblem)).toEqual(['s.yaml:1:1: hostz: is not a section of a fleet file (version, defaults, sites, hosts, customers, services, monitors, maintenance, runbooks, channels, escalation, resources)']);
+    expect(readFleet('s.yaml', 'hostz: []\n').problems.map(formatProblem)).toEqual(['s.yaml:1:1: hostz: is not a section of a fleet file (version, tenant, defaults, sites, hosts, customers, services, monitors, maintenance, runbooks, channels, escalation, resources)']);
   });
 });
 
@@ -226,5 +226,39 @@ ${resources}`;
       'f.yaml:11:138: resource b, runbook: runbook nope is not defined in this file (nor a built-in one)',
       'f.yaml:12:79: resource d, secrets.token: vip_group resources have no secrets',
     ]);
+  });
+});
+
+describe('readFleet: the tenant\'s settings, schedules and people in steps, a runbook\'s schedule', () => {
+  const FILE = `version: 1
+tenant:
+  vantages: { from: [fra-1], quorum: 1 }
+channels:
+  - { name: ops-mail, type: email, config: { to: [ops@example.com] } }
+escalation:
+  - name: route
+    steps:
+      - { delayMinutes: 0, channels: [ops-mail], schedules: [Primary] }
+      - { delayMinutes: 5, people: [ana@example.com] }
+runbooks:
+  - { name: tidy, schedule: { everyMinutes: 60 }, source: "name: tidy\\nsteps:\\n  - { name: say, type: notify, with: { message: m } }\\n" }
+`;
+
+  it('reads them and writes them back the same', () => {
+    const read = readFleet('f.yaml', FILE);
+    expect(read.problems).toEqual([]);
+    const doc = read.document!;
+    expect(doc.tenant).toEqual([{ name: 'tenant', vantages: { from: ['fra-1'], quorum: 1, count: null } }]);
+    expect(doc.escalation[0]!.steps).toEqual([{ delayMinutes: 0, channels: ['ops-mail'], schedules: ['Primary'], people: [] }, { delayMinutes: 5, channels: [], schedules: [], people: ['ana@example.com'] }]);
+    expect(doc.runbooks[0]!.schedule).toEqual({ everyMinutes: 60, resource: null });
+    expect(readFleet('again.yaml', writeFleet(doc)).document).toEqual(doc);
+  });
+
+  it('a problem the server placed by path only is found in the file: the tenant\'s block has no index in it', () => {
+    const { source } = readFleet('f.yaml', FILE);
+    const placed = (source as FleetSource).relocate({ file: 'f.yaml', line: 0, column: 0, path: ['tenant', 0, 'vantages', 'quorum'], field: 'tenant, vantages.quorum', message: 'too many' });
+    expect(formatProblem(placed)).toBe('f.yaml:3:38: tenant, vantages.quorum: too many');
+    const step = (source as FleetSource).relocate({ file: 'f.yaml', line: 0, column: 0, path: ['escalation', 0, 'steps', 1, 'people', 0], field: 'x', message: 'not found' });
+    expect([step.line, step.column]).toEqual([10, 37]);
   });
 });

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { PROBE_TYPES } from '#lib/probes';
 import { checkFleet } from './fleet-checks.js';
-import { emptyFleet, type FleetDocument, type FleetMaintenance, type FleetProblem, type FleetRunbook, fleetKey, fleetLabel } from './fleet-document.js';
-import { channelSchema, resourceSchema, customerSchema, escalationSchema, durationMs, FLEET_SECTIONS, type FleetSection, hostSchema, maintenanceSchema, monitorSchemas, runbookSchema, serviceSchema, siteSchema } from './fleet-schema.js';
+import { emptyFleet, type FleetDocument, type FleetMaintenance, type FleetProblem, type FleetRunbook, type FleetTenant, fleetKey, fleetLabel } from './fleet-document.js';
+import { channelSchema, resourceSchema, customerSchema, escalationSchema, durationMs, type FleetSection, hostSchema, LIST_SECTIONS, type ListSection, tenantSchema, maintenanceSchema, monitorSchemas, runbookSchema, serviceSchema, siteSchema } from './fleet-schema.js';
 import { readWindow } from './fleet-maintenance.js';
 import { INLINE_SECRET, isSecretRef, secretSlots } from './fleet-secrets.js';
 import { FleetSource, type LocatedProblem, type ProblemPlacer } from './fleet-source.js';
@@ -14,8 +14,8 @@ export interface ReadFleet {
   source: ProblemPlacer;
 }
 
-const ITEM_SCHEMAS: Record<Exclude<FleetSection, 'monitors'>, z.ZodType> = { sites: siteSchema, hosts: hostSchema, customers: customerSchema, services: serviceSchema, maintenance: maintenanceSchema, runbooks: runbookSchema, channels: channelSchema, escalation: escalationSchema, resources: resourceSchema };
-const TOP_KEYS = new Set<string>(['version', 'defaults', ...FLEET_SECTIONS]);
+const ITEM_SCHEMAS: Record<Exclude<ListSection, 'monitors'>, z.ZodType> = { sites: siteSchema, hosts: hostSchema, customers: customerSchema, services: serviceSchema, maintenance: maintenanceSchema, runbooks: runbookSchema, channels: channelSchema, escalation: escalationSchema, resources: resourceSchema };
+const TOP_KEYS = new Set<string>(['version', 'tenant', 'defaults', ...LIST_SECTIONS]);
 /** Stands in for a credential header given by reference while the headers field's own rule is checked. */
 const REF_PLACEHOLDER = '<secret reference>';
 
@@ -43,7 +43,9 @@ export function readFleetData(raw: unknown, source: ProblemPlacer): ReadFleet {
   const defaults = readDefaults(raw.defaults, source, problems);
 
   const doc: FleetDocument = emptyFleet();
-  for (const section of FLEET_SECTIONS) {
+  const tenant = readTenant(raw.tenant, source, problems);
+  if (tenant) doc.tenant.push(tenant);
+  for (const section of LIST_SECTIONS) {
     const items = raw[section] ?? [];
     if (!Array.isArray(items)) {
       problems.push(source.place({ path: [section], message: 'must be a list' }, section));
@@ -81,14 +83,26 @@ function readDefaults(value: unknown, source: ProblemPlacer, problems: LocatedPr
   }
   const defaults: Partial<Record<FleetSection, Record<string, unknown>>> = {};
   for (const [key, v] of Object.entries(value)) {
-    if (!(FLEET_SECTIONS as readonly string[]).includes(key)) problems.push(source.place({ path: ['defaults'], message: `is not a section (${FLEET_SECTIONS.join(', ')})` }, `defaults.${key}`, key));
+    if (!(LIST_SECTIONS as readonly string[]).includes(key)) problems.push(source.place({ path: ['defaults'], message: `is not a section (${LIST_SECTIONS.join(', ')})` }, `defaults.${key}`, key));
     else if (!isPlainObject(v)) problems.push(source.place({ path: ['defaults', key], message: 'must be a mapping of field names to values' }, `defaults.${key}`));
     else defaults[key as FleetSection] = v;
   }
   return defaults;
 }
 
-function readItem(section: FleetSection, item: unknown, i: number, source: ProblemPlacer, problems: LocatedProblem[]): unknown {
+/** The file's `tenant:` mapping (omitted: the tenant's settings are not managed by the file). */
+function readTenant(value: unknown, source: ProblemPlacer, problems: LocatedProblem[]): FleetTenant | undefined {
+  if (value === undefined || value === null) return undefined;
+  const report = (rest: (string | number)[], message: string, key?: string) => {
+    const field = [...rest, ...(key !== undefined ? [key] : [])];
+    problems.push(source.place({ path: ['tenant', 0, ...rest], message }, field.length ? `tenant, ${dotted(field)}` : 'tenant', key));
+  };
+  if (!isPlainObject(value)) return void report([], 'must be a mapping of the tenant\'s settings (vantages:)');
+  const parsed = parseWith(tenantSchema, value, report) as Omit<FleetTenant, 'name'> | undefined;
+  return parsed && { name: 'tenant', ...parsed };
+}
+
+function readItem(section: ListSection, item: unknown, i: number, source: ProblemPlacer, problems: LocatedProblem[]): unknown {
   const name = isPlainObject(item) && typeof item.name === 'string' ? item.name : undefined;
   const label = name !== undefined ? fleetLabel(section, (section === 'services' || section === 'monitors') && isPlainObject(item) && typeof item.host === 'string' ? `${item.host}/${name}` : name) : `${section} item ${i + 1}`;
   const report = (rest: (string | number)[], message: string, key?: string) => {

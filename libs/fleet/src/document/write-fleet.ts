@@ -21,7 +21,9 @@ function prune(value: unknown, key = ''): unknown {
 
 /** A fleet file of `doc` (YAML, version 1, defaults left out): `readFleet` reads it back to the same document. */
 export function writeFleet(doc: FleetDocument, header?: string): string {
-  const body = { version: 1, ...(prune({ sites: doc.sites, hosts: doc.hosts, customers: doc.customers, services: doc.services, monitors: doc.monitors, maintenance: doc.maintenance, runbooks: doc.runbooks, channels: doc.channels, escalation: doc.escalation, resources: doc.resources }) as object) };
+  // The tenant's settings are a mapping in a file (a list of one in the document); left out when there are none.
+  const tenant = prune(doc.tenant.map(({ name: _name, ...settings }) => settings)[0] ?? {}) as Record<string, unknown>;
+  const body = { version: 1, ...(Object.keys(tenant).length ? { tenant } : {}), ...(prune({ sites: doc.sites, hosts: doc.hosts, customers: doc.customers, services: doc.services, monitors: doc.monitors, maintenance: doc.maintenance, runbooks: doc.runbooks, channels: doc.channels, escalation: doc.escalation, resources: doc.resources }) as object) };
   const text = stringify(body, { lineWidth: 0, aliasDuplicateObjects: false });
   return header ? `${header.split('\n').map((l) => `# ${l}`).join('\n')}\n${text}` : text;
 }

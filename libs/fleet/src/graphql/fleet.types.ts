@@ -22,7 +22,7 @@ export class FleetFieldChangeView {
 @ObjectType({ description: 'One object a plan creates, updates, deletes or detaches' })
 export class FleetChangeView {
   @Field({ description: 'create, update, delete (prune) or detach (no longer managed by a file, kept)' }) action: string;
-  @Field({ description: 'The section: sites, hosts, customers, services, monitors, maintenance' }) kind: string;
+  @Field({ description: 'The section: sites, hosts, customers, services, monitors, maintenance, runbooks, channels, escalation, resources, tenant (the tenant\'s settings, key tenant)' }) kind: string;
   @Field({ description: 'Its name (a service or a monitor: host/name)' }) key: string;
   @Field(() => [FleetFieldChangeView]) fields: FleetFieldChangeView[];
   @Field({ description: 'Changed outside the file since the last apply: applying overwrites that change' }) drift: boolean;
@@ -33,6 +33,8 @@ export class FleetDriftView {
   @Field() kind: string;
   @Field() key: string;
   @Field(() => Date, { nullable: true, description: 'When it last changed' }) changedAt: Date | null;
+  @Field(() => String, { nullable: true, description: 'Who changed it: a user\'s e-mail or an API token\'s name; null when not recorded for this kind of object (an unknown user: see docs/fleet.md)' })
+  changedBy: string | null;
   @Field(() => [FleetFieldChangeView], { description: 'before: as applied; after: now' }) fields: FleetFieldChangeView[];
 }
 

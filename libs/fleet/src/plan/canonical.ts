@@ -12,7 +12,12 @@ export function canonical(section: FleetSection, item: FleetObject): Record<stri
   if (section === 'escalation') {
     const match = copy.match as Record<string, string[]>;
     for (const list of Object.keys(match)) match[list] = [...match[list]!].sort();
-    for (const step of copy.steps as { channels: string[] }[]) step.channels = [...step.channels].sort();
+    for (const step of copy.steps as { channels: string[]; schedules: string[]; people: string[] }[]) {
+      step.channels = [...step.channels].sort();
+      step.schedules = [...step.schedules].sort();
+      // Login e-mails are stored in lower case: `Alice@Example.com` is alice@example.com.
+      step.people = [...new Set(step.people.map((p) => p.toLowerCase()))].sort();
+    }
   }
   if (section === 'resources') {
     // Naming the kind's built-in runbook is saying nothing: it is the one bound by default.
@@ -20,9 +25,11 @@ export function canonical(section: FleetSection, item: FleetObject): Record<stri
     if (copy.runbook === kind?.builtinFailure) copy.runbook = null;
     if (copy.recoveryRunbook === kind?.builtinRecovery) copy.recoveryRunbook = null;
   }
-  if (section === 'monitors') {
+  if (section === 'monitors' || section === 'tenant') {
     const vantages = copy.vantages as { from: string[] | null } | null | undefined;
     if (vantages?.from) vantages.from = [...vantages.from].sort();
+  }
+  if (section === 'monitors') {
     copy.interval = durationText(durationMs(copy.interval as string));
     copy.timeout = durationText(durationMs(copy.timeout as string));
   }

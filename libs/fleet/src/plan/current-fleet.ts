@@ -16,19 +16,26 @@ export interface CurrentFleet {
   doc: FleetDocument;
   ids: Record<FleetSection, Map<string, string>>;
   changedAt: Record<FleetSection, Map<string, Date>>;
+  /**
+   * Who made the last change outside a file, where its owner records it (a runbook's current version: the user's
+   * e-mail or the API token's name), with the fields that change covers. Absent: not recorded for that kind.
+   */
+  changedBy: Partial<Record<FleetSection, Map<string, { by: string; fields: string[] }>>>;
   credentialIds: Map<string, string>;
   /** The stored monitors by key (`host/name`): their sealed credentials are kept when a file does not send new ones. */
   monitorRows: Map<string, Monitor>;
   /** Objects a file cannot name because an older one has their name (maintenance windows): left alone. */
   shadowed: number;
-  /** Policies whose steps page on-call schedules or people, which a file cannot name yet: a file does not rewrite them. */
-  onCallPolicies: Set<string>;
 }
 
-/** Alerts' channels and escalation policies as stored. */
+/** Alerts' channels and escalation policies as stored, and the names of the schedules and people their steps page. */
 export interface StoredAlerts {
   channels: FleetChannelRow[];
   policies: FleetPolicyRow[];
+  /** On-call schedules' names by id (oncall's). */
+  scheduleNames?: Map<string, string>;
+  /** Enabled users' login e-mails by id (tenancy's). */
+  personEmails?: Map<string, string>;
 }
 
 const SEALED = '<sealed>';
@@ -44,15 +51,17 @@ export interface StoredSlaTarget {
   policy: { degradedCountsAsDown: boolean; suspectCountsAsDown: boolean; unobserved: 'exclude' | 'up' | 'down'; customerCombination: 'any-down' | 'weighted' };
 }
 
-/** Monitors' own vantage assignments, and the names of the vantages the tenant may use by id. */
+/** Monitors' own vantage assignments, the tenant's default, and the names of the vantages the tenant may use by id. */
 export interface StoredVantages {
   assignments: { monitorId: string; vantageIds: string[] | null; quorum: number | null; count: number | null }[];
   names: Map<string, string>;
+  /** The tenant's default assignment and when it last changed; undefined: none. */
+  defaults?: { vantageIds: string[] | null; quorum: number | null; count: number | null; updatedAt: Date };
 }
 
 export function currentFleet(
   s: InventorySnapshot, specs: AppliedSpecs, windows: MaintenanceWindow[] = [], targets: StoredSlaTarget[] = [], vantages: StoredVantages = { assignments: [], names: new Map() },
-  runbooks: { id: string; name: string; source: string; updatedAt: Date }[] = [], alerts: StoredAlerts = { channels: [], policies: [] }, resources: FleetResourceRow[] = [],
+  runbooks: { id: string; name: string; source: string; updatedAt: Date; savedBy?: string | null; schedule?: { everyMinutes: number; resourceId: string | null } | null }[] = [], alerts: StoredAlerts = { channels: [], policies: [] }, resources: FleetResourceRow[] = [],
 ): CurrentFleet {
   const ids = Object.fromEntries(FLEET_SECTIONS.map((k) => [k, new Map<string, string>()])) as CurrentFleet['ids'];
   const changedAt = Object.fromEntries(FLEET_SECTIONS.map((k) => [k, new Map<string, Date>()])) as CurrentFleet['changedAt'];
@@ -95,7 +104,7 @@ export function currentFleet(
     }),
     maintenance: [],
     // A runbook as its current version's source: a file that applied it by `file:` is compared by that file's text.
-    runbooks: runbooks.map((r) => (note('runbooks', r.name, r), { name: r.name, source: r.source })),
+    runbooks: runbooks.map((r) => (note('runbooks', r.name, r), { name: r.name, source: r.source, schedule: null })),
     // Channels and policies record no change time: their drift has none. A sealed secret is the reference last applied.
     channels: alerts.channels.map((c) => (note('channels', c.name, { id: c.id, updatedAt: null }), {
       name: c.name, type: c.type, config: c.config, enabled: c.enabled,
@@ -103,16 +112,23 @@ export function currentFleet(
     })),
     escalation: [],
     resources: [],
+    tenant: [{ name: 'tenant', vantages: vantagesOf(vantages.defaults && { monitorId: '', ...vantages.defaults }, vantages.names) }],
   };
+  if (vantages.defaults) changedAt.tenant.set('tenant', vantages.defaults.updatedAt);
   const channelNames = name(alerts.channels);
-  const onCallPolicies = new Set<string>();
+  // A schedule deleted or a person disabled since has no name: left out (as a revoked vantage is).
+  const scheduleNames = alerts.scheduleNames ?? new Map<string, string>();
+  const personEmails = alerts.personEmails ?? new Map<string, string>();
   for (const p of alerts.policies) {
     note('escalation', p.name, { id: p.id, updatedAt: null });
-    if (p.steps.some((step) => step.scheduleIds?.length || step.userIds?.length)) onCallPolicies.add(p.name);
     doc.escalation.push({
       name: p.name, priority: p.priority,
       match: { severities: p.match.severities ?? [], serviceTypes: p.match.serviceTypes ?? [], customers: (p.match.customerIds ?? []).map((id) => customerNames.get(id)).filter((n): n is string => !!n), hostTags: p.match.hostTags ?? [] },
-      steps: p.steps.map((step) => ({ delayMinutes: step.delayMinutes, channels: step.channelIds.map((id) => channelNames.get(id)).filter((n): n is string => !!n) })),
+      steps: p.steps.map((step) => ({
+        delayMinutes: step.delayMinutes, channels: step.channelIds.map((id) => channelNames.get(id)).filter((n): n is string => !!n),
+        schedules: (step.scheduleIds ?? []).map((id) => scheduleNames.get(id)).filter((n): n is string => !!n).sort(),
+        people: (step.userIds ?? []).map((id) => personEmails.get(id)).filter((n): n is string => !!n).sort(),
+      })),
       repeatMinutes: p.repeatMinutes, quietHours: p.quietHours ? { start: p.quietHours.start, end: p.quietHours.end } : null,
     });
   }
@@ -138,7 +154,15 @@ export function currentFleet(
     note('resources', r.name, r);
     doc.resources.push(resourceOf(r, hostNames, monitorKeys, runbookNames, specs.get(appliedKey('resources', r.name))));
   }
-  return { doc, ids, changedAt, credentialIds: new Map(s.credentials.map((c) => [c.name, c.id])), monitorRows: new Map(s.monitors.filter((m) => monitorKeys.has(m.id)).map((m) => [monitorKeys.get(m.id)!, m])), shadowed, onCallPolicies };
+  // A runbook's versions record who saved each (its source); a version a file applied is not a change outside one.
+  const changedBy: CurrentFleet['changedBy'] = { runbooks: new Map() };
+  for (const r of runbooks) if (r.savedBy && !r.savedBy.startsWith('fleet apply')) changedBy.runbooks!.set(r.name, { by: r.savedBy, fields: ['source'] });
+  // A runbook's schedule names its resource (null: none); a resource deleted since leaves the schedule without one.
+  const resourceNames = name(resources);
+  runbooks.forEach((r, i) => {
+    if (r.schedule) doc.runbooks[i]!.schedule = { everyMinutes: r.schedule.everyMinutes, resource: r.schedule.resourceId ? resourceNames.get(r.schedule.resourceId) ?? null : null };
+  });
+  return { doc, ids, changedAt, changedBy, credentialIds: new Map(s.credentials.map((c) => [c.name, c.id])), monitorRows: new Map(s.monitors.filter((m) => monitorKeys.has(m.id)).map((m) => [monitorKeys.get(m.id)!, m])), shadowed };
 }
 
 /**

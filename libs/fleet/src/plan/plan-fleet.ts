@@ -21,6 +21,8 @@ export interface FleetDrift {
   key: string;
   /** When the object last changed (not by an apply). */
   changedAt: Date | null;
+  /** Who changed it (a user's e-mail, an API token's name); null: not recorded for this kind of object ("an unknown user"). */
+  changedBy: string | null;
   /** What changed since the last apply: before = as applied, after = now. */
   fields: FieldChange[];
 }
@@ -42,7 +44,7 @@ export interface AppliedRecord {
  * them. A customer's SLA target (reports') and a monitor's vantages (vantages') are often set in the dashboard: a
  * file that says nothing of them keeps them.
  */
-const KEPT_WHEN_OMITTED: Partial<Record<FleetSection, string[]>> = { customers: ['sla'], monitors: ['vantages'], resources: ['primary'] };
+const KEPT_WHEN_OMITTED: Partial<Record<FleetSection, string[]>> = { customers: ['sla'], monitors: ['vantages'], resources: ['primary'], runbooks: ['schedule'], tenant: ['vantages'] };
 
 /** The existing object as `reference` (a file's object, or the spec last applied) sees it. */
 function seenBy(kind: FleetSection, existing: FleetObject, reference: Record<string, unknown> | undefined): Record<string, unknown> {
@@ -70,7 +72,13 @@ export function planFleet(desired: FleetDocument, current: CurrentFleet, applied
       const existing = now.get(key);
       const record = applied.get(appliedKey(kind, key));
       const drifted = !!existing && !!record && digest(seenBy(kind, existing, record.spec)) !== record.digest;
-      if (drifted) drift.push({ kind, key, changedAt: current.changedAt[kind].get(key) ?? null, fields: diffFields(record.spec, seenBy(kind, existing, record.spec)) });
+      if (drifted) {
+        const fields = diffFields(record.spec, seenBy(kind, existing, record.spec));
+        // The recorded actor only when the change it made is among those that drifted (a runbook's source, not its schedule).
+        const by = current.changedBy[kind]?.get(key);
+        const changedBy = by && fields.some((f) => by.fields.some((covered) => f.field === covered || f.field.startsWith(`${covered}.`))) ? by.by : null;
+        drift.push({ kind, key, changedAt: current.changedAt[kind].get(key) ?? null, changedBy, fields });
+      }
       const wantedItem = canonical(kind, item);
       if (!existing) changes.push({ action: 'create', kind, key, fields: diffFields(undefined, wantedItem), drift: false });
       else {
@@ -79,7 +87,8 @@ export function planFleet(desired: FleetDocument, current: CurrentFleet, applied
       }
     }
     for (const [key, existing] of now) {
-      if (wanted.has(key)) continue;
+      // The tenant's settings always exist: a file without `tenant:` leaves them alone (and no longer manages them).
+      if (wanted.has(key) || kind === 'tenant') continue;
       const record = applied.get(appliedKey(kind, key));
       if (!record) unmanaged++;
       else changes.push({ action: prune ? 'delete' : 'detach', kind, key, fields: [], drift: digest(seenBy(kind, existing, record.spec)) !== record.digest });
