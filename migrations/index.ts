@@ -1,3 +1,4 @@
+import { AuditLog1796170000000 } from './1796170000000-audit-log.js';
 import { MaintenanceNotices1796110648092 } from './1796110648092-maintenance-notices.js';
 import { StatusPages1796109737297 } from './1796109737297-status-pages.js';
 import { StatusSubscribers1796120000000 } from './1796120000000-status-subscribers.js';
@@ -76,5 +77,6 @@ export const allMigrations = [
   StatusSubscriberComponents1796131700000,
   MonitorNamesPerHost1796142694167,
   StatusSubscriberAccess1796150000000,
+  AuditLog1796170000000,
 ];
 export { lendMigrationSealer, type MigrationSealer } from './migration-secrets.js';

@@ -101,23 +101,52 @@ describe('fleet files: a runbook\'s schedule (runbooks\', through its port)', ()
     expect(await plan(fleetExport)).toMatchObject({ changes: [], drift: [], unmanaged: 0 });
   });
 
-  it('drift says who: a runbook\'s source changed in the dashboard names the user; a change with no actor recorded says none', async () => {
+  it('drift says who: the user of the last change through the API since the apply (the audit trail), or the runbook version\'s author; none for a change the API did not make', async () => {
     const DRIFT = `query($d: String!) { fleetPlan(document: $d) { drift { kind key changedAt changedBy fields { field } } } }`;
     const drift = async () => (await ops.ok<{ fleetPlan: { drift: { kind: string; key: string; changedAt: string | null; changedBy: string | null; fields: { field: string }[] }[] } }>(DRIFT, { d: FILE })).fleetPlan.drift;
     expect((await apply(FILE)).applied).toBe(true);
     const { id } = await scheduled(owner.tenantId);
-    // Only the schedule: runbooks record no actor for it.
+    // Only the schedule: runbooks record no actor for it; the audit trail of the API's mutations does.
     await ops.ok('mutation($id: ID!) { setRunbookSchedule(id: $id, everyMinutes: 15, resourceId: null) { id } }', { id });
-    expect(await drift()).toEqual([{ kind: 'runbooks', key: 'check-vip', changedAt: expect.any(String), changedBy: null, fields: [{ field: 'schedule.everyMinutes' }, { field: 'schedule.resource' }] }]);
+    const [{ actor }] = await sql(`SELECT actor FROM audit_log WHERE object_id = $1 AND action = 'setRunbookSchedule' ORDER BY id DESC LIMIT 1`, [id]);
+    expect(actor).toMatch(/^operator-.*@runbookschedule\.test$/);
+    expect(await drift()).toEqual([{ kind: 'runbooks', key: 'check-vip', changedAt: expect.any(String), changedBy: actor, fields: [{ field: 'schedule.everyMinutes' }, { field: 'schedule.resource' }] }]);
     // The source, by a user of the dashboard: its version records them.
     const editor = await api.as('operator', owner);
     await editor.ok('mutation($id: ID!, $s: String!) { updateRunbook(id: $id, input: { source: $s }) { id } }', { id, s: RUNBOOK.replace('[ip, addr]', '[ip, -br, addr]') });
     const [{ created_by: by }] = await sql('SELECT created_by FROM runbook_versions WHERE runbook_id = $1 ORDER BY version DESC LIMIT 1', [id]);
     expect(by).toMatch(/^operator-.*@runbookschedule\.test$/);
     expect(await drift()).toEqual([{ kind: 'runbooks', key: 'check-vip', changedAt: expect.any(String), changedBy: by, fields: [{ field: 'schedule.everyMinutes' }, { field: 'schedule.resource' }, { field: 'source' }] }]);
+    // A host edited by the tenant's owner: named by the audit trail.
+    const [{ id: hostId }] = await sql(`SELECT id FROM hosts WHERE tenant_id = $1 AND name = 'web-01'`, [owner.tenantId]);
+    await api.ok('mutation($id: ID!) { updateHost(id: $id, input: { addresses: ["192.0.2.20"] }) { id } }', { id: hostId }, owner.token);
+    expect((await drift()).find((d) => d.kind === 'hosts')).toEqual({ kind: 'hosts', key: 'web-01', changedAt: expect.any(String), changedBy: owner.email, fields: [{ field: 'addresses' }] });
     // An apply of the file is no change outside it: afterwards, no drift and no actor.
     expect((await apply(FILE)).applied).toBe(true);
     expect(await drift()).toEqual([]);
+    // A change the API did not make (here: straight in the database) after that apply: drift, and nobody named — the
+    // owner's edit before the apply is not what drifted.
+    await sql(`UPDATE hosts SET addresses = '{192.0.2.30}', updated_at = now() WHERE id = $1`, [hostId]);
+    expect(await drift()).toEqual([{ kind: 'hosts', key: 'web-01', changedAt: expect.any(String), changedBy: null, fields: [{ field: 'addresses' }] }]);
+    expect((await apply(FILE)).applied).toBe(true);
+  });
+
+  it('the audit trail: admins read it, newest first, by object; an operator may not; another tenant\'s entries never show', async () => {
+    const { id } = await scheduled(owner.tenantId);
+    await ops.ok('mutation($id: ID!) { setRunbookSchedule(id: $id, everyMinutes: 20) { id } }', { id });
+    const AUDIT = 'query($o: ID) { auditLog(objectId: $o, first: 5) { actor action objectId at } }';
+    const log = (await api.ok<{ auditLog: { actor: string; action: string; objectId: string | null; at: string }[] }>(AUDIT, { o: id }, owner.token)).auditLog;
+    expect(log[0]).toEqual({ actor: expect.stringMatching(/^operator-.*@runbookschedule\.test$/), action: 'setRunbookSchedule', objectId: id, at: expect.any(String) });
+    expect(log.every((e) => e.objectId === id)).toBe(true);
+    // Without an object: the tenant's whole trail.
+    expect((await api.ok<{ auditLog: { action: string }[] }>(AUDIT, { o: null }, owner.token)).auditLog.map((e) => e.action)).toContain('setRunbookSchedule');
+    expect((await ops.gql(AUDIT, { o: id })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const other = await api.tenant('otheraudit');
+    expect((await api.ok<{ auditLog: unknown[] }>(AUDIT, { o: id }, other.token)).auditLog).toEqual([]);
+    expect((await api.ok<{ auditLog: unknown[] }>(AUDIT, { o: null }, other.token)).auditLog).toEqual([]);
+    // Bad input: the field named.
+    expect((await api.gql('{ auditLog(first: 0) { id } }', {}, owner.token)).errors?.[0]?.message).toMatch(/first/);
+    expect((await apply(FILE)).applied).toBe(true);
   });
 
   it('bad schedules are refused with the line, nothing applied; another tenant\'s resource name is not defined', async () => {

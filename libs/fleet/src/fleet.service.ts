@@ -10,7 +10,7 @@ import { type FleetResourceRow, fleetResourceKind, ResourceFleetPort, RunbookFle
 import { VantageFleetPort } from '#lib/vantages';
 import { TransactionRunner } from '#lib/persistence';
 import { PagingTargets } from '#lib/oncall';
-import { type Principal, Role, roleAtLeast, TenantPeople } from '#lib/tenancy';
+import { AuditTrail, type Principal, Role, roleAtLeast, TenantPeople } from '#lib/tenancy';
 import { inventoryRows, type IdOf } from './apply/inventory-rows.js';
 import { type FleetChannel, type FleetCustomer, type FleetDocument, type FleetEscalation, type FleetHost, type FleetMaintenance, type FleetMonitor, type FleetObject, type FleetResource, type FleetRunbook, type FleetVantages, fleetKey } from './document/fleet-document.js';
 import { windowInstant } from './document/fleet-maintenance.js';
@@ -70,6 +70,7 @@ export class FleetService {
     private readonly resources: ResourceFleetPort,
     private readonly schedules: PagingTargets,
     private readonly people: TenantPeople,
+    private readonly audit: AuditTrail,
     private readonly tx: TransactionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -83,6 +84,7 @@ export class FleetService {
       const { current, applied, vantageIds, resourceRows } = await this.state(manager, principal.tenantId);
       const onCall = await this.onCallNames(principal.tenantId, doc);
       const plan = planFleet(doc, current, applied, request.prune);
+      await this.whoChanged(principal.tenantId, plan, current, applied);
       const problems = [...this.check(principal, read, current, plan, request), ...await this.checkVantages(principal, read, plan, vantageIds, request), ...await this.runbooksInUse(manager, principal.tenantId, read, current, plan), ...await this.checkAlerts(manager, principal, read, current, plan, request, onCall), ...await this.checkResources(manager, principal.tenantId, read, current, plan, request, resourceRows)];
       problems.sort((a, b) => a.line - b.line || a.column - b.column);
       if (problems.length || request.dryRun) return { problems, plan: problems.length ? NO_PLAN : plan, applied: false };
@@ -116,6 +118,25 @@ export class FleetService {
     const vantageNames = new Map([...usable].map(([name, id]) => [id, name]));
     const applied = new Map(records.map((r) => [appliedKey(r.kind as FleetSection, r.key), r]));
     return { current: currentFleet(snapshot, new Map(records.map((r) => [appliedKey(r.kind as FleetSection, r.key), r.spec])), windows, targets, { assignments, names: vantageNames, defaults }, runbooks, alerts, resources), applied, vantageIds: usable, resourceRows: new Map(resources.map((r) => [r.name, r])) };
+  }
+
+  /**
+   * Drift's "who" where its owner records none: the last change of the object through the API since the apply that
+   * wrote it, from tenancy's audit trail (every successful mutation: who, which, on which object). A change made by
+   * anything but the API (none today) or before the apply leaves it unknown.
+   */
+  private async whoChanged(tenantId: string, plan: FleetPlan, current: CurrentFleet, applied: Map<string, AppliedRecord>): Promise<void> {
+    const unknown = plan.drift.filter((d) => !d.changedBy);
+    if (!unknown.length) return;
+    const idOf = (kind: FleetSection, key: string): string | undefined => current.ids[kind].get(key);
+    const changes = await this.audit.lastChanges(tenantId, unknown.map((d) => idOf(d.kind, d.key)).filter((id): id is string => !!id));
+    const tenantWide = unknown.some((d) => d.kind === 'tenant') ? await this.audit.lastOfAction(tenantId, 'setVantageDefaults') : undefined;
+    for (const d of unknown) {
+      const id = idOf(d.kind, d.key);
+      const change = d.kind === 'tenant' ? tenantWide : id ? changes.get(id) : undefined;
+      const appliedAt = applied.get(appliedKey(d.kind, d.key))?.appliedAt;
+      if (change && (!appliedAt || change.at.getTime() >= appliedAt.getTime())) d.changedBy = change.by;
+    }
   }
 
   /** The schedules of the tenant by name, and the people the file's policies name, by e-mail (enabled users only). */

@@ -10,3 +10,4 @@ export { TenantScopedRepository } from './tenant-scoped.repository.js';
 export { FirstRunService, type FirstRunOutcome } from './first-run.service.js';
 export { Argon2PasswordHasher, PasswordHasher } from './auth/password.hasher.js';
 export { ActorNames, type PersonFact, type TenantFact, TenantFacts, TenantPeople, type TenantProfile, TenancyPortsModule } from './tenancy-ports.js';
+export { AuditTrail, type LastChange } from './audit/audit-trail.js';

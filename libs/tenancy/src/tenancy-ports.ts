@@ -1,32 +1,9 @@
 import { Injectable, Module } from '@nestjs/common';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
 import { In, IsNull, Repository } from 'typeorm';
-import type { Principal } from './auth/principal.js';
-import { ApiToken, Role, Tenant, User } from './entities/index.js';
-
-/**
- * The name a person's or a token's act is recorded under (timelines, runs, runbook versions): the user's e-mail or
- * the API token's name. Tenancy owns those tables; other libraries ask here instead of reading them.
- */
-@Injectable()
-export class ActorNames {
-  constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
-    @InjectRepository(ApiToken) private readonly tokens: Repository<ApiToken>,
-  ) {}
-
-  async of(principal: Principal): Promise<string> {
-    if (principal.userId) return (await this.users.findOne({ where: { id: principal.userId }, select: { email: true } }))?.email ?? 'unknown';
-    if (principal.tokenId) return (await this.tokens.findOne({ where: { id: principal.tokenId }, select: { name: true } }))?.name ?? 'unknown';
-    return 'unknown';
-  }
-
-  /** The e-mail of a tenant's user who may still act (not disabled); undefined for anyone else. */
-  async activeUser(tenantId: string, userId: string): Promise<string | undefined> {
-    const user = await this.users.findOne({ where: { id: userId, tenantId }, select: { email: true, disabledAt: true } });
-    return user && !user.disabledAt ? user.email : undefined;
-  }
-}
+import { ApiToken, AuditEntry, Role, Tenant, User } from './entities/index.js';
+import { ActorNames } from './actor-names.js';
+import { AuditTrail } from './audit/audit-trail.js';
 
 /** What other libraries may know of a tenant: its name, time zone, and whether its customers get outage notices. */
 export interface TenantFact {
@@ -131,10 +108,12 @@ export class TenantPeople {
   }
 }
 
-/** Tenancy's ports for other libraries (actor names, tenant facts, people): no resolvers, no guard. */
+/** Tenancy's ports for other libraries (actor names, tenant facts, people, the audit trail): no resolvers, no guard. */
 @Module({
-  imports: [TypeOrmModule.forFeature([User, ApiToken, Tenant])],
-  providers: [ActorNames, TenantFacts, TenantPeople],
-  exports: [ActorNames, TenantFacts, TenantPeople],
+  imports: [TypeOrmModule.forFeature([User, ApiToken, Tenant, AuditEntry])],
+  providers: [ActorNames, TenantFacts, TenantPeople, AuditTrail],
+  exports: [ActorNames, TenantFacts, TenantPeople, AuditTrail],
 })
 export class TenancyPortsModule {}
+
+export { ActorNames };

@@ -37,6 +37,8 @@ export interface FleetPlan {
 export interface AppliedRecord {
   digest: string;
   spec: Record<string, unknown>;
+  /** When the apply that wrote it committed: a change recorded before it is not what drifted. */
+  appliedAt?: Date;
 }
 
 /**

@@ -1,0 +1,46 @@
+import { type CallHandler, type ExecutionContext, Injectable, Logger, type NestInterceptor } from '@nestjs/common';
+import { GqlExecutionContext, type GqlContextType } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { type Observable, mergeMap } from 'rxjs';
+import type { GraphqlRequestContext } from '../auth/auth.decorators.js';
+import { AuditTrail } from './audit-trail.js';
+
+/**
+ * The object a mutation acted on: its `id` argument, else the id of what it returned (a create), else its one
+ * `…Id` argument (`setMonitorVantages(monitorId: …)`); null when none says it (a tenant-wide setting).
+ */
+export function objectIdOf(args: Record<string, unknown>, result: unknown): string | null {
+  if (typeof args.id === 'string') return args.id;
+  if (result && typeof result === 'object' && typeof (result as { id?: unknown }).id === 'string') return (result as { id: string }).id;
+  const named = Object.entries(args).filter(([name, value]) => name.endsWith('Id') && typeof value === 'string');
+  return named.length === 1 ? (named[0]![1] as string) : null;
+}
+
+/**
+ * Records every successful top-level GraphQL mutation of a signed-in caller (a session or an API token) in the audit
+ * trail, after it succeeded. A failed write of the record is logged and does not fail the mutation: the change is
+ * made and the caller must hear so.
+ */
+@Injectable()
+export class AuditInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('AuditTrail');
+
+  constructor(private readonly trail: AuditTrail) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType<GqlContextType>() !== 'graphql') return next.handle();
+    const gql = GqlExecutionContext.create(context);
+    const info = gql.getInfo<GraphQLResolveInfo>();
+    const principal = gql.getContext<GraphqlRequestContext>().req?.principal;
+    if (info.parentType.name !== 'Mutation' || !principal) return next.handle();
+    const args = gql.getArgs<Record<string, unknown>>();
+    return next.handle().pipe(
+      mergeMap(async (result: unknown) => {
+        await this.trail.record(principal, info.fieldName, objectIdOf(args, result)).catch((error: unknown) =>
+          this.logger.warn(`recording ${info.fieldName} failed: ${error instanceof Error ? error.message : String(error)}`),
+        );
+        return result;
+      }),
+    );
+  }
+}
