@@ -103,7 +103,7 @@ export class FleetResolver {
         this.dataSource.query(
           `SELECT m.id, m.name, m.type::text AS type, m.enabled, m.host_id, m.service_id, coalesce(s.health, 'unknown') AS health,
                   coalesce(s.flapping, false) AS flapping, (extract(epoch FROM s.since) * 1000)::float8 AS since_ms, s.reason
-             FROM monitors m LEFT JOIN monitor_states s ON s.monitor_id = m.id
+             FROM inventory_monitor_catalog m LEFT JOIN monitor_states s ON s.monitor_id = m.id
             WHERE m.tenant_id = $1 AND m.deleted_at IS NULL LIMIT ${FLEET_LIMIT}`,
           tenant,
         ),
