@@ -95,8 +95,8 @@ export class FleetResolver {
     const at = this.clock.now();
     const tenant = [principal.tenantId];
     // Sites, hosts, services and the count are inventory's, asked through its port; the monitors with their health
-    // stay one query joining inventory's monitors to detection's states (a known crossing: split, it would be two
-    // reads of up to 50,000 rows matched in memory).
+    // stay one query joining inventory's published monitors (its read model, inventory_monitor_catalog) to detection's
+    // states: split, it would be two reads of up to 50,000 rows matched in memory.
     const [{ sites, hosts, services }, rows, windows, total]: [FleetNouns, MonitorRow[], ActiveWindow[], number] =
       await Promise.all([
         this.inventory.fleetNouns(principal.tenantId),
