@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+// @ts-expect-error: the boundary rule is plain JavaScript (ESLint loads it without a build step); typed where used
+import { ALLOWED_DEPENDENCIES as DEPENDENCIES } from './eslint/boundaries.js';
 
 /**
  * Each library owns its tables: another library gets what it needs through a port in the owner's index.ts, never by
@@ -17,7 +19,16 @@ import { describe, expect, it } from 'vitest';
  * shrink (a listed pair that no longer occurs fails too, so the list is kept true). A relation declared on an entity
  * (`@ManyToOne(() => Tenant)`, a foreign key) is not a read and is not counted. A table named through a variable
  * (`DELETE FROM ${table}`) is not resolved: keep such names to the library's own tables.
+ *
+ * A library may also publish a **read model**: views its migrations create, named for it (`inventory_…`), listed
+ * with their columns in an exported `…_VIEWS` constant of its index.ts (inventory's `INVENTORY_VIEWS`, the
+ * contract). Another library may read those views in SQL — one query may still join them to its own rows — if it
+ * may depend on the owner (ALLOWED_DEPENDENCIES: a view is a port, read downstream only); never the owner's tables,
+ * nor a view of the owner's it does not publish.
  */
+/** Which libraries each library may depend on (tools/eslint/boundaries.js): reading a published view is depending on its owner. */
+const ALLOWED_DEPENDENCIES = DEPENDENCIES as Record<string, string[]>;
+
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LIBS = join(ROOT, 'libs');
 
@@ -43,15 +54,10 @@ const KNOWN_CROSSINGS: Record<string, string> = {
   'demo → monitor_state_changes': 'the same seed',
   'demo → incidents': 'the same seed',
   'demo → incident_events': 'the same seed',
-  'detection → monitors': "joined to detection's states in one query each: the watchdog's catalog, the API's health read models, fleetSummary, the fleet (up to 50,000 rows: split, two full reads matched in memory), the vantage evaluator's network evidence; the state store's upserts skip purged monitors (EXISTS); WatchdogPresence asks whether any monitor is enabled",
-  'detection → hosts': "the watchdog's catalog joins hosts for addresses and SSH access, and its fingerprint their last edit",
-  'detection → incidents': "open incidents of deleted monitors: one query joining incidents to inventory's deleted monitors (LIMIT 500); split, it would read every open incident or every deleted monitor each sweep",
-  'vantages → monitors': "assignments join monitors to monitor_vantages and the tenant's defaults in one query (resolve, and an agent's monitorsOf)",
-  'vantages → hosts': "an agent's monitors (monitorsOf) skip deleted hosts in the same join",
 };
 
 /** Libraries with no crossing left: none may come back, whatever the list above says. */
-const PORTS_ONLY = ['alerts', 'incidents', 'inventory', 'reports', 'runbooks', 'status-pages', 'oncall', 'fleet', 'importers', 'tenancy', 'mail'];
+const PORTS_ONLY = ['alerts', 'detection', 'incidents', 'inventory', 'reports', 'runbooks', 'status-pages', 'oncall', 'fleet', 'importers', 'tenancy', 'mail', 'vantages'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -99,6 +105,36 @@ function owners(): Map<string, string> {
   const map = new Map(Object.entries(TABLES_WITHOUT_ENTITY));
   for (const { lib, table } of entityClasses().values()) map.set(table, lib);
   return map;
+}
+
+const migrations = readdirSync(join(ROOT, 'migrations')).map((file) => readFileSync(join(ROOT, 'migrations', file), 'utf8'));
+
+/** The views the migrations create (a view they drop for good would still be listed: none is yet). */
+function createdViews(): Set<string> {
+  return new Set(migrations.flatMap((text) => [...text.matchAll(/CREATE (?:OR REPLACE )?VIEW \\?"?([a-z_]+)/g)].map((m) => m[1]!)));
+}
+
+/** The library a view belongs to: the one whose name it starts with (`inventory_monitor_catalog` → inventory). */
+function viewOwner(name: string): string | undefined {
+  return libraries.find((lib) => name.startsWith(`${lib.replaceAll('-', '_')}_`));
+}
+
+/**
+ * The views each library publishes, with their columns: the entries (`view: ['column', …]`) of each
+ * `export const X_VIEWS = { … }` in a source file of the library whose name its index.ts exports.
+ */
+function publishedViews(sources: { lib: string; path: string; text: string }[] = files): Map<string, { lib: string; columns: string[] }> {
+  const views = new Map<string, { lib: string; columns: string[] }>();
+  for (const { lib, text } of sources) {
+    const index = sources.find((f) => f.lib === lib && /[\\/]src[\\/]index\.ts$/.test(f.path))?.text ?? '';
+    for (const m of code(text).matchAll(/export const (\w+_VIEWS) = \{([\s\S]*?)\n\}/g)) {
+      if (!new RegExp(String.raw`\b${m[1]}\b`).test(code(index))) continue;
+      for (const v of m[2]!.matchAll(/^\s*'?([a-z_]+)'?:\s*\[([^\]]*)\]/gm)) {
+        views.set(v[1]!, { lib, columns: [...v[2]!.matchAll(/'([a-z_]+)'/g)].map((c) => c[1]!) });
+      }
+    }
+  }
+  return views;
 }
 
 /** The string literals of a source file, comments left out. */
@@ -151,14 +187,18 @@ function tablesTouched(lib: string, text: string, classes = entityClasses()): Se
   return tables;
 }
 
-function crossings(): Map<string, string[]> {
+function crossings(sources: { lib: string; path: string; text: string }[] = files): Map<string, string[]> {
   const owner = owners();
   const classes = entityClasses();
+  const published = publishedViews();
   const found = new Map<string, string[]>();
-  for (const { lib, path, text } of files) {
+  for (const { lib, path, text } of sources) {
     for (const table of tablesTouched(lib, text, classes)) {
-      const by = owner.get(table);
-      if (!by || by === lib) continue;
+      // A table's owner from the entities; a view's from its name. Another library's published view is its port,
+      // for the libraries that may depend on it.
+      const by = owner.get(table) ?? viewOwner(table);
+      const mayDepend = ALLOWED_DEPENDENCIES[lib]?.includes(by ?? '') ?? false;
+      if (!by || by === lib || (!owner.has(table) && published.get(table)?.lib === by && mayDepend)) continue;
       const key = `${lib} → ${table}`;
       found.set(key, [...new Set([...(found.get(key) ?? []), relative(ROOT, path)])]);
     }
@@ -178,6 +218,16 @@ describe('each library owns its tables', () => {
     expect([...created].filter((t) => !owner.has(t))).toEqual([]);
   });
 
+  it('every view the migrations create is named for its library and published by it, and every published view exists', () => {
+    const views = createdViews();
+    const published = publishedViews();
+    expect(published.get('inventory_monitor_catalog')).toMatchObject({ lib: 'inventory' });
+    expect([...views].filter((v) => !viewOwner(v) || owners().has(v))).toEqual([]);
+    expect([...views].filter((v) => published.get(v)?.lib !== viewOwner(v))).toEqual([]);
+    expect([...published.keys()].filter((v) => !views.has(v))).toEqual([]);
+    expect([...published.values()].filter((v) => !v.columns.length)).toEqual([]);
+  });
+
   it('finds a crossing in each form it looks for', () => {
     expect(sqlTables('SELECT 1 FROM monitors m, hosts AS h, "services" s JOIN public.sites x ON true')).toEqual(['sites', 'monitors', 'hosts', 'services']);
     expect(sqlTables('DELETE FROM incidents i USING monitors m WHERE i.monitor_id = m.id')).toEqual(['monitors', 'incidents']);
@@ -194,6 +244,20 @@ describe('each library owns its tables', () => {
     expect(touched('status-pages', "this.pages.createQueryBuilder('p').innerJoinAndSelect('p.tenant', 't')")).toEqual(['tenants']);
     // A comment may name any table; a declared relation (a foreign key) is not a read.
     expect(touched('incidents', '// SELECT * FROM hosts\n@ManyToOne(() => Monitor) monitor?: Monitor;')).toEqual([]);
+    // Another library's published view is allowed; its tables, and a view it does not publish, are crossings.
+    const sample = (text: string, lib = 'detection') => [...crossings([{ lib, path: join(LIBS, lib, 'src/sample.ts'), text }]).keys()];
+    expect(sample('`SELECT 1 FROM inventory_monitor_catalog m JOIN monitor_states s ON s.monitor_id = m.id`')).toEqual([]);
+    expect(sample('`SELECT 1 FROM inventory_monitor_catalog m JOIN hosts h ON h.id = m.host_id`')).toEqual(['detection → hosts']);
+    expect(sample("`SELECT 1 FROM inventory_monitor_secrets s WHERE EXISTS (SELECT 1 FROM \"public\".\"inventory_host_catalog\")`")).toEqual(['detection → inventory_monitor_secrets']);
+    // …and only downstream of the owner: the demo may not depend on inventory, so not on its views either.
+    expect(sample('`SELECT id FROM inventory_monitor_catalog WHERE id = ANY($1)`', 'demo')).toEqual(['demo → inventory_monitor_catalog']);
+    // Published means listed in a `…_VIEWS` constant the owner's index.ts exports, not merely declared somewhere.
+    const unexported = [
+      { lib: 'inventory', path: join(LIBS, 'inventory/src/index.ts'), text: "export { InventoryModule } from './inventory.module.js';" },
+      { lib: 'inventory', path: join(LIBS, 'inventory/src/private.ts'), text: "export const PRIVATE_VIEWS = {\n  inventory_monitor_secrets: ['id'],\n}" },
+    ];
+    expect(publishedViews(unexported).size).toBe(0);
+    expect(publishedViews([{ ...unexported[0]!, text: "export { PRIVATE_VIEWS } from './private.js';" }, unexported[1]!]).get('inventory_monitor_secrets')).toEqual({ lib: 'inventory', columns: ['id'] });
   });
 
   it("no library names another library's tables in SQL, beyond the known crossings (which only shrink)", () => {

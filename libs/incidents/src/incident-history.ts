@@ -2,12 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In, Repository } from 'typeorm';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Incident } from './incident.entity.js';
+import type { MonitorRef } from './incidents.service.js';
 
 /** An outage as reports count it. */
 export interface OutageRow {
   monitor_id: string;
   opened_at: Date;
   resolved_at: Date | null;
+}
+
+/** A deleted monitor whose outage is still open, as the watchdog closes it. */
+export interface DeletedMonitorOutage extends MonitorRef {
+  deletedAt: Date;
 }
 
 /** What the paging report needs of a paged incident. */
@@ -20,7 +26,7 @@ export interface PagedIncidentRow {
 
 /**
  * The incidents' read port for reports (the outages of some monitors that overlap a period) and for detection (which
- * of these monitors have an open incident; how many a tenant has open).
+ * of these monitors have an open incident; how many a tenant has open; the deleted monitors whose outage is open).
  */
 @Injectable()
 export class IncidentHistory {
@@ -34,6 +40,20 @@ export class IncidentHistory {
     if (!monitorIds.length) return new Set();
     const open: { monitor_id: string }[] = await this.dataSource.query("SELECT monitor_id FROM incidents WHERE status = 'open' AND monitor_id = ANY($1::uuid[])", [monitorIds]);
     return new Set(open.map((r) => r.monitor_id));
+  }
+
+  /**
+   * Deleted monitors whose outage is still open (any tenant, at most `limit` a call): nothing will probe them again,
+   * so the watchdog closes each at its deletion's instant. One query joining the open incidents to inventory's
+   * published read model (`inventory_monitor_catalog`, libs/inventory/src/read-model.ts); split, it would read every
+   * open incident or every deleted monitor each sweep.
+   */
+  openOfDeletedMonitors(limit = 500): Promise<DeletedMonitorOutage[]> {
+    return this.dataSource.query(
+      `SELECT m.id, m.tenant_id AS "tenantId", m.host_id AS "hostId", m.service_id AS "serviceId", m.name, m.deleted_at AS "deletedAt"
+         FROM incidents i JOIN inventory_monitor_catalog m ON m.id = i.monitor_id WHERE i.status = 'open' AND m.deleted_at IS NOT NULL LIMIT $1`,
+      [limit],
+    );
   }
 
   /** How many incidents the tenant has open. */

@@ -14,3 +14,4 @@ export { purgeParticipant, PurgeParticipants, type PurgeParticipant, type PurgeS
 export { InventoryLookup, type FleetNoun, type FleetNouns } from './inventory-lookup.js';
 export { SyntheticSubjects, type SubjectMonitor } from './synthetic-subjects.js';
 export { InventoryFleetPort, type InventoryKind, type InventorySnapshot } from './fleet.port.js';
+export { INVENTORY_VIEWS, type InventoryView } from './read-model.js';

@@ -220,7 +220,7 @@ export class VantageAssignments {
       `SELECT m.id AS monitor_id, m.tenant_id, coalesce(mv.vantage_ids, CASE WHEN mv.monitor_id IS NULL THEN d.vantage_ids END) AS vantage_ids,
               CASE WHEN mv.monitor_id IS NULL THEN d.quorum ELSE mv.quorum END AS quorum,
               CASE WHEN mv.monitor_id IS NULL THEN d.vantage_count ELSE mv.vantage_count END AS vantage_count, (mv.monitor_id IS NULL) AS inherited
-         FROM monitors m LEFT JOIN monitor_vantages mv ON mv.monitor_id = m.id LEFT JOIN tenant_vantage_defaults d ON d.tenant_id = m.tenant_id
+         FROM inventory_monitor_catalog m LEFT JOIN monitor_vantages mv ON mv.monitor_id = m.id LEFT JOIN tenant_vantage_defaults d ON d.tenant_id = m.tenant_id
         WHERE m.id = ANY($1::uuid[]) AND (mv.monitor_id IS NOT NULL OR d.tenant_id IS NOT NULL)`,
       [monitorIds],
     );
@@ -261,7 +261,7 @@ export class VantageAssignments {
       `SELECT m.id AS monitor_id, m.tenant_id, coalesce(mv.vantage_ids, CASE WHEN mv.monitor_id IS NULL THEN d.vantage_ids END) AS vantage_ids,
               CASE WHEN mv.monitor_id IS NULL THEN d.quorum ELSE mv.quorum END AS quorum,
               CASE WHEN mv.monitor_id IS NULL THEN d.vantage_count ELSE mv.vantage_count END AS vantage_count, (mv.monitor_id IS NULL) AS inherited
-         FROM monitors m JOIN hosts h ON h.id = m.host_id
+         FROM inventory_monitor_catalog m JOIN inventory_host_catalog h ON h.id = m.host_id
          LEFT JOIN monitor_vantages mv ON mv.monitor_id = m.id LEFT JOIN tenant_vantage_defaults d ON d.tenant_id = m.tenant_id
         WHERE m.enabled AND m.deleted_at IS NULL AND h.deleted_at IS NULL AND ($2::uuid IS NULL OR m.tenant_id = $2::uuid)
           AND CASE WHEN mv.monitor_id IS NOT NULL THEN (mv.vantage_ids IS NULL AND $2::uuid IS NULL) OR $1::uuid = ANY(mv.vantage_ids)

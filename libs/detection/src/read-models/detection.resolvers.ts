@@ -126,7 +126,7 @@ function worst(rows: { health: HealthState }[]): HealthState {
   return rows.reduce<HealthState>((w, r) => (SEVERITY.indexOf(r.health) > SEVERITY.indexOf(w) ? r.health : w), rows.length ? HealthState.up : HealthState.unknown);
 }
 
-const HEALTH_OF = `SELECT coalesce(s.health, 'unknown') AS health FROM monitors m LEFT JOIN monitor_states s ON s.monitor_id = m.id
+const HEALTH_OF = `SELECT coalesce(s.health, 'unknown') AS health FROM inventory_monitor_catalog m LEFT JOIN monitor_states s ON s.monitor_id = m.id
   WHERE m.tenant_id = $2 AND m.enabled AND m.deleted_at IS NULL AND`;
 
 @Resolver(() => Host)
@@ -145,7 +145,7 @@ export class HostHealthResolver {
   async fleetSummary(@CurrentPrincipal() principal: Principal): Promise<FleetSummary> {
     const rows: { health: HealthState; count: number; flapping: number }[] = await this.states.query(
       `SELECT coalesce(s.health, 'unknown') AS health, count(*)::int AS count, count(*) FILTER (WHERE s.flapping)::int AS flapping
-         FROM monitors m LEFT JOIN monitor_states s ON s.monitor_id = m.id WHERE m.tenant_id = $1 AND m.enabled AND m.deleted_at IS NULL GROUP BY 1`,
+         FROM inventory_monitor_catalog m LEFT JOIN monitor_states s ON s.monitor_id = m.id WHERE m.tenant_id = $1 AND m.enabled AND m.deleted_at IS NULL GROUP BY 1`,
       [principal.tenantId],
     );
     const open = await this.incidents.openCount(principal.tenantId);

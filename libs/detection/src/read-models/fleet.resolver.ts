@@ -95,15 +95,15 @@ export class FleetResolver {
     const at = this.clock.now();
     const tenant = [principal.tenantId];
     // Sites, hosts, services and the count are inventory's, asked through its port; the monitors with their health
-    // stay one query joining inventory's monitors to detection's states (a known crossing: split, it would be two
-    // reads of up to 50,000 rows matched in memory).
+    // stay one query joining inventory's published monitors (its read model, inventory_monitor_catalog) to detection's
+    // states: split, it would be two reads of up to 50,000 rows matched in memory.
     const [{ sites, hosts, services }, rows, windows, total]: [FleetNouns, MonitorRow[], ActiveWindow[], number] =
       await Promise.all([
         this.inventory.fleetNouns(principal.tenantId),
         this.dataSource.query(
           `SELECT m.id, m.name, m.type::text AS type, m.enabled, m.host_id, m.service_id, coalesce(s.health, 'unknown') AS health,
                   coalesce(s.flapping, false) AS flapping, (extract(epoch FROM s.since) * 1000)::float8 AS since_ms, s.reason
-             FROM monitors m LEFT JOIN monitor_states s ON s.monitor_id = m.id
+             FROM inventory_monitor_catalog m LEFT JOIN monitor_states s ON s.monitor_id = m.id
             WHERE m.tenant_id = $1 AND m.deleted_at IS NULL LIMIT ${FLEET_LIMIT}`,
           tenant,
         ),

@@ -25,7 +25,7 @@ export class MonitorHealth {
     if (!hostIds.length) return [];
     return this.dataSource.query(
       `SELECT m.host_id AS "hostId", m.id AS "monitorId", m.type::text AS type, s.health, s.since, s.last_reason AS "lastReason"
-         FROM monitors m JOIN monitor_states s ON s.monitor_id = m.id
+         FROM inventory_monitor_catalog m JOIN monitor_states s ON s.monitor_id = m.id
         WHERE m.tenant_id = $1 AND m.host_id = ANY($2::uuid[]) AND m.enabled AND m.deleted_at IS NULL AND ($3::text IS NULL OR m.type::text = $3)`,
       [tenantId, hostIds, type ?? null],
     );
@@ -54,7 +54,7 @@ export class MonitorHealth {
     if (!hostIds.length) return [];
     return this.dataSource.query(
       `SELECT m.host_id AS "hostId", m.id AS "monitorId", s.since
-         FROM monitors m JOIN monitor_states s ON s.monitor_id = m.id
+         FROM inventory_monitor_catalog m JOIN monitor_states s ON s.monitor_id = m.id
         WHERE m.host_id = ANY($1::uuid[]) AND s.health = 'suspect' AND m.enabled AND m.deleted_at IS NULL`,
       [hostIds],
     );

@@ -37,7 +37,7 @@ export class WatchdogPresence implements OnApplicationBootstrap, OnModuleDestroy
               (SELECT count(*)::int FROM live WHERE blind_since IS NOT NULL) AS stalled,
               (SELECT min(blind_since) FROM live) AS stalled_since,
               (SELECT max(heartbeat_at) FROM watchdog_instances) AS last,
-              EXISTS (SELECT 1 FROM monitors WHERE enabled AND deleted_at IS NULL) AS monitors`,
+              EXISTS (SELECT 1 FROM inventory_monitor_catalog WHERE enabled AND deleted_at IS NULL) AS monitors`,
       [this.config.watchdogSilenceMs / 1000],
     );
     this.reportStalled(row?.stalled ?? 0, row?.live ?? 0, row?.stalled_since ?? null);

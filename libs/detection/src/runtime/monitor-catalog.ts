@@ -45,7 +45,7 @@ const SELECT_WATCHED = `SELECT m.id, m.tenant_id AS "tenantId", m.host_id AS "ho
        m.config, m.secrets_sealed AS "secretsSealed", m.interval_ms AS "intervalMs", m.timeout_ms AS "timeoutMs", h.addresses[1] AS address,
        (m.service_id IS NULL) AS "hostLevel", h.ssh_port AS "sshPort", h.ssh_user AS "sshUser",
        h.ssh_host_key AS "sshHostKey", h.ssh_credential_id AS "sshCredentialId"
-  FROM monitors m JOIN hosts h ON h.id = m.host_id`;
+  FROM inventory_monitor_catalog m JOIN inventory_host_catalog h ON h.id = m.host_id`;
 
 @Injectable()
 export class MonitorCatalog {
@@ -61,7 +61,7 @@ export class MonitorCatalog {
   async fingerprint(): Promise<string> {
     const [row]: { n: number; m: Date | null; h: Date | null }[] = await this.dataSource.query(
       `SELECT count(*)::int AS n, max(m.updated_at) AS m, max(h.updated_at) AS h
-         FROM monitors m JOIN hosts h ON h.id = m.host_id WHERE m.enabled AND m.deleted_at IS NULL AND h.deleted_at IS NULL`,
+         FROM inventory_monitor_catalog m JOIN inventory_host_catalog h ON h.id = m.host_id WHERE m.enabled AND m.deleted_at IS NULL AND h.deleted_at IS NULL`,
     );
     // A MySQL group's primary change changes what its members' monitors expect (group-roles.ts): reload then too.
     const roles = (await this.groupRoles?.fingerprint()) ?? '';
@@ -69,14 +69,6 @@ export class MonitorCatalog {
   }
 
   /** Enabled monitors this watchdog owns among the live ones (all of them when it is alone). */
-  /** Deleted monitors whose outage is still open: nothing will probe them again, so nothing would ever close it. */
-  async deletedWithOpenIncidents(): Promise<{ id: string; tenantId: string; hostId: string; serviceId: string | null; name: string; deletedAt: Date }[]> {
-    return this.dataSource.query(
-      `SELECT m.id, m.tenant_id AS "tenantId", m.host_id AS "hostId", m.service_id AS "serviceId", m.name, m.deleted_at AS "deletedAt"
-         FROM incidents i JOIN monitors m ON m.id = i.monitor_id WHERE i.status = 'open' AND m.deleted_at IS NOT NULL LIMIT 500`,
-    );
-  }
-
   async owned(self: string, liveInstances: string[]): Promise<WatchedMonitor[]> {
     const rows: WatchedMonitor[] = await this.dataSource.query(`${SELECT_WATCHED} WHERE m.enabled AND m.deleted_at IS NULL AND h.deleted_at IS NULL`);
     const instances = liveInstances.includes(self) ? liveInstances : [...liveInstances, self];

@@ -23,7 +23,7 @@ const UPSERT_STATES = `
   SELECT u.* FROM jsonb_to_recordset($1::jsonb)
     AS u(monitor_id uuid, tenant_id uuid, health text, since timestamptz, flapping boolean, reason text, last_result_at timestamptz, last_status text, last_latency_ms real, last_reason text, detector jsonb)
   -- A monitor purged meanwhile has nothing left to record (and its row would violate the foreign key).
-  WHERE EXISTS (SELECT 1 FROM monitors m WHERE m.id = u.monitor_id)
+  WHERE EXISTS (SELECT 1 FROM inventory_monitor_catalog m WHERE m.id = u.monitor_id)
   ORDER BY u.monitor_id
   ON CONFLICT (monitor_id) DO UPDATE SET health = excluded.health, since = excluded.since, flapping = excluded.flapping,
     reason = excluded.reason, last_result_at = excluded.last_result_at, last_status = excluded.last_status,
@@ -66,7 +66,7 @@ type ChangeRow = { monitor: { id: string; tenantId: string }; change: HealthChan
 const INSERT_CHANGES = `INSERT INTO monitor_state_changes (tenant_id, monitor_id, at, effective_at, from_health, to_health, flapping, reason)
   SELECT u.* FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[], $7::boolean[], $8::text[])
     AS u(tenant_id, monitor_id, at, effective_at, from_health, to_health, flapping, reason)
-   WHERE EXISTS (SELECT 1 FROM monitors m WHERE m.id = u.monitor_id)`;
+   WHERE EXISTS (SELECT 1 FROM inventory_monitor_catalog m WHERE m.id = u.monitor_id)`;
 
 function changeColumns(rows: ChangeRow[]): unknown[] {
   return [

@@ -131,7 +131,7 @@ export class VantageHealthEvaluator {
   private async freshEntries(now: number): Promise<FreshEntry[]> {
     const rows: { monitor_id: string; tenant_id: string; vantage: string; status: FreshEntry['status']; at: number; since: number }[] = await this.dataSource.query(
       `SELECT s.monitor_id, s.tenant_id, v.key AS vantage, v.value->>'streakStatus' AS status, (v.value->>'at')::float8 AS at, (v.value->>'streakSince')::float8 AS since
-         FROM monitor_states s JOIN monitors m ON m.id = s.monitor_id AND m.enabled AND m.deleted_at IS NULL
+         FROM monitor_states s JOIN inventory_monitor_catalog m ON m.id = s.monitor_id AND m.enabled AND m.deleted_at IS NULL
         CROSS JOIN LATERAL jsonb_each(s.detector->'vantages') v
         WHERE (v.value->>'at')::float8 > $1`,
       [now - IMPAIRMENT_FRESH_MS],

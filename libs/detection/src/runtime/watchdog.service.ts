@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { CLOCK, type Clock, PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
-import { IncidentsService, type MonitorRef } from '#lib/incidents';
+import { IncidentHistory, IncidentsService, type MonitorRef } from '#lib/incidents';
 import { MetricsService, Sight } from '#lib/observability';
 import { type ProbeResult, ProbeRunner } from '#lib/probes';
 import { ResultInbox, type ResolvedAssignment, VantageAssignments, VantagesService } from '#lib/vantages';
@@ -91,6 +91,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     private readonly store: StateStore,
     private readonly runner: ProbeRunner,
     private readonly incidents: IncidentsService,
+    private readonly incidentHistory: IncidentHistory,
     private readonly targets: ProbeTargets,
     private readonly vantages: VantagesService,
     private readonly assignments: VantageAssignments,
@@ -101,7 +102,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     @Optional() private readonly sight?: Sight,
   ) {
     this.policy = { ...DEFAULT_POLICY, ...config.detection };
-    metrics?.gauge('vigia_state_changes_pending', 'Health changes waiting to be written or turned into incidents (retried while the database is away)', () => this.changes.pending);
+    metrics?.gauge('vigia_state_changes_pending', 'Health changes waiting to be written or to open and close incidents (retried while the database is away)', () => this.changes.pending);
     metrics?.gauge('vigia_state_change_failures', 'Failed attempts at writing or applying health changes since start (each retried)', () => this.changes.failures);
   }
 
@@ -236,7 +237,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
    * cut, and the pagers hear "resolved" so their incident does not stay open for ever). Idempotent across replicas.
    */
   private async closeDeleted(): Promise<void> {
-    for (const m of await this.catalog.deletedWithOpenIncidents()) {
+    for (const m of await this.incidentHistory.openOfDeletedMonitors()) {
       await this.incidents.resolve(m, new Date(m.deletedAt), DELETED_REASON);
     }
   }
