@@ -1,4 +1,4 @@
-import { Args, Field, ID, InputType, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Field, ID, InputType, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { type Connection, ConnectionType, PageArgs, QUERY_COST } from '#lib/common';
 import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
@@ -32,6 +32,16 @@ export class StatusSubscribersResolver {
   @Query(() => String, { description: 'Every subscriber of a page as CSV: id, kind, address, confirmed_at, created_at', complexity: QUERY_COST.report })
   statusSubscribersCsv(@CurrentPrincipal() principal: Principal, @Args('pageId', { type: () => ID }) pageId: string): Promise<string> {
     return this.subscribers.csv(principal, pageId);
+  }
+
+  @ResolveField(() => Int, { description: 'Notifications held back by the per-subscriber hourly sending limit and not sent yet (they go out as the hour frees sends)' })
+  async heldNotifications(@Parent() subscriber: StatusSubscriber): Promise<number> {
+    return (await this.subscribers.rateCounts(subscriber)).held;
+  }
+
+  @ResolveField(() => Int, { description: 'Held post updates never sent because a newer held update of the same post went out instead (coalesced)' })
+  async coalescedNotifications(@Parent() subscriber: StatusSubscriber): Promise<number> {
+    return (await this.subscribers.rateCounts(subscriber)).coalesced;
   }
 
   @RequireRole(Role.admin)

@@ -173,6 +173,19 @@ export class StatusSubscribersService {
     return ['id,kind,address,confirmed_at,created_at', ...lines].join('\r\n') + '\r\n';
   }
 
+  /**
+   * What the hourly sending limit did to a subscriber: rows held and still waiting, and held post updates coalesced
+   * into a newer one (never sent). Read for a subscriber already loaded within the tenant (its own id and tenant).
+   */
+  async rateCounts(subscriber: Pick<StatusSubscriber, 'id' | 'tenantId'>): Promise<{ held: number; coalesced: number }> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE status IN ('queued', 'sending') AND held_at IS NOT NULL)::int AS held, count(*) FILTER (WHERE status = 'coalesced')::int AS coalesced
+         FROM status_notifications WHERE subscriber_id = $1 AND tenant_id = $2`,
+      [subscriber.id, subscriber.tenantId],
+    )) as { held: number; coalesced: number }[];
+    return row ?? { held: 0, coalesced: 0 };
+  }
+
   async delete(principal: Principal, id: string): Promise<boolean> {
     const row = await this.subscribers.findOne({ where: { id: assertUuid(id, 'id'), tenantId: principal.tenantId } });
     if (!row) throw VigiaException.notFound('status subscriber', 'id');

@@ -13,6 +13,8 @@ interface Subscriber {
   confirmedAt: string | null;
   createdAt: string;
   componentIds: string[];
+  heldNotifications: number;
+  coalescedNotifications: number;
 }
 
 interface SubscribersData {
@@ -22,7 +24,7 @@ interface SubscribersData {
 const PAGE_SIZE = 50;
 
 const SUBSCRIBERS = `query StatusSubscribers($pageId: ID!, $first: Int, $after: String) {
-  statusSubscribers(pageId: $pageId, first: $first, after: $after) { totalCount nodes { id kind address confirmedAt createdAt componentIds } pageInfo { hasNextPage endCursor } }
+  statusSubscribers(pageId: $pageId, first: $first, after: $after) { totalCount nodes { id kind address confirmedAt createdAt componentIds heldNotifications coalescedNotifications } pageInfo { hasNextPage endCursor } }
 }`;
 
 /**
@@ -68,7 +70,7 @@ export function StatusSubscribersPanel({ page }: { page: StatusPageView }) {
       {fetching && !data && <Loading what="the subscribers" />}
       {list && list.nodes.length === 0 && <p className="muted">Nobody has subscribed yet.</p>}
       {list && list.nodes.length > 0 && (
-        <DataTable head={['Address', 'Kind', 'Hears about', 'Confirmed', 'Since', '']}>
+        <DataTable head={['Address', 'Kind', 'Hears about', 'Confirmed', 'Since', 'Over the hourly limit', '']}>
           {list.nodes.map((s) => (
             <tr key={s.id} data-subscriber={s.address}>
               <td>{s.address}</td>
@@ -76,6 +78,7 @@ export function StatusSubscribersPanel({ page }: { page: StatusPageView }) {
               <td>{componentNames(page, s.componentIds)}</td>
               <td>{s.confirmedAt ? when(s.confirmedAt) : 'not yet: sent nothing but the confirmation'}</td>
               <td>{when(s.createdAt)}</td>
+              <td>{heldWords(s)}</td>
               <td className="row-actions">
                 {deleting !== s.id ? (
                   <button type="button" className="danger" aria-label={`Delete ${s.address}`} onClick={() => setDeleting(s.id)}>
@@ -119,6 +122,12 @@ export function StatusSubscribersPanel({ page }: { page: StatusPageView }) {
       )}
     </section>
   );
+}
+
+/** What the per-subscriber hourly limit did, in words: held (sent later) and coalesced (a newer update went instead). */
+function heldWords(s: Pick<Subscriber, 'heldNotifications' | 'coalescedNotifications'>): string {
+  if (!s.heldNotifications && !s.coalescedNotifications) return '—';
+  return [s.heldNotifications ? `${s.heldNotifications} held, sent later` : '', s.coalescedNotifications ? `${s.coalescedNotifications} coalesced into a newer update` : ''].filter(Boolean).join('; ');
 }
 
 /** What a subscriber hears about, in words: every component, or the names of those it chose. */
