@@ -2,6 +2,7 @@ import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Tenant } from '#lib/tenancy';
 import { StatusPage } from './status-page.entity.js';
+import { StatusThrottleCount } from './status-throttle.entity.js';
 
 export enum StatusSubscriberKind {
   email = 'email',
@@ -71,4 +72,4 @@ export class StatusNotification {
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
 
-export const STATUS_SUBSCRIBER_ENTITIES = [StatusSubscriber, StatusNotification];
+export const STATUS_SUBSCRIBER_ENTITIES = [StatusSubscriber, StatusNotification, StatusThrottleCount];

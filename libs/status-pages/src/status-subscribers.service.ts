@@ -10,7 +10,7 @@ import type { Principal } from '#lib/tenancy';
 import { type StatusPage, StatusPageVisibility } from './status-page.entity.js';
 import { StatusNotification, StatusSubscriber, StatusSubscriberKind } from './status-subscriber.entity.js';
 import { StatusPagesService } from './status-pages.service.js';
-import { MinuteThrottle } from './minute-throttle.js';
+import { SharedMinuteThrottle } from './shared-minute-throttle.js';
 
 /** At most one confirmation mail per address and page in this time: a stranger cannot make Vigia mail-bomb anyone. */
 export const CONFIRM_RESEND_MS = 3600_000;
@@ -36,10 +36,9 @@ function csvCell(value: string): string {
  */
 @Injectable()
 export class StatusSubscribersService {
-  private readonly throttle = new MinuteThrottle();
-
   constructor(
     private readonly dataSource: DataSource,
+    private readonly throttle: SharedMinuteThrottle,
     @InjectRepository(StatusSubscriber) private readonly subscribers: Repository<StatusSubscriber>,
     private readonly pages: StatusPagesService,
     private readonly egress: EgressPolicy,
@@ -55,8 +54,9 @@ export class StatusSubscribersService {
    */
   async subscribe(page: StatusPage, rawEmail: string, client: string, chosen: string[] = []): Promise<SubscribeOutcome> {
     const now = this.clock.now();
-    if (!this.throttle.allow(`client|${client}`, SUBSCRIBE_PER_CLIENT_PER_MINUTE, now.getTime())) return 'limited';
-    if (!this.throttle.allow(`page|${page.id}`, SUBSCRIBE_PER_PAGE_PER_MINUTE, now.getTime())) return 'limited';
+    // Counted in PostgreSQL, so several API processes limit as one (shared-minute-throttle.ts).
+    if (!(await this.throttle.allow(`subscribe|client|${client}`, SUBSCRIBE_PER_CLIENT_PER_MINUTE))) return 'limited';
+    if (!(await this.throttle.allow(`subscribe|page|${page.id}`, SUBSCRIBE_PER_PAGE_PER_MINUTE))) return 'limited';
     const email = rawEmail.trim().toLowerCase();
     if (!emailAddress.safeParse(email).success) return 'invalid';
     if (page.visibility === StatusPageVisibility.customer && !(await this.isCustomerAddress(page, email))) return 'not-customer';

@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CLOCK, type Clock } from '#lib/common';
+import { MinuteThrottle } from './minute-throttle.js';
+
+/** How often one process deletes the windows that are over (any process may; each does at most this often). */
+const CLEANUP_EVERY_MS = 30_000;
+
+/**
+ * Attempts counted per key in fixed one-minute windows across every API process: the count lives in PostgreSQL
+ * (`status_throttle`, one upsert per attempt, atomic under the row's lock), so N replicas allow `limit` a minute, not
+ * N × `limit`. A cheap in-process fast path first: once this process alone has seen more than `limit` attempts of a
+ * key this minute it refuses without a query (the shared count can only be higher), so a flood against one process
+ * costs no database work after its first `limit` attempts.
+ */
+@Injectable()
+export class SharedMinuteThrottle {
+  private readonly local = new MinuteThrottle();
+  private lastCleanup = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Counts one attempt under `key`; false once more than `limit` attempts fell in the key's current minute (in all processes). */
+  async allow(key: string, limit: number): Promise<boolean> {
+    const now = this.clock.now();
+    if (!this.local.allow(key, limit, now.getTime())) return false;
+    if (now.getTime() - this.lastCleanup >= CLEANUP_EVERY_MS) {
+      this.lastCleanup = now.getTime();
+      await this.dataSource.query("DELETE FROM status_throttle WHERE window_start < $1::timestamptz - interval '2 minutes'", [now]);
+    }
+    const [row] = (await this.dataSource.query(
+      `INSERT INTO status_throttle (key, window_start, count) VALUES ($1, $2, 1)
+       ON CONFLICT (key) DO UPDATE SET
+         count = CASE WHEN status_throttle.window_start <= $2::timestamptz - interval '1 minute' THEN 1 ELSE status_throttle.count + 1 END,
+         window_start = CASE WHEN status_throttle.window_start <= $2::timestamptz - interval '1 minute' THEN $2 ELSE status_throttle.window_start END
+       RETURNING count`,
+      [createHash('sha256').update(key).digest('base64url'), now],
+    )) as { count: number }[];
+    return (row?.count ?? 1) <= limit;
+  }
+}
