@@ -51,6 +51,16 @@ export class StatusSubscribersResolver {
   }
 
   @RequireRole(Role.admin)
+  @Mutation(() => StatusSubscriber, { description: 'Changes the components a subscriber (a webhook, or an e-mail address) hears about; none: all' })
+  updateStatusSubscriberComponents(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('componentIds', { type: () => [ID], description: 'Components of the subscriber’s page; empty: all' }) componentIds: string[],
+  ): Promise<StatusSubscriber> {
+    return this.subscribers.setComponents(principal, id, componentIds);
+  }
+
+  @RequireRole(Role.admin)
   @Mutation(() => StatusSubscriber, { description: 'A webhook told of the page’s published post updates and maintenance notices (signed JSON POST)' })
   addStatusWebhookSubscriber(@CurrentPrincipal() principal: Principal, @Args('pageId', { type: () => ID }) pageId: string, @Args('input') input: StatusWebhookSubscriberInput): Promise<StatusSubscriber> {
     return this.subscribers.addWebhook(principal, pageId, input);

@@ -186,6 +186,25 @@ export class StatusSubscribersService {
     return row ?? { held: 0, coalesced: 0 };
   }
 
+  /**
+   * The operators' change of what a subscriber hears about (a webhook's, or an e-mail address's on its reader's
+   * behalf): `componentIds` replaces the choice (none: all), each checked to be on the subscriber's page
+   * (`componentIds.<n>` names the one that is not; nothing changed). Another tenant's subscriber is not found.
+   */
+  async setComponents(principal: Principal, id: string, componentIds: string[]): Promise<StatusSubscriber> {
+    const row = await this.subscribers.findOne({ where: { id: assertUuid(id, 'id'), tenantId: principal.tenantId } });
+    if (!row) throw VigiaException.notFound('status subscriber', 'id');
+    const page = await this.pages.get(principal, row.pageId, 'id');
+    const known = new Set((await this.pages.componentsOfPage(page)).map((c) => c.id));
+    const chosen = [...new Set(componentIds)];
+    if (chosen.length > MAX_CHOSEN) throw VigiaException.invalid('componentIds', `at most ${MAX_CHOSEN} components`);
+    chosen.forEach((c, i) => {
+      if (!known.has(c)) throw VigiaException.invalid(`componentIds.${i}`, 'is not a component of this page');
+    });
+    await this.subscribers.update({ id: row.id, tenantId: principal.tenantId }, { componentIds: chosen });
+    return { ...row, componentIds: chosen };
+  }
+
   async delete(principal: Principal, id: string): Promise<boolean> {
     const row = await this.subscribers.findOne({ where: { id: assertUuid(id, 'id'), tenantId: principal.tenantId } });
     if (!row) throw VigiaException.notFound('status subscriber', 'id');
