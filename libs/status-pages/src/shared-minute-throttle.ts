@@ -28,18 +28,33 @@ export class SharedMinuteThrottle {
   async allow(key: string, limit: number): Promise<boolean> {
     const now = this.clock.now();
     if (!this.local.allow(key, limit, now.getTime())) return false;
-    if (now.getTime() - this.lastCleanup >= CLEANUP_EVERY_MS) {
-      this.lastCleanup = now.getTime();
-      await this.dataSource.query("DELETE FROM status_throttle WHERE window_start < $1::timestamptz - interval '2 minutes'", [now]);
-    }
+    await this.cleanup(now);
     const [row] = (await this.dataSource.query(
       `INSERT INTO status_throttle (key, window_start, count) VALUES ($1, $2, 1)
        ON CONFLICT (key) DO UPDATE SET
          count = CASE WHEN status_throttle.window_start <= $2::timestamptz - interval '1 minute' THEN 1 ELSE status_throttle.count + 1 END,
          window_start = CASE WHEN status_throttle.window_start <= $2::timestamptz - interval '1 minute' THEN $2 ELSE status_throttle.window_start END
        RETURNING count`,
-      [createHash('sha256').update(key).digest('base64url'), now],
+      [hashed(key), now],
     )) as { count: number }[];
     return (row?.count ?? 1) <= limit;
   }
+
+  /** How many attempts were counted under `key` in its current minute, in all processes (counting nothing). */
+  async count(key: string): Promise<number> {
+    const now = this.clock.now();
+    const [row] = (await this.dataSource.query("SELECT count FROM status_throttle WHERE key = $1 AND window_start > $2::timestamptz - interval '1 minute'", [hashed(key), now])) as { count: number }[];
+    return row?.count ?? 0;
+  }
+
+  private async cleanup(now: Date): Promise<void> {
+    if (now.getTime() - this.lastCleanup < CLEANUP_EVERY_MS) return;
+    this.lastCleanup = now.getTime();
+    await this.dataSource.query("DELETE FROM status_throttle WHERE window_start < $1::timestamptz - interval '2 minutes'", [now]);
+  }
+}
+
+/** The stored key: a SHA-256 of what is counted, so no client address is kept. */
+function hashed(key: string): string {
+  return createHash('sha256').update(key).digest('base64url');
 }
