@@ -87,6 +87,8 @@ describe('per-subscriber sending rate', () => {
         { p: pageId },
       )).statusSubscribers.nodes.map((n) => [n.kind, n.heldNotifications, n.coalescedNotifications]);
     expect(await counts()).toEqual([['email', 3, 0], ['webhook', 3, 0]]);
+    // And to the platform's operators, in /metrics (the rows waiting now, whichever process held them).
+    expect(await (await fetch(`${second.url}/metrics`)).text()).toMatch(/^vigia_status_notifications_held 6$/m);
 
     // Still within the hour: nothing more, whoever drains.
     now += HOUR - 60_000;
@@ -102,6 +104,11 @@ describe('per-subscriber sending rate', () => {
     ]);
     expect(posts()).toEqual(['Outage A identified', 'Outage A investigating', 'Outage A monitoring', 'Outage A resolved', 'Outage B investigating']);
     expect(await counts()).toEqual([['email', 0, 1], ['webhook', 0, 1]]);
+    const metrics = (await Promise.all([api, second].map(async (a) => (await fetch(`${a.url}/metrics`)).text()))).join('\n');
+    expect(metrics).toMatch(/^vigia_status_notifications_held 0$/m);
+    const total = (name: string) => [...metrics.matchAll(new RegExp(`^${name} (\\d+)$`, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
+    expect(total('vigia_status_notifications_coalesced')).toBe(2);
+    expect(total('vigia_status_notifications_held_by_process')).toBeGreaterThanOrEqual(6);
     const rows = (await api.app.get(DataSource).query("SELECT status, count(*)::int AS n FROM status_notifications GROUP BY status ORDER BY status")) as { status: string; n: number }[];
     expect(rows).toEqual([{ status: 'coalesced', n: 2 }, { status: 'sent', n: 10 }]);
   });

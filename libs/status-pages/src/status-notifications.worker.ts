@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CLOCK, type Clock, escapeHtml as esc, PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { EgressPolicy, egressFetch } from '#lib/egress';
 import { Mailer } from '#lib/mail';
+import { MetricsService } from '#lib/observability';
 import { SecretBox } from '#lib/secrets';
 import { isReportLanguage, TenantFacts } from '#lib/tenancy';
 import type { StatusPage } from './status-page.entity.js';
@@ -58,6 +59,9 @@ export function subscriberBackoffMs(attempts: number): number {
 @Injectable()
 export class StatusNotificationsWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('StatusSubscribers');
+  /** Since this process started: rows held back by the hourly limit (a row held twice counts twice), and rows coalesced. */
+  private heldCount = 0;
+  private coalescedCount = 0;
   readonly loop = new PeriodicWorker('status subscribers', () => this.runOnce().then(() => undefined), { everyMs: 1000, onError: (e) => this.logger.warn(`status notifications: ${String(e)}`) });
 
   constructor(
@@ -69,7 +73,16 @@ export class StatusNotificationsWorker implements OnApplicationBootstrap, OnAppl
     private readonly tenants: TenantFacts,
     private readonly config: VigiaConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Optional() metrics?: MetricsService,
+  ) {
+    // What the per-subscriber hourly limit did: rows waiting now (all processes: read from the queue's due rows) and,
+    // since this process started, the rows it held back and the held updates it coalesced (never sent).
+    metrics?.gauge('vigia_status_notifications_held', 'Status-page subscriber notifications held back by the per-subscriber hourly limit and not sent yet', async () =>
+      Number(((await this.dataSource.query("SELECT count(*)::int AS n FROM status_notifications WHERE status IN ('queued', 'sending') AND held_at IS NOT NULL")) as { n: number }[])[0]?.n ?? 0),
+    );
+    metrics?.gauge('vigia_status_notifications_held_by_process', 'Times this API process held a subscriber notification back (per-subscriber hourly limit) since start', () => this.heldCount);
+    metrics?.gauge('vigia_status_notifications_coalesced', 'Held post updates this API process coalesced into a newer one (not sent) since start', () => this.coalescedCount);
+  }
 
   onApplicationBootstrap(): void {
     this.loop.start();
@@ -117,6 +130,7 @@ export class StatusNotificationsWorker implements OnApplicationBootstrap, OnAppl
           )) as unknown[];
           if (newer) {
             await manager.query("UPDATE status_notifications SET status = 'coalesced', last_error = 'coalesced: a newer update of this post follows' WHERE id = $1", [due.id]);
+            this.coalescedCount++;
             return null;
           }
         }
@@ -129,6 +143,7 @@ export class StatusNotificationsWorker implements OnApplicationBootstrap, OnAppl
         if (recent && recent.n >= this.config.statusSubscriberSendsPerHour) {
           const freeAt = recent.free_at && new Date(recent.free_at).getTime() > now.getTime() ? new Date(recent.free_at) : new Date(now.getTime() + 1000);
           await manager.query("UPDATE status_notifications SET status = 'queued', held_at = COALESCE(held_at, $2), next_attempt_at = $3 WHERE id = $1", [due.id, now, freeAt]);
+          this.heldCount++;
           return null;
         }
       }
