@@ -5,6 +5,8 @@ import { StatusSubscribers1796120000000 } from './1796120000000-status-subscribe
 import { MonitorNamesPerHost1796142694167 } from './1796142694167-monitor-names-per-host.js';
 import { StatusSubscriberAccess1796150000000 } from './1796150000000-status-subscriber-access.js';
 import { InventoryReadModel1796155617285 } from './1796155617285-inventory-read-model.js';
+import { StatusSubscriberRate1796160000000 } from './1796160000000-status-subscriber-rate.js';
+import { StatusThrottle1796160100000 } from './1796160100000-status-throttle.js';
 import { StatusSubscriberComponents1796131700000 } from './1796131700000-status-subscriber-components.js';
 import { FleetApplied1796095246484 } from './1796095246484-fleet-applied.js';
 import { ImpairedVantages1796072731971 } from './1796072731971-impaired-vantages.js';
@@ -79,6 +81,8 @@ export const allMigrations = [
   MonitorNamesPerHost1796142694167,
   StatusSubscriberAccess1796150000000,
   InventoryReadModel1796155617285,
+  StatusSubscriberRate1796160000000,
+  StatusThrottle1796160100000,
   AuditLog1796170000000,
 ];
 export { lendMigrationSealer, type MigrationSealer } from './migration-secrets.js';

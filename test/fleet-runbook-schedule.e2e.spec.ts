@@ -29,7 +29,7 @@ const lines = (r: FleetResult) => r.problems.map((p) => `${p.line}: ${p.field}: 
 
 describe('fleet files: a runbook\'s schedule (runbooks\', through its port)', () => {
   let api: TestApi;
-  let owner: { tenantId: string; slug: string; token: string };
+  let owner: { tenantId: string; slug: string; token: string; email: string };
   let ops: ApiClient;
   const { plan, apply, sql } = fleetCalls(() => api, () => ops);
   const scheduled = async (tenantId: string) => (await sql(

@@ -180,6 +180,7 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     ['statusSubscribersCsv', (a) => `{ statusSubscribersCsv(pageId: "${a.statusPage}") }`, 'pageId'],
     ['addStatusWebhookSubscriber', (a) => `mutation { addStatusWebhookSubscriber(pageId: "${a.statusPage}", input: {url: "http://127.0.0.1:9/x", secret: "0123456789abcdef"}) { id } }`, 'pageId'],
     ['deleteStatusSubscriber', (a) => `mutation { deleteStatusSubscriber(id: "${a.statusSubscriber}") }`, 'id'],
+    ['updateStatusSubscriberComponents', (a) => `mutation { updateStatusSubscriberComponents(id: "${a.statusSubscriber}", componentIds: []) { id } }`, 'id'],
     ['deleteStatusPost', (a) => `mutation { deleteStatusPost(id: "${a.statusPost}") }`],
     ['deleteStatusPage', (a) => `mutation { deleteStatusPage(id: "${a.statusPage}") }`],
     ['updateMaintenanceWindow', (a) => `mutation { updateMaintenanceWindow(id: "${a.maintenance}", input: {name: "x", startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-01T01:00:00Z", hostIds: ["${b.host}"]}) { id } }`],

@@ -195,7 +195,7 @@ describe.skipIf(!hasChromium)('status pages in the dashboard', () => {
     expect(left.statusSubscribers.nodes).toEqual([{ address: 'bob@example.com' }]);
   });
 
-  it('adds a webhook subscriber with its URL, secret and one component (a bad URL refused at its field), then deletes it', async () => {
+  it('adds a webhook subscriber with its URL, secret and one component (a bad URL refused at its field), changes its component, then deletes it', async () => {
     const panel = page.getByRole('region', { name: 'Subscribers of Example Hosting status' });
     const form = panel.getByRole('form', { name: 'Add a webhook subscriber' });
     await form.getByLabel('Webhook URL').fill('ftp://example.test/hook');
@@ -221,6 +221,23 @@ describe.skipIf(!hasChromium)('status pages in the dashboard', () => {
     );
     const website = stored.statusPages[0]!.components.find((c) => c.displayName === 'Website')!;
     expect(stored.subs.nodes.find((n) => n.kind === 'webhook')).toEqual({ kind: 'webhook', address: 'http://127.0.0.1:9/hook', componentIds: [website.id] });
+    // Nothing held back by the hourly sending limit.
+    expect(await row.locator('td').nth(5).textContent()).toBe('—');
+
+    // Its components changed in place (no delete and add): db1 instead of Website.
+    await row.getByRole('button', { name: 'Change the components of http://127.0.0.1:9/hook' }).click();
+    const change = row.getByRole('form', { name: 'Components of http://127.0.0.1:9/hook' });
+    await change.getByRole('checkbox', { name: 'Website' }).uncheck();
+    await change.getByRole('checkbox', { name: 'db1' }).check();
+    await change.getByRole('button', { name: 'Save the components' }).click();
+    await expect.poll(() => row.locator('td').nth(2).textContent()).toBe('db1 Change…');
+    const db1 = stored.statusPages[0]!.components.find((c) => c.displayName === 'db1')!;
+    const after = await api.ok<{ statusSubscribers: { nodes: { kind: string; componentIds: string[] }[] } }>(
+      'query S($id: ID!) { statusSubscribers(pageId: $id) { nodes { kind componentIds } } }',
+      { id: (await api.ok<{ statusPages: { id: string }[] }>('{ statusPages { id } }', {}, owner.token)).statusPages[0]!.id },
+      owner.token,
+    );
+    expect(after.statusSubscribers.nodes.find((n) => n.kind === 'webhook')!.componentIds).toEqual([db1.id]);
 
     await panel.getByRole('button', { name: 'Delete http://127.0.0.1:9/hook' }).click();
     await panel.getByRole('alertdialog', { name: 'Delete http://127.0.0.1:9/hook?' }).getByRole('button', { name: 'Delete http://127.0.0.1:9/hook' }).click();

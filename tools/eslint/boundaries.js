@@ -48,7 +48,7 @@ export const ALLOWED_DEPENDENCIES = {
   // Status pages (issue 17) sit after reports: availability only through the reports port, current health through
   // detection's, names and customer links through inventory's, incident drafts from the incidents outbox; subscribers'
   // mail through the tenant's own transport (mail), their webhooks through the egress policy (egress).
-  'status-pages': ['common', 'config', 'detection', 'egress', 'incidents', 'inventory', 'mail', 'reports', 'secrets', 'tenancy'],
+  'status-pages': ['common', 'config', 'detection', 'egress', 'incidents', 'inventory', 'mail', 'observability', 'reports', 'secrets', 'tenancy'],
   // Importers read other tools' files into Vigia's terms, checked against the probe registry, and write a fleet file.
   importers: ['common', 'fleet', 'probes'],
 };

@@ -257,6 +257,10 @@ export class VigiaEnvironment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
   VIGIA_VANTAGE_RESULTS_PER_SECOND = 5000;
 
+  /** Mails or webhook calls one status-page subscriber is sent in any hour (confirmations apart); beyond, held and sent later. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  VIGIA_STATUS_SUBSCRIBER_SENDS_PER_HOUR = 12;
+
   /** Test builds only: named points where the process kills itself (crash tests). Refused when NODE_ENV=production. */
   @IsOptional() @Transform(trimmed) @Matches(/^(after-incident-commit|after-escalation-fire|before-escalation-commit)(,(after-incident-commit|after-escalation-fire|before-escalation-commit))*$/, { message: 'must be a comma-separated list of known failpoints (after-incident-commit, after-escalation-fire, before-escalation-commit)' })
   VIGIA_FAILPOINTS?: string = undefined;
@@ -327,6 +331,8 @@ export class VigiaConfig {
   readonly runLeaseMs: number;
   /** Results/s one agent may send (its burst: ten seconds' worth); beyond, refused and counted. */
   readonly vantageResultsPerSecond: number;
+  /** Sends (mails or webhook calls) one status-page subscriber gets in any hour, confirmations apart; beyond, held. */
+  readonly statusSubscriberSendsPerHour: number;
   /** Base of links in e-mails (customer pages); defaults to the local address. */
   readonly publicUrl: string;
   /** Addresses and CIDR blocks of the reverse proxies whose X-Forwarded-For names the client. */
@@ -385,6 +391,7 @@ export class VigiaConfig {
     this.alertGroupMs = env.VIGIA_ALERT_GROUP_SECONDS * 1000;
     this.runLeaseMs = env.VIGIA_RUN_LEASE_SECONDS * 1000;
     this.vantageResultsPerSecond = env.VIGIA_VANTAGE_RESULTS_PER_SECOND;
+    this.statusSubscriberSendsPerHour = env.VIGIA_STATUS_SUBSCRIBER_SENDS_PER_HOUR;
     this.trustedProxies = env.VIGIA_TRUSTED_PROXIES?.split(',').map((e) => e.trim()) ?? [];
     this.healthDbGraceMs = env.VIGIA_HEALTH_DB_GRACE_SECONDS * 1000;
     this.deadman = { url: env.VIGIA_DEADMAN_URL, everyMs: env.VIGIA_DEADMAN_SECONDS * 1000 };

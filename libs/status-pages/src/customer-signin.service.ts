@@ -8,7 +8,7 @@ import { signinMessages } from './customer-signin.i18n.js';
 import { type StatusPage, StatusPageVisibility } from './status-page.entity.js';
 import { StatusPageAccess } from './status-page-access.js';
 import { SUBSCRIBE_PER_CLIENT_PER_MINUTE, SUBSCRIBE_PER_PAGE_PER_MINUTE } from './status-subscribers.service.js';
-import { MinuteThrottle } from './minute-throttle.js';
+import { SharedMinuteThrottle } from './shared-minute-throttle.js';
 
 /** How long a mailed sign-in link works: a mailbox read now, not a link found in an archive later. */
 export const SIGNIN_VALID_SECONDS = 15 * 60;
@@ -26,10 +26,8 @@ export type SigninOutcome = 'answered' | 'invalid' | 'limited';
 @Injectable()
 export class CustomerSignin {
   private readonly logger = new Logger('StatusSignin');
-  private readonly throttle = new MinuteThrottle();
-  private readonly lastMail = new Map<string, number>();
-
   constructor(
+    private readonly throttle: SharedMinuteThrottle,
     private readonly inventory: InventoryHistory,
     private readonly mailer: Mailer,
     private readonly access: StatusPageAccess,
@@ -43,17 +41,18 @@ export class CustomerSignin {
     const done = { sent: Promise.resolve() };
     const now = this.clock.now().getTime();
     if (page.visibility !== StatusPageVisibility.customer || !page.customerId) return { outcome: 'answered', ...done };
-    if (!this.throttle.allow(`client|${client}`, SUBSCRIBE_PER_CLIENT_PER_MINUTE, now) || !this.throttle.allow(`page|${page.id}`, SUBSCRIBE_PER_PAGE_PER_MINUTE, now)) return { outcome: 'limited', ...done };
+    // The subscribe form's limits, counted apart from it and in PostgreSQL, so several API processes limit as one.
+    if (!(await this.throttle.allow(`signin|client|${client}`, SUBSCRIBE_PER_CLIENT_PER_MINUTE)) || !(await this.throttle.allow(`signin|page|${page.id}`, SUBSCRIBE_PER_PAGE_PER_MINUTE))) return { outcome: 'limited', ...done };
     const email = rawEmail.trim().toLowerCase();
     if (!emailAddress.safeParse(email).success) return { outcome: 'invalid', ...done };
     const known = (await this.inventory.liveCustomer(page.tenantId, page.customerId))?.email?.trim().toLowerCase();
     if (!known || known !== email) return { outcome: 'answered', ...done };
-    const last = this.lastMail.get(page.id);
-    if (last !== undefined && now - last < SIGNIN_RESEND_MS) return { outcome: 'answered', ...done };
-    if (this.lastMail.size > 10_000) this.lastMail.clear();
-    this.lastMail.set(page.id, now);
-    // Not awaited by the answer: a matching address must not answer slower than another.
-    const sent = this.mail(page, email, now).catch((error: unknown) => this.logger.warn(`sign-in mail for page ${page.id}: ${String(error)}`));
+    // Not awaited by the answer: a matching address must not answer slower than another — so the shared count of
+    // one mail per page a minute (in all processes; the window is the throttle's minute, SIGNIN_RESEND_MS) is asked
+    // after the answer too.
+    const sent = (async () => {
+      if (await this.throttle.allow(`signin-mail|page|${page.id}`, 1)) await this.mail(page, email, now);
+    })().catch((error: unknown) => this.logger.warn(`sign-in mail for page ${page.id}: ${String(error)}`));
     return { outcome: 'answered', sent };
   }
 

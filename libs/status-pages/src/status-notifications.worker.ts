@@ -1,9 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CLOCK, type Clock, escapeHtml as esc, PeriodicWorker } from '#lib/common';
+import { VigiaConfig } from '#lib/config';
 import { EgressPolicy, egressFetch } from '#lib/egress';
 import { Mailer } from '#lib/mail';
+import { MetricsService } from '#lib/observability';
 import { SecretBox } from '#lib/secrets';
 import { isReportLanguage, TenantFacts } from '#lib/tenancy';
 import type { StatusPage } from './status-page.entity.js';
@@ -13,12 +15,11 @@ import { subscriberMessages } from './status-subscriber.i18n.js';
 import { CONFIRM_VALID_SECONDS, SubscriberLinks } from './subscriber-links.js';
 
 const MAX_ATTEMPTS = 8;
-/**
- * Rows claimed at a time: one. Sends run one after another and a slow relay may take its whole timeout, so a row
+/*
+ * Rows are claimed one at a time: sends run one after another and a slow relay may take its whole timeout, so a row
  * claimed in a batch could outlive its lease while it waits its turn, and another process would send it too. One at
  * a time, each row's lease starts just before its own send.
  */
-const BATCH = 1;
 /**
  * How long a claimed row is this process's: longer than the SMTP and HTTP timeouts. A process that dies mid-send
  * leaves the row `sending`; after the lease any process takes it again (late, never lost). The one window for a
@@ -58,6 +59,9 @@ export function subscriberBackoffMs(attempts: number): number {
 @Injectable()
 export class StatusNotificationsWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('StatusSubscribers');
+  /** Since this process started: rows held back by the hourly limit (a row held twice counts twice), and rows coalesced. */
+  private heldCount = 0;
+  private coalescedCount = 0;
   readonly loop = new PeriodicWorker('status subscribers', () => this.runOnce().then(() => undefined), { everyMs: 1000, onError: (e) => this.logger.warn(`status notifications: ${String(e)}`) });
 
   constructor(
@@ -67,8 +71,18 @@ export class StatusNotificationsWorker implements OnApplicationBootstrap, OnAppl
     private readonly box: SecretBox,
     private readonly links: SubscriberLinks,
     private readonly tenants: TenantFacts,
+    private readonly config: VigiaConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Optional() metrics?: MetricsService,
+  ) {
+    // What the per-subscriber hourly limit did: rows waiting now (all processes: read from the queue's due rows) and,
+    // since this process started, the rows it held back and the held updates it coalesced (never sent).
+    metrics?.gauge('vigia_status_notifications_held', 'Status-page subscriber notifications held back by the per-subscriber hourly limit and not sent yet', async () =>
+      Number(((await this.dataSource.query("SELECT count(*)::int AS n FROM status_notifications WHERE status IN ('queued', 'sending') AND held_at IS NOT NULL")) as { n: number }[])[0]?.n ?? 0),
+    );
+    metrics?.gauge('vigia_status_notifications_held_by_process', 'Times this API process held a subscriber notification back (per-subscriber hourly limit) since start', () => this.heldCount);
+    metrics?.gauge('vigia_status_notifications_coalesced', 'Held post updates this API process coalesced into a newer one (not sent) since start', () => this.coalescedCount);
+  }
 
   onApplicationBootstrap(): void {
     this.loop.start();
@@ -78,24 +92,68 @@ export class StatusNotificationsWorker implements OnApplicationBootstrap, OnAppl
     await this.loop.stop();
   }
 
-  /** Sends everything due now; returns how many rows were handled (sent or given up). */
+  /** Sends everything due now; returns how many rows were handled (sent, given up, held or coalesced). */
   async runOnce(): Promise<number> {
     let handled = 0;
     for (;;) {
-      const now = this.clock.now();
-      const [claimed] = (await this.dataSource.query(
-        `UPDATE status_notifications SET status = 'sending', attempts = attempts + 1, next_attempt_at = $2::timestamptz + make_interval(secs => ${LEASE_SECONDS})
-          WHERE id IN (SELECT id FROM status_notifications WHERE status IN ('queued', 'sending') AND next_attempt_at <= $2
-                       ORDER BY next_attempt_at FOR UPDATE SKIP LOCKED LIMIT $1)
-          RETURNING id, tenant_id, page_id, subscriber_id, kind, payload, attempts, created_at`,
-        [BATCH, now],
-      )) as [Claimed[], number];
-      if (!claimed.length) return handled;
-      for (const row of claimed) {
-        await this.deliver(row);
-        handled++;
-      }
+      const claimed = await this.claim();
+      if (claimed === undefined) return handled;
+      handled++;
+      if (claimed) await this.deliver(claimed);
     }
+  }
+
+  /**
+   * Claims the next due row (undefined: none due). A post or maintenance row of a subscriber who was already sent
+   * `statusSubscriberSendsPerHour` in the last hour (counting the rows other processes are sending now) is not claimed
+   * but held until the oldest of those sends is an hour old (null). The count and the claim are made under a
+   * transaction-scoped advisory lock on the subscriber, so two API processes cannot both take its last send of the
+   * hour; the count is read from the queue's rows, so it holds across processes and restarts. A held post update whose
+   * post has a newer update queued for the same subscriber is coalesced: marked `coalesced` and never sent, the newer
+   * one carrying the post's latest state.
+   */
+  private async claim(): Promise<Claimed | null | undefined> {
+    return this.dataSource.transaction(async (manager) => {
+      const now = this.clock.now();
+      const [due] = (await manager.query(
+        `SELECT id, subscriber_id, kind, held_at, payload->>'postId' AS post_id, created_at FROM status_notifications
+          WHERE status IN ('queued', 'sending') AND next_attempt_at <= $1 ORDER BY next_attempt_at, created_at FOR UPDATE SKIP LOCKED LIMIT 1`,
+        [now],
+      )) as { id: string; subscriber_id: string; kind: string; held_at: Date | null; post_id: string | null; created_at: Date }[];
+      if (!due) return undefined;
+      if (due.kind !== 'confirm') {
+        await manager.query("SELECT pg_advisory_xact_lock(hashtextextended('status-subscriber-rate:' || $1::text, 0))", [due.subscriber_id]);
+        if (due.held_at && due.kind === 'post' && due.post_id) {
+          const [newer] = (await manager.query(
+            `SELECT 1 FROM status_notifications WHERE subscriber_id = $1 AND kind = 'post' AND status = 'queued' AND payload->>'postId' = $2 AND created_at > $3 AND id <> $4 LIMIT 1`,
+            [due.subscriber_id, due.post_id, due.created_at, due.id],
+          )) as unknown[];
+          if (newer) {
+            await manager.query("UPDATE status_notifications SET status = 'coalesced', last_error = 'coalesced: a newer update of this post follows' WHERE id = $1", [due.id]);
+            this.coalescedCount++;
+            return null;
+          }
+        }
+        const [recent] = (await manager.query(
+          `SELECT count(*)::int AS n, min(COALESCE(sent_at + interval '1 hour', next_attempt_at)) AS free_at FROM status_notifications
+            WHERE subscriber_id = $1 AND kind <> 'confirm' AND id <> $2
+              AND ((status = 'sent' AND sent_at > $3::timestamptz - interval '1 hour') OR (status = 'sending' AND next_attempt_at > $3))`,
+          [due.subscriber_id, due.id, now],
+        )) as { n: number; free_at: Date | null }[];
+        if (recent && recent.n >= this.config.statusSubscriberSendsPerHour) {
+          const freeAt = recent.free_at && new Date(recent.free_at).getTime() > now.getTime() ? new Date(recent.free_at) : new Date(now.getTime() + 1000);
+          await manager.query("UPDATE status_notifications SET status = 'queued', held_at = COALESCE(held_at, $2), next_attempt_at = $3 WHERE id = $1", [due.id, now, freeAt]);
+          this.heldCount++;
+          return null;
+        }
+      }
+      const [rows] = (await manager.query(
+        `UPDATE status_notifications SET status = 'sending', attempts = attempts + 1, next_attempt_at = $2::timestamptz + make_interval(secs => ${LEASE_SECONDS})
+          WHERE id = $1 RETURNING id, tenant_id, page_id, subscriber_id, kind, payload, attempts, created_at`,
+        [due.id, now],
+      )) as [Claimed[], number];
+      return rows[0] ?? undefined;
+    });
   }
 
   private async deliver(row: Claimed): Promise<void> {

@@ -17,6 +17,7 @@ import { type ComponentView, type PageView, StatusPageSource } from './status-pa
 import { renderFeed } from './status-feeds.js';
 import { DOMAIN_REQUESTS } from './domain-requests.js';
 import { StatusPagesService } from './status-pages.service.js';
+import { SharedMinuteThrottle } from './shared-minute-throttle.js';
 
 const NOT_FOUND: CachedAnswer = { status: 404, contentType: 'text/plain; charset=utf-8', body: 'Not found\n', etag: etagOf('Not found\n'), csp: "default-src 'none'; frame-ancestors 'none'" };
 const SLUG = /^[a-z0-9-]{1,63}$/;
@@ -57,12 +58,14 @@ export async function formBody(req: Request, limit = 4096): Promise<URLSearchPar
  * against what the cache holds, so a refused visitor costs no query either. Unknown pages and refused links answer
  * the same 404.
  */
+/** Wrong passwords a minute per page and connecting address; then 429 until the minute is over. */
+export const PASSWORD_FAILURES_PER_MINUTE = 10;
+
 @Controller('status')
 export class StatusPagesController {
-  private readonly failures = new Map<string, { count: number; since: number }>();
-
   constructor(
     private readonly pages: StatusPagesService,
+    private readonly throttle: SharedMinuteThrottle,
     private readonly source: StatusPageSource,
     private readonly cache: StatusPageCache,
     private readonly access: StatusPageAccess,
@@ -86,14 +89,13 @@ export class StatusPagesController {
     const page = SLUG.test(tenant) && SLUG.test(slug) ? await this.pages.bySlugs(tenant, slug) : null;
     if (!page || page.visibility !== StatusPageVisibility.password || !page.passwordHash) return this.send(req, res, NOT_FOUND);
     const now = this.clock.now().getTime();
-    const key = `${page.id}|${req.ip ?? ''}`;
-    const seen = this.failures.get(key);
-    const limited = seen && now - seen.since < 60_000 && seen.count >= 10;
+    // Failures per page and connecting address a minute, counted in PostgreSQL: shared by every API process.
+    const key = `password|${page.id}|${req.ip ?? ''}`;
+    const limited = (await this.throttle.count(key)) >= PASSWORD_FAILURES_PER_MINUTE;
     const ok = !limited && (await this.hasher.verify(page.passwordHash, form.get('password') ?? ''));
     const base = this.base(req, tenant, slug);
     if (!ok) {
-      if (!limited) this.failures.set(key, seen && now - seen.since < 60_000 ? { count: seen.count + 1, since: seen.since } : { count: 1, since: now });
-      if (this.failures.size > 10_000) this.failures.clear();
+      if (!limited) await this.throttle.allow(key, PASSWORD_FAILURES_PER_MINUTE);
       const form = renderPasswordForm(page.language, `${base === '/' ? '' : base}/login`, true);
       return this.send(req, res, { status: limited ? 429 : 401, contentType: 'text/html; charset=utf-8', body: form.html, etag: etagOf(form.html), csp: form.csp }, true);
     }

@@ -23,6 +23,7 @@ import { StatusSubscribersController } from './status-subscribers.controller.js'
 import { StatusSubscribersResolver } from './status-subscribers.resolver.js';
 import { StatusSubscribersService } from './status-subscribers.service.js';
 import { SubscriberLinks } from './subscriber-links.js';
+import { SharedMinuteThrottle } from './shared-minute-throttle.js';
 
 /** Status pages: their tables, their subscribers (and the worker that mails them), the GraphQL to manage them, and the public pages, badges and feeds (api role). */
 @Module({
@@ -44,6 +45,7 @@ import { SubscriberLinks } from './subscriber-links.js';
     StatusNotificationsWorker,
     StatusMaintenanceScanner,
     SubscriberLinks,
+    SharedMinuteThrottle,
     { provide: PasswordHasher, useClass: Argon2PasswordHasher },
   ],
   exports: [StatusPagesService, StatusPageCache, StatusDomainMiddleware, StatusOutboxConsumer, StatusNotificationsWorker, StatusMaintenanceScanner, StatusSubscribersService],

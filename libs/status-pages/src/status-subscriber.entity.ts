@@ -2,6 +2,7 @@ import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Tenant } from '#lib/tenancy';
 import { StatusPage } from './status-page.entity.js';
+import { StatusThrottleCount } from './status-throttle.entity.js';
 
 export enum StatusSubscriberKind {
   email = 'email',
@@ -49,6 +50,7 @@ export class StatusSubscriber {
 @Entity('status_notifications')
 @Index('IDX_status_notifications_event', ['subscriberId', 'eventKey'], { unique: true })
 @Index('IDX_status_notifications_due', ['nextAttemptAt'], { where: `"status" IN ('queued', 'sending')` })
+@Index('IDX_status_notifications_subscriber_sent', ['subscriberId', 'sentAt'])
 export class StatusNotification {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_status_notifications' }) id: string;
   @Column({ type: 'uuid' }) tenantId: string;
@@ -59,13 +61,15 @@ export class StatusNotification {
   /** confirm | post | maintenance */
   @Column({ type: 'text' }) kind: string;
   @Column({ type: 'jsonb', default: {} }) payload: Record<string, unknown>;
-  /** queued | sending (leased) | sent | failed (gave up) */
+  /** queued | sending (leased) | sent | failed (gave up) | coalesced (held, then superseded by a newer held update of its post: not sent) */
   @Column({ type: 'text', default: 'queued' }) status: string;
   @Column({ type: 'int', default: 0 }) attempts: number;
   @Column({ type: 'timestamptz', default: () => 'now()' }) nextAttemptAt: Date;
   @Column({ type: 'timestamptz', nullable: true }) sentAt: Date | null;
   @Column({ type: 'text', nullable: true }) lastError: string | null;
+  /** When the subscriber's hourly sending limit first held this row back (null: never held). */
+  @Column({ type: 'timestamptz', nullable: true }) heldAt: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
 
-export const STATUS_SUBSCRIBER_ENTITIES = [StatusSubscriber, StatusNotification];
+export const STATUS_SUBSCRIBER_ENTITIES = [StatusSubscriber, StatusNotification, StatusThrottleCount];

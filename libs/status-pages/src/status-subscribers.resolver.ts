@@ -1,4 +1,4 @@
-import { Args, Field, ID, InputType, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Field, ID, InputType, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { type Connection, ConnectionType, PageArgs, QUERY_COST } from '#lib/common';
 import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
@@ -34,10 +34,30 @@ export class StatusSubscribersResolver {
     return this.subscribers.csv(principal, pageId);
   }
 
+  @ResolveField(() => Int, { description: 'Notifications held back by the per-subscriber hourly sending limit and not sent yet (they go out as the hour frees sends)' })
+  async heldNotifications(@Parent() subscriber: StatusSubscriber): Promise<number> {
+    return (await this.subscribers.rateCounts(subscriber)).held;
+  }
+
+  @ResolveField(() => Int, { description: 'Held post updates never sent because a newer held update of the same post went out instead (coalesced)' })
+  async coalescedNotifications(@Parent() subscriber: StatusSubscriber): Promise<number> {
+    return (await this.subscribers.rateCounts(subscriber)).coalesced;
+  }
+
   @RequireRole(Role.admin)
   @Mutation(() => Boolean, { description: 'Removes a subscriber and everything queued for it' })
   deleteStatusSubscriber(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<boolean> {
     return this.subscribers.delete(principal, id);
+  }
+
+  @RequireRole(Role.admin)
+  @Mutation(() => StatusSubscriber, { description: 'Changes the components a subscriber (a webhook, or an e-mail address) hears about; none: all' })
+  updateStatusSubscriberComponents(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('componentIds', { type: () => [ID], description: 'Components of the subscriber’s page; empty: all' }) componentIds: string[],
+  ): Promise<StatusSubscriber> {
+    return this.subscribers.setComponents(principal, id, componentIds);
   }
 
   @RequireRole(Role.admin)

@@ -10,7 +10,7 @@ import type { Principal } from '#lib/tenancy';
 import { type StatusPage, StatusPageVisibility } from './status-page.entity.js';
 import { StatusNotification, StatusSubscriber, StatusSubscriberKind } from './status-subscriber.entity.js';
 import { StatusPagesService } from './status-pages.service.js';
-import { MinuteThrottle } from './minute-throttle.js';
+import { SharedMinuteThrottle } from './shared-minute-throttle.js';
 
 /** At most one confirmation mail per address and page in this time: a stranger cannot make Vigia mail-bomb anyone. */
 export const CONFIRM_RESEND_MS = 3600_000;
@@ -36,10 +36,9 @@ function csvCell(value: string): string {
  */
 @Injectable()
 export class StatusSubscribersService {
-  private readonly throttle = new MinuteThrottle();
-
   constructor(
     private readonly dataSource: DataSource,
+    private readonly throttle: SharedMinuteThrottle,
     @InjectRepository(StatusSubscriber) private readonly subscribers: Repository<StatusSubscriber>,
     private readonly pages: StatusPagesService,
     private readonly egress: EgressPolicy,
@@ -55,8 +54,9 @@ export class StatusSubscribersService {
    */
   async subscribe(page: StatusPage, rawEmail: string, client: string, chosen: string[] = []): Promise<SubscribeOutcome> {
     const now = this.clock.now();
-    if (!this.throttle.allow(`client|${client}`, SUBSCRIBE_PER_CLIENT_PER_MINUTE, now.getTime())) return 'limited';
-    if (!this.throttle.allow(`page|${page.id}`, SUBSCRIBE_PER_PAGE_PER_MINUTE, now.getTime())) return 'limited';
+    // Counted in PostgreSQL, so several API processes limit as one (shared-minute-throttle.ts).
+    if (!(await this.throttle.allow(`subscribe|client|${client}`, SUBSCRIBE_PER_CLIENT_PER_MINUTE))) return 'limited';
+    if (!(await this.throttle.allow(`subscribe|page|${page.id}`, SUBSCRIBE_PER_PAGE_PER_MINUTE))) return 'limited';
     const email = rawEmail.trim().toLowerCase();
     if (!emailAddress.safeParse(email).success) return 'invalid';
     if (page.visibility === StatusPageVisibility.customer && !(await this.isCustomerAddress(page, email))) return 'not-customer';
@@ -171,6 +171,38 @@ export class StatusSubscribersService {
     const rows = await this.subscribers.find({ where: { tenantId: principal.tenantId, pageId: page.id }, order: { createdAt: 'ASC', id: 'ASC' } });
     const lines = rows.map((r) => [r.id, r.kind, r.address, r.confirmedAt?.toISOString() ?? '', r.createdAt.toISOString()].map(csvCell).join(','));
     return ['id,kind,address,confirmed_at,created_at', ...lines].join('\r\n') + '\r\n';
+  }
+
+  /**
+   * What the hourly sending limit did to a subscriber: rows held and still waiting, and held post updates coalesced
+   * into a newer one (never sent). Read for a subscriber already loaded within the tenant (its own id and tenant).
+   */
+  async rateCounts(subscriber: Pick<StatusSubscriber, 'id' | 'tenantId'>): Promise<{ held: number; coalesced: number }> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE status IN ('queued', 'sending') AND held_at IS NOT NULL)::int AS held, count(*) FILTER (WHERE status = 'coalesced')::int AS coalesced
+         FROM status_notifications WHERE subscriber_id = $1 AND tenant_id = $2`,
+      [subscriber.id, subscriber.tenantId],
+    )) as { held: number; coalesced: number }[];
+    return row ?? { held: 0, coalesced: 0 };
+  }
+
+  /**
+   * The operators' change of what a subscriber hears about (a webhook's, or an e-mail address's on its reader's
+   * behalf): `componentIds` replaces the choice (none: all), each checked to be on the subscriber's page
+   * (`componentIds.<n>` names the one that is not; nothing changed). Another tenant's subscriber is not found.
+   */
+  async setComponents(principal: Principal, id: string, componentIds: string[]): Promise<StatusSubscriber> {
+    const row = await this.subscribers.findOne({ where: { id: assertUuid(id, 'id'), tenantId: principal.tenantId } });
+    if (!row) throw VigiaException.notFound('status subscriber', 'id');
+    const page = await this.pages.get(principal, row.pageId, 'id');
+    const known = new Set((await this.pages.componentsOfPage(page)).map((c) => c.id));
+    const chosen = [...new Set(componentIds)];
+    if (chosen.length > MAX_CHOSEN) throw VigiaException.invalid('componentIds', `at most ${MAX_CHOSEN} components`);
+    chosen.forEach((c, i) => {
+      if (!known.has(c)) throw VigiaException.invalid(`componentIds.${i}`, 'is not a component of this page');
+    });
+    await this.subscribers.update({ id: row.id, tenantId: principal.tenantId }, { componentIds: chosen });
+    return { ...row, componentIds: chosen };
   }
 
   async delete(principal: Principal, id: string): Promise<boolean> {

@@ -12,11 +12,12 @@ export const hasChromium = existsSync(CHROMIUM) || process.env.CI === 'true';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
-export function launchChromium(): Promise<Browser> {
+/** `extraArgs`: more chromium flags, e.g. `--host-resolver-rules=MAP status.example.test 127.0.0.1` for a custom domain. */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     // Flags from the machine notes: as root without a sandbox, and no calls to Google's hosts on a closed network.
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
 }
 

@@ -13,6 +13,8 @@ interface Subscriber {
   confirmedAt: string | null;
   createdAt: string;
   componentIds: string[];
+  heldNotifications: number;
+  coalescedNotifications: number;
 }
 
 interface SubscribersData {
@@ -22,7 +24,7 @@ interface SubscribersData {
 const PAGE_SIZE = 50;
 
 const SUBSCRIBERS = `query StatusSubscribers($pageId: ID!, $first: Int, $after: String) {
-  statusSubscribers(pageId: $pageId, first: $first, after: $after) { totalCount nodes { id kind address confirmedAt createdAt componentIds } pageInfo { hasNextPage endCursor } }
+  statusSubscribers(pageId: $pageId, first: $first, after: $after) { totalCount nodes { id kind address confirmedAt createdAt componentIds heldNotifications coalescedNotifications } pageInfo { hasNextPage endCursor } }
 }`;
 
 /**
@@ -68,14 +70,17 @@ export function StatusSubscribersPanel({ page }: { page: StatusPageView }) {
       {fetching && !data && <Loading what="the subscribers" />}
       {list && list.nodes.length === 0 && <p className="muted">Nobody has subscribed yet.</p>}
       {list && list.nodes.length > 0 && (
-        <DataTable head={['Address', 'Kind', 'Hears about', 'Confirmed', 'Since', '']}>
+        <DataTable head={['Address', 'Kind', 'Hears about', 'Confirmed', 'Since', 'Over the hourly limit', '']}>
           {list.nodes.map((s) => (
             <tr key={s.id} data-subscriber={s.address}>
               <td>{s.address}</td>
               <td>{s.kind}</td>
-              <td>{componentNames(page, s.componentIds)}</td>
+              <td>
+                <HearsAbout page={page} subscriber={s} onSaved={() => refetch({ requestPolicy: 'network-only' })} />
+              </td>
               <td>{s.confirmedAt ? when(s.confirmedAt) : 'not yet: sent nothing but the confirmation'}</td>
               <td>{when(s.createdAt)}</td>
+              <td>{heldWords(s)}</td>
               <td className="row-actions">
                 {deleting !== s.id ? (
                   <button type="button" className="danger" aria-label={`Delete ${s.address}`} onClick={() => setDeleting(s.id)}>
@@ -121,10 +126,76 @@ export function StatusSubscribersPanel({ page }: { page: StatusPageView }) {
   );
 }
 
+/** What the per-subscriber hourly limit did, in words: held (sent later) and coalesced (a newer update went instead). */
+function heldWords(s: Pick<Subscriber, 'heldNotifications' | 'coalescedNotifications'>): string {
+  if (!s.heldNotifications && !s.coalescedNotifications) return '—';
+  return [s.heldNotifications ? `${s.heldNotifications} held, sent later` : '', s.coalescedNotifications ? `${s.coalescedNotifications} coalesced into a newer update` : ''].filter(Boolean).join('; ');
+}
+
 /** What a subscriber hears about, in words: every component, or the names of those it chose. */
 function componentNames(page: StatusPageView, ids: string[]): string {
   if (!ids.length) return 'all components';
   return ids.map((id) => page.components.find((c) => c.id === id)?.displayName ?? 'a component no longer on the page').join(', ');
+}
+
+const SET_COMPONENTS = `mutation SetStatusSubscriberComponents($id: ID!, $componentIds: [ID!]!) {
+  updateStatusSubscriberComponents(id: $id, componentIds: $componentIds) { id componentIds }
+}`;
+
+/**
+ * What a subscriber hears about, and (on a page of two or more components) a Change… button that ticks them anew:
+ * a webhook's (no need to delete and add it again), or an e-mail address's on its reader's request.
+ */
+function HearsAbout({ page, subscriber, onSaved }: { page: StatusPageView; subscriber: Subscriber; onSaved: () => void }) {
+  const [editing, setEditing] = useState(false);
+  const [chosen, setChosen] = useState<string[]>(subscriber.componentIds);
+  const [result, save] = useMutation(SET_COMPONENTS);
+  const errors = formErrors(result.error, ['componentIds']);
+  if (!editing || page.components.length < 2) {
+    return (
+      <>
+        {componentNames(page, subscriber.componentIds)}
+        {page.components.length > 1 && (
+          <>
+            {' '}
+            <button type="button" aria-label={`Change the components of ${subscriber.address}`} onClick={() => {
+                setChosen(subscriber.componentIds);
+                setEditing(true);
+              }}>
+              Change…
+            </button>
+          </>
+        )}
+      </>
+    );
+  }
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const res = await save({ id: subscriber.id, componentIds: chosen });
+    if (res.error) return;
+    setEditing(false);
+    onSaved();
+  };
+  return (
+    <form aria-label={`Components of ${subscriber.address}`} onSubmit={submit}>
+      <FormErrorList errors={errors} />
+      <fieldset>
+        <legend>Hears about (none ticked: all)</legend>
+        {page.components.map((c) => (
+          <label key={c.id} className="check">
+            <input type="checkbox" checked={chosen.includes(c.id)} onChange={(e) => setChosen(e.target.checked ? [...chosen, c.id] : chosen.filter((x) => x !== c.id))} />
+            {c.displayName}
+          </label>
+        ))}
+      </fieldset>
+      <button type="submit" disabled={result.fetching}>
+        Save the components
+      </button>{' '}
+      <button type="button" onClick={() => setEditing(false)}>
+        Cancel
+      </button>
+    </form>
+  );
 }
 
 const ADD_WEBHOOK = `mutation AddStatusWebhook($pageId: ID!, $input: StatusWebhookSubscriberInput!) {
