@@ -6,7 +6,7 @@ import { MonitorLatency } from '#lib/detection';
 import { InventoryHistory, InventoryLookup } from '#lib/inventory';
 import { ResourceFleetPort, RunbookFleetPort } from '#lib/runbooks';
 import { StatusPagesService, StatusSubscribersService } from '#lib/status-pages';
-import { TenantFacts, TenantPeople } from '#lib/tenancy';
+import { AuditTrail, TenantFacts, TenantPeople } from '#lib/tenancy';
 import { PagingTargets } from '#lib/oncall';
 import { VantageFleetPort } from '#lib/vantages';
 import { startTestApi, type TestApi } from './support/test-api.js';
@@ -232,6 +232,7 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     ['dryRunRunbook', (a, b) => `{ dryRunRunbook(input: {runbookId: "${b.hostRunbook}", params: {h: "${a.host}"}}) { name } }`, 'params.h'],
     ['createResource', (a) => `mutation { createResource(input: {name: "steal", kind: vip_group, config: {address: "192.0.2.100/24", interface: "eth0"}, members: [{hostId: "${a.host}"}]}) { id } }`, 'input.members[0].hostId'],
     ['runs', (a) => `{ runs(filter: {resourceId: "${a.resource}"}) { totalCount } }`, 'expect-empty'],
+    ['auditLog', (a) => `{ auditLog(objectId: "${a.monitor}") { objectId } }`, 'expect-empty'],
     ['updateHost', (a, b) => `mutation { updateHost(id: "${b.host}", input: {sshJumpHostId: "${a.host}"}) { id } }`, 'input.sshJumpHostId'],
     ['revokeVantage', (a) => `mutation { revokeVantage(id: "${a.vantage}") { id } }`],
     ['setMonitorVantages', (a) => `mutation { setMonitorVantages(monitorId: "${a.monitor}", input: {quorum: 1}) { quorum } }`, 'monitorId'],
@@ -273,8 +274,9 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
   it.each(cases.map(([name, build, field], n) => [`${name} #${n}`, build, field] as const))('%s', async (_name, build, field) => {
     const res = await api.gql(build(a, b), {}, tokenB);
     if (field === 'expect-empty') {
-      // A filter by another tenant's id is not an error, just nothing.
-      expect(JSON.stringify(res.data)).toMatch(/"totalCount":0/);
+      // A filter by another tenant's id is not an error, just nothing (a connection's count, or an empty list).
+      expect(res.errors).toBeUndefined();
+      expect(JSON.stringify(res.data)).toMatch(/"totalCount":0|^\{"\w+":\[\]\}$/);
       return;
     }
     expect(res.errors?.[0]?.extensions?.code, JSON.stringify(res.errors)).toBe('NOT_FOUND');
@@ -409,6 +411,19 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     expect((await db.query('SELECT schedule_every_minutes FROM runbooks WHERE id = $1', [a.runbook]))[0].schedule_every_minutes).toBeNull();
     expect((await runbookPort.runbooks(db.manager, tenantIds.b)).map((r) => r.id)).not.toContain(a.runbook);
     expect((await resources.resources(db.manager, tenantIds.a)).map((r) => [r.id, r.name])).toEqual([[a.resource, stored!.name]]);
+  });
+
+  it("the audit trail: another tenant's objects' changes are neither listed by id nor named in drift", async () => {
+    // Tenant A's monitor was created (and edited) through the API by A's people: recorded in A's trail only.
+    const mine = await api.ok<{ auditLog: { objectId: string | null }[] }>(`{ auditLog(objectId: "${a.monitor}") { objectId } }`, {}, tokenA);
+    expect(mine.auditLog.length).toBeGreaterThan(0);
+    const theirs = await api.ok<{ auditLog: { objectId: string | null }[] }>(`{ auditLog(objectId: "${a.monitor}", first: 500) { objectId } }`, {}, tokenB);
+    expect(theirs.auditLog).toEqual([]);
+    const all = await api.ok<{ auditLog: { objectId: string | null }[] }>('{ auditLog(first: 500) { objectId } }', {}, tokenB);
+    expect(all.auditLog.map((e) => e.objectId)).not.toContain(a.monitor);
+    const port = api.app.get(AuditTrail);
+    expect((await port.lastChanges(tenantIds.b, [a.monitor!])).size).toBe(0);
+    expect((await port.lastChanges(tenantIds.a, [a.monitor!])).size).toBe(1);
   });
 
   it("another tenant's status-page components are not components of one's own page (a webhook's componentIds)", async () => {
