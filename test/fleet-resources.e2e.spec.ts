@@ -80,6 +80,10 @@ describe('fleet files: resources (runbooks\', through its port)', () => {
     expect(db).toMatchObject({ kind: 'mysql_group', approval_required: true, runbook: 'builtin/mysql-failover', primary_host_id: hosts.get('db-01') });
     expect(db.secret_sealed).toMatch(/^v1:/);
     expect(db.secret_sealed).not.toContain(PASSWORD);
+    // The members' check the dashboard's save runs (a MySQL group's boot configuration over SSH) ran after the commit:
+    // these hosts have no SSH access, which each member's warning says; a VIP group's kind checks nothing.
+    expect(db.members.map((m: { warning?: string }) => m.warning)).toEqual([expect.stringMatching(/^not checked: /), expect.stringMatching(/^not checked: /)]);
+    expect(vip.members.map((m: { warning?: string }) => m.warning)).toEqual([undefined, undefined]);
     // The API reads them as resources it made itself (its secrets by name only).
     const { resources: listed } = await ops.ok<{ resources: { nodes: { name: string; storedSecrets: string[] }[] } }>('{ resources { nodes { name storedSecrets } } }');
     expect(listed.nodes).toEqual([{ name: 'db', storedSecrets: ['password', 'user'] }, { name: 'web-vip', storedSecrets: [] }]);

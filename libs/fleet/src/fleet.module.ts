@@ -5,7 +5,7 @@ import { MaintenanceFleetModule } from '#lib/detection';
 import { InventoryModule } from '#lib/inventory';
 import { OnCallModule } from '#lib/oncall';
 import { SlaFleetModule } from '#lib/reports';
-import { RunbookFleetModule } from '#lib/runbooks';
+import { ResourceMemberChecksModule, RunbookFleetModule } from '#lib/runbooks';
 import { TenancyPortsModule } from '#lib/tenancy';
 import { VantageFleetModule } from '#lib/vantages';
 import { FLEET_ENTITIES } from './fleet-applied.entity.js';
@@ -14,7 +14,7 @@ import { FleetResolver } from './graphql/fleet.resolver.js';
 
 /** Fleet as code on the API: plan, apply, export (the CLI's `vigia plan|apply|export`). */
 @Module({
-  imports: [TypeOrmModule.forFeature(FLEET_ENTITIES), InventoryModule, MaintenanceFleetModule, SlaFleetModule, VantageFleetModule, RunbookFleetModule, AlertFleetModule, OnCallModule, TenancyPortsModule],
+  imports: [TypeOrmModule.forFeature(FLEET_ENTITIES), InventoryModule, MaintenanceFleetModule, SlaFleetModule, VantageFleetModule, RunbookFleetModule, ResourceMemberChecksModule, AlertFleetModule, OnCallModule, TenancyPortsModule],
   providers: [FleetService, FleetResolver],
 })
 export class FleetModule {}

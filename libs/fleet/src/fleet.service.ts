@@ -6,7 +6,7 @@ import { CLOCK, type Clock } from '#lib/common';
 import { type FleetWindow, MaintenanceFleetPort } from '#lib/detection';
 import { InventoryFleetPort, type InventoryKind } from '#lib/inventory';
 import { SlaFleetPort } from '#lib/reports';
-import { type FleetResourceRow, fleetResourceKind, ResourceFleetPort, RunbookFleetPort } from '#lib/runbooks';
+import { type FleetResourceRow, fleetResourceKind, ResourceFleetPort, ResourceMemberChecks, RunbookFleetPort } from '#lib/runbooks';
 import { VantageFleetPort } from '#lib/vantages';
 import { TransactionRunner } from '#lib/persistence';
 import { PagingTargets } from '#lib/oncall';
@@ -71,15 +71,16 @@ export class FleetService {
     private readonly schedules: PagingTargets,
     private readonly people: TenantPeople,
     private readonly audit: AuditTrail,
+    private readonly memberChecks: ResourceMemberChecks,
     private readonly tx: TransactionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  run(principal: Principal, request: FleetRequest): Promise<FleetOutcome> {
+  async run(principal: Principal, request: FleetRequest): Promise<FleetOutcome> {
     const read = readRequest(request);
-    if (!read.document) return Promise.resolve({ problems: read.problems, plan: NO_PLAN, applied: false });
+    if (!read.document) return { problems: read.problems, plan: NO_PLAN, applied: false };
     const doc = read.document;
-    return this.tx.run(async (manager) => {
+    const outcome = await this.tx.run(async (manager): Promise<FleetOutcome> => {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`fleet:${principal.tenantId}`]);
       const { current, applied, vantageIds, resourceRows } = await this.state(manager, principal.tenantId);
       const onCall = await this.onCallNames(principal.tenantId, doc);
@@ -92,6 +93,12 @@ export class FleetService {
       await this.remember(manager, principal, doc);
       return { problems: [], plan, applied: true };
     });
+    // After the commit, as the dashboard's save does: the members' check of each resource the apply wrote.
+    if (outcome.applied) {
+      const written = outcome.plan.changes.filter((c) => c.kind === 'resources' && (c.action === 'create' || c.action === 'update')).map((c) => c.key);
+      await this.memberChecks.checkNamed(principal.tenantId, written);
+    }
+    return outcome;
   }
 
   /** The tenant's fleet as a document (for `vigia export`): secrets as references, never values. */

@@ -18,3 +18,4 @@ export type { ResourceKindDef } from './resources/resource-kind.js';
 export type { StepHandler, StepDeps } from './steps/step.js';
 export { type FleetRunbookRow, RunbookFleetModule, RunbookFleetPort } from './runbook-fleet.port.js';
 export { type FleetResourceKind, type FleetResourceMember, type FleetResourceRow, type FleetResourceSave, fleetResourceKind, ResourceFleetPort } from './resource-fleet.port.js';
+export { ResourceMemberChecks, ResourceMemberChecksModule } from './resources/resource-member-checks.js';

@@ -15,7 +15,7 @@ import { kindOf, resourceKind } from './resources/resource-kinds.js';
 import { RunbooksService } from './runbooks.service.js';
 import { overlaps } from './vm-domain-xml.js';
 import { EgressPolicy } from '#lib/egress';
-import { PlanContextFactory } from './engine/plan-context.js';
+import { ResourceMemberChecks } from './resources/resource-member-checks.js';
 
 export interface ResourceFields {
   name?: string;
@@ -84,7 +84,7 @@ export class ResourcesService {
     private readonly dataSource: DataSource,
     private readonly egress: EgressPolicy,
     private readonly incidents: IncidentsService,
-    private readonly contexts: PlanContextFactory,
+    private readonly memberChecks: ResourceMemberChecks,
     private readonly health: MonitorHealth,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
@@ -124,7 +124,7 @@ export class ResourcesService {
         return resource;
       }),
     );
-    return this.checkMembersOnSave(saved);
+    return this.memberChecks.check(saved);
   }
 
   /** Which of its kind's secrets a resource has stored: the form offers to remove those. */
@@ -164,20 +164,7 @@ export class ResourcesService {
     const updated = patch.config
       ? await this.underFolderLock(principal.tenantId, resource.kind, patch.config, (manager) => this.scope.update(principal, id, patch, manager))
       : await this.scope.update(principal, id, patch);
-    return patch.members || patch.config || secrets ? this.checkMembersOnSave(updated) : updated;
-  }
-
-  /**
-   * Members checked when saved, per kind (a MySQL group's boot configuration over SSH): each member's verdict kept
-   * as its warning.
-   */
-  private async checkMembersOnSave(resource: Resource): Promise<Resource> {
-    const kind = kindOf(resource);
-    if (!kind.checkMembers) return resource;
-    const members = await kind.checkMembers(resource, this.contexts.create(resource.tenantId, resource));
-    // jsonb through a parameter (TypeORM's update would take the array for a nested patch).
-    await this.dataSource.query('UPDATE resources SET members = $2 WHERE id = $1', [resource.id, JSON.stringify(members)]);
-    return Object.assign(resource, { members });
+    return patch.members || patch.config || secrets ? this.memberChecks.check(updated) : updated;
   }
 
   /**

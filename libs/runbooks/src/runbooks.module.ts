@@ -6,6 +6,7 @@ import { InventoryModule } from '#lib/inventory';
 import { ProbesModule } from '#lib/probes';
 import { TenancyPortsModule } from '#lib/tenancy';
 import { PlanContextFactory } from './engine/plan-context.js';
+import { ResourceMemberChecks } from './resources/resource-member-checks.js';
 import { RunAnnouncer, RunFeed } from './engine/run-feed.js';
 import { RunNotices } from './engine/run-notices.js';
 import { RunStore } from './engine/run-store.js';
@@ -41,6 +42,6 @@ export class RunbooksModule {}
 /** Resources, runbooks, runs (dry-run, start, approve, abort) and the live run feed over GraphQL. */
 @Module({
   imports,
-  providers: [...shared, ResourcesService, RunFeed, ResourceKindsResolver, ResourcesResolver, ResourceMemberResolver, RunbooksResolver, RunsResolver],
+  providers: [...shared, ResourceMemberChecks, ResourcesService, RunFeed, ResourceKindsResolver, ResourcesResolver, ResourceMemberResolver, RunbooksResolver, RunsResolver],
 })
 export class RunbooksApiModule {}
