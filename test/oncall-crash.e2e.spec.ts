@@ -7,6 +7,7 @@ import { freePort } from '#lib/persistence';
 import { type RunningProcess, startProcess } from './support/process-harness.js';
 import { RecordingServer } from './support/recording-server.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
+import { waitUntil } from './support/eventually.js';
 
 /**
  * A watchdog SIGKILLed in the middle of an escalation (armed failpoint): right after step 1's schedule was resolved
@@ -85,11 +86,11 @@ describe('a watchdog killed mid-escalation', () => {
     const survivor = startProcess('apps/watchdog/src/main.js', { ...env, PORT: String(await freePort()) });
     watchdogs.push(survivor);
     await survivor.waitFor(/watchdog \S+ running/);
-    for (let i = 0; i < 100 && mails.length === 0; i++) await new Promise((r) => setTimeout(r, 200));
+    await waitUntil('the first mail', () => mails.length > 0, { timeoutMs: 20_000, everyMs: 200 });
     expect(mails, survivor.output()).toEqual(['ana@crashcall.test']);
     // Step 2 is a minute after the first: brought to now rather than waited for.
     await db.query("UPDATE notifications SET next_attempt_at = now() WHERE incident_id = $1 AND step = 1 AND status = 'queued'", [incident.id]);
-    for (let i = 0; i < 100 && hook.hits.length === 0; i++) await new Promise((r) => setTimeout(r, 200));
+    await waitUntil('the webhook of step 2', () => hook.hits.length > 0, { timeoutMs: 20_000, everyMs: 200 });
     await new Promise((r) => setTimeout(r, 3000));
     expect(mails).toEqual(['ana@crashcall.test']);
     expect(hook.hits.filter((h) => h.path === '/noc-crashcall')).toHaveLength(1);
@@ -124,7 +125,7 @@ describe('a watchdog killed mid-escalation', () => {
     const next = startProcess('apps/watchdog/src/main.js', { ...env, PORT: String(await freePort()) });
     watchdogs.push(next);
     await next.waitFor(/watchdog \S+ running/);
-    for (let i = 0; i < 100 && !mails.includes('ana@crashcall2.test'); i++) await new Promise((r) => setTimeout(r, 200));
+    await waitUntil('the mail of the retaken step', () => mails.includes('ana@crashcall2.test'), { timeoutMs: 20_000, everyMs: 200 });
     await new Promise((r) => setTimeout(r, 2000));
     expect(mails.filter((m) => m === 'ana@crashcall2.test'), next.output()).toEqual(['ana@crashcall2.test']);
     // Resolved at the instant the step was due, not at the retake.

@@ -4,6 +4,7 @@ import { freePort } from '#lib/persistence';
 import { type RunningProcess, startProcess } from './support/process-harness.js';
 import { RecordingServer } from './support/recording-server.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
+import { waitUntil } from './support/eventually.js';
 
 /**
  * The watchdog dies (SIGKILL, armed failpoint) the instant an incident commits — before any page or failover. After a
@@ -70,7 +71,7 @@ describe('a watchdog killed right after an incident commits', () => {
     const survivor = startProcess('apps/watchdog/src/main.js', { ...env, PORT: String(await freePort()) });
     watchdogs.push(survivor);
     await survivor.waitFor(/watchdog \S+ running/);
-    for (let i = 0; i < 150 && (count('/page') === 0 || count('/failover') === 0); i++) await new Promise((r) => setTimeout(r, 200));
+    await waitUntil('the page and the failover after the restart', () => count('/page') > 0 && count('/failover') > 0, { timeoutMs: 30_000, everyMs: 200 });
     // Handled late, never lost — and then never again.
     await new Promise((r) => setTimeout(r, 4000));
     expect(count('/page'), survivor.output()).toBe(1);

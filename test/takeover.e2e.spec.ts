@@ -3,6 +3,7 @@ import { freePort } from '#lib/persistence';
 import { type RunningProcess, startProcess } from './support/process-harness.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
 import { RecordingServer } from './support/recording-server.js';
+import { waitUntil } from './support/eventually.js';
 
 /**
  * Two watchdog processes share the monitors (rendezvous hashing over live heartbeats). One is killed with SIGKILL —
@@ -58,16 +59,13 @@ describe('watchdog replicas: a killed replica’s monitors are probed again else
     a.child.kill('SIGKILL');
     await a.exited();
     // Every monitor of A's share must be probed again after the kill; the slowest gives the takeover time.
-    const deadline = killedAt + 15_000;
     let worst = 0;
-    while (Date.now() < deadline) {
+    await waitUntil('every monitor of the killed replica probed again', () => {
       const waits = shareOfA.map(({ name }) => probedAt(`/${name}`).find((t) => t > killedAt));
-      if (waits.every((t) => t !== undefined)) {
-        worst = Math.max(...waits.map((t) => t! - killedAt));
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      if (waits.some((t) => t === undefined)) return false;
+      worst = Math.max(...waits.map((t) => t! - killedAt));
+      return true;
+    }, { timeoutMs: 15_000 - (Date.now() - killedAt) });
     expect(worst, 'some monitors were never probed again').toBeGreaterThan(0);
     expect(worst).toBeLessThan(10_000);
     console.log(`takeover: the ${shareOfA.length} monitors of the killed replica were probed again ${worst} ms after its SIGKILL`);

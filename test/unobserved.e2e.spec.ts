@@ -6,6 +6,7 @@ import { freePort } from '#lib/persistence';
 import { CuttableProxy } from './support/cuttable-proxy.js';
 import { type RunningProcess, startProcess } from './support/process-harness.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
+import { waitUntil } from './support/eventually.js';
 
 const REPORT = `query($i: AvailabilityReportInput!) { availabilityReport(input: $i) {
   totals { periodMs observedMs unobservedMs accountableMs downtimeMs availability observedShare failures } } }`;
@@ -81,7 +82,7 @@ describe('time Vigia did not see is unobserved, never uptime', () => {
     });
     await watchdog.waitFor(/watchdog \S+ running/);
     const started = Date.now();
-    for (let i = 0; i < 100 && (await health()) !== 'up'; i++) await new Promise((r) => setTimeout(r, 200));
+    await waitUntil('the monitor up', async () => (await health()) === 'up', { timeoutMs: 20_000, everyMs: 200 });
     expect(await health()).toBe('up');
     await new Promise((r) => setTimeout(r, 3000));
 
@@ -97,7 +98,7 @@ describe('time Vigia did not see is unobserved, never uptime', () => {
     const restoredAt = Date.now();
     // The watchdog reconnects on its own and says so with a new heartbeat.
     const spans = async () => (await api.app.get(DataSource).query('SELECT count(*)::int AS n FROM observation_spans WHERE started_at > $1', [new Date(cutAt)]))[0].n as number;
-    for (let i = 0; i < 100 && (await spans()) === 0; i++) await new Promise((r) => setTimeout(r, 200));
+    await waitUntil('a new observation span', async () => (await spans()) > 0, { timeoutMs: 20_000, everyMs: 200 });
     expect(await spans(), `watchdog output:\n${watchdog.output()}`).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 2000));
 

@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { codeOf, sleep } from './support.js';
+import { waitUntil } from '../support/eventually.js';
 
 describe('credentials die with their owner (issue 18, items 6, 7, 8 and the token-revocation rule)', () => {
   let api: TestApi;
@@ -119,14 +120,7 @@ describe('open subscriptions follow their credential (issue 18, item 7)', () => 
     return { reasons, client, closed: () => closed };
   };
 
-  const waitFor = async (check: () => boolean, ms: number): Promise<boolean> => {
-    const deadline = Date.now() + ms;
-    while (Date.now() < deadline) {
-      if (check()) return true;
-      await sleep(100);
-    }
-    return check();
-  };
+  const waitFor = (check: () => boolean, ms: number): Promise<boolean> => waitUntil('the subscription event', check, { timeoutMs: ms });
 
   const revokers: [string, (token: string) => Promise<void>][] = [
     ['logout', async (token) => void (await api.gql('mutation { logout }', {}, token))],

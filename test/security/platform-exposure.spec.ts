@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/test-api.js';
-import { codeOf, sleep } from './support.js';
+import { codeOf } from './support.js';
+import { waitUntil } from '../support/eventually.js';
 
 describe('tenants do not see the platform (issue 18, Low: watchdogs)', () => {
   let api: TestApi;
@@ -14,10 +15,10 @@ describe('tenants do not see the platform (issue 18, Low: watchdogs)', () => {
 
   it("shows that watchdogs run, not the provider's host names and pids", async () => {
     let live: { id: string; heartbeatAt: string }[] = [];
-    for (let i = 0; i < 30 && live.length === 0; i++) {
+    await waitUntil('a live watchdog', async () => {
       live = (await api.gql<{ watchdogs: typeof live }>('{ watchdogs { id heartbeatAt } }', {}, token)).data?.watchdogs ?? [];
-      if (!live.length) await sleep(200);
-    }
+      return live.length > 0;
+    }, { timeoutMs: 6000, everyMs: 200 });
     expect(live).toHaveLength(1);
     for (const field of ['hostname', 'pid']) {
       const res = await api.gql(`{ watchdogs { ${field} } }`, {}, token);

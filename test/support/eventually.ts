@@ -13,3 +13,11 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/**
+ * The same poller for a wait that is followed by an assertion saying what is missing (rows not yet on a replica, a
+ * process's output): true once `probe` holds, false after `timeoutMs` — it never throws, the assertion after it does.
+ */
+export async function waitUntil(what: string, probe: () => Promise<boolean> | boolean, options: { timeoutMs?: number; everyMs?: number } = {}): Promise<boolean> {
+  return eventually(what, async () => (await probe()) || undefined, options).then(() => true, () => false);
+}

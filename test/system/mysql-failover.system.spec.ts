@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../support/eventually.js';
 import { Company } from './support/company.js';
 import { ADMIN, LabMariaDb, REPL, Writer } from './support/lab-mariadb.js';
 
@@ -11,6 +12,15 @@ describe('MySQL failover in the lab: real MariaDB GTID replication with semi-syn
     `mutation { createMonitor(input: {name: "${name} mysql", type: mysql, hostId: "${company.ids[name]}", config: {user: "${ADMIN.user}", password: "${ADMIN.password}"}, intervalMs: 1000, timeoutMs: 500}) { id } }`,
   )).createMonitor.id;
   const runs = (resourceId: string) => company.runs(resourceId);
+  /** The acknowledged rows a server still lacks after up to 10 s of replication catching up (none: all there). */
+  const rowsMissing = async (name: string, acknowledged: number[]): Promise<number[]> => {
+    let have = new Set<number>();
+    await waitUntil(`every acknowledged row on ${name}`, async () => {
+      have = new Set((await db.sql(name, 'SELECT id FROM shop.orders')).map((r) => Number(r.id)));
+      return acknowledged.every((id) => have.has(id));
+    }, { timeoutMs: 10_000, everyMs: 200 });
+    return acknowledged.filter((id) => !have.has(id));
+  };
   /**
    * The runs an outage started (trigger `incident`), newest first. A fence run of the old primary may come between
    * (trigger `fence`: tried at its first contact, and failing while its mysqld is down), so "the newest run" is not
@@ -107,16 +117,7 @@ describe('MySQL failover in the lab: real MariaDB GTID replication with semi-syn
     // Every acknowledged row is on the new primary and on the replica that now follows it.
     const all = writer.acknowledged;
     expect(all.length).toBeGreaterThan(ackedBeforeKill.length);
-    for (const name of [newPrimary, other]) {
-      const deadline = Date.now() + 10_000;
-      let have = new Set<number>();
-      while (Date.now() < deadline) {
-        have = new Set((await db.sql(name, 'SELECT id FROM shop.orders')).map((r) => Number(r.id)));
-        if (all.every((id) => have.has(id))) break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      expect(all.filter((id) => !have.has(id)), `rows missing on ${name}`).toEqual([]);
-    }
+    for (const name of [newPrimary, other]) expect(await rowsMissing(name, all), `rows missing on ${name}`).toEqual([]);
     const [status] = await db.sql(other, 'SHOW SLAVE STATUS');
     expect(status).toMatchObject({ Master_Host: lab.host(newPrimary).address, Slave_IO_Running: 'Yes', Slave_SQL_Running: 'Yes' });
     expect((await db.sql(newPrimary, 'SELECT @@global.read_only AS ro'))[0]!.ro).toBe(0);
@@ -342,16 +343,7 @@ describe('MySQL failover in the lab: real MariaDB GTID replication with semi-syn
     await company.until('writes through the new primary', async () => writer.acknowledged.length > before + 20, 20_000);
     await writer.stop();
     expect((await company.gql<{ resource: { primaryHostId: string; primaryReason: string } }>(`{ resource(id: "${created.id}") { primaryHostId primaryReason } }`)).resource).toMatchObject({ primaryHostId: ids.db8, primaryReason: expect.stringMatching(/^switchover from db7 to db8 \(run .*, manual\)$/) });
-    for (const name of ['db8', 'db9', 'db7']) {
-      const deadline = Date.now() + 10_000;
-      let have = new Set<number>();
-      while (Date.now() < deadline) {
-        have = new Set((await db.sql(name, 'SELECT id FROM shop.orders')).map((r) => Number(r.id)));
-        if (writer.acknowledged.every((id) => have.has(id))) break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      expect(writer.acknowledged.filter((id) => !have.has(id)), `rows missing on ${name}`).toEqual([]);
-    }
+    for (const name of ['db8', 'db9', 'db7']) expect(await rowsMissing(name, writer.acknowledged), `rows missing on ${name}`).toEqual([]);
     const [status] = await db.sql('db7', 'SHOW SLAVE STATUS');
     expect(status).toMatchObject({ Master_Host: lab.host('db8').address, Slave_IO_Running: 'Yes', Slave_SQL_Running: 'Yes' });
     expect((await db.sql('db7', 'SELECT @@global.read_only AS ro'))[0]!.ro).toBe(1);

@@ -3,18 +3,11 @@ import { ProbeType } from '#lib/inventory';
 import { MysqlProbe, ProbeRunner } from '#lib/probes';
 import { type MariaDbInstance, startReplicationPair } from './support/mariadb.js';
 import { testEgressPolicy } from '../support/test-egress.js';
+import { eventually } from '../support/eventually.js';
 
 const runner = new ProbeRunner([new MysqlProbe()], testEgressPolicy());
 
-async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const until = <T>(check: () => Promise<T | undefined>): Promise<T> => eventually('the replica to reach the state awaited', check, { timeoutMs: 20_000, everyMs: 250 });
 
 describe('MySQL probe against a real MariaDB primary and GTID replica', () => {
   let primary: MariaDbInstance;
