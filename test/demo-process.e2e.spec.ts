@@ -4,14 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '#lib/persistence';
 import { eventually } from './support/eventually.js';
+import { graphqlClient } from './support/graphql-client.js';
 import { login, pidsMentioning, startProcess } from './support/process-harness.js';
 
-async function gql<T>(base: string, token: string, query: string): Promise<T> {
-  const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
-  const body = (await res.json()) as { data: T; errors?: unknown };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
+const gql = <T>(base: string, token: string, query: string): Promise<T> => graphqlClient(base).ok<T>(query, {}, token);
 
 const MONITORS = 'query { monitors { nodes { name state { health } } } }';
 type Monitors = { monitors: { nodes: { name: string; state: { health: string } | null }[] } };

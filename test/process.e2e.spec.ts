@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startEmbeddedPostgres } from '#lib/persistence';
 import { login, pidsMentioning, startProcess } from './support/process-harness.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { graphqlClient } from './support/graphql-client.js';
 
 describe('quick start: one process, embedded PostgreSQL, clean stop, data reused', () => {
   let dataDir: string;
@@ -67,16 +68,7 @@ describe('quick start: one process, embedded PostgreSQL, clean stop, data reused
       const [, password] = vigia.output().match(/e-mail admin@example\.com, password (\S+)/) ?? [];
       const base = `http://127.0.0.1:${port}`;
       const token = await login(base, 'demo', 'admin@example.com', password!);
-      const gql = async <T>(query: string): Promise<T> => {
-        const res = await fetch(`${base}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ query }),
-        });
-        const body = (await res.json()) as { data?: T; errors?: unknown };
-        if (!body.data) throw new Error(JSON.stringify(body.errors));
-        return body.data;
-      };
+      const gql = <T>(query: string): Promise<T> => graphqlClient(base).ok<T>(query, {}, token);
       const host = (await gql<{ createHost: { id: string } }>('mutation { createHost(input: {name: "local", addresses: ["127.0.0.1"]}) { id } }')).createHost.id;
       const monitor = (
         await gql<{ createMonitor: { id: string } }>(
@@ -178,14 +170,7 @@ describe('separate processes on an external PostgreSQL (DATABASE_URL)', () => {
     expect(api.output()).toContain('Vigia is running (api)');
     const token = await login(`http://127.0.0.1:${apiPort}`, 'ops', 'root@ops.test', 'bootstrap-password-1');
     expect(token).toMatch(/^vgs_/);
-    const watchdogs = async (): Promise<{ id: string }[]> => {
-      const res = await fetch(`http://127.0.0.1:${apiPort}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: '{ watchdogs { id } }' }),
-      });
-      return ((await res.json()) as { data: { watchdogs: { id: string }[] } }).data.watchdogs;
-    };
+    const watchdogs = async (): Promise<{ id: string }[]> => (await graphqlClient(`http://127.0.0.1:${apiPort}`).ok<{ watchdogs: { id: string }[] }>('{ watchdogs { id } }', {}, token)).watchdogs;
     expect(await watchdogs()).toEqual([]);
 
     const watchdog = startProcess('apps/watchdog/src/main.js', { ...env, PORT: String(await freePort()) });

@@ -82,37 +82,35 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     tenantIds = { a: tenantA.tenantId, b: tenantB.tenantId };
     a = await seed(api, tenantA.token, 'alpha');
     b = await seed(api, tenantB.token, 'bravo');
-    const bRunbook = await api.gql<{ createRunbook: { id: string } }>(
+    const bRunbook = await api.ok<{ createRunbook: { id: string } }>(
       'mutation($i: RunbookSourceInput!) { createRunbook(input: $i) { id } }',
       { i: { source: 'name: bravo-host\nparams: { h: { type: host } }\nsteps:\n  - { name: say, type: notify, with: { message: "on {{ params.h.name }}" } }\n' } }, tenantB.token,
     );
-    if (bRunbook.errors) throw new Error(JSON.stringify(bRunbook.errors));
-    b.runbook = b.hostRunbook = bRunbook.data!.createRunbook.id;
+    b.runbook = b.hostRunbook = bRunbook.createRunbook.id;
     const incident = await api.app.get(IncidentsService).open(
       { id: a.monitor, tenantId: tenantA.tenantId, hostId: a.host, serviceId: a.service, name: 'alpha http' },
       new Date(), 'HTTP 503', { planned: false, flapping: false, suppressed: false },
     );
     a.incident = incident!.id;
-    const window = await api.gql<{ createMaintenanceWindow: { id: string } }>(
+    const window = await api.ok<{ createMaintenanceWindow: { id: string } }>(
       `mutation { createMaintenanceWindow(input: {name: "kernel", startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-01T02:00:00Z", hostIds: ["${a.host}"]}) { id } }`,
       {}, tenantA.token,
     );
-    a.maintenance = window.data!.createMaintenanceWindow.id;
+    a.maintenance = window.createMaintenanceWindow.id;
     a.vantage = (await api.ok<{ createVantage: { vantage: { id: string } } }>('mutation { createVantage(input: {name: "alpha-office", kind: private}) { vantage { id } } }', {}, tenantA.token)).createVantage.vantage.id;
-    const credential = await api.gql<{ createSshCredential: { id: string } }>(
+    const credential = await api.ok<{ createSshCredential: { id: string } }>(
       'mutation($i: CreateSshCredentialInput!) { createSshCredential(input: $i) { id } }',
       { i: { name: 'alpha key', privateKey: TEST_KEY } },
       tenantA.token,
     );
-    if (credential.errors) throw new Error(JSON.stringify(credential.errors));
-    a.credential = credential.data!.createSshCredential.id;
-    const channel = await api.gql<{ createAlertChannel: { id: string } }>(
+    a.credential = credential.createSshCredential.id;
+    const channel = await api.ok<{ createAlertChannel: { id: string } }>(
       'mutation { createAlertChannel(input: {name: "alpha mail", type: email, config: {to: ["ops@alpha.test"]}}) { id } }', {}, tenantA.token,
     );
-    a.channel = channel.data!.createAlertChannel.id;
+    a.channel = channel.createAlertChannel.id;
     a.chatIdentity = (await api.ok<{ mapChatIdentity: { id: string } }>(`mutation { mapChatIdentity(input: {provider: "telegram", chatUserId: "4242", userId: "${a.user}"}) { id } }`, {}, tenantA.token)).mapChatIdentity.id;
-    const tested = await api.gql<{ testAlertChannel: { id: string } }>(`mutation { testAlertChannel(channelId: "${a.channel}") { id } }`, {}, tenantA.token);
-    a.notification = tested.data!.testAlertChannel.id;
+    const tested = await api.ok<{ testAlertChannel: { id: string } }>(`mutation { testAlertChannel(channelId: "${a.channel}") { id } }`, {}, tenantA.token);
+    a.notification = tested.testAlertChannel.id;
     a.statusPage = (await api.ok<{ createStatusPage: { id: string } }>(`mutation { createStatusPage(input: {slug: "alpha", title: "Alpha", components: [{kind: service, subjectId: "${a.service}"}]}) { id } }`, {}, tenantA.token)).createStatusPage.id;
     a.statusPost = (await api.ok<{ createStatusPost: { id: string } }>(
       `mutation { createStatusPost(pageId: "${a.statusPage}", input: {title: "alpha outage"}, update: {state: investigating, body: "alpha"}) { id } }`, {}, tenantA.token,
@@ -120,22 +118,20 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     a.statusSubscriber = (await api.ok<{ addStatusWebhookSubscriber: { id: string } }>(
       `mutation { addStatusWebhookSubscriber(pageId: "${a.statusPage}", input: {url: "http://127.0.0.1:9/alpha", secret: "alpha-secret-0123456789"}) { id } }`, {}, tenantA.token,
     )).addStatusWebhookSubscriber.id;
-    const policy = await api.gql<{ createEscalationPolicy: { id: string } }>(
+    const policy = await api.ok<{ createEscalationPolicy: { id: string } }>(
       `mutation { createEscalationPolicy(input: {name: "alpha", steps: [{delayMinutes: 0, channelIds: ["${a.channel}"]}]}) { id } }`, {}, tenantA.token,
     );
-    a.policy = policy.data!.createEscalationPolicy.id;
-    const resource = await api.gql<{ createResource: { id: string; runbookId: string } }>(
+    a.policy = policy.createEscalationPolicy.id;
+    const resource = await api.ok<{ createResource: { id: string; runbookId: string } }>(
       `mutation { createResource(input: {name: "alpha-vip", kind: vip_group, config: {address: "192.0.2.100/24", interface: "eth0"}, members: [{hostId: "${a.host}"}]}) { id runbookId } }`, {}, tenantA.token,
     );
-    if (resource.errors) throw new Error(JSON.stringify(resource.errors));
-    a.resource = resource.data!.createResource.id;
-    const runbook = await api.gql<{ createRunbook: { id: string } }>(
+    a.resource = resource.createResource.id;
+    const runbook = await api.ok<{ createRunbook: { id: string } }>(
       'mutation($i: RunbookSourceInput!) { createRunbook(input: $i) { id } }', { i: { source: 'name: alpha-note\nsteps:\n  - { name: say, type: notify, with: { message: hello } }\n' } }, tenantA.token,
     );
-    a.runbook = runbook.data!.createRunbook.id;
-    const run = await api.gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${a.runbook}"}) { id } }`, {}, tenantA.token);
-    if (run.errors) throw new Error(JSON.stringify(run.errors));
-    a.run = run.data!.startRun.id;
+    a.runbook = runbook.createRunbook.id;
+    const run = await api.ok<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${a.runbook}"}) { id } }`, {}, tenantA.token);
+    a.run = run.startRun.id;
     // On-call (issue 20): a schedule with tenant A's user, an override, a contact method.
     a.schedule = (await api.ok<{ createSchedule: { id: string } }>('mutation($i: ScheduleInput!) { createSchedule(input: $i) { id } }', { i: { name: 'alpha primary', timeZone: 'Europe/Madrid', layers: [{ name: 'l', participantIds: [a.user], rotationEvery: 1, rotationUnit: 'weeks', start: '2026-01-05T09:00' }] } }, tenantA.token)).createSchedule.id;
     a.override = (await api.ok<{ addScheduleOverride: { id: string } }>('mutation($i: OverrideInput!) { addScheduleOverride(input: $i) { id } }', { i: { scheduleId: a.schedule, userId: a.user, startsAt: '2030-01-01T00:00:00Z', endsAt: '2030-01-02T00:00:00Z' } }, tenantA.token)).addScheduleOverride.id;

@@ -44,13 +44,12 @@ describe('time Vigia did not see is unobserved, never uptime', () => {
     const port = (target.address() as AddressInfo).port;
     api = await startTestApi();
     token = (await api.tenant('blind')).token;
-    const host = await api.gql<{ createHost: { id: string } }>('mutation { createHost(input: {name: "web1", addresses: ["127.0.0.1"]}) { id } }', {}, token);
-    const monitor = await api.gql<{ createMonitor: { id: string } }>(
-      `mutation { createMonitor(input: {name: "www", type: http, hostId: "${host.data!.createHost.id}", config: {url: "http://127.0.0.1:${port}/"}, intervalMs: 1000, timeoutMs: 500}) { id } }`,
+    const host = await api.ok<{ createHost: { id: string } }>('mutation { createHost(input: {name: "web1", addresses: ["127.0.0.1"]}) { id } }', {}, token);
+    const monitor = await api.ok<{ createMonitor: { id: string } }>(
+      `mutation { createMonitor(input: {name: "www", type: http, hostId: "${host.createHost.id}", config: {url: "http://127.0.0.1:${port}/"}, intervalMs: 1000, timeoutMs: 500}) { id } }`,
       {}, token,
     );
-    if (monitor.errors) throw new Error(JSON.stringify(monitor.errors));
-    monitorId = monitor.data!.createMonitor.id;
+    monitorId = monitor.createMonitor.id;
     const pgPort = Number(new URL(api.db.url).port);
     relay = new CuttableProxy(pgPort);
     await relay.start();

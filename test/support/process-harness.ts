@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { TEST_EGRESS_ALLOW } from './test-egress.js';
+import { graphqlClient } from './graphql-client.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -62,11 +63,6 @@ export async function pidsMentioning(fragment: string): Promise<number[]> {
 }
 
 export async function login(base: string, tenant: string, email: string, password: string): Promise<string | undefined> {
-  const res = await fetch(`${base}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: 'mutation($i: LoginInput!) { login(input: $i) { token } }', variables: { i: { tenant, email, password } } }),
-  });
-  const body = (await res.json()) as { data?: { login?: { token: string } } };
-  return body.data?.login?.token;
+  const res = await graphqlClient(base).gql<{ login?: { token: string } }>('mutation($i: LoginInput!) { login(input: $i) { token } }', { i: { tenant, email, password } });
+  return res.data?.login?.token;
 }

@@ -6,12 +6,9 @@ import { TEST_EGRESS_ALLOW } from './test-egress.js';
 import { TenantBootstrapService } from '#lib/tenancy';
 import { ApiAppModule } from '../../apps/api/src/api-app.module.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { graphqlClient, type GraphqlResponse } from './graphql-client.js';
 
-export interface GraphqlResponse<T = Record<string, unknown>> {
-  status: number;
-  data?: T | null;
-  errors?: { message: string; path?: string[]; extensions?: { code?: string; field?: string } }[];
-}
+export type { GraphqlResponse } from './graphql-client.js';
 
 export interface GraphqlError {
   message: string;
@@ -63,21 +60,7 @@ export async function startTestApi(env: Record<string, string> = {}, reuse?: Tes
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
 
-  const gql: TestApi['gql'] = async (query, variables, token) => {
-    const res = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await res.json()) as GraphqlResponse;
-    return { ...body, status: res.status } as never;
-  };
-
-  const ok: TestApi['ok'] = async <T,>(query: string, variables?: Record<string, unknown>, token?: string): Promise<T> => {
-    const res = await gql<T>(query, variables, token);
-    if (res.errors) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
-    return res.data!;
-  };
+  const { gql, ok } = graphqlClient(url);
   const fails: TestApi['fails'] = async (query, variables, token, expected) => {
     const res = await gql(query, variables, token);
     const error = res.errors?.[0] as GraphqlError | undefined;

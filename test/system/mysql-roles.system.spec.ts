@@ -18,11 +18,7 @@ describe('MySQL group: monitors and member roles follow the primary', () => {
   let primary: MariaDbInstance;
   let replica: MariaDbInstance;
   const ids: Record<string, string> = {};
-  const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> => {
-    const res = await api.gql<T>(query, variables, token);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data!;
-  };
+  const gql = <T>(query: string, variables?: Record<string, unknown>): Promise<T> => api.ok<T>(query, variables, token);
   const monitor = async (key: string): Promise<MonitorView['state']> =>
     (await gql<{ monitor: MonitorView }>(`{ monitor(id: "${ids[key]}") { state { health lastReason } } }`)).monitor.state;
   const until = async <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => {

@@ -9,11 +9,7 @@ describe('SSH: sealed credentials, pinned host keys and the SSH command probe, a
   let token: string;
   let hostId: string;
   let monitorId: string;
-  const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> => {
-    const res = await api.gql<T>(query, variables, token);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data!;
-  };
+  const gql = <T>(query: string, variables?: Record<string, unknown>): Promise<T> => api.ok<T>(query, variables, token);
   const probeNow = () => gql<{ probeNow: { status: string; reason: string } }>(`mutation { probeNow(monitorId: "${monitorId}") { status reason } }`).then((d) => d.probeNow);
 
   beforeAll(async () => {
