@@ -10,6 +10,7 @@ import { ProbeType } from '#lib/inventory';
 import { HttpProbe, ProbeRunner, TcpProbe } from '#lib/probes';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { eventually } from '../support/eventually.js';
+import { RecordingServer } from '../support/recording-server.js';
 
 const PLATFORM = { tenantId: 't', vantage: 'platform' } as const;
 
@@ -74,17 +75,16 @@ describe('DNS rebinding: the address judged is the address connected to', () => 
   // loopback, with TTL 0: a check-the-name-then-connect design would reach the loopback server on some probes.
   let dns: { listen(o: unknown): Promise<void>; close(): void };
   let publicServer: Server;
-  let secretServer: Server;
+  let secretServer: RecordingServer;
   let port = 0;
   let queries = 0;
-  const secretHits: string[] = [];
+  const secretHits = (): string[] => secretServer.hits.map((h) => h.path);
   let resolver: EgressResolver;
 
   beforeAll(async () => {
     publicServer = createServer((_req, res) => res.end('public'));
     port = await listen(publicServer, '127.0.0.2');
-    secretServer = createServer((req, res) => (secretHits.push(req.url ?? ''), res.end('SECRET')));
-    await listen(secretServer, '127.0.0.1', port);
+    secretServer = await new RecordingServer(() => ({ body: 'SECRET' })).start(port, '127.0.0.1');
     const { Packet } = dns2;
     // dns2's server type declarations are loose; the calls below are its documented API.
     dns = dns2.createServer({
@@ -108,10 +108,10 @@ describe('DNS rebinding: the address judged is the address connected to', () => 
     stub.setServers([`127.0.0.1:${dnsPort}`]);
     resolver = async (hostname) => (await stub.resolve4(hostname)).map((address) => ({ address, family: 4 as const }));
   });
-  afterAll(() => {
+  afterAll(async () => {
     dns?.close();
     publicServer?.close();
-    secretServer?.close();
+    await secretServer?.stop();
   });
 
   it('each probe resolves once, judges, and connects to that address: loopback answers are refused, never reached', async () => {
@@ -123,7 +123,7 @@ describe('DNS rebinding: the address judged is the address connected to', () => 
     }
     expect(reasons.filter((r) => r.startsWith('up HTTP 200 from 127.0.0.2'))).toHaveLength(3);
     expect(reasons.filter((r) => r === 'down refused by egress policy: 127.0.0.1 is loopback (rebind.test resolved to it)')).toHaveLength(3);
-    expect(secretHits).toEqual([]);
+    expect(secretHits()).toEqual([]);
     expect(queries).toBe(6);
   });
 });
@@ -132,13 +132,13 @@ describe('egress policy through the API: every path a tenant can configure', () 
   let api: TestApi;
   let token: string;
   let db: DataSource;
-  let secret: Server;
+  let secret: RecordingServer;
   let secretPort = 0;
   let publicServer: Server;
   let publicPort = 0;
   let sshTrap: TcpServer;
   let sshTrapPort = 0;
-  const secretHits: string[] = [];
+  const secretHits = (): string[] => secret.hits.map((h) => `${h.method} ${h.path}`);
   let sshTrapConnections = 0;
   const ids: Record<string, string> = {};
 
@@ -151,8 +151,8 @@ describe('egress policy through the API: every path a tenant can configure', () 
   const count = async (table: string) => Number((await db.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
 
   beforeAll(async () => {
-    secret = createServer((req, res) => (secretHits.push(`${req.method} ${req.url}`), res.end('SECRET-TOKEN-of-the-platform')));
-    secretPort = await listen(secret, '127.0.0.1');
+    secret = await new RecordingServer(() => ({ body: 'SECRET-TOKEN-of-the-platform' })).start();
+    secretPort = secret.port;
     publicServer = createServer((req, res) => {
       if (req.url === '/redirect') return res.writeHead(302, { location: `http://127.0.0.1:${secretPort}/via-redirect` }).end();
       if (req.url === '/big') return res.end('x'.repeat(100_000));
@@ -169,7 +169,7 @@ describe('egress policy through the API: every path a tenant can configure', () 
   }, 60_000);
   afterAll(async () => {
     await api?.close();
-    secret?.close();
+    await secret?.stop();
     publicServer?.close();
     sshTrap?.close();
   });
@@ -208,7 +208,7 @@ describe('egress policy through the API: every path a tenant can configure', () 
     await refusedAt(pool, { c: { driver: 'haproxy', runtimeApi: 'unix:/run/haproxy/admin.sock', backend: 'web' } }, 'input.config.runtimeApi', /Unix socket/);
     await refusedAt(pool, { c: { driver: 'haproxy', runtimeApi: `tcp://127.0.0.1:${secretPort}`, backend: 'web' } }, 'input.config.runtimeApi', /loopback/);
     expect(await count('resources')).toBe(0);
-    expect(secretHits).toEqual([]);
+    expect(secretHits()).toEqual([]);
   });
 
   it('judges names after resolution when connecting: probeNow of localhost is down with the refusal, nothing reached', async () => {
@@ -223,7 +223,7 @@ describe('egress policy through the API: every path a tenant can configure', () 
     // An allowed server that redirects to loopback: the hop is judged like the first URL.
     const redirect = await probeNow(await create('redirect', 'http', { url: `http://127.0.0.2:${publicPort}/redirect` }));
     expect(redirect).toMatchObject({ status: 'down', reason: 'refused by egress policy: 127.0.0.1 is loopback' });
-    expect(secretHits).toEqual([]);
+    expect(secretHits()).toEqual([]);
   });
 
   it('a status-page webhook subscriber: a refused literal at save (field named, nothing saved); by name, refused when delivering, nothing reached', async () => {
@@ -239,7 +239,7 @@ describe('egress policy through the API: every path a tenant can configure', () 
       return r?.last_error ? r : undefined;
     }, { timeoutMs: 10_000 });
     expect(row?.last_error).toMatch(/^refused by egress policy: .* is loopback \(localhost resolved to it\)$/);
-    expect(secretHits).toEqual([]);
+    expect(secretHits()).toEqual([]);
   });
 
   it('a webhook channel by name is refused when delivering; lastError is the refusal, nothing reached', async () => {
@@ -251,7 +251,7 @@ describe('egress policy through the API: every path a tenant can configure', () 
     }, { timeoutMs: 10_000 });
     expect(row?.status).toMatch(/failed|dead/);
     expect(row?.last_error).toMatch(/^refused by egress policy: .* is loopback \(localhost resolved to it\)$/);
-    expect(secretHits).toEqual([]);
+    expect(secretHits()).toEqual([]);
   });
 
   it('runbook http.request and wait.until are refused by name; an allowed answer is kept as a 512-byte excerpt', async () => {
@@ -271,7 +271,7 @@ describe('egress policy through the API: every path a tenant can configure', () 
     const wait = await run(await runbook(`name: poll\nsteps:\n  - { name: poll, type: wait.until, with: { probe: http, config: { url: "http://localhost:${secretPort}/" }, deadline: 2s, interval: 1s } }\n`));
     expect(wait.status).toBe('failed');
     expect(wait.steps[0]!.stdout).toMatch(/refused by egress policy/);
-    expect(secretHits).toEqual([]);
+    expect(secretHits()).toEqual([]);
     const big = await run(await runbook(`name: big\nsteps:\n  - { name: big, type: http.request, with: { url: "http://127.0.0.2:${publicPort}/big" } }\n`));
     expect(big.status).toBe('succeeded');
     expect(Buffer.byteLength(big.steps[0]!.stdout)).toBeLessThanOrEqual(512);
