@@ -1,13 +1,11 @@
 import { request } from 'node:http';
 import { type ParsedMail, simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '#lib/persistence';
 import { StatusPageAccess } from '#lib/status-pages';
 import { eventually } from './support/eventually.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
-import { selfSignedCert } from './support/tls-cert.js';
+import { RecordingSmtpServer } from './support/recording-smtp.js';
 
 interface Page {
   id: string;
@@ -38,8 +36,8 @@ describe('status pages: sign-in by the customer', () => {
   let api: TestApi;
   let token: string;
   let otherToken: string;
-  let smtp: SMTPServer;
-  const raw: string[] = [];
+  const smtp = new RecordingSmtpServer();
+  const raw = smtp.raw;
   const pages: Record<string, Page> = {};
   const mails = async (to: string): Promise<ParsedMail[]> => (await Promise.all(raw.map((r) => simpleParser(r)))).filter((m) => JSON.stringify(m.to).includes(to));
   const get = (path: string, cookie?: string) => fetch(`${api.url}${path}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
@@ -51,11 +49,8 @@ describe('status pages: sign-in by the customer', () => {
   let cookie = '';
 
   beforeAll(async () => {
-    const { key, cert } = await selfSignedCert(90);
-    const smtpPort = await freePort();
-    smtp = new SMTPServer({ key, cert, authOptional: true, logger: false, onData: (s, _x, cb) => { let r = ''; s.on('data', (c: Buffer) => (r += c)); s.on('end', () => { raw.push(r); cb(); }); } });
-    await new Promise<void>((r) => smtp.listen(smtpPort, '127.0.0.1', () => r()));
-    api = await startTestApi({ VIGIA_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, VIGIA_SMTP_TLS_VERIFY: 'false' });
+    await smtp.start();
+    api = await startTestApi({ ...smtp.env });
     token = (await api.tenant('acme')).token;
     otherToken = (await api.tenant('other')).token;
     const bakery = await mk('mutation { createCustomer(input: {name: "Panadería <b>López</b>", email: "Ops@Panaderia.test"}) { id } }', token);
@@ -74,7 +69,7 @@ describe('status pages: sign-in by the customer', () => {
   }, 90_000);
   afterAll(async () => {
     await api?.close();
-    await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
+    await smtp.stop();
   });
 
   it('refuses the visibility on a page that is not a customer’s, naming the field', async () => {

@@ -1,14 +1,12 @@
 import { type ParsedMail, simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostMaintenance } from '#lib/detection';
-import { freePort } from '#lib/persistence';
 import { StatusMaintenanceNotice, StatusMaintenanceScanner, StatusNotificationsWorker, StatusPageCache, StatusPagesService } from '#lib/status-pages';
 import { eventually } from './support/eventually.js';
 import { RecordingServer } from './support/recording-server.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
-import { selfSignedCert } from './support/tls-cert.js';
+import { RecordingSmtpServer } from './support/recording-smtp.js';
 
 const HOUR = 3_600_000;
 const HOOK_SECRET = 'maintenance-hook-secret-0123';
@@ -22,13 +20,13 @@ const HOOK_SECRET = 'maintenance-hook-secret-0123';
 describe('maintenance start and end notices', () => {
   let api: TestApi;
   let token: string;
-  let smtp: SMTPServer;
+  const smtp = new RecordingSmtpServer();
   let scanner: StatusMaintenanceScanner;
   let worker: StatusNotificationsWorker;
   // From the real now on (the queue's rows are due from the database's now()), moved by the test.
   const base = Math.ceil(Date.now() / HOUR) * HOUR + HOUR;
   let now = Date.now();
-  const raw: string[] = [];
+  const raw = smtp.raw;
   const hook = new RecordingServer();
   const ids: Record<string, string> = {};
   const run = <T,>(q: string): Promise<T> => api.ok<T>(q, {}, token);
@@ -44,11 +42,8 @@ describe('maintenance start and end notices', () => {
 
   beforeAll(async () => {
     await hook.start();
-    const { key, cert } = await selfSignedCert(90);
-    const smtpPort = await freePort();
-    smtp = new SMTPServer({ key, cert, authOptional: true, logger: false, onData: (s, _x, cb) => { let r = ''; s.on('data', (c: Buffer) => (r += c)); s.on('end', () => { raw.push(r); cb(); }); } });
-    await new Promise<void>((r) => smtp.listen(smtpPort, '127.0.0.1', () => r()));
-    api = await startTestApi({ VIGIA_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, VIGIA_SMTP_TLS_VERIFY: 'false' }, undefined, { clock: { now: () => new Date(now) } });
+    await smtp.start();
+    api = await startTestApi({ ...smtp.env }, undefined, { clock: { now: () => new Date(now) } });
     token = (await api.tenant('acme')).token;
     scanner = api.app.get(StatusMaintenanceScanner);
     worker = api.app.get(StatusNotificationsWorker);
@@ -76,7 +71,7 @@ describe('maintenance start and end notices', () => {
   afterAll(async () => {
     await api?.close();
     await hook.stop();
-    await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
+    await smtp.stop();
   });
 
   it('mails the announcement, then each occurrence’s start and end once, to the subscribers of the shop only', async () => {

@@ -1,12 +1,10 @@
 import { request } from 'node:http';
 import { type ParsedMail, simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '#lib/persistence';
 import { StatusNotificationsWorker } from '#lib/status-pages';
 import { startTestApi, type TestApi } from './support/test-api.js';
-import { selfSignedCert } from './support/tls-cert.js';
+import { RecordingSmtpServer } from './support/recording-smtp.js';
 
 /** A form POST from a chosen loopback address (the client address the limits count by). */
 function post(url: string, from: string, body: Record<string, string>): Promise<{ status: number; retryAfter: string | undefined }> {
@@ -31,20 +29,17 @@ describe('status-page form limits shared between API processes', () => {
   let one: TestApi;
   let two: TestApi;
   let token: string;
-  let smtp: SMTPServer;
+  const smtp = new RecordingSmtpServer();
   let now = Date.now();
   const clock = { now: () => new Date(now) };
-  const raw: string[] = [];
+  const raw = smtp.raw;
   const paths: Record<string, string> = {};
   const mails = async (to: string): Promise<ParsedMail[]> => (await Promise.all(raw.map((r) => simpleParser(r)))).filter((m) => JSON.stringify(m.to).includes(to));
   const apps = () => [one, two];
 
   beforeAll(async () => {
-    const { key, cert } = await selfSignedCert(90);
-    const smtpPort = await freePort();
-    smtp = new SMTPServer({ key, cert, authOptional: true, logger: false, onData: (s, _x, cb) => { let r = ''; s.on('data', (c: Buffer) => (r += c)); s.on('end', () => { raw.push(r); cb(); }); } });
-    await new Promise<void>((r) => smtp.listen(smtpPort, '127.0.0.1', () => r()));
-    const env = { VIGIA_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, VIGIA_SMTP_TLS_VERIFY: 'false' };
+    await smtp.start();
+    const env = { ...smtp.env };
     one = await startTestApi(env, undefined, { clock });
     two = await startTestApi(env, one.db, { clock });
     // The confirmations this test queues are not its subject: no process sends them.
@@ -64,7 +59,7 @@ describe('status-page form limits shared between API processes', () => {
   afterAll(async () => {
     await two?.close({ keepDatabase: true });
     await one?.close();
-    await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
+    await smtp.stop();
   });
 
   it('one client: five subscribe attempts a minute in all, whichever process answers; the next minute it may again', async () => {

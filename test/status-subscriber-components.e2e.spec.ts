@@ -1,13 +1,11 @@
 import { type ParsedMail, simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '#lib/persistence';
 import { StatusNotificationsWorker } from '#lib/status-pages';
 import { eventually } from './support/eventually.js';
 import { RecordingServer } from './support/recording-server.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
-import { selfSignedCert } from './support/tls-cert.js';
+import { RecordingSmtpServer } from './support/recording-smtp.js';
 
 const HOOK_SECRET = 'components-hook-secret-0123';
 const SET = 'mutation($id: ID!, $c: [ID!]!) { updateStatusSubscriberComponents(id: $id, componentIds: $c) { id componentIds } }';
@@ -22,9 +20,9 @@ describe('changing a subscriber’s components', () => {
   let api: TestApi;
   let token: string;
   let otherToken: string;
-  let smtp: SMTPServer;
+  const smtp = new RecordingSmtpServer();
   let worker: StatusNotificationsWorker;
-  const raw: string[] = [];
+  const raw = smtp.raw;
   const hook = new RecordingServer();
   const ids: Record<string, string> = {};
   const run = <T,>(q: string, v: Record<string, unknown> = {}): Promise<T> => api.ok<T>(q, v, token);
@@ -39,11 +37,8 @@ describe('changing a subscriber’s components', () => {
 
   beforeAll(async () => {
     await hook.start();
-    const { key, cert } = await selfSignedCert(90);
-    const smtpPort = await freePort();
-    smtp = new SMTPServer({ key, cert, authOptional: true, logger: false, onData: (s, _x, cb) => { let r = ''; s.on('data', (c: Buffer) => (r += c)); s.on('end', () => { raw.push(r); cb(); }); } });
-    await new Promise<void>((r) => smtp.listen(smtpPort, '127.0.0.1', () => r()));
-    api = await startTestApi({ VIGIA_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, VIGIA_SMTP_TLS_VERIFY: 'false' });
+    await smtp.start();
+    api = await startTestApi({ ...smtp.env });
     token = (await api.tenant('acme')).token;
     otherToken = (await api.tenant('other')).token;
     worker = api.app.get(StatusNotificationsWorker);
@@ -73,7 +68,7 @@ describe('changing a subscriber’s components', () => {
   afterAll(async () => {
     await api?.close();
     await hook.stop();
-    await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
+    await smtp.stop();
   });
 
   it('changes a webhook’s components in place (no delete and add), and what it receives follows', async () => {

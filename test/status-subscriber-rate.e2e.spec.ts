@@ -1,12 +1,10 @@
 import { type ParsedMail, simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '#lib/persistence';
 import { StatusNotificationsWorker } from '#lib/status-pages';
 import { RecordingServer } from './support/recording-server.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
-import { selfSignedCert } from './support/tls-cert.js';
+import { RecordingSmtpServer } from './support/recording-smtp.js';
 
 const HOUR = 3_600_000;
 const HOOK_SECRET = 'rate-hook-secret-0123456789';
@@ -24,13 +22,13 @@ describe('per-subscriber sending rate', () => {
   let second: TestApi;
   let token: string;
   let otherToken: string;
-  let smtp: SMTPServer;
+  const smtp = new RecordingSmtpServer();
   let workers: StatusNotificationsWorker[];
   let pageId: string;
   // Ahead of the real now, so the rows (due from the database's now()) are due; moved by the test.
   let now = Date.now() + 60_000;
   const clock = { now: () => new Date(now) };
-  const raw: string[] = [];
+  const raw = smtp.raw;
   const hook = new RecordingServer();
   const run = <T,>(q: string, v: Record<string, unknown> = {}): Promise<T> => api.ok<T>(q, v, token);
   // Sorted: two processes send at once, so arrival order is not theirs to keep.
@@ -44,11 +42,8 @@ describe('per-subscriber sending rate', () => {
 
   beforeAll(async () => {
     await hook.start();
-    const { key, cert } = await selfSignedCert(90);
-    const smtpPort = await freePort();
-    smtp = new SMTPServer({ key, cert, authOptional: true, logger: false, onData: (s, _x, cb) => { let r = ''; s.on('data', (c: Buffer) => (r += c)); s.on('end', () => { raw.push(r); cb(); }); } });
-    await new Promise<void>((r) => smtp.listen(smtpPort, '127.0.0.1', () => r()));
-    const env = { VIGIA_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, VIGIA_SMTP_TLS_VERIFY: 'false', VIGIA_STATUS_SUBSCRIBER_SENDS_PER_HOUR: String(PER_HOUR) };
+    await smtp.start();
+    const env = { ...smtp.env, VIGIA_STATUS_SUBSCRIBER_SENDS_PER_HOUR: String(PER_HOUR) };
     api = await startTestApi(env, undefined, { clock });
     // A second API process on the same database.
     second = await startTestApi(env, api.db, { clock });
@@ -65,7 +60,7 @@ describe('per-subscriber sending rate', () => {
     await second?.close({ keepDatabase: true });
     await api?.close();
     await hook.stop();
-    await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
+    await smtp.stop();
   });
 
   it('sends at most the hourly limit per subscriber across two processes, holds the rest (counted), then sends them an hour later with a post’s held updates coalesced', async () => {

@@ -1,12 +1,10 @@
 import { type ParsedMail, simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '#lib/persistence';
 import { StatusNotificationsWorker } from '#lib/status-pages';
 import { eventually } from './support/eventually.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
-import { selfSignedCert } from './support/tls-cert.js';
+import { RecordingSmtpServer } from './support/recording-smtp.js';
 
 interface Page {
   id: string;
@@ -22,9 +20,9 @@ interface Page {
 describe('status page subscribers on private pages', () => {
   let api: TestApi;
   let token: string;
-  let smtp: SMTPServer;
+  const smtp = new RecordingSmtpServer();
   let worker: StatusNotificationsWorker;
-  const raw: string[] = [];
+  const raw = smtp.raw;
   const pages: Record<string, Page> = {};
   const cookies: Record<string, string> = {};
   const mails = async (to: string): Promise<ParsedMail[]> => (await Promise.all(raw.map((r) => simpleParser(r)))).filter((m) => JSON.stringify(m.to).includes(to));
@@ -48,11 +46,8 @@ describe('status page subscribers on private pages', () => {
     api.ok(`mutation { createStatusPost(pageId: "${page.id}", input: {title: "${title}", published: true}, update: {state: investigating, body: "Looking into it."}) { id } }`, {}, token);
 
   beforeAll(async () => {
-    const { key, cert } = await selfSignedCert(90);
-    const smtpPort = await freePort();
-    smtp = new SMTPServer({ key, cert, authOptional: true, logger: false, onData: (s, _x, cb) => { let r = ''; s.on('data', (c: Buffer) => (r += c)); s.on('end', () => { raw.push(r); cb(); }); } });
-    await new Promise<void>((r) => smtp.listen(smtpPort, '127.0.0.1', () => r()));
-    api = await startTestApi({ VIGIA_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, VIGIA_SMTP_TLS_VERIFY: 'false' });
+    await smtp.start();
+    api = await startTestApi({ ...smtp.env });
     token = (await api.tenant('acme')).token;
     worker = api.app.get(StatusNotificationsWorker);
     const mk = async (q: string) => Object.values(await api.ok<Record<string, { id: string }>>(q, {}, token))[0]!.id;
@@ -67,7 +62,7 @@ describe('status page subscribers on private pages', () => {
   }, 90_000);
   afterAll(async () => {
     await api?.close();
-    await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
+    await smtp.stop();
   });
 
   it('takes no address without the page’s cookie (and another page’s cookie is no cookie)', async () => {

@@ -1,16 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { type ParsedMail, simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '#lib/persistence';
 import { IncidentsService, type OutboxItem } from '#lib/incidents';
 import { StatusNotificationsWorker, StatusOutboxConsumer } from '#lib/status-pages';
 import { eventually } from './support/eventually.js';
 import { RecordingServer } from './support/recording-server.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
-import { selfSignedCert } from './support/tls-cert.js';
+import { RecordingSmtpServer } from './support/recording-smtp.js';
 
 const HOOK_SECRET = 'status-hook-secret-0123456789';
 
@@ -30,11 +28,11 @@ describe('status page subscribers', () => {
   let api: TestApi;
   let token: string;
   let otherToken: string;
-  let smtp: SMTPServer;
+  const smtp = new RecordingSmtpServer();
   let worker: StatusNotificationsWorker;
   let pageId: string;
   let path: string;
-  const raw: string[] = [];
+  const raw = smtp.raw;
   /** Carried from one step to the next: the published post and its mail's unsubscribe link. */
   const ids: Record<string, string> = {};
   const hook = new RecordingServer();
@@ -52,11 +50,8 @@ describe('status page subscribers', () => {
 
   beforeAll(async () => {
     await hook.start();
-    const { key, cert } = await selfSignedCert(90);
-    const smtpPort = await freePort();
-    smtp = new SMTPServer({ key, cert, authOptional: true, logger: false, onData: (s, _x, cb) => { let r = ''; s.on('data', (c: Buffer) => (r += c)); s.on('end', () => { raw.push(r); cb(); }); } });
-    await new Promise<void>((r) => smtp.listen(smtpPort, '127.0.0.1', () => r()));
-    api = await startTestApi({ VIGIA_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, VIGIA_SMTP_TLS_VERIFY: 'false' });
+    await smtp.start();
+    api = await startTestApi({ ...smtp.env });
     token = (await api.tenant('acme')).token;
     otherToken = (await api.tenant('other')).token;
     worker = api.app.get(StatusNotificationsWorker);
@@ -67,7 +62,7 @@ describe('status page subscribers', () => {
   afterAll(async () => {
     await api?.close();
     await hook.stop();
-    await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
+    await smtp.stop();
   });
 
   it('offers a plain HTML form (no script of its own) that posts the address to the page’s subscribe endpoint', async () => {
