@@ -30,9 +30,9 @@ section.group,section.posts{background:#fff;border:1px solid #d0d7de;border-radi
 .st{font-size:.85rem;font-weight:600;white-space:nowrap}.st-operational{color:#1a7f37}.st-outage{color:#b42318}.st-degraded{color:#8a5a00}.st-maintenance{color:#1d4ed8}.st-unknown{color:#57606a}
 .bars{display:flex;gap:1px;height:30px;align-items:flex-end;list-style:none;margin:6px 0 2px;padding:0}
 .bars li{flex:1;min-width:1px;height:100%;border-radius:1px;background:#2da44e}
-.bars li.degraded{background:repeating-linear-gradient(0deg,#bf8700 0 4px,#d4a72c 4px 6px);height:85%}
+.bars li.degraded{background:repeating-linear-gradient(0deg,#9a6700 0 4px,#bf8700 4px 6px);height:85%}
 .bars li.down{background:repeating-linear-gradient(45deg,#cf222e 0 3px,#82071e 3px 5px)}
-.bars li.maintenance{background:repeating-linear-gradient(90deg,#1d4ed8 0 2px,#93c5fd 2px 4px);height:70%}
+.bars li.maintenance{background:repeating-linear-gradient(90deg,#1d4ed8 0 2px,#3b82f6 2px 4px);height:70%}
 .bars li.none{background:#8c959f;height:25%}
 .axis{display:flex;justify-content:space-between;font-size:.78rem;color:#57606a}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
