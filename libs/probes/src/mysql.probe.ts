@@ -43,7 +43,7 @@ export class MysqlProbe implements Probe<MysqlConfig> {
       const gtid = await readGtid(connection);
       const replication = await readReplication(connection);
       const latencyMs = performance.now() - started;
-      const details = { readOnly: Boolean(vars?.readOnly), version: vars?.version, gtid, replication };
+      const details = { readOnly: Boolean(vars?.readOnly), version: vars?.version, gtid, replication: replication === NOT_PERMITTED ? undefined : replication };
       const seen = `MySQL ${host}:${port} answered in ${formatMs(latencyMs)}${vars?.readOnly ? ' (read_only)' : ''}`;
       const expectReplica = bool(target.config, 'replica') ?? false;
       // A primary that answers but refuses writes is an outage of its own (not a reason to promote anything).
@@ -52,10 +52,10 @@ export class MysqlProbe implements Probe<MysqlConfig> {
         // The login and query worked: the database is up. Whether it replicates is unknown, which matters only to a
         // monitor that expects a replica. A missing grant must never look like an outage (it would fail over a
         // healthy primary).
-        const why = 'replication state not readable: the user lacks the SLAVE MONITOR (MariaDB 10.5+) or REPLICATION CLIENT (MySQL) privilege';
+        const why = `${REPLICATION_NOT_READABLE}: the user lacks the SLAVE MONITOR (MariaDB 10.5+) or REPLICATION CLIENT (MySQL) privilege`;
         return expectReplica
-          ? { status: 'degraded', reason: `${seen}: ${why}`, latencyMs, details: { ...details, replication: undefined } }
-          : { status: 'up', reason: `${seen} (${why})`, latencyMs, details: { ...details, replication: undefined } };
+          ? { status: 'degraded', reason: `${seen}: ${why}`, latencyMs, details }
+          : { status: 'up', reason: `${seen} (${why})`, latencyMs, details };
       }
       if (!replication) {
         return expectReplica
@@ -79,6 +79,9 @@ export function replicationProblem(r: ReplicationHealth, maxLagSeconds: number):
   if (r.secondsBehind > maxLagSeconds) return `Seconds_Behind_Master=${r.secondsBehind} > ${maxLagSeconds}`;
   return undefined;
 }
+
+/** The words a mysql monitor's reason carries when its user may not read the replica status (MySQL groups read them). */
+export const REPLICATION_NOT_READABLE = 'replication state not readable';
 
 /** The server refused to show replica status to this user (a missing grant, not a broken server). */
 const NOT_PERMITTED = Symbol('replication status not permitted');

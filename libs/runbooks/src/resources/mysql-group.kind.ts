@@ -1,5 +1,6 @@
 import { matching, rule, tagged } from '#lib/common';
 import type { MonitorHealth } from '#lib/detection';
+import { REPLICATION_NOT_READABLE } from '#lib/probes';
 import { CIDR4, IFNAME } from '../document/definition.js';
 import type { Resource, ResourceMember } from '../entities/resource.entity.js';
 import type { ReplicationSeen } from '../member-roles.js';
@@ -61,7 +62,9 @@ async function readReplication(resource: Resource, health: MonitorHealth): Promi
     .map((r) => ({ ...r, replicating: r.health === 'up' && (r.lastReason ?? '').includes('replicating from') }));
   for (const member of resource.members) {
     const seen = rows.filter((r) => r.hostId === member.hostId && (member.monitorIds.length === 0 || member.monitorIds.includes(r.monitorId)));
-    if (seen.length) replicating.set(member.hostId, seen.some((r) => r.replicating));
+    // A monitor whose user may not read the replica status says nothing either way: not "a broken replica".
+    const telling = seen.filter((r) => !(r.lastReason ?? '').includes(REPLICATION_NOT_READABLE));
+    if (telling.length) replicating.set(member.hostId, telling.some((r) => r.replicating));
   }
   return replicating;
 }
