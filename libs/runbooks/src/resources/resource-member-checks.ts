@@ -4,7 +4,7 @@ import { DataSource, In, Repository } from 'typeorm';
 import { HostMaintenanceModule } from '#lib/detection';
 import { InventoryModule } from '#lib/inventory';
 import { PlanContextFactory } from '../engine/plan-context.js';
-import { Resource } from '../entities/resource.entity.js';
+import { Resource, type ResourceMember } from '../entities/resource.entity.js';
 import { kindOf } from './resource-kinds.js';
 
 /**
@@ -25,10 +25,19 @@ export class ResourceMemberChecks {
   async check(resource: Resource): Promise<Resource> {
     const kind = kindOf(resource);
     if (!kind.checkMembers) return resource;
-    const members = await kind.checkMembers(resource, this.contexts.create(resource.tenantId, resource));
-    // jsonb through a parameter (TypeORM's update would take the array for a nested patch).
-    await this.dataSource.query('UPDATE resources SET members = $2 WHERE id = $1', [resource.id, JSON.stringify(members)]);
-    return Object.assign(resource, { members });
+    const checked = await kind.checkMembers(resource, this.contexts.create(resource.tenantId, resource));
+    const warnings = new Map(checked.map((m) => [m.hostId, m.warning]));
+    // The check took seconds: write only the warnings, onto the members as they are now (locked), so an edit saved
+    // meanwhile (the dashboard, another apply) is kept; a member added since keeps what it has.
+    const members = await this.dataSource.transaction(async (manager) => {
+      const [row]: { members: ResourceMember[] }[] = await manager.query('SELECT members FROM resources WHERE id = $1 FOR UPDATE', [resource.id]);
+      if (!row) return undefined;
+      const merged = row.members.map((m) => (warnings.has(m.hostId) ? { ...m, warning: warnings.get(m.hostId) } : m));
+      // jsonb through a parameter (TypeORM's update would take the array for a nested patch).
+      await manager.query('UPDATE resources SET members = $2 WHERE id = $1', [resource.id, JSON.stringify(merged)]);
+      return merged;
+    });
+    return members ? Object.assign(resource, { members }) : resource;
   }
 
   /**
@@ -37,9 +46,9 @@ export class ResourceMemberChecks {
    */
   async checkNamed(tenantId: string, names: string[]): Promise<void> {
     if (!names.length) return;
-    const saved = await this.resources.find({ where: { tenantId, name: In(names) } });
-    await Promise.all(saved.map((r) => this.check(r).catch((error: unknown) =>
-      this.logger.warn(`checking the members of ${r.name}: ${error instanceof Error ? error.message : String(error)}`))));
+    const failed = (what: string) => (error: unknown) => this.logger.warn(`checking the members of ${what}: ${error instanceof Error ? error.message : String(error)}`);
+    const saved = await this.resources.find({ where: { tenantId, name: In(names) } }).catch((error: unknown) => (failed(names.join(', '))(error), []));
+    await Promise.all(saved.map((r) => this.check(r).catch(failed(r.name))));
   }
 }
 
