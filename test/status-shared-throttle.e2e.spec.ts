@@ -118,6 +118,13 @@ describe('status-page form limits shared between API processes', () => {
     expect((await post(`${one.url}${paths.locked}/login`, '127.0.0.5', { password: 'correct horse battery' })).status).toBe(303);
   });
 
+  it('the password form: guesses sent all at once are counted before any is checked — at most ten checked, the rest refused', async () => {
+    now += 61_000;
+    const statuses = await Promise.all(Array.from({ length: 14 }, (_, i) => post(`${apps()[i % 2]!.url}${paths.locked}/login`, '127.0.0.7', { password: `parallel ${i}` }).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(4);
+  });
+
   it('keeps the table small: windows over for two minutes are deleted, and no client address is stored', async () => {
     const db = one.app.get(DataSource);
     // The earlier tests' windows (sixteen client addresses and more) were deleted as the clock moved on: only the

@@ -89,13 +89,13 @@ export class StatusPagesController {
     const page = SLUG.test(tenant) && SLUG.test(slug) ? await this.pages.bySlugs(tenant, slug) : null;
     if (!page || page.visibility !== StatusPageVisibility.password || !page.passwordHash) return this.send(req, res, NOT_FOUND);
     const now = this.clock.now().getTime();
-    // Failures per page and connecting address a minute, counted in PostgreSQL: shared by every API process.
+    // Attempts per page and connecting address a minute, counted in PostgreSQL before the password is checked: parallel
+    // guesses, on one API process or several, are each counted first, so no more than the limit are ever checked.
     const key = `password|${page.id}|${req.ip ?? ''}`;
-    const limited = (await this.throttle.count(key)) >= PASSWORD_FAILURES_PER_MINUTE;
+    const limited = !(await this.throttle.allow(key, PASSWORD_FAILURES_PER_MINUTE));
     const ok = !limited && (await this.hasher.verify(page.passwordHash, form.get('password') ?? ''));
     const base = this.base(req, tenant, slug);
     if (!ok) {
-      if (!limited) await this.throttle.allow(key, PASSWORD_FAILURES_PER_MINUTE);
       const form = renderPasswordForm(page.language, `${base === '/' ? '' : base}/login`, true);
       return this.send(req, res, { status: limited ? 429 : 401, contentType: 'text/html; charset=utf-8', body: form.html, etag: etagOf(form.html), csp: form.csp }, true);
     }
