@@ -121,6 +121,9 @@ describe('fleet files: a runbook\'s schedule (runbooks\', through its port)', ()
     const [{ id: hostId }] = await sql(`SELECT id FROM hosts WHERE tenant_id = $1 AND name = 'web-01'`, [owner.tenantId]);
     await api.ok('mutation($id: ID!) { updateHost(id: $id, input: { addresses: ["192.0.2.20"] }) { id } }', { id: hostId }, owner.token);
     expect((await drift()).find((d) => d.kind === 'hosts')).toEqual({ kind: 'hosts', key: 'web-01', changedAt: expect.any(String), changedBy: owner.email, fields: [{ field: 'addresses' }] });
+    // A later mutation that only acts with the host (as "probe now" or "test" would) is in the trail, but changed nothing.
+    await sql(`INSERT INTO audit_log (tenant_id, actor, action, object_id) VALUES ($1, 'bob@runbookschedule.test', 'probeNow', $2)`, [owner.tenantId, hostId]);
+    expect((await drift()).find((d) => d.kind === 'hosts')!.changedBy).toBe(owner.email);
     // An apply of the file is no change outside it: afterwards, no drift and no actor.
     expect((await apply(FILE)).applied).toBe(true);
     expect(await drift()).toEqual([]);

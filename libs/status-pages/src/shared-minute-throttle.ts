@@ -54,7 +54,7 @@ export class SharedMinuteThrottle {
   }
 }
 
-/** The stored key: a SHA-256 of what is counted, so no client address is kept. */
+/** The stored key: a SHA-256 of what is counted — no address in clear; the rows' two-minute life is the protection. */
 function hashed(key: string): string {
   return createHash('sha256').update(key).digest('base64url');
 }

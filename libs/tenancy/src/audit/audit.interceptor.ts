@@ -6,14 +6,17 @@ import type { GraphqlRequestContext } from '../auth/auth.decorators.js';
 import { AuditTrail } from './audit-trail.js';
 
 /**
- * The object a mutation acted on: its `id` argument, else the id of what it returned (a create), else its one
- * `…Id` argument (`setMonitorVantages(monitorId: …)`); null when none says it (a tenant-wide setting).
+ * The objects a mutation acted on: its `id` argument, else its `ids` (a bulk edit: each), else its one `…Id` argument
+ * (`setSlaTarget(customerId: …)`, `setMonitorVantages(monitorId: …)`), else the id of what it returned (a create);
+ * none when nothing says it (a tenant-wide setting).
  */
-export function objectIdOf(args: Record<string, unknown>, result: unknown): string | null {
-  if (typeof args.id === 'string') return args.id;
-  if (result && typeof result === 'object' && typeof (result as { id?: unknown }).id === 'string') return (result as { id: string }).id;
+export function objectIdsOf(args: Record<string, unknown>, result: unknown): string[] {
+  if (typeof args.id === 'string') return [args.id];
+  if (Array.isArray(args.ids)) return args.ids.filter((id): id is string => typeof id === 'string');
   const named = Object.entries(args).filter(([name, value]) => name.endsWith('Id') && typeof value === 'string');
-  return named.length === 1 ? (named[0]![1] as string) : null;
+  if (named.length === 1) return [named[0]![1] as string];
+  if (result && typeof result === 'object' && typeof (result as { id?: unknown }).id === 'string') return [(result as { id: string }).id];
+  return [];
 }
 
 /**
@@ -36,7 +39,7 @@ export class AuditInterceptor implements NestInterceptor {
     const args = gql.getArgs<Record<string, unknown>>();
     return next.handle().pipe(
       mergeMap(async (result: unknown) => {
-        await this.trail.record(principal, info.fieldName, objectIdOf(args, result)).catch((error: unknown) =>
+        await this.trail.record(principal, info.fieldName, objectIdsOf(args, result)).catch((error: unknown) =>
           this.logger.warn(`recording ${info.fieldName} failed: ${error instanceof Error ? error.message : String(error)}`),
         );
         return result;
