@@ -82,8 +82,8 @@ export class FleetService {
     const doc = read.document;
     const outcome = await this.tx.run(async (manager): Promise<FleetOutcome> => {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`fleet:${principal.tenantId}`]);
-      const { current, applied, vantageIds, resourceRows } = await this.state(manager, principal.tenantId);
-      const onCall = await this.onCallNames(principal.tenantId, doc);
+      const { current, applied, vantageIds, resourceRows, scheduleIds } = await this.state(manager, principal.tenantId);
+      const onCall = await this.onCallNames(principal.tenantId, doc, scheduleIds);
       const plan = planFleet(doc, current, applied, request.prune);
       await this.whoChanged(principal.tenantId, plan, current, applied);
       const problems = [...this.check(principal, read, current, plan, request), ...await this.checkVantages(principal, read, plan, vantageIds, request), ...await this.runbooksInUse(manager, principal.tenantId, read, current, plan), ...await this.checkAlerts(manager, principal, read, current, plan, request, onCall), ...await this.checkResources(manager, principal.tenantId, read, current, plan, request, resourceRows)];
@@ -109,7 +109,7 @@ export class FleetService {
     return doc;
   }
 
-  private async state(manager: EntityManager, tenantId: string): Promise<{ current: CurrentFleet; applied: Map<string, AppliedRecord>; vantageIds: Map<string, string>; resourceRows: Map<string, FleetResourceRow> }> {
+  private async state(manager: EntityManager, tenantId: string): Promise<{ current: CurrentFleet; applied: Map<string, AppliedRecord>; vantageIds: Map<string, string>; resourceRows: Map<string, FleetResourceRow>; scheduleIds: Map<string, string> }> {
     const [snapshot, windows, targets, assignments, usable, records, defaults] = await Promise.all([
       this.inventory.snapshot(tenantId, manager), this.maintenance.windows(manager, tenantId), this.sla.targets(manager, tenantId),
       this.vantages.assignmentsOf(manager, tenantId), this.vantages.usable(manager, tenantId), manager.find(FleetApplied, { where: { tenantId } }),
@@ -118,13 +118,14 @@ export class FleetService {
     const runbooks = await this.runbooks.runbooks(manager, tenantId);
     const policies = await this.alerts.policies(manager, tenantId);
     // The names of the schedules and people the policies page, from their owners (oncall, tenancy).
-    const scheduleNames = new Map([...await this.schedules.scheduleIdsByName(tenantId)].map(([name, id]) => [id, name]));
+    const scheduleIds = await this.schedules.scheduleIdsByName(tenantId);
+    const scheduleNames = new Map([...scheduleIds].map(([name, id]) => [id, name]));
     const people = await this.people.of(tenantId, policies.flatMap((p) => p.steps.flatMap((s) => s.userIds ?? [])));
     const alerts = { channels: await this.alerts.channels(manager, tenantId), policies, scheduleNames, personEmails: new Map([...people].map(([id, p]) => [id, p.email])) };
     const resources = await this.resources.resources(manager, tenantId);
     const vantageNames = new Map([...usable].map(([name, id]) => [id, name]));
     const applied = new Map(records.map((r) => [appliedKey(r.kind as FleetSection, r.key), r]));
-    return { current: currentFleet(snapshot, new Map(records.map((r) => [appliedKey(r.kind as FleetSection, r.key), r.spec])), windows, targets, { assignments, names: vantageNames, defaults }, runbooks, alerts, resources), applied, vantageIds: usable, resourceRows: new Map(resources.map((r) => [r.name, r])) };
+    return { current: currentFleet(snapshot, new Map(records.map((r) => [appliedKey(r.kind as FleetSection, r.key), r.spec])), windows, targets, { assignments, names: vantageNames, defaults }, runbooks, alerts, resources), applied, vantageIds: usable, resourceRows: new Map(resources.map((r) => [r.name, r])), scheduleIds };
   }
 
   /**
@@ -146,11 +147,11 @@ export class FleetService {
     }
   }
 
-  /** The schedules of the tenant by name, and the people the file's policies name, by e-mail (enabled users only). */
-  private async onCallNames(tenantId: string, doc: FleetDocument): Promise<OnCallNames> {
+  /** The tenant's schedules by name (read once, with the state), and the people the file's policies name, by e-mail (enabled users only). */
+  private async onCallNames(tenantId: string, doc: FleetDocument, schedules: Map<string, string>): Promise<OnCallNames> {
     const emails = doc.escalation.flatMap((p) => p.steps.flatMap((s) => s.people));
     const people = await this.people.byEmails(tenantId, emails);
-    return { schedules: await this.schedules.scheduleIdsByName(tenantId), people: new Map([...people].map(([email, p]) => [email, p.id])) };
+    return { schedules, people: new Map([...people].map(([email, p]) => [email, p.id])) };
   }
 
   /** What only the server can check: the tenant's credentials, its egress policy, the probe kinds' own rules, secret values. */
@@ -356,7 +357,8 @@ export class FleetService {
   private async write(manager: EntityManager, principal: Principal, doc: FleetDocument, current: CurrentFleet, plan: FleetPlan, secrets: Record<string, Record<string, string>>, vantageIds: Map<string, string>, onCall: OnCallNames): Promise<void> {
     const { tenantId } = principal;
     const created = new Map<string, string>();
-    const id: IdOf = (kind, key) => current.ids[kind].get(key) ?? created.get(`${kind}:${key}`)!;
+    // An object's id: the stored one, or the one this apply created (any section).
+    const id = (kind: FleetSection, key: string): string => current.ids[kind].get(key) ?? created.get(`${kind}:${key}`)!;
     const byKey = (kind: FleetSection) => new Map((doc[kind] as FleetObject[]).map((o) => [fleetKey(kind, o), o]));
     const of = (kind: FleetSection, action: FleetChange['action']) => plan.changes.filter((c) => c.kind === kind && c.action === action);
     for (const c of plan.changes) if (c.action === 'create') created.set(`${c.kind}:${c.key}`, this.inventory.newId());
@@ -429,13 +431,13 @@ export class FleetService {
       await this.runbooks.save(manager, tenantId, { id: exists ? current.ids.runbooks.get(c.key)! : created.get(`runbooks:${c.key}`)!, exists }, runbooks.get(c.key)!.source!, `fleet apply (${appliedByOf(principal)})`);
     }
     // Resources once their hosts, monitors and runbooks exist, and before the runbooks they no longer use go.
-    await this.writeResources(manager, principal, doc, current, plan, secrets, (kind, key) => current.ids[kind].get(key) ?? created.get(`${kind}:${key}`)!);
+    await this.writeResources(manager, principal, doc, current, plan, secrets, id);
     // Runbooks' schedules once the resources they are for exist; a runbook that omits `schedule` keeps its own.
     for (const c of [...of('runbooks', 'create'), ...of('runbooks', 'update')]) {
       const schedule = runbooks.get(c.key)!.schedule;
       if (schedule === undefined || (c.action === 'update' && !c.fields.some((f) => isScheduleField(f.field)))) continue;
-      const resourceId = schedule?.resource ? current.ids.resources.get(schedule.resource) ?? created.get(`resources:${schedule.resource}`)! : null;
-      await this.runbooks.setSchedule(manager, tenantId, current.ids.runbooks.get(c.key) ?? created.get(`runbooks:${c.key}`)!, schedule && { everyMinutes: schedule.everyMinutes, resourceId }, this.clock.now());
+      const resourceId = schedule?.resource ? id('resources', schedule.resource) : null;
+      await this.runbooks.setSchedule(manager, tenantId, id('runbooks', c.key), schedule && { everyMinutes: schedule.everyMinutes, resourceId }, this.clock.now());
     }
     for (const c of of('runbooks', 'delete')) await this.runbooks.remove(manager, tenantId, current.ids.runbooks.get(c.key)!);
     // Maintenance windows after the objects they name exist, and removed before those go.
