@@ -4,7 +4,8 @@ import { XMLValidator } from 'fast-xml-parser';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncidentsService } from '#lib/incidents';
-import { StatusOutboxConsumer, StatusPageCache } from '#lib/status-pages';
+import { MetricsService } from '#lib/observability';
+import { StatusFastPath, StatusOutboxConsumer, StatusPageCache } from '#lib/status-pages';
 import { eventually } from './support/eventually.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
 
@@ -351,6 +352,45 @@ describe('status pages', () => {
     // Another Host gets the API's own answer, not the page.
     const other = await getWithHost(`${api.url}/`, 'status.unknown.example');
     expect(other.body).not.toContain('Acme status');
+  });
+
+  it('answers a public page’s cache hit before Express, as Express would; never a private page, nor /status/… on a custom domain', async () => {
+    const fast = api.app.get(StatusFastPath);
+    const cache = api.app.get(StatusPageCache);
+    const counted = async () => (await api.app.get(MetricsService).httpRequests.get()).values.filter((v) => v.labels.route === '/status').reduce((n, v) => n + v.value, 0);
+    const headers = (res: Response) => Object.fromEntries([...res.headers].filter(([k]) => !['date', 'keep-alive', 'connection'].includes(k)));
+    cache.invalidate();
+    const served = fast.served;
+    const before = await counted();
+    // A miss goes the long way (and fills the cache); the same request again is answered before Express.
+    const slow = await get('/status/acme/main');
+    expect(fast.served).toBe(served);
+    const quick = await get('/status/acme/main?utm=x');
+    expect(fast.served).toBe(served + 1);
+    expect(headers(quick)).toEqual(headers(slow));
+    expect(await quick.text()).toBe(await slow.text());
+    // Gzip, HEAD and a matching ETag there too.
+    const zipped = await get('/status/acme/main', { headers: { 'accept-encoding': 'gzip' } });
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(await zipped.text()).toContain('<h1>Acme status</h1>');
+    expect((await get('/status/acme/main', { method: 'HEAD' })).status).toBe(200);
+    expect((await get('/status/acme/main', { headers: { 'if-none-match': slow.headers.get('etag')! } })).status).toBe(304);
+    expect(fast.served).toBe(served + 4);
+    expect(await counted()).toBe(before + 5);
+    // A private page, twice: never answered here (its cookie is checked the long way).
+    for (let i = 0; i < 2; i++) expect((await get('/status/acme/private')).status).toBe(401);
+    // A custom domain's host: its page at / is a hit here; /status/… on that host stays the 404 of the long way.
+    expect((await getWithHost(`${api.url}/`, 'status.example-hosting.com')).status).toBe(200);
+    const onDomain = await getWithHost(`${api.url}/`, 'status.example-hosting.com');
+    expect(onDomain.body).toContain('<h1>Acme status</h1>');
+    expect(fast.served).toBe(served + 5);
+    expect((await getWithHost(`${api.url}/status/acme/main`, 'status.example-hosting.com')).status).toBe(404);
+    // A change through the API empties the cache: the next request is the long way's fresh render.
+    const renders = cache.renders;
+    await run(`mutation { updateStatusPage(id: "${(await run<{ statusPages: { id: string; slug: string }[] }>('{ statusPages { id slug } }')).statusPages.find((p) => p.slug === 'main')!.id}", input: {title: "Acme status"}) { id } }`);
+    expect((await get('/status/acme/main')).status).toBe(200);
+    expect(cache.renders).toBeGreaterThan(renders);
+    expect(fast.served).toBe(served + 5);
   });
 
   it('speaks each language of the page, with dates and numbers in its locale', async () => {

@@ -9,6 +9,7 @@ export { StatusPagesService } from './status-pages.service.js';
 export { StatusPageCache } from './status-page.cache.js';
 export { StatusPageAccess } from './status-page-access.js';
 export { StatusDomainMiddleware } from './status-domain.middleware.js';
+export { StatusFastPath } from './status-fast-path.js';
 export { StatusOutboxConsumer } from './status-outbox.consumer.js';
 export { StatusSubscriber, StatusSubscriberKind, StatusNotification } from './status-subscriber.entity.js';
 export { StatusNotificationsWorker } from './status-notifications.worker.js';

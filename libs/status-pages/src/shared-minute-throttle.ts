@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CLOCK, type Clock } from '#lib/common';
+import { SecretBox } from '#lib/secrets';
 import { MinuteThrottle } from './minute-throttle.js';
 
 /** How often one process deletes the windows that are over (any process may; each does at most this often). */
@@ -18,11 +19,16 @@ const CLEANUP_EVERY_MS = 30_000;
 export class SharedMinuteThrottle {
   private readonly local = new MinuteThrottle();
   private lastCleanup = 0;
+  private readonly key: Buffer;
 
   constructor(
     private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    box: SecretBox,
+  ) {
+    // Every API process derives the same key from VIGIA_SECRET_KEY, so they count under the same stored keys.
+    this.key = box.deriveKey('vigia status throttle keys v1');
+  }
 
   /** Counts one attempt under `key`; false once more than `limit` attempts fell in the key's current minute (in all processes). */
   async allow(key: string, limit: number): Promise<boolean> {
@@ -35,7 +41,7 @@ export class SharedMinuteThrottle {
          count = CASE WHEN status_throttle.window_start <= $2::timestamptz - interval '1 minute' THEN 1 ELSE status_throttle.count + 1 END,
          window_start = CASE WHEN status_throttle.window_start <= $2::timestamptz - interval '1 minute' THEN $2 ELSE status_throttle.window_start END
        RETURNING count`,
-      [hashed(key), now],
+      [this.hashed(key), now],
     )) as { count: number }[];
     return (row?.count ?? 1) <= limit;
   }
@@ -43,8 +49,17 @@ export class SharedMinuteThrottle {
   /** How many attempts were counted under `key` in its current minute, in all processes (counting nothing). */
   async count(key: string): Promise<number> {
     const now = this.clock.now();
-    const [row] = (await this.dataSource.query("SELECT count FROM status_throttle WHERE key = $1 AND window_start > $2::timestamptz - interval '1 minute'", [hashed(key), now])) as { count: number }[];
+    const [row] = (await this.dataSource.query("SELECT count FROM status_throttle WHERE key = $1 AND window_start > $2::timestamptz - interval '1 minute'", [this.hashed(key), now])) as { count: number }[];
     return row?.count ?? 0;
+  }
+
+  /**
+   * The stored key: an HMAC of what is counted under a key only the API processes hold, so a read of the table (a
+   * backup, a replica) cannot tell which addresses or e-mails tried: a plain hash of an IPv4 address is undone by
+   * trying all four billion.
+   */
+  private hashed(key: string): string {
+    return createHmac('sha256', this.key).update(key).digest('base64url');
   }
 
   private async cleanup(now: Date): Promise<void> {
@@ -52,9 +67,4 @@ export class SharedMinuteThrottle {
     this.lastCleanup = now.getTime();
     await this.dataSource.query("DELETE FROM status_throttle WHERE window_start < $1::timestamptz - interval '2 minutes'", [now]);
   }
-}
-
-/** The stored key: a SHA-256 of what is counted — no address in clear; the rows' two-minute life is the protection. */
-function hashed(key: string): string {
-  return createHash('sha256').update(key).digest('base64url');
 }

@@ -53,6 +53,17 @@ export class StatusPageCache {
   }
 
   /**
+   * Without ever starting a render: a fresh answer, or a stale one whose refresh is already running (someone's request
+   * started it the long way). Undefined otherwise — the caller then takes the long way, which starts the refresh.
+   */
+  peekServable<T>(key: string, nowMs: number): T | undefined {
+    const hit = this.entries.get(key);
+    if (!hit) return undefined;
+    if (hit.expiresAt > nowMs || (this.pending.has(key) && hit.expiresAt + STATUS_CACHE_STALE_MS > nowMs)) return hit.value as T;
+    return undefined;
+  }
+
+  /**
    * `stale: false` for a part other answers are rendered from (the page's view): those answers are already served
    * stale while they re-render, so a re-render that took a stale part would put the change off by one more TTL.
    */

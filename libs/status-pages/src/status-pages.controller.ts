@@ -1,10 +1,10 @@
 import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { gzipSync } from 'node:zlib';
 import { CLOCK, type Clock } from '#lib/common';
 import { PasswordHasher } from '#lib/tenancy';
 import { type BadgeKind, BADGE_COLORS, formatMs, renderBadge, responseTimeColor } from './status-badge.js';
 import { type CachedAnswer, etagOf, StatusPageCache } from './status-page.cache.js';
+import { isPrivateAnswer, writeAnswer } from './status-answer.js';
 import { StatusPageAccess } from './status-page-access.js';
 import { StatusPageVisibility } from './status-page.entity.js';
 import { STATUS_MESSAGES } from './status-page.i18n.js';
@@ -279,26 +279,7 @@ export class StatusPagesController {
     return DOMAIN_REQUESTS.has(req) ? '/' : `/status/${tenant}/${page}`;
   }
 
-  send(req: Request, res: Response, answer: CachedAnswer, isPrivate = answer.access !== undefined && answer.access.visibility !== StatusPageVisibility.public): void {
-    res.setHeader('Content-Security-Policy', answer.csp);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    if (!answer.csp.includes('frame-ancestors *')) res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('Cache-Control', isPrivate ? 'private, no-store' : (answer.cacheControl ?? 'public, max-age=10'));
-    if (isPrivate) res.setHeader('X-Robots-Tag', 'noindex');
-    res.setHeader('ETag', answer.etag);
-    if (answer.status === 200 && req.headers['if-none-match'] === answer.etag) {
-      res.status(304).end();
-      return;
-    }
-    res.status(answer.status).setHeader('Content-Type', answer.contentType);
-    res.setHeader('Vary', 'Accept-Encoding');
-    if (answer.body.length > 1024 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
-      answer.gzip ??= gzipSync(answer.body);
-      res.setHeader('Content-Encoding', 'gzip');
-      res.end(req.method === 'HEAD' ? undefined : answer.gzip);
-      return;
-    }
-    res.end(req.method === 'HEAD' ? undefined : answer.body);
+  send(req: Request, res: Response, answer: CachedAnswer, isPrivate = isPrivateAnswer(answer)): void {
+    writeAnswer(req, res, answer, isPrivate);
   }
 }

@@ -7,6 +7,8 @@ import { InventoryHistoryModule, InventoryModule } from '#lib/inventory';
 import { ReportsModule } from '#lib/reports';
 import { Argon2PasswordHasher, PasswordHasher, TenancyPortsModule } from '#lib/tenancy';
 import { StatusDomainMiddleware } from './status-domain.middleware.js';
+import { StatusDomains } from './status-domains.js';
+import { StatusFastPath } from './status-fast-path.js';
 import { StatusOutboxConsumer } from './status-outbox.consumer.js';
 import { StatusPageAccess } from './status-page-access.js';
 import { StatusPageCache } from './status-page.cache.js';
@@ -39,6 +41,8 @@ import { SharedMinuteThrottle } from './shared-minute-throttle.js';
     StatusPagesResolver,
     StatusPostsResolver,
     StatusDomainMiddleware,
+    StatusDomains,
+    StatusFastPath,
     StatusOutboxConsumer,
     StatusSubscribersService,
     StatusSubscribersResolver,
@@ -48,6 +52,6 @@ import { SharedMinuteThrottle } from './shared-minute-throttle.js';
     SharedMinuteThrottle,
     { provide: PasswordHasher, useClass: Argon2PasswordHasher },
   ],
-  exports: [StatusPagesService, StatusPageCache, StatusDomainMiddleware, StatusOutboxConsumer, StatusNotificationsWorker, StatusMaintenanceScanner, StatusSubscribersService],
+  exports: [StatusPagesService, StatusPageCache, StatusDomainMiddleware, StatusDomains, StatusFastPath, StatusOutboxConsumer, StatusNotificationsWorker, StatusMaintenanceScanner, StatusSubscribersService],
 })
 export class StatusPagesModule {}
