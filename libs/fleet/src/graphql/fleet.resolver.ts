@@ -42,6 +42,6 @@ export class FleetResolver {
 
   @Query(() => String, { description: 'The tenant\'s fleet as a fleet file (YAML); secrets as references, never values' })
   async fleetExport(@CurrentPrincipal() principal: Principal): Promise<string> {
-    return writeFleet(await this.fleet.export(principal), 'Exported by Vigia. Secrets are references: set them before applying.');
+    return writeFleet(await this.fleet.export(principal), 'Exported by Vigia. Secrets are references, never values: vigia apply reads each one where its reference\nsays (an environment variable or a file) and stores it over the value held now, so set every one before applying.');
   }
 }
