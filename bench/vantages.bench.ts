@@ -249,6 +249,8 @@ async function main(): Promise<void> {
       const a = startNode('dist/bench/vantages-agent.process.js', {
         VIGIA_API_URL: `http://127.0.0.1:${apiPort}`, VIGIA_VANTAGE_TOKEN: token, VIGIA_EGRESS_ALLOW: '127.0.0.0/8', VIGIA_WATCHDOG_CONCURRENCY: '512',
         LOG_LEVEL: 'warn', BENCH_INTERVAL_MS: String(INTERVAL_MS),
+        // The verdict's 1 s monitors are not on the bench's 10 s slots: left out of the agents' drift.
+        BENCH_VERDICT_URL: `http://${victim.endpoints[0]!.address}:${victim.endpoints[0]!.port}/`,
       }, true);
       children.push({ name: `agent-${i + 1}`, role: 'agent', process: a });
       starting.push(ready(a, `agent-${i + 1}`));

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { FifoQueue } from './fifo-queue.js';
 import { MinHeap } from './min-heap.js';
 
 export interface SchedulableMonitor {
@@ -33,7 +34,7 @@ export function phaseOf(id: string, intervalMs: number): number {
 export class ProbeScheduler<M extends SchedulableMonitor> {
   private readonly entries = new Map<string, Entry<M>>();
   private readonly heap = new MinHeap<{ id: string; version: number }>();
-  private readonly ready: { id: string; plannedAt: number }[] = [];
+  private readonly ready = new FifoQueue<{ id: string; plannedAt: number }>();
   private inFlight = 0;
   private timer?: NodeJS.Timeout;
   private timerAt = Infinity;
