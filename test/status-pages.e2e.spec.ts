@@ -385,12 +385,21 @@ describe('status pages', () => {
     expect(onDomain.body).toContain('<h1>Acme status</h1>');
     expect(fast.served).toBe(served + 5);
     expect((await getWithHost(`${api.url}/status/acme/main`, 'status.example-hosting.com')).status).toBe(404);
+    // A public page made private: from the next request on, never the public answer again (no window).
+    const flip = await create({ slug: 'flip', title: 'Flip', components: [{ kind: 'service', subjectId: ids.shop }] });
+    for (let i = 0; i < 2; i++) expect((await get('/status/acme/flip')).status).toBe(200);
+    expect(fast.served).toBe(served + 6);
+    await run(`mutation { updateStatusPage(id: "${flip.id}", input: {visibility: password, password: "a long enough password"}) { id } }`);
+    for (let i = 0; i < 2; i++) expect((await get('/status/acme/flip')).status).toBe(401);
+    await run(`mutation { deleteStatusPage(id: "${flip.id}") }`);
+    expect((await get('/status/acme/flip')).status).toBe(404);
+    expect(fast.served).toBe(served + 6);
     // A change through the API empties the cache: the next request is the long way's fresh render.
     const renders = cache.renders;
     await run(`mutation { updateStatusPage(id: "${(await run<{ statusPages: { id: string; slug: string }[] }>('{ statusPages { id slug } }')).statusPages.find((p) => p.slug === 'main')!.id}", input: {title: "Acme status"}) { id } }`);
     expect((await get('/status/acme/main')).status).toBe(200);
     expect(cache.renders).toBeGreaterThan(renders);
-    expect(fast.served).toBe(served + 5);
+    expect(fast.served).toBe(served + 6);
   });
 
   it('speaks each language of the page, with dates and numbers in its locale', async () => {

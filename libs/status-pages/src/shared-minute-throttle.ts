@@ -55,7 +55,7 @@ export class SharedMinuteThrottle {
 
   /**
    * The stored key: an HMAC of what is counted under a key only the API processes hold, so a read of the table (a
-   * backup, a replica) cannot tell which addresses or e-mails tried: a plain hash of an IPv4 address is undone by
+   * backup, a replica) cannot tell which addresses tried: a plain hash of an IPv4 address is undone by
    * trying all four billion.
    */
   private hashed(key: string): string {

@@ -43,10 +43,11 @@ export class StatusDomains {
 
   /**
    * The same answer without waiting, for the fast path: `stale` when the domains are due to be read again (or never
-   * were, or a page changed here) — the request then goes the long way, which reloads them.
+   * were, or a page changed here, or they are being read now) — the request then goes the long way, which reloads
+   * them or waits for the reload.
    */
   routeNow(host: string, now: number): [string, string] | undefined | 'stale' {
-    if (now - this.loadedAt > RELOAD_MS || this.pages.domainsChanged) return 'stale';
+    if (this.loading || now - this.loadedAt > RELOAD_MS || this.pages.domainsChanged) return 'stale';
     return this.domains.get(host);
   }
 

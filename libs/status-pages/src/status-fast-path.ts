@@ -1,8 +1,8 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { CLOCK, type Clock } from '#lib/common';
-import { MetricsService } from '#lib/observability';
+import { httpRouteLabel, MetricsService } from '#lib/observability';
 import { writeAnswer } from './status-answer.js';
 import { hostName, StatusDomains } from './status-domains.js';
 import type { CachedAnswer } from './status-page.cache.js';
@@ -20,13 +20,14 @@ type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
  * answer itself (a `Map` lookup and a write). A stale answer is served here only while its refresh runs (the long way
  * started it). Everything else — a miss, a stale answer with no refresh running yet, a private page, a custom domain whose routes are due to be read again, any other path or method — goes the
  * long way, unchanged. The answer is written by the same `writeAnswer` as the controller's, so both are byte for byte
- * the same; it is counted in `/metrics` under the same route; it is not in the request log (those hits are what a
+ * the same; it is counted in `/metrics` under the label the long way gives it; it is not in the request log (those hits are what a
  * reverse proxy's access log is for).
  */
 @Injectable()
 export class StatusFastPath implements OnApplicationBootstrap {
   /** Answers given here (tests read it: a hit must not reach Express). */
   served = 0;
+  private readonly logger = new Logger('StatusFastPath');
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -43,8 +44,16 @@ export class StatusFastPath implements OnApplicationBootstrap {
     const handlers = server.listeners('request') as RequestListener[];
     server.removeAllListeners('request');
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      if (this.tryAnswer(req, res)) return;
-      for (const handler of handlers) handler.call(server, req, res);
+      let answered = false;
+      try {
+        answered = this.tryAnswer(req, res);
+      } catch (error) {
+        // Outside Express nothing else would catch it, and a throw in a 'request' listener ends the process.
+        this.logger.error(`status page fast path: ${error instanceof Error ? error.message : String(error)}`);
+        // Nothing written yet: the long way answers it; half written: the connection is cut rather than garbled.
+        if (res.headersSent) return void res.destroy();
+      }
+      if (!answered) for (const handler of handlers) handler.call(server, req, res);
     });
   }
 
@@ -55,8 +64,10 @@ export class StatusFastPath implements OnApplicationBootstrap {
     if (!answer || answer.status !== 200 || answer.access?.visibility !== StatusPageVisibility.public) return false;
     const end = this.metrics.httpDuration.startTimer();
     res.on('finish', () => {
-      end({ method: req.method, route: '/status' });
-      this.metrics.httpRequests.inc({ method: req.method, route: '/status', status: String(res.statusCode) });
+      // The label the long way's metrics middleware gives the same URL (`/status`, or `/` on a custom domain).
+      const route = httpRouteLabel(req.url ?? '', res.statusCode);
+      end({ method: req.method, route });
+      this.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
     });
     writeAnswer(req, res, answer, false);
     this.served++;

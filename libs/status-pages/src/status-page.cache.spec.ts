@@ -59,4 +59,37 @@ describe('StatusPageCache', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(await cache.get('k', later, async () => 'fresh')).toBe('good');
   });
+  it('keeps nothing a render read before an invalidate() that came while it ran (a page made private meanwhile)', async () => {
+    const cache = new StatusPageCache();
+    let release: (v: string) => void = () => undefined;
+    const slow = () => new Promise<string>((resolve) => (release = resolve));
+    const running = cache.get('k', 0, slow);
+    cache.invalidate();
+    release('public, from before the change');
+    // The caller that asked still gets what it waited for; nobody after it does.
+    expect(await running).toBe('public, from before the change');
+    expect(cache.peek('k', 1)).toBeUndefined();
+    expect(await cache.get('k', 1, async () => 'private now')).toBe('private now');
+    expect(cache.peek('k', 2)).toBe('private now');
+  });
+
+  it('peekServable: fresh, or stale only while its refresh runs; never starts a render', async () => {
+    const cache = new StatusPageCache();
+    let release: () => void = () => undefined;
+    let n = 0;
+    const render = () => new Promise<string>((resolve) => (++n === 1 ? resolve('old') : (release = () => resolve('new'))));
+    await cache.get('k', 0, render);
+    expect(cache.peekServable('k', 1)).toBe('old');
+    const later = cache.ttlMs + 1;
+    // Stale, nothing running: the long way must go first (it starts the refresh).
+    expect(cache.peekServable('k', later)).toBeUndefined();
+    expect(n).toBe(1);
+    expect(await cache.get('k', later, render)).toBe('old');
+    expect(cache.peekServable('k', later)).toBe('old');
+    release();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(cache.peekServable('k', later + 1)).toBe('new');
+    expect(cache.peekServable('k', later + cache.ttlMs + STATUS_CACHE_STALE_MS + 2)).toBeUndefined();
+    expect(cache.peekServable('other', 0)).toBeUndefined();
+  });
 });

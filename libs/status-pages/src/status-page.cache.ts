@@ -45,6 +45,8 @@ export class StatusPageCache {
   ttlMs = STATUS_CACHE_TTL_MS;
   /** Misses that rendered (tests and the benchmark read it: a hit must not render). */
   renders = 0;
+  /** Bumped by every invalidation: a render started before it does not store what it read. */
+  private generation = 0;
 
   peek<T>(key: string, nowMs: number): T | undefined {
     const hit = this.entries.get(key);
@@ -81,18 +83,27 @@ export class StatusPageCache {
   }
 
   private refresh<T>(key: string, nowMs: number, render: () => Promise<T>): Promise<T> {
+    const generation = this.generation;
     const job = (async () => {
       this.renders++;
       const value = await render();
+      // A change committed while this render ran (a page made private, deleted, edited): what it read may be from
+      // before the change, so it answers the request that asked but is not kept for anyone else.
+      if (generation !== this.generation) return value;
       if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
       this.entries.set(key, { value, expiresAt: nowMs + this.ttlMs });
       return value;
-    })().finally(() => this.pending.delete(key));
+    })().finally(() => {
+      if (this.pending.get(key) === job) this.pending.delete(key);
+    });
     this.pending.set(key, job);
     return job;
   }
 
+  /** Forgets every answer, and every render running now (their results are not kept: see refresh). */
   invalidate(): void {
+    this.generation++;
     this.entries.clear();
+    this.pending.clear();
   }
 }
