@@ -1,4 +1,5 @@
 import { AuditLog1796170000000 } from './1796170000000-audit-log.js';
+import { StatusPageEmbedOrigins1796180000000 } from './1796180000000-status-page-embed-origins.js';
 import { MaintenanceNotices1796110648092 } from './1796110648092-maintenance-notices.js';
 import { StatusPages1796109737297 } from './1796109737297-status-pages.js';
 import { StatusSubscribers1796120000000 } from './1796120000000-status-subscribers.js';
@@ -84,5 +85,6 @@ export const allMigrations = [
   StatusSubscriberRate1796160000000,
   StatusThrottle1796160100000,
   AuditLog1796170000000,
+  StatusPageEmbedOrigins1796180000000,
 ];
 export { lendMigrationSealer, type MigrationSealer } from './migration-secrets.js';

@@ -402,6 +402,34 @@ describe('status pages', () => {
     expect(fast.served).toBe(served + 6);
   });
 
+  it('lets a page be framed only by the origins it names, only while public; refuses anything but an origin, by its field', async () => {
+    const page = await create({ slug: 'framed', title: 'Framed', components: [{ kind: 'service', subjectId: ids.shop }] });
+    const framing = async () => {
+      const res = await get('/status/acme/framed');
+      return { ancestors: /frame-ancestors ([^;]+)/.exec(res.headers.get('content-security-policy') ?? '')?.[1], xfo: res.headers.get('x-frame-options') };
+    };
+    expect(await framing()).toEqual({ ancestors: "'none'", xfo: 'DENY' });
+    const save = (embedOrigins: string[], extra = '') =>
+      api.gql(`mutation($o: [String!]) { updateStatusPage(id: "${page.id}", input: {embedOrigins: $o${extra}}) { embedOrigins } }`, { o: embedOrigins }, token);
+    expect((await save(['https://WWW.Example-Hosting.com/', 'http://intranet.example:8080', 'https://*.example.org'])).data).toEqual({
+      updateStatusPage: { embedOrigins: ['https://www.example-hosting.com', 'http://intranet.example:8080', 'https://*.example.org'] },
+    });
+    // Twice: the second answer is the fast path's, with the same headers.
+    for (let i = 0; i < 2; i++) expect(await framing()).toEqual({ ancestors: 'https://www.example-hosting.com http://intranet.example:8080 https://*.example.org', xfo: null });
+    for (const [bad, n] of [[['https://ok.example', 'https://x.example/path'], 1], [['javascript:alert(1)'], 0], [['https://a.example; script-src *'], 0], [['https://user:pw@a.example'], 0], [['https://a.example?x=1'], 0]] as const) {
+      const res = await save([...bad]);
+      expect(res.errors?.[0]?.extensions?.field, JSON.stringify(bad)).toBe(`input.embedOrigins.${n}`);
+    }
+    expect((await save(Array.from({ length: 11 }, (_, i) => `https://s${i}.example`))).errors?.[0]?.extensions?.field).toBe('input.embedOrigins');
+    // Refused saves changed nothing; made private, no site may frame it (its form or its contents).
+    expect((await framing()).ancestors).toContain('https://www.example-hosting.com');
+    await run(`mutation { updateStatusPage(id: "${page.id}", input: {visibility: password, password: "a long enough password"}) { id } }`);
+    const closed = await get('/status/acme/framed');
+    expect(closed.status).toBe(401);
+    expect(closed.headers.get('x-frame-options')).toBe('DENY');
+    await run(`mutation { deleteStatusPage(id: "${page.id}") }`);
+  });
+
   it('speaks each language of the page, with dates and numbers in its locale', async () => {
     const { statusPages } = await run<{ statusPages: { id: string; slug: string }[] }>('{ statusPages { id slug } }');
     const main = statusPages.find((p) => p.slug === 'main')!;

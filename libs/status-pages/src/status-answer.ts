@@ -16,7 +16,8 @@ export function isPrivateAnswer(answer: CachedAnswer): boolean {
 export function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: CachedAnswer, isPrivate = isPrivateAnswer(answer)): void {
   res.setHeader('Content-Security-Policy', answer.csp);
   res.setHeader('X-Content-Type-Options', 'nosniff');
-  if (!answer.csp.includes('frame-ancestors *')) res.setHeader('X-Frame-Options', 'DENY');
+  // For browsers without CSP's frame-ancestors; it cannot name origins, so it is sent only when no site may frame.
+  if (answer.csp.includes("frame-ancestors 'none'")) res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('Cache-Control', isPrivate ? 'private, no-store' : (answer.cacheControl ?? 'public, max-age=10'));
   if (isPrivate) res.setHeader('X-Robots-Tag', 'noindex');

@@ -50,6 +50,8 @@ export class StatusPage {
   @Field() @Column({ type: 'text', default: '#1f6feb' }) accentColor: string;
   @Field(() => String, { nullable: true }) @Column({ type: 'text', nullable: true }) logoUrl: string | null;
   @Field(() => [String]) @Column({ type: 'jsonb', default: [] }) links: string[];
+  @Field(() => [String], { description: 'Origins (https://www.example.com) that may show this page in a frame; none: no site may. Public pages only' })
+  @Column({ type: 'jsonb', default: [] }) embedOrigins: string[];
   @Field({ description: 'Publish the draft post of an incident at once instead of waiting for an operator' })
   @Column({ type: 'boolean', default: false }) autoPublish: boolean;
   @Field() @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;

@@ -54,9 +54,9 @@ export interface RenderedHtml {
 /**
  * The CSP of a rendered page: its one style block by hash, images from here (and the logo's origin). No script, or with
  * `live` only script files of this origin (the live-refresh file, pinned by its integrity attribute too) and fetches
- * to it; never inline script.
+ * to it; never inline script. Framed by no site, or by the page's own embed origins.
  */
-export function pageCsp(css: string, logoUrl: string | null, allowFraming = false, live = false): string {
+export function pageCsp(css: string, logoUrl: string | null, framedBy: string[] = [], live = false): string {
   const hash = createHash('sha256').update(css).digest('base64');
   let logoOrigin = '';
   if (logoUrl) {
@@ -67,7 +67,7 @@ export function pageCsp(css: string, logoUrl: string | null, allowFraming = fals
     }
   }
   const script = live ? " script-src 'self'; connect-src 'self';" : '';
-  return `default-src 'none';${script} style-src 'sha256-${hash}'; img-src 'self' data:${logoOrigin}; form-action 'self'; base-uri 'none'; frame-ancestors ${allowFraming ? '*' : "'none'"}`;
+  return `default-src 'none';${script} style-src 'sha256-${hash}'; img-src 'self' data:${logoOrigin}; form-action 'self'; base-uri 'none'; frame-ancestors ${framedBy.length ? framedBy.join(' ') : "'none'"}`;
 }
 
 function cssOf(accent: string): string {
@@ -185,7 +185,7 @@ export function renderStatusPage(view: PageView, links: { feeds?: { rss: string;
     links.subscribe ? subscribeForm(view, links.subscribe) : '',
     `<footer><p>${e(m.method(view.policyVersion))}: ${e(m.methodText)}.</p><p>${e(m.groupRule)}</p><p id="live-updated">${e(m.zone(view.timeZone))} ${e(m.updated)}: <time datetime="${new Date(view.generatedAt).toISOString()}">${e(f.at(view.generatedAt))}</time></p>${feeds}${view.footer ? `<p>${e(view.footer)}</p>` : ''}${footerLinks ? `<p>${footerLinks}</p>` : ''}</footer>`,
   ].join('');
-  return { html: shell(view.language, view.title, css, body, head), csp: pageCsp(css, view.logoUrl, false, links.live !== undefined) };
+  return { html: shell(view.language, view.title, css, body, head), csp: pageCsp(css, view.logoUrl, view.embedOrigins, links.live !== undefined) };
 }
 
 /** A short answer page of the subscription (checked inbox, confirmed, unsubscribed), optionally with one form button. */

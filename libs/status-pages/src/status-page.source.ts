@@ -5,7 +5,7 @@ import { MonitorHealth, MonitorLatency } from '#lib/detection';
 import { InventoryHistory } from '#lib/inventory';
 import { localDate, POLICY_VERSION, ReportsService, zonedMidnight } from '#lib/reports';
 import { isReportLanguage, type ReportLanguage, Role } from '#lib/tenancy';
-import { type StatusComponent, StatusComponentKind, type StatusPage, type StatusPost, type StatusPostUpdate } from './status-page.entity.js';
+import { type StatusComponent, StatusComponentKind, type StatusPage, StatusPageVisibility, type StatusPost, type StatusPostUpdate } from './status-page.entity.js';
 import type { ComponentStatus } from './status-page.i18n.js';
 import { StatusPagesService } from './status-pages.service.js';
 
@@ -73,6 +73,8 @@ export interface PageView {
   accentColor: string;
   logoUrl: string | null;
   links: string[];
+  /** Who may frame the page: its origins when it is public, none otherwise (a private page is never framed). */
+  embedOrigins: string[];
   language: ReportLanguage;
   timeZone: string;
   days: number;
@@ -171,6 +173,7 @@ export class StatusPageSource {
       accentColor: page.accentColor,
       logoUrl: page.logoUrl,
       links: page.links,
+      embedOrigins: page.visibility === StatusPageVisibility.public ? page.embedOrigins : [],
       language: isReportLanguage(page.language) ? page.language : 'en',
       timeZone: page.timeZone,
       days: page.days,

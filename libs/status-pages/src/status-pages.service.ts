@@ -216,6 +216,7 @@ export class StatusPagesService {
       });
       patch.links = input.links;
     }
+    if (input.embedOrigins !== undefined) patch.embedOrigins = embedOrigins(input.embedOrigins);
     if (input.autoPublish !== undefined) patch.autoPublish = input.autoPublish;
     if (input.customerId !== undefined) {
       if (!creating && input.customerId !== page.customerId) throw VigiaException.invalid('input.customerId', 'cannot change: create another page for another customer');
@@ -438,4 +439,33 @@ export class StatusPagesService {
     });
     return [...new Set(ids)];
   }
+}
+
+/**
+ * The origins a page may be framed by, checked and written as browsers compare them (`https://www.example.com`,
+ * a port only when not the scheme's own): http or https, a host, nothing after it. At most 10.
+ */
+function embedOrigins(list: string[]): string[] {
+  if (list.length > 10) throw VigiaException.invalid('input.embedOrigins', 'at most 10 origins');
+  return [
+    ...new Set(
+      list.map((raw, i) => {
+        const field = `input.embedOrigins.${i}`;
+        let url: URL;
+        try {
+          url = new URL(raw.trim());
+        } catch {
+          throw VigiaException.invalid(field, 'must be an origin such as https://www.example.com');
+        }
+        if (url.protocol !== 'https:' && url.protocol !== 'http:') throw VigiaException.invalid(field, 'must start with https:// or http://');
+        if (url.username || url.password || url.pathname !== '/' || url.search || url.hash || !/^[a-z]+:\/\/[^/?#]+\/?$/i.test(raw.trim())) {
+          throw VigiaException.invalid(field, 'must be an origin only (scheme and host, optionally a port), with no path, query or user');
+        }
+        // Only what a CSP source can hold: a host name (a leading `*.` for its subdomains), a port — nothing that could
+        // end the directive (`;`, a space) or add another.
+        if (!/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/.test(url.host)) throw VigiaException.invalid(field, 'must have a host name such as www.example.com');
+        return url.origin;
+      }),
+    ),
+  ];
 }

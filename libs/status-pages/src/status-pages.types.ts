@@ -29,6 +29,10 @@ export class StatusPageInput {
   @Field({ nullable: true, description: '#rrggbb' }) @IsOptional() @IsString() accentColor?: string;
   @Field(() => String, { nullable: true, description: 'An https URL of the logo image' }) @IsOptional() logoUrl?: string | null;
   @Field(() => [String], { nullable: true, description: 'Links in the footer (http or https URLs)' }) @IsOptional() @IsArray() links?: string[];
+  @Field(() => [String], { nullable: true, description: 'Origins that may show the page in a frame (scheme and host, e.g. https://www.example.com); empty: none. Public pages only' })
+  @IsOptional()
+  @IsArray()
+  embedOrigins?: string[];
   @Field({ nullable: true }) @IsOptional() @IsBoolean() autoPublish?: boolean;
   @Field(() => [StatusComponentInput], { nullable: true, description: 'The whole list, in order (replaces the current one)' })
   @IsOptional() @ValidateNested({ each: true }) @Type(() => StatusComponentInput) components?: StatusComponentInput[];

@@ -30,6 +30,7 @@ export interface StatusPageView {
   timeZone: string;
   days: number;
   accentColor: string;
+  embedOrigins: string[];
   path: string;
   components: StatusComponentView[];
   posts: { id: string }[];
@@ -60,7 +61,7 @@ const onHost = (s: OnHost): Subject => ({ id: s.id, name: s.name, label: `${s.ho
 
 // The subjects a component may show: the tenant's first 200 of each kind, as the other pages' pickers read them.
 const PAGES = `query StatusPages {
-  statusPages { id slug title visibility customerId customDomain language timeZone days accentColor path
+  statusPages { id slug title visibility customerId customDomain language timeZone days accentColor embedOrigins path
     components { id kind subjectId displayName groupName } posts { id } }
   services(first: 200) { nodes { id name host { name } } }
   hosts(first: 200) { nodes { id name } }
@@ -279,7 +280,7 @@ const KINDS: [ComponentKind, string][] = [
   ['monitor', 'Monitors'],
 ];
 
-const PAGE_FIELDS = ['title', 'slug', 'visibility', 'password', 'customDomain', 'language', 'timeZone', 'days', 'accentColor', 'components'];
+const PAGE_FIELDS = ['title', 'slug', 'visibility', 'password', 'customDomain', 'language', 'timeZone', 'days', 'accentColor', 'embedOrigins', 'components'];
 
 /**
  * A page's settings and components. The API checks every field before writing anything, so a refused save leaves the
@@ -298,6 +299,7 @@ function PageForm({ data, page, onSaved, onClose }: { data: PagesData; page?: St
     timeZone: page?.timeZone ?? '',
     days: String(page?.days ?? 90),
     accentColor: page?.accentColor ?? '#1f6feb',
+    embedOrigins: (page?.embedOrigins ?? []).join(' '),
   });
   const [rows, setRows] = useState<ComponentRow[]>(initialRows);
   const [adding, setAdding] = useState('');
@@ -344,6 +346,7 @@ function PageForm({ data, page, onSaved, onClose }: { data: PagesData; page?: St
       ...(form.timeZone ? { timeZone: form.timeZone } : {}),
       days: Number(form.days),
       accentColor: form.accentColor,
+      embedOrigins: form.embedOrigins.split(/[\s,]+/).filter(Boolean),
       // The API replaces the component list when given (a kept component keeps its id): sent only when changed.
       ...(!forCustomer && (!editing || JSON.stringify(rows) !== JSON.stringify(initialRows)) ? { components } : {}),
     };
@@ -413,6 +416,9 @@ function PageForm({ data, page, onSaved, onClose }: { data: PagesData; page?: St
       </Field>
       <Field label="Accent colour" error={errors.fields.accentColor}>
         {(p) => <input {...p} type="color" value={form.accentColor} onChange={set('accentColor')} />}
+      </Field>
+      <Field label="Sites that may show it in a frame" error={errors.fields.embedOrigins} hint="origins such as https://www.example-hosting.com, separated by spaces; empty: no site may (public pages only)">
+        {(p) => <input {...p} value={form.embedOrigins} onChange={set('embedOrigins')} placeholder="https://www.example-hosting.com" />}
       </Field>
       <fieldset className="field">
         <legend>Components</legend>
