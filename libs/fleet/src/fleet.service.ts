@@ -368,13 +368,13 @@ export class FleetService {
       const rowOf = (key: string): Record<string, unknown> => {
         const object = objects.get(key)!;
         const row: Record<string, unknown> = (inventoryRows[kind] as (o: FleetObject, id: IdOf) => Record<string, unknown>)(object, id);
-        if (kind === 'monitors') Object.assign(row, this.sealed(current.ids.monitors.get(key) ?? created.get(`monitors:${key}`)!, object as FleetMonitor, secrets[key] ?? {}, current));
+        if (kind === 'monitors') Object.assign(row, this.sealed(id('monitors', key), object as FleetMonitor, secrets[key] ?? {}, current));
         if (kind === 'hosts') row.sshCredentialId = credentialOf(object as FleetHost, current);
         if (kind === 'customers' && 'monthlyReports' in row) row.monthlyReportsSince = row.monthlyReports ? this.clock.now() : null;
         return row;
       };
       const creates = of(kind, 'create');
-      await this.inventory.insert(manager, kind as InventoryKind, tenantId, creates.map((c) => ({ id: created.get(`${kind}:${c.key}`), ...rowOf(c.key) })));
+      await this.inventory.insert(manager, kind as InventoryKind, tenantId, creates.map((c) => ({ id: id(kind, c.key), ...rowOf(c.key) })));
       for (const c of of(kind, 'update')) {
         // Only the SLA target changed: that is reports' row (below), the customer's own stays as it is.
         if (kind === 'customers' && c.fields.every((f) => isSlaField(f.field))) continue;
@@ -412,7 +412,7 @@ export class FleetService {
     for (const c of [...of('monitors', 'create'), ...of('monitors', 'update')]) {
       const wanted = monitors.get(c.key)!.vantages;
       if (wanted === undefined || (c.action === 'update' && !c.fields.some((f) => isVantageField(f.field)))) continue;
-      const monitorId = current.ids.monitors.get(c.key) ?? created.get(`monitors:${c.key}`)!;
+      const monitorId = id('monitors', c.key);
       await this.vantages.set(manager, tenantId, monitorId, wanted && { vantageIds: wanted.from?.map((n) => vantageIds.get(n)!) ?? null, quorum: wanted.quorum, count: wanted.count });
       // The watchdogs reload a monitor when its row changes (as setMonitorVantages touches it).
       await this.inventory.update(manager, 'monitors', tenantId, monitorId, {});
@@ -427,8 +427,7 @@ export class FleetService {
     for (const c of [...of('runbooks', 'create'), ...of('runbooks', 'update')]) {
       // Only the schedule changed: no new version (below, as setRunbookSchedule leaves the versions alone).
       if (c.action === 'update' && c.fields.every((f) => isScheduleField(f.field))) continue;
-      const exists = c.action === 'update';
-      await this.runbooks.save(manager, tenantId, { id: exists ? current.ids.runbooks.get(c.key)! : created.get(`runbooks:${c.key}`)!, exists }, runbooks.get(c.key)!.source!, `fleet apply (${appliedByOf(principal)})`);
+      await this.runbooks.save(manager, tenantId, { id: id('runbooks', c.key), exists: c.action === 'update' }, runbooks.get(c.key)!.source!, `fleet apply (${appliedByOf(principal)})`);
     }
     // Resources once their hosts, monitors and runbooks exist, and before the runbooks they no longer use go.
     await this.writeResources(manager, principal, doc, current, plan, secrets, id);
@@ -444,31 +443,28 @@ export class FleetService {
     const windows = byKey('maintenance') as Map<string, FleetMaintenance>;
     const windowOf = (key: string): FleetWindow => {
       const w = windows.get(key)!;
-      return windowParts(w, w.hosts.map((h) => id('hosts', h)), w.services.map((s) => id('services', s)), w.monitors.map((m) => current.ids.monitors.get(m) ?? created.get(`monitors:${m}`)!));
+      return windowParts(w, w.hosts.map((h) => id('hosts', h)), w.services.map((s) => id('services', s)), w.monitors.map((m) => id('monitors', m)));
     };
     for (const c of of('maintenance', 'delete')) await this.maintenance.remove(manager, tenantId, current.ids.maintenance.get(c.key)!);
-    await this.maintenance.insert(manager, tenantId, of('maintenance', 'create').map((c) => ({ ...windowOf(c.key), id: created.get(`maintenance:${c.key}`)! })));
+    await this.maintenance.insert(manager, tenantId, of('maintenance', 'create').map((c) => ({ ...windowOf(c.key), id: id('maintenance', c.key) })));
     for (const c of of('maintenance', 'update')) await this.maintenance.update(manager, tenantId, current.ids.maintenance.get(c.key)!, windowOf(c.key));
     // Channels before the policies that page them; policies removed before the channels they paged go.
     const channels = byKey('channels') as Map<string, FleetChannel>;
     for (const c of [...of('channels', 'create'), ...of('channels', 'update')]) {
       const channel = channels.get(c.key)!;
-      const exists = c.action === 'update';
       // A reference whose value was not sent keeps the sealed secret (the API's update does the same).
       const value = secrets[channelSecretKey(c.key)]?.secret;
-      await this.alerts.saveChannel(manager, tenantId, { id: exists ? current.ids.channels.get(c.key)! : created.get(`channels:${c.key}`)!, exists }, {
+      await this.alerts.saveChannel(manager, tenantId, { id: id('channels', c.key), exists: c.action === 'update' }, {
         name: channel.name, type: channel.type, config: channel.config, enabled: channel.enabled, secret: channel.secret === null ? null : value,
       });
     }
-    const channelId = (name: string) => current.ids.channels.get(name) ?? created.get(`channels:${name}`)!;
     await this.alerts.removePolicies(manager, tenantId, of('escalation', 'delete').map((c) => current.ids.escalation.get(c.key)!));
     const policies = byKey('escalation') as Map<string, FleetEscalation>;
     for (const c of [...of('escalation', 'create'), ...of('escalation', 'update')]) {
       const policy = policies.get(c.key)!;
-      const exists = c.action === 'update';
-      const rules = policyRules(policy, policy.match.customers.map((n) => id('customers', n)), (step) => step.channels.map(channelId),
+      const rules = policyRules(policy, policy.match.customers.map((n) => id('customers', n)), (step) => step.channels.map((n) => id('channels', n)),
         (step) => step.schedules.map((n) => onCall.schedules.get(n)!), (step) => step.people.map((e) => onCall.people.get(e.toLowerCase())!));
-      await this.alerts.savePolicy(manager, tenantId, { id: exists ? current.ids.escalation.get(c.key)! : created.get(`escalation:${c.key}`)!, exists }, {
+      await this.alerts.savePolicy(manager, tenantId, { id: id('escalation', c.key), exists: c.action === 'update' }, {
         name: policy.name, match: rules.match!, steps: rules.steps, priority: policy.priority, repeatMinutes: policy.repeatMinutes, quietHours: policy.quietHours,
       });
     }
