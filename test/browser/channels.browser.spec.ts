@@ -1,7 +1,6 @@
-import { createHmac } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RecordingServer } from '../support/recording-server.js';
+import { expectedSignature, RecordingServer } from '../support/recording-server.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { hasChromium, launchChromium, screenshot, signIn } from './support/chromium.js';
 
@@ -24,8 +23,7 @@ describe.skipIf(!hasChromium)('alert channels of every type in the dashboard', (
   /** The last test message the hook received, and whether its signature is the one SECRET makes. */
   const lastSigned = (): { event: string; signedWithSecret: boolean } => {
     const hit = hook.hits.at(-1)!;
-    const expected = createHmac('sha256', SECRET).update(`${String(hit.headers['x-vigia-timestamp'])}.${hit.body}`).digest('hex');
-    return { event: (JSON.parse(hit.body) as { event: string }).event, signedWithSecret: hit.headers['x-vigia-signature'] === `sha256=${expected}` };
+    return { event: (JSON.parse(hit.body) as { event: string }).event, signedWithSecret: hit.headers['x-vigia-signature'] === expectedSignature(SECRET, hit) };
   };
 
   beforeAll(async () => {

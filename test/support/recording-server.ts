@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -12,6 +13,14 @@ export interface Hit {
   at: number;
   /** A held request: when the client gave up on it (closed the connection) before an answer. */
   closedAt?: number;
+}
+
+/**
+ * The `X-Vigia-Signature` a webhook request must carry, computed here from the secret the test gave (not by Vigia's
+ * signer): `sha256=` HMAC-SHA-256 of `<X-Vigia-Timestamp>.<body>`.
+ */
+export function expectedSignature(secret: string, hit: Hit): string {
+  return `sha256=${createHmac('sha256', secret).update(`${String(hit.headers['x-vigia-timestamp'])}.${hit.body}`).digest('hex')}`;
 }
 
 /** What to answer: a status, body and headers (200 "ok" by default), or hold the response open (`release()` ends it). */

@@ -68,9 +68,9 @@ describe('StatusPageCache', () => {
     release('public, from before the change');
     // The caller that asked still gets what it waited for; nobody after it does.
     expect(await running).toBe('public, from before the change');
-    expect(cache.peek('k', 1)).toBeUndefined();
+    expect(cache.peekServable('k', 1)).toBeUndefined();
     expect(await cache.get('k', 1, async () => 'private now')).toBe('private now');
-    expect(cache.peek('k', 2)).toBe('private now');
+    expect(cache.peekServable('k', 2)).toBe('private now');
   });
 
   it('peekServable: fresh, or stale only while its refresh runs; never starts a render', async () => {

@@ -48,12 +48,6 @@ export class StatusPageCache {
   /** Bumped by every invalidation: a render started before it does not store what it read. */
   private generation = 0;
 
-  peek<T>(key: string, nowMs: number): T | undefined {
-    const hit = this.entries.get(key);
-    if (hit && hit.expiresAt > nowMs) return hit.value as T;
-    return undefined;
-  }
-
   /**
    * Without ever starting a render: a fresh answer, or a stale one whose refresh is already running (someone's request
    * started it the long way). Undefined otherwise — the caller then takes the long way, which starts the refresh.
