@@ -416,7 +416,7 @@ describe('status pages', () => {
     });
     // Twice: the second answer is the fast path's, with the same headers.
     for (let i = 0; i < 2; i++) expect(await framing()).toEqual({ ancestors: 'https://www.example-hosting.com http://intranet.example:8080 https://*.example.org', xfo: null });
-    for (const [bad, n] of [[['https://ok.example', 'https://x.example/path'], 1], [['javascript:alert(1)'], 0], [['https://a.example; script-src *'], 0], [['https://user:pw@a.example'], 0], [['https://a.example?x=1'], 0]] as const) {
+    for (const [bad, n] of [[['https://ok.example', 'https://x.example/path'], 1], [['javascript:alert(1)'], 0], [['https://a.example; script-src *'], 0], [['https://user:pw@a.example'], 0], [['https://a.example?x=1'], 0], [['https://a.example\\path'], 0]] as const) {
       const res = await save([...bad]);
       expect(res.errors?.[0]?.extensions?.field, JSON.stringify(bad)).toBe(`input.embedOrigins.${n}`);
     }

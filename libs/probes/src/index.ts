@@ -8,7 +8,7 @@ export { TcpProbe } from './tcp.probe.js';
 export { IcmpProbe } from './icmp.probe.js';
 export { DnsProbe } from './dns.probe.js';
 export { SmtpProbe } from './smtp.probe.js';
-export { MysqlProbe, REPLICATION_NOT_READABLE, replicationProblem, type ReplicationHealth } from './mysql.probe.js';
+export { MysqlProbe, REPLICATING_FROM, REPLICATION_NOT_READABLE, replicationProblem, type ReplicationHealth } from './mysql.probe.js';
 export { readJsonPath } from './json-path.js';
 export { ImapProbe } from './imap.probe.js';
 export { Pop3Probe } from './pop3.probe.js';

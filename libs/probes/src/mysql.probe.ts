@@ -64,7 +64,7 @@ export class MysqlProbe implements Probe<MysqlConfig> {
       }
       const problem = replicationProblem(replication, num(target.config, 'maxLagSeconds') ?? 30);
       if (problem) return { status: 'degraded', reason: `${seen}: ${problem}`, latencyMs, details };
-      return { status: 'up', reason: `${seen}, replicating from ${replication.source}, Seconds_Behind_Master=${replication.secondsBehind}`, latencyMs, details };
+      return { status: 'up', reason: `${seen}, ${REPLICATING_FROM} ${replication.source}, Seconds_Behind_Master=${replication.secondsBehind}`, latencyMs, details };
     } finally {
       signal.removeEventListener('abort', abort);
       await connection.end().catch(() => connection.destroy());
@@ -82,6 +82,8 @@ export function replicationProblem(r: ReplicationHealth, maxLagSeconds: number):
 
 /** The words a mysql monitor's reason carries when its user may not read the replica status (MySQL groups read them). */
 export const REPLICATION_NOT_READABLE = 'replication state not readable';
+/** The words of a healthy replica's reason, before its source (MySQL groups read them to tell replicas from primaries). */
+export const REPLICATING_FROM = 'replicating from';
 
 /** The server refused to show replica status to this user (a missing grant, not a broken server). */
 const NOT_PERMITTED = Symbol('replication status not permitted');

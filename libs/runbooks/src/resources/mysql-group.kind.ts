@@ -1,6 +1,6 @@
 import { matching, rule, tagged } from '#lib/common';
 import type { MonitorHealth } from '#lib/detection';
-import { REPLICATION_NOT_READABLE } from '#lib/probes';
+import { REPLICATING_FROM, REPLICATION_NOT_READABLE } from '#lib/probes';
 import { CIDR4, IFNAME } from '../document/definition.js';
 import type { Resource, ResourceMember } from '../entities/resource.entity.js';
 import type { ReplicationSeen } from '../member-roles.js';
@@ -59,7 +59,7 @@ async function promoteIfReplicasConfirm({ resource, member, downMs, say, replica
 async function readReplication(resource: Resource, health: MonitorHealth): Promise<ReplicationSeen> {
   const replicating: ReplicationSeen = new Map();
   const rows = (await health.ofHosts(resource.tenantId, resource.members.map((m) => m.hostId), 'mysql'))
-    .map((r) => ({ ...r, replicating: r.health === 'up' && (r.lastReason ?? '').includes('replicating from') }));
+    .map((r) => ({ ...r, replicating: r.health === 'up' && (r.lastReason ?? '').includes(REPLICATING_FROM) }));
   for (const member of resource.members) {
     const seen = rows.filter((r) => r.hostId === member.hostId && (member.monitorIds.length === 0 || member.monitorIds.includes(r.monitorId)));
     // A monitor whose user may not read the replica status says nothing either way: not "a broken replica".
