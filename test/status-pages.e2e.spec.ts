@@ -419,6 +419,8 @@ describe('status pages', () => {
     for (const [bad, n] of [[['https://ok.example', 'https://x.example/path'], 1], [['javascript:alert(1)'], 0], [['https://a.example; script-src *'], 0], [['https://user:pw@a.example'], 0], [['https://a.example?x=1'], 0], [['https://a.example\\path'], 0]] as const) {
       const res = await save([...bad]);
       expect(res.errors?.[0]?.extensions?.field, JSON.stringify(bad)).toBe(`input.embedOrigins.${n}`);
+      // Several origins in one field: the message says which one.
+      expect(res.errors?.[0]?.message).toContain(`"${bad[n]}"`);
     }
     expect((await save(Array.from({ length: 11 }, (_, i) => `https://s${i}.example`))).errors?.[0]?.extensions?.field).toBe('input.embedOrigins');
     // Refused saves changed nothing; made private, no site may frame it (its form or its contents).

@@ -451,19 +451,21 @@ function embedOrigins(list: string[]): string[] {
     ...new Set(
       list.map((raw, i) => {
         const field = `input.embedOrigins.${i}`;
+        // Several origins in one field: each refusal says which one it is about.
+        const refuse = (why: string) => VigiaException.invalid(field, `"${raw.slice(0, 100)}" ${why}`);
         let url: URL;
         try {
           url = new URL(raw.trim());
         } catch {
-          throw VigiaException.invalid(field, 'must be an origin such as https://www.example.com');
+          throw refuse('must be an origin such as https://www.example.com');
         }
-        if (url.protocol !== 'https:' && url.protocol !== 'http:') throw VigiaException.invalid(field, 'must start with https:// or http://');
+        if (url.protocol !== 'https:' && url.protocol !== 'http:') throw refuse('must start with https:// or http://');
         if (url.username || url.password || url.pathname !== '/' || url.search || url.hash || !/^[a-z]+:\/\/[^/?#]+\/?$/i.test(raw.trim())) {
-          throw VigiaException.invalid(field, 'must be an origin only (scheme and host, optionally a port), with no path, query or user');
+          throw refuse('must be an origin only (scheme and host, optionally a port), with no path, query or user');
         }
         // Only what a CSP source can hold: a host name (a leading `*.` for its subdomains), a port — nothing that could
         // end the directive (`;`, a space) or add another.
-        if (!/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/.test(url.host)) throw VigiaException.invalid(field, 'must have a host name such as www.example.com');
+        if (!/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/.test(url.host)) throw refuse('must have a host name such as www.example.com');
         return url.origin;
       }),
     ),

@@ -353,7 +353,7 @@ function PageForm({ data, page, onSaved, onClose }: { data: PagesData; page?: St
     const res = editing ? await update({ id: page.id, input }) : await create({ input });
     if (res.error) return;
     if (!editing) {
-      setForm({ ...form, title: '', slug: '', password: '', customDomain: '' });
+      setForm({ ...form, title: '', slug: '', password: '', customDomain: '', embedOrigins: '' });
       setRows([]);
     }
     onSaved(form.title.trim());
