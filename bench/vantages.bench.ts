@@ -125,6 +125,24 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** PG_STATEMENTS=1: PostgreSQL's time by statement during the measured window (pg_stat_statements, preloaded by a restart). */
+const PG_STATEMENTS = env('PG_STATEMENTS', 0) === 1;
+
+async function withStatementStats(db: Awaited<ReturnType<typeof startEmbeddedPostgres>>, dataDir: string): Promise<Awaited<ReturnType<typeof startEmbeddedPostgres>>> {
+  await query(db.url, "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
+  await db.stop();
+  const restarted = await startEmbeddedPostgres({ dataDir, port: db.port });
+  await query(restarted.url, 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  return restarted;
+}
+
+async function printStatements(url: string, wall: number, probes: number): Promise<void> {
+  const rows = await query<{ ms: number; calls: number; rows: number; query: string }>(url,
+    `SELECT round(total_exec_time)::int AS ms, calls::int, rows::int, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
+       FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15`);
+  console.table(rows.map((r) => ({ 'ms/s': (r.ms / wall).toFixed(1), 'µs/probe': ((r.ms * 1000) / Math.max(1, probes)).toFixed(1), calls: r.calls, rows: r.rows, query: r.query })));
+}
+
 /** PROFILE=<folder>: every Vigia child writes a V8 CPU profile there when it stops (open in Chrome's DevTools). */
 const PROFILE = process.env.PROFILE;
 
@@ -221,7 +239,8 @@ async function query<T>(url: string, sql: string): Promise<T[]> {
 async function main(): Promise<void> {
   const folder = await mkdtemp(join(tmpdir(), 'vigia-bench-vantages-'));
   const pgDir = join(folder, 'pg');
-  const db = await startEmbeddedPostgres({ dataDir: pgDir, port: 0 });
+  let db = await startEmbeddedPostgres({ dataDir: pgDir, port: 0 });
+  if (PG_STATEMENTS) db = await withStatementStats(db, pgDir);
   const target = await startTarget();
   const victim = await startTarget();
   const children: Child[] = [{ name: 'target', role: 'target', process: target.child }, { name: 'verdict target', role: 'target', process: victim.child }];
@@ -265,6 +284,7 @@ async function main(): Promise<void> {
     const pgThen = postgresPids(pgDir);
     const cpu0 = new Map([...vigiaPids, ...pgThen, target.child.pid!].map((pid) => [pid, cpuMicros(pid)]));
     const load0 = loadavg();
+    if (PG_STATEMENTS) await query(db.url, 'SELECT pg_stat_statements_reset()');
     const t0 = performance.now();
     await sleep(SECONDS * 1000);
     const wall = (performance.now() - t0) / 1000;
@@ -322,6 +342,7 @@ async function main(): Promise<void> {
       'load after': load1,
     }]);
     if (reasons.length) console.table(reasons);
+    if (PG_STATEMENTS) await printStatements(db.url, wall, totalProbes);
     if (verdictIds.length) await verdictLatency(victim.child, verdictIds, db.url);
     if (TAKEOVER) await takeovers(children, probing, db.url);
   } finally {

@@ -7,7 +7,7 @@ export { ResultInbox, type ClaimedResult, type InboundResult } from './result-in
 export { chooseK, rendezvousRank } from './rendezvous.js';
 export { ClockOffset } from './health/clock-offset.js';
 export { ResultsCap } from './health/results-cap.js';
-export { IMPAIRMENT_BOUNDS, evidenceFor, judgeNetwork, judgeVantage, stopsVoting, type FreshEntry, type ImpairmentBounds, type ImpairmentKind, type Judgement, type TargetEvidence, type VantageEvidence } from './health/impairment.js';
+export { IMPAIRMENT_BOUNDS, addTally, emptyTally, judgeNetwork, judgeVantage, stopsVoting, tally, tallyFor, tallyKey, tallyMonitor, type ImpairmentBounds, type ImpairmentKind, type Judgement, type NetworkTally, type TargetEvidence, type VantageEvidence, type VantageSighting } from './health/impairment.js';
 export { VantageSubjects, VANTAGE_SUBJECT_TAG, type VantageSubject } from './health/vantage-subjects.js';
 export { VantageHealthRecords, type VantageHealthRow } from './health/vantage-records.js';
 export { VantagesModule, VantagesApiModule } from './vantages.module.js';

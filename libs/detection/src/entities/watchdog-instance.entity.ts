@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { NetworkTally } from '#lib/vantages';
 
 /**
  * A running watchdog process and its last heartbeat. Monitors will be shared among the live ones and taken over
@@ -21,4 +22,9 @@ export class WatchdogInstance {
   /** While its own probes have stopped completing: since when and why (an API in another process shows it on its banner). */
   @Column({ type: 'timestamptz', nullable: true }) blindSince: Date | null;
   @Column({ type: 'text', nullable: true }) blindReason: string | null;
+  /**
+   * Its share of the vantages' network rule, by `tallyKey(tenant, vantage)`: counts over the monitors it owns, from
+   * its detectors in memory, as of its last beat (the evaluator sums the live watchdogs').
+   */
+  @Column({ type: 'jsonb', nullable: true }) networkTally: Record<string, NetworkTally> | null;
 }

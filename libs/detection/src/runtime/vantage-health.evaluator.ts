@@ -3,11 +3,8 @@ import { DataSource } from 'typeorm';
 import { CLOCK, type Clock } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { IncidentHistory, IncidentsService } from '#lib/incidents';
-import { type FreshEntry, type ImpairmentKind, evidenceFor, judgeVantage, stopsVoting, VantageHealthRecords, type VantageHealthRow as VantageRow, VantageSubjects } from '#lib/vantages';
+import { addTally, emptyTally, type ImpairmentKind, judgeVantage, type NetworkTally, stopsVoting, tallyFor, VantageHealthRecords, type VantageHealthRow as VantageRow, VantageSubjects } from '#lib/vantages';
 import { WatchdogHeartbeatService } from './watchdog-heartbeat.service.js';
-
-/** The network rule reads every monitor's detector state: a heavier query, so not on every pass. */
-const NETWORK_EVIDENCE_EVERY_MS = 3_000;
 
 /** Rules that page: a vantage whose agent never connected is not voting, but nothing broke (nobody is paged). */
 const pages = (kinds: readonly string[]): boolean => kinds.some((k) => k !== 'absent');
@@ -24,8 +21,6 @@ const pages = (kinds: readonly string[]): boolean => kinds.some((k) => k !== 'ab
 @Injectable()
 export class VantageHealthEvaluator {
   private readonly logger = new Logger('VantageHealth');
-  private entries: FreshEntry[] = [];
-  private entriesAt = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -42,13 +37,8 @@ export class VantageHealthEvaluator {
     const rows = await this.records.live();
     await this.closeRevoked(now);
     if (!rows.length) return;
-    // The network rule judges agents only (a central watchdog's network is its replicas' takeover's business): with no
-    // agent, the scan of every monitor's detector state is skipped — it is the costly part at 20,000 monitors.
-    if (!rows.some((r) => !r.central)) this.entries = [];
-    else if (now - this.entriesAt >= NETWORK_EVIDENCE_EVERY_MS) {
-      this.entries = await this.freshEntries(now);
-      this.entriesAt = now;
-    }
+    // The network rule judges agents only (a central watchdog's network is its replicas' takeover's business).
+    const tallies = rows.some((r) => !r.central) ? await this.networkTallies() : new Map<string, NetworkTally>();
     const open = await this.openSubjects(rows);
     const silent = rows.some((r) => r.central) ? await this.silentWatchdogs(now) : new Map<string, { processes: number; lastBeatAt: number }>();
     for (const row of rows) {
@@ -57,7 +47,7 @@ export class VantageHealthEvaluator {
         silent: row.central ? silent.get(row.name) : null,
         lastHeartbeatAt: row.last_heartbeat_at?.getTime() ?? null,
         clockOffsetMs: row.clock_offset_ms,
-        targets: evidenceFor({ name: row.name, tenantId: row.tenant_id }, this.entries),
+        targets: tallyFor({ name: row.name, tenantId: row.tenant_id }, tallies),
         previously: row.impaired_by as ImpairmentKind[],
       }, now);
       let current = row;
@@ -127,19 +117,17 @@ export class VantageHealthEvaluator {
     return this.incidentHistory.openOn(rows.map((r) => r.subject_monitor_id).filter((id): id is string => id !== null));
   }
 
-  /** Every vantage's latest result per monitor, where fresh (the detectors' states, as the watchdogs saved them). */
-  private async freshEntries(now: number): Promise<FreshEntry[]> {
-    const rows: { monitor_id: string; tenant_id: string; vantage: string; status: FreshEntry['status']; at: number; since: number }[] = await this.dataSource.query(
-      `SELECT s.monitor_id, s.tenant_id, v.key AS vantage, v.value->>'streakStatus' AS status, (v.value->>'at')::float8 AS at, (v.value->>'streakSince')::float8 AS since
-         FROM monitor_states s JOIN inventory_monitor_catalog m ON m.id = s.monitor_id AND m.enabled AND m.deleted_at IS NULL
-        CROSS JOIN LATERAL jsonb_each(s.detector->'vantages') v
-        WHERE (v.value->>'at')::float8 > $1`,
-      [now - IMPAIRMENT_FRESH_MS],
-    );
-    return rows.map((r) => ({ monitorId: r.monitor_id, tenantId: r.tenant_id, vantage: r.vantage, status: r.status, at: Number(r.at), since: Number(r.since) }));
+  /**
+   * The network rule's counts, per tenant and vantage: the sum of what every live watchdog tallied over the monitors
+   * it owns (from its detectors in memory, sent with its heartbeat — `WatchdogService.networkTally`). Replicas own
+   * disjoint shares, so the sum counts each monitor once (during a takeover, for a beat, perhaps twice: the rule
+   * reads shares, which a double count barely moves).
+   */
+  private async networkTallies(): Promise<Map<string, NetworkTally>> {
+    const sum = new Map<string, NetworkTally>();
+    for (const instance of await this.heartbeat.liveInstances()) {
+      for (const [key, t] of Object.entries(instance.networkTally ?? {})) sum.set(key, addTally(sum.get(key) ?? emptyTally(), t));
+    }
+    return sum;
   }
 }
-
-/** A detector entry older than this says nothing about the vantage's network now (probes run every 1–60 s). */
-const IMPAIRMENT_FRESH_MS = 60_000;
-

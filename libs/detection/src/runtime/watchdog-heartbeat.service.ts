@@ -6,6 +6,7 @@ import { IsNull, MoreThan, Repository } from 'typeorm';
 import { CLOCK, type Clock, PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { Sight } from '#lib/observability';
+import type { NetworkTally } from '#lib/vantages';
 import { ObservationLog } from './observation-log.js';
 import { WatchdogInstance } from '../entities/watchdog-instance.entity.js';
 
@@ -18,6 +19,8 @@ export class WatchdogHeartbeatService implements OnApplicationBootstrap, OnAppli
   readonly instanceId = randomUUID();
   private readonly logger = new Logger('Watchdog');
   private readonly loop: PeriodicWorker;
+  /** What the watchdog tallies for the vantages' network rule, sent with every beat (set by WatchdogService). */
+  private tally?: () => Record<string, NetworkTally>;
 
   constructor(
     @InjectRepository(WatchdogInstance) private readonly instances: Repository<WatchdogInstance>,
@@ -38,12 +41,16 @@ export class WatchdogHeartbeatService implements OnApplicationBootstrap, OnAppli
     this.loop.start();
   }
 
+  reportTally(tally: () => Record<string, NetworkTally>): void {
+    this.tally = tally;
+  }
+
   async beat(): Promise<void> {
     try {
       const now = this.clock.now();
       // Its own probes stalled travels with the beat: an API in another process puts it on its banner (WatchdogPresence).
       const stalled = this.sight?.status().reasons.find((r) => r.source === 'probes');
-      await this.instances.update({ id: this.instanceId }, { heartbeatAt: now, blindSince: stalled?.since ?? null, blindReason: stalled?.reason ?? null });
+      await this.instances.update({ id: this.instanceId }, { heartbeatAt: now, blindSince: stalled?.since ?? null, blindReason: stalled?.reason ?? null, networkTally: this.tally?.() ?? null });
       // The same beat says "Vigia was watching until now"; a beat that cannot be written leaves a gap reports see.
       await this.observation.record(now);
     } catch (error) {

@@ -4,7 +4,7 @@ import { VigiaConfig } from '#lib/config';
 import { IncidentHistory, IncidentsService, type MonitorRef } from '#lib/incidents';
 import { MetricsService, Sight } from '#lib/observability';
 import { type ProbeResult, ProbeRunner } from '#lib/probes';
-import { ResultInbox, type ResolvedAssignment, VantageAssignments, VantagesService } from '#lib/vantages';
+import { type NetworkTally, ResultInbox, type ResolvedAssignment, tallyMonitor, VantageAssignments, VantagesService, type VantageSighting } from '#lib/vantages';
 import { DEFAULT_POLICY, type DetectorPolicy, type DetectorState, type HealthChange, initialState, observe } from './detector.js';
 import { ChangeWriter, type PendingChange } from './change-writer.js';
 import { type IncidentContext, incidentAction } from './incident-policy.js';
@@ -21,6 +21,8 @@ const FULL_REFRESH_MS = 60_000;
 /** How often the watchdog checks that its probes still complete, and the least silence that counts as stalled. */
 const PROBE_LIVENESS_CHECK_MS = 5_000;
 const PROBE_STALL_MIN_MS = 30_000;
+/** A vantage's detector entry older than this says nothing about its network now (probes run every 1–60 s). */
+const IMPAIRMENT_FRESH_MS = 60_000;
 /** Drift samples kept between two `takeDrift()` calls at most (8 MB; a benchmark window of 5 min at 3,000 probes/s). */
 const MAX_DRIFT_SAMPLES = 1_000_000;
 /** The resolve reason of an outage closed because its monitor was deleted (reports read it as cut, not repaired). */
@@ -113,6 +115,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     );
     // A central watchdog is a vantage too: registered under its VIGIA_VANTAGE name, with its health on every beat.
     this.vantageId = await this.vantages.registerCentral(this.config.vantage);
+    this.heartbeat.reportTally(() => this.networkTally());
     await this.refresh();
     // Each on its own non-overlapping loop: a slow database never stacks refreshes or flushes on top of each other.
     this.loops = [
@@ -221,6 +224,25 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     // Claimed rows are gone: a failed write loses this part of the history (logged), never a live verdict.
     if (history.length) await this.store.saveHistory(history).catch((e: unknown) => this.warn(`recording ${history.length} replayed state change(s)`, e));
     return results.length;
+  }
+
+  /**
+   * The vantages' network rule, counted over the monitors this watchdog owns from their detectors in memory: each
+   * vantage's fresh sightings, how many fail, and whether another vantage sees those up. Sent with the heartbeat; the
+   * evaluator sums the live watchdogs' counts (it read every monitor's stored state before, 45 µs of PostgreSQL per probe).
+   */
+  networkTally(now = this.now()): Record<string, NetworkTally> {
+    const tallies = new Map<string, NetworkTally>();
+    const fresh: VantageSighting[] = [];
+    for (const t of this.tracked.values()) {
+      fresh.length = 0;
+      for (const vantage in t.state.vantages) {
+        const v = t.state.vantages[vantage]!;
+        if (v.at > now - IMPAIRMENT_FRESH_MS) fresh.push({ vantage, status: v.streakStatus, at: v.at, since: v.streakSince });
+      }
+      if (fresh.length) tallyMonitor(t.monitor.tenantId, fresh, tallies);
+    }
+    return Object.fromEntries(tallies);
   }
 
   private async beatAsVantage(): Promise<void> {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { evidenceFor, IMPAIRMENT_BOUNDS, judgeNetwork, judgeVantage, stopsVoting, type TargetEvidence, type VantageEvidence } from './impairment.js';
+import { addTally, emptyTally, IMPAIRMENT_BOUNDS, judgeNetwork, judgeVantage, type NetworkTally, stopsVoting, tally, tallyFor, tallyMonitor, type TargetEvidence, type VantageEvidence } from './impairment.js';
 
 const now = 1_000_000;
-const healthy: VantageEvidence = { central: false, lastHeartbeatAt: now - 1000, clockOffsetMs: 12, targets: [], previously: [] };
+const healthy: VantageEvidence = { central: false, lastHeartbeatAt: now - 1000, clockOffsetMs: 12, targets: tally([]), previously: [] };
 const t = (failing: boolean, othersFresh = 1, othersUp = failing ? 1 : 1): TargetEvidence => ({ failing, othersFresh, othersUp });
 const many = (n: number, make: (i: number) => TargetEvidence): TargetEvidence[] => Array.from({ length: n }, (_, i) => make(i));
 
@@ -47,39 +47,39 @@ describe('impaired vantages: heartbeat and clock', () => {
 
 describe('impaired vantages: its own network (≥ 80 % of at least 3 targets failing, most seen up elsewhere)', () => {
   it('every target failing from it while others see them up: impaired', () => {
-    expect(judgeNetwork(many(3, () => t(true)), false)).toBe('its own network: 3 of 3 targets failing from it at once (≥ 80 % of at least 3), 3 of them seen up from other vantages');
+    expect(judgeNetwork(tally(many(3, () => t(true))), false)).toBe('its own network: 3 of 3 targets failing from it at once (≥ 80 % of at least 3), 3 of them seen up from other vantages');
   });
 
   it('fewer than 3 targets: never judged (one failing target is a target problem)', () => {
-    expect(judgeNetwork(many(2, () => t(true)), false)).toBeNull();
+    expect(judgeNetwork(tally(many(2, () => t(true))), false)).toBeNull();
   });
 
   it('below 80 % failing: the targets, not the vantage', () => {
-    expect(judgeNetwork([...many(7, () => t(true)), ...many(3, () => t(false))], false)).toBeNull();
-    expect(judgeNetwork([...many(8, () => t(true)), ...many(2, () => t(false))], false)).not.toBeNull();
+    expect(judgeNetwork(tally([...many(7, () => t(true)), ...many(3, () => t(false))]), false)).toBeNull();
+    expect(judgeNetwork(tally([...many(8, () => t(true)), ...many(2, () => t(false))]), false)).not.toBeNull();
   });
 
   it('the other vantages see them down too: a real mass outage, not the vantage', () => {
-    expect(judgeNetwork(many(10, () => t(true, 1, 0)), false)).toBeNull();
+    expect(judgeNetwork(tally(many(10, () => t(true, 1, 0))), false)).toBeNull();
     // Half contradicted is not "most".
-    expect(judgeNetwork(many(10, (i) => t(true, 1, i < 5 ? 1 : 0)), false)).toBeNull();
-    expect(judgeNetwork(many(10, (i) => t(true, 1, i < 6 ? 1 : 0)), false)).not.toBeNull();
+    expect(judgeNetwork(tally(many(10, (i) => t(true, 1, i < 5 ? 1 : 0))), false)).toBeNull();
+    expect(judgeNetwork(tally(many(10, (i) => t(true, 1, i < 6 ? 1 : 0))), false)).not.toBeNull();
   });
 
   it('nobody else probes those targets: no second opinion, not judged (a real outage must still be reported)', () => {
-    expect(judgeNetwork(many(10, () => t(true, 0, 0)), false)).toBeNull();
+    expect(judgeNetwork(tally(many(10, () => t(true, 0, 0))), false)).toBeNull();
     // One contradiction is not enough to discount ten failures.
-    expect(judgeNetwork(many(10, (i) => t(true, i === 0 ? 1 : 0, i === 0 ? 1 : 0)), false)).toBeNull();
+    expect(judgeNetwork(tally(many(10, (i) => t(true, i === 0 ? 1 : 0, i === 0 ? 1 : 0))), false)).toBeNull();
   });
 
   it('hysteresis: once impaired it clears only below 50 % failing; no fresh result keeps it', () => {
-    expect(judgeNetwork([...many(6, () => t(true)), ...many(4, () => t(false))], true)).toMatch(/6 of 10 targets still failing/);
-    expect(judgeNetwork([...many(4, () => t(true)), ...many(6, () => t(false))], true)).toBeNull();
-    expect(judgeNetwork([], true)).toMatch(/no fresh result/);
+    expect(judgeNetwork(tally([...many(6, () => t(true)), ...many(4, () => t(false))]), true)).toMatch(/6 of 10 targets still failing/);
+    expect(judgeNetwork(tally([...many(4, () => t(true)), ...many(6, () => t(false))]), true)).toBeNull();
+    expect(judgeNetwork(tally([]), true)).toMatch(/no fresh result/);
   });
 
   it('several reasons at once are all given', () => {
-    const judged = judgeVantage({ ...healthy, clockOffsetMs: -9000, targets: many(4, () => t(true)) }, now);
+    const judged = judgeVantage({ ...healthy, clockOffsetMs: -9000, targets: tally(many(4, () => t(true))) }, now);
     expect(judged.kinds).toEqual(['clock', 'network']);
     expect(judged.reason).toMatch(/^clock off by -9.0 s .*; its own network: 4 of 4/);
   });
@@ -89,33 +89,37 @@ describe('impaired vantages: its own network (≥ 80 % of at least 3 targets fai
   });
 });
 
-describe('evidence from the detectors’ fresh entries', () => {
+describe('tallies from the detectors’ fresh sightings', () => {
   const at = { at: 5000, since: 1000 };
-  const entries = [
-    { monitorId: 'm1', tenantId: 'A', vantage: 'agent', status: 'down' as const, ...at },
-    { monitorId: 'm1', tenantId: 'A', vantage: 'central', status: 'up' as const, ...at },
-    { monitorId: 'm2', tenantId: 'A', vantage: 'agent', status: 'down' as const, ...at },
-    { monitorId: 'm3', tenantId: 'B', vantage: 'agent', status: 'up' as const, ...at },
-    { monitorId: 'm3', tenantId: 'B', vantage: 'central', status: 'down' as const, ...at },
-  ];
+  const tallies = new Map<string, NetworkTally>();
+  tallyMonitor('A', [{ vantage: 'agent', status: 'down', ...at }, { vantage: 'central', status: 'up', ...at }], tallies);
+  tallyMonitor('A', [{ vantage: 'agent', status: 'down', ...at }], tallies);
+  tallyMonitor('B', [{ vantage: 'agent', status: 'up', ...at }, { vantage: 'central', status: 'down', ...at }], tallies);
 
-  it('per target: failing from it, how many others look and see it up', () => {
-    expect(evidenceFor({ name: 'agent', tenantId: null }, entries)).toEqual([
-      { failing: true, othersFresh: 1, othersUp: 1 },
-      { failing: true, othersFresh: 0, othersUp: 0 },
-      { failing: false, othersFresh: 1, othersUp: 0 },
-    ]);
+  it('per vantage: its targets, the failing ones, how many of those others look at and see up', () => {
+    expect(tallyFor({ name: 'agent', tenantId: null }, tallies)).toEqual({ targets: 3, failing: 2, crossChecked: 1, contradicted: 1 });
+    expect(tallyFor({ name: 'central', tenantId: null }, tallies)).toEqual({ targets: 2, failing: 1, crossChecked: 1, contradicted: 1 });
   });
 
   it('a second opinion older than the vantage’s own run (an old replica before a takeover) contradicts nothing', () => {
-    const old = [
-      { monitorId: 'm1', tenantId: 'A', vantage: 'w2', status: 'down' as const, at: 9000, since: 6000 },
-      { monitorId: 'm1', tenantId: 'A', vantage: 'w1', status: 'up' as const, at: 5000, since: 0 },
-    ];
-    expect(evidenceFor({ name: 'w2', tenantId: null }, old)).toEqual([{ failing: true, othersFresh: 0, othersUp: 0 }]);
+    const old = new Map<string, NetworkTally>();
+    tallyMonitor('A', [{ vantage: 'w2', status: 'down', at: 9000, since: 6000 }, { vantage: 'w1', status: 'up', at: 5000, since: 0 }], old);
+    expect(tallyFor({ name: 'w2', tenantId: null }, old)).toEqual({ targets: 1, failing: 1, crossChecked: 0, contradicted: 0 });
   });
 
   it('a private vantage is judged on its own tenant’s monitors only (names repeat across tenants)', () => {
-    expect(evidenceFor({ name: 'agent', tenantId: 'B' }, entries)).toEqual([{ failing: false, othersFresh: 1, othersUp: 0 }]);
+    expect(tallyFor({ name: 'agent', tenantId: 'B' }, tallies)).toEqual({ targets: 1, failing: 0, crossChecked: 0, contradicted: 0 });
+    expect(tallyFor({ name: 'nobody', tenantId: null }, tallies)).toEqual(emptyTally());
+  });
+
+  it('tallies of several watchdogs add up to the tally of all their monitors', () => {
+    const one = new Map<string, NetworkTally>();
+    const other = new Map<string, NetworkTally>();
+    tallyMonitor('A', [{ vantage: 'agent', status: 'down', ...at }, { vantage: 'central', status: 'up', ...at }], one);
+    tallyMonitor('A', [{ vantage: 'agent', status: 'down', ...at }], other);
+    tallyMonitor('B', [{ vantage: 'agent', status: 'up', ...at }, { vantage: 'central', status: 'down', ...at }], other);
+    const summed = new Map<string, NetworkTally>();
+    for (const part of [one, other]) for (const [key, t] of part) summed.set(key, addTally(summed.get(key) ?? emptyTally(), t));
+    expect(tallyFor({ name: 'agent', tenantId: null }, summed)).toEqual(tallyFor({ name: 'agent', tenantId: null }, tallies));
   });
 });
