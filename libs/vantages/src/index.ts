@@ -1,9 +1,9 @@
 // Vantages: places probes run from (central watchdogs and remote agents), their tokens, per-monitor assignment and
 // quorum, the inbox through which agents' results reach the detector, and their health (impaired or not, and why).
-export { VANTAGE_ENTITIES, Vantage, VantageKind, MonitorVantages, TenantVantageDefaults, VantageResult } from './entities/index.js';
+export { VANTAGE_ENTITIES, Vantage, VantageKind, MonitorVantages, TenantVantageDefaults, VantageResultBatch } from './entities/index.js';
 export { VantagesService, hashVantageToken, type NewVantage, type VantageHealth } from './vantages.service.js';
 export { VantageAssignments, majority, resolveAssignment, impairmentsOf, NO_IMPAIRMENTS, type ResolvedAssignment, type AssignmentInputData, type VantageImpairments } from './assignments.service.js';
-export { ResultInbox, type ClaimedResult, type InboundResult } from './result-inbox.js';
+export { MAX_HOPS, ResultInbox, type ClaimedResult, type InboundResult, type OwnerOf } from './result-inbox.js';
 export { chooseK, rendezvousRank } from './rendezvous.js';
 export { ClockOffset } from './health/clock-offset.js';
 export { ResultsCap } from './health/results-cap.js';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { StoredResult } from './entities/vantage-result-batch.entity.js';
 
 export interface InboundResult {
   monitorId: string;
@@ -14,59 +15,109 @@ export interface InboundResult {
 export interface ClaimedResult extends InboundResult {
   vantageId: string;
   vantageName: string;
+  /** Times its batch was handed back already (a takeover under way); see `handBack`. */
+  hops: number;
+}
+
+/** Which watchdog instance owns a monitor (null: none is live). */
+export type OwnerOf = (monitorId: string) => string | null;
+
+/** A result handed back this many times (no live watchdog claims its monitor) is dropped: its monitor is gone or not loaded. */
+export const MAX_HOPS = 5;
+
+interface BatchRow {
+  id: string;
+  vantage_id: string;
+  vantage_name: string;
+  hops: number;
+  results: StoredResult[];
 }
 
 /**
- * The durable hand-off of agents' results to the detector: the API inserts (one statement per batch), the watchdog
- * that owns the monitor claims and deletes them (`SKIP LOCKED`: two replicas during a takeover never take one row twice).
+ * The durable hand-off of agents' results to the detector: the API writes each batch as one row per owning watchdog
+ * (one statement per batch), the owner claims and deletes its rows (`SKIP LOCKED`: two replicas during a takeover
+ * never take one row twice). Rows of a watchdog that is no longer live are taken by any live one, which keeps what
+ * it owns and hands the rest back, routed again.
  */
 @Injectable()
 export class ResultInbox {
   constructor(private readonly dataSource: DataSource) {}
 
-  async store(vantage: { id: string; name: string }, results: InboundResult[]): Promise<void> {
+  async store(vantage: { id: string; name: string }, results: InboundResult[], ownerOf: OwnerOf = () => null): Promise<void> {
     if (!results.length) return;
     const replayed = results.filter((r) => r.replayed).length;
     if (replayed) await this.dataSource.query('UPDATE vantages SET replayed_results = replayed_results + $2 WHERE id = $1', [vantage.id, replayed]);
-    await this.dataSource.query(
-      `INSERT INTO vantage_results (vantage_id, vantage_name, monitor_id, tenant_id, at, status, latency_ms, reason, replayed)
-       SELECT $1, $2, * FROM unnest($3::uuid[], $4::uuid[], $5::timestamptz[], $6::text[], $7::real[], $8::text[], $9::boolean[])`,
-      [
-        vantage.id, vantage.name, results.map((r) => r.monitorId), results.map((r) => r.tenantId), results.map((r) => new Date(r.at)),
-        results.map((r) => r.status), results.map((r) => r.latencyMs), results.map((r) => r.reason), results.map((r) => r.replayed),
-      ],
-    );
+    await this.insert(vantage, results, ownerOf, 0);
   }
 
   /**
-   * Takes (and deletes) up to `limit` results of these monitors: oldest first *within each vantage*, the vantages taking
-   * turns (round robin by rank). A vantage that floods the inbox — one tenant's private agent — then delays only its
-   * own results, not another tenant's verdicts queued behind its backlog. Each vantage's share is locked by its own
-   * index range scan (`vantage_id, id`), `SKIP LOCKED` so two replicas during a takeover never take one row twice.
+   * Takes (and deletes) up to `limit` batches routed to `self`, or to no watchdog that is live: oldest first *within
+   * each vantage*, the vantages taking turns (round robin by rank). A vantage that floods the inbox — one tenant's
+   * private agent — then delays only its own results, not another tenant's verdicts queued behind its backlog. Each
+   * vantage's share is locked by its own index range scan (`vantage_id, id`), `SKIP LOCKED`.
    */
-  async claim(monitorIds: string[], limit = 5000): Promise<ClaimedResult[]> {
-    if (!monitorIds.length) return [];
-    const [rows]: [{ vantage_id: string; vantage_name: string; monitor_id: string; tenant_id: string; at: Date; status: InboundResult['status']; latency_ms: number; reason: string; replayed: boolean; id: string }[], number] =
-      await this.dataSource.query(
-        `DELETE FROM vantage_results WHERE id IN (
-           SELECT id FROM (
-             SELECT r.id, row_number() OVER (PARTITION BY v.id ORDER BY r.id) AS turn
-               FROM vantages v
-               CROSS JOIN LATERAL (
-                 SELECT x.id FROM vantage_results x WHERE x.vantage_id = v.id AND x.monitor_id = ANY($1::uuid[])
-                  ORDER BY x.id LIMIT $2 FOR UPDATE SKIP LOCKED) r
-           ) ranked ORDER BY turn, id LIMIT $2)
-         RETURNING id, vantage_id, vantage_name, monitor_id, tenant_id, at, status, latency_ms, reason, replayed`,
-        [monitorIds, limit],
-      );
-    return rows
-      .sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))
-      .map((r) => ({ vantageId: r.vantage_id, vantageName: r.vantage_name, monitorId: r.monitor_id, tenantId: r.tenant_id, at: r.at.getTime(), status: r.status, latencyMs: r.latency_ms, reason: r.reason, replayed: r.replayed }));
+  async claim(self: string, live: string[], limit = 20): Promise<ClaimedResult[]> {
+    const [rows]: [BatchRow[], number] = await this.dataSource.query(
+      `DELETE FROM vantage_result_batches WHERE id IN (
+         SELECT id FROM (
+           SELECT r.id, row_number() OVER (PARTITION BY v.id ORDER BY r.id) AS turn
+             FROM vantages v
+             CROSS JOIN LATERAL (
+               SELECT x.id FROM vantage_result_batches x
+                WHERE x.vantage_id = v.id AND (x.owner = $1 OR x.owner IS NULL OR x.owner <> ALL($2::text[]))
+                ORDER BY x.id LIMIT $3 FOR UPDATE SKIP LOCKED) r
+         ) ranked ORDER BY turn, id LIMIT $3)
+       RETURNING id, vantage_id, vantage_name, hops, results`,
+      [self, live, limit],
+    );
+    const claimed: ClaimedResult[] = [];
+    for (const row of rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))) {
+      for (const r of row.results) {
+        claimed.push({
+          vantageId: row.vantage_id, vantageName: row.vantage_name, hops: row.hops, monitorId: r.monitor_id, tenantId: r.tenant_id, at: r.at,
+          status: r.status, latencyMs: r.latency_ms, reason: r.reason, replayed: r.replayed,
+        });
+      }
+    }
+    return claimed;
   }
 
-  /** Results nobody claimed (a monitor deleted or unassigned meanwhile) do not pile up. */
+  /**
+   * Results a watchdog claimed for monitors it does not own (its peers changed since the API routed them) go back,
+   * routed again; after MAX_HOPS they are dropped (no live watchdog has their monitor). Returns how many were dropped.
+   */
+  async handBack(results: ClaimedResult[], ownerOf: OwnerOf): Promise<number> {
+    const keep = results.filter((r) => r.hops + 1 < MAX_HOPS);
+    const byVantage = new Map<string, { vantage: { id: string; name: string }; hops: number; results: InboundResult[] }>();
+    for (const r of keep) {
+      const key = `${r.vantageId}|${r.hops}`;
+      let group = byVantage.get(key);
+      if (!group) byVantage.set(key, (group = { vantage: { id: r.vantageId, name: r.vantageName }, hops: r.hops + 1, results: [] }));
+      group.results.push(r);
+    }
+    for (const group of byVantage.values()) await this.insert(group.vantage, group.results, ownerOf, group.hops);
+    return results.length - keep.length;
+  }
+
+  /** Results nobody claimed (a vantage's monitors unassigned meanwhile) do not pile up. */
   async prune(olderThan: Date): Promise<number> {
-    const [, count]: [unknown[], number] = await this.dataSource.query('DELETE FROM vantage_results WHERE received_at < $1', [olderThan]);
+    const [, count]: [unknown[], number] = await this.dataSource.query('DELETE FROM vantage_result_batches WHERE received_at < $1', [olderThan]);
     return count;
+  }
+
+  /** One statement: the results split by owner, each part one row (the parts travel as one JSON document). */
+  private async insert(vantage: { id: string; name: string }, results: InboundResult[], ownerOf: OwnerOf, hops: number): Promise<void> {
+    const parts = new Map<string | null, StoredResult[]>();
+    for (const r of results) {
+      const owner = ownerOf(r.monitorId);
+      let part = parts.get(owner);
+      if (!part) parts.set(owner, (part = []));
+      part.push({ monitor_id: r.monitorId, tenant_id: r.tenantId, at: r.at, status: r.status, latency_ms: r.latencyMs, reason: r.reason, replayed: r.replayed });
+    }
+    await this.dataSource.query(
+      `INSERT INTO vantage_result_batches (owner, vantage_id, vantage_name, size, results, hops)
+       SELECT p->>'owner', $1, $2, jsonb_array_length(p->'results'), p->'results', $3 FROM jsonb_array_elements($4::jsonb) AS p`,
+      [vantage.id, vantage.name, hops, JSON.stringify([...parts].map(([owner, part]) => ({ owner, results: part })))],
+    );
   }
 }

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { DataSource } from 'typeorm';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { CLOCK, type Clock, PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
@@ -10,7 +11,7 @@ import { storable } from '#lib/egress';
 import { MetricsService } from '#lib/observability';
 import { agentSecretBox, type SecretBox } from '#lib/secrets';
 import { ClockOffset, type InboundResult, ResultInbox, ResultsCap, type Vantage, VantageAssignments, VantagesService } from '#lib/vantages';
-import { MonitorCatalog } from '../runtime/monitor-catalog.js';
+import { MonitorCatalog, OwnerRouter } from '../runtime/monitor-catalog.js';
 import { ProbeTargets } from '../runtime/probe-targets.js';
 import {
   AGENT_PATH, type AgentMessage, type AgentResult, type AssignmentMessage, CLOSE_REPLACED, CLOSE_REVOKED, MAX_BATCH_RESULTS, MAX_FUTURE_MS,
@@ -79,6 +80,8 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
   private refused = 0;
   private overCap = 0;
   private stopping = false;
+  /** The live watchdogs (read every sweep): each result is stored routed to the one that owns its monitor. */
+  private readonly router = new OwnerRouter();
   private readonly onRevoked = (id: string): void => {
     for (const c of this.connections) if (c.vantage.id === id) revoke(c);
   };
@@ -91,6 +94,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly catalog: MonitorCatalog,
     private readonly targets: ProbeTargets,
     private readonly config: VigiaConfig,
+    private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     @Optional() metrics?: MetricsService,
   ) {
@@ -181,6 +185,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     const all = [...this.connections];
     if (!all.length) return;
     const live = await this.vantages.stillLive(all.map((c) => c.vantage.id));
+    this.router.setLive(await this.liveWatchdogs());
     // Read before any assignment is: a change made while they are read shows in the next sweep's fingerprint.
     const fingerprint = this.sweeps % 2 === 0 ? await this.assignmentFingerprint() : undefined;
     for (const c of all) {
@@ -202,6 +207,13 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
       }
       if (fingerprint !== undefined) await this.pushAssignment(c, fingerprint);
     }
+  }
+
+  /** The watchdog instances that own monitors now (the watchdogs' own rule: a fresh heartbeat, not stopped). */
+  private async liveWatchdogs(): Promise<string[]> {
+    const cutoff = new Date(this.clock.now().getTime() - this.config.watchdogOwnershipMs);
+    const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM watchdog_instances WHERE heartbeat_at > $1 AND stopped_at IS NULL', [cutoff]);
+    return rows.map((r) => r.id);
   }
 
   /** Changes when any monitor or host is edited, a MySQL group's roles change, or any assignment or vantage does. */
@@ -309,7 +321,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
       const why = `over its cap of ${this.config.vantageResultsPerSecond} results/s`;
       refusals.set(why, (refusals.get(why) ?? 0) + over);
     }
-    await this.inbox.store(c.vantage, accepted);
+    await this.inbox.store(c.vantage, accepted, this.router.ownerOf);
     const refused = [...refusals.values()].reduce((a, b) => a + b, 0);
     const why = [...refusals].map(([reason, count]) => `${count} × ${reason}`).join('; ');
     if (refused) await this.refuse(c, refused, why);

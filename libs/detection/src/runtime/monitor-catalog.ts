@@ -41,6 +41,41 @@ export function ownerOf(monitorId: string, instanceIds: string[]): string | unde
   return best;
 }
 
+/**
+ * `ownerOf` over one set of live instances, remembered per monitor: the API routes every agent result to its owner
+ * and the same monitors come back every interval, while the set of watchdogs changes rarely.
+ */
+export class OwnerRouter {
+  private instances: string[] = [];
+  private key = '';
+  private readonly cache = new Map<string, string | null>();
+
+  /** The live instances now; a different set forgets every remembered owner. */
+  setLive(ids: readonly string[]): void {
+    const sorted = [...new Set(ids)].sort();
+    const key = sorted.join(',');
+    if (key === this.key) return;
+    this.key = key;
+    this.instances = sorted;
+    this.cache.clear();
+  }
+
+  get live(): string[] {
+    return this.instances;
+  }
+
+  readonly ownerOf = (monitorId: string): string | null => {
+    let owner = this.cache.get(monitorId);
+    if (owner === undefined) {
+      owner = ownerOf(monitorId, this.instances) ?? null;
+      // Bounded: ids that stop coming (deleted monitors) must not accumulate for ever.
+      if (this.cache.size >= 1_000_000) this.cache.clear();
+      this.cache.set(monitorId, owner);
+    }
+    return owner;
+  };
+}
+
 const SELECT_WATCHED = `SELECT m.id, m.tenant_id AS "tenantId", m.host_id AS "hostId", m.service_id AS "serviceId", m.name, m.type,
        m.config, m.secrets_sealed AS "secretsSealed", m.interval_ms AS "intervalMs", m.timeout_ms AS "timeoutMs", h.addresses[1] AS address,
        (m.service_id IS NULL) AS "hostLevel", h.ssh_port AS "sshPort", h.ssh_user AS "sshUser",

@@ -4,11 +4,11 @@ import { VigiaConfig } from '#lib/config';
 import { IncidentHistory, IncidentsService, type MonitorRef } from '#lib/incidents';
 import { MetricsService, Sight } from '#lib/observability';
 import { type ProbeResult, ProbeRunner } from '#lib/probes';
-import { type NetworkTally, ResultInbox, type ResolvedAssignment, tallyMonitor, VantageAssignments, VantagesService, type VantageSighting } from '#lib/vantages';
+import { type ClaimedResult, MAX_HOPS, type NetworkTally, ResultInbox, type ResolvedAssignment, tallyMonitor, VantageAssignments, VantagesService, type VantageSighting } from '#lib/vantages';
 import { DEFAULT_POLICY, type DetectorPolicy, type DetectorState, type HealthChange, initialState, observe } from './detector.js';
 import { ChangeWriter, type PendingChange } from './change-writer.js';
 import { type IncidentContext, incidentAction } from './incident-policy.js';
-import { MonitorCatalog, type WatchedMonitor } from './monitor-catalog.js';
+import { MonitorCatalog, OwnerRouter, type WatchedMonitor } from './monitor-catalog.js';
 import { ProbeScheduler } from './probe-scheduler.js';
 import { ProbeTargets } from './probe-targets.js';
 import { ReplayHistory } from './replay-history.js';
@@ -69,8 +69,10 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   private drift?: number[];
   /** Monitors with an assignment to vantages: who votes, the quorum, the detector policy it gives. */
   private assigned = new Map<string, { assignment: ResolvedAssignment; policy: DetectorPolicy }>();
-  /** Owned monitors that remote agents probe: their results are claimed from the inbox. */
-  private agentProbed: string[] = [];
+  /** The live watchdogs as of the last refresh (this one included): agents' results not owned here are routed by it. */
+  private readonly router = new OwnerRouter();
+  /** Agents' results handed back or dropped because no live watchdog owned their monitor (MAX_HOPS), since start. */
+  private droppedAgentResults = 0;
   /** This watchdog as a vantage: its row id and its own probes since the last beat (for its health). */
   private vantageId?: string;
   private probeCount = { total: 0, failed: 0, since: this.now() };
@@ -105,6 +107,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   ) {
     this.policy = { ...DEFAULT_POLICY, ...config.detection };
     metrics?.gauge('vigia_state_changes_pending', 'Health changes waiting to be written or to open and close incidents (retried while the database is away)', () => this.changes.pending);
+    metrics?.gauge('vigia_agent_results_unowned', 'Agent results dropped by this watchdog since start: no live watchdog owned their monitor after several hand-backs', () => this.droppedAgentResults);
     metrics?.gauge('vigia_state_change_failures', 'Failed attempts at writing or applying health changes since start (each retried)', () => this.changes.failures);
   }
 
@@ -167,6 +170,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     this.lastFingerprint = fingerprint;
     this.lastFullRefresh = this.now();
     this.targets.forget();
+    this.router.setLive([...live, this.heartbeat.instanceId]);
     const owned = await this.catalog.owned(this.heartbeat.instanceId, live);
     const ids = new Set(owned.map((m) => m.id));
     const gone = [...this.tracked.values()].filter((t) => !ids.has(t.monitor.id));
@@ -198,22 +202,26 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       if (assignment.centralImpaired) excluded[this.config.vantage] = assignment.centralImpaired;
       this.assigned.set(id, { assignment, policy: { ...this.policy, quorum: assignment.quorum, voters, excluded } });
     }
-    this.agentProbed = [...this.assigned].filter(([, a]) => a.assignment.agents.length + a.assignment.observers.length > 0).map(([id]) => id);
   }
 
   /**
-   * Agents' results, from the inbox the API fills: live ones vote like this watchdog's own; replayed ones (buffered
-   * while the agent was cut off, or too old to be fresh) only complete the history — rollups, and the state changes
-   * the vantage's own detector confirms over them at their original times (`ReplayHistory`) — never an incident.
+   * Agents' results, from the inbox the API fills (routed to this watchdog, or to one no longer live): live ones vote
+   * like this watchdog's own; replayed ones (buffered while the agent was cut off, or too old to be fresh) only
+   * complete the history — rollups, and the state changes the vantage's own detector confirms over them at their
+   * original times (`ReplayHistory`) — never an incident. Results of monitors it does not own go back, routed again.
    */
   async takeAgentResults(): Promise<number> {
-    if (!this.agentProbed.length) return 0;
-    const results = await this.inbox.claim(this.agentProbed);
+    if (!this.router.live.length) return 0;
+    const results = await this.inbox.claim(this.heartbeat.instanceId, this.router.live);
     const history: { monitor: WatchedMonitor; change: HealthChange }[] = [];
+    const notMine: ClaimedResult[] = [];
     const now = this.now();
     for (const r of results) {
       const tracked = this.tracked.get(r.monitorId);
-      if (!tracked) continue;
+      if (!tracked) {
+        notMine.push(r);
+        continue;
+      }
       const result: ProbeResult = { status: r.status, latencyMs: r.latencyMs, reason: r.reason, at: r.at };
       if (r.replayed || now - r.at > this.policy.vantageStaleMs) {
         this.rollups.add(r.monitorId, r.tenantId, result);
@@ -223,6 +231,11 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     }
     // Claimed rows are gone: a failed write loses this part of the history (logged), never a live verdict.
     if (history.length) await this.store.saveHistory(history).catch((e: unknown) => this.warn(`recording ${history.length} replayed state change(s)`, e));
+    if (notMine.length) {
+      const dropped = await this.inbox.handBack(notMine, this.router.ownerOf);
+      this.droppedAgentResults += dropped;
+      if (dropped) this.logger.warn(`${dropped} agent result(s) dropped: no live watchdog owns their monitor after ${MAX_HOPS} hand-backs (deleted, disabled, or not loaded yet)`);
+    }
     return results.length;
   }
 
