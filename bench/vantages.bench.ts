@@ -137,10 +137,11 @@ async function withStatementStats(db: Awaited<ReturnType<typeof startEmbeddedPos
 }
 
 async function printStatements(url: string, wall: number, probes: number): Promise<void> {
-  const rows = await query<{ ms: number; calls: number; rows: number; query: string }>(url,
-    `SELECT round(total_exec_time)::int AS ms, calls::int, rows::int, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
+  const rows = await query<{ ms: number; calls: number; rows: number; wal: number; dirtied: number; query: string }>(url,
+    `SELECT round(total_exec_time)::int AS ms, calls::int, rows::int, (wal_bytes / 1048576)::int AS wal, shared_blks_dirtied::int AS dirtied,
+            left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query
        FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15`);
-  console.table(rows.map((r) => ({ 'ms/s': (r.ms / wall).toFixed(1), 'µs/probe': ((r.ms * 1000) / Math.max(1, probes)).toFixed(1), calls: r.calls, rows: r.rows, query: r.query })));
+  console.table(rows.map((r) => ({ 'ms/s': (r.ms / wall).toFixed(1), 'µs/probe': ((r.ms * 1000) / Math.max(1, probes)).toFixed(1), calls: r.calls, rows: r.rows, 'WAL MiB': r.wal, 'blocks dirtied': r.dirtied, query: r.query })));
 }
 
 /** PROFILE=<folder>: every Vigia child writes a V8 CPU profile there when it stops (open in Chrome's DevTools). */
@@ -250,6 +251,7 @@ async function main(): Promise<void> {
     const common = {
       DATABASE_URL: db.url, LOG_LEVEL: 'warn', HOST: '127.0.0.1', VIGIA_DEMO: 'off', VIGIA_DATA_DIR: join(folder, 'data'),
       VIGIA_MASTER_KEY: randomBytes(32).toString('base64'), VIGIA_PLATFORM_TENANT: 'platform', VIGIA_WATCHDOG_HEARTBEAT_SECONDS: String(HEARTBEAT_S),
+      ...(process.env.STATE_FLUSH_S ? { VIGIA_STATE_FLUSH_SECONDS: process.env.STATE_FLUSH_S } : {}),
     };
     const apiPort = await freePort();
     const api = startNode('dist/apps/api/src/main.js', { ...common, PORT: String(apiPort), VIGIA_ROLES: 'api' }, false);

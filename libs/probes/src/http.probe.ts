@@ -108,7 +108,9 @@ export class HttpProbe implements Probe<HttpConfig> {
       const settled = () => signal.removeEventListener('abort', onAbort);
       const req = (secure ? httpsRequest : httpRequest)(url, options, (response) => {
         const socket = response.socket as TLSSocket;
-        const peer = socket.remoteAddress ?? url.hostname;
+        // The address the socket was pinned to (the egress policy's), not `socket.remoteAddress`: the same address,
+        // without a getpeername system call per probe (1.7 % of an agent's CPU at 6,000 monitors × 3 vantages).
+        const peer = resolved.address;
         const cert = secure ? socket.getPeerCertificate() : undefined;
         const certValidTo = cert?.valid_to ? new Date(cert.valid_to) : undefined;
         const chunks: Buffer[] = [];
