@@ -151,30 +151,32 @@ function aggregateVoters(vantages: Record<string, VantageState>, voters: readonl
   const quorum = Math.max(1, policy.quorum);
   const down = fresh.filter(([, v]) => v.verdict === 'down');
   const failing = fresh.filter(([, v]) => v.verdict === 'down' || v.streakStatus === 'down');
-  const explained = explain(vantages, voters, now, policy);
+  // Built only on the paths that say it: a healthy "up" with every voter voting (nearly every result) needs no story.
+  let story: string | undefined;
+  const explained = (): string => (story ??= explain(vantages, voters, now, policy));
   // Fewer voters than the quorum (the others impaired): the rule the operator set cannot be met, and one place's
   // opinion never stands in for two. Failures stay suspect, and say so; an outage already open is held (below).
   const unreachable = voters.length < quorum ? `quorum unreachable: ${voters.length} healthy of ${voters.length + Object.keys(policy.excluded ?? {}).length} assigned vantages, ${quorum} must confirm; ` : '';
-  if (!unreachable && down.length >= quorum) return { health: 'down', reason: `down: ${down.length} of ${voters.length} vantages confirm it (quorum ${quorum}) — ${explained}` };
+  if (!unreachable && down.length >= quorum) return { health: 'down', reason: `down: ${down.length} of ${voters.length} vantages confirm it (quorum ${quorum}) — ${explained()}` };
   if (wasDown) {
     const recovered = fresh.filter(([, v]) => v.verdict === 'up' || v.verdict === 'degraded');
     if (recovered.length < quorum) {
-      return { health: 'down', reason: `down: ${unreachable}held until ${quorum} vantages confirm recovery (${recovered.length} of ${voters.length} do) — ${explained}` };
+      return { health: 'down', reason: `down: ${unreachable}held until ${quorum} vantages confirm recovery (${recovered.length} of ${voters.length} do) — ${explained()}` };
     }
     const health = recovered.some(([, v]) => v.verdict === 'degraded') ? 'degraded' : 'up';
-    return { health, reason: `${health}: ${recovered.length} of ${voters.length} vantages confirm recovery (quorum ${quorum}) — ${explained}` };
+    return { health, reason: `${health}: ${recovered.length} of ${voters.length} vantages confirm recovery (quorum ${quorum}) — ${explained()}` };
   }
   if (failing.length) {
     const confirmed = down.length ? `, ${down.length} confirmed` : '';
-    return { health: 'suspect', reason: `suspect: ${unreachable}${failing.length} of ${voters.length} vantages see it failing${confirmed}, ${quorum} must confirm down — ${explained}` };
+    return { health: 'suspect', reason: `suspect: ${unreachable}${failing.length} of ${voters.length} vantages see it failing${confirmed}, ${quorum} must confirm down — ${explained()}` };
   }
   const degraded = fresh.filter(([, v]) => v.verdict === 'degraded');
-  if (degraded.length) return { health: 'degraded', reason: `degraded — ${explained}` };
+  if (degraded.length) return { health: 'degraded', reason: `degraded — ${explained()}` };
   const up = fresh.filter(([, v]) => v.verdict === 'up');
   // Up needs no story, except who is not voting: an operator reading "up" must know it rests on fewer vantages.
-  const notVoting = Object.keys(policy.excluded ?? {}).length ? ` — ${unreachable}${explained}` : '';
+  const notVoting = Object.keys(policy.excluded ?? {}).length ? ` — ${unreachable}${explained()}` : '';
   if (up.length) return { health: 'up', reason: `${up[0]![1].reason}${notVoting}` };
-  return { health: 'unknown', reason: `no fresh result from any vantage — ${explained}` };
+  return { health: 'unknown', reason: `no fresh result from any vantage — ${explained()}` };
 }
 
 /** Every voter in order: what it saw and since when, or that it is stale / has not reported; then who does not vote and why. */
