@@ -70,4 +70,18 @@ describe('the agents’ result inbox, routed by owner', () => {
     }
     expect(await rows()).toEqual([]);
   });
+
+  it('takes whole batches up to about maxResults results, the vantages taking turns', async () => {
+    const [other] = await data.query("INSERT INTO vantages (tenant_id, name, kind) VALUES (NULL, 'agent-2', 'platform') RETURNING id, name");
+    for (let i = 0; i < 3; i++) await inbox.store(vantage, Array.from({ length: 40 }, (_, j) => result(m1, 3000 + 40 * i + j)), () => 'w1');
+    await inbox.store(other, [result(m2, 5000)], () => 'w1');
+    const first = await inbox.claim('w1', ['w1'], 20, 50);
+    // agent-1's oldest batch (40), then agent-2's turn (1): 41 results; the next 40 would pass 50.
+    expect(first.map((r) => r.vantageName)).toEqual([...Array(40).fill('agent-1'), 'agent-2']);
+    expect((await inbox.claim('w1', ['w1'], 20, 50)).length).toBe(40);
+    // A batch larger than the bound still goes (whole), alone.
+    expect((await inbox.claim('w1', ['w1'], 20, 10)).length).toBe(40);
+    expect(await rows()).toEqual([]);
+  });
 });
+

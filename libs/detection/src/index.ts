@@ -16,6 +16,7 @@ export { currentOrNext, occurrences, type Occurrence } from './maintenance/recur
 export { DEFAULT_POLICY, initialState, observe, type DetectorPolicy, type DetectorState, type Health, type HealthChange } from './runtime/detector.js';
 export { ProbeScheduler, phaseOf } from './runtime/probe-scheduler.js';
 export { MonitorCatalog, ownerOf, type WatchedMonitor } from './runtime/monitor-catalog.js';
+export { FLEET_CHANNEL, FleetChanges } from './runtime/fleet-changes.js';
 export { GROUP_ROLES, type GroupRoleSource, type MysqlGroupRoles } from './runtime/group-roles.js';
 export { ObservationLog, type Span } from './runtime/observation-log.js';
 export { StateHistory, type ChangeRow, type WindowRow } from './read-models/state-history.js';

@@ -15,6 +15,8 @@ export class PgChannelListener {
     private readonly databaseUrl: string | undefined,
     private readonly channel: string,
     private readonly onPayload: (payload: string) => void,
+    /** Told when the LISTEN is in place (after each reconnect too: what was sent meanwhile was missed) and when it is lost. */
+    private readonly hooks: { listening?: () => void; lost?: () => void } = {},
   ) {
     if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`invalid channel name ${channel}`);
     this.logger = new Logger(`listen:${channel}`);
@@ -31,6 +33,7 @@ export class PgChannelListener {
       await client.connect();
       await client.query(`LISTEN ${this.channel}`);
       this.client = client;
+      this.hooks.listening?.();
     } catch (error) {
       this.reconnect(error);
     }
@@ -44,6 +47,7 @@ export class PgChannelListener {
 
   private reconnect(error: unknown): void {
     if (this.closed || this.retry) return;
+    this.hooks.lost?.();
     this.logger.warn(`lost (${error instanceof Error ? error.message : String(error)}); reconnecting`);
     this.client = undefined;
     this.retry = setTimeout(() => {

@@ -51,24 +51,28 @@ export class ResultInbox {
   }
 
   /**
-   * Takes (and deletes) up to `limit` batches routed to `self`, or to no watchdog that is live: oldest first *within
+   * Takes (and deletes) up to `limit` batches (and about `maxResults` results) routed to `self`, or to no watchdog that is live: oldest first *within
    * each vantage*, the vantages taking turns (round robin by rank). A vantage that floods the inbox — one tenant's
    * private agent — then delays only its own results, not another tenant's verdicts queued behind its backlog. Each
    * vantage's share is locked by its own index range scan (`vantage_id, id`), `SKIP LOCKED`.
    */
-  async claim(self: string, live: string[], limit = 20): Promise<ClaimedResult[]> {
+  async claim(self: string, live: string[], limit = 20, maxResults = 5000): Promise<ClaimedResult[]> {
+    // At most `maxResults` results (whole batches in turn order, at least the first): the claimer judges them in one go, and a flood
+    // taken whole would hold its event loop (and its probes' schedule) for as long.
     const [rows]: [BatchRow[], number] = await this.dataSource.query(
       `DELETE FROM vantage_result_batches WHERE id IN (
          SELECT id FROM (
-           SELECT r.id, row_number() OVER (PARTITION BY v.id ORDER BY r.id) AS turn
-             FROM vantages v
-             CROSS JOIN LATERAL (
-               SELECT x.id FROM vantage_result_batches x
-                WHERE x.vantage_id = v.id AND (x.owner = $1 OR x.owner IS NULL OR x.owner <> ALL($2::text[]))
-                ORDER BY x.id LIMIT $3 FOR UPDATE SKIP LOCKED) r
-         ) ranked ORDER BY turn, id LIMIT $3)
+           SELECT id, sum(size) OVER (ORDER BY turn, id) AS upto, size FROM (
+             SELECT r.id, r.size, row_number() OVER (PARTITION BY v.id ORDER BY r.id) AS turn
+               FROM vantages v
+               CROSS JOIN LATERAL (
+                 SELECT x.id, x.size FROM vantage_result_batches x
+                  WHERE x.vantage_id = v.id AND (x.owner = $1 OR x.owner IS NULL OR x.owner <> ALL($2::text[]))
+                  ORDER BY x.id LIMIT $3 FOR UPDATE SKIP LOCKED) r
+           ) ranked
+         ) counted WHERE upto <= $4 OR upto = size LIMIT $3)
        RETURNING id, vantage_id, vantage_name, hops, results`,
-      [self, live, limit],
+      [self, live, limit, maxResults],
     );
     const claimed: ClaimedResult[] = [];
     for (const row of rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))) {

@@ -12,6 +12,7 @@ import { MetricsService } from '#lib/observability';
 import { agentSecretBox, type SecretBox } from '#lib/secrets';
 import { ClockOffset, type InboundResult, ResultInbox, ResultsCap, type Vantage, VantageAssignments, VantagesService } from '#lib/vantages';
 import { MonitorCatalog, OwnerRouter } from '../runtime/monitor-catalog.js';
+import { FleetChanges } from '../runtime/fleet-changes.js';
 import { ProbeTargets } from '../runtime/probe-targets.js';
 import {
   AGENT_PATH, type AgentMessage, type AgentResult, type AssignmentMessage, CLOSE_REPLACED, CLOSE_REVOKED, MAX_BATCH_RESULTS, MAX_FUTURE_MS,
@@ -95,6 +96,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly targets: ProbeTargets,
     private readonly config: VigiaConfig,
     private readonly dataSource: DataSource,
+    private readonly fleetChanges: FleetChanges,
     @Inject(CLOCK) private readonly clock: Clock,
     @Optional() metrics?: MetricsService,
   ) {
@@ -218,7 +220,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Changes when any monitor or host is edited, a MySQL group's roles change, or any assignment or vantage does. */
   private async assignmentFingerprint(): Promise<string> {
-    return `${await this.catalog.fingerprint()}|${await this.assignments.fingerprint()}`;
+    return this.fleetChanges.token() ?? `${await this.catalog.fingerprint()}|${await this.assignments.fingerprint()}`;
   }
 
   private async pushAssignment(c: AgentConnection, known?: string): Promise<void> {

@@ -5,6 +5,7 @@ import { InventoryModule } from '#lib/inventory';
 import { ProbesModule } from '#lib/probes';
 import { VantagesModule } from '#lib/vantages';
 import { AgentGateway } from '../agents/agent-gateway.js';
+import { FleetChanges } from '../runtime/fleet-changes.js';
 import { MonitorCatalog } from '../runtime/monitor-catalog.js';
 import { detectionPurge } from './detection-purge.js';
 import { DETECTION_ENTITIES } from '../entities/index.js';
@@ -24,6 +25,6 @@ import { WatchdogPresence } from './watchdog-presence.js';
  */
 @Module({
   imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, IncidentsModule, InventoryModule, VantagesModule],
-  providers: [detectionPurge, ProbeTargets, MonitorCatalog, AgentGateway, FleetResolver, LatencySeriesResolver, WatchdogResolver, MonitorStateResolver, MonitorStateVantagesResolver, HostHealthResolver, MaintenanceResolver, MaintenanceService, StateFeed, StateSubscriptionResolver, ServiceHealthResolver, WatchdogPresence],
+  providers: [detectionPurge, ProbeTargets, MonitorCatalog, FleetChanges, AgentGateway, FleetResolver, LatencySeriesResolver, WatchdogResolver, MonitorStateResolver, MonitorStateVantagesResolver, HostHealthResolver, MaintenanceResolver, MaintenanceService, StateFeed, StateSubscriptionResolver, ServiceHealthResolver, WatchdogPresence],
 })
 export class WatchdogStatusModule {}

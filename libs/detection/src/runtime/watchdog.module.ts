@@ -5,6 +5,7 @@ import { InventoryModule } from '#lib/inventory';
 import { ProbesModule } from '#lib/probes';
 import { VantagesModule } from '#lib/vantages';
 import { DETECTION_ENTITIES } from '../entities/index.js';
+import { FleetChanges } from './fleet-changes.js';
 import { MonitorCatalog } from './monitor-catalog.js';
 import { ObservationLog } from './observation-log.js';
 import { ProbeTargets } from './probe-targets.js';
@@ -20,7 +21,7 @@ import { WatchdogService } from './watchdog.service.js';
  */
 @Module({
   imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, IncidentsModule, InventoryModule, VantagesModule],
-  providers: [WatchdogHeartbeatService, ObservationLog, MonitorCatalog, StateStore, WatchdogService, ProbeTargets, VantageHealthEvaluator],
+  providers: [WatchdogHeartbeatService, ObservationLog, MonitorCatalog, StateStore, WatchdogService, ProbeTargets, VantageHealthEvaluator, FleetChanges],
   exports: [WatchdogHeartbeatService, WatchdogService],
 })
 export class WatchdogModule {}

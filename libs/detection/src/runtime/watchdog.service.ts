@@ -8,6 +8,7 @@ import { type ClaimedResult, MAX_HOPS, type NetworkTally, ResultInbox, type Reso
 import { DEFAULT_POLICY, type DetectorPolicy, type DetectorState, type HealthChange, initialState, observe } from './detector.js';
 import { ChangeWriter, type PendingChange } from './change-writer.js';
 import { type IncidentContext, incidentAction } from './incident-policy.js';
+import { FleetChanges } from './fleet-changes.js';
 import { MonitorCatalog, OwnerRouter, type WatchedMonitor } from './monitor-catalog.js';
 import { ProbeScheduler } from './probe-scheduler.js';
 import { ProbeTargets } from './probe-targets.js';
@@ -101,6 +102,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     private readonly assignments: VantageAssignments,
     private readonly inbox: ResultInbox,
     private readonly vantageHealth: VantageHealthEvaluator,
+    private readonly fleetChanges: FleetChanges,
     @Inject(CLOCK) private readonly clock: Clock,
     @Optional() metrics?: MetricsService,
     @Optional() private readonly sight?: Sight,
@@ -163,8 +165,11 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   async refresh(): Promise<void> {
     // Before the early return: deleting a disabled monitor changes no fingerprint, yet its outage must close.
     await this.closeDeleted();
+    // Read before the fleet is: a change committed while it is read bumps the token again (one more reload, none missed).
+    const notified = this.fleetChanges.token();
     const live = (await this.heartbeat.liveInstances()).map((i) => i.id);
-    const fingerprint = `${await this.catalog.fingerprint()}|${await this.assignments.fingerprint()}|${[...live].sort().join(',')}`;
+    const fleet = notified ?? `${await this.catalog.fingerprint()}|${await this.assignments.fingerprint()}`;
+    const fingerprint = `${fleet}|${[...live].sort().join(',')}`;
     // Unchanged fleet and replicas: nothing to reload, except a full re-read now and then as a safety net.
     if (fingerprint === this.lastFingerprint && this.now() - this.lastFullRefresh < FULL_REFRESH_MS) return;
     this.lastFingerprint = fingerprint;

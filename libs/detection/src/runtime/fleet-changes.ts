@@ -1,0 +1,42 @@
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { VigiaConfig } from '#lib/config';
+import { PgChannelListener } from '#lib/persistence';
+
+/** NOTIFYed at commit by every write that changes what is probed or who votes (migration FleetChangeNotify). */
+export const FLEET_CHANNEL = 'vigia_fleet';
+
+/**
+ * Whether the fleet may have changed, without asking the database: a counter bumped by each `vigia_fleet`
+ * notification and whenever the LISTEN is (re)established (what was sent while it was down is lost). While not
+ * listening, `token()` is undefined and the callers compute their fingerprints as before. Replaces one scan of the
+ * whole catalog per watchdog per second (and per agent gateway every two).
+ */
+@Injectable()
+export class FleetChanges implements OnApplicationBootstrap, OnApplicationShutdown {
+  private listener?: PgChannelListener;
+  private version = 0;
+  private listening = false;
+
+  constructor(private readonly config: VigiaConfig) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.listener = new PgChannelListener(this.config.databaseUrl, FLEET_CHANNEL, () => this.version++, {
+      listening: () => {
+        this.version++;
+        this.listening = true;
+      },
+      lost: () => (this.listening = false),
+    });
+    await this.listener.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.listening = false;
+    await this.listener?.stop();
+  }
+
+  /** Changes whenever the fleet may have changed; undefined while the notifications cannot be heard (ask the database). */
+  token(): string | undefined {
+    return this.listening ? `notified:${this.version}` : undefined;
+  }
+}
