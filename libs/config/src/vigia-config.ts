@@ -211,6 +211,9 @@ export class VigiaEnvironment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(300)
   VIGIA_STATE_FLUSH_SECONDS = 10;
 
+  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(100_000)
+  VIGIA_STATE_WRITES_PER_SECOND = 200;
+
   @IsOptional() @Transform(trimmed) @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be 32 bytes in base64 (openssl rand -base64 32)' })
   VIGIA_MASTER_KEY?: string = undefined;
 
@@ -325,6 +328,8 @@ export class VigiaConfig {
   readonly detection: { failuresToDown: number; successesToUp: number; confirmIntervalMs: number; flapThreshold: number };
   readonly rollupRetentionDays: number;
   readonly stateFlushMs: number;
+  /** Steady states (only the latest result changed) one watchdog rewrites per second at most; see WatchdogService.flush. */
+  readonly stateWritesPerSecond: number;
   readonly smtp: { url: string | undefined; from: string; tlsVerify: boolean };
   /** How long an e-mail or webhook alert waits for other outages of the same site to go out with it. */
   readonly alertGroupMs: number;
@@ -386,6 +391,7 @@ export class VigiaConfig {
     };
     this.rollupRetentionDays = env.VIGIA_ROLLUP_RETENTION_DAYS;
     this.stateFlushMs = env.VIGIA_STATE_FLUSH_SECONDS * 1000;
+    this.stateWritesPerSecond = env.VIGIA_STATE_WRITES_PER_SECOND;
     this.masterKey = env.VIGIA_MASTER_KEY ? Buffer.from(env.VIGIA_MASTER_KEY, 'base64') : undefined;
     this.smtp = { url: env.VIGIA_SMTP_URL, from: env.VIGIA_MAIL_FROM, tlsVerify: env.VIGIA_SMTP_TLS_VERIFY };
     this.alertGroupMs = env.VIGIA_ALERT_GROUP_SECONDS * 1000;

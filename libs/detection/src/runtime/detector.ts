@@ -259,3 +259,17 @@ function settledHealth(state: DetectorState): Health {
   const verdicts = Object.values(state.vantages).map((v) => v.verdict);
   return verdicts.includes('down') ? 'down' : verdicts.includes('up') || verdicts.includes('degraded') ? 'up' : 'unknown';
 }
+
+/**
+ * Whether two states of one monitor differ in more than their latest result (its time, latency and reason, the length
+ * of the current run): health, flapping, or any vantage's verdict or run status. What does is written at the next flush.
+ */
+export function differsBeyondLatest(a: DetectorState, b: DetectorState): boolean {
+  if (a.health !== b.health || a.flapping !== b.flapping) return true;
+  for (const name in b.vantages) {
+    const was = a.vantages[name];
+    const now = b.vantages[name]!;
+    if (!was || was.verdict !== now.verdict || was.streakStatus !== now.streakStatus) return true;
+  }
+  return false;
+}
