@@ -212,7 +212,7 @@ export class VigiaEnvironment {
   VIGIA_STATE_FLUSH_SECONDS = 10;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(100_000)
-  VIGIA_STATE_WRITES_PER_SECOND = 200;
+  VIGIA_STATE_WRITES_PER_SECOND = 100;
 
   @IsOptional() @Transform(trimmed) @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be 32 bytes in base64 (openssl rand -base64 32)' })
   VIGIA_MASTER_KEY?: string = undefined;
