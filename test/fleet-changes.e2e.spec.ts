@@ -43,7 +43,8 @@ describe('fleet change notifications', () => {
   });
 
   it('a host and a monitor created, edited, deleted: each statement announced once, by its table', async () => {
-    const host = (await writer.query("INSERT INTO hosts (tenant_id, name, addresses) VALUES ($1, 'web1', '{127.0.0.1}') RETURNING id", [tenant])).rows[0].id;
+    expect(await announced("INSERT INTO hosts (tenant_id, name, addresses) VALUES ($1, 'web1', '{127.0.0.1}')", [tenant])).toEqual(['hosts']);
+    const host = (await writer.query("SELECT id FROM hosts WHERE name = 'web1'")).rows[0].id;
     expect(await announced("UPDATE hosts SET name = 'web-1' WHERE id = $1", [host])).toEqual(['hosts']);
     expect(await announced(
       "INSERT INTO monitors (tenant_id, name, type, host_id, config, interval_ms, timeout_ms) VALUES ($1, 'www', 'http', $2, '{\"url\":\"http://127.0.0.1/\"}', 1000, 500)", [tenant, host],

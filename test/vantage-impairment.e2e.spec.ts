@@ -86,7 +86,9 @@ describe('impaired vantages stop voting, and page once', () => {
       return v?.impairedReason?.includes('its own network') ? v : undefined;
     }, { timeoutMs: 30_000 });
     console.log(`agent-a judged impaired (its own network) ${Date.now() - started} ms after its process started`);
-    expect(impaired.impairedReason).toMatch(/^its own network: 3 of 3 targets failing from it at once \(≥ 80 % of at least 3\), 3 of them seen up from other vantages$/);
+    // Judged from the watchdogs' in-memory counts at their next beat: the rule holds once 2 of the failing targets are
+    // seen up elsewhere (minContradicted), which can be before the central watchdog's third answer is counted.
+    expect(impaired.impairedReason).toMatch(/^its own network: 3 of 3 targets failing from it at once \(≥ 80 % of at least 3\), [23] of them seen up from other vantages$/);
     const [incident] = await eventually('one vantage incident', async () => {
       const found = await incidentsOf(platform);
       return found.length ? found : undefined;

@@ -4,6 +4,8 @@ import { PgChannelListener } from '#lib/persistence';
 
 /** NOTIFYed at commit by every write that changes what is probed or who votes (migration FleetChangeNotify). */
 export const FLEET_CHANNEL = 'vigia_fleet';
+/** Tables (the notification's payload) whose writes change who votes, not what is probed. */
+const VOTER_TABLES = new Set(['monitor_vantages', 'tenant_vantage_defaults', 'vantages']);
 
 /**
  * Whether the fleet may have changed, without asking the database: a counter bumped by each `vigia_fleet`
@@ -14,15 +16,18 @@ export const FLEET_CHANNEL = 'vigia_fleet';
 @Injectable()
 export class FleetChanges implements OnApplicationBootstrap, OnApplicationShutdown {
   private listener?: PgChannelListener;
-  private version = 0;
+  /** Monitors, hosts, MySQL groups (what is probed, and how) and assignments, vantages (who votes). */
+  private catalog = 0;
+  private voters = 0;
   private listening = false;
 
   constructor(private readonly config: VigiaConfig) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.listener = new PgChannelListener(this.config.databaseUrl, FLEET_CHANNEL, () => this.version++, {
+    this.listener = new PgChannelListener(this.config.databaseUrl, FLEET_CHANNEL, (table) => (VOTER_TABLES.has(table) ? this.voters++ : this.catalog++), {
       listening: () => {
-        this.version++;
+        this.catalog++;
+        this.voters++;
         this.listening = true;
       },
       lost: () => (this.listening = false),
@@ -37,6 +42,14 @@ export class FleetChanges implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Changes whenever the fleet may have changed; undefined while the notifications cannot be heard (ask the database). */
   token(): string | undefined {
-    return this.listening ? `notified:${this.version}` : undefined;
+    return this.listening ? `notified:${this.catalog}:${this.voters}` : undefined;
+  }
+
+  /**
+   * The same, in two parts: what is probed (a change needs the monitors read again) and who votes (the assignments
+   * resolved again, for the monitors already held). A vantage judged impaired or healthy again changes only the second.
+   */
+  tokens(): { catalog: string; voters: string } | undefined {
+    return this.listening ? { catalog: `notified:${this.catalog}`, voters: `notified:${this.voters}` } : undefined;
   }
 }

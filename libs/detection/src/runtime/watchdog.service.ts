@@ -64,6 +64,8 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   private scheduler?: ProbeScheduler<WatchedMonitor>;
   private loops: PeriodicWorker[] = [];
   private lastFingerprint = '';
+  /** Who votes (the assignments' token or fingerprint) as of the last time the assignments were resolved. */
+  private lastVoters = '';
   private lastFullRefresh = 0;
   /** When a probe last completed (any monitor): probes that stop completing make the watchdog blind. */
   private lastProbeAt = this.now();
@@ -171,12 +173,17 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     // Before the early return: deleting a disabled monitor changes no fingerprint, yet its outage must close.
     await this.closeDeleted();
     // Read before the fleet is: a change committed while it is read bumps the token again (one more reload, none missed).
-    const notified = this.fleetChanges.token();
+    const notified = this.fleetChanges.tokens();
     const live = (await this.heartbeat.liveInstances()).map((i) => i.id);
-    const fleet = notified ?? `${await this.catalog.fingerprint()}|${await this.assignments.fingerprint()}`;
-    const fingerprint = `${fleet}|${[...live].sort().join(',')}`;
-    // Unchanged fleet and replicas: nothing to reload, except a full re-read now and then as a safety net.
-    if (fingerprint === this.lastFingerprint && this.now() - this.lastFullRefresh < FULL_REFRESH_MS) return;
+    const voters = notified?.voters ?? (await this.assignments.fingerprint());
+    const fingerprint = `${notified?.catalog ?? (await this.catalog.fingerprint())}|${[...live].sort().join(',')}`;
+    // Unchanged fleet and replicas: nothing to reload, except a full re-read now and then as a safety net — and when
+    // only who votes changed (an assignment edited, a vantage impaired or healthy again), the assignments alone.
+    if (fingerprint === this.lastFingerprint && this.now() - this.lastFullRefresh < FULL_REFRESH_MS) {
+      if (voters !== this.lastVoters) await this.reassign(voters);
+      return;
+    }
+    this.lastVoters = voters;
     this.lastFingerprint = fingerprint;
     this.lastFullRefresh = this.now();
     this.targets.forget();
@@ -197,6 +204,14 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     }
     this.assign(await this.assignments.resolve(owned.map((m) => m.id), this.config.vantage));
     // A monitor assigned to agents only is not probed here; its detector still lives here (results come from the inbox).
+    this.scheduler?.setMonitors(owned.filter((m) => this.assigned.get(m.id)?.assignment.central ?? true));
+  }
+
+  /** Only who votes changed: the assignments of the monitors held resolved again, the schedule kept (what is probed here may change). */
+  private async reassign(voters: string): Promise<void> {
+    const owned = [...this.tracked.values()].map((t) => t.monitor);
+    this.assign(await this.assignments.resolve(owned.map((m) => m.id), this.config.vantage));
+    this.lastVoters = voters;
     this.scheduler?.setMonitors(owned.filter((m) => this.assigned.get(m.id)?.assignment.central ?? true));
   }
 
