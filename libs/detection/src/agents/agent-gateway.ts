@@ -41,6 +41,8 @@ interface AgentConnection {
   assignmentHash: string;
   /** The fingerprint its assignment was last read under, and when (performance.now()). */
   assignmentFingerprint: string;
+  /** What was probed (FleetChanges' catalog token) when its assignment was last read; undefined when not listening. */
+  assignmentCatalog?: string;
   assignmentReadAt: number;
   alive: boolean;
   /** Settles once the first assignment was worked out: results before it would all look "not assigned". */
@@ -227,12 +229,17 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     const fingerprint = known ?? (await this.assignmentFingerprint());
     if (c.assignmentReadAt > 0 && fingerprint === c.assignmentFingerprint && performance.now() - c.assignmentReadAt < ASSIGNMENT_REREAD_MS) return;
     const readAt = performance.now();
+    const catalog = this.fleetChanges.tokens()?.catalog;
     // Recorded only once the assignment was read (and sent when it changed): a read that fails is tried next sweep.
     const settled = (): void => {
       c.assignmentFingerprint = fingerprint;
-      c.assignmentReadAt = readAt;
+      c.assignmentCatalog = catalog;
     };
     const ids = await this.assignments.monitorsOf(c.vantage);
+    // Only who votes changed (a vantage impaired or healthy again) and this agent keeps the same monitors: nothing to
+    // read or seal again. At 20,000 monitors a flapping vantage had every agent's 20,000 targets read and sealed anew.
+    if (c.assignmentReadAt > 0 && catalog !== undefined && catalog === c.assignmentCatalog && performance.now() - c.assignmentReadAt < ASSIGNMENT_REREAD_MS
+        && ids.length === c.assigned.size && ids.every((id) => c.assigned.has(id))) return settled();
     const found = await this.catalog.byIds(ids);
     // The query keeps a private vantage to its tenant's monitors; this is the second lock on that door.
     const monitors = c.vantage.tenantId ? found.filter((m) => m.tenantId === c.vantage.tenantId) : found;
@@ -242,7 +249,10 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     this.targets.forget();
     const targets = await Promise.all(monitors.map((m) => this.targets.of(m)));
     const hash = createHash('sha256').update(JSON.stringify(monitors)).update(JSON.stringify(targets)).digest('hex');
-    if (hash === c.assignmentHash) return settled();
+    if (hash === c.assignmentHash) {
+      c.assignmentReadAt = readAt;
+      return settled();
+    }
     if (c.ws.readyState !== c.ws.OPEN) return;
     const message: AssignmentMessage = {
       type: 'assignment',
@@ -253,6 +263,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     c.assigned = new Map(monitors.map((m) => [m.id, { tenantId: m.tenantId, intervalMs: m.intervalMs }]));
     c.assignmentHash = hash;
     send(c.ws, message);
+    c.assignmentReadAt = readAt;
     settled();
   }
 
