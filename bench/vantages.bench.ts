@@ -320,7 +320,7 @@ async function main(): Promise<void> {
     const roleCpu = { api: used(pidsOf('api')), watchdogs: used(pidsOf('watchdog')), agents: used(pidsOf('agent')), postgres: pgCpu };
     const vigiaCpu = roleCpu.api + roleCpu.watchdogs + roleCpu.agents;
     const rss = children.filter((c) => c.role !== 'target').reduce((n, c) => n + rssBytes(c.process.pid!), 0);
-    const [inbox] = await query<{ n: number }>(db.url, 'SELECT count(*)::int AS n FROM vantage_results');
+    const [inbox] = await query<{ n: number }>(db.url, 'SELECT count(*)::int AS n FROM vantages_waiting_results');
     const [down] = await query<{ n: number }>(db.url, "SELECT count(*)::int AS n FROM monitor_states WHERE last_status = 'down'");
     const [incidents] = await query<{ n: number }>(db.url, 'SELECT count(*)::int AS n FROM incidents');
     const reasons = await query<{ reason: string; n: number }>(db.url, "SELECT left(last_reason, 120) AS reason, count(*)::int AS n FROM monitor_states WHERE last_status = 'down' GROUP BY 1 ORDER BY 2 DESC LIMIT 3");

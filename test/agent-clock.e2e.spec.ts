@@ -26,7 +26,7 @@ describe('agent clock offset applied to its timestamps', () => {
     return agent;
   };
   const storedAt = async (vantage: string): Promise<number[]> =>
-    (await db.query('SELECT at FROM vantage_results WHERE vantage_name = $1 ORDER BY id', [vantage])).map((r: { at: Date }) => r.at.getTime());
+    (await db.query('SELECT at FROM vantages_waiting_results WHERE vantage_name = $1 ORDER BY id', [vantage])).map((r: { at: Date }) => r.at.getTime());
 
   beforeAll(async () => {
     api = await startTestApi({});

@@ -59,7 +59,7 @@ describe('inbox fairness across tenants', () => {
     agents.push(a.agent, b.agent);
     const health = async (): Promise<string | undefined> =>
       (await api.ok<{ monitor: { state: { health: string } | null } }>(`{ monitor(id: "${b.monitor}") { state { health } } }`, {}, b.token)).monitor.state?.health;
-    const backlog = async (): Promise<number> => (await db.query("SELECT count(*)::int AS n FROM vantage_results WHERE vantage_name = 'office-tenant-a'"))[0].n;
+    const backlog = async (): Promise<number> => (await db.query("SELECT count(*)::int AS n FROM vantages_waiting_results WHERE vantage_name = 'office-tenant-a'"))[0].n;
     await eventually('both vantages voting', async () => ((await db.query("SELECT count(*)::int AS n FROM vantages WHERE name LIKE 'office-%' AND impaired_reason IS NULL"))[0].n === 2 ? true : undefined), { timeoutMs: 15_000 });
     // B's agent reports every half second until B is up, as a real one probes on its interval: the watchdog takes a
     // vantage as a voter only once its own refresh has seen it healthy, and results it took before that only observed.
@@ -120,7 +120,7 @@ describe('the per-vantage results cap at the gateway', () => {
     expect(refused).toBeGreaterThan(0);
     // Never more than the burst plus the rate over the time it took.
     expect(stored).toBeLessThanOrEqual(CAP * 10 + (CAP * (Date.now() - started)) / 1000);
-    expect((await db.query('SELECT count(*)::int AS n FROM vantage_results'))[0].n).toBe(stored);
+    expect((await db.query('SELECT count(*)::int AS n FROM vantages_waiting_results'))[0].n).toBe(stored);
     const view = (await api.ok<{ vantages: { name: string; refusedResults: number; lastRefusal: string }[] }>('{ vantages { name refusedResults lastRefusal } }', {}, a.token)).vantages.find((v) => v.name === 'office-flooder')!;
     expect(view.refusedResults).toBe(refused);
     expect(view.lastRefusal).toMatch(new RegExp(`^\\d+ × over its cap of ${CAP} results/s$`));

@@ -38,10 +38,10 @@ describe('the agents’ result inbox, routed by owner', () => {
     await db?.drop();
   });
 
-  it('stores one row per owner, in order within each, and shows every result through the vantage_results view', async () => {
+  it('stores one row per owner, in order within each, and shows every result through the vantages_waiting_results view', async () => {
     await inbox.store(vantage, [result(m1, 1000), result(m2, 1001), result(m1, 1002), result(m3, 1003)], (id) => owners[id] ?? null);
     expect(await rows()).toEqual([{ owner: 'w1', size: 2, hops: 0 }, { owner: 'w2', size: 1, hops: 0 }, { owner: 'w-dead', size: 1, hops: 0 }]);
-    const view: { monitor_id: string; at: Date; vantage_name: string; latency_ms: number }[] = await data.query('SELECT monitor_id, at, vantage_name, latency_ms FROM vantage_results ORDER BY id');
+    const view: { monitor_id: string; at: Date; vantage_name: string; latency_ms: number }[] = await data.query('SELECT monitor_id, at, vantage_name, latency_ms FROM vantages_waiting_results ORDER BY id');
     expect(view.map((v) => [v.monitor_id, v.at.getTime(), v.vantage_name, v.latency_ms])).toEqual([[m1, 1000, 'agent-1', 1.5], [m1, 1002, 'agent-1', 1.5], [m2, 1001, 'agent-1', 1.5], [m3, 1003, 'agent-1', 1.5]]);
   });
 

@@ -36,7 +36,7 @@ describe('vantages: tokens, assignment, tenant isolation and the agent socket', 
     agents.push(agent);
     return agent;
   };
-  const stored = async (): Promise<number> => (await db.query('SELECT count(*)::int AS n FROM vantage_results'))[0].n;
+  const stored = async (): Promise<number> => (await db.query('SELECT count(*)::int AS n FROM vantages_waiting_results'))[0].n;
 
   beforeAll(async () => {
     api = await startTestApi({ VIGIA_PLATFORM_TENANT: 'platform' });
@@ -143,7 +143,7 @@ describe('vantages: tokens, assignment, tenant isolation and the agent socket', 
     const [row]: { refused_results: number; last_refusal: string }[] = await db.query('SELECT refused_results, last_refusal FROM vantages WHERE id = $1', [alphaVantage.id]);
     expect(row!.refused_results).toBe(1003);
     expect(row!.last_refusal).toMatch(/oversized batch/);
-    const [result]: { vantage_name: string; at: Date; replayed: boolean }[] = await db.query('SELECT vantage_name, at, replayed FROM vantage_results WHERE monitor_id = $1', [alphaMonitor]);
+    const [result]: { vantage_name: string; at: Date; replayed: boolean }[] = await db.query('SELECT vantage_name, at, replayed FROM vantages_waiting_results WHERE monitor_id = $1', [alphaMonitor]);
     // The original timestamp, to the millisecond.
     expect(result).toEqual({ vantage_name: 'office', at: new Date(now - 500), replayed: false });
   });

@@ -38,6 +38,8 @@ const TABLES_WITHOUT_ENTITY: Record<string, string> = {
   tenant_mail_transports: 'mail',
   demo_installations: 'demo',
   auth_failures: 'tenancy',
+  // Agents' results one per row until migration VantageResultBatches (its entity is gone; the table is dropped there).
+  vantage_results: 'vantages',
 };
 
 /**

@@ -19,6 +19,14 @@ export interface ClaimedResult extends InboundResult {
   hops: number;
 }
 
+/**
+ * Vantages' published read model: the results waiting in the inbox, one per row (the batches unnested), for operators
+ * and for tests that count what waits. Created by migration VantageResultBatches; nothing writes through it.
+ */
+export const VANTAGES_VIEWS = {
+  vantages_waiting_results: ['id', 'owner', 'vantage_id', 'vantage_name', 'monitor_id', 'tenant_id', 'at', 'status', 'latency_ms', 'reason', 'replayed', 'received_at'],
+} as const satisfies Record<string, readonly string[]>;
+
 /** Which watchdog instance owns a monitor (null: none is live). */
 export type OwnerOf = (monitorId: string) => string | null;
 

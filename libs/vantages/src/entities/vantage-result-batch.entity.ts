@@ -17,7 +17,7 @@ export interface StoredResult {
  * fleet) and writes each part as one row; that watchdog claims (and deletes) its rows. A durable hand-off: a watchdog
  * that dies leaves its rows to the live ones, which take them as orphans and hand back what is not theirs.
  * A row per result (and a claim that named every agent-probed monitor) cost PostgreSQL 65 µs per probe at 6,000 × 3.
- * The view `vantage_results` shows the waiting results one per row.
+ * The view `vantages_waiting_results` (VANTAGES_VIEWS) shows the waiting results one per row.
  */
 @Entity('vantage_result_batches')
 // Claimed per vantage in turns (fairness across tenants): each vantage's oldest by one index range.
