@@ -3,7 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { DataSource } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { CLOCK, type Clock, PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
@@ -13,6 +14,8 @@ import { agentSecretBox, type SecretBox } from '#lib/secrets';
 import { ClockOffset, type InboundResult, ResultInbox, ResultsCap, type Vantage, VantageAssignments, VantagesService } from '#lib/vantages';
 import { MonitorCatalog, OwnerRouter } from '../runtime/monitor-catalog.js';
 import { FleetChanges } from '../runtime/fleet-changes.js';
+import { WatchdogInstance } from '../entities/watchdog-instance.entity.js';
+import { liveWatchdogs } from '../runtime/watchdog-heartbeat.service.js';
 import { ProbeTargets } from '../runtime/probe-targets.js';
 import {
   AGENT_PATH, type AgentMessage, type AgentResult, type AssignmentMessage, CLOSE_REPLACED, CLOSE_REVOKED, MAX_BATCH_RESULTS, MAX_FUTURE_MS,
@@ -97,7 +100,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly catalog: MonitorCatalog,
     private readonly targets: ProbeTargets,
     private readonly config: VigiaConfig,
-    private readonly dataSource: DataSource,
+    @InjectRepository(WatchdogInstance) private readonly instances: Repository<WatchdogInstance>,
     private readonly fleetChanges: FleetChanges,
     @Inject(CLOCK) private readonly clock: Clock,
     @Optional() metrics?: MetricsService,
@@ -213,10 +216,9 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     }
   }
 
-  /** The watchdog instances that own monitors now (the watchdogs' own rule: a fresh heartbeat, not stopped). */
+  /** The watchdog instances that own monitors now, by the watchdogs' own rule (`liveWatchdogs`). */
   private async liveWatchdogs(): Promise<string[]> {
-    const cutoff = new Date(this.clock.now().getTime() - this.config.watchdogOwnershipMs);
-    const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM watchdog_instances WHERE heartbeat_at > $1 AND stopped_at IS NULL', [cutoff]);
+    const rows = await this.instances.find({ where: liveWatchdogs(this.clock.now(), this.config.watchdogOwnershipMs), select: { id: true } });
     return rows.map((r) => r.id);
   }
 

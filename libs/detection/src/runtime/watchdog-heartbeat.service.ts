@@ -2,13 +2,21 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { IsNull, MoreThan, Repository } from 'typeorm';
+import { type FindOptionsWhere, IsNull, MoreThan, Repository } from 'typeorm';
 import { CLOCK, type Clock, PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { Sight } from '#lib/observability';
 import type { NetworkTally } from '#lib/vantages';
 import { ObservationLog } from './observation-log.js';
 import { WatchdogInstance } from '../entities/watchdog-instance.entity.js';
+
+/**
+ * The rule of a live watchdog, in one place: a heartbeat within the ownership bound, not stopped. The watchdogs split
+ * the monitors among these, and the agents' gateway routes results to them: both must agree.
+ */
+export function liveWatchdogs(now: Date, ownershipMs: number): FindOptionsWhere<WatchdogInstance> {
+  return { heartbeatAt: MoreThan(new Date(now.getTime() - ownershipMs)), stoppedAt: IsNull() };
+}
 
 /**
  * Registers this watchdog and beats every few seconds (a `PeriodicWorker`: a slow beat never overlaps the next).
@@ -60,8 +68,7 @@ export class WatchdogHeartbeatService implements OnApplicationBootstrap, OnAppli
   }
 
   liveInstances(): Promise<WatchdogInstance[]> {
-    const cutoff = new Date(this.clock.now().getTime() - this.config.watchdogOwnershipMs);
-    return this.instances.find({ where: { heartbeatAt: MoreThan(cutoff), stoppedAt: IsNull() }, order: { startedAt: 'ASC' } });
+    return this.instances.find({ where: liveWatchdogs(this.clock.now(), this.config.watchdogOwnershipMs), order: { startedAt: 'ASC' } });
   }
 
   async onApplicationShutdown(): Promise<void> {
