@@ -183,6 +183,13 @@ describe('status pages', () => {
     expect(html).not.toMatch(/10\.9\.8\.7|HTTP 503|HTTP 200|shop-internal/);
   });
 
+  it('a page with no components claims nothing: its banner says nothing is observed, not "All systems operational"', async () => {
+    const empty = await create({ slug: 'empty', title: 'Nothing yet', timeZone: 'UTC', components: [] });
+    const html = await (await get(empty.path)).text();
+    expect(html).toContain('<div class="banner unknown" role="status">Status not observed right now</div>');
+    expect(html).not.toContain('All systems operational');
+  });
+
   it('serves the live-refresh script as its own file, the one the page pins by integrity, without looking up the page', async () => {
     const html = await (await get('/status/acme/main')).text();
     const [, src, integrity] = /<script src="([^"]+)" integrity="([^"]+)"/.exec(html)!;

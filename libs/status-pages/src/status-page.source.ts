@@ -177,7 +177,8 @@ export class StatusPageSource {
       language: isReportLanguage(page.language) ? page.language : 'en',
       timeZone: page.timeZone,
       days: page.days,
-      status: worst(views.map((v) => v.status)),
+      // A page with no components has observed nothing: "All systems operational" would be a claim about nothing.
+      status: views.length ? worst(views.map((v) => v.status)) : 'unknown',
       groups,
       components: views,
       posts: posts.map((p) => ({

@@ -75,7 +75,8 @@ function verdict(v: Vantage): string {
 function Health({ v }: { v: Vantage }) {
   if (v.revokedAt) return <>revoked {when(v.revokedAt)}: its token is refused</>;
   const offset = v.clockOffsetMs === null ? 'clock offset unknown' : `clock ${v.clockOffsetMs >= 0 ? '+' : '−'}${Math.abs(Math.round(v.clockOffsetMs))} ms off`;
-  const rate = v.probesPerSecond === null ? 'probes/s unknown' : `${Number(v.probesPerSecond.toFixed(1))} probes/s`;
+  const perSecond = v.probesPerSecond === null ? null : Number(v.probesPerSecond.toFixed(1));
+  const rate = perSecond === null ? 'probes/s unknown' : `${perSecond} ${perSecond === 1 ? 'probe' : 'probes'}/s`;
   const failing = v.failingShare === null ? 'failing share unknown' : `${Math.round(v.failingShare * 100)} % of its probes failing`;
   const counters = [
     v.droppedResults ? `${v.droppedResults} results dropped from its offline buffer` : '',
