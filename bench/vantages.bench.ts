@@ -5,7 +5,8 @@
  * voter), AGENTS [2] agent processes (platform vantages), INTERVAL_MS [10000], WARMUP_S [20], SECONDS [60],
  * HEARTBEAT_S [1] (the watchdogs' heartbeat, the product's default; a dead replica's monitors move after 3 missed beats), VERDICT_MONITORS [5] (monitors at
  * 1 s on a target of their own, stopped after the measurement: time until the quorum's incident, 2 of 3), TAKEOVER [1]
- * (then SIGKILL one watchdog and one agent and time the takeovers).
+ * (then SIGKILL one watchdog and one agent and time the takeovers), PROBE_BATCH_MS [the product's default] (the
+ * probing processes' scheduler wake-up step, VIGIA_PROBE_BATCH_MS; 0 wakes at each monitor's own due time).
  *
  * A throwaway embedded PostgreSQL; one tenant whose default assignment is every platform vantage with a majority
  * quorum (2 of 3); MONITORS HTTP monitors on a cheap stand-in target (a child process answering a canned HTTP
@@ -253,6 +254,8 @@ async function main(): Promise<void> {
       VIGIA_MASTER_KEY: randomBytes(32).toString('base64'), VIGIA_PLATFORM_TENANT: 'platform', VIGIA_WATCHDOG_HEARTBEAT_SECONDS: String(HEARTBEAT_S),
       ...(process.env.STATE_FLUSH_S ? { VIGIA_STATE_FLUSH_SECONDS: process.env.STATE_FLUSH_S } : {}),
     };
+    // The probing processes' scheduler wake-up step (unset: the product's default).
+    const batch: Record<string, string> = process.env.PROBE_BATCH_MS ? { VIGIA_PROBE_BATCH_MS: process.env.PROBE_BATCH_MS } : {};
     const apiPort = await freePort();
     const api = startNode('dist/apps/api/src/main.js', { ...common, PORT: String(apiPort), VIGIA_ROLES: 'api' }, false);
     children.push({ name: 'api', role: 'api', process: api });
@@ -261,7 +264,7 @@ async function main(): Promise<void> {
     const starting: Promise<void>[] = [];
     for (let i = 1; i <= WATCHDOGS; i++) {
       const w = startNode('dist/bench/vantages-watchdog.process.js', {
-        ...common, PORT: String(await freePort()), VIGIA_VANTAGE: 'central', VIGIA_WATCHDOG_CONCURRENCY: '512', VIGIA_EGRESS_ALLOW: '127.0.0.0/8',
+        ...common, PORT: String(await freePort()), VIGIA_VANTAGE: 'central', VIGIA_WATCHDOG_CONCURRENCY: '512', VIGIA_EGRESS_ALLOW: '127.0.0.0/8', ...batch,
       }, true);
       children.push({ name: `watchdog-${i}`, role: 'watchdog', process: w });
       starting.push(ready(w, `watchdog-${i}`));
@@ -269,7 +272,7 @@ async function main(): Promise<void> {
     for (const [i, token] of tokens.entries()) {
       const a = startNode('dist/bench/vantages-agent.process.js', {
         VIGIA_API_URL: `http://127.0.0.1:${apiPort}`, VIGIA_VANTAGE_TOKEN: token, VIGIA_EGRESS_ALLOW: '127.0.0.0/8', VIGIA_WATCHDOG_CONCURRENCY: '512',
-        LOG_LEVEL: 'warn', BENCH_INTERVAL_MS: String(INTERVAL_MS),
+        LOG_LEVEL: 'warn', BENCH_INTERVAL_MS: String(INTERVAL_MS), ...batch,
         // The verdict's 1 s monitors are not on the bench's 10 s slots: left out of the agents' drift.
         BENCH_VERDICT_URL: `http://${victim.endpoints[0]!.address}:${victim.endpoints[0]!.port}/`,
       }, true);
@@ -344,6 +347,11 @@ async function main(): Promise<void> {
       'load after': load1,
     }]);
     if (reasons.length) console.table(reasons);
+    // Any incident here is false (no target was stopped yet): which monitors (the bench's 10 s ones or the 1 s verdict
+    // monitors with their short deadline) and why.
+    const opened = await query<{ interval_s: number; reason: string; n: number }>(db.url,
+      "SELECT m.interval_ms / 1000 AS interval_s, left(i.open_reason, 140) AS reason, count(*)::int AS n FROM incidents i JOIN monitors m ON m.id = i.monitor_id GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 5");
+    if (opened.length) console.table(opened);
     if (PG_STATEMENTS) await printStatements(db.url, wall, totalProbes);
     if (verdictIds.length) await verdictLatency(victim.child, verdictIds, db.url);
     if (TAKEOVER) await takeovers(children, probing, db.url);

@@ -26,6 +26,10 @@ export class AgentEnvironment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
   VIGIA_WATCHDOG_CONCURRENCY = 256;
 
+  /** The probe scheduler's wake-up step (ProbeScheduler): probes due within it start together; 0 wakes at each due time. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(1000)
+  VIGIA_PROBE_BATCH_MS = 100;
+
   @IsOptional() @Transform(trimmed) @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 }
@@ -37,6 +41,7 @@ export interface AgentConfig {
   egress: { allow: readonly string[]; deny: readonly string[] };
   bufferLimit: number;
   concurrency: number;
+  probeBatchMs: number;
   logLevel: string;
 }
 
@@ -61,6 +66,7 @@ export function loadAgentConfig(env: Record<string, string | undefined>): AgentC
     egress: { allow: cidrList(parsed.VIGIA_EGRESS_ALLOW), deny: cidrList(parsed.VIGIA_EGRESS_DENY) },
     bufferLimit: parsed.VIGIA_AGENT_BUFFER,
     concurrency: parsed.VIGIA_WATCHDOG_CONCURRENCY,
+    probeBatchMs: parsed.VIGIA_PROBE_BATCH_MS,
     logLevel: parsed.LOG_LEVEL,
   };
 }

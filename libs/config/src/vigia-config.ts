@@ -190,6 +190,10 @@ export class VigiaEnvironment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
   VIGIA_WATCHDOG_CONCURRENCY = 256;
 
+  /** The probe scheduler's wake-up step (ProbeScheduler): probes due within it start together; 0 wakes at each due time. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(1000)
+  VIGIA_PROBE_BATCH_MS = 100;
+
   @IsOptional() @Transform(trimmed) @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'must be 1-64 letters, digits, dots, dashes or underscores' })
   VIGIA_VANTAGE?: string = undefined;
 
@@ -323,6 +327,8 @@ export class VigiaConfig {
    */
   readonly watchdogSilenceMs: number;
   readonly watchdogConcurrency: number;
+  /** Probes due within this many ms start in one wake-up (fewer wake-ups of an idle process; up to this much drift). */
+  readonly probeBatchMs: number;
   /** The name this watchdog votes under; several vantages may probe one monitor. */
   readonly vantage: string;
   readonly detection: { failuresToDown: number; successesToUp: number; confirmIntervalMs: number; flapThreshold: number };
@@ -382,6 +388,7 @@ export class VigiaConfig {
     this.watchdogOwnershipMs = 3 * this.watchdogHeartbeatMs;
     this.watchdogSilenceMs = (env.VIGIA_WATCHDOG_SILENCE_SECONDS ?? Math.max(DEFAULT_SILENCE_SECONDS, 3 * env.VIGIA_WATCHDOG_HEARTBEAT_SECONDS)) * 1000;
     this.watchdogConcurrency = env.VIGIA_WATCHDOG_CONCURRENCY;
+    this.probeBatchMs = env.VIGIA_PROBE_BATCH_MS;
     this.vantage = env.VIGIA_VANTAGE ?? hostname();
     this.detection = {
       failuresToDown: env.VIGIA_DETECT_FAILURES,

@@ -8,7 +8,7 @@ describe('agent runtime: the offline buffer', () => {
     let n = 0;
     const runner = { run: async (): Promise<ProbeResult> => ({ status: 'down', latencyMs: 1, reason: `probe ${++n}`, at: 1_000_000 + n }) } as unknown as ProbeRunner;
     const agent = new AgentRuntime(
-      { agentUrl: 'ws://127.0.0.1:9/agent', token: 'vgv_x', egress: { allow: [], deny: [] }, bufferLimit: 100, concurrency: 4, logLevel: 'silent' },
+      { agentUrl: 'ws://127.0.0.1:9/agent', token: 'vgv_x', egress: { allow: [], deny: [] }, bufferLimit: 100, concurrency: 4, probeBatchMs: 0, logLevel: 'silent' },
       runner,
       () => undefined,
       () => undefined,
@@ -49,7 +49,7 @@ describe('agent runtime: batches in flight', () => {
     const runner = { run: async (): Promise<ProbeResult> => ({ status: 'up', latencyMs: 1, reason: 'ok', at: Date.now() + ++n }) } as unknown as ProbeRunner;
     const { port } = server.address() as { port: number };
     const agent = new AgentRuntime(
-      { agentUrl: `ws://127.0.0.1:${port}/agent`, token: 'vgv_x', egress: { allow: [], deny: [] }, bufferLimit: 100_000, concurrency: 4, logLevel: 'silent' },
+      { agentUrl: `ws://127.0.0.1:${port}/agent`, token: 'vgv_x', egress: { allow: [], deny: [] }, bufferLimit: 100_000, concurrency: 4, probeBatchMs: 0, logLevel: 'silent' },
       runner,
       () => undefined,
       () => undefined,

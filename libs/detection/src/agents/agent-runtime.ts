@@ -67,7 +67,7 @@ export class AgentRuntime {
     /** The agent's time of day in its heartbeat's `sentAt` (the API measures the skew from it); results carry the runner's. */
     private readonly clock: Clock = systemClock,
   ) {
-    this.scheduler = new ProbeScheduler<AgentMonitor>({ run: (m) => this.probe(m) }, config.concurrency);
+    this.scheduler = new ProbeScheduler<AgentMonitor>({ run: (m) => this.probe(m) }, config.concurrency, Date.now, config.probeBatchMs);
   }
 
   get monitors(): number {

@@ -80,6 +80,40 @@ describe('ProbeScheduler (real timers, short intervals)', () => {
     expect(times[2]! - times[1]!).toBeLessThan(200);
   }, 10_000);
 
+  it('with a wake-up grid, starts what is due together (fewer wake-ups), each no earlier than planned and within one step', async () => {
+    const monitors = Array.from({ length: 60 }, (_, i) => ({ id: `grid-${i}`, intervalMs: 1000 }));
+    const wakeUps = async (batchMs: number) => {
+      const starts: { at: number; planned: number }[] = [];
+      const s = new ProbeScheduler({ run: async (_m, planned) => void starts.push({ at: Date.now(), planned }) }, 100, Date.now, batchMs);
+      s.setMonitors(monitors);
+      await sleep(1100);
+      s.stop();
+      // Runs started in one wake-up start synchronously, in the same millisecond.
+      return { starts, instants: new Set(starts.map((r) => r.at)).size };
+    };
+    const exact = await wakeUps(0);
+    const grid = await wakeUps(100);
+    expect(grid.starts.length).toBeGreaterThanOrEqual(60);
+    // 60 phases in a second: nearly one wake-up each without the grid, at most one per 100 ms step with it.
+    expect(exact.instants).toBeGreaterThan(30);
+    expect(grid.instants).toBeLessThanOrEqual(12);
+    for (const r of grid.starts) {
+      expect(r.at).toBeGreaterThanOrEqual(r.planned);
+      expect(r.at - r.planned).toBeLessThan(100 + 50);
+    }
+  });
+
+  it('does not hold a confirmation re-probe for the wake-up grid: it runs at its own time', async () => {
+    const times: number[] = [];
+    scheduler = new ProbeScheduler({ run: async () => (times.push(Date.now()), times.length < 3 ? 30 : undefined) }, 10, Date.now, 1000);
+    scheduler.setMonitors([{ id: 'confirming-on-a-grid', intervalMs: 5000 }]);
+    await sleep(6300);
+    expect(times.length).toBeGreaterThanOrEqual(3);
+    // The grid's step is 1 s; the re-probes asked 30 ms later come within 200 ms.
+    expect(times[1]! - times[0]!).toBeLessThan(200);
+    expect(times[2]! - times[1]!).toBeLessThan(200);
+  }, 10_000);
+
   it('stops running monitors that were removed, and keeps the others', async () => {
     const runs: string[] = [];
     scheduler = new ProbeScheduler({ run: async (m) => void runs.push(m.id) }, 10);

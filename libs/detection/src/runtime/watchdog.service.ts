@@ -124,6 +124,8 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     this.scheduler = new ProbeScheduler<WatchedMonitor>(
       { run: (monitor) => this.probe(monitor), onDrift: (ms) => this.recordDrift(ms) },
       this.config.watchdogConcurrency,
+      Date.now,
+      this.config.probeBatchMs,
     );
     // A central watchdog is a vantage too: registered under its VIGIA_VANTAGE name, with its health on every beat.
     this.vantageId = await this.vantages.registerCentral(this.config.vantage);
