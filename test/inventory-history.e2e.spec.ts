@@ -73,7 +73,7 @@ describe('inventory history: soft deletion, purge, link periods', () => {
 
     it('is never probed again: the watchdog catalog leaves it out', async () => {
       const catalog = new MonitorCatalog(db);
-      expect((await catalog.owned('w1', ['w1'])).map((m) => m.id)).not.toContain(monitorId);
+      expect((await catalog.owned('w1', ['w1'])).monitors.map((m) => m.id)).not.toContain(monitorId);
     });
 
     it('keeps its incident and state changes, and reports still read it with deletedAt', async () => {

@@ -41,6 +41,12 @@ export function ownerOf(monitorId: string, instanceIds: string[]): string | unde
   return best;
 }
 
+/** Of these monitor ids, the ones `self` owns among the live instances (itself counted live). */
+export function ownedIds(ids: readonly string[], self: string, liveInstances: readonly string[]): string[] {
+  const instances = liveInstances.includes(self) ? [...liveInstances] : [...liveInstances, self];
+  return instances.length === 1 ? [...ids] : ids.filter((id) => ownerOf(id, instances) === self);
+}
+
 /**
  * `ownerOf` over one set of live instances, remembered per monitor: the API routes every agent result to its owner
  * and the same monitors come back every interval, while the set of watchdogs changes rarely.
@@ -103,12 +109,15 @@ export class MonitorCatalog {
     return `${row?.n}:${row?.m?.toISOString()}:${row?.h?.toISOString()}:${roles}`;
   }
 
-  /** Enabled monitors this watchdog owns among the live ones (all of them when it is alone). */
-  async owned(self: string, liveInstances: string[]): Promise<WatchedMonitor[]> {
+  /**
+   * Enabled monitors this watchdog owns among the live ones (all of them when it is alone), and the ids of every
+   * enabled monitor: when only the live set changes later, `ownedIds` says which are its own without reading the fleet.
+   */
+  async owned(self: string, liveInstances: string[]): Promise<{ monitors: WatchedMonitor[]; fleetIds: string[] }> {
     const rows: WatchedMonitor[] = await this.dataSource.query(`${SELECT_WATCHED} WHERE m.enabled AND m.deleted_at IS NULL AND h.deleted_at IS NULL`);
-    const instances = liveInstances.includes(self) ? liveInstances : [...liveInstances, self];
-    const mine = instances.length === 1 ? rows : rows.filter((m) => ownerOf(m.id, instances) === self);
-    return withGroupRoles(mine, await this.mysqlGroups());
+    const fleetIds = rows.map((m) => m.id);
+    const mine = new Set(ownedIds(fleetIds, self, liveInstances));
+    return { monitors: withGroupRoles(rows.filter((m) => mine.has(m.id)), await this.mysqlGroups()), fleetIds };
   }
 
   /** These enabled monitors (an agent's assignment), as the watchdog would probe them. */

@@ -10,7 +10,7 @@ import { ChangeWriter, type PendingChange } from './change-writer.js';
 import { statesToWrite } from './state-write-budget.js';
 import { type IncidentContext, incidentAction } from './incident-policy.js';
 import { FleetChanges } from './fleet-changes.js';
-import { MonitorCatalog, OwnerRouter, type WatchedMonitor } from './monitor-catalog.js';
+import { MonitorCatalog, ownedIds, OwnerRouter, type WatchedMonitor } from './monitor-catalog.js';
 import { ProbeScheduler } from './probe-scheduler.js';
 import { ProbeTargets } from './probe-targets.js';
 import { ReplayHistory } from './replay-history.js';
@@ -63,7 +63,11 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   private readonly policy: DetectorPolicy;
   private scheduler?: ProbeScheduler<WatchedMonitor>;
   private loops: PeriodicWorker[] = [];
-  private lastFingerprint = '';
+  /** The catalog's token (or fingerprint) and the live watchdogs, as of the last time the owned monitors were settled. */
+  private lastCatalog = '';
+  private lastLive = '';
+  /** Every enabled monitor's id as of the last full read: a change of the live set alone is settled from it. */
+  private fleetIds: string[] = [];
   /** Who votes (the assignments' token or fingerprint) as of the last time the assignments were resolved. */
   private lastVoters = '';
   private lastFullRefresh = 0;
@@ -170,7 +174,12 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     if (this.drift && this.drift.length < MAX_DRIFT_SAMPLES) this.drift.push(ms);
   }
 
-  /** Re-reads the monitors this watchdog owns (new, changed, removed, or moved from a dead replica). */
+  /**
+   * Settles the monitors this watchdog owns: new, changed or removed ones (a catalog change, or the minute's safety
+   * re-read: the whole fleet read), or moved between replicas (only the live set changed: the ids known from the last
+   * full read say which are its own now, and only the monitors it did not hold are read — at 20,000 monitors a flap of
+   * the live set had every watchdog read all 20,000 rows again, on a machine already too busy to beat in time).
+   */
   async refresh(): Promise<void> {
     // Before the early return: deleting a disabled monitor changes no fingerprint, yet its outage must close.
     await this.closeDeleted();
@@ -178,19 +187,31 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     const notified = this.fleetChanges.tokens();
     const live = (await this.heartbeat.liveInstances()).map((i) => i.id);
     const voters = notified?.voters ?? (await this.assignments.fingerprint());
-    const fingerprint = `${notified?.catalog ?? (await this.catalog.fingerprint())}|${[...live].sort().join(',')}`;
-    // Unchanged fleet and replicas: nothing to reload, except a full re-read now and then as a safety net — and when
-    // only who votes changed (an assignment edited, a vantage impaired or healthy again), the assignments alone.
-    if (fingerprint === this.lastFingerprint && this.now() - this.lastFullRefresh < FULL_REFRESH_MS) {
+    const catalog = notified?.catalog ?? (await this.catalog.fingerprint());
+    const liveKey = [...live].sort().join(',');
+    const fullRead = catalog !== this.lastCatalog || this.now() - this.lastFullRefresh >= FULL_REFRESH_MS;
+    // Unchanged fleet and replicas: nothing to reload — and when only who votes changed (an assignment edited, a
+    // vantage impaired or healthy again), the assignments alone.
+    if (!fullRead && liveKey === this.lastLive) {
       if (voters !== this.lastVoters) await this.reassign(voters);
       return;
     }
     this.lastVoters = voters;
-    this.lastFingerprint = fingerprint;
-    this.lastFullRefresh = this.now();
-    this.targets.forget();
+    this.lastCatalog = catalog;
+    this.lastLive = liveKey;
     this.router.setLive([...live, this.heartbeat.instanceId]);
-    const owned = await this.catalog.owned(this.heartbeat.instanceId, live);
+    let owned: WatchedMonitor[];
+    if (fullRead) {
+      this.lastFullRefresh = this.now();
+      this.targets.forget();
+      const read = await this.catalog.owned(this.heartbeat.instanceId, live);
+      owned = read.monitors;
+      this.fleetIds = read.fleetIds;
+    } else {
+      const mine = ownedIds(this.fleetIds, this.heartbeat.instanceId, live);
+      const held = mine.map((id) => this.tracked.get(id)?.monitor).filter((m): m is WatchedMonitor => m !== undefined);
+      owned = [...held, ...(await this.catalog.byIds(mine.filter((id) => !this.tracked.has(id))))];
+    }
     const ids = new Set(owned.map((m) => m.id));
     const gone = [...this.tracked.values()].filter((t) => !ids.has(t.monitor.id));
     await this.store.saveStates(gone.filter((t) => t.dirty && t.last).map((t) => ({ monitor: t.monitor, state: t.state, last: t.last! })));
