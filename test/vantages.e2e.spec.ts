@@ -160,6 +160,34 @@ describe('vantages: tokens, assignment, tenant isolation and the agent socket', 
     expect(health).toMatchObject({ probesPerSecond: 2.5, failingShare: 0.5, droppedResults: 7 });
   });
 
+  it('records a heartbeat on arrival, not behind results the database is slow to store (no false "late" or clock skew)', async () => {
+    const agent = agents[0]!;
+    const beatOf = async (): Promise<{ at: Date | null; offset: number | null }> =>
+      (await db.query('SELECT last_heartbeat_at AS at, clock_offset_ms AS offset FROM vantages WHERE id = $1', [alphaVantage.id]))[0];
+    const blocker = db.createQueryRunner();
+    await blocker.connect();
+    await blocker.startTransaction();
+    try {
+      // The inbox locked: the agent's next batch waits on it, as behind a saturated database.
+      await blocker.query('LOCK TABLE vantage_result_batches IN ACCESS EXCLUSIVE MODE');
+      agent.ws.send(JSON.stringify({ type: 'results', batch: 90, results: [{ monitorId: alphaMonitor, at: Date.now(), status: 'up', latencyMs: 1, reason: 'x', replayed: false }] }));
+      await new Promise((r) => setTimeout(r, 300));
+      const before = (await beatOf()).at?.getTime() ?? 0;
+      agent.heartbeat(Date.now());
+      const beat = await eventually('the heartbeat recorded while the batch waits', async () => {
+        const b = await beatOf();
+        return b.at && b.at.getTime() > before ? b : undefined;
+      });
+      expect(beat.at).not.toBeNull();
+      expect(agent.messages.some((m) => m.type === 'ack' && (m as { batch?: number }).batch === 90)).toBe(false);
+    } finally {
+      await blocker.commitTransaction();
+      await blocker.release();
+    }
+    expect(await agent.send(91, [])).toMatchObject({ stored: 0 });
+    await eventually('the waiting batch stored once the inbox is free', () => agent.messages.find((m) => m.type === 'ack' && (m as { batch?: number }).batch === 90));
+  });
+
   it('a revoked token closes its open connection at once and is refused from then on; other tenants cannot revoke it', async () => {
     await api.fails(`mutation { revokeVantage(id: "${alphaVantage.id}") { id } }`, {}, bravo, { code: 'NOT_FOUND', field: 'id' });
     await api.fails(`mutation { revokeVantage(id: "${platformVantage.id}") { id } }`, {}, alpha, { code: 'FORBIDDEN' });
