@@ -312,6 +312,8 @@ async function main(): Promise<void> {
         'probes/s': (indexes.reduce((n, i) => n + probes[i]!, 0) / wall).toFixed(0),
         'drift p50 ms': percentile(drift, 0.5).toFixed(0), 'drift p99 ms': percentile(drift, 0.99).toFixed(0), 'drift max ms': (drift.at(-1) ?? NaN).toFixed(0),
         'skipped slots': indexes.reduce((n, i) => n + after[i]!.skipped - before[i]!.skipped, 0),
+        // Over the measured window (the sample before it reset the histogram): the worst process of the vantage.
+        'event loop delay p99 / max ms': `${Math.max(...indexes.map((i) => after[i]!.loopP99Ms ?? 0)).toFixed(0)} / ${Math.max(...indexes.map((i) => after[i]!.loopMaxMs ?? 0)).toFixed(0)}`,
       });
     };
     vantageRow(`central (${WATCHDOGS} watchdogs)`, central.map(({ i }) => i));

@@ -1,3 +1,4 @@
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ProbeType } from './probe-kinds.js';
 import type { Probe } from './probe.js';
@@ -39,6 +40,32 @@ describe('ProbeRunner', () => {
     expect(await new ProbeRunner([garbage]).run(target)).toMatchObject({ status: 'down', reason: expect.stringMatching(/undefined/) });
     const late: Probe = { type: ProbeType.tcp, check: () => new Promise((resolve) => setTimeout(() => resolve({ status: 'up', reason: 'too late' }), 400)) };
     expect(await new ProbeRunner([late]).run(target)).toMatchObject({ status: 'down', reason: 'no answer within 200 ms' });
+  });
+
+  it('does not call an answer that arrived in time "no answer" because its own event loop was stalled past the deadline', async () => {
+    const server = createServer((socket) => socket.end('ready\n'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    // Connects; once connected the server's answer is on its way, and the loop is blocked past the deadline (a GC
+    // pause, a saturated machine): when the loop runs again the answer is waiting, and the deadline has passed.
+    const stalled: Probe = {
+      type: ProbeType.tcp,
+      check: () => new Promise((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          const until = Date.now() + 400;
+          while (Date.now() < until) { /* the stall */ }
+        });
+        socket.once('data', () => {
+          socket.destroy();
+          resolve({ status: 'up', reason: 'answered' });
+        });
+      }),
+    };
+    try {
+      expect(await new ProbeRunner([stalled]).run(target)).toMatchObject({ status: 'up', reason: 'answered' });
+    } finally {
+      server.close();
+    }
   });
 
   it('says so when the watchdog has no probe of the type', async () => {
