@@ -130,6 +130,10 @@ describe('watchdog: probe → detector → incident, against real targets', () =
     expect(watchdog.takeDrift()).toEqual([]);
     await new Promise((r) => setTimeout(r, 2_500));
     expect(watchdog.takeDrift().length).toBeGreaterThanOrEqual(2);
+    // What it started and skipped is in /metrics: an overloaded watchdog's skipped slots are not silent.
+    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    expect(Number(metrics.match(/^vigia_probes_started (\d+)$/m)?.[1])).toBeGreaterThan(2);
+    expect(metrics).toMatch(/^vigia_probe_slots_skipped \d+$/m);
   });
 
   it('resolves the same incident when the target answers again', async () => {

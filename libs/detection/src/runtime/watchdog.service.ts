@@ -121,6 +121,10 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     this.policy = { ...DEFAULT_POLICY, ...config.detection };
     metrics?.gauge('vigia_state_changes_pending', 'Health changes waiting to be written or to open and close incidents (retried while the database is away)', () => this.changes.pending);
     metrics?.gauge('vigia_agent_results_unowned', 'Agent results dropped by this watchdog since start: no live watchdog owned their monitor after several hand-backs', () => this.droppedAgentResults);
+    // An overloaded watchdog probes less often than asked: the slots it skips are counted here (and the loop's lag is
+    // vigia_nodejs_eventloop_lag_seconds), so "probing every 10 s" is never claimed silently.
+    metrics?.gauge('vigia_probe_slots_skipped', 'Probe slots this watchdog skipped since start: the monitor\'s previous run still under way, or the process too busy to start it within its interval', () => this.scheduler?.stats.skippedOverlap ?? 0);
+    metrics?.gauge('vigia_probes_started', 'Probes this watchdog started since start', () => this.scheduler?.stats.started ?? 0);
     metrics?.gauge('vigia_state_change_failures', 'Failed attempts at writing or applying health changes since start (each retried)', () => this.changes.failures);
   }
 
