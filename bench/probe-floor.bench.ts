@@ -1,5 +1,5 @@
 /**
- * npm run bench:probe-floor -- [--probes 20000] [--concurrency 50] [--rounds 3]
+ * npm run bench:probe-floor -- [--probes 20000] [--concurrency 50] [--rounds 3] [--rate 650 --seconds 10]
  *
  * The floor under issue 14's "CPU per probe" figure: what one fresh-connection HTTP check costs this machine's Node
  * with nothing of Vigia in it. Two clients against the same loopback target (a child process, so its CPU is not
@@ -7,6 +7,9 @@
  * socket that writes a fixed GET and reads until the server closes (the least any client can do: connect, write,
  * read, close). Prints the client's CPU µs per check (user + system) for each, alternating, `--rounds` times.
  * Bounded: `--probes` checks per client per round.
+ *
+ * With `--rate`: the same HTTP check paced as a scheduler paces it, `--rate` checks a second for `--seconds`, started
+ * in wake-ups every 1, 25 and 100 ms (the probe scheduler's VIGIA_PROBE_BATCH_MS) — what each idle wake-up costs.
  */
 import { fork } from 'node:child_process';
 import { createServer, request } from 'node:http';
@@ -54,6 +57,28 @@ async function measure(check: Check, port: number, probes: number, concurrency: 
   return { cpuUs: (used.user + used.system) / probes, perSecond: probes / ((performance.now() - t0) / 1000) };
 }
 
+/** `rate` checks a second for `seconds`, started together every `tickMs` (a timer per wake-up); CPU per check. */
+async function measurePaced(check: Check, port: number, rate: number, tickMs: number, seconds: number): Promise<number> {
+  for (let i = 0; i < 2000; i++) await check(port);
+  const perTick = (rate * tickMs) / 1000;
+  let owed = 0;
+  let done = 0;
+  const running: Promise<void>[] = [];
+  const before = process.cpuUsage();
+  const end = performance.now() + seconds * 1000;
+  await new Promise<void>((resolve) => {
+    const wake = (): void => {
+      for (owed += perTick; owed >= 1; owed--) running.push(check(port).then(() => void done++));
+      if (performance.now() < end) setTimeout(wake, tickMs);
+      else resolve();
+    };
+    wake();
+  });
+  await Promise.all(running);
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / Math.max(1, done);
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes('--serve')) {
     const server = createServer((_req, res) => res.end('ok'));
@@ -66,6 +91,17 @@ async function main(): Promise<void> {
   const target = fork(process.argv[1]!, ['--serve']);
   try {
     const port = await new Promise<number>((resolve) => target.once('message', (m) => resolve(Number(m))));
+    const rate = arg('rate', 0);
+    if (rate > 0) {
+      const seconds = arg('seconds', 10);
+      for (let round = 1; round <= rounds; round++) {
+        for (const tickMs of [1, 25, 100]) {
+          const cpu = await measurePaced(viaHttp, port, rate, tickMs, seconds);
+          process.stdout.write(`round ${round}: node http client, ${rate} checks/s started every ${tickMs} ms: ${cpu.toFixed(1)} µs CPU per check\n`);
+        }
+      }
+      return;
+    }
     process.stdout.write(`probe floor: ${probes} checks per client per round, ${concurrency} at once; load average ${loadavg()[0]!.toFixed(1)} at start\n`);
     for (let round = 1; round <= rounds; round++) {
       for (const [name, check] of [['node http client (agent: false)', viaHttp], ['bare TCP socket', viaSocket]] as const) {
