@@ -88,7 +88,7 @@ describe('ProbeScheduler (real timers, short intervals)', () => {
       const starts: { at: number; planned: number }[] = [];
       const s = new ProbeScheduler({ run: async (_m, planned) => void starts.push({ at: Date.now(), planned }) }, 100, Date.now, batchMs);
       s.setMonitors(monitors);
-      await sleep(1100);
+      await sleep(1250);
       s.stop();
       // Runs started in one wake-up start synchronously, in the same millisecond.
       return { starts, instants: new Set(starts.map((r) => r.at)).size };
@@ -98,11 +98,43 @@ describe('ProbeScheduler (real timers, short intervals)', () => {
     expect(grid.starts.length).toBeGreaterThanOrEqual(60);
     // 60 phases in a second: nearly one wake-up each without the grid, at most one per 100 ms step with it.
     expect(exact.instants).toBeGreaterThan(30);
-    expect(grid.instants).toBeLessThanOrEqual(12);
+    expect(grid.instants).toBeLessThanOrEqual(16);
     for (const r of grid.starts) {
       expect(r.at).toBeGreaterThanOrEqual(r.planned);
-      expect(r.at - r.planned).toBeLessThan(100 + 50);
+      // One step, and a timer's lateness on a busy machine.
+      expect(r.at - r.planned).toBeLessThan(100 + 150);
     }
+  });
+
+  it('never runs one monitor twice at once when its interval changes, or it is removed and added again, during a run', async () => {
+    let concurrent = 0;
+    let maxConcurrent = 0;
+    scheduler = new ProbeScheduler({
+      run: async () => {
+        concurrent++;
+        maxConcurrent = Math.max(maxConcurrent, concurrent);
+        await sleep(300);
+        concurrent--;
+        return undefined;
+      },
+    }, 10);
+    scheduler.setMonitors([{ id: 'changing', intervalMs: 200 }]);
+    await sleep(250);
+    scheduler.setMonitors([{ id: 'changing', intervalMs: 150 }]);
+    await sleep(100);
+    scheduler.setMonitors([]);
+    scheduler.setMonitors([{ id: 'changing', intervalMs: 100 }]);
+    await sleep(700);
+    expect(scheduler.stats.started).toBeGreaterThanOrEqual(2);
+    expect(maxConcurrent).toBe(1);
+  });
+
+  it('with a wake-up grid, a run that ends just after its next slot (timeout close to the interval) runs that slot late, not skipped', async () => {
+    scheduler = new ProbeScheduler({ run: async () => void (await sleep(280)) }, 10, Date.now, 100);
+    scheduler.setMonitors([{ id: 'slow-but-in-time', intervalMs: 300 }]);
+    await sleep(1700);
+    expect(scheduler.stats.started).toBeGreaterThanOrEqual(4);
+    expect(scheduler.stats.skippedOverlap).toBe(0);
   });
 
   it('stops running monitors that were removed, and keeps the others', async () => {

@@ -47,6 +47,10 @@ export class ProbeScheduler<M extends SchedulableMonitor> {
   private readonly soon = new MinHeap<{ id: string; version: number }>();
   private readonly ready = new FifoQueue<{ id: string; plannedAt: number }>();
   private inFlight = 0;
+  /** Versions are never reused (a monitor removed and added again cannot match its old heap entries). */
+  private versions = 0;
+  /** Monitors with a run under way, by id: one removed and added again during its run is not started twice. */
+  private readonly runningIds = new Set<string>();
   private timer?: NodeJS.Timeout;
   private timerAt = Infinity;
   private stopped = false;
@@ -82,13 +86,21 @@ export class ProbeScheduler<M extends SchedulableMonitor> {
         entry.monitor = monitor;
         continue;
       }
-      const fresh: Entry<M> = { monitor, version: (entry?.version ?? 0) + 1, running: false, phase: phaseOf(monitor.id, monitor.intervalMs) };
+      if (entry) {
+        // Re-phased in place: a run under way keeps holding the monitor and schedules the next one on the new interval.
+        entry.monitor = monitor;
+        entry.phase = phaseOf(monitor.id, monitor.intervalMs);
+        entry.version = ++this.versions;
+        if (!entry.running) this.enqueue(entry, this.nextSlot(entry, this.now()));
+        continue;
+      }
+      const fresh: Entry<M> = { monitor, version: ++this.versions, running: false, phase: phaseOf(monitor.id, monitor.intervalMs) };
       this.entries.set(monitor.id, fresh);
       this.enqueue(fresh, this.nextSlot(fresh, this.now()));
     }
     for (const [id, entry] of this.entries) {
       if (!seen.has(id)) {
-        entry.version++;
+        entry.version = ++this.versions;
         this.entries.delete(id);
       }
     }
@@ -141,7 +153,7 @@ export class ProbeScheduler<M extends SchedulableMonitor> {
       const { value } = heap.pop()!;
       const entry = this.entries.get(value.id);
       if (!entry || entry.version !== value.version) continue;
-      if (entry.running) {
+      if (entry.running || this.runningIds.has(value.id)) {
         // The previous run still holds this monitor: skip this slot rather than stack runs.
         this.stats.skippedOverlap++;
         this.enqueue(entry, this.nextSlot(entry, now));
@@ -157,6 +169,7 @@ export class ProbeScheduler<M extends SchedulableMonitor> {
       const { id, plannedAt } = this.ready.shift()!;
       const entry = this.entries.get(id);
       if (!entry) continue;
+      this.runningIds.add(id);
       this.inFlight++;
       this.stats.started++;
       this.hooks.onDrift?.(this.now() - plannedAt);
@@ -173,12 +186,16 @@ export class ProbeScheduler<M extends SchedulableMonitor> {
     } finally {
       this.inFlight--;
       entry.running = false;
+      this.runningIds.delete(entry.monitor.id);
       if (this.entries.get(entry.monitor.id) === entry) {
-        entry.version++;
+        entry.version = ++this.versions;
         const now = this.now();
-        // A run longer than the interval cannot be stacked: the slots it overlapped are skipped, and counted.
-        this.stats.skippedOverlap += Math.max(0, Math.floor((now - plannedAt) / entry.monitor.intervalMs));
-        const regular = this.nextSlot(entry, now);
+        // A run longer than the interval cannot be stacked: the slots it overlapped are skipped, and counted. A slot
+        // missed by less than the wake-up step is run at once instead: a start up to that step late must not make a
+        // monitor whose timeout is close to its interval skip every other slot.
+        const after = Math.max(plannedAt, now - this.batchMs);
+        this.stats.skippedOverlap += Math.max(0, Math.floor((after - plannedAt) / entry.monitor.intervalMs));
+        const regular = this.nextSlot(entry, after);
         if (reprobeInMs !== undefined && now + reprobeInMs < regular) this.enqueue(entry, now + reprobeInMs, true);
         else this.enqueue(entry, regular);
       }
