@@ -171,7 +171,8 @@ describe('vantages: tokens, assignment, tenant isolation and the agent socket', 
       // The inbox locked: the agent's next batch waits on it, as behind a saturated database.
       await blocker.query('LOCK TABLE vantage_result_batches IN ACCESS EXCLUSIVE MODE');
       agent.ws.send(JSON.stringify({ type: 'results', batch: 90, results: [{ monitorId: alphaMonitor, at: Date.now(), status: 'up', latencyMs: 1, reason: 'x', replayed: false }] }));
-      await new Promise((r) => setTimeout(r, 300));
+      // Past the least gap between two recorded beats (the previous test's beat).
+      await new Promise((r) => setTimeout(r, 600));
       const before = (await beatOf()).at?.getTime() ?? 0;
       agent.heartbeat(Date.now());
       const beat = await eventually('the heartbeat recorded while the batch waits', async () => {
@@ -210,5 +211,20 @@ describe('vantages: tokens, assignment, tenant isolation and the agent socket', 
     await db.query('UPDATE vantages SET revoked_at = now() WHERE id = $1', [platformVantage.id]);
     const closed = await eventually('the socket closed', () => agent.closed, { timeoutMs: 3000 });
     expect(closed.code).toBe(4403);
+  });
+
+  it('does not let an agent flood its heartbeat lane: beats closer than 500 ms are not written, a stream of them closes it', async () => {
+    const flooder = await createVantage(bravo, 'flooder', 'private');
+    const agent = await connect(flooder.token);
+    await agent.assignment();
+    const row = async (): Promise<{ at: Date | null; rate: number | null }> =>
+      (await db.query('SELECT last_heartbeat_at AS at, probes_per_second AS rate FROM vantages WHERE id = $1', [flooder.id]))[0];
+    agent.heartbeat();
+    const first = await eventually('the first beat recorded', async () => ((await row()).at ? row() : undefined));
+    // Forty beats at once, each saying 99 probes/s: none is written, and the stream closes the connection.
+    for (let i = 0; i < 40; i++) agent.ws.send(JSON.stringify({ type: 'heartbeat', sentAt: Date.now(), probesPerSecond: 99, failingShare: null, buffered: 0, dropped: 0 }));
+    const closed = await eventually('the flooding agent closed', () => agent.closed, { timeoutMs: 3000 });
+    expect(closed.code).toBe(1008);
+    expect(await row()).toEqual(first);
   });
 });

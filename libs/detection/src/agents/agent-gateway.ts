@@ -55,6 +55,9 @@ interface AgentConnection {
   waiting: number;
   /** A heartbeat being written: beats take their own lane (see `enqueue`), one at a time. */
   beating: boolean;
+  /** When its last heartbeat was taken (performance.now()), and how many came too soon after one in a row. */
+  lastBeatAt: number;
+  beatsTooSoon: number;
   /** Its clock's offset from ours (heartbeats): its results' timestamps are moved onto our clock within the bound. */
   clock: ClockOffset;
   /** Results/s it may send (VIGIA_VANTAGE_RESULTS_PER_SECOND); one connection per vantage, so per vantage. */
@@ -152,7 +155,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
   private attach(ws: WebSocket, vantage: Vantage, token: string, session: string): void {
     const connection: AgentConnection = {
       ws, vantage, session, box: agentSecretBox(token, vantage.id), assigned: new Map(), assignmentHash: '', assignmentFingerprint: '', assignmentReadAt: 0, alive: true,
-      ready: Promise.resolve(), queue: Promise.resolve(), waiting: 0, beating: false, clock: new ClockOffset(),
+      ready: Promise.resolve(), queue: Promise.resolve(), waiting: 0, beating: false, lastBeatAt: -Infinity, beatsTooSoon: 0, clock: new ClockOffset(),
       cap: new ResultsCap(this.config.vantageResultsPerSecond, this.clock.now().getTime()),
     };
     this.connections.add(connection);
@@ -181,7 +184,20 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
       // Sampled on arrival. One write at a time: a beat arriving while the last is still written is skipped (beats are
       // periodic; the next one carries the same news), so a stalled database never queues them up.
       const arrivedAt = this.clock.now().getTime();
-      if (c.beating || c.ws.readyState !== c.ws.OPEN) return;
+      if (c.ws.readyState !== c.ws.OPEN) return;
+      // Agents beat every 2 s. Beats closer than MIN_BEAT_GAP_MS are not written (one agent must not keep an UPDATE of
+      // the vantages every watchdog reads running back to back), and a stream of them closes the connection as too fast.
+      const sinceLast = performance.now() - c.lastBeatAt;
+      if (sinceLast < MIN_BEAT_GAP_MS) {
+        if (++c.beatsTooSoon > MAX_BEATS_TOO_SOON) {
+          this.logger.warn(`agent of vantage ${c.vantage.name} sends heartbeats too fast: closed`);
+          c.ws.close(CLOSE_TOO_FAST, 'heartbeats too fast; slow down');
+        }
+        return;
+      }
+      c.beatsTooSoon = 0;
+      if (c.beating) return;
+      c.lastBeatAt = performance.now();
       c.beating = true;
       this.storeHeartbeat(c, beat, arrivedAt)
         .catch((e: unknown) => this.logger.warn(`heartbeat of ${c.vantage.name} not recorded: ${e instanceof Error ? e.message : String(e)}`))
@@ -390,6 +406,9 @@ function reject(socket: Duplex, status: number, text: string, body: string): voi
 
 /** Heartbeats are small (a few hundred bytes); a message that is larger, or not a heartbeat, takes the results' lane. */
 const HEARTBEAT_MAX_BYTES = 4096;
+/** The least time between two heartbeats written for one agent (agents beat every 2 s), and how many closer ones in a row close it. */
+const MIN_BEAT_GAP_MS = 500;
+const MAX_BEATS_TOO_SOON = 20;
 
 function smallHeartbeat(data: RawData): HeartbeatMessage | undefined {
   if (!Buffer.isBuffer(data) || data.length > HEARTBEAT_MAX_BYTES) return undefined;

@@ -200,17 +200,14 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       if (voters !== this.lastVoters) await this.reassign(voters);
       return;
     }
-    this.lastVoters = voters;
-    this.lastCatalog = catalog;
-    this.lastLive = liveKey;
     this.router.setLive([...live, this.heartbeat.instanceId]);
     let owned: WatchedMonitor[];
+    let fleetIds = this.fleetIds;
     if (fullRead) {
-      this.lastFullRefresh = this.now();
       this.targets.forget();
       const read = await this.catalog.owned(this.heartbeat.instanceId, live);
       owned = read.monitors;
-      this.fleetIds = read.fleetIds;
+      fleetIds = read.fleetIds;
     } else {
       const mine = ownedIds(this.fleetIds, this.heartbeat.instanceId, live);
       const held = mine.map((id) => this.tracked.get(id)?.monitor).filter((m): m is WatchedMonitor => m !== undefined);
@@ -232,6 +229,13 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     this.assign(await this.assignments.resolve(owned.map((m) => m.id), this.config.vantage));
     // A monitor assigned to agents only is not probed here; its detector still lives here (results come from the inbox).
     this.scheduler?.setMonitors(owned.filter((m) => this.assigned.get(m.id)?.assignment.central ?? true));
+    // Recorded only once settled: a read that fails half-way is tried again at the next beat, not left until the
+    // minute's re-read (during a takeover, the dead replica's monitors unprobed meanwhile).
+    this.lastVoters = voters;
+    this.lastCatalog = catalog;
+    this.lastLive = liveKey;
+    this.fleetIds = fleetIds;
+    if (fullRead) this.lastFullRefresh = this.now();
   }
 
   /** Only who votes changed: the assignments of the monitors held resolved again, the schedule kept (what is probed here may change). */
