@@ -3,6 +3,22 @@ import { phaseOf, ProbeScheduler } from './probe-scheduler.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A run that takes `ms`, and the most runs seen at once. */
+function slowRuns(ms: number): { run: () => Promise<undefined>; peak: () => number } {
+  let concurrent = 0;
+  let peak = 0;
+  return {
+    run: async () => {
+      concurrent++;
+      peak = Math.max(peak, concurrent);
+      await sleep(ms);
+      concurrent--;
+      return undefined;
+    },
+    peak: () => peak,
+  };
+}
+
 describe('ProbeScheduler (real timers, short intervals)', () => {
   let scheduler: ProbeScheduler<{ id: string; intervalMs: number }> | undefined;
   afterEach(() => scheduler?.stop());
@@ -29,23 +45,11 @@ describe('ProbeScheduler (real timers, short intervals)', () => {
   });
 
   it('never runs one monitor twice at once: a slow run skips the slots it overlaps', async () => {
-    let concurrent = 0;
-    let maxConcurrent = 0;
-    scheduler = new ProbeScheduler(
-      {
-        run: async () => {
-          concurrent++;
-          maxConcurrent = Math.max(maxConcurrent, concurrent);
-          await sleep(250);
-          concurrent--;
-          return undefined;
-        },
-      },
-      10,
-    );
+    const slow = slowRuns(250);
+    scheduler = new ProbeScheduler({ run: slow.run }, 10);
     scheduler.setMonitors([{ id: 'slow', intervalMs: 100 }]);
     await sleep(800);
-    expect(maxConcurrent).toBe(1);
+    expect(slow.peak()).toBe(1);
     expect(scheduler.stats.skippedOverlap).toBeGreaterThan(0);
   });
 
@@ -107,17 +111,8 @@ describe('ProbeScheduler (real timers, short intervals)', () => {
   });
 
   it('never runs one monitor twice at once when its interval changes, or it is removed and added again, during a run', async () => {
-    let concurrent = 0;
-    let maxConcurrent = 0;
-    scheduler = new ProbeScheduler({
-      run: async () => {
-        concurrent++;
-        maxConcurrent = Math.max(maxConcurrent, concurrent);
-        await sleep(300);
-        concurrent--;
-        return undefined;
-      },
-    }, 10);
+    const slow = slowRuns(300);
+    scheduler = new ProbeScheduler({ run: slow.run }, 10);
     scheduler.setMonitors([{ id: 'changing', intervalMs: 200 }]);
     await sleep(250);
     scheduler.setMonitors([{ id: 'changing', intervalMs: 150 }]);
@@ -126,7 +121,7 @@ describe('ProbeScheduler (real timers, short intervals)', () => {
     scheduler.setMonitors([{ id: 'changing', intervalMs: 100 }]);
     await sleep(700);
     expect(scheduler.stats.started).toBeGreaterThanOrEqual(2);
-    expect(maxConcurrent).toBe(1);
+    expect(slow.peak()).toBe(1);
   });
 
   it('with a wake-up grid, a run that ends just after its next slot (timeout close to the interval) runs that slot late, not skipped', async () => {
