@@ -125,7 +125,10 @@ export class StatusNotificationsWorker implements OnApplicationBootstrap, OnAppl
         await manager.query("SELECT pg_advisory_xact_lock(hashtextextended('status-subscriber-rate:' || $1::text, 0))", [due.subscriber_id]);
         if (due.held_at && due.kind === 'post' && due.post_id) {
           const [newer] = (await manager.query(
-            `SELECT 1 FROM status_notifications WHERE subscriber_id = $1 AND kind = 'post' AND status = 'queued' AND payload->>'postId' = $2 AND created_at > $3 AND id <> $4 LIMIT 1`,
+            // A newer update another process already took (sending, or sent) supersedes this one as well: sending this
+            // older one after it would show the post going back. Counting only queued ones let two API processes each
+            // send one of the pair (CI caught the webhook getting "Outage A monitoring" twice).
+            `SELECT 1 FROM status_notifications WHERE subscriber_id = $1 AND kind = 'post' AND status IN ('queued', 'sending', 'sent') AND payload->>'postId' = $2 AND created_at > $3 AND id <> $4 LIMIT 1`,
             [due.subscriber_id, due.post_id, due.created_at, due.id],
           )) as unknown[];
           if (newer) {
