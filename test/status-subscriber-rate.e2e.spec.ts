@@ -121,4 +121,25 @@ describe('per-subscriber sending rate', () => {
   it('another tenant reads no counts of this page’s subscribers', async () => {
     await api.fails('query($p: ID!) { statusSubscribers(pageId: $p) { nodes { heldNotifications } } }', { p: pageId }, otherToken, { code: 'NOT_FOUND', field: 'pageId' });
   });
+
+  it('coalesces a held update when the newer one of its post is already being sent by another process (not only when queued)', async () => {
+    const db = api.app.get(DataSource);
+    now += 3 * HOUR;
+    const c = (await run<{ createStatusPost: { id: string } }>(`mutation { createStatusPost(pageId: "${pageId}", input: {title: "Outage C", published: true}, update: {state: investigating, body: "c1"}) { id } }`)).createStatusPost.id;
+    for (const [state, body] of [['identified', 'c2'], ['monitoring', 'c3'], ['monitoring', 'c4'], ['resolved', 'c5']]) {
+      await run(`mutation { addStatusPostUpdate(postId: "${c}", input: {state: ${state}, body: "${body}"}) { id } }`);
+    }
+    await workers[0]!.runOnce();
+    const held = async (): Promise<{ id: string; subscriber_id: string; status: string }[]> =>
+      db.query("SELECT id, subscriber_id, status FROM status_notifications WHERE payload->>'postId' = $1 AND held_at IS NOT NULL ORDER BY subscriber_id, created_at", [c]);
+    const rows = await held();
+    // Per subscriber: the older held update (c4) and the newer one (c5).
+    expect(rows.map((r) => r.status)).toEqual(['queued', 'queued', 'queued', 'queued']);
+    // The other process took each newer one first (its lease runs): the older one must not be sent after it.
+    const newer = [rows[1]!.id, rows[3]!.id];
+    await db.query("UPDATE status_notifications SET status = 'sending', next_attempt_at = $2 WHERE id = ANY($1::uuid[])", [newer, new Date(now + 10 * HOUR)]);
+    now += HOUR + 120_000;
+    await workers[0]!.runOnce();
+    expect((await held()).map((r) => r.status)).toEqual(['coalesced', 'sending', 'coalesced', 'sending']);
+  });
 });
