@@ -124,7 +124,7 @@ describe.skipIf(!hasChromium)('a monitor’s page', () => {
     await page.getByRole('button', { name: 'Delete…' }).click();
     expect(await page.getByTestId('delete-consequences').textContent()).toMatch(/^Delete web1 port\? It is never probed again/);
     await page.getByRole('button', { name: 'Delete web1 port' }).click();
-    await page.getByRole('heading', { name: 'web1', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'web1', exact: true, level: 1 }).waitFor();
     expect((await api.gql(`{ monitor(id: "${id}") { id } }`, {}, owner.token)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
