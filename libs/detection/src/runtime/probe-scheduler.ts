@@ -18,7 +18,6 @@ interface Entry<M> {
   monitor: M;
   /** Bumped on every reschedule or removal: heap entries with an older version are stale and skipped. */
   version: number;
-  running: boolean;
   phase: number;
 }
 
@@ -49,8 +48,11 @@ export class ProbeScheduler<M extends SchedulableMonitor> {
   private inFlight = 0;
   /** Versions are never reused (a monitor removed and added again cannot match its old heap entries). */
   private versions = 0;
-  /** Monitors with a run under way, by id: one removed and added again during its run is not started twice. */
-  private readonly runningIds = new Set<string>();
+  /**
+   * Monitors taken for a run, from the moment they are due (waiting for a slot, then running) until the run ends, by
+   * id — the one record of it: a monitor re-phased, or removed and added again, during its run is not started twice.
+   */
+  private readonly taken = new Set<string>();
   private timer?: NodeJS.Timeout;
   private timerAt = Infinity;
   private stopped = false;
@@ -91,10 +93,10 @@ export class ProbeScheduler<M extends SchedulableMonitor> {
         entry.monitor = monitor;
         entry.phase = phaseOf(monitor.id, monitor.intervalMs);
         entry.version = ++this.versions;
-        if (!entry.running) this.enqueue(entry, this.nextSlot(entry, this.now()));
+        if (!this.taken.has(monitor.id)) this.enqueue(entry, this.nextSlot(entry, this.now()));
         continue;
       }
-      const fresh: Entry<M> = { monitor, version: ++this.versions, running: false, phase: phaseOf(monitor.id, monitor.intervalMs) };
+      const fresh: Entry<M> = { monitor, version: ++this.versions, phase: phaseOf(monitor.id, monitor.intervalMs) };
       this.entries.set(monitor.id, fresh);
       this.enqueue(fresh, this.nextSlot(fresh, this.now()));
     }
@@ -153,13 +155,13 @@ export class ProbeScheduler<M extends SchedulableMonitor> {
       const { value } = heap.pop()!;
       const entry = this.entries.get(value.id);
       if (!entry || entry.version !== value.version) continue;
-      if (entry.running || this.runningIds.has(value.id)) {
+      if (this.taken.has(value.id)) {
         // The previous run still holds this monitor: skip this slot rather than stack runs.
         this.stats.skippedOverlap++;
         this.enqueue(entry, this.nextSlot(entry, now));
         continue;
       }
-      entry.running = true;
+      this.taken.add(value.id);
       this.ready.push({ id: value.id, plannedAt: key });
     }
   }
@@ -168,8 +170,10 @@ export class ProbeScheduler<M extends SchedulableMonitor> {
     while (this.inFlight < this.concurrency && this.ready.length) {
       const { id, plannedAt } = this.ready.shift()!;
       const entry = this.entries.get(id);
-      if (!entry) continue;
-      this.runningIds.add(id);
+      if (!entry) {
+        this.taken.delete(id);
+        continue;
+      }
       this.inFlight++;
       this.stats.started++;
       this.hooks.onDrift?.(this.now() - plannedAt);
@@ -185,8 +189,7 @@ export class ProbeScheduler<M extends SchedulableMonitor> {
       // run() owns its errors; a throw here must still free the slot and keep the monitor scheduled.
     } finally {
       this.inFlight--;
-      entry.running = false;
-      this.runningIds.delete(entry.monitor.id);
+      this.taken.delete(entry.monitor.id);
       if (this.entries.get(entry.monitor.id) === entry) {
         entry.version = ++this.versions;
         const now = this.now();
