@@ -180,30 +180,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
    */
   private enqueue(c: AgentConnection, data: RawData, isBinary: boolean): void {
     const beat = smallHeartbeat(data);
-    if (beat) {
-      // Sampled on arrival. One write at a time: a beat arriving while the last is still written is skipped (beats are
-      // periodic; the next one carries the same news), so a stalled database never queues them up.
-      const arrivedAt = this.clock.now().getTime();
-      if (c.ws.readyState !== c.ws.OPEN) return;
-      // Agents beat every 2 s. Beats closer than MIN_BEAT_GAP_MS are not written (one agent must not keep an UPDATE of
-      // the vantages every watchdog reads running back to back), and a stream of them closes the connection as too fast.
-      const sinceLast = performance.now() - c.lastBeatAt;
-      if (sinceLast < MIN_BEAT_GAP_MS) {
-        if (++c.beatsTooSoon > MAX_BEATS_TOO_SOON) {
-          this.logger.warn(`agent of vantage ${c.vantage.name} sends heartbeats too fast: closed`);
-          c.ws.close(CLOSE_TOO_FAST, 'heartbeats too fast; slow down');
-        }
-        return;
-      }
-      c.beatsTooSoon = 0;
-      if (c.beating) return;
-      c.lastBeatAt = performance.now();
-      c.beating = true;
-      this.storeHeartbeat(c, beat, arrivedAt)
-        .catch((e: unknown) => this.logger.warn(`heartbeat of ${c.vantage.name} not recorded: ${e instanceof Error ? e.message : String(e)}`))
-        .finally(() => (c.beating = false));
-      return;
-    }
+    if (beat) return this.takeHeartbeat(c, beat, this.clock.now().getTime());
     if (c.waiting >= MAX_WAITING_MESSAGES) {
       this.logger.warn(`agent of vantage ${c.vantage.name} sends faster than its results can be stored: closed (it resends what was not acknowledged)`);
       c.ws.close(CLOSE_TOO_FAST, 'too many messages waiting; slow down');
@@ -304,6 +281,30 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     settled();
   }
 
+  /**
+   * Every heartbeat, whichever way it came: sampled on arrival, one write at a time (a beat arriving while the last
+   * is still written is skipped: beats are periodic, the next one carries the same news, so a stalled database never
+   * queues them up). Agents beat every 2 s; beats closer than MIN_BEAT_GAP_MS are not written (one agent must not keep
+   * an UPDATE of the vantages every watchdog reads running back to back), and a stream of them closes the connection.
+   */
+  private takeHeartbeat(c: AgentConnection, beat: HeartbeatMessage, arrivedAt: number): void {
+    if (c.ws.readyState !== c.ws.OPEN) return;
+    if (performance.now() - c.lastBeatAt < MIN_BEAT_GAP_MS) {
+      if (++c.beatsTooSoon > MAX_BEATS_TOO_SOON) {
+        this.logger.warn(`agent of vantage ${c.vantage.name} sends heartbeats too fast: closed`);
+        c.ws.close(CLOSE_TOO_FAST, 'heartbeats too fast; slow down');
+      }
+      return;
+    }
+    c.beatsTooSoon = 0;
+    if (c.beating) return;
+    c.lastBeatAt = performance.now();
+    c.beating = true;
+    this.storeHeartbeat(c, beat, arrivedAt)
+      .catch((e: unknown) => this.logger.warn(`heartbeat of ${c.vantage.name} not recorded: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => (c.beating = false));
+  }
+
   private async storeHeartbeat(c: AgentConnection, message: HeartbeatMessage, arrivedAt: number): Promise<void> {
     const n = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
     await this.vantages.reportHealth(c.vantage.id, {
@@ -325,7 +326,8 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
       await this.refuse(c, 1, `not JSON (${isBinary ? 'binary' : 'text'} message of ${bytes} bytes)`);
       return;
     }
-    if (message.type === 'heartbeat') return this.storeHeartbeat(c, message, this.clock.now().getTime());
+    // A heartbeat too large for its own lane (agents never send one): the same rules once it is read.
+    if (message.type === 'heartbeat') return this.takeHeartbeat(c, message, this.clock.now().getTime());
     if (message.type !== 'results' || !Array.isArray(message.results)) {
       await this.refuse(c, 1, 'unknown message');
       return;
