@@ -132,6 +132,58 @@ describe('ProbeScheduler (real timers, short intervals)', () => {
     expect(scheduler.stats.skippedOverlap).toBe(0);
   });
 
+  it('saturated, drops regular slots that waited past half their interval (counted), never the same monitor twice in a row', async () => {
+    const starts = new Map<string, { at: number; drift: number }[]>();
+    // 10 monitors at 200 ms whose runs take 50 ms, one at a time: twice more work than the process can do.
+    scheduler = new ProbeScheduler(
+      {
+        run: async (m, planned) => {
+          const at = Date.now();
+          starts.set(m.id, [...(starts.get(m.id) ?? []), { at, drift: at - planned }]);
+          await sleep(50);
+          return undefined;
+        },
+      },
+      1,
+    );
+    scheduler.setMonitors(Array.from({ length: 10 }, (_, i) => ({ id: `busy-${i}`, intervalMs: 200 })));
+    await sleep(2500);
+    scheduler.stop();
+    expect(scheduler.stats.shed).toBeGreaterThan(5);
+    const all = [...starts.values()].flat();
+    // A start later than the bound (100 ms) is the slot after a shed one, which runs however late: never more of those than sheds.
+    expect(all.filter((s) => s.drift > 100 + 30).length).toBeLessThanOrEqual(scheduler.stats.shed);
+    for (const [id, runs] of starts) {
+      expect(runs.length, id).toBeGreaterThanOrEqual(3);
+      // Never left unprobed: at worst every other slot, each waiting behind at most the others' runs.
+      for (let i = 1; i < runs.length; i++) expect(runs[i]!.at - runs[i - 1]!.at, id).toBeLessThan(2 * 200 + 10 * 50 + 100);
+    }
+  });
+
+  it('starts a confirmation re-probe before regular slots that are waiting for a free slot', async () => {
+    const gaps: number[] = [];
+    let confirming = 0;
+    let askedAt = 0;
+    scheduler = new ProbeScheduler(
+      {
+        run: async (m) => {
+          if (m.id !== 'confirm') return void (await sleep(40));
+          if (askedAt) gaps.push(Date.now() - askedAt);
+          askedAt = ++confirming <= 4 ? Date.now() : 0;
+          return askedAt ? 5 : undefined;
+        },
+      },
+      1,
+      Date.now,
+      1000,
+    );
+    // On a 1 s grid, ~15 regular slots of 40 ms start together every second: a queue of ~600 ms.
+    scheduler.setMonitors([{ id: 'confirm', intervalMs: 2000 }, ...Array.from({ length: 30 }, (_, i) => ({ id: `queue-${i}`, intervalMs: 2000 }))]);
+    await sleep(3500);
+    expect(gaps.length).toBe(4);
+    for (const gap of gaps) expect(gap).toBeLessThan(150);
+  }, 10_000);
+
   it('stops running monitors that were removed, and keeps the others', async () => {
     const runs: string[] = [];
     scheduler = new ProbeScheduler({ run: async (m) => void runs.push(m.id) }, 10);

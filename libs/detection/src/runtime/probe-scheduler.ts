@@ -19,11 +19,23 @@ interface Entry<M> {
   /** Bumped on every reschedule or removal: heap entries with an older version are stale and skipped. */
   version: number;
   phase: number;
+  /** Its previous slot was shed: this one runs however late, so that a monitor is never left unprobed for long. */
+  shedLast?: boolean;
 }
 
 /** A stable offset in [0, interval) from the monitor id: the same second every time, spread evenly across the fleet. */
 export function phaseOf(id: string, intervalMs: number): number {
   return createHash('sha1').update(id).digest().readUInt32BE(0) % intervalMs;
+}
+
+/**
+ * How late a regular slot may start before it is dropped instead (counted as shed): half its interval, at most 5 s —
+ * a process that cannot start a slot within that is saturated, and running the backlog late would make every later
+ * slot late too — and never less than two wake-up steps. A monitor is never shed twice in a row: the slot after a shed
+ * one runs however late, so saturation thins a monitor's probes to every other slot at worst, never to none.
+ */
+export function shedAfterMs(intervalMs: number, batchMs: number): number {
+  return Math.max(2 * batchMs, Math.min(intervalMs / 2, 5_000));
 }
 
 /**
@@ -44,6 +56,8 @@ export class ProbeScheduler<M extends SchedulableMonitor> {
   /** Regular slots (woken for on the grid) and confirmation re-probes (woken for at their own time). */
   private readonly heap = new MinHeap<{ id: string; version: number }>();
   private readonly soon = new MinHeap<{ id: string; version: number }>();
+  /** Due and waiting for a free slot: confirmation re-probes first (the verdict waits on them), then regular slots. */
+  private readonly readyUrgent = new FifoQueue<{ id: string; plannedAt: number }>();
   private readonly ready = new FifoQueue<{ id: string; plannedAt: number }>();
   private inFlight = 0;
   /** Versions are never reused (a monitor removed and added again cannot match its old heap entries). */
@@ -56,7 +70,11 @@ export class ProbeScheduler<M extends SchedulableMonitor> {
   private timer?: NodeJS.Timeout;
   private timerAt = Infinity;
   private stopped = false;
-  readonly stats = { started: 0, skippedOverlap: 0 };
+  /**
+   * started; skippedOverlap: slots skipped because the monitor's previous run (or wait) still held it; shed: regular
+   * slots dropped because they waited longer than `shedAfterMs` for a free slot (the process is saturated).
+   */
+  readonly stats = { started: 0, skippedOverlap: 0, shed: 0 };
 
   private readonly gridOffset: number;
 
@@ -144,13 +162,13 @@ export class ProbeScheduler<M extends SchedulableMonitor> {
     this.timer = undefined;
     this.timerAt = Infinity;
     const now = this.now();
-    this.takeDue(this.soon, now);
-    this.takeDue(this.heap, now);
+    this.takeDue(this.soon, now, true);
+    this.takeDue(this.heap, now, false);
     this.drain();
     this.arm();
   }
 
-  private takeDue(heap: MinHeap<{ id: string; version: number }>, now: number): void {
+  private takeDue(heap: MinHeap<{ id: string; version: number }>, now: number, urgent: boolean): void {
     for (let key = heap.peekKey(); key !== undefined && key <= now; key = heap.peekKey()) {
       const { value } = heap.pop()!;
       const entry = this.entries.get(value.id);
@@ -162,21 +180,34 @@ export class ProbeScheduler<M extends SchedulableMonitor> {
         continue;
       }
       this.taken.add(value.id);
-      this.ready.push({ id: value.id, plannedAt: key });
+      (urgent ? this.readyUrgent : this.ready).push({ id: value.id, plannedAt: key });
     }
   }
 
   private drain(): void {
-    while (this.inFlight < this.concurrency && this.ready.length) {
-      const { id, plannedAt } = this.ready.shift()!;
+    while (this.inFlight < this.concurrency && (this.readyUrgent.length || this.ready.length)) {
+      const urgent = this.readyUrgent.length > 0;
+      const { id, plannedAt } = (urgent ? this.readyUrgent : this.ready).shift()!;
       const entry = this.entries.get(id);
       if (!entry) {
         this.taken.delete(id);
         continue;
       }
+      const now = this.now();
+      if (!urgent && !entry.shedLast && now - plannedAt > shedAfterMs(entry.monitor.intervalMs, this.batchMs)) {
+        // Saturated: a slot this stale is dropped and counted, so that the backlog stays short and the slots that do
+        // run start close to their time (the oldest go first; confirmation re-probes are never dropped).
+        this.stats.shed++;
+        entry.shedLast = true;
+        this.taken.delete(id);
+        entry.version = ++this.versions;
+        this.enqueue(entry, this.nextSlot(entry, now));
+        continue;
+      }
+      if (!urgent) entry.shedLast = false;
       this.inFlight++;
       this.stats.started++;
-      this.hooks.onDrift?.(this.now() - plannedAt);
+      this.hooks.onDrift?.(now - plannedAt);
       void this.execute(entry, plannedAt);
     }
   }
