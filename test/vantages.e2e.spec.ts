@@ -149,15 +149,15 @@ describe('vantages: tokens, assignment, tenant isolation and the agent socket', 
   });
 
   it('records an agent’s heartbeat as its health', async () => {
-    agents[0]!.ws.send(JSON.stringify({ type: 'heartbeat', sentAt: Date.now() + 1234, probesPerSecond: 2.5, failingShare: 0.5, buffered: 0, dropped: 7 }));
+    agents[0]!.ws.send(JSON.stringify({ type: 'heartbeat', sentAt: Date.now() + 1234, probesPerSecond: 2.5, failingShare: 0.5, skippedShare: 0.125, buffered: 0, dropped: 7 }));
     const health = await eventually('health', async () =>
-      (await api.ok<{ vantages: { name: string; lastHeartbeatAt: string | null; clockOffsetMs: number | null; probesPerSecond: number | null; failingShare: number | null; droppedResults: number }[] }>(
-        '{ vantages { name lastHeartbeatAt clockOffsetMs probesPerSecond failingShare droppedResults } }', {}, alpha,
+      (await api.ok<{ vantages: { name: string; lastHeartbeatAt: string | null; clockOffsetMs: number | null; probesPerSecond: number | null; failingShare: number | null; skippedShare: number | null; droppedResults: number }[] }>(
+        '{ vantages { name lastHeartbeatAt clockOffsetMs probesPerSecond failingShare skippedShare droppedResults } }', {}, alpha,
       )).vantages.find((v) => v.name === 'office' && v.lastHeartbeatAt),
     );
     expect(health.clockOffsetMs).toBeGreaterThan(1000);
     expect(health.clockOffsetMs).toBeLessThan(1500);
-    expect(health).toMatchObject({ probesPerSecond: 2.5, failingShare: 0.5, droppedResults: 7 });
+    expect(health).toMatchObject({ probesPerSecond: 2.5, failingShare: 0.5, skippedShare: 0.125, droppedResults: 7 });
   });
 
   it('records a heartbeat on arrival, not behind results the database is slow to store (no false "late" or clock skew)', async () => {

@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningProcess, startProcess } from '../support/process-harness.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
@@ -107,6 +108,15 @@ describe.skipIf(!hasChromium)('the Vantages page', () => {
     expect(await page.locator('body').textContent()).not.toContain(token);
   });
 
+  it('says a vantage that skips more than a trace of its slots is overloaded', async () => {
+    // As a saturated agent reports it in its heartbeat (the share of due slots skipped or shed over the last minute).
+    await api.app.get(DataSource).query("UPDATE vantages SET skipped_share = 0.25 WHERE name = 'office'");
+    await page.reload();
+    await row('office').waitFor();
+    expect(await row('office').getByTestId('vantage-overloaded').textContent()).toBe('overloaded: 25 % of its probe slots skipped in the last minute — it probes less often than asked');
+    expect(await row('central').getByTestId('vantage-overloaded').count()).toBe(0);
+  });
+
   it('shows a real agent started with that token connected, with a recent heartbeat', async () => {
     // The agent process as `npm run start:agent` runs it, on loopback: no database, only the API's URL and the token.
     agent = startProcess('apps/agent/src/main.js', { VIGIA_API_URL: api.url, VIGIA_VANTAGE_TOKEN: token, LOG_LEVEL: 'info' });
@@ -118,6 +128,8 @@ describe.skipIf(!hasChromium)('the Vantages page', () => {
     expect(await row('office').getByTestId('vantage-verdict').textContent()).toBe('healthy, votes');
     expect(await row('office').locator('td').nth(3).textContent()).toMatch(/clock [+−]\d+ ms off · [\d.]+ probes\/s/);
     expect(await row('office').locator('td').nth(2).textContent()).toBe('madrid-dc2');
+    // Its own heartbeat says what it skipped (nothing): the overloaded line is gone.
+    expect(await row('office').getByTestId('vantage-overloaded').count()).toBe(0);
   });
 
   it('a monitor’s vantages: a quorum above the vantages chosen is refused at its field with nothing saved; a good one is saved', async () => {

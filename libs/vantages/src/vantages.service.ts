@@ -19,6 +19,7 @@ export interface VantageHealth {
   clockOffsetMs?: number | null;
   probesPerSecond?: number | null;
   failingShare?: number | null;
+  skippedShare?: number | null;
   droppedResults?: number;
 }
 
@@ -157,8 +158,8 @@ export class VantagesService {
   async reportHealth(id: string, health: VantageHealth): Promise<void> {
     await this.dataSource.query(
       `UPDATE vantages SET last_heartbeat_at = now(), clock_offset_ms = coalesce($2, clock_offset_ms), probes_per_second = coalesce($3, probes_per_second),
-              failing_share = coalesce($4, failing_share), dropped_results = coalesce($5, dropped_results) WHERE id = $1`,
-      [id, health.clockOffsetMs ?? null, health.probesPerSecond ?? null, health.failingShare ?? null, health.droppedResults ?? null],
+              failing_share = coalesce($4, failing_share), dropped_results = coalesce($5, dropped_results), skipped_share = $6 WHERE id = $1`,
+      [id, health.clockOffsetMs ?? null, health.probesPerSecond ?? null, health.failingShare ?? null, health.droppedResults ?? null, health.skippedShare ?? null],
     );
   }
 

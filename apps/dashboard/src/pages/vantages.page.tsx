@@ -12,7 +12,7 @@ import { useCan } from '../session-context.js';
 const SAMPLE = 200;
 
 const VANTAGES = `query VantagesPage {
-  vantages { id name kind region central tokenPrefix createdAt revokedAt lastHeartbeatAt clockOffsetMs probesPerSecond failingShare
+  vantages { id name kind region central tokenPrefix createdAt revokedAt lastHeartbeatAt clockOffsetMs probesPerSecond failingShare skippedShare
     droppedResults refusedResults lastRefusal replayedResults impairedSince impairedReason }
 }`;
 
@@ -30,6 +30,7 @@ interface Vantage extends VantageChoice {
   clockOffsetMs: number | null;
   probesPerSecond: number | null;
   failingShare: number | null;
+  skippedShare: number | null;
   droppedResults: number;
   refusedResults: number;
   lastRefusal: string | null;
@@ -78,6 +79,8 @@ function Health({ v }: { v: Vantage }) {
   const perSecond = v.probesPerSecond === null ? null : Number(v.probesPerSecond.toFixed(1));
   const rate = perSecond === null ? 'probes/s unknown' : `${perSecond} ${perSecond === 1 ? 'probe' : 'probes'}/s`;
   const failing = v.failingShare === null ? 'failing share unknown' : `${Math.round(v.failingShare * 100)} % of its probes failing`;
+  // More than a trace of its slots skipped: it probes less often than asked (its process or machine is saturated).
+  const overloaded = v.skippedShare !== null && v.skippedShare >= 0.01;
   const counters = [
     v.droppedResults ? `${v.droppedResults} results dropped from its offline buffer` : '',
     v.replayedResults ? `${v.replayedResults} late results replayed (history only)` : '',
@@ -90,6 +93,14 @@ function Health({ v }: { v: Vantage }) {
       <span data-testid="vantage-heartbeat">{v.lastHeartbeatAt ? `last heartbeat ${ago(v.lastHeartbeatAt)} (${when(v.lastHeartbeatAt)})` : 'no heartbeat yet: its agent has never connected'}</span>
       {' · '}
       {offset} · {rate} · {failing}
+      {overloaded && (
+        <>
+          <br />
+          <strong className="waiting-note" data-testid="vantage-overloaded">
+            overloaded: {Math.round(v.skippedShare! * 100)} % of its probe slots skipped in the last minute — it probes less often than asked
+          </strong>
+        </>
+      )}
       {counters.length > 0 && (
         <>
           <br />

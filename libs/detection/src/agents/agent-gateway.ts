@@ -311,6 +311,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
       clockOffsetMs: n(message.sentAt) === null ? null : c.clock.sample(message.sentAt, arrivedAt),
       probesPerSecond: n(message.probesPerSecond),
       failingShare: n(message.failingShare),
+      skippedShare: n(message.skippedShare) === null ? null : Math.max(0, Math.min(1, message.skippedShare!)),
       droppedResults: n(message.dropped) === null ? undefined : Math.max(0, Math.min(2 ** 31 - 1, Math.floor(message.dropped))),
     });
   }

@@ -4,6 +4,7 @@ import type { AgentConfig } from '#lib/config';
 import type { ProbeResult, ProbeRunner, ProbeTarget } from '#lib/probes';
 import { agentSecretBox } from '#lib/secrets';
 import { DEFAULT_POLICY, type DetectorPolicy, type DetectorState, initialState, observe } from '../runtime/detector.js';
+import { ProbeRate } from '../runtime/probe-rate.js';
 import { ProbeScheduler } from '../runtime/probe-scheduler.js';
 import { type AgentResult, type AssignmentMessage, CLOSE_REVOKED, MAX_BATCH_RESULTS, type ServerMessage, sealContext } from './protocol.js';
 
@@ -50,7 +51,7 @@ export class AgentRuntime {
   private beatTimer?: NodeJS.Timeout;
   private reconnectTimer?: NodeJS.Timeout;
   /** Counting window of the probe rate, on monotonic time (a duration, not a time of day). */
-  private counts = { total: 0, failed: 0, since: performance.now() };
+  private readonly probeRate = new ProbeRate(performance.now());
   /**
    * When the API was last heard from (any message or ping), on monotonic time: a path that silently drops packets is
    * noticed by its silence, and a step of the wall clock must not fake or hide that silence.
@@ -72,6 +73,11 @@ export class AgentRuntime {
 
   get monitors(): number {
     return this.scheduler.size;
+  }
+
+  /** Its scheduler's counts since start: probes started, slots skipped (previous run still under way) and shed (saturated). */
+  get slots(): Readonly<{ started: number; skippedOverlap: number; shed: number }> {
+    return this.scheduler.stats;
   }
 
   get buffered(): number {
@@ -190,8 +196,7 @@ export class AgentRuntime {
 
   private async probe(monitor: AgentMonitor): Promise<number | undefined> {
     const result: ProbeResult = await this.runner.run(monitor.target);
-    this.counts.total++;
-    if (result.status === 'down') this.counts.failed++;
+    this.probeRate.count(result.status === 'down');
     this.queue.push({ monitorId: monitor.id, at: result.at, status: result.status, latencyMs: result.latencyMs, reason: result.reason, replayed: !this.connected });
     this.trim();
     // A local detector only for its rhythm: re-probe soon while a change is being confirmed, as a watchdog does.
@@ -229,8 +234,6 @@ export class AgentRuntime {
       this.ws.terminate();
       return;
     }
-    const { total, failed, since } = this.counts;
-    this.counts = { total: 0, failed: 0, since: now };
-    this.ws.send(JSON.stringify({ type: 'heartbeat', sentAt: this.clock.now().getTime(), probesPerSecond: total / Math.max(0.001, (now - since) / 1000), failingShare: total ? failed / total : null, buffered: this.queue.length, dropped: this.stats.dropped }));
+    this.ws.send(JSON.stringify({ type: 'heartbeat', sentAt: this.clock.now().getTime(), ...this.probeRate.read(now, this.scheduler.stats.skippedOverlap + this.scheduler.stats.shed), buffered: this.queue.length, dropped: this.stats.dropped }));
   }
 }

@@ -55,6 +55,8 @@ export interface HeartbeatMessage {
   sentAt: number;
   probesPerSecond: number;
   failingShare: number | null;
+  /** Share of its due slots skipped or shed over the last minute (overloaded). */
+  skippedShare?: number | null;
   buffered: number;
   dropped: number;
 }

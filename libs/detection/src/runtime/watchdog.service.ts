@@ -11,6 +11,7 @@ import { statesToWrite } from './state-write-budget.js';
 import { type IncidentContext, incidentAction } from './incident-policy.js';
 import { FleetChanges } from './fleet-changes.js';
 import { MonitorCatalog, ownedIds, OwnerRouter, type WatchedMonitor } from './monitor-catalog.js';
+import { ProbeRate } from './probe-rate.js';
 import { ProbeScheduler } from './probe-scheduler.js';
 import { ProbeTargets } from './probe-targets.js';
 import { ReplayHistory } from './replay-history.js';
@@ -85,9 +86,9 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   private readonly router = new OwnerRouter();
   /** Agents' results handed back or dropped because no live watchdog owned their monitor (MAX_HOPS), since start. */
   private droppedAgentResults = 0;
-  /** This watchdog as a vantage: its row id and its own probes since the last beat (for its health). */
+  /** This watchdog as a vantage: its row id and its own probes over the last minute (for its health). */
   private vantageId?: string;
-  private probeCount = { total: 0, failed: 0, since: this.now() };
+  private readonly probeRate = new ProbeRate(this.now());
 
   /** State changes are retried until written (in order), then turned into incidents; see ChangeWriter. */
   private readonly changes = new ChangeWriter<Pending>(
@@ -124,6 +125,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     // An overloaded watchdog probes less often than asked: the slots it skips are counted here (and the loop's lag is
     // vigia_nodejs_eventloop_lag_seconds), so "probing every 10 s" is never claimed silently.
     metrics?.gauge('vigia_probe_slots_skipped', 'Probe slots this watchdog skipped since start: the monitor\'s previous run still under way, or the process too busy to start it within its interval', () => this.scheduler?.stats.skippedOverlap ?? 0);
+    metrics?.gauge('vigia_probe_slots_shed', 'Probe slots this watchdog dropped since start because they waited too long for a free slot (saturated: half the interval, at most 5 s)', () => this.scheduler?.stats.shed ?? 0);
     metrics?.gauge('vigia_probes_started', 'Probes this watchdog started since start', () => this.scheduler?.stats.started ?? 0);
     metrics?.gauge('vigia_state_change_failures', 'Failed attempts at writing or applying health changes since start (each retried)', () => this.changes.failures);
   }
@@ -163,8 +165,9 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     await this.flush(true).catch((e: unknown) => this.warn('final flush', e));
   }
 
-  stats(): { monitors: number; started: number; skippedOverlap: number; running: number } {
-    return { monitors: this.tracked.size, started: this.scheduler?.stats.started ?? 0, skippedOverlap: this.scheduler?.stats.skippedOverlap ?? 0, running: this.scheduler?.running ?? 0 };
+  stats(): { monitors: number; started: number; skippedOverlap: number; shed: number; running: number } {
+    const s = this.scheduler?.stats;
+    return { monitors: this.tracked.size, started: s?.started ?? 0, skippedOverlap: s?.skippedOverlap ?? 0, shed: s?.shed ?? 0, running: this.scheduler?.running ?? 0 };
   }
 
   /** The drift samples since the last call (none before the first: that call starts the recording). */
@@ -316,11 +319,8 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
 
   private async beatAsVantage(): Promise<void> {
     if (!this.vantageId) return;
-    const now = this.now();
-    const { total, failed, since } = this.probeCount;
-    this.probeCount = { total: 0, failed: 0, since: now };
-    const seconds = Math.max(0.001, (now - since) / 1000);
-    await this.vantages.reportHealth(this.vantageId, { clockOffsetMs: 0, probesPerSecond: total / seconds, failingShare: total ? failed / total : null });
+    const skipped = (this.scheduler?.stats.skippedOverlap ?? 0) + (this.scheduler?.stats.shed ?? 0);
+    await this.vantages.reportHealth(this.vantageId, { clockOffsetMs: 0, ...this.probeRate.read(this.now(), skipped) });
   }
 
   /**
@@ -341,8 +341,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       result = { status: 'down', latencyMs: 0, at: this.now(), reason: `cannot prepare the probe: ${error instanceof Error ? error.message : String(error)}` };
     }
     this.lastProbeAt = this.now();
-    this.probeCount.total++;
-    if (result.status === 'down') this.probeCount.failed++;
+    this.probeRate.count(result.status === 'down');
     return this.handle(monitor, result);
   }
 

@@ -41,6 +41,8 @@ export class Vantage {
   @Field(() => Float, { nullable: true }) @Column({ type: 'real', nullable: true }) probesPerSecond: number | null;
   @Field(() => Float, { nullable: true, description: 'Share of its recent probes that failed, across all its targets (0–1)' })
   @Column({ type: 'real', nullable: true }) failingShare: number | null;
+  @Field(() => Float, { nullable: true, description: 'Share of its due probe slots it skipped or shed over the last minute instead of probing (0–1): above a trace, the vantage is overloaded and probes less often than asked' })
+  @Column({ type: 'real', nullable: true }) skippedShare: number | null;
   @Field(() => Int, { description: 'Results the agent dropped from its offline buffer (oldest first) since it started' })
   @Column({ type: 'int', default: 0 }) droppedResults: number;
   @Field(() => Int, { description: 'Results the API refused from this vantage (not assigned, from the future, oversized batch)' })
