@@ -123,3 +123,45 @@ describe('SMTP probe against smtp-server on loopback', () => {
     expect(untrusted.status).toBe('down');
   });
 });
+
+describe('a multi-step probe through a stalled event loop', () => {
+  let server: SMTPServer;
+  let port: number;
+  beforeAll(async () => {
+    // The process's loop is blocked for 400 ms just as the session opens (a GC pause, a saturated machine): the greeting
+    // leaves after the 200 ms deadline has passed on the wall clock, and the rest of the exchange follows it.
+    server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onConnect: (_session, callback) => {
+        const until = Date.now() + 400;
+        while (Date.now() < until) { /* the stall */ }
+        callback();
+      },
+    });
+    port = await freePort();
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('is up: the deadline gives back the stall, and the library\'s own greeting timeout does not fire first', async () => {
+    const result = await run(ProbeType.smtp, { port, starttls: false }, 200);
+    expect(result).toMatchObject({ status: 'up', reason: expect.stringMatching(/^SMTP 127\.0\.0\.1:\d+ EHLO ok in/) });
+    // Measured on the wall clock, the stall included.
+    expect(result.latencyMs).toBeGreaterThan(300);
+  });
+
+  it('is still down at the deadline when nothing answers (no stall to give back)', async () => {
+    const silent = createTcpServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    try {
+      const started = Date.now();
+      const result = await run(ProbeType.smtp, { port: (silent.address() as AddressInfo).port, starttls: false }, 200);
+      expect(result).toMatchObject({ status: 'down', reason: 'no answer within 200 ms' });
+      expect(Date.now() - started).toBeLessThan(1500);
+    } finally {
+      silent.close();
+    }
+  });
+});

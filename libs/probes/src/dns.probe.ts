@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { address, oneOf, port, refined, stringList, type SettingsOf } from '#lib/common';
 import type { EgressGuard } from '#lib/egress';
 import { defineProbe } from './probe-kind.js';
-import { formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str } from './probe.js';
+import { formatMs, libraryTimeoutMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str } from './probe.js';
 
 /** c-ares error codes as the DNS response codes an operator knows. */
 const RCODES: Record<string, string> = {
@@ -31,7 +31,8 @@ export class DnsProbe implements Probe<DnsConfig> {
     await egress.resolve(server, port);
     const wantedRcode = (str(target.config, 'rcode') ?? 'NOERROR').toUpperCase();
     const expected = (target.config.expect as string[] | undefined)?.map(normalize).sort();
-    const resolver = new Resolver({ timeout: Math.max(100, target.timeoutMs - 50), tries: 1 });
+    // A backstop: the runner's deadline decides, and its abort cancels the query.
+    const resolver = new Resolver({ timeout: libraryTimeoutMs(target.timeoutMs), tries: 1 });
     resolver.setServers([isIP(server) === 6 ? `[${server}]:${port}` : `${server}:${port}`]);
     signal.addEventListener('abort', () => resolver.cancel(), { once: true });
     const started = performance.now();

@@ -5,7 +5,7 @@ import { address, text, type SettingsOf } from '#lib/common';
 import type { EgressGuard } from '#lib/egress';
 import { defineProbe } from './probe-kind.js';
 import { mailServer } from './probe-fields.js';
-import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
+import { bool, formatMs, libraryTimeoutMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
 import { openSocket, readUntil } from './tcp.probe.js';
 
 /** Options shared by the IMAP and mail round-trip probes: imapflow, the maintained IMAP client of the nodemailer authors. */
@@ -42,7 +42,8 @@ export class ImapProbe implements Probe<ImapConfig> {
     // imapflow insists on credentials; without them the check is the greeting, read off the socket.
     if (!str(target.config, 'username')) return greetingOnly(host, target, signal, egress);
     const { address } = await egress.resolve(host, imapPort(target.config));
-    const client = imapClient(host, address, num(target.config, 'port'), target.config, target.timeoutMs);
+    // The library's timers are a backstop: the runner's deadline decides, and its abort logs out.
+    const client = imapClient(host, address, num(target.config, 'port'), target.config, libraryTimeoutMs(target.timeoutMs));
     const port = (client as unknown as { options: { port: number } }).options.port;
     const abort = (): void => client.close();
     signal.addEventListener('abort', abort, { once: true });

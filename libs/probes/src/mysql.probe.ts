@@ -3,7 +3,7 @@ import { address, flag, port, text, type SettingsOf } from '#lib/common';
 import type { EgressGuard } from '#lib/egress';
 import { defineProbe } from './probe-kind.js';
 import { count, password } from './probe-fields.js';
-import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
+import { bool, formatMs, libraryTimeoutMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
 
 export interface ReplicationHealth {
   ioRunning: boolean;
@@ -26,16 +26,24 @@ export class MysqlProbe implements Probe<MysqlConfig> {
     const port = num(target.config, 'port') ?? 3306;
     const { address } = await egress.resolve(host, port);
     const started = performance.now();
-    const connection = await mysql.createConnection({
+    const connecting = mysql.createConnection({
       host: address,
       port,
       user: str(target.config, 'user'),
       password: str(target.config, 'password'),
       database: str(target.config, 'database'),
-      connectTimeout: target.timeoutMs,
+      // A backstop: the runner's deadline decides, and its abort destroys the connection (once made, if connecting).
+      connectTimeout: libraryTimeoutMs(target.timeoutMs),
     });
-    const abort = (): void => connection.destroy();
+    const abort = (): void => void connecting.then((c) => c.destroy(), () => undefined);
     signal.addEventListener('abort', abort, { once: true });
+    let connection: Awaited<typeof connecting>;
+    try {
+      connection = await connecting;
+    } catch (error) {
+      signal.removeEventListener('abort', abort);
+      throw error;
+    }
     try {
       const query = str(target.config, 'query');
       if (query) await connection.query(query);

@@ -1,7 +1,10 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CLOCK, type Clock, systemClock } from '#lib/common';
 import { EgressPolicy, excerpt } from '#lib/egress';
-import { errorText, formatMs, type Probe, type ProbeResult, type ProbeTarget, type ProbeVerdict } from './probe.js';
+import { errorText, formatMs, type Probe, type ProbeResult, type ProbeTarget, type ProbeVerdict, STALL_GIVE_BACK_MAX_MS } from './probe.js';
+
+/** A deadline timer firing this much later than due means the loop was stalled (not timer jitter). */
+const STALLED_MS = 50;
 
 export const PROBES = Symbol('PROBES');
 
@@ -43,16 +46,34 @@ export class ProbeRunner {
       const down = (reason: string) => resolve({ status: 'down', latencyMs: round(performance.now() - started), at, reason: excerpt(reason) });
       let settled = false;
       // The deadline is judged after the I/O already waiting has been read (setImmediate runs after the loop's poll
-      // phase; timers run before it). A process whose event loop was stalled past the deadline (a GC pause, a burst,
-      // a saturated machine) would otherwise call "no answer" an answer that arrived in time and sat unread — a false
-      // outage made by Vigia itself (seen at 20,000 monitors × 3 vantages: event-loop delays of 1–2 s, 300 ms deadlines).
-      // Within such a stall Vigia cannot tell when the answer came; it is counted, with the latency measured when it
-      // was read (the stall included, so a latency ceiling still shows it), because a false outage is the worse error.
-      const timer = setTimeout(() => setImmediate(() => {
-        if (settled) return;
-        controller.abort(new Error('timeout'));
-        down(`no answer within ${formatMs(target.timeoutMs)}`);
-      }), target.timeoutMs);
+      // phase; timers run before it), and it gives back time the process's own event loop was stalled (a GC pause, a
+      // burst, a saturated machine): the deadline timer firing late measures that stall, and the probe gets it again,
+      // up to STALL_GIVE_BACK_MAX_MS in all. Without both, an answer that arrived in time and sat unread, or a
+      // multi-step exchange (SMTP, IMAP, MySQL) whose next step the stall delayed, was called "no answer" — a false
+      // outage made by Vigia itself (seen at 20,000 monitors × 3 vantages: event-loop delays of 1–2 s, 300 ms
+      // deadlines). The latency is still measured on the wall clock, the stall included, so a latency ceiling shows it.
+      // The probes' libraries get a later timeout of their own (libraryTimeoutMs) so that this deadline decides.
+      let due = started + target.timeoutMs;
+      let givenBack = 0;
+      let timer: NodeJS.Timeout;
+      const arm = (ms: number): void => {
+        timer = setTimeout(() => {
+          const late = performance.now() - due;
+          setImmediate(() => {
+            if (settled) return;
+            const giveBack = Math.min(late, STALL_GIVE_BACK_MAX_MS - givenBack);
+            if (late > STALLED_MS && giveBack > STALLED_MS) {
+              givenBack += giveBack;
+              due = performance.now() + giveBack;
+              arm(giveBack);
+              return;
+            }
+            controller.abort(new Error('timeout'));
+            down(`no answer within ${formatMs(target.timeoutMs)}${givenBack ? ` (and ${formatMs(givenBack)} more, given back for this process's stalled event loop)` : ''}`);
+          });
+        }, ms);
+      };
+      arm(target.timeoutMs);
       // Only the deadline aborts: aborting a finished probe would build an Error and its stack for nothing
       // (measured: ~4 % of a watchdog's CPU at 500 probes/s). Probes release their own sockets.
       const answered = (verdict: ProbeVerdict) => {

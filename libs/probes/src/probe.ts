@@ -66,6 +66,23 @@ export function targetHost(target: ProbeTarget): string {
   return str(target.config, 'host') ?? target.address;
 }
 
+/**
+ * The most a probe's deadline is moved for time its process's event loop was stalled (ProbeRunner), and the margin
+ * its libraries' own timers get beyond the deadline (`libraryTimeoutMs`): larger, so that the runner judges first.
+ */
+export const STALL_GIVE_BACK_MAX_MS = 3_000;
+const LIBRARY_MARGIN_MS = STALL_GIVE_BACK_MAX_MS + 2_000;
+
+/**
+ * The timeout a probe gives its libraries' own timers (connect, greeting, socket, resolver): a backstop past the
+ * runner's deadline. In a stalled event loop a library's timer due at the deadline fires before the answer that
+ * arrived in time is read (timers run before the loop's poll phase), and calls it a timeout; the runner's deadline is
+ * judged after that I/O, gives back the stall, and aborts the probe (every probe closes its connection on abort).
+ */
+export function libraryTimeoutMs(timeoutMs: number): number {
+  return timeoutMs + LIBRARY_MARGIN_MS;
+}
+
 export function formatMs(ms: number): string {
   return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
 }

@@ -4,7 +4,7 @@ import { address, type SettingsOf } from '#lib/common';
 import type { EgressGuard } from '#lib/egress';
 import { defineProbe } from './probe-kind.js';
 import { mailServer } from './probe-fields.js';
-import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
+import { bool, formatMs, libraryTimeoutMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str, targetHost } from './probe.js';
 
 // nodemailer is CommonJS without an "exports" map; its SMTP client is reached by path.
 const SMTPConnection = createRequire(import.meta.url)('nodemailer/lib/smtp-connection') as typeof SMTPConnectionType;
@@ -28,9 +28,10 @@ export class SmtpProbe implements Probe<SmtpConfig> {
       requireTLS: starttls === true,
       ignoreTLS: starttls === false,
       name: str(target.config, 'ehloName') ?? 'vigia-probe.invalid',
-      connectionTimeout: target.timeoutMs,
-      greetingTimeout: target.timeoutMs,
-      socketTimeout: target.timeoutMs,
+      // A backstop: the runner's deadline decides, and its abort closes the connection.
+      connectionTimeout: libraryTimeoutMs(target.timeoutMs),
+      greetingTimeout: libraryTimeoutMs(target.timeoutMs),
+      socketTimeout: libraryTimeoutMs(target.timeoutMs),
       tls: { rejectUnauthorized: bool(target.config, 'tlsVerify') ?? true, servername: host },
       logger: false,
     });
