@@ -39,6 +39,6 @@ agent.start();
 answerBench(() => {
   const samples = drift;
   drift = [];
-  return { drift: samples, started, monitors: agent.monitors, skipped: 0, acked: agent.stats.acked };
+  return { drift: samples, started, monitors: agent.monitors, skipped: agent.slots.skippedOverlap, shed: agent.slots.shed, acked: agent.stats.acked };
 });
 process.once('SIGTERM', () => void agent.stop().finally(() => process.exit(0)));

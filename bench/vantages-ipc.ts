@@ -6,11 +6,15 @@ export interface BenchSample {
   started: number;
   monitors: number;
   skipped: number;
+  /** Slots dropped because they waited too long for a free slot (saturated). */
+  shed?: number;
   /** Results the API acknowledged as stored (agents only). */
   acked: number;
   /** Its event loop's delay since the last ask (p99 and max, ms): a stalled loop beats, claims and probes late. */
   loopP99Ms?: number;
   loopMaxMs?: number;
+  /** Central watchdogs: the worst heartbeat since the last ask (ms) — the gap between two written beats, one write, a late start. */
+  beat?: { gapMs: number; writeMs: number; lateMs: number };
 }
 
 /** Answers every `sample` request from the parent bench with the current sample. */

@@ -3,7 +3,7 @@
  * WatchdogAppModule), plus an IPC channel the bench uses to read its schedule drift and probe count.
  */
 import 'reflect-metadata';
-import { WatchdogService } from '#lib/detection';
+import { WatchdogHeartbeatService, WatchdogService } from '#lib/detection';
 import { runVigiaProcess } from '#lib/runtime';
 import { WatchdogAppModule } from '../apps/watchdog/src/watchdog-app.module.js';
 import { answerBench } from './vantages-ipc.js';
@@ -14,9 +14,10 @@ await runVigiaProcess({
   module: (config) => WatchdogAppModule.forRoot(config),
   async afterListen(app) {
     const watchdog = app.get(WatchdogService);
+    const heartbeat = app.get(WatchdogHeartbeatService);
     answerBench(() => {
       const stats = watchdog.stats();
-      return { drift: watchdog.takeDrift(), started: stats.started, monitors: stats.monitors, skipped: stats.skippedOverlap, acked: 0 };
+      return { drift: watchdog.takeDrift(), started: stats.started, monitors: stats.monitors, skipped: stats.skippedOverlap, shed: stats.shed, acked: 0, beat: heartbeat.takeBeatTimes() };
     });
   },
 });

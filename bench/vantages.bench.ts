@@ -286,6 +286,11 @@ async function main(): Promise<void> {
 
     const vigiaPids = children.filter((c) => c.role !== 'target').map((c) => c.process.pid!);
     const before = await Promise.all(probing.map((c) => sample(c.process)));
+    const startBeats = before.filter((s) => s.beat).map((s) => s.beat!);
+    if (startBeats.length) {
+      const worst = (k: 'gapMs' | 'writeMs' | 'lateMs'): string => Math.max(...startBeats.map((b) => b[k])).toFixed(0);
+      process.stdout.write(`start-up and warm-up, worst watchdog heartbeat: gap ${worst('gapMs')} ms, write ${worst('writeMs')} ms, started late by ${worst('lateMs')} ms\n`);
+    }
     const pgThen = postgresPids(pgDir);
     const cpu0 = new Map([...vigiaPids, ...pgThen, target.child.pid!].map((pid) => [pid, cpuMicros(pid)]));
     const load0 = loadavg();
@@ -312,8 +317,13 @@ async function main(): Promise<void> {
         'probes/s': (indexes.reduce((n, i) => n + probes[i]!, 0) / wall).toFixed(0),
         'drift p50 ms': percentile(drift, 0.5).toFixed(0), 'drift p99 ms': percentile(drift, 0.99).toFixed(0), 'drift max ms': (drift.at(-1) ?? NaN).toFixed(0),
         'skipped slots': indexes.reduce((n, i) => n + after[i]!.skipped - before[i]!.skipped, 0),
+        'shed slots': indexes.reduce((n, i) => n + (after[i]!.shed ?? 0) - (before[i]!.shed ?? 0), 0),
         // Over the measured window (the sample before it reset the histogram): the worst process of the vantage.
         'event loop delay p99 / max ms': `${Math.max(...indexes.map((i) => after[i]!.loopP99Ms ?? 0)).toFixed(0)} / ${Math.max(...indexes.map((i) => after[i]!.loopMaxMs ?? 0)).toFixed(0)}`,
+        // Central watchdogs: the worst heartbeat over the measured window (others judge a watchdog silent past 6 s).
+        'beat gap / write / late max ms': indexes.some((i) => after[i]!.beat)
+          ? (['gapMs', 'writeMs', 'lateMs'] as const).map((k) => Math.max(...indexes.map((i) => after[i]!.beat?.[k] ?? 0)).toFixed(0)).join(' / ')
+          : '—',
       });
     };
     vantageRow(`central (${WATCHDOGS} watchdogs)`, central.map(({ i }) => i));

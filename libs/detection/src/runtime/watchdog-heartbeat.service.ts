@@ -10,6 +10,16 @@ import type { NetworkTally } from '#lib/vantages';
 import { ObservationLog } from './observation-log.js';
 import { WatchdogInstance } from '../entities/watchdog-instance.entity.js';
 
+/** Where a beat's time went (ms): other watchdogs judge this one silent when `gapMs` passes the silence bound. */
+export interface BeatTimes {
+  /** Between two written beats. */
+  gapMs: number;
+  /** From the beat's start to its row written: waiting for a pooled connection, and the UPDATE itself. */
+  writeMs: number;
+  /** How much later than due the beat started: the event loop busy. */
+  lateMs: number;
+}
+
 /**
  * The rule of a live watchdog, in one place: a heartbeat within the ownership bound, not stopped. The watchdogs split
  * the monitors among these, and the agents' gateway routes results to them: both must agree.
@@ -29,6 +39,10 @@ export class WatchdogHeartbeatService implements OnApplicationBootstrap, OnAppli
   private readonly loop: PeriodicWorker;
   /** What the watchdog tallies for the vantages' network rule, sent with every beat (set by WatchdogService). */
   private tally?: () => Record<string, NetworkTally>;
+  /** When the last beat was written (ms, performance clock), and the worst of each part since `takeBeatTimes()`. */
+  private lastWritten = performance.now();
+  private lastEnded = performance.now();
+  private times: BeatTimes = { gapMs: 0, writeMs: 0, lateMs: 0 };
 
   constructor(
     @InjectRepository(WatchdogInstance) private readonly instances: Repository<WatchdogInstance>,
@@ -54,17 +68,33 @@ export class WatchdogHeartbeatService implements OnApplicationBootstrap, OnAppli
   }
 
   async beat(): Promise<void> {
+    const started = performance.now();
+    // A beat is due everyMs after the previous one ended; starting later than that is this process's event loop.
+    this.times.lateMs = Math.max(this.times.lateMs, started - this.lastEnded - this.config.watchdogHeartbeatMs);
     try {
       const now = this.clock.now();
       // Its own probes stalled travels with the beat: an API in another process puts it on its banner (WatchdogPresence).
       const stalled = this.sight?.status().reasons.find((r) => r.source === 'probes');
       await this.instances.update({ id: this.instanceId }, { heartbeatAt: now, blindSince: stalled?.since ?? null, blindReason: stalled?.reason ?? null, networkTally: this.tally?.() ?? null });
+      const written = performance.now();
+      this.times.writeMs = Math.max(this.times.writeMs, written - started);
+      this.times.gapMs = Math.max(this.times.gapMs, written - this.lastWritten);
+      this.lastWritten = written;
       // The same beat says "Vigia was watching until now"; a beat that cannot be written leaves a gap reports see.
       await this.observation.record(now);
     } catch (error) {
       // A missed beat is survivable (the next one may succeed); a crashed watchdog is not.
       this.logger.warn(`heartbeat failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.lastEnded = performance.now();
     }
+  }
+
+  /** The worst beat since the last call: the gap between two written beats, one write's time, and a start's lateness. */
+  takeBeatTimes(): BeatTimes {
+    const times = this.times;
+    this.times = { gapMs: 0, writeMs: 0, lateMs: 0 };
+    return times;
   }
 
   liveInstances(): Promise<WatchdogInstance[]> {
