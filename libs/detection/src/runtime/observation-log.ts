@@ -25,9 +25,12 @@ export class ObservationLog {
     return this.config.watchdogSilenceMs;
   }
 
-  /** One statement: extend the fresh span, or open a new one. Concurrent watchdogs at worst open overlapping spans. */
-  async record(now: Date): Promise<void> {
-    await this.dataSource.query(
+  /**
+   * One statement: extend the fresh span, or open a new one. Concurrent watchdogs at worst open overlapping spans.
+   * `via`: the connection to write on (the heartbeat's own, which does not wait for the pool); the pool by default.
+   */
+  async record(now: Date, via: { query(sql: string, params: unknown[]): Promise<unknown> } = this.dataSource): Promise<void> {
+    await via.query(
       `WITH fresh AS (
          UPDATE observation_spans SET ended_at = greatest(ended_at, $1)
           WHERE id = (SELECT id FROM observation_spans ORDER BY ended_at DESC LIMIT 1) AND ended_at >= $1::timestamptz - $2 * interval '1 millisecond'

@@ -6,6 +6,7 @@ import { type FindOptionsWhere, IsNull, MoreThan, Repository } from 'typeorm';
 import { CLOCK, type Clock, PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { Sight } from '#lib/observability';
+import { HeldConnection } from '#lib/persistence';
 import type { NetworkTally } from '#lib/vantages';
 import { ObservationLog } from './observation-log.js';
 import { WatchdogInstance } from '../entities/watchdog-instance.entity.js';
@@ -37,6 +38,8 @@ export class WatchdogHeartbeatService implements OnApplicationBootstrap, OnAppli
   readonly instanceId = randomUUID();
   private readonly logger = new Logger('Watchdog');
   private readonly loop: PeriodicWorker;
+  /** The beat's own connection: a beat never waits for the pool to open one (see HeldConnection). */
+  private readonly connection: HeldConnection;
   /** What the watchdog tallies for the vantages' network rule, sent with every beat (set by WatchdogService). */
   private tally?: () => Record<string, NetworkTally>;
   /** When the last beat was written (ms, performance clock), and the worst of each part since `takeBeatTimes()`. */
@@ -51,6 +54,8 @@ export class WatchdogHeartbeatService implements OnApplicationBootstrap, OnAppli
     @Inject(CLOCK) private readonly clock: Clock,
     @Optional() private readonly sight?: Sight,
   ) {
+    // A beat stuck longer than the ownership bound has failed anyway (others judge this replica gone): give up on it.
+    this.connection = new HeldConnection(config.databaseUrl, config.watchdogOwnershipMs, 'vigia-heartbeat');
     // beat() reports its own failures (a missed beat is survivable).
     this.loop = new PeriodicWorker('heartbeat', () => this.beat(), { everyMs: config.watchdogHeartbeatMs, onError: (e) => this.logger.warn(`heartbeat: ${String(e)}`) });
   }
@@ -58,6 +63,8 @@ export class WatchdogHeartbeatService implements OnApplicationBootstrap, OnAppli
   async onApplicationBootstrap(): Promise<void> {
     const now = this.clock.now();
     await this.instances.insert({ id: this.instanceId, hostname: hostname(), pid: process.pid, startedAt: now, heartbeatAt: now, stoppedAt: null, vantage: this.config.vantage });
+    // The registration is the first beat: the gaps are measured from here.
+    this.lastWritten = this.lastEnded = performance.now();
     await this.observation.record(now);
     this.logger.log(`watchdog ${this.instanceId} registered`);
     this.loop.start();
@@ -75,13 +82,17 @@ export class WatchdogHeartbeatService implements OnApplicationBootstrap, OnAppli
       const now = this.clock.now();
       // Its own probes stalled travels with the beat: an API in another process puts it on its banner (WatchdogPresence).
       const stalled = this.sight?.status().reasons.find((r) => r.source === 'probes');
-      await this.instances.update({ id: this.instanceId }, { heartbeatAt: now, blindSince: stalled?.since ?? null, blindReason: stalled?.reason ?? null, networkTally: this.tally?.() ?? null });
+      const tally = this.tally?.() ?? null;
+      await this.connection.query(
+        'UPDATE watchdog_instances SET heartbeat_at = $2, blind_since = $3, blind_reason = $4, network_tally = $5 WHERE id = $1',
+        [this.instanceId, now, stalled?.since ?? null, stalled?.reason ?? null, tally === null ? null : JSON.stringify(tally)],
+      );
       const written = performance.now();
       this.times.writeMs = Math.max(this.times.writeMs, written - started);
       this.times.gapMs = Math.max(this.times.gapMs, written - this.lastWritten);
       this.lastWritten = written;
       // The same beat says "Vigia was watching until now"; a beat that cannot be written leaves a gap reports see.
-      await this.observation.record(now);
+      await this.observation.record(now, this.connection);
     } catch (error) {
       // A missed beat is survivable (the next one may succeed); a crashed watchdog is not.
       this.logger.warn(`heartbeat failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -103,6 +114,7 @@ export class WatchdogHeartbeatService implements OnApplicationBootstrap, OnAppli
 
   async onApplicationShutdown(): Promise<void> {
     await this.loop.stop();
+    await this.connection.close();
     await this.instances.update({ id: this.instanceId }, { stoppedAt: this.clock.now() }).catch(() => undefined);
   }
 }
