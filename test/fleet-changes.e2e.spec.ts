@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLEET_CHANNEL } from '#lib/detection';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { startTestApi } from './support/test-api.js';
 import { eventually } from './support/eventually.js';
 
 /**
@@ -63,5 +64,25 @@ describe('fleet change notifications', () => {
   it('a rolled-back write is never announced', async () => {
     heard.length = 0;
     expect(await announced("DO $$ BEGIN UPDATE hosts SET name = 'x'; RAISE EXCEPTION 'undo'; EXCEPTION WHEN raise_exception THEN NULL; END $$")).toEqual([]);
+  });
+});
+
+describe('fleet change listeners', () => {
+  it('a process with both roles holds one LISTEN, shared by its watchdog and its agents\' gateway', async () => {
+    const api = await startTestApi({ VIGIA_ROLES: 'api,watchdog' });
+    try {
+      const client = new pg.Client({ connectionString: api.db.url });
+      await client.connect();
+      try {
+        const listeners = async (): Promise<number> =>
+          ((await client.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = $1', [`LISTEN ${FLEET_CHANNEL}`])).rows[0] as { n: number }).n;
+        await eventually('the listener', async () => ((await listeners()) > 0 ? true : undefined));
+        expect(await listeners()).toBe(1);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await api.close();
+    }
   });
 });

@@ -5,7 +5,7 @@ import { InventoryModule } from '#lib/inventory';
 import { ProbesModule } from '#lib/probes';
 import { VantagesModule } from '#lib/vantages';
 import { AgentGateway } from '../agents/agent-gateway.js';
-import { FleetChanges } from '../runtime/fleet-changes.js';
+import { FleetChangesModule } from '../runtime/fleet-changes.module.js';
 import { MonitorCatalog } from '../runtime/monitor-catalog.js';
 import { detectionPurge } from './detection-purge.js';
 import { DETECTION_ENTITIES } from '../entities/index.js';
@@ -24,7 +24,7 @@ import { WatchdogPresence } from './watchdog-presence.js';
  * feed (LISTEN for the watchdogs' NOTIFY), the agents' WebSocket endpoint (`/agent`), and whether any watchdog is probing at all (`WatchdogPresence`).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, IncidentsModule, InventoryModule, VantagesModule],
-  providers: [detectionPurge, ProbeTargets, MonitorCatalog, FleetChanges, AgentGateway, FleetResolver, LatencySeriesResolver, WatchdogResolver, MonitorStateResolver, MonitorStateVantagesResolver, HostHealthResolver, MaintenanceResolver, MaintenanceService, StateFeed, StateSubscriptionResolver, ServiceHealthResolver, WatchdogPresence],
+  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, IncidentsModule, InventoryModule, VantagesModule, FleetChangesModule],
+  providers: [detectionPurge, ProbeTargets, MonitorCatalog, AgentGateway, FleetResolver, LatencySeriesResolver, WatchdogResolver, MonitorStateResolver, MonitorStateVantagesResolver, HostHealthResolver, MaintenanceResolver, MaintenanceService, StateFeed, StateSubscriptionResolver, ServiceHealthResolver, WatchdogPresence],
 })
 export class WatchdogStatusModule {}

@@ -5,7 +5,7 @@ import { InventoryModule } from '#lib/inventory';
 import { ProbesModule } from '#lib/probes';
 import { VantagesModule } from '#lib/vantages';
 import { DETECTION_ENTITIES } from '../entities/index.js';
-import { FleetChanges } from './fleet-changes.js';
+import { FleetChangesModule } from './fleet-changes.module.js';
 import { MonitorCatalog } from './monitor-catalog.js';
 import { ObservationLog } from './observation-log.js';
 import { ProbeTargets } from './probe-targets.js';
@@ -20,8 +20,8 @@ import { WatchdogService } from './watchdog.service.js';
  * apps/api with the watchdog role), so detection depends on incidents only.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, IncidentsModule, InventoryModule, VantagesModule],
-  providers: [WatchdogHeartbeatService, ObservationLog, MonitorCatalog, StateStore, WatchdogService, ProbeTargets, VantageHealthEvaluator, FleetChanges],
+  imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), ProbesModule, IncidentsModule, InventoryModule, VantagesModule, FleetChangesModule],
+  providers: [WatchdogHeartbeatService, ObservationLog, MonitorCatalog, StateStore, WatchdogService, ProbeTargets, VantageHealthEvaluator],
   exports: [WatchdogHeartbeatService, WatchdogService],
 })
 export class WatchdogModule {}
