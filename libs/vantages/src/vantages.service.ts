@@ -155,8 +155,9 @@ export class VantagesService {
     await this.dataSource.query('UPDATE vantages SET agent_session = NULL, agent_session_until = NULL WHERE id = $1 AND agent_session = $2', [id, session]);
   }
 
-  async reportHealth(id: string, health: VantageHealth): Promise<void> {
-    await this.dataSource.query(
+  /** `via`: the connection to write on (an agents' gateway writes beats on one of its own, never waiting for the pool). */
+  async reportHealth(id: string, health: VantageHealth, via: { query(sql: string, params: unknown[]): Promise<unknown> } = this.dataSource): Promise<void> {
+    await via.query(
       `UPDATE vantages SET last_heartbeat_at = now(), clock_offset_ms = coalesce($2, clock_offset_ms), probes_per_second = coalesce($3, probes_per_second),
               failing_share = coalesce($4, failing_share), dropped_results = coalesce($5, dropped_results), skipped_share = $6 WHERE id = $1`,
       [id, health.clockOffsetMs ?? null, health.probesPerSecond ?? null, health.failingShare ?? null, health.droppedResults ?? null, health.skippedShare ?? null],

@@ -8,6 +8,7 @@ import { Repository } from 'typeorm';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { CLOCK, type Clock, PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
+import { HeldConnection } from '#lib/persistence';
 import { storable } from '#lib/egress';
 import { MetricsService } from '#lib/observability';
 import { agentSecretBox, type SecretBox } from '#lib/secrets';
@@ -93,6 +94,11 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
   private stopping = false;
   /** The live watchdogs (read every sweep): each result is stored routed to the one that owns its monitor. */
   private readonly router = new OwnerRouter();
+  /**
+   * Agents' heartbeats are written on a connection of their own (opened at the first beat): a beat waiting for the
+   * pool — busy storing result batches, or opening a connection under load — made a healthy agent "heartbeat late".
+   */
+  private readonly beats: HeldConnection;
   private readonly onRevoked = (id: string): void => {
     for (const c of this.connections) if (c.vantage.id === id) revoke(c);
   };
@@ -110,6 +116,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(CLOCK) private readonly clock: Clock,
     @Optional() metrics?: MetricsService,
   ) {
+    this.beats = new HeldConnection(config.databaseUrl, 2 * config.watchdogSilenceMs, 'vigia-agent-beats');
     this.loop = new PeriodicWorker('agent sweep', () => this.sweep(), { everyMs: 1000, onError: (e) => this.logger.warn(`agent sweep: ${String(e)}`) });
     metrics?.gauge('vigia_agents_connected', 'Remote agents connected to this API process', () => this.connections.size);
     metrics?.gauge('vigia_agent_results_over_cap', 'Agent results refused by this API process since start because their vantage sent more than VIGIA_VANTAGE_RESULTS_PER_SECOND', () => this.overCap);
@@ -133,6 +140,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     for (const c of this.connections) c.ws.close(1001, 'API stopping');
     await Promise.all([...this.connections].map((c) => this.vantages.releaseSession(c.vantage.id, c.session).catch(() => undefined)));
     this.wss.close();
+    await this.beats.close();
   }
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -313,7 +321,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
       failingShare: n(message.failingShare),
       skippedShare: n(message.skippedShare) === null ? null : Math.max(0, Math.min(1, message.skippedShare!)),
       droppedResults: n(message.dropped) === null ? undefined : Math.max(0, Math.min(2 ** 31 - 1, Math.floor(message.dropped))),
-    });
+    }, this.beats);
   }
 
   private async receive(c: AgentConnection, data: RawData, isBinary: boolean): Promise<void> {
