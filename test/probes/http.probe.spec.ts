@@ -127,7 +127,7 @@ describe('HTTP probe against a real server on loopback', () => {
     expect(slow.reason).toMatch(/slower than 100 ms/);
     const started = Date.now();
     const hung = await probe({ url: `${base}/hang` }, 500);
-    expect(hung).toMatchObject({ status: 'down', reason: 'no answer within 500 ms' });
+    expect(hung).toMatchObject({ status: 'down', reason: expect.stringMatching(/^no answer within 500 ms/) });
     expect(Date.now() - started).toBeLessThan(1500);
     // The deadline closed the connection: nothing is left open on the server.
     await new Promise((r) => setTimeout(r, 100));

@@ -133,6 +133,8 @@ describe('a multi-step probe through a stalled event loop', () => {
     server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
+      // Its reverse lookup of the client runs before onConnect and could outlast the 200 ms deadline by itself.
+      disableReverseLookup: true,
       logger: false,
       onConnect: (_session, callback) => {
         const until = Date.now() + 400;
@@ -158,7 +160,8 @@ describe('a multi-step probe through a stalled event loop', () => {
     try {
       const started = Date.now();
       const result = await run(ProbeType.smtp, { port: (silent.address() as AddressInfo).port, starttls: false }, 200);
-      expect(result).toMatchObject({ status: 'down', reason: 'no answer within 200 ms' });
+      // On a loaded machine the deadline's own timer may fire late, and that lateness is given back (and said).
+      expect(result).toMatchObject({ status: 'down', reason: expect.stringMatching(/^no answer within 200 ms/) });
       expect(Date.now() - started).toBeLessThan(1500);
     } finally {
       silent.close();

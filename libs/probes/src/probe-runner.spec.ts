@@ -21,7 +21,7 @@ describe('ProbeRunner', () => {
     };
     const started = Date.now();
     const result = await new ProbeRunner([hanging]).run(target);
-    expect(result).toMatchObject({ status: 'down', reason: 'no answer within 200 ms' });
+    expect(result).toMatchObject({ status: 'down', reason: expect.stringMatching(/^no answer within 200 ms/) });
     expect(Date.now() - started).toBeLessThan(1000);
     expect(aborted).toBe(true);
   });
@@ -39,7 +39,7 @@ describe('ProbeRunner', () => {
     const garbage = { type: ProbeType.tcp, check: () => undefined } as unknown as Probe;
     expect(await new ProbeRunner([garbage]).run(target)).toMatchObject({ status: 'down', reason: expect.stringMatching(/undefined/) });
     const late: Probe = { type: ProbeType.tcp, check: () => new Promise((resolve) => setTimeout(() => resolve({ status: 'up', reason: 'too late' }), 400)) };
-    expect(await new ProbeRunner([late]).run(target)).toMatchObject({ status: 'down', reason: 'no answer within 200 ms' });
+    expect(await new ProbeRunner([late]).run(target)).toMatchObject({ status: 'down', reason: expect.stringMatching(/^no answer within 200 ms/) });
   });
 
   it('does not call an answer that arrived in time "no answer" because its own event loop was stalled past the deadline', async () => {

@@ -10,7 +10,8 @@ export const PROBES = Symbol('PROBES');
 
 /**
  * Runs one probe with a hard deadline. Whatever a probe does (hangs, throws, returns garbage), the runner answers
- * with a result in about `timeoutMs`: a probe can never crash or stall the watchdog.
+ * with a result in about `timeoutMs` — in a process whose event loop was stalled meanwhile, later by the stall (given
+ * back to the probe, at most the timeout again and 3 s): a probe can never crash or stall the watchdog.
  */
 @Injectable()
 export class ProbeRunner {
@@ -48,7 +49,7 @@ export class ProbeRunner {
       // The deadline is judged after the I/O already waiting has been read (setImmediate runs after the loop's poll
       // phase; timers run before it), and it gives back time the process's own event loop was stalled (a GC pause, a
       // burst, a saturated machine): the deadline timer firing late measures that stall, and the probe gets it again,
-      // up to STALL_GIVE_BACK_MAX_MS in all. Without both, an answer that arrived in time and sat unread, or a
+      // up to the timeout itself and STALL_GIVE_BACK_MAX_MS in all. Without both, an answer that arrived in time and sat unread, or a
       // multi-step exchange (SMTP, IMAP, MySQL) whose next step the stall delayed, was called "no answer" — a false
       // outage made by Vigia itself (seen at 20,000 monitors × 3 vantages: event-loop delays of 1–2 s, 300 ms
       // deadlines). The latency is still measured on the wall clock, the stall included, so a latency ceiling shows it.
@@ -61,7 +62,7 @@ export class ProbeRunner {
           const late = performance.now() - due;
           setImmediate(() => {
             if (settled) return;
-            const giveBack = Math.min(late, STALL_GIVE_BACK_MAX_MS - givenBack);
+            const giveBack = Math.min(late, Math.min(STALL_GIVE_BACK_MAX_MS, target.timeoutMs) - givenBack);
             if (late > STALLED_MS && giveBack > STALLED_MS) {
               givenBack += giveBack;
               due = performance.now() + giveBack;

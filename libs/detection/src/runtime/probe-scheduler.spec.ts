@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { phaseOf, ProbeScheduler } from './probe-scheduler.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -133,6 +133,8 @@ describe('ProbeScheduler (real timers, short intervals)', () => {
   });
 
   it('saturated, drops regular slots that waited past half their interval (counted), never the same monitor twice in a row', async () => {
+    // On fake timers: the bounds below are the scheduler's, not a loaded machine's timer lateness.
+    vi.useFakeTimers();
     const starts = new Map<string, { at: number; drift: number }[]>();
     // 10 monitors at 200 ms whose runs take 50 ms, one at a time: twice more work than the process can do.
     scheduler = new ProbeScheduler(
@@ -146,17 +148,24 @@ describe('ProbeScheduler (real timers, short intervals)', () => {
       },
       1,
     );
-    scheduler.setMonitors(Array.from({ length: 10 }, (_, i) => ({ id: `busy-${i}`, intervalMs: 200 })));
-    await sleep(2500);
-    scheduler.stop();
+    try {
+      scheduler.setMonitors(Array.from({ length: 10 }, (_, i) => ({ id: `busy-${i}`, intervalMs: 200 })));
+      await vi.advanceTimersByTimeAsync(2500);
+      scheduler.stop();
+    } finally {
+      vi.useRealTimers();
+    }
     expect(scheduler.stats.shed).toBeGreaterThan(5);
+    // Demand: 10 monitors × 12.5 slots; each slot is started, shed or skipped — none unaccounted for.
+    const started = [...starts.values()].reduce((n, runs) => n + runs.length, 0);
+    expect(started + scheduler.stats.shed + scheduler.stats.skippedOverlap).toBeGreaterThanOrEqual(110);
     const all = [...starts.values()].flat();
     // A start later than the bound (100 ms) is the slot after a shed one, which runs however late: never more of those than sheds.
-    expect(all.filter((s) => s.drift > 100 + 30).length).toBeLessThanOrEqual(scheduler.stats.shed);
+    expect(all.filter((s) => s.drift > 100).length).toBeLessThanOrEqual(scheduler.stats.shed);
     for (const [id, runs] of starts) {
       expect(runs.length, id).toBeGreaterThanOrEqual(3);
-      // Never left unprobed: at worst every other slot, each waiting behind at most the others' runs.
-      for (let i = 1; i < runs.length; i++) expect(runs[i]!.at - runs[i - 1]!.at, id).toBeLessThan(2 * 200 + 10 * 50 + 100);
+      // Never left unprobed: once per pass through the queue (the others' runs, 10 × 50 ms), and a slot or two.
+      for (let i = 1; i < runs.length; i++) expect(runs[i]!.at - runs[i - 1]!.at, id).toBeLessThanOrEqual(2 * 200 + 10 * 50);
     }
   });
 

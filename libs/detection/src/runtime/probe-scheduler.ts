@@ -32,7 +32,8 @@ export function phaseOf(id: string, intervalMs: number): number {
  * How late a regular slot may start before it is dropped instead (counted as shed): half its interval, at most 5 s —
  * a process that cannot start a slot within that is saturated, and running the backlog late would make every later
  * slot late too — and never less than two wake-up steps. A monitor is never shed twice in a row: the slot after a shed
- * one runs however late, so saturation thins a monitor's probes to every other slot at worst, never to none.
+ * one runs however late (while it waits, the slots it overlaps are skipped), so every monitor still runs once per
+ * pass through the queue — saturation thins its probes, never to none.
  */
 export function shedAfterMs(intervalMs: number, batchMs: number): number {
   return Math.max(2 * batchMs, Math.min(intervalMs / 2, 5_000));
@@ -198,6 +199,8 @@ export class ProbeScheduler<M extends SchedulableMonitor> {
         // Saturated: a slot this stale is dropped and counted, so that the backlog stays short and the slots that do
         // run start close to their time (the oldest go first; confirmation re-probes are never dropped).
         this.stats.shed++;
+        // The slots it waited through are skipped too (as a late run counts them), or the share skipped reads too low.
+        this.stats.skippedOverlap += Math.floor((now - plannedAt) / entry.monitor.intervalMs);
         entry.shedLast = true;
         this.taken.delete(id);
         entry.version = ++this.versions;

@@ -88,7 +88,8 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   private droppedAgentResults = 0;
   /** This watchdog as a vantage: its row id and its own probes over the last minute (for its health). */
   private vantageId?: string;
-  private readonly probeRate = new ProbeRate(this.now());
+  /** Monotonic: a step of the wall clock must not make the rate absurd. */
+  private readonly probeRate = new ProbeRate(performance.now());
 
   /** State changes are retried until written (in order), then turned into incidents; see ChangeWriter. */
   private readonly changes = new ChangeWriter<Pending>(
@@ -320,7 +321,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   private async beatAsVantage(): Promise<void> {
     if (!this.vantageId) return;
     const skipped = (this.scheduler?.stats.skippedOverlap ?? 0) + (this.scheduler?.stats.shed ?? 0);
-    await this.vantages.reportHealth(this.vantageId, { clockOffsetMs: 0, ...this.probeRate.read(this.now(), skipped) });
+    await this.vantages.reportHealth(this.vantageId, { clockOffsetMs: 0, ...this.probeRate.read(performance.now(), skipped) });
   }
 
   /**
