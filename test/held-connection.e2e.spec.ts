@@ -32,6 +32,29 @@ describe('HeldConnection', () => {
     }
   });
 
+  it('runs queries given at once one after the other, on its one connection', async () => {
+    const held = new HeldConnection(db.url, 2000, 'vigia-test-held');
+    // pg deprecates (and pg@9 refuses) a query on a client that is still running one.
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      const order: number[] = [];
+      const pids = await Promise.all([300, 10, 150].map(async (ms, i) => {
+        const [row] = await held.query<{ pid: number }>('SELECT pg_backend_pid() AS pid, pg_sleep($1::float / 1000)', [ms]);
+        order.push(i);
+        return row!.pid;
+      }));
+      expect(new Set(pids).size).toBe(1);
+      expect(order).toEqual([0, 1, 2]);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.filter((m) => m.includes('already executing a query'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await held.close();
+    }
+  });
+
   it('gives up on a query past its deadline (a path that swallows packets) and reconnects for the next', async () => {
     // A proxy to PostgreSQL that can go silent: bytes stop flowing both ways, no reset — as a cut path looks.
     const url = new URL(db.url);

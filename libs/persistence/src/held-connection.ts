@@ -14,6 +14,8 @@ export class HeldConnection {
   private client?: pg.Client;
   private connecting?: Promise<pg.Client>;
   private closed = false;
+  /** Queries run one at a time, in order (pg deprecates a second query on a client still running one). */
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly databaseUrl: string | undefined,
@@ -22,7 +24,13 @@ export class HeldConnection {
     private readonly applicationName = 'vigia',
   ) {}
 
-  async query<T = unknown>(sql: string, params: unknown[] = []): Promise<T[]> {
+  query<T = unknown>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const run = this.tail.then(() => this.run<T>(sql, params));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async run<T>(sql: string, params: unknown[]): Promise<T[]> {
     const client = await this.open();
     try {
       return (await client.query(sql, params)).rows as T[];
