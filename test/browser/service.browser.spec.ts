@@ -56,6 +56,9 @@ describe.skipIf(!hasChromium)('a service’s page', () => {
   it('stops serving one customer and starts serving another found by a search; each a link period', async () => {
     await page.getByRole('button', { name: 'Stop serving Hotel Sol' }).click();
     await expect.poll(async () => (await service()).customers.map((c) => c.name)).toEqual(['Bakery Ruiz']);
+    // The page re-reads the service after the change: typing before it has could be lost in that re-render (CI once
+    // typed 'veg' and the search never showed Dental Vega). Wait for the page itself to show the change first.
+    await expect.poll(() => page.getByRole('list', { name: 'Customers served now' }).locator('li').allTextContents()).toEqual(['Bakery Ruiz×']);
     await page.getByLabel('Add a customer').fill('veg');
     await page.getByRole('button', { name: 'Serve Dental Vega' }).click();
     await expect.poll(async () => (await service()).customers.map((c) => c.name).sort()).toEqual(['Bakery Ruiz', 'Dental Vega']);
