@@ -1,5 +1,10 @@
 import pg from 'pg';
 
+/** Whatever runs one SQL statement: the DataSource (its pool) or a HeldConnection. */
+export interface SqlRunner {
+  query(sql: string, params: unknown[]): Promise<unknown>;
+}
+
 /**
  * One connection of its own, outside the pool, for a small write that must not wait behind the pool: a liveness
  * heartbeat. At start-up under load, opening a pooled connection (the pool grows on demand) took 1.5–5.4 s on the

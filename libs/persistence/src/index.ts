@@ -4,4 +4,4 @@ export { runPendingMigrations, revertLastMigration, pendingSchemaChanges } from 
 export { TransactionRunner } from './transaction.runner.js';
 export { PersistenceModule } from './persistence.module.js';
 export { PgChannelListener } from './pg-listener.js';
-export { HeldConnection } from './held-connection.js';
+export { HeldConnection, type SqlRunner } from './held-connection.js';

@@ -5,6 +5,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { assertUuid, CLOCK, type Clock, VigiaException, withDatabaseErrors } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
+import type { SqlRunner } from '#lib/persistence';
 import { type Principal, Role, roleAtLeast, TenantFacts } from '#lib/tenancy';
 import { Vantage, VantageKind } from './entities/vantage.entity.js';
 
@@ -156,7 +157,7 @@ export class VantagesService {
   }
 
   /** `via`: the connection to write on (an agents' gateway writes beats on one of its own, never waiting for the pool). */
-  async reportHealth(id: string, health: VantageHealth, via: { query(sql: string, params: unknown[]): Promise<unknown> } = this.dataSource): Promise<void> {
+  async reportHealth(id: string, health: VantageHealth, via: SqlRunner = this.dataSource): Promise<void> {
     await via.query(
       `UPDATE vantages SET last_heartbeat_at = now(), clock_offset_ms = coalesce($2, clock_offset_ms), probes_per_second = coalesce($3, probes_per_second),
               failing_share = coalesce($4, failing_share), dropped_results = coalesce($5, dropped_results), skipped_share = $6 WHERE id = $1`,

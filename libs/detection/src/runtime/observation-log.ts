@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { VigiaConfig } from '#lib/config';
+import type { SqlRunner } from '#lib/persistence';
 
 export interface Span {
   start: number;
@@ -29,7 +30,7 @@ export class ObservationLog {
    * One statement: extend the fresh span, or open a new one. Concurrent watchdogs at worst open overlapping spans.
    * `via`: the connection to write on (the heartbeat's own, which does not wait for the pool); the pool by default.
    */
-  async record(now: Date, via: { query(sql: string, params: unknown[]): Promise<unknown> } = this.dataSource): Promise<void> {
+  async record(now: Date, via: SqlRunner = this.dataSource): Promise<void> {
     await via.query(
       `WITH fresh AS (
          UPDATE observation_spans SET ended_at = greatest(ended_at, $1)

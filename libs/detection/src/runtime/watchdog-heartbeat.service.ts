@@ -15,7 +15,7 @@ import { WatchdogInstance } from '../entities/watchdog-instance.entity.js';
 export interface BeatTimes {
   /** Between two written beats. */
   gapMs: number;
-  /** From the beat's start to its row written: waiting for a pooled connection, and the UPDATE itself. */
+  /** From the beat's start to its row written on the heartbeat's own connection (reopening it after a failure included). */
   writeMs: number;
   /** How much later than due the beat started: the event loop busy. */
   lateMs: number;
