@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLEET_CHANNEL } from '#lib/detection';
+import { INBOX_CHANNEL } from '#lib/vantages';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { startTestApi } from './support/test-api.js';
 import { eventually } from './support/eventually.js';
@@ -75,7 +76,8 @@ describe('fleet change listeners', () => {
       await client.connect();
       try {
         const listeners = async (): Promise<number> =>
-          ((await client.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = $1', [`LISTEN ${FLEET_CHANNEL}`])).rows[0] as { n: number }).n;
+          // A connection shows its last statement: the fleet's LISTEN, then the inbox's on the same connection.
+          ((await client.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = ANY($1)', [[`LISTEN ${FLEET_CHANNEL}`, `LISTEN ${INBOX_CHANNEL}`]])).rows[0] as { n: number }).n;
         await eventually('the listener', async () => ((await listeners()) > 0 ? true : undefined));
         expect(await listeners()).toBe(1);
       } finally {

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vigiaDataSourceOptions } from '#lib/persistence';
-import { type InboundResult, MAX_HOPS, ResultInbox } from '#lib/vantages';
+import { INBOX_CHANNEL, type InboundResult, MAX_HOPS, ResultInbox } from '#lib/vantages';
+import { eventually } from './support/eventually.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 const tenant = randomUUID();
@@ -83,5 +85,26 @@ describe('the agents’ result inbox, routed by owner', () => {
     expect((await inbox.claim('w1', ['w1'], 20, 10)).length).toBe(40);
     expect(await rows()).toEqual([]);
   });
-});
 
+  it('each row stored is announced to its owner at commit (`-` for none live), so the owner takes it at once', async () => {
+    const listener = new pg.Client({ connectionString: db.url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (n) => heard.push(String(n.payload)));
+    await listener.query(`LISTEN ${INBOX_CHANNEL}`);
+    try {
+      await inbox.store(vantage, [result(m1, 6000), result(m2, 6001), result(m1, 6002), result(m3, 6003)], (id) => (id === m3 ? null : owners[id]!));
+      await eventually('three owners announced', () => heard.length >= 3 || undefined, { timeoutMs: 5_000, everyMs: 20 });
+      expect(heard.sort()).toEqual(['-', 'w1', 'w2']);
+      // A hand-back announces the new owner too.
+      const claimed = await inbox.claim('w2', ['w1', 'w2']);
+      heard.length = 0;
+      await inbox.handBack(claimed, () => 'w1');
+      await eventually('the hand-back announced', () => heard.length >= 1 || undefined, { timeoutMs: 5_000, everyMs: 20 });
+      expect(heard).toEqual(['w1']);
+      await data.query('DELETE FROM vantage_result_batches');
+    } finally {
+      await listener.end();
+    }
+  });
+});

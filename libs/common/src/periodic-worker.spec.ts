@@ -93,4 +93,21 @@ describe('PeriodicWorker', () => {
     expect(pending.map((p) => p.ms)).toEqual([1000]);
     await worker.stop();
   });
+
+  it('asks a pause given as a function again after each pass (a poll that slows while it is told)', async () => {
+    const pending: { run: () => void; ms: number }[] = [];
+    const asked: number[] = [];
+    const timers = { setTimeout: (run: () => void, ms: number) => (asked.push(ms), pending.push({ run, ms })), clearTimeout: () => undefined };
+    let told = false;
+    const worker = new PeriodicWorker('t', async () => undefined, { everyMs: () => (told ? 2000 : 200), onError: () => undefined, timers });
+    worker.start();
+    told = true;
+    pending.shift()!.run();
+    await tick(5);
+    told = false;
+    pending.shift()!.run();
+    await tick(5);
+    expect(asked).toEqual([200, 2000, 200]);
+    await worker.stop();
+  });
 });

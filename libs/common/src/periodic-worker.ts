@@ -10,8 +10,8 @@ export const realTimers: Timers = {
 };
 
 export interface PeriodicOptions {
-  /** Pause between the end of one pass and the start of the next. */
-  everyMs: number;
+  /** Pause between the end of one pass and the start of the next (asked again after each pass when a function). */
+  everyMs: number | (() => number);
   /** A pass that throws is reported here; the loop goes on. */
   onError: (error: unknown) => void;
   /** First pass right after `start()` (default: after `everyMs`). */
@@ -43,7 +43,7 @@ export class PeriodicWorker {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.schedule(this.options.immediate ? 0 : this.options.everyMs);
+    this.schedule(this.options.immediate ? 0 : this.pause());
   }
 
   /** A pass as soon as possible: now when idle, right after the current one when busy. */
@@ -82,9 +82,13 @@ export class PeriodicWorker {
       this.handle = undefined;
       void this.run().finally(() => {
         // Unless a kick already asked for the next pass, it comes `everyMs` after this one ended.
-        if (!this.stopped && this.handle === undefined && !this.running) this.schedule(this.options.everyMs);
+        if (!this.stopped && this.handle === undefined && !this.running) this.schedule(this.pause());
       });
     }, ms);
+  }
+
+  private pause(): number {
+    return typeof this.options.everyMs === 'function' ? this.options.everyMs() : this.options.everyMs;
   }
 
   /** Passes are chained: one never starts before the previous has ended, whoever asked for it. */

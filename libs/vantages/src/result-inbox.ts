@@ -30,6 +30,12 @@ export const VANTAGES_VIEWS = {
 /** Which watchdog instance owns a monitor (null: none is live). */
 export type OwnerOf = (monitorId: string) => string | null;
 
+/**
+ * NOTIFYed (at commit) with each stored row's owner — a watchdog instance id, or `-` for none live: the owner takes
+ * its results at once instead of at its next poll (an agent's confirming failure reached the verdict up to 200 ms late).
+ */
+export const INBOX_CHANNEL = 'vigia_inbox';
+
 /** A result handed back this many times (no live watchdog claims its monitor) is dropped: its monitor is gone or not loaded. */
 export const MAX_HOPS = 5;
 
@@ -117,7 +123,7 @@ export class ResultInbox {
     return count;
   }
 
-  /** One statement: the results split by owner, each part one row (the parts travel as one JSON document). */
+  /** One statement: the results split by owner, each part one row (the parts travel as one JSON document), each owner notified. */
   private async insert(vantage: { id: string; name: string }, results: InboundResult[], ownerOf: OwnerOf, hops: number): Promise<void> {
     const parts = new Map<string | null, StoredResult[]>();
     for (const r of results) {
@@ -127,8 +133,11 @@ export class ResultInbox {
       part.push({ monitor_id: r.monitorId, tenant_id: r.tenantId, at: r.at, status: r.status, latency_ms: r.latencyMs, reason: r.reason, replayed: r.replayed });
     }
     await this.dataSource.query(
-      `INSERT INTO vantage_result_batches (owner, vantage_id, vantage_name, size, results, hops)
-       SELECT p->>'owner', $1, $2, jsonb_array_length(p->'results'), p->'results', $3 FROM jsonb_array_elements($4::jsonb) AS p`,
+      `WITH stored AS (
+         INSERT INTO vantage_result_batches (owner, vantage_id, vantage_name, size, results, hops)
+         SELECT p->>'owner', $1, $2, jsonb_array_length(p->'results'), p->'results', $3 FROM jsonb_array_elements($4::jsonb) AS p
+         RETURNING owner)
+       SELECT pg_notify('${INBOX_CHANNEL}', coalesce(owner, '-')) FROM (SELECT DISTINCT owner FROM stored) owners`,
       [vantage.id, vantage.name, hops, JSON.stringify([...parts].map(([owner, part]) => ({ owner, results: part })))],
     );
   }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ProbeResult, ProbeRunner, ProbeTarget } from '#lib/probes';
 import { AgentRuntime } from './agent-runtime.js';
 
@@ -68,6 +68,60 @@ describe('agent runtime: batches in flight', () => {
       expect(batches).toHaveLength(3);
       expect(agent.stats.acked).toBe(500);
     } finally {
+      await agent.stop();
+      server.close();
+    }
+  });
+});
+
+/** The quorum's verdict waits for the agent's confirming failures: they go at once, not at the next 200 ms flush. */
+describe('agent runtime: results that move a verdict', () => {
+  it('sends a failure being confirmed within 10 ms, and steady results only at the 200 ms flush', async () => {
+    const { WebSocketServer } = await import('ws');
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => server.once('listening', resolve));
+    const received: { type: string; results?: { status: string }[] }[] = [];
+    let arrived: () => void = () => undefined;
+    const connected = new Promise<void>((resolve) => {
+      server.on('connection', (ws) => {
+        ws.on('message', (data) => {
+          received.push(JSON.parse(String(data)) as { type: string; results?: { status: string }[] });
+          resolve();
+          arrived();
+        });
+      });
+    });
+    const next = (): Promise<void> => new Promise((resolve) => (arrived = resolve));
+    let status: 'up' | 'down' = 'up';
+    const runner = { run: async (): Promise<ProbeResult> => ({ status, latencyMs: 1, reason: status, at: Date.now() }) } as unknown as ProbeRunner;
+    const { port } = server.address() as { port: number };
+    const realTimeout = globalThis.setTimeout;
+    // Only the agent's own timers are faked (its 200 ms flush, the 10 ms one); the socket's I/O is real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    const agent = new AgentRuntime(
+      { agentUrl: `ws://127.0.0.1:${port}/agent`, token: 'vgv_x', egress: { allow: [], deny: [] }, bufferLimit: 1000, concurrency: 4, probeBatchMs: 0, logLevel: 'silent' },
+      runner,
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      const probe = (agent as unknown as { probe(m: { id: string; intervalMs: number; target: ProbeTarget }): Promise<number | undefined> }).probe.bind(agent);
+      const monitor = { id: 'm1', intervalMs: 1000, target: { type: 'http', config: {}, address: '192.0.2.1', timeoutMs: 500 } as unknown as ProbeTarget };
+      agent.start();
+      await connected; // its first heartbeat
+      await probe(monitor);
+      await probe(monitor);
+      vi.advanceTimersByTime(150);
+      const results = (): { status: string }[] => received.flatMap((m) => m.results ?? []);
+      expect(results()).toEqual([]); // steady: waits for the flush
+      status = 'down';
+      const sent = next();
+      await probe(monitor);
+      vi.advanceTimersByTime(10); // still 40 ms before the 200 ms flush
+      await Promise.race([sent, new Promise((resolve) => realTimeout(resolve, 2_000))]);
+      expect(results().map((r) => r.status)).toEqual(['up', 'up', 'down']);
+    } finally {
+      vi.useRealTimers();
       await agent.stop();
       server.close();
     }

@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { VigiaConfig } from '#lib/config';
 import { PgChannelListener } from '#lib/persistence';
+import { INBOX_CHANNEL } from '#lib/vantages';
 
 /** NOTIFYed at commit by every write that changes what is probed or who votes (migration FleetChangeNotify). */
 export const FLEET_CHANNEL = 'vigia_fleet';
@@ -12,6 +13,9 @@ const VOTER_TABLES = new Set(['monitor_vantages', 'tenant_vantage_defaults', 'va
  * notification and whenever the LISTEN is (re)established (what was sent while it was down is lost). While not
  * listening, `token()` is undefined and the callers compute their fingerprints as before. Replaces one scan of the
  * whole catalog per watchdog per second (and per agent gateway every two).
+ *
+ * The same connection hears `vigia_inbox` (an agent's results stored for a watchdog, see `ResultInbox`): one LISTEN
+ * per process, and the owning watchdog takes them at once instead of at its next poll.
  */
 @Injectable()
 export class FleetChanges implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -20,11 +24,16 @@ export class FleetChanges implements OnApplicationBootstrap, OnApplicationShutdo
   private catalog = 0;
   private voters = 0;
   private listening = false;
+  private readonly inboxListeners = new Set<(owner: string) => void>();
 
   constructor(private readonly config: VigiaConfig) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.listener = new PgChannelListener(this.config.databaseUrl, FLEET_CHANNEL, (table) => (VOTER_TABLES.has(table) ? this.voters++ : this.catalog++), {
+    this.listener = new PgChannelListener(this.config.databaseUrl, [FLEET_CHANNEL, INBOX_CHANNEL], (payload, channel) => {
+      if (channel === INBOX_CHANNEL) for (const listener of this.inboxListeners) listener(payload);
+      else if (VOTER_TABLES.has(payload)) this.voters++;
+      else this.catalog++;
+    }, {
       listening: () => {
         this.catalog++;
         this.voters++;
@@ -38,6 +47,17 @@ export class FleetChanges implements OnApplicationBootstrap, OnApplicationShutdo
   async onApplicationShutdown(): Promise<void> {
     this.listening = false;
     await this.listener?.stop();
+  }
+
+  /** Whether notifications are heard now (while not, callers poll as they did). */
+  get isListening(): boolean {
+    return this.listening;
+  }
+
+  /** Called with the owner (a watchdog instance id, or `-` for none) of each inbox row stored; returns its removal. */
+  onInbox(listener: (owner: string) => void): () => void {
+    this.inboxListeners.add(listener);
+    return () => this.inboxListeners.delete(listener);
   }
 
   /** Changes whenever the fleet may have changed; undefined while the notifications cannot be heard (ask the database). */

@@ -24,6 +24,13 @@ const FULL_REFRESH_MS = 60_000;
 /** How often the watchdog checks that its probes still complete, and the least silence that counts as stalled. */
 const PROBE_LIVENESS_CHECK_MS = 5_000;
 const PROBE_STALL_MIN_MS = 30_000;
+/**
+ * How often agents' results are claimed without being told: while the inbox's notifications are heard they wake the
+ * owner at once and the poll only catches what no notification reached it (rows of a watchdog that died); while
+ * not heard, at the rhythm that bounds a verdict's wait.
+ */
+const INBOX_POLL_NOTIFIED_MS = 2_000;
+const INBOX_POLL_MS = 200;
 /** A vantage's detector entry older than this says nothing about its network now (probes run every 1–60 s). */
 const IMPAIRMENT_FRESH_MS = 60_000;
 /** Drift samples kept between two `takeDrift()` calls at most (8 MB; a benchmark window of 5 min at 3,000 probes/s). */
@@ -64,6 +71,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   private readonly policy: DetectorPolicy;
   private scheduler?: ProbeScheduler<WatchedMonitor>;
   private loops: PeriodicWorker[] = [];
+  private stopInboxWake?: () => void;
   /** The catalog's token (or fingerprint) and the live watchdogs, as of the last time the owned monitors were settled. */
   private lastCatalog = '';
   private lastLive = '';
@@ -148,15 +156,23 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       new PeriodicWorker('state flush', () => this.flush(false), { everyMs: this.config.stateFlushMs, onError: (e) => this.warn('flush', e) }),
       new PeriodicWorker('prune', () => this.prune(), { everyMs: 3_600_000, onError: (e) => this.warn('prune', e) }),
       new PeriodicWorker('probe liveness', async () => this.checkProbing(), { everyMs: PROBE_LIVENESS_CHECK_MS, onError: (e) => this.warn('probe liveness', e) }),
-      new PeriodicWorker('agent results', () => this.takeAgentResults(), { everyMs: 200, onError: (e) => this.warn('taking agent results', e) }),
+      new PeriodicWorker('agent results', () => this.takeAgentResults(), {
+        everyMs: () => (this.fleetChanges.isListening ? INBOX_POLL_NOTIFIED_MS : INBOX_POLL_MS),
+        onError: (e) => this.warn('taking agent results', e),
+      }),
       new PeriodicWorker('vantage beat', () => this.beatAsVantage(), { everyMs: this.config.watchdogHeartbeatMs, onError: (e) => this.warn('vantage beat', e) }),
       // Every second: an agent gone for 5 s is judged within 6 s, and its k-of-N monitors move at the next refresh.
       new PeriodicWorker('vantage health', () => this.vantageHealth.evaluate(), { everyMs: 1000, onError: (e) => this.warn('vantage health', e) }),
     ];
     for (const loop of this.loops) loop.start();
+    const agentResults = this.loops.find((loop) => loop.name === 'agent results')!;
+    this.stopInboxWake = this.fleetChanges.onInbox((owner) => {
+      if (owner === this.heartbeat.instanceId || owner === '-' || !this.router.live.includes(owner)) agentResults.kick();
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopInboxWake?.();
     await Promise.all(this.loops.map((loop) => loop.stop()));
     this.scheduler?.stop();
     // Give the queue a moment to land; a database that is gone cannot be waited for without end.
