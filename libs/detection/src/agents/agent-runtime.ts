@@ -255,6 +255,6 @@ export class AgentRuntime {
       this.ws.terminate();
       return;
     }
-    this.ws.send(JSON.stringify({ type: 'heartbeat', sentAt: this.clock.now().getTime(), ...this.probeRate.read(now, this.scheduler.stats.skippedOverlap + this.scheduler.stats.shed), buffered: this.queue.length, dropped: this.stats.dropped }));
+    this.ws.send(JSON.stringify({ type: 'heartbeat', sentAt: this.clock.now().getTime(), ...this.probeRate.read(now, this.scheduler.notStarted), buffered: this.queue.length, dropped: this.stats.dropped }));
   }
 }

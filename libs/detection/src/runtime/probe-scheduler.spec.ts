@@ -159,6 +159,8 @@ describe('ProbeScheduler (real timers, short intervals)', () => {
     // Demand: 10 monitors × 12.5 slots; each slot is started, shed or skipped — none unaccounted for.
     const started = [...starts.values()].reduce((n, runs) => n + runs.length, 0);
     expect(started + scheduler.stats.shed + scheduler.stats.skippedOverlap).toBeGreaterThanOrEqual(110);
+    // What a vantage reports as its skipped share: every slot that did not start.
+    expect(scheduler.notStarted).toBe(scheduler.stats.shed + scheduler.stats.skippedOverlap);
     const all = [...starts.values()].flat();
     // A start later than the bound (100 ms) is the slot after a shed one, which runs however late: never more of those than sheds.
     expect(all.filter((s) => s.drift > 100).length).toBeLessThanOrEqual(scheduler.stats.shed);

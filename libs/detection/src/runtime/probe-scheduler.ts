@@ -89,6 +89,11 @@ export class ProbeScheduler<M extends SchedulableMonitor> {
     this.gridOffset = batchMs > 0 ? Math.floor(Math.random() * batchMs) : 0;
   }
 
+  /** Due slots that did not start since start: skipped (the run before still under way, or missed) or shed (waited too long). A vantage's skipped share counts these. */
+  get notStarted(): number {
+    return this.stats.skippedOverlap + this.stats.shed;
+  }
+
   get size(): number {
     return this.entries.size;
   }

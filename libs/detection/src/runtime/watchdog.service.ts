@@ -336,8 +336,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
 
   private async beatAsVantage(): Promise<void> {
     if (!this.vantageId) return;
-    const skipped = (this.scheduler?.stats.skippedOverlap ?? 0) + (this.scheduler?.stats.shed ?? 0);
-    await this.vantages.reportHealth(this.vantageId, { clockOffsetMs: 0, ...this.probeRate.read(performance.now(), skipped) });
+    await this.vantages.reportHealth(this.vantageId, { clockOffsetMs: 0, ...this.probeRate.read(performance.now(), this.scheduler?.notStarted ?? 0) });
   }
 
   /**
