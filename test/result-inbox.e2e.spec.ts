@@ -48,42 +48,45 @@ describe('the agents’ result inbox, routed by owner', () => {
   });
 
   it('a watchdog claims its own rows and a dead one’s, never a live peer’s', async () => {
-    const w1 = await inbox.claim('w1', ['w1', 'w2']);
+    const w1 = await inbox.claim('w1', ['w1', 'w2']).then((c) => c.results);
     expect(w1.map((r) => [r.monitorId, r.at, r.vantageName, r.status, r.latencyMs, r.reason, r.replayed])).toEqual([
       [m1, 1000, 'agent-1', 'up', 1.5, 'HTTP 200', false], [m1, 1002, 'agent-1', 'up', 1.5, 'HTTP 200', false], [m3, 1003, 'agent-1', 'up', 1.5, 'HTTP 200', false],
     ]);
     expect(await rows()).toEqual([{ owner: 'w2', size: 1, hops: 0 }]);
-    expect((await inbox.claim('w1', ['w1', 'w2'])).length).toBe(0);
-    expect((await inbox.claim('w2', ['w1', 'w2'])).map((r) => r.monitorId)).toEqual([m2]);
+    expect((await inbox.claim('w1', ['w1', 'w2']).then((c) => c.results)).length).toBe(0);
+    expect((await inbox.claim('w2', ['w1', 'w2']).then((c) => c.results)).map((r) => r.monitorId)).toEqual([m2]);
     expect(await rows()).toEqual([]);
   });
 
   it('hands back what it does not own, routed again, and drops it after MAX_HOPS hand-backs', async () => {
     await inbox.store(vantage, [result(m2, 2000)], () => null);
-    let claimed = await inbox.claim('w1', ['w1', 'w2']);
+    let claimed = await inbox.claim('w1', ['w1', 'w2']).then((c) => c.results);
     expect(claimed.map((r) => [r.monitorId, r.hops])).toEqual([[m2, 0]]);
     expect(await inbox.handBack(claimed, () => 'w2')).toBe(0);
     expect(await rows()).toEqual([{ owner: 'w2', size: 1, hops: 1 }]);
     // Nobody owns it (deleted meanwhile): it comes back to w1 until the hand-backs run out.
     for (let hop = 1; hop < MAX_HOPS; hop++) {
-      claimed = await inbox.claim('w1', ['w1']);
+      claimed = await inbox.claim('w1', ['w1']).then((c) => c.results);
       expect(claimed.map((r) => r.hops)).toEqual([hop]);
       expect(await inbox.handBack(claimed, () => 'w1')).toBe(hop + 1 === MAX_HOPS ? 1 : 0);
     }
     expect(await rows()).toEqual([]);
   });
 
-  it('takes whole batches up to about maxResults results, the vantages taking turns', async () => {
+  it('takes whole batches up to about maxResults results, the vantages taking turns; says more may wait until a claim is empty', async () => {
     const [other] = await data.query("INSERT INTO vantages (tenant_id, name, kind) VALUES (NULL, 'agent-2', 'platform') RETURNING id, name");
     for (let i = 0; i < 3; i++) await inbox.store(vantage, Array.from({ length: 40 }, (_, j) => result(m1, 3000 + 40 * i + j)), () => 'w1');
     await inbox.store(other, [result(m2, 5000)], () => 'w1');
-    const first = await inbox.claim('w1', ['w1'], 20, 50);
+    const firstClaim = await inbox.claim('w1', ['w1'], 20, 50);
+    expect(firstClaim.more).toBe(true);
+    const first = firstClaim.results;
     // agent-1's oldest batch (40), then agent-2's turn (1): 41 results; the next 40 would pass 50.
     expect(first.map((r) => r.vantageName)).toEqual([...Array(40).fill('agent-1'), 'agent-2']);
-    expect((await inbox.claim('w1', ['w1'], 20, 50)).length).toBe(40);
+    expect((await inbox.claim('w1', ['w1'], 20, 50).then((c) => c.results)).length).toBe(40);
     // A batch larger than the bound still goes (whole), alone.
-    expect((await inbox.claim('w1', ['w1'], 20, 10)).length).toBe(40);
+    expect((await inbox.claim('w1', ['w1'], 20, 10).then((c) => c.results)).length).toBe(40);
     expect(await rows()).toEqual([]);
+    expect(await inbox.claim('w1', ['w1'])).toEqual({ results: [], more: false });
   });
 
   it('each row stored is announced to its owner at commit (`-` for none live), so the owner takes it at once', async () => {
@@ -96,12 +99,14 @@ describe('the agents’ result inbox, routed by owner', () => {
       await inbox.store(vantage, [result(m1, 6000), result(m2, 6001), result(m1, 6002), result(m3, 6003)], (id) => (id === m3 ? null : owners[id]!));
       await eventually('three owners announced', () => heard.length >= 3 || undefined, { timeoutMs: 5_000, everyMs: 20 });
       expect(heard.sort()).toEqual(['-', 'w1', 'w2']);
-      // A hand-back announces the new owner too.
-      const claimed = await inbox.claim('w2', ['w1', 'w2']);
+      // A hand-back is not announced (its new owner may still be loading the monitors: it waits for the next poll);
+      // a store after it is, and arrives after it (notifications come in commit order).
+      const claimed = await inbox.claim('w2', ['w1', 'w2']).then((c) => c.results);
       heard.length = 0;
       await inbox.handBack(claimed, () => 'w1');
-      await eventually('the hand-back announced', () => heard.length >= 1 || undefined, { timeoutMs: 5_000, everyMs: 20 });
-      expect(heard).toEqual(['w1']);
+      await inbox.store(vantage, [result(m1, 6004)], () => 'w3');
+      await eventually('the store after it announced', () => heard.length >= 1 || undefined, { timeoutMs: 5_000, everyMs: 20 });
+      expect(heard).toEqual(['w3']);
       await data.query('DELETE FROM vantage_result_batches');
     } finally {
       await listener.end();

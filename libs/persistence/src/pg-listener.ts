@@ -1,6 +1,20 @@
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
 
+export interface ListenerHooks {
+  /** Told when the LISTEN is in place (after each reconnect too: what was sent meanwhile was missed). */
+  listening?: () => void;
+  /** Told when it is lost: the connection failed, ended, or stopped answering its liveness check. */
+  lost?: () => void;
+  /**
+   * A LISTEN connection never sends, so a path that silently drops packets (no reset) would leave it deaf for ever
+   * while it looks fine: every `checkEveryMs` (default 15 s) it runs `SELECT 1`, and gives the connection up when no
+   * answer comes within `checkTimeoutMs` (default 10 s).
+   */
+  checkEveryMs?: number;
+  checkTimeoutMs?: number;
+}
+
 /**
  * One dedicated connection that LISTENs on one channel or several and hands each payload to `onPayload` (with its
  * channel); it reconnects by itself (a second later) when the connection is lost. Used by the API processes to fan
@@ -8,17 +22,18 @@ import pg from 'pg';
  */
 export class PgChannelListener {
   private readonly logger: Logger;
+  /** The connection in use (or being opened); events of any other (a failed or replaced one) are ignored. */
   private client?: pg.Client;
   private closed = false;
   private retry?: NodeJS.Timeout;
+  private check?: NodeJS.Timeout;
   private readonly channels: readonly string[];
 
   constructor(
     private readonly databaseUrl: string | undefined,
     channel: string | readonly string[],
     private readonly onPayload: (payload: string, channel: string) => void,
-    /** Told when the LISTEN is in place (after each reconnect too: what was sent meanwhile was missed) and when it is lost. */
-    private readonly hooks: { listening?: () => void; lost?: () => void } = {},
+    private readonly hooks: ListenerHooks = {},
   ) {
     this.channels = typeof channel === 'string' ? [channel] : channel;
     for (const name of this.channels) if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`invalid channel name ${name}`);
@@ -26,33 +41,53 @@ export class PgChannelListener {
   }
 
   async start(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.databaseUrl });
+    const client = new pg.Client({ connectionString: this.databaseUrl, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
+    this.client = client;
     client.on('notification', (message) => {
-      if (this.channels.includes(message.channel) && message.payload) this.onPayload(message.payload, message.channel);
+      if (client === this.client && this.channels.includes(message.channel) && message.payload) this.onPayload(message.payload, message.channel);
     });
-    client.on('error', (error) => this.reconnect(error));
-    client.on('end', () => this.reconnect(new Error('connection ended')));
+    client.on('error', (error) => this.reconnect(client, error));
+    client.on('end', () => this.reconnect(client, new Error('connection ended')));
     try {
       await client.connect();
       for (const name of this.channels) await client.query(`LISTEN ${name}`);
-      this.client = client;
+      if (client !== this.client) return;
+      this.watch(client);
       this.hooks.listening?.();
     } catch (error) {
-      this.reconnect(error);
+      this.reconnect(client, error);
     }
   }
 
   async stop(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retry);
+    clearInterval(this.check);
     await this.client?.end().catch(() => undefined);
   }
 
-  private reconnect(error: unknown): void {
-    if (this.closed || this.retry) return;
+  private watch(client: pg.Client): void {
+    const every = this.hooks.checkEveryMs ?? 15_000;
+    const timeout = this.hooks.checkTimeoutMs ?? 10_000;
+    clearInterval(this.check);
+    this.check = setInterval(() => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer to a liveness check within ${timeout} ms`)), timeout)));
+      Promise.race([client.query('SELECT 1'), late])
+        .catch((error: unknown) => this.reconnect(client, error))
+        .finally(() => clearTimeout(timer));
+    }, every);
+    this.check.unref();
+  }
+
+  private reconnect(client: pg.Client, error: unknown): void {
+    if (this.closed || client !== this.client) return;
+    this.client = undefined;
+    clearInterval(this.check);
+    // Ended so that it cannot deliver anything more, nor reconnect a second time (its events are ignored from now).
+    void client.end().catch(() => undefined);
     this.hooks.lost?.();
     this.logger.warn(`lost (${error instanceof Error ? error.message : String(error)}); reconnecting`);
-    this.client = undefined;
     this.retry = setTimeout(() => {
       this.retry = undefined;
       void this.start();

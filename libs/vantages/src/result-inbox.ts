@@ -31,8 +31,9 @@ export const VANTAGES_VIEWS = {
 export type OwnerOf = (monitorId: string) => string | null;
 
 /**
- * NOTIFYed (at commit) with each stored row's owner — a watchdog instance id, or `-` for none live: the owner takes
+ * NOTIFYed (at commit) with each stored batch's owners — a watchdog instance id, or `-` for none live: the owner takes
  * its results at once instead of at its next poll (an agent's confirming failure reached the verdict up to 200 ms late).
+ * Hand-backs are not announced (see `insert`).
  */
 export const INBOX_CHANNEL = 'vigia_inbox';
 
@@ -68,9 +69,11 @@ export class ResultInbox {
    * Takes (and deletes) up to `limit` batches (and about `maxResults` results) routed to `self`, or to no watchdog that is live: oldest first *within
    * each vantage*, the vantages taking turns (round robin by rank). A vantage that floods the inbox — one tenant's
    * private agent — then delays only its own results, not another tenant's verdicts queued behind its backlog. Each
-   * vantage's share is locked by its own index range scan (`vantage_id, id`), `SKIP LOCKED`.
+   * vantage's share is locked by its own index range scan (`vantage_id, id`), `SKIP LOCKED`. `more`: something was
+   * taken, so more may wait behind the bounds (the caller claims again at once, until a claim comes back empty, rather
+   * than leave a backlog to a poll every 2 s).
    */
-  async claim(self: string, live: string[], limit = 20, maxResults = 5000): Promise<ClaimedResult[]> {
+  async claim(self: string, live: string[], limit = 20, maxResults = 5000): Promise<{ results: ClaimedResult[]; more: boolean }> {
     // At most `maxResults` results (whole batches in turn order, at least the first): the claimer judges them in one go, and a flood
     // taken whole would hold its event loop (and its probes' schedule) for as long.
     const [rows]: [BatchRow[], number] = await this.dataSource.query(
@@ -97,7 +100,7 @@ export class ResultInbox {
         });
       }
     }
-    return claimed;
+    return { results: claimed, more: rows.length > 0 };
   }
 
   /**
@@ -123,7 +126,12 @@ export class ResultInbox {
     return count;
   }
 
-  /** One statement: the results split by owner, each part one row (the parts travel as one JSON document), each owner notified. */
+  /**
+   * One statement: the results split by owner, each part one row (the parts travel as one JSON document), each owner
+   * notified — not for a hand-back: its new owner may still be loading the monitors it just took over, and woken at
+   * once it would hand them back again, all MAX_HOPS times within milliseconds, and drop them. Hand-backs wait for
+   * the next poll.
+   */
   private async insert(vantage: { id: string; name: string }, results: InboundResult[], ownerOf: OwnerOf, hops: number): Promise<void> {
     const parts = new Map<string | null, StoredResult[]>();
     for (const r of results) {
@@ -137,7 +145,7 @@ export class ResultInbox {
          INSERT INTO vantage_result_batches (owner, vantage_id, vantage_name, size, results, hops)
          SELECT p->>'owner', $1, $2, jsonb_array_length(p->'results'), p->'results', $3 FROM jsonb_array_elements($4::jsonb) AS p
          RETURNING owner)
-       SELECT pg_notify('${INBOX_CHANNEL}', coalesce(owner, '-')) FROM (SELECT DISTINCT owner FROM stored) owners`,
+       SELECT pg_notify('${INBOX_CHANNEL}', coalesce(owner, '-')) FROM (SELECT DISTINCT owner FROM stored) owners WHERE $3::int = 0`,
       [vantage.id, vantage.name, hops, JSON.stringify([...parts].map(([owner, part]) => ({ owner, results: part })))],
     );
   }

@@ -76,28 +76,29 @@ describe('agent runtime: batches in flight', () => {
 
 /** The quorum's verdict waits for the agent's confirming failures: they go at once, not at the next 200 ms flush. */
 describe('agent runtime: results that move a verdict', () => {
-  it('sends a failure being confirmed within 10 ms, and steady results only at the 200 ms flush', async () => {
+  it('sends a failure being confirmed within 10 ms, with the steady results waiting before it, in one batch', async () => {
     const { WebSocketServer } = await import('ws');
     const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await new Promise((resolve) => server.once('listening', resolve));
-    const received: { type: string; results?: { status: string }[] }[] = [];
-    let arrived: () => void = () => undefined;
-    const connected = new Promise<void>((resolve) => {
-      server.on('connection', (ws) => {
-        ws.on('message', (data) => {
-          received.push(JSON.parse(String(data)) as { type: string; results?: { status: string }[] });
-          resolve();
-          arrived();
-        });
+    const received: { type: string; batch?: number; results?: { status: string }[] }[] = [];
+    server.on('connection', (ws) => {
+      ws.on('message', (data) => {
+        const message = JSON.parse(String(data)) as { type: string; batch?: number; results?: { status: string }[] };
+        received.push(message);
+        if (message.type === 'results') ws.send(JSON.stringify({ type: 'ack', batch: message.batch, stored: message.results!.length, refused: 0 }));
       });
     });
-    const next = (): Promise<void> => new Promise((resolve) => (arrived = resolve));
     let status: 'up' | 'down' = 'up';
     const runner = { run: async (): Promise<ProbeResult> => ({ status, latencyMs: 1, reason: status, at: Date.now() }) } as unknown as ProbeRunner;
     const { port } = server.address() as { port: number };
     const realTimeout = globalThis.setTimeout;
-    // Only the agent's own timers are faked (its 200 ms flush, the 10 ms one); the socket's I/O is real.
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    /** Waits on real time (the agent's timers are faked) for what the socket brings. */
+    const until = async (what: () => boolean): Promise<boolean> => {
+      for (let i = 0; i < 100 && !what(); i++) await new Promise((resolve) => realTimeout(resolve, 20));
+      return what();
+    };
+    // Only the agent's own timers and monotonic clock are faked (its 200 ms flush, the urgent send and its spacing); the socket's I/O is real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] });
     const agent = new AgentRuntime(
       { agentUrl: `ws://127.0.0.1:${port}/agent`, token: 'vgv_x', egress: { allow: [], deny: [] }, bufferLimit: 1000, concurrency: 4, probeBatchMs: 0, logLevel: 'silent' },
       runner,
@@ -108,18 +109,70 @@ describe('agent runtime: results that move a verdict', () => {
       const probe = (agent as unknown as { probe(m: { id: string; intervalMs: number; target: ProbeTarget }): Promise<number | undefined> }).probe.bind(agent);
       const monitor = { id: 'm1', intervalMs: 1000, target: { type: 'http', config: {}, address: '192.0.2.1', timeoutMs: 500 } as unknown as ProbeTarget };
       agent.start();
-      await connected; // its first heartbeat
+      expect(await until(() => received.length > 0)).toBe(true); // its first heartbeat: connected
+      // Up, up: steady from the second on; everything sent and acknowledged before the outage.
       await probe(monitor);
       await probe(monitor);
-      vi.advanceTimersByTime(150);
-      const results = (): { status: string }[] => received.flatMap((m) => m.results ?? []);
-      expect(results()).toEqual([]); // steady: waits for the flush
+      vi.advanceTimersByTime(250);
+      expect(await until(() => agent.stats.acked === 2), JSON.stringify({ received, stats: agent.stats })).toBe(true);
+      const before = received.length;
+      // A steady result waits; the first failure (being confirmed) goes 10 ms later, taking it along.
+      await probe(monitor);
+      vi.advanceTimersByTime(10);
       status = 'down';
-      const sent = next();
       await probe(monitor);
-      vi.advanceTimersByTime(10); // still 40 ms before the 200 ms flush
-      await Promise.race([sent, new Promise((resolve) => realTimeout(resolve, 2_000))]);
-      expect(results().map((r) => r.status)).toEqual(['up', 'up', 'down']);
+      vi.advanceTimersByTime(60); // 320 ms in all: still before the next 200 ms flush (at 400)
+      expect(await until(() => received.slice(before).some((m) => m.type === 'results'))).toBe(true);
+      await new Promise((resolve) => realTimeout(resolve, 50));
+      const batches = received.slice(before).filter((m) => m.type === 'results');
+      expect(batches.map((b) => b.results!.map((r) => r.status))).toEqual([['up', 'down']]);
+    } finally {
+      vi.useRealTimers();
+      await agent.stop();
+      server.close();
+    }
+  });
+
+  it('spaces urgent sends (50 ms, one batch in flight): an agent whose every target fails does not send one batch per result', async () => {
+    const { WebSocketServer } = await import('ws');
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => server.once('listening', resolve));
+    const received: { type: string; results?: unknown[] }[] = [];
+    server.on('connection', (ws) => ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { type: string; batch?: number; results?: unknown[] };
+      received.push(message);
+      if (message.type === 'results') ws.send(JSON.stringify({ type: 'ack', batch: message.batch, stored: message.results!.length, refused: 0 }));
+    }));
+    const runner = { run: async (): Promise<ProbeResult> => ({ status: 'down', latencyMs: 1, reason: 'refused', at: Date.now() }) } as unknown as ProbeRunner;
+    const { port } = server.address() as { port: number };
+    const realTimeout = globalThis.setTimeout;
+    const until = async (what: () => boolean): Promise<boolean> => {
+      for (let i = 0; i < 100 && !what(); i++) await new Promise((resolve) => realTimeout(resolve, 20));
+      return what();
+    };
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] });
+    const agent = new AgentRuntime(
+      { agentUrl: `ws://127.0.0.1:${port}/agent`, token: 'vgv_x', egress: { allow: [], deny: [] }, bufferLimit: 1000, concurrency: 4, probeBatchMs: 0, logLevel: 'silent' },
+      runner,
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      const probe = (agent as unknown as { probe(m: { id: string; intervalMs: number; target: ProbeTarget }): Promise<number | undefined> }).probe.bind(agent);
+      agent.start();
+      expect(await until(() => received.length > 0)).toBe(true);
+      // Twenty monitors failing, one after another 10 ms apart (each result a failure being confirmed), acknowledged at once.
+      for (let i = 0; i < 20; i++) {
+        await probe({ id: `m${i}`, intervalMs: 1000, target: { type: 'http', config: {}, address: '192.0.2.1', timeoutMs: 500 } as unknown as ProbeTarget });
+        vi.advanceTimersByTime(10);
+        await new Promise((resolve) => realTimeout(resolve, 10)); // room for a batch to go and its acknowledgement to come
+      }
+      expect(await until(() => agent.stats.acked === 20)).toBe(true);
+      const batches = received.filter((m) => m.type === 'results');
+      // The first failure went at once (alone); then one batch per 50 ms at most, not one per result (the 200 ms flush may add one).
+      expect(batches[0]!.results).toHaveLength(1);
+      expect(batches.length).toBeGreaterThanOrEqual(3);
+      expect(batches.length).toBeLessThanOrEqual(6);
     } finally {
       vi.useRealTimers();
       await agent.stop();

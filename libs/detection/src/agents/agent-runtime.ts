@@ -27,9 +27,14 @@ const SILENCE_MS = 15_000;
  */
 const MAX_UNACKED_BATCHES = 2;
 const BATCH_RESULTS = 500;
-/** Results are sent every 200 ms; one that moves its monitor's verdict (a failure being confirmed) goes within this. */
+/**
+ * Results are sent every 200 ms; one that moves its monitor's verdict (a failure being confirmed) goes within 10 ms —
+ * when no batch waits for its acknowledgement (else that acknowledgement sends it), and at most every 50 ms: an
+ * agent whose every target fails at once sends 20 batches a second at most, not one per result.
+ */
 const FLUSH_MS = 200;
 const URGENT_FLUSH_MS = 10;
+const URGENT_SPACING_MS = 50;
 
 /**
  * A remote agent: one outbound WebSocket to the API, the assignment it sends (probe targets sealed for this agent),
@@ -54,6 +59,7 @@ export class AgentRuntime {
   private urgentTimer?: NodeJS.Timeout;
   /** A result that moves a verdict waits in the queue: sent at the next chance (a timer, or an acknowledgement). */
   private urgent = false;
+  private lastUrgentSend = -Infinity;
   private beatTimer?: NodeJS.Timeout;
   private reconnectTimer?: NodeJS.Timeout;
   /** Counting window of the probe rate, on monotonic time (a duration, not a time of day). */
@@ -138,6 +144,8 @@ export class AgentRuntime {
     ws.on('close', (code, reason) => {
       const was = this.connected;
       this.connected = false;
+      // What waits is history now (marked replayed): nothing in it is urgent any more.
+      this.urgent = false;
       // Sent but not acknowledged: back to the front of the queue, late now, so history only.
       const pending = [...this.unacked.values()].flat().map((r) => ({ ...r, replayed: true }));
       this.unacked.clear();
@@ -179,7 +187,7 @@ export class AgentRuntime {
       this.stats.refused += message.refused;
       if (message.refused) this.log('warn', `the API refused ${message.refused} result(s): ${message.why ?? ''}`);
       void results;
-      if (this.urgent) this.flush();
+      if (this.urgent) this.flushUrgent();
     }
   }
 
@@ -212,7 +220,8 @@ export class AgentRuntime {
     this.local.set(monitor.id, outcome.state);
     // A result that confirms a change (or completes one) is what the quorum's verdict waits for: the 200 ms flush
     // was up to a fifth of the 2 s from a target's death to its incident. Those within 10 ms travel together.
-    if (outcome.change || outcome.reprobeInMs !== undefined) this.flushSoon();
+    // Only a live result can move a verdict (one probed while cut off is history).
+    if (this.connected && (outcome.change || outcome.reprobeInMs !== undefined)) this.flushSoon();
     return outcome.reprobeInMs;
   }
 
@@ -220,8 +229,23 @@ export class AgentRuntime {
     this.urgent = true;
     this.urgentTimer ??= setTimeout(() => {
       this.urgentTimer = undefined;
-      this.flush();
+      this.flushUrgent();
     }, URGENT_FLUSH_MS);
+  }
+
+  /** One batch in flight at most for urgent sends (the acknowledgement sends the next), spaced by URGENT_SPACING_MS. */
+  private flushUrgent(): void {
+    if (this.unacked.size > 0) return;
+    const wait = this.lastUrgentSend + URGENT_SPACING_MS - performance.now();
+    if (wait > 0) {
+      this.urgentTimer ??= setTimeout(() => {
+        this.urgentTimer = undefined;
+        this.flushUrgent();
+      }, wait);
+      return;
+    }
+    this.lastUrgentSend = performance.now();
+    this.flush();
   }
 
   /** The buffer is bounded: the oldest results go first, and are counted. */

@@ -30,16 +30,21 @@ export class FleetChanges implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationBootstrap(): Promise<void> {
     this.listener = new PgChannelListener(this.config.databaseUrl, [FLEET_CHANNEL, INBOX_CHANNEL], (payload, channel) => {
-      if (channel === INBOX_CHANNEL) for (const listener of this.inboxListeners) listener(payload);
+      if (channel === INBOX_CHANNEL) this.toInbox(payload);
       else if (VOTER_TABLES.has(payload)) this.voters++;
       else this.catalog++;
     }, {
+      // Either way an announcement may have been missed: the inbox's listeners are told that anything may wait ('-').
       listening: () => {
         this.catalog++;
         this.voters++;
         this.listening = true;
+        this.toInbox('-');
       },
-      lost: () => (this.listening = false),
+      lost: () => {
+        this.listening = false;
+        this.toInbox('-');
+      },
     });
     await this.listener.start();
   }
@@ -58,6 +63,10 @@ export class FleetChanges implements OnApplicationBootstrap, OnApplicationShutdo
   onInbox(listener: (owner: string) => void): () => void {
     this.inboxListeners.add(listener);
     return () => this.inboxListeners.delete(listener);
+  }
+
+  private toInbox(owner: string): void {
+    for (const listener of this.inboxListeners) listener(owner);
   }
 
   /** Changes whenever the fleet may have changed; undefined while the notifications cannot be heard (ask the database). */

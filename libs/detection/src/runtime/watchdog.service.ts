@@ -71,6 +71,13 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   private readonly policy: DetectorPolicy;
   private scheduler?: ProbeScheduler<WatchedMonitor>;
   private loops: PeriodicWorker[] = [];
+  /** Agents' results claimed when told (the inbox's NOTIFY), again while a claim took something, and on a poll. */
+  private readonly agentResults = new PeriodicWorker('agent results', async () => {
+    if ((await this.takeAgentResults()).more) this.agentResults.kick();
+  }, {
+    everyMs: () => (this.fleetChanges.isListening ? INBOX_POLL_NOTIFIED_MS : INBOX_POLL_MS),
+    onError: (e) => this.warn('taking agent results', e),
+  });
   private stopInboxWake?: () => void;
   /** The catalog's token (or fingerprint) and the live watchdogs, as of the last time the owned monitors were settled. */
   private lastCatalog = '';
@@ -156,18 +163,14 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       new PeriodicWorker('state flush', () => this.flush(false), { everyMs: this.config.stateFlushMs, onError: (e) => this.warn('flush', e) }),
       new PeriodicWorker('prune', () => this.prune(), { everyMs: 3_600_000, onError: (e) => this.warn('prune', e) }),
       new PeriodicWorker('probe liveness', async () => this.checkProbing(), { everyMs: PROBE_LIVENESS_CHECK_MS, onError: (e) => this.warn('probe liveness', e) }),
-      new PeriodicWorker('agent results', () => this.takeAgentResults(), {
-        everyMs: () => (this.fleetChanges.isListening ? INBOX_POLL_NOTIFIED_MS : INBOX_POLL_MS),
-        onError: (e) => this.warn('taking agent results', e),
-      }),
+      this.agentResults,
       new PeriodicWorker('vantage beat', () => this.beatAsVantage(), { everyMs: this.config.watchdogHeartbeatMs, onError: (e) => this.warn('vantage beat', e) }),
       // Every second: an agent gone for 5 s is judged within 6 s, and its k-of-N monitors move at the next refresh.
       new PeriodicWorker('vantage health', () => this.vantageHealth.evaluate(), { everyMs: 1000, onError: (e) => this.warn('vantage health', e) }),
     ];
     for (const loop of this.loops) loop.start();
-    const agentResults = this.loops.find((loop) => loop.name === 'agent results')!;
     this.stopInboxWake = this.fleetChanges.onInbox((owner) => {
-      if (owner === this.heartbeat.instanceId || owner === '-' || !this.router.live.includes(owner)) agentResults.kick();
+      if (owner === this.heartbeat.instanceId || owner === '-' || !this.router.live.includes(owner)) this.agentResults.kick();
     });
   }
 
@@ -253,6 +256,8 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     // minute's re-read (during a takeover, the dead replica's monitors unprobed meanwhile).
     this.lastVoters = voters;
     this.lastCatalog = catalog;
+    // A watchdog gone (or back): rows stored for it meanwhile are claimed now, not at the next poll.
+    if (liveKey !== this.lastLive) this.agentResults.kick();
     this.lastLive = liveKey;
     this.fleetIds = fleetIds;
     if (fullRead) this.lastFullRefresh = this.now();
@@ -286,9 +291,9 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
    * complete the history — rollups, and the state changes the vantage's own detector confirms over them at their
    * original times (`ReplayHistory`) — never an incident. Results of monitors it does not own go back, routed again.
    */
-  async takeAgentResults(): Promise<number> {
-    if (!this.router.live.length) return 0;
-    const results = await this.inbox.claim(this.heartbeat.instanceId, this.router.live);
+  async takeAgentResults(): Promise<{ taken: number; more: boolean }> {
+    if (!this.router.live.length) return { taken: 0, more: false };
+    const { results, more } = await this.inbox.claim(this.heartbeat.instanceId, this.router.live);
     const history: { monitor: WatchedMonitor; change: HealthChange }[] = [];
     const notMine: ClaimedResult[] = [];
     const now = this.now();
@@ -312,7 +317,9 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       this.droppedAgentResults += dropped;
       if (dropped) this.logger.warn(`${dropped} agent result(s) dropped: no live watchdog owns their monitor after ${MAX_HOPS} hand-backs (deleted, disabled, or not loaded yet)`);
     }
-    return results.length;
+    // Claimed again at once while something was taken — unless some went back: handed back to this watchdog (a
+    // monitor it is still loading) they would come straight back, and all MAX_HOPS hand-backs pass in milliseconds.
+    return { taken: results.length, more: more && notMine.length === 0 };
   }
 
   /**
