@@ -73,7 +73,7 @@ describe('the agents’ result inbox, routed by owner', () => {
     expect(await rows()).toEqual([]);
   });
 
-  it('takes whole batches up to about maxResults results, the vantages taking turns; says more may wait until a claim is empty', async () => {
+  it('takes whole batches up to about maxResults results, the vantages taking turns; says when a bound may have cut it', async () => {
     const [other] = await data.query("INSERT INTO vantages (tenant_id, name, kind) VALUES (NULL, 'agent-2', 'platform') RETURNING id, name");
     for (let i = 0; i < 3; i++) await inbox.store(vantage, Array.from({ length: 40 }, (_, j) => result(m1, 3000 + 40 * i + j)), () => 'w1');
     await inbox.store(other, [result(m2, 5000)], () => 'w1');
@@ -86,6 +86,13 @@ describe('the agents’ result inbox, routed by owner', () => {
     // A batch larger than the bound still goes (whole), alone.
     expect((await inbox.claim('w1', ['w1'], 20, 10).then((c) => c.results)).length).toBe(40);
     expect(await rows()).toEqual([]);
+    // Far from both bounds: nothing more waits.
+    await inbox.store(vantage, [result(m1, 5500), result(m1, 5501)], () => 'w1');
+    expect((await inbox.claim('w1', ['w1'])).more).toBe(false);
+    // As many rows as the limit: more may wait.
+    for (let i = 0; i < 3; i++) await inbox.store(vantage, [result(m1, 5600 + i)], () => 'w1');
+    expect((await inbox.claim('w1', ['w1'], 2)).more).toBe(true);
+    expect((await inbox.claim('w1', ['w1'], 2)).more).toBe(false);
     expect(await inbox.claim('w1', ['w1'])).toEqual({ results: [], more: false });
   });
 
