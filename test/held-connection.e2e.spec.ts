@@ -1,7 +1,7 @@
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeldConnection } from '#lib/persistence';
+import { SilentProxy } from './support/silent-proxy.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 const backendPid = async (held: HeldConnection): Promise<number> => (await held.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]!.pid;
@@ -57,35 +57,20 @@ describe('HeldConnection', () => {
 
   it('gives up on a query past its deadline (a path that swallows packets) and reconnects for the next', async () => {
     // A proxy to PostgreSQL that can go silent: bytes stop flowing both ways, no reset — as a cut path looks.
-    const url = new URL(db.url);
-    const upstreamAt = { port: Number(url.port), host: url.hostname };
-    let silent = false;
-    const sockets: Socket[] = [];
-    const proxy: Server = createServer((client) => {
-      const upstream = connect(upstreamAt.port, upstreamAt.host);
-      sockets.push(client, upstream);
-      client.on('data', (d) => (silent ? undefined : upstream.write(d)));
-      upstream.on('data', (d) => (silent ? undefined : client.write(d)));
-      client.on('error', () => undefined);
-      upstream.on('error', () => undefined);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
-    url.host = `127.0.0.1:${(proxy.address() as { port: number }).port}`;
-    const held = new HeldConnection(url.toString(), 500, 'vigia-test-held');
+    const proxy = new SilentProxy(db.url);
+    const url = await proxy.start();
+    const held = new HeldConnection(url, 500, 'vigia-test-held');
     try {
       const before = await backendPid(held);
-      silent = true;
+      proxy.silent = true;
       const started = Date.now();
       await expect(held.query('SELECT 1')).rejects.toThrow(/timeout/i);
       expect(Date.now() - started).toBeLessThan(2000);
-      silent = false;
+      proxy.silent = false;
       expect(await backendPid(held)).not.toBe(before);
     } finally {
       await held.close();
-      for (const s of sockets) s.destroy();
-      proxy.close();
+      proxy.stop();
     }
   });
 });

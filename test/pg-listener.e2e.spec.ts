@@ -1,8 +1,8 @@
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgChannelListener } from '#lib/persistence';
 import { eventually } from './support/eventually.js';
+import { SilentProxy } from './support/silent-proxy.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 /**
@@ -19,25 +19,11 @@ describe('PgChannelListener', () => {
   afterAll(async () => db?.drop());
 
   it('hears several channels on one connection; a silent path is given up at its liveness check, and it listens again', async () => {
-    const url = new URL(db.url);
-    const upstreamAt = { port: Number(url.port), host: url.hostname };
-    let silent = false;
-    const sockets: Socket[] = [];
-    const proxy: Server = createServer((client) => {
-      const upstream = connect(upstreamAt.port, upstreamAt.host);
-      sockets.push(client, upstream);
-      client.on('data', (d) => (silent ? undefined : upstream.write(d)));
-      upstream.on('data', (d) => (silent ? undefined : client.write(d)));
-      client.on('error', () => undefined);
-      upstream.on('error', () => undefined);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
-    url.host = `127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    const proxy = new SilentProxy(db.url);
+    const url = await proxy.start();
     const heard: string[] = [];
     const events: string[] = [];
-    const listener = new PgChannelListener(url.toString(), ['test_a', 'test_b'], (payload, channel) => heard.push(`${channel}:${payload}`), {
+    const listener = new PgChannelListener(url, ['test_a', 'test_b'], (payload, channel) => heard.push(`${channel}:${payload}`), {
       listening: () => events.push('listening'),
       lost: () => events.push('lost'),
       checkEveryMs: 200,
@@ -51,9 +37,9 @@ describe('PgChannelListener', () => {
       await notifier.query("SELECT pg_notify('test_a', 'one'), pg_notify('test_b', 'two'), pg_notify('test_c', 'not ours')");
       await eventually('both channels heard', () => heard.length >= 2 || undefined, { timeoutMs: 5_000, everyMs: 20 });
       expect(heard).toEqual(['test_a:one', 'test_b:two']);
-      silent = true;
+      proxy.silent = true;
       await eventually('the silent path given up', () => events.includes('lost') || undefined, { timeoutMs: 5_000, everyMs: 20 });
-      silent = false;
+      proxy.silent = false;
       await eventually('listening again', () => events.filter((e) => e === 'listening').length === 2 || undefined, { timeoutMs: 5_000, everyMs: 20 });
       await notifier.query("SELECT pg_notify('test_a', 'three')");
       await eventually('heard after the reconnect', () => heard.includes('test_a:three') || undefined, { timeoutMs: 5_000, everyMs: 20 });
@@ -63,8 +49,7 @@ describe('PgChannelListener', () => {
     } finally {
       await listener.stop();
       await notifier.end();
-      for (const s of sockets) s.destroy();
-      proxy.close();
+      proxy.stop();
     }
   });
 });

@@ -74,109 +74,102 @@ describe('agent runtime: batches in flight', () => {
   });
 });
 
+interface Sent {
+  type: string;
+  batch?: number;
+  results?: { status: string }[];
+}
+
+/**
+ * An agent connected to a stand-in API that records what it sends and acknowledges every batch at once. Only the
+ * agent's own timers and monotonic clock are faked (its 200 ms flush, the urgent send and its spacing: the test moves
+ * them); the socket's I/O is real, waited for on real time by `until`.
+ */
+async function ackingApi(status: () => 'up' | 'down') {
+  const { WebSocketServer } = await import('ws');
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => server.once('listening', resolve));
+  const received: Sent[] = [];
+  server.on('connection', (ws) => {
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as Sent;
+      received.push(message);
+      if (message.type === 'results') ws.send(JSON.stringify({ type: 'ack', batch: message.batch, stored: message.results!.length, refused: 0 }));
+    });
+  });
+  const runner = { run: async (): Promise<ProbeResult> => ({ status: status(), latencyMs: 1, reason: status(), at: Date.now() }) } as unknown as ProbeRunner;
+  const { port } = server.address() as { port: number };
+  const realTimeout = globalThis.setTimeout;
+  const pause = (ms: number): Promise<void> => new Promise((resolve) => realTimeout(resolve, ms));
+  const until = async (what: () => boolean): Promise<boolean> => {
+    for (let i = 0; i < 100 && !what(); i++) await pause(20);
+    return what();
+  };
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] });
+  const agent = new AgentRuntime(
+    { agentUrl: `ws://127.0.0.1:${port}/agent`, token: 'vgv_x', egress: { allow: [], deny: [] }, bufferLimit: 1000, concurrency: 4, probeBatchMs: 0, logLevel: 'silent' },
+    runner,
+    () => undefined,
+    () => undefined,
+  );
+  const probeOf = (agent as unknown as { probe(m: { id: string; intervalMs: number; target: ProbeTarget }): Promise<number | undefined> }).probe.bind(agent);
+  const probe = (id = 'm1'): Promise<number | undefined> => probeOf({ id, intervalMs: 1000, target: { type: 'http', config: {}, address: '192.0.2.1', timeoutMs: 500 } as unknown as ProbeTarget });
+  agent.start();
+  const connected = await until(() => received.length > 0); // its first heartbeat
+  const close = async (): Promise<void> => {
+    vi.useRealTimers();
+    await agent.stop();
+    server.close();
+  };
+  return { agent, received, probe, until, pause, connected, close };
+}
+
 /** The quorum's verdict waits for the agent's confirming failures: they go at once, not at the next 200 ms flush. */
 describe('agent runtime: results that move a verdict', () => {
   it('sends a failure being confirmed within 10 ms, with the steady results waiting before it, in one batch', async () => {
-    const { WebSocketServer } = await import('ws');
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await new Promise((resolve) => server.once('listening', resolve));
-    const received: { type: string; batch?: number; results?: { status: string }[] }[] = [];
-    server.on('connection', (ws) => {
-      ws.on('message', (data) => {
-        const message = JSON.parse(String(data)) as { type: string; batch?: number; results?: { status: string }[] };
-        received.push(message);
-        if (message.type === 'results') ws.send(JSON.stringify({ type: 'ack', batch: message.batch, stored: message.results!.length, refused: 0 }));
-      });
-    });
     let status: 'up' | 'down' = 'up';
-    const runner = { run: async (): Promise<ProbeResult> => ({ status, latencyMs: 1, reason: status, at: Date.now() }) } as unknown as ProbeRunner;
-    const { port } = server.address() as { port: number };
-    const realTimeout = globalThis.setTimeout;
-    /** Waits on real time (the agent's timers are faked) for what the socket brings. */
-    const until = async (what: () => boolean): Promise<boolean> => {
-      for (let i = 0; i < 100 && !what(); i++) await new Promise((resolve) => realTimeout(resolve, 20));
-      return what();
-    };
-    // Only the agent's own timers and monotonic clock are faked (its 200 ms flush, the urgent send and its spacing); the socket's I/O is real.
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] });
-    const agent = new AgentRuntime(
-      { agentUrl: `ws://127.0.0.1:${port}/agent`, token: 'vgv_x', egress: { allow: [], deny: [] }, bufferLimit: 1000, concurrency: 4, probeBatchMs: 0, logLevel: 'silent' },
-      runner,
-      () => undefined,
-      () => undefined,
-    );
+    const api = await ackingApi(() => status);
     try {
-      const probe = (agent as unknown as { probe(m: { id: string; intervalMs: number; target: ProbeTarget }): Promise<number | undefined> }).probe.bind(agent);
-      const monitor = { id: 'm1', intervalMs: 1000, target: { type: 'http', config: {}, address: '192.0.2.1', timeoutMs: 500 } as unknown as ProbeTarget };
-      agent.start();
-      expect(await until(() => received.length > 0)).toBe(true); // its first heartbeat: connected
+      expect(api.connected).toBe(true);
       // Up, up: steady from the second on; everything sent and acknowledged before the outage.
-      await probe(monitor);
-      await probe(monitor);
+      await api.probe();
+      await api.probe();
       vi.advanceTimersByTime(250);
-      expect(await until(() => agent.stats.acked === 2), JSON.stringify({ received, stats: agent.stats })).toBe(true);
-      const before = received.length;
+      expect(await api.until(() => api.agent.stats.acked === 2)).toBe(true);
+      const before = api.received.length;
       // A steady result waits; the first failure (being confirmed) goes 10 ms later, taking it along.
-      await probe(monitor);
+      await api.probe();
       vi.advanceTimersByTime(10);
       status = 'down';
-      await probe(monitor);
+      await api.probe();
       vi.advanceTimersByTime(60); // 320 ms in all: still before the next 200 ms flush (at 400)
-      expect(await until(() => received.slice(before).some((m) => m.type === 'results'))).toBe(true);
-      await new Promise((resolve) => realTimeout(resolve, 50));
-      const batches = received.slice(before).filter((m) => m.type === 'results');
+      expect(await api.until(() => api.received.slice(before).some((m) => m.type === 'results'))).toBe(true);
+      await api.pause(50);
+      const batches = api.received.slice(before).filter((m) => m.type === 'results');
       expect(batches.map((b) => b.results!.map((r) => r.status))).toEqual([['up', 'down']]);
     } finally {
-      vi.useRealTimers();
-      await agent.stop();
-      server.close();
+      await api.close();
     }
   });
 
   it('spaces urgent sends (50 ms, one batch in flight): an agent whose every target fails does not send one batch per result', async () => {
-    const { WebSocketServer } = await import('ws');
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await new Promise((resolve) => server.once('listening', resolve));
-    const received: { type: string; results?: unknown[] }[] = [];
-    server.on('connection', (ws) => ws.on('message', (data) => {
-      const message = JSON.parse(String(data)) as { type: string; batch?: number; results?: unknown[] };
-      received.push(message);
-      if (message.type === 'results') ws.send(JSON.stringify({ type: 'ack', batch: message.batch, stored: message.results!.length, refused: 0 }));
-    }));
-    const runner = { run: async (): Promise<ProbeResult> => ({ status: 'down', latencyMs: 1, reason: 'refused', at: Date.now() }) } as unknown as ProbeRunner;
-    const { port } = server.address() as { port: number };
-    const realTimeout = globalThis.setTimeout;
-    const until = async (what: () => boolean): Promise<boolean> => {
-      for (let i = 0; i < 100 && !what(); i++) await new Promise((resolve) => realTimeout(resolve, 20));
-      return what();
-    };
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] });
-    const agent = new AgentRuntime(
-      { agentUrl: `ws://127.0.0.1:${port}/agent`, token: 'vgv_x', egress: { allow: [], deny: [] }, bufferLimit: 1000, concurrency: 4, probeBatchMs: 0, logLevel: 'silent' },
-      runner,
-      () => undefined,
-      () => undefined,
-    );
+    const api = await ackingApi(() => 'down');
     try {
-      const probe = (agent as unknown as { probe(m: { id: string; intervalMs: number; target: ProbeTarget }): Promise<number | undefined> }).probe.bind(agent);
-      agent.start();
-      expect(await until(() => received.length > 0)).toBe(true);
+      expect(api.connected).toBe(true);
       // Twenty monitors failing, one after another 10 ms apart (each result a failure being confirmed), acknowledged at once.
       for (let i = 0; i < 20; i++) {
-        await probe({ id: `m${i}`, intervalMs: 1000, target: { type: 'http', config: {}, address: '192.0.2.1', timeoutMs: 500 } as unknown as ProbeTarget });
+        await api.probe(`m${i}`);
         vi.advanceTimersByTime(10);
-        await new Promise((resolve) => realTimeout(resolve, 10)); // room for a batch to go and its acknowledgement to come
+        await api.pause(10); // room for a batch to go and its acknowledgement to come
       }
-      expect(await until(() => agent.stats.acked === 20)).toBe(true);
-      const batches = received.filter((m) => m.type === 'results');
+      expect(await api.until(() => api.agent.stats.acked === 20)).toBe(true);
+      const batches = api.received.filter((m) => m.type === 'results');
       // The first failure went at once (alone); then one batch per 50 ms at most, not one per result (the 200 ms flush may add one).
       expect(batches[0]!.results).toHaveLength(1);
       expect(batches.length).toBeGreaterThanOrEqual(3);
       expect(batches.length).toBeLessThanOrEqual(6);
     } finally {
-      vi.useRealTimers();
-      await agent.stop();
-      server.close();
+      await api.close();
     }
   });
 });
