@@ -71,7 +71,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   private readonly policy: DetectorPolicy;
   private scheduler?: ProbeScheduler<WatchedMonitor>;
   private loops: PeriodicWorker[] = [];
-  /** Agents' results claimed when told (the inbox's NOTIFY), again while a claim took something, and on a poll. */
+  /** Agents' results claimed when told (the inbox's NOTIFY), again at once when a claim's bounds may have cut it, and on a poll. */
   private readonly agentResults = new PeriodicWorker('agent results', async () => {
     if ((await this.takeAgentResults()).more) this.agentResults.kick();
   }, {
