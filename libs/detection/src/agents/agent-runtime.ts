@@ -227,25 +227,24 @@ export class AgentRuntime {
 
   private flushSoon(): void {
     this.urgent = true;
-    this.urgentTimer ??= setTimeout(() => {
-      this.urgentTimer = undefined;
-      this.flushUrgent();
-    }, URGENT_FLUSH_MS);
+    this.flushUrgentIn(URGENT_FLUSH_MS);
   }
 
   /** One batch in flight at most for urgent sends (the acknowledgement sends the next), spaced by URGENT_SPACING_MS. */
   private flushUrgent(): void {
     if (this.unacked.size > 0) return;
     const wait = this.lastUrgentSend + URGENT_SPACING_MS - performance.now();
-    if (wait > 0) {
-      this.urgentTimer ??= setTimeout(() => {
-        this.urgentTimer = undefined;
-        this.flushUrgent();
-      }, wait);
-      return;
-    }
+    if (wait > 0) return this.flushUrgentIn(wait);
     this.lastUrgentSend = performance.now();
     this.flush();
+  }
+
+  /** One urgent timer at a time: one already armed serves. */
+  private flushUrgentIn(ms: number): void {
+    this.urgentTimer ??= setTimeout(() => {
+      this.urgentTimer = undefined;
+      this.flushUrgent();
+    }, ms);
   }
 
   /** The buffer is bounded: the oldest results go first, and are counted. */

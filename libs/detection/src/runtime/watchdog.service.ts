@@ -317,8 +317,8 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       this.droppedAgentResults += dropped;
       if (dropped) this.logger.warn(`${dropped} agent result(s) dropped: no live watchdog owns their monitor after ${MAX_HOPS} hand-backs (deleted, disabled, or not loaded yet)`);
     }
-    // Claimed again at once while something was taken — unless some went back: handed back to this watchdog (a
-    // monitor it is still loading) they would come straight back, and all MAX_HOPS hand-backs pass in milliseconds.
+    // Claimed again at once when the claim's bounds may have cut it — unless some went back: handed back to this
+    // watchdog (a monitor it is still loading) they would come straight back, and all MAX_HOPS hand-backs pass in milliseconds.
     return { taken: results.length, more: more && notMine.length === 0 };
   }
 
