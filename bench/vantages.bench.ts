@@ -404,8 +404,30 @@ async function verdictLatency(victim: ChildProcess, ids: string[], url: string):
     const { rows: reasons } = await client.query('SELECT health || \': \' || left(reason, 160) AS reason FROM monitor_states WHERE monitor_id = ANY($1::uuid[]) LIMIT 1', [missing]);
     process.stdout.write(`verdict: target of ${ids.length} monitors at 1 s stopped; incidents (quorum 2 of 3) for ${times.length} of them after ` +
       `${times.map((t) => (t / 1000).toFixed(1)).join(', ') || '—'} s${times.length < ids.length ? ` (none within 30 s for the rest: ${(reasons[0] as { reason?: string } | undefined)?.reason ?? 'no state'})` : ''}\n`);
+    // The breakdown is for reading; its failure must not cost the takeover measurement after it.
+    await verdictHops(client, [...seen.keys()], stoppedAt).catch((e: unknown) => process.stdout.write(`  hops: not read (${(e as Error).message})\n`));
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Where each verdict's time went, from the stop (all relative to it, one clock: the bench, the processes and PostgreSQL
+ * share the machine): each vantage's first failure (from the reason, "down since"), the quorum's (the outage's
+ * effectiveAt), the result that confirmed it (the change's at), and the incident's commit (its outbox row).
+ */
+async function verdictHops(client: pg.Client, ids: string[], stoppedAt: number): Promise<void> {
+  if (!ids.length) return;
+  const { rows } = await client.query(
+    `SELECT sc.monitor_id, sc.effective_at, sc.at, sc.reason, (SELECT min(o.created_at) FROM incidents i JOIN incident_outbox o ON o.incident_id = i.id
+       WHERE i.monitor_id = sc.monitor_id AND o.kind = 'opened' AND i.opened_at >= sc.effective_at - interval '1 second') AS written
+     FROM monitor_state_changes sc WHERE sc.monitor_id = ANY($1::uuid[]) AND sc.to_health = 'down' AND sc.at >= $2 ORDER BY sc.at`,
+    [ids, new Date(stoppedAt - 2000)],
+  );
+  const rel = (t: Date | string | null) => (t ? `+${((new Date(t).getTime() - stoppedAt) / 1000).toFixed(2)}` : '?');
+  for (const r of rows as { effective_at: Date; at: Date; reason: string; written: Date | null }[]) {
+    const firsts = [...r.reason.matchAll(/(\S+): down since (\S+) /g)].map(([, name, since]) => `${name} ${rel(since!)}`).join(', ');
+    process.stdout.write(`  hops: first failures ${firsts || '?'} | quorum failing ${rel(r.effective_at)} | confirmed ${rel(r.at)} | incident committed ${rel(r.written)} s\n`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import { ago } from '../lib/format.js';
+import { ago, localizeInstants } from '../lib/format.js';
 import type { DisplayState } from '../lib/states.js';
 import { StatusBadge } from './status-badge.js';
 import { DataTable } from './table.js';
@@ -29,7 +29,7 @@ export function MonitorsTable({ monitors }: { monitors: MonitorRow[] }) {
           </td>
           <td>{m.type}</td>
           <td>{ago(m.state?.since)}</td>
-          <td>{m.state?.reason ?? '—'}</td>
+          <td>{m.state?.reason ? localizeInstants(m.state.reason) : '—'}</td>
         </tr>
       ))}
     </DataTable>

@@ -7,7 +7,7 @@ import { Loading, Page, QueryError } from '../components/form.js';
 import { useLiveFleet } from '../api/live-fleet.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { countByState, type FleetFilter, flatten, type ListRow } from '../lib/fleet.js';
-import { ago } from '../lib/format.js';
+import { ago, localizeInstants } from '../lib/format.js';
 import { type DisplayState, STATE_LABEL } from '../lib/states.js';
 import { useCan } from '../session-context.js';
 
@@ -190,13 +190,13 @@ function FleetRowView({ row, selection }: { row: ListRow; selection?: Selection 
       <span className="monitor-name">
         {m.serviceName ? <span className="muted">{m.serviceName} · </span> : null}
         {/* The whole of what the row cuts (a phone drops type and reason, long names end in …): on a long press or hover, and as the monitor page's heading one tap away. */}
-        <Link to={`/monitors/${m.monitorId}`} title={`${m.serviceName ? `${m.serviceName} · ` : ''}${m.monitorName} (${m.type}) on ${m.hostName}${m.reason ? ` — ${m.reason}` : ''}`}>
+        <Link to={`/monitors/${m.monitorId}`} title={`${m.serviceName ? `${m.serviceName} · ` : ''}${m.monitorName} (${m.type}) on ${m.hostName}${m.reason ? ` — ${localizeInstants(m.reason)}` : ''}`}>
           {m.monitorName}
         </Link>
       </span>
       <span className="muted type">{m.type}</span>
-      <span className="reason" title={m.reason ?? ''}>
-        {m.reason}
+      <span className="reason" title={m.reason ? localizeInstants(m.reason) : ''}>
+        {m.reason && localizeInstants(m.reason)}
       </span>
       <span className="muted since">{ago(m.since)}</span>
     </>

@@ -6,7 +6,7 @@ import { formErrors } from '../api/errors.js';
 import { Field, FormErrorList, Loading, Page, QueryError } from '../components/form.js';
 import { RunStatusBadge, StatusBadge } from '../components/status-badge.js';
 import { DataTable } from '../components/table.js';
-import { when } from '../lib/format.js';
+import { localizeInstants, when } from '../lib/format.js';
 import { DeliveryResult } from '../components/delivery-result.js';
 import { useCan } from '../session-context.js';
 
@@ -110,7 +110,7 @@ export function IncidentPage() {
       <ol className="timeline" aria-label="Timeline">
         {i.timeline.map((e) => (
           <li key={e.id} className={`timeline-${e.kind}`}>
-            <time dateTime={e.at}>{when(e.at)}</time> <span className="kind">{e.kind}</span> {e.message}
+            <time dateTime={e.at}>{when(e.at)}</time> <span className="kind">{e.kind}</span> {localizeInstants(e.message)}
           </li>
         ))}
       </ol>

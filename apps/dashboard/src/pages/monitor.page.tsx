@@ -10,7 +10,7 @@ import { DeleteOrPurge } from '../components/delete-or-purge.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { DataTable } from '../components/table.js';
 import { UptimePerDay } from '../components/uptime-per-day.js';
-import { ago, duration, when } from '../lib/format.js';
+import { ago, duration, localizeInstants, when } from '../lib/format.js';
 import type { DisplayState } from '../lib/states.js';
 import { useCan } from '../session-context.js';
 
@@ -92,7 +92,7 @@ export function MonitorPage() {
           {m.state?.flapping && ' flapping'} {m.state && <span className="muted">since {when(m.state.since)} ({ago(m.state.since)})</span>}
         </dd>
         <dt>Why</dt>
-        <dd data-testid="monitor-reason">{m.state?.reason ?? 'No probe has run yet.'}</dd>
+        <dd data-testid="monitor-reason">{m.state?.reason ? localizeInstants(m.state.reason) : 'No probe has run yet.'}</dd>
         <dt>Last result</dt>
         <dd>{m.state?.lastResultAt ? `${m.state.lastStatus ?? '—'}${m.state.lastLatencyMs === null ? '' : `, ${Math.round(m.state.lastLatencyMs)} ms`} — ${m.state.lastReason ?? ''} (${when(m.state.lastResultAt)})` : '—'}</dd>
         <dt>Checks</dt>
@@ -114,7 +114,7 @@ export function MonitorPage() {
                 </td>
                 <td>{when(v.since)}</td>
                 <td>
-                  {when(v.at)} — {v.reason}
+                  {when(v.at)} — {localizeInstants(v.reason)}
                 </td>
               </tr>
             ))}
@@ -135,7 +135,7 @@ export function MonitorPage() {
               <td>
                 <StatusBadge state={c.fromHealth} compact /> → <StatusBadge state={c.toHealth} /> {c.flapping && 'flapping'}
               </td>
-              <td>{c.reason}</td>
+              <td>{localizeInstants(c.reason)}</td>
             </tr>
           ))}
         </DataTable>
@@ -194,7 +194,7 @@ function MonitorActions({ monitor, onChanged }: { monitor: MonitorData['monitor'
       <DeleteMonitor monitor={monitor} />
       {result && (
         <span role="status" data-testid="probe-result">
-          {result.status}, {Math.round(result.latencyMs)} ms — {result.reason}
+          {result.status}, {Math.round(result.latencyMs)} ms — {localizeInstants(result.reason)}
         </span>
       )}
       <QueryError error={probe.error ?? toggle.error} />

@@ -6,6 +6,7 @@ import { AssignmentFields, type AssignmentDraft, ASSIGNMENT_FIELDS, assignmentWo
 import { Field, FormErrorList, Loading, Page, QueryError } from '../components/form.js';
 import { DataTable } from '../components/table.js';
 import { ago, when } from '../lib/format.js';
+import { whyFailingStillVotes } from '../lib/vantage-words.js';
 import { useCan } from '../session-context.js';
 
 /** How many monitors are read to count each vantage's: the API's largest page (there is no per-vantage count in the API). */
@@ -69,8 +70,10 @@ function verdict(v: Vantage): string {
   if (v.impairedSince) return `impaired since ${when(v.impairedSince)}: ${v.impairedReason ?? 'no reason recorded'} — does not vote`;
   // Not judged yet (the watchdogs judge a vantage that stays away): without a connection it has nothing to vote with.
   if (!v.lastHeartbeatAt && !v.central) return 'waiting for its agent to connect: no votes until it does';
-  return 'healthy, votes';
+  return VOTES;
 }
+
+const VOTES = 'healthy, votes';
 
 /** A vantage's health in words: whether it votes, and why not when it does not. */
 function Health({ v }: { v: Vantage }) {
@@ -79,6 +82,7 @@ function Health({ v }: { v: Vantage }) {
   const perSecond = v.probesPerSecond === null ? null : Number(v.probesPerSecond.toFixed(1));
   const rate = perSecond === null ? 'probes/s unknown' : `${perSecond} ${perSecond === 1 ? 'probe' : 'probes'}/s`;
   const failing = v.failingShare === null ? 'failing share unknown' : `${Math.round(v.failingShare * 100)} % of its probes failing`;
+  const failingNote = whyFailingStillVotes(v, verdict(v) === VOTES);
   // More than a trace of its slots skipped: it probes less often than asked (its process or machine is saturated).
   const overloaded = v.skippedShare !== null && v.skippedShare >= 0.01;
   const counters = [
@@ -93,6 +97,14 @@ function Health({ v }: { v: Vantage }) {
       <span data-testid="vantage-heartbeat">{v.lastHeartbeatAt ? `last heartbeat ${ago(v.lastHeartbeatAt)} (${when(v.lastHeartbeatAt)})` : 'no heartbeat yet: its agent has never connected'}</span>
       {' · '}
       {offset} · {rate} · {failing}
+      {failingNote && (
+        <>
+          <br />
+          <span className="muted" data-testid="vantage-failing-note">
+            {failingNote}
+          </span>
+        </>
+      )}
       {overloaded && (
         <>
           <br />

@@ -5,7 +5,7 @@ import { QueryError } from '../components/form.js';
 import { ReconnectBanner } from '../components/reconnect-banner.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { displayState, type FleetRow } from '../lib/fleet.js';
-import { ago } from '../lib/format.js';
+import { ago, localizeInstants } from '../lib/format.js';
 import { type DisplayState, STATE_LABEL } from '../lib/states.js';
 
 /** The Fleet's live feed, word for word: the wall is the Fleet's data in another shape. */
@@ -65,7 +65,7 @@ export function WallPage() {
                 <span className="wall-host">{row.hostName}</span>
                 {row.serviceName ? ` · ${row.serviceName}` : ''} · <strong>{row.monitorName}</strong>
               </span>
-              <span className="wall-reason">{row.reason}</span>
+              <span className="wall-reason">{row.reason && localizeInstants(row.reason)}</span>
               <span className="wall-since">{ago(row.since, now)}</span>
             </li>
           ))}

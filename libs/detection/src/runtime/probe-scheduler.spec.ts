@@ -86,6 +86,36 @@ describe('ProbeScheduler (real timers, short intervals)', () => {
     expect(times[2]! - times[1]!).toBeLessThan(200);
   }, 10_000);
 
+  it('spaces confirmation re-probes from start to start: one that timed out past the interval is followed at once', async () => {
+    vi.useFakeTimers();
+    try {
+      const starts: number[] = [];
+      // Each run takes `took` ms and asks to look again 300 ms later (the detector's confirmation interval).
+      const confirming = (took: number) => new ProbeScheduler({
+        run: async () => {
+          starts.push(Date.now());
+          await new Promise((r) => setTimeout(r, took));
+          return 300;
+        },
+      }, 10);
+      const gaps = async (took: number): Promise<number[]> => {
+        starts.length = 0;
+        scheduler = confirming(took);
+        scheduler.setMonitors([{ id: `confirm-${took}`, intervalMs: 60_000 }]);
+        await vi.advanceTimersByTimeAsync(60_000 + 2_000);
+        scheduler.stop();
+        return starts.slice(1, 4).map((at, i) => at - starts[i]!);
+      };
+      // A timeout (400 ms) longer than the interval: the next starts as it ends, not 300 ms after that.
+      // (A timer due now fires 1 ms later.)
+      for (const gap of await gaps(400)) expect(gap).toBeOneOf([400, 401]);
+      // A fast failure (connection refused, 20 ms): 300 ms from one start to the next, not 320.
+      for (const gap of await gaps(20)) expect(gap).toBeOneOf([300, 301]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('with a wake-up grid, starts what is due together (fewer wake-ups), each no earlier than planned and within one step', async () => {
     const monitors = Array.from({ length: 60 }, (_, i) => ({ id: `grid-${i}`, intervalMs: 1000 }));
     const wakeUps = async (batchMs: number) => {

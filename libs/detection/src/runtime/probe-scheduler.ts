@@ -216,11 +216,11 @@ export class ProbeScheduler<M extends SchedulableMonitor> {
       this.inFlight++;
       this.stats.started++;
       this.hooks.onDrift?.(now - plannedAt);
-      void this.execute(entry, plannedAt);
+      void this.execute(entry, plannedAt, now);
     }
   }
 
-  private async execute(entry: Entry<M>, plannedAt: number): Promise<void> {
+  private async execute(entry: Entry<M>, plannedAt: number, startedAt: number): Promise<void> {
     let reprobeInMs: number | undefined;
     try {
       reprobeInMs = await this.hooks.run(entry.monitor, plannedAt);
@@ -238,7 +238,11 @@ export class ProbeScheduler<M extends SchedulableMonitor> {
         const after = Math.max(plannedAt, now - this.batchMs);
         this.stats.skippedOverlap += Math.max(0, Math.floor((after - plannedAt) / entry.monitor.intervalMs));
         const regular = this.nextSlot(entry, after);
-        if (reprobeInMs !== undefined && now + reprobeInMs < regular) this.enqueue(entry, now + reprobeInMs, true);
+        // Confirmation re-probes are spaced from start to start, as regular slots are: a probe that timed out after
+        // the confirmation interval is followed at once, not after another interval of waiting (3 timeouts of 300 ms
+        // confirmed an outage after 1.5 s; now after 0.9 s — the failover's largest share; docs/performance.md).
+        const reprobeAt = reprobeInMs === undefined ? Infinity : Math.max(now, startedAt + reprobeInMs);
+        if (reprobeAt < regular) this.enqueue(entry, reprobeAt, true);
         else this.enqueue(entry, regular);
       }
       this.drain();

@@ -1,0 +1,29 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { setClockChoice, setCompanyZone } from './clock.js';
+import { localizeInstants } from './format.js';
+
+describe('localizeInstants: instants in stored reasons, shown in the dashboard\'s clock', () => {
+  afterEach(() => setClockChoice('browser'));
+
+  it('rewrites every UTC instant of a verdict into the chosen zone, keeping its milliseconds and the rest of the text', () => {
+    setCompanyZone('Europe/Madrid');
+    setClockChoice('company');
+    const text = 'down: 2 of 2 vantages confirm it (quorum 2) — vm: down since 2026-12-02T21:17:03.895Z (refused); office: down since 2026-12-02T21:17:04Z (refused)';
+    const shown = localizeInstants(text);
+    expect(shown).not.toMatch(/2026-12-02T/);
+    expect(shown).toContain('22:17:03.895');
+    expect(shown).toContain('22:17:04');
+    expect(shown).toMatch(/^down: 2 of 2 vantages confirm it \(quorum 2\) — vm: down since .*22:17:03\.895.* \(refused\); office: down since .*22:17:04.* \(refused\)$/);
+  });
+
+  it('across midnight the date follows the zone', () => {
+    setCompanyZone('Asia/Tokyo');
+    setClockChoice('company');
+    expect(localizeInstants('since 2026-12-02T21:00:00.000Z')).toMatch(/Dec 3.*06:00:00/);
+  });
+
+  it('leaves text without instants, and things that only look like dates, alone', () => {
+    expect(localizeInstants('HTTP 503 from 10.0.0.1:80')).toBe('HTTP 503 from 10.0.0.1:80');
+    expect(localizeInstants('build 2026-12-02 ok')).toBe('build 2026-12-02 ok');
+  });
+});
