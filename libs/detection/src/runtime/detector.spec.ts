@@ -166,6 +166,18 @@ describe('detector: assigned voters (vantages issue)', () => {
     expect(run(steps, { ...voters, quorum: 1 }).effective.at(-1)).toBe(1100);
   });
 
+  it('a new health dates from when it began, as its incident does: "down since" is the outage\'s start, not the decision', () => {
+    const steps: Step[] = [...seq('agent', ['up', 'up', 'down', 'down', 'down'], 1000, 100), ...seq('central', ['up', 'up', 'up', 'down', 'down', 'down'], 1000, 0)];
+    steps.sort((a, b) => a[2] - b[2]);
+    const out = run(steps, voters);
+    expect(out.state.health).toBe('down');
+    // Decided at 5000 (central's third failure); the quorum was failing from 3000 (central's first, the second vantage).
+    expect(out.effective.at(-1)).toBe(3000);
+    expect(out.state.since).toBe(3000);
+    // Suspect (one vantage failing) began with the agent's first failure.
+    expect(run(steps.filter(([, , at]) => at < 3000), voters).state).toMatchObject({ health: 'suspect', since: 2100 });
+  });
+
   it('an outage confirmed by a quorum ends only when a quorum confirms recovery, not when one recovers or goes stale', () => {
     const down = both(['up', 'down', 'down', 'down'], ['up', 'down', 'down', 'down']);
     const centralBack = [...down, ...seq('central', ['up', 'up', 'up'], 1000, 4000)];

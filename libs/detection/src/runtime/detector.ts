@@ -217,16 +217,19 @@ export function observe(state: DetectorState, vantage: string, result: ProbeResu
   }
   const flapping = state.flapping ? changes.length > Math.floor(policy.flapThreshold / 2) : changes.length >= policy.flapThreshold;
 
+  const changed = health !== state.health || flapping !== state.flapping;
+  const effectiveAt = health !== state.health ? effectiveTime(health, vantages, vantage, now, policy) : undefined;
   const next: DetectorState = {
     health,
-    since: health === state.health ? state.since : now,
+    // A new health dates from when it really began, as its incident does: "down since" on the monitor and the outage's
+    // opening time are one instant (the decision comes two confirmations later), and so are "up since" and its end.
+    since: effectiveAt ?? state.since,
     flapping,
     reason,
     vantages,
     changes,
   };
-  const changed = health !== state.health || flapping !== state.flapping;
-  const change = changed ? { from: state.health, to: health, at: now, effectiveAt: effectiveTime(health, vantages, vantage, now, policy), reason, flapping } : undefined;
+  const change = changed ? { from: state.health, to: health, at: now, effectiveAt: effectiveAt ?? effectiveTime(health, vantages, vantage, now, policy), reason, flapping } : undefined;
   // While this vantage's latest results disagree with its verdict, a change is being confirmed: look again soon.
   const confirming = vantageState.verdict !== vantageState.streakStatus;
   return { state: next, change, reprobeInMs: confirming ? policy.confirmIntervalMs : undefined };
