@@ -41,8 +41,10 @@ export class PgChannelListener {
   }
 
   async start(): Promise<void> {
-    // pg's own query deadline (as HeldConnection's) bounds the liveness check's SELECT 1.
-    const client = new pg.Client({ connectionString: this.databaseUrl, keepAlive: true, keepAliveInitialDelayMillis: 10_000, query_timeout: this.hooks.checkTimeoutMs ?? 10_000 });
+    // pg's own deadlines (as HeldConnection's) bound the liveness check's SELECT 1 and the connection attempt: a
+    // reconnect over a path that is still silent fails and is tried again, instead of waiting for the OS's TCP timeout.
+    const deadline = this.hooks.checkTimeoutMs ?? 10_000;
+    const client = new pg.Client({ connectionString: this.databaseUrl, keepAlive: true, keepAliveInitialDelayMillis: 10_000, query_timeout: deadline, connectionTimeoutMillis: deadline });
     this.client = client;
     client.on('notification', (message) => {
       if (client === this.client && this.channels.includes(message.channel) && message.payload) this.onPayload(message.payload, message.channel);
