@@ -1,6 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { formErrors, type FormErrors } from '../api/errors.js';
+import { localizeInstants } from '../lib/format.js';
 import { useCan } from '../session-context.js';
 import { Field, FormErrorList, QueryError } from './form.js';
 
@@ -88,7 +89,7 @@ interface Assignment {
 export function assignmentWords(a: Assignment | null): string {
   if (!a) return 'The central watchdog alone (quorum 1): no assignment here and no company default.';
   const who = [...(a.central ? ['the central watchdogs'] : []), ...a.agents.map((v) => v.name)];
-  const impaired = a.impaired.length ? ` Not voting now: ${a.impaired.map((i) => `${i.name} (${i.reason})`).join('; ')}.` : '';
+  const impaired = a.impaired.length ? ` Not voting now: ${a.impaired.map((i) => `${i.name} (${localizeInstants(i.reason)})`).join('; ')}.` : '';
   const names = who.join(', ') || 'no vantage';
   return `${names[0]!.toUpperCase()}${names.slice(1)}${a.count === null ? '' : ` (${a.count} of them per monitor)`}; down needs ${a.quorum}${a.majority ? ' (a majority)' : ''}.${impaired}${a.inherited ? ' From the company’s default.' : ''}`;
 }

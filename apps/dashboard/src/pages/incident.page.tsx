@@ -80,13 +80,13 @@ export function IncidentPage() {
         </dd>
         <dt>Opened</dt>
         <dd>
-          {when(i.openedAt)} — {i.openReason}
+          {when(i.openedAt)} — {localizeInstants(i.openReason)}
         </dd>
         {i.resolvedAt && (
           <>
             <dt>Resolved</dt>
             <dd>
-              {when(i.resolvedAt)} — {i.resolveReason}
+              {when(i.resolvedAt)} — {i.resolveReason && localizeInstants(i.resolveReason)}
             </dd>
           </>
         )}

@@ -5,7 +5,7 @@ import { useLiveRefetch } from '../api/live.js';
 import { Loading, Page, QueryError } from '../components/form.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { DataTable } from '../components/table.js';
-import { ago, duration } from '../lib/format.js';
+import { ago, duration, localizeInstants } from '../lib/format.js';
 
 const INCIDENTS = `query Incidents($filter: IncidentFilterInput, $after: String) {
   incidents(first: 50, filter: $filter, after: $after) {
@@ -75,7 +75,7 @@ export function IncidentsPage() {
                   <td>
                     <Link to={`/incidents/${i.id}`}>{i.subject}</Link>
                   </td>
-                  <td>{i.openReason}</td>
+                  <td>{localizeInstants(i.openReason)}</td>
                   <td>{ago(i.openedAt)}</td>
                   <td>{duration((i.resolvedAt ? new Date(i.resolvedAt).getTime() : Date.now()) - new Date(i.openedAt).getTime())}</td>
                   <td>{i.acknowledgedBy ?? (i.status === 'open' ? <strong>no</strong> : '—')}</td>

@@ -154,7 +154,7 @@ export function MonitorPage() {
                 <Link to={`/incidents/${i.id}`}>{when(i.openedAt)}</Link>
               </td>
               <td>{when(i.resolvedAt)}</td>
-              <td>{i.openReason}</td>
+              <td>{localizeInstants(i.openReason)}</td>
             </tr>
           ))}
         </DataTable>

@@ -5,7 +5,7 @@ import { AvailabilityChart, type Bucket } from '../components/availability-chart
 import { Field, Loading, Page, QueryError } from '../components/form.js';
 import { Kpi } from '../components/kpi.js';
 import { MonthlyMailPreview } from '../components/monthly-mail-preview.js';
-import { percent, reportDuration as duration } from '../lib/format.js';
+import { localizeInstants, percent, reportDuration as duration } from '../lib/format.js';
 
 const SUBJECTS = `query Subjects { customers(first: 200) { nodes { id name } } hosts(first: 200) { nodes { id name } }
   services(first: 200) { nodes { id name host { name } } } }`;
@@ -193,7 +193,7 @@ export function ReportsPage() {
             <ul className="plain">
               {report.incidents.map((i) => (
                 <li key={i.id}>
-                  {inZone(i.openedAt, report.timeZone)} — {i.subject}: {i.openReason} ({i.resolvedAt ? duration(new Date(i.resolvedAt).getTime() - new Date(i.openedAt).getTime()) : 'still open'})
+                  {inZone(i.openedAt, report.timeZone)} — {i.subject}: {localizeInstants(i.openReason, report.timeZone)} ({i.resolvedAt ? duration(new Date(i.resolvedAt).getTime() - new Date(i.openedAt).getTime()) : 'still open'})
                 </li>
               ))}
             </ul>

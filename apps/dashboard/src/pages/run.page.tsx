@@ -4,7 +4,7 @@ import { useMutation, useQuery, useSubscription } from 'urql';
 import { useRefetchOnReconnect } from '../api/live.js';
 import { Loading, Page, QueryError } from '../components/form.js';
 import { RunStatusBadge } from '../components/status-badge.js';
-import { when } from '../lib/format.js';
+import { localizeInstants, when } from '../lib/format.js';
 import { useCan } from '../session-context.js';
 
 const RUN = `query Run($id: ID!) { run(id: $id) {
@@ -99,7 +99,7 @@ export function RunPage() {
       <dl className="facts">
         <dt>Status</dt>
         <dd data-testid="run-status">
-          <RunStatusBadge status={run.status} /> {run.statusReason}
+          <RunStatusBadge status={run.status} /> {run.statusReason && localizeInstants(run.statusReason)}
         </dd>
         <dt>Started by</dt>
         <dd>
