@@ -22,7 +22,7 @@ export class MonitorState {
   @OneToOne(() => Monitor, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'monitor_id' }) monitor?: Monitor;
   @Column({ type: 'uuid' }) tenantId: string;
   @Field(() => HealthState) @Column({ type: 'text' }) health: Health;
-  @Field({ description: 'Since when the monitor has this health' }) @Column({ type: 'timestamptz' }) since: Date;
+  @Field({ description: 'Since when the monitor has this health: when it began (for down, the outage’s start, its incident’s openedAt), not when it was confirmed' }) @Column({ type: 'timestamptz' }) since: Date;
   @Field() @Column({ type: 'boolean', default: false }) flapping: boolean;
   @Field() @Column({ type: 'text' }) reason: string;
   @Field(() => Date, { nullable: true }) @Column({ type: 'timestamptz', nullable: true }) lastResultAt: Date | null;
