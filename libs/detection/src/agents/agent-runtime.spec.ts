@@ -77,7 +77,7 @@ describe('agent runtime: batches in flight', () => {
 interface Sent {
   type: string;
   batch?: number;
-  results?: { status: string }[];
+  results?: { monitorId: string; status: string }[];
 }
 
 /**
@@ -146,7 +146,41 @@ describe('agent runtime: results that move a verdict', () => {
       expect(await api.until(() => api.received.slice(before).some((m) => m.type === 'results'))).toBe(true);
       await api.pause(50);
       const batches = api.received.slice(before).filter((m) => m.type === 'results');
-      expect(batches.map((b) => b.results!.map((r) => r.status))).toEqual([['up', 'down']]);
+      // The vote first, the steady result after it (the watchdog judges each vantage's results newest-first-wins).
+      expect(batches.map((b) => b.results!.map((r) => r.status))).toEqual([['down', 'up']]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('sends a vote ahead of a backlog of steady results (a saturated agent\'s queue does not hold up the verdict)', async () => {
+    let status: 'up' | 'down' = 'up';
+    const api = await ackingApi(() => status);
+    try {
+      expect(api.connected).toBe(true);
+      // 900 monitors up (a first result is a change, sent at once), then 900 steady results waiting (no flush yet):
+      // nearly two batches of 500, within the buffer's bound (1,000).
+      // Everything sent so far acknowledged: the agent's timers moved on while the real socket's I/O goes through.
+      const drained = async (n: number): Promise<number> => {
+        for (let i = 0; i < 50 && api.agent.stats.acked < n; i++) {
+          vi.advanceTimersByTime(100);
+          await api.pause(20);
+        }
+        return api.agent.stats.acked;
+      };
+      for (let i = 0; i < 900; i++) await api.probe(`steady-${i}`);
+      expect(await drained(900)).toBe(900);
+      const before = api.received.length;
+      for (let i = 0; i < 900; i++) await api.probe(`steady-${i}`);
+      status = 'down';
+      await api.probe('dying');
+      vi.advanceTimersByTime(60); // its urgent send (10 ms, at least 50 ms after the last); the 200 ms flush not yet
+      expect(await api.until(() => api.received.slice(before).some((m) => m.type === 'results'))).toBe(true);
+      const first = api.received.slice(before).find((m) => m.type === 'results')!;
+      // The failure being confirmed leads the first batch, not the second.
+      expect(first.results![0]).toMatchObject({ monitorId: 'dying', status: 'down' });
+      expect(first.results).toHaveLength(500);
+      expect(await drained(1801)).toBe(1801);
     } finally {
       await api.close();
     }

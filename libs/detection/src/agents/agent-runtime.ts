@@ -53,12 +53,17 @@ export class AgentRuntime {
   private vantageId?: string;
   /** Results waiting to be sent, oldest first; and those sent but not yet acknowledged, by batch. */
   private queue: AgentResult[] = [];
+  /**
+   * Live results that move their monitor's verdict (a failure being confirmed, or the change itself): sent ahead of the
+   * queue, so that a saturated agent's backlog of steady results does not hold up the quorum's verdict (at 20,000 × 3
+   * a deciding result waited seconds behind it). The watchdog judges a vantage's results newest-first-wins: an older
+   * steady result of the same monitor arriving after it is kept for history, never judged (`WatchdogService.handle`).
+   */
+  private votes: AgentResult[] = [];
   private readonly unacked = new Map<number, AgentResult[]>();
   private batch = 0;
   private flushTimer?: NodeJS.Timeout;
   private urgentTimer?: NodeJS.Timeout;
-  /** A result that moves a verdict waits in the queue: sent at the next chance (a timer, or an acknowledgement). */
-  private urgent = false;
   private lastUrgentSend = -Infinity;
   private beatTimer?: NodeJS.Timeout;
   private reconnectTimer?: NodeJS.Timeout;
@@ -93,7 +98,7 @@ export class AgentRuntime {
   }
 
   get buffered(): number {
-    return this.queue.length;
+    return this.queue.length + this.votes.length;
   }
 
   start(): void {
@@ -144,12 +149,12 @@ export class AgentRuntime {
     ws.on('close', (code, reason) => {
       const was = this.connected;
       this.connected = false;
-      // What waits is history now (marked replayed): nothing in it is urgent any more.
-      this.urgent = false;
-      // Sent but not acknowledged: back to the front of the queue, late now, so history only.
-      const pending = [...this.unacked.values()].flat().map((r) => ({ ...r, replayed: true }));
+      // Sent but not acknowledged, and the votes not sent: late now, so history only (marked replayed), back in the
+      // queue in the order they were probed (replayed history is judged in order).
+      const late = [...[...this.unacked.values()].flat(), ...this.votes].map((r) => ({ ...r, replayed: true }));
       this.unacked.clear();
-      this.queue = [...pending, ...this.queue];
+      this.votes = [];
+      this.queue = late.length ? [...late, ...this.queue].sort((a, b) => a.at - b.at) : this.queue;
       this.trim();
       if (code === CLOSE_REVOKED) {
         this.log('error', `the API closed the connection: ${reason.toString() || 'vantage revoked'}; stopping`);
@@ -187,7 +192,7 @@ export class AgentRuntime {
       this.stats.refused += message.refused;
       if (message.refused) this.log('warn', `the API refused ${message.refused} result(s): ${message.why ?? ''}`);
       void results;
-      if (this.urgent) this.flushUrgent();
+      if (this.votes.length) this.flushUrgent();
     }
   }
 
@@ -213,21 +218,21 @@ export class AgentRuntime {
   private async probe(monitor: AgentMonitor): Promise<number | undefined> {
     const result: ProbeResult = await this.runner.run(monitor.target);
     this.probeRate.count(result.status === 'down');
-    this.queue.push({ monitorId: monitor.id, at: result.at, status: result.status, latencyMs: result.latencyMs, reason: result.reason, replayed: !this.connected });
-    this.trim();
+    const sent: AgentResult = { monitorId: monitor.id, at: result.at, status: result.status, latencyMs: result.latencyMs, reason: result.reason, replayed: !this.connected };
     // A local detector only for its rhythm: re-probe soon while a change is being confirmed, as a watchdog does.
     const outcome = observe(this.local.get(monitor.id) ?? initialState(result.at), 'local', result, this.policy);
     this.local.set(monitor.id, outcome.state);
     // A result that confirms a change (or completes one) is what the quorum's verdict waits for: the 200 ms flush
-    // was up to a fifth of the 2 s from a target's death to its incident. Those within 10 ms travel together.
-    // Only a live result can move a verdict (one probed while cut off is history).
-    if (this.connected && (outcome.change || outcome.reprobeInMs !== undefined)) this.flushSoon();
+    // was up to a fifth of the 2 s from a target's death to its incident. It goes ahead of the queue, within 10 ms
+    // (those within 10 ms travel together). Only a live result can move a verdict (one probed while cut off is history).
+    if (this.connected && (outcome.change || outcome.reprobeInMs !== undefined)) {
+      this.votes.push(sent);
+      this.flushUrgentIn(URGENT_FLUSH_MS);
+    } else {
+      this.queue.push(sent);
+      this.trim();
+    }
     return outcome.reprobeInMs;
-  }
-
-  private flushSoon(): void {
-    this.urgent = true;
-    this.flushUrgentIn(URGENT_FLUSH_MS);
   }
 
   /** One batch in flight at most for urgent sends (the acknowledgement sends the next), spaced by URGENT_SPACING_MS. */
@@ -258,15 +263,17 @@ export class AgentRuntime {
 
   private flush(): void {
     if (!this.connected || !this.ws || this.ws.readyState !== WebSocket.OPEN) return;
-    while (this.queue.length && this.unacked.size < MAX_UNACKED_BATCHES) {
-      const results = this.queue.splice(0, Math.min(BATCH_RESULTS, MAX_BATCH_RESULTS));
+    const size = Math.min(BATCH_RESULTS, MAX_BATCH_RESULTS);
+    while ((this.votes.length || this.queue.length) && this.unacked.size < MAX_UNACKED_BATCHES) {
+      // The votes first, the queue's oldest after them. What is not sent waits for an acknowledgement to make room
+      // (which flushes again).
+      const results = this.votes.splice(0, size);
+      if (results.length < size) results.push(...this.queue.splice(0, size - results.length));
       const batch = ++this.batch;
       this.unacked.set(batch, results);
       this.ws.send(JSON.stringify({ type: 'results', batch, results }));
       this.stats.sent += results.length;
     }
-    // Sent, or waiting for an acknowledgement to make room (which flushes again).
-    if (!this.queue.length) this.urgent = false;
   }
 
   private heartbeat(): void {

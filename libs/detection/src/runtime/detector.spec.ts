@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProbeStatus } from '#lib/probes';
-import { DEFAULT_POLICY, type DetectorPolicy, type DetectorState, type Health, initialState, observe } from './detector.js';
+import { arrivedLate, DEFAULT_POLICY, type DetectorPolicy, type DetectorState, type Health, initialState, observe } from './detector.js';
 
 type Step = [vantage: string, status: ProbeStatus, atMs: number];
 
@@ -176,6 +176,17 @@ describe('detector: assigned voters (vantages issue)', () => {
     expect(out.state.since).toBe(3000);
     // Suspect (one vantage failing) began with the agent's first failure.
     expect(run(steps.filter(([, , at]) => at < 3000), voters).state).toMatchObject({ health: 'suspect', since: 2100 });
+  });
+
+  it('a vantage\'s result older than the one already judged arrived late (history), within a window', () => {
+    const state = run([['agent', 'up', 1000], ['agent', 'down', 2000]], voters).state;
+    expect(arrivedLate(state, 'agent', 1500, 30_000)).toBe(true);
+    expect(arrivedLate(state, 'agent', 2000, 30_000)).toBe(false);
+    expect(arrivedLate(state, 'agent', 2500, 30_000)).toBe(false);
+    // Another vantage, or one not heard yet: nothing to be late against.
+    expect(arrivedLate(state, 'central', 1500, 30_000)).toBe(false);
+    // Further back than the window (a clock stepped back): judged.
+    expect(arrivedLate(state, 'agent', 2000 - 30_001, 30_000)).toBe(false);
   });
 
   it('an outage confirmed by a quorum ends only when a quorum confirms recovery, not when one recovers or goes stale', () => {

@@ -256,6 +256,16 @@ function effectiveTime(health: Health, vantages: Record<string, VantageState>, r
   return vantages[reporting]?.streakSince ?? now;
 }
 
+/**
+ * A vantage's result probed before the latest one already judged from it, by at most `windowMs`: it arrived out of
+ * order (an agent sends the results that move a verdict ahead of its queue) and is history, not a step back in the
+ * streak. Further back than the window it is judged (a clock stepped back must not silence a vantage for long).
+ */
+export function arrivedLate(state: DetectorState, vantage: string, at: number, windowMs: number): boolean {
+  const latest = state.vantages[vantage];
+  return latest !== undefined && at < latest.at && latest.at - at <= windowMs;
+}
+
 /** The last up/degraded/down the monitor was in, seen through a suspect phase. */
 function settledHealth(state: DetectorState): Health {
   if (state.health !== 'suspect') return state.health;

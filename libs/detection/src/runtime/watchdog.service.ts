@@ -5,7 +5,7 @@ import { IncidentHistory, IncidentsService, type MonitorRef } from '#lib/inciden
 import { MetricsService, Sight } from '#lib/observability';
 import { type ProbeResult, ProbeRunner } from '#lib/probes';
 import { type ClaimedResult, MAX_HOPS, type NetworkTally, ResultInbox, type ResolvedAssignment, tallyMonitor, VantageAssignments, VantagesService, type VantageSighting } from '#lib/vantages';
-import { DEFAULT_POLICY, type DetectorPolicy, type DetectorState, differsBeyondLatest, type HealthChange, initialState, observe } from './detector.js';
+import { arrivedLate, DEFAULT_POLICY, type DetectorPolicy, type DetectorState, differsBeyondLatest, type HealthChange, initialState, observe } from './detector.js';
 import { ChangeWriter, type PendingChange } from './change-writer.js';
 import { statesToWrite } from './state-write-budget.js';
 import { type IncidentContext, incidentAction } from './incident-policy.js';
@@ -31,6 +31,8 @@ const PROBE_STALL_MIN_MS = 30_000;
  */
 const INBOX_POLL_NOTIFIED_MS = 2_000;
 const INBOX_POLL_MS = 200;
+/** How far back an agent's result may arrive behind a newer one of the same monitor and still be only history. */
+const REORDER_WINDOW_MS = 30_000;
 /** A vantage's detector entry older than this says nothing about its network now (probes run every 1–60 s). */
 const IMPAIRMENT_FRESH_MS = 60_000;
 /** Drift samples kept between two `takeDrift()` calls at most (8 MB; a benchmark window of 5 min at 3,000 probes/s). */
@@ -396,6 +398,14 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     const tracked = this.tracked.get(monitor.id);
     if (!tracked) return undefined;
     const previous = tracked.state;
+    // An agent's results are judged in the order they were probed. It sends the results that move a verdict ahead of
+    // its queue, so an older steady result of the same monitor may arrive after a newer one: history (its rollup),
+    // never a step back in the streak. Bounded, so that an agent's clock stepped back is not ignored for long (its
+    // offset is judged by the vantage-health rule); this watchdog's own results come in order.
+    if (vantage !== this.config.vantage && arrivedLate(previous, vantage, result.at, REORDER_WINDOW_MS)) {
+      this.rollups.add(monitor.id, monitor.tenantId, result);
+      return undefined;
+    }
     const outcome = observe(previous, vantage, result, this.assigned.get(monitor.id)?.policy ?? this.policy);
     tracked.state = outcome.state;
     tracked.last = result;
