@@ -83,7 +83,7 @@ it(`web VIP failover, ${TRIALS} trials${VARIANT}`, async () => {
       const firsts = change ? [...change.reason.matchAll(/(\S+): down since (\S+) /g)].map(([, name, since]) => `${name} +${rel(since!)}`).join(', ') : '';
       // The incident's commit (its outbox row, PostgreSQL's clock on this machine): between the decision and the run.
       const committed = (await company.api.app.get(DataSource).query(
-        "SELECT min(o.created_at) AS at FROM incident_outbox o JOIN incidents i ON i.id = o.incident_id WHERE i.monitor_id = $1 AND o.kind = 'opened'", [ids['web1-http']],
+        "SELECT min(o.created_at) AS at FROM incident_outbox o JOIN incidents i ON i.id = o.incident_id WHERE i.monitor_id = $1 AND o.kind = 'opened' AND o.created_at >= $2", [ids['web1-http'], new Date(killedAt)],
       ) as { at: Date | null }[])[0]?.at;
       // A change's `at` is when its deciding probe started (a result's time is its start); the incident follows its end.
       const decided = change ? `${firsts ? `first failures ${firsts} s, ` : ''}deciding probe started +${rel(change.at)} s, incident committed +${committed ? rel(committed.toISOString()) : '?'} s, ` : '';

@@ -27,7 +27,8 @@ describe('PgChannelListener', () => {
       listening: () => events.push('listening'),
       lost: () => events.push('lost'),
       checkEveryMs: 200,
-      checkTimeoutMs: 300,
+      // Also the connection attempt's deadline: room for a loaded machine's first connect through the proxy.
+      checkTimeoutMs: 1_000,
     });
     const notifier = new pg.Client({ connectionString: db.url });
     await notifier.connect();
@@ -39,10 +40,11 @@ describe('PgChannelListener', () => {
       expect(heard).toEqual(['test_a:one', 'test_b:two']);
       proxy.silent = true;
       await eventually('the silent path given up', () => events.includes('lost') || undefined, { timeoutMs: 5_000, everyMs: 20 });
-      // Still silent when it tries again (1 s after): that attempt must give up at its deadline, not hang for ever.
+      // Still silent when it tries again (1 s after): that attempt must give up at its deadline (1 s), not hang for
+      // ever; the next one (about 3 s after the loss) finds the path back.
       await new Promise((r) => setTimeout(r, 1_600));
       proxy.silent = false;
-      await eventually('listening again', () => events.filter((e) => e === 'listening').length === 2 || undefined, { timeoutMs: 5_000, everyMs: 20 });
+      await eventually('listening again', () => events.filter((e) => e === 'listening').length === 2 || undefined, { timeoutMs: 8_000, everyMs: 20 });
       await notifier.query("SELECT pg_notify('test_a', 'three')");
       await eventually('heard after the reconnect', () => heard.includes('test_a:three') || undefined, { timeoutMs: 5_000, everyMs: 20 });
       // Lost (again for each attempt that gave up on the silent path), then listening; nothing heard twice (the old

@@ -3,7 +3,7 @@ import { type CombinedError, useQuery, useSubscription } from 'urql';
 import { applyEvent, FLEET_QUERY, type FleetColumns, type FleetRow, fromColumns, indexRows, type StateEvent } from '../lib/fleet.js';
 import { useRefetchOnReconnect } from './live.js';
 
-const CHANGES = 'subscription FleetChanges { monitorStateChanged { monitorId to flapping at reason } }';
+const CHANGES = 'subscription FleetChanges { monitorStateChanged { monitorId to flapping at since reason } }';
 
 interface FleetData {
   fleet: FleetColumns & { total: number; at: string };

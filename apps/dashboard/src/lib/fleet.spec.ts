@@ -62,8 +62,12 @@ describe('fleet view model', () => {
 
   it('applies a live event to one row without touching the others, and ignores unknown monitors', () => {
     const rows = [row({ monitorName: 'a' }), row({ monitorName: 'b' })];
-    const next = applyEvent(rows, indexRows(rows), { monitorId: 'b', to: 'down', flapping: false, at: '2026-11-22T00:00:00Z', reason: 'HTTP 503' });
-    expect(next[1]).toMatchObject({ health: 'down', reason: 'HTTP 503', since: '2026-11-22T00:00:00Z' });
+    // Confirmed at 00:00:01.2, down since 00:00:00.6 (the outage's start): the row shows what a reload shows.
+    const next = applyEvent(rows, indexRows(rows), { monitorId: 'b', to: 'down', flapping: false, at: '2026-11-22T00:00:01.200Z', since: '2026-11-22T00:00:00.600Z', reason: 'HTTP 503' });
+    expect(next[1]).toMatchObject({ health: 'down', reason: 'HTTP 503', since: '2026-11-22T00:00:00.600Z' });
+    // Only its flapping flag changed: the health, and so its since, stay.
+    const flapping = applyEvent(next, indexRows(next), { monitorId: 'b', to: 'down', flapping: true, at: '2026-11-22T00:05:00Z', since: '2026-11-22T00:00:00.600Z', reason: 'HTTP 503' });
+    expect(flapping[1]).toMatchObject({ flapping: true, since: '2026-11-22T00:00:00.600Z' });
     expect(next[0]).toBe(rows[0]);
     expect(rows[1]!.health).toBe('up');
     expect(applyEvent(rows, indexRows(rows), { monitorId: 'zz', to: 'down', flapping: false, at: '', reason: '' })).toBe(rows);

@@ -73,7 +73,9 @@ export interface StateEvent {
   monitorId: string;
   to: FleetRow['health'];
   flapping: boolean;
+  /** When the change was confirmed; `since`, when the new health began (what a reload shows; older APIs omit it). */
   at: string;
+  since?: string | null;
   reason: string;
 }
 
@@ -91,7 +93,10 @@ export function applyEvent(rows: FleetRow[], index: Map<string, number>, event: 
   const at = index.get(event.monitorId);
   if (at === undefined) return rows;
   const next = rows.slice();
-  next[at] = { ...rows[at]!, health: event.to, flapping: event.flapping, since: event.at, reason: event.reason };
+  const row = rows[at]!;
+  // A flapping-only event keeps the health, and so its since; otherwise when the new health began, as a reload shows.
+  const since = event.to === row.health ? row.since : (event.since ?? event.at);
+  next[at] = { ...row, health: event.to, flapping: event.flapping, since, reason: event.reason };
   return next;
 }
 

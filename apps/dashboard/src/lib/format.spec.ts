@@ -8,8 +8,9 @@ describe('localizeInstants: instants in stored reasons, shown in the dashboard\'
   it('rewrites every UTC instant of a verdict into the chosen zone, keeping its milliseconds and the rest of the text', () => {
     setCompanyZone('Europe/Madrid');
     setClockChoice('company');
+    // (The locale pinned: the test must not depend on the machine's LANG; the dashboard uses the browser's.)
     const text = 'down: 2 of 2 vantages confirm it (quorum 2) — vm: down since 2026-12-02T21:17:03.895Z (refused); office: down since 2026-12-02T21:17:04Z (refused)';
-    const shown = localizeInstants(text);
+    const shown = localizeInstants(text, undefined, 'en-US');
     expect(shown).not.toMatch(/2026-12-02T/);
     expect(shown).toContain('22:17:03.895');
     expect(shown).toContain('22:17:04');
@@ -19,7 +20,7 @@ describe('localizeInstants: instants in stored reasons, shown in the dashboard\'
   it('across midnight the date follows the zone', () => {
     setCompanyZone('Asia/Tokyo');
     setClockChoice('company');
-    expect(localizeInstants('since 2026-12-02T21:00:00.000Z')).toMatch(/Dec 3.*06:00:00/);
+    expect(localizeInstants('since 2026-12-02T21:00:00.000Z', undefined, 'en-US')).toMatch(/Dec 3.*06:00:00/);
   });
 
   it('leaves text without instants, and things that only look like dates, alone', () => {

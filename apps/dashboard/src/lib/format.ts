@@ -60,12 +60,12 @@ const STORED_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z\b/g
  * the server writes them once, in UTC ("down since 2026-12-02T21:17:03.895Z"), and an operator who chose the company's
  * zone must not have to convert them (a report passes its own zone). A fixed pattern without nested repetition: linear in the text.
  */
-export function localizeInstants(text: string, zone = displayZone()): string {
+export function localizeInstants(text: string, zone = displayZone(), locale?: string): string {
   return text.replace(STORED_INSTANT, (iso) => {
     const d = new Date(iso);
     if (Number.isNaN(d.getTime())) return iso;
     // The milliseconds matter in a verdict (which vantage failed first): shown when the server wrote them.
     const ms = /\.\d+Z$/.test(iso) ? { fractionalSecondDigits: 3 as const } : {};
-    return d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', ...ms, timeZone: zone, timeZoneName: 'short' });
+    return d.toLocaleString(locale, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', ...ms, timeZone: zone, timeZoneName: 'short' });
   });
 }

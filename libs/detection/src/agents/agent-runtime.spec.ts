@@ -186,6 +186,47 @@ describe('agent runtime: results that move a verdict', () => {
     }
   });
 
+  it('a vote not yet sent when the connection drops stays a live vote, sent first on reconnecting (the gateway judges its age)', async () => {
+    let status: 'up' | 'down' = 'up';
+    const api = await ackingApi(() => status);
+    try {
+      expect(api.connected).toBe(true);
+      const inner = api.agent as unknown as { votes: { monitorId: string; replayed: boolean }[]; queue: { monitorId: string; replayed: boolean }[]; connected: boolean; ws: { terminate(): void } };
+      status = 'down';
+      await api.probe('dying');
+      expect(inner.votes).toMatchObject([{ monitorId: 'dying', replayed: false }]);
+      // The link drops before the urgent send (its 10 ms timer has not run).
+      inner.ws.terminate();
+      expect(await api.until(() => !inner.connected)).toBe(true);
+      expect(inner.votes).toMatchObject([{ monitorId: 'dying', replayed: false }]);
+      expect(inner.queue.filter((r) => r.monitorId === 'dying')).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('counts votes against the buffer\'s bound: the oldest queued results go first, then the oldest votes', async () => {
+    const api = await ackingApi(() => 'down');
+    try {
+      const inner = api.agent as unknown as { votes: unknown[]; queue: unknown[]; trim(): void };
+      // As a mass failure while the API acknowledges slowly: 700 queued, then 600 votes (the bound is 1,000).
+      const result = (i: number) => ({ monitorId: `m${i}`, at: i, status: 'down', latencyMs: 1, reason: 'x', replayed: false });
+      inner.queue.push(...Array.from({ length: 700 }, (_, i) => result(i)));
+      inner.votes.push(...Array.from({ length: 600 }, (_, i) => result(1000 + i)));
+      inner.trim();
+      expect([inner.queue.length, inner.votes.length]).toEqual([400, 600]);
+      expect(api.agent.stats.dropped).toBe(300);
+      inner.votes.push(...Array.from({ length: 700 }, (_, i) => result(2000 + i)));
+      inner.trim();
+      expect([inner.queue.length, inner.votes.length]).toEqual([0, 1000]);
+      expect((inner.votes[0] as { at: number }).at).toBe(1300);
+      expect(api.agent.stats.dropped).toBe(1000);
+      expect(api.agent.buffered).toBe(1000);
+    } finally {
+      await api.close();
+    }
+  });
+
   it('spaces urgent sends (50 ms, one batch in flight): an agent whose every target fails does not send one batch per result', async () => {
     const api = await ackingApi(() => 'down');
     try {

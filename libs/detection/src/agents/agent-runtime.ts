@@ -149,11 +149,11 @@ export class AgentRuntime {
     ws.on('close', (code, reason) => {
       const was = this.connected;
       this.connected = false;
-      // Sent but not acknowledged, and the votes not sent: late now, so history only (marked replayed), back in the
-      // queue in the order they were probed (replayed history is judged in order).
-      const late = [...[...this.unacked.values()].flat(), ...this.votes].map((r) => ({ ...r, replayed: true }));
+      // Sent but not acknowledged: they may have been judged already, so history only now (marked replayed), back in
+      // the queue in the order they were probed. Votes never sent stay votes: sent first on reconnecting (the gateway
+      // marks one too old to vote as replayed), or an API restart during an outage would cost it N more intervals.
+      const late = [...this.unacked.values()].flat().map((r) => ({ ...r, replayed: true }));
       this.unacked.clear();
-      this.votes = [];
       this.queue = late.length ? [...late, ...this.queue].sort((a, b) => a.at - b.at) : this.queue;
       this.trim();
       if (code === CLOSE_REVOKED) {
@@ -228,10 +228,8 @@ export class AgentRuntime {
     if (this.connected && (outcome.change || outcome.reprobeInMs !== undefined)) {
       this.votes.push(sent);
       this.flushUrgentIn(URGENT_FLUSH_MS);
-    } else {
-      this.queue.push(sent);
-      this.trim();
-    }
+    } else this.queue.push(sent);
+    this.trim();
     return outcome.reprobeInMs;
   }
 
@@ -252,13 +250,18 @@ export class AgentRuntime {
     }, ms);
   }
 
-  /** The buffer is bounded: the oldest results go first, and are counted. */
+  /**
+   * The buffer (queue and votes together) is bounded: the oldest queued results go first, then the oldest votes (a
+   * mass failure while the API acknowledges slowly), and are counted.
+   */
   private trim(): void {
-    const excess = this.queue.length - this.config.bufferLimit;
-    if (excess > 0) {
-      this.queue.splice(0, excess);
-      this.stats.dropped += excess;
-    }
+    let excess = this.buffered - this.config.bufferLimit;
+    if (excess <= 0) return;
+    const fromQueue = Math.min(excess, this.queue.length);
+    this.queue.splice(0, fromQueue);
+    excess -= fromQueue;
+    if (excess > 0) this.votes.splice(0, excess);
+    this.stats.dropped += fromQueue + Math.max(0, excess);
   }
 
   private flush(): void {
@@ -285,6 +288,6 @@ export class AgentRuntime {
       this.ws.terminate();
       return;
     }
-    this.ws.send(JSON.stringify({ type: 'heartbeat', sentAt: this.clock.now().getTime(), ...this.probeRate.read(now, this.scheduler.notStarted), buffered: this.queue.length, dropped: this.stats.dropped }));
+    this.ws.send(JSON.stringify({ type: 'heartbeat', sentAt: this.clock.now().getTime(), ...this.probeRate.read(now, this.scheduler.notStarted), buffered: this.buffered, dropped: this.stats.dropped }));
   }
 }

@@ -28,7 +28,8 @@ export class MonitorStateEvent {
   @Field(() => ID) monitorId: string;
   @Field(() => HealthState) from: string;
   @Field(() => HealthState) to: string;
-  @Field() at: Date;
+  @Field({ description: 'When the change was confirmed' }) at: Date;
+  @Field({ description: 'Since when the monitor has its new health: when it began (for down, the outage’s start), as MonitorState.since', nullable: true }) since?: Date;
   @Field() flapping: boolean;
   @Field() reason: string;
 }
@@ -102,7 +103,7 @@ export class StateSubscriptionResolver {
     // Checked against the subscriber's credential as of now: a revoked one gets nothing more (and its socket closes).
     filter: async (event: StateEvent, args: { monitorId?: string }, context: GraphqlRequestContext) =>
       event.tenantId === (await currentSubscriber(context))?.tenantId && (!args.monitorId || args.monitorId === event.monitorId),
-    resolve: (event: StateEvent) => ({ ...event, at: new Date(event.at) }),
+    resolve: (event: StateEvent) => ({ ...event, at: new Date(event.at), since: event.since ? new Date(event.since) : undefined }),
   })
   monitorStateChanged(@Args('monitorId', { type: () => ID, nullable: true }) _monitorId?: string) {
     return this.feed.pubsub.asyncIterableIterator(STATE_TRIGGER);

@@ -13,6 +13,8 @@ export interface StateEvent {
   from: string;
   to: string;
   at: string;
+  /** Since when the monitor has its new health (the outage's start for down; MonitorState.since). */
+  since: string;
   flapping: boolean;
   reason: string;
 }

@@ -178,6 +178,25 @@ describe('detector: assigned voters (vantages issue)', () => {
     expect(run(steps.filter(([, , at]) => at < 3000), voters).state).toMatchObject({ health: 'suspect', since: 2100 });
   });
 
+  it('an outage\'s end is dated by the streaks that began after it: a voter up all along (quorum below the voters) does not put the recovery before the outage', () => {
+    // Quorum 1 of 2: central fails from 4000 (down at 6000), the agent never fails; central answers again from 9000.
+    const steps: Step[] = [...seq('agent', ['up', 'up', 'up', 'up', 'up', 'up', 'up', 'up', 'up', 'up', 'up'], 1000, 500), ...seq('central', ['up', 'up', 'up', 'up', 'down', 'down', 'down', 'down', 'down', 'up', 'up'], 1000, 0)];
+    steps.sort((a, b) => a[2] - b[2]);
+    const out = run(steps, { ...voters, quorum: 1 });
+    expect(out.changes.filter((c) => /->(down|up)$/.test(c))).toEqual(expect.arrayContaining([expect.stringMatching(/->down$/), expect.stringMatching(/down->up$/)]));
+    // Down from 4000; up again from 9000 (central's first success), never from the agent's 500.
+    expect(out.effective.slice(-2)).toEqual([4000, 9000]);
+    expect(out.state).toMatchObject({ health: 'up', since: 9000 });
+  });
+
+  it('degraded with several voters dates from the first vantage that saw it, not from another\'s run of successes', () => {
+    const three = { voters: ['central', 'a', 'b'], quorum: 2 };
+    const steps: Step[] = [...seq('a', ['up', 'up', 'up', 'up', 'up', 'up'], 1000, 100), ...seq('b', ['up', 'up', 'up', 'up', 'up', 'up'], 1000, 200), ...seq('central', ['up', 'up', 'up', 'degraded', 'degraded', 'degraded'], 1000, 0)];
+    steps.sort((a, b) => a[2] - b[2]);
+    const out = run(steps, three);
+    expect(out.state).toMatchObject({ health: 'degraded', since: 3000 });
+  });
+
   it('a vantage\'s result older than the one already judged arrived late (history), within a window', () => {
     const state = run([['agent', 'up', 1000], ['agent', 'down', 2000]], voters).state;
     expect(arrivedLate(state, 'agent', 1500, 30_000)).toBe(true);

@@ -218,7 +218,7 @@ export function observe(state: DetectorState, vantage: string, result: ProbeResu
   const flapping = state.flapping ? changes.length > Math.floor(policy.flapThreshold / 2) : changes.length >= policy.flapThreshold;
 
   const changed = health !== state.health || flapping !== state.flapping;
-  const effectiveAt = health !== state.health ? effectiveTime(health, vantages, vantage, now, policy) : undefined;
+  const effectiveAt = health !== state.health ? effectiveTime(health, state, vantages, vantage, now, policy) : undefined;
   const next: DetectorState = {
     health,
     // A new health dates from when it really began, as its incident does: "down since" on the monitor and the outage's
@@ -229,7 +229,7 @@ export function observe(state: DetectorState, vantage: string, result: ProbeResu
     vantages,
     changes,
   };
-  const change = changed ? { from: state.health, to: health, at: now, effectiveAt: effectiveAt ?? effectiveTime(health, vantages, vantage, now, policy), reason, flapping } : undefined;
+  const change = changed ? { from: state.health, to: health, at: now, effectiveAt: effectiveAt ?? effectiveTime(health, state, vantages, vantage, now, policy), reason, flapping } : undefined;
   // While this vantage's latest results disagree with its verdict, a change is being confirmed: look again soon.
   const confirming = vantageState.verdict !== vantageState.streakStatus;
   return { state: next, change, reprobeInMs: confirming ? policy.confirmIntervalMs : undefined };
@@ -239,21 +239,28 @@ export function observe(state: DetectorState, vantage: string, result: ProbeResu
  * When the change really happened. An outage starts when `quorum` of the confirming vantages were failing — the
  * quorum-th earliest failure, not the earliest: before it, fewer vantages saw it fail and the monitor was only
  * suspect, and suspect time is never downtime (one vantage's cut path must not become minutes of outage in reports,
- * nor decide whether the outage began inside a maintenance window).
+ * nor decide whether the outage began inside a maintenance window). A recovery is dated by the streaks that began
+ * after the outage did: a vantage that never saw the outage (up all along, with a quorum below the voters) does not
+ * date its end, or the recovery would fall before the outage and reports would count no downtime.
  */
-function effectiveTime(health: Health, vantages: Record<string, VantageState>, reporting: string, now: number, policy: DetectorPolicy): number {
+function effectiveTime(health: Health, previous: DetectorState, vantages: Record<string, VantageState>, reporting: string, now: number, policy: DetectorPolicy): number {
   const voters = policy.voters;
   // The fresh voters only, as the quorum counts them: a vantage gone stale while down does not date the outage.
-  const starts = (verdicts: readonly Verdict[]) =>
-    Object.entries(vantages)
-      .filter(([name, v]) => verdicts.includes(v.verdict) && (!voters || voters.includes(name)) && now - v.at <= policy.vantageStaleMs)
-      .map(([, v]) => v.streakSince)
-      .sort((a, b) => a - b);
+  const fresh = Object.entries(vantages).filter(([name, v]) => (!voters || voters.includes(name)) && now - v.at <= policy.vantageStaleMs).map(([, v]) => v);
+  const starts = (match: (v: VantageState) => boolean, after = -Infinity) => fresh.filter((v) => match(v) && v.streakSince >= after).map((v) => v.streakSince).sort((a, b) => a - b);
   const quorumth = (sorted: number[]) => sorted[Math.min(Math.max(1, policy.quorum), sorted.length) - 1];
-  if (health === 'down') return quorumth(starts(['down'])) ?? now;
-  // Recovery, the same way: when the quorum was answering again (one vantage back alone ended nothing).
-  if (voters && voters.length > 1 && (health === 'up' || health === 'degraded')) return quorumth(starts(['up', 'degraded'])) ?? vantages[reporting]?.streakSince ?? now;
-  return vantages[reporting]?.streakSince ?? now;
+  const own = vantages[reporting]?.streakSince ?? now;
+  if (health === 'down') return quorumth(starts((v) => v.verdict === 'down')) ?? now;
+  const several = voters !== undefined && voters.length > 1;
+  if (several && previous.health === 'down' && (health === 'up' || health === 'degraded')) {
+    // When the quorum was answering again (one vantage back alone ended nothing).
+    return quorumth(starts((v) => v.verdict === 'up' || v.verdict === 'degraded', previous.since)) ?? Math.max(previous.since, own);
+  }
+  // Entering degraded or suspect: from the first vantage that saw it (not from another's long run of successes).
+  if (several && health === 'degraded') return starts((v) => v.verdict === 'degraded')[0] ?? own;
+  if (health === 'suspect') return starts((v) => v.streakStatus === 'down' || v.verdict === 'down')[0] ?? own;
+  if (health === 'unknown') return now;
+  return own;
 }
 
 /**

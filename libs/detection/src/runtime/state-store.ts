@@ -121,6 +121,7 @@ export class StateStore {
         from: b.change.from,
         to: b.change.to,
         at: new Date(b.change.at).toISOString(),
+        since: new Date(b.dirty.state.since).toISOString(),
         flapping: b.change.flapping,
         reason: b.change.reason.slice(0, 1000),
       }));

@@ -31,8 +31,6 @@ const PROBE_STALL_MIN_MS = 30_000;
  */
 const INBOX_POLL_NOTIFIED_MS = 2_000;
 const INBOX_POLL_MS = 200;
-/** How far back an agent's result may arrive behind a newer one of the same monitor and still be only history. */
-const REORDER_WINDOW_MS = 30_000;
 /** A vantage's detector entry older than this says nothing about its network now (probes run every 1–60 s). */
 const IMPAIRMENT_FRESH_MS = 60_000;
 /** Drift samples kept between two `takeDrift()` calls at most (8 MB; a benchmark window of 5 min at 3,000 probes/s). */
@@ -400,9 +398,10 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     const previous = tracked.state;
     // An agent's results are judged in the order they were probed. It sends the results that move a verdict ahead of
     // its queue, so an older steady result of the same monitor may arrive after a newer one: history (its rollup),
-    // never a step back in the streak. Bounded, so that an agent's clock stepped back is not ignored for long (its
-    // offset is judged by the vantage-health rule); this watchdog's own results come in order.
-    if (vantage !== this.config.vantage && arrivedLate(previous, vantage, result.at, REORDER_WINDOW_MS)) {
+    // never a step back in the streak. Bounded by the freshness bound (a result older than that is history anyway), so
+    // that an agent's clock stepped back is not ignored for long (the gateway applies its measured offset, and an
+    // offset over 2 s makes it impaired); this watchdog's own results come in order.
+    if (vantage !== this.config.vantage && arrivedLate(previous, vantage, result.at, this.policy.vantageStaleMs)) {
       this.rollups.add(monitor.id, monitor.tenantId, result);
       return undefined;
     }
