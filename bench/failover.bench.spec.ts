@@ -17,6 +17,7 @@
 import { DataSource } from 'typeorm';
 import { expect, it } from 'vitest';
 import { Company } from '../test/system/support/company.js';
+import { firstFailures } from './verdict-reason.js';
 
 const TRIALS = Number(process.env.TRIALS ?? 10);
 const TIMEOUT_MS = Number(process.env.PROBE_TIMEOUT_MS ?? 300);
@@ -80,7 +81,7 @@ it(`web VIP failover, ${TRIALS} trials${VARIANT}`, async () => {
       const actions = move.actions.map((a) => `${a.target.split(' ')[0]} ${a.command.split(' ').slice(0, 3).join(' ')} ${a.ms} ms${a.ok ? '' : ' (failed)'}`).join(', ');
       // Each vantage's first failure, from the verdict ("<vantage>: down since <instant>"; with two vantages).
       const [change] = (await company.gql<{ stateChanges: { nodes: { at: string; toHealth: string; reason: string }[] } }>(`{ stateChanges(monitorId: "${ids['web1-http']}", first: 5) { nodes { at toHealth reason } } }`)).stateChanges.nodes.filter((c) => c.toHealth === 'down' && new Date(c.at).getTime() > killedAt);
-      const firsts = change ? [...change.reason.matchAll(/(\S+): down since (\S+) /g)].map(([, name, since]) => `${name} +${rel(since!)}`).join(', ') : '';
+      const firsts = change ? firstFailures(change.reason, killedAt) : '';
       // The incident's commit (its outbox row, PostgreSQL's clock on this machine): between the decision and the run.
       const committed = (await company.api.app.get(DataSource).query(
         "SELECT min(o.created_at) AS at FROM incident_outbox o JOIN incidents i ON i.id = o.incident_id WHERE i.monitor_id = $1 AND o.kind = 'opened' AND o.created_at >= $2", [ids['web1-http'], new Date(killedAt)],

@@ -28,6 +28,7 @@ import pg from 'pg';
 import { startEmbeddedPostgres, runPendingMigrations } from '#lib/persistence';
 import { hashVantageToken } from '#lib/vantages';
 import type { BenchSample } from './vantages-ipc.js';
+import { firstFailures } from './verdict-reason.js';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const MONITORS = env('MONITORS', 20_000);
@@ -426,7 +427,7 @@ async function verdictHops(client: pg.Client, ids: string[], stoppedAt: number):
   );
   const rel = (t: Date | string | null) => (t ? `+${((new Date(t).getTime() - stoppedAt) / 1000).toFixed(2)}` : '?');
   for (const r of rows as { effective_at: Date; at: Date; reason: string; written: Date | null }[]) {
-    const firsts = [...r.reason.matchAll(/(\S+): down since (\S+) /g)].map(([, name, since]) => `${name} ${rel(since!)}`).join(', ');
+    const firsts = firstFailures(r.reason, stoppedAt);
     process.stdout.write(`  hops: first failures ${firsts || '?'} | quorum failing ${rel(r.effective_at)} | confirmed ${rel(r.at)} | incident committed ${rel(r.written)} s\n`);
   }
 }

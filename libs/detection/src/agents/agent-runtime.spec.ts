@@ -187,12 +187,10 @@ describe('agent runtime: results that move a verdict', () => {
   });
 
   it('a vote not yet sent when the connection drops stays a live vote, sent first on reconnecting (the gateway judges its age)', async () => {
-    let status: 'up' | 'down' = 'up';
-    const api = await ackingApi(() => status);
+    const api = await ackingApi(() => 'down');
     try {
       expect(api.connected).toBe(true);
       const inner = api.agent as unknown as { votes: { monitorId: string; replayed: boolean }[]; queue: { monitorId: string; replayed: boolean }[]; connected: boolean; ws: { terminate(): void } };
-      status = 'down';
       await api.probe('dying');
       expect(inner.votes).toMatchObject([{ monitorId: 'dying', replayed: false }]);
       // The link drops before the urgent send (its 10 ms timer has not run).

@@ -255,13 +255,12 @@ export class AgentRuntime {
    * mass failure while the API acknowledges slowly), and are counted.
    */
   private trim(): void {
-    let excess = this.buffered - this.config.bufferLimit;
+    const excess = this.buffered - this.config.bufferLimit;
     if (excess <= 0) return;
     const fromQueue = Math.min(excess, this.queue.length);
     this.queue.splice(0, fromQueue);
-    excess -= fromQueue;
-    if (excess > 0) this.votes.splice(0, excess);
-    this.stats.dropped += fromQueue + Math.max(0, excess);
+    this.votes.splice(0, excess - fromQueue);
+    this.stats.dropped += excess;
   }
 
   private flush(): void {
