@@ -71,6 +71,8 @@ describe('alerts: channels delivered to local stand-ins checked as the providers
   });
 
   it('pages every channel once for an incident, each in its provider’s format', async () => {
+    // People read instants in the company's zone; machines (webhook, PagerDuty) get them in UTC.
+    await api.ok('mutation { updateTenant(input: {timeZone: "Europe/Madrid"}) { timeZone } }', {}, token);
     pd.script = [{ status: 500 }];
     og.script = [{ status: 429, headers: { 'retry-after': '1' } }];
     const incidents = api.app.get(IncidentsService);
@@ -104,6 +106,10 @@ describe('alerts: channels delivered to local stand-ins checked as the providers
     const mail = await simpleParser(mails[0]!);
     expect(mail.subject).toBe('[CRITICAL] www on web1 is DOWN (www http)');
     expect(mail.text).toContain('impacted_customers: ["Bakery"]');
+    const local = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(incident.openedAt).replace(', ', ' ');
+    expect(mail.text).toContain(`since ${local} Europe/Madrid`);
+    expect(mail.text).toContain(`down_since: ${local} Europe/Madrid`);
+    expect(JSON.parse(h.body)).toMatchObject({ since: incident.openedAt.toISOString(), details: { down_since: incident.openedAt.toISOString() } });
 
     const log = await api.gql<{ incident: { notifications: { status: string; attempts: number }[] } }>(`{ incident(id: "${incident.id}") { notifications { status attempts } } }`, {}, token);
     expect(log.data!.incident.notifications.map((n) => n.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
@@ -116,6 +122,12 @@ describe('alerts: channels delivered to local stand-ins checked as the providers
     expect(JSON.parse(pd.hits.at(-1)!.body)).toEqual({ routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: `vigia-incident-${incident.id}` });
     expect(og.hits.at(-1)!.path).toBe(`/v2/alerts/vigia-incident-${incident.id}/close?identifierType=alias`);
     expect(mails).toHaveLength(2);
+    // A recovery says how long it was down, to the second.
+    const recovery = await simpleParser(mails[1]!);
+    const seconds = Math.round((resolved.resolvedAt!.getTime() - resolved.openedAt.getTime()) / 1000);
+    expect(seconds).toBeGreaterThanOrEqual(5);
+    expect(recovery.subject).toBe(`[RESOLVED] www on web1 recovered after ${seconds} s (www http)`);
+    expect(recovery.text).toContain(`down_for: ${seconds} s\n`);
   }, 30_000);
 
   it('pages nobody for a suppressed incident (maintenance, grouped under its host, flapping)', async () => {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
-import { CLOCK, type Clock, type Connection, type PageArgs, VigiaException } from '#lib/common';
+import { CLOCK, type Clock, type Connection, formatDuration, type PageArgs, VigiaException } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { MonitorHealth } from '#lib/detection';
 import { type Incident, IncidentsService, RUNBOOK_STATUS, type RunbookStatusSource } from '#lib/incidents';
@@ -86,7 +86,7 @@ export class AlertsService {
   /** Queues a test message to one channel; the delivery log shows what the provider answered. */
   async test(principal: Principal, channelId: string): Promise<Notification> {
     const channel = await this.scope.get(principal, channelId, 'channelId');
-    const message: AlertMessage = { kind: 'test', dedupKey: `vigia-test-${randomUUID()}`, summary: `Test from Vigia to ${channel.name}`, severity: 'info', source: 'vigia', since: this.clock.now().toISOString(), details: { note: 'If you read this, the channel works.' } };
+    const message: AlertMessage = { kind: 'test', dedupKey: `vigia-test-${randomUUID()}`, summary: `Test from Vigia to ${channel.name}`, severity: 'info', source: 'vigia', since: this.clock.now().toISOString(), details: { note: 'If you read this, the channel works.' }, timeZone: (await this.tenants.of(channel.tenantId))?.timeZone ?? 'UTC' };
     return this.notifications.save({ tenantId: principal.tenantId, channelId: channel.id, incidentId: randomUUID(), kind: 'test', payload: message as never, status: 'queued', attempts: 0, nextAttemptAt: this.clock.now(), lastError: null, sentAt: null });
   }
 
@@ -242,7 +242,9 @@ export class AlertsService {
       vantages: seenFrom,
     };
     const what = context.service ? `${context.service} on ${context.host}` : context.host;
-    const summary = kind === 'resolve' ? `${what} recovered (${monitorName})` : `${what} is DOWN (${monitorName})`;
+    // How long it was down, to the second: the first thing asked of a recovery at 3 a.m.
+    const downFor = incident.resolvedAt ? formatDuration(Math.round((incident.resolvedAt.getTime() - incident.openedAt.getTime()) / 1000) * 1000) : undefined;
+    const summary = kind === 'resolve' ? `${what} recovered${downFor ? ` after ${downFor}` : ''} (${monitorName})` : `${what} is DOWN (${monitorName})`;
     return {
       kind,
       dedupKey: `vigia-incident-${incident.id}`,
@@ -253,13 +255,14 @@ export class AlertsService {
       details: {
         reason: kind === 'resolve' ? (incident.resolveReason ?? '') : incident.openReason,
         down_since: incident.openedAt.toISOString(),
-        ...(incident.resolvedAt ? { resolved_at: incident.resolvedAt.toISOString() } : {}),
+        ...(incident.resolvedAt ? { resolved_at: incident.resolvedAt.toISOString(), down_for: downFor } : {}),
         impacted_customers: context.customers,
         seen_from: context.vantages,
         // The truth at the time of the message: a run waiting for approval, or a failed run with its step's error.
         ...(this.runbookStatus ? { runbook: await this.runbookStatus.forIncident(incident) } : {}),
       },
       link: `${this.config.publicUrl}/incidents/${incident.id}`,
+      timeZone: (await this.tenants.of(incident.tenantId))?.timeZone ?? 'UTC',
     };
   }
 }

@@ -10,5 +10,6 @@ export { CLOCK, type Clock, systemClock } from './clock.js';
 export { ClockModule } from './clock.module.js';
 export { PeriodicWorker, type PeriodicOptions, type Timers, realTimers } from './periodic-worker.js';
 export { escapeHtml, PAGE_SECURITY_HEADERS, setPageSecurityHeaders } from './html.js';
+export { durationParts, formatDuration } from './duration.js';
 export { compileUserPattern, userPatternProblem, MAX_PATTERN_LENGTH, MAX_SUBJECT_LENGTH, type UserPattern } from './user-pattern.js';
 export * from './fields/index.js';

@@ -6,7 +6,7 @@ import { formErrors } from '../api/errors.js';
 import { Field, FormErrorList, Loading, Page, QueryError } from '../components/form.js';
 import { RunStatusBadge, StatusBadge } from '../components/status-badge.js';
 import { DataTable } from '../components/table.js';
-import { localizeInstants, when } from '../lib/format.js';
+import { duration, localizeInstants, when } from '../lib/format.js';
 import { DeliveryResult } from '../components/delivery-result.js';
 import { useCan } from '../session-context.js';
 
@@ -90,6 +90,11 @@ export function IncidentPage() {
             </dd>
           </>
         )}
+        <dt>Down for</dt>
+        <dd data-testid="incident-duration">
+          {duration((i.resolvedAt ? new Date(i.resolvedAt).getTime() : Date.now()) - new Date(i.openedAt).getTime())}
+          {i.resolvedAt ? '' : ' so far'}
+        </dd>
         <dt>About</dt>
         <dd data-testid="incident-about">
           <Link to={`/hosts/${i.hostId}`}>{about.host}</Link>

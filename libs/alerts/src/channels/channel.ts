@@ -18,6 +18,8 @@ export interface AlertMessage {
   ackable?: boolean;
   /** A personal page through a tenant's channel (a DM, an SMS to the person): the person's address there. */
   personalTo?: string;
+  /** The tenant's zone when the message was written: people read its instants there (`forPeople`); UTC when absent. */
+  timeZone?: string;
 }
 
 export interface DeliveryOutcome {

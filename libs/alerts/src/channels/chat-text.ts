@@ -1,4 +1,5 @@
 import type { AlertMessage } from './channel.js';
+import { forPeople } from './human-time.js';
 
 const PREFIX: Record<AlertMessage['kind'], (m: AlertMessage) => string> = {
   trigger: (m) => m.severity.toUpperCase(),
@@ -34,9 +35,10 @@ export function shortIdOf(dedupKey: string): string | undefined {
 
 /**
  * The plain-text message of chat channels: headline, since, details (one `key: value` line each), the link to Vigia,
- * and `ackHint` on a trigger when the channel hears acknowledgements from the chat.
+ * and `ackHint` on a trigger when the channel hears acknowledgements from the chat. Instants in the tenant's zone.
  */
-export function chatText(message: AlertMessage, ackHint?: (shortId: string) => string): string {
+export function chatText(written: AlertMessage, ackHint?: (shortId: string) => string): string {
+  const message = forPeople(written);
   const details = Object.entries(message.details).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
   const short = shortIdOf(message.dedupKey);
   const hint = message.kind === 'trigger' && ackHint && short ? [ackHint(short)] : [];

@@ -4,13 +4,15 @@ import type { Mailer } from '#lib/mail';
 import type { AlertChannel } from '../alert-channel.entity.js';
 import type { AlertMessage, ChannelAdapter, DeliveryOutcome } from './channel.js';
 import { defineChannel } from './channel-kind.js';
+import { forPeople } from './human-time.js';
 
 
-/** E-mail through the configured SMTP server (nodemailer), HTML and text; the subject says what and since when. */
+/** E-mail through the configured SMTP server (nodemailer), HTML and text; the subject says what, the body since when (the tenant's zone). */
 export class EmailChannel implements ChannelAdapter {
   constructor(private readonly mailer: Mailer) {}
 
-  async deliver(channel: AlertChannel, _secret: string | null, message: AlertMessage): Promise<DeliveryOutcome> {
+  async deliver(channel: AlertChannel, _secret: string | null, written: AlertMessage): Promise<DeliveryOutcome> {
+    const message = forPeople(written);
     const to = (channel.config.to as string[]).join(', ');
     const prefix = { resolve: 'RESOLVED', acknowledge: 'ACK', test: 'TEST', runbook: 'RUNBOOK', trigger: message.severity.toUpperCase() }[message.kind];
     const lines = Object.entries(message.details).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);

@@ -1,5 +1,6 @@
 import { chatText, clip, headline } from './chat-text.js';
 import type { AlertMessage } from './channel.js';
+import { forPeople } from './human-time.js';
 import { defineTextWebhook } from './text-webhook.js';
 
 /** Teams refuses a message over 28 KB; facts are dropped from the end until the card fits. */
@@ -37,7 +38,8 @@ export const teamsChannelKind = defineTextWebhook({
   description: 'Microsoft Teams workflow webhook (Adaptive Card)',
   urlIs: 'a Teams workflow webhook URL',
   spacingMs: 250,
-  body: (message) => {
+  body: (written) => {
+    const message = forPeople(written);
     const facts = Object.entries(message.details);
     let card = adaptiveCard(message, facts);
     while (facts.length && Buffer.byteLength(JSON.stringify(card)) > MAX_BYTES) {

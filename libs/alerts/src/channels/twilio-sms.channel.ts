@@ -3,10 +3,12 @@ import type { AlertChannel } from '../alert-channel.entity.js';
 import type { AlertMessage, ChannelAdapter, DeliveryOutcome } from './channel.js';
 import { defineChannel, type ThreadStore } from './channel-kind.js';
 import { clip, headline, incidentIdOf, parseJson, shortIdOf } from './chat-text.js';
+import { forPeople } from './human-time.js';
 import { isTwilioSigned, twilioConfig, twilioCreate, twilioSecret, xmlEscape } from './twilio-api.js';
 
-/** What an SMS says: the headline, since when, the reason, and the incident's short id (a reply keyword names it). */
-export function smsText(message: AlertMessage, max: number): string {
+/** What an SMS says: the headline, since when (the tenant's zone), the reason, the incident's short id (a reply keyword names it). */
+export function smsText(written: AlertMessage, max: number): string {
+  const message = forPeople(written);
   const reason = typeof message.details.reason === 'string' && message.details.reason ? `\n${message.details.reason}` : '';
   const id = shortIdOf(message.dedupKey);
   return clip(`${headline(message)}\nsince ${message.since}${reason}${id ? `\nid ${id}` : ''}`, max);
