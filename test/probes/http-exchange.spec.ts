@@ -93,6 +93,10 @@ describe('the HTTP probe\'s exchange: what real servers send, the odd answers to
     );
     expect(requestHead({ url: new URL('http://[::1]/'), method: 'POST', headers: { Host: 'other' } })).toBe('POST / HTTP/1.1\r\nHost: other\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     expect(requestHead({ url, method: 'DELETE', headers: {}, body: 'é' })).toMatch(/Content-Length: 2\r\n\r\n$/);
+    // Credentials in the URL: Basic authorization after Host, as Node's client wrote it; a header of the monitor's wins.
+    const withUser = new URL('http://ops%40acme:p%3Ass@example.test/status');
+    expect(requestHead({ url: withUser, method: 'GET', headers: {} })).toBe(`GET /status HTTP/1.1\r\nHost: example.test\r\nAuthorization: Basic ${Buffer.from('ops@acme:p:ss').toString('base64')}\r\nConnection: close\r\n\r\n`);
+    expect(requestHead({ url: withUser, method: 'GET', headers: { authorization: 'Bearer x' } })).not.toContain('Basic');
     expect(() => requestHead({ url, method: 'GET', headers: { 'x-a': 'v\r\nInjected: 1' } })).toThrow(/x-a's value/);
     expect(() => requestHead({ url, method: 'GET', headers: { 'bad name': 'v' } })).toThrow(/header name "bad name"/);
     expect(() => requestHead({ url, method: 'GET /x HTTP/1.1\r\n', headers: {} })).toThrow(/method/);

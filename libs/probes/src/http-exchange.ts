@@ -133,6 +133,11 @@ export function requestHead(spec: Pick<HttpRequestSpec, 'url' | 'method' | 'head
     head += `${name}: ${value}\r\n`;
   }
   if (!named.has('host')) head += `Host: ${spec.url.host}\r\n`;
+  // Credentials in the URL (http://user:pass@host/) become Basic authorization unless a header gives one: Node's rule.
+  if ((spec.url.username || spec.url.password) && !named.has('authorization')) {
+    const auth = `${decodeURIComponent(spec.url.username)}:${decodeURIComponent(spec.url.password)}`;
+    head += `Authorization: Basic ${Buffer.from(auth).toString('base64')}\r\n`;
+  }
   if (!named.has('connection')) head += 'Connection: close\r\n';
   const length = spec.body === undefined ? 0 : Buffer.byteLength(spec.body);
   if (!named.has('content-length') && !named.has('transfer-encoding') && (length > 0 || BODY_METHODS.has(method))) head += `Content-Length: ${length}\r\n`;
