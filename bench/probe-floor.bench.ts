@@ -2,9 +2,8 @@
  * npm run bench:probe-floor -- [--probes 20000] [--concurrency 50] [--rounds 3] [--rate 650 --seconds 10]
  *
  * The floor under issue 14's "CPU per probe" figure: what one fresh-connection HTTP check costs this machine's Node
- * with nothing of Vigia in it. Three clients against the same loopback target (a child process, so its CPU is not
- * counted): Node's HTTP client as the http probe used it until 2026-12-03 (no Agent, one connection per request), the
- * http probe's own exchange (a socket and http-parser-js, libs/probes/src/http-exchange.ts) and a bare TCP
+ * with nothing of Vigia in it. Two clients against the same loopback target (a child process, so its CPU is not
+ * counted): Node's HTTP client as the http probe uses it (no Agent, one connection per request) and a bare TCP
  * socket that writes a fixed GET and reads until the server closes (the least any client can do: connect, write,
  * read, close). Prints the client's CPU µs per check (user + system) for each, alternating, `--rounds` times.
  * Bounded: `--probes` checks per client per round.
@@ -16,7 +15,6 @@ import { fork } from 'node:child_process';
 import { createServer, request } from 'node:http';
 import { connect } from 'node:net';
 import { loadavg } from 'node:os';
-import { httpExchange } from '../libs/probes/src/http-exchange.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,13 +32,6 @@ const viaHttp: Check = (port) =>
     req.on('error', () => resolve());
     req.end();
   });
-
-/** The http probe's own client (libs/probes/src/http-exchange.ts): a socket, the request, http-parser-js; a signal per check, as the runner gives. */
-const viaExchange: Check = (port) =>
-  httpExchange({ url: new URL(`http://127.0.0.1:${port}/`), method: 'GET', headers: { 'user-agent': 'Vigia-probe/1' }, resolved: { address: '127.0.0.1', family: 4 } }, new AbortController().signal).then(
-    () => undefined,
-    () => undefined,
-  );
 
 const viaSocket: Check = (port) =>
   new Promise((resolve) => {
@@ -113,7 +104,7 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`probe floor: ${probes} checks per client per round, ${concurrency} at once; load average ${loadavg()[0]!.toFixed(1)} at start\n`);
     for (let round = 1; round <= rounds; round++) {
-      for (const [name, check] of [['node http client (agent: false)', viaHttp], ['the http probe\'s exchange (http-parser-js)', viaExchange], ['bare TCP socket', viaSocket]] as const) {
+      for (const [name, check] of [['node http client (agent: false)', viaHttp], ['bare TCP socket', viaSocket]] as const) {
         const r = await measure(check, port, probes, concurrency);
         process.stdout.write(`round ${round}: ${name}: ${r.cpuUs.toFixed(1)} µs CPU per check, ${Math.round(r.perSecond)} checks/s\n`);
       }

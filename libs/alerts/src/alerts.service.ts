@@ -102,7 +102,7 @@ export class AlertsService {
     const subject = await this.subjects.of(incident.hostId, incident.serviceId, incident.monitorId);
     const tenant = await this.tenants.of(incident.tenantId);
     // The acknowledgement link is made per channel at delivery, never stored: viewers read payloads.
-    const message = { ...(await this.describe(incident, monitorName, 'trigger', subject)), ackable: true };
+    const message = { ...(await this.describe(incident, monitorName, 'trigger', subject, tenant?.timeZone ?? 'UTC')), ackable: true };
     const where = { site: subject.host?.siteKey, timeZone: tenant?.timeZone ?? 'UTC' };
     const types = new Map<string, string>((await this.dataSource.query('SELECT id, type FROM alert_channels WHERE tenant_id = $1', [incident.tenantId]) as { id: string; type: string }[]).map((c) => [c.id, c.type]));
     await this.customerNotices(incident, 'customer_down', { subject, tenant });
@@ -229,7 +229,7 @@ export class AlertsService {
     );
   }
 
-  private async describe(incident: Incident, monitorName: string, kind: AlertMessage['kind'], known?: OutageSubject): Promise<AlertMessage> {
+  private async describe(incident: Incident, monitorName: string, kind: AlertMessage['kind'], known?: OutageSubject, knownZone?: string): Promise<AlertMessage> {
     const subject = known ?? (await this.subjects.of(incident.hostId, incident.serviceId, incident.monitorId));
     // Which vantages saw it (detection's MonitorHealth port): those whose own verdict is down.
     const seenFrom = await this.health.seenFrom(incident.monitorId);
@@ -255,14 +255,14 @@ export class AlertsService {
       details: {
         reason: kind === 'resolve' ? (incident.resolveReason ?? '') : incident.openReason,
         down_since: incident.openedAt.toISOString(),
-        ...(incident.resolvedAt ? { resolved_at: incident.resolvedAt.toISOString(), down_for: downFor } : {}),
+        ...(incident.resolvedAt ? { resolved_at: incident.resolvedAt.toISOString(), down_for: downFor, down_for_seconds: (incident.resolvedAt.getTime() - incident.openedAt.getTime()) / 1000 } : {}),
         impacted_customers: context.customers,
         seen_from: context.vantages,
         // The truth at the time of the message: a run waiting for approval, or a failed run with its step's error.
         ...(this.runbookStatus ? { runbook: await this.runbookStatus.forIncident(incident) } : {}),
       },
       link: `${this.config.publicUrl}/incidents/${incident.id}`,
-      timeZone: (await this.tenants.of(incident.tenantId))?.timeZone ?? 'UTC',
+      timeZone: knownZone ?? (await this.tenants.of(incident.tenantId))?.timeZone ?? 'UTC',
     };
   }
 }

@@ -6,7 +6,7 @@ import { formErrors } from '../api/errors.js';
 import { Field, FormErrorList, Loading, Page, QueryError } from '../components/form.js';
 import { RunStatusBadge, StatusBadge } from '../components/status-badge.js';
 import { DataTable } from '../components/table.js';
-import { duration, localizeInstants, when } from '../lib/format.js';
+import { localizeInstants, reportDuration, when } from '../lib/format.js';
 import { DeliveryResult } from '../components/delivery-result.js';
 import { useCan } from '../session-context.js';
 
@@ -92,7 +92,8 @@ export function IncidentPage() {
         )}
         <dt>Down for</dt>
         <dd data-testid="incident-duration">
-          {duration((i.resolvedAt ? new Date(i.resolvedAt).getTime() : Date.now()) - new Date(i.openedAt).getTime())}
+          {/* To the second, as the recovery's alert says it ("recovered after 1 h 5 min 12 s"). */}
+          {reportDuration(Math.round(((i.resolvedAt ? new Date(i.resolvedAt).getTime() : Date.now()) - new Date(i.openedAt).getTime()) / 1000) * 1000)}
           {i.resolvedAt ? '' : ' so far'}
         </dd>
         <dt>About</dt>

@@ -17,28 +17,34 @@ const message: AlertMessage = {
     resolved_at: '2026-12-03T03:16:17.895Z',
     down_for: '4 min 12 s',
     outages: [{ since: '2026-07-01T22:30:00Z' }],
+    runbook: 'step failed\n2026-12-03T03:13:00Z',
   },
   timeZone: 'Europe/Madrid',
 };
 
 describe('instants in alerts people read', () => {
   it('are in the tenant\'s zone, summer and winter, with the zone named', () => {
-    expect(localInstant('2026-12-03T03:12:05.895Z', 'Europe/Madrid')).toBe('2026-12-03 04:12:05 Europe/Madrid');
-    expect(localInstant('2026-07-01T22:30:00Z', 'Europe/Madrid')).toBe('2026-07-02 00:30:00 Europe/Madrid');
-    expect(localInstant('2026-12-03T03:12:05Z', 'America/New_York')).toBe('2026-12-02 22:12:05 America/New_York');
-    expect(localInstant('2026-12-03T03:12:05Z', 'UTC')).toBe('2026-12-03 03:12:05 UTC');
+    expect(localInstant('2026-12-03T03:12:05.895Z', 'Europe/Madrid')).toBe('2026-12-03 04:12:05 +01:00 Europe/Madrid');
+    expect(localInstant('2026-07-01T22:30:00Z', 'Europe/Madrid')).toBe('2026-07-02 00:30:00 +02:00 Europe/Madrid');
+    // The hour lived twice when clocks go back (25 October 2026): the offset tells them apart.
+    expect(localInstant('2026-10-25T00:30:00Z', 'Europe/Madrid')).toBe('2026-10-25 02:30:00 +02:00 Europe/Madrid');
+    expect(localInstant('2026-10-25T01:30:00Z', 'Europe/Madrid')).toBe('2026-10-25 02:30:00 +01:00 Europe/Madrid');
+    expect(localInstant('2026-12-03T03:12:05Z', 'Asia/Kolkata')).toBe('2026-12-03 08:42:05 +05:30 Asia/Kolkata');
+    expect(localInstant('2026-12-03T03:12:05Z', 'America/New_York')).toBe('2026-12-02 22:12:05 -05:00 America/New_York');
+    expect(localInstant('2026-12-03T03:12:05Z', 'UTC')).toBe('2026-12-03 03:12:05 +00:00 UTC');
     expect(localInstant('2026-12-03T03:12:05Z', 'Mars/Olympus')).toBe('2026-12-03T03:12:05Z'); // unknown zone: the UTC truth
   });
 
   it('in chat, SMS and e-mail texts, every instant of the reason and details; machine payloads keep UTC', () => {
     const chat = chatText(message);
-    expect(chat).toContain('since 2026-12-03 04:12:05 Europe/Madrid');
-    expect(chat).toContain('central since 2026-12-03 04:16:17 Europe/Madrid, agent-1 since 2026-12-03 04:16:17 Europe/Madrid');
-    expect(chat).toContain('resolved_at: 2026-12-03 04:16:17 Europe/Madrid');
+    expect(chat).toContain('since 2026-12-03 04:12:05 +01:00 Europe/Madrid');
+    expect(chat).toContain('central since 2026-12-03 04:16:17 +01:00 Europe/Madrid, agent-1 since 2026-12-03 04:16:17 +01:00 Europe/Madrid');
+    expect(chat).toContain('resolved_at: 2026-12-03 04:16:17 +01:00 Europe/Madrid');
     expect(chat).toContain('down_for: 4 min 12 s');
-    expect(chat).toContain('"since":"2026-07-02 00:30:00 Europe/Madrid"');
+    expect(chat).toContain('"since":"2026-07-02 00:30:00 +02:00 Europe/Madrid"');
+    expect(chat).toContain('runbook: step failed\n2026-12-03 04:13:00 +01:00 Europe/Madrid');
     expect(chat).not.toMatch(/\d{2}:\d{2}:\d{2}(\.\d+)?Z/);
-    expect(smsText(message, 1600)).toMatch(/^\[RESOLVED\] www on web1 recovered after 4 min 12 s \(www http\)\nsince 2026-12-03 04:12:05 Europe\/Madrid\nup again/);
+    expect(smsText(message, 1600)).toMatch(/^\[RESOLVED\] www on web1 recovered after 4 min 12 s \(www http\)\nsince 2026-12-03 04:12:05 \+01:00 Europe\/Madrid\nup again/);
     // The stored message is unchanged: webhooks and PagerDuty send it as written.
     expect(message.since).toBe('2026-12-03T03:12:05.895Z');
     expect(forPeople(forPeople(message))).toEqual(forPeople(message));
@@ -46,6 +52,6 @@ describe('instants in alerts people read', () => {
 
   it('read in UTC when the message was stored before it carried a zone', () => {
     const { timeZone: _zone, ...old } = message;
-    expect(chatText(old)).toContain('since 2026-12-03 03:12:05 UTC');
+    expect(chatText(old)).toContain('since 2026-12-03 03:12:05 +00:00 UTC');
   });
 });
