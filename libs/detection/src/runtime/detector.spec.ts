@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProbeStatus } from '#lib/probes';
-import { arrivedLate, DEFAULT_POLICY, type DetectorPolicy, type DetectorState, type Health, initialState, observe } from './detector.js';
+import { arrivedLate, DEFAULT_POLICY, type DetectorPolicy, type DetectorState, type Health, initialState, observe, reassess } from './detector.js';
 
 type Step = [vantage: string, status: ProbeStatus, atMs: number];
 
@@ -279,5 +279,42 @@ describe('detector: impaired vantages do not vote (vantages issue)', () => {
     const out = run(seq('agent', ['down', 'down', 'down']), { voters: [], quorum: 1, ...impaired });
     expect(out.state.health).toBe('unknown');
     expect(out.state.reason).toMatch(/agent: not voting, impaired/);
+  });
+});
+
+describe('detector: silence and votes that leave', () => {
+  const policy = { ...DEFAULT_POLICY, vantageStaleMs: 60_000 };
+
+  it('a monitor nobody reports on is unknown once its last results are stale, saying who went quiet — never up on old results', () => {
+    const { state } = run(seq('agent-1', ['up', 'up']), { voters: ['agent-1'], excluded: { 'agent-2': 'no heartbeat yet' } });
+    expect(state.health).toBe('up');
+    expect(reassess(state, 1000 + 59_000, { ...policy, voters: ['agent-1'], excluded: { 'agent-2': 'no heartbeat yet' } })).toBeUndefined();
+    const out = reassess(state, 1000 + 61_000, { ...policy, voters: ['agent-1'], excluded: { 'agent-2': 'no heartbeat yet' } })!;
+    expect(out.change).toMatchObject({ from: 'up', to: 'unknown', at: 62_000, effectiveAt: 62_000 });
+    expect(out.state.reason).toMatch(/^no fresh result from any vantage — agent-1: stale \(last result 1970-01-01T00:00:01\.000Z\); agent-2: not voting, impaired \(no heartbeat yet\)$/);
+    // One vantage alone, no assignment: the same.
+    const single = run(seq('central', ['up']));
+    expect(reassess(single.state, 61_000, policy)?.change).toMatchObject({ from: 'up', to: 'unknown' });
+    // Unknown already, or nothing new: nothing to say.
+    expect(reassess(out.state, 120_000, policy)).toBeUndefined();
+  });
+
+  it('an outage stays down when its vantages go quiet: unknown would neither close its incident nor let a recovery close it', () => {
+    const { state } = run(seq('central', ['up', 'down', 'down', 'down']));
+    expect(state.health).toBe('down');
+    expect(reassess(state, 200_000, policy)).toBeUndefined();
+  });
+
+  it('a recovery no voter saw begin after the outage (the down votes went away) is dated when it was decided, never before the outage', () => {
+    // agent-1 confirms down with quorum 1 of 2 while central sees it up all along; then agent-1 is unassigned.
+    const steps: Step[] = [['central', 'up', 0], ['agent-1', 'up', 100], ['agent-1', 'down', 1100], ['agent-1', 'down', 2100], ['agent-1', 'down', 3100], ['central', 'up', 4000]];
+    const before = run(steps, { voters: ['central', 'agent-1'], quorum: 1 });
+    expect(before.changes).toContain('3100:suspect->down');
+    const openedAt = before.state.since;
+    expect(openedAt).toBe(1100);
+    // Only central votes now; its next result ends the outage — at that moment, not at its up streak's start (0).
+    const after = observe(before.state, 'central', { status: 'up', at: 80_000, latencyMs: 1, reason: 'up' }, { ...DEFAULT_POLICY, voters: ['central'], quorum: 1 });
+    expect(after.change).toMatchObject({ from: 'down', to: 'up', effectiveAt: 80_000 });
+    expect(after.change!.effectiveAt).toBeGreaterThan(openedAt);
   });
 });

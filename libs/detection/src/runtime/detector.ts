@@ -137,7 +137,9 @@ function aggregate(vantages: Record<string, VantageState>, now: number, policy: 
   if (degraded.length) return { health: 'degraded', reason: describe(degraded) };
   const up = fresh.filter(([, v]) => v.verdict === 'up');
   if (up.length) return { health: 'up', reason: up[0]![1].reason };
-  return { health: 'unknown', reason: 'no fresh result from any vantage' };
+  // Nothing fresh: name the vantage that should have spoken (an agent not connected yet says "no result yet").
+  const who = voters?.length ? ` — ${explain(vantages, voters, now, policy)}` : '';
+  return { health: 'unknown', reason: `no fresh result from any vantage${who}` };
 }
 
 /**
@@ -236,6 +238,25 @@ export function observe(state: DetectorState, vantage: string, result: ProbeResu
 }
 
 /**
+ * The verdict again without a new result, at `now`: a monitor whose voters have all gone silent (an agent that never
+ * connected, or stopped, a vantage impaired) is no longer "up" on the strength of results older than the freshness
+ * bound — it is unknown, and says who went quiet since when. An outage stays down (held, as the quorum rule holds
+ * it: unknown would neither close its incident nor let a later recovery close it). Undefined when nothing changes.
+ */
+export function reassess(state: DetectorState, now: number, policy: DetectorPolicy): Observation | undefined {
+  if (state.health === 'down' || state.health === 'unknown') return undefined;
+  const voters = policy.voters;
+  for (const [name, v] of Object.entries(state.vantages)) {
+    if ((!voters || voters.includes(name)) && now - v.at <= policy.vantageStaleMs) return undefined;
+  }
+  const { health, reason } = aggregate(state.vantages, now, policy, false);
+  if (health === state.health) return undefined;
+  const effectiveAt = effectiveTime(health, state, state.vantages, '', now, policy);
+  const next: DetectorState = { ...state, health, since: effectiveAt, reason };
+  return { state: next, change: { from: state.health, to: health, at: now, effectiveAt, reason, flapping: state.flapping } };
+}
+
+/**
  * When the change really happened. An outage starts when `quorum` of the confirming vantages were failing — the
  * quorum-th earliest failure, not the earliest: before it, fewer vantages saw it fail and the monitor was only
  * suspect, and suspect time is never downtime (one vantage's cut path must not become minutes of outage in reports,
@@ -252,9 +273,13 @@ function effectiveTime(health: Health, previous: DetectorState, vantages: Record
   const own = vantages[reporting]?.streakSince ?? now;
   if (health === 'down') return quorumth(starts((v) => v.verdict === 'down')) ?? now;
   const several = voters !== undefined && voters.length > 1;
-  if (several && previous.health === 'down' && (health === 'up' || health === 'degraded')) {
-    // When the quorum was answering again (one vantage back alone ended nothing).
-    return quorumth(starts((v) => v.verdict === 'up' || v.verdict === 'degraded', previous.since)) ?? Math.max(previous.since, own);
+  if (previous.health === 'down' && (health === 'up' || health === 'degraded')) {
+    // When the quorum was answering again (one vantage back alone ended nothing). When no voter's answers began after
+    // the outage did — the voters changed under it, or the down votes went stale and those left were up all along —
+    // it ended when the rule stopped holding it, now: dated by an older streak, it would end before it began and
+    // reports would count none of the time it was open (and acted on).
+    const back = starts((v) => v.verdict === 'up' || v.verdict === 'degraded', previous.since);
+    return (several ? quorumth(back) : own >= previous.since ? own : undefined) ?? now;
   }
   // Entering degraded or suspect: from the first vantage that saw it (not from another's long run of successes).
   if (several && health === 'degraded') return starts((v) => v.verdict === 'degraded')[0] ?? own;

@@ -10,7 +10,8 @@ import { MaintenanceCalendar } from '../maintenance/maintenance-calendar.js';
 export interface DirtyState {
   monitor: WatchedMonitor;
   state: DetectorState;
-  last: ProbeResult;
+  /** Absent when the state changed without a result (a silent monitor judged unknown): the stored last result stays. */
+  last?: ProbeResult;
 }
 
 /**
@@ -26,8 +27,10 @@ const UPSERT_STATES = `
   WHERE EXISTS (SELECT 1 FROM inventory_monitor_catalog m WHERE m.id = u.monitor_id)
   ORDER BY u.monitor_id
   ON CONFLICT (monitor_id) DO UPDATE SET health = excluded.health, since = excluded.since, flapping = excluded.flapping,
-    reason = excluded.reason, last_result_at = excluded.last_result_at, last_status = excluded.last_status,
-    last_latency_ms = excluded.last_latency_ms, last_reason = excluded.last_reason, detector = excluded.detector`;
+    reason = excluded.reason, last_result_at = coalesce(excluded.last_result_at, monitor_states.last_result_at),
+    last_status = coalesce(excluded.last_status, monitor_states.last_status),
+    last_latency_ms = CASE WHEN excluded.last_result_at IS NULL THEN monitor_states.last_latency_ms ELSE excluded.last_latency_ms END,
+    last_reason = coalesce(excluded.last_reason, monitor_states.last_reason), detector = excluded.detector`;
 
 /**
  * Rows of `monitor_states` are always written in monitor-id order: the change writer's and the periodic flush's
@@ -48,10 +51,10 @@ function stateRows(part: DirtyState[]): [string] {
         since: new Date(d.state.since).toISOString(),
         flapping: d.state.flapping,
         reason: d.state.reason,
-        last_result_at: new Date(d.last.at).toISOString(),
-        last_status: d.last.status,
-        last_latency_ms: d.last.latencyMs,
-        last_reason: d.last.reason,
+        last_result_at: d.last ? new Date(d.last.at).toISOString() : null,
+        last_status: d.last?.status ?? null,
+        last_latency_ms: d.last?.latencyMs ?? null,
+        last_reason: d.last?.reason ?? null,
         detector: d.state,
       })),
     ),

@@ -1,7 +1,7 @@
 /** What the periodic flush knows of a tracked monitor's state. */
 export interface WritableState {
   dirty: boolean;
-  /** Its latest result exists (nothing to write before the first). */
+  /** Its latest result, when this process has one (a state judged without one, silent, keeps the stored result). */
   last?: unknown;
   /** Changed beyond its latest result since it was last written. */
   significant: boolean;
@@ -17,7 +17,7 @@ export interface WritableState {
 export function statesToWrite<T extends WritableState>(states: Iterable<T>, all: boolean, room: number): T[] {
   const changed: T[] = [];
   const steady: T[] = [];
-  for (const s of states) if (s.dirty && s.last) (all || s.significant ? changed : steady).push(s);
+  for (const s of states) if (s.dirty && (s.last || s.significant)) (all || s.significant ? changed : steady).push(s);
   if (steady.length <= room) return [...changed, ...steady];
   return [...changed, ...steady.sort((a, b) => a.writtenAt - b.writtenAt).slice(0, room)];
 }

@@ -5,7 +5,7 @@ import { IncidentHistory, IncidentsService, type MonitorRef } from '#lib/inciden
 import { MetricsService, Sight } from '#lib/observability';
 import { type ProbeResult, ProbeRunner } from '#lib/probes';
 import { type ClaimedResult, MAX_HOPS, type NetworkTally, ResultInbox, type ResolvedAssignment, tallyMonitor, VantageAssignments, VantagesService, type VantageSighting } from '#lib/vantages';
-import { arrivedLate, DEFAULT_POLICY, type DetectorPolicy, type DetectorState, differsBeyondLatest, type HealthChange, initialState, observe } from './detector.js';
+import { arrivedLate, DEFAULT_POLICY, type DetectorPolicy, type DetectorState, differsBeyondLatest, type HealthChange, initialState, observe, reassess } from './detector.js';
 import { ChangeWriter, type PendingChange } from './change-writer.js';
 import { statesToWrite } from './state-write-budget.js';
 import { type IncidentContext, incidentAction } from './incident-policy.js';
@@ -23,6 +23,8 @@ import { WatchdogHeartbeatService } from './watchdog-heartbeat.service.js';
 const FULL_REFRESH_MS = 60_000;
 /** How often the watchdog checks that its probes still complete, and the least silence that counts as stalled. */
 const PROBE_LIVENESS_CHECK_MS = 5_000;
+/** How often monitors are looked at for silence (no voter's result within the freshness bound). */
+const SILENT_CHECK_MS = 5_000;
 const PROBE_STALL_MIN_MS = 30_000;
 /**
  * How often agents' results are claimed without being told: while the inbox's notifications are heard they wake the
@@ -163,6 +165,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       new PeriodicWorker('state flush', () => this.flush(false), { everyMs: this.config.stateFlushMs, onError: (e) => this.warn('flush', e) }),
       new PeriodicWorker('prune', () => this.prune(), { everyMs: 3_600_000, onError: (e) => this.warn('prune', e) }),
       new PeriodicWorker('probe liveness', async () => this.checkProbing(), { everyMs: PROBE_LIVENESS_CHECK_MS, onError: (e) => this.warn('probe liveness', e) }),
+      new PeriodicWorker('silent monitors', async () => this.reassessSilent(), { everyMs: SILENT_CHECK_MS, onError: (e) => this.warn('silent monitors', e) }),
       this.agentResults,
       new PeriodicWorker('vantage beat', () => this.beatAsVantage(), { everyMs: this.config.watchdogHeartbeatMs, onError: (e) => this.warn('vantage beat', e) }),
       // Every second: an agent gone for 5 s is judged within 6 s, and its k-of-N monitors move at the next refresh.
@@ -238,7 +241,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     }
     const ids = new Set(owned.map((m) => m.id));
     const gone = [...this.tracked.values()].filter((t) => !ids.has(t.monitor.id));
-    await this.store.saveStates(gone.filter((t) => t.dirty && t.last).map((t) => ({ monitor: t.monitor, state: t.state, last: t.last! })));
+    await this.store.saveStates(gone.filter((t) => t.dirty).map((t) => ({ monitor: t.monitor, state: t.state, last: t.last })));
     for (const t of gone) this.tracked.delete(t.monitor.id);
     this.replays.keepOnly(ids);
     const fresh = owned.filter((m) => !this.tracked.has(m.id));
@@ -418,6 +421,26 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     return outcome.reprobeInMs;
   }
 
+  /**
+   * Monitors no vantage has reported on within the freshness bound (their agent never connected or stopped, every
+   * voter impaired, probing stalled) are judged again without a result: unknown, saying who went quiet since when —
+   * never "up" on old results (an operator stopped a server and the page kept saying up). Outages stay held.
+   */
+  reassessSilent(now = this.now()): number {
+    let changed = 0;
+    for (const tracked of this.tracked.values()) {
+      const outcome = reassess(tracked.state, now, this.assigned.get(tracked.monitor.id)?.policy ?? this.policy);
+      if (!outcome?.change) continue;
+      const previous = tracked.state;
+      tracked.state = outcome.state;
+      tracked.dirty = true;
+      tracked.significant = true;
+      if (this.changes.push({ dirty: { monitor: tracked.monitor, state: outcome.state, last: tracked.last }, change: outcome.change, previous })) changed++;
+      else tracked.state = previous;
+    }
+    return changed;
+  }
+
   private async applyToIncidents(monitor: WatchedMonitor, change: HealthChange): Promise<void> {
     const ref: MonitorRef = { id: monitor.id, tenantId: monitor.tenantId, hostId: monitor.hostId, serviceId: monitor.serviceId, name: monitor.name };
     // Only an outage needs to look around (maintenance, the host's state); the rest is decided by the change alone.
@@ -454,7 +477,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       t.significant = false;
       t.writtenAt = now;
     }
-    await this.store.saveStates(batch.map((t) => ({ monitor: t.monitor, state: t.state, last: t.last! })));
+    await this.store.saveStates(batch.map((t) => ({ monitor: t.monitor, state: t.state, last: t.last })));
     await this.store.saveRollups(this.rollups.take(now, all));
   }
 
