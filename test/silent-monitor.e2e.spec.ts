@@ -52,4 +52,18 @@ describe('a monitor nobody probes any more is unknown, not up', () => {
     expect(after.lastResultAt).toBe(before!.lastResultAt);
     expect(watchdog.reassessSilent(Date.now() + 120_000)).toBe(0);
   }, 60_000);
+
+  it('a monitor probed every 30 s is not silent 61 s after its result: three of its intervals pass first', async () => {
+    const host = (await api.ok<{ createHost: { id: string } }>('mutation { createHost(input: {name: "mail", addresses: ["127.0.0.1"]}) { id } }', {}, owner)).createHost.id;
+    const slow = (await api.ok<{ createMonitor: { id: string } }>(
+      `mutation { createMonitor(input: {name: "mail http", type: http, hostId: "${host}", config: {url: "${target.url}/slow"}, intervalMs: 30000, timeoutMs: 1000}) { id } }`, {}, owner,
+    )).createMonitor.id;
+    const health = async () => (await api.ok<{ monitor: { state: { health: string } | null } }>(`{ monitor(id: "${slow}") { state { health } } }`, {}, owner)).monitor.state?.health;
+    const watchdog = api.app.get(WatchdogService);
+    await watchdog.refresh();
+    await eventually('probed once, up', async () => (await health()) === 'up', { timeoutMs: 40_000, everyMs: 200 });
+    // Its bound is 3 × 30 s + 1 s = 91 s (the 60 s of the quorum's freshness would call it silent at 75 s).
+    expect(watchdog.reassessSilent(Date.now() + 75_000)).toBe(0);
+    expect(watchdog.reassessSilent(Date.now() + 95_000)).toBe(1);
+  }, 90_000);
 });

@@ -429,7 +429,10 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   reassessSilent(now = this.now()): number {
     let changed = 0;
     for (const tracked of this.tracked.values()) {
-      const outcome = reassess(tracked.state, now, this.assigned.get(tracked.monitor.id)?.policy ?? this.policy);
+      const policy = this.assigned.get(tracked.monitor.id)?.policy ?? this.policy;
+      // A monitor probed every 5 minutes is not silent 61 s after its last result: three of its intervals pass first.
+      const { intervalMs, timeoutMs } = tracked.monitor;
+      const outcome = reassess(tracked.state, now, { ...policy, vantageStaleMs: Math.max(policy.vantageStaleMs, 3 * intervalMs + timeoutMs) });
       if (!outcome?.change) continue;
       const previous = tracked.state;
       tracked.state = outcome.state;
