@@ -59,7 +59,8 @@ describe('egress policy: what a platform vantage may reach', () => {
 
   it('a ProbeRunner built without a policy gets the safe default: loopback refused', async () => {
     const result = await new ProbeRunner([new TcpProbe()]).run({ type: ProbeType.tcp, config: { port: 9 }, address: '127.0.0.1', timeoutMs: 1000 });
-    expect(result).toMatchObject({ status: 'down', reason: 'refused by egress policy: 127.0.0.1 is loopback' });
+    // Marked as not attempted: from an agent, its own policy's refusal is no vote on the target.
+    expect(result).toMatchObject({ status: 'down', reason: 'refused by egress policy: 127.0.0.1 is loopback', refused: true });
   });
 });
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CLOCK, type Clock, systemClock } from '#lib/common';
-import { EgressPolicy, excerpt } from '#lib/egress';
+import { EgressPolicy, EgressRefusedError, excerpt } from '#lib/egress';
 import { errorText, formatMs, type Probe, type ProbeResult, type ProbeTarget, type ProbeVerdict, STALL_GIVE_BACK_MAX_MS } from './probe.js';
 
 /** A deadline timer firing this much later than due means the loop was stalled (not timer jitter). */
@@ -44,7 +44,7 @@ export class ProbeRunner {
     // One promise settled by whichever comes first, the probe or its deadline (a race of two promises and an async
     // function cost a few per cent of a watchdog's CPU at 500 probes/s). The first to settle wins; the other is ignored.
     return new Promise<ProbeResult>((resolve) => {
-      const down = (reason: string) => resolve({ status: 'down', latencyMs: round(performance.now() - started), at, reason: excerpt(reason) });
+      const down = (reason: string, refused = false) => resolve({ status: 'down', latencyMs: round(performance.now() - started), at, reason: excerpt(reason), ...(refused ? { refused: true as const } : {}) });
       let settled = false;
       // The deadline is judged after the I/O already waiting has been read (setImmediate runs after the loop's poll
       // phase; timers run before it), and it gives back time the process's own event loop was stalled (a GC pause, a
@@ -91,7 +91,7 @@ export class ProbeRunner {
       const failed = (error: unknown) => {
         settled = true;
         clearTimeout(timer);
-        down(errorText(error));
+        down(errorText(error), error instanceof EgressRefusedError);
       };
       try {
         // Whatever a probe returns or throws (at once or later) becomes a result.

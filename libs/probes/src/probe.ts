@@ -10,6 +10,12 @@ export interface ProbeResult {
   /** When the probe started, ms since the epoch. */
   at: number;
   details?: Record<string, unknown>;
+  /**
+   * Not attempted: the egress policy of the process that would have probed refused the target. Down where that
+   * policy is the platform's (the central watchdogs); from an agent it is that agent's own setting, not a vote on the
+   * target (see WatchdogService.takeAgentResults).
+   */
+  refused?: true;
 }
 
 /** What a probe needs: its validated config, the host's address as default target, and its time budget. */

@@ -10,6 +10,8 @@ export interface InboundResult {
   latencyMs: number;
   reason: string;
   replayed: boolean;
+  /** Not probed: the agent's egress policy refused the target (its setting, not the target's health). */
+  refused?: boolean;
 }
 
 export interface ClaimedResult extends InboundResult {
@@ -100,7 +102,7 @@ export class ResultInbox {
       for (const r of row.results) {
         claimed.push({
           vantageId: row.vantage_id, vantageName: row.vantage_name, hops: row.hops, monitorId: r.monitor_id, tenantId: r.tenant_id, at: r.at,
-          status: r.status, latencyMs: r.latency_ms, reason: r.reason, replayed: r.replayed,
+          status: r.status, latencyMs: r.latency_ms, reason: r.reason, replayed: r.replayed, ...(r.refused ? { refused: true } : {}),
         });
       }
     }
@@ -142,7 +144,7 @@ export class ResultInbox {
       const owner = ownerOf(r.monitorId);
       let part = parts.get(owner);
       if (!part) parts.set(owner, (part = []));
-      part.push({ monitor_id: r.monitorId, tenant_id: r.tenantId, at: r.at, status: r.status, latency_ms: r.latencyMs, reason: r.reason, replayed: r.replayed });
+      part.push({ monitor_id: r.monitorId, tenant_id: r.tenantId, at: r.at, status: r.status, latency_ms: r.latencyMs, reason: r.reason, replayed: r.replayed, ...(r.refused ? { refused: true } : {}) });
     }
     await this.dataSource.query(
       `WITH stored AS (

@@ -372,6 +372,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
           reason: storable(String(r.reason ?? '').slice(0, 1000)),
           // Late results (buffered offline, or older than two intervals) complete history; they never vote to open.
           replayed: r.replayed === true || now - r.at > Math.max(10_000, 2 * assigned.intervalMs),
+          ...(r.refused === true ? { refused: true } : {}),
         });
       }
     }

@@ -218,7 +218,7 @@ export class AgentRuntime {
   private async probe(monitor: AgentMonitor): Promise<number | undefined> {
     const result: ProbeResult = await this.runner.run(monitor.target);
     this.probeRate.count(result.status === 'down');
-    const sent: AgentResult = { monitorId: monitor.id, at: result.at, status: result.status, latencyMs: result.latencyMs, reason: result.reason, replayed: !this.connected };
+    const sent: AgentResult = { monitorId: monitor.id, at: result.at, status: result.status, latencyMs: result.latencyMs, reason: result.reason, replayed: !this.connected, ...(result.refused ? { refused: true } : {}) };
     // A local detector only for its rhythm: re-probe soon while a change is being confirmed, as a watchdog does.
     const outcome = observe(this.local.get(monitor.id) ?? initialState(result.at), 'local', result, this.policy);
     this.local.set(monitor.id, outcome.state);

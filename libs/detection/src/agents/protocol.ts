@@ -48,6 +48,8 @@ export interface AgentResult {
   reason: string;
   /** Produced or held while the agent was cut off from the API: history, not a fresh vote. */
   replayed: boolean;
+  /** Not probed: the agent's own egress policy (VIGIA_EGRESS_ALLOW) refused the target. Never a vote. */
+  refused?: boolean;
 }
 
 export interface HeartbeatMessage {

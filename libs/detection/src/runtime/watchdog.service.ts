@@ -99,6 +99,8 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   private drift?: number[];
   /** Monitors with an assignment to vantages: who votes, the quorum, the detector policy it gives. */
   private assigned = new Map<string, { assignment: ResolvedAssignment; policy: DetectorPolicy }>();
+  /** Per monitor, the agents whose own egress policy refuses its target (and why): named as not voting. */
+  private readonly refusals = new Map<string, Map<string, string>>();
   /** The live watchdogs as of the last refresh (this one included): agents' results not owned here are routed by it. */
   private readonly router = new OwnerRouter();
   /** Agents' results handed back or dropped because no live watchdog owned their monitor (MAX_HOPS), since start. */
@@ -242,7 +244,10 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     const ids = new Set(owned.map((m) => m.id));
     const gone = [...this.tracked.values()].filter((t) => !ids.has(t.monitor.id));
     await this.store.saveStates(gone.filter((t) => t.dirty).map((t) => ({ monitor: t.monitor, state: t.state, last: t.last })));
-    for (const t of gone) this.tracked.delete(t.monitor.id);
+    for (const t of gone) {
+      this.tracked.delete(t.monitor.id);
+      this.refusals.delete(t.monitor.id);
+    }
     this.replays.keepOnly(ids);
     const fresh = owned.filter((m) => !this.tracked.has(m.id));
     const stored = fresh.length ? await this.store.load(fresh.map((m) => m.id)) : new Map<string, DetectorState>();
@@ -280,12 +285,36 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
    */
   private assign(assignments: Map<string, ResolvedAssignment>): void {
     this.assigned = new Map();
-    for (const [id, assignment] of assignments) {
-      const voters = [...(assignment.central && !assignment.centralImpaired ? [this.config.vantage] : []), ...assignment.agents.map((a) => a.name)];
-      const excluded: Record<string, string> = Object.fromEntries(assignment.observers.map((o) => [o.name, o.reason]));
-      if (assignment.centralImpaired) excluded[this.config.vantage] = assignment.centralImpaired;
-      this.assigned.set(id, { assignment, policy: { ...this.policy, quorum: assignment.quorum, voters, excluded } });
+    for (const [id, assignment] of assignments) this.assigned.set(id, { assignment, policy: this.policyOf(id, assignment) });
+  }
+
+  private policyOf(monitorId: string, assignment: ResolvedAssignment): DetectorPolicy {
+    const refusing = this.refusals.get(monitorId);
+    const voters = [...(assignment.central && !assignment.centralImpaired ? [this.config.vantage] : []), ...assignment.agents.map((a) => a.name)].filter((name) => !refusing?.has(name));
+    const excluded: Record<string, string> = Object.fromEntries(assignment.observers.map((o) => [o.name, o.reason]));
+    if (assignment.centralImpaired) excluded[this.config.vantage] = assignment.centralImpaired;
+    // An impaired vantage is named by its impairment (the wider cause); one that only refuses this target, by that.
+    for (const [name, why] of refusing ?? []) excluded[name] ??= `its egress policy refuses this target, so it does not probe it — ${why}; allow the address on the agent (VIGIA_EGRESS_ALLOW)`;
+    return { ...this.policy, quorum: assignment.quorum, voters, excluded };
+  }
+
+  /**
+   * Records that an agent refuses (or, with `reason` undefined, no longer refuses) to probe a monitor; when that
+   * changes, the monitor's voters are settled again: a refusing agent is named among those not voting, with why.
+   */
+  private noteRefusal(monitorId: string, vantage: string, reason: string | undefined): void {
+    const refusing = this.refusals.get(monitorId);
+    if (reason === undefined ? !refusing?.has(vantage) : refusing?.get(vantage) === reason) return;
+    if (reason === undefined) {
+      refusing!.delete(vantage);
+      if (!refusing!.size) this.refusals.delete(monitorId);
+    } else {
+      if (!refusing) this.refusals.set(monitorId, new Map([[vantage, reason]]));
+      else refusing.set(vantage, reason);
+      this.logger.warn(`vantage ${vantage} does not probe monitor ${monitorId}: ${reason}`);
     }
+    const assigned = this.assigned.get(monitorId);
+    if (assigned) assigned.policy = this.policyOf(monitorId, assigned.assignment);
   }
 
   /**
@@ -307,6 +336,15 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
         continue;
       }
       const result: ProbeResult = { status: r.status, latencyMs: r.latencyMs, reason: r.reason, at: r.at };
+      // The agent's own egress policy refused the target: its setting, not the target's health — never a vote (an
+      // agent started without VIGIA_EGRESS_ALLOW voted "down" on a healthy loopback web host and a real failover ran).
+      this.noteRefusal(r.monitorId, r.vantageName, r.refused ? r.reason : undefined);
+      if (r.refused) {
+        // Seen (the vantages' network rule counts an agent that refuses everything as failing from its own side), never
+        // voting (its policy now names it as not voting), never in the monitor's rollups (nothing was probed).
+        if (!r.replayed && this.assigned.has(r.monitorId)) this.handle(tracked.monitor, result, r.vantageName, false);
+        continue;
+      }
       if (r.replayed || now - r.at > this.policy.vantageStaleMs) {
         this.rollups.add(r.monitorId, r.tenantId, result);
         const change = this.replays.observe(r.monitorId, r.vantageName, result, this.assigned.get(r.monitorId)?.policy ?? this.policy, tracked.state, now);
@@ -395,7 +433,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
 
   /** Feeds one result from one vantage (this watchdog's own by default) to the detector; returns the re-probe delay it asks for. */
   // Not async: it never waits (changes go to the ChangeWriter), and a promise per result was pure cost. Callers may await it.
-  handle(monitor: WatchedMonitor, result: ProbeResult, vantage = this.config.vantage): number | undefined {
+  handle(monitor: WatchedMonitor, result: ProbeResult, vantage = this.config.vantage, rollup = true): number | undefined {
     const tracked = this.tracked.get(monitor.id);
     if (!tracked) return undefined;
     const previous = tracked.state;
@@ -405,7 +443,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     // that an agent's clock stepped back is not ignored for long (the gateway applies its measured offset, and an
     // offset over 2 s makes it impaired); this watchdog's own results come in order.
     if (vantage !== this.config.vantage && arrivedLate(previous, vantage, result.at, this.policy.vantageStaleMs)) {
-      this.rollups.add(monitor.id, monitor.tenantId, result);
+      if (rollup) this.rollups.add(monitor.id, monitor.tenantId, result);
       return undefined;
     }
     const outcome = observe(previous, vantage, result, this.assigned.get(monitor.id)?.policy ?? this.policy);
@@ -413,7 +451,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     tracked.last = result;
     tracked.dirty = true;
     if (!tracked.significant && differsBeyondLatest(previous, outcome.state)) tracked.significant = true;
-    this.rollups.add(monitor.id, monitor.tenantId, result);
+    if (rollup) this.rollups.add(monitor.id, monitor.tenantId, result);
     if (outcome.change && !this.changes.push({ dirty: { monitor, state: outcome.state, last: result }, change: outcome.change, previous })) {
       // The queue is full (the database has been away long): keep the state before, so the change is produced again.
       tracked.state = previous;

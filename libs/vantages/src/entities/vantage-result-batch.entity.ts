@@ -9,6 +9,8 @@ export interface StoredResult {
   latency_ms: number;
   reason: string;
   replayed: boolean;
+  /** The agent's own egress policy refused the target: not probed, never a vote. */
+  refused?: boolean;
 }
 
 /**
