@@ -31,4 +31,7 @@ const stop = (signal: string): void => {
 process.once('SIGINT', () => stop('SIGINT'));
 process.once('SIGTERM', () => stop('SIGTERM'));
 agent.start();
-process.stdout.write(`[vigia] agent running; API ${config.agentUrl}\n`);
+// Said at start: an agent refuses private, loopback and link-local addresses unless allowed, and a monitor of a host
+// on the company's VLAN then gets no vote from it (each refusal is named on the monitor).
+const allowed = config.egress.allow.length ? `allowed beyond the public internet: ${config.egress.allow.join(', ')}` : 'public addresses only (private, loopback and link-local refused; VIGIA_EGRESS_ALLOW=10.0.0.0/8,… to probe them)';
+process.stdout.write(`[vigia] agent running; API ${config.agentUrl}; egress: ${allowed}${config.egress.deny.length ? `; denied: ${config.egress.deny.join(', ')}` : ''}\n`);

@@ -248,6 +248,10 @@ function AgentSetup({ created }: { created: Created }) {
       <p>Run its agent (it needs no database, only an outbound connection to this API) from the Vigia directory, on the machine it probes from:</p>
       <pre data-testid="agent-command">{`VIGIA_API_URL=${apiUrl} VIGIA_VANTAGE_TOKEN=${created.token} npm run start:agent`}</pre>
       <p className="muted">
+        It probes public addresses only until told otherwise: to probe hosts on a private network (10.x, 192.168.x, a VLAN), add{' '}
+        <code>VIGIA_EGRESS_ALLOW=10.0.0.0/8</code> (the ranges, comma-separated). A target its policy refuses gets no vote from it, and the monitor says so.
+      </p>
+      <p className="muted">
         Or as a service: the systemd unit <code>deploy/systemd/vigia-agent.service</code> (both variables in <code>/etc/vigia/agent.env</code>, then{' '}
         <code>systemctl enable --now vigia-agent</code>); the container image built from <code>deploy/Dockerfile</code>, run with the command{' '}
         <code>node dist/apps/agent/src/main.js</code> and the two variables; on Kubernetes, <code>deploy/k8s/agent/</code>. Until it connects, the vantage
