@@ -2,6 +2,7 @@ import { createClient } from 'graphql-ws';
 import { DataSource } from 'typeorm';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlertsService, DeliveryWorker } from '#lib/alerts';
 import { IncidentsService } from '#lib/incidents';
 import { FailoverReconciler, LostClaim, RunsService, RunStatus, RunStore, RunWorker } from '#lib/runbooks';
 import { startTestApi, type TestApi } from './support/test-api.js';
@@ -275,5 +276,25 @@ steps:
     expect(page.summary).toContain(why);
     // The still waiting run comes first: it is the one the pager can act on; then the one that failed, and why.
     expect(page.details.runbook).toBe(`approve-me (run ${asking}, incident) waiting approval: move the VIP to app2?; move-it (run ${failing}, incident) failed: ${why}`);
+
+    // A page queued before any run (it waits the grouping window) says what the runs are when it goes out, not "none
+    // started" about a failover that finished meanwhile.
+    const later = (await incidents.open({ id: ids['app1-mon']!, tenantId, hostId: ids.app1!, serviceId: null, name: 'app1 tcp' }, new Date(), 'connection refused', { planned: false, flapping: false, suppressed: false }))!;
+    await api.app.get(AlertsService).incidentOpened(later, 'app1 tcp');
+    const [queued] = await db.query("SELECT payload FROM notifications WHERE incident_id = $1 AND kind = 'trigger'", [later.id]);
+    expect(queued.payload.details.runbook).toBe('none started');
+    const outcome = await runs.start({ tenantId, runbookId: await runbook(`name: quick-move
+steps:
+  - { name: move vip, type: http.request, with: { url: "${base}/switch/app9" } }
+`), params: {}, trigger: 'incident', actor: 'test', incidentId: later.id });
+    if (!('run' in outcome)) throw new Error(outcome.refused);
+    await until(outcome.run.id, ['succeeded']);
+    await db.query("UPDATE notifications SET next_attempt_at = now() WHERE incident_id = $1 AND kind = 'trigger'", [later.id]);
+    const sent = await eventually('the page sent', async () => {
+      await api.app.get(DeliveryWorker).runOnce();
+      return server.hits.find((h) => h.path === '/hook' && h.body.includes(later.id) && h.body.includes('"event":"trigger"'));
+    }, { timeoutMs: 15_000 });
+    expect(JSON.parse(sent.body).details.runbook).toBe(`quick-move (run ${outcome.run.id}, incident) succeeded`);
+    await incidents.resolve({ id: ids['app1-mon']!, tenantId, hostId: ids.app1!, serviceId: null, name: 'app1 tcp' }, new Date(), 'back');
   });
 });

@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { CLOCK, type Clock, escapeHtml as esc, PeriodicWorker } from '#lib/common';
 import { EgressPolicy, excerpt } from '#lib/egress';
-import { IncidentsService } from '#lib/incidents';
+import { IncidentsService, RUNBOOK_STATUS, type RunbookStatusSource } from '#lib/incidents';
 import { Mailer } from '#lib/mail';
 import { SecretBox } from '#lib/secrets';
 import { AckLinks } from './ack-links.js';
@@ -82,6 +82,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     threads: ChatThreads,
     private readonly targets: EscalationTargets,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(RUNBOOK_STATUS) private readonly runbookStatus?: RunbookStatusSource,
   ) {
     this.adapters = Object.fromEntries(CHANNEL_KINDS.map((kind) => [kind.type, kind.createAdapter({ mailer, clock, threads })])) as Record<ChannelType, ChannelAdapter>;
   }
@@ -145,6 +146,16 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     // A direct message is the person's own thread, apart from the channel's (chat adapters key it by `personalTo`).
     const personal = { ...message, ...(ackLink ? { ackLink } : {}), personalTo: n.address ?? '' };
     return this.adapters[channel.type].deliver(channel, secret, personal, this.egress.guard({ tenantId: n.tenant_id, vantage: 'platform' }));
+  }
+
+  /**
+   * The runbook line as it is when the message goes out, not when it was queued: a page that waited the grouping
+   * window said "none started" about a failover that had already finished 30 s before.
+   */
+  private async withRunbookNow(n: Claimed, message: AlertMessage): Promise<AlertMessage> {
+    if (!this.runbookStatus || typeof message.details?.runbook !== 'string' || !n.tenant_id) return message;
+    const runbook = await this.runbookStatus.forIncident({ id: n.incident_id, tenantId: n.tenant_id }).catch(() => message.details.runbook as string);
+    return { ...message, details: { ...message.details, runbook } };
   }
 
   private settled(incidentId: string): Promise<boolean> {
@@ -228,7 +239,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     }
     // A schedule or person named by an escalation step: resolved now (who is on call), their pages queued.
     if (n.target_key.startsWith('schedule:') || n.target_key.startsWith('person:')) return this.targets.fire(n);
-    const message = n.group_key && n.attempts === 1 ? await this.gather(n, carried) : n.payload;
+    const message = await this.withRunbookNow(n, n.group_key && n.attempts === 1 ? await this.gather(n, carried) : n.payload);
     const started = performance.now();
     let outcome: DeliveryOutcome;
     try {

@@ -7,7 +7,7 @@ import type { Incident } from './incident.entity.js';
  */
 export interface RunbookStatusSource {
   /** One line: "none" when no run was started for it, else the run, its state and its reason. */
-  forIncident(incident: Incident): Promise<string>;
+  forIncident(incident: Pick<Incident, 'id' | 'tenantId'>): Promise<string>;
 }
 
 export const RUNBOOK_STATUS = Symbol('RUNBOOK_STATUS');

@@ -13,7 +13,7 @@ import { ACTIVE_RUN_STATUSES, RunbookRun } from './entities/run.entity.js';
 export class IncidentRunStatus implements RunbookStatusSource {
   constructor(@InjectRepository(RunbookRun) private readonly runs: Repository<RunbookRun>) {}
 
-  async forIncident(incident: Incident): Promise<string> {
+  async forIncident(incident: Pick<Incident, 'id' | 'tenantId'>): Promise<string> {
     const runs = await this.runs
       .createQueryBuilder('r')
       .where('r.tenant_id = :tenant AND r.incident_id = :incident', { tenant: incident.tenantId, incident: incident.id })
