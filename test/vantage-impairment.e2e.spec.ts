@@ -95,6 +95,8 @@ describe('impaired vantages stop voting, and page once', () => {
     });
     expect(incident!.status).toBe('open');
     expect(incident!.timeline[0]!.message).toMatch(/^vantage agent-a down: impaired: its own network: 3 of 3 targets failing/);
+    // What it means for the monitors, truly for a named 2 of 2 too: nothing moves there, failures stay suspect.
+    expect(incident!.timeline[0]!.message).toContain('where fewer than their quorum are left a failure stays suspect (no incident, no page, no runbook)');
     // The monitors stay up on the central watchdog's word, and say agent-a does not vote and why.
     const up = await eventually('verdicts naming the impaired vantage', async () => {
       const all = await states();

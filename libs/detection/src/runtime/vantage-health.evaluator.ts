@@ -72,11 +72,12 @@ export class VantageHealthEvaluator {
     if (impaired) {
       const at = row.impaired_since ?? new Date(now);
       const effect = stopsVoting(row.impaired_by)
-        ? 'it does not vote; its monitors are decided by the healthy vantages (k-of-N assignments moved to others)'
+        ? 'it does not vote: monitors assigned k of N move to other vantages; those assigned to it by name or as a platform vantage are decided by the vantages left, and where fewer than their quorum are left a failure stays suspect (no incident, no page, no runbook) until it is back — see each monitor\'s verdict'
         : 'the live watchdogs took its monitors over; the dead process probes nothing until it is restarted';
       await this.incidents.open(subject, at, `impaired: ${row.impaired_reason} — ${effect}`, { planned: false, flapping: false, suppressed: false });
     } else {
-      await this.incidents.resolve(subject, new Date(now), 'healthy again: heartbeats on time, clock within bound, its targets no longer failing from it alone, every watchdog process of it reporting');
+      const healthy = row.central ? 'every watchdog process of it reporting, its targets no longer failing from it alone' : 'its agent\'s heartbeats on time, its clock within bound, its targets no longer failing from it alone';
+      await this.incidents.resolve(subject, new Date(now), `healthy again: ${healthy}`);
     }
   }
 
