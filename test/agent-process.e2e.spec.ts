@@ -113,7 +113,7 @@ describe('a remote agent and the central watchdog vote on one monitor (quorum 2)
     }, { timeoutMs: 15_000 });
     console.log(`quorum 2 of 2: incident ${Date.now() - stoppedAt} ms after the target stopped`);
     expect(incident!.status).toBe('open');
-    expect(incident!.timeline[0]!.message).toMatch(/down: 2 of 2 vantages confirm it \(quorum 2\) — central: down since .*; agent-a: down since/);
+    expect(incident!.timeline[0]!.message).toMatch(/^www http down: 2 of 2 vantages confirm it \(quorum 2\) — central: down since .*; agent-a: down since/);
     expect((await state())!.health).toBe('down');
     expect(await incidents()).toHaveLength(1);
   });

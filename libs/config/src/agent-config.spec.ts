@@ -8,6 +8,7 @@ describe('agent configuration', () => {
     expect(loadAgentConfig({ VIGIA_API_URL: 'https://vigia.example.com/', VIGIA_VANTAGE_TOKEN: TOKEN })).toMatchObject({ agentUrl: 'wss://vigia.example.com/agent', bufferLimit: 100_000 });
     expect(() => loadAgentConfig({ VIGIA_VANTAGE_TOKEN: TOKEN })).toThrow(/^VIGIA_API_URL: /);
     expect(() => loadAgentConfig({ VIGIA_API_URL: 'http://x', VIGIA_VANTAGE_TOKEN: 'vgt_nope' })).toThrow(/^VIGIA_VANTAGE_TOKEN: .*\(got <hidden>\)$/);
+    expect(() => loadAgentConfig({ VIGIA_API_URL: 'http://x' })).toThrow(/^VIGIA_VANTAGE_TOKEN: must be a vantage token .*\(it is not set\)$/);
   });
 
   it('refuses database credentials: an agent talks to the API only', () => {

@@ -56,8 +56,9 @@ export function loadAgentConfig(env: Record<string, string | undefined>): AgentC
   if (errors.length) {
     const first = errors[0]!;
     const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
-    const shown = first.property === 'VIGIA_VANTAGE_TOKEN' ? '<hidden>' : JSON.stringify(first.value ?? '');
-    throw new ConfigError(`${first.property}: ${reason.replace(`${first.property} `, '')} (got ${shown})`);
+    // Unset is said as such ("(got <hidden>)" hid that the variable was simply missing); a wrong token stays hidden.
+    const shown = first.value === undefined || first.value === '' ? 'it is not set' : first.property === 'VIGIA_VANTAGE_TOKEN' ? 'got <hidden>' : `got ${JSON.stringify(first.value)}`;
+    throw new ConfigError(`${first.property}: ${reason.replace(`${first.property} `, '')} (${shown})`);
   }
   const base = parsed.VIGIA_API_URL.replace(/\/$/, '').replace(/^http/, 'ws');
   return {

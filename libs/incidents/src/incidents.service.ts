@@ -86,7 +86,8 @@ export class IncidentsService {
       const row = inserted.generatedMaps[0] as Incident | undefined;
       if (!row?.id) return undefined;
       const incident = await manager.findOneByOrFail(Incident, { id: row.id });
-      await this.event(manager, incident, startedAt, 'opened', `${monitor.name} down: ${reason}`);
+      // A verdict of several vantages begins "down: 2 of 2 …": said once ("web-a http down: 2 of 2 …", not "down: down:").
+      await this.event(manager, incident, startedAt, 'opened', `${monitor.name} down: ${reason.replace(/^down: /, '')}`);
       if (context.planned) await this.event(manager, incident, startedAt, 'suppressed', 'inside a maintenance window: no alerts or runbooks, not counted against the SLA');
       if (context.hostIncidentId) await this.event(manager, incident, startedAt, 'suppressed', 'the host is down: grouped under the host incident');
       if (context.flapping) await this.event(manager, incident, startedAt, 'suppressed', 'the monitor is flapping: no alert of its own; a primary\'s failover waits until it stays down (its resource says until when)');
