@@ -279,8 +279,13 @@ steps:
 
     // A page queued before any run (it waits the grouping window) says what the runs are when it goes out, not "none
     // started" about a failover that finished meanwhile.
-    const later = (await incidents.open({ id: ids['app1-mon']!, tenantId, hostId: ids.app1!, serviceId: null, name: 'app1 tcp' }, new Date(), 'connection refused', { planned: false, flapping: false, suppressed: false }))!;
-    await api.app.get(AlertsService).incidentOpened(later, 'app1 tcp');
+    // A host of its own: the earlier tests leave app1's and app2's incidents open.
+    const app3 = (await gql<{ createHost: { id: string } }>('mutation { createHost(input: {name: "app3", addresses: ["127.0.0.13"]}) { id } }')).createHost.id;
+    const app3Mon = (await gql<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "app3 tcp", type: tcp, hostId: "${app3}", config: {port: 9}, intervalMs: 60000, timeoutMs: 1000, enabled: false}) { id } }`)).createMonitor.id;
+    const app3Ref = { id: app3Mon, tenantId, hostId: app3, serviceId: null, name: 'app3 tcp' };
+    const later = (await incidents.open(app3Ref, new Date(), 'connection refused', { planned: false, flapping: false, suppressed: false }))!;
+    expect(later).toBeDefined();
+    await api.app.get(AlertsService).incidentOpened(later, 'app3 tcp');
     const [queued] = await db.query("SELECT payload FROM notifications WHERE incident_id = $1 AND kind = 'trigger'", [later.id]);
     expect(queued.payload.details.runbook).toBe('none started');
     const outcome = await runs.start({ tenantId, runbookId: await runbook(`name: quick-move
@@ -295,6 +300,6 @@ steps:
       return server.hits.find((h) => h.path === '/hook' && h.body.includes(later.id) && h.body.includes('"event":"trigger"'));
     }, { timeoutMs: 15_000 });
     expect(JSON.parse(sent.body).details.runbook).toBe(`quick-move (run ${outcome.run.id}, incident) succeeded`);
-    await incidents.resolve({ id: ids['app1-mon']!, tenantId, hostId: ids.app1!, serviceId: null, name: 'app1 tcp' }, new Date(), 'back');
+    await incidents.resolve(app3Ref, new Date(), 'back');
   });
 });
