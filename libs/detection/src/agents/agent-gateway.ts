@@ -372,7 +372,8 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
           reason: storable(String(r.reason ?? '').slice(0, 1000)),
           // Late results (buffered offline, or older than two intervals) complete history; they never vote to open.
           replayed: r.replayed === true || now - r.at > Math.max(10_000, 2 * assigned.intervalMs),
-          ...(r.refused === true ? { refused: true } : {}),
+          // Agents built before the flag say it only in words: the fixed prefix of an egress refusal (`refusal()`).
+          ...(r.refused === true || (r.status === 'down' && String(r.reason ?? '').startsWith('refused by egress policy:')) ? { refused: true } : {}),
         });
       }
     }

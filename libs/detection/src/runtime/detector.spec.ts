@@ -299,6 +299,16 @@ describe('detector: silence and votes that leave', () => {
     expect(reassess(out.state, 120_000, policy)).toBeUndefined();
   });
 
+  it('leaving a silent unknown is dated from when the unknown began, never before (or reports keep the phase open)', () => {
+    const { state } = run(seq('central', ['up', 'up']));
+    const silent = reassess(state, 70_000, policy)!.state;
+    expect(silent).toMatchObject({ health: 'unknown', since: 70_000 });
+    // The next result continues the run of successes that began at 0: the change is dated at the unknown's start.
+    const back = observe(silent, 'central', { status: 'up', at: 75_000, latencyMs: 1, reason: 'up' }, policy);
+    expect(back.change).toMatchObject({ from: 'unknown', to: 'up', effectiveAt: 75_000 });
+    expect(back.change!.effectiveAt).toBeGreaterThanOrEqual(70_000);
+  });
+
   it('an outage stays down when its vantages go quiet: unknown would neither close its incident nor let a recovery close it', () => {
     const { state } = run(seq('central', ['up', 'down', 'down', 'down']));
     expect(state.health).toBe('down');

@@ -265,6 +265,14 @@ export function reassess(state: DetectorState, now: number, policy: DetectorPoli
  * date its end, or the recovery would fall before the outage and reports would count no downtime.
  */
 function effectiveTime(health: Health, previous: DetectorState, vantages: Record<string, VantageState>, reporting: string, now: number, policy: DetectorPolicy): number {
+  // Leaving "unknown" (never probed, or silent): the first result that ends it, never a run of successes that began
+  // before it — that would date the change before the unknown phase and leave the phase open in reports, or count
+  // the silence as uptime. Otherwise never before the state it ends began (a suspect phase ended before it began).
+  if (previous.health === 'unknown') return now;
+  return Math.max(previous.since, startOf(health, previous, vantages, reporting, now, policy));
+}
+
+function startOf(health: Health, previous: DetectorState, vantages: Record<string, VantageState>, reporting: string, now: number, policy: DetectorPolicy): number {
   const voters = policy.voters;
   // The fresh voters only, as the quorum counts them: a vantage gone stale while down does not date the outage.
   const fresh = Object.entries(vantages).filter(([name, v]) => (!voters || voters.includes(name)) && now - v.at <= policy.vantageStaleMs).map(([, v]) => v);

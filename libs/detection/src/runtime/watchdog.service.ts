@@ -51,6 +51,8 @@ interface Tracked {
   significant: boolean;
   /** When the periodic flush last wrote it (0: never). */
   writtenAt: number;
+  /** When this process took it on: results stored before (by another replica, or before a restart) may be old. */
+  loadedAt?: number;
 }
 
 export interface WatchdogStats {
@@ -99,8 +101,8 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   private drift?: number[];
   /** Monitors with an assignment to vantages: who votes, the quorum, the detector policy it gives. */
   private assigned = new Map<string, { assignment: ResolvedAssignment; policy: DetectorPolicy }>();
-  /** Per monitor, the agents whose own egress policy refuses its target (and why): named as not voting. */
-  private readonly refusals = new Map<string, Map<string, string>>();
+  /** Per monitor, the agents whose own egress policy refuses its target (why, since when, latest): named as not voting. */
+  private readonly refusals = new Map<string, Map<string, { reason: string; since: number; at: number }>>();
   /** The live watchdogs as of the last refresh (this one included): agents' results not owned here are routed by it. */
   private readonly router = new OwnerRouter();
   /** Agents' results handed back or dropped because no live watchdog owned their monitor (MAX_HOPS), since start. */
@@ -255,7 +257,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     for (const monitor of owned) {
       const existing = this.tracked.get(monitor.id);
       if (existing) existing.monitor = monitor;
-      else this.tracked.set(monitor.id, { monitor, state: stored.get(monitor.id) ?? initialState(now), dirty: false, significant: false, writtenAt: 0 });
+      else this.tracked.set(monitor.id, { monitor, state: stored.get(monitor.id) ?? initialState(now), dirty: false, significant: false, writtenAt: 0, loadedAt: now });
     }
     this.assign(await this.assignments.resolve(owned.map((m) => m.id), this.config.vantage));
     // A monitor assigned to agents only is not probed here; its detector still lives here (results come from the inbox).
@@ -289,29 +291,54 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private policyOf(monitorId: string, assignment: ResolvedAssignment): DetectorPolicy {
+    const agents = new Set(assignment.agents.map((a) => a.name));
+    // Only agents still assigned: a refusal of one unassigned since is forgotten, not named for ever.
     const refusing = this.refusals.get(monitorId);
-    const voters = [...(assignment.central && !assignment.centralImpaired ? [this.config.vantage] : []), ...assignment.agents.map((a) => a.name)].filter((name) => !refusing?.has(name));
+    for (const name of refusing?.keys() ?? []) if (!agents.has(name)) refusing!.delete(name);
+    if (refusing && !refusing.size) this.refusals.delete(monitorId);
+    const voters = [...(assignment.central && !assignment.centralImpaired ? [this.config.vantage] : []), ...agents].filter((name) => !refusing?.has(name));
     const excluded: Record<string, string> = Object.fromEntries(assignment.observers.map((o) => [o.name, o.reason]));
     if (assignment.centralImpaired) excluded[this.config.vantage] = assignment.centralImpaired;
     // An impaired vantage is named by its impairment (the wider cause); one that only refuses this target, by that.
-    for (const [name, why] of refusing ?? []) excluded[name] ??= `its egress policy refuses this target, so it does not probe it — ${why}; allow the address on the agent (VIGIA_EGRESS_ALLOW)`;
-    return { ...this.policy, quorum: assignment.quorum, voters, excluded };
+    for (const [name, refusal] of refusing ?? []) {
+      excluded[name] ??= `its egress policy refuses this target, so it does not probe it — ${refusal.reason}; allow the address on the agent (VIGIA_EGRESS_ALLOW, and not in VIGIA_EGRESS_DENY)`;
+    }
+    // Fresh within three of the monitor's intervals when that is longer than the bound: one rule for every judgement.
+    const monitor = this.tracked.get(monitorId)?.monitor;
+    const vantageStaleMs = monitor ? Math.max(this.policy.vantageStaleMs, 3 * monitor.intervalMs + monitor.timeoutMs) : this.policy.vantageStaleMs;
+    return { ...this.policy, quorum: assignment.quorum, voters, excluded, vantageStaleMs };
   }
 
   /**
-   * Records that an agent refuses (or, with `reason` undefined, no longer refuses) to probe a monitor; when that
-   * changes, the monitor's voters are settled again: a refusing agent is named among those not voting, with why.
+   * Records that an agent refuses (or, with `refusal` undefined, no longer refuses) to probe a monitor; when that
+   * starts or ends, the monitor's voters are settled again: a refusing agent is named among those not voting, with why.
+   * Its entry in the detector is dropped then, so that its next real result starts a fresh run (no old verdict votes).
    */
-  private noteRefusal(monitorId: string, vantage: string, reason: string | undefined): void {
+  private noteRefusal(tracked: Tracked, vantage: string, refusal: { reason: string; at: number } | undefined): void {
+    const monitorId = tracked.monitor.id;
     const refusing = this.refusals.get(monitorId);
-    if (reason === undefined ? !refusing?.has(vantage) : refusing?.get(vantage) === reason) return;
-    if (reason === undefined) {
+    const known = refusing?.get(vantage);
+    if (refusal && known) {
+      // Still refusing: the latest reason and time (round-robin DNS may name another address), nothing to settle.
+      known.reason = refusal.reason;
+      known.at = refusal.at;
+      return;
+    }
+    if (!refusal && !known) return;
+    if (refusal) {
+      if (!refusing) this.refusals.set(monitorId, new Map([[vantage, { ...refusal, since: refusal.at }]]));
+      else refusing.set(vantage, { ...refusal, since: refusal.at });
+      this.logger.warn(`vantage ${vantage} does not probe monitor ${monitorId}: ${refusal.reason}`);
+    } else {
       refusing!.delete(vantage);
       if (!refusing!.size) this.refusals.delete(monitorId);
-    } else {
-      if (!refusing) this.refusals.set(monitorId, new Map([[vantage, reason]]));
-      else refusing.set(vantage, reason);
-      this.logger.warn(`vantage ${vantage} does not probe monitor ${monitorId}: ${reason}`);
+      this.logger.log(`vantage ${vantage} probes monitor ${monitorId} again`);
+    }
+    if (tracked.state.vantages[vantage]) {
+      const { [vantage]: _dropped, ...rest } = tracked.state.vantages;
+      tracked.state = { ...tracked.state, vantages: rest };
+      tracked.dirty = true;
+      tracked.significant = true;
     }
     const assigned = this.assigned.get(monitorId);
     if (assigned) assigned.policy = this.policyOf(monitorId, assigned.assignment);
@@ -338,13 +365,10 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       const result: ProbeResult = { status: r.status, latencyMs: r.latencyMs, reason: r.reason, at: r.at };
       // The agent's own egress policy refused the target: its setting, not the target's health — never a vote (an
       // agent started without VIGIA_EGRESS_ALLOW voted "down" on a healthy loopback web host and a real failover ran).
-      this.noteRefusal(r.monitorId, r.vantageName, r.refused ? r.reason : undefined);
-      if (r.refused) {
-        // Seen (the vantages' network rule counts an agent that refuses everything as failing from its own side), never
-        // voting (its policy now names it as not voting), never in the monitor's rollups (nothing was probed).
-        if (!r.replayed && this.assigned.has(r.monitorId)) this.handle(tracked.monitor, result, r.vantageName, false);
-        continue;
-      }
+      this.noteRefusal(tracked, r.vantageName, r.refused ? { reason: r.reason, at: r.at } : undefined);
+      // Never observed (no verdict of it is stored: after a restart, or once the agent allows the address, it must not
+      // come back as a "down" vote), never rolled up (nothing was probed); counted only by the network rule (networkTally).
+      if (r.refused) continue;
       if (r.replayed || now - r.at > this.policy.vantageStaleMs) {
         this.rollups.add(r.monitorId, r.tenantId, result);
         const change = this.replays.observe(r.monitorId, r.vantageName, result, this.assigned.get(r.monitorId)?.policy ?? this.policy, tracked.state, now);
@@ -373,10 +397,13 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     const fresh: VantageSighting[] = [];
     for (const t of this.tracked.values()) {
       fresh.length = 0;
+      const refusing = this.refusals.get(t.monitor.id);
       for (const vantage in t.state.vantages) {
         const v = t.state.vantages[vantage]!;
-        if (v.at > now - IMPAIRMENT_FRESH_MS) fresh.push({ vantage, status: v.streakStatus, at: v.at, since: v.streakSince });
+        if (v.at > now - IMPAIRMENT_FRESH_MS && !refusing?.has(vantage)) fresh.push({ vantage, status: v.streakStatus, at: v.at, since: v.streakSince });
       }
+      // An agent that refuses its targets fails them from its own side: an agent refusing everything is impaired.
+      for (const [vantage, r] of refusing ?? []) if (r.at > now - IMPAIRMENT_FRESH_MS) fresh.push({ vantage, status: 'down', at: r.at, since: r.since });
       if (fresh.length) tallyMonitor(t.monitor.tenantId, fresh, tallies);
     }
     return Object.fromEntries(tallies);
@@ -433,7 +460,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
 
   /** Feeds one result from one vantage (this watchdog's own by default) to the detector; returns the re-probe delay it asks for. */
   // Not async: it never waits (changes go to the ChangeWriter), and a promise per result was pure cost. Callers may await it.
-  handle(monitor: WatchedMonitor, result: ProbeResult, vantage = this.config.vantage, rollup = true): number | undefined {
+  handle(monitor: WatchedMonitor, result: ProbeResult, vantage = this.config.vantage): number | undefined {
     const tracked = this.tracked.get(monitor.id);
     if (!tracked) return undefined;
     const previous = tracked.state;
@@ -443,7 +470,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     // that an agent's clock stepped back is not ignored for long (the gateway applies its measured offset, and an
     // offset over 2 s makes it impaired); this watchdog's own results come in order.
     if (vantage !== this.config.vantage && arrivedLate(previous, vantage, result.at, this.policy.vantageStaleMs)) {
-      if (rollup) this.rollups.add(monitor.id, monitor.tenantId, result);
+      this.rollups.add(monitor.id, monitor.tenantId, result);
       return undefined;
     }
     const outcome = observe(previous, vantage, result, this.assigned.get(monitor.id)?.policy ?? this.policy);
@@ -451,7 +478,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     tracked.last = result;
     tracked.dirty = true;
     if (!tracked.significant && differsBeyondLatest(previous, outcome.state)) tracked.significant = true;
-    if (rollup) this.rollups.add(monitor.id, monitor.tenantId, result);
+    this.rollups.add(monitor.id, monitor.tenantId, result);
     if (outcome.change && !this.changes.push({ dirty: { monitor, state: outcome.state, last: result }, change: outcome.change, previous })) {
       // The queue is full (the database has been away long): keep the state before, so the change is produced again.
       tracked.state = previous;
@@ -470,7 +497,10 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       const policy = this.assigned.get(tracked.monitor.id)?.policy ?? this.policy;
       // A monitor probed every 5 minutes is not silent 61 s after its last result: three of its intervals pass first.
       const { intervalMs, timeoutMs } = tracked.monitor;
-      const outcome = reassess(tracked.state, now, { ...policy, vantageStaleMs: Math.max(policy.vantageStaleMs, 3 * intervalMs + timeoutMs) });
+      const bound = Math.max(policy.vantageStaleMs, 3 * intervalMs + timeoutMs);
+      // Taken on (a restart, a takeover) within the bound: its stored results may be old, its voters not silent.
+      if (tracked.loadedAt !== undefined && now - tracked.loadedAt < bound) continue;
+      const outcome = reassess(tracked.state, now, { ...policy, vantageStaleMs: bound });
       if (!outcome?.change) continue;
       const previous = tracked.state;
       tracked.state = outcome.state;
