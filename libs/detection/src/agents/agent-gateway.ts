@@ -9,7 +9,7 @@ import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { CLOCK, type Clock, PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { HeldConnection } from '#lib/persistence';
-import { storable } from '#lib/egress';
+import { REFUSAL_PREFIX, storable } from '#lib/egress';
 import { MetricsService } from '#lib/observability';
 import { agentSecretBox, type SecretBox } from '#lib/secrets';
 import { ClockOffset, type InboundResult, ResultInbox, ResultsCap, type Vantage, VantageAssignments, VantagesService } from '#lib/vantages';
@@ -372,8 +372,8 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
           reason: storable(String(r.reason ?? '').slice(0, 1000)),
           // Late results (buffered offline, or older than two intervals) complete history; they never vote to open.
           replayed: r.replayed === true || now - r.at > Math.max(10_000, 2 * assigned.intervalMs),
-          // Agents built before the flag say it only in words: the fixed prefix of an egress refusal (`refusal()`).
-          ...(r.refused === true || (r.status === 'down' && String(r.reason ?? '').startsWith('refused by egress policy:')) ? { refused: true } : {}),
+          // Agents built before the flag say it only in words: the fixed prefix of an egress refusal.
+          ...(r.refused === true || (r.status === 'down' && String(r.reason ?? '').startsWith(REFUSAL_PREFIX)) ? { refused: true } : {}),
         });
       }
     }

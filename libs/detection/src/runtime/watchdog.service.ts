@@ -303,10 +303,14 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     for (const [name, refusal] of refusing ?? []) {
       excluded[name] ??= `its egress policy refuses this target, so it does not probe it — ${refusal.reason}; allow the address on the agent (VIGIA_EGRESS_ALLOW, and not in VIGIA_EGRESS_DENY)`;
     }
-    // Fresh within three of the monitor's intervals when that is longer than the bound: one rule for every judgement.
     const monitor = this.tracked.get(monitorId)?.monitor;
-    const vantageStaleMs = monitor ? Math.max(this.policy.vantageStaleMs, 3 * monitor.intervalMs + monitor.timeoutMs) : this.policy.vantageStaleMs;
+    const vantageStaleMs = monitor ? this.freshFor(monitor) : this.policy.vantageStaleMs;
     return { ...this.policy, quorum: assignment.quorum, voters, excluded, vantageStaleMs };
+  }
+
+  /** A monitor's results are fresh within three of its intervals when that is longer than the bound: one rule for every judgement. */
+  private freshFor(monitor: WatchedMonitor): number {
+    return Math.max(this.policy.vantageStaleMs, 3 * monitor.intervalMs + monitor.timeoutMs);
   }
 
   /**
@@ -496,8 +500,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     for (const tracked of this.tracked.values()) {
       const policy = this.assigned.get(tracked.monitor.id)?.policy ?? this.policy;
       // A monitor probed every 5 minutes is not silent 61 s after its last result: three of its intervals pass first.
-      const { intervalMs, timeoutMs } = tracked.monitor;
-      const bound = Math.max(policy.vantageStaleMs, 3 * intervalMs + timeoutMs);
+      const bound = this.freshFor(tracked.monitor);
       // Taken on (a restart, a takeover) within the bound: its stored results may be old, its voters not silent.
       if (tracked.loadedAt !== undefined && now - tracked.loadedAt < bound) continue;
       const outcome = reassess(tracked.state, now, { ...policy, vantageStaleMs: bound });
