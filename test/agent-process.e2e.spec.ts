@@ -85,9 +85,10 @@ describe('a remote agent and the central watchdog vote on one monitor (quorum 2)
   it('an agent whose own egress policy refuses the target does not vote: named as not voting, why, and no incident', { timeout: 60_000 }, async () => {
     const agent = startAgent({ VIGIA_EGRESS_DENY: '127.0.0.2/32' });
     await agent.waitFor(/1 monitor\(s\) assigned/);
-    const held = await eventually('agent-a named as not voting', async () => {
+    // Named for its refusal (under load the first verdicts may still name the previous test's stopped agent as late).
+    const held = await eventually('agent-a named as not voting for its refusal', async () => {
       const s = await state();
-      return s?.reason.includes('agent-a: not voting') ? s : undefined;
+      return s?.reason.includes('agent-a: not voting, impaired (its egress policy refuses') ? s : undefined;
     }, { timeoutMs: 20_000 });
     expect(held.health).toBe('up');
     expect(held.reason).toMatch(/quorum unreachable: 1 healthy of 2 assigned vantages, 2 must confirm; central: up since .*; agent-a: not voting, impaired \(its egress policy refuses this target, so it does not probe it — refused by egress policy: .*; allow the address on the agent \(VIGIA_EGRESS_ALLOW, and not in VIGIA_EGRESS_DENY\)\)$/);

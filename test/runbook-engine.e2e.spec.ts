@@ -302,4 +302,53 @@ steps:
     expect(JSON.parse(sent.body).details.runbook).toBe(`quick-move (run ${outcome.run.id}, incident) succeeded`);
     await incidents.resolve(app3Ref, new Date(), 'back');
   });
+
+  it('an outage over before its first message went out is told when a runbook acted on it, and only then', async () => {
+    const incidents = api.app.get(IncidentsService);
+    const runs = api.app.get(RunsService);
+    const db = api.app.get(DataSource);
+    const host = async (name: string, address: string) => {
+      const hostId = (await gql<{ createHost: { id: string } }>(`mutation { createHost(input: {name: "${name}", addresses: ["${address}"]}) { id } }`)).createHost.id;
+      const id = (await gql<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "${name} tcp", type: tcp, hostId: "${hostId}", config: {port: 9}, intervalMs: 60000, timeoutMs: 1000, enabled: false}) { id } }`)).createMonitor.id;
+      return { id, tenantId, hostId, serviceId: null, name: `${name} tcp` };
+    };
+    const resolves = (incidentId: string) => db.query("SELECT status, payload FROM notifications WHERE incident_id = $1 AND kind = 'resolve'", [incidentId]) as Promise<{ status: string; payload: { summary: string; details: Record<string, unknown> } }[]>;
+    const briefOutage = async (ref: Awaited<ReturnType<typeof host>>, act: (incidentId: string) => Promise<void>) => {
+      const opened = (await incidents.open(ref, new Date(), 'connection refused', { planned: false, flapping: false, suppressed: false }))!;
+      await api.app.get(AlertsService).incidentOpened(opened, ref.name);
+      await act(opened.id);
+      // Back before the grouping window let its first message out: the queued trigger is withdrawn.
+      await incidents.resolve(ref, new Date(Date.now() + 12_000), 'back');
+      await eventually('the queued trigger withdrawn', async () => {
+        const rows: { status: string }[] = await db.query("SELECT status FROM notifications WHERE incident_id = $1 AND kind = 'trigger' AND channel_id IS NOT NULL", [opened.id]);
+        return rows.length > 0 && rows.every((r) => r.status === 'cancelled');
+      }, { timeoutMs: 15_000 });
+      return opened.id;
+    };
+
+    // Nothing acted: a 12-second blip nobody heard of stays unsaid (grouping is there to keep it quiet).
+    const quiet = await briefOutage(await host('app5', '127.0.0.15'), async () => undefined);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await resolves(quiet)).toEqual([]);
+
+    // A runbook moved something: the people on call hear that it happened, what ran, and for how long it was down.
+    let runId = '';
+    const moved = await briefOutage(await host('app4', '127.0.0.14'), async (incidentId) => {
+      const outcome = await runs.start({ tenantId, runbookId: await runbook(`name: brief-move
+steps:
+  - { name: move vip, type: http.request, with: { url: "${base}/switch/app4" } }
+`), params: {}, trigger: 'incident', actor: 'test', incidentId });
+      if (!('run' in outcome)) throw new Error(outcome.refused);
+      runId = outcome.run.id;
+      await until(runId, ['succeeded']);
+    });
+    const [told] = await eventually('the recovery told', async () => (await resolves(moved)).length > 0 && resolves(moved), { timeoutMs: 15_000 });
+    expect(told!.payload.summary).toBe('app4 was down for 12 s and recovered before its alert went out; a runbook acted on it (app4 tcp)');
+    expect(told!.payload.details.runbook).toBe(`brief-move (run ${runId}, incident) succeeded`);
+    const sent = await eventually('the recovery sent', async () => {
+      await api.app.get(DeliveryWorker).runOnce();
+      return server.hits.find((h) => h.path === '/hook' && h.body.includes(moved) && h.body.includes('"event":"resolve"'));
+    }, { timeoutMs: 15_000 });
+    expect(JSON.parse(sent.body).summary).toContain('a runbook acted on it');
+  });
 });

@@ -21,7 +21,7 @@ interface IncidentView {
  * (every target fails from it at once, a real refusal inside the agent, invisible to the central watchdog) →
  * impaired "its own network", one vantage incident in the platform tenant, no customer incident, verdicts that say
  * it does not vote. Then the targets really stop: with quorum 2 of 2 and one vantage impaired, the central watchdog
- * alone is "quorum unreachable", suspect — never an incident on one place's word. Clock skew: a stand-in agent
+ * alone is "quorum unreachable": unknown (unobserved time, not uptime) — never an incident on one place's word. Clock skew: a stand-in agent
  * (the agent's clock cannot be set from outside) reports a clock 30 s ahead → impaired, said why.
  */
 describe('impaired vantages stop voting, and page once', () => {
@@ -96,7 +96,7 @@ describe('impaired vantages stop voting, and page once', () => {
     expect(incident!.status).toBe('open');
     expect(incident!.timeline[0]!.message).toMatch(/^vantage agent-a down: impaired: its own network: 3 of 3 targets failing/);
     // What it means for the monitors, truly for a named 2 of 2 too: nothing moves there, failures stay suspect.
-    expect(incident!.timeline[0]!.message).toContain('where fewer than their quorum are left a failure stays suspect (no incident, no page, no runbook)');
+    expect(incident!.timeline[0]!.message).toContain('where fewer than their quorum are left none can be confirmed down (no incident, no page, no runbook) until it is back: a failure every vantage left confirms is unknown');
     // The monitors stay up on the central watchdog's word, and say agent-a does not vote and why.
     const up = await eventually('verdicts naming the impaired vantage', async () => {
       const all = await states();
@@ -108,15 +108,16 @@ describe('impaired vantages stop voting, and page once', () => {
     expect(await incidentsOf(web)).toEqual([]);
   });
 
-  it('the targets really stop while agent-a is impaired: quorum 2 unreachable, suspect, still no customer incident', { timeout: 60_000 }, async () => {
+  it('the targets really stop while agent-a is impaired: quorum 2 unreachable, unknown (not uptime), still no customer incident', { timeout: 60_000 }, async () => {
     await target.stop();
-    const suspect = await eventually('suspect, quorum unreachable', async () => {
+    // The central watchdog alone confirms it down: the rule cannot decide, so the time is unobserved, never "up".
+    const blind = await eventually('unknown, quorum unreachable', async () => {
       const all = await states();
-      return all.every((s) => s.health === 'suspect') && all.some((s) => /central: down since/.test(s.reason)) ? all : undefined;
+      return all.every((s) => s.health === 'unknown' && /central: down since/.test(s.reason)) ? all : undefined;
     }, { timeoutMs: 20_000 });
-    expect(suspect[0]!.reason).toMatch(/^suspect: quorum unreachable: 1 healthy of 2 assigned vantages, 2 must confirm; 1 of 1 vantages see it failing/);
+    expect(blind[0]!.reason).toMatch(/^cannot decide: quorum unreachable: 1 healthy of 2 assigned vantages, 2 must confirm; every healthy vantage confirms it down, so the time is counted unobserved, not up — central: down since .*; agent-a: not voting, impaired/);
     await new Promise((r) => setTimeout(r, 3000));
-    expect((await states()).every((s) => s.health === 'suspect')).toBe(true);
+    expect((await states()).every((s) => s.health === 'unknown')).toBe(true);
     expect(await incidentsOf(web)).toEqual([]);
     expect(await incidentsOf(platform)).toHaveLength(1);
   });
@@ -171,5 +172,18 @@ describe('impaired vantages stop voting, and page once', () => {
     }, { timeoutMs: 15_000 });
     // agent-a's stays open: it is still impaired (stopped), not revoked.
     expect(open.filter((i) => i.status === 'open')).toHaveLength(1);
+  });
+
+  it('revoking agent-a does not lower the tenant’s quorum 2: the central watchdog alone still decides nothing', { timeout: 30_000 }, async () => {
+    const agentA = (await api.ok<{ vantages: { id: string; name: string }[] }>('{ vantages { id name } }', {}, platform)).vantages.find((v) => v.name === 'agent-a')!;
+    await api.ok(`mutation { revokeVantage(id: "${agentA.id}") { revokedAt } }`, {}, platform);
+    // Only the central watchdog is left of "every platform vantage": quorum 2 stays 2 (it was 1 of 1 before).
+    const blind = await eventually('quorum 2 kept after the revocation', async () => {
+      const all = await states();
+      return all.every((s) => s.health === 'unknown' && /quorum unreachable: 1 healthy of 1 assigned vantages, 2 must confirm/.test(s.reason)) ? all : undefined;
+    }, { timeoutMs: 15_000 });
+    expect(blind[0]!.reason).toMatch(/^cannot decide: /);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await incidentsOf(web)).toEqual([]);
   });
 });

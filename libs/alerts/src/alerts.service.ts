@@ -148,7 +148,12 @@ export class AlertsService {
   async incidentResolved(incident: Incident, monitorName: string): Promise<void> {
     await this.cancelPending(incident.id);
     if (await this.hasNotified(incident.id)) await this.customerNotices(incident, 'customer_up');
-    await this.enqueue(incident, 'resolve', await this.describe(incident, monitorName, 'resolve'), await this.pagedChannels(incident, false));
+    const paged = await this.pagedChannels(incident, false);
+    // An outage over before its first message went out (inside the grouping window) is left unsaid — unless a runbook
+    // acted on it: a VIP moved or a replica promoted is a changed fleet the people on call must hear about.
+    const unheard = !paged.length && !incident.suppressed && ((await this.runbookStatus?.acted(incident)) ?? false);
+    const channels = unheard ? ((await this.escalation.plan(incident))[0]?.channelIds ?? []) : paged;
+    await this.enqueue(incident, 'resolve', await this.describe(incident, monitorName, 'resolve', undefined, undefined, unheard), channels);
   }
 
   /**
@@ -229,7 +234,8 @@ export class AlertsService {
     );
   }
 
-  private async describe(incident: Incident, monitorName: string, kind: AlertMessage['kind'], known?: OutageSubject, knownZone?: string): Promise<AlertMessage> {
+  /** `unheard`: a recovery whose outage nobody was told of (see incidentResolved); its summary says what happened. */
+  private async describe(incident: Incident, monitorName: string, kind: AlertMessage['kind'], known?: OutageSubject, knownZone?: string, unheard = false): Promise<AlertMessage> {
     const subject = known ?? (await this.subjects.of(incident.hostId, incident.serviceId, incident.monitorId));
     // Which vantages saw it (detection's MonitorHealth port): those whose own verdict is down.
     const seenFrom = await this.health.seenFrom(incident.monitorId);
@@ -244,7 +250,12 @@ export class AlertsService {
     const what = context.service ? `${context.service} on ${context.host}` : context.host;
     // How long it was down, to the second: the first thing asked of a recovery at 3 a.m.
     const downFor = incident.resolvedAt ? formatDuration(Math.round((incident.resolvedAt.getTime() - incident.openedAt.getTime()) / 1000) * 1000) : undefined;
-    const summary = kind === 'resolve' ? `${what} recovered${downFor ? ` after ${downFor}` : ''} (${monitorName})` : `${what} is DOWN (${monitorName})`;
+    const summary =
+      kind !== 'resolve'
+        ? `${what} is DOWN (${monitorName})`
+        : unheard
+          ? `${what} was down${downFor ? ` for ${downFor}` : ''} and recovered before its alert went out; a runbook acted on it (${monitorName})`
+          : `${what} recovered${downFor ? ` after ${downFor}` : ''} (${monitorName})`;
     return {
       kind,
       dedupKey: `vigia-incident-${incident.id}`,

@@ -28,6 +28,10 @@ export class IncidentRunStatus implements RunbookStatusSource {
       .map((run) => `${run.runbookName} (run ${run.id}, ${run.trigger}) ${run.status.replace('_', ' ')}${run.statusReason ? `: ${run.statusReason}` : ''}`)
       .join('; ');
   }
+
+  async acted(incident: Pick<Incident, 'id' | 'tenantId'>): Promise<boolean> {
+    return this.runs.exists({ where: { tenantId: incident.tenantId, incidentId: incident.id } });
+  }
 }
 
 /** Global, so the alerts library finds it under the incidents library's token without importing runbooks. */

@@ -29,6 +29,11 @@ export interface ResolvedAssignment {
    * to them) but do not vote; why, for every verdict.
    */
   observers: { id: string; name: string; reason: string }[];
+  /**
+   * Vantages named in the assignment and revoked since: counted among the assigned (the quorum stays as set, and may
+   * become unreachable — said in every verdict) but never voting. `at`: when, as an ISO instant.
+   */
+  revoked: { id: string; name: string; at: string }[];
   /** k of the candidates by rendezvous hashing over the healthy ones; null: all of them. */
   count: number | null;
   /** Vantages that must confirm `down` (majority already turned into a count). */
@@ -55,6 +60,12 @@ export interface VantageImpairments {
 }
 
 export const NO_IMPAIRMENTS: VantageImpairments = { impaired: new Map(), central: null };
+
+/** A revoked agent vantage, by id: its name and when it was revoked (ISO). */
+export interface RevokedVantage {
+  name: string;
+  at: string;
+}
 
 /** The rendezvous key of the central tier (one candidate, whichever replica owns the monitor). */
 const CENTRAL_TIER = '*central';
@@ -86,7 +97,7 @@ export function majority(voters: number): number {
 /**
  * Resolves an assignment against the live vantages and their health: who votes, who only observes (impaired), and
  * the quorum as a count. The quorum follows what was *assigned* (a count, or a majority of the assigned vantages),
- * never the healthy ones: an impaired vantage makes a quorum unreachable (the detector says so and stays suspect),
+ * never the healthy ones: an impaired vantage makes a quorum unreachable (the detector says so: suspect, or unknown when every healthy voter confirms down),
  * it never lowers it — one place's opinion must not decide where the operator asked for two. With k of N, an
  * impaired vantage's place goes to the next healthy one of the monitor's rendezvous ranking, so the quorum stays
  * reachable while enough platform vantages are healthy.
@@ -95,6 +106,7 @@ export function resolveAssignment(
   row: { monitor_id: string; vantage_ids: string[] | null; quorum: number | null; vantage_count?: number | null; tenant_id: string; inherited: boolean },
   live: VantageRow[],
   health: VantageImpairments = NO_IMPAIRMENTS,
+  gone: ReadonlyMap<string, RevokedVantage> = new Map(),
 ): ResolvedAssignment {
   const usable = live.filter((v) => v.tenant_id === null || v.tenant_id === row.tenant_id);
   const chosen = row.vantage_ids === null ? usable.filter((v) => v.tenant_id === null) : usable.filter((v) => row.vantage_ids!.includes(v.id));
@@ -111,15 +123,20 @@ export function resolveAssignment(
   const observers = picked.displaced.filter((c) => c !== CENTRAL_TIER).map((id) => ({ id, name: agentsById.get(id)!.name, reason: why(id)! }));
   const centralVotes = picked.chosen.includes(CENTRAL_TIER);
   const centralObserves = picked.displaced.includes(CENTRAL_TIER);
-  const assigned = Math.max(k, 1);
+  // A named vantage revoked since still holds its place: with it gone, "2 of these 2" silently meant "1 of 1".
+  const revoked = (row.vantage_ids ?? []).filter((id) => gone.has(id)).map((id) => ({ id, ...gone.get(id)! }));
+  const assigned = Math.max((count === null ? k + revoked.length : Math.max(k, Math.min(count, k + revoked.length))), 1);
+  // A configured quorum is kept even when fewer vantages are left than it asks (revoked, or fewer platform vantages):
+  // the detector then says "quorum unreachable" instead of letting fewer places decide than the operator asked for.
   const quorum = row.quorum ?? majority(assigned);
   return {
     central: centralVotes || centralObserves,
     centralImpaired: centralObserves ? health.central : null,
     agents,
     observers,
+    revoked,
     count,
-    quorum: Math.max(1, Math.min(quorum, assigned)),
+    quorum: Math.max(1, quorum),
     configuredQuorum: row.quorum,
     inherited: row.inherited,
   };
@@ -227,12 +244,18 @@ export class VantageAssignments {
     if (!rows.length) return found;
     const live = await this.liveVantages();
     const health = impairmentsOf(live, centralName);
-    for (const row of rows) found.set(row.monitor_id, resolveAssignment(row, live, health));
+    const gone = rows.some((r) => r.vantage_ids !== null) ? await this.revokedVantages() : undefined;
+    for (const row of rows) found.set(row.monitor_id, resolveAssignment(row, live, health, gone));
     return found;
   }
 
   private liveVantages(): Promise<VantageRow[]> {
     return this.dataSource.query('SELECT id, tenant_id, name, central, impaired_reason, impaired_by FROM vantages WHERE revoked_at IS NULL');
+  }
+
+  private async revokedVantages(): Promise<Map<string, RevokedVantage>> {
+    const rows: { id: string; name: string; revoked_at: Date }[] = await this.dataSource.query('SELECT id, name, revoked_at FROM vantages WHERE revoked_at IS NOT NULL AND NOT central');
+    return new Map(rows.map((r) => [r.id, { name: r.name, at: r.revoked_at.toISOString() }]));
   }
 
   async forMonitor(principal: Principal, monitorId: string): Promise<ResolvedAssignment | undefined> {

@@ -25,6 +25,21 @@ describe('resolving an assignment against the vantages’ health', () => {
     expect(resolveAssignment(row(), live, impaired({ a: 'x', b: 'y' })).quorum).toBe(2);
   });
 
+  it('a named vantage revoked since keeps its place: the quorum set is not lowered, the revoked one is named', () => {
+    const gone = new Map([['b', { name: 'agent-b', at: '2026-12-03T07:00:00.000Z' }]]);
+    const liveNow = live.filter((v) => v.id !== 'b');
+    const r = resolveAssignment(row({ vantage_ids: ['c1', 'b'], quorum: 2 }), liveNow, undefined, gone);
+    expect(r).toMatchObject({ central: true, agents: [], revoked: [{ id: 'b', name: 'agent-b', at: '2026-12-03T07:00:00.000Z' }], quorum: 2 });
+    // A majority is of what was named (2), not of what is left (1).
+    expect(resolveAssignment(row({ vantage_ids: ['c1', 'b'] }), liveNow, undefined, gone).quorum).toBe(2);
+    // k of N: the revoked one is never chosen, and still counts toward k.
+    const k = resolveAssignment(row({ vantage_ids: ['c1', 'a', 'b'], vantage_count: 3, quorum: 3 }), liveNow, undefined, gone);
+    expect(k.quorum).toBe(3);
+    expect(k.agents.map((a) => a.name)).toEqual(['agent-a']);
+    // Fewer platform vantages than a configured quorum (one revoked): the quorum is kept, and becomes unreachable.
+    expect(resolveAssignment(row({ quorum: 3 }), liveNow).quorum).toBe(3);
+  });
+
   it('k of N: an impaired vantage’s place goes to the next healthy one; it keeps observing', () => {
     const healthy = resolveAssignment(row({ vantage_count: 1, vantage_ids: ['a', 'b'] }), live);
     const first = healthy.agents[0]!;

@@ -94,7 +94,8 @@ export class VantagesResolver {
     if (!resolved) return null;
     const all = await this.vantages.list(principal);
     const ids = new Set([...resolved.agents, ...resolved.observers].map((a) => a.id));
-    const impaired = [...(resolved.centralImpaired ? [{ name: 'central watchdogs', reason: resolved.centralImpaired }] : []), ...resolved.observers.map((o) => ({ name: o.name, reason: o.reason }))];
+    const impaired = [...(resolved.centralImpaired ? [{ name: 'central watchdogs', reason: resolved.centralImpaired }] : []), ...resolved.observers.map((o) => ({ name: o.name, reason: o.reason })),
+      ...resolved.revoked.map((r) => ({ name: r.name, reason: `revoked ${r.at}: its token no longer works — name another vantage for this monitor, or lower its quorum` }))];
     return {
       central: resolved.central, agents: all.filter((v) => ids.has(v.id)), impaired, count: resolved.count,
       quorum: resolved.quorum, majority: resolved.configuredQuorum === null, inherited: resolved.inherited,

@@ -245,14 +245,33 @@ describe('detector: assigned voters (vantages issue)', () => {
 });
 
 describe('detector: impaired vantages do not vote (vantages issue)', () => {
-  const impaired = { excluded: { agent: 'clock off by +30.0 s' } };
+  const impaired = { excluded: { agent: 'impaired (clock off by +30.0 s)' } };
   const both = (a: ProbeStatus[], b: ProbeStatus[]): Step[] => a.flatMap((s, i) => [['central', s, i * 1000] as Step, ['agent', b[i]!, i * 1000 + 100] as Step]);
 
-  it('quorum 2 with one of two vantages impaired: the other alone is suspect, "quorum unreachable", never down', () => {
+  it('quorum 2 with one of two vantages impaired: the other alone is never down — suspect while confirming, then unknown (not up)', () => {
     const out = run(both(['up', 'down', 'down', 'down', 'down'], ['down', 'down', 'down', 'down', 'down']), { voters: ['central'], quorum: 2, ...impaired });
-    expect(out.healths).toEqual(['up', 'up', 'suspect', 'suspect', 'suspect', 'suspect', 'suspect', 'suspect', 'suspect', 'suspect']);
+    expect(out.healths).toEqual(['up', 'up', 'suspect', 'suspect', 'suspect', 'suspect', 'unknown', 'unknown', 'unknown', 'unknown']);
     expect(out.changes.some((c) => c.endsWith('->down'))).toBe(false);
-    expect(out.state.reason).toMatch(/^suspect: quorum unreachable: 1 healthy of 2 assigned vantages, 2 must confirm; 1 of 1 vantages see it failing, 1 confirmed, 2 must confirm down — central: down since .*; agent: not voting, impaired \(clock off by \+30.0 s\)$/);
+    // Nobody sees it up and the rule cannot decide: the time is unobserved, never uptime, and the reason says why.
+    expect(out.state.reason).toMatch(/^cannot decide: quorum unreachable: 1 healthy of 2 assigned vantages, 2 must confirm; every healthy vantage confirms it down, so the time is counted unobserved, not up — central: down since .*; agent: not voting, impaired \(clock off by \+30.0 s\)$/);
+  });
+
+  it('quorum unreachable but a healthy voter still sees it up: suspect (the failure is one place’s), not unknown', () => {
+    const steps = [...seq('central', ['down', 'down', 'down', 'down']), ...seq('b', ['up', 'up', 'up', 'up'], 1000, 100)];
+    const out = run(steps, { voters: ['central', 'b'], quorum: 3, ...impaired });
+    expect(out.state.health).toBe('suspect');
+    expect(out.state.reason).toMatch(/^suspect: quorum unreachable: 2 healthy of 3 assigned vantages, 3 must confirm; 1 of 2 vantages see it failing, 1 confirmed/);
+  });
+
+  it('unknown for want of a quorum ends when the impaired vantage votes again: down, dated from then (the unknown phase stays unobserved)', () => {
+    const blind = run(both(['down', 'down', 'down', 'down'], ['down', 'down', 'down', 'down']), { voters: ['central'], quorum: 2, ...impaired });
+    expect(blind.state.health).toBe('unknown');
+    const back = run(both(['down', 'down', 'down'], ['down', 'down', 'down']).map(([v, s, t]) => [v, s, t + 10_000] as Step), { voters: ['central', 'agent'], quorum: 2 }, blind.state);
+    expect(back.state.health).toBe('down');
+    const i = back.changes.findIndex((c) => c.endsWith('unknown->down'));
+    expect(i).toBeGreaterThanOrEqual(0);
+    expect(back.effective[i]).toBe(Number(back.changes[i]!.split(':')[0]));
+    expect(back.effective[i]).toBeGreaterThanOrEqual(10_000);
   });
 
   it('an impaired vantage’s failures do not count, even when it confirms down', () => {
@@ -286,10 +305,10 @@ describe('detector: silence and votes that leave', () => {
   const policy = { ...DEFAULT_POLICY, vantageStaleMs: 60_000 };
 
   it('a monitor nobody reports on is unknown once its last results are stale, saying who went quiet — never up on old results', () => {
-    const { state } = run(seq('agent-1', ['up', 'up']), { voters: ['agent-1'], excluded: { 'agent-2': 'no heartbeat yet' } });
+    const { state } = run(seq('agent-1', ['up', 'up']), { voters: ['agent-1'], excluded: { 'agent-2': 'impaired (no heartbeat yet)' } });
     expect(state.health).toBe('up');
-    expect(reassess(state, 1000 + 59_000, { ...policy, voters: ['agent-1'], excluded: { 'agent-2': 'no heartbeat yet' } })).toBeUndefined();
-    const out = reassess(state, 1000 + 61_000, { ...policy, voters: ['agent-1'], excluded: { 'agent-2': 'no heartbeat yet' } })!;
+    expect(reassess(state, 1000 + 59_000, { ...policy, voters: ['agent-1'], excluded: { 'agent-2': 'impaired (no heartbeat yet)' } })).toBeUndefined();
+    const out = reassess(state, 1000 + 61_000, { ...policy, voters: ['agent-1'], excluded: { 'agent-2': 'impaired (no heartbeat yet)' } })!;
     expect(out.change).toMatchObject({ from: 'up', to: 'unknown', at: 62_000, effectiveAt: 62_000 });
     expect(out.state.reason).toMatch(/^no fresh result from any vantage — agent-1: stale \(last result 1970-01-01T00:00:01\.000Z\); agent-2: not voting, impaired \(no heartbeat yet\)$/);
     // One vantage alone, no assignment: the same.

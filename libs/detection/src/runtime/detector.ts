@@ -29,8 +29,8 @@ export interface DetectorPolicy {
    */
   voters?: readonly string[];
   /**
-   * Assigned vantages that do not vote now, and why (impaired: heartbeat late, clock off, its own network failing).
-   * Their results are kept (they show when the vantage recovers) and every verdict names them.
+   * Assigned vantages that do not vote now, and why, in words that follow "not voting, " — "impaired (heartbeat late
+   * …)", "revoked …". Their results are kept (they show when the vantage recovers) and every verdict names them.
    */
   excluded?: Readonly<Record<string, string>>;
 }
@@ -118,7 +118,9 @@ function updateVantage(previous: VantageState | undefined, result: ProbeResult, 
 function aggregate(vantages: Record<string, VantageState>, now: number, policy: DetectorPolicy, wasDown: boolean): { health: Health; reason: string } {
   const voters = policy.voters;
   const excluded = policy.excluded && Object.keys(policy.excluded).length > 0;
-  if (voters && (voters.length > 1 || excluded)) return aggregateVoters(vantages, voters, now, policy, wasDown);
+  // Fewer voters than the quorum (the set shrank: a vantage revoked, fewer platform vantages) is the voters' rule too:
+  // it says the quorum is unreachable rather than "1 of 2 needed".
+  if (voters && (voters.length > 1 || excluded || voters.length < policy.quorum)) return aggregateVoters(vantages, voters, now, policy, wasDown);
   const entries = voters ? Object.entries(vantages).filter(([name]) => voters.includes(name)) : Object.entries(vantages);
   const fresh = entries.filter(([, v]) => now - v.at <= policy.vantageStaleMs);
   const down = fresh.filter(([, v]) => v.verdict === 'down');
@@ -168,6 +170,12 @@ function aggregateVoters(vantages: Record<string, VantageState>, voters: readonl
     const health = recovered.some(([, v]) => v.verdict === 'degraded') ? 'degraded' : 'up';
     return { health, reason: `${health}: ${recovered.length} of ${voters.length} vantages confirm recovery (quorum ${quorum}) — ${explained()}` };
   }
+  // Every healthy voter confirms it down but the quorum cannot be met: nobody sees it up and the rule cannot decide.
+  // Not suspect (suspect is "the others see it up", counted as uptime): unknown, so the time is reported unobserved —
+  // never uptime Vigia did not see — while the vantage incident tells the people on call why.
+  if (unreachable && down.length > 0 && down.length === fresh.length) {
+    return { health: 'unknown', reason: `cannot decide: ${unreachable}every healthy vantage confirms it down, so the time is counted unobserved, not up — ${explained()}` };
+  }
   if (failing.length) {
     const confirmed = down.length ? `, ${down.length} confirmed` : '';
     return { health: 'suspect', reason: `suspect: ${unreachable}${failing.length} of ${voters.length} vantages see it failing${confirmed}, ${quorum} must confirm down — ${explained()}` };
@@ -183,7 +191,7 @@ function aggregateVoters(vantages: Record<string, VantageState>, voters: readonl
 
 /** Every voter in order: what it saw and since when, or that it is stale / has not reported; then who does not vote and why. */
 function explain(vantages: Record<string, VantageState>, voters: readonly string[], now: number, policy: DetectorPolicy): string {
-  const excluded = Object.entries(policy.excluded ?? {}).map(([name, why]) => `${name}: not voting, impaired (${why})`);
+  const excluded = Object.entries(policy.excluded ?? {}).map(([name, why]) => `${name}: not voting, ${why}`);
   return voters
     .map((name) => {
       const v = vantages[name];

@@ -72,7 +72,7 @@ export class VantageHealthEvaluator {
     if (impaired) {
       const at = row.impaired_since ?? new Date(now);
       const effect = stopsVoting(row.impaired_by)
-        ? 'it does not vote: monitors assigned k of N move to other vantages; those assigned to it by name or as a platform vantage are decided by the vantages left, and where fewer than their quorum are left a failure stays suspect (no incident, no page, no runbook) until it is back — see each monitor\'s verdict'
+        ? 'it does not vote: monitors assigned k of N move to other vantages; those assigned to it by name or as a platform vantage are decided by the vantages left, and where fewer than their quorum are left none can be confirmed down (no incident, no page, no runbook) until it is back: a failure every vantage left confirms is unknown, counted unobserved in reports, never up — see each monitor\'s verdict'
         : 'the live watchdogs took its monitors over; the dead process probes nothing until it is restarted';
       await this.incidents.open(subject, at, `impaired: ${row.impaired_reason} — ${effect}`, { planned: false, flapping: false, suppressed: false });
     } else {

@@ -297,12 +297,15 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     for (const name of refusing?.keys() ?? []) if (!agents.has(name)) refusing!.delete(name);
     if (refusing && !refusing.size) this.refusals.delete(monitorId);
     const voters = [...(assignment.central && !assignment.centralImpaired ? [this.config.vantage] : []), ...agents].filter((name) => !refusing?.has(name));
-    const excluded: Record<string, string> = Object.fromEntries(assignment.observers.map((o) => [o.name, o.reason]));
-    if (assignment.centralImpaired) excluded[this.config.vantage] = assignment.centralImpaired;
+    const excluded: Record<string, string> = Object.fromEntries(assignment.observers.map((o) => [o.name, `impaired (${o.reason})`]));
+    if (assignment.centralImpaired) excluded[this.config.vantage] = `impaired (${assignment.centralImpaired})`;
     // An impaired vantage is named by its impairment (the wider cause); one that only refuses this target, by that.
     for (const [name, refusal] of refusing ?? []) {
-      excluded[name] ??= `its egress policy refuses this target, so it does not probe it — ${refusal.reason}; allow the address on the agent (VIGIA_EGRESS_ALLOW, and not in VIGIA_EGRESS_DENY)`;
+      excluded[name] ??= `impaired (its egress policy refuses this target, so it does not probe it — ${refusal.reason}; allow the address on the agent (VIGIA_EGRESS_ALLOW, and not in VIGIA_EGRESS_DENY))`;
     }
+    // Named, then revoked: still counted among the assigned, so the quorum the operator set is not lowered behind
+    // their back (keyed apart: its name may be in use by a new vantage).
+    for (const gone of assignment.revoked) excluded[`${gone.name} (revoked)`] = `revoked ${gone.at}: its token no longer works — name another vantage for this monitor, or lower its quorum`;
     const monitor = this.tracked.get(monitorId)?.monitor;
     const vantageStaleMs = monitor ? this.freshFor(monitor) : this.policy.vantageStaleMs;
     return { ...this.policy, quorum: assignment.quorum, voters, excluded, vantageStaleMs };
