@@ -81,6 +81,12 @@ describe('vantages: tokens, assignment, tenant isolation and the agent socket', 
     await api.fails(`mutation { setMonitorVantages(monitorId: "${alphaMonitor}", input: {quorum: 3}) { quorum } }`, {}, alpha, { code: 'VALIDATION_FAILED', field: 'input.quorum' });
     await api.fails(`mutation { setMonitorVantages(monitorId: "${alphaMonitor}", input: {vantageIds: ["${bravoVantage.id}"]}) { quorum } }`, {}, alpha, { code: 'NOT_FOUND', field: 'input.vantageIds[0]' });
     await api.fails(`mutation { setMonitorVantages(monitorId: "${bravoMonitor}", input: {vantageIds: ["${bravoVantage.id}"]}) { quorum } }`, {}, alpha, { code: 'NOT_FOUND', field: 'monitorId' });
+    // One vantage named twice is one voter, not two: refused, naming where it was first.
+    const twice = await api.fails(`mutation { setMonitorVantages(monitorId: "${alphaMonitor}", input: {vantageIds: ["${alphaVantage.id}", "${alphaVantage.id}"], quorum: 2}) { quorum } }`, {}, alpha, { code: 'VALIDATION_FAILED', field: 'input.vantageIds[1]' });
+    expect(twice.message).toContain('vantage office is already named at input.vantageIds[0]');
+    // A quorum above k of N names the count it is measured against.
+    const overK = await api.fails(`mutation { setMonitorVantages(monitorId: "${alphaMonitor}", input: {count: 1, quorum: 2}) { quorum } }`, {}, alpha, { code: 'VALIDATION_FAILED', field: 'input.quorum' });
+    expect(overK.message).toContain('2 is more than the 1 vantage(s) chosen for each monitor (its count)');
   });
 
   it('assigns monitors with a quorum (a count or a majority) and shows the assignment', async () => {
@@ -123,6 +129,9 @@ describe('vantages: tokens, assignment, tenant isolation and the agent socket', 
   it('refuses a second agent with the same token while the first is connected', async () => {
     await expect(FakeAgent.connect(api.url, alphaVantage.token)).rejects.toThrow('HTTP 409');
     await expect(FakeAgent.connect(api.url, 'vgv_' + 'x'.repeat(43))).rejects.toThrow('HTTP 401');
+    // Counted where an operator looks (and said in the API's log, at most once every 10 s).
+    const refused = Number(/^vigia_agent_connections_refused (\d+)$/m.exec(await (await fetch(`${api.url}/metrics`)).text())?.[1]);
+    expect(refused).toBeGreaterThanOrEqual(2);
   });
 
   it('stores assigned results and refuses (and counts) unassigned monitors, future timestamps and oversized batches', async () => {
@@ -200,6 +209,9 @@ describe('vantages: tokens, assignment, tenant isolation and the agent socket', 
     expect(closed.code).toBe(4403);
     expect(Date.now() - revokedAt).toBeLessThan(1000);
     await expect(FakeAgent.connect(api.url, alphaVantage.token)).rejects.toThrow('HTTP 401');
+    // Naming it now says it was revoked, and when (not "not found": the operator sees it listed as revoked).
+    const named = await api.fails(`mutation { setMonitorVantages(monitorId: "${alphaMonitor}", input: {vantageIds: ["${alphaVantage.id}"]}) { quorum } }`, {}, alpha, { code: 'VALIDATION_FAILED', field: 'input.vantageIds[0]' });
+    expect(named.message).toMatch(/vantage office was revoked on \d{4}-\d\d-\d\dT.*: name a vantage that is not revoked/);
     // The name is free again once revoked.
     await createVantage(alpha, 'office', 'private');
   });

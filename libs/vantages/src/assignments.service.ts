@@ -194,8 +194,12 @@ export class VantageAssignments {
       if (!ids.length) throw VigiaException.invalid('input.vantageIds', 'name at least one vantage, or leave it out for every platform vantage');
       const found: Vantage[] = [];
       for (const [i, id] of ids.entries()) {
-        const vantage = await this.vantages.visible(principal, id, `input.vantageIds[${i}]`);
-        if (vantage.revokedAt) throw VigiaException.notFound('vantage', `input.vantageIds[${i}]`);
+        const field = `input.vantageIds[${i}]`;
+        const vantage = await this.vantages.visible(principal, id, field);
+        if (vantage.revokedAt) throw VigiaException.invalid(field, `vantage ${vantage.name} was revoked on ${vantage.revokedAt.toISOString()}: name a vantage that is not revoked`);
+        // Named twice would read as two voters where there is one.
+        const first = found.findIndex((v) => v.id === vantage.id);
+        if (first >= 0) throw VigiaException.invalid(field, `vantage ${vantage.name} is already named at input.vantageIds[${first}]: name each vantage once`);
         found.push(vantage);
       }
       voters = (found.some((v) => v.central) ? 1 : 0) + new Set(found.filter((v) => !v.central).map((v) => v.id)).size;
@@ -204,11 +208,11 @@ export class VantageAssignments {
     if (count !== null && (count < 1 || count > voters)) {
       throw VigiaException.invalid('input.count', `must be between 1 and the ${voters} vantage(s) it chooses from (or leave it out for all of them)`);
     }
-    if (count !== null) voters = count;
     const quorum = input.quorum ?? null;
     if (quorum !== null && quorum < 1) throw VigiaException.invalid('input.quorum', 'must be at least 1 (or leave it out for a majority)');
-    if (quorum !== null && quorum > voters) {
-      throw VigiaException.invalid('input.quorum', `${quorum} is more than the ${voters} vantage(s) assigned: down could never be confirmed`);
+    if (quorum !== null && quorum > (count ?? voters)) {
+      const assigned = count !== null ? `the ${count} vantage(s) chosen for each monitor (its count)` : `the ${voters} vantage(s) assigned`;
+      throw VigiaException.invalid('input.quorum', `${quorum} is more than ${assigned}: down could never be confirmed`);
     }
   }
 

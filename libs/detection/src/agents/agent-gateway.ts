@@ -91,6 +91,9 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
   private sweeps = 0;
   private refused = 0;
   private overCap = 0;
+  /** Agent connections refused at the door (unknown or revoked token, a second agent on one token), and when last said. */
+  private refusedConnections = 0;
+  private refusalLoggedAt = -Infinity;
   private stopping = false;
   /** The live watchdogs (read every sweep): each result is stored routed to the one that owns its monitor. */
   private readonly router = new OwnerRouter();
@@ -121,6 +124,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     metrics?.gauge('vigia_agents_connected', 'Remote agents connected to this API process', () => this.connections.size);
     metrics?.gauge('vigia_agent_results_over_cap', 'Agent results refused by this API process since start because their vantage sent more than VIGIA_VANTAGE_RESULTS_PER_SECOND', () => this.overCap);
     metrics?.gauge('vigia_agent_results_refused', 'Agent results refused by this API process since start (not assigned, future, oversized)', () => this.refused);
+    metrics?.gauge('vigia_agent_connections_refused', 'Agent connections refused by this API process since start (unknown or revoked token, a second agent on one token)', () => this.refusedConnections);
   }
 
   onApplicationBootstrap(): void {
@@ -147,10 +151,14 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     try {
       const token = /^Bearer (\S+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
       const vantage = token ? await this.vantages.authenticate(token) : undefined;
-      if (!token || !vantage || vantage.central) return reject(socket, 401, 'Unauthorized', 'unknown or revoked vantage token');
+      if (!token || !vantage || vantage.central) {
+        this.noteRefused(req, token ? 'an unknown or revoked vantage token' : 'no vantage token');
+        return reject(socket, 401, 'Unauthorized', 'unknown or revoked vantage token');
+      }
       const session = randomUUID();
       // Two agents with one token would be two places voting as one: the second is refused while the first holds it.
       if (!(await this.vantages.claimSession(vantage.id, session, SESSION_LEASE_MS))) {
+        this.noteRefused(req, `a second agent for vantage ${vantage.name} (another is connected with its token)`);
         return reject(socket, 409, 'Conflict', 'another agent is connected with this vantage token');
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, vantage, token, session));
@@ -158,6 +166,18 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
       this.logger.warn(`agent upgrade failed: ${error instanceof Error ? error.message : String(error)}`);
       reject(socket, 503, 'Service Unavailable', 'try again');
     }
+  }
+
+  /**
+   * Says in the log that a connection was refused, and from where — at most once every 10 s (a flood of bad tokens must
+   * not flood the log); the count since start is in the line and in /metrics.
+   */
+  private noteRefused(req: IncomingMessage, why: string): void {
+    this.refusedConnections++;
+    const now = performance.now();
+    if (now - this.refusalLoggedAt < 10_000) return;
+    this.refusalLoggedAt = now;
+    this.logger.warn(`agent connection refused: ${why}, from ${req.socket.remoteAddress ?? 'an unknown address'} (${this.refusedConnections} refused since start)`);
   }
 
   private attach(ws: WebSocket, vantage: Vantage, token: string, session: string): void {

@@ -130,13 +130,16 @@ export class AgentRuntime {
       this.log('info', `connected to ${this.config.agentUrl}`);
       this.heartbeat();
     });
+    // The API answered, and the answer was logged: terminating the socket then raises an "error" that is not news.
+    let answered = false;
     ws.on('unexpected-response', (_req, res) => {
+      answered = true;
       if (res.statusCode === 401) {
         this.log('error', 'the API refused the vantage token (unknown or revoked); stopping');
         this.stopped = true;
         this.onTokenRefused();
       } else if (res.statusCode === 409) {
-        this.log('warn', 'another agent is connected with this vantage token; retrying (one agent per vantage)');
+        this.log('warn', `another agent is connected with this vantage token; retrying in ${(this.backoffMs / 1000).toFixed(1)} s. Each agent is one vantage: give a second agent its own vantage and token (createVantage)`);
       } else {
         this.log('warn', `the API answered ${res.statusCode}; retrying`);
       }
@@ -166,7 +169,7 @@ export class AgentRuntime {
       this.scheduleReconnect();
     });
     ws.on('error', (error) => {
-      if (!this.connected) this.log('warn', `cannot reach the API: ${error.message}`);
+      if (!this.connected && !answered) this.log('warn', `cannot reach the API: ${error.message}`);
     });
   }
 
