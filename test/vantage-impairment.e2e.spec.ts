@@ -183,6 +183,12 @@ describe('impaired vantages stop voting, and page once', () => {
       return all.every((s) => s.health === 'unknown' && /quorum unreachable: 1 healthy of 1 assigned vantages, 2 must confirm/.test(s.reason)) ? all : undefined;
     }, { timeoutMs: 15_000 });
     expect(blind[0]!.reason).toMatch(/^cannot decide: /);
+    // Each vantage's row says its part: the central watchdog votes; agent-a's last result is kept but not counted.
+    const rows = (await api.ok<{ monitor: { state: { vantages: { vantage: string; voting: boolean | null; role: string; fresh: boolean }[] } } }>(
+      `{ monitor(id: "${monitors[0]}") { state { vantages { vantage voting role fresh } } } }`, {}, web)).monitor.state.vantages;
+    expect(rows.find((v) => v.vantage === 'central')).toEqual({ vantage: 'central', voting: true, role: 'voting', fresh: true });
+    // (agent-a refused every target, so it holds no row: a refusal is never a verdict.)
+    expect(rows.every((v) => v.vantage === 'central' || v.voting === false)).toBe(true);
     await new Promise((r) => setTimeout(r, 3000));
     expect(await incidentsOf(web)).toEqual([]);
   });

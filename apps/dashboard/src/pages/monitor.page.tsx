@@ -17,7 +17,7 @@ import { useCan } from '../session-context.js';
 const MONITOR = `query MonitorPage($id: ID!) {
   monitor(id: $id) { id name type enabled intervalMs timeoutMs severity config createdAt updatedAt hostId serviceId
     host { id name } service { id name }
-    state { health since flapping reason lastResultAt lastStatus lastLatencyMs lastReason vantages { vantage verdict seeing streak since at reason } } }
+    state { health since flapping reason lastResultAt lastStatus lastLatencyMs lastReason vantages { vantage verdict seeing streak since at reason voting role fresh } } }
   stateChanges(monitorId: $id, first: 50) { totalCount nodes { id at effectiveAt fromHealth toHealth flapping reason } }
   incidents(first: 20, filter: { monitorId: $id }) { totalCount nodes { id status openedAt resolvedAt openReason } }
   hosts(first: 200) { nodes { id name } }
@@ -49,7 +49,7 @@ interface MonitorData {
       lastStatus: string | null;
       lastLatencyMs: number | null;
       lastReason: string | null;
-      vantages: { vantage: string; verdict: string; seeing: string; streak: number; since: string; at: string; reason: string }[];
+      vantages: { vantage: string; verdict: string; seeing: string; streak: number; since: string; at: string; reason: string; voting: boolean | null; role: string; fresh: boolean }[];
     } | null;
   };
   stateChanges: { totalCount: number; nodes: { id: string; at: string; effectiveAt: string; fromHealth: DisplayState; toHealth: DisplayState; flapping: boolean; reason: string }[] };
@@ -104,17 +104,19 @@ export function MonitorPage() {
       {m.state && m.state.vantages.length > 0 && (
         <>
           <h2>What each vantage sees</h2>
-          <DataTable head={['Vantage', 'Verdict', 'Seeing', 'Since', 'Last result']}>
+          <DataTable head={['Vantage', 'Votes', 'Verdict', 'Seeing', 'Since', 'Last result']}>
             {m.state.vantages.map((v) => (
               <tr key={v.vantage} data-vantage={v.vantage}>
                 <td>{v.vantage}</td>
+                <td data-testid="vantage-role">{v.role}</td>
                 <td>{v.verdict}</td>
                 <td>
                   {v.seeing} ×{v.streak}
                 </td>
                 <td>{when(v.since)}</td>
                 <td>
-                  {when(v.at)} — {localizeInstants(v.reason)}
+                  {when(v.at)}
+                  {v.fresh ? '' : ' (stale: not counted)'} — {localizeInstants(v.reason)}
                 </td>
               </tr>
             ))}

@@ -1,8 +1,9 @@
 import { Args, Field, Float, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { Inject } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Repository } from 'typeorm';
-import { ConnectionType, PageArgs, paginateBy, QUERY_COST } from '#lib/common';
+import { CLOCK, type Clock, ConnectionType, PageArgs, paginateBy, QUERY_COST } from '#lib/common';
 import { IncidentHistory } from '#lib/incidents';
 import { Host, HostsService, Monitor, MonitorsService, Service } from '#lib/inventory';
 import { ProbeRunner } from '#lib/probes';
@@ -11,6 +12,7 @@ import { MaintenanceWindow } from '../entities/maintenance-window.entity.js';
 import { MaintenanceService, MaintenanceWindowInput } from './maintenance.service.js';
 import { HealthState, MonitorState } from '../entities/monitor-state.entity.js';
 import { ProbeTargets } from '../runtime/probe-targets.js';
+import { DEFAULT_POLICY, vantageRole } from '../runtime/detector.js';
 import { StateChange } from '../entities/state-change.entity.js';
 import { StateFeed, STATE_TRIGGER, type StateEvent } from './state-feed.js';
 
@@ -43,6 +45,9 @@ export class VantageVerdict {
   @Field({ description: 'Since when it sees that (first result of the run)' }) since: Date;
   @Field({ description: 'Its last result' }) at: Date;
   @Field() reason: string;
+  @Field(() => Boolean, { nullable: true, description: 'Whether it votes on this monitor now (null: not known for a state stored before this was kept)' }) voting: boolean | null;
+  @Field({ description: 'In words: "voting", "not voting, impaired (…)", "not voting, revoked …", or "not assigned any more: its last result is kept, not counted"' }) role: string;
+  @Field({ description: 'Whether its last result is recent enough to count (within three of the monitor’s intervals, 60 s at least)' }) fresh: boolean;
 }
 
 const StateChangeConnection = ConnectionType(StateChange, 'StateChange');
@@ -85,10 +90,16 @@ export class MonitorStateResolver {
 
 @Resolver(() => MonitorState)
 export class MonitorStateVantagesResolver {
+  constructor(@Inject(CLOCK) private readonly clock: Clock) {}
+
   @ResolveField(() => [VantageVerdict], { description: 'Every vantage that reported on this monitor: what it saw, since when (the verdict’s reason says which vote, which are stale)' })
   vantages(@Parent() state: MonitorState): VantageVerdict[] {
+    const rule = state.detector?.rule;
+    const now = this.clock.now().getTime();
     return Object.entries(state.detector?.vantages ?? {}).map(([vantage, v]) => ({
       vantage, verdict: v.verdict, seeing: v.streakStatus, streak: v.streak, since: new Date(v.streakSince), at: new Date(v.at), reason: v.reason,
+      ...vantageRole(vantage, rule),
+      fresh: now - v.at <= (rule?.freshMs ?? DEFAULT_POLICY.vantageStaleMs),
     }));
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProbeStatus } from '#lib/probes';
-import { arrivedLate, DEFAULT_POLICY, type DetectorPolicy, type DetectorState, type Health, initialState, observe, reassess } from './detector.js';
+import { arrivedLate, DEFAULT_POLICY, type DetectorPolicy, type DetectorState, type Health, initialState, observe, reassess, vantageRole } from './detector.js';
 
 type Step = [vantage: string, status: ProbeStatus, atMs: number];
 
@@ -345,5 +345,20 @@ describe('detector: silence and votes that leave', () => {
     const after = observe(before.state, 'central', { status: 'up', at: 80_000, latencyMs: 1, reason: 'up' }, { ...DEFAULT_POLICY, voters: ['central'], quorum: 1 });
     expect(after.change).toMatchObject({ from: 'down', to: 'up', effectiveAt: 80_000 });
     expect(after.change!.effectiveAt).toBeGreaterThan(openedAt);
+  });
+});
+
+describe('detector: each vantage’s part in the verdict', () => {
+  it('keeps whom the verdict listened to, so each vantage’s row says whether it votes, and why not', () => {
+    const steps = [...seq('central', ['up', 'up']), ...seq('old-agent', ['up'], 1000, 100), ...seq('agent', ['down'], 1000, 200)];
+    // old-agent reported under an earlier assignment; agent is impaired now.
+    const { state } = run(steps, { voters: ['central'], excluded: { agent: 'impaired (clock off)' }, vantageStaleMs: 90_000 });
+    expect(state.rule).toEqual({ voters: ['central'], excluded: { agent: 'impaired (clock off)' }, freshMs: 90_000 });
+    expect(vantageRole('central', state.rule)).toEqual({ voting: true, role: 'voting' });
+    expect(vantageRole('agent', state.rule)).toEqual({ voting: false, role: 'not voting, impaired (clock off)' });
+    expect(vantageRole('old-agent', state.rule)).toEqual({ voting: false, role: 'not assigned any more: its last result is kept, not counted' });
+    // One watchdog, no assignment: whoever reports votes. A state stored before the rule was kept: not known.
+    expect(vantageRole('central', run(seq('central', ['up'])).state.rule)).toEqual({ voting: true, role: 'voting' });
+    expect(vantageRole('central', undefined)).toEqual({ voting: null, role: 'not known (judged before this was kept)' });
   });
 });

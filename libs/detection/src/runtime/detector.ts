@@ -64,6 +64,36 @@ export interface DetectorState {
   vantages: Record<string, VantageState>;
   /** Times of up⇄down changes inside the flap window. */
   changes: number[];
+  /** Whom the latest verdict listened to; absent in states stored before it was kept. */
+  rule?: VerdictRule;
+}
+
+/**
+ * Whom a verdict listened to, kept with the state so each entry of `vantages` can be read against it: voting, not
+ * voting and why, or no longer assigned (its last result kept, not counted); fresh or stale.
+ */
+export interface VerdictRule {
+  /** The voters (null: every vantage that reports, the single-watchdog case). */
+  voters: readonly string[] | null;
+  excluded: Readonly<Record<string, string>>;
+  /** A vantage's result counts as fresh this long. */
+  freshMs: number;
+}
+
+/** One vantage's part in the verdict, read against the rule it was last judged by (undefined: a state stored before). */
+export function vantageRole(vantage: string, rule: VerdictRule | undefined): { voting: boolean | null; role: string } {
+  if (!rule) return { voting: null, role: 'not known (judged before this was kept)' };
+  if (rule.excluded[vantage] !== undefined) return { voting: false, role: `not voting, ${rule.excluded[vantage]}` };
+  if (rule.voters === null || rule.voters.includes(vantage)) return { voting: true, role: 'voting' };
+  return { voting: false, role: 'not assigned any more: its last result is kept, not counted' };
+}
+
+// One rule object per policy object (policies are rebuilt only when assignments change): no allocation per result.
+const rules = new WeakMap<DetectorPolicy, VerdictRule>();
+function ruleOf(policy: DetectorPolicy): VerdictRule {
+  let rule = rules.get(policy);
+  if (!rule) rules.set(policy, (rule = { voters: policy.voters ?? null, excluded: policy.excluded ?? {}, freshMs: policy.vantageStaleMs }));
+  return rule;
 }
 
 export interface HealthChange {
@@ -238,6 +268,7 @@ export function observe(state: DetectorState, vantage: string, result: ProbeResu
     reason,
     vantages,
     changes,
+    rule: ruleOf(policy),
   };
   const change = changed ? { from: state.health, to: health, at: now, effectiveAt: effectiveAt ?? effectiveTime(health, state, vantages, vantage, now, policy), reason, flapping } : undefined;
   // While this vantage's latest results disagree with its verdict, a change is being confirmed: look again soon.
@@ -260,7 +291,7 @@ export function reassess(state: DetectorState, now: number, policy: DetectorPoli
   const { health, reason } = aggregate(state.vantages, now, policy, false);
   if (health === state.health) return undefined;
   const effectiveAt = effectiveTime(health, state, state.vantages, '', now, policy);
-  const next: DetectorState = { ...state, health, since: effectiveAt, reason };
+  const next: DetectorState = { ...state, health, since: effectiveAt, reason, rule: ruleOf(policy) };
   return { state: next, change: { from: state.health, to: health, at: now, effectiveAt, reason, flapping: state.flapping } };
 }
 
