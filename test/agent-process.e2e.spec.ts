@@ -88,10 +88,10 @@ describe('a remote agent and the central watchdog vote on one monitor (quorum 2)
     // Named for its refusal (under load the first verdicts may still name the previous test's stopped agent as late).
     const held = await eventually('agent-a named as not voting for its refusal', async () => {
       const s = await state();
-      return s?.reason.includes('agent-a: not voting, impaired (its egress policy refuses') ? s : undefined;
+      return s?.reason.includes('agent-a: not voting, refusing this target (its egress policy') ? s : undefined;
     }, { timeoutMs: 20_000 });
     expect(held.health).toBe('up');
-    expect(held.reason).toMatch(/quorum unreachable: 1 healthy of 2 assigned vantages, 2 must confirm; central: up since .*; agent-a: not voting, impaired \(its egress policy refuses this target, so it does not probe it — refused by egress policy: .*; allow the address on the agent \(VIGIA_EGRESS_ALLOW, and not in VIGIA_EGRESS_DENY\)\)$/);
+    expect(held.reason).toMatch(/quorum unreachable: 1 healthy of 2 assigned vantages, 2 must confirm; central: up since .*; agent-a: not voting, refusing this target \(its egress policy does not allow it, so it does not probe it — refused by egress policy: .*; allow the address on the agent: VIGIA_EGRESS_ALLOW, and not in VIGIA_EGRESS_DENY\)$/);
     await new Promise((r) => setTimeout(r, 3000));
     expect((await state())!.health).toBe('up');
     expect(await incidents()).toEqual([]);

@@ -231,6 +231,7 @@ describe('tenant isolation: an id of another tenant behaves as not found', () =>
     ['auditLog', (a) => `{ auditLog(objectId: "${a.monitor}") { objectId } }`, 'expect-empty'],
     ['updateHost', (a, b) => `mutation { updateHost(id: "${b.host}", input: {sshJumpHostId: "${a.host}"}) { id } }`, 'input.sshJumpHostId'],
     ['revokeVantage', (a) => `mutation { revokeVantage(id: "${a.vantage}") { id } }`],
+    ['rotateVantageToken', (a) => `mutation { rotateVantageToken(id: "${a.vantage}") { token } }`],
     ['setMonitorVantages', (a) => `mutation { setMonitorVantages(monitorId: "${a.monitor}", input: {quorum: 1}) { quorum } }`, 'monitorId'],
     ['setMonitorVantages', (a, b) => `mutation { setMonitorVantages(monitorId: "${b.monitor}", input: {vantageIds: ["${a.vantage}"]}) { quorum } }`, 'input.vantageIds[0]'],
     // Links to another tenant's objects inside inputs.

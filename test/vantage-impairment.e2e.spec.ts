@@ -174,6 +174,19 @@ describe('impaired vantages stop voting, and page once', () => {
     expect(open.filter((i) => i.status === 'open')).toHaveLength(1);
   });
 
+  it('a vantage revoked while monitors still name it keeps an incident open until none does', { timeout: 60_000 }, async () => {
+    const listed = (await api.ok<{ vantages: { id: string; name: string; central: boolean }[] }>('{ vantages { id name central } }', {}, platform)).vantages;
+    const central = listed.find((v) => v.central)!;
+    const named = (await api.ok<{ createVantage: { vantage: { id: string } } }>('mutation { createVantage(input: {name: "named-one", kind: platform}) { vantage { id } } }', {}, platform)).createVantage.vantage.id;
+    await api.ok(`mutation { setMonitorVantages(monitorId: "${monitors[2]}", input: {vantageIds: ["${central.id}", "${named}"], quorum: 2}) { quorum } }`, {}, web);
+    await api.ok(`mutation { revokeVantage(id: "${named}") { revokedAt } }`, {}, platform);
+    const opened = await eventually('its incident opened', async () => (await incidentsOf(platform)).find((i) => i.status === 'open' && /^vantage named-one down: revoked on /.test(i.timeline[0]!.message)), { timeoutMs: 20_000 });
+    expect(opened.timeline[0]!.message).toMatch(/but still named by 1 monitor\(s\): it never votes again, so where it was needed for the quorum no outage can be confirmed/);
+    // The monitor names another set: nothing needs it any more, and its incident ends.
+    await api.ok(`mutation { setMonitorVantages(monitorId: "${monitors[2]}", input: null) { quorum } }`, {}, web);
+    await eventually('its incident resolved', async () => (await incidentsOf(platform)).some((i) => i.status === 'resolved' && /^vantage named-one down: revoked/.test(i.timeline[0]!.message)), { timeoutMs: 20_000 });
+  });
+
   it('revoking agent-a does not lower the tenant’s quorum 2: the central watchdog alone still decides nothing', { timeout: 30_000 }, async () => {
     const agentA = (await api.ok<{ vantages: { id: string; name: string }[] }>('{ vantages { id name } }', {}, platform)).vantages.find((v) => v.name === 'agent-a')!;
     await api.ok(`mutation { revokeVantage(id: "${agentA.id}") { revokedAt } }`, {}, platform);

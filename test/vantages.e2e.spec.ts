@@ -198,6 +198,26 @@ describe('vantages: tokens, assignment, tenant isolation and the agent socket', 
     await eventually('the waiting batch stored once the inbox is free', () => agent.messages.find((m) => m.type === 'ack' && (m as { batch?: number }).batch === 90));
   });
 
+  it('rotating a token: the old one is refused at once (its open connection closed, saying why), the new one connects, the vantage stays', async () => {
+    await api.fails(`mutation { rotateVantageToken(id: "${alphaVantage.id}") { token } }`, {}, bravo, { code: 'NOT_FOUND', field: 'id' });
+    await api.fails(`mutation { rotateVantageToken(id: "${platformVantage.id}") { token } }`, {}, alpha, { code: 'FORBIDDEN', field: 'id' });
+    const spare = await createVantage(alpha, 'spare', 'private');
+    const first = await FakeAgent.connect(api.url, spare.token);
+    const rotated = (await api.ok<{ rotateVantageToken: { token: string; vantage: { id: string; name: string; tokenPrefix: string } } }>(
+      `mutation { rotateVantageToken(id: "${spare.id}") { token vantage { id name tokenPrefix } } }`, {}, alpha)).rotateVantageToken;
+    expect(rotated.vantage).toEqual({ id: spare.id, name: 'spare', tokenPrefix: rotated.token.slice(0, 10) });
+    expect(rotated.token).not.toBe(spare.token);
+    const closed = await eventually('the old connection closed', () => first.closed, { everyMs: 10 });
+    expect(closed).toMatchObject({ code: 4403, reason: 'token rotated' });
+    await expect(FakeAgent.connect(api.url, spare.token)).rejects.toThrow('HTTP 401');
+    const second = await FakeAgent.connect(api.url, rotated.token);
+    expect(second.closed).toBeUndefined();
+    second.ws.close();
+    await api.ok(`mutation { revokeVantage(id: "${spare.id}") { revokedAt } }`, {}, alpha);
+    const again = await api.fails(`mutation { rotateVantageToken(id: "${spare.id}") { token } }`, {}, alpha, { code: 'CONFLICT', field: 'id' });
+    expect(again.message).toMatch(/vantage spare was revoked on .*; create a new vantage instead/);
+  });
+
   it('a revoked token closes its open connection at once and is refused from then on; other tenants cannot revoke it', async () => {
     await api.fails(`mutation { revokeVantage(id: "${alphaVantage.id}") { id } }`, {}, bravo, { code: 'NOT_FOUND', field: 'id' });
     await api.fails(`mutation { revokeVantage(id: "${platformVantage.id}") { id } }`, {}, alpha, { code: 'FORBIDDEN' });
@@ -212,8 +232,9 @@ describe('vantages: tokens, assignment, tenant isolation and the agent socket', 
     // Naming it now says it was revoked, and when (not "not found": the operator sees it listed as revoked).
     const named = await api.fails(`mutation { setMonitorVantages(monitorId: "${alphaMonitor}", input: {vantageIds: ["${alphaVantage.id}"]}) { quorum } }`, {}, alpha, { code: 'VALIDATION_FAILED', field: 'input.vantageIds[0]' });
     expect(named.message).toMatch(/vantage office was revoked on \d{4}-\d\d-\d\dT.*: name a vantage that is not revoked/);
-    // The name is free again once revoked.
-    await createVantage(alpha, 'office', 'private');
+    // Its name is not reused: the history and incidents that say "office" keep meaning that vantage.
+    const reused = await api.fails('mutation { createVantage(input: {name: "office", kind: private}) { token } }', {}, alpha, { code: 'DUPLICATE', field: 'input.name' });
+    expect(reused.message).toMatch(/a vantage revoked on .* has this name, and names are not reused .*rotate it \(rotateVantageToken\)/);
   });
 
   it('closes a revoked vantage’s connection held by another API process within seconds (the sweep)', async () => {

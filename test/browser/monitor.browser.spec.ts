@@ -47,6 +47,8 @@ describe.skipIf(!hasChromium)('a monitor’s page', () => {
     await expect.poll(() => page.getByTestId('monitor-health').textContent(), { timeout: 20_000 }).toMatch(/Up/);
     expect(await page.getByTestId('monitor-reason').textContent()).toMatch(/HTTP 200/);
     await page.locator('[data-vantage="central"]').waitFor();
+    // Its part in the verdict, in words.
+    expect(await page.locator('[data-vantage="central"] [data-testid="vantage-role"]').textContent()).toBe('voting');
     await expect.poll(() => page.getByTestId('state-change').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const config = await page.getByTestId('monitor-config').textContent();
     expect(config).toContain(`${target.url}/`);

@@ -66,6 +66,12 @@ export class VantagesResolver {
   }
 
   @RequireRole(Role.admin)
+  @Mutation(() => CreatedVantage, { description: 'A new token for the vantage, returned once; the old one is refused from now on and its agent’s connection closed. Name, assignments and history stay' })
+  rotateVantageToken(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<CreatedVantage> {
+    return this.vantages.rotate(principal, id);
+  }
+
+  @RequireRole(Role.admin)
   @Mutation(() => Vantage, { description: 'Refuses the vantage’s token from now on and closes its agent’s connection' })
   revokeVantage(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<Vantage> {
     return this.vantages.revoke(principal, id);

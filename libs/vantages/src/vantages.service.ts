@@ -85,11 +85,16 @@ export class VantagesService {
       throw new VigiaException('FORBIDDEN', 'input.kind: only an admin of the platform tenant (VIGIA_PLATFORM_TENANT) may create platform vantages', 'input.kind');
     }
     // A vantage votes under its name: a private name equal to a platform one would make two voters one.
-    const clash: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM vantages WHERE revoked_at IS NULL AND lower(name) = lower($1) AND (tenant_id IS NULL OR ${platform ? 'true' : 'tenant_id = $2'}) LIMIT 1`,
+    // A revoked vantage keeps its name: verdicts, history, reports and its incidents say it, and a new vantage under
+    // it would be read as the old one. Replacing a leaked token keeps the vantage: rotateVantageToken.
+    const [clash]: { revoked_at: Date | null }[] = await this.dataSource.query(
+      `SELECT revoked_at FROM vantages WHERE lower(name) = lower($1) AND (tenant_id IS NULL OR ${platform ? 'true' : 'tenant_id = $2'}) ORDER BY revoked_at NULLS FIRST LIMIT 1`,
       platform ? [name] : [name, principal.tenantId],
     );
-    if (clash.length) throw new VigiaException('DUPLICATE', 'input.name: already in use by another vantage', 'input.name');
+    if (clash?.revoked_at) {
+      throw new VigiaException('DUPLICATE', `input.name: a vantage revoked on ${clash.revoked_at.toISOString()} has this name, and names are not reused (its history keeps it); choose another name — to replace a leaked token, rotate it (rotateVantageToken) instead of revoking`, 'input.name');
+    }
+    if (clash) throw new VigiaException('DUPLICATE', 'input.name: already in use by another vantage', 'input.name');
     const secret = newVantageToken();
     const vantage = await withDatabaseErrors(() =>
       this.vantages.save(
@@ -112,16 +117,37 @@ export class VantagesService {
   }
 
   async revoke(principal: Principal, id: string): Promise<Vantage> {
-    const vantage = await this.visible(principal, id);
-    if (vantage.tenantId === null && !(await this.isPlatformAdmin(principal))) {
-      throw new VigiaException('FORBIDDEN', 'id: only an admin of the platform tenant may revoke a platform vantage', 'id');
-    }
-    if (vantage.central) throw new VigiaException('CONFLICT', 'id: a central watchdog is not revoked; stop the watchdog process instead', 'id');
+    const vantage = await this.agentVantage(principal, id, 'revoke');
     if (!vantage.revokedAt) {
       vantage.revokedAt = this.clock.now();
       await this.vantages.update({ id: vantage.id }, { revokedAt: vantage.revokedAt, agentSession: null, agentSessionUntil: null });
     }
     this.events.emit('revoked', vantage.id);
+    return vantage;
+  }
+
+  /**
+   * A new token for the vantage, shown once; the old one is refused from this instant and its agent's connection
+   * closed (here at once, on other API processes at their next sweep). The vantage, its name, its assignments and its
+   * history stay: a leaked token is replaced without re-assigning a single monitor.
+   */
+  async rotate(principal: Principal, id: string): Promise<{ token: string; vantage: Vantage }> {
+    const vantage = await this.agentVantage(principal, id, 'rotate the token of');
+    if (vantage.revokedAt) throw new VigiaException('CONFLICT', `id: vantage ${vantage.name} was revoked on ${vantage.revokedAt.toISOString()}; create a new vantage instead`, 'id');
+    const secret = newVantageToken();
+    await this.vantages.update({ id: vantage.id }, { tokenHash: secret.hash, tokenPrefix: secret.prefix, agentSession: null, agentSessionUntil: null });
+    Object.assign(vantage, { tokenHash: secret.hash, tokenPrefix: secret.prefix, agentSession: null, agentSessionUntil: null });
+    this.events.emit('revoked', vantage.id, 'token rotated');
+    return { token: secret.token, vantage };
+  }
+
+  /** A vantage this principal may revoke or re-key: an agent's (not a central watchdog's), a platform one by the platform's admins only. */
+  private async agentVantage(principal: Principal, id: string, doing: string): Promise<Vantage> {
+    const vantage = await this.visible(principal, id);
+    if (vantage.tenantId === null && !(await this.isPlatformAdmin(principal))) {
+      throw new VigiaException('FORBIDDEN', `id: only an admin of the platform tenant may ${doing} a platform vantage`, 'id');
+    }
+    if (vantage.central) throw new VigiaException('CONFLICT', `id: a central watchdog has no token to ${doing.split(' ')[0]}; stop the watchdog process instead`, 'id');
     return vantage;
   }
 
@@ -132,11 +158,11 @@ export class VantagesService {
     return vantage && !vantage.revokedAt ? vantage : undefined;
   }
 
-  /** Of these vantage ids, the ones still live (not revoked). */
-  async stillLive(ids: string[]): Promise<Set<string>> {
-    if (!ids.length) return new Set();
-    const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM vantages WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL', [ids]);
-    return new Set(rows.map((r) => r.id));
+  /** Of these vantage ids, the ones still live (not revoked), with the hash of their current token (rotated: another). */
+  async stillLive(ids: string[]): Promise<Map<string, string | null>> {
+    if (!ids.length) return new Map();
+    const rows: { id: string; token_hash: string | null }[] = await this.dataSource.query('SELECT id, token_hash FROM vantages WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL', [ids]);
+    return new Map(rows.map((r) => [r.id, r.token_hash]));
   }
 
   /**

@@ -102,8 +102,8 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
    * pool — busy storing result batches, or opening a connection under load — made a healthy agent "heartbeat late".
    */
   private readonly beats: HeldConnection;
-  private readonly onRevoked = (id: string): void => {
-    for (const c of this.connections) if (c.vantage.id === id) revoke(c);
+  private readonly onRevoked = (id: string, why?: string): void => {
+    for (const c of this.connections) if (c.vantage.id === id) revoke(c, why);
   };
 
   constructor(
@@ -238,6 +238,10 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     for (const c of all) {
       if (!live.has(c.vantage.id)) {
         revoke(c);
+        continue;
+      }
+      if (live.get(c.vantage.id) !== c.vantage.tokenHash) {
+        revoke(c, 'token rotated');
         continue;
       }
       if (this.sweeps % PING_EVERY_SWEEPS === 0) {
@@ -424,8 +428,8 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
  * that is not open); a client that does not finish the close handshake is cut after a second rather than the
  * library's 30 s.
  */
-function revoke(c: AgentConnection): void {
-  c.ws.close(CLOSE_REVOKED, 'vantage revoked');
+function revoke(c: AgentConnection, why = 'vantage revoked'): void {
+  c.ws.close(CLOSE_REVOKED, why);
   setTimeout(() => c.ws.terminate(), 1000).unref();
 }
 

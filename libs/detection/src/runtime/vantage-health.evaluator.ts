@@ -21,6 +21,7 @@ const pages = (kinds: readonly string[]): boolean => kinds.some((k) => k !== 'ab
 @Injectable()
 export class VantageHealthEvaluator {
   private readonly logger = new Logger('VantageHealth');
+  private passes = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -35,7 +36,8 @@ export class VantageHealthEvaluator {
 
   async evaluate(now = this.clock.now().getTime()): Promise<void> {
     const rows = await this.records.live();
-    await this.closeRevoked(now);
+    // Revoked vantages change rarely and their question reads the assignments: every tenth pass (10 s).
+    if (this.passes++ % 10 === 0) await this.reconcileRevoked(now);
     if (!rows.length) return;
     // The network rule judges agents only (a central watchdog's network is its replicas' takeover's business).
     const tallies = rows.some((r) => !r.central) ? await this.networkTallies() : new Map<string, NetworkTally>();
@@ -82,17 +84,26 @@ export class VantageHealthEvaluator {
   }
 
   /**
-   * A vantage revoked while impaired: its incident ends with it (what is gone has nothing left to repair). Two
-   * questions to two owners (the revoked vantages with a subject, then which subjects have an open incident) where
-   * one query joined both tables; the second is skipped while no revoked vantage has a subject.
+   * Revoked vantages. One that monitors still name keeps an incident open (opened if it had none): each of those
+   * monitors lost a voter for good, and where that puts its quorum out of reach a real outage would page nobody — so
+   * the people on call hear it until the monitors name another vantage or lower their quorum. One no monitor names:
+   * its incident ends with it (what is gone has nothing left to repair).
    */
-  private async closeRevoked(now: number): Promise<void> {
-    const revoked = await this.records.revokedWithSubject();
-    const open = await this.openSubjects(revoked);
-    const rows = revoked.filter((r) => open.has(r.subject_monitor_id!));
+  private async reconcileRevoked(now: number): Promise<void> {
+    const rows = await this.records.revokedAndNamed();
+    const open = await this.openSubjects(rows);
     for (const row of rows) {
+      const named = row.monitors > 0 || row.by_default;
+      const isOpen = open.has(row.subject_monitor_id ?? '');
+      if (named === isOpen) continue;
       const subject = await this.subjects.of({ id: row.id, tenantId: row.tenant_id, name: row.name, subjectMonitorId: row.subject_monitor_id });
-      if (subject) await this.incidents.resolve(subject, new Date(now), 'vantage revoked: it no longer probes or votes');
+      if (!subject) continue;
+      if (named) {
+        const by = [row.monitors > 0 ? `${row.monitors} monitor(s)` : '', row.by_default ? 'a tenant’s default assignment' : ''].filter(Boolean).join(' and ');
+        await this.incidents.open(subject, row.revoked_at, `revoked on ${row.revoked_at.toISOString()}, but still named by ${by}: it never votes again, so where it was needed for the quorum no outage can be confirmed (no page, no runbook) — name another vantage for them or lower their quorum (setMonitorVantages, setVantageDefaults)`, { planned: false, flapping: false, suppressed: false });
+      } else {
+        await this.incidents.resolve(subject, new Date(now), 'vantage revoked, and no monitor names it: it no longer probes or votes');
+      }
     }
   }
 

@@ -301,7 +301,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     if (assignment.centralImpaired) excluded[this.config.vantage] = `impaired (${assignment.centralImpaired})`;
     // An impaired vantage is named by its impairment (the wider cause); one that only refuses this target, by that.
     for (const [name, refusal] of refusing ?? []) {
-      excluded[name] ??= `impaired (its egress policy refuses this target, so it does not probe it — ${refusal.reason}; allow the address on the agent (VIGIA_EGRESS_ALLOW, and not in VIGIA_EGRESS_DENY))`;
+      excluded[name] ??= `refusing this target (its egress policy does not allow it, so it does not probe it — ${refusal.reason}; allow the address on the agent: VIGIA_EGRESS_ALLOW, and not in VIGIA_EGRESS_DENY)`;
     }
     // Named, then revoked: still counted among the assigned, so the quorum the operator set is not lowered behind
     // their back (keyed apart: its name may be in use by a new vantage).

@@ -30,10 +30,23 @@ export class VantageHealthRecords {
     return this.dataSource.query(`SELECT ${COLUMNS} FROM vantages WHERE revoked_at IS NULL`);
   }
 
-  /** Revoked vantages that have an incident subject (whose incident may still be open). */
-  revokedWithSubject(): Promise<VantageHealthRow[]> {
-    return this.dataSource.query(`SELECT ${COLUMNS} FROM vantages WHERE revoked_at IS NOT NULL AND subject_monitor_id IS NOT NULL`);
+  /**
+   * Revoked agent vantages with how many live monitors still name them in their own assignment, and whether a
+   * tenant's default does: each such monitor lost a voter for good, and its quorum may be out of reach.
+   */
+  revokedAndNamed(): Promise<(VantageHealthRow & { revoked_at: Date; monitors: number; by_default: boolean })[]> {
+    return this.dataSource.query(
+      `SELECT ${COLUMNS.split(', ').map((c) => `v.${c}`).join(', ')}, v.revoked_at, coalesce(n.monitors, 0)::int AS monitors,
+              EXISTS (SELECT 1 FROM tenant_vantage_defaults d WHERE v.id = ANY(d.vantage_ids)) AS by_default
+         FROM vantages v
+         LEFT JOIN (SELECT u.id, count(*) AS monitors
+                      FROM monitor_vantages mv JOIN inventory_monitor_catalog m ON m.id = mv.monitor_id AND m.deleted_at IS NULL
+                      CROSS JOIN LATERAL unnest(mv.vantage_ids) AS u(id)
+                     GROUP BY u.id) n ON n.id = v.id
+        WHERE v.revoked_at IS NOT NULL AND NOT v.central`,
+    );
   }
+
 
   /**
    * Writes a change of rules, only if the row still holds the rules it was judged with (`row.impaired_by`): two
