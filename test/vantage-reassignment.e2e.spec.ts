@@ -106,7 +106,7 @@ describe('an agent killed: its k-of-N monitors re-assigned to healthy vantages',
     }, { timeoutMs: 20_000, everyMs: 100 });
     const votingMs = Date.now() - killedAt;
     console.log(`agent-a SIGKILLed: ${moving.length} of 8 monitors re-assigned in ${reassignedMs} ms; the replacements' results voting ${votingMs} ms after the kill`);
-    expect(assigned[0]!.vantageAssignment.impaired.find((i) => i.name === 'agent-a')!.reason).toMatch(/^heartbeat late: last \d+\.\d s ago/);
+    expect(assigned[0]!.vantageAssignment.impaired.find((i) => i.name === 'agent-a')!.reason).toMatch(/^heartbeat late: none since \d{4}-\d\d-\d\dT[\d:.]+Z/);
     for (const m of voting) expect(m.state!.health).toBe('up');
     expect(votingMs).toBeLessThanOrEqual(10_000);
     expect(worst).toBe('up');

@@ -237,8 +237,8 @@ export class AlertsService {
   /** `unheard`: a recovery whose outage nobody was told of (see incidentResolved); its summary says what happened. */
   private async describe(incident: Incident, monitorName: string, kind: AlertMessage['kind'], known?: OutageSubject, knownZone?: string, unheard = false): Promise<AlertMessage> {
     const subject = known ?? (await this.subjects.of(incident.hostId, incident.serviceId, incident.monitorId));
-    // Which vantages saw it (detection's MonitorHealth port): those whose own verdict is down.
-    const seenFrom = await this.health.seenFrom(incident.monitorId);
+    // Which vantages saw it (detection's MonitorHealth port): the voters whose own verdict is down, or up for a recovery.
+    const seenFrom = await this.health.seenFrom(incident.monitorId, kind === 'resolve');
     const context = {
       host: subject.host?.name ?? 'host',
       address: subject.host?.address ?? null,

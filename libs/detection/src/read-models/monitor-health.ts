@@ -1,6 +1,7 @@
 import { Injectable, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { MonitorLatency } from './monitor-latency.js';
+import { type DetectorState, vantageRole } from '../runtime/detector.js';
 
 /** One monitor of a host as the detector last recorded it. */
 export interface HostMonitorHealth {
@@ -32,18 +33,17 @@ export class MonitorHealth {
   }
 
   /**
-   * The vantages whose own verdict on the monitor is `down` — those that saw the outage — or, when none is (it is
-   * over, or not confirmed), every vantage that has reported on it. Alert messages name them (`seen_from`).
+   * The voting vantages whose own verdict on the monitor is `down` — those that saw the outage — or, with `recovery`,
+   * those that see it up or degraded (who confirmed the recovery); when none is, every voting vantage that has
+   * reported on it. Alert messages name them (`seen_from`). A vantage that does not vote (impaired, revoked, no longer
+   * assigned) is never named: a dead agent's last "down" is not who saw anything.
    */
-  async seenFrom(monitorId: string): Promise<string[]> {
-    const [row]: { down: string[]; all: string[] }[] = await this.dataSource.query(
-      `SELECT coalesce(array(SELECT v.key FROM jsonb_each(s.detector->'vantages') v WHERE v.value->>'verdict' = 'down' ORDER BY v.key), '{}') AS down,
-              coalesce(array(SELECT jsonb_object_keys(s.detector->'vantages') ORDER BY 1), '{}') AS all
-         FROM monitor_states s WHERE s.monitor_id = $1`,
-      [monitorId],
-    );
-    if (!row) return [];
-    return row.down.length ? row.down : row.all;
+  async seenFrom(monitorId: string, recovery = false): Promise<string[]> {
+    const [row]: { detector: DetectorState | null }[] = await this.dataSource.query('SELECT detector FROM monitor_states WHERE monitor_id = $1', [monitorId]);
+    if (!row?.detector) return [];
+    const voting = Object.entries(row.detector.vantages ?? {}).filter(([name]) => vantageRole(name, row.detector!.rule).voting !== false);
+    const seen = voting.filter(([, v]) => (recovery ? v.verdict === 'up' || v.verdict === 'degraded' : v.verdict === 'down'));
+    return (seen.length ? seen : voting).map(([name]) => name).sort();
   }
 
   /**

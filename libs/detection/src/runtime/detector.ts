@@ -195,7 +195,9 @@ function aggregateVoters(vantages: Record<string, VantageState>, voters: readonl
   if (wasDown) {
     const recovered = fresh.filter(([, v]) => v.verdict === 'up' || v.verdict === 'degraded');
     if (recovered.length < quorum) {
-      return { health: 'down', reason: `down: ${unreachable}held until ${quorum} vantages confirm recovery (${recovered.length} of ${voters.length} do) — ${explained()}` };
+      // Held while the quorum is out of reach: say how it can end, or it reads as an outage that never will.
+      const remedy = unreachable ? '; it ends when the vantages not voting are back, or when the quorum is lowered' : '';
+      return { health: 'down', reason: `down: ${unreachable}held until ${quorum} vantages confirm recovery (${recovered.length} of the ${voters.length} healthy do${remedy}) — ${explained()}` };
     }
     const health = recovered.some(([, v]) => v.verdict === 'degraded') ? 'degraded' : 'up';
     return { health, reason: `${health}: ${recovered.length} of ${voters.length} vantages confirm recovery (quorum ${quorum}) — ${explained()}` };

@@ -12,7 +12,7 @@ describe('impaired vantages: heartbeat and clock', () => {
   });
 
   it('heartbeat later than 5 s: impaired, says how late', () => {
-    expect(judgeVantage({ ...healthy, lastHeartbeatAt: now - 5001 }, now)).toEqual({ kinds: ['heartbeat'], reason: 'heartbeat late: last 5.0 s ago (bound 5.0 s)' });
+    expect(judgeVantage({ ...healthy, lastHeartbeatAt: now - 5001 }, now)).toEqual({ kinds: ['heartbeat'], reason: `heartbeat late: none since ${new Date(now - 5001).toISOString()} (bound 5.0 s)` });
     expect(judgeVantage({ ...healthy, lastHeartbeatAt: now - 5000 }, now).kinds).toEqual([]);
   });
 
@@ -26,7 +26,7 @@ describe('impaired vantages: heartbeat and clock', () => {
 
   it('a central watchdog process that stopped reporting: silent, says since when; it pages but does not take the vote away', () => {
     const judged = judgeVantage({ ...healthy, central: true, silent: { processes: 1, lastBeatAt: now - 7_000 } }, now);
-    expect(judged).toEqual({ kinds: ['silent'], reason: '1 watchdog process stopped reporting without stopping: last heartbeat 7.0 s ago (its monitors are taken over by the live watchdogs)' });
+    expect(judged).toEqual({ kinds: ['silent'], reason: `1 watchdog process stopped reporting without stopping: no heartbeat since ${new Date(now - 7_000).toISOString()} (its monitors are taken over by the live watchdogs)` });
     expect(stopsVoting(judged.kinds)).toBe(false);
     expect(stopsVoting(['silent', 'network'])).toBe(true);
     expect(judgeVantage({ ...healthy, central: true, silent: { processes: 0, lastBeatAt: now } }, now).kinds).toEqual([]);

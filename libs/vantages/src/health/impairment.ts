@@ -75,7 +75,8 @@ export function judgeVantage(e: VantageEvidence, now: number, bounds: Impairment
     reasons.push('no heartbeat yet (its agent has never connected)');
   } else if (!e.central && e.lastHeartbeatAt !== null && now - e.lastHeartbeatAt > bounds.heartbeatLateMs) {
     kinds.push('heartbeat');
-    reasons.push(`heartbeat late: last ${seconds(now - e.lastHeartbeatAt)} ago (bound ${seconds(bounds.heartbeatLateMs)})`);
+    // An instant, not an age: the reason is kept as written and read minutes later ("5.5 s ago" would stay 5.5 s).
+    reasons.push(`heartbeat late: none since ${new Date(e.lastHeartbeatAt).toISOString()} (bound ${seconds(bounds.heartbeatLateMs)})`);
   }
   // A clock measured at a heartbeat long gone says nothing about now; the heartbeat rule speaks then.
   const beating = e.central || (e.lastHeartbeatAt !== null && now - e.lastHeartbeatAt <= bounds.heartbeatLateMs);
@@ -86,7 +87,7 @@ export function judgeVantage(e: VantageEvidence, now: number, bounds: Impairment
   if (e.central && e.silent && e.silent.processes > 0) {
     kinds.push('silent');
     const n = e.silent.processes;
-    reasons.push(`${n} watchdog process${n > 1 ? 'es' : ''} stopped reporting without stopping: last heartbeat ${seconds(now - e.silent.lastBeatAt)} ago (its monitors are taken over by the live watchdogs)`);
+    reasons.push(`${n} watchdog process${n > 1 ? 'es' : ''} stopped reporting without stopping: no heartbeat since ${new Date(e.silent.lastBeatAt).toISOString()} (its monitors are taken over by the live watchdogs)`);
   }
   const network = judgeNetwork(e.targets, e.previously.includes('network'), bounds);
   if (network) {
