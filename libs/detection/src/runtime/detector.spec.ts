@@ -213,7 +213,7 @@ describe('detector: assigned voters (vantages issue)', () => {
     const centralBack = [...down, ...seq('central', ['up', 'up', 'up'], 1000, 4000)];
     const held = run(centralBack, voters);
     expect(held.state.health).toBe('down');
-    expect(held.state.reason).toMatch(/^down: held until 2 vantages confirm recovery \(1 of 2 do\)/);
+    expect(held.state.reason).toMatch(/^down: held until 2 vantages confirm recovery \(1 of the 2 voting do\)/);
     const bothBack = run([...centralBack, ...seq('agent', ['up', 'up'], 1000, 7100)], voters);
     expect(bothBack.state.health).toBe('up');
     expect(bothBack.changes.at(-1)).toMatch(/down->up$/);

@@ -197,7 +197,7 @@ function aggregateVoters(vantages: Record<string, VantageState>, voters: readonl
     if (recovered.length < quorum) {
       // Held while the quorum is out of reach: say how it can end, or it reads as an outage that never will.
       const remedy = unreachable ? '; it ends when the vantages not voting are back, or when the quorum is lowered' : '';
-      return { health: 'down', reason: `down: ${unreachable}held until ${quorum} vantages confirm recovery (${recovered.length} of the ${voters.length} healthy do${remedy}) — ${explained()}` };
+      return { health: 'down', reason: `down: ${unreachable}held until ${quorum} vantages confirm recovery (${recovered.length} of the ${voters.length} voting do${remedy}) — ${explained()}` };
     }
     const health = recovered.some(([, v]) => v.verdict === 'degraded') ? 'degraded' : 'up';
     return { health, reason: `${health}: ${recovered.length} of ${voters.length} vantages confirm recovery (quorum ${quorum}) — ${explained()}` };
