@@ -95,8 +95,9 @@ describe('impaired vantages stop voting, and page once', () => {
     });
     expect(incident!.status).toBe('open');
     expect(incident!.timeline[0]!.message).toMatch(/^vantage agent-a down: impaired: its own network: 3 of 3 targets failing/);
-    // What it means for the monitors, truly for a named 2 of 2 too: nothing moves there, failures stay suspect.
-    expect(incident!.timeline[0]!.message).toContain('where fewer than their quorum are left none can be confirmed down (no incident, no page, no runbook) until it is back: a failure every vantage left confirms is unknown');
+    // What it means for the monitors, truly for a named 2 of 2 too — and short: it is the first thing a page says.
+    expect(incident!.timeline[0]!.message).toContain('it does not vote until it is back: monitors assigned k of N move to other vantages; where too few vantages are left for a quorum, nothing is confirmed down (no page, no runbook) and the time is unobserved');
+    expect(incident!.timeline[0]!.message.length).toBeLessThan(400);
     // The monitors stay up on the central watchdog's word, and say agent-a does not vote and why.
     const up = await eventually('verdicts naming the impaired vantage', async () => {
       const all = await states();
@@ -116,6 +117,12 @@ describe('impaired vantages stop voting, and page once', () => {
       return all.every((s) => s.health === 'unknown' && /central: down since/.test(s.reason)) ? all : undefined;
     }, { timeoutMs: 20_000 });
     expect(blind[0]!.reason).toMatch(/^cannot decide: quorum unreachable: 1 healthy of 2 assigned vantages, 2 must confirm; every healthy vantage confirms it down, so the time is counted unobserved, not up — central: down since .*; agent-a: not voting, impaired/);
+    // A scrape says it too: an alert rule on these catches what pages nobody by design.
+    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    const gauge = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(metrics)?.[1]);
+    expect(gauge('vigia_monitors_unknown')).toBeGreaterThanOrEqual(3);
+    expect(gauge('vigia_monitors_quorum_unreachable')).toBeGreaterThanOrEqual(3);
+    expect(gauge('vigia_vantages_impaired')).toBeGreaterThanOrEqual(1);
     await new Promise((r) => setTimeout(r, 3000));
     expect((await states()).every((s) => s.health === 'unknown')).toBe(true);
     expect(await incidentsOf(web)).toEqual([]);

@@ -22,6 +22,8 @@ const pages = (kinds: readonly string[]): boolean => kinds.some((k) => k !== 'ab
 export class VantageHealthEvaluator {
   private readonly logger = new Logger('VantageHealth');
   private passes = 0;
+  /** Live vantages impaired at the last pass (for /metrics). */
+  impaired = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -38,6 +40,7 @@ export class VantageHealthEvaluator {
     const rows = await this.records.live();
     // Revoked vantages change rarely and their question reads the assignments: every tenth pass (10 s).
     if (this.passes++ % 10 === 0) await this.reconcileRevoked(now);
+    this.impaired = rows.filter((r) => r.impaired_reason !== null).length;
     if (!rows.length) return;
     // The network rule judges agents only (a central watchdog's network is its replicas' takeover's business).
     const tallies = rows.some((r) => !r.central) ? await this.networkTallies() : new Map<string, NetworkTally>();
@@ -74,7 +77,7 @@ export class VantageHealthEvaluator {
     if (impaired) {
       const at = row.impaired_since ?? new Date(now);
       const effect = stopsVoting(row.impaired_by)
-        ? 'it does not vote: monitors assigned k of N move to other vantages; those assigned to it by name or as a platform vantage are decided by the vantages left, and where fewer than their quorum are left none can be confirmed down (no incident, no page, no runbook) until it is back: a failure every vantage left confirms is unknown, counted unobserved in reports, never up — see each monitor\'s verdict'
+        ? 'it does not vote until it is back: monitors assigned k of N move to other vantages; where too few vantages are left for a quorum, nothing is confirmed down (no page, no runbook) and the time is unobserved — see each monitor\'s verdict'
         : 'the live watchdogs took its monitors over; the dead process probes nothing until it is restarted';
       await this.incidents.open(subject, at, `impaired: ${row.impaired_reason} — ${effect}`, { planned: false, flapping: false, suppressed: false });
     } else {

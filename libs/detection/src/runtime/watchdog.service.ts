@@ -150,6 +150,25 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     metrics?.gauge('vigia_probe_slots_shed', 'Probe slots this watchdog dropped since start because they waited too long for a free slot (saturated: half the interval, at most 5 s)', () => this.scheduler?.stats.shed ?? 0);
     metrics?.gauge('vigia_probes_started', 'Probes this watchdog started since start', () => this.scheduler?.stats.started ?? 0);
     metrics?.gauge('vigia_state_change_failures', 'Failed attempts at writing or applying health changes since start (each retried)', () => this.changes.failures);
+    // Where Vigia cannot decide, a scrape says so (an alert rule on these catches what pages nobody by design).
+    metrics?.gauge('vigia_monitors_unknown', 'Monitors this watchdog holds whose health is unknown: silent voters, or a quorum out of reach with every healthy vantage failing', () => this.countTracked((t) => t.state.health === 'unknown'));
+    metrics?.gauge('vigia_monitors_quorum_unreachable', 'Monitors this watchdog holds with fewer voting vantages than their quorum (impaired, refusing or revoked vantages): no outage can be confirmed on them', () => this.quorumUnreachable());
+    metrics?.gauge('vigia_vantages_impaired', 'Vantages impaired as this watchdog last judged them (they do not vote)', () => this.vantageHealth.impaired);
+  }
+
+  private countTracked(match: (t: Tracked) => boolean): number {
+    let n = 0;
+    for (const t of this.tracked.values()) if (match(t)) n++;
+    return n;
+  }
+
+  private quorumUnreachable(): number {
+    let n = 0;
+    for (const id of this.tracked.keys()) {
+      const policy = this.assigned.get(id)?.policy;
+      if (policy?.voters && policy.voters.length < policy.quorum) n++;
+    }
+    return n;
   }
 
   async onApplicationBootstrap(): Promise<void> {
