@@ -64,7 +64,10 @@ export class VantageHealthEvaluator {
   /** Writes a change of rules; undefined when another watchdog changed the row first (it acts on it). */
   private async record(row: VantageRow, kinds: string[], reason: string | null): Promise<VantageRow | undefined> {
     const updated = await this.records.record(row, kinds, reason);
-    if (updated) this.logger.warn(reason ? `vantage ${row.name} impaired: ${reason}` : `vantage ${row.name} healthy again`);
+    if (!updated) return updated;
+    // Impaired is news for whoever reads the log; healthy is the normal state (and an agent's first connection is not a recovery).
+    if (reason) this.logger.warn(`vantage ${row.name} impaired: ${reason}`);
+    else this.logger.log(row.impaired_by.join(',') === 'absent' ? `vantage ${row.name}: its agent connected for the first time, voting` : `vantage ${row.name} healthy again`);
     return updated;
   }
 

@@ -11,5 +11,8 @@ describe('the objects a mutation is recorded against', () => {
     expect(objectIdsOf({ input: { quorum: 2 } }, true)).toEqual([]);
     // Two …Id arguments: which one it changed is not said, so neither is named.
     expect(objectIdsOf({ serviceId: 's1', customerId: 'c1' }, true)).toEqual([]);
+    // A create that returns its object beside a secret shown once: the object, never the secret.
+    expect(objectIdsOf({ input: { name: 'office' } }, { token: 'vgv_x', vantage: { id: 'v1', name: 'office' } })).toEqual(['v1']);
+    expect(objectIdsOf({ input: {} }, { a: { id: 'x' }, b: { id: 'y' } })).toEqual([]);
   });
 });

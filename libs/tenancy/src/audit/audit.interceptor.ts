@@ -7,7 +7,8 @@ import { AuditTrail } from './audit-trail.js';
 
 /**
  * The objects a mutation acted on: its `id` argument, else its `ids` (a bulk edit: each), else its one `…Id` argument
- * (`setSlaTarget(customerId: …)`, `setMonitorVantages(monitorId: …)`), else the id of what it returned (a create);
+ * (`setSlaTarget(customerId: …)`, `setMonitorVantages(monitorId: …)`), else the id of what it returned (a create —
+ * or of the one object returned beside a secret shown once, as `createVantage`'s `{ token, vantage }`);
  * none when nothing says it (a tenant-wide setting).
  */
 export function objectIdsOf(args: Record<string, unknown>, result: unknown): string[] {
@@ -16,6 +17,11 @@ export function objectIdsOf(args: Record<string, unknown>, result: unknown): str
   const named = Object.entries(args).filter(([name, value]) => name.endsWith('Id') && typeof value === 'string');
   if (named.length === 1) return [named[0]![1] as string];
   if (result && typeof result === 'object' && typeof (result as { id?: unknown }).id === 'string') return [(result as { id: string }).id];
+  // A create that returns its object beside a secret shown once (`{ token, vantage: { id } }`): the one nested object.
+  if (result && typeof result === 'object') {
+    const nested = Object.values(result).filter((v): v is { id: string } => !!v && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string');
+    if (nested.length === 1) return [nested[0]!.id];
+  }
   return [];
 }
 
