@@ -194,7 +194,7 @@ describe('impaired vantages stop voting, and page once', () => {
     await eventually('its incident resolved', async () => (await incidentsOf(platform)).some((i) => i.status === 'resolved' && /^vantage named-one down: revoked/.test(i.timeline[0]!.message)), { timeoutMs: 20_000 });
   });
 
-  it('revoking agent-a does not lower the tenant’s quorum 2: the central watchdog alone still decides nothing', { timeout: 30_000 }, async () => {
+  it('revoking agent-a does not lower the tenant’s quorum 2: the central watchdog alone still decides nothing', { timeout: 60_000 }, async () => {
     const agentA = (await api.ok<{ vantages: { id: string; name: string }[] }>('{ vantages { id name } }', {}, platform)).vantages.find((v) => v.name === 'agent-a')!;
     await api.ok(`mutation { revokeVantage(id: "${agentA.id}") { revokedAt } }`, {}, platform);
     // Only the central watchdog is left of "every platform vantage": quorum 2 stays 2 (it was 1 of 1 before).
@@ -209,7 +209,11 @@ describe('impaired vantages stop voting, and page once', () => {
     expect(rows.find((v) => v.vantage === 'central')).toEqual({ vantage: 'central', voting: true, role: 'voting', fresh: true });
     // (agent-a refused every target, so it holds no row: a refusal is never a verdict.)
     expect(rows.every((v) => v.vantage === 'central' || v.voting === false)).toBe(true);
-    await new Promise((r) => setTimeout(r, 3000));
+    // agent-a's incident stays open: "every platform vantage" with quorum 2 now has one vantage left, which is paged
+    // until the assignment is fixed (the revoked-vantage pass runs every 10 s; wait past one).
+    await new Promise((r) => setTimeout(r, 11_000));
+    const agentIncidents = (await incidentsOf(platform)).filter((i) => /^vantage agent-a down/.test(i.timeline[0]!.message));
+    expect(agentIncidents.filter((i) => i.status === 'open')).toHaveLength(1);
     expect(await incidentsOf(web)).toEqual([]);
   });
 });

@@ -149,11 +149,14 @@ export class AlertsService {
     await this.cancelPending(incident.id);
     if (await this.hasNotified(incident.id)) await this.customerNotices(incident, 'customer_up');
     const paged = await this.pagedChannels(incident, false);
-    // An outage over before its first message went out (inside the grouping window) is left unsaid — unless a runbook
-    // acted on it: a VIP moved or a replica promoted is a changed fleet the people on call must hear about.
-    const unheard = !paged.length && !incident.suppressed && ((await this.runbookStatus?.acted(incident)) ?? false);
-    const channels = unheard ? ((await this.escalation.plan(incident))[0]?.channelIds ?? []) : paged;
-    await this.enqueue(incident, 'resolve', await this.describe(incident, monitorName, 'resolve', undefined, undefined, unheard), channels);
+    // An outage over before anything about it went out (inside the grouping window: no page to a channel or a person
+    // sent or being sent) is left unsaid — unless a runbook acted on it: a VIP moved or a replica promoted is a
+    // changed fleet the people on call must hear about. It goes to the first escalation step, after its quiet hours.
+    const unheard = !paged.length && !incident.suppressed && !(await this.anythingSent(incident.id)) && ((await this.runbookStatus?.acted(incident)) ?? false);
+    const first = unheard ? (await this.escalation.plan(incident))[0] : undefined;
+    const zone = first?.quietHours ? ((await this.tenants.of(incident.tenantId))?.timeZone ?? 'UTC') : 'UTC';
+    const at = first ? new Date(afterQuietHours(this.clock.now().getTime(), first.quietHours, zone)) : undefined;
+    await this.enqueue(incident, 'resolve', await this.describe(incident, monitorName, 'resolve', undefined, undefined, unheard), first?.channelIds ?? paged, 0, at);
   }
 
   /**
@@ -177,6 +180,12 @@ export class AlertsService {
     await this.cancelPending(incident.id);
     const message = { ...(await this.describe(incident, `acknowledged by ${by}`, 'acknowledge')), summary: `Acknowledged by ${by}` };
     await this.enqueue(incident, 'acknowledge', message, await this.pagedChannels(incident, true));
+  }
+
+  /** Whether any page about the incident (to a channel, a schedule or a person) was sent or is being sent. */
+  private async anythingSent(incidentId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query("SELECT 1 FROM notifications WHERE incident_id = $1 AND kind = 'trigger' AND status IN ('sent', 'sending') LIMIT 1", [incidentId]);
+    return rows.length > 0;
   }
 
   private async hasNotified(incidentId: string): Promise<boolean> {

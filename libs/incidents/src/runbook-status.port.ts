@@ -8,7 +8,7 @@ import type { Incident } from './incident.entity.js';
 export interface RunbookStatusSource {
   /** One line: "none" when no run was started for it, else the run, its state and its reason. */
   forIncident(incident: Pick<Incident, 'id' | 'tenantId'>): Promise<string>;
-  /** Whether any run was started for it (whatever became of it): the fleet may have changed. */
+  /** Whether a run for it executed a step that acts (not an approval, not skipped): the fleet may have changed. */
   acted(incident: Pick<Incident, 'id' | 'tenantId'>): Promise<boolean>;
 }
 

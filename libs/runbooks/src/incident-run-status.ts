@@ -29,8 +29,14 @@ export class IncidentRunStatus implements RunbookStatusSource {
       .join('; ');
   }
 
+  /** A step that did something (not an approval waiting, not skipped) ran in a run for it: the fleet may have changed. */
   async acted(incident: Pick<Incident, 'id' | 'tenantId'>): Promise<boolean> {
-    return this.runs.exists({ where: { tenantId: incident.tenantId, incidentId: incident.id } });
+    const [row]: { acted: boolean }[] = await this.runs.query(
+      `SELECT EXISTS (SELECT 1 FROM runbook_runs r JOIN runbook_run_steps s ON s.run_id = r.id
+                       WHERE r.tenant_id = $1 AND r.incident_id = $2 AND s.type <> 'approval' AND s.status IN ('running', 'succeeded', 'failed', 'unknown')) AS acted`,
+      [incident.tenantId, incident.id],
+    );
+    return row?.acted ?? false;
   }
 }
 

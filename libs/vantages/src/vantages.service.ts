@@ -169,11 +169,17 @@ export class VantagesService {
    * One agent connection per vantage, across API replicas: a lease in the row. Taken when free or expired (an agent
    * that vanished without closing its socket loses it after the lease), renewed by the holder's heartbeats.
    */
-  async claimSession(id: string, session: string, leaseMs: number): Promise<boolean> {
+  /**
+   * Takes or renews the vantage's one agent connection, for a connection made with the token whose hash is given: a
+   * connection made with a token rotated since never takes the lease again (not even for the instant before its
+   * sweep closes it), so the agent with the new token is not refused.
+   */
+  async claimSession(id: string, session: string, leaseMs: number, tokenHash: string | null): Promise<boolean> {
     const [rows]: [unknown[], number] = await this.dataSource.query(
       `UPDATE vantages SET agent_session = $2, agent_session_until = now() + make_interval(secs => $3::double precision / 1000)
-        WHERE id = $1 AND revoked_at IS NULL AND (agent_session IS NULL OR agent_session = $2 OR agent_session_until < now()) RETURNING id`,
-      [id, session, leaseMs],
+        WHERE id = $1 AND revoked_at IS NULL AND token_hash IS NOT DISTINCT FROM $4
+          AND (agent_session IS NULL OR agent_session = $2 OR agent_session_until < now()) RETURNING id`,
+      [id, session, leaseMs, tokenHash],
     );
     return rows.length > 0;
   }

@@ -13,6 +13,7 @@ import { REFUSAL_PREFIX, storable } from '#lib/egress';
 import { MetricsService } from '#lib/observability';
 import { agentSecretBox, type SecretBox } from '#lib/secrets';
 import { ClockOffset, type InboundResult, ResultInbox, ResultsCap, type Vantage, VantageAssignments, VantagesService } from '#lib/vantages';
+import { TrustedProxies } from '#lib/tenancy';
 import { MonitorCatalog, OwnerRouter } from '../runtime/monitor-catalog.js';
 import { FleetChanges } from '../runtime/fleet-changes.js';
 import { WatchdogInstance } from '../entities/watchdog-instance.entity.js';
@@ -94,6 +95,8 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
   /** Agent connections refused at the door (unknown or revoked token, a second agent on one token), and when last said. */
   private refusedConnections = 0;
   private refusalLoggedAt = -Infinity;
+  /** Who a refused connection came from, behind the configured reverse proxies (VIGIA_TRUSTED_PROXIES). */
+  private proxies?: TrustedProxies;
   private stopping = false;
   /** The live watchdogs (read every sweep): each result is stored routed to the one that owns its monitor. */
   private readonly router = new OwnerRouter();
@@ -157,8 +160,8 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
       }
       const session = randomUUID();
       // Two agents with one token would be two places voting as one: the second is refused while the first holds it.
-      if (!(await this.vantages.claimSession(vantage.id, session, SESSION_LEASE_MS))) {
-        this.noteRefused(req, `a second agent for vantage ${vantage.name} (another is connected with its token)`);
+      if (!(await this.vantages.claimSession(vantage.id, session, SESSION_LEASE_MS, vantage.tokenHash))) {
+        this.noteRefused(req, `vantage ${vantage.name}'s connection is held (a second agent with its token, or the same agent's previous connection, freed within ${SESSION_LEASE_MS / 1000} s)`);
         return reject(socket, 409, 'Conflict', 'another agent is connected with this vantage token');
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, vantage, token, session));
@@ -177,7 +180,8 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     const now = performance.now();
     if (now - this.refusalLoggedAt < 10_000) return;
     this.refusalLoggedAt = now;
-    this.logger.warn(`agent connection refused: ${why}, from ${req.socket.remoteAddress ?? 'an unknown address'} (${this.refusedConnections} refused since start)`);
+    const from = (this.proxies ??= new TrustedProxies(this.config.trustedProxies)).clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for']);
+    this.logger.warn(`agent connection refused: ${why}, from ${from} (${this.refusedConnections} refused since start)`);
   }
 
   private attach(ws: WebSocket, vantage: Vantage, token: string, session: string): void {
@@ -252,7 +256,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
         c.alive = false;
         c.ws.ping();
       }
-      if (!(await this.vantages.claimSession(c.vantage.id, c.session, SESSION_LEASE_MS))) {
+      if (!(await this.vantages.claimSession(c.vantage.id, c.session, SESSION_LEASE_MS, c.vantage.tokenHash))) {
         c.ws.close(CLOSE_REPLACED, 'another connection holds this vantage');
         continue;
       }

@@ -139,7 +139,7 @@ export class AgentRuntime {
         this.stopped = true;
         this.onTokenRefused();
       } else if (res.statusCode === 409) {
-        this.log('warn', `another agent is connected with this vantage token; retrying in ${(this.backoffMs / 1000).toFixed(1)} s. Each agent is one vantage: give a second agent its own vantage and token (createVantage)`);
+        this.log('warn', `the vantage's connection is held — by another agent with this token, or by this agent's own previous connection (freed within 15 s after a cut); retrying in ${(this.backoffMs / 1000).toFixed(1)} s. Each agent is one vantage: a second agent needs its own vantage and token (createVantage)`);
       } else {
         this.log('warn', `the API answered ${res.statusCode}; retrying`);
       }

@@ -196,7 +196,7 @@ function aggregateVoters(vantages: Record<string, VantageState>, voters: readonl
     const recovered = fresh.filter(([, v]) => v.verdict === 'up' || v.verdict === 'degraded');
     if (recovered.length < quorum) {
       // Held while the quorum is out of reach: say how it can end, or it reads as an outage that never will.
-      const remedy = unreachable ? '; it ends when the vantages not voting are back, or when the quorum is lowered' : '';
+      const remedy = unreachable ? '; it ends when the vantages not voting are back (a revoked one never is: name another), or when the quorum is lowered' : '';
       return { health: 'down', reason: `down: ${unreachable}held until ${quorum} vantages confirm recovery (${recovered.length} of the ${voters.length} voting do${remedy}) — ${explained()}` };
     }
     const health = recovered.some(([, v]) => v.verdict === 'degraded') ? 'degraded' : 'up';

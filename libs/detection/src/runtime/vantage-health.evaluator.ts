@@ -99,16 +99,18 @@ export class VantageHealthEvaluator {
     const rows = await this.records.revokedAndNamed();
     const open = await this.openSubjects(rows);
     for (const row of rows) {
-      const named = row.monitors > 0 || row.by_default;
+      const named = row.monitors > 0 || row.by_default || row.platform_quorum_short;
       const isOpen = open.has(row.subject_monitor_id ?? '');
       if (named === isOpen) continue;
       const subject = await this.subjects.of({ id: row.id, tenantId: row.tenant_id, name: row.name, subjectMonitorId: row.subject_monitor_id });
       if (!subject) continue;
       if (named) {
-        const by = [row.monitors > 0 ? `${row.monitors} monitor(s)` : '', row.by_default ? 'a tenant’s default assignment' : ''].filter(Boolean).join(' and ');
-        await this.incidents.open(subject, row.revoked_at, `revoked on ${row.revoked_at.toISOString()}, but still named by ${by}: it never votes again, so where it was needed for the quorum no outage can be confirmed (no page, no runbook) — name another vantage for them or lower their quorum (setMonitorVantages, setVantageDefaults)`, { planned: false, flapping: false, suppressed: false });
+        const by = [row.monitors > 0 ? `named by ${row.monitors} monitor(s)` : '', row.by_default ? 'named by a tenant’s default assignment' : '', row.platform_quorum_short ? 'needed by "every platform vantage" assignments whose quorum is now above the platform vantages left' : ''].filter(Boolean).join(', ');
+        // Opened now, not at the revocation: escalation steps count from the opening, and a vantage revoked weeks ago
+        // must not page every level at once.
+        await this.incidents.open(subject, new Date(now), `revoked on ${row.revoked_at.toISOString()}, but still ${by}: it never votes again, so where it was needed for the quorum no outage can be confirmed (no page, no runbook) — name another vantage for them or lower their quorum (setMonitorVantages, setVantageDefaults)`, { planned: false, flapping: false, suppressed: false });
       } else {
-        await this.incidents.resolve(subject, new Date(now), 'vantage revoked, and no monitor names it: it no longer probes or votes');
+        await this.incidents.resolve(subject, new Date(now), 'vantage revoked, and no monitor needs it: it no longer probes or votes');
       }
     }
   }

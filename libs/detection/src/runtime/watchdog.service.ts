@@ -153,7 +153,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     // Where Vigia cannot decide, a scrape says so (an alert rule on these catches what pages nobody by design).
     metrics?.gauge('vigia_monitors_unknown', 'Monitors this watchdog holds whose health is unknown: silent voters, or a quorum out of reach with every healthy vantage failing', () => this.countTracked((t) => t.state.health === 'unknown'));
     metrics?.gauge('vigia_monitors_quorum_unreachable', 'Monitors this watchdog holds with fewer voting vantages than their quorum (impaired, refusing or revoked vantages): no outage can be confirmed on them', () => this.quorumUnreachable());
-    metrics?.gauge('vigia_vantages_impaired', 'Vantages impaired as this watchdog last judged them (they do not vote)', () => this.vantageHealth.impaired);
+    metrics?.gauge('vigia_vantages_impaired', 'Vantages impaired, fleet-wide, as this watchdog last read them (every watchdog reports the same count: alert on max, not sum)', () => this.vantageHealth.impaired);
   }
 
   private countTracked(match: (t: Tracked) => boolean): number {
@@ -323,8 +323,8 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       excluded[name] ??= `refusing this target (its egress policy does not allow it, so it does not probe it — ${refusal.reason}; allow the address on the agent: VIGIA_EGRESS_ALLOW, and not in VIGIA_EGRESS_DENY)`;
     }
     // Named, then revoked: still counted among the assigned, so the quorum the operator set is not lowered behind
-    // their back (keyed apart: its name may be in use by a new vantage).
-    for (const gone of assignment.revoked) excluded[`${gone.name} (revoked)`] = `revoked ${gone.at}: its token no longer works — name another vantage for this monitor, or lower its quorum`;
+    // their back (by its name: a revoked vantage's name is never reused).
+    for (const gone of assignment.revoked) excluded[gone.name] = `revoked ${gone.at}: its token no longer works — name another vantage for this monitor, or lower its quorum`;
     const monitor = this.tracked.get(monitorId)?.monitor;
     const vantageStaleMs = monitor ? this.freshFor(monitor) : this.policy.vantageStaleMs;
     return { ...this.policy, quorum: assignment.quorum, voters, excluded, vantageStaleMs };

@@ -31,20 +31,36 @@ export class VantageHealthRecords {
   }
 
   /**
-   * Revoked agent vantages with how many live monitors still name them in their own assignment, and whether a
-   * tenant's default does: each such monitor lost a voter for good, and its quorum may be out of reach.
+   * Revoked agent vantages, with how many live monitors still name them in their own assignment, whether a tenant's
+   * default does, and — for a platform vantage — whether an "every platform vantage" assignment asks for a quorum
+   * above the platform vantages left (the central tier as one, plus the live platform agents): each such monitor lost
+   * a voter for good, and its quorum may be out of reach. Only the revoked ids are looked for (an overlap test, no
+   * unnest of every assignment); nothing is read when none is revoked.
    */
-  revokedAndNamed(): Promise<(VantageHealthRow & { revoked_at: Date; monitors: number; by_default: boolean })[]> {
-    return this.dataSource.query(
-      `SELECT ${COLUMNS.split(', ').map((c) => `v.${c}`).join(', ')}, v.revoked_at, coalesce(n.monitors, 0)::int AS monitors,
-              EXISTS (SELECT 1 FROM tenant_vantage_defaults d WHERE v.id = ANY(d.vantage_ids)) AS by_default
-         FROM vantages v
-         LEFT JOIN (SELECT u.id, count(*) AS monitors
-                      FROM monitor_vantages mv JOIN inventory_monitor_catalog m ON m.id = mv.monitor_id AND m.deleted_at IS NULL
-                      CROSS JOIN LATERAL unnest(mv.vantage_ids) AS u(id)
-                     GROUP BY u.id) n ON n.id = v.id
-        WHERE v.revoked_at IS NOT NULL AND NOT v.central`,
-    );
+  async revokedAndNamed(): Promise<(VantageHealthRow & { revoked_at: Date; monitors: number; by_default: boolean; platform_quorum_short: boolean })[]> {
+    const revoked: (VantageHealthRow & { revoked_at: Date })[] = await this.dataSource.query(`SELECT ${COLUMNS}, revoked_at FROM vantages WHERE revoked_at IS NOT NULL AND NOT central`);
+    if (!revoked.length) return [];
+    const ids = revoked.map((r) => r.id);
+    const [named, platform]: [{ id: string; monitors: number; by_default: boolean }[], { short: boolean }[]] = await Promise.all([
+      this.dataSource.query(
+        `SELECT v.id,
+                (SELECT count(*)::int FROM monitor_vantages mv JOIN inventory_monitor_catalog m ON m.id = mv.monitor_id AND m.deleted_at IS NULL
+                  WHERE mv.vantage_ids && $1::uuid[] AND v.id = ANY(mv.vantage_ids)) AS monitors,
+                EXISTS (SELECT 1 FROM tenant_vantage_defaults d WHERE v.id = ANY(d.vantage_ids)) AS by_default
+           FROM unnest($1::uuid[]) AS v(id)`,
+        [ids],
+      ),
+      this.dataSource.query(
+        `WITH live AS (SELECT 1 + count(*)::int AS n FROM vantages WHERE tenant_id IS NULL AND revoked_at IS NULL AND NOT central)
+         SELECT EXISTS (SELECT 1 FROM monitor_vantages, live WHERE vantage_ids IS NULL AND quorum > live.n)
+             OR EXISTS (SELECT 1 FROM tenant_vantage_defaults, live WHERE vantage_ids IS NULL AND quorum > live.n) AS short`,
+      ),
+    ]);
+    const byId = new Map(named.map((n) => [n.id, n]));
+    // A quorum short of platform vantages is the last platform revocation's doing: one incident, on that vantage.
+    const latest = revoked.filter((r) => r.tenant_id === null).sort((a, b) => b.revoked_at.getTime() - a.revoked_at.getTime())[0];
+    const short = (platform[0]?.short ?? false) ? latest?.id : undefined;
+    return revoked.map((r) => ({ ...r, monitors: byId.get(r.id)?.monitors ?? 0, by_default: byId.get(r.id)?.by_default ?? false, platform_quorum_short: r.id === short }));
   }
 
 
