@@ -67,6 +67,11 @@ export interface RevokedVantage {
   at: string;
 }
 
+/** Why a named vantage revoked since does not vote: one wording for the verdicts and the assignment's view. */
+export function revokedReason(vantage: Pick<RevokedVantage, 'at'>): string {
+  return `revoked ${vantage.at}: its token no longer works — name another vantage for this monitor, or lower its quorum`;
+}
+
 /** The rendezvous key of the central tier (one candidate, whichever replica owns the monitor). */
 const CENTRAL_TIER = '*central';
 
@@ -202,7 +207,8 @@ export class VantageAssignments {
         if (first >= 0) throw VigiaException.invalid(field, `vantage ${vantage.name} is already named at input.vantageIds[${first}]: name each vantage once`);
         found.push(vantage);
       }
-      voters = (found.some((v) => v.central) ? 1 : 0) + new Set(found.filter((v) => !v.central).map((v) => v.id)).size;
+      // The central watchdogs vote as one; agents are distinct (one named twice is refused above).
+      voters = (found.some((v) => v.central) ? 1 : 0) + found.filter((v) => !v.central).length;
     }
     const count = input.count ?? null;
     if (count !== null && (count < 1 || count > voters)) {

@@ -2,7 +2,7 @@
 // quorum, the inbox through which agents' results reach the detector, and their health (impaired or not, and why).
 export { VANTAGE_ENTITIES, Vantage, VantageKind, MonitorVantages, TenantVantageDefaults, VantageResultBatch } from './entities/index.js';
 export { VantagesService, hashVantageToken, type NewVantage, type VantageHealth } from './vantages.service.js';
-export { VantageAssignments, majority, resolveAssignment, impairmentsOf, NO_IMPAIRMENTS, type ResolvedAssignment, type RevokedVantage, type AssignmentInputData, type VantageImpairments } from './assignments.service.js';
+export { VantageAssignments, majority, resolveAssignment, impairmentsOf, NO_IMPAIRMENTS, type ResolvedAssignment, type RevokedVantage, revokedReason, type AssignmentInputData, type VantageImpairments } from './assignments.service.js';
 export { INBOX_CHANNEL, MAX_HOPS, ResultInbox, VANTAGES_VIEWS, type ClaimedResult, type InboundResult, type OwnerOf } from './result-inbox.js';
 export { chooseK, rendezvousRank } from './rendezvous.js';
 export { ClockOffset } from './health/clock-offset.js';

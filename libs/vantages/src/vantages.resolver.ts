@@ -2,7 +2,7 @@ import { Args, Field, ID, InputType, Int, Mutation, ObjectType, Parent, Query, R
 import { ArrayMaxSize, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Monitor } from '#lib/inventory';
 import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
-import { VantageAssignments } from './assignments.service.js';
+import { revokedReason, VantageAssignments } from './assignments.service.js';
 import { Vantage, VantageKind } from './entities/vantage.entity.js';
 import { VantagesService } from './vantages.service.js';
 
@@ -101,7 +101,7 @@ export class VantagesResolver {
     const all = await this.vantages.list(principal);
     const ids = new Set([...resolved.agents, ...resolved.observers].map((a) => a.id));
     const impaired = [...(resolved.centralImpaired ? [{ name: 'central watchdogs', reason: resolved.centralImpaired }] : []), ...resolved.observers.map((o) => ({ name: o.name, reason: o.reason })),
-      ...resolved.revoked.map((r) => ({ name: r.name, reason: `revoked ${r.at}: its token no longer works — name another vantage for this monitor, or lower its quorum` }))];
+      ...resolved.revoked.map((r) => ({ name: r.name, reason: revokedReason(r) }))];
     return {
       central: resolved.central, agents: all.filter((v) => ids.has(v.id)), impaired, count: resolved.count,
       quorum: resolved.quorum, majority: resolved.configuredQuorum === null, inherited: resolved.inherited,

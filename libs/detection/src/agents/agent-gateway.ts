@@ -96,7 +96,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
   private refusedConnections = 0;
   private refusalLoggedAt = -Infinity;
   /** Who a refused connection came from, behind the configured reverse proxies (VIGIA_TRUSTED_PROXIES). */
-  private proxies?: TrustedProxies;
+  private readonly proxies: TrustedProxies;
   private stopping = false;
   /** The live watchdogs (read every sweep): each result is stored routed to the one that owns its monitor. */
   private readonly router = new OwnerRouter();
@@ -123,6 +123,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     @Optional() metrics?: MetricsService,
   ) {
     this.beats = new HeldConnection(config.databaseUrl, 2 * config.watchdogSilenceMs, 'vigia-agent-beats');
+    this.proxies = new TrustedProxies(config.trustedProxies);
     this.loop = new PeriodicWorker('agent sweep', () => this.sweep(), { everyMs: 1000, onError: (e) => this.logger.warn(`agent sweep: ${String(e)}`) });
     metrics?.gauge('vigia_agents_connected', 'Remote agents connected to this API process', () => this.connections.size);
     metrics?.gauge('vigia_agent_results_over_cap', 'Agent results refused by this API process since start because their vantage sent more than VIGIA_VANTAGE_RESULTS_PER_SECOND', () => this.overCap);
@@ -180,7 +181,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     const now = performance.now();
     if (now - this.refusalLoggedAt < 10_000) return;
     this.refusalLoggedAt = now;
-    const from = (this.proxies ??= new TrustedProxies(this.config.trustedProxies)).clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for']);
+    const from = this.proxies.clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for']);
     this.logger.warn(`agent connection refused: ${why}, from ${from} (${this.refusedConnections} refused since start)`);
   }
 

@@ -145,12 +145,17 @@ function updateVantage(previous: VantageState | undefined, result: ProbeResult, 
   return { ...next, verdict: nextVerdict(next, policy) };
 }
 
+/** Fewer voting vantages than the quorum: no outage can be confirmed (impaired, refusing or revoked voters, fewer platform vantages). */
+export function quorumOutOfReach(policy: Pick<DetectorPolicy, 'voters' | 'quorum'>): boolean {
+  return policy.voters !== undefined && policy.voters.length < Math.max(1, policy.quorum);
+}
+
 function aggregate(vantages: Record<string, VantageState>, now: number, policy: DetectorPolicy, wasDown: boolean): { health: Health; reason: string } {
   const voters = policy.voters;
   const excluded = policy.excluded && Object.keys(policy.excluded).length > 0;
   // Fewer voters than the quorum (the set shrank: a vantage revoked, fewer platform vantages) is the voters' rule too:
   // it says the quorum is unreachable rather than "1 of 2 needed".
-  if (voters && (voters.length > 1 || excluded || voters.length < policy.quorum)) return aggregateVoters(vantages, voters, now, policy, wasDown);
+  if (voters && (voters.length > 1 || excluded || quorumOutOfReach(policy))) return aggregateVoters(vantages, voters, now, policy, wasDown);
   const entries = voters ? Object.entries(vantages).filter(([name]) => voters.includes(name)) : Object.entries(vantages);
   const fresh = entries.filter(([, v]) => now - v.at <= policy.vantageStaleMs);
   const down = fresh.filter(([, v]) => v.verdict === 'down');
@@ -190,7 +195,7 @@ function aggregateVoters(vantages: Record<string, VantageState>, voters: readonl
   const explained = (): string => (story ??= explain(vantages, voters, now, policy));
   // Fewer voters than the quorum (the others impaired): the rule the operator set cannot be met, and one place's
   // opinion never stands in for two. Failures stay suspect, and say so; an outage already open is held (below).
-  const unreachable = voters.length < quorum ? `quorum unreachable: ${voters.length} healthy of ${voters.length + Object.keys(policy.excluded ?? {}).length} assigned vantages, ${quorum} must confirm; ` : '';
+  const unreachable = quorumOutOfReach(policy) ? `quorum unreachable: ${voters.length} healthy of ${voters.length + Object.keys(policy.excluded ?? {}).length} assigned vantages, ${quorum} must confirm; ` : '';
   if (!unreachable && down.length >= quorum) return { health: 'down', reason: `down: ${down.length} of ${voters.length} vantages confirm it (quorum ${quorum}) — ${explained()}` };
   if (wasDown) {
     const recovered = fresh.filter(([, v]) => v.verdict === 'up' || v.verdict === 'degraded');

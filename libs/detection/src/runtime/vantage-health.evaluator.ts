@@ -99,12 +99,12 @@ export class VantageHealthEvaluator {
     const rows = await this.records.revokedAndNamed();
     const open = await this.openSubjects(rows);
     for (const row of rows) {
-      const named = row.monitors > 0 || row.by_default || row.platform_quorum_short;
+      const needed = row.monitors > 0 || row.by_default || row.platform_quorum_short;
       const isOpen = open.has(row.subject_monitor_id ?? '');
-      if (named === isOpen) continue;
+      if (needed === isOpen) continue;
       const subject = await this.subjects.of({ id: row.id, tenantId: row.tenant_id, name: row.name, subjectMonitorId: row.subject_monitor_id });
       if (!subject) continue;
-      if (named) {
+      if (needed) {
         const by = [row.monitors > 0 ? `named by ${row.monitors} monitor(s)` : '', row.by_default ? 'named by a tenant’s default assignment' : '', row.platform_quorum_short ? 'needed by "every platform vantage" assignments whose quorum is now above the platform vantages left' : ''].filter(Boolean).join(', ');
         // Opened now, not at the revocation: escalation steps count from the opening, and a vantage revoked weeks ago
         // must not page every level at once.

@@ -4,8 +4,8 @@ import { VigiaConfig } from '#lib/config';
 import { IncidentHistory, IncidentsService, type MonitorRef } from '#lib/incidents';
 import { MetricsService, Sight } from '#lib/observability';
 import { type ProbeResult, ProbeRunner } from '#lib/probes';
-import { type ClaimedResult, MAX_HOPS, type NetworkTally, ResultInbox, type ResolvedAssignment, tallyMonitor, VantageAssignments, VantagesService, type VantageSighting } from '#lib/vantages';
-import { arrivedLate, DEFAULT_POLICY, type DetectorPolicy, type DetectorState, differsBeyondLatest, type HealthChange, initialState, observe, reassess } from './detector.js';
+import { type ClaimedResult, MAX_HOPS, type NetworkTally, ResultInbox, type ResolvedAssignment, revokedReason, tallyMonitor, VantageAssignments, VantagesService, type VantageSighting } from '#lib/vantages';
+import { arrivedLate, DEFAULT_POLICY, type DetectorPolicy, type DetectorState, differsBeyondLatest, type HealthChange, initialState, observe, quorumOutOfReach, reassess } from './detector.js';
 import { ChangeWriter, type PendingChange } from './change-writer.js';
 import { statesToWrite } from './state-write-budget.js';
 import { type IncidentContext, incidentAction } from './incident-policy.js';
@@ -166,7 +166,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     let n = 0;
     for (const id of this.tracked.keys()) {
       const policy = this.assigned.get(id)?.policy;
-      if (policy?.voters && policy.voters.length < policy.quorum) n++;
+      if (policy && quorumOutOfReach(policy)) n++;
     }
     return n;
   }
@@ -324,7 +324,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     }
     // Named, then revoked: still counted among the assigned, so the quorum the operator set is not lowered behind
     // their back (by its name: a revoked vantage's name is never reused).
-    for (const gone of assignment.revoked) excluded[gone.name] = `revoked ${gone.at}: its token no longer works — name another vantage for this monitor, or lower its quorum`;
+    for (const gone of assignment.revoked) excluded[gone.name] = revokedReason(gone);
     const monitor = this.tracked.get(monitorId)?.monitor;
     const vantageStaleMs = monitor ? this.freshFor(monitor) : this.policy.vantageStaleMs;
     return { ...this.policy, quorum: assignment.quorum, voters, excluded, vantageStaleMs };

@@ -42,12 +42,19 @@ export class VantageHealthRecords {
     if (!revoked.length) return [];
     const ids = revoked.map((r) => r.id);
     const [named, platform]: [{ id: string; monitors: number; by_default: boolean }[], { short: boolean }[]] = await Promise.all([
+      // One pass over the assignments; only those that name a revoked vantage are unnested.
       this.dataSource.query(
-        `SELECT v.id,
-                (SELECT count(*)::int FROM monitor_vantages mv JOIN inventory_monitor_catalog m ON m.id = mv.monitor_id AND m.deleted_at IS NULL
-                  WHERE mv.vantage_ids && $1::uuid[] AND v.id = ANY(mv.vantage_ids)) AS monitors,
-                EXISTS (SELECT 1 FROM tenant_vantage_defaults d WHERE v.id = ANY(d.vantage_ids)) AS by_default
-           FROM unnest($1::uuid[]) AS v(id)`,
+        `WITH named AS (
+           SELECT u.id, count(*)::int AS monitors
+             FROM monitor_vantages mv JOIN inventory_monitor_catalog m ON m.id = mv.monitor_id AND m.deleted_at IS NULL
+             CROSS JOIN LATERAL unnest(mv.vantage_ids) AS u(id)
+            WHERE mv.vantage_ids && $1::uuid[] AND u.id = ANY($1::uuid[])
+            GROUP BY u.id),
+         defaults AS (
+           SELECT DISTINCT u.id FROM tenant_vantage_defaults d CROSS JOIN LATERAL unnest(d.vantage_ids) AS u(id)
+            WHERE d.vantage_ids && $1::uuid[] AND u.id = ANY($1::uuid[]))
+         SELECT v.id, coalesce(named.monitors, 0) AS monitors, (defaults.id IS NOT NULL) AS by_default
+           FROM unnest($1::uuid[]) AS v(id) LEFT JOIN named ON named.id = v.id LEFT JOIN defaults ON defaults.id = v.id`,
         [ids],
       ),
       this.dataSource.query(
@@ -62,7 +69,6 @@ export class VantageHealthRecords {
     const short = (platform[0]?.short ?? false) ? latest?.id : undefined;
     return revoked.map((r) => ({ ...r, monitors: byId.get(r.id)?.monitors ?? 0, by_default: byId.get(r.id)?.by_default ?? false, platform_quorum_short: r.id === short }));
   }
-
 
   /**
    * Writes a change of rules, only if the row still holds the rules it was judged with (`row.impaired_by`): two
