@@ -108,7 +108,7 @@ export function MonitorPage() {
             {m.state.vantages.map((v) => (
               <tr key={v.vantage} data-vantage={v.vantage}>
                 <td>{v.vantage}</td>
-                <td data-testid="vantage-role">{v.role}</td>
+                <td data-testid="vantage-role">{localizeInstants(v.role)}</td>
                 <td>{v.verdict}</td>
                 <td>
                   {v.seeing} ×{v.streak}
