@@ -4,6 +4,7 @@ import { WatchdogNetworkTally1796190000000 } from './1796190000000-watchdog-netw
 import { VantageResultBatches1796200000000 } from './1796200000000-vantage-result-batches.js';
 import { FleetChangeNotify1796210000000 } from './1796210000000-fleet-change-notify.js';
 import { VantageSkippedShare1796220000000 } from './1796220000000-vantage-skipped-share.js';
+import { VantageBlindMonitors1796230000000 } from './1796230000000-vantage-blind-monitors.js';
 import { MaintenanceNotices1796110648092 } from './1796110648092-maintenance-notices.js';
 import { StatusPages1796109737297 } from './1796109737297-status-pages.js';
 import { StatusSubscribers1796120000000 } from './1796120000000-status-subscribers.js';
@@ -94,5 +95,6 @@ export const allMigrations = [
   VantageResultBatches1796200000000,
   FleetChangeNotify1796210000000,
   VantageSkippedShare1796220000000,
+  VantageBlindMonitors1796230000000,
 ];
 export { lendMigrationSealer, type MigrationSealer } from './migration-secrets.js';

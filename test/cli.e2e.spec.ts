@@ -122,6 +122,12 @@ describe('the vigia CLI as a process (compiled dist) against a real API', { time
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/^2 monitors: /);
     expect(status.stdout).toMatch(/HEALTH\s+MONITOR\s+HOST\s+REASON/);
+    // A disabled monitor (a vantage's incident subject is one) is said to be disabled, not unknown with no reason,
+    // and is listed only with --all.
+    const [home] = await api.app.get(DataSource).query("SELECT id FROM monitors WHERE name = 'web-1-home' AND deleted_at IS NULL");
+    await api.ok(`mutation { updateMonitor(id: "${home.id}", input: {enabled: false}) { id } }`, {}, env.CI_TOKEN);
+    expect((await run(['status', '--all', '--profile', 'ci'])).stdout).toMatch(/disabled\s+web-1-home\s+web-1\s+not probed \(disabled\)/);
+    expect((await run(['status', '--profile', 'ci'])).stdout).not.toContain('web-1-home');
     expect((await run(['incidents', '--profile', 'ci'])).stdout).toContain('No open incidents.');
     expect((await run(['ack', 'not-an-id', '--profile', 'ci'])).code).toBe(2);
     expect((await run(['status'], { VIGIA_PROFILES: join(dir, 'none.json') })).code).toBe(2);

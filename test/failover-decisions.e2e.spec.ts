@@ -119,6 +119,28 @@ describe('failover decisions: delayed, paged, re-evaluated — never swallowed',
     await api.app.get(IncidentsService).resolve(ref, new Date(), 'back');
   });
 
+  it('a standby nobody can see is never the target: no failover, paged with why; it runs once the standby is seen', async () => {
+    const { ids, resource, ref } = await unit('blind');
+    // The standby's only vantage is the tenant's own agent, which never connected: its monitor is unknown, not up.
+    const office = (await gql<{ createVantage: { vantage: { id: string } } }>('mutation { createVantage(input: {name: "blind-office", kind: private}) { vantage { id } } }')).createVantage.vantage.id;
+    await gql(`mutation { setMonitorVantages(monitorId: "${ids['b-mon']}", input: {vantageIds: ["${office}"], quorum: 1}) { quorum } }`);
+    await gql(`mutation { updateMonitor(id: "${ids['b-mon']}", input: {enabled: true}) { id } }`);
+    const incident = await down(ref, false);
+    const held = await until('the no-standby decision', async () => {
+      const s = await state(resource);
+      return s.decisionKind === 'no_standby' && !!s.decisionPagedAt && s;
+    }, 8000);
+    expect(held.decision).toMatch(/^no healthy standby to fail over to: blind-b nobody can see it now \(its tcp monitor is unknown.*\); an operator must act$/);
+    await until('the page of the decision', async () => (await pages(incident.id, 'runbook')) === 1, 5000);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(switched('blind')).toBe(0);
+    // Seen again (here: its monitor no longer asks a vantage that is not there): the standing decision runs the failover.
+    await gql(`mutation { updateMonitor(id: "${ids['b-mon']}", input: {enabled: false}) { id } }`);
+    await until('the failover once the standby is seen', async () => switched('blind') === 1, 8000);
+    expect((await state(resource)).decisionKind).toBeNull();
+    await api.app.get(IncidentsService).resolve(ref, new Date(), 'back');
+  });
+
   it("an operator's run does not start the cooldown; an automatic failover refused by cooldown pages, then runs when it ends", async () => {
     const { ids, resource, ref } = await unit('cool', {}, 1);
     const manual = (await gql<{ startRun: { id: string } }>(`mutation { startRun(input: {runbookId: "${book}", resourceId: "${resource}", params: {to: "cool-b"}}) { id } }`)).startRun.id;

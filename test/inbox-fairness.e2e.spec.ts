@@ -83,7 +83,21 @@ describe('inbox fairness across tenants', () => {
       watchdog.child.kill('SIGCONT');
     }
     const resumedAt = Date.now();
-    const aLeft = await eventually('B down', async () => ((await health()) === 'down' ? backlog() : undefined), { timeoutMs: 30_000, everyMs: 50 });
+    // B's agent goes on probing on its interval, as a real one does: should its vantage stop voting for a moment on a
+    // loaded machine (its heartbeats behind the flood), its next results vote again. Its first ones are the test.
+    const reporting = setInterval(() => void b.agent.send(batch++, [result(b.monitor, 'down')]).catch(() => undefined), 500);
+    let seen = '';
+    const aLeft = await eventually('B down', async () => {
+      const { monitor } = await api.ok<{ monitor: { state: { health: string; reason: string } | null } }>(`{ monitor(id: "${b.monitor}") { state { health reason } } }`, {}, b.token);
+      seen = JSON.stringify(monitor.state);
+      return monitor.state?.health === 'down' ? backlog() : undefined;
+    }, { timeoutMs: 30_000, everyMs: 50 })
+      .catch(async (e: Error) => {
+        // What the watchdog decided instead, and what it knew of both vantages: a failure here says why.
+        const vantages = await db.query("SELECT name, impaired_reason, clock_offset_ms, last_heartbeat_at FROM vantages WHERE name LIKE 'office-%'");
+        throw new Error(`${e.message}; B's state: ${seen}; vantages: ${JSON.stringify(vantages)}`);
+      })
+      .finally(() => clearInterval(reporting));
     console.log(`B's verdict ${Date.now() - resumedAt} ms after the watchdog resumed, with ${aLeft} of A's 60000 flood results still in the inbox`);
     // Decided while A's backlog still waited: B did not queue behind it.
     expect(aLeft).toBeGreaterThan(10 * BATCH);

@@ -123,9 +123,23 @@ describe('impaired vantages stop voting, and page once', () => {
     expect(gauge('vigia_monitors_unknown')).toBeGreaterThanOrEqual(3);
     expect(gauge('vigia_monitors_quorum_unreachable')).toBeGreaterThanOrEqual(3);
     expect(gauge('vigia_vantages_impaired')).toBeGreaterThanOrEqual(1);
+    // What pages nobody by the quorum rule pages the vantage incident again, once: people who took it for "an agent to
+    // fix tomorrow" hear that targets are down now. The platform's incident counts another tenant's monitors, unnamed.
+    const [vantageIncident] = await eventually('the vantage incident pages the blind monitors', async () => {
+      const found = await incidentsOf(platform);
+      return found[0]?.timeline.some((e) => e.message.includes('seen down by every vantage left')) ? found : undefined;
+    }, { timeoutMs: 15_000 });
+    const blindLine = vantageIncident!.timeline.filter((e) => e.message.includes('seen down by every vantage left'));
+    expect(blindLine).toHaveLength(1);
+    expect(blindLine[0]!.message).toMatch(/^[123] monitor\(s\) of 1 tenant\(s\) are seen down by every vantage left, and cannot be confirmed without agent-a \(since .*\): likely real outages that page nobody and start no runbook until agent-a is back or their quorum is lowered — check them by hand$/);
+    // Paged when the first is seen (the others follow within a pass); the count on the vantage follows them all.
+    await eventually('all three counted', async () =>
+      (await api.ok<{ vantages: { name: string; blindMonitors: number }[] }>('{ vantages { name blindMonitors } }', {}, platform)).vantages.find((v) => v.name === 'agent-a')!.blindMonitors === 3 || undefined, { timeoutMs: 15_000 });
     await new Promise((r) => setTimeout(r, 3000));
     expect((await states()).every((s) => s.health === 'unknown')).toBe(true);
     expect(await incidentsOf(web)).toEqual([]);
+    const [still] = await incidentsOf(platform);
+    expect(still!.timeline.filter((e) => e.message.includes('seen down by every vantage left'))).toHaveLength(1);
     expect(await incidentsOf(platform)).toHaveLength(1);
   });
 

@@ -176,6 +176,14 @@ export class IncidentsService {
     });
   }
 
+  /** `attention` on the monitor's open incident, if it has one (true when it had). */
+  async attentionOn(monitor: MonitorRef, kind: string, summary: string, at = this.clock.now()): Promise<boolean> {
+    const open = await this.incidents.findOne({ where: { monitorId: monitor.id, status: IncidentStatus.open } });
+    if (!open) return false;
+    await this.attention(open.tenantId, open.id, kind, summary, at);
+    return true;
+  }
+
   /** A transaction that writes outbox rows; once it commits, consumers in this process are nudged. */
   private async announcing<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const result = await this.dataSource.transaction(work);

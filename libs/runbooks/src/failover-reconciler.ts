@@ -173,6 +173,7 @@ export class FailoverReconciler {
     const down: PrimaryDown = {
       resource, member, onMembers, downMs, say,
       replicasVerdict: () => this.replicasVerdict(resource, outage),
+      memberHealth: () => this.health.ofHosts(resource.tenantId, resource.members.map((m) => m.hostId)),
       memberHosts: () => this.inventory.hostsByIds(resource.tenantId, resource.members.map((m) => m.hostId)),
       sameKind: () => this.resources.find({ where: { tenantId: resource.tenantId, kind: resource.kind } }),
       inMaintenance: () => this.maintenance.hostsIn(resource.tenantId, resource.members.map((m) => m.hostId), this.clock.now()),

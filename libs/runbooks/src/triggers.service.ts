@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { CLOCK, type Clock, PeriodicWorker } from '#lib/common';
+import { MonitorHealth } from '#lib/detection';
 import { IncidentsService } from '#lib/incidents';
 import type { StepDef } from './document/definition.js';
 import { PlanContextFactory } from './engine/plan-context.js';
@@ -9,7 +10,7 @@ import { RunNotices } from './engine/run-notices.js';
 import { tcpAnswers } from './reachable.js';
 import { FailbackPolicy, Resource, type ResourceMember } from './entities/resource.entity.js';
 import { FailoverReconciler } from './failover-reconciler.js';
-import { covers } from './resources/member-health.js';
+import { judgeMember } from './resources/member-health.js';
 import { kindOf } from './resources/resource-kinds.js';
 import { Runbook } from './entities/runbook.entity.js';
 import { RunStatus } from './entities/run.entity.js';
@@ -46,6 +47,7 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly dataSource: DataSource,
     private readonly failovers: FailoverReconciler,
     private readonly contexts: PlanContextFactory,
+    private readonly health: MonitorHealth,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -67,10 +69,13 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
     else await say(`runbook ${outcome.run.runbookName} run ${outcome.run.id} started (${trigger})`);
   }
 
-  /** Healthy: no open incident on the member's monitors, and the last recovery at least `holdMs` ago. */
+  /**
+   * Healthy: no open incident on the member's monitors, every one of them up now (not suspect, not unknown: a member
+   * nobody can see is not given service back), and the last recovery at least `holdMs` ago.
+   */
   private async healthyFor(resource: Resource, member: ResourceMember, holdMs: number): Promise<boolean> {
-    const open = await this.incidents.openOnHosts(resource.tenantId, [member.hostId]);
-    if (open.some((i) => covers(member, i))) return false;
+    const [open, health] = await Promise.all([this.incidents.openOnHosts(resource.tenantId, [member.hostId]), this.health.ofHosts(resource.tenantId, [member.hostId])]);
+    if (judgeMember(member, open, health).fitness !== 'fit') return false;
     const recovered = await this.incidents.lastRecoveryOn(resource.tenantId, member.hostId, member.monitorIds);
     return !recovered || this.clock.now().getTime() - recovered.getTime() >= holdMs;
   }

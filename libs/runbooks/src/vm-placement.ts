@@ -4,6 +4,8 @@ export interface Hypervisor {
   name: string;
   tags: string[];
   healthy: boolean;
+  /** Why it is not healthy, in words ("has an open incident", "nobody can see it now (…)"); "down" when not said. */
+  unhealthy?: string;
   /** The maintenance window the host is in now (its name): never a place to start or move a VM to. */
   maintenance?: string;
 }
@@ -36,7 +38,7 @@ export function placeVm(vm: PlacedVm, candidates: Hypervisor[], placed: PlacedVm
   for (const h of candidates) {
     if (h.hostId === vm.hostId) continue;
     if (!h.healthy) {
-      reasons.push(`${h.name}: down`);
+      reasons.push(`${h.name}: ${h.unhealthy ?? 'down'}`);
       continue;
     }
     if (h.maintenance !== undefined) {

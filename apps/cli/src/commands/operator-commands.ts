@@ -12,20 +12,25 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 interface FleetColumns {
   total: number;
   hosts: { name: string }[];
-  monitors: { name: string[]; host: number[]; health: string[]; reason: (string | null)[]; maintenance: boolean[] };
+  monitors: { name: string[]; host: number[]; health: string[]; reason: (string | null)[]; maintenance: boolean[]; enabled: boolean[] };
 }
 
 /** `vigia status`: monitors by health, and the ones not up, worst first. */
 export async function statusCommand(options: { profile?: string; json?: boolean; all?: boolean }): Promise<number> {
-  const { fleet } = await (await client(options.profile)).call<{ fleet: FleetColumns }>('{ fleet { total hosts { name } monitors { name host health reason maintenance } } }');
+  const { fleet } = await (await client(options.profile)).call<{ fleet: FleetColumns }>('{ fleet { total hosts { name } monitors { name host health reason maintenance enabled } } }');
   const m = fleet.monitors;
-  const rows = m.name.map((name, i) => ({ name, host: fleet.hosts[m.host[i]!]?.name ?? '', health: m.health[i]!, reason: m.reason[i] ?? '', maintenance: m.maintenance[i]! }));
+  // A disabled monitor is not probed: "disabled", not "unknown" with no reason (a vantage's incident subject is one).
+  const rows = m.name.map((name, i) => {
+    const enabled = m.enabled[i] !== false;
+    return { name, host: fleet.hosts[m.host[i]!]?.name ?? '', health: enabled ? m.health[i]! : 'disabled', reason: enabled ? (m.reason[i] ?? '') : 'not probed (disabled)', maintenance: m.maintenance[i]! };
+  });
+  const listed = options.all ? rows : rows.filter((r) => r.health !== 'up' && r.health !== 'disabled');
   const counts: Record<string, number> = {};
   for (const r of rows) counts[r.health] = (counts[r.health] ?? 0) + 1;
-  if (options.json) return say(JSON.stringify({ total: fleet.total, counts, monitors: options.all ? rows : rows.filter((r) => r.health !== 'up') })), EXIT.ok;
+  if (options.json) return say(JSON.stringify({ total: fleet.total, counts, monitors: listed })), EXIT.ok;
   say(`${fleet.total} monitors: ${Object.entries(counts).sort().map(([h, n]) => `${n} ${health(h)}`).join(', ') || 'none'}`);
-  const shown = options.all ? rows : rows.filter((r) => r.health !== 'up');
-  const order = ['down', 'suspect', 'degraded', 'unknown', 'up'];
+  const shown = [...listed];
+  const order = ['down', 'suspect', 'degraded', 'unknown', 'up', 'disabled'];
   shown.sort((a, b) => order.indexOf(a.health) - order.indexOf(b.health) || a.name.localeCompare(b.name));
   if (shown.length) say(`\n${table(['HEALTH', 'MONITOR', 'HOST', 'REASON'], shown.map((r) => [health(r.health) + (r.maintenance ? ' (maint.)' : ''), r.name, r.host, r.reason.slice(0, 80)]))}`);
   return EXIT.ok;

@@ -10,7 +10,12 @@ export interface HostMonitorHealth {
   type: string;
   health: string;
   since: Date;
+  /** The last probe result's own words (a MySQL replica's "replicating from …"). */
   lastReason: string | null;
+  /** Why the verdict is what it is (the detector's reason: which vantages saw what). */
+  reason: string | null;
+  /** False for an enabled monitor no verdict was recorded for yet (its health is then `unknown`). */
+  judged: boolean;
 }
 
 /**
@@ -21,12 +26,18 @@ export interface HostMonitorHealth {
 export class MonitorHealth {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The live monitors of these hosts (optionally of one type) with their current health. */
+  /**
+   * The live monitors of these hosts (optionally of one type) with their current health. An enabled monitor no
+   * verdict was recorded for yet (just enabled, or its only vantages never reported) is `unknown`, not left out:
+   * left out, a standby nobody has seen would look like one with nothing wrong.
+   */
   async ofHosts(tenantId: string, hostIds: string[], type?: string): Promise<HostMonitorHealth[]> {
     if (!hostIds.length) return [];
     return this.dataSource.query(
-      `SELECT m.host_id AS "hostId", m.id AS "monitorId", m.type::text AS type, s.health, s.since, s.last_reason AS "lastReason"
-         FROM inventory_monitor_catalog m JOIN monitor_states s ON s.monitor_id = m.id
+      `SELECT m.host_id AS "hostId", m.id AS "monitorId", m.type::text AS type, coalesce(s.health::text, 'unknown') AS health,
+              coalesce(s.since, m.updated_at) AS since, s.last_reason AS "lastReason",
+              CASE WHEN s.monitor_id IS NULL THEN 'no verdict recorded yet' ELSE s.reason END AS reason, s.monitor_id IS NOT NULL AS judged
+         FROM inventory_monitor_catalog m LEFT JOIN monitor_states s ON s.monitor_id = m.id
         WHERE m.tenant_id = $1 AND m.host_id = ANY($2::uuid[]) AND m.enabled AND m.deleted_at IS NULL AND ($3::text IS NULL OR m.type::text = $3)`,
       [tenantId, hostIds, type ?? null],
     );

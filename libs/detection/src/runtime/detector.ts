@@ -80,6 +80,12 @@ export interface VerdictRule {
   freshMs: number;
 }
 
+/**
+ * How an unknown verdict begins when every healthy voter confirms the monitor down but too few vote for its quorum:
+ * very likely a real outage nobody is paged for. The vantage health pass finds them by it (`Vantage.blindMonitors`).
+ */
+export const CANNOT_CONFIRM_DOWN = 'cannot decide: quorum unreachable';
+
 /** One vantage's part in the verdict, read against the rule it was last judged by (undefined: a state stored before). */
 export function vantageRole(vantage: string, rule: VerdictRule | undefined): { voting: boolean | null; role: string } {
   if (!rule) return { voting: null, role: 'not known (judged before this was kept)' };
@@ -211,7 +217,7 @@ function aggregateVoters(vantages: Record<string, VantageState>, voters: readonl
   // Not suspect (suspect is "the others see it up", counted as uptime): unknown, so the time is reported unobserved —
   // never uptime Vigia did not see — while the vantage incident tells the people on call why.
   if (unreachable && down.length > 0 && down.length === fresh.length) {
-    return { health: 'unknown', reason: `cannot decide: ${unreachable}every healthy vantage confirms it down, so the time is counted unobserved, not up — ${explained()}` };
+    return { health: 'unknown', reason: `${CANNOT_CONFIRM_DOWN}${unreachable.slice('quorum unreachable'.length)}every healthy vantage confirms it down, so the time is counted unobserved, not up — ${explained()}` };
   }
   if (failing.length) {
     const confirmed = down.length ? `, ${down.length} confirmed` : '';

@@ -4,7 +4,25 @@ import { CLOCK, type Clock } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { IncidentHistory, IncidentsService } from '#lib/incidents';
 import { addTally, emptyTally, type ImpairmentKind, judgeVantage, type NetworkTally, stopsVoting, tallyFor, VantageHealthRecords, type VantageHealthRow as VantageRow, VantageSubjects } from '#lib/vantages';
+import { CANNOT_CONFIRM_DOWN } from './detector.js';
 import { WatchdogHeartbeatService } from './watchdog-heartbeat.service.js';
+
+/** A monitor left without its quorum by an impaired vantage while every vantage left sees it down. */
+interface BlindMonitor {
+  tenantId: string;
+  name: string;
+  since: Date;
+}
+
+/** The page's words: how many, since when, what it means and what to do; names only of the incident's own tenant. */
+export function blindSummary(vantage: string, tenantId: string, monitors: BlindMonitor[]): string {
+  const own = monitors.filter((m) => m.tenantId === tenantId).map((m) => m.name);
+  const tenants = new Set(monitors.map((m) => m.tenantId)).size;
+  const named = own.length ? `: ${own.slice(0, 5).join(', ')}${own.length > 5 ? ` and ${own.length - 5} more` : ''}` : '';
+  const since = new Date(Math.min(...monitors.map((m) => m.since.getTime()))).toISOString();
+  return `${monitors.length} monitor(s) of ${tenants} tenant(s) are seen down by every vantage left, and cannot be confirmed without ${vantage} ` +
+    `(since ${since}): likely real outages that page nobody and start no runbook until ${vantage} is back or their quorum is lowered — check them by hand${named}`;
+}
 
 /** Rules that page: a vantage whose agent never connected is not voting, but nothing broke (nobody is paged). */
 const pages = (kinds: readonly string[]): boolean => kinds.some((k) => k !== 'absent');
@@ -46,6 +64,7 @@ export class VantageHealthEvaluator {
     const tallies = rows.some((r) => !r.central) ? await this.networkTallies() : new Map<string, NetworkTally>();
     const open = await this.openSubjects(rows);
     const silent = rows.some((r) => r.central) ? await this.silentWatchdogs(now) : new Map<string, { processes: number; lastBeatAt: number }>();
+    const after: VantageRow[] = [];
     for (const row of rows) {
       const judged = judgeVantage({
         central: row.central,
@@ -58,7 +77,51 @@ export class VantageHealthEvaluator {
       let current = row;
       if (judged.kinds.join(',') !== row.impaired_by.join(',')) current = (await this.record(row, judged.kinds, judged.reason)) ?? row;
       await this.reconcileIncident(current, open.has(current.subject_monitor_id ?? ''), now);
+      after.push(current);
     }
+    // What an impaired vantage hides: every fifth pass (5 s), as verdicts move after it.
+    if (this.passes % 5 === 1) await this.reconcileBlind(after, now);
+  }
+
+  /**
+   * Monitors an impaired vantage leaves *blind*: their quorum out of reach without it, and every vantage left seeing
+   * them down (`CANNOT_CONFIRM_DOWN`) — very likely real outages, which by the quorum rule page nobody and start no
+   * runbook. The count is kept on the vantage (`blindMonitors`, one transition across watchdogs), and when it leaves 0
+   * the vantage incident pages again (`attention`) saying so: the person who took the vantage page as "an agent to
+   * fix tomorrow" hears that customers are down now. Names are given only for monitors of the incident's own tenant
+   * (a private vantage's); a platform vantage's incident counts other tenants' monitors without naming them.
+   */
+  private async reconcileBlind(rows: VantageRow[], now: number): Promise<void> {
+    const impaired = rows.filter((r) => r.impaired_reason !== null && stopsVoting(r.impaired_by) && pages(r.impaired_by));
+    // Nearly always: nothing impaired and nothing recorded, nothing to read.
+    if (!impaired.length && !rows.some((r) => r.blind_monitors > 0)) return;
+    const blind = impaired.length ? await this.blindMonitors(impaired.map((r) => r.name)) : new Map<string, BlindMonitor[]>();
+    const open = await this.openSubjects(rows);
+    for (const row of rows) {
+      const monitors = blind.get(row.name) ?? [];
+      if (monitors.length === row.blind_monitors) continue;
+      const previous = await this.records.recordBlind(row.id, monitors.length);
+      if (previous === undefined || !open.has(row.subject_monitor_id ?? '')) continue;
+      const subject = await this.subjects.of({ id: row.id, tenantId: row.tenant_id, name: row.name, subjectMonitorId: row.subject_monitor_id });
+      if (!subject) continue;
+      if (previous === 0) await this.incidents.attentionOn(subject, 'blind', blindSummary(row.name, subject.tenantId, monitors), new Date(now));
+      else if (monitors.length === 0) await this.incidents.note(subject, new Date(now), 'blind', `no monitor is left blind by ${row.name} any more (each is confirmed, recovered, or has its quorum again)`);
+    }
+  }
+
+  /** Per impaired vantage name: the live monitors that cannot be confirmed down without it. */
+  private async blindMonitors(names: string[]): Promise<Map<string, BlindMonitor[]>> {
+    const rows: (BlindMonitor & { vantage: string })[] = await this.dataSource.query(
+      `SELECT k.vantage, s.tenant_id AS "tenantId", m.name, s.since
+         FROM monitor_states s JOIN inventory_monitor_catalog m ON m.id = s.monitor_id
+        CROSS JOIN LATERAL jsonb_object_keys(coalesce(s.detector->'rule'->'excluded', '{}'::jsonb)) AS k(vantage)
+        WHERE s.health = 'unknown' AND starts_with(s.reason, $2) AND k.vantage = ANY($1::text[]) AND m.enabled AND m.deleted_at IS NULL
+        ORDER BY s.since`,
+      [names, CANNOT_CONFIRM_DOWN],
+    );
+    const out = new Map<string, BlindMonitor[]>();
+    for (const { vantage, ...monitor } of rows) out.set(vantage, [...(out.get(vantage) ?? []), monitor]);
+    return out;
   }
 
   /** Writes a change of rules; undefined when another watchdog changed the row first (it acts on it). */

@@ -1,3 +1,4 @@
+import type { HostMonitorHealth } from '#lib/detection';
 import type { Incident } from '#lib/incidents';
 import type { Resource, ResourceMember } from '../entities/resource.entity.js';
 
@@ -6,7 +7,52 @@ export function covers(member: ResourceMember, incident: Pick<Incident, 'hostId'
   return member.hostId === incident.hostId && (member.monitorIds.length === 0 || member.monitorIds.includes(incident.monitorId));
 }
 
-/** The first member in preference order, other than the failed one, with no open incident on its monitors. */
-export function healthyStandby(resource: Resource, failed: string, open: Incident[]): string | undefined {
-  return resource.members.find((m) => m.hostId !== failed && !open.some((i) => covers(m, i)))?.hostId;
+/**
+ * A member as a place to move service to. `fit`: no open incident and every monitor of it up or degraded now.
+ * `doubtful`: failures seen from fewer vantages than its quorum (suspect): taken only when no member is fit — the
+ * primary is confirmed down, and one place's view of a standby is not enough to leave the service down. `unfit`: an
+ * open incident, a monitor down, or nobody can see it now (unknown: never probed, its voters silent or impaired) —
+ * never a target, whatever else is left: Vigia does not move a service to a host it cannot see.
+ */
+export type MemberFitness = { hostId: string; fitness: 'fit' | 'doubtful' | 'unfit'; why?: string };
+
+/** Judges one member from the open incidents and its monitors' health as last recorded (detection's MonitorHealth). */
+export function judgeMember(member: ResourceMember, open: Incident[], health: HostMonitorHealth[]): MemberFitness {
+  const { hostId } = member;
+  if (open.some((i) => covers(member, i))) return { hostId, fitness: 'unfit', why: 'has an open incident' };
+  const mine = health.filter((h) => covers(member, h));
+  const worst = (state: string) => mine.find((h) => h.health === state);
+  const down = worst('down');
+  if (down) return { hostId, fitness: 'unfit', why: `its ${down.type} monitor is down` };
+  const unseen = worst('unknown');
+  if (unseen) return { hostId, fitness: 'unfit', why: `nobody can see it now (its ${unseen.type} monitor is unknown${unseen.reason ? `: ${firstClause(unseen.reason)}` : ''})` };
+  const suspect = worst('suspect');
+  if (suspect) return { hostId, fitness: 'doubtful', why: `its ${suspect.type} monitor is suspect (failures seen from fewer vantages than its quorum)` };
+  return { hostId, fitness: 'fit' };
+}
+
+/** A reason's first clause: the detector's reasons go on to name every vantage, too long for one standby's line. */
+function firstClause(reason: string): string {
+  const cut = reason.search(/ — |; /);
+  return (cut > 0 ? reason.slice(0, cut) : reason).slice(0, 120);
+}
+
+/** Where to fail over: the first fit member in preference order, else the first doubtful one; and why each other was passed over. */
+export interface StandbyChoice {
+  hostId?: string;
+  /** The chosen member is doubtful: say so on the outage's timeline. */
+  doubt?: string;
+  /** Each standby not chosen and why, for "no healthy standby". */
+  passedOver: string[];
+}
+
+export function healthyStandby(resource: Resource, failed: string, open: Incident[], health: HostMonitorHealth[], names: Map<string, string> = new Map()): StandbyChoice {
+  const judged = resource.members.filter((m) => m.hostId !== failed).map((m) => judgeMember(m, open, health));
+  const chosen = judged.find((j) => j.fitness === 'fit') ?? judged.find((j) => j.fitness === 'doubtful');
+  const name = (hostId: string) => names.get(hostId) ?? hostId;
+  return {
+    hostId: chosen?.hostId,
+    doubt: chosen?.fitness === 'doubtful' ? `${name(chosen.hostId)} ${chosen.why}` : undefined,
+    passedOver: judged.filter((j) => j !== chosen && j.why).map((j) => `${name(j.hostId)} ${j.why}`),
+  };
 }

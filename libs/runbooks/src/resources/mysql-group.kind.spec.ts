@@ -4,7 +4,7 @@ import type { Resource } from '../entities/resource.entity.js';
 import { mysqlGroupKind } from './mysql-group.kind.js';
 
 const member = (hostId: string) => ({ hostId, monitorIds: [] as string[] });
-const row = (hostId: string, lastReason: string) => ({ hostId, monitorId: `${hostId}-m`, type: 'mysql', health: 'up', since: new Date(0), lastReason });
+const row = (hostId: string, lastReason: string) => ({ hostId, monitorId: `${hostId}-m`, type: 'mysql', health: 'up', since: new Date(0), lastReason, reason: null, judged: true });
 
 describe('a MySQL group reads its members\' replication from their monitors', () => {
   it('a replica says "replicating from"; a primary does not; a monitor whose user may not read the replica status says nothing either way', async () => {

@@ -63,7 +63,8 @@ async function readReplication(resource: Resource, health: MonitorHealth): Promi
   for (const member of resource.members) {
     const seen = rows.filter((r) => r.hostId === member.hostId && (member.monitorIds.length === 0 || member.monitorIds.includes(r.monitorId)));
     // A monitor whose user may not read the replica status says nothing either way: not "a broken replica".
-    const telling = seen.filter((r) => !(r.lastReason ?? '').includes(REPLICATION_NOT_READABLE));
+    // Nor does one never judged yet.
+    const telling = seen.filter((r) => r.judged && !(r.lastReason ?? '').includes(REPLICATION_NOT_READABLE));
     if (telling.length) replicating.set(member.hostId, telling.some((r) => r.replicating));
   }
   return replicating;

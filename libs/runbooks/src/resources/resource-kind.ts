@@ -1,5 +1,5 @@
 import type { AddressJudge, FieldShape } from '#lib/common';
-import type { MonitorHealth } from '#lib/detection';
+import type { HostMonitorHealth, MonitorHealth } from '#lib/detection';
 import type { Incident } from '#lib/incidents';
 import type { Host } from '#lib/inventory';
 import type { DecisionKind, Resource, ResourceMember } from '../entities/resource.entity.js';
@@ -27,6 +27,8 @@ export interface PrimaryDown {
   member: ResourceMember;
   /** Open incidents on any member (the standbys' and hypervisors' health), read once per evaluation. */
   onMembers: Incident[];
+  /** The members' monitors with their health now (a standby nobody can see, or seen failing, is no good target). */
+  memberHealth(): Promise<HostMonitorHealth[]>;
   /** How long the primary has been down. */
   downMs: number;
   /** A line on the outage's timeline. */

@@ -1,6 +1,7 @@
 import { flag, httpUrl, matching, oneOf } from '#lib/common';
 import { within } from '../vm-domain-xml.js';
 import { placeVm, type Hypervisor } from '../vm-placement.js';
+import { judgeMember } from './member-health.js';
 import { absolutePath, intRange } from './resource-fields.js';
 import { defineResourceKind, type DownOutcome, type PrimaryDown } from './resource-kind.js';
 
@@ -43,17 +44,21 @@ export const vmKind = defineResourceKind({
 });
 
 /** A dead hypervisor's VM goes to the first healthy member with room and no VM of its anti-affinity group. */
-async function restartElsewhere({ resource, member, onMembers, memberHosts, sameKind, inMaintenance, say }: PrimaryDown): Promise<DownOutcome> {
-  const hosts = await memberHosts();
-  const maintenance = await inMaintenance();
-  const candidates: Hypervisor[] = resource.members.map((m) => {
+async function restartElsewhere({ resource, member, onMembers, memberHealth, memberHosts, sameKind, inMaintenance, say }: PrimaryDown): Promise<DownOutcome> {
+  const [hosts, maintenance, health] = await Promise.all([memberHosts(), inMaintenance(), memberHealth()]);
+  const judged = resource.members.map((m) => {
     const host = hosts.find((h) => h.id === m.hostId);
-    return { hostId: m.hostId, name: host?.name ?? m.hostId, tags: host?.tags ?? [], healthy: !!host && m.hostId !== member.hostId && !onMembers.some((i) => i.hostId === m.hostId), maintenance: maintenance.get(m.hostId) };
+    const { fitness, why } = judgeMember(m, onMembers, health);
+    const candidate: Hypervisor = { hostId: m.hostId, name: host?.name ?? m.hostId, tags: host?.tags ?? [], healthy: !!host && m.hostId !== member.hostId && fitness !== 'unfit', unhealthy: why, maintenance: maintenance.get(m.hostId) };
+    return { candidate, fitness };
   });
+  // Fit hypervisors first (in preference order), then doubtful ones (seen failing from fewer vantages than the quorum).
+  const candidates = [...judged.filter((j) => j.fitness !== 'doubtful'), ...judged.filter((j) => j.fitness === 'doubtful')].map((j) => j.candidate);
   const vms = await sameKind();
   const placed = vms.map((v) => ({ resourceId: v.id, hostId: v.primaryHostId, memoryMb: Number(v.config.memoryMb ?? 0), antiAffinity: v.config.antiAffinity as string | undefined }));
   const target = placeVm(placed.find((p) => p.resourceId === resource.id)!, candidates, placed);
   if ('refused' in target) return { kind: 'vm_refused', text: `VM not restarted: ${target.refused}`, page: true };
-  await say(`placement: ${target.decision}`);
+  const doubt = judged.find((j) => j.candidate.hostId === target.hostId && j.fitness === 'doubtful');
+  await say(`placement: ${target.decision}${doubt ? ` (no hypervisor is fully healthy: ${doubt.candidate.name} ${doubt.candidate.unhealthy})` : ''}`);
   return { start: { from: member.hostId, to: target.hostId } };
 }

@@ -13,9 +13,10 @@ export interface VantageHealthRow {
   impaired_since: Date | null;
   impaired_reason: string | null;
   subject_monitor_id: string | null;
+  blind_monitors: number;
 }
 
-const COLUMNS = 'id, tenant_id, name, central, last_heartbeat_at, clock_offset_ms, impaired_by, impaired_since, impaired_reason, subject_monitor_id';
+const COLUMNS = 'id, tenant_id, name, central, last_heartbeat_at, clock_offset_ms, impaired_by, impaired_since, impaired_reason, subject_monitor_id, blind_monitors';
 
 /**
  * The vantages' port for the watchdog's health evaluator (detection): the rows it judges and the one place its
@@ -68,6 +69,19 @@ export class VantageHealthRecords {
     const latest = revoked.filter((r) => r.tenant_id === null).sort((a, b) => b.revoked_at.getTime() - a.revoked_at.getTime())[0];
     const short = (platform[0]?.short ?? false) ? latest?.id : undefined;
     return revoked.map((r) => ({ ...r, monitors: byId.get(r.id)?.monitors ?? 0, by_default: byId.get(r.id)?.by_default ?? false, platform_quorum_short: r.id === short }));
+  }
+
+  /**
+   * Records how many monitors the vantage leaves blind (see `Vantage.blindMonitors`); returns the count it replaced,
+   * or undefined when it was already that (another watchdog recorded it first): one transition, one page.
+   */
+  async recordBlind(id: string, count: number): Promise<number | undefined> {
+    const [rows]: [{ previous: number }[], number] = await this.dataSource.query(
+      `UPDATE vantages v SET blind_monitors = $2 FROM (SELECT id, blind_monitors AS previous FROM vantages WHERE id = $1 FOR UPDATE) p
+        WHERE v.id = p.id AND v.blind_monitors <> $2 RETURNING p.previous`,
+      [id, count],
+    );
+    return rows[0]?.previous;
   }
 
   /**
