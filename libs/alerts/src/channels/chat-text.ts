@@ -6,7 +6,8 @@ const PREFIX: Record<AlertMessage['kind'], (m: AlertMessage) => string> = {
   acknowledge: () => 'ACK',
   resolve: () => 'RESOLVED',
   test: () => 'TEST',
-  runbook: () => 'RUNBOOK',
+  // A person is needed (a run failed or waits for approval, a vantage hides outages): not only runbooks say it.
+  runbook: () => 'ATTENTION',
 };
 
 /** `[CRITICAL] www on web1 is DOWN (www http)`: the first line of every chat, SMS and voice message. */

@@ -14,7 +14,7 @@ export class EmailChannel implements ChannelAdapter {
   async deliver(channel: AlertChannel, _secret: string | null, written: AlertMessage): Promise<DeliveryOutcome> {
     const message = forPeople(written);
     const to = (channel.config.to as string[]).join(', ');
-    const prefix = { resolve: 'RESOLVED', acknowledge: 'ACK', test: 'TEST', runbook: 'RUNBOOK', trigger: message.severity.toUpperCase() }[message.kind];
+    const prefix = { resolve: 'RESOLVED', acknowledge: 'ACK', test: 'TEST', runbook: 'ATTENTION', trigger: message.severity.toUpperCase() }[message.kind];
     const lines = Object.entries(message.details).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
     try {
       const info = await this.mailer.send({
