@@ -134,10 +134,14 @@ describe('failover decisions: delayed, paged, re-evaluated — never swallowed',
     await until('the page of the decision', async () => (await pages(incident.id, 'runbook')) === 1, 5000);
     await new Promise((r) => setTimeout(r, 2000));
     expect(switched('blind')).toBe(0);
-    // Seen again (here: its monitor no longer asks a vantage that is not there): the standing decision runs the failover.
-    await gql(`mutation { updateMonitor(id: "${ids['b-mon']}", input: {enabled: false}) { id } }`);
-    await until('the failover once the standby is seen', async () => switched('blind') === 1, 8000);
+    // Seen again: its monitor goes back to the tenant's default (the central watchdog) and finds a server answering
+    // on the standby's address; once it is up, the standing decision runs the failover — with no doubt to say.
+    await gql(`mutation { updateHost(id: "${ids.b}", input: {addresses: ["127.0.0.1"]}) { id } }`);
+    await gql(`mutation { updateMonitor(id: "${ids['b-mon']}", input: {intervalMs: 1000, timeoutMs: 500, config: {port: ${new URL(base).port}}}) { id } }`);
+    await gql(`mutation { setMonitorVantages(monitorId: "${ids['b-mon']}", input: null) { quorum } }`);
+    await until('the failover once the standby is seen up', async () => switched('blind') === 1, 15_000);
     expect((await state(resource)).decisionKind).toBeNull();
+    expect(await timeline(incident.id)).not.toContain('no standby is fully healthy');
     await api.app.get(IncidentsService).resolve(ref, new Date(), 'back');
   });
 

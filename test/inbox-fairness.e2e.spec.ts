@@ -84,7 +84,8 @@ describe('inbox fairness across tenants', () => {
     }
     const resumedAt = Date.now();
     // B's agent goes on probing on its interval, as a real one does: should its vantage stop voting for a moment on a
-    // loaded machine (its heartbeats behind the flood), its next results vote again. Its first ones are the test.
+    // loaded machine (its heartbeats behind the flood), its next results vote again — and they too are claimed in
+    // turns with A's backlog, so B's verdict still has to come while most of that backlog waits.
     const reporting = setInterval(() => void b.agent.send(batch++, [result(b.monitor, 'down')]).catch(() => undefined), 500);
     let seen = '';
     const aLeft = await eventually('B down', async () => {

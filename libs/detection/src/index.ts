@@ -13,7 +13,7 @@ export { MonitorState, HealthState } from './entities/monitor-state.entity.js';
 export { StateChange } from './entities/state-change.entity.js';
 export { MaintenanceWindow } from './entities/maintenance-window.entity.js';
 export { currentOrNext, occurrences, type Occurrence } from './maintenance/recurrence.js';
-export { DEFAULT_POLICY, initialState, observe, type DetectorPolicy, type DetectorState, type Health, type HealthChange } from './runtime/detector.js';
+export { CANNOT_CONFIRM_DOWN, DEFAULT_POLICY, initialState, observe, type DetectorPolicy, type DetectorState, type Health, type HealthChange } from './runtime/detector.js';
 export { ProbeScheduler, phaseOf } from './runtime/probe-scheduler.js';
 export { MonitorCatalog, ownerOf, type WatchedMonitor } from './runtime/monitor-catalog.js';
 export { FLEET_CHANNEL, FleetChanges } from './runtime/fleet-changes.js';

@@ -170,18 +170,26 @@ export class IncidentsService {
    * the line and the page are one transaction, handed to alerts through the outbox.
    */
   async attention(tenantId: string, incidentId: string, kind: string, summary: string, at = this.clock.now()): Promise<void> {
-    await this.announcing(async (manager) => {
-      await manager.insert(IncidentEvent, { tenantId, incidentId, at, kind, message: summary.slice(0, 2000) });
-      await this.outbox.write(manager, tenantId, incidentId, 'attention', { summary: summary.slice(0, 2000) });
-    });
+    await this.announcing((manager) => this.writeAttention(manager, tenantId, incidentId, kind, summary, at));
   }
 
-  /** `attention` on the monitor's open incident, if it has one (true when it had). */
-  async attentionOn(monitor: MonitorRef, kind: string, summary: string, at = this.clock.now()): Promise<boolean> {
-    const open = await this.incidents.findOne({ where: { monitorId: monitor.id, status: IncidentStatus.open } });
-    if (!open) return false;
-    await this.attention(open.tenantId, open.id, kind, summary, at);
-    return true;
+  private async writeAttention(manager: EntityManager, tenantId: string, incidentId: string, kind: string, summary: string, at: Date): Promise<void> {
+    await manager.insert(IncidentEvent, { tenantId, incidentId, at, kind, message: summary.slice(0, 2000) });
+    await this.outbox.write(manager, tenantId, incidentId, 'attention', { summary: summary.slice(0, 2000) });
+  }
+
+  /**
+   * `attention` on the monitor's open incident, if it has one (true when it had). With `oncePerIncident`, not when the
+   * incident already has a line of this kind: checked with the incident locked, so replicas asking at once page once.
+   */
+  async attentionOn(monitor: MonitorRef, kind: string, summary: string, at = this.clock.now(), options: { oncePerIncident?: boolean } = {}): Promise<boolean> {
+    return this.announcing(async (manager) => {
+      const open = await manager.findOne(Incident, { where: { monitorId: monitor.id, status: IncidentStatus.open }, lock: { mode: 'pessimistic_write' } });
+      if (!open) return false;
+      if (options.oncePerIncident && (await manager.exists(IncidentEvent, { where: { incidentId: open.id, kind } }))) return true;
+      await this.writeAttention(manager, open.tenantId, open.id, kind, summary, at);
+      return true;
+    });
   }
 
   /** A transaction that writes outbox rows; once it commits, consumers in this process are nudged. */

@@ -10,7 +10,7 @@ import { RunNotices } from './engine/run-notices.js';
 import { tcpAnswers } from './reachable.js';
 import { FailbackPolicy, Resource, type ResourceMember } from './entities/resource.entity.js';
 import { FailoverReconciler } from './failover-reconciler.js';
-import { judgeMember } from './resources/member-health.js';
+import { covers, judgeMember } from './resources/member-health.js';
 import { kindOf } from './resources/resource-kinds.js';
 import { Runbook } from './entities/runbook.entity.js';
 import { RunStatus } from './entities/run.entity.js';
@@ -70,14 +70,17 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   /**
-   * Healthy: no open incident on the member's monitors, every one of them up now (not suspect, not unknown: a member
-   * nobody can see is not given service back), and the last recovery at least `holdMs` ago.
+   * Healthy for `holdMs`: fit (no open incident on the member's monitors, every one of them up or degraded — not
+   * suspect, not unknown: a member nobody can see is not given service back), each of them so for the hold time, and
+   * the last recovery at least the hold time ago.
    */
   private async healthyFor(resource: Resource, member: ResourceMember, holdMs: number): Promise<boolean> {
     const [open, health] = await Promise.all([this.incidents.openOnHosts(resource.tenantId, [member.hostId]), this.health.ofHosts(resource.tenantId, [member.hostId])]);
     if (judgeMember(member, open, health).fitness !== 'fit') return false;
+    const now = this.clock.now().getTime();
+    if (health.some((h) => covers(member, h) && now - new Date(h.since).getTime() < holdMs)) return false;
     const recovered = await this.incidents.lastRecoveryOn(resource.tenantId, member.hostId, member.monitorIds);
-    return !recovered || this.clock.now().getTime() - recovered.getTime() >= holdMs;
+    return !recovered || now - recovered.getTime() >= holdMs;
   }
 
   /** One replica at a time (advisory lock); starting a run is itself safe against doubles (unique active run). */

@@ -86,38 +86,41 @@ export class VantageHealthEvaluator {
   /**
    * Monitors an impaired vantage leaves *blind*: their quorum out of reach without it, and every vantage left seeing
    * them down (`CANNOT_CONFIRM_DOWN`) — very likely real outages, which by the quorum rule page nobody and start no
-   * runbook. The count is kept on the vantage (`blindMonitors`, one transition across watchdogs), and when it leaves 0
-   * the vantage incident pages again (`attention`) saying so: the person who took the vantage page as "an agent to
-   * fix tomorrow" hears that customers are down now. Names are given only for monitors of the incident's own tenant
-   * (a private vantage's); a platform vantage's incident counts other tenants' monitors without naming them.
+   * runbook. The count is kept on the vantage (`vantages.blind_monitors`), and the vantage incident pages again
+   * (`attention`), once per incident — one impaired spell — when the first is seen: the person who took the vantage
+   * page for "an agent to fix tomorrow" hears that targets are down now. Once is checked with the incident locked, so
+   * two watchdogs page once. Names are given only for monitors of the incident's own tenant (a private vantage's); a
+   * platform vantage's incident counts other tenants' monitors without naming them.
    */
   private async reconcileBlind(rows: VantageRow[], now: number): Promise<void> {
     const impaired = rows.filter((r) => r.impaired_reason !== null && stopsVoting(r.impaired_by) && pages(r.impaired_by));
     // Nearly always: nothing impaired and nothing recorded, nothing to read.
     if (!impaired.length && !rows.some((r) => r.blind_monitors > 0)) return;
-    const blind = impaired.length ? await this.blindMonitors(impaired.map((r) => r.name)) : new Map<string, BlindMonitor[]>();
+    const blind = impaired.length ? await this.blindMonitors(impaired) : new Map<string, BlindMonitor[]>();
     const open = await this.openSubjects(rows);
     for (const row of rows) {
-      const monitors = blind.get(row.name) ?? [];
-      if (monitors.length === row.blind_monitors) continue;
-      const previous = await this.records.recordBlind(row.id, monitors.length);
-      if (previous === undefined || !open.has(row.subject_monitor_id ?? '')) continue;
+      const monitors = blind.get(row.id) ?? [];
+      if (monitors.length !== row.blind_monitors) await this.records.recordBlind(row.id, monitors.length);
+      if (!monitors.length || !open.has(row.subject_monitor_id ?? '')) continue;
       const subject = await this.subjects.of({ id: row.id, tenantId: row.tenant_id, name: row.name, subjectMonitorId: row.subject_monitor_id });
-      if (!subject) continue;
-      if (previous === 0) await this.incidents.attentionOn(subject, 'blind', blindSummary(row.name, subject.tenantId, monitors), new Date(now));
-      else if (monitors.length === 0) await this.incidents.note(subject, new Date(now), 'blind', `no monitor is left blind by ${row.name} any more (each is confirmed, recovered, or has its quorum again)`);
+      if (subject) await this.incidents.attentionOn(subject, 'blind', blindSummary(row.name, subject.tenantId, monitors), new Date(now), { oncePerIncident: true });
     }
   }
 
-  /** Per impaired vantage name: the live monitors that cannot be confirmed down without it. */
-  private async blindMonitors(names: string[]): Promise<Map<string, BlindMonitor[]>> {
+  /**
+   * Per impaired vantage (by id): the live monitors that cannot be confirmed down without it. A verdict names the
+   * vantages it excluded by name, and private names are unique only within a tenant: a private vantage matches its
+   * own tenant's monitors only.
+   */
+  private async blindMonitors(vantages: VantageRow[]): Promise<Map<string, BlindMonitor[]>> {
     const rows: (BlindMonitor & { vantage: string })[] = await this.dataSource.query(
-      `SELECT k.vantage, s.tenant_id AS "tenantId", m.name, s.since
+      `SELECT v.id AS vantage, s.tenant_id AS "tenantId", m.name, s.since
          FROM monitor_states s JOIN inventory_monitor_catalog m ON m.id = s.monitor_id
-        CROSS JOIN LATERAL jsonb_object_keys(coalesce(s.detector->'rule'->'excluded', '{}'::jsonb)) AS k(vantage)
-        WHERE s.health = 'unknown' AND starts_with(s.reason, $2) AND k.vantage = ANY($1::text[]) AND m.enabled AND m.deleted_at IS NULL
+        CROSS JOIN LATERAL jsonb_object_keys(coalesce(s.detector->'rule'->'excluded', '{}'::jsonb)) AS k(name)
+         JOIN unnest($1::uuid[], $2::text[], $3::uuid[]) AS v(id, name, tenant_id) ON v.name = k.name AND (v.tenant_id IS NULL OR v.tenant_id = s.tenant_id)
+        WHERE s.health = 'unknown' AND starts_with(s.reason, $4) AND m.enabled AND m.deleted_at IS NULL
         ORDER BY s.since`,
-      [names, CANNOT_CONFIRM_DOWN],
+      [vantages.map((v) => v.id), vantages.map((v) => v.name), vantages.map((v) => v.tenant_id), CANNOT_CONFIRM_DOWN],
     );
     const out = new Map<string, BlindMonitor[]>();
     for (const { vantage, ...monitor } of rows) out.set(vantage, [...(out.get(vantage) ?? []), monitor]);

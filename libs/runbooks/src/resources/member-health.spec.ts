@@ -13,7 +13,9 @@ const names = new Map([['a', 'web1'], ['b', 'web2'], ['c', 'web3']]);
 describe('a member as a failover target', () => {
   it('fit only with no open incident and every monitor up or degraded; unknown and down are unfit, suspect doubtful', () => {
     expect(judgeMember(member('b'), [], [seen('b', 'up'), seen('b', 'degraded')]).fitness).toBe('fit');
-    expect(judgeMember(member('b'), [], []).fitness).toBe('fit');
+    expect(judgeMember(member('b'), [], [])).toEqual({ hostId: 'b', fitness: 'doubtful', why: 'has no enabled monitor: Vigia cannot see it' });
+    expect(judgeMember(member('b'), [], [seen('b', 'unknown', 'cannot decide: quorum unreachable: 1 healthy of 2 assigned vantages, 2 must confirm; …')]))
+      .toEqual({ hostId: 'b', fitness: 'unfit', why: 'its http monitor is seen down by every vantage left (unconfirmed: its quorum is out of reach)' });
     expect(judgeMember(member('b'), [incident('b')], [seen('b', 'up')])).toEqual({ hostId: 'b', fitness: 'unfit', why: 'has an open incident' });
     expect(judgeMember(member('b'), [], [seen('b', 'down')]).why).toBe('its http monitor is down');
     expect(judgeMember(member('b'), [], [seen('b', 'unknown', 'no fresh result from any vantage — office: not voting, impaired (never connected)')]))

@@ -1,4 +1,4 @@
-import type { HostMonitorHealth } from '#lib/detection';
+import { CANNOT_CONFIRM_DOWN, type HostMonitorHealth } from '#lib/detection';
 import type { Incident } from '#lib/incidents';
 import type { Resource, ResourceMember } from '../entities/resource.entity.js';
 
@@ -9,8 +9,9 @@ export function covers(member: ResourceMember, incident: Pick<Incident, 'hostId'
 
 /**
  * A member as a place to move service to. `fit`: no open incident and every monitor of it up or degraded now.
- * `doubtful`: failures seen from fewer vantages than its quorum (suspect): taken only when no member is fit — the
- * primary is confirmed down, and one place's view of a standby is not enough to leave the service down. `unfit`: an
+ * `doubtful`: failures seen from fewer vantages than its quorum (suspect), or no enabled monitor at all: taken only
+ * when no member is fit — the primary is confirmed down, and one place's view of a standby (or none) is not enough
+ * to leave the service down. `unfit`: an
  * open incident, a monitor down, or nobody can see it now (unknown: never probed, its voters silent or impaired) —
  * never a target, whatever else is left: Vigia does not move a service to a host it cannot see.
  */
@@ -24,10 +25,14 @@ export function judgeMember(member: ResourceMember, open: Incident[], health: Ho
   const worst = (state: string) => mine.find((h) => h.health === state);
   const down = worst('down');
   if (down) return { hostId, fitness: 'unfit', why: `its ${down.type} monitor is down` };
+  // Every vantage left sees it down, too few vote to confirm it: a dead standby, not a glitch of monitoring.
+  const unconfirmed = mine.find((h) => h.health === 'unknown' && h.reason?.startsWith(CANNOT_CONFIRM_DOWN));
+  if (unconfirmed) return { hostId, fitness: 'unfit', why: `its ${unconfirmed.type} monitor is seen down by every vantage left (unconfirmed: its quorum is out of reach)` };
   const unseen = worst('unknown');
   if (unseen) return { hostId, fitness: 'unfit', why: `nobody can see it now (its ${unseen.type} monitor is unknown${unseen.reason ? `: ${firstClause(unseen.reason)}` : ''})` };
   const suspect = worst('suspect');
   if (suspect) return { hostId, fitness: 'doubtful', why: `its ${suspect.type} monitor is suspect (failures seen from fewer vantages than its quorum)` };
+  if (!mine.length) return { hostId, fitness: 'doubtful', why: 'has no enabled monitor: Vigia cannot see it' };
   return { hostId, fitness: 'fit' };
 }
 

@@ -54,7 +54,10 @@ export class Vantage {
   @Column({ type: 'timestamptz', nullable: true }) impairedSince: Date | null;
   @Field(() => String, { nullable: true, description: 'Why it is impaired: heartbeat late, clock off, most of its targets failing from it alone, never connected' })
   @Column({ type: 'text', nullable: true }) impairedReason: string | null;
-  @Field(() => Int, { description: 'While it is impaired: monitors it leaves without a quorum that every vantage left sees down — outages that cannot be confirmed (no page, no runbook) until it is back; its vantage incident pages once when this leaves 0' })
+  /**
+   * While it is impaired: monitors it leaves without a quorum that every vantage left sees down (outages that cannot
+   * be confirmed). Not in GraphQL: a platform vantage's count covers every tenant's monitors.
+   */
   @Column({ type: 'int', default: 0 }) blindMonitors: number;
   /** The rules that judged it impaired (heartbeat, clock, network, absent): the network rule clears with hysteresis. */
   @Column({ type: 'text', array: true, default: () => "'{}'" }) impairedBy: string[];

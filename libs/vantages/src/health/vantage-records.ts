@@ -71,17 +71,9 @@ export class VantageHealthRecords {
     return revoked.map((r) => ({ ...r, monitors: byId.get(r.id)?.monitors ?? 0, by_default: byId.get(r.id)?.by_default ?? false, platform_quorum_short: r.id === short }));
   }
 
-  /**
-   * Records how many monitors the vantage leaves blind (see `Vantage.blindMonitors`); returns the count it replaced,
-   * or undefined when it was already that (another watchdog recorded it first): one transition, one page.
-   */
-  async recordBlind(id: string, count: number): Promise<number | undefined> {
-    const [rows]: [{ previous: number }[], number] = await this.dataSource.query(
-      `UPDATE vantages v SET blind_monitors = $2 FROM (SELECT id, blind_monitors AS previous FROM vantages WHERE id = $1 FOR UPDATE) p
-        WHERE v.id = p.id AND v.blind_monitors <> $2 RETURNING p.previous`,
-      [id, count],
-    );
-    return rows[0]?.previous;
+  /** Records how many monitors the impaired vantage leaves blind (what every vantage left sees down, unconfirmable). */
+  async recordBlind(id: string, count: number): Promise<void> {
+    await this.dataSource.query('UPDATE vantages SET blind_monitors = $2 WHERE id = $1 AND blind_monitors <> $2', [id, count]);
   }
 
   /**
