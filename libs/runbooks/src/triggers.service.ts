@@ -78,7 +78,7 @@ export class RunbookTriggers implements OnApplicationBootstrap, OnModuleDestroy 
     const [open, health] = await Promise.all([this.incidents.openOnHosts(resource.tenantId, [member.hostId]), this.health.ofHosts(resource.tenantId, [member.hostId])]);
     if (judgeMember(member, open, health).fitness !== 'fit') return false;
     const now = this.clock.now().getTime();
-    if (health.some((h) => covers(member, h) && now - new Date(h.since).getTime() < holdMs)) return false;
+    if (health.some((h) => covers(member, h) && now - h.since.getTime() < holdMs)) return false;
     const recovered = await this.incidents.lastRecoveryOn(resource.tenantId, member.hostId, member.monitorIds);
     return !recovered || now - recovered.getTime() >= holdMs;
   }

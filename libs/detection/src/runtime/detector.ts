@@ -84,7 +84,8 @@ export interface VerdictRule {
  * How an unknown verdict begins when every healthy voter confirms the monitor down but too few vote for its quorum:
  * very likely a real outage nobody is paged for. The vantage health pass finds them by it (`Vantage.blindMonitors`).
  */
-export const CANNOT_CONFIRM_DOWN = 'cannot decide: quorum unreachable';
+const QUORUM_UNREACHABLE = 'quorum unreachable';
+export const CANNOT_CONFIRM_DOWN = `cannot decide: ${QUORUM_UNREACHABLE}`;
 
 /** One vantage's part in the verdict, read against the rule it was last judged by (undefined: a state stored before). */
 export function vantageRole(vantage: string, rule: VerdictRule | undefined): { voting: boolean | null; role: string } {
@@ -201,7 +202,7 @@ function aggregateVoters(vantages: Record<string, VantageState>, voters: readonl
   const explained = (): string => (story ??= explain(vantages, voters, now, policy));
   // Fewer voters than the quorum (the others impaired): the rule the operator set cannot be met, and one place's
   // opinion never stands in for two. Failures stay suspect, and say so; an outage already open is held (below).
-  const unreachable = quorumOutOfReach(policy) ? `quorum unreachable: ${voters.length} healthy of ${voters.length + Object.keys(policy.excluded ?? {}).length} assigned vantages, ${quorum} must confirm; ` : '';
+  const unreachable = quorumOutOfReach(policy) ? `${QUORUM_UNREACHABLE}: ${voters.length} healthy of ${voters.length + Object.keys(policy.excluded ?? {}).length} assigned vantages, ${quorum} must confirm; ` : '';
   if (!unreachable && down.length >= quorum) return { health: 'down', reason: `down: ${down.length} of ${voters.length} vantages confirm it (quorum ${quorum}) — ${explained()}` };
   if (wasDown) {
     const recovered = fresh.filter(([, v]) => v.verdict === 'up' || v.verdict === 'degraded');
@@ -217,7 +218,7 @@ function aggregateVoters(vantages: Record<string, VantageState>, voters: readonl
   // Not suspect (suspect is "the others see it up", counted as uptime): unknown, so the time is reported unobserved —
   // never uptime Vigia did not see — while the vantage incident tells the people on call why.
   if (unreachable && down.length > 0 && down.length === fresh.length) {
-    return { health: 'unknown', reason: `${CANNOT_CONFIRM_DOWN}${unreachable.slice('quorum unreachable'.length)}every healthy vantage confirms it down, so the time is counted unobserved, not up — ${explained()}` };
+    return { health: 'unknown', reason: `cannot decide: ${unreachable}every healthy vantage confirms it down, so the time is counted unobserved, not up — ${explained()}` };
   }
   if (failing.length) {
     const confirmed = down.length ? `, ${down.length} confirmed` : '';

@@ -97,11 +97,12 @@ export class VantageHealthEvaluator {
     // Nearly always: nothing impaired and nothing recorded, nothing to read.
     if (!impaired.length && !rows.some((r) => r.blind_monitors > 0)) return;
     const blind = impaired.length ? await this.blindMonitors(impaired) : new Map<string, BlindMonitor[]>();
-    const open = await this.openSubjects(rows);
     for (const row of rows) {
       const monitors = blind.get(row.id) ?? [];
       if (monitors.length !== row.blind_monitors) await this.records.recordBlind(row.id, monitors.length);
-      if (!monitors.length || !open.has(row.subject_monitor_id ?? '')) continue;
+      // Only impaired vantages have blind monitors, and this pass has just opened their incidents: `attentionOn`
+      // finds the open one itself (nothing when there is none).
+      if (!monitors.length) continue;
       const subject = await this.subjects.of({ id: row.id, tenantId: row.tenant_id, name: row.name, subjectMonitorId: row.subject_monitor_id });
       if (subject) await this.incidents.attentionOn(subject, 'blind', blindSummary(row.name, subject.tenantId, monitors), new Date(now), { oncePerIncident: true });
     }

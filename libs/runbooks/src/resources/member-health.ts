@@ -11,9 +11,9 @@ export function covers(member: ResourceMember, incident: Pick<Incident, 'hostId'
  * A member as a place to move service to. `fit`: no open incident and every monitor of it up or degraded now.
  * `doubtful`: failures seen from fewer vantages than its quorum (suspect), or no enabled monitor at all: taken only
  * when no member is fit — the primary is confirmed down, and one place's view of a standby (or none) is not enough
- * to leave the service down. `unfit`: an
- * open incident, a monitor down, or nobody can see it now (unknown: never probed, its voters silent or impaired) —
- * never a target, whatever else is left: Vigia does not move a service to a host it cannot see.
+ * to leave the service down. `unfit`: an open incident, a monitor down, seen down by every vantage left, or nobody
+ * can see it now (unknown: never probed, its voters silent or impaired) — never a target, whatever else is left:
+ * Vigia does not move a service to a host it cannot see.
  */
 export type MemberFitness = { hostId: string; fitness: 'fit' | 'doubtful' | 'unfit'; why?: string };
 
