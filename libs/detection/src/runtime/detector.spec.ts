@@ -217,9 +217,12 @@ describe('detector: assigned voters (vantages issue)', () => {
     const bothBack = run([...centralBack, ...seq('agent', ['up', 'up'], 1000, 7100)], voters);
     expect(bothBack.state.health).toBe('up');
     expect(bothBack.changes.at(-1)).toMatch(/down->up$/);
-    // The agent falls silent while down: the central's recovery alone does not end the outage either.
+    // The agent falls silent while down: the central's recovery alone does not end the outage either. Nobody fresh
+    // sees it down now: held open, unknown — its time unobserved, not downtime.
     const stale = run([...down, ...seq('central', ['up', 'up', 'up'], 1000, 70_000)], voters);
-    expect(stale.state.health).toBe('down');
+    expect(stale.state).toMatchObject({ health: 'unknown', outageHeld: true });
+    expect(stale.state.reason).toMatch(/^cannot confirm recovery: the outage stays open until 2 vantages confirm recovery \(1 of the 2 voting do, the others silent\); none sees it down/);
+    expect(stale.changes.at(-1)).toBe('71000:down->unknown');
   });
 
   it('a stale voter cannot make up the quorum and is named as stale', () => {
@@ -289,9 +292,40 @@ describe('detector: impaired vantages do not vote (vantages issue)', () => {
   it('an outage open when a voter becomes impaired is held, and says the quorum is unreachable', () => {
     const down = run(both(['down', 'down', 'down'], ['down', 'down', 'down']), { voters: ['central', 'agent'], quorum: 2 });
     expect(down.state.health).toBe('down');
-    const after = run(seq('central', ['up', 'up'], 1000, 5000), { voters: ['central'], quorum: 2, ...impaired }, down.state);
-    expect(after.state.health).toBe('down');
-    expect(after.state.reason).toMatch(/^down: quorum unreachable: 1 healthy of 2 assigned vantages, 2 must confirm; held until 2 vantages confirm recovery/);
+    // The healthy voter still sees it down: held down, counted as downtime (it is seen down).
+    const still = run(seq('central', ['down', 'down'], 1000, 5000), { voters: ['central'], quorum: 2, ...impaired }, down.state);
+    expect(still.state.health).toBe('down');
+    expect(still.state.reason).toMatch(/^down: quorum unreachable: 1 healthy of 2 assigned vantages, 2 must confirm; held until 2 vantages confirm recovery/);
+  });
+
+  it('an outage held while the only voter left sees it back: unknown (unobserved, not downtime), still open, closed when the quorum confirms', () => {
+    const down = run(both(['down', 'down', 'down'], ['down', 'down', 'down']), { voters: ['central', 'agent'], quorum: 2 });
+    const policy = { voters: ['central'], quorum: 2, ...impaired };
+    // The central's first success at 5000, its verdict up at 6000 (M=2): from then nothing counted sees it down.
+    const after = run(seq('central', ['up', 'up', 'up'], 1000, 5000), policy, down.state);
+    expect(after.healths).toEqual(['down', 'unknown', 'unknown']);
+    expect(after.changes).toEqual(['6000:down->unknown']);
+    // Unobserved from the central's first success (it saw it up from then), not from the decision.
+    expect(after.effective).toEqual([5000]);
+    expect(after.state.outageHeld).toBe(true);
+    expect(after.state.reason).toMatch(/^cannot confirm recovery: quorum unreachable: 1 healthy of 2 assigned vantages, 2 must confirm; the outage stays open until 2 vantages confirm recovery \(1 of the 1 voting do; it ends when the vantages not voting are back .*\); none sees it down, so the time is counted unobserved, not down — central: up since .*; agent: not voting, impaired/);
+    // Seen failing again by the voter left: down again, the same outage (no new opening change from up).
+    const again = run(seq('central', ['down', 'down', 'down'], 1000, 9000), policy, after.state);
+    expect(again.state.health).toBe('down');
+    expect(again.state.outageHeld).toBeUndefined();
+    // The agent back and both confirm recovery: the outage ends, the change says it was open (its incident resolves).
+    const back = run(both(['up', 'up'], ['up', 'up']).map(([v, st, t]) => [v, st, t + 20_000] as Step), { voters: ['central', 'agent'], quorum: 2 }, after.state);
+    expect(back.state.health).toBe('up');
+    expect(back.state.outageHeld).toBeUndefined();
+    // The agent back: its first success (its verdict still the down it gave before) sees nothing down — still
+    // held, no "down" blip; its second confirms, with the central the quorum: recovered, and the change says the
+    // outage was open (its incident resolves), dated when the quorum answered.
+    const both2 = { ...DEFAULT_POLICY, voters: ['central', 'agent'], quorum: 2 };
+    const end = observe(after.state, 'agent', { status: 'up', at: 30_000, latencyMs: 1, reason: 'up' }, both2);
+    expect(end.state).toMatchObject({ health: 'unknown', outageHeld: true });
+    const ended = observe(end.state, 'agent', { status: 'up', at: 30_100, latencyMs: 1, reason: 'up' }, both2);
+    expect(ended.change).toMatchObject({ from: 'unknown', to: 'up', outageWasOpen: true, effectiveAt: 30_100 });
+    expect(ended.state.outageHeld).toBeUndefined();
   });
 
   it('its only vantage impaired: unknown, never down, and says why', () => {

@@ -66,6 +66,12 @@ export interface DetectorState {
   changes: number[];
   /** Whom the latest verdict listened to; absent in states stored before it was kept. */
   rule?: VerdictRule;
+  /**
+   * An outage is open and not yet confirmed over, although health is no longer `down`: the vantages voting see it up
+   * but fewer than the quorum (the others impaired or silent), so recovery cannot be confirmed — health `unknown`,
+   * its time unobserved, its incident kept open until a quorum confirms recovery. Absent otherwise.
+   */
+  outageHeld?: true;
 }
 
 /**
@@ -86,6 +92,13 @@ export interface VerdictRule {
  */
 const QUORUM_UNREACHABLE = 'quorum unreachable';
 export const CANNOT_CONFIRM_DOWN = `cannot decide: ${QUORUM_UNREACHABLE}`;
+/** How an unknown verdict begins while an open outage is held: the vantages voting see it up, too few to confirm recovery. */
+export const CANNOT_CONFIRM_RECOVERY = 'cannot confirm recovery';
+
+/** An outage is open: down, or held open while the vantages voting see it up but cannot confirm recovery. */
+export function outageOpen(state: Pick<DetectorState, 'health' | 'outageHeld'>): boolean {
+  return state.health === 'down' || state.outageHeld === true;
+}
 
 /** One vantage's part in the verdict, read against the rule it was last judged by (undefined: a state stored before). */
 export function vantageRole(vantage: string, rule: VerdictRule | undefined): { voting: boolean | null; role: string } {
@@ -115,6 +128,8 @@ export interface HealthChange {
   effectiveAt: number;
   reason: string;
   flapping: boolean;
+  /** An outage was open before this change (down, or held open while unknown): a recovery ends it, a failure continues it. */
+  outageWasOpen?: true;
 }
 
 export interface Observation {
@@ -157,12 +172,12 @@ export function quorumOutOfReach(policy: Pick<DetectorPolicy, 'voters' | 'quorum
   return policy.voters !== undefined && policy.voters.length < Math.max(1, policy.quorum);
 }
 
-function aggregate(vantages: Record<string, VantageState>, now: number, policy: DetectorPolicy, wasDown: boolean): { health: Health; reason: string } {
+function aggregate(vantages: Record<string, VantageState>, now: number, policy: DetectorPolicy, wasDown: boolean, held = false): { health: Health; reason: string } {
   const voters = policy.voters;
   const excluded = policy.excluded && Object.keys(policy.excluded).length > 0;
   // Fewer voters than the quorum (the set shrank: a vantage revoked, fewer platform vantages) is the voters' rule too:
   // it says the quorum is unreachable rather than "1 of 2 needed".
-  if (voters && (voters.length > 1 || excluded || quorumOutOfReach(policy))) return aggregateVoters(vantages, voters, now, policy, wasDown);
+  if (voters && (voters.length > 1 || excluded || quorumOutOfReach(policy))) return aggregateVoters(vantages, voters, now, policy, wasDown, held);
   const entries = voters ? Object.entries(vantages).filter(([name]) => voters.includes(name)) : Object.entries(vantages);
   const fresh = entries.filter(([, v]) => now - v.at <= policy.vantageStaleMs);
   const down = fresh.filter(([, v]) => v.verdict === 'down');
@@ -191,7 +206,7 @@ function aggregate(vantages: Record<string, VantageState>, now: number, policy: 
  * outage is confirmed by `quorum` vantages and ended by `quorum` vantages confirming recovery — a vantage going
  * stale or one recovering alone ends nothing (incidents close only on down → up/degraded).
  */
-function aggregateVoters(vantages: Record<string, VantageState>, voters: readonly string[], now: number, policy: DetectorPolicy, wasDown: boolean): { health: Health; reason: string } {
+function aggregateVoters(vantages: Record<string, VantageState>, voters: readonly string[], now: number, policy: DetectorPolicy, wasDown: boolean, held: boolean): { health: Health; reason: string } {
   const isFresh = (v: VantageState | undefined): v is VantageState => v !== undefined && now - v.at <= policy.vantageStaleMs;
   const fresh = voters.filter((name) => isFresh(vantages[name])).map((name) => [name, vantages[name]!] as [string, VantageState]);
   const quorum = Math.max(1, policy.quorum);
@@ -209,6 +224,16 @@ function aggregateVoters(vantages: Record<string, VantageState>, voters: readonl
     if (recovered.length < quorum) {
       // Held while the quorum is out of reach: say how it can end, or it reads as an outage that never will.
       const remedy = unreachable ? '; it ends when the vantages not voting are back (a revoked one never is: name another), or when the quorum is lowered' : '';
+      // Every fresh voter sees it back and none sees it down: the outage cannot be confirmed over, but nothing Vigia
+      // can count sees it down either. Still open (its incident, no failback), its time unobserved — neither downtime
+      // nobody saw (hours of an impaired agent would become hours of outage in a customer's SLA) nor uptime.
+      // Once held, a voter still carrying the down verdict it gave before (an impaired agent back, its first success
+      // not yet confirmed) sees nothing down: only its failing results would — or every recovery would blip "down".
+      const seesDown = ([, v]: [string, VantageState]) => v.verdict === 'down' && (!held || v.streakStatus === 'down');
+      if (recovered.length > 0 && !fresh.some(seesDown)) {
+        const silent = fresh.length < voters.length ? `, the others silent` : '';
+        return { health: 'unknown', reason: `${CANNOT_CONFIRM_RECOVERY}: ${unreachable}the outage stays open until ${quorum} vantages confirm recovery (${recovered.length} of the ${voters.length} voting do${silent}${remedy}); none sees it down, so the time is counted unobserved, not down — ${explained()}` };
+      }
       return { health: 'down', reason: `down: ${unreachable}held until ${quorum} vantages confirm recovery (${recovered.length} of the ${voters.length} voting do${remedy}) — ${explained()}` };
     }
     const health = recovered.some(([, v]) => v.verdict === 'degraded') ? 'degraded' : 'up';
@@ -261,7 +286,8 @@ export function observe(state: DetectorState, vantage: string, result: ProbeResu
   const now = result.at;
   const vantageState = updateVantage(state.vantages[vantage], result, policy);
   const vantages = { ...state.vantages, [vantage]: vantageState };
-  const { health, reason } = aggregate(vantages, now, policy, state.health === 'down');
+  const wasOpen = outageOpen(state);
+  const { health, reason } = aggregate(vantages, now, policy, wasOpen, state.outageHeld === true);
 
   // Flap damping counts real up⇄down swings, not the suspect steps in between.
   let changes = state.changes.filter((t) => now - t < policy.flapWindowMs);
@@ -284,7 +310,10 @@ export function observe(state: DetectorState, vantage: string, result: ProbeResu
     changes,
     rule: ruleOf(policy),
   };
-  const change = changed ? { from: state.health, to: health, at: now, effectiveAt: effectiveAt ?? effectiveTime(health, state, vantages, vantage, now, policy), reason, flapping } : undefined;
+  // An open outage ends only when a recovery is confirmed; until then it is held, whatever else the health says.
+  if (wasOpen && health !== 'down' && health !== 'up' && health !== 'degraded') next.outageHeld = true;
+  const change: HealthChange | undefined = changed ? { from: state.health, to: health, at: now, effectiveAt: effectiveAt ?? effectiveTime(health, state, vantages, vantage, now, policy), reason, flapping } : undefined;
+  if (change && wasOpen) change.outageWasOpen = true;
   // While this vantage's latest results disagree with its verdict, a change is being confirmed: look again soon.
   const confirming = vantageState.verdict !== vantageState.streakStatus;
   return { state: next, change, reprobeInMs: confirming ? policy.confirmIntervalMs : undefined };
@@ -333,6 +362,8 @@ function startOf(health: Health, previous: DetectorState, vantages: Record<strin
   const quorumth = (sorted: number[]) => sorted[Math.min(Math.max(1, policy.quorum), sorted.length) - 1];
   const own = vantages[reporting]?.streakSince ?? now;
   if (health === 'down') return quorumth(starts((v) => v.verdict === 'down')) ?? now;
+  // An outage held open while the voters see it back: unobserved from when the last of them began seeing it up.
+  if (previous.health === 'down' && health === 'unknown') return starts((v) => v.verdict === 'up' || v.verdict === 'degraded', previous.since).at(-1) ?? now;
   const several = voters !== undefined && voters.length > 1;
   if (previous.health === 'down' && (health === 'up' || health === 'degraded')) {
     // When the quorum was answering again (one vantage back alone ended nothing). When no voter's answers began after

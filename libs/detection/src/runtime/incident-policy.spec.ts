@@ -3,6 +3,7 @@ import type { Health, HealthChange } from './detector.js';
 import { type IncidentContext, incidentAction } from './incident-policy.js';
 
 const change = (from: Health, to: Health, flapping = false): HealthChange => ({ from, to, at: 2000, effectiveAt: 1000, reason: 'r', flapping });
+const held = (from: Health, to: Health): HealthChange => ({ ...change(from, to), outageWasOpen: true });
 const ctx = (over: Partial<IncidentContext> = {}): IncidentContext => ({ inMaintenance: false, hostLevel: false, ...over });
 
 describe('incident policy: what a confirmed change does', () => {
@@ -17,8 +18,10 @@ describe('incident policy: what a confirmed change does', () => {
     ['a flapping flag change is noted', change('down', 'down', true), ctx(), { kind: 'flapping', at: 2000, flapping: true }],
     ['suspect opens nothing', change('up', 'suspect'), ctx(), { kind: 'none' }],
     ['a quorum lost while down closes nothing', change('down', 'suspect'), ctx(), { kind: 'none' }],
-    ['stale vantages (unknown) close nothing', change('down', 'unknown'), ctx(), { kind: 'none' }],
+    ['an outage held open while unknown closes nothing: it is noted on the incident', change('down', 'unknown'), ctx(), { kind: 'note', at: 1000, what: 'unobserved', message: 'r' }],
     ['a first result opens nothing', change('unknown', 'up'), ctx(), { kind: 'none' }],
+    ['a recovery confirmed after an outage held open while unknown resolves it', held('unknown', 'up'), ctx(), { kind: 'resolve', at: 1000 }],
+    ['seen down again while held open: the same outage (opening is idempotent)', held('unknown', 'down'), ctx(), { kind: 'open', at: 1000 }],
   ])('%s', (_name, c, context, expected) => {
     expect(incidentAction(c, context)).toMatchObject(expected as object);
   });

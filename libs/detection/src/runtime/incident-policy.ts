@@ -12,14 +12,19 @@ export type IncidentAction =
   | { kind: 'open'; at: number; planned: boolean; causeIncidentId?: string; flapping: boolean; suppressed: boolean }
   | { kind: 'resolve'; at: number }
   | { kind: 'flapping'; at: number; flapping: boolean }
+  | { kind: 'note'; at: number; what: string; message: string }
   | { kind: 'none' };
 
 /**
  * What a confirmed health change does to incidents, as data: outages open at their first failure and close at the
  * first success of the recovery; maintenance makes them planned, a down host makes a service's outage a consequence,
- * flapping holds runbooks. Suspect and unknown never open or close anything.
+ * flapping holds runbooks. Suspect and unknown never open or close anything: an outage held open while unknown (the
+ * voters see it back, too few to confirm) is noted on its incident, and closes when a quorum confirms recovery.
  */
 export function incidentAction(change: HealthChange, context: IncidentContext): IncidentAction {
+  const wasOpen = change.from === 'down' || change.outageWasOpen === true;
+  if (wasOpen && change.to === 'unknown') return { kind: 'note', at: change.effectiveAt, what: 'unobserved', message: change.reason };
+  // Seen down again while held open: the same outage (opening is idempotent: an incident still open is kept).
   if (change.to === 'down' && change.from !== 'down') {
     const causeIncidentId = context.hostLevel ? undefined : context.hostIncidentId;
     return {
@@ -31,7 +36,7 @@ export function incidentAction(change: HealthChange, context: IncidentContext): 
       suppressed: context.inMaintenance || change.flapping || Boolean(causeIncidentId),
     };
   }
-  if (change.from === 'down' && (change.to === 'up' || change.to === 'degraded')) return { kind: 'resolve', at: change.effectiveAt };
+  if (wasOpen && (change.to === 'up' || change.to === 'degraded')) return { kind: 'resolve', at: change.effectiveAt };
   if (change.from === change.to) return { kind: 'flapping', at: change.at, flapping: change.flapping };
   return { kind: 'none' };
 }

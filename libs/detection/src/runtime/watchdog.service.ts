@@ -552,6 +552,8 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       await this.incidents.open(ref, new Date(action.at), change.reason, { planned: action.planned, flapping: action.flapping, hostIncidentId: action.causeIncidentId, suppressed: action.suppressed });
     } else if (action.kind === 'resolve') {
       await this.incidents.resolve(ref, new Date(action.at), change.reason);
+    } else if (action.kind === 'note') {
+      await this.incidents.note(ref, new Date(action.at), action.what, `${monitor.name}: ${action.message}`);
     } else if (action.kind === 'flapping') {
       await this.incidents.note(ref, new Date(action.at), 'flapping', action.flapping ? 'flapping: alerts held; a primary\'s failover waits until it stays down' : 'stable again', action.flapping);
     }
