@@ -130,7 +130,8 @@ describe('failover decisions: delayed, paged, re-evaluated — never swallowed',
       const s = await state(resource);
       return s.decisionKind === 'no_standby' && !!s.decisionPagedAt && s;
     }, 8000);
-    expect(held.decision).toMatch(/^no healthy standby to fail over to: blind-b nobody can see it now \(its tcp monitor is unknown.*\); an operator must act$/);
+    // Named as the operator named it, with the vantage that is silent and why: what to fix, without opening the monitor.
+    expect(held.decision).toMatch(/^no healthy standby to fail over to: blind-b nobody can see it now \(its monitor "blind-b tcp" is unknown: (no verdict recorded yet: none of its vantages has reported on it|no fresh result from any vantage; blind-office: (no result yet|not voting, impaired \(no heartbeat yet \(its agent has never connected\)\)))\); an operator must act$/);
     await until('the page of the decision', async () => (await pages(incident.id, 'runbook')) === 1, 5000);
     await new Promise((r) => setTimeout(r, 2000));
     expect(switched('blind')).toBe(0);

@@ -140,7 +140,7 @@ export function IncidentPage() {
         <DataTable head={['What', 'Step', 'Channel', 'To', 'Result', 'When', 'Attempts']}>
               {i.notifications.map((n) => (
                 <tr key={n.id} data-testid="notification">
-                  <td>{n.kind}</td>
+                  <td>{NOTIFICATION_KIND[n.kind] ?? n.kind}</td>
                   <td>{n.kind === 'trigger' ? n.step + 1 : '—'}</td>
                   <td>{n.channel ? `${n.channel.name} (${n.channel.type})` : 'customer notice'}</td>
                   <td>{n.recipient ?? n.channel?.target ?? '—'}</td>
@@ -156,6 +156,18 @@ export function IncidentPage() {
     </Page>
   );
 }
+
+/**
+ * What each kind of alert is, in the words its message uses: a page that needs a person beyond the outage itself (a
+ * run that failed or waits, no standby, a vantage hiding outages) is headed [ATTENTION] — stored as `runbook`.
+ */
+const NOTIFICATION_KIND: Record<string, string> = {
+  trigger: 'page',
+  acknowledge: 'acknowledged',
+  resolve: 'recovered',
+  runbook: 'attention',
+  test: 'test',
+};
 
 function NoteForm({ incidentId, onAdded }: { incidentId: string; onAdded: () => void }) {
   const [text, setText] = useState('');

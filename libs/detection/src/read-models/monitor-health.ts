@@ -7,6 +7,8 @@ import { type DetectorState, vantageRole } from '../runtime/detector.js';
 export interface HostMonitorHealth {
   hostId: string;
   monitorId: string;
+  /** The monitor's name, as the operator gave it (standby lines name it). */
+  name?: string;
   type: string;
   health: string;
   since: Date;
@@ -34,9 +36,9 @@ export class MonitorHealth {
   async ofHosts(tenantId: string, hostIds: string[], type?: string): Promise<HostMonitorHealth[]> {
     if (!hostIds.length) return [];
     return this.dataSource.query(
-      `SELECT m.host_id AS "hostId", m.id AS "monitorId", m.type::text AS type, coalesce(s.health::text, 'unknown') AS health,
+      `SELECT m.host_id AS "hostId", m.id AS "monitorId", m.name, m.type::text AS type, coalesce(s.health::text, 'unknown') AS health,
               coalesce(s.since, m.updated_at) AS since, s.last_reason AS "lastReason",
-              CASE WHEN s.monitor_id IS NULL THEN 'no verdict recorded yet' ELSE s.reason END AS reason, s.monitor_id IS NOT NULL AS judged
+              CASE WHEN s.monitor_id IS NULL THEN 'no verdict recorded yet: none of its vantages has reported on it' ELSE s.reason END AS reason, s.monitor_id IS NOT NULL AS judged
          FROM inventory_monitor_catalog m LEFT JOIN monitor_states s ON s.monitor_id = m.id
         WHERE m.tenant_id = $1 AND m.host_id = ANY($2::uuid[]) AND m.enabled AND m.deleted_at IS NULL AND ($3::text IS NULL OR m.type::text = $3)`,
       [tenantId, hostIds, type ?? null],

@@ -19,7 +19,12 @@ describe('a member as a failover target', () => {
     expect(judgeMember(member('b'), [incident('b')], [seen('b', 'up')])).toEqual({ hostId: 'b', fitness: 'unfit', why: 'has an open incident' });
     expect(judgeMember(member('b'), [], [seen('b', 'down')]).why).toBe('its http monitor is down');
     expect(judgeMember(member('b'), [], [seen('b', 'unknown', 'no fresh result from any vantage — office: not voting, impaired (never connected)')]))
-      .toEqual({ hostId: 'b', fitness: 'unfit', why: 'nobody can see it now (its http monitor is unknown: no fresh result from any vantage)' });
+      .toEqual({ hostId: 'b', fitness: 'unfit', why: 'nobody can see it now (its http monitor is unknown: no fresh result from any vantage; office: not voting, impaired (never connected))' });
+    // Named as the operator named it, and only the silent vantages said (not every voter's story).
+    const named = { ...seen('b', 'unknown', 'no fresh result from any vantage — central: stale (last result 2026-12-03T10:00:00.000Z); eu: up since 2026-12-03T10:00:00.000Z (HTTP 200); office: not voting, impaired (no heartbeat yet (its agent has never connected))'), name: 'web2 www' };
+    expect(judgeMember(member('b'), [], [named]).why)
+      .toBe('nobody can see it now (its monitor "web2 www" is unknown: no fresh result from any vantage; central: stale (last result 2026-12-03T10:00:00.000Z); office: not voting, impaired (no heartbeat yet (its agent has never connected)))');
+    expect(judgeMember(member('b'), [], [{ ...seen('b', 'down'), name: 'web2 www' }]).why).toBe('its monitor "web2 www" is down');
     expect(judgeMember(member('b'), [], [seen('b', 'suspect')]).fitness).toBe('doubtful');
   });
 

@@ -24,22 +24,35 @@ export function judgeMember(member: ResourceMember, open: Incident[], health: Ho
   const mine = health.filter((h) => covers(member, h));
   const worst = (state: string) => mine.find((h) => h.health === state);
   const down = worst('down');
-  if (down) return { hostId, fitness: 'unfit', why: `its ${down.type} monitor is down` };
+  if (down) return { hostId, fitness: 'unfit', why: `its ${label(down)} is down` };
   // Every vantage left sees it down, too few vote to confirm it: a dead standby, not a glitch of monitoring.
   const unconfirmed = mine.find((h) => h.health === 'unknown' && h.reason?.startsWith(CANNOT_CONFIRM_DOWN));
-  if (unconfirmed) return { hostId, fitness: 'unfit', why: `its ${unconfirmed.type} monitor is seen down by every vantage left (unconfirmed: its quorum is out of reach)` };
+  if (unconfirmed) return { hostId, fitness: 'unfit', why: `its ${label(unconfirmed)} is seen down by every vantage left (unconfirmed: its quorum is out of reach)` };
   const unseen = worst('unknown');
-  if (unseen) return { hostId, fitness: 'unfit', why: `nobody can see it now (its ${unseen.type} monitor is unknown${unseen.reason ? `: ${firstClause(unseen.reason)}` : ''})` };
+  if (unseen) return { hostId, fitness: 'unfit', why: `nobody can see it now (its ${label(unseen)} is unknown${unseen.reason ? `: ${whyUnseen(unseen.reason)}` : ''})` };
   const suspect = worst('suspect');
-  if (suspect) return { hostId, fitness: 'doubtful', why: `its ${suspect.type} monitor is suspect (failures seen from fewer vantages than its quorum)` };
+  if (suspect) return { hostId, fitness: 'doubtful', why: `its ${label(suspect)} is suspect (failures seen from fewer vantages than its quorum)` };
   if (!mine.length) return { hostId, fitness: 'doubtful', why: 'has no enabled monitor: Vigia cannot see it' };
   return { hostId, fitness: 'fit' };
 }
 
-/** A reason's first clause: the detector's reasons go on to name every vantage, too long for one standby's line. */
-function firstClause(reason: string): string {
+/** The monitor by the name the operator gave it (its type when a caller has none). */
+function label(h: HostMonitorHealth): string {
+  return h.name ? `monitor "${h.name}"` : `${h.type} monitor`;
+}
+
+/**
+ * Why nobody sees it, short enough for one standby's line: the verdict's first clause, then only the vantages that
+ * are silent or do not vote and why ("agent-x: not voting, impaired (no heartbeat yet …)") — what the person on call
+ * must fix — not every voter's story.
+ */
+function whyUnseen(reason: string): string {
   const cut = reason.search(/ — |; /);
-  return (cut > 0 ? reason.slice(0, cut) : reason).slice(0, 120);
+  const head = cut > 0 ? reason.slice(0, cut) : reason;
+  const story = reason.indexOf(' — ');
+  const silent = story < 0 ? [] : reason.slice(story + 3).split('; ').filter((part) => /^[^:]+: (not voting|stale|no result yet)/.test(part));
+  const line = [head.slice(0, 120), ...silent].join('; ');
+  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }
 
 /** Where to fail over: the first fit member in preference order, else the first doubtful one; and why each other was passed over. */
