@@ -114,7 +114,7 @@ describe('chat, SMS and voice channels against local stand-ins checked as the pr
     expect(card.type).toBe('message');
     expect(card.attachments[0]).toMatchObject({ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: { type: 'AdaptiveCard', version: '1.4' } });
     expect(card.attachments[0].content.body[0]).toMatchObject({ type: 'TextBlock', text: '[CRITICAL] www on web1 is DOWN (www http)', color: 'Attention' });
-    expect(card.attachments[0].content.body[2].facts).toContainEqual({ title: 'reason', value: 'HTTP 503 from 192.0.2.10 in 12 ms' });
+    expect(card.attachments[0].content.body[2].facts).toContainEqual({ title: 'Why', value: 'HTTP 503 from 192.0.2.10 in 12 ms' });
 
     const tg = telegram.sent[0]!;
     expect(tg.path).toBe(`/bot${TG_TOKEN}/sendMessage`);

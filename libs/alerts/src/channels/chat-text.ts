@@ -1,4 +1,5 @@
 import type { AlertMessage } from './channel.js';
+import { humanDetails } from './human-details.js';
 import { forPeople } from './human-time.js';
 
 const PREFIX: Record<AlertMessage['kind'], (m: AlertMessage) => string> = {
@@ -35,12 +36,12 @@ export function shortIdOf(dedupKey: string): string | undefined {
 }
 
 /**
- * The plain-text message of chat channels: headline, since, details (one `key: value` line each), the link to Vigia,
+ * The plain-text message of chat channels: headline, since, details (one labelled line each), the link to Vigia,
  * and `ackHint` on a trigger when the channel hears acknowledgements from the chat. Instants in the tenant's zone.
  */
 export function chatText(written: AlertMessage, ackHint?: (shortId: string) => string): string {
   const message = forPeople(written);
-  const details = Object.entries(message.details).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  const details = humanDetails(message.details);
   const short = shortIdOf(message.dedupKey);
   const hint = message.kind === 'trigger' && ackHint && short ? [ackHint(short)] : [];
   return [headline(message), `since ${message.since}`, ...details, ...(message.link ? [message.link] : []), ...hint].join('\n');

@@ -4,6 +4,7 @@ import type { Mailer } from '#lib/mail';
 import type { AlertChannel } from '../alert-channel.entity.js';
 import type { AlertMessage, ChannelAdapter, DeliveryOutcome } from './channel.js';
 import { defineChannel } from './channel-kind.js';
+import { humanDetails } from './human-details.js';
 import { forPeople } from './human-time.js';
 
 
@@ -15,13 +16,13 @@ export class EmailChannel implements ChannelAdapter {
     const message = forPeople(written);
     const to = (channel.config.to as string[]).join(', ');
     const prefix = { resolve: 'RESOLVED', acknowledge: 'ACK', test: 'TEST', runbook: 'ATTENTION', trigger: message.severity.toUpperCase() }[message.kind];
-    const lines = Object.entries(message.details).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+    const lines = humanDetails(message.details);
     try {
       const info = await this.mailer.send({
         tenantId: channel.tenantId,
         to,
         subject: `[${prefix}] ${message.summary}`,
-        text: `${message.summary}\nsince ${message.since}\n\n${lines.join('\n')}${message.link ? `\n\n${message.link}` : ''}${message.ackLink ? `\nAcknowledge: ${message.ackLink}` : ''}\n`,
+        text: `${message.summary}\nsince ${message.since}\n\n${lines.join('\n')}${message.link ? `\n\nOpen in Vigia: ${message.link}` : ''}${message.ackLink ? `\nAcknowledge: ${message.ackLink}` : ''}\n`,
         html: `<p><b>${esc(message.summary)}</b><br>since ${esc(message.since)}</p><ul>${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>${message.link ? `<p><a href="${esc(message.link)}">Open in Vigia</a></p>` : ''}${message.ackLink ? `<p><a href="${esc(message.ackLink)}">Acknowledge</a></p>` : ''}`,
         headers: { 'X-Vigia-Dedup-Key': message.dedupKey },
       });

@@ -39,10 +39,10 @@ describe('instants in alerts people read', () => {
     const chat = chatText(message);
     expect(chat).toContain('since 2026-12-03 04:12:05 +01:00 Europe/Madrid');
     expect(chat).toContain('central since 2026-12-03 04:16:17 +01:00 Europe/Madrid, agent-1 since 2026-12-03 04:16:17 +01:00 Europe/Madrid');
-    expect(chat).toContain('resolved_at: 2026-12-03 04:16:17 +01:00 Europe/Madrid');
-    expect(chat).toContain('down_for: 4 min 12 s');
-    expect(chat).toContain('"since":"2026-07-02 00:30:00 +02:00 Europe/Madrid"');
-    expect(chat).toContain('runbook: step failed\n2026-12-03 04:13:00 +01:00 Europe/Madrid');
+    expect(chat).toContain('Recovered at: 2026-12-03 04:16:17 +01:00 Europe/Madrid');
+    expect(chat).toContain('Down for: 4 min 12 s');
+    expect(chat).toContain('\n- since 2026-07-02 00:30:00 +02:00 Europe/Madrid\n');
+    expect(chat).toContain('Runbook: step failed\n2026-12-03 04:13:00 +01:00 Europe/Madrid');
     expect(chat).not.toMatch(/\d{2}:\d{2}:\d{2}(\.\d+)?Z/);
     expect(smsText(message, 1600)).toMatch(/^\[RESOLVED\] www on web1 recovered after 4 min 12 s \(www http\)\nsince 2026-12-03 04:12:05 \+01:00 Europe\/Madrid\nup again/);
     // The stored message is unchanged: webhooks and PagerDuty send it as written.

@@ -1,5 +1,6 @@
 import { chatText, clip, headline } from './chat-text.js';
 import type { AlertMessage } from './channel.js';
+import { humanFacts } from './human-details.js';
 import { forPeople } from './human-time.js';
 import { defineTextWebhook } from './text-webhook.js';
 
@@ -40,7 +41,7 @@ export const teamsChannelKind = defineTextWebhook({
   spacingMs: 250,
   body: (written) => {
     const message = forPeople(written);
-    const facts = Object.entries(message.details);
+    const facts: [string, unknown][] = humanFacts(message.details);
     let card = adaptiveCard(message, facts);
     while (facts.length && Buffer.byteLength(JSON.stringify(card)) > MAX_BYTES) {
       facts.pop();

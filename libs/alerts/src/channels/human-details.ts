@@ -1,0 +1,59 @@
+/**
+ * An alert's details as a person reads them (e-mail, chat): labelled lines in words, not the payload's keys and JSON.
+ * Machine channels (webhook, PagerDuty, Opsgenie) keep the payload as it is; their readers parse it.
+ */
+
+/** Labels of the keys a person reads; a key not listed reads as its words ("foo_bar" → "Foo bar"). */
+const LABELS: Record<string, string> = {
+  reason: 'Why',
+  resolved_at: 'Recovered at',
+  down_for: 'Down for',
+  impacted_customers: 'Customers affected',
+  seen_from: 'Seen from',
+  runbook: 'Runbook',
+  note: 'Note',
+};
+
+/**
+ * Keys a person does not need: `down_since` is the message's own "since" line, and `down_for_seconds` is `down_for`
+ * for machines. Empty values say nothing either (no customers linked, nobody named).
+ */
+const SKIPPED = new Set(['down_since', 'down_for_seconds']);
+
+/** The details as (label, value) pairs in words: a Teams FactSet, and the lines below. A digest's outages, one per line. */
+export function humanFacts(details: Record<string, unknown>): [string, string][] {
+  const facts: [string, string][] = [];
+  for (const [key, value] of Object.entries(details)) {
+    if (SKIPPED.has(key) || value === null || value === undefined || value === '') continue;
+    if (Array.isArray(value) && value.length === 0) continue;
+    if (key === 'outages' && Array.isArray(value)) facts.push([`Outages (${value.length})`, value.map(outageLine).join('\n')]);
+    else facts.push([LABELS[key] ?? words(key), plain(value)]);
+  }
+  return facts;
+}
+
+/** One labelled line per detail ("Why: HTTP 503"); a digest's outages listed under their count, one "- " line each. */
+export function humanDetails(details: Record<string, unknown>): string[] {
+  return humanFacts(details).flatMap(([label, value]) => (label.startsWith('Outages (') ? [`${label}:`, ...value.split('\n').map((o) => `- ${o}`)] : [`${label}: ${value}`]));
+}
+
+/** One outage of a digest: "www on web1 is DOWN (www http), since …: HTTP 503". */
+function outageLine(outage: unknown): string {
+  if (!outage || typeof outage !== 'object') return plain(outage);
+  const o = outage as Record<string, unknown>;
+  const head = [o.summary ? plain(o.summary) : '', typeof o.since === 'string' ? `since ${o.since}` : ''].filter(Boolean).join(', ');
+  const reason = typeof o.reason === 'string' && o.reason ? `: ${o.reason}` : '';
+  return `${head}${reason}`;
+}
+
+function plain(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(plain).join(', ');
+  if (value && typeof value === 'object') return Object.entries(value).map(([k, v]) => `${words(k).toLowerCase()} ${plain(v)}`).join('; ');
+  return String(value);
+}
+
+function words(key: string): string {
+  const spaced = key.replace(/_/g, ' ');
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}
