@@ -328,6 +328,48 @@ describe('detector: impaired vantages do not vote (vantages issue)', () => {
     expect(ended.state.outageHeld).toBeUndefined();
   });
 
+  it('held open and the voter left goes quiet too: still unknown (nobody counted sees it down), not down again', () => {
+    const pair = { voters: ['a', 'b'], quorum: 2 };
+    const down = run([...seq('a', ['up', 'down', 'down', 'down']), ...seq('b', ['up', 'down', 'down', 'down'], 1000, 100)], pair);
+    expect(down.state.health).toBe('down');
+    const held = { voters: ['a'], quorum: 2, excluded: { b: 'impaired (clock off by +30.0 s)' } };
+    const back = run([...seq('a', ['up', 'up', 'up'], 1000, 5000), ...seq('b', ['down', 'down'], 1000, 5100)], held, down.state);
+    expect(back.state).toMatchObject({ health: 'unknown', outageHeld: true });
+    // a stops; the impaired b's next result (70 s on) must not make it "down" again on nobody's word.
+    const quiet = run([['b', 'up', 80_000], ['b', 'down', 81_000]], held, back.state);
+    expect(quiet.state).toMatchObject({ health: 'unknown', outageHeld: true });
+    expect(quiet.changes).toEqual([]);
+  });
+
+  it('the held phase begins after the last result of a voter that saw it down and went quiet, not at the others’ recovery', () => {
+    const pair = { voters: ['central', 'agent'], quorum: 2 };
+    const down = run([...seq('central', ['down', 'down', 'down']), ...seq('agent', ['down', 'down', 'down'], 1000, 100)], pair);
+    // central sees it back from 10 s; agent keeps seeing it down until 50 s, then falls silent.
+    const steps: Step[] = [...seq('central', Array<ProbeStatus>(12).fill('up'), 10_000, 10_000), ...seq('agent', ['down', 'down', 'down', 'down', 'down'], 10_000, 10_000)];
+    steps.sort((x, y) => x[2] - y[2]);
+    const out = run(steps, pair, down.state);
+    const i = out.changes.findIndex((c) => c.endsWith('down->unknown'));
+    expect(i).toBeGreaterThanOrEqual(0);
+    // Decided once the agent's last result (50 s) is stale (> 60 s old); dated from that last result: 50 s were seen down.
+    expect(Number(out.changes[i]!.split(':')[0])).toBeGreaterThan(110_000);
+    expect(out.effective[i]).toBe(50_000);
+  });
+
+  it('seen down again while held: down from the voter’s first failure, the same outage (the change says it was open)', () => {
+    const down = run(both(['down', 'down', 'down'], ['down', 'down', 'down']), { voters: ['central', 'agent'], quorum: 2 });
+    const policy = { voters: ['central'], quorum: 2, ...impaired };
+    const held = run(seq('central', ['up', 'up'], 1000, 5000), policy, down.state);
+    expect(held.state.health).toBe('unknown');
+    const p = { ...DEFAULT_POLICY, ...policy };
+    let state = held.state;
+    let last;
+    for (const at of [20_000, 20_300, 20_600]) {
+      last = observe(state, 'central', { status: 'down', at, latencyMs: 1, reason: 'HTTP 503' }, p);
+      state = last.state;
+    }
+    expect(last!.change).toMatchObject({ from: 'unknown', to: 'down', effectiveAt: 20_000, outageWasOpen: true });
+  });
+
   it('its only vantage impaired: unknown, never down, and says why', () => {
     const out = run(seq('agent', ['down', 'down', 'down']), { voters: [], quorum: 1, ...impaired });
     expect(out.state.health).toBe('unknown');

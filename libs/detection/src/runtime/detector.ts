@@ -230,7 +230,8 @@ function aggregateVoters(vantages: Record<string, VantageState>, voters: readonl
       // Once held, a voter still carrying the down verdict it gave before (an impaired agent back, its first success
       // not yet confirmed) sees nothing down: only its failing results would — or every recovery would blip "down".
       const seesDown = ([, v]: [string, VantageState]) => v.verdict === 'down' && (!held || v.streakStatus === 'down');
-      if (recovered.length > 0 && !fresh.some(seesDown)) {
+      // Held already and the voters left go quiet too: still nobody counted sees it down — stays unobserved.
+      if ((recovered.length > 0 || held) && !fresh.some(seesDown)) {
         const silent = fresh.length < voters.length ? `, the others silent` : '';
         return { health: 'unknown', reason: `${CANNOT_CONFIRM_RECOVERY}: ${unreachable}the outage stays open until ${quorum} vantages confirm recovery (${recovered.length} of the ${voters.length} voting do${silent}${remedy}); none sees it down, so the time is counted unobserved, not down — ${explained()}` };
       }
@@ -350,7 +351,7 @@ function effectiveTime(health: Health, previous: DetectorState, vantages: Record
   // Leaving "unknown" (never probed, or silent): the first result that ends it, never a run of successes that began
   // before it — that would date the change before the unknown phase and leave the phase open in reports, or count
   // the silence as uptime. Otherwise never before the state it ends began (a suspect phase ended before it began).
-  if (previous.health === 'unknown') return now;
+  if (previous.health === 'unknown' && !(previous.outageHeld && health === 'down')) return now;
   return Math.max(previous.since, startOf(health, previous, vantages, reporting, now, policy));
 }
 
@@ -362,8 +363,15 @@ function startOf(health: Health, previous: DetectorState, vantages: Record<strin
   const quorumth = (sorted: number[]) => sorted[Math.min(Math.max(1, policy.quorum), sorted.length) - 1];
   const own = vantages[reporting]?.streakSince ?? now;
   if (health === 'down') return quorumth(starts((v) => v.verdict === 'down')) ?? now;
-  // An outage held open while the voters see it back: unobserved from when the last of them began seeing it up.
-  if (previous.health === 'down' && health === 'unknown') return starts((v) => v.verdict === 'up' || v.verdict === 'degraded', previous.since).at(-1) ?? now;
+  // An outage held open while the voters see it back: unobserved from when the last of them began seeing it up, and
+  // not before the last result of a voter that saw it down and has gone quiet since — that time was seen down.
+  if (previous.health === 'down' && health === 'unknown') {
+    const back = starts((v) => v.verdict === 'up' || v.verdict === 'degraded', previous.since).at(-1) ?? now;
+    const quiet = Object.entries(vantages).filter(([name, v]) => voters?.includes(name) && v.verdict === 'down' && now - v.at > policy.vantageStaleMs).map(([, v]) => v.at);
+    return Math.min(now, Math.max(back, ...quiet));
+  }
+  // Seen down again while held: from the first failure of the voter that sees it (the held phase ends there).
+  if (previous.outageHeld && health === 'down') return startOf(health, { ...previous, outageHeld: undefined }, vantages, reporting, now, policy);
   const several = voters !== undefined && voters.length > 1;
   if (previous.health === 'down' && (health === 'up' || health === 'degraded')) {
     // When the quorum was answering again (one vantage back alone ended nothing). When no voter's answers began after

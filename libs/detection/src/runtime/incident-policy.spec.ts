@@ -22,6 +22,7 @@ describe('incident policy: what a confirmed change does', () => {
     ['a first result opens nothing', change('unknown', 'up'), ctx(), { kind: 'none' }],
     ['a recovery confirmed after an outage held open while unknown resolves it', held('unknown', 'up'), ctx(), { kind: 'resolve', at: 1000 }],
     ['seen down again while held open: the same outage (opening is idempotent)', held('unknown', 'down'), ctx(), { kind: 'open', at: 1000 }],
+    ['flapping ended while held open (unknown → unknown): the flag changes, pages held are released', { ...held('unknown', 'unknown'), flapping: false }, ctx(), { kind: 'flapping', at: 2000, flapping: false }],
   ])('%s', (_name, c, context, expected) => {
     expect(incidentAction(c, context)).toMatchObject(expected as object);
   });

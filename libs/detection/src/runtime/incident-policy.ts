@@ -23,7 +23,8 @@ export type IncidentAction =
  */
 export function incidentAction(change: HealthChange, context: IncidentContext): IncidentAction {
   const wasOpen = change.from === 'down' || change.outageWasOpen === true;
-  if (wasOpen && change.to === 'unknown') return { kind: 'note', at: change.effectiveAt, what: 'unobserved', message: change.reason };
+  // (A change of the flapping flag alone, unknown → unknown, is the flapping branch's below: it releases held pages.)
+  if (wasOpen && change.to === 'unknown' && change.from !== 'unknown') return { kind: 'note', at: change.effectiveAt, what: 'unobserved', message: change.reason };
   // Seen down again while held open: the same outage (opening is idempotent: an incident still open is kept).
   if (change.to === 'down' && change.from !== 'down') {
     const causeIncidentId = context.hostLevel ? undefined : context.hostIncidentId;

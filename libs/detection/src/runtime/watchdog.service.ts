@@ -151,7 +151,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     metrics?.gauge('vigia_probes_started', 'Probes this watchdog started since start', () => this.scheduler?.stats.started ?? 0);
     metrics?.gauge('vigia_state_change_failures', 'Failed attempts at writing or applying health changes since start (each retried)', () => this.changes.failures);
     // Where Vigia cannot decide, a scrape says so (an alert rule on these catches what pages nobody by design).
-    metrics?.gauge('vigia_monitors_unknown', 'Monitors this watchdog holds whose health is unknown: silent voters, or a quorum out of reach with every healthy vantage failing', () => this.countTracked((t) => t.state.health === 'unknown'));
+    metrics?.gauge('vigia_monitors_unknown', 'Monitors this watchdog holds whose health is unknown: silent voters, a quorum out of reach with every healthy vantage failing, or an open outage the vantages voting see back but too few to confirm recovery', () => this.countTracked((t) => t.state.health === 'unknown'));
     metrics?.gauge('vigia_monitors_quorum_unreachable', 'Monitors this watchdog holds with fewer voting vantages than their quorum (impaired, refusing or revoked vantages): no outage can be confirmed on them', () => this.quorumUnreachable());
     metrics?.gauge('vigia_vantages_impaired', 'Vantages impaired, fleet-wide, as this watchdog last read them (every watchdog reports the same count: alert on max, not sum)', () => this.vantageHealth.impaired);
   }
@@ -549,7 +549,9 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     const action = incidentAction(change, context);
     // Incidents write their outbox in the same transaction: alerts and runbooks take it from there (durably).
     if (action.kind === 'open') {
-      await this.incidents.open(ref, new Date(action.at), change.reason, { planned: action.planned, flapping: action.flapping, hostIncidentId: action.causeIncidentId, suppressed: action.suppressed });
+      const opened = await this.incidents.open(ref, new Date(action.at), change.reason, { planned: action.planned, flapping: action.flapping, hostIncidentId: action.causeIncidentId, suppressed: action.suppressed });
+      // Seen down again while held open: the same incident goes on — said on its timeline, its flapping flag kept true.
+      if (!opened && change.outageWasOpen) await this.incidents.note(ref, new Date(action.at), 'down again', `${monitor.name} down again: ${change.reason.replace(/^down: /, '')}`, change.flapping);
     } else if (action.kind === 'resolve') {
       await this.incidents.resolve(ref, new Date(action.at), change.reason);
     } else if (action.kind === 'note') {
