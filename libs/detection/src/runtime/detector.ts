@@ -362,6 +362,7 @@ function startOf(health: Health, previous: DetectorState, vantages: Record<strin
   const starts = (match: (v: VantageState) => boolean, after = -Infinity) => fresh.filter((v) => match(v) && v.streakSince >= after).map((v) => v.streakSince).sort((a, b) => a - b);
   const quorumth = (sorted: number[]) => sorted[Math.min(Math.max(1, policy.quorum), sorted.length) - 1];
   const own = vantages[reporting]?.streakSince ?? now;
+  // (Also seen down again while held: from the first failure of the voter that sees it, the held phase ending there.)
   if (health === 'down') return quorumth(starts((v) => v.verdict === 'down')) ?? now;
   // An outage held open while the voters see it back: unobserved from when the last of them began seeing it up, and
   // not before the last result of a voter that saw it down and has gone quiet since — that time was seen down.
@@ -370,8 +371,6 @@ function startOf(health: Health, previous: DetectorState, vantages: Record<strin
     const quiet = Object.entries(vantages).filter(([name, v]) => voters?.includes(name) && v.verdict === 'down' && now - v.at > policy.vantageStaleMs).map(([, v]) => v.at);
     return Math.min(now, Math.max(back, ...quiet));
   }
-  // Seen down again while held: from the first failure of the voter that sees it (the held phase ends there).
-  if (previous.outageHeld && health === 'down') return startOf(health, { ...previous, outageHeld: undefined }, vantages, reporting, now, policy);
   const several = voters !== undefined && voters.length > 1;
   if (previous.health === 'down' && (health === 'up' || health === 'degraded')) {
     // When the quorum was answering again (one vantage back alone ended nothing). When no voter's answers began after
