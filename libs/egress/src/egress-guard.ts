@@ -45,7 +45,7 @@ export class EgressGuard {
       if (verdict.allowed) return candidate;
       why ||= family ? verdict.why : `${verdict.why} (${host} resolved to it)`;
     }
-    throw refusal(why);
+    throw refusal(why, family !== 0);
   }
 
   /** Save-time check of a value the tenant typed: the refusal when it is a refused address literal (names pass). */
@@ -65,7 +65,7 @@ export class EgressGuard {
 
   /** A Unix socket is never reachable from a tenant's configuration (it would be this machine's own services). */
   refuseUnixSocket(path: string): never {
-    throw refusal(`unix socket ${path} is not reachable from tenant configuration`);
+    throw refusal(`unix socket ${path} is not reachable from tenant configuration`, true);
   }
 }
 

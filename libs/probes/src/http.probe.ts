@@ -3,7 +3,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { compileUserPattern, flag, headers, httpUrl, intList, oneOf, refined, text, userRegex, type SettingsOf } from '#lib/common';
-import { type EgressGuard, pinnedLookup, urlPort } from '#lib/egress';
+import { EgressRefusedError, type EgressGuard, pinnedLookup, urlPort } from '#lib/egress';
 import { defineProbe } from './probe-kind.js';
 import { count } from './probe-fields.js';
 import { bool, formatMs, num, type Probe, type ProbeTarget, type ProbeVerdict, str } from './probe.js';
@@ -37,8 +37,11 @@ export class HttpProbe implements Probe<HttpConfig> {
     for (let hops = 0; followRedirects && isRedirect(exchange.response.statusCode) && exchange.response.headers.location; hops++) {
       if (hops >= maxRedirects) return { status: 'down', reason: `more than ${maxRedirects} redirects, last to ${exchange.response.headers.location}` };
       url = new URL(exchange.response.headers.location, url);
-      // Every hop is judged again: a redirect to 127.0.0.1 is refused like a URL to it.
-      exchange = await this.fetch(url, target, signal, egress);
+      // Every hop is judged again: a redirect to 127.0.0.1 is refused like a URL to it — and it is the target's doing
+      // (a visitor's browser would fail there too), not a setting: a refusal here is the target's failure.
+      exchange = await this.fetch(url, target, signal, egress).catch((error: unknown) => {
+        throw error instanceof EgressRefusedError && error.configured ? new EgressRefusedError(error.message, false) : error;
+      });
     }
     const latencyMs = performance.now() - started;
     const code = exchange.response.statusCode ?? 0;

@@ -44,7 +44,8 @@ export class ProbeRunner {
     // One promise settled by whichever comes first, the probe or its deadline (a race of two promises and an async
     // function cost a few per cent of a watchdog's CPU at 500 probes/s). The first to settle wins; the other is ignored.
     return new Promise<ProbeResult>((resolve) => {
-      const down = (reason: string, refused = false) => resolve({ status: 'down', latencyMs: round(performance.now() - started), at, reason: excerpt(reason), ...(refused ? { refused: true as const } : {}) });
+      const down = (reason: string, refused?: EgressRefusedError) =>
+        resolve({ status: 'down', latencyMs: round(performance.now() - started), at, reason: excerpt(reason), ...(refused ? { refused: true as const } : {}), ...(refused?.configured ? { configuredRefusal: true as const } : {}) });
       let settled = false;
       // The deadline is judged after the I/O already waiting has been read (setImmediate runs after the loop's poll
       // phase; timers run before it), and it gives back time the process's own event loop was stalled (a GC pause, a
@@ -91,7 +92,7 @@ export class ProbeRunner {
       const failed = (error: unknown) => {
         settled = true;
         clearTimeout(timer);
-        down(errorText(error), error instanceof EgressRefusedError);
+        down(errorText(error), error instanceof EgressRefusedError ? error : undefined);
       };
       try {
         // Whatever a probe returns or throws (at once or later) becomes a result.

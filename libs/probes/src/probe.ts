@@ -16,6 +16,11 @@ export interface ProbeResult {
    * target (see WatchdogService.takeAgentResults).
    */
   refused?: true;
+  /**
+   * The refused address is the one configured (an address literal), not a DNS answer or a redirect: a setting at
+   * odds with the platform's policy. A central watchdog then does not probe it rather than call the target down.
+   */
+  configuredRefusal?: true;
 }
 
 /** What a probe needs: its validated config, the host's address as default target, and its time budget. */

@@ -320,6 +320,11 @@ export function observe(state: DetectorState, vantage: string, result: ProbeResu
   return { state: next, change, reprobeInMs: confirming ? policy.confirmIntervalMs : undefined };
 }
 
+/** The verdict the rule gives now on the results already held (no change recorded): to say why an unknown is unknown. */
+export function judgeNow(state: DetectorState, now: number, policy: DetectorPolicy): { health: Health; reason: string } {
+  return aggregate(state.vantages, now, policy, outageOpen(state), state.outageHeld === true);
+}
+
 /**
  * The verdict again without a new result, at `now`: a monitor whose voters have all gone silent (an agent that never
  * connected, or stopped, a vantage impaired) is no longer "up" on the strength of results older than the freshness

@@ -5,7 +5,7 @@ import { IncidentHistory, IncidentsService, type MonitorRef } from '#lib/inciden
 import { MetricsService, Sight } from '#lib/observability';
 import { type ProbeResult, ProbeRunner } from '#lib/probes';
 import { type ClaimedResult, MAX_HOPS, type NetworkTally, ResultInbox, type ResolvedAssignment, revokedReason, tallyMonitor, VantageAssignments, VantagesService, type VantageSighting } from '#lib/vantages';
-import { arrivedLate, DEFAULT_POLICY, type DetectorPolicy, type DetectorState, differsBeyondLatest, type HealthChange, initialState, observe, quorumOutOfReach, reassess } from './detector.js';
+import { arrivedLate, DEFAULT_POLICY, type DetectorPolicy, type DetectorState, differsBeyondLatest, type HealthChange, initialState, judgeNow, observe, quorumOutOfReach, reassess } from './detector.js';
 import { ChangeWriter, type PendingChange } from './change-writer.js';
 import { statesToWrite } from './state-write-budget.js';
 import { type IncidentContext, incidentAction } from './incident-policy.js';
@@ -65,6 +65,9 @@ export interface WatchdogStats {
  * The watchdog role: owns a share of the monitors, probes them on schedule, feeds the detector, stores every
  * health change at once and the rest in batches, and opens/closes incidents. Probe result → detector → incident.
  */
+/** The assignment of a monitor none names (no monitor set, no tenant default): this watchdog's tier alone, quorum 1. */
+const CENTRAL_ONLY: ResolvedAssignment = { central: true, centralImpaired: null, agents: [], observers: [], revoked: [], count: null, quorum: 1, configuredQuorum: 1, inherited: true };
+
 @Injectable()
 export class WatchdogService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Watchdog');
@@ -307,20 +310,25 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   private assign(assignments: Map<string, ResolvedAssignment>): void {
     this.assigned = new Map();
     for (const [id, assignment] of assignments) this.assigned.set(id, { assignment, policy: this.policyOf(id, assignment) });
+    // A monitor no assignment names is this watchdog's alone; while it does not probe its address, its policy says so.
+    for (const id of this.refusals.keys()) if (!this.assigned.has(id) && this.tracked.has(id)) this.assigned.set(id, { assignment: CENTRAL_ONLY, policy: this.policyOf(id, CENTRAL_ONLY) });
   }
 
   private policyOf(monitorId: string, assignment: ResolvedAssignment): DetectorPolicy {
     const agents = new Set(assignment.agents.map((a) => a.name));
-    // Only agents still assigned: a refusal of one unassigned since is forgotten, not named for ever.
+    // Only agents still assigned (and this watchdog while it probes the monitor): a refusal of one unassigned since is
+    // forgotten, not named for ever.
     const refusing = this.refusals.get(monitorId);
-    for (const name of refusing?.keys() ?? []) if (!agents.has(name)) refusing!.delete(name);
+    for (const name of refusing?.keys() ?? []) if (!agents.has(name) && !(name === this.config.vantage && assignment.central)) refusing!.delete(name);
     if (refusing && !refusing.size) this.refusals.delete(monitorId);
     const voters = [...(assignment.central && !assignment.centralImpaired ? [this.config.vantage] : []), ...agents].filter((name) => !refusing?.has(name));
     const excluded: Record<string, string> = Object.fromEntries(assignment.observers.map((o) => [o.name, `impaired (${o.reason})`]));
     if (assignment.centralImpaired) excluded[this.config.vantage] = `impaired (${assignment.centralImpaired})`;
     // An impaired vantage is named by its impairment (the wider cause); one that only refuses this target, by that.
     for (const [name, refusal] of refusing ?? []) {
-      excluded[name] ??= `refusing this target (its egress policy does not allow it, so it does not probe it — ${refusal.reason}; allow the address on the agent: VIGIA_EGRESS_ALLOW, and not in VIGIA_EGRESS_DENY)`;
+      excluded[name] ??= name === this.config.vantage
+        ? `not probing this target (the platform's egress policy does not allow the address configured — ${refusal.reason}; an operator of Vigia allows it with VIGIA_EGRESS_ALLOW on the watchdogs, or the monitor names an address that is allowed)`
+        : `refusing this target (its egress policy does not allow it, so it does not probe it — ${refusal.reason}; allow the address on the agent: VIGIA_EGRESS_ALLOW, and not in VIGIA_EGRESS_DENY)`;
     }
     // Named, then revoked: still counted among the assigned, so the quorum the operator set is not lowered behind
     // their back (by its name: a revoked vantage's name is never reused).
@@ -366,8 +374,20 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       tracked.dirty = true;
       tracked.significant = true;
     }
-    const assigned = this.assigned.get(monitorId);
+    let assigned = this.assigned.get(monitorId);
+    if (!assigned && vantage === this.config.vantage) this.assigned.set(monitorId, (assigned = { assignment: CENTRAL_ONLY, policy: this.policy }));
     if (assigned) assigned.policy = this.policyOf(monitorId, assigned.assignment);
+    // This watchdog stops probing it: a verdict that rested on it alone is unknown now (a change recorded, the time
+    // unobserved), not a freshness bound later. Unknown already ("not probed yet"): it says who does not probe it, why.
+    if (refusal && vantage === this.config.vantage && assigned) this.judgeSilent(tracked, assigned.policy, this.now());
+    if (tracked.state.health === 'unknown' && assigned) {
+      const { health, reason } = judgeNow(tracked.state, this.now(), assigned.policy);
+      if (health === 'unknown' && reason !== tracked.state.reason) {
+        tracked.state = { ...tracked.state, reason };
+        tracked.dirty = true;
+        tracked.significant = true;
+      }
+    }
   }
 
   /**
@@ -458,6 +478,12 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       result = { status: 'down', latencyMs: 0, at: this.now(), reason: `cannot prepare the probe: ${error instanceof Error ? error.message : String(error)}` };
     }
     this.lastProbeAt = this.now();
+    const tracked = this.tracked.get(monitor.id);
+    // The platform's egress policy refuses the configured address itself (a tenant's exception that does not cover
+    // this port, a policy tightened since the monitor was saved): a setting, not the target's health. Not probed here,
+    // so not a vote — the monitor is unknown and says why, never a page or downtime — as an agent's own refusal is.
+    if (tracked) this.noteRefusal(tracked, this.config.vantage, result.configuredRefusal ? { reason: result.reason, at: result.at } : undefined);
+    if (result.configuredRefusal) return undefined;
     this.probeRate.count(result.status === 'down');
     return this.handle(monitor, result);
   }
@@ -525,16 +551,22 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       const bound = this.freshFor(tracked.monitor);
       // Taken on (a restart, a takeover) within the bound: its stored results may be old, its voters not silent.
       if (tracked.loadedAt !== undefined && now - tracked.loadedAt < bound) continue;
-      const outcome = reassess(tracked.state, now, { ...policy, vantageStaleMs: bound });
-      if (!outcome?.change) continue;
-      const previous = tracked.state;
-      tracked.state = outcome.state;
-      tracked.dirty = true;
-      tracked.significant = true;
-      if (this.changes.push({ dirty: { monitor: tracked.monitor, state: outcome.state, last: tracked.last }, change: outcome.change, previous })) changed++;
-      else tracked.state = previous;
+      if (this.judgeSilent(tracked, policy, now)) changed++;
     }
     return changed;
+  }
+
+  /** `reassess` of one monitor, its change recorded; true when it changed. */
+  private judgeSilent(tracked: Tracked, policy: DetectorPolicy, now: number): boolean {
+    const outcome = reassess(tracked.state, now, { ...policy, vantageStaleMs: this.freshFor(tracked.monitor) });
+    if (!outcome?.change) return false;
+    const previous = tracked.state;
+    tracked.state = outcome.state;
+    tracked.dirty = true;
+    tracked.significant = true;
+    if (this.changes.push({ dirty: { monitor: tracked.monitor, state: outcome.state, last: tracked.last }, change: outcome.change, previous })) return true;
+    tracked.state = previous;
+    return false;
   }
 
   private async applyToIncidents(monitor: WatchedMonitor, change: HealthChange): Promise<void> {
