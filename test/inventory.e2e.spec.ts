@@ -75,7 +75,9 @@ describe('inventory over GraphQL', () => {
     ['malformed address', 'mutation { createHost(input: {name: "x2", addresses: ["192.0.2.300"]}) { id } }', 'VALIDATION_FAILED', 'input.addresses'],
     ['no address', 'mutation { createHost(input: {name: "x3", addresses: []}) { id } }', 'VALIDATION_FAILED', 'input.addresses'],
     ['malformed host name', 'mutation { createHost(input: {name: "web_1;rm -rf /", addresses: ["192.0.2.1"]}) { id } }', 'VALIDATION_FAILED', 'input.name'],
-    ['duplicate host name', 'mutation { createHost(input: {name: "DB1", addresses: ["192.0.2.1"]}) { id } }', 'DUPLICATE', 'name'],
+    ['duplicate host name', 'mutation { createHost(input: {name: "DB1", addresses: ["192.0.2.1"]}) { id } }', 'DUPLICATE', 'input.name'],
+    ['empty monitor name', 'mutation { createMonitor(input: {name: "", type: icmp, hostId: "HOST", config: {}, intervalMs: 2000, timeoutMs: 1000}) { id } }', 'VALIDATION_FAILED', 'input.name'],
+    ['monitor name of spaces only', 'mutation { createMonitor(input: {name: "   ", type: icmp, hostId: "HOST", config: {}, intervalMs: 2000, timeoutMs: 1000}) { id } }', 'VALIDATION_FAILED', 'input.name'],
     ['ssh port out of range', 'mutation { createHost(input: {name: "x4", addresses: ["192.0.2.1"], sshPort: 0}) { id } }', 'VALIDATION_FAILED', 'input.sshPort'],
     ['shell in ssh user', 'mutation { createHost(input: {name: "x5", addresses: ["192.0.2.1"], sshUser: "root;id"}) { id } }', 'VALIDATION_FAILED', 'input.sshUser'],
     ['oversized string', `mutation { createCustomer(input: {name: "${'x'.repeat(101)}"}) { id } }`, 'VALIDATION_FAILED', 'input.name'],
@@ -115,12 +117,12 @@ describe('inventory over GraphQL', () => {
     expect((await ok<{ createMonitor: { host: { name: string } } }>(http(web2))).createMonitor.host.name).toBe('names-web2');
     const before = await count('monitors');
     const again = await api.gql(http(web1), {}, token);
-    expect(again.errors?.[0]).toMatchObject({ message: 'name: already in use on this host', extensions: { code: 'DUPLICATE', field: 'name' } });
+    expect(again.errors?.[0]).toMatchObject({ message: 'input.name: already in use on this host', extensions: { code: 'DUPLICATE', field: 'input.name' } });
     expect(await count('monitors')).toBe(before);
     // Renaming onto a name the host has is refused the same way; a name another host has is fine.
     const { createMonitor: ssh } = await ok<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "ssh", type: tcp, hostId: "${web1}", config: {port: 22}, intervalMs: 5000, timeoutMs: 1000}) { id } }`);
     const rename = await api.gql(`mutation { updateMonitor(id: "${ssh.id}", input: {name: "http"}) { id } }`, {}, token);
-    expect(rename.errors?.[0]).toMatchObject({ message: 'name: already in use on this host', extensions: { code: 'DUPLICATE', field: 'name' } });
+    expect(rename.errors?.[0]).toMatchObject({ message: 'input.name: already in use on this host', extensions: { code: 'DUPLICATE', field: 'input.name' } });
     const moved = await ok<{ updateMonitor: { name: string; host: { name: string } } }>(`mutation { updateMonitor(id: "${ssh.id}", input: {name: "http", hostId: "${hostId}"}) { name host { name } } }`);
     expect(moved.updateMonitor).toEqual({ name: 'http', host: { name: 'db1' } });
   });

@@ -18,7 +18,8 @@ export function translateDatabaseError(error: unknown): unknown {
     // detail looks like: Key (tenant_id, name)=(…, web1) already exists.
     const columns = /^Key \(([^)]*)\)/.exec(pg.detail ?? '')?.[1]?.split(',').map((c) => c.trim()) ?? [];
     const column = columns.filter((c) => c !== 'tenant_id').at(-1) ?? 'name';
-    const field = column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+    // Named as validation names fields (`input.name`): every create and update takes its values as `input`.
+    const field = `input.${column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase())}`;
     // A name unique on its host (monitors, services: Key (host_id, name)): "in use" alone would send the operator
     // looking through the whole tenant, where the same name on other hosts is fine.
     const where = columns.includes('host_id') && column !== 'host_id' ? ' on this host' : '';

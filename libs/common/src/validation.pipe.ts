@@ -3,6 +3,13 @@ import { plainToInstance } from 'class-transformer';
 import { type ValidationError, validate } from 'class-validator';
 import { VigiaException } from './vigia.exception.js';
 
+/**
+ * A free-text name or label: at least one visible character (not only spaces: names are trimmed when saved, and a
+ * blank one is a row nobody can tell apart) and no control characters (they end up in e-mails and shells). Linear: the
+ * look-ahead and the body each read the string once.
+ */
+export const VISIBLE_TEXT = /^(?=[^\p{Cc}]*[^\p{Cc}\s])[^\p{Cc}]+$/u;
+
 /** Flattens nested class-validator errors into "field.sub[2]" paths so the client knows exactly what to fix. */
 export function firstValidationFailure(errors: ValidationError[], prefix = ''): { field: string; reason: string } | undefined {
   for (const error of errors) {
@@ -10,6 +17,9 @@ export function firstValidationFailure(errors: ValidationError[], prefix = ''): 
     const field = isIndex ? `${prefix}[${error.property}]` : prefix ? `${prefix}.${error.property}` : error.property;
     if (error.constraints) {
       if (error.constraints.whitelistValidation) return { field, reason: 'is not a field of this input' };
+      // Empty or only spaces, refused by whichever rule ran first ("must not contain control characters" for ""): the
+      // words that say what is wrong.
+      if (typeof error.value === 'string' && error.value.trim() === '') return { field, reason: 'must not be empty' };
       return { field, reason: inWords(Object.values(error.constraints)[0] ?? 'is invalid', error.property) };
     }
     const nested = firstValidationFailure(error.children ?? [], field);

@@ -25,6 +25,9 @@ export class ObservabilityModule implements NestModule {
               // Bearer tokens and passwords never reach the logs.
               redact: ['req.headers.authorization', 'req.headers.cookie'],
               autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics', '/vigia-status'].includes(req.url ?? '') },
+              // A request that went well is `debug` (LOG_LEVEL=debug shows each one): at `info` a dashboard's GraphQL
+              // traffic, one line per query, buried what an operator needs in the log. Failures stay visible.
+              customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
             },
           }),
         }),

@@ -1,5 +1,6 @@
 import type { DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
 import { allMigrations } from '#migrations';
+import { QueryErrorLogger } from './query-error.logger.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 // TypeORM's own type for entity lists; any class with decorators qualifies.
@@ -23,6 +24,7 @@ export function vigiaDataSourceOptions(url: string, entities: EntityList): DataS
     synchronize: false,
     migrationsRun: false,
     logging: ['error'],
+    logger: new QueryErrorLogger(),
     extra: { max: 20, application_name: 'vigia' },
   };
 }

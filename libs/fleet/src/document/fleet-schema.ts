@@ -10,7 +10,7 @@ import { RESOURCE_TYPES } from '#lib/runbooks';
  */
 
 const PRINTABLE = /^[^\p{Cc}]+$/u;
-const name = (max = 100) => z.string({ error: 'must be a name' }).min(1, { error: 'must not be empty' }).max(max, { error: `must be at most ${max} characters` }).regex(PRINTABLE, { error: 'must not contain control characters' });
+const name = (max = 100) => z.string({ error: 'must be a name' }).trim().min(1, { error: 'must not be empty' }).max(max, { error: `must be at most ${max} characters` }).regex(PRINTABLE, { error: 'must not contain control characters' });
 const hostName = z.string({ error: 'must be a host name' }).regex(HOST_NAME, { error: 'must be a host name (letters, digits, dashes, dots)' }).regex(/^[^A-Z]*$/, { error: 'must be lower case (host names are stored in lower case)' });
 const optionalText = (max: number) => z.string({ error: 'must be a string' }).max(max, { error: `must be at most ${max} characters` }).nullable().default(null);
 

@@ -26,10 +26,10 @@ import {
 } from 'class-validator';
 import { REPORT_LANGUAGE_MESSAGE, REPORT_LANGUAGES } from '#lib/tenancy';
 import { HostKind, ProbeType, ServiceType, Severity } from '../entities/enums.js';
-import { HOST_NAME } from '#lib/common';
+import { HOST_NAME, VISIBLE_TEXT } from '#lib/common';
 
-/** Free-text names: printable, trimmed by the services, no control characters (they end up in e-mails and shells). */
-const PRINTABLE = /^[^\p{Cc}]+$/u;
+/** Free-text names: something visible, trimmed by the services, no control characters (they end up in e-mails and shells). */
+const PRINTABLE = VISIBLE_TEXT;
 const printable = { message: 'must not contain control characters' };
 const TAG = /^[a-z0-9][a-z0-9_.:=-]{0,62}$/i;
 const UNIX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
