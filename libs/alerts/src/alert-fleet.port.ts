@@ -90,7 +90,7 @@ export class AlertFleetPort {
     await withDatabaseErrors(async () => {
       if (channel.exists) await manager.update(AlertChannel, { id: channel.id, tenantId }, row as QueryDeepPartialEntity<AlertChannel>);
       else await manager.insert(AlertChannel, { id: channel.id, tenantId, secretSealed: null, ...row } as QueryDeepPartialEntity<AlertChannel>);
-    });
+    }, '');
   }
 
   async savePolicy(manager: EntityManager, tenantId: string, policy: { id: string; exists: boolean }, row: Omit<FleetPolicyRow, 'id'>): Promise<void> {
@@ -98,7 +98,7 @@ export class AlertFleetPort {
     await withDatabaseErrors(async () => {
       if (policy.exists) await manager.update(EscalationPolicy, { id: policy.id, tenantId }, fields as QueryDeepPartialEntity<EscalationPolicy>);
       else await manager.insert(EscalationPolicy, { id: policy.id, tenantId, ...fields } as QueryDeepPartialEntity<EscalationPolicy>);
-    });
+    }, '');
   }
 
   /** Per channel id, the names of the policies (other than `except`) whose steps page it. */

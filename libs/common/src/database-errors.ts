@@ -10,7 +10,7 @@ interface PgError {
  * Turns a unique-violation from PostgreSQL into a DUPLICATE error naming the field. The database is the judge of
  * uniqueness (a check-then-insert would race); this only translates its verdict. Other errors pass through.
  */
-export function translateDatabaseError(error: unknown): unknown {
+export function translateDatabaseError(error: unknown, prefix = 'input.'): unknown {
   // Duck-typed, not instanceof: TypeORM can be loaded twice (ESM and CommonJS) in one process, e.g. under tests.
   const pg = (error as { driverError?: PgError } | null)?.driverError;
   if (!pg) return error;
@@ -18,8 +18,9 @@ export function translateDatabaseError(error: unknown): unknown {
     // detail looks like: Key (tenant_id, name)=(…, web1) already exists.
     const columns = /^Key \(([^)]*)\)/.exec(pg.detail ?? '')?.[1]?.split(',').map((c) => c.trim()) ?? [];
     const column = columns.filter((c) => c !== 'tenant_id').at(-1) ?? 'name';
-    // Named as validation names fields (`input.name`): every create and update takes its values as `input`.
-    const field = `input.${column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase())}`;
+    // Named as validation names fields (`input.name`): every create and update takes its values as `input`. A fleet
+    // file's apply passes '' (its own paths name the object).
+    const field = `${prefix}${column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase())}`;
     // A name unique on its host (monitors, services: Key (host_id, name)): "in use" alone would send the operator
     // looking through the whole tenant, where the same name on other hosts is fine.
     const where = columns.includes('host_id') && column !== 'host_id' ? ' on this host' : '';
@@ -34,10 +35,10 @@ export function translateDatabaseError(error: unknown): unknown {
   return error;
 }
 
-export async function withDatabaseErrors<T>(work: () => Promise<T>): Promise<T> {
+export async function withDatabaseErrors<T>(work: () => Promise<T>, prefix = 'input.'): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    throw translateDatabaseError(error);
+    throw translateDatabaseError(error, prefix);
   }
 }

@@ -1,6 +1,7 @@
 import { lookup as systemLookup } from 'node:dns/promises';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
+import { parseAddress } from './address-class.js';
 import type { EgressContext, EgressPolicy } from './egress-policy.js';
 import { refusal } from './egress-refused.error.js';
 
@@ -45,7 +46,8 @@ export class EgressGuard {
       if (verdict.allowed) return candidate;
       why ||= family ? verdict.why : `${verdict.why} (${host} resolved to it)`;
     }
-    throw refusal(why, family !== 0);
+    // Configured when the host is an address in any spelling (`2130706433` too, as the save-time check reads it).
+    throw refusal(why, family !== 0 || parseAddress(bare) !== undefined);
   }
 
   /** Save-time check of a value the tenant typed: the refusal when it is a refused address literal (names pass). */

@@ -85,12 +85,12 @@ export class InventoryFleetPort {
   async insert<K extends InventoryKind>(manager: EntityManager, kind: K, tenantId: string, rows: Record<string, unknown>[]): Promise<void> {
     for (let i = 0; i < rows.length; i += INSERT_BATCH) {
       const batch = rows.slice(i, i + INSERT_BATCH).map((r) => ({ ...r, tenantId }));
-      await withDatabaseErrors(() => manager.insert(ENTITY[kind], batch as never));
+      await withDatabaseErrors(() => manager.insert(ENTITY[kind], batch as never), '');
     }
   }
 
   async update<K extends InventoryKind>(manager: EntityManager, kind: K, tenantId: string, id: string, patch: Record<string, unknown>): Promise<void> {
-    await withDatabaseErrors(() => manager.update(ENTITY[kind], { id, tenantId } as never, { ...patch, updatedAt: () => 'now()' } as never));
+    await withDatabaseErrors(() => manager.update(ENTITY[kind], { id, tenantId } as never, { ...patch, updatedAt: () => 'now()' } as never), '');
   }
 
   /** A monitor's config as stored, credentials sealed (`values`: path → credential, as `createMonitor` takes them inline). */
@@ -119,7 +119,7 @@ export class InventoryFleetPort {
     }
     if (kind === 'sites') {
       await detachDeletedHosts(manager, 'site_id', id);
-      await withDatabaseErrors(() => manager.delete(Site, { id, tenantId }));
+      await withDatabaseErrors(() => manager.delete(Site, { id, tenantId }), '');
     }
   }
 }

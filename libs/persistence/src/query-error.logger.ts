@@ -14,7 +14,8 @@ export class QueryErrorLogger implements Logger {
 
   logQueryError(error: string | Error, query: string, parameters?: unknown[], _runner?: QueryRunner): void {
     const code = typeof error === 'object' ? (error as { code?: string }).code : undefined;
-    if (code && ANSWERED.has(code)) return;
+    // Kept at debug, not dropped: one nothing translated (a worker's, a save outside the services) is still findable.
+    if (code && ANSWERED.has(code)) return this.out.debug(`query refused (${code}, answered to the client as a field error where a service translates it): ${typeof error === 'string' ? error : error.message}`);
     // Parameters stay out: they may hold a tenant's secrets (sealed values, tokens' hashes).
     this.out.error(`query failed: ${typeof error === 'string' ? error : error.message} — ${query.slice(0, 500)}${parameters?.length ? ` (${parameters.length} parameters)` : ''}`);
   }

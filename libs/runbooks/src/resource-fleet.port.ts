@@ -162,7 +162,7 @@ export class ResourceFleetPort {
           id: resource.id, tenantId, kind: input.kind, ...fields, primaryHostId, primarySince: primaryHostId ? this.clock.now() : null, primaryReason: primaryHostId ? 'configured' : null,
         } as QueryDeepPartialEntity<Resource>);
       }
-    });
+    }, '');
   }
 
   /** Per resource id, its active run (a resource with one is not deleted, as `deleteResource` refuses). */

@@ -58,7 +58,7 @@ export class RunbookFleetPort {
   async save(manager: EntityManager, tenantId: string, runbook: { id: string; exists: boolean }, source: string, actor: string): Promise<void> {
     const parsed = parseRunbook(source);
     if (!parsed.ok) throw new Error(`runbook source not checked before saving: ${parsed.errors[0]?.message}`);
-    await withDatabaseErrors(() => (runbook.exists ? addRunbookVersion(manager, tenantId, runbook.id, parsed, source, actor) : insertRunbook(manager, tenantId, parsed, source, actor, false, runbook.id)));
+    await withDatabaseErrors(() => (runbook.exists ? addRunbookVersion(manager, tenantId, runbook.id, parsed, source, actor) : insertRunbook(manager, tenantId, parsed, source, actor, false, runbook.id)), '');
   }
 
   /** The resources that use each of these runbooks (a runbook in use is not deleted, as `deleteRunbook` refuses). */

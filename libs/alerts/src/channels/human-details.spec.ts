@@ -10,7 +10,7 @@ describe('an alert’s details as a person reads them', () => {
   });
 
   it('a digest lists each outage on its own line; an unknown key reads as its words', () => {
-    expect(humanDetails({ outages: [{ summary: 'www on web1 is DOWN (www http)', since: '04:12', reason: 'HTTP 503', dedup_key: 'k' }], extra_field: { a_b: 1 } }))
-      .toEqual(['Outages (1):', '- www on web1 is DOWN (www http), since 04:12: HTTP 503', 'Extra field: a b 1']);
+    expect(humanDetails({ outages: [{ summary: 'www on web1 is DOWN (www http)', since: '04:12', reason: 'HTTP 503', dedup_key: 'vigia-incident-1a2b3c4d-0000-4000-8000-000000000001' }], extra_field: { a_b: 1 } }))
+      .toEqual(['Outages (1):', '- www on web1 is DOWN (www http), since 04:12: HTTP 503 [1a2b3c4d]', 'Extra field: a b 1']);
   });
 });

@@ -43,7 +43,9 @@ function outageLine(outage: unknown): string {
   const o = outage as Record<string, unknown>;
   const head = [o.summary ? plain(o.summary) : '', typeof o.since === 'string' ? `since ${o.since}` : ''].filter(Boolean).join(', ');
   const reason = typeof o.reason === 'string' && o.reason ? `: ${o.reason}` : '';
-  return `${head}${reason}`;
+  // Its incident's short id: what `/ack <id>` takes in a chat, so each outage of a digest can be acknowledged.
+  const id = typeof o.dedup_key === 'string' ? /^vigia-incident-([0-9a-f]{8})/.exec(o.dedup_key)?.[1] : undefined;
+  return `${head}${reason}${id ? ` [${id}]` : ''}`;
 }
 
 function plain(value: unknown): string {

@@ -370,6 +370,23 @@ describe('detector: impaired vantages do not vote (vantages issue)', () => {
     expect(last!.change).toMatchObject({ from: 'unknown', to: 'down', effectiveAt: 20_000, outageWasOpen: true });
   });
 
+  it('an outage whose voters all go quiet (or stop probing: a refused address) is held unknown from the last result that saw it down', () => {
+    const down = run(seq('central', ['down', 'down', 'down']), { voters: ['central'], quorum: 1 });
+    expect(down.state.health).toBe('down');
+    const p = { ...DEFAULT_POLICY, voters: ['central'], quorum: 1 };
+    // Still fresh: nothing to say.
+    expect(reassess(down.state, 30_000, p)).toBeUndefined();
+    const quiet = reassess(down.state, 70_000, p)!;
+    expect(quiet.state).toMatchObject({ health: 'unknown', outageHeld: true });
+    expect(quiet.change).toMatchObject({ from: 'down', to: 'unknown', effectiveAt: 2000, outageWasOpen: true });
+    // The central stops probing (its entry dropped, named as not voting): at once, not a freshness bound later.
+    const { central: _gone, ...rest } = down.state.vantages;
+    const refused = reassess({ ...down.state, vantages: rest }, 3000, { ...p, voters: [], excluded: { central: 'not probing this target (…)' } })!;
+    expect(refused.state).toMatchObject({ health: 'unknown', outageHeld: true });
+    expect(refused.change).toMatchObject({ from: 'down', to: 'unknown', effectiveAt: 3000, outageWasOpen: true });
+    expect(refused.state.reason).toMatch(/^cannot confirm recovery: .*central: not voting, not probing this target/);
+  });
+
   it('its only vantage impaired: unknown, never down, and says why', () => {
     const out = run(seq('agent', ['down', 'down', 'down']), { voters: [], quorum: 1, ...impaired });
     expect(out.state.health).toBe('unknown');
@@ -404,10 +421,16 @@ describe('detector: silence and votes that leave', () => {
     expect(back.change!.effectiveAt).toBeGreaterThanOrEqual(70_000);
   });
 
-  it('an outage stays down when its vantages go quiet: unknown would neither close its incident nor let a recovery close it', () => {
+  it('an outage whose vantages go quiet stays open, held unknown, and a later recovery still closes it', () => {
     const { state } = run(seq('central', ['up', 'down', 'down', 'down']));
     expect(state.health).toBe('down');
-    expect(reassess(state, 200_000, policy)).toBeUndefined();
+    const quiet = reassess(state, 200_000, policy)!;
+    expect(quiet.state).toMatchObject({ health: 'unknown', outageHeld: true });
+    expect(quiet.change).toMatchObject({ from: 'down', to: 'unknown', effectiveAt: 3000, outageWasOpen: true });
+    const back = run(seq('central', ['up', 'up'], 1000, 201_000), {}, quiet.state);
+    expect(back.state.health).toBe('up');
+    expect(back.state.outageHeld).toBeUndefined();
+    expect(back.changes).toEqual(['202000:unknown->up']);
   });
 
   it('a recovery no voter saw begin after the outage (the down votes went away) is dated when it was decided, never before the outage', () => {

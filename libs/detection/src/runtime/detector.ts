@@ -178,6 +178,9 @@ function aggregate(vantages: Record<string, VantageState>, now: number, policy: 
   // Fewer voters than the quorum (the set shrank: a vantage revoked, fewer platform vantages) is the voters' rule too:
   // it says the quorum is unreachable rather than "1 of 2 needed".
   if (voters && (voters.length > 1 || excluded || quorumOutOfReach(policy))) return aggregateVoters(vantages, voters, now, policy, wasDown, held);
+  // An outage held open (its voters went quiet) ends by the voters' rule too: a returning vantage's old "down" verdict
+  // with its first success is no failure seen, and recovery needs its confirmation.
+  if (held) return aggregateVoters(vantages, voters ?? Object.keys(vantages), now, policy, wasDown, held);
   const entries = voters ? Object.entries(vantages).filter(([name]) => voters.includes(name)) : Object.entries(vantages);
   const fresh = entries.filter(([, v]) => now - v.at <= policy.vantageStaleMs);
   const down = fresh.filter(([, v]) => v.verdict === 'down');
@@ -210,7 +213,8 @@ function aggregateVoters(vantages: Record<string, VantageState>, voters: readonl
   const isFresh = (v: VantageState | undefined): v is VantageState => v !== undefined && now - v.at <= policy.vantageStaleMs;
   const fresh = voters.filter((name) => isFresh(vantages[name])).map((name) => [name, vantages[name]!] as [string, VantageState]);
   const quorum = Math.max(1, policy.quorum);
-  const down = fresh.filter(([, v]) => v.verdict === 'down');
+  // Held open: a voter's old "down" verdict with its latest result a success (an agent back, not confirmed yet) sees nothing down.
+  const down = fresh.filter(([, v]) => v.verdict === 'down' && (!held || v.streakStatus === 'down'));
   const failing = fresh.filter(([, v]) => v.verdict === 'down' || v.streakStatus === 'down');
   // Built only on the paths that say it: a healthy "up" with every voter voting (nearly every result) needs no story.
   let story: string | undefined;
@@ -230,8 +234,9 @@ function aggregateVoters(vantages: Record<string, VantageState>, voters: readonl
       // Once held, a voter still carrying the down verdict it gave before (an impaired agent back, its first success
       // not yet confirmed) sees nothing down: only its failing results would — or every recovery would blip "down".
       const seesDown = ([, v]: [string, VantageState]) => v.verdict === 'down' && (!held || v.streakStatus === 'down');
-      // Held already and the voters left go quiet too: still nobody counted sees it down — stays unobserved.
-      if ((recovered.length > 0 || held) && !fresh.some(seesDown)) {
+      // Held already and the voters left go quiet too, or no voter has a fresh result at all (all silent, or none
+      // probing: a refused address): nobody counted sees it down — unobserved, not downtime.
+      if ((recovered.length > 0 || held || fresh.length === 0) && !fresh.some(seesDown)) {
         const silent = fresh.length < voters.length ? `, the others silent` : '';
         return { health: 'unknown', reason: `${CANNOT_CONFIRM_RECOVERY}: ${unreachable}the outage stays open until ${quorum} vantages confirm recovery (${recovered.length} of the ${voters.length} voting do${silent}${remedy}); none sees it down, so the time is counted unobserved, not down — ${explained()}` };
       }
@@ -328,20 +333,26 @@ export function judgeNow(state: DetectorState, now: number, policy: DetectorPoli
 /**
  * The verdict again without a new result, at `now`: a monitor whose voters have all gone silent (an agent that never
  * connected, or stopped, a vantage impaired) is no longer "up" on the strength of results older than the freshness
- * bound — it is unknown, and says who went quiet since when. An outage stays down (held, as the quorum rule holds
- * it: unknown would neither close its incident nor let a later recovery close it). Undefined when nothing changes.
+ * bound — it is unknown, and says who went quiet since when. An outage stays open (its incident, no failback) but
+ * is held unknown: nobody sees it, so its time is unobserved — from the last result that saw it down — until a
+ * quorum confirms recovery or a voter sees it down again. Undefined when nothing changes.
  */
 export function reassess(state: DetectorState, now: number, policy: DetectorPolicy): Observation | undefined {
-  if (state.health === 'down' || state.health === 'unknown') return undefined;
+  if (state.health === 'unknown') return undefined;
   const voters = policy.voters;
   for (const [name, v] of Object.entries(state.vantages)) {
     if ((!voters || voters.includes(name)) && now - v.at <= policy.vantageStaleMs) return undefined;
   }
-  const { health, reason } = aggregate(state.vantages, now, policy, false);
+  // An outage whose voters have all gone quiet stays open, unknown (held): nobody sees it, so its time is unobserved.
+  const wasOpen = outageOpen(state);
+  const { health, reason } = aggregate(state.vantages, now, policy, wasOpen, state.outageHeld === true);
   if (health === state.health) return undefined;
   const effectiveAt = effectiveTime(health, state, state.vantages, '', now, policy);
   const next: DetectorState = { ...state, health, since: effectiveAt, reason, rule: ruleOf(policy) };
-  return { state: next, change: { from: state.health, to: health, at: now, effectiveAt, reason, flapping: state.flapping } };
+  if (wasOpen && health !== 'down' && health !== 'up' && health !== 'degraded') next.outageHeld = true;
+  const change: HealthChange = { from: state.health, to: health, at: now, effectiveAt, reason, flapping: state.flapping };
+  if (wasOpen) change.outageWasOpen = true;
+  return { state: next, change };
 }
 
 /**
@@ -372,9 +383,10 @@ function startOf(health: Health, previous: DetectorState, vantages: Record<strin
   // An outage held open while the voters see it back: unobserved from when the last of them began seeing it up, and
   // not before the last result of a voter that saw it down and has gone quiet since — that time was seen down.
   if (previous.health === 'down' && health === 'unknown') {
-    const back = starts((v) => v.verdict === 'up' || v.verdict === 'degraded', previous.since).at(-1) ?? now;
-    const quiet = Object.entries(vantages).filter(([name, v]) => voters?.includes(name) && v.verdict === 'down' && now - v.at > policy.vantageStaleMs).map(([, v]) => v.at);
-    return Math.min(now, Math.max(back, ...quiet));
+    const back = starts((v) => v.verdict === 'up' || v.verdict === 'degraded', previous.since).at(-1);
+    const quiet = Object.entries(vantages).filter(([name, v]) => (!voters || voters.includes(name)) && v.verdict === 'down' && now - v.at > policy.vantageStaleMs).map(([, v]) => v.at);
+    const from = [...(back === undefined ? [] : [back]), ...quiet];
+    return from.length ? Math.min(now, Math.max(...from)) : now;
   }
   const several = voters !== undefined && voters.length > 1;
   if (previous.health === 'down' && (health === 'up' || health === 'degraded')) {

@@ -448,8 +448,9 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
         const v = t.state.vantages[vantage]!;
         if (v.at > now - IMPAIRMENT_FRESH_MS && !refusing?.has(vantage)) fresh.push({ vantage, status: v.streakStatus, at: v.at, since: v.streakSince });
       }
-      // An agent that refuses its targets fails them from its own side: an agent refusing everything is impaired.
-      for (const [vantage, r] of refusing ?? []) if (r.at > now - IMPAIRMENT_FRESH_MS) fresh.push({ vantage, status: 'down', at: r.at, since: r.since });
+      // An agent that refuses its targets fails them from its own side: an agent refusing everything is impaired. Not
+      // this watchdog's refusals: they are the platform's setting on one address, not its network failing.
+      for (const [vantage, r] of refusing ?? []) if (vantage !== this.config.vantage && r.at > now - IMPAIRMENT_FRESH_MS) fresh.push({ vantage, status: 'down', at: r.at, since: r.since });
       if (fresh.length) tallyMonitor(t.monitor.tenantId, fresh, tallies);
     }
     return Object.fromEntries(tallies);

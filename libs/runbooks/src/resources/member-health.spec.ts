@@ -25,6 +25,9 @@ describe('a member as a failover target', () => {
     expect(judgeMember(member('b'), [], [named]).why)
       .toBe('nobody can see it now (its monitor "web2 www" is unknown: no fresh result from any vantage; central: stale (last result 2026-12-03T10:00:00.000Z); office: not voting, impaired (no heartbeat yet (its agent has never connected)))');
     expect(judgeMember(member('b'), [], [{ ...seen('b', 'down'), name: 'web2 www' }]).why).toBe('its monitor "web2 www" is down');
+    // A vantage's own why may hold "; " inside its parentheses (a refusal's remedy): kept whole, parentheses closed.
+    const refused = seen('b', 'unknown', 'no fresh result from any vantage — vm: not voting, not probing this target (the platform\'s egress policy does not allow the address configured — refused by egress policy: 127.0.0.1 is loopback; an operator of Vigia allows it with VIGIA_EGRESS_ALLOW on the watchdogs, or the monitor names an address that is allowed)');
+    expect(judgeMember(member('b'), [], [refused]).why).toMatch(/; vm: not voting, not probing this target \(.*127\.0\.0\.1 is loopback; an operator of Vigia allows it with VIGIA_EGRESS_ALLOW on the watchdogs, or the monitor names an address that is allowed\)\)$/);
     expect(judgeMember(member('b'), [], [seen('b', 'suspect')]).fitness).toBe('doubtful');
   });
 

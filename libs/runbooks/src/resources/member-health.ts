@@ -50,9 +50,27 @@ function whyUnseen(reason: string): string {
   const cut = reason.search(/ — |; /);
   const head = cut > 0 ? reason.slice(0, cut) : reason;
   const story = reason.indexOf(' — ');
-  const silent = story < 0 ? [] : reason.slice(story + 3).split('; ').filter((part) => /^[^:]+: (not voting|stale|no result yet)/.test(part));
+  const silent = story < 0 ? [] : topLevelParts(reason.slice(story + 3)).filter((part) => /^[^:]+: (not voting|stale|no result yet)/.test(part));
   const line = [head.slice(0, 120), ...silent].join('; ');
-  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
+  return line.length > 500 ? `${line.slice(0, 499)}…` : line;
+}
+
+/** The vantages' story split at its "; " between vantages, not inside one's parentheses (a refusal's own "; …"). */
+function topLevelParts(story: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < story.length; i++) {
+    const c = story[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (depth === 0 && c === ';' && story[i + 1] === ' ') {
+      parts.push(story.slice(start, i));
+      start = i + 2;
+    }
+  }
+  parts.push(story.slice(start));
+  return parts;
 }
 
 /** Where to fail over: the first fit member in preference order, else the first doubtful one; and why each other was passed over. */
