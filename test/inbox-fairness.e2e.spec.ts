@@ -7,6 +7,7 @@ import { eventually } from './support/eventually.js';
 import { FakeAgent } from './support/fake-agent.js';
 
 const BATCH = 1000;
+const FLOOD_BATCHES = 150;
 
 type Result = { monitorId: string; at: number; status: 'up' | 'down'; latencyMs: number; reason: string; replayed: boolean };
 const result = (monitorId: string, status: 'up' | 'down', at = Date.now()): Result => ({ monitorId, at, status, latencyMs: 1, reason: status === 'up' ? 'HTTP 200' : 'connection refused', replayed: false });
@@ -30,7 +31,7 @@ async function tenantWithAgent(api: TestApi, slug: string): Promise<{ token: str
 
 /**
  * One tenant's flood does not delay another's verdict. The watchdog (its own process) is frozen while tenant A's
- * private vantage floods the inbox with 60,000 results through the real gateway and tenant B's reports its target
+ * private vantage floods the inbox with 150,000 results through the real gateway and tenant B's reports its target
  * down; then it resumes. It claims the inbox per vantage in turns, so B's outage is decided while most of A's backlog
  * still waits — with the old oldest-first claim, B's results came only after every one of A's older ones.
  */
@@ -72,13 +73,15 @@ describe('inbox fairness across tenants', () => {
 
     watchdog.child.kill('SIGSTOP');
     try {
-      for (let i = 0; i < 60; i++) {
+      // 150,000: a backlog the watchdog needs seconds to drain, so a loaded machine's slower polling of B's verdict
+      // (it once took 0.8 s, when 60,000 were already gone) does not decide the outcome.
+      for (let i = 0; i < FLOOD_BATCHES; i++) {
         const now = Date.now();
         expect((await a.agent.send(100 + i, Array.from({ length: BATCH }, (_, j) => result(a.monitor, 'up', now - BATCH + j)))).stored).toBe(BATCH);
       }
       const sentAt = Date.now();
       expect((await b.agent.send(2, [result(b.monitor, 'down', sentAt - 20), result(b.monitor, 'down', sentAt - 10), result(b.monitor, 'down', sentAt)])).stored).toBe(3);
-      expect(await backlog()).toBe(60 * BATCH);
+      expect(await backlog()).toBe(FLOOD_BATCHES * BATCH);
     } finally {
       watchdog.child.kill('SIGCONT');
     }
@@ -99,7 +102,7 @@ describe('inbox fairness across tenants', () => {
         throw new Error(`${e.message}; B's state: ${seen}; vantages: ${JSON.stringify(vantages)}`);
       })
       .finally(() => clearInterval(reporting));
-    console.log(`B's verdict ${Date.now() - resumedAt} ms after the watchdog resumed, with ${aLeft} of A's 60000 flood results still in the inbox`);
+    console.log(`B's verdict ${Date.now() - resumedAt} ms after the watchdog resumed, with ${aLeft} of A's ${FLOOD_BATCHES * BATCH} flood results still in the inbox`);
     // Decided while A's backlog still waited: B did not queue behind it.
     expect(aLeft).toBeGreaterThan(10 * BATCH);
     await eventually('A’s backlog drained', async () => ((await backlog()) === 0 ? true : undefined), { timeoutMs: 60_000 });
