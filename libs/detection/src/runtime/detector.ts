@@ -228,15 +228,13 @@ function aggregateVoters(vantages: Record<string, VantageState>, voters: readonl
     if (recovered.length < quorum) {
       // Held while the quorum is out of reach: say how it can end, or it reads as an outage that never will.
       const remedy = unreachable ? '; it ends when the vantages not voting are back (a revoked one never is: name another), or when the quorum is lowered' : '';
-      // Every fresh voter sees it back and none sees it down: the outage cannot be confirmed over, but nothing Vigia
-      // can count sees it down either. Still open (its incident, no failback), its time unobserved — neither downtime
-      // nobody saw (hours of an impaired agent would become hours of outage in a customer's SLA) nor uptime.
-      // Once held, a voter still carrying the down verdict it gave before (an impaired agent back, its first success
-      // not yet confirmed) sees nothing down: only its failing results would — or every recovery would blip "down".
-      const seesDown = ([, v]: [string, VantageState]) => v.verdict === 'down' && (!held || v.streakStatus === 'down');
-      // Held already and the voters left go quiet too, or no voter has a fresh result at all (all silent, or none
-      // probing: a refused address): nobody counted sees it down — unobserved, not downtime.
-      if ((recovered.length > 0 || held || fresh.length === 0) && !fresh.some(seesDown)) {
+      // Every fresh voter sees it back and none sees it down (`down`: once held, a voter's old verdict with its latest
+      // result a success sees nothing down, or every recovery would blip "down"): the outage cannot be confirmed over,
+      // but nothing Vigia can count sees it down either. Still open (its incident, no failback), its time unobserved —
+      // neither downtime nobody saw (hours of an impaired agent would become hours of outage in a customer's SLA) nor
+      // uptime. So too when held already and the voters left go quiet, or when no voter has a fresh result at all
+      // (all silent, or none probing: a refused address).
+      if ((recovered.length > 0 || held || fresh.length === 0) && down.length === 0) {
         const silent = fresh.length < voters.length ? `, the others silent` : '';
         return { health: 'unknown', reason: `${CANNOT_CONFIRM_RECOVERY}: ${unreachable}the outage stays open until ${quorum} vantages confirm recovery (${recovered.length} of the ${voters.length} voting do${silent}${remedy}); none sees it down, so the time is counted unobserved, not down — ${explained()}` };
       }
@@ -316,10 +314,8 @@ export function observe(state: DetectorState, vantage: string, result: ProbeResu
     changes,
     rule: ruleOf(policy),
   };
-  // An open outage ends only when a recovery is confirmed; until then it is held, whatever else the health says.
-  if (wasOpen && health !== 'down' && health !== 'up' && health !== 'degraded') next.outageHeld = true;
   const change: HealthChange | undefined = changed ? { from: state.health, to: health, at: now, effectiveAt: effectiveAt ?? effectiveTime(health, state, vantages, vantage, now, policy), reason, flapping } : undefined;
-  if (change && wasOpen) change.outageWasOpen = true;
+  carryOutage(wasOpen, next, change);
   // While this vantage's latest results disagree with its verdict, a change is being confirmed: look again soon.
   const confirming = vantageState.verdict !== vantageState.streakStatus;
   return { state: next, change, reprobeInMs: confirming ? policy.confirmIntervalMs : undefined };
@@ -349,10 +345,19 @@ export function reassess(state: DetectorState, now: number, policy: DetectorPoli
   if (health === state.health) return undefined;
   const effectiveAt = effectiveTime(health, state, state.vantages, '', now, policy);
   const next: DetectorState = { ...state, health, since: effectiveAt, reason, rule: ruleOf(policy) };
-  if (wasOpen && health !== 'down' && health !== 'up' && health !== 'degraded') next.outageHeld = true;
   const change: HealthChange = { from: state.health, to: health, at: now, effectiveAt, reason, flapping: state.flapping };
-  if (wasOpen) change.outageWasOpen = true;
+  carryOutage(wasOpen, next, change);
   return { state: next, change };
+}
+
+/**
+ * An open outage ends only when a recovery is confirmed: until then a new health other than down is held
+ * (`outageHeld`), and the change says the outage was open (a recovery resolves its incident, a failure continues it).
+ */
+function carryOutage(wasOpen: boolean, next: DetectorState, change: HealthChange | undefined): void {
+  if (wasOpen && next.health !== 'down' && next.health !== 'up' && next.health !== 'degraded') next.outageHeld = true;
+  else delete next.outageHeld;
+  if (change && wasOpen) change.outageWasOpen = true;
 }
 
 /**

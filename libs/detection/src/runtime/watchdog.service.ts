@@ -479,12 +479,15 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
       result = { status: 'down', latencyMs: 0, at: this.now(), reason: `cannot prepare the probe: ${error instanceof Error ? error.message : String(error)}` };
     }
     this.lastProbeAt = this.now();
-    const tracked = this.tracked.get(monitor.id);
     // The platform's egress policy refuses the configured address itself (a tenant's exception that does not cover
     // this port, a policy tightened since the monitor was saved): a setting, not the target's health. Not probed here,
     // so not a vote — the monitor is unknown and says why, never a page or downtime — as an agent's own refusal is.
-    if (tracked) this.noteRefusal(tracked, this.config.vantage, result.configuredRefusal ? { reason: result.reason, at: result.at } : undefined);
-    if (result.configuredRefusal) return undefined;
+    // (Looked up only then, or while a refusal is noted: not on every probe's path.)
+    if (result.configuredRefusal || this.refusals.has(monitor.id)) {
+      const tracked = this.tracked.get(monitor.id);
+      if (tracked) this.noteRefusal(tracked, this.config.vantage, result.configuredRefusal ? { reason: result.reason, at: result.at } : undefined);
+      if (result.configuredRefusal) return undefined;
+    }
     this.probeRate.count(result.status === 'down');
     return this.handle(monitor, result);
   }
