@@ -1,7 +1,7 @@
 import { Args, Field, ID, InputType, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { IsBoolean, IsEnum, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEnum, IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { ConnectionType, PageArgs, VISIBLE_TEXT } from '#lib/common';
+import { ConnectionType, PageArgs, VisibleText } from '#lib/common';
 import { Incident } from '#lib/incidents';
 import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
 import { AlertChannel, ChannelType } from './alert-channel.entity.js';
@@ -11,7 +11,7 @@ import { Notification } from './notification.entity.js';
 
 @InputType()
 export class CreateAlertChannelInput {
-  @Field() @IsString() @MinLength(1) @MaxLength(100) @Matches(VISIBLE_TEXT, { message: 'must not contain control characters' }) name: string;
+  @Field() @IsString() @MinLength(1) @MaxLength(100) @VisibleText() name: string;
   @Field(() => ChannelType) @IsEnum(ChannelType) type: ChannelType;
   @Field(() => GraphQLJSONObject, { description: CHANNEL_KINDS.map((k) => k.configHint).join('; ') }) @IsObject() config: Record<string, unknown>;
   @Field({ nullable: true, description: "The channel's credential: PagerDuty routing key, Opsgenie API key, webhook signing secret, a chat's webhook URL, bot token, Twilio auth token, Vonage API secret or private key; stored sealed, never shown" })

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { Repository } from 'typeorm';
-import { VigiaException, VISIBLE_TEXT, withDatabaseErrors } from '#lib/common';
+import { VigiaException, VisibleText, withDatabaseErrors } from '#lib/common';
 import { CustomersService } from '#lib/inventory';
 import { PagingTargets } from '#lib/oncall';
 import { CurrentPrincipal, type Principal, RequireRole, Role, TenantScopedRepository } from '#lib/tenancy';
@@ -39,7 +39,7 @@ export class QuietHoursInput {
 
 @InputType()
 export class EscalationPolicyInput {
-  @Field() @IsString() @MinLength(1) @MaxLength(100) @Matches(VISIBLE_TEXT, { message: 'must not contain control characters' }) name: string;
+  @Field() @IsString() @MinLength(1) @MaxLength(100) @VisibleText() name: string;
   @Field(() => RouteMatchInput, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => RouteMatchInput) match?: RouteMatchInput;
   @Field(() => [EscalationStepInput]) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => EscalationStepInput) steps: EscalationStepInput[];
   @Field(() => Int, { nullable: true, description: 'Lower is tried first (default 100)' }) @IsOptional() @IsInt() @Min(0) @Max(10_000) priority?: number;

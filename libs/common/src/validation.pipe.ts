@@ -1,6 +1,6 @@
 import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { type ValidationError, validate } from 'class-validator';
+import { Matches, type ValidationError, validate } from 'class-validator';
 import { VigiaException } from './vigia.exception.js';
 
 /**
@@ -9,6 +9,9 @@ import { VigiaException } from './vigia.exception.js';
  * look-ahead and the body each read the string once.
  */
 export const VISIBLE_TEXT = /^(?=[^\p{Cc}]*[^\p{Cc}\s])[^\p{Cc}]+$/u;
+
+/** A name or label field: `VISIBLE_TEXT`, in the one wording (blank values read "must not be empty", below). */
+export const VisibleText = (): PropertyDecorator => Matches(VISIBLE_TEXT, { message: 'must not contain control characters' });
 
 /** Flattens nested class-validator errors into "field.sub[2]" paths so the client knows exactly what to fix. */
 export function firstValidationFailure(errors: ValidationError[], prefix = ''): { field: string; reason: string } | undefined {

@@ -20,21 +20,30 @@ const LABELS: Record<string, string> = {
  */
 const SKIPPED = new Set(['down_since', 'down_for_seconds']);
 
-/** The details as (label, value) pairs in words: a Teams FactSet, and the lines below. A digest's outages, one per line. */
-export function humanFacts(details: Record<string, unknown>): [string, string][] {
-  const facts: [string, string][] = [];
-  for (const [key, value] of Object.entries(details)) {
+/** One detail in words; a digest's outages keep their lines apart (a FactSet joins them, text lists them). */
+type Detail = { label: string; value: string; items?: string[] };
+
+function details(of: Record<string, unknown>): Detail[] {
+  const out: Detail[] = [];
+  for (const [key, value] of Object.entries(of)) {
     if (SKIPPED.has(key) || value === null || value === undefined || value === '') continue;
     if (Array.isArray(value) && value.length === 0) continue;
-    if (key === 'outages' && Array.isArray(value)) facts.push([`Outages (${value.length})`, value.map(outageLine).join('\n')]);
-    else facts.push([LABELS[key] ?? words(key), plain(value)]);
+    if (key === 'outages' && Array.isArray(value)) {
+      const items = value.map(outageLine);
+      out.push({ label: `Outages (${value.length})`, value: items.join('\n'), items });
+    } else out.push({ label: LABELS[key] ?? words(key), value: plain(value) });
   }
-  return facts;
+  return out;
+}
+
+/** The details as (label, value) pairs in words: a Teams FactSet. A digest's outages, one per line of the value. */
+export function humanFacts(of: Record<string, unknown>): [string, string][] {
+  return details(of).map((d) => [d.label, d.value]);
 }
 
 /** One labelled line per detail ("Why: HTTP 503"); a digest's outages listed under their count, one "- " line each. */
-export function humanDetails(details: Record<string, unknown>): string[] {
-  return humanFacts(details).flatMap(([label, value]) => (label.startsWith('Outages (') ? [`${label}:`, ...value.split('\n').map((o) => `- ${o}`)] : [`${label}: ${value}`]));
+export function humanDetails(of: Record<string, unknown>): string[] {
+  return details(of).flatMap((d) => (d.items ? [`${d.label}:`, ...d.items.map((o) => `- ${o}`)] : [`${d.label}: ${d.value}`]));
 }
 
 /** One outage of a digest: "www on web1 is DOWN (www http), since …: HTTP 503". */

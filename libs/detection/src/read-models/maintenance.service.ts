@@ -1,10 +1,10 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { ArrayMaxSize, ArrayUnique, IsDate, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsDate, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { Type } from 'class-transformer';
 import { Repository } from 'typeorm';
-import { type Connection, type PageArgs, paginateBy, VigiaException, VISIBLE_TEXT } from '#lib/common';
+import { type Connection, type PageArgs, paginateBy, VigiaException, VisibleText } from '#lib/common';
 import { HostsService, MonitorsService, ServicesService } from '#lib/inventory';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
 import { MaintenanceWindow } from '../entities/maintenance-window.entity.js';
@@ -14,7 +14,7 @@ const idEach = { each: true, message: 'each value must be an id returned by this
 
 @InputType()
 export class MaintenanceWindowInput {
-  @Field() @IsString() @MinLength(1) @MaxLength(200) @Matches(VISIBLE_TEXT, { message: 'must not contain control characters' }) name: string;
+  @Field() @IsString() @MinLength(1) @MaxLength(200) @VisibleText() name: string;
   @Field() @Type(() => Date) @IsDate() startsAt: Date;
   @Field() @Type(() => Date) @IsDate() endsAt: Date;
   @Field(() => [ID], { nullable: true }) @IsOptional() @ArrayMaxSize(1000) @ArrayUnique() @IsUUID('all', idEach) hostIds?: string[];

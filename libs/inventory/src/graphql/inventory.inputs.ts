@@ -26,20 +26,18 @@ import {
 } from 'class-validator';
 import { REPORT_LANGUAGE_MESSAGE, REPORT_LANGUAGES } from '#lib/tenancy';
 import { HostKind, ProbeType, ServiceType, Severity } from '../entities/enums.js';
-import { HOST_NAME, VISIBLE_TEXT } from '#lib/common';
+import { HOST_NAME, VisibleText } from '#lib/common';
 
-/** Free-text names: something visible, trimmed by the services, no control characters (they end up in e-mails and shells). */
-const PRINTABLE = VISIBLE_TEXT;
-const printable = { message: 'must not contain control characters' };
+/* Free-text names (@VisibleText): something visible, trimmed by the services, no control characters (they end up in e-mails and shells). */
 const TAG = /^[a-z0-9][a-z0-9_.:=-]{0,62}$/i;
 const UNIX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 const idMessage = { message: 'must be an id returned by this API' };
 
 @InputType()
 export class CreateCustomerInput {
-  @Field() @IsString() @MinLength(1) @MaxLength(100) @Matches(PRINTABLE, printable) name: string;
+  @Field() @IsString() @MinLength(1) @MaxLength(100) @VisibleText() name: string;
   @Field({ nullable: true }) @IsOptional() @IsEmail({}, { message: 'must be an e-mail address' }) @MaxLength(254) email?: string;
-  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(100) @Matches(PRINTABLE, printable) externalRef?: string;
+  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(100) @VisibleText() externalRef?: string;
   @Field({ nullable: true, description: 'Send this customer its monthly report e-mail (the tenant must send them too); off by default' })
   @IsOptional() @IsBoolean() monthlyReports?: boolean;
   @Field(() => String, { nullable: true, description: "Language of this customer's reports: en, es, pt, de or fr; null: the tenant's default" })
@@ -50,8 +48,8 @@ export class UpdateCustomerInput extends PartialType(CreateCustomerInput) {}
 
 @InputType()
 export class CreateSiteInput {
-  @Field() @IsString() @MinLength(1) @MaxLength(100) @Matches(PRINTABLE, printable) name: string;
-  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(200) @Matches(PRINTABLE, printable) location?: string;
+  @Field() @IsString() @MinLength(1) @MaxLength(100) @VisibleText() name: string;
+  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(200) @VisibleText() location?: string;
 }
 @InputType()
 export class UpdateSiteInput extends PartialType(CreateSiteInput) {}
@@ -82,9 +80,9 @@ export class UpdateHostInput extends PartialType(CreateHostInput) {}
 
 @InputType()
 export class CreateServiceInput {
-  @Field() @IsString() @MinLength(1) @MaxLength(100) @Matches(PRINTABLE, printable) name: string;
+  @Field() @IsString() @MinLength(1) @MaxLength(100) @VisibleText() name: string;
   @Field(() => String, { nullable: true, description: 'What a customer sees instead of the internal name; 1-120 characters' })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(120) @Matches(PRINTABLE, printable) customerFacingName?: string | null;
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(120) @VisibleText() customerFacingName?: string | null;
   @Field(() => ServiceType) @IsEnum(ServiceType) type: ServiceType;
   @Field(() => ID) @IsUUID('all', idMessage) hostId: string;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(65535) port?: number;
@@ -100,7 +98,7 @@ export class UpdateServiceInput extends PartialType(CreateServiceInput) {}
 
 @InputType()
 export class CreateMonitorInput {
-  @Field() @IsString() @MinLength(1) @MaxLength(100) @Matches(PRINTABLE, printable) name: string;
+  @Field() @IsString() @MinLength(1) @MaxLength(100) @VisibleText() name: string;
   @Field(() => ProbeType) @IsEnum(ProbeType) type: ProbeType;
   @Field(() => ID) @IsUUID('all', idMessage) hostId: string;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all', idMessage) serviceId?: string;
@@ -144,7 +142,7 @@ export class MonitorFilter extends NameFilter {
 
 @InputType()
 export class CreateSshCredentialInput {
-  @Field() @IsString() @MinLength(1) @MaxLength(100) @Matches(PRINTABLE, printable) name: string;
+  @Field() @IsString() @MinLength(1) @MaxLength(100) @VisibleText() name: string;
   @Field({ description: 'OpenSSH or PEM private key, unencrypted' }) @IsString() @MinLength(64) @MaxLength(16_384) privateKey: string;
 }
 

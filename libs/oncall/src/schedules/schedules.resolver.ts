@@ -1,7 +1,7 @@
 import { Args, Field, ID, InputType, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsDate, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { VigiaException, VISIBLE_TEXT } from '#lib/common';
+import { VigiaException, VisibleText } from '#lib/common';
 import { CurrentPrincipal, type Principal, RequireRole, Role, roleAtLeast, TenantPeople } from '#lib/tenancy';
 import type { RotationUnit, Weekday } from './resolve-shifts.js';
 import { RotationUnitEnum, Schedule, ScheduleOverride, WeekdayEnum } from './schedule.entity.js';
@@ -20,7 +20,7 @@ export class RestrictionInput {
 
 @InputType()
 export class LayerInput {
-  @Field() @IsString() @MinLength(1, { message: 'must not be empty' }) @MaxLength(100) @Matches(VISIBLE_TEXT, { message: 'must not contain control characters' }) name: string;
+  @Field() @IsString() @MinLength(1, { message: 'must not be empty' }) @MaxLength(100) @VisibleText() name: string;
   @Field(() => [ID], { description: 'In the order they take over; empty is allowed (the layer then covers nothing: a gap)' })
   @IsArray() @ArrayMaxSize(100) @IsUUID('all', idEach) participantIds: string[];
   @Field(() => Int) @IsInt({ message: 'must be a whole number' }) @Min(1, { message: 'must be at least 1' }) @Max(8760, { message: 'must be at most 8760' }) rotationEvery: number;
@@ -33,7 +33,7 @@ export class LayerInput {
 
 @InputType()
 export class ScheduleInput {
-  @Field() @IsString() @MinLength(1, { message: 'must not be empty' }) @MaxLength(100) @Matches(VISIBLE_TEXT, { message: 'must not contain control characters' }) name: string;
+  @Field() @IsString() @MinLength(1, { message: 'must not be empty' }) @MaxLength(100) @VisibleText() name: string;
   @Field({ description: 'IANA time zone, e.g. Europe/Madrid' }) @IsString() @MaxLength(64) timeZone: string;
   @Field(() => [LayerInput], { description: 'Bottom first: a later layer wins where it has someone' })
   @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => LayerInput) layers: LayerInput[];

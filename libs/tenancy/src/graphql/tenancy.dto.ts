@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { IsBoolean, IsEmail, IsEnum, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { ConnectionType, VISIBLE_TEXT } from '#lib/common';
+import { ConnectionType, VisibleText } from '#lib/common';
 import { MAX_LOGO_CHARS } from '../branding.js';
 import { ApiToken } from '../entities/api-token.entity.js';
 import { REPORT_LANGUAGE_MESSAGE, REPORT_LANGUAGES } from '../entities/report-language.js';
@@ -62,7 +62,7 @@ export class PasswordChanged {
 
 @InputType()
 export class CreateApiTokenInput {
-  @Field() @IsString() @MinLength(1) @MaxLength(100) @Matches(VISIBLE_TEXT, { message: 'must not contain control characters' }) name: string;
+  @Field() @IsString() @MinLength(1) @MaxLength(100) @VisibleText() name: string;
   @Field(() => Role) @IsEnum(Role) role: Role;
   @Field(() => Int, { nullable: true, description: 'Days until it expires; omitted: never' })
   @IsOptional() @IsInt() @Min(1) @Max(3650) expiresInDays?: number;
@@ -77,7 +77,7 @@ export class CreatedApiToken {
 @InputType()
 export class CreateTenantInput {
   @Field() @Matches(TENANT_SLUG, { message: 'must be 2-63 lowercase letters, digits or dashes' }) slug: string;
-  @Field() @IsString() @MinLength(1) @MaxLength(100) @Matches(VISIBLE_TEXT, { message: 'must not contain control characters' }) name: string;
+  @Field() @IsString() @MinLength(1) @MaxLength(100) @VisibleText() name: string;
 }
 
 export const UserConnection = ConnectionType(User, 'User');
