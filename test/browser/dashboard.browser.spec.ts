@@ -484,6 +484,14 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
       await mail.getByRole('button').click();
       await p.locator('.mail-text').waitFor();
       await screenshot(p, 'demo-tour');
+      // The incident's timeline names the failover run once, as a link to it (not "runbook runbook … <uuid>").
+      const incidentPage = await ctx.newPage();
+      await incidentPage.goto(`${base}/incidents`);
+      await incidentPage.getByRole('link', { name: /web-a/ }).first().click();
+      const timeline = incidentPage.getByRole('list', { name: 'Timeline' });
+      await expect.poll(() => timeline.locator('a[href^="/runs/"]').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      expect(await timeline.textContent()).not.toMatch(/runbook runbook|run [0-9a-f]{8}-/);
+      await incidentPage.close();
       await p.locator('[data-server="web-a"]').getByRole('button', { name: 'Start web-a' }).click();
       await expect.poll(() => p.locator('[data-server="web-a"] [data-running]').textContent(), { timeout: 10_000 }).toBe('running');
       // Removal says what goes before it happens; then the menu has no demo any more.

@@ -8,6 +8,7 @@ import { RunStatusBadge, StatusBadge } from '../components/status-badge.js';
 import { DataTable } from '../components/table.js';
 import { localizeInstants, reportDuration, when } from '../lib/format.js';
 import { DeliveryResult } from '../components/delivery-result.js';
+import { TimelineMessage } from '../components/timeline-message.js';
 import { useCan } from '../session-context.js';
 
 const INCIDENT = `query Incident($id: ID!) { incident(id: $id) {
@@ -116,7 +117,7 @@ export function IncidentPage() {
       <ol className="timeline" aria-label="Timeline">
         {i.timeline.map((e) => (
           <li key={e.id} className={`timeline-${e.kind}`}>
-            <time dateTime={e.at}>{when(e.at)}</time> <span className="kind">{e.kind}</span> {localizeInstants(e.message)}
+            <time dateTime={e.at}>{when(e.at)}</time> <span className="kind">{e.kind}</span> <TimelineMessage kind={e.kind} message={e.message} />
           </li>
         ))}
       </ol>
