@@ -85,6 +85,9 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     await nameInput.fill('web1');
     await hostForm.getByRole('button', { name: 'Add host' }).click();
     await page.locator('[data-host="web1"]').waitFor();
+    // Said where the eyes are (the form empties itself): what was added, one click from its page.
+    expect(await hostForm.getByRole('status').textContent()).toMatch(/Added web1/);
+    expect(await hostForm.getByRole('status').getByRole('link', { name: 'web1' }).getAttribute('href')).toMatch(/^\/hosts\/[0-9a-f-]{36}$/);
 
     const hosts = await gql<{ hosts: { nodes: { id: string; name: string }[] } }>('{ hosts { nodes { id name } } }');
     await gql('mutation($i: CreateServiceInput!) { createService(input: $i) { id } }', {
@@ -102,6 +105,8 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     await monitorForm.getByLabel('URL').fill(`http://127.0.0.1:${targetPort}/`);
     await monitorForm.getByRole('button', { name: 'Add monitor' }).click();
     await expect.poll(() => monitorForm.getByLabel('URL').getAttribute('aria-invalid')).toBe('false');
+    await expect.poll(() => monitorForm.getByRole('status').textContent()).toMatch(/Added bakery-http/);
+    expect(await monitorForm.getByRole('status').getByRole('link', { name: 'bakery-http' }).getAttribute('href')).toMatch(/^\/monitors\/[0-9a-f-]{36}$/);
     await screenshot(page, 'hosts');
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
   });

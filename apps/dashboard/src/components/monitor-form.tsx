@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { formErrors } from '../api/errors.js';
 import { Field, FormErrorList, QueryError } from './form.js';
@@ -51,6 +52,8 @@ export function MonitorForm({
   const [timeoutMs, setTimeoutMs] = useState(String(monitor?.timeoutMs ?? 3000));
   const [settings, setSettings] = useState<Record<string, string>>({});
   const [saved, setSaved] = useState(false);
+  // What was just added, said beside the button (the form empties itself, and a newcomer must see it worked).
+  const [added, setAdded] = useState<{ id: string; name: string } | null>(null);
   const [created, create] = useMutation<{ createMonitor: { id: string } }>('mutation CreateMonitor($input: CreateMonitorInput!) { createMonitor(input: $input) { id } }');
   const [updated, update] = useMutation<{ updateMonitor: { id: string } }>('mutation UpdateMonitor($id: ID!, $input: UpdateMonitorInput!) { updateMonitor(id: $id, input: $input) { id } }');
   const result = editing ? updated : created;
@@ -74,6 +77,7 @@ export function MonitorForm({
     const { serviceId: chosen, ...rest } = input;
     const res = await create({ input: { ...rest, ...(chosen ? { serviceId: chosen } : {}) } });
     if (res.data) {
+      setAdded({ id: res.data.createMonitor.id, name: input.name });
       setName('');
       setSettings({});
       onSaved(res.data.createMonitor.id);
@@ -163,6 +167,12 @@ export function MonitorForm({
         <span role="status" className="muted">
           {' '}
           Saved.
+        </span>
+      )}
+      {added && !result.error && (
+        <span role="status" className="muted">
+          {' '}
+          Added <Link to={`/monitors/${added.id}`}>{added.name}</Link>: its first verdict comes within a few probes.
         </span>
       )}
     </form>

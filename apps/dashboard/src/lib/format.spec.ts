@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setClockChoice, setCompanyZone } from './clock.js';
-import { localizeInstants } from './format.js';
+import { forHowLong, localizeInstants } from './format.js';
 
 describe('localizeInstants: instants in stored reasons, shown in the dashboard\'s clock', () => {
   afterEach(() => setClockChoice('browser'));
@@ -26,5 +26,14 @@ describe('localizeInstants: instants in stored reasons, shown in the dashboard\'
   it('leaves text without instants, and things that only look like dates, alone', () => {
     expect(localizeInstants('HTTP 503 from 10.0.0.1:80')).toBe('HTTP 503 from 10.0.0.1:80');
     expect(localizeInstants('build 2026-12-02 ok')).toBe('build 2026-12-02 ok');
+  });
+});
+
+describe('forHowLong: how long a fleet row has been in its state', () => {
+  it('says "for" a duration, not "ago" (which read as the last check), and nothing for no state yet', () => {
+    const now = Date.parse('2026-12-03T12:00:00Z');
+    expect(forHowLong('2026-12-03T11:55:00Z', now)).toBe('for 5 min 0 s');
+    expect(forHowLong('2026-12-03T11:59:59.500Z', now)).toBe('just now');
+    expect(forHowLong(null, now)).toBe('—');
   });
 });

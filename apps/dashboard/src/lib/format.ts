@@ -52,6 +52,13 @@ export function ago(iso: string | null | undefined, now = Date.now()): string {
   return ms < 1000 ? 'just now' : `${duration(ms)} ago`;
 }
 
+/** "for 5 min", how long a state has lasted: beside a state, where "5 min ago" would read as the last check's time. */
+export function forHowLong(since: string | null | undefined, now = Date.now()): string {
+  if (!since) return '—';
+  const ms = now - new Date(since).getTime();
+  return ms < 1000 ? 'just now' : `for ${duration(ms)}`;
+}
+
 /** An instant as the server writes it into reasons and timeline messages: ISO 8601 in UTC, with or without ms. */
 const STORED_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z\b/g;
 

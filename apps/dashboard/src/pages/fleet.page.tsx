@@ -7,7 +7,7 @@ import { Loading, Page, QueryError } from '../components/form.js';
 import { useLiveFleet } from '../api/live-fleet.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { countByState, type FleetFilter, flatten, type ListRow } from '../lib/fleet.js';
-import { ago, localizeInstants } from '../lib/format.js';
+import { forHowLong, localizeInstants, when } from '../lib/format.js';
 import { type DisplayState, STATE_LABEL } from '../lib/states.js';
 import { useCan } from '../session-context.js';
 
@@ -198,7 +198,10 @@ function FleetRowView({ row, selection }: { row: ListRow; selection?: Selection 
       <span className="reason" title={m.reason ? localizeInstants(m.reason) : ''}>
         {m.reason && localizeInstants(m.reason)}
       </span>
-      <span className="muted since">{ago(m.since)}</span>
+      {/* "for 5 min": how long it has been in this state (a bare "5 min ago" beside a state read as the last check). */}
+      <span className="muted since" title={m.since ? `in this state since ${when(m.since)}` : 'no state change recorded yet'}>
+        {forHowLong(m.since)}
+      </span>
     </>
   );
 }

@@ -84,13 +84,15 @@ function HostForm({ sites, onSaved }: { sites: HostsData['sites']['nodes']; onSa
   const [name, setName] = useState('');
   const [addresses, setAddresses] = useState('');
   const [siteId, setSiteId] = useState('');
-  const [result, create] = useMutation('mutation CreateHost($input: CreateHostInput!) { createHost(input: $input) { id name } }');
+  const [result, create] = useMutation<{ createHost: { id: string; name: string } }>('mutation CreateHost($input: CreateHostInput!) { createHost(input: $input) { id name } }');
+  const [added, setAdded] = useState<{ id: string; name: string } | null>(null);
   const errors = formErrors(result.error, ['name', 'addresses', 'siteId']);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const list = addresses.split(/[\s,]+/).filter(Boolean);
     const res = await create({ input: { name: name.trim(), addresses: list, ...(siteId ? { siteId } : {}) } });
-    if (!res.error) {
+    if (res.data) {
+      setAdded(res.data.createHost);
       setName('');
       setAddresses('');
       onSaved();
@@ -121,6 +123,12 @@ function HostForm({ sites, onSaved }: { sites: HostsData['sites']['nodes']; onSa
       <button type="submit" className="primary" disabled={result.fetching}>
         Add host
       </button>
+      {added && !result.error && (
+        <span role="status" className="muted">
+          {' '}
+          Added <Link to={`/hosts/${added.id}`}>{added.name}</Link>: give it a monitor to watch it.
+        </span>
+      )}
     </form>
   );
 }
