@@ -14,7 +14,7 @@ interface VantageView {
 interface IncidentView {
   status: string;
   openReason: string;
-  timeline: { message: string }[];
+  timeline: { kind: string; message: string }[];
 }
 
 /**
@@ -38,7 +38,7 @@ describe('impaired vantages stop voting, and page once', () => {
   const vantage = async (name: string): Promise<VantageView | undefined> =>
     (await api.ok<{ vantages: VantageView[] }>('{ vantages { name impairedSince impairedReason } }', {}, platform)).vantages.find((v) => v.name === name);
   const incidentsOf = async (token: string): Promise<IncidentView[]> =>
-    (await api.ok<{ incidents: { nodes: IncidentView[] } }>('{ incidents { nodes { status openReason timeline { message } } } }', {}, token)).incidents.nodes;
+    (await api.ok<{ incidents: { nodes: IncidentView[] } }>('{ incidents { nodes { status openReason timeline { kind message } } } }', {}, token)).incidents.nodes;
   const states = async (): Promise<{ health: string; reason: string }[]> =>
     Promise.all(monitors.map(async (id) => (await api.ok<{ monitor: { state: { health: string; reason: string } | null } }>(`{ monitor(id: "${id}") { state { health reason } } }`, {}, web)).monitor.state ?? { health: 'none', reason: '' }));
 
@@ -229,6 +229,10 @@ describe('impaired vantages stop voting, and page once', () => {
     await new Promise((r) => setTimeout(r, 11_000));
     const agentIncidents = (await incidentsOf(platform)).filter((i) => /^vantage agent-a down/.test(i.timeline[0]!.message));
     expect(agentIncidents.filter((i) => i.status === 'open')).toHaveLength(1);
+    // Opened for its impairment ("until it is back"), it now says, once, that agent-a never comes back, and what to do.
+    const told = agentIncidents.find((i) => i.status === 'open')!.timeline.filter((e) => e.kind === 'revoked');
+    expect(told).toHaveLength(1);
+    expect(told[0]!.message).toMatch(/^revoked on .*, but still needed by "every platform vantage" assignments .*: it never votes again.* — name another vantage for them or lower their quorum/);
     expect(await incidentsOf(web)).toEqual([]);
   });
 });

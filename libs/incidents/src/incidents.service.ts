@@ -181,11 +181,13 @@ export class IncidentsService {
   /**
    * `attention` on the monitor's open incident, if it has one (true when it had). With `oncePerIncident`, not when the
    * incident already has a line of this kind: checked with the incident locked, so replicas asking at once page once.
+   * With `openedBefore`, only an incident opened before that instant (one opened later already said it when it opened).
    */
-  async attentionOn(monitor: MonitorRef, kind: string, summary: string, at = this.clock.now(), options: { oncePerIncident?: boolean } = {}): Promise<boolean> {
+  async attentionOn(monitor: MonitorRef, kind: string, summary: string, at = this.clock.now(), options: { oncePerIncident?: boolean; openedBefore?: Date } = {}): Promise<boolean> {
     return this.announcing(async (manager) => {
       const open = await manager.findOne(Incident, { where: { monitorId: monitor.id, status: IncidentStatus.open }, lock: { mode: 'pessimistic_write' } });
       if (!open) return false;
+      if (options.openedBefore && open.openedAt >= options.openedBefore) return true;
       if (options.oncePerIncident && (await manager.exists(IncidentEvent, { where: { incidentId: open.id, kind } }))) return true;
       await this.writeAttention(manager, open.tenantId, open.id, kind, summary, at);
       return true;

@@ -24,6 +24,12 @@ export function blindSummary(vantage: string, tenantId: string, monitors: BlindM
     `(since ${since}): likely real outages that page nobody and start no runbook until ${vantage} is back or their quorum is lowered — check them by hand${named}`;
 }
 
+/** A revoked vantage that monitors still need: what it means for them and what to do. */
+export function revokedSummary(row: { monitors: number; by_default: boolean; platform_quorum_short: boolean; revoked_at: Date }): string {
+  const by = [row.monitors > 0 ? `named by ${row.monitors} monitor(s)` : '', row.by_default ? 'named by a tenant’s default assignment' : '', row.platform_quorum_short ? 'needed by "every platform vantage" assignments whose quorum is now above the platform vantages left' : ''].filter(Boolean).join(', ');
+  return `revoked on ${row.revoked_at.toISOString()}, but still ${by}: it never votes again, so where it was needed for the quorum no outage can be confirmed (no page, no runbook) — name another vantage for them or lower their quorum (setMonitorVantages, setVantageDefaults)`;
+}
+
 /** Rules that page: a vantage whose agent never connected is not voting, but nothing broke (nobody is paged). */
 const pages = (kinds: readonly string[]): boolean => kinds.some((k) => k !== 'absent');
 
@@ -40,6 +46,8 @@ const pages = (kinds: readonly string[]): boolean => kinds.some((k) => k !== 'ab
 export class VantageHealthEvaluator {
   private readonly logger = new Logger('VantageHealth');
   private passes = 0;
+  /** Revoked vantages whose open incident has been told so (by this process; the incident's lock keeps it once). */
+  private readonly revokedTold = new Set<string>();
   /** Live vantages impaired at the last pass (for /metrics). */
   impaired = 0;
 
@@ -168,14 +176,19 @@ export class VantageHealthEvaluator {
     for (const row of rows) {
       const needed = row.monitors > 0 || row.by_default || row.platform_quorum_short;
       const isOpen = open.has(row.subject_monitor_id ?? '');
-      if (needed === isOpen) continue;
+      // Open already (it was impaired when revoked): its text says "until it is back", which it never will be.
+      const retell = needed && isOpen && !this.revokedTold.has(row.id);
+      if (needed === isOpen && !retell) continue;
       const subject = await this.subjects.of({ id: row.id, tenantId: row.tenant_id, name: row.name, subjectMonitorId: row.subject_monitor_id });
       if (!subject) continue;
-      if (needed) {
-        const by = [row.monitors > 0 ? `named by ${row.monitors} monitor(s)` : '', row.by_default ? 'named by a tenant’s default assignment' : '', row.platform_quorum_short ? 'needed by "every platform vantage" assignments whose quorum is now above the platform vantages left' : ''].filter(Boolean).join(', ');
+      if (retell) {
+        // Once per incident (checked with it locked), and not for one opened on the revocation (it said so).
+        await this.incidents.attentionOn(subject, 'revoked', revokedSummary(row), new Date(now), { oncePerIncident: true, openedBefore: row.revoked_at });
+        this.revokedTold.add(row.id);
+      } else if (needed) {
         // Opened now, not at the revocation: escalation steps count from the opening, and a vantage revoked weeks ago
         // must not page every level at once.
-        await this.incidents.open(subject, new Date(now), `revoked on ${row.revoked_at.toISOString()}, but still ${by}: it never votes again, so where it was needed for the quorum no outage can be confirmed (no page, no runbook) — name another vantage for them or lower their quorum (setMonitorVantages, setVantageDefaults)`, { planned: false, flapping: false, suppressed: false });
+        await this.incidents.open(subject, new Date(now), revokedSummary(row), { planned: false, flapping: false, suppressed: false });
       } else {
         await this.incidents.resolve(subject, new Date(now), 'vantage revoked, and no monitor needs it: it no longer probes or votes');
       }
