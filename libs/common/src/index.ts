@@ -1,6 +1,6 @@
 export { ERROR_CODES, type ErrorCode, VigiaException } from './vigia.exception.js';
 export { formatGraphqlError } from './graphql-error.formatter.js';
-export { VISIBLE_TEXT, VigiaValidationPipe, VisibleText, firstValidationFailure } from './validation.pipe.js';
+export { VISIBLE_TEXT, VigiaValidationPipe, VisibleText, firstValidationFailure, visibleTextProblem } from './validation.pipe.js';
 export { ConnectionType, type Connection, PageArgs, PageInfo, paginate, paginateBy, MAX_PAGE_SIZE } from './pagination.js';
 export { assertUuid, isUuid } from './ids.js';
 export { translateDatabaseError, withDatabaseErrors } from './database-errors.js';

@@ -1,6 +1,6 @@
-import { IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { describe, expect, it } from 'vitest';
-import { VISIBLE_TEXT, VigiaValidationPipe } from './validation.pipe.js';
+import { VISIBLE_TEXT, VigiaValidationPipe, VisibleText } from './validation.pipe.js';
 import { VigiaException } from './vigia.exception.js';
 
 class UserInput {
@@ -9,7 +9,7 @@ class UserInput {
 }
 
 class NameInput {
-  @IsString() @MinLength(1) @MaxLength(100) @Matches(VISIBLE_TEXT, { message: 'must not contain control characters' }) name: string;
+  @IsString() @MinLength(1) @MaxLength(100) @VisibleText() name: string;
 }
 
 async function refusal(value: unknown, metatype: new () => object = UserInput): Promise<string> {
@@ -42,5 +42,18 @@ describe('names', () => {
     expect(VISIBLE_TEXT.test(' '.repeat(10_000))).toBe(false);
     expect(VISIBLE_TEXT.test(`${' '.repeat(10_000)}x`)).toBe(true);
     expect(VISIBLE_TEXT.test('a\nb')).toBe(false);
+  });
+
+  it('a name of zero-width characters or blank fillers is refused as invisible; bidirectional overrides are refused; real scripts pass', async () => {
+    for (const blank of ['\u200B', '\u200B\u200C\u200D', ' \uFEFF ', '\u3164', '\u2800\u2800', '\u00A0\u2003', '\u00AD']) {
+      expect(VISIBLE_TEXT.test(blank), JSON.stringify(blank)).toBe(false);
+      expect(await refusal({ name: blank }, NameInput)).toMatch(/^input\.name: must (not be empty|contain a visible character \(it holds only spaces or zero-width characters\))$/);
+    }
+    expect(await refusal({ name: 'web1\u202Etxt.exe' }, NameInput)).toMatch(/^input\.name: must not contain bidirectional control characters/);
+    expect(await refusal({ name: '\u2066web\u2069' }, NameInput)).toMatch(/^input\.name: must not contain bidirectional control characters/);
+    // Joiners inside real text are kept (Persian needs ZWNJ, emoji sequences ZWJ); accents and CJK are visible.
+    for (const fine of ['می\u200Cخواهم', '👩\u200D💻 team', 'Müller GmbH', '東京-1', 'x\u200B']) expect(VISIBLE_TEXT.test(fine), fine).toBe(true);
+    // Linear on a long run of invisible characters (the look-ahead scans once).
+    expect(VISIBLE_TEXT.test('\u200B'.repeat(100_000))).toBe(false);
   });
 });

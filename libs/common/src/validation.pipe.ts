@@ -4,14 +4,39 @@ import { Matches, type ValidationError, validate } from 'class-validator';
 import { VigiaException } from './vigia.exception.js';
 
 /**
- * A free-text name or label: at least one visible character (not only spaces: names are trimmed when saved, and a
- * blank one is a row nobody can tell apart) and no control characters (they end up in e-mails and shells). Linear: the
- * look-ahead and the body each read the string once.
+ * Characters that show nothing: spaces of every kind, format characters (zero-width space and joiners, the byte order
+ * mark, soft hyphen) and the fillers that render blank (Hangul fillers, the blank Braille pattern). A name made only of
+ * them is a row nobody can tell apart from an empty one.
  */
-export const VISIBLE_TEXT = /^(?=[^\p{Cc}]*[^\p{Cc}\s])[^\p{Cc}]+$/u;
+const INVISIBLE = String.raw`\s\p{Z}\p{Cf}\u115F\u1160\u3164\uFFA0\u2800`;
 
-/** A name or label field: `VISIBLE_TEXT`, in the one wording (blank values read "must not be empty", below). */
-export const VisibleText = (): PropertyDecorator => Matches(VISIBLE_TEXT, { message: 'must not contain control characters' });
+/**
+ * Bidirectional overrides and isolates: in a name they reorder what the reader sees ("Trojan Source"), so a host
+ * named one way is shown as another in the dashboard, e-mails and logs.
+ */
+const BIDI_CONTROLS = String.raw`\u202A-\u202E\u2066-\u2069`;
+
+/**
+ * A free-text name or label: at least one visible character (not only spaces or zero-width characters: names are
+ * trimmed when saved, and a blank one is a row nobody can tell apart), no control characters (they end up in e-mails
+ * and shells) and no bidirectional overrides. Linear: the look-ahead and the body each read the string once.
+ */
+export const VISIBLE_TEXT = new RegExp(String.raw`^(?=[^\p{Cc}]*[^\p{Cc}${INVISIBLE}])[^\p{Cc}${BIDI_CONTROLS}]+$`, 'u');
+
+/** The reason a text fails `VISIBLE_TEXT`, in words (null when it passes). */
+export function visibleTextProblem(text: string): string | null {
+  if (VISIBLE_TEXT.test(text)) return null;
+  if (text.trim() === '') return 'must not be empty';
+  if (/\p{Cc}/u.test(text)) return 'must not contain control characters';
+  if (new RegExp(`[${BIDI_CONTROLS}]`, 'u').test(text)) return 'must not contain bidirectional control characters (U+202A–U+202E, U+2066–U+2069): they make a name read differently from what it is';
+  return 'must contain a visible character (it holds only spaces or zero-width characters)';
+}
+
+/** The marker `firstValidationFailure` replaces with `visibleTextProblem`'s words. */
+const VISIBLE_TEXT_MESSAGE = 'must be visible text';
+
+/** A name or label field: `VISIBLE_TEXT`, its failures worded by `visibleTextProblem` (below). */
+export const VisibleText = (): PropertyDecorator => Matches(VISIBLE_TEXT, { message: VISIBLE_TEXT_MESSAGE });
 
 /** Flattens nested class-validator errors into "field.sub[2]" paths so the client knows exactly what to fix. */
 export function firstValidationFailure(errors: ValidationError[], prefix = ''): { field: string; reason: string } | undefined {
@@ -23,7 +48,9 @@ export function firstValidationFailure(errors: ValidationError[], prefix = ''): 
       // Empty or only spaces, refused by whichever rule ran first ("must not contain control characters" for ""): the
       // words that say what is wrong.
       if (typeof error.value === 'string' && error.value.trim() === '') return { field, reason: 'must not be empty' };
-      return { field, reason: inWords(Object.values(error.constraints)[0] ?? 'is invalid', error.property) };
+      const first = Object.values(error.constraints)[0] ?? 'is invalid';
+      if (first === VISIBLE_TEXT_MESSAGE && typeof error.value === 'string') return { field, reason: visibleTextProblem(error.value) ?? first };
+      return { field, reason: inWords(first, error.property) };
     }
     const nested = firstValidationFailure(error.children ?? [], field);
     if (nested) return nested;

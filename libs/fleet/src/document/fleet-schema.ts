@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HOST_NAME, metaOf } from '#lib/common';
+import { HOST_NAME, metaOf, VISIBLE_TEXT, visibleTextProblem } from '#lib/common';
 import { PROBE_KINDS } from '#lib/probes';
 import { RESOURCE_TYPES } from '#lib/runbooks';
 
@@ -9,8 +9,14 @@ import { RESOURCE_TYPES } from '#lib/runbooks';
  * never identified by database ids. A probe kind's config is the probes registry's own shape (libs/probes).
  */
 
-const PRINTABLE = /^[^\p{Cc}]+$/u;
-const name = (max = 100) => z.string({ error: 'must be a name' }).trim().min(1, { error: 'must not be empty' }).max(max, { error: `must be at most ${max} characters` }).regex(PRINTABLE, { error: 'must not contain control characters' });
+// The API's rule for names (visible text, no control characters or bidirectional overrides), in the API's words.
+const name = (max = 100) =>
+  z
+    .string({ error: 'must be a name' })
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(max, { error: `must be at most ${max} characters` })
+    .regex(VISIBLE_TEXT, { error: (issue) => (typeof issue.input === 'string' && visibleTextProblem(issue.input)) || 'must be visible text' });
 const hostName = z.string({ error: 'must be a host name' }).regex(HOST_NAME, { error: 'must be a host name (letters, digits, dashes, dots)' }).regex(/^[^A-Z]*$/, { error: 'must be lower case (host names are stored in lower case)' });
 const optionalText = (max: number) => z.string({ error: 'must be a string' }).max(max, { error: `must be at most ${max} characters` }).nullable().default(null);
 

@@ -99,6 +99,21 @@ monitors:
     ]);
   });
 
+  it('refuses names that show nothing or read differently from what they are, in the API\'s words', () => {
+    const text = `version: 1
+sites:
+  - name: "\\u200B\\u200B"
+customers:
+  - name: "Acme\\u202Egpj.exe"
+  - name: "Müller\\u200DGmbH"
+`;
+    const read = readFleet('names.yaml', text);
+    expect(read.problems.map(formatProblem)).toEqual([
+      'names.yaml:3:11: site \u200B\u200B, name: must contain a visible character (it holds only spaces or zero-width characters)',
+      'names.yaml:5:11: customer Acme\u202Egpj.exe, name: must not contain bidirectional control characters (U+202A–U+202E, U+2066–U+2069): they make a name read differently from what it is',
+    ]);
+  });
+
   it('reports YAML syntax errors and unknown sections with their place', () => {
     expect(readFleet('s.yaml', 'hosts:\n  - name: [a\n').problems.map(formatProblem)[0]).toMatch(/^s\.yaml:3:\d+: YAML: /);
     expect(readFleet('s.yaml', 'hostz: []\n').problems.map(formatProblem)).toEqual(['s.yaml:1:1: hostz: is not a section of a fleet file (version, tenant, defaults, sites, hosts, customers, services, monitors, maintenance, runbooks, channels, escalation, resources)']);
