@@ -63,6 +63,43 @@ describe('query limits against alias amplification and deep introspection (issue
     expect(res.errors![0]!.message).toMatch(/introspection depth \d+ exceeds the limit of 15/);
   });
 
+  it('refuses a query of 10,000 repeated directives at the parser (no login needed): it held the event loop 37 s', async () => {
+    const res = await api.gql(`{ __typename ${'@include(if: true) '.repeat(10_000)}}`);
+    expect(res.status).toBe(400);
+    expect(codeOf(res)).toBe('GRAPHQL_PARSE_FAILED');
+    expect(res.errors![0]!.message).toMatch(/Document contains more tha[nt] 20000 tokens/);
+    // Under the bound, the hundred validation errors graphql-js stops at are answered, each formatted once.
+    const under = await api.gql(`{ __typename ${'@include(if: true) '.repeat(3_000)}}`);
+    expect(under.status).toBe(400);
+    expect(under.errors!.length).toBeLessThanOrEqual(101);
+  });
+
+  it('names each field of several literal errors in one query (the body parsed once for all of them)', async () => {
+    const res = await api.gql('mutation { a: createApiToken(input: {name: "x", role: superuser}) { token } b: createApiToken(input: {name: 5, role: viewer}) { token } }', {}, token);
+    expect(res.errors!.map((e) => e.extensions?.field).sort()).toEqual(['input.name', 'input.role']);
+  });
+
+  it('aliased or concurrent fleet exports cannot take the database pool: one request of 100 stopped every tenant until a restart', { timeout: 120_000 }, async () => {
+    const hundred = await api.gql(aliases(100, 'fleetExport'), {}, token);
+    expect(hundred.status).toBe(400);
+    expect(codeOf(hundred)).toBe('QUERY_TOO_COMPLEX');
+    // 40 at once: each held a connection and asked for a second, 20 of them took the pool and waited on each other
+    // for ever. Now a tenant runs or queues 3, the rest are refused at once.
+    const results = await Promise.all(Array.from({ length: 40 }, () => api.gql<{ fleetExport: string }>('{ fleetExport }', {}, token)));
+    const exported = results.filter((r) => typeof r.data?.fleetExport === 'string');
+    const refused = results.flatMap((r) => r.errors ?? []);
+    expect(exported.length).toBeGreaterThanOrEqual(3);
+    expect(exported.length + refused.length).toBe(40);
+    expect(new Set(refused.map((e) => e.extensions?.code))).toEqual(new Set(['TOO_MANY_ATTEMPTS']));
+    expect(refused[0]!.message).toMatch(/fleet operations of this tenant are running or waiting already \(at most 3 at once\)/);
+    // Ten in one request (under the cost limit): three run, the rest are refused (the field is non-null: no data).
+    expect(codeOf(await api.gql(aliases(10, 'fleetExport'), {}, token))).toBe('TOO_MANY_ATTEMPTS');
+    // Another tenant, and this one, are answered at once afterwards.
+    const other = await api.tenant('limits-other');
+    expect((await api.gql('{ fleetSummary { flapping } }', {}, other.token)).status).toBe(200);
+    expect(typeof (await api.gql<{ fleetExport: string }>('{ fleetExport }', {}, token)).data?.fleetExport).toBe('string');
+  });
+
   it('names the field of an enum error, from a literal or a variable', async () => {
     const literal = await api.gql('mutation { createApiToken(input: {name: "x", role: superuser}) { token } }', {}, token);
     expect(literal.errors![0]!.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED', field: 'input.role' });

@@ -1,6 +1,6 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { Request } from 'express';
-import { formatGraphqlError, queryLimitsPlugin } from '#lib/common';
+import { formatGraphqlError, GRAPHQL_MAX_TOKENS, queryLimitsPlugin } from '#lib/common';
 import type { VigiaConfig } from '#lib/config';
 import { TrustedProxies } from '#lib/tenancy';
 
@@ -49,6 +49,9 @@ export function graphqlOptions(config: VigiaConfig): ApolloDriverConfig {
     subscriptions: { 'graphql-ws': { path: '/graphql' } },
     context: graphqlContext(new TrustedProxies(config.trustedProxies)),
     formatError: formatGraphqlError,
+    // Refused at the parser, before validation: a query of 10,000 repeated directives (no login needed) kept the event
+    // loop busy for tens of seconds (docs/security.md, "Query limits").
+    parseOptions: { maxTokens: GRAPHQL_MAX_TOKENS },
     plugins: [queryLimitsPlugin({ maxDepth: config.graphqlMaxDepth, maxComplexity: config.graphqlMaxComplexity })],
   };
 }

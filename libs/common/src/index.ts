@@ -5,7 +5,7 @@ export { ConnectionType, type Connection, PageArgs, PageInfo, paginate, paginate
 export { assertUuid, isUuid } from './ids.js';
 export { translateDatabaseError, withDatabaseErrors } from './database-errors.js';
 export { queryDepth, queryLimitsPlugin, type QueryLimits } from './query-limits.plugin.js';
-export { QUERY_COST } from './query-costs.js';
+export { GRAPHQL_MAX_TOKENS, QUERY_COST } from './query-costs.js';
 export { CLOCK, type Clock, systemClock } from './clock.js';
 export { ClockModule } from './clock.module.js';
 export { PeriodicWorker, type PeriodicOptions, type Timers, realTimers } from './periodic-worker.js';
@@ -13,3 +13,4 @@ export { escapeHtml, PAGE_SECURITY_HEADERS, setPageSecurityHeaders } from './htm
 export { durationParts, formatDuration } from './duration.js';
 export { compileUserPattern, userPatternProblem, MAX_PATTERN_LENGTH, MAX_SUBJECT_LENGTH, type UserPattern } from './user-pattern.js';
 export * from './fields/index.js';
+export { Bulkhead } from './bulkhead.js';

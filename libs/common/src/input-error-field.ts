@@ -1,4 +1,5 @@
 import { type ASTNode, parse, visit } from 'graphql';
+import { GRAPHQL_MAX_TOKENS } from './query-costs.js';
 
 interface LocatedError {
   message?: string;
@@ -23,17 +24,36 @@ export function inputErrorField(error: LocatedError): string | undefined {
   return literalPath(error.source.body, position);
 }
 
+/**
+ * The argument paths of a query's literal values by their start position, computed once per request body: one bad
+ * request may carry a hundred errors (graphql-js stops at 100), and parsing the body again for each made a query of
+ * repeated directives cost the event loop tens of seconds. Kept for the last few bodies only.
+ */
+const pathsByBody = new Map<string, Map<number, string> | null>();
+const BODIES_KEPT = 4;
+
 function literalPath(body: string, position: number): string | undefined {
-  let found: string | undefined;
+  let paths = pathsByBody.get(body);
+  if (paths === undefined) {
+    paths = literalPaths(body);
+    if (pathsByBody.size >= BODIES_KEPT) pathsByBody.delete(pathsByBody.keys().next().value as string);
+    pathsByBody.set(body, paths);
+  }
+  return paths?.get(position);
+}
+
+function literalPaths(body: string): Map<number, string> | null {
+  const found = new Map<number, string>();
   const path: string[] = [];
   const named = (node: ASTNode): node is ASTNode & { name: { value: string } } => node.kind === 'Argument' || node.kind === 'ObjectField';
   try {
-    visit(parse(body), {
+    // The same token bound as the API's own parse (a body past it never reached validation).
+    visit(parse(body, { maxTokens: GRAPHQL_MAX_TOKENS }), {
       enter(node) {
         if (!named(node)) return undefined;
         path.push(node.name.value);
-        const value = (node as ASTNode & { value?: ASTNode }).value;
-        if (!found && value?.loc?.start === position) found = path.join('.');
+        const start = (node as ASTNode & { value?: ASTNode }).value?.loc?.start;
+        if (start !== undefined && !found.has(start)) found.set(start, path.join('.'));
         return undefined;
       },
       leave(node) {
@@ -42,7 +62,7 @@ function literalPath(body: string, position: number): string | undefined {
       },
     });
   } catch {
-    return undefined;
+    return null;
   }
   return found;
 }

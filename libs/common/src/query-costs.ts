@@ -16,3 +16,10 @@ export const QUERY_COST = {
   /** Changes up to 1,000 objects in one transaction: at most 10 per request. */
   bulk: 2_000,
 } as const;
+
+/**
+ * The most tokens a request's query may have (graphql-js stops parsing past it). The dashboard's largest query is
+ * about 1,000 tokens and the standard introspection query about 300; 20,000 leaves room for tools while a query of
+ * ten thousand repeated directives (quadratic work in validation and error formatting) is refused at the parser.
+ */
+export const GRAPHQL_MAX_TOKENS = 20_000;

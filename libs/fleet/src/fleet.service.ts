@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { AlertFleetPort } from '#lib/alerts';
-import { CLOCK, type Clock } from '#lib/common';
+import { Bulkhead, CLOCK, type Clock } from '#lib/common';
 import { type FleetWindow, MaintenanceFleetPort } from '#lib/detection';
 import { InventoryFleetPort, type InventoryKind } from '#lib/inventory';
 import { SlaFleetPort } from '#lib/reports';
@@ -76,7 +76,17 @@ export class FleetService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async run(principal: Principal, request: FleetRequest): Promise<FleetOutcome> {
+  /**
+   * Plans, applies and exports hold a connection for their whole read of the tenant: two at a time in this process,
+   * three per tenant running or waiting (docs/security.md, "Query limits").
+   */
+  private readonly bulkhead = new Bulkhead('fleet operations', 2, 3);
+
+  run(principal: Principal, request: FleetRequest): Promise<FleetOutcome> {
+    return this.bulkhead.run(principal.tenantId, () => this.runNow(principal, request));
+  }
+
+  private async runNow(principal: Principal, request: FleetRequest): Promise<FleetOutcome> {
     const read = readRequest(request);
     if (!read.document) return { problems: read.problems, plan: NO_PLAN, applied: false };
     const doc = read.document;
@@ -103,7 +113,7 @@ export class FleetService {
 
   /** The tenant's fleet as a document (for `vigia export`): secrets as references, never values. */
   async export(principal: Principal): Promise<FleetDocument> {
-    const doc = await this.tx.run(async (manager) => (await this.state(manager, principal.tenantId)).current.doc);
+    const doc = await this.bulkhead.run(principal.tenantId, () => this.tx.run(async (manager) => (await this.state(manager, principal.tenantId)).current.doc));
     // Who is primary is a failover's to change: an exported file does not write it (applying it later would move it back).
     for (const resource of doc.resources) delete resource.primary;
     return doc;
@@ -118,9 +128,9 @@ export class FleetService {
     const runbooks = await this.runbooks.runbooks(manager, tenantId);
     const policies = await this.alerts.policies(manager, tenantId);
     // The names of the schedules and people the policies page, from their owners (oncall, tenancy).
-    const scheduleIds = await this.schedules.scheduleIdsByName(tenantId);
+    const scheduleIds = await this.schedules.scheduleIdsByName(tenantId, manager);
     const scheduleNames = new Map([...scheduleIds].map(([name, id]) => [id, name]));
-    const people = await this.people.of(tenantId, policies.flatMap((p) => p.steps.flatMap((s) => s.userIds ?? [])));
+    const people = await this.people.of(tenantId, policies.flatMap((p) => p.steps.flatMap((s) => s.userIds ?? [])), manager);
     const alerts = { channels: await this.alerts.channels(manager, tenantId), policies, scheduleNames, personEmails: new Map([...people].map(([id, p]) => [id, p.email])) };
     const resources = await this.resources.resources(manager, tenantId);
     const vantageNames = new Map([...usable].map(([name, id]) => [id, name]));

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { TenantPeople } from '#lib/tenancy';
 import { ContactKind, ContactMethod, PhoneMode } from './people/contact-method.entity.js';
 import { PeopleService } from './people/people.service.js';
+import { Schedule } from './schedules/schedule.entity.js';
 import { SchedulesService } from './schedules/schedules.service.js';
 
 /** One page to one person by one of their rules: where (kind, address) and how long after they are paged. */
@@ -72,8 +74,11 @@ export class PagingTargets {
   }
 
   /** Every schedule of a tenant by its name (unique in the tenant), its id: a fleet file names schedules so. */
-  async scheduleIdsByName(tenantId: string): Promise<Map<string, string>> {
-    const rows = await this.schedules.scope.repository.find({ where: { tenantId }, select: { id: true, name: true } });
+  async scheduleIdsByName(tenantId: string, manager?: EntityManager): Promise<Map<string, string>> {
+    // Within the caller's transaction when it has one: a second connection asked for while holding one is how 20
+    // concurrent fleet exports once took the whole pool and waited on each other for ever.
+    const repository = manager ? manager.getRepository(Schedule) : this.schedules.scope.repository;
+    const rows = await repository.find({ where: { tenantId }, select: { id: true, name: true } });
     return new Map(rows.map((s) => [s.name, s.id]));
   }
 

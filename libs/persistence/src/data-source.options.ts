@@ -25,6 +25,8 @@ export function vigiaDataSourceOptions(url: string, entities: EntityList): DataS
     migrationsRun: false,
     logging: ['error'],
     logger: new QueryErrorLogger(),
-    extra: { max: 20, application_name: 'vigia' },
+    // No wait for a connection is for ever: a caller that holds one and asks for a second (a bug, or twenty of them at
+    // once) fails after 30 s and gives its own back, instead of the whole pool waiting on itself until a restart.
+    extra: { max: 20, application_name: 'vigia', connectionTimeoutMillis: 30_000 },
   };
 }

@@ -1,6 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
-import { In, IsNull, Repository } from 'typeorm';
+import { type EntityManager, In, IsNull, Repository } from 'typeorm';
 import { ApiToken, AuditEntry, Role, Tenant, User } from './entities/index.js';
 import { ActorNames } from './actor-names.js';
 import { AuditTrail } from './audit/audit-trail.js';
@@ -83,10 +83,11 @@ export class TenantPeople {
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
   /** The enabled users of the tenant among `ids`; an id of another tenant or of a disabled user is simply absent. */
-  async of(tenantId: string, ids: string[]): Promise<Map<string, PersonFact>> {
+  async of(tenantId: string, ids: string[], manager?: EntityManager): Promise<Map<string, PersonFact>> {
     const wanted = [...new Set(ids)].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
     if (!wanted.length) return new Map();
-    const rows = await this.users.find({ where: { tenantId, id: In(wanted), disabledAt: IsNull() }, select: { id: true, email: true, displayName: true } });
+    // The caller's transaction when it has one (never a second connection while holding the first).
+    const rows = await (manager ? manager.getRepository(User) : this.users).find({ where: { tenantId, id: In(wanted), disabledAt: IsNull() }, select: { id: true, email: true, displayName: true } });
     return new Map(rows.map((u) => [u.id, { id: u.id, email: u.email, displayName: u.displayName }]));
   }
 

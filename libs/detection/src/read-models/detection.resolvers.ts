@@ -153,7 +153,8 @@ export class HostHealthResolver {
     return worst(await this.states.query(`${HEALTH_OF} m.host_id = $1`, [host.id, principal.tenantId]));
   }
 
-  @Query(() => FleetSummary)
+  // A grouped count over every monitor of the tenant: priced like a report, so 3,000 aliases are refused, not run.
+  @Query(() => FleetSummary, { complexity: QUERY_COST.report })
   async fleetSummary(@CurrentPrincipal() principal: Principal): Promise<FleetSummary> {
     const rows: { health: HealthState; count: number; flapping: number }[] = await this.states.query(
       `SELECT coalesce(s.health, 'unknown') AS health, count(*)::int AS count, count(*) FILTER (WHERE s.flapping)::int AS flapping

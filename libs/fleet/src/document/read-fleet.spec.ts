@@ -114,6 +114,26 @@ customers:
     ]);
   });
 
+  it('refuses an alias bomb (a few kilobytes expanding to millions of values) before expanding it', () => {
+    const keys = (prefix: string, n: number, value: string) => `{${Array.from({ length: n }, (_, i) => `${prefix}${i}: ${value}`).join(', ')}}`;
+    const bomb = `version: 1
+defaults:
+  hosts:
+    b0: &l0 ${keys('k', 1000, '1')}
+    b1: &l1 ${keys('a', 50, '*l0')}
+    b2: &l2 ${keys('c', 200, '*l1')}
+hosts:
+  - {name: h0, addresses: [192.0.2.1], b2: *l2}
+`;
+    expect(bomb.length).toBeLessThan(12_000);
+    const read = readFleet('bomb.yaml', bomb);
+    expect(read.document).toBeNull();
+    expect(read.problems.map(formatProblem)).toEqual(['bomb.yaml:1:1: the file expands to more than 1,000,000 values (aliases followed, defaults copied into each item): split it, or use fewer nested aliases']);
+    // Defaults copied into many items count too: 20,000 values of defaults × 100 hosts.
+    const copied = `version: 1\ndefaults:\n  hosts:\n    x: ${keys('k', 20_000, '1')}\nhosts:\n${Array.from({ length: 100 }, (_, i) => `  - {name: h${i}, addresses: [192.0.2.1]}`).join('\n')}\n`;
+    expect(readFleet('copied.yaml', copied).problems.map((p) => p.message)).toEqual([expect.stringMatching(/^the file expands to more than 1,000,000 values/)]);
+  });
+
   it('reports YAML syntax errors and unknown sections with their place', () => {
     expect(readFleet('s.yaml', 'hosts:\n  - name: [a\n').problems.map(formatProblem)[0]).toMatch(/^s\.yaml:3:\d+: YAML: /);
     expect(readFleet('s.yaml', 'hostz: []\n').problems.map(formatProblem)).toEqual(['s.yaml:1:1: hostz: is not a section of a fleet file (version, tenant, defaults, sites, hosts, customers, services, monitors, maintenance, runbooks, channels, escalation, resources)']);

@@ -35,6 +35,9 @@ export function readFleetData(raw: unknown, source: ProblemPlacer): ReadFleet {
   const fail = (problems: LocatedProblem[]): ReadFleet => ({ document: null, problems, source });
   if (!isPlainObject(raw)) return fail([source.place({ path: [], message: 'the file must be a mapping of sections (sites:, hosts:, …)' }, '')]);
 
+  const tooLarge = expansionProblem(raw);
+  if (tooLarge) return fail([source.place({ path: [], message: tooLarge }, '')]);
+
   const problems: LocatedProblem[] = [];
   for (const key of Object.keys(raw)) {
     if (!TOP_KEYS.has(key)) problems.push(source.place({ path: [], message: `is not a section of a fleet file (${[...TOP_KEYS].join(', ')})` }, key, key));
@@ -178,6 +181,42 @@ function parseWith(schema: z.ZodType, item: unknown, report: (rest: (string | nu
 /** `config.headers.Authorization`, `customers[2]`. */
 function dotted(path: (string | number)[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+/**
+ * The most values (keys, list items, scalars) a fleet may expand to, its aliases followed and its `defaults:` copied
+ * into every item: about 40 times the 1,200-monitor fleet of `bench:fleet`. A YAML alias bomb (a mapping aliased in a
+ * mapping aliased …) is a few kilobytes that the yaml library's alias count lets through and that expands to tens
+ * of millions of values: reading it held the event loop for 12 s.
+ */
+export const MAX_FLEET_VALUES = 1_000_000;
+
+/** Why a fleet is too large to read, or null: counted up to the bound only, so the count itself stays cheap. */
+function expansionProblem(raw: Record<string, unknown>): string | null {
+  let budget = MAX_FLEET_VALUES;
+  budget -= countValues(raw, budget);
+  const defaults = isPlainObject(raw.defaults) ? raw.defaults : {};
+  for (const section of LIST_SECTIONS) {
+    const items = raw[section];
+    if (budget < 0 || !Array.isArray(items) || !isPlainObject(defaults[section])) continue;
+    // Each item gets a copy of its section's defaults.
+    budget -= items.length * countValues(defaults[section], budget);
+  }
+  if (budget >= 0) return null;
+  return `the file expands to more than ${MAX_FLEET_VALUES.toLocaleString('en')} values (aliases followed, defaults copied into each item): split it, or use fewer nested aliases`;
+}
+
+/** Values in `value`, shared ones counted each time they are reached (as an expansion copies them), stopping past `limit`. */
+function countValues(value: unknown, limit: number): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length && count <= limit) {
+    const next = stack.pop();
+    count++;
+    if (Array.isArray(next)) for (const v of next) stack.push(v);
+    else if (isPlainObject(next)) for (const v of Object.values(next)) stack.push(v);
+  }
+  return count;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

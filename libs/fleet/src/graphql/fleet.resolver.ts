@@ -1,6 +1,6 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { VigiaException } from '#lib/common';
+import { QUERY_COST, VigiaException } from '#lib/common';
 import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
 import { writeFleet } from '../document/write-fleet.js';
 import { FleetService, type FleetOutcome } from '../fleet.service.js';
@@ -13,7 +13,7 @@ const view = (outcome: FleetOutcome): FleetResultView => ({ problems: outcome.pr
 export class FleetResolver {
   constructor(private readonly fleet: FleetService) {}
 
-  @Query(() => FleetResultView, { description: 'What applying this fleet file would do, and drift since the last apply; nothing is written' })
+  @Query(() => FleetResultView, { description: 'What applying this fleet file would do, and drift since the last apply; nothing is written', complexity: QUERY_COST.fleet })
   async fleetPlan(
     @CurrentPrincipal() principal: Principal,
     @Args('document', { description: 'The fleet file (YAML or JSON)' }) text: string,
@@ -24,7 +24,7 @@ export class FleetResolver {
   }
 
   @RequireRole(Role.operator)
-  @Mutation(() => FleetResultView, { description: 'Applies a fleet file in one transaction: all of it, or (any problem) nothing' })
+  @Mutation(() => FleetResultView, { description: 'Applies a fleet file in one transaction: all of it, or (any problem) nothing', complexity: QUERY_COST.fleet })
   async applyFleet(
     @CurrentPrincipal() principal: Principal,
     @Args('document') text: string,
@@ -40,7 +40,7 @@ export class FleetResolver {
     return view(await this.fleet.run(principal, { text, file, prune, dryRun, secrets }));
   }
 
-  @Query(() => String, { description: 'The tenant\'s fleet as a fleet file (YAML); secrets as references, never values' })
+  @Query(() => String, { description: 'The tenant\'s fleet as a fleet file (YAML); secrets as references, never values', complexity: QUERY_COST.fleet })
   async fleetExport(@CurrentPrincipal() principal: Principal): Promise<string> {
     return writeFleet(await this.fleet.export(principal), 'Exported by Vigia. Secrets are references, never values: vigia apply reads each one where its reference\nsays (an environment variable or a file) and stores it over the value held now, so set every one before applying.');
   }
