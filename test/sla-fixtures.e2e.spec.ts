@@ -168,6 +168,42 @@ describe('SLA fixtures derived by hand, in three calendars, on every surface', (
     expect(mail.text).toContain(formatDuration(1.5 * H));
   });
 
+  it('UTC, November 2026: a link whose weight changed mid-month weighs each stretch by its own weight', async () => {
+    const c = await company('fx-weights', 'UTC', ['web', 'mail']);
+    await c.link('web', '2025-06-01T00:00:00Z', 1);
+    // mail weighs 2 until 20 November, then 0.5 (a new period; the first one ends where it starts).
+    const first = (await c.gql<{ setServiceCustomerLink: { id: string } }>(`mutation($i: SetServiceCustomerLinkInput!) { setServiceCustomerLink(input: $i) { id } }`, { i: { serviceId: c.ids.mail!.service, customerId: c.customer, startsAt: iso('2025-06-01T00:00:00Z'), endsAt: iso('2026-11-20T00:00:00Z'), weight: 2 } })).setServiceCustomerLink.id;
+    expect(first).toBeTruthy();
+    await c.link('mail', '2026-11-20T00:00:00Z', 0.5);
+    await c.outage('web', '2026-11-12T10:00:00Z', '2026-11-12T11:00:00Z');
+    await c.gql(`mutation { setSlaTarget(customerId: "${c.customer}", targetPercent: 99.9, policy: {customerCombination: weighted}) { id } }`);
+    // 4 to 19 November (360 h), all of it while mail weighed 2: (1 × 359 h + 2 × 360 h) / (3 × 360 h) = 1079 / 1080,
+    // downtime 1 h × 1 / 3 = 20 min. (With the latest weight, 0.5, it read 539 / 540 and 40 min.)
+    const r = (await c.gql<{ availabilityReport: Report }>(REPORT, { i: { subject: { kind: 'customer', id: c.customer }, from: iso('2026-11-04T00:00:00Z'), to: iso('2026-11-19T00:00:00Z') } })).availabilityReport;
+    expect(r.totals.availability).toBe(1079 / 1080);
+    expect(r.totals).toMatchObject({ downtimeMs: 20 * M, accountableMs: 360 * H, failures: 1 });
+    // 15 to 25 November (240 h): mail weighs 2 for 5 days, 0.5 for 5 days; web's hour is not in it: 100 %.
+    const later = (await c.gql<{ availabilityReport: Report }>(REPORT, { i: { subject: { kind: 'customer', id: c.customer }, from: iso('2026-11-15T00:00:00Z'), to: iso('2026-11-25T00:00:00Z') } })).availabilityReport;
+    expect(later.totals).toMatchObject({ availability: 1, downtimeMs: 0, failures: 0 });
+  });
+
+  it('never reads better than measured: the percent is truncated, and a month with nothing accountable is "no data", not "met"', async () => {
+    const c = await company('fx-truncate', 'UTC', ['www']);
+    await c.link('www', '2026-09-01T00:00:00Z');
+    // 15.553 s down in 18 days (1,555,200,000 ms): 99.99899999936 %, below a 99.999 % target (15.552 s allowed).
+    await c.outage('www', '2026-09-10T10:00:00Z', '2026-09-10T10:00:15.553Z');
+    await c.gql(`mutation { setSlaTarget(customerId: "${c.customer}", targetPercent: 99.999) { id } }`);
+    const q = `query($i: AvailabilityReportInput!) { availabilityReport(input: $i) { totals { percent availability } sla { breached } } }`;
+    const r = (await c.gql<{ availabilityReport: { totals: { percent: number; availability: number }; sla: { breached: boolean } } }>(q, { i: { subject: { kind: 'customer', id: c.customer }, from: iso('2026-09-01T12:00:00Z'), to: iso('2026-09-19T12:00:00Z') } })).availabilityReport;
+    expect(r.sla.breached).toBe(true);
+    // Rounded, it was 99.999 (the dashboard printed "99.999 %" beside a breach); truncated it is below the target.
+    expect(r.totals.percent).toBe(99.998999);
+    // August: before the customer's first service — neither met nor missed.
+    const august = await c.pageAs('2026-08');
+    expect(august).toContain('no data');
+    expect(august).not.toMatch(/>met</);
+  });
+
   it('Atlantic/Azores, March 2026: midnight skipped on the 29th; a weighted customer of two services', async () => {
     const c = await company('fx-azores', 'Atlantic/Azores', ['web', 'mail']);
     await c.link('web', '2025-06-01T00:00:00Z', 3);

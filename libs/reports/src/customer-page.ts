@@ -25,7 +25,7 @@ export function renderCustomerPage(view: CustomerReportView): string {
     .join('');
   const logo = view.logo ? `<img class="logo" src="${esc(view.logo.dataUrl)}" alt="${esc(view.tenantName)}">` : '';
   const sla = view.sla
-    ? `<div class="figure"><b class="${view.sla.met ? 'ok' : 'breach'}">${esc(view.sla.status)}</b>${esc(view.sla.target)}</div>`
+    ? `<div class="figure"><b class="${view.sla.met === null ? 'none' : view.sla.met ? 'ok' : 'breach'}">${esc(view.sla.status)}</b>${esc(view.sla.target)}</div>`
     : '';
   return `<!doctype html>
 <html lang="${view.language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -94,7 +94,7 @@ function drawFigures(doc: Doc, view: CustomerReportView): void {
     { value: view.downtime, label: t.downtime, color: INK },
     { value: view.incidentCount, label: view.incidentLabel, color: INK },
   ];
-  if (view.sla) figures.push({ value: view.sla.status, label: view.sla.target, color: view.sla.met ? '#067647' : '#b42318' });
+  if (view.sla) figures.push({ value: view.sla.status, label: view.sla.target, color: view.sla.met === null ? '#667085' : view.sla.met ? '#067647' : '#b42318' });
   const top = doc.y;
   const width = contentWidth(doc) / figures.length;
   let bottom = top;

@@ -48,7 +48,7 @@ export interface CustomerReportView {
   downtime: string;
   incidentCount: string;
   incidentLabel: string;
-  sla: { met: boolean; status: string; targetPercent: string; allowed: string; target: string } | null;
+  sla: { met: boolean | null; status: string; targetPercent: string; allowed: string; target: string } | null;
   failures: number;
   days: { label: string; dayOfMonth: string; title: string; tone: DayTone; color: string }[];
   incidents: { service: string; start: string; end: string; duration: string; planned: string }[];
@@ -70,10 +70,12 @@ export function decodeLogo(dataUrl: string | null): CustomerReportView['logo'] {
   return { dataUrl: dataUrl!, type: match[1] as 'image/png' | 'image/jpeg', bytes: Buffer.from(match[2]!, 'base64') };
 }
 
-function slaView(sla: NonNullable<AvailabilityReport['sla']>, f: ReportFormat): NonNullable<CustomerReportView['sla']> {
+/** `met` null: nothing of the period was accountable (before the customer's first service, or nothing observed) — neither met nor missed. */
+function slaView(sla: NonNullable<AvailabilityReport['sla']>, availability: number | null, f: ReportFormat): NonNullable<CustomerReportView['sla']> {
   const targetPercent = f.targetPercent(sla.targetPercent);
   const allowed = f.duration(sla.allowedDowntimeMs);
-  return { met: !sla.breached, status: sla.breached ? f.t.missed : f.t.met, targetPercent, allowed, target: f.t.target(targetPercent, allowed) };
+  const met = availability === null ? null : !sla.breached;
+  return { met, status: met === null ? f.t.noData : met ? f.t.met : f.t.missed, targetPercent, allowed, target: f.t.target(targetPercent, allowed) };
 }
 
 export function buildCustomerReportView(data: CustomerPageData): CustomerReportView {
@@ -102,7 +104,7 @@ export function buildCustomerReportView(data: CustomerPageData): CustomerReportV
     downtime: f.duration(totals.downtimeMs),
     incidentCount: f.count(totals.failures),
     incidentLabel: t.incidents(f.plural(totals.failures)),
-    sla: report.sla ? slaView(report.sla, f) : null,
+    sla: report.sla ? slaView(report.sla, totals.availability, f) : null,
     failures: totals.failures,
     days: report.series.map((d) => {
       // The middle of the bucket names its local day even on 23 h and 25 h days.

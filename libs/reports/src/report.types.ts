@@ -64,7 +64,7 @@ export class AvailabilityFiguresView {
   @Field(() => Float) degradedMs: number;
   @Field(() => Float) uptimeMs: number;
   @Field(() => Float, { nullable: true }) availability: number | null;
-  @Field(() => Float, { nullable: true, description: 'Availability as a percentage' }) percent: number | null;
+  @Field(() => Float, { nullable: true, description: 'Availability as a percentage, truncated to six decimals (never rounded up)' }) percent: number | null;
   @Field(() => Float, { nullable: true }) nines: number | null;
   @Field(() => Int, { description: 'Outages with an accountable part in the period' }) failures: number;
   @Field(() => Int, { description: 'Outages repaired (recovered) within the period' }) repairs: number;

@@ -211,24 +211,25 @@ export class ReportsService {
   }
 }
 
-/** A customer's services as parts: each service's monitors, counted during its link periods, with the link's weight. */
+/**
+ * A customer's services as parts: each service's monitors, counted during its link periods, each period with the
+ * weight it had then — one part per weight a service's links had (a weight changed mid-month weighs each stretch by
+ * its own; taking the latest link's weight for the whole period moved a customer's figure and could flip its SLA).
+ */
 function partsOfLinks(links: LinkRow[], monitorsByService: Map<string, MonitorRow[]>): Part[] {
   const parts: Part[] = [];
   for (const [serviceId, periods] of groupBy(links, (l) => l.service_id)) {
     const monitors = monitorsByService.get(serviceId);
     if (!monitors?.length) continue;
-    const latest = periods.reduce((a, b) => (linkStart(b) > linkStart(a) ? b : a));
-    parts.push({
-      monitorIds: monitors.map((m) => m.id),
-      weight: latest.weight,
-      scope: union(periods.map((l) => ({ start: l.startsMs, end: l.endsMs ?? Infinity }))),
-    });
+    for (const [, same] of groupBy(periods, (l) => String(l.weight))) {
+      parts.push({
+        monitorIds: monitors.map((m) => m.id),
+        weight: same[0]!.weight,
+        scope: union(same.map((l) => ({ start: l.startsMs, end: l.endsMs ?? Infinity }))),
+      });
+    }
   }
   return parts;
-}
-
-function linkStart(l: LinkRow): number {
-  return l.startsMs;
 }
 
 /** The figures of a subject over any window, from the monitors' histories. */
@@ -261,7 +262,8 @@ function view(f: AvailabilityFigures, policy: AccountingPolicy, weighted: boolea
   return {
     ...f,
     observedShare: f.periodMs > 0 ? f.observedMs / f.periodMs : null,
-    percent: f.availability === null ? null : Math.round(f.availability * 1e8) / 1e6,
+    // Truncated to six decimals, never rounded up: 99.99899999 % must not print as 99.999 % beside a breached SLA.
+    percent: f.availability === null ? null : Math.floor(f.availability * 1e8 + 1e-6) / 1e6,
     nines: f.availability === null ? null : nines(f.availability),
     ongoing: f.ongoing ? { since: new Date(f.ongoing.since), soFarMs: f.ongoing.soFarMs } : null,
     crossCheck: crossCheck(f, policy, weighted),

@@ -160,7 +160,13 @@ export function ReportsPage() {
               Cross-check MTBF / (MTBF + MTTR) = {percent(report.totals.crossCheck.availability * 100)}: {report.totals.crossCheck.reason}.
             </p>
           )}
-          {report.sla && (
+          {report.sla && report.totals.percent === null && (
+            <p className="banner" data-testid="sla-status">
+              SLA {report.sla.targetPercent} %: no data — nothing of this period was accountable (before its first service, or not observed), so it is
+              neither met nor breached.
+            </p>
+          )}
+          {report.sla && report.totals.percent !== null && (
             <p className={report.sla.breached ? 'banner banner-error' : 'banner banner-ok'} data-testid="sla-status">
               SLA {report.sla.targetPercent} %: {report.sla.breached ? 'breached' : 'met'} — {duration(report.sla.usedMs)} of {duration(report.sla.allowedDowntimeMs)} allowed downtime
               used, {duration(Math.max(0, report.sla.remainingMs))} left.
