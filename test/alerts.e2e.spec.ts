@@ -432,6 +432,14 @@ describe('grouping: a burst of outages in one site is one message', () => {
     expect(body.details.outages).toHaveLength(5);
     const statuses = await api.app.get(DataSource).query("SELECT status, count(*)::int AS n FROM notifications n JOIN alert_channels c ON c.id = n.channel_id WHERE c.type = 'webhook' GROUP BY 1 ORDER BY 1");
     expect(statuses).toEqual([{ status: 'grouped', n: 4 }, { status: 'sent', n: 1 }]);
+    // Each of the five recovers: each recovery goes to the webhook too — the four grouped ones reached it in the
+    // first's message (only that first one was told of its recovery, the others read as still down).
+    for (const ref of refs) {
+      const resolved = await incidents.resolve(ref, new Date(), 'echo reply again');
+      if (resolved) await alerts.incidentResolved(resolved, ref.name);
+    }
+    const resolves = await api.app.get(DataSource).query("SELECT count(DISTINCT n.incident_id)::int AS n FROM notifications n JOIN alert_channels c ON c.id = n.channel_id WHERE c.type = 'webhook' AND n.kind = 'resolve'");
+    expect(resolves).toEqual([{ n: 5 }]);
   });
 });
 

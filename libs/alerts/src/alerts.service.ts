@@ -184,7 +184,10 @@ export class AlertsService {
 
   /** Whether any page about the incident (to a channel, a schedule or a person) was sent or is being sent. */
   private async anythingSent(incidentId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query("SELECT 1 FROM notifications WHERE incident_id = $1 AND kind = 'trigger' AND status IN ('sent', 'sending') LIMIT 1", [incidentId]);
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM notifications n WHERE n.incident_id = $1 AND n.kind = 'trigger' AND (n.status IN ('sent', 'sending') OR ${GROUPED_INTO_SENT.replace('$sent', "('sent', 'sending')")}) LIMIT 1`,
+      [incidentId],
+    );
     return rows.length > 0;
   }
 
@@ -201,7 +204,8 @@ export class AlertsService {
   private async pagedChannels(incident: Incident, pagersOnly: boolean): Promise<string[]> {
     const rows: { id: string }[] = await this.dataSource.query(
       `SELECT DISTINCT n.channel_id AS id FROM notifications n JOIN alert_channels c ON c.id = n.channel_id
-        WHERE n.tenant_id = $1 AND n.incident_id = $2 AND n.kind = 'trigger' AND n.status = 'sent' AND (NOT $3 OR c.type = ANY($4::text[]))`,
+        WHERE n.tenant_id = $1 AND n.incident_id = $2 AND n.kind = 'trigger' AND (n.status = 'sent' OR ${GROUPED_INTO_SENT.replace('$sent', "('sent')")})
+          AND (NOT $3 OR c.type = ANY($4::text[]))`,
       [incident.tenantId, incident.id, pagersOnly, channelTypesWhere((k) => k.hearsAcknowledgements)],
     );
     return rows.map((r) => r.id);
@@ -287,6 +291,13 @@ export class AlertsService {
   }
 }
 
+
+/**
+ * A trigger folded into another outage's message ("2 outages at once: …") reached its channel when that message did:
+ * its recovery and acknowledgement go to the same channel (only the first outage of a grouped e-mail got its
+ * RESOLVED e-mail, and the on-call person was left thinking the others were still down).
+ */
+const GROUPED_INTO_SENT = `(n.status = 'grouped' AND EXISTS (SELECT 1 FROM notifications g WHERE g.id = n.grouped_into AND g.status IN $sent))`;
 
 /** Keys of a payload that let the reader act (acknowledge) rather than read; stored by older versions. */
 const ACTION_KEYS = new Set(['ackLink']);
