@@ -1,5 +1,7 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sshExec } from '#lib/executors';
+import { testEgressPolicy } from '../support/test-egress.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { Sshd } from './support/sshd.js';
 
@@ -70,5 +72,18 @@ describe('SSH: sealed credentials, pinned host keys and the SSH command probe, a
     const result = await probeNow();
     expect(result.status).toBe('down');
     expect(result.reason).toMatch(/host key of 127\.0\.0\.1:\d+ changed: SHA256:\S+, pinned SHA256:A{43}/);
+  });
+
+  it('logs in afresh on every probe: sshd stopped is down at once, though sessions it accepted before still run', async () => {
+    await gql(`mutation { updateHost(id: "${hostId}", input: {sshHostKey: "${sshd.hostKeyFingerprint()}"}) { id } }`);
+    await gql(`mutation { updateMonitor(id: "${monitorId}", input: {config: {command: "echo vigia-ok"}}) { id } }`);
+    expect((await probeNow()).status).toBe('up');
+    // A session of the process's own pool (a runbook's, say) is open on this sshd while it stops listening.
+    const kept = await sshExec({ host: '127.0.0.1', port: sshd.port, username: 'root', privateKey: await sshd.clientKey(), hostKey: sshd.hostKeyFingerprint(), egress: testEgressPolicy().guard({ vantage: 'platform' }) }, 'true', 5_000);
+    expect(kept.exitCode).toBe(0);
+    await sshd.stopListening();
+    const result = await probeNow();
+    expect(result.status).toBe('down');
+    expect(result.reason).toMatch(/ECONNREFUSED|refused/i);
   });
 });

@@ -19,7 +19,7 @@ export class SshProbe implements Probe<SshConfig> {
     const user = str(target.config, 'user') ?? target.ssh.user;
     const command = str(target.config, 'command')!;
     const started = performance.now();
-    const result = await sshExec({ host, port, username: user, privateKey: target.ssh.privateKey, hostKey: target.ssh.hostKey, egress }, command, libraryTimeoutMs(target.timeoutMs), signal);
+    const result = await sshExec({ host, port, username: user, privateKey: target.ssh.privateKey, hostKey: target.ssh.hostKey, egress }, command, libraryTimeoutMs(target.timeoutMs), { signal, fresh: true });
     const latencyMs = performance.now() - started;
     const firstLine = (result.stdout.trim() || result.stderr.trim()).split('\n')[0]?.slice(0, 120) ?? '';
     const seen = `SSH ${user}@${host}:${port} \`${command.slice(0, 60)}\` exited ${result.exitCode ?? result.signal} in ${formatMs(latencyMs)}${firstLine ? `: ${JSON.stringify(firstLine)}` : ''}`;

@@ -53,6 +53,16 @@ export class Sshd {
     throw new Error('sshd did not start');
   }
 
+  /** Stops the listening sshd only: sessions already open stay, as after `systemctl stop ssh` (KillMode=process). */
+  async stopListening(): Promise<void> {
+    const child = this.child;
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
+
   async destroy(): Promise<void> {
     const child = this.child;
     if (child && child.exitCode === null) {

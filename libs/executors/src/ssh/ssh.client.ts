@@ -40,6 +40,12 @@ export interface SshExecOptions {
    * that connects keeps the whole timeout for the handshake and the command. Direct connections only.
    */
   connectTimeoutMs?: number;
+  /**
+   * A session of its own, closed after the command: never the pooled one. A monitor's question is whether the host
+   * accepts an SSH login *now*, and a kept session outlives the sshd that accepted it (`systemctl stop ssh` leaves
+   * open sessions running): a login check on the pooled session stayed up for as long as it was probed.
+   */
+  fresh?: boolean;
 }
 
 export class SshHostKeyError extends Error {}
@@ -221,6 +227,10 @@ async function connectVia(target: SshTarget, timeoutMs: number): Promise<{ clien
 export async function sshExec(target: SshTarget, command: string, timeoutMs: number, options: SshExecOptions | AbortSignal = {}): Promise<SshResult> {
   const opts: SshExecOptions = options instanceof AbortSignal ? { signal: options } : options;
   if (opts.signal?.aborted) throw new Error('aborted');
+  if (opts.fresh) {
+    const own = await connectVia(target, timeoutMs);
+    return execOn({ client: own.client, release: own.close, discard: own.close, reused: false }, command, timeoutMs, opts);
+  }
   const session = await lease(target, timeoutMs, opts.connectTimeoutMs);
   try {
     return await execOn(session, command, timeoutMs, opts);
