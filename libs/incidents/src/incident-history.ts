@@ -5,10 +5,15 @@ import { Incident } from './incident.entity.js';
 import type { MonitorRef } from './incidents.service.js';
 
 /** An outage as reports count it. */
+/** The reason an outage of a paused monitor is closed with: ended there, not repaired. */
+export const PAUSED_REASON = 'the monitor was paused: nobody watches it until it is resumed; outage closed without a repair';
+
 export interface OutageRow {
   monitor_id: string;
   opened_at: Date;
   resolved_at: Date | null;
+  /** Closed because its monitor was paused: ended, not repaired. */
+  paused: boolean;
 }
 
 /** A deleted monitor whose outage is still open, as the watchdog closes it. */
@@ -64,9 +69,9 @@ export class IncidentHistory {
 
   outagesOverlapping(tenantId: string, monitorIds: string[], start: Date, end: Date): Promise<OutageRow[]> {
     return this.dataSource.query(
-      `SELECT monitor_id, opened_at, resolved_at FROM incidents
+      `SELECT monitor_id, opened_at, resolved_at, coalesce(resolve_reason = $5, false) AS paused FROM incidents
         WHERE tenant_id = $1 AND monitor_id = ANY($2::uuid[]) AND opened_at < $4 AND (resolved_at IS NULL OR resolved_at > $3)`,
-      [tenantId, monitorIds, start, end],
+      [tenantId, monitorIds, start, end, PAUSED_REASON],
     );
   }
 

@@ -128,7 +128,9 @@ export function availability(history: SubjectHistory, from: number, to: number, 
   const counted = confirmed.map((o) => ({ o, part: excludeFrom(intersect([o], scope), excluded) })).filter((c) => total(c.part) > 0);
   const repaired = counted.filter((c) => c.o.repaired && c.o.end <= window.end);
   const repairedDowntimeMs = repaired.reduce((n, c) => n + total(c.part), 0);
-  const open = counted.filter((c) => !(c.o.repaired && c.o.end <= window.end));
+  // Still going at the window's end. An outage that ended without a repair before it (its monitor deleted or paused,
+  // its customer link ended) is neither repaired nor open: it is not "ongoing", and MTTR leaves it out.
+  const open = counted.filter((c) => c.o.end > window.end || (!c.o.repaired && !c.o.cut));
   const last = open.at(-1);
   return {
     periodMs,
@@ -159,13 +161,16 @@ function excludeFrom(a: Interval[], excluded: Interval[]): Interval[] {
  * Overlapping outages as one (a customer down through two services' overlapping outages failed once). A merged outage
  * is repaired when the part that ends last ended by recovery — not open, not cut.
  */
-function mergeOutages(outages: Outage[], now: number): { start: number; end: number; repaired: boolean }[] {
-  const sorted = outages.map((o) => ({ start: o.start, end: o.end ?? now, repaired: o.end !== null && !o.cut })).filter((o) => o.end > o.start).sort((a, b) => a.start - b.start);
-  const out: { start: number; end: number; repaired: boolean }[] = [];
+function mergeOutages(outages: Outage[], now: number): { start: number; end: number; repaired: boolean; cut: boolean }[] {
+  const sorted = outages.map((o) => ({ start: o.start, end: o.end ?? now, repaired: o.end !== null && !o.cut, cut: o.end !== null && o.cut === true })).filter((o) => o.end > o.start).sort((a, b) => a.start - b.start);
+  const out: { start: number; end: number; repaired: boolean; cut: boolean }[] = [];
   for (const o of sorted) {
     const last = out.at(-1);
     if (last && o.start <= last.end) {
-      if (o.end > last.end || (o.end === last.end && !o.repaired)) last.repaired = o.repaired;
+      if (o.end > last.end || (o.end === last.end && !o.repaired)) {
+        last.repaired = o.repaired;
+        last.cut = o.cut;
+      }
       last.end = Math.max(last.end, o.end);
     } else out.push({ ...o });
   }
@@ -272,6 +277,8 @@ export function crossCheck(f: AvailabilityFigures, policy: AccountingPolicy, wei
   if (Math.abs(a - f.availability) < 1e-9) return null;
   const reasons: string[] = [];
   if (f.openOutages) reasons.push(`${f.openOutages} outage${f.openOutages === 1 ? ' was' : 's were'} not repaired by the end of the period, so MTTR leaves ${f.openOutages === 1 ? 'it' : 'them'} out`);
+  const closed = f.failures - f.repairs - f.openOutages;
+  if (closed > 0) reasons.push(`${closed} outage${closed === 1 ? '' : 's'} ended without a repair (monitor deleted or paused, or customer link ended), so MTTR leaves ${closed === 1 ? 'it' : 'them'} out`);
   if (weighted) reasons.push('the weighted view averages availability by weight while MTBF and MTTR are real times');
   if (policy.degradedCountsAsDown && f.degradedMs === 0) reasons.push('degraded time is counted as downtime but is no outage');
   if (policy.unobserved === 'down' && f.unobservedMs > 0) reasons.push('unobserved time is counted as downtime but is no outage');

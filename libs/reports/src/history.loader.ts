@@ -53,11 +53,11 @@ export class HistoryLoader {
       out.set(m.id, {
         createdAt: m.created_at.getTime(),
         deletedAt: m.deleted_at?.getTime() ?? null,
-        // An outage that ended when its monitor was deleted was closed, not repaired.
+        // An outage that ended when its monitor was deleted or paused was closed, not repaired.
         outages: (incidentsOf.get(m.id) ?? []).map((i) => ({
           start: i.opened_at.getTime(),
           end: i.resolved_at?.getTime() ?? null,
-          cut: m.deleted_at !== null && i.resolved_at !== null && i.resolved_at.getTime() >= m.deleted_at.getTime(),
+          cut: i.paused || (m.deleted_at !== null && i.resolved_at !== null && i.resolved_at.getTime() >= m.deleted_at.getTime()),
         })),
         degraded: intervalsIn(changesOf.get(m.id) ?? [], 'degraded'),
         suspect: suspectWithoutOutage(changesOf.get(m.id) ?? []),

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ProbeResult } from '#lib/probes';
+import type { MonitorRef } from '#lib/incidents';
 import type { DetectorState, HealthChange } from './detector.js';
 import type { WatchedMonitor } from './monitor-catalog.js';
 import type { RollupRow } from './rollup-aggregator.js';
@@ -62,7 +63,7 @@ function stateRows(part: DirtyState[]): [string] {
 }
 
 /** The detector's database I/O: states in batches, changes one by one (they are rare and must not be lost). */
-type ChangeRow = { monitor: { id: string; tenantId: string }; change: HealthChange };
+type ChangeRow = { monitor: { id: string; tenantId: string }; change: Pick<HealthChange, 'from' | 'to' | 'at' | 'effectiveAt' | 'flapping' | 'reason'> };
 
 // A change of a monitor purged since (its owner deleted it with its history) is dropped, not retried for ever: one such
 // row would fail every later batch of this watchdog, and with it every incident it would open.
@@ -129,6 +130,33 @@ export class StateStore {
         reason: b.change.reason.slice(0, 1000),
       }));
       await manager.query('SELECT pg_notify($1, e) FROM unnest($2::text[]) AS e', [STATE_CHANNEL, events.map((e) => JSON.stringify(e))]);
+    });
+  }
+
+  /**
+   * Paused monitors (disabled, not deleted) whose state still says something: each becomes unknown at `at` with
+   * `reason` (a change row too, and the live feed's event), its detector reset so that a resume starts afresh.
+   * Rows another watchdog is changing are skipped (it does the same). The monitors changed, for their outages.
+   */
+  async pause(at: Date, reason: string): Promise<MonitorRef[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: (MonitorRef & { from: string })[] = await manager.query(
+        `SELECT s.monitor_id AS id, s.tenant_id AS "tenantId", m.host_id AS "hostId", m.service_id AS "serviceId", m.name, s.health AS "from"
+           FROM monitor_states s JOIN inventory_monitor_catalog m ON m.id = s.monitor_id
+          WHERE NOT m.enabled AND m.deleted_at IS NULL AND s.health <> 'unknown'
+          ORDER BY s.monitor_id LIMIT 500 FOR UPDATE OF s SKIP LOCKED`,
+      );
+      if (!rows.length) return [];
+      const detector = { health: 'unknown', since: at.getTime(), flapping: false, reason, vantages: {}, changes: [] };
+      await manager.query(
+        `UPDATE monitor_states SET health = 'unknown', since = $2, flapping = false, reason = $3, detector = $4::jsonb WHERE monitor_id = ANY($1::uuid[])`,
+        [rows.map((r) => r.id), at, reason, JSON.stringify(detector)],
+      );
+      const changes = rows.map((r) => ({ monitor: { id: r.id, tenantId: r.tenantId }, change: { from: r.from as HealthChange['from'], to: 'unknown' as const, at: at.getTime(), effectiveAt: at.getTime(), flapping: false, reason } }));
+      await manager.query(INSERT_CHANGES, changeColumns(changes));
+      const events: StateEvent[] = rows.map((r) => ({ tenantId: r.tenantId, monitorId: r.id, from: r.from as StateEvent['from'], to: 'unknown', at: at.toISOString(), since: at.toISOString(), flapping: false, reason }));
+      await manager.query('SELECT pg_notify($1, e) FROM unnest($2::text[]) AS e', [STATE_CHANNEL, events.map((e) => JSON.stringify(e))]);
+      return rows.map(({ from: _from, ...ref }) => ref);
     });
   }
 

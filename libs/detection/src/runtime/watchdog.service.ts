@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { CLOCK, type Clock, PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
-import { IncidentHistory, IncidentsService, type MonitorRef } from '#lib/incidents';
+import { IncidentHistory, IncidentsService, type MonitorRef, PAUSED_REASON } from '#lib/incidents';
 import { MetricsService, Sight } from '#lib/observability';
 import { type ProbeResult, ProbeRunner } from '#lib/probes';
 import { type ClaimedResult, MAX_HOPS, type NetworkTally, ResultInbox, type ResolvedAssignment, revokedReason, tallyMonitor, VantageAssignments, VantagesService, type VantageSighting } from '#lib/vantages';
@@ -39,6 +39,8 @@ const IMPAIRMENT_FRESH_MS = 60_000;
 const MAX_DRIFT_SAMPLES = 1_000_000;
 /** The resolve reason of an outage closed because its monitor was deleted (reports read it as cut, not repaired). */
 export const DELETED_REASON = 'the monitor was deleted: outage closed without a repair';
+/** A paused monitor's state: nobody probes it, so nothing is known of it (reports count the time unobserved). */
+export const PAUSED_STATE_REASON = 'paused: not probed until it is resumed';
 
 type Pending = PendingChange & { previous: DetectorState };
 
@@ -239,6 +241,12 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   async refresh(): Promise<void> {
     // Before the early return: deleting a disabled monitor changes no fingerprint, yet its outage must close.
     await this.closeDeleted();
+    await this.reload();
+    // After the reload: a monitor paused just now leaves this watchdog there, its last state saved; this ends it.
+    await this.closePaused();
+  }
+
+  private async reload(): Promise<void> {
     // Read before the fleet is: a change committed while it is read bumps the token again (one more reload, none missed).
     const notified = this.fleetChanges.tokens();
     const live = (await this.heartbeat.liveInstances()).map((i) => i.id);
@@ -468,6 +476,19 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   private async closeDeleted(): Promise<void> {
     for (const m of await this.incidentHistory.openOfDeletedMonitors()) {
       await this.incidents.resolve(m, new Date(m.deletedAt), DELETED_REASON);
+    }
+  }
+
+  /**
+   * A paused monitor is watched by nobody: from the instant it is seen paused its time is unobserved (state unknown,
+   * "paused"), and its open outage is closed there — ended, not repaired, as a deleted monitor's. Before, its last
+   * verdict held for as long as it stayed paused: an outage paused counted downtime without end, a monitor paused
+   * while up counted uptime nobody saw. Resumed, it starts afresh (a first verdict, a new incident if still down).
+   * Idempotent across replicas (rows locked, skipped when another holds them).
+   */
+  private async closePaused(): Promise<void> {
+    for (const m of await this.store.pause(new Date(this.now()), PAUSED_STATE_REASON)) {
+      await this.incidents.resolve(m, new Date(this.now()), PAUSED_REASON);
     }
   }
 
