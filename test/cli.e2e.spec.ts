@@ -89,6 +89,22 @@ describe('the vigia CLI as a process (compiled dist) against a real API', { time
     expect(JSON.parse(again.stdout)).toMatchObject({ changes: [], drift: [], problems: [] });
   });
 
+  it('drift alone (the API changed a host to what the file now says) is applied, and the drift clears', async () => {
+    const [web1] = await api.app.get(DataSource).query("SELECT id FROM hosts WHERE name = 'web-1' AND deleted_at IS NULL");
+    await api.ok(`mutation { updateHost(id: "${web1.id}", input: {tags: ["prod"]}) { id } }`, {}, env.CI_TOKEN);
+    const path = await file('tagged.yaml', FLEET.replace('addresses: [192.0.2.10] }', 'addresses: [192.0.2.10], tags: [prod] }'));
+    const plan = await run(['plan', path, '--profile', 'ci', '--json', '--detailed-exitcode']);
+    expect(plan.code).toBe(4);
+    const planned = JSON.parse(plan.stdout) as { changes: unknown[]; drift: unknown[] };
+    expect(planned.changes).toEqual([]);
+    expect(planned.drift.length).toBeGreaterThan(0);
+    // It used to stop at "no changes" and exit 0 without applying: the drift stayed, and CI's plan exited 4 for ever.
+    expect((await run(['apply', path, '--profile', 'ci'])).code).toBe(0);
+    const again = await run(['plan', path, '--profile', 'ci', '--json', '--detailed-exitcode']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ changes: [], drift: [] });
+  });
+
   it('a missing secret, or a problem only the server sees, is placed in the file and applies nothing', async () => {
     const unset = await file('unset.yaml', FLEET.replace('{ env: DB_PW }', '{ env: NOT_SET_ANYWHERE }'));
     const noSecret = await run(['apply', unset, '--profile', 'ci']);

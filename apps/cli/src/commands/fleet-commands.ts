@@ -89,7 +89,9 @@ export async function applyCommand(options: FleetOptions): Promise<number> {
   if (secrets.problems.length) throw problemsError(secrets.problems);
   const { result: plan } = await send(options, false);
   if (!options.json) printPlan(plan, options.verbose ?? false);
-  if (plan.changes.length === 0) {
+  // Drift alone (the tenant was changed through the API to what the file now says) is applied too: the apply records
+  // the file as applied, so the drift clears (skipped, `plan --detailed-exitcode` kept exiting 4 for ever).
+  if (plan.changes.length === 0 && plan.drift.length === 0) {
     if (options.json) say(JSON.stringify(plan, null, 2));
     return EXIT.ok;
   }
