@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { IncidentsService } from '#lib/incidents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './support/process-harness.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
@@ -146,6 +147,12 @@ describe('the vigia CLI as a process (compiled dist) against a real API', { time
     expect((await run(['status', '--profile', 'ci'])).stdout).not.toContain('web-1-home');
     expect((await run(['incidents', '--profile', 'ci'])).stdout).toContain('No open incidents.');
     expect((await run(['ack', 'not-an-id', '--profile', 'ci'])).code).toBe(2);
+    // The 8 characters an alert prints ("[f1732ac3]") acknowledge the open incident they start.
+    const [db] = await api.app.get(DataSource).query("SELECT id, tenant_id, host_id, service_id, name FROM monitors WHERE name = 'db-1-mysql' AND deleted_at IS NULL");
+    const incident = await api.app.get(IncidentsService).open({ id: db.id, tenantId: db.tenant_id, hostId: db.host_id, serviceId: db.service_id, name: db.name }, new Date(), 'a test outage', { planned: false, flapping: false, suppressed: false });
+    const acked = await run(['ack', incident!.id.slice(0, 8), '--profile', 'ci']);
+    expect(acked.stderr).toBe('');
+    expect(acked.stdout).toMatch(/^acknowledged: /);
     expect((await run(['status'], { VIGIA_PROFILES: join(dir, 'none.json') })).code).toBe(2);
     expect((await run(['status', '--profile', 'ci'], { CI_TOKEN: 'vgt_wrong' })).code).toBe(5);
   });

@@ -58,10 +58,15 @@ export async function incidentsCommand(options: { profile?: string; json?: boole
   return EXIT.ok;
 }
 
+/** The short id alerts print ("[f1732ac3]", what a chat's /ack takes): the first 8 hex digits of an incident's id. */
+const SHORT_ID = /^[0-9a-f]{8}$/i;
+
 export async function ackCommand(options: { profile?: string; id: string }): Promise<number> {
-  if (!UUID.test(options.id)) throw new CliError(`${options.id} is not an incident id (see vigia incidents)`, EXIT.usage);
-  const { acknowledgeIncident } = await (await client(options.profile)).call<{ acknowledgeIncident: { subject: string; acknowledgedBy: string | null } }>(
-    'mutation($id: ID!) { acknowledgeIncident(id: $id) { subject acknowledgedBy } }', { id: options.id });
+  if (!UUID.test(options.id) && !SHORT_ID.test(options.id)) throw new CliError(`${options.id} is not an incident id: the whole id, or the 8 characters alerts print (see vigia incidents)`, EXIT.usage);
+  const api = await client(options.profile);
+  const id = UUID.test(options.id) ? options.id : await openIncidentByShortId(api, options.id.toLowerCase());
+  const { acknowledgeIncident } = await api.call<{ acknowledgeIncident: { subject: string; acknowledgedBy: string | null } }>(
+    'mutation($id: ID!) { acknowledgeIncident(id: $id) { subject acknowledgedBy } }', { id });
   say(`acknowledged: ${acknowledgeIncident.subject}${acknowledgeIncident.acknowledgedBy ? ` (by ${acknowledgeIncident.acknowledgedBy})` : ''}`);
   return EXIT.ok;
 }
@@ -124,4 +129,13 @@ export async function customerReportCommand(options: { profile?: string; name: s
     r.sla ? paint(r.sla.breached ? 'red' : 'green', `${r.sla.targetPercent} % ${r.sla.breached ? 'breached' : 'met'}`) : 'no target',
   ]]));
   return EXIT.ok;
+}
+
+/** The open incident whose id starts with `short` (open ones only: what an alert asks someone to acknowledge). */
+async function openIncidentByShortId(api: Awaited<ReturnType<typeof client>>, short: string): Promise<string> {
+  const { incidents } = await api.call<{ incidents: { nodes: { id: string; subject: string }[] } }>('{ incidents(first: 200, filter: { status: open }) { nodes { id subject } } }');
+  const found = incidents.nodes.filter((i) => i.id.startsWith(short));
+  if (found.length === 1) return found[0]!.id;
+  if (!found.length) throw new CliError(`no open incident has an id starting with ${short} (see vigia incidents --all)`, EXIT.usage);
+  throw new CliError(`${found.length} open incidents have ids starting with ${short}: give the whole id (${found.map((i) => `${i.id} ${i.subject}`).join('; ')})`, EXIT.usage);
 }
