@@ -174,6 +174,34 @@ describe('watchdog: probe → detector → incident, against real targets', () =
     await until('resolved', async () => ((await incidentsOf(httpMonitor)).every((i) => i.status === 'resolved') ? true : undefined));
   });
 
+  it('counts no restart inside a maintenance window toward flapping: the failure right after the window pages', async () => {
+    const db = new Target(await freePort(), 'tcp');
+    await db.up();
+    try {
+      const dbHost = (await gql<{ createHost: { id: string } }>('mutation { createHost(input: {name: "db1", addresses: ["127.0.0.1"]}) { id } }')).createHost.id;
+      const dbMonitor = (await gql<{ createMonitor: { id: string } }>(
+        `mutation { createMonitor(input: {name: "mysql port", type: tcp, hostId: "${dbHost}", config: {port: ${db.port}}, intervalMs: 1000, timeoutMs: 500}) { id } }`,
+      )).createMonitor.id;
+      await until('db up', async () => ((await health(dbMonitor)) === 'up' ? true : undefined));
+      const now = Date.now();
+      const window = (await gql<{ createMaintenanceWindow: { id: string } }>(`mutation { createMaintenanceWindow(input: {name: "mariadb upgrade", startsAt: "${new Date(now - 60_000).toISOString()}", endsAt: "${new Date(now + 600_000).toISOString()}", hostIds: ["${dbHost}"]}) { id } }`)).createMaintenanceWindow.id;
+      // Three restarts in the window: six swings, past the flap threshold (5) had they counted.
+      for (let i = 0; i < 3; i++) {
+        await db.down();
+        await until('db down (planned)', async () => ((await health(dbMonitor)) === 'down' ? true : undefined));
+        await db.up();
+        await until('db back', async () => ((await health(dbMonitor)) === 'up' ? true : undefined));
+      }
+      await gql(`mutation { deleteMaintenanceWindow(id: "${window}") }`);
+      await db.down();
+      const real = await until('the real outage', async () => (await incidentsOf(dbMonitor)).find((i) => i.status === 'open' && !i.planned));
+      expect(real.suppressed).toBe(false);
+      expect(real.timeline.map((e) => e.kind)).not.toContain('suppressed');
+    } finally {
+      await db.down().catch(() => undefined);
+    }
+  }, 60_000);
+
   it('keeps one incident across a watchdog restart', async () => {
     await until('http up', async () => ((await health(httpMonitor)) === 'up' ? true : undefined));
     await web.down();

@@ -598,9 +598,14 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     const ref: MonitorRef = { id: monitor.id, tenantId: monitor.tenantId, hostId: monitor.hostId, serviceId: monitor.serviceId, name: monitor.name };
     // Only an outage needs to look around (maintenance, the host's state); the rest is decided by the change alone.
     const opening = change.to === 'down' && change.from !== 'down';
+    const recovering = (change.to === 'up' || change.to === 'degraded') && (change.from === 'down' || change.outageWasOpen === true);
+    const inMaintenance = (opening || recovering) && (await this.store.activeMaintenance(monitor, new Date(change.effectiveAt)));
+    // A planned restart is no flap: swings inside maintenance are not counted toward flap damping (three restarts
+    // of a database in its window made the real failure right after it "flapping", and paged nobody for 9 minutes).
+    if (inMaintenance) this.forgetSwing(monitor.id, change.at);
     const context: IncidentContext = {
       hostLevel: monitor.hostLevel,
-      inMaintenance: opening && (await this.store.activeMaintenance(monitor, new Date(change.effectiveAt))),
+      inMaintenance: opening && inMaintenance,
       hostIncidentId: opening && !monitor.hostLevel ? (await this.incidents.openHostIncident(monitor.hostId))?.id : undefined,
     };
     const action = incidentAction(change, context);
@@ -616,6 +621,14 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     } else if (action.kind === 'flapping') {
       await this.incidents.note(ref, new Date(action.at), 'flapping', action.flapping ? 'flapping: alerts held; a primary\'s failover waits until it stays down' : 'stable again', action.flapping);
     }
+  }
+
+  /** Takes one up⇄down swing out of the monitor's flap count (the detector recounts its flag at the next result). */
+  private forgetSwing(monitorId: string, at: number): void {
+    const tracked = this.tracked.get(monitorId);
+    if (!tracked || !tracked.state.changes.includes(at)) return;
+    tracked.state = { ...tracked.state, changes: tracked.state.changes.filter((t) => t !== at) };
+    tracked.dirty = true;
   }
 
   /**
