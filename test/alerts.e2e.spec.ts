@@ -175,20 +175,33 @@ describe('alerts: channels delivered to local stand-ins checked as the providers
     await alerts.incidentResolved((await incidents.resolve(ref, new Date(), 'ok'))!, 'www http');
     await drain(worker, 2);
 
-    await api.gql('mutation { updateTenant(input: {customerNotices: true}) { customerNotices } }', {}, token);
+    await api.gql('mutation { updateTenant(input: {customerNotices: true, timeZone: "Europe/Madrid"}) { customerNotices } }', {}, token);
+    // The name the customers know the service by, and the company's clock.
+    await api.gql(`mutation { updateService(id: "${ids.service}", input: {customerFacingName: "Online shop"}) { id } }`, {}, token);
     const loud = (await incidents.open(ref, new Date(), 'HTTP 503 from 192.0.2.10', { planned: false, flapping: false, suppressed: false }))!;
     await alerts.incidentOpened(loud, 'www http');
     await drain(worker, 2);
     const down = mails.filter((m) => m.includes('owner@bakery.test'));
     expect(down).toHaveLength(1);
     const notice = await simpleParser(down[0]!);
-    expect(notice.subject).toBe('paging: www is currently unavailable');
-    expect(notice.text).not.toMatch(/192\.0\.2\.10|web1|503/);
+    expect(notice.subject).toBe('paging: Online shop is currently unavailable');
+    expect(notice.text).toMatch(/unavailable since \d{4}-\d\d-\d\d \d\d:\d\d CET\./);
+    expect(notice.text).not.toMatch(/192\.0\.2\.10|web1|503|UTC/);
     await alerts.incidentResolved((await incidents.resolve(ref, new Date(), 'ok'))!, 'www http');
     await drain(worker, 2);
     const all = await Promise.all(mails.filter((m) => m.includes('owner@bakery.test')).map((m) => simpleParser(m)));
-    expect(all.map((m) => m.subject)).toEqual(['paging: www is currently unavailable', 'paging: www is available again']);
-    await api.gql('mutation { updateTenant(input: {customerNotices: false}) { customerNotices } }', {}, token);
+    expect(all.map((m) => m.subject)).toEqual(['paging: Online shop is currently unavailable', 'paging: Online shop is available again']);
+    // The company's own e-mail choice carries its customer notices too (they went to the platform's relay whatever it chose).
+    await api.gql('mutation { setMailSettings(input: {transport: "catcher"}) { transport } }', {}, token);
+    const caught = (await incidents.open(ref, new Date(), 'HTTP 503 from 192.0.2.10', { planned: false, flapping: false, suppressed: false }))!;
+    await alerts.incidentOpened(caught, 'www http');
+    await drain(worker, 2);
+    const kept = (await api.gql<{ caughtMails: { subject: string }[] }>('{ caughtMails { subject } }', {}, token)).data!.caughtMails.map((m) => m.subject);
+    expect(kept).toContain('paging: Online shop is currently unavailable');
+    await incidents.resolve(ref, new Date(), 'ok');
+    await api.gql('mutation { setMailSettings(input: {transport: "platform"}) { transport } }', {}, token);
+    await api.gql('mutation { updateTenant(input: {customerNotices: false, timeZone: "UTC"}) { customerNotices } }', {}, token);
+    await api.gql(`mutation { updateService(id: "${ids.service}", input: {customerFacingName: null}) { id } }`, {}, token);
   });
 
   it('refuses bad channel settings, naming the field', async () => {

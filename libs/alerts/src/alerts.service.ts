@@ -130,12 +130,14 @@ export class AlertsService {
     const subject = known.subject ?? (await this.subjects.of(incident.hostId, incident.serviceId, incident.monitorId));
     const recipients = subject.customers.filter((c) => c.email);
     if (!recipients.length || !subject.service) return;
-    const service = subject.service.name;
+    // In the customers' words and the company's clock: the name they know the service by, the company's time zone.
+    const service = subject.service.customerFacingName ?? subject.service.name;
     const summary = kind === 'customer_down' ? `${service} is currently unavailable` : `${service} is available again`;
+    const when = (at: Date): string => localMinute(at, tenant.timeZone);
     const text =
       kind === 'customer_down'
-        ? `We have detected that ${service} has been unavailable since ${incident.openedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC. Our team is on it; you will hear from us when it is back.`
-        : `${service} is available again since ${(incident.resolvedAt ?? this.clock.now()).toISOString().replace('T', ' ').slice(0, 16)} UTC. Thank you for your patience.`;
+        ? `We have detected that ${service} has been unavailable since ${when(incident.openedAt)}. Our team is on it; you will hear from us when it is back.`
+        : `${service} is available again since ${when(incident.resolvedAt ?? this.clock.now())}. Thank you for your patience.`;
     await this.dataSource.query(
       `INSERT INTO notifications (tenant_id, channel_id, recipient, incident_id, kind, step, payload, status, next_attempt_at)
        SELECT $1, NULL, r, $2, $3, 0, $4, 'queued', $6::timestamptz FROM unnest($5::text[]) AS r
@@ -291,6 +293,20 @@ export class AlertsService {
   }
 }
 
+
+/** "2026-12-03 18:42 CET": a minute in the company's zone, its abbreviation said (UTC when the zone is not known). */
+function localMinute(at: Date, timeZone: string): string {
+  const zone = (() => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone });
+      return timeZone;
+    } catch {
+      return 'UTC';
+    }
+  })();
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' }).formatToParts(at).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${parts.timeZoneName}`;
+}
 
 /**
  * A trigger folded into another outage's message ("2 outages at once: …") reached its channel when that message did:

@@ -112,7 +112,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   private async notice(n: Claimed): Promise<DeliveryOutcome> {
     const p = n.payload as unknown as { summary: string; text: string; from: string };
     try {
+      // The company's transport (its relay, the platform's, or the mail catcher), as its alert e-mails.
       const info = await this.mailer.send({
+        tenantId: n.tenant_id,
         to: n.recipient!,
         subject: `${p.from}: ${p.summary}`,
         text: `${p.text}\n\n${p.from}\n`,

@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 /** What an outage is about, as alerts describe and route it: the host, the service, the monitor's severity, the customers served now. */
 export interface OutageSubject {
   host: { name: string; address: string | null; tags: string[]; /** The site, or the host itself when it has none: alerts group by it. */ siteKey: string } | null;
-  service: { name: string; type: string } | null;
+  /** `customerFacingName`: what the service's customers call it (null: its own name), for notices they read. */
+  service: { name: string; type: string; customerFacingName: string | null } | null;
   severity: string | null;
   /** Customers the service serves now (link period open, customer not deleted), by name; at most 200. */
   customers: { id: string; name: string; email: string | null }[];
@@ -19,9 +20,9 @@ export class OutageSubjects {
   constructor(private readonly dataSource: DataSource) {}
 
   async of(hostId: string, serviceId: string | null, monitorId: string): Promise<OutageSubject> {
-    const [row]: { host: string | null; address: string | null; tags: string[] | null; site: string | null; service: string | null; service_type: string | null; severity: string | null; customers: OutageSubject['customers'] | null }[] =
+    const [row]: { host: string | null; address: string | null; tags: string[] | null; site: string | null; service: string | null; service_type: string | null; customer_facing_name: string | null; severity: string | null; customers: OutageSubject['customers'] | null }[] =
       await this.dataSource.query(
-        `SELECT h.name AS host, h.addresses[1] AS address, h.tags, coalesce(h.site_id::text, h.id::text) AS site, s.name AS service, s.type::text AS service_type,
+        `SELECT h.name AS host, h.addresses[1] AS address, h.tags, coalesce(h.site_id::text, h.id::text) AS site, s.name AS service, s.type::text AS service_type, s.customer_facing_name,
                 (SELECT severity FROM monitors WHERE id = $3) AS severity,
                 (SELECT coalesce(jsonb_agg(jsonb_build_object('id', c.id, 'name', c.name, 'email', c.email) ORDER BY c.name), '[]')
                    FROM (SELECT c.id, c.name, c.email FROM service_customers sc JOIN customers c ON c.id = sc.customer_id
@@ -32,7 +33,7 @@ export class OutageSubjects {
       );
     return {
       host: row?.host ? { name: row.host, address: row.address, tags: row.tags ?? [], siteKey: row.site ?? hostId } : null,
-      service: row?.service ? { name: row.service, type: row.service_type ?? 'other' } : null,
+      service: row?.service ? { name: row.service, type: row.service_type ?? 'other', customerFacingName: row.customer_facing_name } : null,
       severity: row?.severity ?? null,
       customers: row?.customers ?? [],
     };
