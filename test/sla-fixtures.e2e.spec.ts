@@ -187,6 +187,24 @@ describe('SLA fixtures derived by hand, in three calendars, on every surface', (
     expect(later.totals).toMatchObject({ availability: 1, downtimeMs: 0, failures: 0 });
   });
 
+  it('lists the incidents of the customer’s time: not one after its link ended; one inside maintenance listed, not counted', async () => {
+    const c = await company('fx-listed', 'UTC', ['www']);
+    await c.gql(`mutation($i: SetServiceCustomerLinkInput!) { setServiceCustomerLink(input: $i) { id } }`, { i: { serviceId: c.ids.www!.service, customerId: c.customer, startsAt: iso('2025-06-01T00:00:00Z'), endsAt: iso('2026-11-20T00:00:00Z') } });
+    await c.outage('www', '2026-11-05T10:00:00Z', '2026-11-05T11:00:00Z'); // counted
+    await c.outage('www', '2026-11-07T10:00:00Z', '2026-11-07T10:30:00Z'); // inside the window below
+    await c.outage('www', '2026-11-25T10:00:00Z', '2026-11-25T11:00:00Z'); // after the link ended
+    const [service] = [c.ids.www!.service];
+    await c.gql(`mutation { createMaintenanceWindow(input: {name: "upgrade", startsAt: "2026-11-07T09:00:00Z", endsAt: "2026-11-07T12:00:00Z", serviceIds: ["${service}"]}) { id } }`);
+    const q = `query($i: AvailabilityReportInput!) { availabilityReport(input: $i) { totals { failures downtimeMs } incidents { openedAt } } }`;
+    const r = (await c.gql<{ availabilityReport: { totals: { failures: number; downtimeMs: number }; incidents: { openedAt: string }[] } }>(q, { i: { subject: { kind: 'customer', id: c.customer }, period: '2026-11', asOf: '2026-12-01T00:00:00Z' } })).availabilityReport;
+    expect(r.totals).toEqual({ failures: 1, downtimeMs: H });
+    expect(r.incidents.map((i) => i.openedAt)).toEqual(['2026-11-05T10:00:00.000Z', '2026-11-07T10:00:00.000Z']);
+    // The service (no link) has all three: two counted, the maintenance one listed.
+    const svc = (await c.gql<{ availabilityReport: { totals: { failures: number }; incidents: { openedAt: string }[] } }>(q, { i: { subject: { kind: 'service', id: service }, period: '2026-11', asOf: '2026-12-01T00:00:00Z' } })).availabilityReport;
+    expect(svc.totals.failures).toBe(2);
+    expect(svc.incidents).toHaveLength(3);
+  });
+
   it('never reads better than measured: the percent is truncated, and a month with nothing accountable is "no data", not "met"', async () => {
     const c = await company('fx-truncate', 'UTC', ['www']);
     await c.link('www', '2026-09-01T00:00:00Z');

@@ -17,7 +17,7 @@ import {
   type SubjectHistory,
 } from './availability.js';
 import { type CustomerLinkRow as LinkRow, groupBy, HistoryLoader, type MonitorRow } from './history.loader.js';
-import { type Interval, subtract, union } from './intervals.js';
+import { type Interval, intersect, subtract, total, union } from './intervals.js';
 import { errorBudget, nines, targetPpm } from './nines.js';
 import { SlaTarget } from './sla-target.entity.js';
 import { buckets, calendarPeriod } from './periods.js';
@@ -123,9 +123,11 @@ export class ReportsService {
     const series = buckets(period, granularity, timeZone)
       .filter((b) => b.start < asOf)
       .map((b) => ({ from: new Date(b.start), to: new Date(b.end), figures: view(figures(b), policy, subject.combine === 'weighted') }));
-    const incidents = allIds.length
+    const overlapping = allIds.length
       ? await this.incidents.incidentsOverlapping(principal.tenantId, allIds, new Date(period.start), new Date(Math.min(period.end, asOf)), 500)
       : [];
+    // Listed while they counted for the subject: a customer page listed outages after the customer's link had ended.
+    const incidents = overlapping.filter((i) => counts(subject, histories, i, period, asOf));
     const targetPercent = input.targetPercent ?? target?.targetPercent;
     const sla = targetPercent !== undefined ? this.sla(targetPercent, totals.accountableMs, totals.downtimeMs) : undefined;
     return {
@@ -230,6 +232,19 @@ function partsOfLinks(links: LinkRow[], monitorsByService: Map<string, MonitorRo
     }
   }
   return parts;
+}
+
+/**
+ * Whether an incident belongs to the subject's report: some of it inside the period while its monitor's part counted
+ * (a customer's link period). One inside maintenance stays listed (marked planned where it was opened so): the
+ * figures leave its time out, the list says it happened.
+ */
+function counts(subject: Subject, histories: Map<string, SubjectHistory>, incident: { monitorId: string; openedAt: Date; resolvedAt: Date | null }, period: Interval, asOf: number): boolean {
+  if (!histories.has(incident.monitorId)) return false;
+  const end = Math.min(incident.resolvedAt?.getTime() ?? asOf, period.end, asOf);
+  if (end <= Math.max(incident.openedAt.getTime(), period.start)) return false;
+  const span: Interval[] = [{ start: Math.max(incident.openedAt.getTime(), period.start), end }];
+  return subject.parts.some((p) => p.monitorIds.includes(incident.monitorId) && total(p.scope ? intersect(span, p.scope) : span) > 0);
 }
 
 /** The figures of a subject over any window, from the monitors' histories. */
