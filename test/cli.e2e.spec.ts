@@ -147,6 +147,15 @@ describe('the vigia CLI as a process (compiled dist) against a real API', { time
     expect((await run(['status', '--profile', 'ci'])).stdout).not.toContain('web-1-home');
     expect((await run(['incidents', '--profile', 'ci'])).stdout).toContain('No open incidents.');
     expect((await run(['ack', 'not-an-id', '--profile', 'ci'])).code).toBe(2);
+    // A runbook's parameters from the command line (there was no way to give them: "params.path: is required").
+    await api.ok('mutation($i: RunbookSourceInput!) { createRunbook(input: $i) { id } }', { i: { source: 'name: poke\nparams: { path: { type: string } }\nsteps:\n  - { name: ask, type: http.request, with: { url: "http://192.0.2.10/{{ params.path }}" } }\n' } }, env.CI_TOKEN);
+    const without = await run(['runbook', 'run', 'poke', '--dry-run', '--profile', 'ci']);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toMatch(/params\.path/);
+    const preview = await run(['runbook', 'run', 'poke', '--dry-run', '--param', 'path=health', '--profile', 'ci']);
+    expect(preview.stderr).toBe('');
+    expect(preview.stdout).toContain('http://192.0.2.10/health');
+    expect((await run(['runbook', 'run', 'poke', '--dry-run', '--param', 'nonsense', '--profile', 'ci'])).stderr).toMatch(/--param nonsense: must be name=value/);
     // The 8 characters an alert prints ("[f1732ac3]") acknowledge the open incident they start.
     const [db] = await api.app.get(DataSource).query("SELECT id, tenant_id, host_id, service_id, name FROM monitors WHERE name = 'db-1-mysql' AND deleted_at IS NULL");
     const incident = await api.app.get(IncidentsService).open({ id: db.id, tenantId: db.tenant_id, hostId: db.host_id, serviceId: db.service_id, name: db.name }, new Date(), 'a test outage', { planned: false, flapping: false, suppressed: false });

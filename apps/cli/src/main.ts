@@ -57,8 +57,9 @@ export function cli(argv: string[]): Argv {
       (a) => later(async () => (await ops()).ackCommand({ profile: globals(a).profile, id: a.id! })))
     .command('runbook', 'runbooks', (y) => y.command('run <name>', 'show what a runbook would do (--dry-run), or run it (--yes)', (r) => r
       .positional('name', { type: 'string', demandOption: true })
-      .options({ 'dry-run': { type: 'boolean', default: false, describe: 'show each step\'s exact commands; run nothing' }, yes: { type: 'boolean', alias: 'y', default: false, describe: 'run without asking' } }),
-    (a) => later(async () => (await ops()).runbookRunCommand({ profile: globals(a).profile, name: a.name!, dryRun: a['dry-run'], yes: a.yes, json: globals(a).json }))).demandCommand(1))
+      .options({ 'dry-run': { type: 'boolean', default: false, describe: 'show each step\'s exact commands; run nothing' }, yes: { type: 'boolean', alias: 'y', default: false, describe: 'run without asking' },
+        param: { type: 'string', array: true, describe: 'a runbook parameter, name=value (repeat for each): --param host=web1' } }),
+    (a) => later(async () => (await ops()).runbookRunCommand({ profile: globals(a).profile, name: a.name!, dryRun: a['dry-run'], yes: a.yes, json: globals(a).json, param: a.param?.map(String) }))).demandCommand(1))
     .command('report', 'reports', (y) => y.command('customer <name>', 'a customer\'s availability and SLA for a month', (r) => r
       .positional('name', { type: 'string', demandOption: true })
       .option('month', { type: 'string', demandOption: true, describe: 'YYYY-MM' }),

@@ -78,13 +78,14 @@ interface StepPreview {
 }
 
 /** `vigia runbook run NAME`: `--dry-run` shows exactly what each step would run; `--yes` (or a typed yes) starts it. */
-export async function runbookRunCommand(options: { profile?: string; name: string; dryRun?: boolean; yes?: boolean; json?: boolean }): Promise<number> {
+export async function runbookRunCommand(options: { profile?: string; name: string; dryRun?: boolean; yes?: boolean; json?: boolean; param?: string[] }): Promise<number> {
+  const params = paramsOf(options.param ?? []);
   const api = await client(options.profile);
   const { runbooks } = await api.call<{ runbooks: { nodes: { id: string; name: string }[] } }>('{ runbooks(first: 200) { nodes { id name } } }');
   const runbook = runbooks.nodes.find((r) => r.name === options.name);
   if (!runbook) throw new CliError(`no runbook named ${options.name} (there are: ${runbooks.nodes.map((r) => r.name).join(', ') || 'none'})`, EXIT.usage);
   const { dryRunRunbook } = await api.call<{ dryRunRunbook: StepPreview[] }>(
-    'query($i: DryRunInput!) { dryRunRunbook(input: $i) { name type actions { kind target command } } }', { i: { runbookId: runbook.id } });
+    'query($i: DryRunInput!) { dryRunRunbook(input: $i) { name type actions { kind target command } } }', { i: { runbookId: runbook.id, ...params } });
   if (options.json && options.dryRun) return say(JSON.stringify(dryRunRunbook, null, 2)), EXIT.ok;
   dryRunRunbook.forEach((step, i) => {
     say(`${i + 1}. ${step.name} (${step.type})`);
@@ -98,9 +99,25 @@ export async function runbookRunCommand(options: { profile?: string; name: strin
     rl.close();
     if (answer.trim() !== 'yes') throw new CliError('not started', EXIT.declined);
   }
-  const { startRun } = await api.call<{ startRun: { id: string; status: string } }>('mutation($i: StartRunInput!) { startRun(input: $i) { id status } }', { i: { runbookId: runbook.id } }, false);
+  const { startRun } = await api.call<{ startRun: { id: string; status: string } }>('mutation($i: StartRunInput!) { startRun(input: $i) { id status } }', { i: { runbookId: runbook.id, ...params } }, false);
   say(`run ${startRun.id}: ${startRun.status}`);
   return EXIT.ok;
+}
+
+/**
+ * `--param host=web1 --param retries=3`: the runbook's parameters (a number or true/false is sent as such, anything
+ * else as text; the server checks each against the runbook's declared types and names a wrong one).
+ */
+function paramsOf(pairs: string[]): { params?: Record<string, unknown> } {
+  if (!pairs.length) return {};
+  const params: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new CliError(`--param ${pair}: must be name=value`, EXIT.usage);
+    const value = pair.slice(at + 1);
+    params[pair.slice(0, at)] = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value === 'true' || value === 'false' ? value === 'true' : value;
+  }
+  return { params };
 }
 
 interface Figures {
