@@ -445,6 +445,13 @@ describe('grouping: a burst of outages in one site is one message', () => {
     expect(body.details.outages).toHaveLength(5);
     const statuses = await api.app.get(DataSource).query("SELECT status, count(*)::int AS n FROM notifications n JOIN alert_channels c ON c.id = n.channel_id WHERE c.type = 'webhook' GROUP BY 1 ORDER BY 1");
     expect(statuses).toEqual([{ status: 'grouped', n: 4 }, { status: 'sent', n: 1 }]);
+    // The message's one acknowledge link (its first outage's) acknowledges all five it listed.
+    const [leader] = await api.app.get(DataSource).query("SELECT n.incident_id, n.channel_id FROM notifications n JOIN alert_channels c ON c.id = n.channel_id WHERE c.type = 'webhook' AND n.status = 'sent'");
+    const link = new URL(api.app.get(AckLinks).url(tenantId, leader.incident_id, leader.channel_id));
+    const acked = await fetch(`${api.url}${link.pathname}${link.search}`, { method: 'POST' });
+    expect(await acked.text()).toContain('With it, 4 other outages of the same message.');
+    const unacked = await api.app.get(DataSource).query('SELECT count(*)::int AS n FROM incidents WHERE tenant_id = $1 AND acknowledged_at IS NULL', [tenantId]);
+    expect(unacked).toEqual([{ n: 0 }]);
     // Each of the five recovers: each recovery goes to the webhook too — the four grouped ones reached it in the
     // first's message (only that first one was told of its recovery, the others read as still down).
     for (const ref of refs) {

@@ -42,6 +42,13 @@ export class AckController {
     // Who: the person paged (a personal page), or the channel (and so the mailbox) the link was sent to; older links without either say only "e-mail link".
     const by = link.userId ? await this.alerts.personRecipient(link.tenantId, link.userId) : link.channelId ? await this.alerts.linkRecipient(link.tenantId, link.channelId) : 'e-mail link';
     const done = await this.incidents.acknowledge(link.tenantId, incidentId, by);
-    return page(done ? '<h1>Acknowledged.</h1><p>Escalation stopped.</p>' : '<h1>Already acknowledged or resolved.</h1>');
+    // A grouped message ("3 outages at once") carries one link, for its first outage: it acknowledges every outage
+    // that message listed (only the first was, while the page said escalation had stopped).
+    let others = 0;
+    for (const id of link.channelId ? await this.alerts.groupedWith(link.tenantId, incidentId, link.channelId) : []) {
+      if (await this.incidents.acknowledge(link.tenantId, id, by)) others++;
+    }
+    const also = others ? `<p>With it, ${others} other outage${others === 1 ? '' : 's'} of the same message.</p>` : '';
+    return page(done || others ? `<h1>Acknowledged.</h1><p>Escalation stopped.</p>${also}` : '<h1>Already acknowledged or resolved.</h1>');
   }
 }

@@ -215,6 +215,16 @@ export class AlertsService {
 
 
 
+  /** The other incidents a grouped message to this channel listed, led by `incidentId`'s trigger. */
+  async groupedWith(tenantId: string, incidentId: string, channelId: string): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT f.incident_id AS id FROM notifications l JOIN notifications f ON f.grouped_into = l.id
+        WHERE l.tenant_id = $1 AND l.incident_id = $2 AND l.channel_id = $3 AND l.kind = 'trigger' AND f.tenant_id = $1 AND f.incident_id <> $2`,
+      [tenantId, incidentId, channelId],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Who acknowledged through a link sent to a channel: `e-mail link to a@x, b@y (channel "Ops mail")`. */
   async linkRecipient(tenantId: string, channelId: string): Promise<string> {
     const [row]: { name: string; to: unknown }[] = await this.dataSource.query(
