@@ -53,7 +53,7 @@ export async function incidentsCommand(options: { profile?: string; json?: boole
   if (options.json) return say(JSON.stringify(incidents.nodes, null, 2)), EXIT.ok;
   if (!incidents.nodes.length) return say(options.all ? 'No incidents.' : 'No open incidents.'), EXIT.ok;
   say(table(['ID', 'STATUS', 'OPENED', 'ACK', 'SUBJECT', 'REASON'], incidents.nodes.map((i) => [
-    i.id, paint(i.status === 'open' ? 'red' : 'green', i.status), i.openedAt.slice(0, 19).replace('T', ' '), i.acknowledgedAt ? 'yes' : '-', i.subject, i.openReason.slice(0, 60),
+    i.id, paint(i.status === 'open' ? 'red' : 'green', i.status), `${i.openedAt.slice(0, 19).replace('T', ' ')} UTC`, i.acknowledgedAt ? 'yes' : '-', i.subject, i.openReason.slice(0, 60),
   ])));
   return EXIT.ok;
 }
@@ -120,6 +120,25 @@ function paramsOf(pairs: string[]): { params?: Record<string, unknown> } {
   return { params };
 }
 
+/** "99.998 %": three decimals, truncated — never rounded up to a better figure than measured (as every report prints it). */
+export function truncatedPercent(percent: number): string {
+  return `${(Math.floor(percent * 1000 + 1e-6) / 1000).toFixed(3)} %`;
+}
+
+/** "3 min 24.5 s", "2 h 5 min", "0.605 s": every unit, to the millisecond, as the reports print durations. */
+export function exactDuration(ms: number | null): string {
+  if (ms === null) return '-';
+  let rest = Math.round(ms);
+  const parts: string[] = [];
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['min', 60_000]] as const) {
+    const n = Math.floor(rest / size);
+    if (n) parts.push(`${n} ${unit}`);
+    rest -= n * size;
+  }
+  if (rest || !parts.length) parts.push(`${Number((rest / 1000).toFixed(3))} s`);
+  return parts.join(' ');
+}
+
 interface Figures {
   percent: number | null;
   downtimeMs: number;
@@ -139,11 +158,11 @@ export async function customerReportCommand(options: { profile?: string; name: s
     `query($i: AvailabilityReportInput!) { availabilityReport(input: $i) { subjectName timeZone totals { percent downtimeMs unobservedMs failures mttrMs } sla { targetPercent remainingMs breached } } }`,
     { i: { subject: { kind: 'customer', id: customer.id }, period: options.month } });
   if (options.json) return say(JSON.stringify(r, null, 2)), EXIT.ok;
-  const minutes = (ms: number | null) => (ms === null ? '-' : `${(ms / 60_000).toFixed(1)} min`);
   say(`${r.subjectName}, ${options.month} (${r.timeZone})`);
+  const sla = !r.sla ? 'no target' : r.totals.percent === null ? `${r.sla.targetPercent} % no data` : paint(r.sla.breached ? 'red' : 'green', `${r.sla.targetPercent} % ${r.sla.breached ? 'breached' : 'met'}`);
   say(table(['AVAILABILITY', 'DOWNTIME', 'NOT SEEN', 'OUTAGES', 'MTTR', 'SLA'], [[
-    r.totals.percent === null ? 'n/a' : `${r.totals.percent.toFixed(3)} %`, minutes(r.totals.downtimeMs), minutes(r.totals.unobservedMs), String(r.totals.failures), minutes(r.totals.mttrMs),
-    r.sla ? paint(r.sla.breached ? 'red' : 'green', `${r.sla.targetPercent} % ${r.sla.breached ? 'breached' : 'met'}`) : 'no target',
+    r.totals.percent === null ? 'n/a' : truncatedPercent(r.totals.percent), exactDuration(r.totals.downtimeMs), exactDuration(r.totals.unobservedMs), String(r.totals.failures), exactDuration(r.totals.mttrMs),
+    sla,
   ]]));
   return EXIT.ok;
 }

@@ -38,6 +38,8 @@ export async function resolveTarget(profile: string | undefined, env: NodeJS.Pro
   const token = env.VIGIA_TOKEN ?? fromFile.token ?? (fromFile.tokenEnv ? env[fromFile.tokenEnv] : undefined);
   if (!url) throw new CliError('no API: set VIGIA_URL (e.g. https://vigia.example.com) or use --profile (see docs/cli.md)', EXIT.usage);
   if (!token) throw new CliError('no API token: set VIGIA_TOKEN or a profile\'s token (create one in the dashboard: Settings → API tokens)', EXIT.auth);
+  // "127.0.0.1:3000" read as an unknown scheme ("Invalid URL"): say what is missing.
+  if (!/^https?:\/\/[^/]/i.test(url)) throw new CliError(`the API's address ${url} must start with http:// or https:// (e.g. http://${url.replace(/^[a-z]+:\/*/i, '')})`, EXIT.usage);
   return { url: url.replace(/\/+$/, ''), token };
 }
 

@@ -17,6 +17,7 @@ const name = (max = 100) =>
     .min(1, { error: 'must not be empty' })
     .max(max, { error: `must be at most ${max} characters` })
     .regex(VISIBLE_TEXT, { error: (issue) => (typeof issue.input === 'string' && visibleTextProblem(issue.input)) || 'must be visible text' });
+const ADDRESS_ERROR = 'must be an IPv4 or IPv6 address, without a port (ports belong to services and monitors)';
 const hostName = z.string({ error: 'must be a host name' }).regex(HOST_NAME, { error: 'must be a host name (letters, digits, dashes, dots)' }).regex(/^[^A-Z]*$/, { error: 'must be lower case (host names are stored in lower case)' });
 const optionalText = (max: number) => z.string({ error: 'must be a string' }).max(max, { error: `must be at most ${max} characters` }).nullable().default(null);
 
@@ -52,7 +53,7 @@ export const hostSchema = z.strictObject({
   name: hostName,
   site: name().nullable().default(null).meta({ description: 'Name of a site of this file' }),
   kind: z.enum(['physical', 'vm', 'hypervisor'], { error: 'must be physical, vm or hypervisor' }).default('physical'),
-  addresses: z.array(z.ipv4({ error: 'must be an IPv4 or IPv6 address' }).or(z.ipv6({ error: 'must be an IPv4 or IPv6 address' })), { error: 'must be a list of addresses' })
+  addresses: z.array(z.ipv4({ error: ADDRESS_ERROR }).or(z.ipv6({ error: ADDRESS_ERROR })), { error: 'must be a list of addresses' })
     .min(1, { error: 'must hold at least one address' }).max(16, { error: 'must hold at most 16 addresses' }),
   tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9_.:=-]{0,62}$/, { error: 'each tag must be 1-63 lower-case letters, digits or _.:=-' })).max(32).default([]),
   ssh: z.strictObject({

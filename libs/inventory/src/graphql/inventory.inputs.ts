@@ -61,7 +61,7 @@ export class CreateHostInput {
   name: string;
   @Field(() => HostKind, { nullable: true }) @IsOptional() @IsEnum(HostKind) kind?: HostKind;
   @Field(() => [String]) @ArrayMinSize(1, { message: 'must hold at least one address' }) @ArrayMaxSize(16) @ArrayUnique()
-  @IsIP(undefined, { each: true, message: 'each value must be an IPv4 or IPv6 address' })
+  @IsIP(undefined, { each: true, message: 'each value must be an IPv4 or IPv6 address, without a port (ports belong to services and monitors)' })
   addresses: string[];
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all', idMessage) siteId?: string;
   @Field(() => [String], { nullable: true }) @IsOptional() @ArrayMaxSize(32) @ArrayUnique()
