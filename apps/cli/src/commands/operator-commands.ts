@@ -3,6 +3,7 @@ import { ApiClient } from './api-client.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { paint, say, table } from './output.js';
 import { resolveTarget } from './profiles.js';
+import { formatDuration } from '#lib/common';
 
 const client = async (profile?: string) => new ApiClient(await resolveTarget(profile));
 const HEALTH_COLOUR = { up: 'green', down: 'red', degraded: 'yellow', suspect: 'yellow' } as const;
@@ -127,16 +128,7 @@ export function truncatedPercent(percent: number): string {
 
 /** "3 min 24.5 s", "2 h 5 min", "0.605 s": every unit, to the millisecond, as the reports print durations. */
 export function exactDuration(ms: number | null): string {
-  if (ms === null) return '-';
-  let rest = Math.round(ms);
-  const parts: string[] = [];
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['min', 60_000]] as const) {
-    const n = Math.floor(rest / size);
-    if (n) parts.push(`${n} ${unit}`);
-    rest -= n * size;
-  }
-  if (rest || !parts.length) parts.push(`${Number((rest / 1000).toFixed(3))} s`);
-  return parts.join(' ');
+  return ms === null ? '-' : formatDuration(ms);
 }
 
 interface Figures {
