@@ -64,12 +64,7 @@ export class Sshd {
   }
 
   async destroy(): Promise<void> {
-    const child = this.child;
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await this.stopListening();
     await rm(this.dir, { recursive: true, force: true });
   }
 }
