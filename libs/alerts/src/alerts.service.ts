@@ -16,6 +16,7 @@ import { EscalationTargets } from './escalation-targets.js';
 import type { AlertMessage } from './channels/channel.js';
 import { Notification } from './notification.entity.js';
 import { EgressPolicy } from '#lib/egress';
+import { localMinute } from './channels/human-time.js';
 
 export interface ChannelInput {
   name: string;
@@ -187,7 +188,7 @@ export class AlertsService {
   /** Whether any page about the incident (to a channel, a schedule or a person) was sent or is being sent. */
   private async anythingSent(incidentId: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM notifications n WHERE n.incident_id = $1 AND n.kind = 'trigger' AND (n.status IN ('sent', 'sending') OR ${GROUPED_INTO_SENT.replace('$sent', "('sent', 'sending')")}) LIMIT 1`,
+      `SELECT 1 FROM notifications n WHERE n.incident_id = $1 AND n.kind = 'trigger' AND (n.status IN ('sent', 'sending') OR ${groupedIntoSent("'sent', 'sending'")}) LIMIT 1`,
       [incidentId],
     );
     return rows.length > 0;
@@ -206,7 +207,7 @@ export class AlertsService {
   private async pagedChannels(incident: Incident, pagersOnly: boolean): Promise<string[]> {
     const rows: { id: string }[] = await this.dataSource.query(
       `SELECT DISTINCT n.channel_id AS id FROM notifications n JOIN alert_channels c ON c.id = n.channel_id
-        WHERE n.tenant_id = $1 AND n.incident_id = $2 AND n.kind = 'trigger' AND (n.status = 'sent' OR ${GROUPED_INTO_SENT.replace('$sent', "('sent')")})
+        WHERE n.tenant_id = $1 AND n.incident_id = $2 AND n.kind = 'trigger' AND (n.status = 'sent' OR ${groupedIntoSent("'sent'")})
           AND (NOT $3 OR c.type = ANY($4::text[]))`,
       [incident.tenantId, incident.id, pagersOnly, channelTypesWhere((k) => k.hearsAcknowledgements)],
     );
@@ -304,26 +305,14 @@ export class AlertsService {
 }
 
 
-/** "2026-12-03 18:42 CET": a minute in the company's zone, its abbreviation said (UTC when the zone is not known). */
-function localMinute(at: Date, timeZone: string): string {
-  const zone = (() => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone });
-      return timeZone;
-    } catch {
-      return 'UTC';
-    }
-  })();
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' }).formatToParts(at).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${parts.timeZoneName}`;
-}
-
 /**
  * A trigger folded into another outage's message ("2 outages at once: …") reached its channel when that message did:
  * its recovery and acknowledgement go to the same channel (only the first outage of a grouped e-mail got its
  * RESOLVED e-mail, and the on-call person was left thinking the others were still down).
  */
-const GROUPED_INTO_SENT = `(n.status = 'grouped' AND EXISTS (SELECT 1 FROM notifications g WHERE g.id = n.grouped_into AND g.status IN $sent))`;
+function groupedIntoSent(statuses: string): string {
+  return `(n.status = 'grouped' AND EXISTS (SELECT 1 FROM notifications g WHERE g.id = n.grouped_into AND g.status IN (${statuses})))`;
+}
 
 /** Keys of a payload that let the reader act (acknowledge) rather than read; stored by older versions. */
 const ACTION_KEYS = new Set(['ackLink']);

@@ -4,10 +4,10 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Incident } from './incident.entity.js';
 import type { MonitorRef } from './incidents.service.js';
 
-/** An outage as reports count it. */
 /** The reason an outage of a paused monitor is closed with: ended there, not repaired. */
 export const PAUSED_REASON = 'the monitor was paused: nobody watches it until it is resumed; outage closed without a repair';
 
+/** An outage as reports count it. */
 export interface OutageRow {
   monitor_id: string;
   opened_at: Date;

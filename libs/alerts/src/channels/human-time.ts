@@ -34,6 +34,20 @@ export function localInstant(iso: string, zone: string): string {
   return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')} ${offset} ${zone}`;
 }
 
+/** "2026-12-03 18:42 CET": a minute in `zone`, its abbreviation said, for customers' notices (UTC for a zone not known). */
+export function localMinute(at: Date, zone: string): string {
+  const minute = (z: string): Intl.DateTimeFormatPart[] =>
+    new Intl.DateTimeFormat('en-GB', { timeZone: z, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' }).formatToParts(at);
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = minute(zone);
+  } catch {
+    parts = minute('UTC');
+  }
+  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')} ${part('timeZoneName')}`;
+}
+
 /** Every stored instant inside `text` (a verdict's reason: "down since 2026-12-03T03:12:05.895Z") in `zone`. */
 export function localInstants(text: string, zone: string): string {
   return text.replace(STORED_INSTANT, (iso) => localInstant(iso, zone));

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ProbeResult } from '#lib/probes';
 import type { MonitorRef } from '#lib/incidents';
-import type { DetectorState, HealthChange } from './detector.js';
+import { type DetectorState, type HealthChange, initialState } from './detector.js';
 import type { WatchedMonitor } from './monitor-catalog.js';
 import type { RollupRow } from './rollup-aggregator.js';
 import { STATE_CHANNEL, type StateEvent } from '../read-models/state-feed.js';
@@ -147,7 +147,7 @@ export class StateStore {
           ORDER BY s.monitor_id LIMIT 500 FOR UPDATE OF s SKIP LOCKED`,
       );
       if (!rows.length) return [];
-      const detector = { health: 'unknown', since: at.getTime(), flapping: false, reason, vantages: {}, changes: [] };
+      const detector: DetectorState = { ...initialState(at.getTime()), reason };
       await manager.query(
         `UPDATE monitor_states SET health = 'unknown', since = $2, flapping = false, reason = $3, detector = $4::jsonb WHERE monitor_id = ANY($1::uuid[])`,
         [rows.map((r) => r.id), at, reason, JSON.stringify(detector)],

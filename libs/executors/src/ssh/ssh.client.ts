@@ -227,10 +227,7 @@ async function connectVia(target: SshTarget, timeoutMs: number): Promise<{ clien
 export async function sshExec(target: SshTarget, command: string, timeoutMs: number, options: SshExecOptions | AbortSignal = {}): Promise<SshResult> {
   const opts: SshExecOptions = options instanceof AbortSignal ? { signal: options } : options;
   if (opts.signal?.aborted) throw new Error('aborted');
-  if (opts.fresh) {
-    const own = await connectVia(target, timeoutMs);
-    return execOn({ client: own.client, release: own.close, discard: own.close, reused: false }, command, timeoutMs, opts);
-  }
+  if (opts.fresh) return execAlone(target, command, timeoutMs, opts);
   const session = await lease(target, timeoutMs, opts.connectTimeoutMs);
   try {
     return await execOn(session, command, timeoutMs, opts);
@@ -238,9 +235,14 @@ export async function sshExec(target: SshTarget, command: string, timeoutMs: num
     // The kept session refused a channel before the command started (the server dropped it, or it has as many
     // channels open as sshd's MaxSessions): nothing ran, so once more on a session of its own.
     if (!(error instanceof ChannelRefused) || !session.reused) throw error;
-    const own = await connectVia(target, timeoutMs);
-    return execOn({ client: own.client, release: own.close, discard: own.close, reused: false }, command, timeoutMs, opts);
+    return execAlone(target, command, timeoutMs, opts);
   }
+}
+
+/** The command on a session of its own, closed after it (never the pool's). */
+async function execAlone(target: SshTarget, command: string, timeoutMs: number, opts: SshExecOptions): Promise<SshResult> {
+  const own = await connectVia(target, timeoutMs);
+  return execOn({ client: own.client, release: own.close, discard: own.close, reused: false }, command, timeoutMs, opts);
 }
 
 /**
