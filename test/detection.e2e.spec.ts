@@ -161,6 +161,40 @@ describe('watchdog: probe → detector → incident, against real targets', () =
     await until('both resolved', async () => ((await incidentsOf(httpMonitor)).every((i) => i.status === 'resolved') && (await incidentsOf(hostMonitor)).every((i) => i.status === 'resolved') ? true : undefined));
   });
 
+  it('releases a service still down when its host comes back: paged on its own, no longer held under a closed incident', async () => {
+    // A host of its own: the monitors above have swung often enough to be flapping (held for that reason instead).
+    const web2 = new Target(await freePort(), 'http');
+    const ssh2 = new Target(await freePort(), 'tcp');
+    await web2.up();
+    await ssh2.up();
+    try {
+      const host2 = (await gql<{ createHost: { id: string } }>('mutation { createHost(input: {name: "web2", addresses: ["127.0.0.1"]}) { id } }')).createHost.id;
+      const service2 = (await gql<{ createService: { id: string } }>(`mutation { createService(input: {name: "www2", type: web, hostId: "${host2}"}) { id } }`)).createService.id;
+      const http2 = (await gql<{ createMonitor: { id: string } }>(
+        `mutation { createMonitor(input: {name: "www2 http", type: http, hostId: "${host2}", serviceId: "${service2}", config: {url: "http://127.0.0.1:${web2.port}/"}, intervalMs: 1000, timeoutMs: 500}) { id } }`,
+      )).createMonitor.id;
+      const host2Monitor = (await gql<{ createMonitor: { id: string } }>(
+        `mutation { createMonitor(input: {name: "web2 ssh port", type: tcp, hostId: "${host2}", config: {port: ${ssh2.port}}, intervalMs: 1000, timeoutMs: 500}) { id } }`,
+      )).createMonitor.id;
+      await until('web2 up', async () => ((await health(http2)) === 'up' && (await health(host2Monitor)) === 'up' ? true : undefined));
+      await ssh2.down();
+      await web2.down();
+      const hostIncident = await until('host incident', async () => (await incidentsOf(host2Monitor)).find((i) => i.status === 'open'));
+      await until('service grouped', async () => (await incidentsOf(http2)).find((i) => i.status === 'open' && i.causeIncidentId === hostIncident.id));
+      // The host is back (a reboot), its web server is not.
+      await ssh2.up();
+      const released = await until('service released', async () => (await incidentsOf(http2)).find((i) => i.status === 'open' && !i.causeIncidentId));
+      expect(released.suppressed).toBe(false);
+      expect(released.timeline.find((e) => e.kind === 'released')?.message).toMatch(/the host is back but this is still down/);
+      expect((await incidentsOf(host2Monitor)).find((i) => i.id === hostIncident.id)?.status).toBe('resolved');
+      await web2.up();
+      await until('resolved', async () => ((await incidentsOf(http2)).every((i) => i.status === 'resolved') ? true : undefined));
+    } finally {
+      await web2.down();
+      await ssh2.down();
+    }
+  });
+
   it('marks an outage inside a maintenance window as planned and suppressed', async () => {
     await until('http up', async () => ((await health(httpMonitor)) === 'up' ? true : undefined));
     const now = Date.now();

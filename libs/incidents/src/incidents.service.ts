@@ -108,6 +108,7 @@ export class IncidentsService {
       await manager.save(incident);
       await this.event(manager, incident, incident.resolvedAt, 'resolved', `${monitor.name} recovered: ${reason}`);
       await this.outbox.write(manager, incident.tenantId, incident.id, 'resolved', { monitorName: monitor.name });
+      if (!incident.serviceId) await this.releaseConsequences(manager, incident);
       return incident;
     });
   }
@@ -280,6 +281,40 @@ export class IncidentsService {
       await manager.update(Incident, { id: incident.id }, { causeIncidentId: hostIncident.id, suppressed: true });
       await this.event(manager, incident, hostIncident.openedAt, 'suppressed', 'the host is down: grouped under the host incident');
     }
+  }
+
+  /**
+   * The host is back but some of its services are still down (a reboot after which nginx does not start): those
+   * outages are no longer a consequence of anything. Grouped under another host-level outage still open, they move
+   * there; else they are released — alerts page them from now and their runbooks go ahead, as for any outage. Before,
+   * they stayed suppressed under a closed incident until they recovered: a service down for hours, paged to nobody.
+   */
+  private async releaseConsequences(manager: EntityManager, hostIncident: Incident): Promise<void> {
+    const grouped = await manager.find(Incident, { where: { causeIncidentId: hostIncident.id, status: IncidentStatus.open }, lock: { mode: 'pessimistic_write' } });
+    if (!grouped.length) return;
+    const other = await manager
+      .createQueryBuilder(Incident, 'i')
+      .where('i.host_id = :hostId AND i.service_id IS NULL AND i.status = :status', { hostId: hostIncident.hostId, status: IncidentStatus.open })
+      .orderBy('i.opened_at', 'ASC')
+      .getOne();
+    const at = hostIncident.resolvedAt ?? this.clock.now();
+    for (const incident of grouped) {
+      if (other) {
+        await manager.update(Incident, { id: incident.id }, { causeIncidentId: other.id });
+        await this.event(manager, incident, at, 'suppressed', 'one host check is back, another still sees the host down: still grouped under the host incident');
+        continue;
+      }
+      const suppressed = incident.planned || incident.flapping;
+      await manager.update(Incident, { id: incident.id }, { causeIncidentId: null, suppressed });
+      await this.event(manager, incident, at, 'released', `the host is back but this is still down: no longer grouped under the host incident${suppressed ? '' : '; alerts and runbooks go ahead'}`);
+      if (!suppressed) await this.outbox.write(manager, incident.tenantId, incident.id, 'released', { monitorName: await this.monitorName(manager, incident) });
+    }
+  }
+
+  /** A monitor's name, from inventory's published catalog (for an outbox row whose writer does not know it). */
+  private async monitorName(manager: EntityManager, incident: Incident): Promise<string> {
+    const [row]: { name: string }[] = await manager.query('SELECT name FROM inventory_monitor_catalog WHERE id = $1', [incident.monitorId]);
+    return row?.name ?? 'monitor';
   }
 
   private async event(manager: EntityManager, incident: Incident, at: Date, kind: string, message: string): Promise<void> {

@@ -67,6 +67,9 @@ type ChangeRow = { monitor: { id: string; tenantId: string }; change: Pick<Healt
 
 // A change of a monitor purged since (its owner deleted it with its history) is dropped, not retried for ever: one such
 // row would fail every later batch of this watchdog, and with it every incident it would open.
+/** A paused monitor (disabled, not deleted) whose state has not yet been marked "paused". */
+const PAUSED_UNMARKED = `NOT m.enabled AND m.deleted_at IS NULL AND s.health <> 'unknown'`;
+
 const INSERT_CHANGES = `INSERT INTO monitor_state_changes (tenant_id, monitor_id, at, effective_at, from_health, to_health, flapping, reason)
   SELECT u.* FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[], $7::boolean[], $8::text[])
     AS u(tenant_id, monitor_id, at, effective_at, from_health, to_health, flapping, reason)
@@ -133,20 +136,31 @@ export class StateStore {
     });
   }
 
+  /** Paused monitors (disabled, not deleted) whose state still says something: those `pause` has yet to mark. */
+  async pausedUnmarked(): Promise<MonitorRef[]> {
+    return this.dataSource.query(
+      `SELECT s.monitor_id AS id, s.tenant_id AS "tenantId", m.host_id AS "hostId", m.service_id AS "serviceId", m.name
+         FROM monitor_states s JOIN inventory_monitor_catalog m ON m.id = s.monitor_id
+        WHERE ${PAUSED_UNMARKED} ORDER BY s.monitor_id LIMIT 500`,
+    );
+  }
+
   /**
-   * Paused monitors (disabled, not deleted) whose state still says something: each becomes unknown at `at` with
-   * `reason` (a change row too, and the live feed's event), its detector reset so that a resume starts afresh.
-   * Rows another watchdog is changing are skipped (it does the same). The monitors changed, for their outages.
+   * Marks these paused monitors, if still paused and not yet marked: each becomes unknown at `at` with `reason` (a
+   * change row too, and the live feed's event), its detector reset so that a resume starts afresh. Rows another
+   * watchdog is changing are skipped (it does the same).
    */
-  async pause(at: Date, reason: string): Promise<MonitorRef[]> {
-    return this.dataSource.transaction(async (manager) => {
+  async pause(ids: string[], at: Date, reason: string): Promise<void> {
+    if (!ids.length) return;
+    await this.dataSource.transaction(async (manager) => {
       const rows: (MonitorRef & { from: string })[] = await manager.query(
-        `SELECT s.monitor_id AS id, s.tenant_id AS "tenantId", m.host_id AS "hostId", m.service_id AS "serviceId", m.name, s.health AS "from"
+        `SELECT s.monitor_id AS id, s.tenant_id AS "tenantId", s.health AS "from"
            FROM monitor_states s JOIN inventory_monitor_catalog m ON m.id = s.monitor_id
-          WHERE NOT m.enabled AND m.deleted_at IS NULL AND s.health <> 'unknown'
-          ORDER BY s.monitor_id LIMIT 500 FOR UPDATE OF s SKIP LOCKED`,
+          WHERE s.monitor_id = ANY($1::uuid[]) AND ${PAUSED_UNMARKED}
+          ORDER BY s.monitor_id FOR UPDATE OF s SKIP LOCKED`,
+        [ids],
       );
-      if (!rows.length) return [];
+      if (!rows.length) return;
       const detector: DetectorState = { ...initialState(at.getTime()), reason };
       await manager.query(
         `UPDATE monitor_states SET health = 'unknown', since = $2, flapping = false, reason = $3, detector = $4::jsonb WHERE monitor_id = ANY($1::uuid[])`,
@@ -156,7 +170,6 @@ export class StateStore {
       await manager.query(INSERT_CHANGES, changeColumns(changes));
       const events: StateEvent[] = rows.map((r) => ({ tenantId: r.tenantId, monitorId: r.id, from: r.from as StateEvent['from'], to: 'unknown', at: at.toISOString(), since: at.toISOString(), flapping: false, reason }));
       await manager.query('SELECT pg_notify($1, e) FROM unnest($2::text[]) AS e', [STATE_CHANNEL, events.map((e) => JSON.stringify(e))]);
-      return rows.map(({ from: _from, ...ref }) => ref);
     });
   }
 

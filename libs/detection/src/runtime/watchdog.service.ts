@@ -484,12 +484,14 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
    * "paused"), and its open outage is closed there — ended, not repaired, as a deleted monitor's. Before, its last
    * verdict held for as long as it stayed paused: an outage paused counted downtime without end, a monitor paused
    * while up counted uptime nobody saw. Resumed, it starts afresh (a first verdict, a new incident if still down).
-   * Idempotent across replicas (rows locked, skipped when another holds them).
+   * The outage is closed first, the state marked after: a crash between leaves the monitor to be found again next
+   * round (an outage left open under a state already "paused" would never be found). Idempotent across replicas.
    */
   private async closePaused(): Promise<void> {
-    for (const m of await this.store.pause(new Date(this.now()), PAUSED_STATE_REASON)) {
-      await this.incidents.resolve(m, new Date(this.now()), PAUSED_REASON);
-    }
+    const paused = await this.store.pausedUnmarked();
+    const at = new Date(this.now());
+    for (const m of paused) await this.incidents.resolve(m, at, PAUSED_REASON);
+    await this.store.pause(paused.map((m) => m.id), at, PAUSED_STATE_REASON);
   }
 
   private async probe(monitor: WatchedMonitor): Promise<number | undefined> {
