@@ -88,7 +88,7 @@ describe('failover decisions: delayed, paged, re-evaluated — never swallowed',
     expect(after.decision).toBeNull();
     const lines = await timeline(incident.id);
     expect(lines.match(/failover held/g)).toHaveLength(1); // written once, not every sweep
-    expect(lines).toMatch(/dns-failover run .* started \(incident\)/);
+    expect(lines).toMatch(/dns-failover run .* started for flap \(incident\)/);
     // Re-evaluated every sweep, but acted on once: no second run for the same outage.
     await new Promise((r) => setTimeout(r, 2500));
     expect(switched('flap')).toBe(1);
@@ -116,6 +116,8 @@ describe('failover decisions: delayed, paged, re-evaluated — never swallowed',
     await gql(`mutation { actNow(id: "${resource}") { id } }`);
     await until('the failover after act now', async () => switched('actnow') === 1, 8000);
     expect(await timeline(incident.id)).toMatch(/actnow: act now, by .*\(was: failover held/);
+    // The run's line begins with its kind, once: "runbook X run … started for actnow", never "actnow: runbook X …".
+    expect(await timeline(incident.id)).toMatch(/^runbook \S+ run [0-9a-f-]{36} started for actnow \(incident\)$/m);
     await api.app.get(IncidentsService).resolve(ref, new Date(), 'back');
   });
 

@@ -189,7 +189,9 @@ export class FailoverReconciler {
     }
     await this.settle(resource, undefined, outage);
     if (outcome.run.status === RunStatus.waiting_approval) await this.notices.runEnded(outcome.run, RunStatus.waiting_approval, outcome.run.statusReason);
-    else await say(`runbook ${outcome.run.runbookName} run ${outcome.run.id} started (incident)`);
+    // The line's kind ("runbook") first, the resource after: "runbook X run … started for front (incident)", never
+    // "front: runbook X …" (the dashboard shows the kind beside the line and drops it from the line's start).
+    else await this.notices.note(resource.tenantId, outage.id, startedLine(outcome.run, resource));
   }
 
   /** Pools: every member down and not drained yet gets its drain, one run at a time (the next sweep takes the next). */
@@ -199,7 +201,7 @@ export class FailoverReconciler {
       if (resource.drained.includes(outage.hostId) || (await this.ranFor(resource, outage))) continue;
       if (outage.flapping && this.clock.now().getTime() - outage.openedAt.getTime() < Number(resource.config.flapStableSeconds ?? FLAP_STABLE_SECONDS) * 1000) continue;
       const outcome = await this.runs.start({ tenantId: resource.tenantId, runbookId: resource.runbookId, resourceId: resource.id, params: { member: outage.hostId }, trigger: 'incident', actor: 'watchdog', incidentId: outage.id });
-      if ('run' in outcome) await this.notices.note(resource.tenantId, outage.id, `${resource.name}: runbook ${outcome.run.runbookName} run ${outcome.run.id} started (incident)`);
+      if ('run' in outcome) await this.notices.note(resource.tenantId, outage.id, startedLine(outcome.run, resource));
       return;
     }
   }
@@ -303,4 +305,9 @@ export class FailoverReconciler {
     query.andWhere(`(${hostIds.map((_, i) => `r.members @> :m${i}::jsonb`).join(' OR ')})`, Object.fromEntries(hostIds.map((hostId, i) => [`m${i}`, JSON.stringify([{ hostId }])])));
     return query.getMany();
   }
+}
+
+/** The timeline's line for a run an outage started. */
+function startedLine(run: { runbookName: string; id: string }, resource: { name: string }): string {
+  return `runbook ${run.runbookName} run ${run.id} started for ${resource.name} (incident)`;
 }
