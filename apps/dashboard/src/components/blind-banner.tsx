@@ -36,7 +36,7 @@ export function BlindBanner() {
   if (!status || status.seeing || !status.since) return null;
   const since = new Date(status.since);
   const today = since.toDateString() === new Date().toDateString();
-  const at = since.toLocaleString(undefined, today ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const at = since.toLocaleString(undefined, today ? { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' } : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   return (
     <div className="banner banner-blind" role="alert" data-testid="blind">
       Vigia cannot see since {at} — monitoring is degraded: {status.reasons.map((r) => r.reason).join('; ')}. What is shown may be out of date, and

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setClockChoice, setCompanyZone } from './clock.js';
-import { forHowLong, localizeInstants } from './format.js';
+import { forHowLong, localizeInstants, when } from './format.js';
 
 describe('localizeInstants: instants in stored reasons, shown in the dashboard\'s clock', () => {
   afterEach(() => setClockChoice('browser'));
@@ -35,5 +35,17 @@ describe('forHowLong: how long a fleet row has been in its state', () => {
     expect(forHowLong('2026-12-03T11:55:00Z', now)).toBe('for 5 min 0 s');
     expect(forHowLong('2026-12-03T11:59:59.500Z', now)).toBe('just now');
     expect(forHowLong(null, now)).toBe('—');
+  });
+});
+
+describe('when: an instant in the dashboard\'s clock', () => {
+  afterEach(() => setClockChoice('browser'));
+
+  it('reads 24 hours, as the e-mails and the timeline do, whatever 12-hour habit the locale has', () => {
+    setCompanyZone('UTC');
+    setClockChoice('company');
+    const shown = when('2026-12-02T21:17:03Z');
+    expect(shown).toContain('21:17:03');
+    expect(shown).not.toMatch(/[AP]M/i);
   });
 });

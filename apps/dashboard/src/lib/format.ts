@@ -42,7 +42,7 @@ export function percent(value: number | null | undefined, digits = 3): string {
 export function when(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
-  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: displayZone(), timeZoneName: 'short' });
+  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone: displayZone(), timeZoneName: 'short' });
 }
 
 /** "5 min ago", for "since" columns. */
