@@ -32,9 +32,9 @@ describe.skipIf(!hasChromium)('one clock in the dashboard', () => {
 
   it('shows the browser’s zone by default and says so, then the company’s on request, on the whole page, kept after a reload', async () => {
     await page.goto(`${api.url}/incidents/${incidentId}`);
-    await expect.poll(opened).toMatch(/Nov 30, 2026, 10:04:05\s?PM EST/);
+    await expect.poll(opened).toMatch(/Nov 30, 2026, 22:04:05 EST/);
     await page.getByLabel('Times shown in').selectOption('company');
-    await expect.poll(opened).toMatch(/Dec 1, 2026, 12:04:05\s?PM GMT\+9/);
+    await expect.poll(opened).toMatch(/Dec 1, 2026, 12:04:05 GMT\+9/);
     // The timeline's times follow too (every time on the page, not one field), also those inside a verdict's words.
     const main = await page.locator('main').textContent();
     expect(main).not.toMatch(/EST/);
@@ -43,7 +43,7 @@ describe.skipIf(!hasChromium)('one clock in the dashboard', () => {
     // Still open since 1 December: how long so far, said beside the times.
     expect(await page.getByTestId('incident-duration').textContent()).toMatch(/^\d+ d( \d+ h)?( \d+ min)?( \d+ s)? so far$/);
     await page.reload();
-    await expect.poll(opened).toMatch(/Dec 1, 2026, 12:04:05\s?PM GMT\+9/);
+    await expect.poll(opened).toMatch(/Dec 1, 2026, 12:04:05 GMT\+9/);
     expect(await page.getByLabel('Times shown in').inputValue()).toBe('company');
     await screenshot(page, 'clock-company-zone');
   });
