@@ -139,6 +139,25 @@ describe('alerts: channels delivered to local stand-ins checked as the providers
     expect(JSON.parse(hook.hits.at(-1)!.body).details.down_for_seconds).toBeCloseTo((resolved.resolvedAt!.getTime() - resolved.openedAt.getTime()) / 1000, 3);
   }, 30_000);
 
+  it('a host down says what it takes with it: the services on the host and their customers', async () => {
+    const run = <T,>(q: string): Promise<T> => api.ok<T>(q, {}, token);
+    const ping = (await run<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "web1 ping", type: icmp, hostId: "${ids.host}", config: {}, intervalMs: 60000, timeoutMs: 5000, enabled: false}) { id } }`)).createMonitor.id;
+    const ref = { id: ping, tenantId, hostId: ids.host!, serviceId: null, name: 'web1 ping' };
+    const incidents = api.app.get(IncidentsService);
+    const incident = (await incidents.open(ref, new Date(), 'ICMP 192.0.2.10: no echo reply', { planned: false, flapping: false, suppressed: false }))!;
+    const before = mails.length;
+    await api.app.get(AlertsService).incidentOpened(incident, 'web1 ping');
+    await drain(api.app.get(DeliveryWorker), 2);
+    const mail = await simpleParser(mails[before]!);
+    expect(mail.subject).toBe('[CRITICAL] web1 is DOWN (web1 ping)');
+    // Its services' own outages are grouped under it and page nobody: this page is where their customers are named.
+    expect(mail.text).toContain('\nCustomers affected: Bakery\n');
+    expect(mail.text).toContain('\nServices on this host: www\n');
+    expect(JSON.parse(hook.hits.at(-1)!.body)).toMatchObject({ details: { impacted_customers: ['Bakery'], services_on_host: ['www'] } });
+    await api.app.get(AlertsService).incidentResolved((await incidents.resolve(ref, new Date(), 'echo'))!, 'web1 ping');
+    await drain(api.app.get(DeliveryWorker), 2);
+  });
+
   it('pages nobody for a suppressed incident (maintenance, grouped under its host, flapping)', async () => {
     const before = pd.hits.length;
     const incidents = api.app.get(IncidentsService);

@@ -294,6 +294,8 @@ export class AlertsService {
         down_since: incident.openedAt.toISOString(),
         ...(incident.resolvedAt ? { resolved_at: incident.resolvedAt.toISOString(), down_for: downFor, down_for_seconds: (incident.resolvedAt.getTime() - incident.openedAt.getTime()) / 1000 } : {}),
         impacted_customers: context.customers,
+        // A host down: what it takes with it (its services' own outages are grouped under this one, unpaged).
+        ...(subject.hostServices.length ? { services_on_host: subject.hostServices } : {}),
         seen_from: context.vantages,
         // The truth at the time of the message: a run waiting for approval, or a failed run with its step's error.
         ...(this.runbookStatus ? { runbook: await this.runbookStatus.forIncident(incident) } : {}),

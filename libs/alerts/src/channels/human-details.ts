@@ -9,6 +9,7 @@ const LABELS: Record<string, string> = {
   resolved_at: 'Recovered at',
   down_for: 'Down for',
   impacted_customers: 'Customers affected',
+  services_on_host: 'Services on this host',
   seen_from: 'Seen from',
   runbook: 'Runbook',
   note: 'Note',
