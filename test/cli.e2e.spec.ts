@@ -111,6 +111,10 @@ describe('the vigia CLI as a process (compiled dist) against a real API', { time
     const noSecret = await run(['apply', unset, '--profile', 'ci']);
     expect(noSecret.code).toBe(3);
     expect(noSecret.stderr).toContain(`${unset}:12:83: monitor db-1/db-1-mysql, config.password: environment variable NOT_SET_ANYWHERE is not set`);
+    // plan says so too, before the merge (the apply after it would refuse).
+    const planned = await run(['plan', unset, '--profile', 'ci']);
+    expect(planned.code).toBe(3);
+    expect(planned.stderr).toContain(`${unset}:12:83: monitor db-1/db-1-mysql, config.password: environment variable NOT_SET_ANYWHERE is not set`);
     const path = await file('fleet.yaml', FLEET.replace('addresses: [192.0.2.10]', 'addresses: [169.254.169.254]'));
     const ran = await run(['apply', path, '--profile', 'ci']);
     expect(ran.code).toBe(3);

@@ -76,6 +76,11 @@ async function send(options: FleetOptions, mutation: boolean, secrets?: Record<s
 }
 
 export async function planCommand(options: FleetOptions): Promise<number> {
+  // What apply would refuse, plan refuses too: a secret reference it cannot read here (read, never sent) fails the
+  // plan in the pull request, not the apply after the merge.
+  const { doc, source } = await readLocal(options.file);
+  const secrets = await resolveSecrets(doc, source, options.file);
+  if (secrets.problems.length) throw problemsError(secrets.problems);
   const { result } = await send(options, false);
   if (options.json) say(JSON.stringify(result, null, 2));
   else printPlan(result, options.verbose ?? false);
