@@ -140,6 +140,26 @@ hosts:
   });
 });
 
+describe('readFleet: a bad default', () => {
+  it('is said once, at the default, not once per item that took it; a value an item writes itself is the item\'s', () => {
+    const file = `hosts:
+  - { name: web-1, addresses: [192.0.2.10] }
+defaults:
+  monitors: { interval: 10 parsecs, config: { port: 99999 } }
+monitors:
+  - { name: a, host: web-1, type: tcp }
+  - { name: b, host: web-1, type: tcp }
+  - { name: c, host: web-1, type: tcp, interval: 5 fortnights }
+`;
+    const lines = readFleet('d.yaml', file).problems.map(formatProblem);
+    expect(lines.filter((l) => l.includes('interval'))).toHaveLength(2);
+    expect(lines).toContainEqual(expect.stringMatching(/^d\.yaml:4:\d+: defaults\.monitors, interval: /));
+    expect(lines).toContainEqual(expect.stringMatching(/^d\.yaml:4:\d+: defaults\.monitors, config\.port: /));
+    expect(lines).toContainEqual(expect.stringMatching(/^d\.yaml:8:\d+: monitor web-1\/c, interval: /));
+    expect(lines.filter((l) => l.includes('config.port'))).toHaveLength(1);
+  });
+});
+
 describe('readFleet: maintenance windows', () => {
   const file = `hosts:
   - { name: web-1, addresses: [192.0.2.10] }

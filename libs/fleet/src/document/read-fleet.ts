@@ -54,15 +54,47 @@ export function readFleetData(raw: unknown, source: ProblemPlacer): ReadFleet {
       problems.push(source.place({ path: [section], message: 'must be a list' }, section));
       continue;
     }
+    const fromDefaults = new Set<string>();
     items.forEach((item, i) => {
       const merged = isPlainObject(item) ? deepMerge(defaults[section] ?? {}, item) : item;
+      const before = problems.length;
       const parsed = readItem(section, merged, i, source, problems);
       if (parsed) (doc[section] as unknown[]).push(parsed);
+      if (isPlainObject(item) && defaults[section]) placeInDefaults(problems, before, section, item, defaults[section], source, fromDefaults);
     });
   }
   if (problems.length) return fail(byPlace(problems));
   const crossed = checkFleet(doc).map((p) => source.place(p, fieldWords(doc, p)));
   return crossed.length ? fail(byPlace(crossed)) : { document: doc, problems: [], source };
+}
+
+/**
+ * A problem with a value an item took from `defaults:` is the default's: said once, at the default's line (a bad
+ * default was reported once per item, each at the item's line where the value is not written).
+ */
+function placeInDefaults(problems: LocatedProblem[], from: number, section: ListSection, item: Record<string, unknown>, defaults: Record<string, unknown>, source: ProblemPlacer, said: Set<string>): void {
+  const kept = problems.slice(0, from);
+  for (const problem of problems.slice(from)) {
+    const rest = problem.path.slice(2);
+    if (!rest.length || valueAt(item, rest) !== undefined || valueAt(defaults, rest) === undefined) {
+      kept.push(problem);
+      continue;
+    }
+    const key = `${rest.join('\u0000')}\u0000${problem.message}`;
+    if (said.has(key)) continue;
+    said.add(key);
+    kept.push(source.place({ path: ['defaults', section, ...rest], message: problem.message }, `defaults.${section}, ${dotted(rest)}`));
+  }
+  problems.splice(0, problems.length, ...kept);
+}
+
+function valueAt(value: unknown, path: (string | number)[]): unknown {
+  let at = value;
+  for (const step of path) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<string | number, unknown>)[step];
+  }
+  return at;
 }
 
 /** In the order of the file, as an editor lists them. */
