@@ -11,6 +11,7 @@ const REPORT = `query($i: AvailabilityReportInput!) { availabilityReport(input: 
   series { from to figures { downtimeMs availability } }
   incidents { id openedAt }
   sla { targetPercent allowedDowntimeMs usedMs remainingMs breached } } }`;
+const PACE = `query($i: AvailabilityReportInput!) { availabilityReport(input: $i) { sla { allowedDowntimeMs periodAllowedDowntimeMs usedMs breached atRisk periodOver } } }`;
 
 interface Report {
   subjectName: string;
@@ -71,6 +72,11 @@ describe('availability reports over GraphQL, from stored incidents and maintenan
     expect(r.sla).toEqual({ targetPercent: 99.9, allowedDowntimeMs: 2_664_000, usedMs: 7_200_000, remainingMs: -4_536_000, breached: true });
     expect(r.series).toHaveLength(31);
     expect(r.series[9]).toMatchObject({ from: '2026-10-10T00:00:00.000Z', figures: { downtimeMs: 2 * H } });
+    // A month to date (the report as it stood on 11 October): 2 h down is over 99.5 %'s pace (1.2 h allowed in the 240
+    // hours so far), yet within the 3.72 h of the month's 744 (what is ahead counted whole) — at risk, not breached. The whole month: met.
+    const pace = async (asOf: Date) => (await api.ok<{ availabilityReport: { sla: Record<string, unknown> } }>(PACE, { i: { subject: { kind: 'service', id: ids.service }, from: at(1, 0).toISOString(), to: new Date(Date.UTC(2026, 10, 1)).toISOString(), targetPercent: 99.5, asOf: asOf.toISOString() } }, token)).availabilityReport.sla;
+    expect(await pace(at(11, 0))).toEqual({ allowedDowntimeMs: 0.005 * 240 * H, periodAllowedDowntimeMs: 0.005 * 744 * H, usedMs: 2 * H, breached: false, atRisk: true, periodOver: false });
+    expect(await pace(new Date(Date.UTC(2026, 10, 2)))).toEqual({ allowedDowntimeMs: 0.005 * 740 * H, periodAllowedDowntimeMs: 0.005 * 740 * H, usedMs: 2 * H, breached: false, atRisk: false, periodOver: true });
     expect(r.series[9]!.figures.availability).toBeCloseTo(22 / 24, 12);
     expect(r.incidents).toHaveLength(3);
   });

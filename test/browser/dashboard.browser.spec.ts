@@ -218,8 +218,9 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     await page.getByRole('link', { name: 'Reports' }).click();
     await page.getByLabel('Report on').selectOption('customer');
     await page.getByTestId('kpi-availability').waitFor();
-    // Seconds of downtime in minutes of observation: far below 99.9 %.
-    expect(await page.getByTestId('sla-status').textContent()).toMatch(/SLA 99\.9 %: breached/);
+    // Seconds of downtime in minutes of observation: far below 99.9 % to date, yet far from the month's 43 minutes:
+    // over the pace, not a breach (the month can still meet its target).
+    expect(await page.getByTestId('sla-status').textContent()).toMatch(/SLA 99\.9 %: at risk so far — .+ of downtime; .+ allowed to date \(over the pace\), .+ over the whole period/);
     expect(await page.getByRole('heading', { name: 'Bakery Schmidt' }).isVisible()).toBe(true);
     await expect.poll(() => page.getByText(/bakery-http/).count()).toBeGreaterThan(0);
     await page.getByRole('button', { name: /SLA page/ }).click();
@@ -435,7 +436,7 @@ describe.skipIf(!hasChromium)('dashboard in headless chromium', () => {
     const banner = page.getByTestId('blind');
     await banner.waitFor({ timeout: 10_000 });
     expect(await banner.textContent()).toMatch(/^Vigia cannot see since .+ — monitoring is degraded: Vigia's database does not answer\. What is shown may be out of date/);
-    expect(await banner.textContent()).toContain(since.toLocaleTimeString('en-US', { hour: '2-digit', minute: '2-digit', second: '2-digit' }).slice(0, 5));
+    expect(await banner.textContent()).toContain(since.toLocaleTimeString('en-US', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).slice(0, 5));
     await screenshot(page, 'blind');
     await page.getByRole('link', { name: 'Incidents' }).click();
     await banner.waitFor();

@@ -89,7 +89,11 @@ export class SlaStatus {
   @Field(() => Float) allowedDowntimeMs: number;
   @Field(() => Float) usedMs: number;
   @Field(() => Float) remainingMs: number;
-  @Field() breached: boolean;
+  @Field({ description: 'The period has ended (false: a period to date, e.g. this month)' }) periodOver: boolean;
+  @Field(() => Float, { description: 'The downtime the whole period allows if the rest of it is up and counted (= allowedDowntimeMs once it is over)' })
+  periodAllowedDowntimeMs: number;
+  @Field({ description: 'More downtime than the whole period allows: the target can no longer be met' }) breached: boolean;
+  @Field({ description: 'A period to date over its pro-rated allowance (allowedDowntimeMs), not yet breached' }) atRisk: boolean;
 }
 
 @ObjectType()

@@ -18,7 +18,7 @@ import {
 } from './availability.js';
 import { type CustomerLinkRow as LinkRow, groupBy, HistoryLoader, type MonitorRow } from './history.loader.js';
 import { type Interval, intersect, subtract, total, union } from './intervals.js';
-import { errorBudget, nines, targetPpm } from './nines.js';
+import { allowedDowntimeMs, errorBudget, nines, targetPpm } from './nines.js';
 import { SlaTarget } from './sla-target.entity.js';
 import { buckets, calendarPeriod } from './periods.js';
 import { type AvailabilityFiguresView, type AvailabilityReport, type AvailabilityReportInput, ReportGranularity, SubjectKind } from './report.types.js';
@@ -129,7 +129,7 @@ export class ReportsService {
     // Listed while they counted for the subject: a customer page listed outages after the customer's link had ended.
     const incidents = overlapping.filter((i) => counts(subject, histories, i, period, asOf));
     const targetPercent = input.targetPercent ?? target?.targetPercent;
-    const sla = targetPercent !== undefined ? this.sla(targetPercent, totals.accountableMs, totals.downtimeMs) : undefined;
+    const sla = targetPercent !== undefined ? this.sla(targetPercent, totals.accountableMs, totals.downtimeMs, Math.max(0, period.end - Math.max(asOf, period.start))) : undefined;
     return {
       subjectKind: input.subject.kind,
       subjectId: input.subject.id,
@@ -167,9 +167,25 @@ export class ReportsService {
     return out;
   }
 
-  private sla(targetPercent: number, accountableMs: number, downtimeMs: number) {
+  /**
+   * `aheadMs`: the period still to come (a month to date). Its allowance so far is pro-rated, so 3 minutes down on the
+   * month's first morning is over the pace (`atRisk`), not `breached`: breached only once the downtime is more than
+   * the whole period could allow (the rest of it up and counted), so the target can no longer be met.
+   */
+  private sla(targetPercent: number, accountableMs: number, downtimeMs: number, aheadMs: number) {
     const budget = errorBudget(targetPercent, accountableMs, downtimeMs);
-    return { targetPercent, allowedDowntimeMs: budget.allowedMs, usedMs: budget.usedMs, remainingMs: budget.remainingMs, breached: budget.breached };
+    const periodAllowedMs = aheadMs > 0 ? allowedDowntimeMs(targetPercent, accountableMs + aheadMs) : budget.allowedMs;
+    const breached = downtimeMs > periodAllowedMs;
+    return {
+      targetPercent,
+      allowedDowntimeMs: budget.allowedMs,
+      usedMs: budget.usedMs,
+      remainingMs: budget.remainingMs,
+      periodOver: aheadMs === 0,
+      periodAllowedDowntimeMs: periodAllowedMs,
+      breached,
+      atRisk: !breached && budget.breached,
+    };
   }
 
   private async subject(principal: Principal, input: AvailabilityReportInput, policy: AccountingPolicy): Promise<Subject> {

@@ -146,12 +146,12 @@ export async function customerReportCommand(options: { profile?: string; name: s
   const { customers } = await api.call<{ customers: { nodes: { id: string; name: string }[] } }>('query($s: String!) { customers(first: 50, filter: { search: $s }) { nodes { id name } } }', { s: options.name });
   const customer = customers.nodes.find((c) => c.name === options.name);
   if (!customer) throw new CliError(`no customer named ${options.name}`, EXIT.usage);
-  const { availabilityReport: r } = await api.call<{ availabilityReport: { subjectName: string; timeZone: string; totals: Figures; sla: { targetPercent: number; remainingMs: number; breached: boolean } | null } }>(
-    `query($i: AvailabilityReportInput!) { availabilityReport(input: $i) { subjectName timeZone totals { percent downtimeMs unobservedMs failures mttrMs } sla { targetPercent remainingMs breached } } }`,
+  const { availabilityReport: r } = await api.call<{ availabilityReport: { subjectName: string; timeZone: string; totals: Figures; sla: { targetPercent: number; remainingMs: number; breached: boolean; atRisk: boolean; periodOver: boolean } | null } }>(
+    `query($i: AvailabilityReportInput!) { availabilityReport(input: $i) { subjectName timeZone totals { percent downtimeMs unobservedMs failures mttrMs } sla { targetPercent remainingMs breached atRisk periodOver } } }`,
     { i: { subject: { kind: 'customer', id: customer.id }, period: options.month } });
   if (options.json) return say(JSON.stringify(r, null, 2)), EXIT.ok;
   say(`${r.subjectName}, ${options.month} (${r.timeZone})`);
-  const sla = !r.sla ? 'no target' : r.totals.percent === null ? `${r.sla.targetPercent} % no data` : paint(r.sla.breached ? 'red' : 'green', `${r.sla.targetPercent} % ${r.sla.breached ? 'breached' : 'met'}`);
+  const sla = !r.sla ? 'no target' : r.totals.percent === null ? `${r.sla.targetPercent} % no data` : paint(r.sla.breached ? 'red' : r.sla.atRisk ? 'yellow' : 'green', `${r.sla.targetPercent} % ${r.sla.breached ? 'breached' : r.sla.atRisk ? 'at risk (over the pace to date)' : r.sla.periodOver ? 'met' : 'on track so far'}`);
   say(table(['AVAILABILITY', 'DOWNTIME', 'NOT SEEN', 'OUTAGES', 'MTTR', 'SLA'], [[
     r.totals.percent === null ? 'n/a' : truncatedPercent(r.totals.percent), exactDuration(r.totals.downtimeMs), exactDuration(r.totals.unobservedMs), String(r.totals.failures), exactDuration(r.totals.mttrMs),
     sla,

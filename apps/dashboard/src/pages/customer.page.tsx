@@ -151,7 +151,7 @@ interface MonthReport {
   availabilityReport: {
     timeZone: string;
     totals: { percent: number | null; downtimeMs: number; plannedMs: number; failures: number };
-    sla: { targetPercent: number; breached: boolean; allowedDowntimeMs: number; usedMs: number; remainingMs: number } | null;
+    sla: { targetPercent: number; breached: boolean; atRisk: boolean; periodOver: boolean; allowedDowntimeMs: number; periodAllowedDowntimeMs: number; usedMs: number; remainingMs: number } | null;
     series: Bucket[];
   };
 }
@@ -162,7 +162,7 @@ function ThisMonth({ customerId, timeZone }: { customerId: string; timeZone: str
   const variables = useMemo(() => ({ input: { subject: { kind: 'customer', id: customerId }, period, granularity: 'day' } }), [customerId, period]);
   const [{ data, error }] = useQuery<MonthReport>({
     query: `query CustomerMonth($input: AvailabilityReportInput!) { availabilityReport(input: $input) { timeZone
-      totals { percent downtimeMs plannedMs failures } sla { targetPercent breached allowedDowntimeMs usedMs remainingMs }
+      totals { percent downtimeMs plannedMs failures } sla { targetPercent breached atRisk periodOver allowedDowntimeMs periodAllowedDowntimeMs usedMs remainingMs }
       series { from to figures { percent downtimeMs } } } }`,
     variables,
     requestPolicy: 'cache-and-network',
@@ -185,8 +185,10 @@ function ThisMonth({ customerId, timeZone }: { customerId: string; timeZone: str
             {r.totals.plannedMs > 0 && ` · planned maintenance ${reportDuration(r.totals.plannedMs)} (not counted)`}
             {r.sla &&
               (r.sla.breached
-                ? ` · below its ${r.sla.targetPercent} % target: ${reportDuration(r.sla.usedMs)} used of ${reportDuration(r.sla.allowedDowntimeMs)} allowed`
-                : ` · within its ${r.sla.targetPercent} % target: ${reportDuration(r.sla.remainingMs)} of downtime left this month`)}
+                ? ` · below its ${r.sla.targetPercent} % target: ${reportDuration(r.sla.usedMs)} down, more than the ${reportDuration(r.sla.periodAllowedDowntimeMs)} the month allows`
+                : r.sla.atRisk
+                  ? ` · at risk of its ${r.sla.targetPercent} % target: ${reportDuration(r.sla.usedMs)} down, over the ${reportDuration(r.sla.allowedDowntimeMs)} allowed to date; ${reportDuration(r.sla.periodAllowedDowntimeMs - r.sla.usedMs)} left this month`
+                  : ` · within its ${r.sla.targetPercent} % target: ${reportDuration(Math.max(0, r.sla.periodAllowedDowntimeMs - r.sla.usedMs))} of downtime left this month`)}
           </p>
           <AvailabilityChart buckets={r.series} target={r.sla?.targetPercent ?? null} timeZone={r.timeZone} />
         </>

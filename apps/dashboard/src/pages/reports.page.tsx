@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { AvailabilityChart, type Bucket } from '../components/availability-chart.js';
@@ -13,7 +13,7 @@ const REPORT = `query Report($input: AvailabilityReportInput!) { availabilityRep
   subjectName timeZone from to computedAt policyVersion policy
   totals { percent downtimeMs plannedMs failures repairs mtbfMs mttrMs openOutages observedMs unobservedMs observedShare periodMs
     ongoing { since soFarMs } crossCheck { availability reason } }
-  sla { targetPercent breached allowedDowntimeMs usedMs remainingMs }
+  sla { targetPercent breached atRisk periodOver allowedDowntimeMs periodAllowedDowntimeMs usedMs remainingMs }
   series { from to figures { percent downtimeMs } }
   incidents { id subject openedAt resolvedAt openReason } } }`;
 
@@ -48,7 +48,7 @@ interface ReportData {
       ongoing: { since: string; soFarMs: number } | null;
       crossCheck: { availability: number; reason: string } | null;
     };
-    sla: { targetPercent: number; breached: boolean; allowedDowntimeMs: number; usedMs: number; remainingMs: number } | null;
+    sla: SlaView | null;
     series: Bucket[];
     incidents: { id: string; subject: string; openedAt: string; resolvedAt: string | null; openReason: string }[];
   };
@@ -166,12 +166,7 @@ export function ReportsPage() {
               neither met nor breached.
             </p>
           )}
-          {report.sla && report.totals.percent !== null && (
-            <p className={report.sla.breached ? 'banner banner-error' : 'banner banner-ok'} data-testid="sla-status">
-              SLA {report.sla.targetPercent} %: {report.sla.breached ? 'breached' : 'met'} — {duration(report.sla.usedMs)} of {duration(report.sla.allowedDowntimeMs)} allowed downtime
-              used, {duration(Math.max(0, report.sla.remainingMs))} left.
-            </p>
-          )}
+          {report.sla && report.totals.percent !== null && <SlaBanner sla={report.sla} />}
           <AvailabilityChart buckets={report.series} target={report.sla?.targetPercent ?? null} timeZone={report.timeZone} />
           {kind === 'customer' && id && period === 'month' && (
             <p>
@@ -207,5 +202,44 @@ export function ReportsPage() {
         </>
       )}
     </Page>
+  );
+}
+
+interface SlaView {
+  targetPercent: number;
+  breached: boolean;
+  atRisk: boolean;
+  periodOver: boolean;
+  allowedDowntimeMs: number;
+  periodAllowedDowntimeMs: number;
+  usedMs: number;
+  remainingMs: number;
+}
+
+/**
+ * Met, breached — or, for a period to date, on track or over its pace: three minutes down on the month's first morning
+ * is over the pro-rated allowance, not a breach (the month may still meet its target).
+ */
+function SlaBanner({ sla }: { sla: SlaView }): ReactNode {
+  const used = duration(sla.usedMs);
+  if (sla.breached) {
+    return (
+      <p className="banner banner-error" data-testid="sla-status">
+        SLA {sla.targetPercent} %: breached — {used} of downtime, more than the {duration(sla.periodAllowedDowntimeMs)} the {sla.periodOver ? 'period allowed' : 'whole period can allow'}.
+      </p>
+    );
+  }
+  if (sla.periodOver) {
+    return (
+      <p className="banner banner-ok" data-testid="sla-status">
+        SLA {sla.targetPercent} %: met — {used} of {duration(sla.allowedDowntimeMs)} allowed downtime used, {duration(Math.max(0, sla.remainingMs))} left.
+      </p>
+    );
+  }
+  return (
+    <p className={sla.atRisk ? 'banner banner-notice' : 'banner banner-ok'} data-testid="sla-status">
+      SLA {sla.targetPercent} %: {sla.atRisk ? 'at risk' : 'on track'} so far — {used} of downtime; {duration(sla.allowedDowntimeMs)} allowed to date
+      {sla.atRisk ? ' (over the pace)' : ''}, {duration(sla.periodAllowedDowntimeMs)} over the whole period, {duration(Math.max(0, sla.periodAllowedDowntimeMs - sla.usedMs))} of it left.
+    </p>
   );
 }
