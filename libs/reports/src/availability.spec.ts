@@ -135,6 +135,22 @@ describe('availability: fixtures with hand-computed numbers', () => {
     expect(f.failures).toBe(2);
   });
 
+  it('a service\'s outage inside its own maintenance is planned for it, not the customer\'s downtime; one cut by it is one failure', () => {
+    // The mail service restarted in its window (an independent check found the customer's report counting it while
+    // the status page did not); web, not in maintenance, stayed up.
+    const web = history({});
+    const mail = history({ outages: [{ start: 20.5 * H, end: 21 * H }], maintenance: [{ start: 20 * H, end: 22 * H }] });
+    expect(availability(combineAnyDown([web, mail]), FROM, TO, NOW)).toMatchObject({ downtimeMs: 0, plannedMs: 0, failures: 0, repairs: 0 });
+    // An outage from 10:00 to 14:00 with the mail's window 11:00–12:00 in it: 3 h down, one failure, one repair.
+    const long = history({ outages: [{ start: 10 * H, end: 14 * H }], maintenance: [{ start: 11 * H, end: 12 * H }] });
+    expect(availability(combineAnyDown([web, long]), FROM, TO, NOW)).toMatchObject({ downtimeMs: 3 * H, failures: 1, repairs: 1, mttrMs: 3 * H, openOutages: 0 });
+    // Combined twice (monitors into a service, services into a customer): still one failure.
+    expect(availability(combineAnyDown([web, combineAnyDown([long, history({})])]), FROM, TO, NOW)).toMatchObject({ downtimeMs: 3 * H, failures: 1, repairs: 1 });
+    // Still open across the window: one failure, open, not repaired.
+    const open = history({ outages: [{ start: 10 * H, end: null }], maintenance: [{ start: 11 * H, end: 12 * H }] });
+    expect(availability(combineAnyDown([web, open]), FROM, TO, NOW)).toMatchObject({ failures: 1, repairs: 0, openOutages: 1 });
+  });
+
   it('a customer counts a service only while it served the customer; a link ending mid-outage is no repair', () => {
     // The customer signed on day 10: the web outage on day 5 is not its; the mail outage from day 20 12:00 to day 21
     // counts until the mail link ended on day 20 at 18:00 (6 h, cut, not a repair).

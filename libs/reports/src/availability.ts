@@ -41,6 +41,11 @@ export interface Outage {
   end: number | null;
   /** The end is a cut (the subject stopped counting: link ended, subject deleted), not a repair. */
   cut?: boolean;
+  /**
+   * Pieces of one outage (a part's outage cut by its own maintenance when parts are combined) share an origin: the
+   * outage is one failure however many pieces count.
+   */
+  origin?: string;
 }
 
 export interface SubjectHistory {
@@ -127,11 +132,16 @@ export function availability(history: SubjectHistory, from: number, to: number, 
   const excluded = union([...planned, ...blind]);
   const counted = confirmed.map((o) => ({ o, part: excludeFrom(intersect([o], scope), excluded) })).filter((c) => total(c.part) > 0);
   const repaired = counted.filter((c) => c.o.repaired && c.o.end <= window.end);
-  const repairedDowntimeMs = repaired.reduce((n, c) => n + total(c.part), 0);
+  // MTTR counts the whole of a repaired outage, also its pieces before a part's maintenance cut it.
+  const repairedOrigins = new Set(repaired.flatMap((c) => c.o.origins));
+  const repairedDowntimeMs = counted
+    .filter((c) => repaired.includes(c) || (c.o.cut && c.o.origins.length > 0 && c.o.origins.every((x) => repairedOrigins.has(x))))
+    .reduce((n, c) => n + total(c.part), 0);
   // Still going at the window's end. An outage that ended without a repair before it (its monitor deleted or paused,
   // its customer link ended) is neither repaired nor open: it is not "ongoing", and MTTR leaves it out.
   const open = counted.filter((c) => c.o.end > window.end || (!c.o.repaired && !c.o.cut));
   const last = open.at(-1);
+  const failures = failuresOf(counted);
   return {
     periodMs,
     observedMs: periodMs - unobservedMs,
@@ -142,12 +152,12 @@ export function availability(history: SubjectHistory, from: number, to: number, 
     uptimeMs,
     accountableMs,
     availability: accountableMs > 0 ? uptimeMs / accountableMs : null,
-    failures: counted.length,
+    failures,
     repairs: repaired.length,
     repairedDowntimeMs,
     openOutages: open.length,
     ongoing: last ? { since: last.o.start, soFarMs: Math.min(last.o.end, window.end) - last.o.start } : null,
-    mtbfMs: counted.length ? uptimeMs / counted.length : null,
+    mtbfMs: failures ? uptimeMs / failures : null,
     mttrMs: repaired.length ? repairedDowntimeMs / repaired.length : null,
   };
 }
@@ -161,9 +171,12 @@ function excludeFrom(a: Interval[], excluded: Interval[]): Interval[] {
  * Overlapping outages as one (a customer down through two services' overlapping outages failed once). A merged outage
  * is repaired when the part that ends last ended by recovery — not open, not cut.
  */
-function mergeOutages(outages: Outage[], now: number): { start: number; end: number; repaired: boolean; cut: boolean }[] {
-  const sorted = outages.map((o) => ({ start: o.start, end: o.end ?? now, repaired: o.end !== null && !o.cut, cut: o.end !== null && o.cut === true })).filter((o) => o.end > o.start).sort((a, b) => a.start - b.start);
-  const out: { start: number; end: number; repaired: boolean; cut: boolean }[] = [];
+function mergeOutages(outages: Outage[], now: number): MergedOutage[] {
+  const sorted = outages
+    .map((o) => ({ start: o.start, end: o.end ?? now, repaired: o.end !== null && !o.cut, cut: o.end !== null && o.cut === true, origins: o.origin === undefined ? [] : [o.origin] }))
+    .filter((o) => o.end > o.start)
+    .sort((a, b) => a.start - b.start);
+  const out: MergedOutage[] = [];
   for (const o of sorted) {
     const last = out.at(-1);
     if (last && o.start <= last.end) {
@@ -172,9 +185,30 @@ function mergeOutages(outages: Outage[], now: number): { start: number; end: num
         last.cut = o.cut;
       }
       last.end = Math.max(last.end, o.end);
-    } else out.push({ ...o });
+      last.origins.push(...o.origins);
+    } else out.push({ ...o, origins: [...o.origins] });
   }
   return out;
+}
+
+interface MergedOutage {
+  start: number;
+  end: number;
+  repaired: boolean;
+  cut: boolean;
+  /** The outages it is made of, where they were cut in pieces (empty: an outage of its own). */
+  origins: string[];
+}
+
+/** Failures among the outages that count: pieces of one outage (cut by a part's maintenance) are one failure. */
+function failuresOf(counted: { o: MergedOutage }[]): number {
+  const seen = new Set<string>();
+  let failures = 0;
+  for (const { o } of counted) {
+    if (!o.origins.length || o.origins.some((x) => !seen.has(x))) failures++;
+    for (const x of o.origins) seen.add(x);
+  }
+  return failures;
 }
 
 /** A subject's life as intervals: creation to deletion, within its scope. */
@@ -183,7 +217,10 @@ function lifeOf(h: SubjectHistory): Interval[] {
   return clip(union(h.scope ?? [life]), life);
 }
 
-/** Outages of a history restricted to where it counts; a part cut by the end of its scope is not a repair. */
+/**
+ * Outages of a history restricted to where it counts; a piece cut by the end of its scope is not a repair, nor one cut
+ * by the part's own maintenance (the piece after it, with the same origin, carries the outage on).
+ */
 function outagesWithin(h: SubjectHistory, life: Interval[]): Outage[] {
   const out: Outage[] = [];
   for (const o of h.outages) {
@@ -191,7 +228,7 @@ function outagesWithin(h: SubjectHistory, life: Interval[]): Outage[] {
       const start = Math.max(o.start, s.start);
       const end = o.end === null ? (s.end === Infinity ? null : s.end) : Math.min(o.end, s.end);
       if (end !== null && end <= start) continue;
-      out.push({ start, end, cut: o.cut || (end !== null && (o.end === null || o.end > s.end)) });
+      out.push({ start, end, cut: o.cut || (end !== null && (o.end === null || o.end > s.end)), ...(o.origin !== undefined ? { origin: o.origin } : {}) });
     }
   }
   return out;
@@ -208,15 +245,19 @@ function within(items: { start: number; end: number | null }[] | undefined, life
 export function combineAnyDown(histories: SubjectHistory[]): SubjectHistory {
   const lives = histories.map(lifeOf);
   const scope = union(lives.flat());
-  const notPlanned = union(histories.flatMap((h, i) => subtract(lives[i]!, h.maintenance)));
+  // Where each part counts and is not in its own maintenance: a part's planned time is planned for it (precedence:
+  // planned, unobserved, down), so its outage then is no downtime of the whole — the mail service restarted in its
+  // window left a customer whose web site stayed up "down" (the customer's report counted it; the status page did not).
+  const active = histories.map((h, i) => subtract(lives[i]!, h.maintenance));
+  const notPlanned = union(active.flat());
   return {
     createdAt: Math.min(...histories.map((h) => h.createdAt)),
     deletedAt: histories.every((h) => h.deletedAt != null) ? Math.max(...histories.map((h) => h.deletedAt!)) : null,
     scope,
-    outages: histories.flatMap((h, i) => outagesWithin(h, lives[i]!)),
-    degraded: histories.flatMap((h, i) => within(h.degraded, lives[i]!)),
-    suspect: histories.flatMap((h, i) => within(h.suspect, lives[i]!)),
-    unobserved: histories.flatMap((h, i) => within(h.unobserved, lives[i]!)),
+    outages: histories.flatMap((h, i) => outagesWithin({ ...h, outages: h.outages.map((o, k) => ({ ...o, origin: `${i}.${o.origin ?? k}` })) }, active[i]!)),
+    degraded: histories.flatMap((h, i) => within(h.degraded, active[i]!)),
+    suspect: histories.flatMap((h, i) => within(h.suspect, active[i]!)),
+    unobserved: histories.flatMap((h, i) => within(h.unobserved, active[i]!)),
     maintenance: subtract(scope, notPlanned),
   };
 }
