@@ -319,6 +319,20 @@ describe('status pages', () => {
     expect((await get(statusPageLink)).status).toBe(200);
     const tampered = statusPageLink.replace(/k=(\d+)/, (_, n: string) => `k=${Number(n) + 1}`);
     expect((await get(tampered)).status).toBe(404);
+    // The signature's last character has spare bits: every other spelling of it is refused too.
+    const last = statusPageLink.at(-1)!;
+    for (const other of ['A', 'B', 'C', 'D', 'g', 'w'].filter((c) => c !== last)) expect((await get(statusPageLink.slice(0, -1) + other)).status, other).toBe(404);
+    // The cookie it sets ends when the link does: a 1-day link gives a day, not the cookie's 30.
+    const { statusPageLink: day } = await run<{ statusPageLink: string }>(`mutation { statusPageLink(id: "${page.id}", expiresInDays: 1) }`);
+    const opened = await get(day);
+    expect(opened.status).toBe(200);
+    const maxAge = Number(/Max-Age=(\d+)/.exec(opened.headers.get('set-cookie') ?? '')?.[1]);
+    expect(maxAge).toBeGreaterThan(86_400 - 120);
+    expect(maxAge).toBeLessThanOrEqual(86_400);
+    // A customer's page made by hand is private unless said otherwise.
+    const customerPage = await run<{ createStatusPage: { visibility: string } }>(`mutation { createStatusPage(input: {slug: "by-hand", title: "By hand", customerId: "${ids.ferreteria}"}) { visibility } }`);
+    expect(customerPage.createStatusPage.visibility).toBe('link');
+    expect((await get('/status/acme/by-hand')).status).toBe(404);
   });
 
   it('generates per-customer pages that show only that customer’s services, nothing of another customer', async () => {
@@ -342,6 +356,15 @@ describe('status pages', () => {
     }
     // Components of a customer page are not chosen by hand.
     await api.fails(`mutation { updateStatusPage(id: "${mine.id}", input: {components: [{kind: service, subjectId: "${ids.tools}"}]}) { id } }`, {}, token, { field: 'input.components' });
+    // A customer who took the shop after its outage of 10 October: its page shows the shop's days only from then, as
+    // its report counts them (an independent check found the page showing outages from before the customer had it).
+    const late = (await run<{ createCustomer: { id: string } }>('mutation { createCustomer(input: {name: "Recién llegado"}) { id } }')).createCustomer.id;
+    await run(`mutation { setServiceCustomerLink(input: {serviceId: "${ids.shop}", customerId: "${late}", startsAt: "2026-10-20T00:00:00Z", weight: 1}) { weight } }`);
+    const latePage = (await run<{ createStatusPage: { id: string } }>(`mutation { createStatusPage(input: {slug: "late", title: "Recién llegado", customerId: "${late}", visibility: link}) { id } }`)).createStatusPage.id;
+    const lateHtml = await (await get((await run<{ statusPageLink: string }>(`mutation { statusPageLink(id: "${latePage}") }`)).statusPageLink)).text();
+    expect(lateHtml).toContain('Tienda online');
+    expect(lateHtml).not.toContain('Outage 22:30–23:15');
+    await run(`mutation { deleteStatusPage(id: "${latePage}") }`);
   });
 
   it('serves a page on its custom domain by the Host header', async () => {

@@ -104,7 +104,11 @@ export class ReportsService {
    * `now` (tests, the monthly job) or `input.asOf` (a report frozen for a dispute) sets the instant the report stands
    * at; the clock is asked otherwise. A report never stands in the future.
    */
-  async availabilityReport(principal: Principal, input: AvailabilityReportInput, now?: number, options: { timeZone?: string } = {}): Promise<AvailabilityReport> {
+  /**
+   * `servedTo` (a customer's status page): a service counted only while it served that customer, as the customer's
+   * own report counts it — the page showed the service's whole history, outages from before the customer had it.
+   */
+  async availabilityReport(principal: Principal, input: AvailabilityReportInput, now?: number, options: { timeZone?: string; servedTo?: string } = {}): Promise<AvailabilityReport> {
     const computedAt = this.clock.now().getTime();
     const asOf = Math.min(input.asOf?.getTime() ?? Infinity, now ?? computedAt);
     const tenant = await this.tenantOf(principal);
@@ -113,7 +117,7 @@ export class ReportsService {
     const period = this.periodOf(input, timeZone);
     const target = input.subject.kind === SubjectKind.customer && input.subject.id ? await this.targets.findOne({ where: { tenantId: principal.tenantId, customerId: input.subject.id } }) : null;
     const policy = currentPolicy(target?.policy);
-    const subject = await this.subject(principal, input, policy);
+    const subject = options.servedTo && input.subject.kind === SubjectKind.service ? await this.servedSubject(principal, input.subject.id!, options.servedTo) : await this.subject(principal, input, policy);
     const allIds = [...new Set(subject.parts.flatMap((p) => p.monitorIds))];
     const rows = allIds.length ? await this.loader.monitorsOf(principal.tenantId, 'm.id = ANY($2::uuid[])', [allIds]) : [];
     const histories = await this.loader.histories(principal.tenantId, rows, period, asOf);
@@ -222,6 +226,14 @@ export class ReportsService {
         return { name: 'all services', parts, combine: 'sum' };
       }
     }
+  }
+
+  /** A service as one customer has it: its monitors during that customer's link periods of it (none: nothing counts). */
+  private async servedSubject(principal: Principal, serviceId: string, customerId: string): Promise<Subject> {
+    const service = await this.services.scope.getIncludingDeleted(principal, serviceId, 'input.subject.id');
+    const links = (await this.loader.customerLinksOf(principal.tenantId, customerId)).filter((l) => l.service_id === service.id);
+    const rows = links.length ? await this.loader.monitorsOf(principal.tenantId, 'm.service_id = $2', [service.id]) : [];
+    return { name: service.name, parts: partsOfLinks(links, groupBy(rows, (m) => m.service_id ?? '')), combine: 'any-down' };
   }
 
   private async ids(tenantId: string, where: string, params: unknown[]): Promise<string[]> {

@@ -46,9 +46,17 @@ export class StatusPageAccess {
     const match = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
     if (!match) return false;
     const expires = Number(match[1]);
-    const expected = Buffer.from(this.mac(purpose, pageId, authVersion, expires), 'base64url');
-    const given = Buffer.from(match[2]!, 'base64url');
+    // Compared as text, not as decoded bytes: 43 base64url characters carry 2 spare bits, so four spellings of the
+    // last one decode alike — a link changed by hand must not still open the page.
+    const expected = Buffer.from(this.mac(purpose, pageId, authVersion, expires));
+    const given = Buffer.from(match[2]!);
     return given.length === expected.length && timingSafeEqual(given, expected) && expires > nowSeconds;
+  }
+
+  /** A token's expiry (seconds since the epoch), or undefined when it does not have the shape of one. */
+  expiryOf(token: unknown): number | undefined {
+    const match = typeof token === 'string' ? /^(\d{1,12})\./.exec(token) : null;
+    return match ? Number(match[1]) : undefined;
   }
 
   private mac(purpose: string, pageId: string, authVersion: number, expires: number): string {

@@ -272,7 +272,8 @@ export class StatusPageSource {
       { tenantId: page.tenantId, role: Role.viewer, kind: 'token' },
       { subject: { kind: c.kind as never, id: c.subjectId }, from: new Date(from), to: new Date(to), granularity: 'day' as never },
       now,
-      { timeZone: page.timeZone },
+      // A customer's page: each service only while it served this customer, as the customer's report counts it.
+      { timeZone: page.timeZone, servedTo: page.customerId ?? undefined },
     );
     const outages = report.incidents.map((i) => ({ from: i.openedAt.getTime(), to: i.resolvedAt?.getTime() ?? null }));
     const mine = posts.filter((p) => p.post.componentIds.includes(c.id));

@@ -245,7 +245,8 @@ export class StatusPagesController {
     const seconds = Math.floor(now / 1000);
     if (this.access.verifyCookie(cookies(req).get(`vigia_sp_${a.pageId}`), a.pageId, a.authVersion, seconds)) return true;
     if (a.visibility === StatusPageVisibility.link && this.access.verifyLink(k, a.pageId, a.authVersion, seconds)) {
-      this.setCookie(req, res, a.pageId, a.authVersion, now);
+      // The cookie ends when the link does: a link given for a day opened the page for 30.
+      this.setCookie(req, res, a.pageId, a.authVersion, now, this.access.expiryOf(k));
       return true;
     }
     if (a.visibility === StatusPageVisibility.password && form) {
@@ -268,10 +269,12 @@ export class StatusPagesController {
     return this.access.verifyCookie(cookies(req).get(`vigia_sp_${page.id}`), page.id, page.authVersion, Math.floor(this.clock.now().getTime() / 1000));
   }
 
-  private setCookie(req: Request, res: Response, pageId: string, authVersion: number, now: number): void {
-    const expires = Math.floor(now / 1000) + COOKIE_DAYS * 86_400;
+  /** The page's cookie, for 30 days or until `until` (seconds since the epoch: the link it came from), whichever is first. */
+  private setCookie(req: Request, res: Response, pageId: string, authVersion: number, now: number, until?: number): void {
+    const nowSeconds = Math.floor(now / 1000);
+    const expires = Math.min(nowSeconds + COOKIE_DAYS * 86_400, until ?? Infinity);
     const secure = req.secure ? '; Secure' : '';
-    res.append('Set-Cookie', `vigia_sp_${pageId}=${this.access.cookieValue(pageId, authVersion, expires)}; Path=/; Max-Age=${COOKIE_DAYS * 86_400}; HttpOnly; SameSite=Lax${secure}`);
+    res.append('Set-Cookie', `vigia_sp_${pageId}=${this.access.cookieValue(pageId, authVersion, expires)}; Path=/; Max-Age=${Math.max(0, expires - nowSeconds)}; HttpOnly; SameSite=Lax${secure}`);
   }
 
   /** Where the page lives for this request: `/` on its custom domain, else /status/<tenant>/<page>. */

@@ -116,7 +116,9 @@ export class StatusPagesService {
     if (!tenant) throw new Error(`tenant ${principal.tenantId} not found`);
     // A new page speaks and counts days as the tenant does unless told otherwise.
     const page = this.pages.create({
-      tenantId: principal.tenantId, visibility: StatusPageVisibility.public, links: [], timeZone: tenant.timeZone,
+      // A customer's page is private unless said otherwise (by link, as generated ones): it lists the customer's
+      // services, which nobody else should learn by guessing a slug.
+      tenantId: principal.tenantId, visibility: input.customerId ? StatusPageVisibility.link : StatusPageVisibility.public, links: [], timeZone: tenant.timeZone,
       language: isReportLanguage(tenant.defaultLanguage) ? tenant.defaultLanguage : 'en',
     });
     return this.save(principal, page, input, true);
