@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncidentsService } from '#lib/incidents';
 import { MetricsService } from '#lib/observability';
-import { StatusFastPath, StatusOutboxConsumer, StatusPageCache } from '#lib/status-pages';
+import { StatusFastPath, StatusOutboxConsumer, StatusPageCache, StatusPagesService } from '#lib/status-pages';
+import { StatusPageSource } from '../libs/status-pages/src/status-page.source.js';
 import { eventually } from './support/eventually.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
 
@@ -534,6 +535,18 @@ describe('status pages', () => {
     await api.fails(`mutation { publishMaintenanceNotice(windowId: "${theirs.id}", title: "x") { id } }`, {}, token, { code: 'NOT_FOUND', field: 'windowId' });
     await run(`mutation { withdrawMaintenanceNotice(windowId: "${window.id}") }`);
     expect(await (await get('/status/acme/main')).text()).not.toContain('Storage upgrade');
+  });
+
+  it('says maintenance while a window covers a component now, not for the rest of the day after it ended', async () => {
+    const page = (await api.app.get(StatusPagesService).bySlugs('acme', 'main'))!;
+    const shopStatus = async () => (await api.app.get(StatusPageSource).view(page, { withPosts: false })).components.find((c) => c.name === 'Tienda online')?.status;
+    const window = async (from: number, until: number) =>
+      (await run<{ createMaintenanceWindow: { id: string } }>(`mutation { createMaintenanceWindow(input: {name: "restart", startsAt: "${new Date(from).toISOString()}", endsAt: "${new Date(until).toISOString()}", serviceIds: ["${ids.shop}"]}) { id } }`)).createMaintenanceWindow.id;
+    const ended = await window(FROZEN - 2 * 3_600_000, FROZEN - 3_600_000);
+    expect(await shopStatus()).toBe('operational');
+    const now = await window(FROZEN - 60_000, FROZEN + 3_600_000);
+    expect(await shopStatus()).toBe('maintenance');
+    for (const id of [ended, now]) await run(`mutation { deleteMaintenanceWindow(id: "${id}") }`);
   });
 
   it('renders a response-time badge: the slowest of a component’s monitors’ 24-hour medians, from the rollups', async () => {

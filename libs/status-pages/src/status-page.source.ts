@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Temporal } from '@js-temporal/polyfill';
 import { CLOCK, type Clock } from '#lib/common';
-import { MonitorHealth, MonitorLatency } from '#lib/detection';
+import { MonitorHealth, MonitorLatency, StateHistory } from '#lib/detection';
 import { InventoryHistory } from '#lib/inventory';
 import { localDate, POLICY_VERSION, ReportsService, zonedMidnight } from '#lib/reports';
 import { isReportLanguage, type ReportLanguage, Role } from '#lib/tenancy';
@@ -127,6 +127,7 @@ export class StatusPageSource {
     private readonly inventory: InventoryHistory,
     private readonly health: MonitorHealth,
     private readonly latency: MonitorLatency,
+    private readonly windows: StateHistory,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -232,12 +233,20 @@ export class StatusPageSource {
     return { ms: slowest.medianMs, minutes: slowest.minutes };
   }
 
-  /** Current status per component, from detection's live health of its monitors (worst wins). */
+  /**
+   * Current status per component, from detection's live health of its monitors (worst wins); `maintenance` while a
+   * window covers one of them now and none is down. (It was "any planned time today": the page said "Maintenance in
+   * progress" for the rest of the day after a window had ended.)
+   */
   private async currentStatuses(tenantId: string, components: StatusComponent[]): Promise<Map<string, ComponentStatus>> {
     const monitorsOf = await this.monitorIds(tenantId, components);
     const rows = [...monitorsOf.values()].flat();
     const hostIds = [...new Set(rows.map((r) => r.host_id))];
     const health = new Map((await this.health.ofHosts(tenantId, hostIds)).map((h) => [h.monitorId, h.health]));
+    const now = this.clock.now().getTime();
+    const open = rows.length ? await this.windows.maintenance(tenantId, new Date(now), new Date(now + 1)) : [];
+    const inMaintenance = (m: { id: string; host_id: string; service_id: string | null }) =>
+      open.some((w) => w.starts_at.getTime() <= now && w.ends_at.getTime() > now && (w.monitor_ids.includes(m.id) || w.host_ids.includes(m.host_id) || (m.service_id !== null && w.service_ids.includes(m.service_id))));
     const out = new Map<string, ComponentStatus>();
     for (const c of components) {
       const states = (monitorsOf.get(c.id) ?? []).map((m): ComponentStatus => {
@@ -247,18 +256,19 @@ export class StatusPageSource {
         if (h === 'up' || h === 'suspect') return 'operational';
         return 'unknown';
       });
-      out.set(c.id, states.length ? worst(states) : 'unknown');
+      const status = states.length ? worst(states) : 'unknown';
+      out.set(c.id, status !== 'outage' && (monitorsOf.get(c.id) ?? []).some(inMaintenance) ? 'maintenance' : status);
     }
     return out;
   }
 
   /** The monitors that stand for a component, as the reports count them (a host: its host-level checks, else all). */
-  private async monitorIds(tenantId: string, components: Pick<StatusComponent, 'id' | 'kind' | 'subjectId'>[]): Promise<Map<string, { id: string; host_id: string }[]>> {
+  private async monitorIds(tenantId: string, components: Pick<StatusComponent, 'id' | 'kind' | 'subjectId'>[]): Promise<Map<string, { id: string; host_id: string; service_id: string | null }[]>> {
     const ids = components.map((c) => c.subjectId);
     const rows = ids.length
       ? await this.inventory.monitorsOf(tenantId, 'm.deleted_at IS NULL AND (m.id = ANY($2::uuid[]) OR m.service_id = ANY($2::uuid[]) OR m.host_id = ANY($2::uuid[]))', [ids])
       : [];
-    const out = new Map<string, { id: string; host_id: string }[]>();
+    const out = new Map<string, { id: string; host_id: string; service_id: string | null }[]>();
     for (const c of components) {
       let mine = rows.filter((r) => (c.kind === StatusComponentKind.monitor ? r.id === c.subjectId : c.kind === StatusComponentKind.service ? r.service_id === c.subjectId : r.host_id === c.subjectId));
       if (c.kind === StatusComponentKind.host && mine.some((r) => r.service_id === null)) mine = mine.filter((r) => r.service_id === null);
@@ -293,7 +303,6 @@ export class StatusPageSource {
         posts: mine.filter((p) => p.post.createdAt.getTime() >= start && p.post.createdAt.getTime() < end).map((p) => p.post.title),
       };
     });
-    const planned = days.at(-1) && days.at(-1)!.plannedMs > 0 && status !== 'outage' ? 'maintenance' : status;
-    return { id: c.id, kind: c.kind, subjectId: c.subjectId, name: c.displayName, status: planned, fraction: report.totals.availability, days };
+    return { id: c.id, kind: c.kind, subjectId: c.subjectId, name: c.displayName, status, fraction: report.totals.availability, days };
   }
 }

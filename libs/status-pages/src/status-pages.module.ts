@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { HostMaintenanceModule, MonitorHealthModule } from '#lib/detection';
+import { HostMaintenanceModule, MonitorHealthModule, StateHistory } from '#lib/detection';
 import { EgressModule } from '#lib/egress';
 import { IncidentsModule } from '#lib/incidents';
 import { InventoryHistoryModule, InventoryModule } from '#lib/inventory';
@@ -33,6 +33,7 @@ import { SharedMinuteThrottle } from './shared-minute-throttle.js';
   // The subscribers' routes first: `:tenant/:page/confirm` must not be taken for a feed file by the pages' `:file` route.
   controllers: [StatusSubscribersController, StatusPagesController],
   providers: [
+    StateHistory,
     CustomerSignin,
     StatusPagesService,
     StatusPageSource,
