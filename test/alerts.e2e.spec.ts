@@ -169,6 +169,36 @@ describe('alerts: channels delivered to local stand-ins checked as the providers
     await incidents.resolve(ref, new Date(), 'ok');
   });
 
+  it('holds the pages of an outage grouped under its host a second later; released, they page from then', async () => {
+    const run = <T,>(q: string): Promise<T> => api.ok<T>(q, {}, token);
+    const sshPort = (await run<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "web1 ssh port", type: tcp, hostId: "${ids.host}", config: {port: 22}, intervalMs: 60000, timeoutMs: 5000, enabled: false}) { id } }`)).createMonitor.id;
+    const incidents = api.app.get(IncidentsService);
+    const alerts = api.app.get(AlertsService);
+    const worker = api.app.get(DeliveryWorker);
+    const service = { id: ids.monitor, tenantId, hostId: ids.host!, serviceId: ids.service!, name: 'www http' };
+    const host = { id: sshPort, tenantId, hostId: ids.host!, serviceId: null, name: 'web1 ssh port' };
+    const before = pd.hits.length;
+    // The service is confirmed first and its pages are queued; the host a second later: the service is grouped.
+    const first = (await incidents.open(service, new Date(Date.now() - 1000), 'HTTP 503', { planned: false, flapping: false, suppressed: false }))!;
+    await alerts.incidentOpened(first, 'www http');
+    await incidents.open(host, new Date(), 'connection refused', { planned: false, flapping: false, suppressed: false });
+    await drain(worker, 3);
+    // The host's own page is the root cause's (the policy-less tenant pages every channel); the service's waits.
+    const grouped = (await api.app.get(DataSource).query("SELECT status FROM notifications WHERE incident_id = $1 AND kind = 'trigger'", [first.id])) as { status: string }[];
+    expect(grouped.length).toBeGreaterThan(0);
+    expect(grouped.every((r) => r.status === 'queued')).toBe(true);
+    expect(pd.hits.slice(before).map((h) => JSON.parse(h.body).payload?.summary)).not.toContain('www on web1 is DOWN (www http)');
+    // The host is back, the service is not: released, its held pages go now.
+    await incidents.resolve(host, new Date(), 'open again');
+    const released = (await incidents.of(tenantId, first.id))!;
+    expect(released.suppressed).toBe(false);
+    await alerts.incidentOpened(released, 'www http', new Date());
+    await drain(worker, 3);
+    expect(pd.hits.slice(before).map((h) => JSON.parse(h.body).payload?.summary)).toContain('www on web1 is DOWN (www http)');
+    await alerts.incidentResolved((await incidents.resolve(service, new Date(), 'ok'))!, 'www http');
+    await drain(worker, 3);
+  });
+
   it('gives up on a permanent refusal and backs off exponentially otherwise', async () => {
     expect([1, 2, 3, 10].map((n) => backoffMs(n))).toEqual([2000, 4000, 8000, 300_000]);
     expect(backoffMs(3, 1500)).toBe(1500);

@@ -172,7 +172,13 @@ describe('on-call: schedules, people, and escalation steps that page whoever is 
     // A link whose person was swapped does not verify.
     const forged = link.search.replace(`u=${ids.ben}`, `u=${ids.ana}`);
     expect((await fetch(`${api.url}${link.pathname}${forged}`, { method: 'POST' })).status).toBe(404);
-    await api.app.get(IncidentsService).resolve(ref, new Date(now), 'ok');
+    // The recovery reaches both people paged, each at the address their page went to (it reached channels only).
+    const resolved = (await api.app.get(IncidentsService).resolve(ref, new Date(now), 'ok'))!;
+    await api.app.get(AlertsService).incidentResolved(resolved, 'db1 ping');
+    await drain();
+    const recoveries = mails.filter((m) => m.subject.startsWith('[RESOLVED]'));
+    expect(recoveries.map((m) => m.to).sort()).toEqual(['ana.pager@oncall.test', 'ben@oncall.test']);
+    expect(recoveries[0]!.subject).toMatch(/db1 recovered after 30 min/);
     await run(`mutation { deleteEscalationPolicy(id: "${policy}") }`);
   });
 

@@ -159,7 +159,28 @@ export class AlertsService {
     const first = unheard ? (await this.escalation.plan(incident))[0] : undefined;
     const zone = first?.quietHours ? ((await this.tenants.of(incident.tenantId))?.timeZone ?? 'UTC') : 'UTC';
     const at = first ? new Date(afterQuietHours(this.clock.now().getTime(), first.quietHours, zone)) : undefined;
-    await this.enqueue(incident, 'resolve', await this.describe(incident, monitorName, 'resolve', undefined, undefined, unheard), first?.channelIds ?? paged, 0, at);
+    const message = await this.describe(incident, monitorName, 'resolve', undefined, undefined, unheard);
+    await this.enqueue(incident, 'resolve', message, first?.channelIds ?? paged, 0, at);
+    await this.tellPagedPeople(incident, 'resolve', message, ['phone:voice']);
+  }
+
+  /**
+   * The people an escalation paged personally (through a schedule or by name) hear what their channel peers hear: one
+   * message per contact their pages reached. Before, a recovery reached the channels only — the person woken at 3 a.m.
+   * by a schedule never learnt the outage was over. `except`: contact kinds that do not hear this (a voice call to say
+   * it is over; e-mail for an acknowledgement, as for channels). Idempotent (one row per incident, kind and contact).
+   */
+  private async tellPagedPeople(incident: Incident, kind: 'resolve' | 'acknowledge', message: AlertMessage, except: string[]): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO notifications (tenant_id, channel_id, incident_id, kind, step, payload, status, next_attempt_at, target_key, user_id, schedule_id, contact_kind, address)
+       SELECT DISTINCT ON (n.target_key) n.tenant_id, NULL, n.incident_id, $2, 0, $3, 'queued', $4, n.target_key, n.user_id, n.schedule_id, n.contact_kind, n.address
+         FROM notifications n
+        WHERE n.incident_id = $1 AND n.kind = 'trigger' AND n.target_key LIKE 'page:%' AND n.contact_kind <> ALL($5::text[])
+          AND (n.status = 'sent' OR ${groupedIntoSent("'sent'")})
+        ORDER BY n.target_key
+       ON CONFLICT (incident_id, kind, step, target_key) WHERE target_key <> '' DO NOTHING`,
+      [incident.id, kind, JSON.stringify(message), this.clock.now(), except],
+    );
   }
 
   /**
@@ -183,6 +204,7 @@ export class AlertsService {
     await this.cancelPending(incident.id);
     const message = { ...(await this.describe(incident, `acknowledged by ${by}`, 'acknowledge')), summary: `Acknowledged by ${by}` };
     await this.enqueue(incident, 'acknowledge', message, await this.pagedChannels(incident, true));
+    await this.tellPagedPeople(incident, 'acknowledge', message, ['phone:voice', 'email']);
   }
 
   /** Whether any page about the incident (to a channel, a schedule or a person) was sent or is being sent. */
@@ -249,13 +271,18 @@ export class AlertsService {
     return roleAtLeast(principal.role, Role.operator) ? rows : rows.map((n) => ({ ...n, payload: withoutActionLinks(n.payload) }));
   }
 
+  /**
+   * Queues a message per channel; a replay queues nothing new. A row still queued (held while its outage was grouped
+   * under its host, see the delivery worker) is brought forward when the outage is released: it pages from now.
+   */
   private async enqueue(incident: Incident, kind: AlertMessage['kind'], message: AlertMessage, channelIds: string[], step = 0, at = this.clock.now(), site?: string, policyId?: string | null): Promise<void> {
     if (!channelIds.length) return;
     await this.dataSource.query(
       `INSERT INTO notifications (tenant_id, channel_id, incident_id, kind, step, payload, status, next_attempt_at, group_key, policy_id)
        SELECT $1, c, $2, $3, $4::int, $5, 'queued', greatest($9::timestamptz, $6), CASE WHEN $8::text IS NULL THEN NULL ELSE c || ':' || $8 || ':' || $4::text END, $10::uuid
          FROM unnest($7::uuid[]) AS c
-       ON CONFLICT (channel_id, incident_id, kind, step) DO NOTHING`,
+       ON CONFLICT (channel_id, incident_id, kind, step) DO UPDATE SET next_attempt_at = least(notifications.next_attempt_at, excluded.next_attempt_at)
+         WHERE notifications.status = 'queued'`,
       [incident.tenantId, incident.id, kind, step, JSON.stringify({ ...message, kind }), at, channelIds, site ?? null, this.clock.now(), policyId ?? null],
     );
   }

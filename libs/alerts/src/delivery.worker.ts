@@ -26,6 +26,8 @@ const CARRIERS: Record<string, { types: string[]; address: string }> = {
 };
 
 const MAX_ATTEMPTS = 8;
+/** How often the held pages of a suppressed outage look again whether it was released or settled. */
+const HELD_RECHECK_SECONDS = 15;
 /** Deliveries in flight per process: a slow provider holds only its own slots. */
 const MAX_IN_FLIGHT = 64;
 const BATCH = 20;
@@ -92,11 +94,17 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
    * in one site is one e-mail or webhook call, listing them all. The message is stored, so retries send the same.
    */
   private async gather(n: Claimed, carried: AlertMessage[]): Promise<AlertMessage> {
-    const [others]: [{ payload: AlertMessage }[], number] = await this.dataSource.query(
-      `UPDATE notifications SET status = 'grouped', grouped_into = $2
-        WHERE id IN (SELECT id FROM notifications WHERE group_key = $1 AND status = 'queued' AND id <> $2 FOR UPDATE SKIP LOCKED LIMIT 500)
-        RETURNING payload`,
+    // Not the pages of a held outage (see claim): a grouped e-mail led by one named the suppressed service, not the host.
+    const queued: { id: string; incident_id: string; kind: string }[] = await this.dataSource.query(
+      "SELECT id, incident_id, kind FROM notifications WHERE group_key = $1 AND status = 'queued' AND id <> $2 LIMIT 500",
       [n.group_key, n.id],
+    );
+    const held = await this.incidents.heldAmong(queued.filter((q) => q.kind === 'trigger').map((q) => q.incident_id));
+    const [others]: [{ payload: AlertMessage }[], number] = await this.dataSource.query(
+      `UPDATE notifications SET status = 'grouped', grouped_into = $1
+        WHERE id IN (SELECT id FROM notifications WHERE id = ANY($2::uuid[]) AND status = 'queued' FOR UPDATE SKIP LOCKED)
+        RETURNING payload`,
+      [n.id, queued.filter((q) => !(q.kind === 'trigger' && held.has(q.incident_id))).map((q) => q.id)],
     );
     const all = [n.payload, ...carried, ...others.map((o) => o.payload)];
     if (all.length === 1) return n.payload;
@@ -211,13 +219,24 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
 
   /** Claims due rows (SKIP LOCKED: never a row another process holds) and folds rows of one group into their first. */
   private async claim(limit: number): Promise<[Claimed, AlertMessage[]][]> {
-    const [claimed]: [Claimed[], number] = await this.dataSource.query(
+    let [claimed]: [Claimed[], number] = await this.dataSource.query(
       `UPDATE notifications SET status = 'sending', attempts = attempts + 1, next_attempt_at = $2::timestamptz + make_interval(secs => ${SENDING_LEASE_SECONDS})
         WHERE id IN (SELECT id FROM notifications WHERE status IN ('queued', 'failed', 'sending') AND next_attempt_at <= $2
                      ORDER BY next_attempt_at FOR UPDATE SKIP LOCKED LIMIT $1)
         RETURNING id, channel_id, recipient, incident_id, kind, payload, attempts, group_key, tenant_id, step, target_key, contact_kind, address`,
       [limit, this.clock.now()],
     );
+    // Pages of an outage suppressed since they were queued (grouped under its host a second later, flapping) wait,
+    // uncounted: they paged and repeated as if nothing were grouped, even after the host's incident was acknowledged.
+    const held = await this.incidents.heldAmong(claimed.filter((n) => n.kind === 'trigger').map((n) => n.incident_id));
+    if (held.size) {
+      const waiting = claimed.filter((n) => n.kind === 'trigger' && held.has(n.incident_id));
+      await this.dataSource.query(
+        "UPDATE notifications SET status = 'queued', attempts = attempts - 1, next_attempt_at = $2::timestamptz + make_interval(secs => $3) WHERE id = ANY($1::uuid[])",
+        [waiting.map((n) => n.id), this.clock.now(), HELD_RECHECK_SECONDS],
+      );
+      claimed = claimed.filter((n) => !waiting.includes(n));
+    }
     // Rows of one group claimed together travel as one message: the first carries the others.
     const leaders = new Map<string, Claimed>();
     const carried = new Map<Claimed, Claimed[]>();

@@ -68,7 +68,8 @@ export class EscalationTargets {
       `INSERT INTO notifications (tenant_id, channel_id, incident_id, kind, step, payload, status, next_attempt_at, target_key, user_id, schedule_id, policy_id)
        SELECT $1, NULL, $2, 'trigger', $3::int, $4, 'queued', greatest($5::timestamptz, $6::timestamptz), t.key, t.uid, t.sid, $10::uuid
          FROM unnest($7::text[], $8::uuid[], $9::uuid[]) AS t(key, uid, sid)
-       ON CONFLICT (incident_id, kind, step, target_key) WHERE target_key <> '' DO NOTHING`,
+       ON CONFLICT (incident_id, kind, step, target_key) WHERE target_key <> '' DO UPDATE SET next_attempt_at = least(notifications.next_attempt_at, excluded.next_attempt_at)
+         WHERE notifications.status = 'queued'`,
       [
         incident.tenantId, incident.id, step.index, JSON.stringify({ ...message, kind: 'trigger', resolveAt: at.toISOString() }), at, this.clock.now(),
         targets.map((t) => t.key), targets.map((t) => t.userId), targets.map((t) => t.scheduleId), step.policyId ?? null,

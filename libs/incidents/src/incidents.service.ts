@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, Repository } from 'typeorm';
+import { DataSource, type EntityManager, In, IsNull, Repository } from 'typeorm';
 import { CLOCK, type Clock, type Connection, type PageArgs, paginateBy } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { type Principal, TenantScopedRepository } from '#lib/tenancy';
@@ -237,6 +237,16 @@ export class IncidentsService {
   }
 
   /** Resolved or acknowledged (or gone): its pending pages must not go out. */
+  /**
+   * Of these incidents, those whose pages are held: open, unacknowledged and suppressed (grouped under their host
+   * after the fact, flapping, planned). Their queued pages wait — released, they go; settled, they are cancelled.
+   */
+  async heldAmong(incidentIds: string[]): Promise<Set<string>> {
+    if (!incidentIds.length) return new Set();
+    const rows = await this.incidents.find({ where: { id: In([...new Set(incidentIds)]), status: IncidentStatus.open, suppressed: true, acknowledgedAt: IsNull() }, select: { id: true } });
+    return new Set(rows.map((r) => r.id));
+  }
+
   async isSettled(incidentId: string): Promise<boolean> {
     const incident = await this.incidents.findOne({ where: { id: incidentId }, select: { status: true, acknowledgedAt: true } });
     return !incident || incident.status !== IncidentStatus.open || incident.acknowledgedAt !== null;
