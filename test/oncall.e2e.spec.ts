@@ -273,6 +273,9 @@ describe('on-call: schedules, people, and escalation steps that page whoever is 
       await drain();
       const [missing] = await api.app.get(DataSource).query("SELECT status, last_error FROM notifications WHERE incident_id = $1 AND target_key LIKE 'page:%'", [incident.id]);
       expect(missing).toMatchObject({ status: 'dead', last_error: expect.stringMatching(/no enabled twilio_sms or vonage_sms channel to carry a phone sms page/) });
+      // …and the timeline says so beside "paged by sms" (it read as delivered), with no later level to fall to.
+      const { incident: told } = await run<{ incident: { timeline: { kind: string; message: string }[] } }>(`{ incident(id: "${incident.id}") { timeline { kind message } } }`);
+      expect(told.timeline.filter((l) => l.kind === 'escalation').map((l) => l.message).at(-1)).toMatch(/^step 1: the page by sms \+34600111222 could not be delivered: no enabled twilio_sms or vonage_sms channel .*; no later level$/);
       await api.app.get(IncidentsService).resolve(ref, new Date(now + 60_000), 'ok');
       // With the company's Twilio SMS channel (its own "to" is the NOC's number), ana's page goes to ana's number.
       await run('mutation($i: CreateAlertChannelInput!) { createAlertChannel(input: $i) { id } }', {

@@ -289,5 +289,6 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       );
     });
     if (gaveUp) this.logger.warn(`notification ${n.id} given up after ${n.attempts} attempts: ${outcome.response}`);
+    if (gaveUp && n.kind === 'trigger' && n.target_key.startsWith('page:')) await this.targets.pageFailed(n, excerpt(outcome.response, 300));
   }
 }

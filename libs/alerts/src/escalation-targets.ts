@@ -137,6 +137,27 @@ export class EscalationTargets {
     );
   }
 
+  /**
+   * A person's page that could not be delivered at all (no carrier channel for their SMS rule, a dead address): the
+   * timeline says so — it read "paged by sms" beside a page that never left — and, unless another page of this step
+   * reached someone, the escalation falls through to its next level now, as for nobody on call.
+   */
+  async pageFailed(row: { id: string; tenant_id: string; incident_id: string; step: number; contact_kind: string | null; address: string | null }, why: string): Promise<void> {
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (manager) => {
+      const [reached]: { n: number }[] = await manager.query(
+        "SELECT count(*)::int AS n FROM notifications WHERE incident_id = $1 AND kind = 'trigger' AND step = $2 AND target_key LIKE 'page:%' AND status IN ('sent', 'sending', 'queued', 'failed') AND id <> $3",
+        [row.incident_id, row.step, row.id],
+      );
+      const label = `step ${row.step + 1}`;
+      const page = `${(row.contact_kind ?? 'page').replace('phone:', '')} ${row.address ?? ''}`.trim();
+      if (reached && reached.n > 0) return this.incidents.annotate(row.tenant_id, row.incident_id, 'escalation', `${label}: the page by ${page} could not be delivered: ${why}`, now, manager);
+      const next = await this.fallThrough(manager, { ...row, target_key: '', attempts: 0, payload: {} as never }, now);
+      const then = next === undefined ? 'no later level' : `falls through to step ${next + 1} now`;
+      await this.incidents.annotate(row.tenant_id, row.incident_id, 'escalation', `${label}: the page by ${page} could not be delivered: ${why}; ${then}`, now, manager);
+    });
+  }
+
   /** Brings the next level's queued rows forward to now; the level's index, or undefined when there is none. */
   private async fallThrough(manager: EntityManager, row: TargetRow, now: Date): Promise<number | undefined> {
     const [next]: { step: number | null }[] = await manager.query(
