@@ -62,6 +62,8 @@ describe('on-call: schedules, people, and escalation steps that page whoever is 
   it('refuses bad schedules and contacts, naming the field in words, and saves nothing', async () => {
     const bad = (over: Record<string, unknown>) => ({ name: 'bad', timeZone: 'Europe/Madrid', layers: [layer()], ...over });
     expect((await api.fails(SCHEDULE, { i: bad({ timeZone: 'Mars/Olympus' }) }, owner.token, { code: 'VALIDATION_FAILED', field: 'input.timeZone' })).message).toMatch(/IANA time zone/);
+    // A fixed offset keeps no daylight saving: a Madrid rota written as "+01:00" would run an hour off all summer.
+    expect((await api.fails(SCHEDULE, { i: bad({ timeZone: '+01:00' }) }, owner.token, { code: 'VALIDATION_FAILED', field: 'input.timeZone' })).message).toMatch(/not a fixed offset/);
     await api.fails(SCHEDULE, { i: bad({ layers: [layer({ participantIds: [ids.ana, '6f1c1f9e-0000-4000-8000-000000000000'] })] }) }, owner.token, { code: 'NOT_FOUND', field: 'input.layers[0].participantIds[1]' });
     await api.fails(SCHEDULE, { i: bad({ layers: [layer({ start: '2026-02-30T09:00' })] }) }, owner.token, { code: 'VALIDATION_FAILED', field: 'input.layers[0].start' });
     await api.fails(SCHEDULE, { i: bad({ layers: [layer({ restrictions: [{ days: ['mon'], from: '25:00', to: '18:00' }] })] }) }, owner.token, { code: 'VALIDATION_FAILED', field: 'input.layers[0].restrictions[0].from' });
@@ -86,7 +88,9 @@ describe('on-call: schedules, people, and escalation steps that page whoever is 
   });
 
   it('answers who is on call and the next 14 days with gaps; an override takes over; the iCal feed says the same', async () => {
-    ids.primary = (await run<{ createSchedule: { id: string } }>(SCHEDULE, { i: { name: 'Primary', timeZone: 'Europe/Madrid', layers: [layer()] } })).createSchedule.id;
+    // A zone as typed ("europe/madrid") is kept as the zone's own name.
+    ids.primary = (await run<{ createSchedule: { id: string } }>(SCHEDULE, { i: { name: 'Primary', timeZone: 'europe/madrid', layers: [layer()] } })).createSchedule.id;
+    expect((await run<{ schedule: { timeZone: string } }>(`{ schedule(id: "${ids.primary}") { timeZone } }`)).schedule.timeZone).toBe('Europe/Madrid');
     ids.office = (await run<{ createSchedule: { id: string } }>(SCHEDULE, {
       i: { name: 'Office', timeZone: 'America/New_York', layers: [layer({ participantIds: [ids.cho], rotationUnit: 'weeks', start: '2026-10-19T09:00', restrictions: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00' }] })] },
     })).createSchedule.id;

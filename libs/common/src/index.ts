@@ -14,3 +14,4 @@ export { durationParts, formatDuration } from './duration.js';
 export { compileUserPattern, userPatternProblem, MAX_PATTERN_LENGTH, MAX_SUBJECT_LENGTH, type UserPattern } from './user-pattern.js';
 export * from './fields/index.js';
 export { Bulkhead } from './bulkhead.js';
+export { canonicalTimeZone } from './time-zone.js';

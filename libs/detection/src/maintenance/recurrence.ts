@@ -1,4 +1,5 @@
 import { Temporal } from '@js-temporal/polyfill';
+import { canonicalTimeZone } from '#lib/common';
 import rrule from 'rrule';
 
 const { RRule, Frequency } = rrule;
@@ -98,14 +99,9 @@ export function recurrenceProblem(recurrence: string, startsAt: Date, endsAt: Da
   return undefined;
 }
 
-/** Whether a time zone name is one this runtime knows (IANA). */
+/** Whether a time zone name is one this runtime knows (IANA; a fixed offset is not: it keeps no daylight saving). */
 export function isTimeZone(name: string): boolean {
-  try {
-    Temporal.Now.instant().toZonedDateTimeISO(name);
-    return true;
-  } catch {
-    return false;
-  }
+  return canonicalTimeZone(name) !== undefined;
 }
 
 function ruleOf(recurrence: string, startsAt: Date, timeZone: string): InstanceType<typeof RRule> {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Temporal } from '@js-temporal/polyfill';
 import { DataSource, Repository } from 'typeorm';
-import { CLOCK, type Clock, VigiaException, withDatabaseErrors } from '#lib/common';
+import { canonicalTimeZone, CLOCK, type Clock, VigiaException, withDatabaseErrors } from '#lib/common';
 import { type Principal, TenantPeople, TenantScopedRepository } from '#lib/tenancy';
 import { resolveShifts, type ScheduleRules, type Shift } from './resolve-shifts.js';
 import { Schedule, type ScheduleLayer, ScheduleOverride } from './schedule.entity.js';
@@ -24,14 +24,9 @@ export function rulesOf(schedule: Pick<Schedule, 'timeZone' | 'layers'>, overrid
   };
 }
 
-/** Whether `zone` is an IANA time zone this runtime knows. */
+/** Whether `zone` is an IANA time zone this runtime knows (a fixed offset is not: it keeps no daylight saving). */
 export function isTimeZone(zone: string): boolean {
-  try {
-    Temporal.Now.instant().toZonedDateTimeISO(zone);
-    return zone.length <= 64;
-  } catch {
-    return false;
-  }
+  return canonicalTimeZone(zone) !== undefined;
 }
 
 /** Schedules and their overrides: saving (checked, whole or nothing) and resolving who is on call. */
@@ -52,7 +47,7 @@ export class SchedulesService {
   }
 
   async checked(principal: Principal, input: ScheduleFields): Promise<ScheduleFields> {
-    if (!isTimeZone(input.timeZone)) throw VigiaException.invalid('input.timeZone', `must be an IANA time zone such as Europe/Madrid, not "${input.timeZone}"`);
+    if (!isTimeZone(input.timeZone)) throw VigiaException.invalid('input.timeZone', `must be an IANA time zone such as Europe/Madrid (not a fixed offset: it keeps no daylight saving), not "${input.timeZone}"`);
     const everyone = await this.people.of(principal.tenantId, input.layers.flatMap((l) => l.participantIds));
     for (const [i, layer] of input.layers.entries()) {
       for (const [j, id] of layer.participantIds.entries()) {
@@ -67,7 +62,7 @@ export class SchedulesService {
     const names = input.layers.map((l) => l.name.trim());
     const twice = names.find((n, i) => names.indexOf(n) !== i);
     if (twice !== undefined) throw VigiaException.invalid('input.layers', `two layers are named "${twice}"; give each its own name`);
-    return { name: input.name.trim(), timeZone: input.timeZone, layers: input.layers.map((l) => ({ ...l, name: l.name.trim(), restrictions: l.restrictions.map((r) => ({ ...r })) })) };
+    return { name: input.name.trim(), timeZone: canonicalTimeZone(input.timeZone)!, layers: input.layers.map((l) => ({ ...l, name: l.name.trim(), restrictions: l.restrictions.map((r) => ({ ...r })) })) };
   }
 
   async create(principal: Principal, input: ScheduleFields): Promise<Schedule> {
