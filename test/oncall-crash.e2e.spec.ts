@@ -8,6 +8,7 @@ import { type RunningProcess, startProcess } from './support/process-harness.js'
 import { RecordingServer } from './support/recording-server.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
 import { waitUntil } from './support/eventually.js';
+import { localInstant } from '../libs/alerts/src/channels/human-time.js';
 
 /**
  * A watchdog SIGKILLed in the middle of an escalation (armed failpoint): right after step 1's schedule was resolved
@@ -131,8 +132,7 @@ describe('a watchdog killed mid-escalation', () => {
     // Resolved at the instant the step was due, not at the retake.
     const lines = await escalationLines();
     expect(lines).toHaveLength(1);
-    const madrid = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(resolveAt));
-    expect(lines[0]).toBe(`step 1: schedule "Primary" at ${madrid} Europe/Madrid: ana is on call; paged by email ana@crashcall2.test at once`);
+    expect(lines[0]).toBe(`step 1: schedule "Primary" at ${localInstant(new Date(resolveAt).toISOString(), 'Europe/Madrid')}: ana is on call; paged by email ana@crashcall2.test at once`);
     expect((await rows()).map((r) => `${r.step} ${r.target_key.replace(/:.*/, '')} ${r.status}`)).toEqual(['0 page sent', '0 schedule sent', '1  queued']);
   });
 });

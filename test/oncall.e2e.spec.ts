@@ -68,6 +68,8 @@ describe('on-call: schedules, people, and escalation steps that page whoever is 
     await api.fails(SCHEDULE, { i: bad({ layers: [layer({ start: '2026-02-30T09:00' })] }) }, owner.token, { code: 'VALIDATION_FAILED', field: 'input.layers[0].start' });
     await api.fails(SCHEDULE, { i: bad({ layers: [layer({ restrictions: [{ days: ['mon'], from: '25:00', to: '18:00' }] })] }) }, owner.token, { code: 'VALIDATION_FAILED', field: 'input.layers[0].restrictions[0].from' });
     await api.fails(SCHEDULE, { i: bad({ layers: [layer({ rotationEvery: 0 })] }) }, owner.token, { code: 'VALIDATION_FAILED', field: 'input.layers[0].rotationEvery' });
+    // A restriction with no day would keep the layer off duty for ever, silently.
+    await api.fails(SCHEDULE, { i: bad({ layers: [layer({ restrictions: [{ days: [], from: '08:00', to: '18:00' }] })] }) }, owner.token, { code: 'VALIDATION_FAILED', field: 'input.layers[0].restrictions[0].days' });
     expect((await run<{ schedules: unknown[] }>('{ schedules { id } }')).schedules).toHaveLength(0);
 
     const contact = 'mutation($i: ContactMethodInput!) { addContactMethod(input: $i) { id kind address } }';
@@ -157,8 +159,8 @@ describe('on-call: schedules, people, and escalation steps that page whoever is 
     const { incident: seen } = await run<{ incident: { timeline: { kind: string; message: string }[] } }>(`{ incident(id: "${incident.id}") { timeline { kind message } } }`);
     const lines = seen.timeline.filter((l) => l.kind === 'escalation').map((l) => l.message);
     expect(lines).toEqual([
-      'step 1: schedule "Primary" at 20/10/2026, 10:50 Europe/Madrid: ana is on call; paged by email ana.pager@oncall.test at once',
-      'step 2: schedule "Primary" at 20/10/2026, 11:20 Europe/Madrid: ben is on call; paged by email ben@oncall.test at once',
+      'step 1: schedule "Primary" at 2026-10-20 10:50:00 +02:00 Europe/Madrid: ana is on call; paged by email ana.pager@oncall.test at once',
+      'step 2: schedule "Primary" at 2026-10-20 11:20:00 +02:00 Europe/Madrid: ben is on call; paged by email ben@oncall.test at once',
     ]);
     // Each step's target was resolved once and each person paged once, however often the worker ran.
     const rows: { target_key: string; status: string }[] = await api.app.get(DataSource).query('SELECT target_key, status FROM notifications WHERE incident_id = $1 ORDER BY step, target_key', [incident.id]);
@@ -200,7 +202,7 @@ describe('on-call: schedules, people, and escalation steps that page whoever is 
     expect(hook.hits).toHaveLength(1);
     expect(mails).toHaveLength(before);
     const { incident: seen } = await run<{ incident: { timeline: { kind: string; message: string }[] } }>(`{ incident(id: "${incident.id}") { timeline { kind message } } }`);
-    expect(seen.timeline.filter((l) => l.kind === 'escalation').map((l) => l.message)).toEqual(['step 1: nobody on call in schedule "Office" at 20/10/2026, 05:20 America/New_York; falls through to step 2 now']);
+    expect(seen.timeline.filter((l) => l.kind === 'escalation').map((l) => l.message)).toEqual(['step 1: nobody on call in schedule "Office" at 2026-10-20 05:20:00 -04:00 America/New_York; falls through to step 2 now']);
   });
 
   it('reports how good the paging was: per person, schedule and route, with time to acknowledge, night pages and noise; as CSV too', async () => {

@@ -537,6 +537,22 @@ describe('status pages', () => {
     expect(await (await get('/status/acme/main')).text()).not.toContain('Storage upgrade');
   });
 
+  it('under a red banner with no post yet, says no update was posted, not "no incidents"', async () => {
+    await create({ slug: 'quiet', title: 'Quiet', components: [{ kind: 'service', subjectId: ids.shop }] });
+    expect(await (await get('/status/acme/quiet')).text()).toContain('No incidents reported.');
+    const db = api.app.get(DataSource);
+    await db.query("UPDATE monitor_states SET health = 'down' WHERE monitor_id = $1", [ids.shopMonitor]);
+    try {
+      api.app.get(StatusPageCache).invalidate();
+      const html = await (await get('/status/acme/quiet')).text();
+      expect(html).toContain('No update has been posted yet. The status above is measured live.');
+      expect(html).not.toContain('No incidents reported.');
+    } finally {
+      await db.query("UPDATE monitor_states SET health = 'up' WHERE monitor_id = $1", [ids.shopMonitor]);
+      api.app.get(StatusPageCache).invalidate();
+    }
+  });
+
   it('says maintenance while a window covers a component now, not for the rest of the day after it ended', async () => {
     const page = (await api.app.get(StatusPagesService).bySlugs('acme', 'main'))!;
     const shopStatus = async () => (await api.app.get(StatusPageSource).view(page, { withPosts: false })).components.find((c) => c.name === 'Tienda online')?.status;

@@ -39,5 +39,7 @@ export function policyProblem(policy: PolicyRulesInput): { field: string; messag
   for (const end of ['start', 'end'] as const) {
     if (policy.quietHours && !HHMM.test(policy.quietHours[end])) return { field: `quietHours.${end}`, message: 'must be HH:MM' };
   }
+  // A window from 07:00 to 07:00 holds nothing (it was accepted, and silently did nothing).
+  if (policy.quietHours && policy.quietHours.start === policy.quietHours.end) return { field: 'quietHours.end', message: 'must differ from the start (quiet hours from a time to the same time hold nothing)' };
   return undefined;
 }

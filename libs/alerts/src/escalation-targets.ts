@@ -7,6 +7,7 @@ import { PagingTargets, type PersonalPage } from '#lib/oncall';
 import { AlertChannel } from './alert-channel.entity.js';
 import type { AlertMessage } from './channels/channel.js';
 import type { PlannedStep } from './escalation.planner.js';
+import { localInstant } from './channels/human-time.js';
 
 /** A claimed row whose target is a schedule or a person (`schedule:<id>`, `person:<id>`). */
 export interface TargetRow {
@@ -36,8 +37,9 @@ function describePages(pages: PersonalPage[]): string {
   return pages.map((p) => `${p.kind === 'phone' ? `${p.phoneMode ?? 'sms'} ${p.address}` : `${p.kind} ${p.address}`} ${when(p.delayMinutes)}`).join(', ');
 }
 
+/** "2026-10-20 10:50:00 +02:00 Europe/Madrid", as e-mails write instants: "20/10/2026" read as 10 August in New York, and the repeated autumn hour needs its offset. */
 function local(at: Date, timeZone: string): string {
-  return `${new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at)} ${timeZone}`;
+  return localInstant(at.toISOString(), timeZone);
 }
 
 /**

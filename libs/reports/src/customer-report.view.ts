@@ -114,7 +114,7 @@ export function buildCustomerReportView(data: CustomerPageData): CustomerReportV
       const title = d.figures.availability === null ? `${label}: ${t.noData}` : t.dayTitle(label, f.percent(d.figures.availability), f.duration(d.figures.downtimeMs));
       return { label, dayOfMonth: String(Number(f.isoDay(middle).slice(8))), title, tone, color: tone === 'ok' ? color : TONE_COLORS[tone] };
     }),
-    incidents: report.incidents.map((i) => ({
+    incidents: outagesPerService(report.incidents).map((i) => ({
       service: (i.serviceId && data.serviceNames.get(i.serviceId)) || t.serviceFallback,
       start: f.dateTime(i.openedAt),
       end: i.resolvedAt ? f.dateTime(i.resolvedAt) : t.ongoing,
@@ -123,4 +123,28 @@ export function buildCustomerReportView(data: CustomerPageData): CustomerReportV
     })),
     format: f,
   };
+}
+
+/**
+ * A customer reads outages of its services, not Vigia's incidents per monitor: the incidents of one service that
+ * overlap (its IMAP check and its mail round trip, down together) are one row, from the first start to the last end —
+ * the table listed two rows under a headline of "1 incident". Planned only when all of them were.
+ */
+export function outagesPerService<T extends { serviceId: string | null; openedAt: Date; resolvedAt: Date | null; planned: boolean }>(incidents: T[]): T[] {
+  const sorted = [...incidents].sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime());
+  const out: T[] = [];
+  const open = new Map<string, T>();
+  for (const i of sorted) {
+    const key = i.serviceId ?? '';
+    const last = i.serviceId ? open.get(key) : undefined;
+    if (last && (last.resolvedAt === null || i.openedAt.getTime() <= last.resolvedAt.getTime())) {
+      const merged = { ...last, resolvedAt: last.resolvedAt === null || i.resolvedAt === null ? null : new Date(Math.max(last.resolvedAt.getTime(), i.resolvedAt.getTime())), planned: last.planned && i.planned };
+      out[out.indexOf(last)] = merged;
+      open.set(key, merged);
+      continue;
+    }
+    out.push(i);
+    open.set(key, i);
+  }
+  return out;
 }

@@ -8,3 +8,4 @@ export { ReportsService } from './reports.service.js';
 export { MonthlyReportJob, previousMonth } from './monthly-report.job.js';
 export { HistoryLoader, type CustomerLinkRow, type MonitorRow } from './history.loader.js';
 export { SlaFleetModule, SlaFleetPort, type SlaPolicyChoice } from './sla-fleet.port.js';
+export { outagesPerService } from './customer-report.view.js';

@@ -18,6 +18,8 @@ export interface StatusMessages {
   outage: string;
   incidents: string;
   noIncidents: string;
+  /** No post while something is down: the live status speaks, a post may follow (not "no incidents" under a red banner). */
+  noPostsYet: string;
   method: (version: number) => string;
   methodText: string;
   groupRule: string;
@@ -51,6 +53,7 @@ const en: StatusMessages = {
   outage: 'Outage',
   incidents: 'Incidents',
   noIncidents: 'No incidents reported.',
+  noPostsYet: 'No update has been posted yet. The status above is measured live.',
   method: (v) => `Accounting method v${v}`,
   methodText: 'downtime = confirmed outages; maintenance excluded; degraded counted as up and shown apart; time not observed is not counted',
   groupRule: 'A group shows the worst status of its components; its daily bar the lowest uptime among them.',
@@ -84,6 +87,7 @@ const es: StatusMessages = {
   outage: 'Caída',
   incidents: 'Incidencias',
   noIncidents: 'No hay incidencias.',
+  noPostsYet: 'Aún no se ha publicado ninguna actualización. El estado de arriba se mide en directo.',
   method: (v) => `Método de cómputo v${v}`,
   methodText: 'tiempo caído = caídas confirmadas; mantenimiento excluido; degradado contado como disponible y mostrado aparte; el tiempo no observado no se cuenta',
   groupRule: 'Un grupo muestra el peor estado de sus componentes; su barra diaria, la menor disponibilidad entre ellos.',
@@ -117,6 +121,7 @@ const pt: StatusMessages = {
   outage: 'Indisponibilidade',
   incidents: 'Incidentes',
   noIncidents: 'Nenhum incidente relatado.',
+  noPostsYet: 'Ainda não foi publicada nenhuma atualização. O estado acima é medido em tempo real.',
   method: (v) => `Método de contabilização v${v}`,
   methodText: 'indisponibilidade = quedas confirmadas; manutenção excluída; degradado contado como disponível e mostrado à parte; tempo não observado não é contado',
   groupRule: 'Um grupo mostra o pior estado dos seus componentes; a sua barra diária, a menor disponibilidade entre eles.',
@@ -150,6 +155,7 @@ const de: StatusMessages = {
   outage: 'Ausfall',
   incidents: 'Vorfälle',
   noIncidents: 'Keine Vorfälle gemeldet.',
+  noPostsYet: 'Noch keine Meldung veröffentlicht. Der Status oben wird laufend gemessen.',
   method: (v) => `Berechnungsmethode v${v}`,
   methodText: 'Ausfallzeit = bestätigte Ausfälle; Wartung ausgenommen; Beeinträchtigung zählt als verfügbar und wird getrennt gezeigt; nicht beobachtete Zeit zählt nicht',
   groupRule: 'Eine Gruppe zeigt den schlechtesten Status ihrer Komponenten, ihr Tagesbalken die niedrigste Verfügbarkeit unter ihnen.',
@@ -183,6 +189,7 @@ const fr: StatusMessages = {
   outage: 'Panne',
   incidents: 'Incidents',
   noIncidents: 'Aucun incident signalé.',
+  noPostsYet: 'Aucune mise à jour publiée pour l’instant. L’état ci-dessus est mesuré en direct.',
   method: (v) => `Méthode de calcul v${v}`,
   methodText: "indisponibilité = pannes confirmées ; maintenance exclue ; dégradé compté comme disponible et montré à part ; le temps non observé n'est pas compté",
   groupRule: "Un groupe affiche le pire état de ses composants ; sa barre du jour, la plus faible disponibilité d'entre eux.",

@@ -121,7 +121,7 @@ function group(g: GroupView, view: PageView, f: StatusFormat, m: StatusMessages)
 }
 
 function posts(view: PageView, f: StatusFormat, m: StatusMessages): string {
-  if (!view.posts.length) return `<section class="posts"><h2>${e(m.incidents)}</h2><p>${e(m.noIncidents)}</p></section>`;
+  if (!view.posts.length) return `<section class="posts"><h2>${e(m.incidents)}</h2><p>${e(view.status === 'outage' || view.status === 'degraded' ? m.noPostsYet : m.noIncidents)}</p></section>`;
   const items = view.posts.map((p) => {
     const updates = p.updates
       .map((u) => `<li><span class="state">${e(m.postState[u.state as keyof StatusMessages['postState']] ?? u.state)}</span> — ${e(u.body)} <time datetime="${new Date(u.at).toISOString()}">${e(f.at(u.at))}</time></li>`)

@@ -3,7 +3,7 @@ import { Temporal } from '@js-temporal/polyfill';
 import { CLOCK, type Clock } from '#lib/common';
 import { MonitorHealth, MonitorLatency, StateHistory } from '#lib/detection';
 import { InventoryHistory } from '#lib/inventory';
-import { localDate, POLICY_VERSION, ReportsService, zonedMidnight } from '#lib/reports';
+import { localDate, outagesPerService, POLICY_VERSION, ReportsService, zonedMidnight } from '#lib/reports';
 import { isReportLanguage, type ReportLanguage, Role } from '#lib/tenancy';
 import { type StatusComponent, StatusComponentKind, type StatusPage, StatusPageVisibility, type StatusPost, type StatusPostUpdate } from './status-page.entity.js';
 import type { ComponentStatus } from './status-page.i18n.js';
@@ -285,7 +285,8 @@ export class StatusPageSource {
       // A customer's page: each service only while it served this customer, as the customer's report counts it.
       { timeZone: page.timeZone, servedTo: page.customerId ?? undefined },
     );
-    const outages = report.incidents.map((i) => ({ from: i.openedAt.getTime(), to: i.resolvedAt?.getTime() ?? null }));
+    // One service's monitors down together are one outage to the page's reader (the day said "Outage 20:43–20:44" twice).
+    const outages = outagesPerService(report.incidents).map((i) => ({ from: i.openedAt.getTime(), to: i.resolvedAt?.getTime() ?? null }));
     const mine = posts.filter((p) => p.post.componentIds.includes(c.id));
     const days: DayView[] = report.series.map((b) => {
       const start = b.from.getTime();

@@ -53,6 +53,10 @@ export class SchedulesService {
       for (const [j, id] of layer.participantIds.entries()) {
         if (!everyone.has(id)) throw VigiaException.notFound('user', `input.layers[${i}].participantIds[${j}]`);
       }
+      for (const [k, r] of layer.restrictions.entries()) {
+        // A restriction with no day keeps the layer off duty for ever: all gap, nobody paged, and nothing said.
+        if (!r.days.length) throw VigiaException.invalid(`input.layers[${i}].restrictions[${k}].days`, 'choose at least one day (with none, the layer is never on call)');
+      }
       try {
         Temporal.PlainDateTime.from(layer.start, { overflow: 'reject' });
       } catch {
