@@ -319,7 +319,8 @@ steps:
       await api.app.get(AlertsService).incidentOpened(opened, ref.name);
       await act(opened.id);
       // Back before the grouping window let its first message out: the queued trigger is withdrawn.
-      await incidents.resolve(ref, new Date(Date.now() + 12_000), 'back');
+      // (12 s after it opened, whatever the runbook took: "down for 12 s" read 13 on a loaded machine.)
+      await incidents.resolve(ref, new Date(opened.openedAt.getTime() + 12_000), 'back');
       await eventually('the queued trigger withdrawn', async () => {
         const rows: { status: string }[] = await db.query("SELECT status FROM notifications WHERE incident_id = $1 AND kind = 'trigger' AND channel_id IS NOT NULL", [opened.id]);
         return rows.length > 0 && rows.every((r) => r.status === 'cancelled');
