@@ -204,7 +204,7 @@ export class AlertsService {
     await this.cancelPending(incident.id);
     const message = { ...(await this.describe(incident, `acknowledged by ${by}`, 'acknowledge')), summary: `Acknowledged by ${by}` };
     await this.enqueue(incident, 'acknowledge', message, await this.pagedChannels(incident, true));
-    await this.tellPagedPeople(incident, 'acknowledge', message, ['phone:voice', 'email']);
+    await this.tellPagedPeople(incident, 'acknowledge', message, ['phone:voice', 'phone:sms', 'email']);
   }
 
   /** Whether any page about the incident (to a channel, a schedule or a person) was sent or is being sent. */
