@@ -154,14 +154,14 @@ export class EscalationTargets {
       const label = `step ${row.step + 1}`;
       const page = `${(row.contact_kind ?? 'page').replace('phone:', '')} ${row.address ?? ''}`.trim();
       if (reached && reached.n > 0) return this.incidents.annotate(row.tenant_id, row.incident_id, 'escalation', `${label}: the page by ${page} could not be delivered: ${why}`, now, manager);
-      const next = await this.fallThrough(manager, { ...row, target_key: '', attempts: 0, payload: {} as never }, now);
+      const next = await this.fallThrough(manager, row, now);
       const then = next === undefined ? 'no later level' : `falls through to step ${next + 1} now`;
       await this.incidents.annotate(row.tenant_id, row.incident_id, 'escalation', `${label}: the page by ${page} could not be delivered: ${why}; ${then}`, now, manager);
     });
   }
 
   /** Brings the next level's queued rows forward to now; the level's index, or undefined when there is none. */
-  private async fallThrough(manager: EntityManager, row: TargetRow, now: Date): Promise<number | undefined> {
+  private async fallThrough(manager: EntityManager, row: Pick<TargetRow, 'incident_id' | 'step'>, now: Date): Promise<number | undefined> {
     const [next]: { step: number | null }[] = await manager.query(
       "SELECT min(step) AS step FROM notifications WHERE incident_id = $1 AND kind = 'trigger' AND step > $2 AND status = 'queued'",
       [row.incident_id, row.step],

@@ -148,8 +148,8 @@ export class IncidentsService {
   }
 
   /** The open incident of a host-level monitor of this host: the root cause its services' outages group under. */
-  openHostIncident(hostId: string): Promise<Incident | null> {
-    return this.incidents
+  openHostIncident(hostId: string, manager?: EntityManager): Promise<Incident | null> {
+    return (manager?.getRepository(Incident) ?? this.incidents)
       .createQueryBuilder('i')
       .where('i.host_id = :hostId AND i.service_id IS NULL AND i.status = :status', { hostId, status: IncidentStatus.open })
       .orderBy('i.opened_at', 'ASC')
@@ -302,11 +302,7 @@ export class IncidentsService {
   private async releaseConsequences(manager: EntityManager, hostIncident: Incident): Promise<void> {
     const grouped = await manager.find(Incident, { where: { causeIncidentId: hostIncident.id, status: IncidentStatus.open }, lock: { mode: 'pessimistic_write' } });
     if (!grouped.length) return;
-    const other = await manager
-      .createQueryBuilder(Incident, 'i')
-      .where('i.host_id = :hostId AND i.service_id IS NULL AND i.status = :status', { hostId: hostIncident.hostId, status: IncidentStatus.open })
-      .orderBy('i.opened_at', 'ASC')
-      .getOne();
+    const other = await this.openHostIncident(hostIncident.hostId, manager);
     const at = hostIncident.resolvedAt ?? this.clock.now();
     for (const incident of grouped) {
       if (other) {
