@@ -20,6 +20,7 @@ export { FLEET_CHANNEL, FleetChanges } from './runtime/fleet-changes.js';
 export { GROUP_ROLES, type GroupRoleSource, type MysqlGroupRoles } from './runtime/group-roles.js';
 export { ObservationLog, type Span } from './runtime/observation-log.js';
 export { StateHistory, type ChangeRow, type WindowRow } from './read-models/state-history.js';
+export { windowCovers } from './maintenance/maintenance-calendar.js';
 export { ProbeTargets } from './runtime/probe-targets.js';
 export { AgentGateway } from './agents/agent-gateway.js';
 export { AgentRuntime, EXIT_TOKEN_REFUSED, type AgentLog } from './agents/agent-runtime.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ObservationLog, StateHistory } from '#lib/detection';
+import { ObservationLog, StateHistory, windowCovers } from '#lib/detection';
 import { IncidentHistory } from '#lib/incidents';
 import { type CustomerLinkRow, InventoryHistory, type MonitorRow } from '#lib/inventory';
 import type { SubjectHistory } from './availability.js';
@@ -65,7 +65,7 @@ export class HistoryLoader {
         // no fresh result from any vantage).
         unobserved: [...blind, ...unknownPhases(m.created_at.getTime(), period.start, changesOf.get(m.id) ?? [])],
         maintenance: windows
-          .filter((w) => w.monitor_ids.includes(m.id) || w.host_ids.includes(m.host_id) || (m.service_id !== null && w.service_ids.includes(m.service_id)))
+          .filter((w) => windowCovers(w, m))
           .map((w) => ({ start: w.starts_at.getTime(), end: w.ends_at.getTime() })),
       });
     }

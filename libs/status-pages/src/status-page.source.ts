@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Temporal } from '@js-temporal/polyfill';
 import { CLOCK, type Clock } from '#lib/common';
-import { MonitorHealth, MonitorLatency, StateHistory } from '#lib/detection';
+import { MonitorHealth, MonitorLatency, StateHistory, windowCovers } from '#lib/detection';
 import { InventoryHistory } from '#lib/inventory';
 import { localDate, outagesPerService, POLICY_VERSION, ReportsService, zonedMidnight } from '#lib/reports';
 import { isReportLanguage, type ReportLanguage, Role } from '#lib/tenancy';
@@ -246,7 +246,7 @@ export class StatusPageSource {
     const now = this.clock.now().getTime();
     const open = rows.length ? await this.windows.maintenance(tenantId, new Date(now), new Date(now + 1)) : [];
     const inMaintenance = (m: { id: string; host_id: string; service_id: string | null }) =>
-      open.some((w) => w.starts_at.getTime() <= now && w.ends_at.getTime() > now && (w.monitor_ids.includes(m.id) || w.host_ids.includes(m.host_id) || (m.service_id !== null && w.service_ids.includes(m.service_id))));
+      open.some((w) => w.starts_at.getTime() <= now && w.ends_at.getTime() > now && windowCovers(w, m));
     const out = new Map<string, ComponentStatus>();
     for (const c of components) {
       const states = (monitorsOf.get(c.id) ?? []).map((m): ComponentStatus => {

@@ -12,6 +12,11 @@ export interface WindowRow {
   monitor_ids: string[];
 }
 
+/** Whether a window's occurrence covers a monitor: named itself, or through its host or its service. */
+export function windowCovers(w: WindowRow, m: { id: string; host_id: string; service_id: string | null }): boolean {
+  return w.monitor_ids.includes(m.id) || w.host_ids.includes(m.host_id) || (m.service_id !== null && w.service_ids.includes(m.service_id));
+}
+
 /** What a window may cover: a monitor, its host and its service. */
 export interface MaintenanceSubject {
   monitorId: string;
