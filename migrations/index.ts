@@ -5,6 +5,7 @@ import { VantageResultBatches1796200000000 } from './1796200000000-vantage-resul
 import { FleetChangeNotify1796210000000 } from './1796210000000-fleet-change-notify.js';
 import { VantageSkippedShare1796220000000 } from './1796220000000-vantage-skipped-share.js';
 import { VantageBlindMonitors1796230000000 } from './1796230000000-vantage-blind-monitors.js';
+import { StatusPostIncidents1796349606028 } from './1796349606028-status-post-incidents.js';
 import { MaintenanceNotices1796110648092 } from './1796110648092-maintenance-notices.js';
 import { StatusPages1796109737297 } from './1796109737297-status-pages.js';
 import { StatusSubscribers1796120000000 } from './1796120000000-status-subscribers.js';
@@ -96,5 +97,6 @@ export const allMigrations = [
   FleetChangeNotify1796210000000,
   VantageSkippedShare1796220000000,
   VantageBlindMonitors1796230000000,
+  StatusPostIncidents1796349606028,
 ];
 export { lendMigrationSealer, type MigrationSealer } from './migration-secrets.js';

@@ -508,11 +508,25 @@ describe('status pages', () => {
     await outbox.handle({ id: '0', consumer: 'status-pages', tenantId: monitor.tenantId, incidentId: incident!.id, kind: 'opened', payload: {}, attempts: 1 });
     expect(await posts('auto')).toHaveLength(1);
     expect(await (await get('/status/acme/auto')).text()).toContain('Herramientas: service disruption');
+    // A second monitor of the same service fails too: the same outage, so no second post (and no second mail).
+    const tcp = (await run<{ createMonitor: { id: string } }>(`mutation { createMonitor(input: {name: "hidden-db-3 tcp", type: tcp, hostId: "${ids.host2}", serviceId: "${ids.tools}", config: {host: "10.1.1.3", port: 80}, intervalMs: 10000, timeoutMs: 5000}) { id } }`)).createMonitor.id;
+    const second = { ...monitor, id: tcp, name: 'hidden-db-3 tcp' };
+    expect(await incidents.open(second, new Date(FROZEN - 590_000), 'TCP refused', { planned: false, flapping: false, suppressed: false })).toBeDefined();
+    await outbox.worker.settle();
+    const queued = async () => Number((await api.app.get(DataSource).query('SELECT count(*)::int AS n FROM status_post_incidents WHERE incident_id = $1', [(await incidents.openIncidentOf(tcp))!.id]))[0].n);
+    await eventually('the second incident joined', async () => ((await queued()) >= 3 ? true : undefined));
+    expect(await posts('auto')).toEqual(drafted);
+    expect((await posts('main')).filter((p) => p.title.includes('service disruption'))).toHaveLength(1);
+    // The first monitor recovers while the second is still down: the post stays open.
     await incidents.resolve(monitor, new Date(FROZEN - 60_000), 'recovered');
+    await outbox.worker.settle();
+    expect((await posts('auto'))[0]!.state).toBe('investigating');
+    await incidents.resolve(second, new Date(FROZEN - 50_000), 'recovered');
     await outbox.worker.settle();
     const resolved = await eventually('the resolved update', async () => ((await posts('auto'))[0]!.state === 'resolved' ? (await posts('auto'))[0] : undefined));
     expect(resolved!.updates.map((u) => u.state)).toEqual(['investigating', 'resolved']);
     expect(auto.slug).toBe('auto');
+    await run(`mutation { deleteMonitor(id: "${tcp}") }`);
   });
 
   it('announces a maintenance window only when asked, on the pages whose components it covers', async () => {

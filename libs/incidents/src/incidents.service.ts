@@ -236,7 +236,6 @@ export class IncidentsService {
     return row?.n ?? 0;
   }
 
-  /** Resolved or acknowledged (or gone): its pending pages must not go out. */
   /**
    * Of these incidents, those whose pages are held: open, unacknowledged and suppressed (grouped under their host
    * after the fact, flapping, planned). Their queued pages wait — released, they go; settled, they are cancelled.
@@ -247,6 +246,14 @@ export class IncidentsService {
     return new Set(rows.map((r) => r.id));
   }
 
+  /** Of these incidents of a tenant, those still open. */
+  async openAmong(tenantId: string, incidentIds: string[]): Promise<Set<string>> {
+    if (!incidentIds.length) return new Set();
+    const rows = await this.incidents.find({ where: { id: In([...new Set(incidentIds)]), tenantId, status: IncidentStatus.open }, select: { id: true } });
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Resolved or acknowledged (or gone): its pending pages must not go out. */
   async isSettled(incidentId: string): Promise<boolean> {
     const incident = await this.incidents.findOne({ where: { id: incidentId }, select: { status: true, acknowledgedAt: true } });
     return !incident || incident.status !== IncidentStatus.open || incident.acknowledgedAt !== null;

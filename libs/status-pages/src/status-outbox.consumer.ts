@@ -1,14 +1,28 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { CLOCK, type Clock } from '#lib/common';
 import { type Incident, IncidentOutbox, IncidentsService, type OutboxItem, OutboxWorker } from '#lib/incidents';
 import { isReportLanguage } from '#lib/tenancy';
-import { PostState, type StatusComponent, StatusComponentKind, StatusPage, StatusPost, StatusPostUpdate } from './status-page.entity.js';
+import { PostState, type StatusComponent, StatusComponentKind, StatusPage, StatusPost, StatusPostIncident, StatusPostUpdate } from './status-page.entity.js';
 import { StatusFormat, STATUS_MESSAGES } from './status-page.i18n.js';
 import { StatusPageCache } from './status-page.cache.js';
 import { StatusPagesService } from './status-pages.service.js';
 import { queuePostUpdate } from './status-notifications.js';
+
+/** One drafter per page at a time: two incidents of one outage handled at once (two replicas) join one post. */
+async function lockPageDrafts(manager: EntityManager, pageId: string): Promise<void> {
+  await manager.query("SELECT pg_advisory_xact_lock(hashtextextended('status-post-draft:' || $1::text, 0))", [pageId]);
+}
+
+/** The newest post Vigia drafted on this page, not yet resolved, about at least these components. */
+async function openDraftCovering(manager: EntityManager, pageId: string, componentIds: string[]): Promise<string | undefined> {
+  const rows: { id: string }[] = await manager.query(
+    "SELECT id FROM status_posts WHERE page_id = $1 AND incident_id IS NOT NULL AND state <> 'resolved' AND component_ids @> $2::uuid[] ORDER BY created_at DESC LIMIT 1",
+    [pageId, componentIds],
+  );
+  return rows[0]?.id;
+}
 
 function affects(c: StatusComponent, incident: Incident): boolean {
   if (c.kind === StatusComponentKind.service) return c.subjectId === incident.serviceId;
@@ -20,7 +34,9 @@ function affects(c: StatusComponent, incident: Incident): boolean {
  * The status pages' reader of the incident outbox (its own cursor, rows claimed with SKIP LOCKED like alerts and
  * runbooks): when Vigia opens an incident on a component of a page, a post is drafted there — published at once
  * when the page says so — naming only the component's display name and the time, never the monitor, host, address
- * or probe reason. Drafting is idempotent (one post per page and incident), so a row handled twice drafts once.
+ * or probe reason. One outage seen by two monitors of a service is two incidents: the second joins the first's open
+ * post (`status_post_incidents`), and the post resolves with the last of them. Drafting is idempotent (one link per
+ * page and incident), so a row handled twice drafts once.
  */
 @Injectable()
 export class StatusOutboxConsumer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -58,44 +74,58 @@ export class StatusOutboxConsumer implements OnApplicationBootstrap, OnModuleDes
     for (const page of pages) {
       const components = (page.customerId ? await this.pages.customerComponents(page) : await this.pages.componentsOf(page.id)).filter((c) => affects(c, incident));
       if (!components.length) continue;
-      const language = isReportLanguage(page.language) ? page.language : 'en';
-      const m = STATUS_MESSAGES[language];
-      const names = [...new Set(components.map((c) => c.displayName))].join(', ');
-      const since = new StatusFormat(language, page.timeZone).at(incident.openedAt.getTime());
-      const now = this.clock.now();
       await this.dataSource.transaction(async (manager) => {
-        const inserted = await manager
-          .createQueryBuilder()
-          .insert()
-          .into(StatusPost)
-          .values({
-            tenantId: page.tenantId, pageId: page.id, incidentId: incident.id, title: m.draftTitle(names), state: PostState.investigating,
-            componentIds: components.map((c) => c.id), published: page.autoPublish, publishedAt: page.autoPublish ? now : null,
-          })
-          .orIgnore()
-          .returning(['id'])
-          .execute();
-        const id = (inserted.raw as { id: string }[])[0]?.id;
-        if (!id) return;
-        const body = m.draftBody(names, `${since} (${page.timeZone})`);
-        const update = await manager.insert(StatusPostUpdate, { tenantId: page.tenantId, postId: id, state: PostState.investigating, body, at: now });
-        // In the same transaction: a crash before the commit drafts (and queues) again; after it, both are there.
-        await queuePostUpdate(manager, { id, pageId: page.id, title: m.draftTitle(names), published: page.autoPublish, componentIds: components.map((c) => c.id) }, { id: String(update.identifiers[0]!.id), state: PostState.investigating, body, at: now });
+        await lockPageDrafts(manager, page.id);
+        // Handled before (a row handled twice after a crash): nothing more.
+        if (await manager.exists(StatusPostIncident, { where: { pageId: page.id, incidentId: incident.id } })) return;
+        const componentIds = components.map((c) => c.id);
+        // A second incident of the same outage (another monitor of the service) joins the post already open about
+        // these components: no second post, no second mail to the page's subscribers.
+        const open = await openDraftCovering(manager, page.id, componentIds);
+        const postId = open ?? (await this.draft(manager, page, incident, components));
+        await manager.insert(StatusPostIncident, { pageId: page.id, incidentId: incident.id, postId, tenantId: page.tenantId });
       });
     }
     this.cache.invalidate();
   }
 
-  /** A drafted post still a draft, or one the page published by itself, is closed with a resolved update. */
+  /** A new post about `components`, with its first update queued for the page's subscribers; its id. */
+  private async draft(manager: EntityManager, page: StatusPage, incident: Incident, components: StatusComponent[]): Promise<string> {
+    const language = isReportLanguage(page.language) ? page.language : 'en';
+    const m = STATUS_MESSAGES[language];
+    const names = [...new Set(components.map((c) => c.displayName))].join(', ');
+    const since = new StatusFormat(language, page.timeZone).at(incident.openedAt.getTime());
+    const now = this.clock.now();
+    const componentIds = components.map((c) => c.id);
+    const inserted = await manager.insert(StatusPost, {
+      tenantId: page.tenantId, pageId: page.id, incidentId: incident.id, title: m.draftTitle(names), state: PostState.investigating,
+      componentIds, published: page.autoPublish, publishedAt: page.autoPublish ? now : null,
+    });
+    const id = String(inserted.identifiers[0]!.id);
+    const body = m.draftBody(names, `${since} (${page.timeZone})`);
+    const update = await manager.insert(StatusPostUpdate, { tenantId: page.tenantId, postId: id, state: PostState.investigating, body, at: now });
+    // In the caller's transaction: a crash before the commit drafts (and queues) again; after it, all are there.
+    await queuePostUpdate(manager, { id, pageId: page.id, title: m.draftTitle(names), published: page.autoPublish, componentIds }, { id: String(update.identifiers[0]!.id), state: PostState.investigating, body, at: now });
+    return id;
+  }
+
+  /**
+   * A drafted post still a draft, or one the page published by itself, is closed with a resolved update once the
+   * last incident it speaks for is resolved.
+   */
   private async resolved(incident: Incident): Promise<void> {
-    const posts = await this.dataSource.getRepository(StatusPost).find({ where: { tenantId: incident.tenantId, incidentId: incident.id } });
-    for (const post of posts) {
-      if (post.state === PostState.resolved) continue;
-      const page = await this.pageRows.findOne({ where: { id: post.pageId } });
-      if (!page || (post.published && !page.autoPublish)) continue;
+    const links = await this.dataSource.getRepository(StatusPostIncident).find({ where: { tenantId: incident.tenantId, incidentId: incident.id } });
+    for (const link of links) {
+      const page = await this.pageRows.findOne({ where: { id: link.pageId } });
+      if (!page) continue;
       const m = STATUS_MESSAGES[isReportLanguage(page.language) ? page.language : 'en'];
-      const at = this.clock.now();
       await this.dataSource.transaction(async (manager) => {
+        await lockPageDrafts(manager, page.id);
+        const post = await manager.findOne(StatusPost, { where: { id: link.postId } });
+        if (!post || post.state === PostState.resolved || (post.published && !page.autoPublish)) return;
+        const others = (await manager.find(StatusPostIncident, { where: { postId: post.id } })).map((l) => l.incidentId).filter((id) => id !== incident.id);
+        if ((await this.incidents.openAmong(incident.tenantId, others)).size > 0) return; // the outage goes on
+        const at = this.clock.now();
         const update = await manager.insert(StatusPostUpdate, { tenantId: post.tenantId, postId: post.id, state: PostState.resolved, body: m.draftResolved, at });
         await manager.update(StatusPost, { id: post.id }, { state: PostState.resolved });
         await queuePostUpdate(manager, post, { id: String(update.identifiers[0]!.id), state: PostState.resolved, body: m.draftResolved, at });

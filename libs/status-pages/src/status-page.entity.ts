@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Tenant } from '#lib/tenancy';
 
 export enum StatusPageVisibility {
@@ -102,6 +102,21 @@ export class StatusPost {
   @Field(() => [StatusPostUpdate]) updates?: StatusPostUpdate[];
 }
 
+/**
+ * Every Vigia incident a drafted post speaks for, one row per page and incident. One outage of a service with two
+ * monitors is two incidents; the second joins the post the first drafted (no second post, no second mail to
+ * subscribers), and the post is resolved when the last of its incidents is.
+ */
+@Entity('status_post_incidents')
+@Index(['postId'])
+export class StatusPostIncident {
+  @PrimaryColumn({ type: 'uuid' }) pageId: string;
+  @PrimaryColumn({ type: 'uuid' }) incidentId: string;
+  @Column({ type: 'uuid' }) postId: string;
+  @ManyToOne(() => StatusPost, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'post_id' }) post?: StatusPost;
+  @Column({ type: 'uuid' }) tenantId: string;
+}
+
 @ObjectType()
 @Entity('status_post_updates')
 @Index(['postId', 'at'])
@@ -131,4 +146,4 @@ export class StatusMaintenanceNotice {
   @Field() @Column({ type: 'text', default: '' }) body: string;
 }
 
-export const STATUS_PAGE_ENTITIES = [StatusPage, StatusComponent, StatusPost, StatusPostUpdate, StatusMaintenanceNotice];
+export const STATUS_PAGE_ENTITIES = [StatusPage, StatusComponent, StatusPost, StatusPostIncident, StatusPostUpdate, StatusMaintenanceNotice];
