@@ -215,6 +215,8 @@ describe('customer SLA pages by signed link', () => {
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'customerId' });
     const bad = await api.gql(`mutation { customerReportLink(customerId: "${customer}", month: "2026-13") }`, {}, token);
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'month' });
+    const future = await api.gql(`mutation { customerReportLink(customerId: "${customer}", month: "2999-01") }`, {}, token);
+    expect(future.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^month: must be from \d{4}-\d{2} \(when .+ was created or first served\) to \d{4}-\d{2} \(this month\)$/), extensions: { code: 'VALIDATION_FAILED', field: 'month' } });
     const target = await api.gql(`mutation { setSlaTarget(customerId: "${customer}", targetPercent: 99.123456) { id } }`, {}, token);
     expect(target.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'targetPercent' });
   });

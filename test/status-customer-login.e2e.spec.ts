@@ -158,6 +158,33 @@ describe('status pages: sign-in by the customer', () => {
     expect((await get(pages.bakery!.path, cookie)).status).toBe(200);
   });
 
+  it('opens the customer’s monthly SLA report to its signed-in visitors only (SPEC: "by customer login or a signed link")', async () => {
+    const html = await (await get(pages.bakery!.path, cookie)).text();
+    expect(html).toContain('<h2 id="reports">Monthly availability reports</h2>');
+    // The customer was created this month: one month to read, the month in progress.
+    const months = [...html.matchAll(new RegExp(`href="${pages.bakery!.path}/reports/(\\d{4}-\\d{2})"`, 'g'))].map((m) => m[1]!);
+    expect(months).toHaveLength(1);
+    const path = `${pages.bakery!.path}/reports/${months[0]}`;
+    const report = await get(path, cookie);
+    expect(report.status).toBe(200);
+    expect(report.headers.get('cache-control')).toBe('private, no-store');
+    const page = await report.text();
+    expect(page).toContain('Panadería &#60;b&#62;López&#60;/b&#62;: service availability');
+    expect(page).toContain('Month in progress: figures up to');
+    expect(page).toContain('accounting method v');
+    const json = (await (await get(`${path}?format=json`, cookie)).json()) as { customer: string; periodOver: boolean };
+    expect(json).toMatchObject({ customer: 'Panadería <b>López</b>', periodOver: false });
+    expect((await get(`${path}?format=pdf`, cookie)).headers.get('content-type')).toBe('application/pdf');
+    // Without the page's cookie (or with another page's): back to the page, which asks for the sign-in.
+    const anonymous = await get(path);
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toBe(pages.bakery!.path);
+    expect((await get(`${pages.hardware!.path}/reports/${months[0]}`, cookie)).status).toBe(303);
+    // Months with nothing to report (before the customer existed, or not begun) are not there.
+    expect((await get(`${pages.bakery!.path}/reports/2020-01`, cookie)).status).toBe(404);
+    expect((await get(`${pages.bakery!.path}/reports/2999-01`, cookie)).status).toBe(404);
+  });
+
   it('on its custom domain: the sign-in form posts to /signin there, a signed link opens /, and /signout clears the cookie', async () => {
     await api.ok('mutation($id: ID!) { updateStatusPage(id: $id, input: {customDomain: "status.ferreteria.test"}) { id } }', { id: pages.hardware!.id }, token);
     const host = 'status.ferreteria.test';

@@ -163,13 +163,18 @@ describe('pages strangers open from a link send CSP, nosniff and frame protectio
 
   it('the customer SLA page (valid link and refused link) and the e-mail acknowledgement page', async () => {
     const customer = (await api.gql<{ createCustomer: { id: string } }>('mutation { createCustomer(input: {name: "Acme"}) { id } }', {}, token)).data!.createCustomer.id;
-    const link = (await api.gql<{ customerReportLink: string }>(`mutation { customerReportLink(customerId: "${customer}", month: "2026-10") }`, {}, token)).data!.customerReportLink;
+    // This month (the tenant's zone is UTC): the customer was created in it.
+    const month = new Date().toISOString().slice(0, 7);
+    const link = (await api.gql<{ customerReportLink: string }>(`mutation { customerReportLink(customerId: "${customer}", month: "${month}") }`, {}, token)).data!.customerReportLink;
     const page = await fetch(`${api.url}${link}`);
     expect(page.status).toBe(200);
     expectPageHeaders(page);
     const tampered = await fetch(`${api.url}/reports/customers/${customer}?bad=1`);
     expect(tampered.status).toBe(404);
     expectPageHeaders(tampered);
+    // A page a customer can read, not a JSON error.
+    expect(tampered.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await tampered.text()).toContain('This report link is not valid');
     const ack = await fetch(`${api.url}/alerts/ack/${customer}?t=1&e=1&s=x`);
     expect(ack.status).toBe(404);
     expectPageHeaders(ack);

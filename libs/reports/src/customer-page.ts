@@ -25,8 +25,9 @@ export function renderCustomerPage(view: CustomerReportView): string {
     .join('');
   const logo = view.logo ? `<img class="logo" src="${esc(view.logo.dataUrl)}" alt="${esc(view.tenantName)}">` : '';
   const sla = view.sla
-    ? `<div class="figure"><b class="${view.sla.met === null ? 'none' : view.sla.met ? 'ok' : 'breach'}">${esc(view.sla.status)}</b>${esc(view.sla.target)}</div>`
+    ? `<div class="figure"><b class="${view.sla.tone}">${esc(view.sla.status)}</b>${esc(view.sla.target)}</div>`
     : '';
+  const degraded = view.degraded ? `<div class="figure"><b>${esc(view.degraded)}</b>${esc(t.degraded)}</div>` : '';
   return `<!doctype html>
 <html lang="${view.language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(view.title)}</title>
@@ -37,21 +38,24 @@ export function renderCustomerPage(view: CustomerReportView): string {
  .figures{display:flex;gap:2rem;flex-wrap:wrap;margin:1.5rem 0} .figure b{display:block;font-size:1.6rem}
  .bar{display:flex;gap:2px;margin:1rem 0} .day{flex:1;height:32px;border-radius:2px}
  table{width:100%;border-collapse:collapse} td,th{text-align:left;padding:.35rem;border-bottom:1px solid #eaecf0} th{border-bottom:2px solid ${view.color}}
- .ok{color:#067647} .breach{color:#b42318} @media print{body{margin:0}.day{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
+ .ok{color:#067647} .risk{color:#b54708} .breach{color:#b42318} .computed{font-size:.85rem;margin-top:2rem} @media print{body{margin:0}.day{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
 </style></head><body>
 <div class="brand">${logo}<p class="muted">${esc(view.tenantName)}</p></div>
-<h1>${esc(view.title)}</h1>
+<h1>${esc(view.title)}</h1>${view.progressNote ? `
+<p class="progress"><b>${esc(view.progressNote)}</b></p>` : ''}
 <p class="muted zone">${esc(view.zoneNote)} ${esc(view.maintenanceNote)}</p>${view.unobservedNote ? `
 <p class="unobserved">${esc(view.unobservedNote)}</p>` : ''}
 <div class="figures">
  <div class="figure"><b>${esc(view.availability)}</b>${esc(t.availability)}</div>
  <div class="figure"><b>${esc(view.downtime)}</b>${esc(t.downtime)}</div>
  <div class="figure"><b>${esc(view.incidentCount)}</b>${esc(view.incidentLabel)}</div>
+ ${degraded}
  ${sla}
 </div>
 <h2>${esc(t.dayByDay)}</h2><div class="bar">${days}</div>
 <h2>${esc(t.incidentsHeading)}</h2>
 <table><thead><tr><th>${esc(t.service)}</th><th>${esc(t.start)}</th><th>${esc(t.end)}</th><th>${esc(t.duration)}</th><th></th></tr></thead><tbody>${incidentRows(view)}</tbody></table>
+<p class="muted computed">${esc(view.computedNote)}</p>
 </body></html>`;
 }
 

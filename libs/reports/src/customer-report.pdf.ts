@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import type { CustomerReportView } from './customer-report.view.js';
+import type { CustomerReportView, SlaTone } from './customer-report.view.js';
 
 export interface PdfOptions {
   /** Deflate the content streams (default). Tests turn it off to read the text back without an inflater. */
@@ -59,6 +59,8 @@ export function renderCustomerPdf(view: CustomerReportView, options: PdfOptions 
   drawFigures(doc, view);
   drawDays(doc, view);
   drawIncidents(doc, view);
+  doc.moveDown(1.5);
+  doc.font('Helvetica').fontSize(8).fillColor(MUTED).text(winAnsi(view.computedNote), MARGIN, doc.y, { width: contentWidth(doc) });
   doc.end();
   return done;
 }
@@ -83,9 +85,15 @@ function drawHeader(doc: Doc, view: CustomerReportView): void {
   doc.moveDown(0.5);
   doc.font('Helvetica-Bold').fontSize(18).fillColor(view.color).text(winAnsi(view.title), { width: contentWidth(doc) });
   doc.moveDown(0.3);
+  if (view.progressNote) {
+    doc.font('Helvetica-Bold').fontSize(10).fillColor(INK).text(winAnsi(view.progressNote), { width: contentWidth(doc) });
+    doc.moveDown(0.3);
+  }
   doc.font('Helvetica').fontSize(9).fillColor(MUTED).text(winAnsi(`${view.zoneNote} ${view.maintenanceNote}${view.unobservedNote ? ` ${view.unobservedNote}` : ''}`), { width: contentWidth(doc) });
   doc.moveDown(1);
 }
+
+const SLA_COLORS: Record<SlaTone, string> = { ok: '#067647', risk: '#b54708', breach: '#b42318', none: '#667085' };
 
 function drawFigures(doc: Doc, view: CustomerReportView): void {
   const t = view.format.t;
@@ -94,7 +102,8 @@ function drawFigures(doc: Doc, view: CustomerReportView): void {
     { value: view.downtime, label: t.downtime, color: INK },
     { value: view.incidentCount, label: view.incidentLabel, color: INK },
   ];
-  if (view.sla) figures.push({ value: view.sla.status, label: view.sla.target, color: view.sla.met === null ? '#667085' : view.sla.met ? '#067647' : '#b42318' });
+  if (view.degraded) figures.push({ value: view.degraded, label: t.degraded, color: INK });
+  if (view.sla) figures.push({ value: view.sla.status, label: view.sla.target, color: SLA_COLORS[view.sla.tone] });
   const top = doc.y;
   const width = contentWidth(doc) / figures.length;
   let bottom = top;

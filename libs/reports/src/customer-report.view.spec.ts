@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { outagesPerService } from './customer-report.view.js';
+import { renderCustomerPage } from './customer-page.js';
+import { buildCustomerReportView, outagesPerService } from './customer-report.view.js';
+import type { ReportLanguage } from './report-i18n.js';
+import type { AvailabilityReport } from './report.types.js';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 11, 3, 20, minute));
 const incident = (serviceId: string | null, from: number, to: number | null, planned = false) => ({ serviceId, openedAt: at(from), resolvedAt: to === null ? null : at(to), planned });
@@ -15,5 +18,40 @@ describe('outagesPerService: a customer reads outages of its services, not incid
     const rows = [incident('mail', 10, 12), incident('mail', 13, 14), incident('web', 10.5, 11), incident(null, 10, 11), incident(null, 10.5, 11.5)];
     expect(outagesPerService(rows)).toHaveLength(5);
     expect(outagesPerService([incident('mail', 10, 12, true), incident('mail', 11, 13, false)])).toEqual([incident('mail', 10, 13, false)]);
+  });
+});
+
+describe('buildCustomerReportView: what a customer reads about a month', () => {
+  const H = 3_600_000;
+  const report = (asOf: Date, sla: { breached: boolean; atRisk: boolean; periodOver: boolean }, degradedMs = 0) =>
+    // Only the fields the view reads; the rest of a report does not reach a customer.
+    ({
+      timeZone: 'Europe/Madrid', from: new Date('2026-11-30T23:00:00Z'), to: new Date('2026-12-31T23:00:00Z'), asOf, computedAt: new Date('2026-12-03T20:15:00Z'), policyVersion: 2,
+      totals: { availability: 0.9995, downtimeMs: 0.5 * H, failures: 1, unobservedMs: 0, periodMs: 65 * H, observedMs: 65 * H, degradedMs },
+      series: [], incidents: [], sla: { targetPercent: 99.9, allowedDowntimeMs: 0.065 * H, usedMs: 0.5 * H, remainingMs: 0, periodAllowedDowntimeMs: 0.744 * H, ...sla },
+    }) as unknown as AvailabilityReport;
+  const view = (r: AvailabilityReport, language: ReportLanguage = 'en') =>
+    buildCustomerReportView({ tenantName: 'Hosting', customerName: 'Bakery', month: '2026-12', report: r, serviceNames: new Map(), language, branding: { primaryColor: null, logoDataUrl: null } });
+  const inProgress = new Date('2026-12-03T20:00:00Z');
+
+  it('says a month in progress is in progress, as of when, and never "met" before it is over', () => {
+    const onTrack = view(report(inProgress, { breached: false, atRisk: false, periodOver: false }));
+    expect(onTrack.progressNote).toBe('Month in progress: figures up to Dec 3, 2026, 21:00.');
+    expect(onTrack.sla).toMatchObject({ status: 'on track so far', tone: 'ok' });
+    expect(view(report(inProgress, { breached: false, atRisk: true, periodOver: false })).sla).toMatchObject({ status: 'at risk', tone: 'risk' });
+    expect(view(report(inProgress, { breached: true, atRisk: false, periodOver: false })).sla).toMatchObject({ status: 'missed', tone: 'breach' });
+    const over = view(report(new Date('2026-12-31T23:00:00Z'), { breached: false, atRisk: false, periodOver: true }));
+    expect(over.progressNote).toBeNull();
+    expect(over.sla).toMatchObject({ status: 'met', tone: 'ok' });
+    expect(view(report(inProgress, { breached: false, atRisk: false, periodOver: false }), 'es').sla!.status).toBe('en camino de cumplirse');
+  });
+
+  it('prints when it was computed and by which accounting method, and degraded time apart when there was some', () => {
+    const v = view(report(inProgress, { breached: false, atRisk: false, periodOver: false }, 90_000));
+    expect(v.computedNote).toBe('Computed Dec 3, 2026, 21:15 · accounting method v2.');
+    expect(v.degraded).toBe('1 min 30 s');
+    expect(view(report(inProgress, { breached: false, atRisk: false, periodOver: false })).degraded).toBeNull();
+    const html = renderCustomerPage(v);
+    for (const s of ['Month in progress: figures up to Dec 3, 2026, 21:00.', 'Computed Dec 3, 2026, 21:15', '1 min 30 s</b>degraded (not counted as downtime)', 'class="ok">on track so far']) expect(html, s).toContain(s);
   });
 });

@@ -25,6 +25,7 @@ export interface CustomerPageData {
 }
 
 export type DayTone = 'ok' | 'warn' | 'bad' | 'none';
+export type SlaTone = 'ok' | 'risk' | 'breach' | 'none';
 
 /**
  * Everything a customer reads about one month, already formatted in the customer's language and the tenant's zone.
@@ -44,11 +45,18 @@ export interface CustomerReportView {
   maintenanceNote: string;
   /** Said whenever part of the month was not seen (never counted as uptime); null when all of it was. */
   unobservedNote: string | null;
+  /** A month not over yet: "Month in progress: figures up to …"; null for a month that has ended. */
+  progressNote: string | null;
+  /** When the figures were computed and by which accounting method: what a dispute over them starts from. */
+  computedNote: string;
+  /** Degraded time, reported apart (not downtime); null when there was none. */
+  degraded: string | null;
   availability: string;
   downtime: string;
   incidentCount: string;
   incidentLabel: string;
-  sla: { met: boolean | null; status: string; targetPercent: string; allowed: string; target: string } | null;
+  /** `tone`: met (or on track so far), at risk (a month in progress over its pro-rated allowance), missed, or none. */
+  sla: { met: boolean | null; tone: SlaTone; status: string; targetPercent: string; allowed: string; target: string } | null;
   failures: number;
   days: { label: string; dayOfMonth: string; title: string; tone: DayTone; color: string }[];
   incidents: { service: string; start: string; end: string; duration: string; planned: string }[];
@@ -70,12 +78,17 @@ export function decodeLogo(dataUrl: string | null): CustomerReportView['logo'] {
   return { dataUrl: dataUrl!, type: match[1] as 'image/png' | 'image/jpeg', bytes: Buffer.from(match[2]!, 'base64') };
 }
 
-/** `met` null: nothing of the period was accountable (before the customer's first service, or nothing observed) — neither met nor missed. */
+/**
+ * `met` null: nothing of the period was accountable (before the customer's first service, or nothing observed) —
+ * neither met nor missed. A month in progress is never "met": it is on track so far, or at risk, until it is over.
+ */
 function slaView(sla: NonNullable<AvailabilityReport['sla']>, availability: number | null, f: ReportFormat): NonNullable<CustomerReportView['sla']> {
   const targetPercent = f.targetPercent(sla.targetPercent);
   const allowed = f.duration(sla.allowedDowntimeMs);
   const met = availability === null ? null : !sla.breached;
-  return { met, status: met === null ? f.t.noData : met ? f.t.met : f.t.missed, targetPercent, allowed, target: f.t.target(targetPercent, allowed) };
+  const tone: SlaTone = met === null ? 'none' : !met ? 'breach' : sla.periodOver ? 'ok' : sla.atRisk ? 'risk' : 'ok';
+  const status = met === null ? f.t.noData : !met ? f.t.missed : sla.periodOver ? f.t.met : sla.atRisk ? f.t.atRisk : f.t.onTrack;
+  return { met, tone, status, targetPercent, allowed, target: f.t.target(targetPercent, allowed) };
 }
 
 export function buildCustomerReportView(data: CustomerPageData): CustomerReportView {
@@ -100,6 +113,9 @@ export function buildCustomerReportView(data: CustomerPageData): CustomerReportV
     zoneNote: t.timesIn(report.timeZone),
     maintenanceNote: t.maintenanceNotCounted,
     unobservedNote: totals.unobservedMs > 0 && totals.periodMs > 0 ? t.unobserved(f.observedShare(totals.observedMs / totals.periodMs), f.duration(totals.unobservedMs)) : null,
+    progressNote: report.asOf.getTime() < report.to.getTime() ? t.inProgress(f.dateTime(report.asOf)) : null,
+    computedNote: t.computed(f.dateTime(report.computedAt), report.policyVersion),
+    degraded: totals.degradedMs > 0 ? f.duration(totals.degradedMs) : null,
     availability: f.percent(totals.availability),
     downtime: f.duration(totals.downtimeMs),
     incidentCount: f.count(totals.failures),

@@ -9,3 +9,4 @@ export { MonthlyReportJob, previousMonth } from './monthly-report.job.js';
 export { HistoryLoader, type CustomerLinkRow, type MonitorRow } from './history.loader.js';
 export { SlaFleetModule, SlaFleetPort, type SlaPolicyChoice } from './sla-fleet.port.js';
 export { outagesPerService } from './customer-report.view.js';
+export { CustomerReportAnswer, sendReportNotFound, type ReportMonth } from './customer-report.answer.js';

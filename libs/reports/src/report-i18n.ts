@@ -44,6 +44,16 @@ export interface ReportMessages {
   csv: { day: string; availability: string; downtimeMs: string; plannedMs: string; total: string };
   /** The unit for days in durations ("2 d 3 h"); hours, minutes and seconds are SI symbols in every language. */
   dayUnit: string;
+  /** A month not over yet: its figures stand at `asOf`, and an SLA can only be judged so far. */
+  inProgress(asOf: string): string;
+  /** The SLA status of a month in progress still within its pro-rated allowance. */
+  onTrack: string;
+  /** The SLA status of a month in progress over its pro-rated allowance, not yet missed. */
+  atRisk: string;
+  /** Degraded time (slow, partly failing), reported apart and not counted as downtime. */
+  degraded: string;
+  /** "Computed 3 Dec 2026, 02:10 · accounting method v2." */
+  computed(at: string, version: number): string;
 }
 
 const en: ReportMessages = {
@@ -76,6 +86,11 @@ const en: ReportMessages = {
   linkText: 'Day by day and every incident',
   csv: { day: 'day', availability: 'availability', downtimeMs: 'downtime_ms', plannedMs: 'planned_ms', total: 'total' },
   dayUnit: 'd',
+  inProgress: (a) => `Month in progress: figures up to ${a}.`,
+  onTrack: 'on track so far',
+  atRisk: 'at risk',
+  degraded: 'degraded (not counted as downtime)',
+  computed: (a, v) => `Computed ${a} · accounting method v${v}.`,
 };
 
 const es: ReportMessages = {
@@ -108,6 +123,11 @@ const es: ReportMessages = {
   linkText: 'Día a día y cada incidencia',
   csv: { day: 'día', availability: 'disponibilidad', downtimeMs: 'inactividad_ms', plannedMs: 'planificado_ms', total: 'total' },
   dayUnit: 'd',
+  inProgress: (a) => `Mes en curso: cifras hasta ${a}.`,
+  onTrack: 'en camino de cumplirse',
+  atRisk: 'en riesgo',
+  degraded: 'degradado (no cuenta como inactividad)',
+  computed: (a, v) => `Calculado ${a} · método de cómputo v${v}.`,
 };
 
 const pt: ReportMessages = {
@@ -140,6 +160,11 @@ const pt: ReportMessages = {
   linkText: 'Dia a dia e cada incidente',
   csv: { day: 'dia', availability: 'disponibilidade', downtimeMs: 'indisponibilidade_ms', plannedMs: 'programado_ms', total: 'total' },
   dayUnit: 'd',
+  inProgress: (a) => `Mês em curso: valores até ${a}.`,
+  onTrack: 'a caminho de ser cumprida',
+  atRisk: 'em risco',
+  degraded: 'degradado (não conta como indisponibilidade)',
+  computed: (a, v) => `Calculado ${a} · método de contabilização v${v}.`,
 };
 
 const de: ReportMessages = {
@@ -172,6 +197,11 @@ const de: ReportMessages = {
   linkText: 'Tag für Tag und jede Störung',
   csv: { day: 'tag', availability: 'verfügbarkeit', downtimeMs: 'ausfallzeit_ms', plannedMs: 'geplant_ms', total: 'gesamt' },
   dayUnit: 'T',
+  inProgress: (a) => `Laufender Monat: Zahlen bis ${a}.`,
+  onTrack: 'bisher eingehalten',
+  atRisk: 'gefährdet',
+  degraded: 'beeinträchtigt (nicht als Ausfallzeit gezählt)',
+  computed: (a, v) => `Berechnet ${a} · Berechnungsmethode v${v}.`,
 };
 
 const fr: ReportMessages = {
@@ -204,6 +234,11 @@ const fr: ReportMessages = {
   linkText: 'Jour par jour et chaque incident',
   csv: { day: 'jour', availability: 'disponibilité', downtimeMs: 'indisponibilité_ms', plannedMs: 'planifié_ms', total: 'total' },
   dayUnit: 'j',
+  inProgress: (a) => `Mois en cours : chiffres jusqu’au ${a}.`,
+  onTrack: 'respecté jusqu’ici',
+  atRisk: 'menacé',
+  degraded: 'dégradé (non compté comme indisponibilité)',
+  computed: (a, v) => `Calculé ${a} · méthode de calcul v${v}.`,
 };
 
 export const REPORT_MESSAGES: Record<ReportLanguage, ReportMessages> = { en, es, pt, de, fr };
@@ -215,7 +250,6 @@ export class ReportFormat {
   private readonly decimals3: Intl.NumberFormat;
   private readonly upTo4: Intl.NumberFormat;
   private readonly upTo3: Intl.NumberFormat;
-  private readonly share: Intl.NumberFormat;
   private readonly integer: Intl.NumberFormat;
   private readonly dateTimeFormat: Intl.DateTimeFormat;
   private readonly dayFormat: Intl.DateTimeFormat;
@@ -230,7 +264,6 @@ export class ReportFormat {
     this.decimals3 = new Intl.NumberFormat(language, { minimumFractionDigits: 3, maximumFractionDigits: 3, useGrouping: false });
     this.upTo4 = new Intl.NumberFormat(language, { maximumFractionDigits: 4, useGrouping: false });
     this.upTo3 = new Intl.NumberFormat(language, { maximumFractionDigits: 3, useGrouping: false });
-    this.share = new Intl.NumberFormat(language, { minimumFractionDigits: 1, maximumFractionDigits: 1, useGrouping: false });
     this.integer = new Intl.NumberFormat(language, { maximumFractionDigits: 0 });
     this.dateTimeFormat = new Intl.DateTimeFormat(language, { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
     this.dayFormat = new Intl.DateTimeFormat(language, { timeZone, weekday: 'short', day: 'numeric', month: 'short' });
@@ -251,9 +284,12 @@ export class ReportFormat {
     return availability === null ? '–' : `${this.decimals3.format(truncatedPercent(availability))} %`;
   }
 
-  /** Observed share of the period, truncated to a tenth: 0.99214 → "99.2 %" / "99,2 %". */
+  /**
+   * Observed share of the period, truncated like availability: 0.99997 → "99.997 %" (to a tenth it read "99.9 %", as if
+   * 40 times more had gone unseen); 0.99238 → "99.238 %".
+   */
   observedShare(share: number): string {
-    return `${this.share.format(Math.floor(share * 1000 + 1e-6) / 10)} %`;
+    return this.percent(share);
   }
 
   /** An SLA target as set: 99.9 → "99.9 %" / "99,9 %". */

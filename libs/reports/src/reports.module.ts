@@ -14,6 +14,7 @@ import { SlaTarget } from './sla-target.entity.js';
 import { ReportMailing } from './report-mailing.entity.js';
 import { MonthlyReportJob } from './monthly-report.job.js';
 import { CustomerReportSource } from './customer-report.source.js';
+import { CustomerReportAnswer } from './customer-report.answer.js';
 import { reportsPurge } from './reports-purge.js';
 
 export const REPORT_ENTITIES = [SlaTarget, ReportMailing];
@@ -21,7 +22,7 @@ export const REPORT_ENTITIES = [SlaTarget, ReportMailing];
 @Module({
   imports: [TypeOrmModule.forFeature([SlaTarget, ReportMailing]), InventoryModule, InventoryHistoryModule, IncidentsModule, TenancyPortsModule],
   controllers: [CustomerPagesController],
-  providers: [reportsPurge, HistoryLoader, ObservationLog, StateHistory, ReportsService, ReportsResolver, CustomerSlaResolver, ReportLinks, MonthlyReportJob, CustomerReportSource],
-  exports: [ReportsService, MonthlyReportJob],
+  providers: [reportsPurge, HistoryLoader, ObservationLog, StateHistory, ReportsService, ReportsResolver, CustomerSlaResolver, ReportLinks, MonthlyReportJob, CustomerReportSource, CustomerReportAnswer],
+  exports: [ReportsService, MonthlyReportJob, CustomerReportAnswer],
 })
 export class ReportsModule {}

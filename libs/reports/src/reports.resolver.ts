@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, Field, Float, ID, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { CLOCK, type Clock, QUERY_COST, VigiaException } from '#lib/common';
 import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
+import { CustomerReportAnswer } from './customer-report.answer.js';
 import { MonthlyReportJob } from './monthly-report.job.js';
 import { MONTH_PATTERN } from './periods.js';
 import { ReportLinks } from './report-links.js';
@@ -23,6 +24,7 @@ export class ReportsResolver {
     private readonly reports: ReportsService,
     private readonly links: ReportLinks,
     private readonly monthly: MonthlyReportJob,
+    private readonly answer: CustomerReportAnswer,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -61,8 +63,12 @@ export class ReportsResolver {
   ): Promise<string> {
     if (!MONTH_PATTERN.test(month)) throw VigiaException.invalid('month', 'must be YYYY-MM');
     if (expiresInDays < 1 || expiresInDays > 400) throw VigiaException.invalid('expiresInDays', 'must be from 1 to 400');
-    await this.reports.assertCustomer(principal, customerId);
-    return this.links.sign({ tenantId: principal.tenantId, customerId, month, expires: Math.floor(this.clock.now().getTime() / 1000) + expiresInDays * 86_400 });
+    const customer = await this.reports.customerOf(principal, customerId);
+    const now = this.clock.now().getTime();
+    // A month before the customer was created or first served, or one not begun, has nothing to report.
+    const months = await this.answer.months(await this.reports.tenantOf(principal), customer, now, Number.POSITIVE_INFINITY);
+    if (!months.some((m) => m.month === month)) throw VigiaException.invalid('month', `must be from ${months.at(-1)!.month} (when ${customer.name} was created or first served) to ${months[0]!.month} (this month)`);
+    return this.links.sign({ tenantId: principal.tenantId, customerId, month, expires: Math.floor(now / 1000) + expiresInDays * 86_400 });
   }
 
   @Query(() => AvailabilityReport, { description: 'Availability, downtime, MTBF, MTTR and SLA status of a monitor, service, host, customer or the tenant over [from, to)', complexity: QUERY_COST.report })

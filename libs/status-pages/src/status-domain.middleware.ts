@@ -8,7 +8,7 @@ import { StatusSubscribersController } from './status-subscribers.controller.js'
 
 /**
  * Custom domains: a request whose Host is a page's own host name is served that page (`/` → the page, `/feed.rss`,
- * `/badge/…`, `/live.js`, `/login`, `/signin`, `/signout`, `/subscribe` likewise; anything else there is a 404). The
+ * `/badge/…`, `/live.js`, `/reports/YYYY-MM`, `/login`, `/signin`, `/signout`, `/subscribe` likewise; anything else there is a 404). The
  * domains come from `StatusDomains`, in memory: an unknown Host costs no query.
  */
 @Injectable()
@@ -38,6 +38,8 @@ export class StatusDomainMiddleware implements NestMiddleware {
       if (req.method === 'POST' && url.pathname === '/subscribe') return await this.moduleRef.get(StatusSubscribersController, { strict: false }).subscribe(tenant, page, req, res);
       if (get && badge) return await pages.badge(tenant, page, decodeURIComponent(badge[1]!), badge[2]!, k, req, res);
       if (get && url.pathname === '/live.js') return pages.liveScript(req, res);
+      const report = /^\/reports\/(\d{4}-\d{2})$/.exec(url.pathname);
+      if (get && report) return await pages.report(tenant, page, report[1]!, url.searchParams.get('format') ?? undefined, req, res);
       if (get && /^\/feed\.(rss|atom)$/.test(url.pathname)) return await pages.feed(tenant, page, url.pathname.slice(1), k, req, res);
       res.status(404).type('text/plain').send('Not found\n');
     } catch (error) {

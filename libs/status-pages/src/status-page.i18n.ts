@@ -31,6 +31,8 @@ export interface StatusMessages {
   wrongPassword: string;
   legend: string;
   feeds: string;
+  /** The heading over a customer's monthly SLA reports (on its private page). */
+  reports: string;
   draftTitle: (components: string) => string;
   draftBody: (components: string, since: string) => string;
   draftResolved: string;
@@ -65,6 +67,7 @@ const en: StatusMessages = {
   wrongPassword: 'Wrong password.',
   legend: 'Legend',
   feeds: 'Feeds',
+  reports: 'Monthly availability reports',
   draftTitle: (c) => `${c}: service disruption`,
   draftBody: (c, since) => `We are investigating a problem affecting ${c} since ${since}.`,
   draftResolved: 'The service is working normally again.',
@@ -99,6 +102,7 @@ const es: StatusMessages = {
   wrongPassword: 'Contraseña incorrecta.',
   legend: 'Leyenda',
   feeds: 'Canales',
+  reports: 'Informes mensuales de disponibilidad',
   draftTitle: (c) => `${c}: interrupción del servicio`,
   draftBody: (c, since) => `Estamos investigando un problema que afecta a ${c} desde ${since}.`,
   draftResolved: 'El servicio vuelve a funcionar con normalidad.',
@@ -133,6 +137,7 @@ const pt: StatusMessages = {
   wrongPassword: 'Senha incorreta.',
   legend: 'Legenda',
   feeds: 'Feeds',
+  reports: 'Relatórios mensais de disponibilidade',
   draftTitle: (c) => `${c}: interrupção do serviço`,
   draftBody: (c, since) => `Estamos a investigar um problema que afeta ${c} desde ${since}.`,
   draftResolved: 'O serviço voltou a funcionar normalmente.',
@@ -167,6 +172,7 @@ const de: StatusMessages = {
   wrongPassword: 'Falsches Passwort.',
   legend: 'Legende',
   feeds: 'Feeds',
+  reports: 'Monatliche Verfügbarkeitsberichte',
   draftTitle: (c) => `${c}: Störung`,
   draftBody: (c, since) => `Wir untersuchen ein Problem mit ${c} seit ${since}.`,
   draftResolved: 'Der Dienst funktioniert wieder normal.',
@@ -201,6 +207,7 @@ const fr: StatusMessages = {
   wrongPassword: 'Mot de passe incorrect.',
   legend: 'Légende',
   feeds: 'Flux',
+  reports: 'Rapports mensuels de disponibilité',
   draftTitle: (c) => `${c} : perturbation du service`,
   draftBody: (c, since) => `Nous enquêtons sur un problème affectant ${c} depuis ${since}.`,
   draftResolved: 'Le service fonctionne de nouveau normalement.',

@@ -163,7 +163,14 @@ function subscribeForm(view: PageView, action: string): string {
 }
 
 /** The page: plain HTML and one hashed style block; every text from a tenant or an operator escaped. */
-export function renderStatusPage(view: PageView, links: { feeds?: { rss: string; atom: string }; subscribe?: string; live?: string; signOut?: string } = {}): RenderedHtml {
+/** A customer's private page: its monthly SLA reports, each as a page and a PDF. */
+function reportLinks(view: PageView, base: string, m: StatusMessages): string {
+  if (!view.reportMonths.length) return '';
+  const items = view.reportMonths.map((r) => `<li><a href="${e(`${base}/${r.month}`)}">${e(r.label)}</a> · <a href="${e(`${base}/${r.month}?format=pdf`)}">PDF</a></li>`).join('');
+  return `<section aria-labelledby="reports"><h2 id="reports">${e(m.reports)}</h2><ul>${items}</ul></section>`;
+}
+
+export function renderStatusPage(view: PageView, links: { feeds?: { rss: string; atom: string }; subscribe?: string; live?: string; signOut?: string; reports?: string } = {}): RenderedHtml {
   const m = STATUS_MESSAGES[view.language];
   const f = new StatusFormat(view.language, view.timeZone);
   const css = cssOf(view.accentColor);
@@ -182,6 +189,7 @@ export function renderStatusPage(view: PageView, links: { feeds?: { rss: string;
     legend(m),
     posts(view, f, m),
     '</div>',
+    links.reports ? reportLinks(view, links.reports, m) : '',
     links.subscribe ? subscribeForm(view, links.subscribe) : '',
     `<footer><p>${e(m.method(view.policyVersion))}: ${e(m.methodText)}.</p><p>${e(m.groupRule)}</p><p id="live-updated">${e(m.zone(view.timeZone))} ${e(m.updated)}: <time datetime="${new Date(view.generatedAt).toISOString()}">${e(f.at(view.generatedAt))}</time></p>${feeds}${view.footer ? `<p>${e(view.footer)}</p>` : ''}${footerLinks ? `<p>${footerLinks}</p>` : ''}</footer>`,
   ].join('');

@@ -3,7 +3,7 @@ import { Temporal } from '@js-temporal/polyfill';
 import { CLOCK, type Clock } from '#lib/common';
 import { MonitorHealth, MonitorLatency, StateHistory, windowCovers } from '#lib/detection';
 import { InventoryHistory } from '#lib/inventory';
-import { localDate, outagesPerService, POLICY_VERSION, ReportsService, zonedMidnight } from '#lib/reports';
+import { CustomerReportAnswer, localDate, outagesPerService, POLICY_VERSION, type ReportMonth, ReportsService, zonedMidnight } from '#lib/reports';
 import { isReportLanguage, type ReportLanguage, Role } from '#lib/tenancy';
 import { type StatusComponent, StatusComponentKind, type StatusPage, StatusPageVisibility, type StatusPost, type StatusPostUpdate } from './status-page.entity.js';
 import type { ComponentStatus } from './status-page.i18n.js';
@@ -85,6 +85,11 @@ export interface PageView {
   maintenance: MaintenanceView[];
   policyVersion: number;
   generatedAt: number;
+  /**
+   * A customer's private page (its sign-in, a link or a password): the months of the customer's SLA report its
+   * visitors may open (`…/reports/YYYY-MM`), newest first; empty on every other page.
+   */
+  reportMonths: ReportMonth[];
 }
 
 /** The response-time badge's window: the last 24 hours, ending now. */
@@ -128,6 +133,7 @@ export class StatusPageSource {
     private readonly health: MonitorHealth,
     private readonly latency: MonitorLatency,
     private readonly windows: StateHistory,
+    private readonly customerReports: CustomerReportAnswer,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -193,7 +199,15 @@ export class StatusPageSource {
       maintenance: await this.maintenance(page, components, now),
       policyVersion: POLICY_VERSION,
       generatedAt: now,
+      reportMonths: await this.reportMonths(page, now),
     };
+  }
+
+  /** See PageView.reportMonths: never on a public page, where anyone would read the customer's SLA. */
+  private async reportMonths(page: StatusPage, now: number): Promise<ReportMonth[]> {
+    if (!page.customerId || page.visibility === StatusPageVisibility.public) return [];
+    const found = await this.customerReports.customerOf(page.tenantId, page.customerId);
+    return found ? this.customerReports.months(found.tenant, found.customer, now) : [];
   }
 
   /** Announced windows covering a component of the page, ended no more than 7 days ago; soonest first. */

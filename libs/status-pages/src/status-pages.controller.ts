@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CLOCK, type Clock } from '#lib/common';
+import { CustomerReportAnswer } from '#lib/reports';
 import { PasswordHasher } from '#lib/tenancy';
 import { type BadgeKind, BADGE_COLORS, formatMs, renderBadge, responseTimeColor } from './status-badge.js';
 import { type CachedAnswer, etagOf, StatusPageCache } from './status-page.cache.js';
@@ -71,6 +72,7 @@ export class StatusPagesController {
     private readonly access: StatusPageAccess,
     private readonly hasher: PasswordHasher,
     private readonly signins: CustomerSignin,
+    private readonly customerReports: CustomerReportAnswer,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -178,6 +180,21 @@ export class StatusPagesController {
     return renderBadge(`${c.name} ${m.medianResponse}`, rt === null ? m.noData : formatMs(rt.ms), rt === null ? BADGE_COLORS.grey : responseTimeColor(rt.ms));
   }
 
+  /**
+   * A customer's monthly SLA report, for the visitors of the customer's private page (its sign-in, link or password:
+   * the page's cookie). Without the cookie: back to the page, which asks for it. Public pages have no reports here.
+   */
+  @Get(':tenant/:page/reports/:month')
+  async report(@Param('tenant') tenant: string, @Param('page') slug: string, @Param('month') month: string, @Query('format') format: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const page = SLUG.test(tenant) && SLUG.test(slug) ? await this.pages.bySlugs(tenant, slug) : null;
+    if (!page?.customerId || page.visibility === StatusPageVisibility.public) return this.send(req, res, NOT_FOUND, true);
+    if (!this.canSee(page, req)) return void res.status(303).setHeader('Location', this.base(req, tenant, slug)).end();
+    const found = await this.customerReports.customerOf(page.tenantId, page.customerId);
+    const months = found ? await this.customerReports.months(found.tenant, found.customer, this.clock.now().getTime(), Number.POSITIVE_INFINITY) : [];
+    if (!found || !months.some((m) => m.month === month)) return this.send(req, res, NOT_FOUND, true);
+    await this.customerReports.send(res, found.tenant, found.customer, month, format);
+  }
+
   @Get(':tenant/:page/:file')
   async feed(@Param('tenant') tenant: string, @Param('page') page: string, @Param('file') file: string, @Query('k') k: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     if (file === 'live.js') return this.liveScript(req, res);
@@ -231,7 +248,8 @@ export class StatusPagesController {
     // or sign-in (allowed() runs before it is sent), and its subscribe POST checks the same cookie.
     const subscribe = `${base}/subscribe`;
     const signOut = found.access.visibility === StatusPageVisibility.customer ? `${base}/signout` : undefined;
-    const { html, csp } = renderStatusPage(found.view, { feeds: { rss: `${base}/feed.rss`, atom: `${base}/feed.atom` }, subscribe, live: `${base}/live.js`, signOut });
+    const reports = found.view.reportMonths.length ? `${base}/reports` : undefined;
+    const { html, csp } = renderStatusPage(found.view, { feeds: { rss: `${base}/feed.rss`, atom: `${base}/feed.atom` }, subscribe, live: `${base}/live.js`, signOut, reports });
     return { status: 200, access: found.access, contentType: 'text/html; charset=utf-8', body: html, etag: etagOf(html), csp };
   }
 
