@@ -164,8 +164,19 @@ describe('alerts: channels delivered to local stand-ins checked as the providers
     expect(mail.text).toContain('\nCustomers affected: Bakery\n');
     expect(mail.text).toContain('\nServices on this host: www\n');
     expect(JSON.parse(hook.hits.at(-1)!.body)).toMatchObject({ details: { impacted_customers: ['Bakery'], services_on_host: ['www'] } });
+    // The web check fails too (grouped under the host), and is still down when the host answers again: the host's
+    // recovery says so, rather than reading as "all clear".
+    const www = { id: ids.monitor!, tenantId, hostId: ids.host!, serviceId: ids.service!, name: 'www http' };
+    const service = (await incidents.open(www, new Date(), 'connection refused', { planned: false, flapping: false, suppressed: true }))!;
+    const beforeRecovery = mails.length;
     await api.app.get(AlertsService).incidentResolved((await incidents.resolve(ref, new Date(), 'echo'))!, 'web1 ping');
+    await drain(api.app.get(DeliveryWorker), 2);
+    const recovery = await simpleParser(mails.slice(beforeRecovery).find((m) => m.includes('RESOLVED'))!);
+    expect(recovery.subject).toMatch(/^\[RESOLVED\] web1 recovered after .+ \(web1 ping\); still down on it: www · www http$/);
+    expect(JSON.parse(hook.hits.at(-1)!.body)).toMatchObject({ details: { still_down_on_host: ['www · www http'] } });
     await settled(incident.id);
+    await incidents.resolve(www, new Date(), 'back');
+    await settled(service.id);
   });
 
   it('pages nobody for a suppressed incident (maintenance, grouped under its host, flapping)', async () => {

@@ -60,8 +60,13 @@ describe('acknowledgement links are for those who may acknowledge, and say who d
     expect(await read(operator)).toContain('/alerts/ack/');
 
     const base = link!.replace(/^http:\/\/[^/]+/, api.url);
+    // The page names the outage before its button (which incident, since when, where it stands), escaped.
+    const confirm = await (await fetch(base)).text();
+    expect(confirm).toMatch(/<strong>web1 · web1 tcp: down since \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \+00:00 UTC<\/strong>/);
+    expect(confirm).toContain('Still open, not acknowledged.');
     expect((await fetch(base.replace(`c=${ids.mail}`, `c=${ids.host}`), { method: 'POST' })).status).toBe(404);
     expect(await (await fetch(base, { method: 'POST' })).text()).toContain('Acknowledged.');
+    expect(await (await fetch(base)).text()).toMatch(/Already acknowledged by e-mail link to oncall@links\.test \(channel &#34;on-call mail&#34;\) at /);
     const [after] = await db.query('SELECT acknowledged_by FROM incidents WHERE id = $1', [incident.id]);
     expect(after.acknowledged_by).toBe('e-mail link to oncall@links.test (channel "on-call mail")');
   });

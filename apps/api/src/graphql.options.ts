@@ -1,6 +1,6 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { Request } from 'express';
-import { formatGraphqlError, GRAPHQL_MAX_TOKENS, queryLimitsPlugin } from '#lib/common';
+import { formatGraphqlError, GRAPHQL_MAX_TOKENS, InstantScalar, queryLimitsPlugin } from '#lib/common';
 import type { VigiaConfig } from '#lib/config';
 import { TrustedProxies } from '#lib/tenancy';
 
@@ -41,6 +41,8 @@ export function graphqlOptions(config: VigiaConfig): ApolloDriverConfig {
     driver: ApolloDriver,
     autoSchemaFile: true,
     sortSchema: true,
+    // Every Date in and out: instants that name their offset (instant.scalar.ts).
+    buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: InstantScalar }] },
     path: '/graphql',
     // The Apollo sandbox loads from a CDN; the dashboard (its own issue) is the UI. Introspection stays on for tools.
     playground: false,

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { isUuid, setPageSecurityHeaders } from '#lib/common';
+import { escapeHtml, isUuid, setPageSecurityHeaders } from '#lib/common';
 import { IncidentsService } from '#lib/incidents';
 import { AckLinks } from './ack-links.js';
 import { AlertsService } from './alerts.service.js';
@@ -23,13 +23,16 @@ export class AckController {
   @Get(':incidentId')
   @Header('Cache-Control', 'no-store')
   @Header('Content-Type', 'text/html; charset=utf-8')
-  confirm(@Param('incidentId') incidentId: string, @Query() query: Record<string, string>, @Res({ passthrough: true }) res: Response): string {
+  async confirm(@Param('incidentId') incidentId: string, @Query() query: Record<string, string>, @Res({ passthrough: true }) res: Response): Promise<string> {
     setPageSecurityHeaders(res);
-    if (!isUuid(incidentId) || !this.links.verify(incidentId, query)) throw new NotFoundException();
+    const link = isUuid(incidentId) ? this.links.verify(incidentId, query) : undefined;
+    if (!link || !isUuid(link.tenantId)) throw new NotFoundException();
+    const headline = await this.alerts.ackHeadline(link.tenantId, incidentId);
+    const named = headline ? `<p><strong>${escapeHtml(headline.what)}</strong></p><p>${escapeHtml(headline.state)}</p>` : '';
     const channel = query.c ? `&c=${encodeURIComponent(query.c)}` : '';
     const user = query.u ? `&u=${encodeURIComponent(query.u)}` : '';
     const action = `?t=${encodeURIComponent(query.t!)}${channel}${user}&e=${encodeURIComponent(query.e!)}&s=${encodeURIComponent(query.s!)}`;
-    return page(`<h1>Acknowledge this incident?</h1><p>Escalation stops; the incident stays open until it recovers.</p><form method="post" action="${action}"><button type="submit" style="font-size:1.2rem;padding:.6rem 1.2rem">Acknowledge</button></form>`);
+    return page(`<h1>Acknowledge this incident?</h1>${named}<p>Escalation stops; the incident stays open until it recovers.</p><form method="post" action="${action}"><button type="submit" style="font-size:1.2rem;padding:.6rem 1.2rem">Acknowledge</button></form>`);
   }
 
   @Post(':incidentId')

@@ -16,7 +16,7 @@ import { EscalationTargets } from './escalation-targets.js';
 import type { AlertMessage } from './channels/channel.js';
 import { Notification } from './notification.entity.js';
 import { EgressPolicy } from '#lib/egress';
-import { localMinute } from './channels/human-time.js';
+import { localInstant, localMinute } from './channels/human-time.js';
 
 export interface ChannelInput {
   name: string;
@@ -259,6 +259,25 @@ export class AlertsService {
     return `e-mail link${to} (channel "${row.name}")`;
   }
 
+  /**
+   * What the e-mail acknowledgement page names before its button, so nobody acknowledges the wrong outage at 3 a.m.:
+   * "shop on web-a is DOWN (web-a http) since 2026-10-20 11:20:00 +02:00 Europe/Madrid", and where it stands now.
+   */
+  async ackHeadline(tenantId: string, incidentId: string): Promise<{ what: string; state: string } | null> {
+    const incident = await this.incidents.of(tenantId, incidentId);
+    if (!incident) return null;
+    // "web1 · www · www http": host, service and monitor, as the dashboard names an incident.
+    const named = (await this.subjects.named(tenantId, incident.monitorId)) ?? 'a deleted monitor';
+    const zone = (await this.tenants.of(tenantId))?.timeZone ?? 'UTC';
+    const what = `${named}: down since ${localInstant(incident.openedAt.toISOString(), zone)}`;
+    const state = incident.resolvedAt
+      ? `It recovered at ${localInstant(incident.resolvedAt.toISOString(), zone)}.`
+      : incident.acknowledgedAt
+        ? `Already acknowledged by ${incident.acknowledgedBy ?? 'someone'} at ${localInstant(incident.acknowledgedAt.toISOString(), zone)}.`
+        : 'Still open, not acknowledged.';
+    return { what, state };
+  }
+
   /** Who acknowledged through a personal page's link: `e-mail link to ana (on call)`. */
   async personRecipient(tenantId: string, userId: string): Promise<string> {
     const person = (await this.people.of(tenantId, [userId])).get(userId);
@@ -287,6 +306,14 @@ export class AlertsService {
     );
   }
 
+  /** The host's other outages still open when its own check recovered: service · monitor (at most 20). */
+  private async stillDownOnHost(incident: Incident): Promise<string[]> {
+    const open = (await this.incidents.openOnHosts(incident.tenantId, [incident.hostId])).filter((i) => i.id !== incident.id).slice(0, 20);
+    const names = await Promise.all(open.map((i) => this.subjects.named(incident.tenantId, i.monitorId)));
+    // "web1 · www · www http" → "www · www http": the host is the one just named.
+    return names.map((n) => (n ?? 'a monitor').replace(/^[^·]+ · (?=.* · )/, ''));
+  }
+
   /** `unheard`: a recovery whose outage nobody was told of (see incidentResolved); its summary says what happened. */
   private async describe(incident: Incident, monitorName: string, kind: AlertMessage['kind'], known?: OutageSubject, knownZone?: string, unheard = false): Promise<AlertMessage> {
     const subject = known ?? (await this.subjects.of(incident.hostId, incident.serviceId, incident.monitorId));
@@ -303,12 +330,16 @@ export class AlertsService {
     const what = context.service ? `${context.service} on ${context.host}` : context.host;
     // How long it was down, to the second: the first thing asked of a recovery at 3 a.m.
     const downFor = incident.resolvedAt ? formatDuration(Math.round((incident.resolvedAt.getTime() - incident.openedAt.getTime()) / 1000) * 1000) : undefined;
+    // A host back while some of its services are not (nginx did not start after the reboot): said in the recovery
+    // itself, so nobody stands down on "web-a recovered" while the shop is still down (each is paged on its own).
+    const stillDown = kind === 'resolve' && incident.serviceId === null ? await this.stillDownOnHost(incident) : [];
+    const still = stillDown.length ? `; still down on it: ${stillDown.join(', ')}` : '';
     const summary =
       kind !== 'resolve'
         ? `${what} is DOWN (${monitorName})`
         : unheard
-          ? `${what} was down${downFor ? ` for ${downFor}` : ''} and recovered before its alert went out; a runbook acted on it (${monitorName})`
-          : `${what} recovered${downFor ? ` after ${downFor}` : ''} (${monitorName})`;
+          ? `${what} was down${downFor ? ` for ${downFor}` : ''} and recovered before its alert went out; a runbook acted on it (${monitorName})${still}`
+          : `${what} recovered${downFor ? ` after ${downFor}` : ''} (${monitorName})${still}`;
     return {
       kind,
       dedupKey: `vigia-incident-${incident.id}`,
@@ -323,6 +354,7 @@ export class AlertsService {
         impacted_customers: context.customers,
         // A host down: what it takes with it (its services' own outages are grouped under this one, unpaged).
         ...(subject.hostServices.length ? { services_on_host: subject.hostServices } : {}),
+        ...(stillDown.length ? { still_down_on_host: stillDown } : {}),
         seen_from: context.vantages,
         // The truth at the time of the message: a run waiting for approval, or a failed run with its step's error.
         ...(this.runbookStatus ? { runbook: await this.runbookStatus.forIncident(incident) } : {}),

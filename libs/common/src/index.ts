@@ -15,3 +15,4 @@ export { compileUserPattern, userPatternProblem, MAX_PATTERN_LENGTH, MAX_SUBJECT
 export * from './fields/index.js';
 export { Bulkhead } from './bulkhead.js';
 export { canonicalTimeZone } from './time-zone.js';
+export { InstantScalar } from './instant.scalar.js';

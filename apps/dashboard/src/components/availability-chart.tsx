@@ -49,7 +49,8 @@ export function AvailabilityChart({ buckets, target, timeZone }: { buckets: Buck
         </text>
       </svg>
       <figcaption className="muted">
-        Bars: availability per period (scale {floor} %–100 %){target !== null ? `; line: SLA target ${target} %` : ''}. Red: below target.
+        Bars: availability per period (scale {floor} %–100 %){target !== null ? `; line: SLA target ${target} %` : ''}.{' '}
+        {target !== null ? 'Red: below target; amber: some downtime, at or above target; green: none.' : 'Amber: some downtime; green: none.'}
       </figcaption>
     </figure>
   );

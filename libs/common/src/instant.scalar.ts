@@ -1,0 +1,29 @@
+import { GraphQLScalarType, Kind } from 'graphql';
+
+/** An ISO 8601 date and time that says where it is: `Z` or an offset (`+01:00`, `-0300`). */
+const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
+
+const REFUSAL = 'must be a date and time with its UTC offset or Z, e.g. 2026-12-05T09:00:00+01:00 or 2026-12-05T08:00:00Z';
+
+function instantOf(value: unknown): Date {
+  // Without an offset, `new Date()` reads "2026-12-05T09:00" in the server's zone and "2026-12-05" at UTC midnight:
+  // an on-call override typed in Madrid's time would start an hour late, silently. Refused instead.
+  // A plain error, not a GraphQLError: graphql-js then says where — `Variable "$i" got invalid value "…" at
+  // "i.startsAt"; …` or `Expected value of type "DateTime!", found "…"; …` — before our words.
+  if (typeof value !== 'string' || !WITH_OFFSET.test(value)) throw new TypeError(REFUSAL);
+  const instant = new Date(value);
+  if (Number.isNaN(instant.getTime())) throw new TypeError(REFUSAL);
+  return instant;
+}
+
+/**
+ * The API's `DateTime` (replacing Nest's, which accepts anything `new Date()` does): every instant a client sends
+ * names its offset. Output unchanged: `toISOString()`, UTC with `Z`.
+ */
+export const InstantScalar = new GraphQLScalarType<Date | null, string | null>({
+  name: 'DateTime',
+  description: 'An instant, as ISO 8601 with its UTC offset or Z (2026-12-05T09:00:00+01:00); sent back in UTC (…Z)',
+  serialize: (value) => (value instanceof Date ? value.toISOString() : null),
+  parseValue: (value) => instantOf(value),
+  parseLiteral: (ast) => instantOf(ast.kind === Kind.STRING ? ast.value : undefined),
+});
