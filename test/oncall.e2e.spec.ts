@@ -102,6 +102,14 @@ describe('on-call: schedules, people, and escalation steps that page whoever is 
       { scheduleName: 'Office', shift: { userName: null, gap: true, end: '2026-10-20T13:00:00.000Z' } },
       { scheduleName: 'Primary', shift: { userName: 'ana', gap: false, end: '2026-10-20T09:00:00.000Z' } },
     ]);
+    // The handover: the shift's end when someone takes over; none for a one-person rota, whose shift end is only where
+    // the 14 days looked at stop (it moved with every query).
+    const handovers = await run<{ whoIsOnCall: { scheduleName: string; handover: string | null }[] }>('{ whoIsOnCall { scheduleName handover } }');
+    expect(handovers.whoIsOnCall).toEqual([{ scheduleName: 'Office', handover: '2026-10-20T13:00:00.000Z' }, { scheduleName: 'Primary', handover: '2026-10-20T09:00:00.000Z' }]);
+    const solo = (await run<{ createSchedule: { id: string } }>(SCHEDULE, { i: { name: 'Solo', timeZone: 'UTC', layers: [layer({ participantIds: [ids.cho] })] } })).createSchedule.id;
+    const alone = await run<{ whoIsOnCall: { shift: { userName: string; end: string }; handover: string | null }[] }>(`{ whoIsOnCall(scheduleId: "${solo}") { shift { userName end } handover } }`);
+    expect(alone.whoIsOnCall[0]).toMatchObject({ shift: { userName: 'cho' }, handover: null });
+    await run(`mutation { deleteSchedule(id: "${solo}") }`);
     const { schedule } = await run<{ schedule: { shifts: { start: string; end: string; userName: string | null; source: string | null }[] } }>(`{ schedule(id: "${ids.primary}") { shifts { start end userName source } } }`);
     expect(schedule.shifts).toHaveLength(15);
     // Fall back on Sunday 25 Oct: the shift from Saturday's 11:00 to Sunday's 11:00 local lasts 25 hours.

@@ -62,8 +62,16 @@ export class OnCallNow {
   @Field(() => ID) scheduleId: string;
   @Field() scheduleName: string;
   @Field() timeZone: string;
-  @Field(() => ScheduleShift, { description: 'The shift holding the instant asked about, from that instant' }) shift: ScheduleShift;
+  @Field(() => ScheduleShift, { description: 'The shift holding the instant asked about, from that instant; its end is at most 14 days later' }) shift: ScheduleShift;
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When someone else (or nobody) takes over: the shift\'s end; null when the same person (or the same gap) holds all of the 14 days looked at — a one-person rota has no handover, and `shift.end` is then only where the look ended',
+  })
+  handover: Date | null;
 }
+
+/** How far ahead who-is-on-call looks: the shift holding the instant is cut there. */
+const ON_CALL_HORIZON_MS = 14 * 86_400_000;
 
 @Resolver(() => Schedule)
 export class SchedulesResolver {
@@ -112,8 +120,9 @@ export class SchedulesResolver {
     const list = scheduleId ? [await this.service.scope.get(principal, scheduleId, 'scheduleId')] : await this.schedules(principal);
     const out: OnCallNow[] = [];
     for (const schedule of list) {
-      const [shift] = await this.named(principal.tenantId, (await this.service.shifts(schedule, instant, instant + 14 * 86_400_000)).slice(0, 1));
-      out.push({ scheduleId: schedule.id, scheduleName: schedule.name, timeZone: schedule.timeZone, shift: shift! });
+      const [shift] = await this.named(principal.tenantId, (await this.service.shifts(schedule, instant, instant + ON_CALL_HORIZON_MS)).slice(0, 1));
+      const handover = shift!.end.getTime() < instant + ON_CALL_HORIZON_MS ? shift!.end : null;
+      out.push({ scheduleId: schedule.id, scheduleName: schedule.name, timeZone: schedule.timeZone, shift: shift!, handover });
     }
     return out;
   }
