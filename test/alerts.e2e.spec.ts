@@ -520,6 +520,10 @@ describe('grouping: a burst of outages in one site is one message', () => {
     // The message's one acknowledge link (its first outage's) acknowledges all five it listed.
     const [leader] = await api.app.get(DataSource).query("SELECT n.incident_id, n.channel_id FROM notifications n JOIN alert_channels c ON c.id = n.channel_id WHERE c.type = 'webhook' AND n.status = 'sent'");
     const link = new URL(api.app.get(AckLinks).url(tenantId, leader.incident_id, leader.channel_id));
+    // Before the button, the page names all five: the POST acknowledges every outage the message listed.
+    const asked = await (await fetch(`${api.url}${link.pathname}${link.search}`)).text();
+    expect(asked).toContain('With it, the other outages of the same message:');
+    expect(asked.match(/<li>[^<]+: down since [^<]+ — Still open, not acknowledged\.<\/li>/g)).toHaveLength(4);
     const acked = await fetch(`${api.url}${link.pathname}${link.search}`, { method: 'POST' });
     expect(await acked.text()).toContain('With it, 4 other outages of the same message.');
     const unacked = await api.app.get(DataSource).query('SELECT count(*)::int AS n FROM incidents WHERE tenant_id = $1 AND acknowledged_at IS NULL', [tenantId]);

@@ -529,6 +529,31 @@ describe('status pages', () => {
     await run(`mutation { deleteMonitor(id: "${tcp}") }`);
   });
 
+  it('a post an operator published and left open after its outage ended takes no later outage: that one gets its own', async () => {
+    const manual = await create({ slug: 'manual', title: 'Manual', components: [{ kind: 'service', subjectId: ids.tools, displayName: 'Herramientas' }] });
+    const incidents = api.app.get(IncidentsService);
+    const outbox = api.app.get(StatusOutboxConsumer, { strict: false });
+    const tenantId = (await api.app.get(DataSource).query('SELECT tenant_id FROM monitors WHERE id = $1', [ids.toolsMonitor]))[0].tenant_id;
+    const monitor = { id: ids.toolsMonitor, tenantId, hostId: ids.host2, serviceId: ids.tools, name: 'hidden-db-3 http' };
+    const posts = async () =>
+      (await run<{ statusPage: { posts: { id: string; state: string; published: boolean }[] } }>(`{ statusPage(id: "${manual.id}") { posts { id state published } } }`)).statusPage.posts;
+    await incidents.open(monitor, new Date(FROZEN - 400_000), 'refused', { planned: false, flapping: false, suppressed: false });
+    await outbox.worker.settle();
+    const [first] = await eventually('the draft', async () => ((await posts()).length ? posts() : undefined));
+    await run(`mutation { updateStatusPost(id: "${first!.id}", input: {published: true}) { id } }`);
+    await incidents.resolve(monitor, new Date(FROZEN - 300_000), 'recovered');
+    await outbox.worker.settle();
+    // The operator's post: left to the operator, still open.
+    expect(await posts()).toEqual([{ id: first!.id, state: 'investigating', published: true }]);
+    await incidents.open(monitor, new Date(FROZEN - 200_000), 'refused again', { planned: false, flapping: false, suppressed: false });
+    await outbox.worker.settle();
+    const both = await eventually('a second post', async () => ((await posts()).length === 2 ? posts() : undefined));
+    expect(both!.map((p) => p.id)).toContain(first!.id);
+    await incidents.resolve(monitor, new Date(FROZEN - 100_000), 'recovered');
+    await outbox.worker.settle();
+    await run(`mutation { deleteStatusPage(id: "${manual.id}") }`);
+  });
+
   it('announces a maintenance window only when asked, on the pages whose components it covers', async () => {
     const startsAt = new Date(FROZEN + 86_400_000).toISOString();
     const endsAt = new Date(FROZEN + 90_000_000).toISOString();

@@ -8,6 +8,7 @@ import ssh2 from 'ssh2';
 import { testSshKey } from '../support/ssh-key.js';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReportLinks } from '#lib/reports';
 import { dashboardMiddleware } from '../../apps/api/src/dashboard.middleware.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 
@@ -175,6 +176,15 @@ describe('pages strangers open from a link send CSP, nosniff and frame protectio
     // A page a customer can read, not a JSON error.
     expect(tampered.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await tampered.text()).toContain('This report link is not valid');
+    // A genuine signature for a month the customer cannot have (signed before links were limited to its months, or
+    // one not begun): the same page, never a report of nothing.
+    const tenantId = (await api.app.get(DataSource).query('SELECT tenant_id FROM customers WHERE id = $1', [customer]))[0].tenant_id as string;
+    for (const month of ['2020-01', '2999-01']) {
+      const signed = api.app.get(ReportLinks).sign({ tenantId, customerId: customer, month, expires: Math.floor(Date.now() / 1000) + 600 });
+      const res = await fetch(`${api.url}${signed}`);
+      expect(res.status, month).toBe(404);
+      expect(await res.text()).toContain('This report link is not valid');
+    }
     const ack = await fetch(`${api.url}/alerts/ack/${customer}?t=1&e=1&s=x`);
     expect(ack.status).toBe(404);
     expectPageHeaders(ack);

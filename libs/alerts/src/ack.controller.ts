@@ -28,7 +28,12 @@ export class AckController {
     const link = isUuid(incidentId) ? this.links.verify(incidentId, query) : undefined;
     if (!link || !isUuid(link.tenantId)) throw new NotFoundException();
     const headline = await this.alerts.ackHeadline(link.tenantId, incidentId);
-    const named = headline ? `<p><strong>${escapeHtml(headline.what)}</strong></p><p>${escapeHtml(headline.state)}</p>` : '';
+    // A grouped message ("3 outages at once") carries one link, and the POST acknowledges every outage it listed:
+    // the page names them all.
+    const grouped = link.channelId && isUuid(link.channelId) ? await this.alerts.groupedWith(link.tenantId, incidentId, link.channelId) : [];
+    const others = (await Promise.all(grouped.map((id) => this.alerts.ackHeadline(link.tenantId, id)))).filter((h) => h !== null);
+    const also = others.length ? `<p>With it, the other outage${others.length === 1 ? '' : 's'} of the same message:</p><ul>${others.map((o) => `<li>${escapeHtml(o.what)} — ${escapeHtml(o.state)}</li>`).join('')}</ul>` : '';
+    const named = headline ? `<p><strong>${escapeHtml(headline.what)}</strong></p><p>${escapeHtml(headline.state)}</p>${also}` : '';
     const channel = query.c ? `&c=${encodeURIComponent(query.c)}` : '';
     const user = query.u ? `&u=${encodeURIComponent(query.u)}` : '';
     const action = `?t=${encodeURIComponent(query.t!)}${channel}${user}&e=${encodeURIComponent(query.e!)}&s=${encodeURIComponent(query.s!)}`;

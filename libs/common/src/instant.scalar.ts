@@ -1,19 +1,21 @@
+import { Temporal } from '@js-temporal/polyfill';
 import { GraphQLScalarType, Kind } from 'graphql';
-
-/** An ISO 8601 date and time that says where it is: `Z` or an offset (`+01:00`, `-0300`). */
-const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
 
 const REFUSAL = 'must be a date and time with its UTC offset or Z, e.g. 2026-12-05T09:00:00+01:00 or 2026-12-05T08:00:00Z';
 
 function instantOf(value: unknown): Date {
   // Without an offset, `new Date()` reads "2026-12-05T09:00" in the server's zone and "2026-12-05" at UTC midnight:
-  // an on-call override typed in Madrid's time would start an hour late, silently. Refused instead.
+  // an on-call override typed in Madrid's time would start an hour late, silently. Temporal's Instant parser demands
+  // the offset, and refuses dates that do not exist (`new Date('2026-02-30T09:00Z')` is 2 March).
   // A plain error, not a GraphQLError: graphql-js then says where — `Variable "$i" got invalid value "…" at
   // "i.startsAt"; …` or `Expected value of type "DateTime!", found "…"; …` — before our words.
-  if (typeof value !== 'string' || !WITH_OFFSET.test(value)) throw new TypeError(REFUSAL);
-  const instant = new Date(value);
-  if (Number.isNaN(instant.getTime())) throw new TypeError(REFUSAL);
-  return instant;
+  if (typeof value !== 'string' || value.length > 64) throw new TypeError(REFUSAL);
+  try {
+    return new Date(Temporal.Instant.from(value).epochMilliseconds);
+  } catch (error) {
+    const why = error instanceof RangeError && /out of range/.test(error.message) ? 'is not a real date and time' : REFUSAL;
+    throw new TypeError(why, { cause: error });
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import { ReportLinks } from './report-links.js';
 
 /**
  * Customer SLA pages, reached by an expiring signed link. Anything wrong (tampered, expired, another customer, a
- * deleted one) answers the same 404 page: it must not tell a stranger which customers exist.
+ * deleted one, a month it cannot have) answers the same 404 page: it must not tell a stranger which customers exist.
  */
 @Controller('reports/customers')
 export class CustomerPagesController {
@@ -20,7 +20,8 @@ export class CustomerPagesController {
   async page(@Param('customerId') customerId: string, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
     const claims = isUuid(customerId) ? this.links.verify(customerId, query, Math.floor(this.clock.now().getTime() / 1000)) : undefined;
     const found = claims && isUuid(claims.tenantId) ? await this.answer.customerOf(claims.tenantId, customerId) : null;
-    if (!claims || !found) return sendReportNotFound(res);
+    // The months a link is made for (links signed before that rule, or mailed for a month the customer had nothing in).
+    if (!claims || !found || !(await this.answer.reportable(found.tenant, found.customer, claims.month, this.clock.now().getTime()))) return sendReportNotFound(res);
     await this.answer.send(res, found.tenant, found.customer, claims.month, query.format);
   }
 }

@@ -66,6 +66,11 @@ export class CustomerReportAnswer {
     return out;
   }
 
+  /** Whether the customer may read `month` (see `months`, without its cap). */
+  async reportable(tenant: TenantProfile, customer: Customer, month: string, now: number): Promise<boolean> {
+    return (await this.months(tenant, customer, now, Number.POSITIVE_INFINITY)).some((m) => m.month === month);
+  }
+
   /** The live customer and its tenant (logo included), or null when either is gone. */
   async customerOf(tenantId: string, customerId: string): Promise<{ tenant: TenantProfile; customer: Customer } | null> {
     const customer = await this.inventory.liveCustomer(tenantId, customerId);

@@ -15,13 +15,17 @@ async function lockPageDrafts(manager: EntityManager, pageId: string): Promise<v
   await manager.query("SELECT pg_advisory_xact_lock(hashtextextended('status-post-draft:' || $1::text, 0))", [pageId]);
 }
 
-/** The newest post Vigia drafted on this page, not yet resolved, about at least these components. */
-async function openDraftCovering(manager: EntityManager, pageId: string, componentIds: string[]): Promise<string | undefined> {
-  const rows: { id: string }[] = await manager.query(
-    "SELECT id FROM status_posts WHERE page_id = $1 AND incident_id IS NOT NULL AND state <> 'resolved' AND component_ids @> $2::uuid[] ORDER BY created_at DESC LIMIT 1",
+/**
+ * The posts Vigia drafted on this page, not yet resolved, about at least these components, newest first, with the
+ * incidents each speaks for (at most a few: a page has few open posts).
+ */
+async function openDraftsCovering(manager: EntityManager, pageId: string, componentIds: string[]): Promise<{ id: string; incident_ids: string[] }[]> {
+  return manager.query(
+    `SELECT p.id, array_agg(l.incident_id) AS incident_ids FROM status_posts p JOIN status_post_incidents l ON l.post_id = p.id
+      WHERE p.page_id = $1 AND p.incident_id IS NOT NULL AND p.state <> 'resolved' AND p.component_ids @> $2::uuid[]
+      GROUP BY p.id, p.created_at ORDER BY p.created_at DESC LIMIT 20`,
     [pageId, componentIds],
   );
-  return rows[0]?.id;
 }
 
 function affects(c: StatusComponent, incident: Incident): boolean {
@@ -81,12 +85,22 @@ export class StatusOutboxConsumer implements OnApplicationBootstrap, OnModuleDes
         const componentIds = components.map((c) => c.id);
         // A second incident of the same outage (another monitor of the service) joins the post already open about
         // these components: no second post, no second mail to the page's subscribers.
-        const open = await openDraftCovering(manager, page.id, componentIds);
+        const open = await this.outageGoingOn(incident.tenantId, await openDraftsCovering(manager, page.id, componentIds));
         const postId = open ?? (await this.draft(manager, page, incident, components));
         await manager.insert(StatusPostIncident, { pageId: page.id, incidentId: incident.id, postId, tenantId: page.tenantId });
       });
     }
     this.cache.invalidate();
+  }
+
+  /**
+   * The newest of these posts whose outage is still going on (one of its incidents open). A post left unresolved
+   * after its outage ended (published by an operator who never closed it) takes no later outage: that one is news.
+   */
+  private async outageGoingOn(tenantId: string, posts: { id: string; incident_ids: string[] }[]): Promise<string | undefined> {
+    if (!posts.length) return undefined;
+    const open = await this.incidents.openAmong(tenantId, posts.flatMap((p) => p.incident_ids));
+    return posts.find((p) => p.incident_ids.some((id) => open.has(id)))?.id;
   }
 
   /** A new post about `components`, with its first update queued for the page's subscribers; its id. */
@@ -114,7 +128,10 @@ export class StatusOutboxConsumer implements OnApplicationBootstrap, OnModuleDes
    * last incident it speaks for is resolved.
    */
   private async resolved(incident: Incident): Promise<void> {
-    const links = await this.dataSource.getRepository(StatusPostIncident).find({ where: { tenantId: incident.tenantId, incidentId: incident.id } });
+    const links: Pick<StatusPostIncident, 'pageId' | 'postId'>[] = await this.dataSource.getRepository(StatusPostIncident).find({ where: { tenantId: incident.tenantId, incidentId: incident.id } });
+    // A post drafted by a replica older than status_post_incidents (during a rolling upgrade) has no link row.
+    const drafted = await this.dataSource.getRepository(StatusPost).find({ where: { tenantId: incident.tenantId, incidentId: incident.id }, select: { id: true, pageId: true } });
+    for (const post of drafted) if (!links.some((l) => l.postId === post.id)) links.push({ pageId: post.pageId, postId: post.id });
     for (const link of links) {
       const page = await this.pageRows.findOne({ where: { id: link.pageId } });
       if (!page) continue;

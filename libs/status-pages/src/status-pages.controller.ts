@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CLOCK, type Clock } from '#lib/common';
-import { CustomerReportAnswer } from '#lib/reports';
+import { CustomerReportAnswer, sendReportNotFound } from '#lib/reports';
 import { PasswordHasher } from '#lib/tenancy';
 import { type BadgeKind, BADGE_COLORS, formatMs, renderBadge, responseTimeColor } from './status-badge.js';
 import { type CachedAnswer, etagOf, StatusPageCache } from './status-page.cache.js';
@@ -190,8 +190,7 @@ export class StatusPagesController {
     if (!page?.customerId || page.visibility === StatusPageVisibility.public) return this.send(req, res, NOT_FOUND, true);
     if (!this.canSee(page, req)) return void res.status(303).setHeader('Location', this.base(req, tenant, slug)).end();
     const found = await this.customerReports.customerOf(page.tenantId, page.customerId);
-    const months = found ? await this.customerReports.months(found.tenant, found.customer, this.clock.now().getTime(), Number.POSITIVE_INFINITY) : [];
-    if (!found || !months.some((m) => m.month === month)) return this.send(req, res, NOT_FOUND, true);
+    if (!found || !(await this.customerReports.reportable(found.tenant, found.customer, month, this.clock.now().getTime()))) return sendReportNotFound(res);
     await this.customerReports.send(res, found.tenant, found.customer, month, format);
   }
 

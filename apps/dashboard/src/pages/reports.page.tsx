@@ -6,6 +6,7 @@ import { Field, Loading, Page, QueryError } from '../components/form.js';
 import { Kpi } from '../components/kpi.js';
 import { MonthlyMailPreview } from '../components/monthly-mail-preview.js';
 import { localizeInstants, percent, reportDuration as duration } from '../lib/format.js';
+import { currentCompanyZone } from '../lib/clock.js';
 
 const SUBJECTS = `query Subjects { customers(first: 200) { nodes { id name } } hosts(first: 200) { nodes { id name } }
   services(first: 200) { nodes { id name host { name } } } }`;
@@ -59,13 +60,24 @@ function inZone(iso: string, timeZone: string): string {
   return new Date(iso).toLocaleString('en-GB', { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
+/** Today's date (YYYY-MM-DD) in the company's zone, once known; else in UTC. */
+function companyToday(): string {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: currentCompanyZone(), year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  } catch {
+    return new Date().toISOString().slice(0, 10);
+  }
+}
+
 export function ReportsPage() {
   const [{ data: subjects }] = useQuery<{ customers: { nodes: Named[] }; hosts: { nodes: Named[] }; services: { nodes: Named[] } }>({ query: SUBJECTS });
   const [kind, setKind] = useState<Kind>('tenant');
   const [subjectId, setSubjectId] = useState('');
   const [period, setPeriod] = useState<'month' | 'year'>('month');
-  const [month, setMonth] = useState(() => new Date().toISOString().slice(0, 7));
-  const [year, setYear] = useState(() => new Date().toISOString().slice(0, 4));
+  // This month and year in the company's zone (the reports' calendar): the UTC month is already the next one for a
+  // few hours at a month's end west of UTC, and a customer's page link is made only for months that have begun.
+  const [month, setMonth] = useState(() => companyToday().slice(0, 7));
+  const [year, setYear] = useState(() => companyToday().slice(0, 4));
   const options: Named[] = kind === 'tenant' ? [] : (subjects?.[kind === 'customer' ? 'customers' : kind === 'host' ? 'hosts' : 'services'].nodes ?? []);
   const id = kind === 'tenant' ? undefined : subjectId || options[0]?.id;
   const valid = period === 'month' ? /^\d{4}-\d{2}$/.test(month) : /^\d{4}$/.test(year);
