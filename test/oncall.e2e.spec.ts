@@ -123,9 +123,9 @@ describe('on-call: schedules, people, and escalation steps that page whoever is 
     // A time without its offset is refused, naming the field, not read in the server's zone (an override typed as
     // Madrid's 09:00 started at 09:00 UTC, an hour late); literals and variables alike.
     const naive = await api.fails('mutation($i: OverrideInput!) { addScheduleOverride(input: $i) { id } }', { i: { scheduleId: ids.primary, userId: ids.cho, startsAt: '2026-10-22T09:00', endsAt: '2026-10-22T12:00:00+02:00' } }, owner.token, { code: 'BAD_USER_INPUT' });
-    expect(naive.message).toMatch(/"i\.startsAt".*must be a date and time with its UTC offset or Z/);
+    expect(naive.message).toMatch(/"i\.startsAt".*A DateTime needs its UTC offset or Z/);
     const literal = await api.fails(`mutation { addScheduleOverride(input: {scheduleId: "${ids.primary}", userId: "${ids.cho}", startsAt: "2026-10-22", endsAt: "2026-10-23T00:00:00Z"}) { id } }`, {}, owner.token);
-    expect(literal.message).toMatch(/found "2026-10-22"; must be a date and time with its UTC offset or Z/);
+    expect(literal.message).toMatch(/found "2026-10-22"; A DateTime needs its UTC offset or Z/);
     const { schedule: kept } = await run<{ schedule: { overrides: { startsAt: string }[] } }>(`{ schedule(id: "${ids.primary}") { overrides { startsAt } } }`);
     expect(kept.overrides.map((o) => o.startsAt)).toEqual(['2026-10-21T08:00:00.000Z']);
 

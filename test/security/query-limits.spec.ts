@@ -33,6 +33,21 @@ describe('query limits against alias amplification and deep introspection (issue
     expect(one.data?.fleet.total).toBe(0);
   });
 
+  it('answers variables that do not fit their types with HTTP 400 BAD_USER_INPUT naming them, never 500', async () => {
+    // The complexity check coerces the variables first; its throw, from a plugin, answered 500 and was logged as an
+    // error of Vigia's.
+    for (const [query, variables, words] of [
+      ['query($n: Int!) { incidents(first: $n) { totalCount } }', { n: 'x' }, /Variable "\$n" got invalid value "x"/],
+      ['query($k: SubjectKind!) { availabilityReport(input: {subject: {kind: $k}, period: "2026-11"}) { from } }', { k: 'nope' }, /does not exist in "SubjectKind" enum/],
+      ['query($f: DateTime!, $t: DateTime!) { latencySeries(monitorId: "6f1c1f9e-0000-4000-8000-000000000000", from: $f, to: $t) { count } }', { f: '2026-12-06T09:00', t: '2026-12-06T10:00:00Z' }, /at "f"|"\$f" got invalid value "2026-12-06T09:00".*A DateTime needs its UTC offset or Z/],
+    ] as const) {
+      const res = await api.gql(query, variables, token);
+      expect(res.status, query).toBe(400);
+      expect(codeOf(res), query).toBe('BAD_USER_INPUT');
+      expect(res.errors![0]!.message).toMatch(words);
+    }
+  });
+
   it('refuses 200 aliases of dryRunRunbook (and 11 already)', async () => {
     const dryRun = 'dryRunRunbook(input: {source: "name: x"}) { name }';
     for (const count of [200, 11]) {

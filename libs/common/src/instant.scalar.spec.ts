@@ -13,9 +13,9 @@ describe('InstantScalar: an instant names its offset', () => {
 
   it('refuses a time without its offset, a bare date, a date that does not exist, and anything not a string', () => {
     for (const value of ['2026-12-05T09:00', '2026-12-05', 'tomorrow', '', 1_796_956_598_000, null]) {
-      expect(() => InstantScalar.parseValue(value), String(value)).toThrow(/must be a date and time with its UTC offset or Z/);
+      expect(() => InstantScalar.parseValue(value), String(value)).toThrow(/A DateTime needs its UTC offset or Z/);
     }
-    expect(() => InstantScalar.parseValue('2026-02-30T09:00:00Z')).toThrow('is not a real date and time');
+    expect(() => InstantScalar.parseValue('2026-02-30T09:00:00Z')).toThrow('A DateTime must be a real date and time');
     expect(() => InstantScalar.parseLiteral({ kind: Kind.INT, value: '5' })).toThrow(/UTC offset/);
   });
 });

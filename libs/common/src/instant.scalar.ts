@@ -1,7 +1,7 @@
 import { Temporal } from '@js-temporal/polyfill';
 import { GraphQLScalarType, Kind } from 'graphql';
 
-const REFUSAL = 'must be a date and time with its UTC offset or Z, e.g. 2026-12-05T09:00:00+01:00 or 2026-12-05T08:00:00Z';
+const REFUSAL = 'A DateTime needs its UTC offset or Z, e.g. 2026-12-05T09:00:00+01:00 or 2026-12-05T08:00:00Z';
 
 function instantOf(value: unknown): Date {
   // Without an offset, `new Date()` reads "2026-12-05T09:00" in the server's zone and "2026-12-05" at UTC midnight:
@@ -13,7 +13,7 @@ function instantOf(value: unknown): Date {
   try {
     return new Date(Temporal.Instant.from(value).epochMilliseconds);
   } catch (error) {
-    const why = error instanceof RangeError && /out of range/.test(error.message) ? 'is not a real date and time' : REFUSAL;
+    const why = error instanceof RangeError && /out of range/.test(error.message) ? 'A DateTime must be a real date and time' : REFUSAL;
     throw new TypeError(why, { cause: error });
   }
 }

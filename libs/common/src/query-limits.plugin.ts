@@ -71,6 +71,16 @@ function tooComplex(message: string): GraphQLError {
   });
 }
 
+/** A request whose variables do not fit their types: HTTP 400, code BAD_USER_INPUT, graphql-js's own words. */
+function badVariables(error: unknown): GraphQLError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new GraphQLError(message, {
+    nodes: error instanceof GraphQLError ? error.nodes : undefined,
+    originalError: error instanceof GraphQLError ? error : undefined,
+    extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+  });
+}
+
 /**
  * Refuses, before any resolver runs, queries deeper or costlier than the limits. List fields cost their page size
  * (`first`, default 50) times their children, so one request cannot ask for the whole fleet many times over.
@@ -88,14 +98,22 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
           if (depth.introspection > introspectionLimit) {
             throw tooComplex(`introspection depth ${depth.introspection} exceeds the limit of ${introspectionLimit}`);
           }
-          const complexity = getComplexity({
-            schema,
-            query: document,
-            operationName: request.operationName ?? undefined,
-            variables: request.variables ?? {},
-            // Expensive fields declare their cost (QUERY_COST); lists cost their page size; anything else 1.
-            estimators: [fieldExtensionsEstimator(), pageSizeEstimator, simpleEstimator({ defaultComplexity: 1 })],
-          });
+          let complexity: number;
+          try {
+            complexity = getComplexity({
+              schema,
+              query: document,
+              operationName: request.operationName ?? undefined,
+              variables: request.variables ?? {},
+              // Expensive fields declare their cost (QUERY_COST); lists cost their page size; anything else 1.
+              estimators: [fieldExtensionsEstimator(), pageSizeEstimator, simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch (error) {
+            // getComplexity coerces the variables first: a bad one (`"2026-12-06T09:00"` for a DateTime, an unknown
+            // enum value) threw here, and a plugin's throw answered HTTP 500. It is the client's input: 400, said as
+            // graphql-js says it, naming the variable.
+            throw badVariables(error);
+          }
           if (complexity > limits.maxComplexity) {
             throw tooComplex(`query complexity ${complexity} exceeds the limit of ${limits.maxComplexity}`);
           }
