@@ -172,6 +172,7 @@ describe('status pages: sign-in by the customer', () => {
     expect(page).toContain('Panadería &#60;b&#62;López&#60;/b&#62;: service availability');
     expect(page).toContain('Month in progress: figures up to');
     expect(page).toContain('accounting method v');
+    expect(page).toContain('<a href="?format=pdf">PDF</a> · <a href="?format=csv">CSV</a>');
     const json = (await (await get(`${path}?format=json`, cookie)).json()) as { customer: string; periodOver: boolean };
     expect(json).toMatchObject({ customer: 'Panadería <b>López</b>', periodOver: false });
     expect((await get(`${path}?format=pdf`, cookie)).headers.get('content-type')).toBe('application/pdf');

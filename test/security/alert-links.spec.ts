@@ -65,8 +65,13 @@ describe('acknowledgement links are for those who may acknowledge, and say who d
     expect(confirm).toMatch(/<strong>web1 · web1 tcp: down since \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \+00:00 UTC<\/strong>/);
     expect(confirm).toContain('Still open, not acknowledged.');
     expect((await fetch(base.replace(`c=${ids.mail}`, `c=${ids.host}`), { method: 'POST' })).status).toBe(404);
-    expect(await (await fetch(base, { method: 'POST' })).text()).toContain('Acknowledged.');
-    expect(await (await fetch(base)).text()).toMatch(/Already acknowledged by e-mail link to oncall@links\.test \(channel &#34;on-call mail&#34;\) at /);
+    const done = await (await fetch(base, { method: 'POST' })).text();
+    expect(done).toContain('<h1>Acknowledged.</h1><p><strong>web1 · web1 tcp: down since');
+    // Opened again: nothing left to do, and no button that would do nothing.
+    const again = await (await fetch(base)).text();
+    expect(again).toMatch(/Already acknowledged by e-mail link to oncall@links\.test \(channel &#34;on-call mail&#34;\) at /);
+    expect(again).toContain('<h1>Nothing to acknowledge</h1>');
+    expect(again).not.toContain('<button');
     const [after] = await db.query('SELECT acknowledged_by FROM incidents WHERE id = $1', [incident.id]);
     expect(after.acknowledged_by).toBe('e-mail link to oncall@links.test (channel "on-call mail")');
   });

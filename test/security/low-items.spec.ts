@@ -170,6 +170,10 @@ describe('pages strangers open from a link send CSP, nosniff and frame protectio
     const page = await fetch(`${api.url}${link}`);
     expect(page.status).toBe(200);
     expectPageHeaders(page);
+    // Its PDF link is the same signed link with format=pdf.
+    const pdf = /<a href="([^"]+)">PDF<\/a>/.exec(await page.text())![1]!.replaceAll('&#38;', '&');
+    const pdfRes = await fetch(`${api.url}${new URL(link, api.url).pathname}${pdf}`);
+    expect(pdfRes.headers.get('content-type')).toBe('application/pdf');
     const tampered = await fetch(`${api.url}/reports/customers/${customer}?bad=1`);
     expect(tampered.status).toBe(404);
     expectPageHeaders(tampered);

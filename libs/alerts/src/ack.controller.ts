@@ -37,6 +37,8 @@ export class AckController {
     const channel = query.c ? `&c=${encodeURIComponent(query.c)}` : '';
     const user = query.u ? `&u=${encodeURIComponent(query.u)}` : '';
     const action = `?t=${encodeURIComponent(query.t!)}${channel}${user}&e=${encodeURIComponent(query.e!)}&s=${encodeURIComponent(query.s!)}`;
+    // Nothing left to acknowledge (already done, or recovered): say so, without a button that would do nothing.
+    if (headline?.settled && !others.some((o) => !o.settled)) return page(`<h1>Nothing to acknowledge</h1>${named}`);
     return page(`<h1>Acknowledge this incident?</h1>${named}<p>Escalation stops; the incident stays open until it recovers.</p><form method="post" action="${action}"><button type="submit" style="font-size:1.2rem;padding:.6rem 1.2rem">Acknowledge</button></form>`);
   }
 
@@ -57,6 +59,8 @@ export class AckController {
       if (await this.incidents.acknowledge(link.tenantId, id, by)) others++;
     }
     const also = others ? `<p>With it, ${others} other outage${others === 1 ? '' : 's'} of the same message.</p>` : '';
-    return page(done || others ? `<h1>Acknowledged.</h1><p>Escalation stopped.</p>${also}` : '<h1>Already acknowledged or resolved.</h1>');
+    const headline = await this.alerts.ackHeadline(link.tenantId, incidentId);
+    const named = headline ? `<p><strong>${escapeHtml(headline.what)}</strong></p>` : '';
+    return page(done || others ? `<h1>Acknowledged.</h1>${named}<p>Escalation stopped.</p>${also}` : `<h1>Already acknowledged or resolved.</h1>${named}${headline ? `<p>${escapeHtml(headline.state)}</p>` : ''}`);
   }
 }

@@ -263,7 +263,7 @@ export class AlertsService {
    * What the e-mail acknowledgement page names before its button, so nobody acknowledges the wrong outage at 3 a.m.:
    * "shop on web-a is DOWN (web-a http) since 2026-10-20 11:20:00 +02:00 Europe/Madrid", and where it stands now.
    */
-  async ackHeadline(tenantId: string, incidentId: string): Promise<{ what: string; state: string } | null> {
+  async ackHeadline(tenantId: string, incidentId: string): Promise<{ what: string; state: string; settled: boolean } | null> {
     const incident = await this.incidents.of(tenantId, incidentId);
     if (!incident) return null;
     // "web1 · www · www http": host, service and monitor, as the dashboard names an incident.
@@ -275,7 +275,7 @@ export class AlertsService {
       : incident.acknowledgedAt
         ? `Already acknowledged by ${incident.acknowledgedBy ?? 'someone'} at ${localInstant(incident.acknowledgedAt.toISOString(), zone)}.`
         : 'Still open, not acknowledged.';
-    return { what, state };
+    return { what, state, settled: incident.resolvedAt !== null || incident.acknowledgedAt !== null };
   }
 
   /** Who acknowledged through a personal page's link: `e-mail link to ana (on call)`. */

@@ -18,7 +18,7 @@ function incidentRows(view: CustomerReportView): string {
 }
 
 /** The customer's SLA page: server-rendered, printable, only customer-facing data, in the customer's language. */
-export function renderCustomerPage(view: CustomerReportView): string {
+export function renderCustomerPage(view: CustomerReportView, exportQuery?: string): string {
   const t = view.format.t;
   const days = view.days
     .map((d) => `<span class="day ${d.tone}" style="background:${d.color}" title="${esc(d.title)}" aria-label="${esc(d.title)}"></span>`)
@@ -38,7 +38,7 @@ export function renderCustomerPage(view: CustomerReportView): string {
  .figures{display:flex;gap:2rem;flex-wrap:wrap;margin:1.5rem 0} .figure b{display:block;font-size:1.6rem}
  .bar{display:flex;gap:2px;margin:1rem 0} .day{flex:1;height:32px;border-radius:2px}
  table{width:100%;border-collapse:collapse} td,th{text-align:left;padding:.35rem;border-bottom:1px solid #eaecf0} th{border-bottom:2px solid ${view.color}}
- .ok{color:#067647} .risk{color:#b54708} .breach{color:#b42318} .computed{font-size:.85rem;margin-top:2rem} @media print{body{margin:0}.day{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
+ .exports a{color:${view.color}} @media print{.exports{display:none}} .ok{color:#067647} .risk{color:#b54708} .breach{color:#b42318} .computed{font-size:.85rem;margin-top:2rem} @media print{body{margin:0}.day{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
 </style></head><body>
 <div class="brand">${logo}<p class="muted">${esc(view.tenantName)}</p></div>
 <h1>${esc(view.title)}</h1>${view.progressNote ? `
@@ -55,7 +55,8 @@ export function renderCustomerPage(view: CustomerReportView): string {
 <h2>${esc(t.dayByDay)}</h2><div class="bar">${days}</div>
 <h2>${esc(t.incidentsHeading)}</h2>
 <table><thead><tr><th>${esc(t.service)}</th><th>${esc(t.start)}</th><th>${esc(t.end)}</th><th>${esc(t.duration)}</th><th></th></tr></thead><tbody>${incidentRows(view)}</tbody></table>
-<p class="muted computed">${esc(view.computedNote)}</p>
+<p class="muted computed">${esc(view.computedNote)}</p>${exportQuery !== undefined ? `
+<p class="exports"><a href="${esc(`?${exportQuery}format=pdf`)}">PDF</a> · <a href="${esc(`?${exportQuery}format=csv`)}">CSV</a></p>` : ''}
 </body></html>`;
 }
 

@@ -22,6 +22,7 @@ export class CustomerPagesController {
     const found = claims && isUuid(claims.tenantId) ? await this.answer.customerOf(claims.tenantId, customerId) : null;
     // The months a link is made for (links signed before that rule, or mailed for a month the customer had nothing in).
     if (!claims || !found || !(await this.answer.reportable(found.tenant, found.customer, claims.month, this.clock.now().getTime()))) return sendReportNotFound(res);
-    await this.answer.send(res, found.tenant, found.customer, claims.month, query.format);
+    const link = new URLSearchParams({ t: String(query.t), m: String(query.m), e: String(query.e), s: String(query.s) });
+    await this.answer.send(res, found.tenant, found.customer, claims.month, query.format, `${link.toString()}&`);
   }
 }

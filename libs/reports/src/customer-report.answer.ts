@@ -78,8 +78,11 @@ export class CustomerReportAnswer {
     return customer && tenant ? { tenant, customer } : null;
   }
 
-  /** Writes the month's report in the asked format (`format` query: html by default, pdf, csv, json). */
-  async send(res: Response, tenant: TenantProfile, customer: Customer, month: string, format: unknown): Promise<void> {
+  /**
+   * Writes the month's report in the asked format (`format` query: html by default, pdf, csv, json). `linkQuery`: what
+   * the page's own address carries before `format=` (a signed link's `t=…&m=…&e=…&s=…&`), for its PDF and CSV links.
+   */
+  async send(res: Response, tenant: TenantProfile, customer: Customer, month: string, format: unknown, linkQuery = ''): Promise<void> {
     setPageSecurityHeaders(res);
     res.setHeader('Cache-Control', 'private, no-store');
     res.setHeader('X-Robots-Tag', 'noindex');
@@ -95,7 +98,7 @@ export class CustomerReportAnswer {
       res.type('application/pdf').setHeader('Content-Disposition', `inline; filename="availability-${month}.pdf"`).send(pdf);
     } else {
       res.setHeader('Content-Security-Policy', CUSTOMER_PAGE_CSP);
-      res.type('text/html').send(renderCustomerPage(view));
+      res.type('text/html').send(renderCustomerPage(view, linkQuery));
     }
   }
 }

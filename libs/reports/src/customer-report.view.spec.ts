@@ -37,12 +37,12 @@ describe('buildCustomerReportView: what a customer reads about a month', () => {
   it('says a month in progress is in progress, as of when, and never "met" before it is over', () => {
     const onTrack = view(report(inProgress, { breached: false, atRisk: false, periodOver: false }));
     expect(onTrack.progressNote).toBe('Month in progress: figures up to Dec 3, 2026, 21:00.');
-    expect(onTrack.sla).toMatchObject({ status: 'on track so far', tone: 'ok' });
+    expect(onTrack.sla).toMatchObject({ status: 'on track so far', tone: 'ok', target: 'target 99.9 % (allowed 3 min 54 s to date, 44 min 38.4 s over the whole month)' });
     expect(view(report(inProgress, { breached: false, atRisk: true, periodOver: false })).sla).toMatchObject({ status: 'at risk', tone: 'risk' });
     expect(view(report(inProgress, { breached: true, atRisk: false, periodOver: false })).sla).toMatchObject({ status: 'missed', tone: 'breach' });
     const over = view(report(new Date('2026-12-31T23:00:00Z'), { breached: false, atRisk: false, periodOver: true }));
     expect(over.progressNote).toBeNull();
-    expect(over.sla).toMatchObject({ status: 'met', tone: 'ok' });
+    expect(over.sla).toMatchObject({ status: 'met', tone: 'ok', target: 'target 99.9 % (allowed 3 min 54 s)' });
     expect(view(report(inProgress, { breached: false, atRisk: false, periodOver: false }), 'es').sla!.status).toBe('en camino de cumplirse');
   });
 

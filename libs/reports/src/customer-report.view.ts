@@ -88,7 +88,9 @@ function slaView(sla: NonNullable<AvailabilityReport['sla']>, availability: numb
   const met = availability === null ? null : !sla.breached;
   const tone: SlaTone = met === null ? 'none' : !met ? 'breach' : sla.periodOver ? 'ok' : sla.atRisk ? 'risk' : 'ok';
   const status = met === null ? f.t.noData : !met ? f.t.missed : sla.periodOver ? f.t.met : sla.atRisk ? f.t.atRisk : f.t.onTrack;
-  return { met, tone, status, targetPercent, allowed, target: f.t.target(targetPercent, allowed) };
+  // To date alone read as the month's budget ("allowed 22 min" of a 3 h 43 min month): both are said until it is over.
+  const target = sla.periodOver ? f.t.target(targetPercent, allowed) : f.t.targetSoFar(targetPercent, allowed, f.duration(sla.periodAllowedDowntimeMs));
+  return { met, tone, status, targetPercent, allowed, target };
 }
 
 export function buildCustomerReportView(data: CustomerPageData): CustomerReportView {

@@ -18,6 +18,8 @@ export interface ReportMessages {
   /** The label under the incident count: singular or plural by Intl.PluralRules. */
   incidents(plural: Intl.LDMLPluralRule): string;
   target(target: string, allowed: string): string;
+  /** A month in progress: what is allowed to date, and over the whole month (the budget a reader expects). */
+  targetSoFar(target: string, allowedSoFar: string, allowedMonth: string): string;
   met: string;
   missed: string;
   dayByDay: string;
@@ -63,6 +65,7 @@ const en: ReportMessages = {
   downtime: 'downtime',
   incidents: (p) => (p === 'one' ? 'incident' : 'incidents'),
   target: (t, a) => `target ${t} (allowed ${a})`,
+  targetSoFar: (t, s, m) => `target ${t} (allowed ${s} to date, ${m} over the whole month)`,
   met: 'met',
   missed: 'missed',
   dayByDay: 'Day by day',
@@ -100,6 +103,7 @@ const es: ReportMessages = {
   downtime: 'tiempo de inactividad',
   incidents: (p) => (p === 'one' ? 'incidencia' : 'incidencias'),
   target: (t, a) => `objetivo ${t} (permitido ${a})`,
+  targetSoFar: (t, s, m) => `objetivo ${t} (permitido ${s} hasta hoy, ${m} en todo el mes)`,
   met: 'cumplido',
   missed: 'incumplido',
   dayByDay: 'Día a día',
@@ -137,6 +141,7 @@ const pt: ReportMessages = {
   downtime: 'indisponibilidade',
   incidents: (p) => (p === 'one' ? 'incidente' : 'incidentes'),
   target: (t, a) => `meta ${t} (permitido ${a})`,
+  targetSoFar: (t, s, m) => `meta ${t} (permitido ${s} até hoje, ${m} no mês inteiro)`,
   met: 'cumprida',
   missed: 'não cumprida',
   dayByDay: 'Dia a dia',
@@ -174,6 +179,7 @@ const de: ReportMessages = {
   downtime: 'Ausfallzeit',
   incidents: (p) => (p === 'one' ? 'Störung' : 'Störungen'),
   target: (t, a) => `Ziel ${t} (zulässig ${a})`,
+  targetSoFar: (t, s, m) => `Ziel ${t} (zulässig ${s} bis heute, ${m} im ganzen Monat)`,
   met: 'erfüllt',
   missed: 'verfehlt',
   dayByDay: 'Tag für Tag',
@@ -211,6 +217,7 @@ const fr: ReportMessages = {
   downtime: 'indisponibilité',
   incidents: (p) => (p === 'one' ? 'incident' : 'incidents'),
   target: (t, a) => `objectif ${t} (autorisé ${a})`,
+  targetSoFar: (t, s, m) => `objectif ${t} (autorisé ${s} à ce jour, ${m} sur tout le mois)`,
   met: 'atteint',
   missed: 'non atteint',
   dayByDay: 'Jour par jour',
