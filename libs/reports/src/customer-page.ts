@@ -53,6 +53,7 @@ export function renderCustomerPage(view: CustomerReportView, exportQuery?: strin
  ${sla}
 </div>
 <h2>${esc(t.dayByDay)}</h2><div class="bar">${days}</div>
+<p class="muted legend">${esc(view.dayLegend)} ${esc(t.dayHover)}</p>
 <h2>${esc(t.incidentsHeading)}</h2>
 <table><thead><tr><th>${esc(t.service)}</th><th>${esc(t.start)}</th><th>${esc(t.end)}</th><th>${esc(t.duration)}</th><th></th></tr></thead><tbody>${incidentRows(view)}</tbody></table>
 <p class="muted computed">${esc(view.computedNote)}</p>${exportQuery !== undefined ? `

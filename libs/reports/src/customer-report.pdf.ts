@@ -135,7 +135,9 @@ function drawDays(doc: Doc, view: CustomerReportView): void {
     doc.font('Helvetica').fontSize(6).fillColor(MUTED).text(d.dayOfMonth, x, top + 35, { width: barWidth, align: 'center', lineBreak: false });
   });
   doc.x = MARGIN;
-  doc.y = top + 56;
+  doc.y = top + 46;
+  doc.font('Helvetica').fontSize(7).fillColor(MUTED).text(winAnsi(view.dayLegend), MARGIN, doc.y, { width: contentWidth(doc) });
+  doc.moveDown(1);
 }
 
 function drawIncidents(doc: Doc, view: CustomerReportView): void {

@@ -52,6 +52,7 @@ describe('buildCustomerReportView: what a customer reads about a month', () => {
     expect(v.degraded).toBe('1 min 30 s');
     expect(view(report(inProgress, { breached: false, atRisk: false, periodOver: false })).degraded).toBeNull();
     const html = renderCustomerPage(v);
+    expect(v.dayLegend).toBe("One bar per day: the report's colour at or above 99.9 %, amber below it but above 99 %, red below 99 %, grey without data.");
     for (const s of ['Month in progress: figures up to Dec 3, 2026, 21:00.', 'Computed Dec 3, 2026, 21:15', '1 min 30 s</b>degraded (not counted as downtime)', 'class="ok">on track so far']) expect(html, s).toContain(s);
   });
 });

@@ -59,6 +59,8 @@ export interface CustomerReportView {
   sla: { met: boolean | null; tone: SlaTone; status: string; targetPercent: string; allowed: string; target: string } | null;
   failures: number;
   days: { label: string; dayOfMonth: string; title: string; tone: DayTone; color: string }[];
+  /** What the bars' colours say. */
+  dayLegend: string;
   incidents: { service: string; start: string; end: string; duration: string; planned: string }[];
   format: ReportFormat;
 }
@@ -132,6 +134,7 @@ export function buildCustomerReportView(data: CustomerPageData): CustomerReportV
       const title = d.figures.availability === null ? `${label}: ${t.noData}` : t.dayTitle(label, f.percent(d.figures.availability), f.duration(d.figures.downtimeMs));
       return { label, dayOfMonth: String(Number(f.isoDay(middle).slice(8))), title, tone, color: tone === 'ok' ? color : TONE_COLORS[tone] };
     }),
+    dayLegend: t.dayLegend(f.targetPercent(target * 100)),
     incidents: outagesPerService(report.incidents).map((i) => ({
       service: (i.serviceId && data.serviceNames.get(i.serviceId)) || t.serviceFallback,
       start: f.dateTime(i.openedAt),

@@ -23,6 +23,10 @@ export interface ReportMessages {
   met: string;
   missed: string;
   dayByDay: string;
+  /** Under the bars: what a bar's colour says (each day against the target, or 99.9 % without one). */
+  dayLegend(target: string): string;
+  /** On the page only: bars carry their figures on hover. */
+  dayHover: string;
   incidentsHeading: string;
   service: string;
   start: string;
@@ -69,6 +73,8 @@ const en: ReportMessages = {
   met: 'met',
   missed: 'missed',
   dayByDay: 'Day by day',
+  dayLegend: (t) => `One bar per day: the report's colour at or above ${t}, amber below it but above 99 %, red below 99 %, grey without data.`,
+  dayHover: 'Hover or tap a bar for its figures.',
   incidentsHeading: 'Incidents',
   service: 'Service',
   start: 'Start',
@@ -107,6 +113,8 @@ const es: ReportMessages = {
   met: 'cumplido',
   missed: 'incumplido',
   dayByDay: 'Día a día',
+  dayLegend: (t) => `Una barra por día: el color del informe si alcanza ${t}, ámbar por debajo pero sobre el 99 %, rojo por debajo del 99 %, gris sin datos.`,
+  dayHover: 'Pase el cursor o toque una barra para ver sus cifras.',
   incidentsHeading: 'Incidencias',
   service: 'Servicio',
   start: 'Inicio',
@@ -145,6 +153,8 @@ const pt: ReportMessages = {
   met: 'cumprida',
   missed: 'não cumprida',
   dayByDay: 'Dia a dia',
+  dayLegend: (t) => `Uma barra por dia: a cor do relatório se atinge ${t}, âmbar abaixo disso mas acima de 99 %, vermelho abaixo de 99 %, cinza sem dados.`,
+  dayHover: 'Passe o cursor ou toque numa barra para ver os valores.',
   incidentsHeading: 'Incidentes',
   service: 'Serviço',
   start: 'Início',
@@ -183,6 +193,8 @@ const de: ReportMessages = {
   met: 'erfüllt',
   missed: 'verfehlt',
   dayByDay: 'Tag für Tag',
+  dayLegend: (t) => `Ein Balken pro Tag: in der Farbe des Berichts ab ${t}, bernsteinfarben darunter, aber über 99 %, rot unter 99 %, grau ohne Daten.`,
+  dayHover: 'Zeigen oder tippen Sie auf einen Balken für seine Werte.',
   incidentsHeading: 'Störungen',
   service: 'Dienst',
   start: 'Beginn',
@@ -221,6 +233,8 @@ const fr: ReportMessages = {
   met: 'atteint',
   missed: 'non atteint',
   dayByDay: 'Jour par jour',
+  dayLegend: (t) => `Une barre par jour : la couleur du rapport à partir de ${t}, ambre en dessous mais au-dessus de 99 %, rouge sous 99 %, gris sans données.`,
+  dayHover: 'Survolez ou touchez une barre pour ses chiffres.',
   incidentsHeading: 'Incidents',
   service: 'Service',
   start: 'Début',
