@@ -1,5 +1,5 @@
 import { escapeHtml as esc } from '#lib/common';
-import type { CustomerReportView } from './customer-report.view.js';
+import { type CustomerReportView, SLA_TONE_COLORS } from './customer-report.view.js';
 import type { AvailabilityReport } from './report.types.js';
 import type { ReportFormat } from './report-i18n.js';
 
@@ -38,7 +38,8 @@ export function renderCustomerPage(view: CustomerReportView, exportQuery?: strin
  .figures{display:flex;gap:2rem;flex-wrap:wrap;margin:1.5rem 0} .figure b{display:block;font-size:1.6rem}
  .bar{display:flex;gap:2px;margin:1rem 0} .day{flex:1;height:32px;border-radius:2px}
  table{width:100%;border-collapse:collapse} td,th{text-align:left;padding:.35rem;border-bottom:1px solid #eaecf0} th{border-bottom:2px solid ${view.color}}
- .exports a{color:${view.color}} @media print{.exports{display:none}} .ok{color:#067647} .risk{color:#b54708} .breach{color:#b42318} .computed{font-size:.85rem;margin-top:2rem} @media print{body{margin:0}.day{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
+ .exports a{color:${view.color}} .ok{color:${SLA_TONE_COLORS.ok}} .risk{color:${SLA_TONE_COLORS.risk}} .breach{color:${SLA_TONE_COLORS.breach}} .computed{font-size:.85rem;margin-top:2rem}
+ @media print{body{margin:0}.exports{display:none}.day{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
 </style></head><body>
 <div class="brand">${logo}<p class="muted">${esc(view.tenantName)}</p></div>
 <h1>${esc(view.title)}</h1>${view.progressNote ? `

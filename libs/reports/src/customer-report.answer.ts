@@ -6,7 +6,7 @@ import type { TenantProfile } from '#lib/tenancy';
 import { CUSTOMER_PAGE_CSP, renderCustomerCsv, renderCustomerPage } from './customer-page.js';
 import { renderCustomerPdf } from './customer-report.pdf.js';
 import { CustomerReportSource, reportLanguage } from './customer-report.source.js';
-import type { CustomerReportView } from './customer-report.view.js';
+import { type CustomerReportView, periodOver } from './customer-report.view.js';
 import { HistoryLoader } from './history.loader.js';
 import { localDate } from './periods.js';
 import { ReportFormat } from './report-i18n.js';
@@ -21,7 +21,7 @@ function customerJson(view: CustomerReportView, report: AvailabilityReport) {
     language: view.language,
     computedAt: report.computedAt,
     asOf: report.asOf,
-    periodOver: report.asOf.getTime() >= report.to.getTime(),
+    periodOver: periodOver(report),
     policyVersion: report.policyVersion,
     totals: report.totals,
     series: report.series.map((d) => ({ ...d, day: view.format.isoDay(new Date((d.from.getTime() + d.to.getTime()) / 2)) })),
@@ -71,10 +71,13 @@ export class CustomerReportAnswer {
     return (await this.months(tenant, customer, now, Number.POSITIVE_INFINITY)).some((m) => m.month === month);
   }
 
-  /** The live customer and its tenant (logo included), or null when either is gone. */
+  /**
+   * The live customer and its tenant, or null when either is gone. The tenant without its logo: a status page asks
+   * this for its list of months on every render; the report's view reads the logo when it draws one.
+   */
   async customerOf(tenantId: string, customerId: string): Promise<{ tenant: TenantProfile; customer: Customer } | null> {
     const customer = await this.inventory.liveCustomer(tenantId, customerId);
-    const tenant = customer ? await this.source.tenantWithLogo(tenantId) : null;
+    const tenant = customer ? await this.source.tenant(tenantId) : null;
     return customer && tenant ? { tenant, customer } : null;
   }
 

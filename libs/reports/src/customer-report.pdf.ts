@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import type { CustomerReportView, SlaTone } from './customer-report.view.js';
+import { type CustomerReportView, SLA_TONE_COLORS } from './customer-report.view.js';
 
 export interface PdfOptions {
   /** Deflate the content streams (default). Tests turn it off to read the text back without an inflater. */
@@ -93,8 +93,6 @@ function drawHeader(doc: Doc, view: CustomerReportView): void {
   doc.moveDown(1);
 }
 
-const SLA_COLORS: Record<SlaTone, string> = { ok: '#067647', risk: '#b54708', breach: '#b42318', none: '#667085' };
-
 function drawFigures(doc: Doc, view: CustomerReportView): void {
   const t = view.format.t;
   const figures: { value: string; label: string; color: string }[] = [
@@ -103,7 +101,7 @@ function drawFigures(doc: Doc, view: CustomerReportView): void {
     { value: view.incidentCount, label: view.incidentLabel, color: INK },
   ];
   if (view.degraded) figures.push({ value: view.degraded, label: t.degraded, color: INK });
-  if (view.sla) figures.push({ value: view.sla.status, label: view.sla.target, color: SLA_COLORS[view.sla.tone] });
+  if (view.sla) figures.push({ value: view.sla.status, label: view.sla.target, color: SLA_TONE_COLORS[view.sla.tone] });
   const top = doc.y;
   const width = contentWidth(doc) / figures.length;
   let bottom = top;

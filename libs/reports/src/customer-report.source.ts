@@ -26,6 +26,11 @@ export class CustomerReportSource {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** The tenant without its logo, through tenancy's port; null for an unknown id. */
+  async tenant(tenantId: string): Promise<TenantProfile | null> {
+    return (await this.tenants.profile(tenantId)) ?? null;
+  }
+
   /** The tenant with its logo (not read by default), through tenancy's port; null for an unknown id. */
   async tenantWithLogo(tenantId: string): Promise<TenantProfile | null> {
     return (await this.tenants.profile(tenantId, { logo: true })) ?? null;

@@ -67,6 +67,14 @@ export interface CustomerReportView {
 
 const TONE_COLORS: Record<Exclude<DayTone, 'ok'>, string> = { warn: '#f79009', bad: '#d92d20', none: '#d0d5dd' };
 
+/** The SLA status's colour by tone, on the page (its CSS classes) and in the PDF: one table for both. */
+export const SLA_TONE_COLORS: Record<SlaTone, string> = { ok: '#067647', risk: '#b54708', breach: '#b42318', none: '#667085' };
+
+/** Whether the report's period has ended (false: a month in progress, its figures as of `asOf`). */
+export function periodOver(report: Pick<AvailabilityReport, 'asOf' | 'to'>): boolean {
+  return report.asOf.getTime() >= report.to.getTime();
+}
+
 /** A day is ok at or above the target (99.9 % when the customer has none), warn above 99 %, bad below. */
 function dayTone(availability: number | null, target: number): DayTone {
   if (availability === null) return 'none';
@@ -117,7 +125,7 @@ export function buildCustomerReportView(data: CustomerPageData): CustomerReportV
     zoneNote: t.timesIn(report.timeZone),
     maintenanceNote: t.maintenanceNotCounted,
     unobservedNote: totals.unobservedMs > 0 && totals.periodMs > 0 ? t.unobserved(f.observedShare(totals.observedMs / totals.periodMs), f.duration(totals.unobservedMs)) : null,
-    progressNote: report.asOf.getTime() < report.to.getTime() ? t.inProgress(f.dateTime(report.asOf)) : null,
+    progressNote: periodOver(report) ? null : t.inProgress(f.dateTime(report.asOf)),
     computedNote: t.computed(f.dateTime(report.computedAt), report.policyVersion),
     degraded: totals.degradedMs > 0 ? f.duration(totals.degradedMs) : null,
     availability: f.percent(totals.availability),

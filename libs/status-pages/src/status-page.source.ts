@@ -92,6 +92,14 @@ export interface PageView {
   reportMonths: ReportMonth[];
 }
 
+/**
+ * Whether a page offers its customer's SLA reports: a customer's page that is not public (its sign-in, a link or a
+ * password) — never a public one, where anyone would read the customer's SLA.
+ */
+export function offersCustomerReports(page: Pick<StatusPage, 'customerId' | 'visibility'>): page is Pick<StatusPage, 'visibility'> & { customerId: string } {
+  return page.customerId !== null && page.visibility !== StatusPageVisibility.public;
+}
+
 /** The response-time badge's window: the last 24 hours, ending now. */
 export const RESPONSE_TIME_WINDOW_MS = 24 * 3_600_000;
 
@@ -203,9 +211,9 @@ export class StatusPageSource {
     };
   }
 
-  /** See PageView.reportMonths: never on a public page, where anyone would read the customer's SLA. */
+  /** See PageView.reportMonths. */
   private async reportMonths(page: StatusPage, now: number): Promise<ReportMonth[]> {
-    if (!page.customerId || page.visibility === StatusPageVisibility.public) return [];
+    if (!offersCustomerReports(page)) return [];
     const found = await this.customerReports.customerOf(page.tenantId, page.customerId);
     return found ? this.customerReports.months(found.tenant, found.customer, now) : [];
   }

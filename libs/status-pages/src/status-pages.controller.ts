@@ -14,7 +14,7 @@ import { renderPasswordForm, renderSigninForm, renderStatusPage } from './status
 import { CustomerSignin } from './customer-signin.service.js';
 import { signinMessages } from './customer-signin.i18n.js';
 import type { ComponentStatus } from './status-page.i18n.js';
-import { type ComponentView, type PageView, StatusPageSource } from './status-page.source.js';
+import { type ComponentView, offersCustomerReports, type PageView, StatusPageSource } from './status-page.source.js';
 import { renderFeed } from './status-feeds.js';
 import { DOMAIN_REQUESTS } from './domain-requests.js';
 import { StatusPagesService } from './status-pages.service.js';
@@ -187,7 +187,7 @@ export class StatusPagesController {
   @Get(':tenant/:page/reports/:month')
   async report(@Param('tenant') tenant: string, @Param('page') slug: string, @Param('month') month: string, @Query('format') format: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const page = SLUG.test(tenant) && SLUG.test(slug) ? await this.pages.bySlugs(tenant, slug) : null;
-    if (!page?.customerId || page.visibility === StatusPageVisibility.public) return this.send(req, res, NOT_FOUND, true);
+    if (!page || !offersCustomerReports(page)) return this.send(req, res, NOT_FOUND, true);
     if (!this.canSee(page, req)) return void res.status(303).setHeader('Location', this.base(req, tenant, slug)).end();
     const found = await this.customerReports.customerOf(page.tenantId, page.customerId);
     if (!found || !(await this.customerReports.reportable(found.tenant, found.customer, month, this.clock.now().getTime()))) return sendReportNotFound(res);
