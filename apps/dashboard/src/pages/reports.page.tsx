@@ -154,11 +154,11 @@ export function ReportsPage() {
             <Kpi label="MTBF" value={duration(report.totals.mtbfMs)} />
             <Kpi label="MTTR (repaired outages)" value={duration(report.totals.mttrMs)} />
             <Kpi label="Planned maintenance" value={duration(report.totals.plannedMs)} />
-            <Kpi label="Observed" value={report.totals.observedShare === null ? '—' : percent(report.totals.observedShare * 100, 1)} testId="kpi-observed" />
+            <Kpi label="Observed" value={report.totals.observedShare === null ? '—' : percent(report.totals.observedShare * 100)} testId="kpi-observed" />
           </div>
           {report.totals.unobservedMs > 0 && (
             <p className="banner banner-notice" data-testid="unobserved">
-              Observed {percent((report.totals.observedShare ?? 0) * 100, 1)} of the period; {duration(report.totals.unobservedMs)} unobserved (Vigia could not see:
+              Observed {percent((report.totals.observedShare ?? 0) * 100)} of the period; {duration(report.totals.unobservedMs)} unobserved (Vigia could not see:
               no watchdog, no database, or no fresh verdict) — {report.policy.unobserved === 'up' ? 'counted as up' : report.policy.unobserved === 'down' ? 'counted as down' : 'left out of the availability'}.
             </p>
           )}
