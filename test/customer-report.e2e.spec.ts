@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfContent, pdfText, TINY_PNG_BASE64 } from './support/pdf-text.js';
-import { startTestApi, type TestApi } from './support/test-api.js';
+import { pathOf, startTestApi, type TestApi } from './support/test-api.js';
 
 /**
  * The customer's report as a hosting company sends it: a Madrid tenant, an outage from 00:30 to 01:15 Madrid time on
@@ -19,7 +19,7 @@ describe('customer report: one zone, five languages, branding, a real PDF', () =
 
   const run = <T,>(q: string, variables: Record<string, unknown> = {}): Promise<T> => api.ok<T>(q, variables, token);
   const link = async (month = '2026-10') =>
-    `${api.url}${(await run<{ customerReportLink: string }>(`mutation { customerReportLink(customerId: "${customer}", month: "${month}") }`)).customerReportLink}`;
+    `${api.url}${pathOf((await run<{ customerReportLink: string }>(`mutation { customerReportLink(customerId: "${customer}", month: "${month}") }`)).customerReportLink)}`;
   const setLanguage = (language: string | null) => run(`mutation($l: String) { updateCustomer(id: "${customer}", input: {language: $l}) { id } }`, { l: language });
 
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from './support/test-api.js';
+import { pathOf, startTestApi, type TestApi } from './support/test-api.js';
 
 const H = 3_600_000;
 const at = (day: number, hour: number, minute = 0) => new Date(Date.UTC(2026, 9, day, hour, minute));
@@ -169,7 +169,7 @@ describe('customer SLA pages by signed link', () => {
 
   const link = async (customerId: string, month = '2026-10', expiresInDays = 30) => {
     const data = await api.ok<{ customerReportLink: string }>(`mutation { customerReportLink(customerId: "${customerId}", month: "${month}", expiresInDays: ${expiresInDays}) }`, {}, token);
-    return data.customerReportLink;
+    return pathOf(data.customerReportLink);
   };
 
   it('shows the customer its month: availability, the day bar, its incidents, its SLA — and nothing internal', async () => {

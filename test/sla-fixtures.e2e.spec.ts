@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDuration, formatPercent } from '#lib/reports';
-import { startTestApi, type TestApi } from './support/test-api.js';
+import { pathOf, startTestApi, type TestApi } from './support/test-api.js';
 
 /**
  * Hand-derived SLA fixtures, each number worked out in a comment, checked through GraphQL, the customer page's JSON
@@ -84,7 +84,7 @@ describe('SLA fixtures derived by hand, in three calendars, on every surface', (
     const report = async (kind: string, id: string | undefined, period: string, extra: Record<string, unknown> = {}): Promise<Report> =>
       (await gql<{ availabilityReport: Report }>(REPORT, { i: { subject: { kind, ...(id ? { id } : {}) }, period, ...extra } })).availabilityReport;
     const pageAs = async (month: string, format?: string): Promise<string> => {
-      const path = (await gql<{ customerReportLink: string }>(`mutation { customerReportLink(customerId: "${customer}", month: "${month}") }`)).customerReportLink;
+      const path = pathOf((await gql<{ customerReportLink: string }>(`mutation { customerReportLink(customerId: "${customer}", month: "${month}") }`)).customerReportLink);
       return (await fetch(`${api.url}${path}${format ? `&format=${format}` : ''}`)).text();
     };
     const pageJson = async (month: string): Promise<Report> => JSON.parse(await pageAs(month, 'json')) as Report;

@@ -8,7 +8,7 @@ import { MetricsService } from '#lib/observability';
 import { StatusFastPath, StatusOutboxConsumer, StatusPageCache, StatusPagesService } from '#lib/status-pages';
 import { StatusPageSource } from '../libs/status-pages/src/status-page.source.js';
 import { eventually } from './support/eventually.js';
-import { startTestApi, type TestApi } from './support/test-api.js';
+import { pathOf, startTestApi, type TestApi } from './support/test-api.js';
 
 /**
  * Status pages on the real API and PostgreSQL, with the clock frozen at 2026-10-20 12:00 UTC. One outage, 00:30–01:15
@@ -315,16 +315,24 @@ describe('status pages', () => {
   it('opens a link page only with its signed link; a tampered one is a 404', async () => {
     const page = await create({ slug: 'linked', title: 'Linked', visibility: 'link', components: [{ kind: 'service', subjectId: ids.shop }] });
     expect((await get('/status/acme/linked')).status).toBe(404);
-    const { statusPageLink } = await run<{ statusPageLink: string }>(`mutation { statusPageLink(id: "${page.id}", expiresInDays: 7) }`);
-    expect(statusPageLink).toMatch(/^\/status\/acme\/linked\?k=\d+\./);
+    const absolute = (await run<{ statusPageLink: string }>(`mutation { statusPageLink(id: "${page.id}", expiresInDays: 7) }`)).statusPageLink;
+    // What an operator sends the customer: the whole address, on VIGIA_PUBLIC_URL (the test API's default: its HOST:PORT).
+    expect(absolute).toMatch(/^http:\/\/[^/]+\/status\/acme\/linked\?k=\d+\./);
+    const statusPageLink = pathOf(absolute);
     expect((await get(statusPageLink)).status).toBe(200);
     const tampered = statusPageLink.replace(/k=(\d+)/, (_, n: string) => `k=${Number(n) + 1}`);
-    expect((await get(tampered)).status).toBe(404);
+    const refused = await get(tampered);
+    expect(refused.status).toBe(404);
+    // A customer's page, not a bare "Not found": what went wrong and what to do — the same bytes as a page that does not exist.
+    const refusedHtml = await refused.text();
+    expect(refused.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(refusedHtml).toContain('the link you followed has expired or was replaced');
+    expect(await (await get('/status/acme/no-such-page')).text()).toBe(refusedHtml);
     // The signature's last character has spare bits: every other spelling of it is refused too.
     const last = statusPageLink.at(-1)!;
     for (const other of ['A', 'B', 'C', 'D', 'g', 'w'].filter((c) => c !== last)) expect((await get(statusPageLink.slice(0, -1) + other)).status, other).toBe(404);
     // The cookie it sets ends when the link does: a 1-day link gives a day, not the cookie's 30.
-    const { statusPageLink: day } = await run<{ statusPageLink: string }>(`mutation { statusPageLink(id: "${page.id}", expiresInDays: 1) }`);
+    const day = pathOf((await run<{ statusPageLink: string }>(`mutation { statusPageLink(id: "${page.id}", expiresInDays: 1) }`)).statusPageLink);
     const opened = await get(day);
     expect(opened.status).toBe(200);
     const maxAge = Number(/Max-Age=(\d+)/.exec(opened.headers.get('set-cookie') ?? '')?.[1]);
@@ -347,7 +355,7 @@ describe('status pages', () => {
     // Generated again: nothing new.
     expect((await run<{ generateCustomerStatusPages: unknown[] }>('mutation { generateCustomerStatusPages { id } }')).generateCustomerStatusPages).toHaveLength(2);
     const { statusPageLink } = await run<{ statusPageLink: string }>(`mutation { statusPageLink(id: "${mine.id}") }`);
-    const html = await (await get(statusPageLink)).text();
+    const html = await (await get(pathOf(statusPageLink))).text();
     expect(html).toContain('Tienda online');
     // A generated page counts its days in the tenant's zone (UTC here).
     expect(html).toContain('Outage 22:30–23:15');
@@ -362,7 +370,7 @@ describe('status pages', () => {
     const late = (await run<{ createCustomer: { id: string } }>('mutation { createCustomer(input: {name: "Recién llegado"}) { id } }')).createCustomer.id;
     await run(`mutation { setServiceCustomerLink(input: {serviceId: "${ids.shop}", customerId: "${late}", startsAt: "2026-10-20T00:00:00Z", weight: 1}) { weight } }`);
     const latePage = (await run<{ createStatusPage: { id: string } }>(`mutation { createStatusPage(input: {slug: "late", title: "Recién llegado", customerId: "${late}", visibility: link}) { id } }`)).createStatusPage.id;
-    const lateHtml = await (await get((await run<{ statusPageLink: string }>(`mutation { statusPageLink(id: "${latePage}") }`)).statusPageLink)).text();
+    const lateHtml = await (await get(pathOf((await run<{ statusPageLink: string }>(`mutation { statusPageLink(id: "${latePage}") }`)).statusPageLink))).text();
     expect(lateHtml).toContain('Tienda online');
     expect(lateHtml).not.toContain('Outage 22:30–23:15');
     await run(`mutation { deleteStatusPage(id: "${latePage}") }`);

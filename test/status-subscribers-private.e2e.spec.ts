@@ -74,7 +74,7 @@ describe('status page subscribers on private pages', () => {
     const login = await post(`${pages.password!.path}/login`, { password: 'correct horse battery' });
     cookies.password = login.headers.get('set-cookie')!.split(';')[0]!;
     const link = await api.ok<{ statusPageLink: string }>(`mutation { statusPageLink(id: "${pages.link!.id}") }`, {}, token);
-    const opened = await get(local(link.statusPageLink.startsWith('http') ? link.statusPageLink : `http://x${link.statusPageLink}`));
+    const opened = await get(local(link.statusPageLink));
     expect(opened.status).toBe(200);
     cookies.link = opened.headers.get('set-cookie')!.split(';')[0]!;
     // The link page's cookie on the password page, under its own name and under the password page's.

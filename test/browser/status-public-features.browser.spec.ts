@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../support/test-api.js';
+import { pathOf, startTestApi, type TestApi } from '../support/test-api.js';
 import { contrastRatio } from './support/contrast.js';
 import { hasChromium, launchChromium } from './support/chromium.js';
 
@@ -108,7 +108,7 @@ describe.skipIf(!hasChromium)('public status pages in the browser', () => {
     ids.passwordPath = (await page({ slug: 'private', title: 'Private', visibility: 'password', password: 'correct horse battery', components: [{ kind: 'service', subjectId: ids.shop }] })).path;
     const linked = await page({ slug: 'linked', title: 'Linked', visibility: 'link', components: [{ kind: 'service', subjectId: ids.shop }] });
     ids.linkedPath = linked.path;
-    ids.link = (await run<{ statusPageLink: string }>(`mutation { statusPageLink(id: "${linked.id}", expiresInDays: 7) }`)).statusPageLink;
+    ids.link = pathOf((await run<{ statusPageLink: string }>(`mutation { statusPageLink(id: "${linked.id}", expiresInDays: 7) }`)).statusPageLink);
 
     // Markup typed into every text field: page, footer, link, component name and group, post, update, maintenance notice.
     const xss = await page({ slug: 'xss', title: XSS, footer: XSS, links: ['https://example.com/?q="><script>alert(3)</script>'], components: [{ kind: 'service', subjectId: ids.shop, displayName: XSS, groupName: XSS }] });

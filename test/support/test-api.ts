@@ -59,6 +59,9 @@ export async function startTestApi(env: Record<string, string> = {}, reuse?: Tes
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
+  // Links the API hands out are absolute (VIGIA_PUBLIC_URL, else HOST:PORT — here port 0): on the address it really
+  // took, as a deployment's public URL is its own, so a test can open or click what the API gives.
+  if (!env.VIGIA_PUBLIC_URL) Object.assign(config, { publicUrl: url });
 
   const { gql, ok } = graphqlClient(url);
   const fails: TestApi['fails'] = async (query, variables, token, expected) => {
@@ -115,4 +118,10 @@ export async function startTestApi(env: Record<string, string> = {}, reuse?: Tes
       if (!options?.keepDatabase) await db.drop();
     },
   };
+}
+
+/** The path and query of an absolute link the API hands out (made with VIGIA_PUBLIC_URL), to open on a test API's own address. */
+export function pathOf(link: string): string {
+  const u = new URL(link);
+  return `${u.pathname}${u.search}`;
 }

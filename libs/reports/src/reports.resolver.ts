@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, Field, Float, ID, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { CLOCK, type Clock, QUERY_COST, VigiaException } from '#lib/common';
+import { VigiaConfig } from '#lib/config';
 import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
 import { CustomerReportAnswer } from './customer-report.answer.js';
 import { MonthlyReportJob } from './monthly-report.job.js';
@@ -25,6 +26,7 @@ export class ReportsResolver {
     private readonly links: ReportLinks,
     private readonly monthly: MonthlyReportJob,
     private readonly answer: CustomerReportAnswer,
+    private readonly config: VigiaConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -54,7 +56,7 @@ export class ReportsResolver {
   }
 
   @RequireRole(Role.operator)
-  @Mutation(() => String, { description: "A signed, expiring link to a customer's SLA page for one month (YYYY-MM); append &format=csv or json for exports" })
+  @Mutation(() => String, { description: "A signed, expiring link to a customer's SLA page for one month (YYYY-MM), absolute (VIGIA_PUBLIC_URL); append &format=csv or json for exports" })
   async customerReportLink(
     @CurrentPrincipal() principal: Principal,
     @Args('customerId', { type: () => ID }) customerId: string,
@@ -68,7 +70,7 @@ export class ReportsResolver {
     // A month before the customer was created or first served, or one not begun, has nothing to report.
     const months = await this.answer.months(await this.reports.tenantOf(principal), customer, now, Number.POSITIVE_INFINITY);
     if (!months.some((m) => m.month === month)) throw VigiaException.invalid('month', `must be from ${months.at(-1)!.month} (when ${customer.name} was created or first served) to ${months[0]!.month} (this month)`);
-    return this.links.sign({ tenantId: principal.tenantId, customerId, month, expires: Math.floor(now / 1000) + expiresInDays * 86_400 });
+    return `${this.config.publicUrl}${this.links.sign({ tenantId: principal.tenantId, customerId, month, expires: Math.floor(now / 1000) + expiresInDays * 86_400 })}`;
   }
 
   @Query(() => AvailabilityReport, { description: 'Availability, downtime, MTBF, MTTR and SLA status of a monitor, service, host, customer or the tenant over [from, to)', complexity: QUERY_COST.report })

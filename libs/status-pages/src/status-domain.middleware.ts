@@ -2,6 +2,8 @@ import { Injectable, type NestMiddleware } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
 import { DOMAIN_REQUESTS } from './domain-requests.js';
+import { writeAnswer } from './status-answer.js';
+import { STATUS_NOT_FOUND } from './status-not-found.js';
 import { hostName, StatusDomains } from './status-domains.js';
 import { StatusPagesController } from './status-pages.controller.js';
 import { StatusSubscribersController } from './status-subscribers.controller.js';
@@ -41,7 +43,7 @@ export class StatusDomainMiddleware implements NestMiddleware {
       const report = /^\/reports\/(\d{4}-\d{2})$/.exec(url.pathname);
       if (get && report) return await pages.report(tenant, page, report[1]!, url.searchParams.get('format') ?? undefined, req, res);
       if (get && /^\/feed\.(rss|atom)$/.test(url.pathname)) return await pages.feed(tenant, page, url.pathname.slice(1), k, req, res);
-      res.status(404).type('text/plain').send('Not found\n');
+      writeAnswer(req, res, STATUS_NOT_FOUND, true);
     } catch (error) {
       next(error);
     }

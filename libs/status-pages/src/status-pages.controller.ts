@@ -12,6 +12,7 @@ import { STATUS_MESSAGES } from './status-page.i18n.js';
 import { LIVE_SCRIPT } from './status-live.script.js';
 import { renderPasswordForm, renderSigninForm, renderStatusPage } from './status-page.render.js';
 import { CustomerSignin } from './customer-signin.service.js';
+import { STATUS_NOT_FOUND as NOT_FOUND } from './status-not-found.js';
 import { signinMessages } from './customer-signin.i18n.js';
 import type { ComponentStatus } from './status-page.i18n.js';
 import { type ComponentView, offersCustomerReports, type PageView, StatusPageSource } from './status-page.source.js';
@@ -20,7 +21,6 @@ import { DOMAIN_REQUESTS } from './domain-requests.js';
 import { StatusPagesService } from './status-pages.service.js';
 import { SharedMinuteThrottle } from './shared-minute-throttle.js';
 
-const NOT_FOUND: CachedAnswer = { status: 404, contentType: 'text/plain; charset=utf-8', body: 'Not found\n', etag: etagOf('Not found\n'), csp: "default-src 'none'; frame-ancestors 'none'" };
 const SLUG = /^[a-z0-9-]{1,63}$/;
 const LIVE_ANSWER: CachedAnswer = {
   status: 200, contentType: 'text/javascript; charset=utf-8', body: LIVE_SCRIPT, etag: etagOf(LIVE_SCRIPT), csp: "default-src 'none'; frame-ancestors 'none'",

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CLOCK, type Clock, VigiaException } from '#lib/common';
+import { VigiaConfig } from '#lib/config';
 import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
 import { StatusPageAccess } from './status-page-access.js';
 import { StatusComponent, StatusMaintenanceNotice, StatusPage, StatusPageVisibility, StatusPost, StatusPostUpdate } from './status-page.entity.js';
@@ -12,6 +13,7 @@ export class StatusPagesResolver {
   constructor(
     private readonly pages: StatusPagesService,
     private readonly access: StatusPageAccess,
+    private readonly config: VigiaConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -65,7 +67,7 @@ export class StatusPagesResolver {
   }
 
   @RequireRole(Role.operator)
-  @Mutation(() => String, { description: 'A signed, expiring link to a link-only page (void once the page’s visibility or password changes)' })
+  @Mutation(() => String, { description: 'A signed, expiring link to a link-only page, absolute (VIGIA_PUBLIC_URL): what a customer is sent. Void once the page’s visibility or password changes' })
   async statusPageLink(
     @CurrentPrincipal() principal: Principal,
     @Args('id', { type: () => ID }) id: string,
@@ -75,7 +77,7 @@ export class StatusPagesResolver {
     const page = await this.pages.get(principal, id);
     if (page.visibility !== StatusPageVisibility.link) throw VigiaException.invalid('id', 'is not a page with visibility link');
     const k = this.access.linkToken(page.id, page.authVersion, Math.floor(this.clock.now().getTime() / 1000) + expiresInDays * 86_400);
-    return `${await this.pages.pathOf(principal, page)}?k=${k}`;
+    return `${this.config.publicUrl}${await this.pages.pathOf(principal, page)}?k=${k}`;
   }
 
   @Query(() => [StatusMaintenanceNotice], { description: 'The maintenance windows announced on the status pages, with the title and text shown' })

@@ -6,6 +6,7 @@ import { etagOf } from './status-page.cache.js';
 import type { StatusPage } from './status-page.entity.js';
 import { renderManageForm, renderSubscriberAnswer, type RenderedHtml } from './status-page.render.js';
 import { formBody, StatusPagesController } from './status-pages.controller.js';
+import { STATUS_NOT_FOUND } from './status-not-found.js';
 import { StatusPagesService } from './status-pages.service.js';
 import { subscriberMessages } from './status-subscriber.i18n.js';
 import { StatusSubscribersService } from './status-subscribers.service.js';
@@ -138,7 +139,7 @@ export class StatusSubscribersController {
   }
 
   private notFound(req: Request, res: Response): void {
-    this.controller.send(req, res, { status: 404, contentType: 'text/plain; charset=utf-8', body: 'Not found\n', etag: etagOf('Not found\n'), csp: "default-src 'none'; frame-ancestors 'none'" }, true);
+    this.controller.send(req, res, STATUS_NOT_FOUND, true);
   }
 
   private answer(req: Request, res: Response, status: number, _language: string, page: RenderedHtml): void {

@@ -5,6 +5,9 @@ const STORED_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z/g;
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
+/** Zones that are UTC by name: their offset goes without saying. */
+const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'Etc/UCT', 'UCT', 'Etc/Universal', 'Universal', 'Etc/Zulu', 'Zulu']);
+
 function formatIn(zone: string): Intl.DateTimeFormat {
   let format = formats.get(zone);
   if (!format) {
@@ -17,7 +20,8 @@ function formatIn(zone: string): Intl.DateTimeFormat {
 /**
  * `2026-12-03T03:12:05.895Z` in Europe/Madrid → `2026-12-03 04:12:05 +01:00 Europe/Madrid`: the date written so that
  * nobody reads it as the 12th of March, and the offset, without which the hour repeated when clocks go back (02:30
- * twice on 25 October) is ambiguous. UTC reads `… +00:00 UTC`. A zone this runtime does not know: the UTC instant.
+ * twice on 25 October) is ambiguous. UTC (or Etc/UTC) reads `… UTC`: its offset is nought by name, and "+00:00 UTC" said
+ * the zone twice. A zone this runtime does not know: the UTC instant.
  */
 export function localInstant(iso: string, zone: string): string {
   const at = new Date(iso);
@@ -31,7 +35,8 @@ export function localInstant(iso: string, zone: string): string {
   const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
   // longOffset is "GMT+01:00", or "GMT" at offset zero.
   const offset = part('timeZoneName').replace(/^GMT/, '') || '+00:00';
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')} ${offset} ${zone}`;
+  const local = `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')}`;
+  return UTC_NAMES.has(zone) ? `${local} UTC` : `${local} ${offset} ${zone}`;
 }
 
 /** "2026-12-03 18:42 CET": a minute in `zone`, its abbreviation said, for customers' notices (UTC for a zone not known). */
