@@ -43,7 +43,8 @@ export function renderCustomerPage(view: CustomerReportView, exportQuery?: strin
 </style></head><body>
 <div class="brand">${logo}<p class="muted">${esc(view.tenantName)}</p></div>
 <h1>${esc(view.title)}</h1>${view.progressNote ? `
-<p class="progress"><b>${esc(view.progressNote)}</b></p>` : ''}
+<p class="progress"><b>${esc(view.progressNote)}</b></p>` : ''}${view.startNote ? `
+<p class="started">${esc(view.startNote)}</p>` : ''}
 <p class="muted zone">${esc(view.zoneNote)} ${esc(view.maintenanceNote)}</p>${view.unobservedNote ? `
 <p class="unobserved">${esc(view.unobservedNote)}</p>` : ''}
 <div class="figures">

@@ -89,6 +89,10 @@ function drawHeader(doc: Doc, view: CustomerReportView): void {
     doc.font('Helvetica-Bold').fontSize(10).fillColor(INK).text(winAnsi(view.progressNote), { width: contentWidth(doc) });
     doc.moveDown(0.3);
   }
+  if (view.startNote) {
+    doc.font('Helvetica').fontSize(10).fillColor(INK).text(winAnsi(view.startNote), { width: contentWidth(doc) });
+    doc.moveDown(0.3);
+  }
   doc.font('Helvetica').fontSize(9).fillColor(MUTED).text(winAnsi(`${view.zoneNote} ${view.maintenanceNote}${view.unobservedNote ? ` ${view.unobservedNote}` : ''}`), { width: contentWidth(doc) });
   doc.moveDown(1);
 }

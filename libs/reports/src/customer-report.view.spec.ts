@@ -55,4 +55,21 @@ describe('buildCustomerReportView: what a customer reads about a month', () => {
     expect(v.dayLegend).toBe("One bar per day: the report's colour at or above 99.9 %, amber below it but above 99 %, red below 99 %, grey without data.");
     for (const s of ['Month in progress: figures up to Dec 3, 2026, 21:00.', 'Computed Dec 3, 2026, 21:15', '1 min 30 s</b>degraded (not counted as downtime)', 'class="ok">on track so far']) expect(html, s).toContain(s);
   });
+
+  it('says from when a customer first served within the month is counted, in its language; nothing when served from the start', () => {
+    const day = (d: number, periodMs: number) => ({ from: new Date(Date.UTC(2026, 10, d - 1, 23)), to: new Date(Date.UTC(2026, 10, d, 23)), figures: { periodMs } });
+    // November in Madrid: nothing counted on the 1st–11th, the first service linked on the 12th at 09:30 (08:30 UTC), then whole days.
+    const late = { ...report(new Date('2026-11-30T23:00:00Z'), { breached: false, atRisk: false, periodOver: true }), from: new Date('2026-10-31T23:00:00Z'), to: new Date('2026-11-30T23:00:00Z') } as AvailabilityReport;
+    late.series = [...[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((d) => day(d, 0)), day(12, 14.5 * H), day(13, 24 * H)] as unknown as AvailabilityReport['series'];
+    expect(view(late).startNote).toBe('Counted from Nov 12, 2026, 09:30, when your first service began; the days before are grey and not part of these figures.');
+    expect(view(late, 'de').startNote).toMatch(/^Gezählt ab 12\. Nov\. 2026, 09:30, als Ihr erster Dienst begann/);
+    expect(renderCustomerPage(view(late))).toContain('<p class="started">Counted from Nov 12, 2026, 09:30');
+    // Served since before the month: the first day counts whole, nothing said.
+    const whole = { ...late, series: [day(1, 24 * H), day(2, 24 * H)] } as unknown as AvailabilityReport;
+    expect(view(whole).startNote).toBeNull();
+    // The month in progress, the first service begun today: counted from then up to now.
+    const today = report(inProgress, { breached: false, atRisk: false, periodOver: false });
+    today.series = [{ from: new Date('2026-12-02T23:00:00Z'), to: new Date('2026-12-03T23:00:00Z'), figures: { periodMs: 2 * H } }] as unknown as AvailabilityReport['series'];
+    expect(view(today).startNote).toBe('Counted from Dec 3, 2026, 19:00, when your first service began; the days before are grey and not part of these figures.');
+  });
 });

@@ -47,6 +47,8 @@ export interface CustomerReportView {
   unobservedNote: string | null;
   /** A month not over yet: "Month in progress: figures up to …"; null for a month that has ended. */
   progressNote: string | null;
+  /** A customer first served after the period began: "Counted from …" (the grey days before said in words); else null. */
+  startNote: string | null;
   /** When the figures were computed and by which accounting method: what a dispute over them starts from. */
   computedNote: string;
   /** Degraded time, reported apart (not downtime); null when there was none. */
@@ -80,6 +82,21 @@ function dayTone(availability: number | null, target: number): DayTone {
   if (availability === null) return 'none';
   if (availability >= target) return 'ok';
   return availability >= 0.99 ? 'warn' : 'bad';
+}
+
+/** Less than this counted late is the period's own edge (a link dated a few seconds in), not a later start. */
+const LATE_START_MS = 60_000;
+
+/**
+ * "Counted from …" when the first counted instant is later than the period's start: the customer's first service began
+ * within it. Read from the day buckets: the first one that counts anything counts up to its end (or to now), so its
+ * counted time ends there and began that much earlier.
+ */
+function countedFrom(report: AvailabilityReport, f: ReportFormat): string | null {
+  const first = report.series.find((d) => d.figures.periodMs > 0);
+  if (!first) return null;
+  const start = Math.min(first.to.getTime(), report.asOf.getTime()) - first.figures.periodMs;
+  return start - report.from.getTime() >= LATE_START_MS ? f.t.countedFrom(f.dateTime(new Date(start))) : null;
 }
 
 export function decodeLogo(dataUrl: string | null): CustomerReportView['logo'] {
@@ -126,6 +143,7 @@ export function buildCustomerReportView(data: CustomerPageData): CustomerReportV
     maintenanceNote: t.maintenanceNotCounted,
     unobservedNote: totals.unobservedMs > 0 && totals.periodMs > 0 ? t.unobserved(f.observedShare(totals.observedMs / totals.periodMs), f.duration(totals.unobservedMs)) : null,
     progressNote: periodOver(report) ? null : t.inProgress(f.dateTime(report.asOf)),
+    startNote: countedFrom(report, f),
     computedNote: t.computed(f.dateTime(report.computedAt), report.policyVersion),
     degraded: totals.degradedMs > 0 ? f.duration(totals.degradedMs) : null,
     availability: f.percent(totals.availability),

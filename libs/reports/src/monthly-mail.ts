@@ -31,13 +31,13 @@ export function renderMonthlyMail(view: CustomerReportView, link: string, logo: 
     ...(view.sla ? [t.targetLine(view.sla.targetPercent, view.sla.status, view.sla.allowed)] : []),
   ];
   const subject = t.subject(view.customerName, view.monthLabel, view.availability);
-  const text = `${view.tenantName}\n\n${view.customerName}, ${view.monthLabel}\n\n${lines.join('\n')}\n\n${view.unobservedNote ? `${view.unobservedNote}\n\n` : ''}${view.zoneNote}\n\n${t.linkText}: ${link}\n`;
+  const text = `${view.tenantName}\n\n${view.customerName}, ${view.monthLabel}\n\n${lines.join('\n')}\n\n${view.startNote ? `${view.startNote}\n\n` : ''}${view.unobservedNote ? `${view.unobservedNote}\n\n` : ''}${view.zoneNote}\n\n${t.linkText}: ${link}\n`;
   const src = view.logo && (logo === 'inline' ? `cid:${LOGO_CID}` : view.logo.dataUrl);
   const logoHtml = src ? `<img src="${esc(src)}" alt="${esc(view.tenantName)}" style="max-height:48px;max-width:200px;display:block;margin-bottom:8px">` : '';
   const html = `<!doctype html><html lang="${view.language}"><body style="font-family:system-ui,sans-serif;color:#101828">
 ${logoHtml}<p style="color:#475467">${esc(view.tenantName)}</p><h2 style="color:${view.color}">${esc(view.customerName)}, ${esc(view.monthLabel)}</h2>
 <ul>${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>
-${view.unobservedNote ? `<p>${esc(view.unobservedNote)}</p>` : ''}<p style="color:#475467">${esc(view.zoneNote)}</p>
+${view.startNote ? `<p>${esc(view.startNote)}</p>` : ''}${view.unobservedNote ? `<p>${esc(view.unobservedNote)}</p>` : ''}<p style="color:#475467">${esc(view.zoneNote)}</p>
 <p><a href="${esc(link)}" style="color:${view.color}">${esc(t.linkText)}</a></p></body></html>`;
   const attachments = view.logo && logo === 'inline'
     ? [{ filename: view.logo.type === 'image/png' ? 'logo.png' : 'logo.jpg', content: view.logo.bytes, contentType: view.logo.type, cid: LOGO_CID }]

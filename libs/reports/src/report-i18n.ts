@@ -52,6 +52,8 @@ export interface ReportMessages {
   dayUnit: string;
   /** A month not over yet: its figures stand at `asOf`, and an SLA can only be judged so far. */
   inProgress(asOf: string): string;
+  /** A customer first served after the period began: from when its figures count, and why the days before are grey. */
+  countedFrom(start: string): string;
   /** The SLA status of a month in progress still within its pro-rated allowance. */
   onTrack: string;
   /** The SLA status of a month in progress over its pro-rated allowance, not yet missed. */
@@ -96,6 +98,7 @@ const en: ReportMessages = {
   csv: { day: 'day', availability: 'availability', downtimeMs: 'downtime_ms', plannedMs: 'planned_ms', total: 'total' },
   dayUnit: 'd',
   inProgress: (a) => `Month in progress: figures up to ${a}.`,
+  countedFrom: (d) => `Counted from ${d}, when your first service began; the days before are grey and not part of these figures.`,
   onTrack: 'on track so far',
   atRisk: 'at risk',
   degraded: 'degraded (not counted as downtime)',
@@ -136,6 +139,7 @@ const es: ReportMessages = {
   csv: { day: 'día', availability: 'disponibilidad', downtimeMs: 'inactividad_ms', plannedMs: 'planificado_ms', total: 'total' },
   dayUnit: 'd',
   inProgress: (a) => `Mes en curso: cifras hasta ${a}.`,
+  countedFrom: (d) => `Contabilizado desde ${d}, cuando comenzó su primer servicio; los días anteriores aparecen en gris y no forman parte de estas cifras.`,
   onTrack: 'en camino de cumplirse',
   atRisk: 'en riesgo',
   degraded: 'degradado (no cuenta como inactividad)',
@@ -176,6 +180,7 @@ const pt: ReportMessages = {
   csv: { day: 'dia', availability: 'disponibilidade', downtimeMs: 'indisponibilidade_ms', plannedMs: 'programado_ms', total: 'total' },
   dayUnit: 'd',
   inProgress: (a) => `Mês em curso: valores até ${a}.`,
+  countedFrom: (d) => `Contabilizado desde ${d}, quando começou o seu primeiro serviço; os dias anteriores aparecem em cinza e não fazem parte destes valores.`,
   onTrack: 'a caminho de ser cumprida',
   atRisk: 'em risco',
   degraded: 'degradado (não conta como indisponibilidade)',
@@ -216,6 +221,7 @@ const de: ReportMessages = {
   csv: { day: 'tag', availability: 'verfügbarkeit', downtimeMs: 'ausfallzeit_ms', plannedMs: 'geplant_ms', total: 'gesamt' },
   dayUnit: 'T',
   inProgress: (a) => `Laufender Monat: Zahlen bis ${a}.`,
+  countedFrom: (d) => `Gezählt ab ${d}, als Ihr erster Dienst begann; die Tage davor sind grau und nicht Teil dieser Zahlen.`,
   onTrack: 'bisher eingehalten',
   atRisk: 'gefährdet',
   degraded: 'beeinträchtigt (nicht als Ausfallzeit gezählt)',
@@ -256,6 +262,7 @@ const fr: ReportMessages = {
   csv: { day: 'jour', availability: 'disponibilité', downtimeMs: 'indisponibilité_ms', plannedMs: 'planifié_ms', total: 'total' },
   dayUnit: 'j',
   inProgress: (a) => `Mois en cours : chiffres jusqu’au ${a}.`,
+  countedFrom: (d) => `Compté à partir du ${d}, début de votre premier service ; les jours précédents sont en gris et ne font pas partie de ces chiffres.`,
   onTrack: 'respecté jusqu’ici',
   atRisk: 'menacé',
   degraded: 'dégradé (non compté comme indisponibilité)',
