@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { agentSecretBox } from '#lib/secrets';
 import { startTestApi, type TestApi } from './support/test-api.js';
@@ -259,5 +260,30 @@ describe('vantages: tokens, assignment, tenant isolation and the agent socket', 
     const closed = await eventually('the flooding agent closed', () => agent.closed, { timeoutMs: 3000 });
     expect(closed.code).toBe(1008);
     expect(await row()).toEqual(first);
+  });
+
+  it('refuses junk inside a message without closing; a flood of frames closes it once, the frames read after that dropped unlogged', async () => {
+    const junk = await createVantage(alpha, 'junk', 'private');
+    await api.ok(`mutation { setMonitorVantages(monitorId: "${alphaMonitor}", input: {vantageIds: ["${junk.id}"], quorum: 1}) { quorum } }`, {}, alpha);
+    const agent = await connect(junk.token);
+    await eventually('its monitor assigned', async () => ((await agent.assignment()).monitors.length === 1 ? true : undefined));
+    // JSON that is no object, and a reason that is no text (its toString throws): refused or stored, the connection kept.
+    agent.ws.send('null');
+    const ack = await agent.send(1, [{ monitorId: alphaMonitor, at: Date.now(), status: 'up', latencyMs: 1, reason: { toString: 1 }, replayed: false }]);
+    expect(ack).toMatchObject({ stored: 1, refused: 0 });
+    expect(agent.closed).toBeUndefined();
+    const warnings = vi.spyOn(Logger.prototype, 'warn');
+    try {
+      // 3,000 one-byte frames at once: a few wait, the next closes the connection, and the rest are dropped (each was
+      // logged and closed again: 2,958 warnings and a 0.5 s stall in a reviewer's run).
+      for (let i = 0; i < 3000; i++) agent.ws.send('x');
+      const closed = await eventually('the flooding agent closed', () => agent.closed, { timeoutMs: 5000 });
+      expect(closed.code).toBe(1008);
+      await new Promise((r) => setTimeout(r, 300));
+      const about = warnings.mock.calls.filter((c) => String(c[0]).includes('vantage junk'));
+      expect(about.length, about.map((c) => String(c[0])).join('\n')).toBeLessThanOrEqual(3);
+    } finally {
+      warnings.mockRestore();
+    }
   });
 });

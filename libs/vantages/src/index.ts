@@ -7,7 +7,7 @@ export { INBOX_CHANNEL, MAX_HOPS, ResultInbox, VANTAGES_VIEWS, type ClaimedResul
 export { chooseK, rendezvousRank } from './rendezvous.js';
 export { ClockOffset } from './health/clock-offset.js';
 export { ResultsCap } from './health/results-cap.js';
-export { IMPAIRMENT_BOUNDS, addTally, emptyTally, judgeNetwork, judgeVantage, stopsVoting, tally, tallyFor, tallyKey, tallyMonitor, type ImpairmentBounds, type ImpairmentKind, type Judgement, type NetworkTally, type TargetEvidence, type VantageEvidence, type VantageSighting } from './health/impairment.js';
+export { IMPAIRMENT_BOUNDS, addTally, emptyTally, judgeNetwork, judgeVantage, stopsVoting, tally, tallyFor, tallyKey, tallyMonitor, tenantTallies, type ImpairmentBounds, type ImpairmentKind, type Judgement, type NetworkTally, type TargetEvidence, type VantageEvidence, type VantageSighting } from './health/impairment.js';
 export { VantageSubjects, VANTAGE_SUBJECT_TAG, type VantageSubject } from './health/vantage-subjects.js';
 export { VantageHealthRecords, type VantageHealthRow } from './health/vantage-records.js';
 export { VantagesModule, VantagesApiModule } from './vantages.module.js';

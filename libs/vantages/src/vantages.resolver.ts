@@ -1,5 +1,6 @@
 import { Args, Field, ID, InputType, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { ArrayMaxSize, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { VisibleText } from '#lib/common';
 import { Monitor } from '#lib/inventory';
 import { CurrentPrincipal, type Principal, RequireRole, Role } from '#lib/tenancy';
 import { revokedReason, VantageAssignments } from './assignments.service.js';
@@ -11,7 +12,7 @@ export class CreateVantageInput {
   @Field({ description: 'The name it votes under, e.g. eu-west-1, madrid-dc2, office' })
   @IsString() @Matches(/^\s*[A-Za-z0-9._-]{1,64}\s*$/, { message: 'must be 1-64 letters, digits, dots, dashes or underscores' }) name: string;
   @Field(() => VantageKind, { description: 'platform needs an admin of the platform tenant' }) @IsEnum(VantageKind) kind: VantageKind;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(100) region?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(100) @VisibleText() region?: string | null;
 }
 
 @ObjectType()

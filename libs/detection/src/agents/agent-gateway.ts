@@ -62,6 +62,9 @@ interface AgentConnection {
   beatsTooSoon: number;
   /** Its clock's offset from ours (heartbeats): its results' timestamps are moved onto our clock within the bound. */
   clock: ClockOffset;
+  /** Refusals are logged at most every 10 s per agent (performance.now()), with how many since the last line. */
+  refusalLoggedAt: number;
+  refusedSinceLog: number;
   /** Results/s it may send (VIGIA_VANTAGE_RESULTS_PER_SECOND); one connection per vantage, so per vantage. */
   cap: ResultsCap;
 }
@@ -188,7 +191,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
   private attach(ws: WebSocket, vantage: Vantage, token: string, session: string): void {
     const connection: AgentConnection = {
       ws, vantage, session, box: agentSecretBox(token, vantage.id), assigned: new Map(), assignmentHash: '', assignmentFingerprint: '', assignmentReadAt: 0, alive: true,
-      ready: Promise.resolve(), queue: Promise.resolve(), waiting: 0, beating: false, lastBeatAt: -Infinity, beatsTooSoon: 0, clock: new ClockOffset(),
+      ready: Promise.resolve(), queue: Promise.resolve(), waiting: 0, beating: false, lastBeatAt: -Infinity, beatsTooSoon: 0, clock: new ClockOffset(), refusalLoggedAt: -Infinity, refusedSinceLog: 0,
       cap: new ResultsCap(this.config.vantageResultsPerSecond, this.clock.now().getTime()),
     };
     this.connections.add(connection);
@@ -212,11 +215,16 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
    * ("heartbeat late", "clock off by −4.7 s") and closed as too fast (measured at 20,000 monitors × 3 vantages).
    */
   private enqueue(c: AgentConnection, data: RawData, isBinary: boolean): void {
+    // Closing (too fast, revoked, failed): frames already read from its socket are dropped, not each logged and closed
+    // again — 3,000 one-byte frames behind a "too fast" close wrote 2,958 warnings and stalled the process 0.5 s.
+    if (c.ws.readyState !== c.ws.OPEN) return;
     const beat = smallHeartbeat(data);
     if (beat) return this.takeHeartbeat(c, beat, this.clock.now().getTime());
     if (c.waiting >= MAX_WAITING_MESSAGES) {
       this.logger.warn(`agent of vantage ${c.vantage.name} sends faster than its results can be stored: closed (it resends what was not acknowledged)`);
       c.ws.close(CLOSE_TOO_FAST, 'too many messages waiting; slow down');
+      // A client that does not finish the close handshake is cut after a second, as a revoked one.
+      setTimeout(() => c.ws.terminate(), 1000).unref();
       return;
     }
     c.waiting += 1;
@@ -364,6 +372,11 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
       await this.refuse(c, 1, `not JSON (${isBinary ? 'binary' : 'text'} message of ${bytes} bytes)`);
       return;
     }
+    // JSON that is no object (`null`, `3`): refused like any unknown message, not a TypeError that closed the connection.
+    if (typeof message !== 'object' || message === null) {
+      await this.refuse(c, 1, 'unknown message');
+      return;
+    }
     // A heartbeat too large for its own lane (agents never send one): the same rules once it is read.
     if (message.type === 'heartbeat') return this.takeHeartbeat(c, message, this.clock.now().getTime());
     if (message.type !== 'results' || !Array.isArray(message.results)) {
@@ -397,12 +410,13 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
           at: r.at,
           status: r.status as InboundResult['status'],
           latencyMs: typeof r.latencyMs === 'number' && Number.isFinite(r.latencyMs) ? Math.max(0, r.latencyMs) : 0,
-          // Storable: one NUL in a target's answer would make PostgreSQL refuse the whole batch.
-          reason: storable(String(r.reason ?? '').slice(0, 1000)),
+          // Storable: one NUL in a target's answer would make PostgreSQL refuse the whole batch. Text only: an object
+          // whose toString throws ({"toString": 1}) closed the connection and lost the rest of its batch.
+          reason: storable(reasonOf(r).slice(0, 1000)),
           // Late results (buffered offline, or older than two intervals) complete history; they never vote to open.
           replayed: r.replayed === true || now - r.at > Math.max(10_000, 2 * assigned.intervalMs),
           // Agents built before the flag say it only in words: the fixed prefix of an egress refusal.
-          ...(r.refused === true || (r.status === 'down' && String(r.reason ?? '').startsWith(REFUSAL_PREFIX)) ? { refused: true } : {}),
+          ...(r.refused === true || (r.status === 'down' && reasonOf(r).startsWith(REFUSAL_PREFIX)) ? { refused: true } : {}),
         });
       }
     }
@@ -423,7 +437,15 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
 
   private async refuse(c: AgentConnection, count: number, why: string): Promise<void> {
     this.refused += count;
-    this.logger.warn(`refused ${count} result(s) from vantage ${c.vantage.name}: ${why}`);
+    // At most one line per agent every 10 s (with what was refused meanwhile): a hostile agent's junk must not flood
+    // the log. Every refusal is still counted, on the vantage (its row, the dashboard) and in /metrics.
+    c.refusedSinceLog += count;
+    const now = performance.now();
+    if (now - c.refusalLoggedAt >= 10_000) {
+      this.logger.warn(`refused ${c.refusedSinceLog} result(s) from vantage ${c.vantage.name}${c.refusedSinceLog > count ? ' in the last 10 s, the latest' : ''}: ${why}`);
+      c.refusalLoggedAt = now;
+      c.refusedSinceLog = 0;
+    }
     await this.vantages.countRefused(c.vantage.id, count, why);
   }
 }
@@ -436,6 +458,11 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
 function revoke(c: AgentConnection, why = 'vantage revoked'): void {
   c.ws.close(CLOSE_REVOKED, why);
   setTimeout(() => c.ws.terminate(), 1000).unref();
+}
+
+/** A result's reason as text: anything else an agent sends there is no reason. */
+function reasonOf(r: Partial<AgentResult>): string {
+  return typeof r.reason === 'string' ? r.reason : '';
 }
 
 function send(ws: WebSocket, message: ServerMessage): void {

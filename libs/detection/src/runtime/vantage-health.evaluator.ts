@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { CLOCK, type Clock } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { IncidentHistory, IncidentsService } from '#lib/incidents';
-import { addTally, emptyTally, type ImpairmentKind, judgeVantage, type NetworkTally, stopsVoting, tallyFor, VantageHealthRecords, type VantageHealthRow as VantageRow, VantageSubjects } from '#lib/vantages';
+import { addTally, emptyTally, type ImpairmentKind, judgeVantage, type NetworkTally, stopsVoting, tenantTallies, VantageHealthRecords, type VantageHealthRow as VantageRow, VantageSubjects } from '#lib/vantages';
 import { CANNOT_CONFIRM_DOWN } from './detector.js';
 import { WatchdogHeartbeatService } from './watchdog-heartbeat.service.js';
 
@@ -42,6 +42,13 @@ const pages = (kinds: readonly string[]): boolean => kinds.some((k) => k !== 'ab
  * at once make one transition), and incidents are idempotent (one open per subject). The vantages' rows are read and
  * written through their owner's port (`VantageHealthRecords`), open incidents asked of incidents' `IncidentHistory`.
  */
+/** The network rule's evidence of one vantage: the sum, and a platform vantage's tenant by tenant. */
+function networkEvidence(vantage: { name: string; tenantId: string | null }, tallies: ReadonlyMap<string, NetworkTally>): { targets: NetworkTally; tenants?: NetworkTally[] } {
+  const tenants = tenantTallies(vantage, tallies);
+  const targets = tenants.reduce((sum, t) => addTally(sum, t), emptyTally());
+  return vantage.tenantId === null ? { targets, tenants } : { targets };
+}
+
 @Injectable()
 export class VantageHealthEvaluator {
   private readonly logger = new Logger('VantageHealth');
@@ -68,8 +75,10 @@ export class VantageHealthEvaluator {
     if (this.passes++ % 10 === 0) await this.reconcileRevoked(now);
     this.impaired = rows.filter((r) => r.impaired_reason !== null).length;
     if (!rows.length) return;
-    // The network rule judges agents only (a central watchdog's network is its replicas' takeover's business).
-    const tallies = rows.some((r) => !r.central) ? await this.networkTallies() : new Map<string, NetworkTally>();
+    // The network rule judges every vantage, central ones too (their uplink failing while agents see the targets up);
+    // a platform vantage's evidence is weighed tenant by tenant (`judgeNetwork`): no tenant alone decides for all.
+    // One vantage alone has nobody to contradict it: no tally to read.
+    const tallies = rows.length > 1 ? await this.networkTallies() : new Map<string, NetworkTally>();
     const open = await this.openSubjects(rows);
     const silent = rows.some((r) => r.central) ? await this.silentWatchdogs(now) : new Map<string, { processes: number; lastBeatAt: number }>();
     const after: VantageRow[] = [];
@@ -79,7 +88,7 @@ export class VantageHealthEvaluator {
         silent: row.central ? silent.get(row.name) : null,
         lastHeartbeatAt: row.last_heartbeat_at?.getTime() ?? null,
         clockOffsetMs: row.clock_offset_ms,
-        targets: tallyFor({ name: row.name, tenantId: row.tenant_id }, tallies),
+        ...networkEvidence({ name: row.name, tenantId: row.tenant_id }, tallies),
         previously: row.impaired_by as ImpairmentKind[],
       }, now);
       let current = row;

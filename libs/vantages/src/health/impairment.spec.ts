@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addTally, emptyTally, IMPAIRMENT_BOUNDS, judgeNetwork, judgeVantage, type NetworkTally, stopsVoting, tally, tallyFor, tallyMonitor, type TargetEvidence, type VantageEvidence } from './impairment.js';
+import { addTally, emptyTally, IMPAIRMENT_BOUNDS, judgeNetwork, judgeVantage, type NetworkTally, stopsVoting, tally, tallyFor, tallyMonitor, tenantTallies, type TargetEvidence, type VantageEvidence } from './impairment.js';
 
 const now = 1_000_000;
 const healthy: VantageEvidence = { central: false, lastHeartbeatAt: now - 1000, clockOffsetMs: 12, targets: tally([]), previously: [] };
@@ -70,6 +70,31 @@ describe('impaired vantages: its own network (≥ 80 % of at least 3 targets fai
     expect(judgeNetwork(tally(many(10, () => t(true, 0, 0))), false)).toBeNull();
     // One contradiction is not enough to discount ten failures.
     expect(judgeNetwork(tally(many(10, (i) => t(true, i === 0 ? 1 : 0, i === 0 ? 1 : 0))), false)).toBeNull();
+  });
+
+  it('a platform vantage: the signature must show for most tenants it probes for — one tenant’s targets and its own agent decide nothing for the others', () => {
+    // The attack a reviewer ran: 40 targets built to fail from the platform, "seen up" by the tenant's own agent,
+    // against another tenant's 7 healthy targets. Summed, 40 of 47 failing (85 %) and every failure contradicted.
+    const attacker = tally(many(40, () => t(true)));
+    const victim = tally(many(7, () => t(false)));
+    const sum = addTally(addTally(emptyTally(), attacker), victim);
+    expect(judgeNetwork(sum, false)).not.toBeNull(); // what the sum alone decided before
+    expect(judgeNetwork(sum, false, IMPAIRMENT_BOUNDS, [attacker, victim])).toBeNull();
+    // Nor does it keep an impairment once begun: the other tenant's targets are fine.
+    expect(judgeNetwork(sum, true, IMPAIRMENT_BOUNDS, [attacker, victim])).toBeNull();
+    // The vantage's own network really failing: every tenant's targets fail, seen up elsewhere — impaired, said so.
+    const all = [tally(many(40, () => t(true))), tally(many(7, () => t(true))), tally(many(2, () => t(true)))];
+    const total = all.reduce((x, y) => addTally(x, y), emptyTally());
+    expect(judgeNetwork(total, false, IMPAIRMENT_BOUNDS, all)).toMatch(/49 of 49 targets failing .*, for 3 of 3 tenants$/);
+    // Two of three tenants is most; one of two is not (each tenant counted once, whatever its size).
+    expect(judgeNetwork(total, false, IMPAIRMENT_BOUNDS, [all[0]!, all[1]!, tally(many(3, () => t(false)))])).toMatch(/for 2 of 3 tenants/);
+    // A single-tenant platform: that tenant's evidence is all there is.
+    expect(judgeNetwork(attacker, false, IMPAIRMENT_BOUNDS, [attacker])).toMatch(/seen up from other vantages$/);
+    // tenantTallies: a platform vantage's tallies one per tenant; a private one's its own tenant's only.
+    const tallies = new Map([['a|central', attacker], ['b|central', victim], ['a|office', attacker]]);
+    expect(tenantTallies({ name: 'central', tenantId: null }, tallies)).toEqual([attacker, victim]);
+    expect(tenantTallies({ name: 'office', tenantId: 'a' }, tallies)).toEqual([attacker]);
+    expect(tenantTallies({ name: 'office', tenantId: 'b' }, tallies)).toEqual([emptyTally()]);
   });
 
   it('hysteresis: once impaired it clears only below 50 % failing; no fresh result keeps it', () => {

@@ -52,6 +52,11 @@ export interface VantageEvidence {
   lastHeartbeatAt: number | null;
   clockOffsetMs: number | null;
   targets: NetworkTally;
+  /**
+   * A platform vantage's evidence tenant by tenant (each tenant's own tally; `targets` is their sum). Absent for a
+   * private vantage: its one tenant's evidence is all there is, and a tenant may judge its own vantage as it likes.
+   */
+  tenants?: readonly NetworkTally[];
   /** Why it was impaired at the last pass (the network rule has hysteresis). */
   previously: readonly ImpairmentKind[];
   /** Central only: its watchdog processes that stopped reporting without stopping (none, or how many and their last beat). */
@@ -89,7 +94,7 @@ export function judgeVantage(e: VantageEvidence, now: number, bounds: Impairment
     const n = e.silent.processes;
     reasons.push(`${n} watchdog process${n > 1 ? 'es' : ''} stopped reporting without stopping: no heartbeat since ${new Date(e.silent.lastBeatAt).toISOString()} (its monitors are taken over by the live watchdogs)`);
   }
-  const network = judgeNetwork(e.targets, e.previously.includes('network'), bounds);
+  const network = judgeNetwork(e.targets, e.previously.includes('network'), bounds, e.tenants);
   if (network) {
     kinds.push('network');
     reasons.push(network);
@@ -142,17 +147,42 @@ export function tally(targets: readonly TargetEvidence[]): NetworkTally {
  * Without a second opinion (targets nobody else probes) it is not judged impaired: a real mass outage seen by the only
  * place that looks must still be reported.
  */
-export function judgeNetwork(t: NetworkTally, wasImpaired: boolean, bounds: ImpairmentBounds = IMPAIRMENT_BOUNDS): string | null {
+export function judgeNetwork(t: NetworkTally, wasImpaired: boolean, bounds: ImpairmentBounds = IMPAIRMENT_BOUNDS, tenants?: readonly NetworkTally[]): string | null {
   const { targets: sample, failing, crossChecked, contradicted } = t;
   if (wasImpaired) {
     // No fresh result (its results stopped, e.g. cut from the API): no evidence of recovery, the judgement stands.
     if (sample === 0) return 'its own network: no fresh result since it was judged impaired';
-    if (failing / sample >= bounds.clearShare) return `its own network: ${failing} of ${sample} targets still failing from it (clears below ${percent(bounds.clearShare)})`;
+    const still = tenants ? spread(tenants, bounds.clearShare) : null;
+    if (still && !still.most) return null;
+    if (failing / sample >= bounds.clearShare) return `its own network: ${failing} of ${sample} targets still failing from it (clears below ${percent(bounds.clearShare)})${tenantsSaid(still)}`;
     return null;
   }
   if (sample < bounds.minTargets || failing < bounds.failingShare * sample) return null;
   if (contradicted < bounds.minContradicted || 2 * contradicted <= crossChecked) return null;
-  return `its own network: ${failing} of ${sample} targets failing from it at once (≥ ${percent(bounds.failingShare)} of at least ${bounds.minTargets}), ${contradicted} of them seen up from other vantages`;
+  const across = tenants ? spread(tenants, bounds.failingShare) : null;
+  if (across && !across.most) return null;
+  return `its own network: ${failing} of ${sample} targets failing from it at once (≥ ${percent(bounds.failingShare)} of at least ${bounds.minTargets}), ${contradicted} of them seen up from other vantages${tenantsSaid(across)}`;
+}
+
+/**
+ * A platform vantage serves every tenant, so no one tenant may decide that its network failed: its targets (built to
+ * fail from the platform's addresses) and its own private agent's "up" were enough to take the central vantage's vote
+ * from every tenant, and to keep it while the hysteresis held. The signature must show in more than half of the
+ * tenants it has fresh results for, each counted once whatever its size: a real failure of the vantage's network
+ * fails every tenant's targets; one tenant's targets failing is that tenant's business. (With one tenant, it decides.)
+ */
+/** ", for 3 of 4 tenants": said only where several tenants' evidence was weighed. */
+const tenantsSaid = (s: { agree: number; of: number } | null): string => (s && s.of > 1 ? `, for ${s.agree} of ${s.of} tenants` : '');
+
+function spread(tenants: readonly NetworkTally[], share: number): { agree: number; of: number; most: boolean } {
+  let of = 0;
+  let agree = 0;
+  for (const t of tenants) {
+    if (t.targets === 0) continue;
+    of++;
+    if (t.failing >= share * t.targets) agree++;
+  }
+  return { agree, of, most: 2 * agree > of };
 }
 
 /** What one vantage last saw of one monitor (a detector's entry): its status, when, and since when it has seen it. */
@@ -198,9 +228,14 @@ export function tallyMonitor(tenantId: string, fresh: readonly VantageSighting[]
  * every tenant's.
  */
 export function tallyFor(vantage: { name: string; tenantId: string | null }, tallies: ReadonlyMap<string, NetworkTally>): NetworkTally {
-  if (vantage.tenantId !== null) return { ...(tallies.get(tallyKey(vantage.tenantId, vantage.name)) ?? emptyTally()) };
-  const sum = emptyTally();
+  return tenantTallies(vantage, tallies).reduce((sum, t) => addTally(sum, t), emptyTally());
+}
+
+/** A vantage's tallies one per tenant: a private vantage's one tenant, a platform vantage's every tenant it probes for. */
+export function tenantTallies(vantage: { name: string; tenantId: string | null }, tallies: ReadonlyMap<string, NetworkTally>): NetworkTally[] {
+  if (vantage.tenantId !== null) return [{ ...(tallies.get(tallyKey(vantage.tenantId, vantage.name)) ?? emptyTally()) }];
+  const out: NetworkTally[] = [];
   const suffix = `|${vantage.name}`;
-  for (const [key, t] of tallies) if (key.endsWith(suffix) && key.indexOf('|') === key.length - suffix.length) addTally(sum, t);
-  return sum;
+  for (const [key, t] of tallies) if (key.endsWith(suffix) && key.indexOf('|') === key.length - suffix.length) out.push({ ...t });
+  return out;
 }
