@@ -40,7 +40,7 @@ describe('vantages: tokens, assignment, tenant isolation and the agent socket', 
   const stored = async (): Promise<number> => (await db.query('SELECT count(*)::int AS n FROM vantages_waiting_results'))[0].n;
 
   beforeAll(async () => {
-    api = await startTestApi({ VIGIA_PLATFORM_TENANT: 'platform' });
+    api = await startTestApi({ VIGIA_PLATFORM_TENANT: 'platform', VIGIA_MAX_PRIVATE_VANTAGES: '4' });
     db = api.app.get(DataSource);
     platform = (await api.tenant('platform')).token;
     alpha = (await api.tenant('alpha')).token;
@@ -285,5 +285,20 @@ describe('vantages: tokens, assignment, tenant isolation and the agent socket', 
     } finally {
       warnings.mockRestore();
     }
+  });
+
+  it('holds a tenant to VIGIA_MAX_PRIVATE_VANTAGES live private vantages, five asked at once included; a revoked one frees its place', async () => {
+    const charlie = (await api.tenant('charlie')).token;
+    const asks = await Promise.all([1, 2, 3, 4, 5].map((i) => api.gql<{ createVantage: { vantage: { id: string } } }>(`mutation { createVantage(input: {name: "site-${i}", kind: private}) { vantage { id } } }`, {}, charlie)));
+    const made = asks.filter((a) => a.data?.createVantage).map((a) => a.data!.createVantage.vantage.id);
+    const refused = asks.filter((a) => a.errors?.length).map((a) => a.errors![0]!);
+    expect(made).toHaveLength(4);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.kind' });
+    expect(refused[0]!.message).toMatch(/already has 4 private vantages, the most it may hold \(VIGIA_MAX_PRIVATE_VANTAGES = 4\)/);
+    const [{ n }]: { n: number }[] = await db.query("SELECT count(*)::int AS n FROM vantages v JOIN tenants t ON t.id = v.tenant_id WHERE t.slug = 'charlie'");
+    expect(n).toBe(4);
+    await api.ok(`mutation { revokeVantage(id: "${made[0]}") { id } }`, {}, charlie);
+    await api.ok('mutation { createVantage(input: {name: "site-6", kind: private}) { vantage { id } } }', {}, charlie);
   });
 });

@@ -264,6 +264,13 @@ export class VigiaEnvironment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
   VIGIA_VANTAGE_RESULTS_PER_SECOND = 5000;
 
+  /**
+   * Private vantages one tenant may hold (revoked ones not counted). Each may send VIGIA_VANTAGE_RESULTS_PER_SECOND:
+   * without a bound a tenant multiplied its share of the watchdogs' and the database's time by creating vantages.
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  VIGIA_MAX_PRIVATE_VANTAGES = 20;
+
   /** Mails or webhook calls one status-page subscriber is sent in any hour (confirmations apart); beyond, held and sent later. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
   VIGIA_STATUS_SUBSCRIBER_SENDS_PER_HOUR = 12;
@@ -342,6 +349,7 @@ export class VigiaConfig {
   readonly runLeaseMs: number;
   /** Results/s one agent may send (its burst: ten seconds' worth); beyond, refused and counted. */
   readonly vantageResultsPerSecond: number;
+  readonly maxPrivateVantages: number;
   /** Sends (mails or webhook calls) one status-page subscriber gets in any hour, confirmations apart; beyond, held. */
   readonly statusSubscriberSendsPerHour: number;
   /** Base of links in e-mails (customer pages); defaults to the local address. */
@@ -404,6 +412,7 @@ export class VigiaConfig {
     this.alertGroupMs = env.VIGIA_ALERT_GROUP_SECONDS * 1000;
     this.runLeaseMs = env.VIGIA_RUN_LEASE_SECONDS * 1000;
     this.vantageResultsPerSecond = env.VIGIA_VANTAGE_RESULTS_PER_SECOND;
+    this.maxPrivateVantages = env.VIGIA_MAX_PRIVATE_VANTAGES;
     this.statusSubscriberSendsPerHour = env.VIGIA_STATUS_SUBSCRIBER_SENDS_PER_HOUR;
     this.trustedProxies = env.VIGIA_TRUSTED_PROXIES?.split(',').map((e) => e.trim()) ?? [];
     this.healthDbGraceMs = env.VIGIA_HEALTH_DB_GRACE_SECONDS * 1000;

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { assertUuid, CLOCK, type Clock, VigiaException, withDatabaseErrors } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import type { SqlRunner } from '#lib/persistence';
@@ -97,8 +97,10 @@ export class VantagesService {
     if (clash) throw new VigiaException('DUPLICATE', 'input.name: already in use by another vantage', 'input.name');
     const secret = newVantageToken();
     const vantage = await withDatabaseErrors(() =>
-      this.vantages.save(
-        this.vantages.create({
+      this.dataSource.transaction(async (manager) => {
+        if (!platform) await this.withinPrivateLimit(manager, principal.tenantId);
+        const vantages = manager.getRepository(Vantage);
+        return vantages.save(vantages.create({
           tenantId: platform ? null : principal.tenantId,
           name,
           kind: input.kind,
@@ -107,13 +109,25 @@ export class VantagesService {
           tokenHash: secret.hash,
           tokenPrefix: secret.prefix,
           revokedAt: null,
-        }),
-      ),
+        }));
+      }),
     ).catch((error: unknown) => {
       if (error instanceof VigiaException && error.code === 'DUPLICATE') throw new VigiaException('DUPLICATE', 'input.name: already in use by another vantage', 'input.name');
       throw error;
     });
     return { token: secret.token, vantage };
+  }
+
+  /**
+   * A tenant's live private vantages stay within VIGIA_MAX_PRIVATE_VANTAGES: counted under a lock per tenant, so two
+   * creations at once cannot both take the last place.
+   */
+  private async withinPrivateLimit(manager: EntityManager, tenantId: string): Promise<void> {
+    await manager.query("SELECT pg_advisory_xact_lock(hashtext('vigia:private-vantages:' || $1))", [tenantId]);
+    const [{ n }]: { n: number }[] = await manager.query('SELECT count(*)::int AS n FROM vantages WHERE tenant_id = $1 AND revoked_at IS NULL', [tenantId]);
+    if (n >= this.config.maxPrivateVantages) {
+      throw new VigiaException('CONFLICT', `input.kind: this company already has ${n} private vantages, the most it may hold (VIGIA_MAX_PRIVATE_VANTAGES = ${this.config.maxPrivateVantages}); revoke one it no longer runs, or ask the platform's operators to raise the limit`, 'input.kind');
+    }
   }
 
   async revoke(principal: Principal, id: string): Promise<Vantage> {
