@@ -85,9 +85,9 @@ describe('impaired vantages: its own network (≥ 80 % of at least 3 targets fai
     // The vantage's own network really failing: every tenant's targets fail, seen up elsewhere — impaired, said so.
     const all = [tally(many(40, () => t(true))), tally(many(7, () => t(true))), tally(many(2, () => t(true)))];
     const total = all.reduce((x, y) => addTally(x, y), emptyTally());
-    expect(judgeNetwork(total, false, IMPAIRMENT_BOUNDS, all)).toMatch(/49 of 49 targets failing .*, for 3 of 3 tenants$/);
+    expect(judgeNetwork(total, false, IMPAIRMENT_BOUNDS, all)).toMatch(/49 of 49 targets failing .*, for most of the tenants it probes for$/);
     // Two of three tenants is most; one of two is not (each tenant counted once, whatever its size).
-    expect(judgeNetwork(total, false, IMPAIRMENT_BOUNDS, [all[0]!, all[1]!, tally(many(3, () => t(false)))])).toMatch(/for 2 of 3 tenants/);
+    expect(judgeNetwork(total, false, IMPAIRMENT_BOUNDS, [all[0]!, all[1]!, tally(many(3, () => t(false)))])).toMatch(/for most of the tenants it probes for$/);
     // A single-tenant platform: that tenant's evidence is all there is.
     expect(judgeNetwork(attacker, false, IMPAIRMENT_BOUNDS, [attacker])).toMatch(/seen up from other vantages$/);
     // tenantTallies: a platform vantage's tallies one per tenant; a private one's its own tenant's only.

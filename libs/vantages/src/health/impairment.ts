@@ -171,8 +171,11 @@ export function judgeNetwork(t: NetworkTally, wasImpaired: boolean, bounds: Impa
  * tenants it has fresh results for, each counted once whatever its size: a real failure of the vantage's network
  * fails every tenant's targets; one tenant's targets failing is that tenant's business. (With one tenant, it decides.)
  */
-/** ", for 3 of 4 tenants": said only where several tenants' evidence was weighed. */
-const tenantsSaid = (s: { agree: number; of: number } | null): string => (s && s.of > 1 ? `, for ${s.agree} of ${s.of} tenants` : '');
+/**
+ * Said only where several tenants' evidence was weighed; without their number: the reason reaches every tenant's
+ * verdicts, and how many companies share the platform is not theirs to read.
+ */
+const tenantsSaid = (s: { agree: number; of: number } | null): string => (s && s.of > 1 ? ', for most of the tenants it probes for' : '');
 
 function spread(tenants: readonly NetworkTally[], share: number): { agree: number; of: number; most: boolean } {
   let of = 0;
