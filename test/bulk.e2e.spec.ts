@@ -65,12 +65,19 @@ describe('bulk actions on monitors and hosts', () => {
   it('refuses a viewer, an id listed twice, more than 1,000 ids, and resuming a monitor whose settings a single update would refuse', async () => {
     const h = await host('edge1');
     const good = await monitor('good', h);
+    const stale = await monitor('stale', h);
     const synthetic = await monitor('synthetic', h);
-    await gql(`mutation { setMonitorsEnabled(ids: ["${good}", "${synthetic}"], enabled: false) }`);
-    // As a vantage's synthetic monitor is stored: settings no probe of its type accepts (never probed).
-    await api.app.get(DataSource).query(`UPDATE monitors SET config = '{"vantage": true}' WHERE id = $1`, [synthetic]);
-    expect(await fail(`mutation { setMonitorsEnabled(ids: ["${good}", "${synthetic}"], enabled: true) }`)).toMatchObject({ extensions: { code: 'VALIDATION_FAILED', field: 'ids[1].config.vantage' } });
+    await gql(`mutation { setMonitorsEnabled(ids: ["${good}", "${stale}", "${synthetic}"], enabled: false) }`);
+    // Settings saved before a rule that now refuses them: resuming checks them as a single update would, all or nothing.
+    await api.app.get(DataSource).query(`UPDATE monitors SET config = '{"bogus": true}' WHERE id = $1`, [stale]);
+    expect(await fail(`mutation { setMonitorsEnabled(ids: ["${good}", "${stale}"], enabled: true) }`)).toMatchObject({ extensions: { code: 'VALIDATION_FAILED', field: 'ids[1].config.bogus' } });
     expect(await enabled([good])).toEqual([false]);
+    // A vantage's synthetic monitor (the subject of its incidents, never probed) is taken by "Select the N shown" with
+    // the rest: the others resume, it stays disabled (its settings, no target, failed the whole resume before).
+    await api.app.get(DataSource).query(`UPDATE monitors SET config = '{"vantage": true}' WHERE id = $1`, [synthetic]);
+    expect(await gql(`mutation { setMonitorsEnabled(ids: ["${good}", "${synthetic}"], enabled: true) }`)).toEqual({ setMonitorsEnabled: 1 });
+    expect(await enabled([good, synthetic])).toEqual([true, false]);
+    await gql(`mutation { setMonitorsEnabled(ids: ["${good}"], enabled: false) }`);
     expect(await fail(`mutation { setMonitorsEnabled(ids: ["${good}", "${good}"], enabled: true) }`)).toMatchObject({ message: 'Selection: the monitor at 2 is listed twice', extensions: { field: 'ids[1]' } });
     const many = Array.from({ length: 1001 }, () => good);
     expect(await fail(`mutation { deleteMonitors(ids: ${JSON.stringify(many)}) }`)).toMatchObject({ message: 'Selection: at most 1000 at a time', extensions: { field: 'ids' } });

@@ -7,6 +7,7 @@ import { type Principal } from '#lib/tenancy';
 import type { ProbeType } from './entities/enums.js';
 import { validateMonitorConfig } from './monitor-config.validator.js';
 import { detachDeletedHosts, softDeleteHost, softDeleteMonitors } from './soft-delete.js';
+import { isSyntheticConfig, SYNTHETIC_CONFIG } from './synthetic-subjects.js';
 
 /** At most this many objects in one bulk action: a selection on a screen, not a way around paging. */
 export const BULK_LIMIT = 1000;
@@ -32,17 +33,21 @@ export class BulkService {
     return this.dataSource.transaction(async (manager) => {
       await this.checkIds(manager, principal, 'monitors', ids, 'monitor');
       // Resuming checks each monitor as a single update would: its settings, and the egress policy for its target as
-      // it stands now (a vantage's synthetic monitor, never probed, is refused here).
+      // it stands now. A vantage's synthetic monitor (the subject of its incidents, never probed) stays as it is: the
+      // Fleet's "Select the N shown" takes it with the rest, and its settings (no target) failed the whole resume.
       if (enabled) {
         const rows: { id: string; type: ProbeType; config: Record<string, unknown> }[] = await manager.query('SELECT id, type, config FROM monitors WHERE id = ANY($1::uuid[])', [ids]);
         const guard = this.egress.guard({ tenantId: principal.tenantId, vantage: 'platform' });
         const byId = new Map(rows.map((r) => [r.id, r]));
         ids.forEach((id, i) => {
           const row = byId.get(id)!;
-          validateMonitorConfig(row.type, row.config, `ids[${i}].config`, guard);
+          if (!isSyntheticConfig(row.config)) validateMonitorConfig(row.type, row.config, `ids[${i}].config`, guard);
         });
       }
-      const [, count] = (await manager.query('UPDATE monitors SET enabled = $3, updated_at = now() WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL', [principal.tenantId, ids, enabled])) as [unknown, number];
+      const [, count] = (await manager.query(
+        `UPDATE monitors SET enabled = $3, updated_at = now() WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL AND NOT (config @> '${SYNTHETIC_CONFIG}')`,
+        [principal.tenantId, ids, enabled],
+      )) as [unknown, number];
       return count;
     });
   }

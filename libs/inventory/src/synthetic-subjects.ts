@@ -10,6 +10,10 @@ export interface SubjectMonitor {
   name: string;
 }
 
+/** The config that marks a synthetic subject's monitor (never probed: it is never resumed either). */
+export const SYNTHETIC_CONFIG = '{"vantage": true}';
+export const isSyntheticConfig = (config: Record<string, unknown>): boolean => config.vantage === true;
+
 /**
  * Inventory's port for subjects Vigia makes itself: a synthetic host with one *disabled* monitor (never probed, never
  * in a watchdog's catalog), on which another library records incidents about something that is not a customer's
@@ -40,7 +44,7 @@ export class SyntheticSubjects {
     );
     const [monitor]: { id: string }[] = await manager.query(
       `INSERT INTO monitors (tenant_id, name, type, host_id, config, interval_ms, timeout_ms, enabled)
-       VALUES ($1, $2, 'tcp', $3, '{"vantage": true}', 60000, 1000, false)
+       VALUES ($1, $2, 'tcp', $3, '${SYNTHETIC_CONFIG}', 60000, 1000, false)
        ON CONFLICT (host_id, name) WHERE deleted_at IS NULL DO UPDATE SET name = monitors.name RETURNING id`,
       [tenantId, names.monitorName, host!.id],
     );
