@@ -42,6 +42,9 @@ const pages = (kinds: readonly string[]): boolean => kinds.some((k) => k !== 'ab
  * at once make one transition), and incidents are idempotent (one open per subject). The vantages' rows are read and
  * written through their owner's port (`VantageHealthRecords`), open incidents asked of incidents' `IncidentHistory`.
  */
+/** Passes further apart than this (they run every second) mean this process could not judge in between. */
+const PASS_GAP_MS = 5_000;
+
 /** The network rule's evidence of one vantage: the sum, and a platform vantage's tenant by tenant. */
 function networkEvidence(vantage: { name: string; tenantId: string | null }, tallies: ReadonlyMap<string, NetworkTally>): { targets: NetworkTally; tenants?: NetworkTally[] } {
   const tenants = tenantTallies(vantage, tallies);
@@ -57,6 +60,9 @@ export class VantageHealthEvaluator {
   private readonly revokedTold = new Set<string>();
   /** Live vantages impaired at the last pass (for /metrics). */
   impaired = 0;
+  /** When the last pass completed, and since when passes have run without a gap (the process started, the database back). */
+  private lastPassAt = Number.NEGATIVE_INFINITY;
+  private heardSince = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -71,6 +77,10 @@ export class VantageHealthEvaluator {
 
   async evaluate(now = this.clock.now().getTime()): Promise<void> {
     const rows = await this.records.live();
+    // Passes run every second; a gap means this process could not judge (starting, or its database gone): agents'
+    // beats were not recorded meanwhile, and they get time to reconnect before being called late (`judgeVantage`).
+    if (now - this.lastPassAt > PASS_GAP_MS) this.heardSince = now;
+    this.lastPassAt = now;
     // Revoked vantages change rarely and their question reads the assignments: every tenth pass (10 s).
     if (this.passes++ % 10 === 0) await this.reconcileRevoked(now);
     this.impaired = rows.filter((r) => r.impaired_reason !== null).length;
@@ -90,6 +100,7 @@ export class VantageHealthEvaluator {
         clockOffsetMs: row.clock_offset_ms,
         ...networkEvidence({ name: row.name, tenantId: row.tenant_id }, tallies),
         previously: row.impaired_by as ImpairmentKind[],
+        heardSince: this.heardSince,
       }, now);
       let current = row;
       if (judged.kinds.join(',') !== row.impaired_by.join(',')) current = (await this.record(row, judged.kinds, judged.reason)) ?? row;

@@ -16,6 +16,19 @@ describe('impaired vantages: heartbeat and clock', () => {
     expect(judgeVantage({ ...healthy, lastHeartbeatAt: now - 5000 }, now).kinds).toEqual([]);
   });
 
+  it('a beat missed while Vigia could not hear (restarted, its database back) is not the agent’s: time to reconnect first, nothing flips', () => {
+    // The judge hears again from `now - 3 s`; the agent's last beat is from before (Vigia was down 60 s).
+    const back = { ...healthy, lastHeartbeatAt: now - 60_000, heardSince: now - 3_000 };
+    expect(judgeVantage(back, now).kinds).toEqual([]);
+    // Still not back 17 s (5 s bound + 12 s to reconnect) after Vigia could hear again: late, as ever.
+    expect(judgeVantage({ ...back, heardSince: now - 17_001 }, now).kinds).toEqual(['heartbeat']);
+    expect(judgeVantage({ ...back, heardSince: now - 16_999 }, now).kinds).toEqual([]);
+    // Impaired by it before: stays so in the grace (a judge just restarted never clears what the others still judge).
+    expect(judgeVantage({ ...back, previously: ['heartbeat'] }, now).kinds).toEqual(['heartbeat']);
+    // A beat since hearing again that is itself late is the agent's.
+    expect(judgeVantage({ ...healthy, lastHeartbeatAt: now - 6_000, heardSince: now - 10_000 }, now).kinds).toEqual(['heartbeat']);
+  });
+
   it('never connected: absent (not a voter, no page), not late', () => {
     expect(judgeVantage({ ...healthy, lastHeartbeatAt: null }, now).kinds).toEqual(['absent']);
   });
@@ -110,7 +123,7 @@ describe('impaired vantages: its own network (≥ 80 % of at least 3 targets fai
   });
 
   it('the bounds are the documented ones', () => {
-    expect(IMPAIRMENT_BOUNDS).toEqual({ heartbeatLateMs: 5000, clockSkewMs: 2000, minTargets: 3, failingShare: 0.8, minContradicted: 2, clearShare: 0.5 });
+    expect(IMPAIRMENT_BOUNDS).toEqual({ heartbeatLateMs: 5000, clockSkewMs: 2000, reconnectMs: 12000, minTargets: 3, failingShare: 0.8, minContradicted: 2, clearShare: 0.5 });
   });
 });
 

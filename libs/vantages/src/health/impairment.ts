@@ -18,6 +18,11 @@ export interface ImpairmentBounds {
   heartbeatLateMs: number;
   /** Its clock minus the API's (measured at each heartbeat, one-way latency included) beyond ± this. */
   clockSkewMs: number;
+  /**
+   * After the judge could not hear (its process starting, its database back): how long an agent has, beyond the
+   * heartbeat bound, to reconnect before a beat missed meanwhile counts against it — its longest retry (10 s) and a beat.
+   */
+  reconnectMs: number;
   /** The network rule needs at least this many distinct targets with a fresh result from the vantage… */
   minTargets: number;
   /** …of which at least this share fail from it… */
@@ -31,6 +36,7 @@ export interface ImpairmentBounds {
 export const IMPAIRMENT_BOUNDS: ImpairmentBounds = {
   heartbeatLateMs: 5_000,
   clockSkewMs: 2_000,
+  reconnectMs: 12_000,
   minTargets: 3,
   failingShare: 0.8,
   minContradicted: 2,
@@ -59,6 +65,11 @@ export interface VantageEvidence {
   tenants?: readonly NetworkTally[];
   /** Why it was impaired at the last pass (the network rule has hysteresis). */
   previously: readonly ImpairmentKind[];
+  /**
+   * Since when the judge has been able to hear heartbeats (its process started, or its database came back); absent:
+   * long enough. A beat that could not be recorded while Vigia itself was down is not the agent's fault.
+   */
+  heardSince?: number;
   /** Central only: its watchdog processes that stopped reporting without stopping (none, or how many and their last beat). */
   silent?: { processes: number; lastBeatAt: number } | null;
 }
@@ -78,7 +89,7 @@ export function judgeVantage(e: VantageEvidence, now: number, bounds: Impairment
   if (!e.central && e.lastHeartbeatAt === null) {
     kinds.push('absent');
     reasons.push('no heartbeat yet (its agent has never connected)');
-  } else if (!e.central && e.lastHeartbeatAt !== null && now - e.lastHeartbeatAt > bounds.heartbeatLateMs) {
+  } else if (!e.central && e.lastHeartbeatAt !== null && now - e.lastHeartbeatAt > bounds.heartbeatLateMs && lateForIt(e, now, bounds)) {
     kinds.push('heartbeat');
     // An instant, not an age: the reason is kept as written and read minutes later ("5.5 s ago" would stay 5.5 s).
     reasons.push(`heartbeat late: none since ${new Date(e.lastHeartbeatAt).toISOString()} (bound ${seconds(bounds.heartbeatLateMs)})`);
@@ -100,6 +111,19 @@ export function judgeVantage(e: VantageEvidence, now: number, bounds: Impairment
     reasons.push(network);
   }
   return { kinds, reason: reasons.length ? reasons.join('; ') : null };
+}
+
+/**
+ * A late heartbeat counts against the agent unless it was missed while the judge could not hear it: after a restart of
+ * Vigia or its database every agent looked "heartbeat late" (a vantage incident each, resolved seconds later) until it
+ * reconnected. Within `reconnectMs` past the heartbeat bound of hearing again, a beat older than that instant changes
+ * nothing: an agent impaired by it stays so, one that was not is not made so — so two judges, one just restarted,
+ * never write opposite judgements of the same agent in turn.
+ */
+function lateForIt(e: VantageEvidence, now: number, bounds: ImpairmentBounds): boolean {
+  if (e.heardSince === undefined || e.lastHeartbeatAt === null || e.lastHeartbeatAt >= e.heardSince) return true;
+  if (now > e.heardSince + bounds.heartbeatLateMs + bounds.reconnectMs) return true;
+  return e.previously.includes('heartbeat');
 }
 
 /**
