@@ -150,6 +150,22 @@ describe.skipIf(!hasChromium)('the Vantages page', () => {
     expect(await assignment(monitorId)).toEqual({ central: true, agents: [{ name: 'office' }], quorum: 2, majority: false, inherited: false });
     await expect.poll(() => page.getByTestId('monitor-assignment').textContent()).toBe('The central watchdogs, office; down needs 2.');
     await screenshot(page, 'monitor-vantages');
+    // Opened again, the form shows what is set (it showed "every platform vantage" and an empty quorum, so a quorum
+    // typed alone and saved dropped the agent without a word — found by an operator walkthrough).
+    await page.reload();
+    await form.waitFor();
+    expect(await form.getByLabel('these vantages:').isChecked()).toBe(true);
+    expect(await form.getByRole('checkbox', { name: /^central / }).isChecked()).toBe(true);
+    expect(await form.getByRole('checkbox', { name: /^office / }).isChecked()).toBe(true);
+    expect(await form.getByLabel('Quorum').inputValue()).toBe('2');
+    await form.getByLabel('Quorum').fill('1');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect(await assignment(monitorId)).toEqual({ central: true, agents: [{ name: 'office' }], quorum: 1, majority: false, inherited: false });
+    await form.getByLabel('Quorum').fill('2');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect((await assignment(monitorId))?.quorum).toBe(2);
   });
 
   it('the company default: refused at its field with nothing saved, then saved and inherited by a monitor without its own', async () => {
@@ -173,6 +189,13 @@ describe.skipIf(!hasChromium)('the Vantages page', () => {
     expect((await assignment(monitorId))?.inherited).toBe(false);
     await expect.poll(() => form.getByTestId('default-now').textContent()).toContain('The central watchdogs, office; down needs 2 (a majority). From the company’s default.');
     await expect.poll(() => row('office').getByTestId('vantage-monitors').textContent()).toBe('2');
+    // Opened again, the default's form shows it as set.
+    await page.reload();
+    await form.waitFor();
+    await expect.poll(() => form.getByRole('checkbox', { name: /^office / }).isChecked()).toBe(true);
+    expect(await form.getByLabel('these vantages:').isChecked()).toBe(true);
+    expect(await form.getByRole('checkbox', { name: /^central / }).isChecked()).toBe(true);
+    expect(await form.getByLabel('Quorum').inputValue()).toBe('');
   });
 
   it('draws no edit controls for a viewer, and no create, revoke or default for an operator', async () => {

@@ -17,6 +17,21 @@ export interface AssignmentInputData {
 }
 
 /** A monitor's assignment as the watchdog uses it: who votes and how many must agree. */
+/** An assignment as set: the vantages named (null: every platform vantage), the quorum (null: majority), k of N (null: all). */
+export interface AssignmentSetting {
+  vantageIds: string[] | null;
+  quorum: number | null;
+  count: number | null;
+}
+
+interface SettingRow {
+  vantage_ids: string[] | null;
+  quorum: number | null;
+  vantage_count: number | null;
+}
+
+const settingFrom = (row: SettingRow): AssignmentSetting => ({ vantageIds: row.vantage_ids, quorum: row.quorum, count: row.vantage_count });
+
 export interface ResolvedAssignment {
   /** The central watchdogs probe it (as one voter: whichever replica owns the monitor) — voting, or impaired and observing. */
   central: boolean;
@@ -266,6 +281,22 @@ export class VantageAssignments {
   private async revokedVantages(): Promise<Map<string, RevokedVantage>> {
     const rows: { id: string; name: string; revoked_at: Date }[] = await this.dataSource.query('SELECT id, name, revoked_at FROM vantages WHERE revoked_at IS NOT NULL AND NOT central');
     return new Map(rows.map((r) => [r.id, { name: r.name, at: r.revoked_at.toISOString() }]));
+  }
+
+  /** A monitor's assignment as set: its own row, else its tenant's default; undefined when neither exists. */
+  async settingOf(principal: Principal, monitorId: string): Promise<AssignmentSetting | undefined> {
+    const [row]: SettingRow[] = await this.dataSource.query(
+      `SELECT 0 AS rank, vantage_ids, quorum, vantage_count FROM monitor_vantages WHERE monitor_id = $1 AND tenant_id = $2
+       UNION ALL SELECT 1, vantage_ids, quorum, vantage_count FROM tenant_vantage_defaults WHERE tenant_id = $2 ORDER BY rank LIMIT 1`,
+      [monitorId, principal.tenantId],
+    );
+    return row && settingFrom(row);
+  }
+
+  /** The tenant's default as set; null when it has none. */
+  async defaultSetting(principal: Principal): Promise<AssignmentSetting | null> {
+    const [row]: SettingRow[] = await this.dataSource.query('SELECT vantage_ids, quorum, vantage_count FROM tenant_vantage_defaults WHERE tenant_id = $1', [principal.tenantId]);
+    return row ? settingFrom(row) : null;
   }
 
   async forMonitor(principal: Principal, monitorId: string): Promise<ResolvedAssignment | undefined> {

@@ -37,6 +37,13 @@ export class ImpairedVoter {
   @Field() reason: string;
 }
 
+@ObjectType({ description: 'An assignment as it is set (what setMonitorVantages or setVantageDefaults was given): what an edit starts from' })
+export class VantageAssignmentSetting {
+  @Field(() => [ID], { nullable: true, description: 'The vantages named, revoked ones included; null: every platform vantage' }) vantageIds: string[] | null;
+  @Field(() => Int, { nullable: true, description: 'null: a majority' }) quorum: number | null;
+  @Field(() => Int, { nullable: true, description: 'k of N; null: all of them' }) count: number | null;
+}
+
 @ObjectType({ description: 'Which vantages probe a monitor and how many must agree' })
 export class VantageAssignment {
   @Field({ description: 'The central watchdogs probe it (one voter, whichever replica owns the monitor)' }) central: boolean;
@@ -46,6 +53,8 @@ export class VantageAssignment {
   @Field(() => Int, { description: 'Vantages that must confirm down, now' }) quorum: number;
   @Field({ description: 'The quorum is a majority of the assigned vantages (it follows their number)' }) majority: boolean;
   @Field({ description: 'Comes from the tenant’s default' }) inherited: boolean;
+  @Field(() => VantageAssignmentSetting, { description: 'As it is set (the monitor’s own, or the default it inherits): a form edits this, not the resolved vantages above' })
+  setting: VantageAssignmentSetting;
 }
 
 @Resolver(() => Vantage)
@@ -58,6 +67,11 @@ export class VantagesResolver {
   @Query(() => [Vantage], { name: 'vantages', description: 'The platform vantages and this tenant’s private ones, with their health' })
   vantageList(@CurrentPrincipal() principal: Principal): Promise<Vantage[]> {
     return this.vantages.list(principal);
+  }
+
+  @Query(() => VantageAssignmentSetting, { nullable: true, description: 'The tenant’s default assignment as it is set; null: none (the central watchdog alone, quorum 1)' })
+  vantageDefaults(@CurrentPrincipal() principal: Principal): Promise<VantageAssignmentSetting | null> {
+    return this.assignments.defaultSetting(principal);
   }
 
   @RequireRole(Role.admin)
@@ -106,6 +120,7 @@ export class VantagesResolver {
     return {
       central: resolved.central, agents: all.filter((v) => ids.has(v.id)), impaired, count: resolved.count,
       quorum: resolved.quorum, majority: resolved.configuredQuorum === null, inherited: resolved.inherited,
+      setting: (await this.assignments.settingOf(principal, monitorId)) ?? { vantageIds: null, quorum: null, count: null },
     };
   }
 }

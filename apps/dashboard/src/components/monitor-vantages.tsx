@@ -32,6 +32,13 @@ export interface AssignmentDraft {
 export const ASSIGNMENT_FIELDS = ['vantageIds', 'quorum', 'count'];
 export const EMPTY_DRAFT: AssignmentDraft = { every: true, chosen: [], quorum: '', count: '' };
 
+/** An assignment as set, as the form shows it: an edit starts from what is set now (it started empty, and a quorum typed alone dropped the agents). */
+export function draftOf(setting: AssignmentInput | null | undefined): AssignmentDraft {
+  if (!setting) return EMPTY_DRAFT;
+  const text = (n: number | null) => (n === null ? '' : String(n));
+  return { every: setting.vantageIds === null, chosen: setting.vantageIds ?? [], quorum: text(setting.quorum), count: text(setting.count) };
+}
+
 export function draftInput(draft: AssignmentDraft): AssignmentInput {
   // Numbers go as typed (even 0 or too many): the API is the one judge, and its refusal lands at the field.
   const number = (text: string) => (text.trim() === '' ? null : Number(text));
@@ -40,7 +47,8 @@ export function draftInput(draft: AssignmentDraft): AssignmentInput {
 
 /** "Which vantages" and "how many must agree", the fields of `VantageAssignmentInput`; shared with the tenant's default. */
 export function AssignmentFields({ draft, onChange, vantages, errors }: { draft: AssignmentDraft; onChange: (d: AssignmentDraft) => void; vantages: VantageChoice[]; errors: FormErrors }) {
-  const live = vantages.filter((v) => !v.revokedAt);
+  // Live ones, and a revoked one still named (it never votes again: said, so that it is unticked rather than kept unseen).
+  const live = vantages.filter((v) => !v.revokedAt || (!draft.every && draft.chosen.includes(v.id)));
   const errorId = `${useId()}-error`;
   const toggle = (id: string) => onChange({ ...draft, chosen: draft.chosen.includes(id) ? draft.chosen.filter((c) => c !== id) : [...draft.chosen, id] });
   return (
@@ -56,7 +64,7 @@ export function AssignmentFields({ draft, onChange, vantages, errors }: { draft:
         {live.map((v) => (
           <label key={v.id}>
             <input type="checkbox" disabled={draft.every} checked={!draft.every && draft.chosen.includes(v.id)} onChange={() => toggle(v.id)} /> {v.name}{' '}
-            <span className="muted">({v.central ? 'central watchdog' : v.kind})</span>
+            <span className="muted">({v.revokedAt ? 'revoked: it never votes again — untick it' : v.central ? 'central watchdog' : v.kind})</span>
           </label>
         ))}
         {errors.fields.vantageIds && (
@@ -83,6 +91,7 @@ interface Assignment {
   quorum: number;
   majority: boolean;
   inherited: boolean;
+  setting: AssignmentInput;
 }
 
 /** The effective assignment in words: who probes, who is impaired and why, how many must agree. */
@@ -95,7 +104,7 @@ export function assignmentWords(a: Assignment | null): string {
 }
 
 const MONITOR_VANTAGES = `query MonitorVantages($id: ID!) {
-  monitor(id: $id) { id vantageAssignment { central agents { id name } impaired { name reason } count quorum majority inherited } }
+  monitor(id: $id) { id vantageAssignment { central agents { id name } impaired { name reason } count quorum majority inherited setting { vantageIds quorum count } } }
   vantages { id name kind central revokedAt }
 }`;
 
@@ -106,7 +115,8 @@ const MONITOR_VANTAGES = `query MonitorVantages($id: ID!) {
 export function MonitorVantages({ monitorId }: { monitorId: string }) {
   const [{ data, error }, refetch] = useQuery<{ monitor: { vantageAssignment: Assignment | null }; vantages: VantageChoice[] }>({ query: MONITOR_VANTAGES, variables: { id: monitorId } });
   const canEdit = useCan('operator');
-  const [draft, setDraft] = useState<AssignmentDraft>(EMPTY_DRAFT);
+  // Null until edited: the form shows the assignment as set (its own, or the default it inherits), read afresh after a save.
+  const [edited, setDraft] = useState<AssignmentDraft | null>(null);
   const [saved, setSaved] = useState('');
   const [result, save] = useMutation(
     'mutation SetMonitorVantages($id: ID!, $input: VantageAssignmentInput) { setMonitorVantages(monitorId: $id, input: $input) { quorum } }',
@@ -114,11 +124,13 @@ export function MonitorVantages({ monitorId }: { monitorId: string }) {
   const errors = formErrors(result.error, ASSIGNMENT_FIELDS);
   if (!data) return <QueryError error={error} />;
   const assignment = data.monitor.vantageAssignment;
+  const draft = edited ?? draftOf(assignment?.setting);
   const submit = async (input: AssignmentInput | null, what: string) => {
     setSaved('');
     const res = await save({ id: monitorId, input });
     if (!res.error) {
       setSaved(what);
+      setDraft(null);
       refetch({ requestPolicy: 'network-only' });
     }
   };

@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { formErrors } from '../api/errors.js';
-import { AssignmentFields, type AssignmentDraft, ASSIGNMENT_FIELDS, assignmentWords, draftInput, EMPTY_DRAFT, type VantageChoice } from '../components/monitor-vantages.js';
+import { AssignmentFields, type AssignmentDraft, type AssignmentInput, ASSIGNMENT_FIELDS, assignmentWords, draftInput, draftOf, type VantageChoice } from '../components/monitor-vantages.js';
 import { Field, FormErrorList, Loading, Page, QueryError } from '../components/form.js';
 import { DataTable } from '../components/table.js';
 import { ago, when } from '../lib/format.js';
@@ -20,6 +20,7 @@ const VANTAGES = `query VantagesPage {
 // Apart from the vantages: each monitor's assignment costs the API a few queries, so it is read on opening the page and
 // after a change here, not every 10 s with the health.
 const ASSIGNMENTS = `query VantagesAssignments {
+  vantageDefaults { vantageIds quorum count }
   monitors(first: ${SAMPLE}) { totalCount nodes { id name vantageAssignment { central agents { id name } impaired { name reason } count quorum majority inherited } } }
 }`;
 
@@ -47,6 +48,7 @@ interface VantagesData {
 }
 
 interface AssignmentsData {
+  vantageDefaults: AssignmentInput | null;
   monitors: { totalCount: number; nodes: { id: string; name: string; vantageAssignment: Assignment }[] };
 }
 
@@ -176,7 +178,7 @@ export function VantagesPage() {
       {isAdmin && (
         <div className="cards">
           <CreateVantage onCreated={reload} />
-          <VantageDefaults vantages={data.vantages} monitors={sample?.nodes ?? []} onSaved={reload} />
+          <VantageDefaults vantages={data.vantages} monitors={sample?.nodes ?? []} setting={assignments.data?.vantageDefaults} onSaved={reload} />
         </div>
       )}
     </Page>
@@ -294,8 +296,10 @@ function RevokeVantage({ vantage, monitors, onRevoked }: { vantage: Vantage; mon
  * The company's default: which vantages probe monitors without their own assignment, and the quorum. The API does not
  * read the default back, so what applies now is shown from a monitor that inherits it.
  */
-function VantageDefaults({ vantages, monitors, onSaved }: { vantages: Vantage[]; monitors: AssignmentsData['monitors']['nodes']; onSaved: () => void }) {
-  const [draft, setDraft] = useState<AssignmentDraft>(EMPTY_DRAFT);
+function VantageDefaults({ vantages, monitors, setting, onSaved }: { vantages: Vantage[]; monitors: AssignmentsData['monitors']['nodes']; setting: AssignmentInput | null | undefined; onSaved: () => void }) {
+  // Null until edited: the form shows the default as set (read again after a save).
+  const [edited, setDraft] = useState<AssignmentDraft | null>(null);
+  const draft = edited ?? draftOf(setting);
   const [saved, setSaved] = useState('');
   const [result, save] = useMutation('mutation SetVantageDefaults($input: VantageAssignmentInput) { setVantageDefaults(input: $input) }');
   const errors = formErrors(result.error, ASSIGNMENT_FIELDS);
@@ -305,6 +309,7 @@ function VantageDefaults({ vantages, monitors, onSaved }: { vantages: Vantage[];
     const res = await save({ input });
     if (!res.error) {
       setSaved(what);
+      setDraft(null);
       onSaved();
     }
   };
