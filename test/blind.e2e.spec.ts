@@ -23,11 +23,14 @@ describe('Vigia says when it is blind', () => {
   let receiver: RecordingServer;
   let vigia: RunningProcess | undefined;
   let base: string;
+  let owner: { tenant: string; email: string; password: string };
 
   beforeAll(async () => {
     api = await startTestApi();
     // A tenant with a monitor, so the watchdog has something to probe.
-    const { token } = await api.tenant('blindness');
+    const made = await api.tenant('blindness');
+    const { token } = made;
+    owner = { tenant: made.slug, email: made.email, password: made.password };
     const host = await api.ok<{ createHost: { id: string } }>('mutation { createHost(input: {name: "web1", addresses: ["127.0.0.1"]}) { id } }', {}, token);
     await api.ok(`mutation { createMonitor(input: {name: "ssh port", type: tcp, hostId: "${host.createHost.id}", config: {port: 1}, intervalMs: 1000, timeoutMs: 500}) { id } }`, {}, token);
     relay = new CuttableProxy(Number(new URL(api.db.url).port));
@@ -60,6 +63,11 @@ describe('Vigia says when it is blind', () => {
     await eventually('the dead man\'s switch calling', () => receiver.count('POST /ping/vigia-1') >= 2, { timeoutMs: 10_000 });
     expect(JSON.parse(receiver.hits.at(-1)!.body)).toMatchObject({ vigia: 'seeing', roles: expect.arrayContaining(['api', 'watchdog']) });
 
+    // Signed in before the cut: what the dashboard and the CLI ask while the database is away.
+    const gql = async (query: string, token?: string) =>
+      (await (await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query }) })).json()) as { data?: Record<string, { token: string }>; errors?: { message: string; extensions: { code: string } }[] };
+    const session = (await gql(`mutation { login(input: {tenant: "${owner.tenant}", email: "${owner.email}", password: "${owner.password}"}) { token } }`)).data!.login!.token;
+
     const cutAt = Date.now();
     await relay.cut();
     const blind = await eventually('the process to say it cannot see', async () => {
@@ -75,6 +83,9 @@ describe('Vigia says when it is blind', () => {
     expect(cutAt - Date.parse(blind.since!)).toBeLessThan(3_000);
     console.log(`blind reported ${(saidAfter / 1000).toFixed(1)} s after the database went away`);
     expect(saidAfter).toBeLessThan(10_000);
+    // A question asked meanwhile is told why in words, not "Internal error".
+    const refused = await gql('{ monitors(first: 1) { totalCount } }', session);
+    expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'UNAVAILABLE' }, message: expect.stringMatching(/^Vigia's database does not answer: nothing can be read or saved until it is back/) });
 
     // Silent from then on: at most one call in flight when it went blind.
     const calls = receiver.count('POST /ping/vigia-1');

@@ -42,3 +42,25 @@ export async function withDatabaseErrors<T>(work: () => Promise<T>, prefix = 'in
     throw translateDatabaseError(error, prefix);
   }
 }
+
+/** Node's socket errors on the way to PostgreSQL, and PostgreSQL's own "connection" (08) and "shutting down" (57P) classes. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+/** What pg says when the connection is lost or cannot be had (no code of its own): fixed texts, tested in order. */
+const UNREACHABLE_TEXTS = ['Connection terminated', 'timeout exceeded when trying to connect', 'Client has encountered a connection error', 'Connection ended', 'the database system is'];
+
+/**
+ * Whether an error means Vigia's database cannot be reached (stopped, restarting, the network to it gone), rather
+ * than a fault in what was asked: the error itself, what TypeORM or GraphQL wrapped, and their causes.
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+    const e = current as { code?: unknown; message?: unknown; driverError?: unknown; originalError?: unknown; cause?: unknown };
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (UNREACHABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('57P')) return true;
+    const message = typeof e.message === 'string' ? e.message : '';
+    if (UNREACHABLE_TEXTS.some((t) => message.includes(t))) return true;
+    current = e.driverError ?? e.originalError ?? e.cause;
+  }
+  return false;
+}

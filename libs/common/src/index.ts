@@ -3,7 +3,7 @@ export { formatGraphqlError } from './graphql-error.formatter.js';
 export { VISIBLE_TEXT, VigiaValidationPipe, VisibleText, firstValidationFailure, visibleTextProblem } from './validation.pipe.js';
 export { ConnectionType, type Connection, PageArgs, PageInfo, paginate, paginateBy, MAX_PAGE_SIZE } from './pagination.js';
 export { assertUuid, isUuid } from './ids.js';
-export { translateDatabaseError, withDatabaseErrors } from './database-errors.js';
+export { isDatabaseUnreachable, translateDatabaseError, withDatabaseErrors } from './database-errors.js';
 export { queryDepth, queryLimitsPlugin, type QueryLimits } from './query-limits.plugin.js';
 export { GRAPHQL_MAX_TOKENS, QUERY_COST } from './query-costs.js';
 export { CLOCK, type Clock, systemClock } from './clock.js';

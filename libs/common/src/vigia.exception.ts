@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'TOO_MANY_ATTEMPTS',
   'QUERY_TOO_COMPLEX',
   'CONFLICT',
+  'UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
