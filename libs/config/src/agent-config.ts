@@ -1,6 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min, validateSync } from 'class-validator';
-import { cidrList, ConfigError, IsCidrList, toInt, trimmed } from './vigia-config.js';
+import { cidrList, ConfigError, IsCidrList, isToolingVariable, toInt, trimmed, VigiaEnvironment } from './vigia-config.js';
 
 /**
  * A remote agent's environment. An agent holds no database credentials: it reaches the API over one outbound
@@ -49,6 +49,11 @@ export interface AgentConfig {
 export function loadAgentConfig(env: Record<string, string | undefined>): AgentConfig {
   if (env.DATABASE_URL) throw new ConfigError('DATABASE_URL: an agent holds no database credentials; unset it (the agent talks to the API only)');
   const known = Object.keys(new AgentEnvironment());
+  // A misspelt setting is refused, as the server refuses it: `VIGIA_EGRES_ALLOW` started an agent that then refused
+  // every private target without a word. The server's own settings pass (one environment file may serve both).
+  const server = new Set(Object.keys(new VigiaEnvironment()));
+  const misspelt = Object.keys(env).find((k) => k.startsWith('VIGIA_') && env[k] !== undefined && !known.includes(k) && !server.has(k) && !isToolingVariable(k));
+  if (misspelt) throw new ConfigError(`${misspelt}: unknown setting (check the spelling; an agent reads ${known.filter((k) => k.startsWith('VIGIA_')).join(', ')} and LOG_LEVEL)`);
   const relevant: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined && known.includes(key)) relevant[key] = value;
   const parsed = plainToInstance(AgentEnvironment, relevant);
@@ -61,6 +66,9 @@ export function loadAgentConfig(env: Record<string, string | undefined>): AgentC
     throw new ConfigError(`${first.property}: ${reason.replace(`${first.property} `, '')} (${shown})`);
   }
   const base = parsed.VIGIA_API_URL.replace(/\/$/, '').replace(/^http/, 'ws');
+  // The API's address, not an endpoint of it: "…/graphql" answered 400 to every connection, retried for ever.
+  const endpoint = /\/(graphql|agent)$/.exec(base)?.[0];
+  if (endpoint) throw new ConfigError(`VIGIA_API_URL: the API's address without ${endpoint} (the agent adds /agent itself) (got ${JSON.stringify(parsed.VIGIA_API_URL)})`);
   return {
     agentUrl: `${base}/agent`,
     token: parsed.VIGIA_VANTAGE_TOKEN,

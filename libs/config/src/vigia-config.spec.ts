@@ -25,6 +25,10 @@ describe('loadVigiaConfig', () => {
     expect(() => loadVigiaConfig(env)).toThrow(message);
   });
 
+  it('takes the CLI’s variables, exported in the shell Vigia is started from, for what they are: not its settings', () => {
+    expect(() => loadVigiaConfig({ VIGIA_URL: 'http://127.0.0.1:3000', VIGIA_TOKEN: 'vgk_x', VIGIA_SECRET_CHANNEL_PAGER: 's' })).not.toThrow();
+  });
+
   it('parses numbers and roles', () => {
     const config = loadVigiaConfig({ PORT: '8080', VIGIA_ROLES: 'watchdog', VIGIA_SESSION_TTL_HOURS: '2' });
     expect(config.port).toBe(8080);

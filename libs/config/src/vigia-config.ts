@@ -431,6 +431,14 @@ export class VigiaConfig {
   }
 }
 
+/**
+ * Variables of Vigia's own tools, not settings of a running process: the CLI's (`VIGIA_URL`, `VIGIA_TOKEN`, a fleet
+ * file's `VIGIA_SECRET_…`, exported in the shell an operator also starts Vigia from) and its scripts' and tests'.
+ */
+export function isToolingVariable(name: string): boolean {
+  return ['VIGIA_TEST_DATABASE_URL', 'VIGIA_NEW_PASSWORD', 'VIGIA_URL', 'VIGIA_TOKEN'].includes(name) || name.startsWith('VIGIA_SECRET_');
+}
+
 /** Validates the environment; the first bad variable becomes one line: `VAR: reason (got "value")`. */
 export function loadVigiaConfig(
   env: Record<string, string | undefined>,
@@ -441,9 +449,7 @@ export function loadVigiaConfig(
   for (const [key, value] of Object.entries(env)) {
     if (value !== undefined && (known.includes(key) || key.startsWith('VIGIA_') || key === 'DATABASE_URL')) relevant[key] = value;
   }
-  // Variables Vigia's own scripts and tests use, that are not settings of the running process.
-  const tooling = ['VIGIA_TEST_DATABASE_URL', 'VIGIA_NEW_PASSWORD'];
-  const unknown = Object.keys(relevant).filter((k) => k.startsWith('VIGIA_') && !known.includes(k) && !tooling.includes(k));
+  const unknown = Object.keys(relevant).filter((k) => k.startsWith('VIGIA_') && !known.includes(k) && !isToolingVariable(k));
   if (unknown.length) throw new ConfigError(`${unknown[0]}: unknown setting (check the spelling; see docs/operations.md)`);
   const parsed = plainToInstance(VigiaEnvironment, relevant);
   const errors = validateSync(parsed, { forbidUnknownValues: false });
