@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeAgent } from '../support/fake-agent.js';
 import { type RunningProcess, startProcess } from '../support/process-harness.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { hasChromium, launchChromium, screenshot, signIn } from './support/chromium.js';
@@ -216,11 +217,29 @@ describe.skipIf(!hasChromium)('the Vantages page', () => {
     }
   });
 
+  it('a new token: said first, shown once with the agent’s command; the old one refused, the vantage kept', async () => {
+    const made = await api.ok<{ createVantage: { token: string; vantage: { id: string } } }>('mutation { createVantage(input: {name: "branch", kind: private}) { token vantage { id } } }', {}, owner.token);
+    await page.reload();
+    await row('branch').getByRole('button', { name: 'New token…' }).click();
+    expect(await row('branch').getByRole('alertdialog').textContent()).toMatch(/^A new token for branch\? The current one is refused from now on and its agent is cut off at once; the vantage keeps its name, its monitors and its history/);
+    await row('branch').getByRole('button', { name: 'Make a new token for branch' }).click();
+    const token = (await row('branch').getByTestId('token').textContent())!;
+    expect(token).toMatch(/^vgv_[A-Za-z0-9_-]{43}$/);
+    expect(token).not.toBe(made.createVantage.token);
+    expect(await row('branch').getByTestId('agent-command').textContent()).toContain(`VIGIA_VANTAGE_TOKEN=${token}`);
+    await expect(FakeAgent.connect(api.url, made.createVantage.token)).rejects.toThrow('HTTP 401');
+    const renewed = await FakeAgent.connect(api.url, token);
+    expect((await renewed.assignment()).vantage).toEqual({ id: made.createVantage.vantage.id, name: 'branch' });
+    renewed.ws.terminate();
+    expect((await vantage('branch'))?.revokedAt).toBeNull();
+  });
+
   it('revoke says what happens first; confirmed, the agent is cut off at once', async () => {
     await row('office').getByRole('button', { name: 'Revoke…' }).click();
     const consequences = (await row('office').getByTestId('revoke-consequences').textContent())!;
     expect(consequences).toMatch(/^Revoke office\? Its token is refused from now on and its agent is cut off at once/);
-    expect(consequences).toContain('The 2 monitors it probes go to the other vantages');
+    expect(consequences).toContain('The 2 monitors it probes keep their quorum without its vote: one that needs it (2 of 2, say) can no longer be confirmed down');
+    expect(consequences).toContain('to replace a leaked or lost token, make a new token instead');
     await row('office').getByRole('button', { name: 'Keep it' }).click();
     expect((await vantage('office'))?.revokedAt).toBeNull();
     await row('office').getByRole('button', { name: 'Revoke…' }).click();

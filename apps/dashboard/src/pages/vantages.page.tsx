@@ -171,7 +171,15 @@ export function VantagesPage() {
               {v.revokedAt || !counts ? '—' : (counts.get(v.id) ?? 0)}
               {partial && !v.revokedAt && <span className="muted"> of the first {sample?.nodes.length}</span>}
             </td>
-            {isAdmin && <td>{!v.revokedAt && !v.central && <RevokeVantage vantage={v} monitors={counts?.get(v.id)} onRevoked={reload} />}</td>}
+            {isAdmin && (
+              <td>
+                {!v.revokedAt && !v.central && (
+                  <>
+                    <RotateVantageToken vantage={v} onRotated={reload} /> <RevokeVantage vantage={v} monitors={counts?.get(v.id)} onRevoked={reload} />
+                  </>
+                )}
+              </td>
+            )}
           </tr>
         ))}
       </DataTable>
@@ -237,14 +245,16 @@ function CreateVantage({ onCreated }: { onCreated: () => void }) {
   );
 }
 
-/** The token, once, and how to run the agent that uses it. */
-function AgentSetup({ created }: { created: Created }) {
+/** The token, once, and how to run the agent that uses it (a new vantage's, or a vantage's new token). */
+function AgentSetup({ created, rotated = false }: { created: Created; rotated?: boolean }) {
   const apiUrl = window.location.origin;
   return (
     <div role="status" data-testid="vantage-token">
       <p>
-        Vantage <strong>{created.vantage.name}</strong> created. Copy its token now (select it, then Ctrl+C or ⌘C): it is not shown again — Vigia keeps only a
-        hash of it.
+        {rotated ? 'A new token for vantage ' : 'Vantage '}
+        <strong>{created.vantage.name}</strong>
+        {rotated ? ': the old one is refused from now on. Copy it now' : ' created. Copy its token now'} (select it, then Ctrl+C or ⌘C): it is not shown again —
+        Vigia keeps only a hash of it.
       </p>
       <pre data-testid="token">{created.token}</pre>
       <p>Run its agent (it needs no database, only an outbound connection to this API) from the Vigia directory, on the machine it probes from:</p>
@@ -263,6 +273,50 @@ function AgentSetup({ created }: { created: Created }) {
   );
 }
 
+/**
+ * A leaked or lost token: a new one for the same vantage (name, assignments and history kept), shown once; the old one
+ * is refused at once and its agent cut off. What the docs and the refusal of a reused name advise, where revoking
+ * cannot be undone.
+ */
+function RotateVantageToken({ vantage, onRotated }: { vantage: Vantage; onRotated: () => void }) {
+  const [asking, setAsking] = useState(false);
+  const [rotated, setRotated] = useState<Created | null>(null);
+  const [result, rotate] = useMutation<{ rotateVantageToken: Created }>('mutation RotateVantageToken($id: ID!) { rotateVantageToken(id: $id) { token vantage { id name } } }');
+  if (rotated) return <AgentSetup created={rotated} rotated />;
+  if (!asking)
+    return (
+      <button type="button" onClick={() => setAsking(true)}>
+        New token…
+      </button>
+    );
+  return (
+    <div role="alertdialog" aria-labelledby={`rotate-${vantage.id}`} className="confirm">
+      <p id={`rotate-${vantage.id}`}>
+        A new token for {vantage.name}? The current one is refused from now on and its agent is cut off at once; the vantage keeps its name, its monitors and its
+        history. Put the new token on the agent's machine and restart the agent: until then it does not vote.
+      </p>
+      <QueryError error={result.error} />
+      <button
+        type="button"
+        className="primary"
+        disabled={result.fetching}
+        onClick={() =>
+          rotate({ id: vantage.id }).then((r) => {
+            if (!r.data) return;
+            setRotated(r.data.rotateVantageToken);
+            onRotated();
+          })
+        }
+      >
+        Make a new token for {vantage.name}
+      </button>
+      <button type="button" onClick={() => setAsking(false)}>
+        Keep the current one
+      </button>
+    </div>
+  );
+}
+
 /** Revoke says what it does first: the agent is cut off at once, its monitors go to the other vantages. */
 function RevokeVantage({ vantage, monitors, onRevoked }: { vantage: Vantage; monitors: number | undefined; onRevoked: () => void }) {
   const [asking, setAsking] = useState(false);
@@ -277,9 +331,10 @@ function RevokeVantage({ vantage, monitors, onRevoked }: { vantage: Vantage; mon
     <div role="alertdialog" aria-labelledby={`revoke-${vantage.id}`} className="confirm">
       <p id={`revoke-${vantage.id}`} data-testid="revoke-consequences">
         Revoke {vantage.name}? Its token is refused from now on and its agent is cut off at once, also on an open connection.{' '}
-        {monitors === undefined ? 'The monitors' : `The ${monitors} monitor${monitors === 1 ? '' : 's'}`} it probes go to the other vantages assigned to them; a
-        monitor assigned to it alone has no vantage left until you assign it another. Its past results stay in the history. This cannot be undone: a new
-        vantage needs a new token.
+        {monitors === undefined ? 'The monitors' : `The ${monitors} monitor${monitors === 1 ? '' : 's'}`} it probes keep their quorum without its vote: one that
+        needs it (2 of 2, say) can no longer be confirmed down — no incident, no page, no failover — until you change its vantages (the monitor says so), and
+        one assigned to it alone has no vantage left. Its past results stay in the history. This cannot be undone: to replace a leaked or lost token, make a
+        new token instead.
       </p>
       <QueryError error={result.error} />
       <button type="button" className="danger" disabled={result.fetching} onClick={() => revoke({ id: vantage.id }).then((r) => !r.error && onRevoked())}>
