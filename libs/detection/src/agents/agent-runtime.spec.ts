@@ -30,6 +30,30 @@ describe('agent runtime: the offline buffer', () => {
   });
 });
 
+/** A target the agent's own egress policy refuses is not probed: no probe, no failure in its rates; said once in its log. */
+describe('agent runtime: targets its egress policy refuses', () => {
+  it('counts them neither as probes nor as failures, and says so once per monitor', async () => {
+    const refusal = 'refused by this agent\'s egress policy: 10.0.0.5 is a private address (VIGIA_EGRESS_ALLOW)';
+    const runner = { run: async (): Promise<ProbeResult> => ({ status: 'down', latencyMs: 0, reason: refusal, at: Date.now(), refused: true }) } as unknown as ProbeRunner;
+    const logs: string[] = [];
+    const agent = new AgentRuntime(
+      { agentUrl: 'ws://127.0.0.1:9/agent', token: 'vgv_x', egress: { allow: [], deny: [] }, bufferLimit: 100, concurrency: 4, probeBatchMs: 0, logLevel: 'silent' },
+      runner,
+      (level, message) => logs.push(`${level}: ${message}`),
+      () => undefined,
+    );
+    const probe = (agent as unknown as { probe(m: { id: string; intervalMs: number; target: ProbeTarget }): Promise<number | undefined> }).probe.bind(agent);
+    const monitor = { id: 'm1', intervalMs: 1000, target: { type: 'http', config: {}, address: '10.0.0.5', timeoutMs: 500 } as unknown as ProbeTarget };
+    for (let i = 0; i < 5; i++) await probe(monitor);
+    const rate = (agent as unknown as { probeRate: { read(now: number, notStarted: number): { probesPerSecond: number; failingShare: number | null } } }).probeRate.read(performance.now(), 0);
+    // It read "100 % of its probes failing" on the Vantages page: its network looked broken.
+    expect(rate).toMatchObject({ probesPerSecond: 0, failingShare: null });
+    expect(logs.filter((l) => l.includes('not probed, no vote from this vantage'))).toEqual([`warn: monitor m1: not probed, no vote from this vantage — ${refusal}`]);
+    // Still sent, marked refused: the monitor says why this vantage gives no vote.
+    expect(agent.buffered).toBe(5);
+  });
+});
+
 /** Replaying a large buffer must not trip the API's limit of messages waiting per agent (it closes the socket). */
 describe('agent runtime: batches in flight', () => {
   it('keeps at most two result batches unacknowledged, and sends the next as each is acknowledged', async () => {

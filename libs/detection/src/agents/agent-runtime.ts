@@ -127,7 +127,8 @@ export class AgentRuntime {
       this.lastHeard = performance.now();
       this.connected = true;
       this.backoffMs = 500;
-      this.log('info', `connected to ${this.config.agentUrl}`);
+      const kept = this.buffered;
+      this.log('info', `connected to ${this.config.agentUrl}${kept ? `; sending the ${kept} result(s) kept while cut off (history only: they never open an incident)${this.stats.dropped ? `, ${this.stats.dropped} dropped since start (buffer full, VIGIA_AGENT_BUFFER)` : ''}` : ''}`);
       this.heartbeat();
     });
     // The API answered, and the answer was logged: terminating the socket then raises an "error" that is not news.
@@ -141,7 +142,7 @@ export class AgentRuntime {
       } else if (res.statusCode === 409) {
         this.log('warn', `the vantage's connection is held — by another agent with this token, or by this agent's own previous connection (freed within 15 s after a cut); retrying in ${(this.backoffMs / 1000).toFixed(1)} s. Each agent is one vantage: a second agent needs its own vantage and token (createVantage)`);
       } else {
-        this.log('warn', `the API answered ${res.statusCode}; retrying`);
+        this.log('warn', `the API answered ${res.statusCode}${answerHint(res.statusCode)}; retrying in ${(this.backoffMs / 1000).toFixed(1)} s (results kept meanwhile)`);
       }
       ws.terminate();
     });
@@ -218,9 +219,22 @@ export class AgentRuntime {
     this.log('info', `vantage ${message.vantage.name}: ${monitors.length} monitor(s) assigned`);
   }
 
+  /** Monitors whose target this agent's egress policy refused, told once each (again after it probes them). */
+  private readonly refusalsTold = new Set<string>();
+
+  private noteRefusal(monitor: AgentMonitor, reason: string): void {
+    if (this.refusalsTold.has(monitor.id)) return;
+    this.refusalsTold.add(monitor.id);
+    this.log('warn', `monitor ${monitor.id}: not probed, no vote from this vantage — ${reason}`);
+  }
+
   private async probe(monitor: AgentMonitor): Promise<number | undefined> {
     const result: ProbeResult = await this.runner.run(monitor.target);
-    this.probeRate.count(result.status === 'down');
+    // Refused by this agent's own egress policy: not probed, so neither a probe nor a failure in its rates — it read
+    // "100 % of its probes failing" on the Vantages page, as if its network were broken — and said here, once per
+    // monitor, where the person who set VIGIA_EGRESS_ALLOW looks (the API's log alone said it).
+    if (result.refused) this.noteRefusal(monitor, result.reason);
+    else this.probeRate.count(result.status === 'down');
     const sent: AgentResult = { monitorId: monitor.id, at: result.at, status: result.status, latencyMs: result.latencyMs, reason: result.reason, replayed: !this.connected, ...(result.refused ? { refused: true } : {}) };
     // A local detector only for its rhythm: re-probe soon while a change is being confirmed, as a watchdog does.
     const outcome = observe(this.local.get(monitor.id) ?? initialState(result.at), 'local', result, this.policy);
@@ -292,4 +306,12 @@ export class AgentRuntime {
     }
     this.ws.send(JSON.stringify({ type: 'heartbeat', sentAt: this.clock.now().getTime(), ...this.probeRate.read(now, this.scheduler.notStarted), buffered: this.buffered, dropped: this.stats.dropped }));
   }
+}
+
+/** What an HTTP answer to the agent's connection most likely means, for the person reading the agent's log. */
+function answerHint(status: number | undefined): string {
+  if (status === 503) return " (it is up but not ready: most likely Vigia's database does not answer; nothing to change here)";
+  if (status === 404 || status === 400 || status === 405) return ' (is VIGIA_API_URL the address of the Vigia API, as the dashboard is opened, with nothing after it?)';
+  if (status === 502 || status === 504) return ' (a proxy in front of the API could not reach it, or does not pass WebSocket upgrades on /agent)';
+  return '';
 }
