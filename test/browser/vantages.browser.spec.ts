@@ -159,7 +159,10 @@ describe.skipIf(!hasChromium)('the Vantages page', () => {
     expect(await form.getByRole('checkbox', { name: /^central / }).isChecked()).toBe(true);
     expect(await form.getByRole('checkbox', { name: /^office / }).isChecked()).toBe(true);
     expect(await form.getByLabel('Quorum').inputValue()).toBe('2');
+    // 2 of 2: allowed, but said what it costs (one vantage lost and nothing can be confirmed down).
+    expect(await form.getByTestId('quorum-all').textContent()).toMatch(/^Every vantage must confirm: with one of them impaired, cut off or revoked, no outage of this monitor can be confirmed/);
     await form.getByLabel('Quorum').fill('1');
+    expect(await form.getByTestId('quorum-all').count()).toBe(0);
     await form.getByRole('button', { name: 'Save' }).click();
     await form.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     expect(await assignment(monitorId)).toEqual({ central: true, agents: [{ name: 'office' }], quorum: 1, majority: false, inherited: false });

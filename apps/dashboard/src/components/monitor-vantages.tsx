@@ -45,6 +45,21 @@ export function draftInput(draft: AssignmentDraft): AssignmentInput {
   return { vantageIds: draft.every ? null : draft.chosen, quorum: number(draft.quorum), count: number(draft.count) };
 }
 
+/** Voters the draft assigns: the central watchdogs as one, each agent as one; k of N when set. */
+function votersOf(draft: AssignmentDraft, vantages: VantageChoice[]): number {
+  const live = vantages.filter((v) => !v.revokedAt && (draft.every ? v.kind === 'platform' : draft.chosen.includes(v.id)));
+  const voters = (live.some((v) => v.central) ? 1 : 0) + live.filter((v) => !v.central).length;
+  const k = Number(draft.count);
+  return draft.count.trim() !== '' && Number.isInteger(k) && k > 0 ? Math.min(k, voters) : voters;
+}
+
+/** A quorum of every assigned vantage (2 of 2): allowed, but one vantage lost and nothing can be confirmed down. */
+function allMustAgree(draft: AssignmentDraft, vantages: VantageChoice[]): boolean {
+  const quorum = Number(draft.quorum);
+  const voters = votersOf(draft, vantages);
+  return draft.quorum.trim() !== '' && voters >= 2 && quorum === voters;
+}
+
 /** "Which vantages" and "how many must agree", the fields of `VantageAssignmentInput`; shared with the tenant's default. */
 export function AssignmentFields({ draft, onChange, vantages, errors }: { draft: AssignmentDraft; onChange: (d: AssignmentDraft) => void; vantages: VantageChoice[]; errors: FormErrors }) {
   // Live ones, and a revoked one still named (it never votes again: said, so that it is unticked rather than kept unseen).
@@ -76,6 +91,12 @@ export function AssignmentFields({ draft, onChange, vantages, errors }: { draft:
       <Field label="Quorum" error={errors.fields.quorum} hint="How many vantages must confirm down before it is down (an incident, a page, a failover); empty: a majority of the assigned ones">
         {(p) => <input {...p} type="number" min={1} max={50} placeholder="majority" value={draft.quorum} onChange={(e) => onChange({ ...draft, quorum: e.target.value })} />}
       </Field>
+      {allMustAgree(draft, vantages) && (
+        <p className="muted" role="note" data-testid="quorum-all">
+          Every vantage must confirm: with one of them impaired, cut off or revoked, no outage of this monitor can be confirmed — no incident, no page, no
+          failover — until it is back. A quorum below the number of vantages (2 of 3) tolerates one.
+        </p>
+      )}
       <Field label="Probe from only" error={errors.fields.count} hint="k of the vantages, chosen per monitor among the healthy ones (an impaired one is replaced by the next); empty: all of them">
         {(p) => <input {...p} type="number" min={1} max={50} placeholder="all" value={draft.count} onChange={(e) => onChange({ ...draft, count: e.target.value })} />}
       </Field>

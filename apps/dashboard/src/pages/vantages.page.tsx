@@ -5,7 +5,7 @@ import { formErrors } from '../api/errors.js';
 import { AssignmentFields, type AssignmentDraft, type AssignmentInput, ASSIGNMENT_FIELDS, assignmentWords, draftInput, draftOf, type VantageChoice } from '../components/monitor-vantages.js';
 import { Field, FormErrorList, Loading, Page, QueryError } from '../components/form.js';
 import { DataTable } from '../components/table.js';
-import { ago, when } from '../lib/format.js';
+import { ago, localizeInstants, when } from '../lib/format.js';
 import { whyFailingStillVotes } from '../lib/vantage-words.js';
 import { useCan } from '../session-context.js';
 
@@ -69,7 +69,8 @@ function monitorCounts(data: VantagesData, assignments: AssignmentsData): Map<st
 }
 
 function verdict(v: Vantage): string {
-  if (v.impairedSince) return `impaired since ${when(v.impairedSince)}: ${v.impairedReason ?? 'no reason recorded'} — does not vote`;
+  // The reason is stored with UTC instants ("none since 2026-12-04T09:49:50.962Z"): read in the page's zone.
+  if (v.impairedSince) return `impaired since ${when(v.impairedSince)}: ${v.impairedReason ? localizeInstants(v.impairedReason) : 'no reason recorded'} — does not vote`;
   // Not judged yet (the watchdogs judge a vantage that stays away): without a connection it has nothing to vote with.
   if (!v.lastHeartbeatAt && !v.central) return 'waiting for its agent to connect: no votes until it does';
   return VOTES;
