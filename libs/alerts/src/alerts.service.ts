@@ -184,17 +184,15 @@ export class AlertsService {
   }
 
   /**
-   * A runbook needs people (it failed, paused for approval, or a step's outcome is unknown): the channels already
-   * paged for the incident hear it, or the incident's first escalation step when nobody was paged yet.
-   */
-  /**
-   * A run that needs a person, paged to whoever was paged for the incident (or its first escalation step). `key`
-   * (the outbox row) makes it idempotent: the same attention handled twice queues one message.
+   * Something about an open incident needs a person (a runbook failed, paused for approval, or a step's outcome is
+   * unknown; a vantage's blind monitors), paged to whoever was paged for the incident (or its first escalation step).
+   * `key` (the outbox row) makes it idempotent: the same attention handled twice queues one message. It carries the
+   * acknowledgement link as the page did: the person it reaches may be the first to see the incident.
    */
   async runbookAttention(incident: Incident, summary: string, key: number): Promise<void> {
     let channels = await this.pagedChannels(incident, false);
     if (!channels.length) channels = (await this.escalation.plan(incident))[0]?.channelIds ?? [];
-    const message = { ...(await this.describe(incident, summary, 'runbook')), summary };
+    const message = { ...(await this.describe(incident, summary, 'runbook')), summary, ackable: true };
     await this.enqueue(incident, 'runbook', message, channels, 1000 + (key % 2_000_000_000));
   }
 

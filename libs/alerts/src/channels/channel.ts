@@ -14,7 +14,7 @@ export interface AlertMessage {
   link?: string;
   /** Signed link that acknowledges the incident (e-mail); added at delivery, per channel, never stored. */
   ackLink?: string;
-  /** A trigger: delivery adds the acknowledgement link for the channel it goes to. */
+  /** A trigger or an attention on an open incident: delivery adds the acknowledgement link for the channel it goes to. */
   ackable?: boolean;
   /** A personal page through a tenant's channel (a DM, an SMS to the person): the person's address there. */
   personalTo?: string;

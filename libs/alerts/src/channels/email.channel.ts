@@ -21,7 +21,7 @@ export class EmailChannel implements ChannelAdapter {
       const info = await this.mailer.send({
         tenantId: channel.tenantId,
         to,
-        subject: `[${prefix}] ${message.summary}`,
+        subject: `[${prefix}] ${subjectLine(message.summary)}`,
         text: `${message.summary}\nsince ${message.since}\n\n${lines.join('\n')}${message.link ? `\n\nOpen in Vigia: ${message.link}` : ''}${message.ackLink ? `\nAcknowledge: ${message.ackLink}` : ''}\n`,
         html: `<p><b>${esc(message.summary)}</b><br>since ${esc(message.since)}</p><ul>${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>${message.link ? `<p><a href="${esc(message.link)}">Open in Vigia</a></p>` : ''}${message.ackLink ? `<p><a href="${esc(message.ackLink)}">Acknowledge</a></p>` : ''}`,
         headers: { 'X-Vigia-Dedup-Key': message.dedupKey },
@@ -31,6 +31,18 @@ export class EmailChannel implements ChannelAdapter {
       return { ok: false, response: error instanceof Error ? error.message : String(error) };
     }
   }
+}
+
+/**
+ * A subject a mail client shows whole: at most 120 characters, cut at a word with "…" (the body says it all). A vantage's
+ * blind-monitors attention made a 300-character subject.
+ */
+export function subjectLine(summary: string, max = 120): string {
+  const line = summary.replace(/\s+/g, ' ').trim();
+  if (line.length <= max) return line;
+  const cut = line.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:—-]+$/, '')}…`;
 }
 
 const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;

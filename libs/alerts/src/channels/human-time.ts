@@ -73,5 +73,5 @@ function localized(value: unknown, zone: string): unknown {
  */
 export function forPeople(message: AlertMessage): AlertMessage {
   const zone = message.timeZone ?? 'UTC';
-  return { ...message, since: localInstant(message.since, zone), details: localized(message.details, zone) as Record<string, unknown> };
+  return { ...message, summary: localInstants(message.summary, zone), since: localInstant(message.since, zone), details: localized(message.details, zone) as Record<string, unknown> };
 }
