@@ -302,6 +302,12 @@ describe('escalation and acknowledgement', () => {
   const drain = async (rounds = 3) => {
     for (let i = 0; i < rounds; i++) await api.app.get(DeliveryWorker).runOnce();
   };
+  // This process's own delivery worker runs too (role watchdog): under load it may have claimed a message that the
+  // test's drain then skips (SKIP LOCKED) and still be delivering it. Wait for what is expected, not for one drain.
+  const delivered = async (what: string, arrived: () => boolean) => {
+    await drain();
+    await eventually(what, () => (arrived() ? true : undefined), { timeoutMs: 15_000 });
+  };
   // A resolution goes through the incident outbox (alerts page "resolved" to whoever was paged): let it land here.
   const settle = async () => {
     await api.app.get(AlertsOutboxConsumer).worker.settle();
@@ -342,7 +348,7 @@ describe('escalation and acknowledgement', () => {
 
   it('escalates step by step while nobody acknowledges', async () => {
     const { incident, ref } = await open(61_000);
-    await drain();
+    await delivered('both steps delivered', () => hook.hits.length >= 1 && pd.hits.length >= 1);
     expect(hook.hits).toHaveLength(1);
     expect(pd.hits).toHaveLength(1);
     expect(JSON.parse(pd.hits[0]!.body).dedup_key).toBe(`vigia-incident-${incident.id}`);
@@ -354,7 +360,7 @@ describe('escalation and acknowledgement', () => {
     pd.hits = [];
     hook.hits = [];
     const { incident, ref } = await open(10_000);
-    await drain();
+    await delivered('the first step delivered', () => hook.hits.length >= 1);
     expect(hook.hits).toHaveLength(1);
     expect(pd.hits).toHaveLength(0);
     const ack = await api.gql<{ acknowledgeIncident: { acknowledgedBy: string; timeline: { kind: string; message: string }[] } }>(
@@ -365,7 +371,7 @@ describe('escalation and acknowledgement', () => {
     // The acknowledgement reaches alerts through the incident outbox (escalation cancelled, pagers told).
     await api.app.get(AlertsOutboxConsumer).worker.settle();
     await api.app.get(DataSource).query("UPDATE notifications SET next_attempt_at = now() WHERE incident_id = $1", [incident.id]);
-    await drain();
+    await delivered('the acknowledgement told to the chat', () => hook.hits.some((h) => JSON.parse(h.body).event === 'acknowledge'));
     expect(pd.hits).toHaveLength(0);
     const [step1] = await api.app.get(DataSource).query("SELECT status FROM notifications WHERE incident_id = $1 AND step = 1", [incident.id]);
     expect(step1.status).toBe('cancelled');
@@ -424,9 +430,9 @@ describe('escalation and acknowledgement', () => {
     const ref = { id: monitor, tenantId, hostId: ids.host, serviceId: ids.service, name: 'mx1 slow' };
     const incident = (await api.app.get(IncidentsService).open(ref, new Date(), 'slow', { planned: false, flapping: false, suppressed: false }))!;
     await api.app.get(AlertsService).incidentOpened(incident, 'mx1 slow');
-    await drain();
     // Earlier incidents' resolve messages may still be arriving: look at this incident only.
     const mine = (hits: Hit[]) => hits.filter((h) => JSON.parse(h.body).dedup_key === `vigia-incident-${incident.id}`);
+    await delivered('the warning delivered', () => mine(hook.hits).length >= 1);
     expect(mine(pd.hits)).toHaveLength(0);
     expect(mine(hook.hits)).toHaveLength(1);
     expect(JSON.parse(mine(hook.hits)[0]!.body).severity).toBe('warning');

@@ -36,6 +36,7 @@ describe('the vigia CLI as a process (compiled dist) against a real API', { time
   let api: TestApi;
   let dir: string;
   let env: Record<string, string>;
+  let owner: { token: string };
   const run = (args: string[], extra: Record<string, string> = {}): Promise<Ran> =>
     new Promise((resolve) => {
       execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, ...env, ...extra }, timeout: 60_000 }, (error, stdout, stderr) => {
@@ -52,7 +53,7 @@ describe('the vigia CLI as a process (compiled dist) against a real API', { time
   beforeAll(async () => {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does it first)`);
     api = await startTestApi({ VIGIA_ROLES: 'api' });
-    const owner = await api.tenant('clico');
+    owner = await api.tenant('clico');
     const { createApiToken } = await api.ok<{ createApiToken: { token: string } }>('mutation { createApiToken(input: { name: "ci", role: operator }) { token } }', {}, owner.token);
     dir = await mkdtemp(join(tmpdir(), 'vigia-cli-'));
     // The token through a profile file, the URL through the environment: both ways are used.
@@ -150,6 +151,12 @@ describe('the vigia CLI as a process (compiled dist) against a real API', { time
     expect((await run(['status', '--all', '--profile', 'ci'])).stdout).toMatch(/disabled\s+web-1-home\s+web-1\s+not probed \(disabled\)/);
     expect((await run(['status', '--profile', 'ci'])).stdout).not.toContain('web-1-home');
     expect((await run(['incidents', '--profile', 'ci'])).stdout).toContain('No open incidents.');
+    // The places probes run from, and whether each votes: at 3 a.m., from a terminal.
+    await api.ok('mutation { createVantage(input: {name: "madrid-dc2", kind: private, region: "madrid"}) { token } }', {}, owner.token);
+    const vantages = await run(['vantages', '--profile', 'ci']);
+    expect(vantages.code).toBe(0);
+    expect(vantages.stdout).toMatch(/VANTAGE\s+KIND\s+REGION\s+STANDING/);
+    expect(vantages.stdout).toMatch(/madrid-dc2\s+private, agent\s+madrid\s+waiting for its agent to connect: no votes until it does/);
     expect((await run(['ack', 'not-an-id', '--profile', 'ci'])).code).toBe(2);
     // A runbook's parameters from the command line (there was no way to give them: "params.path: is required").
     await api.ok('mutation($i: RunbookSourceInput!) { createRunbook(input: $i) { id } }', { i: { source: 'name: poke\nparams: { path: { type: string } }\nsteps:\n  - { name: ask, type: http.request, with: { url: "http://192.0.2.10/{{ params.path }}" } }\n' } }, env.CI_TOKEN);

@@ -25,6 +25,9 @@ describe('quick start: one process, embedded PostgreSQL, clean stop, data reused
     const vigia = startProcess('apps/api/src/main.js', { PORT: String(port), VIGIA_DATA_DIR: dataDir });
     await vigia.waitFor(/Stop with Ctrl-C/);
     expect(vigia.output()).toContain(`GraphQL API:  http://127.0.0.1:${port}/graphql`);
+    // Under which name its probes vote, and whether anything outside Vigia would notice it gone.
+    expect(vigia.output()).toMatch(/ {2}Vantage: {6}probes here vote as "[^"]+" \(VIGIA_VANTAGE;/);
+    expect(vigia.output()).toContain("  Dead man's switch: off (VIGIA_DEADMAN_URL:");
     const [, password] = vigia.output().match(/tenant "demo", e-mail admin@example\.com, password (\S+)/) ?? [];
     expect(password).toBeTruthy();
     expect(await login(`http://127.0.0.1:${port}`, 'demo', 'admin@example.com', password!)).toMatch(/^vgs_/);

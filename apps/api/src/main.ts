@@ -19,6 +19,10 @@ await runVigiaProcess({
       `  GraphQL API:  ${base}/graphql`,
       `  Health:       ${base}/healthz   ${base}/readyz   ${base}/metrics`,
       egressLine(config.egress),
+      ...(config.roles.has('watchdog') ? [`  Vantage:      probes here vote as "${config.vantage}" (VIGIA_VANTAGE; remote agents: the dashboard's Vantages page)`] : []),
+      config.deadman.url
+        ? `  Dead man's switch: a heartbeat to ${originOf(config.deadman.url)} every ${config.deadman.everyMs / 1000} s while Vigia sees (VIGIA_DEADMAN_URL)`
+        : "  Dead man's switch: off (VIGIA_DEADMAN_URL: a receiver outside Vigia that alerts when the heartbeats stop)",
     ];
     if (outcome) {
       lines.push(`  Log in:       tenant "${outcome.tenant}", e-mail ${outcome.email}` +
@@ -72,4 +76,13 @@ function egressLine(egress: { allow: readonly string[]; deny: readonly string[] 
   return egress.allow.length
     ? `  Egress:       monitors may also reach ${egress.allow.join(', ')} (VIGIA_EGRESS_ALLOW)${deny}`
     : `  Egress:       public addresses only: loopback and private ranges are refused to monitors (VIGIA_EGRESS_ALLOW=127.0.0.0/8 to try local targets)${deny}`;
+}
+
+/** Where the dead man's switch calls, without its path or query (a healthchecks-style URL's secret is in them). */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'its URL';
+  }
 }

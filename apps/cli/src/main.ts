@@ -49,6 +49,8 @@ export function cli(argv: string[]): Argv {
     }), (a) => later(async () => (await fleet()).exportCommand({ profile: globals(a).profile, output: a.output })))
     .command('status', 'monitors by health; the ones not up', (y) => y.option('all', { type: 'boolean', default: false, describe: 'list every monitor' }),
       (a) => later(async () => (await ops()).statusCommand({ ...globals(a), all: a.all })))
+    .command('vantages', 'the places probes run from, and whether each votes (why not)', (y) => y.option('all', { type: 'boolean', default: false, describe: 'revoked ones too' }),
+      (a) => later(async () => (await ops()).vantagesCommand({ ...globals(a), all: a.all })))
     .command('incidents', 'open incidents, newest first', (y) => y.options({
       all: { type: 'boolean', default: false, describe: 'resolved ones too' },
       limit: { type: 'number', default: 50, describe: 'at most this many (1-200)' },

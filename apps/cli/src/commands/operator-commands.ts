@@ -37,6 +37,51 @@ export async function statusCommand(options: { profile?: string; json?: boolean;
   return EXIT.ok;
 }
 
+interface VantageRow {
+  name: string;
+  kind: string;
+  central: boolean;
+  region: string | null;
+  revokedAt: string | null;
+  lastHeartbeatAt: string | null;
+  clockOffsetMs: number | null;
+  probesPerSecond: number | null;
+  failingShare: number | null;
+  impairedSince: string | null;
+  impairedReason: string | null;
+}
+
+/** A vantage's standing in words, as the Vantages page says it: voting, or why not. */
+export function vantageStanding(v: Pick<VantageRow, 'central' | 'revokedAt' | 'lastHeartbeatAt' | 'impairedSince' | 'impairedReason'>): string {
+  if (v.revokedAt) return `revoked ${v.revokedAt.slice(0, 19).replace('T', ' ')} UTC`;
+  if (v.impairedSince) return `impaired since ${v.impairedSince.slice(0, 19).replace('T', ' ')} UTC, does not vote: ${v.impairedReason ?? 'no reason recorded'}`;
+  if (!v.lastHeartbeatAt && !v.central) return 'waiting for its agent to connect: no votes until it does';
+  return 'healthy, votes';
+}
+
+/** `vigia vantages`: every place probes run from that the token's company sees, and whether it votes (why not). */
+export async function vantagesCommand(options: { profile?: string; json?: boolean; all?: boolean }): Promise<number> {
+  const { vantages } = await (await client(options.profile)).call<{ vantages: VantageRow[] }>(
+    '{ vantages { name kind central region revokedAt lastHeartbeatAt clockOffsetMs probesPerSecond failingShare impairedSince impairedReason } }');
+  const listed = options.all ? vantages : vantages.filter((v) => !v.revokedAt);
+  if (options.json) return say(JSON.stringify(listed, null, 2)), EXIT.ok;
+  if (!listed.length) return say('No vantages.'), EXIT.ok;
+  const impaired = listed.filter((v) => !v.revokedAt && v.impairedSince).length;
+  say(`${listed.length} vantage(s)${impaired ? `: ${paint('red', `${impaired} impaired`)} (not voting)` : ''}`);
+  say(`\n${table(['VANTAGE', 'KIND', 'REGION', 'STANDING', 'HEARTBEAT', 'CLOCK', 'PROBES/S', 'FAILING'], listed.map((v) => {
+    const standing = vantageStanding(v);
+    return [
+      v.name, v.central ? `${v.kind}, central` : `${v.kind}, agent`, v.region ?? '-',
+      paint(standing.startsWith('healthy') ? 'green' : v.revokedAt ? 'dim' : 'red', standing.slice(0, 100)),
+      v.lastHeartbeatAt ? `${v.lastHeartbeatAt.slice(11, 19)} UTC` : '-',
+      v.clockOffsetMs === null ? '-' : `${v.clockOffsetMs >= 0 ? '+' : ''}${Math.round(v.clockOffsetMs)} ms`,
+      v.probesPerSecond === null ? '-' : v.probesPerSecond.toFixed(1),
+      v.failingShare === null ? '-' : `${Math.round(v.failingShare * 100)} %`,
+    ];
+  }))}`);
+  return EXIT.ok;
+}
+
 interface IncidentRow {
   id: string;
   status: string;
