@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { GraphQLFormattedError } from 'graphql';
 import { isDatabaseUnreachable } from './database-errors.js';
 import { inputErrorField } from './input-error-field.js';
+import { LogThrottle } from './log-throttle.js';
 import { VigiaException } from './vigia.exception.js';
 
 /** Codes Apollo and graphql-js produce themselves for malformed requests; their messages are safe to show. */
@@ -19,8 +20,7 @@ const logger = new Logger('GraphQL');
 /** What a client is told while Vigia's database does not answer: it is not a fault in what was asked, and it passes. */
 export const DATABASE_UNAVAILABLE = "Vigia's database does not answer: nothing can be read or saved until it is back (the dashboard's banner and /healthz say since when); monitoring is degraded meanwhile. Try again in a moment.";
 /** One log line every 10 s while it lasts, with how many answers it cost: every request logged a stack (30 a second). */
-let unavailableLoggedAt = Number.NEGATIVE_INFINITY;
-let unavailableSinceLog = 0;
+const unavailableLog = new LogThrottle();
 
 /** Finds the VigiaException behind a GraphQL error, whatever wrapped it on the way. */
 function unwrap(error: unknown): VigiaException | undefined {
@@ -58,13 +58,8 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
     return { message: formatted.message, locations: formatted.locations, extensions: withField('BAD_USER_INPUT', error) };
   }
   if (isDatabaseUnreachable(cause ?? error)) {
-    unavailableSinceLog++;
-    const now = performance.now();
-    if (now - unavailableLoggedAt >= 10_000) {
-      logger.warn(`${unavailableSinceLog} GraphQL answer(s) refused: the database does not answer (${cause instanceof Error ? cause.message : String(cause ?? error)})`);
-      unavailableLoggedAt = now;
-      unavailableSinceLog = 0;
-    }
+    const refused = unavailableLog.count();
+    if (refused !== undefined) logger.warn(`${refused} GraphQL answer(s) refused: the database does not answer (${cause instanceof Error ? cause.message : String(cause ?? error)})`);
     return { message: DATABASE_UNAVAILABLE, path: formatted.path, extensions: { code: 'UNAVAILABLE' } };
   }
   // The client learns nothing of the cause; the operator's log gets all of it.

@@ -14,5 +14,6 @@ export { durationParts, formatDuration } from './duration.js';
 export { compileUserPattern, userPatternProblem, MAX_PATTERN_LENGTH, MAX_SUBJECT_LENGTH, type UserPattern } from './user-pattern.js';
 export * from './fields/index.js';
 export { Bulkhead } from './bulkhead.js';
+export { LogThrottle } from './log-throttle.js';
 export { canonicalTimeZone } from './time-zone.js';
 export { InstantScalar } from './instant.scalar.js';

@@ -37,6 +37,9 @@ export async function statusCommand(options: { profile?: string; json?: boolean;
   return EXIT.ok;
 }
 
+/** An API instant ("2026-12-04T10:01:02.345Z") as a terminal prints it: "2026-12-04 10:01:02 UTC". */
+const utcTime = (iso: string): string => `${iso.slice(0, 19).replace('T', ' ')} UTC`;
+
 interface VantageRow {
   name: string;
   kind: string;
@@ -53,8 +56,8 @@ interface VantageRow {
 
 /** A vantage's standing in words, as the Vantages page says it: voting, or why not. */
 export function vantageStanding(v: Pick<VantageRow, 'central' | 'revokedAt' | 'lastHeartbeatAt' | 'impairedSince' | 'impairedReason'>): string {
-  if (v.revokedAt) return `revoked ${v.revokedAt.slice(0, 19).replace('T', ' ')} UTC`;
-  if (v.impairedSince) return `impaired since ${v.impairedSince.slice(0, 19).replace('T', ' ')} UTC, does not vote: ${v.impairedReason ?? 'no reason recorded'}`;
+  if (v.revokedAt) return `revoked ${utcTime(v.revokedAt)}`;
+  if (v.impairedSince) return `impaired since ${utcTime(v.impairedSince)}, does not vote: ${v.impairedReason ?? 'no reason recorded'}`;
   if (!v.lastHeartbeatAt && !v.central) return 'waiting for its agent to connect: no votes until it does';
   return 'healthy, votes';
 }
@@ -99,7 +102,7 @@ export async function incidentsCommand(options: { profile?: string; json?: boole
   if (options.json) return say(JSON.stringify(incidents.nodes, null, 2)), EXIT.ok;
   if (!incidents.nodes.length) return say(options.all ? 'No incidents.' : 'No open incidents.'), EXIT.ok;
   say(table(['ID', 'STATUS', 'OPENED', 'ACK', 'SUBJECT', 'REASON'], incidents.nodes.map((i) => [
-    i.id, paint(i.status === 'open' ? 'red' : 'green', i.status), `${i.openedAt.slice(0, 19).replace('T', ' ')} UTC`, i.acknowledgedAt ? 'yes' : '-', i.subject, i.openReason.slice(0, 60),
+    i.id, paint(i.status === 'open' ? 'red' : 'green', i.status), utcTime(i.openedAt), i.acknowledgedAt ? 'yes' : '-', i.subject, i.openReason.slice(0, 60),
   ])));
   return EXIT.ok;
 }

@@ -349,8 +349,8 @@ function RevokeVantage({ vantage, monitors, onRevoked }: { vantage: Vantage; mon
 }
 
 /**
- * The company's default: which vantages probe monitors without their own assignment, and the quorum. The API does not
- * read the default back, so what applies now is shown from a monitor that inherits it.
+ * The company's default: which vantages probe monitors without their own assignment, and the quorum. The form opens on
+ * the default as set (`vantageDefaults`); what it resolves to now is shown from a monitor that inherits it.
  */
 function VantageDefaults({ vantages, monitors, setting, onSaved }: { vantages: Vantage[]; monitors: AssignmentsData['monitors']['nodes']; setting: AssignmentInput | null | undefined; onSaved: () => void }) {
   // Null until edited: the form shows the default as set (read again after a save).

@@ -5,9 +5,6 @@ const STORED_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z/g;
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
-/** Zones that are UTC by name: their offset goes without saying. */
-const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'Etc/UCT', 'UCT', 'Etc/Universal', 'Universal', 'Etc/Zulu', 'Zulu']);
-
 function formatIn(zone: string): Intl.DateTimeFormat {
   let format = formats.get(zone);
   if (!format) {
@@ -20,8 +17,8 @@ function formatIn(zone: string): Intl.DateTimeFormat {
 /**
  * `2026-12-03T03:12:05.895Z` in Europe/Madrid → `2026-12-03 04:12:05 +01:00 Europe/Madrid`: the date written so that
  * nobody reads it as the 12th of March, and the offset, without which the hour repeated when clocks go back (02:30
- * twice on 25 October) is ambiguous. UTC (or Etc/UTC) reads `… UTC`: its offset is nought by name, and "+00:00 UTC" said
- * the zone twice. A zone this runtime does not know: the UTC instant.
+ * twice on 25 October) is ambiguous. UTC and its aliases read `… UTC`: its offset is nought by name, and "+00:00 UTC"
+ * said the zone twice. A zone this runtime does not know: the UTC instant.
  */
 export function localInstant(iso: string, zone: string): string {
   const at = new Date(iso);
@@ -36,7 +33,8 @@ export function localInstant(iso: string, zone: string): string {
   // longOffset is "GMT+01:00", or "GMT" at offset zero.
   const offset = part('timeZoneName').replace(/^GMT/, '') || '+00:00';
   const local = `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')}`;
-  return UTC_NAMES.has(zone) ? `${local} UTC` : `${local} ${offset} ${zone}`;
+  // UTC by name (its aliases as the runtime resolves them: Etc/UTC, Zulu, GMT…): its offset goes without saying.
+  return formatIn(zone).resolvedOptions().timeZone === 'UTC' ? `${local} UTC` : `${local} ${offset} ${zone}`;
 }
 
 /** "2026-12-03 18:42 CET": a minute in `zone`, its abbreviation said, for customers' notices (UTC for a zone not known). */

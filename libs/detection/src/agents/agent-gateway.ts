@@ -6,7 +6,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
-import { CLOCK, type Clock, PeriodicWorker } from '#lib/common';
+import { CLOCK, type Clock, LogThrottle, PeriodicWorker } from '#lib/common';
 import { VigiaConfig } from '#lib/config';
 import { HeldConnection } from '#lib/persistence';
 import { REFUSAL_PREFIX, storable } from '#lib/egress';
@@ -62,9 +62,8 @@ interface AgentConnection {
   beatsTooSoon: number;
   /** Its clock's offset from ours (heartbeats): its results' timestamps are moved onto our clock within the bound. */
   clock: ClockOffset;
-  /** Refusals are logged at most every 10 s per agent (performance.now()), with how many since the last line. */
-  refusalLoggedAt: number;
-  refusedSinceLog: number;
+  /** Refusals are logged at most every 10 s per agent, with how many since the last line. */
+  refusalLog: LogThrottle;
   /** Results/s it may send (VIGIA_VANTAGE_RESULTS_PER_SECOND); one connection per vantage, so per vantage. */
   cap: ResultsCap;
 }
@@ -97,7 +96,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
   private overCap = 0;
   /** Agent connections refused at the door (unknown or revoked token, a second agent on one token), and when last said. */
   private refusedConnections = 0;
-  private refusalLoggedAt = -Infinity;
+  private readonly connectionRefusalLog = new LogThrottle();
   /** Who a refused connection came from, behind the configured reverse proxies (VIGIA_TRUSTED_PROXIES). */
   private readonly proxies: TrustedProxies;
   private stopping = false;
@@ -181,9 +180,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
    */
   private noteRefused(req: IncomingMessage, why: string): void {
     this.refusedConnections++;
-    const now = performance.now();
-    if (now - this.refusalLoggedAt < 10_000) return;
-    this.refusalLoggedAt = now;
+    if (this.connectionRefusalLog.count() === undefined) return;
     const from = this.proxies.clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for']);
     this.logger.warn(`agent connection refused: ${why}, from ${from} (${this.refusedConnections} refused since start)`);
   }
@@ -191,7 +188,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
   private attach(ws: WebSocket, vantage: Vantage, token: string, session: string): void {
     const connection: AgentConnection = {
       ws, vantage, session, box: agentSecretBox(token, vantage.id), assigned: new Map(), assignmentHash: '', assignmentFingerprint: '', assignmentReadAt: 0, alive: true,
-      ready: Promise.resolve(), queue: Promise.resolve(), waiting: 0, beating: false, lastBeatAt: -Infinity, beatsTooSoon: 0, clock: new ClockOffset(), refusalLoggedAt: -Infinity, refusedSinceLog: 0,
+      ready: Promise.resolve(), queue: Promise.resolve(), waiting: 0, beating: false, lastBeatAt: -Infinity, beatsTooSoon: 0, clock: new ClockOffset(), refusalLog: new LogThrottle(),
       cap: new ResultsCap(this.config.vantageResultsPerSecond, this.clock.now().getTime()),
     };
     this.connections.add(connection);
@@ -439,13 +436,8 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     this.refused += count;
     // At most one line per agent every 10 s (with what was refused meanwhile): a hostile agent's junk must not flood
     // the log. Every refusal is still counted, on the vantage (its row, the dashboard) and in /metrics.
-    c.refusedSinceLog += count;
-    const now = performance.now();
-    if (now - c.refusalLoggedAt >= 10_000) {
-      this.logger.warn(`refused ${c.refusedSinceLog} result(s) from vantage ${c.vantage.name}${c.refusedSinceLog > count ? ' in the last 10 s, the latest' : ''}: ${why}`);
-      c.refusalLoggedAt = now;
-      c.refusedSinceLog = 0;
-    }
+    const since = c.refusalLog.count(count);
+    if (since !== undefined) this.logger.warn(`refused ${since} result(s) from vantage ${c.vantage.name}${since > count ? ' in the last 10 s, the latest' : ''}: ${why}`);
     await this.vantages.countRefused(c.vantage.id, count, why);
   }
 }
