@@ -55,6 +55,8 @@ export interface ResolvedAssignment {
   quorum: number;
   /** As configured: a count, or null for a majority. */
   configuredQuorum: number | null;
+  /** As configured: the vantages named (revoked ones included), or null for every platform vantage. */
+  configuredVantageIds: string[] | null;
   /** Whether it comes from the tenant's default rather than the monitor itself. */
   inherited: boolean;
 }
@@ -158,6 +160,7 @@ export function resolveAssignment(
     count,
     quorum: Math.max(1, quorum),
     configuredQuorum: row.quorum,
+    configuredVantageIds: row.vantage_ids,
     inherited: row.inherited,
   };
 }
@@ -281,16 +284,6 @@ export class VantageAssignments {
   private async revokedVantages(): Promise<Map<string, RevokedVantage>> {
     const rows: { id: string; name: string; revoked_at: Date }[] = await this.dataSource.query('SELECT id, name, revoked_at FROM vantages WHERE revoked_at IS NOT NULL AND NOT central');
     return new Map(rows.map((r) => [r.id, { name: r.name, at: r.revoked_at.toISOString() }]));
-  }
-
-  /** A monitor's assignment as set: its own row, else its tenant's default; undefined when neither exists. */
-  async settingOf(principal: Principal, monitorId: string): Promise<AssignmentSetting | undefined> {
-    const [row]: SettingRow[] = await this.dataSource.query(
-      `SELECT 0 AS rank, vantage_ids, quorum, vantage_count FROM monitor_vantages WHERE monitor_id = $1 AND tenant_id = $2
-       UNION ALL SELECT 1, vantage_ids, quorum, vantage_count FROM tenant_vantage_defaults WHERE tenant_id = $2 ORDER BY rank LIMIT 1`,
-      [monitorId, principal.tenantId],
-    );
-    return row && settingFrom(row);
   }
 
   /** The tenant's default as set; null when it has none. */

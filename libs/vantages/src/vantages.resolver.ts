@@ -120,7 +120,8 @@ export class VantagesResolver {
     return {
       central: resolved.central, agents: all.filter((v) => ids.has(v.id)), impaired, count: resolved.count,
       quorum: resolved.quorum, majority: resolved.configuredQuorum === null, inherited: resolved.inherited,
-      setting: (await this.assignments.settingOf(principal, monitorId)) ?? { vantageIds: null, quorum: null, count: null },
+      // As set, from the same row the assignment was resolved from (its own, or the default it inherits).
+      setting: { vantageIds: resolved.configuredVantageIds, quorum: resolved.configuredQuorum, count: resolved.count },
     };
   }
 }

@@ -68,7 +68,7 @@ export interface WatchdogStats {
  * health change at once and the rest in batches, and opens/closes incidents. Probe result → detector → incident.
  */
 /** The assignment of a monitor none names (no monitor set, no tenant default): this watchdog's tier alone, quorum 1. */
-const CENTRAL_ONLY: ResolvedAssignment = { central: true, centralImpaired: null, agents: [], observers: [], revoked: [], count: null, quorum: 1, configuredQuorum: 1, inherited: true };
+const CENTRAL_ONLY: ResolvedAssignment = { central: true, centralImpaired: null, agents: [], observers: [], revoked: [], count: null, quorum: 1, configuredQuorum: 1, configuredVantageIds: null, inherited: true };
 
 @Injectable()
 export class WatchdogService implements OnApplicationBootstrap, OnApplicationShutdown {

@@ -189,18 +189,18 @@ export function judgeNetwork(t: NetworkTally, wasImpaired: boolean, bounds: Impa
 }
 
 /**
+ * Said only where several tenants' evidence was weighed; without their number: the reason reaches every tenant's
+ * verdicts, and how many companies share the platform is not theirs to read.
+ */
+const tenantsSaid = (s: { agree: number; of: number } | null): string => (s && s.of > 1 ? ', for most of the tenants it probes for' : '');
+
+/**
  * A platform vantage serves every tenant, so no one tenant may decide that its network failed: its targets (built to
  * fail from the platform's addresses) and its own private agent's "up" were enough to take the central vantage's vote
  * from every tenant, and to keep it while the hysteresis held. The signature must show in more than half of the
  * tenants it has fresh results for, each counted once whatever its size: a real failure of the vantage's network
  * fails every tenant's targets; one tenant's targets failing is that tenant's business. (With one tenant, it decides.)
  */
-/**
- * Said only where several tenants' evidence was weighed; without their number: the reason reaches every tenant's
- * verdicts, and how many companies share the platform is not theirs to read.
- */
-const tenantsSaid = (s: { agree: number; of: number } | null): string => (s && s.of > 1 ? ', for most of the tenants it probes for' : '');
-
 function spread(tenants: readonly NetworkTally[], share: number): { agree: number; of: number; most: boolean } {
   let of = 0;
   let agree = 0;
