@@ -219,7 +219,7 @@ export class AgentRuntime {
     this.log('info', `vantage ${message.vantage.name}: ${monitors.length} monitor(s) assigned`);
   }
 
-  /** Monitors whose target this agent's egress policy refused, told once each (again after it probes them). */
+  /** Monitors whose target this agent's egress policy refused, told once each while it runs (its policy is its environment: changing it restarts the agent). */
   private readonly refusalsTold = new Set<string>();
 
   private noteRefusal(monitor: AgentMonitor, reason: string): void {
