@@ -39,6 +39,7 @@ export async function statusCommand(options: { profile?: string; json?: boolean;
 
 /** An API instant ("2026-12-04T10:01:02.345Z") as a terminal prints it: "2026-12-04 10:01:02 UTC". */
 const utcTime = (iso: string): string => `${iso.slice(0, 19).replace('T', ' ')} UTC`;
+const API_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z/g;
 
 interface VantageRow {
   name: string;
@@ -57,7 +58,8 @@ interface VantageRow {
 /** A vantage's standing in words, as the Vantages page says it: voting, or why not. */
 export function vantageStanding(v: Pick<VantageRow, 'central' | 'revokedAt' | 'lastHeartbeatAt' | 'impairedSince' | 'impairedReason'>): string {
   if (v.revokedAt) return `revoked ${utcTime(v.revokedAt)}`;
-  if (v.impairedSince) return `impaired since ${utcTime(v.impairedSince)}, does not vote: ${v.impairedReason ?? 'no reason recorded'}`;
+  // The reason's instants as the rest of the line prints them (cut at 100 characters it ended mid-instant).
+  if (v.impairedSince) return `impaired since ${utcTime(v.impairedSince)}, does not vote: ${v.impairedReason?.replace(API_INSTANT, utcTime) ?? 'no reason recorded'}`;
   if (!v.lastHeartbeatAt && !v.central) return 'waiting for its agent to connect: no votes until it does';
   return 'healthy, votes';
 }
@@ -75,7 +77,7 @@ export async function vantagesCommand(options: { profile?: string; json?: boolea
     const standing = vantageStanding(v);
     return [
       v.name, v.central ? `${v.kind}, central` : `${v.kind}, agent`, v.region ?? '-',
-      paint(standing.startsWith('healthy') ? 'green' : v.revokedAt ? 'dim' : 'red', standing.slice(0, 100)),
+      paint(standing.startsWith('healthy') ? 'green' : v.revokedAt ? 'dim' : 'red', standing),
       v.lastHeartbeatAt ? `${v.lastHeartbeatAt.slice(11, 19)} UTC` : '-',
       v.clockOffsetMs === null ? '-' : `${v.clockOffsetMs >= 0 ? '+' : ''}${Math.round(v.clockOffsetMs)} ms`,
       v.probesPerSecond === null ? '-' : v.probesPerSecond.toFixed(1),

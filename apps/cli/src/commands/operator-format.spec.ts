@@ -22,6 +22,8 @@ describe('vigia vantages: whether each votes, and why not', () => {
   it('says healthy, impaired with its reason, waiting, or revoked', () => {
     expect(vantageStanding(v)).toBe('healthy, votes');
     expect(vantageStanding({ ...v, impairedSince: '2026-12-04T10:01:02.345Z', impairedReason: 'heartbeat late' })).toBe('impaired since 2026-12-04 10:01:02 UTC, does not vote: heartbeat late');
+    expect(vantageStanding({ ...v, impairedSince: '2026-12-04T12:02:30.001Z', impairedReason: 'heartbeat late: none since 2026-12-04T12:02:24.621Z (bound 5.0 s)' }))
+      .toBe('impaired since 2026-12-04 12:02:30 UTC, does not vote: heartbeat late: none since 2026-12-04 12:02:24 UTC (bound 5.0 s)');
     expect(vantageStanding({ ...v, lastHeartbeatAt: null })).toBe('waiting for its agent to connect: no votes until it does');
     // A central watchdog has no agent to wait for.
     expect(vantageStanding({ ...v, central: true, lastHeartbeatAt: null })).toBe('healthy, votes');
