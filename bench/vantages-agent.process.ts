@@ -17,6 +17,19 @@ let drift: number[] = [];
 let started = 0;
 /** Each monitor's phase, computed once (as the scheduler does), so the timing adds no hashing per probe. */
 const phases = new Map<string, number>();
+/**
+ * BENCH_TRACE=1: every 250 ms in which a probe started more than 150 ms late, one line on stderr — the latest start,
+ * the most probes in flight, the slowest probe that ended and the timer's own lateness — to see what a drift spike
+ * coincides with (a stalled target fills the in-flight slots; a stalled process delays its own timer).
+ */
+const trace = process.env.BENCH_TRACE === '1' ? { late: 0, inFlight: 0, peak: 0, slowest: 0, tick: Date.now() } : undefined;
+if (trace) {
+  setInterval(() => {
+    const now = Date.now();
+    if (trace.late > 150) process.stderr.write(`trace agent ${process.pid} ${new Date(now).toISOString().slice(11, 23)} late ${trace.late} ms, in flight ≤ ${trace.peak}, slowest ${trace.slowest} ms, timer +${now - trace.tick - 250} ms\n`);
+    Object.assign(trace, { late: 0, peak: trace.inFlight, slowest: 0, tick: now });
+  }, 250).unref();
+}
 
 class TimedRunner extends ProbeRunner {
   override run(target: ProbeTarget): Promise<ProbeResult> {
@@ -26,9 +39,17 @@ class TimedRunner extends ProbeRunner {
     const id = url.split('/').pop() ?? '';
     let phase = phases.get(id);
     if (phase === undefined) phases.set(id, (phase = phaseOf(id, intervalMs)));
-    drift.push(now - (Math.floor((now - phase) / intervalMs) * intervalMs + phase));
+    const late = now - (Math.floor((now - phase) / intervalMs) * intervalMs + phase);
+    drift.push(late);
     started++;
-    return super.run(target);
+    if (!trace) return super.run(target);
+    trace.late = Math.max(trace.late, late);
+    trace.inFlight++;
+    trace.peak = Math.max(trace.peak, trace.inFlight);
+    return super.run(target).finally(() => {
+      trace!.inFlight--;
+      trace!.slowest = Math.max(trace!.slowest, Date.now() - now);
+    });
   }
 }
 

@@ -6,6 +6,7 @@ import { FleetChangeNotify1796210000000 } from './1796210000000-fleet-change-not
 import { VantageSkippedShare1796220000000 } from './1796220000000-vantage-skipped-share.js';
 import { VantageBlindMonitors1796230000000 } from './1796230000000-vantage-blind-monitors.js';
 import { StatusPostIncidents1796349606028 } from './1796349606028-status-post-incidents.js';
+import { SshCredentialChangeNotify1796360000000 } from './1796360000000-ssh-credential-change-notify.js';
 import { MaintenanceNotices1796110648092 } from './1796110648092-maintenance-notices.js';
 import { StatusPages1796109737297 } from './1796109737297-status-pages.js';
 import { StatusSubscribers1796120000000 } from './1796120000000-status-subscribers.js';
@@ -98,5 +99,6 @@ export const allMigrations = [
   VantageSkippedShare1796220000000,
   VantageBlindMonitors1796230000000,
   StatusPostIncidents1796349606028,
+  SshCredentialChangeNotify1796360000000,
 ];
 export { lendMigrationSealer, type MigrationSealer } from './migration-secrets.js';

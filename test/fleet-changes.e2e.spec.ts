@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FLEET_CHANNEL } from '#lib/detection';
+import { FLEET_CHANNEL, FleetChanges } from '#lib/detection';
 import { INBOX_CHANNEL } from '#lib/vantages';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { startTestApi } from './support/test-api.js';
@@ -62,6 +62,14 @@ describe('fleet change notifications', () => {
     expect(await announced("UPDATE vantages SET revoked_at = now() WHERE name = 'agent-1'")).toEqual(['vantages']);
   });
 
+  it("an SSH credential's key replaced or the credential removed is announced (a probe target holds the key); its creation is not", async () => {
+    expect(await announced(
+      "INSERT INTO ssh_credentials (id, tenant_id, name, public_key, fingerprint, private_key_sealed) VALUES (gen_random_uuid(), $1, 'deploy', 'ssh-ed25519 AAAA', 'SHA256:x', 'sealed-1')", [tenant],
+    )).toEqual([]);
+    expect(await announced("UPDATE ssh_credentials SET private_key_sealed = 'sealed-2' WHERE name = 'deploy'")).toEqual(['ssh_credentials']);
+    expect(await announced("DELETE FROM ssh_credentials WHERE name = 'deploy'")).toEqual(['ssh_credentials']);
+  });
+
   it('a rolled-back write is never announced', async () => {
     heard.length = 0;
     expect(await announced("DO $$ BEGIN UPDATE hosts SET name = 'x'; RAISE EXCEPTION 'undo'; EXCEPTION WHEN raise_exception THEN NULL; END $$")).toEqual([]);
@@ -80,6 +88,15 @@ describe('fleet change listeners', () => {
           ((await client.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = ANY($1)', [[`LISTEN ${FLEET_CHANNEL}`, `LISTEN ${INBOX_CHANNEL}`]])).rows[0] as { n: number }).n;
         await eventually('the listener', async () => ((await listeners()) > 0 ? true : undefined));
         expect(await listeners()).toBe(1);
+        // Heard, the whole fleet's safety re-read comes every 7.5–10 minutes, a moment of its own in each process;
+        // lost, every minute (the fingerprints do not see an SSH credential).
+        const changes = api.app.get(FleetChanges);
+        await eventually('heard', async () => (changes.isListening ? true : undefined));
+        expect(changes.rereadMs()).toBeGreaterThanOrEqual(450_000);
+        expect(changes.rereadMs()).toBeLessThanOrEqual(600_000);
+        await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = ANY($1)', [[`LISTEN ${FLEET_CHANNEL}`, `LISTEN ${INBOX_CHANNEL}`]]);
+        await eventually('lost', async () => (!changes.isListening ? true : undefined), { timeoutMs: 5000, everyMs: 5 });
+        expect(changes.rereadMs()).toBe(60_000);
       } finally {
         await client.end();
       }

@@ -27,13 +27,6 @@ import {
 /** An agent holds its vantage for this long after its last renewal (renewed every second while connected). */
 const SESSION_LEASE_MS = 15_000;
 const PING_EVERY_SWEEPS = 5;
-/**
- * An agent's assignment is read again (every monitor, its target and secrets) only when the fleet's or the
- * assignments' fingerprint changed, and at least this often: a change no fingerprint sees (an SSH credential's key
- * edited) reaches the agents within a minute. Reading it every two seconds for every agent cost the API a parse of
- * every assigned monitor per second at 20,000 monitors (docs/performance.md, bench:vantages).
- */
-const ASSIGNMENT_REREAD_MS = 60_000;
 const STATUSES = new Set(['up', 'degraded', 'down']);
 
 interface AgentConnection {
@@ -283,7 +276,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
 
   private async pushAssignment(c: AgentConnection, known?: string): Promise<void> {
     const fingerprint = known ?? (await this.assignmentFingerprint());
-    if (c.assignmentReadAt > 0 && fingerprint === c.assignmentFingerprint && performance.now() - c.assignmentReadAt < ASSIGNMENT_REREAD_MS) return;
+    if (c.assignmentReadAt > 0 && fingerprint === c.assignmentFingerprint && performance.now() - c.assignmentReadAt < this.fleetChanges.rereadMs()) return;
     const readAt = performance.now();
     const catalog = this.fleetChanges.tokens()?.catalog;
     // Recorded only once the assignment was read (and sent when it changed): a read that fails is tried next sweep.
@@ -294,7 +287,7 @@ export class AgentGateway implements OnApplicationBootstrap, OnApplicationShutdo
     const ids = await this.assignments.monitorsOf(c.vantage);
     // Only who votes changed (a vantage impaired or healthy again) and this agent keeps the same monitors: nothing to
     // read or seal again. At 20,000 monitors a flapping vantage had every agent's 20,000 targets read and sealed anew.
-    if (c.assignmentReadAt > 0 && catalog !== undefined && catalog === c.assignmentCatalog && performance.now() - c.assignmentReadAt < ASSIGNMENT_REREAD_MS
+    if (c.assignmentReadAt > 0 && catalog !== undefined && catalog === c.assignmentCatalog && performance.now() - c.assignmentReadAt < this.fleetChanges.rereadMs()
         && ids.length === c.assigned.size && ids.every((id) => c.assigned.has(id))) return settled();
     const found = await this.catalog.byIds(ids);
     // The query keeps a private vantage to its tenant's monitors; this is the second lock on that door.

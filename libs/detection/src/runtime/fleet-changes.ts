@@ -7,6 +7,15 @@ import { INBOX_CHANNEL } from '#lib/vantages';
 export const FLEET_CHANNEL = 'vigia_fleet';
 /** Tables (the notification's payload) whose writes change who votes, not what is probed. */
 const VOTER_TABLES = new Set(['monitor_vantages', 'tenant_vantage_defaults', 'vantages']);
+/**
+ * The whole fleet is read again although nothing announced a change: every minute while the announcements cannot be
+ * heard (the fingerprints do not see an SSH credential's key), every ten minutes while they are (a safety net only:
+ * every input of a probe target announces its writes). At 20,000 monitors each re-read cost a watchdog, and the
+ * agents' gateway per agent, about half a core for a second; all of them at the same minute held the agents' probes
+ * back by seconds (docs/performance.md, 2026-12-04).
+ */
+const REREAD_UNHEARD_MS = 60_000;
+const REREAD_HEARD_MS = 600_000;
 
 /**
  * Whether the fleet may have changed, without asking the database: a counter bumped by each `vigia_fleet`
@@ -25,6 +34,8 @@ export class FleetChanges implements OnApplicationBootstrap, OnApplicationShutdo
   private voters = 0;
   private listening = false;
   private readonly inboxListeners = new Set<(owner: string) => void>();
+  /** Each process's own share of the heard bound (75–100 %): processes started together do not re-read together. */
+  private readonly spread = 0.75 + Math.random() * 0.25;
 
   constructor(private readonly config: VigiaConfig) {}
 
@@ -52,6 +63,11 @@ export class FleetChanges implements OnApplicationBootstrap, OnApplicationShutdo
   async onApplicationShutdown(): Promise<void> {
     this.listening = false;
     await this.listener?.stop();
+  }
+
+  /** How long a full read of the fleet (or of an agent's assignment) stands when no announcement says it changed. */
+  rereadMs(): number {
+    return this.listening ? REREAD_HEARD_MS * this.spread : REREAD_UNHEARD_MS;
   }
 
   /** Whether notifications are heard now (while not, callers poll as they did). */

@@ -20,7 +20,6 @@ import { StateStore } from './state-store.js';
 import { VantageHealthEvaluator } from './vantage-health.evaluator.js';
 import { WatchdogHeartbeatService } from './watchdog-heartbeat.service.js';
 
-const FULL_REFRESH_MS = 60_000;
 /** How often the watchdog checks that its probes still complete, and the least silence that counts as stalled. */
 const PROBE_LIVENESS_CHECK_MS = 5_000;
 /** How often monitors are looked at for silence (no voter's result within the freshness bound). */
@@ -233,8 +232,8 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /**
-   * Settles the monitors this watchdog owns: new, changed or removed ones (a catalog change, or the minute's safety
-   * re-read: the whole fleet read), or moved between replicas (only the live set changed: the ids known from the last
+   * Settles the monitors this watchdog owns: new, changed or removed ones (a catalog change, or the safety re-read,
+   * `FleetChanges.rereadMs`: the whole fleet read), or moved between replicas (only the live set changed: the ids known from the last
    * full read say which are its own now, and only the monitors it did not hold are read — at 20,000 monitors a flap of
    * the live set had every watchdog read all 20,000 rows again, on a machine already too busy to beat in time).
    */
@@ -253,7 +252,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     const voters = notified?.voters ?? (await this.assignments.fingerprint());
     const catalog = notified?.catalog ?? (await this.catalog.fingerprint());
     const liveKey = [...live].sort().join(',');
-    const fullRead = catalog !== this.lastCatalog || this.now() - this.lastFullRefresh >= FULL_REFRESH_MS;
+    const fullRead = catalog !== this.lastCatalog || this.now() - this.lastFullRefresh >= this.fleetChanges.rereadMs();
     // Unchanged fleet and replicas: nothing to reload — and when only who votes changed (an assignment edited, a
     // vantage impaired or healthy again), the assignments alone.
     if (!fullRead && liveKey === this.lastLive) {
@@ -293,7 +292,7 @@ export class WatchdogService implements OnApplicationBootstrap, OnApplicationShu
     // A monitor assigned to agents only is not probed here; its detector still lives here (results come from the inbox).
     this.scheduler?.setMonitors(owned.filter((m) => this.assigned.get(m.id)?.assignment.central ?? true));
     // Recorded only once settled: a read that fails half-way is tried again at the next beat, not left until the
-    // minute's re-read (during a takeover, the dead replica's monitors unprobed meanwhile).
+    // safety re-read (during a takeover, the dead replica's monitors unprobed meanwhile).
     this.lastVoters = voters;
     this.lastCatalog = catalog;
     // A watchdog gone (or back): rows stored for it meanwhile are claimed now, not at the next poll.
