@@ -16,7 +16,6 @@ export interface AssignmentInputData {
   count?: number | null;
 }
 
-/** A monitor's assignment as the watchdog uses it: who votes and how many must agree. */
 /** An assignment as set: the vantages named (null: every platform vantage), the quorum (null: majority), k of N (null: all). */
 export interface AssignmentSetting {
   vantageIds: string[] | null;
@@ -32,6 +31,7 @@ interface SettingRow {
 
 const settingFrom = (row: SettingRow): AssignmentSetting => ({ vantageIds: row.vantage_ids, quorum: row.quorum, count: row.vantage_count });
 
+/** A monitor's assignment as the watchdog uses it: who votes and how many must agree. */
 export interface ResolvedAssignment {
   /** The central watchdogs probe it (as one voter: whichever replica owns the monitor) — voting, or impaired and observing. */
   central: boolean;

@@ -33,15 +33,6 @@ export function revokedSummary(row: { monitors: number; by_default: boolean; pla
 /** Rules that page: a vantage whose agent never connected is not voting, but nothing broke (nobody is paged). */
 const pages = (kinds: readonly string[]): boolean => kinds.some((k) => k !== 'absent');
 
-/**
- * Judges every live vantage each pass (`judgeVantage`: heartbeat, clock, its own network) and records the outcome on
- * its row; an impaired vantage's monitors are then re-resolved by the watchdogs and agents (it stops voting, k-of-N
- * moves them). Each vantage that becomes impaired is one *vantage incident* on its subject (`VantageSubjects`),
- * paged through the incident outbox like any other — not one incident per customer monitor it can no longer see.
- * Runs in every watchdog: a row changes only when its rules change (a conditional UPDATE, so two replicas judging
- * at once make one transition), and incidents are idempotent (one open per subject). The vantages' rows are read and
- * written through their owner's port (`VantageHealthRecords`), open incidents asked of incidents' `IncidentHistory`.
- */
 /** Passes further apart than this (they run every second) mean this process could not judge in between. */
 const PASS_GAP_MS = 5_000;
 
@@ -52,6 +43,15 @@ function networkEvidence(vantage: { name: string; tenantId: string | null }, tal
   return vantage.tenantId === null ? { targets, tenants } : { targets };
 }
 
+/**
+ * Judges every live vantage each pass (`judgeVantage`: heartbeat, clock, its own network) and records the outcome on
+ * its row; an impaired vantage's monitors are then re-resolved by the watchdogs and agents (it stops voting, k-of-N
+ * moves them). Each vantage that becomes impaired is one *vantage incident* on its subject (`VantageSubjects`),
+ * paged through the incident outbox like any other — not one incident per customer monitor it can no longer see.
+ * Runs in every watchdog: a row changes only when its rules change (a conditional UPDATE, so two replicas judging
+ * at once make one transition), and incidents are idempotent (one open per subject). The vantages' rows are read and
+ * written through their owner's port (`VantageHealthRecords`), open incidents asked of incidents' `IncidentHistory`.
+ */
 @Injectable()
 export class VantageHealthEvaluator {
   private readonly logger = new Logger('VantageHealth');

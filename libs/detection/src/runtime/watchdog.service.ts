@@ -62,13 +62,13 @@ export interface WatchdogStats {
   drift: number[];
 }
 
+/** The assignment of a monitor none names (no monitor set, no tenant default): this watchdog's tier alone, quorum 1. */
+const CENTRAL_ONLY: ResolvedAssignment = { central: true, centralImpaired: null, agents: [], observers: [], revoked: [], count: null, quorum: 1, configuredQuorum: 1, configuredVantageIds: null, inherited: true };
+
 /**
  * The watchdog role: owns a share of the monitors, probes them on schedule, feeds the detector, stores every
  * health change at once and the rest in batches, and opens/closes incidents. Probe result → detector → incident.
  */
-/** The assignment of a monitor none names (no monitor set, no tenant default): this watchdog's tier alone, quorum 1. */
-const CENTRAL_ONLY: ResolvedAssignment = { central: true, centralImpaired: null, agents: [], observers: [], revoked: [], count: null, quorum: 1, configuredQuorum: 1, configuredVantageIds: null, inherited: true };
-
 @Injectable()
 export class WatchdogService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Watchdog');
