@@ -4,7 +4,7 @@ import { QueryError } from './form.js';
 /**
  * The one way the dashboard deletes something: a "Delete…" button that first says what deleting does, then
  * "Delete <name>" or "Keep it". `onConfirm` returns whether it worked (the dialog stays, with the error, when not).
- * A purge goes the same way with its own verb.
+ * A purge, and a vantage's revocation, go the same way with their own verb.
  */
 export function ConfirmDelete({
   name,
@@ -13,6 +13,7 @@ export function ConfirmDelete({
   error,
   busy = false,
   verb = 'Delete',
+  testId = 'delete-consequences',
 }: {
   name: string;
   consequences: ReactNode;
@@ -21,6 +22,8 @@ export function ConfirmDelete({
   busy?: boolean;
   /** What the buttons say: "Delete…" then "Delete <name>"; a purge says "Purge". */
   verb?: string;
+  /** The consequences' test id. */
+  testId?: string;
 }) {
   const [asking, setAsking] = useState(false);
   const id = useId();
@@ -32,7 +35,7 @@ export function ConfirmDelete({
     );
   return (
     <div role="alertdialog" aria-labelledby={id} className="confirm">
-      <p id={id} data-testid="delete-consequences">
+      <p id={id} data-testid={testId}>
         {consequences}
       </p>
       <QueryError error={error} />

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { formErrors } from '../api/errors.js';
 import { AssignmentFields, type AssignmentDraft, type AssignmentInput, ASSIGNMENT_FIELDS, assignmentWords, draftInput, draftOf, type VantageChoice } from '../components/monitor-vantages.js';
+import { ConfirmDelete } from '../components/confirm-delete.js';
 import { Field, FormErrorList, Loading, Page, QueryError } from '../components/form.js';
 import { DataTable } from '../components/table.js';
 import { ago, localizeInstants, when } from '../lib/format.js';
@@ -320,31 +321,29 @@ function RotateVantageToken({ vantage, onRotated }: { vantage: Vantage; onRotate
 
 /** Revoke says what it does first: the agent is cut off at once, its monitors go to the other vantages. */
 function RevokeVantage({ vantage, monitors, onRevoked }: { vantage: Vantage; monitors: number | undefined; onRevoked: () => void }) {
-  const [asking, setAsking] = useState(false);
   const [result, revoke] = useMutation('mutation RevokeVantage($id: ID!) { revokeVantage(id: $id) { id revokedAt } }');
-  if (!asking)
-    return (
-      <button type="button" className="danger" onClick={() => setAsking(true)}>
-        Revoke…
-      </button>
-    );
   return (
-    <div role="alertdialog" aria-labelledby={`revoke-${vantage.id}`} className="confirm">
-      <p id={`revoke-${vantage.id}`} data-testid="revoke-consequences">
-        Revoke {vantage.name}? Its token is refused from now on and its agent is cut off at once, also on an open connection.{' '}
-        {monitors === undefined ? 'The monitors' : `The ${monitors} monitor${monitors === 1 ? '' : 's'}`} it probes keep their quorum without its vote: one that
-        needs it (2 of 2, say) can no longer be confirmed down — no incident, no page, no failover — until you change its vantages (the monitor says so), and
-        one assigned to it alone has no vantage left. Its past results stay in the history. This cannot be undone: to replace a leaked or lost token, make a
-        new token instead.
-      </p>
-      <QueryError error={result.error} />
-      <button type="button" className="danger" disabled={result.fetching} onClick={() => revoke({ id: vantage.id }).then((r) => !r.error && onRevoked())}>
-        Revoke {vantage.name}
-      </button>
-      <button type="button" onClick={() => setAsking(false)}>
-        Keep it
-      </button>
-    </div>
+    <ConfirmDelete
+      verb="Revoke"
+      testId="revoke-consequences"
+      name={vantage.name}
+      error={result.error}
+      busy={result.fetching}
+      consequences={
+        <>
+          Revoke {vantage.name}? Its token is refused from now on and its agent is cut off at once, also on an open connection.{' '}
+          {monitors === undefined ? 'The monitors' : `The ${monitors} monitor${monitors === 1 ? '' : 's'}`} it probes keep their quorum without its vote: one that
+          needs it (2 of 2, say) can no longer be confirmed down — no incident, no page, no failover — until you change its vantages (the monitor says so), and
+          one assigned to it alone has no vantage left. Its past results stay in the history. This cannot be undone: to replace a leaked or lost token, make a
+          new token instead.
+        </>
+      }
+      onConfirm={async () => {
+        const r = await revoke({ id: vantage.id });
+        if (!r.error) onRevoked();
+        return !r.error;
+      }}
+    />
   );
 }
 
